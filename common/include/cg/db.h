@@ -1,0 +1,59 @@
+/* PostgreSQL: a connection pool, transactions, parameterized queries,
+ * SQLSTATE mapped to cg_code, and migrations applied under an advisory lock.
+ *
+ * Every query goes through cg_db_exec() with parameters; no SQL is ever built
+ * from values. A connection found broken (the server restarted) is reset when
+ * it is next acquired. */
+#ifndef CG_DB_H
+#define CG_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "cg/status.h"
+
+typedef struct cg_db cg_db;
+
+/* Open a pool of up to size connections to conninfo. Connections are made
+ * lazily, so the pool opens even while the server is still starting; the
+ * first one is tried here and its error reported. *out is owned by the
+ * caller and closed with cg_db_close(). */
+cg_code cg_db_open(cg_db **out, const char *conninfo, int size, cg_err *err);
+void cg_db_close(cg_db *db);
+
+/* Take a connection, waiting up to timeout_ms for one to be free. Returns
+ * NULL with err set (UNAVAILABLE) when none can be had or the server is
+ * down. The caller gives it back with cg_db_release(). */
+PGconn *cg_db_acquire(cg_db *db, int timeout_ms, cg_err *err);
+/* Give a connection back. A connection left inside a transaction is rolled
+ * back first, so an error path never leaks a half-done transaction. */
+void cg_db_release(cg_db *db, PGconn *conn);
+
+/* Run sql with nparams text parameters (a NULL entry is SQL NULL). On success
+ * and when out is not NULL, *out receives the result, owned by the caller
+ * (PQclear). On failure *out is NULL, err is set from the SQLSTATE, and the
+ * result is already freed. */
+cg_code cg_db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                   PGresult **out, cg_err *err);
+
+cg_code cg_db_begin(PGconn *conn, cg_err *err);
+cg_code cg_db_commit(PGconn *conn, cg_err *err);
+/* Never fails in a way the caller can act on; errors are logged. */
+void cg_db_rollback(PGconn *conn);
+
+/* 23505 -> ALREADY_EXISTS, 22xxx -> INVALID_ARGUMENT, 08xxx/57Pxx/40001/
+ * 40P01/53xxx -> UNAVAILABLE, 23xxx -> FAILED_PRECONDITION, else INTERNAL. */
+cg_code cg_db_code_from_sqlstate(const char *sqlstate);
+
+/* Apply the shared messaging schema (outbox, inbox, dead letters) and then
+ * every dir/*.sql not yet applied, in file-name order, each in its own
+ * transaction, all under a database-wide advisory lock so that replicas
+ * starting together apply each file once. */
+cg_code cg_db_migrate(cg_db *db, const char *dir, cg_err *err);
+
+/* Field i of row r as a string ("" when NULL). */
+const char *cg_db_get(const PGresult *res, int row, int col);
+/* Field as int64 (0 when NULL or not a number). */
+long long cg_db_get_ll(const PGresult *res, int row, int col);
+
+#endif

@@ -1,0 +1,61 @@
+/* Nothing lost, nothing twice: the transactional outbox, its relay to
+ * JetStream, and durable pull consumers with an idempotent inbox.
+ *
+ * The tables (cg_outbox, cg_inbox, cg_dead_letter) are created by
+ * cg_db_migrate() in every service database. */
+#ifndef CG_MESSAGING_H
+#define CG_MESSAGING_H
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "cg/db.h"
+#include "cg/nats.h"
+#include "cg/status.h"
+
+/* Fill an EventMeta (borrowing type, producer and correlation_id; copying
+ * nothing). event_id must point to a CG_UUID_LEN buffer owned by the caller;
+ * a fresh UUID is written into it. */
+void cg_event_meta_init(Cleangrid__V1__EventMeta *meta, char *event_id, const char *type,
+                        const char *producer, const char *correlation_id);
+
+/* Write an event row into the outbox, inside the caller's open transaction
+ * on conn, so it commits or rolls back with the change it describes. The
+ * event's field 1 must be an EventMeta whose type is the subject. */
+cg_code cg_outbox_add(PGconn *conn, const ProtobufCMessage *event, cg_err *err);
+
+typedef struct cg_outbox_relay cg_outbox_relay;
+
+/* Start a thread that publishes unsent outbox rows to JetStream with
+ * Nats-Msg-Id = event id, then marks them sent. Rows are claimed with
+ * FOR UPDATE SKIP LOCKED, so replicas share the work without sending a row
+ * twice, and JetStream's dedupe window covers a crash between publish and
+ * mark. It polls every poll_ms and at once after cg_outbox_relay_kick(). */
+cg_code cg_outbox_relay_start(cg_outbox_relay **out, cg_db *db, cg_nats *nats, int poll_ms,
+                              cg_err *err);
+/* Wake the relay now (after a commit that added outbox rows). */
+void cg_outbox_relay_kick(cg_outbox_relay *relay);
+/* Stop after the current batch; frees the relay. */
+void cg_outbox_relay_stop(cg_outbox_relay *relay);
+
+/* An event handler runs inside a transaction on conn that also records the
+ * event id in the inbox. Return:
+ *   CG_OK: commit, then ack;
+ *   CG_INVALID_ARGUMENT or CG_FAILED_PRECONDITION: the message can never
+ *     succeed: roll back, write a dead-letter record, term;
+ *   anything else: transient: roll back, nak with a delay (dead-lettered
+ *     once max deliveries are spent).
+ * event_id is the EventMeta id already read from data. */
+typedef cg_code (*cg_event_handler)(PGconn *conn, const char *subject, const char *event_id,
+                                    const uint8_t *data, size_t len, void *arg, cg_err *err);
+
+typedef struct cg_consumer cg_consumer;
+
+/* Start a thread fetching from a durable pull consumer `durable` on stream
+ * for filter_subject, calling handler for each message. */
+cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, const char *stream,
+                          const char *durable, const char *filter_subject,
+                          cg_event_handler handler, void *arg, cg_err *err);
+/* Stop after the message in hand is finished; frees the consumer. */
+void cg_consumer_stop(cg_consumer *consumer);
+
+#endif

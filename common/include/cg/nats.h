@@ -1,0 +1,96 @@
+/* NATS: one connection per service with endless reconnect, JetStream, the
+ * streams every service relies on, and request/reply RPC with protobuf. */
+#ifndef CG_NATS_H
+#define CG_NATS_H
+
+#include <nats/nats.h>
+#include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cg/status.h"
+
+#define CG_STREAM_EVENTS "CG_EVENTS"
+#define CG_STREAM_ENTERPRISE "CG_ENTERPRISE"
+#define CG_HEADER_REQUEST_ID "Cg-Request-Id"
+
+typedef struct cg_nats {
+    natsConnection *conn;
+    jsCtx *js;
+    char name[64];
+} cg_nats;
+
+/* Connect to url (comma-separated list allowed) as client `name`, retrying
+ * the first connect and reconnecting forever afterwards. *out is owned by the
+ * caller and closed with cg_nats_close(). */
+cg_code cg_nats_connect(cg_nats **out, const char *url, const char *name, cg_err *err);
+
+/* Drain subscriptions (in-flight handlers finish), then close and free. */
+void cg_nats_close(cg_nats *nats);
+
+/* Create or confirm the streams CG_EVENTS (cg.evt.>) and CG_ENTERPRISE
+ * (ent.>), file storage. Safe at every start: an identical config is OK. */
+cg_code cg_nats_ensure_streams(cg_nats *nats, cg_err *err);
+
+bool cg_nats_connected(const cg_nats *nats);
+
+/* --- RPC server ---------------------------------------------------------- */
+
+typedef struct cg_rpc_call {
+    cg_nats *nats;
+    natsMsg *msg;          /* borrowed; the server frees it after the handler */
+    const char *method;    /* the last subject token */
+    const uint8_t *data;   /* request bytes */
+    size_t len;
+    const char *request_id; /* from the Cg-Request-Id header, or "" */
+    bool replied;
+} cg_rpc_call;
+
+/* A handler decodes the request itself and must answer exactly once with
+ * cg_rpc_reply() or cg_rpc_reply_error(); the server answers INTERNAL if it
+ * does not. arg is the pointer given to cg_rpc_server_start(). */
+typedef void (*cg_rpc_handler)(cg_rpc_call *call, void *arg);
+
+typedef struct cg_rpc_method {
+    const char *name; /* e.g. "GetClue" */
+    cg_rpc_handler handler;
+} cg_rpc_method;
+
+typedef struct cg_rpc_server cg_rpc_server;
+
+/* Subscribe to cg.rpc.<service>.* in queue group <service> with `workers`
+ * subscriptions (each has its own delivery thread, so up to `workers`
+ * requests run at once). A "Ping" method is always answered. The methods
+ * table must outlive the server. */
+cg_code cg_rpc_server_start(cg_rpc_server **out, cg_nats *nats, const char *service,
+                            const cg_rpc_method *methods, size_t nmethods, int workers, void *arg,
+                            cg_err *err);
+/* Unsubscribe (drain) and wait for in-flight handlers; frees the server. */
+void cg_rpc_server_stop(cg_rpc_server *server);
+
+/* Pack reply (whose field 1 is a Status) and publish it to the caller. */
+void cg_rpc_reply(cg_rpc_call *call, const ProtobufCMessage *reply);
+/* Answer with an ErrorReply carrying err: any reply type decodes it. */
+void cg_rpc_reply_error(cg_rpc_call *call, const cg_err *err);
+
+/* Unpack call's request as desc; on failure answers INVALID_ARGUMENT itself
+ * and returns NULL. The caller frees the message with
+ * protobuf_c_message_free_unpacked(msg, NULL). */
+ProtobufCMessage *cg_rpc_decode(cg_rpc_call *call, const ProtobufCMessageDescriptor *desc);
+
+/* --- RPC client ---------------------------------------------------------- */
+
+/* Send req to cg.rpc.<service>.<method> and wait up to timeout_ms. On CG_OK,
+ * *reply (owned by the caller, free with protobuf_c_message_free_unpacked)
+ * is a reply_desc message whose Status said OK. Otherwise *reply is NULL and
+ * err holds the remote Status, or UNAVAILABLE for no responders or a
+ * timeout. request_id goes into the Cg-Request-Id header. */
+cg_code cg_rpc_call_method(cg_nats *nats, const char *service, const char *method,
+                           const char *request_id, const ProtobufCMessage *req,
+                           const ProtobufCMessageDescriptor *reply_desc, int64_t timeout_ms,
+                           ProtobufCMessage **reply, cg_err *err);
+
+/* Ping a service; CG_OK when it answered. */
+cg_code cg_rpc_ping(cg_nats *nats, const char *service, int64_t timeout_ms, cg_err *err);
+
+#endif

@@ -1,0 +1,32 @@
+/* Small helpers: time, UUIDs, random digits, strings. */
+#ifndef CG_UTIL_H
+#define CG_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CG_UUID_LEN 37 /* 36 characters and the terminator */
+
+/* Unix time in milliseconds. */
+int64_t cg_now_ms(void);
+/* Monotonic time in milliseconds, for deadlines. */
+int64_t cg_mono_ms(void);
+
+/* A random (version 4) UUID in canonical form. Needs sodium_init(). */
+void cg_uuid_v4(char out[CG_UUID_LEN]);
+bool cg_uuid_valid(const char *s);
+
+/* n random decimal digits and a terminator into out (size n + 1). */
+void cg_random_digits(char *out, size_t n);
+
+/* Copy at most size-1 bytes and terminate; returns false if truncated. */
+bool cg_strlcpy(char *dst, const char *src, size_t size);
+
+/* True if s is valid UTF-8 with no NUL; len bytes. */
+bool cg_utf8_valid(const char *s, size_t len);
+
+/* Number of Unicode code points in a valid UTF-8 string. */
+size_t cg_utf8_length(const char *s);
+
+#endif

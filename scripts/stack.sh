@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# The local stack: packages, build, a nats-server and a PostgreSQL cluster in
+# a state folder, and the services. run.sh and test.sh are thin wrappers over
+# these subcommands; the integration tests call them too (to stop a service
+# or restart NATS mid-way).
+#
+#   stack.sh deps                 install missing Debian packages
+#   stack.sh build                configure and build into $CG_BUILD
+#   stack.sh infra-start          start nats-server and PostgreSQL, create databases
+#   stack.sh nats-start|nats-stop|nats-restart
+#   stack.sh svc-start NAME       start one service (gateway, intake, case)
+#   stack.sh svc-stop NAME        SIGTERM and wait for a clean exit
+#   stack.sh start-all            every service, then wait until /readyz says ready
+#   stack.sh seed                 demo org tree and accounts into an empty system
+#   stack.sh wait-ready [secs]    poll the gateway's /readyz
+#   stack.sh stop-all             services, then NATS and PostgreSQL
+#   stack.sh env                  print the environment the services get
+#
+# Settings (environment):
+#   CG_STATE   state folder (required): nats/, pg/, log/, run/
+#   CG_BUILD   build folder (default: <checkout>/build)
+#   CG_NATS_PORT  fixed port, or "auto" for a free one (default auto)
+#   CG_HTTP_LISTEN  gateway address (default 127.0.0.1:0, a free port)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CG_BUILD=${CG_BUILD:-$ROOT/build}
+SERVICES=(case intake gateway)
+PG_BIN=/usr/lib/postgresql/15/bin
+
+die() { echo "stack: $*" >&2; exit 1; }
+need_state() { [ -n "${CG_STATE:-}" ] || die "CG_STATE is not set"; mkdir -p "$CG_STATE"/{log,run}; }
+
+# Run a command as the PostgreSQL owner: initdb refuses root.
+as_pg() {
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
+}
+
+cmd_deps() {
+    local pkgs=(build-essential cmake pkg-config nats-server libnats-dev postgresql postgresql-contrib
+        libpq-dev libcivetweb-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler
+        libsodium-dev libcmocka-dev libcurl4-openssl-dev curl wrk)
+    local missing=()
+    for p in "${pkgs[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "stack: installing ${missing[*]}" >&2
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+cmd_build() {
+    cmake -S "$ROOT" -B "$CG_BUILD" -DCMAKE_BUILD_TYPE="${CG_BUILD_TYPE:-RelWithDebInfo}" \
+        -DCG_WERROR="${CG_WERROR:-OFF}" -DCG_SANITIZE="${CG_SANITIZE:-OFF}" >/dev/null
+    cmake --build "$CG_BUILD" -j "$(nproc)" -- --no-print-directory >/dev/null
+}
+
+nats_port() { cat "$CG_STATE/run/nats.port"; }
+
+cmd_nats_start() {
+    need_state
+    mkdir -p "$CG_STATE/nats"
+    local port=${CG_NATS_PORT:-auto}
+    # Once a port was chosen it is kept, so clients reconnect to the same URL
+    # after a restart.
+    if [ -f "$CG_STATE/run/nats.port" ]; then port=$(nats_port); fi
+    if [ "$port" = auto ]; then port=-1; fi
+    rm -f "$CG_STATE"/nats/*.ports
+    /usr/sbin/nats-server -js -sd "$CG_STATE/nats" -a 127.0.0.1 -p "$port" \
+        --ports_file_dir "$CG_STATE/nats" >>"$CG_STATE/log/nats.log" 2>&1 &
+    echo $! >"$CG_STATE/run/nats.pid"
+    local i
+    for i in $(seq 1 100); do
+        local f
+        f=$(ls "$CG_STATE"/nats/*.ports 2>/dev/null | head -1 || true)
+        if [ -n "$f" ]; then
+            grep -o '"nats://[^"]*"' "$f" | head -1 | sed 's/.*:\([0-9]*\)"/\1/' >"$CG_STATE/run/nats.port"
+            return 0
+        fi
+        sleep 0.05
+    done
+    die "nats-server did not start; see $CG_STATE/log/nats.log"
+}
+
+stop_pid_file() {
+    local f=$1 pid
+    [ -f "$f" ] || return 0
+    pid=$(cat "$f")
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        local i
+        for i in $(seq 1 200); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.05
+        done
+        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$f"
+}
+
+cmd_nats_stop() { need_state; stop_pid_file "$CG_STATE/run/nats.pid"; }
+
+cmd_pg_start() {
+    need_state
+    local data=$CG_STATE/pg/data sock=$CG_STATE/pg/sock
+    mkdir -p "$CG_STATE/pg/sock"
+    if [ "$(id -u)" = 0 ]; then
+        chown -R postgres "$CG_STATE/pg"
+        runuser -u postgres -- test -x "$CG_STATE/pg" ||
+            die "the postgres user cannot reach $CG_STATE/pg; put the checkout (or CG_STATE) where other users can enter"
+    fi
+    if [ ! -f "$data/PG_VERSION" ]; then
+        as_pg "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    fi
+    # Unix socket only: no port to collide with other clusters on this machine.
+    as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$CG_STATE/log/postgres.log" -w -t 60 \
+        -o "-c listen_addresses='' -c unix_socket_directories='$sock' -c max_connections=200" start >/dev/null
+    local db
+    for db in "${SERVICES[@]}"; do
+        if ! psql -h "$sock" -U postgres -d postgres -tAc "select 1 from pg_database where datname='cg_$db'" | grep -q 1; then
+            psql -h "$sock" -U postgres -d postgres -qc "create database cg_$db" >/dev/null
+        fi
+    done
+}
+
+cmd_pg_stop() {
+    need_state
+    [ -f "$CG_STATE/pg/data/postmaster.pid" ] || return 0
+    as_pg "$PG_BIN/pg_ctl" -D "$CG_STATE/pg/data" -m fast -w stop >/dev/null || true
+}
+
+db_url() { echo "host=$CG_STATE/pg/sock user=postgres dbname=cg_$1"; }
+
+# The environment every service gets; `stack.sh env` prints it for tests.
+service_env() {
+    local svc=$1
+    echo "CG_NATS_URL=nats://127.0.0.1:$(nats_port)"
+    echo "CG_DB_URL=$(db_url "$svc")"
+    echo "CG_MIGRATIONS_DIR=$ROOT/services/$svc/migrations"
+    echo "CG_LOG_LEVEL=${CG_LOG_LEVEL:-info}"
+    if [ "$svc" = gateway ]; then
+        echo "CG_HTTP_LISTEN=${CG_HTTP_LISTEN:-127.0.0.1:0}"
+        echo "CG_HTTP_PORT_FILE=$CG_STATE/run/gateway.port"
+    fi
+}
+
+cmd_svc_start() {
+    need_state
+    local svc=$1 bin=$CG_BUILD/services/$1/cg-$1
+    [ -x "$bin" ] || die "no binary $bin; run the build first"
+    [ "$svc" = gateway ] && rm -f "$CG_STATE/run/gateway.port"
+    (
+        while IFS= read -r kv; do export "${kv?}"; done < <(service_env "$svc")
+        exec "$bin" >>"$CG_STATE/log/$svc.log" 2>&1
+    ) &
+    echo $! >"$CG_STATE/run/$svc.pid"
+    if [ "$svc" = gateway ]; then
+        local i
+        for i in $(seq 1 200); do
+            [ -s "$CG_STATE/run/gateway.port" ] && return 0
+            kill -0 "$(cat "$CG_STATE/run/$svc.pid")" 2>/dev/null || die "gateway exited; see $CG_STATE/log/gateway.log"
+            sleep 0.05
+        done
+        die "gateway did not open its port; see $CG_STATE/log/gateway.log"
+    fi
+}
+
+cmd_svc_stop() { need_state; stop_pid_file "$CG_STATE/run/$1.pid"; }
+
+gateway_url() { echo "http://127.0.0.1:$(cat "$CG_STATE/run/gateway.port")"; }
+
+cmd_wait_ready() {
+    local secs=${1:-30} i
+    for i in $(seq 1 $((secs * 10))); do
+        if curl -fsS -o /dev/null "$(gateway_url)/readyz" 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    curl -sS "$(gateway_url)/readyz" >&2 || true
+    die "the platform did not become ready in ${secs}s; logs are in $CG_STATE/log"
+}
+
+cmd_start_all() {
+    local svc
+    for svc in "${SERVICES[@]}"; do cmd_svc_start "$svc"; done
+    cmd_wait_ready 60
+}
+
+cmd_seed() {
+    need_state
+    (
+        while IFS= read -r kv; do export "${kv?}"; done < <(service_env gateway)
+        exec "$CG_BUILD/services/gateway/cg-gateway" --seed-demo
+    )
+}
+
+cmd_stop_all() {
+    need_state
+    local svc
+    for svc in gateway intake case; do cmd_svc_stop "$svc"; done
+    cmd_nats_stop
+    cmd_pg_stop
+}
+
+cmd=${1:-}
+shift || true
+case "$cmd" in
+deps) cmd_deps ;;
+build) cmd_build ;;
+infra-start) cmd_pg_start; cmd_nats_start ;;
+pg-start) cmd_pg_start ;;
+pg-stop) cmd_pg_stop ;;
+nats-start) cmd_nats_start ;;
+nats-stop) cmd_nats_stop ;;
+nats-restart) cmd_nats_stop; cmd_nats_start ;;
+svc-start) cmd_svc_start "$1" ;;
+svc-stop) cmd_svc_stop "$1" ;;
+start-all) cmd_start_all ;;
+seed) cmd_seed ;;
+wait-ready) cmd_wait_ready "${1:-30}" ;;
+stop-all) cmd_stop_all ;;
+gateway-url) gateway_url ;;
+env) need_state; service_env "${1:-gateway}" ;;
+*) die "unknown command '$cmd' (see the comment at the top of $0)" ;;
+esac

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Run every test: install what is missing, build with -Werror, start a
+# throwaway nats-server and PostgreSQL on free ports, start every service,
+# run ctest (unit and integration), then stop everything and remove the
+# throwaway state.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export CG_STATE=$(mktemp -d /tmp/cg-test.XXXXXX)
+chmod 755 "$CG_STATE"
+export CG_BUILD=${CG_BUILD:-$ROOT/build-test}
+export CG_WERROR=ON
+export CG_DEMO_PASSWORD=test-password-1
+export CG_LOG_LEVEL=${CG_LOG_LEVEL:-info}
+STACK=$ROOT/scripts/stack.sh
+
+cleanup() {
+    local rc=$?
+    "$STACK" stop-all || true
+    if [ $rc -ne 0 ]; then
+        echo "--- last service log lines ($CG_STATE/log) ---"
+        tail -n 20 "$CG_STATE"/log/*.log 2>/dev/null || true
+    fi
+    rm -rf "$CG_STATE"
+    exit $rc
+}
+trap cleanup EXIT
+
+"$STACK" deps
+echo "building in $CG_BUILD..."
+"$STACK" build
+"$STACK" infra-start
+"$STACK" start-all
+"$STACK" seed
+export CG_GATEWAY_URL=$("$STACK" gateway-url)
+export CG_NATS_URL=nats://127.0.0.1:$(cat "$CG_STATE/run/nats.port")
+export CG_STACK=$STACK
+cd "$CG_BUILD"
+ctest --output-on-failure --timeout 300 "$@"
