@@ -18,13 +18,13 @@ typedef enum cg_config_type {
 } cg_config_type;
 
 typedef struct cg_config_var {
-    const char *name;          /* e.g. "CG_NATS_URL" */
+    const char *name; /* e.g. "CG_NATS_URL" */
     cg_config_type type;
     const char *default_value; /* NULL means the variable is required */
     long min, max;             /* bounds for CG_CONFIG_INT */
     bool secret;               /* never printed */
     void *target;
-    const char *help;          /* one line for docs and errors */
+    const char *help; /* one line for docs and errors */
 } cg_config_var;
 
 /* Looks a name up; returns NULL when unset. getenv() in production. */

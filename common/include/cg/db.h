@@ -46,7 +46,7 @@ void cg_db_rollback(PGconn *conn);
 cg_code cg_db_code_from_sqlstate(const char *sqlstate);
 
 /* Apply the shared messaging schema (outbox, inbox, dead letters) and then
- * every dir/*.sql not yet applied, in file-name order, each in its own
+ * every *.sql file in dir not yet applied, in file-name order, each in its own
  * transaction, all under a database-wide advisory lock so that replicas
  * starting together apply each file once. */
 cg_code cg_db_migrate(cg_db *db, const char *dir, cg_err *err);

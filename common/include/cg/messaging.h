@@ -53,8 +53,8 @@ typedef struct cg_consumer cg_consumer;
 /* Start a thread fetching from a durable pull consumer `durable` on stream
  * for filter_subject, calling handler for each message. */
 cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, const char *stream,
-                          const char *durable, const char *filter_subject,
-                          cg_event_handler handler, void *arg, cg_err *err);
+                          const char *durable, const char *filter_subject, cg_event_handler handler,
+                          void *arg, cg_err *err);
 /* Stop after the message in hand is finished; frees the consumer. */
 void cg_consumer_stop(cg_consumer *consumer);
 

@@ -38,9 +38,9 @@ bool cg_nats_connected(const cg_nats *nats);
 
 typedef struct cg_rpc_call {
     cg_nats *nats;
-    natsMsg *msg;          /* borrowed; the server frees it after the handler */
-    const char *method;    /* the last subject token */
-    const uint8_t *data;   /* request bytes */
+    natsMsg *msg;        /* borrowed; the server frees it after the handler */
+    const char *method;  /* the last subject token */
+    const uint8_t *data; /* request bytes */
     size_t len;
     const char *request_id; /* from the Cg-Request-Id header, or "" */
     bool replied;

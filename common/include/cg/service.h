@@ -48,22 +48,54 @@ typedef struct cg_service_base {
 
 /* The configuration every service reads, to splice into its own table:
  *   static cg_config_var vars[] = { CG_SERVICE_BASE_VARS(base), {...own...} }; */
-#define CG_SERVICE_BASE_VARS(b)                                                                   \
-    {"CG_NATS_URL", CG_CONFIG_STRING, "nats://127.0.0.1:4222", 0, 0, false, &(b).nats_url,         \
-     "NATS server URL(s), comma-separated"},                                                      \
-        {"CG_DB_URL", CG_CONFIG_STRING, NULL, 0, 0, true, &(b).db_url,                            \
-         "libpq connection string of this service's own database"},                               \
-        {"CG_MIGRATIONS_DIR", CG_CONFIG_STRING, NULL, 0, 0, false, &(b).migrations_dir,           \
-         "folder of this service's *.sql migrations"},                                            \
-        {"CG_LOG_LEVEL", CG_CONFIG_STRING, "info", 0, 0, false, &(b).log_level,                   \
-         "debug, info, warn or error"},                                                           \
-        {"CG_DB_POOL_SIZE", CG_CONFIG_INT, "8", 1, 100, false, &(b).db_pool_size,                 \
-         "database connections per process"},                                                     \
-        {"CG_RPC_WORKERS", CG_CONFIG_INT, "4", 1, 64, false, &(b).rpc_workers,                    \
-         "RPC requests handled at once per process"},                                             \
-    {                                                                                             \
-        "CG_OUTBOX_POLL_MS", CG_CONFIG_INT, "500", 10, 60000, false, &(b).outbox_poll_ms,         \
-            "how often the outbox relay looks for unsent events"                                  \
+#define CG_SERVICE_BASE_VARS(b)                                                                    \
+    {"CG_NATS_URL",                                                                                \
+     CG_CONFIG_STRING,                                                                             \
+     "nats://127.0.0.1:4222",                                                                      \
+     0,                                                                                            \
+     0,                                                                                            \
+     false,                                                                                        \
+     &(b).nats_url,                                                                                \
+     "NATS server URL(s), comma-separated"},                                                       \
+        {"CG_DB_URL", CG_CONFIG_STRING,                                                            \
+         NULL,        0,                                                                           \
+         0,           true,                                                                        \
+         &(b).db_url, "libpq connection string of this service's own database"},                   \
+        {"CG_MIGRATIONS_DIR",                                                                      \
+         CG_CONFIG_STRING,                                                                         \
+         NULL,                                                                                     \
+         0,                                                                                        \
+         0,                                                                                        \
+         false,                                                                                    \
+         &(b).migrations_dir,                                                                      \
+         "folder of this service's *.sql migrations"},                                             \
+        {"CG_LOG_LEVEL",                                                                           \
+         CG_CONFIG_STRING,                                                                         \
+         "info",                                                                                   \
+         0,                                                                                        \
+         0,                                                                                        \
+         false,                                                                                    \
+         &(b).log_level,                                                                           \
+         "debug, info, warn or error"},                                                            \
+        {"CG_DB_POOL_SIZE",                                                                        \
+         CG_CONFIG_INT,                                                                            \
+         "8",                                                                                      \
+         1,                                                                                        \
+         100,                                                                                      \
+         false,                                                                                    \
+         &(b).db_pool_size,                                                                        \
+         "database connections per process"},                                                      \
+        {"CG_RPC_WORKERS",                                                                         \
+         CG_CONFIG_INT,                                                                            \
+         "4",                                                                                      \
+         1,                                                                                        \
+         64,                                                                                       \
+         false,                                                                                    \
+         &(b).rpc_workers,                                                                         \
+         "RPC requests handled at once per process"},                                              \
+    {                                                                                              \
+        "CG_OUTBOX_POLL_MS", CG_CONFIG_INT, "500", 10, 60000, false, &(b).outbox_poll_ms,          \
+            "how often the outbox relay looks for unsent events"                                   \
     }
 
 /* Load vars (which include CG_SERVICE_BASE_VARS), init logging and libsodium,
@@ -76,8 +108,8 @@ cg_code cg_service_base_configure(cg_service_base *base, const cg_config_var *va
 cg_code cg_service_base_start(cg_service_base *base, cg_err *err);
 
 /* Start the RPC server on cg.rpc.<name>.* with base->rpc_workers workers. */
-cg_code cg_service_base_serve(cg_service_base *base, const cg_rpc_method *methods,
-                              size_t nmethods, void *arg, cg_err *err);
+cg_code cg_service_base_serve(cg_service_base *base, const cg_rpc_method *methods, size_t nmethods,
+                              void *arg, cg_err *err);
 
 /* Stop the RPC server and relay, drain NATS, close the database. Safe on a
  * partly started base. Consumers are the service's own: stop them first. */

@@ -1,0 +1,29 @@
+/* Reading the CallContext that every RPC request carries. */
+#include "cg/context.h"
+
+#include <string.h>
+
+bool cg_ctx_has_role(const Cleangrid__V1__CallContext *ctx, const char *role)
+{
+    if (ctx == NULL)
+        return false;
+    for (size_t i = 0; i < ctx->n_roles; i++)
+        if (ctx->roles[i] != NULL && strcmp(ctx->roles[i], role) == 0)
+            return true;
+    return false;
+}
+
+bool cg_ctx_has_any_role(const Cleangrid__V1__CallContext *ctx, const char *const *roles)
+{
+    for (; *roles != NULL; roles++)
+        if (cg_ctx_has_role(ctx, *roles))
+            return true;
+    return false;
+}
+
+const char *cg_ctx_scope(const Cleangrid__V1__CallContext *ctx)
+{
+    if (ctx == NULL || ctx->org_scope_path == NULL || ctx->org_scope_path[0] == '\0')
+        return NULL;
+    return ctx->org_scope_path;
+}

@@ -1,0 +1,376 @@
+/* PostgreSQL: connection pool, parameterized queries, SQLSTATE mapping,
+ * migrations. */
+#include "cg/db.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cg/log.h"
+#include "cg/util.h"
+
+struct cg_db {
+    char *conninfo;
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    int size;
+    int created; /* connections made so far (idle + in use) */
+    int nidle;
+    PGconn **idle;
+};
+
+/* The schema every service database shares: the transactional outbox, the
+ * idempotent inbox and dead letters. Applied as migration "common/0001". */
+static const char messaging_schema[] =
+    "CREATE TABLE IF NOT EXISTS cg_outbox (\n"
+    "  id bigserial PRIMARY KEY,\n"
+    "  event_id uuid NOT NULL UNIQUE,\n"
+    "  subject text NOT NULL,\n"
+    "  payload bytea NOT NULL,\n"
+    "  created_at timestamptz NOT NULL DEFAULT now(),\n"
+    "  sent_at timestamptz\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS cg_outbox_unsent ON cg_outbox (id) WHERE sent_at IS NULL;\n"
+    "CREATE TABLE IF NOT EXISTS cg_inbox (\n"
+    "  event_id text PRIMARY KEY,\n"
+    "  subject text NOT NULL,\n"
+    "  processed_at timestamptz NOT NULL DEFAULT now()\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS cg_dead_letter (\n"
+    "  id bigserial PRIMARY KEY,\n"
+    "  consumer text NOT NULL,\n"
+    "  subject text NOT NULL,\n"
+    "  event_id text,\n"
+    "  payload bytea NOT NULL,\n"
+    "  reason text NOT NULL,\n"
+    "  deliveries integer NOT NULL,\n"
+    "  created_at timestamptz NOT NULL DEFAULT now()\n"
+    ");\n";
+
+/* The advisory lock key all replicas of a service take while migrating. */
+#define MIGRATION_LOCK_KEY "4242010001"
+
+static PGconn *connect_new(const char *conninfo, cg_err *err)
+{
+    PGconn *conn = PQconnectdb(conninfo);
+    if (PQstatus(conn) != CONNECTION_OK) {
+        /* The message may contain the socket path but never a password:
+         * libpq does not echo it. */
+        char msg[200];
+        cg_strlcpy(msg, PQerrorMessage(conn), sizeof(msg));
+        msg[strcspn(msg, "\n")] = '\0';
+        cg_err_set(err, CG_UNAVAILABLE, "database unavailable: %s", msg);
+        PQfinish(conn);
+        return NULL;
+    }
+    return conn;
+}
+
+cg_code cg_db_open(cg_db **out, const char *conninfo, int size, cg_err *err)
+{
+    cg_code rc = CG_OK;
+    cg_db *db = calloc(1, sizeof(*db));
+    if (db == NULL)
+        return cg_err_set(err, CG_INTERNAL, "out of memory");
+    db->conninfo = strdup(conninfo);
+    db->idle = calloc((size_t)size, sizeof(PGconn *));
+    db->size = size;
+    pthread_mutex_init(&db->lock, NULL);
+    pthread_cond_init(&db->freed, NULL);
+    if (db->conninfo == NULL || db->idle == NULL) {
+        rc = cg_err_set(err, CG_INTERNAL, "out of memory");
+        goto cleanup;
+    }
+    PGconn *first = connect_new(conninfo, err);
+    if (first == NULL) {
+        rc = err->code;
+        goto cleanup;
+    }
+    db->idle[db->nidle++] = first;
+    db->created = 1;
+    *out = db;
+    return CG_OK;
+
+cleanup:
+    cg_db_close(db);
+    return rc;
+}
+
+void cg_db_close(cg_db *db)
+{
+    if (db == NULL)
+        return;
+    for (int i = 0; i < db->nidle; i++)
+        PQfinish(db->idle[i]);
+    pthread_mutex_destroy(&db->lock);
+    pthread_cond_destroy(&db->freed);
+    free(db->idle);
+    free(db->conninfo);
+    free(db);
+}
+
+PGconn *cg_db_acquire(cg_db *db, int timeout_ms, cg_err *err)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += timeout_ms / 1000;
+    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+
+    PGconn *conn = NULL;
+    bool make_new = false;
+    pthread_mutex_lock(&db->lock);
+    while (db->nidle == 0 && db->created >= db->size) {
+        if (pthread_cond_timedwait(&db->freed, &db->lock, &deadline) == ETIMEDOUT)
+            break;
+    }
+    if (db->nidle > 0) {
+        conn = db->idle[--db->nidle];
+    } else if (db->created < db->size) {
+        db->created++;
+        make_new = true;
+    }
+    pthread_mutex_unlock(&db->lock);
+
+    if (make_new) {
+        conn = connect_new(db->conninfo, err);
+        if (conn == NULL) {
+            pthread_mutex_lock(&db->lock);
+            db->created--;
+            pthread_cond_signal(&db->freed);
+            pthread_mutex_unlock(&db->lock);
+        }
+        return conn;
+    }
+    if (conn == NULL) {
+        cg_err_set(err, CG_UNAVAILABLE, "no database connection free within %d ms", timeout_ms);
+        return NULL;
+    }
+    /* A connection broken by a server restart is reset here, so callers see
+     * at most the one failed query that found it broken. */
+    if (PQstatus(conn) != CONNECTION_OK) {
+        PQreset(conn);
+        if (PQstatus(conn) != CONNECTION_OK) {
+            cg_err_set(err, CG_UNAVAILABLE, "database unavailable");
+            cg_db_release(db, conn);
+            return NULL;
+        }
+        cg_log_info("database connection re-established");
+    }
+    return conn;
+}
+
+void cg_db_release(cg_db *db, PGconn *conn)
+{
+    if (conn == NULL)
+        return;
+    if (PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) != PQTRANS_IDLE)
+        cg_db_rollback(conn);
+    pthread_mutex_lock(&db->lock);
+    db->idle[db->nidle++] = conn;
+    pthread_cond_signal(&db->freed);
+    pthread_mutex_unlock(&db->lock);
+}
+
+cg_code cg_db_code_from_sqlstate(const char *s)
+{
+    if (s == NULL || strlen(s) != 5)
+        return CG_UNAVAILABLE; /* no SQLSTATE: the connection itself failed */
+    if (strcmp(s, "23505") == 0)
+        return CG_ALREADY_EXISTS;
+    if (strncmp(s, "22", 2) == 0)
+        return CG_INVALID_ARGUMENT;
+    if (strncmp(s, "23", 2) == 0)
+        return CG_FAILED_PRECONDITION;
+    if (strncmp(s, "08", 2) == 0 || strncmp(s, "57P", 3) == 0 || strncmp(s, "53", 2) == 0 ||
+        strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0)
+        return CG_UNAVAILABLE;
+    return CG_INTERNAL;
+}
+
+cg_code cg_db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                   PGresult **out, cg_err *err)
+{
+    if (out != NULL)
+        *out = NULL;
+    PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        if (out != NULL)
+            *out = res;
+        else
+            PQclear(res);
+        return CG_OK;
+    }
+    const char *sqlstate = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    cg_code code = cg_db_code_from_sqlstate(sqlstate);
+    char msg[200];
+    cg_strlcpy(msg, res ? PQresultErrorMessage(res) : PQerrorMessage(conn), sizeof(msg));
+    msg[strcspn(msg, "\n")] = '\0';
+    /* Log the statement's SQLSTATE and text but never its parameters: they
+     * may hold a reporter's identity. */
+    cg_log_fields(code == CG_INTERNAL ? CG_LOG_ERROR : CG_LOG_WARN, "query failed", "sqlstate",
+                  sqlstate ? sqlstate : "none", "error", msg, NULL);
+    cg_err_set(err, code, "%s",
+               code == CG_UNAVAILABLE ? "database unavailable" : "database rejected the request");
+    PQclear(res);
+    return code;
+}
+
+cg_code cg_db_begin(PGconn *conn, cg_err *err)
+{
+    return cg_db_exec(conn, "BEGIN", 0, NULL, NULL, err);
+}
+
+cg_code cg_db_commit(PGconn *conn, cg_err *err)
+{
+    return cg_db_exec(conn, "COMMIT", 0, NULL, NULL, err);
+}
+
+void cg_db_rollback(PGconn *conn)
+{
+    PGresult *res = PQexec(conn, "ROLLBACK");
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        cg_log_warn("rollback failed: %s", PQerrorMessage(conn));
+    PQclear(res);
+}
+
+const char *cg_db_get(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col);
+}
+
+long long cg_db_get_ll(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+/* Apply one migration unless already recorded; runs in its own transaction. */
+static cg_code apply_migration(PGconn *conn, const char *version, const char *sql, cg_err *err)
+{
+    cg_code rc;
+    PGresult *res = NULL;
+    const char *params[] = {version};
+    if ((rc = cg_db_begin(conn, err)) != CG_OK)
+        return rc;
+    rc = cg_db_exec(conn, "SELECT 1 FROM cg_schema_migrations WHERE version = $1", 1, params, &res,
+                    err);
+    if (rc != CG_OK)
+        goto cleanup;
+    if (PQntuples(res) > 0) {
+        rc = cg_db_commit(conn, err);
+        goto cleanup;
+    }
+    /* Migration files are trusted code from the repository, not input:
+     * they are the one place a whole script runs without parameters. */
+    PGresult *script = PQexec(conn, sql);
+    if (PQresultStatus(script) != PGRES_COMMAND_OK && PQresultStatus(script) != PGRES_TUPLES_OK) {
+        rc = cg_err_set(err, CG_INTERNAL, "migration %s failed: %s", version,
+                        PQresultErrorMessage(script));
+        PQclear(script);
+        goto cleanup;
+    }
+    PQclear(script);
+    rc = cg_db_exec(conn, "INSERT INTO cg_schema_migrations (version) VALUES ($1)", 1, params, NULL,
+                    err);
+    if (rc == CG_OK)
+        rc = cg_db_commit(conn, err);
+    if (rc == CG_OK)
+        cg_log_info("applied migration %s", version);
+
+cleanup:
+    PQclear(res);
+    if (rc != CG_OK)
+        cg_db_rollback(conn);
+    return rc;
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *buf = NULL;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long n = ftell(f);
+        if (n >= 0 && fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) != NULL) {
+            if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+                free(buf);
+                buf = NULL;
+            } else {
+                buf[n] = '\0';
+            }
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+static int is_sql_file(const struct dirent *e)
+{
+    size_t n = strlen(e->d_name);
+    return n > 4 && strcmp(e->d_name + n - 4, ".sql") == 0;
+}
+
+cg_code cg_db_migrate(cg_db *db, const char *dir, cg_err *err)
+{
+    cg_code rc;
+    struct dirent **files = NULL;
+    int nfiles = 0;
+    bool locked = false;
+    PGconn *conn = cg_db_acquire(db, 10000, err);
+    if (conn == NULL)
+        return err->code;
+
+    rc = cg_db_exec(conn, "SELECT pg_advisory_lock(" MIGRATION_LOCK_KEY ")", 0, NULL, NULL, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    locked = true;
+    rc = cg_db_exec(conn,
+                    "CREATE TABLE IF NOT EXISTS cg_schema_migrations ("
+                    " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+                    0, NULL, NULL, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    rc = apply_migration(conn, "common/0001_messaging", messaging_schema, err);
+    if (rc != CG_OK || dir == NULL || dir[0] == '\0')
+        goto cleanup;
+
+    nfiles = scandir(dir, &files, is_sql_file, alphasort);
+    if (nfiles < 0) {
+        nfiles = 0;
+        rc = cg_err_set(err, CG_INTERNAL, "cannot read migrations folder %s: %s", dir,
+                        strerror(errno));
+        goto cleanup;
+    }
+    for (int i = 0; i < nfiles && rc == CG_OK; i++) {
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]->d_name);
+        char *sql = read_file(path);
+        if (sql == NULL) {
+            rc = cg_err_set(err, CG_INTERNAL, "cannot read %s", path);
+            break;
+        }
+        rc = apply_migration(conn, files[i]->d_name, sql, err);
+        free(sql);
+    }
+
+cleanup:
+    for (int i = 0; i < nfiles; i++)
+        free(files[i]);
+    free(files);
+    if (locked) {
+        cg_err unlock_err;
+        cg_db_exec(conn, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")", 0, NULL, NULL,
+                   &unlock_err);
+    }
+    cg_db_release(db, conn);
+    return rc;
+}

@@ -1,0 +1,129 @@
+/* Lifecycle shared by every service. */
+#include "cg/service.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cg/log.h"
+
+static atomic_bool stop_requested;
+static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t stop_cond = PTHREAD_COND_INITIALIZER;
+
+/* Only async-signal-safe work here: set the flag. cg_service_wait() polls
+ * it, because signalling a condition variable from a handler is not safe. */
+static void on_signal(int sig)
+{
+    (void)sig;
+    atomic_store(&stop_requested, true);
+}
+
+void cg_service_install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+bool cg_service_running(void)
+{
+    return !atomic_load(&stop_requested);
+}
+
+void cg_service_request_stop(void)
+{
+    pthread_mutex_lock(&stop_lock);
+    atomic_store(&stop_requested, true);
+    pthread_cond_broadcast(&stop_cond);
+    pthread_mutex_unlock(&stop_lock);
+}
+
+void cg_service_wait(void)
+{
+    while (cg_service_running())
+        usleep(50 * 1000);
+}
+
+cg_code cg_service_base_configure(cg_service_base *base, const cg_config_var *vars, size_t nvars)
+{
+    cg_err err;
+    cg_code rc = cg_config_load(vars, nvars, &err);
+    cg_log_init(base->name, rc == CG_OK ? base->log_level : "info");
+    if (rc != CG_OK) {
+        /* One line per bad or missing variable. */
+        char *save = NULL;
+        for (char *line = strtok_r(err.message, "\n", &save); line != NULL;
+             line = strtok_r(NULL, "\n", &save))
+            cg_log_error("configuration: %s", line);
+        return rc;
+    }
+    if (sodium_init() < 0) {
+        cg_log_error("libsodium failed to initialise");
+        return CG_INTERNAL;
+    }
+    cg_service_install_signals();
+    return CG_OK;
+}
+
+/* Retry fn until it succeeds or a stop is requested, logging the first
+ * failure and then every tenth, so a service started before its database
+ * or NATS waits for them instead of exiting. */
+#define RETRY_UNTIL_UP(what, call)                                                                 \
+    do {                                                                                           \
+        int attempt_ = 0;                                                                          \
+        while ((rc = (call)) == CG_UNAVAILABLE && cg_service_running()) {                          \
+            if (attempt_++ % 10 == 0)                                                              \
+                cg_log_warn("%s: %s; retrying", what, err->message);                               \
+            usleep(500 * 1000);                                                                    \
+        }                                                                                          \
+    } while (0)
+
+cg_code cg_service_base_start(cg_service_base *base, cg_err *err)
+{
+    cg_code rc;
+    RETRY_UNTIL_UP("database", cg_db_open(&base->db, base->db_url, (int)base->db_pool_size, err));
+    if (rc != CG_OK)
+        return rc;
+    if ((rc = cg_db_migrate(base->db, base->migrations_dir, err)) != CG_OK)
+        return rc;
+    RETRY_UNTIL_UP("NATS", cg_nats_connect(&base->nats, base->nats_url, base->name, err));
+    if (rc != CG_OK)
+        return rc;
+    RETRY_UNTIL_UP("JetStream", cg_nats_ensure_streams(base->nats, err));
+    if (rc != CG_OK)
+        return rc;
+    rc = cg_outbox_relay_start(&base->relay, base->db, base->nats, (int)base->outbox_poll_ms, err);
+    if (rc == CG_OK)
+        cg_log_info("%s started", base->name);
+    return rc;
+}
+
+cg_code cg_service_base_serve(cg_service_base *base, const cg_rpc_method *methods, size_t nmethods,
+                              void *arg, cg_err *err)
+{
+    return cg_rpc_server_start(&base->rpc, base->nats, base->name, methods, nmethods,
+                               (int)base->rpc_workers, arg, err);
+}
+
+void cg_service_base_stop(cg_service_base *base)
+{
+    cg_log_info("%s stopping", base->name);
+    cg_rpc_server_stop(base->rpc);
+    base->rpc = NULL;
+    cg_outbox_relay_stop(base->relay);
+    base->relay = NULL;
+    cg_nats_close(base->nats);
+    base->nats = NULL;
+    cg_db_close(base->db);
+    base->db = NULL;
+    cg_log_info("%s stopped", base->name);
+}

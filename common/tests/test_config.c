@@ -1,0 +1,95 @@
+/* Unit tests of configuration parsing: defaults, bounds, types, and one
+ * clear line per bad or missing variable. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "cg/config.h"
+
+typedef struct fake_env {
+    const char *names[8];
+    const char *values[8];
+} fake_env;
+
+static const char *fake_lookup(const char *name, void *arg)
+{
+    fake_env *env = arg;
+    for (int i = 0; i < 8 && env->names[i]; i++)
+        if (strcmp(env->names[i], name) == 0)
+            return env->values[i];
+    return NULL;
+}
+
+static char *url;
+static long port;
+static bool verbose;
+
+static const cg_config_var vars[] = {
+    {"CG_URL", CG_CONFIG_STRING, NULL, 0, 0, false, &url, "where to connect"},
+    {"CG_PORT", CG_CONFIG_INT, "8080", 1, 65535, false, &port, "port"},
+    {"CG_VERBOSE", CG_CONFIG_BOOL, "false", 0, 0, false, &verbose, "chatty"},
+};
+
+static void defaults_apply(void **state)
+{
+    (void)state;
+    fake_env env = {{"CG_URL"}, {"nats://x"}};
+    cg_err err;
+    assert_int_equal(cg_config_load_from(vars, 3, fake_lookup, &env, &err), CG_OK);
+    assert_string_equal(url, "nats://x");
+    assert_int_equal(port, 8080);
+    assert_false(verbose);
+}
+
+static void values_override_defaults(void **state)
+{
+    (void)state;
+    fake_env env = {{"CG_URL", "CG_PORT", "CG_VERBOSE"}, {"u", "9000", "yes"}};
+    cg_err err;
+    assert_int_equal(cg_config_load_from(vars, 3, fake_lookup, &env, &err), CG_OK);
+    assert_int_equal(port, 9000);
+    assert_true(verbose);
+}
+
+static void missing_required_is_named(void **state)
+{
+    (void)state;
+    fake_env env = {{NULL}, {NULL}};
+    cg_err err;
+    assert_int_equal(cg_config_load_from(vars, 3, fake_lookup, &env, &err), CG_INVALID_ARGUMENT);
+    assert_non_null(strstr(err.message, "CG_URL: required but not set"));
+}
+
+static void bad_values_give_one_line_each(void **state)
+{
+    (void)state;
+    fake_env env = {{"CG_URL", "CG_PORT", "CG_VERBOSE"}, {"u", "80x", "maybe"}};
+    cg_err err;
+    assert_int_equal(cg_config_load_from(vars, 3, fake_lookup, &env, &err), CG_INVALID_ARGUMENT);
+    assert_non_null(strstr(err.message, "CG_PORT: '80x' is not a whole number"));
+    assert_non_null(strstr(err.message, "\nCG_VERBOSE: 'maybe' is not a boolean"));
+}
+
+static void out_of_bounds_is_rejected(void **state)
+{
+    (void)state;
+    fake_env env = {{"CG_URL", "CG_PORT"}, {"u", "70000"}};
+    cg_err err;
+    assert_int_equal(cg_config_load_from(vars, 3, fake_lookup, &env, &err), CG_INVALID_ARGUMENT);
+    assert_non_null(strstr(err.message, "CG_PORT: 70000 is outside 1..65535"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(defaults_apply),
+        cmocka_unit_test(values_override_defaults),
+        cmocka_unit_test(missing_required_is_named),
+        cmocka_unit_test(bad_values_give_one_line_each),
+        cmocka_unit_test(out_of_bounds_is_rejected),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,67 @@
+/* Unit tests of the small helpers: UUIDs, random digits, UTF-8 checks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "cg/util.h"
+
+static void uuids_are_valid_and_distinct(void **state)
+{
+    (void)state;
+    char a[CG_UUID_LEN], b[CG_UUID_LEN];
+    cg_uuid_v4(a);
+    cg_uuid_v4(b);
+    assert_true(cg_uuid_valid(a));
+    assert_string_not_equal(a, b);
+    assert_int_equal(a[14], '4');
+    assert_false(cg_uuid_valid("not-a-uuid"));
+    assert_false(cg_uuid_valid("0123456789abcdef0123456789abcdef0123"));
+    assert_false(cg_uuid_valid(NULL));
+}
+
+static void digits_are_digits(void **state)
+{
+    (void)state;
+    char d[17];
+    cg_random_digits(d, 16);
+    assert_int_equal(strlen(d), 16);
+    assert_int_equal(strspn(d, "0123456789"), 16);
+}
+
+static void utf8_checks(void **state)
+{
+    (void)state;
+    const char *zh = "纪检监察";
+    assert_true(cg_utf8_valid(zh, strlen(zh)));
+    assert_int_equal(cg_utf8_length(zh), 4);
+    assert_false(cg_utf8_valid("\xc3", 1));         /* truncated */
+    assert_false(cg_utf8_valid("\xc0\xaf", 2));     /* overlong */
+    assert_false(cg_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+    assert_false(cg_utf8_valid("a\0b", 3));
+}
+
+static void strlcpy_truncates(void **state)
+{
+    (void)state;
+    char buf[4];
+    assert_false(cg_strlcpy(buf, "abcdef", sizeof(buf)));
+    assert_string_equal(buf, "abc");
+    assert_true(cg_strlcpy(buf, "ab", sizeof(buf)));
+}
+
+int main(void)
+{
+    if (sodium_init() < 0)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(uuids_are_valid_and_distinct),
+        cmocka_unit_test(digits_are_digits),
+        cmocka_unit_test(utf8_checks),
+        cmocka_unit_test(strlcpy_truncates),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
