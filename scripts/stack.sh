@@ -116,7 +116,7 @@ cmd_pg_start() {
         as_pg "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     fi
     # Unix socket only: no port to collide with other clusters on this machine.
-    as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$CG_STATE/log/postgres.log" -w -t 60 \
+    as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$CG_STATE/pg/postgres.log" -w -t 60 \
         -o "-c listen_addresses='' -c unix_socket_directories='$sock' -c max_connections=200" start >/dev/null
     local db
     for db in "${SERVICES[@]}"; do

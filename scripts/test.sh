@@ -34,5 +34,8 @@ echo "building in $CG_BUILD..."
 export CG_GATEWAY_URL=$("$STACK" gateway-url)
 export CG_NATS_URL=nats://127.0.0.1:$(cat "$CG_STATE/run/nats.port")
 export CG_STACK=$STACK
+# A database of its own for the tests of common/ (outbox, inbox, pool).
+psql -h "$CG_STATE/pg/sock" -U postgres -d postgres -qc "create database cg_test" >/dev/null
+export CG_TEST_DB_URL="host=$CG_STATE/pg/sock user=postgres dbname=cg_test"
 cd "$CG_BUILD"
 ctest --output-on-failure --timeout 300 "$@"

@@ -1,0 +1,336 @@
+/* Integration tests of common/ against a real nats-server and PostgreSQL:
+ * RPC round trips, the outbox relay, the consumer's inbox (a duplicate
+ * changes nothing), dead letters, retries, and a database restart.
+ *
+ * Needs CG_NATS_URL, CG_TEST_DB_URL and CG_STACK (scripts/test.sh sets
+ * them); without them it exits 77, which ctest reports as skipped. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cg/db.h"
+#include "cg/log.h"
+#include "cg/messaging.h"
+#include "cg/nats.h"
+#include "cg/util.h"
+#include "cleangrid/v1/case.pb-c.h"
+
+static cg_db *db;
+static cg_nats *nats;
+static char run_id[9];
+
+/* How many times the handler ran and what it should answer next. */
+static atomic_int handler_calls;
+static atomic_int transient_failures_left;
+
+static long long count_rows(const char *sql, const char *param)
+{
+    cg_err err;
+    PGresult *res = NULL;
+    const char *params[] = {param};
+    PGconn *conn = cg_db_acquire(db, 5000, &err);
+    assert_non_null(conn);
+    assert_int_equal(cg_db_exec(conn, sql, param ? 1 : 0, params, &res, &err), CG_OK);
+    long long n = cg_db_get_ll(res, 0, 0);
+    PQclear(res);
+    cg_db_release(db, conn);
+    return n;
+}
+
+/* Poll until count_rows(sql) == want or 15 s pass; returns the last count. */
+static long long eventually_rows(const char *sql, const char *param, long long want)
+{
+    long long n = -1;
+    for (int i = 0; i < 300; i++) {
+        if ((n = count_rows(sql, param)) == want)
+            return n;
+        usleep(50 * 1000);
+    }
+    return n;
+}
+
+/* The effect of an event: one row per event id, written in the inbox
+ * transaction. A clue whose content is "poison" can never succeed. */
+static cg_code record_effect(PGconn *conn, const char *subject, const char *event_id,
+                             const uint8_t *data, size_t len, void *arg, cg_err *err)
+{
+    (void)subject;
+    (void)arg;
+    atomic_fetch_add(&handler_calls, 1);
+    Cleangrid__V1__ClueCreated *ev = cleangrid__v1__clue_created__unpack(NULL, len, data);
+    if (ev == NULL || ev->clue == NULL)
+        return cg_err_set(err, CG_INVALID_ARGUMENT, "not a ClueCreated");
+    cg_code rc = CG_OK;
+    if (strcmp(ev->clue->content, "poison") == 0) {
+        rc = cg_err_set(err, CG_INVALID_ARGUMENT, "poison content");
+    } else if (atomic_load(&transient_failures_left) > 0) {
+        atomic_fetch_sub(&transient_failures_left, 1);
+        rc = cg_err_set(err, CG_UNAVAILABLE, "simulated outage");
+    } else {
+        const char *params[] = {event_id, ev->clue->content};
+        rc = cg_db_exec(conn, "INSERT INTO it_effects (event_id, content) VALUES ($1, $2)", 2,
+                        params, NULL, err);
+    }
+    cleangrid__v1__clue_created__free_unpacked(ev, NULL);
+    return rc;
+}
+
+static void subject_for(char *out, size_t size)
+{
+    snprintf(out, size, "cg.evt.ittest%s.clue.created", run_id);
+}
+
+/* Write an event through the outbox in a transaction of our own. */
+static void add_through_outbox(const char *content, char event_id[CG_UUID_LEN])
+{
+    char subject[96];
+    cg_err err;
+    subject_for(subject, sizeof(subject));
+    Cleangrid__V1__ClueCreated ev = CLEANGRID__V1__CLUE_CREATED__INIT;
+    Cleangrid__V1__EventMeta meta;
+    Cleangrid__V1__Clue clue = CLEANGRID__V1__CLUE__INIT;
+    cg_event_meta_init(&meta, event_id, subject, "ittest", "rid");
+    clue.content = (char *)content;
+    ev.meta = &meta;
+    ev.clue = &clue;
+    PGconn *conn = cg_db_acquire(db, 5000, &err);
+    assert_non_null(conn);
+    assert_int_equal(cg_db_begin(conn, &err), CG_OK);
+    assert_int_equal(cg_outbox_add(conn, &ev.base, &err), CG_OK);
+    assert_int_equal(cg_db_commit(conn, &err), CG_OK);
+    cg_db_release(db, conn);
+}
+
+/* Publish raw bytes straight to JetStream, bypassing the outbox. */
+static void publish_raw(const void *data, int len, const char *msg_id)
+{
+    char subject[96];
+    jsPubOptions opts;
+    jsPubAck *ack = NULL;
+    subject_for(subject, sizeof(subject));
+    jsPubOptions_Init(&opts);
+    opts.MsgId = msg_id;
+    assert_int_equal(js_Publish(&ack, nats->js, subject, data, len, &opts, NULL), NATS_OK);
+    jsPubAck_Destroy(ack);
+}
+
+static void outbox_relays_once_and_duplicates_change_nothing(void **state)
+{
+    (void)state;
+    cg_err err;
+    cg_outbox_relay *relay = NULL;
+    cg_consumer *consumer = NULL;
+    char subject[96], durable[64], event_id[CG_UUID_LEN];
+    subject_for(subject, sizeof(subject));
+    snprintf(durable, sizeof(durable), "ittest-%s", run_id);
+
+    assert_int_equal(cg_outbox_relay_start(&relay, db, nats, 100, &err), CG_OK);
+    assert_int_equal(cg_consumer_start(&consumer, db, nats, CG_STREAM_EVENTS, durable, subject,
+                                       record_effect, NULL, &err),
+                     CG_OK);
+
+    add_through_outbox("first", event_id);
+    cg_outbox_relay_kick(relay);
+    assert_int_equal(eventually_rows("SELECT count(*) FROM it_effects WHERE event_id = $1",
+                                     event_id, 1),
+                     1);
+    assert_int_equal(eventually_rows("SELECT count(*) FROM cg_outbox WHERE event_id = $1::uuid"
+                                     " AND sent_at IS NOT NULL",
+                                     event_id, 1),
+                     1);
+
+    /* The same event again under other Nats-Msg-Ids, so JetStream's own
+     * dedupe does not hide it: the inbox must. */
+    Cleangrid__V1__ClueCreated ev = CLEANGRID__V1__CLUE_CREATED__INIT;
+    Cleangrid__V1__EventMeta meta = CLEANGRID__V1__EVENT_META__INIT;
+    Cleangrid__V1__Clue clue = CLEANGRID__V1__CLUE__INIT;
+    meta.event_id = event_id;
+    meta.type = subject;
+    clue.content = (char *)"first";
+    ev.meta = &meta;
+    ev.clue = &clue;
+    uint8_t buf[512];
+    size_t len = cleangrid__v1__clue_created__pack(&ev, buf);
+    int calls_before = atomic_load(&handler_calls);
+    publish_raw(buf, (int)len, "dup-1");
+    publish_raw(buf, (int)len, "dup-2");
+    /* A later, different event proves the duplicates were consumed. */
+    char marker_id[CG_UUID_LEN];
+    add_through_outbox("after-duplicates", marker_id);
+    cg_outbox_relay_kick(relay);
+    assert_int_equal(eventually_rows("SELECT count(*) FROM it_effects WHERE event_id = $1",
+                                     marker_id, 1),
+                     1);
+    assert_int_equal(count_rows("SELECT count(*) FROM it_effects WHERE event_id = $1", event_id),
+                     1);
+    assert_int_equal(atomic_load(&handler_calls), calls_before + 1);
+
+    /* Garbage and a poison event both end as dead letters; the consumer
+     * goes on. */
+    publish_raw("\xff\xfe garbage", 10, "garbage-1");
+    char poison_id[CG_UUID_LEN];
+    add_through_outbox("poison", poison_id);
+    cg_outbox_relay_kick(relay);
+    assert_int_equal(eventually_rows("SELECT count(*) FROM cg_dead_letter WHERE consumer = $1",
+                                     durable, 2),
+                     2);
+    assert_int_equal(count_rows("SELECT count(*) FROM cg_inbox WHERE event_id = $1", poison_id),
+                     0);
+
+    /* A transient failure is retried with a delay and then succeeds. */
+    atomic_store(&transient_failures_left, 1);
+    char retry_id[CG_UUID_LEN];
+    add_through_outbox("retried", retry_id);
+    cg_outbox_relay_kick(relay);
+    assert_int_equal(eventually_rows("SELECT count(*) FROM it_effects WHERE event_id = $1",
+                                     retry_id, 1),
+                     1);
+    assert_int_equal(atomic_load(&transient_failures_left), 0);
+
+    cg_consumer_stop(consumer);
+    cg_outbox_relay_stop(relay);
+}
+
+static void echo_handler(cg_rpc_call *call, void *arg)
+{
+    (void)arg;
+    Cleangrid__V1__GetClueRequest *req =
+        (Cleangrid__V1__GetClueRequest *)cg_rpc_decode(call, &cleangrid__v1__get_clue_request__descriptor);
+    if (req == NULL)
+        return;
+    cg_err err;
+    cg_err_clear(&err);
+    if (req->id[0] == '\0') {
+        cg_err_add_violation(&err, "id", "is required");
+        cg_rpc_reply_error(call, &err);
+    } else {
+        Cleangrid__V1__GetClueReply reply = CLEANGRID__V1__GET_CLUE_REPLY__INIT;
+        Cleangrid__V1__Clue clue = CLEANGRID__V1__CLUE__INIT;
+        cg_status_pb st;
+        cg_status_pb_init(&st, &err);
+        clue.id = req->id;
+        clue.source = (char *)call->request_id;
+        reply.status = &st.status;
+        reply.clue = &clue;
+        cg_rpc_reply(call, &reply.base);
+    }
+    protobuf_c_message_free_unpacked(&req->base, NULL);
+}
+
+static void rpc_round_trips(void **state)
+{
+    (void)state;
+    cg_err err;
+    cg_rpc_server *server = NULL;
+    char service[32];
+    snprintf(service, sizeof(service), "ittest%s", run_id);
+    static const cg_rpc_method methods[] = {{"GetClue", echo_handler}};
+    assert_int_equal(cg_rpc_server_start(&server, nats, service, methods, 1, 2, NULL, &err), CG_OK);
+
+    Cleangrid__V1__GetClueRequest req = CLEANGRID__V1__GET_CLUE_REQUEST__INIT;
+    ProtobufCMessage *reply = NULL;
+    req.id = (char *)"abc";
+    assert_int_equal(cg_rpc_call_method(nats, service, "GetClue", "req-42", &req.base,
+                                        &cleangrid__v1__get_clue_reply__descriptor, 2000, &reply,
+                                        &err),
+                     CG_OK);
+    Cleangrid__V1__GetClueReply *r = (Cleangrid__V1__GetClueReply *)reply;
+    assert_string_equal(r->clue->id, "abc");
+    assert_string_equal(r->clue->source, "req-42"); /* the request id travelled */
+    protobuf_c_message_free_unpacked(reply, NULL);
+
+    /* A remote error arrives with its violations and no reply message. */
+    req.id = (char *)"";
+    assert_int_equal(cg_rpc_call_method(nats, service, "GetClue", NULL, &req.base,
+                                        &cleangrid__v1__get_clue_reply__descriptor, 2000, &reply,
+                                        &err),
+                     CG_INVALID_ARGUMENT);
+    assert_null(reply);
+    assert_int_equal(err.nviolations, 1);
+    assert_string_equal(err.violations[0].field, "id");
+
+    assert_int_equal(cg_rpc_call_method(nats, service, "NoSuchMethod", NULL, &req.base,
+                                        &cleangrid__v1__get_clue_reply__descriptor, 2000, &reply,
+                                        &err),
+                     CG_NOT_FOUND);
+    assert_int_equal(cg_rpc_ping(nats, service, 2000, &err), CG_OK);
+    cg_rpc_server_stop(server);
+    assert_int_equal(cg_rpc_ping(nats, service, 500, &err), CG_UNAVAILABLE);
+}
+
+static void database_restart_is_survived(void **state)
+{
+    (void)state;
+    cg_err err;
+    char cmd[4096];
+    snprintf(cmd, sizeof(cmd), "\"%s\" pg-stop && \"%s\" pg-start", getenv("CG_STACK"),
+             getenv("CG_STACK"));
+    assert_int_equal(count_rows("SELECT 1", NULL), 1);
+    assert_int_equal(system(cmd), 0);
+    /* The first use of a pooled connection may find it broken; within a few
+     * tries the pool must hand out a working one again. */
+    bool ok = false;
+    for (int i = 0; i < 20 && !ok; i++) {
+        PGconn *conn = cg_db_acquire(db, 2000, &err);
+        if (conn != NULL) {
+            ok = cg_db_exec(conn, "SELECT 1", 0, NULL, NULL, &err) == CG_OK;
+            cg_db_release(db, conn);
+        }
+        if (!ok)
+            usleep(100 * 1000);
+    }
+    assert_true(ok);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    cg_err err;
+    assert_int_equal(cg_db_open(&db, getenv("CG_TEST_DB_URL"), 4, &err), CG_OK);
+    assert_int_equal(cg_db_migrate(db, NULL, &err), CG_OK);
+    PGconn *conn = cg_db_acquire(db, 5000, &err);
+    assert_int_equal(cg_db_exec(conn,
+                                "CREATE TABLE IF NOT EXISTS it_effects (event_id text PRIMARY KEY,"
+                                " content text)",
+                                0, NULL, NULL, &err),
+                     CG_OK);
+    cg_db_release(db, conn);
+    assert_int_equal(cg_nats_connect(&nats, getenv("CG_NATS_URL"), "ittest", &err), CG_OK);
+    assert_int_equal(cg_nats_ensure_streams(nats, &err), CG_OK);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    cg_nats_close(nats);
+    cg_db_close(db);
+    return 0;
+}
+
+int main(void)
+{
+    if (!getenv("CG_NATS_URL") || !getenv("CG_TEST_DB_URL") || !getenv("CG_STACK")) {
+        fprintf(stderr, "skipped: CG_NATS_URL, CG_TEST_DB_URL and CG_STACK are set by "
+                        "scripts/test.sh\n");
+        return 77;
+    }
+    if (sodium_init() < 0)
+        return 1;
+    cg_log_init("ittest", "warn");
+    cg_random_digits(run_id, 8);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rpc_round_trips),
+        cmocka_unit_test(outbox_relays_once_and_duplicates_change_nothing),
+        cmocka_unit_test(database_restart_is_survived),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
