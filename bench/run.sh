@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The benchmark command. It starts its own stack in a throwaway folder (like
+# scripts/test.sh), loads it, and prints each figure beside a baseline
+# measured in the same run on the same machine:
+#   1. GET /api/v1/clues/{id} through the gateway against a direct NATS
+#      request to the case service (cg-bench-rpc), same client count;
+#   2. POST /api/v1/public/reports end to end against pgbench running one
+#      equivalent INSERT per transaction, same clients, same server;
+#   3. resident memory of each service idle and after the load.
+# Settings: BENCH_CLIENTS (default 16), BENCH_SECONDS (default 10).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CLIENTS=${BENCH_CLIENTS:-16}
+SECONDS_EACH=${BENCH_SECONDS:-10}
+export CG_STATE=$(mktemp -d /tmp/cg-bench.XXXXXX)
+chmod 755 "$CG_STATE"
+export CG_BUILD=${CG_BUILD:-$ROOT/build-bench}
+export CG_BUILD_TYPE=Release
+export CG_DEMO_PASSWORD=bench-password-1
+export CG_LOG_LEVEL=warn
+STACK=$ROOT/scripts/stack.sh
+trap '"$STACK" stop-all || true; rm -rf "$CG_STATE"' EXIT
+
+"$STACK" deps
+command -v pgbench >/dev/null || PATH=$PATH:/usr/lib/postgresql/15/bin
+"$STACK" build
+"$STACK" infra-start
+"$STACK" start-all
+"$STACK" seed >/dev/null
+URL=$("$STACK" gateway-url)
+NATS_URL=nats://127.0.0.1:$(cat "$CG_STATE/run/nats.port")
+SOCK=$CG_STATE/pg/sock
+sql() { psql -h "$SOCK" -U postgres -d "$1" -tAc "$2"; }
+
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$(cat "$CG_STATE/run/$1.pid")/status"; }
+declare -A IDLE
+for svc in gateway intake case; do IDLE[$svc]=$(rss_kib "$svc"); done
+
+json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+TOKEN=$(curl -fsS -X POST "$URL/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"inspector\",\"password\":\"$CG_DEMO_PASSWORD\"}" | json_field token)
+BODY='{"category":"procurement","content":"Benchmark: bid documents were shown to one supplier in advance.","anonymous":true}'
+REPORT=$(curl -fsS -X POST "$URL/api/v1/public/reports" -H 'Content-Type: application/json' -d "$BODY" | json_field report_id)
+for _ in $(seq 1 100); do
+    CLUE=$(sql cg_case "select id from clues where source_ref = '$REPORT'")
+    [ -n "$CLUE" ] && break
+    sleep 0.1
+done
+[ -n "$CLUE" ] || { echo "the seed report never became a clue" >&2; exit 1; }
+
+# wrk prints latencies as 850.00us, 1.20ms or 1.05s; turn them into ms.
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.3f", n }'; }
+wrk_field() { # $1 = wrk output, $2 = rps|p99|requests|errors
+    case $2 in
+    rps) echo "$1" | awk '/Requests\/sec/ {print $2}' ;;
+    p99) to_ms "$(echo "$1" | awk '$1 == "99%" {print $2}')" ;;
+    requests) echo "$1" | awk '/requests in/ {print $1}' ;;
+    errors) echo "$1" | awk '/Non-2xx/ {print $NF}' | grep . || echo 0 ;;
+    esac
+}
+
+echo "== 1. GET /api/v1/clues/{id}: gateway vs direct NATS request ($CLIENTS clients, ${SECONDS_EACH}s each)"
+DIRECT=$("$CG_BUILD/bench/cg-bench-rpc" "$NATS_URL" "$CLUE" "$CLIENTS" "$SECONDS_EACH")
+D_RPS=$(echo "$DIRECT" | sed 's/.*rps=\([0-9.]*\).*/\1/')
+D_P99=$(echo "$DIRECT" | sed 's/.*p99_ms=\([0-9.]*\).*/\1/')
+GW=$(wrk -t2 -c"$CLIENTS" -d"${SECONDS_EACH}s" --latency -H "Authorization: Bearer $TOKEN" "$URL/api/v1/clues/$CLUE")
+G_RPS=$(wrk_field "$GW" rps)
+G_P99=$(wrk_field "$GW" p99)
+echo "direct NATS: $DIRECT"
+echo "gateway:     rps=$G_RPS p99_ms=$G_P99 non2xx=$(wrk_field "$GW" errors)"
+awk -v g="$G_RPS" -v d="$D_RPS" -v gp="$G_P99" -v dp="$D_P99" 'BEGIN {
+    printf "RESULT gateway_read throughput_ratio=%.2f (target >= 0.5) added_p99_ms=%.2f (target <= 2)\n", g / d, gp - dp }'
+
+echo "== 2. POST /api/v1/public/reports end to end vs pgbench INSERT ($CLIENTS clients, ${SECONDS_EACH}s each)"
+sql postgres "create database cg_bench" >/dev/null
+sql cg_bench "create extension if not exists ltree;
+  create table bench_reports (id uuid primary key default gen_random_uuid(),
+    receipt_lookup text unique not null, receipt_hash text not null, category text not null,
+    content text not null, anonymous boolean not null, org_path ltree not null,
+    status text not null, submitted_at timestamptz not null default now())" >/dev/null
+cat >"$CG_STATE/insert.sql" <<'SQL'
+INSERT INTO bench_reports (receipt_lookup, receipt_hash, category, content, anonymous, org_path, status)
+VALUES (md5(random()::text || clock_timestamp()::text), md5(random()::text), 'procurement',
+        'Benchmark: bid documents were shown to one supplier in advance.', true, 'hq', 'received');
+SQL
+PGB=$(pgbench -h "$SOCK" -U postgres -n -c "$CLIENTS" -j 2 -T "$SECONDS_EACH" -f "$CG_STATE/insert.sql" cg_bench 2>&1)
+P_TPS=$(echo "$PGB" | awk '/^tps/ {print $3; exit}')
+BEFORE=$(sql cg_case "select count(*) from clues")
+cat >"$CG_STATE/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '$BODY'
+LUA
+START=$(date +%s.%N)
+POST=$(wrk -t2 -c"$CLIENTS" -d"${SECONDS_EACH}s" --latency -s "$CG_STATE/post.lua" "$URL/api/v1/public/reports")
+SENT=$(wrk_field "$POST" requests)
+ERRORS=$(wrk_field "$POST" errors)
+# End to end means until every accepted report is a clue in the case service.
+WANT=$((BEFORE + SENT - ERRORS))
+for _ in $(seq 1 600); do
+    [ "$(sql cg_case "select count(*) from clues")" -ge "$WANT" ] && break
+    sleep 0.1
+done
+END=$(date +%s.%N)
+CLUES=$(( $(sql cg_case "select count(*) from clues") - BEFORE ))
+echo "pgbench:     tps=$P_TPS"
+echo "gateway:     http_rps=$(wrk_field "$POST" rps) p99_ms=$(wrk_field "$POST" p99) accepted=$((SENT - ERRORS)) non2xx=$ERRORS clues=$CLUES"
+awk -v n="$CLUES" -v s="$START" -v e="$END" -v p="$P_TPS" 'BEGIN {
+    r = n / (e - s); printf "RESULT report_e2e reports_per_s=%.1f throughput_ratio=%.2f (target >= 0.6)\n", r, r / p }'
+
+echo "== 3. resident memory (MiB), idle and after the load"
+for svc in gateway intake case; do
+    awk -v s="$svc" -v i="${IDLE[$svc]}" -v a="$(rss_kib "$svc")" 'BEGIN {
+        printf "RESULT rss %-8s idle=%.1f after=%.1f (target idle <= 16)\n", s, i / 1024, a / 1024 }'
+done
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
