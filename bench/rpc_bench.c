@@ -46,9 +46,9 @@ static void *run_worker(void *arg)
         cg_err err;
         ProtobufCMessage *reply = NULL;
         clock_gettime(CLOCK_MONOTONIC, &a);
-        cg_code rc = cg_rpc_call_method(w->nats, "case", "GetClue", "bench", &req.base,
-                                        &cleangrid__v1__get_clue_reply__descriptor, 5000, &reply,
-                                        &err);
+        cg_code rc =
+            cg_rpc_call_method(w->nats, "case", "GetClue", "bench", &req.base,
+                               &cleangrid__v1__get_clue_reply__descriptor, 5000, &reply, &err);
         clock_gettime(CLOCK_MONOTONIC, &b);
         if (reply != NULL)
             protobuf_c_message_free_unpacked(reply, NULL);
@@ -97,9 +97,11 @@ int main(int argc, char **argv)
     long per = MAX_SAMPLES / clients;
     int64_t start = cg_mono_ms();
     for (int i = 0; i < clients; i++) {
-        workers[i] = (worker){.nats = nats, .clue_id = argv[2],
+        workers[i] = (worker){.nats = nats,
+                              .clue_id = argv[2],
                               .deadline_ms = start + seconds * 1000LL,
-                              .latency_ms = samples + per * i, .capacity = per};
+                              .latency_ms = samples + per * i,
+                              .capacity = per};
         pthread_create(&workers[i].thread, NULL, run_worker, &workers[i]);
     }
     long done = 0, failed = 0, kept = 0;

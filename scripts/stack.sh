@@ -39,7 +39,7 @@ as_pg() {
 cmd_deps() {
     local pkgs=(build-essential cmake pkg-config nats-server libnats-dev postgresql postgresql-contrib
         libpq-dev libcivetweb-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler
-        libsodium-dev libcmocka-dev libcurl4-openssl-dev curl wrk)
+        libsodium-dev libcmocka-dev libcurl4-openssl-dev curl wrk clang-format docker-compose)
     local missing=()
     for p in "${pkgs[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
