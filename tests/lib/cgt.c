@@ -1,0 +1,737 @@
+/* The integration-test harness; see cgt.h for what each part is for. */
+#include "cgt.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <time.h>
+
+/* The time a single HTTP exchange may take. Generous, because a slow answer
+ * is reported by the test that cares about latency, and a hung gateway must
+ * still end in a clear failure rather than a ctest timeout. */
+#define CGT_HTTP_TIMEOUT_MS 15000L
+
+/* How much of a body a failure message shows. */
+#define CGT_BODY_PREVIEW 600
+
+static const char *cgt_gateway;
+static const char *cgt_nats;
+static const char *cgt_stack_path;
+static const char *cgt_password;
+
+/* --- environment --------------------------------------------------------- */
+
+static void cgt_skip(const char *suite, const char *why)
+{
+    fprintf(stderr,
+            "%s: skipped: %s.\n"
+            "  The integration tests need the running stack that scripts/test.sh starts\n"
+            "  (it exports CG_GATEWAY_URL, CG_NATS_URL, CG_STACK and CG_DEMO_PASSWORD).\n"
+            "  Run scripts/test.sh, or start the stack with scripts/stack.sh and export\n"
+            "  those variables before running ctest by hand.\n",
+            suite, why);
+    exit(CGT_SKIP);
+}
+
+static const char *cgt_env(const char *name)
+{
+    const char *v = getenv(name);
+    return (v && *v) ? v : NULL;
+}
+
+void cgt_init(const char *suite, int needs)
+{
+    /* Line-buffered stdout keeps cmocka's progress lines in order with the
+     * failure messages, which go to stderr. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    cgt_gateway = cgt_env("CG_GATEWAY_URL");
+    cgt_nats = cgt_env("CG_NATS_URL");
+    cgt_stack_path = cgt_env("CG_STACK");
+    cgt_password = cgt_env("CG_DEMO_PASSWORD");
+    if (!cgt_gateway)
+        cgt_skip(suite, "CG_GATEWAY_URL is not set, so there is no gateway to test");
+    if (!cgt_password)
+        cgt_skip(suite, "CG_DEMO_PASSWORD is not set, so the demo accounts cannot log in");
+    if ((needs & CGT_NEED_STACK) && !cgt_stack_path)
+        cgt_skip(suite, "CG_STACK is not set, so this test cannot stop and start the stack");
+    if ((needs & CGT_NEED_NATS) && !cgt_nats)
+        cgt_skip(suite, "CG_NATS_URL is not set, so this test cannot publish events");
+    if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK) {
+        fprintf(stderr, "%s: curl_global_init failed\n", suite);
+        exit(1);
+    }
+    fprintf(stderr, "%s: gateway %s\n", suite, cgt_gateway);
+}
+
+void cgt_cleanup(void)
+{
+    curl_global_cleanup();
+}
+
+const char *cgt_gateway_url(void)
+{
+    return cgt_gateway;
+}
+
+const char *cgt_nats_url(void)
+{
+    return cgt_nats;
+}
+
+const char *cgt_demo_password(void)
+{
+    return cgt_password;
+}
+
+/* --- failing a test ------------------------------------------------------ */
+
+void cgt_fail_at(const char *file, int line, const char *what, const char *fmt, ...)
+{
+    char msg[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    print_error("%s:%d: %s: %s\n", file, line, what, msg);
+    _fail(file, line);
+    /* _fail() jumps back into cmocka; this is never reached. */
+    abort();
+}
+
+void cgt_check_str(const char *file, int line, const char *expected, const char *got,
+                   const char *what)
+{
+    if (expected && got && strcmp(expected, got) == 0)
+        return;
+    cgt_fail_at(file, line, what, "expected \"%s\", got \"%s\"", expected ? expected : "(null)",
+                got ? got : "(null)");
+}
+
+void cgt_check_int(const char *file, int line, long long expected, long long got, const char *what)
+{
+    if (expected == got)
+        return;
+    cgt_fail_at(file, line, what, "expected %lld, got %lld", expected, got);
+}
+
+/* --- HTTP ---------------------------------------------------------------- */
+
+typedef struct cgt_buf {
+    char *data;
+    size_t len, cap;
+} cgt_buf;
+
+static size_t cgt_on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    cgt_buf *b = userdata;
+    size_t n = size * nmemb;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->data, cap);
+        if (!p)
+            return 0; /* curl reports a write error */
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, ptr, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return n;
+}
+
+/* Copy the value of a "Name: value\r\n" header line into out when the name
+ * matches, trimming the spaces and the line end. */
+static void cgt_take_header(const char *line, size_t len, const char *name, char *out, size_t outsz)
+{
+    size_t nlen = strlen(name);
+    if (len <= nlen || strncasecmp(line, name, nlen) != 0 || line[nlen] != ':')
+        return;
+    const char *v = line + nlen + 1;
+    const char *end = line + len;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+        end--;
+    size_t n = (size_t)(end - v);
+    if (n >= outsz)
+        n = outsz - 1;
+    memcpy(out, v, n);
+    out[n] = '\0';
+}
+
+static size_t cgt_on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    cgt_response *r = userdata;
+    size_t n = size * nmemb;
+    /* A status line starts a new header block (after a 100 Continue, say):
+     * only the final response's headers count. */
+    if (n >= 5 && strncmp(ptr, "HTTP/", 5) == 0) {
+        r->content_type[0] = '\0';
+        r->request_id[0] = '\0';
+    }
+    cgt_take_header(ptr, n, "Content-Type", r->content_type, sizeof r->content_type);
+    cgt_take_header(ptr, n, "X-Request-Id", r->request_id, sizeof r->request_id);
+    return n;
+}
+
+cgt_response *cgt_request(const char *method, const char *path, const char *const *headers,
+                          const char *body, size_t body_len)
+{
+    cgt_response *r = calloc(1, sizeof *r);
+    if (!r) {
+        fprintf(stderr, "out of memory\n");
+        abort();
+    }
+    snprintf(r->method, sizeof r->method, "%s", method);
+    snprintf(r->path, sizeof r->path, "%s", path);
+
+    char url[1024];
+    snprintf(url, sizeof url, "%s%s", cgt_gateway, path);
+    cgt_buf buf = {0};
+    char errbuf[CURL_ERROR_SIZE] = "";
+    CURL *c = curl_easy_init();
+    struct curl_slist *hl = NULL;
+    /* curl would otherwise send "Expect: 100-continue" for larger bodies;
+     * a plain client (a browser, a phone) does not, so neither do we. */
+    hl = curl_slist_append(hl, "Expect:");
+    for (size_t i = 0; headers && headers[i]; i++)
+        hl = curl_slist_append(hl, headers[i]);
+
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, cgt_on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &buf);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, cgt_on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, CGT_HTTP_TIMEOUT_MS);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    if (strcmp(method, "GET") == 0) {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    } else {
+        if (strcmp(method, "POST") != 0)
+            curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+        if (body || strcmp(method, "POST") == 0) {
+            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+            curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
+        }
+    }
+
+    int64_t t0 = cgt_now_ms();
+    CURLcode rc = curl_easy_perform(c);
+    r->seconds = (double)(cgt_now_ms() - t0) / 1000.0;
+    if (rc == CURLE_OK) {
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+        r->body = buf.data ? buf.data : strdup("");
+        r->body_len = buf.len;
+        r->json = cJSON_ParseWithLength(r->body, r->body_len);
+    } else {
+        free(buf.data);
+        char msg[CURL_ERROR_SIZE + 128];
+        snprintf(msg, sizeof msg, "(no HTTP answer: %s: %s)", curl_easy_strerror(rc), errbuf);
+        r->status = 0;
+        r->body = strdup(msg);
+        r->body_len = strlen(r->body);
+    }
+    curl_slist_free_all(hl);
+    curl_easy_cleanup(c);
+    return r;
+}
+
+void cgt_response_free(cgt_response *r)
+{
+    if (!r)
+        return;
+    cJSON_Delete(r->json);
+    free(r->body);
+    free(r);
+}
+
+/* Up to two headers (content type and authorization) and the terminator. */
+typedef struct cgt_headers {
+    char ctype[160];
+    char auth[512];
+    const char *list[3];
+} cgt_headers;
+
+static const char *const *cgt_make_headers(cgt_headers *h, const char *content_type,
+                                           bool send_ctype, const char *token)
+{
+    size_t n = 0;
+    if (send_ctype) {
+        /* An empty "Content-Type:" line makes curl send none at all. */
+        snprintf(h->ctype, sizeof h->ctype, "Content-Type:%s%s", content_type ? " " : "",
+                 content_type ? content_type : "");
+        h->list[n++] = h->ctype;
+    }
+    if (token) {
+        snprintf(h->auth, sizeof h->auth, "Authorization: Bearer %s", token);
+        h->list[n++] = h->auth;
+    }
+    h->list[n] = NULL;
+    return h->list;
+}
+
+cgt_response *cgt_get(const char *path, const char *token)
+{
+    cgt_headers h;
+    return cgt_request("GET", path, cgt_make_headers(&h, NULL, false, token), NULL, 0);
+}
+
+cgt_response *cgt_post_raw(const char *path, const char *token, const char *content_type,
+                           const char *body, size_t len)
+{
+    cgt_headers h;
+    return cgt_request("POST", path, cgt_make_headers(&h, content_type, true, token), body, len);
+}
+
+cgt_response *cgt_post_json(const char *path, const char *token, const cJSON *body)
+{
+    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+    cgt_response *r =
+        cgt_post_raw(path, token, "application/json", text ? text : "{}", text ? strlen(text) : 2);
+    cJSON_free(text);
+    return r;
+}
+
+void cgt_check_status(const char *file, int line, const cgt_response *r, long expected)
+{
+    if (r->status == expected)
+        return;
+    cgt_fail_at(file, line, "HTTP status", "%s %s: expected %ld, got %ld (%.2fs); body: %.*s",
+                r->method, r->path, expected, r->status, r->seconds, CGT_BODY_PREVIEW,
+                r->body ? r->body : "");
+}
+
+const cJSON *cgt_json_object(const char *file, int line, const cgt_response *r)
+{
+    if (!cJSON_IsObject(r->json))
+        cgt_fail_at(file, line, "JSON body", "%s %s (%ld): expected a JSON object, got: %.*s",
+                    r->method, r->path, r->status, CGT_BODY_PREVIEW, r->body);
+    return r->json;
+}
+
+void cgt_check_problem(const char *file, int line, const cgt_response *r, long expected)
+{
+    cgt_check_status(file, line, r, expected);
+    if (strncasecmp(r->content_type, "application/problem+json", 24) != 0)
+        cgt_fail_at(file, line, "problem Content-Type",
+                    "%s %s (%ld): expected application/problem+json, got \"%s\"", r->method,
+                    r->path, r->status, r->content_type);
+    const cJSON *o = cgt_json_object(file, line, r);
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "status");
+    if (!cJSON_IsNumber(st) || (long)st->valuedouble != expected)
+        cgt_fail_at(file, line, "problem status", "%s %s: expected \"status\": %ld in %.*s",
+                    r->method, r->path, expected, CGT_BODY_PREVIEW, r->body);
+    if (!cgt_json_str(o, "title") || !cgt_json_str(o, "detail"))
+        cgt_fail_at(file, line, "problem fields",
+                    "%s %s: expected string \"title\" and \"detail\" in %.*s", r->method, r->path,
+                    CGT_BODY_PREVIEW, r->body);
+}
+
+/* --- JSON ---------------------------------------------------------------- */
+
+const char *cgt_json_str(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+const char *cgt_json_str_req(const char *file, int line, const cJSON *obj, const char *key)
+{
+    const char *s = cgt_json_str(obj, key);
+    if (!s) {
+        char *text = cgt_json_print(obj);
+        /* The message is built before the jump, so the text can be freed. */
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%.*s", CGT_BODY_PREVIEW, text ? text : "(null)");
+        free(text);
+        cgt_fail_at(file, line, "JSON field", "expected a string \"%s\" in %s", key, msg);
+    }
+    return s;
+}
+
+char *cgt_json_print(const cJSON *item)
+{
+    if (!item)
+        return NULL;
+    char *p = cJSON_PrintUnformatted(item);
+    /* cJSON allocates with malloc by default, so free() releases it. */
+    return p;
+}
+
+/* --- shapes -------------------------------------------------------------- */
+
+bool cgt_is_uuid(const char *s)
+{
+    if (!s || strlen(s) != 36)
+        return false;
+    for (int i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-')
+                return false;
+        } else if (!isxdigit((unsigned char)s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool cgt_is_digits(const char *s, size_t n)
+{
+    if (!s || strlen(s) != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+bool cgt_is_rfc3339_ms(const char *s)
+{
+    /* YYYY-MM-DDTHH:MM:SS.mmmZ */
+    static const char pat[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+    if (!s || strlen(s) != sizeof pat - 1)
+        return false;
+    for (size_t i = 0; i < sizeof pat - 1; i++) {
+        if (pat[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != pat[i])
+            return false;
+    }
+    return true;
+}
+
+/* --- randomness ---------------------------------------------------------- */
+
+static void cgt_random_bytes(unsigned char *out, size_t n)
+{
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (!f || fread(out, 1, n, f) != n) {
+        fprintf(stderr, "cannot read /dev/urandom: %s\n", strerror(errno));
+        abort();
+    }
+    fclose(f);
+}
+
+void cgt_uuid(char out[37])
+{
+    unsigned char b[16];
+    cgt_random_bytes(b, sizeof b);
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
+}
+
+void cgt_token_hex(char *out, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char b[256];
+    if (n > sizeof b)
+        n = sizeof b;
+    cgt_random_bytes(b, n);
+    for (size_t i = 0; i < n; i++)
+        out[i] = hex[b[i] & 15];
+    out[n] = '\0';
+}
+
+void cgt_random_digits(char *out, size_t n)
+{
+    unsigned char b[256];
+    if (n > sizeof b)
+        n = sizeof b;
+    cgt_random_bytes(b, n);
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)('0' + b[i] % 10);
+    out[n] = '\0';
+}
+
+/* --- waiting ------------------------------------------------------------- */
+
+int64_t cgt_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void cgt_sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+bool cgt_eventually(int timeout_ms, int interval_ms, cgt_probe_fn probe, void *arg)
+{
+    int64_t deadline = cgt_now_ms() + timeout_ms;
+    for (;;) {
+        if (probe(arg))
+            return true;
+        if (cgt_now_ms() >= deadline)
+            return false;
+        cgt_sleep_ms(interval_ms);
+    }
+}
+
+/* --- stack control ------------------------------------------------------- */
+
+int cgt_stack(const char *args)
+{
+    char cmd[2048];
+    /* The path comes from our own scripts; single quotes keep spaces safe. */
+    snprintf(cmd, sizeof cmd, "'%s' %s", cgt_stack_path ? cgt_stack_path : "false", args);
+    fprintf(stderr, "[stack] %s\n", cmd);
+    int64_t t0 = cgt_now_ms();
+    int st = system(cmd);
+    int rc = (st == -1 || !WIFEXITED(st)) ? -1 : WEXITSTATUS(st);
+    fprintf(stderr, "[stack] %s: exit %d after %.1fs\n", args, rc,
+            (double)(cgt_now_ms() - t0) / 1000.0);
+    return rc;
+}
+
+void cgt_stack_req(const char *file, int line, const char *args)
+{
+    int rc = cgt_stack(args);
+    if (rc != 0)
+        cgt_fail_at(file, line, "stack command", "\"$CG_STACK %s\" exited %d", args, rc);
+}
+
+/* --- API helpers --------------------------------------------------------- */
+
+long cgt_try_login(const char *username, const char *password, char **token_out)
+{
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddStringToObject(b, "username", username);
+    cJSON_AddStringToObject(b, "password", password);
+    cgt_response *r = cgt_post_json("/api/v1/auth/login", NULL, b);
+    cJSON_Delete(b);
+    long status = r->status;
+    if (token_out) {
+        const char *t = status == 200 ? cgt_json_str(r->json, "token") : NULL;
+        *token_out = t ? strdup(t) : NULL;
+    }
+    cgt_response_free(r);
+    return status;
+}
+
+char *cgt_login_req(const char *file, int line, const char *username)
+{
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddStringToObject(b, "username", username);
+    cJSON_AddStringToObject(b, "password", cgt_password);
+    cgt_response *r = cgt_post_json("/api/v1/auth/login", NULL, b);
+    cJSON_Delete(b);
+    cgt_check_status(file, line, r, 200);
+    const char *t = cgt_json_str(r->json, "token");
+    if (!t || !*t)
+        cgt_fail_at(file, line, "login", "no token for %s in %.*s", username, CGT_BODY_PREVIEW,
+                    r->body);
+    char *token = strdup(t);
+    cgt_response_free(r);
+    return token;
+}
+
+void cgt_logout(char *token)
+{
+    if (!token)
+        return;
+    cgt_response *r = cgt_post_raw("/api/v1/auth/logout", token, NULL, NULL, 0);
+    cgt_response_free(r);
+    free(token);
+}
+
+cJSON *cgt_report_body(const char *label, const char *unit_code)
+{
+    char tok[33];
+    cgt_token_hex(tok, 32);
+    char content[512];
+    snprintf(content, sizeof content,
+             "cgt %s %s: the purchasing manager took a payment from a supplier before the "
+             "transformer tender was decided.",
+             label, tok);
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddStringToObject(b, "category", "procurement");
+    cJSON_AddStringToObject(b, "content", content);
+    cJSON_AddStringToObject(b, "location", "Substation 7, north yard");
+    cJSON_AddStringToObject(b, "accused_person", "Li Ming");
+    cJSON_AddStringToObject(b, "accused_unit", "Procurement Department");
+    cJSON_AddBoolToObject(b, "anonymous", 1);
+    if (unit_code)
+        cJSON_AddStringToObject(b, "unit_code", unit_code);
+    return b;
+}
+
+void cgt_submit_req(const char *file, int line, const cJSON *body, cgt_report *out)
+{
+    cgt_response *r = cgt_post_json("/api/v1/public/reports", NULL, body);
+    cgt_check_status(file, line, r, 201);
+    const cJSON *o = cgt_json_object(file, line, r);
+    const char *id = cgt_json_str_req(file, line, o, "report_id");
+    const char *receipt = cgt_json_str_req(file, line, o, "receipt");
+    const char *status = cgt_json_str_req(file, line, o, "status");
+    const char *at = cgt_json_str_req(file, line, o, "submitted_at");
+    if (!cgt_is_uuid(id))
+        cgt_fail_at(file, line, "report_id", "expected a UUID, got \"%s\"", id);
+    if (!cgt_is_digits(receipt, 16))
+        cgt_fail_at(file, line, "receipt", "expected 16 digits, got \"%s\"", receipt);
+    cgt_check_str(file, line, "received", status, "status of a new report");
+    if (!cgt_is_rfc3339_ms(at))
+        cgt_fail_at(file, line, "submitted_at", "expected RFC 3339 UTC with ms, got \"%s\"", at);
+    memset(out, 0, sizeof *out);
+    snprintf(out->report_id, sizeof out->report_id, "%s", id);
+    snprintf(out->receipt, sizeof out->receipt, "%s", receipt);
+    snprintf(out->submitted_at, sizeof out->submitted_at, "%s", at);
+    const char *content = cgt_json_str(body, "content");
+    snprintf(out->content, sizeof out->content, "%s", content ? content : "");
+    cgt_response_free(r);
+}
+
+void cgt_submit_simple(const char *file, int line, const char *label, const char *unit_code,
+                       cgt_report *out)
+{
+    cJSON *b = cgt_report_body(label, unit_code);
+    /* Copy what the submit needs so the body can be freed before a failure
+     * jumps away; a leak on a failing path would not matter, but this way
+     * the passing path is clean under LeakSanitizer too. */
+    cgt_submit_req(file, line, b, out);
+    cJSON_Delete(b);
+}
+
+char *cgt_report_status(const char *receipt)
+{
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddStringToObject(b, "receipt", receipt);
+    cgt_response *r = cgt_post_json("/api/v1/public/reports/status", NULL, b);
+    cJSON_Delete(b);
+    const char *s = r->status == 200 ? cgt_json_str(r->json, "status") : NULL;
+    char *copy = s ? strdup(s) : NULL;
+    cgt_response_free(r);
+    return copy;
+}
+
+cJSON *cgt_all_clues(const char *file, int line, const char *token)
+{
+    cJSON *all = cJSON_CreateArray();
+    char *cursor = NULL;
+    for (int page = 0;; page++) {
+        /* A real walk ends long before this; a cursor that never reaches
+         * null is a bug the test must report, not loop on. */
+        if (page >= 1000)
+            cgt_fail_at(file, line, "pagination",
+                        "more than 1000 pages of clues; the cursor "
+                        "walk does not end");
+        char path[1024];
+        if (cursor) {
+            char *esc = curl_easy_escape(NULL, cursor, 0);
+            snprintf(path, sizeof path, "/api/v1/clues?limit=100&cursor=%s", esc);
+            curl_free(esc);
+        } else {
+            snprintf(path, sizeof path, "/api/v1/clues?limit=100");
+        }
+        cgt_response *r = cgt_get(path, token);
+        cgt_check_status(file, line, r, 200);
+        const cJSON *o = cgt_json_object(file, line, r);
+        const cJSON *items = cJSON_GetObjectItemCaseSensitive(o, "items");
+        const cJSON *next = cJSON_GetObjectItemCaseSensitive(o, "next_cursor");
+        if (!cJSON_IsArray(items) || !(cJSON_IsNull(next) || cJSON_IsString(next)))
+            cgt_fail_at(file, line, "clue page",
+                        "expected {\"items\": [...], \"next_cursor\": string|null}, got %.*s",
+                        CGT_BODY_PREVIEW, r->body);
+        if (cJSON_GetArraySize(items) > 100)
+            cgt_fail_at(file, line, "clue page", "limit=100 returned %d items",
+                        cJSON_GetArraySize(items));
+        const cJSON *it;
+        cJSON_ArrayForEach(it, items)
+        {
+            cJSON_AddItemToArray(all, cJSON_Duplicate(it, 1));
+        }
+        char *prev = cursor;
+        cursor = cJSON_IsString(next) ? strdup(next->valuestring) : NULL;
+        bool same = prev && cursor && strcmp(prev, cursor) == 0;
+        free(prev);
+        cgt_response_free(r);
+        if (same)
+            cgt_fail_at(file, line, "pagination", "next_cursor repeated itself");
+        if (!cursor)
+            break;
+    }
+    return all;
+}
+
+int cgt_count_where(const cJSON *items, const char *key, const char *value)
+{
+    int n = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, items)
+    {
+        const char *v = cgt_json_str(it, key);
+        if (v && strcmp(v, value) == 0)
+            n++;
+    }
+    return n;
+}
+
+const cJSON *cgt_find_where(const cJSON *items, const char *key, const char *value)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, items)
+    {
+        const char *v = cgt_json_str(it, key);
+        if (v && strcmp(v, value) == 0)
+            return it;
+    }
+    return NULL;
+}
+
+typedef struct cgt_await_arg {
+    const char *file;
+    int line;
+    const char *token;
+    const char *key;
+    const char *value;
+    cJSON *found;
+} cgt_await_arg;
+
+static bool cgt_await_probe(void *p)
+{
+    cgt_await_arg *a = p;
+    cJSON *all = cgt_all_clues(a->file, a->line, a->token);
+    const cJSON *c = cgt_find_where(all, a->key, a->value);
+    if (c)
+        a->found = cJSON_Duplicate(c, 1);
+    cJSON_Delete(all);
+    return a->found != NULL;
+}
+
+cJSON *cgt_await_clue(const char *file, int line, const char *token, const char *key,
+                      const char *value)
+{
+    cgt_await_arg a = {file, line, token, key, value, NULL};
+    if (!cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, cgt_await_probe, &a))
+        cgt_fail_at(file, line, "clue", "no clue with %s = \"%s\" appeared within %d ms", key,
+                    value, CGT_DEADLINE_MS);
+    return a.found;
+}
+
+cgt_response *cgt_readyz(void)
+{
+    return cgt_get("/readyz", NULL);
+}
+
+void cgt_check_ready(const char *file, int line)
+{
+    cgt_response *r = cgt_readyz();
+    cgt_check_status(file, line, r, 200);
+    const cJSON *o = cgt_json_object(file, line, r);
+    cgt_check_str(file, line, "ready", cgt_json_str(o, "status"), "/readyz status");
+    cgt_response_free(r);
+}

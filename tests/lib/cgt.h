@@ -1,0 +1,229 @@
+/* cgt: the small harness the integration tests share.
+ *
+ * The tests talk to a running stack (scripts/test.sh starts it) only the way
+ * a client would: HTTP to the gateway, and for the event tests JetStream
+ * publishes onto the bus. cmocka runs the test functions; a failed check
+ * prints file:line with what was expected and what came back, then fails the
+ * current test through cmocka, which still runs its teardown, so a test that
+ * stopped a service can start it again on every path. */
+#ifndef CGT_H
+#define CGT_H
+
+/* cmocka needs these before its own header. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+
+/* --- environment --------------------------------------------------------- */
+
+/* What a test binary needs from scripts/test.sh besides the gateway. */
+enum {
+    CGT_NEED_GATEWAY = 0,
+    CGT_NEED_STACK = 1 << 0, /* CG_STACK: stop and start parts of the stack */
+    CGT_NEED_NATS = 1 << 1,  /* CG_NATS_URL: publish events directly */
+};
+
+/* The exit code ctest reads as "skipped" (SKIP_RETURN_CODE in CMake). */
+#define CGT_SKIP 77
+
+/* Read the environment; when something needed is missing, say which variable
+ * and how the suite is meant to be run, then exit CGT_SKIP. Also initialises
+ * libcurl and makes stdout line-buffered so it interleaves with stderr. */
+void cgt_init(const char *suite, int needs);
+/* Release what cgt_init() set up. */
+void cgt_cleanup(void);
+
+const char *cgt_gateway_url(void);
+const char *cgt_nats_url(void);
+const char *cgt_demo_password(void);
+
+/* --- failing a test ------------------------------------------------------ */
+
+/* Print "file:line: what failed: message" and fail the running cmocka test.
+ * Never returns. */
+void cgt_fail_at(const char *file, int line, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5), noreturn));
+
+/* CGT_CHECK(cond, fmt, ...): the format is required, so every failure says
+ * what it was about. */
+#define CGT_CHECK(cond, ...)                                                                       \
+    ((cond) ? (void)0 : cgt_fail_at(__FILE__, __LINE__, "expected " #cond, __VA_ARGS__))
+
+#define CGT_FAIL(...) cgt_fail_at(__FILE__, __LINE__, "failure", __VA_ARGS__)
+
+/* Expected vs got for strings; NULL prints as (null) and never equals. */
+#define CGT_CHECK_STR(expected, got, what)                                                         \
+    cgt_check_str(__FILE__, __LINE__, (expected), (got), (what))
+#define CGT_CHECK_INT(expected, got, what)                                                         \
+    cgt_check_int(__FILE__, __LINE__, (long long)(expected), (long long)(got), (what))
+
+void cgt_check_str(const char *file, int line, const char *expected, const char *got,
+                   const char *what);
+void cgt_check_int(const char *file, int line, long long expected, long long got, const char *what);
+
+/* --- HTTP ---------------------------------------------------------------- */
+
+typedef struct cgt_response {
+    long status; /* 0 when the request never got an answer */
+    char *body;  /* NUL-terminated; "" when empty; the curl error when status is 0 */
+    size_t body_len;
+    cJSON *json;            /* the body parsed, or NULL when it is not JSON */
+    char content_type[128]; /* "" when absent */
+    char request_id[128];   /* X-Request-Id of the response, "" when absent */
+    char method[8];
+    char path[512];
+    double seconds; /* how long the exchange took */
+} cgt_response;
+
+/* One request to the gateway. headers is NULL or a NULL-terminated list of
+ * "Name: value" lines; body may be NULL. Never fails the test by itself: a
+ * transport error comes back as status 0 with the error text as body. */
+cgt_response *cgt_request(const char *method, const char *path, const char *const *headers,
+                          const char *body, size_t body_len);
+void cgt_response_free(cgt_response *r);
+
+/* GET with an optional bearer token (NULL for none). */
+cgt_response *cgt_get(const char *path, const char *token);
+/* POST a JSON document (application/json) with an optional bearer token. */
+cgt_response *cgt_post_json(const char *path, const char *token, const cJSON *body);
+/* POST bytes with the given Content-Type (NULL sends none). */
+cgt_response *cgt_post_raw(const char *path, const char *token, const char *content_type,
+                           const char *body, size_t len);
+
+/* Fail unless r has the expected status; the message shows the request,
+ * the status that came back and the start of the body. */
+#define CGT_CHECK_STATUS(r, expected) cgt_check_status(__FILE__, __LINE__, (r), (expected))
+void cgt_check_status(const char *file, int line, const cgt_response *r, long expected);
+
+/* Fail unless r is an RFC 9457 problem: Content-Type application/problem+json
+ * and a JSON object with a numeric status equal to the HTTP status and
+ * string title and detail. */
+#define CGT_CHECK_PROBLEM(r, expected) cgt_check_problem(__FILE__, __LINE__, (r), (expected))
+void cgt_check_problem(const char *file, int line, const cgt_response *r, long expected);
+
+/* Fail unless the body is a JSON object; returns it (owned by r). */
+#define CGT_JSON_OBJECT(r) cgt_json_object(__FILE__, __LINE__, (r))
+const cJSON *cgt_json_object(const char *file, int line, const cgt_response *r);
+
+/* --- JSON ---------------------------------------------------------------- */
+
+/* The string member key of obj, or NULL when absent or not a string. */
+const char *cgt_json_str(const cJSON *obj, const char *key);
+/* A string member that must be there; fails the test otherwise. */
+#define CGT_JSON_STR(obj, key) cgt_json_str_req(__FILE__, __LINE__, (obj), (key))
+const char *cgt_json_str_req(const char *file, int line, const cJSON *obj, const char *key);
+/* The whole value printed compactly; the caller frees it with free(). */
+char *cgt_json_print(const cJSON *item);
+
+/* --- shapes -------------------------------------------------------------- */
+
+/* Canonical lowercase or uppercase UUID text, 36 characters. */
+bool cgt_is_uuid(const char *s);
+/* Exactly n ASCII digits. */
+bool cgt_is_digits(const char *s, size_t n);
+/* RFC 3339 UTC with milliseconds, e.g. 2026-11-26T01:02:03.456Z. */
+bool cgt_is_rfc3339_ms(const char *s);
+
+/* --- randomness ---------------------------------------------------------- */
+
+/* A fresh version 4 UUID (from /dev/urandom) into out[37]. */
+void cgt_uuid(char out[37]);
+/* n random lowercase hex characters and a terminator into out. */
+void cgt_token_hex(char *out, size_t n);
+/* n random digits and a terminator into out. */
+void cgt_random_digits(char *out, size_t n);
+
+/* --- waiting ------------------------------------------------------------- */
+
+/* Monotonic milliseconds. */
+int64_t cgt_now_ms(void);
+void cgt_sleep_ms(int ms);
+
+/* Call probe every interval_ms until it returns true or timeout_ms passes;
+ * true if it ever did. The probe may fail the test itself when what it saw
+ * can never get better. */
+typedef bool (*cgt_probe_fn)(void *arg);
+bool cgt_eventually(int timeout_ms, int interval_ms, cgt_probe_fn probe, void *arg);
+
+/* The default deadline and poll interval the suite uses. */
+#define CGT_DEADLINE_MS 20000
+#define CGT_POLL_MS 100
+
+/* --- stack control ------------------------------------------------------- */
+
+/* Run "$CG_STACK <args>" through the shell and return its exit status (or -1
+ * when it could not run). The command line and the time it took are
+ * printed, so a log shows exactly what the test did to the stack. */
+int cgt_stack(const char *args);
+/* cgt_stack() that fails the test unless the command succeeded. */
+#define CGT_STACK(args) cgt_stack_req(__FILE__, __LINE__, (args))
+void cgt_stack_req(const char *file, int line, const char *args);
+
+/* --- API helpers --------------------------------------------------------- */
+
+/* Log in as username with password; returns the HTTP status, and on 200
+ * *token_out (when not NULL) receives a copy of the token (free()). */
+long cgt_try_login(const char *username, const char *password, char **token_out);
+/* Log in as a demo account with CG_DEMO_PASSWORD; fails the test unless it
+ * worked. The token is the caller's to free(). */
+#define CGT_LOGIN(username) cgt_login_req(__FILE__, __LINE__, (username))
+char *cgt_login_req(const char *file, int line, const char *username);
+/* Revoke a token; ignores the result (cleanup path). NULL is fine. */
+void cgt_logout(char *token);
+
+/* What a successful public report submission returned. */
+typedef struct cgt_report {
+    char report_id[64];
+    char receipt[32];
+    char submitted_at[40];
+    char content[512];
+} cgt_report;
+
+/* A valid public report body with content carrying a fresh random token (so
+ * the clue can be found by content) and the given unit_code (NULL for the
+ * default). anonymous is true; callers change fields as they need. */
+cJSON *cgt_report_body(const char *label, const char *unit_code);
+/* POST body to /api/v1/public/reports and fail the test unless 201 with a
+ * UUID report_id, a 16-digit receipt, status "received" and an RFC 3339
+ * submitted_at. */
+#define CGT_SUBMIT(body, out) cgt_submit_req(__FILE__, __LINE__, (body), (out))
+void cgt_submit_req(const char *file, int line, const cJSON *body, cgt_report *out);
+/* cgt_report_body() and CGT_SUBMIT in one. */
+#define CGT_SUBMIT_SIMPLE(label, unit_code, out)                                                   \
+    cgt_submit_simple(__FILE__, __LINE__, (label), (unit_code), (out))
+void cgt_submit_simple(const char *file, int line, const char *label, const char *unit_code,
+                       cgt_report *out);
+
+/* The report's status through POST /api/v1/public/reports/status: a copy of
+ * the "status" string (free()), or NULL when the lookup did not answer 200. */
+char *cgt_report_status(const char *receipt);
+
+/* Every clue token can see, walking /api/v1/clues with limit=100 pages from
+ * the first to next_cursor null. Fails the test on a non-200 page or a page
+ * walk that does not end. Returns a cJSON array the caller deletes. */
+#define CGT_ALL_CLUES(token) cgt_all_clues(__FILE__, __LINE__, (token))
+cJSON *cgt_all_clues(const char *file, int line, const char *token);
+/* Number of items of the array whose string member key equals value. */
+int cgt_count_where(const cJSON *items, const char *key, const char *value);
+/* The first item whose string member key equals value, or NULL (borrowed). */
+const cJSON *cgt_find_where(const cJSON *items, const char *key, const char *value);
+
+/* Wait until token sees a clue whose key equals value; returns a copy (the
+ * caller deletes it) or fails the test after CGT_DEADLINE_MS. */
+#define CGT_AWAIT_CLUE(token, key, value)                                                          \
+    cgt_await_clue(__FILE__, __LINE__, (token), (key), (value))
+cJSON *cgt_await_clue(const char *file, int line, const char *token, const char *key,
+                      const char *value);
+
+/* GET /readyz. */
+cgt_response *cgt_readyz(void);
+/* Fail unless /readyz answers 200 with status "ready". */
+#define CGT_CHECK_READY() cgt_check_ready(__FILE__, __LINE__)
+void cgt_check_ready(const char *file, int line);
+
+#endif
