@@ -1,0 +1,36 @@
+/* cg-case: problem clues (问题线索), registered from public reports. */
+#include "case.h"
+#include "cg/log.h"
+#include "cg/service.h"
+
+int main(void)
+{
+    static cg_service_base base = {.name = "case"};
+    static const cg_config_var vars[] = {CG_SERVICE_BASE_VARS(base)};
+    cg_consumer *consumer = NULL;
+    cg_err err;
+    cg_err_clear(&err);
+
+    if (cg_service_base_configure(&base, vars, sizeof vars / sizeof vars[0]) != CG_OK) {
+        return 1;
+    }
+    if (cg_service_base_start(&base, &err) != CG_OK ||
+        cg_consumer_start(&consumer, base.db, base.nats, CG_STREAM_EVENTS,
+                          CASE_DURABLE_REPORT_SUBMITTED, CASE_SUBJECT_REPORT_SUBMITTED,
+                          case_on_report_submitted, &base, &err) != CG_OK ||
+        cg_service_base_serve(&base, case_rpc_methods, case_rpc_nmethods, &base, &err) != CG_OK) {
+        cg_log_error("case could not start: %s", err.message);
+        if (consumer != NULL) {
+            cg_consumer_stop(consumer);
+        }
+        cg_service_base_stop(&base);
+        return 1;
+    }
+    cg_log_info("case ready");
+
+    cg_service_wait();
+    cg_log_info("case stopping");
+    cg_consumer_stop(consumer);
+    cg_service_base_stop(&base);
+    return 0;
+}

@@ -1,0 +1,80 @@
+#include "page.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+void case_cursor_encode(const case_cursor *c, char out[CASE_CURSOR_SIZE])
+{
+    snprintf(out, CASE_CURSOR_SIZE, "%" PRId64 ".%s", c->created_us, c->id);
+}
+
+static cg_code bad_cursor(cg_err *err)
+{
+    cg_err_set(err, CG_INVALID_ARGUMENT, "cursor is not valid");
+    cg_err_add_violation(err, "cursor", "is not valid; use next_cursor from the previous page");
+    return CG_INVALID_ARGUMENT;
+}
+
+cg_code case_cursor_decode(const char *s, case_cursor *out, cg_err *err)
+{
+    const char *p = s;
+    int64_t us = 0;
+
+    /* The number: digits only, no leading zero unless it is 0 itself, no
+     * overflow. One text per position keeps the cursor opaque in practice:
+     * nothing a client crafts reaches SQL in an unexpected shape. */
+    if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] != '.')) {
+        return bad_cursor(err);
+    }
+    for (; *p >= '0' && *p <= '9'; p++) {
+        int digit = *p - '0';
+        if (us > (INT64_MAX - digit) / 10) {
+            return bad_cursor(err);
+        }
+        us = us * 10 + digit;
+    }
+    if (*p != '.') {
+        return bad_cursor(err);
+    }
+    p++;
+    /* The id: exactly a canonical lower-case UUID, and then the end. */
+    if (strlen(p) != CG_UUID_LEN - 1 || !cg_uuid_valid(p)) {
+        return bad_cursor(err);
+    }
+    for (const char *q = p; *q != '\0'; q++) {
+        if (*q >= 'A' && *q <= 'F') {
+            return bad_cursor(err);
+        }
+    }
+    out->created_us = us;
+    memcpy(out->id, p, CG_UUID_LEN);
+    return CG_OK;
+}
+
+cg_code case_page_parse(const Cleangrid__V1__PageRequest *page, int *size, case_cursor *cursor,
+                        bool *has_cursor, cg_err *err)
+{
+    *size = CASE_PAGE_SIZE_DEFAULT;
+    *has_cursor = false;
+    if (page == NULL) {
+        return CG_OK;
+    }
+    if (page->page_size != 0) {
+        if (page->page_size < 1 || page->page_size > CASE_PAGE_SIZE_MAX) {
+            cg_err_set(err, CG_INVALID_ARGUMENT, "limit must be between 1 and %d",
+                       CASE_PAGE_SIZE_MAX);
+            cg_err_add_violation(err, "limit", "must be between 1 and %d", CASE_PAGE_SIZE_MAX);
+            return CG_INVALID_ARGUMENT;
+        }
+        *size = page->page_size;
+    }
+    if (page->cursor != NULL && page->cursor[0] != '\0') {
+        cg_code rc = case_cursor_decode(page->cursor, cursor, err);
+        if (rc != CG_OK) {
+            return rc;
+        }
+        *has_cursor = true;
+    }
+    return CG_OK;
+}

@@ -1,0 +1,87 @@
+/* The intake service (码上监督): what main() wires together.
+ *
+ * report.c  the reports table and the transaction that records a report and
+ *           its ReportSubmitted event together;
+ * rpc.c     cg.rpc.intake.SubmitReport and GetReportStatus;
+ * events.c  the ClueCreated consumer that marks a report forwarded. */
+#ifndef INTAKE_H
+#define INTAKE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cg/service.h"
+#include "cg/util.h"
+#include "cleangrid/v1/intake.pb-c.h"
+#include "receipt.h"
+
+#define INTAKE_DURABLE_CLUE_CREATED "intake-clue-created"
+#define INTAKE_SUBJECT_CLUE_CREATED "cg.evt.case.clue.created"
+#define INTAKE_SUBJECT_REPORT_SUBMITTED "cg.evt.intake.report.submitted"
+
+/* How long a request waits for a free database connection. */
+#define INTAKE_DB_ACQUIRE_MS 5000
+
+typedef struct intake_app {
+    cg_service_base *base; /* borrowed; outlives the app */
+
+    /* Filled by cg_config_load(). */
+    long receipt_opslimit;
+    long receipt_memlimit_kib;
+
+    /* Derived by intake_app_init(). */
+    intake_receipt_params receipt;
+    /* The hash of a receipt nobody holds, verified when no row matches a
+     * lookup key, so that "no such key" and "wrong receipt" take the same
+     * time and a caller cannot learn which lookup keys exist. */
+    char decoy_hash[INTAKE_RECEIPT_HASH_SIZE];
+} intake_app;
+
+/* Derive the receipt cost from the configuration and hash the decoy. Needs
+ * sodium_init() (done by cg_service_base_configure). */
+cg_code intake_app_init(intake_app *app, cg_service_base *base, cg_err *err);
+
+/* --- report.c ------------------------------------------------------------ */
+
+typedef struct intake_submitted {
+    char report_id[CG_UUID_LEN];
+    char receipt[INTAKE_RECEIPT_DIGITS + 1]; /* secret: wiped by the caller */
+    int64_t submitted_at_ms;
+} intake_submitted;
+
+/* Record a validated report and its ReportSubmitted event (without the
+ * reporter's identity) in one transaction, with a fresh receipt whose lookup
+ * key no other report uses, then wake the outbox relay. correlation_id is
+ * borrowed. On failure out->receipt is wiped. */
+cg_code intake_report_submit(intake_app *app, const Cleangrid__V1__SubmitReportRequest *req,
+                             const char *correlation_id, intake_submitted *out, cg_err *err);
+
+typedef struct intake_report_state {
+    char status[16]; /* received | forwarded */
+    int64_t submitted_at_ms;
+    int64_t updated_at_ms;
+} intake_report_state;
+
+/* Find the report a well-formed receipt belongs to. NOT_FOUND, with the same
+ * message and about the same time, whether no report has the receipt's
+ * lookup key or the receipt does not match its hash. */
+cg_code intake_report_find(intake_app *app, const char *receipt, intake_report_state *out,
+                           cg_err *err);
+
+/* Mark report_id forwarded as clue_id, inside the caller's transaction on
+ * conn. *found tells whether such a report exists. Both ids must be UUIDs. */
+cg_code intake_report_mark_forwarded(PGconn *conn, const char *report_id, const char *clue_id,
+                                     bool *found, cg_err *err);
+
+/* --- rpc.c --------------------------------------------------------------- */
+
+extern const cg_rpc_method intake_rpc_methods[];
+extern const size_t intake_rpc_nmethods;
+
+/* --- events.c ------------------------------------------------------------ */
+
+/* cg_event_handler for cg.evt.case.clue.created; arg is the intake_app. */
+cg_code intake_on_clue_created(PGconn *conn, const char *subject, const char *event_id,
+                               const uint8_t *data, size_t len, void *arg, cg_err *err);
+
+#endif

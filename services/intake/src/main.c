@@ -1,0 +1,47 @@
+/* cg-intake: public reports (码上监督) and their follow-up by receipt. */
+#include "cg/log.h"
+#include "cg/service.h"
+#include "intake.h"
+
+int main(void)
+{
+    static cg_service_base base = {.name = "intake"};
+    static intake_app app;
+    static const cg_config_var vars[] = {
+        CG_SERVICE_BASE_VARS(base),
+        {"CG_RECEIPT_OPSLIMIT", CG_CONFIG_INT, "2", crypto_pwhash_argon2id_OPSLIMIT_MIN,
+         crypto_pwhash_argon2id_OPSLIMIT_MAX, false, &app.receipt_opslimit,
+         "argon2id passes when hashing a receipt"},
+        {"CG_RECEIPT_MEMLIMIT_KIB", CG_CONFIG_INT, "4096",
+         crypto_pwhash_argon2id_MEMLIMIT_MIN / 1024, crypto_pwhash_argon2id_MEMLIMIT_MAX / 1024,
+         false, &app.receipt_memlimit_kib, "argon2id memory in KiB when hashing a receipt"},
+    };
+    cg_consumer *consumer = NULL;
+    cg_err err;
+    cg_err_clear(&err);
+
+    if (cg_service_base_configure(&base, vars, sizeof vars / sizeof vars[0]) != CG_OK) {
+        return 1;
+    }
+    if (intake_app_init(&app, &base, &err) != CG_OK ||
+        cg_service_base_start(&base, &err) != CG_OK ||
+        cg_consumer_start(&consumer, base.db, base.nats, CG_STREAM_EVENTS,
+                          INTAKE_DURABLE_CLUE_CREATED, INTAKE_SUBJECT_CLUE_CREATED,
+                          intake_on_clue_created, &app, &err) != CG_OK ||
+        cg_service_base_serve(&base, intake_rpc_methods, intake_rpc_nmethods, &app, &err) !=
+            CG_OK) {
+        cg_log_error("intake could not start: %s", err.message);
+        if (consumer != NULL) {
+            cg_consumer_stop(consumer);
+        }
+        cg_service_base_stop(&base);
+        return 1;
+    }
+    cg_log_info("intake ready");
+
+    cg_service_wait();
+    cg_log_info("intake stopping");
+    cg_consumer_stop(consumer);
+    cg_service_base_stop(&base);
+    return 0;
+}

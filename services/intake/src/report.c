@@ -1,0 +1,253 @@
+/* The reports table: recording a report with its event, finding a report by
+ * its receipt, and marking it forwarded. */
+#include <sodium.h>
+#include <string.h>
+
+#include "cg/log.h"
+#include "cg/messaging.h"
+#include "intake.h"
+
+/* A lookup key collides with an existing report about once in 10^8 / n tries
+ * for n stored reports; a few draws make a failure practically impossible
+ * until the table nears 10^8 rows. */
+#define RECEIPT_ATTEMPTS 5
+
+static const char SQL_INSERT_REPORT[] =
+    "INSERT INTO reports (receipt_lookup, receipt_hash, category, content, location,"
+    " accused_person, accused_unit, anonymous, reporter_name, reporter_phone, org_path)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::boolean, $9, $10, $11::ltree)"
+    " ON CONFLICT (receipt_lookup) DO NOTHING"
+    " RETURNING id, floor(extract(epoch FROM submitted_at) * 1000)::bigint";
+
+static const char SQL_FIND_REPORT[] =
+    "SELECT receipt_hash, status, floor(extract(epoch FROM submitted_at) * 1000)::bigint,"
+    " floor(extract(epoch FROM updated_at) * 1000)::bigint"
+    " FROM reports WHERE receipt_lookup = $1";
+
+static const char SQL_MARK_FORWARDED[] =
+    "UPDATE reports SET status = 'forwarded', clue_id = $2::uuid, updated_at = now()"
+    " WHERE id = $1::uuid RETURNING id";
+
+cg_code intake_app_init(intake_app *app, cg_service_base *base, cg_err *err)
+{
+    char decoy[INTAKE_RECEIPT_DIGITS + 1];
+
+    app->base = base;
+    app->receipt.opslimit = (unsigned long long)app->receipt_opslimit;
+    app->receipt.memlimit_bytes = (size_t)app->receipt_memlimit_kib * 1024u;
+    /* Hashing here also proves the configured cost works before the service
+     * takes any report. */
+    intake_receipt_generate(decoy);
+    cg_code rc = intake_receipt_hash(decoy, &app->receipt, app->decoy_hash, err);
+    sodium_memzero(decoy, sizeof decoy);
+    return rc;
+}
+
+/* A fresh receipt and its hash; neither is ever logged. */
+static cg_code new_receipt(const intake_app *app, char receipt[INTAKE_RECEIPT_DIGITS + 1],
+                           char hash[INTAKE_RECEIPT_HASH_SIZE], cg_err *err)
+{
+    intake_receipt_generate(receipt);
+    return intake_receipt_hash(receipt, &app->receipt, hash, err);
+}
+
+/* Insert the report unless its lookup key is taken. *res (owned by the
+ * caller) has one row (id, submitted_at ms) or none on a collision. Taking
+ * the collision as "no row" rather than as a unique violation keeps the
+ * transaction usable for the next try. */
+static cg_code insert_report(PGconn *conn, const Cleangrid__V1__SubmitReportRequest *req,
+                             const char *receipt, const char *hash, PGresult **res, cg_err *err)
+{
+    char lookup[INTAKE_RECEIPT_LOOKUP_DIGITS + 1];
+    intake_receipt_lookup_key(receipt, lookup);
+    /* The identity columns are NULL, not empty, for an anonymous report (the
+     * table's check constraint insists) and the phone is NULL when not given. */
+    const char *name = req->anonymous ? NULL : req->reporter_name;
+    const char *phone =
+        req->anonymous || req->reporter_phone[0] == '\0' ? NULL : req->reporter_phone;
+    const char *params[] = {
+        lookup,
+        hash,
+        req->category,
+        req->content,
+        req->location,
+        req->accused_person,
+        req->accused_unit,
+        req->anonymous ? "true" : "false",
+        name,
+        phone,
+        req->org_path,
+    };
+    return cg_db_exec(conn, SQL_INSERT_REPORT, (int)(sizeof params / sizeof params[0]), params, res,
+                      err);
+}
+
+/* Add the ReportSubmitted event for a just-inserted report to the outbox.
+ * The reporter's name and phone are left out on purpose: the event goes to
+ * every subscriber of the bus, and only intake may hold the identity. */
+static cg_code add_submitted_event(PGconn *conn, const char *producer,
+                                   const Cleangrid__V1__SubmitReportRequest *req,
+                                   const intake_submitted *sub, const char *correlation_id,
+                                   cg_err *err)
+{
+    char event_id[CG_UUID_LEN];
+    Cleangrid__V1__EventMeta meta = CLEANGRID__V1__EVENT_META__INIT;
+    Cleangrid__V1__ReportSubmitted ev = CLEANGRID__V1__REPORT_SUBMITTED__INIT;
+
+    cg_event_meta_init(&meta, event_id, INTAKE_SUBJECT_REPORT_SUBMITTED, producer, correlation_id);
+    ev.meta = &meta;
+    ev.report_id = (char *)sub->report_id;
+    ev.category = req->category;
+    ev.content = req->content;
+    ev.location = req->location;
+    ev.accused_person = req->accused_person;
+    ev.accused_unit = req->accused_unit;
+    ev.anonymous = req->anonymous;
+    ev.org_path = req->org_path;
+    ev.submitted_at_ms = sub->submitted_at_ms;
+    return cg_outbox_add(conn, &ev.base, err);
+}
+
+cg_code intake_report_submit(intake_app *app, const Cleangrid__V1__SubmitReportRequest *req,
+                             const char *correlation_id, intake_submitted *out, cg_err *err)
+{
+    char hash[INTAKE_RECEIPT_HASH_SIZE];
+    PGconn *conn = NULL;
+    PGresult *res = NULL;
+    bool in_tx = false;
+    cg_code rc;
+
+    /* Hash before taking a connection: argon2id is the slow part, and a
+     * connection held meanwhile would idle while other requests wait. */
+    rc = new_receipt(app, out->receipt, hash, err);
+    if (rc != CG_OK) {
+        goto cleanup;
+    }
+    conn = cg_db_acquire(app->base->db, INTAKE_DB_ACQUIRE_MS, err);
+    if (conn == NULL) {
+        rc = err->code;
+        goto cleanup;
+    }
+    rc = cg_db_begin(conn, err);
+    if (rc != CG_OK) {
+        goto cleanup;
+    }
+    in_tx = true;
+    for (int attempt = 1;; attempt++) {
+        rc = insert_report(conn, req, out->receipt, hash, &res, err);
+        if (rc != CG_OK) {
+            goto cleanup;
+        }
+        if (PQntuples(res) == 1) {
+            break;
+        }
+        PQclear(res);
+        res = NULL;
+        if (attempt == RECEIPT_ATTEMPTS) {
+            rc = cg_err_set(err, CG_UNAVAILABLE, "could not find a free receipt; try again");
+            goto cleanup;
+        }
+        cg_log_warn("receipt lookup key already in use; drawing another receipt");
+        rc = new_receipt(app, out->receipt, hash, err);
+        if (rc != CG_OK) {
+            goto cleanup;
+        }
+    }
+    cg_strlcpy(out->report_id, cg_db_get(res, 0, 0), sizeof out->report_id);
+    out->submitted_at_ms = cg_db_get_ll(res, 0, 1);
+
+    rc = add_submitted_event(conn, app->base->name, req, out, correlation_id, err);
+    if (rc != CG_OK) {
+        goto cleanup;
+    }
+    rc = cg_db_commit(conn, err);
+    in_tx = false;
+    if (rc != CG_OK) {
+        goto cleanup;
+    }
+    cg_outbox_relay_kick(app->base->relay);
+
+cleanup:
+    if (res != NULL) {
+        PQclear(res);
+    }
+    if (in_tx) {
+        cg_db_rollback(conn);
+    }
+    if (conn != NULL) {
+        cg_db_release(app->base->db, conn);
+    }
+    if (rc != CG_OK) {
+        sodium_memzero(out->receipt, sizeof out->receipt);
+    }
+    return rc;
+}
+
+cg_code intake_report_find(intake_app *app, const char *receipt, intake_report_state *out,
+                           cg_err *err)
+{
+    char lookup[INTAKE_RECEIPT_LOOKUP_DIGITS + 1];
+    char hash[INTAKE_RECEIPT_HASH_SIZE];
+    PGconn *conn = NULL;
+    const char *params[] = {lookup};
+    PGresult *res = NULL;
+    bool found = false;
+    cg_code rc;
+
+    intake_receipt_lookup_key(receipt, lookup);
+    conn = cg_db_acquire(app->base->db, INTAKE_DB_ACQUIRE_MS, err);
+    if (conn == NULL) {
+        rc = err->code;
+        goto cleanup;
+    }
+    rc = cg_db_exec(conn, SQL_FIND_REPORT, 1, params, &res, err);
+    if (rc != CG_OK) {
+        goto cleanup;
+    }
+    /* Give the connection back before the slow verification. */
+    cg_db_release(app->base->db, conn);
+    conn = NULL;
+
+    found = PQntuples(res) == 1;
+    if (found) {
+        cg_strlcpy(hash, cg_db_get(res, 0, 0), sizeof hash);
+        cg_strlcpy(out->status, cg_db_get(res, 0, 1), sizeof out->status);
+        out->submitted_at_ms = cg_db_get_ll(res, 0, 2);
+        out->updated_at_ms = cg_db_get_ll(res, 0, 3);
+    } else {
+        cg_strlcpy(hash, app->decoy_hash, sizeof hash);
+    }
+    /* Verify even when nothing was found so both answers cost the same. */
+    if (!intake_receipt_verify(hash, receipt) || !found) {
+        rc = cg_err_set(err, CG_NOT_FOUND, "no report matches this receipt");
+        goto cleanup;
+    }
+    rc = CG_OK;
+
+cleanup:
+    if (res != NULL) {
+        PQclear(res);
+    }
+    if (conn != NULL) {
+        cg_db_release(app->base->db, conn);
+    }
+    return rc;
+}
+
+cg_code intake_report_mark_forwarded(PGconn *conn, const char *report_id, const char *clue_id,
+                                     bool *found, cg_err *err)
+{
+    PGresult *res = NULL;
+    const char *params[] = {report_id, clue_id};
+    cg_code rc = cg_db_exec(conn, SQL_MARK_FORWARDED, 2, params, &res, err);
+    if (rc != CG_OK) {
+        goto cleanup;
+    }
+    *found = PQntuples(res) > 0;
+
+cleanup:
+    if (res != NULL) {
+        PQclear(res);
+    }
+    return rc;
+}
