@@ -194,16 +194,17 @@ static void named_report_hides_identity(void **state)
     cJSON_Delete(body);
 }
 
-static long get_clue_status(const char *token, const char *id)
+/* GET a clue by id as token and expect a 404 problem: outside the actor's
+ * scope a clue answers as if it did not exist. */
+static void expect_hidden(const char *token, const char *id, const char *what)
 {
     char path[256];
     snprintf(path, sizeof path, "/api/v1/clues/%s", id);
     cgt_response *r = cgt_get(path, token);
-    long st = r->status;
-    if (st == 404)
-        CGT_CHECK_PROBLEM(r, 404);
+    if (r->status != 404)
+        CGT_FAIL("%s: GET %s: expected 404, got %ld: %.300s", what, path, r->status, r->body);
+    CGT_CHECK_PROBLEM(r, 404);
     cgt_response_free(r);
-    return st;
 }
 
 static void scope_hides_clues_outside_the_unit(void **state)
@@ -229,10 +230,8 @@ static void scope_hides_clues_outside_the_unit(void **state)
     check_get_matches(inspector_east, seen);
 
     /* ...and neither hq itself nor a sibling subtree: not by id, not listed. */
-    CGT_CHECK_INT(404, get_clue_status(inspector_east, CGT_JSON_STR(c_hq, "id")),
-                  "inspector.east GET of an hq clue");
-    CGT_CHECK_INT(404, get_clue_status(inspector_east, CGT_JSON_STR(c_c, "id")),
-                  "inspector.east GET of a hq.west.city_c clue");
+    expect_hidden(inspector_east, CGT_JSON_STR(c_hq, "id"), "inspector.east and an hq clue");
+    expect_hidden(inspector_east, CGT_JSON_STR(c_c, "id"), "inspector.east and an hq.west clue");
     cJSON *all = CGT_ALL_CLUES(inspector_east);
     CGT_CHECK_INT(0, cgt_count_where(all, "source_ref", hq.report_id),
                   "hq clues in inspector.east's list");
