@@ -1,0 +1,455 @@
+/* Accounts, passwords and sessions.
+ *
+ * Passwords are argon2id hashes (libsodium's interactive limits). A session
+ * token is 32 random bytes sent to the client as unpadded base64url; the
+ * database keeps only its BLAKE2b hash, so a copy of the sessions table
+ * cannot be replayed. Nothing here logs a password, a token or a hash. */
+#include <errno.h>
+#include <semaphore.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cg/log.h"
+#include "cg/util.h"
+#include "gateway.h"
+
+/* How long a handler waits for a database connection. */
+#define DB_ACQUIRE_MS 2000
+/* argon2id at the interactive limits takes 64 MiB for each hash in flight;
+ * a burst of logins on every HTTP thread at once would take a gigabyte, so
+ * only this many run at a time and the rest wait their turn. */
+#define HASH_SLOTS 4
+#define HASH_WAIT_S 10
+
+struct gw_auth {
+    gw_app *app;
+    sem_t hash_slots;
+    /* Verified against when the username is unknown, so a wrong username
+     * takes as long as a wrong password and does not reveal which it was. */
+    char dummy_hash[crypto_pwhash_STRBYTES];
+};
+
+/* The hex text PostgreSQL reads as bytea: "\x" and 64 hex digits. */
+#define TOKEN_HASH_TEXT (2 + 2 * crypto_generichash_BYTES + 1)
+
+static void token_hash_text(const char *token, size_t len, char out[TOKEN_HASH_TEXT])
+{
+    unsigned char hash[crypto_generichash_BYTES];
+    crypto_generichash(hash, sizeof(hash), (const unsigned char *)token, len, NULL, 0);
+    out[0] = '\\';
+    out[1] = 'x';
+    sodium_bin2hex(out + 2, TOKEN_HASH_TEXT - 2, hash, sizeof(hash));
+    sodium_memzero(hash, sizeof(hash));
+}
+
+/* Take a hashing slot; false when none freed up in time. */
+static bool hash_slot_take(gw_auth *auth)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += HASH_WAIT_S;
+    while (sem_timedwait(&auth->hash_slots, &deadline) != 0) {
+        if (errno != EINTR)
+            return false;
+    }
+    return true;
+}
+
+cg_code gw_auth_hash_password(const char *password, char *out, size_t out_size, cg_err *err)
+{
+    if (out_size < crypto_pwhash_STRBYTES)
+        return cg_err_set(err, CG_INTERNAL, "password hash buffer too small");
+    if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return cg_err_set(err, CG_UNAVAILABLE, "out of memory while hashing a password");
+    return CG_OK;
+}
+
+cg_code gw_auth_create(gw_auth **out, gw_app *app, cg_err *err)
+{
+    cg_code rc = CG_INTERNAL;
+    gw_auth *auth = calloc(1, sizeof(*auth));
+    char random_password[33];
+
+    *out = NULL;
+    if (auth == NULL) {
+        cg_err_set(err, CG_INTERNAL, "out of memory");
+        goto cleanup;
+    }
+    auth->app = app;
+    if (sem_init(&auth->hash_slots, 0, HASH_SLOTS) != 0) {
+        cg_err_set(err, CG_INTERNAL, "sem_init: %s", strerror(errno));
+        free(auth);
+        auth = NULL;
+        goto cleanup;
+    }
+    cg_random_digits(random_password, sizeof(random_password) - 1);
+    rc = gw_auth_hash_password(random_password, auth->dummy_hash, sizeof(auth->dummy_hash), err);
+    sodium_memzero(random_password, sizeof(random_password));
+    if (rc != CG_OK) {
+        gw_auth_destroy(auth);
+        auth = NULL;
+        goto cleanup;
+    }
+    *out = auth;
+
+cleanup:
+    return rc;
+}
+
+void gw_auth_destroy(gw_auth *auth)
+{
+    if (auth == NULL)
+        return;
+    sem_destroy(&auth->hash_slots);
+    free(auth);
+}
+
+/* The account columns every query below selects first, in this order. */
+#define ACCOUNT_COLUMNS                                                                            \
+    "a.id::text, a.username, a.display_name, a.role, o.code, o.name, o.name_zh, o.path::text"
+#define ACCOUNT_NCOLS 8
+
+static void principal_from_row(const PGresult *res, int row, gw_principal *who)
+{
+    cg_strlcpy(who->id, cg_db_get(res, row, 0), sizeof(who->id));
+    cg_strlcpy(who->username, cg_db_get(res, row, 1), sizeof(who->username));
+    cg_strlcpy(who->display_name, cg_db_get(res, row, 2), sizeof(who->display_name));
+    cg_strlcpy(who->role, cg_db_get(res, row, 3), sizeof(who->role));
+    cg_strlcpy(who->org_code, cg_db_get(res, row, 4), sizeof(who->org_code));
+    cg_strlcpy(who->org_name, cg_db_get(res, row, 5), sizeof(who->org_name));
+    cg_strlcpy(who->org_name_zh, cg_db_get(res, row, 6), sizeof(who->org_name_zh));
+    cg_strlcpy(who->org_path, cg_db_get(res, row, 7), sizeof(who->org_path));
+}
+
+cJSON *gw_auth_user_json(const gw_principal *who)
+{
+    cJSON *user = cJSON_CreateObject();
+    bool ok = user != NULL && cJSON_AddStringToObject(user, "id", who->id) != NULL &&
+              cJSON_AddStringToObject(user, "username", who->username) != NULL &&
+              cJSON_AddStringToObject(user, "display_name", who->display_name) != NULL &&
+              cJSON_AddStringToObject(user, "role", who->role) != NULL;
+    cJSON *org = ok ? cJSON_AddObjectToObject(user, "org_unit") : NULL;
+    ok = ok && org != NULL && cJSON_AddStringToObject(org, "code", who->org_code) != NULL &&
+         cJSON_AddStringToObject(org, "name", who->org_name) != NULL &&
+         cJSON_AddStringToObject(org, "name_zh", who->org_name_zh) != NULL &&
+         cJSON_AddStringToObject(org, "path", who->org_path) != NULL;
+    if (!ok) {
+        cJSON_Delete(user);
+        return NULL;
+    }
+    return user;
+}
+
+bool gw_auth_has_role(const gw_principal *who, const char *const *roles)
+{
+    for (; *roles != NULL; roles++)
+        if (strcmp(who->role, *roles) == 0)
+            return true;
+    return false;
+}
+
+/* Look the bearer token of req up. On CG_OK *who is the live session's
+ * account and hash_text the token's hash; CG_UNAUTHENTICATED when the token
+ * is missing, malformed, unknown, expired, revoked or its account disabled. */
+static cg_code authenticate(gw_request *req, gw_principal *who, char hash_text[TOKEN_HASH_TEXT],
+                            cg_err *err)
+{
+    cg_code rc = CG_UNAUTHENTICATED;
+    const char *token = NULL;
+    PGconn *conn = NULL;
+    PGresult *res = NULL;
+
+    if (!gw_bearer_token(gw_http_header(req, "Authorization"), &token)) {
+        cg_err_set(err, CG_UNAUTHENTICATED, "a bearer token is required");
+        goto cleanup;
+    }
+    token_hash_text(token, GW_TOKEN_LEN, hash_text);
+    conn = cg_db_acquire(req->app->base.db, DB_ACQUIRE_MS, err);
+    if (conn == NULL) {
+        rc = err->code;
+        goto cleanup;
+    }
+    const char *params[] = {hash_text};
+    rc = cg_db_exec(conn,
+                    "SELECT " ACCOUNT_COLUMNS " FROM sessions s"
+                    " JOIN accounts a ON a.id = s.account_id"
+                    " JOIN org_units o ON o.code = a.org_unit"
+                    " WHERE s.token_hash = $1::bytea AND s.revoked_at IS NULL"
+                    " AND s.expires_at > now() AND NOT a.disabled",
+                    1, params, &res, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    if (PQntuples(res) != 1) {
+        rc = cg_err_set(err, CG_UNAUTHENTICATED, "the token is not valid");
+        goto cleanup;
+    }
+    principal_from_row(res, 0, who);
+    rc = CG_OK;
+
+cleanup:
+    if (res != NULL)
+        PQclear(res);
+    if (conn != NULL)
+        cg_db_release(req->app->base.db, conn);
+    return rc;
+}
+
+cg_code gw_auth_require(gw_request *req, gw_principal *who)
+{
+    cg_err err;
+    char hash_text[TOKEN_HASH_TEXT];
+    cg_err_clear(&err);
+    cg_code rc = authenticate(req, who, hash_text, &err);
+    if (rc != CG_OK)
+        gw_http_send_err(req, &err);
+    return rc;
+}
+
+cg_code gw_call_context(Cleangrid__V1__CallContext *ctx, gw_request *req, const gw_principal *who,
+                        char **role_slot, cg_err *err)
+{
+    ctx->request_id = req->request_id;
+    if (who != NULL) {
+        ctx->actor_user_id = (char *)who->id;
+        *role_slot = (char *)who->role;
+        ctx->roles = role_slot;
+        ctx->n_roles = 1;
+        ctx->org_scope_path = (char *)who->org_path;
+    }
+    const char *key = gw_http_header(req, "Idempotency-Key");
+    if (key != NULL) {
+        if (!gw_idempotency_key_valid(key)) {
+            cg_err_add_violation(err, "Idempotency-Key",
+                                 "must be 1 to %d printable characters without spaces",
+                                 GW_IDEMPOTENCY_KEY_MAX);
+            return err->code;
+        }
+        ctx->idempotency_key = (char *)key;
+    }
+    return CG_OK;
+}
+
+/* --- login ------------------------------------------------------------------ */
+
+/* Check username and password. On CG_OK *who is the account. A wrong
+ * username, a wrong password and a disabled account are all the same
+ * UNAUTHENTICATED after the same amount of hashing work. */
+static cg_code check_password(gw_request *req, const char *username, const char *password,
+                              gw_principal *who, cg_err *err)
+{
+    cg_code rc = CG_UNAUTHENTICATED;
+    gw_auth *auth = req->app->auth;
+    PGconn *conn = NULL;
+    PGresult *res = NULL;
+    char stored[crypto_pwhash_STRBYTES] = "";
+    bool found = false;
+    bool disabled = false;
+
+    conn = cg_db_acquire(req->app->base.db, DB_ACQUIRE_MS, err);
+    if (conn == NULL) {
+        rc = err->code;
+        goto cleanup;
+    }
+    const char *params[] = {username};
+    rc = cg_db_exec(conn,
+                    "SELECT " ACCOUNT_COLUMNS ", a.password_hash, a.disabled FROM accounts a"
+                    " JOIN org_units o ON o.code = a.org_unit WHERE a.username = $1",
+                    1, params, &res, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    if (PQntuples(res) == 1) {
+        principal_from_row(res, 0, who);
+        found = cg_strlcpy(stored, cg_db_get(res, 0, ACCOUNT_NCOLS), sizeof(stored));
+        disabled = strcmp(cg_db_get(res, 0, ACCOUNT_NCOLS + 1), "t") == 0;
+    }
+    PQclear(res);
+    res = NULL;
+    /* Hashing takes tens of milliseconds: give the connection back first. */
+    cg_db_release(req->app->base.db, conn);
+    conn = NULL;
+
+    if (!hash_slot_take(auth)) {
+        rc = cg_err_set(err, CG_UNAVAILABLE, "too many logins at once; try again");
+        goto cleanup;
+    }
+    const char *hash = found ? stored : auth->dummy_hash;
+    bool match = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    sem_post(&auth->hash_slots);
+
+    if (!found || !match || disabled) {
+        rc = cg_err_set(err, CG_UNAUTHENTICATED, "wrong username or password");
+        goto cleanup;
+    }
+    rc = CG_OK;
+
+cleanup:
+    sodium_memzero(stored, sizeof(stored));
+    if (res != NULL)
+        PQclear(res);
+    if (conn != NULL)
+        cg_db_release(req->app->base.db, conn);
+    return rc;
+}
+
+/* Create a session for who. On CG_OK token holds the new token (the only
+ * copy there will ever be) and *expires_ms its expiry. */
+static cg_code create_session(gw_request *req, const gw_principal *who,
+                              char token[GW_TOKEN_LEN + 1], int64_t *expires_ms, cg_err *err)
+{
+    cg_code rc = CG_INTERNAL;
+    unsigned char raw[32];
+    char hash_text[TOKEN_HASH_TEXT];
+    char ttl[24];
+    PGconn *conn = NULL;
+    PGresult *res = NULL;
+
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2base64(token, GW_TOKEN_LEN + 1, raw, sizeof(raw),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof(raw));
+    token_hash_text(token, GW_TOKEN_LEN, hash_text);
+    snprintf(ttl, sizeof(ttl), "%ld", req->app->session_ttl_s);
+
+    conn = cg_db_acquire(req->app->base.db, DB_ACQUIRE_MS, err);
+    if (conn == NULL) {
+        rc = err->code;
+        goto cleanup;
+    }
+    const char *params[] = {hash_text, who->id, ttl};
+    rc = cg_db_exec(conn,
+                    "INSERT INTO sessions (token_hash, account_id, expires_at)"
+                    " VALUES ($1::bytea, $2::uuid, now() + make_interval(secs => $3::bigint))"
+                    " RETURNING (extract(epoch FROM expires_at) * 1000)::bigint",
+                    3, params, &res, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    *expires_ms = cg_db_get_ll(res, 0, 0);
+    PQclear(res);
+    res = NULL;
+
+    /* Sessions long past their expiry are of no use to anyone; logins are
+     * rare enough that sweeping here costs nothing noticeable. A failure
+     * only leaves the rows for the next login. */
+    cg_err sweep_err;
+    cg_err_clear(&sweep_err);
+    if (cg_db_exec(conn, "DELETE FROM sessions WHERE expires_at < now() - interval '1 day'", 0,
+                   NULL, NULL, &sweep_err) != CG_OK)
+        cg_log_warn("could not remove expired sessions: %s", sweep_err.message);
+
+cleanup:
+    sodium_memzero(hash_text, sizeof(hash_text));
+    if (res != NULL)
+        PQclear(res);
+    if (conn != NULL)
+        cg_db_release(req->app->base.db, conn);
+    return rc;
+}
+
+void gw_route_login(gw_request *req)
+{
+    cJSON *body = NULL;
+    cJSON *reply = NULL;
+    const char *username = NULL;
+    const char *password = NULL;
+    gw_principal who;
+    char token[GW_TOKEN_LEN + 1] = "";
+    int64_t expires_ms = 0;
+    cg_err err;
+
+    cg_err_clear(&err);
+    if (gw_http_read_json(req, &body) != CG_OK)
+        goto cleanup;
+    if (gw_map_login(body, &username, &password, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    if (check_password(req, username, password, &who, &err) != CG_OK) {
+        /* No username here: people type passwords into the username box. */
+        if (err.code == CG_UNAUTHENTICATED)
+            cg_log_info("login refused");
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    if (create_session(req, &who, token, &expires_ms, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    reply = cJSON_CreateObject();
+    cJSON *user = gw_auth_user_json(&who);
+    if (reply == NULL || user == NULL || cJSON_AddStringToObject(reply, "token", token) == NULL ||
+        !gw_json_add_time(reply, "expires_at", expires_ms)) {
+        cJSON_Delete(user);
+        cg_err_set(&err, CG_INTERNAL, "out of memory");
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    cJSON_AddItemToObject(reply, "user", user);
+    cg_log_fields(CG_LOG_INFO, "login", "user_id", who.id, "role", who.role, NULL);
+    gw_http_send_json(req, 200, reply);
+
+cleanup:
+    sodium_memzero(token, sizeof(token));
+    /* The body holds the password in clear: wipe it before it is freed. */
+    if (password != NULL)
+        sodium_memzero((void *)password, strlen(password));
+    cJSON_Delete(reply);
+    cJSON_Delete(body);
+}
+
+void gw_route_logout(gw_request *req)
+{
+    gw_principal who;
+    char hash_text[TOKEN_HASH_TEXT];
+    PGconn *conn = NULL;
+    cg_err err;
+
+    cg_err_clear(&err);
+    if (authenticate(req, &who, hash_text, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    conn = cg_db_acquire(req->app->base.db, DB_ACQUIRE_MS, &err);
+    if (conn == NULL) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    const char *params[] = {hash_text};
+    if (cg_db_exec(conn,
+                   "UPDATE sessions SET revoked_at = now()"
+                   " WHERE token_hash = $1::bytea AND revoked_at IS NULL",
+                   1, params, NULL, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    cg_log_fields(CG_LOG_INFO, "logout", "user_id", who.id, NULL);
+    gw_http_send_empty(req, 204);
+
+cleanup:
+    if (conn != NULL)
+        cg_db_release(req->app->base.db, conn);
+}
+
+void gw_route_me(gw_request *req)
+{
+    gw_principal who;
+    cJSON *user = NULL;
+    cg_err err;
+
+    cg_err_clear(&err);
+    if (gw_auth_require(req, &who) != CG_OK)
+        goto cleanup;
+    user = gw_auth_user_json(&who);
+    if (user == NULL) {
+        cg_err_set(&err, CG_INTERNAL, "out of memory");
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    gw_http_send_json(req, 200, user);
+
+cleanup:
+    cJSON_Delete(user);
+}

@@ -1,0 +1,162 @@
+/* The API gateway: the only HTTP entry point of CleanGrid.
+ *
+ * It answers JSON over HTTP (civetweb), authenticates accounts against its own
+ * database (accounts, sessions, the org-unit tree) and turns each API call
+ * into an RPC on NATS. Modules:
+ *   http.c           server, routing, problem+json, request ids, access log
+ *   auth.c           login, sessions, bearer tokens, accounts
+ *   routes_health.c  /healthz and /readyz
+ *   routes_public.c  public reports (码上监督), no login
+ *   routes_clues.c   problem clues (问题线索), inspectors only
+ *   seed.c           demo org tree and accounts
+ *   json_map.c       pure JSON <-> protobuf mapping and validation
+ *   http_util.c      pure helpers: request ids, media types, queries, times */
+#ifndef GW_GATEWAY_H
+#define GW_GATEWAY_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cg/service.h"
+#include "cg/status.h"
+#include "cg/util.h"
+#include "gw_pure.h"
+
+struct mg_connection;
+struct mg_context;
+typedef struct gw_auth gw_auth;
+
+/* Everything the process holds; one per process, owned by main(). */
+typedef struct gw_app {
+    cg_service_base base;
+
+    /* Filled by cg_config_load() through main()'s table. */
+    char *http_listen;
+    char *http_port_file;
+    long http_threads;
+    long http_max_body;
+    long rpc_timeout_ms;
+    long session_ttl_s;
+
+    /* Owned; created by gw_http_start() and gw_auth_create(). */
+    struct mg_context *mg;
+    int http_port;
+    gw_auth *auth;
+} gw_app;
+
+/* --- http.c -------------------------------------------------------------- */
+
+/* One HTTP exchange, alive for the duration of a handler call. */
+typedef struct gw_request {
+    struct mg_connection *conn;
+    gw_app *app;
+    const char *method;   /* borrowed from civetweb */
+    const char *path;     /* decoded path without the query; borrowed */
+    const char *query;    /* raw query string or NULL; borrowed */
+    const char *route_id; /* the {id} segment of a route with one, else NULL */
+    char request_id[GW_REQUEST_ID_MAX + 1];
+    int status;         /* the status sent, for the access log; 0 until then */
+    bool body_consumed; /* the request body was read, so keep-alive is safe */
+    bool must_close;    /* close the connection after the answer */
+} gw_request;
+
+/* Start civetweb on app->http_listen, learn the port it got, write it to
+ * app->http_port_file when one is set, and log the address. */
+cg_code gw_http_start(gw_app *app, cg_err *err);
+/* Stop taking connections and wait for the handlers in flight. Safe when the
+ * server never started. */
+void gw_http_stop(gw_app *app);
+
+/* Read the request body as a JSON document. On CG_OK *out is the parsed tree,
+ * owned by the caller (cJSON_Delete). On failure the request has already been
+ * answered (415 wrong media type, 413 too large, 400 not valid JSON) and the
+ * caller only returns. */
+cg_code gw_http_read_json(gw_request *req, cJSON **out);
+
+/* Send body (borrowed; the caller still frees it) as application/json. */
+void gw_http_send_json(gw_request *req, int status, const cJSON *body);
+/* Send a response with no body (204). */
+void gw_http_send_empty(gw_request *req, int status);
+
+/* Send an RFC 9457 problem. code_name is the "code" member (a cg_code name or
+ * a gateway-only one such as "UNSUPPORTED_MEDIA_TYPE"). err (may be NULL)
+ * gives errors[] from its violations. extra (may be NULL, borrowed) is an
+ * object whose members are copied into the problem. */
+void gw_http_send_problem(gw_request *req, int status, const char *code_name, const char *detail,
+                          const cg_err *err, const cJSON *extra);
+/* Send err as a problem, its status from cg_code_http_status(). An INTERNAL
+ * error's message is logged and replaced, since it may name internals. */
+void gw_http_send_err(gw_request *req, const cg_err *err);
+
+/* The value of request header name, or NULL. Borrowed from civetweb. */
+const char *gw_http_header(const gw_request *req, const char *name);
+
+/* --- auth.c -------------------------------------------------------------- */
+
+/* The account behind a valid bearer token. Fixed-size so it lives on the
+ * handler's stack. */
+typedef struct gw_principal {
+    char id[CG_UUID_LEN];
+    char username[65];
+    char display_name[400];
+    char role[32];
+    char org_code[65];
+    char org_name[512];
+    char org_name_zh[512];
+    char org_path[512];
+} gw_principal;
+
+/* Create the authenticator: it computes the dummy hash that unknown
+ * usernames are verified against. *out is owned by the caller and freed with
+ * gw_auth_destroy(). */
+cg_code gw_auth_create(gw_auth **out, gw_app *app, cg_err *err);
+void gw_auth_destroy(gw_auth *auth);
+
+/* Resolve the request's bearer token. On CG_OK *who is filled; otherwise the
+ * request has been answered 401 (or 503 when the database is down) and the
+ * caller only returns. */
+cg_code gw_auth_require(gw_request *req, gw_principal *who);
+
+/* True if who has one of the roles in the NULL-terminated list. */
+bool gw_auth_has_role(const gw_principal *who, const char *const *roles);
+
+/* The user object of the API for who; owned by the caller. NULL when out of
+ * memory. */
+cJSON *gw_auth_user_json(const gw_principal *who);
+
+/* POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/auth/me. */
+void gw_route_login(gw_request *req);
+void gw_route_logout(gw_request *req);
+void gw_route_me(gw_request *req);
+
+/* Hash a password with argon2id (libsodium's interactive limits) into out,
+ * which must hold crypto_pwhash_STRBYTES. Used by the seed too. */
+cg_code gw_auth_hash_password(const char *password, char *out, size_t out_size, cg_err *err);
+
+/* --- routes -------------------------------------------------------------- */
+
+void gw_route_healthz(gw_request *req);
+void gw_route_readyz(gw_request *req);
+void gw_route_submit_report(gw_request *req);
+void gw_route_report_status(gw_request *req);
+void gw_route_list_clues(gw_request *req);
+void gw_route_get_clue(gw_request *req);
+
+/* Fill ctx (initialised by the caller) for a call made on behalf of who
+ * (may be NULL for public calls): request id, actor, role, scope, and the
+ * Idempotency-Key header when one was sent. Strings are borrowed from req
+ * and who; role_slot is storage for the single role pointer and must live
+ * as long as ctx. Fails (INVALID_ARGUMENT) on a malformed Idempotency-Key. */
+cg_code gw_call_context(Cleangrid__V1__CallContext *ctx, gw_request *req, const gw_principal *who,
+                        char **role_slot, cg_err *err);
+
+/* --- seed.c -------------------------------------------------------------- */
+
+/* `cg-gateway --seed-demo`: open the database, migrate, and insert the demo
+ * org tree and accounts when there are no accounts yet. Returns the process
+ * exit status. */
+int gw_seed_main(gw_app *app);
+
+#endif

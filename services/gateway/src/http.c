@@ -1,0 +1,559 @@
+/* The HTTP server: civetweb setup, routing, responses, problem+json, request
+ * ids, body reading and the access log.
+ *
+ * Every request goes through on_request(), which civetweb calls on one of
+ * its worker threads. A handler answers exactly once through the gw_http_send
+ * functions; each response is written with a single mg_write, so a small
+ * answer leaves in one TCP segment. */
+#include <civetweb.h>
+#include <errno.h>
+#include <sodium.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cg/log.h"
+#include "cg/util.h"
+#include "gateway.h"
+
+/* Longest path written to the access log; a path is attacker-chosen. */
+#define LOG_PATH_MAX 256
+
+typedef void (*route_fn)(gw_request *req);
+
+typedef struct route {
+    const char *path; /* exact, or the prefix before {id} when with_id */
+    bool with_id;
+    const char *method;
+    route_fn fn;
+} route;
+
+static const route routes[] = {
+    {"/healthz", false, "GET", gw_route_healthz},
+    {"/readyz", false, "GET", gw_route_readyz},
+    {"/api/v1/auth/login", false, "POST", gw_route_login},
+    {"/api/v1/auth/logout", false, "POST", gw_route_logout},
+    {"/api/v1/auth/me", false, "GET", gw_route_me},
+    {"/api/v1/public/reports", false, "POST", gw_route_submit_report},
+    {"/api/v1/public/reports/status", false, "POST", gw_route_report_status},
+    {"/api/v1/clues", false, "GET", gw_route_list_clues},
+    {"/api/v1/clues/", true, "GET", gw_route_get_clue},
+};
+
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+/* --- responses ------------------------------------------------------------ */
+
+/* True if the request carries a body we have not read. Answering it on a
+ * kept-alive connection would make civetweb parse the leftover body as the
+ * next request, so such a connection is closed after the answer. */
+static bool body_left_unread(const gw_request *req)
+{
+    if (req->body_consumed)
+        return false;
+    const struct mg_request_info *ri = mg_get_request_info(req->conn);
+    if (ri->content_length > 0)
+        return true;
+    return gw_http_header(req, "Transfer-Encoding") != NULL;
+}
+
+/* Whether civetweb keeps this connection open after the answer; what we say
+ * in the Connection header must agree with what it does. */
+static bool keep_alive(const gw_request *req, int status)
+{
+    const struct mg_request_info *ri = mg_get_request_info(req->conn);
+    const char *conn_header = gw_http_header(req, "Connection");
+    /* civetweb closes after a 401 on its own. */
+    if (req->must_close || status == 401 || body_left_unread(req))
+        return false;
+    if (conn_header != NULL)
+        return strcasecmp(conn_header, "keep-alive") == 0;
+    return ri->http_version != NULL && strcmp(ri->http_version, "1.1") == 0;
+}
+
+/* Write the whole response: status line, headers and body (may be NULL) in
+ * one mg_write. Records the status for the access log. */
+static void send_raw(gw_request *req, int status, const char *content_type, const char *body,
+                     size_t body_len, const char *allow)
+{
+    char head[768];
+    bool keep = keep_alive(req, status);
+    bool head_only = req->method != NULL && strcmp(req->method, "HEAD") == 0;
+    int n = snprintf(head, sizeof(head),
+                     "HTTP/1.1 %d %s\r\n"
+                     "X-Request-Id: %s\r\n"
+                     "Cache-Control: no-store\r\n"
+                     "X-Content-Type-Options: nosniff\r\n"
+                     "Connection: %s\r\n"
+                     "%s%s%s"
+                     "%s",
+                     status, gw_http_reason(status), req->request_id, keep ? "keep-alive" : "close",
+                     allow ? "Allow: " : "", allow ? allow : "", allow ? "\r\n" : "",
+                     status == 401 ? "WWW-Authenticate: Bearer\r\n" : "");
+    if (status != 204 && n > 0 && (size_t)n < sizeof(head))
+        n += snprintf(head + n, sizeof(head) - (size_t)n,
+                      "Content-Type: %s\r\nContent-Length: %zu\r\n",
+                      content_type ? content_type : "application/json", body_len);
+    if (n < 0 || (size_t)n + 2 >= sizeof(head)) {
+        /* Cannot happen with the fixed header set above; fail safe anyway. */
+        mg_disable_connection_keep_alive(req->conn);
+        req->status = 500;
+        return;
+    }
+    memcpy(head + n, "\r\n", 2);
+    n += 2;
+
+    if (!keep)
+        mg_disable_connection_keep_alive(req->conn);
+    req->status = status;
+
+    size_t total = (size_t)n + (head_only || status == 204 ? 0 : body_len);
+    char *out = malloc(total);
+    if (out == NULL) {
+        /* Without memory, two writes still give a correct answer. */
+        mg_write(req->conn, head, (size_t)n);
+        if (!head_only && status != 204 && body_len > 0)
+            mg_write(req->conn, body, body_len);
+        return;
+    }
+    memcpy(out, head, (size_t)n);
+    if (total > (size_t)n)
+        memcpy(out + n, body, body_len);
+    if (mg_write(req->conn, out, total) < 0)
+        cg_log_debug("the client went away before the answer was written");
+    free(out);
+}
+
+void gw_http_send_json(gw_request *req, int status, const cJSON *body)
+{
+    char *text = cJSON_PrintUnformatted(body);
+    if (text == NULL) {
+        static const char oom[] = "{\"type\":\"urn:cleangrid:problem:internal\",\"title\":"
+                                  "\"Internal Server Error\",\"status\":500,\"detail\":"
+                                  "\"out of memory\",\"code\":\"INTERNAL\"}";
+        send_raw(req, 500, "application/problem+json", oom, sizeof(oom) - 1, NULL);
+        return;
+    }
+    send_raw(req, status, "application/json", text, strlen(text), NULL);
+    cJSON_free(text);
+}
+
+void gw_http_send_empty(gw_request *req, int status)
+{
+    send_raw(req, status, NULL, NULL, 0, NULL);
+}
+
+/* A problem with an Allow header (405) or without (allow NULL). */
+static void send_problem_allow(gw_request *req, int status, const char *code_name,
+                               const char *detail, const cg_err *err, const cJSON *extra,
+                               const char *allow)
+{
+    cJSON *doc = gw_json_problem(status, code_name, detail, req->path ? req->path : "",
+                                 req->request_id, err);
+    char *text = NULL;
+    if (doc != NULL) {
+        for (const cJSON *m = extra ? extra->child : NULL; m != NULL; m = m->next) {
+            cJSON *copy = cJSON_Duplicate(m, true);
+            if (copy != NULL)
+                cJSON_AddItemToObject(doc, m->string, copy);
+        }
+        text = cJSON_PrintUnformatted(doc);
+    }
+    if (text == NULL) {
+        static const char oom[] = "{\"type\":\"urn:cleangrid:problem:internal\",\"title\":"
+                                  "\"Internal Server Error\",\"status\":500,\"detail\":"
+                                  "\"out of memory\",\"code\":\"INTERNAL\"}";
+        send_raw(req, 500, "application/problem+json", oom, sizeof(oom) - 1, NULL);
+    } else {
+        send_raw(req, status, "application/problem+json", text, strlen(text), allow);
+    }
+    cJSON_free(text);
+    cJSON_Delete(doc);
+}
+
+void gw_http_send_problem(gw_request *req, int status, const char *code_name, const char *detail,
+                          const cg_err *err, const cJSON *extra)
+{
+    send_problem_allow(req, status, code_name, detail, err, extra, NULL);
+}
+
+void gw_http_send_err(gw_request *req, const cg_err *err)
+{
+    int status = cg_code_http_status(err->code);
+    const char *detail = err->message[0] != '\0' ? err->message : gw_http_reason(status);
+    if (err->code == CG_INTERNAL) {
+        /* The message may name tables, queries or hosts: log it, answer
+         * without it. */
+        cg_log_error("internal error: %s", err->message);
+        detail = "internal error";
+    } else if (err->code == CG_UNAVAILABLE) {
+        cg_log_warn("unavailable: %s", err->message);
+    }
+    gw_http_send_problem(req, status, cg_code_name(err->code), detail, err, NULL);
+}
+
+const char *gw_http_header(const gw_request *req, const char *name)
+{
+    return mg_get_header(req->conn, name);
+}
+
+/* --- bodies ---------------------------------------------------------------- */
+
+cg_code gw_http_read_json(gw_request *req, cJSON **out)
+{
+    cg_code rc = CG_INVALID_ARGUMENT;
+    const struct mg_request_info *ri = mg_get_request_info(req->conn);
+    size_t max = (size_t)req->app->http_max_body;
+    size_t len = 0;
+    char *buf = NULL;
+    char detail[96];
+    cg_err err;
+
+    *out = NULL;
+    if (!gw_media_type_is_json(gw_http_header(req, "Content-Type"))) {
+        gw_http_send_problem(req, 415, "UNSUPPORTED_MEDIA_TYPE",
+                             "the request body must be application/json", NULL, NULL);
+        goto cleanup;
+    }
+    snprintf(detail, sizeof(detail), "the request body must be at most %zu bytes", max);
+    /* Refuse a declared oversize body before reading a byte of it. */
+    if (ri->content_length > 0 && (unsigned long long)ri->content_length > max) {
+        gw_http_send_problem(req, 413, "CONTENT_TOO_LARGE", detail, NULL, NULL);
+        goto cleanup;
+    }
+    buf = malloc(max + 1);
+    if (buf == NULL) {
+        gw_http_send_problem(req, 503, "UNAVAILABLE", "out of memory", NULL, NULL);
+        goto cleanup;
+    }
+    /* A chunked body has no declared length: read one byte past the limit
+     * to learn whether it is over. */
+    for (;;) {
+        int n = mg_read(req->conn, buf + len, max + 1 - len);
+        if (n < 0) {
+            gw_http_send_problem(req, 400, "INVALID_ARGUMENT", "the request body was cut short",
+                                 NULL, NULL);
+            goto cleanup;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+        if (len > max) {
+            gw_http_send_problem(req, 413, "CONTENT_TOO_LARGE", detail, NULL, NULL);
+            goto cleanup;
+        }
+    }
+    req->body_consumed = true;
+    rc = gw_json_parse_body(buf, len, out, &err);
+    if (rc != CG_OK)
+        gw_http_send_err(req, &err);
+
+cleanup:
+    /* Bodies carry passwords and reporters' names: leave no copy in freed
+     * memory. */
+    if (buf != NULL)
+        sodium_memzero(buf, len);
+    free(buf);
+    return rc;
+}
+
+/* --- routing --------------------------------------------------------------- */
+
+static void dispatch(gw_request *req)
+{
+    char allow[64] = "";
+    for (size_t i = 0; i < NROUTES; i++) {
+        const route *r = &routes[i];
+        const char *id = NULL;
+        if (r->with_id) {
+            size_t n = strlen(r->path);
+            if (strncmp(req->path, r->path, n) != 0)
+                continue;
+            id = req->path + n;
+            if (*id == '\0' || strchr(id, '/') != NULL)
+                continue;
+        } else if (strcmp(req->path, r->path) != 0) {
+            continue;
+        }
+        if (strcmp(req->method, r->method) == 0) {
+            req->route_id = id;
+            r->fn(req);
+            return;
+        }
+        /* The path exists with another method: collect them for Allow. */
+        size_t used = strlen(allow);
+        snprintf(allow + used, sizeof(allow) - used, "%s%s", used ? ", " : "", r->method);
+    }
+    if (allow[0] != '\0') {
+        char detail[128];
+        snprintf(detail, sizeof(detail), "%s is not allowed here; use %s", req->method, allow);
+        send_problem_allow(req, 405, "METHOD_NOT_ALLOWED", detail, NULL, NULL, allow);
+        return;
+    }
+    gw_http_send_problem(req, 404, "NOT_FOUND", "no such resource", NULL, NULL);
+}
+
+static void access_log(const gw_request *req, struct timespec *start)
+{
+    struct timespec now;
+    char status[8];
+    char duration[24];
+    char path[LOG_PATH_MAX + 1];
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double ms =
+        (double)(now.tv_sec - start->tv_sec) * 1e3 + (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+    snprintf(status, sizeof(status), "%d", req->status);
+    snprintf(duration, sizeof(duration), "%.3f", ms);
+    /* The path only: query strings may carry cursors, and bodies (receipts,
+     * reporters, passwords) are never logged. */
+    cg_strlcpy(path, req->path ? req->path : "", sizeof(path));
+    cg_log_fields(CG_LOG_INFO, "http request", "method", req->method, "path", path, "status",
+                  status, "duration_ms", duration, NULL);
+}
+
+static int on_request(struct mg_connection *conn)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+
+    gw_request req = {
+        .conn = conn,
+        .app = ri->user_data,
+        .method = ri->request_method ? ri->request_method : "",
+        .path = ri->local_uri ? ri->local_uri : "",
+        .query = ri->query_string,
+    };
+    gw_request_id_pick(gw_http_header(&req, "X-Request-Id"), req.request_id);
+    cg_log_set_request_id(req.request_id);
+
+    dispatch(&req);
+    if (req.status == 0) {
+        /* A handler returned without answering: a bug, but the client still
+         * gets an answer and the connection stays usable. */
+        cg_log_error("no answer was sent for %s %s", req.method, req.path);
+        gw_http_send_problem(&req, 500, "INTERNAL", "internal error", NULL, NULL);
+    }
+    access_log(&req, &start);
+    cg_log_set_request_id(NULL);
+    return req.status;
+}
+
+/* The methods civetweb parses itself; any other refuses the request before
+ * a handler sees it. */
+static const char *const civetweb_methods[] = {
+    "GET",   "POST",  "PUT",      "DELETE",     "CONNECT",  "HEAD",   "OPTIONS",
+    "TRACE", "PATCH", "PROPFIND", "MKCOL",      "LOCK",     "UNLOCK", "PROPPATCH",
+    "MOVE",  "COPY",  "REPORT",   "MKACTIVITY", "CHECKOUT", NULL,
+};
+
+/* True if m is an HTTP method token (RFC 9110 tchar) civetweb does not know:
+ * a well-formed request with a method this API has no use for, which the
+ * contract answers 405 rather than 400. */
+static bool unknown_method(const char *m)
+{
+    if (m == NULL || m[0] == '\0' || strlen(m) > 32)
+        return false;
+    for (const char *p = m; *p != '\0'; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+              strchr("!#$%&'*+-.^_`|~", *p) != NULL))
+            return false;
+    for (const char *const *k = civetweb_methods; *k != NULL; k++)
+        if (strcmp(m, *k) == 0)
+            return false;
+    return true;
+}
+
+/* civetweb answers requests it cannot parse (a bad request line, headers
+ * over max_request_size) itself; this makes those answers problem+json with
+ * a request id too, and always closes the connection, whose state is
+ * unknown. */
+static int on_http_error(struct mg_connection *conn, int status, const char *msg)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+
+    gw_request req = {
+        .conn = conn,
+        .app = ri ? ri->user_data : NULL,
+        .method = ri ? ri->request_method : NULL,
+        .path = ri && ri->local_uri ? ri->local_uri : "",
+    };
+    gw_request_id_pick(NULL, req.request_id);
+    cg_log_set_request_id(req.request_id);
+    if (status == 400 && unknown_method(req.method)) {
+        status = 405;
+        msg = "this method is not served here";
+    }
+    const char *code_name = status == 404   ? "NOT_FOUND"
+                            : status == 405 ? "METHOD_NOT_ALLOWED"
+                            : status == 411 ? "LENGTH_REQUIRED"
+                            : status == 413 ? "CONTENT_TOO_LARGE"
+                            : status == 503 ? "UNAVAILABLE"
+                            : status >= 500 ? "INTERNAL"
+                                            : "INVALID_ARGUMENT";
+    /* civetweb's text names the fault ("Invalid request method"); keep its
+     * first line, short, as the detail. */
+    char detail[128];
+    cg_strlcpy(detail, msg && msg[0] ? msg : gw_http_reason(status), sizeof(detail));
+    detail[strcspn(detail, "\r\n")] = '\0';
+    req.must_close = true;
+    gw_http_send_problem(&req, status, code_name, detail, NULL, NULL);
+    access_log(&req, &start);
+    cg_log_set_request_id(NULL);
+    return 0;
+}
+
+/* civetweb's own diagnostics go into our log instead of its stderr lines. */
+static int on_log_message(const struct mg_connection *conn, const char *message)
+{
+    (void)conn;
+    cg_log_warn("civetweb: %s", message);
+    return 1;
+}
+
+/* --- lifecycle -------------------------------------------------------------- */
+
+/* Write the port to path through a temporary file and a rename, so a reader
+ * polling for the file never sees it half written. */
+static cg_code write_port_file(const char *path, int port, cg_err *err)
+{
+    cg_code rc = CG_INTERNAL;
+    char tmp[PATH_MAX];
+    FILE *f = NULL;
+
+    if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
+        cg_err_set(err, CG_INVALID_ARGUMENT, "CG_HTTP_PORT_FILE is too long");
+        goto cleanup;
+    }
+    f = fopen(tmp, "w");
+    if (f == NULL) {
+        cg_err_set(err, CG_INTERNAL, "cannot write %s: %s", tmp, strerror(errno));
+        goto cleanup;
+    }
+    int w = fprintf(f, "%d", port);
+    int c = fclose(f);
+    f = NULL;
+    if (w < 0 || c != 0) {
+        cg_err_set(err, CG_INTERNAL, "cannot write %s: %s", tmp, strerror(errno));
+        unlink(tmp);
+        goto cleanup;
+    }
+    if (rename(tmp, path) != 0) {
+        cg_err_set(err, CG_INTERNAL, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        unlink(tmp);
+        goto cleanup;
+    }
+    rc = CG_OK;
+
+cleanup:
+    return rc;
+}
+
+/* The host part of the first listening_ports entry ("127.0.0.1:0" ->
+ * "127.0.0.1"; a bare port listens on every address). */
+static void listen_host(const char *listen, char *out, size_t size)
+{
+    size_t n = strcspn(listen, ",");
+    const char *colon = NULL;
+    for (const char *p = listen; p < listen + n; p++)
+        if (*p == ':')
+            colon = p;
+    if (colon == NULL) {
+        cg_strlcpy(out, "0.0.0.0", size);
+        return;
+    }
+    size_t host_len = (size_t)(colon - listen);
+    if (host_len >= size)
+        host_len = size - 1;
+    memcpy(out, listen, host_len);
+    out[host_len] = '\0';
+}
+
+cg_code gw_http_start(gw_app *app, cg_err *err)
+{
+    cg_code rc = CG_UNAVAILABLE;
+    char threads[16];
+    char error_text[256] = "";
+    unsigned error_code = 0;
+    struct mg_server_port ports[8];
+    char host[128];
+    char address[160];
+
+    snprintf(threads, sizeof(threads), "%ld", app->http_threads);
+    const char *options[] = {
+        "listening_ports",
+        app->http_listen,
+        "num_threads",
+        threads,
+        "enable_keep_alive",
+        "yes",
+        /* Without it a response written in two parts waits on delayed ACK. */
+        "tcp_nodelay",
+        "1",
+        /* A client that trickles its request is cut off, not waited on. */
+        "request_timeout_ms",
+        "30000",
+        NULL,
+    };
+    struct mg_callbacks callbacks;
+    memset(&callbacks, 0, sizeof(callbacks));
+    callbacks.begin_request = on_request;
+    callbacks.http_error = on_http_error;
+    callbacks.log_message = on_log_message;
+    struct mg_init_data init = {
+        .callbacks = &callbacks,
+        .user_data = app,
+        .configuration_options = options,
+    };
+    struct mg_error_data error = {
+        .code = &error_code,
+        .text = error_text,
+        .text_buffer_size = sizeof(error_text),
+    };
+
+    mg_init_library(0);
+    app->mg = mg_start2(&init, &error);
+    if (app->mg == NULL) {
+        cg_err_set(err, CG_UNAVAILABLE, "cannot serve HTTP on %s: %s", app->http_listen,
+                   error_text[0] ? error_text : "unknown error");
+        goto cleanup;
+    }
+    int nports = mg_get_server_ports(app->mg, (int)(sizeof(ports) / sizeof(ports[0])), ports);
+    if (nports < 1) {
+        cg_err_set(err, CG_INTERNAL, "civetweb reports no listening port");
+        goto cleanup;
+    }
+    app->http_port = ports[0].port;
+    if (app->http_port_file != NULL && app->http_port_file[0] != '\0') {
+        rc = write_port_file(app->http_port_file, app->http_port, err);
+        if (rc != CG_OK)
+            goto cleanup;
+    }
+    listen_host(app->http_listen, host, sizeof(host));
+    snprintf(address, sizeof(address), "%s:%d", host, app->http_port);
+    cg_log_fields(CG_LOG_INFO, "http listening", "address", address, "threads", threads, NULL);
+    rc = CG_OK;
+
+cleanup:
+    if (rc != CG_OK && app->mg != NULL)
+        gw_http_stop(app);
+    else if (rc != CG_OK)
+        mg_exit_library();
+    return rc;
+}
+
+void gw_http_stop(gw_app *app)
+{
+    if (app->mg == NULL)
+        return;
+    mg_stop(app->mg);
+    app->mg = NULL;
+    mg_exit_library();
+    cg_log_info("http stopped");
+}

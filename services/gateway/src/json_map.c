@@ -1,0 +1,489 @@
+/* JSON <-> protobuf for the HTTP API, and the validation of request bodies.
+ *
+ * Validation reports every bad field at once (up to CG_ERR_MAX_VIOLATIONS),
+ * so a client fixes a form in one round trip. Unknown fields are errors: a
+ * misspelt optional field would otherwise drop the reporter's data without a
+ * word. A JSON null counts as "not given", which is what most form libraries
+ * send for an empty optional field. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cg/util.h"
+#include "gw_pure.h"
+
+#define DEFAULT_UNIT_CODE "hq"
+#define DEFAULT_PAGE_SIZE 20
+#define MAX_PAGE_SIZE 100
+#define RECEIPT_DIGITS 16
+
+typedef enum field_kind {
+    FIELD_STRING,
+    FIELD_BOOL,
+} field_kind;
+
+/* One member a body may carry. */
+typedef struct field_spec {
+    const char *name;
+    field_kind kind;
+    bool required;
+    bool nonblank;    /* strings: whitespace alone is not a value */
+    size_t min_chars; /* strings: code points, 0 for no minimum */
+    size_t max_chars; /* strings: code points */
+} field_spec;
+
+#define MAX_FIELDS 16
+
+/* What check_body() found, indexed like the spec table. */
+typedef struct field_values {
+    const cJSON *item[MAX_FIELDS]; /* NULL when absent or null */
+    bool ok[MAX_FIELDS];           /* present and of the right type and size */
+} field_values;
+
+static bool is_blank(const char *s)
+{
+    for (; *s != '\0'; s++)
+        if (!isspace((unsigned char)*s))
+            return false;
+    return true;
+}
+
+static void check_string(const field_spec *spec, const char *s, bool *ok, cg_err *err)
+{
+    size_t len = strlen(s);
+    if (!cg_utf8_valid(s, len)) {
+        cg_err_add_violation(err, spec->name, "must be valid UTF-8 text");
+        return;
+    }
+    size_t chars = cg_utf8_length(s);
+    if (spec->min_chars > 0 && (chars < spec->min_chars || chars > spec->max_chars)) {
+        if (spec->min_chars == spec->max_chars)
+            cg_err_add_violation(err, spec->name, "must be %zu characters", spec->min_chars);
+        else
+            cg_err_add_violation(err, spec->name, "must be %zu to %zu characters", spec->min_chars,
+                                 spec->max_chars);
+        return;
+    }
+    if (chars > spec->max_chars) {
+        cg_err_add_violation(err, spec->name, "must be at most %zu characters", spec->max_chars);
+        return;
+    }
+    if (spec->nonblank && is_blank(s)) {
+        cg_err_add_violation(err, spec->name, "must not be blank");
+        return;
+    }
+    *ok = true;
+}
+
+/* Check that body is an object whose members are all in specs, each once,
+ * each of its kind and size, and that the required ones are there. Fills
+ * values and adds a violation to err for each problem; returns err's code. */
+static cg_code check_body(const cJSON *body, const field_spec *specs, size_t nspecs,
+                          field_values *values, cg_err *err)
+{
+    bool seen[MAX_FIELDS] = {false};
+    bool twice[MAX_FIELDS] = {false};
+    memset(values, 0, sizeof(*values));
+    if (!cJSON_IsObject(body))
+        return cg_err_set(err, CG_INVALID_ARGUMENT, "the request body must be a JSON object");
+
+    for (const cJSON *m = body->child; m != NULL; m = m->next) {
+        size_t i = 0;
+        while (i < nspecs && strcmp(specs[i].name, m->string) != 0)
+            i++;
+        if (i == nspecs) {
+            cg_err_add_violation(err, m->string, "is not a known field");
+            continue;
+        }
+        if (seen[i]) {
+            /* cJSON keeps both copies; which one a reader takes is a guess,
+             * so neither is used. */
+            if (!twice[i])
+                cg_err_add_violation(err, specs[i].name, "is given more than once");
+            twice[i] = true;
+            values->item[i] = NULL;
+            continue;
+        }
+        seen[i] = true;
+        if (!cJSON_IsNull(m))
+            values->item[i] = m;
+    }
+
+    for (size_t i = 0; i < nspecs; i++) {
+        const field_spec *spec = &specs[i];
+        const cJSON *item = values->item[i];
+        if (twice[i])
+            continue;
+        if (item == NULL) {
+            if (spec->required)
+                cg_err_add_violation(err, spec->name, "is required");
+            continue;
+        }
+        if (spec->kind == FIELD_STRING) {
+            if (!cJSON_IsString(item) || item->valuestring == NULL)
+                cg_err_add_violation(err, spec->name, "must be a string");
+            else
+                check_string(spec, item->valuestring, &values->ok[i], err);
+        } else {
+            if (!cJSON_IsBool(item))
+                cg_err_add_violation(err, spec->name, "must be true or false");
+            else
+                values->ok[i] = true;
+        }
+    }
+    return err->code;
+}
+
+/* The string at index i when it passed its checks, else NULL. */
+static const char *value_str(const field_values *v, size_t i)
+{
+    return v->ok[i] ? v->item[i]->valuestring : NULL;
+}
+
+/* --- bodies --------------------------------------------------------------- */
+
+/* True if the arrays and objects in buf nest no deeper than max. cJSON
+ * parses (and frees) recursively, and civetweb's worker threads have 100 KiB
+ * stacks: a body of a few thousand '[' would overflow one long before
+ * cJSON's own limit of 1000 levels. No request of this API nests past two,
+ * so a cheap scan refuses the rest before cJSON sees them. */
+static bool nesting_within(const char *buf, size_t len, int max)
+{
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = buf[i];
+        if (in_string) {
+            if (c == '\\')
+                i++; /* the escaped character cannot end the string */
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max)
+                return false;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return true;
+}
+
+cg_code gw_json_parse_body(const char *buf, size_t len, cJSON **out, cg_err *err)
+{
+    const char *end = NULL;
+    *out = NULL;
+    cg_err_clear(err);
+    /* JSON is UTF-8; this also refuses NUL bytes, which would cut strings
+     * short without a word. */
+    if (!cg_utf8_valid(buf, len))
+        return cg_err_set(err, CG_INVALID_ARGUMENT, "the request body is not UTF-8 text");
+    if (!nesting_within(buf, len, GW_JSON_MAX_DEPTH))
+        return cg_err_set(err, CG_INVALID_ARGUMENT, "the request body nests deeper than %d levels",
+                          GW_JSON_MAX_DEPTH);
+    cJSON *doc = cJSON_ParseWithLengthOpts(buf, len, &end, false);
+    if (doc == NULL)
+        return cg_err_set(err, CG_INVALID_ARGUMENT, "the request body is not valid JSON");
+    for (; end != NULL && end < buf + len; end++) {
+        if (*end != ' ' && *end != '\t' && *end != '\r' && *end != '\n') {
+            cJSON_Delete(doc);
+            return cg_err_set(err, CG_INVALID_ARGUMENT,
+                              "the request body has data after the JSON document");
+        }
+    }
+    *out = doc;
+    return CG_OK;
+}
+
+/* --- public reports ------------------------------------------------------- */
+
+enum {
+    R_CATEGORY,
+    R_CONTENT,
+    R_LOCATION,
+    R_ACCUSED_PERSON,
+    R_ACCUSED_UNIT,
+    R_UNIT_CODE,
+    R_ANONYMOUS,
+    R_REPORTER_NAME,
+    R_REPORTER_PHONE,
+    R_COUNT,
+};
+
+static const field_spec report_fields[R_COUNT] = {
+    [R_CATEGORY] = {"category", FIELD_STRING, true, true, 1, 64},
+    [R_CONTENT] = {"content", FIELD_STRING, true, true, 10, 5000},
+    [R_LOCATION] = {"location", FIELD_STRING, false, false, 0, 200},
+    [R_ACCUSED_PERSON] = {"accused_person", FIELD_STRING, false, false, 0, 100},
+    [R_ACCUSED_UNIT] = {"accused_unit", FIELD_STRING, false, false, 0, 200},
+    [R_UNIT_CODE] = {"unit_code", FIELD_STRING, false, true, 1, 64},
+    [R_ANONYMOUS] = {"anonymous", FIELD_BOOL, true, false, 0, 0},
+    [R_REPORTER_NAME] = {"reporter_name", FIELD_STRING, false, true, 1, 100},
+    [R_REPORTER_PHONE] = {"reporter_phone", FIELD_STRING, false, false, 5, 20},
+};
+
+static bool phone_chars_ok(const char *s)
+{
+    for (; *s != '\0'; s++)
+        if (!((*s >= '0' && *s <= '9') || *s == ' ' || *s == '+' || *s == '-'))
+            return false;
+    return true;
+}
+
+cg_code gw_map_submit_report(const cJSON *body, Cleangrid__V1__SubmitReportRequest *out,
+                             const char **unit_code, cg_err *err)
+{
+    field_values v;
+    cg_err_clear(err);
+    *unit_code = DEFAULT_UNIT_CODE;
+    /* Field errors do not stop here: the rules between fields below add
+     * theirs, so the client sees them all at once. */
+    check_body(body, report_fields, R_COUNT, &v, err);
+    if (!cJSON_IsObject(body))
+        return err->code;
+
+    /* The reporter's identity follows from `anonymous`: an anonymous report
+     * must not carry one, so it can never be stored by mistake. */
+    if (v.ok[R_ANONYMOUS]) {
+        bool anonymous = cJSON_IsTrue(v.item[R_ANONYMOUS]);
+        if (anonymous) {
+            if (v.item[R_REPORTER_NAME] != NULL)
+                cg_err_add_violation(err, "reporter_name",
+                                     "must not be given when anonymous is true");
+            if (v.item[R_REPORTER_PHONE] != NULL)
+                cg_err_add_violation(err, "reporter_phone",
+                                     "must not be given when anonymous is true");
+        } else if (v.item[R_REPORTER_NAME] == NULL) {
+            cg_err_add_violation(err, "reporter_name", "is required when anonymous is false");
+        }
+    }
+    if (v.ok[R_REPORTER_PHONE] && !phone_chars_ok(value_str(&v, R_REPORTER_PHONE)))
+        cg_err_add_violation(err, "reporter_phone", "may contain only digits, spaces, '+' and '-'");
+    if (err->code != CG_OK)
+        return err->code;
+
+    out->category = (char *)value_str(&v, R_CATEGORY);
+    out->content = (char *)value_str(&v, R_CONTENT);
+    if (v.ok[R_LOCATION])
+        out->location = (char *)value_str(&v, R_LOCATION);
+    if (v.ok[R_ACCUSED_PERSON])
+        out->accused_person = (char *)value_str(&v, R_ACCUSED_PERSON);
+    if (v.ok[R_ACCUSED_UNIT])
+        out->accused_unit = (char *)value_str(&v, R_ACCUSED_UNIT);
+    out->anonymous = cJSON_IsTrue(v.item[R_ANONYMOUS]);
+    if (v.ok[R_REPORTER_NAME])
+        out->reporter_name = (char *)value_str(&v, R_REPORTER_NAME);
+    if (v.ok[R_REPORTER_PHONE])
+        out->reporter_phone = (char *)value_str(&v, R_REPORTER_PHONE);
+    if (v.ok[R_UNIT_CODE])
+        *unit_code = value_str(&v, R_UNIT_CODE);
+    return CG_OK;
+}
+
+static const field_spec status_fields[] = {
+    {"receipt", FIELD_STRING, true, false, 0, 64},
+};
+
+cg_code gw_map_report_status(const cJSON *body, Cleangrid__V1__GetReportStatusRequest *out,
+                             cg_err *err)
+{
+    field_values v;
+    cg_err_clear(err);
+    if (check_body(body, status_fields, 1, &v, err) != CG_OK)
+        return err->code;
+    const char *receipt = value_str(&v, 0);
+    bool digits = strlen(receipt) == RECEIPT_DIGITS;
+    for (size_t i = 0; digits && i < RECEIPT_DIGITS; i++)
+        digits = receipt[i] >= '0' && receipt[i] <= '9';
+    if (!digits) {
+        cg_err_add_violation(err, "receipt", "must be %d digits", RECEIPT_DIGITS);
+        return err->code;
+    }
+    out->receipt = (char *)receipt;
+    return CG_OK;
+}
+
+/* --- login ---------------------------------------------------------------- */
+
+static const field_spec login_fields[] = {
+    {"username", FIELD_STRING, true, true, 1, 64},
+    /* A bound keeps an attacker from making argon2 hash megabytes. */
+    {"password", FIELD_STRING, true, false, 1, 1024},
+};
+
+cg_code gw_map_login(const cJSON *body, const char **username, const char **password, cg_err *err)
+{
+    field_values v;
+    cg_err_clear(err);
+    if (check_body(body, login_fields, 2, &v, err) != CG_OK)
+        return err->code;
+    *username = value_str(&v, 0);
+    *password = value_str(&v, 1);
+    return CG_OK;
+}
+
+/* --- pages ---------------------------------------------------------------- */
+
+cg_code gw_map_page(const char *query, Cleangrid__V1__PageRequest *page, char *cursor_buf,
+                    size_t cursor_buf_size, cg_err *err)
+{
+    char limit[16];
+    cg_err_clear(err);
+    page->page_size = DEFAULT_PAGE_SIZE;
+    page->cursor = cursor_buf;
+    cursor_buf[0] = '\0';
+
+    cg_code rc = gw_query_get(query, "limit", limit, sizeof(limit));
+    if (rc == CG_OK) {
+        char *end = NULL;
+        long n = limit[0] >= '0' && limit[0] <= '9' ? strtol(limit, &end, 10) : 0;
+        if (end == NULL || *end != '\0' || n < 1 || n > MAX_PAGE_SIZE)
+            cg_err_add_violation(err, "limit", "must be a whole number from 1 to %d",
+                                 MAX_PAGE_SIZE);
+        else
+            page->page_size = (int32_t)n;
+    } else if (rc != CG_NOT_FOUND) {
+        cg_err_add_violation(err, "limit", "must be a whole number from 1 to %d", MAX_PAGE_SIZE);
+    }
+
+    rc = gw_query_get(query, "cursor", cursor_buf, cursor_buf_size);
+    if (rc == CG_INVALID_ARGUMENT ||
+        (rc == CG_OK && !cg_utf8_valid(cursor_buf, strlen(cursor_buf))))
+        cg_err_add_violation(err, "cursor", "is not a cursor this API gave out");
+    if (err->code != CG_OK)
+        cursor_buf[0] = '\0';
+    return err->code;
+}
+
+/* --- replies -------------------------------------------------------------- */
+
+bool gw_json_add_time(cJSON *obj, const char *key, int64_t ms)
+{
+    char text[GW_TIME_LEN];
+    if (ms == 0 || !gw_format_time_ms(ms, text))
+        return cJSON_AddNullToObject(obj, key) != NULL;
+    return cJSON_AddStringToObject(obj, key, text) != NULL;
+}
+
+/* Add a string member; a protobuf string is never NULL once unpacked, but a
+ * message built by hand may leave one NULL, which reads as "". */
+static bool add_str(cJSON *obj, const char *key, const char *value)
+{
+    return cJSON_AddStringToObject(obj, key, value ? value : "") != NULL;
+}
+
+cJSON *gw_json_submit_reply(const Cleangrid__V1__SubmitReportReply *reply)
+{
+    cJSON *obj = cJSON_CreateObject();
+    if (obj == NULL)
+        return NULL;
+    bool ok = add_str(obj, "report_id", reply->report_id) &&
+              add_str(obj, "receipt", reply->receipt) && add_str(obj, "status", "received") &&
+              gw_json_add_time(obj, "submitted_at", reply->submitted_at_ms);
+    if (!ok) {
+        cJSON_Delete(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+cJSON *gw_json_report_status(const Cleangrid__V1__GetReportStatusReply *reply)
+{
+    cJSON *obj = cJSON_CreateObject();
+    if (obj == NULL)
+        return NULL;
+    bool ok = add_str(obj, "status", reply->report_status) &&
+              gw_json_add_time(obj, "submitted_at", reply->submitted_at_ms) &&
+              gw_json_add_time(obj, "updated_at", reply->updated_at_ms);
+    if (!ok) {
+        cJSON_Delete(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+cJSON *gw_json_clue(const Cleangrid__V1__Clue *clue)
+{
+    cJSON *obj = cJSON_CreateObject();
+    if (obj == NULL)
+        return NULL;
+    bool ok = add_str(obj, "id", clue->id) && add_str(obj, "source", clue->source) &&
+              add_str(obj, "source_ref", clue->source_ref) &&
+              add_str(obj, "category", clue->category) && add_str(obj, "content", clue->content) &&
+              add_str(obj, "location", clue->location) &&
+              add_str(obj, "accused_person", clue->accused_person) &&
+              add_str(obj, "accused_unit", clue->accused_unit) &&
+              cJSON_AddBoolToObject(obj, "anonymous", clue->anonymous) != NULL &&
+              add_str(obj, "org_path", clue->org_path) && add_str(obj, "status", clue->status) &&
+              gw_json_add_time(obj, "created_at", clue->created_at_ms);
+    if (!ok) {
+        cJSON_Delete(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+cJSON *gw_json_clue_list(const Cleangrid__V1__ListCluesReply *reply)
+{
+    cJSON *obj = cJSON_CreateObject();
+    cJSON *items = obj ? cJSON_AddArrayToObject(obj, "items") : NULL;
+    if (items == NULL)
+        goto fail;
+    for (size_t i = 0; i < reply->n_clues; i++) {
+        cJSON *clue = gw_json_clue(reply->clues[i]);
+        if (clue == NULL)
+            goto fail;
+        cJSON_AddItemToArray(items, clue);
+    }
+    const char *next = reply->page ? reply->page->next_cursor : NULL;
+    cJSON *cursor =
+        (next != NULL && next[0] != '\0') ? cJSON_CreateString(next) : cJSON_CreateNull();
+    if (cursor == NULL)
+        goto fail;
+    cJSON_AddItemToObject(obj, "next_cursor", cursor);
+    return obj;
+
+fail:
+    cJSON_Delete(obj);
+    return NULL;
+}
+
+/* --- problems ------------------------------------------------------------- */
+
+cJSON *gw_json_problem(int status, const char *code_name, const char *detail, const char *instance,
+                       const char *request_id, const cg_err *err)
+{
+    char type[96] = "urn:cleangrid:problem:";
+    size_t n = strlen(type);
+    for (const char *c = code_name; *c != '\0' && n + 1 < sizeof(type); c++)
+        type[n++] = *c == '_' ? '-' : (char)tolower((unsigned char)*c);
+    type[n] = '\0';
+
+    cJSON *obj = cJSON_CreateObject();
+    if (obj == NULL)
+        return NULL;
+    bool ok = add_str(obj, "type", type) && add_str(obj, "title", gw_http_reason(status)) &&
+              cJSON_AddNumberToObject(obj, "status", status) != NULL &&
+              add_str(obj, "detail", detail) && add_str(obj, "instance", instance) &&
+              add_str(obj, "code", code_name) && add_str(obj, "request_id", request_id);
+    if (ok && err != NULL && err->nviolations > 0) {
+        cJSON *errors = cJSON_AddArrayToObject(obj, "errors");
+        ok = errors != NULL;
+        for (size_t i = 0; ok && i < err->nviolations && i < CG_ERR_MAX_VIOLATIONS; i++) {
+            cJSON *e = cJSON_CreateObject();
+            ok = e != NULL;
+            if (ok) {
+                cJSON_AddItemToArray(errors, e);
+                ok = add_str(e, "field", err->violations[i].field) &&
+                     add_str(e, "description", err->violations[i].description);
+            }
+        }
+    }
+    if (!ok) {
+        cJSON_Delete(obj);
+        return NULL;
+    }
+    return obj;
+}

@@ -1,0 +1,547 @@
+/* Unit tests of the JSON <-> protobuf mapping: public reports and their
+ * errors, report status, login, pages, replies and problem documents. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gw_pure.h"
+
+/* True if err has a violation on field whose description contains text. */
+static bool has_violation(const cg_err *err, const char *field, const char *text)
+{
+    for (size_t i = 0; i < err->nviolations; i++)
+        if (strcmp(err->violations[i].field, field) == 0 &&
+            strstr(err->violations[i].description, text) != NULL)
+            return true;
+    return false;
+}
+
+static cJSON *parse(const char *text)
+{
+    cJSON *doc = NULL;
+    cg_err err;
+    assert_int_equal(gw_json_parse_body(text, strlen(text), &doc, &err), CG_OK);
+    return doc;
+}
+
+/* Map text as a public report; returns the code, leaving err filled. */
+static cg_code map_report(const char *text, Cleangrid__V1__SubmitReportRequest *out,
+                          const char **unit, cg_err *err, cJSON **doc)
+{
+    *doc = parse(text);
+    cleangrid__v1__submit_report_request__init(out);
+    return gw_map_submit_report(*doc, out, unit, err);
+}
+
+/* A string of n copies of the UTF-8 character c; the caller frees it. */
+static char *repeat(const char *c, size_t n)
+{
+    size_t w = strlen(c);
+    char *s = malloc(n * w + 1);
+    for (size_t i = 0; i < n; i++)
+        memcpy(s + i * w, c, w);
+    s[n * w] = '\0';
+    return s;
+}
+
+/* --- bodies --------------------------------------------------------------- */
+
+static void test_parse_malformed(void **state)
+{
+    (void)state;
+    cJSON *doc = NULL;
+    cg_err err;
+    const char *bad[] = {"", "   ", "{", "{\"a\":}", "nul", "{\"a\":1}}", "{} x", "[1,]"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(gw_json_parse_body(bad[i], strlen(bad[i]), &doc, &err),
+                         CG_INVALID_ARGUMENT);
+        assert_null(doc);
+        assert_int_equal(err.nviolations, 0);
+    }
+    /* Not UTF-8, and a NUL in the middle. */
+    assert_int_equal(gw_json_parse_body("{\"a\":\"\xff\"}", 8, &doc, &err), CG_INVALID_ARGUMENT);
+    assert_non_null(strstr(err.message, "UTF-8"));
+    assert_int_equal(gw_json_parse_body("{\"a\":\"\0\"}", 8, &doc, &err), CG_INVALID_ARGUMENT);
+    /* Deep nesting is refused before the recursive parser sees it; brackets
+     * inside strings do not count. */
+    char deep[2 * 5000 + 1];
+    memset(deep, '[', 5000);
+    memset(deep + 5000, ']', 5000);
+    assert_int_equal(gw_json_parse_body(deep, 10000, &doc, &err), CG_INVALID_ARGUMENT);
+    assert_non_null(strstr(err.message, "nests"));
+    const char *ok16 = "[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]";
+    assert_int_equal(gw_json_parse_body(ok16, strlen(ok16), &doc, &err), CG_OK);
+    cJSON_Delete(doc);
+    const char *bad17 = "[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]";
+    assert_int_equal(gw_json_parse_body(bad17, strlen(bad17), &doc, &err), CG_INVALID_ARGUMENT);
+    const char *strings = "{\"a\":\"[[[[[[[[[[[[[[[[[[[[[[\\\"[[[[[[\"}";
+    assert_int_equal(gw_json_parse_body(strings, strlen(strings), &doc, &err), CG_OK);
+    cJSON_Delete(doc);
+    /* Trailing whitespace is fine. */
+    assert_int_equal(gw_json_parse_body("{}\r\n ", 5, &doc, &err), CG_OK);
+    cJSON_Delete(doc);
+}
+
+/* --- public reports ------------------------------------------------------- */
+
+static void test_report_anonymous_ok(void **state)
+{
+    (void)state;
+    Cleangrid__V1__SubmitReportRequest r;
+    const char *unit = NULL;
+    cg_err err;
+    cJSON *doc;
+    assert_int_equal(
+        map_report("{\"category\":\"procurement\",\"content\":\"招标中存在围标串标问题\","
+                   "\"location\":\"Plant 3\",\"accused_person\":\"Li\","
+                   "\"accused_unit\":\"Materials\",\"anonymous\":true}",
+                   &r, &unit, &err, &doc),
+        CG_OK);
+    assert_string_equal(r.category, "procurement");
+    assert_string_equal(r.content, "招标中存在围标串标问题");
+    assert_string_equal(r.location, "Plant 3");
+    assert_string_equal(r.accused_person, "Li");
+    assert_string_equal(r.accused_unit, "Materials");
+    assert_true(r.anonymous);
+    assert_string_equal(r.reporter_name, "");
+    assert_string_equal(r.reporter_phone, "");
+    assert_string_equal(unit, "hq");
+    cJSON_Delete(doc);
+}
+
+static void test_report_named_ok(void **state)
+{
+    (void)state;
+    Cleangrid__V1__SubmitReportRequest r;
+    const char *unit = NULL;
+    cg_err err;
+    cJSON *doc;
+    assert_int_equal(map_report("{\"category\":\"finance\",\"content\":\"0123456789\","
+                                "\"anonymous\":false,\"reporter_name\":\"张三\","
+                                "\"reporter_phone\":\"+86 138-0000\",\"unit_code\":\"city_a\","
+                                "\"location\":null}",
+                                &r, &unit, &err, &doc),
+                     CG_OK);
+    assert_false(r.anonymous);
+    assert_string_equal(r.reporter_name, "张三");
+    assert_string_equal(r.reporter_phone, "+86 138-0000");
+    assert_string_equal(unit, "city_a");
+    assert_string_equal(r.location, "");
+    cJSON_Delete(doc);
+}
+
+static void test_report_not_object(void **state)
+{
+    (void)state;
+    const char *bodies[] = {"[]", "\"text\"", "42", "null", "true"};
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        Cleangrid__V1__SubmitReportRequest r;
+        const char *unit = NULL;
+        cg_err err;
+        cJSON *doc;
+        assert_int_equal(map_report(bodies[i], &r, &unit, &err, &doc), CG_INVALID_ARGUMENT);
+        assert_non_null(strstr(err.message, "object"));
+        cJSON_Delete(doc);
+    }
+}
+
+static void test_report_missing_fields(void **state)
+{
+    (void)state;
+    Cleangrid__V1__SubmitReportRequest r;
+    const char *unit = NULL;
+    cg_err err;
+    cJSON *doc;
+    assert_int_equal(map_report("{}", &r, &unit, &err, &doc), CG_INVALID_ARGUMENT);
+    assert_string_equal(err.message, "invalid request");
+    assert_true(has_violation(&err, "category", "is required"));
+    assert_true(has_violation(&err, "content", "is required"));
+    assert_true(has_violation(&err, "anonymous", "is required"));
+    assert_int_equal(err.nviolations, 3);
+    cJSON_Delete(doc);
+
+    /* null for a required field is the same as leaving it out. */
+    assert_int_equal(map_report("{\"category\":null,\"content\":\"0123456789\",\"anonymous\":true}",
+                                &r, &unit, &err, &doc),
+                     CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "category", "is required"));
+    assert_int_equal(err.nviolations, 1);
+    cJSON_Delete(doc);
+}
+
+static void test_report_wrong_types(void **state)
+{
+    (void)state;
+    Cleangrid__V1__SubmitReportRequest r;
+    const char *unit = NULL;
+    cg_err err;
+    cJSON *doc;
+    assert_int_equal(
+        map_report("{\"category\":7,\"content\":[\"0123456789\"],\"anonymous\":\"yes\","
+                   "\"location\":{},\"unit_code\":false}",
+                   &r, &unit, &err, &doc),
+        CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "category", "must be a string"));
+    assert_true(has_violation(&err, "content", "must be a string"));
+    assert_true(has_violation(&err, "anonymous", "true or false"));
+    assert_true(has_violation(&err, "location", "must be a string"));
+    assert_true(has_violation(&err, "unit_code", "must be a string"));
+    cJSON_Delete(doc);
+
+    /* 1 is not a boolean. */
+    assert_int_equal(map_report("{\"category\":\"c\",\"content\":\"0123456789\",\"anonymous\":1}",
+                                &r, &unit, &err, &doc),
+                     CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "anonymous", "true or false"));
+    cJSON_Delete(doc);
+}
+
+static void test_report_unknown_and_duplicate(void **state)
+{
+    (void)state;
+    Cleangrid__V1__SubmitReportRequest r;
+    const char *unit = NULL;
+    cg_err err;
+    cJSON *doc;
+    assert_int_equal(map_report("{\"category\":\"c\",\"content\":\"0123456789\",\"anonymous\":true,"
+                                "\"locaton\":\"typo\"}",
+                                &r, &unit, &err, &doc),
+                     CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "locaton", "not a known field"));
+    assert_int_equal(err.nviolations, 1);
+    cJSON_Delete(doc);
+
+    assert_int_equal(map_report("{\"category\":\"c\",\"content\":\"0123456789\",\"anonymous\":true,"
+                                "\"category\":\"d\"}",
+                                &r, &unit, &err, &doc),
+                     CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "category", "more than once"));
+    assert_int_equal(err.nviolations, 1);
+    cJSON_Delete(doc);
+}
+
+static void test_report_reporter_rules(void **state)
+{
+    (void)state;
+    Cleangrid__V1__SubmitReportRequest r;
+    const char *unit = NULL;
+    cg_err err;
+    cJSON *doc;
+
+    /* Anonymous must not carry an identity. */
+    assert_int_equal(map_report("{\"category\":\"c\",\"content\":\"0123456789\",\"anonymous\":true,"
+                                "\"reporter_name\":\"Wang\",\"reporter_phone\":\"12345\"}",
+                                &r, &unit, &err, &doc),
+                     CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "reporter_name", "must not be given"));
+    assert_true(has_violation(&err, "reporter_phone", "must not be given"));
+    assert_string_equal(r.reporter_name, "");
+    cJSON_Delete(doc);
+
+    /* Named needs a name. */
+    assert_int_equal(
+        map_report("{\"category\":\"c\",\"content\":\"0123456789\",\"anonymous\":false,"
+                   "\"reporter_phone\":\"12345\"}",
+                   &r, &unit, &err, &doc),
+        CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "reporter_name", "is required when anonymous is false"));
+    cJSON_Delete(doc);
+
+    /* Phone: 5..20 of digits, space, + and -. */
+    assert_int_equal(
+        map_report("{\"category\":\"c\",\"content\":\"0123456789\",\"anonymous\":false,"
+                   "\"reporter_name\":\"Wang\",\"reporter_phone\":\"1234\"}",
+                   &r, &unit, &err, &doc),
+        CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "reporter_phone", "5 to 20"));
+    cJSON_Delete(doc);
+    assert_int_equal(
+        map_report("{\"category\":\"c\",\"content\":\"0123456789\",\"anonymous\":false,"
+                   "\"reporter_name\":\"Wang\",\"reporter_phone\":\"call 12345\"}",
+                   &r, &unit, &err, &doc),
+        CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "reporter_phone", "only digits"));
+    cJSON_Delete(doc);
+
+    /* A blank name is no name. */
+    assert_int_equal(
+        map_report("{\"category\":\"c\",\"content\":\"0123456789\",\"anonymous\":false,"
+                   "\"reporter_name\":\"   \"}",
+                   &r, &unit, &err, &doc),
+        CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "reporter_name", "blank"));
+    cJSON_Delete(doc);
+}
+
+/* Build a report body whose field has n copies of c; the caller frees it. */
+static char *report_with(const char *field, const char *c, size_t n)
+{
+    char *value = repeat(c, n);
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddStringToObject(obj, "category", "c");
+    cJSON_AddStringToObject(obj, "content", "0123456789");
+    cJSON_AddBoolToObject(obj, "anonymous", true);
+    cJSON_DeleteItemFromObject(obj, field);
+    cJSON_AddStringToObject(obj, field, value);
+    char *text = cJSON_PrintUnformatted(obj);
+    cJSON_Delete(obj);
+    free(value);
+    return text;
+}
+
+/* Expect field with n copies of c to be accepted (ok) or refused. */
+static void check_length(const char *field, const char *c, size_t n, bool ok)
+{
+    Cleangrid__V1__SubmitReportRequest r;
+    const char *unit = NULL;
+    cg_err err;
+    cJSON *doc;
+    char *text = report_with(field, c, n);
+    cg_code rc = map_report(text, &r, &unit, &err, &doc);
+    if (ok) {
+        assert_int_equal(rc, CG_OK);
+    } else {
+        assert_int_equal(rc, CG_INVALID_ARGUMENT);
+        assert_true(has_violation(&err, field, "characters"));
+    }
+    cJSON_Delete(doc);
+    free(text);
+}
+
+static void test_report_lengths(void **state)
+{
+    (void)state;
+    check_length("category", "x", 64, true);
+    check_length("category", "x", 65, false);
+    check_length("category", "x", 0, false);
+    check_length("content", "x", 9, false);
+    check_length("content", "x", 10, true);
+    check_length("content", "x", 5000, true);
+    check_length("content", "x", 5001, false);
+    /* Characters, not bytes: 5000 CJK characters are 15000 bytes. */
+    check_length("content", "廉", 5000, true);
+    check_length("content", "廉", 5001, false);
+    check_length("category", "监", 64, true);
+    check_length("location", "x", 200, true);
+    check_length("location", "x", 201, false);
+    check_length("accused_person", "x", 100, true);
+    check_length("accused_person", "x", 101, false);
+    check_length("accused_unit", "x", 200, true);
+    check_length("accused_unit", "x", 201, false);
+    check_length("unit_code", "x", 65, false);
+}
+
+static void test_report_blank_content(void **state)
+{
+    (void)state;
+    Cleangrid__V1__SubmitReportRequest r;
+    const char *unit = NULL;
+    cg_err err;
+    cJSON *doc;
+    assert_int_equal(
+        map_report("{\"category\":\"c\",\"content\":\"            \",\"anonymous\":true}", &r,
+                   &unit, &err, &doc),
+        CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "content", "blank"));
+    cJSON_Delete(doc);
+}
+
+static void test_report_many_errors_capped(void **state)
+{
+    (void)state;
+    Cleangrid__V1__SubmitReportRequest r;
+    const char *unit = NULL;
+    cg_err err;
+    cJSON *doc;
+    assert_int_equal(map_report("{\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"e\":1,\"f\":1,\"g\":1,\"h\":1,"
+                                "\"i\":1,\"j\":1}",
+                                &r, &unit, &err, &doc),
+                     CG_INVALID_ARGUMENT);
+    assert_int_equal(err.nviolations, CG_ERR_MAX_VIOLATIONS);
+    cJSON_Delete(doc);
+}
+
+/* --- status, login, pages ------------------------------------------------- */
+
+static void test_report_status(void **state)
+{
+    (void)state;
+    Cleangrid__V1__GetReportStatusRequest r;
+    cg_err err;
+    cJSON *doc = parse("{\"receipt\":\"1234567890123456\"}");
+    cleangrid__v1__get_report_status_request__init(&r);
+    assert_int_equal(gw_map_report_status(doc, &r, &err), CG_OK);
+    assert_string_equal(r.receipt, "1234567890123456");
+    cJSON_Delete(doc);
+
+    const char *bad[] = {"{\"receipt\":\"123456789012345\"}", "{\"receipt\":\"12345678901234567\"}",
+                         "{\"receipt\":\"12345678901234a6\"}", "{\"receipt\":1234567890123456}",
+                         "{}"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        doc = parse(bad[i]);
+        cleangrid__v1__get_report_status_request__init(&r);
+        assert_int_equal(gw_map_report_status(doc, &r, &err), CG_INVALID_ARGUMENT);
+        assert_int_equal(err.nviolations, 1);
+        assert_string_equal(err.violations[0].field, "receipt");
+        cJSON_Delete(doc);
+    }
+}
+
+static void test_login(void **state)
+{
+    (void)state;
+    const char *user = NULL;
+    const char *pass = NULL;
+    cg_err err;
+    cJSON *doc = parse("{\"username\":\"inspector\",\"password\":\"secret\"}");
+    assert_int_equal(gw_map_login(doc, &user, &pass, &err), CG_OK);
+    assert_string_equal(user, "inspector");
+    assert_string_equal(pass, "secret");
+    cJSON_Delete(doc);
+
+    doc = parse("{\"username\":\"inspector\",\"pass\":\"secret\"}");
+    assert_int_equal(gw_map_login(doc, &user, &pass, &err), CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "pass", "not a known field"));
+    assert_true(has_violation(&err, "password", "is required"));
+    cJSON_Delete(doc);
+}
+
+static void test_page(void **state)
+{
+    (void)state;
+    Cleangrid__V1__PageRequest page;
+    char cursor[64];
+    cg_err err;
+
+    cleangrid__v1__page_request__init(&page);
+    assert_int_equal(gw_map_page(NULL, &page, cursor, sizeof(cursor), &err), CG_OK);
+    assert_int_equal(page.page_size, 20);
+    assert_string_equal(page.cursor, "");
+
+    assert_int_equal(gw_map_page("limit=100&cursor=abc%3D", &page, cursor, sizeof(cursor), &err),
+                     CG_OK);
+    assert_int_equal(page.page_size, 100);
+    assert_string_equal(page.cursor, "abc=");
+
+    const char *bad[] = {
+        "limit=0", "limit=101", "limit=abc", "limit=", "limit=-1", "limit=5x", "limit=+5"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(gw_map_page(bad[i], &page, cursor, sizeof(cursor), &err),
+                         CG_INVALID_ARGUMENT);
+        assert_true(has_violation(&err, "limit", "1 to 100"));
+    }
+    char long_cursor[128] = "cursor=";
+    memset(long_cursor + 7, 'c', 100);
+    long_cursor[107] = '\0';
+    assert_int_equal(gw_map_page(long_cursor, &page, cursor, sizeof(cursor), &err),
+                     CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "cursor", "cursor"));
+}
+
+/* --- replies and problems ------------------------------------------------- */
+
+static void test_clue_json(void **state)
+{
+    (void)state;
+    Cleangrid__V1__Clue clue = CLEANGRID__V1__CLUE__INIT;
+    clue.id = "7b0c6a53-0000-4000-8000-000000000001";
+    clue.source = "public_report";
+    clue.category = "procurement";
+    clue.anonymous = true;
+    clue.org_path = "hq.east";
+    clue.created_at_ms = 1795654923456LL;
+    Cleangrid__V1__Clue *clues[] = {&clue};
+    Cleangrid__V1__Page page = CLEANGRID__V1__PAGE__INIT;
+    Cleangrid__V1__ListCluesReply reply = CLEANGRID__V1__LIST_CLUES_REPLY__INIT;
+    reply.n_clues = 1;
+    reply.clues = clues;
+    reply.page = &page;
+
+    cJSON *list = gw_json_clue_list(&reply);
+    assert_non_null(list);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(list, "next_cursor")));
+    const cJSON *item = cJSON_GetArrayItem(cJSON_GetObjectItem(list, "items"), 0);
+    assert_string_equal(cJSON_GetObjectItem(item, "created_at")->valuestring,
+                        "2026-11-26T01:02:03.456Z");
+    assert_string_equal(cJSON_GetObjectItem(item, "org_path")->valuestring, "hq.east");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(item, "anonymous")));
+    assert_string_equal(cJSON_GetObjectItem(item, "source_ref")->valuestring, "");
+    cJSON_Delete(list);
+
+    page.next_cursor = "next";
+    list = gw_json_clue_list(&reply);
+    assert_string_equal(cJSON_GetObjectItem(list, "next_cursor")->valuestring, "next");
+    cJSON_Delete(list);
+}
+
+static void test_submit_reply_json(void **state)
+{
+    (void)state;
+    Cleangrid__V1__SubmitReportReply reply = CLEANGRID__V1__SUBMIT_REPORT_REPLY__INIT;
+    reply.report_id = "7b0c6a53-0000-4000-8000-000000000001";
+    reply.receipt = "1234567890123456";
+    reply.submitted_at_ms = 1795654923456LL;
+    cJSON *out = gw_json_submit_reply(&reply);
+    char *text = cJSON_PrintUnformatted(out);
+    assert_string_equal(text, "{\"report_id\":\"7b0c6a53-0000-4000-8000-000000000001\","
+                              "\"receipt\":\"1234567890123456\",\"status\":\"received\","
+                              "\"submitted_at\":\"2026-11-26T01:02:03.456Z\"}");
+    cJSON_free(text);
+    cJSON_Delete(out);
+}
+
+static void test_problem_json(void **state)
+{
+    (void)state;
+    cg_err err;
+    cg_err_clear(&err);
+    cg_err_add_violation(&err, "content", "is required");
+    cJSON *p = gw_json_problem(400, "INVALID_ARGUMENT", err.message, "/api/v1/public/reports",
+                               "rid-1", &err);
+    char *text = cJSON_PrintUnformatted(p);
+    assert_string_equal(text,
+                        "{\"type\":\"urn:cleangrid:problem:invalid-argument\","
+                        "\"title\":\"Bad Request\",\"status\":400,"
+                        "\"detail\":\"invalid request\","
+                        "\"instance\":\"/api/v1/public/reports\","
+                        "\"code\":\"INVALID_ARGUMENT\",\"request_id\":\"rid-1\","
+                        "\"errors\":[{\"field\":\"content\",\"description\":\"is required\"}]}");
+    cJSON_free(text);
+    cJSON_Delete(p);
+
+    p = gw_json_problem(415, "UNSUPPORTED_MEDIA_TYPE", "d", "/x", "r", NULL);
+    assert_string_equal(cJSON_GetObjectItem(p, "type")->valuestring,
+                        "urn:cleangrid:problem:unsupported-media-type");
+    assert_null(cJSON_GetObjectItem(p, "errors"));
+    cJSON_Delete(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_malformed),
+        cmocka_unit_test(test_report_anonymous_ok),
+        cmocka_unit_test(test_report_named_ok),
+        cmocka_unit_test(test_report_not_object),
+        cmocka_unit_test(test_report_missing_fields),
+        cmocka_unit_test(test_report_wrong_types),
+        cmocka_unit_test(test_report_unknown_and_duplicate),
+        cmocka_unit_test(test_report_reporter_rules),
+        cmocka_unit_test(test_report_lengths),
+        cmocka_unit_test(test_report_blank_content),
+        cmocka_unit_test(test_report_many_errors_capped),
+        cmocka_unit_test(test_report_status),
+        cmocka_unit_test(test_login),
+        cmocka_unit_test(test_page),
+        cmocka_unit_test(test_clue_json),
+        cmocka_unit_test(test_submit_reply_json),
+        cmocka_unit_test(test_problem_json),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
