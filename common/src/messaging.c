@@ -256,6 +256,7 @@ void cg_outbox_relay_stop(cg_outbox_relay *relay)
 struct cg_consumer {
     cg_db *db;
     cg_nats *nats;
+    cg_outbox_relay *relay; /* kicked after each commit; may be NULL */
     char stream[64];
     char durable[64];
     char filter[128];
@@ -357,6 +358,7 @@ static void handle_message(cg_consumer *c, natsMsg *msg)
         /* Ack only after commit: a crash in between means a redelivery,
          * which the inbox turns into a no-op. */
         natsMsg_Ack(msg, NULL);
+        cg_outbox_relay_kick(c->relay);
         goto cleanup;
     }
     if (rc == CG_INVALID_ARGUMENT || rc == CG_FAILED_PRECONDITION) {
@@ -407,9 +409,9 @@ static void *consumer_main(void *arg)
     return NULL;
 }
 
-cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, const char *stream,
-                          const char *durable, const char *filter_subject, cg_event_handler handler,
-                          void *arg, cg_err *err)
+cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox_relay *relay,
+                          const char *stream, const char *durable, const char *filter_subject,
+                          cg_event_handler handler, void *arg, cg_err *err)
 {
     jsErrCode jerr = 0;
     jsSubOptions so;
@@ -418,6 +420,7 @@ cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, const cha
         return cg_err_set(err, CG_INTERNAL, "out of memory");
     c->db = db;
     c->nats = nats;
+    c->relay = relay;
     cg_strlcpy(c->stream, stream, sizeof(c->stream));
     cg_strlcpy(c->durable, durable, sizeof(c->durable));
     cg_strlcpy(c->filter, filter_subject, sizeof(c->filter));

@@ -107,6 +107,19 @@ cg_code cg_service_base_start(cg_service_base *base, cg_err *err)
     return rc;
 }
 
+cg_code cg_service_base_consume(cg_service_base *base, const char *durable, const char *subject,
+                                cg_event_handler handler, void *arg, cg_err *err)
+{
+    if (base->nconsumers == CG_SERVICE_MAX_CONSUMERS)
+        return cg_err_set(err, CG_INTERNAL, "too many consumers");
+    cg_code rc =
+        cg_consumer_start(&base->consumers[base->nconsumers], base->db, base->nats, base->relay,
+                          CG_STREAM_EVENTS, durable, subject, handler, arg, err);
+    if (rc == CG_OK)
+        base->nconsumers++;
+    return rc;
+}
+
 cg_code cg_service_base_serve(cg_service_base *base, const cg_rpc_method *methods, size_t nmethods,
                               void *arg, cg_err *err)
 {
@@ -117,8 +130,12 @@ cg_code cg_service_base_serve(cg_service_base *base, const cg_rpc_method *method
 void cg_service_base_stop(cg_service_base *base)
 {
     cg_log_info("%s stopping", base->name);
+    /* Stop taking work first: new requests, then new events. */
     cg_rpc_server_stop(base->rpc);
     base->rpc = NULL;
+    for (size_t i = 0; i < base->nconsumers; i++)
+        cg_consumer_stop(base->consumers[i]);
+    base->nconsumers = 0;
     cg_outbox_relay_stop(base->relay);
     base->relay = NULL;
     cg_nats_close(base->nats);

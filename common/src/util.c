@@ -111,6 +111,29 @@ bool cg_utf8_valid(const char *s, size_t len)
     return true;
 }
 
+bool cg_ltree_path_valid(const char *s)
+{
+    size_t label = 0;
+    if (s == NULL || s[0] == '\0')
+        return false;
+    for (; *s != '\0'; s++) {
+        char c = *s;
+        if (c == '.') {
+            /* A leading, trailing or doubled dot leaves a label empty. */
+            if (label == 0)
+                return false;
+            label = 0;
+        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '_') {
+            if (++label > 255)
+                return false;
+        } else {
+            return false;
+        }
+    }
+    return label > 0;
+}
+
 size_t cg_utf8_length(const char *s)
 {
     size_t n = 0;

@@ -133,15 +133,14 @@ static void outbox_relays_once_and_duplicates_change_nothing(void **state)
     snprintf(durable, sizeof(durable), "ittest-%s", run_id);
 
     assert_int_equal(cg_outbox_relay_start(&relay, db, nats, 100, &err), CG_OK);
-    assert_int_equal(cg_consumer_start(&consumer, db, nats, CG_STREAM_EVENTS, durable, subject,
-                                       record_effect, NULL, &err),
+    assert_int_equal(cg_consumer_start(&consumer, db, nats, relay, CG_STREAM_EVENTS, durable,
+                                       subject, record_effect, NULL, &err),
                      CG_OK);
 
     add_through_outbox("first", event_id);
     cg_outbox_relay_kick(relay);
-    assert_int_equal(eventually_rows("SELECT count(*) FROM it_effects WHERE event_id = $1",
-                                     event_id, 1),
-                     1);
+    assert_int_equal(
+        eventually_rows("SELECT count(*) FROM it_effects WHERE event_id = $1", event_id, 1), 1);
     assert_int_equal(eventually_rows("SELECT count(*) FROM cg_outbox WHERE event_id = $1::uuid"
                                      " AND sent_at IS NOT NULL",
                                      event_id, 1),
@@ -166,9 +165,8 @@ static void outbox_relays_once_and_duplicates_change_nothing(void **state)
     char marker_id[CG_UUID_LEN];
     add_through_outbox("after-duplicates", marker_id);
     cg_outbox_relay_kick(relay);
-    assert_int_equal(eventually_rows("SELECT count(*) FROM it_effects WHERE event_id = $1",
-                                     marker_id, 1),
-                     1);
+    assert_int_equal(
+        eventually_rows("SELECT count(*) FROM it_effects WHERE event_id = $1", marker_id, 1), 1);
     assert_int_equal(count_rows("SELECT count(*) FROM it_effects WHERE event_id = $1", event_id),
                      1);
     assert_int_equal(atomic_load(&handler_calls), calls_before + 1);
@@ -179,20 +177,17 @@ static void outbox_relays_once_and_duplicates_change_nothing(void **state)
     char poison_id[CG_UUID_LEN];
     add_through_outbox("poison", poison_id);
     cg_outbox_relay_kick(relay);
-    assert_int_equal(eventually_rows("SELECT count(*) FROM cg_dead_letter WHERE consumer = $1",
-                                     durable, 2),
-                     2);
-    assert_int_equal(count_rows("SELECT count(*) FROM cg_inbox WHERE event_id = $1", poison_id),
-                     0);
+    assert_int_equal(
+        eventually_rows("SELECT count(*) FROM cg_dead_letter WHERE consumer = $1", durable, 2), 2);
+    assert_int_equal(count_rows("SELECT count(*) FROM cg_inbox WHERE event_id = $1", poison_id), 0);
 
     /* A transient failure is retried with a delay and then succeeds. */
     atomic_store(&transient_failures_left, 1);
     char retry_id[CG_UUID_LEN];
     add_through_outbox("retried", retry_id);
     cg_outbox_relay_kick(relay);
-    assert_int_equal(eventually_rows("SELECT count(*) FROM it_effects WHERE event_id = $1",
-                                     retry_id, 1),
-                     1);
+    assert_int_equal(
+        eventually_rows("SELECT count(*) FROM it_effects WHERE event_id = $1", retry_id, 1), 1);
     assert_int_equal(atomic_load(&transient_failures_left), 0);
 
     cg_consumer_stop(consumer);
@@ -202,8 +197,8 @@ static void outbox_relays_once_and_duplicates_change_nothing(void **state)
 static void echo_handler(cg_rpc_call *call, void *arg)
 {
     (void)arg;
-    Cleangrid__V1__GetClueRequest *req =
-        (Cleangrid__V1__GetClueRequest *)cg_rpc_decode(call, &cleangrid__v1__get_clue_request__descriptor);
+    Cleangrid__V1__GetClueRequest *req = (Cleangrid__V1__GetClueRequest *)cg_rpc_decode(
+        call, &cleangrid__v1__get_clue_request__descriptor);
     if (req == NULL)
         return;
     cg_err err;

@@ -53,6 +53,32 @@ static void strlcpy_truncates(void **state)
     assert_true(cg_strlcpy(buf, "ab", sizeof(buf)));
 }
 
+static void ltree_paths(void **state)
+{
+    (void)state;
+    assert_true(cg_ltree_path_valid("hq"));
+    assert_true(cg_ltree_path_valid("hq.east.city_1"));
+    assert_true(cg_ltree_path_valid("HQ.East2"));
+
+    assert_false(cg_ltree_path_valid(NULL));
+    assert_false(cg_ltree_path_valid(""));
+    assert_false(cg_ltree_path_valid("."));
+    assert_false(cg_ltree_path_valid(".hq"));
+    assert_false(cg_ltree_path_valid("hq."));
+    assert_false(cg_ltree_path_valid("hq..east"));
+    assert_false(cg_ltree_path_valid("hq.east-1"));
+    assert_false(cg_ltree_path_valid("hq east"));
+    assert_false(cg_ltree_path_valid("hq.东"));
+
+    char label[300];
+    memset(label, 'a', sizeof label);
+    label[255] = '\0';
+    assert_true(cg_ltree_path_valid(label));
+    label[255] = 'a';
+    label[256] = '\0';
+    assert_false(cg_ltree_path_valid(label));
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -62,6 +88,7 @@ int main(void)
         cmocka_unit_test(digits_are_digits),
         cmocka_unit_test(utf8_checks),
         cmocka_unit_test(strlcpy_truncates),
+        cmocka_unit_test(ltree_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,10 +51,12 @@ typedef cg_code (*cg_event_handler)(PGconn *conn, const char *subject, const cha
 typedef struct cg_consumer cg_consumer;
 
 /* Start a thread fetching from a durable pull consumer `durable` on stream
- * for filter_subject, calling handler for each message. */
-cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, const char *stream,
-                          const char *durable, const char *filter_subject, cg_event_handler handler,
-                          void *arg, cg_err *err);
+ * for filter_subject, calling handler for each message. When relay is not
+ * NULL it is kicked after every commit, so events the handler wrote to the
+ * outbox leave at once rather than at the relay's next poll. */
+cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox_relay *relay,
+                          const char *stream, const char *durable, const char *filter_subject,
+                          cg_event_handler handler, void *arg, cg_err *err);
 /* Stop after the message in hand is finished; frees the consumer. */
 void cg_consumer_stop(cg_consumer *consumer);
 

@@ -27,6 +27,8 @@ void cg_service_request_stop(void);
 /* Block until a stop is requested. */
 void cg_service_wait(void);
 
+#define CG_SERVICE_MAX_CONSUMERS 8
+
 typedef struct cg_service_base {
     const char *name; /* "case", "intake", ... set before start */
 
@@ -44,6 +46,8 @@ typedef struct cg_service_base {
     cg_nats *nats;
     cg_outbox_relay *relay;
     cg_rpc_server *rpc;
+    cg_consumer *consumers[CG_SERVICE_MAX_CONSUMERS];
+    size_t nconsumers;
 } cg_service_base;
 
 /* The configuration every service reads, to splice into its own table:
@@ -107,12 +111,17 @@ cg_code cg_service_base_configure(cg_service_base *base, const cg_config_var *va
  * migrate, connect to NATS, ensure streams, start the outbox relay. */
 cg_code cg_service_base_start(cg_service_base *base, cg_err *err);
 
+/* Start a durable pull consumer on CG_EVENTS for subject; the base owns it,
+ * stops it first on shutdown, and kicks its relay after each commit. */
+cg_code cg_service_base_consume(cg_service_base *base, const char *durable, const char *subject,
+                                cg_event_handler handler, void *arg, cg_err *err);
+
 /* Start the RPC server on cg.rpc.<name>.* with base->rpc_workers workers. */
 cg_code cg_service_base_serve(cg_service_base *base, const cg_rpc_method *methods, size_t nmethods,
                               void *arg, cg_err *err);
 
-/* Stop the RPC server and relay, drain NATS, close the database. Safe on a
- * partly started base. Consumers are the service's own: stop them first. */
+/* Stop the RPC server, the consumers and the relay, drain NATS, close the
+ * database. Safe on a partly started base. */
 void cg_service_base_stop(cg_service_base *base);
 
 #endif

@@ -31,7 +31,7 @@ typedef struct cg_violation {
  * on the stack and be filled without allocation on any path. */
 typedef struct cg_err {
     cg_code code;
-    char message[256];
+    char message[1024];
     size_t nviolations;
     cg_violation violations[CG_ERR_MAX_VIOLATIONS];
 } cg_err;

@@ -26,6 +26,12 @@ bool cg_strlcpy(char *dst, const char *src, size_t size);
 /* True if s is valid UTF-8 with no NUL; len bytes. */
 bool cg_utf8_valid(const char *s, size_t len);
 
+/* True if s is a non-empty ltree path that PostgreSQL 15 accepts: labels of
+ * 1..255 characters of [A-Za-z0-9_] joined by single dots. Check before a
+ * query: the server reports a bad ltree as a syntax error (42601), which
+ * would otherwise look like a fault of ours rather than bad input. */
+bool cg_ltree_path_valid(const char *s);
+
 /* Number of Unicode code points in a valid UTF-8 string. */
 size_t cg_utf8_length(const char *s);
 

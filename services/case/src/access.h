@@ -11,12 +11,6 @@
 #include "cg/status.h"
 #include "cleangrid/v1/common.pb-c.h"
 
-/* True if s is a non-empty ltree path that PostgreSQL 15 accepts: labels of
- * 1..255 characters of [A-Za-z0-9_] joined by dots. Checking before a query
- * matters because the server reports a bad ltree as a syntax error, which
- * would otherwise pass for a fault of the service. */
-bool case_org_path_valid(const char *s);
-
 /* Check that ctx (may be NULL) may read clues: PERMISSION_DENIED unless it
  * carries the inspector, inspection_lead or admin role and a valid scope
  * path. On CG_OK, *scope points at the scope inside ctx. A caller without a

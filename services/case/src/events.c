@@ -4,6 +4,7 @@
 #include "access.h"
 #include "case.h"
 #include "cg/log.h"
+#include "cg/util.h"
 #include "cg/messaging.h"
 
 /* Announce a just-registered clue, inside the same transaction. */
@@ -39,7 +40,7 @@ cg_code case_on_report_submitted(PGconn *conn, const char *subject, const char *
     /* Checked here, not left to the database: PostgreSQL reports a bad ltree
      * as a syntax error, which would pass for a transient fault and be
      * retried to no end instead of dead-lettered. */
-    if (!cg_uuid_valid(ev->report_id) || !case_org_path_valid(ev->org_path)) {
+    if (!cg_uuid_valid(ev->report_id) || !cg_ltree_path_valid(ev->org_path)) {
         rc = cg_err_set(err, CG_INVALID_ARGUMENT,
                         "ReportSubmitted %s lacks a report_id UUID or a valid org_path", event_id);
         goto cleanup;
@@ -64,10 +65,7 @@ cg_code case_on_report_submitted(PGconn *conn, const char *subject, const char *
     if (rc != CG_OK) {
         goto cleanup;
     }
-    /* The consumer commits after this returns, so a relay woken now may look
-     * before the row is visible; the row then goes out at its next poll
-     * (CG_OUTBOX_POLL_MS) at the latest. */
-    cg_outbox_relay_kick(base->relay);
+    /* The consumer kicks the relay after it commits this transaction. */
     cg_log_fields(CG_LOG_INFO, "clue registered", "clue_id", clue.id, "report_id", ev->report_id,
                   "org_path", clue.org_path, NULL);
 

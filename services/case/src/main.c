@@ -7,7 +7,6 @@ int main(void)
 {
     static cg_service_base base = {.name = "case"};
     static const cg_config_var vars[] = {CG_SERVICE_BASE_VARS(base)};
-    cg_consumer *consumer = NULL;
     cg_err err;
     cg_err_clear(&err);
 
@@ -15,22 +14,15 @@ int main(void)
         return 1;
     }
     if (cg_service_base_start(&base, &err) != CG_OK ||
-        cg_consumer_start(&consumer, base.db, base.nats, CG_STREAM_EVENTS,
-                          CASE_DURABLE_REPORT_SUBMITTED, CASE_SUBJECT_REPORT_SUBMITTED,
-                          case_on_report_submitted, &base, &err) != CG_OK ||
+        cg_service_base_consume(&base, CASE_DURABLE_REPORT_SUBMITTED, CASE_SUBJECT_REPORT_SUBMITTED,
+                                case_on_report_submitted, &base, &err) != CG_OK ||
         cg_service_base_serve(&base, case_rpc_methods, case_rpc_nmethods, &base, &err) != CG_OK) {
         cg_log_error("case could not start: %s", err.message);
-        if (consumer != NULL) {
-            cg_consumer_stop(consumer);
-        }
         cg_service_base_stop(&base);
         return 1;
     }
     cg_log_info("case ready");
-
     cg_service_wait();
-    cg_log_info("case stopping");
-    cg_consumer_stop(consumer);
     cg_service_base_stop(&base);
     return 0;
 }

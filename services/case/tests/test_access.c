@@ -75,39 +75,12 @@ static void test_scope_required(void **state)
     assert_int_equal(case_access_clue_reader(&ctx, &scope, &err), CG_PERMISSION_DENIED);
 }
 
-static void test_org_path(void **state)
-{
-    (void)state;
-    assert_true(case_org_path_valid("hq"));
-    assert_true(case_org_path_valid("hq.east.city_1"));
-    assert_true(case_org_path_valid("HQ.East2"));
-
-    assert_false(case_org_path_valid(NULL));
-    assert_false(case_org_path_valid(""));
-    assert_false(case_org_path_valid("."));
-    assert_false(case_org_path_valid(".hq"));
-    assert_false(case_org_path_valid("hq."));
-    assert_false(case_org_path_valid("hq..east"));
-    assert_false(case_org_path_valid("hq.east-1"));
-    assert_false(case_org_path_valid("hq east"));
-    assert_false(case_org_path_valid("hq.东"));
-
-    char label[300];
-    memset(label, 'a', sizeof label);
-    label[255] = '\0';
-    assert_true(case_org_path_valid(label));
-    label[255] = 'a';
-    label[256] = '\0';
-    assert_false(case_org_path_valid(label));
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_readers_allowed),
         cmocka_unit_test(test_other_roles_denied),
         cmocka_unit_test(test_scope_required),
-        cmocka_unit_test(test_org_path),
     };
     return cmocka_run_group_tests_name("case_access", tests, NULL, NULL);
 }

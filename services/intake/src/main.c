@@ -16,7 +16,6 @@ int main(void)
          crypto_pwhash_argon2id_MEMLIMIT_MIN / 1024, crypto_pwhash_argon2id_MEMLIMIT_MAX / 1024,
          false, &app.receipt_memlimit_kib, "argon2id memory in KiB when hashing a receipt"},
     };
-    cg_consumer *consumer = NULL;
     cg_err err;
     cg_err_clear(&err);
 
@@ -25,23 +24,16 @@ int main(void)
     }
     if (intake_app_init(&app, &base, &err) != CG_OK ||
         cg_service_base_start(&base, &err) != CG_OK ||
-        cg_consumer_start(&consumer, base.db, base.nats, CG_STREAM_EVENTS,
-                          INTAKE_DURABLE_CLUE_CREATED, INTAKE_SUBJECT_CLUE_CREATED,
-                          intake_on_clue_created, &app, &err) != CG_OK ||
+        cg_service_base_consume(&base, INTAKE_DURABLE_CLUE_CREATED, INTAKE_SUBJECT_CLUE_CREATED,
+                                intake_on_clue_created, &app, &err) != CG_OK ||
         cg_service_base_serve(&base, intake_rpc_methods, intake_rpc_nmethods, &app, &err) !=
             CG_OK) {
         cg_log_error("intake could not start: %s", err.message);
-        if (consumer != NULL) {
-            cg_consumer_stop(consumer);
-        }
         cg_service_base_stop(&base);
         return 1;
     }
     cg_log_info("intake ready");
-
     cg_service_wait();
-    cg_log_info("intake stopping");
-    cg_consumer_stop(consumer);
     cg_service_base_stop(&base);
     return 0;
 }

@@ -60,33 +60,6 @@ static bool phone_valid(const char *s)
     return true;
 }
 
-bool intake_org_path_valid(const char *s)
-{
-    if (s == NULL || s[0] == '\0' || strlen(s) > INTAKE_ORG_PATH_MAX) {
-        return false;
-    }
-    size_t label = 0;
-    for (; *s != '\0'; s++) {
-        char c = *s;
-        if (c == '.') {
-            /* An empty label: a leading, trailing or doubled dot. */
-            if (label == 0) {
-                return false;
-            }
-            label = 0;
-            continue;
-        }
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_')) {
-            return false;
-        }
-        if (++label > 255) {
-            return false;
-        }
-    }
-    return label > 0;
-}
-
 cg_code intake_report_validate(const Cleangrid__V1__SubmitReportRequest *req, cg_err *err)
 {
     cg_err_clear(err);
@@ -119,7 +92,7 @@ cg_code intake_report_validate(const Cleangrid__V1__SubmitReportRequest *req, cg
     const char *org_path = str_or_empty(req->org_path);
     if (org_path[0] == '\0') {
         cg_err_add_violation(err, "org_path", "is required");
-    } else if (!intake_org_path_valid(org_path)) {
+    } else if (strlen(org_path) > INTAKE_ORG_PATH_MAX || !cg_ltree_path_valid(org_path)) {
         cg_err_add_violation(err, "org_path", "is not a valid org path");
     }
     return err->nviolations > 0 ? CG_INVALID_ARGUMENT : CG_OK;

@@ -29,8 +29,4 @@
  * with err holding the violations (field names as in docs/api.md). Pure. */
 cg_code intake_report_validate(const Cleangrid__V1__SubmitReportRequest *req, cg_err *err);
 
-/* True if s is a non-empty ltree path of labels of [A-Za-z0-9_] joined by
- * dots. Pure. */
-bool intake_org_path_valid(const char *s);
-
 #endif

@@ -228,12 +228,6 @@ static void test_org_path(void **state)
         r.org_path = (char *)bad[i];
         expect_only(&r, "org_path");
     }
-
-    char *label = repeat("a", 256);
-    assert_false(intake_org_path_valid(label));
-    label[255] = '\0';
-    assert_true(intake_org_path_valid(label));
-    free(label);
 }
 
 static void test_invalid_utf8(void **state)
