@@ -31,12 +31,16 @@ cat <<MSG
 CleanGrid is running at $URL
   health:  $URL/readyz
   logs:    $CG_STATE/log/
-Demo accounts (password: $CG_DEMO_PASSWORD):
-  admin        (admin, headquarters)
-  inspector    (inspector, headquarters)
-  lead         (inspection lead, headquarters)
-  inspector.e  (inspector, East Province company)
-  intake       (intake officer, headquarters)
+Demo accounts (password: $CG_DEMO_PASSWORD), one per role:
+  admin          admin             headquarters (hq)
+  inspector      inspector         headquarters (hq)
+  lead           inspection_lead   headquarters (hq)
+  inspector.east inspector         East Province company (hq.east)
+  intake         intake_officer    headquarters (hq)
+  custodian      custodian         headquarters (hq)
+  unitlead.east  unit_leader       East Province company (hq.east)
+  cadre.east     cadre             East Province company (hq.east)
+  auditor        auditor           headquarters (hq)
 Press Ctrl-C to stop.
 MSG
 # Sleep in short steps so the trap runs promptly on Ctrl-C.
