@@ -16,8 +16,6 @@
 #include "cg/util.h"
 #include "gateway.h"
 
-/* How long a handler waits for a database connection. */
-#define DB_ACQUIRE_MS 2000
 /* argon2id at the interactive limits takes 64 MiB for each hash in flight;
  * a burst of logins on every HTTP thread at once would take a gigabyte, so
  * only this many run at a time and the rest wait their turn. */
@@ -71,10 +69,12 @@ cg_code gw_auth_hash_password(const char *password, char *out, size_t out_size, 
 cg_code gw_auth_create(gw_auth **out, gw_app *app, cg_err *err)
 {
     cg_code rc = CG_INTERNAL;
-    gw_auth *auth = calloc(1, sizeof(*auth));
+    gw_auth *auth = NULL;
+    bool sem_ready = false;
     char random_password[33];
 
     *out = NULL;
+    auth = calloc(1, sizeof(*auth));
     if (auth == NULL) {
         cg_err_set(err, CG_INTERNAL, "out of memory");
         goto cleanup;
@@ -82,21 +82,22 @@ cg_code gw_auth_create(gw_auth **out, gw_app *app, cg_err *err)
     auth->app = app;
     if (sem_init(&auth->hash_slots, 0, HASH_SLOTS) != 0) {
         cg_err_set(err, CG_INTERNAL, "sem_init: %s", strerror(errno));
-        free(auth);
-        auth = NULL;
         goto cleanup;
     }
+    sem_ready = true;
+    /* A password nobody knows: the dummy hash must never verify. */
     cg_random_digits(random_password, sizeof(random_password) - 1);
     rc = gw_auth_hash_password(random_password, auth->dummy_hash, sizeof(auth->dummy_hash), err);
     sodium_memzero(random_password, sizeof(random_password));
-    if (rc != CG_OK) {
-        gw_auth_destroy(auth);
-        auth = NULL;
+    if (rc != CG_OK)
         goto cleanup;
-    }
     *out = auth;
+    auth = NULL;
 
 cleanup:
+    if (auth != NULL && sem_ready)
+        sem_destroy(&auth->hash_slots);
+    free(auth);
     return rc;
 }
 
@@ -168,7 +169,7 @@ static cg_code authenticate(gw_request *req, gw_principal *who, char hash_text[T
         goto cleanup;
     }
     token_hash_text(token, GW_TOKEN_LEN, hash_text);
-    conn = cg_db_acquire(req->app->base.db, DB_ACQUIRE_MS, err);
+    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
     if (conn == NULL) {
         rc = err->code;
         goto cleanup;
@@ -249,7 +250,7 @@ static cg_code check_password(gw_request *req, const char *username, const char 
     bool found = false;
     bool disabled = false;
 
-    conn = cg_db_acquire(req->app->base.db, DB_ACQUIRE_MS, err);
+    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
     if (conn == NULL) {
         rc = err->code;
         goto cleanup;
@@ -314,7 +315,7 @@ static cg_code create_session(gw_request *req, const gw_principal *who,
     token_hash_text(token, GW_TOKEN_LEN, hash_text);
     snprintf(ttl, sizeof(ttl), "%ld", req->app->session_ttl_s);
 
-    conn = cg_db_acquire(req->app->base.db, DB_ACQUIRE_MS, err);
+    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
     if (conn == NULL) {
         rc = err->code;
         goto cleanup;
@@ -353,6 +354,7 @@ void gw_route_login(gw_request *req)
 {
     cJSON *body = NULL;
     cJSON *reply = NULL;
+    cJSON *user = NULL;
     const char *username = NULL;
     const char *password = NULL;
     gw_principal who;
@@ -378,26 +380,23 @@ void gw_route_login(gw_request *req)
         gw_http_send_err(req, &err);
         goto cleanup;
     }
-    reply = cJSON_CreateObject();
-    cJSON *user = gw_auth_user_json(&who);
-    if (reply == NULL || user == NULL || cJSON_AddStringToObject(reply, "token", token) == NULL ||
-        !gw_json_add_time(reply, "expires_at", expires_ms)) {
-        cJSON_Delete(user);
-        cg_err_set(&err, CG_INTERNAL, "out of memory");
-        gw_http_send_err(req, &err);
-        goto cleanup;
-    }
-    cJSON_AddItemToObject(reply, "user", user);
     cg_log_fields(CG_LOG_INFO, "login", "user_id", who.id, "role", who.role, NULL);
-    gw_http_send_json(req, 200, reply);
+    reply = cJSON_CreateObject();
+    user = gw_auth_user_json(&who);
+    bool built = reply != NULL && user != NULL &&
+                 cJSON_AddStringToObject(reply, "token", token) != NULL &&
+                 gw_json_add_time(reply, "expires_at", expires_ms) &&
+                 cJSON_AddItemToObject(reply, "user", user);
+    if (built)
+        user = NULL; /* owned by reply now */
+    gw_http_send_json(req, 200, built ? reply : NULL);
 
 cleanup:
     sodium_memzero(token, sizeof(token));
-    /* The body holds the password in clear: wipe it before it is freed. */
-    if (password != NULL)
-        sodium_memzero((void *)password, strlen(password));
-    cJSON_Delete(reply);
-    cJSON_Delete(body);
+    cJSON_Delete(user);
+    /* The reply holds the token and the body the password, in clear. */
+    gw_json_delete_wiped(reply);
+    gw_json_delete_wiped(body);
 }
 
 void gw_route_logout(gw_request *req)
@@ -412,7 +411,7 @@ void gw_route_logout(gw_request *req)
         gw_http_send_err(req, &err);
         goto cleanup;
     }
-    conn = cg_db_acquire(req->app->base.db, DB_ACQUIRE_MS, &err);
+    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, &err);
     if (conn == NULL) {
         gw_http_send_err(req, &err);
         goto cleanup;
@@ -437,17 +436,10 @@ void gw_route_me(gw_request *req)
 {
     gw_principal who;
     cJSON *user = NULL;
-    cg_err err;
 
-    cg_err_clear(&err);
     if (gw_auth_require(req, &who) != CG_OK)
         goto cleanup;
     user = gw_auth_user_json(&who);
-    if (user == NULL) {
-        cg_err_set(&err, CG_INTERNAL, "out of memory");
-        gw_http_send_err(req, &err);
-        goto cleanup;
-    }
     gw_http_send_json(req, 200, user);
 
 cleanup:

@@ -75,7 +75,8 @@ void gw_http_stop(gw_app *app);
  * caller only returns. */
 cg_code gw_http_read_json(gw_request *req, cJSON **out);
 
-/* Send body (borrowed; the caller still frees it) as application/json. */
+/* Send body (borrowed; the caller still frees it) as application/json. A
+ * NULL body means it could not be built (out of memory), and answers 500. */
 void gw_http_send_json(gw_request *req, int status, const cJSON *body);
 /* Send a response with no body (204). */
 void gw_http_send_empty(gw_request *req, int status);
@@ -90,8 +91,23 @@ void gw_http_send_problem(gw_request *req, int status, const char *code_name, co
  * error's message is logged and replaced, since it may name internals. */
 void gw_http_send_err(gw_request *req, const cg_err *err);
 
+/* Turns an RPC reply into the API's JSON: a new tree owned by the caller, or
+ * NULL when out of memory. It may wipe secrets in reply once copied. */
+typedef cJSON *(*gw_reply_json_fn)(ProtobufCMessage *reply);
+
+/* Send rpc (borrowed) to cg.rpc.<service>.<method>, wait up to
+ * CG_RPC_TIMEOUT_MS, and answer the request: status with to_json(reply) on
+ * success, the reply's Status as a problem otherwise (503 when the service
+ * does not answer). Every string of the answer is wiped before it is freed. */
+void gw_http_forward(gw_request *req, const char *service, const char *method,
+                     const ProtobufCMessage *rpc, const ProtobufCMessageDescriptor *reply_desc,
+                     gw_reply_json_fn to_json, int status);
+
 /* The value of request header name, or NULL. Borrowed from civetweb. */
 const char *gw_http_header(const gw_request *req, const char *name);
+
+/* How long a handler waits for a database connection before answering 503. */
+#define GW_DB_ACQUIRE_MS 2000
 
 /* --- auth.c -------------------------------------------------------------- */
 

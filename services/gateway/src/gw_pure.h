@@ -95,6 +95,11 @@ cg_code gw_map_login(const cJSON *body, const char **username, const char **pass
 cg_code gw_map_page(const char *query, Cleangrid__V1__PageRequest *page, char *cursor_buf,
                     size_t cursor_buf_size, cg_err *err);
 
+/* Overwrite every string in doc (values and member names) with zeros, then
+ * cJSON_Delete it. For trees that held a password, a token, a receipt or a
+ * reporter's identity. NULL is fine. */
+void gw_json_delete_wiped(cJSON *doc);
+
 /* Add key as an RFC 3339 string, or null when ms is 0 (not given) or cannot
  * be formatted. Returns false when out of memory. */
 bool gw_json_add_time(cJSON *obj, const char *key, int64_t ms);

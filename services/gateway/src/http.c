@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cg/log.h"
+#include "cg/nats.h"
 #include "cg/util.h"
 #include "gateway.h"
 
@@ -75,14 +76,21 @@ static bool keep_alive(const gw_request *req, int status)
     return ri->http_version != NULL && strcmp(ri->http_version, "1.1") == 0;
 }
 
+/* The answer when an answer could not be built (out of memory, or a
+ * service's reply that breaks its contract). */
+static const char oom_problem[] = "{\"type\":\"urn:cleangrid:problem:internal\",\"title\":"
+                                  "\"Internal Server Error\",\"status\":500,\"detail\":"
+                                  "\"internal error\",\"code\":\"INTERNAL\"}";
+
 /* Write the whole response: status line, headers and body (may be NULL) in
  * one mg_write. Records the status for the access log. */
 static void send_raw(gw_request *req, int status, const char *content_type, const char *body,
                      size_t body_len, const char *allow)
 {
     char head[768];
+    char *out = NULL;
     bool keep = keep_alive(req, status);
-    bool head_only = req->method != NULL && strcmp(req->method, "HEAD") == 0;
+    bool with_body = status != 204 && !(req->method != NULL && strcmp(req->method, "HEAD") == 0);
     int n = snprintf(head, sizeof(head),
                      "HTTP/1.1 %d %s\r\n"
                      "X-Request-Id: %s\r\n"
@@ -102,7 +110,7 @@ static void send_raw(gw_request *req, int status, const char *content_type, cons
         /* Cannot happen with the fixed header set above; fail safe anyway. */
         mg_disable_connection_keep_alive(req->conn);
         req->status = 500;
-        return;
+        goto cleanup;
     }
     memcpy(head + n, "\r\n", 2);
     n += 2;
@@ -111,34 +119,37 @@ static void send_raw(gw_request *req, int status, const char *content_type, cons
         mg_disable_connection_keep_alive(req->conn);
     req->status = status;
 
-    size_t total = (size_t)n + (head_only || status == 204 ? 0 : body_len);
-    char *out = malloc(total);
+    size_t total = (size_t)n + (with_body ? body_len : 0);
+    out = malloc(total);
     if (out == NULL) {
         /* Without memory, two writes still give a correct answer. */
         mg_write(req->conn, head, (size_t)n);
-        if (!head_only && status != 204 && body_len > 0)
+        if (with_body && body_len > 0)
             mg_write(req->conn, body, body_len);
-        return;
+        goto cleanup;
     }
     memcpy(out, head, (size_t)n);
     if (total > (size_t)n)
         memcpy(out + n, body, body_len);
     if (mg_write(req->conn, out, total) < 0)
         cg_log_debug("the client went away before the answer was written");
+
+cleanup:
+    /* Answers carry tokens and receipts: no copy stays in freed memory. */
+    if (out != NULL)
+        sodium_memzero(out, total);
     free(out);
 }
 
 void gw_http_send_json(gw_request *req, int status, const cJSON *body)
 {
-    char *text = cJSON_PrintUnformatted(body);
-    if (text == NULL) {
-        static const char oom[] = "{\"type\":\"urn:cleangrid:problem:internal\",\"title\":"
-                                  "\"Internal Server Error\",\"status\":500,\"detail\":"
-                                  "\"out of memory\",\"code\":\"INTERNAL\"}";
-        send_raw(req, 500, "application/problem+json", oom, sizeof(oom) - 1, NULL);
-        return;
-    }
-    send_raw(req, status, "application/json", text, strlen(text), NULL);
+    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+    if (text == NULL)
+        send_raw(req, 500, "application/problem+json", oom_problem, sizeof(oom_problem) - 1, NULL);
+    else
+        send_raw(req, status, "application/json", text, strlen(text), NULL);
+    if (text != NULL)
+        sodium_memzero(text, strlen(text));
     cJSON_free(text);
 }
 
@@ -152,25 +163,24 @@ static void send_problem_allow(gw_request *req, int status, const char *code_nam
                                const char *detail, const cg_err *err, const cJSON *extra,
                                const char *allow)
 {
+    char *text = NULL;
     cJSON *doc = gw_json_problem(status, code_name, detail, req->path ? req->path : "",
                                  req->request_id, err);
-    char *text = NULL;
-    if (doc != NULL) {
-        for (const cJSON *m = extra ? extra->child : NULL; m != NULL; m = m->next) {
-            cJSON *copy = cJSON_Duplicate(m, true);
-            if (copy != NULL)
-                cJSON_AddItemToObject(doc, m->string, copy);
-        }
-        text = cJSON_PrintUnformatted(doc);
+    if (doc == NULL)
+        goto cleanup;
+    for (const cJSON *m = extra ? extra->child : NULL; m != NULL; m = m->next) {
+        cJSON *copy = cJSON_Duplicate(m, true);
+        if (copy == NULL)
+            goto cleanup;
+        cJSON_AddItemToObject(doc, m->string, copy);
     }
-    if (text == NULL) {
-        static const char oom[] = "{\"type\":\"urn:cleangrid:problem:internal\",\"title\":"
-                                  "\"Internal Server Error\",\"status\":500,\"detail\":"
-                                  "\"out of memory\",\"code\":\"INTERNAL\"}";
-        send_raw(req, 500, "application/problem+json", oom, sizeof(oom) - 1, NULL);
-    } else {
+    text = cJSON_PrintUnformatted(doc);
+
+cleanup:
+    if (text == NULL)
+        send_raw(req, 500, "application/problem+json", oom_problem, sizeof(oom_problem) - 1, NULL);
+    else
         send_raw(req, status, "application/problem+json", text, strlen(text), allow);
-    }
     cJSON_free(text);
     cJSON_Delete(doc);
 }
@@ -194,6 +204,29 @@ void gw_http_send_err(gw_request *req, const cg_err *err)
         cg_log_warn("unavailable: %s", err->message);
     }
     gw_http_send_problem(req, status, cg_code_name(err->code), detail, err, NULL);
+}
+
+void gw_http_forward(gw_request *req, const char *service, const char *method,
+                     const ProtobufCMessage *rpc, const ProtobufCMessageDescriptor *reply_desc,
+                     gw_reply_json_fn to_json, int status)
+{
+    ProtobufCMessage *reply = NULL;
+    cJSON *out = NULL;
+    cg_err err;
+
+    cg_err_clear(&err);
+    if (cg_rpc_call_method(req->app->base.nats, service, method, req->request_id, rpc, reply_desc,
+                           req->app->rpc_timeout_ms, &reply, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    out = to_json(reply);
+    gw_http_send_json(req, status, out);
+
+cleanup:
+    gw_json_delete_wiped(out);
+    if (reply != NULL)
+        protobuf_c_message_free_unpacked(reply, NULL);
 }
 
 const char *gw_http_header(const gw_request *req, const char *name)
@@ -227,7 +260,7 @@ cg_code gw_http_read_json(gw_request *req, cJSON **out)
     }
     buf = malloc(max + 1);
     if (buf == NULL) {
-        gw_http_send_problem(req, 503, "UNAVAILABLE", "out of memory", NULL, NULL);
+        gw_http_send_json(req, 500, NULL);
         goto cleanup;
     }
     /* A chunked body has no declared length: read one byte past the limit

@@ -6,6 +6,7 @@
  * word. A JSON null counts as "not given", which is what most form libraries
  * send for an empty optional field. */
 #include <ctype.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +360,27 @@ cg_code gw_map_page(const char *query, Cleangrid__V1__PageRequest *page, char *c
 
 /* --- replies -------------------------------------------------------------- */
 
+static void wipe_strings(cJSON *item)
+{
+    /* Recursion is bounded: trees come from bodies checked against
+     * GW_JSON_MAX_DEPTH or from the gateway's own shallow answers. */
+    for (; item != NULL; item = item->next) {
+        if (item->string != NULL)
+            sodium_memzero(item->string, strlen(item->string));
+        if (item->valuestring != NULL)
+            sodium_memzero(item->valuestring, strlen(item->valuestring));
+        wipe_strings(item->child);
+    }
+}
+
+void gw_json_delete_wiped(cJSON *doc)
+{
+    if (doc == NULL)
+        return;
+    wipe_strings(doc);
+    cJSON_Delete(doc);
+}
+
 bool gw_json_add_time(cJSON *obj, const char *key, int64_t ms)
 {
     char text[GW_TIME_LEN];
@@ -374,42 +396,39 @@ static bool add_str(cJSON *obj, const char *key, const char *value)
     return cJSON_AddStringToObject(obj, key, value ? value : "") != NULL;
 }
 
+/* The tree when every member went in, else NULL (and the tree freed): each
+ * builder below adds members with &&, so one failed allocation fails all. */
+static cJSON *finish(cJSON *obj, bool ok)
+{
+    if (!ok) {
+        cJSON_Delete(obj);
+        obj = NULL;
+    }
+    return obj;
+}
+
 cJSON *gw_json_submit_reply(const Cleangrid__V1__SubmitReportReply *reply)
 {
     cJSON *obj = cJSON_CreateObject();
-    if (obj == NULL)
-        return NULL;
-    bool ok = add_str(obj, "report_id", reply->report_id) &&
+    bool ok = obj != NULL && add_str(obj, "report_id", reply->report_id) &&
               add_str(obj, "receipt", reply->receipt) && add_str(obj, "status", "received") &&
               gw_json_add_time(obj, "submitted_at", reply->submitted_at_ms);
-    if (!ok) {
-        cJSON_Delete(obj);
-        return NULL;
-    }
-    return obj;
+    return finish(obj, ok);
 }
 
 cJSON *gw_json_report_status(const Cleangrid__V1__GetReportStatusReply *reply)
 {
     cJSON *obj = cJSON_CreateObject();
-    if (obj == NULL)
-        return NULL;
-    bool ok = add_str(obj, "status", reply->report_status) &&
+    bool ok = obj != NULL && add_str(obj, "status", reply->report_status) &&
               gw_json_add_time(obj, "submitted_at", reply->submitted_at_ms) &&
               gw_json_add_time(obj, "updated_at", reply->updated_at_ms);
-    if (!ok) {
-        cJSON_Delete(obj);
-        return NULL;
-    }
-    return obj;
+    return finish(obj, ok);
 }
 
 cJSON *gw_json_clue(const Cleangrid__V1__Clue *clue)
 {
     cJSON *obj = cJSON_CreateObject();
-    if (obj == NULL)
-        return NULL;
-    bool ok = add_str(obj, "id", clue->id) && add_str(obj, "source", clue->source) &&
+    bool ok = obj != NULL && add_str(obj, "id", clue->id) && add_str(obj, "source", clue->source) &&
               add_str(obj, "source_ref", clue->source_ref) &&
               add_str(obj, "category", clue->category) && add_str(obj, "content", clue->content) &&
               add_str(obj, "location", clue->location) &&
@@ -418,36 +437,25 @@ cJSON *gw_json_clue(const Cleangrid__V1__Clue *clue)
               cJSON_AddBoolToObject(obj, "anonymous", clue->anonymous) != NULL &&
               add_str(obj, "org_path", clue->org_path) && add_str(obj, "status", clue->status) &&
               gw_json_add_time(obj, "created_at", clue->created_at_ms);
-    if (!ok) {
-        cJSON_Delete(obj);
-        return NULL;
-    }
-    return obj;
+    return finish(obj, ok);
 }
 
 cJSON *gw_json_clue_list(const Cleangrid__V1__ListCluesReply *reply)
 {
     cJSON *obj = cJSON_CreateObject();
     cJSON *items = obj ? cJSON_AddArrayToObject(obj, "items") : NULL;
-    if (items == NULL)
-        goto fail;
-    for (size_t i = 0; i < reply->n_clues; i++) {
+    bool ok = items != NULL;
+    for (size_t i = 0; ok && i < reply->n_clues; i++) {
         cJSON *clue = gw_json_clue(reply->clues[i]);
-        if (clue == NULL)
-            goto fail;
-        cJSON_AddItemToArray(items, clue);
+        ok = clue != NULL && cJSON_AddItemToArray(items, clue);
     }
+    /* An empty cursor means the last page, which the API says with null. */
     const char *next = reply->page ? reply->page->next_cursor : NULL;
-    cJSON *cursor =
-        (next != NULL && next[0] != '\0') ? cJSON_CreateString(next) : cJSON_CreateNull();
-    if (cursor == NULL)
-        goto fail;
-    cJSON_AddItemToObject(obj, "next_cursor", cursor);
-    return obj;
-
-fail:
-    cJSON_Delete(obj);
-    return NULL;
+    if (ok && next != NULL && next[0] != '\0')
+        ok = add_str(obj, "next_cursor", next);
+    else if (ok)
+        ok = cJSON_AddNullToObject(obj, "next_cursor") != NULL;
+    return finish(obj, ok);
 }
 
 /* --- problems ------------------------------------------------------------- */
@@ -462,9 +470,8 @@ cJSON *gw_json_problem(int status, const char *code_name, const char *detail, co
     type[n] = '\0';
 
     cJSON *obj = cJSON_CreateObject();
-    if (obj == NULL)
-        return NULL;
-    bool ok = add_str(obj, "type", type) && add_str(obj, "title", gw_http_reason(status)) &&
+    bool ok = obj != NULL && add_str(obj, "type", type) &&
+              add_str(obj, "title", gw_http_reason(status)) &&
               cJSON_AddNumberToObject(obj, "status", status) != NULL &&
               add_str(obj, "detail", detail) && add_str(obj, "instance", instance) &&
               add_str(obj, "code", code_name) && add_str(obj, "request_id", request_id);
@@ -473,17 +480,10 @@ cJSON *gw_json_problem(int status, const char *code_name, const char *detail, co
         ok = errors != NULL;
         for (size_t i = 0; ok && i < err->nviolations && i < CG_ERR_MAX_VIOLATIONS; i++) {
             cJSON *e = cJSON_CreateObject();
-            ok = e != NULL;
-            if (ok) {
-                cJSON_AddItemToArray(errors, e);
-                ok = add_str(e, "field", err->violations[i].field) &&
-                     add_str(e, "description", err->violations[i].description);
-            }
+            ok = e != NULL && cJSON_AddItemToArray(errors, e) &&
+                 add_str(e, "field", err->violations[i].field) &&
+                 add_str(e, "description", err->violations[i].description);
         }
     }
-    if (!ok) {
-        cJSON_Delete(obj);
-        return NULL;
-    }
-    return obj;
+    return finish(obj, ok);
 }

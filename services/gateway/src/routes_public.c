@@ -1,14 +1,13 @@
 /* Public reports (码上监督): no login. The gateway checks the body, resolves
  * the org unit the QR code names, and hands the report to intake. The
- * reporter's identity passes through in the RPC and is never logged here. */
+ * reporter's identity passes through in the RPC and is never logged here;
+ * the request body and the answer (which holds the receipt) are wiped once
+ * used. */
 #include <sodium.h>
 #include <string.h>
 
 #include "cg/log.h"
-#include "cg/nats.h"
 #include "gateway.h"
-
-#define DB_ACQUIRE_MS 2000
 
 /* Resolve an org unit code to its ltree path. An unknown code is the
  * client's mistake (INVALID_ARGUMENT on unit_code), not a missing resource. */
@@ -19,7 +18,7 @@ static cg_code resolve_unit(gw_app *app, const char *code, char *path, size_t pa
     PGconn *conn = NULL;
     PGresult *res = NULL;
 
-    conn = cg_db_acquire(app->base.db, DB_ACQUIRE_MS, err);
+    conn = cg_db_acquire(app->base.db, GW_DB_ACQUIRE_MS, err);
     if (conn == NULL) {
         rc = err->code;
         goto cleanup;
@@ -40,18 +39,33 @@ static cg_code resolve_unit(gw_app *app, const char *code, char *path, size_t pa
     rc = CG_OK;
 
 cleanup:
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     if (conn != NULL)
         cg_db_release(app->base.db, conn);
     return rc;
 }
 
+/* The 201 answer. The receipt is shown once: its copy in the reply is wiped
+ * as soon as the JSON holds it. */
+static cJSON *submit_reply_json(ProtobufCMessage *msg)
+{
+    Cleangrid__V1__SubmitReportReply *reply = (Cleangrid__V1__SubmitReportReply *)msg;
+    cJSON *out = gw_json_submit_reply(reply);
+    if (out != NULL)
+        cg_log_fields(CG_LOG_INFO, "report submitted", "report_id", reply->report_id, NULL);
+    if (reply->receipt != NULL)
+        sodium_memzero(reply->receipt, strlen(reply->receipt));
+    return out;
+}
+
+static cJSON *status_reply_json(ProtobufCMessage *msg)
+{
+    return gw_json_report_status((Cleangrid__V1__GetReportStatusReply *)msg);
+}
+
 void gw_route_submit_report(gw_request *req)
 {
     cJSON *body = NULL;
-    cJSON *out = NULL;
-    Cleangrid__V1__SubmitReportReply *reply = NULL;
     Cleangrid__V1__SubmitReportRequest rpc = CLEANGRID__V1__SUBMIT_REPORT_REQUEST__INIT;
     Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
     const char *unit_code = NULL;
@@ -69,34 +83,16 @@ void gw_route_submit_report(gw_request *req)
     }
     rpc.ctx = &ctx;
     rpc.org_path = org_path;
-    if (cg_rpc_call_method(req->app->base.nats, "intake", "SubmitReport", req->request_id,
-                           &rpc.base, &cleangrid__v1__submit_report_reply__descriptor,
-                           req->app->rpc_timeout_ms, (ProtobufCMessage **)&reply, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
-        goto cleanup;
-    }
-    out = gw_json_submit_reply(reply);
-    if (out == NULL) {
-        cg_err_set(&err, CG_INTERNAL, "out of memory");
-        gw_http_send_err(req, &err);
-        goto cleanup;
-    }
-    cg_log_fields(CG_LOG_INFO, "report submitted", "report_id", reply->report_id, "org_path",
-                  org_path, NULL);
-    gw_http_send_json(req, 201, out);
+    gw_http_forward(req, "intake", "SubmitReport", &rpc.base,
+                    &cleangrid__v1__submit_report_reply__descriptor, submit_reply_json, 201);
 
 cleanup:
-    if (reply != NULL)
-        protobuf_c_message_free_unpacked(&reply->base, NULL);
-    cJSON_Delete(out);
-    cJSON_Delete(body);
+    gw_json_delete_wiped(body);
 }
 
 void gw_route_report_status(gw_request *req)
 {
     cJSON *body = NULL;
-    cJSON *out = NULL;
-    Cleangrid__V1__GetReportStatusReply *reply = NULL;
     Cleangrid__V1__GetReportStatusRequest rpc = CLEANGRID__V1__GET_REPORT_STATUS_REQUEST__INIT;
     Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
     cg_err err;
@@ -110,25 +106,9 @@ void gw_route_report_status(gw_request *req)
         goto cleanup;
     }
     rpc.ctx = &ctx;
-    if (cg_rpc_call_method(req->app->base.nats, "intake", "GetReportStatus", req->request_id,
-                           &rpc.base, &cleangrid__v1__get_report_status_reply__descriptor,
-                           req->app->rpc_timeout_ms, (ProtobufCMessage **)&reply, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
-        goto cleanup;
-    }
-    out = gw_json_report_status(reply);
-    if (out == NULL) {
-        cg_err_set(&err, CG_INTERNAL, "out of memory");
-        gw_http_send_err(req, &err);
-        goto cleanup;
-    }
-    gw_http_send_json(req, 200, out);
+    gw_http_forward(req, "intake", "GetReportStatus", &rpc.base,
+                    &cleangrid__v1__get_report_status_reply__descriptor, status_reply_json, 200);
 
 cleanup:
-    if (reply != NULL)
-        protobuf_c_message_free_unpacked(&reply->base, NULL);
-    cJSON_Delete(out);
-    if (body != NULL && rpc.receipt != NULL)
-        sodium_memzero(rpc.receipt, strlen(rpc.receipt));
-    cJSON_Delete(body);
+    gw_json_delete_wiped(body);
 }
