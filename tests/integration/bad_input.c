@@ -147,6 +147,23 @@ static void size_and_content_type(void **state)
     cJSON_ReplaceItemInObjectCaseSensitive(b, "content", cJSON_CreateString(filler));
     free(filler);
     expect_json(b, 413, NULL);
+    /* The same body sent chunked has no Content-Length to reject it by: the
+     * gateway must count what it reads. */
+    char *big_text = cJSON_PrintUnformatted(b);
+    const char *chunked[] = {"Content-Type: application/json", "Transfer-Encoding: chunked", NULL};
+    cgt_response *r = cgt_request("POST", REPORTS, chunked, big_text, strlen(big_text));
+    CGT_CHECK_PROBLEM(r, 413);
+    cgt_response_free(r);
+    cJSON_free(big_text);
+    cJSON_Delete(b);
+
+    /* A small body sent chunked is an ordinary request. */
+    b = cgt_report_body("chunked", NULL);
+    char *small = cJSON_PrintUnformatted(b);
+    r = cgt_request("POST", REPORTS, chunked, small, strlen(small));
+    CGT_CHECK_STATUS(r, 201);
+    cgt_response_free(r);
+    cJSON_free(small);
     cJSON_Delete(b);
 
     b = cgt_report_body("text-plain", NULL);
@@ -160,8 +177,7 @@ static void size_and_content_type(void **state)
     /* The charset parameter is allowed. */
     b = cgt_report_body("charset", NULL);
     text = cJSON_PrintUnformatted(b);
-    cgt_response *r =
-        cgt_post_raw(REPORTS, NULL, "application/json; charset=utf-8", text, strlen(text));
+    r = cgt_post_raw(REPORTS, NULL, "application/json; charset=utf-8", text, strlen(text));
     CGT_CHECK_STATUS(r, 201);
     cgt_response_free(r);
     cJSON_free(text);
