@@ -7,8 +7,8 @@
  * answer leaves in one TCP segment. */
 #include <civetweb.h>
 #include <errno.h>
-#include <sodium.h>
 #include <limits.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -135,11 +135,11 @@ int gw_seed_main(gw_app *app)
 
     cg_err_clear(&err);
     if (cg_config_load(vars, 1, &err) != CG_OK) {
-        fprintf(stderr, "%s\n", err.message);
+        cg_log_error("configuration: %s", err.message);
         goto cleanup;
     }
     if (password[0] == '\0') {
-        fprintf(stderr, "CG_DEMO_PASSWORD: must not be empty\n");
+        cg_log_error("configuration: CG_DEMO_PASSWORD: must not be empty");
         goto cleanup;
     }
     if (cg_db_open(&db, app->base.db_url, 1, &err) != CG_OK ||
