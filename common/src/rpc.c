@@ -215,6 +215,10 @@ cg_code cg_rpc_call_method(cg_nats *nats, const char *service, const char *metho
     natsStatus s;
 
     *reply = NULL;
+    /* While disconnected nats.c would buffer the request and the caller
+     * would wait out the whole deadline for an answer that cannot come. */
+    if (!cg_nats_connected(nats))
+        return cg_err_set(err, CG_UNAVAILABLE, "the message bus is unavailable; try again shortly");
     snprintf(subject, sizeof(subject), "cg.rpc.%s.%s", service, method);
     size_t len = protobuf_c_message_get_packed_size(req);
     if (len > sizeof(stack_buf) && (buf = malloc(len)) == NULL)
