@@ -54,6 +54,17 @@ static const char messaging_schema[] =
 /* The advisory lock key all replicas of a service take while migrating. */
 #define MIGRATION_LOCK_KEY "4242010001"
 
+/* Server notices ("relation already exists, skipping") would reach stderr
+ * as bare text and break the one-JSON-object-per-line log. */
+static void log_notice(void *arg, const char *message)
+{
+    (void)arg;
+    char line[300];
+    cg_strlcpy(line, message, sizeof(line));
+    line[strcspn(line, "\n")] = '\0';
+    cg_log_debug("database notice: %s", line);
+}
+
 static PGconn *connect_new(const char *conninfo, cg_err *err)
 {
     PGconn *conn = PQconnectdb(conninfo);
@@ -67,6 +78,7 @@ static PGconn *connect_new(const char *conninfo, cg_err *err)
         PQfinish(conn);
         return NULL;
     }
+    PQsetNoticeProcessor(conn, log_notice, NULL);
     return conn;
 }
 
