@@ -15,7 +15,11 @@
 
 #define RELAY_BATCH 128
 #define CONSUMER_BATCH 16
-#define CONSUMER_MAX_DELIVER 10
+/* A message whose handler keeps failing while the database is up is
+ * dead-lettered after this many deliveries. JetStream itself redelivers
+ * without limit: a database outage must never use up a message's tries,
+ * or the message would be dropped with nowhere to record it. */
+#define CONSUMER_MAX_ATTEMPTS 10
 #define DB_WAIT_MS 5000
 
 /* --- events ---------------------------------------------------------------- */
@@ -308,7 +312,10 @@ static bool read_event_id(natsMsg *msg, char out[CG_UUID_LEN + 64])
     return ok;
 }
 
-static void handle_message(cg_consumer *c, natsMsg *msg)
+/* Handle one message. Returns false when the database could not be reached,
+ * so the caller can hand the rest of the batch back at once instead of
+ * waiting for a connection once per message. */
+static bool handle_message(cg_consumer *c, natsMsg *msg)
 {
     cg_err err;
     cg_err_clear(&err);
@@ -325,8 +332,9 @@ static void handle_message(cg_consumer *c, natsMsg *msg)
 
     PGconn *conn = cg_db_acquire(c->db, DB_WAIT_MS, &err);
     if (conn == NULL) {
+        cg_log_warn("event on %s waits for the database: %s", natsMsg_GetSubject(msg), err.message);
         natsMsg_NakWithDelay(msg, 1000, NULL);
-        return;
+        return false;
     }
     if (!has_id) {
         dead_letter(c, conn, msg, "", "not an event: no EventMeta with an event id", deliveries);
@@ -370,7 +378,9 @@ static void handle_message(cg_consumer *c, natsMsg *msg)
 
 transient:
     cg_db_rollback(conn);
-    if (deliveries >= CONSUMER_MAX_DELIVER) {
+    /* UNAVAILABLE means the database (or something else we depend on) is
+     * down, not that the message is bad: retry it for as long as it takes. */
+    if (rc != CG_UNAVAILABLE && deliveries >= CONSUMER_MAX_ATTEMPTS) {
         dead_letter(c, conn, msg, event_id, err.message, deliveries);
         natsMsg_Term(msg, NULL);
     } else {
@@ -387,6 +397,7 @@ cleanup:
     PQclear(res);
     cg_db_release(c->db, conn);
     cg_log_set_request_id(NULL);
+    return true;
 }
 
 static void *consumer_main(void *arg)
@@ -399,12 +410,18 @@ static void *consumer_main(void *arg)
             /* Disconnected, most likely: nats.c reconnects on its own. */
             nats_Sleep(250);
         }
+        bool database_up = true;
         for (int i = 0; i < list.Count; i++) {
-            handle_message(c, list.Msgs[i]);
+            if (database_up)
+                database_up = handle_message(c, list.Msgs[i]);
+            else
+                natsMsg_NakWithDelay(list.Msgs[i], 1000, NULL);
             natsMsg_Destroy(list.Msgs[i]);
             list.Msgs[i] = NULL;
         }
         natsMsgList_Destroy(&list);
+        if (!database_up)
+            nats_Sleep(1000);
     }
     return NULL;
 }
@@ -432,7 +449,7 @@ cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox
     so.Config.Durable = c->durable;
     so.Config.AckPolicy = js_AckExplicit;
     so.Config.AckWait = 30LL * 1000 * 1000 * 1000;
-    so.Config.MaxDeliver = CONSUMER_MAX_DELIVER;
+    so.Config.MaxDeliver = -1;
     natsStatus s = js_PullSubscribe(&c->sub, nats->js, c->filter, c->durable, NULL, &so, &jerr);
     if (s != NATS_OK) {
         free(c);
