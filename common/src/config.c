@@ -35,11 +35,27 @@ static int parse_bool(const char *s, bool *out)
     return -1;
 }
 
+/* True if s is one of the '|'-separated words in choices. */
+static bool is_choice(const char *choices, const char *s)
+{
+    size_t n = strlen(s);
+    for (const char *p = choices; p != NULL; p = strchr(p, '|'), p = p ? p + 1 : NULL) {
+        if (strncmp(p, s, n) == 0 && (p[n] == '|' || p[n] == '\0'))
+            return true;
+    }
+    return false;
+}
+
 /* Parse one variable; on a problem writes a line naming it into line. */
 static int parse_var(const cg_config_var *v, const char *raw, char *line, size_t linesz)
 {
     switch (v->type) {
     case CG_CONFIG_STRING:
+        if (v->choices != NULL && !is_choice(v->choices, raw)) {
+            snprintf(line, linesz, "%s: '%s' is not one of %s", v->name, v->secret ? "***" : raw,
+                     v->choices);
+            return -1;
+        }
         *(const char **)v->target = raw;
         return 0;
     case CG_CONFIG_INT: {

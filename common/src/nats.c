@@ -53,7 +53,9 @@ cg_code cg_nats_connect(cg_nats **out, const char *url, const char *name, cg_err
     }
     s = natsConnection_Connect(&n->conn, opts);
     if (s != NATS_OK) {
-        rc = cg_err_set(err, CG_UNAVAILABLE, "NATS unavailable at %s: %s", url,
+        char shown[256];
+        cg_url_redact(url, shown, sizeof(shown));
+        rc = cg_err_set(err, CG_UNAVAILABLE, "NATS unavailable at %s: %s", shown,
                         natsStatus_GetText(s));
         goto cleanup;
     }

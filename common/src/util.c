@@ -142,3 +142,28 @@ size_t cg_utf8_length(const char *s)
             n++;
     return n;
 }
+
+void cg_url_redact(const char *url, char *out, size_t size)
+{
+    size_t o = 0;
+    while (*url != '\0' && o + 1 < size) {
+        const char *scheme_end = strstr(url, "://");
+        const char *item_end = strchr(url, ',');
+        if (item_end == NULL)
+            item_end = url + strlen(url);
+        const char *at = memchr(url, '@', (size_t)(item_end - url));
+        const char *copy_from = url;
+        if (scheme_end != NULL && scheme_end < item_end && at != NULL) {
+            size_t n = (size_t)(scheme_end + 3 - url);
+            o += (size_t)snprintf(out + o, size - o, "%.*s***@", (int)n, url);
+            copy_from = at + 1;
+        }
+        if (o + 1 >= size)
+            break;
+        o += (size_t)snprintf(out + o, size - o, "%.*s", (int)(item_end - copy_from), copy_from);
+        url = *item_end == ',' ? item_end + 1 : item_end;
+        if (*item_end == ',' && o + 1 < size)
+            out[o++] = ',';
+    }
+    out[o < size ? o : size - 1] = '\0';
+}

@@ -26,11 +26,28 @@ static const char *fake_lookup(const char *name, void *arg)
 static char *url;
 static long port;
 static bool verbose;
+static char *level;
 
 static const cg_config_var vars[] = {
-    {"CG_URL", CG_CONFIG_STRING, NULL, 0, 0, false, &url, "where to connect"},
-    {"CG_PORT", CG_CONFIG_INT, "8080", 1, 65535, false, &port, "port"},
-    {"CG_VERBOSE", CG_CONFIG_BOOL, "false", 0, 0, false, &verbose, "chatty"},
+    {.name = "CG_URL", .type = CG_CONFIG_STRING, .target = &url, .help = "where to connect"},
+    {.name = "CG_PORT",
+     .type = CG_CONFIG_INT,
+     .default_value = "8080",
+     .min = 1,
+     .max = 65535,
+     .target = &port,
+     .help = "port"},
+    {.name = "CG_VERBOSE",
+     .type = CG_CONFIG_BOOL,
+     .default_value = "false",
+     .target = &verbose,
+     .help = "chatty"},
+    {.name = "CG_LEVEL",
+     .type = CG_CONFIG_STRING,
+     .default_value = "info",
+     .choices = "debug|info|warn",
+     .target = &level,
+     .help = "level"},
 };
 
 static void defaults_apply(void **state)
@@ -38,7 +55,7 @@ static void defaults_apply(void **state)
     (void)state;
     fake_env env = {{"CG_URL"}, {"nats://x"}};
     cg_err err;
-    assert_int_equal(cg_config_load_from(vars, 3, fake_lookup, &env, &err), CG_OK);
+    assert_int_equal(cg_config_load_from(vars, 4, fake_lookup, &env, &err), CG_OK);
     assert_string_equal(url, "nats://x");
     assert_int_equal(port, 8080);
     assert_false(verbose);
@@ -49,7 +66,7 @@ static void values_override_defaults(void **state)
     (void)state;
     fake_env env = {{"CG_URL", "CG_PORT", "CG_VERBOSE"}, {"u", "9000", "yes"}};
     cg_err err;
-    assert_int_equal(cg_config_load_from(vars, 3, fake_lookup, &env, &err), CG_OK);
+    assert_int_equal(cg_config_load_from(vars, 4, fake_lookup, &env, &err), CG_OK);
     assert_int_equal(port, 9000);
     assert_true(verbose);
 }
@@ -59,7 +76,7 @@ static void missing_required_is_named(void **state)
     (void)state;
     fake_env env = {{NULL}, {NULL}};
     cg_err err;
-    assert_int_equal(cg_config_load_from(vars, 3, fake_lookup, &env, &err), CG_INVALID_ARGUMENT);
+    assert_int_equal(cg_config_load_from(vars, 4, fake_lookup, &env, &err), CG_INVALID_ARGUMENT);
     assert_non_null(strstr(err.message, "CG_URL: required but not set"));
 }
 
@@ -68,7 +85,7 @@ static void bad_values_give_one_line_each(void **state)
     (void)state;
     fake_env env = {{"CG_URL", "CG_PORT", "CG_VERBOSE"}, {"u", "80x", "maybe"}};
     cg_err err;
-    assert_int_equal(cg_config_load_from(vars, 3, fake_lookup, &env, &err), CG_INVALID_ARGUMENT);
+    assert_int_equal(cg_config_load_from(vars, 4, fake_lookup, &env, &err), CG_INVALID_ARGUMENT);
     assert_non_null(strstr(err.message, "CG_PORT: '80x' is not a whole number"));
     assert_non_null(strstr(err.message, "\nCG_VERBOSE: 'maybe' is not a boolean"));
 }
@@ -78,8 +95,22 @@ static void out_of_bounds_is_rejected(void **state)
     (void)state;
     fake_env env = {{"CG_URL", "CG_PORT"}, {"u", "70000"}};
     cg_err err;
-    assert_int_equal(cg_config_load_from(vars, 3, fake_lookup, &env, &err), CG_INVALID_ARGUMENT);
+    assert_int_equal(cg_config_load_from(vars, 4, fake_lookup, &env, &err), CG_INVALID_ARGUMENT);
     assert_non_null(strstr(err.message, "CG_PORT: 70000 is outside 1..65535"));
+}
+
+static void choices_are_enforced(void **state)
+{
+    (void)state;
+    fake_env env = {{"CG_URL", "CG_LEVEL"}, {"u", "warn"}};
+    cg_err err;
+    assert_int_equal(cg_config_load_from(vars, 4, fake_lookup, &env, &err), CG_OK);
+    assert_string_equal(level, "warn");
+    env.values[1] = "war";
+    assert_int_equal(cg_config_load_from(vars, 4, fake_lookup, &env, &err), CG_INVALID_ARGUMENT);
+    assert_non_null(strstr(err.message, "CG_LEVEL: 'war' is not one of debug|info|warn"));
+    env.values[1] = "verbose";
+    assert_int_equal(cg_config_load_from(vars, 4, fake_lookup, &env, &err), CG_INVALID_ARGUMENT);
 }
 
 int main(void)
@@ -90,6 +121,7 @@ int main(void)
         cmocka_unit_test(missing_required_is_named),
         cmocka_unit_test(bad_values_give_one_line_each),
         cmocka_unit_test(out_of_bounds_is_rejected),
+        cmocka_unit_test(choices_are_enforced),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

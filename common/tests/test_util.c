@@ -79,6 +79,22 @@ static void ltree_paths(void **state)
     assert_false(cg_ltree_path_valid(label));
 }
 
+static void urls_lose_their_credentials(void **state)
+{
+    (void)state;
+    char out[128];
+    cg_url_redact("nats://127.0.0.1:4222", out, sizeof(out));
+    assert_string_equal(out, "nats://127.0.0.1:4222");
+    cg_url_redact("nats://user:secret@h1:1,nats://h2:2", out, sizeof(out));
+    assert_string_equal(out, "nats://***@h1:1,nats://h2:2");
+    cg_url_redact("tls://token@x:1,nats://a:b@y:2", out, sizeof(out));
+    assert_string_equal(out, "tls://***@x:1,nats://***@y:2");
+    assert_null(strstr(out, "secret"));
+    cg_url_redact("nats://user:secret@a-very-long-host-name:4222", out, 12);
+    assert_int_equal(strlen(out), 11);
+    assert_null(strstr(out, "secret"));
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -89,6 +105,7 @@ int main(void)
         cmocka_unit_test(utf8_checks),
         cmocka_unit_test(strlcpy_truncates),
         cmocka_unit_test(ltree_paths),
+        cmocka_unit_test(urls_lose_their_credentials),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

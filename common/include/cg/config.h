@@ -24,7 +24,8 @@ typedef struct cg_config_var {
     long min, max;             /* bounds for CG_CONFIG_INT */
     bool secret;               /* never printed */
     void *target;
-    const char *help; /* one line for docs and errors */
+    const char *help;    /* one line for docs and errors */
+    const char *choices; /* CG_CONFIG_STRING only: "a|b|c", or NULL for any */
 } cg_config_var;
 
 /* Looks a name up; returns NULL when unset. getenv() in production. */

@@ -52,55 +52,29 @@ typedef struct cg_service_base {
 
 /* The configuration every service reads, to splice into its own table:
  *   static cg_config_var vars[] = { CG_SERVICE_BASE_VARS(base), {...own...} }; */
-#define CG_SERVICE_BASE_VARS(b)                                                                    \
-    {"CG_NATS_URL",                                                                                \
-     CG_CONFIG_STRING,                                                                             \
-     "nats://127.0.0.1:4222",                                                                      \
-     0,                                                                                            \
-     0,                                                                                            \
-     false,                                                                                        \
-     &(b).nats_url,                                                                                \
-     "NATS server URL(s), comma-separated"},                                                       \
-        {"CG_DB_URL", CG_CONFIG_STRING,                                                            \
-         NULL,        0,                                                                           \
-         0,           true,                                                                        \
-         &(b).db_url, "libpq connection string of this service's own database"},                   \
-        {"CG_MIGRATIONS_DIR",                                                                      \
-         CG_CONFIG_STRING,                                                                         \
-         NULL,                                                                                     \
-         0,                                                                                        \
-         0,                                                                                        \
-         false,                                                                                    \
-         &(b).migrations_dir,                                                                      \
-         "folder of this service's *.sql migrations"},                                             \
-        {"CG_LOG_LEVEL",                                                                           \
-         CG_CONFIG_STRING,                                                                         \
-         "info",                                                                                   \
-         0,                                                                                        \
-         0,                                                                                        \
-         false,                                                                                    \
-         &(b).log_level,                                                                           \
-         "debug, info, warn or error"},                                                            \
-        {"CG_DB_POOL_SIZE",                                                                        \
-         CG_CONFIG_INT,                                                                            \
-         "8",                                                                                      \
-         1,                                                                                        \
-         100,                                                                                      \
-         false,                                                                                    \
-         &(b).db_pool_size,                                                                        \
-         "database connections per process"},                                                      \
-        {"CG_RPC_WORKERS",                                                                         \
-         CG_CONFIG_INT,                                                                            \
-         "4",                                                                                      \
-         1,                                                                                        \
-         64,                                                                                       \
-         false,                                                                                    \
-         &(b).rpc_workers,                                                                         \
-         "RPC requests handled at once per process"},                                              \
-    {                                                                                              \
-        "CG_OUTBOX_POLL_MS", CG_CONFIG_INT, "500", 10, 60000, false, &(b).outbox_poll_ms,          \
-            "how often the outbox relay looks for unsent events"                                   \
-    }
+// clang-format off
+#define CG_SERVICE_BASE_VARS(b)                                                        \
+    {.name = "CG_NATS_URL", .type = CG_CONFIG_STRING,                                  \
+     .default_value = "nats://127.0.0.1:4222", .target = &(b).nats_url,                \
+     .help = "NATS server URL(s), comma-separated"},                                   \
+    {.name = "CG_DB_URL", .type = CG_CONFIG_STRING, .secret = true,                    \
+     .target = &(b).db_url,                                                            \
+     .help = "libpq connection string of this service's own database"},                \
+    {.name = "CG_MIGRATIONS_DIR", .type = CG_CONFIG_STRING, .target = &(b).migrations_dir, \
+     .help = "folder of this service's *.sql migrations"},                             \
+    {.name = "CG_LOG_LEVEL", .type = CG_CONFIG_STRING, .default_value = "info",        \
+     .choices = "debug|info|warn|error", .target = &(b).log_level,                     \
+     .help = "debug, info, warn or error"},                                            \
+    {.name = "CG_DB_POOL_SIZE", .type = CG_CONFIG_INT, .default_value = "8",           \
+     .min = 1, .max = 100, .target = &(b).db_pool_size,                                \
+     .help = "database connections per process"},                                      \
+    {.name = "CG_RPC_WORKERS", .type = CG_CONFIG_INT, .default_value = "4",            \
+     .min = 1, .max = 64, .target = &(b).rpc_workers,                                  \
+     .help = "RPC requests handled at once per process"},                              \
+    {.name = "CG_OUTBOX_POLL_MS", .type = CG_CONFIG_INT, .default_value = "500",       \
+     .min = 10, .max = 60000, .target = &(b).outbox_poll_ms,                           \
+     .help = "how often the outbox relay looks for unsent events"}
+// clang-format on
 
 /* Load vars (which include CG_SERVICE_BASE_VARS), init logging and libsodium,
  * install signal handlers. On a bad value prints one line per problem to

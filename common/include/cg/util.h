@@ -32,6 +32,10 @@ bool cg_utf8_valid(const char *s, size_t len);
  * would otherwise look like a fault of ours rather than bad input. */
 bool cg_ltree_path_valid(const char *s);
 
+/* Copy a comma-separated URL list into out with each user:password@ part
+ * replaced by ***@, for messages: secrets are never logged. */
+void cg_url_redact(const char *url, char *out, size_t size);
+
 /* Number of Unicode code points in a valid UTF-8 string. */
 size_t cg_utf8_length(const char *s);
 

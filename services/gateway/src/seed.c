@@ -125,8 +125,11 @@ int gw_seed_main(gw_app *app)
 {
     char *password = NULL;
     cg_config_var vars[] = {
-        {"CG_DEMO_PASSWORD", CG_CONFIG_STRING, NULL, 0, 0, true, &password,
-         "password of every demo account (needed by --seed-demo only)"},
+        {.name = "CG_DEMO_PASSWORD",
+         .type = CG_CONFIG_STRING,
+         .secret = true,
+         .target = &password,
+         .help = "password of every demo account (needed by --seed-demo only)"},
     };
     cg_db *db = NULL;
     cg_err err;

@@ -9,12 +9,20 @@ int main(void)
     static intake_app app;
     static const cg_config_var vars[] = {
         CG_SERVICE_BASE_VARS(base),
-        {"CG_RECEIPT_OPSLIMIT", CG_CONFIG_INT, "2", crypto_pwhash_argon2id_OPSLIMIT_MIN,
-         crypto_pwhash_argon2id_OPSLIMIT_MAX, false, &app.receipt_opslimit,
-         "argon2id passes when hashing a receipt"},
-        {"CG_RECEIPT_MEMLIMIT_KIB", CG_CONFIG_INT, "4096",
-         crypto_pwhash_argon2id_MEMLIMIT_MIN / 1024, crypto_pwhash_argon2id_MEMLIMIT_MAX / 1024,
-         false, &app.receipt_memlimit_kib, "argon2id memory in KiB when hashing a receipt"},
+        {.name = "CG_RECEIPT_OPSLIMIT",
+         .type = CG_CONFIG_INT,
+         .default_value = "2",
+         .min = crypto_pwhash_argon2id_OPSLIMIT_MIN,
+         .max = crypto_pwhash_argon2id_OPSLIMIT_MAX,
+         .target = &app.receipt_opslimit,
+         .help = "argon2id passes when hashing a receipt"},
+        {.name = "CG_RECEIPT_MEMLIMIT_KIB",
+         .type = CG_CONFIG_INT,
+         .default_value = "4096",
+         .min = crypto_pwhash_argon2id_MEMLIMIT_MIN / 1024,
+         .max = crypto_pwhash_argon2id_MEMLIMIT_MAX / 1024,
+         .target = &app.receipt_memlimit_kib,
+         .help = "argon2id memory in KiB when hashing a receipt"},
     };
     cg_err err;
     cg_err_clear(&err);
