@@ -147,6 +147,19 @@ service_env() {
     fi
 }
 
+# The key of every receipt hash: made once per state folder and kept, because
+# losing it voids every receipt already given out. Kept out of service_env so
+# that `stack.sh env` never prints it.
+receipt_key() {
+    local f=$CG_STATE/secrets/receipt.key
+    if [ ! -s "$f" ]; then
+        mkdir -p "$CG_STATE/secrets"
+        chmod 700 "$CG_STATE/secrets"
+        (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$f")
+    fi
+    cat "$f"
+}
+
 cmd_svc_start() {
     need_state
     local svc=$1 bin=$CG_BUILD/services/$1/cg-$1
@@ -154,6 +167,7 @@ cmd_svc_start() {
     [ "$svc" = gateway ] && rm -f "$CG_STATE/run/gateway.port"
     (
         while IFS= read -r kv; do export "${kv?}"; done < <(service_env "$svc")
+        if [ "$svc" = intake ]; then CG_RECEIPT_KEY=$(receipt_key); export CG_RECEIPT_KEY; fi
         exec "$bin" >>"$CG_STATE/log/$svc.log" 2>&1
     ) &
     echo $! >"$CG_STATE/run/$svc.pid"

@@ -26,6 +26,7 @@ typedef struct intake_app {
     cg_service_base *base; /* borrowed; outlives the app */
 
     /* Filled by cg_config_load(). */
+    char *receipt_key_hex; /* secret: 64 hex digits */
     long receipt_opslimit;
     long receipt_memlimit_kib;
 

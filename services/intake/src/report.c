@@ -33,6 +33,8 @@ cg_code intake_app_init(intake_app *app, cg_service_base *base, cg_err *err)
     char decoy[INTAKE_RECEIPT_DIGITS + 1];
 
     app->base = base;
+    if (intake_receipt_key_parse(app->receipt_key_hex, &app->receipt, err) != CG_OK)
+        return err->code;
     app->receipt.opslimit = (unsigned long long)app->receipt_opslimit;
     app->receipt.memlimit_bytes = (size_t)app->receipt_memlimit_kib * 1024u;
     /* Hashing here also proves the configured cost works before the service
@@ -218,7 +220,7 @@ cg_code intake_report_find(intake_app *app, const char *receipt, intake_report_s
         cg_strlcpy(hash, app->decoy_hash, sizeof hash);
     }
     /* Verify even when nothing was found so both answers cost the same. */
-    if (!intake_receipt_verify(hash, receipt) || !found) {
+    if (!intake_receipt_verify(&app->receipt, hash, receipt) || !found) {
         rc = cg_err_set(err, CG_NOT_FOUND, "no report matches this receipt");
         goto cleanup;
     }

@@ -14,6 +14,7 @@
 
 /* The cheapest cost libsodium allows, so the tests stay fast. */
 static const intake_receipt_params cheap = {
+    .key = "0123456789abcdef0123456789abcdef",
     .opslimit = crypto_pwhash_argon2id_OPSLIMIT_MIN,
     .memlimit_bytes = crypto_pwhash_argon2id_MEMLIMIT_MIN,
 };
@@ -113,33 +114,33 @@ static void test_hash_verify(void **state)
     assert_int_equal(strncmp(h1, "$argon2id$", 10), 0);
     /* The hash never contains the receipt. */
     assert_null(strstr(h1, "1234567890123456"));
-    assert_true(intake_receipt_verify(h1, "1234567890123456"));
+    assert_true(intake_receipt_verify(&cheap, h1, "1234567890123456"));
 
     /* Same lookup key, different tail: the case the hash exists for. */
-    assert_false(intake_receipt_verify(h1, "1234567890123457"));
-    assert_false(intake_receipt_verify(h1, "1234567800000000"));
-    assert_false(intake_receipt_verify(h1, "123456789012345"));
-    assert_false(intake_receipt_verify(h1, NULL));
-    assert_false(intake_receipt_verify(NULL, "1234567890123456"));
-    assert_false(intake_receipt_verify("", "1234567890123456"));
-    assert_false(intake_receipt_verify("$argon2id$garbage", "1234567890123456"));
+    assert_false(intake_receipt_verify(&cheap, h1, "1234567890123457"));
+    assert_false(intake_receipt_verify(&cheap, h1, "1234567800000000"));
+    assert_false(intake_receipt_verify(&cheap, h1, "123456789012345"));
+    assert_false(intake_receipt_verify(&cheap, h1, NULL));
+    assert_false(intake_receipt_verify(&cheap, NULL, "1234567890123456"));
+    assert_false(intake_receipt_verify(&cheap, "", "1234567890123456"));
+    assert_false(intake_receipt_verify(&cheap, "$argon2id$garbage", "1234567890123456"));
 
     /* A fresh salt each time: equal receipts give different hashes. */
     assert_int_equal(intake_receipt_hash("1234567890123456", &cheap, h2, &err), CG_OK);
     assert_string_not_equal(h1, h2);
-    assert_true(intake_receipt_verify(h2, "1234567890123456"));
+    assert_true(intake_receipt_verify(&cheap, h2, "1234567890123456"));
 }
 
 static void test_hash_default_cost(void **state)
 {
     (void)state;
-    const intake_receipt_params def = {.opslimit = 2, .memlimit_bytes = 4096u * 1024u};
+    const intake_receipt_params def = {.opslimit = 1, .memlimit_bytes = 1024u * 1024u};
     char h[INTAKE_RECEIPT_HASH_SIZE];
     cg_err err;
     cg_err_clear(&err);
     assert_int_equal(intake_receipt_hash("9999999999999999", &def, h, &err), CG_OK);
-    assert_non_null(strstr(h, "m=4096,t=2"));
-    assert_true(intake_receipt_verify(h, "9999999999999999"));
+    assert_non_null(strstr(h, "m=1024,t=1"));
+    assert_true(intake_receipt_verify(&def, h, "9999999999999999"));
 }
 
 static void test_hash_rejects(void **state)
@@ -162,11 +163,48 @@ static void test_hash_rejects(void **state)
                      CG_INVALID_ARGUMENT);
 }
 
+/* The hash depends on the key: with another key the right receipt fails,
+ * which is what makes a copied table useless without the key. */
+static void test_key_matters(void **state)
+{
+    (void)state;
+    char h[INTAKE_RECEIPT_HASH_SIZE];
+    cg_err err;
+    cg_err_clear(&err);
+    intake_receipt_params other = cheap;
+    other.key[0] ^= 1;
+    assert_int_equal(intake_receipt_hash("1234567890123456", &cheap, h, &err), CG_OK);
+    assert_true(intake_receipt_verify(&cheap, h, "1234567890123456"));
+    assert_false(intake_receipt_verify(&other, h, "1234567890123456"));
+}
+
+static void test_key_parse(void **state)
+{
+    (void)state;
+    intake_receipt_params p;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_int_equal(
+        intake_receipt_key_parse("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+                                 &p, &err),
+        CG_OK);
+    assert_int_equal(p.key[0], 0);
+    assert_int_equal(p.key[31], 0x1f);
+    assert_int_equal(intake_receipt_key_parse("abcd", &p, &err), CG_INVALID_ARGUMENT);
+    assert_null(strstr(err.message, "abcd"));
+    assert_int_equal(
+        intake_receipt_key_parse("zz0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+                                 &p, &err),
+        CG_INVALID_ARGUMENT);
+    assert_int_equal(intake_receipt_key_parse(NULL, &p, &err), CG_INVALID_ARGUMENT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_generate_format), cmocka_unit_test(test_generate_unique_and_spread),
         cmocka_unit_test(test_format_valid),    cmocka_unit_test(test_lookup_key),
+        cmocka_unit_test(test_key_matters),     cmocka_unit_test(test_key_parse),
         cmocka_unit_test(test_hash_verify),     cmocka_unit_test(test_hash_default_cost),
         cmocka_unit_test(test_hash_rejects),
     };
