@@ -13,6 +13,10 @@ STACK=$ROOT/scripts/stack.sh
 
 stop() {
     trap - INT TERM EXIT
+    # Stop everything even when stdout is gone (run.sh | tee, and tee got
+    # the Ctrl-C first): a failed echo must not end the clean-up.
+    trap '' PIPE
+    set +e
     echo "stopping..."
     "$STACK" stop-all
     echo "stopped; data kept in $CG_STATE"
