@@ -127,14 +127,7 @@ void cg_db_close(cg_db *db)
 
 PGconn *cg_db_acquire(cg_db *db, int timeout_ms, cg_err *err)
 {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += timeout_ms / 1000;
-    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    struct timespec deadline = cg_deadline_after_ms(timeout_ms);
 
     PGconn *conn = NULL;
     bool make_new = false;

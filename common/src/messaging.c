@@ -194,14 +194,7 @@ static void *relay_main(void *arg)
         pthread_mutex_lock(&relay->lock);
         if (relay->kicked || relay->stopping)
             continue;
-        struct timespec deadline;
-        clock_gettime(CLOCK_REALTIME, &deadline);
-        deadline.tv_sec += wait_ms / 1000;
-        deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-        if (deadline.tv_nsec >= 1000000000L) {
-            deadline.tv_sec++;
-            deadline.tv_nsec -= 1000000000L;
-        }
+        struct timespec deadline = cg_deadline_after_ms(wait_ms);
         while (!relay->kicked && !relay->stopping)
             if (pthread_cond_timedwait(&relay->wake, &relay->lock, &deadline) != 0)
                 break;

@@ -52,6 +52,10 @@ void cg_rpc_reply(cg_rpc_call *call, const ProtobufCMessage *reply)
 
 void cg_rpc_reply_error(cg_rpc_call *call, const cg_err *err)
 {
+    /* The caller's mistakes are the caller's to report; the service's own
+     * failures are logged here, once, for every method. */
+    if (err->code == CG_INTERNAL || err->code == CG_UNAVAILABLE)
+        cg_log_error("%s failed: %s: %s", call->method, cg_code_name(err->code), err->message);
     Cleangrid__V1__ErrorReply reply = CLEANGRID__V1__ERROR_REPLY__INIT;
     cg_status_pb st;
     cg_status_pb_init(&st, err);

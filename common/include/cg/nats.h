@@ -70,7 +70,9 @@ void cg_rpc_server_stop(cg_rpc_server *server);
 
 /* Pack reply (whose field 1 is a Status) and publish it to the caller. */
 void cg_rpc_reply(cg_rpc_call *call, const ProtobufCMessage *reply);
-/* Answer with an ErrorReply carrying err: any reply type decodes it. */
+/* Answer with an ErrorReply carrying err: any reply type decodes it. An
+ * INTERNAL or UNAVAILABLE error (the service's fault, not the caller's) is
+ * logged too; its message must not hold secrets. */
 void cg_rpc_reply_error(cg_rpc_call *call, const cg_err *err);
 
 /* Unpack call's request as desc; on failure answers INVALID_ARGUMENT itself

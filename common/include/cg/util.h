@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define CG_UUID_LEN 37 /* 36 characters and the terminator */
 
@@ -16,6 +17,10 @@ int64_t cg_mono_ms(void);
 /* A random (version 4) UUID in canonical form. Needs sodium_init(). */
 void cg_uuid_v4(char out[CG_UUID_LEN]);
 bool cg_uuid_valid(const char *s);
+
+/* The CLOCK_REALTIME time ms milliseconds from now, as
+ * pthread_cond_timedwait wants it. */
+struct timespec cg_deadline_after_ms(int64_t ms);
 
 /* n random decimal digits and a terminator into out (size n + 1). */
 void cg_random_digits(char *out, size_t n);

@@ -3,16 +3,6 @@
 #include "case.h"
 #include "cg/log.h"
 
-/* Answer err, and log it when it is the service's fault rather than the
- * caller's. */
-static void reply_failure(cg_rpc_call *call, const cg_err *err)
-{
-    if (err->code == CG_INTERNAL || err->code == CG_UNAVAILABLE) {
-        cg_log_error("%s failed: %s: %s", call->method, cg_code_name(err->code), err->message);
-    }
-    cg_rpc_reply_error(call, err);
-}
-
 static void list_clues(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
@@ -37,17 +27,17 @@ static void list_clues(cg_rpc_call *call, void *arg)
     }
     if (case_access_clue_reader(req->ctx, &scope, &err) != CG_OK ||
         case_page_parse(req->page, &size, &after, &has_cursor, &err) != CG_OK) {
-        reply_failure(call, &err);
+        cg_rpc_reply_error(call, &err);
         goto cleanup;
     }
     conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
     if (conn == NULL) {
-        reply_failure(call, &err);
+        cg_rpc_reply_error(call, &err);
         goto cleanup;
     }
     /* One row more than the page tells whether there is a next page. */
     if (case_repo_list(conn, scope, has_cursor ? &after : NULL, size + 1, &res, &err) != CG_OK) {
-        reply_failure(call, &err);
+        cg_rpc_reply_error(call, &err);
         goto cleanup;
     }
     cg_db_release(base->db, conn);
@@ -102,17 +92,17 @@ static void get_clue(cg_rpc_call *call, void *arg)
         return;
     }
     if (case_access_clue_reader(req->ctx, &scope, &err) != CG_OK) {
-        reply_failure(call, &err);
+        cg_rpc_reply_error(call, &err);
         goto cleanup;
     }
     if (!cg_uuid_valid(req->id)) {
         cg_err_add_violation(&err, "id", "is not a UUID");
-        reply_failure(call, &err);
+        cg_rpc_reply_error(call, &err);
         goto cleanup;
     }
     conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
     if (conn == NULL || case_repo_get(conn, scope, req->id, &res, &err) != CG_OK) {
-        reply_failure(call, &err);
+        cg_rpc_reply_error(call, &err);
         goto cleanup;
     }
 

@@ -16,17 +16,6 @@ static const char *request_id_of(const cg_rpc_call *call, const Cleangrid__V1__C
     return call->request_id;
 }
 
-/* Answer err, and log it when it is the service's fault rather than the
- * caller's. err's message never holds the receipt or the reporter's identity:
- * both only ever travel as query parameters. */
-static void reply_failure(cg_rpc_call *call, const cg_err *err)
-{
-    if (err->code == CG_INTERNAL || err->code == CG_UNAVAILABLE) {
-        cg_log_error("%s failed: %s: %s", call->method, cg_code_name(err->code), err->message);
-    }
-    cg_rpc_reply_error(call, err);
-}
-
 static void submit_report(cg_rpc_call *call, void *arg)
 {
     intake_app *app = arg;
@@ -42,7 +31,7 @@ static void submit_report(cg_rpc_call *call, void *arg)
     }
     if (intake_report_validate(req, &err) != CG_OK ||
         intake_report_submit(app, req, request_id_of(call, req->ctx), &sub, &err) != CG_OK) {
-        reply_failure(call, &err);
+        cg_rpc_reply_error(call, &err);
         goto cleanup;
     }
 
@@ -76,11 +65,11 @@ static void get_report_status(cg_rpc_call *call, void *arg)
     }
     if (!intake_receipt_format_valid(req->receipt)) {
         cg_err_add_violation(&err, "receipt", "must be exactly 16 digits");
-        reply_failure(call, &err);
+        cg_rpc_reply_error(call, &err);
         goto cleanup;
     }
     if (intake_report_find(app, req->receipt, &state, &err) != CG_OK) {
-        reply_failure(call, &err);
+        cg_rpc_reply_error(call, &err);
         goto cleanup;
     }
 
