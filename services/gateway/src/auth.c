@@ -15,6 +15,7 @@
 #include "cg/log.h"
 #include "cg/util.h"
 #include "gateway.h"
+#include "session_cache.h"
 
 /* argon2id at the interactive limits takes 64 MiB for each hash in flight;
  * a burst of logins on every HTTP thread at once would take a gigabyte, so
@@ -22,8 +23,14 @@
 #define HASH_SLOTS 4
 #define HASH_WAIT_S 10
 
+/* Sessions the cache holds at most (about 2.2 KiB each, resident only once
+ * used). Past that, sessions share slots and the later one wins; the other
+ * is looked up in the database again. */
+#define SESSION_CACHE_SLOTS 1024
+
 struct gw_auth {
     gw_app *app;
+    gw_session_cache *sessions;
     sem_t hash_slots;
     /* Verified against when the username is unknown, so a wrong username
      * takes as long as a wrong password and does not reveal which it was. */
@@ -33,14 +40,19 @@ struct gw_auth {
 /* The hex text PostgreSQL reads as bytea: "\x" and 64 hex digits. */
 #define TOKEN_HASH_TEXT (2 + 2 * crypto_generichash_BYTES + 1)
 
-static void token_hash_text(const char *token, size_t len, char out[TOKEN_HASH_TEXT])
+_Static_assert(GW_SESSION_KEY_LEN == crypto_generichash_BYTES, "the cache key is the token hash");
+
+/* The token's BLAKE2b hash: the sessions table's key and the cache's. */
+static void token_hash(const char *token, size_t len, uint8_t out[GW_SESSION_KEY_LEN])
 {
-    unsigned char hash[crypto_generichash_BYTES];
-    crypto_generichash(hash, sizeof(hash), (const unsigned char *)token, len, NULL, 0);
+    crypto_generichash(out, GW_SESSION_KEY_LEN, (const unsigned char *)token, len, NULL, 0);
+}
+
+static void hash_text(const uint8_t hash[GW_SESSION_KEY_LEN], char out[TOKEN_HASH_TEXT])
+{
     out[0] = '\\';
     out[1] = 'x';
-    sodium_bin2hex(out + 2, TOKEN_HASH_TEXT - 2, hash, sizeof(hash));
-    sodium_memzero(hash, sizeof(hash));
+    sodium_bin2hex(out + 2, TOKEN_HASH_TEXT - 2, hash, GW_SESSION_KEY_LEN);
 }
 
 /* Take a hashing slot; false when none freed up in time. */
@@ -85,6 +97,9 @@ cg_code gw_auth_create(gw_auth **out, gw_app *app, cg_err *err)
         goto cleanup;
     }
     sem_ready = true;
+    rc = gw_session_cache_create(&auth->sessions, SESSION_CACHE_SLOTS, app->session_cache_ms, err);
+    if (rc != CG_OK)
+        goto cleanup;
     /* A password nobody knows: the dummy hash must never verify. */
     cg_random_digits(random_password, sizeof(random_password) - 1);
     rc = gw_auth_hash_password(random_password, auth->dummy_hash, sizeof(auth->dummy_hash), err);
@@ -97,6 +112,8 @@ cg_code gw_auth_create(gw_auth **out, gw_app *app, cg_err *err)
 cleanup:
     if (auth != NULL && sem_ready)
         sem_destroy(&auth->hash_slots);
+    if (auth != NULL)
+        gw_session_cache_destroy(auth->sessions);
     free(auth);
     return rc;
 }
@@ -106,6 +123,7 @@ void gw_auth_destroy(gw_auth *auth)
     if (auth == NULL)
         return;
     sem_destroy(&auth->hash_slots);
+    gw_session_cache_destroy(auth->sessions);
     free(auth);
 }
 
@@ -153,14 +171,19 @@ bool gw_auth_has_role(const gw_principal *who, const char *const *roles)
     return false;
 }
 
-/* Look the bearer token of req up. On CG_OK *who is the live session's
- * account and hash_text the token's hash; CG_UNAUTHENTICATED when the token
- * is missing, malformed, unknown, expired, revoked or its account disabled. */
-static cg_code authenticate(gw_request *req, gw_principal *who, char hash_text[TOKEN_HASH_TEXT],
+/* Look the bearer token of req up, in the session cache first, then in the
+ * database. On CG_OK *who is the live session's account and key the token's
+ * hash; CG_UNAUTHENTICATED when the token is missing, malformed, unknown,
+ * expired, revoked or its account disabled (as the database said at most
+ * CG_SESSION_CACHE_MS ago). */
+static cg_code authenticate(gw_request *req, gw_principal *who, uint8_t key[GW_SESSION_KEY_LEN],
                             cg_err *err)
 {
     cg_code rc = CG_UNAUTHENTICATED;
+    gw_session_cache *sessions = req->app->auth->sessions;
     const char *token = NULL;
+    char text[TOKEN_HASH_TEXT];
+    uint64_t epoch = 0;
     PGconn *conn = NULL;
     PGresult *res = NULL;
 
@@ -168,15 +191,24 @@ static cg_code authenticate(gw_request *req, gw_principal *who, char hash_text[T
         cg_err_set(err, CG_UNAUTHENTICATED, "a bearer token is required");
         goto cleanup;
     }
-    token_hash_text(token, GW_TOKEN_LEN, hash_text);
+    token_hash(token, GW_TOKEN_LEN, key);
+    int64_t asked_ms = cg_mono_ms();
+    if (gw_session_cache_get(sessions, key, asked_ms, who, &epoch)) {
+        rc = CG_OK;
+        goto cleanup;
+    }
+    hash_text(key, text);
     conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
     if (conn == NULL) {
         rc = err->code;
         goto cleanup;
     }
-    const char *params[] = {hash_text};
+    const char *params[] = {text};
+    /* What is left of the session comes from the database's clock, the one
+     * that decides expiry, so a gateway clock that is off changes nothing. */
     rc = cg_db_exec(conn,
-                    "SELECT " ACCOUNT_COLUMNS " FROM sessions s"
+                    "SELECT " ACCOUNT_COLUMNS ","
+                    " (extract(epoch FROM s.expires_at - now()) * 1000)::bigint FROM sessions s"
                     " JOIN accounts a ON a.id = s.account_id"
                     " JOIN org_units o ON o.code = a.org_unit"
                     " WHERE s.token_hash = $1::bytea AND s.revoked_at IS NULL"
@@ -189,6 +221,7 @@ static cg_code authenticate(gw_request *req, gw_principal *who, char hash_text[T
         goto cleanup;
     }
     principal_from_row(res, 0, who);
+    gw_session_cache_put(sessions, key, who, asked_ms, cg_db_get_ll(res, 0, ACCOUNT_NCOLS), epoch);
     rc = CG_OK;
 
 cleanup:
@@ -202,9 +235,9 @@ cleanup:
 cg_code gw_auth_require(gw_request *req, gw_principal *who)
 {
     cg_err err;
-    char hash_text[TOKEN_HASH_TEXT];
+    uint8_t key[GW_SESSION_KEY_LEN];
     cg_err_clear(&err);
-    cg_code rc = authenticate(req, who, hash_text, &err);
+    cg_code rc = authenticate(req, who, key, &err);
     if (rc != CG_OK)
         gw_http_send_err(req, &err);
     return rc;
@@ -303,7 +336,8 @@ static cg_code create_session(gw_request *req, const gw_principal *who,
 {
     cg_code rc = CG_INTERNAL;
     unsigned char raw[32];
-    char hash_text[TOKEN_HASH_TEXT];
+    uint8_t key[GW_SESSION_KEY_LEN];
+    char text[TOKEN_HASH_TEXT];
     char ttl[24];
     PGconn *conn = NULL;
     PGresult *res = NULL;
@@ -312,7 +346,8 @@ static cg_code create_session(gw_request *req, const gw_principal *who,
     sodium_bin2base64(token, GW_TOKEN_LEN + 1, raw, sizeof(raw),
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     sodium_memzero(raw, sizeof(raw));
-    token_hash_text(token, GW_TOKEN_LEN, hash_text);
+    token_hash(token, GW_TOKEN_LEN, key);
+    hash_text(key, text);
     snprintf(ttl, sizeof(ttl), "%ld", req->app->session_ttl_s);
 
     conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
@@ -320,7 +355,7 @@ static cg_code create_session(gw_request *req, const gw_principal *who,
         rc = err->code;
         goto cleanup;
     }
-    const char *params[] = {hash_text, who->id, ttl};
+    const char *params[] = {text, who->id, ttl};
     rc = cg_db_exec(conn,
                     "INSERT INTO sessions (token_hash, account_id, expires_at)"
                     " VALUES ($1::bytea, $2::uuid, now() + make_interval(secs => $3::bigint))"
@@ -342,7 +377,8 @@ static cg_code create_session(gw_request *req, const gw_principal *who,
         cg_log_warn("could not remove expired sessions: %s", sweep_err.message);
 
 cleanup:
-    sodium_memzero(hash_text, sizeof(hash_text));
+    sodium_memzero(key, sizeof(key));
+    sodium_memzero(text, sizeof(text));
     if (res != NULL)
         PQclear(res);
     if (conn != NULL)
@@ -402,12 +438,14 @@ cleanup:
 void gw_route_logout(gw_request *req)
 {
     gw_principal who;
-    char hash_text[TOKEN_HASH_TEXT];
+    uint8_t key[GW_SESSION_KEY_LEN];
+    char text[TOKEN_HASH_TEXT];
     PGconn *conn = NULL;
+    cg_code rc;
     cg_err err;
 
     cg_err_clear(&err);
-    if (authenticate(req, &who, hash_text, &err) != CG_OK) {
+    if (authenticate(req, &who, key, &err) != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
     }
@@ -416,11 +454,18 @@ void gw_route_logout(gw_request *req)
         gw_http_send_err(req, &err);
         goto cleanup;
     }
-    const char *params[] = {hash_text};
-    if (cg_db_exec(conn,
-                   "UPDATE sessions SET revoked_at = now()"
-                   " WHERE token_hash = $1::bytea AND revoked_at IS NULL",
-                   1, params, NULL, &err) != CG_OK) {
+    hash_text(key, text);
+    const char *params[] = {text};
+    rc = cg_db_exec(conn,
+                    "UPDATE sessions SET revoked_at = now()"
+                    " WHERE token_hash = $1::bytea AND revoked_at IS NULL",
+                    1, params, NULL, &err);
+    /* After the revocation is committed and before the client hears of it:
+     * a lookup that read the session before the UPDATE cannot cache it any
+     * more, and one that starts now finds it revoked. Other replicas keep
+     * their copy for up to CG_SESSION_CACHE_MS (session_cache.h). */
+    gw_session_cache_evict(req->app->auth->sessions, key);
+    if (rc != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
     }

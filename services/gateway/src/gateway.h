@@ -9,6 +9,8 @@
  *   routes_public.c  public reports (码上监督), no login
  *   routes_clues.c   problem clues (问题线索), inspectors only
  *   seed.c           demo org tree and accounts
+ *   session_cache.c  pure: live sessions kept briefly, keyed by token hash
+ *   org_cache.c      pure: org unit code -> path, kept briefly
  *   json_map.c       pure JSON <-> protobuf mapping and validation
  *   http_util.c      pure helpers: request ids, media types, queries, times */
 #ifndef GW_GATEWAY_H
@@ -23,6 +25,7 @@
 #include "cg/status.h"
 #include "cg/util.h"
 #include "gw_pure.h"
+#include "org_cache.h"
 
 struct mg_connection;
 struct mg_context;
@@ -39,11 +42,14 @@ typedef struct gw_app {
     long http_max_body;
     long rpc_timeout_ms;
     long session_ttl_s;
+    long session_cache_ms;
+    long org_cache_ms;
 
-    /* Owned; created by gw_http_start() and gw_auth_create(). */
+    /* Owned; created by gw_http_start(), gw_auth_create() and main(). */
     struct mg_context *mg;
     int http_port;
     gw_auth *auth;
+    gw_org_cache *org_cache;
 } gw_app;
 
 /* --- http.c -------------------------------------------------------------- */
@@ -110,19 +116,6 @@ const char *gw_http_header(const gw_request *req, const char *name);
 #define GW_DB_ACQUIRE_MS 2000
 
 /* --- auth.c -------------------------------------------------------------- */
-
-/* The account behind a valid bearer token. Fixed-size so it lives on the
- * handler's stack. */
-typedef struct gw_principal {
-    char id[CG_UUID_LEN];
-    char username[65];
-    char display_name[400];
-    char role[32];
-    char org_code[65];
-    char org_name[512];
-    char org_name_zh[512];
-    char org_path[512];
-} gw_principal;
 
 /* Create the authenticator: it computes the dummy hash that unknown
  * usernames are verified against. *out is owned by the caller and freed with

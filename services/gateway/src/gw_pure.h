@@ -15,9 +15,24 @@
 #include <stdint.h>
 
 #include "cg/status.h"
+#include "cg/util.h"
 #include "cleangrid/v1/case.pb-c.h"
 #include "cleangrid/v1/common.pb-c.h"
 #include "cleangrid/v1/intake.pb-c.h"
+
+/* The account behind a valid bearer token (auth.c fills it, the session
+ * cache keeps copies). Fixed-size so it lives on the handler's stack and is
+ * copied with one assignment. */
+typedef struct gw_principal {
+    char id[CG_UUID_LEN];
+    char username[65];
+    char display_name[400];
+    char role[32];
+    char org_code[65];
+    char org_name[512];
+    char org_name_zh[512];
+    char org_path[512];
+} gw_principal;
 
 /* --- http_util.c --------------------------------------------------------- */
 

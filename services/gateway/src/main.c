@@ -9,7 +9,12 @@
 
 #include "cg/config.h"
 #include "cg/log.h"
+#include "cg/nats.h"
 #include "gateway.h"
+#include "session_cache.h"
+
+/* Org units the cache holds at most (about 600 bytes each). */
+#define ORG_CACHE_SLOTS 256
 
 static void usage(FILE *out)
 {
@@ -60,6 +65,21 @@ int main(int argc, char **argv)
          .max = 2592000,
          .target = &app.session_ttl_s,
          .help = "lifetime of a login session in seconds"},
+        {.name = "CG_SESSION_CACHE_MS",
+         .type = CG_CONFIG_INT,
+         .default_value = "2000",
+         .min = 0,
+         .max = GW_SESSION_CACHE_MAX_TTL_MS,
+         .target = &app.session_cache_ms,
+         .help = "how long a session looked up in the database is trusted without asking it "
+                 "again (0: never); another replica may accept a revoked token this long"},
+        {.name = "CG_ORG_CACHE_MS",
+         .type = CG_CONFIG_INT,
+         .default_value = "30000",
+         .min = 0,
+         .max = GW_ORG_CACHE_MAX_TTL_MS,
+         .target = &app.org_cache_ms,
+         .help = "how long an org unit's path is kept without asking the database (0: never)"},
     };
     bool seed_demo = false;
     cg_err err;
@@ -84,6 +104,13 @@ int main(int argc, char **argv)
         return gw_seed_main(&app);
 
     cg_err_clear(&err);
+    /* Before the first connection, or it has no effect. Every HTTP thread
+     * shares one NATS connection and its mutex; by default nats.c spins on
+     * a contended mutex before it sleeps, which on a machine with fewer
+     * cores than threads burns the time the holder needs to let go. Not
+     * spinning cut the gateway's CPU per proxied request by 10-15% on two
+     * cores with 16 clients. */
+    nats_Open(0);
     if (cg_service_base_start(&app.base, &err) != CG_OK) {
         /* A stop asked for while still waiting on the database is a clean
          * exit, not a failure. */
@@ -93,7 +120,8 @@ int main(int argc, char **argv)
             cg_log_error("start failed: %s", err.message);
         goto cleanup;
     }
-    if (gw_auth_create(&app.auth, &app, &err) != CG_OK || gw_http_start(&app, &err) != CG_OK) {
+    if (gw_org_cache_create(&app.org_cache, ORG_CACHE_SLOTS, app.org_cache_ms, &err) != CG_OK ||
+        gw_auth_create(&app.auth, &app, &err) != CG_OK || gw_http_start(&app, &err) != CG_OK) {
         cg_log_error("start failed: %s", err.message);
         goto cleanup;
     }
@@ -107,6 +135,8 @@ cleanup:
     gw_http_stop(&app);
     gw_auth_destroy(app.auth);
     app.auth = NULL;
+    gw_org_cache_destroy(app.org_cache);
+    app.org_cache = NULL;
     cg_service_base_stop(&app.base);
     return status;
 }

@@ -7,17 +7,25 @@
 #include <string.h>
 
 #include "cg/log.h"
+#include "cg/util.h"
 #include "gateway.h"
 
-/* Resolve an org unit code to its ltree path. An unknown code is the
- * client's mistake (INVALID_ARGUMENT on unit_code), not a missing resource. */
+/* Resolve an org unit code to its ltree path, from the org cache when it
+ * knows the code. An unknown code is the client's mistake (INVALID_ARGUMENT
+ * on unit_code), not a missing resource; it is asked of the database every
+ * time and never cached, so a unit added later is found at once. */
 static cg_code resolve_unit(gw_app *app, const char *code, char *path, size_t path_size,
                             cg_err *err)
 {
     cg_code rc = CG_INTERNAL;
     PGconn *conn = NULL;
     PGresult *res = NULL;
+    int64_t asked_ms = cg_mono_ms();
 
+    if (gw_org_cache_get(app->org_cache, code, asked_ms, path, path_size)) {
+        rc = CG_OK;
+        goto cleanup;
+    }
     conn = cg_db_acquire(app->base.db, GW_DB_ACQUIRE_MS, err);
     if (conn == NULL) {
         rc = err->code;
@@ -36,6 +44,7 @@ static cg_code resolve_unit(gw_app *app, const char *code, char *path, size_t pa
         rc = cg_err_set(err, CG_INTERNAL, "org path of %s is too long", code);
         goto cleanup;
     }
+    gw_org_cache_put(app->org_cache, code, path, asked_ms);
     rc = CG_OK;
 
 cleanup:
