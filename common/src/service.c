@@ -66,6 +66,13 @@ cg_code cg_service_base_configure(cg_service_base *base, const cg_config_var *va
             cg_log_error("configuration: %s", line);
         return rc;
     }
+    /* Before the first connection, or it has no effect. Every thread of a
+     * process shares one NATS connection and its mutex; by default nats.c
+     * spins on a contended mutex before it sleeps, which on a machine with
+     * fewer cores than threads burns the time the holder needs to let go.
+     * Not spinning cut the gateway's CPU per proxied request by 10-15% on
+     * two cores with 16 clients. */
+    nats_Open(0);
     if (sodium_init() < 0) {
         cg_log_error("libsodium failed to initialise");
         return CG_INTERNAL;

@@ -104,13 +104,6 @@ int main(int argc, char **argv)
         return gw_seed_main(&app);
 
     cg_err_clear(&err);
-    /* Before the first connection, or it has no effect. Every HTTP thread
-     * shares one NATS connection and its mutex; by default nats.c spins on
-     * a contended mutex before it sleeps, which on a machine with fewer
-     * cores than threads burns the time the holder needs to let go. Not
-     * spinning cut the gateway's CPU per proxied request by 10-15% on two
-     * cores with 16 clients. */
-    nats_Open(0);
     if (cg_service_base_start(&app.base, &err) != CG_OK) {
         /* A stop asked for while still waiting on the database is a clean
          * exit, not a failure. */
