@@ -3,6 +3,7 @@
 #include "cg/db.h"
 
 #include <dirent.h>
+#include <libpq-events.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -54,6 +55,83 @@ static const char messaging_schema[] =
 /* The advisory lock key all replicas of a service take while migrating. */
 #define MIGRATION_LOCK_KEY "4242010001"
 
+/* Each connection prepares the statements it runs, once: the server then
+ * parses and plans a statement the first time instead of every time, which
+ * on the report path was most of PostgreSQL's CPU. The cache lives in the
+ * connection's libpq instance data, so it is emptied when the connection is
+ * reset (the server forgot the statements) and freed with the connection.
+ * Statements are keyed by the address of their SQL text, which is a string
+ * constant at every call site; the text is compared too, so a reused buffer
+ * can never run the wrong statement. */
+#define STMT_CACHE_SIZE 64
+
+typedef struct stmt_cache {
+    int n;
+    struct {
+        const char *sql;
+        char name[16];
+    } entry[STMT_CACHE_SIZE];
+} stmt_cache;
+
+static int stmt_cache_event(PGEventId id, void *info, void *pass)
+{
+    (void)pass;
+    switch (id) {
+    case PGEVT_REGISTER: {
+        PGconn *conn = ((PGEventRegister *)info)->conn;
+        stmt_cache *cache = calloc(1, sizeof(*cache));
+        /* Without a cache the connection still works, unprepared. */
+        if (cache != NULL)
+            PQsetInstanceData(conn, stmt_cache_event, cache);
+        return 1;
+    }
+    case PGEVT_CONNRESET: {
+        stmt_cache *cache = PQinstanceData(((PGEventConnReset *)info)->conn, stmt_cache_event);
+        if (cache != NULL)
+            cache->n = 0;
+        return 1;
+    }
+    case PGEVT_CONNDESTROY:
+        free(PQinstanceData(((PGEventConnDestroy *)info)->conn, stmt_cache_event));
+        return 1;
+    default:
+        return 1;
+    }
+}
+
+/* The name of sql prepared on conn, preparing it now if needed; NULL when it
+ * cannot be prepared (a full cache, several statements in one string, an
+ * error the plain execution will then report properly). */
+static const char *prepared_name(PGconn *conn, const char *sql, int nparams)
+{
+    stmt_cache *cache = PQinstanceData(conn, stmt_cache_event);
+    if (cache == NULL)
+        return NULL;
+    for (int i = 0; i < cache->n; i++)
+        if (cache->entry[i].sql == sql && strcmp(cache->entry[i].sql, sql) == 0)
+            return cache->entry[i].name;
+    if (cache->n == STMT_CACHE_SIZE)
+        return NULL;
+    char *name = cache->entry[cache->n].name;
+    snprintf(name, sizeof(cache->entry[0].name), "cg_%d", cache->n);
+    PGresult *res = PQprepare(conn, name, sql, nparams, NULL);
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    /* Preparing checks only the text, never the values, so a failure here
+     * is a statement that cannot run at all; say why, since inside a
+     * transaction the execution that follows reports only 25P02. */
+    if (!ok) {
+        char msg[200];
+        cg_strlcpy(msg, PQresultErrorMessage(res), sizeof(msg));
+        msg[strcspn(msg, "\n")] = '\0';
+        cg_log_warn("statement not prepared: %s", msg);
+    }
+    PQclear(res);
+    if (!ok)
+        return NULL;
+    cache->entry[cache->n++].sql = sql;
+    return name;
+}
+
 /* Server notices ("relation already exists, skipping") would reach stderr
  * as bare text and break the one-JSON-object-per-line log. */
 static void log_notice(void *arg, const char *message)
@@ -79,6 +157,7 @@ static PGconn *connect_new(const char *conninfo, cg_err *err)
         return NULL;
     }
     PQsetNoticeProcessor(conn, log_notice, NULL);
+    PQregisterEventProc(conn, stmt_cache_event, "cg_db statements", NULL);
     return conn;
 }
 
@@ -205,7 +284,9 @@ cg_code cg_db_exec(PGconn *conn, const char *sql, int nparams, const char *const
 {
     if (out != NULL)
         *out = NULL;
-    PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    const char *name = prepared_name(conn, sql, nparams);
+    PGresult *res = name != NULL ? PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0)
+                                 : PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(res);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
         if (out != NULL)
