@@ -175,10 +175,30 @@ static size_t cgt_on_header(char *ptr, size_t size, size_t nmemb, void *userdata
     if (n >= 5 && strncmp(ptr, "HTTP/", 5) == 0) {
         r->content_type[0] = '\0';
         r->request_id[0] = '\0';
+        r->headers[0] = '\0';
+    }
+    size_t used = strlen(r->headers);
+    if (used + n < sizeof r->headers) {
+        memcpy(r->headers + used, ptr, n);
+        r->headers[used + n] = '\0';
     }
     cgt_take_header(ptr, n, "Content-Type", r->content_type, sizeof r->content_type);
     cgt_take_header(ptr, n, "X-Request-Id", r->request_id, sizeof r->request_id);
     return n;
+}
+
+const char *cgt_header(const cgt_response *r, const char *name, char *out, size_t outsz)
+{
+    out[0] = '\0';
+    for (const char *line = r->headers; *line != '\0';) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line + 1) : strlen(line);
+        cgt_take_header(line, len, name, out, outsz);
+        if (out[0] != '\0')
+            break;
+        line += len;
+    }
+    return out;
 }
 
 cgt_response *cgt_request(const char *method, const char *path, const char *const *headers,

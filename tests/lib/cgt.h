@@ -75,6 +75,7 @@ typedef struct cgt_response {
     cJSON *json;            /* the body parsed, or NULL when it is not JSON */
     char content_type[128]; /* "" when absent */
     char request_id[128];   /* X-Request-Id of the response, "" when absent */
+    char headers[4096];     /* every header line of the final response, as sent */
     char method[8];
     char path[512];
     double seconds; /* how long the exchange took */
@@ -86,6 +87,10 @@ typedef struct cgt_response {
 cgt_response *cgt_request(const char *method, const char *path, const char *const *headers,
                           const char *body, size_t body_len);
 void cgt_response_free(cgt_response *r);
+
+/* The value of header name in r (case-insensitive name), copied into out;
+ * "" when r has no such header. Returns out. */
+const char *cgt_header(const cgt_response *r, const char *name, char *out, size_t outsz);
 
 /* GET with an optional bearer token (NULL for none). */
 cgt_response *cgt_get(const char *path, const char *token);

@@ -82,21 +82,28 @@ static const char oom_problem[] = "{\"type\":\"urn:cleangrid:problem:internal\",
                                   "\"Internal Server Error\",\"status\":500,\"detail\":"
                                   "\"internal error\",\"code\":\"INTERNAL\"}";
 
+/* On every answer, errors included. The API serves JSON only, so its policy
+ * allows nothing to load or run and no page to frame it; the web console
+ * will bring its own, still without inline script. */
+#define SECURITY_HEADERS                                                                           \
+    "Cache-Control: no-store\r\n"                                                                  \
+    "X-Content-Type-Options: nosniff\r\n"                                                          \
+    "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"                      \
+    "X-Frame-Options: DENY\r\n"                                                                    \
+    "Referrer-Policy: no-referrer\r\n"
+
 /* Write the whole response: status line, headers and body (may be NULL) in
  * one mg_write. Records the status for the access log. */
 static void send_raw(gw_request *req, int status, const char *content_type, const char *body,
                      size_t body_len, const char *allow)
 {
-    char head[768];
+    char head[1024];
     char *out = NULL;
     bool keep = keep_alive(req, status);
     bool with_body = status != 204 && !(req->method != NULL && strcmp(req->method, "HEAD") == 0);
     int n = snprintf(head, sizeof(head),
                      "HTTP/1.1 %d %s\r\n"
-                     "X-Request-Id: %s\r\n"
-                     "Cache-Control: no-store\r\n"
-                     "X-Content-Type-Options: nosniff\r\n"
-                     "Connection: %s\r\n"
+                     "X-Request-Id: %s\r\n" SECURITY_HEADERS "Connection: %s\r\n"
                      "%s%s%s"
                      "%s",
                      status, gw_http_reason(status), req->request_id, keep ? "keep-alive" : "close",
