@@ -52,6 +52,24 @@ static const char messaging_schema[] =
     "  created_at timestamptz NOT NULL DEFAULT now()\n"
     ");\n";
 
+/* Rows NATS keeps refusing are counted and, past a limit, parked instead of
+ * holding up every later row; the inbox is keyed per consumer, so two
+ * consumers of one service that take the same event both get it. */
+static const char messaging_schema_2[] =
+    "ALTER TABLE cg_outbox ADD COLUMN IF NOT EXISTS attempts integer NOT NULL DEFAULT 0;\n"
+    "ALTER TABLE cg_outbox ADD COLUMN IF NOT EXISTS last_error text;\n"
+    "ALTER TABLE cg_inbox ADD COLUMN IF NOT EXISTS consumer text NOT NULL DEFAULT '';\n"
+    "ALTER TABLE cg_inbox DROP CONSTRAINT IF EXISTS cg_inbox_pkey;\n"
+    "ALTER TABLE cg_inbox ADD PRIMARY KEY (consumer, event_id);\n";
+
+static const struct {
+    const char *version;
+    const char *sql;
+} common_migrations[] = {
+    {"common/0001_messaging", messaging_schema},
+    {"common/0002_outbox_attempts_inbox_consumer", messaging_schema_2},
+};
+
 /* The advisory lock key all replicas of a service take while migrating. */
 #define MIGRATION_LOCK_KEY "4242010001"
 
@@ -255,8 +273,7 @@ void cg_db_release(cg_db *db, PGconn *conn)
 {
     if (conn == NULL)
         return;
-    if (PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) != PQTRANS_IDLE)
-        cg_db_rollback(conn);
+    cg_db_rollback_if_open(conn);
     pthread_mutex_lock(&db->lock);
     db->idle[db->nidle++] = conn;
     pthread_cond_signal(&db->freed);
@@ -318,6 +335,13 @@ cg_code cg_db_begin(PGconn *conn, cg_err *err)
 cg_code cg_db_commit(PGconn *conn, cg_err *err)
 {
     return cg_db_exec(conn, "COMMIT", 0, NULL, NULL, err);
+}
+
+void cg_db_rollback_if_open(PGconn *conn)
+{
+    if (conn != NULL && PQstatus(conn) == CONNECTION_OK &&
+        PQtransactionStatus(conn) != PQTRANS_IDLE)
+        cg_db_rollback(conn);
 }
 
 void cg_db_rollback(PGconn *conn)
@@ -425,8 +449,11 @@ cg_code cg_db_migrate(cg_db *db, const char *dir, cg_err *err)
                     0, NULL, NULL, err);
     if (rc != CG_OK)
         goto cleanup;
-    rc = apply_migration(conn, "common/0001_messaging", messaging_schema, err);
-    if (rc != CG_OK || dir == NULL || dir[0] == '\0')
+    for (size_t i = 0; i < sizeof(common_migrations) / sizeof(common_migrations[0]); i++)
+        if ((rc = apply_migration(conn, common_migrations[i].version, common_migrations[i].sql,
+                                  err)) != CG_OK)
+            goto cleanup;
+    if (dir == NULL || dir[0] == '\0')
         goto cleanup;
 
     nfiles = scandir(dir, &files, is_sql_file, alphasort);

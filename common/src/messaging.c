@@ -20,6 +20,11 @@
  * without limit: a database outage must never use up a message's tries,
  * or the message would be dropped with nowhere to record it. */
 #define CONSUMER_MAX_ATTEMPTS 10
+/* An outbox row NATS refuses this often is parked (docs/operations.md). */
+#define OUTBOX_MAX_ATTEMPTS 10
+/* Event ids are UUIDs from our producers; enterprise systems may send other
+ * strings, but never longer than this. */
+#define EVENT_ID_MAX 128
 #define DB_WAIT_MS 5000
 
 /* --- events ---------------------------------------------------------------- */
@@ -90,9 +95,16 @@ struct cg_outbox_relay {
     bool stopping;
 };
 
-/* Publish one claimed row; true when JetStream stored it (or had it). */
-static bool publish_row(cg_outbox_relay *relay, const char *event_id, const char *subject,
-                        const char *payload_text)
+typedef enum publish_outcome {
+    PUBLISHED,
+    REFUSED,     /* NATS answered and said no: this row's own problem */
+    UNREACHABLE, /* no answer: NATS or JetStream is away, stop the batch */
+} publish_outcome;
+
+/* Publish one claimed row. why (size whysz) says what went wrong. */
+static publish_outcome publish_row(cg_outbox_relay *relay, const char *event_id,
+                                   const char *subject, const char *payload_text, char *why,
+                                   size_t whysz)
 {
     size_t len = 0;
     unsigned char *payload = PQunescapeBytea((const unsigned char *)payload_text, &len);
@@ -100,35 +112,60 @@ static bool publish_row(cg_outbox_relay *relay, const char *event_id, const char
     jsPubAck *ack = NULL;
     jsErrCode jerr = 0;
     jsPubOptions opts;
-    bool ok = false;
-    if (payload == NULL)
-        return false;
+    publish_outcome outcome = PUBLISHED;
+    natsStatus s = NATS_NO_MEMORY;
+
     jsPubOptions_Init(&opts);
     opts.MaxWait = 5000;
     /* The event id as Nats-Msg-Id lets JetStream drop a second publish of
      * the same row (a crash between publish and marking it sent). */
     opts.MsgId = event_id;
-    natsStatus s = natsMsg_Create(&msg, subject, NULL, (const char *)payload, (int)len);
+    if (payload != NULL)
+        s = natsMsg_Create(&msg, subject, NULL, (const char *)payload, (int)len);
     if (s == NATS_OK)
         s = js_PublishMsg(&ack, relay->nats->js, msg, &opts, &jerr);
-    if (s == NATS_OK)
-        ok = true;
-    else
-        cg_log_warn("outbox publish of %s failed: %s (%d)", subject, natsStatus_GetText(s),
-                    (int)jerr);
+    if (s != NATS_OK) {
+        snprintf(why, whysz, "%s (%d)", natsStatus_GetText(s), (int)jerr);
+        /* A timeout or a lost connection says nothing about the row. No
+         * responders (no stream takes the subject), a JetStream error or a
+         * payload NATS refuses does: the row would fail the same way again. */
+        outcome = (s == NATS_TIMEOUT || !cg_nats_connected(relay->nats)) && jerr == 0 ? UNREACHABLE
+                                                                                      : REFUSED;
+    }
     jsPubAck_Destroy(ack);
     natsMsg_Destroy(msg);
     PQfreemem(payload);
-    return ok;
+    return outcome;
 }
 
-/* Claim, publish and mark one batch. Returns the number of rows published,
- * or -1 when the database or NATS failed. */
+/* Count a refused row's attempt; at OUTBOX_MAX_ATTEMPTS it is parked: the
+ * claim query passes it by, so one bad row never holds up the others. */
+static cg_code refuse_row(PGconn *conn, const char *id, const char *subject, const char *why,
+                          cg_err *err)
+{
+    PGresult *res = NULL;
+    const char *params[] = {id, why};
+    cg_code rc = cg_db_exec(conn,
+                            "UPDATE cg_outbox SET attempts = attempts + 1, last_error = $2"
+                            " WHERE id = $1::bigint RETURNING attempts",
+                            2, params, &res, err);
+    if (rc == CG_OK && PQntuples(res) == 1 && cg_db_get_ll(res, 0, 0) >= OUTBOX_MAX_ATTEMPTS)
+        cg_log_fields(CG_LOG_ERROR, "outbox row parked after repeated refusals", "outbox_id", id,
+                      "subject", subject, "error", why, NULL);
+    else if (rc == CG_OK)
+        cg_log_fields(CG_LOG_WARN, "outbox publish refused", "outbox_id", id, "subject", subject,
+                      "error", why, NULL);
+    PQclear(res);
+    return rc;
+}
+
+/* Claim, publish and mark one batch. Returns the number of rows claimed, or
+ * -1 when the database or NATS failed (the relay then backs off). */
 static int relay_batch(cg_outbox_relay *relay)
 {
     cg_err err;
     PGresult *res = NULL;
-    int published = 0;
+    int claimed = -1, published = 0;
     char *ids = NULL;
     PGconn *conn = cg_db_acquire(relay->db, DB_WAIT_MS, &err);
     if (conn == NULL)
@@ -136,46 +173,66 @@ static int relay_batch(cg_outbox_relay *relay)
     if (cg_db_begin(conn, &err) != CG_OK)
         goto cleanup;
     /* SKIP LOCKED lets replicas relay side by side, each its own rows. */
-    char limit[16];
+    char limit[16], max_attempts[16];
     snprintf(limit, sizeof(limit), "%d", RELAY_BATCH);
-    const char *params[] = {limit};
+    snprintf(max_attempts, sizeof(max_attempts), "%d", OUTBOX_MAX_ATTEMPTS);
+    const char *params[] = {limit, max_attempts};
     if (cg_db_exec(conn,
-                   "SELECT id, event_id, subject, payload FROM cg_outbox WHERE sent_at IS NULL"
+                   "SELECT id, event_id, subject, payload FROM cg_outbox"
+                   " WHERE sent_at IS NULL AND attempts < $2::integer"
                    " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
-                   1, params, &res, &err) != CG_OK)
+                   2, params, &res, &err) != CG_OK)
         goto cleanup;
     int rows = PQntuples(res);
-    if (rows == 0)
-        goto cleanup;
     ids = malloc((size_t)rows * 21 + 3);
     if (ids == NULL)
         goto cleanup;
     size_t used = 0;
+    bool unreachable = false;
     ids[used++] = '{';
-    for (int i = 0; i < rows; i++) {
-        if (!publish_row(relay, cg_db_get(res, i, 1), cg_db_get(res, i, 2), cg_db_get(res, i, 3)))
+    for (int i = 0; i < rows && !unreachable; i++) {
+        char why[160];
+        const char *id = cg_db_get(res, i, 0), *subject = cg_db_get(res, i, 2);
+        switch (publish_row(relay, cg_db_get(res, i, 1), subject, cg_db_get(res, i, 3), why,
+                            sizeof(why))) {
+        case PUBLISHED:
+            used += (size_t)sprintf(ids + used, "%s%s", published ? "," : "", id);
+            published++;
             break;
-        used += (size_t)sprintf(ids + used, "%s%s", published ? "," : "", cg_db_get(res, i, 0));
-        published++;
+        case REFUSED:
+            if (refuse_row(conn, id, subject, why, &err) != CG_OK)
+                goto cleanup;
+            break;
+        case UNREACHABLE:
+            cg_log_warn("outbox publish of %s failed: %s; retrying", subject, why);
+            unreachable = true;
+            break;
+        }
     }
     ids[used++] = '}';
     ids[used] = '\0';
-    if (published > 0) {
-        const char *mark[] = {ids};
-        if (cg_db_exec(conn, "UPDATE cg_outbox SET sent_at = now() WHERE id = ANY($1::bigint[])", 1,
-                       mark, NULL, &err) != CG_OK ||
-            cg_db_commit(conn, &err) != CG_OK)
-            published = -1;
-    }
-    /* A publish failed part-way: report it so the relay backs off. */
-    if (published >= 0 && published < rows)
-        published = -1;
+    const char *mark[] = {ids};
+    if (published > 0 &&
+        cg_db_exec(conn, "UPDATE cg_outbox SET sent_at = now() WHERE id = ANY($1::bigint[])", 1,
+                   mark, NULL, &err) != CG_OK)
+        goto cleanup;
+    if (cg_db_commit(conn, &err) != CG_OK)
+        goto cleanup;
+    claimed = unreachable ? -1 : rows;
 
 cleanup:
     PQclear(res);
     free(ids);
     cg_db_release(relay->db, conn); /* rolls back whatever is still open */
-    return published;
+    return claimed;
+}
+
+static bool relay_stopping(cg_outbox_relay *relay)
+{
+    pthread_mutex_lock(&relay->lock);
+    bool stopping = relay->stopping;
+    pthread_mutex_unlock(&relay->lock);
+    return stopping;
 }
 
 static void *relay_main(void *arg)
@@ -188,7 +245,7 @@ static void *relay_main(void *arg)
         int n;
         /* Keep going while full batches come back, so a backlog drains at
          * full speed rather than one batch per poll. */
-        while ((n = relay_batch(relay)) == RELAY_BATCH)
+        while ((n = relay_batch(relay)) == RELAY_BATCH && !relay_stopping(relay))
             ;
         int wait_ms = n < 0 ? 1000 : relay->poll_ms;
         pthread_mutex_lock(&relay->lock);
@@ -264,45 +321,99 @@ struct cg_consumer {
     atomic_bool stopping;
 };
 
-static void dead_letter(cg_consumer *c, PGconn *conn, natsMsg *msg, const char *event_id,
+/* What becomes of a message once it has been handled. */
+typedef enum disposition {
+    ACK,   /* done (or a duplicate): never again */
+    RETRY, /* transient: again after a delay */
+    DEAD,  /* can never succeed: record it, then term */
+} disposition;
+
+/* Record a message that can never succeed. False when the record could not
+ * be written: the caller must then retry the message rather than term it,
+ * or it would vanish without a trace. event_id may be NULL. */
+static bool dead_letter(cg_consumer *c, PGconn *conn, natsMsg *msg, const char *event_id,
                         const char *reason, int deliveries)
 {
     cg_err err;
     int len = natsMsg_GetDataLength(msg);
     char *hex = malloc((size_t)len * 2 + 3);
     char n[16];
+    bool ok = false;
     if (hex == NULL)
-        return;
+        return false;
     hex[0] = '\\';
     hex[1] = 'x';
     sodium_bin2hex(hex + 2, (size_t)len * 2 + 1, (const unsigned char *)natsMsg_GetData(msg),
                    (size_t)len);
     snprintf(n, sizeof(n), "%d", deliveries);
-    const char *params[] = {
-        c->durable, natsMsg_GetSubject(msg), event_id[0] ? event_id : NULL, hex, reason, n};
+    const char *params[] = {c->durable, natsMsg_GetSubject(msg), event_id, hex, reason, n};
     if (cg_db_exec(conn,
                    "INSERT INTO cg_dead_letter (consumer, subject, event_id, payload, reason,"
                    " deliveries) VALUES ($1, $2, $3, $4, $5, $6)",
-                   6, params, NULL, &err) == CG_OK)
+                   6, params, NULL, &err) == CG_OK) {
         cg_log_fields(CG_LOG_WARN, "event dead-lettered", "consumer", c->durable, "subject",
                       natsMsg_GetSubject(msg), "event_id", event_id, "reason", reason, NULL);
+        ok = true;
+    }
     free(hex);
+    return ok;
 }
 
-/* Read the event id from the EventMeta every event carries in field 1. */
-static bool read_event_id(natsMsg *msg, char out[CG_UUID_LEN + 64])
+/* Read the event id from the EventMeta every event carries in field 1. It
+ * must be 1..EVENT_ID_MAX printable UTF-8 characters: it is stored as text,
+ * and an id the database refuses would otherwise fail forever. */
+static bool read_event_id(natsMsg *msg, char out[EVENT_ID_MAX + 1])
 {
     Cleangrid__V1__EventEnvelope *env = cleangrid__v1__event_envelope__unpack(
         NULL, (size_t)natsMsg_GetDataLength(msg), (const uint8_t *)natsMsg_GetData(msg));
-    bool ok = env != NULL && env->meta != NULL && env->meta->event_id != NULL &&
-              env->meta->event_id[0] != '\0' && strlen(env->meta->event_id) < CG_UUID_LEN + 64;
-    if (ok)
-        strcpy(out, env->meta->event_id);
-    else
-        out[0] = '\0';
+    const char *id = env && env->meta && env->meta->event_id ? env->meta->event_id : "";
+    size_t len = strlen(id);
+    bool ok = len > 0 && len <= EVENT_ID_MAX && cg_utf8_valid(id, len);
+    for (size_t i = 0; ok && i < len; i++)
+        ok = (unsigned char)id[i] >= 0x20 && id[i] != 0x7f;
+    cg_strlcpy(out, ok ? id : "", EVENT_ID_MAX + 1);
     if (env != NULL)
         cleangrid__v1__event_envelope__free_unpacked(env, NULL);
     return ok;
+}
+
+/* Run the handler for msg inside a transaction that also records the event
+ * in the inbox, and say what should become of the message. */
+static disposition process(cg_consumer *c, PGconn *conn, natsMsg *msg, const char *event_id,
+                           cg_err *err)
+{
+    PGresult *res = NULL;
+    disposition d = RETRY;
+    const char *params[] = {c->durable, event_id, natsMsg_GetSubject(msg)};
+    cg_code rc = cg_db_begin(conn, err);
+    if (rc == CG_OK)
+        rc = cg_db_exec(conn,
+                        "INSERT INTO cg_inbox (consumer, event_id, subject) VALUES ($1, $2, $3)"
+                        " ON CONFLICT (consumer, event_id) DO NOTHING",
+                        3, params, &res, err);
+    if (rc == CG_OK && strcmp(PQcmdTuples(res), "0") == 0) {
+        /* Seen before: the effect is already committed. */
+        cg_log_debug("duplicate event %s ignored", event_id);
+        d = ACK;
+        goto cleanup;
+    }
+    if (rc == CG_OK)
+        rc = c->handler(conn, natsMsg_GetSubject(msg), event_id,
+                        (const uint8_t *)natsMsg_GetData(msg), (size_t)natsMsg_GetDataLength(msg),
+                        c->arg, err);
+    if (rc == CG_OK)
+        rc = cg_db_commit(conn, err);
+    if (rc == CG_OK)
+        d = ACK;
+    else if (rc == CG_INVALID_ARGUMENT || rc == CG_FAILED_PRECONDITION)
+        d = DEAD;
+    else if (rc == CG_UNAVAILABLE)
+        err->code = CG_UNAVAILABLE; /* never counts towards dead-lettering */
+
+cleanup:
+    PQclear(res);
+    cg_db_rollback_if_open(conn);
+    return d;
 }
 
 /* Handle one message. Returns false when the database could not be reached,
@@ -311,97 +422,127 @@ static bool read_event_id(natsMsg *msg, char out[CG_UUID_LEN + 64])
 static bool handle_message(cg_consumer *c, natsMsg *msg)
 {
     cg_err err;
-    cg_err_clear(&err);
-    char event_id[CG_UUID_LEN + 64];
+    char event_id[EVENT_ID_MAX + 1];
     jsMsgMetaData *md = NULL;
     int deliveries = 1;
-    PGresult *res = NULL;
-    cg_code rc;
+    disposition d = RETRY;
+    bool database_up = true;
+
+    cg_err_clear(&err);
     if (natsMsg_GetMetaData(&md, msg) == NATS_OK) {
         deliveries = (int)md->NumDelivered;
         jsMsgMetaData_Destroy(md);
     }
     bool has_id = read_event_id(msg, event_id);
-
     PGconn *conn = cg_db_acquire(c->db, DB_WAIT_MS, &err);
     if (conn == NULL) {
         cg_log_warn("event on %s waits for the database: %s", natsMsg_GetSubject(msg), err.message);
-        natsMsg_NakWithDelay(msg, 1000, NULL);
-        return false;
+        database_up = false;
+        goto cleanup;
     }
     if (!has_id) {
-        dead_letter(c, conn, msg, "", "not an event: no EventMeta with an event id", deliveries);
-        natsMsg_Term(msg, NULL);
+        cg_err_set(&err, CG_INVALID_ARGUMENT, "not an event: no EventMeta with a usable id");
+        d = DEAD;
         goto cleanup;
     }
     cg_log_set_request_id(event_id);
-    if ((rc = cg_db_begin(conn, &err)) != CG_OK)
-        goto transient;
-    const char *params[] = {event_id, natsMsg_GetSubject(msg)};
-    rc = cg_db_exec(conn,
-                    "INSERT INTO cg_inbox (event_id, subject) VALUES ($1, $2)"
-                    " ON CONFLICT (event_id) DO NOTHING",
-                    2, params, &res, &err);
-    if (rc != CG_OK)
-        goto transient;
-    if (strcmp(PQcmdTuples(res), "0") == 0) {
-        /* Seen before: the effect is already committed. */
-        cg_db_rollback(conn);
-        cg_log_debug("duplicate event %s ignored", event_id);
-        natsMsg_Ack(msg, NULL);
-        goto cleanup;
-    }
-    rc = c->handler(conn, natsMsg_GetSubject(msg), event_id, (const uint8_t *)natsMsg_GetData(msg),
-                    (size_t)natsMsg_GetDataLength(msg), c->arg, &err);
-    if (rc == CG_OK)
-        rc = cg_db_commit(conn, &err);
-    if (rc == CG_OK) {
+    d = process(c, conn, msg, event_id, &err);
+    /* UNAVAILABLE means the database (or something else we depend on) is
+     * down, not that the message is bad: retry it for as long as it takes. */
+    if (d == RETRY && err.code != CG_UNAVAILABLE && deliveries >= CONSUMER_MAX_ATTEMPTS)
+        d = DEAD;
+
+cleanup:
+    if (d == DEAD && !dead_letter(c, conn, msg, has_id ? event_id : NULL, err.message, deliveries))
+        d = RETRY;
+    if (d == ACK) {
         /* Ack only after commit: a crash in between means a redelivery,
          * which the inbox turns into a no-op. */
         natsMsg_Ack(msg, NULL);
         cg_outbox_relay_kick(c->relay);
-        goto cleanup;
-    }
-    if (rc == CG_INVALID_ARGUMENT || rc == CG_FAILED_PRECONDITION) {
-        cg_db_rollback(conn);
-        dead_letter(c, conn, msg, event_id, err.message, deliveries);
-        natsMsg_Term(msg, NULL);
-        goto cleanup;
-    }
-
-transient:
-    cg_db_rollback(conn);
-    /* UNAVAILABLE means the database (or something else we depend on) is
-     * down, not that the message is bad: retry it for as long as it takes. */
-    if (rc != CG_UNAVAILABLE && deliveries >= CONSUMER_MAX_ATTEMPTS) {
-        dead_letter(c, conn, msg, event_id, err.message, deliveries);
+    } else if (d == DEAD) {
         natsMsg_Term(msg, NULL);
     } else {
-        /* Back off: 0.5 s, 1 s, 2 s, ... up to 30 s. */
+        /* Back off: 0.5 s, 1 s, 2 s, ... up to 30 s; 1 s while the database
+         * is away. */
         int64_t delay = 500LL << (deliveries - 1 < 6 ? deliveries - 1 : 6);
         if (delay > 30000)
             delay = 30000;
-        cg_log_warn("event %s failed (%s); retrying in %lld ms", event_id, err.message,
-                    (long long)delay);
+        if (!database_up)
+            delay = 1000;
+        else
+            cg_log_warn("event %s failed (%s); retrying in %lld ms", event_id, err.message,
+                        (long long)delay);
         natsMsg_NakWithDelay(msg, delay, NULL);
     }
-
-cleanup:
-    PQclear(res);
     cg_db_release(c->db, conn);
     cg_log_set_request_id(NULL);
-    return true;
+    return database_up;
+}
+
+/* Create the durable consumer, or bring an existing one to this config.
+ * Binding alone would keep whatever an older version created (MaxDeliver
+ * 10 once), and with it the risk of dropping events during an outage. */
+static cg_code ensure_consumer(cg_consumer *c, cg_err *err)
+{
+    jsConsumerConfig cfg;
+    jsConsumerInfo *ci = NULL;
+    jsErrCode jerr = 0;
+    jsConsumerConfig_Init(&cfg);
+    cfg.Durable = c->durable;
+    cfg.FilterSubject = c->filter;
+    cfg.AckPolicy = js_AckExplicit;
+    cfg.AckWait = 30LL * 1000 * 1000 * 1000;
+    cfg.MaxDeliver = -1;
+    natsStatus s = js_UpdateConsumer(&ci, c->nats->js, c->stream, &cfg, NULL, &jerr);
+    if (s != NATS_OK) {
+        jerr = 0;
+        s = js_AddConsumer(&ci, c->nats->js, c->stream, &cfg, NULL, &jerr);
+    }
+    jsConsumerInfo_Destroy(ci);
+    if (s != NATS_OK)
+        return cg_err_set(err, CG_UNAVAILABLE, "cannot create or update consumer %s on %s: %s (%d)",
+                          c->durable, c->filter, natsStatus_GetText(s), (int)jerr);
+    return CG_OK;
+}
+
+/* Put the durable back if it is gone (deleted by hand, a lost JetStream
+ * store). A pull from a missing durable fails once and then only times
+ * out, so without this check the consumer would wait forever in silence. */
+static void check_durable(cg_consumer *c)
+{
+    jsConsumerInfo *ci = NULL;
+    jsErrCode jerr = 0;
+    cg_err err;
+    if (!cg_nats_connected(c->nats))
+        return;
+    natsStatus s = js_GetConsumerInfo(&ci, c->nats->js, c->stream, c->durable, NULL, &jerr);
+    jsConsumerInfo_Destroy(ci);
+    if (s != NATS_NOT_FOUND && jerr != 10014)
+        return;
+    if (ensure_consumer(c, &err) == CG_OK)
+        cg_log_warn("durable %s was missing and has been created again", c->durable);
+    else
+        cg_log_warn("%s", err.message);
 }
 
 static void *consumer_main(void *arg)
 {
     cg_consumer *c = arg;
+    int failures = 0, idle = 0;
     while (!atomic_load(&c->stopping)) {
         natsMsgList list = {0};
         natsStatus s = natsSubscription_Fetch(&list, c->sub, CONSUMER_BATCH, 1000, NULL);
         if (s != NATS_OK && s != NATS_TIMEOUT) {
-            /* Disconnected, most likely: nats.c reconnects on its own. */
+            /* Disconnected, most likely, and nats.c reconnects on its own. */
+            if (failures++ % 20 == 0)
+                cg_log_warn("fetch for %s failed: %s", c->durable, natsStatus_GetText(s));
+            check_durable(c);
             nats_Sleep(250);
+        } else {
+            failures = 0;
+            if (s == NATS_TIMEOUT && ++idle % 30 == 0)
+                check_durable(c);
         }
         bool database_up = true;
         for (int i = 0; i < list.Count; i++) {
@@ -425,36 +566,46 @@ cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox
 {
     jsErrCode jerr = 0;
     jsSubOptions so;
+    cg_code rc = CG_OK;
     cg_consumer *c = calloc(1, sizeof(*c));
     if (c == NULL)
         return cg_err_set(err, CG_INTERNAL, "out of memory");
     c->db = db;
     c->nats = nats;
     c->relay = relay;
-    cg_strlcpy(c->stream, stream, sizeof(c->stream));
-    cg_strlcpy(c->durable, durable, sizeof(c->durable));
-    cg_strlcpy(c->filter, filter_subject, sizeof(c->filter));
     c->handler = handler;
     c->arg = arg;
-
+    /* Cut names could make two consumers share one durable. */
+    if (!cg_strlcpy(c->stream, stream, sizeof(c->stream)) ||
+        !cg_strlcpy(c->durable, durable, sizeof(c->durable)) ||
+        !cg_strlcpy(c->filter, filter_subject, sizeof(c->filter))) {
+        rc = cg_err_set(err, CG_INVALID_ARGUMENT, "consumer name or subject too long: %s on %s",
+                        durable, filter_subject);
+        goto cleanup;
+    }
+    if ((rc = ensure_consumer(c, err)) != CG_OK)
+        goto cleanup;
     jsSubOptions_Init(&so);
     so.Stream = c->stream;
-    so.Config.Durable = c->durable;
-    so.Config.AckPolicy = js_AckExplicit;
-    so.Config.AckWait = 30LL * 1000 * 1000 * 1000;
-    so.Config.MaxDeliver = -1;
+    so.Consumer = c->durable;
     natsStatus s = js_PullSubscribe(&c->sub, nats->js, c->filter, c->durable, NULL, &so, &jerr);
     if (s != NATS_OK) {
-        free(c);
-        return cg_err_set(err, CG_UNAVAILABLE, "cannot bind consumer %s on %s: %s (%d)", durable,
-                          filter_subject, natsStatus_GetText(s), (int)jerr);
+        rc = cg_err_set(err, CG_UNAVAILABLE, "cannot bind consumer %s on %s: %s (%d)", durable,
+                        filter_subject, natsStatus_GetText(s), (int)jerr);
+        goto cleanup;
     }
     if (pthread_create(&c->thread, NULL, consumer_main, c) != 0) {
-        natsSubscription_Destroy(c->sub);
-        free(c);
-        return cg_err_set(err, CG_INTERNAL, "cannot start consumer thread");
+        rc = cg_err_set(err, CG_INTERNAL, "cannot start consumer thread");
+        goto cleanup;
     }
     cg_log_info("consuming %s as %s", filter_subject, durable);
+
+cleanup:
+    if (rc != CG_OK) {
+        natsSubscription_Destroy(c->sub);
+        free(c);
+        return rc;
+    }
     *out = c;
     return CG_OK;
 }

@@ -80,8 +80,10 @@ static cg_code record_effect(PGconn *conn, const char *subject, const char *even
         rc = cg_err_set(err, CG_UNAVAILABLE, "simulated outage");
     } else {
         const char *params[] = {event_id, ev->clue->content};
-        rc = cg_db_exec(conn, "INSERT INTO it_effects (event_id, content) VALUES ($1, $2)", 2,
-                        params, NULL, err);
+        rc = cg_db_exec(conn,
+                        "INSERT INTO it_effects (event_id, content) VALUES ($1, $2)"
+                        " ON CONFLICT (event_id) DO NOTHING",
+                        2, params, NULL, err);
     }
     cleangrid__v1__clue_created__free_unpacked(ev, NULL);
     return rc;
@@ -113,17 +115,29 @@ static void add_through_outbox(const char *content, char event_id[CG_UUID_LEN])
     cg_db_release(db, conn);
 }
 
-/* Publish raw bytes straight to JetStream, bypassing the outbox. */
-static void publish_raw(const void *data, int len, const char *msg_id)
+/* A subject of its own for one test, so that a new durable does not also
+ * receive what earlier tests published. */
+static void subject_named(char *out, size_t size, const char *kind)
 {
-    char subject[96];
+    snprintf(out, size, "cg.evt.ittest%s.%s.created", run_id, kind);
+}
+
+/* Publish raw bytes straight to JetStream, bypassing the outbox. */
+static void publish_raw_to(const char *subject, const void *data, int len, const char *msg_id)
+{
     jsPubOptions opts;
     jsPubAck *ack = NULL;
-    subject_for(subject, sizeof(subject));
     jsPubOptions_Init(&opts);
     opts.MsgId = msg_id;
     assert_int_equal(js_Publish(&ack, nats->js, subject, data, len, &opts, NULL), NATS_OK);
     jsPubAck_Destroy(ack);
+}
+
+static void publish_raw(const void *data, int len, const char *msg_id)
+{
+    char subject[96];
+    subject_for(subject, sizeof(subject));
+    publish_raw_to(subject, data, len, msg_id);
 }
 
 static void outbox_relays_once_and_duplicates_change_nothing(void **state)
@@ -326,6 +340,119 @@ static void database_outage_loses_no_event(void **state)
     cg_consumer_stop(consumer);
 }
 
+/* MaxDeliver of the durable named, or 0 when it cannot be read. */
+static int64_t max_deliver(const char *durable)
+{
+    jsConsumerInfo *ci = NULL;
+    int64_t n = 0;
+    if (js_GetConsumerInfo(&ci, nats->js, CG_STREAM_EVENTS, durable, NULL, NULL) == NATS_OK)
+        n = ci->Config->MaxDeliver;
+    jsConsumerInfo_Destroy(ci);
+    return n;
+}
+
+/* A durable left by an older version (MaxDeliver 10) is brought to the
+ * current config at start; binding alone would keep the old limit. A
+ * durable deleted while the service runs is put back. */
+static void old_and_deleted_durables_are_repaired(void **state)
+{
+    (void)state;
+    cg_err err;
+    cg_consumer *consumer = NULL;
+    char subject[96], durable[64], event_id[CG_UUID_LEN];
+    subject_named(subject, sizeof(subject), "old");
+    snprintf(durable, sizeof(durable), "ittest-old-%s", run_id);
+
+    jsConsumerConfig cfg;
+    jsConsumerInfo *ci = NULL;
+    jsConsumerConfig_Init(&cfg);
+    cfg.Durable = durable;
+    cfg.FilterSubject = subject;
+    cfg.AckPolicy = js_AckExplicit;
+    cfg.MaxDeliver = 10;
+    assert_int_equal(js_AddConsumer(&ci, nats->js, CG_STREAM_EVENTS, &cfg, NULL, NULL), NATS_OK);
+    jsConsumerInfo_Destroy(ci);
+    assert_int_equal(max_deliver(durable), 10);
+
+    assert_int_equal(cg_consumer_start(&consumer, db, nats, NULL, CG_STREAM_EVENTS, durable,
+                                       subject, record_effect, NULL, &err),
+                     CG_OK);
+    assert_int_equal(max_deliver(durable), -1);
+
+    assert_int_equal(js_DeleteConsumer(nats->js, CG_STREAM_EVENTS, durable, NULL, NULL), NATS_OK);
+    Cleangrid__V1__ClueCreated ev = CLEANGRID__V1__CLUE_CREATED__INIT;
+    Cleangrid__V1__EventMeta meta;
+    Cleangrid__V1__Clue clue = CLEANGRID__V1__CLUE__INIT;
+    cg_event_meta_init(&meta, event_id, subject, "ittest", "rid");
+    clue.content = (char *)"after-delete";
+    ev.meta = &meta;
+    ev.clue = &clue;
+    uint8_t buf[512];
+    size_t len = cleangrid__v1__clue_created__pack(&ev, buf);
+    publish_raw_to(subject, buf, (int)len, event_id);
+    assert_int_equal(
+        eventually_rows("SELECT count(*) FROM it_effects WHERE event_id = $1", event_id, 1), 1);
+    cg_consumer_stop(consumer);
+}
+
+/* An event id the database cannot store (not UTF-8) is dead-lettered at
+ * once, with no id, instead of failing ten times and then vanishing. */
+static void unusable_event_id_is_dead_lettered(void **state)
+{
+    (void)state;
+    cg_err err;
+    cg_consumer *consumer = NULL;
+    char subject[96], durable[64];
+    subject_named(subject, sizeof(subject), "badid");
+    snprintf(durable, sizeof(durable), "ittest-badid-%s", run_id);
+    assert_int_equal(cg_consumer_start(&consumer, db, nats, NULL, CG_STREAM_EVENTS, durable,
+                                       subject, record_effect, NULL, &err),
+                     CG_OK);
+    /* EventEnvelope{meta{event_id: "\xff\xfe" "abc"}} */
+    publish_raw_to(subject,
+                   "\x0a\x07\x0a\x05\xff\xfe"
+                   "abc",
+                   9, "bad-id-1");
+    assert_int_equal(eventually_rows("SELECT count(*) FROM cg_dead_letter WHERE consumer = $1"
+                                     " AND event_id IS NULL AND deliveries < 10",
+                                     durable, 1),
+                     1);
+    cg_consumer_stop(consumer);
+}
+
+/* A row NATS refuses (no stream takes its subject) is counted and parked,
+ * and rows behind it still go out. */
+static void refused_outbox_row_does_not_block(void **state)
+{
+    (void)state;
+    cg_err err;
+    cg_outbox_relay *relay = NULL;
+    char bad_id[CG_UUID_LEN], good_id[CG_UUID_LEN];
+    cg_uuid_v4(bad_id);
+    PGconn *conn = cg_db_acquire(db, 5000, &err);
+    const char *params[] = {bad_id};
+    assert_int_equal(cg_db_exec(conn,
+                                "INSERT INTO cg_outbox (event_id, subject, payload)"
+                                " VALUES ($1::uuid, 'nostream.ittest', '\\x00')",
+                                1, params, NULL, &err),
+                     CG_OK);
+    cg_db_release(db, conn);
+
+    assert_int_equal(cg_outbox_relay_start(&relay, db, nats, 50, &err), CG_OK);
+    add_through_outbox("behind-a-bad-row", good_id);
+    cg_outbox_relay_kick(relay);
+    assert_int_equal(eventually_rows("SELECT count(*) FROM cg_outbox WHERE event_id = $1::uuid"
+                                     " AND sent_at IS NOT NULL",
+                                     good_id, 1),
+                     1);
+    assert_int_equal(eventually_rows("SELECT count(*) FROM cg_outbox WHERE event_id = $1::uuid"
+                                     " AND sent_at IS NULL AND attempts >= 10"
+                                     " AND last_error <> ''",
+                                     bad_id, 1),
+                     1);
+    cg_outbox_relay_stop(relay);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -368,6 +495,9 @@ int main(void)
         cmocka_unit_test(outbox_relays_once_and_duplicates_change_nothing),
         cmocka_unit_test(database_restart_is_survived),
         cmocka_unit_test(database_outage_loses_no_event),
+        cmocka_unit_test(old_and_deleted_durables_are_repaired),
+        cmocka_unit_test(unusable_event_id_is_dead_lettered),
+        cmocka_unit_test(refused_outbox_row_does_not_block),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -40,6 +40,8 @@ cg_code cg_db_begin(PGconn *conn, cg_err *err);
 cg_code cg_db_commit(PGconn *conn, cg_err *err);
 /* Never fails in a way the caller can act on; errors are logged. */
 void cg_db_rollback(PGconn *conn);
+/* Roll back only when conn is inside a transaction (open or failed). */
+void cg_db_rollback_if_open(PGconn *conn);
 
 /* 23505 -> ALREADY_EXISTS, 22xxx -> INVALID_ARGUMENT, 08xxx/57Pxx/40001/
  * 40P01/53xxx -> UNAVAILABLE, 23xxx -> FAILED_PRECONDITION, else INTERNAL. */
