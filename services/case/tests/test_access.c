@@ -21,7 +21,7 @@ static Cleangrid__V1__CallContext context(char **roles, size_t n, const char *sc
 static void test_readers_allowed(void **state)
 {
     (void)state;
-    static const char *const readers[] = {"inspector", "inspection_lead", "admin"};
+    static const char *const readers[] = {"inspector", "inspection_lead", "auditor"};
     for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
         char *roles[] = {"cadre", (char *)readers[i]};
         Cleangrid__V1__CallContext ctx = context(roles, 2, "hq.east");
@@ -36,8 +36,9 @@ static void test_readers_allowed(void **state)
 static void test_other_roles_denied(void **state)
 {
     (void)state;
-    static const char *const others[] = {"intake_officer", "custodian", "unit_leader", "cadre",
-                                         "auditor",        "Inspector", "inspector "};
+    /* The admin sees no case content. */
+    static const char *const others[] = {"admin", "intake_officer", "custodian", "unit_leader",
+                                         "cadre", "Inspector",      "inspector "};
     for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
         char *roles[] = {(char *)others[i]};
         Cleangrid__V1__CallContext ctx = context(roles, 1, "hq");
@@ -60,7 +61,7 @@ static void test_scope_required(void **state)
 {
     (void)state;
     static const char *const bad[] = {"", "hq..east", "*", "hq.*", "hq|east"};
-    char *roles[] = {"admin"};
+    char *roles[] = {"auditor"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         Cleangrid__V1__CallContext ctx = context(roles, 1, bad[i]);
         const char *scope = NULL;

@@ -163,35 +163,34 @@ cJSON *gw_auth_user_json(const gw_principal *who)
     return user;
 }
 
-bool gw_auth_has_role(const gw_principal *who, const char *const *roles)
+/* The hash of req's bearer token into key; CG_UNAUTHENTICATED when the
+ * request carries none or a malformed one. */
+static cg_code request_token_key(gw_request *req, uint8_t key[GW_SESSION_KEY_LEN], cg_err *err)
 {
-    for (; *roles != NULL; roles++)
-        if (strcmp(who->role, *roles) == 0)
-            return true;
-    return false;
+    const char *token = NULL;
+    if (!gw_bearer_token(gw_http_header(req, "Authorization"), &token))
+        return cg_err_set(err, CG_UNAUTHENTICATED, "a bearer token is required");
+    token_hash(token, GW_TOKEN_LEN, key);
+    return CG_OK;
 }
 
 /* Look the bearer token of req up, in the session cache first, then in the
- * database. On CG_OK *who is the live session's account and key the token's
- * hash; CG_UNAUTHENTICATED when the token is missing, malformed, unknown,
- * expired, revoked or its account disabled (as the database said at most
- * CG_SESSION_CACHE_MS ago). */
-static cg_code authenticate(gw_request *req, gw_principal *who, uint8_t key[GW_SESSION_KEY_LEN],
-                            cg_err *err)
+ * database. On CG_OK *who is the live session's account; CG_UNAUTHENTICATED
+ * when the token is missing, malformed, unknown, expired, revoked or its
+ * account disabled (as the database said at most CG_SESSION_CACHE_MS ago). */
+cg_code gw_auth_authenticate(gw_request *req, gw_principal *who, cg_err *err)
 {
-    cg_code rc = CG_UNAUTHENTICATED;
+    cg_code rc;
     gw_session_cache *sessions = req->app->auth->sessions;
-    const char *token = NULL;
+    uint8_t key[GW_SESSION_KEY_LEN];
     char text[TOKEN_HASH_TEXT];
     uint64_t epoch = 0;
     PGconn *conn = NULL;
     PGresult *res = NULL;
 
-    if (!gw_bearer_token(gw_http_header(req, "Authorization"), &token)) {
-        cg_err_set(err, CG_UNAUTHENTICATED, "a bearer token is required");
+    rc = request_token_key(req, key, err);
+    if (rc != CG_OK)
         goto cleanup;
-    }
-    token_hash(token, GW_TOKEN_LEN, key);
     int64_t asked_ms = cg_mono_ms();
     if (gw_session_cache_get(sessions, key, asked_ms, who, &epoch)) {
         rc = CG_OK;
@@ -232,20 +231,10 @@ cleanup:
     return rc;
 }
 
-cg_code gw_auth_require(gw_request *req, gw_principal *who)
+cg_code gw_call_context(Cleangrid__V1__CallContext *ctx, gw_request *req, char **role_slot,
+                        cg_err *err)
 {
-    cg_err err;
-    uint8_t key[GW_SESSION_KEY_LEN];
-    cg_err_clear(&err);
-    cg_code rc = authenticate(req, who, key, &err);
-    if (rc != CG_OK)
-        gw_http_send_err(req, &err);
-    return rc;
-}
-
-cg_code gw_call_context(Cleangrid__V1__CallContext *ctx, gw_request *req, const gw_principal *who,
-                        char **role_slot, cg_err *err)
-{
+    const gw_principal *who = req->who;
     ctx->request_id = req->request_id;
     if (who != NULL) {
         ctx->actor_user_id = (char *)who->id;
@@ -437,7 +426,6 @@ cleanup:
 
 void gw_route_logout(gw_request *req)
 {
-    gw_principal who;
     uint8_t key[GW_SESSION_KEY_LEN];
     char text[TOKEN_HASH_TEXT];
     PGconn *conn = NULL;
@@ -445,7 +433,8 @@ void gw_route_logout(gw_request *req)
     cg_err err;
 
     cg_err_clear(&err);
-    if (authenticate(req, &who, key, &err) != CG_OK) {
+    /* The dispatcher has checked the token; this only needs its hash. */
+    if (request_token_key(req, key, &err) != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
     }
@@ -469,7 +458,7 @@ void gw_route_logout(gw_request *req)
         gw_http_send_err(req, &err);
         goto cleanup;
     }
-    cg_log_fields(CG_LOG_INFO, "logout", "user_id", who.id, NULL);
+    cg_log_fields(CG_LOG_INFO, "logout", "user_id", req->who->id, NULL);
     gw_http_send_empty(req, 204);
 
 cleanup:
@@ -479,14 +468,7 @@ cleanup:
 
 void gw_route_me(gw_request *req)
 {
-    gw_principal who;
-    cJSON *user = NULL;
-
-    if (gw_auth_require(req, &who) != CG_OK)
-        goto cleanup;
-    user = gw_auth_user_json(&who);
+    cJSON *user = gw_auth_user_json(req->who);
     gw_http_send_json(req, 200, user);
-
-cleanup:
     cJSON_Delete(user);
 }

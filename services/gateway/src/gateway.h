@@ -3,15 +3,18 @@
  * It answers JSON over HTTP (civetweb), authenticates accounts against its own
  * database (accounts, sessions, the org-unit tree) and turns each API call
  * into an RPC on NATS. Modules:
- *   http.c           server, routing, problem+json, request ids, access log
+ *   http.c           server, dispatch (login and permission checks), problem+json,
+ *                    request ids, access log
+ *   routes.c         the route table: every route and the permission it needs
  *   auth.c           login, sessions, bearer tokens, accounts
  *   routes_health.c  /healthz and /readyz
  *   routes_public.c  public reports (码上监督), no login
- *   routes_clues.c   problem clues (问题线索), inspectors only
+ *   routes_clues.c   problem clues (问题线索)
  *   seed.c           demo org tree and accounts
  *   session_cache.c  pure: live sessions kept briefly, keyed by token hash
  *   org_cache.c      pure: org unit code -> path, kept briefly
  *   json_map.c       pure JSON <-> protobuf mapping and validation
+ *   access.c         pure: permissions, roles, route matching, docs/access.md
  *   http_util.c      pure helpers: request ids, media types, queries, times */
 #ifndef GW_GATEWAY_H
 #define GW_GATEWAY_H
@@ -24,6 +27,7 @@
 #include "cg/service.h"
 #include "cg/status.h"
 #include "cg/util.h"
+#include "access.h"
 #include "gw_pure.h"
 #include "org_cache.h"
 
@@ -58,10 +62,13 @@ typedef struct gw_app {
 typedef struct gw_request {
     struct mg_connection *conn;
     gw_app *app;
-    const char *method;   /* borrowed from civetweb */
-    const char *path;     /* decoded path without the query; borrowed */
-    const char *query;    /* raw query string or NULL; borrowed */
-    const char *route_id; /* the {id} segment of a route with one, else NULL */
+    const char *method; /* borrowed from civetweb */
+    const char *path;   /* decoded path without the query; borrowed */
+    const char *query;  /* raw query string or NULL; borrowed */
+    /* The caller, on a route that needs a login; NULL on a public one.
+     * Borrowed from the dispatcher, valid while the handler runs. */
+    const gw_principal *who;
+    char route_id[GW_ROUTE_ID_MAX + 1]; /* the {id} segment, or "" */
     char request_id[GW_REQUEST_ID_MAX + 1];
     int status;         /* the status sent, for the access log; 0 until then */
     bool body_consumed; /* the request body was read, so keep-alive is safe */
@@ -123,13 +130,11 @@ const char *gw_http_header(const gw_request *req, const char *name);
 cg_code gw_auth_create(gw_auth **out, gw_app *app, cg_err *err);
 void gw_auth_destroy(gw_auth *auth);
 
-/* Resolve the request's bearer token. On CG_OK *who is filled; otherwise the
- * request has been answered 401 (or 503 when the database is down) and the
- * caller only returns. */
-cg_code gw_auth_require(gw_request *req, gw_principal *who);
-
-/* True if who has one of the roles in the NULL-terminated list. */
-bool gw_auth_has_role(const gw_principal *who, const char *const *roles);
+/* Resolve the request's bearer token. On CG_OK *who is the account of a live
+ * session. Otherwise err says why: UNAUTHENTICATED for a missing, malformed,
+ * unknown, expired or revoked token, UNAVAILABLE when the database is down.
+ * Nothing is answered; the dispatcher does that. */
+cg_code gw_auth_authenticate(gw_request *req, gw_principal *who, cg_err *err);
 
 /* The user object of the API for who; owned by the caller. NULL when out of
  * memory. */
@@ -144,8 +149,14 @@ void gw_route_me(gw_request *req);
  * which must hold crypto_pwhash_STRBYTES. Used by the seed too. */
 cg_code gw_auth_hash_password(const char *password, char *out, size_t out_size, cg_err *err);
 
-/* --- routes -------------------------------------------------------------- */
+/* --- routes.c and the handlers ------------------------------------------ */
 
+/* Every route with its permission; gw_route_table_check() passes on it. */
+extern const gw_route gw_routes[];
+extern const size_t gw_nroutes;
+
+/* Handlers of the route table. Each runs after the dispatcher checked the
+ * login and the permission, and answers exactly once. */
 void gw_route_healthz(gw_request *req);
 void gw_route_readyz(gw_request *req);
 void gw_route_submit_report(gw_request *req);
@@ -153,13 +164,14 @@ void gw_route_report_status(gw_request *req);
 void gw_route_list_clues(gw_request *req);
 void gw_route_get_clue(gw_request *req);
 
-/* Fill ctx (initialised by the caller) for a call made on behalf of who
- * (may be NULL for public calls): request id, actor, role, scope, and the
- * Idempotency-Key header when one was sent. Strings are borrowed from req
- * and who; role_slot is storage for the single role pointer and must live
- * as long as ctx. Fails (INVALID_ARGUMENT) on a malformed Idempotency-Key. */
-cg_code gw_call_context(Cleangrid__V1__CallContext *ctx, gw_request *req, const gw_principal *who,
-                        char **role_slot, cg_err *err);
+/* Fill ctx (initialised by the caller) for a call made on behalf of
+ * req->who (NULL on public routes: no actor): request id, actor, role,
+ * scope, and the Idempotency-Key header when one was sent. Strings are
+ * borrowed from req; role_slot is storage for the single role pointer and
+ * must live as long as ctx (NULL is fine on public routes). Fails
+ * (INVALID_ARGUMENT) on a malformed Idempotency-Key. */
+cg_code gw_call_context(Cleangrid__V1__CallContext *ctx, gw_request *req, char **role_slot,
+                        cg_err *err);
 
 /* --- seed.c -------------------------------------------------------------- */
 

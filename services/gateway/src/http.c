@@ -1,10 +1,12 @@
-/* The HTTP server: civetweb setup, routing, responses, problem+json, request
- * ids, body reading and the access log.
+/* The HTTP server: civetweb setup, dispatch, responses, problem+json,
+ * request ids, body reading and the access log.
  *
  * Every request goes through on_request(), which civetweb calls on one of
- * its worker threads. A handler answers exactly once through the gw_http_send
- * functions; each response is written with a single mg_write, so a small
- * answer leaves in one TCP segment. */
+ * its worker threads. dispatch() finds the request's route in the route
+ * table (routes.c) and checks the login and the permission the route
+ * declares before it calls the handler. A handler answers exactly once
+ * through the gw_http_send functions; each response is written with a single
+ * mg_write, so a small answer leaves in one TCP segment. */
 #include <civetweb.h>
 #include <errno.h>
 #include <limits.h>
@@ -23,29 +25,6 @@
 
 /* Longest path written to the access log; a path is attacker-chosen. */
 #define LOG_PATH_MAX 256
-
-typedef void (*route_fn)(gw_request *req);
-
-typedef struct route {
-    const char *path; /* exact, or the prefix before {id} when with_id */
-    bool with_id;
-    const char *method;
-    route_fn fn;
-} route;
-
-static const route routes[] = {
-    {"/healthz", false, "GET", gw_route_healthz},
-    {"/readyz", false, "GET", gw_route_readyz},
-    {"/api/v1/auth/login", false, "POST", gw_route_login},
-    {"/api/v1/auth/logout", false, "POST", gw_route_logout},
-    {"/api/v1/auth/me", false, "GET", gw_route_me},
-    {"/api/v1/public/reports", false, "POST", gw_route_submit_report},
-    {"/api/v1/public/reports/status", false, "POST", gw_route_report_status},
-    {"/api/v1/clues", false, "GET", gw_route_list_clues},
-    {"/api/v1/clues/", true, "GET", gw_route_get_clue},
-};
-
-#define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
 /* --- responses ------------------------------------------------------------ */
 
@@ -301,40 +280,49 @@ cleanup:
     return rc;
 }
 
-/* --- routing --------------------------------------------------------------- */
+/* --- dispatch ---------------------------------------------------------------- */
 
+/* Find the route, then check what it declares before its handler runs: no
+ * login on a public route, a live session on any other (401), and the
+ * route's permission for the session's role (403). Handlers check neither
+ * again. */
 static void dispatch(gw_request *req)
 {
-    char allow[64] = "";
-    for (size_t i = 0; i < NROUTES; i++) {
-        const route *r = &routes[i];
-        const char *id = NULL;
-        if (r->with_id) {
-            size_t n = strlen(r->path);
-            if (strncmp(req->path, r->path, n) != 0)
-                continue;
-            id = req->path + n;
-            if (*id == '\0' || strchr(id, '/') != NULL)
-                continue;
-        } else if (strcmp(req->path, r->path) != 0) {
-            continue;
-        }
-        if (strcmp(req->method, r->method) == 0) {
-            req->route_id = id;
-            r->fn(req);
-            return;
-        }
-        /* The path exists with another method: collect them for Allow. */
-        size_t used = strlen(allow);
-        snprintf(allow + used, sizeof(allow) - used, "%s%s", used ? ", " : "", r->method);
-    }
-    if (allow[0] != '\0') {
+    char allow[64];
+    gw_principal who;
+    cg_err err;
+
+    const gw_route *r = gw_route_find(gw_routes, gw_nroutes, req->method, req->path, req->route_id,
+                                      sizeof(req->route_id), allow, sizeof(allow));
+    if (r == NULL && allow[0] != '\0') {
         char detail[128];
         snprintf(detail, sizeof(detail), "%s is not allowed here; use %s", req->method, allow);
         send_problem_allow(req, 405, "METHOD_NOT_ALLOWED", detail, NULL, NULL, allow);
         return;
     }
-    gw_http_send_problem(req, 404, "NOT_FOUND", "no such resource", NULL, NULL);
+    if (r == NULL) {
+        gw_http_send_problem(req, 404, "NOT_FOUND", "no such resource", NULL, NULL);
+        return;
+    }
+    if (r->perm != GW_PERM_PUBLIC) {
+        cg_err_clear(&err);
+        if (gw_auth_authenticate(req, &who, &err) != CG_OK) {
+            gw_http_send_err(req, &err);
+            return;
+        }
+        if (!gw_role_allows(who.role, r->perm)) {
+            char detail[128];
+            cg_log_fields(CG_LOG_INFO, "access refused", "user_id", who.id, "role", who.role,
+                          "permission", gw_perm_name(r->perm), NULL);
+            snprintf(detail, sizeof(detail), "the role %s does not have the permission %s",
+                     who.role, gw_perm_name(r->perm));
+            gw_http_send_problem(req, 403, "PERMISSION_DENIED", detail, NULL, NULL);
+            return;
+        }
+        req->who = &who;
+    }
+    r->handler(req);
+    req->who = NULL; /* who lives on this stack frame */
 }
 
 static void access_log(const gw_request *req, struct timespec *start)

@@ -1,7 +1,8 @@
 /* cg-gateway: the HTTP/JSON entry point of CleanGrid.
  *
- *   cg-gateway              serve the API until SIGTERM or SIGINT
- *   cg-gateway --seed-demo  load the demo org tree and accounts, then exit
+ *   cg-gateway                 serve the API until SIGTERM or SIGINT
+ *   cg-gateway --seed-demo     load the demo org tree and accounts, then exit
+ *   cg-gateway --access-matrix print docs/access.md (who may call what), then exit
  *
  * Configuration comes from CG_* environment variables only (see vars[]). */
 #include <stdio.h>
@@ -18,8 +19,33 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: cg-gateway [--seed-demo]\n"
+    fprintf(out, "usage: cg-gateway [--seed-demo | --access-matrix]\n"
                  "Configuration is read from CG_* environment variables.\n");
+}
+
+/* Refuse a route table with a route that declares no permission, a bad
+ * pattern or a route declared twice: better no gateway than one that
+ * serves a route nobody decided the access of. */
+static bool routes_valid(void)
+{
+    cg_err err;
+    cg_err_clear(&err);
+    if (gw_route_table_check(gw_routes, gw_nroutes, &err) == CG_OK)
+        return true;
+    cg_log_error("route table refused, not starting: %s", err.message);
+    return false;
+}
+
+/* `--access-matrix`: docs/access.md on stdout, from the tables. */
+static int print_access_matrix(void)
+{
+    if (!routes_valid())
+        return 1;
+    if (!gw_access_doc_write(stdout, gw_routes, gw_nroutes)) {
+        fprintf(stderr, "cg-gateway: cannot write the access matrix\n");
+        return 1;
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -82,12 +108,15 @@ int main(int argc, char **argv)
          .help = "how long an org unit's path is kept without asking the database (0: never)"},
     };
     bool seed_demo = false;
+    bool access_matrix = false;
     cg_err err;
     int status = 1;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--seed-demo") == 0) {
             seed_demo = true;
+        } else if (strcmp(argv[i], "--access-matrix") == 0) {
+            access_matrix = true;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
@@ -98,10 +127,15 @@ int main(int argc, char **argv)
         }
     }
 
+    /* Needs no configuration: it only reads the tables in the code. */
+    if (access_matrix)
+        return print_access_matrix();
     if (cg_service_base_configure(&app.base, vars, sizeof(vars) / sizeof(vars[0])) != CG_OK)
         return 1;
     if (seed_demo)
         return gw_seed_main(&app);
+    if (!routes_valid())
+        return 1;
 
     cg_err_clear(&err);
     if (cg_service_base_start(&app.base, &err) != CG_OK) {

@@ -1,25 +1,10 @@
-/* Problem clues (问题线索): inspectors read them. The gateway checks the
- * role so a plain 403 comes back fast; the case service checks role and
- * scope again itself, so a bug here cannot widen anyone's view. */
+/* Problem clues (问题线索). The dispatcher has checked the clue.read
+ * permission, so a plain 403 comes back before any RPC; the case service
+ * checks role and scope again itself, so a bug here cannot widen anyone's
+ * view. */
 #include "cg/log.h"
 #include "cg/util.h"
 #include "gateway.h"
-
-static const char *const clue_readers[] = {"inspector", "inspection_lead", "admin", NULL};
-
-/* Authenticate and check the role. On CG_OK *who is the caller; otherwise
- * the request has been answered. */
-static cg_code require_reader(gw_request *req, gw_principal *who)
-{
-    if (gw_auth_require(req, who) != CG_OK)
-        return CG_UNAUTHENTICATED;
-    if (!gw_auth_has_role(who, clue_readers)) {
-        gw_http_send_problem(req, 403, "PERMISSION_DENIED", "this role may not read clues", NULL,
-                             NULL);
-        return CG_PERMISSION_DENIED;
-    }
-    return CG_OK;
-}
 
 static cJSON *list_reply_json(ProtobufCMessage *msg)
 {
@@ -39,7 +24,6 @@ static cJSON *get_reply_json(ProtobufCMessage *msg)
 
 void gw_route_list_clues(gw_request *req)
 {
-    gw_principal who;
     Cleangrid__V1__ListCluesRequest rpc = CLEANGRID__V1__LIST_CLUES_REQUEST__INIT;
     Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
     Cleangrid__V1__PageRequest page = CLEANGRID__V1__PAGE_REQUEST__INIT;
@@ -48,10 +32,8 @@ void gw_route_list_clues(gw_request *req)
     cg_err err;
 
     cg_err_clear(&err);
-    if (require_reader(req, &who) != CG_OK)
-        return;
     if (gw_map_page(req->query, &page, cursor, sizeof(cursor), &err) != CG_OK ||
-        gw_call_context(&ctx, req, &who, &role_slot, &err) != CG_OK) {
+        gw_call_context(&ctx, req, &role_slot, &err) != CG_OK) {
         gw_http_send_err(req, &err);
         return;
     }
@@ -63,18 +45,15 @@ void gw_route_list_clues(gw_request *req)
 
 void gw_route_get_clue(gw_request *req)
 {
-    gw_principal who;
     Cleangrid__V1__GetClueRequest rpc = CLEANGRID__V1__GET_CLUE_REQUEST__INIT;
     Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
     char *role_slot = NULL;
     cg_err err;
 
     cg_err_clear(&err);
-    if (require_reader(req, &who) != CG_OK)
-        return;
     if (!cg_uuid_valid(req->route_id))
         cg_err_add_violation(&err, "id", "must be a UUID");
-    if (err.code != CG_OK || gw_call_context(&ctx, req, &who, &role_slot, &err) != CG_OK) {
+    if (err.code != CG_OK || gw_call_context(&ctx, req, &role_slot, &err) != CG_OK) {
         gw_http_send_err(req, &err);
         return;
     }

@@ -1,0 +1,107 @@
+/* Who may call what: the permissions, the role table that grants them, the
+ * shape of the route table, and the pure functions over both (checking a
+ * route table, finding the route of a request, writing docs/access.md).
+ *
+ * The route table itself is in routes.c, where the handlers are; everything
+ * here is a function of its arguments, so the unit tests run it on tables of
+ * their own. */
+#ifndef GW_ACCESS_H
+#define GW_ACCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cg/status.h"
+
+/* What a route needs from its caller. PUBLIC and AUTHENTICATED are not
+ * granted by roles: the first needs no login at all, the second any valid
+ * session. Every other permission is held by the roles that gw_roles[]
+ * grants it to.
+ *
+ * GW_PERM_UNSET is 0 on purpose: a route whose initializer forgot .perm gets
+ * it, and gw_route_table_check() refuses it, so the gateway does not start
+ * with a route nobody decided about. Add a permission before GW_PERM_COUNT,
+ * with its name and meaning in access.c and its grants in gw_roles[]. */
+typedef enum gw_perm {
+    GW_PERM_UNSET = 0,
+    GW_PERM_PUBLIC,
+    GW_PERM_AUTHENTICATED,
+    GW_PERM_CLUE_READ,
+    GW_PERM_COUNT
+} gw_perm;
+
+/* A role's grants are a bit set over gw_perm. */
+#define GW_GRANT(perm) (UINT32_C(1) << (perm))
+_Static_assert(GW_PERM_COUNT <= 32, "gw_role.grants holds one bit per permission");
+
+/* The permission's name as docs/access.md and the logs show it
+ * ("clue.read"); "unset" or "unknown" for values that are not one. Static
+ * storage. */
+const char *gw_perm_name(gw_perm perm);
+/* One line saying what the permission lets its holder do. Static storage. */
+const char *gw_perm_meaning(gw_perm perm);
+
+/* One role of the brief. Strings are static. */
+typedef struct gw_role {
+    const char *name;   /* as stored in accounts.role */
+    const char *duties; /* one line for docs/access.md */
+    uint32_t grants;    /* GW_GRANT() of each permission it holds */
+} gw_role;
+
+/* The eight roles, in the order docs/access.md shows them. */
+extern const gw_role gw_roles[];
+extern const size_t gw_nroles;
+
+/* True if an account with role (may be NULL) may call a route that needs
+ * perm. An unknown role may call only PUBLIC routes: a role the table does
+ * not know is refused, never given a default. */
+bool gw_role_allows(const char *role, gw_perm perm);
+
+/* The segment of a path pattern that matches any one non-empty path segment
+ * and hands it to the handler as gw_request.route_id. */
+#define GW_ROUTE_PARAM "{id}"
+/* The longest {id} segment, in bytes; a longer one matches no route (404),
+ * as no record has an id that long. */
+#define GW_ROUTE_ID_MAX 128
+
+struct gw_request;
+/* Answers the request exactly once (gateway.h). */
+typedef void (*gw_handler_fn)(struct gw_request *req);
+
+/* One row of the route table. Strings are static. */
+typedef struct gw_route {
+    const char *method;  /* "GET", "POST", ... */
+    const char *pattern; /* "/api/v1/clues/{id}": literal segments and at most one {id} */
+    gw_perm perm;        /* what the caller needs; checked before handler runs */
+    gw_handler_fn handler;
+} gw_route;
+
+/* Check a route table: every route has a method, a well-formed pattern, a
+ * handler and a permission (not UNSET), every permission a role needs is
+ * held by at least one role, and no two routes share method and pattern.
+ * On failure err says, in one line, which route and what is wrong
+ * (INVALID_ARGUMENT). */
+cg_code gw_route_table_check(const gw_route *routes, size_t n, cg_err *err);
+
+/* True if path matches pattern; then id (id_size bytes, at least
+ * GW_ROUTE_ID_MAX + 1) holds the {id} segment, or "" when the pattern has
+ * none. */
+bool gw_route_match(const char *pattern, const char *path, char *id, size_t id_size);
+
+/* The route for method and path in a checked table, or NULL. When two
+ * patterns match the path, the one whose {id} stands later wins, and one
+ * without {id} wins over both: a literal segment beats a parameter. id is
+ * filled as by gw_route_match(). When no route has the method but some
+ * match the path, allow (allow_size bytes) lists their methods for the
+ * Allow header ("GET, POST"); otherwise it is "". */
+const gw_route *gw_route_find(const gw_route *routes, size_t n, const char *method,
+                              const char *path, char *id, size_t id_size, char *allow,
+                              size_t allow_size);
+
+/* Write docs/access.md for the table to out: the roles, the permissions and
+ * the role x route matrix. Returns false when writing failed. */
+bool gw_access_doc_write(FILE *out, const gw_route *routes, size_t n);
+
+#endif
