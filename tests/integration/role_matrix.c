@@ -1,0 +1,497 @@
+/* Every route against every role. The expected matrix is read from
+ * docs/access.md, which is generated from the gateway's route and role
+ * tables (a unit test keeps the two equal), so a route added to the table
+ * is tested here at once: the test fails until it knows how to call the
+ * route. Each demo account logs in and calls every route: an allowed call
+ * succeeds (2xx), any other is 403, and without a valid token every route
+ * that needs a login is 401. The brief's decisions are checked on top of
+ * the file, so a change to the tables that breaks one fails here even when
+ * the file was regenerated.
+ *
+ * Then the two provincial companies: inspector.east (hq.east) sees nothing
+ * of hq.west, neither listed nor by id, while hq sees both. */
+#include "cgt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- the expected matrix, from docs/access.md -------------------------- */
+
+#define MAX_ROUTES 128
+#define MAX_ROLES 16
+
+typedef struct doc_route {
+    char method[16];
+    char pattern[160];
+    char perm[64];
+    bool allowed[MAX_ROLES]; /* by column of doc_roles */
+} doc_route;
+
+static doc_route doc_routes[MAX_ROUTES];
+static size_t doc_nroutes;
+static char doc_roles[MAX_ROLES][32];
+static size_t doc_nroles;
+
+/* docs/access.md of the checkout this file was built from. */
+static void doc_path(char *out, size_t size)
+{
+    static const char self[] = "tests/integration/role_matrix.c";
+    snprintf(out, size, "%s", __FILE__);
+    size_t n = strlen(out);
+    if (n < sizeof(self) - 1 || strcmp(out + n - (sizeof(self) - 1), self) != 0)
+        CGT_FAIL("cannot find the checkout from __FILE__ \"%s\"", __FILE__);
+    snprintf(out + n - (sizeof(self) - 1), size - (n - (sizeof(self) - 1)), "docs/access.md");
+}
+
+/* Split a markdown table row "| a | `b` | c |" into its cells, trimmed and
+ * without backticks; returns how many. */
+static size_t split_row(char *line, char *cells[], size_t max)
+{
+    size_t n = 0;
+    char *p = strchr(line, '|');
+    while (p != NULL && n < max) {
+        char *start = p + 1;
+        char *end = strchr(start, '|');
+        if (end == NULL)
+            break;
+        *end = '\0';
+        while (*start == ' ' || *start == '`')
+            start++;
+        char *last = end;
+        while (last > start && (last[-1] == ' ' || last[-1] == '`'))
+            *--last = '\0';
+        cells[n++] = start;
+        p = end;
+    }
+    return n;
+}
+
+static void load_matrix(void)
+{
+    char path[1024];
+    char line[2048];
+    char *cells[3 + MAX_ROLES + 1];
+    doc_path(path, sizeof path);
+    FILE *f = fopen(path, "r");
+    CGT_CHECK(f != NULL, "cannot read %s", path);
+    bool in_table = false;
+    doc_nroutes = doc_nroles = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        if (!in_table) {
+            if (strncmp(line, "| method | path | permission |", 30) != 0)
+                continue;
+            size_t n = split_row(line, cells, sizeof cells / sizeof cells[0]);
+            CGT_CHECK(n > 3 && n - 3 <= MAX_ROLES, "%zu columns in the matrix header", n);
+            for (size_t i = 3; i < n; i++)
+                snprintf(doc_roles[doc_nroles++], sizeof doc_roles[0], "%s", cells[i]);
+            in_table = true;
+            continue;
+        }
+        if (strncmp(line, "| --- ", 6) == 0)
+            continue;
+        if (line[0] != '|')
+            break;
+        size_t n = split_row(line, cells, sizeof cells / sizeof cells[0]);
+        CGT_CHECK(n == 3 + doc_nroles, "a matrix row has %zu cells, want %zu: %s", n,
+                  3 + doc_nroles, line);
+        CGT_CHECK(doc_nroutes < MAX_ROUTES, "more than %d routes", MAX_ROUTES);
+        doc_route *r = &doc_routes[doc_nroutes++];
+        snprintf(r->method, sizeof r->method, "%s", cells[0]);
+        snprintf(r->pattern, sizeof r->pattern, "%s", cells[1]);
+        snprintf(r->perm, sizeof r->perm, "%s", cells[2]);
+        for (size_t i = 0; i < doc_nroles; i++) {
+            CGT_CHECK(strcmp(cells[3 + i], "yes") == 0 || strcmp(cells[3 + i], "no") == 0,
+                      "a matrix cell is yes or no, got \"%s\" in: %s", cells[3 + i], line);
+            r->allowed[i] = strcmp(cells[3 + i], "yes") == 0;
+        }
+    }
+    fclose(f);
+    CGT_CHECK(in_table && doc_nroutes > 0, "%s has no route matrix", path);
+}
+
+static size_t role_column(const char *role)
+{
+    for (size_t i = 0; i < doc_nroles; i++)
+        if (strcmp(doc_roles[i], role) == 0)
+            return i;
+    CGT_FAIL("docs/access.md has no column for the role %s", role);
+}
+
+/* --- the accounts --------------------------------------------------------- */
+
+/* Every demo account (services/gateway/src/seed.c) and its role. */
+static struct {
+    const char *user;
+    const char *role;
+    char *token;
+} accounts[] = {
+    {"admin", "admin", NULL},
+    {"inspector", "inspector", NULL},
+    {"lead", "inspection_lead", NULL},
+    {"inspector.east", "inspector", NULL},
+    {"intake", "intake_officer", NULL},
+    {"custodian", "custodian", NULL},
+    {"unitlead.east", "unit_leader", NULL},
+    {"cadre.east", "cadre", NULL},
+    {"auditor", "auditor", NULL},
+};
+#define NACCOUNTS (sizeof accounts / sizeof accounts[0])
+
+static const char *token_of(const char *user)
+{
+    for (size_t i = 0; i < NACCOUNTS; i++)
+        if (strcmp(accounts[i].user, user) == 0)
+            return accounts[i].token;
+    CGT_FAIL("no demo account %s", user);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    load_matrix();
+    for (size_t i = 0; i < NACCOUNTS; i++)
+        accounts[i].token = CGT_LOGIN(accounts[i].user);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NACCOUNTS; i++) {
+        cgt_logout(accounts[i].token);
+        accounts[i].token = NULL;
+    }
+    return 0;
+}
+
+/* --- how to call each route ------------------------------------------------ */
+
+/* What the sample calls share: a clue every clue reader of hq and hq.east
+ * may see, a receipt, and the reports the calls submit (awaited as clues at
+ * the end, so no clue of this test is still on its way when the next test
+ * counts clues). */
+static char fixture_clue_id[64];
+static cgt_report fixture_report;
+static char submitted[64][64];
+static size_t nsubmitted;
+
+/* Call the route as user with token (both NULL: no login) and return the
+ * answer. */
+typedef cgt_response *(*sample_fn)(const char *token, const char *user);
+
+static cgt_response *call_healthz(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/healthz", token);
+}
+
+static cgt_response *call_readyz(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/readyz", token);
+}
+
+static cgt_response *call_login(const char *token, const char *user)
+{
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddStringToObject(b, "username", user ? user : "inspector");
+    cJSON_AddStringToObject(b, "password", cgt_demo_password());
+    cgt_response *r = cgt_post_json("/api/v1/auth/login", token, b);
+    cJSON_Delete(b);
+    const char *fresh = cgt_json_str(r->json, "token");
+    if (r->status == 200 && fresh != NULL)
+        cgt_logout(strdup(fresh));
+    return r;
+}
+
+/* Logout revokes the token it is called with, so a call as an account
+ * spends a fresh session of that account, never the one the test goes on
+ * with. Without an account (no token, a forged one) token is sent as is. */
+static cgt_response *call_logout(const char *token, const char *user)
+{
+    char *fresh = user ? CGT_LOGIN(user) : NULL;
+    cgt_response *r = cgt_post_raw("/api/v1/auth/logout", user ? fresh : token, NULL, NULL, 0);
+    free(fresh);
+    return r;
+}
+
+static cgt_response *call_me(const char *token, const char *user)
+{
+    cgt_response *r = cgt_get("/api/v1/auth/me", token);
+    if (r->status == 200)
+        CGT_CHECK_STR(user, cgt_json_str(r->json, "username"), "username of /auth/me");
+    return r;
+}
+
+static cgt_response *call_submit(const char *token, const char *user)
+{
+    (void)user;
+    cJSON *b = cgt_report_body("role-matrix", "city_a");
+    cgt_response *r = cgt_post_json("/api/v1/public/reports", token, b);
+    cJSON_Delete(b);
+    const char *id = cgt_json_str(r->json, "report_id");
+    if (r->status == 201 && id != NULL && nsubmitted < sizeof submitted / sizeof submitted[0])
+        snprintf(submitted[nsubmitted++], sizeof submitted[0], "%s", id);
+    return r;
+}
+
+static cgt_response *call_report_status(const char *token, const char *user)
+{
+    (void)user;
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddStringToObject(b, "receipt", fixture_report.receipt);
+    cgt_response *r = cgt_post_json("/api/v1/public/reports/status", token, b);
+    cJSON_Delete(b);
+    return r;
+}
+
+static cgt_response *call_list_clues(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/clues", token);
+}
+
+static cgt_response *call_get_clue(const char *token, const char *user)
+{
+    (void)user;
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/clues/%s", fixture_clue_id);
+    return cgt_get(path, token);
+}
+
+static const struct {
+    const char *method;
+    const char *pattern;
+    long success; /* the status of an allowed call */
+    sample_fn call;
+} samples[] = {
+    {"GET", "/healthz", 200, call_healthz},
+    {"GET", "/readyz", 200, call_readyz},
+    {"POST", "/api/v1/auth/login", 200, call_login},
+    {"POST", "/api/v1/auth/logout", 204, call_logout},
+    {"GET", "/api/v1/auth/me", 200, call_me},
+    {"POST", "/api/v1/public/reports", 201, call_submit},
+    {"POST", "/api/v1/public/reports/status", 200, call_report_status},
+    {"GET", "/api/v1/clues", 200, call_list_clues},
+    {"GET", "/api/v1/clues/{id}", 200, call_get_clue},
+};
+#define NSAMPLES (sizeof samples / sizeof samples[0])
+
+static size_t sample_of(const doc_route *r)
+{
+    for (size_t i = 0; i < NSAMPLES; i++)
+        if (strcmp(samples[i].method, r->method) == 0 &&
+            strcmp(samples[i].pattern, r->pattern) == 0)
+            return i;
+    CGT_FAIL("docs/access.md lists %s %s, which role_matrix.c has no sample call for; add one to "
+             "samples[]",
+             r->method, r->pattern);
+}
+
+/* Fail unless r answered as expected; frees r. */
+static void expect(cgt_response *r, long want, const char *who, const doc_route *route)
+{
+    if (r->status != want)
+        CGT_FAIL("%s %s as %s: expected %ld, got %ld: %.300s", route->method, route->pattern, who,
+                 want, r->status, r->body);
+    if (want >= 400)
+        CGT_CHECK_PROBLEM(r, want);
+    cgt_response_free(r);
+}
+
+typedef struct await_all {
+    const char *token;
+    size_t missing;
+} await_all;
+
+static bool all_submitted_are_clues(void *p)
+{
+    await_all *a = p;
+    cJSON *all = CGT_ALL_CLUES(a->token);
+    a->missing = 0;
+    for (size_t i = 0; i < nsubmitted; i++)
+        if (cgt_count_where(all, "source_ref", submitted[i]) == 0)
+            a->missing++;
+    cJSON_Delete(all);
+    return a->missing == 0;
+}
+
+/* --- tests -------------------------------------------------------------------- */
+
+/* The accounts are what the test thinks they are, and every role of the
+ * matrix has an account here. */
+static void accounts_match_the_matrix(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NACCOUNTS; i++) {
+        cgt_response *r = cgt_get("/api/v1/auth/me", accounts[i].token);
+        CGT_CHECK_STATUS(r, 200);
+        CGT_CHECK_STR(accounts[i].role, cgt_json_str(CGT_JSON_OBJECT(r), "role"), accounts[i].user);
+        cgt_response_free(r);
+        (void)role_column(accounts[i].role);
+    }
+    for (size_t c = 0; c < doc_nroles; c++) {
+        bool found = false;
+        for (size_t i = 0; i < NACCOUNTS; i++)
+            found = found || strcmp(accounts[i].role, doc_roles[c]) == 0;
+        CGT_CHECK(found, "no demo account has the role %s of docs/access.md", doc_roles[c]);
+    }
+    /* A sample for a route the matrix does not list is a stale test. */
+    for (size_t s = 0; s < NSAMPLES; s++) {
+        bool listed = false;
+        for (size_t i = 0; i < doc_nroutes; i++)
+            listed = listed || (strcmp(samples[s].method, doc_routes[i].method) == 0 &&
+                                strcmp(samples[s].pattern, doc_routes[i].pattern) == 0);
+        CGT_CHECK(listed, "role_matrix.c has a sample for %s %s, which docs/access.md lacks",
+                  samples[s].method, samples[s].pattern);
+    }
+}
+
+/* The brief's decisions, checked on the matrix whatever the tables say. */
+static void matrix_keeps_the_brief(void **state)
+{
+    (void)state;
+    size_t admin = role_column("admin");
+    size_t auditor = role_column("auditor");
+    for (size_t i = 0; i < doc_nroutes; i++) {
+        const doc_route *r = &doc_routes[i];
+        bool login_only = strcmp(r->perm, "public") == 0 || strcmp(r->perm, "authenticated") == 0;
+        /* The admin runs accounts, units and configuration: no case content. */
+        if (strncmp(r->pattern, "/api/v1/clues", 13) == 0 ||
+            strncmp(r->pattern, "/api/v1/cases", 13) == 0)
+            CGT_CHECK(!r->allowed[admin], "the admin may not call %s %s (case content)", r->method,
+                      r->pattern);
+        /* The auditor changes nothing: beyond its own login, reads only. */
+        if (r->allowed[auditor] && !login_only)
+            CGT_CHECK(strcmp(r->method, "GET") == 0, "the auditor may not call %s %s", r->method,
+                      r->pattern);
+        /* ...and reads everything in its scope, clues included. */
+        if (strcmp(r->method, "GET") == 0 && strncmp(r->pattern, "/api/v1/clues", 13) == 0)
+            CGT_CHECK(r->allowed[auditor], "the auditor may read %s", r->pattern);
+    }
+}
+
+static void every_route_against_every_role(void **state)
+{
+    (void)state;
+    /* A clue inside both hq and hq.east, and a receipt to look up. */
+    cgt_report rep;
+    CGT_SUBMIT_SIMPLE("role-matrix fixture", "city_a", &rep);
+    fixture_report = rep;
+    cJSON *clue = CGT_AWAIT_CLUE(token_of("inspector"), "source_ref", rep.report_id);
+    snprintf(fixture_clue_id, sizeof fixture_clue_id, "%s", CGT_JSON_STR(clue, "id"));
+    cJSON_Delete(clue);
+
+    /* Well-formed, never issued. */
+    static const char forged[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    for (size_t i = 0; i < doc_nroutes; i++) {
+        const doc_route *r = &doc_routes[i];
+        size_t s = sample_of(r);
+        if (strcmp(r->perm, "public") == 0) {
+            expect(samples[s].call(NULL, NULL), samples[s].success, "nobody", r);
+            for (size_t c = 0; c < doc_nroles; c++)
+                CGT_CHECK(r->allowed[c], "the public route %s %s is refused to %s", r->method,
+                          r->pattern, doc_roles[c]);
+        } else {
+            expect(samples[s].call(NULL, NULL), 401, "nobody", r);
+            expect(samples[s].call(forged, NULL), 401, "a forged token", r);
+        }
+        for (size_t a = 0; a < NACCOUNTS; a++) {
+            bool allowed = r->allowed[role_column(accounts[a].role)];
+            expect(samples[s].call(accounts[a].token, accounts[a].user),
+                   allowed ? samples[s].success : 403, accounts[a].user, r);
+        }
+    }
+
+    await_all wait = {token_of("inspector"), 0};
+    if (!cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, all_submitted_are_clues, &wait))
+        CGT_FAIL("%zu of the %zu reports this test submitted did not become clues", wait.missing,
+                 nsubmitted);
+}
+
+/* GET a clue by id as token and expect a 404 problem, as for a clue that
+ * does not exist. */
+static void expect_hidden(const char *user, const char *id)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/clues/%s", id);
+    cgt_response *r = cgt_get(path, token_of(user));
+    if (r->status != 404)
+        CGT_FAIL("GET %s as %s: expected 404, got %ld: %.300s", path, user, r->status, r->body);
+    CGT_CHECK_PROBLEM(r, 404);
+    cgt_response_free(r);
+}
+
+static void expect_visible(const char *user, const char *id)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/clues/%s", id);
+    cgt_response *r = cgt_get(path, token_of(user));
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK_STR(id, cgt_json_str(CGT_JSON_OBJECT(r), "id"), "id of the clue read");
+    cgt_response_free(r);
+}
+
+/* hq.east and hq.west are two provincial companies: an inspector of the
+ * east one sees nothing of the west one. The hq accounts see both. */
+static void one_province_sees_nothing_of_the_other(void **state)
+{
+    (void)state;
+    static const char *const west_units[] = {"west", "city_c"};
+    static const char *const east_units[] = {"east", "city_a"};
+    cgt_report west[2], east[2];
+    char west_ids[2][64], east_ids[2][64];
+    for (int i = 0; i < 2; i++) {
+        CGT_SUBMIT_SIMPLE("role-matrix west", west_units[i], &west[i]);
+        CGT_SUBMIT_SIMPLE("role-matrix east", east_units[i], &east[i]);
+    }
+    for (int i = 0; i < 2; i++) {
+        cJSON *w = CGT_AWAIT_CLUE(token_of("inspector"), "source_ref", west[i].report_id);
+        cJSON *e = CGT_AWAIT_CLUE(token_of("inspector"), "source_ref", east[i].report_id);
+        snprintf(west_ids[i], sizeof west_ids[i], "%s", CGT_JSON_STR(w, "id"));
+        snprintf(east_ids[i], sizeof east_ids[i], "%s", CGT_JSON_STR(e, "id"));
+        cJSON_Delete(w);
+        cJSON_Delete(e);
+    }
+
+    cJSON *listed = CGT_ALL_CLUES(token_of("inspector.east"));
+    for (int i = 0; i < 2; i++) {
+        CGT_CHECK_INT(0, cgt_count_where(listed, "source_ref", west[i].report_id),
+                      "hq.west clues in inspector.east's list");
+        CGT_CHECK_INT(0, cgt_count_where(listed, "id", west_ids[i]),
+                      "hq.west clues in inspector.east's list, by id");
+        CGT_CHECK_INT(1, cgt_count_where(listed, "source_ref", east[i].report_id),
+                      "hq.east clues in inspector.east's list");
+        expect_hidden("inspector.east", west_ids[i]);
+        expect_visible("inspector.east", east_ids[i]);
+    }
+    cJSON_Delete(listed);
+
+    /* Headquarters' readers see both companies. */
+    static const char *const hq_readers[] = {"inspector", "lead", "auditor"};
+    for (size_t u = 0; u < sizeof hq_readers / sizeof hq_readers[0]; u++) {
+        cJSON *all = CGT_ALL_CLUES(token_of(hq_readers[u]));
+        for (int i = 0; i < 2; i++) {
+            CGT_CHECK_INT(1, cgt_count_where(all, "id", west_ids[i]), hq_readers[u]);
+            CGT_CHECK_INT(1, cgt_count_where(all, "id", east_ids[i]), hq_readers[u]);
+            expect_visible(hq_readers[u], west_ids[i]);
+        }
+        cJSON_Delete(all);
+    }
+}
+
+int main(void)
+{
+    cgt_init("role_matrix", CGT_NEED_GATEWAY);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(accounts_match_the_matrix),
+        cmocka_unit_test(matrix_keeps_the_brief),
+        cmocka_unit_test(every_route_against_every_role),
+        cmocka_unit_test(one_province_sees_nothing_of_the_other),
+    };
+    int failed = cmocka_run_group_tests_name("role_matrix", tests, group_setup, group_teardown);
+    cgt_cleanup();
+    return failed ? 1 : 0;
+}
