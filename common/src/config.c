@@ -35,12 +35,12 @@ static int parse_bool(const char *s, bool *out)
     return -1;
 }
 
-/* True if s is one of the '|'-separated words in choices. */
+/* True if s is one of the '|'-separated words in choices, in any case. */
 static bool is_choice(const char *choices, const char *s)
 {
     size_t n = strlen(s);
     for (const char *p = choices; p != NULL; p = strchr(p, '|'), p = p ? p + 1 : NULL) {
-        if (strncmp(p, s, n) == 0 && (p[n] == '|' || p[n] == '\0'))
+        if (strncasecmp(p, s, n) == 0 && (p[n] == '|' || p[n] == '\0'))
             return true;
     }
     return false;

@@ -163,14 +163,32 @@ static void log_notice(void *arg, const char *message)
 
 static PGconn *connect_new(const char *conninfo, cg_err *err)
 {
-    PGconn *conn = PQconnectdb(conninfo);
+    /* Defaults that keep a network partition from blocking a thread for
+     * minutes: a bounded connect, TCP keepalives and a user timeout, and no
+     * transaction left idle forever. They come before the configured string
+     * (expanded from "dbname"), so CG_DB_URL can still override each. */
+    static const char *const keys[] = {"connect_timeout",
+                                       "keepalives",
+                                       "keepalives_idle",
+                                       "keepalives_interval",
+                                       "keepalives_count",
+                                       "tcp_user_timeout",
+                                       "options",
+                                       "dbname",
+                                       NULL};
+    const char *values[] = {
+        "5",      "1", "30", "10", "3", "30000", "-c idle_in_transaction_session_timeout=60000",
+        conninfo, NULL};
+    PGconn *conn = PQconnectdbParams(keys, values, 1);
     if (PQstatus(conn) != CONNECTION_OK) {
-        /* The message may contain the socket path but never a password:
-         * libpq does not echo it. */
+        /* The details (host, address, socket path) go to the log only: the
+         * error may travel to an anonymous client as a 503's detail. libpq
+         * never echoes a password. */
         char msg[200];
         cg_strlcpy(msg, PQerrorMessage(conn), sizeof(msg));
         msg[strcspn(msg, "\n")] = '\0';
-        cg_err_set(err, CG_UNAVAILABLE, "database unavailable: %s", msg);
+        cg_log_warn("database connection failed: %s", msg);
+        cg_err_set(err, CG_UNAVAILABLE, "database unavailable");
         PQfinish(conn);
         return NULL;
     }

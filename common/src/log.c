@@ -49,20 +49,34 @@ static void put_raw(line_buf *b, const char *s, size_t n)
     b->len += n;
 }
 
+/* Copy s as a JSON string body. Bytes that are not valid UTF-8 (a raw path
+ * from the network, say) become U+FFFD, so every line stays valid JSON. */
 static void put_escaped(line_buf *b, const char *s)
 {
-    for (; *s; s++) {
+    while (*s) {
         unsigned char c = (unsigned char)*s;
         char esc[8];
         if (c == '"' || c == '\\') {
             esc[0] = '\\';
             esc[1] = (char)c;
             put_raw(b, esc, 2);
+            s++;
         } else if (c < 0x20) {
             snprintf(esc, sizeof(esc), "\\u%04x", c);
             put_raw(b, esc, 6);
+            s++;
+        } else if (c < 0x80) {
+            put_raw(b, s, 1);
+            s++;
         } else {
-            put_raw(b, (const char *)&c, 1);
+            size_t n = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 1;
+            if (n > 1 && strnlen(s, n) == n && cg_utf8_valid(s, n)) {
+                put_raw(b, s, n);
+                s += n;
+            } else {
+                put_raw(b, "\\ufffd", 6);
+                s++;
+            }
         }
     }
 }

@@ -5,6 +5,7 @@
  * the status of any reply through its descriptor. */
 #include "cg/nats.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@ struct cg_rpc_server {
     void *arg;
     int nsubs;
     natsSubscription **subs;
+    atomic_int inflight; /* handlers running now */
 };
 
 static void publish_packed(cg_rpc_call *call, const ProtobufCMessage *msg)
@@ -93,6 +95,7 @@ static void on_request(natsConnection *nc, natsSubscription *sub, natsMsg *msg, 
     (void)nc;
     (void)sub;
     cg_rpc_server *server = closure;
+    atomic_fetch_add(&server->inflight, 1);
     const char *subject = natsMsg_GetSubject(msg);
     const char *dot = strrchr(subject, '.');
     const char *rid = NULL;
@@ -132,6 +135,7 @@ static void on_request(natsConnection *nc, natsSubscription *sub, natsMsg *msg, 
     }
     cg_log_set_request_id(NULL);
     natsMsg_Destroy(msg);
+    atomic_fetch_sub(&server->inflight, 1);
 }
 
 cg_code cg_rpc_server_start(cg_rpc_server **out, cg_nats *nats, const char *service,
@@ -182,14 +186,21 @@ void cg_rpc_server_stop(cg_rpc_server *server)
 {
     if (server == NULL)
         return;
-    /* Drain: stop receiving new requests, let the ones already delivered
-     * finish, then release the subscription. */
+    /* Drain: stop receiving new requests and let the ones already delivered
+     * finish. A drain gives up after its own timeout even while a handler
+     * still runs, so wait for the handlers themselves before freeing what
+     * they use: a hung handler holds up the stop rather than crash it. */
     for (int i = 0; i < server->nsubs; i++)
         natsSubscription_Drain(server->subs[i]);
-    for (int i = 0; i < server->nsubs; i++) {
-        natsSubscription_WaitForDrainCompletion(server->subs[i], 10000);
-        natsSubscription_Destroy(server->subs[i]);
+    for (int i = 0; i < server->nsubs; i++)
+        natsSubscription_WaitForDrainCompletion(server->subs[i], 0);
+    for (int waited = 0; atomic_load(&server->inflight) > 0; waited++) {
+        if (waited % 500 == 0)
+            cg_log_warn("waiting for %d request(s) to finish", atomic_load(&server->inflight));
+        nats_Sleep(10);
     }
+    for (int i = 0; i < server->nsubs; i++)
+        natsSubscription_Destroy(server->subs[i]);
     free(server->subs);
     free(server);
 }

@@ -106,6 +106,8 @@ static void choices_are_enforced(void **state)
     cg_err err;
     assert_int_equal(cg_config_load_from(vars, 4, fake_lookup, &env, &err), CG_OK);
     assert_string_equal(level, "warn");
+    env.values[1] = "WARN";
+    assert_int_equal(cg_config_load_from(vars, 4, fake_lookup, &env, &err), CG_OK);
     env.values[1] = "war";
     assert_int_equal(cg_config_load_from(vars, 4, fake_lookup, &env, &err), CG_INVALID_ARGUMENT);
     assert_non_null(strstr(err.message, "CG_LEVEL: 'war' is not one of debug|info|warn"));

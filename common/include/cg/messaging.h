@@ -42,8 +42,10 @@ void cg_outbox_relay_stop(cg_outbox_relay *relay);
  *   CG_OK: commit, then ack;
  *   CG_INVALID_ARGUMENT or CG_FAILED_PRECONDITION: the message can never
  *     succeed: roll back, write a dead-letter record, term;
+ *   CG_UNAVAILABLE: a dependency is down: roll back, nak with a delay, for
+ *     as long as it takes;
  *   anything else: transient: roll back, nak with a delay (dead-lettered
- *     once max deliveries are spent).
+ *     after 10 deliveries).
  * event_id is the EventMeta id already read from data. */
 typedef cg_code (*cg_event_handler)(PGconn *conn, const char *subject, const char *event_id,
                                     const uint8_t *data, size_t len, void *arg, cg_err *err);
