@@ -132,16 +132,24 @@ void gw_auth_destroy(gw_auth *auth)
     "a.id::text, a.username, a.display_name, a.role, o.code, o.name, o.name_zh, o.path::text"
 #define ACCOUNT_NCOLS 8
 
-static void principal_from_row(const PGresult *res, int row, gw_principal *who)
+/* Fill who from an account row. False when a field does not fit: a cut
+ * org path would be another, wider scope (cut before a dot it is the
+ * parent's), so such an account must not be used at all. */
+static bool principal_from_row(const PGresult *res, int row, gw_principal *who)
 {
-    cg_strlcpy(who->id, cg_db_get(res, row, 0), sizeof(who->id));
-    cg_strlcpy(who->username, cg_db_get(res, row, 1), sizeof(who->username));
+    bool whole = true;
+    whole &= cg_strlcpy(who->id, cg_db_get(res, row, 0), sizeof(who->id));
+    whole &= cg_strlcpy(who->username, cg_db_get(res, row, 1), sizeof(who->username));
     cg_strlcpy(who->display_name, cg_db_get(res, row, 2), sizeof(who->display_name));
-    cg_strlcpy(who->role, cg_db_get(res, row, 3), sizeof(who->role));
-    cg_strlcpy(who->org_code, cg_db_get(res, row, 4), sizeof(who->org_code));
+    whole &= cg_strlcpy(who->role, cg_db_get(res, row, 3), sizeof(who->role));
+    whole &= cg_strlcpy(who->org_code, cg_db_get(res, row, 4), sizeof(who->org_code));
     cg_strlcpy(who->org_name, cg_db_get(res, row, 5), sizeof(who->org_name));
     cg_strlcpy(who->org_name_zh, cg_db_get(res, row, 6), sizeof(who->org_name_zh));
-    cg_strlcpy(who->org_path, cg_db_get(res, row, 7), sizeof(who->org_path));
+    whole &= cg_strlcpy(who->org_path, cg_db_get(res, row, 7), sizeof(who->org_path));
+    if (!whole)
+        cg_log_fields(CG_LOG_ERROR, "account refused: a field is too long to hold", "account_id",
+                      who->id, NULL);
+    return whole;
 }
 
 cJSON *gw_auth_user_json(const gw_principal *who)
@@ -219,7 +227,10 @@ cg_code gw_auth_authenticate(gw_request *req, gw_principal *who, cg_err *err)
         rc = cg_err_set(err, CG_UNAUTHENTICATED, "the token is not valid");
         goto cleanup;
     }
-    principal_from_row(res, 0, who);
+    if (!principal_from_row(res, 0, who)) {
+        rc = cg_err_set(err, CG_UNAUTHENTICATED, "the token is not valid");
+        goto cleanup;
+    }
     gw_session_cache_put(sessions, key, who, asked_ms, cg_db_get_ll(res, 0, ACCOUNT_NCOLS), epoch);
     rc = CG_OK;
 
@@ -285,8 +296,9 @@ static cg_code check_password(gw_request *req, const char *username, const char 
     if (rc != CG_OK)
         goto cleanup;
     if (PQntuples(res) == 1) {
-        principal_from_row(res, 0, who);
-        found = cg_strlcpy(stored, cg_db_get(res, 0, ACCOUNT_NCOLS), sizeof(stored));
+        /* An account that cannot be held whole is treated as unknown. */
+        found = principal_from_row(res, 0, who) &&
+                cg_strlcpy(stored, cg_db_get(res, 0, ACCOUNT_NCOLS), sizeof(stored));
         disabled = strcmp(cg_db_get(res, 0, ACCOUNT_NCOLS + 1), "t") == 0;
     }
     PQclear(res);
