@@ -6,7 +6,10 @@
 #      request to the case service (cg-bench-rpc), same client count;
 #   2. POST /api/v1/public/reports end to end against pgbench running one
 #      equivalent INSERT per transaction, same clients, same server;
-#   3. resident memory of each service idle and after the load.
+#   3. POST /api/v1/auth/login against argon2id verification alone
+#      (cg-bench-pwhash) with the gateway's parameters and as many threads as
+#      the gateway lets hash at once;
+#   4. resident memory of each service idle and after the load.
 # Settings: BENCH_READ_CLIENTS, the client counts of part 1 (default "4 16":
 # twice the cores, and well past saturation, where the p99 is mostly time
 # spent waiting for a core); BENCH_CLIENTS, those of part 2 (default 16);
@@ -114,7 +117,22 @@ echo "gateway:     http_rps=$(wrk_field "$POST" rps) p99_ms=$(wrk_field "$POST" 
 awk -v n="$CLUES" -v s="$START" -v e="$END" -v p="$P_TPS" 'BEGIN {
     r = n / (e - s); printf "RESULT report_e2e reports_per_s=%.1f throughput_ratio=%.2f (target >= 0.6)\n", r, r / p }'
 
-echo "== 3. resident memory (MiB), idle and after the load"
+echo "== 3. POST /api/v1/auth/login vs argon2id verification alone (4 clients, ${SECONDS_EACH}s each)"
+# The gateway hashes at most 4 passwords at once (64 MiB each), so the
+# baseline gets 4 threads too.
+PW=$("$CG_BUILD/bench/cg-bench-pwhash" 4 "$SECONDS_EACH")
+cat >"$CG_STATE/login.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"username":"inspector","password":"$CG_DEMO_PASSWORD"}'
+LUA
+LOGIN=$(wrk -t2 -c4 -d"${SECONDS_EACH}s" --latency -s "$CG_STATE/login.lua" "$URL/api/v1/auth/login")
+echo "argon2id:    $PW"
+echo "gateway:     logins_per_s=$(wrk_field "$LOGIN" rps) p99_ms=$(wrk_field "$LOGIN" p99) non2xx=$(wrk_field "$LOGIN" errors)"
+awk -v g="$(wrk_field "$LOGIN" rps)" -v b="$(echo "$PW" | sed 's/.*per_s=\([0-9.]*\).*/\1/')" 'BEGIN {
+    printf "RESULT login logins_per_s=%.1f ratio_to_argon2id_alone=%.2f\n", g, g / b }'
+
+echo "== 4. resident memory (MiB), idle and after the load"
 for svc in gateway intake case; do
     awk -v s="$svc" -v i="${IDLE[$svc]}" -v a="$(rss_kib "$svc")" 'BEGIN {
         printf "RESULT rss %-8s idle=%.1f after=%.1f (target idle <= 16)\n", s, i / 1024, a / 1024 }'
