@@ -11,6 +11,9 @@ export CG_BUILD=${CG_BUILD:-$ROOT/build-test}
 export CG_WERROR=ON
 export CG_DEMO_PASSWORD=test-password-1
 export CG_LOG_LEVEL=${CG_LOG_LEVEL:-info}
+# A lockout of seconds instead of 15 minutes, so the integration test can
+# see one end (tests/integration/accounts_password.c).
+export CG_LOGIN_LOCKOUT_S=3
 STACK=$ROOT/scripts/stack.sh
 
 cleanup() {

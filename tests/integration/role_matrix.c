@@ -225,6 +225,28 @@ static cgt_response *call_me(const char *token, const char *user)
     return r;
 }
 
+/* A password change with the test's own token: it ends the account's other
+ * sessions only, and the password goes straight back to the demo one. */
+static cgt_response *call_change_password(const char *token, const char *user)
+{
+    static const char tmp[] = "role-matrix-password";
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddStringToObject(b, "current_password", cgt_demo_password());
+    cJSON_AddStringToObject(b, "new_password", tmp);
+    cgt_response *r = cgt_post_json("/api/v1/auth/password", token, b);
+    cJSON_Delete(b);
+    if (r->status == 204) {
+        b = cJSON_CreateObject();
+        cJSON_AddStringToObject(b, "current_password", tmp);
+        cJSON_AddStringToObject(b, "new_password", cgt_demo_password());
+        cgt_response *back = cgt_post_json("/api/v1/auth/password", token, b);
+        cJSON_Delete(b);
+        CGT_CHECK(back->status == 204, "%s gets the demo password back: %ld", user, back->status);
+        cgt_response_free(back);
+    }
+    return r;
+}
+
 static cgt_response *call_submit(const char *token, const char *user)
 {
     (void)user;
@@ -272,6 +294,7 @@ static const struct {
     {"POST", "/api/v1/auth/login", 200, call_login},
     {"POST", "/api/v1/auth/logout", 204, call_logout},
     {"GET", "/api/v1/auth/me", 200, call_me},
+    {"POST", "/api/v1/auth/password", 204, call_change_password},
     {"POST", "/api/v1/public/reports", 201, call_submit},
     {"POST", "/api/v1/public/reports/status", 200, call_report_status},
     {"GET", "/api/v1/clues", 200, call_list_clues},

@@ -14,6 +14,7 @@
 
 #include "cg/log.h"
 #include "cg/util.h"
+#include "accounts.h"
 #include "gateway.h"
 #include "session_cache.h"
 
@@ -171,9 +172,7 @@ cJSON *gw_auth_user_json(const gw_principal *who)
     return user;
 }
 
-/* The hash of req's bearer token into key; CG_UNAUTHENTICATED when the
- * request carries none or a malformed one. */
-static cg_code request_token_key(gw_request *req, uint8_t key[GW_SESSION_KEY_LEN], cg_err *err)
+cg_code gw_auth_request_key(gw_request *req, uint8_t key[GW_SESSION_KEY_LEN], cg_err *err)
 {
     const char *token = NULL;
     if (!gw_bearer_token(gw_http_header(req, "Authorization"), &token))
@@ -196,7 +195,7 @@ cg_code gw_auth_authenticate(gw_request *req, gw_principal *who, cg_err *err)
     PGconn *conn = NULL;
     PGresult *res = NULL;
 
-    rc = request_token_key(req, key, err);
+    rc = gw_auth_request_key(req, key, err);
     if (rc != CG_OK)
         goto cleanup;
     int64_t asked_ms = cg_mono_ms();
@@ -219,7 +218,7 @@ cg_code gw_auth_authenticate(gw_request *req, gw_principal *who, cg_err *err)
                     " JOIN accounts a ON a.id = s.account_id"
                     " JOIN org_units o ON o.code = a.org_unit"
                     " WHERE s.token_hash = $1::bytea AND s.revoked_at IS NULL"
-                    " AND s.expires_at > now() AND NOT a.disabled",
+                    " AND s.expires_at > now() AND " GW_ACCOUNT_SESSIONS_LIVE,
                     1, params, &res, err);
     if (rc != CG_OK)
         goto cleanup;
@@ -270,8 +269,10 @@ cg_code gw_call_context(Cleangrid__V1__CallContext *ctx, gw_request *req, char *
 /* --- login ------------------------------------------------------------------ */
 
 /* Check username and password. On CG_OK *who is the account. A wrong
- * username, a wrong password and a disabled account are all the same
- * UNAUTHENTICATED after the same amount of hashing work. */
+ * username, a wrong password, a locked and a disabled account are all the
+ * same UNAUTHENTICATED after the same amount of hashing work: the answer
+ * tells nobody whether the account exists or is locked. A wrong password
+ * for an account that may log in counts toward the lockout (accounts.c). */
 static cg_code check_password(gw_request *req, const char *username, const char *password,
                               gw_principal *who, cg_err *err)
 {
@@ -281,7 +282,8 @@ static cg_code check_password(gw_request *req, const char *username, const char 
     PGresult *res = NULL;
     char stored[crypto_pwhash_STRBYTES] = "";
     bool found = false;
-    bool disabled = false;
+    bool may_log_in = false;
+    bool allowed = false;
 
     conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
     if (conn == NULL) {
@@ -290,7 +292,8 @@ static cg_code check_password(gw_request *req, const char *username, const char 
     }
     const char *params[] = {username};
     rc = cg_db_exec(conn,
-                    "SELECT " ACCOUNT_COLUMNS ", a.password_hash, a.disabled FROM accounts a"
+                    "SELECT " ACCOUNT_COLUMNS ", a.password_hash, " GW_ACCOUNT_MAY_LOG_IN
+                    " FROM accounts a"
                     " JOIN org_units o ON o.code = a.org_unit WHERE a.username = $1",
                     1, params, &res, err);
     if (rc != CG_OK)
@@ -299,7 +302,7 @@ static cg_code check_password(gw_request *req, const char *username, const char 
         /* An account that cannot be held whole is treated as unknown. */
         found = principal_from_row(res, 0, who) &&
                 cg_strlcpy(stored, cg_db_get(res, 0, ACCOUNT_NCOLS), sizeof(stored));
-        disabled = strcmp(cg_db_get(res, 0, ACCOUNT_NCOLS + 1), "t") == 0;
+        may_log_in = strcmp(cg_db_get(res, 0, ACCOUNT_NCOLS + 1), "t") == 0;
     }
     PQclear(res);
     res = NULL;
@@ -315,7 +318,12 @@ static cg_code check_password(gw_request *req, const char *username, const char 
     bool match = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
     sem_post(&auth->hash_slots);
 
-    if (!found || !match || disabled) {
+    if (found && may_log_in) {
+        rc = gw_account_login_result(req->app, who->id, match, &allowed, err);
+        if (rc != CG_OK)
+            goto cleanup;
+    }
+    if (!allowed) {
         rc = cg_err_set(err, CG_UNAUTHENTICATED, "wrong username or password");
         goto cleanup;
     }
@@ -446,7 +454,7 @@ void gw_route_logout(gw_request *req)
 
     cg_err_clear(&err);
     /* The dispatcher has checked the token; this only needs its hash. */
-    if (request_token_key(req, key, &err) != CG_OK) {
+    if (gw_auth_request_key(req, key, &err) != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
     }
@@ -476,6 +484,22 @@ void gw_route_logout(gw_request *req)
 cleanup:
     if (conn != NULL)
         cg_db_release(req->app->base.db, conn);
+}
+
+cg_code gw_auth_verify_password(gw_auth *auth, const char *stored, const char *password,
+                                bool *match, cg_err *err)
+{
+    *match = false;
+    if (!hash_slot_take(auth))
+        return cg_err_set(err, CG_UNAVAILABLE, "too many logins at once; try again");
+    *match = crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
+    sem_post(&auth->hash_slots);
+    return CG_OK;
+}
+
+void gw_auth_revoked_account(gw_app *app, const char *account_id)
+{
+    gw_session_cache_evict_account(app->auth->sessions, account_id);
 }
 
 void gw_route_me(gw_request *req)

@@ -30,6 +30,7 @@
 #include "access.h"
 #include "gw_pure.h"
 #include "org_cache.h"
+#include "session_cache.h"
 
 struct mg_connection;
 struct mg_context;
@@ -48,6 +49,8 @@ typedef struct gw_app {
     long session_ttl_s;
     long session_cache_ms;
     long org_cache_ms;
+    long login_max_failures; /* wrong passwords in a row that lock an account */
+    long login_lockout_s;    /* how long that lock lasts */
 
     /* Owned; created by gw_http_start(), gw_auth_create() and main(). */
     struct mg_context *mg;
@@ -144,6 +147,20 @@ cJSON *gw_auth_user_json(const gw_principal *who);
 void gw_route_login(gw_request *req);
 void gw_route_logout(gw_request *req);
 void gw_route_me(gw_request *req);
+
+/* The BLAKE2b hash of req's bearer token into key; UNAUTHENTICATED when
+ * the request carries none or a malformed one. */
+cg_code gw_auth_request_key(gw_request *req, uint8_t key[GW_SESSION_KEY_LEN], cg_err *err);
+
+/* Verify password against stored (an argon2id hash string), waiting for one
+ * of the hashing slots that bound the memory logins take. *match says
+ * whether it verified; UNAVAILABLE when no slot freed up in time. */
+cg_code gw_auth_verify_password(gw_auth *auth, const char *stored, const char *password,
+                                bool *match, cg_err *err);
+
+/* The sessions of account_id were revoked in the database: forget every
+ * cached copy of them in this process. */
+void gw_auth_revoked_account(gw_app *app, const char *account_id);
 
 /* Hash a password with argon2id (libsodium's interactive limits) into out,
  * which must hold crypto_pwhash_STRBYTES. Used by the seed too. */

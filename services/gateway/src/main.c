@@ -106,6 +106,20 @@ int main(int argc, char **argv)
          .max = GW_ORG_CACHE_MAX_TTL_MS,
          .target = &app.org_cache_ms,
          .help = "how long an org unit's path is kept without asking the database (0: never)"},
+        {.name = "CG_LOGIN_MAX_FAILURES",
+         .type = CG_CONFIG_INT,
+         .default_value = "5",
+         .min = 1,
+         .max = 100,
+         .target = &app.login_max_failures,
+         .help = "wrong passwords in a row that lock an account for CG_LOGIN_LOCKOUT_S"},
+        {.name = "CG_LOGIN_LOCKOUT_S",
+         .type = CG_CONFIG_INT,
+         .default_value = "900",
+         .min = 1,
+         .max = 86400,
+         .target = &app.login_lockout_s,
+         .help = "how long an account stays locked after too many wrong passwords"},
     };
     bool seed_demo = false;
     bool access_matrix = false;

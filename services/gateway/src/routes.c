@@ -7,6 +7,7 @@
  * declared twice. docs/access.md is generated from this table
  * (`cg-gateway --access-matrix`), and a unit test fails while the two
  * differ. */
+#include "accounts.h"
 #include "gateway.h"
 
 const gw_route gw_routes[] = {
@@ -24,6 +25,10 @@ const gw_route gw_routes[] = {
      .pattern = "/api/v1/auth/me",
      .perm = GW_PERM_AUTHENTICATED,
      .handler = gw_route_me},
+    {.method = "POST",
+     .pattern = "/api/v1/auth/password",
+     .perm = GW_PERM_AUTHENTICATED,
+     .handler = gw_route_change_password},
     {.method = "POST",
      .pattern = "/api/v1/public/reports",
      .perm = GW_PERM_PUBLIC,

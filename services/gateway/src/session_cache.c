@@ -129,3 +129,17 @@ void gw_session_cache_evict(gw_session_cache *cache, const uint8_t key[GW_SESSIO
     cache->epoch++;
     pthread_mutex_unlock(&cache->lock);
 }
+
+void gw_session_cache_evict_account(gw_session_cache *cache, const char *account_id)
+{
+    if (cache->nslots == 0)
+        return;
+    pthread_mutex_lock(&cache->lock);
+    for (size_t i = 0; i < cache->nslots; i++) {
+        slot *s = &cache->slots[i];
+        if (s->used && strcmp(s->who.id, account_id) == 0)
+            memset(s, 0, sizeof(*s));
+    }
+    cache->epoch++;
+    pthread_mutex_unlock(&cache->lock);
+}

@@ -66,4 +66,9 @@ void gw_session_cache_put(gw_session_cache *cache, const uint8_t key[GW_SESSION_
  * about to store. */
 void gw_session_cache_evict(gw_session_cache *cache, const uint8_t key[GW_SESSION_KEY_LEN]);
 
+/* Forget every session of the account whose id is account_id (its password
+ * changed, it was locked or disabled), and make every lookup in flight
+ * forget what it is about to store. Scans every slot: a rare act. */
+void gw_session_cache_evict_account(gw_session_cache *cache, const char *account_id);
+
 #endif

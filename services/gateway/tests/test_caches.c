@@ -142,6 +142,26 @@ static void test_session_evict(void **state)
     gw_session_cache_evict(fx->cache, fx->key);
 }
 
+static void test_session_evict_account(void **state)
+{
+    fixture *fx = *state;
+    gw_principal stranger = fx->who;
+    snprintf(stranger.id, sizeof(stranger.id), "00000000-0000-4000-8000-000000000001");
+    fill(fx, fx->key, &fx->who, NOW, HOUR);
+    fill(fx, fx->other, &stranger, NOW, HOUR);
+    gw_session_cache_evict_account(fx->cache, fx->who.id);
+    assert_false(hit(fx, fx->key, NOW));
+    /* Another account's session stays. */
+    assert_true(hit(fx, fx->other, NOW));
+    /* A lookup in flight for the account (its miss came before) stores
+     * nothing: it may predate the revocation. */
+    assert_false(hit(fx, fx->rival, NOW));
+    uint64_t before = fx->epoch;
+    gw_session_cache_evict_account(fx->cache, fx->who.id);
+    gw_session_cache_put(fx->cache, fx->rival, &fx->who, NOW, HOUR, before);
+    assert_false(hit(fx, fx->rival, NOW));
+}
+
 static void test_session_put_after_evict_dropped(void **state)
 {
     fixture *fx = *state;
@@ -277,6 +297,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_session_expires_with_session, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_evict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_put_after_evict_dropped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_session_evict_account, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_collision_replaces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_disabled, setup_disabled, teardown),
         cmocka_unit_test(test_session_bad_arguments),
