@@ -283,6 +283,18 @@ static cgt_response *call_get_clue(const char *token, const char *user)
     return cgt_get(path, token);
 }
 
+static cgt_response *call_list_audit(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/audit?limit=5", token);
+}
+
+static cgt_response *call_verify_audit(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/audit/verify", token);
+}
+
 static const struct {
     const char *method;
     const char *pattern;
@@ -299,6 +311,8 @@ static const struct {
     {"POST", "/api/v1/public/reports/status", 200, call_report_status},
     {"GET", "/api/v1/clues", 200, call_list_clues},
     {"GET", "/api/v1/clues/{id}", 200, call_get_clue},
+    {"GET", "/api/v1/audit", 200, call_list_audit},
+    {"GET", "/api/v1/audit/verify", 200, call_verify_audit},
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 
@@ -393,6 +407,12 @@ static void matrix_keeps_the_brief(void **state)
         /* ...and reads everything in its scope, clues included. */
         if (strcmp(r->method, "GET") == 0 && strncmp(r->pattern, "/api/v1/clues", 13) == 0)
             CGT_CHECK(r->allowed[auditor], "the auditor may read %s", r->pattern);
+        /* The audit trail is the auditor's alone: the admin, who runs the
+         * accounts it records, does not read it. */
+        if (strncmp(r->pattern, "/api/v1/audit", 13) == 0)
+            for (size_t c = 0; c < doc_nroles; c++)
+                CGT_CHECK(r->allowed[c] == (c == auditor), "only the auditor may call %s %s",
+                          r->method, r->pattern);
     }
 }
 

@@ -21,6 +21,9 @@ static const perm_info perms[GW_PERM_COUNT] = {
     [GW_PERM_CLUE_READ] = {.name = "clue.read",
                            .meaning = "list and read problem clues (问题线索) inside the caller's "
                                       "scope"},
+    [GW_PERM_AUDIT_READ] = {.name = "audit.read",
+                            .meaning = "read the audit trail (审计) of actors inside the caller's "
+                                       "scope and verify its hash chain"},
 };
 
 /* The roles of the brief. The auditor reads everything in its scope, so it
@@ -43,7 +46,7 @@ const gw_role gw_roles[] = {
     {.name = "cadre", .duties = "its own integrity file (廉政档案)", .grants = 0},
     {.name = "auditor",
      .duties = "reads everything inside its scope and the audit trail; changes nothing",
-     .grants = GW_GRANT(GW_PERM_CLUE_READ)},
+     .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_AUDIT_READ)},
 };
 
 const size_t gw_nroles = sizeof(gw_roles) / sizeof(gw_roles[0]);

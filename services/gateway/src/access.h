@@ -29,6 +29,7 @@ typedef enum gw_perm {
     GW_PERM_PUBLIC,
     GW_PERM_AUTHENTICATED,
     GW_PERM_CLUE_READ,
+    GW_PERM_AUDIT_READ,
     GW_PERM_COUNT
 } gw_perm;
 

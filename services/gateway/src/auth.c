@@ -402,7 +402,8 @@ void gw_route_login(gw_request *req)
     cJSON *user = NULL;
     const char *username = NULL;
     const char *password = NULL;
-    gw_principal who;
+    /* Zeroed: an empty id after a refusal means no account had the name. */
+    gw_principal who = {0};
     char token[GW_TOKEN_LEN + 1] = "";
     int64_t expires_ms = 0;
     cg_err err;
@@ -418,9 +419,15 @@ void gw_route_login(gw_request *req)
         /* No username here: people type passwords into the username box. */
         if (err.code == CG_UNAUTHENTICATED)
             cg_log_info("login refused");
+        /* The audit row names the account only when the name is one: a
+         * name that matches no account may be a password typed into the
+         * wrong box, so it is not recorded. */
+        if (who.id[0] != '\0')
+            gw_audit_set_actor(req, &who);
         gw_http_send_err(req, &err);
         goto cleanup;
     }
+    gw_audit_set_actor(req, &who);
     if (create_session(req, &who, token, &expires_ms, &err) != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;

@@ -10,11 +10,14 @@
  *   routes_health.c  /healthz and /readyz
  *   routes_public.c  public reports (码上监督), no login
  *   routes_clues.c   problem clues (问题线索)
+ *   audit.c          the audit trail: records written as answers leave,
+ *                    GET /api/v1/audit and /api/v1/audit/verify
  *   seed.c           demo org tree and accounts
  *   session_cache.c  pure: live sessions kept briefly, keyed by token hash
  *   org_cache.c      pure: org unit code -> path, kept briefly
  *   json_map.c       pure JSON <-> protobuf mapping and validation
  *   access.c         pure: permissions, roles, route matching, docs/access.md
+ *   audit_rules.c    pure: audit outcomes, action names, the audit query
  *   http_util.c      pure helpers: request ids, media types, queries, times */
 #ifndef GW_GATEWAY_H
 #define GW_GATEWAY_H
@@ -29,6 +32,7 @@
 #include "cg/util.h"
 #include "access.h"
 #include "gw_pure.h"
+#include "audit.h"
 #include "org_cache.h"
 #include "session_cache.h"
 
@@ -57,6 +61,7 @@ typedef struct gw_app {
     int http_port;
     gw_auth *auth;
     gw_org_cache *org_cache;
+    gw_audit *audit; /* gw_audit_create() in main() */
 } gw_app;
 
 /* --- http.c -------------------------------------------------------------- */
@@ -76,6 +81,10 @@ typedef struct gw_request {
     int status;         /* the status sent, for the access log; 0 until then */
     bool body_consumed; /* the request body was read, so keep-alive is safe */
     bool must_close;    /* close the connection after the answer */
+    /* The audit record this request has armed (audit.h); written when the
+     * answer is sent. */
+    gw_audit_pending audit;
+    char audit_method_buf[16];
 } gw_request;
 
 /* Start civetweb on app->http_listen, learn the port it got, write it to
@@ -180,6 +189,9 @@ void gw_route_submit_report(gw_request *req);
 void gw_route_report_status(gw_request *req);
 void gw_route_list_clues(gw_request *req);
 void gw_route_get_clue(gw_request *req);
+/* GET /api/v1/audit and GET /api/v1/audit/verify (audit.c). */
+void gw_route_list_audit(gw_request *req);
+void gw_route_verify_audit(gw_request *req);
 
 /* Fill ctx (initialised by the caller) for a call made on behalf of
  * req->who (NULL on public routes: no actor): request id, actor, role,

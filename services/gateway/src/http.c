@@ -78,6 +78,15 @@ static void send_raw(gw_request *req, int status, const char *content_type, cons
 {
     char head[1024];
     char *out = NULL;
+    /* The request's audit record is written before its answer leaves, with
+     * the status of that answer. A success that cannot be recorded is
+     * answered 503 instead (audit.h); the armed record is gone by then, so
+     * the 503 does not come back here. */
+    if (!gw_audit_before_answer(req, status)) {
+        gw_http_send_problem(req, 503, "UNAVAILABLE",
+                             "the audit trail cannot be written; try again later", NULL, NULL);
+        return;
+    }
     bool keep = keep_alive(req, status);
     bool with_body = status != 204 && !(req->method != NULL && strcmp(req->method, "HEAD") == 0);
     int n = snprintf(head, sizeof(head),
@@ -282,6 +291,17 @@ cleanup:
 
 /* --- dispatch ---------------------------------------------------------------- */
 
+/* Arm the audit record of a refused call to route r: who (may be NULL for
+ * a missing or invalid token) as the actor, the route as the target. */
+static void audit_refusal(gw_request *req, const gw_route *r, const gw_principal *who)
+{
+    char route[GW_ROUTE_ID_MAX + 1];
+    snprintf(route, sizeof(route), "%s %s", r->method, r->pattern);
+    if (who != NULL)
+        gw_audit_set_actor(req, who);
+    gw_audit_expect(req, "access.refused", "route", route);
+}
+
 /* Find the route, then check what it declares before its handler runs: no
  * login on a public route, a live session on any other (401), and the
  * route's permission for the session's role (403). Handlers check neither
@@ -307,6 +327,9 @@ static void dispatch(gw_request *req)
     if (r->perm != GW_PERM_PUBLIC) {
         cg_err_clear(&err);
         if (gw_auth_authenticate(req, &who, &err) != CG_OK) {
+            /* A refusal is recorded; a database outage is not one. */
+            if (err.code == CG_UNAUTHENTICATED)
+                audit_refusal(req, r, NULL);
             gw_http_send_err(req, &err);
             return;
         }
@@ -316,11 +339,13 @@ static void dispatch(gw_request *req)
                           "permission", gw_perm_name(r->perm), NULL);
             snprintf(detail, sizeof(detail), "the role %s does not have the permission %s",
                      who.role, gw_perm_name(r->perm));
+            audit_refusal(req, r, &who);
             gw_http_send_problem(req, 403, "PERMISSION_DENIED", detail, NULL, NULL);
             return;
         }
         req->who = &who;
     }
+    gw_audit_expect_route(req, r);
     r->handler(req);
     req->who = NULL; /* who lives on this stack frame */
 }

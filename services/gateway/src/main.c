@@ -162,7 +162,8 @@ int main(int argc, char **argv)
         goto cleanup;
     }
     if (gw_org_cache_create(&app.org_cache, ORG_CACHE_SLOTS, app.org_cache_ms, &err) != CG_OK ||
-        gw_auth_create(&app.auth, &app, &err) != CG_OK || gw_http_start(&app, &err) != CG_OK) {
+        gw_auth_create(&app.auth, &app, &err) != CG_OK ||
+        gw_audit_create(&app.audit, &app, &err) != CG_OK || gw_http_start(&app, &err) != CG_OK) {
         cg_log_error("start failed: %s", err.message);
         goto cleanup;
     }
@@ -176,6 +177,8 @@ cleanup:
     gw_http_stop(&app);
     gw_auth_destroy(app.auth);
     app.auth = NULL;
+    gw_audit_destroy(app.audit);
+    app.audit = NULL;
     gw_org_cache_destroy(app.org_cache);
     app.org_cache = NULL;
     cg_service_base_stop(&app.base);

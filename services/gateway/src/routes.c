@@ -45,6 +45,14 @@ const gw_route gw_routes[] = {
      .pattern = "/api/v1/clues/{id}",
      .perm = GW_PERM_CLUE_READ,
      .handler = gw_route_get_clue},
+    {.method = "GET",
+     .pattern = "/api/v1/audit",
+     .perm = GW_PERM_AUDIT_READ,
+     .handler = gw_route_list_audit},
+    {.method = "GET",
+     .pattern = "/api/v1/audit/verify",
+     .perm = GW_PERM_AUDIT_READ,
+     .handler = gw_route_verify_audit},
 };
 
 const size_t gw_nroutes = sizeof(gw_routes) / sizeof(gw_routes[0]);

@@ -50,6 +50,10 @@ void gw_route_get_clue(gw_request *req)
     char *role_slot = NULL;
     cg_err err;
 
+    /* A clue is read like a dossier: every attempt is recorded, found or
+     * not, since probing for ids is worth seeing too. The id is copied as
+     * given (at most GW_ROUTE_ID_MAX bytes of the path). */
+    gw_audit_expect(req, "clue.read", "clue", req->route_id);
     cg_err_clear(&err);
     if (!cg_uuid_valid(req->route_id))
         cg_err_add_violation(&err, "id", "must be a UUID");

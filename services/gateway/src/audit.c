@@ -1,0 +1,369 @@
+/* The audit trail: arming a request's record, writing it when the answer
+ * goes out, and the two auditor routes (GET /api/v1/audit and
+ * GET /api/v1/audit/verify). audit.h says what is recorded and why. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cg/db.h"
+#include "cg/log.h"
+#include "cg/util.h"
+#include "audit.h"
+#include "gateway.h"
+
+/* Connections of the writer's own pool. Appends serialize on the chain's
+ * head row anyway, so more would only wait there. */
+#define AUDIT_POOL_SIZE 4
+
+struct gw_audit {
+    cg_db *db;
+};
+
+cg_code gw_audit_create(gw_audit **out, gw_app *app, cg_err *err)
+{
+    cg_code rc = CG_INTERNAL;
+    gw_audit *audit = calloc(1, sizeof(*audit));
+
+    *out = NULL;
+    if (audit == NULL) {
+        rc = cg_err_set(err, CG_INTERNAL, "out of memory");
+        goto cleanup;
+    }
+    rc = cg_db_open(&audit->db, app->base.db_url, AUDIT_POOL_SIZE, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    *out = audit;
+    audit = NULL;
+
+cleanup:
+    gw_audit_destroy(audit);
+    return rc;
+}
+
+void gw_audit_destroy(gw_audit *audit)
+{
+    if (audit == NULL)
+        return;
+    if (audit->db != NULL)
+        cg_db_close(audit->db);
+    free(audit);
+}
+
+void gw_audit_expect(gw_request *req, const char *action, const char *target_type,
+                     const char *target_id)
+{
+    gw_audit_pending *p = &req->audit;
+    p->armed = true;
+    p->action = action;
+    p->fail_action = NULL;
+    p->target_type = target_type;
+    cg_strlcpy(p->target_id, target_id ? target_id : "", sizeof(p->target_id));
+}
+
+void gw_audit_set_actor(gw_request *req, const gw_principal *who)
+{
+    req->audit.actor = *who;
+    req->audit.has_actor = true;
+}
+
+void gw_audit_expect_route(gw_request *req, const gw_route *r)
+{
+    const char *fail_action = NULL;
+    const char *target_type = NULL;
+    if (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0)
+        return;
+    const char *action =
+        gw_audit_route_action(r->method, r->pattern, &fail_action, &target_type,
+                              req->audit_method_buf, sizeof(req->audit_method_buf));
+    gw_audit_expect(req, action, target_type, req->route_id);
+    req->audit.fail_action = fail_action;
+}
+
+/* Append the armed record with status through audit_append(). */
+static cg_code append(gw_request *req, int status, cg_err *err)
+{
+    cg_code rc = CG_INTERNAL;
+    gw_audit *audit = req->app->audit;
+    const gw_audit_pending *p = &req->audit;
+    const gw_principal *who = p->has_actor ? &p->actor : req->who;
+    PGconn *conn = NULL;
+    PGresult *res = NULL;
+    char status_text[16];
+
+    if (audit == NULL) {
+        rc = cg_err_set(err, CG_UNAVAILABLE, "the audit trail is not open");
+        goto cleanup;
+    }
+    snprintf(status_text, sizeof(status_text), "%d", status);
+    const char *action = status >= 400 && p->fail_action != NULL ? p->fail_action : p->action;
+    /* Only account fields, the route and the outcome: no body, no header,
+     * no client address ever reaches this row. */
+    const char *params[] = {
+        who != NULL ? who->id : NULL,
+        who != NULL ? who->username : NULL,
+        who != NULL ? who->role : NULL,
+        action,
+        p->target_type,
+        p->target_id[0] != '\0' ? p->target_id : NULL,
+        gw_audit_outcome(status),
+        status_text,
+        req->request_id,
+        who != NULL && who->org_path[0] != '\0' ? who->org_path : NULL,
+    };
+    /* A pooled connection that the database's restart broke fails its
+     * first query and is reset when next taken; one more try then writes
+     * the row. Should the first try have committed before the connection
+     * broke, the row is there twice, which the trail can bear; a missing
+     * row it cannot. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        conn = cg_db_acquire(audit->db, GW_DB_ACQUIRE_MS, err);
+        if (conn == NULL) {
+            rc = err->code;
+            goto cleanup;
+        }
+        rc = cg_db_exec(conn,
+                        "SELECT audit_append($1::uuid, $2, $3, $4, $5, $6, $7, $8::integer, $9,"
+                        " $10::ltree)",
+                        10, params, &res, err);
+        bool broken = rc != CG_OK && PQstatus(conn) != CONNECTION_OK;
+        cg_db_release(audit->db, conn);
+        conn = NULL;
+        if (!broken || attempt == 1)
+            break;
+        cg_err_clear(err);
+    }
+
+cleanup:
+    if (res != NULL)
+        PQclear(res);
+    if (conn != NULL)
+        cg_db_release(audit->db, conn);
+    return rc;
+}
+
+bool gw_audit_before_answer(gw_request *req, int status)
+{
+    cg_err err;
+    if (!req->audit.armed)
+        return true;
+    /* Disarmed first: the 503 that may follow must not record again. */
+    req->audit.armed = false;
+    cg_err_clear(&err);
+    if (append(req, status, &err) == CG_OK)
+        return true;
+    cg_log_fields(CG_LOG_ERROR, "audit record not written", "action", req->audit.action, "reason",
+                  err.message, NULL);
+    return status >= 400;
+}
+
+/* --- GET /api/v1/audit ------------------------------------------------------ */
+
+/* Columns of a listed row, in the order row_json reads them. */
+#define LIST_COLUMNS                                                                               \
+    "id, (extract(epoch FROM at) * 1000)::bigint, actor_id::text, actor_username, actor_role,"     \
+    " action, target_type, target_id, outcome, http_status, request_id, org_path::text,"           \
+    " prev_hash, hash"
+
+/* Add key as the string in column col, or null when the field is NULL. */
+static bool add_nullable(cJSON *obj, const char *key, const PGresult *res, int row, int col)
+{
+    if (PQgetisnull(res, row, col))
+        return cJSON_AddNullToObject(obj, key) != NULL;
+    return cJSON_AddStringToObject(obj, key, cg_db_get(res, row, col)) != NULL;
+}
+
+static cJSON *row_json(const PGresult *res, int row)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *actor = cJSON_CreateObject();
+    cJSON *target = NULL;
+    bool ok = o != NULL && actor != NULL;
+
+    ok = ok && cJSON_AddNumberToObject(o, "id", (double)cg_db_get_ll(res, row, 0)) != NULL &&
+         gw_json_add_time(o, "at", cg_db_get_ll(res, row, 1)) &&
+         add_nullable(actor, "id", res, row, 2) && add_nullable(actor, "username", res, row, 3) &&
+         add_nullable(actor, "role", res, row, 4) && add_nullable(actor, "org_path", res, row, 11);
+    if (ok) {
+        ok = cJSON_AddItemToObject(o, "actor", actor);
+        actor = NULL;
+    }
+    ok = ok && cJSON_AddStringToObject(o, "action", cg_db_get(res, row, 5)) != NULL;
+    if (ok && PQgetisnull(res, row, 6)) {
+        ok = cJSON_AddNullToObject(o, "target") != NULL;
+    } else if (ok) {
+        target = cJSON_CreateObject();
+        ok = target != NULL && add_nullable(target, "type", res, row, 6) &&
+             add_nullable(target, "id", res, row, 7) && cJSON_AddItemToObject(o, "target", target);
+        if (ok)
+            target = NULL;
+    }
+    ok = ok && cJSON_AddStringToObject(o, "outcome", cg_db_get(res, row, 8)) != NULL &&
+         cJSON_AddNumberToObject(o, "status", (double)cg_db_get_ll(res, row, 9)) != NULL &&
+         cJSON_AddStringToObject(o, "request_id", cg_db_get(res, row, 10)) != NULL &&
+         cJSON_AddStringToObject(o, "prev_hash", cg_db_get(res, row, 12)) != NULL &&
+         cJSON_AddStringToObject(o, "hash", cg_db_get(res, row, 13)) != NULL;
+    cJSON_Delete(actor);
+    cJSON_Delete(target);
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+void gw_route_list_audit(gw_request *req)
+{
+    gw_audit_query q;
+    PGconn *conn = NULL;
+    PGresult *res = NULL;
+    cJSON *out = NULL;
+    char before[24];
+    char limit[16];
+    cg_err err;
+
+    cg_err_clear(&err);
+    if (gw_audit_query_parse(req->query, &q, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    snprintf(before, sizeof(before), "%lld", q.before_id);
+    /* One row more than asked for tells whether another page follows. */
+    snprintf(limit, sizeof(limit), "%d", q.limit + 1);
+    /* Scope: an auditor sees the rows of actors inside its subtree. Rows
+     * without an actor's unit (anonymous reports, failed logins of unknown
+     * usernames) belong to no subtree; only an auditor of the root sees
+     * them. */
+    const char *params[] = {
+        req->who->org_path,
+        q.actor[0] ? q.actor : NULL,
+        q.action[0] ? q.action : NULL,
+        q.from[0] ? q.from : NULL,
+        q.to[0] ? q.to : NULL,
+        before,
+        limit,
+    };
+    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, &err);
+    if (conn == NULL) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    if (cg_db_exec(conn,
+                   "SELECT " LIST_COLUMNS " FROM audit_log"
+                   " WHERE (org_path <@ $1::ltree OR (org_path IS NULL AND nlevel($1::ltree) = 1))"
+                   " AND ($2::text IS NULL OR actor_username = $2)"
+                   " AND ($3::text IS NULL OR action = $3)"
+                   " AND ($4::timestamptz IS NULL OR at >= $4::timestamptz)"
+                   " AND ($5::timestamptz IS NULL OR at < $5::timestamptz)"
+                   " AND ($6::bigint = 0 OR id < $6::bigint)"
+                   " ORDER BY id DESC LIMIT $7::integer",
+                   7, params, &res, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    int n = PQntuples(res);
+    bool more = n > q.limit;
+    if (more)
+        n = q.limit;
+    out = cJSON_CreateObject();
+    cJSON *items = out ? cJSON_AddArrayToObject(out, "items") : NULL;
+    bool ok = items != NULL;
+    for (int i = 0; ok && i < n; i++) {
+        cJSON *item = row_json(res, i);
+        ok = item != NULL && cJSON_AddItemToArray(items, item);
+        if (!ok)
+            cJSON_Delete(item);
+    }
+    if (ok && more)
+        ok = cJSON_AddStringToObject(out, "next_cursor", cg_db_get(res, n - 1, 0)) != NULL;
+    else if (ok)
+        ok = cJSON_AddNullToObject(out, "next_cursor") != NULL;
+    gw_http_send_json(req, 200, ok ? out : NULL);
+
+cleanup:
+    cJSON_Delete(out);
+    if (res != NULL)
+        PQclear(res);
+    if (conn != NULL)
+        cg_db_release(req->app->base.db, conn);
+}
+
+/* --- GET /api/v1/audit/verify ----------------------------------------------- */
+
+/* Recompute every row's hash in id order with the same functions that wrote
+ * it, and check each row's prev_hash against the row before it; the head row
+ * catches rows removed from the end. One statement, so one snapshot: rows
+ * appended meanwhile are simply not part of this check. */
+static const char verify_sql[] =
+    "WITH chain AS ("
+    " SELECT id, hash,"
+    "  prev_hash IS DISTINCT FROM coalesce(lag(hash) OVER (ORDER BY id), repeat('0', 64))"
+    "  OR hash IS DISTINCT FROM audit_hash(prev_hash, audit_canonical(id, at, actor_id,"
+    "   actor_username, actor_role, action, target_type, target_id, outcome, http_status,"
+    "   request_id, org_path)) AS bad"
+    " FROM audit_log)"
+    " SELECT (SELECT count(*) FROM chain),"
+    "  (SELECT min(id) FROM chain WHERE bad),"
+    "  (SELECT max(id) FROM chain),"
+    "  h.last_id, h.nrows,"
+    "  h.last_hash = coalesce((SELECT hash FROM chain ORDER BY id DESC LIMIT 1), repeat('0', 64))"
+    " FROM audit_head h";
+
+void gw_route_verify_audit(gw_request *req)
+{
+    PGconn *conn = NULL;
+    PGresult *res = NULL;
+    cJSON *out = NULL;
+    cg_err err;
+
+    cg_err_clear(&err);
+    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, &err);
+    if (conn == NULL) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    if (cg_db_exec(conn, verify_sql, 0, NULL, &res, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    if (PQntuples(res) != 1) {
+        cg_err_set(&err, CG_INTERNAL, "the audit head row is missing");
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    long long rows = cg_db_get_ll(res, 0, 0);
+    bool row_bad = !PQgetisnull(res, 0, 1);
+    long long last_id = cg_db_get_ll(res, 0, 2);
+    long long head_id = cg_db_get_ll(res, 0, 3);
+    long long head_rows = cg_db_get_ll(res, 0, 4);
+    bool head_ok =
+        strcmp(cg_db_get(res, 0, 5), "t") == 0 && head_id == last_id && head_rows == rows;
+
+    out = cJSON_CreateObject();
+    bool ok = out != NULL && cJSON_AddBoolToObject(out, "intact", !row_bad && head_ok) != NULL &&
+              cJSON_AddNumberToObject(out, "rows", (double)rows) != NULL;
+    if (ok && row_bad) {
+        ok = cJSON_AddNumberToObject(out, "first_bad_id", (double)cg_db_get_ll(res, 0, 1)) &&
+             cJSON_AddStringToObject(out, "reason",
+                                     "this row's content or its link to the row before it no "
+                                     "longer matches its hash") != NULL;
+    } else if (ok && !head_ok) {
+        /* Every row is whole, but rows are missing from the end. */
+        ok = cJSON_AddNumberToObject(out, "first_bad_id", (double)head_id) &&
+             cJSON_AddStringToObject(out, "reason",
+                                     "rows are missing from the end of the chain; the newest "
+                                     "row written was this one") != NULL;
+    }
+    if (!row_bad && !head_ok)
+        cg_log_warn("audit chain verify: rows missing from the end");
+    else if (row_bad)
+        cg_log_fields(CG_LOG_WARN, "audit chain verify: broken", "first_bad_id",
+                      cg_db_get(res, 0, 1), NULL);
+    gw_http_send_json(req, 200, ok ? out : NULL);
+
+cleanup:
+    cJSON_Delete(out);
+    if (res != NULL)
+        PQclear(res);
+    if (conn != NULL)
+        cg_db_release(req->app->base.db, conn);
+}

@@ -1,0 +1,109 @@
+/* The audit trail (审计, 全程留痕): what is recorded, how a request arms a
+ * record, and the pure rules behind both.
+ *
+ * A request arms at most one record (gw_audit_expect); the record is written
+ * when the answer is sent (http.c calls gw_audit_before_answer), with the
+ * status that answer carries, so the row says what the client was told.
+ * Rows are appended by the database function audit_append()
+ * (migrations/0003_audit.sql), which chains them with SHA-256 in one order;
+ * the hash is computed there and nowhere else.
+ *
+ * Never recorded: passwords, tokens, receipts, report text, a reporter's
+ * identity, client addresses. The pure functions at the end are in
+ * audit_rules.c (gw_core), so unit tests run them without a database. */
+#ifndef GW_AUDIT_H
+#define GW_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cg/status.h"
+#include "access.h"
+#include "gw_pure.h"
+
+typedef struct gw_audit gw_audit;
+struct gw_request;
+struct gw_app;
+
+/* The record a request has armed. Lives inside gw_request; zero means none. */
+typedef struct gw_audit_pending {
+    bool armed;
+    const char *action;      /* static, e.g. "clue.read" */
+    const char *fail_action; /* static or NULL: used instead when the answer is >= 400 */
+    const char *target_type; /* static or NULL */
+    char target_id[GW_ROUTE_ID_MAX + 1 + 16]; /* "" for none */
+    /* The actor when it is not req->who (a login, a refusal in the
+     * dispatcher); has_actor false means req->who, or nobody. */
+    bool has_actor;
+    gw_principal actor;
+} gw_audit_pending;
+
+/* Open the audit writer: its own small pool of database connections, so a
+ * handler that holds a connection of the main pool while it answers never
+ * waits on itself for a second one. *out is owned by the caller and freed
+ * with gw_audit_destroy(). */
+cg_code gw_audit_create(gw_audit **out, struct gw_app *app, cg_err *err);
+void gw_audit_destroy(gw_audit *audit);
+
+/* Arm the request's record: action and target_type are static strings (a
+ * NULL target_type means no target), target_id is copied (NULL or "" for
+ * none). A second call replaces the first. The row is written when the
+ * answer goes out. Sensitive reads call this from their handler. */
+void gw_audit_expect(struct gw_request *req, const char *action, const char *target_type,
+                     const char *target_id);
+/* Record who (copied) as the actor instead of req->who: a login, whose
+ * caller has no session yet, and a failed login of a known account. */
+void gw_audit_set_actor(struct gw_request *req, const gw_principal *who);
+
+/* Arm the record the dispatcher keeps for route r: every state-changing
+ * method (anything but GET and HEAD) is recorded, under the route's action
+ * name (gw_audit_route_action). Reads arm nothing here. */
+void gw_audit_expect_route(struct gw_request *req, const gw_route *r);
+
+/* Called by the sender right before an answer with status is written.
+ * Writes the armed record, if any, and disarms it. Returns false when the
+ * record could not be written for an answer that reports success (< 400):
+ * the sender then answers 503 instead, since an unrecorded change or
+ * sensitive read must not pass silently. A failed record for a refused or
+ * failed request (>= 400) is logged and the answer goes out unchanged. */
+bool gw_audit_before_answer(struct gw_request *req, int status);
+
+/* --- pure rules (audit_rules.c) ------------------------------------------ */
+
+/* "ok" for status < 400, "refused" for 401 and 403, "failed" otherwise. */
+const char *gw_audit_outcome(int status);
+
+/* The action name of a state-changing route and, in *fail_action, the name
+ * used when it fails (NULL: the same). Routes the table does not name get
+ * "request.<method in lower case>" (method_buf, at least 16 bytes, holds
+ * it) and the pattern as their target type. Returns the action; *target_type
+ * gets the table's target type or the pattern. */
+const char *gw_audit_route_action(const char *method, const char *pattern, const char **fail_action,
+                                  const char **target_type, char *method_buf,
+                                  size_t method_buf_size);
+
+/* Filters and page of GET /api/v1/audit. Strings are NUL-terminated; an
+ * empty one means "not given". */
+#define GW_AUDIT_LIMIT_MAX 100
+#define GW_AUDIT_LIMIT_DEFAULT 50
+typedef struct gw_audit_query {
+    char actor[65];
+    char action[65];
+    char from[GW_TIME_LEN + 8]; /* RFC 3339, as given */
+    char to[GW_TIME_LEN + 8];
+    long long before_id; /* cursor: rows with a smaller id; 0 for the first page */
+    int limit;
+} gw_audit_query;
+
+/* Parse ?actor=&action=&from=&to=&limit=&cursor= from a raw query string
+ * (may be NULL) into q. Every bad parameter is a violation in err
+ * (INVALID_ARGUMENT): limit outside 1..100, from/to not RFC 3339 with a
+ * zone, a cursor that is not one this API gave out. */
+cg_code gw_audit_query_parse(const char *query, gw_audit_query *q, cg_err *err);
+
+/* True if s is an RFC 3339 date-time with seconds and a zone ("Z" or
+ * "+08:00"), fractional seconds optional. */
+bool gw_rfc3339_valid(const char *s);
+
+#endif

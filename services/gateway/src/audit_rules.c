@@ -1,0 +1,148 @@
+/* The audit trail's pure rules: outcomes, action names of routes, and the
+ * query of GET /api/v1/audit. No database, no server (audit.h). */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+
+const char *gw_audit_outcome(int status)
+{
+    if (status < 400)
+        return "ok";
+    if (status == 401 || status == 403)
+        return "refused";
+    return "failed";
+}
+
+/* The names of the state-changing routes that have one. A route added
+ * without a row here is still recorded, as request.<method> with its
+ * pattern as the target type; give it a name here when it is added. */
+static const struct {
+    const char *method;
+    const char *pattern;
+    const char *action;
+    const char *fail_action;
+    const char *target_type;
+} named_routes[] = {
+    {"POST", "/api/v1/auth/login", "auth.login", "auth.login_failed", NULL},
+    {"POST", "/api/v1/auth/logout", "auth.logout", NULL, NULL},
+    {"POST", "/api/v1/auth/password", "auth.password_changed", "auth.password_change_failed", NULL},
+    {"POST", "/api/v1/public/reports", "report.submitted", NULL, NULL},
+    {"POST", "/api/v1/public/reports/status", "report.status_checked", NULL, NULL},
+};
+
+const char *gw_audit_route_action(const char *method, const char *pattern, const char **fail_action,
+                                  const char **target_type, char *method_buf,
+                                  size_t method_buf_size)
+{
+    for (size_t i = 0; i < sizeof(named_routes) / sizeof(named_routes[0]); i++) {
+        if (strcmp(named_routes[i].method, method) == 0 &&
+            strcmp(named_routes[i].pattern, pattern) == 0) {
+            *fail_action = named_routes[i].fail_action;
+            *target_type = named_routes[i].target_type;
+            return named_routes[i].action;
+        }
+    }
+    /* "request." and the method in lower case; the database checks the
+     * action against ^[a-z_]+(\.[a-z_]+)+$, and methods are letters. */
+    size_t n = strlen("request.");
+    if (method_buf_size < n + 2) {
+        *fail_action = NULL;
+        *target_type = pattern;
+        return "request.other";
+    }
+    memcpy(method_buf, "request.", n);
+    for (const char *p = method; *p != '\0' && n + 1 < method_buf_size; p++)
+        method_buf[n++] = isalpha((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_';
+    method_buf[n] = '\0';
+    *fail_action = NULL;
+    *target_type = pattern;
+    return method_buf;
+}
+
+static bool digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+bool gw_rfc3339_valid(const char *s)
+{
+    /* YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM) */
+    if (strlen(s) < 20 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
+        !digits(s + 8, 2) || (s[10] != 'T' && s[10] != 't') || !digits(s + 11, 2) || s[13] != ':' ||
+        !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2))
+        return false;
+    int month = atoi(s + 5), day = atoi(s + 8), hour = atoi(s + 11), min = atoi(s + 14),
+        sec = atoi(s + 17);
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60)
+        return false;
+    const char *p = s + 19;
+    if (*p == '.') {
+        p++;
+        size_t f = 0;
+        while (isdigit((unsigned char)p[f]))
+            f++;
+        if (f == 0 || f > 9)
+            return false;
+        p += f;
+    }
+    if ((p[0] == 'Z' || p[0] == 'z') && p[1] == '\0')
+        return true;
+    return (p[0] == '+' || p[0] == '-') && digits(p + 1, 2) && p[3] == ':' && digits(p + 4, 2) &&
+           p[6] == '\0' && atoi(p + 1) <= 23 && atoi(p + 4) <= 59;
+}
+
+/* Read one optional parameter into out; a value too long is a violation. */
+static void get_param(const char *query, const char *name, char *out, size_t size, cg_err *err)
+{
+    cg_code rc = gw_query_get(query, name, out, size);
+    if (rc == CG_NOT_FOUND) {
+        out[0] = '\0';
+    } else if (rc != CG_OK) {
+        out[0] = '\0';
+        cg_err_add_violation(err, name, "must be at most %zu characters", size - 1);
+    }
+}
+
+cg_code gw_audit_query_parse(const char *query, gw_audit_query *q, cg_err *err)
+{
+    char limit[16];
+    char cursor[24];
+
+    memset(q, 0, sizeof(*q));
+    q->limit = GW_AUDIT_LIMIT_DEFAULT;
+    get_param(query, "actor", q->actor, sizeof(q->actor), err);
+    get_param(query, "action", q->action, sizeof(q->action), err);
+    get_param(query, "from", q->from, sizeof(q->from), err);
+    get_param(query, "to", q->to, sizeof(q->to), err);
+    get_param(query, "limit", limit, sizeof(limit), err);
+    get_param(query, "cursor", cursor, sizeof(cursor), err);
+
+    if (q->from[0] != '\0' && !gw_rfc3339_valid(q->from))
+        cg_err_add_violation(err, "from", "must be an RFC 3339 time with a zone");
+    if (q->to[0] != '\0' && !gw_rfc3339_valid(q->to))
+        cg_err_add_violation(err, "to", "must be an RFC 3339 time with a zone");
+    if (limit[0] != '\0') {
+        size_t n = strlen(limit);
+        long v = n <= 3 && digits(limit, n) ? strtol(limit, NULL, 10) : 0;
+        if (v < 1 || v > GW_AUDIT_LIMIT_MAX)
+            cg_err_add_violation(err, "limit", "must be 1 to %d", GW_AUDIT_LIMIT_MAX);
+        else
+            q->limit = (int)v;
+    }
+    if (cursor[0] != '\0') {
+        /* The cursor is the id of the last row of the previous page. */
+        size_t n = strlen(cursor);
+        long long v = n <= 18 && digits(cursor, n) ? strtoll(cursor, NULL, 10) : 0;
+        if (v < 1)
+            cg_err_add_violation(err, "cursor", "is not a cursor this API gave out");
+        else
+            q->before_id = v;
+    }
+    return err->code;
+}

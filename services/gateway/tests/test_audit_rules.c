@@ -1,0 +1,165 @@
+/* Unit tests of the audit trail's pure rules: outcomes, the action names of
+ * routes (named and not), who may read the trail, and the query of
+ * GET /api/v1/audit (filters, limit cap, cursor, RFC 3339 times). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+
+static void test_outcome(void **state)
+{
+    (void)state;
+    assert_string_equal(gw_audit_outcome(200), "ok");
+    assert_string_equal(gw_audit_outcome(201), "ok");
+    assert_string_equal(gw_audit_outcome(204), "ok");
+    assert_string_equal(gw_audit_outcome(401), "refused");
+    assert_string_equal(gw_audit_outcome(403), "refused");
+    assert_string_equal(gw_audit_outcome(400), "failed");
+    assert_string_equal(gw_audit_outcome(404), "failed");
+    assert_string_equal(gw_audit_outcome(503), "failed");
+}
+
+static void test_route_actions(void **state)
+{
+    (void)state;
+    char buf[16];
+    const char *fail = "x";
+    const char *type = "x";
+    assert_string_equal(
+        gw_audit_route_action("POST", "/api/v1/auth/login", &fail, &type, buf, sizeof(buf)),
+        "auth.login");
+    assert_string_equal(fail, "auth.login_failed");
+    assert_null(type);
+    assert_string_equal(
+        gw_audit_route_action("POST", "/api/v1/auth/logout", &fail, &type, buf, sizeof(buf)),
+        "auth.logout");
+    assert_null(fail);
+    assert_string_equal(
+        gw_audit_route_action("POST", "/api/v1/public/reports", &fail, &type, buf, sizeof(buf)),
+        "report.submitted");
+    /* A route nobody named is still recorded, with its pattern. */
+    assert_string_equal(
+        gw_audit_route_action("PATCH", "/api/v1/things/{id}", &fail, &type, buf, sizeof(buf)),
+        "request.patch");
+    assert_null(fail);
+    assert_string_equal(type, "/api/v1/things/{id}");
+    /* The method never overruns the buffer. */
+    char small[12];
+    const char *a = gw_audit_route_action("DELETEXYZ", "/p", &fail, &type, small, sizeof(small));
+    assert_true(strlen(a) < sizeof(small));
+    assert_int_equal(strncmp(a, "request.", 8), 0);
+}
+
+static void test_only_auditor_reads_the_trail(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < gw_nroles; i++)
+        assert_int_equal(gw_role_allows(gw_roles[i].name, GW_PERM_AUDIT_READ),
+                         strcmp(gw_roles[i].name, "auditor") == 0);
+    assert_false(gw_role_allows(NULL, GW_PERM_AUDIT_READ));
+    assert_string_equal(gw_perm_name(GW_PERM_AUDIT_READ), "audit.read");
+}
+
+static void test_rfc3339(void **state)
+{
+    (void)state;
+    assert_true(gw_rfc3339_valid("2026-11-26T01:02:03Z"));
+    assert_true(gw_rfc3339_valid("2026-11-26T01:02:03.123Z"));
+    assert_true(gw_rfc3339_valid("2026-11-26t01:02:03.123456789+08:00"));
+    assert_true(gw_rfc3339_valid("2026-11-26T01:02:03-05:30"));
+    assert_false(gw_rfc3339_valid("2026-11-26T01:02:03"));       /* no zone */
+    assert_false(gw_rfc3339_valid("2026-11-26 01:02:03Z"));      /* no T */
+    assert_false(gw_rfc3339_valid("2026-13-26T01:02:03Z"));      /* month */
+    assert_false(gw_rfc3339_valid("2026-11-26T24:02:03Z"));      /* hour */
+    assert_false(gw_rfc3339_valid("2026-11-26T01:02:03.Z"));     /* empty fraction */
+    assert_false(gw_rfc3339_valid("2026-11-26T01:02:03Z'; --")); /* trailing text */
+    assert_false(gw_rfc3339_valid("2026-11-26T01:02:03+0800"));  /* zone without colon */
+    assert_false(gw_rfc3339_valid(""));
+}
+
+static void test_query_defaults(void **state)
+{
+    (void)state;
+    gw_audit_query q;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_int_equal(gw_audit_query_parse(NULL, &q, &err), CG_OK);
+    assert_int_equal(q.limit, GW_AUDIT_LIMIT_DEFAULT);
+    assert_int_equal(q.before_id, 0);
+    assert_string_equal(q.actor, "");
+    assert_string_equal(q.action, "");
+}
+
+static void test_query_filters(void **state)
+{
+    (void)state;
+    gw_audit_query q;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_int_equal(
+        gw_audit_query_parse("actor=auditor.hq&action=auth.login&limit=100&cursor=42"
+                             "&from=2026-11-26T00:00:00Z&to=2026-11-27T00:00:00%2B08:00",
+                             &q, &err),
+        CG_OK);
+    assert_string_equal(q.actor, "auditor.hq");
+    assert_string_equal(q.action, "auth.login");
+    assert_int_equal(q.limit, 100);
+    assert_int_equal(q.before_id, 42);
+    assert_string_equal(q.from, "2026-11-26T00:00:00Z");
+    assert_string_equal(q.to, "2026-11-27T00:00:00+08:00");
+}
+
+/* Each bad parameter is its own violation, all reported at once. */
+static void test_query_refusals(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "limit=0",
+        "limit=101",
+        "limit=-1",
+        "limit=abc",
+        "limit=1000000",
+        "cursor=0",
+        "cursor=abc",
+        "cursor=-5",
+        "from=yesterday",
+        "to=2026-11-26",
+        "cursor=99999999999999999999",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        gw_audit_query q;
+        cg_err err;
+        cg_err_clear(&err);
+        assert_int_equal(gw_audit_query_parse(bad[i], &q, &err), CG_INVALID_ARGUMENT);
+    }
+    gw_audit_query q;
+    cg_err err;
+    cg_err_clear(&err);
+    char long_actor[200] = "actor=";
+    memset(long_actor + 6, 'a', 150);
+    assert_int_equal(gw_audit_query_parse(long_actor, &q, &err), CG_INVALID_ARGUMENT);
+    cg_err_clear(&err);
+    assert_int_equal(gw_audit_query_parse("limit=0&from=x&cursor=y", &q, &err),
+                     CG_INVALID_ARGUMENT);
+    assert_int_equal(err.nviolations, 3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_outcome),
+        cmocka_unit_test(test_route_actions),
+        cmocka_unit_test(test_only_auditor_reads_the_trail),
+        cmocka_unit_test(test_rfc3339),
+        cmocka_unit_test(test_query_defaults),
+        cmocka_unit_test(test_query_filters),
+        cmocka_unit_test(test_query_refusals),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
