@@ -10,6 +10,7 @@
 
 #include "cg/log.h"
 #include "gateway.h"
+#include "revocation.h"
 #include "session_cache.h"
 
 cg_code gw_account_login_result(gw_app *app, const char *account_id, bool password_ok,
@@ -204,7 +205,7 @@ void gw_route_change_password(gw_request *req)
     }
     /* The other sessions are revoked in the database; forget the cached
      * copies here and on every other replica. */
-    gw_auth_revoked_account(req->app, req->who->id);
+    gw_revoke_account(req->app, req->who->id);
     cg_log_fields(CG_LOG_INFO, "password changed", "user_id", req->who->id, NULL);
     gw_http_send_empty(req, 204);
 

@@ -16,6 +16,7 @@
 #include "cg/util.h"
 #include "accounts.h"
 #include "gateway.h"
+#include "revocation.h"
 #include "session_cache.h"
 
 /* argon2id at the interactive limits takes 64 MiB for each hash in flight;
@@ -209,17 +210,31 @@ cg_code gw_auth_authenticate(gw_request *req, gw_principal *who, cg_err *err)
         rc = err->code;
         goto cleanup;
     }
-    const char *params[] = {text};
     /* What is left of the session comes from the database's clock, the one
      * that decides expiry, so a gateway clock that is off changes nothing. */
+    char idle[24];
+    snprintf(idle, sizeof(idle), "%ld", req->app->session_idle_s);
+    const char *params[] = {text, idle};
+    /* A session ends at expires_at (absolute) or CG_SESSION_IDLE_S after
+     * last_seen_at, whichever comes first. The idle clock moves forward in
+     * the same statement, but only when it is more than a minute behind:
+     * a busy session costs one write a minute, not one per request. */
     rc = cg_db_exec(conn,
-                    "SELECT " ACCOUNT_COLUMNS ","
-                    " (extract(epoch FROM s.expires_at - now()) * 1000)::bigint FROM sessions s"
+                    "WITH live AS (SELECT " ACCOUNT_COLUMNS ","
+                    " (extract(epoch FROM least(s.expires_at, s.last_seen_at"
+                    "   + make_interval(secs => $2::bigint)) - now()) * 1000)::bigint"
+                    " FROM sessions s"
                     " JOIN accounts a ON a.id = s.account_id"
                     " JOIN org_units o ON o.code = a.org_unit"
                     " WHERE s.token_hash = $1::bytea AND s.revoked_at IS NULL"
-                    " AND s.expires_at > now() AND " GW_ACCOUNT_SESSIONS_LIVE,
-                    1, params, &res, err);
+                    " AND s.expires_at > now()"
+                    " AND s.last_seen_at > now() - make_interval(secs => $2::bigint)"
+                    " AND " GW_ACCOUNT_SESSIONS_LIVE "),"
+                    " touched AS (UPDATE sessions SET last_seen_at = now()"
+                    " WHERE token_hash = $1::bytea AND last_seen_at < now() - interval '1 minute'"
+                    " AND EXISTS (SELECT 1 FROM live))"
+                    " SELECT * FROM live",
+                    2, params, &res, err);
     if (rc != CG_OK)
         goto cleanup;
     if (PQntuples(res) != 1) {
@@ -357,7 +372,7 @@ static cg_code create_session(gw_request *req, const gw_principal *who,
     sodium_memzero(raw, sizeof(raw));
     token_hash(token, GW_TOKEN_LEN, key);
     hash_text(key, text);
-    snprintf(ttl, sizeof(ttl), "%ld", req->app->session_ttl_s);
+    snprintf(ttl, sizeof(ttl), "%ld", req->app->session_max_s);
 
     conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
     if (conn == NULL) {
@@ -478,9 +493,9 @@ void gw_route_logout(gw_request *req)
                     1, params, NULL, &err);
     /* After the revocation is committed and before the client hears of it:
      * a lookup that read the session before the UPDATE cannot cache it any
-     * more, and one that starts now finds it revoked. Other replicas keep
-     * their copy for up to CG_SESSION_CACHE_MS (session_cache.h). */
-    gw_session_cache_evict(req->app->auth->sessions, key);
+     * more, and one that starts now finds it revoked. The other replicas
+     * hear of it over NATS (revocation.h). */
+    gw_revoke_token(req->app, key);
     if (rc != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
@@ -504,9 +519,14 @@ cg_code gw_auth_verify_password(gw_auth *auth, const char *stored, const char *p
     return CG_OK;
 }
 
-void gw_auth_revoked_account(gw_app *app, const char *account_id)
+void gw_auth_forget_account(gw_app *app, const char *account_id)
 {
     gw_session_cache_evict_account(app->auth->sessions, account_id);
+}
+
+void gw_auth_forget_token(gw_app *app, const uint8_t key[GW_SESSION_KEY_LEN])
+{
+    gw_session_cache_evict(app->auth->sessions, key);
 }
 
 void gw_route_me(gw_request *req)

@@ -50,7 +50,8 @@ typedef struct gw_app {
     long http_threads;
     long http_max_body;
     long rpc_timeout_ms;
-    long session_ttl_s;
+    long session_max_s;  /* absolute session lifetime */
+    long session_idle_s; /* a session unused this long ends */
     long session_cache_ms;
     long org_cache_ms;
     long login_max_failures; /* wrong passwords in a row that lock an account */
@@ -167,9 +168,11 @@ cg_code gw_auth_request_key(gw_request *req, uint8_t key[GW_SESSION_KEY_LEN], cg
 cg_code gw_auth_verify_password(gw_auth *auth, const char *stored, const char *password,
                                 bool *match, cg_err *err);
 
-/* The sessions of account_id were revoked in the database: forget every
- * cached copy of them in this process. */
-void gw_auth_revoked_account(gw_app *app, const char *account_id);
+/* Forget every cached copy, in this process only, of the sessions of
+ * account_id or of the session with token hash key. revocation.c calls them
+ * for a revocation made here and for one heard from another replica. */
+void gw_auth_forget_account(gw_app *app, const char *account_id);
+void gw_auth_forget_token(gw_app *app, const uint8_t key[GW_SESSION_KEY_LEN]);
 
 /* Hash a password with argon2id (libsodium's interactive limits) into out,
  * which must hold crypto_pwhash_STRBYTES. Used by the seed too. */

@@ -12,6 +12,7 @@
 #include "cg/log.h"
 #include "cg/nats.h"
 #include "gateway.h"
+#include "revocation.h"
 #include "session_cache.h"
 
 /* Org units the cache holds at most (about 600 bytes each). */
@@ -84,13 +85,20 @@ int main(int argc, char **argv)
          .max = 120000,
          .target = &app.rpc_timeout_ms,
          .help = "how long an API call waits for a service's answer"},
-        {.name = "CG_SESSION_TTL_S",
+        {.name = "CG_SESSION_MAX_S",
          .type = CG_CONFIG_INT,
-         .default_value = "28800",
+         .default_value = "43200",
          .min = 60,
          .max = 2592000,
-         .target = &app.session_ttl_s,
-         .help = "lifetime of a login session in seconds"},
+         .target = &app.session_max_s,
+         .help = "absolute lifetime of a login session in seconds, however busy"},
+        {.name = "CG_SESSION_IDLE_S",
+         .type = CG_CONFIG_INT,
+         .default_value = "1800",
+         .min = 120,
+         .max = 2592000,
+         .target = &app.session_idle_s,
+         .help = "a login session unused this many seconds ends (measured to within a minute)"},
         {.name = "CG_SESSION_CACHE_MS",
          .type = CG_CONFIG_INT,
          .default_value = "2000",
@@ -167,6 +175,13 @@ int main(int argc, char **argv)
         cg_log_error("start failed: %s", err.message);
         goto cleanup;
     }
+    /* Right after HTTP starts: a revocation published in that instant is
+     * missed, and its session dropped from the cache within
+     * CG_SESSION_CACHE_MS as it would be without the broadcast. */
+    if (gw_revocation_start(&app, &err) != CG_OK) {
+        cg_log_error("start failed: %s", err.message);
+        goto cleanup;
+    }
     cg_log_info("gateway ready");
     cg_service_wait();
     cg_log_info("stopping");
@@ -175,6 +190,8 @@ int main(int argc, char **argv)
 cleanup:
     /* HTTP first: handlers in flight still use the database and NATS. */
     gw_http_stop(&app);
+    /* Before the session cache it evicts from goes. */
+    gw_revocation_stop(&app);
     gw_auth_destroy(app.auth);
     app.auth = NULL;
     gw_audit_destroy(app.audit);
