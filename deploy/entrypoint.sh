@@ -2,7 +2,8 @@
 # Container entrypoint: run the service named by CG_SERVICE.
 #
 # CG_MIGRATIONS_DIR defaults to the migrations the image carries for that
-# service. exec replaces this shell, so the service is PID 1 and receives
+# service, and the gateway's CG_OPENAPI_PATH to the OpenAPI document it
+# carries. exec replaces this shell, so the service is PID 1 and receives
 # SIGTERM itself. Arguments are passed on (e.g. `--seed-demo` for the gateway).
 set -eu
 
@@ -17,4 +18,8 @@ if [ -z "$svc" ] || [ ! -x "/usr/local/bin/cg-$svc" ]; then
 fi
 : "${CG_MIGRATIONS_DIR:=/usr/share/cleangrid/$svc/migrations}"
 export CG_MIGRATIONS_DIR
+if [ "$svc" = gateway ]; then
+    : "${CG_OPENAPI_PATH:=/usr/share/cleangrid/gateway/openapi.yaml}"
+    export CG_OPENAPI_PATH
+fi
 exec "/usr/local/bin/cg-$svc" "$@"

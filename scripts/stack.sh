@@ -144,6 +144,7 @@ service_env() {
     if [ "$svc" = gateway ]; then
         echo "CG_HTTP_LISTEN=${CG_HTTP_LISTEN:-127.0.0.1:0}"
         echo "CG_HTTP_PORT_FILE=$CG_STATE/run/gateway.port"
+        echo "CG_OPENAPI_PATH=$ROOT/docs/api/openapi.yaml"
     fi
 }
 

@@ -193,6 +193,16 @@ static cgt_response *call_readyz(const char *token, const char *user)
     return cgt_get("/readyz", token);
 }
 
+static cgt_response *call_openapi(const char *token, const char *user)
+{
+    (void)user;
+    cgt_response *r = cgt_get("/api/v1/openapi.yaml", token);
+    if (r->status == 200)
+        CGT_CHECK(strncmp(r->body, "# ", 2) == 0 && strstr(r->body, "\nopenapi: 3.1") != NULL,
+                  "/api/v1/openapi.yaml is the OpenAPI document: %.80s", r->body);
+    return r;
+}
+
 static cgt_response *call_login(const char *token, const char *user)
 {
     cJSON *b = cJSON_CreateObject();
@@ -303,6 +313,7 @@ static const struct {
 } samples[] = {
     {"GET", "/healthz", 200, call_healthz},
     {"GET", "/readyz", 200, call_readyz},
+    {"GET", "/api/v1/openapi.yaml", 200, call_openapi},
     {"POST", "/api/v1/auth/login", 200, call_login},
     {"POST", "/api/v1/auth/logout", 204, call_logout},
     {"GET", "/api/v1/auth/me", 200, call_me},

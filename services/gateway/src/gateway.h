@@ -12,12 +12,14 @@
  *   routes_clues.c   problem clues (问题线索)
  *   audit.c          the audit trail: records written as answers leave,
  *                    GET /api/v1/audit and /api/v1/audit/verify
+ *   routes_openapi.c GET /api/v1/openapi.yaml, the OpenAPI document
  *   seed.c           demo org tree and accounts
  *   session_cache.c  pure: live sessions kept briefly, keyed by token hash
  *   org_cache.c      pure: org unit code -> path, kept briefly
  *   json_map.c       pure JSON <-> protobuf mapping and validation
  *   access.c         pure: permissions, roles, route matching, docs/access.md
  *   audit_rules.c    pure: audit outcomes, action names, the audit query
+ *   openapi.c        pure: the OpenAPI document's paths against the route table
  *   http_util.c      pure helpers: request ids, media types, queries, times */
 #ifndef GW_GATEWAY_H
 #define GW_GATEWAY_H
@@ -56,6 +58,7 @@ typedef struct gw_app {
     long org_cache_ms;
     long login_max_failures; /* wrong passwords in a row that lock an account */
     long login_lockout_s;    /* how long that lock lasts */
+    char *openapi_path;
 
     /* Owned; created by gw_http_start(), gw_auth_create() and main(). */
     struct mg_context *mg;
@@ -63,6 +66,9 @@ typedef struct gw_app {
     gw_auth *auth;
     gw_org_cache *org_cache;
     gw_audit *audit; /* gw_audit_create() in main() */
+    /* The OpenAPI document, read at start by gw_openapi_load(). */
+    char *openapi_doc;
+    size_t openapi_len;
 } gw_app;
 
 /* --- http.c -------------------------------------------------------------- */
@@ -106,6 +112,9 @@ cg_code gw_http_read_json(gw_request *req, cJSON **out);
 void gw_http_send_json(gw_request *req, int status, const cJSON *body);
 /* Send a response with no body (204). */
 void gw_http_send_empty(gw_request *req, int status);
+/* Send len bytes of body (borrowed) with the given Content-Type. */
+void gw_http_send_text(gw_request *req, int status, const char *content_type, const char *body,
+                       size_t len);
 
 /* Send an RFC 9457 problem. code_name is the "code" member (a cg_code name or
  * a gateway-only one such as "UNSUPPORTED_MEDIA_TYPE"). err (may be NULL)
@@ -204,6 +213,16 @@ void gw_route_verify_audit(gw_request *req);
  * (INVALID_ARGUMENT) on a malformed Idempotency-Key. */
 cg_code gw_call_context(Cleangrid__V1__CallContext *ctx, gw_request *req, char **role_slot,
                         cg_err *err);
+
+/* --- routes_openapi.c ----------------------------------------------------- */
+
+/* Read the file at app->openapi_path into app->openapi_doc (owned by app,
+ * freed by gw_openapi_free()). Fails when it cannot be read; a document that
+ * does not match the route table is logged as a warning and served anyway. */
+cg_code gw_openapi_load(gw_app *app, cg_err *err);
+void gw_openapi_free(gw_app *app);
+/* GET /api/v1/openapi.yaml. */
+void gw_route_openapi(gw_request *req);
 
 /* --- seed.c -------------------------------------------------------------- */
 

@@ -3,6 +3,7 @@
  *   cg-gateway                 serve the API until SIGTERM or SIGINT
  *   cg-gateway --seed-demo     load the demo org tree and accounts, then exit
  *   cg-gateway --access-matrix print docs/access.md (who may call what), then exit
+ *   cg-gateway --openapi-check FILE  exit 1 unless FILE documents exactly the routes
  *
  * Configuration comes from CG_* environment variables only (see vars[]). */
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "cg/log.h"
 #include "cg/nats.h"
 #include "gateway.h"
+#include "openapi.h"
 #include "revocation.h"
 #include "session_cache.h"
 
@@ -20,7 +22,7 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: cg-gateway [--seed-demo | --access-matrix]\n"
+    fprintf(out, "usage: cg-gateway [--seed-demo | --access-matrix | --openapi-check FILE]\n"
                  "Configuration is read from CG_* environment variables.\n");
 }
 
@@ -35,6 +37,28 @@ static bool routes_valid(void)
         return true;
     cg_log_error("route table refused, not starting: %s", err.message);
     return false;
+}
+
+/* `--openapi-check FILE`: exit 0 when the OpenAPI document at path names
+ * exactly the routes of the table, else say what differs and exit 1. */
+static int check_openapi(const char *path)
+{
+    static char doc[4 * 1024 * 1024];
+    cg_err err;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "cg-gateway: cannot read %s\n", path);
+        return 1;
+    }
+    size_t len = fread(doc, 1, sizeof(doc), f);
+    fclose(f);
+    cg_err_clear(&err);
+    if (len == sizeof(doc) || gw_openapi_check(doc, len, gw_routes, gw_nroutes, &err) != CG_OK) {
+        fprintf(stderr, "cg-gateway: %s: %s\n", path,
+                len == sizeof(doc) ? "too large" : err.message);
+        return 1;
+    }
+    return 0;
 }
 
 /* `--access-matrix`: docs/access.md on stdout, from the tables. */
@@ -128,6 +152,11 @@ int main(int argc, char **argv)
          .max = 86400,
          .target = &app.login_lockout_s,
          .help = "how long an account stays locked after too many wrong passwords"},
+        {.name = "CG_OPENAPI_PATH",
+         .type = CG_CONFIG_STRING,
+         .default_value = GW_OPENAPI_DEFAULT_PATH,
+         .target = &app.openapi_path,
+         .help = "the OpenAPI document served at /api/v1/openapi.yaml (read at start)"},
     };
     bool seed_demo = false;
     bool access_matrix = false;
@@ -139,6 +168,8 @@ int main(int argc, char **argv)
             seed_demo = true;
         } else if (strcmp(argv[i], "--access-matrix") == 0) {
             access_matrix = true;
+        } else if (strcmp(argv[i], "--openapi-check") == 0 && i + 1 < argc) {
+            return check_openapi(argv[i + 1]);
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
@@ -169,7 +200,8 @@ int main(int argc, char **argv)
             cg_log_error("start failed: %s", err.message);
         goto cleanup;
     }
-    if (gw_org_cache_create(&app.org_cache, ORG_CACHE_SLOTS, app.org_cache_ms, &err) != CG_OK ||
+    if (gw_openapi_load(&app, &err) != CG_OK ||
+        gw_org_cache_create(&app.org_cache, ORG_CACHE_SLOTS, app.org_cache_ms, &err) != CG_OK ||
         gw_auth_create(&app.auth, &app, &err) != CG_OK ||
         gw_audit_create(&app.audit, &app, &err) != CG_OK || gw_http_start(&app, &err) != CG_OK) {
         cg_log_error("start failed: %s", err.message);
@@ -199,5 +231,6 @@ cleanup:
     gw_org_cache_destroy(app.org_cache);
     app.org_cache = NULL;
     cg_service_base_stop(&app.base);
+    gw_openapi_free(&app);
     return status;
 }

@@ -13,6 +13,10 @@
 const gw_route gw_routes[] = {
     {.method = "GET", .pattern = "/healthz", .perm = GW_PERM_PUBLIC, .handler = gw_route_healthz},
     {.method = "GET", .pattern = "/readyz", .perm = GW_PERM_PUBLIC, .handler = gw_route_readyz},
+    {.method = "GET",
+     .pattern = "/api/v1/openapi.yaml",
+     .perm = GW_PERM_PUBLIC,
+     .handler = gw_route_openapi},
     {.method = "POST",
      .pattern = "/api/v1/auth/login",
      .perm = GW_PERM_PUBLIC,
