@@ -9,6 +9,7 @@
  * The row is put back afterwards, so later tests see a whole chain. */
 #include "cgt.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,33 @@ static int page_size(const char *path, const char *token)
     int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(CGT_JSON_OBJECT(r), "items"));
     cgt_response_free(r);
     return n;
+}
+
+/* Concurrent clue reads: each thread reads the same clue a few times with
+ * its own account's token and counts the answers that were recorded (all
+ * but a 429, which the rate limit answers before any record is armed). No
+ * CGT_ check runs on these threads: a failure must not jump across them. */
+#define READERS 4
+#define READS_EACH 5
+typedef struct reader {
+    const char *token;
+    const char *path;
+    int recorded;
+    int bad;
+} reader;
+
+static void *read_clue(void *arg)
+{
+    reader *rd = arg;
+    for (int i = 0; i < READS_EACH; i++) {
+        cgt_response *r = cgt_get(rd->path, rd->token);
+        if (r->status == 200)
+            rd->recorded++;
+        else if (r->status != 429)
+            rd->bad++;
+        cgt_response_free(r);
+    }
+    return NULL;
 }
 
 /* GET /api/v1/audit/verify as token: intact, and *first_bad when not. */
@@ -305,6 +333,38 @@ static void the_trail(void **state)
     long long rows = 0, first_bad = 0;
     CGT_CHECK(verify(auditor, &rows, &first_bad), "the chain is whole (first bad %lld)", first_bad);
     CGT_CHECK(rows >= 8, "verify counted %lld rows", rows);
+
+    /* Many threads at once: the rows still form one chain, and every
+     * recorded read is in it exactly once. */
+    {
+        const char *users[READERS] = {"inspector", "lead", "auditor", "inspector.east"};
+        char *tokens[READERS];
+        reader readers[READERS];
+        pthread_t threads[READERS];
+        long long before = rows;
+        snprintf(path, sizeof path, "/api/v1/clues/%s", clue_id);
+        for (int i = 0; i < READERS; i++) {
+            tokens[i] = CGT_LOGIN(users[i]);
+            readers[i] = (reader){.token = tokens[i], .path = path};
+        }
+        CGT_CHECK(verify(auditor, &before, &first_bad), "whole before the burst");
+        for (int i = 0; i < READERS; i++)
+            CGT_CHECK(pthread_create(&threads[i], NULL, read_clue, &readers[i]) == 0,
+                      "pthread_create");
+        int recorded = 0;
+        for (int i = 0; i < READERS; i++) {
+            pthread_join(threads[i], NULL);
+            CGT_CHECK_INT(0, readers[i].bad, "reads answered neither 200 nor 429");
+            recorded += readers[i].recorded;
+        }
+        CGT_CHECK(verify(auditor, &rows, &first_bad),
+                  "the chain is whole after concurrent appends (first bad %lld)", first_bad);
+        CGT_CHECK_INT(before + recorded, rows, "one row for each recorded read");
+        for (int i = 0; i < READERS; i++)
+            cgt_logout(tokens[i]);
+        /* The logouts are recorded too; the chain stays whole. */
+        CGT_CHECK(verify(auditor, &rows, &first_bad), "whole after the logouts");
+    }
 
     /* The database refuses changes, even from the superuser, while the
      * trigger stands. */

@@ -1,6 +1,7 @@
 /* The audit trail: arming a request's record, writing it when the answer
  * goes out, and the two auditor routes (GET /api/v1/audit and
  * GET /api/v1/audit/verify). audit.h says what is recorded and why. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,13 +12,177 @@
 #include "audit.h"
 #include "gateway.h"
 
-/* Connections of the writer's own pool. Appends serialize on the chain's
- * head row anyway, so more would only wait there. */
-#define AUDIT_POOL_SIZE 4
+/* Appends serialize on the chain's head row, and each commit waits for its
+ * WAL flush, so one at a time they would cap the whole gateway at a few
+ * hundred recorded requests a second. Instead one writer thread takes every
+ * record waiting and appends them all in one transaction: one lock, one
+ * flush, however many rows. Each requesting thread waits until its row is
+ * committed (or has failed), so a record is never only in memory when the
+ * answer leaves. */
+
+/* Most rows one transaction appends; more wait for the next one. */
+#define AUDIT_BATCH_MAX 256
+
+/* One record waiting for the writer. Lives on the requesting thread's
+ * stack, which waits until done is set; params borrow from that stack. */
+typedef struct audit_job {
+    const char *params[10];
+    cg_code rc;
+    bool done;
+    struct audit_job *next;
+} audit_job;
 
 struct gw_audit {
+    /* One connection, used only by the writer thread. */
     cg_db *db;
+    pthread_t thread;
+    bool thread_started;
+    pthread_mutex_t lock;
+    pthread_cond_t work;     /* the writer waits here for jobs */
+    pthread_cond_t finished; /* requesters wait here for theirs */
+    audit_job *first, *last; /* queued, oldest first */
+    bool stopping;
 };
+
+static const char append_sql[] =
+    "SELECT audit_append($1::uuid, $2, $3, $4, $5, $6, $7, $8::integer, $9, $10::ltree)";
+
+/* Append one job's row on conn with audit_append(), in a transaction of
+ * its own. */
+static cg_code append_one(PGconn *conn, const audit_job *job, cg_err *err)
+{
+    return cg_db_exec(conn, append_sql, 10, job->params, NULL, err);
+}
+
+/* The rows of n jobs as audit_append_batch() reads them: a JSON array of
+ * arrays of the ten values, null for SQL NULL. Owned by the caller
+ * (cJSON_free); NULL when out of memory. */
+static char *batch_json(audit_job **jobs, int n)
+{
+    char *text = NULL;
+    cJSON *rows = cJSON_CreateArray();
+    bool ok = rows != NULL;
+    for (int i = 0; ok && i < n; i++) {
+        cJSON *row = cJSON_CreateArray();
+        ok = row != NULL && cJSON_AddItemToArray(rows, row);
+        if (!ok) {
+            cJSON_Delete(row);
+            break;
+        }
+        for (size_t k = 0; ok && k < sizeof(jobs[i]->params) / sizeof(jobs[i]->params[0]); k++) {
+            const char *v = jobs[i]->params[k];
+            cJSON *item = v != NULL ? cJSON_CreateString(v) : cJSON_CreateNull();
+            ok = item != NULL && cJSON_AddItemToArray(row, item);
+            if (!ok)
+                cJSON_Delete(item);
+        }
+    }
+    if (ok)
+        text = cJSON_PrintUnformatted(rows);
+    cJSON_Delete(rows);
+    return text;
+}
+
+/* Append n jobs with one call of audit_append_batch(): one statement, one
+ * transaction, one lock of the head. When that fails on a connection that
+ * still works, one of the rows was refused (the batch is all or nothing):
+ * append each on its own then, so one bad row fails only its own request. */
+static void append_batch(gw_audit *audit, audit_job **jobs, int n)
+{
+    cg_err err;
+    PGconn *conn = NULL;
+    cg_code rc = CG_INTERNAL;
+    char *json = batch_json(jobs, n);
+
+    cg_err_clear(&err);
+    if (json == NULL)
+        cg_err_set(&err, CG_INTERNAL, "out of memory");
+    /* A connection that a database restart broke fails its first query and
+     * is reset when next taken: one more try then writes the rows. */
+    for (int attempt = 0; json != NULL && attempt < 2; attempt++) {
+        cg_err_clear(&err);
+        conn = cg_db_acquire(audit->db, GW_DB_ACQUIRE_MS, &err);
+        if (conn == NULL) {
+            rc = err.code;
+            break;
+        }
+        const char *params[] = {json};
+        rc = cg_db_exec(conn, "SELECT audit_append_batch($1::jsonb)", 1, params, NULL, &err);
+        if (rc == CG_OK || PQstatus(conn) == CONNECTION_OK)
+            break;
+        cg_db_release(audit->db, conn);
+        conn = NULL;
+    }
+    if (rc == CG_OK) {
+        for (int i = 0; i < n; i++)
+            jobs[i]->rc = CG_OK;
+    } else if (conn != NULL && PQstatus(conn) == CONNECTION_OK) {
+        for (int i = 0; i < n; i++) {
+            cg_err_clear(&err);
+            jobs[i]->rc = append_one(conn, jobs[i], &err);
+            if (jobs[i]->rc != CG_OK)
+                cg_log_fields(CG_LOG_ERROR, "audit record not written", "action",
+                              jobs[i]->params[3], "reason", err.message, NULL);
+        }
+    } else {
+        cg_log_fields(CG_LOG_ERROR, "audit records not written", "reason", err.message, NULL);
+        for (int i = 0; i < n; i++)
+            jobs[i]->rc = rc == CG_OK ? CG_UNAVAILABLE : rc;
+    }
+    if (conn != NULL)
+        cg_db_release(audit->db, conn);
+    cJSON_free(json);
+}
+
+static void *writer_main(void *arg)
+{
+    gw_audit *audit = arg;
+    audit_job *batch[AUDIT_BATCH_MAX];
+
+    pthread_mutex_lock(&audit->lock);
+    for (;;) {
+        while (audit->first == NULL && !audit->stopping)
+            pthread_cond_wait(&audit->work, &audit->lock);
+        /* Stopping, but jobs queued before the stop are still written. */
+        if (audit->first == NULL)
+            break;
+        int n = 0;
+        while (audit->first != NULL && n < AUDIT_BATCH_MAX) {
+            batch[n++] = audit->first;
+            audit->first = audit->first->next;
+        }
+        if (audit->first == NULL)
+            audit->last = NULL;
+        pthread_mutex_unlock(&audit->lock);
+
+        append_batch(audit, batch, n);
+
+        pthread_mutex_lock(&audit->lock);
+        for (int i = 0; i < n; i++)
+            batch[i]->done = true;
+        pthread_cond_broadcast(&audit->finished);
+    }
+    pthread_mutex_unlock(&audit->lock);
+    return NULL;
+}
+
+/* Queue job and wait until the writer has committed it or given up. */
+static cg_code submit(gw_audit *audit, audit_job *job)
+{
+    job->done = false;
+    job->next = NULL;
+    pthread_mutex_lock(&audit->lock);
+    if (audit->last != NULL)
+        audit->last->next = job;
+    else
+        audit->first = job;
+    audit->last = job;
+    pthread_cond_signal(&audit->work);
+    while (!job->done)
+        pthread_cond_wait(&audit->finished, &audit->lock);
+    pthread_mutex_unlock(&audit->lock);
+    return job->rc;
+}
 
 cg_code gw_audit_create(gw_audit **out, gw_app *app, cg_err *err)
 {
@@ -29,9 +194,17 @@ cg_code gw_audit_create(gw_audit **out, gw_app *app, cg_err *err)
         rc = cg_err_set(err, CG_INTERNAL, "out of memory");
         goto cleanup;
     }
-    rc = cg_db_open(&audit->db, app->base.db_url, AUDIT_POOL_SIZE, err);
+    pthread_mutex_init(&audit->lock, NULL);
+    pthread_cond_init(&audit->work, NULL);
+    pthread_cond_init(&audit->finished, NULL);
+    rc = cg_db_open(&audit->db, app->base.db_url, 1, err);
     if (rc != CG_OK)
         goto cleanup;
+    if (pthread_create(&audit->thread, NULL, writer_main, audit) != 0) {
+        rc = cg_err_set(err, CG_INTERNAL, "cannot start the audit writer thread");
+        goto cleanup;
+    }
+    audit->thread_started = true;
     *out = audit;
     audit = NULL;
 
@@ -44,8 +217,18 @@ void gw_audit_destroy(gw_audit *audit)
 {
     if (audit == NULL)
         return;
+    if (audit->thread_started) {
+        pthread_mutex_lock(&audit->lock);
+        audit->stopping = true;
+        pthread_cond_signal(&audit->work);
+        pthread_mutex_unlock(&audit->lock);
+        pthread_join(audit->thread, NULL);
+    }
     if (audit->db != NULL)
         cg_db_close(audit->db);
+    pthread_cond_destroy(&audit->finished);
+    pthread_cond_destroy(&audit->work);
+    pthread_mutex_destroy(&audit->lock);
     free(audit);
 }
 
@@ -79,30 +262,25 @@ void gw_audit_expect_route(gw_request *req, const gw_route *r)
     req->audit.fail_action = fail_action;
 }
 
-/* Append the armed record with status through audit_append(). */
+/* Append the armed record with status, waiting until it is committed. */
 static cg_code append(gw_request *req, int status, cg_err *err)
 {
-    cg_code rc = CG_INTERNAL;
     gw_audit *audit = req->app->audit;
     const gw_audit_pending *p = &req->audit;
     const gw_principal *who = p->has_actor ? &p->actor : req->who;
-    PGconn *conn = NULL;
-    PGresult *res = NULL;
     char status_text[16];
+    audit_job job;
 
-    if (audit == NULL) {
-        rc = cg_err_set(err, CG_UNAVAILABLE, "the audit trail is not open");
-        goto cleanup;
-    }
+    if (audit == NULL)
+        return cg_err_set(err, CG_UNAVAILABLE, "the audit trail is not open");
     snprintf(status_text, sizeof(status_text), "%d", status);
-    const char *action = status >= 400 && p->fail_action != NULL ? p->fail_action : p->action;
     /* Only account fields, the route and the outcome: no body, no header,
      * no client address ever reaches this row. */
     const char *params[] = {
         who != NULL ? who->id : NULL,
         who != NULL ? who->username : NULL,
         who != NULL ? who->role : NULL,
-        action,
+        status >= 400 && p->fail_action != NULL ? p->fail_action : p->action,
         p->target_type,
         p->target_id[0] != '\0' ? p->target_id : NULL,
         gw_audit_outcome(status),
@@ -110,35 +288,11 @@ static cg_code append(gw_request *req, int status, cg_err *err)
         req->request_id,
         who != NULL && who->org_path[0] != '\0' ? who->org_path : NULL,
     };
-    /* A pooled connection that the database's restart broke fails its
-     * first query and is reset when next taken; one more try then writes
-     * the row. Should the first try have committed before the connection
-     * broke, the row is there twice, which the trail can bear; a missing
-     * row it cannot. */
-    for (int attempt = 0; attempt < 2; attempt++) {
-        conn = cg_db_acquire(audit->db, GW_DB_ACQUIRE_MS, err);
-        if (conn == NULL) {
-            rc = err->code;
-            goto cleanup;
-        }
-        rc = cg_db_exec(conn,
-                        "SELECT audit_append($1::uuid, $2, $3, $4, $5, $6, $7, $8::integer, $9,"
-                        " $10::ltree)",
-                        10, params, &res, err);
-        bool broken = rc != CG_OK && PQstatus(conn) != CONNECTION_OK;
-        cg_db_release(audit->db, conn);
-        conn = NULL;
-        if (!broken || attempt == 1)
-            break;
-        cg_err_clear(err);
-    }
-
-cleanup:
-    if (res != NULL)
-        PQclear(res);
-    if (conn != NULL)
-        cg_db_release(audit->db, conn);
-    return rc;
+    _Static_assert(sizeof(params) == sizeof(job.params), "one parameter per column");
+    memcpy(job.params, params, sizeof(params));
+    if (submit(audit, &job) != CG_OK)
+        return cg_err_set(err, job.rc, "the audit record could not be written");
+    return CG_OK;
 }
 
 bool gw_audit_before_answer(gw_request *req, int status)

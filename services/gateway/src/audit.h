@@ -4,9 +4,10 @@
  * A request arms at most one record (gw_audit_expect); the record is written
  * when the answer is sent (http.c calls gw_audit_before_answer), with the
  * status that answer carries, so the row says what the client was told.
- * Rows are appended by the database function audit_append()
- * (migrations/0003_audit.sql), which chains them with SHA-256 in one order;
- * the hash is computed there and nowhere else.
+ * Rows are appended by one writer thread per process, in batches, through
+ * the database function audit_append_batch() (migrations/0003a), which
+ * chains them with SHA-256 in one order; the hash is computed in SQL and
+ * nowhere else. The requesting thread waits until its row is committed.
  *
  * Never recorded: passwords, tokens, receipts, report text, a reporter's
  * identity, client addresses. The pure functions at the end are in
