@@ -56,6 +56,13 @@ typedef struct gw_app {
     long session_idle_s; /* a session unused this long ends */
     long session_cache_ms;
     long org_cache_ms;
+    /* Rate limits and client addresses (limits.c). */
+    char *trusted_proxies;
+    char *rate_exempt;
+    long rate_public_per_s;
+    long rate_reports_per_hour;
+    long rate_api_per_s;
+    long rate_api_burst;
     long login_max_failures; /* wrong passwords in a row that lock an account */
     long login_lockout_s;    /* how long that lock lasts */
     char *openapi_path;
@@ -65,6 +72,8 @@ typedef struct gw_app {
     int http_port;
     gw_auth *auth;
     gw_org_cache *org_cache;
+    /* Rate limits and client addresses: gw_limits_create(). */
+    struct gw_limits *limits;
     gw_audit *audit; /* gw_audit_create() in main() */
     /* The OpenAPI document, read at start by gw_openapi_load(). */
     char *openapi_doc;
@@ -88,6 +97,11 @@ typedef struct gw_request {
     int status;         /* the status sent, for the access log; 0 until then */
     bool body_consumed; /* the request body was read, so keep-alive is safe */
     bool must_close;    /* close the connection after the answer */
+    /* A 200 JSON answer carries a strong ETag over its body, and an
+     * If-None-Match that holds it is answered 304 (reads of one record). */
+    bool etag;
+    /* More header lines for the answer ("Name: value\r\n"), or "". */
+    char extra_headers[96];
     /* The audit record this request has armed (audit.h); written when the
      * answer is sent. */
     gw_audit_pending audit;
@@ -223,6 +237,60 @@ cg_code gw_openapi_load(gw_app *app, cg_err *err);
 void gw_openapi_free(gw_app *app);
 /* GET /api/v1/openapi.yaml. */
 void gw_route_openapi(gw_request *req);
+
+/* --- limits.c ------------------------------------------------------------ */
+
+typedef struct gw_limits gw_limits;
+
+/* The configuration of the rate limits and client addresses, spliced into
+ * main()'s table after CG_SERVICE_BASE_VARS. */
+#define GW_LIMITS_VARS(app)                                                                        \
+    {.name = "CG_TRUSTED_PROXIES",                                                                 \
+     .type = CG_CONFIG_STRING,                                                                     \
+     .default_value = "",                                                                          \
+     .target = &(app).trusted_proxies,                                                             \
+     .help = "IPv4 addresses/CIDRs whose X-Forwarded-For is believed (empty: none)"},              \
+        {.name = "CG_RATE_EXEMPT",                                                                 \
+         .type = CG_CONFIG_STRING,                                                                 \
+         .default_value = "",                                                                      \
+         .target = &(app).rate_exempt,                                                             \
+         .help = "client IPv4 addresses/CIDRs no rate limit applies to (empty: none)"},            \
+        {.name = "CG_RATE_PUBLIC_PER_S",                                                           \
+         .type = CG_CONFIG_INT,                                                                    \
+         .default_value = "5",                                                                     \
+         .min = 0,                                                                                 \
+         .max = 1000000,                                                                           \
+         .target = &(app).rate_public_per_s,                                                       \
+         .help = "requests a second per client address on public routes (0: no limit)"},           \
+        {.name = "CG_RATE_REPORTS_PER_HOUR",                                                       \
+         .type = CG_CONFIG_INT,                                                                    \
+         .default_value = "10",                                                                    \
+         .min = 0,                                                                                 \
+         .max = 1000000,                                                                           \
+         .target = &(app).rate_reports_per_hour,                                                   \
+         .help = "public reports an hour per client address (0: no limit)"},                       \
+        {.name = "CG_RATE_API_PER_S",                                                              \
+         .type = CG_CONFIG_INT,                                                                    \
+         .default_value = "20",                                                                    \
+         .min = 0,                                                                                 \
+         .max = 1000000,                                                                           \
+         .target = &(app).rate_api_per_s,                                                          \
+         .help = "requests a second per account on routes that need a login (0: no limit)"},       \
+    {                                                                                              \
+        .name = "CG_RATE_API_BURST", .type = CG_CONFIG_INT, .default_value = "40", .min = 1,       \
+        .max = 1000000, .target = &(app).rate_api_burst,                                           \
+        .help = "requests an account may make at once before CG_RATE_API_PER_S applies"            \
+    }
+
+/* Parse the address lists and create the limits into app->limits. Fails
+ * (INVALID_ARGUMENT, naming the variable and the entry) on a bad list. */
+cg_code gw_limits_create(gw_app *app, cg_err *err);
+/* Free app->limits; safe when it was never created. */
+void gw_limits_destroy(gw_app *app);
+/* Apply the limits that route has to req (req->who set on a route that
+ * needs a login). True when the request may go on; false when it was
+ * answered 429 with Retry-After. */
+bool gw_limits_admit(gw_request *req, const gw_route *route);
 
 /* --- seed.c -------------------------------------------------------------- */
 

@@ -21,6 +21,7 @@
 #include "cg/log.h"
 #include "cg/nats.h"
 #include "cg/util.h"
+#include "etag.h"
 #include "gateway.h"
 
 /* Longest path written to the access log; a path is attacker-chosen. */
@@ -88,16 +89,18 @@ static void send_raw(gw_request *req, int status, const char *content_type, cons
         return;
     }
     bool keep = keep_alive(req, status);
-    bool with_body = status != 204 && !(req->method != NULL && strcmp(req->method, "HEAD") == 0);
+    /* 204 and 304 never have a body (RFC 9110). */
+    bool no_body = status == 204 || status == 304;
+    bool with_body = !no_body && !(req->method != NULL && strcmp(req->method, "HEAD") == 0);
     int n = snprintf(head, sizeof(head),
                      "HTTP/1.1 %d %s\r\n"
                      "X-Request-Id: %s\r\n" SECURITY_HEADERS "Connection: %s\r\n"
                      "%s%s%s"
-                     "%s",
+                     "%s%s",
                      status, gw_http_reason(status), req->request_id, keep ? "keep-alive" : "close",
                      allow ? "Allow: " : "", allow ? allow : "", allow ? "\r\n" : "",
-                     status == 401 ? "WWW-Authenticate: Bearer\r\n" : "");
-    if (status != 204 && n > 0 && (size_t)n < sizeof(head))
+                     status == 401 ? "WWW-Authenticate: Bearer\r\n" : "", req->extra_headers);
+    if (!no_body && n > 0 && (size_t)n < sizeof(head))
         n += snprintf(head + n, sizeof(head) - (size_t)n,
                       "Content-Type: %s\r\nContent-Length: %zu\r\n",
                       content_type ? content_type : "application/json", body_len);
@@ -139,6 +142,15 @@ cleanup:
 void gw_http_send_json(gw_request *req, int status, const cJSON *body)
 {
     char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+    char etag[GW_ETAG_LEN];
+    if (text != NULL && req->etag && status == 200) {
+        /* The tag is over exactly the bytes sent, so equal answers have
+         * equal tags and any change to the record changes it. */
+        gw_etag_compute(text, strlen(text), etag);
+        snprintf(req->extra_headers, sizeof(req->extra_headers), "ETag: %s\r\n", etag);
+        if (gw_etag_none_match_hit(gw_http_header(req, "If-None-Match"), etag))
+            status = 304;
+    }
     if (text == NULL)
         send_raw(req, 500, "application/problem+json", oom_problem, sizeof(oom_problem) - 1, NULL);
     else
@@ -374,8 +386,12 @@ static void dispatch(gw_request *req)
         }
         req->who = &who;
     }
-    gw_audit_expect_route(req, r);
-    r->handler(req);
+    /* Armed only once admitted: a flood held off by the rate limit does not
+     * turn into audit rows. */
+    if (gw_limits_admit(req, r)) {
+        gw_audit_expect_route(req, r);
+        r->handler(req);
+    }
     req->who = NULL; /* who lives on this stack frame */
 }
 

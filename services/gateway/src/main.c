@@ -78,6 +78,7 @@ int main(int argc, char **argv)
     static gw_app app = {.base = {.name = "gateway"}};
     cg_config_var vars[] = {
         CG_SERVICE_BASE_VARS(app.base),
+        GW_LIMITS_VARS(app),
         {.name = "CG_HTTP_LISTEN",
          .type = CG_CONFIG_STRING,
          .default_value = "127.0.0.1:8080",
@@ -189,6 +190,11 @@ int main(int argc, char **argv)
         return gw_seed_main(&app);
     if (!routes_valid())
         return 1;
+    cg_err_clear(&err);
+    if (gw_limits_create(&app, &err) != CG_OK) {
+        cg_log_error("configuration: %s", err.message);
+        return 1;
+    }
 
     cg_err_clear(&err);
     if (cg_service_base_start(&app.base, &err) != CG_OK) {
@@ -224,6 +230,7 @@ cleanup:
     gw_http_stop(&app);
     /* Before the session cache it evicts from goes. */
     gw_revocation_stop(&app);
+    gw_limits_destroy(&app);
     gw_auth_destroy(app.auth);
     app.auth = NULL;
     gw_audit_destroy(app.audit);

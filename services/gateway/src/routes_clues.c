@@ -63,6 +63,7 @@ void gw_route_get_clue(gw_request *req)
     }
     rpc.ctx = &ctx;
     rpc.id = (char *)req->route_id;
+    req->etag = true;
     gw_http_forward(req, "case", "GetClue", &rpc.base, &cleangrid__v1__get_clue_reply__descriptor,
                     get_reply_json, 200);
 }
