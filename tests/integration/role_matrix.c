@@ -257,6 +257,152 @@ static cgt_response *call_change_password(const char *token, const char *user)
     return r;
 }
 
+/* --- the administration routes -------------------------------------------
+ * Each call as an account that may (admin) must succeed; the calls that act
+ * on a unit or an account make a fresh one first, with the same token, so
+ * nothing the other tests use changes. As any other account the making
+ * fails (403) and a made-up code or id stands in: the dispatcher refuses
+ * before the handler looks at it. */
+
+static cgt_response *send_json(const char *method, const char *path, const char *token,
+                               const char *json)
+{
+    char auth[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token ? token : "");
+    const char *headers[] = {"Content-Type: application/json", token ? auth : NULL, NULL};
+    return cgt_request(method, path, headers, json, json ? strlen(json) : 0);
+}
+
+/* POST a new org unit under east with token; its code goes into code[32]. */
+static cgt_response *post_unit(const char *token, char code[32])
+{
+    char hex[13], body[256];
+    cgt_token_hex(hex, 12);
+    snprintf(code, 32, "rm_%s", hex);
+    snprintf(body, sizeof body,
+             "{\"code\":\"%s\",\"name\":\"Role matrix unit\",\"name_zh\":\"测试单位\","
+             "\"parent\":\"east\"}",
+             code);
+    return send_json("POST", "/api/v1/org-units", token, body);
+}
+
+/* POST a new cadre account in east with token. */
+static cgt_response *post_account(const char *token)
+{
+    char hex[13], body[256];
+    cgt_token_hex(hex, 12);
+    snprintf(body, sizeof body,
+             "{\"username\":\"rm.%s\",\"display_name\":\"Role matrix\",\"role\":\"cadre\","
+             "\"org_unit\":\"east\",\"password\":\"role-matrix-password\"}",
+             hex);
+    return send_json("POST", "/api/v1/accounts", token, body);
+}
+
+/* A new account made with token; its id (or a made-up one when token may
+ * not make it) goes into id[37]. */
+static void make_account(const char *token, char id[37])
+{
+    cgt_response *r = post_account(token);
+    const char *made = r->status == 201 ? cgt_json_str(r->json, "id") : NULL;
+    if (made != NULL)
+        snprintf(id, 37, "%s", made);
+    else
+        cgt_uuid(id);
+    cgt_response_free(r);
+}
+
+static cgt_response *call_list_units(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/org-units?limit=5", token);
+}
+
+static cgt_response *call_create_unit(const char *token, const char *user)
+{
+    (void)user;
+    char code[32];
+    return post_unit(token, code);
+}
+
+static cgt_response *call_unit_act(const char *token, const char *method, const char *suffix,
+                                   const char *body)
+{
+    char code[32], path[128];
+    cgt_response_free(post_unit(token, code));
+    snprintf(path, sizeof path, "/api/v1/org-units/%s%s", code, suffix);
+    return send_json(method, path, token, body);
+}
+
+static cgt_response *call_rename_unit(const char *token, const char *user)
+{
+    (void)user;
+    return call_unit_act(token, "PATCH", "", "{\"name\":\"Renamed unit\"}");
+}
+
+static cgt_response *call_move_unit(const char *token, const char *user)
+{
+    (void)user;
+    return call_unit_act(token, "POST", "/move", "{\"parent\":\"west\"}");
+}
+
+static cgt_response *call_retire_unit(const char *token, const char *user)
+{
+    (void)user;
+    return call_unit_act(token, "POST", "/retire", NULL);
+}
+
+static cgt_response *call_list_accounts(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/accounts?limit=5", token);
+}
+
+static cgt_response *call_create_account(const char *token, const char *user)
+{
+    (void)user;
+    return post_account(token);
+}
+
+static cgt_response *call_account_act(const char *token, const char *method, const char *suffix,
+                                      const char *body)
+{
+    char id[37], path[128];
+    make_account(token, id);
+    snprintf(path, sizeof path, "/api/v1/accounts/%s%s", id, suffix);
+    return send_json(method, path, token, body);
+}
+
+static cgt_response *call_update_account(const char *token, const char *user)
+{
+    (void)user;
+    return call_account_act(token, "PATCH", "", "{\"role\":\"unit_leader\"}");
+}
+
+static cgt_response *call_lock_account(const char *token, const char *user)
+{
+    (void)user;
+    return call_account_act(token, "POST", "/lock", NULL);
+}
+
+static cgt_response *call_unlock_account(const char *token, const char *user)
+{
+    (void)user;
+    return call_account_act(token, "POST", "/unlock", NULL);
+}
+
+static cgt_response *call_disable_account(const char *token, const char *user)
+{
+    (void)user;
+    return call_account_act(token, "POST", "/disable", NULL);
+}
+
+static cgt_response *call_reset_password(const char *token, const char *user)
+{
+    (void)user;
+    return call_account_act(token, "POST", "/password",
+                            "{\"new_password\":\"another-role-matrix-password\"}");
+}
+
 static cgt_response *call_submit(const char *token, const char *user)
 {
     (void)user;
@@ -318,6 +464,18 @@ static const struct {
     {"POST", "/api/v1/auth/logout", 204, call_logout},
     {"GET", "/api/v1/auth/me", 200, call_me},
     {"POST", "/api/v1/auth/password", 204, call_change_password},
+    {"GET", "/api/v1/org-units", 200, call_list_units},
+    {"POST", "/api/v1/org-units", 201, call_create_unit},
+    {"PATCH", "/api/v1/org-units/{id}", 200, call_rename_unit},
+    {"POST", "/api/v1/org-units/{id}/move", 200, call_move_unit},
+    {"POST", "/api/v1/org-units/{id}/retire", 200, call_retire_unit},
+    {"GET", "/api/v1/accounts", 200, call_list_accounts},
+    {"POST", "/api/v1/accounts", 201, call_create_account},
+    {"PATCH", "/api/v1/accounts/{id}", 200, call_update_account},
+    {"POST", "/api/v1/accounts/{id}/lock", 200, call_lock_account},
+    {"POST", "/api/v1/accounts/{id}/unlock", 200, call_unlock_account},
+    {"POST", "/api/v1/accounts/{id}/disable", 200, call_disable_account},
+    {"POST", "/api/v1/accounts/{id}/password", 200, call_reset_password},
     {"POST", "/api/v1/public/reports", 201, call_submit},
     {"POST", "/api/v1/public/reports/status", 200, call_report_status},
     {"GET", "/api/v1/clues", 200, call_list_clues},

@@ -24,6 +24,13 @@ static const perm_info perms[GW_PERM_COUNT] = {
     [GW_PERM_AUDIT_READ] = {.name = "audit.read",
                             .meaning = "read the audit trail (审计) of actors inside the caller's "
                                        "scope and verify its hash chain"},
+    [GW_PERM_UNITS_ADMIN] = {.name = "units.admin",
+                             .meaning = "list, create, rename, move and retire org units inside "
+                                        "the caller's scope"},
+    [GW_PERM_ACCOUNTS_ADMIN] = {.name = "accounts.admin",
+                                .meaning = "list and create accounts inside the caller's scope, "
+                                           "change their role, name or unit, lock, unlock, "
+                                           "disable them and reset their password"},
 };
 
 /* The roles of the brief. The auditor reads everything in its scope, so it
@@ -33,7 +40,7 @@ static const perm_info perms[GW_PERM_COUNT] = {
 const gw_role gw_roles[] = {
     {.name = "admin",
      .duties = "accounts, org units and configuration; no case content",
-     .grants = 0},
+     .grants = GW_GRANT(GW_PERM_UNITS_ADMIN) | GW_GRANT(GW_PERM_ACCOUNTS_ADMIN)},
     {.name = "inspector",
      .duties = "problem clues and cases inside its unit's subtree",
      .grants = GW_GRANT(GW_PERM_CLUE_READ)},

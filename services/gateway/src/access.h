@@ -30,6 +30,8 @@ typedef enum gw_perm {
     GW_PERM_AUTHENTICATED,
     GW_PERM_CLUE_READ,
     GW_PERM_AUDIT_READ,
+    GW_PERM_UNITS_ADMIN,
+    GW_PERM_ACCOUNTS_ADMIN,
     GW_PERM_COUNT
 } gw_perm;
 

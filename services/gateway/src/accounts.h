@@ -20,6 +20,10 @@
  * megabyte on every login attempt would be an easy way to burn CPU. */
 #define GW_PASSWORD_MAX_BYTES 1024
 
+/* The number of characters (code points) in s, which must be UTF-8 (the
+ * JSON parser has checked every request body). */
+size_t gw_utf8_chars(const char *s);
+
 /* Check new_password for the account username whose password is now
  * current (may be NULL when there is none, as for an administrator's reset):
  * at least GW_PASSWORD_MIN_CHARS characters, at most GW_PASSWORD_MAX_BYTES

@@ -5,9 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
-/* Code points in s, which the JSON parser has already checked is UTF-8:
- * every byte that is not a continuation byte starts one. */
-static size_t utf8_chars(const char *s)
+/* Every byte that is not a continuation byte starts a code point. */
+size_t gw_utf8_chars(const char *s)
 {
     size_t n = 0;
     for (; *s != '\0'; s++)
@@ -26,7 +25,7 @@ cg_code gw_password_policy_check(const char *username, const char *current,
     }
     if (strlen(new_password) > GW_PASSWORD_MAX_BYTES)
         cg_err_add_violation(err, field, "must be at most %d bytes", GW_PASSWORD_MAX_BYTES);
-    else if (utf8_chars(new_password) < GW_PASSWORD_MIN_CHARS)
+    else if (gw_utf8_chars(new_password) < GW_PASSWORD_MIN_CHARS)
         cg_err_add_violation(err, field, "must be at least %d characters", GW_PASSWORD_MIN_CHARS);
     if (username != NULL && strcasecmp(username, new_password) == 0)
         cg_err_add_violation(err, field, "must not be the username");
