@@ -35,16 +35,16 @@ cat <<MSG
 CleanGrid is running at $URL
   health:  $URL/readyz
   logs:    $CG_STATE/log/
-Demo accounts (password: $CG_DEMO_PASSWORD), one per role:
-  admin          admin             headquarters (hq)
-  inspector      inspector         headquarters (hq)
-  lead           inspection_lead   headquarters (hq)
-  inspector.east inspector         East Province company (hq.east)
-  intake         intake_officer    headquarters (hq)
-  custodian      custodian         headquarters (hq)
-  unitlead.east  unit_leader       East Province company (hq.east)
-  cadre.east     cadre             East Province company (hq.east)
-  auditor        auditor           headquarters (hq)
+Demo accounts (demo only; every password: $CG_DEMO_PASSWORD):
+  role              headquarters (hq)  East Province (hq.east)  West Province (hq.west)
+  admin             admin              admin.east               admin.west
+  inspector         inspector          inspector.east           inspector.west
+  inspection_lead   lead               lead.east                lead.west
+  intake_officer    intake             intake.east              intake.west
+  custodian         custodian          custodian.east           custodian.west
+  unit_leader       -                  unitlead.east            unitlead.west
+  cadre             -                  cadre.east               cadre.west
+  auditor           auditor            auditor.east             auditor.west
 Press Ctrl-C to stop.
 MSG
 # Sleep in short steps so the trap runs promptly on Ctrl-C.

@@ -1,5 +1,7 @@
-/* `cg-gateway --seed-demo`: the demo org tree and one account per role, for
- * a fresh system. It runs without NATS and changes nothing once any account
+/* `cg-gateway --seed-demo`: the demo org tree and its accounts, for a fresh
+ * system: every role at headquarters and in each of the two provincial
+ * companies (scripts/run.sh prints the list; keep the two in step).
+ * It runs without NATS and changes nothing once any account
  * exists, so running it twice (or from two shells at once) is harmless. */
 #include <sodium.h>
 #include <stdio.h>
@@ -42,6 +44,21 @@ static const demo_account demo_accounts[] = {
     {"unitlead.east", "华东单位负责人 East Unit Leader", "unit_leader", "east"},
     {"cadre.east", "华东干部 East Cadre", "cadre", "east"},
     {"auditor", "审计员 Auditor", "auditor", "hq"},
+    /* Every role in each of the two provincial companies (inspector.east,
+     * unitlead.east and cadre.east are above). */
+    {"admin.east", "华东系统管理员 East Administrator", "admin", "east"},
+    {"lead.east", "华东纪检组长 East Inspection Lead", "inspection_lead", "east"},
+    {"intake.east", "华东信访受理员 East Intake Officer", "intake_officer", "east"},
+    {"custodian.east", "华东档案管理员 East Custodian", "custodian", "east"},
+    {"auditor.east", "华东审计员 East Auditor", "auditor", "east"},
+    {"admin.west", "西部系统管理员 West Administrator", "admin", "west"},
+    {"inspector.west", "西部纪检监察员 West Inspector", "inspector", "west"},
+    {"lead.west", "西部纪检组长 West Inspection Lead", "inspection_lead", "west"},
+    {"intake.west", "西部信访受理员 West Intake Officer", "intake_officer", "west"},
+    {"custodian.west", "西部档案管理员 West Custodian", "custodian", "west"},
+    {"unitlead.west", "西部单位负责人 West Unit Leader", "unit_leader", "west"},
+    {"cadre.west", "西部干部 West Cadre", "cadre", "west"},
+    {"auditor.west", "西部审计员 West Auditor", "auditor", "west"},
 };
 
 #define NUNITS (sizeof(demo_units) / sizeof(demo_units[0]))
