@@ -79,6 +79,10 @@ typedef struct gw_route {
     const char *pattern; /* "/api/v1/clues/{id}": literal segments and at most one {id} */
     gw_perm perm;        /* what the caller needs; checked before handler runs */
     gw_handler_fn handler;
+    /* The route creates something: a repeat with the same Idempotency-Key
+     * and body gets the first answer (idempotency.c). Other routes pass the
+     * key on and do not act on it. */
+    bool idempotent;
 } gw_route;
 
 /* Check a route table: every route has a method, a well-formed pattern, a

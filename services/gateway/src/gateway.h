@@ -102,6 +102,12 @@ typedef struct gw_request {
     bool etag;
     /* More header lines for the answer ("Name: value\r\n"), or "". */
     char extra_headers[96];
+    /* The body, when the idempotency layer read it before the handler
+     * (owned by that layer; gw_http_read_json() parses it), else NULL. */
+    char *body;
+    size_t body_len;
+    /* When set, the answer sent is also copied here (idempotency.c). */
+    struct gw_capture *capture;
     /* The audit record this request has armed (audit.h); written when the
      * answer is sent. */
     gw_audit_pending audit;
@@ -126,6 +132,14 @@ cg_code gw_http_read_json(gw_request *req, cJSON **out);
 void gw_http_send_json(gw_request *req, int status, const cJSON *body);
 /* Send a response with no body (204). */
 void gw_http_send_empty(gw_request *req, int status);
+/* Send a stored answer again (Idempotency-Key): status, content_type and
+ * len bytes of body (borrowed) exactly, with Idempotent-Replayed: true. */
+void gw_http_send_replay(gw_request *req, int status, const char *content_type, const char *body,
+                         size_t len);
+/* Read the request body (application/json, at most CG_HTTP_MAX_BODY bytes).
+ * On CG_OK *out (owned by the caller: wipe and free()) holds *len bytes and
+ * a terminator. On failure the request has been answered (415, 413, 400). */
+cg_code gw_http_read_body(gw_request *req, char **out, size_t *len);
 /* Send len bytes of body (borrowed) with the given Content-Type. */
 void gw_http_send_text(gw_request *req, int status, const char *content_type, const char *body,
                        size_t len);
@@ -291,6 +305,28 @@ void gw_limits_destroy(gw_app *app);
  * needs a login). True when the request may go on; false when it was
  * answered 429 with Retry-After. */
 bool gw_limits_admit(gw_request *req, const gw_route *route);
+
+/* --- idempotency.c ------------------------------------------------------- */
+
+/* An answer as sent, copied for the idempotency layer. */
+typedef struct gw_capture {
+    int status; /* 0 until an answer was sent */
+    char content_type[64];
+    char *body; /* owned; wiped and freed by the layer */
+    size_t len;
+} gw_capture;
+
+/* Copy an answer into cap (the first one only). Out of memory leaves
+ * cap->status 0, which the layer treats as an answer not to keep. */
+void gw_capture_answer(gw_capture *cap, int status, const char *content_type, const char *body,
+                       size_t len);
+
+/* Run route's handler for req, honouring Idempotency-Key on a route marked
+ * idempotent: the first request with a key runs and its answer is kept for
+ * 24 hours; a repeat with the same body gets that answer again, with
+ * another body 422, while the first still runs 409. Without a key, or on
+ * any other route, the handler simply runs. */
+void gw_idempotency_run(gw_request *req, const gw_route *route);
 
 /* --- seed.c -------------------------------------------------------------- */
 

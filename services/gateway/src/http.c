@@ -89,6 +89,8 @@ static void send_raw(gw_request *req, int status, const char *content_type, cons
         return;
     }
     bool keep = keep_alive(req, status);
+    if (req->capture != NULL)
+        gw_capture_answer(req->capture, status, content_type, body, body_len);
     /* 204 and 304 never have a body (RFC 9110). */
     bool no_body = status == 204 || status == 304;
     bool with_body = !no_body && !(req->method != NULL && strcmp(req->method, "HEAD") == 0);
@@ -163,6 +165,13 @@ void gw_http_send_json(gw_request *req, int status, const cJSON *body)
 void gw_http_send_empty(gw_request *req, int status)
 {
     send_raw(req, status, NULL, NULL, 0, NULL);
+}
+
+void gw_http_send_replay(gw_request *req, int status, const char *content_type, const char *body,
+                         size_t len)
+{
+    cg_strlcpy(req->extra_headers, "Idempotent-Replayed: true\r\n", sizeof(req->extra_headers));
+    send_raw(req, status, content_type && content_type[0] ? content_type : NULL, body, len, NULL);
 }
 
 void gw_http_send_text(gw_request *req, int status, const char *content_type, const char *body,
@@ -272,7 +281,7 @@ const char *gw_http_header(const gw_request *req, const char *name)
 
 /* --- bodies ---------------------------------------------------------------- */
 
-cg_code gw_http_read_json(gw_request *req, cJSON **out)
+cg_code gw_http_read_body(gw_request *req, char **out, size_t *out_len)
 {
     cg_code rc = CG_INVALID_ARGUMENT;
     const struct mg_request_info *ri = mg_get_request_info(req->conn);
@@ -280,9 +289,9 @@ cg_code gw_http_read_json(gw_request *req, cJSON **out)
     size_t len = 0;
     char *buf = NULL;
     char detail[96];
-    cg_err err;
 
     *out = NULL;
+    *out_len = 0;
     if (!gw_media_type_is_json(gw_http_header(req, "Content-Type"))) {
         gw_http_send_problem(req, 415, "UNSUPPORTED_MEDIA_TYPE",
                              "the request body must be application/json", NULL, NULL);
@@ -317,9 +326,11 @@ cg_code gw_http_read_json(gw_request *req, cJSON **out)
         }
     }
     req->body_consumed = true;
-    rc = gw_json_parse_body(buf, len, out, &err);
-    if (rc != CG_OK)
-        gw_http_send_err(req, &err);
+    buf[len] = '\0';
+    *out = buf;
+    *out_len = len;
+    buf = NULL;
+    rc = CG_OK;
 
 cleanup:
     /* Bodies carry passwords and reporters' names: leave no copy in freed
@@ -327,6 +338,34 @@ cleanup:
     if (buf != NULL)
         sodium_memzero(buf, len);
     free(buf);
+    return rc;
+}
+
+cg_code gw_http_read_json(gw_request *req, cJSON **out)
+{
+    cg_code rc = CG_INVALID_ARGUMENT;
+    char *buf = NULL;
+    size_t len = 0;
+    cg_err err;
+
+    *out = NULL;
+    /* A body read before the handler ran (Idempotency-Key) is parsed from
+     * that copy; it stays the reader's to free. */
+    if (req->body != NULL) {
+        buf = req->body;
+        len = req->body_len;
+    } else if (gw_http_read_body(req, &buf, &len) != CG_OK) {
+        goto cleanup;
+    }
+    rc = gw_json_parse_body(buf, len, out, &err);
+    if (rc != CG_OK)
+        gw_http_send_err(req, &err);
+
+cleanup:
+    if (buf != NULL && buf != req->body) {
+        sodium_memzero(buf, len);
+        free(buf);
+    }
     return rc;
 }
 
@@ -390,7 +429,7 @@ static void dispatch(gw_request *req)
      * turn into audit rows. */
     if (gw_limits_admit(req, r)) {
         gw_audit_expect_route(req, r);
-        r->handler(req);
+        gw_idempotency_run(req, r);
     }
     req->who = NULL; /* who lives on this stack frame */
 }
