@@ -18,6 +18,7 @@
 #include "gateway.h"
 #include "revocation.h"
 #include "session_cache.h"
+#include "web_session.h"
 
 /* argon2id at the interactive limits takes 64 MiB for each hash in flight;
  * a burst of logins on every HTTP thread at once would take a gigabyte, so
@@ -176,7 +177,10 @@ cJSON *gw_auth_user_json(const gw_principal *who)
 cg_code gw_auth_request_key(gw_request *req, uint8_t key[GW_SESSION_KEY_LEN], cg_err *err)
 {
     const char *token = NULL;
-    if (!gw_bearer_token(gw_http_header(req, "Authorization"), &token))
+    /* The bearer header first; the web console's cookie otherwise
+     * (web_session.h). */
+    if (!gw_bearer_token(gw_http_header(req, "Authorization"), &token) &&
+        !gw_cookie_token(gw_http_header(req, "Cookie"), &token))
         return cg_err_set(err, CG_UNAUTHENTICATED, "a bearer token is required");
     token_hash(token, GW_TOKEN_LEN, key);
     return CG_OK;
@@ -186,7 +190,7 @@ cg_code gw_auth_request_key(gw_request *req, uint8_t key[GW_SESSION_KEY_LEN], cg
  * database. On CG_OK *who is the live session's account; CG_UNAUTHENTICATED
  * when the token is missing, malformed, unknown, expired, revoked or its
  * account disabled (as the database said at most CG_SESSION_CACHE_MS ago). */
-cg_code gw_auth_authenticate(gw_request *req, gw_principal *who, cg_err *err)
+static cg_code lookup_session(gw_request *req, gw_principal *who, cg_err *err)
 {
     cg_code rc;
     gw_session_cache *sessions = req->app->auth->sessions;
@@ -254,6 +258,24 @@ cleanup:
     if (conn != NULL)
         cg_db_release(req->app->base.db, conn);
     return rc;
+}
+
+cg_code gw_auth_authenticate(gw_request *req, gw_principal *who, cg_err *err)
+{
+    const char *token = NULL;
+    cg_code rc = lookup_session(req, who, err);
+    if (rc != CG_OK)
+        return rc;
+    /* Checked once the session is known to exist, so a forged cookie is a
+     * 401 like a forged bearer token. */
+    if (!gw_bearer_token(gw_http_header(req, "Authorization"), &token) &&
+        gw_cookie_token(gw_http_header(req, "Cookie"), &token) &&
+        gw_method_changes_state(req->method) &&
+        !gw_csrf_valid(token, gw_http_header(req, GW_CSRF_HEADER)))
+        return cg_err_set(err, CG_PERMISSION_DENIED,
+                          "a state-changing request with the session cookie needs the "
+                          "X-CSRF-Token header that login answered");
+    return CG_OK;
 }
 
 cg_code gw_call_context(Cleangrid__V1__CallContext *ctx, gw_request *req, char **role_slot,
@@ -420,6 +442,8 @@ void gw_route_login(gw_request *req)
     /* Zeroed: an empty id after a refusal means no account had the name. */
     gw_principal who = {0};
     char token[GW_TOKEN_LEN + 1] = "";
+    char csrf[GW_CSRF_LEN + 1] = "";
+    char cookie[GW_COOKIE_HEADER_MAX] = "";
     int64_t expires_ms = 0;
     cg_err err;
 
@@ -448,10 +472,16 @@ void gw_route_login(gw_request *req)
         goto cleanup;
     }
     cg_log_fields(CG_LOG_INFO, "login", "user_id", who.id, "role", who.role, NULL);
+    /* The web console keeps the token in an HttpOnly cookie; API clients
+     * use the token of the body and ignore both. */
+    gw_csrf_token(token, csrf);
+    gw_session_cookie_header(token, cookie);
+    cg_strlcpy(req->extra_headers, cookie, sizeof(req->extra_headers));
     reply = cJSON_CreateObject();
     user = gw_auth_user_json(&who);
     bool built = reply != NULL && user != NULL &&
                  cJSON_AddStringToObject(reply, "token", token) != NULL &&
+                 cJSON_AddStringToObject(reply, "csrf_token", csrf) != NULL &&
                  gw_json_add_time(reply, "expires_at", expires_ms) &&
                  cJSON_AddItemToObject(reply, "user", user);
     if (built)
@@ -460,6 +490,8 @@ void gw_route_login(gw_request *req)
 
 cleanup:
     sodium_memzero(token, sizeof(token));
+    sodium_memzero(csrf, sizeof(csrf));
+    sodium_memzero(cookie, sizeof(cookie));
     cJSON_Delete(user);
     /* The reply holds the token and the body the password, in clear. */
     gw_json_delete_wiped(reply);
@@ -501,6 +533,8 @@ void gw_route_logout(gw_request *req)
         goto cleanup;
     }
     cg_log_fields(CG_LOG_INFO, "logout", "user_id", req->who->id, NULL);
+    /* A browser drops its cookie; for an API client the line is inert. */
+    gw_session_cookie_header(NULL, req->extra_headers);
     gw_http_send_empty(req, 204);
 
 cleanup:

@@ -37,6 +37,7 @@
 #include "audit.h"
 #include "org_cache.h"
 #include "session_cache.h"
+#include "web_session.h"
 
 struct mg_connection;
 struct mg_context;
@@ -101,7 +102,7 @@ typedef struct gw_request {
      * If-None-Match that holds it is answered 304 (reads of one record). */
     bool etag;
     /* More header lines for the answer ("Name: value\r\n"), or "". */
-    char extra_headers[96];
+    char extra_headers[GW_COOKIE_HEADER_MAX];
     /* The body, when the idempotency layer read it before the handler
      * (owned by that layer; gw_http_read_json() parses it), else NULL. */
     char *body;

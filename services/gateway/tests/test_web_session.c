@@ -1,0 +1,97 @@
+/* Unit tests of the web console's cookie and CSRF token: the cookie found
+ * among others and refused when malformed, the CSRF token stable per
+ * session and different between sessions, compared exactly, the methods
+ * that need it, and the Set-Cookie lines' attributes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "gw_pure.h"
+#include "web_session.h"
+
+#define TOKEN "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde"
+#define OTHER "ZbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde"
+
+static void test_cookie(void **state)
+{
+    (void)state;
+    const char *t = NULL;
+    assert_int_equal(strlen(TOKEN), GW_TOKEN_LEN);
+    assert_true(gw_cookie_token("cg_session=" TOKEN, &t));
+    assert_memory_equal(t, TOKEN, GW_TOKEN_LEN);
+    assert_true(gw_cookie_token("theme=dark; cg_session=" TOKEN "; lang=zh", &t));
+    assert_memory_equal(t, TOKEN, GW_TOKEN_LEN);
+    assert_false(gw_cookie_token(NULL, &t));
+    assert_false(gw_cookie_token("", &t));
+    assert_false(gw_cookie_token("cg_session=short", &t));
+    assert_false(gw_cookie_token("cg_session=" TOKEN "x", &t));
+    assert_false(gw_cookie_token("xcg_session=" TOKEN, &t));
+    assert_false(gw_cookie_token("cg_session=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/abcde", &t));
+}
+
+static void test_csrf(void **state)
+{
+    (void)state;
+    char a[GW_CSRF_LEN + 1], b[GW_CSRF_LEN + 1], c[GW_CSRF_LEN + 1];
+    gw_csrf_token(TOKEN, a);
+    gw_csrf_token(TOKEN, b);
+    gw_csrf_token(OTHER, c);
+    assert_int_equal(strlen(a), GW_CSRF_LEN);
+    assert_string_equal(a, b);
+    assert_string_not_equal(a, c);
+    /* Not the token itself. */
+    assert_null(strstr(a, TOKEN));
+    assert_true(gw_csrf_valid(TOKEN, a));
+    assert_false(gw_csrf_valid(TOKEN, c));
+    assert_false(gw_csrf_valid(TOKEN, NULL));
+    assert_false(gw_csrf_valid(TOKEN, ""));
+    a[GW_CSRF_LEN - 1] = a[GW_CSRF_LEN - 1] == 'A' ? 'B' : 'A';
+    assert_false(gw_csrf_valid(TOKEN, a));
+}
+
+static void test_methods(void **state)
+{
+    (void)state;
+    assert_false(gw_method_changes_state("GET"));
+    assert_false(gw_method_changes_state("HEAD"));
+    assert_false(gw_method_changes_state("OPTIONS"));
+    assert_true(gw_method_changes_state("POST"));
+    assert_true(gw_method_changes_state("PATCH"));
+    assert_true(gw_method_changes_state("DELETE"));
+    assert_true(gw_method_changes_state("get"));
+    assert_true(gw_method_changes_state(NULL));
+}
+
+static void test_set_cookie(void **state)
+{
+    (void)state;
+    char line[GW_COOKIE_HEADER_MAX];
+    gw_session_cookie_header(TOKEN, line);
+    assert_non_null(strstr(line, "Set-Cookie: cg_session=" TOKEN ";"));
+    assert_non_null(strstr(line, "; HttpOnly"));
+    assert_non_null(strstr(line, "; SameSite=Strict"));
+    assert_non_null(strstr(line, "; Secure"));
+    assert_non_null(strstr(line, "; Path=/api/"));
+    assert_int_equal(strcmp(line + strlen(line) - 2, "\r\n"), 0);
+    gw_session_cookie_header(NULL, line);
+    assert_non_null(strstr(line, "Set-Cookie: cg_session=;"));
+    assert_non_null(strstr(line, "Max-Age=0"));
+}
+
+int main(void)
+{
+    if (sodium_init() < 0)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cookie),
+        cmocka_unit_test(test_csrf),
+        cmocka_unit_test(test_methods),
+        cmocka_unit_test(test_set_cookie),
+    };
+    return cmocka_run_group_tests_name("web_session", tests, NULL, NULL);
+}
