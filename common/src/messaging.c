@@ -541,7 +541,8 @@ static void *consumer_main(void *arg)
             nats_Sleep(250);
         } else {
             failures = 0;
-            if (s == NATS_TIMEOUT && ++idle % 30 == 0)
+            /* Every 5 s of quiet: one small JetStream request. */
+            if (s == NATS_TIMEOUT && ++idle % 5 == 0)
                 check_durable(c);
         }
         bool database_up = true;

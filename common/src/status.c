@@ -22,7 +22,10 @@ cg_code cg_err_set(cg_err *err, cg_code code, const char *fmt, ...)
         return code;
     va_list ap;
     va_start(ap, fmt);
+    /* A new error replaces the old one whole: violations left from earlier
+     * (or from an err nobody cleared) must not ride along with it. */
     err->code = code;
+    err->nviolations = 0;
     vsnprintf(err->message, sizeof(err->message), fmt, ap);
     va_end(ap);
     return code;

@@ -56,6 +56,17 @@ static void violations_survive_the_wire(void **state)
     assert_string_equal(back.message, "invalid request");
 }
 
+static void a_new_error_drops_old_violations(void **state)
+{
+    (void)state;
+    cg_err err;
+    cg_err_clear(&err);
+    cg_err_add_violation(&err, "content", "is required");
+    cg_err_set(&err, CG_UNAVAILABLE, "database unavailable");
+    assert_int_equal(err.code, CG_UNAVAILABLE);
+    assert_int_equal(err.nviolations, 0);
+}
+
 static void missing_status_means_ok(void **state)
 {
     (void)state;
@@ -69,6 +80,7 @@ int main(void)
         cmocka_unit_test(http_mapping_follows_the_brief),
         cmocka_unit_test(codes_match_the_proto_enum),
         cmocka_unit_test(violations_survive_the_wire),
+        cmocka_unit_test(a_new_error_drops_old_violations),
         cmocka_unit_test(missing_status_means_ok),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

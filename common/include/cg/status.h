@@ -39,8 +39,9 @@ typedef struct cg_err {
 /* Reset to CG_OK with an empty message. */
 void cg_err_clear(cg_err *err);
 
-/* Set code and a printf-style message; returns code so callers can
- * `return cg_err_set(err, CG_NOT_FOUND, "...")`. err may be NULL. */
+/* Set code and a printf-style message and drop any field violations;
+ * returns code so callers can `return cg_err_set(err, CG_NOT_FOUND, "...")`.
+ * err may be NULL. */
 cg_code cg_err_set(cg_err *err, cg_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
