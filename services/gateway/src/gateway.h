@@ -309,16 +309,13 @@ bool gw_limits_admit(gw_request *req, const gw_route *route);
 
 /* --- idempotency.c ------------------------------------------------------- */
 
-/* An answer as sent, copied for the idempotency layer. */
-typedef struct gw_capture {
-    int status; /* 0 until an answer was sent */
-    char content_type[64];
-    char *body; /* owned; wiped and freed by the layer */
-    size_t len;
-} gw_capture;
+/* The idempotency layer's view of a request whose key it claimed. */
+typedef struct gw_capture gw_capture;
 
-/* Copy an answer into cap (the first one only). Out of memory leaves
- * cap->status 0, which the layer treats as an answer not to keep. */
+/* Called by the response sender with the answer about to be written (the
+ * first one only): the layer keeps it for the key, or drops the claim on a
+ * server error, before the answer leaves, so a repeat the client sends the
+ * moment it has the answer already finds it. */
 void gw_capture_answer(gw_capture *cap, int status, const char *content_type, const char *body,
                        size_t len);
 

@@ -4,11 +4,12 @@
  * The first request with a key claims a row in state 'pending' with one
  * INSERT on the primary key, so of two requests with one key at the same
  * moment exactly one runs; the other finds the row pending and is answered
- * 409. The handler then runs without a database connection held, its answer
- * is copied as it is sent, and the row becomes 'done' with that answer
- * sealed. A server error (5xx) is not kept: the row is removed, so a retry
- * runs again. A row left pending by a process that died is taken over once
- * it is older than the RPC timeout plus a margin. */
+ * 409. The handler then runs without a database connection held; its answer
+ * is sealed into the row, which becomes 'done', before the answer leaves,
+ * so a repeat sent the moment the client has it already finds it. A server
+ * error (5xx) is not kept: the row is removed, so a retry runs again. A row
+ * left pending by a process that died is taken over once it is older than
+ * the RPC timeout plus a margin. */
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -27,20 +28,25 @@
 
 static _Atomic int64_t last_prune_ms;
 
+/* A claimed key: the request, its row and the key its answer is sealed
+ * under. */
+struct gw_capture {
+    gw_request *req;
+    char id_text[DIGEST_TEXT];
+    uint8_t enc_key[GW_IDEM_DIGEST_LEN];
+    bool answered; /* an answer was seen (and kept, or the claim dropped) */
+};
+
+static void finish(gw_capture *cap, int status, const char *content_type, const char *body,
+                   size_t len);
+
 void gw_capture_answer(gw_capture *cap, int status, const char *content_type, const char *body,
                        size_t len)
 {
-    if (cap->status != 0)
+    if (cap->answered)
         return;
-    cap->body = malloc(len + 1);
-    if (cap->body == NULL)
-        return;
-    if (len > 0)
-        memcpy(cap->body, body, len);
-    cap->body[len] = '\0';
-    cap->len = len;
-    cg_strlcpy(cap->content_type, content_type ? content_type : "", sizeof(cap->content_type));
-    cap->status = status;
+    cap->answered = true;
+    finish(cap, status, content_type, body, len);
 }
 
 static void digest_text(const uint8_t d[GW_IDEM_DIGEST_LEN], char out[DIGEST_TEXT])
@@ -152,30 +158,31 @@ cleanup:
     PQclear(res);
 }
 
-/* Keep the answer the handler sent (or drop the claim on a server error),
- * and now and then sweep expired rows. Failures are logged: the client has
- * its answer already, and a row left pending is taken over later. */
-static void finish(gw_request *req, const char *id, const gw_capture *cap,
-                   const uint8_t enc_key[GW_IDEM_DIGEST_LEN])
+/* Keep the answer about to be sent (or drop the claim on a server error),
+ * and now and then sweep expired rows. Failures are logged: the client gets
+ * its answer all the same, and a row left pending is taken over later. */
+static void finish(gw_capture *cap, int status, const char *content_type, const char *body,
+                   size_t len)
 {
+    gw_request *req = cap->req;
     PGconn *conn = NULL;
     uint8_t *sealed = NULL;
     char *hex = NULL;
     size_t sealed_len = 0;
-    char status[16];
+    char status_text[16];
     cg_err err;
 
     cg_err_clear(&err);
     conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, &err);
     if (conn == NULL)
         goto cleanup;
-    if (cap->status == 0 || cap->status >= 500) {
-        const char *params[] = {id};
+    if (status >= 500) {
+        const char *params[] = {cap->id_text};
         cg_db_exec(conn, "DELETE FROM idempotency_keys WHERE key_hash = $1::bytea", 1, params, NULL,
                    &err);
         goto cleanup;
     }
-    if (gw_idem_seal(enc_key, cap->body, cap->len, &sealed, &sealed_len, &err) != CG_OK)
+    if (gw_idem_seal(cap->enc_key, body, len, &sealed, &sealed_len, &err) != CG_OK)
         goto cleanup;
     hex = malloc(2 * sealed_len + 3);
     if (hex == NULL) {
@@ -185,8 +192,8 @@ static void finish(gw_request *req, const char *id, const gw_capture *cap,
     hex[0] = '\\';
     hex[1] = 'x';
     sodium_bin2hex(hex + 2, 2 * sealed_len + 1, sealed, sealed_len);
-    snprintf(status, sizeof(status), "%d", cap->status);
-    const char *params[] = {id, status, cap->content_type, hex};
+    snprintf(status_text, sizeof(status_text), "%d", status);
+    const char *params[] = {cap->id_text, status_text, content_type ? content_type : "", hex};
     cg_db_exec(conn,
                "UPDATE idempotency_keys SET state = 'done', status = $2::int,"
                " content_type = $3, answer = $4::bytea WHERE key_hash = $1::bytea",
@@ -212,12 +219,12 @@ void gw_idempotency_run(gw_request *req, const gw_route *route)
 {
     const char *key = gw_http_header(req, "Idempotency-Key");
     char scope[64];
-    uint8_t id[GW_IDEM_DIGEST_LEN], enc_key[GW_IDEM_DIGEST_LEN], rh[GW_IDEM_DIGEST_LEN];
-    char id_text[DIGEST_TEXT], rh_text[DIGEST_TEXT];
+    uint8_t id[GW_IDEM_DIGEST_LEN], rh[GW_IDEM_DIGEST_LEN];
+    char rh_text[DIGEST_TEXT];
     char *body = NULL;
     size_t len = 0;
     PGconn *conn = NULL;
-    gw_capture cap = {0};
+    gw_capture cap = {.req = req};
     bool owned = false;
     cg_err err;
 
@@ -230,18 +237,18 @@ void gw_idempotency_run(gw_request *req, const gw_route *route)
         goto cleanup;
     snprintf(scope, sizeof(scope), "%s%s", req->who ? "account:" : "public",
              req->who ? req->who->id : "");
-    gw_idem_derive(scope, key, id, enc_key);
+    gw_idem_derive(scope, key, id, cap.enc_key);
     gw_idem_request_hash(req->method, req->path, body, len, rh);
-    digest_text(id, id_text);
+    digest_text(id, cap.id_text);
     digest_text(rh, rh_text);
 
     conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, &err);
-    if (conn == NULL || claim(req, conn, id_text, rh_text, &owned, &err) != CG_OK) {
+    if (conn == NULL || claim(req, conn, cap.id_text, rh_text, &owned, &err) != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
     }
     if (!owned) {
-        answer_repeat(req, conn, id_text, rh_text, enc_key);
+        answer_repeat(req, conn, cap.id_text, rh_text, cap.enc_key);
         goto cleanup;
     }
     /* The handler takes connections of its own; do not hold one meanwhile. */
@@ -253,15 +260,14 @@ void gw_idempotency_run(gw_request *req, const gw_route *route)
     route->handler(req);
     req->capture = NULL;
     req->body = NULL;
-    finish(req, id_text, &cap, enc_key);
+    /* Every path answers; should none have, the claim must not stay. */
+    if (!cap.answered)
+        finish(&cap, 500, NULL, NULL, 0);
 
 cleanup:
     if (conn != NULL)
         cg_db_release(req->app->base.db, conn);
-    sodium_memzero(enc_key, sizeof(enc_key));
-    if (cap.body != NULL)
-        sodium_memzero(cap.body, cap.len);
-    free(cap.body);
+    sodium_memzero(cap.enc_key, sizeof(cap.enc_key));
     if (body != NULL)
         sodium_memzero(body, len);
     free(body);
