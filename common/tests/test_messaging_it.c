@@ -49,11 +49,13 @@ static long long count_rows(const char *sql, const char *param)
     return n;
 }
 
-/* Poll until count_rows(sql) == want or 15 s pass; returns the last count. */
+/* Poll until count_rows(sql) == want or 40 s pass; returns the last count. */
 static long long eventually_rows(const char *sql, const char *param, long long want)
 {
     long long n = -1;
-    for (int i = 0; i < 300; i++) {
+    /* 40 s: generous, because on a loaded two-core machine a redelivery
+     * after a database restart can take well over the usual second. */
+    for (int i = 0; i < 800; i++) {
         if ((n = count_rows(sql, param)) == want)
             return n;
         usleep(50 * 1000);

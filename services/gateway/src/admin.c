@@ -43,6 +43,7 @@ static cg_code query(gw_request *req, const char *sql, int n, const char *const 
 static bool read_fields(gw_request *req, cJSON **body, gw_body_field *fields, size_t n)
 {
     cg_err err;
+    cg_err_clear(&err);
     if (gw_http_read_json(req, body) != CG_OK)
         return false;
     if (gw_body_fields(*body, fields, n, &err) != CG_OK) {
@@ -93,6 +94,7 @@ static void send_list(gw_request *req, const char *sql, int cursor_col,
     char lim[16];
     PGresult *res = NULL;
     cg_err err;
+    cg_err_clear(&err);
 
     if (gw_admin_page(req->query, &limit, cursor, &err) != CG_OK) {
         gw_http_send_err(req, &err);
@@ -141,6 +143,7 @@ static void send_unit(gw_request *req, const char *code, int status)
 {
     PGresult *res = NULL;
     cg_err err;
+    cg_err_clear(&err);
     const char *params[] = {code, req->who->org_path};
     if (query(req,
               "SELECT " UNIT_COLUMNS " FROM org_units u WHERE u.code = $1"
@@ -172,6 +175,7 @@ void gw_route_create_unit(gw_request *req)
     cJSON *body = NULL;
     PGresult *res = NULL;
     cg_err err;
+    cg_err_clear(&err);
     gw_body_field f[] = {{"code", true, 64, NULL},
                          {"name", true, 100, NULL},
                          {"name_zh", true, 100, NULL},
@@ -219,6 +223,7 @@ void gw_route_rename_unit(gw_request *req)
     cJSON *body = NULL;
     PGresult *res = NULL;
     cg_err err;
+    cg_err_clear(&err);
     gw_body_field f[] = {{"name", false, 100, NULL}, {"name_zh", false, 100, NULL}};
 
     if (!read_fields(req, &body, f, 2))
@@ -250,6 +255,7 @@ void gw_route_move_unit(gw_request *req)
     PGresult *res = NULL;
     PGconn *conn = NULL;
     cg_err err;
+    cg_err_clear(&err);
     gw_body_field f[] = {{"parent", true, 64, NULL}};
 
     cg_err_clear(&err);
@@ -316,6 +322,7 @@ void gw_route_retire_unit(gw_request *req)
 {
     PGresult *res = NULL;
     cg_err err;
+    cg_err_clear(&err);
     const char *params[] = {req->route_id, req->who->org_path};
     if (query(req,
               "UPDATE org_units u SET retired_at = coalesce(u.retired_at, now())"
@@ -365,6 +372,7 @@ static void send_account(gw_request *req, const char *id, int status)
 {
     PGresult *res = NULL;
     cg_err err;
+    cg_err_clear(&err);
     const char *params[] = {id, req->who->org_path};
     if (query(req, "SELECT " ACCOUNT_COLUMNS ACCOUNT_IN_SCOPE("$2") " AND a.id = $1::uuid", 2,
               params, &res, &err) != CG_OK) {
@@ -395,6 +403,7 @@ void gw_route_create_account(gw_request *req)
     PGresult *res = NULL;
     char hash[crypto_pwhash_STRBYTES] = "";
     cg_err err;
+    cg_err_clear(&err);
     gw_body_field f[] = {{"username", true, 64, NULL},
                          {"display_name", true, 80, NULL},
                          {"role", true, 32, NULL},
@@ -461,6 +470,7 @@ void gw_route_update_account(gw_request *req)
     cJSON *body = NULL;
     PGresult *res = NULL;
     cg_err err;
+    cg_err_clear(&err);
     gw_body_field f[] = {{"role", false, 32, NULL},
                          {"display_name", false, 80, NULL},
                          {"org_unit", false, 64, NULL}};
@@ -526,6 +536,7 @@ static void account_act(gw_request *req, const char *sql, const char *extra, boo
     PGconn *conn = NULL;
     PGresult *res = NULL;
     cg_err err;
+    cg_err_clear(&err);
 
     cg_err_clear(&err);
     if (!account_id_ok(req))
@@ -609,6 +620,7 @@ void gw_route_reset_password(gw_request *req)
     PGresult *res = NULL;
     char hash[crypto_pwhash_STRBYTES] = "";
     cg_err err;
+    cg_err_clear(&err);
     gw_body_field f[] = {{"new_password", true, 0, NULL}};
 
     if (!account_id_ok(req) || !read_fields(req, &body, f, 1))
