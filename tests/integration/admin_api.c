@@ -122,10 +122,11 @@ static void org_units(void **state)
     cgt_response_free(r);
     char username[40];
     unique("adm.", username, sizeof username);
-    snprintf(body, sizeof body,
-             "{\"username\":\"%s\",\"display_name\":\"X\",\"role\":\"cadre\",\"org_unit\":\"%s\","
-             "\"password\":\"a-good-long-password\"}",
-             username, child);
+    snprintf(
+        body, sizeof body,
+        "{\"username\":\"%s\",\"display_name\":\"X\",\"roles\":[\"cadre\"],\"org_unit\":\"%s\","
+        "\"password\":\"a-good-long-password\"}",
+        username, child);
     expect_free("POST", "/api/v1/accounts", body, 400);
     expect_free("POST", "/api/v1/org-units/hq/retire", NULL, 404);
     expect_free("PATCH", "/api/v1/org-units/no_such_unit", "{\"name\":\"x\"}", 404);
@@ -140,7 +141,7 @@ static char *create_account(const char *username, const char *password)
 {
     char body[512];
     snprintf(body, sizeof body,
-             "{\"username\":\"%s\",\"display_name\":\"Admin test\",\"role\":\"cadre\","
+             "{\"username\":\"%s\",\"display_name\":\"Admin test\",\"roles\":[\"cadre\"],"
              "\"org_unit\":\"east\",\"password\":\"%s\"}",
              username, password);
     cgt_response *r = expect("POST", "/api/v1/accounts", body, 201);
@@ -174,10 +175,11 @@ static void accounts(void **state)
     char username[40], path[160], body[256];
     unique("adm.", username, sizeof username);
     char *id = create_account(username, pw);
-    snprintf(body, sizeof body,
-             "{\"username\":\"%s\",\"display_name\":\"X\",\"role\":\"cadre\",\"org_unit\":\"east\","
-             "\"password\":\"%s\"}",
-             username, pw);
+    snprintf(
+        body, sizeof body,
+        "{\"username\":\"%s\",\"display_name\":\"X\",\"roles\":[\"cadre\"],\"org_unit\":\"east\","
+        "\"password\":\"%s\"}",
+        username, pw);
     expect_free("POST", "/api/v1/accounts", body, 409);
 
     char *token = NULL;
@@ -186,11 +188,11 @@ static void accounts(void **state)
 
     /* Role change: the next request sees the new role. */
     snprintf(path, sizeof path, "/api/v1/accounts/%s", id);
-    expect_free("PATCH", path, "{\"role\":\"inspector\"}", 200);
+    expect_free("PATCH", path, "{\"roles\":[\"inspector\"]}", 200);
     cgt_response *r = cgt_get("/api/v1/clues?limit=1", token);
     CGT_CHECK_STATUS(r, 200);
     cgt_response_free(r);
-    expect_free("PATCH", path, "{\"role\":\"emperor\"}", 400);
+    expect_free("PATCH", path, "{\"roles\":[\"emperor\"]}", 400);
 
     /* Lock: its session ends at once and it cannot log in; unlock. */
     snprintf(path, sizeof path, "/api/v1/accounts/%s/lock", id);

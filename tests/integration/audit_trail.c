@@ -101,7 +101,7 @@ static void check_row(const cJSON *row, const char *action, const char *outcome,
                   "no actor in %s", text);
     } else {
         CGT_CHECK_STR(username, cgt_json_str(actor, "username"), text);
-        CGT_CHECK_STR(role, cgt_json_str(actor, "role"), text);
+        CGT_CHECK_STR(role, cgt_json_sole(actor, "roles"), text);
         CGT_CHECK(cgt_is_uuid(cgt_json_str(actor, "id")), "actor id in %s", text);
         CGT_CHECK(cgt_json_str(actor, "org_path") != NULL, "actor org_path in %s", text);
     }

@@ -304,7 +304,7 @@ static void login_and_tokens(void **state)
     CGT_CHECK_STATUS(r, 200);
     const cJSON *me = CGT_JSON_OBJECT(r);
     CGT_CHECK_STR("inspector", cgt_json_str(me, "username"), "username of /auth/me");
-    CGT_CHECK_STR("inspector", cgt_json_str(me, "role"), "role of /auth/me");
+    CGT_CHECK_STR("inspector", cgt_json_sole(me, "roles"), "roles of /auth/me");
     CGT_CHECK_STR("hq", cgt_json_str(cJSON_GetObjectItemCaseSensitive(me, "org_unit"), "path"),
                   "org_unit.path of /auth/me");
     cgt_response_free(r);

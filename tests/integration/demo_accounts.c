@@ -49,7 +49,7 @@ static void every_printed_account_logs_in(void **state)
             cgt_response *r = cgt_get("/api/v1/auth/me", token);
             CGT_CHECK_STATUS(r, 200);
             const cJSON *me = CGT_JSON_OBJECT(r);
-            CGT_CHECK_STR(role, CGT_JSON_STR(me, "role"), cols[c]);
+            CGT_CHECK_STR(role, cgt_json_sole(me, "roles"), cols[c]);
             CGT_CHECK_STR(units[c],
                           CGT_JSON_STR(cJSON_GetObjectItemCaseSensitive(me, "org_unit"), "code"),
                           cols[c]);

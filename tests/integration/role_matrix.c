@@ -292,7 +292,7 @@ static cgt_response *post_account(const char *token)
     char hex[13], body[256];
     cgt_token_hex(hex, 12);
     snprintf(body, sizeof body,
-             "{\"username\":\"rm.%s\",\"display_name\":\"Role matrix\",\"role\":\"cadre\","
+             "{\"username\":\"rm.%s\",\"display_name\":\"Role matrix\",\"roles\":[\"cadre\"],"
              "\"org_unit\":\"east\",\"password\":\"role-matrix-password\"}",
              hex);
     return send_json("POST", "/api/v1/accounts", token, body);
@@ -351,6 +351,24 @@ static cgt_response *call_retire_unit(const char *token, const char *user)
     return call_unit_act(token, "POST", "/retire", NULL);
 }
 
+static cgt_response *call_get_unit(const char *token, const char *user)
+{
+    (void)user;
+    return call_unit_act(token, "GET", "", NULL);
+}
+
+static cgt_response *call_import_units(const char *token, const char *user)
+{
+    (void)user;
+    char hex[13], body[256];
+    cgt_token_hex(hex, 12);
+    snprintf(body, sizeof body,
+             "{\"units\":[{\"code\":\"rmi_%s\",\"name\":\"Imported\",\"name_zh\":\"导入\","
+             "\"parent\":\"east\"}]}",
+             hex);
+    return send_json("POST", "/api/v1/org-units/import", token, body);
+}
+
 static cgt_response *call_list_accounts(const char *token, const char *user)
 {
     (void)user;
@@ -372,10 +390,16 @@ static cgt_response *call_account_act(const char *token, const char *method, con
     return send_json(method, path, token, body);
 }
 
+static cgt_response *call_get_account(const char *token, const char *user)
+{
+    (void)user;
+    return call_account_act(token, "GET", "", NULL);
+}
+
 static cgt_response *call_update_account(const char *token, const char *user)
 {
     (void)user;
-    return call_account_act(token, "PATCH", "", "{\"role\":\"unit_leader\"}");
+    return call_account_act(token, "PATCH", "", "{\"roles\":[\"unit_leader\"]}");
 }
 
 static cgt_response *call_lock_account(const char *token, const char *user)
@@ -467,11 +491,14 @@ static const struct {
     {"GET", "/api/v1/org-units", 200, call_list_units},
     {"POST", "/api/v1/org-units", 201, call_create_unit},
     {"PATCH", "/api/v1/org-units/{id}", 200, call_rename_unit},
+    {"GET", "/api/v1/org-units/{id}", 200, call_get_unit},
+    {"POST", "/api/v1/org-units/import", 200, call_import_units},
     {"POST", "/api/v1/org-units/{id}/move", 200, call_move_unit},
     {"POST", "/api/v1/org-units/{id}/retire", 200, call_retire_unit},
     {"GET", "/api/v1/accounts", 200, call_list_accounts},
     {"POST", "/api/v1/accounts", 201, call_create_account},
     {"PATCH", "/api/v1/accounts/{id}", 200, call_update_account},
+    {"GET", "/api/v1/accounts/{id}", 200, call_get_account},
     {"POST", "/api/v1/accounts/{id}/lock", 200, call_lock_account},
     {"POST", "/api/v1/accounts/{id}/unlock", 200, call_unlock_account},
     {"POST", "/api/v1/accounts/{id}/disable", 200, call_disable_account},
@@ -534,7 +561,8 @@ static void accounts_match_the_matrix(void **state)
     for (size_t i = 0; i < NACCOUNTS; i++) {
         cgt_response *r = cgt_get("/api/v1/auth/me", accounts[i].token);
         CGT_CHECK_STATUS(r, 200);
-        CGT_CHECK_STR(accounts[i].role, cgt_json_str(CGT_JSON_OBJECT(r), "role"), accounts[i].user);
+        CGT_CHECK_STR(accounts[i].role, cgt_json_sole(CGT_JSON_OBJECT(r), "roles"),
+                      accounts[i].user);
         cgt_response_free(r);
         (void)role_column(accounts[i].role);
     }

@@ -365,6 +365,14 @@ const char *cgt_json_str(const cJSON *obj, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+const char *cgt_json_sole(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 1)
+        return NULL;
+    return cJSON_GetStringValue(cJSON_GetArrayItem(v, 0));
+}
+
 const char *cgt_json_str_req(const char *file, int line, const cJSON *obj, const char *key)
 {
     const char *s = cgt_json_str(obj, key);

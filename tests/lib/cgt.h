@@ -119,6 +119,9 @@ const cJSON *cgt_json_object(const char *file, int line, const cgt_response *r);
 
 /* The string member key of obj, or NULL when absent or not a string. */
 const char *cgt_json_str(const cJSON *obj, const char *key);
+/* The only string of the array member key (["inspector"] gives
+ * "inspector"), or NULL when it is not an array of exactly one string. */
+const char *cgt_json_sole(const cJSON *obj, const char *key);
 /* A string member that must be there; fails the test otherwise. */
 #define CGT_JSON_STR(obj, key) cgt_json_str_req(__FILE__, __LINE__, (obj), (key))
 const char *cgt_json_str_req(const char *file, int line, const cJSON *obj, const char *key);

@@ -17,6 +17,7 @@
 #include "page.h"
 
 #define CASE_DURABLE_REPORT_SUBMITTED "case-report-submitted"
+#define CASE_DURABLE_ORG_UNIT_MOVED "case-org-unit-moved"
 #define CASE_SUBJECT_REPORT_SUBMITTED "cg.evt.intake.report.submitted"
 #define CASE_SUBJECT_CLUE_CREATED "cg.evt.case.clue.created"
 #define CASE_SOURCE_PUBLIC_REPORT "public_report"
@@ -59,5 +60,12 @@ extern const size_t case_rpc_nmethods;
  * cg_service_base. */
 cg_code case_on_report_submitted(PGconn *conn, const char *subject, const char *event_id,
                                  const uint8_t *data, size_t len, void *arg, cg_err *err);
+
+/* --- org_moves.c ---------------------------------------------------------- */
+
+/* Consumer of cg.evt.gateway.org_unit.moved: every clue under the moved
+ * unit takes its new path. */
+cg_code case_on_org_unit_moved(PGconn *conn, const char *subject, const char *event_id,
+                               const uint8_t *data, size_t len, void *arg, cg_err *err);
 
 #endif

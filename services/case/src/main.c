@@ -1,6 +1,7 @@
 /* cg-case: problem clues (问题线索), registered from public reports. */
 #include "case.h"
 #include "cg/log.h"
+#include "cg/org.h"
 #include "cg/service.h"
 
 int main(void)
@@ -16,6 +17,8 @@ int main(void)
     if (cg_service_base_start(&base, &err) != CG_OK ||
         cg_service_base_consume(&base, CASE_DURABLE_REPORT_SUBMITTED, CASE_SUBJECT_REPORT_SUBMITTED,
                                 case_on_report_submitted, &base, &err) != CG_OK ||
+        cg_service_base_consume(&base, CASE_DURABLE_ORG_UNIT_MOVED, CG_SUBJECT_ORG_UNIT_MOVED,
+                                case_on_org_unit_moved, &base, &err) != CG_OK ||
         cg_service_base_serve(&base, case_rpc_methods, case_rpc_nmethods, &base, &err) != CG_OK) {
         cg_log_error("case could not start: %s", err.message);
         cg_service_base_stop(&base);

@@ -90,6 +90,41 @@ bool gw_role_allows(const char *role, gw_perm perm)
     return perm == GW_PERM_AUTHENTICATED || (r->grants & GW_GRANT(perm)) != 0;
 }
 
+bool gw_principal_allows(const gw_principal *who, gw_perm perm)
+{
+    for (int i = 0; i < who->nroles; i++)
+        if (gw_role_allows(who->roles[i], perm))
+            return true;
+    return perm == GW_PERM_PUBLIC;
+}
+
+bool gw_principal_set_roles(gw_principal *who, const char *list)
+{
+    int n = 0;
+    const char *p = list;
+    if (!cg_strlcpy(who->role_list, list, sizeof(who->role_list)))
+        goto refused;
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        if (len == 0 || len >= GW_ROLE_NAME_MAX || n == GW_MAX_ROLES)
+            goto refused;
+        memcpy(who->roles[n], p, len);
+        who->roles[n][len] = '\0';
+        n++;
+        if (p[len] == '\0')
+            break;
+        p += len + 1;
+    }
+    who->nroles = n;
+    return true;
+
+refused:
+    /* No half-filled principal: it holds no role at all. */
+    who->nroles = 0;
+    who->role_list[0] = '\0';
+    return false;
+}
+
 /* True if some role holds perm (PUBLIC and AUTHENTICATED: every role). */
 static bool perm_held(gw_perm perm)
 {

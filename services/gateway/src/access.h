@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "cg/status.h"
+#include "gw_pure.h"
 
 /* What a route needs from its caller. PUBLIC and AUTHENTICATED are not
  * granted by roles: the first needs no login at all, the second any valid
@@ -48,7 +49,7 @@ const char *gw_perm_meaning(gw_perm perm);
 
 /* One role of the brief. Strings are static. */
 typedef struct gw_role {
-    const char *name;   /* as stored in accounts.role */
+    const char *name;   /* as stored in accounts.roles */
     const char *duties; /* one line for docs/access.md */
     uint32_t grants;    /* GW_GRANT() of each permission it holds */
 } gw_role;
@@ -61,6 +62,16 @@ extern const size_t gw_nroles;
  * perm. An unknown role may call only PUBLIC routes: a role the table does
  * not know is refused, never given a default. */
 bool gw_role_allows(const char *role, gw_perm perm);
+
+/* True if any of the principal's roles allows perm: the permissions of an
+ * account with several roles are the union of theirs. */
+bool gw_principal_allows(const gw_principal *who, gw_perm perm);
+
+/* Set who->roles, nroles and role_list from a comma-separated list
+ * ("inspector,inspection_lead"), as the database query spells it. False
+ * when the list is empty, has an empty name, or holds more roles or longer
+ * names than a principal has room for; such an account must not be used. */
+bool gw_principal_set_roles(gw_principal *who, const char *list);
 
 /* The segment of a path pattern that matches any one non-empty path segment
  * and hands it to the handler as gw_request.route_id. */

@@ -1,6 +1,7 @@
 /* The administration API's pure rules (admin_rules.h). */
 #include "admin_rules.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,11 +41,68 @@ bool gw_role_known(const char *s)
     return false;
 }
 
+bool gw_person_id_valid(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+              (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
+            return false;
+    return true;
+}
+
+cg_code gw_roles_parse(const cJSON *roles, const char *field, char out[GW_ROLES_LITERAL_MAX],
+                       cg_err *err)
+{
+    const char *names[GW_MAX_ROLES];
+    int n = 0;
+    bool solitary = false;
+
+    out[0] = '\0';
+    if (!cJSON_IsArray(roles) || cJSON_GetArraySize(roles) < 1 ||
+        cJSON_GetArraySize(roles) > GW_MAX_ROLES) {
+        cg_err_add_violation(err, field, "must be an array of 1 to %d role names", GW_MAX_ROLES);
+        return err->code;
+    }
+    for (const cJSON *r = roles->child; r != NULL; r = r->next) {
+        const char *name = cJSON_GetStringValue(r);
+        if (!gw_role_known(name)) {
+            cg_err_add_violation(err, field, "holds something that is not a role");
+            return err->code;
+        }
+        for (int i = 0; i < n; i++)
+            if (strcmp(names[i], name) == 0) {
+                cg_err_add_violation(err, field, "names the role %s twice", name);
+                return err->code;
+            }
+        solitary |= strcmp(name, "admin") == 0 || strcmp(name, "auditor") == 0;
+        names[n++] = name;
+    }
+    if (solitary && n > 1) {
+        cg_err_add_violation(err, field,
+                             "may hold admin or auditor only as the sole role: an "
+                             "administrator reads no case content and an auditor "
+                             "changes nothing");
+        return err->code;
+    }
+    size_t len = 0;
+    out[len++] = '{';
+    for (int i = 0; i < n; i++)
+        len +=
+            (size_t)snprintf(out + len, GW_ROLES_LITERAL_MAX - len, "%s%s", i ? "," : "", names[i]);
+    snprintf(out + len, GW_ROLES_LITERAL_MAX - len, "}");
+    return CG_OK;
+}
+
 cg_code gw_body_fields(const cJSON *body, gw_body_field *fields, size_t n, cg_err *err)
 {
     cg_err_clear(err);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         fields[i].value = NULL;
+        fields[i].item = NULL;
+    }
     if (!cJSON_IsObject(body)) {
         cg_err_add_violation(err, "", "the body must be a JSON object");
         return err->code;
@@ -56,6 +114,14 @@ cg_code gw_body_fields(const cJSON *body, gw_body_field *fields, size_t n, cg_er
                 f = &fields[i];
         if (f == NULL) {
             cg_err_add_violation(err, m->string, "is not a member of this request");
+            continue;
+        }
+        f->item = m;
+        if (f->kind == GW_FIELD_ARRAY) {
+            if (!cJSON_IsArray(m))
+                cg_err_add_violation(err, f->name, "must be an array");
+        } else if (f->kind == GW_FIELD_NULLABLE && cJSON_IsNull(m)) {
+            /* null clears the field: value stays NULL, item says it was sent. */
         } else if (!cJSON_IsString(m)) {
             cg_err_add_violation(err, f->name, "must be a string");
         } else if (m->valuestring[0] == '\0') {
@@ -67,8 +133,7 @@ cg_code gw_body_fields(const cJSON *body, gw_body_field *fields, size_t n, cg_er
         }
     }
     for (size_t i = 0; i < n; i++)
-        if (fields[i].required && fields[i].value == NULL &&
-            cJSON_GetObjectItemCaseSensitive(body, fields[i].name) == NULL)
+        if (fields[i].required && fields[i].item == NULL)
             cg_err_add_violation(err, fields[i].name, "is required");
     return err->code;
 }

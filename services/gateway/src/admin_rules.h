@@ -21,18 +21,42 @@ bool gw_username_valid(const char *s);
 bool gw_unit_code_valid(const char *s);
 /* One of the roles of gw_roles[]. */
 bool gw_role_known(const char *s);
+/* 1 to 64 of [A-Za-z0-9._-]: an enterprise person id (HR number). */
+bool gw_person_id_valid(const char *s);
+
+/* Room for the PostgreSQL array literal of GW_MAX_ROLES role names. */
+#define GW_ROLES_LITERAL_MAX 128
+
+/* Read a "roles" member (field names it in violations): an array of 1 to
+ * GW_MAX_ROLES distinct role names; admin and auditor only as the sole
+ * role (an administrator reads no case content and an auditor changes
+ * nothing, so neither duty may be mixed with another). On CG_OK out holds
+ * the names as a PostgreSQL array literal ("{inspector,inspection_lead}"),
+ * which is safe to pass as a text[] parameter because every name was
+ * checked against the role table. */
+cg_code gw_roles_parse(const cJSON *roles, const char *field, char out[GW_ROLES_LITERAL_MAX],
+                       cg_err *err);
+
+/* What kind of member a gw_body_field reads. */
+typedef enum gw_field_kind {
+    GW_FIELD_STRING = 0, /* a non-empty string */
+    GW_FIELD_NULLABLE,   /* a non-empty string, or null ("clear it") */
+    GW_FIELD_ARRAY,      /* an array; the caller reads its items */
+} gw_field_kind;
 
 /* A body member read by gw_body_fields(). */
 typedef struct gw_body_field {
     const char *name;
     bool required;
     size_t max_chars;  /* in characters (code points); 0: no bound */
-    const char *value; /* out: borrowed from the body, NULL when absent */
+    const char *value; /* out: borrowed from the body, NULL when absent or null */
+    gw_field_kind kind;
+    const cJSON *item; /* out: the member itself, NULL when absent */
 } gw_body_field;
 
-/* Read the string members of body (an object) named by fields[0..n): each
- * must be a string of 1..max_chars characters, required ones present, and
- * no other member present. Every problem is a violation in err
+/* Read the members of body (an object) named by fields[0..n): each as its
+ * kind says (strings of 1..max_chars characters), required ones present,
+ * and no other member present. Every problem is a violation in err
  * (INVALID_ARGUMENT). */
 cg_code gw_body_fields(const cJSON *body, gw_body_field *fields, size_t n, cg_err *err);
 

@@ -297,7 +297,7 @@ static cg_code append(gw_request *req, int status, cg_err *err)
     const char *params[] = {
         who != NULL ? who->id : NULL,
         who != NULL ? who->username : NULL,
-        who != NULL ? who->role : NULL,
+        who != NULL ? who->role_list : NULL,
         status >= 400 && p->fail_action != NULL ? p->fail_action : p->action,
         p->target_type,
         p->target_id[0] != '\0' ? p->target_id : NULL,
@@ -355,7 +355,8 @@ static cJSON *row_json(const PGresult *res, int row)
     ok = ok && cJSON_AddNumberToObject(o, "id", (double)cg_db_get_ll(res, row, 0)) != NULL &&
          gw_json_add_time(o, "at", cg_db_get_ll(res, row, 1)) &&
          add_nullable(actor, "id", res, row, 2) && add_nullable(actor, "username", res, row, 3) &&
-         add_nullable(actor, "role", res, row, 4) && add_nullable(actor, "org_path", res, row, 11);
+         gw_json_add_name_list(actor, "roles", cg_db_get(res, row, 4)) &&
+         add_nullable(actor, "org_path", res, row, 11);
     if (ok) {
         ok = cJSON_AddItemToObject(o, "actor", actor);
         actor = NULL;

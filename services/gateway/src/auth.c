@@ -132,8 +132,9 @@ void gw_auth_destroy(gw_auth *auth)
 
 /* The account columns every query below selects first, in this order. */
 #define ACCOUNT_COLUMNS                                                                            \
-    "a.id::text, a.username, a.display_name, a.role, o.code, o.name, o.name_zh, o.path::text"
-#define ACCOUNT_NCOLS 8
+    "a.id::text, a.username, a.display_name, array_to_string(a.roles, ','), o.code, o.name,"       \
+    " o.name_zh, o.path::text, coalesce(a.person_id, '')"
+#define ACCOUNT_NCOLS 9
 
 /* Fill who from an account row. False when a field does not fit: a cut
  * org path would be another, wider scope (cut before a dot it is the
@@ -144,11 +145,12 @@ static bool principal_from_row(const PGresult *res, int row, gw_principal *who)
     whole &= cg_strlcpy(who->id, cg_db_get(res, row, 0), sizeof(who->id));
     whole &= cg_strlcpy(who->username, cg_db_get(res, row, 1), sizeof(who->username));
     cg_strlcpy(who->display_name, cg_db_get(res, row, 2), sizeof(who->display_name));
-    whole &= cg_strlcpy(who->role, cg_db_get(res, row, 3), sizeof(who->role));
+    whole &= gw_principal_set_roles(who, cg_db_get(res, row, 3));
     whole &= cg_strlcpy(who->org_code, cg_db_get(res, row, 4), sizeof(who->org_code));
     cg_strlcpy(who->org_name, cg_db_get(res, row, 5), sizeof(who->org_name));
     cg_strlcpy(who->org_name_zh, cg_db_get(res, row, 6), sizeof(who->org_name_zh));
     whole &= cg_strlcpy(who->org_path, cg_db_get(res, row, 7), sizeof(who->org_path));
+    whole &= cg_strlcpy(who->person_id, cg_db_get(res, row, 8), sizeof(who->person_id));
     if (!whole)
         cg_log_fields(CG_LOG_ERROR, "account refused: a field is too long to hold", "account_id",
                       who->id, NULL);
@@ -161,7 +163,10 @@ cJSON *gw_auth_user_json(const gw_principal *who)
     bool ok = user != NULL && cJSON_AddStringToObject(user, "id", who->id) != NULL &&
               cJSON_AddStringToObject(user, "username", who->username) != NULL &&
               cJSON_AddStringToObject(user, "display_name", who->display_name) != NULL &&
-              cJSON_AddStringToObject(user, "role", who->role) != NULL;
+              gw_json_add_name_list(user, "roles", who->role_list) &&
+              (who->person_id[0] != '\0'
+                   ? cJSON_AddStringToObject(user, "person_id", who->person_id) != NULL
+                   : cJSON_AddNullToObject(user, "person_id") != NULL);
     cJSON *org = ok ? cJSON_AddObjectToObject(user, "org_unit") : NULL;
     ok = ok && org != NULL && cJSON_AddStringToObject(org, "code", who->org_code) != NULL &&
          cJSON_AddStringToObject(org, "name", who->org_name) != NULL &&
@@ -278,17 +283,18 @@ cg_code gw_auth_authenticate(gw_request *req, gw_principal *who, cg_err *err)
     return CG_OK;
 }
 
-cg_code gw_call_context(Cleangrid__V1__CallContext *ctx, gw_request *req, char **role_slot,
-                        cg_err *err)
+cg_code gw_call_context(Cleangrid__V1__CallContext *ctx, gw_request *req, cg_err *err)
 {
     const gw_principal *who = req->who;
     ctx->request_id = req->request_id;
     if (who != NULL) {
         ctx->actor_user_id = (char *)who->id;
-        *role_slot = (char *)who->role;
-        ctx->roles = role_slot;
-        ctx->n_roles = 1;
+        for (int i = 0; i < who->nroles; i++)
+            req->ctx_roles[i] = (char *)who->roles[i];
+        ctx->roles = req->ctx_roles;
+        ctx->n_roles = (size_t)who->nroles;
         ctx->org_scope_path = (char *)who->org_path;
+        ctx->actor_person_id = (char *)who->person_id;
     }
     const char *key = gw_http_header(req, "Idempotency-Key");
     if (key != NULL) {
@@ -471,7 +477,7 @@ void gw_route_login(gw_request *req)
         gw_http_send_err(req, &err);
         goto cleanup;
     }
-    cg_log_fields(CG_LOG_INFO, "login", "user_id", who.id, "role", who.role, NULL);
+    cg_log_fields(CG_LOG_INFO, "login", "user_id", who.id, "roles", who.role_list, NULL);
     /* The web console keeps the token in an HttpOnly cookie; API clients
      * use the token of the body and ignore both. */
     gw_csrf_token(token, csrf);
@@ -556,6 +562,12 @@ cg_code gw_auth_verify_password(gw_auth *auth, const char *stored, const char *p
 void gw_auth_forget_account(gw_app *app, const char *account_id)
 {
     gw_session_cache_evict_account(app->auth->sessions, account_id);
+}
+
+void gw_auth_forget_scopes(gw_app *app)
+{
+    gw_session_cache_evict_all(app->auth->sessions);
+    gw_org_cache_clear(app->org_cache);
 }
 
 void gw_auth_forget_token(gw_app *app, const uint8_t key[GW_SESSION_KEY_LEN])

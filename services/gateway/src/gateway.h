@@ -113,6 +113,8 @@ typedef struct gw_request {
      * answer is sent. */
     gw_audit_pending audit;
     char audit_method_buf[16];
+    /* Pointers to who->roles for the CallContext (gw_call_context). */
+    char *ctx_roles[GW_MAX_ROLES];
 } gw_request;
 
 /* Start civetweb on app->http_listen, learn the port it got, write it to
@@ -141,9 +143,16 @@ void gw_http_send_replay(gw_request *req, int status, const char *content_type, 
  * On CG_OK *out (owned by the caller: wipe and free()) holds *len bytes and
  * a terminator. On failure the request has been answered (415, 413, 400). */
 cg_code gw_http_read_body(gw_request *req, char **out, size_t *len);
+/* The same without the media type check, for a handler that takes other
+ * types than JSON and checks Content-Type itself. */
+cg_code gw_http_read_raw(gw_request *req, char **out, size_t *len);
 /* Send len bytes of body (borrowed) with the given Content-Type. */
 void gw_http_send_text(gw_request *req, int status, const char *content_type, const char *body,
                        size_t len);
+
+/* If-Match (the header's value) against the tag of current as
+ * gw_http_send_json() would send it: true when the update may go on. */
+bool gw_http_json_matches(const cJSON *current, const char *if_match);
 
 /* Send an RFC 9457 problem. code_name is the "code" member (a cg_code name or
  * a gateway-only one such as "UNSUPPORTED_MEDIA_TYPE"). err (may be NULL)
@@ -211,6 +220,9 @@ cg_code gw_auth_verify_password(gw_auth *auth, const char *stored, const char *p
  * for a revocation made here and for one heard from another replica. */
 void gw_auth_forget_account(gw_app *app, const char *account_id);
 void gw_auth_forget_token(gw_app *app, const uint8_t key[GW_SESSION_KEY_LEN]);
+/* The org tree changed: forget every cached session (its scope may be
+ * stale) and every cached org path. */
+void gw_auth_forget_scopes(gw_app *app);
 
 /* Hash a password with argon2id (libsodium's interactive limits) into out,
  * which must hold crypto_pwhash_STRBYTES. Used by the seed too. */
@@ -235,13 +247,11 @@ void gw_route_list_audit(gw_request *req);
 void gw_route_verify_audit(gw_request *req);
 
 /* Fill ctx (initialised by the caller) for a call made on behalf of
- * req->who (NULL on public routes: no actor): request id, actor, role,
- * scope, and the Idempotency-Key header when one was sent. Strings are
- * borrowed from req; role_slot is storage for the single role pointer and
- * must live as long as ctx (NULL is fine on public routes). Fails
- * (INVALID_ARGUMENT) on a malformed Idempotency-Key. */
-cg_code gw_call_context(Cleangrid__V1__CallContext *ctx, gw_request *req, char **role_slot,
-                        cg_err *err);
+ * req->who (NULL on public routes: no actor): request id, actor, roles,
+ * person id, scope, and the Idempotency-Key header when one was sent.
+ * Strings and the roles array are borrowed from req, so ctx must not
+ * outlive it. Fails (INVALID_ARGUMENT) on a malformed Idempotency-Key. */
+cg_code gw_call_context(Cleangrid__V1__CallContext *ctx, gw_request *req, cg_err *err);
 
 /* --- routes_openapi.c ----------------------------------------------------- */
 

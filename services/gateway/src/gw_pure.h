@@ -23,11 +23,22 @@
 /* The account behind a valid bearer token (auth.c fills it, the session
  * cache keeps copies). Fixed-size so it lives on the handler's stack and is
  * copied with one assignment. */
+/* Most roles an account holds (the database's accounts_roles_known says the
+ * same). */
+#define GW_MAX_ROLES 4
+/* Longest role name, "inspection_lead", and a terminator, with room. */
+#define GW_ROLE_NAME_MAX 24
+
 typedef struct gw_principal {
     char id[CG_UUID_LEN];
     char username[65];
     char display_name[400];
-    char role[32];
+    /* The account's roles; nroles is 1 to GW_MAX_ROLES. role_list holds the
+     * same names joined with commas, as logs and the audit trail show them. */
+    char roles[GW_MAX_ROLES][GW_ROLE_NAME_MAX];
+    int nroles;
+    char role_list[GW_MAX_ROLES * GW_ROLE_NAME_MAX];
+    char person_id[65]; /* "" when the account is linked to no person */
     char org_code[65];
     char org_name[512];
     char org_name_zh[512];
@@ -118,6 +129,10 @@ void gw_json_delete_wiped(cJSON *doc);
 /* Add key as an RFC 3339 string, or null when ms is 0 (not given) or cannot
  * be formatted. Returns false when out of memory. */
 bool gw_json_add_time(cJSON *obj, const char *key, int64_t ms);
+
+/* Add key as an array of the names in a comma-separated list ("a,b" gives
+ * ["a", "b"]; "" gives []). Returns false when out of memory. */
+bool gw_json_add_name_list(cJSON *obj, const char *key, const char *list);
 
 /* Replies as API JSON. Each returns a new tree owned by the caller
  * (cJSON_Delete), or NULL when out of memory. */

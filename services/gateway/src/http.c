@@ -162,6 +162,18 @@ void gw_http_send_json(gw_request *req, int status, const cJSON *body)
     cJSON_free(text);
 }
 
+bool gw_http_json_matches(const cJSON *current, const char *if_match)
+{
+    char *text = cJSON_PrintUnformatted(current);
+    char etag[GW_ETAG_LEN];
+    if (text == NULL)
+        return false;
+    /* The same bytes gw_http_send_json() would send, so the same tag. */
+    gw_etag_compute(text, strlen(text), etag);
+    cJSON_free(text);
+    return gw_etag_match_ok(if_match, etag, true);
+}
+
 void gw_http_send_empty(gw_request *req, int status)
 {
     send_raw(req, status, NULL, NULL, 0, NULL);
@@ -283,6 +295,18 @@ const char *gw_http_header(const gw_request *req, const char *name)
 
 cg_code gw_http_read_body(gw_request *req, char **out, size_t *out_len)
 {
+    *out = NULL;
+    *out_len = 0;
+    if (!gw_media_type_is_json(gw_http_header(req, "Content-Type"))) {
+        gw_http_send_problem(req, 415, "UNSUPPORTED_MEDIA_TYPE",
+                             "the request body must be application/json", NULL, NULL);
+        return CG_INVALID_ARGUMENT;
+    }
+    return gw_http_read_raw(req, out, out_len);
+}
+
+cg_code gw_http_read_raw(gw_request *req, char **out, size_t *out_len)
+{
     cg_code rc = CG_INVALID_ARGUMENT;
     const struct mg_request_info *ri = mg_get_request_info(req->conn);
     size_t max = (size_t)req->app->http_max_body;
@@ -292,11 +316,6 @@ cg_code gw_http_read_body(gw_request *req, char **out, size_t *out_len)
 
     *out = NULL;
     *out_len = 0;
-    if (!gw_media_type_is_json(gw_http_header(req, "Content-Type"))) {
-        gw_http_send_problem(req, 415, "UNSUPPORTED_MEDIA_TYPE",
-                             "the request body must be application/json", NULL, NULL);
-        goto cleanup;
-    }
     snprintf(detail, sizeof(detail), "the request body must be at most %zu bytes", max);
     /* Refuse a declared oversize body before reading a byte of it. */
     if (ri->content_length > 0 && (unsigned long long)ri->content_length > max) {
@@ -413,12 +432,12 @@ static void dispatch(gw_request *req)
             gw_http_send_err(req, &err);
             return;
         }
-        if (!gw_role_allows(who.role, r->perm)) {
-            char detail[128];
-            cg_log_fields(CG_LOG_INFO, "access refused", "user_id", who.id, "role", who.role,
+        if (!gw_principal_allows(&who, r->perm)) {
+            char detail[256];
+            cg_log_fields(CG_LOG_INFO, "access refused", "user_id", who.id, "roles", who.role_list,
                           "permission", gw_perm_name(r->perm), NULL);
             snprintf(detail, sizeof(detail), "the role %s does not have the permission %s",
-                     who.role, gw_perm_name(r->perm));
+                     who.role_list, gw_perm_name(r->perm));
             audit_refusal(req, r, &who);
             gw_http_send_problem(req, 403, "PERMISSION_DENIED", detail, NULL, NULL);
             return;

@@ -389,6 +389,24 @@ bool gw_json_add_time(cJSON *obj, const char *key, int64_t ms)
     return cJSON_AddStringToObject(obj, key, text) != NULL;
 }
 
+bool gw_json_add_name_list(cJSON *obj, const char *key, const char *list)
+{
+    cJSON *arr = cJSON_AddArrayToObject(obj, key);
+    char name[128];
+    for (const char *p = list; arr != NULL && p != NULL && *p != '\0';) {
+        size_t len = strcspn(p, ",");
+        /* Names are role names and the like: a longer one is cut, never
+         * read past. */
+        size_t kept = len < sizeof(name) - 1 ? len : sizeof(name) - 1;
+        memcpy(name, p, kept);
+        name[kept] = '\0';
+        if (!cJSON_AddItemToArray(arr, cJSON_CreateString(name)))
+            return false;
+        p += len + (p[len] == ',');
+    }
+    return arr != NULL;
+}
+
 /* Add a string member; a protobuf string is never NULL once unpacked, but a
  * message built by hand may leave one NULL, which reads as "". */
 static bool add_str(cJSON *obj, const char *key, const char *value)

@@ -104,3 +104,12 @@ void gw_org_cache_put(gw_org_cache *cache, const char *code, const char *path, i
     cg_strlcpy(s->path, path, sizeof(s->path));
     pthread_mutex_unlock(&cache->lock);
 }
+
+void gw_org_cache_clear(gw_org_cache *cache)
+{
+    if (cache == NULL || cache->nslots == 0)
+        return;
+    pthread_mutex_lock(&cache->lock);
+    memset(cache->slots, 0, cache->nslots * sizeof(*cache->slots));
+    pthread_mutex_unlock(&cache->lock);
+}

@@ -45,4 +45,7 @@ bool gw_org_cache_get(gw_org_cache *cache, const char *code, int64_t now_ms, cha
  * at now_ms. */
 void gw_org_cache_put(gw_org_cache *cache, const char *code, const char *path, int64_t now_ms);
 
+/* Forget every entry: a unit moved (revocation.h "units"). */
+void gw_org_cache_clear(gw_org_cache *cache);
+
 #endif

@@ -22,6 +22,8 @@ static void on_revocation(natsConnection *nc, natsSubscription *sub, natsMsg *ms
         cg_log_warn("ignored a malformed message on " GW_REVOCATION_SUBJECT);
     } else if (rev.kind == GW_REVOKE_TOKEN) {
         gw_auth_forget_token(app, rev.key);
+    } else if (rev.kind == GW_REVOKE_SCOPES) {
+        gw_auth_forget_scopes(app);
     } else {
         gw_auth_forget_account(app, rev.account_id);
     }
@@ -83,5 +85,12 @@ void gw_revoke_account(gw_app *app, const char *account_id)
     gw_revocation rev = {.kind = GW_REVOKE_ACCOUNT};
     gw_auth_forget_account(app, account_id);
     cg_strlcpy(rev.account_id, account_id, sizeof(rev.account_id));
+    publish(app, &rev);
+}
+
+void gw_revoke_scopes(gw_app *app)
+{
+    gw_revocation rev = {.kind = GW_REVOKE_SCOPES};
+    gw_auth_forget_scopes(app);
     publish(app, &rev);
 }

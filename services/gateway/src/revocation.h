@@ -16,6 +16,8 @@
  * in, and the database keeps the same hash):
  *   "token <64 lowercase hex digits>"  one session, by its token's BLAKE2b hash
  *   "account <uuid>"                   every session of one account
+ *   "scopes"                           the org tree changed (a unit moved):
+ *                                      every cached session and org path
  *
  * The parser and formatter are pure (gw_core); gw_revocation_start/stop and
  * gw_revoke_* need the running gateway. */
@@ -36,6 +38,7 @@
 typedef enum gw_revocation_kind {
     GW_REVOKE_TOKEN = 1,
     GW_REVOKE_ACCOUNT,
+    GW_REVOKE_SCOPES,
 } gw_revocation_kind;
 
 typedef struct gw_revocation {
@@ -68,5 +71,8 @@ void gw_revocation_stop(struct gw_app *app);
  * copies within CG_SESSION_CACHE_MS. */
 void gw_revoke_token(struct gw_app *app, const uint8_t key[GW_SESSION_KEY_LEN]);
 void gw_revoke_account(struct gw_app *app, const char *account_id);
+/* A unit moved (committed): every replica forgets its cached sessions and
+ * org paths, whose scopes may now be stale. */
+void gw_revoke_scopes(struct gw_app *app);
 
 #endif

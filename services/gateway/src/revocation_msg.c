@@ -6,6 +6,7 @@
 
 #define TOKEN_PREFIX "token "
 #define ACCOUNT_PREFIX "account "
+#define SCOPES_MSG "scopes"
 #define UUID_TEXT_LEN (CG_UUID_LEN - 1)
 
 static int hex_value(char c)
@@ -57,6 +58,10 @@ bool gw_revocation_parse(const char *data, size_t len, gw_revocation *out)
         out->kind = GW_REVOKE_ACCOUNT;
         return true;
     }
+    if (len == sizeof(SCOPES_MSG) - 1 && memcmp(data, SCOPES_MSG, len) == 0) {
+        out->kind = GW_REVOKE_SCOPES;
+        return true;
+    }
     memset(out, 0, sizeof(*out));
     return false;
 }
@@ -75,6 +80,8 @@ size_t gw_revocation_format(const gw_revocation *rev, char out[GW_REVOCATION_MSG
         out[n] = '\0';
         return n;
     }
+    if (rev->kind == GW_REVOKE_SCOPES)
+        return (size_t)snprintf(out, GW_REVOCATION_MSG_MAX, SCOPES_MSG);
     int w = snprintf(out, GW_REVOCATION_MSG_MAX, ACCOUNT_PREFIX "%s", rev->account_id);
     return w > 0 && w < GW_REVOCATION_MSG_MAX ? (size_t)w : 0;
 }

@@ -27,13 +27,12 @@ void gw_route_list_clues(gw_request *req)
     Cleangrid__V1__ListCluesRequest rpc = CLEANGRID__V1__LIST_CLUES_REQUEST__INIT;
     Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
     Cleangrid__V1__PageRequest page = CLEANGRID__V1__PAGE_REQUEST__INIT;
-    char *role_slot = NULL;
     char cursor[512];
     cg_err err;
 
     cg_err_clear(&err);
     if (gw_map_page(req->query, &page, cursor, sizeof(cursor), &err) != CG_OK ||
-        gw_call_context(&ctx, req, &role_slot, &err) != CG_OK) {
+        gw_call_context(&ctx, req, &err) != CG_OK) {
         gw_http_send_err(req, &err);
         return;
     }
@@ -47,7 +46,6 @@ void gw_route_get_clue(gw_request *req)
 {
     Cleangrid__V1__GetClueRequest rpc = CLEANGRID__V1__GET_CLUE_REQUEST__INIT;
     Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
-    char *role_slot = NULL;
     cg_err err;
 
     /* A clue is read like a dossier: every attempt is recorded, found or
@@ -57,7 +55,7 @@ void gw_route_get_clue(gw_request *req)
     cg_err_clear(&err);
     if (!cg_uuid_valid(req->route_id))
         cg_err_add_violation(&err, "id", "must be a UUID");
-    if (err.code != CG_OK || gw_call_context(&ctx, req, &role_slot, &err) != CG_OK) {
+    if (err.code != CG_OK || gw_call_context(&ctx, req, &err) != CG_OK) {
         gw_http_send_err(req, &err);
         return;
     }

@@ -85,7 +85,7 @@ void gw_route_submit_report(gw_request *req)
     if (gw_http_read_json(req, &body) != CG_OK)
         goto cleanup;
     if (gw_map_submit_report(body, &rpc, &unit_code, &err) != CG_OK ||
-        gw_call_context(&ctx, req, NULL, &err) != CG_OK ||
+        gw_call_context(&ctx, req, &err) != CG_OK ||
         resolve_unit(req->app, unit_code, org_path, sizeof(org_path), &err) != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
@@ -110,7 +110,7 @@ void gw_route_report_status(gw_request *req)
     if (gw_http_read_json(req, &body) != CG_OK)
         goto cleanup;
     if (gw_map_report_status(body, &rpc, &err) != CG_OK ||
-        gw_call_context(&ctx, req, NULL, &err) != CG_OK) {
+        gw_call_context(&ctx, req, &err) != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
     }

@@ -143,3 +143,13 @@ void gw_session_cache_evict_account(gw_session_cache *cache, const char *account
     cache->epoch++;
     pthread_mutex_unlock(&cache->lock);
 }
+
+void gw_session_cache_evict_all(gw_session_cache *cache)
+{
+    if (cache->nslots == 0)
+        return;
+    pthread_mutex_lock(&cache->lock);
+    memset(cache->slots, 0, cache->nslots * sizeof(*cache->slots));
+    cache->epoch++;
+    pthread_mutex_unlock(&cache->lock);
+}

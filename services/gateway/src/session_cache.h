@@ -70,5 +70,8 @@ void gw_session_cache_evict(gw_session_cache *cache, const uint8_t key[GW_SESSIO
  * changed, it was locked or disabled), and make every lookup in flight
  * forget what it is about to store. Scans every slot: a rare act. */
 void gw_session_cache_evict_account(gw_session_cache *cache, const char *account_id);
+/* Evict every entry (the org tree changed, so any cached scope may be
+ * stale). */
+void gw_session_cache_evict_all(gw_session_cache *cache);
 
 #endif

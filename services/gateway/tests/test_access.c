@@ -90,6 +90,32 @@ static void test_policy_of_the_brief(void **state)
         assert_false(gw_role_allows(no_clues[i], GW_PERM_CLUE_READ));
 }
 
+static void test_principal_roles(void **state)
+{
+    (void)state;
+    gw_principal who;
+    memset(&who, 0, sizeof(who));
+    assert_true(gw_principal_set_roles(&who, "inspector,custodian"));
+    assert_int_equal(2, who.nroles);
+    assert_string_equal("custodian", who.roles[1]);
+    assert_string_equal("inspector,custodian", who.role_list);
+    /* The union of the roles' permissions, nothing more. */
+    assert_true(gw_principal_allows(&who, GW_PERM_CLUE_READ));
+    assert_false(gw_principal_allows(&who, GW_PERM_AUDIT_READ));
+    assert_false(gw_principal_allows(&who, GW_PERM_ACCOUNTS_ADMIN));
+    assert_true(gw_principal_set_roles(&who, "auditor"));
+    assert_true(gw_principal_allows(&who, GW_PERM_AUDIT_READ));
+    assert_false(gw_principal_allows(&who, GW_PERM_CLUE_READ) &&
+                 gw_principal_allows(&who, GW_PERM_ACCOUNTS_ADMIN));
+
+    assert_false(gw_principal_set_roles(&who, ""));
+    assert_false(gw_principal_set_roles(&who, "inspector,"));
+    assert_false(gw_principal_set_roles(&who, "a,b,c,d,e"));
+    assert_int_equal(0, who.nroles);
+    assert_false(gw_principal_allows(&who, GW_PERM_AUTHENTICATED));
+    assert_true(gw_principal_allows(&who, GW_PERM_PUBLIC));
+}
+
 static void test_perm_names(void **state)
 {
     (void)state;
@@ -311,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_unknown_role_refused),
         cmocka_unit_test(test_policy_of_the_brief),
         cmocka_unit_test(test_perm_names),
+        cmocka_unit_test(test_principal_roles),
         cmocka_unit_test(test_match),
         cmocka_unit_test(test_find),
         cmocka_unit_test(test_check_accepts_a_good_table),

@@ -51,7 +51,8 @@ static void test_body_fields(void **state)
 {
     (void)state;
     cg_err err;
-    gw_body_field f[] = {{"code", true, 4, NULL}, {"name", false, 0, NULL}};
+    gw_body_field f[] = {{.name = "code", .required = true, .max_chars = 4},
+                         {.name = "name", .required = false, .max_chars = 0}};
     cJSON *b = cJSON_Parse("{\"code\":\"abcd\",\"name\":\"东部\"}");
     assert_int_equal(gw_body_fields(b, f, 2, &err), CG_OK);
     assert_string_equal(f[0].value, "abcd");
@@ -83,6 +84,74 @@ static void test_body_fields(void **state)
     cJSON_Delete(b);
 }
 
+/* Parse a JSON array text and run gw_roles_parse on it. */
+static cg_code roles_of(const char *json, char out[GW_ROLES_LITERAL_MAX])
+{
+    cg_err err;
+    cg_err_clear(&err);
+    cJSON *doc = cJSON_Parse(json);
+    cg_code rc = gw_roles_parse(doc, "roles", out, &err);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+static void test_roles(void **state)
+{
+    (void)state;
+    char out[GW_ROLES_LITERAL_MAX];
+    assert_int_equal(CG_OK, roles_of("[\"inspector\"]", out));
+    assert_string_equal("{inspector}", out);
+    assert_int_equal(CG_OK, roles_of("[\"inspector\", \"inspection_lead\", \"custodian\"]", out));
+    assert_string_equal("{inspector,inspection_lead,custodian}", out);
+    assert_int_equal(CG_OK, roles_of("[\"admin\"]", out));
+    assert_int_equal(CG_OK, roles_of("[\"auditor\"]", out));
+    /* Separation of duties: admin and auditor stand alone. */
+    assert_int_equal(CG_INVALID_ARGUMENT, roles_of("[\"admin\", \"inspector\"]", out));
+    assert_int_equal(CG_INVALID_ARGUMENT, roles_of("[\"cadre\", \"auditor\"]", out));
+    assert_int_equal(CG_INVALID_ARGUMENT, roles_of("[\"inspector\", \"inspector\"]", out));
+    assert_int_equal(CG_INVALID_ARGUMENT, roles_of("[]", out));
+    assert_int_equal(CG_INVALID_ARGUMENT, roles_of("[\"root\"]", out));
+    assert_int_equal(CG_INVALID_ARGUMENT, roles_of("[\"inspector\", 7]", out));
+    assert_int_equal(CG_INVALID_ARGUMENT, roles_of("\"inspector\"", out));
+    assert_int_equal(CG_INVALID_ARGUMENT,
+                     roles_of("[\"inspector\", \"inspection_lead\", \"custodian\", \"cadre\", "
+                              "\"unit_leader\"]",
+                              out));
+    /* A name that would break out of the array literal is not a role. */
+    assert_int_equal(CG_INVALID_ARGUMENT, roles_of("[\"inspector}\"]", out));
+
+    assert_true(gw_person_id_valid("HR-cadre.east"));
+    assert_true(gw_person_id_valid("E1234567"));
+    assert_false(gw_person_id_valid(""));
+    assert_false(gw_person_id_valid("has space"));
+    assert_false(gw_person_id_valid("x'--"));
+}
+
+static void test_field_kinds(void **state)
+{
+    (void)state;
+    cg_err err;
+    gw_body_field f[] = {
+        {.name = "roles", .required = true, .max_chars = 0, .kind = GW_FIELD_ARRAY},
+        {.name = "person_id", .required = false, .max_chars = 64, .kind = GW_FIELD_NULLABLE}};
+    cJSON *body = cJSON_Parse("{\"roles\": [\"inspector\"], \"person_id\": null}");
+    assert_int_equal(CG_OK, gw_body_fields(body, f, 2, &err));
+    assert_non_null(f[0].item);
+    assert_null(f[1].value);
+    assert_true(cJSON_IsNull(f[1].item)); /* sent as null: clear it */
+    cJSON_Delete(body);
+
+    body = cJSON_Parse("{\"roles\": \"inspector\"}");
+    assert_int_equal(CG_INVALID_ARGUMENT, gw_body_fields(body, f, 2, &err));
+    assert_null(f[1].item); /* absent: leave it */
+    cJSON_Delete(body);
+
+    body = cJSON_Parse("{\"person_id\": \"HR-1\"}");
+    assert_int_equal(CG_INVALID_ARGUMENT, gw_body_fields(body, f, 2, &err)); /* roles required */
+    assert_string_equal("HR-1", f[1].value);
+    cJSON_Delete(body);
+}
+
 static void test_page(void **state)
 {
     (void)state;
@@ -105,9 +174,9 @@ static void test_page(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_names),
-        cmocka_unit_test(test_body_fields),
-        cmocka_unit_test(test_page),
+        cmocka_unit_test(test_names),       cmocka_unit_test(test_body_fields),
+        cmocka_unit_test(test_page),        cmocka_unit_test(test_roles),
+        cmocka_unit_test(test_field_kinds),
     };
     return cmocka_run_group_tests_name("admin_rules", tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "access.h"
 #include "org_cache.h"
 #include "session_cache.h"
 
@@ -31,7 +32,7 @@ static void make_principal(gw_principal *who, const char *username)
     memset(who, 0, sizeof(*who));
     snprintf(who->id, sizeof(who->id), "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b");
     snprintf(who->username, sizeof(who->username), "%s", username);
-    snprintf(who->role, sizeof(who->role), "inspector");
+    gw_principal_set_roles(who, "inspector");
     snprintf(who->org_path, sizeof(who->org_path), "hq.east");
 }
 

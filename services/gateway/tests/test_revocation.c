@@ -49,6 +49,19 @@ static void test_account_round_trip(void **state)
     assert_string_equal(back.account_id, rev.account_id);
 }
 
+static void test_scopes_round_trip(void **state)
+{
+    (void)state;
+    gw_revocation rev = {.kind = GW_REVOKE_SCOPES}, back;
+    char text[GW_REVOCATION_MSG_MAX];
+    size_t n = gw_revocation_format(&rev, text);
+    assert_string_equal("scopes", text);
+    assert_true(gw_revocation_parse(text, n, &back));
+    assert_int_equal(GW_REVOKE_SCOPES, back.kind);
+    assert_false(gw_revocation_parse("scopes!", 7, &back));
+    assert_false(gw_revocation_parse("scope", 5, &back));
+}
+
 static void test_refused(void **state)
 {
     (void)state;
@@ -81,6 +94,7 @@ int main(void)
         cmocka_unit_test(test_token_round_trip),
         cmocka_unit_test(test_account_round_trip),
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_scopes_round_trip),
     };
     return cmocka_run_group_tests_name("revocation", tests, NULL, NULL);
 }

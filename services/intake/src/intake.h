@@ -16,6 +16,7 @@
 #include "receipt.h"
 
 #define INTAKE_DURABLE_CLUE_CREATED "intake-clue-created"
+#define INTAKE_DURABLE_ORG_UNIT_MOVED "intake-org-unit-moved"
 #define INTAKE_SUBJECT_CLUE_CREATED "cg.evt.case.clue.created"
 #define INTAKE_SUBJECT_REPORT_SUBMITTED "cg.evt.intake.report.submitted"
 
@@ -84,5 +85,10 @@ extern const size_t intake_rpc_nmethods;
 /* cg_event_handler for cg.evt.case.clue.created; arg is the intake_app. */
 cg_code intake_on_clue_created(PGconn *conn, const char *subject, const char *event_id,
                                const uint8_t *data, size_t len, void *arg, cg_err *err);
+
+/* Consumer of cg.evt.gateway.org_unit.moved (org_moves.c): every report
+ * under the moved unit takes its new path. */
+cg_code intake_on_org_unit_moved(PGconn *conn, const char *subject, const char *event_id,
+                                 const uint8_t *data, size_t len, void *arg, cg_err *err);
 
 #endif

@@ -1,5 +1,6 @@
 /* cg-intake: public reports (码上监督) and their follow-up by receipt. */
 #include "cg/log.h"
+#include "cg/org.h"
 #include "cg/service.h"
 #include "intake.h"
 
@@ -42,6 +43,8 @@ int main(void)
         cg_service_base_start(&base, &err) != CG_OK ||
         cg_service_base_consume(&base, INTAKE_DURABLE_CLUE_CREATED, INTAKE_SUBJECT_CLUE_CREATED,
                                 intake_on_clue_created, &app, &err) != CG_OK ||
+        cg_service_base_consume(&base, INTAKE_DURABLE_ORG_UNIT_MOVED, CG_SUBJECT_ORG_UNIT_MOVED,
+                                intake_on_org_unit_moved, &app, &err) != CG_OK ||
         cg_service_base_serve(&base, intake_rpc_methods, intake_rpc_nmethods, &app, &err) !=
             CG_OK) {
         cg_log_error("intake could not start: %s", err.message);
