@@ -13,12 +13,15 @@
 # Settings: BENCH_READ_CLIENTS, the client counts of part 1 (default "4 16":
 # twice the cores, and well past saturation, where the p99 is mostly time
 # spent waiting for a core); BENCH_CLIENTS, those of part 2 (default 16);
-# BENCH_SECONDS (default 10).
+# BENCH_SECONDS (default 10); BENCH_PARTS, which of parts 1 to 3 to run
+# (default "1 2 3"; part 4 always runs).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 READ_CLIENTS=${BENCH_READ_CLIENTS:-4 16}
 CLIENTS=${BENCH_CLIENTS:-16}
 SECONDS_EACH=${BENCH_SECONDS:-10}
+PARTS=" ${BENCH_PARTS:-1 2 3} "
+part() { [[ $PARTS == *" $1 "* ]]; }
 export CG_STATE=$(mktemp -d /tmp/cg-bench.XXXXXX)
 chmod 755 "$CG_STATE"
 export CG_BUILD=${CG_BUILD:-$ROOT/build-bench}
@@ -81,7 +84,7 @@ wrk_field() { # $1 = wrk output, $2 = rps|p99|requests|errors
     esac
 }
 
-for C in $READ_CLIENTS; do
+part 1 && for C in $READ_CLIENTS; do
     echo "== 1. GET /api/v1/clues/{id}: gateway vs direct NATS request ($C clients, ${SECONDS_EACH}s each)"
     DIRECT=$("$CG_BUILD/bench/cg-bench-rpc" "$NATS_URL" "$CLUE" "$C" "$SECONDS_EACH")
     D_RPS=$(echo "$DIRECT" | sed 's/.*rps=\([0-9.]*\).*/\1/')
@@ -96,59 +99,65 @@ for C in $READ_CLIENTS; do
         printf "RESULT gateway_read clients=%d throughput_ratio=%.2f (target >= 0.5) added_p99_ms=%.2f (target <= 2)\n", c, g / d, gp - dp }'
 done
 
-echo "== 2. POST /api/v1/public/reports end to end vs pgbench INSERT ($CLIENTS clients, ${SECONDS_EACH}s each)"
-sql postgres "create database cg_bench" >/dev/null
-sql cg_bench "create extension if not exists ltree;
-  create table bench_reports (id uuid primary key default gen_random_uuid(),
-    receipt_lookup text unique not null, receipt_hash text not null, category text not null,
-    content text not null, anonymous boolean not null, org_path ltree not null,
-    status text not null, submitted_at timestamptz not null default now())" >/dev/null
-cat >"$CG_STATE/insert.sql" <<'SQL'
-INSERT INTO bench_reports (receipt_lookup, receipt_hash, category, content, anonymous, org_path, status)
-VALUES (md5(random()::text || clock_timestamp()::text), md5(random()::text), 'procurement',
-        'Benchmark: bid documents were shown to one supplier in advance.', true, 'hq', 'received');
+if part 2; then
+    echo "== 2. POST /api/v1/public/reports end to end vs pgbench INSERT ($CLIENTS clients, ${SECONDS_EACH}s each)"
+    sql postgres "create database cg_bench" >/dev/null
+    sql cg_bench "create extension if not exists ltree;
+      create table bench_reports (id uuid primary key default gen_random_uuid(),
+        receipt_lookup text unique not null, receipt_hash text not null, category text not null,
+        content text not null, anonymous boolean not null, org_path ltree not null,
+        status text not null, submitted_at timestamptz not null default now())" >/dev/null
+    cat >"$CG_STATE/insert.sql" <<'SQL'
+    INSERT INTO bench_reports (receipt_lookup, receipt_hash, category, content, anonymous, org_path, status)
+    VALUES (md5(random()::text || clock_timestamp()::text), md5(random()::text), 'procurement',
+            'Benchmark: bid documents were shown to one supplier in advance.', true, 'hq', 'received');
 SQL
-PGB=$(pgbench -h "$SOCK" -U postgres -n -c "$CLIENTS" -j 2 -T "$SECONDS_EACH" -f "$CG_STATE/insert.sql" cg_bench 2>&1)
-P_TPS=$(echo "$PGB" | awk '/^tps/ {print $3; exit}')
-BEFORE=$(sql cg_case "select count(*) from clues")
-cat >"$CG_STATE/post.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '$BODY'
+    PGB=$(pgbench -h "$SOCK" -U postgres -n -c "$CLIENTS" -j 2 -T "$SECONDS_EACH" -f "$CG_STATE/insert.sql" cg_bench 2>&1)
+    P_TPS=$(echo "$PGB" | awk '/^tps/ {print $3; exit}')
+    BEFORE=$(sql cg_case "select count(*) from clues")
+    cat >"$CG_STATE/post.lua" <<LUA
+    wrk.method = "POST"
+    wrk.headers["Content-Type"] = "application/json"
+    wrk.body = '$BODY'
 LUA
-START=$(date +%s.%N)
-POST=$(wrk -t2 -c"$CLIENTS" -d"${SECONDS_EACH}s" --latency -s "$CG_STATE/post.lua" "$URL/api/v1/public/reports")
-require_success "$POST" "POST /api/v1/public/reports"
-SENT=$(wrk_field "$POST" requests)
-ERRORS=$(wrk_field "$POST" errors)
-# End to end means until every accepted report is a clue in the case service.
-WANT=$((BEFORE + SENT - ERRORS))
-for _ in $(seq 1 600); do
-    [ "$(sql cg_case "select count(*) from clues")" -ge "$WANT" ] && break
-    sleep 0.1
-done
-END=$(date +%s.%N)
-CLUES=$(( $(sql cg_case "select count(*) from clues") - BEFORE ))
-echo "pgbench:     tps=$P_TPS"
-echo "gateway:     http_rps=$(wrk_field "$POST" rps) p99_ms=$(wrk_field "$POST" p99) accepted=$((SENT - ERRORS)) non2xx=$ERRORS clues=$CLUES"
-awk -v n="$CLUES" -v s="$START" -v e="$END" -v p="$P_TPS" 'BEGIN {
-    r = n / (e - s); printf "RESULT report_e2e reports_per_s=%.1f throughput_ratio=%.2f (target >= 0.6)\n", r, r / p }'
+    START=$(date +%s.%N)
+    POST=$(wrk -t2 -c"$CLIENTS" -d"${SECONDS_EACH}s" --latency -s "$CG_STATE/post.lua" "$URL/api/v1/public/reports")
+    require_success "$POST" "POST /api/v1/public/reports"
+    SENT=$(wrk_field "$POST" requests)
+    ERRORS=$(wrk_field "$POST" errors)
+    # End to end means until every accepted report is a clue in the case service.
+    WANT=$((BEFORE + SENT - ERRORS))
+    for _ in $(seq 1 600); do
+        [ "$(sql cg_case "select count(*) from clues")" -ge "$WANT" ] && break
+        sleep 0.1
+    done
+    END=$(date +%s.%N)
+    CLUES=$(( $(sql cg_case "select count(*) from clues") - BEFORE ))
+    echo "pgbench:     tps=$P_TPS"
+    echo "gateway:     http_rps=$(wrk_field "$POST" rps) p99_ms=$(wrk_field "$POST" p99) accepted=$((SENT - ERRORS)) non2xx=$ERRORS clues=$CLUES"
+    awk -v n="$CLUES" -v s="$START" -v e="$END" -v p="$P_TPS" 'BEGIN {
+        r = n / (e - s); printf "RESULT report_e2e reports_per_s=%.1f throughput_ratio=%.2f (target >= 0.6)\n", r, r / p }'
 
-echo "== 3. POST /api/v1/auth/login vs argon2id verification alone (4 clients, ${SECONDS_EACH}s each)"
-# The gateway hashes at most 4 passwords at once (64 MiB each), so the
-# baseline gets 4 threads too.
-PW=$("$CG_BUILD/bench/cg-bench-pwhash" 4 "$SECONDS_EACH")
-cat >"$CG_STATE/login.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"username":"inspector","password":"$CG_DEMO_PASSWORD"}'
+fi
+
+if part 3; then
+    echo "== 3. POST /api/v1/auth/login vs argon2id verification alone (4 clients, ${SECONDS_EACH}s each)"
+    # The gateway hashes at most 4 passwords at once (64 MiB each), so the
+    # baseline gets 4 threads too.
+    PW=$("$CG_BUILD/bench/cg-bench-pwhash" 4 "$SECONDS_EACH")
+    cat >"$CG_STATE/login.lua" <<LUA
+    wrk.method = "POST"
+    wrk.headers["Content-Type"] = "application/json"
+    wrk.body = '{"username":"inspector","password":"$CG_DEMO_PASSWORD"}'
 LUA
-LOGIN=$(wrk -t2 -c4 -d"${SECONDS_EACH}s" --latency -s "$CG_STATE/login.lua" "$URL/api/v1/auth/login")
-require_success "$LOGIN" "POST /api/v1/auth/login"
-echo "argon2id:    $PW"
-echo "gateway:     logins_per_s=$(wrk_field "$LOGIN" rps) p99_ms=$(wrk_field "$LOGIN" p99) non2xx=$(wrk_field "$LOGIN" errors)"
-awk -v g="$(wrk_field "$LOGIN" rps)" -v b="$(echo "$PW" | sed 's/.*per_s=\([0-9.]*\).*/\1/')" 'BEGIN {
-    printf "RESULT login logins_per_s=%.1f ratio_to_argon2id_alone=%.2f\n", g, g / b }'
+    LOGIN=$(wrk -t2 -c4 -d"${SECONDS_EACH}s" --latency -s "$CG_STATE/login.lua" "$URL/api/v1/auth/login")
+    require_success "$LOGIN" "POST /api/v1/auth/login"
+    echo "argon2id:    $PW"
+    echo "gateway:     logins_per_s=$(wrk_field "$LOGIN" rps) p99_ms=$(wrk_field "$LOGIN" p99) non2xx=$(wrk_field "$LOGIN" errors)"
+    awk -v g="$(wrk_field "$LOGIN" rps)" -v b="$(echo "$PW" | sed 's/.*per_s=\([0-9.]*\).*/\1/')" 'BEGIN {
+        printf "RESULT login logins_per_s=%.1f ratio_to_argon2id_alone=%.2f\n", g, g / b }'
+
+fi
 
 echo "== 4. resident memory (MiB), idle and after the load"
 for svc in gateway intake case; do

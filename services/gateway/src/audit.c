@@ -2,9 +2,11 @@
  * goes out, and the two auditor routes (GET /api/v1/audit and
  * GET /api/v1/audit/verify). audit.h says what is recorded and why. */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cg/db.h"
 #include "cg/log.h"
@@ -16,20 +18,51 @@
  * WAL flush, so one at a time they would cap the whole gateway at a few
  * hundred recorded requests a second. Instead one writer thread takes every
  * record waiting and appends them all in one transaction: one lock, one
- * flush, however many rows. Each requesting thread waits until its row is
- * committed (or has failed), so a record is never only in memory when the
- * answer leaves. */
+ * flush, however many rows.
+ *
+ * A request that changed something (or tried to) waits until its row is
+ * committed, so that record is never only in memory when the answer
+ * leaves; when the row cannot be written, the request answers 503.
+ *
+ * A read of a sensitive record (a clue, a dossier) does not wait while the
+ * trail is healthy: its record is copied into the writer's queue and the
+ * answer leaves at once. Waiting for the writer's round trip was the
+ * largest cost of an audited read (docs/performance.md). What this gives
+ * up: a crash of the gateway loses the read records still queued, at most
+ * AUDIT_DETACHED_MAX and normally the last few milliseconds, the same order
+ * as the window synchronous_commit off already opens for reads (see
+ * append_reads_sql). Three rules keep reads from going unrecorded
+ * otherwise:
+ *   - when a batch fails, the trail counts as unhealthy and every read
+ *     waits for its own row again, answering 503 when it cannot be
+ *     written, until a batch succeeds;
+ *   - when AUDIT_DETACHED_MAX reads are queued, the next ones wait for
+ *     room, which bounds what a crash can lose;
+ *   - the auditor's routes and a stopping gateway first wait until every
+ *     queued record is written (gw_audit_flush), so the trail an auditor
+ *     reads holds every read this gateway answered before. */
 
 /* Most rows one transaction appends; more wait for the next one. */
 #define AUDIT_BATCH_MAX 256
+/* Most read records queued without their requests waiting. */
+#define AUDIT_DETACHED_MAX 512
+/* The ten values of a row, as audit_append() takes them. */
+#define AUDIT_NPARAMS 10
+/* How long the writer waits before trying again rows that failed. */
+#define AUDIT_RETRY_MS 250
+/* How long the auditor's routes wait for queued records to be written. */
+#define AUDIT_FLUSH_MS 5000
 
-/* One record waiting for the writer. Lives on the requesting thread's
- * stack, which waits until done is set; params borrow from that stack. */
+/* One record waiting for the writer. A waited-for job lives on the
+ * requesting thread's stack, which waits until done is set, and its params
+ * borrow from that stack. A detached job is on the heap, owns the copies
+ * its params point into (after the struct), and is freed by the writer. */
 typedef struct audit_job {
-    const char *params[10];
+    const char *params[AUDIT_NPARAMS];
     /* A read (GET, HEAD) changed nothing; see append_batch for what that
      * allows. */
     bool read_only;
+    bool detached;
     cg_code rc;
     bool done;
     struct audit_job *next;
@@ -45,6 +78,12 @@ struct gw_audit {
     pthread_cond_t finished; /* requesters wait here for theirs */
     audit_job *first, *last; /* queued, oldest first */
     bool stopping;
+    /* False after a batch failed, true again after one succeeded: while
+     * false, reads wait for their own rows. */
+    bool healthy;
+    int ndetached;       /* detached jobs queued or being written */
+    uint64_t queued_seq; /* jobs ever queued */
+    uint64_t done_seq;   /* jobs ever finished, in queue order */
 };
 
 static const char append_sql[] =
@@ -152,6 +191,23 @@ static void append_batch(gw_audit *audit, audit_job **jobs, int n)
     cJSON_free(json);
 }
 
+/* True when a read's record that failed with code may be written on a
+ * later try: the database was down or failing, not refusing the row. A
+ * stopping gateway tries no more. */
+static bool retryable(const gw_audit *audit, cg_code code)
+{
+    return !audit->stopping && code != CG_INVALID_ARGUMENT && code != CG_FAILED_PRECONDITION &&
+           code != CG_ALREADY_EXISTS;
+}
+
+/* The last job of a list linked by next. */
+static audit_job *list_last(audit_job *job)
+{
+    while (job->next != NULL)
+        job = job->next;
+    return job;
+}
+
 static void *writer_main(void *arg)
 {
     gw_audit *audit = arg;
@@ -176,26 +232,140 @@ static void *writer_main(void *arg)
         append_batch(audit, batch, n);
 
         pthread_mutex_lock(&audit->lock);
-        for (int i = 0; i < n; i++)
-            batch[i]->done = true;
+        bool ok = true;
+        audit_job *retry_first = NULL, **retry_tail = &retry_first;
+        for (int i = 0; i < n; i++) {
+            audit_job *job = batch[i];
+            ok &= job->rc == CG_OK;
+            if (!job->detached) {
+                job->done = true;
+                audit->done_seq++;
+            } else if (job->rc == CG_OK || !retryable(audit, job->rc)) {
+                if (job->rc != CG_OK)
+                    cg_log_fields(CG_LOG_ERROR, "read record refused by the database", "action",
+                                  job->params[3], "request_id", job->params[8], NULL);
+                audit->ndetached--;
+                audit->done_seq++;
+                free(job);
+            } else {
+                /* Nobody waits for it, so it waits here: back to the head
+                 * of the queue, in order, for the next try. */
+                job->next = NULL;
+                *retry_tail = job;
+                retry_tail = &job->next;
+            }
+        }
+        if (retry_first != NULL) {
+            *retry_tail = audit->first;
+            if (audit->first == NULL)
+                audit->last = list_last(retry_first);
+            audit->first = retry_first;
+        }
+        audit->healthy = ok;
         pthread_cond_broadcast(&audit->finished);
+        if (retry_first != NULL) {
+            /* The database is failing: give it a moment, unless stopping. */
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += AUDIT_RETRY_MS * 1000000L;
+            until.tv_sec += until.tv_nsec / 1000000000L;
+            until.tv_nsec %= 1000000000L;
+            if (!audit->stopping)
+                pthread_cond_timedwait(&audit->work, &audit->lock, &until);
+        }
     }
     pthread_mutex_unlock(&audit->lock);
     return NULL;
+}
+
+/* Put job at the end of the queue; the caller holds the lock. */
+static void enqueue(gw_audit *audit, audit_job *job)
+{
+    job->next = NULL;
+    if (audit->last != NULL)
+        audit->last->next = job;
+    else
+        audit->first = job;
+    audit->last = job;
+    audit->queued_seq++;
+    pthread_cond_signal(&audit->work);
+}
+
+/* A heap copy of job with its strings, marked detached, or NULL when out of
+ * memory. */
+static audit_job *detached_copy(const audit_job *job)
+{
+    size_t size = sizeof(*job);
+    for (int k = 0; k < AUDIT_NPARAMS; k++)
+        size += job->params[k] != NULL ? strlen(job->params[k]) + 1 : 0;
+    audit_job *copy = malloc(size);
+    if (copy == NULL)
+        return NULL;
+    *copy = *job;
+    copy->detached = true;
+    char *store = (char *)(copy + 1);
+    for (int k = 0; k < AUDIT_NPARAMS; k++) {
+        if (job->params[k] == NULL)
+            continue;
+        size_t len = strlen(job->params[k]) + 1;
+        memcpy(store, job->params[k], len);
+        copy->params[k] = store;
+        store += len;
+    }
+    return copy;
+}
+
+/* Queue a read's record without waiting for it to be written, when the
+ * trail is healthy; false means the caller must wait for it instead. */
+static bool submit_detached(gw_audit *audit, const audit_job *job)
+{
+    audit_job *copy = detached_copy(job);
+    bool queued = false;
+    if (copy == NULL)
+        return false;
+    pthread_mutex_lock(&audit->lock);
+    /* A full queue makes the read wait for room, one batch at most, not
+     * for its own row at the end of the queue. */
+    while (audit->healthy && !audit->stopping && audit->ndetached >= AUDIT_DETACHED_MAX)
+        pthread_cond_wait(&audit->finished, &audit->lock);
+    if (audit->healthy && !audit->stopping) {
+        audit->ndetached++;
+        enqueue(audit, copy);
+        queued = true;
+    }
+    pthread_mutex_unlock(&audit->lock);
+    if (!queued)
+        free(copy);
+    return queued;
+}
+
+void gw_audit_flush(gw_audit *audit)
+{
+    if (audit == NULL)
+        return;
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += AUDIT_FLUSH_MS / 1000;
+    pthread_mutex_lock(&audit->lock);
+    /* The queue is written in order (a failed read's record goes back to
+     * its head), so everything queued before now is written once done_seq
+     * reaches queued_seq as it is now. While the database fails this can
+     * take forever: past the deadline the route goes on, and its own query
+     * will most likely fail the same way. */
+    uint64_t until = audit->queued_seq;
+    while (audit->done_seq < until)
+        if (pthread_cond_timedwait(&audit->finished, &audit->lock, &deadline) != 0)
+            break;
+    pthread_mutex_unlock(&audit->lock);
 }
 
 /* Queue job and wait until the writer has committed it or given up. */
 static cg_code submit(gw_audit *audit, audit_job *job)
 {
     job->done = false;
-    job->next = NULL;
+    job->detached = false;
     pthread_mutex_lock(&audit->lock);
-    if (audit->last != NULL)
-        audit->last->next = job;
-    else
-        audit->first = job;
-    audit->last = job;
-    pthread_cond_signal(&audit->work);
+    enqueue(audit, job);
     while (!job->done)
         pthread_cond_wait(&audit->finished, &audit->lock);
     pthread_mutex_unlock(&audit->lock);
@@ -212,6 +382,7 @@ cg_code gw_audit_create(gw_audit **out, gw_app *app, cg_err *err)
         rc = cg_err_set(err, CG_INTERNAL, "out of memory");
         goto cleanup;
     }
+    audit->healthy = true;
     pthread_mutex_init(&audit->lock, NULL);
     pthread_cond_init(&audit->work, NULL);
     pthread_cond_init(&audit->finished, NULL);
@@ -309,6 +480,9 @@ static cg_code append(gw_request *req, int status, cg_err *err)
     _Static_assert(sizeof(params) == sizeof(job.params), "one parameter per column");
     memcpy(job.params, params, sizeof(params));
     job.read_only = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
+    job.detached = false;
+    if (job.read_only && submit_detached(audit, &job))
+        return CG_OK;
     if (submit(audit, &job) != CG_OK)
         return cg_err_set(err, job.rc, "the audit record could not be written");
     return CG_OK;
@@ -394,6 +568,9 @@ void gw_route_list_audit(gw_request *req)
     char before[24];
     char limit[16];
     cg_err err;
+
+    /* Reads answered before this request are in the trail it reads. */
+    gw_audit_flush(req->app->audit);
 
     cg_err_clear(&err);
     if (gw_audit_query_parse(req->query, &q, &err) != CG_OK) {
@@ -488,6 +665,9 @@ void gw_route_verify_audit(gw_request *req)
     PGresult *res = NULL;
     cJSON *out = NULL;
     cg_err err;
+
+    /* Reads answered before this request are in the trail it reads. */
+    gw_audit_flush(req->app->audit);
 
     cg_err_clear(&err);
     conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, &err);

@@ -46,6 +46,11 @@ typedef struct gw_audit_pending {
  * with gw_audit_destroy(). */
 cg_code gw_audit_create(gw_audit **out, struct gw_app *app, cg_err *err);
 void gw_audit_destroy(gw_audit *audit);
+/* Wait until every record queued so far is written or has failed: reads'
+ * records are queued without their requests waiting (audit.c says when),
+ * and the auditor's routes call this first so they see them. NULL is
+ * fine. */
+void gw_audit_flush(gw_audit *audit);
 
 /* Arm the request's record: action and target_type are static strings (a
  * NULL target_type means no target), target_id is copied (NULL or "" for
