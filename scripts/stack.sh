@@ -4,7 +4,7 @@
 # these subcommands; the integration tests call them too (to stop a service
 # or restart NATS mid-way).
 #
-#   stack.sh deps                 install missing Debian packages
+#   stack.sh deps                 install missing Debian and npm packages
 #   stack.sh build                configure and build into $CG_BUILD
 #   stack.sh infra-start          start nats-server and PostgreSQL, create databases
 #   stack.sh nats-start|nats-stop|nats-restart
@@ -36,12 +36,10 @@ as_pg() {
     if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
-cmd_deps() {
-    local pkgs=(build-essential cmake pkg-config nats-server libnats-dev postgresql postgresql-contrib
-        libpq-dev libcivetweb-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler
-        libsodium-dev libcmocka-dev libcurl4-openssl-dev curl wrk clang-format docker-compose)
+# Install the Debian packages named that are missing.
+apt_install() {
     local missing=()
-    for p in "${pkgs[@]}"; do
+    for p in "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -50,6 +48,28 @@ cmd_deps() {
     [ "$(id -u)" = 0 ] || sudo=sudo
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# npm packages of the project's Node.js tools, from their lockfiles; skipped
+# while node_modules is newer than the lockfile.
+node_deps() {
+    command -v npm >/dev/null || apt_install nodejs npm
+    local dir
+    for dir in "$ROOT/tools/openapi-check"; do
+        if [ -f "$dir/node_modules/.package-lock.json" ] &&
+            [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
+            continue
+        fi
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    done
+}
+
+cmd_deps() {
+    apt_install build-essential cmake pkg-config nats-server libnats-dev postgresql \
+        postgresql-contrib libpq-dev libcivetweb-dev libcjson-dev libprotobuf-c-dev \
+        protobuf-c-compiler libsodium-dev libcmocka-dev libcurl4-openssl-dev curl wrk \
+        clang-format docker-compose
+    node_deps
 }
 
 cmd_build() {

@@ -273,8 +273,13 @@ PGconn *cg_db_acquire(cg_db *db, int timeout_ms, cg_err *err)
         cg_err_set(err, CG_UNAVAILABLE, "no database connection free within %d ms", timeout_ms);
         return NULL;
     }
-    /* A connection broken by a server restart is reset here, so callers see
-     * at most the one failed query that found it broken. */
+    /* A connection broken by a server restart or a terminated backend is
+     * reset here. The server says so before it closes the socket, and
+     * reading what is waiting (without blocking) makes libpq see it now
+     * rather than fail the caller's next query. A break that left no word
+     * (a network cut) still costs that one failed query. */
+    if (PQstatus(conn) == CONNECTION_OK)
+        (void)PQconsumeInput(conn);
     if (PQstatus(conn) != CONNECTION_OK) {
         PQreset(conn);
         if (PQstatus(conn) != CONNECTION_OK) {
