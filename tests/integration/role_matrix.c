@@ -638,6 +638,107 @@ static cgt_response *call_verify_dossier(const char *token, const char *user)
     return call_dossier(token, "/verify");
 }
 
+/* Documents and the dossier export, of a clue and of a case: a small PDF
+ * under a name of the caller's own (a new link, so 201), and a download of
+ * one the inspector added first. */
+static char fixture_case_id[37];
+static char fixture_doc_sha[2][80]; /* [0] on the clue, [1] on the case */
+
+/* "/api/v1/clues/<fixture clue>" or "/api/v1/cases/<fixture case>", the
+ * case filed on first use. */
+static const char *document_file(bool of_case, char *out, size_t size)
+{
+    if (of_case && fixture_case_id[0] == '\0') {
+        char id[37];
+        filing_clue(id);
+        cgt_response *r = cgt_clue_act(token_of("lead"), id, "/file", NULL);
+        CGT_CHECK_STATUS(r, 200);
+        snprintf(fixture_case_id, sizeof fixture_case_id, "%s", CGT_JSON_STR(r->json, "case_id"));
+        cgt_response_free(r);
+    }
+    snprintf(out, size, "/api/v1/%s/%s", of_case ? "cases" : "clues",
+             of_case ? fixture_case_id : fixture_clue_id);
+    return out;
+}
+
+static cgt_response *add_document(const char *token, const char *user, bool of_case)
+{
+    static const char pdf[] = "%PDF-1.4\n% role matrix sample\n";
+    char file[128], path[256];
+    snprintf(path, sizeof path, "%s/documents?name=role-matrix-%s.pdf",
+             document_file(of_case, file, sizeof file), user ? user : "nobody");
+    return cgt_post_raw(path, token, "application/pdf", pdf, sizeof pdf - 1);
+}
+
+static cgt_response *get_under(const char *token, bool of_case, const char *suffix)
+{
+    char file[128], path[256];
+    snprintf(path, sizeof path, "%s%s", document_file(of_case, file, sizeof file), suffix);
+    return cgt_get(path, token);
+}
+
+static cgt_response *download_document(const char *token, bool of_case)
+{
+    char suffix[160];
+    char *sha = fixture_doc_sha[of_case];
+    if (sha[0] == '\0') {
+        cgt_response *added = add_document(token_of("inspector"), "fixture", of_case);
+        CGT_CHECK(added->status == 200 || added->status == 201, "add the fixture document: %s",
+                  added->body);
+        snprintf(sha, sizeof fixture_doc_sha[0], "%s",
+                 CGT_JSON_STR(CGT_JSON_OBJECT(added), "sha256"));
+        cgt_response_free(added);
+    }
+    snprintf(suffix, sizeof suffix, "/documents/content?sha256=%s", sha);
+    return get_under(token, of_case, suffix);
+}
+
+static cgt_response *call_add_document(const char *token, const char *user)
+{
+    return add_document(token, user, false);
+}
+
+static cgt_response *call_list_documents(const char *token, const char *user)
+{
+    (void)user;
+    return get_under(token, false, "/documents");
+}
+
+static cgt_response *call_download_document(const char *token, const char *user)
+{
+    (void)user;
+    return download_document(token, false);
+}
+
+static cgt_response *call_export_dossier(const char *token, const char *user)
+{
+    (void)user;
+    return get_under(token, false, "/dossier/export");
+}
+
+static cgt_response *call_add_case_document(const char *token, const char *user)
+{
+    return add_document(token, user, true);
+}
+
+static cgt_response *call_list_case_documents(const char *token, const char *user)
+{
+    (void)user;
+    return get_under(token, true, "/documents");
+}
+
+static cgt_response *call_download_case_document(const char *token, const char *user)
+{
+    (void)user;
+    return download_document(token, true);
+}
+
+static cgt_response *call_export_case_dossier(const char *token, const char *user)
+{
+    (void)user;
+    return get_under(token, true, "/dossier/export");
+}
+
 static const struct {
     const char *method;
     const char *pattern;
@@ -685,6 +786,14 @@ static const struct {
     {"GET", "/api/v1/clues/{id}/dossier/verify", 200, call_verify_dossier},
     {"GET", "/api/v1/audit", 200, call_list_audit},
     {"GET", "/api/v1/audit/verify", 200, call_verify_audit},
+    {"POST", "/api/v1/clues/{id}/documents", 201, call_add_document},
+    {"GET", "/api/v1/clues/{id}/documents", 200, call_list_documents},
+    {"GET", "/api/v1/clues/{id}/documents/content", 200, call_download_document},
+    {"GET", "/api/v1/clues/{id}/dossier/export", 200, call_export_dossier},
+    {"POST", "/api/v1/cases/{id}/documents", 201, call_add_case_document},
+    {"GET", "/api/v1/cases/{id}/documents", 200, call_list_case_documents},
+    {"GET", "/api/v1/cases/{id}/documents/content", 200, call_download_case_document},
+    {"GET", "/api/v1/cases/{id}/dossier/export", 200, call_export_case_dossier},
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 

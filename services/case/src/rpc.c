@@ -4,6 +4,7 @@
 #include "access.h"
 #include "case.h"
 #include "cg/log.h"
+#include "documents.h"
 
 static void list_clues(cg_rpc_call *call, void *arg)
 {
@@ -186,5 +187,7 @@ const cg_rpc_method case_rpc_methods[] = {
     {"ListDossier", case_rpc_list_dossier},
     {"VerifyDossier", case_rpc_verify_dossier},
     {"GetCase", case_rpc_get_case},
+    /* Documents and the dossier export (documents.c). */
+    CASE_DOCUMENT_RPC_METHODS,
 };
 const size_t case_rpc_nmethods = sizeof case_rpc_methods / sizeof case_rpc_methods[0];

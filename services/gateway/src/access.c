@@ -44,6 +44,10 @@ static const perm_info perms[GW_PERM_COUNT] = {
     [GW_PERM_DOSSIER_READ] = {.name = "dossier.read",
                               .meaning = "read a clue's electronic dossier (电子档案) and verify "
                                          "its hash chain; every read is recorded"},
+    /* Issue 4: documents of clues. */
+    [GW_PERM_DOCUMENT_ADD] = {.name = "document.add",
+                              .meaning = "add documents to problem clues (问题线索) and cases "
+                                         "(案件) inside the caller's scope"},
 };
 
 /* The roles of the brief. The auditor reads everything in its scope, so it
@@ -57,12 +61,13 @@ const gw_role gw_roles[] = {
     {.name = "inspector",
      .duties = "problem clues and cases inside its unit's subtree",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
-               GW_GRANT(GW_PERM_CLUE_DISPOSE) | GW_GRANT(GW_PERM_DOSSIER_READ)},
+               GW_GRANT(GW_PERM_CLUE_DISPOSE) | GW_GRANT(GW_PERM_DOSSIER_READ) |
+               GW_GRANT(GW_PERM_DOCUMENT_ADD)},
     {.name = "inspection_lead",
      .duties = "what an inspector does, and approves",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
                GW_GRANT(GW_PERM_CLUE_DISPOSE) | GW_GRANT(GW_PERM_CLUE_APPROVE) |
-               GW_GRANT(GW_PERM_DOSSIER_READ)},
+               GW_GRANT(GW_PERM_DOSSIER_READ) | GW_GRANT(GW_PERM_DOCUMENT_ADD)},
     {.name = "intake_officer",
      .duties = "triages public reports and registers clues from letters and visits",
      .grants = GW_GRANT(GW_PERM_CLUE_WRITE)},

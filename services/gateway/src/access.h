@@ -38,6 +38,8 @@ typedef enum gw_perm {
     GW_PERM_CLUE_DISPOSE,
     GW_PERM_CLUE_APPROVE,
     GW_PERM_DOSSIER_READ,
+    /* Issue 4: documents of clues. */
+    GW_PERM_DOCUMENT_ADD,
     GW_PERM_COUNT
 } gw_perm;
 
