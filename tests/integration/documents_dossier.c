@@ -316,10 +316,20 @@ static void case_documents_and_export(void **state)
     cgt_response_free(r);
 
     static const char pdf[] = "%PDF-1.7\n% the investigation report of a case\n";
-    snprintf(path, sizeof path, "/api/v1/cases/%s/documents?name=report.pdf", case_id);
+    /* A Chinese name (调查报告.pdf) goes in and comes back as sent. */
+    snprintf(path, sizeof path,
+             "/api/v1/cases/%s/documents?name=%%E8%%B0%%83%%E6%%9F%%A5%%E6%%8A%%A5%%E5%%91%%8A.pdf",
+             case_id);
     r = cgt_post_raw(path, inspector, "application/pdf", pdf, sizeof pdf - 1);
     CGT_CHECK_STATUS(r, 201);
     CGT_CHECK_STR("application/pdf", cgt_json_str(CGT_JSON_OBJECT(r), "content_type"), "type");
+    CGT_CHECK_STR("调查报告.pdf", cgt_json_str(CGT_JSON_OBJECT(r), "name"), "name");
+    cgt_response_free(r);
+    /* A name with a control character is refused, naming the field. */
+    snprintf(path, sizeof path, "/api/v1/cases/%s/documents?name=a%%0Ab.pdf", case_id);
+    r = cgt_post_raw(path, inspector, "application/pdf", pdf, sizeof pdf - 1);
+    CGT_CHECK_PROBLEM(r, 400);
+    CGT_CHECK(strstr(r->body, "\"name\"") != NULL, "the 400 names the field: %s", r->body);
     cgt_response_free(r);
     /* The case's documents are its own, not its clue's. */
     snprintf(path, sizeof path, "/api/v1/cases/%s/documents", case_id);
