@@ -254,8 +254,9 @@ void gw_route_upload_document(gw_request *req)
     if (send_body(req, &ctx, upload_id, begun->max_bytes, &size, &sha) != CG_OK)
         goto cleanup;
     if (size == 0) {
-        cg_err_add_violation(&err, "content", "the request body (the document) is empty");
-        send_document_err(req, &err);
+        /* Bad input, not a refused type: 400. */
+        cg_err_add_violation(&err, "body", "the request body (the document) is empty");
+        gw_http_send_err(req, &err);
         goto cleanup;
     }
     crypto_hash_sha256_final(&sha, digest);
