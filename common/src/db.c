@@ -278,7 +278,10 @@ PGconn *cg_db_acquire(cg_db *db, int timeout_ms, cg_err *err)
      * reading what is waiting (without blocking) makes libpq see it now
      * rather than fail the caller's next query. A break that left no word
      * (a network cut) still costs that one failed query. */
-    if (PQstatus(conn) == CONNECTION_OK)
+    /* Twice: libpq returns from a read that got bytes (the FATAL message)
+     * without reading on, so the end of the stream that follows is only
+     * seen by a second read. Both reads return at once when nothing waits. */
+    for (int i = 0; i < 2 && PQstatus(conn) == CONNECTION_OK; i++)
         (void)PQconsumeInput(conn);
     if (PQstatus(conn) != CONNECTION_OK) {
         PQreset(conn);
