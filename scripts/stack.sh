@@ -69,7 +69,7 @@ cmd_deps() {
     apt_install build-essential cmake pkg-config nats-server libnats-dev postgresql \
         postgresql-contrib libpq-dev libcivetweb-dev libcjson-dev libprotobuf-c-dev \
         protobuf-c-compiler libsodium-dev libcmocka-dev libcurl4-openssl-dev curl wrk \
-        clang-format docker-compose
+        clang-format docker-compose libarchive-dev
     node_deps
 }
 

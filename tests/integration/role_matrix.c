@@ -475,6 +475,270 @@ static cgt_response *call_verify_audit(const char *token, const char *user)
     return cgt_get("/api/v1/audit/verify", token);
 }
 
+/* --- issue 4: the clue register and its steps -------------------------------
+ * Each call works on fresh clues in city_a (inside hq and hq.east), made by
+ * the caller when it may register clues (it then handles them) and by the
+ * hq inspector otherwise, so an allowed call finds the clue in the stage its
+ * step needs. */
+
+static void sample_clue(const char *token, char id[37])
+{
+    cgt_response *r = cgt_post_clue(token, "city_a", NULL);
+    const char *made = r->status == 201 ? cgt_json_str(r->json, "id") : NULL;
+    if (made != NULL)
+        snprintf(id, 37, "%s", made);
+    else
+        CGT_CREATE_CLUE(token_of("inspector"), "city_a", NULL, id);
+    cgt_response_free(r);
+}
+
+/* A clue of the hq inspector with a pending shelve proposal. */
+static void proposed_clue(char id[37])
+{
+    CGT_CREATE_CLUE(token_of("inspector"), "city_a", NULL, id);
+    cgt_response *r = cgt_clue_act(token_of("inspector"), id, "/disposal",
+                                   "{\"way\":\"shelve\",\"reason\":\"rm\"}");
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+}
+
+static cgt_response *call_create_clue(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_post_clue(token, "city_a", NULL);
+}
+
+static cgt_response *call_propose(const char *token, const char *user)
+{
+    (void)user;
+    char id[37];
+    sample_clue(token, id);
+    return cgt_clue_act(token, id, "/disposal", "{\"way\":\"shelve\",\"reason\":\"rm\"}");
+}
+
+static cgt_response *call_approve(const char *token, const char *user)
+{
+    (void)user;
+    char id[37];
+    proposed_clue(id);
+    return cgt_clue_act(token, id, "/disposal/approve", NULL);
+}
+
+static cgt_response *call_reject(const char *token, const char *user)
+{
+    (void)user;
+    char id[37];
+    proposed_clue(id);
+    return cgt_clue_act(token, id, "/disposal/reject", "{\"reason\":\"rm\"}");
+}
+
+static cgt_response *call_assign(const char *token, const char *user)
+{
+    (void)user;
+    char id[37], body[128];
+    cgt_response *r = cgt_post_clue(token_of("inspector"), "city_a", NULL);
+    CGT_CHECK_STATUS(r, 201);
+    snprintf(id, sizeof id, "%s", CGT_JSON_STR(r->json, "id"));
+    snprintf(body, sizeof body, "{\"handler_id\":\"%s\"}", CGT_JSON_STR(r->json, "handler_id"));
+    cgt_response_free(r);
+    return cgt_clue_act(token, id, "/assign", body);
+}
+
+static cgt_response *call_recuse(const char *token, const char *user)
+{
+    (void)user;
+    char id[37];
+    sample_clue(token, id);
+    return cgt_clue_act(token, id, "/recuse", "{\"reason\":\"rm\"}");
+}
+
+static cgt_response *call_pair(const char *token, const char *suffix, const char *key)
+{
+    char a[37], b[37], body[128];
+    sample_clue(token, a);
+    sample_clue(token, b);
+    snprintf(body, sizeof body, "{\"%s\":\"%s\"}", key, b);
+    return cgt_clue_act(token, a, suffix, body);
+}
+
+static cgt_response *call_link(const char *token, const char *user)
+{
+    (void)user;
+    return call_pair(token, "/link", "clue_id");
+}
+
+static cgt_response *call_merge(const char *token, const char *user)
+{
+    (void)user;
+    return call_pair(token, "/merge", "into");
+}
+
+static cgt_response *call_reopen(const char *token, const char *user)
+{
+    (void)user;
+    char id[37];
+    proposed_clue(id);
+    cgt_response *r = cgt_clue_act(token_of("lead"), id, "/disposal/approve", NULL);
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    return cgt_clue_act(token, id, "/reopen", "{\"reason\":\"rm\"}");
+}
+
+/* A clue of the hq inspector in filing_proposed: proposed by the inspector,
+ * approved by the hq lead. */
+static void filing_clue(char id[37])
+{
+    CGT_CREATE_CLUE(token_of("inspector"), "city_a", NULL, id);
+    cgt_response *r = cgt_clue_act(token_of("inspector"), id, "/disposal",
+                                   "{\"way\":\"propose_filing\",\"reason\":\"rm\"}");
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    r = cgt_clue_act(token_of("lead"), id, "/disposal/approve", NULL);
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+}
+
+static cgt_response *call_file(const char *token, const char *user)
+{
+    (void)user;
+    char id[37];
+    filing_clue(id);
+    return cgt_clue_act(token, id, "/file", NULL);
+}
+
+static cgt_response *call_get_case(const char *token, const char *user)
+{
+    (void)user;
+    char id[37], path[128];
+    filing_clue(id);
+    cgt_response *r = cgt_clue_act(token_of("lead"), id, "/file", NULL);
+    CGT_CHECK_STATUS(r, 200);
+    snprintf(path, sizeof path, "/api/v1/cases/%s", CGT_JSON_STR(r->json, "case_id"));
+    cgt_response_free(r);
+    return cgt_get(path, token);
+}
+
+static cgt_response *call_dossier(const char *token, const char *suffix)
+{
+    char id[37], path[128];
+    CGT_CREATE_CLUE(token_of("inspector"), "city_a", NULL, id);
+    snprintf(path, sizeof path, "/api/v1/clues/%s/dossier%s", id, suffix);
+    return cgt_get(path, token);
+}
+
+static cgt_response *call_list_dossier(const char *token, const char *user)
+{
+    (void)user;
+    return call_dossier(token, "");
+}
+
+static cgt_response *call_verify_dossier(const char *token, const char *user)
+{
+    (void)user;
+    return call_dossier(token, "/verify");
+}
+
+/* Documents and the dossier export, of a clue and of a case: a small PDF
+ * under a name of the caller's own (a new link, so 201), and a download of
+ * one the inspector added first. */
+static char fixture_case_id[37];
+static char fixture_doc_sha[2][80]; /* [0] on the clue, [1] on the case */
+
+/* "/api/v1/clues/<fixture clue>" or "/api/v1/cases/<fixture case>", the
+ * case filed on first use. */
+static const char *document_file(bool of_case, char *out, size_t size)
+{
+    if (of_case && fixture_case_id[0] == '\0') {
+        char id[37];
+        filing_clue(id);
+        cgt_response *r = cgt_clue_act(token_of("lead"), id, "/file", NULL);
+        CGT_CHECK_STATUS(r, 200);
+        snprintf(fixture_case_id, sizeof fixture_case_id, "%s", CGT_JSON_STR(r->json, "case_id"));
+        cgt_response_free(r);
+    }
+    snprintf(out, size, "/api/v1/%s/%s", of_case ? "cases" : "clues",
+             of_case ? fixture_case_id : fixture_clue_id);
+    return out;
+}
+
+static cgt_response *add_document(const char *token, const char *user, bool of_case)
+{
+    static const char pdf[] = "%PDF-1.4\n% role matrix sample\n";
+    char file[128], path[256];
+    snprintf(path, sizeof path, "%s/documents?name=role-matrix-%s.pdf",
+             document_file(of_case, file, sizeof file), user ? user : "nobody");
+    return cgt_post_raw(path, token, "application/pdf", pdf, sizeof pdf - 1);
+}
+
+static cgt_response *get_under(const char *token, bool of_case, const char *suffix)
+{
+    char file[128], path[256];
+    snprintf(path, sizeof path, "%s%s", document_file(of_case, file, sizeof file), suffix);
+    return cgt_get(path, token);
+}
+
+static cgt_response *download_document(const char *token, bool of_case)
+{
+    char suffix[160];
+    char *sha = fixture_doc_sha[of_case];
+    if (sha[0] == '\0') {
+        cgt_response *added = add_document(token_of("inspector"), "fixture", of_case);
+        CGT_CHECK(added->status == 200 || added->status == 201, "add the fixture document: %s",
+                  added->body);
+        snprintf(sha, sizeof fixture_doc_sha[0], "%s",
+                 CGT_JSON_STR(CGT_JSON_OBJECT(added), "sha256"));
+        cgt_response_free(added);
+    }
+    snprintf(suffix, sizeof suffix, "/documents/content?sha256=%s", sha);
+    return get_under(token, of_case, suffix);
+}
+
+static cgt_response *call_add_document(const char *token, const char *user)
+{
+    return add_document(token, user, false);
+}
+
+static cgt_response *call_list_documents(const char *token, const char *user)
+{
+    (void)user;
+    return get_under(token, false, "/documents");
+}
+
+static cgt_response *call_download_document(const char *token, const char *user)
+{
+    (void)user;
+    return download_document(token, false);
+}
+
+static cgt_response *call_export_dossier(const char *token, const char *user)
+{
+    (void)user;
+    return get_under(token, false, "/dossier/export");
+}
+
+static cgt_response *call_add_case_document(const char *token, const char *user)
+{
+    return add_document(token, user, true);
+}
+
+static cgt_response *call_list_case_documents(const char *token, const char *user)
+{
+    (void)user;
+    return get_under(token, true, "/documents");
+}
+
+static cgt_response *call_download_case_document(const char *token, const char *user)
+{
+    (void)user;
+    return download_document(token, true);
+}
+
+static cgt_response *call_export_case_dossier(const char *token, const char *user)
+{
+    (void)user;
+    return get_under(token, true, "/dossier/export");
+}
+
 static const struct {
     const char *method;
     const char *pattern;
@@ -507,8 +771,29 @@ static const struct {
     {"POST", "/api/v1/public/reports/status", 200, call_report_status},
     {"GET", "/api/v1/clues", 200, call_list_clues},
     {"GET", "/api/v1/clues/{id}", 200, call_get_clue},
+    {"POST", "/api/v1/clues", 201, call_create_clue},
+    {"POST", "/api/v1/clues/{id}/disposal", 200, call_propose},
+    {"POST", "/api/v1/clues/{id}/disposal/approve", 200, call_approve},
+    {"POST", "/api/v1/clues/{id}/disposal/reject", 200, call_reject},
+    {"POST", "/api/v1/clues/{id}/assign", 200, call_assign},
+    {"POST", "/api/v1/clues/{id}/recuse", 200, call_recuse},
+    {"POST", "/api/v1/clues/{id}/link", 200, call_link},
+    {"POST", "/api/v1/clues/{id}/merge", 200, call_merge},
+    {"POST", "/api/v1/clues/{id}/reopen", 200, call_reopen},
+    {"POST", "/api/v1/clues/{id}/file", 200, call_file},
+    {"GET", "/api/v1/cases/{id}", 200, call_get_case},
+    {"GET", "/api/v1/clues/{id}/dossier", 200, call_list_dossier},
+    {"GET", "/api/v1/clues/{id}/dossier/verify", 200, call_verify_dossier},
     {"GET", "/api/v1/audit", 200, call_list_audit},
     {"GET", "/api/v1/audit/verify", 200, call_verify_audit},
+    {"POST", "/api/v1/clues/{id}/documents", 201, call_add_document},
+    {"GET", "/api/v1/clues/{id}/documents", 200, call_list_documents},
+    {"GET", "/api/v1/clues/{id}/documents/content", 200, call_download_document},
+    {"GET", "/api/v1/clues/{id}/dossier/export", 200, call_export_dossier},
+    {"POST", "/api/v1/cases/{id}/documents", 201, call_add_case_document},
+    {"GET", "/api/v1/cases/{id}/documents", 200, call_list_case_documents},
+    {"GET", "/api/v1/cases/{id}/documents/content", 200, call_download_case_document},
+    {"GET", "/api/v1/cases/{id}/dossier/export", 200, call_export_case_dossier},
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 

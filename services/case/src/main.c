@@ -3,11 +3,12 @@
 #include "cg/log.h"
 #include "cg/org.h"
 #include "cg/service.h"
+#include "documents.h"
 
 int main(void)
 {
     static cg_service_base base = {.name = "case"};
-    static const cg_config_var vars[] = {CG_SERVICE_BASE_VARS(base)};
+    static const cg_config_var vars[] = {CG_SERVICE_BASE_VARS(base), CASE_DOCUMENT_VARS};
     cg_err err;
     cg_err_clear(&err);
 

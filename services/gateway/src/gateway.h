@@ -10,6 +10,7 @@
  *   routes_health.c  /healthz and /readyz
  *   routes_public.c  public reports (码上监督), no login
  *   routes_clues.c   problem clues (问题线索)
+ *   routes_documents.c  documents of clues and the dossier export (电子档案)
  *   audit.c          the audit trail: records written as answers leave,
  *                    GET /api/v1/audit and /api/v1/audit/verify
  *   routes_openapi.c GET /api/v1/openapi.yaml, the OpenAPI document
@@ -242,6 +243,27 @@ void gw_route_submit_report(gw_request *req);
 void gw_route_report_status(gw_request *req);
 void gw_route_list_clues(gw_request *req);
 void gw_route_get_clue(gw_request *req);
+/* Issue 4 (routes_clues.c): register a clue, every step of its disposal
+ * (the action is the path's last segment), and its dossier. */
+void gw_route_create_clue(gw_request *req);
+void gw_route_clue_action(gw_request *req);
+void gw_route_clue_dossier(gw_request *req);
+void gw_route_clue_dossier_verify(gw_request *req);
+/* GET /api/v1/cases/{id}: a case filed from a clue (立案). */
+void gw_route_get_case(gw_request *req);
+
+/* Resolve an org unit code to its ltree path (routes_public.c): from the
+ * org cache when it knows the code, else from the database. An unknown
+ * code is INVALID_ARGUMENT on unit_code. */
+cg_code gw_resolve_unit(gw_app *app, const char *code, char *path, size_t path_size, cg_err *err);
+/* Documents and the dossier export of a clue or a case
+ * (routes_documents.c), under /api/v1/clues/{id} and /api/v1/cases/{id}:
+ * POST and GET .../documents, GET .../documents/content?sha256=...,
+ * GET .../dossier/export. */
+void gw_route_upload_document(gw_request *req);
+void gw_route_list_documents(gw_request *req);
+void gw_route_download_document(gw_request *req);
+void gw_route_export_dossier(gw_request *req);
 /* GET /api/v1/audit and GET /api/v1/audit/verify (audit.c). */
 void gw_route_list_audit(gw_request *req);
 void gw_route_verify_audit(gw_request *req);

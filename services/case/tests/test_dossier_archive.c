@@ -1,0 +1,280 @@
+/* Unit tests of the dossier archive: written, read back, and checked
+ * offline, with one thing changed at a time. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dossier_archive.h"
+
+#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* A stand-in for the service's encoding: SHA-256 over prev_hash, seq,
+ * action and summary. The check only needs some function of the entry. */
+static cg_code fake_hash(const char *file_id, const cJSON *e, uint8_t out[32], cg_err *err)
+{
+    (void)file_id;
+    const cJSON *prev = cJSON_GetObjectItemCaseSensitive(e, "prev_hash");
+    const cJSON *seq = cJSON_GetObjectItemCaseSensitive(e, "seq");
+    const cJSON *action = cJSON_GetObjectItemCaseSensitive(e, "action");
+    char *summary = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(e, "summary"));
+    char text[1024];
+    if (!cJSON_IsString(prev) || !cJSON_IsString(action) || summary == NULL) {
+        cJSON_free(summary);
+        return cg_err_set(err, CG_INVALID_ARGUMENT, "entry lacks a member");
+    }
+    snprintf(text, sizeof text, "%s|%d|%s|%s", prev->valuestring, seq->valueint,
+             action->valuestring, summary);
+    cJSON_free(summary);
+    crypto_hash_sha256(out, (const uint8_t *)text, strlen(text));
+    return CG_OK;
+}
+
+static const char doc_a[] = "%PDF-1.7 the investigation report";
+static const char doc_b[] = "GIF89a a photo of the delivery note";
+
+static void sha_hex(const void *data, size_t len, char out[65])
+{
+    uint8_t d[32];
+    crypto_hash_sha256(d, data, len);
+    sodium_bin2hex(out, 65, d, sizeof d);
+}
+
+/* A manifest of three chained entries and the two documents (doc_a listed
+ * under two names). Owned by the caller. */
+static cJSON *make_manifest(void)
+{
+    cJSON *m = cJSON_CreateObject();
+    cJSON *entries = cJSON_AddArrayToObject(m, "entries");
+    cJSON *docs = cJSON_AddArrayToObject(m, "documents");
+    static const char *const actions[] = {"clue.created", "document.added", "dossier.read"};
+    char prev[65] = GENESIS;
+    cJSON_AddStringToObject(m, "format", CASE_MANIFEST_FORMAT);
+    cJSON_AddStringToObject(m, "file_id", "0b7a3a57-3c1e-4d7e-9a55-6f3d1e2c9b10");
+    for (int i = 0; i < 3; i++) {
+        cJSON *e = cJSON_CreateObject();
+        uint8_t h[32];
+        char hex[65];
+        cg_err err;
+        cJSON_AddNumberToObject(e, "seq", i + 1);
+        cJSON_AddStringToObject(e, "occurred_at", "2026-11-26T03:00:00Z");
+        cJSON_AddStringToObject(e, "actor_id", "inspector-1");
+        cJSON_AddStringToObject(e, "action", actions[i]);
+        cJSON_AddItemToObject(e, "summary", cJSON_CreateObject());
+        cJSON_AddStringToObject(e, "prev_hash", prev);
+        cg_err_clear(&err);
+        assert_int_equal(fake_hash(NULL, e, h, &err), CG_OK);
+        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+        cJSON_AddStringToObject(e, "hash", hex);
+        memcpy(prev, hex, sizeof prev);
+        cJSON_AddItemToArray(entries, e);
+    }
+    const struct {
+        const char *data, *name;
+    } listed[] = {{doc_a, "report.pdf"}, {doc_b, "note.gif"}, {doc_a, "report-copy.pdf"}};
+    for (size_t i = 0; i < 3; i++) {
+        cJSON *d = cJSON_CreateObject();
+        char hex[65];
+        sha_hex(listed[i].data, strlen(listed[i].data), hex);
+        cJSON_AddStringToObject(d, "sha256", hex);
+        cJSON_AddNumberToObject(d, "size", (double)strlen(listed[i].data));
+        cJSON_AddStringToObject(d, "name", listed[i].name);
+        cJSON_AddItemToArray(docs, d);
+    }
+    return m;
+}
+
+/* Write manifest m (and the documents, with doc_a's content given as a)
+ * into an archive, read it back and check it. extra adds an unlisted file. */
+static case_verify_result roundtrip(cJSON *m, const char *a, bool extra)
+{
+    char *text = cJSON_PrintUnformatted(m);
+    char pa[80], pb[80], ha[65], hb[65];
+    sha_hex(doc_a, strlen(doc_a), ha);
+    sha_hex(doc_b, strlen(doc_b), hb);
+    snprintf(pa, sizeof pa, CASE_DOCUMENTS_DIR "%s", ha);
+    snprintf(pb, sizeof pb, CASE_DOCUMENTS_DIR "%s", hb);
+    case_archive_file files[] = {
+        {CASE_MANIFEST_PATH, (uint8_t *)text, strlen(text)},
+        {pa, (uint8_t *)a, strlen(a)},
+        {pb, (uint8_t *)doc_b, strlen(doc_b)},
+        {CASE_DOCUMENTS_DIR "1111", (uint8_t *)"x", 1},
+    };
+    uint8_t *tar = NULL;
+    size_t len = 0;
+    case_archive read;
+    case_verify_result r;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_int_equal(case_archive_write(files, extra ? 4 : 3, 1764126000, &tar, &len, &err), CG_OK);
+    assert_int_equal(case_archive_read(tar, len, 1 << 20, 100, &read, &err), CG_OK);
+    assert_int_equal(read.n, extra ? 4 : 3);
+    assert_non_null(case_archive_find(&read, CASE_MANIFEST_PATH));
+    assert_int_equal(case_dossier_verify_archive(&read, fake_hash, GENESIS, &r, &err), CG_OK);
+    case_archive_free(&read);
+    free(tar);
+    cJSON_free(text);
+    cJSON_Delete(m);
+    return r;
+}
+
+static void test_whole_archive_passes(void **state)
+{
+    (void)state;
+    case_verify_result r = roundtrip(make_manifest(), doc_a, false);
+    assert_true(r.ok);
+    assert_string_equal(r.what, "");
+    assert_int_equal(r.nentries, 3);
+    assert_int_equal(r.ndocuments, 3);
+    assert_int_equal(strlen(r.last_hash), 64);
+}
+
+static void test_changed_document_byte_named(void **state)
+{
+    (void)state;
+    char changed[sizeof doc_a];
+    memcpy(changed, doc_a, sizeof doc_a);
+    changed[10] ^= 1;
+    case_verify_result r = roundtrip(make_manifest(), changed, false);
+    assert_false(r.ok);
+    assert_int_equal(r.bad_seq, 0);
+    assert_non_null(strstr(r.what, "report.pdf"));
+    assert_non_null(strstr(r.what, "does not match"));
+}
+
+static void test_changed_entry_named(void **state)
+{
+    (void)state;
+    cJSON *m = make_manifest();
+    cJSON *e2 = cJSON_GetArrayItem(cJSON_GetObjectItem(m, "entries"), 1);
+    cJSON_ReplaceItemInObject(e2, "action", cJSON_CreateString("document.removed"));
+    case_verify_result r = roundtrip(m, doc_a, false);
+    assert_false(r.ok);
+    assert_int_equal(r.bad_seq, 2);
+    assert_non_null(strstr(r.what, "entry 2:"));
+}
+
+static void test_broken_link_named(void **state)
+{
+    (void)state;
+    /* Entry 3 rehashed over a different prev_hash: its own hash matches, its
+     * link does not. */
+    cJSON *m = make_manifest();
+    cJSON *e3 = cJSON_GetArrayItem(cJSON_GetObjectItem(m, "entries"), 2);
+    uint8_t h[32];
+    char hex[65];
+    cg_err err;
+    cJSON_ReplaceItemInObject(e3, "prev_hash", cJSON_CreateString(GENESIS));
+    cg_err_clear(&err);
+    assert_int_equal(fake_hash(NULL, e3, h, &err), CG_OK);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    cJSON_ReplaceItemInObject(e3, "hash", cJSON_CreateString(hex));
+    case_verify_result r = roundtrip(m, doc_a, false);
+    assert_false(r.ok);
+    assert_int_equal(r.bad_seq, 3);
+    assert_non_null(strstr(r.what, "prev_hash"));
+}
+
+static void test_removed_entry_named(void **state)
+{
+    (void)state;
+    cJSON *m = make_manifest();
+    cJSON_DeleteItemFromArray(cJSON_GetObjectItem(m, "entries"), 0);
+    case_verify_result r = roundtrip(m, doc_a, false);
+    assert_false(r.ok);
+    assert_int_equal(r.bad_seq, 1);
+}
+
+static void test_unlisted_and_missing_documents_named(void **state)
+{
+    (void)state;
+    case_verify_result r = roundtrip(make_manifest(), doc_a, true);
+    assert_false(r.ok);
+    assert_non_null(strstr(r.what, "documents/1111"));
+
+    cJSON *m = make_manifest();
+    cJSON *d = cJSON_GetArrayItem(cJSON_GetObjectItem(m, "documents"), 1);
+    cJSON_ReplaceItemInObject(d, "sha256", cJSON_CreateString(GENESIS));
+    r = roundtrip(m, doc_a, false);
+    assert_false(r.ok);
+    assert_non_null(strstr(r.what, "missing"));
+}
+
+static void test_not_an_archive(void **state)
+{
+    (void)state;
+    case_archive read;
+    case_verify_result r;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_int_equal(case_archive_read((const uint8_t *)"hello", 5, 100, 10, &read, &err),
+                     CG_INVALID_ARGUMENT);
+    /* An archive without a manifest cannot be checked at all. */
+    case_archive_file only = {CASE_DOCUMENTS_DIR "ab", (uint8_t *)"x", 1};
+    uint8_t *tar = NULL;
+    size_t len = 0;
+    assert_int_equal(case_archive_write(&only, 1, 0, &tar, &len, &err), CG_OK);
+    assert_int_equal(case_archive_read(tar, len, 100, 10, &read, &err), CG_OK);
+    assert_int_equal(case_dossier_verify_archive(&read, fake_hash, NULL, &r, &err),
+                     CG_INVALID_ARGUMENT);
+    case_archive_free(&read);
+    /* A file over the limit is refused before it is read. */
+    assert_int_equal(case_archive_read(tar, len, 0, 10, &read, &err), CG_INVALID_ARGUMENT);
+    free(tar);
+}
+
+/* The real encoding over a manifest entry gives the worked example of
+ * docs/dossier.md, and a changed field changes it. */
+static void test_manifest_entry_hash_matches_docs(void **state)
+{
+    (void)state;
+    cJSON *e = cJSON_CreateObject();
+    uint8_t h[32];
+    char hex[65];
+    cg_err err;
+    cJSON_AddNumberToObject(e, "seq", 1);
+    cJSON_AddNumberToObject(e, "occurred_at_ms", 1764118923456.0);
+    cJSON_AddStringToObject(e, "actor_id", "3f1d9a5e-0000-4000-8000-000000000001");
+    cJSON_AddStringToObject(e, "action", "clue.created");
+    cJSON_AddStringToObject(e, "summary", "{\"source\": \"letters_visits\"}");
+    cJSON_AddStringToObject(e, "prev_hash", GENESIS);
+    cg_err_clear(&err);
+    assert_int_equal(case_manifest_entry_hash("0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f", e, h, &err),
+                     CG_OK);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    assert_string_equal(hex, "6bd2f296e7ecdeb95dd77cf3f94800179a5879faa91ecbb44c89159c99c8231e");
+    cJSON_ReplaceItemInObject(e, "action", cJSON_CreateString("clue.changed"));
+    assert_int_equal(case_manifest_entry_hash("0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f", e, h, &err),
+                     CG_OK);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    assert_string_not_equal(hex,
+                            "6bd2f296e7ecdeb95dd77cf3f94800179a5879faa91ecbb44c89159c99c8231e");
+    /* A summary given as an object, not the stored text, cannot be hashed. */
+    cJSON_ReplaceItemInObject(e, "summary", cJSON_CreateObject());
+    assert_int_equal(case_manifest_entry_hash("0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f", e, h, &err),
+                     CG_INVALID_ARGUMENT);
+    cJSON_Delete(e);
+}
+
+int main(void)
+{
+    if (sodium_init() < 0)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_whole_archive_passes),
+        cmocka_unit_test(test_changed_document_byte_named),
+        cmocka_unit_test(test_changed_entry_named),
+        cmocka_unit_test(test_broken_link_named),
+        cmocka_unit_test(test_removed_entry_named),
+        cmocka_unit_test(test_unlisted_and_missing_documents_named),
+        cmocka_unit_test(test_not_an_archive),
+        cmocka_unit_test(test_manifest_entry_hash_matches_docs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
