@@ -13,6 +13,7 @@
  *   audit.c          the audit trail: records written as answers leave,
  *                    GET /api/v1/audit and /api/v1/audit/verify
  *   routes_openapi.c GET /api/v1/openapi.yaml, the OpenAPI document
+ *   static.c         the web console's files (CG_WEB_ROOT) at /
  *   seed.c           demo org tree and accounts
  *   session_cache.c  pure: live sessions kept briefly, keyed by token hash
  *   org_cache.c      pure: org unit code -> path, kept briefly
@@ -67,6 +68,7 @@ typedef struct gw_app {
     long login_max_failures; /* wrong passwords in a row that lock an account */
     long login_lockout_s;    /* how long that lock lasts */
     char *openapi_path;
+    char *web_root; /* the web console's build; "" serves none (static.c) */
 
     /* Owned; created by gw_http_start(), gw_auth_create() and main(). */
     struct mg_context *mg;
@@ -101,6 +103,9 @@ typedef struct gw_request {
     /* A 200 JSON answer carries a strong ETag over its body, and an
      * If-None-Match that holds it is answered 304 (reads of one record). */
     bool etag;
+    /* The web console's security and cache headers in place of the API's,
+     * for a file of its build (static.c); NULL on every API answer. */
+    const char *web_headers;
     /* More header lines for the answer ("Name: value\r\n"), or "". */
     char extra_headers[GW_COOKIE_HEADER_MAX];
     /* The body, when the idempotency layer read it before the handler
@@ -262,6 +267,14 @@ cg_code gw_openapi_load(gw_app *app, cg_err *err);
 void gw_openapi_free(gw_app *app);
 /* GET /api/v1/openapi.yaml. */
 void gw_route_openapi(gw_request *req);
+
+/* --- static.c ------------------------------------------------------------ */
+
+/* Serve the web console's file for req (GET or HEAD of a path outside
+ * /api/ that no route matched), or its index.html to a browser navigating
+ * to one of its pages. False, with nothing answered, when req is not for
+ * the console; the dispatcher then answers 404. */
+bool gw_static_serve(gw_request *req);
 
 /* --- limits.c ------------------------------------------------------------ */
 
