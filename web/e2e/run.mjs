@@ -45,6 +45,15 @@ const tests = [
     name: 'public_report_on_a_phone',
     options: { ...PHONE, locale: 'zh-CN' },
     async run(page) {
+      // A QR code naming a unit the gateway does not know: its 400 is
+      // explained, nothing is stored.
+      await page.goto(`${base}/report?unit=nowhere_e2e`);
+      await page.locator('select[name=category]').selectOption('other');
+      await page.locator('textarea[name=content]').fill('Checking what an unknown unit in a QR code does.');
+      await page.getByTestId('submit').click();
+      await page.getByTestId('form-error').filter({ hasText: 'nowhere_e2e' }).waitFor();
+      check(!(await page.getByTestId('receipt').count()), 'a receipt for a refused report');
+
       await page.goto(`${base}/report?unit=east&channel=qr-e2e`);
       await page.getByTestId('report-form').waitFor();
       // The browser's language (zh-CN) decides without a stored choice.

@@ -107,6 +107,7 @@ export default {
     followUp: 'Follow up a report',
     another: 'Send another report',
     unit: 'This report goes to unit {unit}.',
+    unknownUnit: 'The QR code names a unit ({unit}) that is not known here. Nothing was sent. Send the report again and it goes to headquarters, which forwards it.',
   },
   followUp: {
     title: 'Follow up your report',

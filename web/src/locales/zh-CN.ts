@@ -107,6 +107,7 @@ export default {
     followUp: '查询办理进度',
     another: '再提交一条举报',
     unit: '此举报将提交给单位 {unit}。',
+    unknownUnit: '二维码中的单位（{unit}）不存在，举报尚未提交。请再次提交，举报将交由总部转办。',
   },
   followUp: {
     title: '查询举报进度',
