@@ -198,6 +198,8 @@ const browser = await chromium.launch({
     '--disable-component-update',
     '--disable-sync',
     '--no-first-run',
+    // CI containers often have a 64 MB /dev/shm, too small for a renderer.
+    '--disable-dev-shm-usage',
   ],
 });
 let failed = 0;

@@ -58,6 +58,16 @@ describe('session store', () => {
     expect(s.expired).toBe(false);
   });
 
+  it('signs out locally even when the gateway cannot be reached', async () => {
+    fetchMock.mockResolvedValueOnce(json(200, { csrf_token: 'c1', expires_at: 'x', user }));
+    fetchMock.mockRejectedValueOnce(new TypeError('Failed to fetch'));
+    const s = useSession();
+    await s.login('inspector', 'pw');
+    await s.logout();
+    expect(s.loggedIn).toBe(false);
+    expect(csrfToken()).toBeNull();
+  });
+
   it('marks a session ended by a 401 as expired', () => {
     const s = useSession();
     s.forget(true);

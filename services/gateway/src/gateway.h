@@ -21,7 +21,8 @@
  *   access.c         pure: permissions, roles, route matching, docs/access.md
  *   audit_rules.c    pure: audit outcomes, action names, the audit query
  *   openapi.c        pure: the OpenAPI document's paths against the route table
- *   http_util.c      pure helpers: request ids, media types, queries, times */
+ *   http_util.c      pure helpers: request ids, media types, queries, times
+ *   web_files.c      pure: which paths, types and caching the console's files get */
 #ifndef GW_GATEWAY_H
 #define GW_GATEWAY_H
 
@@ -275,6 +276,10 @@ void gw_route_openapi(gw_request *req);
  * to one of its pages. False, with nothing answered, when req is not for
  * the console; the dispatcher then answers 404. */
 bool gw_static_serve(gw_request *req);
+/* Log where the console is served from, or warn that CG_WEB_ROOT holds no
+ * build (it is read per request, so a later build is served without a
+ * restart). */
+void gw_static_log_root(const gw_app *app);
 
 /* --- limits.c ------------------------------------------------------------ */
 

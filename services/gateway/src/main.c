@@ -225,6 +225,7 @@ int main(int argc, char **argv)
         cg_log_error("start failed: %s", err.message);
         goto cleanup;
     }
+    gw_static_log_root(&app);
     cg_log_info("gateway ready");
     cg_service_wait();
     cg_log_info("stopping");

@@ -24,9 +24,8 @@
 
 #include "cg/log.h"
 #include "gateway.h"
+#include "web_files.h"
 
-/* Longest path served; the console's routes and asset names are short. */
-#define STATIC_PATH_MAX 256
 /* Largest file served; the biggest chunk of the build is far below it. */
 #define STATIC_FILE_MAX (16L * 1024 * 1024)
 
@@ -50,82 +49,10 @@
 static const char headers_immutable[] = WEB_HEADERS("public, max-age=31536000, immutable");
 static const char headers_revalidate[] = WEB_HEADERS("no-cache");
 
-static const struct {
-    const char *ext;
-    const char *type;
-    bool compressible; /* a .gz twin may be served */
-} media_types[] = {
-    {".html", "text/html; charset=utf-8", true},
-    {".js", "text/javascript; charset=utf-8", true},
-    {".mjs", "text/javascript; charset=utf-8", true},
-    {".css", "text/css; charset=utf-8", true},
-    {".json", "application/json", true},
-    {".map", "application/json", true},
-    {".svg", "image/svg+xml", true},
-    {".txt", "text/plain; charset=utf-8", true},
-    {".webmanifest", "application/manifest+json", true},
-    {".png", "image/png", false},
-    {".ico", "image/x-icon", false},
-    {".woff2", "font/woff2", false},
-    {".woff", "font/woff", false},
-};
-
-/* The media type of a file name by its extension; -1 when it has none the
- * console uses, and such a file is not served. */
-static int media_type_of(const char *name)
-{
-    const char *dot = strrchr(name, '.');
-    if (dot == NULL)
-        return -1;
-    for (size_t i = 0; i < sizeof(media_types) / sizeof(media_types[0]); i++)
-        if (strcmp(dot, media_types[i].ext) == 0)
-            return (int)i;
-    return -1;
-}
-
-/* True if path (decoded) may name a file of the build: see the comment at
- * the top. */
-static bool path_is_plain(const char *path)
-{
-    size_t n = strlen(path);
-    if (n == 0 || n > STATIC_PATH_MAX || path[0] != '/')
-        return false;
-    /* The console's own routes never end in a slash; "/" is the one. */
-    if (n > 1 && path[n - 1] == '/')
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = path[i];
-        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                     c == '-' || c == '_' || c == '.' || c == '~' || c == '/';
-        if (!plain)
-            return false;
-        if (c == '/' && (path[i + 1] == '/' || path[i + 1] == '.'))
-            return false;
-    }
-    return true;
-}
-
-/* True if the last segment of path has an extension: a file asked for by
- * name, which gets a 404 when missing rather than the console's page. */
-static bool names_a_file(const char *path)
-{
-    const char *last = strrchr(path, '/');
-    return strchr(last != NULL ? last : path, '.') != NULL;
-}
-
-/* True if the request header name lists token among its comma-separated
- * values (media ranges or codings; parameters ignored). */
+/* True if the request header name lists token (web_files.h). */
 static bool header_lists(const gw_request *req, const char *name, const char *token)
 {
-    const char *v = gw_http_header(req, name);
-    size_t len = strlen(token);
-    while (v != NULL && *v != '\0') {
-        v += strspn(v, " \t,");
-        if (strncasecmp(v, token, len) == 0 && strchr(" \t;,", v[len]) != NULL)
-            return true;
-        v = strchr(v, ',');
-    }
-    return false;
+    return gw_header_lists(gw_http_header(req, name), token);
 }
 
 /* Read the regular file at path into *out (owned by the caller: free()).
@@ -184,11 +111,12 @@ static cg_code send_file(gw_request *req, const char *rel)
     char full[PATH_MAX];
     char *body = NULL;
     size_t len = 0;
-    int type = media_type_of(rel);
+    bool compressible = false;
+    const char *type = gw_web_media_type(rel, &compressible);
 
-    if (type < 0)
+    if (type == NULL)
         goto cleanup;
-    bool gzip = media_types[type].compressible && header_lists(req, "Accept-Encoding", "gzip");
+    bool gzip = compressible && header_lists(req, "Accept-Encoding", "gzip");
     if (gzip) {
         if (snprintf(full, sizeof(full), "%s/%s.gz", req->app->web_root, rel) >= (int)sizeof(full))
             goto cleanup;
@@ -209,9 +137,9 @@ static cg_code send_file(gw_request *req, const char *rel)
         goto cleanup;
     req->web_headers = strncmp(rel, "assets/", 7) == 0 ? headers_immutable : headers_revalidate;
     snprintf(req->extra_headers, sizeof(req->extra_headers), "%s%s",
-             media_types[type].compressible ? "Vary: Accept-Encoding\r\n" : "",
+             compressible ? "Vary: Accept-Encoding\r\n" : "",
              gzip ? "Content-Encoding: gzip\r\n" : "");
-    gw_http_send_text(req, 200, media_types[type].type, body, len);
+    gw_http_send_text(req, 200, type, body, len);
 
 cleanup:
     free(body);
@@ -230,13 +158,29 @@ bool gw_static_serve(gw_request *req)
     if (strncmp(raw, "/api/", 5) == 0 || strcmp(raw, "/api") == 0)
         return false;
     /* civetweb's cleaned path differs from the raw one exactly when the raw
-     * one had dot segments; path_is_plain() refuses those anyway. */
-    if (!path_is_plain(raw) || strcmp(raw, req->path) != 0)
+     * one had dot segments; gw_web_path_plain() refuses those anyway. */
+    if (!gw_web_path_plain(raw) || strcmp(raw, req->path) != 0)
         return false;
     const char *rel = strcmp(raw, "/") == 0 ? "index.html" : raw + 1;
     if (send_file(req, rel) == CG_OK)
         return true;
-    if (names_a_file(raw) || !header_lists(req, "Accept", "text/html"))
+    if (gw_web_names_file(raw) || !header_lists(req, "Accept", "text/html"))
         return false;
     return send_file(req, "index.html") == CG_OK;
+}
+
+void gw_static_log_root(const gw_app *app)
+{
+    char index[PATH_MAX];
+    struct stat st;
+    if (app->web_root == NULL || app->web_root[0] == '\0') {
+        cg_log_info("CG_WEB_ROOT is empty: the web console is not served");
+        return;
+    }
+    snprintf(index, sizeof(index), "%s/index.html", app->web_root);
+    if (stat(index, &st) == 0 && S_ISREG(st.st_mode))
+        cg_log_fields(CG_LOG_INFO, "web console served", "web_root", app->web_root, NULL);
+    else
+        cg_log_fields(CG_LOG_WARN, "no index.html in CG_WEB_ROOT: / answers 404 until it is built",
+                      "web_root", app->web_root, NULL);
 }
