@@ -78,6 +78,8 @@ describe('session store', () => {
 describe('roles', () => {
   it('reads roles[] when present, else role', () => {
     expect(userRoles({ role: 'auditor' })).toEqual(['auditor']);
+    expect(userRoles({ roles: ['cadre', 'unit_leader'] })).toEqual(['cadre', 'unit_leader']);
+    expect(userRoles({ roles: ['auditor', 7 as unknown as string] })).toEqual(['auditor']);
     expect(userRoles({ role: 'auditor', roles: ['inspector', 'inspection_lead'] })).toEqual([
       'inspector',
       'inspection_lead',
@@ -89,6 +91,7 @@ describe('roles', () => {
   it('shows clues to clue readers only', () => {
     expect(navFor(['inspector']).map((i) => i.name)).toEqual(['clues']);
     expect(navFor(['admin'])).toEqual([]);
+    expect(navFor(['cadre', 'auditor']).map((i) => i.name)).toEqual(['clues']);
     expect(homeRoute(['auditor'])).toBe('clues');
     expect(homeRoute(['cadre'])).toBe('welcome');
   });

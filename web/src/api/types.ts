@@ -11,9 +11,10 @@ export interface User {
   id: string;
   username: string;
   display_name: string;
-  role: string;
-  /* Issue 3 adds roles[] beside role; older gateways send role only. */
+  /* One to four roles (issue 3); a gateway from before it sent role only. */
   roles?: string[];
+  role?: string;
+  person_id?: string | null;
   org_unit: OrgUnit;
 }
 
