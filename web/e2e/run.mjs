@@ -98,6 +98,11 @@ const tests = [
       await page.getByTestId('check').click();
       await page.getByTestId('follow-up-error').waitFor();
       await page.screenshot({ path: join(shots, 'public-follow-up.png'), fullPage: true });
+
+      // The switch in the header changes the public page's language too.
+      await page.getByTestId('lang-switch').selectOption('en');
+      await page.locator('h1', { hasText: 'Follow up your report' }).waitFor();
+      check((await page.getByTestId('follow-up-error').textContent()).includes('No report matches'), 'error not in English');
     },
   },
   {

@@ -44,6 +44,11 @@ describe('ReportPage', () => {
     expect(fetchMock).not.toHaveBeenCalled();
     expect(w.find('[data-test=form-error]').exists()).toBe(true);
     expect(w.findAll('.pub-error').map((e) => e.text())).toContain('Required.');
+    // A message already shown follows a language switch.
+    setLocale('zh-CN');
+    await flushPromises();
+    expect(w.find('[data-test=form-error]').text()).toBe('部分内容需要修改，请查看各项旁的提示。');
+    expect(w.findAll('.pub-error').map((e) => e.text())).toContain('必填。');
   });
 
   it("shows the gateway's field errors beside their fields", async () => {

@@ -1,6 +1,7 @@
 /* What to tell the user when a call failed: a sentence that says what to do,
  * never a bare status code. Field errors are shown beside their fields by
  * the forms; this is the message above them. */
+import { computed, shallowRef, type ComputedRef } from 'vue';
 import { ApiError } from '@/api/client';
 
 type Translate = (key: string, named?: Record<string, unknown>) => string;
@@ -20,4 +21,16 @@ export function describeError(e: unknown, t: Translate): string {
 export function fieldText(msg: string | undefined, t: Translate, te: (key: string) => boolean): string {
   if (!msg) return '';
   return te(msg) ? t(msg) : msg;
+}
+
+/* A message on a page, kept as the function that writes it rather than as
+ * text, so a language switch rewrites a message already shown. */
+export function useMessage(): { text: ComputedRef<string>; set: (write: (() => string) | null) => void } {
+  const write = shallowRef<(() => string) | null>(null);
+  return {
+    text: computed(() => (write.value ? write.value() : '')),
+    set: (w) => {
+      write.value = w;
+    },
+  };
 }
