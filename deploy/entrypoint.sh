@@ -2,8 +2,8 @@
 # Container entrypoint: run the service named by CG_SERVICE.
 #
 # CG_MIGRATIONS_DIR defaults to the migrations the image carries for that
-# service, and the gateway's CG_OPENAPI_PATH to the OpenAPI document it
-# carries. exec replaces this shell, so the service is PID 1 and receives
+# service, and the gateway's CG_OPENAPI_PATH and CG_WEB_ROOT to the OpenAPI
+# document and the web console it carries. exec replaces this shell, so the service is PID 1 and receives
 # SIGTERM itself. Arguments are passed on (e.g. `--seed-demo` for the gateway).
 set -eu
 
@@ -20,6 +20,7 @@ fi
 export CG_MIGRATIONS_DIR
 if [ "$svc" = gateway ]; then
     : "${CG_OPENAPI_PATH:=/usr/share/cleangrid/gateway/openapi.yaml}"
-    export CG_OPENAPI_PATH
+    : "${CG_WEB_ROOT:=/usr/share/cleangrid/gateway/web}"
+    export CG_OPENAPI_PATH CG_WEB_ROOT
 fi
 exec "/usr/local/bin/cg-$svc" "$@"

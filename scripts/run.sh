@@ -33,6 +33,8 @@ URL=$("$STACK" gateway-url)
 cat <<MSG
 
 CleanGrid is running at $URL
+  web console:    $URL/            (sign in with an account below)
+  public report:  $URL/report      (what a QR code opens; follow-up at /report/follow-up)
   health:  $URL/readyz
   logs:    $CG_STATE/log/
 Demo accounts (demo only; every password: $CG_DEMO_PASSWORD):

@@ -4,8 +4,10 @@
 # these subcommands; the integration tests call them too (to stop a service
 # or restart NATS mid-way).
 #
-#   stack.sh deps                 install missing Debian and npm packages
-#   stack.sh build                configure and build into $CG_BUILD
+#   stack.sh deps                 install missing Debian and npm packages (web/'s too)
+#   stack.sh build                configure and build into $CG_BUILD (the web console
+#                                 into $CG_BUILD/web, skipped while web/ is unchanged)
+#   stack.sh web-build            only the web console (scripts/web-budget.sh)
 #   stack.sh infra-start          start nats-server and PostgreSQL, create databases
 #   stack.sh nats-start|nats-stop|nats-restart
 #   stack.sh svc-start NAME       start one service (gateway, intake, case)
@@ -56,7 +58,7 @@ apt_install() {
 node_deps() {
     command -v npm >/dev/null || apt_install nodejs npm
     local dir
-    for dir in "$ROOT/tools/openapi-check"; do
+    for dir in "$ROOT/tools/openapi-check" "$ROOT/web"; do
         if [ -f "$dir/node_modules/.package-lock.json" ] &&
             [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
             continue
@@ -70,13 +72,36 @@ cmd_deps() {
         postgresql-contrib libpq-dev libcivetweb-dev libcjson-dev libprotobuf-c-dev \
         protobuf-c-compiler libsodium-dev libcmocka-dev libcurl4-openssl-dev curl wrk \
         clang-format docker-compose libarchive-dev
+    # The web console's end-to-end tests drive chromium; the font makes the
+    # Chinese pages of their screenshots legible.
+    apt_install chromium fonts-wqy-microhei
     node_deps
+}
+
+# The web console's production build into $CG_BUILD/web, where the gateway
+# looks by default (CG_WEB_ROOT). A digest of everything the build reads is
+# kept beside it, so an unchanged web/ is not built again.
+web_build() {
+    local web=$ROOT/web out=$CG_BUILD/web stamp=$CG_BUILD/web.stamp digest
+    digest=$(cd "$web" && find index.html package-lock.json tsconfig.json vite.config.ts src public \
+        -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+    if [ -f "$out/index.html" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$digest" ]; then
+        return 0
+    fi
+    echo "building the web console into $out..." >&2
+    rm -f "$stamp"
+    (cd "$web" && CG_WEB_OUT=$out npm run --silent build >"$CG_BUILD/web-build.log" 2>&1) || {
+        cat "$CG_BUILD/web-build.log" >&2
+        die "the web console did not build"
+    }
+    echo "$digest" >"$stamp"
 }
 
 cmd_build() {
     cmake -S "$ROOT" -B "$CG_BUILD" -DCMAKE_BUILD_TYPE="${CG_BUILD_TYPE:-RelWithDebInfo}" \
         -DCG_WERROR="${CG_WERROR:-OFF}" -DCG_SANITIZE="${CG_SANITIZE:-OFF}" >/dev/null
     cmake --build "$CG_BUILD" -j "$(nproc)" -- --no-print-directory >/dev/null
+    web_build
 }
 
 nats_port() { cat "$CG_STATE/run/nats.port"; }
@@ -223,6 +248,7 @@ service_env() {
             if [ -n "${!v:-}" ]; then echo "$v=${!v}"; fi
         done
         echo "CG_OPENAPI_PATH=$ROOT/docs/api/openapi.yaml"
+        echo "CG_WEB_ROOT=$CG_BUILD/web"
     fi
 }
 
@@ -294,6 +320,7 @@ shift || true
 case "$cmd" in
 deps) cmd_deps ;;
 build) cmd_build ;;
+web-build) mkdir -p "$CG_BUILD"; web_build ;;
 infra-start) cmd_pg_start; cmd_nats_start ;;
 pg-start) cmd_pg_start ;;
 pg-stop) cmd_pg_stop ;;

@@ -14,6 +14,7 @@
  *   audit.c          the audit trail: records written as answers leave,
  *                    GET /api/v1/audit and /api/v1/audit/verify
  *   routes_openapi.c GET /api/v1/openapi.yaml, the OpenAPI document
+ *   static.c         the web console's files (CG_WEB_ROOT) at /
  *   seed.c           demo org tree and accounts
  *   session_cache.c  pure: live sessions kept briefly, keyed by token hash
  *   org_cache.c      pure: org unit code -> path, kept briefly
@@ -21,7 +22,8 @@
  *   access.c         pure: permissions, roles, route matching, docs/access.md
  *   audit_rules.c    pure: audit outcomes, action names, the audit query
  *   openapi.c        pure: the OpenAPI document's paths against the route table
- *   http_util.c      pure helpers: request ids, media types, queries, times */
+ *   http_util.c      pure helpers: request ids, media types, queries, times
+ *   web_files.c      pure: which paths, types and caching the console's files get */
 #ifndef GW_GATEWAY_H
 #define GW_GATEWAY_H
 
@@ -68,6 +70,7 @@ typedef struct gw_app {
     long login_max_failures; /* wrong passwords in a row that lock an account */
     long login_lockout_s;    /* how long that lock lasts */
     char *openapi_path;
+    char *web_root; /* the web console's build; "" serves none (static.c) */
 
     /* Owned; created by gw_http_start(), gw_auth_create() and main(). */
     struct mg_context *mg;
@@ -102,6 +105,9 @@ typedef struct gw_request {
     /* A 200 JSON answer carries a strong ETag over its body, and an
      * If-None-Match that holds it is answered 304 (reads of one record). */
     bool etag;
+    /* The web console's security and cache headers in place of the API's,
+     * for a file of its build (static.c); NULL on every API answer. */
+    const char *web_headers;
     /* More header lines for the answer ("Name: value\r\n"), or "". */
     char extra_headers[GW_COOKIE_HEADER_MAX];
     /* The body, when the idempotency layer read it before the handler
@@ -284,6 +290,18 @@ cg_code gw_openapi_load(gw_app *app, cg_err *err);
 void gw_openapi_free(gw_app *app);
 /* GET /api/v1/openapi.yaml. */
 void gw_route_openapi(gw_request *req);
+
+/* --- static.c ------------------------------------------------------------ */
+
+/* Serve the web console's file for req (GET or HEAD of a path outside
+ * /api/ that no route matched), or its index.html to a browser navigating
+ * to one of its pages. False, with nothing answered, when req is not for
+ * the console; the dispatcher then answers 404. */
+bool gw_static_serve(gw_request *req);
+/* Log where the console is served from, or warn that CG_WEB_ROOT holds no
+ * build (it is read per request, so a later build is served without a
+ * restart). */
+void gw_static_log_root(const gw_app *app);
 
 /* --- limits.c ------------------------------------------------------------ */
 

@@ -64,7 +64,8 @@ static const char oom_problem[] = "{\"type\":\"urn:cleangrid:problem:internal\",
 
 /* On every answer, errors included. The API serves JSON only, so its policy
  * allows nothing to load or run and no page to frame it; the web console
- * will bring its own, still without inline script. */
+ * brings its own (static.c, req->web_headers), still without inline
+ * script. */
 #define SECURITY_HEADERS                                                                           \
     "Cache-Control: no-store\r\n"                                                                  \
     "X-Content-Type-Options: nosniff\r\n"                                                          \
@@ -96,12 +97,14 @@ static void send_raw(gw_request *req, int status, const char *content_type, cons
     bool with_body = !no_body && !(req->method != NULL && strcmp(req->method, "HEAD") == 0);
     int n = snprintf(head, sizeof(head),
                      "HTTP/1.1 %d %s\r\n"
-                     "X-Request-Id: %s\r\n" SECURITY_HEADERS "Connection: %s\r\n"
+                     "X-Request-Id: %s\r\n%sConnection: %s\r\n"
                      "%s%s%s"
                      "%s%s",
-                     status, gw_http_reason(status), req->request_id, keep ? "keep-alive" : "close",
-                     allow ? "Allow: " : "", allow ? allow : "", allow ? "\r\n" : "",
-                     status == 401 ? "WWW-Authenticate: Bearer\r\n" : "", req->extra_headers);
+                     status, gw_http_reason(status), req->request_id,
+                     req->web_headers ? req->web_headers : SECURITY_HEADERS,
+                     keep ? "keep-alive" : "close", allow ? "Allow: " : "", allow ? allow : "",
+                     allow ? "\r\n" : "", status == 401 ? "WWW-Authenticate: Bearer\r\n" : "",
+                     req->extra_headers);
     if (!no_body && n > 0 && (size_t)n < sizeof(head))
         n += snprintf(head + n, sizeof(head) - (size_t)n,
                       "Content-Type: %s\r\nContent-Length: %zu\r\n",
@@ -419,6 +422,9 @@ static void dispatch(gw_request *req)
         send_problem_allow(req, 405, "METHOD_NOT_ALLOWED", detail, NULL, NULL, allow);
         return;
     }
+    /* A path no route has may be a file of the web console (static.c). */
+    if (r == NULL && gw_static_serve(req))
+        return;
     if (r == NULL) {
         gw_http_send_problem(req, 404, "NOT_FOUND", "no such resource", NULL, NULL);
         return;

@@ -158,6 +158,11 @@ int main(int argc, char **argv)
          .default_value = GW_OPENAPI_DEFAULT_PATH,
          .target = &app.openapi_path,
          .help = "the OpenAPI document served at /api/v1/openapi.yaml (read at start)"},
+        {.name = "CG_WEB_ROOT",
+         .type = CG_CONFIG_STRING,
+         .default_value = GW_WEB_DEFAULT_ROOT,
+         .target = &app.web_root,
+         .help = "the web console's build, served at / (empty: none)"},
     };
     bool seed_demo = false;
     bool access_matrix = false;
@@ -220,6 +225,7 @@ int main(int argc, char **argv)
         cg_log_error("start failed: %s", err.message);
         goto cleanup;
     }
+    gw_static_log_root(&app);
     cg_log_info("gateway ready");
     cg_service_wait();
     cg_log_info("stopping");

@@ -1,0 +1,238 @@
+// End-to-end tests of the web console in a real browser: playwright-core
+// drives Debian's chromium against the stack that scripts/test.sh starts
+// (CG_GATEWAY_URL, CG_DEMO_PASSWORD). Each test runs in a fresh browser
+// context, saves a screenshot (the path is printed) and fails on any
+// Content-Security-Policy violation the page reports.
+//
+//   node e2e/run.mjs [screenshot folder]      exit 0 ok, 1 failed, 77 no stack
+import { chromium, selectors } from 'playwright-core';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+const base = process.env.CG_GATEWAY_URL;
+const password = process.env.CG_DEMO_PASSWORD;
+if (!base || !password) {
+  console.log('web_e2e: CG_GATEWAY_URL and CG_DEMO_PASSWORD are not set; run it through ./scripts/test.sh');
+  process.exit(77);
+}
+const shots = resolve(process.argv[2] ?? process.env.CG_E2E_SHOTS ?? 'e2e-screenshots');
+mkdirSync(shots, { recursive: true });
+// Screenshots of an earlier run would pass for this one's.
+for (const f of readdirSync(shots)) if (f.endsWith('.png')) rmSync(join(shots, f));
+const executablePath = process.env.CG_CHROMIUM ?? '/usr/bin/chromium';
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+const DESKTOP = { viewport: { width: 1280, height: 800 } };
+
+// The console navigates inside the page (history API); waitForURL waits for
+// a load event that such a navigation never fires.
+async function waitUrl(page, re) {
+  await page.waitForFunction((source) => new RegExp(source).test(location.pathname + location.search), re.source, {
+    timeout: 15000,
+  });
+}
+
+function check(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+// What the tests share: the report made on the phone is the clue the
+// inspector looks for.
+const shared = { token: `e2e-${randomBytes(6).toString('hex')}`, receipt: null };
+
+const tests = [
+  {
+    name: 'public_report_on_a_phone',
+    options: { ...PHONE, locale: 'zh-CN' },
+    async run(page) {
+      // A QR code naming a unit the gateway does not know: its 400 is
+      // explained, nothing is stored.
+      await page.goto(`${base}/report?unit=nowhere_e2e`);
+      await page.locator('select[name=category]').selectOption('other');
+      await page.locator('textarea[name=content]').fill('Checking what an unknown unit in a QR code does.');
+      await page.getByTestId('submit').click();
+      await page.getByTestId('form-error').filter({ hasText: 'nowhere_e2e' }).waitFor();
+      check(!(await page.getByTestId('receipt').count()), 'a receipt for a refused report');
+
+      await page.goto(`${base}/report?unit=east&channel=qr-e2e`);
+      await page.getByTestId('report-form').waitFor();
+      // The browser's language (zh-CN) decides without a stored choice.
+      check((await page.locator('h1').textContent()).includes('举报'), 'the page is not in Chinese');
+      check((await page.getByTestId('privacy').textContent()).length > 20, 'no identity note');
+
+      // Nothing is sent until the form is valid; the errors show in place.
+      let posted = 0;
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().endsWith('/api/v1/public/reports')) posted++;
+      });
+      await page.getByTestId('submit').click();
+      await page.getByTestId('form-error').waitFor();
+      check((await page.locator('.pub-error').count()) >= 2, 'no field errors shown');
+      check(posted === 0, 'an invalid form was sent');
+
+      await page.locator('select[name=category]').selectOption('procurement');
+      await page
+        .locator('textarea[name=content]')
+        .fill(`The tender for substation 7 was fixed for one supplier. ${shared.token}`);
+      await page.locator('input[name=location]').fill('Substation 7');
+      await page.getByTestId('submit').click();
+      const receipt = page.getByTestId('receipt');
+      await receipt.waitFor();
+      shared.receipt = await receipt.getAttribute('data-receipt');
+      check(/^[0-9]{16}$/.test(shared.receipt ?? ''), `receipt ${shared.receipt}`);
+      check(posted === 1, `${posted} reports sent`);
+      check((await page.getByRole('alert').textContent()).length > 20, 'no warning beside the receipt');
+      await page.screenshot({ path: join(shots, 'public-receipt.png'), fullPage: true });
+
+      // Follow it up with the receipt kept.
+      await page.goto(`${base}/report/follow-up`);
+      await page.locator('input[name=receipt]').fill(shared.receipt.replace(/(\d{4})(?=\d)/g, '$1 '));
+      await page.getByTestId('check').click();
+      const result = page.getByTestId('status-result');
+      await result.waitFor();
+      const status = await result.getAttribute('data-status');
+      check(status === 'received' || status === 'forwarded', `status ${status}`);
+
+      // A receipt that matches nothing says so plainly.
+      await page.locator('input[name=receipt]').fill('0000000000000000');
+      await page.getByTestId('check').click();
+      await page.getByTestId('follow-up-error').waitFor();
+      await page.screenshot({ path: join(shots, 'public-follow-up.png'), fullPage: true });
+
+      // The switch in the header changes the public page's language too.
+      await page.getByTestId('lang-switch').selectOption('en');
+      await page.locator('h1', { hasText: 'Follow up your report' }).waitFor();
+      check((await page.getByTestId('follow-up-error').textContent()).includes('No report matches'), 'error not in English');
+    },
+  },
+  {
+    name: 'inspector_finds_the_clue',
+    options: { ...DESKTOP, locale: 'en-US' },
+    async run(page, context) {
+      check(shared.token, 'the public report test did not run');
+      // Not logged in: the console sends the user to login and back.
+      await page.goto(`${base}/clues`);
+      await waitUrl(page, /\/login\?redirect=/);
+
+      // A wrong password is explained, lockout included.
+      await page.locator('input[name=username]').fill('nobody.e2e');
+      await page.locator('input[name=password]').fill('wrong-password');
+      await page.getByTestId('login-submit').click();
+      const error = page.getByTestId('login-error');
+      await error.waitFor();
+      check((await error.textContent()).includes('15 minutes'), 'the lockout is not explained');
+
+      await page.locator('input[name=username]').fill('inspector.east');
+      await page.locator('input[name=password]').fill(password);
+      await page.getByTestId('login-submit').click();
+      await waitUrl(page, /\/clues$/);
+      const unit = await page.getByTestId('shell-unit').textContent();
+      check(unit.includes('hq.east'), `unit shown: ${unit}`);
+
+      // The report becomes a clue through intake and case; reload until it is there.
+      const row = page.getByTestId('clue-row').filter({ hasText: shared.token });
+      const deadline = Date.now() + 30000;
+      while (!(await row.count())) {
+        check(Date.now() < deadline, `no clue with ${shared.token} after 30 s`);
+        await page.waitForTimeout(500);
+        await page.reload();
+        await page.getByTestId('clue-table').waitFor();
+      }
+      await row.first().click();
+      await waitUrl(page, /\/clues\/[0-9a-f-]{36}$/);
+      const content = await page.getByTestId('clue-content').textContent();
+      check(content.includes(shared.token), `clue content: ${content}`);
+      await page.screenshot({ path: join(shots, 'office-clue.png'), fullPage: true });
+
+      // The session ends (cookie gone): the next call's 401 sends the user
+      // to login, and login back to this clue.
+      const clueUrl = page.url();
+      await context.clearCookies();
+      await page.reload();
+      await waitUrl(page, /\/login\?redirect=/);
+      await page.locator('input[name=username]').fill('inspector.east');
+      await page.locator('input[name=password]').fill(password);
+      await page.getByTestId('login-submit').click();
+      await waitUrl(page, new RegExp(`${new URL(clueUrl).pathname}$`));
+      await page.getByTestId('clue-detail').waitFor();
+
+      // A call that fails with 401 in the page (not at navigation) too.
+      await context.clearCookies();
+      await page.getByText('Back').click();
+      await waitUrl(page, /\/login\?redirect=(%2F|\/)clues$/);
+      await page.getByTestId('expired').waitFor();
+      await page.screenshot({ path: join(shots, 'office-expired.png'), fullPage: true });
+    },
+  },
+  {
+    name: 'language_switch',
+    options: { ...DESKTOP, locale: 'en-US' },
+    async run(page) {
+      await page.goto(`${base}/login`);
+      await page.locator('input[name=username]').fill('auditor');
+      await page.locator('input[name=password]').fill(password);
+      await page.getByTestId('login-submit').click();
+      await waitUrl(page, /\/clues$/);
+      const nav = page.locator('.el-menu-item').first();
+      check((await nav.textContent()).trim() === 'Clues', `menu in English: ${await nav.textContent()}`);
+      await page.getByTestId('lang-switch').selectOption('zh-CN');
+      await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+      check((await nav.textContent()).trim() === '问题线索', `menu in Chinese: ${await nav.textContent()}`);
+      // The choice is kept across loads, over the browser's language.
+      await page.reload();
+      await page.locator('.el-menu-item').first().waitFor();
+      check((await page.locator('.el-menu-item').first().textContent()).trim() === '问题线索', 'choice not kept');
+      await page.screenshot({ path: join(shots, 'office-chinese.png'), fullPage: true });
+      await page.getByTestId('logout').click();
+      await waitUrl(page, /\/login$/);
+      await page.getByTestId('lang-switch').selectOption('en');
+      check((await page.locator('h1').textContent()).trim() === 'Sign in', 'login page not in English');
+      await page.screenshot({ path: join(shots, 'office-logged-out.png'), fullPage: true });
+    },
+  },
+];
+
+selectors.setTestIdAttribute('data-test');
+const browser = await chromium.launch({
+  executablePath,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    // CI containers often have a 64 MB /dev/shm, too small for a renderer.
+    '--disable-dev-shm-usage',
+  ],
+});
+let failed = 0;
+try {
+  for (const test of tests) {
+    const context = await browser.newContext(test.options);
+    const page = await context.newPage();
+    const violations = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+    });
+    page.on('pageerror', (e) => violations.push(`page error: ${e.message}`));
+    const started = Date.now();
+    try {
+      await test.run(page, context);
+      check(violations.length === 0, `CSP violations or page errors:\n  ${violations.join('\n  ')}`);
+      console.log(`ok   ${test.name} (${Date.now() - started} ms)`);
+    } catch (e) {
+      failed++;
+      const shot = join(shots, `${test.name}-failed.png`);
+      await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+      console.log(`FAIL ${test.name}: ${e.message}\n     at ${page.url()}\n     screenshot ${shot}`);
+    } finally {
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+}
+console.log(`web_e2e: screenshots in ${shots}`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,34 @@
+/* Roles and what the console shows for them. The gateway decides access
+ * (docs/access.md); this only hides navigation a role could not use. */
+import type { User } from '@/api/types';
+
+/* The user's roles: roles[] when the gateway sends it (issue 3), else the
+ * single role. Anything malformed counts as no role. */
+export function userRoles(user: Pick<User, 'role' | 'roles'> | null | undefined): string[] {
+  if (!user) return [];
+  if (Array.isArray(user.roles)) return user.roles.filter((r): r is string => typeof r === 'string');
+  return typeof user.role === 'string' && user.role ? [user.role] : [];
+}
+
+export interface NavItem {
+  name: string; // route name
+  label: string; // i18n key
+  roles: readonly string[]; // any of these sees it
+}
+
+/* Roles with the permission clue.read (docs/access.md). */
+export const CLUE_READERS = ['inspector', 'inspection_lead', 'auditor'] as const;
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { name: 'clues', label: 'nav.clues', roles: CLUE_READERS },
+];
+
+export function navFor(roles: readonly string[]): NavItem[] {
+  return NAV_ITEMS.filter((item) => item.roles.some((r) => roles.includes(r)));
+}
+
+/* Where a user lands after login when no page was asked for. */
+export function homeRoute(roles: readonly string[]): string {
+  const first = navFor(roles)[0];
+  return first ? first.name : 'welcome';
+}

@@ -1,0 +1,64 @@
+/* Routes, each page its own chunk. The public pages (/report...) load no
+ * Element Plus: they are for phones on mobile data. Office pages need a
+ * session; without one the guard sends the user to /login?redirect=<page>,
+ * and the login page sends them back. */
+import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router';
+import { useSession } from '@/stores/session';
+import { homeRoute, navFor } from '@/lib/roles';
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/report', name: 'report', component: () => import('@/public/ReportPage.vue'), meta: { public: true } },
+  {
+    path: '/report/follow-up',
+    name: 'follow-up',
+    component: () => import('@/public/FollowUpPage.vue'),
+    meta: { public: true },
+  },
+  { path: '/login', name: 'login', component: () => import('@/office/LoginPage.vue'), meta: { public: true } },
+  {
+    path: '/',
+    component: () => import('@/office/ShellLayout.vue'),
+    children: [
+      { path: '', name: 'home', redirect: () => ({ name: homeRoute(useSession().roles) }) },
+      { path: 'welcome', name: 'welcome', component: () => import('@/office/WelcomePage.vue') },
+      { path: 'clues', name: 'clues', component: () => import('@/office/ClueList.vue'), meta: { nav: 'clues' } },
+      {
+        path: 'clues/:id',
+        name: 'clue',
+        component: () => import('@/office/ClueDetail.vue'),
+        meta: { nav: 'clues' },
+      },
+    ],
+  },
+  { path: '/:rest(.*)*', name: 'not-found', component: () => import('@/public/NotFound.vue'), meta: { public: true } },
+];
+
+export function makeRouter(): Router {
+  const router = createRouter({ history: createWebHistory(), routes });
+  router.beforeEach(async (to) => {
+    if (to.meta.public) return true;
+    const session = useSession();
+    let ok = false;
+    try {
+      ok = await session.restore();
+    } catch {
+      // The gateway cannot say: the login page explains what it can.
+      ok = false;
+    }
+    if (!ok) return { name: 'login', query: { redirect: to.fullPath } };
+    // A page of the menu the role does not have goes home instead of
+    // showing a 403 from the API.
+    const nav = to.meta.nav as string | undefined;
+    if (nav && !navFor(session.roles).some((i) => i.name === nav)) return { name: 'welcome' };
+    return true;
+  });
+  return router;
+}
+
+/* Only same-site paths are followed after login: ?redirect= is
+ * attacker-chosen. */
+export function safeRedirect(v: unknown): string | null {
+  if (typeof v !== 'string' || !v.startsWith('/') || v.startsWith('//') || v.startsWith('/\\')) return null;
+  if (v.startsWith('/login')) return null;
+  return v;
+}

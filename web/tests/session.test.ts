@@ -1,0 +1,98 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { useSession } from '@/stores/session';
+import { csrfToken } from '@/api/client';
+import { homeRoute, navFor, userRoles } from '@/lib/roles';
+
+const user = {
+  id: 'u1',
+  username: 'inspector',
+  display_name: 'Inspector',
+  role: 'inspector',
+  org_unit: { code: 'hq', name: 'Headquarters', name_zh: '总部', path: 'hq' },
+};
+
+function json(status: number, body: unknown): Response {
+  return new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  });
+}
+
+describe('session store', () => {
+  const fetchMock = vi.fn();
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    fetchMock.mockReset();
+    vi.stubGlobal('fetch', fetchMock);
+    localStorage.clear();
+  });
+
+  it('keeps the user and CSRF token of a login', async () => {
+    fetchMock.mockResolvedValueOnce(json(200, { token: 'secret', csrf_token: 'c1', expires_at: 'x', user }));
+    const s = useSession();
+    await s.login('inspector', 'pw');
+    expect(s.loggedIn).toBe(true);
+    expect(s.roles).toEqual(['inspector']);
+    expect(csrfToken()).toBe('c1');
+    // The bearer token is not kept anywhere: the cookie is the session.
+    expect(JSON.stringify(localStorage)).not.toContain('secret');
+  });
+
+  it('restores from the cookie once, and treats 401 as logged out', async () => {
+    fetchMock.mockResolvedValueOnce(json(401, { status: 401 }));
+    const s = useSession();
+    expect(await s.restore()).toBe(false);
+    expect(await s.restore()).toBe(false);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+
+  it('logs out even when the session already ended', async () => {
+    fetchMock.mockResolvedValueOnce(json(200, { csrf_token: 'c1', expires_at: 'x', user }));
+    fetchMock.mockResolvedValueOnce(json(401, { status: 401 }));
+    const s = useSession();
+    await s.login('inspector', 'pw');
+    await s.logout();
+    expect(s.loggedIn).toBe(false);
+    expect(csrfToken()).toBeNull();
+    expect(s.expired).toBe(false);
+  });
+
+  it('signs out locally even when the gateway cannot be reached', async () => {
+    fetchMock.mockResolvedValueOnce(json(200, { csrf_token: 'c1', expires_at: 'x', user }));
+    fetchMock.mockRejectedValueOnce(new TypeError('Failed to fetch'));
+    const s = useSession();
+    await s.login('inspector', 'pw');
+    await s.logout();
+    expect(s.loggedIn).toBe(false);
+    expect(csrfToken()).toBeNull();
+  });
+
+  it('marks a session ended by a 401 as expired', () => {
+    const s = useSession();
+    s.forget(true);
+    expect(s.expired).toBe(true);
+  });
+});
+
+describe('roles', () => {
+  it('reads roles[] when present, else role', () => {
+    expect(userRoles({ role: 'auditor' })).toEqual(['auditor']);
+    expect(userRoles({ roles: ['cadre', 'unit_leader'] })).toEqual(['cadre', 'unit_leader']);
+    expect(userRoles({ roles: ['auditor', 7 as unknown as string] })).toEqual(['auditor']);
+    expect(userRoles({ role: 'auditor', roles: ['inspector', 'inspection_lead'] })).toEqual([
+      'inspector',
+      'inspection_lead',
+    ]);
+    expect(userRoles(null)).toEqual([]);
+    expect(userRoles({ role: '' })).toEqual([]);
+  });
+
+  it('shows clues to clue readers only', () => {
+    expect(navFor(['inspector']).map((i) => i.name)).toEqual(['clues']);
+    expect(navFor(['admin'])).toEqual([]);
+    expect(navFor(['cadre', 'auditor']).map((i) => i.name)).toEqual(['clues']);
+    expect(homeRoute(['auditor'])).toBe('clues');
+    expect(homeRoute(['cadre'])).toBe('welcome');
+  });
+});
