@@ -345,7 +345,7 @@ static cg_code assemble(gw_request *req, chunk_fn fn, void *arg, ProtobufCMessag
     uint8_t *buf = NULL;
     int64_t total = 0, have = 0;
     ProtobufCMessage *reply = NULL;
-    ProtobufCBinaryData data;
+    ProtobufCBinaryData data = {0, NULL};
 
     *first = NULL;
     *out = NULL;
