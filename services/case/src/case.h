@@ -21,6 +21,9 @@
 #define CASE_SUBJECT_REPORT_SUBMITTED "cg.evt.intake.report.submitted"
 #define CASE_SUBJECT_CLUE_CREATED "cg.evt.case.clue.created"
 #define CASE_SOURCE_PUBLIC_REPORT "public_report"
+/* The dossier's actor for what the service does on its own (a clue
+ * registered from an event). */
+#define CASE_ACTOR_SYSTEM "system:case"
 
 /* How long a request waits for a free database connection. */
 #define CASE_DB_ACQUIRE_MS 5000

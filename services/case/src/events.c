@@ -6,6 +6,7 @@
 #include "cg/log.h"
 #include "cg/util.h"
 #include "cg/messaging.h"
+#include "dossier.h"
 
 /* Announce a just-registered clue, inside the same transaction. */
 static cg_code add_clue_created(PGconn *conn, const char *producer, const Cleangrid__V1__Clue *clue,
@@ -62,6 +63,13 @@ cg_code case_on_report_submitted(PGconn *conn, const char *subject, const char *
                                      ? ev->meta->correlation_id
                                      : event_id;
     rc = add_clue_created(conn, base->name, &clue, correlation_id, err);
+    if (rc != CG_OK) {
+        goto cleanup;
+    }
+    /* The dossier's first entry says where the clue came from, never what
+     * the reporter wrote: the report text stays in the clue itself. */
+    rc = case_dossier_append(conn, clue.id, CASE_ACTOR_SYSTEM, "clue.created",
+                             "{\"source\": \"" CASE_SOURCE_PUBLIC_REPORT "\"}", err);
     if (rc != CG_OK) {
         goto cleanup;
     }

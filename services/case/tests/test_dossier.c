@@ -1,0 +1,167 @@
+/* Unit tests of the dossier's canonical encoding and hash. The expected
+ * hashes were computed independently (Python's hashlib over the byte layout
+ * written in docs/dossier.md), so a change of the layout in C fails here
+ * and is seen before an exported dossier stops verifying offline. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+#include <string.h>
+
+#include "dossier.h"
+
+#define FILE_ID "0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f"
+#define HASH1 "6bd2f296e7ecdeb95dd77cf3f94800179a5879faa91ecbb44c89159c99c8231e"
+#define HASH2 "0de7097af1926b847271bd9df5dbf5a7609365ae50b8ffc04293cac887bdd89a"
+
+static const uint8_t ZEROS[CASE_DOSSIER_HASH_SIZE];
+
+static case_dossier_fields first_entry(void)
+{
+    case_dossier_fields f = {
+        .file_id = FILE_ID,
+        .seq = 1,
+        .occurred_at_ms = 1764118923456,
+        .actor_id = "3f1d9a5e-0000-4000-8000-000000000001",
+        .action = "clue.created",
+        .summary_json = "{\"source\": \"letters_visits\"}",
+        .prev_hash = ZEROS,
+    };
+    return f;
+}
+
+static void hex_of(const case_dossier_fields *f, char out[2 * CASE_DOSSIER_HASH_SIZE + 1])
+{
+    uint8_t h[CASE_DOSSIER_HASH_SIZE];
+    case_dossier_hash(f, h);
+    sodium_bin2hex(out, 2 * CASE_DOSSIER_HASH_SIZE + 1, h, sizeof h);
+}
+
+static void test_layout(void **state)
+{
+    (void)state;
+    case_dossier_fields f = first_entry();
+    uint8_t buf[512];
+    size_t n = case_dossier_encode(&f, buf, sizeof buf);
+    /* magic 20, file id 4+36, seq 8, time 8, actor 4+36, action 4+12,
+     * summary 4+28, prev hash 32. */
+    assert_int_equal(n, 196);
+    assert_memory_equal(buf, "cleangrid.dossier.v1", 20);
+    static const uint8_t id_len[] = {0, 0, 0, 36};
+    assert_memory_equal(buf + 20, id_len, 4);
+    assert_memory_equal(buf + 24, FILE_ID, 36);
+    /* seq 1, big-endian. */
+    static const uint8_t seq[] = {0, 0, 0, 0, 0, 0, 0, 1};
+    assert_memory_equal(buf + 60, seq, 8);
+    /* 1764118923456 = 0x0000019ABDAE88C0, big-endian. */
+    static const uint8_t ms[] = {0x00, 0x00, 0x01, 0x9A, 0xBD, 0xAE, 0x88, 0xC0};
+    assert_memory_equal(buf + 68, ms, 8);
+    assert_memory_equal(buf + n - 32, ZEROS, 32);
+}
+
+static void test_small_buffer_untouched(void **state)
+{
+    (void)state;
+    case_dossier_fields f = first_entry();
+    uint8_t buf[100];
+    memset(buf, 0xAA, sizeof buf);
+    assert_int_equal(case_dossier_encode(&f, buf, sizeof buf), 196);
+    for (size_t i = 0; i < sizeof buf; i++) {
+        assert_int_equal(buf[i], 0xAA);
+    }
+    assert_int_equal(case_dossier_encode(&f, NULL, 0), 196);
+}
+
+static void test_known_hashes(void **state)
+{
+    (void)state;
+    char hex[2 * CASE_DOSSIER_HASH_SIZE + 1];
+    case_dossier_fields f = first_entry();
+    hex_of(&f, hex);
+    assert_string_equal(hex, HASH1);
+
+    /* The second entry chains to the first, with non-ASCII summary text. */
+    uint8_t prev[CASE_DOSSIER_HASH_SIZE];
+    assert_int_equal(sodium_hex2bin(prev, sizeof prev, HASH1, 64, NULL, NULL, NULL), 0);
+    case_dossier_fields g = {
+        .file_id = FILE_ID,
+        .seq = 2,
+        .occurred_at_ms = 1764118923999,
+        .actor_id = "system:case",
+        .action = "disposal.proposed",
+        .summary_json = "{\"way\": \"close\", \"理由\": \"无\"}",
+        .prev_hash = prev,
+    };
+    hex_of(&g, hex);
+    assert_string_equal(hex, HASH2);
+}
+
+static void test_every_field_counts(void **state)
+{
+    (void)state;
+    char base[65], other[65];
+    case_dossier_fields f = first_entry();
+    hex_of(&f, base);
+    uint8_t one[CASE_DOSSIER_HASH_SIZE] = {1};
+
+    case_dossier_fields g = f;
+    g.seq = 2;
+    hex_of(&g, other);
+    assert_string_not_equal(base, other);
+    g = f;
+    g.occurred_at_ms++;
+    hex_of(&g, other);
+    assert_string_not_equal(base, other);
+    g = f;
+    g.actor_id = "3f1d9a5e-0000-4000-8000-000000000002";
+    hex_of(&g, other);
+    assert_string_not_equal(base, other);
+    g = f;
+    g.action = "clue.changed";
+    hex_of(&g, other);
+    assert_string_not_equal(base, other);
+    g = f;
+    g.summary_json = "{\"source\": \"letters_visitz\"}";
+    hex_of(&g, other);
+    assert_string_not_equal(base, other);
+    g = f;
+    g.prev_hash = one;
+    hex_of(&g, other);
+    assert_string_not_equal(base, other);
+    g = f;
+    g.file_id = "0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0e";
+    hex_of(&g, other);
+    assert_string_not_equal(base, other);
+}
+
+/* Length prefixes: moving a byte from one string to the next changes the
+ * hash, although the concatenated text stays the same. */
+static void test_no_ambiguity(void **state)
+{
+    (void)state;
+    char a[65], b[65];
+    case_dossier_fields f = first_entry();
+    f.actor_id = "system:cas";
+    f.action = "e.clue.created";
+    hex_of(&f, a);
+    f.actor_id = "system:case";
+    f.action = ".clue.created";
+    hex_of(&f, b);
+    assert_string_not_equal(a, b);
+}
+
+int main(void)
+{
+    if (sodium_init() < 0) {
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_layout),       cmocka_unit_test(test_small_buffer_untouched),
+        cmocka_unit_test(test_known_hashes), cmocka_unit_test(test_every_field_counts),
+        cmocka_unit_test(test_no_ambiguity),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
