@@ -49,15 +49,7 @@ static cgt_response *get_with_id(const char *path, const char *token, const char
  * exit status (0 when every statement succeeded). */
 static int psql_on(const char *db, const char *sql)
 {
-    const char *state = getenv("CG_STATE");
-    CGT_CHECK(state != NULL, "CG_STATE is not set");
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "psql -X -q -v ON_ERROR_STOP=1 'host=%s/pg/sock user=postgres dbname=%s' "
-             "-c \"%s\" >/dev/null 2>&1",
-             state, db, sql);
-    int rc = system(cmd);
-    return rc == -1 ? -1 : WEXITSTATUS(rc);
+    return cgt_psql(db, sql);
 }
 
 /* The same on the gateway's database. */

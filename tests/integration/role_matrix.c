@@ -475,6 +475,135 @@ static cgt_response *call_verify_audit(const char *token, const char *user)
     return cgt_get("/api/v1/audit/verify", token);
 }
 
+/* --- issue 4: the clue register and its steps -------------------------------
+ * Each call works on fresh clues in city_a (inside hq and hq.east), made by
+ * the caller when it may register clues (it then handles them) and by the
+ * hq inspector otherwise, so an allowed call finds the clue in the stage its
+ * step needs. */
+
+static void sample_clue(const char *token, char id[37])
+{
+    cgt_response *r = cgt_post_clue(token, "city_a", NULL);
+    const char *made = r->status == 201 ? cgt_json_str(r->json, "id") : NULL;
+    if (made != NULL)
+        snprintf(id, 37, "%s", made);
+    else
+        CGT_CREATE_CLUE(token_of("inspector"), "city_a", NULL, id);
+    cgt_response_free(r);
+}
+
+/* A clue of the hq inspector with a pending shelve proposal. */
+static void proposed_clue(char id[37])
+{
+    CGT_CREATE_CLUE(token_of("inspector"), "city_a", NULL, id);
+    cgt_response *r = cgt_clue_act(token_of("inspector"), id, "/disposal",
+                                   "{\"way\":\"shelve\",\"reason\":\"rm\"}");
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+}
+
+static cgt_response *call_create_clue(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_post_clue(token, "city_a", NULL);
+}
+
+static cgt_response *call_propose(const char *token, const char *user)
+{
+    (void)user;
+    char id[37];
+    sample_clue(token, id);
+    return cgt_clue_act(token, id, "/disposal", "{\"way\":\"shelve\",\"reason\":\"rm\"}");
+}
+
+static cgt_response *call_approve(const char *token, const char *user)
+{
+    (void)user;
+    char id[37];
+    proposed_clue(id);
+    return cgt_clue_act(token, id, "/disposal/approve", NULL);
+}
+
+static cgt_response *call_reject(const char *token, const char *user)
+{
+    (void)user;
+    char id[37];
+    proposed_clue(id);
+    return cgt_clue_act(token, id, "/disposal/reject", "{\"reason\":\"rm\"}");
+}
+
+static cgt_response *call_assign(const char *token, const char *user)
+{
+    (void)user;
+    char id[37], body[128];
+    cgt_response *r = cgt_post_clue(token_of("inspector"), "city_a", NULL);
+    CGT_CHECK_STATUS(r, 201);
+    snprintf(id, sizeof id, "%s", CGT_JSON_STR(r->json, "id"));
+    snprintf(body, sizeof body, "{\"handler_id\":\"%s\"}", CGT_JSON_STR(r->json, "handler_id"));
+    cgt_response_free(r);
+    return cgt_clue_act(token, id, "/assign", body);
+}
+
+static cgt_response *call_recuse(const char *token, const char *user)
+{
+    (void)user;
+    char id[37];
+    sample_clue(token, id);
+    return cgt_clue_act(token, id, "/recuse", "{\"reason\":\"rm\"}");
+}
+
+static cgt_response *call_pair(const char *token, const char *suffix, const char *key)
+{
+    char a[37], b[37], body[128];
+    sample_clue(token, a);
+    sample_clue(token, b);
+    snprintf(body, sizeof body, "{\"%s\":\"%s\"}", key, b);
+    return cgt_clue_act(token, a, suffix, body);
+}
+
+static cgt_response *call_link(const char *token, const char *user)
+{
+    (void)user;
+    return call_pair(token, "/link", "clue_id");
+}
+
+static cgt_response *call_merge(const char *token, const char *user)
+{
+    (void)user;
+    return call_pair(token, "/merge", "into");
+}
+
+static cgt_response *call_reopen(const char *token, const char *user)
+{
+    (void)user;
+    char id[37];
+    proposed_clue(id);
+    cgt_response *r = cgt_clue_act(token_of("lead"), id, "/disposal/approve", NULL);
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    return cgt_clue_act(token, id, "/reopen", "{\"reason\":\"rm\"}");
+}
+
+static cgt_response *call_dossier(const char *token, const char *suffix)
+{
+    char id[37], path[128];
+    CGT_CREATE_CLUE(token_of("inspector"), "city_a", NULL, id);
+    snprintf(path, sizeof path, "/api/v1/clues/%s/dossier%s", id, suffix);
+    return cgt_get(path, token);
+}
+
+static cgt_response *call_list_dossier(const char *token, const char *user)
+{
+    (void)user;
+    return call_dossier(token, "");
+}
+
+static cgt_response *call_verify_dossier(const char *token, const char *user)
+{
+    (void)user;
+    return call_dossier(token, "/verify");
+}
+
 static const struct {
     const char *method;
     const char *pattern;
@@ -507,6 +636,17 @@ static const struct {
     {"POST", "/api/v1/public/reports/status", 200, call_report_status},
     {"GET", "/api/v1/clues", 200, call_list_clues},
     {"GET", "/api/v1/clues/{id}", 200, call_get_clue},
+    {"POST", "/api/v1/clues", 201, call_create_clue},
+    {"POST", "/api/v1/clues/{id}/disposal", 200, call_propose},
+    {"POST", "/api/v1/clues/{id}/disposal/approve", 200, call_approve},
+    {"POST", "/api/v1/clues/{id}/disposal/reject", 200, call_reject},
+    {"POST", "/api/v1/clues/{id}/assign", 200, call_assign},
+    {"POST", "/api/v1/clues/{id}/recuse", 200, call_recuse},
+    {"POST", "/api/v1/clues/{id}/link", 200, call_link},
+    {"POST", "/api/v1/clues/{id}/merge", 200, call_merge},
+    {"POST", "/api/v1/clues/{id}/reopen", 200, call_reopen},
+    {"GET", "/api/v1/clues/{id}/dossier", 200, call_list_dossier},
+    {"GET", "/api/v1/clues/{id}/dossier/verify", 200, call_verify_dossier},
     {"GET", "/api/v1/audit", 200, call_list_audit},
     {"GET", "/api/v1/audit/verify", 200, call_verify_audit},
 };

@@ -763,3 +763,70 @@ void cgt_check_ready(const char *file, int line)
     cgt_check_str(file, line, "ready", cgt_json_str(o, "status"), "/readyz status");
     cgt_response_free(r);
 }
+
+/* --- clues (issue 4) ------------------------------------------------------- */
+
+cJSON *cgt_clue_body(const char *unit_code, const char *person_id)
+{
+    char name[48], tok[17], date[16];
+    cgt_token_hex(tok, 16);
+    snprintf(name, sizeof name, "cgt subject %s", tok);
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof date, "%Y-%m-%d", &tm);
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddStringToObject(b, "source", "letters_visits");
+    cJSON *subjects = cJSON_AddArrayToObject(b, "subjects");
+    cJSON *s = cJSON_CreateObject();
+    cJSON_AddStringToObject(s, "name", name);
+    if (person_id != NULL)
+        cJSON_AddStringToObject(s, "person_id", person_id);
+    cJSON_AddStringToObject(s, "position", "procurement manager");
+    cJSON_AddItemToArray(subjects, s);
+    cJSON *categories = cJSON_AddArrayToObject(b, "categories");
+    cJSON_AddItemToArray(categories, cJSON_CreateString("integrity"));
+    cJSON_AddStringToObject(b, "summary", "took gifts from a supplier before the tender");
+    cJSON_AddStringToObject(b, "received_date", date);
+    cJSON_AddStringToObject(b, "unit_code", unit_code);
+    return b;
+}
+
+cgt_response *cgt_post_clue(const char *token, const char *unit_code, const char *person_id)
+{
+    cJSON *b = cgt_clue_body(unit_code, person_id);
+    cgt_response *r = cgt_post_json("/api/v1/clues", token, b);
+    cJSON_Delete(b);
+    return r;
+}
+
+void cgt_create_clue_req(const char *file, int line, const char *token, const char *unit_code,
+                         const char *person_id, char id[37])
+{
+    cgt_response *r = cgt_post_clue(token, unit_code, person_id);
+    cgt_check_status(file, line, r, 201);
+    const char *made = cgt_json_str_req(file, line, cgt_json_object(file, line, r), "id");
+    snprintf(id, 37, "%s", made);
+    cgt_response_free(r);
+}
+
+cgt_response *cgt_clue_act(const char *token, const char *id, const char *suffix, const char *json)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/clues/%s%s", id, suffix);
+    const char *body = json ? json : "{}";
+    return cgt_post_raw(path, token, "application/json", body, strlen(body));
+}
+
+int cgt_psql(const char *dbname, const char *sql)
+{
+    const char *state = getenv("CG_STATE");
+    CGT_CHECK(state != NULL, "CG_STATE is not set");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "psql -X -q -v ON_ERROR_STOP=1 'host=%s/pg/sock user=postgres dbname=%s' "
+             "-c \"%s\" >/dev/null 2>&1",
+             state, dbname, sql);
+    int rc = system(cmd);
+    return rc == -1 ? -1 : WEXITSTATUS(rc);
+}

@@ -228,6 +228,28 @@ const cJSON *cgt_find_where(const cJSON *items, const char *key, const char *val
 cJSON *cgt_await_clue(const char *file, int line, const char *token, const char *key,
                       const char *value);
 
+/* --- clues (issue 4) ------------------------------------------------------- */
+
+/* A valid clue registration body: source letters_visits, one subject with
+ * a fresh random name (and person_id when not NULL), category integrity,
+ * today's date, unit_code. The caller deletes it. */
+cJSON *cgt_clue_body(const char *unit_code, const char *person_id);
+/* POST /api/v1/clues with cgt_clue_body(unit_code, person_id) as token. */
+cgt_response *cgt_post_clue(const char *token, const char *unit_code, const char *person_id);
+/* cgt_post_clue() that must answer 201; the new clue's id goes into id. */
+#define CGT_CREATE_CLUE(token, unit_code, person_id, id)                                           \
+    cgt_create_clue_req(__FILE__, __LINE__, (token), (unit_code), (person_id), (id))
+void cgt_create_clue_req(const char *file, int line, const char *token, const char *unit_code,
+                         const char *person_id, char id[37]);
+/* POST json (NULL sends "{}") to /api/v1/clues/<id><suffix> as token, e.g.
+ * suffix "/disposal" or "/merge". */
+cgt_response *cgt_clue_act(const char *token, const char *id, const char *suffix, const char *json);
+
+/* Run sql as the superuser on the stack's database dbname (e.g. cg_case)
+ * through psql, output discarded; returns psql's exit status (0 when every
+ * statement succeeded, -1 when it could not run). Needs CG_STATE. */
+int cgt_psql(const char *dbname, const char *sql);
+
 /* GET /readyz. */
 cgt_response *cgt_readyz(void);
 /* Fail unless /readyz answers 200 with status "ready". */

@@ -18,4 +18,29 @@
 cg_code case_access_clue_reader(const Cleangrid__V1__CallContext *ctx, const char **scope,
                                 cg_err *err);
 
+/* Who is acting, as the SQL of clue reads and writes needs it. Every
+ * string is borrowed from the CallContext; person_id is "" when the
+ * account is linked to no person. */
+typedef struct case_actor {
+    const char *scope;
+    const char *user_id;
+    const char *person_id;
+} case_actor;
+
+/* Role lists for case_access_actor(), NULL-terminated (docs/access.md). */
+extern const char *const CASE_ROLES_READ[];    /* clue.read, dossier.read */
+extern const char *const CASE_ROLES_WRITE[];   /* clue.write: register clues */
+extern const char *const CASE_ROLES_DISPOSE[]; /* clue.dispose: propose, link, merge, ... */
+extern const char *const CASE_ROLES_APPROVE[]; /* clue.approve: approve, reject, assign */
+
+/* Check that ctx carries one of roles (doing `what`, for the message), a
+ * valid scope and a user id, and fill *out from it. PERMISSION_DENIED
+ * otherwise. */
+cg_code case_access_actor(const Cleangrid__V1__CallContext *ctx, const char *const *roles,
+                          const char *what, case_actor *out, cg_err *err);
+
+/* True if the ltree path lies inside scope (equal to it or below it). Both
+ * must be valid paths. */
+bool case_path_within(const char *path, const char *scope);
+
 #endif

@@ -1,7 +1,10 @@
 /* The case service (问题线索 and, later, cases): what main() wires together.
  *
  * repo.c    the clues table;
- * rpc.c     cg.rpc.case.ListClues and GetClue;
+ * rpc.c     cg.rpc.case.ListClues and GetClue, and the method table;
+ * clues.c   cg.rpc.case.CreateClue and ClueAction (disposal with approval,
+ *           assign, recuse, link, merge, reopen);
+ * dossier_rpc.c  cg.rpc.case.ListDossier and VerifyDossier;
  * events.c  the ReportSubmitted consumer that registers a clue for each
  *           public report and announces it with ClueCreated.
  *
@@ -14,6 +17,8 @@
 #include "cg/service.h"
 #include "cleangrid/v1/case.pb-c.h"
 #include "cleangrid/v1/intake.pb-c.h"
+#include "access.h"
+#include "clue_view.h"
 #include "page.h"
 
 #define CASE_DURABLE_REPORT_SUBMITTED "case-report-submitted"
@@ -30,11 +35,12 @@
 
 /* --- repo.c -------------------------------------------------------------- */
 
-/* Every query on clues returns the same columns, read by this. The strings of
- * *out are borrowed from res and live until PQclear(res). *created_us gets
- * created_at in Unix microseconds (for a cursor); it may be NULL. */
-void case_repo_clue_from_row(const PGresult *res, int row, Cleangrid__V1__Clue *out,
-                             int64_t *created_us);
+/* Read row of a clue query into *out (its strings borrowed from res, which
+ * must outlive it; free the view with case_clue_view_free() whatever the
+ * result). *created_us gets created_at in Unix microseconds (for a cursor);
+ * it may be NULL. */
+cg_code case_repo_clue_from_row(const PGresult *res, int row, case_clue_view *out,
+                                int64_t *created_us, cg_err *err);
 
 /* Register the clue for a public report, inside the caller's transaction on
  * conn. *out (owned by the caller) holds the new clue's row, or no row when
@@ -42,22 +48,78 @@ void case_repo_clue_from_row(const PGresult *res, int row, Cleangrid__V1__Clue *
 cg_code case_repo_insert_from_report(PGconn *conn, const Cleangrid__V1__ReportSubmitted *ev,
                                      PGresult **out, cg_err *err);
 
-/* Up to limit clues inside scope, newest first, strictly after `after` (NULL
- * for the first page). *out is owned by the caller. */
-cg_code case_repo_list(PGconn *conn, const char *scope, const case_cursor *after, int limit,
+/* A clue registered through CreateClue, checked by the caller. Every
+ * string is borrowed. */
+typedef struct case_new_clue {
+    const char *source, *source_ref, *source_link;
+    const char *category; /* the first accusation category */
+    const char *summary;
+    const char *org_path;
+    const char *subjects_json;   /* a JSON array of subject objects */
+    const char *categories_json; /* a JSON array of strings */
+    int64_t received_at_ms;
+    const char *handler_id; /* "" for none */
+} case_new_clue;
+
+/* Insert it inside the caller's transaction; *out (owned by the caller)
+ * holds the new row. ALREADY_EXISTS when (source, source_ref) is taken. */
+cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, cg_err *err);
+
+/* Up to limit clues the actor may see (inside its scope, not about it, not
+ * recused from), newest first, strictly after `after` (NULL for the first
+ * page). *out is owned by the caller. */
+cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_cursor *after, int limit,
                        PGresult **out, cg_err *err);
 
-/* The clue id if it lies inside scope. NOT_FOUND, with one message, whether
- * it does not exist or lies outside: a caller must not learn which. *out is
+/* The clue id if the actor may see it. NOT_FOUND, with one message,
+ * whether it does not exist, lies outside the scope, is about the actor
+ * or the actor recused from it: a caller must not learn which. *out is
  * owned by the caller. */
-cg_code case_repo_get(PGconn *conn, const char *scope, const char *id, PGresult **out, cg_err *err);
+cg_code case_repo_get(PGconn *conn, const case_actor *actor, const char *id, PGresult **out,
+                      cg_err *err);
+
+/* A clue locked for a change (FOR UPDATE until the transaction ends). The
+ * strings are borrowed from the result case_repo_lock() hands back. */
+typedef struct case_locked {
+    const char *status;
+    const char *handler_id;
+    const char *pending_id; /* the pending proposal, "" for none */
+    const char *pending_way;
+    const char *pending_from;
+    const char *proposed_by;
+    const char *proposed_by_person;
+    const char *org_path;
+} case_locked;
+
+/* Lock clue id if the actor may see it (NOT_FOUND as case_repo_get()).
+ * *res (owned by the caller) holds the strings of *out. */
+cg_code case_repo_lock(PGconn *conn, const case_actor *actor, const char *id, case_locked *out,
+                       PGresult **res, cg_err *err);
 
 /* --- rpc.c --------------------------------------------------------------- */
 
 extern const cg_rpc_method case_rpc_methods[];
 extern const size_t case_rpc_nmethods;
 
+/* The common end of a handler: answer err as an error when it holds one
+ * (on success the handler has answered), and give conn (NULL: none taken)
+ * back to base's pool, which rolls back a transaction left open. */
+void case_rpc_finish(cg_rpc_call *call, const cg_err *err, cg_service_base *base, PGconn *conn);
+
+/* --- clues.c and dossier_rpc.c ---------------------------------------------- */
+
+/* RPC handlers; arg is the cg_service_base. */
+void case_rpc_create_clue(cg_rpc_call *call, void *arg);
+void case_rpc_clue_action(cg_rpc_call *call, void *arg);
+void case_rpc_list_dossier(cg_rpc_call *call, void *arg);
+void case_rpc_verify_dossier(cg_rpc_call *call, void *arg);
+
 /* --- events.c ------------------------------------------------------------ */
+
+/* Announce a just-registered clue (ClueCreated, borrowed), inside the
+ * caller's transaction on conn. */
+cg_code case_event_clue_created(PGconn *conn, const char *producer, const Cleangrid__V1__Clue *clue,
+                                const char *correlation_id, cg_err *err);
 
 /* cg_event_handler for cg.evt.intake.report.submitted; arg is the
  * cg_service_base. */

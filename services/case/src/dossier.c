@@ -11,7 +11,7 @@
 
 #define HASH_HEX_SIZE (2 * CASE_DOSSIER_HASH_SIZE + 1)
 /* Entries read per query while verifying: bounds memory on long files. */
-#define VERIFY_BATCH "500"
+#define VERIFY_BATCH 500
 
 /* Lock the file's head (creating it at the first append) and read, in the
  * same round trip, what the new entry needs: the previous seq and hash, the
@@ -45,7 +45,7 @@ static const char SQL_ENTRIES[] =
     "SELECT seq, (extract(epoch FROM occurred_at) * 1000)::bigint, actor_id, action,"
     " summary::text, encode(prev_hash, 'hex'), encode(hash, 'hex')"
     " FROM dossier_entries WHERE file_id = $1::uuid AND seq > $2::bigint"
-    " ORDER BY seq LIMIT " VERIFY_BATCH;
+    " ORDER BY seq LIMIT $3::integer";
 
 static bool from_hex(const char *hex, uint8_t out[CASE_DOSSIER_HASH_SIZE])
 {
@@ -111,7 +111,7 @@ static bool check_batch(const PGresult *res, const char *file_id, int64_t *expec
                         uint8_t prev[CASE_DOSSIER_HASH_SIZE], int64_t *bad)
 {
     for (int i = 0; i < PQntuples(res); i++) {
-        int64_t seq = cg_db_get_ll(res, i, 0);
+        int64_t seq = cg_db_get_ll(res, i, CASE_DOSSIER_COL_SEQ);
         uint8_t stored_prev[CASE_DOSSIER_HASH_SIZE], stored[CASE_DOSSIER_HASH_SIZE];
         uint8_t computed[CASE_DOSSIER_HASH_SIZE];
         if (seq != *expect_seq) {
@@ -120,18 +120,18 @@ static bool check_batch(const PGresult *res, const char *file_id, int64_t *expec
             return false;
         }
         *bad = seq;
-        if (!from_hex(cg_db_get(res, i, 5), stored_prev) ||
-            !from_hex(cg_db_get(res, i, 6), stored) ||
+        if (!from_hex(cg_db_get(res, i, CASE_DOSSIER_COL_PREV_HASH), stored_prev) ||
+            !from_hex(cg_db_get(res, i, CASE_DOSSIER_COL_HASH), stored) ||
             sodium_memcmp(stored_prev, prev, CASE_DOSSIER_HASH_SIZE) != 0) {
             return false;
         }
         case_dossier_fields f = {
             .file_id = file_id,
             .seq = seq,
-            .occurred_at_ms = cg_db_get_ll(res, i, 1),
-            .actor_id = cg_db_get(res, i, 2),
-            .action = cg_db_get(res, i, 3),
-            .summary_json = cg_db_get(res, i, 4),
+            .occurred_at_ms = cg_db_get_ll(res, i, CASE_DOSSIER_COL_AT_MS),
+            .actor_id = cg_db_get(res, i, CASE_DOSSIER_COL_ACTOR),
+            .action = cg_db_get(res, i, CASE_DOSSIER_COL_ACTION),
+            .summary_json = cg_db_get(res, i, CASE_DOSSIER_COL_SUMMARY),
             .prev_hash = prev,
         };
         case_dossier_hash(&f, computed);
@@ -144,6 +144,16 @@ static bool check_batch(const PGresult *res, const char *file_id, int64_t *expec
     return true;
 }
 
+cg_code case_dossier_entries(PGconn *conn, const char *file_id, int64_t after_seq, int limit,
+                             PGresult **out, cg_err *err)
+{
+    char after_s[24], limit_s[16];
+    snprintf(after_s, sizeof after_s, "%" PRId64, after_seq);
+    snprintf(limit_s, sizeof limit_s, "%d", limit);
+    const char *params[] = {file_id, after_s, limit_s};
+    return cg_db_exec(conn, SQL_ENTRIES, 3, params, out, err);
+}
+
 cg_code case_dossier_verify(PGconn *conn, const char *file_id, bool *whole, int64_t *first_bad_seq,
                             cg_err *err)
 {
@@ -152,8 +162,6 @@ cg_code case_dossier_verify(PGconn *conn, const char *file_id, bool *whole, int6
     bool own_tx = false;
     int64_t expect_seq = 1, bad = 0, head_seq = 0;
     uint8_t prev[CASE_DOSSIER_HASH_SIZE] = {0}, head_hash[CASE_DOSSIER_HASH_SIZE] = {0};
-    char after_s[24];
-
     *whole = true;
     *first_bad_seq = 0;
     if (!cg_uuid_valid(file_id)) {
@@ -182,9 +190,7 @@ cg_code case_dossier_verify(PGconn *conn, const char *file_id, bool *whole, int6
     for (;;) {
         PQclear(res);
         res = NULL;
-        snprintf(after_s, sizeof after_s, "%" PRId64, expect_seq - 1);
-        const char *params[] = {file_id, after_s};
-        rc = cg_db_exec(conn, SQL_ENTRIES, 2, params, &res, err);
+        rc = case_dossier_entries(conn, file_id, expect_seq - 1, VERIFY_BATCH, &res, err);
         if (rc != CG_OK) {
             goto cleanup;
         }

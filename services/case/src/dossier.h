@@ -56,6 +56,22 @@ void case_dossier_hash(const case_dossier_fields *f, uint8_t out[CASE_DOSSIER_HA
 cg_code case_dossier_append(PGconn *conn, const char *file_id, const char *actor_id,
                             const char *action, const char *summary_json, cg_err *err);
 
+/* Columns of case_dossier_entries() rows. */
+enum case_dossier_col {
+    CASE_DOSSIER_COL_SEQ,
+    CASE_DOSSIER_COL_AT_MS,
+    CASE_DOSSIER_COL_ACTOR,
+    CASE_DOSSIER_COL_ACTION,
+    CASE_DOSSIER_COL_SUMMARY,   /* summary::text, the text the hash covers */
+    CASE_DOSSIER_COL_PREV_HASH, /* hex */
+    CASE_DOSSIER_COL_HASH,      /* hex */
+};
+
+/* Up to limit entries of file_id with seq > after_seq, in seq order. *out
+ * is owned by the caller. */
+cg_code case_dossier_entries(PGconn *conn, const char *file_id, int64_t after_seq, int limit,
+                             PGresult **out, cg_err *err);
+
 /* Checks the chain of file_id: *whole true if every entry's hash matches;
  * otherwise *first_bad_seq is the first broken entry.
  *

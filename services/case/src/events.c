@@ -8,8 +8,7 @@
 #include "cg/messaging.h"
 #include "dossier.h"
 
-/* Announce a just-registered clue, inside the same transaction. */
-static cg_code add_clue_created(PGconn *conn, const char *producer, const Cleangrid__V1__Clue *clue,
+cg_code case_event_clue_created(PGconn *conn, const char *producer, const Cleangrid__V1__Clue *clue,
                                 const char *correlation_id, cg_err *err)
 {
     char event_id[CG_UUID_LEN];
@@ -29,7 +28,8 @@ cg_code case_on_report_submitted(PGconn *conn, const char *subject, const char *
     cg_service_base *base = arg;
     Cleangrid__V1__ReportSubmitted *ev = NULL;
     PGresult *res = NULL;
-    Cleangrid__V1__Clue clue;
+    case_clue_view view;
+    bool have_view = false;
     cg_code rc;
 
     ev = cleangrid__v1__report_submitted__unpack(NULL, len, data);
@@ -58,26 +58,34 @@ cg_code case_on_report_submitted(PGconn *conn, const char *subject, const char *
                       "report_id", ev->report_id, NULL);
         goto cleanup;
     }
-    case_repo_clue_from_row(res, 0, &clue, NULL);
+    have_view = true;
+    rc = case_repo_clue_from_row(res, 0, &view, NULL, err);
+    if (rc != CG_OK) {
+        goto cleanup;
+    }
+    const Cleangrid__V1__Clue *clue = &view.clue;
     const char *correlation_id = ev->meta != NULL && ev->meta->correlation_id[0] != '\0'
                                      ? ev->meta->correlation_id
                                      : event_id;
-    rc = add_clue_created(conn, base->name, &clue, correlation_id, err);
+    rc = case_event_clue_created(conn, base->name, clue, correlation_id, err);
     if (rc != CG_OK) {
         goto cleanup;
     }
     /* The dossier's first entry says where the clue came from, never what
      * the reporter wrote: the report text stays in the clue itself. */
-    rc = case_dossier_append(conn, clue.id, CASE_ACTOR_SYSTEM, "clue.created",
+    rc = case_dossier_append(conn, clue->id, CASE_ACTOR_SYSTEM, "clue.created",
                              "{\"source\": \"" CASE_SOURCE_PUBLIC_REPORT "\"}", err);
     if (rc != CG_OK) {
         goto cleanup;
     }
     /* The consumer kicks the relay after it commits this transaction. */
-    cg_log_fields(CG_LOG_INFO, "clue registered", "clue_id", clue.id, "report_id", ev->report_id,
-                  "org_path", clue.org_path, NULL);
+    cg_log_fields(CG_LOG_INFO, "clue registered", "clue_id", clue->id, "report_id", ev->report_id,
+                  "org_path", clue->org_path, NULL);
 
 cleanup:
+    if (have_view) {
+        case_clue_view_free(&view);
+    }
     if (res != NULL) {
         PQclear(res);
     }

@@ -1,4 +1,6 @@
 /* cg.rpc.case.*: who may read clues, which clues they see, and pages. */
+#include <stdlib.h>
+
 #include "access.h"
 #include "case.h"
 #include "cg/log.h"
@@ -6,14 +8,14 @@
 static void list_clues(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
-    const char *scope = NULL;
-    int size = 0;
+    case_actor actor;
+    int size = 0, n = 0, nviews = 0;
     case_cursor after;
     bool has_cursor = false;
     PGconn *conn = NULL;
     PGresult *res = NULL;
-    /* At most a page of clues, on the stack: no allocation to fail. */
-    Cleangrid__V1__Clue clues[CASE_PAGE_SIZE_MAX];
+    /* A page of views is too big for the RPC thread's stack. */
+    case_clue_view *views = NULL;
     Cleangrid__V1__Clue *clue_ptrs[CASE_PAGE_SIZE_MAX];
     char next_cursor[CASE_CURSOR_SIZE] = "";
     cg_err err;
@@ -25,35 +27,36 @@ static void list_clues(cg_rpc_call *call, void *arg)
         /* cg_rpc_decode has answered INVALID_ARGUMENT. */
         return;
     }
-    if (case_access_clue_reader(req->ctx, &scope, &err) != CG_OK ||
+    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read clues", &actor, &err) != CG_OK ||
         case_page_parse(req->page, &size, &after, &has_cursor, &err) != CG_OK) {
-        cg_rpc_reply_error(call, &err);
         goto cleanup;
     }
     conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
-    if (conn == NULL) {
-        cg_rpc_reply_error(call, &err);
-        goto cleanup;
-    }
     /* One row more than the page tells whether there is a next page. */
-    if (case_repo_list(conn, scope, has_cursor ? &after : NULL, size + 1, &res, &err) != CG_OK) {
-        cg_rpc_reply_error(call, &err);
+    if (conn == NULL ||
+        case_repo_list(conn, &actor, has_cursor ? &after : NULL, size + 1, &res, &err) != CG_OK) {
         goto cleanup;
     }
     cg_db_release(base->db, conn);
     conn = NULL;
 
-    int n = PQntuples(res);
-    bool more = n > size;
-    if (more) {
-        n = size;
+    int rows = PQntuples(res);
+    bool more = rows > size;
+    int want = more ? size : rows;
+    views = calloc((size_t)(want > 0 ? want : 1), sizeof *views);
+    if (views == NULL) {
+        cg_err_set(&err, CG_UNAVAILABLE, "out of memory");
+        goto cleanup;
     }
-    for (int i = 0; i < n; i++) {
+    nviews = want;
+    for (; n < want; n++) {
         case_cursor last;
-        case_repo_clue_from_row(res, i, &clues[i], &last.created_us);
-        clue_ptrs[i] = &clues[i];
-        if (more && i == n - 1) {
-            cg_strlcpy(last.id, clues[i].id, sizeof last.id);
+        if (case_repo_clue_from_row(res, n, &views[n], &last.created_us, &err) != CG_OK) {
+            goto cleanup;
+        }
+        clue_ptrs[n] = &views[n].clue;
+        if (more && n == want - 1) {
+            cg_strlcpy(last.id, views[n].clue.id, sizeof last.id);
             case_cursor_encode(&last, next_cursor);
         }
     }
@@ -68,21 +71,23 @@ static void list_clues(cg_rpc_call *call, void *arg)
     cg_rpc_reply(call, &reply.base);
 
 cleanup:
-    if (res != NULL) {
-        PQclear(res);
+    for (int i = 0; i < nviews; i++) {
+        case_clue_view_free(&views[i]);
     }
-    if (conn != NULL) {
-        cg_db_release(base->db, conn);
-    }
+    free(views);
+    PQclear(res);
+    case_rpc_finish(call, &err, base, conn);
     protobuf_c_message_free_unpacked(&req->base, NULL);
 }
 
 static void get_clue(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
-    const char *scope = NULL;
+    case_actor actor;
     PGconn *conn = NULL;
     PGresult *res = NULL;
+    case_clue_view view;
+    bool have_view = false;
     cg_err err;
     cg_err_clear(&err);
 
@@ -91,39 +96,50 @@ static void get_clue(cg_rpc_call *call, void *arg)
     if (req == NULL) {
         return;
     }
-    if (case_access_clue_reader(req->ctx, &scope, &err) != CG_OK) {
-        cg_rpc_reply_error(call, &err);
+    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read clues", &actor, &err) != CG_OK) {
         goto cleanup;
     }
     if (!cg_uuid_valid(req->id)) {
         cg_err_add_violation(&err, "id", "is not a UUID");
-        cg_rpc_reply_error(call, &err);
         goto cleanup;
     }
     conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
-    if (conn == NULL || case_repo_get(conn, scope, req->id, &res, &err) != CG_OK) {
-        cg_rpc_reply_error(call, &err);
+    if (conn == NULL || case_repo_get(conn, &actor, req->id, &res, &err) != CG_OK) {
         goto cleanup;
     }
-
-    Cleangrid__V1__Clue clue;
-    case_repo_clue_from_row(res, 0, &clue, NULL);
+    have_view = true;
+    if (case_repo_clue_from_row(res, 0, &view, NULL, &err) != CG_OK) {
+        goto cleanup;
+    }
     Cleangrid__V1__GetClueReply reply = CLEANGRID__V1__GET_CLUE_REPLY__INIT;
-    reply.clue = &clue;
+    reply.clue = &view.clue;
     cg_rpc_reply(call, &reply.base);
 
 cleanup:
-    if (res != NULL) {
-        PQclear(res);
+    if (have_view) {
+        case_clue_view_free(&view);
+    }
+    PQclear(res);
+    case_rpc_finish(call, &err, base, conn);
+    protobuf_c_message_free_unpacked(&req->base, NULL);
+}
+
+void case_rpc_finish(cg_rpc_call *call, const cg_err *err, cg_service_base *base, PGconn *conn)
+{
+    if (err->code != CG_OK) {
+        cg_rpc_reply_error(call, err);
     }
     if (conn != NULL) {
         cg_db_release(base->db, conn);
     }
-    protobuf_c_message_free_unpacked(&req->base, NULL);
 }
 
 const cg_rpc_method case_rpc_methods[] = {
     {"ListClues", list_clues},
     {"GetClue", get_clue},
+    {"CreateClue", case_rpc_create_clue},
+    {"ClueAction", case_rpc_clue_action},
+    {"ListDossier", case_rpc_list_dossier},
+    {"VerifyDossier", case_rpc_verify_dossier},
 };
 const size_t case_rpc_nmethods = sizeof case_rpc_methods / sizeof case_rpc_methods[0];

@@ -31,6 +31,19 @@ static const perm_info perms[GW_PERM_COUNT] = {
                                 .meaning = "list and create accounts inside the caller's scope, "
                                            "change their role, name or unit, lock, unlock, "
                                            "disable them and reset their password"},
+    /* Issue 4: clues (问题线索) and their dossier (电子档案). */
+    [GW_PERM_CLUE_WRITE] = {.name = "clue.write",
+                            .meaning = "register problem clues from letters and visits, "
+                                       "inspection tours, audit transfers and other sources"},
+    [GW_PERM_CLUE_DISPOSE] = {.name = "clue.dispose",
+                              .meaning = "propose a clue's disposal (线索处置) as its handler, "
+                                         "link, merge and reopen clues, declare a recusal (回避)"},
+    [GW_PERM_CLUE_APPROVE] = {.name = "clue.approve",
+                              .meaning = "approve or reject another's disposal proposal and "
+                                         "assign a clue's handler"},
+    [GW_PERM_DOSSIER_READ] = {.name = "dossier.read",
+                              .meaning = "read a clue's electronic dossier (电子档案) and verify "
+                                         "its hash chain; every read is recorded"},
 };
 
 /* The roles of the brief. The auditor reads everything in its scope, so it
@@ -43,17 +56,23 @@ const gw_role gw_roles[] = {
      .grants = GW_GRANT(GW_PERM_UNITS_ADMIN) | GW_GRANT(GW_PERM_ACCOUNTS_ADMIN)},
     {.name = "inspector",
      .duties = "problem clues and cases inside its unit's subtree",
-     .grants = GW_GRANT(GW_PERM_CLUE_READ)},
+     .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
+               GW_GRANT(GW_PERM_CLUE_DISPOSE) | GW_GRANT(GW_PERM_DOSSIER_READ)},
     {.name = "inspection_lead",
      .duties = "what an inspector does, and approves",
-     .grants = GW_GRANT(GW_PERM_CLUE_READ)},
-    {.name = "intake_officer", .duties = "triages public reports", .grants = 0},
+     .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
+               GW_GRANT(GW_PERM_CLUE_DISPOSE) | GW_GRANT(GW_PERM_CLUE_APPROVE) |
+               GW_GRANT(GW_PERM_DOSSIER_READ)},
+    {.name = "intake_officer",
+     .duties = "triages public reports and registers clues from letters and visits",
+     .grants = GW_GRANT(GW_PERM_CLUE_WRITE)},
     {.name = "custodian", .duties = "grants access to a reporter's identity", .grants = 0},
     {.name = "unit_leader", .duties = "rectification (整改) of its own unit", .grants = 0},
     {.name = "cadre", .duties = "its own integrity file (廉政档案)", .grants = 0},
     {.name = "auditor",
      .duties = "reads everything inside its scope and the audit trail; changes nothing",
-     .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_AUDIT_READ)},
+     .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_AUDIT_READ) |
+               GW_GRANT(GW_PERM_DOSSIER_READ)},
 };
 
 const size_t gw_nroles = sizeof(gw_roles) / sizeof(gw_roles[0]);

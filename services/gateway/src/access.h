@@ -33,6 +33,11 @@ typedef enum gw_perm {
     GW_PERM_AUDIT_READ,
     GW_PERM_UNITS_ADMIN,
     GW_PERM_ACCOUNTS_ADMIN,
+    /* Issue 4: clues and their dossier. */
+    GW_PERM_CLUE_WRITE,
+    GW_PERM_CLUE_DISPOSE,
+    GW_PERM_CLUE_APPROVE,
+    GW_PERM_DOSSIER_READ,
     GW_PERM_COUNT
 } gw_perm;
 

@@ -242,6 +242,17 @@ void gw_route_submit_report(gw_request *req);
 void gw_route_report_status(gw_request *req);
 void gw_route_list_clues(gw_request *req);
 void gw_route_get_clue(gw_request *req);
+/* Issue 4 (routes_clues.c): register a clue, every step of its disposal
+ * (the action is the path's last segment), and its dossier. */
+void gw_route_create_clue(gw_request *req);
+void gw_route_clue_action(gw_request *req);
+void gw_route_clue_dossier(gw_request *req);
+void gw_route_clue_dossier_verify(gw_request *req);
+
+/* Resolve an org unit code to its ltree path (routes_public.c): from the
+ * org cache when it knows the code, else from the database. An unknown
+ * code is INVALID_ARGUMENT on unit_code. */
+cg_code gw_resolve_unit(gw_app *app, const char *code, char *path, size_t path_size, cg_err *err);
 /* GET /api/v1/audit and GET /api/v1/audit/verify (audit.c). */
 void gw_route_list_audit(gw_request *req);
 void gw_route_verify_audit(gw_request *req);

@@ -13,6 +13,7 @@
 
 #include "cg/util.h"
 #include "gw_pure.h"
+#include "json_clues.h"
 
 #define DEFAULT_UNIT_CODE "hq"
 #define DEFAULT_PAGE_SIZE 20
@@ -454,7 +455,8 @@ cJSON *gw_json_clue(const Cleangrid__V1__Clue *clue)
               add_str(obj, "accused_unit", clue->accused_unit) &&
               cJSON_AddBoolToObject(obj, "anonymous", clue->anonymous) != NULL &&
               add_str(obj, "org_path", clue->org_path) && add_str(obj, "status", clue->status) &&
-              gw_json_add_time(obj, "created_at", clue->created_at_ms);
+              gw_json_add_time(obj, "created_at", clue->created_at_ms) &&
+              gw_json_clue_add_register(obj, clue);
     return finish(obj, ok);
 }
 

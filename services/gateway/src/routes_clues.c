@@ -5,6 +5,7 @@
 #include "cg/log.h"
 #include "cg/util.h"
 #include "gateway.h"
+#include "json_clues.h"
 
 static cJSON *list_reply_json(ProtobufCMessage *msg)
 {
@@ -42,26 +43,160 @@ void gw_route_list_clues(gw_request *req)
                     &cleangrid__v1__list_clues_reply__descriptor, list_reply_json, 200);
 }
 
+/* Start a read of clue req->route_id that is audited (a clue, its
+ * dossier): every attempt is recorded under action, found or not, since
+ * probing for ids is worth seeing too (the id is copied as given, at most
+ * GW_ROUTE_ID_MAX bytes of the path). Checks the id and fills ctx; false
+ * when the request has been answered. */
+static bool sensitive_read(gw_request *req, const char *action, Cleangrid__V1__CallContext *ctx)
+{
+    cg_err err;
+    gw_audit_expect(req, action, "clue", req->route_id);
+    cg_err_clear(&err);
+    if (!cg_uuid_valid(req->route_id))
+        cg_err_add_violation(&err, "id", "must be a UUID");
+    if (err.code != CG_OK || gw_call_context(ctx, req, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        return false;
+    }
+    return true;
+}
+
 void gw_route_get_clue(gw_request *req)
 {
     Cleangrid__V1__GetClueRequest rpc = CLEANGRID__V1__GET_CLUE_REQUEST__INIT;
     Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
-    cg_err err;
 
-    /* A clue is read like a dossier: every attempt is recorded, found or
-     * not, since probing for ids is worth seeing too. The id is copied as
-     * given (at most GW_ROUTE_ID_MAX bytes of the path). */
-    gw_audit_expect(req, "clue.read", "clue", req->route_id);
-    cg_err_clear(&err);
-    if (!cg_uuid_valid(req->route_id))
-        cg_err_add_violation(&err, "id", "must be a UUID");
-    if (err.code != CG_OK || gw_call_context(&ctx, req, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
+    if (!sensitive_read(req, "clue.read", &ctx))
         return;
-    }
     rpc.ctx = &ctx;
     rpc.id = (char *)req->route_id;
     req->etag = true;
     gw_http_forward(req, "case", "GetClue", &rpc.base, &cleangrid__v1__get_clue_reply__descriptor,
                     get_reply_json, 200);
+}
+
+/* --- issue 4: the register, disposal steps and the dossier ------------------ */
+
+static cJSON *create_reply_json(ProtobufCMessage *msg)
+{
+    const Cleangrid__V1__CreateClueReply *reply = (Cleangrid__V1__CreateClueReply *)msg;
+    if (reply->clue == NULL) {
+        cg_log_error("case answered CreateClue without a clue");
+        return NULL;
+    }
+    return gw_json_clue(reply->clue);
+}
+
+static cJSON *action_reply_json(ProtobufCMessage *msg)
+{
+    return gw_json_clue_action((Cleangrid__V1__ClueActionReply *)msg);
+}
+
+static cJSON *dossier_reply_json(ProtobufCMessage *msg)
+{
+    return gw_json_dossier((Cleangrid__V1__ListDossierReply *)msg);
+}
+
+static cJSON *verify_reply_json(ProtobufCMessage *msg)
+{
+    return gw_json_dossier_verify((Cleangrid__V1__VerifyDossierReply *)msg);
+}
+
+void gw_route_create_clue(gw_request *req)
+{
+    cJSON *body = NULL;
+    Cleangrid__V1__CreateClueRequest rpc = CLEANGRID__V1__CREATE_CLUE_REQUEST__INIT;
+    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
+    gw_clue_form form;
+    const char *unit_code = NULL;
+    char org_path[512];
+    cg_err err;
+
+    cg_err_clear(&err);
+    if (gw_http_read_json(req, &body) != CG_OK)
+        goto cleanup;
+    if (gw_map_create_clue(body, &rpc, &form, &unit_code, &err) != CG_OK ||
+        gw_call_context(&ctx, req, &err) != CG_OK ||
+        gw_resolve_unit(req->app, unit_code, org_path, sizeof(org_path), &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    rpc.ctx = &ctx;
+    rpc.org_path = org_path;
+    gw_http_forward(req, "case", "CreateClue", &rpc.base,
+                    &cleangrid__v1__create_clue_reply__descriptor, create_reply_json, 201);
+
+cleanup:
+    cJSON_Delete(body);
+}
+
+void gw_route_clue_action(gw_request *req)
+{
+    cJSON *body = NULL;
+    Cleangrid__V1__ClueActionRequest rpc = CLEANGRID__V1__CLUE_ACTION_REQUEST__INIT;
+    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
+    cg_err err;
+
+    cg_err_clear(&err);
+    /* The route table sends only the action paths here. */
+    const char *action = gw_clue_action_of_path(req->path);
+    if (action == NULL) {
+        cg_err_set(&err, CG_INTERNAL, "no clue action for %s", req->path);
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    if (gw_http_read_json(req, &body) != CG_OK)
+        goto cleanup;
+    if (gw_map_clue_action(body, action, &rpc, &err) != CG_OK ||
+        gw_call_context(&ctx, req, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    if (!cg_uuid_valid(req->route_id)) {
+        cg_err_add_violation(&err, "id", "must be a UUID");
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    rpc.ctx = &ctx;
+    rpc.clue_id = req->route_id;
+    gw_http_forward(req, "case", "ClueAction", &rpc.base,
+                    &cleangrid__v1__clue_action_reply__descriptor, action_reply_json, 200);
+
+cleanup:
+    cJSON_Delete(body);
+}
+
+void gw_route_clue_dossier(gw_request *req)
+{
+    Cleangrid__V1__ListDossierRequest rpc = CLEANGRID__V1__LIST_DOSSIER_REQUEST__INIT;
+    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
+    Cleangrid__V1__PageRequest page = CLEANGRID__V1__PAGE_REQUEST__INIT;
+    char cursor[64];
+    cg_err err;
+
+    if (!sensitive_read(req, "dossier.read", &ctx))
+        return;
+    if (gw_map_page(req->query, &page, cursor, sizeof(cursor), &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        return;
+    }
+    rpc.ctx = &ctx;
+    rpc.file_id = req->route_id;
+    rpc.page = &page;
+    gw_http_forward(req, "case", "ListDossier", &rpc.base,
+                    &cleangrid__v1__list_dossier_reply__descriptor, dossier_reply_json, 200);
+}
+
+void gw_route_clue_dossier_verify(gw_request *req)
+{
+    Cleangrid__V1__VerifyDossierRequest rpc = CLEANGRID__V1__VERIFY_DOSSIER_REQUEST__INIT;
+    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
+
+    if (!sensitive_read(req, "dossier.verify", &ctx))
+        return;
+    rpc.ctx = &ctx;
+    rpc.file_id = req->route_id;
+    gw_http_forward(req, "case", "VerifyDossier", &rpc.base,
+                    &cleangrid__v1__verify_dossier_reply__descriptor, verify_reply_json, 200);
 }

@@ -14,8 +14,7 @@
  * knows the code. An unknown code is the client's mistake (INVALID_ARGUMENT
  * on unit_code), not a missing resource; it is asked of the database every
  * time and never cached, so a unit added later is found at once. */
-static cg_code resolve_unit(gw_app *app, const char *code, char *path, size_t path_size,
-                            cg_err *err)
+cg_code gw_resolve_unit(gw_app *app, const char *code, char *path, size_t path_size, cg_err *err)
 {
     cg_code rc = CG_INTERNAL;
     PGconn *conn = NULL;
@@ -86,7 +85,7 @@ void gw_route_submit_report(gw_request *req)
         goto cleanup;
     if (gw_map_submit_report(body, &rpc, &unit_code, &err) != CG_OK ||
         gw_call_context(&ctx, req, &err) != CG_OK ||
-        resolve_unit(req->app, unit_code, org_path, sizeof(org_path), &err) != CG_OK) {
+        gw_resolve_unit(req->app, unit_code, org_path, sizeof(org_path), &err) != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
     }

@@ -1,0 +1,523 @@
+/* cg.rpc.case.CreateClue and ClueAction: registering clues from every
+ * source, and every step of a clue's life after that. Each change and its
+ * dossier entry commit in one transaction; the allowed steps come from the
+ * one transition table (lifecycle.c). */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case.h"
+#include "cg/context.h"
+#include "cg/log.h"
+#include "cg/messaging.h"
+#include "dossier.h"
+#include "lifecycle.h"
+
+#define SUMMARY_MAX_BYTES 8000
+#define FIELD_MAX_BYTES 400
+/* A received date may be at most this far ahead (time zones, clock skew). */
+#define RECEIVED_AHEAD_MS (24LL * 3600 * 1000)
+
+static const char SQL_SET_STATUS[] = "UPDATE clues SET status = $2 WHERE id = $1::uuid";
+static const char SQL_SET_HANDLER[] = "UPDATE clues SET handler_id = $2 WHERE id = $1::uuid";
+static const char SQL_PROPOSE[] =
+    "INSERT INTO clue_disposals (clue_id, way, reason, conclusion, from_status, proposed_by,"
+    " proposed_by_person) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7) RETURNING id::text";
+static const char SQL_DECIDE[] =
+    "UPDATE clue_disposals SET state = $2, decided_by = $3, decided_at = clock_timestamp(),"
+    " decision_reason = $4 WHERE id = $1::uuid AND state = 'pending'";
+static const char SQL_IS_RECUSED[] =
+    "SELECT 1 FROM clue_recusals WHERE clue_id = $1::uuid AND user_id = $2";
+static const char SQL_RECUSE[] =
+    "INSERT INTO clue_recusals (clue_id, user_id, person_id, reason) VALUES ($1::uuid, $2, $3, $4)"
+    " ON CONFLICT (clue_id, user_id) DO NOTHING";
+static const char SQL_LINK[] =
+    "INSERT INTO clue_links (clue_id, other_id) VALUES ($1::uuid, $2::uuid), ($2::uuid, $1::uuid)"
+    " ON CONFLICT DO NOTHING";
+static const char SQL_MERGE[] =
+    "UPDATE clues SET status = '" CASE_STAGE_MERGED "', merged_into = $2::uuid WHERE id = $1::uuid";
+
+static bool given(const char *s)
+{
+    return s != NULL && s[0] != '\0';
+}
+
+/* A free-text field: valid UTF-8 of at most max bytes (required or not). */
+static void check_text(const char *field, const char *s, bool required, size_t max, cg_err *err)
+{
+    if (!given(s)) {
+        if (required) {
+            cg_err_add_violation(err, field, "is required");
+        }
+        return;
+    }
+    size_t n = strlen(s);
+    if (n > max || !cg_utf8_valid(s, n)) {
+        cg_err_add_violation(err, field, "must be valid UTF-8 of at most %zu bytes", max);
+    }
+}
+
+/* Append a dossier entry with the summary text (owned; freed here). */
+static cg_code note(PGconn *conn, const char *file_id, const case_actor *actor, const char *action,
+                    char *summary, cg_err *err)
+{
+    cg_code rc = summary == NULL
+                     ? cg_err_set(err, CG_UNAVAILABLE, "out of memory")
+                     : case_dossier_append(conn, file_id, actor->user_id, action, summary, err);
+    free(summary);
+    return rc;
+}
+
+/* --- CreateClue ------------------------------------------------------------ */
+
+/* Check the request and build the subjects and categories as JSON texts
+ * (owned by the caller, free()). All violations at once. */
+static cg_code check_new_clue(const Cleangrid__V1__CreateClueRequest *req, const case_actor *actor,
+                              char **subjects_json, char **categories_json, cg_err *err)
+{
+    cJSON *subjects = cJSON_CreateArray(), *categories = cJSON_CreateArray();
+    bool about_self = false;
+
+    if (!case_source_valid(req->source) || strcmp(req->source, CASE_SOURCE_PUBLIC_REPORT) == 0) {
+        cg_err_add_violation(err, "source",
+                             "must be one of letters_visits, inspection_tour, audit_transfer, "
+                             "risk_alert, superior_referral, own_work");
+    }
+    check_text("source_ref", req->source_ref, false, FIELD_MAX_BYTES, err);
+    check_text("source_link", req->source_link, false, FIELD_MAX_BYTES, err);
+    check_text("summary", req->summary, true, SUMMARY_MAX_BYTES, err);
+    if (req->n_categories == 0 || req->n_categories > CASE_CATEGORIES_MAX) {
+        cg_err_add_violation(err, "categories", "must hold 1 to %d categories",
+                             CASE_CATEGORIES_MAX);
+    }
+    for (size_t i = 0; i < req->n_categories; i++) {
+        bool twice = false;
+        for (size_t j = 0; j < i; j++) {
+            twice = twice || strcmp(req->categories[i], req->categories[j]) == 0;
+        }
+        if (!case_category_valid(req->categories[i]) || twice) {
+            cg_err_add_violation(err, "categories",
+                                 "each must be one of political, organizational, integrity, "
+                                 "mass, work, life, duty_crime, once");
+            break;
+        }
+        cJSON_AddItemToArray(categories, cJSON_CreateString(req->categories[i]));
+    }
+    if (req->n_subjects == 0 || req->n_subjects > CASE_SUBJECTS_MAX) {
+        cg_err_add_violation(err, "subjects", "must hold 1 to %d subjects", CASE_SUBJECTS_MAX);
+    }
+    for (size_t i = 0; i < req->n_subjects && i < CASE_SUBJECTS_MAX; i++) {
+        const Cleangrid__V1__ClueSubject *s = req->subjects[i];
+        check_text("subjects.name", s->name, true, FIELD_MAX_BYTES, err);
+        check_text("subjects.person_id", s->person_id, false, 64, err);
+        check_text("subjects.position", s->position, false, FIELD_MAX_BYTES, err);
+        check_text("subjects.org_unit", s->org_unit, false, FIELD_MAX_BYTES, err);
+        about_self = about_self || (given(actor->person_id) && given(s->person_id) &&
+                                    strcmp(actor->person_id, s->person_id) == 0);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", s->name);
+        cJSON_AddStringToObject(o, "person_id", s->person_id);
+        cJSON_AddStringToObject(o, "position", s->position);
+        cJSON_AddStringToObject(o, "org_unit", s->org_unit);
+        cJSON_AddItemToArray(subjects, o);
+    }
+    if (req->received_at_ms <= 0 || req->received_at_ms > cg_now_ms() + RECEIVED_AHEAD_MS) {
+        cg_err_add_violation(err, "received_date", "must be a date, not in the future");
+    }
+    if (!cg_ltree_path_valid(req->org_path) || !case_path_within(req->org_path, actor->scope)) {
+        cg_err_add_violation(err, "unit_code", "must name a unit inside your scope");
+    }
+    if (err->code == CG_OK && about_self) {
+        cg_err_set(err, CG_PERMISSION_DENIED,
+                   "you are a subject of this clue and cannot register it (回避)");
+    }
+    if (err->code == CG_OK) {
+        *subjects_json = cJSON_PrintUnformatted(subjects);
+        *categories_json = cJSON_PrintUnformatted(categories);
+        if (*subjects_json == NULL || *categories_json == NULL) {
+            cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+        }
+    }
+    cJSON_Delete(subjects);
+    cJSON_Delete(categories);
+    return err->code;
+}
+
+void case_rpc_create_clue(cg_rpc_call *call, void *arg)
+{
+    cg_service_base *base = arg;
+    case_actor actor;
+    PGconn *conn = NULL;
+    PGresult *res = NULL;
+    char *subjects_json = NULL, *categories_json = NULL;
+    case_clue_view view;
+    bool have_view = false;
+    char ref[CG_UUID_LEN];
+    cg_err err;
+    cg_err_clear(&err);
+
+    Cleangrid__V1__CreateClueRequest *req = (Cleangrid__V1__CreateClueRequest *)cg_rpc_decode(
+        call, &cleangrid__v1__create_clue_request__descriptor);
+    if (req == NULL) {
+        return;
+    }
+    if (case_access_actor(req->ctx, CASE_ROLES_WRITE, "register clues", &actor, &err) != CG_OK ||
+        check_new_clue(req, &actor, &subjects_json, &categories_json, &err) != CG_OK) {
+        goto cleanup;
+    }
+    /* An inspector or lead who registers a clue handles it until a lead
+     * assigns someone else; an intake officer's clue waits for a handler. */
+    case_new_clue c = {
+        .source = req->source,
+        .source_ref = req->source_ref,
+        .source_link = req->source_link,
+        .category = req->categories[0],
+        .summary = req->summary,
+        .org_path = req->org_path,
+        .subjects_json = subjects_json,
+        .categories_json = categories_json,
+        .received_at_ms = req->received_at_ms,
+        .handler_id = cg_ctx_has_any_role(req->ctx, CASE_ROLES_DISPOSE) ? actor.user_id : "",
+    };
+    if (!given(c.source_ref)) {
+        cg_uuid_v4(ref);
+        c.source_ref = ref;
+    }
+    conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
+    if (conn == NULL || cg_db_begin(conn, &err) != CG_OK ||
+        case_repo_insert(conn, &c, &res, &err) != CG_OK) {
+        if (err.code == CG_ALREADY_EXISTS) {
+            cg_err_set(&err, CG_ALREADY_EXISTS, "a clue from this source_ref is registered");
+        }
+        goto cleanup;
+    }
+    have_view = true;
+    if (case_repo_clue_from_row(res, 0, &view, NULL, &err) != CG_OK ||
+        case_event_clue_created(conn, base->name, &view.clue, req->ctx->request_id, &err) !=
+            CG_OK ||
+        note(conn, view.clue.id, &actor, "clue.created",
+             case_summary("source", c.source, "source_ref", c.source_ref, "org_path", c.org_path,
+                          "handler_id", c.handler_id, NULL),
+             &err) != CG_OK ||
+        cg_db_commit(conn, &err) != CG_OK) {
+        goto cleanup;
+    }
+    cg_outbox_relay_kick(base->relay);
+    cg_log_fields(CG_LOG_INFO, "clue registered", "clue_id", view.clue.id, "source", c.source,
+                  NULL);
+    Cleangrid__V1__CreateClueReply reply = CLEANGRID__V1__CREATE_CLUE_REPLY__INIT;
+    reply.clue = &view.clue;
+    cg_rpc_reply(call, &reply.base);
+
+cleanup:
+    if (have_view) {
+        case_clue_view_free(&view);
+    }
+    PQclear(res);
+    case_rpc_finish(call, &err, base, conn);
+    free(subjects_json);
+    free(categories_json);
+    protobuf_c_message_free_unpacked(&req->base, NULL);
+}
+
+/* --- ClueAction ------------------------------------------------------------ */
+
+/* Everything an action's step needs. Strings are borrowed. */
+typedef struct action_ctx {
+    PGconn *conn;
+    const case_actor *actor;
+    const Cleangrid__V1__ClueActionRequest *req;
+    const case_locked *clue;
+    const case_transition *t;
+} action_ctx;
+
+/* The roles an action needs, or NULL for an unknown action. */
+static const char *const *roles_for(const char *action)
+{
+    if (strcmp(action, CASE_ACTION_APPROVE) == 0 || strcmp(action, CASE_ACTION_REJECT) == 0 ||
+        strcmp(action, CASE_ACTION_ASSIGN) == 0) {
+        return CASE_ROLES_APPROVE;
+    }
+    if (strcmp(action, CASE_ACTION_PROPOSE) == 0 || strcmp(action, CASE_ACTION_RECUSE) == 0 ||
+        strcmp(action, CASE_ACTION_LINK) == 0 || strcmp(action, CASE_ACTION_MERGE) == 0 ||
+        strcmp(action, CASE_ACTION_REOPEN) == 0) {
+        return CASE_ROLES_DISPOSE;
+    }
+    return NULL;
+}
+
+/* The fields each action needs, before anything is read. */
+static cg_code check_action_fields(const Cleangrid__V1__ClueActionRequest *req, cg_err *err)
+{
+    const char *a = req->action;
+    if (!cg_uuid_valid(req->clue_id)) {
+        cg_err_add_violation(err, "id", "is not a UUID");
+    }
+    if (strcmp(a, CASE_ACTION_PROPOSE) == 0) {
+        case_disposal_check(req->way, req->reason, req->conclusion, err);
+        check_text("reason", req->reason, false, SUMMARY_MAX_BYTES, err);
+        check_text("conclusion", req->conclusion, false, SUMMARY_MAX_BYTES, err);
+    } else if (strcmp(a, CASE_ACTION_REJECT) == 0 || strcmp(a, CASE_ACTION_RECUSE) == 0 ||
+               strcmp(a, CASE_ACTION_REOPEN) == 0) {
+        check_text("reason", req->reason, true, SUMMARY_MAX_BYTES, err);
+    } else if (strcmp(a, CASE_ACTION_ASSIGN) == 0 && !cg_uuid_valid(req->handler_id)) {
+        cg_err_add_violation(err, "handler_id", "must be the user id (UUID) of the handler");
+    } else if ((strcmp(a, CASE_ACTION_LINK) == 0 || strcmp(a, CASE_ACTION_MERGE) == 0) &&
+               (!cg_uuid_valid(req->other_clue_id) ||
+                strcmp(req->other_clue_id, req->clue_id) == 0)) {
+        cg_err_add_violation(err, strcmp(a, CASE_ACTION_LINK) == 0 ? "clue_id" : "into",
+                             "must be the id (UUID) of another clue");
+    }
+    return err->code;
+}
+
+static cg_code set_status(const action_ctx *a, const char *status, cg_err *err)
+{
+    const char *params[] = {a->req->clue_id, status};
+    return cg_db_exec(a->conn, SQL_SET_STATUS, 2, params, NULL, err);
+}
+
+static cg_code do_propose(const action_ctx *a, cg_err *err)
+{
+    cg_code rc;
+    PGresult *res = NULL;
+    const Cleangrid__V1__ClueActionRequest *req = a->req;
+
+    if (strcmp(a->clue->handler_id, a->actor->user_id) != 0) {
+        rc = cg_err_set(err, CG_PERMISSION_DENIED, "only the clue's handler proposes its disposal");
+        goto cleanup;
+    }
+    const char *params[] = {req->clue_id,    req->way,          req->reason,        req->conclusion,
+                            a->clue->status, a->actor->user_id, a->actor->person_id};
+    rc = cg_db_exec(a->conn, SQL_PROPOSE, 7, params, &res, err);
+    if (rc != CG_OK || (rc = set_status(a, a->t->to, err)) != CG_OK) {
+        goto cleanup;
+    }
+    rc = note(a->conn, req->clue_id, a->actor, "disposal.proposed",
+              case_summary("disposal_id", cg_db_get(res, 0, 0), "way", req->way, "reason",
+                           req->reason, "conclusion",
+                           given(req->conclusion) ? req->conclusion : NULL, NULL),
+              err);
+
+cleanup:
+    PQclear(res);
+    return rc;
+}
+
+/* Approve or reject the pending proposal: never by its proposer. */
+static cg_code do_decide(const action_ctx *a, bool approve, cg_err *err)
+{
+    const case_locked *c = a->clue;
+    const case_actor *actor = a->actor;
+    if (strcmp(c->proposed_by, actor->user_id) == 0 ||
+        (given(actor->person_id) && strcmp(c->proposed_by_person, actor->person_id) == 0)) {
+        return cg_err_set(err, CG_PERMISSION_DENIED,
+                          "the proposer cannot %s their own proposal: another inspection lead "
+                          "decides",
+                          approve ? "approve" : "reject");
+    }
+    const char *to = approve ? a->t->to : c->pending_from;
+    const char *params[] = {c->pending_id, approve ? "approved" : "rejected", actor->user_id,
+                            approve ? "" : a->req->reason};
+    cg_code rc = cg_db_exec(a->conn, SQL_DECIDE, 4, params, NULL, err);
+    if (rc == CG_OK) {
+        rc = set_status(a, to, err);
+    }
+    if (rc == CG_OK) {
+        rc = note(a->conn, a->req->clue_id, actor,
+                  approve ? "disposal.approved" : "disposal.rejected",
+                  case_summary("disposal_id", c->pending_id, "way", c->pending_way, "stage", to,
+                               "reason", approve ? NULL : a->req->reason, NULL),
+                  err);
+    }
+    return rc;
+}
+
+static cg_code do_assign(const action_ctx *a, cg_err *err)
+{
+    cg_code rc;
+    PGresult *res = NULL;
+    const char *params[] = {a->req->clue_id, a->req->handler_id};
+
+    rc = cg_db_exec(a->conn, SQL_IS_RECUSED, 2, params, &res, err);
+    if (rc != CG_OK) {
+        goto cleanup;
+    }
+    if (PQntuples(res) > 0) {
+        rc = cg_err_set(err, CG_FAILED_PRECONDITION,
+                        "that person declared a recusal (回避) on this clue and cannot be "
+                        "assigned to it");
+        goto cleanup;
+    }
+    rc = cg_db_exec(a->conn, SQL_SET_HANDLER, 2, params, NULL, err);
+    if (rc == CG_OK) {
+        rc = note(a->conn, a->req->clue_id, a->actor, "clue.assigned",
+                  case_summary("handler_id", a->req->handler_id, "previous_handler_id",
+                               a->clue->handler_id, NULL),
+                  err);
+    }
+
+cleanup:
+    PQclear(res);
+    return rc;
+}
+
+static cg_code do_recuse(const action_ctx *a, cg_err *err)
+{
+    const char *params[] = {a->req->clue_id, a->actor->user_id, a->actor->person_id,
+                            a->req->reason};
+    cg_code rc = cg_db_exec(a->conn, SQL_RECUSE, 4, params, NULL, err);
+    /* A handler who recuses stops handling it. */
+    if (rc == CG_OK && strcmp(a->clue->handler_id, a->actor->user_id) == 0) {
+        const char *clear[] = {a->req->clue_id, ""};
+        rc = cg_db_exec(a->conn, SQL_SET_HANDLER, 2, clear, NULL, err);
+    }
+    if (rc == CG_OK) {
+        rc = note(a->conn, a->req->clue_id, a->actor, "clue.recused",
+                  case_summary("user_id", a->actor->user_id, "reason", a->req->reason, NULL), err);
+    }
+    return rc;
+}
+
+static cg_code do_reopen(const action_ctx *a, cg_err *err)
+{
+    cg_code rc = set_status(a, a->t->to, err);
+    if (rc == CG_OK) {
+        rc = note(a->conn, a->req->clue_id, a->actor, "clue.reopened",
+                  case_summary("reason", a->req->reason, NULL), err);
+    }
+    return rc;
+}
+
+/* Link or merge with the other clue, which the actor must see too. The two
+ * dossier entries are appended in id order, so two such steps on the same
+ * pair in opposite directions never wait for each other's head rows in a
+ * cycle. */
+static cg_code do_pair(const action_ctx *a, bool merge, cg_err *err)
+{
+    cg_code rc;
+    PGresult *res = NULL;
+    case_locked other;
+    const char *id = a->req->clue_id, *other_id = a->req->other_clue_id;
+    const char *params[] = {id, other_id};
+
+    rc = case_repo_lock(a->conn, a->actor, other_id, &other, &res, err);
+    if (rc != CG_OK) {
+        if (rc == CG_NOT_FOUND) {
+            cg_err_set(err, CG_NOT_FOUND, "the other clue was not found");
+        }
+        goto cleanup;
+    }
+    if (merge && (strcmp(other.status, CASE_STAGE_CLOSED) == 0 ||
+                  strcmp(other.status, CASE_STAGE_FILING_PROPOSED) == 0 ||
+                  strcmp(other.status, CASE_STAGE_MERGED) == 0)) {
+        rc = cg_err_set(err, CG_FAILED_PRECONDITION,
+                        "the surviving clue is in stage %s; only an open clue takes a merge",
+                        other.status);
+        goto cleanup;
+    }
+    rc = cg_db_exec(a->conn, SQL_LINK, 2, params, NULL, err);
+    if (rc == CG_OK && merge) {
+        rc = cg_db_exec(a->conn, SQL_MERGE, 2, params, NULL, err);
+    }
+    bool first = strcmp(id, other_id) < 0;
+    for (int i = 0; rc == CG_OK && i < 2; i++) {
+        bool self = (i == 0) == first;
+        const char *file = self ? id : other_id;
+        const char *action = !merge ? "clue.linked" : self ? "clue.merged" : "clue.merge_received";
+        const char *key = !merge ? "other_clue_id" : self ? "merged_into" : "merged_from";
+        rc = note(a->conn, file, a->actor, action, case_summary(key, self ? other_id : id, NULL),
+                  err);
+    }
+
+cleanup:
+    PQclear(res);
+    return rc;
+}
+
+static cg_code do_action(const action_ctx *a, cg_err *err)
+{
+    const char *action = a->req->action;
+    if (strcmp(action, CASE_ACTION_PROPOSE) == 0) {
+        return do_propose(a, err);
+    }
+    if (strcmp(action, CASE_ACTION_APPROVE) == 0 || strcmp(action, CASE_ACTION_REJECT) == 0) {
+        return do_decide(a, strcmp(action, CASE_ACTION_APPROVE) == 0, err);
+    }
+    if (strcmp(action, CASE_ACTION_ASSIGN) == 0) {
+        return do_assign(a, err);
+    }
+    if (strcmp(action, CASE_ACTION_RECUSE) == 0) {
+        return do_recuse(a, err);
+    }
+    if (strcmp(action, CASE_ACTION_REOPEN) == 0) {
+        return do_reopen(a, err);
+    }
+    return do_pair(a, strcmp(action, CASE_ACTION_MERGE) == 0, err);
+}
+
+void case_rpc_clue_action(cg_rpc_call *call, void *arg)
+{
+    cg_service_base *base = arg;
+    case_actor actor;
+    case_locked locked;
+    PGconn *conn = NULL;
+    PGresult *lock_res = NULL, *res = NULL;
+    case_clue_view view;
+    bool have_view = false;
+    cg_err err;
+    cg_err_clear(&err);
+
+    Cleangrid__V1__ClueActionRequest *req = (Cleangrid__V1__ClueActionRequest *)cg_rpc_decode(
+        call, &cleangrid__v1__clue_action_request__descriptor);
+    if (req == NULL) {
+        return;
+    }
+    const char *const *roles = roles_for(req->action);
+    if (roles == NULL) {
+        cg_err_add_violation(&err, "action", "is not a clue action");
+        goto cleanup;
+    }
+    if (case_access_actor(req->ctx, roles, req->action, &actor, &err) != CG_OK ||
+        check_action_fields(req, &err) != CG_OK) {
+        goto cleanup;
+    }
+    conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
+    if (conn == NULL || cg_db_begin(conn, &err) != CG_OK ||
+        case_repo_lock(conn, &actor, req->clue_id, &locked, &lock_res, &err) != CG_OK) {
+        goto cleanup;
+    }
+    action_ctx a = {.conn = conn, .actor = &actor, .req = req, .clue = &locked};
+    const char *way = strcmp(req->action, CASE_ACTION_PROPOSE) == 0 ? req->way : locked.pending_way;
+    if (case_lifecycle_step(locked.status, req->action, way, given(locked.handler_id), &a.t,
+                            &err) != CG_OK ||
+        do_action(&a, &err) != CG_OK || cg_db_commit(conn, &err) != CG_OK) {
+        goto cleanup;
+    }
+    cg_log_fields(CG_LOG_INFO, "clue action", "clue_id", req->clue_id, "action", req->action, NULL);
+
+    /* The clue as it is now. After a recusal the actor no longer sees it,
+     * and the reply carries none. */
+    Cleangrid__V1__ClueActionReply reply = CLEANGRID__V1__CLUE_ACTION_REPLY__INIT;
+    if (case_repo_get(conn, &actor, req->clue_id, &res, &err) == CG_OK) {
+        have_view = true;
+        if (case_repo_clue_from_row(res, 0, &view, NULL, &err) != CG_OK) {
+            goto cleanup;
+        }
+        reply.clue = &view.clue;
+    } else if (err.code == CG_NOT_FOUND) {
+        cg_err_clear(&err);
+    } else {
+        goto cleanup;
+    }
+    cg_rpc_reply(call, &reply.base);
+
+cleanup:
+    if (have_view) {
+        case_clue_view_free(&view);
+    }
+    PQclear(res);
+    PQclear(lock_res);
+    case_rpc_finish(call, &err, base, conn);
+    protobuf_c_message_free_unpacked(&req->base, NULL);
+}

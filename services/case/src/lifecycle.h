@@ -1,0 +1,75 @@
+/* The life of a problem clue (问题线索): its stages, the actions that move it
+ * between them, and the fields each disposal way (线索处置) needs. The
+ * allowed transitions are the one table in lifecycle.c; docs/case-lifecycle.md
+ * draws the same table, and a unit test keeps the two in step.
+ *
+ * Pure functions: no database, no NATS. */
+#ifndef CASE_LIFECYCLE_H
+#define CASE_LIFECYCLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cg/status.h"
+
+/* Stages of a clue (its status column). */
+#define CASE_STAGE_REGISTERED "registered"
+#define CASE_STAGE_DISPOSAL_PROPOSED "disposal_proposed"
+#define CASE_STAGE_TALK_INQUIRY "talk_inquiry"
+#define CASE_STAGE_PRELIMINARY "preliminary_verification"
+#define CASE_STAGE_SHELVED "shelved"
+#define CASE_STAGE_CLOSED "closed"
+#define CASE_STAGE_FILING_PROPOSED "filing_proposed"
+#define CASE_STAGE_MERGED "merged"
+/* A transition's target meaning "the stage it had before the proposal". */
+#define CASE_STAGE_BACK "(back)"
+/* A transition's target meaning "stays where it is". */
+#define CASE_STAGE_SAME "(same)"
+
+/* Actions of ClueActionRequest.action. */
+#define CASE_ACTION_PROPOSE "propose"
+#define CASE_ACTION_APPROVE "approve"
+#define CASE_ACTION_REJECT "reject"
+#define CASE_ACTION_ASSIGN "assign"
+#define CASE_ACTION_RECUSE "recuse"
+#define CASE_ACTION_LINK "link"
+#define CASE_ACTION_MERGE "merge"
+#define CASE_ACTION_REOPEN "reopen"
+
+/* One allowed transition. Strings are static. */
+typedef struct case_transition {
+    const char *from;   /* a stage, or "*" for every stage but merged */
+    const char *action; /* CASE_ACTION_... */
+    const char *way;    /* for approve: the approved way; NULL: any */
+    const char *to;     /* a stage, CASE_STAGE_BACK or CASE_STAGE_SAME */
+    bool needs_handler; /* refused while the clue has no handler */
+} case_transition;
+
+extern const case_transition case_transitions[];
+extern const size_t case_ntransitions;
+
+/* The transition for action (and, for approve, the pending way) from stage.
+ * On CG_OK *out is the row. FAILED_PRECONDITION, saying which stage the
+ * clue is in and in which stages the action is allowed, when the table has
+ * no such row; INVALID_ARGUMENT for an unknown action. has_handler tells
+ * whether the clue has a handler; a row that needs one is refused without
+ * it, saying so. */
+cg_code case_lifecycle_step(const char *stage, const char *action, const char *way,
+                            bool has_handler, const case_transition **out, cg_err *err);
+
+/* True for the five disposal ways: talk_inquiry 谈话函询,
+ * preliminary_verification 初步核实, shelve 暂存待查, close 予以了结,
+ * propose_filing 拟立案. */
+bool case_disposal_way_valid(const char *way);
+
+/* Check a proposal's fields (NULL or "" is "not given"): a known way and a
+ * reason always; a conclusion for close and talk_inquiry. INVALID_ARGUMENT
+ * with one violation per problem. */
+cg_code case_disposal_check(const char *way, const char *reason, const char *conclusion,
+                            cg_err *err);
+
+/* Sources of a clue, and accusation categories. */
+bool case_source_valid(const char *source);
+bool case_category_valid(const char *category);
+
+#endif

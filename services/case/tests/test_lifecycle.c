@@ -1,0 +1,215 @@
+/* Unit tests of the clue lifecycle: the transition table, the 409 reasons,
+ * the fields each disposal way needs, and that docs/case-lifecycle.md draws
+ * exactly the table. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lifecycle.h"
+
+static const case_transition *step_ok(const char *stage, const char *action, const char *way)
+{
+    const case_transition *t = NULL;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_int_equal(case_lifecycle_step(stage, action, way, true, &t, &err), CG_OK);
+    assert_non_null(t);
+    return t;
+}
+
+static void test_each_way_approved(void **state)
+{
+    (void)state;
+    static const char *const pairs[][2] = {
+        {"talk_inquiry", CASE_STAGE_TALK_INQUIRY},
+        {"preliminary_verification", CASE_STAGE_PRELIMINARY},
+        {"shelve", CASE_STAGE_SHELVED},
+        {"close", CASE_STAGE_CLOSED},
+        {"propose_filing", CASE_STAGE_FILING_PROPOSED},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        assert_string_equal(step_ok(CASE_STAGE_REGISTERED, "propose", pairs[i][0])->to,
+                            CASE_STAGE_DISPOSAL_PROPOSED);
+        assert_string_equal(step_ok(CASE_STAGE_DISPOSAL_PROPOSED, "approve", pairs[i][0])->to,
+                            pairs[i][1]);
+    }
+    assert_string_equal(step_ok(CASE_STAGE_DISPOSAL_PROPOSED, "reject", "close")->to,
+                        CASE_STAGE_BACK);
+    assert_string_equal(step_ok(CASE_STAGE_SHELVED, "reopen", NULL)->to, CASE_STAGE_REGISTERED);
+    assert_string_equal(step_ok(CASE_STAGE_SHELVED, "merge", NULL)->to, CASE_STAGE_MERGED);
+    assert_string_equal(step_ok(CASE_STAGE_CLOSED, "recuse", NULL)->to, CASE_STAGE_SAME);
+}
+
+static void test_refused_with_stage(void **state)
+{
+    (void)state;
+    static const char *const bad[][2] = {
+        {CASE_STAGE_CLOSED, "propose"},
+        {CASE_STAGE_REGISTERED, "approve"},
+        {CASE_STAGE_REGISTERED, "reject"},
+        {CASE_STAGE_REGISTERED, "reopen"},
+        {CASE_STAGE_DISPOSAL_PROPOSED, "propose"},
+        {CASE_STAGE_MERGED, "merge"},
+        {CASE_STAGE_MERGED, "link"},
+        {CASE_STAGE_DISPOSAL_PROPOSED, "assign"},
+        {CASE_STAGE_FILING_PROPOSED, "merge"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const case_transition *t = NULL;
+        cg_err err;
+        cg_err_clear(&err);
+        assert_int_equal(case_lifecycle_step(bad[i][0], bad[i][1], "close", true, &t, &err),
+                         CG_FAILED_PRECONDITION);
+        /* Which stage it is in, and what the action needs. */
+        char want[96];
+        snprintf(want, sizeof want, "in stage %s;", bad[i][0]);
+        assert_non_null(strstr(err.message, want));
+        assert_non_null(strstr(err.message, "allowed only in stage"));
+    }
+}
+
+static void test_propose_needs_handler(void **state)
+{
+    (void)state;
+    const case_transition *t = NULL;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_int_equal(
+        case_lifecycle_step(CASE_STAGE_REGISTERED, "propose", "close", false, &t, &err),
+        CG_FAILED_PRECONDITION);
+    assert_non_null(strstr(err.message, "no handler"));
+    cg_err_clear(&err);
+    assert_int_equal(case_lifecycle_step(CASE_STAGE_REGISTERED, "fly", NULL, true, &t, &err),
+                     CG_INVALID_ARGUMENT);
+}
+
+static void test_disposal_fields(void **state)
+{
+    (void)state;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_int_equal(case_disposal_check("shelve", "no evidence yet", NULL, &err), CG_OK);
+    assert_int_equal(case_disposal_check("preliminary_verification", "r", "", &err), CG_OK);
+    assert_int_equal(case_disposal_check("close", "r", "nothing found", &err), CG_OK);
+
+    cg_err_clear(&err);
+    assert_int_equal(case_disposal_check("close", "r", "", &err), CG_INVALID_ARGUMENT);
+    assert_int_equal(err.nviolations, 1);
+    assert_string_equal(err.violations[0].field, "conclusion");
+    cg_err_clear(&err);
+    assert_int_equal(case_disposal_check("talk_inquiry", "", NULL, &err), CG_INVALID_ARGUMENT);
+    assert_int_equal(err.nviolations, 2);
+    cg_err_clear(&err);
+    assert_int_equal(case_disposal_check("investigate", "r", "c", &err), CG_INVALID_ARGUMENT);
+    assert_string_equal(err.violations[0].field, "way");
+}
+
+static void test_vocabularies(void **state)
+{
+    (void)state;
+    assert_true(case_source_valid("letters_visits"));
+    assert_true(case_source_valid("own_work"));
+    assert_false(case_source_valid("rumour"));
+    assert_true(case_category_valid("duty_crime"));
+    assert_false(case_category_valid("Integrity"));
+    assert_false(case_disposal_way_valid(NULL));
+}
+
+/* --- the diagram ---------------------------------------------------------- */
+
+#define MAX_ARROWS 64
+
+/* The arrows "from --> to : label" of the mermaid block, [*] ones left out. */
+static size_t doc_arrows(char arrows[MAX_ARROWS][128])
+{
+    FILE *f = fopen(CASE_LIFECYCLE_DOC, "r");
+    assert_non_null(f);
+    char line[256];
+    size_t n = 0;
+    bool in_block = false;
+    while (fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strncmp(line, "```", 3) == 0) {
+            in_block = strcmp(line, "```mermaid") == 0;
+            continue;
+        }
+        const char *p = line + strspn(line, " ");
+        if (!in_block || strstr(p, " --> ") == NULL || strstr(p, "[*]") != NULL) {
+            continue;
+        }
+        assert_true(n < MAX_ARROWS);
+        snprintf(arrows[n++], 128, "%s", p);
+    }
+    fclose(f);
+    return n;
+}
+
+/* The arrows the table means. */
+static size_t table_arrows(char arrows[MAX_ARROWS][128])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < case_ntransitions; i++) {
+        const case_transition *t = &case_transitions[i];
+        if (strcmp(t->to, CASE_STAGE_SAME) == 0) {
+            continue;
+        }
+        if (strcmp(t->to, CASE_STAGE_BACK) == 0) {
+            /* Back to every stage a proposal starts from. */
+            for (size_t j = 0; j < case_ntransitions; j++) {
+                if (strcmp(case_transitions[j].action, CASE_ACTION_PROPOSE) == 0) {
+                    assert_true(n < MAX_ARROWS);
+                    snprintf(arrows[n++], 128, "%s --> %s : %s", t->from, case_transitions[j].from,
+                             t->action);
+                }
+            }
+            continue;
+        }
+        assert_true(n < MAX_ARROWS);
+        snprintf(arrows[n++], 128, "%s --> %s : %s%s%s", t->from, t->to, t->action,
+                 t->way ? " " : "", t->way ? t->way : "");
+    }
+    return n;
+}
+
+static bool contains(char arrows[MAX_ARROWS][128], size_t n, const char *a)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(arrows[i], a) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void test_doc_draws_the_table(void **state)
+{
+    (void)state;
+    static char doc[MAX_ARROWS][128], table[MAX_ARROWS][128];
+    size_t nd = doc_arrows(doc), nt = table_arrows(table);
+    for (size_t i = 0; i < nt; i++) {
+        if (!contains(doc, nd, table[i])) {
+            fail_msg("docs/case-lifecycle.md lacks the arrow \"%s\"", table[i]);
+        }
+    }
+    for (size_t i = 0; i < nd; i++) {
+        if (!contains(table, nt, doc[i])) {
+            fail_msg("docs/case-lifecycle.md draws \"%s\", which the table does not allow", doc[i]);
+        }
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_each_way_approved),     cmocka_unit_test(test_refused_with_stage),
+        cmocka_unit_test(test_propose_needs_handler), cmocka_unit_test(test_disposal_fields),
+        cmocka_unit_test(test_vocabularies),          cmocka_unit_test(test_doc_draws_the_table),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

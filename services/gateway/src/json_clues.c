@@ -1,0 +1,369 @@
+#include "json_clues.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cg/util.h"
+#include "gw_pure.h"
+
+#define TEXT_MAX_CHARS 2000
+#define FIELD_MAX_CHARS 200
+
+/* Each member of obj must be in allowed (NULL-terminated) and given once;
+ * prefix names obj in the violations ("" at the top). */
+static void known_members(const cJSON *obj, const char *const *allowed, const char *prefix,
+                          cg_err *err)
+{
+    for (const cJSON *m = obj->child; m != NULL; m = m->next) {
+        bool known = false;
+        for (size_t i = 0; allowed[i] != NULL && !known; i++) {
+            known = strcmp(allowed[i], m->string) == 0;
+        }
+        bool twice = false;
+        for (const cJSON *o = obj->child; o != m && !twice; o = o->next) {
+            twice = strcmp(o->string, m->string) == 0;
+        }
+        if (!known || twice) {
+            char field[64];
+            snprintf(field, sizeof field, "%s%s", prefix, m->string);
+            cg_err_add_violation(err, field, "%s",
+                                 !known ? "is not a known field" : "is given more than once");
+        }
+    }
+}
+
+/* The string member key of obj ("" when absent or null), checked: UTF-8,
+ * at most max characters, not blank when required. field names it. */
+static char *text_member(const cJSON *obj, const char *key, const char *field, bool required,
+                         size_t max, cg_err *err)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (item == NULL || cJSON_IsNull(item)) {
+        if (required) {
+            cg_err_add_violation(err, field, "is required");
+        }
+        return "";
+    }
+    const char *s = cJSON_IsString(item) ? item->valuestring : NULL;
+    if (s == NULL) {
+        cg_err_add_violation(err, field, "must be a string");
+        return "";
+    }
+    size_t len = strlen(s);
+    if (!cg_utf8_valid(s, len) || cg_utf8_length(s) > max) {
+        cg_err_add_violation(err, field, "must be UTF-8 text of at most %zu characters", max);
+        return "";
+    }
+    if (required && strspn(s, " \t\r\n") == len) {
+        cg_err_add_violation(err, field, "must not be blank");
+        return "";
+    }
+    return (char *)s;
+}
+
+/* "YYYY-MM-DD" as Unix milliseconds at midnight UTC; 0 when malformed. */
+static int64_t date_ms(const char *s)
+{
+    int y, m, d;
+    char tail;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || s[4] != '-' ||
+        s[7] != '-' || y < 1970 || m < 1 || m > 12 || d < 1 || d > 31) {
+        return 0;
+    }
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+    time_t t = timegm(&tm);
+    /* timegm normalises 02-31 into March: refuse what moved. */
+    if (t < 0 || tm.tm_mday != d || tm.tm_mon != m - 1) {
+        return 0;
+    }
+    return (int64_t)t * 1000;
+}
+
+static void map_subjects(const cJSON *array, Cleangrid__V1__CreateClueRequest *out,
+                         gw_clue_form *form, cg_err *err)
+{
+    static const char *const keys[] = {"name", "person_id", "position", "org_unit", NULL};
+    int n = cJSON_IsArray(array) ? cJSON_GetArraySize(array) : -1;
+    if (n < 1 || n > GW_CLUE_SUBJECTS_MAX) {
+        cg_err_add_violation(err, "subjects", "must be an array of 1 to %d subjects",
+                             GW_CLUE_SUBJECTS_MAX);
+        return;
+    }
+    int i = 0;
+    const cJSON *s;
+    cJSON_ArrayForEach(s, array)
+    {
+        char field[48];
+        Cleangrid__V1__ClueSubject *sub = &form->subjects[i];
+        cleangrid__v1__clue_subject__init(sub);
+        if (!cJSON_IsObject(s)) {
+            snprintf(field, sizeof field, "subjects[%d]", i);
+            cg_err_add_violation(err, field, "must be an object");
+            break;
+        }
+        snprintf(field, sizeof field, "subjects[%d].", i);
+        known_members(s, keys, field, err);
+        snprintf(field, sizeof field, "subjects[%d].name", i);
+        sub->name = text_member(s, "name", field, true, FIELD_MAX_CHARS, err);
+        snprintf(field, sizeof field, "subjects[%d].person_id", i);
+        sub->person_id = text_member(s, "person_id", field, false, 64, err);
+        snprintf(field, sizeof field, "subjects[%d].position", i);
+        sub->position = text_member(s, "position", field, false, FIELD_MAX_CHARS, err);
+        snprintf(field, sizeof field, "subjects[%d].org_unit", i);
+        sub->org_unit = text_member(s, "org_unit", field, false, FIELD_MAX_CHARS, err);
+        form->subject_ptrs[i++] = sub;
+    }
+    out->subjects = form->subject_ptrs;
+    out->n_subjects = (size_t)i;
+}
+
+static void map_categories(const cJSON *array, Cleangrid__V1__CreateClueRequest *out,
+                           gw_clue_form *form, cg_err *err)
+{
+    int n = cJSON_IsArray(array) ? cJSON_GetArraySize(array) : -1;
+    if (n < 1 || n > GW_CLUE_CATEGORIES_MAX) {
+        cg_err_add_violation(err, "categories", "must be an array of 1 to %d categories",
+                             GW_CLUE_CATEGORIES_MAX);
+        return;
+    }
+    size_t i = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, array)
+    {
+        if (!cJSON_IsString(c) || c->valuestring == NULL) {
+            cg_err_add_violation(err, "categories", "must hold strings");
+            return;
+        }
+        form->categories[i++] = c->valuestring;
+    }
+    /* Which names are accepted is the case service's rule. */
+    out->categories = form->categories;
+    out->n_categories = i;
+}
+
+cg_code gw_map_create_clue(const cJSON *body, Cleangrid__V1__CreateClueRequest *out,
+                           gw_clue_form *form, const char **unit_code, cg_err *err)
+{
+    static const char *const keys[] = {"source",        "source_ref", "source_link",
+                                       "subjects",      "categories", "summary",
+                                       "received_date", "unit_code",  NULL};
+    cg_err_clear(err);
+    *unit_code = NULL;
+    if (!cJSON_IsObject(body)) {
+        return cg_err_set(err, CG_INVALID_ARGUMENT, "the request body must be a JSON object");
+    }
+    known_members(body, keys, "", err);
+    out->source = text_member(body, "source", "source", true, 64, err);
+    out->source_ref = text_member(body, "source_ref", "source_ref", false, FIELD_MAX_CHARS, err);
+    out->source_link = text_member(body, "source_link", "source_link", false, 400, err);
+    out->summary = text_member(body, "summary", "summary", true, TEXT_MAX_CHARS, err);
+    const char *date = text_member(body, "received_date", "received_date", true, 10, err);
+    if (date[0] != '\0' && (out->received_at_ms = date_ms(date)) == 0) {
+        cg_err_add_violation(err, "received_date", "must be a date YYYY-MM-DD");
+    }
+    const char *unit = text_member(body, "unit_code", "unit_code", true, 64, err);
+    map_subjects(cJSON_GetObjectItemCaseSensitive(body, "subjects"), out, form, err);
+    map_categories(cJSON_GetObjectItemCaseSensitive(body, "categories"), out, form, err);
+    if (err->code == CG_OK) {
+        *unit_code = unit;
+    }
+    return err->code;
+}
+
+/* Path suffixes of the action routes and the actions they name. */
+static const struct {
+    const char *suffix;
+    const char *action;
+} action_paths[] = {
+    {"/disposal", "propose"},
+    {"/disposal/approve", "approve"},
+    {"/disposal/reject", "reject"},
+    {"/assign", "assign"},
+    {"/recuse", "recuse"},
+    {"/link", "link"},
+    {"/merge", "merge"},
+    {"/reopen", "reopen"},
+};
+
+const char *gw_clue_action_of_path(const char *path)
+{
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof action_paths / sizeof action_paths[0]; i++) {
+        size_t k = strlen(action_paths[i].suffix);
+        if (n > k && strcmp(path + n - k, action_paths[i].suffix) == 0) {
+            return action_paths[i].action;
+        }
+    }
+    return NULL;
+}
+
+cg_code gw_map_clue_action(const cJSON *body, const char *action,
+                           Cleangrid__V1__ClueActionRequest *out, cg_err *err)
+{
+    static const char *const propose[] = {"way", "reason", "conclusion", NULL};
+    static const char *const reason[] = {"reason", NULL};
+    static const char *const assign[] = {"handler_id", NULL};
+    static const char *const link[] = {"clue_id", NULL};
+    static const char *const merge[] = {"into", NULL};
+    static const char *const none[] = {NULL};
+    cg_err_clear(err);
+    if (!cJSON_IsObject(body)) {
+        return cg_err_set(err, CG_INVALID_ARGUMENT, "the request body must be a JSON object");
+    }
+    out->action = (char *)action;
+    if (strcmp(action, "propose") == 0) {
+        known_members(body, propose, "", err);
+        out->way = text_member(body, "way", "way", true, 64, err);
+        out->reason = text_member(body, "reason", "reason", true, TEXT_MAX_CHARS, err);
+        out->conclusion = text_member(body, "conclusion", "conclusion", false, TEXT_MAX_CHARS, err);
+    } else if (strcmp(action, "reject") == 0 || strcmp(action, "recuse") == 0 ||
+               strcmp(action, "reopen") == 0) {
+        known_members(body, reason, "", err);
+        out->reason = text_member(body, "reason", "reason", true, TEXT_MAX_CHARS, err);
+    } else if (strcmp(action, "assign") == 0) {
+        known_members(body, assign, "", err);
+        out->handler_id = text_member(body, "handler_id", "handler_id", true, 36, err);
+    } else if (strcmp(action, "link") == 0) {
+        known_members(body, link, "", err);
+        out->other_clue_id = text_member(body, "clue_id", "clue_id", true, 36, err);
+    } else if (strcmp(action, "merge") == 0) {
+        known_members(body, merge, "", err);
+        out->other_clue_id = text_member(body, "into", "into", true, 36, err);
+    } else {
+        known_members(body, none, "", err);
+    }
+    return err->code;
+}
+
+/* --- answers ---------------------------------------------------------------- */
+
+static bool add_text(cJSON *obj, const char *key, const char *value)
+{
+    return cJSON_AddStringToObject(obj, key, value ? value : "") != NULL;
+}
+
+/* A string member, or null when empty. */
+static bool add_opt(cJSON *obj, const char *key, const char *value)
+{
+    if (value == NULL || value[0] == '\0') {
+        return cJSON_AddNullToObject(obj, key) != NULL;
+    }
+    return cJSON_AddStringToObject(obj, key, value) != NULL;
+}
+
+static bool add_strings(cJSON *obj, const char *key, char **values, size_t n)
+{
+    cJSON *array = cJSON_AddArrayToObject(obj, key);
+    bool ok = array != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+        ok = cJSON_AddItemToArray(array, cJSON_CreateString(values[i]));
+    }
+    return ok;
+}
+
+static bool add_disposal(cJSON *obj, const Cleangrid__V1__ClueDisposal *d)
+{
+    if (d == NULL) {
+        return cJSON_AddNullToObject(obj, "disposal") != NULL;
+    }
+    cJSON *o = cJSON_AddObjectToObject(obj, "disposal");
+    return o != NULL && add_text(o, "id", d->id) && add_text(o, "way", d->way) &&
+           add_text(o, "reason", d->reason) && add_opt(o, "conclusion", d->conclusion) &&
+           add_text(o, "state", d->state) && add_text(o, "proposed_by", d->proposed_by) &&
+           gw_json_add_time(o, "proposed_at", d->proposed_at_ms) &&
+           add_opt(o, "decided_by", d->decided_by) &&
+           gw_json_add_time(o, "decided_at", d->decided_at_ms) &&
+           add_opt(o, "decision_reason", d->decision_reason);
+}
+
+bool gw_json_clue_add_register(cJSON *obj, const Cleangrid__V1__Clue *clue)
+{
+    char date[16] = "";
+    time_t t = (time_t)(clue->received_at_ms / 1000);
+    struct tm tm;
+    if (clue->received_at_ms > 0 && gmtime_r(&t, &tm) != NULL) {
+        strftime(date, sizeof date, "%Y-%m-%d", &tm);
+    }
+    cJSON *subjects = cJSON_AddArrayToObject(obj, "subjects");
+    bool ok = subjects != NULL;
+    for (size_t i = 0; ok && i < clue->n_subjects; i++) {
+        const Cleangrid__V1__ClueSubject *s = clue->subjects[i];
+        cJSON *o = cJSON_CreateObject();
+        ok = o != NULL && cJSON_AddItemToArray(subjects, o) && add_text(o, "name", s->name) &&
+             add_opt(o, "person_id", s->person_id) && add_opt(o, "position", s->position) &&
+             add_opt(o, "org_unit", s->org_unit);
+    }
+    return ok && add_strings(obj, "categories", clue->categories, clue->n_categories) &&
+           add_text(obj, "summary", clue->summary) && add_opt(obj, "received_date", date) &&
+           add_opt(obj, "handler_id", clue->handler_id) &&
+           add_opt(obj, "source_link", clue->source_link) &&
+           add_opt(obj, "merged_into", clue->merged_into) &&
+           add_strings(obj, "linked_clue_ids", clue->linked_clue_ids, clue->n_linked_clue_ids) &&
+           add_disposal(obj, clue->disposal);
+}
+
+cJSON *gw_json_clue_action(const Cleangrid__V1__ClueActionReply *reply)
+{
+    if (reply->clue != NULL) {
+        return gw_json_clue(reply->clue);
+    }
+    cJSON *obj = cJSON_CreateObject();
+    if (obj != NULL && cJSON_AddTrueToObject(obj, "recused") == NULL) {
+        cJSON_Delete(obj);
+        obj = NULL;
+    }
+    return obj;
+}
+
+cJSON *gw_json_dossier(const Cleangrid__V1__ListDossierReply *reply)
+{
+    cJSON *obj = cJSON_CreateObject();
+    cJSON *items = obj ? cJSON_AddArrayToObject(obj, "items") : NULL;
+    bool ok = items != NULL;
+    for (size_t i = 0; ok && i < reply->n_entries; i++) {
+        const Cleangrid__V1__DossierEntry *e = reply->entries[i];
+        /* The summary is the service's JSON object; shown as the object,
+         * with its exact text beside it for those who recompute hashes. */
+        cJSON *o = cJSON_CreateObject();
+        cJSON *summary = cJSON_Parse(e->summary_json);
+        if (o == NULL || summary == NULL || !cJSON_AddItemToArray(items, o)) {
+            cJSON_Delete(o);
+            cJSON_Delete(summary);
+            ok = false;
+            break;
+        }
+        if (!cJSON_AddItemToObject(o, "summary", summary)) {
+            cJSON_Delete(summary);
+            ok = false;
+            break;
+        }
+        ok = cJSON_AddNumberToObject(o, "seq", (double)e->seq) != NULL &&
+             gw_json_add_time(o, "at", e->occurred_at_ms) &&
+             cJSON_AddNumberToObject(o, "at_ms", (double)e->occurred_at_ms) != NULL &&
+             add_text(o, "actor_id", e->actor_id) && add_text(o, "action", e->action) &&
+             add_text(o, "summary_text", e->summary_json) &&
+             add_text(o, "prev_hash", e->prev_hash) && add_text(o, "hash", e->hash);
+    }
+    const char *next = reply->page ? reply->page->next_cursor : NULL;
+    ok = ok && add_opt(obj, "next_cursor", next);
+    if (!ok) {
+        cJSON_Delete(obj);
+        obj = NULL;
+    }
+    return obj;
+}
+
+cJSON *gw_json_dossier_verify(const Cleangrid__V1__VerifyDossierReply *reply)
+{
+    cJSON *obj = cJSON_CreateObject();
+    bool ok = obj != NULL && cJSON_AddBoolToObject(obj, "whole", reply->whole) != NULL &&
+              (reply->whole ? cJSON_AddNullToObject(obj, "first_bad_seq")
+                            : cJSON_AddNumberToObject(obj, "first_bad_seq",
+                                                      (double)reply->first_bad_seq)) != NULL;
+    if (!ok) {
+        cJSON_Delete(obj);
+        obj = NULL;
+    }
+    return obj;
+}

@@ -1,0 +1,55 @@
+/* JSON <-> protobuf for the clue register (问题线索), its disposal steps and
+ * the dossier (电子档案). Pure: no database, no NATS. Validation reports every
+ * bad field at once, and unknown members are errors, as in json_map.c. */
+#ifndef GW_JSON_CLUES_H
+#define GW_JSON_CLUES_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+
+#include "cg/status.h"
+#include "cleangrid/v1/case.pb-c.h"
+
+#define GW_CLUE_SUBJECTS_MAX 20
+#define GW_CLUE_CATEGORIES_MAX 7
+
+/* Storage for the repeated parts of a CreateClueRequest; its strings are
+ * borrowed from the body. */
+typedef struct gw_clue_form {
+    Cleangrid__V1__ClueSubject subjects[GW_CLUE_SUBJECTS_MAX];
+    Cleangrid__V1__ClueSubject *subject_ptrs[GW_CLUE_SUBJECTS_MAX];
+    char *categories[GW_CLUE_CATEGORIES_MAX];
+} gw_clue_form;
+
+/* Map POST /api/v1/clues: source, source_ref, source_link, subjects[],
+ * categories[], summary, received_date (YYYY-MM-DD), unit_code. out's
+ * strings borrow from body, its arrays from form; *unit_code (borrowed)
+ * is the unit to resolve into out->org_path. */
+cg_code gw_map_create_clue(const cJSON *body, Cleangrid__V1__CreateClueRequest *out,
+                           gw_clue_form *form, const char **unit_code, cg_err *err);
+
+/* The ClueAction action of a POST /api/v1/clues/{id}/<...> path: the last
+ * segment ("disposal" is propose), or NULL when it is none of them. */
+const char *gw_clue_action_of_path(const char *path);
+
+/* Map the body of a clue action (fields depend on action: way, reason,
+ * conclusion for propose; reason for reject, recuse and reopen; handler_id
+ * for assign; clue_id for link; into for merge; nothing for approve) into
+ * out, borrowing from body. */
+cg_code gw_map_clue_action(const cJSON *body, const char *action,
+                           Cleangrid__V1__ClueActionRequest *out, cg_err *err);
+
+/* Add the register's members of clue to obj (subjects, categories,
+ * summary, received_date, handler_id, source_link, merged_into,
+ * linked_clue_ids, disposal). False when out of memory. */
+bool gw_json_clue_add_register(cJSON *obj, const Cleangrid__V1__Clue *clue);
+
+/* The answer of a clue action: the clue, or {"recused": true} when the
+ * caller recused and no longer sees it. NULL when out of memory. */
+cJSON *gw_json_clue_action(const Cleangrid__V1__ClueActionReply *reply);
+
+/* {"items": [entries], "next_cursor": ...} and {"whole": ..., "first_bad_seq": ...}. */
+cJSON *gw_json_dossier(const Cleangrid__V1__ListDossierReply *reply);
+cJSON *gw_json_dossier_verify(const Cleangrid__V1__VerifyDossierReply *reply);
+
+#endif
