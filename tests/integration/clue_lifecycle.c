@@ -267,8 +267,12 @@ static void invalid_transitions(void **state)
 
     act_ok(insp_east, id, "/disposal", body);
     act_conflict(insp_east, id, "/disposal", body, "disposal_proposed");
-    act_conflict(lead_east, id, "/assign",
-                 "{\"handler_id\":\"00000000-0000-4000-8000-000000000000\"}", "disposal_proposed");
+    {
+        char me_body[96], me_id[37];
+        user_id(insp_east, me_id);
+        snprintf(me_body, sizeof me_body, "{\"handler_id\":\"%s\"}", me_id);
+        act_conflict(lead_east, id, "/assign", me_body, "disposal_proposed");
+    }
     act_ok(lead_east, id, "/disposal/approve", NULL);
     act_conflict(insp_east, id, "/disposal", body, "closed");
     act_conflict(insp_east, id, "/reopen", "{\"reason\":\"x\"}", "closed");
@@ -353,6 +357,36 @@ static void link_merge_reopen(void **state)
     const cJSON *last = cJSON_GetArrayItem(entries, cJSON_GetArraySize(entries) - 1);
     CGT_CHECK_STR("clue.reopened", cgt_json_str(last, "action"), "the reopen is in the dossier");
     cJSON_Delete(entries);
+}
+
+/* Only an active inspector or lead whose unit covers the clue, and who is
+ * not one of its subjects, can be assigned to handle it. */
+static void assignment_rules(void **state)
+{
+    (void)state;
+    char id[37], who[37], body[96];
+    CGT_CREATE_CLUE(lead_east, "city_a", "HR-inspector.east", id);
+    user_id(insp_east, who);
+    snprintf(body, sizeof body, "{\"handler_id\":\"%s\"}", who);
+    cgt_response *r = act(lead_east, id, "/assign", body, 409);
+    CGT_CHECK(strstr(r->body, "subject") != NULL, "a subject cannot handle it: %s", r->body);
+    cgt_response_free(r);
+    user_id(insp_west, who);
+    snprintf(body, sizeof body, "{\"handler_id\":\"%s\"}", who);
+    r = act(lead_east, id, "/assign", body, 409);
+    CGT_CHECK(strstr(r->body, "does not cover") != NULL, "nor someone from the west: %s", r->body);
+    cgt_response_free(r);
+    user_id(auditor_east, who);
+    snprintf(body, sizeof body, "{\"handler_id\":\"%s\"}", who);
+    r = act(lead_east, id, "/assign", body, 400);
+    CGT_CHECK(strstr(r->body, "handler_id") != NULL, "nor an auditor: %s", r->body);
+    cgt_response_free(r);
+    user_id(lead_hq, who);
+    snprintf(body, sizeof body, "{\"handler_id\":\"%s\"}", who);
+    act_ok(lead_east, id, "/assign", body);
+    cJSON *c = get_clue(lead_hq, id);
+    CGT_CHECK_STR(who, cgt_json_str(c, "handler_id"), "the lead of hq handles it now");
+    cJSON_Delete(c);
 }
 
 /* Someone who declared a recusal no longer sees the clue and cannot be
@@ -469,6 +503,27 @@ static void dossier_reads_and_tampering(void **state)
     cJSON_Delete(entries);
     CGT_CHECK(verify(insp_east, id, &bad), "whole before tampering");
 
+    /* The gateway's audit trail holds the read too, and the steps. */
+    char *auditor = CGT_LOGIN("auditor");
+    static const char *const actions[] = {"dossier.read", "clue.disposal_proposed",
+                                          "clue.disposal_rejected"};
+    for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/api/v1/audit?limit=100&action=%s", actions[i]);
+        cgt_response *r = cgt_get(path, auditor);
+        CGT_CHECK_STATUS(r, 200);
+        const cJSON *item;
+        bool found = false;
+        cJSON_ArrayForEach(item, cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "items"))
+        {
+            const char *target = cgt_json_str(cJSON_GetObjectItem(item, "target"), "id");
+            found = found || (target != NULL && strcmp(target, id) == 0);
+        }
+        CGT_CHECK(found, "an audit row %s for clue %s", actions[i], id);
+        cgt_response_free(r);
+    }
+    cgt_logout(auditor);
+
     /* The database refuses a plain change... */
     snprintf(sql, sizeof sql,
              "UPDATE dossier_entries SET action = 'clue.forged' WHERE file_id = '%s' AND seq = 2",
@@ -499,6 +554,7 @@ int main(void)
         cmocka_unit_test(invalid_transitions),
         cmocka_unit_test(west_sees_nothing),
         cmocka_unit_test(link_merge_reopen),
+        cmocka_unit_test(assignment_rules),
         cmocka_unit_test(recusal),
         cmocka_unit_test(subject_never_sees),
         cmocka_unit_test(bad_registrations),

@@ -26,8 +26,13 @@ static const char SQL_PROPOSE[] =
 static const char SQL_DECIDE[] =
     "UPDATE clue_disposals SET state = $2, decided_by = $3, decided_at = clock_timestamp(),"
     " decision_reason = $4 WHERE id = $1::uuid AND state = 'pending'";
-static const char SQL_IS_RECUSED[] =
-    "SELECT 1 FROM clue_recusals WHERE clue_id = $1::uuid AND user_id = $2";
+/* Why the person ($2 user id, $3 person id) cannot handle the clue: a
+ * recusal, or being one of its subjects. */
+static const char SQL_ASSIGN_BARS[] =
+    "SELECT EXISTS (SELECT 1 FROM clue_recusals WHERE clue_id = $1::uuid AND (user_id = $2"
+    " OR ($3::text <> '' AND person_id = $3::text))),"
+    " EXISTS (SELECT 1 FROM clues WHERE id = $1::uuid AND $3::text <> ''"
+    " AND subjects @> jsonb_build_array(jsonb_build_object('person_id', $3::text)))";
 static const char SQL_RECUSE[] =
     "INSERT INTO clue_recusals (clue_id, user_id, person_id, reason) VALUES ($1::uuid, $2, $3, $4)"
     " ON CONFLICT (clue_id, user_id) DO NOTHING";
@@ -260,8 +265,13 @@ static cg_code check_action_fields(const Cleangrid__V1__ClueActionRequest *req, 
     } else if (strcmp(a, CASE_ACTION_REJECT) == 0 || strcmp(a, CASE_ACTION_RECUSE) == 0 ||
                strcmp(a, CASE_ACTION_REOPEN) == 0) {
         check_text("reason", req->reason, true, SUMMARY_MAX_BYTES, err);
-    } else if (strcmp(a, CASE_ACTION_ASSIGN) == 0 && !cg_uuid_valid(req->handler_id)) {
-        cg_err_add_violation(err, "handler_id", "must be the user id (UUID) of the handler");
+    } else if (strcmp(a, CASE_ACTION_ASSIGN) == 0) {
+        if (!cg_uuid_valid(req->handler_id)) {
+            cg_err_add_violation(err, "handler_id", "must be the user id (UUID) of the handler");
+        }
+        if (given(req->handler_scope) && !cg_ltree_path_valid(req->handler_scope)) {
+            cg_err_add_violation(err, "handler_scope", "must be an org path");
+        }
     } else if ((strcmp(a, CASE_ACTION_LINK) == 0 || strcmp(a, CASE_ACTION_MERGE) == 0) &&
                (!cg_uuid_valid(req->other_clue_id) ||
                 strcmp(req->other_clue_id, req->clue_id) == 0)) {
@@ -337,22 +347,32 @@ static cg_code do_assign(const action_ctx *a, cg_err *err)
 {
     cg_code rc;
     PGresult *res = NULL;
-    const char *params[] = {a->req->clue_id, a->req->handler_id};
+    const Cleangrid__V1__ClueActionRequest *req = a->req;
+    const char *params[] = {req->clue_id, req->handler_id, req->handler_person_id};
 
-    rc = cg_db_exec(a->conn, SQL_IS_RECUSED, 2, params, &res, err);
+    /* The gateway names the handler's unit; one that does not cover the
+     * clue's would leave a handler who cannot see what they handle. */
+    if (given(req->handler_scope) && !case_path_within(a->clue->org_path, req->handler_scope)) {
+        rc = cg_err_set(err, CG_FAILED_PRECONDITION,
+                        "the handler's unit (%s) does not cover the clue's unit",
+                        req->handler_scope);
+        goto cleanup;
+    }
+    rc = cg_db_exec(a->conn, SQL_ASSIGN_BARS, 3, params, &res, err);
     if (rc != CG_OK) {
         goto cleanup;
     }
-    if (PQntuples(res) > 0) {
+    if (strcmp(cg_db_get(res, 0, 0), "t") == 0 || strcmp(cg_db_get(res, 0, 1), "t") == 0) {
         rc = cg_err_set(err, CG_FAILED_PRECONDITION,
-                        "that person declared a recusal (回避) on this clue and cannot be "
-                        "assigned to it");
+                        "that person %s and cannot be assigned to it (回避)",
+                        strcmp(cg_db_get(res, 0, 0), "t") == 0 ? "declared a recusal on this clue"
+                                                               : "is a subject of this clue");
         goto cleanup;
     }
     rc = cg_db_exec(a->conn, SQL_SET_HANDLER, 2, params, NULL, err);
     if (rc == CG_OK) {
-        rc = note(a->conn, a->req->clue_id, a->actor, "clue.assigned",
-                  case_summary("handler_id", a->req->handler_id, "previous_handler_id",
+        rc = note(a->conn, req->clue_id, a->actor, "clue.assigned",
+                  case_summary("handler_id", req->handler_id, "previous_handler_id",
                                a->clue->handler_id, NULL),
                   err);
     }

@@ -127,6 +127,16 @@ static const struct {
     {"POST", "/api/v1/auth/password", "auth.password_changed", "auth.password_change_failed", NULL},
     {"POST", "/api/v1/public/reports", "report.submitted", NULL, NULL},
     {"POST", "/api/v1/public/reports/status", "report.status_checked", NULL, NULL},
+    /* Issue 4: the clue register and the steps of a clue's disposal. */
+    {"POST", "/api/v1/clues", "clue.registered", NULL, "clue"},
+    {"POST", "/api/v1/clues/{id}/disposal", "clue.disposal_proposed", NULL, "clue"},
+    {"POST", "/api/v1/clues/{id}/disposal/approve", "clue.disposal_approved", NULL, "clue"},
+    {"POST", "/api/v1/clues/{id}/disposal/reject", "clue.disposal_rejected", NULL, "clue"},
+    {"POST", "/api/v1/clues/{id}/assign", "clue.assigned", NULL, "clue"},
+    {"POST", "/api/v1/clues/{id}/recuse", "clue.recused", NULL, "clue"},
+    {"POST", "/api/v1/clues/{id}/link", "clue.linked", NULL, "clue"},
+    {"POST", "/api/v1/clues/{id}/merge", "clue.merged", NULL, "clue"},
+    {"POST", "/api/v1/clues/{id}/reopen", "clue.reopened", NULL, "clue"},
 };
 
 const char *gw_audit_route_action(const char *method, const char *pattern, const char **fail_action,

@@ -2,6 +2,8 @@
  * permission, so a plain 403 comes back before any RPC; the case service
  * checks role and scope again itself, so a bug here cannot widen anyone's
  * view. */
+#include <string.h>
+
 #include "cg/log.h"
 #include "cg/util.h"
 #include "gateway.h"
@@ -131,11 +133,54 @@ cleanup:
     cJSON_Delete(body);
 }
 
+/* The account a clue is to be assigned to: an active inspector or
+ * inspection lead. Its person id and the path of its unit go into the RPC
+ * (copied into person and scope), so the case service can keep a subject
+ * of the clue, or someone whose unit does not cover it, from handling it.
+ * An unknown account is INVALID_ARGUMENT on handler_id. */
+static cg_code assignee(gw_app *app, const char *account_id, char *person, size_t person_size,
+                        char *scope, size_t scope_size, cg_err *err)
+{
+    cg_code rc;
+    PGconn *conn = NULL;
+    PGresult *res = NULL;
+    const char *params[] = {account_id};
+
+    conn = cg_db_acquire(app->base.db, GW_DB_ACQUIRE_MS, err);
+    if (conn == NULL) {
+        rc = err->code;
+        goto cleanup;
+    }
+    rc = cg_db_exec(conn,
+                    "SELECT coalesce(a.person_id, ''), u.path::text FROM accounts a"
+                    " JOIN org_units u ON u.code = a.org_unit"
+                    " WHERE a.id = $1::uuid AND a.status <> 'disabled'"
+                    " AND a.roles && ARRAY['inspector', 'inspection_lead']::text[]",
+                    1, params, &res, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    if (PQntuples(res) != 1) {
+        cg_err_add_violation(err, "handler_id",
+                             "is not an active inspector or inspection lead account");
+        rc = err->code;
+        goto cleanup;
+    }
+    cg_strlcpy(person, cg_db_get(res, 0, 0), person_size);
+    cg_strlcpy(scope, cg_db_get(res, 0, 1), scope_size);
+
+cleanup:
+    PQclear(res);
+    if (conn != NULL)
+        cg_db_release(app->base.db, conn);
+    return rc;
+}
+
 void gw_route_clue_action(gw_request *req)
 {
     cJSON *body = NULL;
     Cleangrid__V1__ClueActionRequest rpc = CLEANGRID__V1__CLUE_ACTION_REQUEST__INIT;
     Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
+    char person[80] = "", scope[512] = "";
     cg_err err;
 
     cg_err_clear(&err);
@@ -153,11 +198,16 @@ void gw_route_clue_action(gw_request *req)
         gw_http_send_err(req, &err);
         goto cleanup;
     }
-    if (!cg_uuid_valid(req->route_id)) {
+    if (!cg_uuid_valid(req->route_id))
         cg_err_add_violation(&err, "id", "must be a UUID");
+    if (err.code == CG_OK && strcmp(action, "assign") == 0 && cg_uuid_valid(rpc.handler_id))
+        assignee(req->app, rpc.handler_id, person, sizeof(person), scope, sizeof(scope), &err);
+    if (err.code != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
     }
+    rpc.handler_person_id = person;
+    rpc.handler_scope = scope;
     rpc.ctx = &ctx;
     rpc.clue_id = req->route_id;
     gw_http_forward(req, "case", "ClueAction", &rpc.base,

@@ -1,0 +1,198 @@
+/* Unit tests of the clue register's JSON mapping: registration bodies and
+ * their errors, the action of each route, action bodies, and the answers
+ * (a recusal, a dossier page, a verify result). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json_clues.h"
+
+static bool has_violation(const cg_err *err, const char *field)
+{
+    for (size_t i = 0; i < err->nviolations; i++)
+        if (strcmp(err->violations[i].field, field) == 0)
+            return true;
+    return false;
+}
+
+static const char VALID[] =
+    "{\"source\":\"audit_transfer\",\"source_ref\":\"AUD-2026-17\","
+    "\"subjects\":[{\"name\":\"王五\",\"person_id\":\"HR-1001\",\"position\":\"处长\"},"
+    "{\"name\":\"赵六\"}],\"categories\":[\"integrity\",\"work\"],"
+    "\"summary\":\"审计发现违规报销\",\"received_date\":\"2026-11-20\",\"unit_code\":\"city_a\"}";
+
+static void test_create_maps_every_field(void **state)
+{
+    (void)state;
+    cJSON *body = cJSON_Parse(VALID);
+    Cleangrid__V1__CreateClueRequest out = CLEANGRID__V1__CREATE_CLUE_REQUEST__INIT;
+    gw_clue_form form;
+    const char *unit = NULL;
+    cg_err err;
+    assert_int_equal(gw_map_create_clue(body, &out, &form, &unit, &err), CG_OK);
+    assert_string_equal(out.source, "audit_transfer");
+    assert_string_equal(out.source_ref, "AUD-2026-17");
+    assert_string_equal(out.source_link, "");
+    assert_int_equal(out.n_subjects, 2);
+    assert_string_equal(out.subjects[0]->person_id, "HR-1001");
+    assert_string_equal(out.subjects[1]->name, "赵六");
+    assert_string_equal(out.subjects[1]->person_id, "");
+    assert_int_equal(out.n_categories, 2);
+    assert_string_equal(out.categories[1], "work");
+    assert_int_equal(out.received_at_ms, 1795132800000LL);
+    assert_string_equal(unit, "city_a");
+    cJSON_Delete(body);
+}
+
+static void test_create_errors_named(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *key, *value, *field;
+    } bad[] = {
+        {"received_date", "\"2026-02-30\"", "received_date"},
+        {"received_date", "\"20261120\"", "received_date"},
+        {"subjects", "[]", "subjects"},
+        {"subjects", "[{\"name\":\"x\",\"age\":3}]", "subjects[0].age"},
+        {"subjects", "[{\"position\":\"x\"}]", "subjects[0].name"},
+        {"subjects", "[\"x\"]", "subjects[0]"},
+        {"categories", "\"integrity\"", "categories"},
+        {"categories", "[1]", "categories"},
+        {"summary", "\"   \"", "summary"},
+        {"unit_code", "null", "unit_code"},
+        {"colour", "\"red\"", "colour"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cJSON *body = cJSON_Parse(VALID);
+        cJSON_DeleteItemFromObject(body, bad[i].key);
+        cJSON_AddItemToObject(body, bad[i].key, cJSON_Parse(bad[i].value));
+        Cleangrid__V1__CreateClueRequest out = CLEANGRID__V1__CREATE_CLUE_REQUEST__INIT;
+        gw_clue_form form;
+        const char *unit = NULL;
+        cg_err err;
+        assert_int_equal(gw_map_create_clue(body, &out, &form, &unit, &err), CG_INVALID_ARGUMENT);
+        if (!has_violation(&err, bad[i].field))
+            fail_msg("%s=%s: no violation on %s", bad[i].key, bad[i].value, bad[i].field);
+        assert_null(unit);
+        cJSON_Delete(body);
+    }
+}
+
+static void test_action_of_path(void **state)
+{
+    (void)state;
+    const char *id = "/api/v1/clues/0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f";
+    static const char *const pairs[][2] = {
+        {"/disposal", "propose"},
+        {"/disposal/approve", "approve"},
+        {"/disposal/reject", "reject"},
+        {"/assign", "assign"},
+        {"/recuse", "recuse"},
+        {"/link", "link"},
+        {"/merge", "merge"},
+        {"/reopen", "reopen"},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "%s%s", id, pairs[i][0]);
+        assert_string_equal(gw_clue_action_of_path(path), pairs[i][1]);
+    }
+    assert_null(gw_clue_action_of_path(id));
+    assert_null(gw_clue_action_of_path("/api/v1/clues/x/dossier"));
+}
+
+static void test_action_bodies(void **state)
+{
+    (void)state;
+    cg_err err;
+    cJSON *body = cJSON_Parse("{\"way\":\"close\",\"reason\":\"r\",\"conclusion\":\"c\"}");
+    Cleangrid__V1__ClueActionRequest out = CLEANGRID__V1__CLUE_ACTION_REQUEST__INIT;
+    assert_int_equal(gw_map_clue_action(body, "propose", &out, &err), CG_OK);
+    assert_string_equal(out.action, "propose");
+    assert_string_equal(out.way, "close");
+    assert_string_equal(out.conclusion, "c");
+    /* The same body is wrong for a rejection: way is not its field. */
+    Cleangrid__V1__ClueActionRequest out2 = CLEANGRID__V1__CLUE_ACTION_REQUEST__INIT;
+    assert_int_equal(gw_map_clue_action(body, "reject", &out2, &err), CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "way"));
+    cJSON_Delete(body);
+
+    body = cJSON_Parse("{\"into\":\"0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f\"}");
+    Cleangrid__V1__ClueActionRequest out3 = CLEANGRID__V1__CLUE_ACTION_REQUEST__INIT;
+    assert_int_equal(gw_map_clue_action(body, "merge", &out3, &err), CG_OK);
+    assert_string_equal(out3.other_clue_id, "0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f");
+    Cleangrid__V1__ClueActionRequest out4 = CLEANGRID__V1__CLUE_ACTION_REQUEST__INIT;
+    assert_int_equal(gw_map_clue_action(body, "approve", &out4, &err), CG_INVALID_ARGUMENT);
+    cJSON_Delete(body);
+
+    body = cJSON_Parse("{}");
+    Cleangrid__V1__ClueActionRequest out5 = CLEANGRID__V1__CLUE_ACTION_REQUEST__INIT;
+    assert_int_equal(gw_map_clue_action(body, "reopen", &out5, &err), CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "reason"));
+    cJSON_Delete(body);
+}
+
+static void test_answers(void **state)
+{
+    (void)state;
+    Cleangrid__V1__ClueActionReply reply = CLEANGRID__V1__CLUE_ACTION_REPLY__INIT;
+    cJSON *j = gw_json_clue_action(&reply);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "recused")));
+    cJSON_Delete(j);
+
+    Cleangrid__V1__DossierEntry e = CLEANGRID__V1__DOSSIER_ENTRY__INIT;
+    e.seq = 7;
+    e.occurred_at_ms = 1764118923456;
+    e.actor_id = "system:case";
+    e.action = "clue.created";
+    e.summary_json = "{\"source\": \"public_report\"}";
+    e.prev_hash = "00";
+    e.hash = "ab";
+    Cleangrid__V1__DossierEntry *entries[] = {&e};
+    Cleangrid__V1__Page page = CLEANGRID__V1__PAGE__INIT;
+    page.next_cursor = "7";
+    Cleangrid__V1__ListDossierReply list = CLEANGRID__V1__LIST_DOSSIER_REPLY__INIT;
+    list.entries = entries;
+    list.n_entries = 1;
+    list.page = &page;
+    j = gw_json_dossier(&list);
+    assert_non_null(j);
+    const cJSON *item = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), 0);
+    assert_int_equal(cJSON_GetObjectItem(item, "seq")->valuedouble, 7);
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(item, "summary"), "source")->valuestring,
+        "public_report");
+    assert_string_equal(cJSON_GetObjectItem(item, "summary_text")->valuestring, e.summary_json);
+    assert_string_equal(cJSON_GetObjectItem(j, "next_cursor")->valuestring, "7");
+    cJSON_Delete(j);
+
+    Cleangrid__V1__VerifyDossierReply v = CLEANGRID__V1__VERIFY_DOSSIER_REPLY__INIT;
+    v.whole = false;
+    v.first_bad_seq = 3;
+    j = gw_json_dossier_verify(&v);
+    assert_false(cJSON_IsTrue(cJSON_GetObjectItem(j, "whole")));
+    assert_int_equal(cJSON_GetObjectItem(j, "first_bad_seq")->valuedouble, 3);
+    cJSON_Delete(j);
+    v.whole = true;
+    v.first_bad_seq = 0;
+    j = gw_json_dossier_verify(&v);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "first_bad_seq")));
+    cJSON_Delete(j);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_create_maps_every_field),
+        cmocka_unit_test(test_create_errors_named),
+        cmocka_unit_test(test_action_of_path),
+        cmocka_unit_test(test_action_bodies),
+        cmocka_unit_test(test_answers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
