@@ -200,6 +200,44 @@ static void five_ways(void **state)
     }
 }
 
+/* Filing (立案): a lead files the case from an approved propose_filing; the
+ * case keeps the clue's scope and has a dossier of its own. */
+static void filing(void **state)
+{
+    (void)state;
+    char id[37], path[160];
+    CGT_CREATE_CLUE(insp_east, "city_b", NULL, id);
+    act_conflict(lead_east, id, "/file", NULL, "registered");
+    act_ok(insp_east, id, "/disposal", "{\"way\":\"propose_filing\",\"reason\":\"证据确凿\"}");
+    act_conflict(lead_east, id, "/file", NULL, "disposal_proposed");
+    act_ok(lead_east, id, "/disposal/approve", NULL);
+    cgt_response_free(act(insp_east, id, "/file", NULL, 403));
+    cgt_response *r = act(lead_hq, id, "/file", NULL, 200);
+    CGT_CHECK_STR("filed", CGT_JSON_STR(r->json, "status"), id);
+    char case_id[37];
+    snprintf(case_id, sizeof case_id, "%s", CGT_JSON_STR(r->json, "case_id"));
+    CGT_CHECK(cgt_is_uuid(case_id), "case_id is a UUID: %s", r->body);
+    cgt_response_free(r);
+    act_conflict(lead_hq, id, "/file", NULL, "filed");
+
+    snprintf(path, sizeof path, "/api/v1/cases/%s", case_id);
+    r = cgt_get(path, insp_east);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *k = CGT_JSON_OBJECT(r);
+    CGT_CHECK_STR(id, cgt_json_str(k, "clue_id"), "the case names its clue");
+    CGT_CHECK_STR("filed", cgt_json_str(k, "stage"), case_id);
+    CGT_CHECK_STR("hq.east.city_b", cgt_json_str(k, "org_path"), "the clue's scope");
+    CGT_CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(k, "subjects")) == 1, "the clue's subjects");
+    cgt_response_free(r);
+    expect_get(insp_west, path, 404);
+    cJSON *entries = dossier(insp_east, id);
+    const cJSON *last = cJSON_GetArrayItem(entries, cJSON_GetArraySize(entries) - 1);
+    CGT_CHECK_STR("case.filed", cgt_json_str(last, "action"), "the clue's dossier records it");
+    CGT_CHECK_STR(case_id, cgt_json_str(cJSON_GetObjectItem(last, "summary"), "case_id"),
+                  "and names the case");
+    cJSON_Delete(entries);
+}
+
 /* After preliminary verification and after a talk, a further disposal
  * follows; the same lead who proposed cannot approve. */
 static void further_disposal_and_own_approval(void **state)
@@ -550,6 +588,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(five_ways),
         cmocka_unit_test(further_disposal_and_own_approval),
+        cmocka_unit_test(filing),
         cmocka_unit_test(reject_then_repropose),
         cmocka_unit_test(invalid_transitions),
         cmocka_unit_test(west_sees_nothing),

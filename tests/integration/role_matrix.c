@@ -584,6 +584,40 @@ static cgt_response *call_reopen(const char *token, const char *user)
     return cgt_clue_act(token, id, "/reopen", "{\"reason\":\"rm\"}");
 }
 
+/* A clue of the hq inspector in filing_proposed: proposed by the inspector,
+ * approved by the hq lead. */
+static void filing_clue(char id[37])
+{
+    CGT_CREATE_CLUE(token_of("inspector"), "city_a", NULL, id);
+    cgt_response *r = cgt_clue_act(token_of("inspector"), id, "/disposal",
+                                   "{\"way\":\"propose_filing\",\"reason\":\"rm\"}");
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    r = cgt_clue_act(token_of("lead"), id, "/disposal/approve", NULL);
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+}
+
+static cgt_response *call_file(const char *token, const char *user)
+{
+    (void)user;
+    char id[37];
+    filing_clue(id);
+    return cgt_clue_act(token, id, "/file", NULL);
+}
+
+static cgt_response *call_get_case(const char *token, const char *user)
+{
+    (void)user;
+    char id[37], path[128];
+    filing_clue(id);
+    cgt_response *r = cgt_clue_act(token_of("lead"), id, "/file", NULL);
+    CGT_CHECK_STATUS(r, 200);
+    snprintf(path, sizeof path, "/api/v1/cases/%s", CGT_JSON_STR(r->json, "case_id"));
+    cgt_response_free(r);
+    return cgt_get(path, token);
+}
+
 static cgt_response *call_dossier(const char *token, const char *suffix)
 {
     char id[37], path[128];
@@ -645,6 +679,8 @@ static const struct {
     {"POST", "/api/v1/clues/{id}/link", 200, call_link},
     {"POST", "/api/v1/clues/{id}/merge", 200, call_merge},
     {"POST", "/api/v1/clues/{id}/reopen", 200, call_reopen},
+    {"POST", "/api/v1/clues/{id}/file", 200, call_file},
+    {"GET", "/api/v1/cases/{id}", 200, call_get_case},
     {"GET", "/api/v1/clues/{id}/dossier", 200, call_list_dossier},
     {"GET", "/api/v1/clues/{id}/dossier/verify", 200, call_verify_dossier},
     {"GET", "/api/v1/audit", 200, call_list_audit},

@@ -78,6 +78,20 @@ cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_cursor 
 cg_code case_repo_get(PGconn *conn, const case_actor *actor, const char *id, PGresult **out,
                       cg_err *err);
 
+/* A case as GetCase answers it: record borrows its strings from the query's
+ * result and its subjects from the view. Free the view with
+ * case_clue_view_free(&v.subjects) whatever the result. */
+typedef struct case_case_view {
+    Cleangrid__V1__Case record;
+    case_clue_view subjects;
+} case_case_view;
+
+/* Case id if the actor may see its clue (NOT_FOUND "case not found"
+ * otherwise, with one message). *res (owned by the caller) holds the
+ * strings of *out. */
+cg_code case_repo_get_case(PGconn *conn, const case_actor *actor, const char *id,
+                           case_case_view *out, PGresult **res, cg_err *err);
+
 /* A clue locked for a change (FOR UPDATE until the transaction ends). The
  * strings are borrowed from the result case_repo_lock() hands back. */
 typedef struct case_locked {
@@ -113,6 +127,7 @@ void case_rpc_create_clue(cg_rpc_call *call, void *arg);
 void case_rpc_clue_action(cg_rpc_call *call, void *arg);
 void case_rpc_list_dossier(cg_rpc_call *call, void *arg);
 void case_rpc_verify_dossier(cg_rpc_call *call, void *arg);
+void case_rpc_get_case(cg_rpc_call *call, void *arg);
 
 /* --- events.c ------------------------------------------------------------ */
 

@@ -39,6 +39,13 @@ static const char SQL_RECUSE[] =
 static const char SQL_LINK[] =
     "INSERT INTO clue_links (clue_id, other_id) VALUES ($1::uuid, $2::uuid), ($2::uuid, $1::uuid)"
     " ON CONFLICT DO NOTHING";
+/* Filing (立案) on the clue's approved propose_filing proposal. */
+static const char SQL_FILE[] =
+    "INSERT INTO cases (clue_id, filing_disposal_id, filed_by)"
+    " SELECT $1::uuid, d.id, $2 FROM clue_disposals d"
+    " WHERE d.clue_id = $1::uuid AND d.state = 'approved' AND d.way = 'propose_filing'"
+    " ORDER BY d.decided_at DESC LIMIT 1"
+    " RETURNING id::text, filing_disposal_id::text";
 static const char SQL_MERGE[] =
     "UPDATE clues SET status = '" CASE_STAGE_MERGED "', merged_into = $2::uuid WHERE id = $1::uuid";
 
@@ -240,7 +247,7 @@ typedef struct action_ctx {
 static const char *const *roles_for(const char *action)
 {
     if (strcmp(action, CASE_ACTION_APPROVE) == 0 || strcmp(action, CASE_ACTION_REJECT) == 0 ||
-        strcmp(action, CASE_ACTION_ASSIGN) == 0) {
+        strcmp(action, CASE_ACTION_ASSIGN) == 0 || strcmp(action, CASE_ACTION_FILE) == 0) {
         return CASE_ROLES_APPROVE;
     }
     if (strcmp(action, CASE_ACTION_PROPOSE) == 0 || strcmp(action, CASE_ACTION_RECUSE) == 0 ||
@@ -430,6 +437,7 @@ static cg_code do_pair(const action_ctx *a, bool merge, cg_err *err)
     }
     if (merge && (strcmp(other.status, CASE_STAGE_CLOSED) == 0 ||
                   strcmp(other.status, CASE_STAGE_FILING_PROPOSED) == 0 ||
+                  strcmp(other.status, CASE_STAGE_FILED) == 0 ||
                   strcmp(other.status, CASE_STAGE_MERGED) == 0)) {
         rc = cg_err_set(err, CG_FAILED_PRECONDITION,
                         "the surviving clue is in stage %s; only an open clue takes a merge",
@@ -455,6 +463,42 @@ cleanup:
     return rc;
 }
 
+/* File a case from the clue: the case's own dossier starts, and the
+ * clue's records the filing, in the same transaction. */
+static cg_code do_file(const action_ctx *a, cg_err *err)
+{
+    cg_code rc;
+    PGresult *res = NULL;
+    const char *params[] = {a->req->clue_id, a->actor->user_id};
+
+    rc = cg_db_exec(a->conn, SQL_FILE, 2, params, &res, err);
+    if (rc != CG_OK) {
+        goto cleanup;
+    }
+    if (PQntuples(res) != 1) {
+        /* The stage says approved; the proposal row must be there. */
+        rc = cg_err_set(err, CG_INTERNAL, "clue %s has no approved propose_filing proposal",
+                        a->req->clue_id);
+        goto cleanup;
+    }
+    const char *case_id = cg_db_get(res, 0, 0);
+    rc = set_status(a, a->t->to, err);
+    if (rc == CG_OK) {
+        rc = note(a->conn, case_id, a->actor, "case.filed",
+                  case_summary("clue_id", a->req->clue_id, "filing_disposal_id",
+                               cg_db_get(res, 0, 1), NULL),
+                  err);
+    }
+    if (rc == CG_OK) {
+        rc = note(a->conn, a->req->clue_id, a->actor, "case.filed",
+                  case_summary("case_id", case_id, NULL), err);
+    }
+
+cleanup:
+    PQclear(res);
+    return rc;
+}
+
 static cg_code do_action(const action_ctx *a, cg_err *err)
 {
     const char *action = a->req->action;
@@ -472,6 +516,9 @@ static cg_code do_action(const action_ctx *a, cg_err *err)
     }
     if (strcmp(action, CASE_ACTION_REOPEN) == 0) {
         return do_reopen(a, err);
+    }
+    if (strcmp(action, CASE_ACTION_FILE) == 0) {
+        return do_file(a, err);
     }
     return do_pair(a, strcmp(action, CASE_ACTION_MERGE) == 0, err);
 }

@@ -21,6 +21,7 @@
 #define CASE_STAGE_CLOSED "closed"
 #define CASE_STAGE_FILING_PROPOSED "filing_proposed"
 #define CASE_STAGE_MERGED "merged"
+#define CASE_STAGE_FILED "filed"
 /* A transition's target meaning "the stage it had before the proposal". */
 #define CASE_STAGE_BACK "(back)"
 /* A transition's target meaning "stays where it is". */
@@ -35,6 +36,7 @@
 #define CASE_ACTION_LINK "link"
 #define CASE_ACTION_MERGE "merge"
 #define CASE_ACTION_REOPEN "reopen"
+#define CASE_ACTION_FILE "file"
 
 /* One allowed transition. Strings are static. */
 typedef struct case_transition {

@@ -19,7 +19,8 @@
     " (SELECT row_to_json(d) FROM (SELECT id, way, reason, conclusion, state, proposed_by,"        \
     "   floor(extract(epoch FROM proposed_at) * 1000)::bigint AS proposed_at_ms, decided_by,"      \
     "   floor(extract(epoch FROM decided_at) * 1000)::bigint AS decided_at_ms, decision_reason"    \
-    "   FROM clue_disposals WHERE clue_id = clues.id ORDER BY proposed_at DESC LIMIT 1) d)::text"
+    "   FROM clue_disposals WHERE clue_id = clues.id ORDER BY proposed_at DESC LIMIT 1) d)::text," \
+    " coalesce((SELECT k.id::text FROM cases k WHERE k.clue_id = clues.id), '')"
 
 enum clue_col {
     COL_ID,
@@ -44,6 +45,7 @@ enum clue_col {
     COL_MERGED_INTO,
     COL_LINKS,
     COL_DISPOSAL,
+    COL_CASE_ID,
 };
 
 /* Who may see a clue besides its scope: not a subject of it (their person
@@ -105,6 +107,15 @@ static const char SQL_LOCK[] =
     " WHERE clues.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE
     " FOR UPDATE OF clues";
 
+/* A case with its clue's scope and subjects; the clue's visibility rules
+ * ($1 scope, $3 person, $4 user) decide whether the actor sees it. */
+static const char SQL_GET_CASE[] =
+    "SELECT k.id, k.clue_id, clues.org_path::text, k.stage, clues.subjects::text, clues.summary,"
+    " k.filed_by, floor(extract(epoch FROM k.filed_at) * 1000)::bigint,"
+    " k.filing_disposal_id::text"
+    " FROM cases k JOIN clues ON clues.id = k.clue_id"
+    " WHERE k.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE;
+
 cg_code case_repo_clue_from_row(const PGresult *res, int row, case_clue_view *out,
                                 int64_t *created_us, cg_err *err)
 {
@@ -128,6 +139,7 @@ cg_code case_repo_clue_from_row(const PGresult *res, int row, case_clue_view *ou
     c->handler_id = (char *)cg_db_get(res, row, COL_HANDLER);
     c->source_link = (char *)cg_db_get(res, row, COL_SOURCE_LINK);
     c->merged_into = (char *)cg_db_get(res, row, COL_MERGED_INTO);
+    c->case_id = (char *)cg_db_get(res, row, COL_CASE_ID);
     if (created_us != NULL) {
         *created_us = cg_db_get_ll(res, row, COL_CREATED_US);
     }
@@ -202,6 +214,35 @@ cg_code case_repo_get(PGconn *conn, const case_actor *actor, const char *id, PGr
                       cg_err *err)
 {
     return one_visible(conn, SQL_GET, actor, id, out, err);
+}
+
+cg_code case_repo_get_case(PGconn *conn, const case_actor *actor, const char *id,
+                           case_case_view *out, PGresult **res, cg_err *err)
+{
+    memset(out->subjects.json, 0, sizeof out->subjects.json);
+    cg_code rc = one_visible(conn, SQL_GET_CASE, actor, id, res, err);
+    if (rc != CG_OK) {
+        if (rc == CG_NOT_FOUND) {
+            cg_err_set(err, CG_NOT_FOUND, "case not found");
+        }
+        return rc;
+    }
+    Cleangrid__V1__Case *k = &out->record;
+    cleangrid__v1__case__init(k);
+    k->id = (char *)cg_db_get(*res, 0, 0);
+    k->clue_id = (char *)cg_db_get(*res, 0, 1);
+    k->org_path = (char *)cg_db_get(*res, 0, 2);
+    k->stage = (char *)cg_db_get(*res, 0, 3);
+    k->summary = (char *)cg_db_get(*res, 0, 5);
+    k->filed_by = (char *)cg_db_get(*res, 0, 6);
+    k->filed_at_ms = cg_db_get_ll(*res, 0, 7);
+    k->filing_disposal_id = (char *)cg_db_get(*res, 0, 8);
+    /* The subjects are parsed as a clue's are, and lent to the case. */
+    cleangrid__v1__clue__init(&out->subjects.clue);
+    rc = case_clue_view_parse(&out->subjects, cg_db_get(*res, 0, 4), "[]", "[]", "", err);
+    k->subjects = out->subjects.clue.subjects;
+    k->n_subjects = out->subjects.clue.n_subjects;
+    return rc;
 }
 
 cg_code case_repo_lock(PGconn *conn, const case_actor *actor, const char *id, case_locked *out,

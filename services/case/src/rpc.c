@@ -124,6 +124,50 @@ cleanup:
     protobuf_c_message_free_unpacked(&req->base, NULL);
 }
 
+void case_rpc_get_case(cg_rpc_call *call, void *arg)
+{
+    cg_service_base *base = arg;
+    case_actor actor;
+    PGconn *conn = NULL;
+    PGresult *res = NULL;
+    case_case_view view;
+    bool have_view = false;
+    cg_err err;
+    cg_err_clear(&err);
+
+    Cleangrid__V1__GetCaseRequest *req = (Cleangrid__V1__GetCaseRequest *)cg_rpc_decode(
+        call, &cleangrid__v1__get_case_request__descriptor);
+    if (req == NULL) {
+        return;
+    }
+    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read cases", &actor, &err) != CG_OK) {
+        goto cleanup;
+    }
+    if (!cg_uuid_valid(req->id)) {
+        cg_err_add_violation(&err, "id", "is not a UUID");
+        goto cleanup;
+    }
+    conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
+    if (conn == NULL) {
+        goto cleanup;
+    }
+    have_view = true;
+    if (case_repo_get_case(conn, &actor, req->id, &view, &res, &err) != CG_OK) {
+        goto cleanup;
+    }
+    Cleangrid__V1__GetCaseReply reply = CLEANGRID__V1__GET_CASE_REPLY__INIT;
+    reply.record = &view.record;
+    cg_rpc_reply(call, &reply.base);
+
+cleanup:
+    if (have_view) {
+        case_clue_view_free(&view.subjects);
+    }
+    PQclear(res);
+    case_rpc_finish(call, &err, base, conn);
+    protobuf_c_message_free_unpacked(&req->base, NULL);
+}
+
 void case_rpc_finish(cg_rpc_call *call, const cg_err *err, cg_service_base *base, PGconn *conn)
 {
     if (err->code != CG_OK) {
@@ -141,5 +185,6 @@ const cg_rpc_method case_rpc_methods[] = {
     {"ClueAction", case_rpc_clue_action},
     {"ListDossier", case_rpc_list_dossier},
     {"VerifyDossier", case_rpc_verify_dossier},
+    {"GetCase", case_rpc_get_case},
 };
 const size_t case_rpc_nmethods = sizeof case_rpc_methods / sizeof case_rpc_methods[0];

@@ -42,6 +42,7 @@ static void test_each_way_approved(void **state)
     assert_string_equal(step_ok(CASE_STAGE_DISPOSAL_PROPOSED, "reject", "close")->to,
                         CASE_STAGE_BACK);
     assert_string_equal(step_ok(CASE_STAGE_SHELVED, "reopen", NULL)->to, CASE_STAGE_REGISTERED);
+    assert_string_equal(step_ok(CASE_STAGE_FILING_PROPOSED, "file", NULL)->to, CASE_STAGE_FILED);
     assert_string_equal(step_ok(CASE_STAGE_SHELVED, "merge", NULL)->to, CASE_STAGE_MERGED);
     assert_string_equal(step_ok(CASE_STAGE_CLOSED, "recuse", NULL)->to, CASE_STAGE_SAME);
 }
@@ -59,6 +60,8 @@ static void test_refused_with_stage(void **state)
         {CASE_STAGE_MERGED, "link"},
         {CASE_STAGE_DISPOSAL_PROPOSED, "assign"},
         {CASE_STAGE_FILING_PROPOSED, "merge"},
+        {CASE_STAGE_REGISTERED, "file"},
+        {CASE_STAGE_FILED, "file"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         const case_transition *t = NULL;

@@ -19,8 +19,8 @@ static const perm_info perms[GW_PERM_COUNT] = {
     [GW_PERM_AUTHENTICATED] = {.name = "authenticated",
                                .meaning = "any account with a valid session, whatever its role"},
     [GW_PERM_CLUE_READ] = {.name = "clue.read",
-                           .meaning = "list and read problem clues (问题线索) inside the caller's "
-                                      "scope"},
+                           .meaning = "list and read problem clues (问题线索) and the cases "
+                                      "filed from them inside the caller's scope"},
     [GW_PERM_AUDIT_READ] = {.name = "audit.read",
                             .meaning = "read the audit trail (审计) of actors inside the caller's "
                                        "scope and verify its hash chain"},
@@ -39,8 +39,8 @@ static const perm_info perms[GW_PERM_COUNT] = {
                               .meaning = "propose a clue's disposal (线索处置) as its handler, "
                                          "link, merge and reopen clues, declare a recusal (回避)"},
     [GW_PERM_CLUE_APPROVE] = {.name = "clue.approve",
-                              .meaning = "approve or reject another's disposal proposal and "
-                                         "assign a clue's handler"},
+                              .meaning = "approve or reject another's disposal proposal, "
+                                         "assign a clue's handler, file a case (立案)"},
     [GW_PERM_DOSSIER_READ] = {.name = "dossier.read",
                               .meaning = "read a clue's electronic dossier (电子档案) and verify "
                                          "its hash chain; every read is recorded"},

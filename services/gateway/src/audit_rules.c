@@ -137,6 +137,7 @@ static const struct {
     {"POST", "/api/v1/clues/{id}/link", "clue.linked", NULL, "clue"},
     {"POST", "/api/v1/clues/{id}/merge", "clue.merged", NULL, "clue"},
     {"POST", "/api/v1/clues/{id}/reopen", "clue.reopened", NULL, "clue"},
+    {"POST", "/api/v1/clues/{id}/file", "case.filed", NULL, "clue"},
 };
 
 const char *gw_audit_route_action(const char *method, const char *pattern, const char **fail_action,

@@ -248,6 +248,8 @@ void gw_route_create_clue(gw_request *req);
 void gw_route_clue_action(gw_request *req);
 void gw_route_clue_dossier(gw_request *req);
 void gw_route_clue_dossier_verify(gw_request *req);
+/* GET /api/v1/cases/{id}: a case filed from a clue (立案). */
+void gw_route_get_case(gw_request *req);
 
 /* Resolve an org unit code to its ltree path (routes_public.c): from the
  * org cache when it knows the code, else from the database. An unknown

@@ -184,6 +184,7 @@ static const struct {
     {"/link", "link"},
     {"/merge", "merge"},
     {"/reopen", "reopen"},
+    {"/file", "file"},
 };
 
 const char *gw_clue_action_of_path(const char *path)
@@ -277,6 +278,21 @@ static bool add_disposal(cJSON *obj, const Cleangrid__V1__ClueDisposal *d)
            add_opt(o, "decision_reason", d->decision_reason);
 }
 
+/* The subjects array of a clue or case. */
+static bool add_subjects(cJSON *obj, Cleangrid__V1__ClueSubject **subjects, size_t n)
+{
+    cJSON *array = cJSON_AddArrayToObject(obj, "subjects");
+    bool ok = array != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+        const Cleangrid__V1__ClueSubject *s = subjects[i];
+        cJSON *o = cJSON_CreateObject();
+        ok = o != NULL && cJSON_AddItemToArray(array, o) && add_text(o, "name", s->name) &&
+             add_opt(o, "person_id", s->person_id) && add_opt(o, "position", s->position) &&
+             add_opt(o, "org_unit", s->org_unit);
+    }
+    return ok;
+}
+
 bool gw_json_clue_add_register(cJSON *obj, const Cleangrid__V1__Clue *clue)
 {
     char date[16] = "";
@@ -285,22 +301,30 @@ bool gw_json_clue_add_register(cJSON *obj, const Cleangrid__V1__Clue *clue)
     if (clue->received_at_ms > 0 && gmtime_r(&t, &tm) != NULL) {
         strftime(date, sizeof date, "%Y-%m-%d", &tm);
     }
-    cJSON *subjects = cJSON_AddArrayToObject(obj, "subjects");
-    bool ok = subjects != NULL;
-    for (size_t i = 0; ok && i < clue->n_subjects; i++) {
-        const Cleangrid__V1__ClueSubject *s = clue->subjects[i];
-        cJSON *o = cJSON_CreateObject();
-        ok = o != NULL && cJSON_AddItemToArray(subjects, o) && add_text(o, "name", s->name) &&
-             add_opt(o, "person_id", s->person_id) && add_opt(o, "position", s->position) &&
-             add_opt(o, "org_unit", s->org_unit);
-    }
+    bool ok = add_subjects(obj, clue->subjects, clue->n_subjects);
     return ok && add_strings(obj, "categories", clue->categories, clue->n_categories) &&
            add_text(obj, "summary", clue->summary) && add_opt(obj, "received_date", date) &&
            add_opt(obj, "handler_id", clue->handler_id) &&
            add_opt(obj, "source_link", clue->source_link) &&
            add_opt(obj, "merged_into", clue->merged_into) &&
            add_strings(obj, "linked_clue_ids", clue->linked_clue_ids, clue->n_linked_clue_ids) &&
-           add_disposal(obj, clue->disposal);
+           add_disposal(obj, clue->disposal) && add_opt(obj, "case_id", clue->case_id);
+}
+
+cJSON *gw_json_case(const Cleangrid__V1__Case *k)
+{
+    cJSON *obj = cJSON_CreateObject();
+    bool ok = obj != NULL && add_text(obj, "id", k->id) && add_text(obj, "clue_id", k->clue_id) &&
+              add_text(obj, "org_path", k->org_path) && add_text(obj, "stage", k->stage) &&
+              add_subjects(obj, k->subjects, k->n_subjects) &&
+              add_text(obj, "summary", k->summary) && add_text(obj, "filed_by", k->filed_by) &&
+              gw_json_add_time(obj, "filed_at", k->filed_at_ms) &&
+              add_text(obj, "filing_disposal_id", k->filing_disposal_id);
+    if (!ok) {
+        cJSON_Delete(obj);
+        obj = NULL;
+    }
+    return obj;
 }
 
 cJSON *gw_json_clue_action(const Cleangrid__V1__ClueActionReply *reply)

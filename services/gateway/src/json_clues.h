@@ -34,7 +34,8 @@ const char *gw_clue_action_of_path(const char *path);
 
 /* Map the body of a clue action (fields depend on action: way, reason,
  * conclusion for propose; reason for reject, recuse and reopen; handler_id
- * for assign; clue_id for link; into for merge; nothing for approve) into
+ * for assign; clue_id for link; into for merge; nothing for approve and
+ * file) into
  * out, borrowing from body. */
 cg_code gw_map_clue_action(const cJSON *body, const char *action,
                            Cleangrid__V1__ClueActionRequest *out, cg_err *err);
@@ -43,6 +44,9 @@ cg_code gw_map_clue_action(const cJSON *body, const char *action,
  * summary, received_date, handler_id, source_link, merged_into,
  * linked_clue_ids, disposal). False when out of memory. */
 bool gw_json_clue_add_register(cJSON *obj, const Cleangrid__V1__Clue *clue);
+
+/* A case (案件) as the API shows it. NULL when out of memory. */
+cJSON *gw_json_case(const Cleangrid__V1__Case *k);
 
 /* The answer of a clue action: the clue, or {"recused": true} when the
  * caller recused and no longer sees it. NULL when out of memory. */

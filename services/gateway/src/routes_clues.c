@@ -50,10 +50,11 @@ void gw_route_list_clues(gw_request *req)
  * probing for ids is worth seeing too (the id is copied as given, at most
  * GW_ROUTE_ID_MAX bytes of the path). Checks the id and fills ctx; false
  * when the request has been answered. */
-static bool sensitive_read(gw_request *req, const char *action, Cleangrid__V1__CallContext *ctx)
+static bool sensitive_read(gw_request *req, const char *action, const char *target_type,
+                           Cleangrid__V1__CallContext *ctx)
 {
     cg_err err;
-    gw_audit_expect(req, action, "clue", req->route_id);
+    gw_audit_expect(req, action, target_type, req->route_id);
     cg_err_clear(&err);
     if (!cg_uuid_valid(req->route_id))
         cg_err_add_violation(&err, "id", "must be a UUID");
@@ -69,7 +70,7 @@ void gw_route_get_clue(gw_request *req)
     Cleangrid__V1__GetClueRequest rpc = CLEANGRID__V1__GET_CLUE_REQUEST__INIT;
     Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
 
-    if (!sensitive_read(req, "clue.read", &ctx))
+    if (!sensitive_read(req, "clue.read", "clue", &ctx))
         return;
     rpc.ctx = &ctx;
     rpc.id = (char *)req->route_id;
@@ -225,7 +226,7 @@ void gw_route_clue_dossier(gw_request *req)
     char cursor[64];
     cg_err err;
 
-    if (!sensitive_read(req, "dossier.read", &ctx))
+    if (!sensitive_read(req, "dossier.read", "clue", &ctx))
         return;
     if (gw_map_page(req->query, &page, cursor, sizeof(cursor), &err) != CG_OK) {
         gw_http_send_err(req, &err);
@@ -243,10 +244,34 @@ void gw_route_clue_dossier_verify(gw_request *req)
     Cleangrid__V1__VerifyDossierRequest rpc = CLEANGRID__V1__VERIFY_DOSSIER_REQUEST__INIT;
     Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
 
-    if (!sensitive_read(req, "dossier.verify", &ctx))
+    if (!sensitive_read(req, "dossier.verify", "clue", &ctx))
         return;
     rpc.ctx = &ctx;
     rpc.file_id = req->route_id;
     gw_http_forward(req, "case", "VerifyDossier", &rpc.base,
                     &cleangrid__v1__verify_dossier_reply__descriptor, verify_reply_json, 200);
+}
+
+static cJSON *case_reply_json(ProtobufCMessage *msg)
+{
+    const Cleangrid__V1__GetCaseReply *reply = (Cleangrid__V1__GetCaseReply *)msg;
+    if (reply->record == NULL) {
+        cg_log_error("case answered GetCase without a case");
+        return NULL;
+    }
+    return gw_json_case(reply->record);
+}
+
+void gw_route_get_case(gw_request *req)
+{
+    Cleangrid__V1__GetCaseRequest rpc = CLEANGRID__V1__GET_CASE_REQUEST__INIT;
+    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
+
+    if (!sensitive_read(req, "case.read", "case", &ctx))
+        return;
+    rpc.ctx = &ctx;
+    rpc.id = (char *)req->route_id;
+    req->etag = true;
+    gw_http_forward(req, "case", "GetCase", &rpc.base, &cleangrid__v1__get_case_reply__descriptor,
+                    case_reply_json, 200);
 }

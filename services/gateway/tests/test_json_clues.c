@@ -96,6 +96,7 @@ static void test_action_of_path(void **state)
         {"/link", "link"},
         {"/merge", "merge"},
         {"/reopen", "reopen"},
+        {"/file", "file"},
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         char path[128];
