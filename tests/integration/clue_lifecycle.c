@@ -230,6 +230,22 @@ static void filing(void **state)
     CGT_CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(k, "subjects")) == 1, "the clue's subjects");
     cgt_response_free(r);
     expect_get(insp_west, path, 404);
+    /* The case's own dossier starts with its filing, and is whole. */
+    snprintf(path, sizeof path, "/api/v1/cases/%s/dossier", case_id);
+    r = cgt_get(path, insp_east);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "items"), 0);
+    CGT_CHECK_STR("case.filed", cgt_json_str(first, "action"), "the case's first entry");
+    CGT_CHECK_STR(id, cgt_json_str(cJSON_GetObjectItem(first, "summary"), "clue_id"),
+                  "it names the clue");
+    cgt_response_free(r);
+    expect_get(insp_west, path, 404);
+    snprintf(path, sizeof path, "/api/v1/cases/%s/dossier/verify", case_id);
+    r = cgt_get(path, insp_east);
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK(cJSON_IsTrue(cJSON_GetObjectItem(r->json, "whole")), "whole: %s", r->body);
+    cgt_response_free(r);
+
     cJSON *entries = dossier(insp_east, id);
     const cJSON *last = cJSON_GetArrayItem(entries, cJSON_GetArraySize(entries) - 1);
     CGT_CHECK_STR("case.filed", cgt_json_str(last, "action"), "the clue's dossier records it");

@@ -92,6 +92,12 @@ typedef struct case_case_view {
 cg_code case_repo_get_case(PGconn *conn, const case_actor *actor, const char *id,
                            case_case_view *out, PGresult **res, cg_err *err);
 
+/* A dossier's file (a clue, or a case through its clue) if the actor may
+ * see it; its handler's user id is copied into handler ("" for none, and
+ * for a case). NOT_FOUND "clue or case not found" otherwise. */
+cg_code case_repo_file_handler(PGconn *conn, const case_actor *actor, const char *file_id,
+                               char *handler, size_t handler_size, cg_err *err);
+
 /* A clue locked for a change (FOR UPDATE until the transaction ends). The
  * strings are borrowed from the result case_repo_lock() hands back. */
 typedef struct case_locked {

@@ -116,6 +116,14 @@ static const char SQL_GET_CASE[] =
     " FROM cases k JOIN clues ON clues.id = k.clue_id"
     " WHERE k.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE;
 
+/* The handler of a dossier's file: a clue's handler, or "" for a case (its
+ * investigators come later). Either way under the clue's visibility. */
+static const char SQL_FILE_HANDLER[] =
+    "SELECT clues.handler_id FROM clues"
+    " WHERE clues.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE
+    " UNION ALL SELECT '' FROM cases k JOIN clues ON clues.id = k.clue_id"
+    " WHERE k.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE;
+
 cg_code case_repo_clue_from_row(const PGresult *res, int row, case_clue_view *out,
                                 int64_t *created_us, cg_err *err)
 {
@@ -242,6 +250,20 @@ cg_code case_repo_get_case(PGconn *conn, const case_actor *actor, const char *id
     rc = case_clue_view_parse(&out->subjects, cg_db_get(*res, 0, 4), "[]", "[]", "", err);
     k->subjects = out->subjects.clue.subjects;
     k->n_subjects = out->subjects.clue.n_subjects;
+    return rc;
+}
+
+cg_code case_repo_file_handler(PGconn *conn, const case_actor *actor, const char *file_id,
+                               char *handler, size_t handler_size, cg_err *err)
+{
+    PGresult *res = NULL;
+    cg_code rc = one_visible(conn, SQL_FILE_HANDLER, actor, file_id, &res, err);
+    if (rc == CG_OK) {
+        cg_strlcpy(handler, cg_db_get(res, 0, 0), handler_size);
+    } else if (rc == CG_NOT_FOUND) {
+        cg_err_set(err, CG_NOT_FOUND, "clue or case not found");
+    }
+    PQclear(res);
     return rc;
 }
 

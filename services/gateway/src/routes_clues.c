@@ -218,6 +218,13 @@ cleanup:
     cJSON_Delete(body);
 }
 
+/* The kind of file a dossier route names, for its audit record: the same
+ * handlers serve /api/v1/clues/{id}/dossier and /api/v1/cases/{id}/dossier. */
+static const char *dossier_file_type(const gw_request *req)
+{
+    return strncmp(req->path, "/api/v1/cases/", 14) == 0 ? "case" : "clue";
+}
+
 void gw_route_clue_dossier(gw_request *req)
 {
     Cleangrid__V1__ListDossierRequest rpc = CLEANGRID__V1__LIST_DOSSIER_REQUEST__INIT;
@@ -226,7 +233,7 @@ void gw_route_clue_dossier(gw_request *req)
     char cursor[64];
     cg_err err;
 
-    if (!sensitive_read(req, "dossier.read", "clue", &ctx))
+    if (!sensitive_read(req, "dossier.read", dossier_file_type(req), &ctx))
         return;
     if (gw_map_page(req->query, &page, cursor, sizeof(cursor), &err) != CG_OK) {
         gw_http_send_err(req, &err);
@@ -244,7 +251,7 @@ void gw_route_clue_dossier_verify(gw_request *req)
     Cleangrid__V1__VerifyDossierRequest rpc = CLEANGRID__V1__VERIFY_DOSSIER_REQUEST__INIT;
     Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
 
-    if (!sensitive_read(req, "dossier.verify", "clue", &ctx))
+    if (!sensitive_read(req, "dossier.verify", dossier_file_type(req), &ctx))
         return;
     rpc.ctx = &ctx;
     rpc.file_id = req->route_id;
