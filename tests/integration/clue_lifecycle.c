@@ -8,6 +8,7 @@
  * back is named by verify. */
 #include "cgt.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -598,6 +599,83 @@ static void dossier_reads_and_tampering(void **state)
     CGT_CHECK_INT(3, bad, "verify names the changed entry");
 }
 
+/* Concurrent reads by someone other than the handler each append an entry
+ * to the same file at once: the chain stays one line, seq 1, 2, 3, ...
+ * without a gap or a fork, and verify finds it whole. No CGT_ check runs on
+ * the threads: a failure must not jump across them. */
+#define READERS 6
+#define READS_EACH 4
+
+typedef struct reader {
+    const char *path;
+    int ok;
+} reader;
+
+static void *read_dossier(void *arg)
+{
+    reader *rd = arg;
+    for (int i = 0; i < READS_EACH; i++) {
+        cgt_response *r = cgt_get(rd->path, auditor_east);
+        rd->ok += r->status == 200;
+        cgt_response_free(r);
+    }
+    return NULL;
+}
+
+static void concurrent_appends_stay_linear(void **state)
+{
+    (void)state;
+    char id[37], path[160];
+    long bad = 0;
+    CGT_CREATE_CLUE(insp_east, "city_a", NULL, id);
+    snprintf(path, sizeof path, "/api/v1/clues/%s/dossier?limit=1", id);
+    pthread_t threads[READERS];
+    reader readers[READERS];
+    for (int i = 0; i < READERS; i++) {
+        readers[i] = (reader){path, 0};
+        CGT_CHECK(pthread_create(&threads[i], NULL, read_dossier, &readers[i]) == 0,
+                  "pthread_create");
+    }
+    int ok = 0;
+    for (int i = 0; i < READERS; i++) {
+        pthread_join(threads[i], NULL);
+        ok += readers[i].ok;
+    }
+    CGT_CHECK_INT(READERS * READS_EACH, ok, "every concurrent read answered 200");
+    cJSON *entries = dossier(insp_east, id);
+    CGT_CHECK_INT(1 + READERS * READS_EACH, cJSON_GetArraySize(entries),
+                  "one entry per read, after clue.created");
+    for (int i = 0; i < cJSON_GetArraySize(entries); i++) {
+        const cJSON *seq = cJSON_GetObjectItem(cJSON_GetArrayItem(entries, i), "seq");
+        CGT_CHECK(cJSON_IsNumber(seq) && (int)seq->valuedouble == i + 1, "seq %d in order", i + 1);
+    }
+    cJSON_Delete(entries);
+    CGT_CHECK(verify(insp_east, id, &bad), "the chain is whole after concurrent appends");
+}
+
+/* A repeated registration with the same Idempotency-Key is the first one. */
+static void registration_is_idempotent(void **state)
+{
+    (void)state;
+    char key[40], auth[160], line[80];
+    cgt_token_hex(key, 32);
+    snprintf(line, sizeof line, "Idempotency-Key: %s", key);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", insp_east);
+    const char *headers[] = {"Content-Type: application/json", auth, line, NULL};
+    cJSON *b = cgt_clue_body("city_a", NULL);
+    char *text = cJSON_PrintUnformatted(b);
+    cJSON_Delete(b);
+    cgt_response *first = cgt_request("POST", "/api/v1/clues", headers, text, strlen(text));
+    cgt_response *again = cgt_request("POST", "/api/v1/clues", headers, text, strlen(text));
+    free(text);
+    CGT_CHECK_STATUS(first, 201);
+    CGT_CHECK_STATUS(again, 201);
+    CGT_CHECK_STR(CGT_JSON_STR(first->json, "id"), CGT_JSON_STR(again->json, "id"),
+                  "the repeat answers the first clue");
+    cgt_response_free(first);
+    cgt_response_free(again);
+}
+
 int main(void)
 {
     cgt_init("clue_lifecycle", CGT_NEED_STACK);
@@ -614,6 +692,8 @@ int main(void)
         cmocka_unit_test(subject_never_sees),
         cmocka_unit_test(bad_registrations),
         cmocka_unit_test(dossier_reads_and_tampering),
+        cmocka_unit_test(concurrent_appends_stay_linear),
+        cmocka_unit_test(registration_is_idempotent),
     };
     int failed = cmocka_run_group_tests_name("clue_lifecycle", tests, group_setup, group_teardown);
     cgt_cleanup();
