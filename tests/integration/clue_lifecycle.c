@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 /* Tokens of the demo accounts this test acts as. */
 static char *insp_east, *lead_east, *lead_hq, *insp_west, *lead_west, *intake_east, *auditor_east;
@@ -653,6 +654,76 @@ static void concurrent_appends_stay_linear(void **state)
     CGT_CHECK(verify(insp_east, id, &bad), "the chain is whole after concurrent appends");
 }
 
+/* The number of clues token lists with the query string filters (200). */
+static int count_listed(const char *token, const char *filters)
+{
+    char path[512];
+    snprintf(path, sizeof path, "/api/v1/clues?limit=100&%s", filters);
+    cgt_response *r = cgt_get(path, token);
+    CGT_CHECK_STATUS(r, 200);
+    int n = cJSON_GetArraySize(cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "items"));
+    cgt_response_free(r);
+    return n;
+}
+
+/* Lists filtered by stage, source, category, unit subtree, received date
+ * and a substring of a subject's name, combined. */
+static void list_filters(void **state)
+{
+    (void)state;
+    char id[37], f[400], today[16], tomorrow[16];
+    CGT_CREATE_CLUE(insp_east, "city_b", NULL, id);
+    cJSON *c = get_clue(insp_east, id);
+    const char *name =
+        cgt_json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(c, "subjects"), 0), "name");
+    char token[40];
+    /* "cgt subject <hex>": the hex is this clue's alone. */
+    snprintf(token, sizeof token, "%s", strrchr(name, ' ') + 1);
+    snprintf(today, sizeof today, "%s", cgt_json_str(c, "received_date"));
+    cJSON_Delete(c);
+    time_t t = time(NULL) + 24 * 3600;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(tomorrow, sizeof tomorrow, "%Y-%m-%d", &tm);
+
+    snprintf(f, sizeof f, "q=%s", token);
+    CGT_CHECK_INT(1, count_listed(insp_east, f), "found by a subject's name");
+    CGT_CHECK_INT(0, count_listed(insp_west, f), "not by the west");
+    snprintf(f, sizeof f,
+             "q=%s&status=registered&source=letters_visits&category=integrity"
+             "&unit_code=city_b&received_from=%s&received_to=%s",
+             token, today, today);
+    CGT_CHECK_INT(1, count_listed(insp_east, f), "every filter at once");
+    static const char *const none[] = {"status=shelved", "source=own_work", "category=mass",
+                                       "unit_code=city_a"};
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+        snprintf(f, sizeof f, "q=%s&%s", token, none[i]);
+        CGT_CHECK_INT(0, count_listed(insp_east, f), none[i]);
+    }
+    snprintf(f, sizeof f, "q=%s&received_from=%s", token, tomorrow);
+    CGT_CHECK_INT(0, count_listed(insp_east, f), "received before tomorrow");
+
+    act_ok(insp_east, id, "/disposal", "{\"way\":\"shelve\",\"reason\":\"r\"}");
+    act_ok(lead_east, id, "/disposal/approve", NULL);
+    snprintf(f, sizeof f, "q=%s&status=shelved", token);
+    CGT_CHECK_INT(1, count_listed(insp_east, f), "listed under its new stage");
+
+    static const char *const bad[][2] = {
+        {"status=bogus", "status"},
+        {"category=gossip", "category"},
+        {"received_from=2026-13-01", "received_from"},
+        {"unit_code=city_c", "unit_code"},
+        {"handler_id=me", "handler_id"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(f, sizeof f, "/api/v1/clues?%s", bad[i][0]);
+        cgt_response *r = cgt_get(f, insp_east);
+        CGT_CHECK_PROBLEM(r, 400);
+        CGT_CHECK(strstr(r->body, bad[i][1]) != NULL, "%s is named: %s", bad[i][0], r->body);
+        cgt_response_free(r);
+    }
+}
+
 /* A repeated registration with the same Idempotency-Key is the first one. */
 static void registration_is_idempotent(void **state)
 {
@@ -694,6 +765,7 @@ int main(void)
         cmocka_unit_test(dossier_reads_and_tampering),
         cmocka_unit_test(concurrent_appends_stay_linear),
         cmocka_unit_test(registration_is_idempotent),
+        cmocka_unit_test(list_filters),
     };
     int failed = cmocka_run_group_tests_name("clue_lifecycle", tests, group_setup, group_teardown);
     cgt_cleanup();

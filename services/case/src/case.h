@@ -19,6 +19,7 @@
 #include "cleangrid/v1/intake.pb-c.h"
 #include "access.h"
 #include "clue_view.h"
+#include "lifecycle.h"
 #include "page.h"
 
 #define CASE_DURABLE_REPORT_SUBMITTED "case-report-submitted"
@@ -66,10 +67,11 @@ typedef struct case_new_clue {
 cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, cg_err *err);
 
 /* Up to limit clues the actor may see (inside its scope, not about it, not
- * recused from), newest first, strictly after `after` (NULL for the first
- * page). *out is owned by the caller. */
-cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_cursor *after, int limit,
-                       PGresult **out, cg_err *err);
+ * recused from) that pass the filters f (checked by
+ * case_list_filter_check()), newest first, strictly after `after` (NULL for
+ * the first page). *out is owned by the caller. */
+cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_filter *f,
+                       const case_cursor *after, int limit, PGresult **out, cg_err *err);
 
 /* The clue id if the actor may see it. NOT_FOUND, with one message,
  * whether it does not exist, lies outside the scope, is about the actor

@@ -81,8 +81,24 @@ static const char SQL_INSERT[] =
     " coalesce($7::jsonb -> 0 ->> 'name', ''))"
     " RETURNING " CLUE_COLUMNS;
 
+/* The list's filters, each off when its parameter is empty (or 0):
+ * $5 status, $6 source, $7 category, $8 handler, $9 subtree, $10 and $11
+ * the received range in Unix ms, $12 an ILIKE pattern on search_text (the
+ * summary and the subjects' names, trigram-indexed). */
+#define CLUE_FILTERS                                                                               \
+    " AND ($5::text = '' OR status = $5::text)"                                                    \
+    " AND ($6::text = '' OR source = $6::text)"                                                    \
+    " AND ($7::text = '' OR categories @> ARRAY[$7::text])"                                        \
+    " AND ($8::text = '' OR handler_id = $8::text)"                                                \
+    " AND org_path <@ coalesce(nullif($9::text, '')::ltree, $1::ltree)"                            \
+    " AND ($10::bigint = 0"                                                                        \
+    "  OR received_at >= 'epoch'::timestamptz + $10::bigint * interval '1 millisecond')"           \
+    " AND ($11::bigint = 0"                                                                        \
+    "  OR received_at < 'epoch'::timestamptz + $11::bigint * interval '1 millisecond')"            \
+    " AND ($12::text = '' OR search_text ILIKE $12::text)"
+
 static const char SQL_LIST_FIRST[] = "SELECT " CLUE_COLUMNS " FROM clues"
-                                     " WHERE org_path <@ $1::ltree" CLUE_VISIBLE
+                                     " WHERE org_path <@ $1::ltree" CLUE_VISIBLE CLUE_FILTERS
                                      " ORDER BY created_at DESC, id DESC LIMIT $2::integer";
 
 /* The row comparison walks the (created_at DESC, id DESC) index from the
@@ -90,9 +106,9 @@ static const char SQL_LIST_FIRST[] = "SELECT " CLUE_COLUMNS " FROM clues"
  * product stays far below 2^53, where double arithmetic is exact. */
 static const char SQL_LIST_AFTER[] =
     "SELECT " CLUE_COLUMNS " FROM clues"
-    " WHERE org_path <@ $1::ltree" CLUE_VISIBLE
-    " AND (created_at, id) < ('epoch'::timestamptz + $5::bigint * interval '1 microsecond',"
-    " $6::uuid)"
+    " WHERE org_path <@ $1::ltree" CLUE_VISIBLE CLUE_FILTERS
+    " AND (created_at, id) < ('epoch'::timestamptz + $13::bigint * interval '1 microsecond',"
+    " $14::uuid)"
     " ORDER BY created_at DESC, id DESC LIMIT $2::integer";
 
 static const char SQL_GET[] = "SELECT " CLUE_COLUMNS " FROM clues"
@@ -188,20 +204,34 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
     return cg_db_exec(conn, SQL_INSERT, (int)(sizeof params / sizeof params[0]), params, out, err);
 }
 
-cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_cursor *after, int limit,
-                       PGresult **out, cg_err *err)
+cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_filter *f,
+                       const case_cursor *after, int limit, PGresult **out, cg_err *err)
 {
-    char limit_s[16], us_s[24];
-    /* The first page needs only $1 to $4; later pages add the cursor. */
-    const char *params[] = {actor->scope,   limit_s, actor->person_id,
-                            actor->user_id, us_s,    after != NULL ? after->id : NULL};
+    char limit_s[16], from_s[24], to_s[24], us_s[24];
+    /* The first page needs $1 to $12; later pages add the cursor. */
+    const char *params[] = {actor->scope,
+                            limit_s,
+                            actor->person_id,
+                            actor->user_id,
+                            f->status,
+                            f->source,
+                            f->category,
+                            f->handler_id,
+                            f->org_path,
+                            from_s,
+                            to_s,
+                            f->pattern,
+                            us_s,
+                            after != NULL ? after->id : NULL};
 
     snprintf(limit_s, sizeof limit_s, "%d", limit);
+    snprintf(from_s, sizeof from_s, "%lld", f->received_from_ms);
+    snprintf(to_s, sizeof to_s, "%lld", f->received_to_ms);
     if (after == NULL) {
-        return cg_db_exec(conn, SQL_LIST_FIRST, 4, params, out, err);
+        return cg_db_exec(conn, SQL_LIST_FIRST, 12, params, out, err);
     }
     snprintf(us_s, sizeof us_s, "%lld", (long long)after->created_us);
-    return cg_db_exec(conn, SQL_LIST_AFTER, 6, params, out, err);
+    return cg_db_exec(conn, SQL_LIST_AFTER, 14, params, out, err);
 }
 
 /* Run a query with $1 scope, $2 id, $3 person, $4 user; NOT_FOUND for no row. */

@@ -11,6 +11,7 @@ static void list_clues(cg_rpc_call *call, void *arg)
     case_actor actor;
     int size = 0, n = 0, nviews = 0;
     case_cursor after;
+    case_list_filter filter;
     bool has_cursor = false;
     PGconn *conn = NULL;
     PGresult *res = NULL;
@@ -28,13 +29,16 @@ static void list_clues(cg_rpc_call *call, void *arg)
         return;
     }
     if (case_access_actor(req->ctx, CASE_ROLES_READ, "read clues", &actor, &err) != CG_OK ||
-        case_page_parse(req->page, &size, &after, &has_cursor, &err) != CG_OK) {
+        case_page_parse(req->page, &size, &after, &has_cursor, &err) != CG_OK ||
+        case_list_filter_check(req->status, req->source, req->category, req->handler_id,
+                               req->org_path, actor.scope, req->received_from_ms,
+                               req->received_to_ms, req->query, &filter, &err) != CG_OK) {
         goto cleanup;
     }
     conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
     /* One row more than the page tells whether there is a next page. */
-    if (conn == NULL ||
-        case_repo_list(conn, &actor, has_cursor ? &after : NULL, size + 1, &res, &err) != CG_OK) {
+    if (conn == NULL || case_repo_list(conn, &actor, &filter, has_cursor ? &after : NULL, size + 1,
+                                       &res, &err) != CG_OK) {
         goto cleanup;
     }
     cg_db_release(base->db, conn);

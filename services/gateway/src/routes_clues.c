@@ -30,17 +30,24 @@ void gw_route_list_clues(gw_request *req)
     Cleangrid__V1__ListCluesRequest rpc = CLEANGRID__V1__LIST_CLUES_REQUEST__INIT;
     Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
     Cleangrid__V1__PageRequest page = CLEANGRID__V1__PAGE_REQUEST__INIT;
-    char cursor[512];
+    gw_clue_filter_buf filters;
+    const char *unit_code = "";
+    char cursor[512], org_path[512] = "";
     cg_err err;
 
-    cg_err_clear(&err);
-    if (gw_map_page(req->query, &page, cursor, sizeof(cursor), &err) != CG_OK ||
-        gw_call_context(&ctx, req, &err) != CG_OK) {
+    /* gw_map_page starts from a cleared error; the filters add to it, so
+     * every bad parameter is named at once. */
+    gw_map_page(req->query, &page, cursor, sizeof(cursor), &err);
+    gw_map_clue_filters(req->query, &rpc, &filters, &unit_code, &err);
+    if (err.code != CG_OK || gw_call_context(&ctx, req, &err) != CG_OK ||
+        (unit_code[0] != '\0' &&
+         gw_resolve_unit(req->app, unit_code, org_path, sizeof(org_path), &err) != CG_OK)) {
         gw_http_send_err(req, &err);
         return;
     }
     rpc.ctx = &ctx;
     rpc.page = &page;
+    rpc.org_path = org_path;
     gw_http_forward(req, "case", "ListClues", &rpc.base,
                     &cleangrid__v1__list_clues_reply__descriptor, list_reply_json, 200);
 }
