@@ -703,6 +703,27 @@ static void list_filters(void **state)
     snprintf(f, sizeof f, "q=%s&received_from=%s", token, tomorrow);
     CGT_CHECK_INT(0, count_listed(insp_east, f), "received before tomorrow");
 
+    /* The dashboard counts the same clues. */
+    snprintf(f, sizeof f, "/api/v1/clues/statistics?q=%s&unit_code=east", token);
+    cgt_response *st = cgt_get(f, insp_east);
+    CGT_CHECK_STATUS(st, 200);
+    const cJSON *so = CGT_JSON_OBJECT(st);
+    char month[8];
+    snprintf(month, sizeof month, "%.7s", today);
+    static const char *const one[][2] = {{"by_stage", "registered"},
+                                         {"by_source", "letters_visits"},
+                                         {"by_category", "integrity"},
+                                         {"by_unit", "hq.east.city_b"},
+                                         {"by_month", NULL}};
+    CGT_CHECK(cJSON_GetObjectItem(so, "total")->valuedouble == 1, "total 1: %s", st->body);
+    for (size_t i = 0; i < sizeof one / sizeof one[0]; i++) {
+        const cJSON *n =
+            cJSON_GetObjectItem(cJSON_GetObjectItem(so, one[i][0]), one[i][1] ? one[i][1] : month);
+        CGT_CHECK(cJSON_IsNumber(n) && n->valuedouble == 1, "%s counts it once: %s", one[i][0],
+                  st->body);
+    }
+    cgt_response_free(st);
+
     act_ok(insp_east, id, "/disposal", "{\"way\":\"shelve\",\"reason\":\"r\"}");
     act_ok(lead_east, id, "/disposal/approve", NULL);
     snprintf(f, sizeof f, "q=%s&status=shelved", token);

@@ -73,6 +73,13 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
 cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_filter *f,
                        const case_cursor *after, int limit, PGresult **out, cg_err *err);
 
+/* Rows (dimension, key, count) of the clues the list with filters f would
+ * show: one "total" row, then stage, source, category, unit (children of
+ * the subtree filter or the scope) and month (received, UTC). *out is owned
+ * by the caller. */
+cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_filter *f,
+                        PGresult **out, cg_err *err);
+
 /* The clue id if the actor may see it. NOT_FOUND, with one message,
  * whether it does not exist, lies outside the scope, is about the actor
  * or the actor recused from it: a caller must not learn which. *out is
@@ -136,6 +143,7 @@ void case_rpc_clue_action(cg_rpc_call *call, void *arg);
 void case_rpc_list_dossier(cg_rpc_call *call, void *arg);
 void case_rpc_verify_dossier(cg_rpc_call *call, void *arg);
 void case_rpc_get_case(cg_rpc_call *call, void *arg);
+void case_rpc_clue_statistics(cg_rpc_call *call, void *arg);
 
 /* --- events.c ------------------------------------------------------------ */
 

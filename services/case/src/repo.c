@@ -111,6 +111,22 @@ static const char SQL_LIST_AFTER[] =
     " $14::uuid)"
     " ORDER BY created_at DESC, id DESC LIMIT $2::integer";
 
+/* Counts along each dimension in one scan of the clues the list would
+ * show. $2 is the root whose children the unit counts are by (the subtree
+ * filter, else the scope); a clue in the root itself counts under it. */
+static const char SQL_STATS[] =
+    "WITH base AS MATERIALIZED (SELECT status, source, categories, org_path, received_at"
+    " FROM clues WHERE org_path <@ $1::ltree" CLUE_VISIBLE CLUE_FILTERS ")"
+    " SELECT 'total', '', count(*) FROM base"
+    " UNION ALL SELECT 'stage', status, count(*) FROM base GROUP BY status"
+    " UNION ALL SELECT 'source', source, count(*) FROM base GROUP BY source"
+    " UNION ALL SELECT 'category', c, count(*) FROM base, unnest(categories) c GROUP BY c"
+    " UNION ALL SELECT 'unit', u, count(*) FROM (SELECT subpath(org_path, 0,"
+    "   least(nlevel(org_path), nlevel($2::ltree) + 1))::text AS u FROM base) b GROUP BY u"
+    " UNION ALL SELECT 'month', m, count(*) FROM (SELECT to_char(received_at AT TIME ZONE 'UTC',"
+    "   'YYYY-MM') AS m FROM base) b GROUP BY m"
+    " ORDER BY 1, 2";
+
 static const char SQL_GET[] = "SELECT " CLUE_COLUMNS " FROM clues"
                               " WHERE id = $2::uuid AND org_path <@ $1::ltree" CLUE_VISIBLE;
 
@@ -232,6 +248,19 @@ cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_fi
     }
     snprintf(us_s, sizeof us_s, "%lld", (long long)after->created_us);
     return cg_db_exec(conn, SQL_LIST_AFTER, 14, params, out, err);
+}
+
+cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_filter *f,
+                        PGresult **out, cg_err *err)
+{
+    char from_s[24], to_s[24];
+    const char *root = f->org_path[0] != '\0' ? f->org_path : actor->scope;
+    const char *params[] = {actor->scope, root,        actor->person_id, actor->user_id, f->status,
+                            f->source,    f->category, f->handler_id,    f->org_path,    from_s,
+                            to_s,         f->pattern};
+    snprintf(from_s, sizeof from_s, "%lld", f->received_from_ms);
+    snprintf(to_s, sizeof to_s, "%lld", f->received_to_ms);
+    return cg_db_exec(conn, SQL_STATS, 12, params, out, err);
 }
 
 /* Run a query with $1 scope, $2 id, $3 person, $4 user; NOT_FOUND for no row. */

@@ -436,3 +436,31 @@ cJSON *gw_json_dossier_verify(const Cleangrid__V1__VerifyDossierReply *reply)
     }
     return obj;
 }
+
+cJSON *gw_json_clue_statistics(const Cleangrid__V1__ClueStatisticsReply *reply)
+{
+    static const struct {
+        const char *dimension, *member;
+    } groups[] = {{"stage", "by_stage"},
+                  {"source", "by_source"},
+                  {"category", "by_category"},
+                  {"unit", "by_unit"},
+                  {"month", "by_month"}};
+    cJSON *obj = cJSON_CreateObject();
+    bool ok = obj != NULL && cJSON_AddNumberToObject(obj, "total", (double)reply->total) != NULL;
+    for (size_t g = 0; ok && g < sizeof groups / sizeof groups[0]; g++) {
+        cJSON *group = cJSON_AddObjectToObject(obj, groups[g].member);
+        ok = group != NULL;
+        for (size_t i = 0; ok && i < reply->n_counts; i++) {
+            const Cleangrid__V1__StatCount *c = reply->counts[i];
+            if (strcmp(c->dimension, groups[g].dimension) == 0) {
+                ok = cJSON_AddNumberToObject(group, c->key, (double)c->count) != NULL;
+            }
+        }
+    }
+    if (!ok) {
+        cJSON_Delete(obj);
+        obj = NULL;
+    }
+    return obj;
+}
