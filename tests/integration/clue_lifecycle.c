@@ -152,6 +152,19 @@ static void user_id(const char *token, char out[37])
     cgt_response_free(r);
 }
 
+/* True once case's outbox holds a sent cg.evt.case.clue.disposed for the
+ * clue: the event is written with the approval and the relay publishes it.
+ * (Division by zero makes psql fail while there is none.) */
+static bool disposed_event_sent(void *arg)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT 1 / count(*)::int FROM cg_outbox WHERE subject = 'cg.evt.case.clue.disposed'"
+             " AND position(convert_to('%s', 'UTF8') in payload) > 0 AND sent_at IS NOT NULL",
+             (const char *)arg);
+    return cgt_psql("cg_case", sql) == 0;
+}
+
 /* --- tests ------------------------------------------------------------------ */
 
 /* Each way, proposed by the handler (the east inspector who registered the
@@ -186,6 +199,8 @@ static void five_ways(void **state)
         CGT_CHECK_STR(ways[i].stage, cgt_json_str(c, "status"), ways[i].way);
         const cJSON *d = cJSON_GetObjectItem(c, "disposal");
         CGT_CHECK_STR("approved", cgt_json_str(d, "state"), ways[i].way);
+        CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, disposed_event_sent, id),
+                  "cg.evt.case.clue.disposed for %s is published", id);
         CGT_CHECK_STR(ways[i].way, cgt_json_str(d, "way"), ways[i].way);
         cJSON_Delete(c);
 
@@ -284,11 +299,12 @@ static void reject_then_repropose(void **state)
     CGT_CREATE_CLUE(insp_east, "city_a", NULL, id);
     propose_body(body, sizeof body, "close", "证据不足", "查无实据");
     act_ok(insp_east, id, "/disposal", body);
-    /* A rejection needs its reason. */
+    /* A rejection needs its reason, and announces nothing. */
     cgt_response *r = act(lead_east, id, "/disposal/reject", NULL, 400);
     CGT_CHECK(strstr(r->body, "\"reason\"") != NULL, "the missing field is named: %s", r->body);
     cgt_response_free(r);
     act_ok(lead_east, id, "/disposal/reject", "{\"reason\":\"需补充谈话记录\"}");
+    CGT_CHECK(!disposed_event_sent(id), "no disposed event for a rejection");
     cJSON *c = get_clue(insp_east, id);
     CGT_CHECK_STR("registered", cgt_json_str(c, "status"), "a rejection returns the clue");
     const cJSON *d = cJSON_GetObjectItem(c, "disposal");

@@ -26,6 +26,7 @@
 #define CASE_DURABLE_ORG_UNIT_MOVED "case-org-unit-moved"
 #define CASE_SUBJECT_REPORT_SUBMITTED "cg.evt.intake.report.submitted"
 #define CASE_SUBJECT_CLUE_CREATED "cg.evt.case.clue.created"
+#define CASE_SUBJECT_CLUE_DISPOSED "cg.evt.case.clue.disposed"
 #define CASE_SOURCE_PUBLIC_REPORT "public_report"
 /* The dossier's actor for what the service does on its own (a clue
  * registered from an event). */
@@ -118,6 +119,9 @@ typedef struct case_locked {
     const char *proposed_by;
     const char *proposed_by_person;
     const char *org_path;
+    const char *subjects_json; /* the clue's subjects, a JSON array */
+    const char *reason;        /* the pending proposal's reason and conclusion */
+    const char *conclusion;
 } case_locked;
 
 /* Lock clue id if the actor may see it (NOT_FOUND as case_repo_get()).

@@ -134,7 +134,8 @@ static const char SQL_GET[] = "SELECT " CLUE_COLUMNS " FROM clues"
 static const char SQL_LOCK[] =
     "SELECT clues.status, clues.handler_id, coalesce(d.id::text, ''), coalesce(d.way, ''),"
     " coalesce(d.from_status, ''), coalesce(d.proposed_by, ''),"
-    " coalesce(d.proposed_by_person, ''), clues.org_path::text"
+    " coalesce(d.proposed_by_person, ''), clues.org_path::text, clues.subjects::text,"
+    " coalesce(d.reason, ''), coalesce(d.conclusion, '')"
     " FROM clues LEFT JOIN clue_disposals d ON d.clue_id = clues.id AND d.state = 'pending'"
     " WHERE clues.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE
     " FOR UPDATE OF clues";
@@ -341,5 +342,8 @@ cg_code case_repo_lock(PGconn *conn, const case_actor *actor, const char *id, ca
     out->proposed_by = cg_db_get(*res, 0, 5);
     out->proposed_by_person = cg_db_get(*res, 0, 6);
     out->org_path = cg_db_get(*res, 0, 7);
+    out->subjects_json = cg_db_get(*res, 0, 8);
+    out->reason = cg_db_get(*res, 0, 9);
+    out->conclusion = cg_db_get(*res, 0, 10);
     return CG_OK;
 }
