@@ -7,7 +7,7 @@
 int main(void)
 {
     static cg_service_base base = {.name = "case"};
-    static const cg_config_var vars[] = {CG_SERVICE_BASE_VARS(base)};
+    static const cg_config_var vars[] = {CG_SERVICE_BASE_VARS(base), CASE_DEADLINE_VARS};
     cg_err err;
     cg_err_clear(&err);
 

@@ -197,6 +197,12 @@ cg_code gw_map_clue_filters(const char *query, Cleangrid__V1__ListCluesRequest *
     query_param(query, "received_from", buf->received_from, sizeof buf->received_from, err);
     query_param(query, "received_to", buf->received_to, sizeof buf->received_to, err);
     query_param(query, "q", buf->q, sizeof buf->q, err);
+    query_param(query, "overdue", buf->overdue, sizeof buf->overdue, err);
+    if (strcmp(buf->overdue, "true") != 0 && strcmp(buf->overdue, "false") != 0 &&
+        buf->overdue[0] != '\0') {
+        cg_err_add_violation(err, "overdue", "must be true or false");
+    }
+    out->overdue = strcmp(buf->overdue, "true") == 0;
     out->status = buf->status;
     out->source = buf->source;
     out->category = buf->category;
@@ -353,7 +359,9 @@ bool gw_json_clue_add_register(cJSON *obj, const Cleangrid__V1__Clue *clue)
            add_opt(obj, "source_link", clue->source_link) &&
            add_opt(obj, "merged_into", clue->merged_into) &&
            add_strings(obj, "linked_clue_ids", clue->linked_clue_ids, clue->n_linked_clue_ids) &&
-           add_disposal(obj, clue->disposal) && add_opt(obj, "case_id", clue->case_id);
+           add_disposal(obj, clue->disposal) && add_opt(obj, "case_id", clue->case_id) &&
+           gw_json_add_time(obj, "deadline", clue->deadline_at_ms) &&
+           add_opt(obj, "deadline_state", clue->deadline_state);
 }
 
 cJSON *gw_json_case(const Cleangrid__V1__Case *k)
@@ -448,6 +456,13 @@ cJSON *gw_json_clue_statistics(const Cleangrid__V1__ClueStatisticsReply *reply)
                   {"month", "by_month"}};
     cJSON *obj = cJSON_CreateObject();
     bool ok = obj != NULL && cJSON_AddNumberToObject(obj, "total", (double)reply->total) != NULL;
+    double overdue = 0;
+    for (size_t i = 0; i < reply->n_counts; i++) {
+        if (strcmp(reply->counts[i]->dimension, "overdue") == 0) {
+            overdue = (double)reply->counts[i]->count;
+        }
+    }
+    ok = ok && cJSON_AddNumberToObject(obj, "overdue", overdue) != NULL;
     for (size_t g = 0; ok && g < sizeof groups / sizeof groups[0]; g++) {
         cJSON *group = cJSON_AddObjectToObject(obj, groups[g].member);
         ok = group != NULL;

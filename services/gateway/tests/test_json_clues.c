@@ -212,6 +212,13 @@ static void test_list_filters(void **state)
         CG_INVALID_ARGUMENT);
     assert_true(has_violation(&err, "received_from"));
     assert_true(has_violation(&err, "received_to"));
+
+    cg_err_clear(&err);
+    assert_int_equal(gw_map_clue_filters("overdue=true", &out, &buf, &unit, &err), CG_OK);
+    assert_true(out.overdue);
+    assert_int_equal(gw_map_clue_filters("overdue=maybe", &out, &buf, &unit, &err),
+                     CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "overdue"));
 }
 
 static void test_statistics(void **state)
