@@ -3,6 +3,7 @@
  * dossier entry commit in one transaction; the allowed steps come from the
  * one transition table (lifecycle.c). */
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +19,12 @@
 /* A received date may be at most this far ahead (time zones, clock skew). */
 #define RECEIVED_AHEAD_MS (24LL * 3600 * 1000)
 
-static const char SQL_SET_STATUS[] = "UPDATE clues SET status = $2 WHERE id = $1::uuid";
+/* The stage and its deadline: $3 days from now, none when 0. */
+static const char SQL_SET_STATUS[] =
+    "UPDATE clues SET status = $2, deadline_at = CASE WHEN $3::integer > 0"
+    " THEN clock_timestamp() + $3::integer * interval '1 day' END WHERE id = $1::uuid";
+/* The stage alone: a proposal and its rejection leave the deadline running. */
+static const char SQL_SET_STAGE_ONLY[] = "UPDATE clues SET status = $2 WHERE id = $1::uuid";
 static const char SQL_SET_HANDLER[] = "UPDATE clues SET handler_id = $2 WHERE id = $1::uuid";
 static const char SQL_PROPOSE[] =
     "INSERT INTO clue_disposals (clue_id, way, reason, conclusion, from_status, proposed_by,"
@@ -47,7 +53,8 @@ static const char SQL_FILE[] =
     " ORDER BY d.decided_at DESC LIMIT 1"
     " RETURNING id::text, filing_disposal_id::text";
 static const char SQL_MERGE[] =
-    "UPDATE clues SET status = '" CASE_STAGE_MERGED "', merged_into = $2::uuid WHERE id = $1::uuid";
+    "UPDATE clues SET status = '" CASE_STAGE_MERGED "', merged_into = $2::uuid, deadline_at = NULL"
+    " WHERE id = $1::uuid";
 
 static bool given(const char *s)
 {
@@ -237,6 +244,7 @@ cleanup:
 /* Everything an action's step needs. Strings are borrowed. */
 typedef struct action_ctx {
     PGconn *conn;
+    const char *producer; /* the service's name, for events */
     const case_actor *actor;
     const Cleangrid__V1__ClueActionRequest *req;
     const case_locked *clue;
@@ -288,10 +296,17 @@ static cg_code check_action_fields(const Cleangrid__V1__ClueActionRequest *req, 
     return err->code;
 }
 
-static cg_code set_status(const action_ctx *a, const char *status, cg_err *err)
+/* Move the clue to status. A step that ends a stage (an approval, a
+ * reopen, a merge, a filing) starts the new stage's deadline
+ * (case_stage_deadline_days); a proposal and its rejection do not: the
+ * deadline of the stage the clue is in keeps running. */
+static cg_code set_status(const action_ctx *a, const char *status, bool new_deadline, cg_err *err)
 {
-    const char *params[] = {a->req->clue_id, status};
-    return cg_db_exec(a->conn, SQL_SET_STATUS, 2, params, NULL, err);
+    char days[16];
+    snprintf(days, sizeof days, "%ld", case_stage_deadline_days(status));
+    const char *params[] = {a->req->clue_id, status, days};
+    return cg_db_exec(a->conn, new_deadline ? SQL_SET_STATUS : SQL_SET_STAGE_ONLY,
+                      new_deadline ? 3 : 2, params, NULL, err);
 }
 
 static cg_code do_propose(const action_ctx *a, cg_err *err)
@@ -307,7 +322,7 @@ static cg_code do_propose(const action_ctx *a, cg_err *err)
     const char *params[] = {req->clue_id,    req->way,          req->reason,        req->conclusion,
                             a->clue->status, a->actor->user_id, a->actor->person_id};
     rc = cg_db_exec(a->conn, SQL_PROPOSE, 7, params, &res, err);
-    if (rc != CG_OK || (rc = set_status(a, a->t->to, err)) != CG_OK) {
+    if (rc != CG_OK || (rc = set_status(a, a->t->to, false, err)) != CG_OK) {
         goto cleanup;
     }
     rc = note(a->conn, req->clue_id, a->actor, "disposal.proposed",
@@ -318,6 +333,40 @@ static cg_code do_propose(const action_ctx *a, cg_err *err)
 
 cleanup:
     PQclear(res);
+    return rc;
+}
+
+/* Announce an approved disposal, in the transaction that makes it take
+ * effect. */
+static cg_code add_clue_disposed(const action_ctx *a, const char *stage, cg_err *err)
+{
+    const case_locked *c = a->clue;
+    char event_id[CG_UUID_LEN];
+    case_clue_view subjects;
+    Cleangrid__V1__EventMeta meta = CLEANGRID__V1__EVENT_META__INIT;
+    Cleangrid__V1__ClueDisposed ev = CLEANGRID__V1__CLUE_DISPOSED__INIT;
+
+    cleangrid__v1__clue__init(&subjects.clue);
+    cg_code rc = case_clue_view_parse(&subjects, c->subjects_json, "[]", "[]", "", err);
+    if (rc == CG_OK) {
+        cg_event_meta_init(&meta, event_id, CASE_SUBJECT_CLUE_DISPOSED, a->producer,
+                           a->req->ctx->request_id);
+        ev.meta = &meta;
+        /* Borrowed strings: packed into the outbox row, never freed here. */
+        ev.clue_id = a->req->clue_id;
+        ev.disposal_id = (char *)c->pending_id;
+        ev.way = (char *)c->pending_way;
+        ev.stage = (char *)stage;
+        ev.reason = (char *)c->reason;
+        ev.conclusion = (char *)c->conclusion;
+        ev.org_path = (char *)c->org_path;
+        ev.subjects = subjects.clue.subjects;
+        ev.n_subjects = subjects.clue.n_subjects;
+        ev.proposed_by = (char *)c->proposed_by;
+        ev.approved_by = (char *)a->actor->user_id;
+        rc = cg_outbox_add(a->conn, &ev.base, err);
+    }
+    case_clue_view_free(&subjects);
     return rc;
 }
 
@@ -338,7 +387,10 @@ static cg_code do_decide(const action_ctx *a, bool approve, cg_err *err)
                             approve ? "" : a->req->reason};
     cg_code rc = cg_db_exec(a->conn, SQL_DECIDE, 4, params, NULL, err);
     if (rc == CG_OK) {
-        rc = set_status(a, to, err);
+        rc = set_status(a, to, approve, err);
+    }
+    if (rc == CG_OK && approve) {
+        rc = add_clue_disposed(a, to, err);
     }
     if (rc == CG_OK) {
         rc = note(a->conn, a->req->clue_id, actor,
@@ -408,7 +460,7 @@ static cg_code do_recuse(const action_ctx *a, cg_err *err)
 
 static cg_code do_reopen(const action_ctx *a, cg_err *err)
 {
-    cg_code rc = set_status(a, a->t->to, err);
+    cg_code rc = set_status(a, a->t->to, true, err);
     if (rc == CG_OK) {
         rc = note(a->conn, a->req->clue_id, a->actor, "clue.reopened",
                   case_summary("reason", a->req->reason, NULL), err);
@@ -482,7 +534,7 @@ static cg_code do_file(const action_ctx *a, cg_err *err)
         goto cleanup;
     }
     const char *case_id = cg_db_get(res, 0, 0);
-    rc = set_status(a, a->t->to, err);
+    rc = set_status(a, a->t->to, true, err);
     if (rc == CG_OK) {
         rc = note(a->conn, case_id, a->actor, "case.filed",
                   case_summary("clue_id", a->req->clue_id, "filing_disposal_id",
@@ -554,13 +606,16 @@ void case_rpc_clue_action(cg_rpc_call *call, void *arg)
         case_repo_lock(conn, &actor, req->clue_id, &locked, &lock_res, &err) != CG_OK) {
         goto cleanup;
     }
-    action_ctx a = {.conn = conn, .actor = &actor, .req = req, .clue = &locked};
+    action_ctx a = {
+        .conn = conn, .producer = base->name, .actor = &actor, .req = req, .clue = &locked};
     const char *way = strcmp(req->action, CASE_ACTION_PROPOSE) == 0 ? req->way : locked.pending_way;
     if (case_lifecycle_step(locked.status, req->action, way, given(locked.handler_id), &a.t,
                             &err) != CG_OK ||
         do_action(&a, &err) != CG_OK || cg_db_commit(conn, &err) != CG_OK) {
         goto cleanup;
     }
+    /* An approval wrote an event; the relay sends it now. */
+    cg_outbox_relay_kick(base->relay);
     cg_log_fields(CG_LOG_INFO, "clue action", "clue_id", req->clue_id, "action", req->action, NULL);
 
     /* The clue as it is now. After a recusal the actor no longer sees it,

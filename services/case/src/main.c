@@ -8,7 +8,8 @@
 int main(void)
 {
     static cg_service_base base = {.name = "case"};
-    static const cg_config_var vars[] = {CG_SERVICE_BASE_VARS(base), CASE_DOCUMENT_VARS};
+    static const cg_config_var vars[] = {CG_SERVICE_BASE_VARS(base), CASE_DOCUMENT_VARS,
+                                         CASE_DEADLINE_VARS};
     cg_err err;
     cg_err_clear(&err);
 

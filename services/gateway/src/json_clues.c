@@ -171,6 +171,57 @@ cg_code gw_map_create_clue(const cJSON *body, Cleangrid__V1__CreateClueRequest *
     return err->code;
 }
 
+/* One query parameter into out ("" when absent); a violation when it does
+ * not fit or is not UTF-8. */
+static void query_param(const char *query, const char *name, char *out, size_t size, cg_err *err)
+{
+    cg_code rc = gw_query_get(query, name, out, size);
+    if (rc == CG_NOT_FOUND) {
+        out[0] = '\0';
+    } else if (rc != CG_OK || !cg_utf8_valid(out, strlen(out))) {
+        out[0] = '\0';
+        cg_err_add_violation(err, name, "is too long or not UTF-8 text");
+    }
+}
+
+#define DAY_MS (24LL * 3600 * 1000)
+
+cg_code gw_map_clue_filters(const char *query, Cleangrid__V1__ListCluesRequest *out,
+                            gw_clue_filter_buf *buf, const char **unit_code, cg_err *err)
+{
+    query_param(query, "status", buf->status, sizeof buf->status, err);
+    query_param(query, "source", buf->source, sizeof buf->source, err);
+    query_param(query, "category", buf->category, sizeof buf->category, err);
+    query_param(query, "handler_id", buf->handler_id, sizeof buf->handler_id, err);
+    query_param(query, "unit_code", buf->unit_code, sizeof buf->unit_code, err);
+    query_param(query, "received_from", buf->received_from, sizeof buf->received_from, err);
+    query_param(query, "received_to", buf->received_to, sizeof buf->received_to, err);
+    query_param(query, "q", buf->q, sizeof buf->q, err);
+    query_param(query, "overdue", buf->overdue, sizeof buf->overdue, err);
+    if (strcmp(buf->overdue, "true") != 0 && strcmp(buf->overdue, "false") != 0 &&
+        buf->overdue[0] != '\0') {
+        cg_err_add_violation(err, "overdue", "must be true or false");
+    }
+    out->overdue = strcmp(buf->overdue, "true") == 0;
+    out->status = buf->status;
+    out->source = buf->source;
+    out->category = buf->category;
+    out->handler_id = buf->handler_id;
+    out->query = buf->q;
+    if (buf->received_from[0] != '\0' &&
+        (out->received_from_ms = date_ms(buf->received_from)) == 0) {
+        cg_err_add_violation(err, "received_from", "must be a date YYYY-MM-DD");
+    }
+    /* The last day counts whole: the range ends before the next one. */
+    int64_t to = buf->received_to[0] != '\0' ? date_ms(buf->received_to) : 0;
+    if (buf->received_to[0] != '\0' && to == 0) {
+        cg_err_add_violation(err, "received_to", "must be a date YYYY-MM-DD");
+    }
+    out->received_to_ms = to > 0 ? to + DAY_MS : 0;
+    *unit_code = buf->unit_code;
+    return err->code;
+}
+
 /* Path suffixes of the action routes and the actions they name. */
 static const struct {
     const char *suffix;
@@ -308,7 +359,9 @@ bool gw_json_clue_add_register(cJSON *obj, const Cleangrid__V1__Clue *clue)
            add_opt(obj, "source_link", clue->source_link) &&
            add_opt(obj, "merged_into", clue->merged_into) &&
            add_strings(obj, "linked_clue_ids", clue->linked_clue_ids, clue->n_linked_clue_ids) &&
-           add_disposal(obj, clue->disposal) && add_opt(obj, "case_id", clue->case_id);
+           add_disposal(obj, clue->disposal) && add_opt(obj, "case_id", clue->case_id) &&
+           gw_json_add_time(obj, "deadline", clue->deadline_at_ms) &&
+           add_opt(obj, "deadline_state", clue->deadline_state);
 }
 
 cJSON *gw_json_case(const Cleangrid__V1__Case *k)
@@ -385,6 +438,41 @@ cJSON *gw_json_dossier_verify(const Cleangrid__V1__VerifyDossierReply *reply)
               (reply->whole ? cJSON_AddNullToObject(obj, "first_bad_seq")
                             : cJSON_AddNumberToObject(obj, "first_bad_seq",
                                                       (double)reply->first_bad_seq)) != NULL;
+    if (!ok) {
+        cJSON_Delete(obj);
+        obj = NULL;
+    }
+    return obj;
+}
+
+cJSON *gw_json_clue_statistics(const Cleangrid__V1__ClueStatisticsReply *reply)
+{
+    static const struct {
+        const char *dimension, *member;
+    } groups[] = {{"stage", "by_stage"},
+                  {"source", "by_source"},
+                  {"category", "by_category"},
+                  {"unit", "by_unit"},
+                  {"month", "by_month"}};
+    cJSON *obj = cJSON_CreateObject();
+    bool ok = obj != NULL && cJSON_AddNumberToObject(obj, "total", (double)reply->total) != NULL;
+    double overdue = 0;
+    for (size_t i = 0; i < reply->n_counts; i++) {
+        if (strcmp(reply->counts[i]->dimension, "overdue") == 0) {
+            overdue = (double)reply->counts[i]->count;
+        }
+    }
+    ok = ok && cJSON_AddNumberToObject(obj, "overdue", overdue) != NULL;
+    for (size_t g = 0; ok && g < sizeof groups / sizeof groups[0]; g++) {
+        cJSON *group = cJSON_AddObjectToObject(obj, groups[g].member);
+        ok = group != NULL;
+        for (size_t i = 0; ok && i < reply->n_counts; i++) {
+            const Cleangrid__V1__StatCount *c = reply->counts[i];
+            if (strcmp(c->dimension, groups[g].dimension) == 0) {
+                ok = cJSON_AddNumberToObject(group, c->key, (double)c->count) != NULL;
+            }
+        }
+    }
     if (!ok) {
         cJSON_Delete(obj);
         obj = NULL;
