@@ -36,9 +36,33 @@ function check(cond, message) {
   if (!cond) throw new Error(message);
 }
 
+// Sign in through the login page and land on path.
+async function signIn(page, username, path) {
+  await page.goto(`${base}/login?redirect=${encodeURIComponent(path)}`);
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(password);
+  await page.getByTestId('login-submit').click();
+  await waitUrl(page, new RegExp(`${path.replace(/[?]/g, '\\?')}$`));
+}
+
+async function signOut(page) {
+  await page.getByTestId('logout').click();
+  await waitUrl(page, /\/login$/);
+}
+
+async function clueStatus(page) {
+  return page.getByTestId('clue-status').getAttribute('data-status');
+}
+
+// A 1x1 PNG: the case service reads the type from the content.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 // What the tests share: the report made on the phone is the clue the
 // inspector looks for.
-const shared = { token: `e2e-${randomBytes(6).toString('hex')}`, receipt: null };
+const shared = { token: `e2e-${randomBytes(6).toString('hex')}`, receipt: null, clueUrl: null };
 
 const tests = [
   {
@@ -147,6 +171,7 @@ const tests = [
       // The session ends (cookie gone): the next call's 401 sends the user
       // to login, and login back to this clue.
       const clueUrl = page.url();
+      shared.clueUrl = new URL(clueUrl).pathname;
       await context.clearCookies();
       await page.reload();
       await waitUrl(page, /\/login\?redirect=/);
@@ -162,6 +187,85 @@ const tests = [
       await waitUrl(page, /\/login\?redirect=(%2F|\/)clues$/);
       await page.getByTestId('expired').waitFor();
       await page.screenshot({ path: join(shots, 'office-expired.png'), fullPage: true });
+    },
+  },
+  {
+    // Issue 4's workflow in the console: a lead assigns the clue of the
+    // public report to the inspector, who proposes a disposal (the form
+    // asks for a conclusion only with the ways that need one) and adds a
+    // document; another account, the lead, approves; the dossier shows
+    // every step and its chain verified.
+    name: 'clue_disposal_and_dossier',
+    options: { ...DESKTOP, locale: 'en-US' },
+    async run(page) {
+      check(shared.clueUrl, 'the inspector test did not find the clue');
+      // The filters live in the URL: a link with the report's words finds it.
+      await signIn(page, 'inspector.east', `/clues?q=${shared.token}`);
+      await page.getByTestId('clue-row').filter({ hasText: shared.token }).first().waitFor();
+      check((await page.getByTestId('clue-row').count()) === 1, 'the search found more than the one clue');
+      const me = await page.evaluate(() => fetch('/api/v1/auth/me').then((r) => r.json()));
+      await page.goto(`${base}${shared.clueUrl}`);
+      await page.getByTestId('waits-for-handler').waitFor();
+      check(!(await page.getByTestId('step-propose').count()), 'propose shown on a clue without a handler');
+      await signOut(page);
+
+      await signIn(page, 'lead.east', shared.clueUrl);
+      check(!(await page.getByTestId('step-approve').count()), 'approve shown with nothing proposed');
+      await page.getByTestId('step-assign').click();
+      // A malformed id is refused in place, before anything is sent.
+      await page.locator('input[name=handler_id]').fill('not-an-id');
+      await page.getByTestId('step-submit').click();
+      await page.locator('.el-form-item__error').filter({ hasText: '36 characters' }).waitFor();
+      await page.locator('input[name=handler_id]').fill(me.id);
+      await page.getByTestId('step-submit').click();
+      await page.getByTestId('step-form').waitFor({ state: 'detached' });
+      check((await page.getByTestId('clue-handler').textContent()).includes(me.id), 'the handler is not shown');
+      await signOut(page);
+
+      await signIn(page, 'inspector.east', shared.clueUrl);
+      await page.getByTestId('step-propose').click();
+      let proposals = 0;
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().endsWith('/disposal')) proposals++;
+      });
+      await page.getByTestId('step-submit').click();
+      await page.locator('.el-form-item__error').first().waitFor();
+      check(proposals === 0, 'an empty proposal was sent');
+      await page.getByTestId('way-preliminary_verification').click();
+      check(!(await page.locator('textarea[name=conclusion]').count()), 'a conclusion asked for preliminary verification');
+      await page.getByTestId('way-close').click();
+      await page.locator('textarea[name=conclusion]').waitFor();
+      await page.locator('textarea[name=reason]').fill('The tender file shows an open procedure with three bids.');
+      await page.locator('textarea[name=conclusion]').fill('No fault found; the report is answered.');
+      await page.getByTestId('step-submit').click();
+      await page.getByTestId('disposal').waitFor();
+      check((await clueStatus(page)) === 'disposal_proposed', `status after proposing: ${await clueStatus(page)}`);
+      check(proposals === 1, `${proposals} proposals sent`);
+      // The proposer sees no approve button: a lead other than them decides.
+      check(!(await page.getByTestId('step-approve').count()), 'approve shown to the proposer');
+      await page.getByTestId('upload-input').setInputFiles({ name: 'tender-file.png', mimeType: 'image/png', buffer: PNG });
+      await page.getByTestId('document-link').filter({ hasText: 'tender-file.png' }).waitFor();
+      await page.getByTestId('upload-note').waitFor();
+      await page.screenshot({ path: join(shots, 'office-proposed.png'), fullPage: true });
+      await signOut(page);
+
+      await signIn(page, 'lead.east', shared.clueUrl);
+      await page.getByTestId('step-approve').click();
+      await page.getByTestId('step-submit').click();
+      await page.getByTestId('disposal').and(page.locator('[data-state=approved]')).waitFor();
+      check((await clueStatus(page)) === 'closed', `status after approval: ${await clueStatus(page)}`);
+      // The timeline has every step, and the chain holds.
+      await page.getByTestId('dossier-entry').filter({ hasText: 'Disposal approved' }).waitFor();
+      const actions = await page.getByTestId('dossier-entry').evaluateAll((els) => els.map((e) => e.dataset.action));
+      for (const a of ['clue.created', 'clue.assigned', 'disposal.proposed', 'document.added', 'disposal.approved'])
+        check(actions.includes(a), `no ${a} in the timeline: ${actions.join(', ')}`);
+      await page.getByTestId('chain-verified').waitFor();
+      // A closed clue offers no further step, and the document downloads.
+      check(!(await page.getByTestId('clue-steps').locator('[data-test=step-propose]').count()), 'propose on a closed clue');
+      const href = await page.getByTestId('document-link').first().getAttribute('href');
+      const bytes = await page.evaluate((h) => fetch(h).then((r) => r.arrayBuffer()).then((b) => b.byteLength), href);
+      check(bytes === PNG.length, `downloaded ${bytes} bytes, uploaded ${PNG.length}`);
+      await page.screenshot({ path: join(shots, 'office-dossier-verified.png'), fullPage: true });
     },
   },
   {
