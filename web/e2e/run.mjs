@@ -197,7 +197,7 @@ const tests = [
     // every step and its chain verified.
     name: 'clue_disposal_and_dossier',
     options: { ...DESKTOP, locale: 'en-US' },
-    async run(page) {
+    async run(page, context) {
       check(shared.clueUrl, 'the inspector test did not find the clue');
       // The filters live in the URL: a link with the report's words finds it.
       await signIn(page, 'inspector.east', `/clues?q=${shared.token}`);
@@ -250,10 +250,26 @@ const tests = [
       await signOut(page);
 
       await signIn(page, 'lead.east', shared.clueUrl);
+      // A second tab holds the clue as it was, as a second lead would.
+      const stale = await context.newPage();
+      await stale.goto(`${base}${shared.clueUrl}`);
+      await stale.getByTestId('step-approve').click();
       await page.getByTestId('step-approve').click();
       await page.getByTestId('step-submit').click();
       await page.getByTestId('disposal').and(page.locator('[data-state=approved]')).waitFor();
       check((await clueStatus(page)) === 'closed', `status after approval: ${await clueStatus(page)}`);
+      // The stale tab's approval is refused with the service's 409 reason, in place.
+      await stale.getByTestId('step-submit').click();
+      const refused = stale.getByTestId('step-refused');
+      await refused.waitFor();
+      const reason = await refused.textContent();
+      check(reason.includes('closed') && reason.includes('disposal_proposed'), `409 reason shown: ${reason}`);
+      await stale.screenshot({ path: join(shots, 'office-refused-409.png'), fullPage: true });
+      // Its button shows the clue as it is now, with no approve left.
+      await refused.getByRole('button').click();
+      await stale.locator('[data-test=clue-status][data-status=closed]').waitFor();
+      check(!(await stale.getByTestId('step-approve').count()), 'approve still offered on a closed clue');
+      await stale.close();
       // The timeline has every step, and the chain holds.
       await page.getByTestId('dossier-entry').filter({ hasText: 'Disposal approved' }).waitFor();
       const actions = await page.getByTestId('dossier-entry').evaluateAll((els) => els.map((e) => e.dataset.action));

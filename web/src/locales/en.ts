@@ -194,6 +194,7 @@ export default {
     partial: 'Only part of the list has been searched so far; load more to search further.',
   },
   clueFlow: {
+    reload: 'Show the clue as it is now',
     summary: 'Summary',
     subjects: 'Persons concerned',
     handler: 'Handler',

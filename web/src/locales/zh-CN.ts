@@ -194,6 +194,7 @@ export default {
     partial: '目前只查找了列表的一部分；点击加载更多继续查找。',
   },
   clueFlow: {
+    reload: '刷新线索的当前状态',
     summary: '摘要',
     subjects: '被反映人',
     handler: '承办人',
