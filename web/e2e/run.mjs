@@ -285,6 +285,54 @@ const tests = [
     },
   },
   {
+    // Filing (立案) in the console: a clue registered by the inspector with
+    // a propose_filing proposal (set up through the API, as the steps before
+    // it are the previous test's), approved and filed by the lead, opens its
+    // case, which takes a document and exports its dossier.
+    name: 'case_filed_from_a_clue',
+    options: { ...DESKTOP, locale: 'zh-CN' },
+    async run(page) {
+      await signIn(page, 'inspector.east', '/clues');
+      const id = await page.evaluate(async (token) => {
+        const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': localStorage.getItem('cg.csrf') };
+        const post = async (path, body) => {
+          const r = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
+          if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+          return r.json();
+        };
+        const clue = await post('/api/v1/clues', {
+          source: 'letters_visits',
+          subjects: [{ name: '张某', position: '物资采购主管' }],
+          categories: ['integrity'],
+          summary: `招标前收受供应商礼品 ${token}`,
+          received_date: new Date().toISOString().slice(0, 10),
+          unit_code: 'east',
+        });
+        await post(`/api/v1/clues/${clue.id}/disposal`, { way: 'propose_filing', reason: '初核证据充分，建议立案' });
+        return clue.id;
+      }, shared.token);
+      await signOut(page);
+
+      await signIn(page, 'lead.east', `/clues/${id}`);
+      await page.getByTestId('step-approve').click();
+      await page.getByTestId('step-submit').click();
+      await page.locator('[data-test=clue-status][data-status=filing_proposed]').waitFor();
+      await page.getByTestId('step-file').click();
+      await page.getByTestId('step-submit').click();
+      await page.locator('[data-test=clue-status][data-status=filed]').waitFor();
+      await page.getByTestId('case-link').click();
+      await waitUrl(page, /\/cases\/[0-9a-f-]{36}$/);
+      const detail = await page.getByTestId('case-detail').textContent();
+      check(detail.includes(shared.token) && detail.includes('已立案'), `case page: ${detail}`);
+      await page.getByTestId('upload-input').setInputFiles({ name: '立案决定书.png', mimeType: 'image/png', buffer: PNG });
+      await page.getByTestId('document-link').filter({ hasText: '立案决定书.png' }).waitFor();
+      const href = await page.getByTestId('export').getAttribute('href');
+      const archive = await page.evaluate((h) => fetch(h).then((r) => [r.status, r.headers.get('Content-Type')]), href);
+      check(archive[0] === 200 && /tar/.test(archive[1] ?? ''), `export answered ${archive.join(' ')}`);
+      await page.screenshot({ path: join(shots, 'office-case.png'), fullPage: true });
+    },
+  },
+  {
     name: 'language_switch',
     options: { ...DESKTOP, locale: 'en-US' },
     async run(page) {
