@@ -36,9 +36,33 @@ function check(cond, message) {
   if (!cond) throw new Error(message);
 }
 
+// Sign in through the login page and land on path.
+async function signIn(page, username, path) {
+  await page.goto(`${base}/login?redirect=${encodeURIComponent(path)}`);
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(password);
+  await page.getByTestId('login-submit').click();
+  await waitUrl(page, new RegExp(`${path.replace(/[?]/g, '\\?')}$`));
+}
+
+async function signOut(page) {
+  await page.getByTestId('logout').click();
+  await waitUrl(page, /\/login$/);
+}
+
+async function clueStatus(page) {
+  return page.getByTestId('clue-status').getAttribute('data-status');
+}
+
+// A 1x1 PNG: the case service reads the type from the content.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 // What the tests share: the report made on the phone is the clue the
 // inspector looks for.
-const shared = { token: `e2e-${randomBytes(6).toString('hex')}`, receipt: null };
+const shared = { token: `e2e-${randomBytes(6).toString('hex')}`, receipt: null, clueUrl: null };
 
 const tests = [
   {
@@ -147,6 +171,7 @@ const tests = [
       // The session ends (cookie gone): the next call's 401 sends the user
       // to login, and login back to this clue.
       const clueUrl = page.url();
+      shared.clueUrl = new URL(clueUrl).pathname;
       await context.clearCookies();
       await page.reload();
       await waitUrl(page, /\/login\?redirect=/);
@@ -162,6 +187,149 @@ const tests = [
       await waitUrl(page, /\/login\?redirect=(%2F|\/)clues$/);
       await page.getByTestId('expired').waitFor();
       await page.screenshot({ path: join(shots, 'office-expired.png'), fullPage: true });
+    },
+  },
+  {
+    // Issue 4's workflow in the console: a lead assigns the clue of the
+    // public report to the inspector, who proposes a disposal (the form
+    // asks for a conclusion only with the ways that need one) and adds a
+    // document; another account, the lead, approves; the dossier shows
+    // every step and its chain verified.
+    name: 'clue_disposal_and_dossier',
+    options: { ...DESKTOP, locale: 'en-US' },
+    async run(page, context) {
+      check(shared.clueUrl, 'the inspector test did not find the clue');
+      // The filters live in the URL: a link with the report's words finds it.
+      await signIn(page, 'inspector.east', `/clues?q=${shared.token}`);
+      await page.getByTestId('clue-row').filter({ hasText: shared.token }).first().waitFor();
+      check((await page.getByTestId('clue-row').count()) === 1, 'the search found more than the one clue');
+      const me = await page.evaluate(() => fetch('/api/v1/auth/me').then((r) => r.json()));
+      await page.goto(`${base}${shared.clueUrl}`);
+      await page.getByTestId('waits-for-handler').waitFor();
+      check(!(await page.getByTestId('step-propose').count()), 'propose shown on a clue without a handler');
+      await signOut(page);
+
+      await signIn(page, 'lead.east', shared.clueUrl);
+      check(!(await page.getByTestId('step-approve').count()), 'approve shown with nothing proposed');
+      await page.getByTestId('step-assign').click();
+      // A malformed id is refused in place, before anything is sent.
+      await page.locator('input[name=handler_id]').fill('not-an-id');
+      await page.getByTestId('step-submit').click();
+      await page.locator('.el-form-item__error').filter({ hasText: '36 characters' }).waitFor();
+      await page.locator('input[name=handler_id]').fill(me.id);
+      await page.getByTestId('step-submit').click();
+      await page.getByTestId('step-form').waitFor({ state: 'detached' });
+      check((await page.getByTestId('clue-handler').textContent()).includes(me.id), 'the handler is not shown');
+      await signOut(page);
+
+      await signIn(page, 'inspector.east', shared.clueUrl);
+      await page.getByTestId('step-propose').click();
+      let proposals = 0;
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().endsWith('/disposal')) proposals++;
+      });
+      await page.getByTestId('step-submit').click();
+      await page.locator('.el-form-item__error').first().waitFor();
+      check(proposals === 0, 'an empty proposal was sent');
+      await page.getByTestId('way-preliminary_verification').click();
+      check(!(await page.locator('textarea[name=conclusion]').count()), 'a conclusion asked for preliminary verification');
+      await page.getByTestId('way-close').click();
+      await page.locator('textarea[name=conclusion]').waitFor();
+      await page.locator('textarea[name=reason]').fill('The tender file shows an open procedure with three bids.');
+      await page.locator('textarea[name=conclusion]').fill('No fault found; the report is answered.');
+      await page.getByTestId('step-submit').click();
+      await page.getByTestId('disposal').waitFor();
+      check((await clueStatus(page)) === 'disposal_proposed', `status after proposing: ${await clueStatus(page)}`);
+      check(proposals === 1, `${proposals} proposals sent`);
+      // The proposer sees no approve button: a lead other than them decides.
+      check(!(await page.getByTestId('step-approve').count()), 'approve shown to the proposer');
+      await page.getByTestId('upload-input').setInputFiles({ name: 'tender-file.png', mimeType: 'image/png', buffer: PNG });
+      await page.getByTestId('document-link').filter({ hasText: 'tender-file.png' }).waitFor();
+      await page.getByTestId('upload-note').waitFor();
+      await page.screenshot({ path: join(shots, 'office-proposed.png'), fullPage: true });
+      await signOut(page);
+
+      await signIn(page, 'lead.east', shared.clueUrl);
+      // A second tab holds the clue as it was, as a second lead would.
+      const stale = await context.newPage();
+      await stale.goto(`${base}${shared.clueUrl}`);
+      await stale.getByTestId('step-approve').click();
+      await page.getByTestId('step-approve').click();
+      await page.getByTestId('step-submit').click();
+      await page.getByTestId('disposal').and(page.locator('[data-state=approved]')).waitFor();
+      check((await clueStatus(page)) === 'closed', `status after approval: ${await clueStatus(page)}`);
+      // The stale tab's approval is refused with the service's 409 reason, in place.
+      await stale.getByTestId('step-submit').click();
+      const refused = stale.getByTestId('step-refused');
+      await refused.waitFor();
+      const reason = await refused.textContent();
+      check(reason.includes('closed') && reason.includes('disposal_proposed'), `409 reason shown: ${reason}`);
+      await stale.screenshot({ path: join(shots, 'office-refused-409.png'), fullPage: true });
+      // Its button shows the clue as it is now, with no approve left.
+      await refused.getByRole('button').click();
+      await stale.locator('[data-test=clue-status][data-status=closed]').waitFor();
+      check(!(await stale.getByTestId('step-approve').count()), 'approve still offered on a closed clue');
+      await stale.close();
+      // The timeline has every step, and the chain holds.
+      await page.getByTestId('dossier-entry').filter({ hasText: 'Disposal approved' }).waitFor();
+      const actions = await page.getByTestId('dossier-entry').evaluateAll((els) => els.map((e) => e.dataset.action));
+      for (const a of ['clue.created', 'clue.assigned', 'disposal.proposed', 'document.added', 'disposal.approved'])
+        check(actions.includes(a), `no ${a} in the timeline: ${actions.join(', ')}`);
+      await page.getByTestId('chain-verified').waitFor();
+      // A closed clue offers no further step, and the document downloads.
+      check(!(await page.getByTestId('clue-steps').locator('[data-test=step-propose]').count()), 'propose on a closed clue');
+      const href = await page.getByTestId('document-link').first().getAttribute('href');
+      const bytes = await page.evaluate((h) => fetch(h).then((r) => r.arrayBuffer()).then((b) => b.byteLength), href);
+      check(bytes === PNG.length, `downloaded ${bytes} bytes, uploaded ${PNG.length}`);
+      await page.screenshot({ path: join(shots, 'office-dossier-verified.png'), fullPage: true });
+    },
+  },
+  {
+    // Filing (立案) in the console: a clue registered by the inspector with
+    // a propose_filing proposal (set up through the API, as the steps before
+    // it are the previous test's), approved and filed by the lead, opens its
+    // case, which takes a document and exports its dossier.
+    name: 'case_filed_from_a_clue',
+    options: { ...DESKTOP, locale: 'zh-CN' },
+    async run(page) {
+      await signIn(page, 'inspector.east', '/clues');
+      const id = await page.evaluate(async (token) => {
+        const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': localStorage.getItem('cg.csrf') };
+        const post = async (path, body) => {
+          const r = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
+          if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+          return r.json();
+        };
+        const clue = await post('/api/v1/clues', {
+          source: 'letters_visits',
+          subjects: [{ name: '张某', position: '物资采购主管' }],
+          categories: ['integrity'],
+          summary: `招标前收受供应商礼品 ${token}`,
+          received_date: new Date().toISOString().slice(0, 10),
+          unit_code: 'east',
+        });
+        await post(`/api/v1/clues/${clue.id}/disposal`, { way: 'propose_filing', reason: '初核证据充分，建议立案' });
+        return clue.id;
+      }, shared.token);
+      await signOut(page);
+
+      await signIn(page, 'lead.east', `/clues/${id}`);
+      await page.getByTestId('step-approve').click();
+      await page.getByTestId('step-submit').click();
+      await page.locator('[data-test=clue-status][data-status=filing_proposed]').waitFor();
+      await page.getByTestId('step-file').click();
+      await page.getByTestId('step-submit').click();
+      await page.locator('[data-test=clue-status][data-status=filed]').waitFor();
+      await page.getByTestId('case-link').click();
+      await waitUrl(page, /\/cases\/[0-9a-f-]{36}$/);
+      const detail = await page.getByTestId('case-detail').textContent();
+      check(detail.includes(shared.token) && detail.includes('已立案'), `case page: ${detail}`);
+      await page.getByTestId('upload-input').setInputFiles({ name: '立案决定书.png', mimeType: 'image/png', buffer: PNG });
+      await page.getByTestId('document-link').filter({ hasText: '立案决定书.png' }).waitFor();
+      const href = await page.getByTestId('export').getAttribute('href');
+      const archive = await page.evaluate((h) => fetch(h).then((r) => [r.status, r.headers.get('Content-Type')]), href);
+      check(archive[0] === 200 && /tar/.test(archive[1] ?? ''), `export answered ${archive.join(' ')}`);
+      await page.screenshot({ path: join(shots, 'office-case.png'), fullPage: true });
     },
   },
   {

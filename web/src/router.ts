@@ -28,6 +28,12 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('@/office/ClueDetail.vue'),
         meta: { nav: 'clues' },
       },
+      {
+        path: 'cases/:id',
+        name: 'case',
+        component: () => import('@/office/CaseDetail.vue'),
+        meta: { nav: 'clues' },
+      },
     ],
   },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('@/public/NotFound.vue'), meta: { public: true } },

@@ -120,3 +120,41 @@ export function idempotencyKey(): string {
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/* Sends a file as the raw body of a POST and reports upload progress
+ * (0 to 1) as it goes: fetch cannot tell how much of a body has left, so
+ * this one call uses XMLHttpRequest, with the same CSRF header, the same
+ * ApiError and the same 401 handling as api(). */
+export function uploadRaw<T>(path: string, body: Blob, onProgress: (fraction: number) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', body.type || 'application/octet-stream');
+    const token = csrfToken();
+    if (token) xhr.setRequestHeader('X-CSRF-Token', token);
+    xhr.upload.onprogress = (ev) => {
+      if (ev.lengthComputable && ev.total > 0) onProgress(ev.loaded / ev.total);
+    };
+    xhr.onerror = () => reject(new ApiError(0, null, null));
+    xhr.onload = () => {
+      let parsed: unknown = null;
+      try {
+        parsed = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        parsed = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress(1);
+        resolve(parsed as T);
+        return;
+      }
+      const retry = Number(xhr.getResponseHeader('Retry-After'));
+      const err = new ApiError(xhr.status, parsed as Problem | null, Number.isFinite(retry) && retry > 0 ? retry : null);
+      if (xhr.status === 401 && unauthorizedHandler) unauthorizedHandler();
+      reject(err);
+    };
+    xhr.send(body);
+  });
+}

@@ -37,6 +37,76 @@ export interface Clue {
   org_path: string;
   status: string;
   created_at: string;
+  /* Issue 4: registration and disposal. */
+  subjects?: ClueSubject[];
+  categories?: string[];
+  summary?: string;
+  received_date?: string | null;
+  handler_id?: string | null;
+  source_link?: string | null;
+  merged_into?: string | null;
+  linked_clue_ids?: string[];
+  disposal?: Disposal | null;
+  case_id?: string | null;
+}
+
+export interface ClueSubject {
+  name: string;
+  person_id: string | null;
+  position: string | null;
+  org_unit: string | null;
+}
+
+export interface Disposal {
+  id: string;
+  way: string;
+  reason: string;
+  conclusion: string | null;
+  state: string; // pending, approved, rejected
+  proposed_by: string;
+  proposed_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+}
+
+export interface CaseRecord {
+  id: string;
+  clue_id: string;
+  org_path: string;
+  stage: string;
+  subjects: ClueSubject[];
+  summary: string;
+  filed_by: string;
+  filed_at: string;
+  filing_disposal_id: string;
+}
+
+export interface DossierEntry {
+  seq: number;
+  at: string;
+  at_ms: number;
+  actor_id: string;
+  action: string;
+  summary: Record<string, unknown> | null;
+  summary_text: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface DossierVerify {
+  whole: boolean;
+  first_bad_seq: number | null;
+}
+
+export interface DocumentInfo {
+  sha256: string;
+  size: number;
+  content_type: string;
+  name: string;
+  added_by: string;
+  added_at: string;
+  already_linked?: boolean;
 }
 
 export interface Page<T> {
