@@ -173,6 +173,15 @@ service_env() {
         done
         echo "CG_OPENAPI_PATH=$ROOT/docs/api/openapi.yaml"
     fi
+    if [ "$svc" = case ]; then
+        # Deadline scheduler settings and the test clock, when the caller
+        # set them (scripts/test.sh does).
+        local d
+        for d in CG_CASE_DEADLINE_TICK_MS CG_CASE_TEST_CLOCK CG_CASE_DUE_SOON_DAYS \
+            CG_CASE_DUE_DISPOSAL_DAYS CG_CASE_DUE_PRELIMINARY_DAYS CG_CASE_DUE_TALK_INQUIRY_DAYS; do
+            if [ -n "${!d:-}" ]; then echo "$d=${!d}"; fi
+        done
+    fi
 }
 
 # The key of every receipt hash: made once per state folder and kept, because

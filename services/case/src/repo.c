@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "case.h"
+#include "deadlines.h"
 
 /* The columns every clue query returns, in the order of enum clue_col. The
  * repeated and nested parts come as JSON texts (clue_view.c parses them). */
@@ -20,7 +21,8 @@
     "   floor(extract(epoch FROM proposed_at) * 1000)::bigint AS proposed_at_ms, decided_by,"      \
     "   floor(extract(epoch FROM decided_at) * 1000)::bigint AS decided_at_ms, decision_reason"    \
     "   FROM clue_disposals WHERE clue_id = clues.id ORDER BY proposed_at DESC LIMIT 1) d)::text," \
-    " coalesce((SELECT k.id::text FROM cases k WHERE k.clue_id = clues.id), '')"
+    " coalesce((SELECT k.id::text FROM cases k WHERE k.clue_id = clues.id), ''),"                  \
+    " clue_deadline_basis(clues.id)"
 
 enum clue_col {
     COL_ID,
@@ -46,6 +48,7 @@ enum clue_col {
     COL_LINKS,
     COL_DISPOSAL,
     COL_CASE_ID,
+    COL_DEADLINE_BASIS,
 };
 
 /* Who may see a clue besides its scope: not a subject of it (their person
@@ -143,6 +146,7 @@ cg_code case_repo_clue_from_row(const PGresult *res, int row, case_clue_view *ou
     if (created_us != NULL) {
         *created_us = cg_db_get_ll(res, row, COL_CREATED_US);
     }
+    case_deadline_attach(out, cg_db_get(res, row, COL_DEADLINE_BASIS));
     return case_clue_view_parse(out, cg_db_get(res, row, COL_SUBJECTS),
                                 cg_db_get(res, row, COL_CATEGORIES), cg_db_get(res, row, COL_LINKS),
                                 cg_db_get(res, row, COL_DISPOSAL), err);

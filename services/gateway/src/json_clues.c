@@ -278,6 +278,17 @@ static bool add_disposal(cJSON *obj, const Cleangrid__V1__ClueDisposal *d)
            add_opt(o, "decision_reason", d->decision_reason);
 }
 
+/* The deadline (期限) of a clue or case, or null when its stage has none. */
+static bool add_deadline(cJSON *obj, const Cleangrid__V1__Deadline *d)
+{
+    if (d == NULL) {
+        return cJSON_AddNullToObject(obj, "deadline") != NULL;
+    }
+    cJSON *o = cJSON_AddObjectToObject(obj, "deadline");
+    return o != NULL && add_text(o, "stage", d->stage) &&
+           gw_json_add_time(o, "due_at", d->due_at_ms) && add_text(o, "level", d->level);
+}
+
 /* The subjects array of a clue or case. */
 static bool add_subjects(cJSON *obj, Cleangrid__V1__ClueSubject **subjects, size_t n)
 {
@@ -308,7 +319,8 @@ bool gw_json_clue_add_register(cJSON *obj, const Cleangrid__V1__Clue *clue)
            add_opt(obj, "source_link", clue->source_link) &&
            add_opt(obj, "merged_into", clue->merged_into) &&
            add_strings(obj, "linked_clue_ids", clue->linked_clue_ids, clue->n_linked_clue_ids) &&
-           add_disposal(obj, clue->disposal) && add_opt(obj, "case_id", clue->case_id);
+           add_disposal(obj, clue->disposal) && add_opt(obj, "case_id", clue->case_id) &&
+           add_deadline(obj, clue->deadline);
 }
 
 cJSON *gw_json_case(const Cleangrid__V1__Case *k)

@@ -1,0 +1,237 @@
+/* The deadline scheduler and the service's clock (docs/deadlines.md).
+ *
+ * Every CG_CASE_DEADLINE_TICK_MS the scheduler reads the open clues,
+ * computes each one's deadline with the rules, and for each item that is
+ * due soon or overdue inserts a row into deadline_notices ON CONFLICT DO
+ * NOTHING together with the event in the outbox, in one transaction. The
+ * unique key (item, stage, level, due time) is what makes each notice fire
+ * once: a later tick, or a replica ticking at the same moment, inserts
+ * nothing and so adds no event. */
+#include "deadlines.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cg/log.h"
+#include "cg/messaging.h"
+#include "cg/util.h"
+#include "cleangrid/v1/case_deadlines.pb-c.h"
+
+case_deadline_rules case_deadline_config;
+long case_deadline_tick_ms;
+bool case_deadline_test_clock;
+
+/* The test clock's offset in milliseconds, read by the scheduler thread and
+ * by every RPC worker. */
+static _Atomic int64_t clock_offset_ms;
+
+/* Open clues with what their deadline needs and the notices already given
+ * for them (",stage level due_at_ms," entries), so a tick skips those
+ * without a write. */
+static const char SQL_OPEN[] =
+    "SELECT id::text, status, floor(extract(epoch FROM received_at) * 1000)::bigint,"
+    " org_path::text, handler_id, clue_deadline_basis(id),"
+    " coalesce((SELECT ',' || string_agg(n.stage || ' ' || n.level || ' ' || n.due_at_ms, ',')"
+    "   || ',' FROM deadline_notices n WHERE n.item_id = clues.id), '')"
+    " FROM clues"
+    " WHERE status IN ('registered', 'disposal_proposed', 'talk_inquiry',"
+    " 'preliminary_verification')";
+
+static const char SQL_NOTICE[] =
+    "INSERT INTO deadline_notices (item_type, item_id, stage, level, due_at_ms)"
+    " VALUES ('clue', $1::uuid, $2, $3, $4::bigint) ON CONFLICT DO NOTHING RETURNING 1";
+
+/* How long a tick waits for a free database connection. */
+#define CASE_DEADLINE_ACQUIRE_MS 5000
+
+struct case_scheduler {
+    cg_service_base *base;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool stopping;
+};
+
+int64_t case_deadline_now_ms(void)
+{
+    return cg_now_ms() + atomic_load(&clock_offset_ms);
+}
+
+void case_deadline_attach(case_clue_view *v, const char *basis_json)
+{
+    case_deadline d;
+    v->clue.deadline = NULL;
+    if (!case_deadline_of_clue_json(&case_deadline_config, v->clue.status, v->clue.received_at_ms,
+                                    basis_json, case_deadline_now_ms(), &d)) {
+        return;
+    }
+    cleangrid__v1__deadline__init(&v->deadline);
+    /* protobuf-c never writes through these pointers when packing. */
+    v->deadline.stage = (char *)d.stage;
+    v->deadline.level = (char *)d.level;
+    v->deadline.due_at_ms = d.due_at_ms;
+    v->clue.deadline = &v->deadline;
+}
+
+/* Take the test clock's offset from service_clock. */
+static cg_code read_clock(PGconn *conn, cg_err *err)
+{
+    PGresult *res = NULL;
+    cg_code rc = cg_db_exec(conn, "SELECT offset_s FROM service_clock", 0, NULL, &res, err);
+    if (rc == CG_OK && PQntuples(res) == 1) {
+        atomic_store(&clock_offset_ms, (int64_t)cg_db_get_ll(res, 0, 0) * 1000);
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* Record and announce one notice unless it was given before. *added tells
+ * whether it was new. Inside the caller's transaction. */
+static cg_code notice(PGconn *conn, const char *producer, const PGresult *row, int r,
+                      const case_deadline *d, bool *added, cg_err *err)
+{
+    char due_s[24];
+    PGresult *res = NULL;
+    snprintf(due_s, sizeof due_s, "%lld", (long long)d->due_at_ms);
+    const char *params[] = {cg_db_get(row, r, 0), d->stage, d->level, due_s};
+    cg_code rc = cg_db_exec(conn, SQL_NOTICE, 4, params, &res, err);
+    *added = rc == CG_OK && PQntuples(res) == 1;
+    if (!*added) {
+        goto cleanup;
+    }
+    bool overdue = strcmp(d->level, CASE_LEVEL_OVERDUE) == 0;
+    char event_id[CG_UUID_LEN];
+    Cleangrid__V1__EventMeta meta = CLEANGRID__V1__EVENT_META__INIT;
+    Cleangrid__V1__DeadlineReached ev = CLEANGRID__V1__DEADLINE_REACHED__INIT;
+    cg_event_meta_init(&meta, event_id,
+                       overdue ? CASE_SUBJECT_DEADLINE_OVERDUE : CASE_SUBJECT_DEADLINE_DUE_SOON,
+                       producer, event_id);
+    ev.meta = &meta;
+    ev.item_type = "clue";
+    ev.item_id = (char *)cg_db_get(row, r, 0);
+    ev.stage = (char *)d->stage;
+    ev.level = (char *)d->level;
+    ev.due_at_ms = d->due_at_ms;
+    ev.org_path = (char *)cg_db_get(row, r, 3);
+    ev.handler_id = (char *)cg_db_get(row, r, 4);
+    rc = cg_outbox_add(conn, &ev.base, err);
+
+cleanup:
+    PQclear(res);
+    return rc;
+}
+
+/* One look at every open clue, in one transaction. Returns how many
+ * notices were added. */
+static cg_code tick(case_scheduler *s, int *added_out, cg_err *err)
+{
+    PGresult *res = NULL;
+    int added = 0;
+    PGconn *conn = cg_db_acquire(s->base->db, CASE_DEADLINE_ACQUIRE_MS, err);
+    cg_code rc = conn == NULL ? err->code : CG_OK;
+    if (rc == CG_OK && case_deadline_test_clock) {
+        rc = read_clock(conn, err);
+    }
+    if (rc != CG_OK || (rc = cg_db_begin(conn, err)) != CG_OK ||
+        (rc = cg_db_exec(conn, SQL_OPEN, 0, NULL, &res, err)) != CG_OK) {
+        goto cleanup;
+    }
+    int64_t now = case_deadline_now_ms();
+    for (int r = 0; r < PQntuples(res); r++) {
+        case_deadline d;
+        if (!case_deadline_of_clue_json(&case_deadline_config, cg_db_get(res, r, 1),
+                                        cg_db_get_ll(res, r, 2), cg_db_get(res, r, 5), now, &d) ||
+            strcmp(d.level, CASE_LEVEL_ON_TIME) == 0) {
+            continue;
+        }
+        char key[96];
+        snprintf(key, sizeof key, ",%s %s %lld,", d.stage, d.level, (long long)d.due_at_ms);
+        if (strstr(cg_db_get(res, r, 6), key) != NULL) {
+            continue;
+        }
+        bool one = false;
+        if ((rc = notice(conn, s->base->name, res, r, &d, &one, err)) != CG_OK) {
+            goto cleanup;
+        }
+        added += one ? 1 : 0;
+    }
+    rc = cg_db_commit(conn, err);
+
+cleanup:
+    PQclear(res);
+    if (conn != NULL) {
+        cg_db_release(s->base->db, conn); /* rolls back whatever is still open */
+    }
+    *added_out = rc == CG_OK ? added : 0;
+    return rc;
+}
+
+static void *scheduler_main(void *arg)
+{
+    case_scheduler *s = arg;
+    pthread_mutex_lock(&s->lock);
+    while (!s->stopping) {
+        pthread_mutex_unlock(&s->lock);
+        cg_err err;
+        cg_err_clear(&err);
+        int added = 0;
+        if (tick(s, &added, &err) != CG_OK) {
+            /* Nothing was committed; the next tick tries again. */
+            cg_log_warn("deadline scheduler: %s", err.message);
+        } else if (added > 0) {
+            cg_log_info("deadline scheduler: %d notice(s) announced", added);
+            cg_outbox_relay_kick(s->base->relay);
+        }
+        pthread_mutex_lock(&s->lock);
+        struct timespec until = cg_deadline_after_ms(case_deadline_tick_ms);
+        while (!s->stopping) {
+            if (pthread_cond_timedwait(&s->wake, &s->lock, &until) != 0) {
+                break;
+            }
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+cg_code case_scheduler_start(case_scheduler **out, cg_service_base *base, cg_err *err)
+{
+    if (case_deadline_test_clock) {
+        cg_log_warn("CG_CASE_TEST_CLOCK=1: deadlines follow service_clock.offset_s (tests only)");
+    } else {
+        cg_log_info("deadlines use the real clock; the service_clock table is ignored");
+    }
+    case_scheduler *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        return cg_err_set(err, CG_INTERNAL, "out of memory");
+    }
+    s->base = base;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->wake, NULL);
+    if (pthread_create(&s->thread, NULL, scheduler_main, s) != 0) {
+        pthread_mutex_destroy(&s->lock);
+        pthread_cond_destroy(&s->wake);
+        free(s);
+        return cg_err_set(err, CG_INTERNAL, "cannot start the deadline scheduler thread");
+    }
+    *out = s;
+    return CG_OK;
+}
+
+void case_scheduler_stop(case_scheduler *s)
+{
+    if (s == NULL) {
+        return;
+    }
+    pthread_mutex_lock(&s->lock);
+    s->stopping = true;
+    pthread_cond_signal(&s->wake);
+    pthread_mutex_unlock(&s->lock);
+    pthread_join(s->thread, NULL);
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->wake);
+    free(s);
+}
