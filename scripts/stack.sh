@@ -10,6 +10,9 @@
 #   stack.sh nats-start|nats-stop|nats-restart
 #   stack.sh svc-start NAME       start one service (gateway, intake, case)
 #   stack.sh svc-stop NAME        SIGTERM and wait for a clean exit
+#   stack.sh replica-start NAME N another replica of a service (case), run as
+#                                 NAME-N (its own pid and log file)
+#   stack.sh replica-stop NAME N  stop that replica
 #   stack.sh start-all            every service, then wait until /readyz says ready
 #   stack.sh seed                 demo org tree and accounts into an empty system
 #   stack.sh wait-ready [secs]    poll the gateway's /readyz
@@ -221,6 +224,19 @@ cmd_svc_start() {
 
 cmd_svc_stop() { need_state; stop_pid_file "$CG_STATE/run/$1.pid"; }
 
+# A further replica of a backend service (not the gateway, whose port file is
+# one), for tests of work shared between replicas.
+cmd_replica_start() {
+    need_state
+    local svc=$1 n=$2 bin=$CG_BUILD/services/$1/cg-$1
+    [ -x "$bin" ] && [ "$svc" != gateway ] || die "no replica of $svc"
+    (
+        while IFS= read -r kv; do export "${kv?}"; done < <(service_env "$svc")
+        exec "$bin" >>"$CG_STATE/log/$svc-$n.log" 2>&1
+    ) &
+    echo $! >"$CG_STATE/run/$svc-$n.pid"
+}
+
 gateway_url() { echo "http://127.0.0.1:$(cat "$CG_STATE/run/gateway.port")"; }
 
 cmd_wait_ready() {
@@ -251,6 +267,8 @@ cmd_stop_all() {
     need_state
     local svc
     for svc in gateway intake case; do cmd_svc_stop "$svc"; done
+    local f
+    for f in "$CG_STATE"/run/*-[0-9]*.pid; do stop_pid_file "$f"; done
     cmd_nats_stop
     cmd_pg_stop
 }
@@ -268,6 +286,8 @@ nats-stop) cmd_nats_stop ;;
 nats-restart) cmd_nats_stop; cmd_nats_start ;;
 svc-start) cmd_svc_start "$1" ;;
 svc-stop) cmd_svc_stop "$1" ;;
+replica-start) cmd_replica_start "$1" "$2" ;;
+replica-stop) cmd_svc_stop "$1-$2" ;;
 start-all) cmd_start_all ;;
 seed) cmd_seed ;;
 wait-ready) cmd_wait_ready "${1:-30}" ;;

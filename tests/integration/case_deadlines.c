@@ -7,7 +7,8 @@
  *
  * The clock is moved with psql on cg_case (service_clock.offset_s, honoured
  * because scripts/test.sh sets CG_CASE_TEST_CLOCK=1) and the scheduler
- * ticks every CG_CASE_DEADLINE_TICK_MS=200. */
+ * ticks every CG_CASE_DEADLINE_TICK_MS=200. A second replica of the case
+ * service runs during the test, so two schedulers race for every notice. */
 #include "cgt.h"
 
 #include <nats/nats.h>
@@ -43,14 +44,22 @@ static int group_setup(void **state)
     CGT_CHECK(s == NATS_OK, "subscribe: %s", natsStatus_GetText(s));
     insp_east = CGT_LOGIN("inspector.east");
     lead_east = CGT_LOGIN("lead.east");
+    CGT_STACK("replica-start case 2");
+    /* Time for it to connect and tick a few times; then it must be up. */
+    cgt_sleep_ms(QUIET_MS);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "grep -q '\"case ready\"' '%s/log/case-2.log'", getenv("CG_STATE"));
+    CGT_CHECK(system(cmd) == 0, "the second case replica is ready (%s/log/case-2.log)",
+              getenv("CG_STATE"));
     return 0;
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    /* Later tests see the real clock again. */
+    /* Later tests see the real clock again, and one replica. */
     set_clock_days(0);
+    CGT_STACK("replica-stop case 2");
     natsSubscription_Destroy(sub);
     natsConnection_Destroy(nc);
     sub = NULL;

@@ -38,7 +38,10 @@ static const char SQL_OPEN[] =
     "   || ',' FROM deadline_notices n WHERE n.item_id = clues.id), '')"
     " FROM clues"
     " WHERE status IN ('registered', 'disposal_proposed', 'talk_inquiry',"
-    " 'preliminary_verification')";
+    " 'preliminary_verification')"
+    /* One order for every replica, so two ticks inserting the same notices
+     * wait for each other instead of deadlocking. */
+    " ORDER BY id";
 
 static const char SQL_NOTICE[] =
     "INSERT INTO deadline_notices (item_type, item_id, stage, level, due_at_ms)"
