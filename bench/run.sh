@@ -42,7 +42,7 @@ command -v pgbench >/dev/null || PATH=$PATH:/usr/lib/postgresql/15/bin
 "$STACK" start-all
 "$STACK" seed >/dev/null
 URL=$("$STACK" gateway-url)
-NATS_URL=nats://127.0.0.1:$(cat "$CG_STATE/run/nats.port")
+NATS_URL=$("$STACK" nats-url tools)
 SOCK=$CG_STATE/pg/sock
 sql() { psql -h "$SOCK" -U postgres -d "$1" -tAc "$2"; }
 

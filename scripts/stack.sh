@@ -17,7 +17,8 @@
 #   stack.sh seed                 demo org tree and accounts into an empty system
 #   stack.sh wait-ready [secs]    poll the gateway's /readyz
 #   stack.sh stop-all             services, then NATS and PostgreSQL
-#   stack.sh env                  print the environment the services get
+#   stack.sh env [NAME]           print the environment a service gets (its NATS password too)
+#   stack.sh nats-url [USER]      the NATS URL of a user (default tools: may do anything)
 #
 # Settings (environment):
 #   CG_STATE   state folder (required): nats/, pg/, log/, run/
@@ -83,6 +84,54 @@ cmd_build() {
 
 nats_port() { cat "$CG_STATE/run/nats.port"; }
 
+# A secret made once per state folder and kept (secrets/NAME): 32 random
+# bytes in hex.
+state_secret() {
+    local f=$CG_STATE/secrets/$1
+    if [ ! -s "$f" ]; then
+        mkdir -p "$CG_STATE/secrets"
+        chmod 700 "$CG_STATE/secrets"
+        (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$f")
+    fi
+    cat "$f"
+}
+
+# NATS users: one per service, each allowed only its own subjects, and
+# "tools" (tests, the benchmark, an operator) allowed everything. Only the
+# gateway may send RPCs, so no other process can call a service with a
+# CallContext of its choosing. docs/operations.md ("NATS") explains each.
+NATS_USERS=(gateway intake case tools)
+nats_permissions() {
+    local common='"$JS.API.>", "$JS.ACK.>", "_INBOX.>"'
+    case $1 in
+    gateway) echo "publish: [\"cg.rpc.>\", \"cg.gw.>\", \"cg.evt.gateway.>\", $common], subscribe: [\"_INBOX.>\", \"cg.gw.>\"]" ;;
+    tools) echo 'publish: [">"], subscribe: [">"]' ;;
+    *) echo "publish: [\"cg.evt.$1.>\", $common], subscribe: [\"cg.rpc.$1.>\", \"_INBOX.>\"]" ;;
+    esac
+}
+
+# The server's configuration: the users above with this folder's passwords.
+nats_conf() {
+    local f=$CG_STATE/nats/nats.conf u
+    (
+        umask 077
+        {
+            echo "# Written by scripts/stack.sh; the passwords are in ../secrets."
+            echo "authorization {"
+            echo "  users = ["
+            for u in "${NATS_USERS[@]}"; do
+                echo "    {user: \"$u\", password: \"$(state_secret "nats-$u")\", permissions: {$(nats_permissions "$u")}}"
+            done
+            echo "  ]"
+            echo "}"
+        } >"$f"
+    )
+    echo "$f"
+}
+
+# The URL a NATS user connects with (its password in it).
+nats_url() { echo "nats://$1:$(state_secret "nats-$1")@127.0.0.1:$(nats_port)"; }
+
 cmd_nats_start() {
     need_state
     mkdir -p "$CG_STATE/nats"
@@ -92,7 +141,9 @@ cmd_nats_start() {
     if [ -f "$CG_STATE/run/nats.port" ]; then port=$(nats_port); fi
     if [ "$port" = auto ]; then port=-1; fi
     rm -f "$CG_STATE"/nats/*.ports
-    /usr/sbin/nats-server -js -sd "$CG_STATE/nats" -a 127.0.0.1 -p "$port" \
+    local conf
+    conf=$(nats_conf)
+    /usr/sbin/nats-server -c "$conf" -js -sd "$CG_STATE/nats" -a 127.0.0.1 -p "$port" \
         --ports_file_dir "$CG_STATE/nats" >>"$CG_STATE/log/nats.log" 2>&1 &
     echo $! >"$CG_STATE/run/nats.pid"
     local i
@@ -160,7 +211,7 @@ db_url() { echo "host=$CG_STATE/pg/sock user=postgres dbname=cg_$1"; }
 # The environment every service gets; `stack.sh env` prints it for tests.
 service_env() {
     local svc=$1
-    echo "CG_NATS_URL=nats://127.0.0.1:$(nats_port)"
+    echo "CG_NATS_URL=$(nats_url "$svc")"
     echo "CG_DB_URL=$(db_url "$svc")"
     echo "CG_MIGRATIONS_DIR=$ROOT/services/$svc/migrations"
     echo "CG_LOG_LEVEL=${CG_LOG_LEVEL:-info}"
@@ -190,27 +241,23 @@ service_env() {
 # The key of every receipt hash: made once per state folder and kept, because
 # losing it voids every receipt already given out. Kept out of service_env so
 # that `stack.sh env` never prints it.
-receipt_key() {
-    local f=$CG_STATE/secrets/receipt.key
-    if [ ! -s "$f" ]; then
-        mkdir -p "$CG_STATE/secrets"
-        chmod 700 "$CG_STATE/secrets"
-        (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$f")
-    fi
-    cat "$f"
-}
+receipt_key() { state_secret receipt.key; }
 
+# Start service $1; with a number $2, a further replica of it named $1-$2
+# (its own pid and log file), for tests of work shared between replicas. The
+# gateway has one replica: its port file is one.
 cmd_svc_start() {
     need_state
-    local svc=$1 bin=$CG_BUILD/services/$1/cg-$1
+    local svc=$1 name=$1${2:+-$2} bin=$CG_BUILD/services/$1/cg-$1
     [ -x "$bin" ] || die "no binary $bin; run the build first"
+    [ "$svc" = gateway ] && [ -n "${2:-}" ] && die "the gateway runs one replica here"
     [ "$svc" = gateway ] && rm -f "$CG_STATE/run/gateway.port"
     (
         while IFS= read -r kv; do export "${kv?}"; done < <(service_env "$svc")
         if [ "$svc" = intake ]; then CG_RECEIPT_KEY=$(receipt_key); export CG_RECEIPT_KEY; fi
-        exec "$bin" >>"$CG_STATE/log/$svc.log" 2>&1
+        exec "$bin" >>"$CG_STATE/log/$name.log" 2>&1
     ) &
-    echo $! >"$CG_STATE/run/$svc.pid"
+    echo $! >"$CG_STATE/run/$name.pid"
     if [ "$svc" = gateway ]; then
         local i
         for i in $(seq 1 200); do
@@ -224,18 +271,6 @@ cmd_svc_start() {
 
 cmd_svc_stop() { need_state; stop_pid_file "$CG_STATE/run/$1.pid"; }
 
-# A further replica of a backend service (not the gateway, whose port file is
-# one), for tests of work shared between replicas.
-cmd_replica_start() {
-    need_state
-    local svc=$1 n=$2 bin=$CG_BUILD/services/$1/cg-$1
-    [ -x "$bin" ] && [ "$svc" != gateway ] || die "no replica of $svc"
-    (
-        while IFS= read -r kv; do export "${kv?}"; done < <(service_env "$svc")
-        exec "$bin" >>"$CG_STATE/log/$svc-$n.log" 2>&1
-    ) &
-    echo $! >"$CG_STATE/run/$svc-$n.pid"
-}
 
 gateway_url() { echo "http://127.0.0.1:$(cat "$CG_STATE/run/gateway.port")"; }
 
@@ -286,7 +321,7 @@ nats-stop) cmd_nats_stop ;;
 nats-restart) cmd_nats_stop; cmd_nats_start ;;
 svc-start) cmd_svc_start "$1" ;;
 svc-stop) cmd_svc_stop "$1" ;;
-replica-start) cmd_replica_start "$1" "$2" ;;
+replica-start) cmd_svc_start "$1" "$2" ;;
 replica-stop) cmd_svc_stop "$1-$2" ;;
 start-all) cmd_start_all ;;
 seed) cmd_seed ;;
@@ -294,5 +329,6 @@ wait-ready) cmd_wait_ready "${1:-30}" ;;
 stop-all) cmd_stop_all ;;
 gateway-url) gateway_url ;;
 env) need_state; service_env "${1:-gateway}" ;;
+nats-url) need_state; nats_url "${1:-tools}" ;;
 *) die "unknown command '$cmd' (see the comment at the top of $0)" ;;
 esac

@@ -47,7 +47,7 @@ echo "building in $CG_BUILD..."
 "$STACK" start-all
 "$STACK" seed
 export CG_GATEWAY_URL=$("$STACK" gateway-url)
-export CG_NATS_URL=nats://127.0.0.1:$(cat "$CG_STATE/run/nats.port")
+export CG_NATS_URL=$("$STACK" nats-url tools)
 export CG_STACK=$STACK
 # A database of its own for the tests of common/ (outbox, inbox, pool).
 psql -h "$CG_STATE/pg/sock" -U postgres -d postgres -qc "create database cg_test" >/dev/null

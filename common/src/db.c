@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <libpq-events.h>
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,6 +241,14 @@ void cg_db_close(cg_db *db)
     free(db);
 }
 
+/* True when the server has sent something to an idle connection (or
+ * closed it): nothing is owed to a connection between queries. */
+static bool idle_socket_readable(const PGconn *conn)
+{
+    struct pollfd p = {.fd = PQsocket(conn), .events = POLLIN};
+    return p.fd >= 0 && poll(&p, 1, 0) > 0;
+}
+
 PGconn *cg_db_acquire(cg_db *db, int timeout_ms, cg_err *err)
 {
     struct timespec deadline = cg_deadline_after_ms(timeout_ms);
@@ -274,16 +283,13 @@ PGconn *cg_db_acquire(cg_db *db, int timeout_ms, cg_err *err)
         return NULL;
     }
     /* A connection broken by a server restart or a terminated backend is
-     * reset here. The server says so before it closes the socket, and
-     * reading what is waiting (without blocking) makes libpq see it now
-     * rather than fail the caller's next query. A break that left no word
-     * (a network cut) still costs that one failed query. */
-    /* Twice: libpq returns from a read that got bytes (the FATAL message)
-     * without reading on, so the end of the stream that follows is only
-     * seen by a second read. Both reads return at once when nothing waits. */
-    for (int i = 0; i < 2 && PQstatus(conn) == CONNECTION_OK; i++)
-        (void)PQconsumeInput(conn);
-    if (PQstatus(conn) != CONNECTION_OK) {
+     * reset here rather than fail the caller's next query. The server says
+     * so (a FATAL message, then it closes the socket), so an idle
+     * connection with anything to read is one the server gave up on; the
+     * rare harmless message (a parameter change) only costs a reconnect. A
+     * break that left no word (a network cut) still costs that one failed
+     * query. */
+    if (PQstatus(conn) != CONNECTION_OK || idle_socket_readable(conn)) {
         PQreset(conn);
         if (PQstatus(conn) != CONNECTION_OK) {
             cg_err_set(err, CG_UNAVAILABLE, "database unavailable");

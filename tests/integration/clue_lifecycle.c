@@ -8,10 +8,12 @@
  * back is named by verify. */
 #include "cgt.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 /* Tokens of the demo accounts this test acts as. */
 static char *insp_east, *lead_east, *lead_hq, *insp_west, *lead_west, *intake_east, *auditor_east;
@@ -144,6 +146,19 @@ static void user_id(const char *token, char out[37])
     cgt_response_free(r);
 }
 
+/* True once case's outbox holds a sent cg.evt.case.clue.disposed for the
+ * clue: the event is written with the approval and the relay publishes it.
+ * (Division by zero makes psql fail while there is none.) */
+static bool disposed_event_sent(void *arg)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT 1 / count(*)::int FROM cg_outbox WHERE subject = 'cg.evt.case.clue.disposed'"
+             " AND position(convert_to('%s', 'UTF8') in payload) > 0 AND sent_at IS NOT NULL",
+             (const char *)arg);
+    return cgt_psql("cg_case", sql) == 0;
+}
+
 /* --- tests ------------------------------------------------------------------ */
 
 /* Each way, proposed by the handler (the east inspector who registered the
@@ -178,6 +193,8 @@ static void five_ways(void **state)
         CGT_CHECK_STR(ways[i].stage, cgt_json_str(c, "status"), ways[i].way);
         const cJSON *d = cJSON_GetObjectItem(c, "disposal");
         CGT_CHECK_STR("approved", cgt_json_str(d, "state"), ways[i].way);
+        CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, disposed_event_sent, id),
+                  "cg.evt.case.clue.disposed for %s is published", id);
         CGT_CHECK_STR(ways[i].way, cgt_json_str(d, "way"), ways[i].way);
         cJSON_Delete(c);
 
@@ -224,6 +241,22 @@ static void filing(void **state)
     CGT_CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(k, "subjects")) == 1, "the clue's subjects");
     cgt_response_free(r);
     expect_get(insp_west, path, 404);
+    /* The case's own dossier starts with its filing, and is whole. */
+    snprintf(path, sizeof path, "/api/v1/cases/%s/dossier", case_id);
+    r = cgt_get(path, insp_east);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "items"), 0);
+    CGT_CHECK_STR("case.filed", cgt_json_str(first, "action"), "the case's first entry");
+    CGT_CHECK_STR(id, cgt_json_str(cJSON_GetObjectItem(first, "summary"), "clue_id"),
+                  "it names the clue");
+    cgt_response_free(r);
+    expect_get(insp_west, path, 404);
+    snprintf(path, sizeof path, "/api/v1/cases/%s/dossier/verify", case_id);
+    r = cgt_get(path, insp_east);
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK(cJSON_IsTrue(cJSON_GetObjectItem(r->json, "whole")), "whole: %s", r->body);
+    cgt_response_free(r);
+
     cJSON *entries = dossier(insp_east, id);
     const cJSON *last = cJSON_GetArrayItem(entries, cJSON_GetArraySize(entries) - 1);
     CGT_CHECK_STR("case.filed", cgt_json_str(last, "action"), "the clue's dossier records it");
@@ -260,11 +293,12 @@ static void reject_then_repropose(void **state)
     CGT_CREATE_CLUE(insp_east, "city_a", NULL, id);
     propose_body(body, sizeof body, "close", "证据不足", "查无实据");
     act_ok(insp_east, id, "/disposal", body);
-    /* A rejection needs its reason. */
+    /* A rejection needs its reason, and announces nothing. */
     cgt_response *r = act(lead_east, id, "/disposal/reject", NULL, 400);
     CGT_CHECK(strstr(r->body, "\"reason\"") != NULL, "the missing field is named: %s", r->body);
     cgt_response_free(r);
     act_ok(lead_east, id, "/disposal/reject", "{\"reason\":\"需补充谈话记录\"}");
+    CGT_CHECK(!disposed_event_sent(id), "no disposed event for a rejection");
     cJSON *c = get_clue(insp_east, id);
     CGT_CHECK_STR("registered", cgt_json_str(c, "status"), "a rejection returns the clue");
     const cJSON *d = cJSON_GetObjectItem(c, "disposal");
@@ -576,6 +610,174 @@ static void dossier_reads_and_tampering(void **state)
     CGT_CHECK_INT(3, bad, "verify names the changed entry");
 }
 
+/* Concurrent reads by someone other than the handler each append an entry
+ * to the same file at once: the chain stays one line, seq 1, 2, 3, ...
+ * without a gap or a fork, and verify finds it whole. No CGT_ check runs on
+ * the threads: a failure must not jump across them. */
+#define READERS 6
+#define READS_EACH 4
+
+typedef struct reader {
+    const char *path;
+    int ok;
+} reader;
+
+static void *read_dossier(void *arg)
+{
+    reader *rd = arg;
+    for (int i = 0; i < READS_EACH; i++) {
+        cgt_response *r = cgt_get(rd->path, auditor_east);
+        rd->ok += r->status == 200;
+        cgt_response_free(r);
+    }
+    return NULL;
+}
+
+static void concurrent_appends_stay_linear(void **state)
+{
+    (void)state;
+    char id[37], path[160];
+    long bad = 0;
+    CGT_CREATE_CLUE(insp_east, "city_a", NULL, id);
+    snprintf(path, sizeof path, "/api/v1/clues/%s/dossier?limit=1", id);
+    pthread_t threads[READERS];
+    reader readers[READERS];
+    for (int i = 0; i < READERS; i++) {
+        readers[i] = (reader){path, 0};
+        CGT_CHECK(pthread_create(&threads[i], NULL, read_dossier, &readers[i]) == 0,
+                  "pthread_create");
+    }
+    int ok = 0;
+    for (int i = 0; i < READERS; i++) {
+        pthread_join(threads[i], NULL);
+        ok += readers[i].ok;
+    }
+    CGT_CHECK_INT(READERS * READS_EACH, ok, "every concurrent read answered 200");
+    cJSON *entries = dossier(insp_east, id);
+    CGT_CHECK_INT(1 + READERS * READS_EACH, cJSON_GetArraySize(entries),
+                  "one entry per read, after clue.created");
+    for (int i = 0; i < cJSON_GetArraySize(entries); i++) {
+        const cJSON *seq = cJSON_GetObjectItem(cJSON_GetArrayItem(entries, i), "seq");
+        CGT_CHECK(cJSON_IsNumber(seq) && (int)seq->valuedouble == i + 1, "seq %d in order", i + 1);
+    }
+    cJSON_Delete(entries);
+    CGT_CHECK(verify(insp_east, id, &bad), "the chain is whole after concurrent appends");
+}
+
+/* The number of clues token lists with the query string filters (200). */
+static int count_listed(const char *token, const char *filters)
+{
+    char path[512];
+    snprintf(path, sizeof path, "/api/v1/clues?limit=100&%s", filters);
+    cgt_response *r = cgt_get(path, token);
+    CGT_CHECK_STATUS(r, 200);
+    int n = cJSON_GetArraySize(cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "items"));
+    cgt_response_free(r);
+    return n;
+}
+
+/* Lists filtered by stage, source, category, unit subtree, received date
+ * and a substring of a subject's name, combined. */
+static void list_filters(void **state)
+{
+    (void)state;
+    char id[37], f[400], today[16], tomorrow[16];
+    CGT_CREATE_CLUE(insp_east, "city_b", NULL, id);
+    cJSON *c = get_clue(insp_east, id);
+    const char *name =
+        cgt_json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(c, "subjects"), 0), "name");
+    char token[40];
+    /* "cgt subject <hex>": the hex is this clue's alone. */
+    snprintf(token, sizeof token, "%s", strrchr(name, ' ') + 1);
+    snprintf(today, sizeof today, "%s", cgt_json_str(c, "received_date"));
+    cJSON_Delete(c);
+    time_t t = time(NULL) + 24 * 3600;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(tomorrow, sizeof tomorrow, "%Y-%m-%d", &tm);
+
+    snprintf(f, sizeof f, "q=%s", token);
+    CGT_CHECK_INT(1, count_listed(insp_east, f), "found by a subject's name");
+    CGT_CHECK_INT(0, count_listed(insp_west, f), "not by the west");
+    snprintf(f, sizeof f,
+             "q=%s&status=registered&source=letters_visits&category=integrity"
+             "&unit_code=city_b&received_from=%s&received_to=%s",
+             token, today, today);
+    CGT_CHECK_INT(1, count_listed(insp_east, f), "every filter at once");
+    static const char *const none[] = {"status=shelved", "source=own_work", "category=mass",
+                                       "unit_code=city_a"};
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+        snprintf(f, sizeof f, "q=%s&%s", token, none[i]);
+        CGT_CHECK_INT(0, count_listed(insp_east, f), none[i]);
+    }
+    snprintf(f, sizeof f, "q=%s&received_from=%s", token, tomorrow);
+    CGT_CHECK_INT(0, count_listed(insp_east, f), "received before tomorrow");
+
+    /* The dashboard counts the same clues. */
+    snprintf(f, sizeof f, "/api/v1/clues/statistics?q=%s&unit_code=east", token);
+    cgt_response *st = cgt_get(f, insp_east);
+    CGT_CHECK_STATUS(st, 200);
+    const cJSON *so = CGT_JSON_OBJECT(st);
+    char month[8];
+    snprintf(month, sizeof month, "%.7s", today);
+    static const char *const one[][2] = {{"by_stage", "registered"},
+                                         {"by_source", "letters_visits"},
+                                         {"by_category", "integrity"},
+                                         {"by_unit", "hq.east.city_b"},
+                                         {"by_month", NULL}};
+    CGT_CHECK(cJSON_GetObjectItem(so, "total")->valuedouble == 1, "total 1: %s", st->body);
+    for (size_t i = 0; i < sizeof one / sizeof one[0]; i++) {
+        const cJSON *n =
+            cJSON_GetObjectItem(cJSON_GetObjectItem(so, one[i][0]), one[i][1] ? one[i][1] : month);
+        CGT_CHECK(cJSON_IsNumber(n) && n->valuedouble == 1, "%s counts it once: %s", one[i][0],
+                  st->body);
+    }
+    cgt_response_free(st);
+
+    act_ok(insp_east, id, "/disposal", "{\"way\":\"shelve\",\"reason\":\"r\"}");
+    act_ok(lead_east, id, "/disposal/approve", NULL);
+    snprintf(f, sizeof f, "q=%s&status=shelved", token);
+    CGT_CHECK_INT(1, count_listed(insp_east, f), "listed under its new stage");
+
+    static const char *const bad[][2] = {
+        {"status=bogus", "status"},
+        {"category=gossip", "category"},
+        {"received_from=2026-13-01", "received_from"},
+        {"unit_code=city_c", "unit_code"},
+        {"handler_id=me", "handler_id"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(f, sizeof f, "/api/v1/clues?%s", bad[i][0]);
+        cgt_response *r = cgt_get(f, insp_east);
+        CGT_CHECK_PROBLEM(r, 400);
+        CGT_CHECK(strstr(r->body, bad[i][1]) != NULL, "%s is named: %s", bad[i][0], r->body);
+        cgt_response_free(r);
+    }
+}
+
+/* A repeated registration with the same Idempotency-Key is the first one. */
+static void registration_is_idempotent(void **state)
+{
+    (void)state;
+    char key[40], auth[160], line[80];
+    cgt_token_hex(key, 32);
+    snprintf(line, sizeof line, "Idempotency-Key: %s", key);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", insp_east);
+    const char *headers[] = {"Content-Type: application/json", auth, line, NULL};
+    cJSON *b = cgt_clue_body("city_a", NULL);
+    char *text = cJSON_PrintUnformatted(b);
+    cJSON_Delete(b);
+    cgt_response *first = cgt_request("POST", "/api/v1/clues", headers, text, strlen(text));
+    cgt_response *again = cgt_request("POST", "/api/v1/clues", headers, text, strlen(text));
+    free(text);
+    CGT_CHECK_STATUS(first, 201);
+    CGT_CHECK_STATUS(again, 201);
+    CGT_CHECK_STR(CGT_JSON_STR(first->json, "id"), CGT_JSON_STR(again->json, "id"),
+                  "the repeat answers the first clue");
+    cgt_response_free(first);
+    cgt_response_free(again);
+}
+
 int main(void)
 {
     cgt_init("clue_lifecycle", CGT_NEED_STACK);
@@ -592,6 +794,9 @@ int main(void)
         cmocka_unit_test(subject_never_sees),
         cmocka_unit_test(bad_registrations),
         cmocka_unit_test(dossier_reads_and_tampering),
+        cmocka_unit_test(concurrent_appends_stay_linear),
+        cmocka_unit_test(registration_is_idempotent),
+        cmocka_unit_test(list_filters),
     };
     int failed = cmocka_run_group_tests_name("clue_lifecycle", tests, group_setup, group_teardown);
     cgt_cleanup();

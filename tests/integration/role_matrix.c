@@ -455,6 +455,12 @@ static cgt_response *call_list_clues(const char *token, const char *user)
     return cgt_get("/api/v1/clues", token);
 }
 
+static cgt_response *call_clue_statistics(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/clues/statistics?unit_code=city_a", token);
+}
+
 static cgt_response *call_get_clue(const char *token, const char *user)
 {
     (void)user;
@@ -616,6 +622,30 @@ static cgt_response *call_get_case(const char *token, const char *user)
     snprintf(path, sizeof path, "/api/v1/cases/%s", CGT_JSON_STR(r->json, "case_id"));
     cgt_response_free(r);
     return cgt_get(path, token);
+}
+
+static cgt_response *call_case_dossier(const char *token, const char *suffix)
+{
+    char id[37], path[160];
+    filing_clue(id);
+    cgt_response *r = cgt_clue_act(token_of("lead"), id, "/file", NULL);
+    CGT_CHECK_STATUS(r, 200);
+    snprintf(path, sizeof path, "/api/v1/cases/%s/dossier%s", CGT_JSON_STR(r->json, "case_id"),
+             suffix);
+    cgt_response_free(r);
+    return cgt_get(path, token);
+}
+
+static cgt_response *call_list_case_dossier(const char *token, const char *user)
+{
+    (void)user;
+    return call_case_dossier(token, "");
+}
+
+static cgt_response *call_verify_case_dossier(const char *token, const char *user)
+{
+    (void)user;
+    return call_case_dossier(token, "/verify");
 }
 
 static cgt_response *call_dossier(const char *token, const char *suffix)
@@ -782,6 +812,9 @@ static const struct {
     {"POST", "/api/v1/clues/{id}/reopen", 200, call_reopen},
     {"POST", "/api/v1/clues/{id}/file", 200, call_file},
     {"GET", "/api/v1/cases/{id}", 200, call_get_case},
+    {"GET", "/api/v1/clues/statistics", 200, call_clue_statistics},
+    {"GET", "/api/v1/cases/{id}/dossier", 200, call_list_case_dossier},
+    {"GET", "/api/v1/cases/{id}/dossier/verify", 200, call_verify_case_dossier},
     {"GET", "/api/v1/clues/{id}/dossier", 200, call_list_dossier},
     {"GET", "/api/v1/clues/{id}/dossier/verify", 200, call_verify_dossier},
     {"GET", "/api/v1/audit", 200, call_list_audit},

@@ -54,7 +54,7 @@ typedef struct cg_service_base {
  *   static cg_config_var vars[] = { CG_SERVICE_BASE_VARS(base), {...own...} }; */
 // clang-format off
 #define CG_SERVICE_BASE_VARS(b)                                                        \
-    {.name = "CG_NATS_URL", .type = CG_CONFIG_STRING,                                  \
+    {.name = "CG_NATS_URL", .type = CG_CONFIG_STRING, .secret = true,                  \
      .default_value = "nats://127.0.0.1:4222", .target = &(b).nats_url,                \
      .help = "NATS server URL(s), comma-separated"},                                   \
     {.name = "CG_DB_URL", .type = CG_CONFIG_STRING, .secret = true,                    \

@@ -19,12 +19,14 @@
 #include "cleangrid/v1/intake.pb-c.h"
 #include "access.h"
 #include "clue_view.h"
+#include "lifecycle.h"
 #include "page.h"
 
 #define CASE_DURABLE_REPORT_SUBMITTED "case-report-submitted"
 #define CASE_DURABLE_ORG_UNIT_MOVED "case-org-unit-moved"
 #define CASE_SUBJECT_REPORT_SUBMITTED "cg.evt.intake.report.submitted"
 #define CASE_SUBJECT_CLUE_CREATED "cg.evt.case.clue.created"
+#define CASE_SUBJECT_CLUE_DISPOSED "cg.evt.case.clue.disposed"
 #define CASE_SOURCE_PUBLIC_REPORT "public_report"
 /* The dossier's actor for what the service does on its own (a clue
  * registered from an event). */
@@ -66,10 +68,18 @@ typedef struct case_new_clue {
 cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, cg_err *err);
 
 /* Up to limit clues the actor may see (inside its scope, not about it, not
- * recused from), newest first, strictly after `after` (NULL for the first
- * page). *out is owned by the caller. */
-cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_cursor *after, int limit,
-                       PGresult **out, cg_err *err);
+ * recused from) that pass the filters f (checked by
+ * case_list_filter_check()), newest first, strictly after `after` (NULL for
+ * the first page). *out is owned by the caller. */
+cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_filter *f,
+                       const case_cursor *after, int limit, PGresult **out, cg_err *err);
+
+/* Rows (dimension, key, count) of the clues the list with filters f would
+ * show: one "total" row, then stage, source, category, unit (children of
+ * the subtree filter or the scope) and month (received, UTC). *out is owned
+ * by the caller. */
+cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_filter *f,
+                        PGresult **out, cg_err *err);
 
 /* The clue id if the actor may see it. NOT_FOUND, with one message,
  * whether it does not exist, lies outside the scope, is about the actor
@@ -92,6 +102,12 @@ typedef struct case_case_view {
 cg_code case_repo_get_case(PGconn *conn, const case_actor *actor, const char *id,
                            case_case_view *out, PGresult **res, cg_err *err);
 
+/* A dossier's file (a clue, or a case through its clue) if the actor may
+ * see it; its handler's user id is copied into handler ("" for none, and
+ * for a case). NOT_FOUND "clue or case not found" otherwise. */
+cg_code case_repo_file_handler(PGconn *conn, const case_actor *actor, const char *file_id,
+                               char *handler, size_t handler_size, cg_err *err);
+
 /* A clue locked for a change (FOR UPDATE until the transaction ends). The
  * strings are borrowed from the result case_repo_lock() hands back. */
 typedef struct case_locked {
@@ -103,6 +119,9 @@ typedef struct case_locked {
     const char *proposed_by;
     const char *proposed_by_person;
     const char *org_path;
+    const char *subjects_json; /* the clue's subjects, a JSON array */
+    const char *reason;        /* the pending proposal's reason and conclusion */
+    const char *conclusion;
 } case_locked;
 
 /* Lock clue id if the actor may see it (NOT_FOUND as case_repo_get()).
@@ -128,6 +147,7 @@ void case_rpc_clue_action(cg_rpc_call *call, void *arg);
 void case_rpc_list_dossier(cg_rpc_call *call, void *arg);
 void case_rpc_verify_dossier(cg_rpc_call *call, void *arg);
 void case_rpc_get_case(cg_rpc_call *call, void *arg);
+void case_rpc_clue_statistics(cg_rpc_call *call, void *arg);
 
 /* --- events.c ------------------------------------------------------------ */
 

@@ -237,6 +237,7 @@ cleanup:
 /* Everything an action's step needs. Strings are borrowed. */
 typedef struct action_ctx {
     PGconn *conn;
+    const char *producer; /* the service's name, for events */
     const case_actor *actor;
     const Cleangrid__V1__ClueActionRequest *req;
     const case_locked *clue;
@@ -321,6 +322,40 @@ cleanup:
     return rc;
 }
 
+/* Announce an approved disposal, in the transaction that makes it take
+ * effect. */
+static cg_code add_clue_disposed(const action_ctx *a, const char *stage, cg_err *err)
+{
+    const case_locked *c = a->clue;
+    char event_id[CG_UUID_LEN];
+    case_clue_view subjects;
+    Cleangrid__V1__EventMeta meta = CLEANGRID__V1__EVENT_META__INIT;
+    Cleangrid__V1__ClueDisposed ev = CLEANGRID__V1__CLUE_DISPOSED__INIT;
+
+    cleangrid__v1__clue__init(&subjects.clue);
+    cg_code rc = case_clue_view_parse(&subjects, c->subjects_json, "[]", "[]", "", err);
+    if (rc == CG_OK) {
+        cg_event_meta_init(&meta, event_id, CASE_SUBJECT_CLUE_DISPOSED, a->producer,
+                           a->req->ctx->request_id);
+        ev.meta = &meta;
+        /* Borrowed strings: packed into the outbox row, never freed here. */
+        ev.clue_id = a->req->clue_id;
+        ev.disposal_id = (char *)c->pending_id;
+        ev.way = (char *)c->pending_way;
+        ev.stage = (char *)stage;
+        ev.reason = (char *)c->reason;
+        ev.conclusion = (char *)c->conclusion;
+        ev.org_path = (char *)c->org_path;
+        ev.subjects = subjects.clue.subjects;
+        ev.n_subjects = subjects.clue.n_subjects;
+        ev.proposed_by = (char *)c->proposed_by;
+        ev.approved_by = (char *)a->actor->user_id;
+        rc = cg_outbox_add(a->conn, &ev.base, err);
+    }
+    case_clue_view_free(&subjects);
+    return rc;
+}
+
 /* Approve or reject the pending proposal: never by its proposer. */
 static cg_code do_decide(const action_ctx *a, bool approve, cg_err *err)
 {
@@ -339,6 +374,9 @@ static cg_code do_decide(const action_ctx *a, bool approve, cg_err *err)
     cg_code rc = cg_db_exec(a->conn, SQL_DECIDE, 4, params, NULL, err);
     if (rc == CG_OK) {
         rc = set_status(a, to, err);
+    }
+    if (rc == CG_OK && approve) {
+        rc = add_clue_disposed(a, to, err);
     }
     if (rc == CG_OK) {
         rc = note(a->conn, a->req->clue_id, actor,
@@ -554,13 +592,16 @@ void case_rpc_clue_action(cg_rpc_call *call, void *arg)
         case_repo_lock(conn, &actor, req->clue_id, &locked, &lock_res, &err) != CG_OK) {
         goto cleanup;
     }
-    action_ctx a = {.conn = conn, .actor = &actor, .req = req, .clue = &locked};
+    action_ctx a = {
+        .conn = conn, .producer = base->name, .actor = &actor, .req = req, .clue = &locked};
     const char *way = strcmp(req->action, CASE_ACTION_PROPOSE) == 0 ? req->way : locked.pending_way;
     if (case_lifecycle_step(locked.status, req->action, way, given(locked.handler_id), &a.t,
                             &err) != CG_OK ||
         do_action(&a, &err) != CG_OK || cg_db_commit(conn, &err) != CG_OK) {
         goto cleanup;
     }
+    /* An approval wrote an event; the relay sends it now. */
+    cg_outbox_relay_kick(base->relay);
     cg_log_fields(CG_LOG_INFO, "clue action", "clue_id", req->clue_id, "action", req->action, NULL);
 
     /* The clue as it is now. After a recusal the actor no longer sees it,

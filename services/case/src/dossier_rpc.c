@@ -1,6 +1,6 @@
 /* cg.rpc.case.ListDossier and VerifyDossier: the electronic dossier (电子档案)
- * of a clue, for those who may see the clue. A read by anyone but the
- * clue's handler is itself written into the dossier. */
+ * of a clue or of a case filed from one, for those who may see the clue. A
+ * read by anyone but the clue's handler is itself written into the dossier. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,11 +48,11 @@ void case_rpc_list_dossier(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
     case_actor actor;
-    case_locked clue;
+    char handler[CG_UUID_LEN] = "";
     int size = 0, n = 0;
     int64_t after = 0;
     PGconn *conn = NULL;
-    PGresult *lock_res = NULL, *res = NULL;
+    PGresult *res = NULL;
     Cleangrid__V1__DossierEntry entries[CASE_PAGE_SIZE_MAX];
     Cleangrid__V1__DossierEntry *entry_ptrs[CASE_PAGE_SIZE_MAX];
     char next_cursor[SEQ_CURSOR_MAX + 2] = "", from_s[24];
@@ -75,13 +75,14 @@ void case_rpc_list_dossier(cg_rpc_call *call, void *arg)
     }
     conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
     if (conn == NULL || cg_db_begin(conn, &err) != CG_OK ||
-        case_repo_lock(conn, &actor, req->file_id, &clue, &lock_res, &err) != CG_OK ||
+        case_repo_file_handler(conn, &actor, req->file_id, handler, sizeof handler, &err) !=
+            CG_OK ||
         case_dossier_entries(conn, req->file_id, after, size + 1, &res, &err) != CG_OK) {
         goto cleanup;
     }
     /* 全程留痕: a read by someone other than the handler is itself a step
      * of the file, written in the same transaction as the read. */
-    if (strcmp(clue.handler_id, actor.user_id) != 0) {
+    if (strcmp(handler, actor.user_id) != 0) {
         snprintf(from_s, sizeof from_s, "%" PRId64, after);
         char *summary = case_summary("after_seq", from_s, NULL);
         cg_code rc = summary == NULL ? cg_err_set(&err, CG_UNAVAILABLE, "out of memory")
@@ -123,7 +124,6 @@ void case_rpc_list_dossier(cg_rpc_call *call, void *arg)
 
 cleanup:
     PQclear(res);
-    PQclear(lock_res);
     case_rpc_finish(call, &err, base, conn);
     protobuf_c_message_free_unpacked(&req->base, NULL);
 }
@@ -133,7 +133,7 @@ void case_rpc_verify_dossier(cg_rpc_call *call, void *arg)
     cg_service_base *base = arg;
     case_actor actor;
     PGconn *conn = NULL;
-    PGresult *res = NULL;
+    char handler[CG_UUID_LEN];
     bool whole = false;
     int64_t first_bad = 0;
     cg_err err;
@@ -152,7 +152,9 @@ void case_rpc_verify_dossier(cg_rpc_call *call, void *arg)
         goto cleanup;
     }
     conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
-    if (conn == NULL || case_repo_get(conn, &actor, req->file_id, &res, &err) != CG_OK ||
+    if (conn == NULL ||
+        case_repo_file_handler(conn, &actor, req->file_id, handler, sizeof handler, &err) !=
+            CG_OK ||
         case_dossier_verify(conn, req->file_id, &whole, &first_bad, &err) != CG_OK) {
         goto cleanup;
     }
@@ -168,7 +170,6 @@ void case_rpc_verify_dossier(cg_rpc_call *call, void *arg)
     cg_rpc_reply(call, &reply.base);
 
 cleanup:
-    PQclear(res);
     case_rpc_finish(call, &err, base, conn);
     protobuf_c_message_free_unpacked(&req->base, NULL);
 }

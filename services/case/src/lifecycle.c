@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "access.h"
+#include "cg/util.h"
+
 /* The one table of allowed transitions (docs/case-lifecycle.md draws it).
  * A disposal is proposed by the handler from a stage where the clue is
  * still open, waits in disposal_proposed, and takes effect when a lead
@@ -53,6 +56,14 @@ static const char *const SOURCES[] = {"public_report",  "letters_visits", "inspe
 static const char *const CATEGORIES[] = {"political", "organizational", "integrity", "mass",
                                          "work",      "life",           "duty_crime"};
 
+static const char *const STAGES[] = {
+    CASE_STAGE_REGISTERED,      CASE_STAGE_DISPOSAL_PROPOSED,
+    CASE_STAGE_TALK_INQUIRY,    CASE_STAGE_PRELIMINARY,
+    CASE_STAGE_SHELVED,         CASE_STAGE_CLOSED,
+    CASE_STAGE_FILING_PROPOSED, CASE_STAGE_MERGED,
+    CASE_STAGE_FILED,
+};
+
 static bool in_list(const char *s, const char *const *list, size_t n)
 {
     for (size_t i = 0; s != NULL && i < n; i++) {
@@ -63,11 +74,78 @@ static bool in_list(const char *s, const char *const *list, size_t n)
     return false;
 }
 
+static bool given(const char *s)
+{
+    return s != NULL && s[0] != '\0';
+}
+
 #define IN(s, list) in_list((s), (list), sizeof(list) / sizeof((list)[0]))
 
 bool case_disposal_way_valid(const char *way)
 {
     return IN(way, WAYS);
+}
+
+bool case_stage_valid(const char *stage)
+{
+    return IN(stage, STAGES);
+}
+
+#define QUERY_MAX_CHARS 100
+
+cg_code case_list_filter_check(const char *status, const char *source, const char *category,
+                               const char *handler_id, const char *org_path, const char *scope,
+                               long long from_ms, long long to_ms, const char *query,
+                               case_list_filter *out, cg_err *err)
+{
+    if (given(status) && !case_stage_valid(status)) {
+        cg_err_add_violation(err, "status", "is not a stage of a clue");
+    }
+    if (given(source) && !case_source_valid(source)) {
+        cg_err_add_violation(err, "source", "is not a source of clues");
+    }
+    if (given(category) && !case_category_valid(category)) {
+        cg_err_add_violation(err, "category", "is not an accusation category");
+    }
+    if (given(handler_id) && !cg_uuid_valid(handler_id)) {
+        cg_err_add_violation(err, "handler_id", "must be a UUID");
+    }
+    if (given(org_path) && (!cg_ltree_path_valid(org_path) || !case_path_within(org_path, scope))) {
+        cg_err_add_violation(err, "unit_code", "must name a unit inside your scope");
+    }
+    if (from_ms < 0 || to_ms < 0 || (from_ms > 0 && to_ms > 0 && to_ms <= from_ms)) {
+        cg_err_add_violation(err, "received_to", "must be after received_from");
+    }
+    size_t qlen = query != NULL ? strlen(query) : 0;
+    if (qlen > 0 && (!cg_utf8_valid(query, qlen) || cg_utf8_length(query) > QUERY_MAX_CHARS)) {
+        cg_err_add_violation(err, "q", "must be 1 to %d characters", QUERY_MAX_CHARS);
+    }
+    if (err->code != CG_OK) {
+        return err->code;
+    }
+    out->status = given(status) ? status : "";
+    out->source = given(source) ? source : "";
+    out->category = given(category) ? category : "";
+    out->handler_id = given(handler_id) ? handler_id : "";
+    out->org_path = given(org_path) ? org_path : "";
+    out->received_from_ms = from_ms;
+    out->received_to_ms = to_ms;
+    /* A substring, whatever it holds: ILIKE's own characters are escaped.
+     * 100 characters of at most 4 bytes, each escaped at most once, fit. */
+    size_t n = 0;
+    out->pattern[0] = '\0';
+    if (qlen > 0) {
+        out->pattern[n++] = '%';
+        for (const char *c = query; *c != '\0' && n + 3 < sizeof out->pattern; c++) {
+            if (*c == '%' || *c == '_' || *c == '\\') {
+                out->pattern[n++] = '\\';
+            }
+            out->pattern[n++] = *c;
+        }
+        out->pattern[n++] = '%';
+        out->pattern[n] = '\0';
+    }
+    return CG_OK;
 }
 
 bool case_source_valid(const char *source)
@@ -78,11 +156,6 @@ bool case_source_valid(const char *source)
 bool case_category_valid(const char *category)
 {
     return IN(category, CATEGORIES);
-}
-
-static bool given(const char *s)
-{
-    return s != NULL && s[0] != '\0';
 }
 
 cg_code case_disposal_check(const char *way, const char *reason, const char *conclusion,

@@ -70,6 +70,27 @@ bool case_disposal_way_valid(const char *way);
 cg_code case_disposal_check(const char *way, const char *reason, const char *conclusion,
                             cg_err *err);
 
+/* True for a stage a clue can be in. */
+bool case_stage_valid(const char *stage);
+
+/* The filters of a clue list, checked. Strings are borrowed ("" for not
+ * given); pattern is the query as an ILIKE pattern ("%...%" with %, _ and
+ * \ escaped), "" when there is no query. */
+typedef struct case_list_filter {
+    const char *status, *source, *category, *handler_id, *org_path;
+    long long received_from_ms, received_to_ms;
+    char pattern[2 * 400 + 3];
+} case_list_filter;
+
+/* Check the list filters (NULL or "" means not given): known stage,
+ * source and category; a handler UUID; an org path inside scope; a date
+ * range whose end is after its start; a query of 1 to 100 characters.
+ * INVALID_ARGUMENT with one violation each; fills *out on CG_OK. */
+cg_code case_list_filter_check(const char *status, const char *source, const char *category,
+                               const char *handler_id, const char *org_path, const char *scope,
+                               long long from_ms, long long to_ms, const char *query,
+                               case_list_filter *out, cg_err *err);
+
 /* Sources of a clue, and accusation categories. */
 bool case_source_valid(const char *source);
 bool case_category_valid(const char *category);

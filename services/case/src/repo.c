@@ -84,8 +84,24 @@ static const char SQL_INSERT[] =
     " coalesce($7::jsonb -> 0 ->> 'name', ''))"
     " RETURNING " CLUE_COLUMNS;
 
+/* The list's filters, each off when its parameter is empty (or 0):
+ * $5 status, $6 source, $7 category, $8 handler, $9 subtree, $10 and $11
+ * the received range in Unix ms, $12 an ILIKE pattern on search_text (the
+ * summary and the subjects' names, trigram-indexed). */
+#define CLUE_FILTERS                                                                               \
+    " AND ($5::text = '' OR status = $5::text)"                                                    \
+    " AND ($6::text = '' OR source = $6::text)"                                                    \
+    " AND ($7::text = '' OR categories @> ARRAY[$7::text])"                                        \
+    " AND ($8::text = '' OR handler_id = $8::text)"                                                \
+    " AND org_path <@ coalesce(nullif($9::text, '')::ltree, $1::ltree)"                            \
+    " AND ($10::bigint = 0"                                                                        \
+    "  OR received_at >= 'epoch'::timestamptz + $10::bigint * interval '1 millisecond')"           \
+    " AND ($11::bigint = 0"                                                                        \
+    "  OR received_at < 'epoch'::timestamptz + $11::bigint * interval '1 millisecond')"            \
+    " AND ($12::text = '' OR search_text ILIKE $12::text)"
+
 static const char SQL_LIST_FIRST[] = "SELECT " CLUE_COLUMNS " FROM clues"
-                                     " WHERE org_path <@ $1::ltree" CLUE_VISIBLE
+                                     " WHERE org_path <@ $1::ltree" CLUE_VISIBLE CLUE_FILTERS
                                      " ORDER BY created_at DESC, id DESC LIMIT $2::integer";
 
 /* The row comparison walks the (created_at DESC, id DESC) index from the
@@ -93,10 +109,26 @@ static const char SQL_LIST_FIRST[] = "SELECT " CLUE_COLUMNS " FROM clues"
  * product stays far below 2^53, where double arithmetic is exact. */
 static const char SQL_LIST_AFTER[] =
     "SELECT " CLUE_COLUMNS " FROM clues"
-    " WHERE org_path <@ $1::ltree" CLUE_VISIBLE
-    " AND (created_at, id) < ('epoch'::timestamptz + $5::bigint * interval '1 microsecond',"
-    " $6::uuid)"
+    " WHERE org_path <@ $1::ltree" CLUE_VISIBLE CLUE_FILTERS
+    " AND (created_at, id) < ('epoch'::timestamptz + $13::bigint * interval '1 microsecond',"
+    " $14::uuid)"
     " ORDER BY created_at DESC, id DESC LIMIT $2::integer";
+
+/* Counts along each dimension in one scan of the clues the list would
+ * show. $2 is the root whose children the unit counts are by (the subtree
+ * filter, else the scope); a clue in the root itself counts under it. */
+static const char SQL_STATS[] =
+    "WITH base AS MATERIALIZED (SELECT status, source, categories, org_path, received_at"
+    " FROM clues WHERE org_path <@ $1::ltree" CLUE_VISIBLE CLUE_FILTERS ")"
+    " SELECT 'total', '', count(*) FROM base"
+    " UNION ALL SELECT 'stage', status, count(*) FROM base GROUP BY status"
+    " UNION ALL SELECT 'source', source, count(*) FROM base GROUP BY source"
+    " UNION ALL SELECT 'category', c, count(*) FROM base, unnest(categories) c GROUP BY c"
+    " UNION ALL SELECT 'unit', u, count(*) FROM (SELECT subpath(org_path, 0,"
+    "   least(nlevel(org_path), nlevel($2::ltree) + 1))::text AS u FROM base) b GROUP BY u"
+    " UNION ALL SELECT 'month', m, count(*) FROM (SELECT to_char(received_at AT TIME ZONE 'UTC',"
+    "   'YYYY-MM') AS m FROM base) b GROUP BY m"
+    " ORDER BY 1, 2";
 
 static const char SQL_GET[] = "SELECT " CLUE_COLUMNS " FROM clues"
                               " WHERE id = $2::uuid AND org_path <@ $1::ltree" CLUE_VISIBLE;
@@ -105,7 +137,8 @@ static const char SQL_GET[] = "SELECT " CLUE_COLUMNS " FROM clues"
 static const char SQL_LOCK[] =
     "SELECT clues.status, clues.handler_id, coalesce(d.id::text, ''), coalesce(d.way, ''),"
     " coalesce(d.from_status, ''), coalesce(d.proposed_by, ''),"
-    " coalesce(d.proposed_by_person, ''), clues.org_path::text"
+    " coalesce(d.proposed_by_person, ''), clues.org_path::text, clues.subjects::text,"
+    " coalesce(d.reason, ''), coalesce(d.conclusion, '')"
     " FROM clues LEFT JOIN clue_disposals d ON d.clue_id = clues.id AND d.state = 'pending'"
     " WHERE clues.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE
     " FOR UPDATE OF clues";
@@ -117,6 +150,14 @@ static const char SQL_GET_CASE[] =
     " k.filed_by, floor(extract(epoch FROM k.filed_at) * 1000)::bigint,"
     " k.filing_disposal_id::text"
     " FROM cases k JOIN clues ON clues.id = k.clue_id"
+    " WHERE k.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE;
+
+/* The handler of a dossier's file: a clue's handler, or "" for a case (its
+ * investigators come later). Either way under the clue's visibility. */
+static const char SQL_FILE_HANDLER[] =
+    "SELECT clues.handler_id FROM clues"
+    " WHERE clues.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE
+    " UNION ALL SELECT '' FROM cases k JOIN clues ON clues.id = k.clue_id"
     " WHERE k.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE;
 
 cg_code case_repo_clue_from_row(const PGresult *res, int row, case_clue_view *out,
@@ -184,20 +225,47 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
     return cg_db_exec(conn, SQL_INSERT, (int)(sizeof params / sizeof params[0]), params, out, err);
 }
 
-cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_cursor *after, int limit,
-                       PGresult **out, cg_err *err)
+cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_filter *f,
+                       const case_cursor *after, int limit, PGresult **out, cg_err *err)
 {
-    char limit_s[16], us_s[24];
-    /* The first page needs only $1 to $4; later pages add the cursor. */
-    const char *params[] = {actor->scope,   limit_s, actor->person_id,
-                            actor->user_id, us_s,    after != NULL ? after->id : NULL};
+    char limit_s[16], from_s[24], to_s[24], us_s[24];
+    /* The first page needs $1 to $12; later pages add the cursor. */
+    const char *params[] = {actor->scope,
+                            limit_s,
+                            actor->person_id,
+                            actor->user_id,
+                            f->status,
+                            f->source,
+                            f->category,
+                            f->handler_id,
+                            f->org_path,
+                            from_s,
+                            to_s,
+                            f->pattern,
+                            us_s,
+                            after != NULL ? after->id : NULL};
 
     snprintf(limit_s, sizeof limit_s, "%d", limit);
+    snprintf(from_s, sizeof from_s, "%lld", f->received_from_ms);
+    snprintf(to_s, sizeof to_s, "%lld", f->received_to_ms);
     if (after == NULL) {
-        return cg_db_exec(conn, SQL_LIST_FIRST, 4, params, out, err);
+        return cg_db_exec(conn, SQL_LIST_FIRST, 12, params, out, err);
     }
     snprintf(us_s, sizeof us_s, "%lld", (long long)after->created_us);
-    return cg_db_exec(conn, SQL_LIST_AFTER, 6, params, out, err);
+    return cg_db_exec(conn, SQL_LIST_AFTER, 14, params, out, err);
+}
+
+cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_filter *f,
+                        PGresult **out, cg_err *err)
+{
+    char from_s[24], to_s[24];
+    const char *root = f->org_path[0] != '\0' ? f->org_path : actor->scope;
+    const char *params[] = {actor->scope, root,        actor->person_id, actor->user_id, f->status,
+                            f->source,    f->category, f->handler_id,    f->org_path,    from_s,
+                            to_s,         f->pattern};
+    snprintf(from_s, sizeof from_s, "%lld", f->received_from_ms);
+    snprintf(to_s, sizeof to_s, "%lld", f->received_to_ms);
+    return cg_db_exec(conn, SQL_STATS, 12, params, out, err);
 }
 
 /* Run a query with $1 scope, $2 id, $3 person, $4 user; NOT_FOUND for no row. */
@@ -249,6 +317,20 @@ cg_code case_repo_get_case(PGconn *conn, const case_actor *actor, const char *id
     return rc;
 }
 
+cg_code case_repo_file_handler(PGconn *conn, const case_actor *actor, const char *file_id,
+                               char *handler, size_t handler_size, cg_err *err)
+{
+    PGresult *res = NULL;
+    cg_code rc = one_visible(conn, SQL_FILE_HANDLER, actor, file_id, &res, err);
+    if (rc == CG_OK) {
+        cg_strlcpy(handler, cg_db_get(res, 0, 0), handler_size);
+    } else if (rc == CG_NOT_FOUND) {
+        cg_err_set(err, CG_NOT_FOUND, "clue or case not found");
+    }
+    PQclear(res);
+    return rc;
+}
+
 cg_code case_repo_lock(PGconn *conn, const case_actor *actor, const char *id, case_locked *out,
                        PGresult **res, cg_err *err)
 {
@@ -264,5 +346,8 @@ cg_code case_repo_lock(PGconn *conn, const case_actor *actor, const char *id, ca
     out->proposed_by = cg_db_get(*res, 0, 5);
     out->proposed_by_person = cg_db_get(*res, 0, 6);
     out->org_path = cg_db_get(*res, 0, 7);
+    out->subjects_json = cg_db_get(*res, 0, 8);
+    out->reason = cg_db_get(*res, 0, 9);
+    out->conclusion = cg_db_get(*res, 0, 10);
     return CG_OK;
 }

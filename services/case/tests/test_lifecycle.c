@@ -124,6 +124,30 @@ static void test_vocabularies(void **state)
     assert_false(case_disposal_way_valid(NULL));
 }
 
+static void test_list_filters(void **state)
+{
+    (void)state;
+    case_list_filter f;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_int_equal(case_list_filter_check("shelved", NULL, "mass", "", "hq.east.city_a",
+                                            "hq.east", 1000, 2000, "50%_a\\b", &f, &err),
+                     CG_OK);
+    assert_string_equal(f.status, "shelved");
+    assert_string_equal(f.source, "");
+    assert_string_equal(f.pattern, "%50\\%\\_a\\\\b%");
+    cg_err_clear(&err);
+    assert_int_equal(case_list_filter_check(NULL, NULL, NULL, NULL, NULL, "hq", 0, 0, "", &f, &err),
+                     CG_OK);
+    assert_string_equal(f.pattern, "");
+
+    cg_err_clear(&err);
+    assert_int_equal(case_list_filter_check("open", "rumour", "x", "me", "hq.west", "hq.east", 2000,
+                                            1000, NULL, &f, &err),
+                     CG_INVALID_ARGUMENT);
+    assert_int_equal(err.nviolations, 6);
+}
+
 /* --- the diagram ---------------------------------------------------------- */
 
 #define MAX_ARROWS 64
@@ -212,7 +236,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_way_approved),     cmocka_unit_test(test_refused_with_stage),
         cmocka_unit_test(test_propose_needs_handler), cmocka_unit_test(test_disposal_fields),
-        cmocka_unit_test(test_vocabularies),          cmocka_unit_test(test_doc_draws_the_table),
+        cmocka_unit_test(test_vocabularies),          cmocka_unit_test(test_list_filters),
+        cmocka_unit_test(test_doc_draws_the_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

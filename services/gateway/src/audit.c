@@ -31,7 +31,7 @@
  * up: a crash of the gateway loses the read records still queued, at most
  * AUDIT_DETACHED_MAX and normally the last few milliseconds, the same order
  * as the window synchronous_commit off already opens for reads (see
- * append_reads_sql). Three rules keep reads from going unrecorded
+ * reads_only_sql). Three rules keep reads from going unrecorded
  * otherwise:
  *   - when a batch fails, the trail counts as unhealthy and every read
  *     waits for its own row again, answering 503 when it cannot be
@@ -47,7 +47,7 @@
 /* Most read records queued without their requests waiting. */
 #define AUDIT_DETACHED_MAX 512
 /* The ten values of a row, as audit_append() takes them. */
-#define AUDIT_NPARAMS 10
+#define AUDIT_NPARAMS GW_AUDIT_NVALUES
 /* How long the writer waits before trying again rows that failed. */
 #define AUDIT_RETRY_MS 250
 /* How long the auditor's routes wait for queued records to be written. */
@@ -96,23 +96,41 @@ static cg_code append_one(PGconn *conn, const audit_job *job, cg_err *err)
     return cg_db_exec(conn, append_sql, 10, job->params, NULL, err);
 }
 
-/* The rows of n jobs as audit_append_batch() reads them: a JSON array of
- * arrays of the ten values, null for SQL NULL. Owned by the caller
+static const char lock_head_sql[] = "SELECT last_id, last_hash, at FROM audit_lock_head()";
+static const char append_hashed_sql[] = "SELECT audit_append_hashed($1::timestamptz, $2::jsonb)";
+/* A transaction of reads only commits without waiting for the WAL flush
+ * (synchronous_commit off for this transaction alone): the rows are on
+ * disk within about 0.6 s (three wal_writer_delay). A crash of PostgreSQL
+ * itself in between loses the newest read records whole, never a link in
+ * the middle of the chain. Records of anything that changed state always
+ * wait for the flush. */
+static const char reads_only_sql[] = "SELECT set_config('synchronous_commit', 'off', true)";
+
+/* The rows of n jobs as audit_append_hashed() reads them: the ten values
+ * and the hash of each, chained from prev_hash (65 bytes, updated to the
+ * last row's hash) and numbered from first_id. Owned by the caller
  * (cJSON_free); NULL when out of memory. */
-static char *batch_json(audit_job **jobs, int n)
+static char *hashed_rows_json(audit_job **jobs, int n, long long first_id, const char *at,
+                              char prev_hash[65])
 {
     char *text = NULL;
     cJSON *rows = cJSON_CreateArray();
     bool ok = rows != NULL;
     for (int i = 0; ok && i < n; i++) {
-        cJSON *row = cJSON_CreateArray();
+        char *canonical = gw_audit_canonical(first_id + i, at, jobs[i]->params);
+        char hash[65];
+        cJSON *row = canonical != NULL ? cJSON_CreateArray() : NULL;
         ok = row != NULL && cJSON_AddItemToArray(rows, row);
         if (!ok) {
             cJSON_Delete(row);
+            free(canonical);
             break;
         }
-        for (size_t k = 0; ok && k < sizeof(jobs[i]->params) / sizeof(jobs[i]->params[0]); k++) {
-            const char *v = jobs[i]->params[k];
+        gw_audit_hash(prev_hash, canonical, hash);
+        free(canonical);
+        memcpy(prev_hash, hash, sizeof(hash));
+        for (int k = 0; ok && k <= AUDIT_NPARAMS; k++) {
+            const char *v = k < AUDIT_NPARAMS ? jobs[i]->params[k] : hash;
             cJSON *item = v != NULL ? cJSON_CreateString(v) : cJSON_CreateNull();
             ok = item != NULL && cJSON_AddItemToArray(row, item);
             if (!ok)
@@ -125,46 +143,68 @@ static char *batch_json(audit_job **jobs, int n)
     return text;
 }
 
-static const char append_batch_sql[] = "SELECT audit_append_batch($1::jsonb)";
-/* A batch of reads only commits without waiting for the WAL flush
- * (synchronous_commit off for this transaction alone): the row is visible,
- * ordered and chained when the answer leaves, and on disk within about
- * 0.6 s (three wal_writer_delay). A crash of PostgreSQL itself in between
- * loses the newest read records whole, never a link in the middle of the
- * chain. Records of anything that changed state always wait for the flush.
- * The flush was the largest cost of an audited clue read. */
-static const char append_reads_sql[] =
-    "SELECT audit_append_batch($1::jsonb), set_config('synchronous_commit', 'off', true)";
+/* Append n jobs in one transaction on conn: lock the head, hash the rows
+ * here, insert them with one statement, commit. */
+static cg_code append_hashed(PGconn *conn, audit_job **jobs, int n, bool all_reads, cg_err *err)
+{
+    PGresult *head = NULL;
+    char *json = NULL;
+    char prev_hash[65], at[40];
+    cg_code rc = cg_db_begin(conn, err);
+    if (rc == CG_OK && all_reads)
+        rc = cg_db_exec(conn, reads_only_sql, 0, NULL, NULL, err);
+    if (rc == CG_OK)
+        rc = cg_db_exec(conn, lock_head_sql, 0, NULL, &head, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    if (PQntuples(head) != 1 || !cg_strlcpy(prev_hash, cg_db_get(head, 0, 1), sizeof(prev_hash)) ||
+        !cg_strlcpy(at, cg_db_get(head, 0, 2), sizeof(at))) {
+        rc = cg_err_set(err, CG_INTERNAL, "the audit head is not as expected");
+        goto cleanup;
+    }
+    json = hashed_rows_json(jobs, n, cg_db_get_ll(head, 0, 0) + 1, at, prev_hash);
+    if (json == NULL) {
+        rc = cg_err_set(err, CG_INTERNAL, "out of memory");
+        goto cleanup;
+    }
+    const char *params[] = {at, json};
+    rc = cg_db_exec(conn, append_hashed_sql, 2, params, NULL, err);
+    if (rc == CG_OK)
+        rc = cg_db_commit(conn, err);
 
-/* Append n jobs with one call of audit_append_batch(): one statement, one
- * transaction, one lock of the head. When that fails on a connection that
- * still works, one of the rows was refused (the batch is all or nothing):
- * append each on its own then, so one bad row fails only its own request. */
+cleanup:
+    if (rc != CG_OK)
+        cg_db_rollback_if_open(conn);
+    if (head != NULL)
+        PQclear(head);
+    cJSON_free(json);
+    return rc;
+}
+
+/* Append n jobs in one transaction (append_hashed): one lock of the head,
+ * one statement, one flush. When that fails on a connection that still
+ * works, one of the rows was refused (the batch is all or nothing): append
+ * each on its own then with audit_append(), so one bad row fails only its
+ * own request. */
 static void append_batch(gw_audit *audit, audit_job **jobs, int n)
 {
     cg_err err;
     PGconn *conn = NULL;
     cg_code rc = CG_INTERNAL;
-    char *json = batch_json(jobs, n);
     bool all_reads = true;
     for (int i = 0; i < n; i++)
         all_reads &= jobs[i]->read_only;
 
-    cg_err_clear(&err);
-    if (json == NULL)
-        cg_err_set(&err, CG_INTERNAL, "out of memory");
     /* A connection that a database restart broke fails its first query and
      * is reset when next taken: one more try then writes the rows. */
-    for (int attempt = 0; json != NULL && attempt < 2; attempt++) {
+    for (int attempt = 0; attempt < 2; attempt++) {
         cg_err_clear(&err);
         conn = cg_db_acquire(audit->db, GW_DB_ACQUIRE_MS, &err);
         if (conn == NULL) {
             rc = err.code;
             break;
         }
-        const char *params[] = {json};
-        rc = cg_db_exec(conn, all_reads ? append_reads_sql : append_batch_sql, 1, params, NULL,
-                        &err);
+        rc = append_hashed(conn, jobs, n, all_reads, &err);
         if (rc == CG_OK || PQstatus(conn) == CONNECTION_OK)
             break;
         cg_db_release(audit->db, conn);
@@ -188,7 +228,6 @@ static void append_batch(gw_audit *audit, audit_job **jobs, int n)
     }
     if (conn != NULL)
         cg_db_release(audit->db, conn);
-    cJSON_free(json);
 }
 
 /* True when a read's record that failed with code may be written on a

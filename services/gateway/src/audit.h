@@ -80,6 +80,27 @@ bool gw_audit_before_answer(struct gw_request *req, int status);
 /* "ok" for status < 400, "refused" for 401 and 403, "failed" otherwise. */
 const char *gw_audit_outcome(int status);
 
+/* The values of one row, in the order of audit_append()'s parameters:
+ * actor id, actor username, actor roles, action, target type, target id,
+ * outcome, HTTP status (decimal text), request id, org path. NULL is SQL
+ * NULL. */
+#define GW_AUDIT_NVALUES 10
+
+/* The canonical serialization of a row, byte for byte what the SQL function
+ * audit_canonical() (migrations 0003_audit.sql and 0007) returns for it:
+ * json_build_array(id, time, the ten values)::text, with PostgreSQL's JSON
+ * escaping, ", " between elements, the status as a number, and the actor id
+ * in lower case as uuid::text prints it. at is the time as that function
+ * formats it ("2026-11-26T03:45:01.123456Z"). Returns a new string
+ * (free()), or NULL when out of memory. verify recomputes hashes with the
+ * SQL function, so any difference between the two shows as a broken chain;
+ * the unit test holds outputs of the SQL function. */
+char *gw_audit_canonical(long long id, const char *at, const char *const values[GW_AUDIT_NVALUES]);
+
+/* The row hash, as audit_hash() computes it: SHA-256 in lower-case hex over
+ * prev_hash, a newline and canonical. out holds 65 bytes. */
+void gw_audit_hash(const char *prev_hash, const char *canonical, char out[65]);
+
 /* The action name of a state-changing route and, in *fail_action, the name
  * used when it fails (NULL: the same). Routes the table does not name get
  * "request.<method in lower case>" (method_buf, at least 16 bytes, holds

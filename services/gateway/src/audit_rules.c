@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "audit.h"
@@ -14,6 +15,101 @@ const char *gw_audit_outcome(int status)
     if (status == 401 || status == 403)
         return "refused";
     return "failed";
+}
+
+/* Append s to out as a JSON string the way PostgreSQL's escape_json()
+ * writes it: the two-character escapes for \b \f \n \r \t " and \\,
+ * \u00xx (lower-case hex) for other control characters, every other byte
+ * as it is. Returns the new end. */
+static char *put(char *out, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(out, s, n);
+    return out + n;
+}
+
+static char *json_string(char *out, const char *s)
+{
+    *out++ = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        switch (*p) {
+        case '\b':
+            out = put(out, "\\b");
+            break;
+        case '\f':
+            out = put(out, "\\f");
+            break;
+        case '\n':
+            out = put(out, "\\n");
+            break;
+        case '\r':
+            out = put(out, "\\r");
+            break;
+        case '\t':
+            out = put(out, "\\t");
+            break;
+        case '"':
+            out = put(out, "\\\"");
+            break;
+        case '\\':
+            out = put(out, "\\\\");
+            break;
+        default:
+            if (*p < ' ')
+                out += sprintf(out, "\\u%04x", (unsigned)*p);
+            else
+                *out++ = (char)*p;
+        }
+    }
+    *out++ = '"';
+    return out;
+}
+
+char *gw_audit_canonical(long long id, const char *at, const char *const values[GW_AUDIT_NVALUES])
+{
+    /* Escaping makes a byte at most six ("\u00xx"); the rest is small. */
+    size_t cap = 64 + 6 * strlen(at);
+    for (int i = 0; i < GW_AUDIT_NVALUES; i++)
+        cap += 8 + (values[i] != NULL ? 6 * strlen(values[i]) : 0);
+    char *text = malloc(cap);
+    if (text == NULL)
+        return NULL;
+    char *out = text + sprintf(text, "[%lld, ", id);
+    out = json_string(out, at);
+    for (int i = 0; i < GW_AUDIT_NVALUES; i++) {
+        out = put(out, ", ");
+        if (values[i] == NULL) {
+            out = put(out, "null");
+        } else if (i == 7) {
+            /* The HTTP status is an integer column: a JSON number. */
+            out += sprintf(out, "%d", atoi(values[i]));
+        } else if (i == 0) {
+            /* uuid::text is lower case whatever case went in. */
+            char lower[64];
+            size_t n = 0;
+            for (; values[i][n] != '\0' && n < sizeof(lower) - 1; n++)
+                lower[n] = (char)tolower((unsigned char)values[i][n]);
+            lower[n] = '\0';
+            out = json_string(out, lower);
+        } else {
+            out = json_string(out, values[i]);
+        }
+    }
+    *out++ = ']';
+    *out = '\0';
+    return text;
+}
+
+void gw_audit_hash(const char *prev_hash, const char *canonical, char out[65])
+{
+    crypto_hash_sha256_state st;
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)prev_hash, strlen(prev_hash));
+    crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
+    crypto_hash_sha256_update(&st, (const unsigned char *)canonical, strlen(canonical));
+    crypto_hash_sha256_final(&st, digest);
+    sodium_bin2hex(out, 65, digest, sizeof(digest));
 }
 
 /* The names of the state-changing routes that have one. A route added

@@ -247,8 +247,11 @@ void gw_route_get_clue(gw_request *req);
  * (the action is the path's last segment), and its dossier. */
 void gw_route_create_clue(gw_request *req);
 void gw_route_clue_action(gw_request *req);
+/* Also GET /api/v1/cases/{id}/dossier and .../verify: a case's own file. */
 void gw_route_clue_dossier(gw_request *req);
 void gw_route_clue_dossier_verify(gw_request *req);
+/* GET /api/v1/clues/statistics: counts for the dashboard. */
+void gw_route_clue_statistics(gw_request *req);
 /* GET /api/v1/cases/{id}: a case filed from a clue (立案). */
 void gw_route_get_case(gw_request *req);
 

@@ -171,6 +171,51 @@ cg_code gw_map_create_clue(const cJSON *body, Cleangrid__V1__CreateClueRequest *
     return err->code;
 }
 
+/* One query parameter into out ("" when absent); a violation when it does
+ * not fit or is not UTF-8. */
+static void query_param(const char *query, const char *name, char *out, size_t size, cg_err *err)
+{
+    cg_code rc = gw_query_get(query, name, out, size);
+    if (rc == CG_NOT_FOUND) {
+        out[0] = '\0';
+    } else if (rc != CG_OK || !cg_utf8_valid(out, strlen(out))) {
+        out[0] = '\0';
+        cg_err_add_violation(err, name, "is too long or not UTF-8 text");
+    }
+}
+
+#define DAY_MS (24LL * 3600 * 1000)
+
+cg_code gw_map_clue_filters(const char *query, Cleangrid__V1__ListCluesRequest *out,
+                            gw_clue_filter_buf *buf, const char **unit_code, cg_err *err)
+{
+    query_param(query, "status", buf->status, sizeof buf->status, err);
+    query_param(query, "source", buf->source, sizeof buf->source, err);
+    query_param(query, "category", buf->category, sizeof buf->category, err);
+    query_param(query, "handler_id", buf->handler_id, sizeof buf->handler_id, err);
+    query_param(query, "unit_code", buf->unit_code, sizeof buf->unit_code, err);
+    query_param(query, "received_from", buf->received_from, sizeof buf->received_from, err);
+    query_param(query, "received_to", buf->received_to, sizeof buf->received_to, err);
+    query_param(query, "q", buf->q, sizeof buf->q, err);
+    out->status = buf->status;
+    out->source = buf->source;
+    out->category = buf->category;
+    out->handler_id = buf->handler_id;
+    out->query = buf->q;
+    if (buf->received_from[0] != '\0' &&
+        (out->received_from_ms = date_ms(buf->received_from)) == 0) {
+        cg_err_add_violation(err, "received_from", "must be a date YYYY-MM-DD");
+    }
+    /* The last day counts whole: the range ends before the next one. */
+    int64_t to = buf->received_to[0] != '\0' ? date_ms(buf->received_to) : 0;
+    if (buf->received_to[0] != '\0' && to == 0) {
+        cg_err_add_violation(err, "received_to", "must be a date YYYY-MM-DD");
+    }
+    out->received_to_ms = to > 0 ? to + DAY_MS : 0;
+    *unit_code = buf->unit_code;
+    return err->code;
+}
+
 /* Path suffixes of the action routes and the actions they name. */
 static const struct {
     const char *suffix;
@@ -397,6 +442,34 @@ cJSON *gw_json_dossier_verify(const Cleangrid__V1__VerifyDossierReply *reply)
               (reply->whole ? cJSON_AddNullToObject(obj, "first_bad_seq")
                             : cJSON_AddNumberToObject(obj, "first_bad_seq",
                                                       (double)reply->first_bad_seq)) != NULL;
+    if (!ok) {
+        cJSON_Delete(obj);
+        obj = NULL;
+    }
+    return obj;
+}
+
+cJSON *gw_json_clue_statistics(const Cleangrid__V1__ClueStatisticsReply *reply)
+{
+    static const struct {
+        const char *dimension, *member;
+    } groups[] = {{"stage", "by_stage"},
+                  {"source", "by_source"},
+                  {"category", "by_category"},
+                  {"unit", "by_unit"},
+                  {"month", "by_month"}};
+    cJSON *obj = cJSON_CreateObject();
+    bool ok = obj != NULL && cJSON_AddNumberToObject(obj, "total", (double)reply->total) != NULL;
+    for (size_t g = 0; ok && g < sizeof groups / sizeof groups[0]; g++) {
+        cJSON *group = cJSON_AddObjectToObject(obj, groups[g].member);
+        ok = group != NULL;
+        for (size_t i = 0; ok && i < reply->n_counts; i++) {
+            const Cleangrid__V1__StatCount *c = reply->counts[i];
+            if (strcmp(c->dimension, groups[g].dimension) == 0) {
+                ok = cJSON_AddNumberToObject(group, c->key, (double)c->count) != NULL;
+            }
+        }
+    }
     if (!ok) {
         cJSON_Delete(obj);
         obj = NULL;

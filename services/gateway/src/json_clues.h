@@ -40,6 +40,24 @@ const char *gw_clue_action_of_path(const char *path);
 cg_code gw_map_clue_action(const cJSON *body, const char *action,
                            Cleangrid__V1__ClueActionRequest *out, cg_err *err);
 
+/* Copies of the list filters from a query string, for a ListCluesRequest
+ * that points into it. */
+typedef struct gw_clue_filter_buf {
+    char status[32], source[32], category[32], handler_id[40], unit_code[72];
+    char received_from[16], received_to[16];
+    char q[420];
+} gw_clue_filter_buf;
+
+/* Read the clue list's filters from a raw query string (may be NULL):
+ * status, source, category, handler_id, unit_code, received_from and
+ * received_to (YYYY-MM-DD, received_to inclusive), q (a substring of the
+ * summary or a subject's name). Fills out's filter fields, pointing into
+ * buf; *unit_code (into buf, "" when absent) is the unit to resolve into
+ * out->org_path. Adds violations to err (which it does not clear) and
+ * returns its code. Names are checked by the case service. */
+cg_code gw_map_clue_filters(const char *query, Cleangrid__V1__ListCluesRequest *out,
+                            gw_clue_filter_buf *buf, const char **unit_code, cg_err *err);
+
 /* Add the register's members of clue to obj (subjects, categories,
  * summary, received_date, handler_id, source_link, merged_into,
  * linked_clue_ids, disposal). False when out of memory. */
@@ -51,6 +69,10 @@ cJSON *gw_json_case(const Cleangrid__V1__Case *k);
 /* The answer of a clue action: the clue, or {"recused": true} when the
  * caller recused and no longer sees it. NULL when out of memory. */
 cJSON *gw_json_clue_action(const Cleangrid__V1__ClueActionReply *reply);
+
+/* {"total": n, "by_stage": {key: n}, "by_source", "by_category", "by_unit",
+ * "by_month"}. NULL when out of memory. */
+cJSON *gw_json_clue_statistics(const Cleangrid__V1__ClueStatisticsReply *reply);
 
 /* {"items": [entries], "next_cursor": ...} and {"whole": ..., "first_bad_seq": ...}. */
 cJSON *gw_json_dossier(const Cleangrid__V1__ListDossierReply *reply);

@@ -25,24 +25,70 @@ static cJSON *get_reply_json(ProtobufCMessage *msg)
     return gw_json_clue(reply->clue);
 }
 
+/* The list filters of the query string into rpc, with the caller's
+ * context; the unit code is resolved into org_path (512 bytes, which rpc
+ * then points at). False when the request has been answered. page (may be
+ * NULL) gets the page parameters too. */
+static bool list_filters(gw_request *req, Cleangrid__V1__ListCluesRequest *rpc,
+                         Cleangrid__V1__CallContext *ctx, Cleangrid__V1__PageRequest *page,
+                         char *cursor, size_t cursor_size, gw_clue_filter_buf *filters,
+                         char org_path[512])
+{
+    const char *unit_code = "";
+    cg_err err;
+
+    /* gw_map_page starts from a cleared error; the filters add to it, so
+     * every bad parameter is named at once. */
+    cg_err_clear(&err);
+    if (page != NULL)
+        gw_map_page(req->query, page, cursor, cursor_size, &err);
+    gw_map_clue_filters(req->query, rpc, filters, &unit_code, &err);
+    org_path[0] = '\0';
+    if (err.code != CG_OK || gw_call_context(ctx, req, &err) != CG_OK ||
+        (unit_code[0] != '\0' &&
+         gw_resolve_unit(req->app, unit_code, org_path, 512, &err) != CG_OK)) {
+        gw_http_send_err(req, &err);
+        return false;
+    }
+    rpc->org_path = org_path;
+    return true;
+}
+
 void gw_route_list_clues(gw_request *req)
 {
     Cleangrid__V1__ListCluesRequest rpc = CLEANGRID__V1__LIST_CLUES_REQUEST__INIT;
     Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
     Cleangrid__V1__PageRequest page = CLEANGRID__V1__PAGE_REQUEST__INIT;
-    char cursor[512];
-    cg_err err;
+    gw_clue_filter_buf filters;
+    char cursor[512], org_path[512];
 
-    cg_err_clear(&err);
-    if (gw_map_page(req->query, &page, cursor, sizeof(cursor), &err) != CG_OK ||
-        gw_call_context(&ctx, req, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
+    if (!list_filters(req, &rpc, &ctx, &page, cursor, sizeof(cursor), &filters, org_path))
         return;
-    }
     rpc.ctx = &ctx;
     rpc.page = &page;
     gw_http_forward(req, "case", "ListClues", &rpc.base,
                     &cleangrid__v1__list_clues_reply__descriptor, list_reply_json, 200);
+}
+
+static cJSON *stats_reply_json(ProtobufCMessage *msg)
+{
+    return gw_json_clue_statistics((Cleangrid__V1__ClueStatisticsReply *)msg);
+}
+
+void gw_route_clue_statistics(gw_request *req)
+{
+    Cleangrid__V1__ClueStatisticsRequest rpc = CLEANGRID__V1__CLUE_STATISTICS_REQUEST__INIT;
+    Cleangrid__V1__ListCluesRequest filter = CLEANGRID__V1__LIST_CLUES_REQUEST__INIT;
+    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
+    gw_clue_filter_buf filters;
+    char org_path[512];
+
+    if (!list_filters(req, &filter, &ctx, NULL, NULL, 0, &filters, org_path))
+        return;
+    rpc.ctx = &ctx;
+    rpc.filter = &filter;
+    gw_http_forward(req, "case", "ClueStatistics", &rpc.base,
+                    &cleangrid__v1__clue_statistics_reply__descriptor, stats_reply_json, 200);
 }
 
 /* Start a read of clue req->route_id that is audited (a clue, its
@@ -218,6 +264,13 @@ cleanup:
     cJSON_Delete(body);
 }
 
+/* The kind of file a dossier route names, for its audit record: the same
+ * handlers serve /api/v1/clues/{id}/dossier and /api/v1/cases/{id}/dossier. */
+static const char *dossier_file_type(const gw_request *req)
+{
+    return strncmp(req->path, "/api/v1/cases/", 14) == 0 ? "case" : "clue";
+}
+
 void gw_route_clue_dossier(gw_request *req)
 {
     Cleangrid__V1__ListDossierRequest rpc = CLEANGRID__V1__LIST_DOSSIER_REQUEST__INIT;
@@ -226,7 +279,7 @@ void gw_route_clue_dossier(gw_request *req)
     char cursor[64];
     cg_err err;
 
-    if (!sensitive_read(req, "dossier.read", "clue", &ctx))
+    if (!sensitive_read(req, "dossier.read", dossier_file_type(req), &ctx))
         return;
     if (gw_map_page(req->query, &page, cursor, sizeof(cursor), &err) != CG_OK) {
         gw_http_send_err(req, &err);
@@ -244,7 +297,7 @@ void gw_route_clue_dossier_verify(gw_request *req)
     Cleangrid__V1__VerifyDossierRequest rpc = CLEANGRID__V1__VERIFY_DOSSIER_REQUEST__INIT;
     Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
 
-    if (!sensitive_read(req, "dossier.verify", "clue", &ctx))
+    if (!sensitive_read(req, "dossier.verify", dossier_file_type(req), &ctx))
         return;
     rpc.ctx = &ctx;
     rpc.file_id = req->route_id;

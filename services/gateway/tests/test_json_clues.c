@@ -186,6 +186,59 @@ static void test_answers(void **state)
     cJSON_Delete(j);
 }
 
+static void test_list_filters(void **state)
+{
+    (void)state;
+    Cleangrid__V1__ListCluesRequest out = CLEANGRID__V1__LIST_CLUES_REQUEST__INIT;
+    gw_clue_filter_buf buf;
+    const char *unit = NULL;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_int_equal(gw_map_clue_filters("limit=5&status=shelved&q=%E6%9D%8E&unit_code=city_a"
+                                         "&received_from=2026-11-20&received_to=2026-11-20",
+                                         &out, &buf, &unit, &err),
+                     CG_OK);
+    assert_string_equal(out.status, "shelved");
+    assert_string_equal(out.query, "李");
+    assert_string_equal(out.source, "");
+    assert_string_equal(unit, "city_a");
+    /* The last day counts whole. */
+    assert_int_equal(out.received_from_ms, 1795132800000LL);
+    assert_int_equal(out.received_to_ms, 1795132800000LL + 24LL * 3600 * 1000);
+
+    cg_err_clear(&err);
+    assert_int_equal(
+        gw_map_clue_filters("received_from=11/20&received_to=2026-02-30", &out, &buf, &unit, &err),
+        CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "received_from"));
+    assert_true(has_violation(&err, "received_to"));
+}
+
+static void test_statistics(void **state)
+{
+    (void)state;
+    Cleangrid__V1__StatCount a = CLEANGRID__V1__STAT_COUNT__INIT, b = a;
+    a.dimension = "stage";
+    a.key = "shelved";
+    a.count = 2;
+    b.dimension = "month";
+    b.key = "2026-11";
+    b.count = 5;
+    Cleangrid__V1__StatCount *counts[] = {&a, &b};
+    Cleangrid__V1__ClueStatisticsReply reply = CLEANGRID__V1__CLUE_STATISTICS_REPLY__INIT;
+    reply.total = 5;
+    reply.counts = counts;
+    reply.n_counts = 2;
+    cJSON *j = gw_json_clue_statistics(&reply);
+    assert_int_equal(cJSON_GetObjectItem(j, "total")->valuedouble, 5);
+    assert_int_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "by_stage"), "shelved")->valuedouble, 2);
+    assert_int_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "by_month"), "2026-11")->valuedouble, 5);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "by_unit")), 0);
+    cJSON_Delete(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -194,6 +247,8 @@ int main(void)
         cmocka_unit_test(test_action_of_path),
         cmocka_unit_test(test_action_bodies),
         cmocka_unit_test(test_answers),
+        cmocka_unit_test(test_list_filters),
+        cmocka_unit_test(test_statistics),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

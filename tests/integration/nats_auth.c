@@ -1,0 +1,131 @@
+/* NATS is not open to anyone who can reach it: a client without a password
+ * is refused, and each service's user may only do its own part. Above all,
+ * only the gateway may send RPCs, so nothing else can call a service with a
+ * CallContext of its own making (docs/operations.md, "NATS").
+ *
+ * The passwords are the ones scripts/stack.sh made in the stack's state
+ * folder (secrets/nats-<user>), as an operator would have them. */
+#include "cgt.h"
+
+#include <nats/nats.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* host:port of the server, from CG_NATS_URL (nats://user:pass@host:port). */
+static char server[128];
+
+static void read_server(void)
+{
+    const char *url = cgt_nats_url();
+    const char *at = strrchr(url, '@');
+    CGT_CHECK(at != NULL, "CG_NATS_URL carries a user and a password");
+    snprintf(server, sizeof server, "%s", at + 1);
+}
+
+/* Connect as user (NULL: with no credentials at all); the status of the
+ * attempt, and on NATS_OK the connection in *nc. */
+static natsStatus connect_as(const char *user, natsConnection **nc)
+{
+    char url[512];
+    *nc = NULL;
+    if (user == NULL) {
+        snprintf(url, sizeof url, "nats://%s", server);
+    } else {
+        char path[256], pass[128] = "";
+        snprintf(path, sizeof path, "%s/secrets/nats-%s", getenv("CG_STATE"), user);
+        FILE *f = fopen(path, "r");
+        CGT_CHECK(f != NULL, "the stack keeps the password of %s in %s", user, path);
+        CGT_CHECK(fgets(pass, sizeof pass, f) != NULL, "a password in %s", path);
+        fclose(f);
+        snprintf(url, sizeof url, "nats://%s:%s@%s", user, pass, server);
+    }
+    natsOptions *opts = NULL;
+    natsOptions_Create(&opts);
+    natsOptions_SetURL(opts, url);
+    natsOptions_SetTimeout(opts, 2000);
+    natsOptions_SetAllowReconnect(opts, false);
+    natsStatus s = natsConnection_Connect(nc, opts);
+    natsOptions_Destroy(opts);
+    return s;
+}
+
+/* A Ping request to service as the connected user: NATS_OK when the
+ * service answered. */
+static natsStatus ping(natsConnection *nc, const char *service)
+{
+    char subject[64];
+    natsMsg *reply = NULL;
+    snprintf(subject, sizeof subject, "cg.rpc.%s.Ping", service);
+    /* An empty body is an empty PingRequest. */
+    natsStatus s = natsConnection_Request(&reply, nc, subject, "", 0, 1500);
+    natsMsg_Destroy(reply);
+    return s;
+}
+
+static bool last_error_is_permission(natsConnection *nc)
+{
+    const char *text = NULL;
+    natsConnection_GetLastError(nc, &text);
+    return text != NULL && strstr(text, "Permissions Violation") != NULL;
+}
+
+static void anonymous_refused(void **state)
+{
+    (void)state;
+    natsConnection *nc = NULL;
+    natsStatus s = connect_as(NULL, &nc);
+    CGT_CHECK(s != NATS_OK, "a connection without a password is refused (got %s)",
+              natsStatus_GetText(s));
+    natsConnection_Destroy(nc);
+}
+
+static void only_the_gateway_calls_services(void **state)
+{
+    (void)state;
+    natsConnection *gw = NULL, *intake = NULL, *kase = NULL;
+    CGT_CHECK(connect_as("gateway", &gw) == NATS_OK, "the gateway's user connects");
+    CGT_CHECK_INT(NATS_OK, ping(gw, "case"), "the gateway pings case");
+    CGT_CHECK_INT(NATS_OK, ping(gw, "intake"), "the gateway pings intake");
+
+    CGT_CHECK(connect_as("intake", &intake) == NATS_OK, "intake's user connects");
+    CGT_CHECK(ping(intake, "case") != NATS_OK, "intake may not call case");
+    CGT_CHECK(last_error_is_permission(intake), "the server says why: a permissions violation");
+
+    CGT_CHECK(connect_as("case", &kase) == NATS_OK, "case's user connects");
+    CGT_CHECK(ping(kase, "intake") != NATS_OK, "case may not call intake");
+    /* Nor listen on another service's subjects, to answer in its place. */
+    natsSubscription *sub = NULL;
+    natsConnection_SubscribeSync(&sub, kase, "cg.rpc.intake.>");
+    natsConnection_FlushTimeout(kase, 1000);
+    natsMsg *m = NULL;
+    natsSubscription_NextMsg(&m, sub, 300);
+    natsMsg_Destroy(m);
+    CGT_CHECK(last_error_is_permission(kase), "case may not subscribe to intake's RPCs");
+    /* Nor publish another service's events. */
+    natsConnection_PublishString(kase, "cg.evt.intake.report.submitted", "forged");
+    natsConnection_FlushTimeout(kase, 1000);
+    cgt_sleep_ms(200);
+    CGT_CHECK(last_error_is_permission(kase), "case may not publish intake's events");
+
+    natsSubscription_Destroy(sub);
+    natsConnection_Destroy(kase);
+    natsConnection_Destroy(intake);
+    natsConnection_Destroy(gw);
+    /* The platform is still whole after all that. */
+    CGT_CHECK_READY();
+}
+
+int main(void)
+{
+    cgt_init("nats_auth", CGT_NEED_STACK | CGT_NEED_NATS);
+    read_server();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(anonymous_refused),
+        cmocka_unit_test(only_the_gateway_calls_services),
+    };
+    int failed = cmocka_run_group_tests_name("nats_auth", tests, NULL, NULL);
+    nats_Close();
+    cgt_cleanup();
+    return failed;
+}
