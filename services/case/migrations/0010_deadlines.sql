@@ -39,6 +39,7 @@ LANGUAGE sql STABLE AS $$
                        ORDER BY d.decided_at DESC LIMIT 1) a ON true
 $$;
 
--- The scheduler looks at open clues only.
-CREATE INDEX clues_open_status_idx ON clues (status)
+-- The scheduler looks at open clues received long enough ago to be due
+-- soon (case_deadline_receipt_bound()).
+CREATE INDEX clues_open_received_idx ON clues (received_at)
     WHERE status IN ('registered', 'disposal_proposed', 'talk_inquiry', 'preliminary_verification');

@@ -16,6 +16,18 @@ const char *case_deadline_level(const case_deadline_rules *rules, int64_t due_at
     return CASE_LEVEL_ON_TIME;
 }
 
+int64_t case_deadline_receipt_bound(const case_deadline_rules *rules, int64_t now_ms)
+{
+    long days = rules->disposal_days;
+    if (rules->preliminary_days < days) {
+        days = rules->preliminary_days;
+    }
+    if (rules->talk_inquiry_days < days) {
+        days = rules->talk_inquiry_days;
+    }
+    return now_ms - (int64_t)(days - rules->soon_days) * CASE_DAY_MS;
+}
+
 static bool is(const char *s, const char *want)
 {
     return s != NULL && strcmp(s, want) == 0;

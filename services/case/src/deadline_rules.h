@@ -52,6 +52,12 @@ typedef struct case_deadline {
 const char *case_deadline_level(const case_deadline_rules *rules, int64_t due_at_ms,
                                 int64_t now_ms);
 
+/* The latest receipt time a clue due soon or overdue at now_ms can have:
+ * every deadline counts from the receipt or from a later approval, so a
+ * clue received after this time is on time whatever its stage. The
+ * scheduler reads only clues received by then. */
+int64_t case_deadline_receipt_bound(const case_deadline_rules *rules, int64_t now_ms);
+
 /* The deadline of a clue at now_ms into *out. False when its stage has none
  * (shelved, closed, filed, merged, awaiting filing) or the moment it counts
  * from is unknown. A clue awaiting approval of a proposal keeps the

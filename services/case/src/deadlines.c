@@ -28,9 +28,10 @@ bool case_deadline_test_clock;
  * by every RPC worker. */
 static _Atomic int64_t clock_offset_ms;
 
-/* Open clues with what their deadline needs and the notices already given
- * for them (",stage level due_at_ms," entries), so a tick skips those
- * without a write. */
+/* Open clues received by $1 (Unix ms, case_deadline_receipt_bound()) with
+ * what their deadline needs and the notices already given for them
+ * (",stage level due_at_ms," entries), so a tick skips those without a
+ * write. */
 static const char SQL_OPEN[] =
     "SELECT id::text, status, floor(extract(epoch FROM received_at) * 1000)::bigint,"
     " org_path::text, handler_id, clue_deadline_basis(id),"
@@ -39,6 +40,7 @@ static const char SQL_OPEN[] =
     " FROM clues"
     " WHERE status IN ('registered', 'disposal_proposed', 'talk_inquiry',"
     " 'preliminary_verification')"
+    " AND received_at <= 'epoch'::timestamptz + $1::bigint * interval '1 millisecond'"
     /* One order for every replica, so two ticks inserting the same notices
      * wait for each other instead of deadlocking. */
     " ORDER BY id";
@@ -138,11 +140,15 @@ static cg_code tick(case_scheduler *s, int *added_out, cg_err *err)
     if (rc == CG_OK && case_deadline_test_clock) {
         rc = read_clock(conn, err);
     }
+    int64_t now = case_deadline_now_ms();
+    char bound_s[24];
+    snprintf(bound_s, sizeof bound_s, "%lld",
+             (long long)case_deadline_receipt_bound(&case_deadline_config, now));
+    const char *params[] = {bound_s};
     if (rc != CG_OK || (rc = cg_db_begin(conn, err)) != CG_OK ||
-        (rc = cg_db_exec(conn, SQL_OPEN, 0, NULL, &res, err)) != CG_OK) {
+        (rc = cg_db_exec(conn, SQL_OPEN, 1, params, &res, err)) != CG_OK) {
         goto cleanup;
     }
-    int64_t now = case_deadline_now_ms();
     for (int r = 0; r < PQntuples(res); r++) {
         case_deadline d;
         if (!case_deadline_of_clue_json(&case_deadline_config, cg_db_get(res, r, 1),

@@ -105,6 +105,33 @@ static void test_closed_stages_have_none(void **state)
     }
 }
 
+/* A clue received just after the bound is on time in every stage, even
+ * one approved the moment it arrived; one received at the bound can be due
+ * soon. */
+static void test_receipt_bound(void **state)
+{
+    (void)state;
+    int64_t now = T0 + 100 * CASE_DAY_MS;
+    int64_t bound = case_deadline_receipt_bound(&RULES, now);
+    assert_int_equal(bound, now - (20 - 7) * CASE_DAY_MS);
+    static const char *const ways[] = {"talk_inquiry", "preliminary_verification"};
+    case_deadline d;
+    for (size_t i = 0; i < sizeof ways / sizeof ways[0]; i++) {
+        case_deadline_basis b = {.status = ways[i],
+                                 .received_at_ms = bound + 1,
+                                 .approved_way = ways[i],
+                                 .approved_at_ms = bound + 1};
+        assert_true(case_deadline_of_clue(&RULES, &b, now, &d));
+        assert_string_equal(d.level, CASE_LEVEL_ON_TIME);
+    }
+    case_deadline_basis b = {.status = "talk_inquiry",
+                             .received_at_ms = bound,
+                             .approved_way = "talk_inquiry",
+                             .approved_at_ms = bound};
+    assert_true(case_deadline_of_clue(&RULES, &b, now, &d));
+    assert_string_equal(d.level, CASE_LEVEL_DUE_SOON);
+}
+
 static void test_basis_from_json(void **state)
 {
     (void)state;
@@ -131,6 +158,7 @@ int main(void)
         cmocka_unit_test(test_approved_ways_count_from_approval),
         cmocka_unit_test(test_pending_proposal_keeps_its_stage),
         cmocka_unit_test(test_closed_stages_have_none),
+        cmocka_unit_test(test_receipt_bound),
         cmocka_unit_test(test_basis_from_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
