@@ -129,8 +129,8 @@ cleanup:
     return rc;
 }
 
-/* One look at every open clue, in one transaction. Returns how many
- * notices were added. */
+/* One look at the open clues, in one transaction; *added_out gets how many
+ * notices were new. */
 static cg_code tick(case_scheduler *s, int *added_out, cg_err *err)
 {
     PGresult *res = NULL;
