@@ -232,7 +232,7 @@ service_env() {
         # set them (scripts/test.sh does).
         local d
         for d in CG_CASE_DEADLINE_TICK_MS CG_CASE_TEST_CLOCK CG_CASE_DUE_SOON_DAYS \
-            CG_CASE_DUE_DISPOSAL_DAYS CG_CASE_DUE_PRELIMINARY_DAYS CG_CASE_DUE_TALK_INQUIRY_DAYS; do
+            CG_CASE_DISPOSAL_DAYS CG_CASE_PRELIMINARY_DAYS; do
             if [ -n "${!d:-}" ]; then echo "$d=${!d}"; fi
         done
     fi

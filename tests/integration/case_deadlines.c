@@ -2,8 +2,8 @@
  * registered today is on time; 24 days later it is due soon and exactly one
  * cg.evt.case.deadline.due_soon names it; 31 days later it is overdue and
  * exactly one .overdue names it; further ticks publish nothing more about
- * it. A clue whose close was approved has no deadline and no notice; an
- * approved preliminary verification counts its own days from its approval.
+ * it. A clue whose close was approved has no deadline and no notice.
+ * (How each stage's deadline is set is clue_lifecycle's "deadlines".)
  *
  * The clock is moved with psql on cg_case (service_clock.offset_s, honoured
  * because scripts/test.sh sets CG_CASE_TEST_CLOCK=1) and the scheduler
@@ -93,7 +93,7 @@ static void count_events(const char *id, int ms, int *n_soon, int *n_over)
         CGT_CHECK_STR(want, natsMsg_GetSubject(m), "the subject names the level");
         if (strcmp(ev->item_id, id) == 0) {
             CGT_CHECK_STR("clue", ev->item_type, "item type");
-            CGT_CHECK_STR("disposal", ev->stage, "stage");
+            CGT_CHECK_STR("registered", ev->stage, "stage");
             CGT_CHECK(ev->org_path[0] != '\0' && ev->handler_id[0] != '\0',
                       "the event carries org path and handler");
             *(strcmp(ev->level, "overdue") == 0 ? n_over : n_soon) += 1;
@@ -103,16 +103,15 @@ static void count_events(const char *id, int ms, int *n_soon, int *n_over)
     }
 }
 
-/* The clue's deadline object as token sees it (NULL for JSON null), copied;
- * the caller deletes it. */
-static cJSON *deadline_of(const char *token, const char *id)
+/* The clue's deadline_state as token sees it into out ("(none)" for
+ * null); out holds 16 bytes. */
+static void state_of(const char *token, const char *id, char out[16])
 {
     cJSON *clue = CGT_GET_CLUE(token, id);
-    const cJSON *d = cJSON_GetObjectItem(clue, "deadline");
-    CGT_CHECK(d != NULL, "clue %s has a deadline member", id);
-    cJSON *copy = cJSON_IsNull(d) ? NULL : cJSON_Duplicate(d, 1);
+    const cJSON *st = cJSON_GetObjectItem(clue, "deadline_state");
+    CGT_CHECK(st != NULL, "clue %s has a deadline_state member", id);
+    snprintf(out, 16, "%s", cJSON_IsString(st) ? st->valuestring : "(none)");
     cJSON_Delete(clue);
-    return copy;
 }
 
 /* Wait until the clue's deadline level is want (each replica reads the
@@ -120,11 +119,9 @@ static cJSON *deadline_of(const char *token, const char *id)
 static void await_level(const char *id, const char *want)
 {
     int64_t until = cgt_now_ms() + CGT_DEADLINE_MS;
-    char got[32] = "";
+    char got[16] = "";
     while (cgt_now_ms() < until) {
-        cJSON *d = deadline_of(insp_east, id);
-        snprintf(got, sizeof got, "%s", d != NULL ? cgt_json_str(d, "level") : "(none)");
-        cJSON_Delete(d);
+        state_of(insp_east, id, got);
         if (strcmp(got, want) == 0) {
             return;
         }
@@ -184,18 +181,19 @@ static void levels_and_notices(void **state)
     cJSON *clue = CGT_GET_CLUE(insp_east, id);
     date_plus(cgt_json_str(clue, "received_date"), 30, due_date);
     cJSON_Delete(clue);
-    cJSON *d = deadline_of(insp_east, id);
-    CGT_CHECK(d != NULL, "a registered clue has a deadline");
-    CGT_CHECK_STR("disposal", cgt_json_str(d, "stage"), "stage");
-    CGT_CHECK_STR("on_time", cgt_json_str(d, "level"), "level today");
-    CGT_CHECK(strncmp(cgt_json_str(d, "due_at"), due_date, 10) == 0, "due %s, want %s",
-              cgt_json_str(d, "due_at"), due_date);
-    cJSON_Delete(d);
+    char got[16];
+    state_of(insp_east, id, got);
+    CGT_CHECK_STR("on_time", got, "deadline_state today");
+    clue = CGT_GET_CLUE(insp_east, id);
+    CGT_CHECK(strncmp(cgt_json_str(clue, "deadline"), due_date, 10) == 0, "due %s, want %s",
+              cgt_json_str(clue, "deadline"), due_date);
+    cJSON_Delete(clue);
 
     /* A clue whose close was approved has none. */
     CGT_CREATE_CLUE(insp_east, "city_a", NULL, closed);
     dispose(closed, "{\"way\":\"close\",\"reason\":\"查无实据\",\"conclusion\":\"问题不属实\"}");
-    CGT_CHECK(deadline_of(insp_east, closed) == NULL, "a closed clue has no deadline");
+    state_of(insp_east, closed, got);
+    CGT_CHECK_STR("(none)", got, "a closed clue has no deadline");
 
     int soon, over;
     count_events(id, QUIET_MS, &soon, &over);
@@ -213,35 +211,11 @@ static void levels_and_notices(void **state)
     set_clock_days(0);
 }
 
-/* An approved preliminary verification counts its 90 days from the
- * approval, not from receipt. */
-static void preliminary_counts_from_approval(void **state)
-{
-    (void)state;
-    char id[37], due_date[16];
-    set_clock_days(0);
-    CGT_CREATE_CLUE(insp_east, "city_a", NULL, id);
-    dispose(id, "{\"way\":\"preliminary_verification\",\"reason\":\"需要核实\"}");
-
-    cJSON *clue = CGT_GET_CLUE(insp_east, id);
-    const cJSON *disposal = cJSON_GetObjectItem(clue, "disposal");
-    char decided[16];
-    snprintf(decided, sizeof decided, "%.10s", cgt_json_str(disposal, "decided_at"));
-    date_plus(decided, 90, due_date);
-    const cJSON *d = cJSON_GetObjectItem(clue, "deadline");
-    CGT_CHECK_STR("preliminary_verification", cgt_json_str(d, "stage"), "stage");
-    CGT_CHECK_STR("on_time", cgt_json_str(d, "level"), "level");
-    CGT_CHECK(strncmp(cgt_json_str(d, "due_at"), due_date, 10) == 0, "due %s, want %s",
-              cgt_json_str(d, "due_at"), due_date);
-    cJSON_Delete(clue);
-}
-
 int main(void)
 {
     cgt_init("case_deadlines", CGT_NEED_STACK | CGT_NEED_NATS);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(levels_and_notices),
-        cmocka_unit_test(preliminary_counts_from_approval),
     };
     int failed = cmocka_run_group_tests_name("case_deadlines", tests, group_setup, group_teardown);
     cgt_cleanup();

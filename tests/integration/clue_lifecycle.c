@@ -755,6 +755,72 @@ static void list_filters(void **state)
     }
 }
 
+/* A clue registered as received days_ago days ago; its id into id. */
+static void clue_received(const char *token, int days_ago, char id[37])
+{
+    char date[16];
+    time_t t = time(NULL) - (time_t)days_ago * 24 * 3600;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(date, sizeof date, "%Y-%m-%d", &tm);
+    cJSON *b = cgt_clue_body("city_a", NULL);
+    cJSON_ReplaceItemInObject(b, "received_date", cJSON_CreateString(date));
+    cgt_response *r = cgt_post_json("/api/v1/clues", token, b);
+    cJSON_Delete(b);
+    CGT_CHECK_STATUS(r, 201);
+    snprintf(id, 37, "%s", CGT_JSON_STR(r->json, "id"));
+    cgt_response_free(r);
+}
+
+static void expect_deadline(const char *id, const char *state)
+{
+    cJSON *c = get_clue(insp_east, id);
+    const cJSON *d = cJSON_GetObjectItem(c, "deadline_state");
+    if (state == NULL)
+        CGT_CHECK(cJSON_IsNull(d) && cJSON_IsNull(cJSON_GetObjectItem(c, "deadline")),
+                  "no deadline for %s", id);
+    else
+        CGT_CHECK_STR(state, cgt_json_str(c, "deadline_state"), id);
+    cJSON_Delete(c);
+}
+
+/* A clue is disposed of within CG_CASE_DISPOSAL_DAYS (30) of its receipt:
+ * on time, due soon in the last CG_CASE_DUE_SOON_DAYS (7), overdue after;
+ * an approved preliminary verification starts its own 90 days; a closed
+ * clue has none. Lists filter the overdue ones. */
+static void deadlines(void **state)
+{
+    (void)state;
+    char fresh[37], soon[37], late[37], f[160];
+    clue_received(insp_east, 0, fresh);
+    clue_received(insp_east, 25, soon);
+    clue_received(insp_east, 40, late);
+    expect_deadline(fresh, "on_time");
+    expect_deadline(soon, "due_soon");
+    expect_deadline(late, "overdue");
+    cJSON *c = get_clue(insp_east, late);
+    char q[40];
+    snprintf(
+        q, sizeof q, "%s",
+        strrchr(cgt_json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(c, "subjects"), 0), "name"),
+                ' ') +
+            1);
+    cJSON_Delete(c);
+    snprintf(f, sizeof f, "q=%s&overdue=true", q);
+    CGT_CHECK_INT(1, count_listed(insp_east, f), "the overdue clue is listed as overdue");
+
+    /* A proposal leaves the deadline running; the approval starts the next. */
+    act_ok(insp_east, late, "/disposal", "{\"way\":\"preliminary_verification\",\"reason\":\"r\"}");
+    expect_deadline(late, "overdue");
+    act_ok(lead_east, late, "/disposal/approve", NULL);
+    expect_deadline(late, "on_time");
+    CGT_CHECK_INT(0, count_listed(insp_east, f), "no longer overdue");
+    act_ok(insp_east, soon, "/disposal",
+           "{\"way\":\"close\",\"reason\":\"r\",\"conclusion\":\"c\"}");
+    act_ok(lead_east, soon, "/disposal/approve", NULL);
+    expect_deadline(soon, NULL);
+}
+
 /* A repeated registration with the same Idempotency-Key is the first one. */
 static void registration_is_idempotent(void **state)
 {
@@ -797,6 +863,7 @@ int main(void)
         cmocka_unit_test(concurrent_appends_stay_linear),
         cmocka_unit_test(registration_is_idempotent),
         cmocka_unit_test(list_filters),
+        cmocka_unit_test(deadlines),
     };
     int failed = cmocka_run_group_tests_name("clue_lifecycle", tests, group_setup, group_teardown);
     cgt_cleanup();

@@ -27,7 +27,6 @@ typedef struct case_clue_view {
     char *categories[CASE_CATEGORIES_MAX];
     char *links[CASE_LINKS_MAX];
     Cleangrid__V1__ClueDisposal disposal;
-    Cleangrid__V1__Deadline deadline; /* set by case_deadline_attach() */
 } case_clue_view;
 
 /* Fill v->clue's subjects, categories, linked_clue_ids and disposal from

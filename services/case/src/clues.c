@@ -3,6 +3,7 @@
  * dossier entry commit in one transaction; the allowed steps come from the
  * one transition table (lifecycle.c). */
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +19,12 @@
 /* A received date may be at most this far ahead (time zones, clock skew). */
 #define RECEIVED_AHEAD_MS (24LL * 3600 * 1000)
 
-static const char SQL_SET_STATUS[] = "UPDATE clues SET status = $2 WHERE id = $1::uuid";
+/* The stage and its deadline: $3 days from now, none when 0. */
+static const char SQL_SET_STATUS[] =
+    "UPDATE clues SET status = $2, deadline_at = CASE WHEN $3::integer > 0"
+    " THEN clock_timestamp() + $3::integer * interval '1 day' END WHERE id = $1::uuid";
+/* The stage alone: a proposal and its rejection leave the deadline running. */
+static const char SQL_SET_STAGE_ONLY[] = "UPDATE clues SET status = $2 WHERE id = $1::uuid";
 static const char SQL_SET_HANDLER[] = "UPDATE clues SET handler_id = $2 WHERE id = $1::uuid";
 static const char SQL_PROPOSE[] =
     "INSERT INTO clue_disposals (clue_id, way, reason, conclusion, from_status, proposed_by,"
@@ -47,7 +53,8 @@ static const char SQL_FILE[] =
     " ORDER BY d.decided_at DESC LIMIT 1"
     " RETURNING id::text, filing_disposal_id::text";
 static const char SQL_MERGE[] =
-    "UPDATE clues SET status = '" CASE_STAGE_MERGED "', merged_into = $2::uuid WHERE id = $1::uuid";
+    "UPDATE clues SET status = '" CASE_STAGE_MERGED "', merged_into = $2::uuid, deadline_at = NULL"
+    " WHERE id = $1::uuid";
 
 static bool given(const char *s)
 {
@@ -289,10 +296,17 @@ static cg_code check_action_fields(const Cleangrid__V1__ClueActionRequest *req, 
     return err->code;
 }
 
-static cg_code set_status(const action_ctx *a, const char *status, cg_err *err)
+/* Move the clue to status. A step that ends a stage (an approval, a
+ * reopen, a merge, a filing) starts the new stage's deadline
+ * (case_stage_deadline_days); a proposal and its rejection do not: the
+ * deadline of the stage the clue is in keeps running. */
+static cg_code set_status(const action_ctx *a, const char *status, bool new_deadline, cg_err *err)
 {
-    const char *params[] = {a->req->clue_id, status};
-    return cg_db_exec(a->conn, SQL_SET_STATUS, 2, params, NULL, err);
+    char days[16];
+    snprintf(days, sizeof days, "%ld", case_stage_deadline_days(status));
+    const char *params[] = {a->req->clue_id, status, days};
+    return cg_db_exec(a->conn, new_deadline ? SQL_SET_STATUS : SQL_SET_STAGE_ONLY,
+                      new_deadline ? 3 : 2, params, NULL, err);
 }
 
 static cg_code do_propose(const action_ctx *a, cg_err *err)
@@ -308,7 +322,7 @@ static cg_code do_propose(const action_ctx *a, cg_err *err)
     const char *params[] = {req->clue_id,    req->way,          req->reason,        req->conclusion,
                             a->clue->status, a->actor->user_id, a->actor->person_id};
     rc = cg_db_exec(a->conn, SQL_PROPOSE, 7, params, &res, err);
-    if (rc != CG_OK || (rc = set_status(a, a->t->to, err)) != CG_OK) {
+    if (rc != CG_OK || (rc = set_status(a, a->t->to, false, err)) != CG_OK) {
         goto cleanup;
     }
     rc = note(a->conn, req->clue_id, a->actor, "disposal.proposed",
@@ -373,7 +387,7 @@ static cg_code do_decide(const action_ctx *a, bool approve, cg_err *err)
                             approve ? "" : a->req->reason};
     cg_code rc = cg_db_exec(a->conn, SQL_DECIDE, 4, params, NULL, err);
     if (rc == CG_OK) {
-        rc = set_status(a, to, err);
+        rc = set_status(a, to, approve, err);
     }
     if (rc == CG_OK && approve) {
         rc = add_clue_disposed(a, to, err);
@@ -446,7 +460,7 @@ static cg_code do_recuse(const action_ctx *a, cg_err *err)
 
 static cg_code do_reopen(const action_ctx *a, cg_err *err)
 {
-    cg_code rc = set_status(a, a->t->to, err);
+    cg_code rc = set_status(a, a->t->to, true, err);
     if (rc == CG_OK) {
         rc = note(a->conn, a->req->clue_id, a->actor, "clue.reopened",
                   case_summary("reason", a->req->reason, NULL), err);
@@ -520,7 +534,7 @@ static cg_code do_file(const action_ctx *a, cg_err *err)
         goto cleanup;
     }
     const char *case_id = cg_db_get(res, 0, 0);
-    rc = set_status(a, a->t->to, err);
+    rc = set_status(a, a->t->to, true, err);
     if (rc == CG_OK) {
         rc = note(a->conn, case_id, a->actor, "case.filed",
                   case_summary("clue_id", a->req->clue_id, "filing_disposal_id",

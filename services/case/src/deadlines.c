@@ -1,12 +1,11 @@
 /* The deadline scheduler and the service's clock (docs/deadlines.md).
  *
- * Every CG_CASE_DEADLINE_TICK_MS the scheduler reads the open clues,
- * computes each one's deadline with the rules, and for each item that is
- * due soon or overdue inserts a row into deadline_notices ON CONFLICT DO
- * NOTHING together with the event in the outbox, in one transaction. The
- * unique key (item, stage, level, due time) is what makes each notice fire
- * once: a later tick, or a replica ticking at the same moment, inserts
- * nothing and so adds no event. */
+ * Every CG_CASE_DEADLINE_TICK_MS the scheduler reads the clues whose stored
+ * deadline is at most CG_CASE_DUE_SOON_DAYS away, and for each one inserts
+ * a row into deadline_notices ON CONFLICT DO NOTHING together with the
+ * event in the outbox, in one transaction. The unique key (item, level, due
+ * time) is what makes each notice fire once: a later tick, or a replica
+ * ticking at the same moment, inserts nothing and so adds no event. */
 #include "deadlines.h"
 
 #include <pthread.h>
@@ -19,8 +18,8 @@
 #include "cg/messaging.h"
 #include "cg/util.h"
 #include "cleangrid/v1/case_deadlines.pb-c.h"
+#include "lifecycle.h"
 
-case_deadline_rules case_deadline_config;
 long case_deadline_tick_ms;
 bool case_deadline_test_clock;
 
@@ -28,19 +27,16 @@ bool case_deadline_test_clock;
  * by every RPC worker. */
 static _Atomic int64_t clock_offset_ms;
 
-/* Open clues received by $1 (Unix ms, case_deadline_receipt_bound()) with
- * what their deadline needs and the notices already given for them
- * (",stage level due_at_ms," entries), so a tick skips those without a
- * write. */
-static const char SQL_OPEN[] =
-    "SELECT id::text, status, floor(extract(epoch FROM received_at) * 1000)::bigint,"
-    " org_path::text, handler_id, clue_deadline_basis(id),"
-    " coalesce((SELECT ',' || string_agg(n.stage || ' ' || n.level || ' ' || n.due_at_ms, ',')"
-    "   || ',' FROM deadline_notices n WHERE n.item_id = clues.id), '')"
+/* Clues whose deadline is at most $1 (Unix ms: now plus the due-soon days)
+ * with the notices already given for them (",level due_at_ms," entries),
+ * so a tick skips those without a write. */
+static const char SQL_DUE[] =
+    "SELECT id::text, status, floor(extract(epoch FROM deadline_at) * 1000)::bigint,"
+    " org_path::text, handler_id,"
+    " coalesce((SELECT ',' || string_agg(n.level || ' ' || n.due_at_ms, ',') || ','"
+    "   FROM deadline_notices n WHERE n.item_id = clues.id), '')"
     " FROM clues"
-    " WHERE status IN ('registered', 'disposal_proposed', 'talk_inquiry',"
-    " 'preliminary_verification')"
-    " AND received_at <= 'epoch'::timestamptz + $1::bigint * interval '1 millisecond'"
+    " WHERE deadline_at <= 'epoch'::timestamptz + $1::bigint * interval '1 millisecond'"
     /* One order for every replica, so two ticks inserting the same notices
      * wait for each other instead of deadlocking. */
     " ORDER BY id";
@@ -65,22 +61,6 @@ int64_t case_deadline_now_ms(void)
     return cg_now_ms() + atomic_load(&clock_offset_ms);
 }
 
-void case_deadline_attach(case_clue_view *v, const char *basis_json)
-{
-    case_deadline d;
-    v->clue.deadline = NULL;
-    if (!case_deadline_of_clue_json(&case_deadline_config, v->clue.status, v->clue.received_at_ms,
-                                    basis_json, case_deadline_now_ms(), &d)) {
-        return;
-    }
-    cleangrid__v1__deadline__init(&v->deadline);
-    /* protobuf-c never writes through these pointers when packing. */
-    v->deadline.stage = (char *)d.stage;
-    v->deadline.level = (char *)d.level;
-    v->deadline.due_at_ms = d.due_at_ms;
-    v->clue.deadline = &v->deadline;
-}
-
 /* Take the test clock's offset from service_clock. */
 static cg_code read_clock(PGconn *conn, cg_err *err)
 {
@@ -93,21 +73,21 @@ static cg_code read_clock(PGconn *conn, cg_err *err)
     return rc;
 }
 
-/* Record and announce one notice unless it was given before. *added tells
- * whether it was new. Inside the caller's transaction. */
+/* Record and announce the notice of level for the clue in row r of SQL_DUE
+ * unless it was given before. *added tells whether it was new. Inside the
+ * caller's transaction. */
 static cg_code notice(PGconn *conn, const char *producer, const PGresult *row, int r,
-                      const case_deadline *d, bool *added, cg_err *err)
+                      const char *level, bool *added, cg_err *err)
 {
-    char due_s[24];
     PGresult *res = NULL;
-    snprintf(due_s, sizeof due_s, "%lld", (long long)d->due_at_ms);
-    const char *params[] = {cg_db_get(row, r, 0), d->stage, d->level, due_s};
+    const char *params[] = {cg_db_get(row, r, 0), cg_db_get(row, r, 1), level,
+                            cg_db_get(row, r, 2)};
     cg_code rc = cg_db_exec(conn, SQL_NOTICE, 4, params, &res, err);
     *added = rc == CG_OK && PQntuples(res) == 1;
     if (!*added) {
         goto cleanup;
     }
-    bool overdue = strcmp(d->level, CASE_LEVEL_OVERDUE) == 0;
+    bool overdue = strcmp(level, "overdue") == 0;
     char event_id[CG_UUID_LEN];
     Cleangrid__V1__EventMeta meta = CLEANGRID__V1__EVENT_META__INIT;
     Cleangrid__V1__DeadlineReached ev = CLEANGRID__V1__DEADLINE_REACHED__INIT;
@@ -116,10 +96,11 @@ static cg_code notice(PGconn *conn, const char *producer, const PGresult *row, i
                        producer, event_id);
     ev.meta = &meta;
     ev.item_type = "clue";
+    /* protobuf-c never writes through these pointers when packing. */
     ev.item_id = (char *)cg_db_get(row, r, 0);
-    ev.stage = (char *)d->stage;
-    ev.level = (char *)d->level;
-    ev.due_at_ms = d->due_at_ms;
+    ev.stage = (char *)cg_db_get(row, r, 1);
+    ev.level = (char *)level;
+    ev.due_at_ms = cg_db_get_ll(row, r, 2);
     ev.org_path = (char *)cg_db_get(row, r, 3);
     ev.handler_id = (char *)cg_db_get(row, r, 4);
     rc = cg_outbox_add(conn, &ev.base, err);
@@ -129,8 +110,8 @@ cleanup:
     return rc;
 }
 
-/* One look at the open clues, in one transaction; *added_out gets how many
- * notices were new. */
+/* One look at the clues due soon or overdue, in one transaction;
+ * *added_out gets how many notices were new. */
 static cg_code tick(case_scheduler *s, int *added_out, cg_err *err)
 {
     PGresult *res = NULL;
@@ -143,26 +124,21 @@ static cg_code tick(case_scheduler *s, int *added_out, cg_err *err)
     int64_t now = case_deadline_now_ms();
     char bound_s[24];
     snprintf(bound_s, sizeof bound_s, "%lld",
-             (long long)case_deadline_receipt_bound(&case_deadline_config, now));
+             (long long)(now + (int64_t)case_due_soon_days * 24 * 60 * 60 * 1000));
     const char *params[] = {bound_s};
     if (rc != CG_OK || (rc = cg_db_begin(conn, err)) != CG_OK ||
-        (rc = cg_db_exec(conn, SQL_OPEN, 1, params, &res, err)) != CG_OK) {
+        (rc = cg_db_exec(conn, SQL_DUE, 1, params, &res, err)) != CG_OK) {
         goto cleanup;
     }
     for (int r = 0; r < PQntuples(res); r++) {
-        case_deadline d;
-        if (!case_deadline_of_clue_json(&case_deadline_config, cg_db_get(res, r, 1),
-                                        cg_db_get_ll(res, r, 2), cg_db_get(res, r, 5), now, &d) ||
-            strcmp(d.level, CASE_LEVEL_ON_TIME) == 0) {
-            continue;
-        }
-        char key[96];
-        snprintf(key, sizeof key, ",%s %s %lld,", d.stage, d.level, (long long)d.due_at_ms);
-        if (strstr(cg_db_get(res, r, 6), key) != NULL) {
+        const char *level = case_deadline_state(cg_db_get_ll(res, r, 2), now, case_due_soon_days);
+        char key[64];
+        snprintf(key, sizeof key, ",%s %s,", level, cg_db_get(res, r, 2));
+        if (strcmp(level, "on_time") == 0 || strstr(cg_db_get(res, r, 5), key) != NULL) {
             continue;
         }
         bool one = false;
-        if ((rc = notice(conn, s->base->name, res, r, &d, &one, err)) != CG_OK) {
+        if ((rc = notice(conn, s->base->name, res, r, level, &one, err)) != CG_OK) {
             goto cleanup;
         }
         added += one ? 1 : 0;

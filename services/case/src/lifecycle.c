@@ -11,6 +11,34 @@
  * still open, waits in disposal_proposed, and takes effect when a lead
  * approves it (the target depends on the way) or returns to where it was
  * when rejected. */
+long case_disposal_days = 30;
+long case_preliminary_days = 90;
+long case_due_soon_days = 7;
+
+#define DAY_MS (24LL * 3600 * 1000)
+
+long case_stage_deadline_days(const char *stage)
+{
+    if (strcmp(stage, CASE_STAGE_PRELIMINARY) == 0) {
+        return case_preliminary_days;
+    }
+    if (strcmp(stage, CASE_STAGE_REGISTERED) == 0) {
+        return case_disposal_days;
+    }
+    return 0;
+}
+
+const char *case_deadline_state(long long deadline_ms, long long now_ms, long due_soon_days)
+{
+    if (deadline_ms == 0) {
+        return "";
+    }
+    if (now_ms >= deadline_ms) {
+        return "overdue";
+    }
+    return now_ms >= deadline_ms - due_soon_days * DAY_MS ? "due_soon" : "on_time";
+}
+
 const case_transition case_transitions[] = {
     {CASE_STAGE_REGISTERED, CASE_ACTION_PROPOSE, NULL, CASE_STAGE_DISPOSAL_PROPOSED, true},
     {CASE_STAGE_PRELIMINARY, CASE_ACTION_PROPOSE, NULL, CASE_STAGE_DISPOSAL_PROPOSED, true},
@@ -130,6 +158,7 @@ cg_code case_list_filter_check(const char *status, const char *source, const cha
     out->org_path = given(org_path) ? org_path : "";
     out->received_from_ms = from_ms;
     out->received_to_ms = to_ms;
+    out->overdue = false;
     /* A substring, whatever it holds: ILIKE's own characters are escaped.
      * 100 characters of at most 4 bytes, each escaped at most once, fit. */
     size_t n = 0;

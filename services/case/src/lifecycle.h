@@ -79,6 +79,7 @@ bool case_stage_valid(const char *stage);
 typedef struct case_list_filter {
     const char *status, *source, *category, *handler_id, *org_path;
     long long received_from_ms, received_to_ms;
+    bool overdue; /* only clues past their deadline */
     char pattern[2 * 400 + 3];
 } case_list_filter;
 
@@ -90,6 +91,42 @@ cg_code case_list_filter_check(const char *status, const char *source, const cha
                                const char *handler_id, const char *org_path, const char *scope,
                                long long from_ms, long long to_ms, const char *query,
                                case_list_filter *out, cg_err *err);
+
+/* Deadlines (期限), from configuration at start: days from receipt to
+ * dispose of a clue, days from approval to finish a preliminary
+ * verification, and how many days before a deadline an item is due soon. */
+extern long case_disposal_days, case_preliminary_days, case_due_soon_days;
+
+#define CASE_DEADLINE_VARS                                                                         \
+    {.name = "CG_CASE_DISPOSAL_DAYS",                                                              \
+     .type = CG_CONFIG_INT,                                                                        \
+     .default_value = "30",                                                                        \
+     .min = 1,                                                                                     \
+     .max = 365,                                                                                   \
+     .target = &case_disposal_days,                                                                \
+     .help = "days from receipt within which a clue is disposed of"},                              \
+        {.name = "CG_CASE_PRELIMINARY_DAYS",                                                       \
+         .type = CG_CONFIG_INT,                                                                    \
+         .default_value = "90",                                                                    \
+         .min = 1,                                                                                 \
+         .max = 365,                                                                               \
+         .target = &case_preliminary_days,                                                         \
+         .help = "days from approval within which a preliminary verification ends"},               \
+    {                                                                                              \
+        .name = "CG_CASE_DUE_SOON_DAYS", .type = CG_CONFIG_INT, .default_value = "7", .min = 0,    \
+        .max = 60, .target = &case_due_soon_days,                                                  \
+        .help = "days before a deadline from which an item shows as due soon"                      \
+    }
+
+/* Days the stage a clue enters gets for its deadline, from now: the
+ * preliminary verification days for preliminary_verification, the
+ * disposal days for registered (a reopened clue), 0 (no deadline) for
+ * every other stage. The first deadline, from receipt, is set on insert. */
+long case_stage_deadline_days(const char *stage);
+
+/* "overdue" from the deadline on, "due_soon" from due_soon_days before it,
+ * "on_time" before that, "" when deadline_ms is 0 (none). Static strings. */
+const char *case_deadline_state(long long deadline_ms, long long now_ms, long due_soon_days);
 
 /* Sources of a clue, and accusation categories. */
 bool case_source_valid(const char *source);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "case.h"
+#include "cg/util.h"
 #include "deadlines.h"
 
 /* The columns every clue query returns, in the order of enum clue_col. The
@@ -22,7 +23,7 @@
     "   floor(extract(epoch FROM decided_at) * 1000)::bigint AS decided_at_ms, decision_reason"    \
     "   FROM clue_disposals WHERE clue_id = clues.id ORDER BY proposed_at DESC LIMIT 1) d)::text," \
     " coalesce((SELECT k.id::text FROM cases k WHERE k.clue_id = clues.id), ''),"                  \
-    " clue_deadline_basis(clues.id)"
+    " floor(extract(epoch FROM deadline_at) * 1000)::bigint"
 
 enum clue_col {
     COL_ID,
@@ -48,7 +49,7 @@ enum clue_col {
     COL_LINKS,
     COL_DISPOSAL,
     COL_CASE_ID,
-    COL_DEADLINE_BASIS,
+    COL_DEADLINE_MS,
 };
 
 /* Who may see a clue besides its scope: not a subject of it (their person
@@ -64,24 +65,29 @@ enum clue_col {
  * report text is both its content and its summary. */
 static const char SQL_INSERT_FROM_REPORT[] =
     "INSERT INTO clues (source, source_ref, category, content, location, accused_person,"
-    " accused_unit, anonymous, org_path, subjects, summary, received_at)"
+    " accused_unit, anonymous, org_path, subjects, summary, received_at, deadline_at)"
     " VALUES ('" CASE_SOURCE_PUBLIC_REPORT "', $1, $2, $3::text, $4, $5::text, $6::text,"
     " $7::boolean, $8::ltree,"
     " CASE WHEN $5::text <> '' THEN jsonb_build_array(jsonb_build_object('name', $5::text,"
     " 'person_id', '', 'position', '', 'org_unit', $6::text)) ELSE '[]'::jsonb END,"
     " $3::text, CASE WHEN $9::bigint > 0"
     " THEN 'epoch'::timestamptz + $9::bigint * interval '1 millisecond'"
-    " ELSE clock_timestamp() END)"
+    " ELSE clock_timestamp() END,"
+    " CASE WHEN $9::bigint > 0"
+    " THEN 'epoch'::timestamptz + $9::bigint * interval '1 millisecond'"
+    " ELSE clock_timestamp() END + $10::integer * interval '1 day')"
     " ON CONFLICT (source, source_ref) DO NOTHING"
     " RETURNING " CLUE_COLUMNS;
 
 static const char SQL_INSERT[] =
     "INSERT INTO clues (source, source_ref, source_link, category, content, anonymous, org_path,"
-    " subjects, categories, summary, received_at, handler_id, accused_person)"
+    " subjects, categories, summary, received_at, handler_id, accused_person, deadline_at)"
     " VALUES ($1, $2, $3, $4, $5, false, $6::ltree, $7::jsonb,"
     " ARRAY(SELECT jsonb_array_elements_text($8::jsonb)), $5,"
     " 'epoch'::timestamptz + $9::bigint * interval '1 millisecond', $10,"
-    " coalesce($7::jsonb -> 0 ->> 'name', ''))"
+    " coalesce($7::jsonb -> 0 ->> 'name', ''),"
+    " 'epoch'::timestamptz + $9::bigint * interval '1 millisecond'"
+    " + $11::integer * interval '1 day')"
     " RETURNING " CLUE_COLUMNS;
 
 /* The list's filters, each off when its parameter is empty (or 0):
@@ -98,7 +104,8 @@ static const char SQL_INSERT[] =
     "  OR received_at >= 'epoch'::timestamptz + $10::bigint * interval '1 millisecond')"           \
     " AND ($11::bigint = 0"                                                                        \
     "  OR received_at < 'epoch'::timestamptz + $11::bigint * interval '1 millisecond')"            \
-    " AND ($12::text = '' OR search_text ILIKE $12::text)"
+    " AND ($12::text = '' OR search_text ILIKE $12::text)"                                         \
+    " AND (NOT $13::boolean OR deadline_at < clock_timestamp())"
 
 static const char SQL_LIST_FIRST[] = "SELECT " CLUE_COLUMNS " FROM clues"
                                      " WHERE org_path <@ $1::ltree" CLUE_VISIBLE CLUE_FILTERS
@@ -110,17 +117,19 @@ static const char SQL_LIST_FIRST[] = "SELECT " CLUE_COLUMNS " FROM clues"
 static const char SQL_LIST_AFTER[] =
     "SELECT " CLUE_COLUMNS " FROM clues"
     " WHERE org_path <@ $1::ltree" CLUE_VISIBLE CLUE_FILTERS
-    " AND (created_at, id) < ('epoch'::timestamptz + $13::bigint * interval '1 microsecond',"
-    " $14::uuid)"
+    " AND (created_at, id) < ('epoch'::timestamptz + $14::bigint * interval '1 microsecond',"
+    " $15::uuid)"
     " ORDER BY created_at DESC, id DESC LIMIT $2::integer";
 
 /* Counts along each dimension in one scan of the clues the list would
  * show. $2 is the root whose children the unit counts are by (the subtree
  * filter, else the scope); a clue in the root itself counts under it. */
 static const char SQL_STATS[] =
-    "WITH base AS MATERIALIZED (SELECT status, source, categories, org_path, received_at"
+    "WITH base AS MATERIALIZED (SELECT status, source, categories, org_path, received_at,"
+    " deadline_at"
     " FROM clues WHERE org_path <@ $1::ltree" CLUE_VISIBLE CLUE_FILTERS ")"
     " SELECT 'total', '', count(*) FROM base"
+    " UNION ALL SELECT 'overdue', '', count(*) FROM base WHERE deadline_at < clock_timestamp()"
     " UNION ALL SELECT 'stage', status, count(*) FROM base GROUP BY status"
     " UNION ALL SELECT 'source', source, count(*) FROM base GROUP BY source"
     " UNION ALL SELECT 'category', c, count(*) FROM base, unnest(categories) c GROUP BY c"
@@ -184,10 +193,12 @@ cg_code case_repo_clue_from_row(const PGresult *res, int row, case_clue_view *ou
     c->source_link = (char *)cg_db_get(res, row, COL_SOURCE_LINK);
     c->merged_into = (char *)cg_db_get(res, row, COL_MERGED_INTO);
     c->case_id = (char *)cg_db_get(res, row, COL_CASE_ID);
+    c->deadline_at_ms = cg_db_get_ll(res, row, COL_DEADLINE_MS);
+    c->deadline_state =
+        (char *)case_deadline_state(c->deadline_at_ms, case_deadline_now_ms(), case_due_soon_days);
     if (created_us != NULL) {
         *created_us = cg_db_get_ll(res, row, COL_CREATED_US);
     }
-    case_deadline_attach(out, cg_db_get(res, row, COL_DEADLINE_BASIS));
     return case_clue_view_parse(out, cg_db_get(res, row, COL_SUBJECTS),
                                 cg_db_get(res, row, COL_CATEGORIES), cg_db_get(res, row, COL_LINKS),
                                 cg_db_get(res, row, COL_DISPOSAL), err);
@@ -196,7 +207,8 @@ cg_code case_repo_clue_from_row(const PGresult *res, int row, case_clue_view *ou
 cg_code case_repo_insert_from_report(PGconn *conn, const Cleangrid__V1__ReportSubmitted *ev,
                                      PGresult **out, cg_err *err)
 {
-    char received_s[24];
+    char received_s[24], days_s[16];
+    snprintf(days_s, sizeof days_s, "%ld", case_disposal_days);
     snprintf(received_s, sizeof received_s, "%lld",
              (long long)(ev->meta != NULL ? ev->meta->occurred_at_ms : 0));
     const char *params[] = {
@@ -209,6 +221,7 @@ cg_code case_repo_insert_from_report(PGconn *conn, const Cleangrid__V1__ReportSu
         ev->anonymous ? "true" : "false",
         ev->org_path,
         received_s,
+        days_s,
     };
     return cg_db_exec(conn, SQL_INSERT_FROM_REPORT, (int)(sizeof params / sizeof params[0]), params,
                       out, err);
@@ -216,56 +229,68 @@ cg_code case_repo_insert_from_report(PGconn *conn, const Cleangrid__V1__ReportSu
 
 cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, cg_err *err)
 {
-    char received_s[24];
+    char received_s[24], days_s[16];
+    snprintf(days_s, sizeof days_s, "%ld", case_disposal_days);
     snprintf(received_s, sizeof received_s, "%lld", (long long)c->received_at_ms);
     const char *params[] = {
-        c->source,   c->source_ref,    c->source_link,     c->category, c->summary,
-        c->org_path, c->subjects_json, c->categories_json, received_s,  c->handler_id,
+        c->source,  c->source_ref, c->source_link,   c->category,
+        c->summary, c->org_path,   c->subjects_json, c->categories_json,
+        received_s, c->handler_id, days_s,
     };
     return cg_db_exec(conn, SQL_INSERT, (int)(sizeof params / sizeof params[0]), params, out, err);
+}
+
+/* The parameters $1 and $3 to $13 that the visibility and filter
+ * conditions read; $2 is the caller's (second). The time texts go into
+ * from_s and to_s, which must outlive params. */
+#define FILTER_PARAMS 13
+static void filter_params(const case_actor *actor, const case_list_filter *f, const char *second,
+                          char from_s[24], char to_s[24], const char *params[FILTER_PARAMS])
+{
+    snprintf(from_s, 24, "%lld", f->received_from_ms);
+    snprintf(to_s, 24, "%lld", f->received_to_ms);
+    const char *p[FILTER_PARAMS] = {actor->scope,
+                                    second,
+                                    actor->person_id,
+                                    actor->user_id,
+                                    f->status,
+                                    f->source,
+                                    f->category,
+                                    f->handler_id,
+                                    f->org_path,
+                                    from_s,
+                                    to_s,
+                                    f->pattern,
+                                    f->overdue ? "true" : "false"};
+    memcpy(params, p, sizeof p);
 }
 
 cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_filter *f,
                        const case_cursor *after, int limit, PGresult **out, cg_err *err)
 {
     char limit_s[16], from_s[24], to_s[24], us_s[24];
-    /* The first page needs $1 to $12; later pages add the cursor. */
-    const char *params[] = {actor->scope,
-                            limit_s,
-                            actor->person_id,
-                            actor->user_id,
-                            f->status,
-                            f->source,
-                            f->category,
-                            f->handler_id,
-                            f->org_path,
-                            from_s,
-                            to_s,
-                            f->pattern,
-                            us_s,
-                            after != NULL ? after->id : NULL};
+    /* The first page needs $1 to $13; later pages add the cursor. */
+    const char *params[FILTER_PARAMS + 2];
 
     snprintf(limit_s, sizeof limit_s, "%d", limit);
-    snprintf(from_s, sizeof from_s, "%lld", f->received_from_ms);
-    snprintf(to_s, sizeof to_s, "%lld", f->received_to_ms);
+    filter_params(actor, f, limit_s, from_s, to_s, params);
     if (after == NULL) {
-        return cg_db_exec(conn, SQL_LIST_FIRST, 12, params, out, err);
+        return cg_db_exec(conn, SQL_LIST_FIRST, FILTER_PARAMS, params, out, err);
     }
     snprintf(us_s, sizeof us_s, "%lld", (long long)after->created_us);
-    return cg_db_exec(conn, SQL_LIST_AFTER, 14, params, out, err);
+    params[FILTER_PARAMS] = us_s;
+    params[FILTER_PARAMS + 1] = after->id;
+    return cg_db_exec(conn, SQL_LIST_AFTER, FILTER_PARAMS + 2, params, out, err);
 }
 
 cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_filter *f,
                         PGresult **out, cg_err *err)
 {
     char from_s[24], to_s[24];
-    const char *root = f->org_path[0] != '\0' ? f->org_path : actor->scope;
-    const char *params[] = {actor->scope, root,        actor->person_id, actor->user_id, f->status,
-                            f->source,    f->category, f->handler_id,    f->org_path,    from_s,
-                            to_s,         f->pattern};
-    snprintf(from_s, sizeof from_s, "%lld", f->received_from_ms);
-    snprintf(to_s, sizeof to_s, "%lld", f->received_to_ms);
-    return cg_db_exec(conn, SQL_STATS, 12, params, out, err);
+    const char *params[FILTER_PARAMS];
+    filter_params(actor, f, f->org_path[0] != '\0' ? f->org_path : actor->scope, from_s, to_s,
+                  params);
+    return cg_db_exec(conn, SQL_STATS, FILTER_PARAMS, params, out, err);
 }
 
 /* Run a query with $1 scope, $2 id, $3 person, $4 user; NOT_FOUND for no row. */

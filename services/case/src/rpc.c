@@ -37,6 +37,7 @@ static void list_clues(cg_rpc_call *call, void *arg)
                                req->received_to_ms, req->query, &filter, &err) != CG_OK) {
         goto cleanup;
     }
+    filter.overdue = req->overdue;
     conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
     /* One row more than the page tells whether there is a next page. */
     if (conn == NULL || case_repo_list(conn, &actor, &filter, has_cursor ? &after : NULL, size + 1,
@@ -205,6 +206,7 @@ void case_rpc_clue_statistics(cg_rpc_call *call, void *arg)
                                &filter, &err) != CG_OK) {
         goto cleanup;
     }
+    filter.overdue = f->overdue;
     conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
     if (conn == NULL || case_repo_stats(conn, &actor, &filter, &res, &err) != CG_OK) {
         goto cleanup;

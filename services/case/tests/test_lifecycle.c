@@ -148,6 +148,22 @@ static void test_list_filters(void **state)
     assert_int_equal(err.nviolations, 6);
 }
 
+static void test_deadlines(void **state)
+{
+    (void)state;
+    const long long day = 24LL * 3600 * 1000, deadline = 100 * day;
+    assert_string_equal(case_deadline_state(0, deadline, 7), "");
+    assert_string_equal(case_deadline_state(deadline, deadline - 8 * day, 7), "on_time");
+    assert_string_equal(case_deadline_state(deadline, deadline - 7 * day, 7), "due_soon");
+    assert_string_equal(case_deadline_state(deadline, deadline - 1, 7), "due_soon");
+    assert_string_equal(case_deadline_state(deadline, deadline, 7), "overdue");
+    assert_string_equal(case_deadline_state(deadline, deadline - 1, 0), "on_time");
+    assert_int_equal(case_stage_deadline_days(CASE_STAGE_PRELIMINARY), case_preliminary_days);
+    assert_int_equal(case_stage_deadline_days(CASE_STAGE_REGISTERED), case_disposal_days);
+    assert_int_equal(case_stage_deadline_days(CASE_STAGE_SHELVED), 0);
+    assert_int_equal(case_stage_deadline_days(CASE_STAGE_CLOSED), 0);
+}
+
 /* --- the diagram ---------------------------------------------------------- */
 
 #define MAX_ARROWS 64
@@ -234,9 +250,13 @@ static void test_doc_draws_the_table(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_each_way_approved),     cmocka_unit_test(test_refused_with_stage),
-        cmocka_unit_test(test_propose_needs_handler), cmocka_unit_test(test_disposal_fields),
-        cmocka_unit_test(test_vocabularies),          cmocka_unit_test(test_list_filters),
+        cmocka_unit_test(test_each_way_approved),
+        cmocka_unit_test(test_refused_with_stage),
+        cmocka_unit_test(test_propose_needs_handler),
+        cmocka_unit_test(test_disposal_fields),
+        cmocka_unit_test(test_vocabularies),
+        cmocka_unit_test(test_list_filters),
+        cmocka_unit_test(test_deadlines),
         cmocka_unit_test(test_doc_draws_the_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

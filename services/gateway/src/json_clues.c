@@ -197,6 +197,12 @@ cg_code gw_map_clue_filters(const char *query, Cleangrid__V1__ListCluesRequest *
     query_param(query, "received_from", buf->received_from, sizeof buf->received_from, err);
     query_param(query, "received_to", buf->received_to, sizeof buf->received_to, err);
     query_param(query, "q", buf->q, sizeof buf->q, err);
+    query_param(query, "overdue", buf->overdue, sizeof buf->overdue, err);
+    if (strcmp(buf->overdue, "true") != 0 && strcmp(buf->overdue, "false") != 0 &&
+        buf->overdue[0] != '\0') {
+        cg_err_add_violation(err, "overdue", "must be true or false");
+    }
+    out->overdue = strcmp(buf->overdue, "true") == 0;
     out->status = buf->status;
     out->source = buf->source;
     out->category = buf->category;
@@ -323,17 +329,6 @@ static bool add_disposal(cJSON *obj, const Cleangrid__V1__ClueDisposal *d)
            add_opt(o, "decision_reason", d->decision_reason);
 }
 
-/* The deadline (期限) of a clue or case, or null when its stage has none. */
-static bool add_deadline(cJSON *obj, const Cleangrid__V1__Deadline *d)
-{
-    if (d == NULL) {
-        return cJSON_AddNullToObject(obj, "deadline") != NULL;
-    }
-    cJSON *o = cJSON_AddObjectToObject(obj, "deadline");
-    return o != NULL && add_text(o, "stage", d->stage) &&
-           gw_json_add_time(o, "due_at", d->due_at_ms) && add_text(o, "level", d->level);
-}
-
 /* The subjects array of a clue or case. */
 static bool add_subjects(cJSON *obj, Cleangrid__V1__ClueSubject **subjects, size_t n)
 {
@@ -365,7 +360,8 @@ bool gw_json_clue_add_register(cJSON *obj, const Cleangrid__V1__Clue *clue)
            add_opt(obj, "merged_into", clue->merged_into) &&
            add_strings(obj, "linked_clue_ids", clue->linked_clue_ids, clue->n_linked_clue_ids) &&
            add_disposal(obj, clue->disposal) && add_opt(obj, "case_id", clue->case_id) &&
-           add_deadline(obj, clue->deadline);
+           gw_json_add_time(obj, "deadline", clue->deadline_at_ms) &&
+           add_opt(obj, "deadline_state", clue->deadline_state);
 }
 
 cJSON *gw_json_case(const Cleangrid__V1__Case *k)
@@ -460,6 +456,13 @@ cJSON *gw_json_clue_statistics(const Cleangrid__V1__ClueStatisticsReply *reply)
                   {"month", "by_month"}};
     cJSON *obj = cJSON_CreateObject();
     bool ok = obj != NULL && cJSON_AddNumberToObject(obj, "total", (double)reply->total) != NULL;
+    double overdue = 0;
+    for (size_t i = 0; i < reply->n_counts; i++) {
+        if (strcmp(reply->counts[i]->dimension, "overdue") == 0) {
+            overdue = (double)reply->counts[i]->count;
+        }
+    }
+    ok = ok && cJSON_AddNumberToObject(obj, "overdue", overdue) != NULL;
     for (size_t g = 0; ok && g < sizeof groups / sizeof groups[0]; g++) {
         cJSON *group = cJSON_AddObjectToObject(obj, groups[g].member);
         ok = group != NULL;

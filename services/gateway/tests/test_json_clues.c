@@ -186,31 +186,6 @@ static void test_answers(void **state)
     cJSON_Delete(j);
 }
 
-/* A clue's deadline (期限) is an object with its stage, due time and level,
- * or null when its stage has none. */
-static void test_deadline(void **state)
-{
-    (void)state;
-    Cleangrid__V1__Clue clue = CLEANGRID__V1__CLUE__INIT;
-    cJSON *j = cJSON_CreateObject();
-    assert_true(gw_json_clue_add_register(j, &clue));
-    assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "deadline")));
-    cJSON_Delete(j);
-
-    Cleangrid__V1__Deadline d = CLEANGRID__V1__DEADLINE__INIT;
-    d.stage = "disposal";
-    d.due_at_ms = 1767225600000; /* 2026-01-01T00:00:00Z */
-    d.level = "due_soon";
-    clue.deadline = &d;
-    j = cJSON_CreateObject();
-    assert_true(gw_json_clue_add_register(j, &clue));
-    const cJSON *o = cJSON_GetObjectItem(j, "deadline");
-    assert_string_equal(cJSON_GetObjectItem(o, "stage")->valuestring, "disposal");
-    assert_string_equal(cJSON_GetObjectItem(o, "level")->valuestring, "due_soon");
-    assert_memory_equal(cJSON_GetObjectItem(o, "due_at")->valuestring, "2026-01-01T00:00:00", 19);
-    cJSON_Delete(j);
-}
-
 static void test_list_filters(void **state)
 {
     (void)state;
@@ -237,6 +212,13 @@ static void test_list_filters(void **state)
         CG_INVALID_ARGUMENT);
     assert_true(has_violation(&err, "received_from"));
     assert_true(has_violation(&err, "received_to"));
+
+    cg_err_clear(&err);
+    assert_int_equal(gw_map_clue_filters("overdue=true", &out, &buf, &unit, &err), CG_OK);
+    assert_true(out.overdue);
+    assert_int_equal(gw_map_clue_filters("overdue=maybe", &out, &buf, &unit, &err),
+                     CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "overdue"));
 }
 
 static void test_statistics(void **state)
@@ -272,7 +254,6 @@ int main(void)
         cmocka_unit_test(test_action_of_path),
         cmocka_unit_test(test_action_bodies),
         cmocka_unit_test(test_answers),
-        cmocka_unit_test(test_deadline),
         cmocka_unit_test(test_list_filters),
         cmocka_unit_test(test_statistics),
     };
