@@ -12,6 +12,9 @@
 #   stack.sh nats-start|nats-stop|nats-restart
 #   stack.sh svc-start NAME       start one service (gateway, intake, case)
 #   stack.sh svc-stop NAME        SIGTERM and wait for a clean exit
+#   stack.sh replica-start NAME N another replica of a service (case), run as
+#                                 NAME-N (its own pid and log file)
+#   stack.sh replica-stop NAME N  stop that replica
 #   stack.sh start-all            every service, then wait until /readyz says ready
 #   stack.sh seed                 demo org tree and accounts into an empty system
 #   stack.sh wait-ready [secs]    poll the gateway's /readyz
@@ -250,6 +253,15 @@ service_env() {
         echo "CG_OPENAPI_PATH=$ROOT/docs/api/openapi.yaml"
         echo "CG_WEB_ROOT=$CG_BUILD/web"
     fi
+    if [ "$svc" = case ]; then
+        # Deadline scheduler settings and the test clock, when the caller
+        # set them (scripts/test.sh does).
+        local d
+        for d in CG_CASE_DEADLINE_TICK_MS CG_CASE_TEST_CLOCK CG_CASE_DUE_SOON_DAYS \
+            CG_CASE_DISPOSAL_DAYS CG_CASE_PRELIMINARY_DAYS; do
+            if [ -n "${!d:-}" ]; then echo "$d=${!d}"; fi
+        done
+    fi
 }
 
 # The key of every receipt hash: made once per state folder and kept, because
@@ -257,17 +269,21 @@ service_env() {
 # that `stack.sh env` never prints it.
 receipt_key() { state_secret receipt.key; }
 
+# Start service $1; with a number $2, a further replica of it named $1-$2
+# (its own pid and log file), for tests of work shared between replicas. The
+# gateway has one replica: its port file is one.
 cmd_svc_start() {
     need_state
-    local svc=$1 bin=$CG_BUILD/services/$1/cg-$1
+    local svc=$1 name=$1${2:+-$2} bin=$CG_BUILD/services/$1/cg-$1
     [ -x "$bin" ] || die "no binary $bin; run the build first"
+    [ "$svc" = gateway ] && [ -n "${2:-}" ] && die "the gateway runs one replica here"
     [ "$svc" = gateway ] && rm -f "$CG_STATE/run/gateway.port"
     (
         while IFS= read -r kv; do export "${kv?}"; done < <(service_env "$svc")
         if [ "$svc" = intake ]; then CG_RECEIPT_KEY=$(receipt_key); export CG_RECEIPT_KEY; fi
-        exec "$bin" >>"$CG_STATE/log/$svc.log" 2>&1
+        exec "$bin" >>"$CG_STATE/log/$name.log" 2>&1
     ) &
-    echo $! >"$CG_STATE/run/$svc.pid"
+    echo $! >"$CG_STATE/run/$name.pid"
     if [ "$svc" = gateway ]; then
         local i
         for i in $(seq 1 200); do
@@ -280,6 +296,7 @@ cmd_svc_start() {
 }
 
 cmd_svc_stop() { need_state; stop_pid_file "$CG_STATE/run/$1.pid"; }
+
 
 gateway_url() { echo "http://127.0.0.1:$(cat "$CG_STATE/run/gateway.port")"; }
 
@@ -311,6 +328,8 @@ cmd_stop_all() {
     need_state
     local svc
     for svc in gateway intake case; do cmd_svc_stop "$svc"; done
+    local f
+    for f in "$CG_STATE"/run/*-[0-9]*.pid; do stop_pid_file "$f"; done
     cmd_nats_stop
     cmd_pg_stop
 }
@@ -329,6 +348,8 @@ nats-stop) cmd_nats_stop ;;
 nats-restart) cmd_nats_stop; cmd_nats_start ;;
 svc-start) cmd_svc_start "$1" ;;
 svc-stop) cmd_svc_stop "$1" ;;
+replica-start) cmd_svc_start "$1" "$2" ;;
+replica-stop) cmd_svc_stop "$1-$2" ;;
 start-all) cmd_start_all ;;
 seed) cmd_seed ;;
 wait-ready) cmd_wait_ready "${1:-30}" ;;

@@ -21,6 +21,11 @@ export CG_RATE_EXEMPT=127.0.0.1
 # A lockout of seconds instead of 15 minutes, so the integration test can
 # see one end (tests/integration/accounts_password.c).
 export CG_LOGIN_LOCKOUT_S=3
+# The case service's deadline scheduler ticks every 200 ms and follows the
+# test clock, so tests/integration/case_deadlines.c can move time by weeks
+# and see the notices within a second.
+export CG_CASE_DEADLINE_TICK_MS=200
+export CG_CASE_TEST_CLOCK=1
 STACK=$ROOT/scripts/stack.sh
 
 cleanup() {

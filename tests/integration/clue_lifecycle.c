@@ -76,13 +76,7 @@ static void act_conflict(const char *token, const char *id, const char *suffix, 
 /* The clue as token sees it (200), copied; the caller deletes it. */
 static cJSON *get_clue(const char *token, const char *id)
 {
-    char path[128];
-    snprintf(path, sizeof path, "/api/v1/clues/%s", id);
-    cgt_response *r = cgt_get(path, token);
-    CGT_CHECK_STATUS(r, 200);
-    cJSON *copy = cJSON_Duplicate(CGT_JSON_OBJECT(r), 1);
-    cgt_response_free(r);
-    return copy;
+    return CGT_GET_CLUE(token, id);
 }
 
 static void expect_status(const char *token, const char *id, const char *status)

@@ -810,6 +810,17 @@ void cgt_create_clue_req(const char *file, int line, const char *token, const ch
     cgt_response_free(r);
 }
 
+cJSON *cgt_get_clue_req(const char *file, int line, const char *token, const char *id)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/clues/%s", id);
+    cgt_response *r = cgt_get(path, token);
+    cgt_check_status(file, line, r, 200);
+    cJSON *copy = cJSON_Duplicate(cgt_json_object(file, line, r), 1);
+    cgt_response_free(r);
+    return copy;
+}
+
 cgt_response *cgt_clue_act(const char *token, const char *id, const char *suffix, const char *json)
 {
     char path[256];

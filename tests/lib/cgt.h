@@ -241,6 +241,10 @@ cgt_response *cgt_post_clue(const char *token, const char *unit_code, const char
     cgt_create_clue_req(__FILE__, __LINE__, (token), (unit_code), (person_id), (id))
 void cgt_create_clue_req(const char *file, int line, const char *token, const char *unit_code,
                          const char *person_id, char id[37]);
+/* GET /api/v1/clues/<id> as token, which must answer 200; the clue object,
+ * copied (the caller deletes it). */
+#define CGT_GET_CLUE(token, id) cgt_get_clue_req(__FILE__, __LINE__, (token), (id))
+cJSON *cgt_get_clue_req(const char *file, int line, const char *token, const char *id);
 /* POST json (NULL sends "{}") to /api/v1/clues/<id><suffix> as token, e.g.
  * suffix "/disposal" or "/merge". */
 cgt_response *cgt_clue_act(const char *token, const char *id, const char *suffix, const char *json);

@@ -4,6 +4,7 @@
 
 #include "case.h"
 #include "cg/util.h"
+#include "deadlines.h"
 
 /* The columns every clue query returns, in the order of enum clue_col. The
  * repeated and nested parts come as JSON texts (clue_view.c parses them). */
@@ -194,7 +195,7 @@ cg_code case_repo_clue_from_row(const PGresult *res, int row, case_clue_view *ou
     c->case_id = (char *)cg_db_get(res, row, COL_CASE_ID);
     c->deadline_at_ms = cg_db_get_ll(res, row, COL_DEADLINE_MS);
     c->deadline_state =
-        (char *)case_deadline_state(c->deadline_at_ms, cg_now_ms(), case_due_soon_days);
+        (char *)case_deadline_state(c->deadline_at_ms, case_deadline_now_ms(), case_due_soon_days);
     if (created_us != NULL) {
         *created_us = cg_db_get_ll(res, row, COL_CREATED_US);
     }
