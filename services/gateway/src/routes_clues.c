@@ -309,7 +309,7 @@ static cJSON *case_reply_json(ProtobufCMessage *msg)
 {
     const Cleangrid__V1__GetCaseReply *reply = (Cleangrid__V1__GetCaseReply *)msg;
     if (reply->record == NULL) {
-        cg_log_error("case answered GetCase without a case");
+        cg_log_error("case answered without a case");
         return NULL;
     }
     return gw_json_case(reply->record);
@@ -327,4 +327,32 @@ void gw_route_get_case(gw_request *req)
     req->etag = true;
     gw_http_forward(req, "case", "GetCase", &rpc.base, &cleangrid__v1__get_case_reply__descriptor,
                     case_reply_json, 200);
+}
+
+void gw_route_case_action(gw_request *req)
+{
+    cJSON *body = NULL;
+    Cleangrid__V1__CaseActionRequest rpc = CLEANGRID__V1__CASE_ACTION_REQUEST__INIT;
+    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
+    cg_err err;
+
+    cg_err_clear(&err);
+    if (gw_http_read_json(req, &body) != CG_OK)
+        goto cleanup;
+    /* One handler for both routes: the path says which body it is. */
+    size_t n = strlen(req->path);
+    bool measure = n >= 9 && strcmp(req->path + n - 9, "/measures") == 0;
+    if (gw_map_case_action(body, measure, &rpc, &err) == CG_OK && !cg_uuid_valid(req->route_id))
+        cg_err_add_violation(&err, "id", "must be a UUID");
+    if (err.code != CG_OK || gw_call_context(&ctx, req, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    rpc.ctx = &ctx;
+    rpc.case_id = (char *)req->route_id;
+    gw_http_forward(req, "case", "CaseAction", &rpc.base,
+                    &cleangrid__v1__get_case_reply__descriptor, case_reply_json, 200);
+
+cleanup:
+    cJSON_Delete(body);
 }
