@@ -155,6 +155,15 @@ static void investigation_starts(void **state)
     check_stage(lead_east, case_id, "investigation");
 }
 
+/* The account id of token's user. */
+static void account_id(const char *token, char out[37])
+{
+    cgt_response *r = cgt_get("/api/v1/auth/me", token);
+    CGT_CHECK_STATUS(r, 200);
+    snprintf(out, 37, "%s", CGT_JSON_STR(r->json, "id"));
+    cgt_response_free(r);
+}
+
 /* POST body to /api/v1/cases/<id><suffix> as token; fails unless the
  * answer is want. The caller frees the answer. */
 static cgt_response *case_post(const char *token, const char *case_id, const char *suffix,
@@ -243,6 +252,33 @@ static void measures_and_report(void **state)
     case_conflict(lead_east, case_id, "start_review", no_reviewer);
     cgt_response_free(case_act(insp_east, case_id, "start_review", 403));
     check_stage(lead_east, case_id, "investigation_reported");
+
+    /* The review (审理) by someone other than the investigators: the east
+     * inspector handled the clue and investigated, so it cannot review. */
+    char investigator[37], reviewer[37], body[160];
+    account_id(insp_east, investigator);
+    account_id(lead_east, reviewer);
+    snprintf(body, sizeof body, "{\"action\":\"start_review\",\"reviewer_id\":\"%s\"}",
+             investigator);
+    r = case_post(lead_hq, case_id, "/actions", body, 409);
+    CGT_CHECK(strstr(CGT_JSON_STR(r->json, "detail"), "investigator") != NULL,
+              "the reviewer = an investigator is refused: %s", r->body);
+    cgt_response_free(r);
+    r = case_post(lead_hq, case_id, "/actions",
+                  "{\"action\":\"start_review\",\"reviewer_id\":"
+                  "\"00000000-0000-4000-8000-000000000000\"}",
+                  400);
+    CGT_CHECK(strstr(r->body, "reviewer_id") != NULL, "names reviewer_id: %s", r->body);
+    cgt_response_free(r);
+    check_stage(lead_east, case_id, "investigation_reported");
+    snprintf(body, sizeof body, "{\"action\":\"start_review\",\"reviewer_id\":\"%s\"}", reviewer);
+    r = case_post(lead_hq, case_id, "/actions", body, 200);
+    CGT_CHECK_STR("review", CGT_JSON_STR(r->json, "stage"), r->body);
+    CGT_CHECK_STR(reviewer, CGT_JSON_STR(r->json, "reviewer_id"), "the reviewer is kept");
+    cgt_response_free(r);
+    check_last_entry(case_id, "case.stage_changed", "review");
+    const char *no_items[] = {"stage review", "no disposition item", NULL};
+    case_conflict(lead_hq, case_id, "decide_disposition", no_items);
 }
 
 /* Bad input: an unknown action and a bad id are 400 with the field named;

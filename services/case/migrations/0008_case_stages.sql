@@ -1,8 +1,10 @@
 -- A case's stages after filing (立案后): the investigation measures logged
 -- (talks, evidence collected, other; the day and who took them) and the
--- investigation report submitted before review. Measures are only ever
+-- investigation report submitted before review, and the reviewer. Measures are only ever
 -- added.
 ALTER TABLE cases ADD COLUMN report text NOT NULL DEFAULT '';
+-- The reviewer (审理人员): an account id, never one of the investigators.
+ALTER TABLE cases ADD COLUMN reviewer_id text NOT NULL DEFAULT '';
 CREATE TABLE case_measures (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     case_id uuid NOT NULL REFERENCES cases (id),

@@ -130,12 +130,17 @@ cg_code case_repo_lock(PGconn *conn, const case_actor *actor, const char *id, ca
                        PGresult **res, cg_err *err);
 
 /* Lock case id (FOR UPDATE until the transaction ends) if the actor may
- * see its clue (NOT_FOUND "case not found" otherwise). *stage and
- * *handler_id (its clue's handler, "" for none) borrow from *res, owned by
- * the caller; *measures is the count of its investigation measures. */
+ * see its clue (NOT_FOUND "case not found" otherwise). The strings of
+ * *out borrow from *res, owned by the caller. */
+typedef struct case_locked_case {
+    const char *stage;
+    const char *handler_id; /* its clue's handler, the first investigator */
+    const char *clue_id;
+    const char *org_path;
+    int measures; /* investigation measures logged */
+} case_locked_case;
 cg_code case_repo_lock_case(PGconn *conn, const case_actor *actor, const char *id,
-                            const char **stage, const char **handler_id, int *measures,
-                            PGresult **res, cg_err *err);
+                            case_locked_case *out, PGresult **res, cg_err *err);
 
 /* --- rpc.c --------------------------------------------------------------- */
 
@@ -161,6 +166,11 @@ void case_rpc_list_dossier(cg_rpc_call *call, void *arg);
 void case_rpc_verify_dossier(cg_rpc_call *call, void *arg);
 void case_rpc_get_case(cg_rpc_call *call, void *arg);
 void case_rpc_clue_statistics(cg_rpc_call *call, void *arg);
+/* FAILED_PRECONDITION saying why when the person (user_id, person_id "" for
+ * none) declared a recusal on the clue or is one of its subjects (回避):
+ * they cannot handle or review it. */
+cg_code case_person_barred(PGconn *conn, const char *clue_id, const char *user_id,
+                           const char *person_id, cg_err *err);
 /* case_stages.c: cg.rpc.case.CaseAction, a case's stages after filing. */
 void case_rpc_case_action(cg_rpc_call *call, void *arg);
 

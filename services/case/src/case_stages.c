@@ -12,10 +12,11 @@
 #include "cg/util.h"
 #include "dossier.h"
 
-/* $3 is the investigation report when the move carries one, "" otherwise. */
+/* $3 is the investigation report and $4 the reviewer when the move
+ * carries one, "" otherwise. */
 static const char SQL_SET_STAGE[] =
-    "UPDATE cases SET stage = $2, report = CASE WHEN $3 = '' THEN report ELSE $3 END"
-    " WHERE id = $1::uuid";
+    "UPDATE cases SET stage = $2, report = CASE WHEN $3 = '' THEN report ELSE $3 END,"
+    " reviewer_id = CASE WHEN $4 = '' THEN reviewer_id ELSE $4 END WHERE id = $1::uuid";
 
 static const char SQL_ADD_MEASURE[] =
     "INSERT INTO case_measures (case_id, kind, taken_on, taken_by, summary, logged_by)"
@@ -68,6 +69,26 @@ static cg_code case_log_measure(PGconn *conn, const case_actor *actor,
                      err);
 }
 
+/* The reviewer (审理人员) of a review: someone other than the
+ * investigators, whose unit covers the case, who is not one of its
+ * subjects and has not declared a recusal on its clue. FAILED_PRECONDITION
+ * saying which otherwise. */
+static cg_code case_reviewer_check(PGconn *conn, const case_locked_case *k,
+                                   const Cleangrid__V1__CaseActionRequest *req, cg_err *err)
+{
+    if (strcmp(req->reviewer_id, k->handler_id) == 0) {
+        return cg_err_set(err, CG_FAILED_PRECONDITION,
+                          "the reviewer is an investigator of this case: the review (审理) is "
+                          "done by someone other than the investigators");
+    }
+    if (req->reviewer_scope[0] != '\0' && !case_path_within(k->org_path, req->reviewer_scope)) {
+        return cg_err_set(err, CG_FAILED_PRECONDITION,
+                          "the reviewer's unit (%s) does not cover the case's unit",
+                          req->reviewer_scope);
+    }
+    return case_person_barred(conn, k->clue_id, req->reviewer_id, req->reviewer_person_id, err);
+}
+
 /* Carry out t on the locked case: log a measure (the stage stays), or
  * move to t->to with the report a submit_report carries; either way note
  * it in the case's dossier. */
@@ -78,13 +99,15 @@ static cg_code case_apply(PGconn *conn, const case_actor *actor,
     if (strcmp(t->to, CASE_STAGE_SAME) == 0) {
         return case_log_measure(conn, actor, req, err);
     }
-    const char *params[] = {req->case_id, t->to, req->report};
-    cg_code rc = cg_db_exec(conn, SQL_SET_STAGE, 3, params, NULL, err);
+    const char *params[] = {req->case_id, t->to, req->report, req->reviewer_id};
+    cg_code rc = cg_db_exec(conn, SQL_SET_STAGE, 4, params, NULL, err);
     if (rc != CG_OK) {
         return rc;
     }
     return case_note(conn, req->case_id, actor, "case.stage_changed",
-                     case_summary("action", t->action, "from", from, "to", t->to, NULL), err);
+                     case_summary("action", t->action, "from", from, "to", t->to, "reviewer_id",
+                                  req->reviewer_id[0] != '\0' ? req->reviewer_id : NULL, NULL),
+                     err);
 }
 
 /* The fields an action carries, checked: INVALID_ARGUMENT with each field
@@ -97,6 +120,9 @@ static cg_code case_action_fields(const Cleangrid__V1__CaseActionRequest *req, c
     if (strcmp(req->action, CASE_ACTION_LOG_MEASURE) == 0) {
         case_measure_check(req->measure_kind, req->measure_on_ms, req->measure_by,
                            req->measure_summary, err);
+    }
+    if (req->reviewer_id[0] != '\0' && !cg_uuid_valid(req->reviewer_id)) {
+        cg_err_add_violation(err, "reviewer_id", "must be a UUID");
     }
     size_t n = strlen(req->report);
     if (n > REPORT_MAX || !cg_utf8_valid(req->report, n)) {
@@ -130,24 +156,25 @@ void case_rpc_case_action(cg_rpc_call *call, void *arg)
         case_action_fields(req, &err) != CG_OK) {
         goto cleanup;
     }
-    const char *stage = NULL, *handler_id = NULL;
-    int measures = 0;
+    case_locked_case k;
     conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
     if (conn == NULL || cg_db_begin(conn, &err) != CG_OK ||
-        case_repo_lock_case(conn, &actor, req->case_id, &stage, &handler_id, &measures, &lock_res,
-                            &err) != CG_OK) {
+        case_repo_lock_case(conn, &actor, req->case_id, &k, &lock_res, &err) != CG_OK) {
         goto cleanup;
     }
     /* The clue's handler is the case's first investigator; the report
-     * comes with submit_report. The reviewer and the disposition items are
-     * not stored yet, so the moves that need them answer 409 naming what
-     * is missing. */
-    case_case_facts facts = {.investigators = handler_id[0] != '\0' ? 1 : 0,
-                             .measures = measures,
-                             .has_report = req->report[0] != '\0'};
+     * comes with submit_report and the reviewer with start_review. The
+     * disposition items are not stored yet, so the moves that need them
+     * answer 409 naming what is missing. */
+    case_case_facts facts = {.investigators = k.handler_id[0] != '\0' ? 1 : 0,
+                             .measures = k.measures,
+                             .has_report = req->report[0] != '\0',
+                             .has_reviewer = req->reviewer_id[0] != '\0'};
     const case_transition *t = NULL;
-    if (case_case_step(stage, req->action, &facts, &t, &err) != CG_OK ||
-        case_apply(conn, &actor, req, stage, t, &err) != CG_OK ||
+    bool review = strcmp(req->action, CASE_ACTION_REVIEW) == 0;
+    if (case_case_step(k.stage, req->action, &facts, &t, &err) != CG_OK ||
+        (review && case_reviewer_check(conn, &k, req, &err) != CG_OK) ||
+        case_apply(conn, &actor, req, k.stage, t, &err) != CG_OK ||
         cg_db_commit(conn, &err) != CG_OK) {
         goto cleanup;
     }

@@ -156,7 +156,7 @@ static const char SQL_LOCK[] =
 static const char SQL_GET_CASE[] =
     "SELECT k.id, k.clue_id, clues.org_path::text, k.stage, clues.subjects::text, clues.summary,"
     " k.filed_by, floor(extract(epoch FROM k.filed_at) * 1000)::bigint,"
-    " k.filing_disposal_id::text, k.report,"
+    " k.filing_disposal_id::text, k.report, k.reviewer_id,"
     " (SELECT count(*) FROM case_measures m WHERE m.case_id = k.id)::integer"
     " FROM cases k JOIN clues ON clues.id = k.clue_id"
     " WHERE k.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE;
@@ -165,7 +165,8 @@ static const char SQL_GET_CASE[] =
  * first investigator), under the clue's visibility rules. */
 static const char SQL_LOCK_CASE[] =
     "SELECT k.stage, clues.handler_id,"
-    " (SELECT count(*) FROM case_measures m WHERE m.case_id = k.id)::integer"
+    " (SELECT count(*) FROM case_measures m WHERE m.case_id = k.id)::integer,"
+    " k.clue_id::text, clues.org_path::text"
     " FROM cases k JOIN clues ON clues.id = k.clue_id"
     " WHERE k.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE " FOR UPDATE OF k";
 
@@ -343,7 +344,8 @@ cg_code case_repo_get_case(PGconn *conn, const case_actor *actor, const char *id
     k->filed_at_ms = cg_db_get_ll(*res, 0, 7);
     k->filing_disposal_id = (char *)cg_db_get(*res, 0, 8);
     k->report = (char *)cg_db_get(*res, 0, 9);
-    k->measures = (int32_t)cg_db_get_ll(*res, 0, 10);
+    k->measures = (int32_t)cg_db_get_ll(*res, 0, 11);
+    k->reviewer_id = (char *)cg_db_get(*res, 0, 10);
     /* The subjects are parsed as a clue's are, and lent to the case. */
     cleangrid__v1__clue__init(&out->subjects.clue);
     rc = case_clue_view_parse(&out->subjects, cg_db_get(*res, 0, 4), "[]", "[]", "", err);
@@ -388,8 +390,7 @@ cg_code case_repo_lock(PGconn *conn, const case_actor *actor, const char *id, ca
 }
 
 cg_code case_repo_lock_case(PGconn *conn, const case_actor *actor, const char *id,
-                            const char **stage, const char **handler_id, int *measures,
-                            PGresult **res, cg_err *err)
+                            case_locked_case *out, PGresult **res, cg_err *err)
 {
     cg_code rc = one_visible(conn, SQL_LOCK_CASE, actor, id, res, err);
     if (rc != CG_OK) {
@@ -398,8 +399,10 @@ cg_code case_repo_lock_case(PGconn *conn, const case_actor *actor, const char *i
         }
         return rc;
     }
-    *stage = cg_db_get(*res, 0, 0);
-    *handler_id = cg_db_get(*res, 0, 1);
-    *measures = (int)cg_db_get_ll(*res, 0, 2);
+    out->stage = cg_db_get(*res, 0, 0);
+    out->handler_id = cg_db_get(*res, 0, 1);
+    out->measures = (int)cg_db_get_ll(*res, 0, 2);
+    out->clue_id = cg_db_get(*res, 0, 3);
+    out->org_path = cg_db_get(*res, 0, 4);
     return CG_OK;
 }

@@ -291,7 +291,7 @@ cg_code gw_map_clue_action(const cJSON *body, const char *action,
 cg_code gw_map_case_action(const cJSON *body, bool measure, Cleangrid__V1__CaseActionRequest *out,
                            cg_err *err)
 {
-    static const char *const action[] = {"action", "report", NULL};
+    static const char *const action[] = {"action", "report", "reviewer_id", NULL};
     static const char *const fields[] = {"kind", "date", "who", "summary", NULL};
     cg_err_clear(err);
     if (!cJSON_IsObject(body)) {
@@ -301,6 +301,7 @@ cg_code gw_map_case_action(const cJSON *body, bool measure, Cleangrid__V1__CaseA
         known_members(body, action, "", err);
         out->action = text_member(body, "action", "action", true, 64, err);
         out->report = text_member(body, "report", "report", false, TEXT_MAX_CHARS, err);
+        out->reviewer_id = text_member(body, "reviewer_id", "reviewer_id", false, 36, err);
         return err->code;
     }
     known_members(body, fields, "", err);
@@ -400,7 +401,7 @@ cJSON *gw_json_case(const Cleangrid__V1__Case *k)
               add_text(obj, "summary", k->summary) && add_text(obj, "filed_by", k->filed_by) &&
               gw_json_add_time(obj, "filed_at", k->filed_at_ms) &&
               add_text(obj, "filing_disposal_id", k->filing_disposal_id) &&
-              add_text(obj, "report", k->report) &&
+              add_text(obj, "report", k->report) && add_text(obj, "reviewer_id", k->reviewer_id) &&
               cJSON_AddNumberToObject(obj, "measures", k->measures) != NULL;
     if (!ok) {
         cJSON_Delete(obj);
