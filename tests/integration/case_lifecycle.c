@@ -55,19 +55,28 @@ static void filed_case(char case_id[37])
     cgt_response_free(r);
 }
 
-/* POST {"action": action} to the case as token; fails unless the answer
- * is want. The caller frees the answer. */
-static cgt_response *case_act(const char *token, const char *case_id, const char *action, long want)
+/* POST body to /api/v1/cases/<id><suffix> as token; fails unless the
+ * answer is want. The caller frees the answer. */
+static cgt_response *case_post(const char *token, const char *case_id, const char *suffix,
+                               const char *body, long want)
 {
-    char path[128], body[96];
-    snprintf(path, sizeof path, "/api/v1/cases/%s/actions", case_id);
-    snprintf(body, sizeof body, "{\"action\":\"%s\"}", action);
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/cases/%s%s", case_id, suffix);
     cgt_response *r = cgt_post_raw(path, token, "application/json", body, strlen(body));
     if (want >= 400)
         CGT_CHECK_PROBLEM(r, want);
     else
         CGT_CHECK_STATUS(r, want);
     return r;
+}
+
+/* POST {"action": action} to the case as token; fails unless the answer
+ * is want. The caller frees the answer. */
+static cgt_response *case_act(const char *token, const char *case_id, const char *action, long want)
+{
+    char body[96];
+    snprintf(body, sizeof body, "{\"action\":\"%s\"}", action);
+    return case_post(token, case_id, "/actions", body, want);
 }
 
 /* A 409 whose detail holds each of the texts given (NULL-terminated). */
@@ -162,21 +171,6 @@ static void account_id(const char *token, char out[37])
     CGT_CHECK_STATUS(r, 200);
     snprintf(out, 37, "%s", CGT_JSON_STR(r->json, "id"));
     cgt_response_free(r);
-}
-
-/* POST body to /api/v1/cases/<id><suffix> as token; fails unless the
- * answer is want. The caller frees the answer. */
-static cgt_response *case_post(const char *token, const char *case_id, const char *suffix,
-                               const char *body, long want)
-{
-    char path[128];
-    snprintf(path, sizeof path, "/api/v1/cases/%s%s", case_id, suffix);
-    cgt_response *r = cgt_post_raw(path, token, "application/json", body, strlen(body));
-    if (want >= 400)
-        CGT_CHECK_PROBLEM(r, want);
-    else
-        CGT_CHECK_STATUS(r, want);
-    return r;
 }
 
 /* Investigation measures (talks, evidence, with the day and who) and the
