@@ -612,28 +612,57 @@ static cgt_response *call_file(const char *token, const char *user)
     return cgt_clue_act(token, id, "/file", NULL);
 }
 
-static cgt_response *call_get_case(const char *token, const char *user)
+/* "/api/v1/cases/<a case just filed><suffix>" into path. */
+static void filed_case_path(const char *suffix, char *path, size_t size)
 {
-    (void)user;
-    char id[37], path[128];
+    char id[37];
     filing_clue(id);
     cgt_response *r = cgt_clue_act(token_of("lead"), id, "/file", NULL);
     CGT_CHECK_STATUS(r, 200);
-    snprintf(path, sizeof path, "/api/v1/cases/%s", CGT_JSON_STR(r->json, "case_id"));
+    snprintf(path, size, "/api/v1/cases/%s%s", CGT_JSON_STR(r->json, "case_id"), suffix);
     cgt_response_free(r);
+}
+
+static cgt_response *call_get_case(const char *token, const char *user)
+{
+    (void)user;
+    char path[128];
+    filed_case_path("", path, sizeof path);
     return cgt_get(path, token);
 }
 
 static cgt_response *call_case_dossier(const char *token, const char *suffix)
 {
-    char id[37], path[160];
-    filing_clue(id);
-    cgt_response *r = cgt_clue_act(token_of("lead"), id, "/file", NULL);
-    CGT_CHECK_STATUS(r, 200);
-    snprintf(path, sizeof path, "/api/v1/cases/%s/dossier%s", CGT_JSON_STR(r->json, "case_id"),
-             suffix);
-    cgt_response_free(r);
+    char path[160], tail[32];
+    snprintf(tail, sizeof tail, "/dossier%s", suffix);
+    filed_case_path(tail, path, sizeof path);
     return cgt_get(path, token);
+}
+
+static cgt_response *call_case_action(const char *token, const char *user)
+{
+    (void)user;
+    char path[128];
+    filed_case_path("/actions", path, sizeof path);
+    static const char body[] = "{\"action\":\"start_investigation\"}";
+    return cgt_post_raw(path, token, "application/json", body, sizeof body - 1);
+}
+
+static cgt_response *call_case_measure(const char *token, const char *user)
+{
+    (void)user;
+    char base[128], path[160];
+    filed_case_path("", base, sizeof base);
+    snprintf(path, sizeof path, "%s/actions", base);
+    static const char start[] = "{\"action\":\"start_investigation\"}";
+    cgt_response *r =
+        cgt_post_raw(path, token_of("lead"), "application/json", start, sizeof start - 1);
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    snprintf(path, sizeof path, "%s/measures", base);
+    static const char body[] =
+        "{\"kind\":\"talk\",\"date\":\"2026-01-05\",\"who\":\"rm\",\"summary\":\"rm\"}";
+    return cgt_post_raw(path, token, "application/json", body, sizeof body - 1);
 }
 
 static cgt_response *call_list_case_dossier(const char *token, const char *user)
@@ -827,6 +856,8 @@ static const struct {
     {"GET", "/api/v1/cases/{id}/documents", 200, call_list_case_documents},
     {"GET", "/api/v1/cases/{id}/documents/content", 200, call_download_case_document},
     {"GET", "/api/v1/cases/{id}/dossier/export", 200, call_export_case_dossier},
+    {"POST", "/api/v1/cases/{id}/actions", 200, call_case_action},
+    {"POST", "/api/v1/cases/{id}/measures", 200, call_case_measure},
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 

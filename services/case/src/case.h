@@ -129,6 +129,19 @@ typedef struct case_locked {
 cg_code case_repo_lock(PGconn *conn, const case_actor *actor, const char *id, case_locked *out,
                        PGresult **res, cg_err *err);
 
+/* Lock case id (FOR UPDATE until the transaction ends) if the actor may
+ * see its clue (NOT_FOUND "case not found" otherwise). The strings of
+ * *out borrow from *res, owned by the caller. */
+typedef struct case_locked_case {
+    const char *stage;
+    const char *handler_id; /* its clue's handler, the first investigator */
+    const char *clue_id;
+    const char *org_path;
+    int measures; /* investigation measures logged */
+} case_locked_case;
+cg_code case_repo_lock_case(PGconn *conn, const case_actor *actor, const char *id,
+                            case_locked_case *out, PGresult **res, cg_err *err);
+
 /* --- rpc.c --------------------------------------------------------------- */
 
 extern const cg_rpc_method case_rpc_methods[];
@@ -139,6 +152,11 @@ extern const size_t case_rpc_nmethods;
  * back to base's pool, which rolls back a transaction left open. */
 void case_rpc_finish(cg_rpc_call *call, const cg_err *err, cg_service_base *base, PGconn *conn);
 
+/* Answer the case id as the actor sees it (GetCaseReply), on conn. An
+ * error is left in err for case_rpc_finish() to answer. */
+cg_code case_rpc_reply_case(cg_rpc_call *call, PGconn *conn, const case_actor *actor,
+                            const char *id, cg_err *err);
+
 /* --- clues.c and dossier_rpc.c ---------------------------------------------- */
 
 /* RPC handlers; arg is the cg_service_base. */
@@ -148,6 +166,13 @@ void case_rpc_list_dossier(cg_rpc_call *call, void *arg);
 void case_rpc_verify_dossier(cg_rpc_call *call, void *arg);
 void case_rpc_get_case(cg_rpc_call *call, void *arg);
 void case_rpc_clue_statistics(cg_rpc_call *call, void *arg);
+/* FAILED_PRECONDITION saying why when the person (user_id, person_id "" for
+ * none) declared a recusal on the clue or is one of its subjects (回避):
+ * they cannot handle or review it. */
+cg_code case_person_barred(PGconn *conn, const char *clue_id, const char *user_id,
+                           const char *person_id, cg_err *err);
+/* case_stages.c: cg.rpc.case.CaseAction, a case's stages after filing. */
+void case_rpc_case_action(cg_rpc_call *call, void *arg);
 
 /* --- events.c ------------------------------------------------------------ */
 

@@ -417,15 +417,8 @@ static cg_code do_assign(const action_ctx *a, cg_err *err)
                         req->handler_scope);
         goto cleanup;
     }
-    rc = cg_db_exec(a->conn, SQL_ASSIGN_BARS, 3, params, &res, err);
+    rc = case_person_barred(a->conn, req->clue_id, req->handler_id, req->handler_person_id, err);
     if (rc != CG_OK) {
-        goto cleanup;
-    }
-    if (strcmp(cg_db_get(res, 0, 0), "t") == 0 || strcmp(cg_db_get(res, 0, 1), "t") == 0) {
-        rc = cg_err_set(err, CG_FAILED_PRECONDITION,
-                        "that person %s and cannot be assigned to it (回避)",
-                        strcmp(cg_db_get(res, 0, 0), "t") == 0 ? "declared a recusal on this clue"
-                                                               : "is a subject of this clue");
         goto cleanup;
     }
     rc = cg_db_exec(a->conn, SQL_SET_HANDLER, 2, params, NULL, err);
@@ -437,6 +430,23 @@ static cg_code do_assign(const action_ctx *a, cg_err *err)
     }
 
 cleanup:
+    PQclear(res);
+    return rc;
+}
+
+cg_code case_person_barred(PGconn *conn, const char *clue_id, const char *user_id,
+                           const char *person_id, cg_err *err)
+{
+    PGresult *res = NULL;
+    const char *params[] = {clue_id, user_id, person_id};
+    cg_code rc = cg_db_exec(conn, SQL_ASSIGN_BARS, 3, params, &res, err);
+    if (rc == CG_OK &&
+        (strcmp(cg_db_get(res, 0, 0), "t") == 0 || strcmp(cg_db_get(res, 0, 1), "t") == 0)) {
+        rc = cg_err_set(err, CG_FAILED_PRECONDITION,
+                        "that person %s and cannot be assigned to it (回避)",
+                        strcmp(cg_db_get(res, 0, 0), "t") == 0 ? "declared a recusal on this clue"
+                                                               : "is a subject of this clue");
+    }
     PQclear(res);
     return rc;
 }

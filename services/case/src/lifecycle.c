@@ -40,30 +40,41 @@ const char *case_deadline_state(long long deadline_ms, long long now_ms, long du
 }
 
 const case_transition case_transitions[] = {
-    {CASE_STAGE_REGISTERED, CASE_ACTION_PROPOSE, NULL, CASE_STAGE_DISPOSAL_PROPOSED, true},
-    {CASE_STAGE_PRELIMINARY, CASE_ACTION_PROPOSE, NULL, CASE_STAGE_DISPOSAL_PROPOSED, true},
-    {CASE_STAGE_TALK_INQUIRY, CASE_ACTION_PROPOSE, NULL, CASE_STAGE_DISPOSAL_PROPOSED, true},
+    {CASE_STAGE_REGISTERED, CASE_ACTION_PROPOSE, NULL, CASE_STAGE_DISPOSAL_PROPOSED, true, false},
+    {CASE_STAGE_PRELIMINARY, CASE_ACTION_PROPOSE, NULL, CASE_STAGE_DISPOSAL_PROPOSED, true, false},
+    {CASE_STAGE_TALK_INQUIRY, CASE_ACTION_PROPOSE, NULL, CASE_STAGE_DISPOSAL_PROPOSED, true, false},
     {CASE_STAGE_DISPOSAL_PROPOSED, CASE_ACTION_APPROVE, "talk_inquiry", CASE_STAGE_TALK_INQUIRY,
-     false},
+     false, false},
     {CASE_STAGE_DISPOSAL_PROPOSED, CASE_ACTION_APPROVE, "preliminary_verification",
-     CASE_STAGE_PRELIMINARY, false},
-    {CASE_STAGE_DISPOSAL_PROPOSED, CASE_ACTION_APPROVE, "shelve", CASE_STAGE_SHELVED, false},
-    {CASE_STAGE_DISPOSAL_PROPOSED, CASE_ACTION_APPROVE, "close", CASE_STAGE_CLOSED, false},
+     CASE_STAGE_PRELIMINARY, false, false},
+    {CASE_STAGE_DISPOSAL_PROPOSED, CASE_ACTION_APPROVE, "shelve", CASE_STAGE_SHELVED, false, false},
+    {CASE_STAGE_DISPOSAL_PROPOSED, CASE_ACTION_APPROVE, "close", CASE_STAGE_CLOSED, false, false},
     {CASE_STAGE_DISPOSAL_PROPOSED, CASE_ACTION_APPROVE, "propose_filing",
-     CASE_STAGE_FILING_PROPOSED, false},
-    {CASE_STAGE_DISPOSAL_PROPOSED, CASE_ACTION_REJECT, NULL, CASE_STAGE_BACK, false},
-    {CASE_STAGE_SHELVED, CASE_ACTION_REOPEN, NULL, CASE_STAGE_REGISTERED, false},
-    {CASE_STAGE_FILING_PROPOSED, CASE_ACTION_FILE, NULL, CASE_STAGE_FILED, false},
-    {CASE_STAGE_REGISTERED, CASE_ACTION_MERGE, NULL, CASE_STAGE_MERGED, false},
-    {CASE_STAGE_PRELIMINARY, CASE_ACTION_MERGE, NULL, CASE_STAGE_MERGED, false},
-    {CASE_STAGE_TALK_INQUIRY, CASE_ACTION_MERGE, NULL, CASE_STAGE_MERGED, false},
-    {CASE_STAGE_SHELVED, CASE_ACTION_MERGE, NULL, CASE_STAGE_MERGED, false},
-    {CASE_STAGE_REGISTERED, CASE_ACTION_ASSIGN, NULL, CASE_STAGE_SAME, false},
-    {CASE_STAGE_PRELIMINARY, CASE_ACTION_ASSIGN, NULL, CASE_STAGE_SAME, false},
-    {CASE_STAGE_TALK_INQUIRY, CASE_ACTION_ASSIGN, NULL, CASE_STAGE_SAME, false},
-    {CASE_STAGE_SHELVED, CASE_ACTION_ASSIGN, NULL, CASE_STAGE_SAME, false},
-    {"*", CASE_ACTION_RECUSE, NULL, CASE_STAGE_SAME, false},
-    {"*", CASE_ACTION_LINK, NULL, CASE_STAGE_SAME, false},
+     CASE_STAGE_FILING_PROPOSED, false, false},
+    {CASE_STAGE_DISPOSAL_PROPOSED, CASE_ACTION_REJECT, NULL, CASE_STAGE_BACK, false, false},
+    {CASE_STAGE_SHELVED, CASE_ACTION_REOPEN, NULL, CASE_STAGE_REGISTERED, false, false},
+    {CASE_STAGE_FILING_PROPOSED, CASE_ACTION_FILE, NULL, CASE_STAGE_FILED, false, false},
+    {CASE_STAGE_REGISTERED, CASE_ACTION_MERGE, NULL, CASE_STAGE_MERGED, false, false},
+    {CASE_STAGE_PRELIMINARY, CASE_ACTION_MERGE, NULL, CASE_STAGE_MERGED, false, false},
+    {CASE_STAGE_TALK_INQUIRY, CASE_ACTION_MERGE, NULL, CASE_STAGE_MERGED, false, false},
+    {CASE_STAGE_SHELVED, CASE_ACTION_MERGE, NULL, CASE_STAGE_MERGED, false, false},
+    {CASE_STAGE_REGISTERED, CASE_ACTION_ASSIGN, NULL, CASE_STAGE_SAME, false, false},
+    {CASE_STAGE_PRELIMINARY, CASE_ACTION_ASSIGN, NULL, CASE_STAGE_SAME, false, false},
+    {CASE_STAGE_TALK_INQUIRY, CASE_ACTION_ASSIGN, NULL, CASE_STAGE_SAME, false, false},
+    {CASE_STAGE_SHELVED, CASE_ACTION_ASSIGN, NULL, CASE_STAGE_SAME, false, false},
+    {"*", CASE_ACTION_RECUSE, NULL, CASE_STAGE_SAME, false, false},
+    {"*", CASE_ACTION_LINK, NULL, CASE_STAGE_SAME, false, false},
+    /* A case after filing (立案): investigation (调查) with its measures,
+     * the investigation report, review (审理) by someone who did not
+     * investigate, the disposition decided, and closure once every
+     * disposition item is executed. case_case_step() checks what each
+     * move needs. */
+    {CASE_STAGE_FILED, CASE_ACTION_INVESTIGATE, NULL, CASE_CSTAGE_INVESTIGATION, false, true},
+    {CASE_CSTAGE_INVESTIGATION, CASE_ACTION_LOG_MEASURE, NULL, CASE_STAGE_SAME, false, true},
+    {CASE_CSTAGE_INVESTIGATION, CASE_ACTION_REPORT, NULL, CASE_CSTAGE_REPORTED, false, true},
+    {CASE_CSTAGE_REPORTED, CASE_ACTION_REVIEW, NULL, CASE_CSTAGE_REVIEW, false, true},
+    {CASE_CSTAGE_REVIEW, CASE_ACTION_DECIDE, NULL, CASE_CSTAGE_DECIDED, false, true},
+    {CASE_CSTAGE_DECIDED, CASE_ACTION_CLOSE, NULL, CASE_STAGE_CLOSED, false, true},
 };
 
 const size_t case_ntransitions = sizeof case_transitions / sizeof case_transitions[0];
@@ -72,6 +83,18 @@ static const char *const ACTIONS[] = {
     CASE_ACTION_PROPOSE, CASE_ACTION_APPROVE, CASE_ACTION_REJECT,
     CASE_ACTION_ASSIGN,  CASE_ACTION_RECUSE,  CASE_ACTION_LINK,
     CASE_ACTION_MERGE,   CASE_ACTION_REOPEN,  CASE_ACTION_FILE,
+};
+
+static const char *const CASE_ACTIONS[] = {
+    CASE_ACTION_INVESTIGATE, CASE_ACTION_REPORT, CASE_ACTION_REVIEW,
+    CASE_ACTION_DECIDE,      CASE_ACTION_CLOSE,  CASE_ACTION_LOG_MEASURE,
+};
+
+static const char *const MEASURE_KINDS[] = {"talk", "evidence", "other"};
+
+static const char *const CASE_STAGES[] = {
+    CASE_STAGE_FILED,   CASE_CSTAGE_INVESTIGATION, CASE_CSTAGE_REPORTED,
+    CASE_CSTAGE_REVIEW, CASE_CSTAGE_DECIDED,       CASE_STAGE_CLOSED,
 };
 
 static const char *const WAYS[] = {"talk_inquiry", "preliminary_verification", "shelve", "close",
@@ -117,6 +140,31 @@ bool case_disposal_way_valid(const char *way)
 bool case_stage_valid(const char *stage)
 {
     return IN(stage, STAGES);
+}
+
+#define MEASURE_SUMMARY_MAX 4000
+
+cg_code case_measure_check(const char *kind, long long on_ms, const char *by, const char *summary,
+                           cg_err *err)
+{
+    if (!IN(kind, MEASURE_KINDS)) {
+        cg_err_add_violation(err, "kind", "must be one of talk, evidence, other");
+    }
+    if (on_ms <= 0) {
+        cg_err_add_violation(err, "date", "must be a date YYYY-MM-DD");
+    }
+    if (!given(by)) {
+        cg_err_add_violation(err, "who", "is required");
+    }
+    if (!given(summary) || strlen(summary) > MEASURE_SUMMARY_MAX) {
+        cg_err_add_violation(err, "summary", "is required, at most %d bytes", MEASURE_SUMMARY_MAX);
+    }
+    return err->code;
+}
+
+bool case_case_stage_valid(const char *stage)
+{
+    return IN(stage, CASE_STAGES);
 }
 
 #define QUERY_MAX_CHARS 100
@@ -223,7 +271,7 @@ cg_code case_lifecycle_step(const char *stage, const char *action, const char *w
     }
     for (size_t i = 0; i < case_ntransitions; i++) {
         const case_transition *t = &case_transitions[i];
-        if (strcmp(t->action, action) != 0) {
+        if (t->of_case || strcmp(t->action, action) != 0) {
             continue;
         }
         if (row_matches_stage(t, stage) &&
@@ -247,4 +295,62 @@ cg_code case_lifecycle_step(const char *stage, const char *action, const char *w
     return cg_err_set(err, CG_FAILED_PRECONDITION,
                       "the clue is in stage %s; %s is allowed only in stage %s", stage, action,
                       allowed);
+}
+
+/* What the move of a case needs beyond its stage: CG_OK, or
+ * FAILED_PRECONDITION naming what is missing. */
+static cg_code case_move_ready(const char *stage, const char *action, const case_case_facts *f,
+                               cg_err *err)
+{
+    const char *missing = NULL;
+    if (strcmp(action, CASE_ACTION_INVESTIGATE) == 0 && f->investigators == 0) {
+        missing = "no investigator is assigned";
+    } else if (strcmp(action, CASE_ACTION_REPORT) == 0 && f->measures == 0) {
+        missing = "no investigation measure is logged";
+    } else if (strcmp(action, CASE_ACTION_REPORT) == 0 && !f->has_report) {
+        missing = "the investigation report is not written";
+    } else if (strcmp(action, CASE_ACTION_REVIEW) == 0 && !f->has_reviewer) {
+        missing = "no reviewer is named";
+    } else if (strcmp(action, CASE_ACTION_DECIDE) == 0 && f->items == 0) {
+        missing = "no disposition item is decided";
+    } else if (strcmp(action, CASE_ACTION_CLOSE) == 0 && f->unexecuted_item != NULL) {
+        return cg_err_set(err, CG_FAILED_PRECONDITION,
+                          "the case is in stage %s and its disposition item %s is not executed: "
+                          "a case closes only when every item is executed",
+                          stage, f->unexecuted_item);
+    }
+    if (missing != NULL) {
+        return cg_err_set(err, CG_FAILED_PRECONDITION,
+                          "the case is in stage %s and %s: %s needs it", stage, missing, action);
+    }
+    return CG_OK;
+}
+
+cg_code case_case_step(const char *stage, const char *action, const case_case_facts *facts,
+                       const case_transition **out, cg_err *err)
+{
+    if (!IN(action, CASE_ACTIONS)) {
+        cg_err_add_violation(err, "action",
+                             "must be one of start_investigation, submit_report, start_review, "
+                             "decide_disposition, close, log_measure");
+        return err->code;
+    }
+    for (size_t i = 0; i < case_ntransitions; i++) {
+        const case_transition *t = &case_transitions[i];
+        if (!t->of_case || strcmp(t->action, action) != 0) {
+            continue;
+        }
+        if (strcmp(t->from, stage) != 0) {
+            /* Each case action starts from one stage only. */
+            return cg_err_set(err, CG_FAILED_PRECONDITION,
+                              "the case is in stage %s; %s is allowed only in stage %s", stage,
+                              action, t->from);
+        }
+        cg_code rc = case_move_ready(stage, action, facts, err);
+        if (rc == CG_OK) {
+            *out = t;
+        }
+        return rc;
+    }
+    return cg_err_set(err, CG_INTERNAL, "no row for case action %s", action);
 }

@@ -22,6 +22,14 @@
 #define CASE_STAGE_FILING_PROPOSED "filing_proposed"
 #define CASE_STAGE_MERGED "merged"
 #define CASE_STAGE_FILED "filed"
+/* Stages of a case (案件, the cases.stage column) after filing. A case
+ * starts in "filed" (CASE_STAGE_FILED) and ends in "closed"; both names are
+ * shared with a clue's stages, but the rows of a case are apart (of_case). */
+#define CASE_CSTAGE_INVESTIGATION "investigation"
+#define CASE_CSTAGE_REPORTED "investigation_reported"
+#define CASE_CSTAGE_REVIEW "review"
+#define CASE_CSTAGE_DECIDED "disposition_decided"
+
 /* A transition's target meaning "the stage it had before the proposal". */
 #define CASE_STAGE_BACK "(back)"
 /* A transition's target meaning "stays where it is". */
@@ -38,6 +46,15 @@
 #define CASE_ACTION_REOPEN "reopen"
 #define CASE_ACTION_FILE "file"
 
+/* Actions on a case (CaseActionRequest.action). */
+#define CASE_ACTION_INVESTIGATE "start_investigation"
+#define CASE_ACTION_REPORT "submit_report"
+#define CASE_ACTION_REVIEW "start_review"
+#define CASE_ACTION_DECIDE "decide_disposition"
+#define CASE_ACTION_CLOSE "close"
+/* Logs an investigation measure; the stage stays. */
+#define CASE_ACTION_LOG_MEASURE "log_measure"
+
 /* One allowed transition. Strings are static. */
 typedef struct case_transition {
     const char *from;   /* a stage, or "*" for every stage but merged */
@@ -45,6 +62,7 @@ typedef struct case_transition {
     const char *way;    /* for approve: the approved way; NULL: any */
     const char *to;     /* a stage, CASE_STAGE_BACK or CASE_STAGE_SAME */
     bool needs_handler; /* refused while the clue has no handler */
+    bool of_case;       /* a row of a case's stages (立案后), not a clue's */
 } case_transition;
 
 extern const case_transition case_transitions[];
@@ -58,6 +76,35 @@ extern const size_t case_ntransitions;
  * it, saying so. */
 cg_code case_lifecycle_step(const char *stage, const char *action, const char *way,
                             bool has_handler, const case_transition **out, cg_err *err);
+
+/* What a case holds that a move of its stage may need; the service reads
+ * it from the database under the case's row lock. Strings are borrowed. */
+typedef struct case_case_facts {
+    int investigators;           /* assigned investigators (调查人员) */
+    int measures;                /* investigation measures logged */
+    bool has_report;             /* the investigation report is written */
+    bool has_reviewer;           /* a reviewer (审理人员) is named */
+    int items;                   /* disposition items decided */
+    const char *unexecuted_item; /* kind of the first item not executed, or NULL */
+} case_case_facts;
+
+/* The case transition for action from stage, checked against what the case
+ * holds. On CG_OK *out is the row. FAILED_PRECONDITION saying which stage
+ * the case is in and where the action is allowed, or what is missing
+ * (investigators, a measure, the report, a reviewer, an item, an item not
+ * executed, named); INVALID_ARGUMENT for an unknown action. */
+cg_code case_case_step(const char *stage, const char *action, const case_case_facts *facts,
+                       const case_transition **out, cg_err *err);
+
+/* Check an investigation measure's fields (NULL or "" is "not given"): a
+ * kind talk, evidence or other; a day (on_ms > 0); who took it; a summary
+ * of at most 4000 bytes. INVALID_ARGUMENT with one violation each, named
+ * as the API names them (kind, date, who, summary). */
+cg_code case_measure_check(const char *kind, long long on_ms, const char *by, const char *summary,
+                           cg_err *err);
+
+/* True for a stage a case can be in. */
+bool case_case_stage_valid(const char *stage);
 
 /* True for the five disposal ways: talk_inquiry 谈话函询,
  * preliminary_verification 初步核实, shelve 暂存待查, close 予以了结,

@@ -157,9 +157,19 @@ static const char SQL_LOCK[] =
 static const char SQL_GET_CASE[] =
     "SELECT k.id, k.clue_id, clues.org_path::text, k.stage, clues.subjects::text, clues.summary,"
     " k.filed_by, floor(extract(epoch FROM k.filed_at) * 1000)::bigint,"
-    " k.filing_disposal_id::text"
+    " k.filing_disposal_id::text, k.report, k.reviewer_id,"
+    " (SELECT count(*) FROM case_measures m WHERE m.case_id = k.id)::integer"
     " FROM cases k JOIN clues ON clues.id = k.clue_id"
     " WHERE k.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE;
+
+/* A case locked for a move of its stage, with its clue's handler (the
+ * first investigator), under the clue's visibility rules. */
+static const char SQL_LOCK_CASE[] =
+    "SELECT k.stage, clues.handler_id,"
+    " (SELECT count(*) FROM case_measures m WHERE m.case_id = k.id)::integer,"
+    " k.clue_id::text, clues.org_path::text"
+    " FROM cases k JOIN clues ON clues.id = k.clue_id"
+    " WHERE k.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE " FOR UPDATE OF k";
 
 /* The handler of a dossier's file: a clue's handler, or "" for a case (its
  * investigators come later). Either way under the clue's visibility. */
@@ -334,6 +344,9 @@ cg_code case_repo_get_case(PGconn *conn, const case_actor *actor, const char *id
     k->filed_by = (char *)cg_db_get(*res, 0, 6);
     k->filed_at_ms = cg_db_get_ll(*res, 0, 7);
     k->filing_disposal_id = (char *)cg_db_get(*res, 0, 8);
+    k->report = (char *)cg_db_get(*res, 0, 9);
+    k->measures = (int32_t)cg_db_get_ll(*res, 0, 11);
+    k->reviewer_id = (char *)cg_db_get(*res, 0, 10);
     /* The subjects are parsed as a clue's are, and lent to the case. */
     cleangrid__v1__clue__init(&out->subjects.clue);
     rc = case_clue_view_parse(&out->subjects, cg_db_get(*res, 0, 4), "[]", "[]", "", err);
@@ -374,5 +387,23 @@ cg_code case_repo_lock(PGconn *conn, const case_actor *actor, const char *id, ca
     out->subjects_json = cg_db_get(*res, 0, 8);
     out->reason = cg_db_get(*res, 0, 9);
     out->conclusion = cg_db_get(*res, 0, 10);
+    return CG_OK;
+}
+
+cg_code case_repo_lock_case(PGconn *conn, const case_actor *actor, const char *id,
+                            case_locked_case *out, PGresult **res, cg_err *err)
+{
+    cg_code rc = one_visible(conn, SQL_LOCK_CASE, actor, id, res, err);
+    if (rc != CG_OK) {
+        if (rc == CG_NOT_FOUND) {
+            cg_err_set(err, CG_NOT_FOUND, "case not found");
+        }
+        return rc;
+    }
+    out->stage = cg_db_get(*res, 0, 0);
+    out->handler_id = cg_db_get(*res, 0, 1);
+    out->measures = (int)cg_db_get_ll(*res, 0, 2);
+    out->clue_id = cg_db_get(*res, 0, 3);
+    out->org_path = cg_db_get(*res, 0, 4);
     return CG_OK;
 }

@@ -136,9 +136,6 @@ void case_rpc_get_case(cg_rpc_call *call, void *arg)
     cg_service_base *base = arg;
     case_actor actor;
     PGconn *conn = NULL;
-    PGresult *res = NULL;
-    case_case_view view;
-    bool have_view = false;
     cg_err err;
     cg_err_clear(&err);
 
@@ -155,24 +152,29 @@ void case_rpc_get_case(cg_rpc_call *call, void *arg)
         goto cleanup;
     }
     conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
-    if (conn == NULL) {
-        goto cleanup;
+    if (conn != NULL) {
+        case_rpc_reply_case(call, conn, &actor, req->id, &err);
     }
-    have_view = true;
-    if (case_repo_get_case(conn, &actor, req->id, &view, &res, &err) != CG_OK) {
-        goto cleanup;
-    }
-    Cleangrid__V1__GetCaseReply reply = CLEANGRID__V1__GET_CASE_REPLY__INIT;
-    reply.record = &view.record;
-    cg_rpc_reply(call, &reply.base);
 
 cleanup:
-    if (have_view) {
-        case_clue_view_free(&view.subjects);
-    }
-    PQclear(res);
     case_rpc_finish(call, &err, base, conn);
     protobuf_c_message_free_unpacked(&req->base, NULL);
+}
+
+cg_code case_rpc_reply_case(cg_rpc_call *call, PGconn *conn, const case_actor *actor,
+                            const char *id, cg_err *err)
+{
+    PGresult *res = NULL;
+    case_case_view view;
+    cg_code rc = case_repo_get_case(conn, actor, id, &view, &res, err);
+    if (rc == CG_OK) {
+        Cleangrid__V1__GetCaseReply reply = CLEANGRID__V1__GET_CASE_REPLY__INIT;
+        reply.record = &view.record;
+        cg_rpc_reply(call, &reply.base);
+    }
+    case_clue_view_free(&view.subjects);
+    PQclear(res);
+    return rc;
 }
 
 /* At most this many counts in a reply: 9 stages, 7 sources, 7 categories,
@@ -264,6 +266,7 @@ const cg_rpc_method case_rpc_methods[] = {
     {"VerifyDossier", case_rpc_verify_dossier},
     {"GetCase", case_rpc_get_case},
     {"ClueStatistics", case_rpc_clue_statistics},
+    {"CaseAction", case_rpc_case_action},
     /* Documents and the dossier export (documents.c). */
     CASE_DOCUMENT_RPC_METHODS,
 };

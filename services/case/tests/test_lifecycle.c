@@ -164,6 +164,105 @@ static void test_deadlines(void **state)
     assert_int_equal(case_stage_deadline_days(CASE_STAGE_CLOSED), 0);
 }
 
+/* --- a case's stages ---------------------------------------------------- */
+
+static void test_case_stages(void **state)
+{
+    (void)state;
+    case_case_facts all = {.investigators = 2,
+                           .measures = 1,
+                           .has_report = true,
+                           .has_reviewer = true,
+                           .items = 2,
+                           .unexecuted_item = NULL};
+    static const char *const path[][3] = {
+        {CASE_STAGE_FILED, CASE_ACTION_INVESTIGATE, CASE_CSTAGE_INVESTIGATION},
+        {CASE_CSTAGE_INVESTIGATION, CASE_ACTION_REPORT, CASE_CSTAGE_REPORTED},
+        {CASE_CSTAGE_REPORTED, CASE_ACTION_REVIEW, CASE_CSTAGE_REVIEW},
+        {CASE_CSTAGE_REVIEW, CASE_ACTION_DECIDE, CASE_CSTAGE_DECIDED},
+        {CASE_CSTAGE_DECIDED, CASE_ACTION_CLOSE, CASE_STAGE_CLOSED},
+    };
+    for (size_t i = 0; i < sizeof path / sizeof path[0]; i++) {
+        const case_transition *t = NULL;
+        cg_err err;
+        cg_err_clear(&err);
+        assert_int_equal(case_case_step(path[i][0], path[i][1], &all, &t, &err), CG_OK);
+        assert_string_equal(t->to, path[i][2]);
+        assert_true(case_case_stage_valid(path[i][2]));
+        /* The same action from the wrong stage names both stages. */
+        cg_err_clear(&err);
+        assert_int_equal(case_case_step(path[(i + 1) % 5][0], path[i][1], &all, &t, &err),
+                         CG_FAILED_PRECONDITION);
+        assert_non_null(strstr(err.message, path[(i + 1) % 5][0]));
+        assert_non_null(strstr(err.message, path[i][0]));
+    }
+    /* A clue action is not a case action, and a case action is not a clue's. */
+    const case_transition *t = NULL;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_int_equal(case_case_step(CASE_STAGE_FILED, "approve", &all, &t, &err),
+                     CG_INVALID_ARGUMENT);
+    cg_err_clear(&err);
+    assert_int_equal(
+        case_lifecycle_step(CASE_STAGE_FILED, CASE_ACTION_INVESTIGATE, NULL, true, &t, &err),
+        CG_INVALID_ARGUMENT);
+    assert_false(case_case_stage_valid(CASE_STAGE_REGISTERED));
+}
+
+static void test_case_missing(void **state)
+{
+    (void)state;
+    struct {
+        const char *stage, *action, *says;
+        case_case_facts f;
+    } cases[] = {
+        {CASE_STAGE_FILED, CASE_ACTION_INVESTIGATE, "no investigator", {.measures = 1}},
+        {CASE_CSTAGE_INVESTIGATION,
+         CASE_ACTION_REPORT,
+         "no investigation measure",
+         {.has_report = true}},
+        {CASE_CSTAGE_INVESTIGATION, CASE_ACTION_REPORT, "report is not written", {.measures = 3}},
+        {CASE_CSTAGE_REPORTED, CASE_ACTION_REVIEW, "no reviewer", {.items = 1}},
+        {CASE_CSTAGE_REVIEW, CASE_ACTION_DECIDE, "no disposition item", {.has_reviewer = true}},
+        {CASE_CSTAGE_DECIDED,
+         CASE_ACTION_CLOSE,
+         "item illicit_gains is not executed",
+         {.items = 2, .unexecuted_item = "illicit_gains"}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const case_transition *t = NULL;
+        cg_err err;
+        cg_err_clear(&err);
+        assert_int_equal(case_case_step(cases[i].stage, cases[i].action, &cases[i].f, &t, &err),
+                         CG_FAILED_PRECONDITION);
+        assert_non_null(strstr(err.message, cases[i].says));
+        assert_non_null(strstr(err.message, cases[i].stage));
+    }
+}
+
+static void test_case_measures(void **state)
+{
+    (void)state;
+    case_case_facts none = {.investigators = 1};
+    const case_transition *t = NULL;
+    cg_err err;
+    cg_err_clear(&err);
+    /* Logged in investigation only, and the stage stays. */
+    assert_int_equal(
+        case_case_step(CASE_CSTAGE_INVESTIGATION, CASE_ACTION_LOG_MEASURE, &none, &t, &err), CG_OK);
+    assert_string_equal(t->to, CASE_STAGE_SAME);
+    cg_err_clear(&err);
+    assert_int_equal(case_case_step(CASE_STAGE_FILED, CASE_ACTION_LOG_MEASURE, &none, &t, &err),
+                     CG_FAILED_PRECONDITION);
+    assert_non_null(strstr(err.message, "allowed only in stage investigation"));
+
+    cg_err_clear(&err);
+    assert_int_equal(case_measure_check("talk", 1, "张三", "谈话", &err), CG_OK);
+    cg_err_clear(&err);
+    assert_int_equal(case_measure_check("visit", 0, "", NULL, &err), CG_INVALID_ARGUMENT);
+    assert_int_equal(err.nviolations, 4);
+}
+
 /* --- the diagram ---------------------------------------------------------- */
 
 #define MAX_ARROWS 64
@@ -258,6 +357,9 @@ int main(void)
         cmocka_unit_test(test_list_filters),
         cmocka_unit_test(test_deadlines),
         cmocka_unit_test(test_doc_draws_the_table),
+        cmocka_unit_test(test_case_stages),
+        cmocka_unit_test(test_case_missing),
+        cmocka_unit_test(test_case_measures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

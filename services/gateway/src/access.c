@@ -48,6 +48,11 @@ static const perm_info perms[GW_PERM_COUNT] = {
     [GW_PERM_DOCUMENT_ADD] = {.name = "document.add",
                               .meaning = "add documents to problem clues (问题线索) and cases "
                                          "(案件) inside the caller's scope"},
+    /* Issue 4: a case's stages after filing (立案后). */
+    [GW_PERM_CASE_ACT] = {.name = "case.act",
+                          .meaning = "move a case (案件) through investigation, its report, "
+                                     "review (审理), disposition and closure; the case service "
+                                     "decides which role may take each step"},
 };
 
 /* The roles of the brief. The auditor reads everything in its scope, so it
@@ -62,12 +67,13 @@ const gw_role gw_roles[] = {
      .duties = "problem clues and cases inside its unit's subtree",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
                GW_GRANT(GW_PERM_CLUE_DISPOSE) | GW_GRANT(GW_PERM_DOSSIER_READ) |
-               GW_GRANT(GW_PERM_DOCUMENT_ADD)},
+               GW_GRANT(GW_PERM_DOCUMENT_ADD) | GW_GRANT(GW_PERM_CASE_ACT)},
     {.name = "inspection_lead",
      .duties = "what an inspector does, and approves",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
                GW_GRANT(GW_PERM_CLUE_DISPOSE) | GW_GRANT(GW_PERM_CLUE_APPROVE) |
-               GW_GRANT(GW_PERM_DOSSIER_READ) | GW_GRANT(GW_PERM_DOCUMENT_ADD)},
+               GW_GRANT(GW_PERM_DOSSIER_READ) | GW_GRANT(GW_PERM_DOCUMENT_ADD) |
+               GW_GRANT(GW_PERM_CASE_ACT)},
     {.name = "intake_officer",
      .duties = "triages public reports and registers clues from letters and visits",
      .grants = GW_GRANT(GW_PERM_CLUE_WRITE)},

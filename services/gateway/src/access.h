@@ -40,6 +40,8 @@ typedef enum gw_perm {
     GW_PERM_DOSSIER_READ,
     /* Issue 4: documents of clues. */
     GW_PERM_DOCUMENT_ADD,
+    /* Issue 4: a case's stages after filing. */
+    GW_PERM_CASE_ACT,
     GW_PERM_COUNT
 } gw_perm;
 

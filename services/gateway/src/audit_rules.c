@@ -138,6 +138,9 @@ static const struct {
     {"POST", "/api/v1/clues/{id}/merge", "clue.merged", NULL, "clue"},
     {"POST", "/api/v1/clues/{id}/reopen", "clue.reopened", NULL, "clue"},
     {"POST", "/api/v1/clues/{id}/file", "case.filed", NULL, "clue"},
+    /* Issue 4: a case's stages after filing. */
+    {"POST", "/api/v1/cases/{id}/actions", "case.stage_changed", NULL, "case"},
+    {"POST", "/api/v1/cases/{id}/measures", "case.measure_logged", NULL, "case"},
 };
 
 const char *gw_audit_route_action(const char *method, const char *pattern, const char **fail_action,

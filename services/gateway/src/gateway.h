@@ -260,6 +260,9 @@ void gw_route_clue_dossier_verify(gw_request *req);
 void gw_route_clue_statistics(gw_request *req);
 /* GET /api/v1/cases/{id}: a case filed from a clue (立案). */
 void gw_route_get_case(gw_request *req);
+/* POST /api/v1/cases/{id}/actions: a case's next stage (立案后); and
+ * POST /api/v1/cases/{id}/measures: an investigation measure logged. */
+void gw_route_case_action(gw_request *req);
 
 /* Resolve an org unit code to its ltree path (routes_public.c): from the
  * org cache when it knows the code, else from the database. An unknown

@@ -288,6 +288,34 @@ cg_code gw_map_clue_action(const cJSON *body, const char *action,
     return err->code;
 }
 
+cg_code gw_map_case_action(const cJSON *body, bool measure, Cleangrid__V1__CaseActionRequest *out,
+                           cg_err *err)
+{
+    static const char *const action[] = {"action", "report", "reviewer_id", NULL};
+    static const char *const fields[] = {"kind", "date", "who", "summary", NULL};
+    cg_err_clear(err);
+    if (!cJSON_IsObject(body)) {
+        return cg_err_set(err, CG_INVALID_ARGUMENT, "the request body must be a JSON object");
+    }
+    if (!measure) {
+        known_members(body, action, "", err);
+        out->action = text_member(body, "action", "action", true, 64, err);
+        out->report = text_member(body, "report", "report", false, TEXT_MAX_CHARS, err);
+        out->reviewer_id = text_member(body, "reviewer_id", "reviewer_id", false, 36, err);
+        return err->code;
+    }
+    known_members(body, fields, "", err);
+    out->action = (char *)"log_measure";
+    out->measure_kind = text_member(body, "kind", "kind", true, 16, err);
+    out->measure_by = text_member(body, "who", "who", true, 200, err);
+    out->measure_summary = text_member(body, "summary", "summary", true, TEXT_MAX_CHARS, err);
+    const char *date = text_member(body, "date", "date", true, 10, err);
+    if (date[0] != '\0' && (out->measure_on_ms = date_ms(date)) == 0) {
+        cg_err_add_violation(err, "date", "must be a date YYYY-MM-DD");
+    }
+    return err->code;
+}
+
 /* --- answers ---------------------------------------------------------------- */
 
 static bool add_text(cJSON *obj, const char *key, const char *value)
@@ -372,7 +400,9 @@ cJSON *gw_json_case(const Cleangrid__V1__Case *k)
               add_subjects(obj, k->subjects, k->n_subjects) &&
               add_text(obj, "summary", k->summary) && add_text(obj, "filed_by", k->filed_by) &&
               gw_json_add_time(obj, "filed_at", k->filed_at_ms) &&
-              add_text(obj, "filing_disposal_id", k->filing_disposal_id);
+              add_text(obj, "filing_disposal_id", k->filing_disposal_id) &&
+              add_text(obj, "report", k->report) && add_text(obj, "reviewer_id", k->reviewer_id) &&
+              cJSON_AddNumberToObject(obj, "measures", k->measures) != NULL;
     if (!ok) {
         cJSON_Delete(obj);
         obj = NULL;

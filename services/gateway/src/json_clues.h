@@ -40,6 +40,13 @@ const char *gw_clue_action_of_path(const char *path);
 cg_code gw_map_clue_action(const cJSON *body, const char *action,
                            Cleangrid__V1__ClueActionRequest *out, cg_err *err);
 
+/* Map the body of POST /api/v1/cases/{id}/actions ({"action", "report"})
+ * or, when measure, of POST /api/v1/cases/{id}/measures ({"kind", "date",
+ * "who", "summary"}: the action log_measure) into out, borrowing from
+ * body. The case service checks the names and the rest. */
+cg_code gw_map_case_action(const cJSON *body, bool measure, Cleangrid__V1__CaseActionRequest *out,
+                           cg_err *err);
+
 /* Copies of the list filters from a query string, for a ListCluesRequest
  * that points into it. */
 typedef struct gw_clue_filter_buf {

@@ -184,9 +184,9 @@ cleanup:
  * inspection lead. Its person id and the path of its unit go into the RPC
  * (copied into person and scope), so the case service can keep a subject
  * of the clue, or someone whose unit does not cover it, from handling it.
- * An unknown account is INVALID_ARGUMENT on handler_id. */
-static cg_code assignee(gw_app *app, const char *account_id, char *person, size_t person_size,
-                        char *scope, size_t scope_size, cg_err *err)
+ * An unknown account is INVALID_ARGUMENT on field. */
+static cg_code assignee(gw_app *app, const char *field, const char *account_id, char *person,
+                        size_t person_size, char *scope, size_t scope_size, cg_err *err)
 {
     cg_code rc;
     PGconn *conn = NULL;
@@ -207,8 +207,7 @@ static cg_code assignee(gw_app *app, const char *account_id, char *person, size_
     if (rc != CG_OK)
         goto cleanup;
     if (PQntuples(res) != 1) {
-        cg_err_add_violation(err, "handler_id",
-                             "is not an active inspector or inspection lead account");
+        cg_err_add_violation(err, field, "is not an active inspector or inspection lead account");
         rc = err->code;
         goto cleanup;
     }
@@ -248,7 +247,8 @@ void gw_route_clue_action(gw_request *req)
     if (!cg_uuid_valid(req->route_id))
         cg_err_add_violation(&err, "id", "must be a UUID");
     if (err.code == CG_OK && strcmp(action, "assign") == 0 && cg_uuid_valid(rpc.handler_id))
-        assignee(req->app, rpc.handler_id, person, sizeof(person), scope, sizeof(scope), &err);
+        assignee(req->app, "handler_id", rpc.handler_id, person, sizeof(person), scope,
+                 sizeof(scope), &err);
     if (err.code != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
@@ -309,7 +309,7 @@ static cJSON *case_reply_json(ProtobufCMessage *msg)
 {
     const Cleangrid__V1__GetCaseReply *reply = (Cleangrid__V1__GetCaseReply *)msg;
     if (reply->record == NULL) {
-        cg_log_error("case answered GetCase without a case");
+        cg_log_error("case answered without a case");
         return NULL;
     }
     return gw_json_case(reply->record);
@@ -327,4 +327,40 @@ void gw_route_get_case(gw_request *req)
     req->etag = true;
     gw_http_forward(req, "case", "GetCase", &rpc.base, &cleangrid__v1__get_case_reply__descriptor,
                     case_reply_json, 200);
+}
+
+void gw_route_case_action(gw_request *req)
+{
+    cJSON *body = NULL;
+    Cleangrid__V1__CaseActionRequest rpc = CLEANGRID__V1__CASE_ACTION_REQUEST__INIT;
+    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
+    cg_err err;
+
+    cg_err_clear(&err);
+    if (gw_http_read_json(req, &body) != CG_OK)
+        goto cleanup;
+    /* One handler for both routes: the path says which body it is. */
+    size_t n = strlen(req->path);
+    bool measure = n >= 9 && strcmp(req->path + n - 9, "/measures") == 0;
+    if (gw_map_case_action(body, measure, &rpc, &err) == CG_OK && !cg_uuid_valid(req->route_id))
+        cg_err_add_violation(&err, "id", "must be a UUID");
+    /* The reviewer is looked up as an assignee is: an active inspector or
+     * lead, whose person id and unit the case service checks. */
+    char person[128] = "", scope[512] = "";
+    if (err.code == CG_OK && cg_uuid_valid(rpc.reviewer_id))
+        assignee(req->app, "reviewer_id", rpc.reviewer_id, person, sizeof(person), scope,
+                 sizeof(scope), &err);
+    if (err.code != CG_OK || gw_call_context(&ctx, req, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    rpc.ctx = &ctx;
+    rpc.case_id = (char *)req->route_id;
+    rpc.reviewer_person_id = person;
+    rpc.reviewer_scope = scope;
+    gw_http_forward(req, "case", "CaseAction", &rpc.base,
+                    &cleangrid__v1__get_case_reply__descriptor, case_reply_json, 200);
+
+cleanup:
+    cJSON_Delete(body);
 }
