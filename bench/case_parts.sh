@@ -21,7 +21,7 @@ declare -A LIST_QUERIES=(
     [combined]="status=registered&unit_code=east&received_from=$YEAR_AGO&received_to=$TODAY&q=%E6%B3%84%E9%9C%B2%E6%A0%87"
 )
 LIST_NAMES="status unit dates search combined"
-declare -A LIST_P50 LIST_P99
+declare -A LIST_P50 LIST_P99 LIST_BAD
 
 # Measure every filter at the present size; $1 names the size.
 list_round() {
@@ -29,13 +29,23 @@ list_round() {
     for name in $LIST_NAMES; do
         # A filter that finds nothing would measure an empty answer: say so.
         items=$(curl -fsS -H "Authorization: Bearer $TOKEN" \
-            "$URL/api/v1/clues?limit=20&${LIST_QUERIES[$name]}" | jq '.items | length')
-        out=$(wrk -t2 -c"$LIST_CLIENTS" -d"${SECONDS_EACH}s" --latency \
+            "$URL/api/v1/clues?limit=20&${LIST_QUERIES[$name]}" | jq '.items | length') ||
+            items=failed
+        # wrk leaves answers slower than its timeout (2 s by default) out
+        # of its percentiles, which would hide exactly the slow lists; the
+        # timeout is raised, and any timeout left refuses the figure.
+        out=$(wrk -t2 -c"$LIST_CLIENTS" -d"${SECONDS_EACH}s" --timeout 60s --latency \
             -H "Authorization: Bearer $TOKEN" "$URL/api/v1/clues?limit=20&${LIST_QUERIES[$name]}")
-        require_success "$out" "GET /api/v1/clues?${LIST_QUERIES[$name]}"
+        # A list that fails (the gateway's deadline passes) is the finding
+        # itself at the large size: it is counted and the RESULT line says
+        # the figure is invalid, instead of stopping before part 6.
+        LIST_BAD[$1.$name]=$(wrk_field "$out" errors)
+        if echo "$out" | grep -q 'Socket errors'; then
+            LIST_BAD[$1.$name]="${LIST_BAD[$1.$name]}+timeouts"
+        fi
         LIST_P50[$1.$name]=$(wrk_field "$out" p50)
         LIST_P99[$1.$name]=$(wrk_field "$out" p99)
-        echo "$1 $name: items=$items rps=$(wrk_field "$out" rps) p50_ms=${LIST_P50[$1.$name]} p99_ms=${LIST_P99[$1.$name]}"
+        echo "$1 $name: items=$items requests=$(wrk_field "$out" requests) rps=$(wrk_field "$out" rps) p50_ms=${LIST_P50[$1.$name]} p99_ms=${LIST_P99[$1.$name]} failed=${LIST_BAD[$1.$name]}"
     done
 }
 
@@ -47,11 +57,13 @@ if part 5; then
     "$ROOT/bench/gen_clues.sh" $((LARGE - SMALL))
     list_round large
     for name in $LIST_NAMES; do
-        awk -v n="$name" -v s="$SMALL" -v l="$LARGE" \
+        bad="${LIST_BAD[small.$name]}/${LIST_BAD[large.$name]}"
+        awk -v n="$name" -v s="$SMALL" -v l="$LARGE" -v bad="$bad" \
             -v s50="${LIST_P50[small.$name]}" -v s99="${LIST_P99[small.$name]}" \
             -v l50="${LIST_P50[large.$name]}" -v l99="${LIST_P99[large.$name]}" 'BEGIN {
-            printf "RESULT clue_list filter=%s p50_ms=%.2f/%.2f p50_ratio=%.2f p99_ms=%.2f/%.2f p99_ratio=%.2f (%d/%d clues; target <= 1.5)\n",
-                n, l50, s50, l50 / s50, l99, s99, l99 / s99, l, s }'
+            printf "RESULT clue_list filter=%s p50_ms=%.2f/%.2f p50_ratio=%.2f p99_ms=%.2f/%.2f p99_ratio=%.2f (%d/%d clues; target <= 1.5)%s\n",
+                n, l50, s50, l50 / s50, l99, s99, l99 / s99, l, s,
+                bad == "0/0" ? "" : " INVALID: failed answers " bad }'
     done
 fi
 
@@ -70,6 +82,8 @@ if part 6; then
 SQL
     PGB=$(pgbench -h "$SOCK" -U postgres -n -c "$CLIENTS" -j 2 -T "$SECONDS_EACH" -f "$CG_STATE/dossier_insert.sql" cg_bench 2>&1)
     P_TPS=$(echo "$PGB" | awk '/^tps/ {print $3; exit}')
+    # Part 6 alone finds only the seed clue: give it clues to read.
+    [ "$(sql cg_case "select count(*) from clues")" -ge 1000 ] || "$ROOT/bench/gen_clues.sh" 10000
     # Reads spread over many clues, as many inspectors reading many files
     # would: appends to one file queue on its head row by design.
     sql cg_case "select id from clues where status <> 'merged' order by random() limit 5000" \
