@@ -9,12 +9,20 @@
 #   3. POST /api/v1/auth/login against argon2id verification alone
 #      (cg-bench-pwhash) with the gateway's parameters and as many threads as
 #      the gateway lets hash at once;
-#   4. resident memory of each service idle and after the load.
+#   4. resident memory of each service idle and after the load;
+#   5. GET /api/v1/clues with typical filters at 10,000 clues and again at
+#      1,000,000 (bench/gen_clues.sh loads them): p50 and p99 at each size;
+#   6. dossier appends through the API (a clue's dossier read by someone
+#      other than its handler appends dossier.read) against pgbench
+#      single-row INSERT, same clients, same server.
 # Settings: BENCH_READ_CLIENTS, the client counts of part 1 (default "4 16":
 # twice the cores, and well past saturation, where the p99 is mostly time
 # spent waiting for a core); BENCH_CLIENTS, those of part 2 (default 16);
 # BENCH_SECONDS (default 10); BENCH_PARTS, which of parts 1 to 3 to run
-# (default "1 2 3"; part 4 always runs).
+# (default "1 2 3"; part 4 always runs; 5 and 6 on request, 5 loads for a
+# minute or more); BENCH_CLUES_SMALL and BENCH_CLUES_LARGE, the two sizes of
+# part 5 (default 10000 and 1000000); BENCH_LIST_CLIENTS, its client count
+# (default 4).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 READ_CLIENTS=${BENCH_READ_CLIENTS:-4 16}
@@ -75,9 +83,10 @@ require_success() { # $1 = wrk output, $2 = what
     fi
 }
 
-wrk_field() { # $1 = wrk output, $2 = rps|p99|requests|errors
+wrk_field() { # $1 = wrk output, $2 = rps|p50|p99|requests|errors
     case $2 in
     rps) echo "$1" | awk '/Requests\/sec/ {print $2}' ;;
+    p50) to_ms "$(echo "$1" | awk '$1 == "50%" {print $2}')" ;;
     p99) to_ms "$(echo "$1" | awk '$1 == "99%" {print $2}')" ;;
     requests) echo "$1" | awk '/requests in/ {print $1}' ;;
     errors) echo "$1" | awk '/Non-2xx/ {print $NF}' | grep . || echo 0 ;;
@@ -157,6 +166,10 @@ LUA
     awk -v g="$(wrk_field "$LOGIN" rps)" -v b="$(echo "$PW" | sed 's/.*per_s=\([0-9.]*\).*/\1/')" 'BEGIN {
         printf "RESULT login logins_per_s=%.1f ratio_to_argon2id_alone=%.2f\n", g, g / b }'
 
+fi
+
+if part 5 || part 6; then
+    . "$ROOT/bench/case_parts.sh"
 fi
 
 echo "== 4. resident memory (MiB), idle and after the load"
