@@ -180,6 +180,10 @@ const tests = [
       await page.getByTestId('login-submit').click();
       await waitUrl(page, new RegExp(`${new URL(clueUrl).pathname}$`));
       await page.getByTestId('clue-detail').waitFor();
+      // The clue page loads its dossier, documents and chain check after
+      // the clue itself: let them finish, so the only call that meets the
+      // missing cookie is the one the click below makes.
+      await page.waitForLoadState('networkidle');
 
       // A call that fails with 401 in the page (not at navigation) too.
       await context.clearCookies();
