@@ -239,14 +239,6 @@ static bool retryable(const gw_audit *audit, cg_code code)
            code != CG_ALREADY_EXISTS;
 }
 
-/* The last job of a list linked by next. */
-static audit_job *list_last(audit_job *job)
-{
-    while (job->next != NULL)
-        job = job->next;
-    return job;
-}
-
 static void *writer_main(void *arg)
 {
     gw_audit *audit = arg;
@@ -272,7 +264,7 @@ static void *writer_main(void *arg)
 
         pthread_mutex_lock(&audit->lock);
         bool ok = true;
-        audit_job *retry_first = NULL, **retry_tail = &retry_first;
+        audit_job *retry_first = NULL, *retry_last = NULL;
         for (int i = 0; i < n; i++) {
             audit_job *job = batch[i];
             ok &= job->rc == CG_OK;
@@ -280,9 +272,11 @@ static void *writer_main(void *arg)
                 job->done = true;
                 audit->done_seq++;
             } else if (job->rc == CG_OK || !retryable(audit, job->rc)) {
+                /* Refused by the database, or the gateway is stopping. */
                 if (job->rc != CG_OK)
-                    cg_log_fields(CG_LOG_ERROR, "read record refused by the database", "action",
-                                  job->params[3], "request_id", job->params[8], NULL);
+                    cg_log_fields(CG_LOG_ERROR, "read record not written", "action", job->params[3],
+                                  "request_id", job->params[8], "code", cg_code_name(job->rc),
+                                  NULL);
                 audit->ndetached--;
                 audit->done_seq++;
                 free(job);
@@ -290,25 +284,24 @@ static void *writer_main(void *arg)
                 /* Nobody waits for it, so it waits here: back to the head
                  * of the queue, in order, for the next try. */
                 job->next = NULL;
-                *retry_tail = job;
-                retry_tail = &job->next;
+                if (retry_last != NULL)
+                    retry_last->next = job;
+                else
+                    retry_first = job;
+                retry_last = job;
             }
         }
         if (retry_first != NULL) {
-            *retry_tail = audit->first;
+            retry_last->next = audit->first;
             if (audit->first == NULL)
-                audit->last = list_last(retry_first);
+                audit->last = retry_last;
             audit->first = retry_first;
         }
         audit->healthy = ok;
         pthread_cond_broadcast(&audit->finished);
         if (retry_first != NULL) {
             /* The database is failing: give it a moment, unless stopping. */
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_nsec += AUDIT_RETRY_MS * 1000000L;
-            until.tv_sec += until.tv_nsec / 1000000000L;
-            until.tv_nsec %= 1000000000L;
+            struct timespec until = cg_deadline_after_ms(AUDIT_RETRY_MS);
             if (!audit->stopping)
                 pthread_cond_timedwait(&audit->work, &audit->lock, &until);
         }
@@ -382,9 +375,7 @@ void gw_audit_flush(gw_audit *audit)
 {
     if (audit == NULL)
         return;
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += AUDIT_FLUSH_MS / 1000;
+    struct timespec deadline = cg_deadline_after_ms(AUDIT_FLUSH_MS);
     pthread_mutex_lock(&audit->lock);
     /* The queue is written in order (a failed read's record goes back to
      * its head), so everything queued before now is written once done_seq
