@@ -389,7 +389,19 @@ try {
       if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
     });
     page.on('pageerror', (e) => violations.push(`page error: ${e.message}`));
+    // Every 401 the pages of this test met, with what the gateway said, so
+    // that a session seen ending mid-run (docs/web.md) names its call.
+    const unauthorized = [];
     const started = Date.now();
+    context.on('response', async (r) => {
+      if (r.status() !== 401) return;
+      const detail = await r.text().catch(() => '');
+      const sent = await r.request().headerValue('cookie').catch(() => null);
+      unauthorized.push(
+        `${Date.now() - started} ms ${r.request().method()} ${new URL(r.url()).pathname}` +
+          ` cookie ${sent ? 'sent' : 'absent'}: ${detail.slice(0, 160)}`,
+      );
+    });
     try {
       await test.run(page, context);
       check(violations.length === 0, `CSP violations or page errors:\n  ${violations.join('\n  ')}`);
@@ -399,6 +411,7 @@ try {
       const shot = join(shots, `${test.name}-failed.png`);
       await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
       console.log(`FAIL ${test.name}: ${e.message}\n     at ${page.url()}\n     screenshot ${shot}`);
+      if (unauthorized.length) console.log(`     401 answers met:\n       ${unauthorized.join('\n       ')}`);
     } finally {
       await context.close();
     }

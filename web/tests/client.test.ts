@@ -86,6 +86,24 @@ describe('api client', () => {
     expect(handler).toHaveBeenCalledTimes(1);
   });
 
+  it('ignores a 401 that answers a call sent before the user signed in again', async () => {
+    const handler = vi.fn();
+    onUnauthorized(handler);
+    let answerLate: (r: Response) => void = () => {};
+    fetchMock.mockReturnValueOnce(new Promise<Response>((resolve) => (answerLate = resolve)));
+    const late = api('/api/v1/clues/1/dossier');
+    // Signed out and in again while that call was on its way.
+    setCsrfToken(null);
+    setCsrfToken('next-session');
+    answerLate(answer(401, { status: 401, detail: 'the token is not valid' }));
+    await expect(late).rejects.toBeInstanceOf(ApiError);
+    expect(handler).not.toHaveBeenCalled();
+    // A call of the new session that gets 401 still ends it.
+    fetchMock.mockResolvedValueOnce(answer(401, { status: 401, detail: 'no' }));
+    await expect(api('/api/v1/clues')).rejects.toBeInstanceOf(ApiError);
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+
   it('reports a network failure as status 0', async () => {
     fetchMock.mockRejectedValueOnce(new TypeError('Failed to fetch'));
     const e = await failure(api('/x'));

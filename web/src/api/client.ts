@@ -58,11 +58,18 @@ export interface RequestOptions {
 
 const CSRF_KEY = 'cg.csrf';
 let unauthorizedHandler: (() => void) | null = null;
+/* Counts sign-ins and sign-outs. A call remembers the count it was sent
+ * under, and its 401 ends the session only if no sign-in or sign-out came
+ * in between: a call still on its way when the user signed out (the
+ * gateway answers 401 once the session is revoked) must not end the next
+ * user's session when its answer arrives after they signed in. */
+let sessionEpoch = 0;
 
 /* The CSRF token of the login answer. The session cookie is HttpOnly, so
  * script never sees it; this token is what proves a call comes from the
  * console and not from another site riding on the cookie. */
 export function setCsrfToken(token: string | null): void {
+  sessionEpoch++;
   if (token) localStorage.setItem(CSRF_KEY, token);
   else localStorage.removeItem(CSRF_KEY);
 }
@@ -75,6 +82,12 @@ export function onUnauthorized(handler: (() => void) | null): void {
   unauthorizedHandler = handler;
 }
 
+/* Runs the 401 handler when a call sent under epoch got 401 and the
+ * session it was sent under is still the current one. */
+function sessionEnded(epoch: number): void {
+  if (epoch === sessionEpoch && unauthorizedHandler) unauthorizedHandler();
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
@@ -85,6 +98,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
     const token = csrfToken();
     if (token) headers['X-CSRF-Token'] = token;
   }
+  const epoch = sessionEpoch;
   let res: Response;
   try {
     res = await fetch(path, {
@@ -108,7 +122,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   }
   const retry = Number(res.headers.get('Retry-After'));
   const err = new ApiError(res.status, problem, Number.isFinite(retry) && retry > 0 ? retry : null);
-  if (res.status === 401 && opts.auth !== false && unauthorizedHandler) unauthorizedHandler();
+  if (res.status === 401 && opts.auth !== false) sessionEnded(epoch);
   throw err;
 }
 
@@ -127,6 +141,7 @@ export function idempotencyKey(): string {
  * ApiError and the same 401 handling as api(). */
 export function uploadRaw<T>(path: string, body: Blob, onProgress: (fraction: number) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    const epoch = sessionEpoch;
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
     xhr.withCredentials = true;
@@ -152,7 +167,7 @@ export function uploadRaw<T>(path: string, body: Blob, onProgress: (fraction: nu
       }
       const retry = Number(xhr.getResponseHeader('Retry-After'));
       const err = new ApiError(xhr.status, parsed as Problem | null, Number.isFinite(retry) && retry > 0 ? retry : null);
-      if (xhr.status === 401 && unauthorizedHandler) unauthorizedHandler();
+      if (xhr.status === 401) sessionEnded(epoch);
       reject(err);
     };
     xhr.send(body);
