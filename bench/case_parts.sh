@@ -67,6 +67,22 @@ if part 5; then
     done
 fi
 
+# CPU time in clock ticks used so far by the processes in run/<name>.pid
+# (names given) and by PostgreSQL: the postmaster with the backends it
+# reaped, plus the live backends. Differences of two calls split the cost
+# of a load between the parts of the stack, whatever else the machine runs.
+cpu_ticks() {
+    local pm total=0 pid
+    pm=$(head -1 "$CG_STATE/pg/data/postmaster.pid")
+    for pid in $pm $(pgrep -P "$pm") $(for n in "$@"; do cat "$CG_STATE/run/$n.pid"; done); do
+        [ -r "/proc/$pid/stat" ] || continue
+        # Fields after the command name: utime is the 12th, cutime the 14th.
+        total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk -v pm="$pm" -v pid="$pid" '{
+            t = $12 + $13; if (pid == pm) t += $14 + $15; print t }')))
+    done
+    echo "$total"
+}
+
 if part 6; then
     echo "== 6. dossier appends through the API vs pgbench INSERT ($CLIENTS clients, ${SECONDS_EACH}s each)"
     [ "$(sql postgres "select count(*) from pg_database where datname = 'cg_bench'")" = 1 ] ||
@@ -80,8 +96,11 @@ if part 6; then
     VALUES (gen_random_uuid(), 'bench-inspector', 'dossier.read', '{"after_seq": "0"}',
             sha256(random()::text::bytea), sha256(random()::text::bytea));
 SQL
+    PG_CPU0=$(cpu_ticks)
     PGB=$(pgbench -h "$SOCK" -U postgres -n -c "$CLIENTS" -j 2 -T "$SECONDS_EACH" -f "$CG_STATE/dossier_insert.sql" cg_bench 2>&1)
+    PG_CPU=$(($(cpu_ticks) - PG_CPU0))
     P_TPS=$(echo "$PGB" | awk '/^tps/ {print $3; exit}')
+    P_N=$(echo "$PGB" | awk '/number of transactions actually processed/ {split($NF, a, "/"); print a[1]; exit}')
     # Part 6 alone finds only the seed clue: give it clues to read.
     [ "$(sql cg_case "select count(*) from clues")" -ge 1000 ] || "$ROOT/bench/gen_clues.sh" 10000
     # Reads spread over many clues, as many inspectors reading many files
@@ -96,14 +115,31 @@ SQL
     end
 LUA
     BEFORE=$(sql cg_case "select count(*) from dossier_entries where action = 'dossier.read'")
+    declare -A CPU0
+    for c in gateway case nats; do CPU0[$c]=$(cpu_ticks "$c"); done
+    CPU0[pg]=$(cpu_ticks)
     START=$(date +%s.%N)
     OUT=$(wrk -t2 -c"$CLIENTS" -d"${SECONDS_EACH}s" --latency -s "$CG_STATE/dossier.lua" \
         -H "Authorization: Bearer $TOKEN" "$URL")
     END=$(date +%s.%N)
+    # cpu_ticks counts PostgreSQL in every call; subtract it from the rest.
+    PG_API=$(($(cpu_ticks) - CPU0[pg]))
+    CPU_LINE=""
+    for c in gateway case nats; do
+        CPU_LINE="$CPU_LINE $c=$(($(cpu_ticks "$c") - CPU0[$c] - PG_API))"
+    done
     require_success "$OUT" "GET /api/v1/clues/{id}/dossier"
     APPENDS=$(($(sql cg_case "select count(*) from dossier_entries where action = 'dossier.read'") - BEFORE))
     echo "pgbench:     tps=$P_TPS"
     echo "gateway:     rps=$(wrk_field "$OUT" rps) p99_ms=$(wrk_field "$OUT" p99) appended=$APPENDS"
+    # Server CPU per operation in milliseconds (clock ticks at $(getconf CLK_TCK)/s):
+    # where the time of one append goes, against one INSERT's.
+    echo "$CPU_LINE postgres=$PG_API" | awk -v n="$APPENDS" -v hz="$(getconf CLK_TCK)" \
+        -v pg="$PG_CPU" -v pn="$P_N" '{
+        printf "cpu_ms per API append:"; total = 0
+        for (i = 1; i <= NF; i++) { split($i, kv, "="); ms = kv[2] * 1000 / hz / n; total += ms
+            printf " %s=%.2f", kv[1], ms }
+        printf " total=%.2f; per pgbench INSERT: postgres=%.2f\n", total, pg * 1000 / hz / pn }'
     awk -v n="$APPENDS" -v s="$START" -v e="$END" -v p="$P_TPS" 'BEGIN {
         r = n / (e - s); printf "RESULT dossier_append appends_per_s=%.1f throughput_ratio=%.2f (target >= 0.5)\n", r, r / p }'
 fi

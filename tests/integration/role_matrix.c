@@ -590,6 +590,14 @@ static cgt_response *call_reopen(const char *token, const char *user)
     return cgt_clue_act(token, id, "/reopen", "{\"reason\":\"rm\"}");
 }
 
+static cgt_response *call_edit_clue(const char *token, const char *user)
+{
+    (void)user;
+    char id[37];
+    sample_clue(token, id);
+    return cgt_patch_clue(token, id, "{\"summary\":\"rm\"}");
+}
+
 /* A clue of the hq inspector in filing_proposed: proposed by the inspector,
  * approved by the hq lead. */
 static void filing_clue(char id[37])
@@ -840,6 +848,7 @@ static const struct {
     {"POST", "/api/v1/clues/{id}/merge", 200, call_merge},
     {"POST", "/api/v1/clues/{id}/reopen", 200, call_reopen},
     {"POST", "/api/v1/clues/{id}/file", 200, call_file},
+    {"PATCH", "/api/v1/clues/{id}", 200, call_edit_clue},
     {"GET", "/api/v1/cases/{id}", 200, call_get_case},
     {"GET", "/api/v1/clues/statistics", 200, call_clue_statistics},
     {"GET", "/api/v1/cases/{id}/dossier", 200, call_list_case_dossier},

@@ -829,6 +829,15 @@ cgt_response *cgt_clue_act(const char *token, const char *id, const char *suffix
     return cgt_post_raw(path, token, "application/json", body, strlen(body));
 }
 
+cgt_response *cgt_patch_clue(const char *token, const char *id, const char *json)
+{
+    char path[256];
+    cgt_headers h;
+    snprintf(path, sizeof path, "/api/v1/clues/%s", id);
+    return cgt_request("PATCH", path, cgt_make_headers(&h, "application/json", true, token), json,
+                       strlen(json));
+}
+
 int cgt_psql(const char *dbname, const char *sql)
 {
     const char *state = getenv("CG_STATE");

@@ -248,6 +248,8 @@ cJSON *cgt_get_clue_req(const char *file, int line, const char *token, const cha
 /* POST json (NULL sends "{}") to /api/v1/clues/<id><suffix> as token, e.g.
  * suffix "/disposal" or "/merge". */
 cgt_response *cgt_clue_act(const char *token, const char *id, const char *suffix, const char *json);
+/* PATCH json to /api/v1/clues/<id> as token: correct the clue's register. */
+cgt_response *cgt_patch_clue(const char *token, const char *id, const char *json);
 
 /* Run sql as the superuser on the stack's database dbname (e.g. cg_case)
  * through psql, output discarded; returns psql's exit status (0 when every

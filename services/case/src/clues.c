@@ -52,6 +52,32 @@ static const char SQL_FILE[] =
     " WHERE d.clue_id = $1::uuid AND d.state = 'approved' AND d.way = 'propose_filing'"
     " ORDER BY d.decided_at DESC LIMIT 1"
     " RETURNING id::text, filing_disposal_id::text";
+/* Correct the register: each of $2 subjects, $4 categories, $6 summary,
+ * $8 received date and $11 source link says whether that field changes.
+ * A clue still in registered has a deadline counted from its receipt
+ * ($10 days), so a corrected received date moves it. A public report's
+ * arrival time is not the office's to correct: no row then. The summary
+ * of a clue the office registered is also its content; a report's
+ * content stays the reporter's words. */
+static const char SQL_EDIT[] =
+    "UPDATE clues SET"
+    " subjects = CASE WHEN $2::boolean THEN $3::jsonb ELSE subjects END,"
+    " accused_person = CASE WHEN $2::boolean AND source <> '" CASE_SOURCE_PUBLIC_REPORT "'"
+    "  THEN coalesce($3::jsonb -> 0 ->> 'name', '') ELSE accused_person END,"
+    " categories = CASE WHEN $4::boolean THEN ARRAY(SELECT jsonb_array_elements_text($5::jsonb))"
+    "  ELSE categories END,"
+    " category = CASE WHEN $4::boolean THEN $5::jsonb ->> 0 ELSE category END,"
+    " summary = CASE WHEN $6::boolean THEN $7::text ELSE summary END,"
+    " content = CASE WHEN $6::boolean AND source <> '" CASE_SOURCE_PUBLIC_REPORT "'"
+    "  THEN $7::text ELSE content END,"
+    " received_at = CASE WHEN $8::boolean"
+    "  THEN 'epoch'::timestamptz + $9::bigint * interval '1 millisecond' ELSE received_at END,"
+    " deadline_at = CASE WHEN $8::boolean AND status = '" CASE_STAGE_REGISTERED "'"
+    "  THEN 'epoch'::timestamptz + $9::bigint * interval '1 millisecond'"
+    "  + $10::integer * interval '1 day' ELSE deadline_at END,"
+    " source_link = CASE WHEN $11::boolean THEN $12::text ELSE source_link END"
+    " WHERE id = $1::uuid AND NOT ($8::boolean AND source = '" CASE_SOURCE_PUBLIC_REPORT "')"
+    " RETURNING 1";
 static const char SQL_MERGE[] =
     "UPDATE clues SET status = '" CASE_STAGE_MERGED "', merged_into = $2::uuid, deadline_at = NULL"
     " WHERE id = $1::uuid";
@@ -89,6 +115,76 @@ static cg_code note(PGconn *conn, const char *file_id, const case_actor *actor, 
 
 /* --- CreateClue ------------------------------------------------------------ */
 
+/* The categories: 1 to CASE_CATEGORIES_MAX known names, each once, added
+ * to the JSON array out. */
+static void check_categories(char **categories, size_t n, cJSON *out, cg_err *err)
+{
+    if (n == 0 || n > CASE_CATEGORIES_MAX) {
+        cg_err_add_violation(err, "categories", "must hold 1 to %d categories",
+                             CASE_CATEGORIES_MAX);
+    }
+    for (size_t i = 0; i < n; i++) {
+        bool twice = false;
+        for (size_t j = 0; j < i; j++) {
+            twice = twice || strcmp(categories[i], categories[j]) == 0;
+        }
+        if (!case_category_valid(categories[i]) || twice) {
+            cg_err_add_violation(err, "categories",
+                                 "each must be one of political, organizational, integrity, "
+                                 "mass, work, life, duty_crime, once");
+            return;
+        }
+        cJSON_AddItemToArray(out, cJSON_CreateString(categories[i]));
+    }
+}
+
+/* The subjects: 1 to CASE_SUBJECTS_MAX, each with a name, added to the
+ * JSON array out. *about_self is set when one of them is the actor. */
+static void check_subjects(Cleangrid__V1__ClueSubject **subjects, size_t n, const case_actor *actor,
+                           cJSON *out, bool *about_self, cg_err *err)
+{
+    if (n == 0 || n > CASE_SUBJECTS_MAX) {
+        cg_err_add_violation(err, "subjects", "must hold 1 to %d subjects", CASE_SUBJECTS_MAX);
+    }
+    for (size_t i = 0; i < n && i < CASE_SUBJECTS_MAX; i++) {
+        const Cleangrid__V1__ClueSubject *s = subjects[i];
+        check_text("subjects.name", s->name, true, FIELD_MAX_BYTES, err);
+        check_text("subjects.person_id", s->person_id, false, 64, err);
+        check_text("subjects.position", s->position, false, FIELD_MAX_BYTES, err);
+        check_text("subjects.org_unit", s->org_unit, false, FIELD_MAX_BYTES, err);
+        *about_self = *about_self || (given(actor->person_id) && given(s->person_id) &&
+                                      strcmp(actor->person_id, s->person_id) == 0);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", s->name);
+        cJSON_AddStringToObject(o, "person_id", s->person_id);
+        cJSON_AddStringToObject(o, "position", s->position);
+        cJSON_AddStringToObject(o, "org_unit", s->org_unit);
+        cJSON_AddItemToArray(out, o);
+    }
+}
+
+static void check_received(int64_t received_at_ms, cg_err *err)
+{
+    if (received_at_ms <= 0 || received_at_ms > cg_now_ms() + RECEIVED_AHEAD_MS) {
+        cg_err_add_violation(err, "received_date", "must be a date, not in the future");
+    }
+}
+
+/* Print the checked arrays into *subjects_json and *categories_json
+ * (owned by the caller, free()) once nothing is wrong. */
+static cg_code print_arrays(const cJSON *subjects, const cJSON *categories, char **subjects_json,
+                            char **categories_json, cg_err *err)
+{
+    if (err->code == CG_OK) {
+        *subjects_json = cJSON_PrintUnformatted(subjects);
+        *categories_json = cJSON_PrintUnformatted(categories);
+        if (*subjects_json == NULL || *categories_json == NULL) {
+            cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+        }
+    }
+    return err->code;
+}
+
 /* Check the request and build the subjects and categories as JSON texts
  * (owned by the caller, free()). All violations at once. */
 static cg_code check_new_clue(const Cleangrid__V1__CreateClueRequest *req, const case_actor *actor,
@@ -105,44 +201,9 @@ static cg_code check_new_clue(const Cleangrid__V1__CreateClueRequest *req, const
     check_text("source_ref", req->source_ref, false, FIELD_MAX_BYTES, err);
     check_text("source_link", req->source_link, false, FIELD_MAX_BYTES, err);
     check_text("summary", req->summary, true, SUMMARY_MAX_BYTES, err);
-    if (req->n_categories == 0 || req->n_categories > CASE_CATEGORIES_MAX) {
-        cg_err_add_violation(err, "categories", "must hold 1 to %d categories",
-                             CASE_CATEGORIES_MAX);
-    }
-    for (size_t i = 0; i < req->n_categories; i++) {
-        bool twice = false;
-        for (size_t j = 0; j < i; j++) {
-            twice = twice || strcmp(req->categories[i], req->categories[j]) == 0;
-        }
-        if (!case_category_valid(req->categories[i]) || twice) {
-            cg_err_add_violation(err, "categories",
-                                 "each must be one of political, organizational, integrity, "
-                                 "mass, work, life, duty_crime, once");
-            break;
-        }
-        cJSON_AddItemToArray(categories, cJSON_CreateString(req->categories[i]));
-    }
-    if (req->n_subjects == 0 || req->n_subjects > CASE_SUBJECTS_MAX) {
-        cg_err_add_violation(err, "subjects", "must hold 1 to %d subjects", CASE_SUBJECTS_MAX);
-    }
-    for (size_t i = 0; i < req->n_subjects && i < CASE_SUBJECTS_MAX; i++) {
-        const Cleangrid__V1__ClueSubject *s = req->subjects[i];
-        check_text("subjects.name", s->name, true, FIELD_MAX_BYTES, err);
-        check_text("subjects.person_id", s->person_id, false, 64, err);
-        check_text("subjects.position", s->position, false, FIELD_MAX_BYTES, err);
-        check_text("subjects.org_unit", s->org_unit, false, FIELD_MAX_BYTES, err);
-        about_self = about_self || (given(actor->person_id) && given(s->person_id) &&
-                                    strcmp(actor->person_id, s->person_id) == 0);
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "name", s->name);
-        cJSON_AddStringToObject(o, "person_id", s->person_id);
-        cJSON_AddStringToObject(o, "position", s->position);
-        cJSON_AddStringToObject(o, "org_unit", s->org_unit);
-        cJSON_AddItemToArray(subjects, o);
-    }
-    if (req->received_at_ms <= 0 || req->received_at_ms > cg_now_ms() + RECEIVED_AHEAD_MS) {
-        cg_err_add_violation(err, "received_date", "must be a date, not in the future");
-    }
+    check_categories(req->categories, req->n_categories, categories, err);
+    check_subjects(req->subjects, req->n_subjects, actor, subjects, &about_self, err);
+    check_received(req->received_at_ms, err);
     if (!cg_ltree_path_valid(req->org_path) || !case_path_within(req->org_path, actor->scope)) {
         cg_err_add_violation(err, "unit_code", "must name a unit inside your scope");
     }
@@ -150,13 +211,7 @@ static cg_code check_new_clue(const Cleangrid__V1__CreateClueRequest *req, const
         cg_err_set(err, CG_PERMISSION_DENIED,
                    "you are a subject of this clue and cannot register it (回避)");
     }
-    if (err->code == CG_OK) {
-        *subjects_json = cJSON_PrintUnformatted(subjects);
-        *categories_json = cJSON_PrintUnformatted(categories);
-        if (*subjects_json == NULL || *categories_json == NULL) {
-            cg_err_set(err, CG_UNAVAILABLE, "out of memory");
-        }
-    }
+    print_arrays(subjects, categories, subjects_json, categories_json, err);
     cJSON_Delete(subjects);
     cJSON_Delete(categories);
     return err->code;
@@ -259,11 +314,143 @@ static const char *const *roles_for(const char *action)
         return CASE_ROLES_APPROVE;
     }
     if (strcmp(action, CASE_ACTION_PROPOSE) == 0 || strcmp(action, CASE_ACTION_RECUSE) == 0 ||
-        strcmp(action, CASE_ACTION_LINK) == 0 || strcmp(action, CASE_ACTION_MERGE) == 0 ||
-        strcmp(action, CASE_ACTION_REOPEN) == 0) {
+        strcmp(action, CASE_ACTION_EDIT) == 0 || strcmp(action, CASE_ACTION_LINK) == 0 ||
+        strcmp(action, CASE_ACTION_MERGE) == 0 || strcmp(action, CASE_ACTION_REOPEN) == 0) {
         return CASE_ROLES_DISPOSE;
     }
     return NULL;
+}
+
+/* --- edit: correcting the register ------------------------------------------ */
+
+static const char *const EDIT_FIELDS[] = {"subjects", "categories", "summary", "received_date",
+                                          "source_link"};
+enum {
+    EDIT_SUBJECTS,
+    EDIT_CATEGORIES,
+    EDIT_SUMMARY,
+    EDIT_RECEIVED,
+    EDIT_SOURCE_LINK,
+    EDIT_NFIELDS
+};
+
+/* Which register fields an edit names (changes[i] for EDIT_FIELDS[i]):
+ * at least one, each known. */
+static void edit_fields(const Cleangrid__V1__ClueActionRequest *req, bool changes[EDIT_NFIELDS],
+                        cg_err *err)
+{
+    memset(changes, 0, EDIT_NFIELDS * sizeof changes[0]);
+    if (req->edit == NULL || req->n_edit_fields == 0) {
+        cg_err_add_violation(err, "body",
+                             "must change at least one of subjects, categories, summary, "
+                             "received_date, source_link");
+        return;
+    }
+    for (size_t i = 0; i < req->n_edit_fields; i++) {
+        bool known = false;
+        for (int f = 0; f < EDIT_NFIELDS; f++) {
+            if (strcmp(req->edit_fields[i], EDIT_FIELDS[f]) == 0) {
+                changes[f] = known = true;
+            }
+        }
+        if (!known) {
+            cg_err_add_violation(err, "body", "%s is not a field a clue's register can change",
+                                 req->edit_fields[i]);
+        }
+    }
+}
+
+/* Correct the register of the locked clue: its handler or an inspection
+ * lead, with the fields checked as at registration. The dossier entry
+ * names the fields and holds their new values; the entries before it
+ * hold the old ones. */
+static cg_code do_edit(const action_ctx *a, cg_err *err)
+{
+    const Cleangrid__V1__ClueActionRequest *req = a->req;
+    const Cleangrid__V1__CreateClueRequest *e = req->edit;
+    cJSON *subjects = cJSON_CreateArray(), *categories = cJSON_CreateArray();
+    char *subjects_json = NULL, *categories_json = NULL, names[96] = "";
+    bool changes[EDIT_NFIELDS], about_self = false;
+    PGresult *res = NULL;
+    cg_code rc;
+
+    if (strcmp(a->clue->handler_id, a->actor->user_id) != 0 &&
+        !cg_ctx_has_any_role(req->ctx, CASE_ROLES_APPROVE)) {
+        rc = cg_err_set(err, CG_PERMISSION_DENIED,
+                        "only the clue's handler or an inspection lead may correct its register");
+        goto cleanup;
+    }
+    edit_fields(req, changes, err);
+    if (changes[EDIT_SUBJECTS]) {
+        check_subjects(e->subjects, e->n_subjects, a->actor, subjects, &about_self, err);
+    }
+    if (changes[EDIT_CATEGORIES]) {
+        check_categories(e->categories, e->n_categories, categories, err);
+    }
+    if (changes[EDIT_SUMMARY]) {
+        check_text("summary", e->summary, true, SUMMARY_MAX_BYTES, err);
+    }
+    if (changes[EDIT_RECEIVED]) {
+        check_received(e->received_at_ms, err);
+    }
+    if (changes[EDIT_SOURCE_LINK]) {
+        check_text("source_link", e->source_link, false, FIELD_MAX_BYTES, err);
+    }
+    if (err->code == CG_OK && about_self) {
+        cg_err_set(err, CG_PERMISSION_DENIED,
+                   "you would be a subject of this clue: a subject cannot handle it (回避)");
+    }
+    rc = print_arrays(subjects, categories, &subjects_json, &categories_json, err);
+    if (rc != CG_OK) {
+        goto cleanup;
+    }
+    char received[24], days[16];
+    snprintf(received, sizeof received, "%lld", (long long)e->received_at_ms);
+    snprintf(days, sizeof days, "%ld", case_stage_deadline_days(CASE_STAGE_REGISTERED));
+    const char *params[] = {req->clue_id,
+                            changes[EDIT_SUBJECTS] ? "true" : "false",
+                            subjects_json,
+                            changes[EDIT_CATEGORIES] ? "true" : "false",
+                            categories_json,
+                            changes[EDIT_SUMMARY] ? "true" : "false",
+                            e->summary,
+                            changes[EDIT_RECEIVED] ? "true" : "false",
+                            received,
+                            days,
+                            changes[EDIT_SOURCE_LINK] ? "true" : "false",
+                            e->source_link};
+    rc = cg_db_exec(a->conn, SQL_EDIT, 12, params, &res, err);
+    if (rc != CG_OK) {
+        goto cleanup;
+    }
+    if (PQntuples(res) == 0) {
+        rc = cg_err_set(err, CG_FAILED_PRECONDITION,
+                        "the received date of a public report is when it arrived and cannot be "
+                        "changed");
+        goto cleanup;
+    }
+    for (int f = 0; f < EDIT_NFIELDS; f++) {
+        if (changes[f]) {
+            size_t used = strlen(names);
+            snprintf(names + used, sizeof names - used, "%s%s", used ? "," : "", EDIT_FIELDS[f]);
+        }
+    }
+    rc = note(a->conn, req->clue_id, a->actor, "clue.changed",
+              case_summary("fields", names, "subjects",
+                           changes[EDIT_SUBJECTS] ? subjects_json : NULL, "categories",
+                           changes[EDIT_CATEGORIES] ? categories_json : NULL, "summary",
+                           changes[EDIT_SUMMARY] ? e->summary : NULL, "received_at_ms",
+                           changes[EDIT_RECEIVED] ? received : NULL, "source_link",
+                           changes[EDIT_SOURCE_LINK] ? e->source_link : NULL, NULL),
+              err);
+
+cleanup:
+    PQclear(res);
+    cJSON_Delete(subjects);
+    cJSON_Delete(categories);
+    free(subjects_json);
+    free(categories_json);
+    return rc;
 }
 
 /* The fields each action needs, before anything is read. */
@@ -287,6 +474,9 @@ static cg_code check_action_fields(const Cleangrid__V1__ClueActionRequest *req, 
         if (given(req->handler_scope) && !cg_ltree_path_valid(req->handler_scope)) {
             cg_err_add_violation(err, "handler_scope", "must be an org path");
         }
+    } else if (strcmp(a, CASE_ACTION_EDIT) == 0) {
+        bool changes[EDIT_NFIELDS];
+        edit_fields(req, changes, err);
     } else if ((strcmp(a, CASE_ACTION_LINK) == 0 || strcmp(a, CASE_ACTION_MERGE) == 0) &&
                (!cg_uuid_valid(req->other_clue_id) ||
                 strcmp(req->other_clue_id, req->clue_id) == 0)) {
@@ -581,6 +771,9 @@ static cg_code do_action(const action_ctx *a, cg_err *err)
     }
     if (strcmp(action, CASE_ACTION_FILE) == 0) {
         return do_file(a, err);
+    }
+    if (strcmp(action, CASE_ACTION_EDIT) == 0) {
+        return do_edit(a, err);
     }
     return do_pair(a, strcmp(action, CASE_ACTION_MERGE) == 0, err);
 }

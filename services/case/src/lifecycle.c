@@ -62,6 +62,10 @@ const case_transition case_transitions[] = {
     {CASE_STAGE_PRELIMINARY, CASE_ACTION_ASSIGN, NULL, CASE_STAGE_SAME, false, false},
     {CASE_STAGE_TALK_INQUIRY, CASE_ACTION_ASSIGN, NULL, CASE_STAGE_SAME, false, false},
     {CASE_STAGE_SHELVED, CASE_ACTION_ASSIGN, NULL, CASE_STAGE_SAME, false, false},
+    {CASE_STAGE_REGISTERED, CASE_ACTION_EDIT, NULL, CASE_STAGE_SAME, false, false},
+    {CASE_STAGE_PRELIMINARY, CASE_ACTION_EDIT, NULL, CASE_STAGE_SAME, false, false},
+    {CASE_STAGE_TALK_INQUIRY, CASE_ACTION_EDIT, NULL, CASE_STAGE_SAME, false, false},
+    {CASE_STAGE_SHELVED, CASE_ACTION_EDIT, NULL, CASE_STAGE_SAME, false, false},
     {"*", CASE_ACTION_RECUSE, NULL, CASE_STAGE_SAME, false, false},
     {"*", CASE_ACTION_LINK, NULL, CASE_STAGE_SAME, false, false},
     /* A case after filing (立案): investigation (调查) with its measures,
@@ -80,9 +84,9 @@ const case_transition case_transitions[] = {
 const size_t case_ntransitions = sizeof case_transitions / sizeof case_transitions[0];
 
 static const char *const ACTIONS[] = {
-    CASE_ACTION_PROPOSE, CASE_ACTION_APPROVE, CASE_ACTION_REJECT,
-    CASE_ACTION_ASSIGN,  CASE_ACTION_RECUSE,  CASE_ACTION_LINK,
-    CASE_ACTION_MERGE,   CASE_ACTION_REOPEN,  CASE_ACTION_FILE,
+    CASE_ACTION_PROPOSE, CASE_ACTION_APPROVE, CASE_ACTION_REJECT, CASE_ACTION_ASSIGN,
+    CASE_ACTION_RECUSE,  CASE_ACTION_LINK,    CASE_ACTION_MERGE,  CASE_ACTION_REOPEN,
+    CASE_ACTION_FILE,    CASE_ACTION_EDIT,
 };
 
 static const char *const CASE_ACTIONS[] = {

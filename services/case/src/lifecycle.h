@@ -45,6 +45,9 @@
 #define CASE_ACTION_MERGE "merge"
 #define CASE_ACTION_REOPEN "reopen"
 #define CASE_ACTION_FILE "file"
+/* Correct a clue's register (subjects, categories, summary, received date,
+ * source link) while it is open and no proposal waits. */
+#define CASE_ACTION_EDIT "edit"
 
 /* Actions on a case (CaseActionRequest.action). */
 #define CASE_ACTION_INVESTIGATE "start_investigation"

@@ -253,6 +253,8 @@ void gw_route_get_clue(gw_request *req);
  * (the action is the path's last segment), and its dossier. */
 void gw_route_create_clue(gw_request *req);
 void gw_route_clue_action(gw_request *req);
+/* PATCH /api/v1/clues/{id}: correct a clue's register (the edit action). */
+void gw_route_edit_clue(gw_request *req);
 /* Also GET /api/v1/cases/{id}/dossier and .../verify: a case's own file. */
 void gw_route_clue_dossier(gw_request *req);
 void gw_route_clue_dossier_verify(gw_request *req);

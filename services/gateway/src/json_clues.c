@@ -171,6 +171,52 @@ cg_code gw_map_create_clue(const cJSON *body, Cleangrid__V1__CreateClueRequest *
     return err->code;
 }
 
+cg_code gw_map_clue_edit(const cJSON *body, Cleangrid__V1__ClueActionRequest *out,
+                         gw_clue_edit *edit, cg_err *err)
+{
+    static const char *const keys[] = {"subjects",      "categories",  "summary",
+                                       "received_date", "source_link", NULL};
+    Cleangrid__V1__CreateClueRequest *r = &edit->request;
+    size_t n = 0;
+    cg_err_clear(err);
+    cleangrid__v1__create_clue_request__init(r);
+    if (!cJSON_IsObject(body)) {
+        return cg_err_set(err, CG_INVALID_ARGUMENT, "the request body must be a JSON object");
+    }
+    known_members(body, keys, "", err);
+    for (size_t i = 0; keys[i] != NULL; i++) {
+        const cJSON *item = cJSON_GetObjectItemCaseSensitive(body, keys[i]);
+        if (item == NULL) {
+            continue;
+        }
+        edit->names[n++] = (char *)keys[i];
+        if (strcmp(keys[i], "subjects") == 0) {
+            map_subjects(item, r, &edit->form, err);
+        } else if (strcmp(keys[i], "categories") == 0) {
+            map_categories(item, r, &edit->form, err);
+        } else if (strcmp(keys[i], "summary") == 0) {
+            r->summary = text_member(body, "summary", "summary", true, TEXT_MAX_CHARS, err);
+        } else if (strcmp(keys[i], "source_link") == 0) {
+            r->source_link = text_member(body, "source_link", "source_link", false, 400, err);
+        } else {
+            const char *date = text_member(body, "received_date", "received_date", true, 10, err);
+            if (date[0] != '\0' && (r->received_at_ms = date_ms(date)) == 0) {
+                cg_err_add_violation(err, "received_date", "must be a date YYYY-MM-DD");
+            }
+        }
+    }
+    if (n == 0 && err->code == CG_OK) {
+        cg_err_add_violation(err, "body",
+                             "must change at least one of subjects, categories, summary, "
+                             "received_date, source_link");
+    }
+    out->action = "edit";
+    out->edit = r;
+    out->edit_fields = edit->names;
+    out->n_edit_fields = n;
+    return err->code;
+}
+
 /* One query parameter into out ("" when absent); a violation when it does
  * not fit or is not UTF-8. */
 static void query_param(const char *query, const char *name, char *out, size_t size, cg_err *err)

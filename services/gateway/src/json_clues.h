@@ -28,6 +28,22 @@ typedef struct gw_clue_form {
 cg_code gw_map_create_clue(const cJSON *body, Cleangrid__V1__CreateClueRequest *out,
                            gw_clue_form *form, const char **unit_code, cg_err *err);
 
+/* A PATCH /api/v1/clues/{id} body mapped: the changed register fields in
+ * request (a CreateClueRequest used for its fields only), their names in
+ * names[0..nnames), and the arrays in form. */
+typedef struct gw_clue_edit {
+    Cleangrid__V1__CreateClueRequest request;
+    gw_clue_form form;
+    char *names[5];
+} gw_clue_edit;
+
+/* Map PATCH /api/v1/clues/{id}: any of subjects[], categories[], summary,
+ * received_date (YYYY-MM-DD) and source_link (null clears it), at least
+ * one. out->action becomes "edit", out->edit and out->edit_fields point
+ * into edit, whose strings borrow from body. */
+cg_code gw_map_clue_edit(const cJSON *body, Cleangrid__V1__ClueActionRequest *out,
+                         gw_clue_edit *edit, cg_err *err);
+
 /* The ClueAction action of a POST /api/v1/clues/{id}/<...> path: the last
  * segment ("disposal" is propose), or NULL when it is none of them. */
 const char *gw_clue_action_of_path(const char *path);

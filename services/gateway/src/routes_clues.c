@@ -264,6 +264,32 @@ cleanup:
     cJSON_Delete(body);
 }
 
+void gw_route_edit_clue(gw_request *req)
+{
+    cJSON *body = NULL;
+    Cleangrid__V1__ClueActionRequest rpc = CLEANGRID__V1__CLUE_ACTION_REQUEST__INIT;
+    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
+    gw_clue_edit edit;
+    cg_err err;
+
+    cg_err_clear(&err);
+    if (gw_http_read_json(req, &body) != CG_OK)
+        goto cleanup;
+    if (gw_map_clue_edit(body, &rpc, &edit, &err) == CG_OK && !cg_uuid_valid(req->route_id))
+        cg_err_add_violation(&err, "id", "must be a UUID");
+    if (err.code != CG_OK || gw_call_context(&ctx, req, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    rpc.ctx = &ctx;
+    rpc.clue_id = req->route_id;
+    gw_http_forward(req, "case", "ClueAction", &rpc.base,
+                    &cleangrid__v1__clue_action_reply__descriptor, action_reply_json, 200);
+
+cleanup:
+    cJSON_Delete(body);
+}
+
 /* The kind of file a dossier route names, for its audit record: the same
  * handlers serve /api/v1/clues/{id}/dossier and /api/v1/cases/{id}/dossier. */
 static const char *dossier_file_type(const gw_request *req)
