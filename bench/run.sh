@@ -12,9 +12,11 @@
 #   4. resident memory of each service idle and after the load;
 #   5. GET /api/v1/clues with typical filters at 10,000 clues and again at
 #      1,000,000 (bench/gen_clues.sh loads them): p50 and p99 at each size;
-#   6. dossier appends through the API (a clue's dossier read by someone
-#      other than its handler appends dossier.read) against pgbench
-#      single-row INSERT, same clients, same server.
+#   6. dossier appends against pgbench single-row INSERT, same clients,
+#      same server: at the store (cg-bench-dossier: the case service's own
+#      append, each in its own transaction), and through the whole API (a
+#      clue's dossier read by someone other than its handler appends
+#      dossier.read), with the server CPU per append split by process.
 # Settings: BENCH_READ_CLIENTS, the client counts of part 1 (default "4 16":
 # twice the cores, and well past saturation, where the p99 is mostly time
 # spent waiting for a core); BENCH_CLIENTS, those of part 2 (default 16);
