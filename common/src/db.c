@@ -328,14 +328,10 @@ cg_code cg_db_code_from_sqlstate(const char *s)
     return CG_INTERNAL;
 }
 
-cg_code cg_db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
-                   PGresult **out, cg_err *err)
+/* Hand res (the answer of a statement on conn) to *out, or turn it into
+ * err; res is freed either way unless handed over. */
+static cg_code exec_result(PGconn *conn, PGresult *res, PGresult **out, cg_err *err)
 {
-    if (out != NULL)
-        *out = NULL;
-    const char *name = prepared_name(conn, sql, nparams);
-    PGresult *res = name != NULL ? PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0)
-                                 : PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(res);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
         if (out != NULL)
@@ -357,6 +353,26 @@ cg_code cg_db_exec(PGconn *conn, const char *sql, int nparams, const char *const
                code == CG_UNAVAILABLE ? "database unavailable" : "database rejected the request");
     PQclear(res);
     return code;
+}
+
+cg_code cg_db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                   PGresult **out, cg_err *err)
+{
+    if (out != NULL)
+        *out = NULL;
+    const char *name = prepared_name(conn, sql, nparams);
+    PGresult *res = name != NULL ? PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0)
+                                 : PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    return exec_result(conn, res, out, err);
+}
+
+cg_code cg_db_exec_built(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                         PGresult **out, cg_err *err)
+{
+    if (out != NULL)
+        *out = NULL;
+    PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    return exec_result(conn, res, out, err);
 }
 
 cg_code cg_db_begin(PGconn *conn, cg_err *err)

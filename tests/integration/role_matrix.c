@@ -647,30 +647,28 @@ static cgt_response *call_case_dossier(const char *token, const char *suffix)
     return cgt_get(path, token);
 }
 
+/* The case samples name the caller an investigator first (case_at): the
+ * investigators' actions are theirs. */
+static void case_at(const char *token, bool name, const char *to, char base[128]);
+static cgt_response *post_under(const char *token, const char *base, const char *suffix,
+                                const char *body);
+
 static cgt_response *call_case_action(const char *token, const char *user)
 {
     (void)user;
-    char path[128];
-    filed_case_path("/actions", path, sizeof path);
-    static const char body[] = "{\"action\":\"start_investigation\"}";
-    return cgt_post_raw(path, token, "application/json", body, sizeof body - 1);
+    char base[128];
+    case_at(token, true, "filed", base);
+    return post_under(token, base, "/actions", "{\"action\":\"start_investigation\"}");
 }
 
 static cgt_response *call_case_measure(const char *token, const char *user)
 {
     (void)user;
-    char base[128], path[160];
-    filed_case_path("", base, sizeof base);
-    snprintf(path, sizeof path, "%s/actions", base);
-    static const char start[] = "{\"action\":\"start_investigation\"}";
-    cgt_response *r =
-        cgt_post_raw(path, token_of("lead"), "application/json", start, sizeof start - 1);
-    CGT_CHECK_STATUS(r, 200);
-    cgt_response_free(r);
-    snprintf(path, sizeof path, "%s/measures", base);
-    static const char body[] =
-        "{\"kind\":\"talk\",\"date\":\"2026-01-05\",\"who\":\"rm\",\"summary\":\"rm\"}";
-    return cgt_post_raw(path, token, "application/json", body, sizeof body - 1);
+    char base[128];
+    case_at(token, true, "investigation", base);
+    return post_under(token, base, "/measures",
+                      "{\"kind\":\"talk\",\"date\":\"2026-01-05\",\"who\":\"rm\","
+                      "\"summary\":\"rm\"}");
 }
 
 static cgt_response *call_list_case_dossier(const char *token, const char *user)
@@ -806,6 +804,185 @@ static cgt_response *call_export_case_dossier(const char *token, const char *use
     return get_under(token, true, "/dossier/export");
 }
 
+/* --- issue 4: investigators, items, the extension, the case list ---------- */
+
+/* The account id of the user with token into out ("" when the token is
+ * NULL or not a live session). */
+static void account_of(const char *token, char out[37])
+{
+    out[0] = '\0';
+    if (token == NULL)
+        return;
+    cgt_response *r = cgt_get("/api/v1/auth/me", token);
+    if (r->status == 200)
+        snprintf(out, 37, "%s", CGT_JSON_STR(r->json, "id"));
+    cgt_response_free(r);
+}
+
+/* POST body to base + suffix as the hq lead; fails unless 200. */
+static void lead_posts(const char *base, const char *suffix, const char *body)
+{
+    char path[192];
+    snprintf(path, sizeof path, "%s%s", base, suffix);
+    cgt_response *r = cgt_post_raw(path, token_of("lead"), "application/json", body, strlen(body));
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+}
+
+/* A case just filed (the hq inspector's clue, so the inspector is its first
+ * investigator) moved by the hq lead to stage `to`: filed, investigation,
+ * review or disposition_decided (review and later with one item about its
+ * subject). When name is set, the lead first names the caller (token) an
+ * investigator if it can be one. Its path into base. */
+static void case_at(const char *token, bool name, const char *to, char base[128])
+{
+    char caller[37], reviewer[37], body[256];
+    filed_case_path("", base, 128);
+    account_of(token, caller);
+    if (name && caller[0] != '\0') {
+        /* Refused (ignored) for the handler and for the other roles. */
+        char path[192];
+        snprintf(path, sizeof path, "%s/investigators", base);
+        snprintf(body, sizeof body, "{\"investigator_id\":\"%s\"}", caller);
+        cgt_response_free(
+            cgt_post_raw(path, token_of("lead"), "application/json", body, strlen(body)));
+    }
+    if (strcmp(to, "filed") == 0)
+        return;
+    lead_posts(base, "/actions", "{\"action\":\"start_investigation\"}");
+    if (strcmp(to, "investigation") == 0)
+        return;
+    lead_posts(base, "/measures",
+               "{\"kind\":\"talk\",\"date\":\"2026-01-05\",\"who\":\"rm\",\"summary\":\"rm\"}");
+    lead_posts(base, "/actions", "{\"action\":\"submit_report\",\"report\":\"rm\"}");
+    /* A reviewer who is not the caller, who may have been named. */
+    account_of(token_of("lead"), reviewer);
+    if (strcmp(reviewer, caller) == 0)
+        account_of(token_of("inspector.east"), reviewer);
+    snprintf(body, sizeof body, "{\"action\":\"start_review\",\"reviewer_id\":\"%s\"}", reviewer);
+    lead_posts(base, "/actions", body);
+    cgt_response *r = cgt_get(base, token_of("lead"));
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *subject = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "subjects"), 0);
+    snprintf(body, sizeof body,
+             "{\"kind\":\"party_discipline\",\"measure\":\"warning\",\"subject\":\"%s\"}",
+             cgt_json_str(subject, "name"));
+    cgt_response_free(r);
+    lead_posts(base, "/items", body);
+    if (strcmp(to, "disposition_decided") == 0)
+        lead_posts(base, "/actions", "{\"action\":\"decide_disposition\"}");
+}
+
+/* POST body to base + suffix as token. */
+static cgt_response *post_under(const char *token, const char *base, const char *suffix,
+                                const char *body)
+{
+    char path[192];
+    snprintf(path, sizeof path, "%s%s", base, suffix);
+    return cgt_post_raw(path, token, "application/json", body, strlen(body));
+}
+
+/* The id of the case's first item into out. */
+static void first_item(const char *base, char out[37])
+{
+    cgt_response *r = cgt_get(base, token_of("lead"));
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *item = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "items"), 0);
+    snprintf(out, 37, "%s", cgt_json_str(item, "id"));
+    cgt_response_free(r);
+}
+
+static cgt_response *call_list_cases(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/cases?limit=5", token);
+}
+
+static cgt_response *call_add_investigator(const char *token, const char *user)
+{
+    (void)user;
+    char base[128], id[37], body[96];
+    case_at(NULL, false, "filed", base);
+    account_of(token_of("inspector.east"), id);
+    snprintf(body, sizeof body, "{\"investigator_id\":\"%s\"}", id);
+    return post_under(token, base, "/investigators", body);
+}
+
+static cgt_response *call_remove_investigator(const char *token, const char *user)
+{
+    (void)user;
+    char base[128], id[37], body[96];
+    case_at(NULL, false, "filed", base);
+    account_of(token_of("inspector.east"), id);
+    snprintf(body, sizeof body, "{\"investigator_id\":\"%s\"}", id);
+    lead_posts(base, "/investigators", body);
+    return post_under(token, base, "/investigators/remove", body);
+}
+
+static cgt_response *call_add_item(const char *token, const char *user)
+{
+    (void)user;
+    char base[128];
+    case_at(NULL, false, "review", base);
+    return post_under(token, base, "/items",
+                      "{\"kind\":\"rectification\",\"text\":\"rm\",\"unit_code\":\"city_a\","
+                      "\"deadline\":\"2026-12-31\"}");
+}
+
+static cgt_response *call_remove_item(const char *token, const char *user)
+{
+    (void)user;
+    char base[128], id[37], body[96];
+    case_at(NULL, false, "review", base);
+    first_item(base, id);
+    snprintf(body, sizeof body, "{\"item_id\":\"%s\"}", id);
+    return post_under(token, base, "/items/remove", body);
+}
+
+static cgt_response *call_execute_item(const char *token, const char *user)
+{
+    (void)user;
+    char base[128], id[37], body[128];
+    case_at(token, true, "disposition_decided", base);
+    first_item(base, id);
+    snprintf(body, sizeof body, "{\"item_id\":\"%s\",\"date\":\"2026-02-01\"}", id);
+    return post_under(token, base, "/items/execute", body);
+}
+
+static cgt_response *call_request_extension(const char *token, const char *user)
+{
+    (void)user;
+    char base[128];
+    case_at(token, true, "investigation", base);
+    return post_under(token, base, "/extension", "{\"days\":10,\"reason\":\"rm\"}");
+}
+
+/* A case in investigation whose extension the hq inspector requested. */
+static void extension_asked(char base[128])
+{
+    case_at(NULL, false, "investigation", base);
+    cgt_response *r =
+        post_under(token_of("inspector"), base, "/extension", "{\"days\":10,\"reason\":\"rm\"}");
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+}
+
+static cgt_response *call_approve_extension(const char *token, const char *user)
+{
+    (void)user;
+    char base[128];
+    extension_asked(base);
+    return post_under(token, base, "/extension/approve", "{}");
+}
+
+static cgt_response *call_reject_extension(const char *token, const char *user)
+{
+    (void)user;
+    char base[128];
+    extension_asked(base);
+    return post_under(token, base, "/extension/reject", "{\"reason\":\"rm\"}");
+}
+
 static const struct {
     const char *method;
     const char *pattern;
@@ -867,6 +1044,16 @@ static const struct {
     {"GET", "/api/v1/cases/{id}/dossier/export", 200, call_export_case_dossier},
     {"POST", "/api/v1/cases/{id}/actions", 200, call_case_action},
     {"POST", "/api/v1/cases/{id}/measures", 200, call_case_measure},
+    /* Issue 4: the case list, investigators, items, the extension. */
+    {"GET", "/api/v1/cases", 200, call_list_cases},
+    {"POST", "/api/v1/cases/{id}/investigators", 200, call_add_investigator},
+    {"POST", "/api/v1/cases/{id}/investigators/remove", 200, call_remove_investigator},
+    {"POST", "/api/v1/cases/{id}/items", 200, call_add_item},
+    {"POST", "/api/v1/cases/{id}/items/remove", 200, call_remove_item},
+    {"POST", "/api/v1/cases/{id}/items/execute", 200, call_execute_item},
+    {"POST", "/api/v1/cases/{id}/extension", 200, call_request_extension},
+    {"POST", "/api/v1/cases/{id}/extension/approve", 200, call_approve_extension},
+    {"POST", "/api/v1/cases/{id}/extension/reject", 200, call_reject_extension},
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 

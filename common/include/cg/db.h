@@ -35,6 +35,13 @@ void cg_db_release(cg_db *db, PGconn *conn);
  * result is already freed. */
 cg_code cg_db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
                    PGresult **out, cg_err *err);
+/* cg_db_exec() for a statement built for this one call (its text in a
+ * buffer, e.g. a list whose WHERE clause holds only the filters given):
+ * never prepared, since the statement cache knows a statement by the
+ * address of its text, and planned with its parameters' values. The text
+ * holds placeholders only, never values. */
+cg_code cg_db_exec_built(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                         PGresult **out, cg_err *err);
 
 cg_code cg_db_begin(PGconn *conn, cg_err *err);
 cg_code cg_db_commit(PGconn *conn, cg_err *err);

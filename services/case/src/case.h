@@ -16,6 +16,7 @@
 
 #include "cg/service.h"
 #include "cleangrid/v1/case.pb-c.h"
+#include "cleangrid/v1/case_list.pb-c.h"
 #include "cleangrid/v1/intake.pb-c.h"
 #include "access.h"
 #include "clue_view.h"
@@ -31,6 +32,18 @@
 /* The dossier's actor for what the service does on its own (a clue
  * registered from an event). */
 #define CASE_ACTOR_SYSTEM "system:case"
+
+/* Who may see a clue (and so its case) besides its scope: not a subject of
+ * it (their person id among its subjects) and not someone who declared a
+ * recusal on it. $3 is the actor's person id ('' for none), $4 the actor's
+ * user id; `clues` is the clue's row. */
+#define CASE_CLUE_VISIBLE                                                                          \
+    " AND NOT ($3::text <> '' AND clues.subjects @> jsonb_build_array(jsonb_build_object("         \
+    "'person_id', $3::text)))"                                                                     \
+    " AND NOT EXISTS (SELECT 1 FROM clue_recusals r WHERE r.clue_id = clues.id"                    \
+    " AND r.user_id = $4::text)"
+
+#define CASE_SUBJECT_CASE_DISPOSED "cg.evt.case.case.disposed"
 
 /* How long a request waits for a free database connection. */
 #define CASE_DB_ACQUIRE_MS 5000
@@ -88,19 +101,11 @@ cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_f
 cg_code case_repo_get(PGconn *conn, const case_actor *actor, const char *id, PGresult **out,
                       cg_err *err);
 
-/* A case as GetCase answers it: record borrows its strings from the query's
- * result and its subjects from the view. Free the view with
- * case_clue_view_free(&v.subjects) whatever the result. */
-typedef struct case_case_view {
-    Cleangrid__V1__Case record;
-    case_clue_view subjects;
-} case_case_view;
-
-/* Case id if the actor may see its clue (NOT_FOUND "case not found"
- * otherwise, with one message). *res (owned by the caller) holds the
- * strings of *out. */
-cg_code case_repo_get_case(PGconn *conn, const case_actor *actor, const char *id,
-                           case_case_view *out, PGresult **res, cg_err *err);
+/* Run sql with $1 the actor's scope, $2 id, $3 its person id, $4 its user
+ * id; NOT_FOUND "clue not found" when it returns no row. *out is owned by
+ * the caller. */
+cg_code case_repo_one_visible(PGconn *conn, const char *sql, const case_actor *actor,
+                              const char *id, PGresult **out, cg_err *err);
 
 /* A dossier's file (a clue, or a case through its clue) if the actor may
  * see it; its handler's user id is copied into handler ("" for none, and
@@ -129,6 +134,51 @@ typedef struct case_locked {
 cg_code case_repo_lock(PGconn *conn, const case_actor *actor, const char *id, case_locked *out,
                        PGresult **res, cg_err *err);
 
+/* --- case_repo.c: cases (案件) ------------------------------------------------ */
+
+/* A case as GetCase and ListCases answer it: record borrows its strings
+ * from the query's result and from the parts below, which the view owns.
+ * Free with case_case_view_free() whatever the result. */
+typedef struct case_case_view {
+    Cleangrid__V1__Case record;
+    case_clue_view subjects;
+    Cleangrid__V1__CaseExtension extension;
+    char *investigators;      /* owned: a copy of the comma-separated ids */
+    char **investigator_ptrs; /* owned: points into investigators */
+    PGresult *items_res;      /* owned: the items' rows (GetCase only) */
+    Cleangrid__V1__DispositionItem *items;
+    Cleangrid__V1__DispositionItem **item_ptrs;
+} case_case_view;
+
+/* Case id with its items if the actor may see its clue (NOT_FOUND "case
+ * not found" otherwise, with one message). *res (owned by the caller)
+ * holds the strings of *out. */
+cg_code case_repo_get_case(PGconn *conn, const case_actor *actor, const char *id,
+                           case_case_view *out, PGresult **res, cg_err *err);
+void case_case_view_free(case_case_view *v);
+
+/* The filters of a case list, checked by the caller; strings borrowed, ""
+ * for not given. pattern is an ILIKE pattern as case_list_filter's. */
+typedef struct case_case_filter {
+    const char *stage, *org_path, *investigator_id;
+    bool overdue, by_deadline;
+    long long filed_from_ms, filed_to_ms;
+    const char *pattern;
+} case_case_filter;
+
+/* Up to limit cases the actor may see passing f, in f's order, strictly
+ * after `after` (NULL for the first page). *out is owned by the caller;
+ * read its rows with case_repo_case_from_row(). */
+cg_code case_repo_list_cases(PGconn *conn, const case_actor *actor, const case_case_filter *f,
+                             const case_cursor *after, int limit, PGresult **out, cg_err *err);
+
+/* Fill *out from row of a case query (strings borrowed from res); *key_us
+ * (may be NULL) gets the row's cursor key in the filed or (by_deadline)
+ * the deadline order. Free the view with case_case_view_free() whatever
+ * the result. */
+cg_code case_repo_case_from_row(const PGresult *res, int row, case_case_view *out, bool by_deadline,
+                                int64_t *key_us, cg_err *err);
+
 /* Lock case id (FOR UPDATE until the transaction ends) if the actor may
  * see its clue (NOT_FOUND "case not found" otherwise). The strings of
  * *out borrow from *res, owned by the caller. */
@@ -137,10 +187,21 @@ typedef struct case_locked_case {
     const char *handler_id; /* its clue's handler, the first investigator */
     const char *clue_id;
     const char *org_path;
-    int measures; /* investigation measures logged */
+    int measures;              /* investigation measures logged */
+    const char *investigators; /* ",id,id," of the named investigators, "," for none */
+    int items;                 /* disposition items */
+    const char *unexecuted;    /* the first item not executed, "" for none */
+    const char *ext_state;     /* the extension: "", pending, approved, rejected */
+    const char *ext_requested_by;
+    const char *subjects_json; /* the clue's subjects, a JSON array */
+    const char *filed_by;
 } case_locked_case;
 cg_code case_repo_lock_case(PGconn *conn, const case_actor *actor, const char *id,
                             case_locked_case *out, PGresult **res, cg_err *err);
+
+/* True when user_id is an investigator of the locked case: its clue's
+ * handler or a named one. */
+bool case_is_investigator(const case_locked_case *k, const char *user_id);
 
 /* --- rpc.c --------------------------------------------------------------- */
 
@@ -173,6 +234,29 @@ cg_code case_person_barred(PGconn *conn, const char *clue_id, const char *user_i
                            const char *person_id, cg_err *err);
 /* case_stages.c: cg.rpc.case.CaseAction, a case's stages after filing. */
 void case_rpc_case_action(cg_rpc_call *call, void *arg);
+/* Append a dossier entry with the summary text (owned; freed here). */
+cg_code case_note(PGconn *conn, const char *case_id, const case_actor *actor, const char *action,
+                  char *summary, cg_err *err);
+
+/* --- case_disposition.c ---------------------------------------------------- */
+
+/* Check the fields of the actions of case_disposition_apply() in req
+ * (each for its own action), adding one violation each to err. */
+void case_disposition_fields(const Cleangrid__V1__CaseActionRequest *req, cg_err *err);
+
+/* Carry out a case action that leaves the stage (a CASE_STAGE_SAME row
+ * but log_measure) on the locked case k, inside the caller's transaction:
+ * investigators, items, executed marks, the extension. producer names the
+ * service for an event. */
+cg_code case_disposition_apply(PGconn *conn, const case_actor *actor,
+                               const Cleangrid__V1__CaseActionRequest *req,
+                               const case_locked_case *k, cg_err *err);
+/* Announce the decided disposition of case_id, locked by the caller
+ * (cg.evt.case.case.disposed), in the caller's transaction. */
+cg_code case_disposition_announce(PGconn *conn, const char *producer, const char *request_id,
+                                  const case_actor *actor, const char *case_id, cg_err *err);
+/* cg.rpc.case.ListCases. */
+void case_rpc_list_cases(cg_rpc_call *call, void *arg);
 
 /* --- events.c ------------------------------------------------------------ */
 

@@ -7,16 +7,21 @@
 #include <string.h>
 
 #include "case.h"
+#include "cg/context.h"
 #include "cg/db.h"
+#include "cg/messaging.h"
 #include "cg/log.h"
 #include "cg/util.h"
 #include "dossier.h"
 
 /* $3 is the investigation report and $4 the reviewer when the move
- * carries one, "" otherwise. */
+ * carries one, "" otherwise; the new stage's deadline is $5 days from now,
+ * none when 0 (case_case_deadline_days). */
 static const char SQL_SET_STAGE[] =
     "UPDATE cases SET stage = $2, report = CASE WHEN $3 = '' THEN report ELSE $3 END,"
-    " reviewer_id = CASE WHEN $4 = '' THEN reviewer_id ELSE $4 END WHERE id = $1::uuid";
+    " reviewer_id = CASE WHEN $4 = '' THEN reviewer_id ELSE $4 END,"
+    " deadline_at = CASE WHEN $5::integer > 0"
+    " THEN clock_timestamp() + $5::integer * interval '1 day' END WHERE id = $1::uuid";
 
 static const char SQL_ADD_MEASURE[] =
     "INSERT INTO case_measures (case_id, kind, taken_on, taken_by, summary, logged_by)"
@@ -24,25 +29,50 @@ static const char SQL_ADD_MEASURE[] =
 
 #define REPORT_MAX 20000
 
+/* The investigators' actions (docs/case-lifecycle.md): an inspector takes
+ * them only as an investigator of the case; a lead may always. */
+static bool case_investigators_action(const char *action)
+{
+    static const char *const list[] = {CASE_ACTION_INVESTIGATE, CASE_ACTION_REPORT,
+                                       CASE_ACTION_LOG_MEASURE, CASE_ACTION_REQUEST_EXTENSION,
+                                       CASE_ACTION_EXECUTE_ITEM};
+    for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
+        if (strcmp(action, list[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The roles each case action needs (docs/access.md): the investigators
- * start the investigation and write its report; a lead opens the review,
- * decides the disposition and closes the case. NULL for an unknown action. */
+ * start the investigation, write its report, ask for the extension and
+ * mark items executed; a lead names investigators, opens the review,
+ * decides the items and the disposition, decides the extension and closes
+ * the case. NULL for an unknown action. */
 static const char *const *case_action_roles(const char *action)
 {
-    if (strcmp(action, CASE_ACTION_INVESTIGATE) == 0 || strcmp(action, CASE_ACTION_REPORT) == 0 ||
-        strcmp(action, CASE_ACTION_LOG_MEASURE) == 0) {
+    if (case_investigators_action(action)) {
         return CASE_ROLES_DISPOSE;
     }
-    if (strcmp(action, CASE_ACTION_REVIEW) == 0 || strcmp(action, CASE_ACTION_DECIDE) == 0 ||
-        strcmp(action, CASE_ACTION_CLOSE) == 0) {
-        return CASE_ROLES_APPROVE;
+    static const char *const lead[] = {CASE_ACTION_REVIEW,
+                                       CASE_ACTION_DECIDE,
+                                       CASE_ACTION_CLOSE,
+                                       CASE_ACTION_ADD_INVESTIGATOR,
+                                       CASE_ACTION_REMOVE_INVESTIGATOR,
+                                       CASE_ACTION_ADD_ITEM,
+                                       CASE_ACTION_REMOVE_ITEM,
+                                       CASE_ACTION_APPROVE_EXTENSION,
+                                       CASE_ACTION_REJECT_EXTENSION};
+    for (size_t i = 0; i < sizeof lead / sizeof lead[0]; i++) {
+        if (strcmp(action, lead[i]) == 0) {
+            return CASE_ROLES_APPROVE;
+        }
     }
     return NULL;
 }
 
-/* Append a dossier entry with the summary text (owned; freed here). */
-static cg_code case_note(PGconn *conn, const char *case_id, const case_actor *actor,
-                         const char *action, char *summary, cg_err *err)
+cg_code case_note(PGconn *conn, const char *case_id, const case_actor *actor, const char *action,
+                  char *summary, cg_err *err)
 {
     cg_code rc = summary == NULL
                      ? cg_err_set(err, CG_UNAVAILABLE, "out of memory")
@@ -76,7 +106,7 @@ static cg_code case_log_measure(PGconn *conn, const case_actor *actor,
 static cg_code case_reviewer_check(PGconn *conn, const case_locked_case *k,
                                    const Cleangrid__V1__CaseActionRequest *req, cg_err *err)
 {
-    if (strcmp(req->reviewer_id, k->handler_id) == 0) {
+    if (case_is_investigator(k, req->reviewer_id)) {
         return cg_err_set(err, CG_FAILED_PRECONDITION,
                           "the reviewer is an investigator of this case: the review (审理) is "
                           "done by someone other than the investigators");
@@ -89,23 +119,28 @@ static cg_code case_reviewer_check(PGconn *conn, const case_locked_case *k,
     return case_person_barred(conn, k->clue_id, req->reviewer_id, req->reviewer_person_id, err);
 }
 
-/* Carry out t on the locked case: log a measure (the stage stays), or
- * move to t->to with the report a submit_report carries; either way note
- * it in the case's dossier. */
+/* Carry out t on the locked case: an action that leaves the stage (a
+ * measure, investigators, items, the extension), or a move to t->to with
+ * the report a submit_report carries and the new stage's deadline; either
+ * way note it in the case's dossier. */
 static cg_code case_apply(PGconn *conn, const case_actor *actor,
-                          const Cleangrid__V1__CaseActionRequest *req, const char *from,
+                          const Cleangrid__V1__CaseActionRequest *req, const case_locked_case *k,
                           const case_transition *t, cg_err *err)
 {
     if (strcmp(t->to, CASE_STAGE_SAME) == 0) {
-        return case_log_measure(conn, actor, req, err);
+        return strcmp(t->action, CASE_ACTION_LOG_MEASURE) == 0
+                   ? case_log_measure(conn, actor, req, err)
+                   : case_disposition_apply(conn, actor, req, k, err);
     }
-    const char *params[] = {req->case_id, t->to, req->report, req->reviewer_id};
-    cg_code rc = cg_db_exec(conn, SQL_SET_STAGE, 4, params, NULL, err);
+    char days[16];
+    snprintf(days, sizeof days, "%ld", case_case_deadline_days(t->to));
+    const char *params[] = {req->case_id, t->to, req->report, req->reviewer_id, days};
+    cg_code rc = cg_db_exec(conn, SQL_SET_STAGE, 5, params, NULL, err);
     if (rc != CG_OK) {
         return rc;
     }
     return case_note(conn, req->case_id, actor, "case.stage_changed",
-                     case_summary("action", t->action, "from", from, "to", t->to, "reviewer_id",
+                     case_summary("action", t->action, "from", k->stage, "to", t->to, "reviewer_id",
                                   req->reviewer_id[0] != '\0' ? req->reviewer_id : NULL, NULL),
                      err);
 }
@@ -124,6 +159,7 @@ static cg_code case_action_fields(const Cleangrid__V1__CaseActionRequest *req, c
     if (req->reviewer_id[0] != '\0' && !cg_uuid_valid(req->reviewer_id)) {
         cg_err_add_violation(err, "reviewer_id", "must be a UUID");
     }
+    case_disposition_fields(req, err);
     size_t n = strlen(req->report);
     if (n > REPORT_MAX || !cg_utf8_valid(req->report, n)) {
         cg_err_add_violation(err, "report", "must be valid UTF-8 of at most %d bytes", REPORT_MAX);
@@ -147,9 +183,7 @@ void case_rpc_case_action(cg_rpc_call *call, void *arg)
     }
     const char *const *roles = case_action_roles(req->action);
     if (roles == NULL) {
-        cg_err_add_violation(&err, "action",
-                             "must be one of start_investigation, submit_report, start_review, "
-                             "decide_disposition, close, log_measure");
+        cg_err_add_violation(&err, "action", "must be one of %s", CASE_ACTION_NAMES);
         goto cleanup;
     }
     if (case_access_actor(req->ctx, roles, req->action, &actor, &err) != CG_OK ||
@@ -162,21 +196,38 @@ void case_rpc_case_action(cg_rpc_call *call, void *arg)
         case_repo_lock_case(conn, &actor, req->case_id, &k, &lock_res, &err) != CG_OK) {
         goto cleanup;
     }
-    /* The clue's handler is the case's first investigator; the report
-     * comes with submit_report and the reviewer with start_review. The
-     * disposition items are not stored yet, so the moves that need them
-     * answer 409 naming what is missing. */
-    case_case_facts facts = {.investigators = k.handler_id[0] != '\0' ? 1 : 0,
+    /* An inspector takes the investigators' actions only as one of them. */
+    if (case_investigators_action(req->action) &&
+        !cg_ctx_has_any_role(req->ctx, CASE_ROLES_APPROVE) &&
+        !case_is_investigator(&k, actor.user_id)) {
+        cg_err_set(&err, CG_PERMISSION_DENIED,
+                   "only an investigator of this case (or an inspection lead) may %s", req->action);
+        goto cleanup;
+    }
+    /* The clue's handler is the case's first investigator, the named ones
+     * follow; the report comes with submit_report and the reviewer with
+     * start_review. */
+    case_case_facts facts = {.investigators = (k.handler_id[0] != '\0' ? 1 : 0) +
+                                              (k.investigators[1] != '\0' ? 1 : 0),
                              .measures = k.measures,
                              .has_report = req->report[0] != '\0',
-                             .has_reviewer = req->reviewer_id[0] != '\0'};
+                             .has_reviewer = req->reviewer_id[0] != '\0',
+                             .items = k.items,
+                             .unexecuted_item = k.unexecuted[0] != '\0' ? k.unexecuted : NULL};
     const case_transition *t = NULL;
     bool review = strcmp(req->action, CASE_ACTION_REVIEW) == 0;
+    bool decide = strcmp(req->action, CASE_ACTION_DECIDE) == 0;
     if (case_case_step(k.stage, req->action, &facts, &t, &err) != CG_OK ||
         (review && case_reviewer_check(conn, &k, req, &err) != CG_OK) ||
-        case_apply(conn, &actor, req, k.stage, t, &err) != CG_OK ||
+        case_apply(conn, &actor, req, &k, t, &err) != CG_OK ||
+        (decide && case_disposition_announce(conn, base->name, req->ctx->request_id, &actor,
+                                             req->case_id, &err) != CG_OK) ||
         cg_db_commit(conn, &err) != CG_OK) {
         goto cleanup;
+    }
+    if (decide) {
+        /* The disposition's event is in the outbox; the relay sends it now. */
+        cg_outbox_relay_kick(base->relay);
     }
     cg_log_fields(CG_LOG_INFO, "case action", "case_id", req->case_id, "action", req->action, NULL);
     /* The case as it is now. */

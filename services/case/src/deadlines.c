@@ -1,6 +1,6 @@
 /* The deadline scheduler and the service's clock (docs/deadlines.md).
  *
- * Every CG_CASE_DEADLINE_TICK_MS the scheduler reads the clues whose stored
+ * Every CG_CASE_DEADLINE_TICK_MS the scheduler reads the clues and cases whose stored
  * deadline is at most CG_CASE_DUE_SOON_DAYS away, and for each one inserts
  * a row into deadline_notices ON CONFLICT DO NOTHING together with the
  * event in the outbox, in one transaction. The unique key (item, level, due
@@ -27,23 +27,33 @@ bool case_deadline_test_clock;
  * by every RPC worker. */
 static _Atomic int64_t clock_offset_ms;
 
-/* Clues whose deadline is at most $1 (Unix ms: now plus the due-soon days)
- * with the notices already given for them (",level due_at_ms," entries),
- * so a tick skips those without a write. */
+/* Clues and cases whose deadline is at most $1 (Unix ms: now plus the
+ * due-soon days) with the notices already given for them (",level
+ * due_at_ms," entries), so a tick skips those without a write. A case
+ * carries its clue's org path and handler. */
 static const char SQL_DUE[] =
-    "SELECT id::text, status, floor(extract(epoch FROM deadline_at) * 1000)::bigint,"
+    "SELECT 'clue', id::text, status, floor(extract(epoch FROM deadline_at) * 1000)::bigint,"
     " org_path::text, handler_id,"
     " coalesce((SELECT ',' || string_agg(n.level || ' ' || n.due_at_ms, ',') || ','"
-    "   FROM deadline_notices n WHERE n.item_id = clues.id), '')"
+    "   FROM deadline_notices n WHERE n.item_type = 'clue' AND n.item_id = clues.id), '')"
     " FROM clues"
     " WHERE deadline_at <= 'epoch'::timestamptz + $1::bigint * interval '1 millisecond'"
+    " UNION ALL"
+    " SELECT 'case', k.id::text, k.stage, floor(extract(epoch FROM k.deadline_at) * 1000)::bigint,"
+    " clues.org_path::text, clues.handler_id,"
+    " coalesce((SELECT ',' || string_agg(n.level || ' ' || n.due_at_ms, ',') || ','"
+    "   FROM deadline_notices n WHERE n.item_type = 'case' AND n.item_id = k.id), '')"
+    " FROM cases k JOIN clues ON clues.id = k.clue_id"
+    " WHERE k.deadline_at <= 'epoch'::timestamptz + $1::bigint * interval '1 millisecond'"
     /* One order for every replica, so two ticks inserting the same notices
      * wait for each other instead of deadlocking. */
-    " ORDER BY id";
+    " ORDER BY 1, 2";
 
+/* The key (item type, item, level, due time) tells a clue's notice from a
+ * case's. */
 static const char SQL_NOTICE[] =
     "INSERT INTO deadline_notices (item_type, item_id, stage, level, due_at_ms)"
-    " VALUES ('clue', $1::uuid, $2, $3, $4::bigint) ON CONFLICT DO NOTHING RETURNING 1";
+    " VALUES ($5, $1::uuid, $2, $3, $4::bigint) ON CONFLICT DO NOTHING RETURNING 1";
 
 /* How long a tick waits for a free database connection. */
 #define CASE_DEADLINE_ACQUIRE_MS 5000
@@ -80,9 +90,9 @@ static cg_code notice(PGconn *conn, const char *producer, const PGresult *row, i
                       const char *level, bool *added, cg_err *err)
 {
     PGresult *res = NULL;
-    const char *params[] = {cg_db_get(row, r, 0), cg_db_get(row, r, 1), level,
-                            cg_db_get(row, r, 2)};
-    cg_code rc = cg_db_exec(conn, SQL_NOTICE, 4, params, &res, err);
+    const char *params[] = {cg_db_get(row, r, 1), cg_db_get(row, r, 2), level, cg_db_get(row, r, 3),
+                            cg_db_get(row, r, 0)};
+    cg_code rc = cg_db_exec(conn, SQL_NOTICE, 5, params, &res, err);
     *added = rc == CG_OK && PQntuples(res) == 1;
     if (!*added) {
         goto cleanup;
@@ -95,14 +105,14 @@ static cg_code notice(PGconn *conn, const char *producer, const PGresult *row, i
                        overdue ? CASE_SUBJECT_DEADLINE_OVERDUE : CASE_SUBJECT_DEADLINE_DUE_SOON,
                        producer, event_id);
     ev.meta = &meta;
-    ev.item_type = "clue";
     /* protobuf-c never writes through these pointers when packing. */
-    ev.item_id = (char *)cg_db_get(row, r, 0);
-    ev.stage = (char *)cg_db_get(row, r, 1);
+    ev.item_type = (char *)cg_db_get(row, r, 0);
+    ev.item_id = (char *)cg_db_get(row, r, 1);
+    ev.stage = (char *)cg_db_get(row, r, 2);
     ev.level = (char *)level;
-    ev.due_at_ms = cg_db_get_ll(row, r, 2);
-    ev.org_path = (char *)cg_db_get(row, r, 3);
-    ev.handler_id = (char *)cg_db_get(row, r, 4);
+    ev.due_at_ms = cg_db_get_ll(row, r, 3);
+    ev.org_path = (char *)cg_db_get(row, r, 4);
+    ev.handler_id = (char *)cg_db_get(row, r, 5);
     rc = cg_outbox_add(conn, &ev.base, err);
 
 cleanup:
@@ -131,10 +141,10 @@ static cg_code tick(case_scheduler *s, int *added_out, cg_err *err)
         goto cleanup;
     }
     for (int r = 0; r < PQntuples(res); r++) {
-        const char *level = case_deadline_state(cg_db_get_ll(res, r, 2), now, case_due_soon_days);
+        const char *level = case_deadline_state(cg_db_get_ll(res, r, 3), now, case_due_soon_days);
         char key[64];
-        snprintf(key, sizeof key, ",%s %s,", level, cg_db_get(res, r, 2));
-        if (strcmp(level, "on_time") == 0 || strstr(cg_db_get(res, r, 5), key) != NULL) {
+        snprintf(key, sizeof key, ",%s %s,", level, cg_db_get(res, r, 3));
+        if (strcmp(level, "on_time") == 0 || strstr(cg_db_get(res, r, 6), key) != NULL) {
             continue;
         }
         bool one = false;

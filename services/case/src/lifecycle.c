@@ -14,6 +14,10 @@
 long case_disposal_days = 30;
 long case_preliminary_days = 90;
 long case_due_soon_days = 7;
+long case_investigation_days = 90;
+long case_review_days = 30;
+long case_execution_days = 90;
+long case_extension_max = 90;
 
 #define DAY_MS (24LL * 3600 * 1000)
 
@@ -24,6 +28,20 @@ long case_stage_deadline_days(const char *stage)
     }
     if (strcmp(stage, CASE_STAGE_REGISTERED) == 0) {
         return case_disposal_days;
+    }
+    return 0;
+}
+
+long case_case_deadline_days(const char *stage)
+{
+    if (strcmp(stage, CASE_CSTAGE_INVESTIGATION) == 0) {
+        return case_investigation_days;
+    }
+    if (strcmp(stage, CASE_CSTAGE_REVIEW) == 0) {
+        return case_review_days;
+    }
+    if (strcmp(stage, CASE_CSTAGE_DECIDED) == 0) {
+        return case_execution_days;
     }
     return 0;
 }
@@ -79,6 +97,21 @@ const case_transition case_transitions[] = {
     {CASE_CSTAGE_REPORTED, CASE_ACTION_REVIEW, NULL, CASE_CSTAGE_REVIEW, false, true},
     {CASE_CSTAGE_REVIEW, CASE_ACTION_DECIDE, NULL, CASE_CSTAGE_DECIDED, false, true},
     {CASE_CSTAGE_DECIDED, CASE_ACTION_CLOSE, NULL, CASE_STAGE_CLOSED, false, true},
+    /* Investigators are named until the report is in; items are added
+     * and removed only in review and frozen by the decision, after which
+     * each is marked executed; the investigation deadline is extended
+     * once, while it runs. */
+    {CASE_STAGE_FILED, CASE_ACTION_ADD_INVESTIGATOR, NULL, CASE_STAGE_SAME, false, true},
+    {CASE_CSTAGE_INVESTIGATION, CASE_ACTION_ADD_INVESTIGATOR, NULL, CASE_STAGE_SAME, false, true},
+    {CASE_STAGE_FILED, CASE_ACTION_REMOVE_INVESTIGATOR, NULL, CASE_STAGE_SAME, false, true},
+    {CASE_CSTAGE_INVESTIGATION, CASE_ACTION_REMOVE_INVESTIGATOR, NULL, CASE_STAGE_SAME, false,
+     true},
+    {CASE_CSTAGE_REVIEW, CASE_ACTION_ADD_ITEM, NULL, CASE_STAGE_SAME, false, true},
+    {CASE_CSTAGE_REVIEW, CASE_ACTION_REMOVE_ITEM, NULL, CASE_STAGE_SAME, false, true},
+    {CASE_CSTAGE_DECIDED, CASE_ACTION_EXECUTE_ITEM, NULL, CASE_STAGE_SAME, false, true},
+    {CASE_CSTAGE_INVESTIGATION, CASE_ACTION_REQUEST_EXTENSION, NULL, CASE_STAGE_SAME, false, true},
+    {CASE_CSTAGE_INVESTIGATION, CASE_ACTION_APPROVE_EXTENSION, NULL, CASE_STAGE_SAME, false, true},
+    {CASE_CSTAGE_INVESTIGATION, CASE_ACTION_REJECT_EXTENSION, NULL, CASE_STAGE_SAME, false, true},
 };
 
 const size_t case_ntransitions = sizeof case_transitions / sizeof case_transitions[0];
@@ -90,8 +123,20 @@ static const char *const ACTIONS[] = {
 };
 
 static const char *const CASE_ACTIONS[] = {
-    CASE_ACTION_INVESTIGATE, CASE_ACTION_REPORT, CASE_ACTION_REVIEW,
-    CASE_ACTION_DECIDE,      CASE_ACTION_CLOSE,  CASE_ACTION_LOG_MEASURE,
+    CASE_ACTION_INVESTIGATE,
+    CASE_ACTION_REPORT,
+    CASE_ACTION_REVIEW,
+    CASE_ACTION_DECIDE,
+    CASE_ACTION_CLOSE,
+    CASE_ACTION_LOG_MEASURE,
+    CASE_ACTION_ADD_INVESTIGATOR,
+    CASE_ACTION_REMOVE_INVESTIGATOR,
+    CASE_ACTION_ADD_ITEM,
+    CASE_ACTION_REMOVE_ITEM,
+    CASE_ACTION_EXECUTE_ITEM,
+    CASE_ACTION_REQUEST_EXTENSION,
+    CASE_ACTION_APPROVE_EXTENSION,
+    CASE_ACTION_REJECT_EXTENSION,
 };
 
 static const char *const MEASURE_KINDS[] = {"talk", "evidence", "other"};
@@ -147,6 +192,71 @@ bool case_stage_valid(const char *stage)
 }
 
 #define MEASURE_SUMMARY_MAX 4000
+
+/* The disposition items' lists (glossary: 党纪处分, 政务处分, 组织处理). */
+static const char *const PARTY_MEASURES[] = {"warning", "serious_warning", "removal_from_posts",
+                                             "probation", "expulsion"};
+static const char *const GOV_MEASURES[] = {"warning",  "demerit",   "major_demerit",
+                                           "demotion", "dismissal", "expulsion"};
+static const char *const ORG_MEASURES[] = {"criticism_education", "self_criticism", "admonishment",
+                                           "job_adjustment"};
+
+cg_code case_item_check(const char *kind, const char *measure, const char *subject,
+                        long long amount_fen, const char *text, const char *org_path,
+                        long long deadline_ms, cg_err *err)
+{
+    static const char *const measured[] = {"party_discipline", "government_sanction",
+                                           "organizational_handling"};
+    static const char *const plain[] = {"transfer_judicial", "illicit_gains", "rectification"};
+    bool rectification = given(kind) && strcmp(kind, "rectification") == 0;
+    if (!IN(kind, measured) && !IN(kind, plain)) {
+        cg_err_add_violation(err, "kind",
+                             "must be one of party_discipline, government_sanction, "
+                             "organizational_handling, transfer_judicial, illicit_gains, "
+                             "rectification");
+    } else if (strcmp(kind, "party_discipline") == 0 && !IN(measure, PARTY_MEASURES)) {
+        cg_err_add_violation(err, "measure",
+                             "must be one of warning, serious_warning, removal_from_posts, "
+                             "probation, expulsion");
+    } else if (strcmp(kind, "government_sanction") == 0 && !IN(measure, GOV_MEASURES)) {
+        cg_err_add_violation(err, "measure",
+                             "must be one of warning, demerit, major_demerit, demotion, "
+                             "dismissal, expulsion");
+    } else if (strcmp(kind, "organizational_handling") == 0 && !IN(measure, ORG_MEASURES)) {
+        cg_err_add_violation(err, "measure",
+                             "must be one of criticism_education, self_criticism, admonishment, "
+                             "job_adjustment");
+    } else if (IN(kind, plain) && given(measure)) {
+        cg_err_add_violation(err, "measure", "is only for the three lists of measures");
+    }
+    if (rectification ? given(subject) : !given(subject)) {
+        cg_err_add_violation(err, "subject",
+                             rectification ? "is not given for a rectification recommendation"
+                                           : "is required: one of the case's subjects");
+    }
+    bool gains = given(kind) && strcmp(kind, "illicit_gains") == 0;
+    if (gains ? amount_fen <= 0 : amount_fen != 0) {
+        cg_err_add_violation(err, "amount_fen",
+                             gains ? "must be an amount in fen greater than 0"
+                                   : "is only for illicit_gains");
+    }
+    size_t n = given(text) ? strlen(text) : 0;
+    if (rectification && (n == 0 || n > MEASURE_SUMMARY_MAX || !cg_utf8_valid(text, n))) {
+        cg_err_add_violation(err, "text", "must be the recommendation, at most %d bytes",
+                             MEASURE_SUMMARY_MAX);
+    }
+    if (rectification != given(org_path)) {
+        cg_err_add_violation(err, "unit_code",
+                             rectification ? "is required for a rectification recommendation"
+                                           : "is only for a rectification recommendation");
+    }
+    if (rectification != (deadline_ms > 0)) {
+        cg_err_add_violation(err, "deadline",
+                             rectification ? "must be a date YYYY-MM-DD"
+                                           : "is only for a rectification recommendation");
+    }
+    return err->code;
+}
 
 cg_code case_measure_check(const char *kind, long long on_ms, const char *by, const char *summary,
                            cg_err *err)
@@ -334,27 +444,33 @@ cg_code case_case_step(const char *stage, const char *action, const case_case_fa
                        const case_transition **out, cg_err *err)
 {
     if (!IN(action, CASE_ACTIONS)) {
-        cg_err_add_violation(err, "action",
-                             "must be one of start_investigation, submit_report, start_review, "
-                             "decide_disposition, close, log_measure");
+        cg_err_add_violation(err, "action", "must be one of %s", CASE_ACTION_NAMES);
         return err->code;
     }
+    char allowed[256] = "";
+    size_t used = 0;
     for (size_t i = 0; i < case_ntransitions; i++) {
         const case_transition *t = &case_transitions[i];
         if (!t->of_case || strcmp(t->action, action) != 0) {
             continue;
         }
-        if (strcmp(t->from, stage) != 0) {
-            /* Each case action starts from one stage only. */
-            return cg_err_set(err, CG_FAILED_PRECONDITION,
-                              "the case is in stage %s; %s is allowed only in stage %s", stage,
-                              action, t->from);
+        if (strcmp(t->from, stage) == 0) {
+            cg_code rc = case_move_ready(stage, action, facts, err);
+            if (rc == CG_OK) {
+                *out = t;
+            }
+            return rc;
         }
-        cg_code rc = case_move_ready(stage, action, facts, err);
-        if (rc == CG_OK) {
-            *out = t;
+        if (used < sizeof allowed) {
+            int n =
+                snprintf(allowed + used, sizeof allowed - used, "%s%s", used ? ", " : "", t->from);
+            used += n > 0 ? (size_t)n : 0;
         }
-        return rc;
     }
-    return cg_err_set(err, CG_INTERNAL, "no row for case action %s", action);
+    if (used == 0) {
+        return cg_err_set(err, CG_INTERNAL, "no row for case action %s", action);
+    }
+    return cg_err_set(err, CG_FAILED_PRECONDITION,
+                      "the case is in stage %s; %s is allowed only in stage %s", stage, action,
+                      allowed);
 }

@@ -57,6 +57,24 @@
 #define CASE_ACTION_CLOSE "close"
 /* Logs an investigation measure; the stage stays. */
 #define CASE_ACTION_LOG_MEASURE "log_measure"
+/* Issue 4: actions on a case that leave its stage (CASE_STAGE_SAME rows):
+ * the investigators (调查组) a lead names beside the clue's handler, the
+ * disposition items of the review and their executed marks, and the one
+ * extension of the investigation deadline. */
+#define CASE_ACTION_ADD_INVESTIGATOR "add_investigator"
+#define CASE_ACTION_REMOVE_INVESTIGATOR "remove_investigator"
+#define CASE_ACTION_ADD_ITEM "add_item"
+#define CASE_ACTION_REMOVE_ITEM "remove_item"
+#define CASE_ACTION_EXECUTE_ITEM "execute_item"
+#define CASE_ACTION_REQUEST_EXTENSION "request_extension"
+#define CASE_ACTION_APPROVE_EXTENSION "approve_extension"
+#define CASE_ACTION_REJECT_EXTENSION "reject_extension"
+
+/* The action names of a case, for a violation's message. */
+#define CASE_ACTION_NAMES                                                                          \
+    "start_investigation, submit_report, start_review, decide_disposition, close, log_measure, "   \
+    "add_investigator, remove_investigator, add_item, remove_item, execute_item, "                 \
+    "request_extension, approve_extension, reject_extension"
 
 /* One allowed transition. Strings are static. */
 typedef struct case_transition {
@@ -93,7 +111,7 @@ typedef struct case_case_facts {
 
 /* The case transition for action from stage, checked against what the case
  * holds. On CG_OK *out is the row. FAILED_PRECONDITION saying which stage
- * the case is in and where the action is allowed, or what is missing
+ * the case is in and in which stages the action is allowed, or what is missing
  * (investigators, a measure, the report, a reviewer, an item, an item not
  * executed, named); INVALID_ARGUMENT for an unknown action. */
 cg_code case_case_step(const char *stage, const char *action, const case_case_facts *facts,
@@ -105,6 +123,19 @@ cg_code case_case_step(const char *stage, const char *action, const case_case_fa
  * as the API names them (kind, date, who, summary). */
 cg_code case_measure_check(const char *kind, long long on_ms, const char *by, const char *summary,
                            cg_err *err);
+
+/* Check a disposition item's fields (NULL or "" is "not given"): kind one
+ * of party_discipline, government_sanction, organizational_handling,
+ * transfer_judicial, illicit_gains, rectification; for the first three a
+ * measure of that kind's list (none otherwise); a subject for every kind
+ * but rectification, which has none; illicit_gains an amount in fen > 0;
+ * rectification a text of at most 4000 bytes, a unit (org_path) and a
+ * deadline (deadline_ms > 0). INVALID_ARGUMENT with one violation each,
+ * named as the API names them (kind, measure, subject, amount_fen, text,
+ * unit_code, deadline). */
+cg_code case_item_check(const char *kind, const char *measure, const char *subject,
+                        long long amount_fen, const char *text, const char *org_path,
+                        long long deadline_ms, cg_err *err);
 
 /* True for a stage a case can be in. */
 bool case_case_stage_valid(const char *stage);
@@ -167,6 +198,33 @@ extern long case_disposal_days, case_preliminary_days, case_due_soon_days;
         .max = 60, .target = &case_due_soon_days,                                                  \
         .help = "days before a deadline from which an item shows as due soon"                      \
     }
+
+/* Deadlines of a case's stages (案件期限), from configuration at start:
+ * days from start_investigation to end the investigation, from
+ * start_review to decide the disposition, and from the decision to execute
+ * every item; and the most days the one extension may add. */
+extern long case_investigation_days, case_review_days, case_execution_days, case_extension_max;
+
+// clang-format off
+#define CASE_CASE_DEADLINE_VARS                                                          \
+    {.name = "CG_CASE_INVESTIGATION_DAYS", .type = CG_CONFIG_INT, .default_value = "90", \
+     .min = 1, .max = 730, .target = &case_investigation_days,                           \
+     .help = "days from start_investigation within which the investigation ends"},       \
+    {.name = "CG_CASE_REVIEW_DAYS", .type = CG_CONFIG_INT, .default_value = "30",        \
+     .min = 1, .max = 365, .target = &case_review_days,                                  \
+     .help = "days from start_review within which the disposition is decided"},          \
+    {.name = "CG_CASE_EXECUTION_DAYS", .type = CG_CONFIG_INT, .default_value = "90",     \
+     .min = 1, .max = 730, .target = &case_execution_days,                               \
+     .help = "days from the decision within which every disposition item is executed"},  \
+    {.name = "CG_CASE_EXTENSION_MAX_DAYS", .type = CG_CONFIG_INT, .default_value = "90", \
+     .min = 1, .max = 365, .target = &case_extension_max,                                \
+     .help = "the most days the one extension of an investigation may add"}
+// clang-format on
+
+/* Days a case gets for its deadline when it enters stage: the
+ * investigation, review and execution days for investigation, review and
+ * disposition_decided; 0 (none) for every other stage. */
+long case_case_deadline_days(const char *stage);
 
 /* Days the stage a clue enters gets for its deadline, from now: the
  * preliminary verification days for preliminary_verification, the

@@ -11,7 +11,8 @@ int main(void)
     static cg_service_base base = {.name = "case"};
     case_scheduler *scheduler = NULL;
     static const cg_config_var vars[] = {CG_SERVICE_BASE_VARS(base), CASE_DOCUMENT_VARS,
-                                         CASE_DEADLINE_VARS, CASE_SCHEDULER_VARS};
+                                         CASE_DEADLINE_VARS, CASE_SCHEDULER_VARS,
+                                         CASE_CASE_DEADLINE_VARS};
     cg_err err;
     cg_err_clear(&err);
 

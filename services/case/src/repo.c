@@ -52,14 +52,8 @@ enum clue_col {
     COL_DEADLINE_MS,
 };
 
-/* Who may see a clue besides its scope: not a subject of it (their person
- * id among its subjects) and not someone who declared a recusal on it. $3
- * is the actor's person id ('' for none), $4 the actor's user id. */
-#define CLUE_VISIBLE                                                                               \
-    " AND NOT ($3::text <> '' AND subjects @> jsonb_build_array(jsonb_build_object("               \
-    "'person_id', $3::text)))"                                                                     \
-    " AND NOT EXISTS (SELECT 1 FROM clue_recusals r WHERE r.clue_id = clues.id"                    \
-    " AND r.user_id = $4::text)"
+/* Who may see a clue besides its scope (case.h). */
+#define CLUE_VISIBLE CASE_CLUE_VISIBLE
 
 /* A public report's accused person becomes the clue's one subject; the
  * report text is both its content and its summary. */
@@ -151,25 +145,6 @@ static const char SQL_LOCK[] =
     " FROM clues LEFT JOIN clue_disposals d ON d.clue_id = clues.id AND d.state = 'pending'"
     " WHERE clues.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE
     " FOR UPDATE OF clues";
-
-/* A case with its clue's scope and subjects; the clue's visibility rules
- * ($1 scope, $3 person, $4 user) decide whether the actor sees it. */
-static const char SQL_GET_CASE[] =
-    "SELECT k.id, k.clue_id, clues.org_path::text, k.stage, clues.subjects::text, clues.summary,"
-    " k.filed_by, floor(extract(epoch FROM k.filed_at) * 1000)::bigint,"
-    " k.filing_disposal_id::text, k.report, k.reviewer_id,"
-    " (SELECT count(*) FROM case_measures m WHERE m.case_id = k.id)::integer"
-    " FROM cases k JOIN clues ON clues.id = k.clue_id"
-    " WHERE k.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE;
-
-/* A case locked for a move of its stage, with its clue's handler (the
- * first investigator), under the clue's visibility rules. */
-static const char SQL_LOCK_CASE[] =
-    "SELECT k.stage, clues.handler_id,"
-    " (SELECT count(*) FROM case_measures m WHERE m.case_id = k.id)::integer,"
-    " k.clue_id::text, clues.org_path::text"
-    " FROM cases k JOIN clues ON clues.id = k.clue_id"
-    " WHERE k.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE " FOR UPDATE OF k";
 
 /* The handler of a dossier's file: a clue's handler, or "" for a case (its
  * investigators come later). Either way under the clue's visibility. */
@@ -303,9 +278,8 @@ cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_f
     return cg_db_exec(conn, SQL_STATS, FILTER_PARAMS, params, out, err);
 }
 
-/* Run a query with $1 scope, $2 id, $3 person, $4 user; NOT_FOUND for no row. */
-static cg_code one_visible(PGconn *conn, const char *sql, const case_actor *actor, const char *id,
-                           PGresult **out, cg_err *err)
+cg_code case_repo_one_visible(PGconn *conn, const char *sql, const case_actor *actor,
+                              const char *id, PGresult **out, cg_err *err)
 {
     const char *params[] = {actor->scope, id, actor->person_id, actor->user_id};
     cg_code rc = cg_db_exec(conn, sql, 4, params, out, err);
@@ -320,46 +294,14 @@ static cg_code one_visible(PGconn *conn, const char *sql, const case_actor *acto
 cg_code case_repo_get(PGconn *conn, const case_actor *actor, const char *id, PGresult **out,
                       cg_err *err)
 {
-    return one_visible(conn, SQL_GET, actor, id, out, err);
-}
-
-cg_code case_repo_get_case(PGconn *conn, const case_actor *actor, const char *id,
-                           case_case_view *out, PGresult **res, cg_err *err)
-{
-    memset(out->subjects.json, 0, sizeof out->subjects.json);
-    cg_code rc = one_visible(conn, SQL_GET_CASE, actor, id, res, err);
-    if (rc != CG_OK) {
-        if (rc == CG_NOT_FOUND) {
-            cg_err_set(err, CG_NOT_FOUND, "case not found");
-        }
-        return rc;
-    }
-    Cleangrid__V1__Case *k = &out->record;
-    cleangrid__v1__case__init(k);
-    k->id = (char *)cg_db_get(*res, 0, 0);
-    k->clue_id = (char *)cg_db_get(*res, 0, 1);
-    k->org_path = (char *)cg_db_get(*res, 0, 2);
-    k->stage = (char *)cg_db_get(*res, 0, 3);
-    k->summary = (char *)cg_db_get(*res, 0, 5);
-    k->filed_by = (char *)cg_db_get(*res, 0, 6);
-    k->filed_at_ms = cg_db_get_ll(*res, 0, 7);
-    k->filing_disposal_id = (char *)cg_db_get(*res, 0, 8);
-    k->report = (char *)cg_db_get(*res, 0, 9);
-    k->measures = (int32_t)cg_db_get_ll(*res, 0, 11);
-    k->reviewer_id = (char *)cg_db_get(*res, 0, 10);
-    /* The subjects are parsed as a clue's are, and lent to the case. */
-    cleangrid__v1__clue__init(&out->subjects.clue);
-    rc = case_clue_view_parse(&out->subjects, cg_db_get(*res, 0, 4), "[]", "[]", "", err);
-    k->subjects = out->subjects.clue.subjects;
-    k->n_subjects = out->subjects.clue.n_subjects;
-    return rc;
+    return case_repo_one_visible(conn, SQL_GET, actor, id, out, err);
 }
 
 cg_code case_repo_file_handler(PGconn *conn, const case_actor *actor, const char *file_id,
                                char *handler, size_t handler_size, cg_err *err)
 {
     PGresult *res = NULL;
-    cg_code rc = one_visible(conn, SQL_FILE_HANDLER, actor, file_id, &res, err);
+    cg_code rc = case_repo_one_visible(conn, SQL_FILE_HANDLER, actor, file_id, &res, err);
     if (rc == CG_OK) {
         cg_strlcpy(handler, cg_db_get(res, 0, 0), handler_size);
     } else if (rc == CG_NOT_FOUND) {
@@ -372,7 +314,7 @@ cg_code case_repo_file_handler(PGconn *conn, const case_actor *actor, const char
 cg_code case_repo_lock(PGconn *conn, const case_actor *actor, const char *id, case_locked *out,
                        PGresult **res, cg_err *err)
 {
-    cg_code rc = one_visible(conn, SQL_LOCK, actor, id, res, err);
+    cg_code rc = case_repo_one_visible(conn, SQL_LOCK, actor, id, res, err);
     if (rc != CG_OK) {
         return rc;
     }
@@ -387,23 +329,5 @@ cg_code case_repo_lock(PGconn *conn, const case_actor *actor, const char *id, ca
     out->subjects_json = cg_db_get(*res, 0, 8);
     out->reason = cg_db_get(*res, 0, 9);
     out->conclusion = cg_db_get(*res, 0, 10);
-    return CG_OK;
-}
-
-cg_code case_repo_lock_case(PGconn *conn, const case_actor *actor, const char *id,
-                            case_locked_case *out, PGresult **res, cg_err *err)
-{
-    cg_code rc = one_visible(conn, SQL_LOCK_CASE, actor, id, res, err);
-    if (rc != CG_OK) {
-        if (rc == CG_NOT_FOUND) {
-            cg_err_set(err, CG_NOT_FOUND, "case not found");
-        }
-        return rc;
-    }
-    out->stage = cg_db_get(*res, 0, 0);
-    out->handler_id = cg_db_get(*res, 0, 1);
-    out->measures = (int)cg_db_get_ll(*res, 0, 2);
-    out->clue_id = cg_db_get(*res, 0, 3);
-    out->org_path = cg_db_get(*res, 0, 4);
     return CG_OK;
 }

@@ -172,7 +172,7 @@ cg_code case_rpc_reply_case(cg_rpc_call *call, PGconn *conn, const case_actor *a
         reply.record = &view.record;
         cg_rpc_reply(call, &reply.base);
     }
-    case_clue_view_free(&view.subjects);
+    case_case_view_free(&view);
     PQclear(res);
     return rc;
 }
@@ -267,6 +267,7 @@ const cg_rpc_method case_rpc_methods[] = {
     {"GetCase", case_rpc_get_case},
     {"ClueStatistics", case_rpc_clue_statistics},
     {"CaseAction", case_rpc_case_action},
+    {"ListCases", case_rpc_list_cases},
     /* Documents and the dossier export (documents.c). */
     CASE_DOCUMENT_RPC_METHODS,
 };

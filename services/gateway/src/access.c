@@ -53,6 +53,11 @@ static const perm_info perms[GW_PERM_COUNT] = {
                           .meaning = "move a case (案件) through investigation, its report, "
                                      "review (审理), disposition and closure; the case service "
                                      "decides which role may take each step"},
+    /* Issue 4: investigators, disposition items, the extension. */
+    [GW_PERM_CASE_DECIDE] = {.name = "case.decide",
+                             .meaning = "name and remove a case's investigators (调查组), add and "
+                                        "remove its disposition items in review (审理), approve "
+                                        "or reject another's extension of its investigation"},
 };
 
 /* The roles of the brief. The auditor reads everything in its scope, so it
@@ -73,7 +78,7 @@ const gw_role gw_roles[] = {
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
                GW_GRANT(GW_PERM_CLUE_DISPOSE) | GW_GRANT(GW_PERM_CLUE_APPROVE) |
                GW_GRANT(GW_PERM_DOSSIER_READ) | GW_GRANT(GW_PERM_DOCUMENT_ADD) |
-               GW_GRANT(GW_PERM_CASE_ACT)},
+               GW_GRANT(GW_PERM_CASE_ACT) | GW_GRANT(GW_PERM_CASE_DECIDE)},
     {.name = "intake_officer",
      .duties = "triages public reports and registers clues from letters and visits",
      .grants = GW_GRANT(GW_PERM_CLUE_WRITE)},

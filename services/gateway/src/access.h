@@ -42,6 +42,8 @@ typedef enum gw_perm {
     GW_PERM_DOCUMENT_ADD,
     /* Issue 4: a case's stages after filing. */
     GW_PERM_CASE_ACT,
+    /* Issue 4: a lead's decisions on a case (investigators, items, extension). */
+    GW_PERM_CASE_DECIDE,
     GW_PERM_COUNT
 } gw_perm;
 

@@ -265,6 +265,20 @@ void gw_route_get_case(gw_request *req);
 /* POST /api/v1/cases/{id}/actions: a case's next stage (立案后); and
  * POST /api/v1/cases/{id}/measures: an investigation measure logged. */
 void gw_route_case_action(gw_request *req);
+/* Issue 4 (routes_cases.c): GET /api/v1/cases, the case list; and the
+ * steps that leave a case's stage: POST /api/v1/cases/{id}/investigators
+ * (and /remove), /items (and /remove, /execute), /extension (and
+ * /approve, /reject). */
+void gw_route_list_cases(gw_request *req);
+/* A GetCaseReply as the API's case (routes_clues.c); NULL without one. */
+cJSON *gw_case_reply_json(ProtobufCMessage *msg);
+void gw_route_case_step(gw_request *req);
+/* The account account_id as an assignee (a clue's handler, a case's
+ * reviewer or investigator): an active inspector or inspection lead, its
+ * person id and the path of its unit copied into person and scope. An
+ * unknown account is INVALID_ARGUMENT on field (routes_clues.c). */
+cg_code gw_lookup_assignee(gw_app *app, const char *field, const char *account_id, char *person,
+                           size_t person_size, char *scope, size_t scope_size, cg_err *err);
 
 /* Resolve an org unit code to its ltree path (routes_public.c): from the
  * org cache when it knows the code, else from the database. An unknown

@@ -448,7 +448,8 @@ cJSON *gw_json_case(const Cleangrid__V1__Case *k)
               gw_json_add_time(obj, "filed_at", k->filed_at_ms) &&
               add_text(obj, "filing_disposal_id", k->filing_disposal_id) &&
               add_text(obj, "report", k->report) && add_text(obj, "reviewer_id", k->reviewer_id) &&
-              cJSON_AddNumberToObject(obj, "measures", k->measures) != NULL;
+              cJSON_AddNumberToObject(obj, "measures", k->measures) != NULL &&
+              gw_json_case_add_work(obj, k);
     if (!ok) {
         cJSON_Delete(obj);
         obj = NULL;
@@ -548,6 +549,234 @@ cJSON *gw_json_clue_statistics(const Cleangrid__V1__ClueStatisticsReply *reply)
                 ok = cJSON_AddNumberToObject(group, c->key, (double)c->count) != NULL;
             }
         }
+    }
+    if (!ok) {
+        cJSON_Delete(obj);
+        obj = NULL;
+    }
+    return obj;
+}
+
+/* --- issue 4: cases (案件): investigators, items, the extension, the list --- */
+
+static const struct {
+    const char *suffix;
+    const char *action;
+} case_step_paths[] = {
+    {"/investigators", "add_investigator"},
+    {"/investigators/remove", "remove_investigator"},
+    {"/items", "add_item"},
+    {"/items/remove", "remove_item"},
+    {"/items/execute", "execute_item"},
+    {"/extension", "request_extension"},
+    {"/extension/approve", "approve_extension"},
+    {"/extension/reject", "reject_extension"},
+};
+
+const char *gw_case_step_of_path(const char *path)
+{
+    static const char prefix[] = "/api/v1/cases/";
+    if (strncmp(path, prefix, sizeof prefix - 1) != 0) {
+        return NULL;
+    }
+    const char *rest = strchr(path + sizeof prefix - 1, '/');
+    for (size_t i = 0; rest != NULL && i < sizeof case_step_paths / sizeof case_step_paths[0];
+         i++) {
+        if (strcmp(rest, case_step_paths[i].suffix) == 0) {
+            return case_step_paths[i].action;
+        }
+    }
+    return NULL;
+}
+
+/* An integer member key of obj (0 when absent or null), checked to lie in
+ * 1..max. */
+static int64_t count_member(const cJSON *obj, const char *key, int64_t max, cg_err *err)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (item == NULL || cJSON_IsNull(item)) {
+        return 0;
+    }
+    double v = cJSON_IsNumber(item) ? item->valuedouble : -1;
+    if (v < 1 || v > (double)max || v != (double)(int64_t)v) {
+        cg_err_add_violation(err, key, "must be a whole number from 1 to %lld", (long long)max);
+        return 0;
+    }
+    return (int64_t)v;
+}
+
+/* A date member key of obj into *ms; "" (none) leaves it 0. */
+static void date_member(const cJSON *obj, const char *key, bool required, int64_t *ms, cg_err *err)
+{
+    const char *date = text_member(obj, key, key, required, 10, err);
+    if (date[0] != '\0' && (*ms = date_ms(date)) == 0) {
+        cg_err_add_violation(err, key, "must be a date YYYY-MM-DD");
+    }
+}
+
+/* The most a recovered amount may be, in fen: 10^15 fen is 10 trillion
+ * yuan, far above any case, and exact in a double. */
+#define AMOUNT_FEN_MAX 1000000000000000LL
+
+cg_code gw_map_case_step(const cJSON *body, const char *action,
+                         Cleangrid__V1__CaseActionRequest *out, const char **unit_code, cg_err *err)
+{
+    static const char *const investigator[] = {"investigator_id", NULL};
+    static const char *const item[] = {"kind",       "text",      "measure",  "subject",
+                                       "amount_fen", "unit_code", "deadline", NULL};
+    static const char *const item_ref[] = {"item_id", NULL};
+    static const char *const execute[] = {"item_id", "date", "note", NULL};
+    static const char *const extension[] = {"days", "reason", NULL};
+    static const char *const reason[] = {"reason", NULL};
+    static const char *const none[] = {NULL};
+    cg_err_clear(err);
+    *unit_code = "";
+    if (!cJSON_IsObject(body)) {
+        return cg_err_set(err, CG_INVALID_ARGUMENT, "the request body must be a JSON object");
+    }
+    out->action = (char *)action;
+    if (strstr(action, "investigator") != NULL) {
+        known_members(body, investigator, "", err);
+        out->investigator_id =
+            text_member(body, "investigator_id", "investigator_id", true, 36, err);
+    } else if (strcmp(action, "add_item") == 0) {
+        known_members(body, item, "", err);
+        out->item_kind = text_member(body, "kind", "kind", true, 32, err);
+        out->item_measure = text_member(body, "measure", "measure", false, 32, err);
+        out->item_subject = text_member(body, "subject", "subject", false, FIELD_MAX_CHARS, err);
+        out->item_text = text_member(body, "text", "text", false, TEXT_MAX_CHARS, err);
+        out->item_amount_fen = count_member(body, "amount_fen", AMOUNT_FEN_MAX, err);
+        *unit_code = text_member(body, "unit_code", "unit_code", false, 64, err);
+        date_member(body, "deadline", false, &out->item_deadline_ms, err);
+    } else if (strcmp(action, "execute_item") == 0) {
+        known_members(body, execute, "", err);
+        out->item_id = text_member(body, "item_id", "item_id", true, 36, err);
+        out->note = text_member(body, "note", "note", false, TEXT_MAX_CHARS, err);
+        date_member(body, "date", true, &out->executed_on_ms, err);
+    } else if (strcmp(action, "remove_item") == 0) {
+        known_members(body, item_ref, "", err);
+        out->item_id = text_member(body, "item_id", "item_id", true, 36, err);
+    } else if (strcmp(action, "request_extension") == 0) {
+        known_members(body, extension, "", err);
+        out->extension_days = (int32_t)count_member(body, "days", 365, err);
+        out->reason = text_member(body, "reason", "reason", true, TEXT_MAX_CHARS, err);
+        if (cJSON_GetObjectItemCaseSensitive(body, "days") == NULL) {
+            cg_err_add_violation(err, "days", "is required");
+        }
+    } else if (strcmp(action, "reject_extension") == 0) {
+        known_members(body, reason, "", err);
+        out->reason = text_member(body, "reason", "reason", true, TEXT_MAX_CHARS, err);
+    } else {
+        known_members(body, none, "", err);
+    }
+    return err->code;
+}
+
+cg_code gw_map_case_filters(const char *query, Cleangrid__V1__ListCasesRequest *out,
+                            gw_case_filter_buf *buf, const char **unit_code, cg_err *err)
+{
+    query_param(query, "stage", buf->stage, sizeof buf->stage, err);
+    query_param(query, "investigator_id", buf->investigator_id, sizeof buf->investigator_id, err);
+    query_param(query, "unit_code", buf->unit_code, sizeof buf->unit_code, err);
+    query_param(query, "filed_from", buf->filed_from, sizeof buf->filed_from, err);
+    query_param(query, "filed_to", buf->filed_to, sizeof buf->filed_to, err);
+    query_param(query, "q", buf->q, sizeof buf->q, err);
+    query_param(query, "overdue", buf->overdue, sizeof buf->overdue, err);
+    query_param(query, "sort", buf->sort, sizeof buf->sort, err);
+    if (strcmp(buf->overdue, "true") != 0 && strcmp(buf->overdue, "false") != 0 &&
+        buf->overdue[0] != '\0') {
+        cg_err_add_violation(err, "overdue", "must be true or false");
+    }
+    out->overdue = strcmp(buf->overdue, "true") == 0;
+    out->stage = buf->stage;
+    out->investigator_id = buf->investigator_id;
+    out->query = buf->q;
+    out->sort = buf->sort;
+    if (buf->filed_from[0] != '\0' && (out->filed_from_ms = date_ms(buf->filed_from)) == 0) {
+        cg_err_add_violation(err, "filed_from", "must be a date YYYY-MM-DD");
+    }
+    /* The last day counts whole: the range ends before the next one. */
+    int64_t to = buf->filed_to[0] != '\0' ? date_ms(buf->filed_to) : 0;
+    if (buf->filed_to[0] != '\0' && to == 0) {
+        cg_err_add_violation(err, "filed_to", "must be a date YYYY-MM-DD");
+    }
+    out->filed_to_ms = to > 0 ? to + DAY_MS : 0;
+    *unit_code = buf->unit_code;
+    return err->code;
+}
+
+/* A day (Unix ms at midnight UTC) as YYYY-MM-DD, or null for 0. */
+static bool add_day(cJSON *obj, const char *key, int64_t ms)
+{
+    if (ms <= 0) {
+        return cJSON_AddNullToObject(obj, key) != NULL;
+    }
+    char text[16];
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(text, sizeof text, "%Y-%m-%d", &tm);
+    return cJSON_AddStringToObject(obj, key, text) != NULL;
+}
+
+static bool add_item(cJSON *items, const Cleangrid__V1__DispositionItem *t)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL || !cJSON_AddItemToArray(items, o)) {
+        cJSON_Delete(o);
+        return false;
+    }
+    bool gains = strcmp(t->kind, "illicit_gains") == 0;
+    return add_text(o, "id", t->id) && add_text(o, "kind", t->kind) &&
+           add_opt(o, "measure", t->measure) && add_opt(o, "subject", t->subject_name) &&
+           add_opt(o, "subject_person_id", t->subject_person_id) &&
+           (gains ? cJSON_AddNumberToObject(o, "amount_fen", (double)t->amount_fen)
+                  : cJSON_AddNullToObject(o, "amount_fen")) != NULL &&
+           add_opt(o, "text", t->text) && add_opt(o, "unit_path", t->org_path) &&
+           add_day(o, "deadline", t->deadline_ms) && add_text(o, "added_by", t->added_by) &&
+           cJSON_AddBoolToObject(o, "executed", t->executed) != NULL &&
+           add_day(o, "executed_on", t->executed_on_ms) &&
+           add_opt(o, "executed_note", t->executed_note) &&
+           add_opt(o, "executed_by", t->executed_by);
+}
+
+bool gw_json_case_add_work(cJSON *obj, const Cleangrid__V1__Case *k)
+{
+    bool ok = add_strings(obj, "investigators", k->investigator_ids, k->n_investigator_ids) &&
+              gw_json_add_time(obj, "deadline", k->deadline_at_ms) &&
+              add_opt(obj, "deadline_state", k->deadline_state);
+    cJSON *items = ok ? cJSON_AddArrayToObject(obj, "items") : NULL;
+    ok = items != NULL;
+    for (size_t i = 0; ok && i < k->n_items; i++) {
+        ok = add_item(items, k->items[i]);
+    }
+    const Cleangrid__V1__CaseExtension *x = k->extension;
+    if (!ok || x == NULL) {
+        return ok && cJSON_AddNullToObject(obj, "extension") != NULL;
+    }
+    cJSON *o = cJSON_AddObjectToObject(obj, "extension");
+    return o != NULL && add_text(o, "state", x->state) &&
+           cJSON_AddNumberToObject(o, "days", x->days) != NULL &&
+           add_text(o, "reason", x->reason) && add_text(o, "requested_by", x->requested_by) &&
+           add_opt(o, "decided_by", x->decided_by) &&
+           add_opt(o, "decision_reason", x->decision_reason);
+}
+
+cJSON *gw_json_case_list(const Cleangrid__V1__ListCasesReply *reply)
+{
+    cJSON *obj = cJSON_CreateObject();
+    cJSON *items = obj ? cJSON_AddArrayToObject(obj, "items") : NULL;
+    bool ok = items != NULL;
+    for (size_t i = 0; ok && i < reply->n_cases; i++) {
+        cJSON *k = gw_json_case(reply->cases[i]);
+        ok = k != NULL && cJSON_AddItemToArray(items, k);
+    }
+    /* An empty cursor means the last page, which the API says with null. */
+    const char *next = reply->page ? reply->page->next_cursor : NULL;
+    if (ok) {
+        ok = next != NULL && next[0] != '\0'
+                 ? cJSON_AddStringToObject(obj, "next_cursor", next) != NULL
+                 : cJSON_AddNullToObject(obj, "next_cursor") != NULL;
     }
     if (!ok) {
         cJSON_Delete(obj);

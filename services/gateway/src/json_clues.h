@@ -9,6 +9,7 @@
 
 #include "cg/status.h"
 #include "cleangrid/v1/case.pb-c.h"
+#include "cleangrid/v1/case_list.pb-c.h"
 
 #define GW_CLUE_SUBJECTS_MAX 20
 #define GW_CLUE_CATEGORIES_MAX 7
@@ -101,5 +102,46 @@ cJSON *gw_json_clue_statistics(const Cleangrid__V1__ClueStatisticsReply *reply);
 /* {"items": [entries], "next_cursor": ...} and {"whole": ..., "first_bad_seq": ...}. */
 cJSON *gw_json_dossier(const Cleangrid__V1__ListDossierReply *reply);
 cJSON *gw_json_dossier_verify(const Cleangrid__V1__VerifyDossierReply *reply);
+
+/* --- issue 4: cases (案件): investigators, items, the extension, the list --- */
+
+/* The CaseAction action of a POST /api/v1/cases/{id}/<...> path other
+ * than /actions and /measures (investigators, investigators/remove, items,
+ * items/remove, items/execute, extension, extension/approve,
+ * extension/reject), or NULL when it is none of them. */
+const char *gw_case_step_of_path(const char *path);
+
+/* Map the body of such a step into out, borrowing from body:
+ * investigator_id for the investigators; kind, measure, subject,
+ * amount_fen, text, unit_code, deadline (YYYY-MM-DD) for an item, whose
+ * unit code (borrowed, "" for none) goes into *unit_code for the caller to
+ * resolve; item_id (and date, note to execute it); days and reason to
+ * request the extension, reason to reject it. The case service checks the
+ * values. */
+cg_code gw_map_case_step(const cJSON *body, const char *action,
+                         Cleangrid__V1__CaseActionRequest *out, const char **unit_code,
+                         cg_err *err);
+
+/* Copies of the case list's filters from a query string. */
+typedef struct gw_case_filter_buf {
+    char stage[32], investigator_id[40], unit_code[72], filed_from[16], filed_to[16];
+    char q[420], overdue[8], sort[16];
+} gw_case_filter_buf;
+
+/* Read the case list's filters from a raw query string (may be NULL):
+ * stage, unit_code, investigator_id, overdue, q, filed_from and filed_to
+ * (YYYY-MM-DD, filed_to inclusive), sort (filed | deadline). Fills out,
+ * pointing into buf; *unit_code as gw_map_clue_filters(). Adds violations
+ * to err (not cleared) and returns its code. */
+cg_code gw_map_case_filters(const char *query, Cleangrid__V1__ListCasesRequest *out,
+                            gw_case_filter_buf *buf, const char **unit_code, cg_err *err);
+
+/* Add a case's investigators, items, deadline and extension to obj.
+ * False when out of memory. */
+bool gw_json_case_add_work(cJSON *obj, const Cleangrid__V1__Case *k);
+
+/* A page of cases: {"items": [...], "next_cursor"}. NULL when out of
+ * memory. */
+cJSON *gw_json_case_list(const Cleangrid__V1__ListCasesReply *reply);
 
 #endif

@@ -185,8 +185,8 @@ cleanup:
  * (copied into person and scope), so the case service can keep a subject
  * of the clue, or someone whose unit does not cover it, from handling it.
  * An unknown account is INVALID_ARGUMENT on field. */
-static cg_code assignee(gw_app *app, const char *field, const char *account_id, char *person,
-                        size_t person_size, char *scope, size_t scope_size, cg_err *err)
+cg_code gw_lookup_assignee(gw_app *app, const char *field, const char *account_id, char *person,
+                           size_t person_size, char *scope, size_t scope_size, cg_err *err)
 {
     cg_code rc;
     PGconn *conn = NULL;
@@ -247,8 +247,8 @@ void gw_route_clue_action(gw_request *req)
     if (!cg_uuid_valid(req->route_id))
         cg_err_add_violation(&err, "id", "must be a UUID");
     if (err.code == CG_OK && strcmp(action, "assign") == 0 && cg_uuid_valid(rpc.handler_id))
-        assignee(req->app, "handler_id", rpc.handler_id, person, sizeof(person), scope,
-                 sizeof(scope), &err);
+        gw_lookup_assignee(req->app, "handler_id", rpc.handler_id, person, sizeof(person), scope,
+                           sizeof(scope), &err);
     if (err.code != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
@@ -331,7 +331,7 @@ void gw_route_clue_dossier_verify(gw_request *req)
                     &cleangrid__v1__verify_dossier_reply__descriptor, verify_reply_json, 200);
 }
 
-static cJSON *case_reply_json(ProtobufCMessage *msg)
+cJSON *gw_case_reply_json(ProtobufCMessage *msg)
 {
     const Cleangrid__V1__GetCaseReply *reply = (Cleangrid__V1__GetCaseReply *)msg;
     if (reply->record == NULL) {
@@ -352,7 +352,7 @@ void gw_route_get_case(gw_request *req)
     rpc.id = (char *)req->route_id;
     req->etag = true;
     gw_http_forward(req, "case", "GetCase", &rpc.base, &cleangrid__v1__get_case_reply__descriptor,
-                    case_reply_json, 200);
+                    gw_case_reply_json, 200);
 }
 
 void gw_route_case_action(gw_request *req)
@@ -374,8 +374,8 @@ void gw_route_case_action(gw_request *req)
      * lead, whose person id and unit the case service checks. */
     char person[128] = "", scope[512] = "";
     if (err.code == CG_OK && cg_uuid_valid(rpc.reviewer_id))
-        assignee(req->app, "reviewer_id", rpc.reviewer_id, person, sizeof(person), scope,
-                 sizeof(scope), &err);
+        gw_lookup_assignee(req->app, "reviewer_id", rpc.reviewer_id, person, sizeof(person), scope,
+                           sizeof(scope), &err);
     if (err.code != CG_OK || gw_call_context(&ctx, req, &err) != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
@@ -385,7 +385,7 @@ void gw_route_case_action(gw_request *req)
     rpc.reviewer_person_id = person;
     rpc.reviewer_scope = scope;
     gw_http_forward(req, "case", "CaseAction", &rpc.base,
-                    &cleangrid__v1__get_case_reply__descriptor, case_reply_json, 200);
+                    &cleangrid__v1__get_case_reply__descriptor, gw_case_reply_json, 200);
 
 cleanup:
     cJSON_Delete(body);
