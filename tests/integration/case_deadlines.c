@@ -25,7 +25,9 @@
 
 static natsConnection *nc;
 static natsSubscription *sub;
-static char *insp_east, *lead_east;
+static char *insp_east, *lead_east, *lead_hq;
+/* What the events about the item a test watches must say. */
+static const char *want_type = "clue", *want_stage = "registered";
 
 /* Move the case service's clock days ahead of the real one. */
 static void set_clock_days(long long days)
@@ -44,6 +46,7 @@ static int group_setup(void **state)
     CGT_CHECK(s == NATS_OK, "subscribe: %s", natsStatus_GetText(s));
     insp_east = CGT_LOGIN("inspector.east");
     lead_east = CGT_LOGIN("lead.east");
+    lead_hq = CGT_LOGIN("lead");
     CGT_STACK("replica-start case 2");
     /* Time for it to connect and tick a few times; then it must be up. */
     cgt_sleep_ms(QUIET_MS);
@@ -67,7 +70,8 @@ static int group_teardown(void **state)
     nats_Close();
     cgt_logout(insp_east);
     cgt_logout(lead_east);
-    insp_east = lead_east = NULL;
+    cgt_logout(lead_hq);
+    insp_east = lead_east = lead_hq = NULL;
     return 0;
 }
 
@@ -92,8 +96,8 @@ static void count_events(const char *id, int ms, int *n_soon, int *n_over)
         snprintf(want, sizeof want, "cg.evt.case.deadline.%s", ev->level);
         CGT_CHECK_STR(want, natsMsg_GetSubject(m), "the subject names the level");
         if (strcmp(ev->item_id, id) == 0) {
-            CGT_CHECK_STR("clue", ev->item_type, "item type");
-            CGT_CHECK_STR("registered", ev->stage, "stage");
+            CGT_CHECK_STR(want_type, ev->item_type, "item type");
+            CGT_CHECK_STR(want_stage, ev->stage, "stage");
             CGT_CHECK(ev->org_path[0] != '\0' && ev->handler_id[0] != '\0',
                       "the event carries org path and handler");
             *(strcmp(ev->level, "overdue") == 0 ? n_over : n_soon) += 1;
@@ -103,15 +107,25 @@ static void count_events(const char *id, int ms, int *n_soon, int *n_over)
     }
 }
 
-/* The clue's deadline_state as token sees it into out ("(none)" for
- * null); out holds 16 bytes. */
+/* The deadline_state of the clue (or, when want_type is case, the case)
+ * as token sees it into out ("(none)" for null); out holds 16 bytes. */
 static void state_of(const char *token, const char *id, char out[16])
 {
-    cJSON *clue = CGT_GET_CLUE(token, id);
-    const cJSON *st = cJSON_GetObjectItem(clue, "deadline_state");
-    CGT_CHECK(st != NULL, "clue %s has a deadline_state member", id);
+    cJSON *item = NULL;
+    if (strcmp(want_type, "case") == 0) {
+        char path[96];
+        snprintf(path, sizeof path, "/api/v1/cases/%s", id);
+        cgt_response *r = cgt_get(path, token);
+        CGT_CHECK_STATUS(r, 200);
+        item = cJSON_Duplicate(CGT_JSON_OBJECT(r), 1);
+        cgt_response_free(r);
+    } else {
+        item = CGT_GET_CLUE(token, id);
+    }
+    const cJSON *st = cJSON_GetObjectItem(item, "deadline_state");
+    CGT_CHECK(st != NULL, "%s %s has a deadline_state member", want_type, id);
     snprintf(out, 16, "%s", cJSON_IsString(st) ? st->valuestring : "(none)");
-    cJSON_Delete(clue);
+    cJSON_Delete(item);
 }
 
 /* Wait until the clue's deadline level is want (each replica reads the
@@ -127,7 +141,7 @@ static void await_level(const char *id, const char *want)
         }
         cgt_sleep_ms(100);
     }
-    CGT_FAIL("clue %s: level %s, want %s", id, got, want);
+    CGT_FAIL("%s %s: level %s, want %s", want_type, id, got, want);
 }
 
 /* The date days after the YYYY-MM-DD date, as YYYY-MM-DD. */
@@ -173,6 +187,8 @@ static void dispose(const char *id, const char *proposal)
 static void levels_and_notices(void **state)
 {
     (void)state;
+    want_type = "clue";
+    want_stage = "registered";
     char id[37], closed[37], due_date[16];
     set_clock_days(0);
     CGT_CREATE_CLUE(insp_east, "city_a", NULL, id);
@@ -211,11 +227,74 @@ static void levels_and_notices(void **state)
     set_clock_days(0);
 }
 
+/* True once the overdue case list (as the east lead) holds id; each replica
+ * reads the test clock on its own tick. */
+static bool listed_overdue(const char *id)
+{
+    int64_t until = cgt_now_ms() + CGT_DEADLINE_MS;
+    while (cgt_now_ms() < until) {
+        cgt_response *r =
+            cgt_get("/api/v1/cases?overdue=true&unit_code=city_a&limit=100", lead_east);
+        CGT_CHECK_STATUS(r, 200);
+        bool found = strstr(r->body, id) != NULL;
+        cgt_response_free(r);
+        if (found)
+            return true;
+        cgt_sleep_ms(100);
+    }
+    return false;
+}
+
+/* A case's investigation deadline (CG_CASE_INVESTIGATION_DAYS, 90 by
+ * default, from start_investigation): on time, due soon 84 days on and
+ * overdue 91 days on, one notice each (item type case) whatever the two
+ * replicas do; the overdue list filter shows it then and not before. */
+static void case_levels_and_notices(void **state)
+{
+    (void)state;
+    char clue[37], case_id[37], path[96];
+    set_clock_days(0);
+    want_type = "case";
+    want_stage = "investigation";
+    CGT_CREATE_CLUE(insp_east, "city_a", NULL, clue);
+    dispose(clue, "{\"way\":\"propose_filing\",\"reason\":\"证据确凿\"}");
+    cgt_response *r = cgt_clue_act(lead_hq, clue, "/file", NULL);
+    CGT_CHECK_STATUS(r, 200);
+    snprintf(case_id, sizeof case_id, "%s", CGT_JSON_STR(r->json, "case_id"));
+    cgt_response_free(r);
+    char got[16];
+    state_of(insp_east, case_id, got);
+    CGT_CHECK_STR("(none)", got, "a filed case has no deadline yet");
+
+    snprintf(path, sizeof path, "/api/v1/cases/%s/actions", case_id);
+    static const char start[] = "{\"action\":\"start_investigation\"}";
+    r = cgt_post_raw(path, insp_east, "application/json", start, sizeof start - 1);
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK_STR("on_time", CGT_JSON_STR(r->json, "deadline_state"), r->body);
+    cgt_response_free(r);
+    r = cgt_get("/api/v1/cases?overdue=true&unit_code=city_a&limit=100", lead_east);
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK(strstr(r->body, case_id) == NULL, "not overdue today: %s", r->body);
+    cgt_response_free(r);
+
+    move_clock(case_id, 84, "due_soon", 1, 0);
+    move_clock(case_id, 91, "overdue", 0, 1);
+    CGT_CHECK(listed_overdue(case_id), "the overdue list shows the case");
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT 1 / (count(*) = 2)::int FROM deadline_notices WHERE item_type = 'case'"
+             " AND item_id = '%s'",
+             case_id);
+    CGT_CHECK_INT(0, cgt_psql("cg_case", sql), "two notices about the case, typed case");
+    set_clock_days(0);
+}
+
 int main(void)
 {
     cgt_init("case_deadlines", CGT_NEED_STACK | CGT_NEED_NATS);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(levels_and_notices),
+        cmocka_unit_test(case_levels_and_notices),
     };
     int failed = cmocka_run_group_tests_name("case_deadlines", tests, group_setup, group_teardown);
     cgt_cleanup();
