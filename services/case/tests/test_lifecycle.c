@@ -346,6 +346,104 @@ static void test_doc_draws_the_table(void **state)
     }
 }
 
+/* The actions that leave a case's stage: allowed only in their stages,
+ * and refused elsewhere naming every stage they are allowed in. */
+static void test_case_same_stage_actions(void **state)
+{
+    (void)state;
+    case_case_facts none = {0};
+    static const char *const ok[][2] = {
+        {CASE_STAGE_FILED, CASE_ACTION_ADD_INVESTIGATOR},
+        {CASE_CSTAGE_INVESTIGATION, CASE_ACTION_REMOVE_INVESTIGATOR},
+        {CASE_CSTAGE_REVIEW, CASE_ACTION_ADD_ITEM},
+        {CASE_CSTAGE_REVIEW, CASE_ACTION_REMOVE_ITEM},
+        {CASE_CSTAGE_DECIDED, CASE_ACTION_EXECUTE_ITEM},
+        {CASE_CSTAGE_INVESTIGATION, CASE_ACTION_REQUEST_EXTENSION},
+        {CASE_CSTAGE_INVESTIGATION, CASE_ACTION_APPROVE_EXTENSION},
+        {CASE_CSTAGE_INVESTIGATION, CASE_ACTION_REJECT_EXTENSION},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        const case_transition *t = NULL;
+        cg_err err;
+        cg_err_clear(&err);
+        assert_int_equal(case_case_step(ok[i][0], ok[i][1], &none, &t, &err), CG_OK);
+        assert_string_equal(t->to, CASE_STAGE_SAME);
+        cg_err_clear(&err);
+        assert_int_equal(case_case_step(CASE_STAGE_CLOSED, ok[i][1], &none, &t, &err),
+                         CG_FAILED_PRECONDITION);
+        assert_non_null(strstr(err.message, "stage closed"));
+    }
+    const case_transition *t = NULL;
+    cg_err err;
+    cg_err_clear(&err);
+    /* Items are frozen by the decision; investigators end with the report. */
+    assert_int_equal(case_case_step(CASE_CSTAGE_DECIDED, CASE_ACTION_ADD_ITEM, &none, &t, &err),
+                     CG_FAILED_PRECONDITION);
+    assert_non_null(strstr(err.message, "allowed only in stage review"));
+    cg_err_clear(&err);
+    assert_int_equal(
+        case_case_step(CASE_CSTAGE_REPORTED, CASE_ACTION_ADD_INVESTIGATOR, &none, &t, &err),
+        CG_FAILED_PRECONDITION);
+    assert_non_null(strstr(err.message, "filed, investigation"));
+}
+
+/* A disposition item's fields, each kind with what it needs. */
+static void test_item_check(void **state)
+{
+    (void)state;
+    struct {
+        const char *kind, *measure, *subject;
+        long long amount;
+        const char *text, *path;
+        long long deadline;
+        const char *bad; /* the field named, NULL for a good item */
+    } items[] = {
+        {"party_discipline", "serious_warning", "张三", 0, "", "", 0, NULL},
+        {"government_sanction", "major_demerit", "张三", 0, "", "", 0, NULL},
+        {"organizational_handling", "admonishment", "张三", 0, "", "", 0, NULL},
+        {"transfer_judicial", "", "张三", 0, "", "", 0, NULL},
+        {"illicit_gains", "", "张三", 150000, "", "", 0, NULL},
+        {"rectification", "", "", 0, "完善制度", "hq.east", 1767139200000LL, NULL},
+        {"party_discipline", "demerit", "张三", 0, "", "", 0, "measure"},
+        {"government_sanction", "probation", "张三", 0, "", "", 0, "measure"},
+        {"organizational_handling", "", "张三", 0, "", "", 0, "measure"},
+        {"transfer_judicial", "warning", "张三", 0, "", "", 0, "measure"},
+        {"party_discipline", "warning", "", 0, "", "", 0, "subject"},
+        {"illicit_gains", "", "张三", 0, "", "", 0, "amount_fen"},
+        {"transfer_judicial", "", "张三", 5, "", "", 0, "amount_fen"},
+        {"rectification", "", "张三", 0, "x", "hq", 1, "subject"},
+        {"rectification", "", "", 0, "", "hq", 1, "text"},
+        {"rectification", "", "", 0, "x", "", 1, "unit_code"},
+        {"rectification", "", "", 0, "x", "hq", 0, "deadline"},
+        {"warning", "", "张三", 0, "", "", 0, "kind"},
+    };
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        cg_err err;
+        cg_err_clear(&err);
+        cg_code rc =
+            case_item_check(items[i].kind, items[i].measure, items[i].subject, items[i].amount,
+                            items[i].text, items[i].path, items[i].deadline, &err);
+        if (items[i].bad == NULL) {
+            assert_int_equal(rc, CG_OK);
+            continue;
+        }
+        assert_int_equal(rc, CG_INVALID_ARGUMENT);
+        bool named = false;
+        for (size_t v = 0; v < err.nviolations; v++) {
+            named = named || strcmp(err.violations[v].field, items[i].bad) == 0;
+        }
+        if (!named) {
+            fail_msg("item %zu: no violation on %s", i, items[i].bad);
+        }
+    }
+    /* Case deadlines per stage. */
+    assert_int_equal(case_case_deadline_days(CASE_CSTAGE_INVESTIGATION), case_investigation_days);
+    assert_int_equal(case_case_deadline_days(CASE_CSTAGE_REVIEW), case_review_days);
+    assert_int_equal(case_case_deadline_days(CASE_CSTAGE_DECIDED), case_execution_days);
+    assert_int_equal(case_case_deadline_days(CASE_CSTAGE_REPORTED), 0);
+    assert_int_equal(case_case_deadline_days(CASE_STAGE_CLOSED), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,6 +458,8 @@ int main(void)
         cmocka_unit_test(test_case_stages),
         cmocka_unit_test(test_case_missing),
         cmocka_unit_test(test_case_measures),
+        cmocka_unit_test(test_case_same_stage_actions),
+        cmocka_unit_test(test_item_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
