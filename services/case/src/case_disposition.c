@@ -27,14 +27,15 @@ static const char SQL_ADD_ITEM[] =
     "INSERT INTO case_items (case_id, kind, measure, subject_name, subject_person_id, amount_fen,"
     " text, org_path, deadline, added_by) VALUES ($1::uuid, $2, $3, $4, $5, $6::bigint, $7,"
     " nullif($8, '')::ltree, CASE WHEN $9::bigint > 0"
-    " THEN to_timestamp($9::bigint / 1000.0)::date END, $10) RETURNING id::text";
+    " THEN 'epoch'::date + ($9::bigint / 86400000)::integer END, $10) RETURNING id::text";
 static const char SQL_REMOVE_ITEM[] =
     "DELETE FROM case_items WHERE id = $2::uuid AND case_id = $1::uuid RETURNING kind";
-/* 1 row: marked now; the second column tells an item already executed
- * apart from none. */
+/* Days come as Unix ms at midnight UTC and are stored as that day, whatever
+ * the session's time zone. One row: marked now, and whether the item exists
+ * (an item already executed apart from none). */
 static const char SQL_EXECUTE_ITEM[] =
     "WITH t AS (SELECT id, executed_on FROM case_items WHERE id = $2::uuid AND case_id = $1::uuid),"
-    " u AS (UPDATE case_items SET executed_on = to_timestamp($3::bigint / 1000.0)::date,"
+    " u AS (UPDATE case_items SET executed_on = 'epoch'::date + ($3::bigint / 86400000)::integer,"
     " executed_note = $4, executed_by = $5 WHERE id = (SELECT id FROM t)"
     " AND executed_on IS NULL RETURNING 1)"
     " SELECT (SELECT count(*) FROM u)::integer, (SELECT count(*) FROM t)::integer";

@@ -129,6 +129,9 @@ void gw_json_delete_wiped(cJSON *doc);
 /* Add key as an RFC 3339 string, or null when ms is 0 (not given) or cannot
  * be formatted. Returns false when out of memory. */
 bool gw_json_add_time(cJSON *obj, const char *key, int64_t ms);
+/* Add "next_cursor" of a page (may be NULL) to obj: the cursor, or null on
+ * the last page. False when out of memory. */
+bool gw_json_add_next_cursor(cJSON *obj, const Cleangrid__V1__Page *page);
 
 /* Add key as an array of the names in a comma-separated list ("a,b" gives
  * ["a", "b"]; "" gives []). Returns false when out of memory. */

@@ -771,14 +771,7 @@ cJSON *gw_json_case_list(const Cleangrid__V1__ListCasesReply *reply)
         cJSON *k = gw_json_case(reply->cases[i]);
         ok = k != NULL && cJSON_AddItemToArray(items, k);
     }
-    /* An empty cursor means the last page, which the API says with null. */
-    const char *next = reply->page ? reply->page->next_cursor : NULL;
-    if (ok) {
-        ok = next != NULL && next[0] != '\0'
-                 ? cJSON_AddStringToObject(obj, "next_cursor", next) != NULL
-                 : cJSON_AddNullToObject(obj, "next_cursor") != NULL;
-    }
-    if (!ok) {
+    if (!ok || !gw_json_add_next_cursor(obj, reply->page)) {
         cJSON_Delete(obj);
         obj = NULL;
     }

@@ -469,13 +469,16 @@ cJSON *gw_json_clue_list(const Cleangrid__V1__ListCluesReply *reply)
         cJSON *clue = gw_json_clue(reply->clues[i]);
         ok = clue != NULL && cJSON_AddItemToArray(items, clue);
     }
+    return finish(obj, ok && gw_json_add_next_cursor(obj, reply->page));
+}
+
+bool gw_json_add_next_cursor(cJSON *obj, const Cleangrid__V1__Page *page)
+{
     /* An empty cursor means the last page, which the API says with null. */
-    const char *next = reply->page ? reply->page->next_cursor : NULL;
-    if (ok && next != NULL && next[0] != '\0')
-        ok = add_str(obj, "next_cursor", next);
-    else if (ok)
-        ok = cJSON_AddNullToObject(obj, "next_cursor") != NULL;
-    return finish(obj, ok);
+    const char *next = page != NULL ? page->next_cursor : NULL;
+    if (next != NULL && next[0] != '\0')
+        return add_str(obj, "next_cursor", next);
+    return cJSON_AddNullToObject(obj, "next_cursor") != NULL;
 }
 
 /* --- problems ------------------------------------------------------------- */
