@@ -749,6 +749,74 @@ static void case_list(void **state)
     cgt_response_free(r);
 }
 
+/* A case about the east lead (its person id among the subjects): the east
+ * lead never sees it, in the list or alone, and cannot be named its
+ * investigator; someone who recused from its clue sees it no more either.
+ * A rejected extension leaves the deadline and still counts as the one. */
+static void case_hidden_and_extension_rejected(void **state)
+{
+    (void)state;
+    cgt_response *me = cgt_get("/api/v1/auth/me", lead_east);
+    CGT_CHECK_STATUS(me, 200);
+    char person[80], lead[37], clue[37], case_id[37], path[128], body[96];
+    snprintf(person, sizeof person, "%s", cgt_json_str(CGT_JSON_OBJECT(me), "person_id"));
+    snprintf(lead, sizeof lead, "%s", CGT_JSON_STR(me->json, "id"));
+    cgt_response_free(me);
+    CGT_CHECK(person[0] != '\0', "the demo lead.east has a person id");
+    CGT_CREATE_CLUE(insp_east, "city_b", person, clue);
+    cgt_response *r = cgt_clue_act(insp_east, clue, "/disposal",
+                                   "{\"way\":\"propose_filing\",\"reason\":\"证据确凿\"}");
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    r = cgt_clue_act(lead_hq, clue, "/disposal/approve", NULL);
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    r = cgt_clue_act(lead_hq, clue, "/file", NULL);
+    CGT_CHECK_STATUS(r, 200);
+    snprintf(case_id, sizeof case_id, "%s", CGT_JSON_STR(r->json, "case_id"));
+    cgt_response_free(r);
+
+    snprintf(path, sizeof path, "/api/v1/cases/%s", case_id);
+    r = cgt_get(path, lead_east);
+    CGT_CHECK_PROBLEM(r, 404);
+    cgt_response_free(r);
+    r = list(lead_east, "unit_code=city_b&limit=100");
+    CGT_CHECK(!lists(r, case_id), "its subject does not list it");
+    cgt_response_free(r);
+    r = list(lead_hq, "unit_code=city_b&limit=100");
+    CGT_CHECK(lists(r, case_id), "the hq lead lists it");
+    cgt_response_free(r);
+    investigator_body(lead, body);
+    case_refused(lead_hq, case_id, "/investigators", body, 409, "subject");
+    cgt_response_free(case_act(lead_east, case_id, "start_investigation", 404));
+
+    r = cgt_clue_act(insp_hq, clue, "/recuse", "{\"reason\":\"曾共事\"}");
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    r = list(insp_hq, "unit_code=city_b&limit=100");
+    CGT_CHECK(!lists(r, case_id), "the recused do not list it");
+    cgt_response_free(r);
+    r = cgt_get(path, insp_hq);
+    CGT_CHECK_PROBLEM(r, 404);
+    cgt_response_free(r);
+
+    /* The one extension, rejected: the deadline stays, no second request. */
+    r = case_act(insp_east, case_id, "start_investigation", 200);
+    char before[40];
+    snprintf(before, sizeof before, "%s", CGT_JSON_STR(r->json, "deadline"));
+    cgt_response_free(r);
+    static const char ask[] = "{\"days\":20,\"reason\":\"证人出差\"}";
+    cgt_response_free(case_post(insp_east, case_id, "/extension", ask, 200));
+    r = case_post(lead_hq, case_id, "/extension/reject", "{\"reason\":\"理由不足\"}", 200);
+    const cJSON *x = cJSON_GetObjectItem(r->json, "extension");
+    CGT_CHECK_STR("rejected", cgt_json_str(x, "state"), r->body);
+    CGT_CHECK_STR("理由不足", cgt_json_str(x, "decision_reason"), r->body);
+    CGT_CHECK_STR(before, CGT_JSON_STR(r->json, "deadline"), "the deadline stays");
+    cgt_response_free(r);
+    case_refused(insp_east, case_id, "/extension", ask, 409, "one extension");
+    case_refused(lead_hq, case_id, "/extension/approve", "{}", 409, "no extension request");
+}
+
 int main(void)
 {
     cgt_init("case_lifecycle", CGT_NEED_STACK | CGT_NEED_NATS);
@@ -760,6 +828,7 @@ int main(void)
         cmocka_unit_test(walk_to_closure),
         cmocka_unit_test(extension_once),
         cmocka_unit_test(case_list),
+        cmocka_unit_test(case_hidden_and_extension_rejected),
     };
     int failed = cmocka_run_group_tests_name("case_lifecycle", tests, group_setup, group_teardown);
     cgt_cleanup();
