@@ -442,6 +442,20 @@ static void item_of(const cJSON *k, const char *kind, char out[37])
     CGT_CHECK(out[0] != '\0', "an item of kind %s", kind);
 }
 
+/* The seq of the last entry of the case's dossier as token reads it. */
+static long long last_seq(const char *token, const char *case_id)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/api/v1/cases/%s/dossier?limit=100", case_id);
+    cgt_response *r = cgt_get(path, token);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *items = cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "items");
+    const cJSON *last = cJSON_GetArrayItem(items, cJSON_GetArraySize(items) - 1);
+    long long seq = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(last, "seq"));
+    cgt_response_free(r);
+    return seq;
+}
+
 /* A case from filing to closure: investigators, measure, report, review by
  * someone who did not investigate, disposition items (added and removed
  * only in review, frozen by the decision, each marked executed), the
@@ -581,6 +595,12 @@ static void walk_to_closure(void **state)
     CGT_CHECK_STR("2026-04-01", cgt_json_str(done, "executed_on"), "the day");
     cgt_response_free(r);
     check_last_entry(case_id, "case.stage_changed", "closed");
+
+    /* An investigator's dossier reads are not entries; anyone else's are. */
+    long long seq = last_seq(insp_hq, case_id);
+    CGT_CHECK_INT(seq, last_seq(insp_hq, case_id), "an investigator's read adds nothing");
+    (void)last_seq(auditor_east, case_id);
+    CGT_CHECK_INT(seq + 1, last_seq(insp_hq, case_id), "the auditor's read is an entry");
 }
 
 /* The investigation deadline (90 days by default) and its one extension:

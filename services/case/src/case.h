@@ -108,8 +108,9 @@ cg_code case_repo_one_visible(PGconn *conn, const char *sql, const case_actor *a
                               const char *id, PGresult **out, cg_err *err);
 
 /* A dossier's file (a clue, or a case through its clue) if the actor may
- * see it; its handler's user id is copied into handler ("" for none, and
- * for a case). NOT_FOUND "clue or case not found" otherwise. */
+ * see it; its handler's user id is copied into handler ("" for none; for a
+ * case, the actor's own id when it is one of the investigators, else "").
+ * NOT_FOUND "clue or case not found" otherwise. */
 cg_code case_repo_file_handler(PGconn *conn, const case_actor *actor, const char *file_id,
                                char *handler, size_t handler_size, cg_err *err);
 

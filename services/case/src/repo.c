@@ -146,12 +146,15 @@ static const char SQL_LOCK[] =
     " WHERE clues.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE
     " FOR UPDATE OF clues";
 
-/* The handler of a dossier's file: a clue's handler, or "" for a case (its
- * investigators come later). Either way under the clue's visibility. */
+/* The handler of a dossier's file: a clue's handler; for a case, the actor
+ * ($4) when it is one of the case's investigators (the clue's handler or a
+ * named one), else "". Either way under the clue's visibility. */
 static const char SQL_FILE_HANDLER[] =
     "SELECT clues.handler_id FROM clues"
     " WHERE clues.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE
-    " UNION ALL SELECT '' FROM cases k JOIN clues ON clues.id = k.clue_id"
+    " UNION ALL SELECT CASE WHEN clues.handler_id = $4::text OR EXISTS (SELECT 1"
+    " FROM case_investigators i WHERE i.case_id = k.id AND i.user_id = $4::text)"
+    " THEN $4::text ELSE '' END FROM cases k JOIN clues ON clues.id = k.clue_id"
     " WHERE k.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE;
 
 cg_code case_repo_clue_from_row(const PGresult *res, int row, case_clue_view *out,
