@@ -246,6 +246,119 @@ static void test_statistics(void **state)
     cJSON_Delete(j);
 }
 
+/* Issue 4: the case steps' paths, bodies and filters, and a case's JSON. */
+static void test_case_steps(void **state)
+{
+    (void)state;
+    const char *id = "/api/v1/cases/0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f";
+    static const char *const pairs[][2] = {
+        {"/investigators", "add_investigator"},
+        {"/investigators/remove", "remove_investigator"},
+        {"/items", "add_item"},
+        {"/items/remove", "remove_item"},
+        {"/items/execute", "execute_item"},
+        {"/extension", "request_extension"},
+        {"/extension/approve", "approve_extension"},
+        {"/extension/reject", "reject_extension"},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "%s%s", id, pairs[i][0]);
+        assert_string_equal(gw_case_step_of_path(path), pairs[i][1]);
+    }
+    assert_null(gw_case_step_of_path(id));
+    assert_null(gw_case_step_of_path("/api/v1/cases/x/actions"));
+    assert_null(gw_case_step_of_path("/api/v1/clues/x/items"));
+
+    cg_err err;
+    const char *unit = NULL;
+    cJSON *body = cJSON_Parse("{\"kind\":\"rectification\",\"text\":\"完善制度\","
+                              "\"unit_code\":\"city_a\",\"deadline\":\"2026-11-20\"}");
+    Cleangrid__V1__CaseActionRequest out = CLEANGRID__V1__CASE_ACTION_REQUEST__INIT;
+    assert_int_equal(gw_map_case_step(body, "add_item", &out, &unit, &err), CG_OK);
+    assert_string_equal(out.item_kind, "rectification");
+    assert_string_equal(unit, "city_a");
+    assert_int_equal(out.item_deadline_ms, 1795132800000LL);
+    /* The same body is wrong for an execution. */
+    Cleangrid__V1__CaseActionRequest out2 = CLEANGRID__V1__CASE_ACTION_REQUEST__INIT;
+    assert_int_equal(gw_map_case_step(body, "execute_item", &out2, &unit, &err),
+                     CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "kind"));
+    assert_true(has_violation(&err, "item_id"));
+    assert_true(has_violation(&err, "date"));
+    cJSON_Delete(body);
+
+    body = cJSON_Parse("{\"kind\":\"illicit_gains\",\"subject\":\"张三\",\"amount_fen\":12.5,"
+                       "\"deadline\":\"2026-02-30\"}");
+    Cleangrid__V1__CaseActionRequest out3 = CLEANGRID__V1__CASE_ACTION_REQUEST__INIT;
+    assert_int_equal(gw_map_case_step(body, "add_item", &out3, &unit, &err), CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "amount_fen"));
+    assert_true(has_violation(&err, "deadline"));
+    cJSON_Delete(body);
+
+    body = cJSON_Parse("{\"reason\":\"r\"}");
+    Cleangrid__V1__CaseActionRequest out4 = CLEANGRID__V1__CASE_ACTION_REQUEST__INIT;
+    assert_int_equal(gw_map_case_step(body, "request_extension", &out4, &unit, &err),
+                     CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "days"));
+    Cleangrid__V1__CaseActionRequest out5 = CLEANGRID__V1__CASE_ACTION_REQUEST__INIT;
+    assert_int_equal(gw_map_case_step(body, "reject_extension", &out5, &unit, &err), CG_OK);
+    assert_string_equal(out5.reason, "r");
+    Cleangrid__V1__CaseActionRequest out6 = CLEANGRID__V1__CASE_ACTION_REQUEST__INIT;
+    assert_int_equal(gw_map_case_step(body, "approve_extension", &out6, &unit, &err),
+                     CG_INVALID_ARGUMENT);
+    cJSON_Delete(body);
+
+    Cleangrid__V1__ListCasesRequest list = CLEANGRID__V1__LIST_CASES_REQUEST__INIT;
+    gw_case_filter_buf buf;
+    cg_err_clear(&err);
+    assert_int_equal(gw_map_case_filters("stage=review&sort=deadline&q=%E6%9D%8E&filed_from="
+                                         "2026-11-20&filed_to=2026-11-20&overdue=true",
+                                         &list, &buf, &unit, &err),
+                     CG_OK);
+    assert_string_equal(list.stage, "review");
+    assert_string_equal(list.sort, "deadline");
+    assert_string_equal(list.query, "李");
+    assert_true(list.overdue);
+    assert_int_equal(list.filed_to_ms - list.filed_from_ms, 24LL * 3600 * 1000);
+    cg_err_clear(&err);
+    assert_int_equal(gw_map_case_filters("filed_to=x&overdue=1", &list, &buf, &unit, &err),
+                     CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "filed_to"));
+    assert_true(has_violation(&err, "overdue"));
+
+    /* A case's JSON: investigators, an item with its day, the extension. */
+    char *ids[] = {"u1", "u2"};
+    Cleangrid__V1__DispositionItem item = CLEANGRID__V1__DISPOSITION_ITEM__INIT;
+    item.kind = "illicit_gains";
+    item.amount_fen = 1234500;
+    item.executed = true;
+    item.executed_on_ms = 1795132800000LL;
+    Cleangrid__V1__DispositionItem *items[] = {&item};
+    Cleangrid__V1__CaseExtension x = CLEANGRID__V1__CASE_EXTENSION__INIT;
+    x.state = "pending";
+    x.days = 30;
+    Cleangrid__V1__Case k = CLEANGRID__V1__CASE__INIT;
+    k.investigator_ids = ids;
+    k.n_investigator_ids = 2;
+    k.items = items;
+    k.n_items = 1;
+    k.extension = &x;
+    cJSON *obj = gw_json_case(&k);
+    assert_non_null(obj);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(obj, "investigators")), 2);
+    const cJSON *j = cJSON_GetArrayItem(cJSON_GetObjectItem(obj, "items"), 0);
+    assert_int_equal((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(j, "amount_fen")),
+                     1234500);
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(j, "executed_on")), "2026-11-20");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "deadline")));
+    assert_int_equal((int)cJSON_GetNumberValue(
+                         cJSON_GetObjectItem(cJSON_GetObjectItem(obj, "extension"), "days")),
+                     30);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(obj, "deadline")));
+    cJSON_Delete(obj);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_answers),
         cmocka_unit_test(test_list_filters),
         cmocka_unit_test(test_statistics),
+        cmocka_unit_test(test_case_steps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
