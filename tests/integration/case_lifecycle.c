@@ -302,6 +302,9 @@ static void bad_actions(void **state)
     cgt_response *r = case_act(lead_east, case_id, "approve", 400);
     CGT_CHECK(strstr(r->body, "action") != NULL, "names the field: %s", r->body);
     cgt_response_free(r);
+    r = case_act(lead_east, case_id, "approve_extension", 400);
+    CGT_CHECK(strstr(r->body, "route of its own") != NULL, "names its route: %s", r->body);
+    cgt_response_free(r);
     r = case_act(lead_east, "not-a-uuid", "close", 400);
     CGT_CHECK(strstr(r->body, "id") != NULL, "names the field: %s", r->body);
     cgt_response_free(r);

@@ -334,6 +334,33 @@ cg_code gw_map_clue_action(const cJSON *body, const char *action,
     return err->code;
 }
 
+/* The paths of the case steps that leave the stage (issue 4), and the
+ * actions they name. */
+static const struct {
+    const char *suffix;
+    const char *action;
+} case_step_paths[] = {
+    {"/investigators", "add_investigator"},
+    {"/investigators/remove", "remove_investigator"},
+    {"/items", "add_item"},
+    {"/items/remove", "remove_item"},
+    {"/items/execute", "execute_item"},
+    {"/extension", "request_extension"},
+    {"/extension/approve", "approve_extension"},
+    {"/extension/reject", "reject_extension"},
+};
+
+/* The path suffix of the step action, or NULL when it is none. */
+static const char *case_step_suffix(const char *action)
+{
+    for (size_t i = 0; i < sizeof case_step_paths / sizeof case_step_paths[0]; i++) {
+        if (strcmp(action, case_step_paths[i].action) == 0) {
+            return case_step_paths[i].suffix;
+        }
+    }
+    return NULL;
+}
+
 cg_code gw_map_case_action(const cJSON *body, bool measure, Cleangrid__V1__CaseActionRequest *out,
                            cg_err *err)
 {
@@ -346,6 +373,11 @@ cg_code gw_map_case_action(const cJSON *body, bool measure, Cleangrid__V1__CaseA
     if (!measure) {
         known_members(body, action, "", err);
         out->action = text_member(body, "action", "action", true, 64, err);
+        const char *own = case_step_suffix(out->action);
+        if (own != NULL) {
+            /* Each step has its route, whose permission the dispatcher checks. */
+            cg_err_add_violation(err, "action", "has a route of its own: POST .../{id}%s", own);
+        }
         out->report = text_member(body, "report", "report", false, TEXT_MAX_CHARS, err);
         out->reviewer_id = text_member(body, "reviewer_id", "reviewer_id", false, 36, err);
         return err->code;
@@ -558,20 +590,6 @@ cJSON *gw_json_clue_statistics(const Cleangrid__V1__ClueStatisticsReply *reply)
 }
 
 /* --- issue 4: cases (案件): investigators, items, the extension, the list --- */
-
-static const struct {
-    const char *suffix;
-    const char *action;
-} case_step_paths[] = {
-    {"/investigators", "add_investigator"},
-    {"/investigators/remove", "remove_investigator"},
-    {"/items", "add_item"},
-    {"/items/remove", "remove_item"},
-    {"/items/execute", "execute_item"},
-    {"/extension", "request_extension"},
-    {"/extension/approve", "approve_extension"},
-    {"/extension/reject", "reject_extension"},
-};
 
 const char *gw_case_step_of_path(const char *path)
 {

@@ -309,6 +309,14 @@ static void test_case_steps(void **state)
                      CG_INVALID_ARGUMENT);
     cJSON_Delete(body);
 
+    /* A step is not taken through /actions. */
+    body = cJSON_Parse("{\"action\":\"approve_extension\"}");
+    Cleangrid__V1__CaseActionRequest out7 = CLEANGRID__V1__CASE_ACTION_REQUEST__INIT;
+    assert_int_equal(gw_map_case_action(body, false, &out7, &err), CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "action"));
+    assert_non_null(strstr(err.violations[0].description, "/extension/approve"));
+    cJSON_Delete(body);
+
     Cleangrid__V1__ListCasesRequest list = CLEANGRID__V1__LIST_CASES_REQUEST__INIT;
     gw_case_filter_buf buf;
     cg_err_clear(&err);
