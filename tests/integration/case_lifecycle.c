@@ -813,8 +813,19 @@ static void case_hidden_and_extension_rejected(void **state)
     case_refused(lead_hq, case_id, "/investigators", body, 409, "subject");
     cgt_response_free(case_act(lead_east, case_id, "start_investigation", 404));
 
+    /* A named investigator who recuses stops being one. */
+    char hq[37];
+    account_id(insp_hq, hq);
+    investigator_body(hq, body);
+    r = case_post(lead_hq, case_id, "/investigators", body, 200);
+    CGT_CHECK(has_investigator(r->json, hq), "named: %s", r->body);
+    cgt_response_free(r);
     r = cgt_clue_act(insp_hq, clue, "/recuse", "{\"reason\":\"曾共事\"}");
     CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    r = cgt_get(path, lead_hq);
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK(!has_investigator(r->json, hq), "no longer an investigator: %s", r->body);
     cgt_response_free(r);
     r = list(insp_hq, "unit_code=city_b&limit=100");
     CGT_CHECK(!lists(r, case_id), "the recused do not list it");

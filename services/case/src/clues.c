@@ -641,6 +641,12 @@ cg_code case_person_barred(PGconn *conn, const char *clue_id, const char *user_i
     return rc;
 }
 
+/* A named investigator of the clue's case ($1 the clue, $2 the account)
+ * who recuses stops investigating it. */
+static const char SQL_RECUSE_INVESTIGATOR[] =
+    "DELETE FROM case_investigators i USING cases k"
+    " WHERE k.id = i.case_id AND k.clue_id = $1::uuid AND i.user_id = $2";
+
 static cg_code do_recuse(const action_ctx *a, cg_err *err)
 {
     const char *params[] = {a->req->clue_id, a->actor->user_id, a->actor->person_id,
@@ -650,6 +656,9 @@ static cg_code do_recuse(const action_ctx *a, cg_err *err)
     if (rc == CG_OK && strcmp(a->clue->handler_id, a->actor->user_id) == 0) {
         const char *clear[] = {a->req->clue_id, ""};
         rc = cg_db_exec(a->conn, SQL_SET_HANDLER, 2, clear, NULL, err);
+    }
+    if (rc == CG_OK) {
+        rc = cg_db_exec(a->conn, SQL_RECUSE_INVESTIGATOR, 2, params, NULL, err);
     }
     if (rc == CG_OK) {
         rc = note(a->conn, a->req->clue_id, a->actor, "clue.recused",
