@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,18 +80,27 @@ static const struct {
  * on the report path was most of PostgreSQL's CPU. The cache lives in the
  * connection's libpq instance data, so it is emptied when the connection is
  * reset (the server forgot the statements) and freed with the connection.
- * Statements are keyed by the address of their SQL text, which is a string
- * constant at every call site; the text is compared too, so a reused buffer
- * can never run the wrong statement. */
+ * Statements are keyed by their text (a hash, then the whole text, of a
+ * copy the cache owns), so SQL built per request in a reused buffer gets
+ * the statement of its own text, never one an earlier text left behind.
+ * A full cache runs further statements unprepared. */
 #define STMT_CACHE_SIZE 64
 
 typedef struct stmt_cache {
     int n;
     struct {
-        const char *sql;
+        uint64_t hash;
+        char *sql; /* owned copy */
         char name[16];
     } entry[STMT_CACHE_SIZE];
 } stmt_cache;
+
+static void stmt_cache_clear(stmt_cache *cache)
+{
+    for (int i = 0; i < cache->n; i++)
+        free(cache->entry[i].sql);
+    cache->n = 0;
+}
 
 static int stmt_cache_event(PGEventId id, void *info, void *pass)
 {
@@ -107,15 +117,28 @@ static int stmt_cache_event(PGEventId id, void *info, void *pass)
     case PGEVT_CONNRESET: {
         stmt_cache *cache = PQinstanceData(((PGEventConnReset *)info)->conn, stmt_cache_event);
         if (cache != NULL)
-            cache->n = 0;
+            stmt_cache_clear(cache);
         return 1;
     }
-    case PGEVT_CONNDESTROY:
-        free(PQinstanceData(((PGEventConnDestroy *)info)->conn, stmt_cache_event));
+    case PGEVT_CONNDESTROY: {
+        stmt_cache *cache = PQinstanceData(((PGEventConnDestroy *)info)->conn, stmt_cache_event);
+        if (cache != NULL)
+            stmt_cache_clear(cache);
+        free(cache);
         return 1;
+    }
     default:
         return 1;
     }
+}
+
+/* FNV-1a: cheap, and only a first filter before the whole text is compared. */
+static uint64_t text_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (; *s != '\0'; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
 }
 
 /* The name of sql prepared on conn, preparing it now if needed; NULL when it
@@ -126,10 +149,14 @@ static const char *prepared_name(PGconn *conn, const char *sql, int nparams)
     stmt_cache *cache = PQinstanceData(conn, stmt_cache_event);
     if (cache == NULL)
         return NULL;
+    uint64_t hash = text_hash(sql);
     for (int i = 0; i < cache->n; i++)
-        if (cache->entry[i].sql == sql && strcmp(cache->entry[i].sql, sql) == 0)
+        if (cache->entry[i].hash == hash && strcmp(cache->entry[i].sql, sql) == 0)
             return cache->entry[i].name;
     if (cache->n == STMT_CACHE_SIZE)
+        return NULL;
+    char *copy = strdup(sql);
+    if (copy == NULL)
         return NULL;
     char *name = cache->entry[cache->n].name;
     snprintf(name, sizeof(cache->entry[0].name), "cg_%d", cache->n);
@@ -145,9 +172,12 @@ static const char *prepared_name(PGconn *conn, const char *sql, int nparams)
         cg_log_warn("statement not prepared: %s", msg);
     }
     PQclear(res);
-    if (!ok)
+    if (!ok) {
+        free(copy);
         return NULL;
-    cache->entry[cache->n++].sql = sql;
+    }
+    cache->entry[cache->n].hash = hash;
+    cache->entry[cache->n++].sql = copy;
     return name;
 }
 
@@ -363,15 +393,6 @@ cg_code cg_db_exec(PGconn *conn, const char *sql, int nparams, const char *const
     const char *name = prepared_name(conn, sql, nparams);
     PGresult *res = name != NULL ? PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0)
                                  : PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
-    return exec_result(conn, res, out, err);
-}
-
-cg_code cg_db_exec_built(PGconn *conn, const char *sql, int nparams, const char *const *params,
-                         PGresult **out, cg_err *err)
-{
-    if (out != NULL)
-        *out = NULL;
-    PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
     return exec_result(conn, res, out, err);
 }
 

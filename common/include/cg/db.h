@@ -29,19 +29,14 @@ PGconn *cg_db_acquire(cg_db *db, int timeout_ms, cg_err *err);
  * back first, so an error path never leaks a half-done transaction. */
 void cg_db_release(cg_db *db, PGconn *conn);
 
-/* Run sql with nparams text parameters (a NULL entry is SQL NULL). On success
- * and when out is not NULL, *out receives the result, owned by the caller
- * (PQclear). On failure *out is NULL, err is set from the SQLSTATE, and the
- * result is already freed. */
+/* Run sql with nparams text parameters (a NULL entry is SQL NULL), prepared
+ * on conn the first time its text is seen. sql may be built per call in a
+ * reused buffer: the text is what counts, and it holds placeholders, never
+ * values. On success and when out is not NULL, *out receives the result,
+ * owned by the caller (PQclear). On failure *out is NULL, err is set from
+ * the SQLSTATE, and the result is already freed. */
 cg_code cg_db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
                    PGresult **out, cg_err *err);
-/* cg_db_exec() for a statement built for this one call (its text in a
- * buffer, e.g. a list whose WHERE clause holds only the filters given):
- * never prepared, since the statement cache knows a statement by the
- * address of its text, and planned with its parameters' values. The text
- * holds placeholders only, never values. */
-cg_code cg_db_exec_built(PGconn *conn, const char *sql, int nparams, const char *const *params,
-                         PGresult **out, cg_err *err);
 
 cg_code cg_db_begin(PGconn *conn, cg_err *err);
 cg_code cg_db_commit(PGconn *conn, cg_err *err);

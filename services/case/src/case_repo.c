@@ -334,7 +334,7 @@ cg_code case_repo_list_cases(PGconn *conn, const case_actor *actor, const case_c
     if (q.used >= sizeof q.sql - 1) {
         return cg_err_set(err, CG_INTERNAL, "the case list's query is too long");
     }
-    return cg_db_exec_built(conn, q.sql, q.n, q.params, out, err);
+    return cg_db_exec(conn, q.sql, q.n, q.params, out, err);
 }
 
 cg_code case_repo_lock_case(PGconn *conn, const case_actor *actor, const char *id,
