@@ -806,6 +806,13 @@ static cgt_response *call_export_case_dossier(const char *token, const char *use
     return get_under(token, true, "/dossier/export");
 }
 
+/* Issue 5: the people lookup. */
+static cgt_response *call_list_people(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/people?role=inspector&limit=5", token);
+}
+
 static const struct {
     const char *method;
     const char *pattern;
@@ -867,6 +874,8 @@ static const struct {
     {"GET", "/api/v1/cases/{id}/dossier/export", 200, call_export_case_dossier},
     {"POST", "/api/v1/cases/{id}/actions", 200, call_case_action},
     {"POST", "/api/v1/cases/{id}/measures", 200, call_case_measure},
+    /* Issue 5: the people lookup. */
+    {"GET", "/api/v1/people", 200, call_list_people},
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 

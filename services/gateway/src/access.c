@@ -53,6 +53,11 @@ static const perm_info perms[GW_PERM_COUNT] = {
                           .meaning = "move a case (案件) through investigation, its report, "
                                      "review (审理), disposition and closure; the case service "
                                      "decides which role may take each step"},
+    /* Issue 5: the people lookup of the web console's forms. */
+    [GW_PERM_PEOPLE_READ] = {.name = "people.read",
+                             .meaning = "look up the active accounts of the caller's scope by "
+                                        "role and name (id, name, roles, unit) to name a "
+                                        "handler or reviewer"},
 };
 
 /* The roles of the brief. The auditor reads everything in its scope, so it
@@ -62,18 +67,20 @@ static const perm_info perms[GW_PERM_COUNT] = {
 const gw_role gw_roles[] = {
     {.name = "admin",
      .duties = "accounts, org units and configuration; no case content",
-     .grants = GW_GRANT(GW_PERM_UNITS_ADMIN) | GW_GRANT(GW_PERM_ACCOUNTS_ADMIN)},
+     .grants = GW_GRANT(GW_PERM_UNITS_ADMIN) | GW_GRANT(GW_PERM_ACCOUNTS_ADMIN) |
+               GW_GRANT(GW_PERM_PEOPLE_READ)},
     {.name = "inspector",
      .duties = "problem clues and cases inside its unit's subtree",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
                GW_GRANT(GW_PERM_CLUE_DISPOSE) | GW_GRANT(GW_PERM_DOSSIER_READ) |
-               GW_GRANT(GW_PERM_DOCUMENT_ADD) | GW_GRANT(GW_PERM_CASE_ACT)},
+               GW_GRANT(GW_PERM_DOCUMENT_ADD) | GW_GRANT(GW_PERM_CASE_ACT) |
+               GW_GRANT(GW_PERM_PEOPLE_READ)},
     {.name = "inspection_lead",
      .duties = "what an inspector does, and approves",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
                GW_GRANT(GW_PERM_CLUE_DISPOSE) | GW_GRANT(GW_PERM_CLUE_APPROVE) |
                GW_GRANT(GW_PERM_DOSSIER_READ) | GW_GRANT(GW_PERM_DOCUMENT_ADD) |
-               GW_GRANT(GW_PERM_CASE_ACT)},
+               GW_GRANT(GW_PERM_CASE_ACT) | GW_GRANT(GW_PERM_PEOPLE_READ)},
     {.name = "intake_officer",
      .duties = "triages public reports and registers clues from letters and visits",
      .grants = GW_GRANT(GW_PERM_CLUE_WRITE)},

@@ -42,6 +42,8 @@ typedef enum gw_perm {
     GW_PERM_DOCUMENT_ADD,
     /* Issue 4: a case's stages after filing. */
     GW_PERM_CASE_ACT,
+    /* Issue 5: the people lookup of the web console's forms. */
+    GW_PERM_PEOPLE_READ,
     GW_PERM_COUNT
 } gw_perm;
 
