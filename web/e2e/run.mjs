@@ -86,8 +86,12 @@ const tests = [
 
       // Nothing is sent until the form is valid; the errors show in place.
       let posted = 0;
+      let sentBody = null;
       page.on('request', (r) => {
-        if (r.method() === 'POST' && r.url().endsWith('/api/v1/public/reports')) posted++;
+        if (r.method() === 'POST' && r.url().endsWith('/api/v1/public/reports')) {
+          posted++;
+          sentBody = r.postDataJSON();
+        }
       });
       await page.getByTestId('submit').click();
       await page.getByTestId('form-error').waitFor();
@@ -105,6 +109,8 @@ const tests = [
       shared.receipt = await receipt.getAttribute('data-receipt');
       check(/^[0-9]{16}$/.test(shared.receipt ?? ''), `receipt ${shared.receipt}`);
       check(posted === 1, `${posted} reports sent`);
+      // The QR code's channel travels with the report (issue 5).
+      check(sentBody?.channel === 'qr-e2e' && sentBody?.unit_code === 'east', `sent ${JSON.stringify(sentBody)}`);
       check((await page.getByRole('alert').textContent()).length > 20, 'no warning beside the receipt');
       await page.screenshot({ path: join(shots, 'public-receipt.png'), fullPage: true });
 
@@ -216,11 +222,23 @@ const tests = [
       await signIn(page, 'lead.east', shared.clueUrl);
       check(!(await page.getByTestId('step-approve').count()), 'approve shown with nothing proposed');
       await page.getByTestId('step-assign').click();
-      // A malformed id is refused in place, before anything is sent.
-      await page.locator('input[name=handler_id]').fill('not-an-id');
+      // Nobody picked is refused in place, before anything is sent.
+      let assigns = 0;
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().endsWith('/assign')) assigns++;
+      });
       await page.getByTestId('step-submit').click();
-      await page.locator('.el-form-item__error').filter({ hasText: '36 characters' }).waitFor();
-      await page.locator('input[name=handler_id]').fill(me.id);
+      await page.locator('.el-form-item__error').first().waitFor();
+      check(assigns === 0, 'an assignment without a handler was sent');
+      // The handler is picked by name from the people lookup: typing part
+      // of it finds the east inspector, and nobody of the west unit.
+      await page.getByTestId('picker-handler_id').click();
+      await page.keyboard.type('Inspector');
+      const option = page.locator('[data-test="person-inspector.east"]');
+      await option.waitFor();
+      check(!(await page.locator('[data-test="person-inspector.west"]').count()), 'the picker offers a west inspector');
+      await page.screenshot({ path: join(shots, 'office-people-picker.png'), fullPage: true });
+      await option.click();
       await page.getByTestId('step-submit').click();
       await page.getByTestId('step-form').waitFor({ state: 'detached' });
       check((await page.getByTestId('clue-handler').textContent()).includes(me.id), 'the handler is not shown');
@@ -334,6 +352,124 @@ const tests = [
       const archive = await page.evaluate((h) => fetch(h).then((r) => [r.status, r.headers.get('Content-Type')]), href);
       check(archive[0] === 200 && /tar/.test(archive[1] ?? ''), `export answered ${archive.join(' ')}`);
       await page.screenshot({ path: join(shots, 'office-case.png'), fullPage: true });
+
+      // Issue 5: the review (审理) names its reviewer through the people
+      // picker. The investigation and its report are set up through the
+      // API (the console has no investigation steps yet).
+      check(!(await page.getByTestId('step-start-review').count()), 'review offered before the report');
+      const caseId = page.url().split('/').pop();
+      await page.evaluate(async (cid) => {
+        const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': localStorage.getItem('cg.csrf') };
+        const post = async (path, body) => {
+          const r = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
+          if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+        };
+        await post(`/api/v1/cases/${cid}/actions`, { action: 'start_investigation' });
+        const day = new Date().toISOString().slice(0, 10);
+        await post(`/api/v1/cases/${cid}/measures`, { kind: 'talk', date: day, who: '张某', summary: '谈话核实收礼经过' });
+        await post(`/api/v1/cases/${cid}/actions`, { action: 'submit_report', report: '经调查，收受礼品属实。' });
+      }, caseId);
+      await page.reload();
+      await page.getByTestId('step-start-review').click();
+      await page.getByTestId('review-submit').click();
+      await page.locator('.el-form-item__error').first().waitFor();
+      await page.getByTestId('picker-reviewer_id').click();
+      await page.keyboard.type('纪检组长');
+      await page.locator('[data-test="person-lead.east"]').click();
+      await page.getByTestId('review-submit').click();
+      await page.locator('[data-test=case-stage][data-stage=review]').waitFor();
+      check((await page.getByTestId('case-stage').textContent()).includes('审理'), 'the stage is not shown as 审理');
+      await page.screenshot({ path: join(shots, 'office-case-review.png'), fullPage: true });
+    },
+  },
+  {
+    // Issue 5: the overview's figures open the clue list filtered to what
+    // they count, and the list's own filters (status, overdue) go to the
+    // API and into the URL.
+    name: 'dashboard_and_list_filters',
+    options: { ...DESKTOP, locale: 'en-US' },
+    async run(page) {
+      // A clue received 45 days ago is past its 30 days for disposal
+      // (docs/case-lifecycle.md, "Deadlines"): one overdue clue at least.
+      await signIn(page, 'lead.east', '/clues');
+      await page.evaluate(async (token) => {
+        const day = new Date(Date.now() - 45 * 86400000).toISOString().slice(0, 10);
+        const r = await fetch('/api/v1/clues', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': localStorage.getItem('cg.csrf') },
+          body: JSON.stringify({
+            source: 'letters_visits',
+            subjects: [{ name: '王某' }],
+            categories: ['work'],
+            summary: `逾期未处置的来信 ${token}`,
+            received_date: day,
+            unit_code: 'east',
+          }),
+        });
+        if (r.status !== 201) throw new Error(`register: ${r.status} ${await r.text()}`);
+      }, shared.token);
+      await page.goto(`${base}/dashboard`);
+      await page.locator('[data-test=chart-stage] canvas').waitFor();
+      const total = Number(await page.getByTestId('figure-total').textContent().then((t) => t.match(/\d+/)[0]));
+      check(total > 0, 'the overview counts no clue');
+      for (const dim of ['stage', 'source', 'unit', 'month'])
+        check((await page.locator(`[data-test=chart-${dim}] canvas`).count()) === 1, `no ${dim} chart drawn`);
+      await page.screenshot({ path: join(shots, 'office-dashboard.png'), fullPage: true });
+
+      // A click on the tallest bar of the stage chart opens that stage's clues.
+      const figures = await page.locator('[data-test^=figure-stage-]').evaluateAll((els) =>
+        els.map((e) => ({ key: e.dataset.test.slice('figure-stage-'.length), count: Number(e.dataset.count) })),
+      );
+      check(figures.length > 0, 'no stage figures');
+      const top = figures.reduce((a, b) => (b.count > a.count ? b : a));
+      const box = await page.locator('[data-test=chart-stage] canvas').boundingBox();
+      const i = figures.indexOf(top);
+      // The chart's grid (src/lib/charts.ts): 40 px left, 16 right, 56 below.
+      const x = box.x + 40 + ((i + 0.5) * (box.width - 56)) / figures.length;
+      const y = box.y + box.height - 56 - 2;
+      await page.mouse.click(x, y);
+      await waitUrl(page, new RegExp(`^/clues\\?status=${top.key}$`));
+      await page.getByTestId('clue-row').first().waitFor();
+      const statuses = await page.getByTestId('clue-row').evaluateAll((els) => els.map((e) => e.dataset.status));
+      check(statuses.length > 0 && statuses.every((s) => s === top.key), `rows of ${top.key}: ${statuses}`);
+
+      // The overdue figure opens the overdue clues: every row marked.
+      await page.goto(`${base}/dashboard`);
+      const overdue = Number(await page.getByTestId('figure-overdue').getAttribute('data-count'));
+      await page.getByTestId('figure-overdue').click();
+      await waitUrl(page, /^\/clues\?overdue=true$/);
+      check(overdue > 0, 'the overview counts no overdue clue');
+      await page.getByTestId('clue-row').first().waitFor();
+      const marks = await page.getByTestId('clue-row').evaluateAll((els) => els.map((e) => e.dataset.deadline));
+      check(marks.length === Math.min(overdue, 20) && marks.every((m) => m === 'overdue'), `overdue rows: ${marks}, figure ${overdue}`);
+      check((await page.locator('.row-overdue').count()) === marks.length, 'overdue rows not highlighted');
+      check((await page.getByTestId('deadline-tag').first().textContent()).includes('Overdue'), 'no overdue tag');
+      await page.screenshot({ path: join(shots, 'office-overdue-list.png'), fullPage: true });
+
+      // The list's controls: the overdue box off, then the same stage
+      // picked in the status select.
+      const listCalls = [];
+      page.on('request', (r) => {
+        if (r.method() === 'GET' && /\/api\/v1\/clues\?/.test(r.url())) listCalls.push(new URL(r.url()).searchParams);
+      });
+      await page.getByTestId('filter-overdue').click();
+      await waitUrl(page, /^\/clues$/);
+      await page.getByTestId('filter-status').click();
+      const choice = page.locator(`[data-test=status-${top.key}]`);
+      const stageName = (await choice.textContent()).trim();
+      await choice.click();
+      await waitUrl(page, new RegExp(`^/clues\\?status=${top.key}$`));
+      await page.getByTestId('clue-row').first().waitFor();
+      const rows = await page.getByTestId('clue-row').evaluateAll((els) => els.map((e) => e.dataset.status));
+      check(rows.length === Math.min(top.count, 20) && rows.every((s) => s === top.key), `${top.key} rows: ${rows}, figure ${top.count}`);
+      const last = listCalls[listCalls.length - 1];
+      check(last && last.get('status') === top.key && !last.has('overdue'), `the list API was asked ${last}`);
+      // Reload keeps the filter: it lives in the URL.
+      await page.reload();
+      await page.getByTestId('clue-row').first().waitFor();
+      const shown = await page.getByTestId('filter-status').textContent();
+      check(shown.includes(stageName), `the status control shows "${shown}" after a reload, not ${stageName}`);
+      await page.screenshot({ path: join(shots, 'office-list-filtered.png'), fullPage: true });
     },
   },
   {

@@ -23,6 +23,12 @@ export const routes: RouteRecordRaw[] = [
       { path: 'welcome', name: 'welcome', component: () => import('@/office/WelcomePage.vue') },
       { path: 'clues', name: 'clues', component: () => import('@/office/ClueList.vue'), meta: { nav: 'clues' } },
       {
+        path: 'dashboard',
+        name: 'dashboard',
+        component: () => import('@/office/DashboardPage.vue'),
+        meta: { nav: 'dashboard' },
+      },
+      {
         path: 'clues/:id',
         name: 'clue',
         component: () => import('@/office/ClueDetail.vue'),

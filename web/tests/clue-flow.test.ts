@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   clueActions,
-  clueMatches,
+  mayStartReview,
   disposalBody,
   DISPOSAL_WAYS,
-  emptyFilters,
-  filtersFromQuery,
-  filtersToQuery,
   validateDisposal,
   validateId,
   validateReason,
@@ -135,33 +132,11 @@ describe('actions a user sees', () => {
   });
 });
 
-describe('list filters', () => {
-  it('round-trips through the URL and drops malformed values', () => {
-    const f = { ...emptyFilters(), status: 'registered', from: '2026-01-01', q: ' tender ' };
-    expect(filtersToQuery(f)).toEqual({ status: 'registered', from: '2026-01-01', q: 'tender' });
-    expect(filtersFromQuery({ status: 'registered', from: 'yesterday', org: 'hq..x', to: ['a'] })).toEqual({
-      ...emptyFilters(),
-      status: 'registered',
-    });
-  });
-
-  it('matches status, category, handler, subtree, dates and words', () => {
-    const c = clue({ categories: ['integrity'], handler_id: ME, org_path: 'hq.east.city_a', received_date: '2026-02-10' });
-    const f = (over: Record<string, string>) => ({ ...emptyFilters(), ...over });
-    expect(clueMatches(c, f({ status: 'registered' }), ME)).toBe(true);
-    expect(clueMatches(c, f({ status: 'closed' }), ME)).toBe(false);
-    expect(clueMatches(c, f({ category: 'integrity' }), ME)).toBe(true);
-    expect(clueMatches(c, f({ category: 'mass' }), ME)).toBe(false);
-    expect(clueMatches(c, f({ handler: 'me' }), ME)).toBe(true);
-    expect(clueMatches(c, f({ handler: 'me' }), OTHER)).toBe(false);
-    expect(clueMatches(c, f({ handler: 'none' }), ME)).toBe(false);
-    expect(clueMatches(c, f({ org: 'hq.east' }), ME)).toBe(true);
-    expect(clueMatches(c, f({ org: 'hq.eas' }), ME)).toBe(false);
-    expect(clueMatches(c, f({ from: '2026-02-10', to: '2026-02-10' }), ME)).toBe(true);
-    expect(clueMatches(c, f({ from: '2026-02-11' }), ME)).toBe(false);
-    expect(clueMatches(c, f({ q: 'SUBSTATION tender' }), ME)).toBe(true);
-    expect(clueMatches(c, f({ q: 'substation bribe' }), ME)).toBe(false);
-    // Without received_date the day of creation counts.
-    expect(clueMatches(clue(), f({ to: '2026-03-03' }), ME)).toBe(false);
+describe('case review', () => {
+  it('offers naming the reviewer once the investigation is reported, to case actors only', () => {
+    expect(mayStartReview('investigation_reported', ['inspection_lead'])).toBe(true);
+    expect(mayStartReview('investigation_reported', ['inspector'])).toBe(true);
+    expect(mayStartReview('investigation_reported', ['auditor'])).toBe(false);
+    for (const stage of ['filed', 'investigation', 'review', 'closed']) expect(mayStartReview(stage, ['inspection_lead'])).toBe(false);
   });
 });

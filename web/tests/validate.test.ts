@@ -5,6 +5,7 @@ import {
   groupReceipt,
   normalizeReceipt,
   reportBody,
+  channelFromQuery,
   unitFromQuery,
   validateLogin,
   validateReport,
@@ -53,6 +54,14 @@ describe('report form', () => {
     expect(named.reporter_name).toBe('Li');
     expect(named.location).toBe('Depot 3');
     expect(named.unit_code).toBeUndefined();
+  });
+
+  it("sends the QR code's channel when it has intake's pattern, and drops it otherwise", () => {
+    expect(channelFromQuery('qr-e2e')).toBe('qr-e2e');
+    expect(channelFromQuery('poster_7')).toBe('poster_7');
+    for (const bad of ['QR', '-qr', 'qr code', '渠道', 'a'.repeat(33), ['qr'], undefined]) expect(channelFromQuery(bad)).toBeNull();
+    expect(reportBody(valid(), 'east', 'qr-e2e').channel).toBe('qr-e2e');
+    expect('channel' in reportBody(valid(), 'east', null)).toBe(false);
   });
 
   it('puts unknown API fields above the form', () => {

@@ -58,6 +58,11 @@ static const perm_info perms[GW_PERM_COUNT] = {
                              .meaning = "name and remove a case's investigators (调查组), add and "
                                         "remove its disposition items in review (审理), approve "
                                         "or reject another's extension of its investigation"},
+    /* Issue 5: the people lookup of the web console's forms. */
+    [GW_PERM_PEOPLE_READ] = {.name = "people.read",
+                             .meaning = "look up the active accounts of the caller's scope by "
+                                        "role and name (id, name, roles, unit) to name a "
+                                        "handler or reviewer"},
 };
 
 /* The roles of the brief. The auditor reads everything in its scope, so it
@@ -67,18 +72,21 @@ static const perm_info perms[GW_PERM_COUNT] = {
 const gw_role gw_roles[] = {
     {.name = "admin",
      .duties = "accounts, org units and configuration; no case content",
-     .grants = GW_GRANT(GW_PERM_UNITS_ADMIN) | GW_GRANT(GW_PERM_ACCOUNTS_ADMIN)},
+     .grants = GW_GRANT(GW_PERM_UNITS_ADMIN) | GW_GRANT(GW_PERM_ACCOUNTS_ADMIN) |
+               GW_GRANT(GW_PERM_PEOPLE_READ)},
     {.name = "inspector",
      .duties = "problem clues and cases inside its unit's subtree",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
                GW_GRANT(GW_PERM_CLUE_DISPOSE) | GW_GRANT(GW_PERM_DOSSIER_READ) |
-               GW_GRANT(GW_PERM_DOCUMENT_ADD) | GW_GRANT(GW_PERM_CASE_ACT)},
+               GW_GRANT(GW_PERM_DOCUMENT_ADD) | GW_GRANT(GW_PERM_CASE_ACT) |
+               GW_GRANT(GW_PERM_PEOPLE_READ)},
     {.name = "inspection_lead",
      .duties = "what an inspector does, and approves",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
                GW_GRANT(GW_PERM_CLUE_DISPOSE) | GW_GRANT(GW_PERM_CLUE_APPROVE) |
                GW_GRANT(GW_PERM_DOSSIER_READ) | GW_GRANT(GW_PERM_DOCUMENT_ADD) |
-               GW_GRANT(GW_PERM_CASE_ACT) | GW_GRANT(GW_PERM_CASE_DECIDE)},
+               GW_GRANT(GW_PERM_CASE_ACT) | GW_GRANT(GW_PERM_CASE_DECIDE) |
+               GW_GRANT(GW_PERM_PEOPLE_READ)},
     {.name = "intake_officer",
      .duties = "triages public reports and registers clues from letters and visits",
      .grants = GW_GRANT(GW_PERM_CLUE_WRITE)},

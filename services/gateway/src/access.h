@@ -44,6 +44,8 @@ typedef enum gw_perm {
     GW_PERM_CASE_ACT,
     /* Issue 4: a lead's decisions on a case (investigators, items, extension). */
     GW_PERM_CASE_DECIDE,
+    /* Issue 5: the people lookup of the web console's forms. */
+    GW_PERM_PEOPLE_READ,
     GW_PERM_COUNT
 } gw_perm;
 

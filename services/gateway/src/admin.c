@@ -68,9 +68,16 @@ static void send_page(gw_request *req, const PGresult *res, int limit, int curso
 
 void gw_admin_send_list(gw_request *req, const char *sql, int cursor_col, gw_admin_row_fn row_json)
 {
+    gw_admin_send_list_with(req, sql, cursor_col, row_json, NULL, 0);
+}
+
+void gw_admin_send_list_with(gw_request *req, const char *sql, int cursor_col,
+                             gw_admin_row_fn row_json, const char *const *extra, int nextra)
+{
     int limit;
     char cursor[GW_ADMIN_CURSOR_MAX + 1];
     char lim[16];
+    const char *params[3 + GW_ADMIN_EXTRA_MAX];
     PGresult *res = NULL;
     cg_err err;
     cg_err_clear(&err);
@@ -81,8 +88,14 @@ void gw_admin_send_list(gw_request *req, const char *sql, int cursor_col, gw_adm
     }
     /* One row more than the page says whether there is a next one. */
     snprintf(lim, sizeof(lim), "%d", limit + 1);
-    const char *params[] = {req->who->org_path, cursor, lim};
-    if (gw_admin_query(req, sql, 3, params, &res, &err) != CG_OK) {
+    params[0] = req->who->org_path;
+    params[1] = cursor;
+    params[2] = lim;
+    if (nextra > GW_ADMIN_EXTRA_MAX)
+        nextra = GW_ADMIN_EXTRA_MAX;
+    for (int i = 0; i < nextra; i++)
+        params[3 + i] = extra[i];
+    if (gw_admin_query(req, sql, 3 + nextra, params, &res, &err) != CG_OK) {
         gw_http_send_err(req, &err);
         return;
     }

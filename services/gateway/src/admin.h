@@ -45,6 +45,11 @@ void gw_route_unlock_account(struct gw_request *req);
 void gw_route_disable_account(struct gw_request *req);
 void gw_route_reset_password(struct gw_request *req);
 
+/* GET /api/v1/people?role=&q=&limit=&cursor= (people.c): the people lookup
+ * of the office's forms (people.read), the active accounts of the caller's
+ * scope with their unit; never a password hash or lock detail. */
+void gw_route_list_people(struct gw_request *req);
+
 /* --- admin.c: shared by the two -------------------------------------------- */
 
 /* Renders one row of a result as the API's JSON object (new tree, owned by
@@ -67,6 +72,14 @@ void gw_admin_send_not_found(struct gw_request *req, const char *what);
  * with the cursor in column cursor_col. */
 void gw_admin_send_list(struct gw_request *req, const char *sql, int cursor_col,
                         gw_admin_row_fn row_json);
+
+/* The most parameters gw_admin_send_list_with() passes after the three. */
+#define GW_ADMIN_EXTRA_MAX 4
+
+/* gw_admin_send_list() with the list's own filters: sql takes extra[0..n)
+ * (n at most GW_ADMIN_EXTRA_MAX; borrowed) as $4 onwards. */
+void gw_admin_send_list_with(struct gw_request *req, const char *sql, int cursor_col,
+                             gw_admin_row_fn row_json, const char *const *extra, int nextra);
 
 /* Answer one record (sql: $1 id, $2 the caller's scope) with an ETag, or
  * 404 "no such <what>". */

@@ -7,6 +7,7 @@
 
 #include "access.h"
 #include "accounts.h"
+#include "cg/util.h"
 #include "gw_pure.h"
 
 bool gw_username_valid(const char *s)
@@ -162,6 +163,27 @@ cg_code gw_admin_page(const char *query, int *limit, char cursor[GW_ADMIN_CURSOR
     if (rc != CG_OK && rc != CG_NOT_FOUND) {
         cursor[0] = '\0';
         cg_err_add_violation(err, "cursor", "is not a cursor this list gave out");
+    }
+    return err->code;
+}
+
+cg_code gw_people_filters(const char *query, char role[GW_ROLE_NAME_MAX],
+                          char q[GW_PEOPLE_Q_MAX_BYTES + 1], cg_err *err)
+{
+    cg_err_clear(err);
+    role[0] = q[0] = '\0';
+    cg_code rc = gw_query_get(query, "role", role, GW_ROLE_NAME_MAX);
+    if ((rc != CG_OK && rc != CG_NOT_FOUND) || (rc == CG_OK && !gw_role_known(role))) {
+        role[0] = '\0';
+        cg_err_add_violation(err, "role", "must be one of the roles of docs/access.md");
+    }
+    rc = gw_query_get(query, "q", q, GW_PEOPLE_Q_MAX_BYTES + 1);
+    if ((rc != CG_OK && rc != CG_NOT_FOUND) ||
+        (rc == CG_OK && (q[0] == '\0' || !cg_utf8_valid(q, strlen(q)) ||
+                         cg_utf8_length(q) > GW_PEOPLE_Q_MAX_CHARS))) {
+        q[0] = '\0';
+        cg_err_add_violation(err, "q", "must be 1 to %d characters of UTF-8",
+                             GW_PEOPLE_Q_MAX_CHARS);
     }
     return err->code;
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "cg/status.h"
+#include "gw_pure.h"
 
 /* Longest cursor a list accepts: a username or an org path. */
 #define GW_ADMIN_CURSOR_MAX 512
@@ -65,5 +66,18 @@ cg_code gw_body_fields(const cJSON *body, gw_body_field *fields, size_t n, cg_er
  * query string. */
 cg_code gw_admin_page(const char *query, int *limit, char cursor[GW_ADMIN_CURSOR_MAX + 1],
                       cg_err *err);
+
+/* --- the people lookup (GET /api/v1/people) ------------------------------ */
+
+/* Longest ?q= of the people lookup, in characters, and its room in bytes. */
+#define GW_PEOPLE_Q_MAX_CHARS 100
+#define GW_PEOPLE_Q_MAX_BYTES (4 * GW_PEOPLE_Q_MAX_CHARS)
+
+/* Read the filters of the people lookup from a raw query string: ?role= (a
+ * role of gw_roles[]; "" when absent) and ?q= (1 to GW_PEOPLE_Q_MAX_CHARS
+ * characters; "" when absent). Every problem is a violation naming its
+ * parameter (INVALID_ARGUMENT). ?limit= and ?cursor= are gw_admin_page()'s. */
+cg_code gw_people_filters(const char *query, char role[GW_ROLE_NAME_MAX],
+                          char q[GW_PEOPLE_Q_MAX_BYTES + 1], cg_err *err);
 
 #endif

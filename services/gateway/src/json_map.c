@@ -211,6 +211,7 @@ enum {
     R_ANONYMOUS,
     R_REPORTER_NAME,
     R_REPORTER_PHONE,
+    R_CHANNEL,
     R_COUNT,
 };
 
@@ -224,6 +225,8 @@ static const field_spec report_fields[R_COUNT] = {
     [R_ANONYMOUS] = {"anonymous", FIELD_BOOL, true, false, 0, 0},
     [R_REPORTER_NAME] = {"reporter_name", FIELD_STRING, false, true, 1, 100},
     [R_REPORTER_PHONE] = {"reporter_phone", FIELD_STRING, false, false, 5, 20},
+    /* Issue 5: the QR code's channel; intake checks its pattern. */
+    [R_CHANNEL] = {"channel", FIELD_STRING, false, true, 1, 32},
 };
 
 static bool phone_chars_ok(const char *s)
@@ -281,6 +284,8 @@ cg_code gw_map_submit_report(const cJSON *body, Cleangrid__V1__SubmitReportReque
         out->reporter_phone = (char *)value_str(&v, R_REPORTER_PHONE);
     if (v.ok[R_UNIT_CODE])
         *unit_code = value_str(&v, R_UNIT_CODE);
+    if (v.ok[R_CHANNEL])
+        out->channel = (char *)value_str(&v, R_CHANNEL);
     return CG_OK;
 }
 

@@ -264,6 +264,11 @@ const gw_route gw_routes[] = {
      .pattern = "/api/v1/cases/{id}/extension/reject",
      .perm = GW_PERM_CASE_DECIDE,
      .handler = gw_route_case_step},
+    /* Issue 5: the people lookup of the web console's forms (people.c). */
+    {.method = "GET",
+     .pattern = "/api/v1/people",
+     .perm = GW_PERM_PEOPLE_READ,
+     .handler = gw_route_list_people},
     {.method = "GET",
      .pattern = "/api/v1/audit",
      .perm = GW_PERM_AUDIT_READ,

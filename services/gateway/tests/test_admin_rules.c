@@ -171,12 +171,43 @@ static void test_page(void **state)
     assert_true(has_violation(&err, "cursor", "not a cursor"));
 }
 
+static void test_people_filters(void **state)
+{
+    (void)state;
+    cg_err err;
+    char role[GW_ROLE_NAME_MAX];
+    char q[GW_PEOPLE_Q_MAX_BYTES + 1];
+    assert_int_equal(gw_people_filters(NULL, role, q, &err), CG_OK);
+    assert_string_equal(role, "");
+    assert_string_equal(q, "");
+    assert_int_equal(
+        gw_people_filters("role=inspection_lead&q=%E7%BA%AA%E6%A3%80&limit=5", role, q, &err),
+        CG_OK);
+    assert_string_equal(role, "inspection_lead");
+    assert_string_equal(q, "纪检");
+    assert_int_equal(gw_people_filters("role=emperor", role, q, &err), CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "role", "one of the roles"));
+    assert_string_equal(role, "");
+    assert_int_equal(gw_people_filters("role=", role, q, &err), CG_INVALID_ARGUMENT);
+    assert_int_equal(gw_people_filters("q=", role, q, &err), CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "q", "1 to 100"));
+    assert_int_equal(gw_people_filters("q=%FF", role, q, &err), CG_INVALID_ARGUMENT);
+    assert_int_equal(gw_people_filters("q=a%00b", role, q, &err), CG_INVALID_ARGUMENT);
+    /* 100 characters pass, in Chinese too (300 bytes); 101 do not. */
+    char query[1024] = "q=";
+    for (int i = 0; i < 100; i++)
+        strcat(query, "%E7%BA%AA");
+    assert_int_equal(gw_people_filters(query, role, q, &err), CG_OK);
+    strcat(query, "a");
+    assert_int_equal(gw_people_filters(query, role, q, &err), CG_INVALID_ARGUMENT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),       cmocka_unit_test(test_body_fields),
         cmocka_unit_test(test_page),        cmocka_unit_test(test_roles),
-        cmocka_unit_test(test_field_kinds),
+        cmocka_unit_test(test_field_kinds), cmocka_unit_test(test_people_filters),
     };
     return cmocka_run_group_tests_name("admin_rules", tests, NULL, NULL);
 }

@@ -14,8 +14,9 @@
 
 static const char SQL_INSERT_REPORT[] =
     "INSERT INTO reports (receipt_lookup, receipt_hash, category, content, location,"
-    " accused_person, accused_unit, anonymous, reporter_name, reporter_phone, org_path)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::boolean, $9, $10, $11::ltree)"
+    " accused_person, accused_unit, anonymous, reporter_name, reporter_phone, org_path,"
+    " channel)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::boolean, $9, $10, $11::ltree, $12)"
     " ON CONFLICT (receipt_lookup) DO NOTHING"
     " RETURNING id, floor(extract(epoch FROM submitted_at) * 1000)::bigint";
 
@@ -79,6 +80,7 @@ static cg_code insert_report(PGconn *conn, const Cleangrid__V1__SubmitReportRequ
         name,
         phone,
         req->org_path,
+        req->channel != NULL ? req->channel : "",
     };
     return cg_db_exec(conn, SQL_INSERT_REPORT, (int)(sizeof params / sizeof params[0]), params, res,
                       err);

@@ -60,6 +60,24 @@ static bool phone_valid(const char *s)
     return true;
 }
 
+/* A channel name: 1 to INTAKE_CHANNEL_MAX of [a-z0-9_-], starting with a
+ * letter or digit. A name, not free text, so the office can count reports
+ * by channel and nothing a reporter types lands in that column. */
+static bool channel_valid(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > INTAKE_CHANNEL_MAX || s[0] == '_' || s[0] == '-') {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+            return false;
+        }
+    }
+    return true;
+}
+
 cg_code intake_report_validate(const Cleangrid__V1__SubmitReportRequest *req, cg_err *err)
 {
     cg_err_clear(err);
@@ -94,6 +112,12 @@ cg_code intake_report_validate(const Cleangrid__V1__SubmitReportRequest *req, cg
         cg_err_add_violation(err, "org_path", "is required");
     } else if (strlen(org_path) > INTAKE_ORG_PATH_MAX || !cg_ltree_path_valid(org_path)) {
         cg_err_add_violation(err, "org_path", "is not a valid org path");
+    }
+    const char *channel = str_or_empty(req->channel);
+    if (channel[0] != '\0' && !channel_valid(channel)) {
+        cg_err_add_violation(
+            err, "channel", "must be 1 to %d of a-z, 0-9, _ and -, starting with a letter or digit",
+            INTAKE_CHANNEL_MAX);
     }
     return err->nviolations > 0 ? CG_INVALID_ARGUMENT : CG_OK;
 }

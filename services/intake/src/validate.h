@@ -19,6 +19,8 @@
 #define INTAKE_REPORTER_NAME_MAX 100
 #define INTAKE_PHONE_MIN 5
 #define INTAKE_PHONE_MAX 20
+/* The longest channel name of a QR code (issue 5). */
+#define INTAKE_CHANNEL_MAX 32
 /* ltree's own limits in PostgreSQL 15: a label is at most 255 characters of
  * [A-Za-z0-9_] and a path at most 65535 labels; a real org path is short, so
  * a much smaller bound on the whole path keeps nonsense out. */

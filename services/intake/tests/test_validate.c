@@ -230,6 +230,25 @@ static void test_org_path(void **state)
     }
 }
 
+/* Issue 5: the QR code's channel, a name of a short pattern or nothing. */
+static void test_channel(void **state)
+{
+    (void)state;
+    static const char *const good[] = {"", "qr-e2e", "poster_7", "0",
+                                       "abcdefghijklmnopqrstuvwxyz012345"};
+    static const char *const bad[] = {"-qr",  "_qr",  "QR",    "qr code",
+                                      "qr.1", "渠道", "qr;--", "abcdefghijklmnopqrstuvwxyz0123456"};
+    Cleangrid__V1__SubmitReportRequest r = anonymous_report();
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        r.channel = (char *)good[i];
+        expect_ok(&r);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r.channel = (char *)bad[i];
+        expect_only(&r, "channel");
+    }
+}
+
 static void test_invalid_utf8(void **state)
 {
     (void)state;
@@ -268,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_named_requires_name),
         cmocka_unit_test(test_phone),
         cmocka_unit_test(test_org_path),
+        cmocka_unit_test(test_channel),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_all_violations_reported),
     };

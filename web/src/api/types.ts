@@ -48,6 +48,9 @@ export interface Clue {
   linked_clue_ids?: string[];
   disposal?: Disposal | null;
   case_id?: string | null;
+  /* The present stage's deadline and how near it is (null: none). */
+  deadline?: string | null;
+  deadline_state?: 'on_time' | 'due_soon' | 'overdue' | null;
 }
 
 export interface ClueSubject {
@@ -121,6 +124,8 @@ export interface ReportRequest {
   accused_person?: string;
   accused_unit?: string;
   unit_code?: string;
+  /* Issue 5: the QR code's channel, kept with the report. */
+  channel?: string;
   anonymous: boolean;
   reporter_name?: string;
   reporter_phone?: string;
@@ -137,4 +142,25 @@ export interface ReportStatus {
   status: string;
   submitted_at: string;
   updated_at: string;
+}
+
+/* GET /api/v1/people: an account of the caller's scope (issue 5). */
+export interface Person {
+  id: string;
+  username: string;
+  display_name: string;
+  roles: string[];
+  unit: OrgUnit;
+}
+
+/* GET /api/v1/clues/statistics: counts for the dashboard. by_unit is keyed
+ * by org path, by_month by YYYY-MM. */
+export interface ClueStatistics {
+  total: number;
+  overdue: number;
+  by_stage: Record<string, number>;
+  by_source: Record<string, number>;
+  by_category: Record<string, number>;
+  by_unit: Record<string, number>;
+  by_month: Record<string, number>;
 }

@@ -91,6 +91,13 @@ export interface Actor {
   roles: readonly string[];
 }
 
+/* Whether this user may name a case's reviewer (审理人员) now: the case's
+ * investigation is reported and the user may act on cases (case.act);
+ * the case service decides the rest (docs/case-lifecycle.md). */
+export function mayStartReview(stage: string, roles: readonly string[]): boolean {
+  return stage === 'investigation_reported' && roles.some((r) => DISPOSERS.includes(r));
+}
+
 /* The actions this user may see on this clue now. */
 export function clueActions(clue: Pick<Clue, 'status' | 'handler_id' | 'disposal'>, actor: Actor): Set<ClueAction> {
   const has = (roles: string[]) => actor.roles.some((r) => roles.includes(r));
@@ -121,83 +128,4 @@ export function clueActions(clue: Pick<Clue, 'status' | 'handler_id' | 'disposal
     if (s === 'filing_proposed') out.add('file');
   }
   return out;
-}
-
-/* --- list filters --------------------------------------------------------- */
-
-export interface ClueFilters {
-  status: string;
-  source: string;
-  category: string;
-  handler: string; // '', 'me', 'none' or an account id
-  org: string; // an org path: the clue's unit or one below it
-  from: string; // YYYY-MM-DD, received on or after
-  to: string; // YYYY-MM-DD, received on or before
-  q: string; // words in summary, content, subjects, place
-}
-
-export const FILTER_KEYS = ['status', 'source', 'category', 'handler', 'org', 'from', 'to', 'q'] as const;
-
-export function emptyFilters(): ClueFilters {
-  return { status: '', source: '', category: '', handler: '', org: '', from: '', to: '', q: '' };
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/* Filters from the page's query (a shared link); anything malformed is
- * dropped rather than refused, so an old link still opens the list. */
-export function filtersFromQuery(query: Record<string, unknown>): ClueFilters {
-  const f = emptyFilters();
-  for (const k of FILTER_KEYS) {
-    const v = query[k];
-    if (typeof v === 'string' && v.length <= 200) f[k] = v;
-  }
-  if (f.from && !DATE.test(f.from)) f.from = '';
-  if (f.to && !DATE.test(f.to)) f.to = '';
-  if (f.org && !/^[a-z0-9_]+(\.[a-z0-9_]+)*$/.test(f.org)) f.org = '';
-  return f;
-}
-
-/* The query for the URL: only the filters that are set. */
-export function filtersToQuery(f: ClueFilters): Record<string, string> {
-  const q: Record<string, string> = {};
-  for (const k of FILTER_KEYS) {
-    const v = f[k].trim();
-    if (v) q[k] = v;
-  }
-  return q;
-}
-
-export function filtersActive(f: ClueFilters): boolean {
-  return Object.keys(filtersToQuery(f)).length > 0;
-}
-
-/* The day a clue was received: received_date when registered with one,
- * else the day it was created (a public report). */
-export function receivedDay(c: Pick<Clue, 'received_date' | 'created_at'>): string {
-  return c.received_date || (c.created_at ?? '').slice(0, 10);
-}
-
-/* Whether a clue passes the filters. org is an ltree subtree: "hq.east"
- * holds "hq.east" and "hq.east.city_a", not "hq.eastern". */
-export function clueMatches(c: Clue, f: ClueFilters, me: string): boolean {
-  if (f.status && c.status !== f.status) return false;
-  if (f.source && c.source !== f.source) return false;
-  if (f.category && c.category !== f.category && !(c.categories ?? []).includes(f.category)) return false;
-  if (f.handler === 'me' && c.handler_id !== me) return false;
-  if (f.handler === 'none' && c.handler_id) return false;
-  if (f.handler && f.handler !== 'me' && f.handler !== 'none' && c.handler_id !== f.handler) return false;
-  if (f.org && c.org_path !== f.org && !c.org_path.startsWith(`${f.org}.`)) return false;
-  const day = receivedDay(c);
-  if (f.from && day < f.from) return false;
-  if (f.to && day > f.to) return false;
-  const q = f.q.trim().toLowerCase();
-  if (q) {
-    const text = [c.summary, c.content, c.location, c.accused_person, c.accused_unit, ...(c.subjects ?? []).map((s) => s.name)]
-      .filter(Boolean)
-      .join('\n')
-      .toLowerCase();
-    if (!q.split(/\s+/).every((w) => text.includes(w))) return false;
-  }
-  return true;
 }

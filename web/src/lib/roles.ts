@@ -21,6 +21,8 @@ export const CLUE_READERS = ['inspector', 'inspection_lead', 'auditor'] as const
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'clues', label: 'nav.clues', roles: CLUE_READERS },
+  // The overview reads the clue statistics, which clue.read allows.
+  { name: 'dashboard', label: 'nav.dashboard', roles: CLUE_READERS },
 ];
 
 export function navFor(roles: readonly string[]): NavItem[] {

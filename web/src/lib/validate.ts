@@ -60,7 +60,7 @@ export function validateReport(f: ReportForm): Errors {
 
 /* The request body: optional fields left out when empty, and the identity
  * fields never sent with an anonymous report (the gateway refuses them). */
-export function reportBody(f: ReportForm, unitCode: string | null): ReportRequest {
+export function reportBody(f: ReportForm, unitCode: string | null, channel: string | null = null): ReportRequest {
   const body: ReportRequest = {
     category: f.category,
     content: f.content.trim(),
@@ -72,6 +72,7 @@ export function reportBody(f: ReportForm, unitCode: string | null): ReportReques
     if (v) body[k] = v;
   }
   if (unitCode) body.unit_code = unitCode;
+  if (channel) body.channel = channel;
   if (!f.anonymous) {
     body.reporter_name = f.reporter_name.trim();
     const phone = f.reporter_phone.trim();
@@ -96,6 +97,13 @@ export function groupReceipt(receipt: string): string {
  * is ignored so the report still goes to the default unit. */
 export function unitFromQuery(v: unknown): string | null {
   return typeof v === 'string' && /^[a-z0-9_]{1,64}$/.test(v) ? v : null;
+}
+
+/* The QR code's ?channel= (the poster or terminal the report came through),
+ * in intake's pattern; anything else is dropped, so a damaged link still
+ * lets the reporter send (docs/api.md, "Public reports"). */
+export function channelFromQuery(v: unknown): string | null {
+  return typeof v === 'string' && /^[a-z0-9][a-z0-9_-]{0,31}$/.test(v) ? v : null;
 }
 
 export function validateLogin(username: string, password: string): Errors {
