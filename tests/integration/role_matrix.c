@@ -981,311 +981,311 @@ static cgt_response *call_reject_extension(const char *token, const char *user)
     char base[128];
     extension_asked(base);
     return post_under(token, base, "/extension/reject", "{\"reason\":\"rm\"}");
-    /* Issue 5: the people lookup. */
-    static cgt_response *call_list_people(const char *token, const char *user)
-    {
-        (void)user;
-        return cgt_get("/api/v1/people?role=inspector&limit=5", token);
-    }
+}
 
-    static const struct {
-        const char *method;
-        const char *pattern;
-        long success; /* the status of an allowed call */
-        sample_fn call;
-    } samples[] = {
-        {"GET", "/healthz", 200, call_healthz},
-        {"GET", "/readyz", 200, call_readyz},
-        {"GET", "/api/v1/openapi.yaml", 200, call_openapi},
-        {"POST", "/api/v1/auth/login", 200, call_login},
-        {"POST", "/api/v1/auth/logout", 204, call_logout},
-        {"GET", "/api/v1/auth/me", 200, call_me},
-        {"POST", "/api/v1/auth/password", 204, call_change_password},
-        {"GET", "/api/v1/org-units", 200, call_list_units},
-        {"POST", "/api/v1/org-units", 201, call_create_unit},
-        {"PATCH", "/api/v1/org-units/{id}", 200, call_rename_unit},
-        {"GET", "/api/v1/org-units/{id}", 200, call_get_unit},
-        {"POST", "/api/v1/org-units/import", 200, call_import_units},
-        {"POST", "/api/v1/org-units/{id}/move", 200, call_move_unit},
-        {"POST", "/api/v1/org-units/{id}/retire", 200, call_retire_unit},
-        {"GET", "/api/v1/accounts", 200, call_list_accounts},
-        {"POST", "/api/v1/accounts", 201, call_create_account},
-        {"PATCH", "/api/v1/accounts/{id}", 200, call_update_account},
-        {"GET", "/api/v1/accounts/{id}", 200, call_get_account},
-        {"POST", "/api/v1/accounts/{id}/lock", 200, call_lock_account},
-        {"POST", "/api/v1/accounts/{id}/unlock", 200, call_unlock_account},
-        {"POST", "/api/v1/accounts/{id}/disable", 200, call_disable_account},
-        {"POST", "/api/v1/accounts/{id}/password", 200, call_reset_password},
-        {"POST", "/api/v1/public/reports", 201, call_submit},
-        {"POST", "/api/v1/public/reports/status", 200, call_report_status},
-        {"GET", "/api/v1/clues", 200, call_list_clues},
-        {"GET", "/api/v1/clues/{id}", 200, call_get_clue},
-        {"POST", "/api/v1/clues", 201, call_create_clue},
-        {"POST", "/api/v1/clues/{id}/disposal", 200, call_propose},
-        {"POST", "/api/v1/clues/{id}/disposal/approve", 200, call_approve},
-        {"POST", "/api/v1/clues/{id}/disposal/reject", 200, call_reject},
-        {"POST", "/api/v1/clues/{id}/assign", 200, call_assign},
-        {"POST", "/api/v1/clues/{id}/recuse", 200, call_recuse},
-        {"POST", "/api/v1/clues/{id}/link", 200, call_link},
-        {"POST", "/api/v1/clues/{id}/merge", 200, call_merge},
-        {"POST", "/api/v1/clues/{id}/reopen", 200, call_reopen},
-        {"POST", "/api/v1/clues/{id}/file", 200, call_file},
-        {"PATCH", "/api/v1/clues/{id}", 200, call_edit_clue},
-        {"GET", "/api/v1/cases/{id}", 200, call_get_case},
-        {"GET", "/api/v1/clues/statistics", 200, call_clue_statistics},
-        {"GET", "/api/v1/cases/{id}/dossier", 200, call_list_case_dossier},
-        {"GET", "/api/v1/cases/{id}/dossier/verify", 200, call_verify_case_dossier},
-        {"GET", "/api/v1/clues/{id}/dossier", 200, call_list_dossier},
-        {"GET", "/api/v1/clues/{id}/dossier/verify", 200, call_verify_dossier},
-        {"GET", "/api/v1/audit", 200, call_list_audit},
-        {"GET", "/api/v1/audit/verify", 200, call_verify_audit},
-        {"POST", "/api/v1/clues/{id}/documents", 201, call_add_document},
-        {"GET", "/api/v1/clues/{id}/documents", 200, call_list_documents},
-        {"GET", "/api/v1/clues/{id}/documents/content", 200, call_download_document},
-        {"GET", "/api/v1/clues/{id}/dossier/export", 200, call_export_dossier},
-        {"POST", "/api/v1/cases/{id}/documents", 201, call_add_case_document},
-        {"GET", "/api/v1/cases/{id}/documents", 200, call_list_case_documents},
-        {"GET", "/api/v1/cases/{id}/documents/content", 200, call_download_case_document},
-        {"GET", "/api/v1/cases/{id}/dossier/export", 200, call_export_case_dossier},
-        {"POST", "/api/v1/cases/{id}/actions", 200, call_case_action},
-        {"POST", "/api/v1/cases/{id}/measures", 200, call_case_measure},
-        /* Issue 4: the case list, investigators, items, the extension. */
-        {"GET", "/api/v1/cases", 200, call_list_cases},
-        {"POST", "/api/v1/cases/{id}/investigators", 200, call_add_investigator},
-        {"POST", "/api/v1/cases/{id}/investigators/remove", 200, call_remove_investigator},
-        {"POST", "/api/v1/cases/{id}/items", 200, call_add_item},
-        {"POST", "/api/v1/cases/{id}/items/remove", 200, call_remove_item},
-        {"POST", "/api/v1/cases/{id}/items/execute", 200, call_execute_item},
-        {"POST", "/api/v1/cases/{id}/extension", 200, call_request_extension},
-        {"POST", "/api/v1/cases/{id}/extension/approve", 200, call_approve_extension},
-        {"POST", "/api/v1/cases/{id}/extension/reject", 200, call_reject_extension},
-        /* Issue 5: the people lookup. */
-        {"GET", "/api/v1/people", 200, call_list_people},
-    };
+/* Issue 5: the people lookup. */
+static cgt_response *call_list_people(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/people?role=inspector&limit=5", token);
+}
+
+static const struct {
+    const char *method;
+    const char *pattern;
+    long success; /* the status of an allowed call */
+    sample_fn call;
+} samples[] = {
+    {"GET", "/healthz", 200, call_healthz},
+    {"GET", "/readyz", 200, call_readyz},
+    {"GET", "/api/v1/openapi.yaml", 200, call_openapi},
+    {"POST", "/api/v1/auth/login", 200, call_login},
+    {"POST", "/api/v1/auth/logout", 204, call_logout},
+    {"GET", "/api/v1/auth/me", 200, call_me},
+    {"POST", "/api/v1/auth/password", 204, call_change_password},
+    {"GET", "/api/v1/org-units", 200, call_list_units},
+    {"POST", "/api/v1/org-units", 201, call_create_unit},
+    {"PATCH", "/api/v1/org-units/{id}", 200, call_rename_unit},
+    {"GET", "/api/v1/org-units/{id}", 200, call_get_unit},
+    {"POST", "/api/v1/org-units/import", 200, call_import_units},
+    {"POST", "/api/v1/org-units/{id}/move", 200, call_move_unit},
+    {"POST", "/api/v1/org-units/{id}/retire", 200, call_retire_unit},
+    {"GET", "/api/v1/accounts", 200, call_list_accounts},
+    {"POST", "/api/v1/accounts", 201, call_create_account},
+    {"PATCH", "/api/v1/accounts/{id}", 200, call_update_account},
+    {"GET", "/api/v1/accounts/{id}", 200, call_get_account},
+    {"POST", "/api/v1/accounts/{id}/lock", 200, call_lock_account},
+    {"POST", "/api/v1/accounts/{id}/unlock", 200, call_unlock_account},
+    {"POST", "/api/v1/accounts/{id}/disable", 200, call_disable_account},
+    {"POST", "/api/v1/accounts/{id}/password", 200, call_reset_password},
+    {"POST", "/api/v1/public/reports", 201, call_submit},
+    {"POST", "/api/v1/public/reports/status", 200, call_report_status},
+    {"GET", "/api/v1/clues", 200, call_list_clues},
+    {"GET", "/api/v1/clues/{id}", 200, call_get_clue},
+    {"POST", "/api/v1/clues", 201, call_create_clue},
+    {"POST", "/api/v1/clues/{id}/disposal", 200, call_propose},
+    {"POST", "/api/v1/clues/{id}/disposal/approve", 200, call_approve},
+    {"POST", "/api/v1/clues/{id}/disposal/reject", 200, call_reject},
+    {"POST", "/api/v1/clues/{id}/assign", 200, call_assign},
+    {"POST", "/api/v1/clues/{id}/recuse", 200, call_recuse},
+    {"POST", "/api/v1/clues/{id}/link", 200, call_link},
+    {"POST", "/api/v1/clues/{id}/merge", 200, call_merge},
+    {"POST", "/api/v1/clues/{id}/reopen", 200, call_reopen},
+    {"POST", "/api/v1/clues/{id}/file", 200, call_file},
+    {"PATCH", "/api/v1/clues/{id}", 200, call_edit_clue},
+    {"GET", "/api/v1/cases/{id}", 200, call_get_case},
+    {"GET", "/api/v1/clues/statistics", 200, call_clue_statistics},
+    {"GET", "/api/v1/cases/{id}/dossier", 200, call_list_case_dossier},
+    {"GET", "/api/v1/cases/{id}/dossier/verify", 200, call_verify_case_dossier},
+    {"GET", "/api/v1/clues/{id}/dossier", 200, call_list_dossier},
+    {"GET", "/api/v1/clues/{id}/dossier/verify", 200, call_verify_dossier},
+    {"GET", "/api/v1/audit", 200, call_list_audit},
+    {"GET", "/api/v1/audit/verify", 200, call_verify_audit},
+    {"POST", "/api/v1/clues/{id}/documents", 201, call_add_document},
+    {"GET", "/api/v1/clues/{id}/documents", 200, call_list_documents},
+    {"GET", "/api/v1/clues/{id}/documents/content", 200, call_download_document},
+    {"GET", "/api/v1/clues/{id}/dossier/export", 200, call_export_dossier},
+    {"POST", "/api/v1/cases/{id}/documents", 201, call_add_case_document},
+    {"GET", "/api/v1/cases/{id}/documents", 200, call_list_case_documents},
+    {"GET", "/api/v1/cases/{id}/documents/content", 200, call_download_case_document},
+    {"GET", "/api/v1/cases/{id}/dossier/export", 200, call_export_case_dossier},
+    {"POST", "/api/v1/cases/{id}/actions", 200, call_case_action},
+    {"POST", "/api/v1/cases/{id}/measures", 200, call_case_measure},
+    /* Issue 4: the case list, investigators, items, the extension. */
+    {"GET", "/api/v1/cases", 200, call_list_cases},
+    {"POST", "/api/v1/cases/{id}/investigators", 200, call_add_investigator},
+    {"POST", "/api/v1/cases/{id}/investigators/remove", 200, call_remove_investigator},
+    {"POST", "/api/v1/cases/{id}/items", 200, call_add_item},
+    {"POST", "/api/v1/cases/{id}/items/remove", 200, call_remove_item},
+    {"POST", "/api/v1/cases/{id}/items/execute", 200, call_execute_item},
+    {"POST", "/api/v1/cases/{id}/extension", 200, call_request_extension},
+    {"POST", "/api/v1/cases/{id}/extension/approve", 200, call_approve_extension},
+    {"POST", "/api/v1/cases/{id}/extension/reject", 200, call_reject_extension},
+    /* Issue 5: the people lookup. */
+    {"GET", "/api/v1/people", 200, call_list_people},
+};
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 
-    static size_t sample_of(const doc_route *r)
-    {
-        for (size_t i = 0; i < NSAMPLES; i++)
-            if (strcmp(samples[i].method, r->method) == 0 &&
-                strcmp(samples[i].pattern, r->pattern) == 0)
-                return i;
-        CGT_FAIL(
-            "docs/access.md lists %s %s, which role_matrix.c has no sample call for; add one to "
-            "samples[]",
-            r->method, r->pattern);
-    }
+static size_t sample_of(const doc_route *r)
+{
+    for (size_t i = 0; i < NSAMPLES; i++)
+        if (strcmp(samples[i].method, r->method) == 0 &&
+            strcmp(samples[i].pattern, r->pattern) == 0)
+            return i;
+    CGT_FAIL("docs/access.md lists %s %s, which role_matrix.c has no sample call for; add one to "
+             "samples[]",
+             r->method, r->pattern);
+}
 
-    /* Fail unless r answered as expected; frees r. */
-    static void expect(cgt_response * r, long want, const char *who, const doc_route *route)
-    {
-        if (r->status != want)
-            CGT_FAIL("%s %s as %s: expected %ld, got %ld: %.300s", route->method, route->pattern,
-                     who, want, r->status, r->body);
-        if (want >= 400)
-            CGT_CHECK_PROBLEM(r, want);
-        cgt_response_free(r);
-    }
+/* Fail unless r answered as expected; frees r. */
+static void expect(cgt_response *r, long want, const char *who, const doc_route *route)
+{
+    if (r->status != want)
+        CGT_FAIL("%s %s as %s: expected %ld, got %ld: %.300s", route->method, route->pattern, who,
+                 want, r->status, r->body);
+    if (want >= 400)
+        CGT_CHECK_PROBLEM(r, want);
+    cgt_response_free(r);
+}
 
-    typedef struct await_all {
-        const char *token;
-        size_t missing;
-    } await_all;
+typedef struct await_all {
+    const char *token;
+    size_t missing;
+} await_all;
 
-    static bool all_submitted_are_clues(void *p)
-    {
-        await_all *a = p;
-        cJSON *all = CGT_ALL_CLUES(a->token);
-        a->missing = 0;
-        for (size_t i = 0; i < nsubmitted; i++)
-            if (cgt_count_where(all, "source_ref", submitted[i]) == 0)
-                a->missing++;
-        cJSON_Delete(all);
-        return a->missing == 0;
-    }
+static bool all_submitted_are_clues(void *p)
+{
+    await_all *a = p;
+    cJSON *all = CGT_ALL_CLUES(a->token);
+    a->missing = 0;
+    for (size_t i = 0; i < nsubmitted; i++)
+        if (cgt_count_where(all, "source_ref", submitted[i]) == 0)
+            a->missing++;
+    cJSON_Delete(all);
+    return a->missing == 0;
+}
 
-    /* --- tests -------------------------------------------------------------------- */
+/* --- tests -------------------------------------------------------------------- */
 
-    /* The accounts are what the test thinks they are, and every role of the
-     * matrix has an account here. */
-    static void accounts_match_the_matrix(void **state)
-    {
-        (void)state;
-        for (size_t i = 0; i < NACCOUNTS; i++) {
-            cgt_response *r = cgt_get("/api/v1/auth/me", accounts[i].token);
-            CGT_CHECK_STATUS(r, 200);
-            CGT_CHECK_STR(accounts[i].role, cgt_json_sole(CGT_JSON_OBJECT(r), "roles"),
-                          accounts[i].user);
-            cgt_response_free(r);
-            (void)role_column(accounts[i].role);
-        }
-        for (size_t c = 0; c < doc_nroles; c++) {
-            bool found = false;
-            for (size_t i = 0; i < NACCOUNTS; i++)
-                found = found || strcmp(accounts[i].role, doc_roles[c]) == 0;
-            CGT_CHECK(found, "no demo account has the role %s of docs/access.md", doc_roles[c]);
-        }
-        /* A sample for a route the matrix does not list is a stale test. */
-        for (size_t s = 0; s < NSAMPLES; s++) {
-            bool listed = false;
-            for (size_t i = 0; i < doc_nroutes; i++)
-                listed = listed || (strcmp(samples[s].method, doc_routes[i].method) == 0 &&
-                                    strcmp(samples[s].pattern, doc_routes[i].pattern) == 0);
-            CGT_CHECK(listed, "role_matrix.c has a sample for %s %s, which docs/access.md lacks",
-                      samples[s].method, samples[s].pattern);
-        }
-    }
-
-    /* The brief's decisions, checked on the matrix whatever the tables say. */
-    static void matrix_keeps_the_brief(void **state)
-    {
-        (void)state;
-        size_t admin = role_column("admin");
-        size_t auditor = role_column("auditor");
-        for (size_t i = 0; i < doc_nroutes; i++) {
-            const doc_route *r = &doc_routes[i];
-            bool login_only =
-                strcmp(r->perm, "public") == 0 || strcmp(r->perm, "authenticated") == 0;
-            /* The admin runs accounts, units and configuration: no case content. */
-            if (strncmp(r->pattern, "/api/v1/clues", 13) == 0 ||
-                strncmp(r->pattern, "/api/v1/cases", 13) == 0)
-                CGT_CHECK(!r->allowed[admin], "the admin may not call %s %s (case content)",
-                          r->method, r->pattern);
-            /* The auditor changes nothing: beyond its own login, reads only. */
-            if (r->allowed[auditor] && !login_only)
-                CGT_CHECK(strcmp(r->method, "GET") == 0, "the auditor may not call %s %s",
-                          r->method, r->pattern);
-            /* ...and reads everything in its scope, clues included. */
-            if (strcmp(r->method, "GET") == 0 && strncmp(r->pattern, "/api/v1/clues", 13) == 0)
-                CGT_CHECK(r->allowed[auditor], "the auditor may read %s", r->pattern);
-            /* The audit trail is the auditor's alone: the admin, who runs the
-             * accounts it records, does not read it. */
-            if (strncmp(r->pattern, "/api/v1/audit", 13) == 0)
-                for (size_t c = 0; c < doc_nroles; c++)
-                    CGT_CHECK(r->allowed[c] == (c == auditor), "only the auditor may call %s %s",
-                              r->method, r->pattern);
-        }
-    }
-
-    static void every_route_against_every_role(void **state)
-    {
-        (void)state;
-        /* A clue inside both hq and hq.east, and a receipt to look up. */
-        cgt_report rep;
-        CGT_SUBMIT_SIMPLE("role-matrix fixture", "city_a", &rep);
-        fixture_report = rep;
-        cJSON *clue = CGT_AWAIT_CLUE(token_of("inspector"), "source_ref", rep.report_id);
-        snprintf(fixture_clue_id, sizeof fixture_clue_id, "%s", CGT_JSON_STR(clue, "id"));
-        cJSON_Delete(clue);
-
-        /* Well-formed, never issued. */
-        static const char forged[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-        for (size_t i = 0; i < doc_nroutes; i++) {
-            const doc_route *r = &doc_routes[i];
-            size_t s = sample_of(r);
-            if (strcmp(r->perm, "public") == 0) {
-                expect(samples[s].call(NULL, NULL), samples[s].success, "nobody", r);
-                for (size_t c = 0; c < doc_nroles; c++)
-                    CGT_CHECK(r->allowed[c], "the public route %s %s is refused to %s", r->method,
-                              r->pattern, doc_roles[c]);
-            } else {
-                expect(samples[s].call(NULL, NULL), 401, "nobody", r);
-                expect(samples[s].call(forged, NULL), 401, "a forged token", r);
-            }
-            for (size_t a = 0; a < NACCOUNTS; a++) {
-                bool allowed = r->allowed[role_column(accounts[a].role)];
-                expect(samples[s].call(accounts[a].token, accounts[a].user),
-                       allowed ? samples[s].success : 403, accounts[a].user, r);
-            }
-        }
-
-        await_all wait = {token_of("inspector"), 0};
-        if (!cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, all_submitted_are_clues, &wait))
-            CGT_FAIL("%zu of the %zu reports this test submitted did not become clues",
-                     wait.missing, nsubmitted);
-    }
-
-    /* GET a clue by id as token and expect a 404 problem, as for a clue that
-     * does not exist. */
-    static void expect_hidden(const char *user, const char *id)
-    {
-        char path[128];
-        snprintf(path, sizeof path, "/api/v1/clues/%s", id);
-        cgt_response *r = cgt_get(path, token_of(user));
-        if (r->status != 404)
-            CGT_FAIL("GET %s as %s: expected 404, got %ld: %.300s", path, user, r->status, r->body);
-        CGT_CHECK_PROBLEM(r, 404);
-        cgt_response_free(r);
-    }
-
-    static void expect_visible(const char *user, const char *id)
-    {
-        char path[128];
-        snprintf(path, sizeof path, "/api/v1/clues/%s", id);
-        cgt_response *r = cgt_get(path, token_of(user));
+/* The accounts are what the test thinks they are, and every role of the
+ * matrix has an account here. */
+static void accounts_match_the_matrix(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NACCOUNTS; i++) {
+        cgt_response *r = cgt_get("/api/v1/auth/me", accounts[i].token);
         CGT_CHECK_STATUS(r, 200);
-        CGT_CHECK_STR(id, cgt_json_str(CGT_JSON_OBJECT(r), "id"), "id of the clue read");
+        CGT_CHECK_STR(accounts[i].role, cgt_json_sole(CGT_JSON_OBJECT(r), "roles"),
+                      accounts[i].user);
         cgt_response_free(r);
+        (void)role_column(accounts[i].role);
+    }
+    for (size_t c = 0; c < doc_nroles; c++) {
+        bool found = false;
+        for (size_t i = 0; i < NACCOUNTS; i++)
+            found = found || strcmp(accounts[i].role, doc_roles[c]) == 0;
+        CGT_CHECK(found, "no demo account has the role %s of docs/access.md", doc_roles[c]);
+    }
+    /* A sample for a route the matrix does not list is a stale test. */
+    for (size_t s = 0; s < NSAMPLES; s++) {
+        bool listed = false;
+        for (size_t i = 0; i < doc_nroutes; i++)
+            listed = listed || (strcmp(samples[s].method, doc_routes[i].method) == 0 &&
+                                strcmp(samples[s].pattern, doc_routes[i].pattern) == 0);
+        CGT_CHECK(listed, "role_matrix.c has a sample for %s %s, which docs/access.md lacks",
+                  samples[s].method, samples[s].pattern);
+    }
+}
+
+/* The brief's decisions, checked on the matrix whatever the tables say. */
+static void matrix_keeps_the_brief(void **state)
+{
+    (void)state;
+    size_t admin = role_column("admin");
+    size_t auditor = role_column("auditor");
+    for (size_t i = 0; i < doc_nroutes; i++) {
+        const doc_route *r = &doc_routes[i];
+        bool login_only = strcmp(r->perm, "public") == 0 || strcmp(r->perm, "authenticated") == 0;
+        /* The admin runs accounts, units and configuration: no case content. */
+        if (strncmp(r->pattern, "/api/v1/clues", 13) == 0 ||
+            strncmp(r->pattern, "/api/v1/cases", 13) == 0)
+            CGT_CHECK(!r->allowed[admin], "the admin may not call %s %s (case content)", r->method,
+                      r->pattern);
+        /* The auditor changes nothing: beyond its own login, reads only. */
+        if (r->allowed[auditor] && !login_only)
+            CGT_CHECK(strcmp(r->method, "GET") == 0, "the auditor may not call %s %s", r->method,
+                      r->pattern);
+        /* ...and reads everything in its scope, clues included. */
+        if (strcmp(r->method, "GET") == 0 && strncmp(r->pattern, "/api/v1/clues", 13) == 0)
+            CGT_CHECK(r->allowed[auditor], "the auditor may read %s", r->pattern);
+        /* The audit trail is the auditor's alone: the admin, who runs the
+         * accounts it records, does not read it. */
+        if (strncmp(r->pattern, "/api/v1/audit", 13) == 0)
+            for (size_t c = 0; c < doc_nroles; c++)
+                CGT_CHECK(r->allowed[c] == (c == auditor), "only the auditor may call %s %s",
+                          r->method, r->pattern);
+    }
+}
+
+static void every_route_against_every_role(void **state)
+{
+    (void)state;
+    /* A clue inside both hq and hq.east, and a receipt to look up. */
+    cgt_report rep;
+    CGT_SUBMIT_SIMPLE("role-matrix fixture", "city_a", &rep);
+    fixture_report = rep;
+    cJSON *clue = CGT_AWAIT_CLUE(token_of("inspector"), "source_ref", rep.report_id);
+    snprintf(fixture_clue_id, sizeof fixture_clue_id, "%s", CGT_JSON_STR(clue, "id"));
+    cJSON_Delete(clue);
+
+    /* Well-formed, never issued. */
+    static const char forged[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    for (size_t i = 0; i < doc_nroutes; i++) {
+        const doc_route *r = &doc_routes[i];
+        size_t s = sample_of(r);
+        if (strcmp(r->perm, "public") == 0) {
+            expect(samples[s].call(NULL, NULL), samples[s].success, "nobody", r);
+            for (size_t c = 0; c < doc_nroles; c++)
+                CGT_CHECK(r->allowed[c], "the public route %s %s is refused to %s", r->method,
+                          r->pattern, doc_roles[c]);
+        } else {
+            expect(samples[s].call(NULL, NULL), 401, "nobody", r);
+            expect(samples[s].call(forged, NULL), 401, "a forged token", r);
+        }
+        for (size_t a = 0; a < NACCOUNTS; a++) {
+            bool allowed = r->allowed[role_column(accounts[a].role)];
+            expect(samples[s].call(accounts[a].token, accounts[a].user),
+                   allowed ? samples[s].success : 403, accounts[a].user, r);
+        }
     }
 
-    /* hq.east and hq.west are two provincial companies: an inspector of the
-     * east one sees nothing of the west one. The hq accounts see both. */
-    static void one_province_sees_nothing_of_the_other(void **state)
-    {
-        (void)state;
-        static const char *const west_units[] = {"west", "city_c"};
-        static const char *const east_units[] = {"east", "city_a"};
-        cgt_report west[2], east[2];
-        char west_ids[2][64], east_ids[2][64];
-        for (int i = 0; i < 2; i++) {
-            CGT_SUBMIT_SIMPLE("role-matrix west", west_units[i], &west[i]);
-            CGT_SUBMIT_SIMPLE("role-matrix east", east_units[i], &east[i]);
-        }
-        for (int i = 0; i < 2; i++) {
-            cJSON *w = CGT_AWAIT_CLUE(token_of("inspector"), "source_ref", west[i].report_id);
-            cJSON *e = CGT_AWAIT_CLUE(token_of("inspector"), "source_ref", east[i].report_id);
-            snprintf(west_ids[i], sizeof west_ids[i], "%s", CGT_JSON_STR(w, "id"));
-            snprintf(east_ids[i], sizeof east_ids[i], "%s", CGT_JSON_STR(e, "id"));
-            cJSON_Delete(w);
-            cJSON_Delete(e);
-        }
+    await_all wait = {token_of("inspector"), 0};
+    if (!cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, all_submitted_are_clues, &wait))
+        CGT_FAIL("%zu of the %zu reports this test submitted did not become clues", wait.missing,
+                 nsubmitted);
+}
 
-        cJSON *listed = CGT_ALL_CLUES(token_of("inspector.east"));
-        for (int i = 0; i < 2; i++) {
-            CGT_CHECK_INT(0, cgt_count_where(listed, "source_ref", west[i].report_id),
-                          "hq.west clues in inspector.east's list");
-            CGT_CHECK_INT(0, cgt_count_where(listed, "id", west_ids[i]),
-                          "hq.west clues in inspector.east's list, by id");
-            CGT_CHECK_INT(1, cgt_count_where(listed, "source_ref", east[i].report_id),
-                          "hq.east clues in inspector.east's list");
-            expect_hidden("inspector.east", west_ids[i]);
-            expect_visible("inspector.east", east_ids[i]);
-        }
-        cJSON_Delete(listed);
+/* GET a clue by id as token and expect a 404 problem, as for a clue that
+ * does not exist. */
+static void expect_hidden(const char *user, const char *id)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/clues/%s", id);
+    cgt_response *r = cgt_get(path, token_of(user));
+    if (r->status != 404)
+        CGT_FAIL("GET %s as %s: expected 404, got %ld: %.300s", path, user, r->status, r->body);
+    CGT_CHECK_PROBLEM(r, 404);
+    cgt_response_free(r);
+}
 
-        /* Headquarters' readers see both companies. */
-        static const char *const hq_readers[] = {"inspector", "lead", "auditor"};
-        for (size_t u = 0; u < sizeof hq_readers / sizeof hq_readers[0]; u++) {
-            cJSON *all = CGT_ALL_CLUES(token_of(hq_readers[u]));
-            for (int i = 0; i < 2; i++) {
-                CGT_CHECK_INT(1, cgt_count_where(all, "id", west_ids[i]), hq_readers[u]);
-                CGT_CHECK_INT(1, cgt_count_where(all, "id", east_ids[i]), hq_readers[u]);
-                expect_visible(hq_readers[u], west_ids[i]);
-            }
-            cJSON_Delete(all);
-        }
+static void expect_visible(const char *user, const char *id)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/clues/%s", id);
+    cgt_response *r = cgt_get(path, token_of(user));
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK_STR(id, cgt_json_str(CGT_JSON_OBJECT(r), "id"), "id of the clue read");
+    cgt_response_free(r);
+}
+
+/* hq.east and hq.west are two provincial companies: an inspector of the
+ * east one sees nothing of the west one. The hq accounts see both. */
+static void one_province_sees_nothing_of_the_other(void **state)
+{
+    (void)state;
+    static const char *const west_units[] = {"west", "city_c"};
+    static const char *const east_units[] = {"east", "city_a"};
+    cgt_report west[2], east[2];
+    char west_ids[2][64], east_ids[2][64];
+    for (int i = 0; i < 2; i++) {
+        CGT_SUBMIT_SIMPLE("role-matrix west", west_units[i], &west[i]);
+        CGT_SUBMIT_SIMPLE("role-matrix east", east_units[i], &east[i]);
+    }
+    for (int i = 0; i < 2; i++) {
+        cJSON *w = CGT_AWAIT_CLUE(token_of("inspector"), "source_ref", west[i].report_id);
+        cJSON *e = CGT_AWAIT_CLUE(token_of("inspector"), "source_ref", east[i].report_id);
+        snprintf(west_ids[i], sizeof west_ids[i], "%s", CGT_JSON_STR(w, "id"));
+        snprintf(east_ids[i], sizeof east_ids[i], "%s", CGT_JSON_STR(e, "id"));
+        cJSON_Delete(w);
+        cJSON_Delete(e);
     }
 
-    int main(void)
-    {
-        cgt_init("role_matrix", CGT_NEED_GATEWAY);
-        const struct CMUnitTest tests[] = {
-            cmocka_unit_test(accounts_match_the_matrix),
-            cmocka_unit_test(matrix_keeps_the_brief),
-            cmocka_unit_test(every_route_against_every_role),
-            cmocka_unit_test(one_province_sees_nothing_of_the_other),
-        };
-        int failed = cmocka_run_group_tests_name("role_matrix", tests, group_setup, group_teardown);
-        cgt_cleanup();
-        return failed ? 1 : 0;
+    cJSON *listed = CGT_ALL_CLUES(token_of("inspector.east"));
+    for (int i = 0; i < 2; i++) {
+        CGT_CHECK_INT(0, cgt_count_where(listed, "source_ref", west[i].report_id),
+                      "hq.west clues in inspector.east's list");
+        CGT_CHECK_INT(0, cgt_count_where(listed, "id", west_ids[i]),
+                      "hq.west clues in inspector.east's list, by id");
+        CGT_CHECK_INT(1, cgt_count_where(listed, "source_ref", east[i].report_id),
+                      "hq.east clues in inspector.east's list");
+        expect_hidden("inspector.east", west_ids[i]);
+        expect_visible("inspector.east", east_ids[i]);
     }
+    cJSON_Delete(listed);
+
+    /* Headquarters' readers see both companies. */
+    static const char *const hq_readers[] = {"inspector", "lead", "auditor"};
+    for (size_t u = 0; u < sizeof hq_readers / sizeof hq_readers[0]; u++) {
+        cJSON *all = CGT_ALL_CLUES(token_of(hq_readers[u]));
+        for (int i = 0; i < 2; i++) {
+            CGT_CHECK_INT(1, cgt_count_where(all, "id", west_ids[i]), hq_readers[u]);
+            CGT_CHECK_INT(1, cgt_count_where(all, "id", east_ids[i]), hq_readers[u]);
+            expect_visible(hq_readers[u], west_ids[i]);
+        }
+        cJSON_Delete(all);
+    }
+}
+
+int main(void)
+{
+    cgt_init("role_matrix", CGT_NEED_GATEWAY);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(accounts_match_the_matrix),
+        cmocka_unit_test(matrix_keeps_the_brief),
+        cmocka_unit_test(every_route_against_every_role),
+        cmocka_unit_test(one_province_sees_nothing_of_the_other),
+    };
+    int failed = cmocka_run_group_tests_name("role_matrix", tests, group_setup, group_teardown);
+    cgt_cleanup();
+    return failed ? 1 : 0;
+}
