@@ -983,6 +983,15 @@ static cgt_response *call_reject_extension(const char *token, const char *user)
     return post_under(token, base, "/extension/reject", "{\"reason\":\"rm\"}");
 }
 
+static cgt_response *call_recuse_case(const char *token, const char *user)
+{
+    (void)user;
+    char path[128];
+    filed_case_path("/recuse", path, sizeof path);
+    static const char body[] = "{\"reason\":\"rm\"}";
+    return cgt_post_raw(path, token, "application/json", body, strlen(body));
+}
+
 /* Issue 5: the people lookup. */
 static cgt_response *call_list_people(const char *token, const char *user)
 {
@@ -1061,6 +1070,7 @@ static const struct {
     {"POST", "/api/v1/cases/{id}/extension", 200, call_request_extension},
     {"POST", "/api/v1/cases/{id}/extension/approve", 200, call_approve_extension},
     {"POST", "/api/v1/cases/{id}/extension/reject", 200, call_reject_extension},
+    {"POST", "/api/v1/cases/{id}/recuse", 200, call_recuse_case},
     /* Issue 5: the people lookup. */
     {"GET", "/api/v1/people", 200, call_list_people},
 };

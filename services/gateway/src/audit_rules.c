@@ -139,6 +139,7 @@ static const struct {
     {"POST", "/api/v1/clues/{id}/reopen", "clue.reopened", NULL, "clue"},
     {"POST", "/api/v1/clues/{id}/file", "case.filed", NULL, "clue"},
     {"PATCH", "/api/v1/clues/{id}", "clue.changed", NULL, "clue"},
+    {"POST", "/api/v1/cases/{id}/recuse", "case.recused", NULL, "case"},
     /* Issue 4: a case's stages after filing. */
     {"POST", "/api/v1/cases/{id}/actions", "case.stage_changed", NULL, "case"},
     {"POST", "/api/v1/cases/{id}/measures", "case.measure_logged", NULL, "case"},

@@ -269,6 +269,8 @@ void gw_route_case_action(gw_request *req);
  * steps that leave a case's stage: POST /api/v1/cases/{id}/investigators
  * (and /remove), /items (and /remove, /execute), /extension (and
  * /approve, /reject). */
+/* POST /api/v1/cases/{id}/recuse: a recusal on a case, declared on its clue. */
+void gw_route_recuse_case(gw_request *req);
 void gw_route_list_cases(gw_request *req);
 /* A GetCaseReply as the API's case (routes_clues.c); NULL without one. */
 cJSON *gw_case_reply_json(ProtobufCMessage *msg);

@@ -5,6 +5,7 @@
  * itself; the dispatcher has checked the route's permission. */
 #include <string.h>
 
+#include "cg/nats.h"
 #include "cg/util.h"
 #include "gateway.h"
 #include "json_clues.h"
@@ -88,5 +89,58 @@ void gw_route_case_step(gw_request *req)
                     &cleangrid__v1__get_case_reply__descriptor, gw_case_reply_json, 200);
 
 cleanup:
+    cJSON_Delete(body);
+}
+
+static cJSON *recusal_reply_json(ProtobufCMessage *msg)
+{
+    return gw_json_clue_action((Cleangrid__V1__ClueActionReply *)msg);
+}
+
+/* POST /api/v1/cases/{id}/recuse: a recusal (回避) on a case is one on its
+ * clue, whose scope, subjects and recusals the case keeps. The case is
+ * first found as the caller may see it (404 otherwise), then the recusal is
+ * declared on its clue, which also ends the caller's part as a named
+ * investigator. */
+void gw_route_recuse_case(gw_request *req)
+{
+    cJSON *body = NULL;
+    Cleangrid__V1__GetCaseRequest get = CLEANGRID__V1__GET_CASE_REQUEST__INIT;
+    Cleangrid__V1__ClueActionRequest rpc = CLEANGRID__V1__CLUE_ACTION_REQUEST__INIT;
+    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
+    ProtobufCMessage *found = NULL;
+    cg_err err;
+
+    cg_err_clear(&err);
+    if (gw_http_read_json(req, &body) != CG_OK)
+        goto cleanup;
+    if (gw_map_clue_action(body, "recuse", &rpc, &err) == CG_OK && !cg_uuid_valid(req->route_id))
+        cg_err_add_violation(&err, "id", "must be a UUID");
+    if (err.code != CG_OK || gw_call_context(&ctx, req, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    get.ctx = &ctx;
+    get.id = (char *)req->route_id;
+    if (cg_rpc_call_method(req->app->base.nats, "case", "GetCase", req->request_id, &get.base,
+                           &cleangrid__v1__get_case_reply__descriptor, req->app->rpc_timeout_ms,
+                           &found, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    const Cleangrid__V1__GetCaseReply *reply = (const Cleangrid__V1__GetCaseReply *)found;
+    if (reply->record == NULL || !cg_uuid_valid(reply->record->clue_id)) {
+        cg_err_set(&err, CG_INTERNAL, "case answered GetCase without its clue");
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    rpc.ctx = &ctx;
+    rpc.clue_id = reply->record->clue_id;
+    gw_http_forward(req, "case", "ClueAction", &rpc.base,
+                    &cleangrid__v1__clue_action_reply__descriptor, recusal_reply_json, 200);
+
+cleanup:
+    if (found != NULL)
+        protobuf_c_message_free_unpacked(found, NULL);
     cJSON_Delete(body);
 }
