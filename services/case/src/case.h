@@ -82,10 +82,16 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
 
 /* Up to limit clues the actor may see (inside its scope, not about it, not
  * recused from) that pass the filters f (checked by
- * case_list_filter_check()), newest first, strictly after `after` (NULL for
- * the first page). *out is owned by the caller. */
+ * case_list_filter_check()), in order sort (page.h), strictly after
+ * `after` (NULL for the first page; of the same order). *out is owned by
+ * the caller. */
 cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_filter *f,
-                       const case_cursor *after, int limit, PGresult **out, cg_err *err);
+                       case_sort sort, const case_cursor *after, int limit, PGresult **out,
+                       cg_err *err);
+
+/* The key of row (of case_repo_list's result) in order sort, for a cursor:
+ * received_at, or deadline_at (0 for none), in Unix microseconds. */
+int64_t case_repo_sort_key_us(const PGresult *res, int row, case_sort sort);
 
 /* Rows (dimension, key, count) of the clues the list with filters f would
  * show: one "total" row, then stage, source, category, unit (children of

@@ -1,5 +1,7 @@
 /* The clues table. Every statement is parameterized; values are cast in SQL. */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "case.h"
@@ -23,7 +25,9 @@
     "   floor(extract(epoch FROM decided_at) * 1000)::bigint AS decided_at_ms, decision_reason"    \
     "   FROM clue_disposals WHERE clue_id = clues.id ORDER BY proposed_at DESC LIMIT 1) d)::text," \
     " coalesce((SELECT k.id::text FROM cases k WHERE k.clue_id = clues.id), ''),"                  \
-    " floor(extract(epoch FROM deadline_at) * 1000)::bigint"
+    " floor(extract(epoch FROM deadline_at) * 1000)::bigint,"                                      \
+    " (extract(epoch FROM received_at) * 1000000)::bigint,"                                        \
+    " coalesce((extract(epoch FROM deadline_at) * 1000000)::bigint, 0)"
 
 enum clue_col {
     COL_ID,
@@ -50,6 +54,8 @@ enum clue_col {
     COL_DISPOSAL,
     COL_CASE_ID,
     COL_DEADLINE_MS,
+    COL_RECEIVED_US,
+    COL_DEADLINE_US,
 };
 
 /* Who may see a clue besides its scope (case.h). */
@@ -84,44 +90,14 @@ static const char SQL_INSERT[] =
     " + $11::integer * interval '1 day')"
     " RETURNING " CLUE_COLUMNS;
 
-/* The list's filters, each off when its parameter is empty (or 0):
- * $5 status, $6 source, $7 category, $8 handler, $9 subtree, $10 and $11
- * the received range in Unix ms, $12 an ILIKE pattern on search_text (the
- * summary and the subjects' names, trigram-indexed). */
-#define CLUE_FILTERS                                                                               \
-    " AND ($5::text = '' OR status = $5::text)"                                                    \
-    " AND ($6::text = '' OR source = $6::text)"                                                    \
-    " AND ($7::text = '' OR categories @> ARRAY[$7::text])"                                        \
-    " AND ($8::text = '' OR handler_id = $8::text)"                                                \
-    " AND org_path <@ coalesce(nullif($9::text, '')::ltree, $1::ltree)"                            \
-    " AND ($10::bigint = 0"                                                                        \
-    "  OR received_at >= 'epoch'::timestamptz + $10::bigint * interval '1 millisecond')"           \
-    " AND ($11::bigint = 0"                                                                        \
-    "  OR received_at < 'epoch'::timestamptz + $11::bigint * interval '1 millisecond')"            \
-    " AND ($12::text = '' OR search_text ILIKE $12::text)"                                         \
-    " AND (NOT $13::boolean OR deadline_at < clock_timestamp())"
-
-static const char SQL_LIST_FIRST[] = "SELECT " CLUE_COLUMNS " FROM clues"
-                                     " WHERE org_path <@ $1::ltree" CLUE_VISIBLE CLUE_FILTERS
-                                     " ORDER BY created_at DESC, id DESC LIMIT $2::integer";
-
-/* The row comparison walks the (created_at DESC, id DESC) index from the
- * cursor on. The cursor's microseconds become a timestamptz exactly: the
- * product stays far below 2^53, where double arithmetic is exact. */
-static const char SQL_LIST_AFTER[] =
-    "SELECT " CLUE_COLUMNS " FROM clues"
-    " WHERE org_path <@ $1::ltree" CLUE_VISIBLE CLUE_FILTERS
-    " AND (created_at, id) < ('epoch'::timestamptz + $14::bigint * interval '1 microsecond',"
-    " $15::uuid)"
-    " ORDER BY created_at DESC, id DESC LIMIT $2::integer";
-
 /* Counts along each dimension in one scan of the clues the list would
  * show. $2 is the root whose children the unit counts are by (the subtree
  * filter, else the scope); a clue in the root itself counts under it. */
-static const char SQL_STATS[] =
+static const char SQL_STATS_HEAD[] =
     "WITH base AS MATERIALIZED (SELECT status, source, categories, org_path, received_at,"
-    " deadline_at"
-    " FROM clues WHERE org_path <@ $1::ltree" CLUE_VISIBLE CLUE_FILTERS ")"
+    " deadline_at FROM clues";
+static const char SQL_STATS_TAIL[] =
+    ")"
     " SELECT 'total', '', count(*) FROM base"
     " UNION ALL SELECT 'overdue', '', count(*) FROM base WHERE deadline_at < clock_timestamp()"
     " UNION ALL SELECT 'stage', status, count(*) FROM base GROUP BY status"
@@ -228,57 +204,222 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
     return cg_db_exec(conn, SQL_INSERT, (int)(sizeof params / sizeof params[0]), params, out, err);
 }
 
-/* The parameters $1 and $3 to $13 that the visibility and filter
- * conditions read; $2 is the caller's (second). The time texts go into
- * from_s and to_s, which must outlive params. */
-#define FILTER_PARAMS 13
-static void filter_params(const case_actor *actor, const case_list_filter *f, const char *second,
-                          char from_s[24], char to_s[24], const char *params[FILTER_PARAMS])
+/* --- Lists and statistics: statements built from the filters given ------ */
+
+/* A list's statement names only the filters that are set. One statement
+ * with every filter written "($n = '' OR col = $n)" would serve every
+ * combination, but after five runs PostgreSQL caches a generic plan for
+ * it that cannot use an index for any of them, and at a million clues
+ * every list then reads the whole scope (docs/performance.md). Values
+ * still travel only as parameters. */
+#define QUERY_PARAMS_MAX 16
+#define QUERY_SQL_MAX 8192
+
+typedef struct clue_query {
+    char sql[QUERY_SQL_MAX];
+    size_t len;
+    bool overflow;
+    const char *params[QUERY_PARAMS_MAX];
+    int n;
+    /* The texts of numeric parameters, which params point at. */
+    char numbers[QUERY_PARAMS_MAX][24];
+} clue_query;
+
+static void q_append(clue_query *q, const char *text)
 {
-    snprintf(from_s, 24, "%lld", f->received_from_ms);
-    snprintf(to_s, 24, "%lld", f->received_to_ms);
-    const char *p[FILTER_PARAMS] = {actor->scope,
-                                    second,
-                                    actor->person_id,
-                                    actor->user_id,
-                                    f->status,
-                                    f->source,
-                                    f->category,
-                                    f->handler_id,
-                                    f->org_path,
-                                    from_s,
-                                    to_s,
-                                    f->pattern,
-                                    f->overdue ? "true" : "false"};
-    memcpy(params, p, sizeof p);
+    size_t n = strlen(text);
+    if (q->overflow || q->len + n >= sizeof q->sql) {
+        q->overflow = true;
+        return;
+    }
+    memcpy(q->sql + q->len, text, n + 1);
+    q->len += n;
 }
 
-cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_filter *f,
-                       const case_cursor *after, int limit, PGresult **out, cg_err *err)
+/* Add value as the next parameter and return its number ($n). */
+static int q_param(clue_query *q, const char *value)
 {
-    char limit_s[16], from_s[24], to_s[24], us_s[24];
-    /* The first page needs $1 to $13; later pages add the cursor. */
-    const char *params[FILTER_PARAMS + 2];
-
-    snprintf(limit_s, sizeof limit_s, "%d", limit);
-    filter_params(actor, f, limit_s, from_s, to_s, params);
-    if (after == NULL) {
-        return cg_db_exec(conn, SQL_LIST_FIRST, FILTER_PARAMS, params, out, err);
+    if (q->n == QUERY_PARAMS_MAX) {
+        q->overflow = true;
+        return 1;
     }
-    snprintf(us_s, sizeof us_s, "%lld", (long long)after->created_us);
-    params[FILTER_PARAMS] = us_s;
-    params[FILTER_PARAMS + 1] = after->id;
-    return cg_db_exec(conn, SQL_LIST_AFTER, FILTER_PARAMS + 2, params, out, err);
+    q->params[q->n++] = value;
+    return q->n;
+}
+
+static int q_number(clue_query *q, long long value)
+{
+    snprintf(q->numbers[q->n], sizeof q->numbers[0], "%lld", value);
+    return q_param(q, q->numbers[q->n]);
+}
+
+/* Append before, then parameter number param as "$n", then after. */
+static void q_cond(clue_query *q, const char *before, int param, const char *after)
+{
+    char num[16];
+    snprintf(num, sizeof num, "$%d", param);
+    q_append(q, before);
+    q_append(q, num);
+    q_append(q, after);
+}
+
+/* The statement texts built so far, kept for the life of the process:
+ * cg_db_exec() knows a prepared statement by the address of its text, so
+ * one text must keep one address. There is at most one per combination of
+ * filters, order and cursor (a few thousand at the very most). */
+#define INTERNED_MAX 4096
+static pthread_mutex_t interned_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *interned[INTERNED_MAX];
+static size_t ninterned;
+
+/* The lasting copy of sql, or NULL when out of memory. */
+static const char *intern_sql(const char *sql)
+{
+    const char *found = NULL;
+    pthread_mutex_lock(&interned_lock);
+    for (size_t i = 0; i < ninterned && found == NULL; i++) {
+        if (strcmp(interned[i], sql) == 0) {
+            found = interned[i];
+        }
+    }
+    if (found == NULL && ninterned < INTERNED_MAX) {
+        char *copy = strdup(sql);
+        if (copy != NULL) {
+            interned[ninterned++] = copy;
+        }
+        found = copy;
+    }
+    pthread_mutex_unlock(&interned_lock);
+    return found;
+}
+
+/* Start q with the visibility parameters: $1 the scope, $2 second (the
+ * caller's), $3 the actor's person id, $4 its user id (CLUE_VISIBLE). */
+static void q_start(clue_query *q, const case_actor *actor, const char *second, const char *head)
+{
+    q->len = 0;
+    q->sql[0] = '\0';
+    q->overflow = false;
+    q->n = 0;
+    q_param(q, actor->scope);
+    q_param(q, second);
+    q_param(q, actor->person_id);
+    q_param(q, actor->user_id);
+    q_append(q, head);
+}
+
+/* The WHERE of the clues the actor sees that pass f: only the filters
+ * that are set. */
+static void q_where(clue_query *q, const case_list_filter *f)
+{
+    q_append(q, " WHERE org_path <@ $1::ltree" CLUE_VISIBLE);
+    if (f->org_path[0] != '\0') {
+        q_cond(q, " AND org_path <@ ", q_param(q, f->org_path), "::ltree");
+    }
+    if (f->status[0] != '\0') {
+        q_cond(q, " AND status = ", q_param(q, f->status), "::text");
+    }
+    if (f->source[0] != '\0') {
+        q_cond(q, " AND source = ", q_param(q, f->source), "::text");
+    }
+    if (f->category[0] != '\0') {
+        q_cond(q, " AND categories @> ARRAY[", q_param(q, f->category), "::text]");
+    }
+    if (f->handler_id[0] != '\0') {
+        q_cond(q, " AND handler_id = ", q_param(q, f->handler_id), "::text");
+    }
+    if (f->received_from_ms > 0) {
+        q_cond(q, " AND received_at >= 'epoch'::timestamptz + ", q_number(q, f->received_from_ms),
+               "::bigint * interval '1 millisecond'");
+    }
+    if (f->received_to_ms > 0) {
+        q_cond(q, " AND received_at < 'epoch'::timestamptz + ", q_number(q, f->received_to_ms),
+               "::bigint * interval '1 millisecond'");
+    }
+    if (f->pattern[0] != '\0') {
+        q_cond(q, " AND search_text ILIKE ", q_param(q, f->pattern), "::text");
+    }
+    if (f->overdue) {
+        q_append(q, " AND deadline_at < clock_timestamp()");
+    }
+}
+
+/* Run the statement built in q. */
+static cg_code q_exec(PGconn *conn, clue_query *q, PGresult **out, cg_err *err)
+{
+    if (q->overflow) {
+        return cg_err_set(err, CG_INTERNAL, "a list statement did not fit its buffer");
+    }
+    const char *sql = intern_sql(q->sql);
+    if (sql == NULL) {
+        return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+    }
+    return cg_db_exec(conn, sql, q->n, q->params, out, err);
+}
+
+/* The date the order walks: received_at, or the deadline with none last. */
+#define ORDER_DEADLINE_KEY "coalesce(deadline_at, 'infinity'::timestamptz)"
+
+cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_filter *f,
+                       case_sort sort, const case_cursor *after, int limit, PGresult **out,
+                       cg_err *err)
+{
+    char limit_s[16];
+    clue_query *q = malloc(sizeof *q);
+    if (q == NULL) {
+        return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+    }
+    snprintf(limit_s, sizeof limit_s, "%d", limit);
+    q_start(q, actor, limit_s, "SELECT " CLUE_COLUMNS " FROM clues");
+    q_where(q, f);
+    /* The row comparison walks the order's index from the cursor on; the
+     * cursor's microseconds become a timestamptz exactly (the product
+     * stays far below 2^53, where double arithmetic is exact). */
+    if (after != NULL && sort == CASE_SORT_DEADLINE) {
+        char cond[400];
+        int key = q_number(q, after->key_us), id = q_param(q, after->id);
+        snprintf(cond, sizeof cond,
+                 " AND (" ORDER_DEADLINE_KEY ", id) > (CASE WHEN $%d::bigint = 0"
+                 " THEN 'infinity'::timestamptz"
+                 " ELSE 'epoch'::timestamptz + $%d::bigint * interval '1 microsecond' END,"
+                 " $%d::uuid)",
+                 key, key, id);
+        q_append(q, cond);
+    } else if (after != NULL) {
+        char cond[300];
+        int key = q_number(q, after->key_us), id = q_param(q, after->id);
+        snprintf(cond, sizeof cond,
+                 " AND (received_at, id) < ('epoch'::timestamptz + $%d::bigint"
+                 " * interval '1 microsecond', $%d::uuid)",
+                 key, id);
+        q_append(q, cond);
+    }
+    q_append(q, sort == CASE_SORT_DEADLINE ? " ORDER BY " ORDER_DEADLINE_KEY ", id"
+                                           : " ORDER BY received_at DESC, id DESC");
+    q_append(q, " LIMIT $2::integer");
+    cg_code rc = q_exec(conn, q, out, err);
+    free(q);
+    return rc;
+}
+
+int64_t case_repo_sort_key_us(const PGresult *res, int row, case_sort sort)
+{
+    return cg_db_get_ll(res, row, sort == CASE_SORT_DEADLINE ? COL_DEADLINE_US : COL_RECEIVED_US);
 }
 
 cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_filter *f,
                         PGresult **out, cg_err *err)
 {
-    char from_s[24], to_s[24];
-    const char *params[FILTER_PARAMS];
-    filter_params(actor, f, f->org_path[0] != '\0' ? f->org_path : actor->scope, from_s, to_s,
-                  params);
-    return cg_db_exec(conn, SQL_STATS, FILTER_PARAMS, params, out, err);
+    clue_query *q = malloc(sizeof *q);
+    if (q == NULL) {
+        return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+    }
+    q_start(q, actor, f->org_path[0] != '\0' ? f->org_path : actor->scope, SQL_STATS_HEAD);
+    q_where(q, f);
+    q_append(q, SQL_STATS_TAIL);
+    cg_code rc = q_exec(conn, q, out, err);
+    free(q);
+    return rc;
 }
 
 cg_code case_repo_one_visible(PGconn *conn, const char *sql, const case_actor *actor,

@@ -13,6 +13,7 @@ static void list_clues(cg_rpc_call *call, void *arg)
     case_actor actor;
     int size = 0, n = 0, nviews = 0;
     case_cursor after;
+    case_sort sort = CASE_SORT_RECEIVED;
     case_list_filter filter;
     bool has_cursor = false;
     PGconn *conn = NULL;
@@ -31,7 +32,8 @@ static void list_clues(cg_rpc_call *call, void *arg)
         return;
     }
     if (case_access_actor(req->ctx, CASE_ROLES_READ, "read clues", &actor, &err) != CG_OK ||
-        case_page_parse(req->page, &size, &after, &has_cursor, &err) != CG_OK ||
+        case_sort_parse(req->sort, &sort, &err) != CG_OK ||
+        case_page_parse(req->page, sort, &size, &after, &has_cursor, &err) != CG_OK ||
         case_list_filter_check(req->status, req->source, req->category, req->handler_id,
                                req->org_path, actor.scope, req->received_from_ms,
                                req->received_to_ms, req->query, &filter, &err) != CG_OK) {
@@ -40,8 +42,8 @@ static void list_clues(cg_rpc_call *call, void *arg)
     filter.overdue = req->overdue;
     conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
     /* One row more than the page tells whether there is a next page. */
-    if (conn == NULL || case_repo_list(conn, &actor, &filter, has_cursor ? &after : NULL, size + 1,
-                                       &res, &err) != CG_OK) {
+    if (conn == NULL || case_repo_list(conn, &actor, &filter, sort, has_cursor ? &after : NULL,
+                                       size + 1, &res, &err) != CG_OK) {
         goto cleanup;
     }
     cg_db_release(base->db, conn);
@@ -57,12 +59,12 @@ static void list_clues(cg_rpc_call *call, void *arg)
     }
     nviews = want;
     for (; n < want; n++) {
-        case_cursor last;
-        if (case_repo_clue_from_row(res, n, &views[n], &last.created_us, &err) != CG_OK) {
+        if (case_repo_clue_from_row(res, n, &views[n], NULL, &err) != CG_OK) {
             goto cleanup;
         }
         clue_ptrs[n] = &views[n].clue;
         if (more && n == want - 1) {
+            case_cursor last = {.sort = sort, .key_us = case_repo_sort_key_us(res, n, sort)};
             cg_strlcpy(last.id, views[n].clue.id, sizeof last.id);
             case_cursor_encode(&last, next_cursor);
         }

@@ -244,6 +244,8 @@ cg_code gw_map_clue_filters(const char *query, Cleangrid__V1__ListCluesRequest *
     query_param(query, "received_to", buf->received_to, sizeof buf->received_to, err);
     query_param(query, "q", buf->q, sizeof buf->q, err);
     query_param(query, "overdue", buf->overdue, sizeof buf->overdue, err);
+    query_param(query, "sort", buf->sort, sizeof buf->sort, err);
+    out->sort = buf->sort;
     if (strcmp(buf->overdue, "true") != 0 && strcmp(buf->overdue, "false") != 0 &&
         buf->overdue[0] != '\0') {
         cg_err_add_violation(err, "overdue", "must be true or false");
