@@ -32,29 +32,12 @@ static int group_teardown(void **state)
     return 0;
 }
 
-/* The date days_ago days before today (UTC), YYYY-MM-DD. */
-static void date_ago(int days_ago, char out[16])
-{
-    time_t t = time(NULL) - (time_t)days_ago * 24 * 3600;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 16, "%Y-%m-%d", &tm);
-}
-
-/* Register a clue received days_ago days ago whose summary carries tag. */
+/* A clue at city_a received days_ago days ago, its summary tagged. */
 static void clue_tagged(const char *tag, int days_ago, char id[37])
 {
-    char date[16], summary[80];
-    date_ago(days_ago, date);
-    snprintf(summary, sizeof summary, "list order %s", tag);
-    cJSON *b = cgt_clue_body("city_a", NULL);
-    cJSON_ReplaceItemInObject(b, "received_date", cJSON_CreateString(date));
-    cJSON_ReplaceItemInObject(b, "summary", cJSON_CreateString(summary));
-    cgt_response *r = cgt_post_json("/api/v1/clues", insp_east, b);
-    cJSON_Delete(b);
-    CGT_CHECK_STATUS(r, 201);
-    snprintf(id, 37, "%s", CGT_JSON_STR(r->json, "id"));
-    cgt_response_free(r);
+    char summary[80];
+    snprintf(summary, sizeof summary, "%s %s", "list order", tag);
+    CGT_CREATE_CLUE_RECEIVED(insp_east, "city_a", days_ago, summary, id);
 }
 
 /* Page through the clues tagged tag in order sort ("" for the default),

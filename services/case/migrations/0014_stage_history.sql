@@ -30,6 +30,14 @@ DECLARE
 BEGIN
     IF TG_OP = 'UPDATE' THEN
         IF to_jsonb(OLD) ->> TG_ARGV[1] IS NOT DISTINCT FROM stage THEN
+            -- The start corrected (a clue's received date edited): the
+            -- first stay starts there.
+            IF to_jsonb(OLD) ->> TG_ARGV[2] IS DISTINCT FROM new_row ->> TG_ARGV[2] THEN
+                UPDATE stage_history h
+                   SET entered_at = least((new_row ->> TG_ARGV[2])::timestamptz,
+                                          coalesce(h.left_at, at))
+                 WHERE h.id = (SELECT min(f.id) FROM stage_history f WHERE f.item_id = NEW.id);
+            END IF;
             RETURN NULL;
         END IF;
         UPDATE stage_history SET left_at = at WHERE item_id = NEW.id AND left_at IS NULL;
@@ -42,9 +50,9 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER clues_stage_history AFTER INSERT OR UPDATE OF status ON clues
+CREATE TRIGGER clues_stage_history AFTER INSERT OR UPDATE OF status, received_at ON clues
     FOR EACH ROW EXECUTE FUNCTION stage_history_record('clue', 'status', 'received_at');
-CREATE TRIGGER cases_stage_history AFTER INSERT OR UPDATE OF stage ON cases
+CREATE TRIGGER cases_stage_history AFTER INSERT OR UPDATE OF stage, filed_at ON cases
     FOR EACH ROW EXECUTE FUNCTION stage_history_record('case', 'stage', 'filed_at');
 
 -- What was there before: the present stage only, from when it is known to

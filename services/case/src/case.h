@@ -93,12 +93,28 @@ cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_fi
  * received_at, or deadline_at (0 for none), in Unix microseconds. */
 int64_t case_repo_sort_key_us(const PGresult *res, int row, case_sort sort);
 
-/* Rows (dimension, key, count) of the clues the list with filters f would
- * show: one "total" row, then stage, source, category, unit (children of
- * the subtree filter or the scope) and month (received, UTC). *out is owned
- * by the caller. */
+/* Rows (dimension, key, count, average days or NULL) of the clues the
+ * list with filters f would show: "total", "overdue", then by stage,
+ * source, category, unit (children of the subtree filter or the scope),
+ * month (received; every month of the range, UTC), closed_month (entered
+ * the closed stage) and stage_days (the mean days of the finished stays
+ * in each stage, from the stage history). *out is owned by the caller. */
 cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_filter *f,
                         PGresult **out, cg_err *err);
+
+/* The filters of the case statistics, checked by the caller. Strings are
+ * borrowed ("" for not given). */
+typedef struct case_case_filter {
+    const char *stage, *org_path;
+    long long filed_from_ms, filed_to_ms;
+} case_case_filter;
+
+/* The same rows for the cases the actor may see (its clue's scope,
+ * subjects and recusals) that pass f, months by filing; "overdue" counts
+ * only where cases carry a deadline, which *overdue_counted tells. *out is
+ * owned by the caller. */
+cg_code case_repo_case_stats(PGconn *conn, const case_actor *actor, const case_case_filter *f,
+                             bool *overdue_counted, PGresult **out, cg_err *err);
 
 /* The clue id if the actor may see it. NOT_FOUND, with one message,
  * whether it does not exist, lies outside the scope, is about the actor
@@ -234,6 +250,8 @@ void case_rpc_list_dossier(cg_rpc_call *call, void *arg);
 void case_rpc_verify_dossier(cg_rpc_call *call, void *arg);
 void case_rpc_get_case(cg_rpc_call *call, void *arg);
 void case_rpc_clue_statistics(cg_rpc_call *call, void *arg);
+/* cg.rpc.case.CaseStatistics (stats.c, beside ClueStatistics). */
+void case_rpc_case_statistics(cg_rpc_call *call, void *arg);
 /* FAILED_PRECONDITION saying why when the person (user_id, person_id "" for
  * none) declared a recusal on the clue or is one of its subjects (回避):
  * they cannot handle or review it. */

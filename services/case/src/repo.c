@@ -7,6 +7,7 @@
 #include "case.h"
 #include "cg/util.h"
 #include "deadlines.h"
+#include "stats_range.h"
 
 /* The columns every clue query returns, in the order of enum clue_col. The
  * repeated and nested parts come as JSON texts (clue_view.c parses them). */
@@ -89,25 +90,6 @@ static const char SQL_INSERT[] =
     " 'epoch'::timestamptz + $9::bigint * interval '1 millisecond'"
     " + $11::integer * interval '1 day')"
     " RETURNING " CLUE_COLUMNS;
-
-/* Counts along each dimension in one scan of the clues the list would
- * show. $2 is the root whose children the unit counts are by (the subtree
- * filter, else the scope); a clue in the root itself counts under it. */
-static const char SQL_STATS_HEAD[] =
-    "WITH base AS MATERIALIZED (SELECT status, source, categories, org_path, received_at,"
-    " deadline_at FROM clues";
-static const char SQL_STATS_TAIL[] =
-    ")"
-    " SELECT 'total', '', count(*) FROM base"
-    " UNION ALL SELECT 'overdue', '', count(*) FROM base WHERE deadline_at < clock_timestamp()"
-    " UNION ALL SELECT 'stage', status, count(*) FROM base GROUP BY status"
-    " UNION ALL SELECT 'source', source, count(*) FROM base GROUP BY source"
-    " UNION ALL SELECT 'category', c, count(*) FROM base, unnest(categories) c GROUP BY c"
-    " UNION ALL SELECT 'unit', u, count(*) FROM (SELECT subpath(org_path, 0,"
-    "   least(nlevel(org_path), nlevel($2::ltree) + 1))::text AS u FROM base) b GROUP BY u"
-    " UNION ALL SELECT 'month', m, count(*) FROM (SELECT to_char(received_at AT TIME ZONE 'UTC',"
-    "   'YYYY-MM') AS m FROM base) b GROUP BY m"
-    " ORDER BY 1, 2";
 
 static const char SQL_GET[] = "SELECT " CLUE_COLUMNS " FROM clues"
                               " WHERE id = $2::uuid AND org_path <@ $1::ltree" CLUE_VISIBLE;
@@ -407,6 +389,63 @@ int64_t case_repo_sort_key_us(const PGresult *res, int row, case_sort sort)
     return cg_db_get_ll(res, row, sort == CASE_SORT_DEADLINE ? COL_DEADLINE_US : COL_RECEIVED_US);
 }
 
+/* --- Statistics --------------------------------------------------------- */
+
+/* Append the time of parameter param (Unix ms; 0 for none: NULL). */
+static void q_time_ms(clue_query *q, int param)
+{
+    char text[160];
+    snprintf(text, sizeof text,
+             "CASE WHEN $%d::bigint > 0 THEN 'epoch'::timestamptz + $%d::bigint"
+             " * interval '1 millisecond' END",
+             param, param);
+    q_append(q, text);
+}
+
+/* After base (id, stage, org_path, at: the date the months count by):
+ * the CTE months, every month (UTC) from the range's first (or the
+ * earliest item's) to its last (or this one), at most
+ * CASE_STATS_MONTHS_MAX of them. */
+static void q_months(clue_query *q, long long from_ms, long long to_ms)
+{
+    char back[80];
+    int from = q_number(q, from_ms), to = q_number(q, to_ms);
+    q_append(q, ", span AS (SELECT date_trunc('month', coalesce(");
+    q_time_ms(q, from);
+    q_append(q, ", (SELECT min(at) FROM base), clock_timestamp()) AT TIME ZONE 'UTC') AS first,"
+                " date_trunc('month', coalesce(");
+    q_time_ms(q, to);
+    q_append(q, " - interval '1 millisecond', clock_timestamp()) AT TIME ZONE 'UTC') AS last)"
+                ", months AS (SELECT m FROM span, generate_series(least(greatest(span.first,"
+                " span.last - interval '");
+    snprintf(back, sizeof back, "%d months'", CASE_STATS_MONTHS_MAX - 1);
+    q_append(q, back);
+    q_append(q, "), span.last), span.last, interval '1 month') m)");
+}
+
+/* The figures clues and cases share, as rows (dimension, key, count,
+ * average days) over base and months: by stage, by unit (the children of
+ * $2, an item in $2 itself under $2), by month of `at`, closed per month
+ * and the mean days of the finished stays in each stage, from the stage
+ * history of the items in base. T is the history's item type. */
+#define STATS_COMMON(T)                                                                            \
+    " UNION ALL SELECT 'stage', stage, count(*), NULL FROM base GROUP BY stage"                    \
+    " UNION ALL SELECT 'unit', u, count(*), NULL FROM (SELECT subpath(org_path, 0,"                \
+    "   least(nlevel(org_path), nlevel($2::ltree) + 1))::text AS u FROM base) b GROUP BY u"        \
+    " UNION ALL SELECT 'month', to_char(months.m, 'YYYY-MM'), coalesce(c.n, 0), NULL FROM months"  \
+    "   LEFT JOIN (SELECT date_trunc('month', at AT TIME ZONE 'UTC') AS m, count(*) AS n"          \
+    "   FROM base GROUP BY 1) c ON c.m = months.m"                                                 \
+    " UNION ALL SELECT 'closed_month', to_char(months.m, 'YYYY-MM'), coalesce(c.n, 0), NULL"       \
+    "   FROM months LEFT JOIN (SELECT date_trunc('month', h.entered_at AT TIME ZONE 'UTC') AS m,"  \
+    "   count(*) AS n FROM stage_history h JOIN base ON base.id = h.item_id"                       \
+    "   WHERE h.item_type = '" T "' AND h.stage = '" CASE_STAGE_CLOSED "' GROUP BY 1) c"           \
+    "   ON c.m = months.m"                                                                         \
+    " UNION ALL SELECT 'stage_days', h.stage, count(*),"                                           \
+    "   avg(extract(epoch FROM h.left_at - h.entered_at) / 86400)::float8"                         \
+    "   FROM stage_history h JOIN base ON base.id = h.item_id"                                     \
+    "   WHERE h.item_type = '" T "' AND h.left_at IS NOT NULL GROUP BY h.stage"                    \
+    " ORDER BY 1, 2"
+
 cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_filter *f,
                         PGresult **out, cg_err *err)
 {
@@ -414,11 +453,76 @@ cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_f
     if (q == NULL) {
         return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
     }
-    q_start(q, actor, f->org_path[0] != '\0' ? f->org_path : actor->scope, SQL_STATS_HEAD);
+    q_start(q, actor, f->org_path[0] != '\0' ? f->org_path : actor->scope,
+            "WITH base AS MATERIALIZED (SELECT id, status AS stage, source, categories, org_path,"
+            " received_at AS at, deadline_at FROM clues");
     q_where(q, f);
-    q_append(q, SQL_STATS_TAIL);
+    q_append(q, ")");
+    q_months(q, f->received_from_ms, f->received_to_ms);
+    q_append(q, " SELECT 'total', '', count(*), NULL::float8 FROM base"
+                " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base"
+                "   WHERE deadline_at < clock_timestamp()"
+                " UNION ALL SELECT 'source', source, count(*), NULL FROM base GROUP BY source"
+                " UNION ALL SELECT 'category', c, count(*), NULL FROM base, unnest(categories) c"
+                "   GROUP BY c" STATS_COMMON("clue"));
     cg_code rc = q_exec(conn, q, out, err);
     free(q);
+    return rc;
+}
+
+/* Whether cases carry a deadline yet (the cases' deadlines add
+ * cases.deadline_at); until they do, overdue cases are not counted. */
+static const char SQL_CASE_DEADLINES[] =
+    "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'cases'::regclass"
+    " AND attname = 'deadline_at' AND NOT attisdropped)";
+
+cg_code case_repo_case_stats(PGconn *conn, const case_actor *actor, const case_case_filter *f,
+                             bool *overdue_counted, PGresult **out, cg_err *err)
+{
+    PGresult *res = NULL;
+    clue_query *q = NULL;
+    cg_code rc = cg_db_exec(conn, SQL_CASE_DEADLINES, 0, NULL, &res, err);
+    if (rc != CG_OK) {
+        goto cleanup;
+    }
+    *overdue_counted = strcmp(cg_db_get(res, 0, 0), "t") == 0;
+    q = malloc(sizeof *q);
+    if (q == NULL) {
+        rc = cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+        goto cleanup;
+    }
+    /* A case's scope, subjects and recusals are its clue's. */
+    q_start(q, actor, f->org_path[0] != '\0' ? f->org_path : actor->scope,
+            "WITH base AS MATERIALIZED (SELECT k.id, k.stage, clues.org_path, k.filed_at AS at");
+    q_append(q, *overdue_counted ? ", k.deadline_at < clock_timestamp() AS overdue"
+                                 : ", false AS overdue");
+    q_append(q, " FROM cases k JOIN clues ON clues.id = k.clue_id"
+                " WHERE clues.org_path <@ $1::ltree" CLUE_VISIBLE);
+    if (f->org_path[0] != '\0') {
+        q_cond(q, " AND clues.org_path <@ ", q_param(q, f->org_path), "::ltree");
+    }
+    if (f->stage[0] != '\0') {
+        q_cond(q, " AND k.stage = ", q_param(q, f->stage), "::text");
+    }
+    if (f->filed_from_ms > 0) {
+        q_cond(q, " AND k.filed_at >= 'epoch'::timestamptz + ", q_number(q, f->filed_from_ms),
+               "::bigint * interval '1 millisecond'");
+    }
+    if (f->filed_to_ms > 0) {
+        q_cond(q, " AND k.filed_at < 'epoch'::timestamptz + ", q_number(q, f->filed_to_ms),
+               "::bigint * interval '1 millisecond'");
+    }
+    q_append(q, ")");
+    q_months(q, f->filed_from_ms, f->filed_to_ms);
+    q_append(q,
+             " SELECT 'total', '', count(*), NULL::float8 FROM base"
+             " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base WHERE overdue" STATS_COMMON(
+                 "case"));
+    rc = q_exec(conn, q, out, err);
+
+cleanup:
+    free(q);
+    PQclear(res);
     return rc;
 }
 

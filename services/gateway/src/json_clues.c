@@ -1,4 +1,5 @@
 #include "json_clues.h"
+#include "json_stats.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -556,39 +557,25 @@ cJSON *gw_json_dossier_verify(const Cleangrid__V1__VerifyDossierReply *reply)
     return obj;
 }
 
-cJSON *gw_json_clue_statistics(const Cleangrid__V1__ClueStatisticsReply *reply)
+cg_code gw_map_case_stats_filters(const char *query, Cleangrid__V1__CaseStatisticsRequest *out,
+                                  gw_case_stats_buf *buf, const char **unit_code, cg_err *err)
 {
-    static const struct {
-        const char *dimension, *member;
-    } groups[] = {{"stage", "by_stage"},
-                  {"source", "by_source"},
-                  {"category", "by_category"},
-                  {"unit", "by_unit"},
-                  {"month", "by_month"}};
-    cJSON *obj = cJSON_CreateObject();
-    bool ok = obj != NULL && cJSON_AddNumberToObject(obj, "total", (double)reply->total) != NULL;
-    double overdue = 0;
-    for (size_t i = 0; i < reply->n_counts; i++) {
-        if (strcmp(reply->counts[i]->dimension, "overdue") == 0) {
-            overdue = (double)reply->counts[i]->count;
-        }
+    query_param(query, "stage", buf->stage, sizeof buf->stage, err);
+    query_param(query, "unit_code", buf->unit_code, sizeof buf->unit_code, err);
+    query_param(query, "filed_from", buf->filed_from, sizeof buf->filed_from, err);
+    query_param(query, "filed_to", buf->filed_to, sizeof buf->filed_to, err);
+    out->stage = buf->stage;
+    if (buf->filed_from[0] != '\0' && (out->filed_from_ms = date_ms(buf->filed_from)) == 0) {
+        cg_err_add_violation(err, "filed_from", "must be a date YYYY-MM-DD");
     }
-    ok = ok && cJSON_AddNumberToObject(obj, "overdue", overdue) != NULL;
-    for (size_t g = 0; ok && g < sizeof groups / sizeof groups[0]; g++) {
-        cJSON *group = cJSON_AddObjectToObject(obj, groups[g].member);
-        ok = group != NULL;
-        for (size_t i = 0; ok && i < reply->n_counts; i++) {
-            const Cleangrid__V1__StatCount *c = reply->counts[i];
-            if (strcmp(c->dimension, groups[g].dimension) == 0) {
-                ok = cJSON_AddNumberToObject(group, c->key, (double)c->count) != NULL;
-            }
-        }
+    /* The last day counts whole, as received_to's does. */
+    int64_t to = buf->filed_to[0] != '\0' ? date_ms(buf->filed_to) : 0;
+    if (buf->filed_to[0] != '\0' && to == 0) {
+        cg_err_add_violation(err, "filed_to", "must be a date YYYY-MM-DD");
     }
-    if (!ok) {
-        cJSON_Delete(obj);
-        obj = NULL;
-    }
-    return obj;
+    out->filed_to_ms = to > 0 ? to + DAY_MS : 0;
+    *unit_code = buf->unit_code;
+    return err->code;
 }
 
 /* --- issue 4: cases (案件): investigators, items, the extension, the list --- */

@@ -97,9 +97,8 @@ cJSON *gw_json_case(const Cleangrid__V1__Case *k);
  * caller recused and no longer sees it. NULL when out of memory. */
 cJSON *gw_json_clue_action(const Cleangrid__V1__ClueActionReply *reply);
 
-/* {"total": n, "by_stage": {key: n}, "by_source", "by_category", "by_unit",
- * "by_month"}. NULL when out of memory. */
-cJSON *gw_json_clue_statistics(const Cleangrid__V1__ClueStatisticsReply *reply);
+/* The statistics' JSON: json_stats.h. */
+#include "json_stats.h"
 
 /* {"items": [entries], "next_cursor": ...} and {"whole": ..., "first_bad_seq": ...}. */
 cJSON *gw_json_dossier(const Cleangrid__V1__ListDossierReply *reply);

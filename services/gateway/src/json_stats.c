@@ -1,0 +1,146 @@
+#include "json_stats.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The list's query parameters that reproduce a figure of one kind. */
+typedef struct stats_names {
+    const char *stage;     /* the stage filter: status (clues), stage (cases) */
+    const char *from, *to; /* the date range the months count by */
+    const char *overdue;   /* the overdue filter, or NULL where there is none */
+} stats_names;
+
+static const stats_names CLUE_NAMES = {"status", "received_from", "received_to", "overdue=true"};
+static const stats_names CASE_NAMES = {"stage", "filed_from", "filed_to", NULL};
+
+/* The days in month ("YYYY-MM"); 0 when it is no month. */
+static int month_days(const char *month)
+{
+    int y, m;
+    char tail;
+    if (sscanf(month, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12) {
+        return 0;
+    }
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* The filter of one figure into out ("" when no list filter shows it). */
+static void figure_filter(const stats_names *names, const char *dimension, const char *key,
+                          char *out, size_t size)
+{
+    out[0] = '\0';
+    if (strcmp(dimension, "stage") == 0) {
+        snprintf(out, size, "%s=%s", names->stage, key);
+    } else if (strcmp(dimension, "source") == 0 || strcmp(dimension, "category") == 0) {
+        snprintf(out, size, "%s=%s", dimension, key);
+    } else if (strcmp(dimension, "unit") == 0) {
+        /* A unit's code is the last label of its path. */
+        const char *dot = strrchr(key, '.');
+        snprintf(out, size, "unit_code=%s", dot != NULL ? dot + 1 : key);
+    } else if (strcmp(dimension, "month") == 0 && month_days(key) > 0) {
+        snprintf(out, size, "%s=%s-01&%s=%s-%02d", names->from, key, names->to, key,
+                 month_days(key));
+    }
+}
+
+/* The member of the JSON that holds a dimension's figures, or NULL for a
+ * dimension shown otherwise (or not at all). */
+static const char *member_of(const char *dimension)
+{
+    static const char *const members[][2] = {
+        {"stage", "by_stage"},        {"source", "by_source"}, {"category", "by_category"},
+        {"unit", "by_unit"},          {"month", "by_month"},   {"closed_month", "closed_by_month"},
+        {"stage_days", "stage_days"},
+    };
+    for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
+        if (strcmp(members[i][0], dimension) == 0) {
+            return members[i][1];
+        }
+    }
+    return NULL;
+}
+
+/* Days to a tenth (the days are never negative). */
+static double tenths(double days)
+{
+    return (double)(long long)(days * 10 + 0.5) / 10;
+}
+
+/* One figure: {key, count, filter}, or for stage_days {stage,
+ * average_days (to a tenth), stays}. */
+static cJSON *figure(const stats_names *names, const Cleangrid__V1__StatCount *c)
+{
+    char filter[160];
+    cJSON *o = cJSON_CreateObject();
+    bool ok = o != NULL;
+    if (ok && strcmp(c->dimension, "stage_days") == 0) {
+        ok = cJSON_AddStringToObject(o, "stage", c->key) != NULL &&
+             cJSON_AddNumberToObject(o, "average_days", tenths(c->average_days)) != NULL &&
+             cJSON_AddNumberToObject(o, "stays", (double)c->count) != NULL;
+    } else if (ok) {
+        figure_filter(names, c->dimension, c->key, filter, sizeof filter);
+        ok = cJSON_AddStringToObject(o, "key", c->key) != NULL &&
+             cJSON_AddNumberToObject(o, "count", (double)c->count) != NULL &&
+             (filter[0] != '\0' ? cJSON_AddStringToObject(o, "filter", filter)
+                                : cJSON_AddNullToObject(o, "filter")) != NULL;
+    }
+    if (!ok) {
+        cJSON_Delete(o);
+        o = NULL;
+    }
+    return o;
+}
+
+/* The figures of either kind; members lists the arrays the kind has, each
+ * present even when empty. overdue < 0: not counted (null). */
+static cJSON *statistics(const stats_names *names, const char *const *members, int64_t total,
+                         int64_t overdue, Cleangrid__V1__StatCount *const *counts, size_t n)
+{
+    cJSON *obj = cJSON_CreateObject();
+    bool ok = obj != NULL && cJSON_AddNumberToObject(obj, "total", (double)total) != NULL &&
+              (overdue >= 0 ? cJSON_AddNumberToObject(obj, "overdue", (double)overdue)
+                            : cJSON_AddNullToObject(obj, "overdue")) != NULL &&
+              (names->overdue != NULL && overdue >= 0
+                   ? cJSON_AddStringToObject(obj, "overdue_filter", names->overdue)
+                   : cJSON_AddNullToObject(obj, "overdue_filter")) != NULL;
+    for (size_t m = 0; ok && members[m] != NULL; m++) {
+        ok = cJSON_AddArrayToObject(obj, members[m]) != NULL;
+    }
+    for (size_t i = 0; ok && i < n; i++) {
+        const char *member = member_of(counts[i]->dimension);
+        cJSON *list = member != NULL ? cJSON_GetObjectItemCaseSensitive(obj, member) : NULL;
+        if (list == NULL) {
+            continue;
+        }
+        cJSON *f = figure(names, counts[i]);
+        ok = f != NULL && cJSON_AddItemToArray(list, f);
+    }
+    if (!ok) {
+        cJSON_Delete(obj);
+        obj = NULL;
+    }
+    return obj;
+}
+
+cJSON *gw_json_clue_statistics(const Cleangrid__V1__ClueStatisticsReply *reply)
+{
+    static const char *const members[] = {"by_stage", "by_source",       "by_category", "by_unit",
+                                          "by_month", "closed_by_month", "stage_days",  NULL};
+    int64_t overdue = 0;
+    for (size_t i = 0; i < reply->n_counts; i++) {
+        if (strcmp(reply->counts[i]->dimension, "overdue") == 0) {
+            overdue = reply->counts[i]->count;
+        }
+    }
+    return statistics(&CLUE_NAMES, members, reply->total, overdue, reply->counts, reply->n_counts);
+}
+
+cJSON *gw_json_case_statistics(const Cleangrid__V1__CaseStatisticsReply *reply)
+{
+    static const char *const members[] = {"by_stage",        "by_unit",    "by_month",
+                                          "closed_by_month", "stage_days", NULL};
+    return statistics(&CASE_NAMES, members, reply->total,
+                      reply->overdue_counted ? reply->overdue : -1, reply->counts, reply->n_counts);
+}

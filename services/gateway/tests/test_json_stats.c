@@ -1,0 +1,190 @@
+/* Unit tests of the statistics' JSON: every figure's list, the filter that
+ * reproduces it, the month's last day, averages to a tenth, and overdue
+ * cases shown as not counted until cases carry a deadline; and the case
+ * filters read from a query string. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "json_stats.h"
+
+/* The figure of list member in j whose key (or stage) is key, or NULL. */
+static const cJSON *find(const cJSON *j, const char *member, const char *key)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, member))
+    {
+        const cJSON *k = cJSON_GetObjectItem(it, "key");
+        if (k == NULL) {
+            k = cJSON_GetObjectItem(it, "stage");
+        }
+        if (cJSON_IsString(k) && strcmp(k->valuestring, key) == 0) {
+            return it;
+        }
+    }
+    return NULL;
+}
+
+static const char *filter_of(const cJSON *figure)
+{
+    const cJSON *f = cJSON_GetObjectItem(figure, "filter");
+    return cJSON_IsString(f) ? f->valuestring : NULL;
+}
+
+static Cleangrid__V1__StatCount count(const char *dimension, const char *key, int64_t n,
+                                      double days)
+{
+    Cleangrid__V1__StatCount c = CLEANGRID__V1__STAT_COUNT__INIT;
+    c.dimension = (char *)dimension;
+    c.key = (char *)key;
+    c.count = n;
+    c.average_days = days;
+    return c;
+}
+
+static void test_clue_figures(void **state)
+{
+    (void)state;
+    Cleangrid__V1__StatCount c[] = {
+        count("overdue", "", 3, 0),
+        count("stage", "shelved", 2, 0),
+        count("source", "letters_visits", 4, 0),
+        count("category", "integrity", 5, 0),
+        count("unit", "hq.east.city_b", 4, 0),
+        count("month", "2024-02", 1, 0),
+        count("month", "2026-11", 5, 0),
+        count("closed_month", "2026-11", 1, 0),
+        count("stage_days", "registered", 3, 12.345),
+    };
+    Cleangrid__V1__StatCount *ptrs[sizeof c / sizeof c[0]];
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        ptrs[i] = &c[i];
+    }
+    Cleangrid__V1__ClueStatisticsReply reply = CLEANGRID__V1__CLUE_STATISTICS_REPLY__INIT;
+    reply.total = 5;
+    reply.counts = ptrs;
+    reply.n_counts = sizeof c / sizeof c[0];
+    cJSON *j = gw_json_clue_statistics(&reply);
+    assert_non_null(j);
+    assert_int_equal(cJSON_GetObjectItem(j, "total")->valuedouble, 5);
+    assert_int_equal(cJSON_GetObjectItem(j, "overdue")->valuedouble, 3);
+    assert_string_equal(cJSON_GetObjectItem(j, "overdue_filter")->valuestring, "overdue=true");
+    assert_string_equal(filter_of(find(j, "by_stage", "shelved")), "status=shelved");
+    assert_string_equal(filter_of(find(j, "by_source", "letters_visits")), "source=letters_visits");
+    assert_string_equal(filter_of(find(j, "by_category", "integrity")), "category=integrity");
+    assert_string_equal(filter_of(find(j, "by_unit", "hq.east.city_b")), "unit_code=city_b");
+    /* A month's filter runs to its last day, 29 in a leap February. */
+    assert_string_equal(filter_of(find(j, "by_month", "2024-02")),
+                        "received_from=2024-02-01&received_to=2024-02-29");
+    assert_string_equal(filter_of(find(j, "by_month", "2026-11")),
+                        "received_from=2026-11-01&received_to=2026-11-30");
+    /* No list filter shows what was closed in a month. */
+    const cJSON *closed = find(j, "closed_by_month", "2026-11");
+    assert_non_null(closed);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(closed, "filter")));
+    const cJSON *days = find(j, "stage_days", "registered");
+    assert_non_null(days);
+    assert_true(cJSON_GetObjectItem(days, "average_days")->valuedouble == 12.3);
+    assert_int_equal(cJSON_GetObjectItem(days, "stays")->valuedouble, 3);
+    cJSON_Delete(j);
+}
+
+static void test_empty_lists_present(void **state)
+{
+    (void)state;
+    Cleangrid__V1__ClueStatisticsReply reply = CLEANGRID__V1__CLUE_STATISTICS_REPLY__INIT;
+    cJSON *j = gw_json_clue_statistics(&reply);
+    static const char *const members[] = {"by_stage", "by_source",       "by_category", "by_unit",
+                                          "by_month", "closed_by_month", "stage_days"};
+    for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
+        const cJSON *m = cJSON_GetObjectItem(j, members[i]);
+        assert_true(cJSON_IsArray(m));
+        assert_int_equal(cJSON_GetArraySize(m), 0);
+    }
+    assert_int_equal(cJSON_GetObjectItem(j, "overdue")->valuedouble, 0);
+    cJSON_Delete(j);
+}
+
+static void test_case_figures(void **state)
+{
+    (void)state;
+    Cleangrid__V1__StatCount c[] = {
+        count("overdue", "", 0, 0),
+        count("stage", "investigation", 2, 0),
+        count("month", "2026-01", 2, 0),
+        count("stage_days", "filed", 2, 1.25),
+    };
+    Cleangrid__V1__StatCount *ptrs[] = {&c[0], &c[1], &c[2], &c[3]};
+    Cleangrid__V1__CaseStatisticsReply reply = CLEANGRID__V1__CASE_STATISTICS_REPLY__INIT;
+    reply.total = 2;
+    reply.counts = ptrs;
+    reply.n_counts = 4;
+    cJSON *j = gw_json_case_statistics(&reply);
+    /* Not counted until cases carry a deadline: null, not 0. */
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "overdue")));
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "overdue_filter")));
+    assert_null(cJSON_GetObjectItem(j, "by_source"));
+    assert_string_equal(filter_of(find(j, "by_stage", "investigation")), "stage=investigation");
+    assert_string_equal(filter_of(find(j, "by_month", "2026-01")),
+                        "filed_from=2026-01-01&filed_to=2026-01-31");
+    assert_true(cJSON_GetObjectItem(find(j, "stage_days", "filed"), "average_days")->valuedouble ==
+                1.3);
+    cJSON_Delete(j);
+
+    reply.overdue_counted = true;
+    reply.overdue = 1;
+    j = gw_json_case_statistics(&reply);
+    assert_int_equal(cJSON_GetObjectItem(j, "overdue")->valuedouble, 1);
+    cJSON_Delete(j);
+}
+
+static bool has_violation(const cg_err *err, const char *field)
+{
+    for (size_t i = 0; i < err->nviolations; i++) {
+        if (strcmp(err->violations[i].field, field) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void test_case_filters(void **state)
+{
+    (void)state;
+    Cleangrid__V1__CaseStatisticsRequest rpc = CLEANGRID__V1__CASE_STATISTICS_REQUEST__INIT;
+    gw_case_stats_buf buf;
+    const char *unit = NULL;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_int_equal(gw_map_case_stats_filters(
+                         "stage=review&unit_code=east&filed_from=2026-01-01&filed_to=2026-01-31",
+                         &rpc, &buf, &unit, &err),
+                     CG_OK);
+    assert_string_equal(rpc.stage, "review");
+    assert_string_equal(unit, "east");
+    assert_true(rpc.filed_from_ms == 1767225600000LL);
+    /* The last day counts whole. */
+    assert_true(rpc.filed_to_ms == 1769904000000LL);
+
+    cg_err_clear(&err);
+    assert_int_equal(
+        gw_map_case_stats_filters("filed_from=2026-02-30&filed_to=soon", &rpc, &buf, &unit, &err),
+        CG_INVALID_ARGUMENT);
+    assert_true(has_violation(&err, "filed_from"));
+    assert_true(has_violation(&err, "filed_to"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clue_figures),
+        cmocka_unit_test(test_empty_lists_present),
+        cmocka_unit_test(test_case_figures),
+        cmocka_unit_test(test_case_filters),
+    };
+    return cmocka_run_group_tests_name("gateway_json_stats", tests, NULL, NULL);
+}
