@@ -52,7 +52,7 @@
 
 /* Read row of a clue query into *out (its strings borrowed from res, which
  * must outlive it; free the view with case_clue_view_free() whatever the
- * result). *created_us gets created_at in Unix microseconds (for a cursor);
+ * result). *created_us gets created_at in Unix microseconds;
  * it may be NULL. */
 cg_code case_repo_clue_from_row(const PGresult *res, int row, case_clue_view *out,
                                 int64_t *created_us, cg_err *err);

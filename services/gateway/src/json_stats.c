@@ -45,14 +45,13 @@ static void figure_filter(const stats_names *names, const char *dimension, const
     }
 }
 
-/* The member of the JSON that holds a dimension's figures, or NULL for a
- * dimension shown otherwise (or not at all). */
+/* The object member that holds a dimension's counts by key ({key: n}), or
+ * NULL for a dimension shown otherwise. */
 static const char *member_of(const char *dimension)
 {
     static const char *const members[][2] = {
-        {"stage", "by_stage"},        {"source", "by_source"}, {"category", "by_category"},
-        {"unit", "by_unit"},          {"month", "by_month"},   {"closed_month", "closed_by_month"},
-        {"stage_days", "stage_days"},
+        {"stage", "by_stage"}, {"source", "by_source"}, {"category", "by_category"},
+        {"unit", "by_unit"},   {"month", "by_month"},   {"closed_month", "closed_by_month"},
     };
     for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
         if (strcmp(members[i][0], dimension) == 0) {
@@ -68,33 +67,47 @@ static double tenths(double days)
     return (double)(long long)(days * 10 + 0.5) / 10;
 }
 
-/* One figure: {key, count, filter}, or for stage_days {stage,
- * average_days (to a tenth), stays}. */
-static cJSON *figure(const stats_names *names, const Cleangrid__V1__StatCount *c)
+/* Add count c to obj: its key's number in the by_... object, a
+ * {dimension, key, count, filter} in figures, or for stage_days a {stage,
+ * average_days (to a tenth), stays} in stage_days. */
+static bool add_count(cJSON *obj, const stats_names *names, const Cleangrid__V1__StatCount *c)
 {
     char filter[160];
-    cJSON *o = cJSON_CreateObject();
-    bool ok = o != NULL;
-    if (ok && strcmp(c->dimension, "stage_days") == 0) {
-        ok = cJSON_AddStringToObject(o, "stage", c->key) != NULL &&
-             cJSON_AddNumberToObject(o, "average_days", tenths(c->average_days)) != NULL &&
-             cJSON_AddNumberToObject(o, "stays", (double)c->count) != NULL;
-    } else if (ok) {
-        figure_filter(names, c->dimension, c->key, filter, sizeof filter);
-        ok = cJSON_AddStringToObject(o, "key", c->key) != NULL &&
-             cJSON_AddNumberToObject(o, "count", (double)c->count) != NULL &&
-             (filter[0] != '\0' ? cJSON_AddStringToObject(o, "filter", filter)
-                                : cJSON_AddNullToObject(o, "filter")) != NULL;
+    if (strcmp(c->dimension, "stage_days") == 0) {
+        cJSON *o = cJSON_CreateObject();
+        bool ok = o != NULL && cJSON_AddStringToObject(o, "stage", c->key) != NULL &&
+                  cJSON_AddNumberToObject(o, "average_days", tenths(c->average_days)) != NULL &&
+                  cJSON_AddNumberToObject(o, "stays", (double)c->count) != NULL &&
+                  cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(obj, "stage_days"), o);
+        if (!ok) {
+            cJSON_Delete(o);
+        }
+        return ok;
     }
+    const char *member = member_of(c->dimension);
+    if (member == NULL) {
+        return true;
+    }
+    if (cJSON_AddNumberToObject(cJSON_GetObjectItemCaseSensitive(obj, member), c->key,
+                                (double)c->count) == NULL) {
+        return false;
+    }
+    figure_filter(names, c->dimension, c->key, filter, sizeof filter);
+    cJSON *f = cJSON_CreateObject();
+    bool ok = f != NULL && cJSON_AddStringToObject(f, "dimension", c->dimension) != NULL &&
+              cJSON_AddStringToObject(f, "key", c->key) != NULL &&
+              cJSON_AddNumberToObject(f, "count", (double)c->count) != NULL &&
+              (filter[0] != '\0' ? cJSON_AddStringToObject(f, "filter", filter)
+                                 : cJSON_AddNullToObject(f, "filter")) != NULL &&
+              cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(obj, "figures"), f);
     if (!ok) {
-        cJSON_Delete(o);
-        o = NULL;
+        cJSON_Delete(f);
     }
-    return o;
+    return ok;
 }
 
-/* The figures of either kind; members lists the arrays the kind has, each
- * present even when empty. overdue < 0: not counted (null). */
+/* The figures of either kind; members lists the by_... objects the kind
+ * has, each present even when empty. overdue < 0: not counted (null). */
 static cJSON *statistics(const stats_names *names, const char *const *members, int64_t total,
                          int64_t overdue, Cleangrid__V1__StatCount *const *counts, size_t n)
 {
@@ -104,18 +117,14 @@ static cJSON *statistics(const stats_names *names, const char *const *members, i
                             : cJSON_AddNullToObject(obj, "overdue")) != NULL &&
               (names->overdue != NULL && overdue >= 0
                    ? cJSON_AddStringToObject(obj, "overdue_filter", names->overdue)
-                   : cJSON_AddNullToObject(obj, "overdue_filter")) != NULL;
+                   : cJSON_AddNullToObject(obj, "overdue_filter")) != NULL &&
+              cJSON_AddArrayToObject(obj, "stage_days") != NULL &&
+              cJSON_AddArrayToObject(obj, "figures") != NULL;
     for (size_t m = 0; ok && members[m] != NULL; m++) {
-        ok = cJSON_AddArrayToObject(obj, members[m]) != NULL;
+        ok = cJSON_AddObjectToObject(obj, members[m]) != NULL;
     }
     for (size_t i = 0; ok && i < n; i++) {
-        const char *member = member_of(counts[i]->dimension);
-        cJSON *list = member != NULL ? cJSON_GetObjectItemCaseSensitive(obj, member) : NULL;
-        if (list == NULL) {
-            continue;
-        }
-        cJSON *f = figure(names, counts[i]);
-        ok = f != NULL && cJSON_AddItemToArray(list, f);
+        ok = add_count(obj, names, counts[i]);
     }
     if (!ok) {
         cJSON_Delete(obj);

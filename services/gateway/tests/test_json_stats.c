@@ -12,17 +12,14 @@
 
 #include "json_stats.h"
 
-/* The figure of list member in j whose key (or stage) is key, or NULL. */
-static const cJSON *find(const cJSON *j, const char *member, const char *key)
+/* The entry of figures in j for dimension and key, or NULL. */
+static const cJSON *find(const cJSON *j, const char *dimension, const char *key)
 {
     const cJSON *it;
-    cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, member))
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "figures"))
     {
-        const cJSON *k = cJSON_GetObjectItem(it, "key");
-        if (k == NULL) {
-            k = cJSON_GetObjectItem(it, "stage");
-        }
-        if (cJSON_IsString(k) && strcmp(k->valuestring, key) == 0) {
+        if (strcmp(cJSON_GetObjectItem(it, "dimension")->valuestring, dimension) == 0 &&
+            strcmp(cJSON_GetObjectItem(it, "key")->valuestring, key) == 0) {
             return it;
         }
     }
@@ -33,6 +30,26 @@ static const char *filter_of(const cJSON *figure)
 {
     const cJSON *f = cJSON_GetObjectItem(figure, "filter");
     return cJSON_IsString(f) ? f->valuestring : NULL;
+}
+
+/* The stage_days entry for stage, or NULL. */
+static const cJSON *days_of(const cJSON *j, const char *stage)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "stage_days"))
+    {
+        if (strcmp(cJSON_GetObjectItem(it, "stage")->valuestring, stage) == 0) {
+            return it;
+        }
+    }
+    return NULL;
+}
+
+/* The count of key in the object member of j (-1 when absent). */
+static double by(const cJSON *j, const char *member, const char *key)
+{
+    const cJSON *n = cJSON_GetObjectItem(cJSON_GetObjectItem(j, member), key);
+    return cJSON_IsNumber(n) ? n->valuedouble : -1;
 }
 
 static Cleangrid__V1__StatCount count(const char *dimension, const char *key, int64_t n,
@@ -73,20 +90,25 @@ static void test_clue_figures(void **state)
     assert_int_equal(cJSON_GetObjectItem(j, "total")->valuedouble, 5);
     assert_int_equal(cJSON_GetObjectItem(j, "overdue")->valuedouble, 3);
     assert_string_equal(cJSON_GetObjectItem(j, "overdue_filter")->valuestring, "overdue=true");
-    assert_string_equal(filter_of(find(j, "by_stage", "shelved")), "status=shelved");
-    assert_string_equal(filter_of(find(j, "by_source", "letters_visits")), "source=letters_visits");
-    assert_string_equal(filter_of(find(j, "by_category", "integrity")), "category=integrity");
-    assert_string_equal(filter_of(find(j, "by_unit", "hq.east.city_b")), "unit_code=city_b");
+    /* The counts by key, as the dashboard reads them. */
+    assert_true(by(j, "by_stage", "shelved") == 2);
+    assert_true(by(j, "by_unit", "hq.east.city_b") == 4);
+    assert_true(by(j, "by_month", "2024-02") == 1);
+    assert_true(by(j, "closed_by_month", "2026-11") == 1);
+    assert_string_equal(filter_of(find(j, "stage", "shelved")), "status=shelved");
+    assert_string_equal(filter_of(find(j, "source", "letters_visits")), "source=letters_visits");
+    assert_string_equal(filter_of(find(j, "category", "integrity")), "category=integrity");
+    assert_string_equal(filter_of(find(j, "unit", "hq.east.city_b")), "unit_code=city_b");
     /* A month's filter runs to its last day, 29 in a leap February. */
-    assert_string_equal(filter_of(find(j, "by_month", "2024-02")),
+    assert_string_equal(filter_of(find(j, "month", "2024-02")),
                         "received_from=2024-02-01&received_to=2024-02-29");
-    assert_string_equal(filter_of(find(j, "by_month", "2026-11")),
+    assert_string_equal(filter_of(find(j, "month", "2026-11")),
                         "received_from=2026-11-01&received_to=2026-11-30");
     /* No list filter shows what was closed in a month. */
-    const cJSON *closed = find(j, "closed_by_month", "2026-11");
+    const cJSON *closed = find(j, "closed_month", "2026-11");
     assert_non_null(closed);
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(closed, "filter")));
-    const cJSON *days = find(j, "stage_days", "registered");
+    const cJSON *days = days_of(j, "registered");
     assert_non_null(days);
     assert_true(cJSON_GetObjectItem(days, "average_days")->valuedouble == 12.3);
     assert_int_equal(cJSON_GetObjectItem(days, "stays")->valuedouble, 3);
@@ -98,13 +120,15 @@ static void test_empty_lists_present(void **state)
     (void)state;
     Cleangrid__V1__ClueStatisticsReply reply = CLEANGRID__V1__CLUE_STATISTICS_REPLY__INIT;
     cJSON *j = gw_json_clue_statistics(&reply);
-    static const char *const members[] = {"by_stage", "by_source",       "by_category", "by_unit",
-                                          "by_month", "closed_by_month", "stage_days"};
+    static const char *const members[] = {"by_stage", "by_source", "by_category",
+                                          "by_unit",  "by_month",  "closed_by_month"};
     for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
         const cJSON *m = cJSON_GetObjectItem(j, members[i]);
-        assert_true(cJSON_IsArray(m));
+        assert_true(cJSON_IsObject(m));
         assert_int_equal(cJSON_GetArraySize(m), 0);
     }
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(j, "figures")));
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(j, "stage_days")));
     assert_int_equal(cJSON_GetObjectItem(j, "overdue")->valuedouble, 0);
     cJSON_Delete(j);
 }
@@ -128,11 +152,10 @@ static void test_case_figures(void **state)
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "overdue")));
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "overdue_filter")));
     assert_null(cJSON_GetObjectItem(j, "by_source"));
-    assert_string_equal(filter_of(find(j, "by_stage", "investigation")), "stage=investigation");
-    assert_string_equal(filter_of(find(j, "by_month", "2026-01")),
+    assert_string_equal(filter_of(find(j, "stage", "investigation")), "stage=investigation");
+    assert_string_equal(filter_of(find(j, "month", "2026-01")),
                         "filed_from=2026-01-01&filed_to=2026-01-31");
-    assert_true(cJSON_GetObjectItem(find(j, "stage_days", "filed"), "average_days")->valuedouble ==
-                1.3);
+    assert_true(cJSON_GetObjectItem(days_of(j, "filed"), "average_days")->valuedouble == 1.3);
     cJSON_Delete(j);
 
     reply.overdue_counted = true;
