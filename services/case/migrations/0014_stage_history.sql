@@ -6,7 +6,7 @@
 --
 -- One row per stay: the stage, when it was entered and when it was left
 -- (NULL while the item is still in it). A clue's first stay starts at its
--- received date, a case's at its filing.
+-- received date, a case's at its filing (never later than now).
 CREATE TABLE stage_history (
     id bigserial PRIMARY KEY,
     item_type text NOT NULL CHECK (item_type IN ('clue', 'case')),
@@ -15,49 +15,92 @@ CREATE TABLE stage_history (
     entered_at timestamptz NOT NULL,
     left_at timestamptz
 );
+-- The statistics join the stays to the items counted; a move finds the
+-- item's open stay.
 CREATE INDEX stage_history_item_idx ON stage_history (item_id, entered_at);
-CREATE INDEX stage_history_open_idx ON stage_history (item_id) WHERE left_at IS NULL;
-CREATE INDEX stage_history_entered_idx ON stage_history (item_type, stage, entered_at);
 
--- TG_ARGV: the item type, the stage column, the column the first stay
--- starts at.
-CREATE FUNCTION stage_history_record() RETURNS trigger
+-- A move of item to stage: its open stay ends and the new one starts, at
+-- the same instant.
+CREATE FUNCTION stage_history_move(kind text, item uuid, stage text) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-    new_row jsonb := to_jsonb(NEW);
-    stage text := new_row ->> TG_ARGV[1];
     at timestamptz := clock_timestamp();
 BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        IF to_jsonb(OLD) ->> TG_ARGV[1] IS NOT DISTINCT FROM stage THEN
-            -- The start corrected (a clue's received date edited): the
-            -- first stay starts there.
-            IF to_jsonb(OLD) ->> TG_ARGV[2] IS DISTINCT FROM new_row ->> TG_ARGV[2] THEN
-                UPDATE stage_history h
-                   SET entered_at = least((new_row ->> TG_ARGV[2])::timestamptz,
-                                          coalesce(h.left_at, at))
-                 WHERE h.id = (SELECT min(f.id) FROM stage_history f WHERE f.item_id = NEW.id);
-            END IF;
-            RETURN NULL;
-        END IF;
-        UPDATE stage_history SET left_at = at WHERE item_id = NEW.id AND left_at IS NULL;
-    ELSE
-        at := least(coalesce((new_row ->> TG_ARGV[2])::timestamptz, at), at);
-    END IF;
+    UPDATE stage_history SET left_at = at WHERE item_id = item AND left_at IS NULL;
     INSERT INTO stage_history (item_type, item_id, stage, entered_at)
-    VALUES (TG_ARGV[0], NEW.id, stage, at);
-    RETURN NULL;
+    VALUES (kind, item, stage, at);
 END
 $$;
 
-CREATE TRIGGER clues_stage_history AFTER INSERT OR UPDATE OF status, received_at ON clues
-    FOR EACH ROW EXECUTE FUNCTION stage_history_record('clue', 'status', 'received_at');
-CREATE TRIGGER cases_stage_history AFTER INSERT OR UPDATE OF stage, filed_at ON cases
-    FOR EACH ROW EXECUTE FUNCTION stage_history_record('case', 'stage', 'filed_at');
+-- The item's start corrected (a clue's received date edited): its first
+-- stay starts there.
+CREATE FUNCTION stage_history_restart(item uuid, start timestamptz) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE stage_history h SET entered_at = least(start, coalesce(h.left_at, clock_timestamp()))
+     WHERE h.id = (SELECT min(f.id) FROM stage_history f WHERE f.item_id = item);
+END
+$$;
+
+-- New items: one statement per insert (or COPY) through its transition
+-- table, so loading many clues at once costs one INSERT here, not one per
+-- row.
+CREATE FUNCTION clues_stage_history_insert() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO stage_history (item_type, item_id, stage, entered_at)
+    SELECT 'clue', n.id, n.status, least(n.received_at, clock_timestamp()) FROM new_clues n;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER clues_stage_history_insert AFTER INSERT ON clues
+    REFERENCING NEW TABLE AS new_clues
+    FOR EACH STATEMENT EXECUTE FUNCTION clues_stage_history_insert();
+
+CREATE FUNCTION cases_stage_history_insert() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO stage_history (item_type, item_id, stage, entered_at)
+    SELECT 'case', n.id, n.stage, least(n.filed_at, clock_timestamp()) FROM new_cases n;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER cases_stage_history_insert AFTER INSERT ON cases
+    REFERENCING NEW TABLE AS new_cases
+    FOR EACH STATEMENT EXECUTE FUNCTION cases_stage_history_insert();
+
+-- Moves: row by row, only when the stage (or the start) changed.
+CREATE FUNCTION clues_stage_history_update() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.status IS DISTINCT FROM NEW.status THEN
+        PERFORM stage_history_move('clue', NEW.id, NEW.status);
+    ELSIF OLD.received_at IS DISTINCT FROM NEW.received_at THEN
+        PERFORM stage_history_restart(NEW.id, NEW.received_at);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER clues_stage_history_update AFTER UPDATE OF status, received_at ON clues
+    FOR EACH ROW EXECUTE FUNCTION clues_stage_history_update();
+
+CREATE FUNCTION cases_stage_history_update() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.stage IS DISTINCT FROM NEW.stage THEN
+        PERFORM stage_history_move('case', NEW.id, NEW.stage);
+    ELSIF OLD.filed_at IS DISTINCT FROM NEW.filed_at THEN
+        PERFORM stage_history_restart(NEW.id, NEW.filed_at);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER cases_stage_history_update AFTER UPDATE OF stage, filed_at ON cases
+    FOR EACH ROW EXECUTE FUNCTION cases_stage_history_update();
 
 -- What was there before: the present stage only, from when it is known to
 -- have started at the latest (the earlier stays are not known).
 INSERT INTO stage_history (item_type, item_id, stage, entered_at)
-SELECT 'clue', id, status, received_at FROM clues;
+SELECT 'clue', id, status, least(received_at, clock_timestamp()) FROM clues;
 INSERT INTO stage_history (item_type, item_id, stage, entered_at)
-SELECT 'case', id, stage, filed_at FROM cases;
+SELECT 'case', id, stage, least(filed_at, clock_timestamp()) FROM cases;
