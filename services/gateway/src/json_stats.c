@@ -7,11 +7,13 @@
 typedef struct stats_names {
     const char *stage;     /* the stage filter: status (clues), stage (cases) */
     const char *from, *to; /* the date range the months count by */
-    const char *overdue;   /* the overdue filter, or NULL where there is none */
+    const char *overdue;   /* the overdue filter */
 } stats_names;
 
 static const stats_names CLUE_NAMES = {"status", "received_from", "received_to", "overdue=true"};
-static const stats_names CASE_NAMES = {"stage", "filed_from", "filed_to", NULL};
+/* The case list (GET /api/v1/cases) filters overdue cases once cases carry
+ * deadlines, which is also when they are counted. */
+static const stats_names CASE_NAMES = {"stage", "filed_from", "filed_to", "overdue=true"};
 
 /* The days in month ("YYYY-MM"); 0 when it is no month. */
 static int month_days(const char *month)
@@ -115,9 +117,8 @@ static cJSON *statistics(const stats_names *names, const char *const *members, i
     bool ok = obj != NULL && cJSON_AddNumberToObject(obj, "total", (double)total) != NULL &&
               (overdue >= 0 ? cJSON_AddNumberToObject(obj, "overdue", (double)overdue)
                             : cJSON_AddNullToObject(obj, "overdue")) != NULL &&
-              (names->overdue != NULL && overdue >= 0
-                   ? cJSON_AddStringToObject(obj, "overdue_filter", names->overdue)
-                   : cJSON_AddNullToObject(obj, "overdue_filter")) != NULL &&
+              (overdue >= 0 ? cJSON_AddStringToObject(obj, "overdue_filter", names->overdue)
+                            : cJSON_AddNullToObject(obj, "overdue_filter")) != NULL &&
               cJSON_AddArrayToObject(obj, "stage_days") != NULL &&
               cJSON_AddArrayToObject(obj, "figures") != NULL;
     for (size_t m = 0; ok && members[m] != NULL; m++) {

@@ -162,6 +162,7 @@ static void test_case_figures(void **state)
     reply.overdue = 1;
     j = gw_json_case_statistics(&reply);
     assert_int_equal(cJSON_GetObjectItem(j, "overdue")->valuedouble, 1);
+    assert_string_equal(cJSON_GetObjectItem(j, "overdue_filter")->valuestring, "overdue=true");
     cJSON_Delete(j);
 }
 
