@@ -22,6 +22,7 @@
 #include "clue_view.h"
 #include "lifecycle.h"
 #include "page.h"
+#include "query.h"
 
 #define CASE_DURABLE_REPORT_SUBMITTED "case-report-submitted"
 #define CASE_DURABLE_ORG_UNIT_MOVED "case-org-unit-moved"
@@ -102,20 +103,6 @@ int64_t case_repo_sort_key_us(const PGresult *res, int row, case_sort sort);
 cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_filter *f,
                         PGresult **out, cg_err *err);
 
-/* The filters of the case statistics, checked by the caller. Strings are
- * borrowed ("" for not given). */
-typedef struct case_case_filter {
-    const char *stage, *org_path;
-    long long filed_from_ms, filed_to_ms;
-} case_case_filter;
-
-/* The same rows for the cases the actor may see (its clue's scope,
- * subjects and recusals) that pass f, months by filing; "overdue" counts
- * only where cases carry a deadline, which *overdue_counted tells. *out is
- * owned by the caller. */
-cg_code case_repo_case_stats(PGconn *conn, const case_actor *actor, const case_case_filter *f,
-                             bool *overdue_counted, PGresult **out, cg_err *err);
-
 /* The clue id if the actor may see it. NOT_FOUND, with one message,
  * whether it does not exist, lies outside the scope, is about the actor
  * or the actor recused from it: a caller must not learn which. *out is
@@ -188,6 +175,21 @@ typedef struct case_case_filter {
     long long filed_from_ms, filed_to_ms;
     const char *pattern;
 } case_case_filter;
+
+/* The filters of a case list (or its statistics) in req, checked, into *f
+ * (borrowing from req and lf): INVALID_ARGUMENT naming each bad one. */
+cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const case_actor *actor,
+                               case_list_filter *lf, case_case_filter *f, cg_err *err);
+
+/* Append to q (started with case_query_start) the WHERE of the cases the
+ * actor sees that pass f: the cases joined to their clues as k and clues. */
+void case_repo_case_where(case_query *q, const case_case_filter *f);
+
+/* The statistics' rows (as case_repo_stats()) for the cases the actor may
+ * see that pass the case list's filters f, months by filing; "overdue" by
+ * the service's clock. *out is owned by the caller. */
+cg_code case_repo_case_stats(PGconn *conn, const case_actor *actor, const case_case_filter *f,
+                             PGresult **out, cg_err *err);
 
 /* Up to limit cases the actor may see passing f, in f's order, strictly
  * after `after` (NULL for the first page). *out is owned by the caller;

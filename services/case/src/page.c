@@ -21,7 +21,7 @@ cg_code case_cursor_decode(const char *s, case_cursor *out, cg_err *err)
 {
     const char *p = s;
     int64_t us = 0;
-    case_sort sort = CASE_SORT_RECEIVED;
+    case_sort sort = CASE_SORT_DATE;
 
     if (*p == 'd') {
         sort = CASE_SORT_DEADLINE;
@@ -63,7 +63,7 @@ cg_code case_cursor_decode(const char *s, case_cursor *out, cg_err *err)
 cg_code case_sort_parse(const char *sort, case_sort *out, cg_err *err)
 {
     if (sort == NULL || sort[0] == '\0' || strcmp(sort, "received") == 0) {
-        *out = CASE_SORT_RECEIVED;
+        *out = CASE_SORT_DATE;
     } else if (strcmp(sort, "deadline") == 0) {
         *out = CASE_SORT_DEADLINE;
     } else {

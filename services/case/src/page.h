@@ -31,14 +31,16 @@
  * the terminator. */
 #define CASE_CURSOR_SIZE (1 + 19 + 1 + CG_UUID_LEN)
 
-/* The orders of a list (the request's sort: "received", the default, or
- * "deadline"). */
-typedef enum case_sort { CASE_SORT_RECEIVED, CASE_SORT_DEADLINE } case_sort;
+/* The orders of a list: by its date, newest first (a clue's received
+ * date, the default, sort "received"; a case's filing), or by deadline
+ * (sort "deadline"). */
+typedef enum case_sort { CASE_SORT_DATE, CASE_SORT_DEADLINE } case_sort;
 
 typedef struct case_cursor {
     case_sort sort;
-    /* The order's date in Unix microseconds, >= 0: received_at, or
-     * deadline_at with 0 for a clue that has none. */
+    /* The order's date in Unix microseconds, >= 0: received_at (a case:
+     * filed_at), or the deadline (for a clue without one 0, for a case a
+     * far date; see its list). */
     int64_t key_us;
     char id[CG_UUID_LEN];
 } case_cursor;

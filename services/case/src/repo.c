@@ -1,5 +1,4 @@
 /* The clues table. Every statement is parameterized; values are cast in SQL. */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,157 +185,43 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
     return cg_db_exec(conn, SQL_INSERT, (int)(sizeof params / sizeof params[0]), params, out, err);
 }
 
-/* --- Lists and statistics: statements built from the filters given ------ */
-
-/* A list's statement names only the filters that are set. One statement
- * with every filter written "($n = '' OR col = $n)" would serve every
- * combination, but after five runs PostgreSQL caches a generic plan for
- * it that cannot use an index for any of them, and at a million clues
- * every list then reads the whole scope (docs/performance.md). Values
- * still travel only as parameters. */
-#define QUERY_PARAMS_MAX 16
-#define QUERY_SQL_MAX 8192
-
-typedef struct clue_query {
-    char sql[QUERY_SQL_MAX];
-    size_t len;
-    bool overflow;
-    const char *params[QUERY_PARAMS_MAX];
-    int n;
-    /* The texts of numeric parameters, which params point at. */
-    char numbers[QUERY_PARAMS_MAX][24];
-} clue_query;
-
-static void q_append(clue_query *q, const char *text)
-{
-    size_t n = strlen(text);
-    if (q->overflow || q->len + n >= sizeof q->sql) {
-        q->overflow = true;
-        return;
-    }
-    memcpy(q->sql + q->len, text, n + 1);
-    q->len += n;
-}
-
-/* Add value as the next parameter and return its number ($n). */
-static int q_param(clue_query *q, const char *value)
-{
-    if (q->n == QUERY_PARAMS_MAX) {
-        q->overflow = true;
-        return 1;
-    }
-    q->params[q->n++] = value;
-    return q->n;
-}
-
-static int q_number(clue_query *q, long long value)
-{
-    snprintf(q->numbers[q->n], sizeof q->numbers[0], "%lld", value);
-    return q_param(q, q->numbers[q->n]);
-}
-
-/* Append before, then parameter number param as "$n", then after. */
-static void q_cond(clue_query *q, const char *before, int param, const char *after)
-{
-    char num[16];
-    snprintf(num, sizeof num, "$%d", param);
-    q_append(q, before);
-    q_append(q, num);
-    q_append(q, after);
-}
-
-/* The statement texts built so far, kept for the life of the process:
- * cg_db_exec() knows a prepared statement by the address of its text, so
- * one text must keep one address. There is at most one per combination of
- * filters, order and cursor (a few thousand at the very most). */
-#define INTERNED_MAX 4096
-static pthread_mutex_t interned_lock = PTHREAD_MUTEX_INITIALIZER;
-static char *interned[INTERNED_MAX];
-static size_t ninterned;
-
-/* The lasting copy of sql, or NULL when out of memory. */
-static const char *intern_sql(const char *sql)
-{
-    const char *found = NULL;
-    pthread_mutex_lock(&interned_lock);
-    for (size_t i = 0; i < ninterned && found == NULL; i++) {
-        if (strcmp(interned[i], sql) == 0) {
-            found = interned[i];
-        }
-    }
-    if (found == NULL && ninterned < INTERNED_MAX) {
-        char *copy = strdup(sql);
-        if (copy != NULL) {
-            interned[ninterned++] = copy;
-        }
-        found = copy;
-    }
-    pthread_mutex_unlock(&interned_lock);
-    return found;
-}
-
-/* Start q with the visibility parameters: $1 the scope, $2 second (the
- * caller's), $3 the actor's person id, $4 its user id (CLUE_VISIBLE). */
-static void q_start(clue_query *q, const case_actor *actor, const char *second, const char *head)
-{
-    q->len = 0;
-    q->sql[0] = '\0';
-    q->overflow = false;
-    q->n = 0;
-    q_param(q, actor->scope);
-    q_param(q, second);
-    q_param(q, actor->person_id);
-    q_param(q, actor->user_id);
-    q_append(q, head);
-}
-
 /* The WHERE of the clues the actor sees that pass f: only the filters
  * that are set. */
-static void q_where(clue_query *q, const case_list_filter *f)
+static void q_where(case_query *q, const case_list_filter *f)
 {
-    q_append(q, " WHERE org_path <@ $1::ltree" CLUE_VISIBLE);
+    case_query_text(q, " WHERE org_path <@ $1::ltree" CLUE_VISIBLE);
     if (f->org_path[0] != '\0') {
-        q_cond(q, " AND org_path <@ ", q_param(q, f->org_path), "::ltree");
+        case_query_cond(q, " AND org_path <@ ", case_query_param(q, f->org_path), "::ltree");
     }
     if (f->status[0] != '\0') {
-        q_cond(q, " AND status = ", q_param(q, f->status), "::text");
+        case_query_cond(q, " AND status = ", case_query_param(q, f->status), "::text");
     }
     if (f->source[0] != '\0') {
-        q_cond(q, " AND source = ", q_param(q, f->source), "::text");
+        case_query_cond(q, " AND source = ", case_query_param(q, f->source), "::text");
     }
     if (f->category[0] != '\0') {
-        q_cond(q, " AND categories @> ARRAY[", q_param(q, f->category), "::text]");
+        case_query_cond(q, " AND categories @> ARRAY[", case_query_param(q, f->category),
+                        "::text]");
     }
     if (f->handler_id[0] != '\0') {
-        q_cond(q, " AND handler_id = ", q_param(q, f->handler_id), "::text");
+        case_query_cond(q, " AND handler_id = ", case_query_param(q, f->handler_id), "::text");
     }
     if (f->received_from_ms > 0) {
-        q_cond(q, " AND received_at >= 'epoch'::timestamptz + ", q_number(q, f->received_from_ms),
-               "::bigint * interval '1 millisecond'");
+        case_query_cond(q, " AND received_at >= 'epoch'::timestamptz + ",
+                        case_query_number(q, f->received_from_ms),
+                        "::bigint * interval '1 millisecond'");
     }
     if (f->received_to_ms > 0) {
-        q_cond(q, " AND received_at < 'epoch'::timestamptz + ", q_number(q, f->received_to_ms),
-               "::bigint * interval '1 millisecond'");
+        case_query_cond(q, " AND received_at < 'epoch'::timestamptz + ",
+                        case_query_number(q, f->received_to_ms),
+                        "::bigint * interval '1 millisecond'");
     }
     if (f->pattern[0] != '\0') {
-        q_cond(q, " AND search_text ILIKE ", q_param(q, f->pattern), "::text");
+        case_query_cond(q, " AND search_text ILIKE ", case_query_param(q, f->pattern), "::text");
     }
     if (f->overdue) {
-        q_append(q, " AND deadline_at < clock_timestamp()");
+        case_query_text(q, " AND deadline_at < clock_timestamp()");
     }
-}
-
-/* Run the statement built in q. */
-static cg_code q_exec(PGconn *conn, clue_query *q, PGresult **out, cg_err *err)
-{
-    if (q->overflow) {
-        return cg_err_set(err, CG_INTERNAL, "a list statement did not fit its buffer");
-    }
-    const char *sql = intern_sql(q->sql);
-    if (sql == NULL) {
-        return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
-    }
-    return cg_db_exec(conn, sql, q->n, q->params, out, err);
 }
 
 /* The date the order walks: received_at, or the deadline with none last. */
@@ -347,39 +232,39 @@ cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_fi
                        cg_err *err)
 {
     char limit_s[16];
-    clue_query *q = malloc(sizeof *q);
+    case_query *q = malloc(sizeof *q);
     if (q == NULL) {
         return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
     }
     snprintf(limit_s, sizeof limit_s, "%d", limit);
-    q_start(q, actor, limit_s, "SELECT " CLUE_COLUMNS " FROM clues");
+    case_query_start(q, actor, limit_s, "SELECT " CLUE_COLUMNS " FROM clues");
     q_where(q, f);
     /* The row comparison walks the order's index from the cursor on; the
      * cursor's microseconds become a timestamptz exactly (the product
      * stays far below 2^53, where double arithmetic is exact). */
     if (after != NULL && sort == CASE_SORT_DEADLINE) {
         char cond[400];
-        int key = q_number(q, after->key_us), id = q_param(q, after->id);
+        int key = case_query_number(q, after->key_us), id = case_query_param(q, after->id);
         snprintf(cond, sizeof cond,
                  " AND (" ORDER_DEADLINE_KEY ", id) > (CASE WHEN $%d::bigint = 0"
                  " THEN 'infinity'::timestamptz"
                  " ELSE 'epoch'::timestamptz + $%d::bigint * interval '1 microsecond' END,"
                  " $%d::uuid)",
                  key, key, id);
-        q_append(q, cond);
+        case_query_text(q, cond);
     } else if (after != NULL) {
         char cond[300];
-        int key = q_number(q, after->key_us), id = q_param(q, after->id);
+        int key = case_query_number(q, after->key_us), id = case_query_param(q, after->id);
         snprintf(cond, sizeof cond,
                  " AND (received_at, id) < ('epoch'::timestamptz + $%d::bigint"
                  " * interval '1 microsecond', $%d::uuid)",
                  key, id);
-        q_append(q, cond);
+        case_query_text(q, cond);
     }
-    q_append(q, sort == CASE_SORT_DEADLINE ? " ORDER BY " ORDER_DEADLINE_KEY ", id"
-                                           : " ORDER BY received_at DESC, id DESC");
-    q_append(q, " LIMIT $2::integer");
-    cg_code rc = q_exec(conn, q, out, err);
+    case_query_text(q, sort == CASE_SORT_DEADLINE ? " ORDER BY " ORDER_DEADLINE_KEY ", id"
+                                                  : " ORDER BY received_at DESC, id DESC");
+    case_query_text(q, " LIMIT $2::integer");
+    cg_code rc = case_query_exec(conn, q, out, err);
     free(q);
     return rc;
 }
@@ -392,35 +277,37 @@ int64_t case_repo_sort_key_us(const PGresult *res, int row, case_sort sort)
 /* --- Statistics --------------------------------------------------------- */
 
 /* Append the time of parameter param (Unix ms; 0 for none: NULL). */
-static void q_time_ms(clue_query *q, int param)
+static void q_time_ms(case_query *q, int param)
 {
     char text[160];
     snprintf(text, sizeof text,
              "CASE WHEN $%d::bigint > 0 THEN 'epoch'::timestamptz + $%d::bigint"
              " * interval '1 millisecond' END",
              param, param);
-    q_append(q, text);
+    case_query_text(q, text);
 }
 
 /* After base (id, stage, org_path, at: the date the months count by):
  * the CTE months, every month (UTC) from the range's first (or the
  * earliest item's) to its last (or this one), at most
  * CASE_STATS_MONTHS_MAX of them. */
-static void q_months(clue_query *q, long long from_ms, long long to_ms)
+static void q_months(case_query *q, long long from_ms, long long to_ms)
 {
     char back[80];
-    int from = q_number(q, from_ms), to = q_number(q, to_ms);
-    q_append(q, ", span AS (SELECT date_trunc('month', coalesce(");
+    int from = case_query_number(q, from_ms), to = case_query_number(q, to_ms);
+    case_query_text(q, ", span AS (SELECT date_trunc('month', coalesce(");
     q_time_ms(q, from);
-    q_append(q, ", (SELECT min(at) FROM base), clock_timestamp()) AT TIME ZONE 'UTC') AS first,"
-                " date_trunc('month', coalesce(");
+    case_query_text(q,
+                    ", (SELECT min(at) FROM base), clock_timestamp()) AT TIME ZONE 'UTC') AS first,"
+                    " date_trunc('month', coalesce(");
     q_time_ms(q, to);
-    q_append(q, " - interval '1 millisecond', clock_timestamp()) AT TIME ZONE 'UTC') AS last)"
-                ", months AS (SELECT m FROM span, generate_series(least(greatest(span.first,"
-                " span.last - interval '");
+    case_query_text(q,
+                    " - interval '1 millisecond', clock_timestamp()) AT TIME ZONE 'UTC') AS last)"
+                    ", months AS (SELECT m FROM span, generate_series(least(greatest(span.first,"
+                    " span.last - interval '");
     snprintf(back, sizeof back, "%d months'", CASE_STATS_MONTHS_MAX - 1);
-    q_append(q, back);
-    q_append(q, "), span.last), span.last, interval '1 month') m)");
+    case_query_text(q, back);
+    case_query_text(q, "), span.last), span.last, interval '1 month') m)");
 }
 
 /* The figures clues and cases share, as rows (dimension, key, count,
@@ -449,80 +336,55 @@ static void q_months(clue_query *q, long long from_ms, long long to_ms)
 cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_filter *f,
                         PGresult **out, cg_err *err)
 {
-    clue_query *q = malloc(sizeof *q);
+    case_query *q = malloc(sizeof *q);
     if (q == NULL) {
         return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
     }
-    q_start(q, actor, f->org_path[0] != '\0' ? f->org_path : actor->scope,
-            "WITH base AS MATERIALIZED (SELECT id, status AS stage, source, categories, org_path,"
-            " received_at AS at, deadline_at FROM clues");
+    case_query_start(
+        q, actor, f->org_path[0] != '\0' ? f->org_path : actor->scope,
+        "WITH base AS MATERIALIZED (SELECT id, status AS stage, source, categories, org_path,"
+        " received_at AS at, deadline_at FROM clues");
     q_where(q, f);
-    q_append(q, ")");
+    case_query_text(q, ")");
     q_months(q, f->received_from_ms, f->received_to_ms);
-    q_append(q, " SELECT 'total', '', count(*), NULL::float8 FROM base"
-                " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base"
-                "   WHERE deadline_at < clock_timestamp()"
-                " UNION ALL SELECT 'source', source, count(*), NULL FROM base GROUP BY source"
-                " UNION ALL SELECT 'category', c, count(*), NULL FROM base, unnest(categories) c"
-                "   GROUP BY c" STATS_COMMON("clue"));
-    cg_code rc = q_exec(conn, q, out, err);
+    case_query_text(
+        q, " SELECT 'total', '', count(*), NULL::float8 FROM base"
+           " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base"
+           "   WHERE deadline_at < clock_timestamp()"
+           " UNION ALL SELECT 'source', source, count(*), NULL FROM base GROUP BY source"
+           " UNION ALL SELECT 'category', c, count(*), NULL FROM base, unnest(categories) c"
+           "   GROUP BY c" STATS_COMMON("clue"));
+    cg_code rc = case_query_exec(conn, q, out, err);
     free(q);
     return rc;
 }
 
-/* Whether cases carry a deadline yet (the cases' deadlines add
- * cases.deadline_at); until they do, overdue cases are not counted. */
-static const char SQL_CASE_DEADLINES[] =
-    "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'cases'::regclass"
-    " AND attname = 'deadline_at' AND NOT attisdropped)";
-
 cg_code case_repo_case_stats(PGconn *conn, const case_actor *actor, const case_case_filter *f,
-                             bool *overdue_counted, PGresult **out, cg_err *err)
+                             PGresult **out, cg_err *err)
 {
-    PGresult *res = NULL;
-    clue_query *q = NULL;
-    cg_code rc = cg_db_exec(conn, SQL_CASE_DEADLINES, 0, NULL, &res, err);
-    if (rc != CG_OK) {
-        goto cleanup;
-    }
-    *overdue_counted = strcmp(cg_db_get(res, 0, 0), "t") == 0;
-    q = malloc(sizeof *q);
+    char now_ms[24];
+    case_query *q = malloc(sizeof *q);
     if (q == NULL) {
-        rc = cg_err_set(err, CG_UNAVAILABLE, "out of memory");
-        goto cleanup;
+        return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
     }
-    /* A case's scope, subjects and recusals are its clue's. */
-    q_start(q, actor, f->org_path[0] != '\0' ? f->org_path : actor->scope,
-            "WITH base AS MATERIALIZED (SELECT k.id, k.stage, clues.org_path, k.filed_at AS at");
-    q_append(q, *overdue_counted ? ", k.deadline_at < clock_timestamp() AS overdue"
-                                 : ", false AS overdue");
-    q_append(q, " FROM cases k JOIN clues ON clues.id = k.clue_id"
-                " WHERE clues.org_path <@ $1::ltree" CLUE_VISIBLE);
-    if (f->org_path[0] != '\0') {
-        q_cond(q, " AND clues.org_path <@ ", q_param(q, f->org_path), "::ltree");
-    }
-    if (f->stage[0] != '\0') {
-        q_cond(q, " AND k.stage = ", q_param(q, f->stage), "::text");
-    }
-    if (f->filed_from_ms > 0) {
-        q_cond(q, " AND k.filed_at >= 'epoch'::timestamptz + ", q_number(q, f->filed_from_ms),
-               "::bigint * interval '1 millisecond'");
-    }
-    if (f->filed_to_ms > 0) {
-        q_cond(q, " AND k.filed_at < 'epoch'::timestamptz + ", q_number(q, f->filed_to_ms),
-               "::bigint * interval '1 millisecond'");
-    }
-    q_append(q, ")");
+    /* Overdue by the service's clock, as the case list's overdue filter. */
+    snprintf(now_ms, sizeof now_ms, "%lld", (long long)case_deadline_now_ms());
+    /* A case's scope, subjects and recusals are its clue's; the filters
+     * are the case list's. */
+    case_query_start(q, actor, f->org_path[0] != '\0' ? f->org_path : actor->scope,
+                     "WITH base AS MATERIALIZED (SELECT k.id, k.stage, clues.org_path,"
+                     " k.filed_at AS at");
+    case_query_cond(q, ", k.deadline_at < 'epoch'::timestamptz + ", case_query_param(q, now_ms),
+                    "::bigint * interval '1 millisecond' AS overdue");
+    case_repo_case_where(q, f);
+    case_query_text(q, ")");
     q_months(q, f->filed_from_ms, f->filed_to_ms);
-    q_append(q,
-             " SELECT 'total', '', count(*), NULL::float8 FROM base"
-             " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base WHERE overdue" STATS_COMMON(
-                 "case"));
-    rc = q_exec(conn, q, out, err);
-
-cleanup:
+    case_query_text(
+        q, " SELECT 'total', '', count(*), NULL::float8 FROM base"
+           " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base WHERE overdue" STATS_COMMON(
+               "case"));
+    cg_code rc = case_query_exec(conn, q, out, err);
     free(q);
-    PQclear(res);
     return rc;
 }
 

@@ -13,7 +13,7 @@ static void list_clues(cg_rpc_call *call, void *arg)
     case_actor actor;
     int size = 0, n = 0, nviews = 0;
     case_cursor after;
-    case_sort sort = CASE_SORT_RECEIVED;
+    case_sort sort = CASE_SORT_DATE;
     case_list_filter filter;
     bool has_cursor = false;
     PGconn *conn = NULL;

@@ -19,7 +19,7 @@ typedef struct stats_counts {
     Cleangrid__V1__StatCount *items;
     Cleangrid__V1__StatCount **ptrs;
     size_t n;
-    int64_t total, overdue;
+    int64_t total;
 } stats_counts;
 
 /* Read the rows (dimension, key, count, average days) of res into *out
@@ -39,9 +39,6 @@ static cg_code read_counts(const PGresult *res, stats_counts *out, cg_err *err)
         if (strcmp(dimension, "total") == 0) {
             out->total = cg_db_get_ll(res, i, 2);
             continue;
-        }
-        if (strcmp(dimension, "overdue") == 0) {
-            out->overdue = cg_db_get_ll(res, i, 2);
         }
         Cleangrid__V1__StatCount *c = &out->items[out->n];
         cleangrid__v1__stat_count__init(c);
@@ -103,37 +100,12 @@ cleanup:
     protobuf_c_message_free_unpacked(&req->base, NULL);
 }
 
-/* Check the case filters (all violations at once) into *out. */
-static cg_code check_case_filter(const Cleangrid__V1__CaseStatisticsRequest *req,
-                                 const case_actor *actor, case_case_filter *out, cg_err *err)
-{
-    if (req->stage[0] != '\0' && !case_case_stage_valid(req->stage)) {
-        cg_err_add_violation(err, "stage", "is not a stage of a case");
-    }
-    if (req->org_path[0] != '\0' &&
-        (!cg_ltree_path_valid(req->org_path) || !case_path_within(req->org_path, actor->scope))) {
-        cg_err_add_violation(err, "unit_code", "must name a unit inside your scope");
-    }
-    if (req->filed_from_ms < 0 || req->filed_to_ms < 0 ||
-        (req->filed_from_ms > 0 && req->filed_to_ms > 0 &&
-         req->filed_to_ms <= req->filed_from_ms)) {
-        cg_err_add_violation(err, "filed_to", "must be after filed_from");
-    } else {
-        case_stats_range_check(req->filed_from_ms, req->filed_to_ms, "filed_from", err);
-    }
-    *out = (case_case_filter){.stage = req->stage,
-                              .org_path = req->org_path,
-                              .filed_from_ms = req->filed_from_ms,
-                              .filed_to_ms = req->filed_to_ms};
-    return err->code;
-}
-
 void case_rpc_case_statistics(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
     case_actor actor;
+    case_list_filter lf;
     case_case_filter filter;
-    bool overdue_counted = false;
     PGconn *conn = NULL;
     PGresult *res = NULL;
     stats_counts counts = {0};
@@ -146,14 +118,16 @@ void case_rpc_case_statistics(cg_rpc_call *call, void *arg)
     if (req == NULL) {
         return;
     }
+    Cleangrid__V1__ListCasesRequest none = CLEANGRID__V1__LIST_CASES_REQUEST__INIT;
+    const Cleangrid__V1__ListCasesRequest *f = req->filter != NULL ? req->filter : &none;
     if (case_access_actor(req->ctx, CASE_ROLES_READ, "read case statistics", &actor, &err) !=
             CG_OK ||
-        check_case_filter(req, &actor, &filter, &err) != CG_OK) {
+        case_case_filter_check(f, &actor, &lf, &filter, &err) != CG_OK ||
+        case_stats_range_check(f->filed_from_ms, f->filed_to_ms, "filed_from", &err) != CG_OK) {
         goto cleanup;
     }
     conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
-    if (conn == NULL ||
-        case_repo_case_stats(conn, &actor, &filter, &overdue_counted, &res, &err) != CG_OK ||
+    if (conn == NULL || case_repo_case_stats(conn, &actor, &filter, &res, &err) != CG_OK ||
         read_counts(res, &counts, &err) != CG_OK) {
         goto cleanup;
     }
@@ -161,8 +135,6 @@ void case_rpc_case_statistics(cg_rpc_call *call, void *arg)
     reply.total = counts.total;
     reply.counts = counts.ptrs;
     reply.n_counts = counts.n;
-    reply.overdue_counted = overdue_counted;
-    reply.overdue = overdue_counted ? counts.overdue : 0;
     cg_rpc_reply(call, &reply.base);
 
 cleanup:

@@ -69,11 +69,11 @@ static void test_sort_names(void **state)
     cg_err err;
     cg_err_clear(&err);
     assert_int_equal(case_sort_parse("", &sort, &err), CG_OK);
-    assert_true(sort == CASE_SORT_RECEIVED);
+    assert_true(sort == CASE_SORT_DATE);
     assert_int_equal(case_sort_parse("deadline", &sort, &err), CG_OK);
     assert_true(sort == CASE_SORT_DEADLINE);
     assert_int_equal(case_sort_parse("received", &sort, &err), CG_OK);
-    assert_true(sort == CASE_SORT_RECEIVED);
+    assert_true(sort == CASE_SORT_DATE);
     assert_int_equal(case_sort_parse("created", &sort, &err), CG_INVALID_ARGUMENT);
     assert_string_equal(err.violations[0].field, "sort");
 }
@@ -143,15 +143,13 @@ static void test_page_defaults(void **state)
     cg_err err;
     cg_err_clear(&err);
 
-    assert_int_equal(case_page_parse(NULL, CASE_SORT_RECEIVED, &size, &c, &has_cursor, &err),
-                     CG_OK);
+    assert_int_equal(case_page_parse(NULL, CASE_SORT_DATE, &size, &c, &has_cursor, &err), CG_OK);
     assert_int_equal(size, CASE_PAGE_SIZE_DEFAULT);
     assert_false(has_cursor);
 
     Cleangrid__V1__PageRequest page = CLEANGRID__V1__PAGE_REQUEST__INIT;
     has_cursor = true;
-    assert_int_equal(case_page_parse(&page, CASE_SORT_RECEIVED, &size, &c, &has_cursor, &err),
-                     CG_OK);
+    assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err), CG_OK);
     assert_int_equal(size, 20);
     assert_false(has_cursor);
 }
@@ -169,7 +167,7 @@ static void test_page_sizes(void **state)
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         cg_err_clear(&err);
         page.page_size = good[i];
-        assert_int_equal(case_page_parse(&page, CASE_SORT_RECEIVED, &size, &c, &has_cursor, &err),
+        assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err),
                          CG_OK);
         assert_int_equal(size, good[i]);
     }
@@ -177,7 +175,7 @@ static void test_page_sizes(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cg_err_clear(&err);
         page.page_size = bad[i];
-        assert_int_equal(case_page_parse(&page, CASE_SORT_RECEIVED, &size, &c, &has_cursor, &err),
+        assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err),
                          CG_INVALID_ARGUMENT);
         assert_int_equal(err.nviolations, 1);
         assert_string_equal(err.violations[0].field, "limit");
@@ -196,8 +194,7 @@ static void test_page_cursor(void **state)
 
     page.page_size = 5;
     page.cursor = "42." ID;
-    assert_int_equal(case_page_parse(&page, CASE_SORT_RECEIVED, &size, &c, &has_cursor, &err),
-                     CG_OK);
+    assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err), CG_OK);
     assert_true(has_cursor);
     assert_int_equal(size, 5);
     assert_true(c.key_us == 42);
@@ -206,7 +203,7 @@ static void test_page_cursor(void **state)
     /* A cursor of the other order does not continue this one. */
     page.cursor = "d42." ID;
     cg_err_clear(&err);
-    assert_int_equal(case_page_parse(&page, CASE_SORT_RECEIVED, &size, &c, &has_cursor, &err),
+    assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err),
                      CG_INVALID_ARGUMENT);
     cg_err_clear(&err);
     assert_int_equal(case_page_parse(&page, CASE_SORT_DEADLINE, &size, &c, &has_cursor, &err),
@@ -219,7 +216,7 @@ static void test_page_cursor(void **state)
 
     page.cursor = "not-a-cursor";
     cg_err_clear(&err);
-    assert_int_equal(case_page_parse(&page, CASE_SORT_RECEIVED, &size, &c, &has_cursor, &err),
+    assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err),
                      CG_INVALID_ARGUMENT);
     assert_string_equal(err.message, "cursor is not valid");
 }

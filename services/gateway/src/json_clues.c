@@ -1,5 +1,4 @@
 #include "json_clues.h"
-#include "json_stats.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -555,27 +554,6 @@ cJSON *gw_json_dossier_verify(const Cleangrid__V1__VerifyDossierReply *reply)
         obj = NULL;
     }
     return obj;
-}
-
-cg_code gw_map_case_stats_filters(const char *query, Cleangrid__V1__CaseStatisticsRequest *out,
-                                  gw_case_stats_buf *buf, const char **unit_code, cg_err *err)
-{
-    query_param(query, "stage", buf->stage, sizeof buf->stage, err);
-    query_param(query, "unit_code", buf->unit_code, sizeof buf->unit_code, err);
-    query_param(query, "filed_from", buf->filed_from, sizeof buf->filed_from, err);
-    query_param(query, "filed_to", buf->filed_to, sizeof buf->filed_to, err);
-    out->stage = buf->stage;
-    if (buf->filed_from[0] != '\0' && (out->filed_from_ms = date_ms(buf->filed_from)) == 0) {
-        cg_err_add_violation(err, "filed_from", "must be a date YYYY-MM-DD");
-    }
-    /* The last day counts whole, as received_to's does. */
-    int64_t to = buf->filed_to[0] != '\0' ? date_ms(buf->filed_to) : 0;
-    if (buf->filed_to[0] != '\0' && to == 0) {
-        cg_err_add_violation(err, "filed_to", "must be a date YYYY-MM-DD");
-    }
-    out->filed_to_ms = to > 0 ? to + DAY_MS : 0;
-    *unit_code = buf->unit_code;
-    return err->code;
 }
 
 /* --- issue 4: cases (案件): investigators, items, the extension, the list --- */

@@ -11,8 +11,6 @@ typedef struct stats_names {
 } stats_names;
 
 static const stats_names CLUE_NAMES = {"status", "received_from", "received_to", "overdue=true"};
-/* The case list (GET /api/v1/cases) filters overdue cases once cases carry
- * deadlines, which is also when they are counted. */
 static const stats_names CASE_NAMES = {"stage", "filed_from", "filed_to", "overdue=true"};
 
 /* The days in month ("YYYY-MM"); 0 when it is no month. */
@@ -109,16 +107,14 @@ static bool add_count(cJSON *obj, const stats_names *names, const Cleangrid__V1_
 }
 
 /* The figures of either kind; members lists the by_... objects the kind
- * has, each present even when empty. overdue < 0: not counted (null). */
+ * has, each present even when empty. */
 static cJSON *statistics(const stats_names *names, const char *const *members, int64_t total,
                          int64_t overdue, Cleangrid__V1__StatCount *const *counts, size_t n)
 {
     cJSON *obj = cJSON_CreateObject();
     bool ok = obj != NULL && cJSON_AddNumberToObject(obj, "total", (double)total) != NULL &&
-              (overdue >= 0 ? cJSON_AddNumberToObject(obj, "overdue", (double)overdue)
-                            : cJSON_AddNullToObject(obj, "overdue")) != NULL &&
-              (overdue >= 0 ? cJSON_AddStringToObject(obj, "overdue_filter", names->overdue)
-                            : cJSON_AddNullToObject(obj, "overdue_filter")) != NULL &&
+              cJSON_AddNumberToObject(obj, "overdue", (double)overdue) != NULL &&
+              cJSON_AddStringToObject(obj, "overdue_filter", names->overdue) != NULL &&
               cJSON_AddArrayToObject(obj, "stage_days") != NULL &&
               cJSON_AddArrayToObject(obj, "figures") != NULL;
     for (size_t m = 0; ok && members[m] != NULL; m++) {
@@ -134,23 +130,29 @@ static cJSON *statistics(const stats_names *names, const char *const *members, i
     return obj;
 }
 
+/* The overdue count among counts (0 when there is none). */
+static int64_t overdue_of(Cleangrid__V1__StatCount *const *counts, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(counts[i]->dimension, "overdue") == 0) {
+            return counts[i]->count;
+        }
+    }
+    return 0;
+}
+
 cJSON *gw_json_clue_statistics(const Cleangrid__V1__ClueStatisticsReply *reply)
 {
     static const char *const members[] = {"by_stage", "by_source",       "by_category", "by_unit",
-                                          "by_month", "closed_by_month", "stage_days",  NULL};
-    int64_t overdue = 0;
-    for (size_t i = 0; i < reply->n_counts; i++) {
-        if (strcmp(reply->counts[i]->dimension, "overdue") == 0) {
-            overdue = reply->counts[i]->count;
-        }
-    }
-    return statistics(&CLUE_NAMES, members, reply->total, overdue, reply->counts, reply->n_counts);
+                                          "by_month", "closed_by_month", NULL};
+    return statistics(&CLUE_NAMES, members, reply->total,
+                      overdue_of(reply->counts, reply->n_counts), reply->counts, reply->n_counts);
 }
 
 cJSON *gw_json_case_statistics(const Cleangrid__V1__CaseStatisticsReply *reply)
 {
-    static const char *const members[] = {"by_stage",        "by_unit",    "by_month",
-                                          "closed_by_month", "stage_days", NULL};
+    static const char *const members[] = {"by_stage", "by_unit", "by_month", "closed_by_month",
+                                          NULL};
     return statistics(&CASE_NAMES, members, reply->total,
-                      reply->overdue_counted ? reply->overdue : -1, reply->counts, reply->n_counts);
+                      overdue_of(reply->counts, reply->n_counts), reply->counts, reply->n_counts);
 }
