@@ -3,9 +3,7 @@
 
 #include "cg/db.h"
 
-#include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 void case_query_text(case_query *q, const char *text)
@@ -46,47 +44,13 @@ void case_query_cond(case_query *q, const char *before, int param, const char *a
     case_query_text(q, after);
 }
 
-/* The statement texts built so far, kept for the life of the process:
- * cg_db_exec() knows a prepared statement by the address of its text, so
- * one text must keep one address. There is at most one per combination of
- * filters, order and cursor (a few thousand at the very most). */
-#define INTERNED_MAX 4096
-static pthread_mutex_t interned_lock = PTHREAD_MUTEX_INITIALIZER;
-static char *interned[INTERNED_MAX];
-static size_t ninterned;
-
-/* The lasting copy of sql, or NULL when out of memory. */
-static const char *intern_sql(const char *sql)
-{
-    const char *found = NULL;
-    pthread_mutex_lock(&interned_lock);
-    for (size_t i = 0; i < ninterned && found == NULL; i++) {
-        if (strcmp(interned[i], sql) == 0) {
-            found = interned[i];
-        }
-    }
-    if (found == NULL && ninterned < INTERNED_MAX) {
-        char *copy = strdup(sql);
-        if (copy != NULL) {
-            interned[ninterned++] = copy;
-        }
-        found = copy;
-    }
-    pthread_mutex_unlock(&interned_lock);
-    return found;
-}
-
 /* Run the statement built in q. */
 cg_code case_query_exec(PGconn *conn, case_query *q, PGresult **out, cg_err *err)
 {
     if (q->overflow) {
         return cg_err_set(err, CG_INTERNAL, "a list statement did not fit its buffer");
     }
-    const char *sql = intern_sql(q->sql);
-    if (sql == NULL) {
-        return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
-    }
-    return cg_db_exec(conn, sql, q->n, q->params, out, err);
+    return cg_db_exec(conn, q->sql, q->n, q->params, out, err);
 }
 
 /* Start q with the visibility parameters: $1 the scope, $2 second (the

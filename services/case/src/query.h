@@ -7,9 +7,8 @@
  * that cannot use an index for any of them, and at a million clues every
  * list then reads the whole scope (docs/performance.md). Values still
  * travel only as parameters; the text holds placeholders only. Each
- * distinct text is kept for the life of the process, so its prepared
- * statement is reused (cg_db_exec() knows a statement by its text's
- * address). */
+ * connection prepares each distinct text once (cg_db_exec()'s statement
+ * cache knows a statement by its text). */
 #ifndef CASE_QUERY_H
 #define CASE_QUERY_H
 
