@@ -49,6 +49,35 @@ list_round() {
     done
 }
 
+# The plan PostgreSQL runs for each list at the present size, with the
+# statement's shape as services/case/src/repo.c builds it for these filters
+# (the clue's columns left out: they are read for the page's rows only):
+# the first lines of EXPLAIN ANALYZE and its execution time.
+explain_lists() {
+    local visible="org_path <@ 'hq' AND NOT EXISTS (SELECT 1 FROM clue_recusals r
+        WHERE r.clue_id = clues.id AND r.user_id = 'bench')"
+    local order="ORDER BY received_at DESC, id DESC LIMIT 21"
+    local day="'epoch'::timestamptz + interval '1 millisecond' *"
+    local from_ms to_ms today_ms
+    from_ms=$(($(date -u -d "$YEAR_AGO" +%s) * 1000))
+    to_ms=$(($(date -u -d "$MONTH_END" +%s) * 1000 + 86400000))
+    today_ms=$(($(date -u -d "$TODAY" +%s) * 1000 + 86400000))
+    declare -A where=(
+        [status]="status = 'preliminary_verification'"
+        [unit]="org_path <@ 'hq.east.city_a'"
+        [dates]="received_at >= $day $from_ms AND received_at < $day $to_ms"
+        [search]="search_text ILIKE '%王建国%'"
+        [combined]="org_path <@ 'hq.east' AND status = 'registered' AND received_at >= $day $from_ms
+            AND received_at < $day $today_ms AND search_text ILIKE '%泄露标%'"
+    )
+    for name in $LIST_NAMES; do
+        echo "-- EXPLAIN ANALYZE, $name"
+        sql cg_case "EXPLAIN (ANALYZE, COSTS OFF) SELECT id FROM clues
+            WHERE $visible AND ${where[$name]} $order" |
+            grep -E 'Index|Scan|Sort|Limit|Execution Time' | head -6
+    done
+}
+
 if part 5; then
     echo "== 5. GET /api/v1/clues filtered, at $SMALL and at $LARGE clues ($LIST_CLIENTS clients, ${SECONDS_EACH}s each)"
     HAVE=$(sql cg_case "select count(*) from clues")
@@ -56,6 +85,7 @@ if part 5; then
     list_round small
     "$ROOT/bench/gen_clues.sh" $((LARGE - SMALL))
     list_round large
+    explain_lists
     for name in $LIST_NAMES; do
         bad="${LIST_BAD[small.$name]}/${LIST_BAD[large.$name]}"
         awk -v n="$name" -v s="$SMALL" -v l="$LARGE" -v bad="$bad" \

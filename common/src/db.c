@@ -18,6 +18,7 @@
 
 struct cg_db {
     char *conninfo;
+    char *options; /* libpq "options": the pool's defaults and the caller's */
     pthread_mutex_t lock;
     pthread_cond_t freed;
     int size;
@@ -192,7 +193,11 @@ static void log_notice(void *arg, const char *message)
     cg_log_debug("database notice: %s", line);
 }
 
-static PGconn *connect_new(const char *conninfo, cg_err *err)
+/* The session settings every connection gets unless CG_DB_URL says
+ * otherwise: no transaction left idle forever. */
+#define DB_DEFAULT_OPTIONS "-c idle_in_transaction_session_timeout=60000"
+
+static PGconn *connect_new(const char *conninfo, const char *options, cg_err *err)
 {
     /* Defaults that keep a network partition from blocking a thread for
      * minutes: a bounded connect, TCP keepalives and a user timeout, and no
@@ -207,9 +212,7 @@ static PGconn *connect_new(const char *conninfo, cg_err *err)
                                        "options",
                                        "dbname",
                                        NULL};
-    const char *values[] = {
-        "5",      "1", "30", "10", "3", "30000", "-c idle_in_transaction_session_timeout=60000",
-        conninfo, NULL};
+    const char *values[] = {"5", "1", "30", "10", "3", "30000", options, conninfo, NULL};
     PGconn *conn = PQconnectdbParams(keys, values, 1);
     if (PQstatus(conn) != CONNECTION_OK) {
         /* The details (host, address, socket path) go to the log only: the
@@ -230,20 +233,31 @@ static PGconn *connect_new(const char *conninfo, cg_err *err)
 
 cg_code cg_db_open(cg_db **out, const char *conninfo, int size, cg_err *err)
 {
+    return cg_db_open_with_options(out, conninfo, size, NULL, err);
+}
+
+cg_code cg_db_open_with_options(cg_db **out, const char *conninfo, int size,
+                                const char *session_options, cg_err *err)
+{
     cg_code rc = CG_OK;
     cg_db *db = calloc(1, sizeof(*db));
     if (db == NULL)
         return cg_err_set(err, CG_INTERNAL, "out of memory");
     db->conninfo = strdup(conninfo);
+    size_t olen = strlen(DB_DEFAULT_OPTIONS) + 2 + (session_options ? strlen(session_options) : 0);
+    db->options = malloc(olen);
+    if (db->options != NULL)
+        snprintf(db->options, olen, "%s %s", DB_DEFAULT_OPTIONS,
+                 session_options ? session_options : "");
     db->idle = calloc((size_t)size, sizeof(PGconn *));
     db->size = size;
     pthread_mutex_init(&db->lock, NULL);
     pthread_cond_init(&db->freed, NULL);
-    if (db->conninfo == NULL || db->idle == NULL) {
+    if (db->conninfo == NULL || db->options == NULL || db->idle == NULL) {
         rc = cg_err_set(err, CG_INTERNAL, "out of memory");
         goto cleanup;
     }
-    PGconn *first = connect_new(conninfo, err);
+    PGconn *first = connect_new(conninfo, db->options, err);
     if (first == NULL) {
         rc = err->code;
         goto cleanup;
@@ -268,6 +282,7 @@ void cg_db_close(cg_db *db)
     pthread_cond_destroy(&db->freed);
     free(db->idle);
     free(db->conninfo);
+    free(db->options);
     free(db);
 }
 
@@ -299,7 +314,7 @@ PGconn *cg_db_acquire(cg_db *db, int timeout_ms, cg_err *err)
     pthread_mutex_unlock(&db->lock);
 
     if (make_new) {
-        conn = connect_new(db->conninfo, err);
+        conn = connect_new(db->conninfo, db->options, err);
         if (conn == NULL) {
             pthread_mutex_lock(&db->lock);
             db->created--;

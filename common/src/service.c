@@ -97,7 +97,9 @@ cg_code cg_service_base_configure(cg_service_base *base, const cg_config_var *va
 cg_code cg_service_base_start(cg_service_base *base, cg_err *err)
 {
     cg_code rc;
-    RETRY_UNTIL_UP("database", cg_db_open(&base->db, base->db_url, (int)base->db_pool_size, err));
+    RETRY_UNTIL_UP("database",
+                   cg_db_open_with_options(&base->db, base->db_url, (int)base->db_pool_size,
+                                           base->db_options, err));
     if (rc != CG_OK)
         return rc;
     if ((rc = cg_db_migrate(base->db, base->migrations_dir, err)) != CG_OK)

@@ -758,18 +758,7 @@ static void list_filters(void **state)
 /* A clue registered as received days_ago days ago; its id into id. */
 static void clue_received(const char *token, int days_ago, char id[37])
 {
-    char date[16];
-    time_t t = time(NULL) - (time_t)days_ago * 24 * 3600;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(date, sizeof date, "%Y-%m-%d", &tm);
-    cJSON *b = cgt_clue_body("city_a", NULL);
-    cJSON_ReplaceItemInObject(b, "received_date", cJSON_CreateString(date));
-    cgt_response *r = cgt_post_json("/api/v1/clues", token, b);
-    cJSON_Delete(b);
-    CGT_CHECK_STATUS(r, 201);
-    snprintf(id, 37, "%s", CGT_JSON_STR(r->json, "id"));
-    cgt_response_free(r);
+    CGT_CREATE_CLUE_RECEIVED(token, "city_a", days_ago, NULL, id);
 }
 
 static void expect_deadline(const char *id, const char *state)

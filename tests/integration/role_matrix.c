@@ -461,6 +461,12 @@ static cgt_response *call_clue_statistics(const char *token, const char *user)
     return cgt_get("/api/v1/clues/statistics?unit_code=city_a", token);
 }
 
+static cgt_response *call_case_statistics(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/cases/statistics?unit_code=city_a", token);
+}
+
 static cgt_response *call_get_clue(const char *token, const char *user)
 {
     (void)user;
@@ -1044,6 +1050,7 @@ static const struct {
     {"PATCH", "/api/v1/clues/{id}", 200, call_edit_clue},
     {"GET", "/api/v1/cases/{id}", 200, call_get_case},
     {"GET", "/api/v1/clues/statistics", 200, call_clue_statistics},
+    {"GET", "/api/v1/cases/statistics", 200, call_case_statistics},
     {"GET", "/api/v1/cases/{id}/dossier", 200, call_list_case_dossier},
     {"GET", "/api/v1/cases/{id}/dossier/verify", 200, call_verify_case_dossier},
     {"GET", "/api/v1/clues/{id}/dossier", 200, call_list_dossier},

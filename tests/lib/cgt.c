@@ -810,6 +810,31 @@ void cgt_create_clue_req(const char *file, int line, const char *token, const ch
     cgt_response_free(r);
 }
 
+void cgt_date_ago(int days_ago, char out[16])
+{
+    time_t t = time(NULL) - (time_t)days_ago * 24 * 3600;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+void cgt_create_clue_received_req(const char *file, int line, const char *token,
+                                  const char *unit_code, int days_ago, const char *summary,
+                                  char id[37])
+{
+    char date[16];
+    cgt_date_ago(days_ago, date);
+    cJSON *b = cgt_clue_body(unit_code, NULL);
+    cJSON_ReplaceItemInObject(b, "received_date", cJSON_CreateString(date));
+    if (summary != NULL)
+        cJSON_ReplaceItemInObject(b, "summary", cJSON_CreateString(summary));
+    cgt_response *r = cgt_post_json("/api/v1/clues", token, b);
+    cJSON_Delete(b);
+    cgt_check_status(file, line, r, 201);
+    snprintf(id, 37, "%s", cgt_json_str_req(file, line, cgt_json_object(file, line, r), "id"));
+    cgt_response_free(r);
+}
+
 cJSON *cgt_get_clue_req(const char *file, int line, const char *token, const char *id)
 {
     char path[128];

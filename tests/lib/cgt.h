@@ -241,6 +241,16 @@ cgt_response *cgt_post_clue(const char *token, const char *unit_code, const char
     cgt_create_clue_req(__FILE__, __LINE__, (token), (unit_code), (person_id), (id))
 void cgt_create_clue_req(const char *file, int line, const char *token, const char *unit_code,
                          const char *person_id, char id[37]);
+/* The date days_ago days before today (UTC), YYYY-MM-DD. */
+void cgt_date_ago(int days_ago, char out[16]);
+/* Register a clue at unit_code as token, received days_ago days ago, with
+ * summary (NULL: the body's own); must answer 201; its id goes into id. */
+#define CGT_CREATE_CLUE_RECEIVED(token, unit_code, days_ago, summary, id)                          \
+    cgt_create_clue_received_req(__FILE__, __LINE__, (token), (unit_code), (days_ago), (summary),  \
+                                 (id))
+void cgt_create_clue_received_req(const char *file, int line, const char *token,
+                                  const char *unit_code, int days_ago, const char *summary,
+                                  char id[37]);
 /* GET /api/v1/clues/<id> as token, which must answer 200; the clue object,
  * copied (the caller deletes it). */
 #define CGT_GET_CLUE(token, id) cgt_get_clue_req(__FILE__, __LINE__, (token), (id))

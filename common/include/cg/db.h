@@ -19,6 +19,12 @@ typedef struct cg_db cg_db;
  * first one is tried here and its error reported. *out is owned by the
  * caller and closed with cg_db_close(). */
 cg_code cg_db_open(cg_db **out, const char *conninfo, int size, cg_err *err);
+/* The same, with session settings for every connection of the pool, in
+ * libpq's "options" form ("-c statement_timeout=4500 -c ..."; NULL for
+ * none). They are added to the pool's own defaults; CG_DB_URL can still
+ * override all of them with an options= of its own. */
+cg_code cg_db_open_with_options(cg_db **out, const char *conninfo, int size,
+                                const char *session_options, cg_err *err);
 void cg_db_close(cg_db *db);
 
 /* Take a connection, waiting up to timeout_ms for one to be free. Returns

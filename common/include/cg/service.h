@@ -31,6 +31,10 @@ void cg_service_wait(void);
 
 typedef struct cg_service_base {
     const char *name; /* "case", "intake", ... set before start */
+    /* Session settings for the service's database connections (libpq
+     * "options", e.g. "-c statement_timeout=4500"); NULL for none. Set
+     * before start; borrowed. */
+    const char *db_options;
 
     /* Filled by cg_config_load() through CG_SERVICE_BASE_VARS. */
     char *nats_url;

@@ -22,6 +22,7 @@
 #include "clue_view.h"
 #include "lifecycle.h"
 #include "page.h"
+#include "query.h"
 
 #define CASE_DURABLE_REPORT_SUBMITTED "case-report-submitted"
 #define CASE_DURABLE_ORG_UNIT_MOVED "case-org-unit-moved"
@@ -52,7 +53,7 @@
 
 /* Read row of a clue query into *out (its strings borrowed from res, which
  * must outlive it; free the view with case_clue_view_free() whatever the
- * result). *created_us gets created_at in Unix microseconds (for a cursor);
+ * result). *created_us gets created_at in Unix microseconds;
  * it may be NULL. */
 cg_code case_repo_clue_from_row(const PGresult *res, int row, case_clue_view *out,
                                 int64_t *created_us, cg_err *err);
@@ -82,15 +83,23 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
 
 /* Up to limit clues the actor may see (inside its scope, not about it, not
  * recused from) that pass the filters f (checked by
- * case_list_filter_check()), newest first, strictly after `after` (NULL for
- * the first page). *out is owned by the caller. */
+ * case_list_filter_check()), in order sort (page.h), strictly after
+ * `after` (NULL for the first page; of the same order). *out is owned by
+ * the caller. */
 cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_filter *f,
-                       const case_cursor *after, int limit, PGresult **out, cg_err *err);
+                       case_sort sort, const case_cursor *after, int limit, PGresult **out,
+                       cg_err *err);
 
-/* Rows (dimension, key, count) of the clues the list with filters f would
- * show: one "total" row, then stage, source, category, unit (children of
- * the subtree filter or the scope) and month (received, UTC). *out is owned
- * by the caller. */
+/* The key of row (of case_repo_list's result) in order sort, for a cursor:
+ * received_at, or deadline_at (0 for none), in Unix microseconds. */
+int64_t case_repo_sort_key_us(const PGresult *res, int row, case_sort sort);
+
+/* Rows (dimension, key, count, average days or NULL) of the clues the
+ * list with filters f would show: "total", "overdue", then by stage,
+ * source, category, unit (children of the subtree filter or the scope),
+ * month (received; every month of the range, UTC), closed_month (entered
+ * the closed stage) and stage_days (the mean days of the finished stays
+ * in each stage, from the stage history). *out is owned by the caller. */
 cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_filter *f,
                         PGresult **out, cg_err *err);
 
@@ -167,6 +176,21 @@ typedef struct case_case_filter {
     const char *pattern;
 } case_case_filter;
 
+/* The filters of a case list (or its statistics) in req, checked, into *f
+ * (borrowing from req and lf): INVALID_ARGUMENT naming each bad one. */
+cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const case_actor *actor,
+                               case_list_filter *lf, case_case_filter *f, cg_err *err);
+
+/* Append to q (started with case_query_start) the WHERE of the cases the
+ * actor sees that pass f: the cases joined to their clues as k and clues. */
+void case_repo_case_where(case_query *q, const case_case_filter *f);
+
+/* The statistics' rows (as case_repo_stats()) for the cases the actor may
+ * see that pass the case list's filters f, months by filing; "overdue" by
+ * the service's clock. *out is owned by the caller. */
+cg_code case_repo_case_stats(PGconn *conn, const case_actor *actor, const case_case_filter *f,
+                             PGresult **out, cg_err *err);
+
 /* Up to limit cases the actor may see passing f, in f's order, strictly
  * after `after` (NULL for the first page). *out is owned by the caller;
  * read its rows with case_repo_case_from_row(). */
@@ -228,6 +252,8 @@ void case_rpc_list_dossier(cg_rpc_call *call, void *arg);
 void case_rpc_verify_dossier(cg_rpc_call *call, void *arg);
 void case_rpc_get_case(cg_rpc_call *call, void *arg);
 void case_rpc_clue_statistics(cg_rpc_call *call, void *arg);
+/* cg.rpc.case.CaseStatistics (stats.c, beside ClueStatistics). */
+void case_rpc_case_statistics(cg_rpc_call *call, void *arg);
 /* FAILED_PRECONDITION saying why when the person (user_id, person_id "" for
  * none) declared a recusal on the clue or is one of its subjects (回避):
  * they cannot handle or review it. */

@@ -7,9 +7,8 @@
 #include "case.h"
 #include "cg/util.h"
 
-/* The filters of req, checked, into *f (borrowing from req and lf). */
-static cg_code list_filter(const Cleangrid__V1__ListCasesRequest *req, const case_actor *actor,
-                           case_list_filter *lf, case_case_filter *f, cg_err *err)
+cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const case_actor *actor,
+                               case_list_filter *lf, case_case_filter *f, cg_err *err)
 {
     if (req->stage[0] != '\0' && !case_case_stage_valid(req->stage)) {
         cg_err_add_violation(err, "stage", "is not a stage of a case");
@@ -66,8 +65,9 @@ void case_rpc_list_cases(cg_rpc_call *call, void *arg)
         return;
     }
     if (case_access_actor(req->ctx, CASE_ROLES_READ, "read cases", &actor, &err) != CG_OK ||
-        case_page_parse(req->page, &size, &after, &has_cursor, &err) != CG_OK ||
-        list_filter(req, &actor, &lf, &f, &err) != CG_OK) {
+        case_case_filter_check(req, &actor, &lf, &f, &err) != CG_OK ||
+        case_page_parse(req->page, f.by_deadline ? CASE_SORT_DEADLINE : CASE_SORT_DATE, &size,
+                        &after, &has_cursor, &err) != CG_OK) {
         goto cleanup;
     }
     conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
@@ -89,9 +89,9 @@ void case_rpc_list_cases(cg_rpc_call *call, void *arg)
         goto cleanup;
     }
     for (; nviews < want; nviews++) {
-        case_cursor last;
+        case_cursor last = {.sort = f.by_deadline ? CASE_SORT_DEADLINE : CASE_SORT_DATE};
         int n = nviews;
-        if (case_repo_case_from_row(res, n, &views[n], f.by_deadline, &last.created_us, &err) !=
+        if (case_repo_case_from_row(res, n, &views[n], f.by_deadline, &last.key_us, &err) !=
             CG_OK) {
             nviews++; /* its parts are freed below too */
             goto cleanup;

@@ -227,114 +227,77 @@ void case_case_view_free(case_case_view *v)
     v->items_res = NULL;
 }
 
-/* The SQL and parameters of a list, built from the filters given only:
- * each filter adds its condition and parameter, so the planner sees the
- * query it runs, not a generic plan of every filter switched off. */
-#define LIST_PARAMS_MAX 16
-typedef struct list_query {
-    char sql[4096];
-    size_t used;
-    const char *params[LIST_PARAMS_MAX];
-    int n;
-    char texts[6][24]; /* numbers as text, which params point at */
-    int ntexts;
-} list_query;
-
-static void add_text(list_query *q, const char *s)
+void case_repo_case_where(case_query *q, const case_case_filter *f)
 {
-    int len = snprintf(q->sql + q->used, sizeof q->sql - q->used, "%s", s);
-    q->used += len > 0 ? (size_t)len : 0;
-}
-
-/* Append the condition cond, where every "$#" stands for the number of
- * the parameter value, and the value. */
-static void add_cond(list_query *q, const char *cond, const char *value)
-{
-    char num[16];
-    q->params[q->n++] = value;
-    snprintf(num, sizeof num, "$%d", q->n);
-    for (const char *p = cond, *hole; *p != '\0'; p = hole + 2) {
-        hole = strstr(p, "$#");
-        if (hole == NULL) {
-            add_text(q, p);
-            break;
-        }
-        int len =
-            snprintf(q->sql + q->used, sizeof q->sql - q->used, "%.*s%s", (int)(hole - p), p, num);
-        q->used += len > 0 ? (size_t)len : 0;
+    case_query_text(q, " FROM cases k JOIN clues ON clues.id = k.clue_id"
+                       " WHERE clues.org_path <@ $1::ltree" CASE_CLUE_VISIBLE);
+    if (f->stage[0] != '\0') {
+        case_query_cond(q, " AND k.stage = ", case_query_param(q, f->stage), "::text");
     }
-}
-
-static const char *num_text(list_query *q, long long v)
-{
-    char *t = q->texts[q->ntexts++];
-    snprintf(t, sizeof q->texts[0], "%lld", v);
-    return t;
+    if (f->org_path[0] != '\0') {
+        case_query_cond(q, " AND clues.org_path <@ ", case_query_param(q, f->org_path), "::ltree");
+    }
+    if (f->investigator_id[0] != '\0') {
+        int id = case_query_param(q, f->investigator_id);
+        case_query_cond(q, " AND (clues.handler_id = ", id, "::text");
+        case_query_cond(q,
+                        " OR EXISTS (SELECT 1 FROM case_investigators i WHERE i.case_id = k.id"
+                        " AND i.user_id = ",
+                        id, "::text))");
+    }
+    if (f->overdue) {
+        /* The service's clock, which the deadline_state shown beside it
+         * follows too. */
+        case_query_cond(q, " AND k.deadline_at < 'epoch'::timestamptz + ",
+                        case_query_number(q, case_deadline_now_ms()),
+                        "::bigint * interval '1 millisecond'");
+    }
+    if (f->pattern[0] != '\0') {
+        case_query_cond(q, " AND clues.search_text ILIKE ", case_query_param(q, f->pattern),
+                        "::text");
+    }
+    if (f->filed_from_ms > 0) {
+        case_query_cond(q, " AND k.filed_at >= 'epoch'::timestamptz + ",
+                        case_query_number(q, f->filed_from_ms),
+                        "::bigint * interval '1 millisecond'");
+    }
+    if (f->filed_to_ms > 0) {
+        case_query_cond(q, " AND k.filed_at < 'epoch'::timestamptz + ",
+                        case_query_number(q, f->filed_to_ms),
+                        "::bigint * interval '1 millisecond'");
+    }
 }
 
 cg_code case_repo_list_cases(PGconn *conn, const case_actor *actor, const case_case_filter *f,
                              const case_cursor *after, int limit, PGresult **out, cg_err *err)
 {
-    list_query q = {.used = 0, .n = 0, .ntexts = 0};
-    q.params[q.n++] = actor->scope;
-    q.params[q.n++] = num_text(&q, limit);
-    q.params[q.n++] = actor->person_id;
-    q.params[q.n++] = actor->user_id;
-    add_text(&q, "SELECT " CASE_COLUMNS " FROM cases k JOIN clues ON clues.id = k.clue_id"
-                 " WHERE clues.org_path <@ $1::ltree" CASE_CLUE_VISIBLE);
-    if (f->stage[0] != '\0') {
-        add_cond(&q, " AND k.stage = $#::text", f->stage);
+    char limit_s[16];
+    case_query *q = malloc(sizeof *q);
+    if (q == NULL) {
+        return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
     }
-    if (f->org_path[0] != '\0') {
-        add_cond(&q, " AND clues.org_path <@ $#::ltree", f->org_path);
-    }
-    if (f->investigator_id[0] != '\0') {
-        add_cond(&q,
-                 " AND (clues.handler_id = $#::text OR EXISTS (SELECT 1 FROM case_investigators i"
-                 " WHERE i.case_id = k.id AND i.user_id = $#::text))",
-                 f->investigator_id);
-    }
-    if (f->overdue) {
-        /* The service's clock, which the deadline_state shown beside it
-         * follows too. */
-        add_cond(&q,
-                 " AND k.deadline_at < 'epoch'::timestamptz + $#::bigint * interval "
-                 "'1 millisecond'",
-                 num_text(&q, case_deadline_now_ms()));
-    }
-    if (f->pattern[0] != '\0') {
-        add_cond(&q, " AND clues.search_text ILIKE $#::text", f->pattern);
-    }
-    if (f->filed_from_ms > 0) {
-        add_cond(&q,
-                 " AND k.filed_at >= 'epoch'::timestamptz + $#::bigint * interval '1 millisecond'",
-                 num_text(&q, f->filed_from_ms));
-    }
-    if (f->filed_to_ms > 0) {
-        add_cond(&q,
-                 " AND k.filed_at < 'epoch'::timestamptz + $#::bigint * interval '1 millisecond'",
-                 num_text(&q, f->filed_to_ms));
-    }
+    snprintf(limit_s, sizeof limit_s, "%d", limit);
+    case_query_start(q, actor, limit_s, "SELECT " CASE_COLUMNS);
+    case_repo_case_where(q, f);
     /* The cursor: the row after the last of the previous page, in the
      * order of the list (both orders end in the id). */
     const char *key = f->by_deadline ? "coalesce(k.deadline_at, " DEADLINE_NONE ")" : "k.filed_at";
     if (after != NULL) {
-        char cond[256];
-        snprintf(cond, sizeof cond,
-                 " AND (%s, k.id) %s ('epoch'::timestamptz + $#::bigint * interval "
-                 "'1 microsecond', $%d::uuid)",
-                 key, f->by_deadline ? ">" : "<", q.n + 2);
-        add_cond(&q, cond, num_text(&q, after->created_us));
-        q.params[q.n++] = after->id;
+        case_query_text(q, " AND (");
+        case_query_text(q, key);
+        case_query_cond(q,
+                        f->by_deadline ? ", k.id) > ('epoch'::timestamptz + "
+                                       : ", k.id) < ('epoch'::timestamptz + ",
+                        case_query_number(q, after->key_us), "::bigint * interval '1 microsecond'");
+        case_query_cond(q, ", ", case_query_param(q, after->id), "::uuid)");
     }
-    char order[160];
-    snprintf(order, sizeof order, " ORDER BY %s %s, k.id %s LIMIT $2::integer", key,
-             f->by_deadline ? "ASC" : "DESC", f->by_deadline ? "ASC" : "DESC");
-    add_text(&q, order);
-    if (q.used >= sizeof q.sql - 1) {
-        return cg_err_set(err, CG_INTERNAL, "the case list's query is too long");
-    }
-    return cg_db_exec(conn, q.sql, q.n, q.params, out, err);
+    case_query_text(q, " ORDER BY ");
+    case_query_text(q, key);
+    case_query_text(q, f->by_deadline ? " ASC, k.id ASC LIMIT $2::integer"
+                                      : " DESC, k.id DESC LIMIT $2::integer");
+    cg_code rc = case_query_exec(conn, q, out, err);
+    free(q);
+    return rc;
 }
 
 cg_code case_repo_lock_case(PGconn *conn, const case_actor *actor, const char *id,

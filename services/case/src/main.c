@@ -1,4 +1,6 @@
 /* cg-case: problem clues (问题线索), registered from public reports. */
+#include <stdio.h>
+
 #include "case.h"
 #include "cg/log.h"
 #include "cg/org.h"
@@ -6,19 +8,44 @@
 #include "deadlines.h"
 #include "documents.h"
 
+/* How long one statement may run. Below the gateway's CG_RPC_TIMEOUT_MS
+ * (5000 by default), so PostgreSQL stops work nobody waits for any more
+ * instead of keeping a connection busy after the caller was answered 503. */
+static long statement_timeout_ms;
+
 int main(void)
 {
     static cg_service_base base = {.name = "case"};
+    static char db_options[128];
     case_scheduler *scheduler = NULL;
-    static const cg_config_var vars[] = {CG_SERVICE_BASE_VARS(base), CASE_DOCUMENT_VARS,
-                                         CASE_DEADLINE_VARS, CASE_SCHEDULER_VARS,
-                                         CASE_CASE_DEADLINE_VARS};
+    static const cg_config_var vars[] = {
+        CG_SERVICE_BASE_VARS(base),
+        CASE_DOCUMENT_VARS,
+        CASE_DEADLINE_VARS,
+        CASE_SCHEDULER_VARS,
+        CASE_CASE_DEADLINE_VARS,
+        {.name = "CG_CASE_STATEMENT_TIMEOUT_MS",
+         .type = CG_CONFIG_INT,
+         .default_value = "4500",
+         .min = 100,
+         .max = 600000,
+         .target = &statement_timeout_ms,
+         .help = "longest a database statement of the case service runs; keep it below the "
+                 "gateway's CG_RPC_TIMEOUT_MS"},
+    };
     cg_err err;
     cg_err_clear(&err);
 
     if (cg_service_base_configure(&base, vars, sizeof vars / sizeof vars[0]) != CG_OK) {
         return 1;
     }
+    /* Custom plans too: a list's statement is prepared once per connection
+     * and a generic plan guesses every filter's selectivity alike, where
+     * the values tell whether an index walk in list order or an index of
+     * the filter is cheaper (docs/performance.md). */
+    snprintf(db_options, sizeof db_options,
+             "-c statement_timeout=%ld -c plan_cache_mode=force_custom_plan", statement_timeout_ms);
+    base.db_options = db_options;
     if (cg_service_base_start(&base, &err) != CG_OK ||
         cg_service_base_consume(&base, CASE_DURABLE_REPORT_SUBMITTED, CASE_SUBJECT_REPORT_SUBMITTED,
                                 case_on_report_submitted, &base, &err) != CG_OK ||

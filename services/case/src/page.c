@@ -6,7 +6,8 @@
 
 void case_cursor_encode(const case_cursor *c, char out[CASE_CURSOR_SIZE])
 {
-    snprintf(out, CASE_CURSOR_SIZE, "%" PRId64 ".%s", c->created_us, c->id);
+    snprintf(out, CASE_CURSOR_SIZE, "%s%" PRId64 ".%s", c->sort == CASE_SORT_DEADLINE ? "d" : "",
+             c->key_us, c->id);
 }
 
 static cg_code bad_cursor(cg_err *err)
@@ -20,6 +21,12 @@ cg_code case_cursor_decode(const char *s, case_cursor *out, cg_err *err)
 {
     const char *p = s;
     int64_t us = 0;
+    case_sort sort = CASE_SORT_DATE;
+
+    if (*p == 'd') {
+        sort = CASE_SORT_DEADLINE;
+        p++;
+    }
 
     /* The number: digits only, no leading zero unless it is 0 itself, no
      * overflow. One text per position keeps the cursor opaque in practice:
@@ -47,13 +54,27 @@ cg_code case_cursor_decode(const char *s, case_cursor *out, cg_err *err)
             return bad_cursor(err);
         }
     }
-    out->created_us = us;
+    out->sort = sort;
+    out->key_us = us;
     memcpy(out->id, p, CG_UUID_LEN);
     return CG_OK;
 }
 
-cg_code case_page_parse(const Cleangrid__V1__PageRequest *page, int *size, case_cursor *cursor,
-                        bool *has_cursor, cg_err *err)
+cg_code case_sort_parse(const char *sort, case_sort *out, cg_err *err)
+{
+    if (sort == NULL || sort[0] == '\0' || strcmp(sort, "received") == 0) {
+        *out = CASE_SORT_DATE;
+    } else if (strcmp(sort, "deadline") == 0) {
+        *out = CASE_SORT_DEADLINE;
+    } else {
+        cg_err_add_violation(err, "sort", "must be received or deadline");
+        return CG_INVALID_ARGUMENT;
+    }
+    return CG_OK;
+}
+
+cg_code case_page_parse(const Cleangrid__V1__PageRequest *page, case_sort sort, int *size,
+                        case_cursor *cursor, bool *has_cursor, cg_err *err)
 {
     *size = CASE_PAGE_SIZE_DEFAULT;
     *has_cursor = false;
@@ -73,6 +94,10 @@ cg_code case_page_parse(const Cleangrid__V1__PageRequest *page, int *size, case_
         cg_code rc = case_cursor_decode(page->cursor, cursor, err);
         if (rc != CG_OK) {
             return rc;
+        }
+        /* A page of one order does not continue a list in the other. */
+        if (cursor->sort != sort) {
+            return bad_cursor(err);
         }
         *has_cursor = true;
     }

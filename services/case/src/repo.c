@@ -1,10 +1,12 @@
 /* The clues table. Every statement is parameterized; values are cast in SQL. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "case.h"
 #include "cg/util.h"
 #include "deadlines.h"
+#include "stats_range.h"
 
 /* The columns every clue query returns, in the order of enum clue_col. The
  * repeated and nested parts come as JSON texts (clue_view.c parses them). */
@@ -23,7 +25,9 @@
     "   floor(extract(epoch FROM decided_at) * 1000)::bigint AS decided_at_ms, decision_reason"    \
     "   FROM clue_disposals WHERE clue_id = clues.id ORDER BY proposed_at DESC LIMIT 1) d)::text," \
     " coalesce((SELECT k.id::text FROM cases k WHERE k.clue_id = clues.id), ''),"                  \
-    " floor(extract(epoch FROM deadline_at) * 1000)::bigint"
+    " floor(extract(epoch FROM deadline_at) * 1000)::bigint,"                                      \
+    " (extract(epoch FROM received_at) * 1000000)::bigint,"                                        \
+    " coalesce((extract(epoch FROM deadline_at) * 1000000)::bigint, 0)"
 
 enum clue_col {
     COL_ID,
@@ -50,6 +54,8 @@ enum clue_col {
     COL_DISPOSAL,
     COL_CASE_ID,
     COL_DEADLINE_MS,
+    COL_RECEIVED_US,
+    COL_DEADLINE_US,
 };
 
 /* Who may see a clue besides its scope (case.h). */
@@ -83,55 +89,6 @@ static const char SQL_INSERT[] =
     " 'epoch'::timestamptz + $9::bigint * interval '1 millisecond'"
     " + $11::integer * interval '1 day')"
     " RETURNING " CLUE_COLUMNS;
-
-/* The list's filters, each off when its parameter is empty (or 0):
- * $5 status, $6 source, $7 category, $8 handler, $9 subtree, $10 and $11
- * the received range in Unix ms, $12 an ILIKE pattern on search_text (the
- * summary and the subjects' names, trigram-indexed). */
-#define CLUE_FILTERS                                                                               \
-    " AND ($5::text = '' OR status = $5::text)"                                                    \
-    " AND ($6::text = '' OR source = $6::text)"                                                    \
-    " AND ($7::text = '' OR categories @> ARRAY[$7::text])"                                        \
-    " AND ($8::text = '' OR handler_id = $8::text)"                                                \
-    " AND org_path <@ coalesce(nullif($9::text, '')::ltree, $1::ltree)"                            \
-    " AND ($10::bigint = 0"                                                                        \
-    "  OR received_at >= 'epoch'::timestamptz + $10::bigint * interval '1 millisecond')"           \
-    " AND ($11::bigint = 0"                                                                        \
-    "  OR received_at < 'epoch'::timestamptz + $11::bigint * interval '1 millisecond')"            \
-    " AND ($12::text = '' OR search_text ILIKE $12::text)"                                         \
-    " AND (NOT $13::boolean OR deadline_at < clock_timestamp())"
-
-static const char SQL_LIST_FIRST[] = "SELECT " CLUE_COLUMNS " FROM clues"
-                                     " WHERE org_path <@ $1::ltree" CLUE_VISIBLE CLUE_FILTERS
-                                     " ORDER BY created_at DESC, id DESC LIMIT $2::integer";
-
-/* The row comparison walks the (created_at DESC, id DESC) index from the
- * cursor on. The cursor's microseconds become a timestamptz exactly: the
- * product stays far below 2^53, where double arithmetic is exact. */
-static const char SQL_LIST_AFTER[] =
-    "SELECT " CLUE_COLUMNS " FROM clues"
-    " WHERE org_path <@ $1::ltree" CLUE_VISIBLE CLUE_FILTERS
-    " AND (created_at, id) < ('epoch'::timestamptz + $14::bigint * interval '1 microsecond',"
-    " $15::uuid)"
-    " ORDER BY created_at DESC, id DESC LIMIT $2::integer";
-
-/* Counts along each dimension in one scan of the clues the list would
- * show. $2 is the root whose children the unit counts are by (the subtree
- * filter, else the scope); a clue in the root itself counts under it. */
-static const char SQL_STATS[] =
-    "WITH base AS MATERIALIZED (SELECT status, source, categories, org_path, received_at,"
-    " deadline_at"
-    " FROM clues WHERE org_path <@ $1::ltree" CLUE_VISIBLE CLUE_FILTERS ")"
-    " SELECT 'total', '', count(*) FROM base"
-    " UNION ALL SELECT 'overdue', '', count(*) FROM base WHERE deadline_at < clock_timestamp()"
-    " UNION ALL SELECT 'stage', status, count(*) FROM base GROUP BY status"
-    " UNION ALL SELECT 'source', source, count(*) FROM base GROUP BY source"
-    " UNION ALL SELECT 'category', c, count(*) FROM base, unnest(categories) c GROUP BY c"
-    " UNION ALL SELECT 'unit', u, count(*) FROM (SELECT subpath(org_path, 0,"
-    "   least(nlevel(org_path), nlevel($2::ltree) + 1))::text AS u FROM base) b GROUP BY u"
-    " UNION ALL SELECT 'month', m, count(*) FROM (SELECT to_char(received_at AT TIME ZONE 'UTC',"
-    "   'YYYY-MM') AS m FROM base) b GROUP BY m"
-    " ORDER BY 1, 2";
 
 static const char SQL_GET[] = "SELECT " CLUE_COLUMNS " FROM clues"
                               " WHERE id = $2::uuid AND org_path <@ $1::ltree" CLUE_VISIBLE;
@@ -228,57 +185,207 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
     return cg_db_exec(conn, SQL_INSERT, (int)(sizeof params / sizeof params[0]), params, out, err);
 }
 
-/* The parameters $1 and $3 to $13 that the visibility and filter
- * conditions read; $2 is the caller's (second). The time texts go into
- * from_s and to_s, which must outlive params. */
-#define FILTER_PARAMS 13
-static void filter_params(const case_actor *actor, const case_list_filter *f, const char *second,
-                          char from_s[24], char to_s[24], const char *params[FILTER_PARAMS])
+/* The WHERE of the clues the actor sees that pass f: only the filters
+ * that are set. */
+static void q_where(case_query *q, const case_list_filter *f)
 {
-    snprintf(from_s, 24, "%lld", f->received_from_ms);
-    snprintf(to_s, 24, "%lld", f->received_to_ms);
-    const char *p[FILTER_PARAMS] = {actor->scope,
-                                    second,
-                                    actor->person_id,
-                                    actor->user_id,
-                                    f->status,
-                                    f->source,
-                                    f->category,
-                                    f->handler_id,
-                                    f->org_path,
-                                    from_s,
-                                    to_s,
-                                    f->pattern,
-                                    f->overdue ? "true" : "false"};
-    memcpy(params, p, sizeof p);
+    case_query_text(q, " WHERE org_path <@ $1::ltree" CLUE_VISIBLE);
+    if (f->org_path[0] != '\0') {
+        case_query_cond(q, " AND org_path <@ ", case_query_param(q, f->org_path), "::ltree");
+    }
+    if (f->status[0] != '\0') {
+        case_query_cond(q, " AND status = ", case_query_param(q, f->status), "::text");
+    }
+    if (f->source[0] != '\0') {
+        case_query_cond(q, " AND source = ", case_query_param(q, f->source), "::text");
+    }
+    if (f->category[0] != '\0') {
+        case_query_cond(q, " AND categories @> ARRAY[", case_query_param(q, f->category),
+                        "::text]");
+    }
+    if (f->handler_id[0] != '\0') {
+        case_query_cond(q, " AND handler_id = ", case_query_param(q, f->handler_id), "::text");
+    }
+    if (f->received_from_ms > 0) {
+        case_query_cond(q, " AND received_at >= 'epoch'::timestamptz + ",
+                        case_query_number(q, f->received_from_ms),
+                        "::bigint * interval '1 millisecond'");
+    }
+    if (f->received_to_ms > 0) {
+        case_query_cond(q, " AND received_at < 'epoch'::timestamptz + ",
+                        case_query_number(q, f->received_to_ms),
+                        "::bigint * interval '1 millisecond'");
+    }
+    if (f->pattern[0] != '\0') {
+        case_query_cond(q, " AND search_text ILIKE ", case_query_param(q, f->pattern), "::text");
+    }
+    if (f->overdue) {
+        case_query_text(q, " AND deadline_at < clock_timestamp()");
+    }
 }
+
+/* The date the order walks: received_at, or the deadline with none last. */
+#define ORDER_DEADLINE_KEY "coalesce(deadline_at, 'infinity'::timestamptz)"
 
 cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_filter *f,
-                       const case_cursor *after, int limit, PGresult **out, cg_err *err)
+                       case_sort sort, const case_cursor *after, int limit, PGresult **out,
+                       cg_err *err)
 {
-    char limit_s[16], from_s[24], to_s[24], us_s[24];
-    /* The first page needs $1 to $13; later pages add the cursor. */
-    const char *params[FILTER_PARAMS + 2];
-
-    snprintf(limit_s, sizeof limit_s, "%d", limit);
-    filter_params(actor, f, limit_s, from_s, to_s, params);
-    if (after == NULL) {
-        return cg_db_exec(conn, SQL_LIST_FIRST, FILTER_PARAMS, params, out, err);
+    char limit_s[16];
+    case_query *q = malloc(sizeof *q);
+    if (q == NULL) {
+        return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
     }
-    snprintf(us_s, sizeof us_s, "%lld", (long long)after->created_us);
-    params[FILTER_PARAMS] = us_s;
-    params[FILTER_PARAMS + 1] = after->id;
-    return cg_db_exec(conn, SQL_LIST_AFTER, FILTER_PARAMS + 2, params, out, err);
+    snprintf(limit_s, sizeof limit_s, "%d", limit);
+    case_query_start(q, actor, limit_s, "SELECT " CLUE_COLUMNS " FROM clues");
+    q_where(q, f);
+    /* The row comparison walks the order's index from the cursor on; the
+     * cursor's microseconds become a timestamptz exactly (the product
+     * stays far below 2^53, where double arithmetic is exact). */
+    if (after != NULL && sort == CASE_SORT_DEADLINE) {
+        char cond[400];
+        int key = case_query_number(q, after->key_us), id = case_query_param(q, after->id);
+        snprintf(cond, sizeof cond,
+                 " AND (" ORDER_DEADLINE_KEY ", id) > (CASE WHEN $%d::bigint = 0"
+                 " THEN 'infinity'::timestamptz"
+                 " ELSE 'epoch'::timestamptz + $%d::bigint * interval '1 microsecond' END,"
+                 " $%d::uuid)",
+                 key, key, id);
+        case_query_text(q, cond);
+    } else if (after != NULL) {
+        char cond[300];
+        int key = case_query_number(q, after->key_us), id = case_query_param(q, after->id);
+        snprintf(cond, sizeof cond,
+                 " AND (received_at, id) < ('epoch'::timestamptz + $%d::bigint"
+                 " * interval '1 microsecond', $%d::uuid)",
+                 key, id);
+        case_query_text(q, cond);
+    }
+    case_query_text(q, sort == CASE_SORT_DEADLINE ? " ORDER BY " ORDER_DEADLINE_KEY ", id"
+                                                  : " ORDER BY received_at DESC, id DESC");
+    case_query_text(q, " LIMIT $2::integer");
+    cg_code rc = case_query_exec(conn, q, out, err);
+    free(q);
+    return rc;
 }
+
+int64_t case_repo_sort_key_us(const PGresult *res, int row, case_sort sort)
+{
+    return cg_db_get_ll(res, row, sort == CASE_SORT_DEADLINE ? COL_DEADLINE_US : COL_RECEIVED_US);
+}
+
+/* --- Statistics --------------------------------------------------------- */
+
+/* Append the time of parameter param (Unix ms; 0 for none: NULL). */
+static void q_time_ms(case_query *q, int param)
+{
+    char text[160];
+    snprintf(text, sizeof text,
+             "CASE WHEN $%d::bigint > 0 THEN 'epoch'::timestamptz + $%d::bigint"
+             " * interval '1 millisecond' END",
+             param, param);
+    case_query_text(q, text);
+}
+
+/* After base (id, stage, org_path, at: the date the months count by):
+ * the CTE months, every month (UTC) from the range's first (or the
+ * earliest item's) to its last (or this one), at most
+ * CASE_STATS_MONTHS_MAX of them. */
+static void q_months(case_query *q, long long from_ms, long long to_ms)
+{
+    char back[80];
+    int from = case_query_number(q, from_ms), to = case_query_number(q, to_ms);
+    case_query_text(q, ", span AS (SELECT date_trunc('month', coalesce(");
+    q_time_ms(q, from);
+    case_query_text(q,
+                    ", (SELECT min(at) FROM base), clock_timestamp()) AT TIME ZONE 'UTC') AS first,"
+                    " date_trunc('month', coalesce(");
+    q_time_ms(q, to);
+    case_query_text(q,
+                    " - interval '1 millisecond', clock_timestamp()) AT TIME ZONE 'UTC') AS last)"
+                    ", months AS (SELECT m FROM span, generate_series(least(greatest(span.first,"
+                    " span.last - interval '");
+    snprintf(back, sizeof back, "%d months'", CASE_STATS_MONTHS_MAX - 1);
+    case_query_text(q, back);
+    case_query_text(q, "), span.last), span.last, interval '1 month') m)");
+}
+
+/* The figures clues and cases share, as rows (dimension, key, count,
+ * average days) over base and months: by stage, by unit (the children of
+ * $2, an item in $2 itself under $2), by month of `at`, closed per month
+ * and the mean days of the finished stays in each stage, from the stage
+ * history of the items in base. T is the history's item type. */
+#define STATS_COMMON(T)                                                                            \
+    " UNION ALL SELECT 'stage', stage, count(*), NULL FROM base GROUP BY stage"                    \
+    " UNION ALL SELECT 'unit', u, count(*), NULL FROM (SELECT subpath(org_path, 0,"                \
+    "   least(nlevel(org_path), nlevel($2::ltree) + 1))::text AS u FROM base) b GROUP BY u"        \
+    " UNION ALL SELECT 'month', to_char(months.m, 'YYYY-MM'), coalesce(c.n, 0), NULL FROM months"  \
+    "   LEFT JOIN (SELECT date_trunc('month', at AT TIME ZONE 'UTC') AS m, count(*) AS n"          \
+    "   FROM base GROUP BY 1) c ON c.m = months.m"                                                 \
+    " UNION ALL SELECT 'closed_month', to_char(months.m, 'YYYY-MM'), coalesce(c.n, 0), NULL"       \
+    "   FROM months LEFT JOIN (SELECT date_trunc('month', h.entered_at AT TIME ZONE 'UTC') AS m,"  \
+    "   count(*) AS n FROM stage_history h JOIN base ON base.id = h.item_id"                       \
+    "   WHERE h.item_type = '" T "' AND h.stage = '" CASE_STAGE_CLOSED "' GROUP BY 1) c"           \
+    "   ON c.m = months.m"                                                                         \
+    " UNION ALL SELECT 'stage_days', h.stage, count(*),"                                           \
+    "   avg(extract(epoch FROM h.left_at - h.entered_at) / 86400)::float8"                         \
+    "   FROM stage_history h JOIN base ON base.id = h.item_id"                                     \
+    "   WHERE h.item_type = '" T "' AND h.left_at IS NOT NULL GROUP BY h.stage"                    \
+    " ORDER BY 1, 2"
 
 cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_filter *f,
                         PGresult **out, cg_err *err)
 {
-    char from_s[24], to_s[24];
-    const char *params[FILTER_PARAMS];
-    filter_params(actor, f, f->org_path[0] != '\0' ? f->org_path : actor->scope, from_s, to_s,
-                  params);
-    return cg_db_exec(conn, SQL_STATS, FILTER_PARAMS, params, out, err);
+    case_query *q = malloc(sizeof *q);
+    if (q == NULL) {
+        return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+    }
+    case_query_start(
+        q, actor, f->org_path[0] != '\0' ? f->org_path : actor->scope,
+        "WITH base AS MATERIALIZED (SELECT id, status AS stage, source, categories, org_path,"
+        " received_at AS at, deadline_at FROM clues");
+    q_where(q, f);
+    case_query_text(q, ")");
+    q_months(q, f->received_from_ms, f->received_to_ms);
+    case_query_text(
+        q, " SELECT 'total', '', count(*), NULL::float8 FROM base"
+           " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base"
+           "   WHERE deadline_at < clock_timestamp()"
+           " UNION ALL SELECT 'source', source, count(*), NULL FROM base GROUP BY source"
+           " UNION ALL SELECT 'category', c, count(*), NULL FROM base, unnest(categories) c"
+           "   GROUP BY c" STATS_COMMON("clue"));
+    cg_code rc = case_query_exec(conn, q, out, err);
+    free(q);
+    return rc;
+}
+
+cg_code case_repo_case_stats(PGconn *conn, const case_actor *actor, const case_case_filter *f,
+                             PGresult **out, cg_err *err)
+{
+    char now_ms[24];
+    case_query *q = malloc(sizeof *q);
+    if (q == NULL) {
+        return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+    }
+    /* Overdue by the service's clock, as the case list's overdue filter. */
+    snprintf(now_ms, sizeof now_ms, "%lld", (long long)case_deadline_now_ms());
+    /* A case's scope, subjects and recusals are its clue's; the filters
+     * are the case list's. */
+    case_query_start(q, actor, f->org_path[0] != '\0' ? f->org_path : actor->scope,
+                     "WITH base AS MATERIALIZED (SELECT k.id, k.stage, clues.org_path,"
+                     " k.filed_at AS at");
+    case_query_cond(q, ", k.deadline_at < 'epoch'::timestamptz + ", case_query_param(q, now_ms),
+                    "::bigint * interval '1 millisecond' AS overdue");
+    case_repo_case_where(q, f);
+    case_query_text(q, ")");
+    q_months(q, f->filed_from_ms, f->filed_to_ms);
+    case_query_text(
+        q, " SELECT 'total', '', count(*), NULL::float8 FROM base"
+           " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base WHERE overdue" STATS_COMMON(
+               "case"));
+    cg_code rc = case_query_exec(conn, q, out, err);
+    free(q);
+    return rc;
 }
 
 cg_code case_repo_one_visible(PGconn *conn, const char *sql, const case_actor *actor,

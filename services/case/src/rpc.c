@@ -13,6 +13,7 @@ static void list_clues(cg_rpc_call *call, void *arg)
     case_actor actor;
     int size = 0, n = 0, nviews = 0;
     case_cursor after;
+    case_sort sort = CASE_SORT_DATE;
     case_list_filter filter;
     bool has_cursor = false;
     PGconn *conn = NULL;
@@ -31,7 +32,8 @@ static void list_clues(cg_rpc_call *call, void *arg)
         return;
     }
     if (case_access_actor(req->ctx, CASE_ROLES_READ, "read clues", &actor, &err) != CG_OK ||
-        case_page_parse(req->page, &size, &after, &has_cursor, &err) != CG_OK ||
+        case_sort_parse(req->sort, &sort, &err) != CG_OK ||
+        case_page_parse(req->page, sort, &size, &after, &has_cursor, &err) != CG_OK ||
         case_list_filter_check(req->status, req->source, req->category, req->handler_id,
                                req->org_path, actor.scope, req->received_from_ms,
                                req->received_to_ms, req->query, &filter, &err) != CG_OK) {
@@ -40,8 +42,8 @@ static void list_clues(cg_rpc_call *call, void *arg)
     filter.overdue = req->overdue;
     conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
     /* One row more than the page tells whether there is a next page. */
-    if (conn == NULL || case_repo_list(conn, &actor, &filter, has_cursor ? &after : NULL, size + 1,
-                                       &res, &err) != CG_OK) {
+    if (conn == NULL || case_repo_list(conn, &actor, &filter, sort, has_cursor ? &after : NULL,
+                                       size + 1, &res, &err) != CG_OK) {
         goto cleanup;
     }
     cg_db_release(base->db, conn);
@@ -57,12 +59,12 @@ static void list_clues(cg_rpc_call *call, void *arg)
     }
     nviews = want;
     for (; n < want; n++) {
-        case_cursor last;
-        if (case_repo_clue_from_row(res, n, &views[n], &last.created_us, &err) != CG_OK) {
+        if (case_repo_clue_from_row(res, n, &views[n], NULL, &err) != CG_OK) {
             goto cleanup;
         }
         clue_ptrs[n] = &views[n].clue;
         if (more && n == want - 1) {
+            case_cursor last = {.sort = sort, .key_us = case_repo_sort_key_us(res, n, sort)};
             cg_strlcpy(last.id, views[n].clue.id, sizeof last.id);
             case_cursor_encode(&last, next_cursor);
         }
@@ -177,76 +179,6 @@ cg_code case_rpc_reply_case(cg_rpc_call *call, PGconn *conn, const case_actor *a
     return rc;
 }
 
-/* At most this many counts in a reply: 9 stages, 7 sources, 7 categories,
- * the units below the root and the months; more are left out. */
-#define STATS_MAX 512
-
-void case_rpc_clue_statistics(cg_rpc_call *call, void *arg)
-{
-    cg_service_base *base = arg;
-    case_actor actor;
-    case_list_filter filter;
-    PGconn *conn = NULL;
-    PGresult *res = NULL;
-    Cleangrid__V1__StatCount *counts = NULL;
-    Cleangrid__V1__StatCount **count_ptrs = NULL;
-    cg_err err;
-    cg_err_clear(&err);
-
-    Cleangrid__V1__ClueStatisticsRequest *req =
-        (Cleangrid__V1__ClueStatisticsRequest *)cg_rpc_decode(
-            call, &cleangrid__v1__clue_statistics_request__descriptor);
-    if (req == NULL) {
-        return;
-    }
-    Cleangrid__V1__ListCluesRequest none = CLEANGRID__V1__LIST_CLUES_REQUEST__INIT;
-    const Cleangrid__V1__ListCluesRequest *f = req->filter != NULL ? req->filter : &none;
-    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read clue statistics", &actor, &err) !=
-            CG_OK ||
-        case_list_filter_check(f->status, f->source, f->category, f->handler_id, f->org_path,
-                               actor.scope, f->received_from_ms, f->received_to_ms, f->query,
-                               &filter, &err) != CG_OK) {
-        goto cleanup;
-    }
-    filter.overdue = f->overdue;
-    conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
-    if (conn == NULL || case_repo_stats(conn, &actor, &filter, &res, &err) != CG_OK) {
-        goto cleanup;
-    }
-    int rows = PQntuples(res);
-    int n = rows > STATS_MAX ? STATS_MAX : rows;
-    counts = calloc((size_t)(n > 0 ? n : 1), sizeof *counts);
-    count_ptrs = calloc((size_t)(n > 0 ? n : 1), sizeof *count_ptrs);
-    if (counts == NULL || count_ptrs == NULL) {
-        cg_err_set(&err, CG_UNAVAILABLE, "out of memory");
-        goto cleanup;
-    }
-    Cleangrid__V1__ClueStatisticsReply reply = CLEANGRID__V1__CLUE_STATISTICS_REPLY__INIT;
-    size_t k = 0;
-    for (int i = 0; i < n; i++) {
-        if (strcmp(cg_db_get(res, i, 0), "total") == 0) {
-            reply.total = cg_db_get_ll(res, i, 2);
-            continue;
-        }
-        cleangrid__v1__stat_count__init(&counts[k]);
-        counts[k].dimension = (char *)cg_db_get(res, i, 0);
-        counts[k].key = (char *)cg_db_get(res, i, 1);
-        counts[k].count = cg_db_get_ll(res, i, 2);
-        count_ptrs[k] = &counts[k];
-        k++;
-    }
-    reply.counts = count_ptrs;
-    reply.n_counts = k;
-    cg_rpc_reply(call, &reply.base);
-
-cleanup:
-    free(counts);
-    free(count_ptrs);
-    PQclear(res);
-    case_rpc_finish(call, &err, base, conn);
-    protobuf_c_message_free_unpacked(&req->base, NULL);
-}
-
 void case_rpc_finish(cg_rpc_call *call, const cg_err *err, cg_service_base *base, PGconn *conn)
 {
     if (err->code != CG_OK) {
@@ -266,6 +198,7 @@ const cg_rpc_method case_rpc_methods[] = {
     {"VerifyDossier", case_rpc_verify_dossier},
     {"GetCase", case_rpc_get_case},
     {"ClueStatistics", case_rpc_clue_statistics},
+    {"CaseStatistics", case_rpc_case_statistics},
     {"CaseAction", case_rpc_case_action},
     {"ListCases", case_rpc_list_cases},
     /* Documents and the dossier export (documents.c). */

@@ -30,29 +30,67 @@ static void test_round_trip(void **state)
     (void)state;
     static const int64_t values[] = {0, 1, 9, 10, 1764118923456789, INT64_MAX};
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
-        case_cursor in = {.created_us = values[i], .id = ID}, out;
+        case_cursor in = {.key_us = values[i], .id = ID}, out;
         char text[CASE_CURSOR_SIZE];
         cg_err err;
         cg_err_clear(&err);
         case_cursor_encode(&in, text);
         assert_int_equal(case_cursor_decode(text, &out, &err), CG_OK);
-        assert_true(out.created_us == in.created_us);
+        assert_true(out.key_us == in.key_us);
         assert_string_equal(out.id, ID);
     }
+}
+
+static void test_deadline_form(void **state)
+{
+    (void)state;
+    case_cursor in = {.sort = CASE_SORT_DEADLINE, .key_us = 0, .id = ID}, out;
+    char text[CASE_CURSOR_SIZE];
+    cg_err err;
+    cg_err_clear(&err);
+    case_cursor_encode(&in, text);
+    assert_string_equal(text, "d0." ID);
+    in.key_us = INT64_MAX;
+    case_cursor_encode(&in, text);
+    assert_int_equal(strlen(text) + 1, CASE_CURSOR_SIZE);
+    assert_int_equal(case_cursor_decode(text, &out, &err), CG_OK);
+    assert_true(out.sort == CASE_SORT_DEADLINE && out.key_us == INT64_MAX);
+    expect_bad("d");
+    expect_bad("dd1." ID);
+    expect_bad("D1." ID);
+    expect_bad("r1." ID);
+    expect_bad("d-1." ID);
+}
+
+static void test_sort_names(void **state)
+{
+    (void)state;
+    case_sort sort = CASE_SORT_DEADLINE;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_int_equal(case_sort_parse("", &sort, &err), CG_OK);
+    assert_true(sort == CASE_SORT_DATE);
+    assert_int_equal(case_sort_parse("deadline", &sort, &err), CG_OK);
+    assert_true(sort == CASE_SORT_DEADLINE);
+    assert_int_equal(case_sort_parse("received", &sort, &err), CG_OK);
+    assert_true(sort == CASE_SORT_DATE);
+    assert_int_equal(case_sort_parse("created", &sort, &err), CG_INVALID_ARGUMENT);
+    assert_string_equal(err.violations[0].field, "sort");
 }
 
 static void test_encoded_form(void **state)
 {
     (void)state;
-    case_cursor c = {.created_us = 1764118923456789, .id = ID};
+    case_cursor c = {.key_us = 1764118923456789, .id = ID};
     char text[CASE_CURSOR_SIZE];
     case_cursor_encode(&c, text);
     assert_string_equal(text, "1764118923456789." ID);
 
-    /* The largest cursor fits the buffer exactly. */
-    c.created_us = INT64_MAX;
+    /* The largest cursor fits the buffer, with room for the deadline
+     * order's letter. */
+    c.key_us = INT64_MAX;
     case_cursor_encode(&c, text);
-    assert_int_equal(strlen(text) + 1, CASE_CURSOR_SIZE);
+    assert_int_equal(strlen(text) + 2, CASE_CURSOR_SIZE);
 }
 
 static void test_rejects(void **state)
@@ -91,9 +129,9 @@ static void test_accepts_limits(void **state)
     cg_err err;
     cg_err_clear(&err);
     assert_int_equal(case_cursor_decode("0." ID, &c, &err), CG_OK);
-    assert_true(c.created_us == 0);
+    assert_true(c.key_us == 0);
     assert_int_equal(case_cursor_decode("9223372036854775807." ID, &c, &err), CG_OK);
-    assert_true(c.created_us == INT64_MAX);
+    assert_true(c.key_us == INT64_MAX);
 }
 
 static void test_page_defaults(void **state)
@@ -105,13 +143,13 @@ static void test_page_defaults(void **state)
     cg_err err;
     cg_err_clear(&err);
 
-    assert_int_equal(case_page_parse(NULL, &size, &c, &has_cursor, &err), CG_OK);
+    assert_int_equal(case_page_parse(NULL, CASE_SORT_DATE, &size, &c, &has_cursor, &err), CG_OK);
     assert_int_equal(size, CASE_PAGE_SIZE_DEFAULT);
     assert_false(has_cursor);
 
     Cleangrid__V1__PageRequest page = CLEANGRID__V1__PAGE_REQUEST__INIT;
     has_cursor = true;
-    assert_int_equal(case_page_parse(&page, &size, &c, &has_cursor, &err), CG_OK);
+    assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err), CG_OK);
     assert_int_equal(size, 20);
     assert_false(has_cursor);
 }
@@ -129,14 +167,16 @@ static void test_page_sizes(void **state)
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         cg_err_clear(&err);
         page.page_size = good[i];
-        assert_int_equal(case_page_parse(&page, &size, &c, &has_cursor, &err), CG_OK);
+        assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err),
+                         CG_OK);
         assert_int_equal(size, good[i]);
     }
     static const int32_t bad[] = {-1, 101, 1000, INT32_MIN, INT32_MAX};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cg_err_clear(&err);
         page.page_size = bad[i];
-        assert_int_equal(case_page_parse(&page, &size, &c, &has_cursor, &err), CG_INVALID_ARGUMENT);
+        assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err),
+                         CG_INVALID_ARGUMENT);
         assert_int_equal(err.nviolations, 1);
         assert_string_equal(err.violations[0].field, "limit");
     }
@@ -154,15 +194,30 @@ static void test_page_cursor(void **state)
 
     page.page_size = 5;
     page.cursor = "42." ID;
-    assert_int_equal(case_page_parse(&page, &size, &c, &has_cursor, &err), CG_OK);
+    assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err), CG_OK);
     assert_true(has_cursor);
     assert_int_equal(size, 5);
-    assert_true(c.created_us == 42);
+    assert_true(c.key_us == 42);
     assert_string_equal(c.id, ID);
+
+    /* A cursor of the other order does not continue this one. */
+    page.cursor = "d42." ID;
+    cg_err_clear(&err);
+    assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err),
+                     CG_INVALID_ARGUMENT);
+    cg_err_clear(&err);
+    assert_int_equal(case_page_parse(&page, CASE_SORT_DEADLINE, &size, &c, &has_cursor, &err),
+                     CG_OK);
+    assert_true(c.sort == CASE_SORT_DEADLINE && c.key_us == 42);
+    page.cursor = "42." ID;
+    cg_err_clear(&err);
+    assert_int_equal(case_page_parse(&page, CASE_SORT_DEADLINE, &size, &c, &has_cursor, &err),
+                     CG_INVALID_ARGUMENT);
 
     page.cursor = "not-a-cursor";
     cg_err_clear(&err);
-    assert_int_equal(case_page_parse(&page, &size, &c, &has_cursor, &err), CG_INVALID_ARGUMENT);
+    assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err),
+                     CG_INVALID_ARGUMENT);
     assert_string_equal(err.message, "cursor is not valid");
 }
 
@@ -172,7 +227,8 @@ int main(void)
         cmocka_unit_test(test_round_trip),    cmocka_unit_test(test_encoded_form),
         cmocka_unit_test(test_rejects),       cmocka_unit_test(test_accepts_limits),
         cmocka_unit_test(test_page_defaults), cmocka_unit_test(test_page_sizes),
-        cmocka_unit_test(test_page_cursor),
+        cmocka_unit_test(test_page_cursor),   cmocka_unit_test(test_deadline_form),
+        cmocka_unit_test(test_sort_names),
     };
     return cmocka_run_group_tests_name("case_page", tests, NULL, NULL);
 }

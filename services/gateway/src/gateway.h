@@ -260,6 +260,8 @@ void gw_route_clue_dossier(gw_request *req);
 void gw_route_clue_dossier_verify(gw_request *req);
 /* GET /api/v1/clues/statistics: counts for the dashboard. */
 void gw_route_clue_statistics(gw_request *req);
+/* GET /api/v1/cases/statistics: the cases' counts for the dashboard. */
+void gw_route_case_statistics(gw_request *req);
 /* GET /api/v1/cases/{id}: a case filed from a clue (立案). */
 void gw_route_get_case(gw_request *req);
 /* POST /api/v1/cases/{id}/actions: a case's next stage (立案后); and

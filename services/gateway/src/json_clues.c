@@ -244,6 +244,8 @@ cg_code gw_map_clue_filters(const char *query, Cleangrid__V1__ListCluesRequest *
     query_param(query, "received_to", buf->received_to, sizeof buf->received_to, err);
     query_param(query, "q", buf->q, sizeof buf->q, err);
     query_param(query, "overdue", buf->overdue, sizeof buf->overdue, err);
+    query_param(query, "sort", buf->sort, sizeof buf->sort, err);
+    out->sort = buf->sort;
     if (strcmp(buf->overdue, "true") != 0 && strcmp(buf->overdue, "false") != 0 &&
         buf->overdue[0] != '\0') {
         cg_err_add_violation(err, "overdue", "must be true or false");
@@ -547,41 +549,6 @@ cJSON *gw_json_dossier_verify(const Cleangrid__V1__VerifyDossierReply *reply)
               (reply->whole ? cJSON_AddNullToObject(obj, "first_bad_seq")
                             : cJSON_AddNumberToObject(obj, "first_bad_seq",
                                                       (double)reply->first_bad_seq)) != NULL;
-    if (!ok) {
-        cJSON_Delete(obj);
-        obj = NULL;
-    }
-    return obj;
-}
-
-cJSON *gw_json_clue_statistics(const Cleangrid__V1__ClueStatisticsReply *reply)
-{
-    static const struct {
-        const char *dimension, *member;
-    } groups[] = {{"stage", "by_stage"},
-                  {"source", "by_source"},
-                  {"category", "by_category"},
-                  {"unit", "by_unit"},
-                  {"month", "by_month"}};
-    cJSON *obj = cJSON_CreateObject();
-    bool ok = obj != NULL && cJSON_AddNumberToObject(obj, "total", (double)reply->total) != NULL;
-    double overdue = 0;
-    for (size_t i = 0; i < reply->n_counts; i++) {
-        if (strcmp(reply->counts[i]->dimension, "overdue") == 0) {
-            overdue = (double)reply->counts[i]->count;
-        }
-    }
-    ok = ok && cJSON_AddNumberToObject(obj, "overdue", overdue) != NULL;
-    for (size_t g = 0; ok && g < sizeof groups / sizeof groups[0]; g++) {
-        cJSON *group = cJSON_AddObjectToObject(obj, groups[g].member);
-        ok = group != NULL;
-        for (size_t i = 0; ok && i < reply->n_counts; i++) {
-            const Cleangrid__V1__StatCount *c = reply->counts[i];
-            if (strcmp(c->dimension, groups[g].dimension) == 0) {
-                ok = cJSON_AddNumberToObject(group, c->key, (double)c->count) != NULL;
-            }
-        }
-    }
     if (!ok) {
         cJSON_Delete(obj);
         obj = NULL;

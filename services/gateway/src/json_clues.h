@@ -71,12 +71,14 @@ typedef struct gw_clue_filter_buf {
     char received_from[16], received_to[16];
     char q[420];
     char overdue[8];
+    char sort[16];
 } gw_clue_filter_buf;
 
 /* Read the clue list's filters from a raw query string (may be NULL):
  * status, source, category, handler_id, unit_code, received_from and
  * received_to (YYYY-MM-DD, received_to inclusive), q (a substring of the
- * summary or a subject's name), overdue (true or false). Fills out's filter fields, pointing into
+ * summary or a subject's name), overdue (true or false), sort (received
+ * or deadline, checked by the case service). Fills out's filter fields, pointing into
  * buf; *unit_code (into buf, "" when absent) is the unit to resolve into
  * out->org_path. Adds violations to err (which it does not clear) and
  * returns its code. Names are checked by the case service. */
@@ -95,9 +97,8 @@ cJSON *gw_json_case(const Cleangrid__V1__Case *k);
  * caller recused and no longer sees it. NULL when out of memory. */
 cJSON *gw_json_clue_action(const Cleangrid__V1__ClueActionReply *reply);
 
-/* {"total": n, "by_stage": {key: n}, "by_source", "by_category", "by_unit",
- * "by_month"}. NULL when out of memory. */
-cJSON *gw_json_clue_statistics(const Cleangrid__V1__ClueStatisticsReply *reply);
+/* The statistics' JSON: json_stats.h. */
+#include "json_stats.h"
 
 /* {"items": [entries], "next_cursor": ...} and {"whole": ..., "first_bad_seq": ...}. */
 cJSON *gw_json_dossier(const Cleangrid__V1__ListDossierReply *reply);

@@ -281,6 +281,11 @@ const gw_route gw_routes[] = {
      .pattern = "/api/v1/audit/verify",
      .perm = GW_PERM_AUDIT_READ,
      .handler = gw_route_verify_audit},
+    /* Issue 4: the cases' statistics for the dashboard, beside the clues'. */
+    {.method = "GET",
+     .pattern = "/api/v1/cases/statistics",
+     .perm = GW_PERM_CLUE_READ,
+     .handler = gw_route_case_statistics},
 };
 
 const size_t gw_nroutes = sizeof(gw_routes) / sizeof(gw_routes[0]);

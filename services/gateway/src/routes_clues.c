@@ -91,6 +91,38 @@ void gw_route_clue_statistics(gw_request *req)
                     &cleangrid__v1__clue_statistics_reply__descriptor, stats_reply_json, 200);
 }
 
+static cJSON *case_stats_reply_json(ProtobufCMessage *msg)
+{
+    return gw_json_case_statistics((Cleangrid__V1__CaseStatisticsReply *)msg);
+}
+
+void gw_route_case_statistics(gw_request *req)
+{
+    Cleangrid__V1__CaseStatisticsRequest rpc = CLEANGRID__V1__CASE_STATISTICS_REQUEST__INIT;
+    Cleangrid__V1__ListCasesRequest filter = CLEANGRID__V1__LIST_CASES_REQUEST__INIT;
+    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
+    gw_case_filter_buf filters;
+    const char *unit_code = "";
+    char org_path[512] = "";
+    cg_err err;
+
+    /* The case list's filters (routes_cases.c), so a figure and the list
+     * it opens count the same cases. */
+    cg_err_clear(&err);
+    gw_map_case_filters(req->query, &filter, &filters, &unit_code, &err);
+    if (err.code != CG_OK || gw_call_context(&ctx, req, &err) != CG_OK ||
+        (unit_code[0] != '\0' &&
+         gw_resolve_unit(req->app, unit_code, org_path, sizeof org_path, &err) != CG_OK)) {
+        gw_http_send_err(req, &err);
+        return;
+    }
+    filter.org_path = org_path;
+    rpc.ctx = &ctx;
+    rpc.filter = &filter;
+    gw_http_forward(req, "case", "CaseStatistics", &rpc.base,
+                    &cleangrid__v1__case_statistics_reply__descriptor, case_stats_reply_json, 200);
+}
+
 /* Start a read of clue req->route_id that is audited (a clue, its
  * dossier): every attempt is recorded under action, found or not, since
  * probing for ids is worth seeing too (the id is copied as given, at most

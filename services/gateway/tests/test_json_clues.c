@@ -221,31 +221,6 @@ static void test_list_filters(void **state)
     assert_true(has_violation(&err, "overdue"));
 }
 
-static void test_statistics(void **state)
-{
-    (void)state;
-    Cleangrid__V1__StatCount a = CLEANGRID__V1__STAT_COUNT__INIT, b = a;
-    a.dimension = "stage";
-    a.key = "shelved";
-    a.count = 2;
-    b.dimension = "month";
-    b.key = "2026-11";
-    b.count = 5;
-    Cleangrid__V1__StatCount *counts[] = {&a, &b};
-    Cleangrid__V1__ClueStatisticsReply reply = CLEANGRID__V1__CLUE_STATISTICS_REPLY__INIT;
-    reply.total = 5;
-    reply.counts = counts;
-    reply.n_counts = 2;
-    cJSON *j = gw_json_clue_statistics(&reply);
-    assert_int_equal(cJSON_GetObjectItem(j, "total")->valuedouble, 5);
-    assert_int_equal(
-        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "by_stage"), "shelved")->valuedouble, 2);
-    assert_int_equal(
-        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "by_month"), "2026-11")->valuedouble, 5);
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "by_unit")), 0);
-    cJSON_Delete(j);
-}
-
 /* Issue 4: the case steps' paths, bodies and filters, and a case's JSON. */
 static void test_case_steps(void **state)
 {
@@ -376,7 +351,6 @@ int main(void)
         cmocka_unit_test(test_action_bodies),
         cmocka_unit_test(test_answers),
         cmocka_unit_test(test_list_filters),
-        cmocka_unit_test(test_statistics),
         cmocka_unit_test(test_case_steps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
