@@ -470,6 +470,49 @@ const tests = [
       const shown = await page.getByTestId('filter-status').textContent();
       check(shown.includes(stageName), `the status control shows "${shown}" after a reload, not ${stageName}`);
       await page.screenshot({ path: join(shots, 'office-list-filtered.png'), fullPage: true });
+
+      // The case figures (GET /api/v1/cases/statistics): the case filed in
+      // case_filed_from_a_clue is in lead.east's scope, so the case stage
+      // chart is drawn with the six stages in order; a click on its
+      // tallest bar, and the overdue case figure, open the case list
+      // filtered under the names it reads, and the case list API counts
+      // as many cases under that filter as the figure.
+      const caseCount = (query) =>
+        page.evaluate(async (q) => {
+          const r = await fetch(`/api/v1/cases?limit=100&${q}`);
+          if (r.status !== 200) throw new Error(`case list: ${r.status} ${await r.text()}`);
+          return (await r.json()).items.length;
+        }, query);
+      await page.goto(`${base}/dashboard`);
+      await page.locator('[data-test=chart-case-stage] canvas').waitFor();
+      const caseTotal = Number(await page.getByTestId('figure-case-total').getAttribute('data-count'));
+      check(caseTotal > 0, 'the overview counts no case');
+      const stages = await page.locator('[data-test^=figure-case-stage-]').evaluateAll((els) =>
+        els.map((e) => ({ key: e.dataset.test.slice('figure-case-stage-'.length), count: Number(e.dataset.count) })),
+      );
+      const six = ['filed', 'investigation', 'investigation_reported', 'review', 'disposition_decided', 'closed'];
+      check(six.every((k, n) => stages[n]?.key === k), `case stages drawn: ${stages.map((f) => f.key)}`);
+      check(stages.reduce((a, f) => a + f.count, 0) === caseTotal, `case stages add up to ${caseTotal}? ${JSON.stringify(stages)}`);
+      await page.screenshot({ path: join(shots, 'office-dashboard-cases.png'), fullPage: true });
+      const topCase = stages.reduce((a, b) => (b.count > a.count ? b : a));
+      // Below the clue charts: scrolled into view, or the click misses it.
+      await page.locator('[data-test=chart-case-stage]').scrollIntoViewIfNeeded();
+      const caseBox = await page.locator('[data-test=chart-case-stage] canvas').boundingBox();
+      const n = stages.indexOf(topCase);
+      await page.mouse.click(
+        caseBox.x + 40 + ((n + 0.5) * (caseBox.width - 56)) / stages.length,
+        caseBox.y + caseBox.height - 56 - 2,
+      );
+      await waitUrl(page, new RegExp(`^/cases\\?stage=${topCase.key}$`));
+      const inStage = await caseCount(`stage=${topCase.key}`);
+      check(inStage === Math.min(topCase.count, 100), `${topCase.key}: the list has ${inStage} cases, the figure ${topCase.count}`);
+
+      await page.goto(`${base}/dashboard`);
+      const caseOverdue = Number(await page.getByTestId('figure-case-overdue').getAttribute('data-count'));
+      await page.getByTestId('figure-case-overdue').click();
+      await waitUrl(page, /^\/cases\?overdue=true$/);
+      const late = await caseCount('overdue=true');
+      check(late === Math.min(caseOverdue, 100), `overdue: the list has ${late} cases, the figure ${caseOverdue}`);
     },
   },
   {

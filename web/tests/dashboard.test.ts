@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { figureQuery, monthsBetween, series, unitCode } from '@/lib/dashboard';
+import { CASE_STAGE_ORDER, caseFigureQuery, caseSeries, figureQuery, monthsBetween, series, unitCode } from '@/lib/dashboard';
 import { filtersFromQuery, filtersToQuery } from '@/lib/clueList';
 import type { ClueStatistics } from '@/api/types';
 
@@ -40,5 +40,29 @@ describe('dashboard figures', () => {
   it('takes the unit code from a path', () => {
     expect(unitCode('hq.east.city_a')).toBe('city_a');
     expect(unitCode('hq')).toBe('hq');
+  });
+});
+
+describe('dashboard case figures', () => {
+  it('draws the six case stages in order, the empty ones too, newer stages after', () => {
+    const s = caseSeries({ total: 4, overdue: 1, by_stage: { review: 2, filed: 1, zeta_new: 1 } }, 'stage');
+    expect(s.keys).toEqual([...CASE_STAGE_ORDER, 'zeta_new']);
+    expect(s.values).toEqual([1, 0, 0, 2, 0, 0, 1]);
+    expect(caseSeries({ total: 0, overdue: 0, by_stage: {} }, 'stage').values).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('fills the months filed, and has none when the reply has none', () => {
+    expect(caseSeries({ total: 3, overdue: 0, by_stage: {}, by_month: { '2026-11': 2, '2026-09': 1 } }, 'month')).toEqual({
+      keys: ['2026-09', '2026-10', '2026-11'],
+      values: [1, 0, 2],
+    });
+    expect(caseSeries({ total: 3, overdue: 0, by_stage: {} }, 'month')).toEqual({ keys: [], values: [] });
+  });
+
+  it('opens the case list under the names it reads, a month nothing', () => {
+    expect(caseFigureQuery('stage', 'review')).toEqual({ stage: 'review' });
+    expect(caseFigureQuery('overdue')).toEqual({ overdue: 'true' });
+    expect(caseFigureQuery('total')).toEqual({});
+    expect(caseFigureQuery('month', '2026-11')).toBeNull();
   });
 });

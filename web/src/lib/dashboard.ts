@@ -35,24 +35,35 @@ export function monthsBetween(first: string, last: string): string[] {
   return out;
 }
 
+/* Counts in a workflow's order: the codes of `order` first, codes a newer
+ * service added after them. Codes with no record are left out unless
+ * `every` asks for the whole order (the case stages, a pipeline of six). */
+function ordered(counts: Record<string, number>, order: readonly string[], every: boolean): Series {
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  const keys = [...new Set([...(every ? order : []), ...Object.keys(counts).filter((k) => counts[k] > 0)])];
+  keys.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return { keys, values: keys.map((k) => counts[k] ?? 0) };
+}
+
+/* Months in time, the empty ones between as 0. */
+function monthly(counts: Record<string, number>): Series {
+  const present = Object.keys(counts).sort();
+  const keys = present.length ? monthsBetween(present[0], present[present.length - 1]) : [];
+  return { keys, values: keys.map((k) => counts[k] ?? 0) };
+}
+
 /* One dimension's counts in the order the office reads them: stages and
  * sources in their workflow order (codes a newer service added come
  * last), units by path, months in time with the empty ones as 0. */
 export function series(stats: ClueStatistics, dim: Dimension): Series {
   const counts: Record<string, number> =
     { stage: stats.by_stage, source: stats.by_source, unit: stats.by_unit, month: stats.by_month }[dim] ?? {};
-  let keys = Object.keys(counts).filter((k) => counts[k] > 0 || dim === 'month');
-  if (dim === 'stage' || dim === 'source') {
-    const order: readonly string[] = dim === 'stage' ? STATUSES : SOURCES;
-    const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
-    keys.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  } else if (dim === 'month') {
-    keys.sort();
-    keys = keys.length ? monthsBetween(keys[0], keys[keys.length - 1]) : [];
-  } else {
-    keys.sort();
-  }
-  return { keys, values: keys.map((k) => counts[k] ?? 0) };
+  if (dim === 'stage' || dim === 'source') return ordered(counts, dim === 'stage' ? STATUSES : SOURCES, false);
+  if (dim === 'month') return monthly(counts);
+  const keys = Object.keys(counts)
+    .filter((k) => counts[k] > 0)
+    .sort();
+  return { keys, values: keys.map((k) => counts[k]) };
 }
 
 /* The last day of a month YYYY-MM, as YYYY-MM-DD. */
@@ -78,5 +89,45 @@ export function figureQuery(dim: Dimension | 'overdue' | 'total', key = ''): Rec
       return { overdue: 'true' };
     default:
       return {};
+  }
+}
+
+/* Cases (案件) beside the clues: GET /api/v1/cases/statistics, of which
+ * the overview reads the counts below. */
+export interface CaseStatistics {
+  total: number;
+  overdue: number;
+  by_stage: Record<string, number>;
+  by_month?: Record<string, number>; // filed, per month
+}
+
+/* The six stages of a case in their order (docs/case-lifecycle.md); the
+ * same order as the case page's steps bar (CASE_STAGES in caseFlow.ts
+ * once the case pages land, which this should then import). */
+export const CASE_STAGE_ORDER = ['filed', 'investigation', 'investigation_reported', 'review', 'disposition_decided', 'closed'] as const;
+
+export type CaseDimension = 'stage' | 'month';
+
+/* The case figures as the charts draw them: every one of the six stages
+ * (an empty stage is part of the picture), then any newer stage with
+ * cases; the months filed, empty ones as 0. */
+export function caseSeries(stats: CaseStatistics, dim: CaseDimension): Series {
+  if (dim === 'month') return monthly(stats.by_month ?? {});
+  return ordered(stats.by_stage ?? {}, CASE_STAGE_ORDER, true);
+}
+
+/* The case list's query for a case figure, under the names the case list
+ * reads from its URL (`stage`, `overdue`). A month has none: the case list
+ * has no filing-date filter, so a month point opens nothing (null). */
+export function caseFigureQuery(dim: CaseDimension | 'overdue' | 'total', key = ''): Record<string, string> | null {
+  switch (dim) {
+    case 'stage':
+      return { stage: key };
+    case 'overdue':
+      return { overdue: 'true' };
+    case 'total':
+      return {};
+    default:
+      return null;
   }
 }

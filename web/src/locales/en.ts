@@ -296,4 +296,19 @@ export default {
     reviewer: 'Reviewer',
     reviewHint: 'The reviewer is someone other than the investigators, not a subject of the case and not recused, in a unit that covers the case.',
   },
+  // Issue 5: the overview's case figures (GET /api/v1/cases/statistics).
+  dashboardCases: {
+    total: 'Cases',
+    overdue: 'Overdue cases',
+    byStage: 'Cases by stage',
+    byMonth: 'Cases filed per month',
+    stage: {
+      filed: 'Case filed',
+      investigation: 'Under investigation',
+      investigation_reported: 'Investigation reported',
+      review: 'Under review',
+      disposition_decided: 'Disposition decided',
+      closed: 'Case closed',
+    },
+  },
 };

@@ -296,4 +296,19 @@ export default {
     reviewer: '审理人员',
     reviewHint: '审理人员须为调查人员以外的人，不得是本案被审查对象或已申请回避者，且其单位须涵盖本案单位。',
   },
+  // Issue 5: the overview's case figures (GET /api/v1/cases/statistics).
+  dashboardCases: {
+    total: '案件总数',
+    overdue: '超期案件',
+    byStage: '各阶段案件',
+    byMonth: '每月立案数',
+    stage: {
+      filed: '已立案',
+      investigation: '审查调查中',
+      investigation_reported: '已提交调查报告',
+      review: '审理中',
+      disposition_decided: '已作出处置决定',
+      closed: '已结案',
+    },
+  },
 };
