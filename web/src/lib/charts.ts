@@ -41,7 +41,14 @@ export function chartOption(kind: 'bar' | 'line' | 'pie', labels: string[], valu
   return {
     tooltip: { trigger: 'axis', renderMode: 'richText' },
     grid: { left: 40, right: 16, top: 16, bottom: 56 },
-    xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, rotate: labels.length > 4 ? 30 : 0 } },
+    // A slanted label longer than the 56 px below the grid would be cut
+    // at the card's edge: cut it short instead; the figure list under the
+    // chart names every figure in full.
+    xAxis: {
+      type: 'category',
+      data: labels,
+      axisLabel: { interval: 0, rotate: labels.length > 4 ? 30 : 0, width: 96, overflow: 'truncate' },
+    },
     yAxis: { type: 'value', minInterval: 1 },
     series: [
       kind === 'bar'
