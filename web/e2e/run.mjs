@@ -473,6 +473,234 @@ const tests = [
     },
   },
   {
+    // Issue 5's case page (案件) from filing to closure: a lead names a
+    // second investigator; the inspector (the clue's handler, the first
+    // investigator) starts the investigation, logs a measure and asks for
+    // the one extension, which the lead approves; the inspector submits
+    // the report; the lead opens the review with a reviewer who is not an
+    // investigator, adds two disposition items and decides; the inspector
+    // marks both executed; the lead closes the case; the case's dossier
+    // shows every step with its chain verified, and the case list finds the
+    // closed case. Filing itself is set up through the API: the test above
+    // walks it in the console.
+    name: 'case_walked_to_closure',
+    options: { ...DESKTOP, locale: 'zh-CN' },
+    async run(page, context) {
+      const token = `${shared.token}-k`;
+      // Account ids of the second investigator and the reviewer (a people
+      // picker comes later; the page takes account ids).
+      const accountId = async (username) => {
+        const r = await fetch(`${base}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ username, password }),
+        });
+        check(r.ok, `login ${username}: ${r.status}`);
+        return (await r.json()).user.id;
+      };
+      const secondInvestigator = await accountId('lead');
+      const reviewer = await accountId('inspector');
+      const post = (path, body) =>
+        page.evaluate(
+          async ([p, b]) => {
+            const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': localStorage.getItem('cg.csrf') };
+            const r = await fetch(p, { method: 'POST', headers, body: JSON.stringify(b) });
+            if (!r.ok) throw new Error(`${p}: ${r.status} ${await r.text()}`);
+            return r.json();
+          },
+          [path, body],
+        );
+
+      await signIn(page, 'inspector.east', '/clues');
+      const me = await page.evaluate(() => fetch('/api/v1/auth/me').then((r) => r.json()));
+      const clue = await post('/api/v1/clues', {
+        source: 'letters_visits',
+        subjects: [{ name: '张某', position: '物资采购主管' }],
+        categories: ['integrity'],
+        summary: `工程款结算中收受好处费 ${token}`,
+        received_date: new Date().toISOString().slice(0, 10),
+        unit_code: 'east',
+      });
+      await post(`/api/v1/clues/${clue.id}/disposal`, { way: 'propose_filing', reason: '初核证据充分，建议立案' });
+      await signOut(page);
+      await signIn(page, 'lead.east', '/clues');
+      await post(`/api/v1/clues/${clue.id}/disposal/approve`, {});
+      const filed = await post(`/api/v1/clues/${clue.id}/file`, {});
+      const caseUrl = `/cases/${filed.case_id}`;
+
+      const stage = (s) => page.locator(`[data-test=case-stage][data-stage=${s}]`).waitFor();
+      const openStep = (a) => page.getByTestId(`step-${a}`).click();
+      const submitStep = async () => {
+        await page.getByTestId('step-submit').click();
+        await page.getByTestId('step-form').waitFor({ state: 'detached' });
+      };
+      let sent = 0;
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().includes('/api/v1/cases/')) sent++;
+      });
+
+      // Filed (立案): the lead names a second investigator; the steps bar
+      // and the stage say where the case is, with no deadline yet.
+      await page.goto(`${base}${caseUrl}`);
+      await stage('filed');
+      check((await page.getByTestId('case-progress').getAttribute('data-stage')) === 'filed', 'steps bar stage');
+      check((await page.getByTestId('case-deadline').getAttribute('data-state')) === 'none', 'a deadline in filed');
+      check(!(await page.getByTestId('step-start_review').count()), 'review offered in filed');
+      await openStep('add_investigator');
+      await page.locator('input[name=investigator_id]').fill(me.id);
+      await page.getByTestId('step-submit').click();
+      await page.locator('.el-form-item__error').filter({ hasText: '调查组' }).waitFor();
+      await page.locator('input[name=investigator_id]').fill(secondInvestigator);
+      await submitStep();
+      await page.locator(`[data-test=investigator][data-id="${secondInvestigator}"]`).waitFor();
+      check((await page.getByTestId('investigator').count()) === 2, 'two investigators');
+      await page.screenshot({ path: join(shots, 'case-1-filed.png'), fullPage: true });
+      await signOut(page);
+
+      // Investigation (审查调查): the handler starts it, its deadline runs;
+      // the report waits for a measure; an empty measure is refused in place.
+      await signIn(page, 'inspector.east', caseUrl);
+      check(!(await page.getByTestId('step-add_investigator').count()), 'an inspector names investigators');
+      await openStep('start_investigation');
+      await submitStep();
+      await stage('investigation');
+      check((await page.getByTestId('case-deadline').getAttribute('data-state')) === 'on_time', 'no running deadline');
+      check(!(await page.getByTestId('step-submit_report').count()), 'report offered before a measure');
+      await openStep('log_measure');
+      await page.locator('textarea[name=summary]').fill('');
+      const before = sent;
+      await page.getByTestId('step-submit').click();
+      await page.locator('.el-form-item__error').first().waitFor();
+      check(sent === before, 'an empty measure was sent');
+      await page.getByTestId('measure-talk').click();
+      await page.locator('input[name=who]').fill('王五、赵六');
+      await page.locator('textarea[name=summary]').fill('与张某谈话，核实收受好处费经过');
+      await submitStep();
+      await page.getByTestId('measures').locator('tbody tr').filter({ hasText: '王五、赵六' }).waitFor();
+      await openStep('request_extension');
+      await page.locator('input[name=days]').fill('400');
+      await page.locator('textarea[name=reason]').fill('需补充调取银行流水');
+      await page.getByTestId('step-submit').click();
+      await page.locator('.el-form-item__error').filter({ hasText: '365' }).waitFor();
+      await page.locator('input[name=days]').fill('30');
+      await submitStep();
+      await page.locator('[data-test=extension][data-state=pending]').waitFor();
+      // The requester does not decide: no approve button for them.
+      check(!(await page.getByTestId('step-approve_extension').count()), 'approve shown to the requester');
+      await signOut(page);
+
+      await signIn(page, 'lead.east', caseUrl);
+      await openStep('approve_extension');
+      await submitStep();
+      await page.locator('[data-test=extension][data-state=approved]').waitFor();
+      await signOut(page);
+
+      await signIn(page, 'inspector.east', caseUrl);
+      await openStep('submit_report');
+      await page.locator('textarea[name=report]').fill('经查，张某在工程款结算中收受供应商好处费，事实清楚，证据确实充分。');
+      await submitStep();
+      await stage('investigation_reported');
+      await page.getByTestId('case-report').waitFor();
+      await page.screenshot({ path: join(shots, 'case-2-reported.png'), fullPage: true });
+      await signOut(page);
+
+      // Review (审理): the reviewer may not be an investigator (refused in
+      // place, nothing sent); two items are added, the form changing with
+      // the kind; a second tab still in review meets the decision's 409.
+      await signIn(page, 'lead.east', caseUrl);
+      await openStep('start_review');
+      await page.locator('input[name=reviewer_id]').fill(me.id);
+      const beforeReview = sent;
+      await page.getByTestId('step-submit').click();
+      await page.locator('.el-form-item__error').filter({ hasText: '调查组' }).waitFor();
+      check(sent === beforeReview, 'an investigator as reviewer was sent');
+      await page.locator('input[name=reviewer_id]').fill(reviewer);
+      await submitStep();
+      await stage('review');
+      check((await page.getByTestId('case-reviewer').textContent()).includes(reviewer), 'reviewer not shown');
+      check((await page.getByTestId('case-deadline').getAttribute('data-state')) === 'on_time', 'no review deadline');
+      await openStep('add_item');
+      await page.getByTestId('kind-party_discipline').click();
+      check(!(await page.locator('input[name=amount]').count()), 'an amount asked for party discipline');
+      await page.getByTestId('item-measure-serious_warning').click();
+      await page.getByTestId('subject-张某').click();
+      await submitStep();
+      await openStep('add_item');
+      await page.getByTestId('kind-illicit_gains').click();
+      check(!(await page.getByTestId('item-measure-warning').count()), 'a measure asked for illicit gains');
+      await page.getByTestId('subject-张某').click();
+      await page.locator('input[name=amount]').fill('12,345.6');
+      await submitStep();
+      await page.getByTestId('item').filter({ hasText: '¥12,345.60' }).waitFor();
+      check((await page.getByTestId('item').count()) === 2, 'two items');
+      const stale = await context.newPage();
+      await stale.goto(`${base}${caseUrl}`);
+      await stale.getByTestId('step-add_item').click();
+      await page.screenshot({ path: join(shots, 'case-3-review.png'), fullPage: true });
+      await openStep('decide_disposition');
+      await submitStep();
+      await stage('disposition_decided');
+      await stale.getByTestId('kind-transfer_judicial').click();
+      await stale.getByTestId('subject-张某').click();
+      await stale.getByTestId('step-submit').click();
+      const refused = await stale.getByTestId('step-refused').textContent();
+      check(refused.includes('disposition_decided') && refused.includes('review'), `409 reason shown: ${refused}`);
+      await stale.close();
+      check(!(await page.getByTestId('step-close').count()), 'close offered with items not executed');
+      await signOut(page);
+
+      // Disposition (处置决定): the investigator marks both items executed.
+      await signIn(page, 'inspector.east', caseUrl);
+      for (let i = 0; i < 2; i++) {
+        await page.getByTestId('item-execute_item').first().click();
+        await page.locator('textarea[name=note]').fill(i === 0 ? '已宣布处分决定' : '款项已上缴');
+        await submitStep();
+      }
+      await page.locator('[data-test=item][data-executed=true]').nth(1).waitFor();
+      check(!(await page.getByTestId('item-execute_item').count()), 'execute offered on executed items');
+      await page.screenshot({ path: join(shots, 'case-4-executed.png'), fullPage: true });
+      await signOut(page);
+
+      // Closure (结案), and the dossier holds every step, its chain whole.
+      await signIn(page, 'lead.east', caseUrl);
+      await openStep('close');
+      await submitStep();
+      await stage('closed');
+      await page.getByTestId('case-closed').waitFor();
+      check(!(await page.getByTestId('case-steps').count()), 'steps offered on a closed case');
+      await page.getByTestId('dossier-entry').filter({ hasText: '处分/处理事项已执行' }).first().waitFor();
+      const actions = await page.getByTestId('dossier-entry').evaluateAll((els) => els.map((e) => e.dataset.action));
+      for (const a of [
+        'case.filed',
+        'case.investigator_added',
+        'case.measure_logged',
+        'case.extension_requested',
+        'case.extension_approved',
+        'case.item_added',
+        'case.item_executed',
+        'case.stage_changed',
+      ])
+        check(actions.includes(a), `no ${a} in the timeline: ${actions.join(', ')}`);
+      await page.getByTestId('chain-verified').waitFor();
+      await page.screenshot({ path: join(shots, 'case-5-closed.png'), fullPage: true });
+
+      // The case list finds it among the closed ones, from a link.
+      await page.goto(`${base}/cases?stage=closed&q=${encodeURIComponent(token)}`);
+      const row = page.getByTestId('case-row').filter({ hasText: token });
+      await row.waitFor();
+      check((await page.getByTestId('case-row').count()) === 1, 'the list found more than the one case');
+      await page.screenshot({ path: join(shots, 'case-list.png'), fullPage: true });
+      await row.click();
+      await waitUrl(page, new RegExp(`${caseUrl}$`));
+      await stage('closed');
+      // The switch turns the case page into English, steps bar included.
+      await page.getByTestId('lang-switch').selectOption('en');
+      await page.getByTestId('case-stage').filter({ hasText: 'Case closed' }).waitFor();
+      const steps = await page.getByTestId('case-progress').textContent();
+      check(steps.includes('Investigation') && steps.includes('Closure'), `steps bar in English: ${steps}`);
+    },
+  },
+  {
     name: 'language_switch',
     options: { ...DESKTOP, locale: 'en-US' },
     async run(page) {
