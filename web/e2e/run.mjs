@@ -352,34 +352,6 @@ const tests = [
       const archive = await page.evaluate((h) => fetch(h).then((r) => [r.status, r.headers.get('Content-Type')]), href);
       check(archive[0] === 200 && /tar/.test(archive[1] ?? ''), `export answered ${archive.join(' ')}`);
       await page.screenshot({ path: join(shots, 'office-case.png'), fullPage: true });
-
-      // Issue 5: the review (审理) names its reviewer through the people
-      // picker. The investigation and its report are set up through the
-      // API (the console has no investigation steps yet).
-      check(!(await page.getByTestId('step-start-review').count()), 'review offered before the report');
-      const caseId = page.url().split('/').pop();
-      await page.evaluate(async (cid) => {
-        const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': localStorage.getItem('cg.csrf') };
-        const post = async (path, body) => {
-          const r = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
-          if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-        };
-        await post(`/api/v1/cases/${cid}/actions`, { action: 'start_investigation' });
-        const day = new Date().toISOString().slice(0, 10);
-        await post(`/api/v1/cases/${cid}/measures`, { kind: 'talk', date: day, who: '张某', summary: '谈话核实收礼经过' });
-        await post(`/api/v1/cases/${cid}/actions`, { action: 'submit_report', report: '经调查，收受礼品属实。' });
-      }, caseId);
-      await page.reload();
-      await page.getByTestId('step-start-review').click();
-      await page.getByTestId('review-submit').click();
-      await page.locator('.el-form-item__error').first().waitFor();
-      await page.getByTestId('picker-reviewer_id').click();
-      await page.keyboard.type('纪检组长');
-      await page.locator('[data-test="person-lead.east"]').click();
-      await page.getByTestId('review-submit').click();
-      await page.locator('[data-test=case-stage][data-stage=review]').waitFor();
-      check((await page.getByTestId('case-stage').textContent()).includes('审理'), 'the stage is not shown as 审理');
-      await page.screenshot({ path: join(shots, 'office-case-review.png'), fullPage: true });
     },
   },
   {
@@ -473,33 +445,32 @@ const tests = [
     },
   },
   {
-    // Issue 5's case page (案件) from filing to closure: a lead names a
-    // second investigator; the inspector (the clue's handler, the first
-    // investigator) starts the investigation, logs a measure and asks for
-    // the one extension, which the lead approves; the inspector submits
-    // the report; the lead opens the review with a reviewer who is not an
-    // investigator, adds two disposition items and decides; the inspector
-    // marks both executed; the lead closes the case; the case's dossier
-    // shows every step with its chain verified, and the case list finds the
-    // closed case. Filing itself is set up through the API: the test above
-    // walks it in the console.
+    // Issue 5's case page (案件) from filing to closure: the east lead
+    // joins the investigators through the people picker's "me"; the
+    // inspector (the clue's handler, the first investigator) starts the
+    // investigation, logs a measure and asks for the one extension, which
+    // the east lead approves; the inspector submits the report; hq's lead
+    // picks a reviewer who is not an investigator, adds two disposition
+    // items and decides; the inspector marks both executed; the east lead
+    // closes the case; the case's dossier shows every step with its chain
+    // verified, and the case list finds the closed case. Filing itself is
+    // set up through the API: the test above walks it in the console. The
+    // people lookup lists only the caller's scope and the east unit has
+    // one inspector and one lead, both investigators by the review, so the
+    // reviewer is an hq account that hq's lead finds.
     name: 'case_walked_to_closure',
     options: { ...DESKTOP, locale: 'zh-CN' },
     async run(page, context) {
       const token = `${shared.token}-k`;
-      // Account ids of the second investigator and the reviewer (a people
-      // picker comes later; the page takes account ids).
-      const accountId = async (username) => {
-        const r = await fetch(`${base}/api/v1/auth/login`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ username, password }),
-        });
-        check(r.ok, `login ${username}: ${r.status}`);
-        return (await r.json()).user.id;
-      };
-      const secondInvestigator = await accountId('lead');
-      const reviewer = await accountId('inspector');
+      // The reviewer's account id, to find it on the page after it was
+      // picked by name.
+      const r = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'inspector', password }),
+      });
+      check(r.ok, `login inspector: ${r.status}`);
+      const reviewer = (await r.json()).user.id;
       const post = (path, body) =>
         page.evaluate(
           async ([p, b]) => {
@@ -512,7 +483,6 @@ const tests = [
         );
 
       await signIn(page, 'inspector.east', '/clues');
-      const me = await page.evaluate(() => fetch('/api/v1/auth/me').then((r) => r.json()));
       const clue = await post('/api/v1/clues', {
         source: 'letters_visits',
         subjects: [{ name: '张某', position: '物资采购主管' }],
@@ -524,6 +494,7 @@ const tests = [
       await post(`/api/v1/clues/${clue.id}/disposal`, { way: 'propose_filing', reason: '初核证据充分，建议立案' });
       await signOut(page);
       await signIn(page, 'lead.east', '/clues');
+      const leadEast = await page.evaluate(() => fetch('/api/v1/auth/me').then((a) => a.json()));
       await post(`/api/v1/clues/${clue.id}/disposal/approve`, {});
       const filed = await post(`/api/v1/clues/${clue.id}/file`, {});
       const caseUrl = `/cases/${filed.case_id}`;
@@ -534,25 +505,54 @@ const tests = [
         await page.getByTestId('step-submit').click();
         await page.getByTestId('step-form').waitFor({ state: 'detached' });
       };
+      // A person picked by typing part of the name into a people picker.
+      // The options of an earlier search stay listed until the lookup
+      // answers (once per role), so the click waits for those answers.
+      const pick = async (name, text, username) => {
+        await page.getByTestId(`picker-${name}`).click();
+        const answered = ['inspector', 'inspection_lead'].map((role) =>
+          page.waitForResponse((a) => {
+            const u = new URL(a.url());
+            return u.pathname === '/api/v1/people' && u.searchParams.get('role') === role && u.searchParams.get('q') === text;
+          }),
+        );
+        await page.keyboard.type(text);
+        await Promise.all(answered);
+        const option = page.locator(`[data-test="person-${username}"]`);
+        await option.waitFor();
+        await option.click();
+      };
       let sent = 0;
-      page.on('request', (r) => {
-        if (r.method() === 'POST' && r.url().includes('/api/v1/cases/')) sent++;
+      page.on('request', (q) => {
+        if (q.method() === 'POST' && q.url().includes('/api/v1/cases/')) sent++;
       });
 
-      // Filed (立案): the lead names a second investigator; the steps bar
-      // and the stage say where the case is, with no deadline yet.
+      // Filed (立案): the lead names a second investigator with the people
+      // picker; the steps bar and the stage say where the case is, with no
+      // deadline yet.
       await page.goto(`${base}${caseUrl}`);
       await stage('filed');
       check((await page.getByTestId('case-progress').getAttribute('data-stage')) === 'filed', 'steps bar stage');
       check((await page.getByTestId('case-deadline').getAttribute('data-state')) === 'none', 'a deadline in filed');
       check(!(await page.getByTestId('step-start_review').count()), 'review offered in filed');
       await openStep('add_investigator');
-      await page.locator('input[name=investigator_id]').fill(me.id);
+      // Nobody picked, then the current investigator picked by name: both
+      // refused in place, nothing sent. The east lead's picker offers the
+      // east inspector and neither hq's nor the west's.
+      const beforeTeam = sent;
+      await page.getByTestId('step-submit').click();
+      await page.locator('.el-form-item__error').first().waitFor();
+      await pick('investigator_id', '纪检监察员', 'inspector.east');
+      check(!(await page.locator('[data-test="person-inspector"]').count()), "the east lead's picker offers hq's inspector");
+      check(!(await page.locator('[data-test="person-inspector.west"]').count()), "the east lead's picker offers a west inspector");
       await page.getByTestId('step-submit').click();
       await page.locator('.el-form-item__error').filter({ hasText: '调查组' }).waitFor();
-      await page.locator('input[name=investigator_id]').fill(secondInvestigator);
+      check(sent === beforeTeam, 'an empty or current investigator was sent');
+      // "Me" names the lead, shown by name in the picker.
+      await page.getByTestId('investigator_id-me').click();
+      await page.getByTestId('picker-investigator_id').filter({ hasText: '华东纪检组长' }).waitFor();
       await submitStep();
-      await page.locator(`[data-test=investigator][data-id="${secondInvestigator}"]`).waitFor();
+      await page.locator(`[data-test=investigator][data-id="${leadEast.id}"]`).waitFor();
       check((await page.getByTestId('investigator').count()) === 2, 'two investigators');
       await page.screenshot({ path: join(shots, 'case-1-filed.png'), fullPage: true });
       await signOut(page);
@@ -604,17 +604,20 @@ const tests = [
       await page.screenshot({ path: join(shots, 'case-2-reported.png'), fullPage: true });
       await signOut(page);
 
-      // Review (审理): the reviewer may not be an investigator (refused in
-      // place, nothing sent); two items are added, the form changing with
-      // the kind; a second tab still in review meets the decision's 409.
-      await signIn(page, 'lead.east', caseUrl);
+      // Review (审理): hq's lead picks the reviewer. Nobody picked, and an
+      // investigator picked, are refused in place with nothing sent; two
+      // items are added, the form changing with the kind; a second tab
+      // still in review meets the decision's 409.
+      await signIn(page, 'lead', caseUrl);
       await openStep('start_review');
-      await page.locator('input[name=reviewer_id]').fill(me.id);
       const beforeReview = sent;
       await page.getByTestId('step-submit').click();
+      await page.locator('.el-form-item__error').first().waitFor();
+      await pick('reviewer_id', '纪检监察员', 'inspector.east');
+      await page.getByTestId('step-submit').click();
       await page.locator('.el-form-item__error').filter({ hasText: '调查组' }).waitFor();
-      check(sent === beforeReview, 'an investigator as reviewer was sent');
-      await page.locator('input[name=reviewer_id]').fill(reviewer);
+      check(sent === beforeReview, 'no reviewer, or an investigator as reviewer, was sent');
+      await pick('reviewer_id', '纪检监察员', 'inspector');
       await submitStep();
       await stage('review');
       check((await page.getByTestId('case-reviewer').textContent()).includes(reviewer), 'reviewer not shown');

@@ -302,9 +302,6 @@ export default {
     stage: 'Stage',
     filedAt: 'Filed',
     clue: 'From clue',
-    startReview: 'Start the review (审理)',
-    reviewer: 'Reviewer',
-    reviewHint: 'The reviewer is someone other than the investigators, not a subject of the case and not recused, in a unit that covers the case.',
   },
   /* --- the case page after filing and the case list (案件) --- */
   caseStage: {
@@ -392,7 +389,7 @@ export default {
     executed: 'Executed',
     notExecuted: 'Not executed yet',
     executedOn: 'Executed on {date}',
-    accountId: 'Account id',
+    investigator: 'Investigator',
     me: 'Me',
     you: 'You',
     requestedBy: 'asked by {who}',

@@ -302,9 +302,6 @@ export default {
     stage: '阶段',
     filedAt: '立案时间',
     clue: '来源线索',
-    startReview: '移送审理',
-    reviewer: '审理人员',
-    reviewHint: '审理人员须为调查人员以外的人，不得是本案被审查对象或已申请回避者，且其单位须涵盖本案单位。',
   },
   /* --- the case page after filing and the case list (案件) --- */
   caseStage: {
@@ -392,7 +389,7 @@ export default {
     executed: '已执行',
     notExecuted: '尚未执行',
     executedOn: '{date} 执行',
-    accountId: '账号 ID',
+    investigator: '调查人员',
     me: '我',
     you: '您',
     requestedBy: '申请人 {who}',
