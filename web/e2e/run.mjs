@@ -50,6 +50,30 @@ async function signOut(page) {
   await waitUrl(page, /\/login$/);
 }
 
+// Type text into the people picker of field name and return the option of
+// username, once the lookup answered this text (once per role). Until then
+// the options of an earlier search (or of the empty one the picker makes
+// when it opens) stay listed, and a click on one while the search starts
+// was seen to select nothing.
+async function typePerson(page, name, text, username) {
+  await page.getByTestId(`picker-${name}`).click();
+  const answered = ['inspector', 'inspection_lead'].map((role) =>
+    page.waitForResponse((a) => {
+      const u = new URL(a.url());
+      return u.pathname === '/api/v1/people' && u.searchParams.get('role') === role && u.searchParams.get('q') === text;
+    }),
+  );
+  await page.keyboard.type(text);
+  await Promise.all(answered);
+  const option = page.locator(`[data-test="person-${username}"]`);
+  await option.waitFor();
+  return option;
+}
+
+async function pickPerson(page, name, text, username) {
+  await (await typePerson(page, name, text, username)).click();
+}
+
 async function clueStatus(page) {
   return page.getByTestId('clue-status').getAttribute('data-status');
 }
@@ -232,10 +256,7 @@ const tests = [
       check(assigns === 0, 'an assignment without a handler was sent');
       // The handler is picked by name from the people lookup: typing part
       // of it finds the east inspector, and nobody of the west unit.
-      await page.getByTestId('picker-handler_id').click();
-      await page.keyboard.type('Inspector');
-      const option = page.locator('[data-test="person-inspector.east"]');
-      await option.waitFor();
+      const option = await typePerson(page, 'handler_id', 'Inspector', 'inspector.east');
       check(!(await page.locator('[data-test="person-inspector.west"]').count()), 'the picker offers a west inspector');
       await page.screenshot({ path: join(shots, 'office-people-picker.png'), fullPage: true });
       await option.click();
@@ -505,23 +526,7 @@ const tests = [
         await page.getByTestId('step-submit').click();
         await page.getByTestId('step-form').waitFor({ state: 'detached' });
       };
-      // A person picked by typing part of the name into a people picker.
-      // The options of an earlier search stay listed until the lookup
-      // answers (once per role), so the click waits for those answers.
-      const pick = async (name, text, username) => {
-        await page.getByTestId(`picker-${name}`).click();
-        const answered = ['inspector', 'inspection_lead'].map((role) =>
-          page.waitForResponse((a) => {
-            const u = new URL(a.url());
-            return u.pathname === '/api/v1/people' && u.searchParams.get('role') === role && u.searchParams.get('q') === text;
-          }),
-        );
-        await page.keyboard.type(text);
-        await Promise.all(answered);
-        const option = page.locator(`[data-test="person-${username}"]`);
-        await option.waitFor();
-        await option.click();
-      };
+      const pick = (name, text, username) => pickPerson(page, name, text, username);
       let sent = 0;
       page.on('request', (q) => {
         if (q.method() === 'POST' && q.url().includes('/api/v1/cases/')) sent++;
