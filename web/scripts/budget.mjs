@@ -34,6 +34,18 @@ const pages = [
     budget: 350_000,
     charts: true,
   },
+  // A case opened from a link, and the case list: the shell with each page's
+  // own lazy chunk (the case page loads only when a case is opened).
+  {
+    name: 'office case page (/cases/{id}, signed in)',
+    components: ['src/office/ShellLayout.vue', 'src/office/CaseDetail.vue'],
+    budget: 350_000,
+  },
+  {
+    name: 'office case list (/cases, signed in)',
+    components: ['src/office/ShellLayout.vue', 'src/office/CaseList.vue'],
+    budget: 350_000,
+  },
   { name: 'public report page (/report)', components: ['src/public/ReportPage.vue'], budget: 120_000 },
   { name: 'public follow-up (/report/follow-up)', components: ['src/public/FollowUpPage.vue'], budget: 120_000 },
 ];

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   clueActions,
-  mayStartReview,
   disposalBody,
   DISPOSAL_WAYS,
   validateDisposal,
@@ -129,14 +128,5 @@ describe('actions a user sees', () => {
   it('gives an auditor the dossier and nothing that writes', () => {
     const a = clueActions(clue({ status: 'disposal_proposed', disposal: pending(OTHER), handler_id: ME }), auditor);
     expect([...a]).toEqual(['dossier']);
-  });
-});
-
-describe('case review', () => {
-  it('offers naming the reviewer once the investigation is reported, to case actors only', () => {
-    expect(mayStartReview('investigation_reported', ['inspection_lead'])).toBe(true);
-    expect(mayStartReview('investigation_reported', ['inspector'])).toBe(true);
-    expect(mayStartReview('investigation_reported', ['auditor'])).toBe(false);
-    for (const stage of ['filed', 'investigation', 'review', 'closed']) expect(mayStartReview(stage, ['inspection_lead'])).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { findPeople, peopleQuery, personLabel, PEOPLE_LIMIT } from '@/lib/people';
-import type { Person } from '@/api/types';
+import { findPeople, peopleQuery, personLabel, sessionPerson, PEOPLE_LIMIT } from '@/lib/people';
+import type { Person, User } from '@/api/types';
 
 function person(id: string, name: string, roles: string[]): Person {
   return { id, username: id, display_name: name, roles, unit: { code: 'east', name: 'East Co.', name_zh: '华东公司', path: 'hq.east' } };
@@ -47,5 +47,14 @@ describe('people lookup', () => {
     const p = person('a', '华东纪检监察员 East Inspector', ['inspector']);
     expect(personLabel(p, 'zh-CN')).toBe('华东纪检监察员 East Inspector · 华东公司');
     expect(personLabel(p, 'en')).toBe('华东纪检监察员 East Inspector · East Co.');
+  });
+
+  it('offers the signed-in user as a person (the pickers\' "me"), nobody when signed out', () => {
+    const unit = { code: 'east', name: 'East Co.', name_zh: '华东公司', path: 'hq.east' };
+    const user: User = { id: 'u1', username: 'lead.east', display_name: '华东纪检组长', role: 'inspection_lead', org_unit: unit };
+    const me = sessionPerson(user, ['inspection_lead']);
+    expect(me).toEqual({ id: 'u1', username: 'lead.east', display_name: '华东纪检组长', roles: ['inspection_lead'], unit });
+    expect(personLabel(me as Person, 'zh-CN')).toBe('华东纪检组长 · 华东公司');
+    expect(sessionPerson(null, ['inspection_lead'])).toBeNull();
   });
 });

@@ -88,10 +88,10 @@ describe('roles', () => {
     expect(userRoles({ role: '' })).toEqual([]);
   });
 
-  it('shows clues and the overview to clue readers only', () => {
-    expect(navFor(['inspector']).map((i) => i.name)).toEqual(['clues', 'dashboard']);
+  it('shows clues, cases and the overview to clue readers only', () => {
+    expect(navFor(['inspector']).map((i) => i.name)).toEqual(['clues', 'dashboard', 'cases']);
     expect(navFor(['admin'])).toEqual([]);
-    expect(navFor(['cadre', 'auditor']).map((i) => i.name)).toEqual(['clues', 'dashboard']);
+    expect(navFor(['cadre', 'auditor']).map((i) => i.name)).toEqual(['clues', 'dashboard', 'cases']);
     expect(homeRoute(['auditor'])).toBe('clues');
     expect(homeRoute(['cadre'])).toBe('welcome');
   });

@@ -83,6 +83,16 @@ export interface CaseRecord {
   filed_by: string;
   filed_at: string;
   filing_disposal_id: string;
+  /* After filing (立案后): the investigation, review and disposition. Older
+   * gateways leave these out, hence optional. */
+  report?: string;
+  reviewer_id?: string;
+  measures?: number;
+  investigators?: string[];
+  deadline?: string | null;
+  deadline_state?: string | null;
+  items?: DispositionItem[];
+  extension?: CaseExtension | null;
 }
 
 export interface DossierEntry {
@@ -163,4 +173,32 @@ export interface ClueStatistics {
   by_category: Record<string, number>;
   by_unit: Record<string, number>;
   by_month: Record<string, number>;
+}
+
+/* --- cases after filing (docs/case-lifecycle.md) --- */
+
+export interface DispositionItem {
+  id: string;
+  kind: string;
+  measure: string | null;
+  subject: string | null;
+  subject_person_id: string | null;
+  amount_fen: number | null;
+  text: string | null;
+  unit_path: string | null;
+  deadline: string | null; // YYYY-MM-DD
+  added_by: string;
+  executed: boolean;
+  executed_on: string | null; // YYYY-MM-DD
+  executed_note: string | null;
+  executed_by: string | null;
+}
+
+export interface CaseExtension {
+  state: string; // pending, approved, rejected
+  days: number;
+  reason: string;
+  requested_by: string;
+  decided_by: string | null;
+  decision_reason: string | null;
 }

@@ -91,13 +91,6 @@ export interface Actor {
   roles: readonly string[];
 }
 
-/* Whether this user may name a case's reviewer (审理人员) now: the case's
- * investigation is reported and the user may act on cases (case.act);
- * the case service decides the rest (docs/case-lifecycle.md). */
-export function mayStartReview(stage: string, roles: readonly string[]): boolean {
-  return stage === 'investigation_reported' && roles.some((r) => DISPOSERS.includes(r));
-}
-
 /* The actions this user may see on this clue now. */
 export function clueActions(clue: Pick<Clue, 'status' | 'handler_id' | 'disposal'>, actor: Actor): Set<ClueAction> {
   const has = (roles: string[]) => actor.roles.some((r) => roles.includes(r));

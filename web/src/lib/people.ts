@@ -2,7 +2,7 @@
  * docs/api.md "People lookup"): the active accounts of the user's scope,
  * found by role and by a part of the name. */
 import { api } from '@/api/client';
-import type { Page, Person } from '@/api/types';
+import type { Page, Person, User } from '@/api/types';
 
 /* How many people one search shows: a picker, not a directory. */
 export const PEOPLE_LIMIT = 20;
@@ -33,4 +33,10 @@ export async function findPeople(roles: readonly string[], q: string): Promise<P
 export function personLabel(p: Person, locale: string): string {
   const unit = locale.startsWith('zh') ? p.unit.name_zh : p.unit.name;
   return `${p.display_name} · ${unit}`;
+}
+
+/* The signed-in user as a picker option (PeoplePicker's extra), so a "me"
+ * shortcut shows a name and unit rather than an id; null when signed out. */
+export function sessionPerson(user: User | null | undefined, roles: readonly string[]): Person | null {
+  return user ? { id: user.id, username: user.username, display_name: user.display_name, roles: [...roles], unit: user.org_unit } : null;
 }

@@ -23,6 +23,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'clues', label: 'nav.clues', roles: CLUE_READERS },
   // The overview reads the clue statistics, which clue.read allows.
   { name: 'dashboard', label: 'nav.dashboard', roles: CLUE_READERS },
+  // Cases (案件) are read with clue.read too (docs/access.md).
+  { name: 'cases', label: 'caseList.nav', roles: CLUE_READERS },
 ];
 
 export function navFor(roles: readonly string[]): NavItem[] {

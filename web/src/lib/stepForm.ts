@@ -1,0 +1,57 @@
+/* Sending a workflow step from a page (a clue's, a case's): the form's
+ * errors are checked first and nothing is sent while there are any; the
+ * gateway's field errors land beside the fields; a refusal (409) shows the
+ * service's reason in the form, as it names the stage the record is in and
+ * what the step needs. */
+import { ref } from 'vue';
+import { ApiError, api } from '@/api/client';
+import { describeError, useMessage } from '@/lib/errors';
+import { apiFieldErrors, type Errors } from '@/lib/validate';
+
+type Translate = (key: string, named?: Record<string, unknown>) => string;
+
+/* A step's request: the path below the record, and its body. */
+export interface StepRequest {
+  path: string;
+  body: unknown;
+}
+
+/* A step request, or the form's errors when the check found any. */
+export function checkedStep(e: Errors, path: string, body: () => unknown): StepRequest | Errors {
+  return Object.keys(e).length ? e : { path, body: body() };
+}
+
+/* fields: the form's fields, whose gateway errors show beside them;
+ * refusedKey: the i18n text that wraps a 409's reason. */
+export function useStepForm(t: Translate, fields: readonly string[], refusedKey: string) {
+  const errors = ref<Errors>({});
+  const { text: refusal, set: setRefusal } = useMessage();
+  const busy = ref(false);
+
+  function reset(): void {
+    errors.value = {};
+    setRefusal(null);
+  }
+
+  /* POSTs the step to base + path; the answer goes to done. */
+  async function send<T>(base: string, req: StepRequest | Errors, done: (answer: T) => void): Promise<void> {
+    if (!('path' in req)) {
+      errors.value = req as Errors;
+      return;
+    }
+    reset();
+    busy.value = true;
+    try {
+      done(await api<T>(`${base}${(req as StepRequest).path}`, { method: 'POST', body: (req as StepRequest).body }));
+    } catch (e) {
+      if (e instanceof ApiError && Object.keys(e.fields).length) errors.value = apiFieldErrors(e.fields, fields);
+      setRefusal(() =>
+        e instanceof ApiError && e.status === 409 && e.detail ? t(refusedKey, { reason: e.detail }) : describeError(e, t),
+      );
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  return { errors, refusal, busy, reset, send };
+}
