@@ -212,8 +212,19 @@ const tests = [
       await page.getByTestId('clue-detail').waitFor();
       // The clue page loads its dossier, documents and chain check after
       // the clue itself: let them finish, so the only call that meets the
-      // missing cookie is the one the click below makes.
-      await page.waitForLoadState('networkidle');
+      // missing cookie is the one the click below makes. (networkidle does
+      // not wait here: it was reached long ago by this document, and the
+      // console moves between pages without loading a new one. A dossier
+      // call still on its way when the cookie went was seen to end the
+      // session before the click.)
+      await page.waitForFunction(
+        () =>
+          document.querySelector('[data-test=chain-verified], [data-test=chain-broken]') &&
+          document.querySelector('[data-test=dossier-entry]') &&
+          ![...document.querySelectorAll('[data-test=dossier] .el-loading-mask')].some((m) => m.offsetParent !== null),
+        null,
+        { timeout: 15000 },
+      );
 
       // A call that fails with 401 in the page (not at navigation) too.
       await context.clearCookies();
