@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CASE_STAGE_ORDER, caseFigureQuery, caseSeries, figureQuery, monthsBetween, series, unitCode } from '@/lib/dashboard';
+import { CASE_STAGES } from '@/lib/caseFlow';
+import { caseFigureQuery, caseSeries, figureQuery, monthsBetween, series, unitCode } from '@/lib/dashboard';
 import { filtersFromQuery, filtersToQuery } from '@/lib/clueList';
 import type { ClueStatistics } from '@/api/types';
 
@@ -46,7 +47,7 @@ describe('dashboard figures', () => {
 describe('dashboard case figures', () => {
   it('draws the six case stages in order, the empty ones too, newer stages after', () => {
     const s = caseSeries({ total: 4, overdue: 1, by_stage: { review: 2, filed: 1, zeta_new: 1 } }, 'stage');
-    expect(s.keys).toEqual([...CASE_STAGE_ORDER, 'zeta_new']);
+    expect(s.keys).toEqual([...CASE_STAGES, 'zeta_new']);
     expect(s.values).toEqual([1, 0, 0, 2, 0, 0, 1]);
     expect(caseSeries({ total: 0, overdue: 0, by_stage: {} }, 'stage').values).toEqual([0, 0, 0, 0, 0, 0]);
   });

@@ -5,6 +5,7 @@
  * tests and the charts get plain arrays. */
 import type { ClueStatistics } from '@/api/types';
 import { SOURCES, STATUSES } from '@/lib/clueList';
+import { CASE_STAGES } from '@/lib/caseFlow';
 
 export type Dimension = 'stage' | 'source' | 'unit' | 'month';
 
@@ -104,7 +105,6 @@ export interface CaseStatistics {
 /* The six stages of a case in their order (docs/case-lifecycle.md); the
  * same order as the case page's steps bar (CASE_STAGES in caseFlow.ts
  * once the case pages land, which this should then import). */
-export const CASE_STAGE_ORDER = ['filed', 'investigation', 'investigation_reported', 'review', 'disposition_decided', 'closed'] as const;
 
 export type CaseDimension = 'stage' | 'month';
 
@@ -113,7 +113,7 @@ export type CaseDimension = 'stage' | 'month';
  * cases; the months filed, empty ones as 0. */
 export function caseSeries(stats: CaseStatistics, dim: CaseDimension): Series {
   if (dim === 'month') return monthly(stats.by_month ?? {});
-  return ordered(stats.by_stage ?? {}, CASE_STAGE_ORDER, true);
+  return ordered(stats.by_stage ?? {}, CASE_STAGES, true);
 }
 
 /* The case list's query for a case figure, under the names the case list

@@ -226,7 +226,7 @@ export default {
     bySource: 'Clues by source',
     byUnit: 'Clues by unit',
     byMonth: 'Clues received per month',
-    hint: 'Click a figure to open those clues.',
+    hint: 'Click a figure to open those clues or cases.',
     empty: 'No clues in your unit yet: the figures appear when clues arrive.',
   },
   clueFlow: {
@@ -463,13 +463,5 @@ export default {
     overdue: 'Overdue cases',
     byStage: 'Cases by stage',
     byMonth: 'Cases filed per month',
-    stage: {
-      filed: 'Case filed',
-      investigation: 'Under investigation',
-      investigation_reported: 'Investigation reported',
-      review: 'Under review',
-      disposition_decided: 'Disposition decided',
-      closed: 'Case closed',
-    },
   },
 };

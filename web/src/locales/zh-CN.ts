@@ -226,7 +226,7 @@ export default {
     bySource: '线索来源',
     byUnit: '各单位线索',
     byMonth: '每月受理线索',
-    hint: '点击图中数字可打开对应线索。',
+    hint: '点击图中数字可打开对应的线索或案件。',
     empty: '本单位暂无线索：有线索后这里显示统计图。',
   },
   clueFlow: {
@@ -463,13 +463,5 @@ export default {
     overdue: '超期案件',
     byStage: '各阶段案件',
     byMonth: '每月立案数',
-    stage: {
-      filed: '已立案',
-      investigation: '审查调查中',
-      investigation_reported: '已提交调查报告',
-      review: '审理中',
-      disposition_decided: '已作出处置决定',
-      closed: '已结案',
-    },
   },
 };
