@@ -253,6 +253,10 @@ void gw_route_get_clue(gw_request *req);
  * (the action is the path's last segment), and its dossier. */
 void gw_route_create_clue(gw_request *req);
 void gw_route_clue_action(gw_request *req);
+/* Send the mapped clue action rpc (borrowed, as ctx) for clue_id to the
+ * case service and answer with the clue, or {"recused": true}. */
+void gw_forward_clue_action(gw_request *req, Cleangrid__V1__ClueActionRequest *rpc,
+                            Cleangrid__V1__CallContext *ctx, const char *clue_id);
 /* PATCH /api/v1/clues/{id}: correct a clue's register (the edit action). */
 void gw_route_edit_clue(gw_request *req);
 /* Also GET /api/v1/cases/{id}/dossier and .../verify: a case's own file. */

@@ -92,11 +92,6 @@ cleanup:
     cJSON_Delete(body);
 }
 
-static cJSON *recusal_reply_json(ProtobufCMessage *msg)
-{
-    return gw_json_clue_action((Cleangrid__V1__ClueActionReply *)msg);
-}
-
 /* POST /api/v1/cases/{id}/recuse: a recusal (回避) on a case is one on its
  * clue, whose scope, subjects and recusals the case keeps. The case is
  * first found as the caller may see it (404 otherwise), then the recusal is
@@ -134,10 +129,7 @@ void gw_route_recuse_case(gw_request *req)
         gw_http_send_err(req, &err);
         goto cleanup;
     }
-    rpc.ctx = &ctx;
-    rpc.clue_id = reply->record->clue_id;
-    gw_http_forward(req, "case", "ClueAction", &rpc.base,
-                    &cleangrid__v1__clue_action_reply__descriptor, recusal_reply_json, 200);
+    gw_forward_clue_action(req, &rpc, &ctx, reply->record->clue_id);
 
 cleanup:
     if (found != NULL)

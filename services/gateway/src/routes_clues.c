@@ -287,13 +287,19 @@ void gw_route_clue_action(gw_request *req)
     }
     rpc.handler_person_id = person;
     rpc.handler_scope = scope;
-    rpc.ctx = &ctx;
-    rpc.clue_id = req->route_id;
-    gw_http_forward(req, "case", "ClueAction", &rpc.base,
-                    &cleangrid__v1__clue_action_reply__descriptor, action_reply_json, 200);
+    gw_forward_clue_action(req, &rpc, &ctx, req->route_id);
 
 cleanup:
     cJSON_Delete(body);
+}
+
+void gw_forward_clue_action(gw_request *req, Cleangrid__V1__ClueActionRequest *rpc,
+                            Cleangrid__V1__CallContext *ctx, const char *clue_id)
+{
+    rpc->ctx = ctx;
+    rpc->clue_id = (char *)clue_id;
+    gw_http_forward(req, "case", "ClueAction", &rpc->base,
+                    &cleangrid__v1__clue_action_reply__descriptor, action_reply_json, 200);
 }
 
 void gw_route_edit_clue(gw_request *req)
@@ -313,10 +319,7 @@ void gw_route_edit_clue(gw_request *req)
         gw_http_send_err(req, &err);
         goto cleanup;
     }
-    rpc.ctx = &ctx;
-    rpc.clue_id = req->route_id;
-    gw_http_forward(req, "case", "ClueAction", &rpc.base,
-                    &cleangrid__v1__clue_action_reply__descriptor, action_reply_json, 200);
+    gw_forward_clue_action(req, &rpc, &ctx, req->route_id);
 
 cleanup:
     cJSON_Delete(body);
