@@ -49,6 +49,15 @@ void cg_err_add_violation(cg_err *err, const char *field, const char *fmt, ...)
     va_end(ap);
 }
 
+bool cg_err_has_violation(const cg_err *err, const char *field, const char *text)
+{
+    for (size_t i = 0; i < err->nviolations; i++)
+        if (strcmp(err->violations[i].field, field) == 0 &&
+            (text == NULL || strstr(err->violations[i].description, text) != NULL))
+            return true;
+    return false;
+}
+
 static const struct {
     const char *name;
     int http;

@@ -74,6 +74,19 @@ static void missing_status_means_ok(void **state)
     assert_int_equal(cg_err_from_pb(&err, NULL), CG_OK);
 }
 
+static void violations_are_found_by_field_and_text(void **state)
+{
+    (void)state;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_false(cg_err_has_violation(&err, "a", NULL));
+    cg_err_add_violation(&err, "a", "must be %d digits", 6);
+    assert_true(cg_err_has_violation(&err, "a", NULL));
+    assert_true(cg_err_has_violation(&err, "a", "6 digits"));
+    assert_false(cg_err_has_violation(&err, "a", "7 digits"));
+    assert_false(cg_err_has_violation(&err, "b", NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -82,6 +95,7 @@ int main(void)
         cmocka_unit_test(violations_survive_the_wire),
         cmocka_unit_test(a_new_error_drops_old_violations),
         cmocka_unit_test(missing_status_means_ok),
+        cmocka_unit_test(violations_are_found_by_field_and_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

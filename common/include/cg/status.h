@@ -2,6 +2,7 @@
 #ifndef CG_STATUS_H
 #define CG_STATUS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cleangrid/v1/common.pb-c.h"
@@ -50,6 +51,11 @@ cg_code cg_err_set(cg_err *err, cg_code code, const char *fmt, ...)
  * CG_ERR_MAX_VIOLATIONS are dropped. */
 void cg_err_add_violation(cg_err *err, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* True if err has a violation on field whose description contains text
+ * (any description when text is NULL). For tests, which check that a
+ * problem was reported without spelling out every word of it. */
+bool cg_err_has_violation(const cg_err *err, const char *field, const char *text);
 
 /* "INVALID_ARGUMENT", ... */
 const char *cg_code_name(cg_code code);
