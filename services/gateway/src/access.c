@@ -332,8 +332,12 @@ cg_code gw_route_table_check(const gw_route *routes, size_t n, cg_err *err)
                               "of [A-Za-z0-9._~-] or " GW_ROUTE_PARAM
                               ", with at most one " GW_ROUTE_PARAM,
                               i, m, p);
-        if (r->handler == NULL)
-            return cg_err_set(err, CG_INVALID_ARGUMENT, "route %zu (%s %s): no handler", i, m, p);
+        if (r->handler == NULL && r->rpc == NULL)
+            return cg_err_set(err, CG_INVALID_ARGUMENT, "route %zu (%s %s): no handler and no rpc",
+                              i, m, p);
+        if (r->handler != NULL && r->rpc != NULL)
+            return cg_err_set(err, CG_INVALID_ARGUMENT,
+                              "route %zu (%s %s): both a handler and an rpc", i, m, p);
         if (r->perm == GW_PERM_UNSET)
             return cg_err_set(err, CG_INVALID_ARGUMENT,
                               "route %zu (%s %s): no permission declared; every route needs one", i,

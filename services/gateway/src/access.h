@@ -94,6 +94,7 @@ bool gw_principal_set_roles(gw_principal *who, const char *list);
 #define GW_ROUTE_ID_MAX 128
 
 struct gw_request;
+struct gw_rpc_route;
 /* Answers the request exactly once (gateway.h). */
 typedef void (*gw_handler_fn)(struct gw_request *req);
 
@@ -102,18 +103,22 @@ typedef struct gw_route {
     const char *method;  /* "GET", "POST", ... */
     const char *pattern; /* "/api/v1/clues/{id}": literal segments and at most one {id} */
     gw_perm perm;        /* what the caller needs; checked before handler runs */
+    /* Answers the request; NULL on a route that forwards to a service
+     * (rpc below), whose handler is gw_route_rpc(). */
     gw_handler_fn handler;
+    /* A route that forwards to a service: what it calls and how the request
+     * and the reply map (forward.h). NULL on a hand-written route. */
+    const struct gw_rpc_route *rpc;
     /* The route creates something: a repeat with the same Idempotency-Key
      * and body gets the first answer (idempotency.c). Other routes pass the
      * key on and do not act on it. */
     bool idempotent;
 } gw_route;
 
-/* Check a route table: every route has a method, a well-formed pattern, a
- * handler and a permission (not UNSET), every permission a role needs is
- * held by at least one role, and no two routes share method and pattern.
- * On failure err says, in one line, which route and what is wrong
- * (INVALID_ARGUMENT). */
+/* Check a route table: every route has a method, a well-formed pattern,
+ * either a handler or an rpc (not both), and a permission (not UNSET), every permission a role
+ * needs is held by at least one role, and no two routes share method and pattern. On failure err
+ * says, in one line, which route and what is wrong (INVALID_ARGUMENT). */
 cg_code gw_route_table_check(const gw_route *routes, size_t n, cg_err *err);
 
 /* True if path matches pattern; then id (id_size bytes, at least

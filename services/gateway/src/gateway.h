@@ -38,6 +38,7 @@
 #include "access.h"
 #include "gw_pure.h"
 #include "audit.h"
+#include "forward.h"
 #include "org_cache.h"
 #include "session_cache.h"
 #include "web_session.h"
@@ -80,6 +81,9 @@ typedef struct gw_app {
     /* Rate limits and client addresses: gw_limits_create(). */
     struct gw_limits *limits;
     gw_audit *audit; /* gw_audit_create() in main() */
+    /* The JSON codec with the API's presentation rules, every forwarding
+     * route's messages prepared (gw_codec_create() in main()). */
+    cg_pbjson *codec;
     /* The OpenAPI document, read at start by gw_openapi_load(). */
     char *openapi_doc;
     size_t openapi_len;
@@ -97,6 +101,7 @@ typedef struct gw_request {
     /* The caller, on a route that needs a login; NULL on a public one.
      * Borrowed from the dispatcher, valid while the handler runs. */
     const gw_principal *who;
+    const gw_route *route;              /* the route matched; borrowed from the table */
     char route_id[GW_ROUTE_ID_MAX + 1]; /* the {id} segment, or "" */
     char request_id[GW_REQUEST_ID_MAX + 1];
     int status;         /* the status sent, for the access log; 0 until then */
@@ -248,7 +253,6 @@ void gw_route_readyz(gw_request *req);
 void gw_route_submit_report(gw_request *req);
 void gw_route_report_status(gw_request *req);
 void gw_route_list_clues(gw_request *req);
-void gw_route_get_clue(gw_request *req);
 /* Issue 4 (routes_clues.c): register a clue, every step of its disposal
  * (the action is the path's last segment), and its dossier. */
 void gw_route_create_clue(gw_request *req);
@@ -266,8 +270,6 @@ void gw_route_clue_dossier_verify(gw_request *req);
 void gw_route_clue_statistics(gw_request *req);
 /* GET /api/v1/cases/statistics: the cases' counts for the dashboard. */
 void gw_route_case_statistics(gw_request *req);
-/* GET /api/v1/cases/{id}: a case filed from a clue (立案). */
-void gw_route_get_case(gw_request *req);
 /* POST /api/v1/cases/{id}/actions: a case's next stage (立案后); and
  * POST /api/v1/cases/{id}/measures: an investigation measure logged. */
 void gw_route_case_action(gw_request *req);
@@ -284,10 +286,12 @@ void gw_route_case_step(gw_request *req);
 /* The account account_id as an assignee (a clue's handler, a case's
  * reviewer or investigator): an active inspector or inspection lead, its
  * person id and the path of its unit copied into person and scope. An
- * unknown account is INVALID_ARGUMENT on field (routes_clues.c). */
+ * unknown account is INVALID_ARGUMENT on field (enrich.c). */
 cg_code gw_lookup_assignee(gw_app *app, const char *field, const char *account_id, char *person,
                            size_t person_size, char *scope, size_t scope_size, cg_err *err);
-
+/* Enrichers (enrich.c), named in the route table. The assignee of a clue:
+ * its account's person id and unit path, for the case service's checks. */
+cg_code gw_enrich_clue_handler(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
 /* Resolve an org unit code to its ltree path (routes_public.c): from the
  * org cache when it knows the code, else from the database. An unknown
  * code is INVALID_ARGUMENT on unit_code. */

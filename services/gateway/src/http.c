@@ -452,6 +452,7 @@ static void dispatch(gw_request *req)
     }
     /* Armed only once admitted: a flood held off by the rate limit does not
      * turn into audit rows. */
+    req->route = r;
     if (gw_limits_admit(req, r)) {
         gw_audit_expect_route(req, r);
         gw_idempotency_run(req, r);

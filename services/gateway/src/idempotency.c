@@ -229,7 +229,7 @@ void gw_idempotency_run(gw_request *req, const gw_route *route)
     cg_err err;
 
     if (!route->idempotent || key == NULL) {
-        route->handler(req);
+        gw_route_call(req, route);
         return;
     }
     cg_err_clear(&err);
@@ -257,7 +257,7 @@ void gw_idempotency_run(gw_request *req, const gw_route *route)
     req->body = body;
     req->body_len = len;
     req->capture = &cap;
-    route->handler(req);
+    gw_route_call(req, route);
     req->capture = NULL;
     req->body = NULL;
     /* Every path answers; should none have, the claim must not stay. */

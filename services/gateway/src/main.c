@@ -212,6 +212,7 @@ int main(int argc, char **argv)
         goto cleanup;
     }
     if (gw_openapi_load(&app, &err) != CG_OK ||
+        gw_codec_create(gw_routes, gw_nroutes, &app.codec, &err) != CG_OK ||
         gw_org_cache_create(&app.org_cache, ORG_CACHE_SLOTS, app.org_cache_ms, &err) != CG_OK ||
         gw_auth_create(&app.auth, &app, &err) != CG_OK ||
         gw_audit_create(&app.audit, &app, &err) != CG_OK || gw_http_start(&app, &err) != CG_OK) {
@@ -245,5 +246,6 @@ cleanup:
     app.org_cache = NULL;
     cg_service_base_stop(&app.base);
     gw_openapi_free(&app);
+    cg_pbjson_free(app.codec);
     return status;
 }

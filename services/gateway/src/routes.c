@@ -11,6 +11,14 @@
 #include "admin.h"
 #include "gateway.h"
 
+/* A step of a clue's disposal (线索处置): the ClueAction named by the
+ * path, answered with the clue as it is after the step. */
+#define CLUE_ACTION(action_name, body_keys, ...)                                                   \
+    GW_RPC("case", "ClueAction", clue_action, clue_action, .id_field = "clue_id",                  \
+           .body = (body_keys), .reply_field = "clue",                                             \
+           .fixed = (const gw_fixed_field[]){{"action", (action_name)}, {NULL, NULL}},             \
+           __VA_ARGS__)
+
 const gw_route gw_routes[] = {
     {.method = "GET", .pattern = "/healthz", .perm = GW_PERM_PUBLIC, .handler = gw_route_healthz},
     {.method = "GET", .pattern = "/readyz", .perm = GW_PERM_PUBLIC, .handler = gw_route_readyz},
@@ -112,7 +120,8 @@ const gw_route gw_routes[] = {
     {.method = "GET",
      .pattern = "/api/v1/clues/{id}",
      .perm = GW_PERM_CLUE_READ,
-     .handler = gw_route_get_clue},
+     .rpc = GW_RPC("case", "GetClue", get_clue, get_clue, .id_field = "id", .reply_field = "clue",
+                   .audit_action = "clue.read", .audit_target = "clue", .etag = true)},
     /* Issue 4: the clue register, disposal with approval, the dossier. */
     {.method = "POST",
      .pattern = "/api/v1/clues",
@@ -122,19 +131,19 @@ const gw_route gw_routes[] = {
     {.method = "POST",
      .pattern = "/api/v1/clues/{id}/disposal",
      .perm = GW_PERM_CLUE_DISPOSE,
-     .handler = gw_route_clue_action},
+     .rpc = CLUE_ACTION("propose", GW_KEYS("way", "reason", "conclusion"))},
     {.method = "POST",
      .pattern = "/api/v1/clues/{id}/disposal/approve",
      .perm = GW_PERM_CLUE_APPROVE,
-     .handler = gw_route_clue_action},
+     .rpc = CLUE_ACTION("approve", GW_BODY_EMPTY)},
     {.method = "POST",
      .pattern = "/api/v1/clues/{id}/disposal/reject",
      .perm = GW_PERM_CLUE_APPROVE,
-     .handler = gw_route_clue_action},
+     .rpc = CLUE_ACTION("reject", GW_KEYS("reason"))},
     {.method = "POST",
      .pattern = "/api/v1/clues/{id}/assign",
      .perm = GW_PERM_CLUE_APPROVE,
-     .handler = gw_route_clue_action},
+     .rpc = CLUE_ACTION("assign", GW_KEYS("handler_id"), .enrich = gw_enrich_clue_handler)},
     {.method = "POST",
      .pattern = "/api/v1/clues/{id}/recuse",
      .perm = GW_PERM_CLUE_DISPOSE,
@@ -150,7 +159,7 @@ const gw_route gw_routes[] = {
     {.method = "POST",
      .pattern = "/api/v1/clues/{id}/reopen",
      .perm = GW_PERM_CLUE_DISPOSE,
-     .handler = gw_route_clue_action},
+     .rpc = CLUE_ACTION("reopen", GW_KEYS("reason"))},
     {.method = "POST",
      .pattern = "/api/v1/cases/{id}/recuse",
      .perm = GW_PERM_CLUE_DISPOSE,
@@ -166,11 +175,12 @@ const gw_route gw_routes[] = {
     {.method = "POST",
      .pattern = "/api/v1/clues/{id}/file",
      .perm = GW_PERM_CLUE_APPROVE,
-     .handler = gw_route_clue_action},
+     .rpc = CLUE_ACTION("file", GW_BODY_EMPTY)},
     {.method = "GET",
      .pattern = "/api/v1/cases/{id}",
      .perm = GW_PERM_CLUE_READ,
-     .handler = gw_route_get_case},
+     .rpc = GW_RPC("case", "GetCase", get_case, get_case, .id_field = "id", .reply_field = "record",
+                   .audit_action = "case.read", .audit_target = "case", .etag = true)},
     {.method = "GET",
      .pattern = "/api/v1/cases/{id}/dossier",
      .perm = GW_PERM_DOSSIER_READ,

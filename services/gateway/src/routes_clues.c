@@ -14,17 +14,6 @@ static cJSON *list_reply_json(ProtobufCMessage *msg)
     return gw_json_clue_list((Cleangrid__V1__ListCluesReply *)msg);
 }
 
-static cJSON *get_reply_json(ProtobufCMessage *msg)
-{
-    const Cleangrid__V1__GetClueReply *reply = (Cleangrid__V1__GetClueReply *)msg;
-    if (reply->clue == NULL) {
-        /* An OK reply without a clue breaks the contract: answer 500. */
-        cg_log_error("case answered GetClue without a clue");
-        return NULL;
-    }
-    return gw_json_clue(reply->clue);
-}
-
 /* The list filters of the query string into rpc, with the caller's
  * context; the unit code is resolved into org_path (512 bytes, which rpc
  * then points at). False when the request has been answered. page (may be
@@ -143,20 +132,6 @@ static bool sensitive_read(gw_request *req, const char *action, const char *targ
     return true;
 }
 
-void gw_route_get_clue(gw_request *req)
-{
-    Cleangrid__V1__GetClueRequest rpc = CLEANGRID__V1__GET_CLUE_REQUEST__INIT;
-    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
-
-    if (!sensitive_read(req, "clue.read", "clue", &ctx))
-        return;
-    rpc.ctx = &ctx;
-    rpc.id = (char *)req->route_id;
-    req->etag = true;
-    gw_http_forward(req, "case", "GetClue", &rpc.base, &cleangrid__v1__get_clue_reply__descriptor,
-                    get_reply_json, 200);
-}
-
 /* --- issue 4: the register, disposal steps and the dossier ------------------ */
 
 static cJSON *create_reply_json(ProtobufCMessage *msg)
@@ -210,47 +185,6 @@ void gw_route_create_clue(gw_request *req)
 
 cleanup:
     cJSON_Delete(body);
-}
-
-/* The account a clue is to be assigned to: an active inspector or
- * inspection lead. Its person id and the path of its unit go into the RPC
- * (copied into person and scope), so the case service can keep a subject
- * of the clue, or someone whose unit does not cover it, from handling it.
- * An unknown account is INVALID_ARGUMENT on field. */
-cg_code gw_lookup_assignee(gw_app *app, const char *field, const char *account_id, char *person,
-                           size_t person_size, char *scope, size_t scope_size, cg_err *err)
-{
-    cg_code rc;
-    PGconn *conn = NULL;
-    PGresult *res = NULL;
-    const char *params[] = {account_id};
-
-    conn = cg_db_acquire(app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
-        goto cleanup;
-    }
-    rc = cg_db_exec(conn,
-                    "SELECT coalesce(a.person_id, ''), u.path::text FROM accounts a"
-                    " JOIN org_units u ON u.code = a.org_unit"
-                    " WHERE a.id = $1::uuid AND a.status <> 'disabled'"
-                    " AND a.roles && ARRAY['inspector', 'inspection_lead']::text[]",
-                    1, params, &res, err);
-    if (rc != CG_OK)
-        goto cleanup;
-    if (PQntuples(res) != 1) {
-        cg_err_add_violation(err, field, "is not an active inspector or inspection lead account");
-        rc = err->code;
-        goto cleanup;
-    }
-    cg_strlcpy(person, cg_db_get(res, 0, 0), person_size);
-    cg_strlcpy(scope, cg_db_get(res, 0, 1), scope_size);
-
-cleanup:
-    PQclear(res);
-    if (conn != NULL)
-        cg_db_release(app->base.db, conn);
-    return rc;
 }
 
 void gw_route_clue_action(gw_request *req)
@@ -374,20 +308,6 @@ cJSON *gw_case_reply_json(ProtobufCMessage *msg)
         return NULL;
     }
     return gw_json_case(reply->record);
-}
-
-void gw_route_get_case(gw_request *req)
-{
-    Cleangrid__V1__GetCaseRequest rpc = CLEANGRID__V1__GET_CASE_REQUEST__INIT;
-    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
-
-    if (!sensitive_read(req, "case.read", "case", &ctx))
-        return;
-    rpc.ctx = &ctx;
-    rpc.id = (char *)req->route_id;
-    req->etag = true;
-    gw_http_forward(req, "case", "GetCase", &rpc.base, &cleangrid__v1__get_case_reply__descriptor,
-                    gw_case_reply_json, 200);
 }
 
 void gw_route_case_action(gw_request *req)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "forward.h"
 
 static void handler(struct gw_request *req)
 {
@@ -295,6 +296,10 @@ static void test_check_refuses_bad_routes(void **state)
 
     const gw_route no_handler = {.method = "GET", .pattern = "/a", .perm = GW_PERM_PUBLIC};
     check_one(&no_handler, CG_INVALID_ARGUMENT, "no handler");
+    static const gw_rpc_route rpc = {.service = "case", .method = "GetClue"};
+    const gw_route both = {
+        .method = "GET", .pattern = "/a", .perm = GW_PERM_PUBLIC, .handler = handler, .rpc = &rpc};
+    check_one(&both, CG_INVALID_ARGUMENT, "both a handler and an rpc");
 
     const gw_route good = {.method = "PATCH",
                            .pattern = "/a-b/{id}/c_d.e~f",

@@ -1,0 +1,167 @@
+/* The one handler of every route that forwards to a service (forward.h):
+ * the request message is built from the row (path, query, body, fixed
+ * fields, enricher), the caller's CallContext added, the service called,
+ * and its reply shown through the codec. Login and permission were checked
+ * by the dispatcher from the same row; the service checks role and scope
+ * again itself. */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cg/log.h"
+#include "cg/nats.h"
+#include "cg/pbjson.h"
+#include "cg/util.h"
+#include "gateway.h"
+
+/* Query values are short: filters, a cursor, a page size. */
+#define QUERY_VALUE_MAX 1024
+
+void gw_route_call(gw_request *req, const gw_route *r)
+{
+    req->route = r;
+    if (r->rpc != NULL)
+        gw_route_rpc(req);
+    else
+        r->handler(req);
+}
+
+/* Where the request message keeps its CallContext (field "ctx"), or NULL
+ * when it has none. */
+static ProtobufCMessage **ctx_slot(ProtobufCMessage *rpc)
+{
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(rpc->descriptor, "ctx");
+    if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE || f->label == PROTOBUF_C_LABEL_REPEATED)
+        return NULL;
+    return (ProtobufCMessage **)((char *)rpc + f->offset);
+}
+
+/* Fill rpc from the path, the query, the body and the row's fixed fields.
+ * Problems of the client's are violations in err; a body that is no JSON
+ * object at all is an error without them. The body is read here unless the
+ * idempotency layer read it first. False when the request was answered
+ * already (415, 413). */
+static bool fill_request(gw_request *req, const gw_rpc_route *rr, ProtobufCMessage *rpc,
+                         cg_err *err)
+{
+    const cg_pbjson *codec = req->app->codec;
+    char *body = NULL;
+    size_t len = 0;
+    bool answered = false;
+
+    if (rr->body != NULL) {
+        if (req->body != NULL) {
+            body = req->body;
+            len = req->body_len;
+        } else if (gw_http_read_body(req, &body, &len) != CG_OK) {
+            answered = true;
+            goto cleanup;
+        }
+        if (cg_pbjson_decode(codec, body, len, rr->body, rpc, err) != CG_OK &&
+            err->nviolations == 0)
+            goto cleanup; /* not a JSON object: nothing else is worth naming */
+    }
+    if (rr->id_field != NULL) {
+        if (!cg_uuid_valid(req->route_id))
+            cg_err_add_violation(err, "id", "must be a UUID");
+        else
+            cg_pbjson_set_text(codec, rpc, rr->id_field, req->route_id, "id", err);
+    }
+    for (const gw_query_param *q = rr->query; q != NULL && q->name != NULL; q++) {
+        char value[QUERY_VALUE_MAX];
+        cg_code rc = gw_query_get(req->query, q->name, value, sizeof(value));
+        if (rc == CG_OK && cg_utf8_valid(value, strlen(value)))
+            cg_pbjson_set_text(codec, rpc, q->field, value, q->name, err);
+        else if (rc != CG_NOT_FOUND)
+            cg_err_add_violation(err, q->name, "is too long or not UTF-8 text");
+    }
+    for (const gw_fixed_field *f = rr->fixed; f != NULL && f->field != NULL; f++)
+        cg_pbjson_set_text(codec, rpc, f->field, f->value, f->field, err);
+
+cleanup:
+    if (body != NULL && body != req->body) {
+        sodium_memzero(body, len);
+        free(body);
+    }
+    return !answered;
+}
+
+/* The part of reply that is the answer, as JSON into *out (owned by the
+ * caller). */
+static cg_code reply_json(const gw_request *req, const gw_rpc_route *rr,
+                          const ProtobufCMessage *reply, cJSON **out, cg_err *err)
+{
+    const cg_pbjson *codec = req->app->codec;
+    if (rr->reply_field == NULL) {
+        /* The Status has become the HTTP status; the rest is the answer. */
+        cg_code rc = cg_pbjson_encode(codec, reply, out, err);
+        if (rc == CG_OK)
+            cJSON_DeleteItemFromObjectCaseSensitive(*out, "status");
+        return rc;
+    }
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(reply->descriptor, rr->reply_field);
+    const ProtobufCMessage *part =
+        f != NULL && f->type == PROTOBUF_C_TYPE_MESSAGE
+            ? *(const ProtobufCMessage *const *)((const char *)reply + f->offset)
+            : NULL;
+    if (part == NULL)
+        /* An OK reply without its record breaks the contract. */
+        return cg_err_set(err, CG_INTERNAL, "%s.%s answered without %s", rr->service, rr->method,
+                          rr->reply_field);
+    return cg_pbjson_encode(codec, part, out, err);
+}
+
+void gw_route_rpc(gw_request *req)
+{
+    const gw_rpc_route *rr = req->route->rpc;
+    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
+    ProtobufCMessage *rpc = NULL;
+    ProtobufCMessage **slot = NULL;
+    ProtobufCMessage *reply = NULL;
+    cJSON *out = NULL;
+    cg_err err;
+
+    cg_err_clear(&err);
+    /* Every attempt at a sensitive read is recorded, found or not: probing
+     * for ids is worth seeing too. */
+    if (rr->audit_action != NULL)
+        gw_audit_expect(req, rr->audit_action, rr->audit_target, req->route_id);
+    rpc = cg_pbjson_message_new(rr->request);
+    if (rpc == NULL) {
+        cg_err_set(&err, CG_INTERNAL, "out of memory");
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    if (!fill_request(req, rr, rpc, &err))
+        goto cleanup;
+    if (err.code == CG_OK && rr->enrich != NULL)
+        rr->enrich(req, rpc, &err);
+    if (err.code != CG_OK || gw_call_context(&ctx, req, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    /* The context borrows the session's strings; it is taken out again
+     * before the message is freed. */
+    slot = ctx_slot(rpc);
+    if (slot != NULL)
+        *slot = &ctx.base;
+    req->etag = rr->etag;
+    if (cg_rpc_call_method(req->app->base.nats, rr->service, rr->method, req->request_id, rpc,
+                           rr->reply, req->app->rpc_timeout_ms, &reply, &err) != CG_OK ||
+        reply_json(req, rr, reply, &out, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    gw_http_send_json(req, rr->status != 0 ? rr->status : 200, out);
+
+cleanup:
+    if (slot != NULL)
+        *slot = NULL;
+    gw_json_delete_wiped(out);
+    if (reply != NULL)
+        protobuf_c_message_free_unpacked(reply, NULL);
+    if (rpc != NULL)
+        protobuf_c_message_free_unpacked(rpc, NULL);
+}

@@ -1,0 +1,108 @@
+/* Routes that forward to a service, declared as rows.
+ *
+ * A route whose work is "turn the request into an RPC, call the service,
+ * turn the reply into JSON" is one row of the route table with a
+ * gw_rpc_route beside it, and no handler of its own: gw_route_rpc() reads
+ * the row. The row says which fields the path, the query, the body and the
+ * route itself fill, so a client can never set a field the server fills
+ * (an org path, an actor, a person id); the JSON codec (cg/pbjson.h) does
+ * the mapping both ways with the presentation rules of present.c.
+ *
+ * Hand-written handlers remain only where a route is truly different
+ * (login and cookies, documents streamed in and out, the dossier export),
+ * and a row may name an enricher: a small named step that fills fields the
+ * gateway knows and the client may not set (a unit code resolved to its
+ * path, an assignee's person id and scope). */
+#ifndef GW_FORWARD_H
+#define GW_FORWARD_H
+
+#include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
+
+#include "cg/pbjson.h"
+#include "cg/status.h"
+
+struct gw_request;
+
+/* A step between decoding and the call: fills fields of rpc (a message of
+ * the row's request type, freed by the caller) from what the gateway knows,
+ * adding violations to err for what the client got wrong. Fields are set
+ * with cg_pbjson_set_text(), which copies. */
+typedef cg_code (*gw_enrich_fn)(struct gw_request *req, ProtobufCMessage *rpc, cg_err *err);
+
+/* A query parameter and the request field it fills (a dotted path). */
+typedef struct gw_query_param {
+    const char *name;  /* as the client writes it: "limit" */
+    const char *field; /* "page.page_size" */
+} gw_query_param;
+
+/* A request field the route itself sets, e.g. the action of /assign. */
+typedef struct gw_fixed_field {
+    const char *field;
+    const char *value;
+} gw_fixed_field;
+
+/* The body of a route that takes one but no member: "{}" or nothing. */
+#define GW_BODY_EMPTY ((const char *const[]){NULL})
+/* The keys a route's body may set: GW_KEYS("way", "reason"). */
+#define GW_KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* What a forwarding route does. Strings and arrays are static. */
+typedef struct gw_rpc_route {
+    const char *service; /* "case": the subject cg.rpc.case.<method> */
+    const char *method;  /* "GetClue" */
+    const ProtobufCMessageDescriptor *request;
+    const ProtobufCMessageDescriptor *reply;
+    /* The request field the path's {id} fills, checked as a UUID; NULL
+     * when the pattern has no {id}. */
+    const char *id_field;
+    /* The JSON keys a body may set, NULL terminated; NULL: the route reads
+     * no body (a GET), GW_BODY_EMPTY: a body with no members. */
+    const char *const *body;
+    /* The query parameters taken, ending with {NULL}; NULL: none. A
+     * parameter not listed is ignored, as it always was. */
+    const gw_query_param *query;
+    /* Fields the route sets after the body, ending with {NULL}; NULL: none. */
+    const gw_fixed_field *fixed;
+    gw_enrich_fn enrich; /* NULL: none */
+    /* The reply member that is the answer ("clue"); NULL: the whole reply
+     * without its Status. An OK reply without it is the service's bug. */
+    const char *reply_field;
+    int status; /* on success; 0 means 200 */
+    /* A read of sensitive content: its audit action and target type,
+     * recorded for every attempt, found or not. NULL: not audited here. */
+    const char *audit_action;
+    const char *audit_target;
+    bool etag; /* a read of one record: ETag and If-None-Match */
+} gw_rpc_route;
+
+/* Declare a forwarding route calling service's method with the request
+ * message <req>Request and the reply <rep>Reply of cleangrid.v1, each named
+ * in lower snake case as protoc-c names descriptors:
+ * GW_RPC("case", "GetClue", get_clue, get_clue, .id_field = "id"). */
+#define GW_RPC(svc, rpc_method, req, rep, ...)                                                     \
+    (&(const gw_rpc_route){.service = (svc),                                                       \
+                           .method = (rpc_method),                                                 \
+                           .request = &cleangrid__v1__##req##_request__descriptor,                 \
+                           .reply = &cleangrid__v1__##rep##_reply__descriptor,                     \
+                           __VA_ARGS__})
+
+/* The handler of every route with a gw_rpc_route. */
+void gw_route_rpc(struct gw_request *req);
+
+/* Run route r (borrowed, from the table) for req: its handler, or
+ * gw_route_rpc() for a forwarding route. */
+struct gw_route;
+void gw_route_call(struct gw_request *req, const struct gw_route *r);
+
+/* The codec with the API's presentation rules (present.c), every request
+ * and reply message of routes[0..n) prepared. *out is owned by the caller
+ * (cg_pbjson_free). Fails when a rule does not fit its message. */
+cg_code gw_codec_create(const struct gw_route *routes, size_t n, cg_pbjson **out, cg_err *err);
+
+/* The presentation rules of the API, one row a field that is not shown as
+ * the codec's default (present.c). */
+extern const cg_pbjson_rule gw_present_rules[];
+extern const size_t gw_npresent_rules;
+
+#endif
