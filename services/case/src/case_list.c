@@ -61,10 +61,16 @@ void case_rpc_list_cases(cg_rpc_call *call, void *arg)
     if (req == NULL) {
         return;
     }
-    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read cases", &actor, &err) != CG_OK ||
-        case_case_filter_check(req, &actor, &lf, &f, &err) != CG_OK ||
-        case_page_parse(req->page, f.by_deadline ? CASE_SORT_DEADLINE : CASE_SORT_DATE, &size,
-                        &after, &has_cursor, &err) != CG_OK) {
+    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read cases", &actor, &err) != CG_OK) {
+        goto cleanup;
+    }
+    /* The filters and the page are checked together, so a client hears of
+     * every bad parameter at once. */
+    case_case_filter_check(req, &actor, &lf, &f, &err);
+    case_page_parse(req->page,
+                    strcmp(req->sort, "deadline") == 0 ? CASE_SORT_DEADLINE : CASE_SORT_DATE, &size,
+                    &after, &has_cursor, &err);
+    if (err.code != CG_OK) {
         goto cleanup;
     }
     conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);

@@ -61,7 +61,10 @@ static char *bounded_member(const cJSON *obj, const char *key, bool required, si
 {
     char *s = text_member(obj, key, key, required, err);
     unsigned flags = CG_TEXT_MULTILINE | (required ? CG_TEXT_REQUIRED : 0);
-    return s[0] == '\0' || cg_check_text(err, key, s, 0, max, flags) ? s : "";
+    /* An absent or mistyped member has had its violation. */
+    if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(obj, key)))
+        return s;
+    return cg_check_text(err, key, s, 0, max, flags) ? s : "";
 }
 
 /* "YYYY-MM-DD" as Unix milliseconds at midnight UTC; 0 when malformed. */
