@@ -875,3 +875,24 @@ int cgt_psql(const char *dbname, const char *sql)
     int rc = system(cmd);
     return rc == -1 ? -1 : WEXITSTATUS(rc);
 }
+
+void cgt_filed_case_req(const char *file, int line, const char *handler, const char *approver,
+                        const char *filer, const char *unit_code, char case_id[37])
+{
+    char id[37];
+    cgt_create_clue_req(file, line, handler, unit_code, NULL, id);
+    cgt_response *r = cgt_clue_act(handler, id, "/disposal",
+                                   "{\"way\":\"propose_filing\",\"reason\":\"证据确凿\"}");
+    cgt_check_status(file, line, r, 200);
+    cgt_response_free(r);
+    r = cgt_clue_act(approver, id, "/disposal/approve", NULL);
+    cgt_check_status(file, line, r, 200);
+    cgt_response_free(r);
+    r = cgt_clue_act(filer, id, "/file", NULL);
+    cgt_check_status(file, line, r, 200);
+    snprintf(case_id, 37, "%s",
+             cgt_json_str_req(file, line, cgt_json_object(file, line, r), "case_id"));
+    if (!cgt_is_uuid(case_id))
+        cgt_fail_at(file, line, "failure", "filing names the case: %s", r->body);
+    cgt_response_free(r);
+}

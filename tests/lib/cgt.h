@@ -261,6 +261,15 @@ cgt_response *cgt_clue_act(const char *token, const char *id, const char *suffix
 /* PATCH json to /api/v1/clues/<id> as token: correct the clue's register. */
 cgt_response *cgt_patch_clue(const char *token, const char *id, const char *json);
 
+/* A case filed (立案) from a new clue at unit_code: proposed for filing by
+ * handler (who registers the clue and so handles it), approved by
+ * approver, filed by filer; every step must succeed. The case's id goes
+ * into case_id. */
+#define CGT_FILED_CASE(handler, approver, filer, unit_code, case_id)                               \
+    cgt_filed_case_req(__FILE__, __LINE__, (handler), (approver), (filer), (unit_code), (case_id))
+void cgt_filed_case_req(const char *file, int line, const char *handler, const char *approver,
+                        const char *filer, const char *unit_code, char case_id[37]);
+
 /* Run sql as the superuser on the stack's database dbname (e.g. cg_case)
  * through psql, output discarded; returns psql's exit status (0 when every
  * statement succeeded, -1 when it could not run). Needs CG_STATE. */

@@ -14,9 +14,8 @@
 #include "cg/db.h"
 #include "cg/messaging.h"
 #include "cg/util.h"
+#include "cg/validate.h"
 #include "cleangrid/v1/case_disposition.pb-c.h"
-
-#define NOTE_MAX 4000
 
 static const char SQL_ADD_INVESTIGATOR[] =
     "INSERT INTO case_investigators (case_id, user_id, person_id, added_by)"
@@ -53,13 +52,11 @@ static bool is(const Cleangrid__V1__CaseActionRequest *req, const char *action)
     return strcmp(req->action, action) == 0;
 }
 
+/* A note or reason: free text over several lines. */
 static void check_text(const char *s, const char *field, bool required, cg_err *err)
 {
-    size_t n = strlen(s);
-    if ((required && strspn(s, " \t\r\n") == n) || n > NOTE_MAX || !cg_utf8_valid(s, n)) {
-        cg_err_add_violation(err, field, "must be %sUTF-8 text of at most %d bytes",
-                             required ? "non-blank " : "", NOTE_MAX);
-    }
+    cg_check_text(err, field, s, 0, CG_TEXT_MAX,
+                  CG_TEXT_MULTILINE | (required ? CG_TEXT_REQUIRED : 0));
 }
 
 void case_disposition_fields(const Cleangrid__V1__CaseActionRequest *req, cg_err *err)
@@ -80,9 +77,9 @@ void case_disposition_fields(const Cleangrid__V1__CaseActionRequest *req, cg_err
         }
         check_text(req->note, "note", false, err);
     } else if (is(req, CASE_ACTION_REQUEST_EXTENSION)) {
-        if (req->extension_days < 1 || req->extension_days > case_extension_max) {
-            cg_err_add_violation(err, "days", "must be 1 to %ld", case_extension_max);
-        }
+        /* The configured maximum is the one rule for the days: the gateway
+         * passes any whole number on. */
+        cg_check_int(err, "days", req->extension_days, 1, case_extension_max);
         check_text(req->reason, "reason", true, err);
     } else if (is(req, CASE_ACTION_REJECT_EXTENSION)) {
         check_text(req->reason, "reason", true, err);

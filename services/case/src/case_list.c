@@ -6,6 +6,7 @@
 
 #include "case.h"
 #include "cg/util.h"
+#include "cg/validate.h"
 
 cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const case_actor *actor,
                                case_list_filter *lf, case_case_filter *f, cg_err *err)
@@ -13,14 +14,10 @@ cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const
     if (req->stage[0] != '\0' && !case_case_stage_valid(req->stage)) {
         cg_err_add_violation(err, "stage", "is not a stage of a case");
     }
-    if (req->investigator_id[0] != '\0' && !cg_uuid_valid(req->investigator_id)) {
-        cg_err_add_violation(err, "investigator_id", "must be a UUID");
+    if (req->investigator_id[0] != '\0') {
+        cg_check_uuid(err, "investigator_id", req->investigator_id);
     }
-    if (req->filed_from_ms < 0 || req->filed_to_ms < 0 ||
-        (req->filed_from_ms > 0 && req->filed_to_ms > 0 &&
-         req->filed_to_ms <= req->filed_from_ms)) {
-        cg_err_add_violation(err, "filed_to", "must be after filed_from");
-    }
+    cg_check_date_range(err, "filed_from", req->filed_from_ms, "filed_to", req->filed_to_ms);
     bool by_deadline = strcmp(req->sort, "deadline") == 0;
     if (!by_deadline && req->sort[0] != '\0' && strcmp(req->sort, "filed") != 0) {
         cg_err_add_violation(err, "sort", "must be filed or deadline");
@@ -64,10 +61,16 @@ void case_rpc_list_cases(cg_rpc_call *call, void *arg)
     if (req == NULL) {
         return;
     }
-    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read cases", &actor, &err) != CG_OK ||
-        case_case_filter_check(req, &actor, &lf, &f, &err) != CG_OK ||
-        case_page_parse(req->page, f.by_deadline ? CASE_SORT_DEADLINE : CASE_SORT_DATE, &size,
-                        &after, &has_cursor, &err) != CG_OK) {
+    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read cases", &actor, &err) != CG_OK) {
+        goto cleanup;
+    }
+    /* The filters and the page are checked together, so a client hears of
+     * every bad parameter at once. */
+    case_case_filter_check(req, &actor, &lf, &f, &err);
+    case_page_parse(req->page,
+                    strcmp(req->sort, "deadline") == 0 ? CASE_SORT_DEADLINE : CASE_SORT_DATE, &size,
+                    &after, &has_cursor, &err);
+    if (err.code != CG_OK) {
         goto cleanup;
     }
     conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);

@@ -9,11 +9,12 @@
 
 #include <cjson/cJSON.h>
 
+#include "cg/limits.h"
 #include "cg/status.h"
 #include "cleangrid/v1/case.pb-c.h"
 
-#define CASE_SUBJECTS_MAX 20
-#define CASE_CATEGORIES_MAX 7
+#define CASE_SUBJECTS_MAX CG_CLUE_SUBJECTS_MAX
+#define CASE_CATEGORIES_MAX CG_CLUE_CATEGORIES_MAX
 #define CASE_LINKS_MAX 50
 
 typedef struct case_clue_view {

@@ -11,11 +11,14 @@
 #include "cg/context.h"
 #include "cg/log.h"
 #include "cg/messaging.h"
+#include "cg/validate.h"
 #include "dossier.h"
 #include "lifecycle.h"
 
-#define SUMMARY_MAX_BYTES 8000
-#define FIELD_MAX_BYTES 400
+/* A required text of several lines: a summary, a reason. */
+#define CASE_FREE_TEXT (CG_TEXT_REQUIRED | CG_TEXT_MULTILINE)
+/* A subject's person id is an id of the people directory, not free text. */
+#define CASE_PERSON_ID_MAX 64
 /* A received date may be at most this far ahead (time zones, clock skew). */
 #define RECEIVED_AHEAD_MS (24LL * 3600 * 1000)
 
@@ -87,21 +90,6 @@ static bool given(const char *s)
     return s != NULL && s[0] != '\0';
 }
 
-/* A free-text field: valid UTF-8 of at most max bytes (required or not). */
-static void check_text(const char *field, const char *s, bool required, size_t max, cg_err *err)
-{
-    if (!given(s)) {
-        if (required) {
-            cg_err_add_violation(err, field, "is required");
-        }
-        return;
-    }
-    size_t n = strlen(s);
-    if (n > max || !cg_utf8_valid(s, n)) {
-        cg_err_add_violation(err, field, "must be valid UTF-8 of at most %zu bytes", max);
-    }
-}
-
 /* Append a dossier entry with the summary text (owned; freed here). */
 static cg_code note(PGconn *conn, const char *file_id, const case_actor *actor, const char *action,
                     char *summary, cg_err *err)
@@ -138,6 +126,16 @@ static void check_categories(char **categories, size_t n, cJSON *out, cg_err *er
     }
 }
 
+/* One field of the subject at index i, named as the API names it
+ * ("subjects[0].name"), so the client shows it beside the right input. */
+static void subject_field(cg_err *err, size_t i, const char *key, const char *value, size_t max,
+                          unsigned flags)
+{
+    char field[48];
+    snprintf(field, sizeof field, "subjects[%zu].%s", i, key);
+    cg_check_text(err, field, value, 0, max, flags);
+}
+
 /* The subjects: 1 to CASE_SUBJECTS_MAX, each with a name, added to the
  * JSON array out. *about_self is set when one of them is the actor. */
 static void check_subjects(Cleangrid__V1__ClueSubject **subjects, size_t n, const case_actor *actor,
@@ -148,10 +146,10 @@ static void check_subjects(Cleangrid__V1__ClueSubject **subjects, size_t n, cons
     }
     for (size_t i = 0; i < n && i < CASE_SUBJECTS_MAX; i++) {
         const Cleangrid__V1__ClueSubject *s = subjects[i];
-        check_text("subjects.name", s->name, true, FIELD_MAX_BYTES, err);
-        check_text("subjects.person_id", s->person_id, false, 64, err);
-        check_text("subjects.position", s->position, false, FIELD_MAX_BYTES, err);
-        check_text("subjects.org_unit", s->org_unit, false, FIELD_MAX_BYTES, err);
+        subject_field(err, i, "name", s->name, CG_CLUE_SUBJECT_NAME_MAX, CG_TEXT_REQUIRED);
+        subject_field(err, i, "person_id", s->person_id, CASE_PERSON_ID_MAX, 0);
+        subject_field(err, i, "position", s->position, CG_CLUE_FIELD_MAX, 0);
+        subject_field(err, i, "org_unit", s->org_unit, CG_CLUE_FIELD_MAX, 0);
         *about_self = *about_self || (given(actor->person_id) && given(s->person_id) &&
                                       strcmp(actor->person_id, s->person_id) == 0);
         cJSON *o = cJSON_CreateObject();
@@ -198,9 +196,9 @@ static cg_code check_new_clue(const Cleangrid__V1__CreateClueRequest *req, const
                              "must be one of letters_visits, inspection_tour, audit_transfer, "
                              "risk_alert, superior_referral, own_work");
     }
-    check_text("source_ref", req->source_ref, false, FIELD_MAX_BYTES, err);
-    check_text("source_link", req->source_link, false, FIELD_MAX_BYTES, err);
-    check_text("summary", req->summary, true, SUMMARY_MAX_BYTES, err);
+    cg_check_text(err, "source_ref", req->source_ref, 0, CG_CLUE_FIELD_MAX, 0);
+    cg_check_text(err, "source_link", req->source_link, 0, CG_CLUE_SOURCE_LINK_MAX, 0);
+    cg_check_text(err, "summary", req->summary, 0, CG_TEXT_MAX, CASE_FREE_TEXT);
     check_categories(req->categories, req->n_categories, categories, err);
     check_subjects(req->subjects, req->n_subjects, actor, subjects, &about_self, err);
     check_received(req->received_at_ms, err);
@@ -388,13 +386,13 @@ static cg_code do_edit(const action_ctx *a, cg_err *err)
         check_categories(e->categories, e->n_categories, categories, err);
     }
     if (changes[EDIT_SUMMARY]) {
-        check_text("summary", e->summary, true, SUMMARY_MAX_BYTES, err);
+        cg_check_text(err, "summary", e->summary, 0, CG_TEXT_MAX, CASE_FREE_TEXT);
     }
     if (changes[EDIT_RECEIVED]) {
         check_received(e->received_at_ms, err);
     }
     if (changes[EDIT_SOURCE_LINK]) {
-        check_text("source_link", e->source_link, false, FIELD_MAX_BYTES, err);
+        cg_check_text(err, "source_link", e->source_link, 0, CG_CLUE_SOURCE_LINK_MAX, 0);
     }
     if (err->code == CG_OK && about_self) {
         cg_err_set(err, CG_PERMISSION_DENIED,
@@ -462,11 +460,11 @@ static cg_code check_action_fields(const Cleangrid__V1__ClueActionRequest *req, 
     }
     if (strcmp(a, CASE_ACTION_PROPOSE) == 0) {
         case_disposal_check(req->way, req->reason, req->conclusion, err);
-        check_text("reason", req->reason, false, SUMMARY_MAX_BYTES, err);
-        check_text("conclusion", req->conclusion, false, SUMMARY_MAX_BYTES, err);
+        cg_check_text(err, "reason", req->reason, 0, CG_TEXT_MAX, CG_TEXT_MULTILINE);
+        cg_check_text(err, "conclusion", req->conclusion, 0, CG_TEXT_MAX, CG_TEXT_MULTILINE);
     } else if (strcmp(a, CASE_ACTION_REJECT) == 0 || strcmp(a, CASE_ACTION_RECUSE) == 0 ||
                strcmp(a, CASE_ACTION_REOPEN) == 0) {
-        check_text("reason", req->reason, true, SUMMARY_MAX_BYTES, err);
+        cg_check_text(err, "reason", req->reason, 0, CG_TEXT_MAX, CASE_FREE_TEXT);
     } else if (strcmp(a, CASE_ACTION_ASSIGN) == 0) {
         if (!cg_uuid_valid(req->handler_id)) {
             cg_err_add_violation(err, "handler_id", "must be the user id (UUID) of the handler");

@@ -8,6 +8,7 @@
 
 #include "case.h"
 #include "cg/log.h"
+#include "cg/validate.h"
 #include "dossier.h"
 
 /* The longest cursor: a seq, at most 18 digits. */
@@ -22,11 +23,7 @@ static cg_code seq_cursor(const Cleangrid__V1__PageRequest *page, int *size, int
     if (page == NULL) {
         return CG_OK;
     }
-    if (page->page_size < 0 || page->page_size > CASE_PAGE_SIZE_MAX) {
-        cg_err_add_violation(err, "limit", "must be between 1 and %d", CASE_PAGE_SIZE_MAX);
-    } else if (page->page_size > 0) {
-        *size = page->page_size;
-    }
+    cg_check_page_size(err, page->page_size, size);
     const char *c = page->cursor != NULL ? page->cursor : "";
     size_t n = strlen(c);
     if (n > 0) {

@@ -5,6 +5,7 @@
 
 #include "access.h"
 #include "cg/util.h"
+#include "cg/validate.h"
 
 /* The one table of allowed transitions (docs/case-lifecycle.md draws it).
  * A disposal is proposed by the handler from a stage where the clue is
@@ -297,15 +298,13 @@ cg_code case_list_filter_check(const char *status, const char *source, const cha
     if (given(category) && !case_category_valid(category)) {
         cg_err_add_violation(err, "category", "is not an accusation category");
     }
-    if (given(handler_id) && !cg_uuid_valid(handler_id)) {
-        cg_err_add_violation(err, "handler_id", "must be a UUID");
+    if (given(handler_id)) {
+        cg_check_uuid(err, "handler_id", handler_id);
     }
     if (given(org_path) && (!cg_ltree_path_valid(org_path) || !case_path_within(org_path, scope))) {
         cg_err_add_violation(err, "unit_code", "must name a unit inside your scope");
     }
-    if (from_ms < 0 || to_ms < 0 || (from_ms > 0 && to_ms > 0 && to_ms <= from_ms)) {
-        cg_err_add_violation(err, "received_to", "must be after received_from");
-    }
+    cg_check_date_range(err, "received_from", from_ms, "received_to", to_ms);
     size_t qlen = query != NULL ? strlen(query) : 0;
     if (qlen > 0 && (!cg_utf8_valid(query, qlen) || cg_utf8_length(query) > QUERY_MAX_CHARS)) {
         cg_err_add_violation(err, "q", "must be 1 to %d characters", QUERY_MAX_CHARS);

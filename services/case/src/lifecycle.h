@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cg/limits.h"
 #include "cg/status.h"
 
 /* Stages of a clue (its status column). */
@@ -217,7 +218,7 @@ extern long case_investigation_days, case_review_days, case_execution_days, case
      .min = 1, .max = 730, .target = &case_execution_days,                               \
      .help = "days from the decision within which every disposition item is executed"},  \
     {.name = "CG_CASE_EXTENSION_MAX_DAYS", .type = CG_CONFIG_INT, .default_value = "90", \
-     .min = 1, .max = 365, .target = &case_extension_max,                                \
+     .min = 1, .max = CG_EXTENSION_DAYS_CEILING, .target = &case_extension_max,          \
      .help = "the most days the one extension of an investigation may add"}
 // clang-format on
 

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cg/validate.h"
+
 void case_cursor_encode(const case_cursor *c, char out[CASE_CURSOR_SIZE])
 {
     snprintf(out, CASE_CURSOR_SIZE, "%s%" PRId64 ".%s", c->sort == CASE_SORT_DEADLINE ? "d" : "",
@@ -81,14 +83,8 @@ cg_code case_page_parse(const Cleangrid__V1__PageRequest *page, case_sort sort, 
     if (page == NULL) {
         return CG_OK;
     }
-    if (page->page_size != 0) {
-        if (page->page_size < 1 || page->page_size > CASE_PAGE_SIZE_MAX) {
-            cg_err_set(err, CG_INVALID_ARGUMENT, "limit must be between 1 and %d",
-                       CASE_PAGE_SIZE_MAX);
-            cg_err_add_violation(err, "limit", "must be between 1 and %d", CASE_PAGE_SIZE_MAX);
-            return CG_INVALID_ARGUMENT;
-        }
-        *size = page->page_size;
+    if (!cg_check_page_size(err, page->page_size, size)) {
+        return CG_INVALID_ARGUMENT;
     }
     if (page->cursor != NULL && page->cursor[0] != '\0') {
         cg_code rc = case_cursor_decode(page->cursor, cursor, err);

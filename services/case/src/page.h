@@ -20,12 +20,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cg/limits.h"
 #include "cg/status.h"
 #include "cg/util.h"
 #include "cleangrid/v1/common.pb-c.h"
 
-#define CASE_PAGE_SIZE_DEFAULT 20
-#define CASE_PAGE_SIZE_MAX 100
+/* The API's list sizes (?limit=), shared with every list of the API. */
+#define CASE_PAGE_SIZE_DEFAULT CG_PAGE_SIZE_DEFAULT
+#define CASE_PAGE_SIZE_MAX CG_PAGE_SIZE_MAX
 
 /* The order's letter, 19 digits of a positive int64, the dot, a UUID and
  * the terminator. */

@@ -31,12 +31,17 @@ static void list_clues(cg_rpc_call *call, void *arg)
         /* cg_rpc_decode has answered INVALID_ARGUMENT. */
         return;
     }
-    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read clues", &actor, &err) != CG_OK ||
-        case_sort_parse(req->sort, &sort, &err) != CG_OK ||
-        case_page_parse(req->page, sort, &size, &after, &has_cursor, &err) != CG_OK ||
-        case_list_filter_check(req->status, req->source, req->category, req->handler_id,
-                               req->org_path, actor.scope, req->received_from_ms,
-                               req->received_to_ms, req->query, &filter, &err) != CG_OK) {
+    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read clues", &actor, &err) != CG_OK) {
+        goto cleanup;
+    }
+    /* The page and the filters are checked together, so a client hears of
+     * every bad parameter at once. */
+    case_sort_parse(req->sort, &sort, &err);
+    case_page_parse(req->page, sort, &size, &after, &has_cursor, &err);
+    case_list_filter_check(req->status, req->source, req->category, req->handler_id, req->org_path,
+                           actor.scope, req->received_from_ms, req->received_to_ms, req->query,
+                           &filter, &err);
+    if (err.code != CG_OK) {
         goto cleanup;
     }
     filter.overdue = req->overdue;

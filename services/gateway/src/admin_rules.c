@@ -8,6 +8,7 @@
 #include "access.h"
 #include "accounts.h"
 #include "cg/util.h"
+#include "cg/validate.h"
 #include "gw_pure.h"
 
 bool gw_username_valid(const char *s)
@@ -150,14 +151,12 @@ cg_code gw_admin_page(const char *query, int *limit, char cursor[GW_ADMIN_CURSOR
     if (rc == CG_OK) {
         char *end = NULL;
         long v = text[0] >= '0' && text[0] <= '9' ? strtol(text, &end, 10) : 0;
-        if (end == NULL || *end != '\0' || v < 1 || v > GW_ADMIN_PAGE_MAX)
-            cg_err_add_violation(err, "limit", "must be a whole number from 1 to %d",
-                                 GW_ADMIN_PAGE_MAX);
-        else
+        if (end == NULL || *end != '\0')
+            cg_err_add_violation(err, "limit", "must be a whole number");
+        else if (cg_check_int(err, "limit", v, 1, GW_ADMIN_PAGE_MAX))
             *limit = (int)v;
     } else if (rc != CG_NOT_FOUND) {
-        cg_err_add_violation(err, "limit", "must be a whole number from 1 to %d",
-                             GW_ADMIN_PAGE_MAX);
+        cg_err_add_violation(err, "limit", "must be a whole number");
     }
     rc = gw_query_get(query, "cursor", cursor, GW_ADMIN_CURSOR_MAX + 1);
     if (rc != CG_OK && rc != CG_NOT_FOUND) {

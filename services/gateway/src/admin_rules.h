@@ -9,12 +9,13 @@
 #include <stddef.h>
 
 #include "cg/status.h"
+#include "cg/limits.h"
 #include "gw_pure.h"
 
 /* Longest cursor a list accepts: a username or an org path. */
 #define GW_ADMIN_CURSOR_MAX 512
 #define GW_ADMIN_PAGE_DEFAULT 20
-#define GW_ADMIN_PAGE_MAX 100
+#define GW_ADMIN_PAGE_MAX CG_PAGE_SIZE_MAX
 
 /* 1 to 64 of [a-z0-9._-], starting with a letter or digit. */
 bool gw_username_valid(const char *s);

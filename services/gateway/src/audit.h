@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cg/limits.h"
 #include "cg/status.h"
 #include "access.h"
 #include "gw_pure.h"
@@ -112,7 +113,7 @@ const char *gw_audit_route_action(const char *method, const char *pattern, const
 
 /* Filters and page of GET /api/v1/audit. Strings are NUL-terminated; an
  * empty one means "not given". */
-#define GW_AUDIT_LIMIT_MAX 100
+#define GW_AUDIT_LIMIT_MAX CG_PAGE_SIZE_MAX
 #define GW_AUDIT_LIMIT_DEFAULT 50
 typedef struct gw_audit_query {
     char actor[65];

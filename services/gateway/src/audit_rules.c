@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "cg/validate.h"
 
 const char *gw_audit_outcome(int status)
 {
@@ -242,9 +243,7 @@ cg_code gw_audit_query_parse(const char *query, gw_audit_query *q, cg_err *err)
     if (limit[0] != '\0') {
         size_t n = strlen(limit);
         long v = n <= 3 && digits(limit, n) ? strtol(limit, NULL, 10) : 0;
-        if (v < 1 || v > GW_AUDIT_LIMIT_MAX)
-            cg_err_add_violation(err, "limit", "must be 1 to %d", GW_AUDIT_LIMIT_MAX);
-        else
+        if (cg_check_int(err, "limit", v, 1, GW_AUDIT_LIMIT_MAX))
             q->limit = (int)v;
     }
     if (cursor[0] != '\0') {

@@ -103,19 +103,22 @@ cg_code gw_json_parse_body(const char *buf, size_t len, cJSON **out, cg_err *err
  * from body, so out is valid only while body lives and is never freed with
  * protobuf_c_message_free_unpacked(). *unit_code receives the requested org
  * unit code (borrowed from body, or the default "hq"); the caller resolves it
- * to out->org_path. Every bad field is reported in err (INVALID_ARGUMENT). */
+ * to out->org_path. Only the body's shape is checked (members, their JSON
+ * types, the required ones); the values are intake's to check. Every bad
+ * field is reported in err (INVALID_ARGUMENT). */
 cg_code gw_map_submit_report(const cJSON *body, Cleangrid__V1__SubmitReportRequest *out,
                              const char **unit_code, cg_err *err);
 
-/* Map {"receipt": "<16 digits>"} onto out (initialised by the caller);
- * out->receipt borrows from body. */
+/* Map {"receipt": "..."} onto out (initialised by the caller); out->receipt
+ * borrows from body. Whether it has its 16 digits is intake's rule. */
 cg_code gw_map_report_status(const cJSON *body, Cleangrid__V1__GetReportStatusRequest *out,
                              cg_err *err);
 
 /* Map {"username": ..., "password": ...}; both results borrow from body. */
 cg_code gw_map_login(const cJSON *body, const char **username, const char **password, cg_err *err);
 
-/* Read ?limit= (1..100, default 20) and ?cursor= from a raw query string into
+/* Read ?limit= (a whole number, default CG_PAGE_SIZE_DEFAULT; the service
+ * that holds the list checks its range) and ?cursor= from a raw query string into
  * page (initialised by the caller). page->cursor points into cursor_buf,
  * which the caller provides and keeps while page is used. */
 cg_code gw_map_page(const char *query, Cleangrid__V1__PageRequest *page, char *cursor_buf,

@@ -5,10 +5,8 @@
 #include <time.h>
 
 #include "cg/util.h"
+#include "cg/validate.h"
 #include "gw_pure.h"
-
-#define TEXT_MAX_CHARS 2000
-#define FIELD_MAX_CHARS 200
 
 /* Each member of obj must be in allowed (NULL-terminated) and given once;
  * prefix names obj in the violations ("" at the top). */
@@ -33,10 +31,12 @@ static void known_members(const cJSON *obj, const char *const *allowed, const ch
     }
 }
 
-/* The string member key of obj ("" when absent or null), checked: UTF-8,
- * at most max characters, not blank when required. field names it. */
+/* The string member key of obj ("" when absent or null); field names it.
+ * Only the shape is checked here, a string that is there when required:
+ * its length, blankness and content are the rules of the service that
+ * stores it, which names the same field. */
 static char *text_member(const cJSON *obj, const char *key, const char *field, bool required,
-                         size_t max, cg_err *err)
+                         cg_err *err)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (item == NULL || cJSON_IsNull(item)) {
@@ -50,16 +50,21 @@ static char *text_member(const cJSON *obj, const char *key, const char *field, b
         cg_err_add_violation(err, field, "must be a string");
         return "";
     }
-    size_t len = strlen(s);
-    if (!cg_utf8_valid(s, len) || cg_utf8_length(s) > max) {
-        cg_err_add_violation(err, field, "must be UTF-8 text of at most %zu characters", max);
-        return "";
-    }
-    if (required && strspn(s, " \t\r\n") == len) {
-        cg_err_add_violation(err, field, "must not be blank");
-        return "";
-    }
     return (char *)s;
+}
+
+/* A string member whose length the gateway still bounds: the case stage
+ * actions' report and measures and a disposition item's text, whose length
+ * rules are not the case service's yet. */
+static char *bounded_member(const cJSON *obj, const char *key, bool required, size_t max,
+                            cg_err *err)
+{
+    char *s = text_member(obj, key, key, required, err);
+    unsigned flags = CG_TEXT_MULTILINE | (required ? CG_TEXT_REQUIRED : 0);
+    /* An absent or mistyped member has had its violation. */
+    if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(obj, key)))
+        return s;
+    return cg_check_text(err, key, s, 0, max, flags) ? s : "";
 }
 
 /* "YYYY-MM-DD" as Unix milliseconds at midnight UTC; 0 when malformed. */
@@ -105,13 +110,13 @@ static void map_subjects(const cJSON *array, Cleangrid__V1__CreateClueRequest *o
         snprintf(field, sizeof field, "subjects[%d].", i);
         known_members(s, keys, field, err);
         snprintf(field, sizeof field, "subjects[%d].name", i);
-        sub->name = text_member(s, "name", field, true, FIELD_MAX_CHARS, err);
+        sub->name = text_member(s, "name", field, true, err);
         snprintf(field, sizeof field, "subjects[%d].person_id", i);
-        sub->person_id = text_member(s, "person_id", field, false, 64, err);
+        sub->person_id = text_member(s, "person_id", field, false, err);
         snprintf(field, sizeof field, "subjects[%d].position", i);
-        sub->position = text_member(s, "position", field, false, FIELD_MAX_CHARS, err);
+        sub->position = text_member(s, "position", field, false, err);
         snprintf(field, sizeof field, "subjects[%d].org_unit", i);
-        sub->org_unit = text_member(s, "org_unit", field, false, FIELD_MAX_CHARS, err);
+        sub->org_unit = text_member(s, "org_unit", field, false, err);
         form->subject_ptrs[i++] = sub;
     }
     out->subjects = form->subject_ptrs;
@@ -154,15 +159,15 @@ cg_code gw_map_create_clue(const cJSON *body, Cleangrid__V1__CreateClueRequest *
         return cg_err_set(err, CG_INVALID_ARGUMENT, "the request body must be a JSON object");
     }
     known_members(body, keys, "", err);
-    out->source = text_member(body, "source", "source", true, 64, err);
-    out->source_ref = text_member(body, "source_ref", "source_ref", false, FIELD_MAX_CHARS, err);
-    out->source_link = text_member(body, "source_link", "source_link", false, 400, err);
-    out->summary = text_member(body, "summary", "summary", true, TEXT_MAX_CHARS, err);
-    const char *date = text_member(body, "received_date", "received_date", true, 10, err);
+    out->source = text_member(body, "source", "source", true, err);
+    out->source_ref = text_member(body, "source_ref", "source_ref", false, err);
+    out->source_link = text_member(body, "source_link", "source_link", false, err);
+    out->summary = text_member(body, "summary", "summary", true, err);
+    const char *date = text_member(body, "received_date", "received_date", true, err);
     if (date[0] != '\0' && (out->received_at_ms = date_ms(date)) == 0) {
         cg_err_add_violation(err, "received_date", "must be a date YYYY-MM-DD");
     }
-    const char *unit = text_member(body, "unit_code", "unit_code", true, 64, err);
+    const char *unit = text_member(body, "unit_code", "unit_code", true, err);
     map_subjects(cJSON_GetObjectItemCaseSensitive(body, "subjects"), out, form, err);
     map_categories(cJSON_GetObjectItemCaseSensitive(body, "categories"), out, form, err);
     if (err->code == CG_OK) {
@@ -195,11 +200,11 @@ cg_code gw_map_clue_edit(const cJSON *body, Cleangrid__V1__ClueActionRequest *ou
         } else if (strcmp(keys[i], "categories") == 0) {
             map_categories(item, r, &edit->form, err);
         } else if (strcmp(keys[i], "summary") == 0) {
-            r->summary = text_member(body, "summary", "summary", true, TEXT_MAX_CHARS, err);
+            r->summary = text_member(body, "summary", "summary", true, err);
         } else if (strcmp(keys[i], "source_link") == 0) {
-            r->source_link = text_member(body, "source_link", "source_link", false, 400, err);
+            r->source_link = text_member(body, "source_link", "source_link", false, err);
         } else {
-            const char *date = text_member(body, "received_date", "received_date", true, 10, err);
+            const char *date = text_member(body, "received_date", "received_date", true, err);
             if (date[0] != '\0' && (r->received_at_ms = date_ms(date)) == 0) {
                 cg_err_add_violation(err, "received_date", "must be a date YYYY-MM-DD");
             }
@@ -314,22 +319,22 @@ cg_code gw_map_clue_action(const cJSON *body, const char *action,
     out->action = (char *)action;
     if (strcmp(action, "propose") == 0) {
         known_members(body, propose, "", err);
-        out->way = text_member(body, "way", "way", true, 64, err);
-        out->reason = text_member(body, "reason", "reason", true, TEXT_MAX_CHARS, err);
-        out->conclusion = text_member(body, "conclusion", "conclusion", false, TEXT_MAX_CHARS, err);
+        out->way = text_member(body, "way", "way", true, err);
+        out->reason = text_member(body, "reason", "reason", true, err);
+        out->conclusion = text_member(body, "conclusion", "conclusion", false, err);
     } else if (strcmp(action, "reject") == 0 || strcmp(action, "recuse") == 0 ||
                strcmp(action, "reopen") == 0) {
         known_members(body, reason, "", err);
-        out->reason = text_member(body, "reason", "reason", true, TEXT_MAX_CHARS, err);
+        out->reason = text_member(body, "reason", "reason", true, err);
     } else if (strcmp(action, "assign") == 0) {
         known_members(body, assign, "", err);
-        out->handler_id = text_member(body, "handler_id", "handler_id", true, 36, err);
+        out->handler_id = text_member(body, "handler_id", "handler_id", true, err);
     } else if (strcmp(action, "link") == 0) {
         known_members(body, link, "", err);
-        out->other_clue_id = text_member(body, "clue_id", "clue_id", true, 36, err);
+        out->other_clue_id = text_member(body, "clue_id", "clue_id", true, err);
     } else if (strcmp(action, "merge") == 0) {
         known_members(body, merge, "", err);
-        out->other_clue_id = text_member(body, "into", "into", true, 36, err);
+        out->other_clue_id = text_member(body, "into", "into", true, err);
     } else {
         known_members(body, none, "", err);
     }
@@ -374,22 +379,22 @@ cg_code gw_map_case_action(const cJSON *body, bool measure, Cleangrid__V1__CaseA
     }
     if (!measure) {
         known_members(body, action, "", err);
-        out->action = text_member(body, "action", "action", true, 64, err);
+        out->action = bounded_member(body, "action", true, 64, err);
         const char *own = case_step_suffix(out->action);
         if (own != NULL) {
             /* Each step has its route, whose permission the dispatcher checks. */
             cg_err_add_violation(err, "action", "has a route of its own: POST .../{id}%s", own);
         }
-        out->report = text_member(body, "report", "report", false, TEXT_MAX_CHARS, err);
-        out->reviewer_id = text_member(body, "reviewer_id", "reviewer_id", false, 36, err);
+        out->report = bounded_member(body, "report", false, CG_TEXT_MAX, err);
+        out->reviewer_id = bounded_member(body, "reviewer_id", false, 36, err);
         return err->code;
     }
     known_members(body, fields, "", err);
     out->action = (char *)"log_measure";
-    out->measure_kind = text_member(body, "kind", "kind", true, 16, err);
-    out->measure_by = text_member(body, "who", "who", true, 200, err);
-    out->measure_summary = text_member(body, "summary", "summary", true, TEXT_MAX_CHARS, err);
-    const char *date = text_member(body, "date", "date", true, 10, err);
+    out->measure_kind = bounded_member(body, "kind", true, 16, err);
+    out->measure_by = bounded_member(body, "who", true, CG_CLUE_FIELD_MAX, err);
+    out->measure_summary = bounded_member(body, "summary", true, CG_TEXT_MAX, err);
+    const char *date = text_member(body, "date", "date", true, err);
     if (date[0] != '\0' && (out->measure_on_ms = date_ms(date)) == 0) {
         cg_err_add_violation(err, "date", "must be a date YYYY-MM-DD");
     }
@@ -590,10 +595,32 @@ static int64_t count_member(const cJSON *obj, const char *key, int64_t max, cg_e
     return (int64_t)v;
 }
 
+/* An integer member key of obj (0 when absent or null) whose range is the
+ * service's rule: only a whole number is checked here, and one beyond what
+ * an int32 holds is clamped to its end, which no range of the API reaches,
+ * so the service refuses it with the same words as any other number out of
+ * its range. */
+static int32_t int32_member(const cJSON *obj, const char *key, cg_err *err)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (item == NULL || cJSON_IsNull(item)) {
+        return 0;
+    }
+    double v = cJSON_IsNumber(item) ? item->valuedouble : 0.5;
+    if (v < INT32_MIN || v > INT32_MAX) {
+        return v < 0 ? INT32_MIN : INT32_MAX;
+    }
+    if (v != (double)(int32_t)v) {
+        cg_err_add_violation(err, key, "must be a whole number");
+        return 0;
+    }
+    return (int32_t)v;
+}
+
 /* A date member key of obj into *ms; "" (none) leaves it 0. */
 static void date_member(const cJSON *obj, const char *key, bool required, int64_t *ms, cg_err *err)
 {
-    const char *date = text_member(obj, key, key, required, 10, err);
+    const char *date = text_member(obj, key, key, required, err);
     if (date[0] != '\0' && (*ms = date_ms(date)) == 0) {
         cg_err_add_violation(err, key, "must be a date YYYY-MM-DD");
     }
@@ -622,35 +649,34 @@ cg_code gw_map_case_step(const cJSON *body, const char *action,
     out->action = (char *)action;
     if (strstr(action, "investigator") != NULL) {
         known_members(body, investigator, "", err);
-        out->investigator_id =
-            text_member(body, "investigator_id", "investigator_id", true, 36, err);
+        out->investigator_id = text_member(body, "investigator_id", "investigator_id", true, err);
     } else if (strcmp(action, "add_item") == 0) {
         known_members(body, item, "", err);
-        out->item_kind = text_member(body, "kind", "kind", true, 32, err);
-        out->item_measure = text_member(body, "measure", "measure", false, 32, err);
-        out->item_subject = text_member(body, "subject", "subject", false, FIELD_MAX_CHARS, err);
-        out->item_text = text_member(body, "text", "text", false, TEXT_MAX_CHARS, err);
+        out->item_kind = text_member(body, "kind", "kind", true, err);
+        out->item_measure = text_member(body, "measure", "measure", false, err);
+        out->item_subject = text_member(body, "subject", "subject", false, err);
+        out->item_text = bounded_member(body, "text", false, CG_TEXT_MAX, err);
         out->item_amount_fen = count_member(body, "amount_fen", AMOUNT_FEN_MAX, err);
-        *unit_code = text_member(body, "unit_code", "unit_code", false, 64, err);
+        *unit_code = text_member(body, "unit_code", "unit_code", false, err);
         date_member(body, "deadline", false, &out->item_deadline_ms, err);
     } else if (strcmp(action, "execute_item") == 0) {
         known_members(body, execute, "", err);
-        out->item_id = text_member(body, "item_id", "item_id", true, 36, err);
-        out->note = text_member(body, "note", "note", false, TEXT_MAX_CHARS, err);
+        out->item_id = text_member(body, "item_id", "item_id", true, err);
+        out->note = text_member(body, "note", "note", false, err);
         date_member(body, "date", true, &out->executed_on_ms, err);
     } else if (strcmp(action, "remove_item") == 0) {
         known_members(body, item_ref, "", err);
-        out->item_id = text_member(body, "item_id", "item_id", true, 36, err);
+        out->item_id = text_member(body, "item_id", "item_id", true, err);
     } else if (strcmp(action, "request_extension") == 0) {
         known_members(body, extension, "", err);
-        out->extension_days = (int32_t)count_member(body, "days", 365, err);
-        out->reason = text_member(body, "reason", "reason", true, TEXT_MAX_CHARS, err);
+        out->extension_days = int32_member(body, "days", err);
+        out->reason = text_member(body, "reason", "reason", true, err);
         if (cJSON_GetObjectItemCaseSensitive(body, "days") == NULL) {
             cg_err_add_violation(err, "days", "is required");
         }
     } else if (strcmp(action, "reject_extension") == 0) {
         known_members(body, reason, "", err);
-        out->reason = text_member(body, "reason", "reason", true, TEXT_MAX_CHARS, err);
+        out->reason = text_member(body, "reason", "reason", true, err);
     } else {
         known_members(body, none, "", err);
     }

@@ -7,12 +7,13 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 
+#include "cg/limits.h"
 #include "cg/status.h"
 #include "cleangrid/v1/case.pb-c.h"
 #include "cleangrid/v1/case_list.pb-c.h"
 
-#define GW_CLUE_SUBJECTS_MAX 20
-#define GW_CLUE_CATEGORIES_MAX 7
+#define GW_CLUE_SUBJECTS_MAX CG_CLUE_SUBJECTS_MAX
+#define GW_CLUE_CATEGORIES_MAX CG_CLUE_CATEGORIES_MAX
 
 /* Storage for the repeated parts of a CreateClueRequest; its strings are
  * borrowed from the body. */

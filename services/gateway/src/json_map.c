@@ -11,14 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg/limits.h"
 #include "cg/util.h"
 #include "gw_pure.h"
 #include "json_clues.h"
 
 #define DEFAULT_UNIT_CODE "hq"
-#define DEFAULT_PAGE_SIZE 20
-#define MAX_PAGE_SIZE 100
-#define RECEIPT_DIGITS 16
 
 typedef enum field_kind {
     FIELD_STRING,
@@ -32,7 +30,8 @@ typedef struct field_spec {
     bool required;
     bool nonblank;    /* strings: whitespace alone is not a value */
     size_t min_chars; /* strings: code points, 0 for no minimum */
-    size_t max_chars; /* strings: code points */
+    size_t max_chars; /* strings: code points; 0 when the service that stores
+                         the value bounds it, not the gateway */
 } field_spec;
 
 #define MAX_FIELDS 16
@@ -54,6 +53,12 @@ static bool is_blank(const char *s)
 static void check_string(const field_spec *spec, const char *s, bool *ok, cg_err *err)
 {
     size_t len = strlen(s);
+    if (spec->max_chars == 0) {
+        /* A value the gateway passes on: the body was UTF-8 as a whole
+         * (gw_json_parse_body), and the rest is the service's rule. */
+        *ok = true;
+        return;
+    }
     if (!cg_utf8_valid(s, len)) {
         cg_err_add_violation(err, spec->name, "must be valid UTF-8 text");
         return;
@@ -215,27 +220,23 @@ enum {
     R_COUNT,
 };
 
+/* Only the shape: what may be there, of which JSON type, and what must be.
+ * The lengths, the phone's characters, the channel's pattern and the rules
+ * between anonymous and the reporter's identity are intake's
+ * (services/intake/src/validate.c), which names the same fields. The unit
+ * code is the gateway's own: it resolves it to the unit's org path. */
 static const field_spec report_fields[R_COUNT] = {
-    [R_CATEGORY] = {"category", FIELD_STRING, true, true, 1, 64},
-    [R_CONTENT] = {"content", FIELD_STRING, true, true, 10, 5000},
-    [R_LOCATION] = {"location", FIELD_STRING, false, false, 0, 200},
-    [R_ACCUSED_PERSON] = {"accused_person", FIELD_STRING, false, false, 0, 100},
-    [R_ACCUSED_UNIT] = {"accused_unit", FIELD_STRING, false, false, 0, 200},
+    [R_CATEGORY] = {"category", FIELD_STRING, true, false, 0, 0},
+    [R_CONTENT] = {"content", FIELD_STRING, true, false, 0, 0},
+    [R_LOCATION] = {"location", FIELD_STRING, false, false, 0, 0},
+    [R_ACCUSED_PERSON] = {"accused_person", FIELD_STRING, false, false, 0, 0},
+    [R_ACCUSED_UNIT] = {"accused_unit", FIELD_STRING, false, false, 0, 0},
     [R_UNIT_CODE] = {"unit_code", FIELD_STRING, false, true, 1, 64},
     [R_ANONYMOUS] = {"anonymous", FIELD_BOOL, true, false, 0, 0},
-    [R_REPORTER_NAME] = {"reporter_name", FIELD_STRING, false, true, 1, 100},
-    [R_REPORTER_PHONE] = {"reporter_phone", FIELD_STRING, false, false, 5, 20},
-    /* Issue 5: the QR code's channel; intake checks its pattern. */
-    [R_CHANNEL] = {"channel", FIELD_STRING, false, true, 1, 32},
+    [R_REPORTER_NAME] = {"reporter_name", FIELD_STRING, false, false, 0, 0},
+    [R_REPORTER_PHONE] = {"reporter_phone", FIELD_STRING, false, false, 0, 0},
+    [R_CHANNEL] = {"channel", FIELD_STRING, false, false, 0, 0},
 };
-
-static bool phone_chars_ok(const char *s)
-{
-    for (; *s != '\0'; s++)
-        if (!((*s >= '0' && *s <= '9') || *s == ' ' || *s == '+' || *s == '-'))
-            return false;
-    return true;
-}
 
 cg_code gw_map_submit_report(const cJSON *body, Cleangrid__V1__SubmitReportRequest *out,
                              const char **unit_code, cg_err *err)
@@ -243,30 +244,7 @@ cg_code gw_map_submit_report(const cJSON *body, Cleangrid__V1__SubmitReportReque
     field_values v;
     cg_err_clear(err);
     *unit_code = DEFAULT_UNIT_CODE;
-    /* Field errors do not stop here: the rules between fields below add
-     * theirs, so the client sees them all at once. */
-    check_body(body, report_fields, R_COUNT, &v, err);
-    if (!cJSON_IsObject(body))
-        return err->code;
-
-    /* The reporter's identity follows from `anonymous`: an anonymous report
-     * must not carry one, so it can never be stored by mistake. */
-    if (v.ok[R_ANONYMOUS]) {
-        bool anonymous = cJSON_IsTrue(v.item[R_ANONYMOUS]);
-        if (anonymous) {
-            if (v.item[R_REPORTER_NAME] != NULL)
-                cg_err_add_violation(err, "reporter_name",
-                                     "must not be given when anonymous is true");
-            if (v.item[R_REPORTER_PHONE] != NULL)
-                cg_err_add_violation(err, "reporter_phone",
-                                     "must not be given when anonymous is true");
-        } else if (v.item[R_REPORTER_NAME] == NULL) {
-            cg_err_add_violation(err, "reporter_name", "is required when anonymous is false");
-        }
-    }
-    if (v.ok[R_REPORTER_PHONE] && !phone_chars_ok(value_str(&v, R_REPORTER_PHONE)))
-        cg_err_add_violation(err, "reporter_phone", "may contain only digits, spaces, '+' and '-'");
-    if (err->code != CG_OK)
+    if (check_body(body, report_fields, R_COUNT, &v, err) != CG_OK)
         return err->code;
 
     out->category = (char *)value_str(&v, R_CATEGORY);
@@ -289,8 +267,9 @@ cg_code gw_map_submit_report(const cJSON *body, Cleangrid__V1__SubmitReportReque
     return CG_OK;
 }
 
+/* Whether the receipt has its 16 digits is intake's rule. */
 static const field_spec status_fields[] = {
-    {"receipt", FIELD_STRING, true, false, 0, 64},
+    {"receipt", FIELD_STRING, true, false, 0, 0},
 };
 
 cg_code gw_map_report_status(const cJSON *body, Cleangrid__V1__GetReportStatusRequest *out,
@@ -300,15 +279,7 @@ cg_code gw_map_report_status(const cJSON *body, Cleangrid__V1__GetReportStatusRe
     cg_err_clear(err);
     if (check_body(body, status_fields, 1, &v, err) != CG_OK)
         return err->code;
-    const char *receipt = value_str(&v, 0);
-    bool digits = strlen(receipt) == RECEIPT_DIGITS;
-    for (size_t i = 0; digits && i < RECEIPT_DIGITS; i++)
-        digits = receipt[i] >= '0' && receipt[i] <= '9';
-    if (!digits) {
-        cg_err_add_violation(err, "receipt", "must be %d digits", RECEIPT_DIGITS);
-        return err->code;
-    }
-    out->receipt = (char *)receipt;
+    out->receipt = (char *)value_str(&v, 0);
     return CG_OK;
 }
 
@@ -338,21 +309,26 @@ cg_code gw_map_page(const char *query, Cleangrid__V1__PageRequest *page, char *c
 {
     char limit[16];
     cg_err_clear(err);
-    page->page_size = DEFAULT_PAGE_SIZE;
+    page->page_size = CG_PAGE_SIZE_DEFAULT;
     page->cursor = cursor_buf;
     cursor_buf[0] = '\0';
 
+    /* Only a whole number is checked here; whether it is 1 to
+     * CG_PAGE_SIZE_MAX is the rule of the service that holds the list
+     * (cg_check_page_size). 0 would mean "the default" to it, and a number
+     * past what an int32 holds cannot reach it: both are sent as -1 and
+     * 2147483647, which it refuses with the same words as 101. */
     cg_code rc = gw_query_get(query, "limit", limit, sizeof(limit));
     if (rc == CG_OK) {
         char *end = NULL;
-        long n = limit[0] >= '0' && limit[0] <= '9' ? strtol(limit, &end, 10) : 0;
-        if (end == NULL || *end != '\0' || n < 1 || n > MAX_PAGE_SIZE)
-            cg_err_add_violation(err, "limit", "must be a whole number from 1 to %d",
-                                 MAX_PAGE_SIZE);
+        const char *digits = limit[0] == '-' ? limit + 1 : limit;
+        long long n = digits[0] >= '0' && digits[0] <= '9' ? strtoll(limit, &end, 10) : 0;
+        if (end == NULL || *end != '\0')
+            cg_err_add_violation(err, "limit", "must be a whole number");
         else
-            page->page_size = (int32_t)n;
+            page->page_size = n < 1 ? -1 : n > INT32_MAX ? INT32_MAX : (int32_t)n;
     } else if (rc != CG_NOT_FOUND) {
-        cg_err_add_violation(err, "limit", "must be a whole number from 1 to %d", MAX_PAGE_SIZE);
+        cg_err_add_violation(err, "limit", "must be a whole number");
     }
 
     rc = gw_query_get(query, "cursor", cursor_buf, cursor_buf_size);

@@ -63,7 +63,6 @@ static void test_create_errors_named(void **state)
         {"subjects", "[\"x\"]", "subjects[0]"},
         {"categories", "\"integrity\"", "categories"},
         {"categories", "[1]", "categories"},
-        {"summary", "\"   \"", "summary"},
         {"unit_code", "null", "unit_code"},
         {"colour", "\"red\"", "colour"},
     };

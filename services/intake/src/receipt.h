@@ -19,9 +19,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cg/limits.h"
 #include "cg/status.h"
 
-#define INTAKE_RECEIPT_DIGITS 16
+#define INTAKE_RECEIPT_DIGITS CG_RECEIPT_DIGITS
 #define INTAKE_RECEIPT_LOOKUP_DIGITS 8
 /* Size of a buffer that holds a receipt hash string and its terminator. */
 #define INTAKE_RECEIPT_HASH_SIZE crypto_pwhash_argon2id_STRBYTES

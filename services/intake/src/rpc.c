@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cg/log.h"
+#include "cg/validate.h"
 #include "intake.h"
 #include "validate.h"
 
@@ -63,8 +64,7 @@ static void get_report_status(cg_rpc_call *call, void *arg)
     if (req == NULL) {
         return;
     }
-    if (!intake_receipt_format_valid(req->receipt)) {
-        cg_err_add_violation(&err, "receipt", "must be exactly 16 digits");
+    if (!cg_check_digits(&err, "receipt", req->receipt, CG_RECEIPT_DIGITS)) {
         cg_rpc_reply_error(call, &err);
         goto cleanup;
     }

@@ -1,26 +1,16 @@
-/* Checks on a SubmitReportRequest, repeated here although the gateway checks
- * the same rules: the intake service is the one that stores the report, so it
- * does not trust that every caller went through the gateway. */
+/* Checks on a SubmitReportRequest. The intake service stores the report, so
+ * its rules are checked here and only here: the gateway checks the body's
+ * JSON shape and passes the values on. The limits are the shared ones of
+ * cg/limits.h (CG_REPORT_*), which the web console's form reads too. */
 #ifndef INTAKE_VALIDATE_H
 #define INTAKE_VALIDATE_H
 
 #include <stdbool.h>
 
+#include "cg/limits.h"
 #include "cg/status.h"
 #include "cleangrid/v1/intake.pb-c.h"
 
-/* Limits from docs/api.md, in Unicode code points. */
-#define INTAKE_CATEGORY_MAX 64
-#define INTAKE_CONTENT_MIN 10
-#define INTAKE_CONTENT_MAX 5000
-#define INTAKE_LOCATION_MAX 200
-#define INTAKE_ACCUSED_PERSON_MAX 100
-#define INTAKE_ACCUSED_UNIT_MAX 200
-#define INTAKE_REPORTER_NAME_MAX 100
-#define INTAKE_PHONE_MIN 5
-#define INTAKE_PHONE_MAX 20
-/* The longest channel name of a QR code (issue 5). */
-#define INTAKE_CHANNEL_MAX 32
 /* ltree's own limits in PostgreSQL 15: a label is at most 255 characters of
  * [A-Za-z0-9_] and a path at most 65535 labels; a real org path is short, so
  * a much smaller bound on the whole path keeps nonsense out. */

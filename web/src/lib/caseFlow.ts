@@ -7,6 +7,7 @@
 import type { CaseRecord, DossierEntry } from '@/api/types';
 import { chars, type Errors } from '@/lib/validate';
 import { TEXT_MAX, validateId, type Actor } from '@/lib/clueFlow';
+import { LIMITS } from '@/lib/limits.generated';
 
 /* The stages in order, as the steps bar shows them. */
 export const CASE_STAGES = ['filed', 'investigation', 'investigation_reported', 'review', 'disposition_decided', 'closed'] as const;
@@ -187,9 +188,9 @@ export function validateInvestigator(id: string, investigators: readonly string[
   return e;
 }
 
-/* The days of the one extension (CG_CASE_EXTENSION_MAX_DAYS is at most 365;
- * the service refuses more than its setting with the limit named). */
-export const EXTENSION_DAYS_MAX = 365;
+/* The days of the one extension (CG_CASE_EXTENSION_MAX_DAYS is at most
+ * this; the service refuses more than its setting with the limit named). */
+export const EXTENSION_DAYS_MAX = LIMITS.EXTENSION_DAYS_CEILING;
 
 export function validateExtension(days: string, reason: string): Errors {
   const e: Errors = {};

@@ -1,8 +1,10 @@
-/* Form rules, checked before anything is sent; they mirror the gateway's
+/* Form rules, checked before anything is sent; they mirror intake's
  * (docs/api.md), which stays the authority: its field errors are shown in
- * the same places. Each rule answers an i18n key, or null when the value is
- * fine. */
+ * the same places. The numbers are the services' own, generated from
+ * common/include/cg/limits.h (limits.generated.ts). Each rule answers an
+ * i18n key, or null when the value is fine. */
 import type { ReportRequest } from '@/api/types';
+import { LIMITS } from '@/lib/limits.generated';
 
 export type Errors = Record<string, string>;
 
@@ -30,28 +32,30 @@ export function emptyReportForm(): ReportForm {
   };
 }
 
-/* Length in Unicode characters, as the gateway counts them. */
+/* Length in Unicode characters, as the services count them. */
 export function chars(s: string): number {
   return Array.from(s).length;
 }
 
-const PHONE = /^[0-9 +-]{5,20}$/;
+const PHONE = new RegExp(`^[0-9 +-]{${LIMITS.REPORT_PHONE_MIN},${LIMITS.REPORT_PHONE_MAX}}$`);
+const RECEIPT = new RegExp(`^[0-9]{${LIMITS.RECEIPT_DIGITS}}$`);
+const CHANNEL = new RegExp(`^[a-z0-9][a-z0-9_-]{0,${LIMITS.REPORT_CHANNEL_MAX - 1}}$`);
 
 export function validateReport(f: ReportForm): Errors {
   const e: Errors = {};
   const content = f.content.trim();
   if (!f.category) e.category = 'validate.required';
-  else if (chars(f.category) > 64) e.category = 'validate.tooLong';
+  else if (chars(f.category) > LIMITS.REPORT_CATEGORY_MAX) e.category = 'validate.tooLong';
   if (!content) e.content = 'validate.required';
-  else if (chars(content) < 10) e.content = 'validate.contentShort';
-  else if (chars(content) > 5000) e.content = 'validate.tooLong';
-  if (chars(f.location.trim()) > 200) e.location = 'validate.tooLong';
-  if (chars(f.accused_person.trim()) > 100) e.accused_person = 'validate.tooLong';
-  if (chars(f.accused_unit.trim()) > 200) e.accused_unit = 'validate.tooLong';
+  else if (chars(content) < LIMITS.REPORT_CONTENT_MIN) e.content = 'validate.contentShort';
+  else if (chars(content) > LIMITS.REPORT_CONTENT_MAX) e.content = 'validate.tooLong';
+  if (chars(f.location.trim()) > LIMITS.REPORT_LOCATION_MAX) e.location = 'validate.tooLong';
+  if (chars(f.accused_person.trim()) > LIMITS.REPORT_ACCUSED_PERSON_MAX) e.accused_person = 'validate.tooLong';
+  if (chars(f.accused_unit.trim()) > LIMITS.REPORT_ACCUSED_UNIT_MAX) e.accused_unit = 'validate.tooLong';
   if (!f.anonymous) {
     const name = f.reporter_name.trim();
     if (!name) e.reporter_name = 'validate.nameRequired';
-    else if (chars(name) > 100) e.reporter_name = 'validate.tooLong';
+    else if (chars(name) > LIMITS.REPORT_REPORTER_NAME_MAX) e.reporter_name = 'validate.tooLong';
     const phone = f.reporter_phone.trim();
     if (phone && !PHONE.test(phone)) e.reporter_phone = 'validate.phone';
   }
@@ -59,7 +63,7 @@ export function validateReport(f: ReportForm): Errors {
 }
 
 /* The request body: optional fields left out when empty, and the identity
- * fields never sent with an anonymous report (the gateway refuses them). */
+ * fields never sent with an anonymous report (intake refuses them). */
 export function reportBody(f: ReportForm, unitCode: string | null, channel: string | null = null): ReportRequest {
   const body: ReportRequest = {
     category: f.category,
@@ -85,7 +89,7 @@ export function reportBody(f: ReportForm, unitCode: string | null, channel: stri
  * when it is not 16 digits. */
 export function normalizeReceipt(input: string): string | null {
   const digits = input.replace(/[\s-]/g, '');
-  return /^[0-9]{16}$/.test(digits) ? digits : null;
+  return RECEIPT.test(digits) ? digits : null;
 }
 
 /* 1234 5678 9012 3456: easier to read aloud and copy by hand. */
@@ -103,7 +107,7 @@ export function unitFromQuery(v: unknown): string | null {
  * in intake's pattern; anything else is dropped, so a damaged link still
  * lets the reporter send (docs/api.md, "Public reports"). */
 export function channelFromQuery(v: unknown): string | null {
-  return typeof v === 'string' && /^[a-z0-9][a-z0-9_-]{0,31}$/.test(v) ? v : null;
+  return typeof v === 'string' && CHANNEL.test(v) ? v : null;
 }
 
 export function validateLogin(username: string, password: string): Errors {

@@ -1,0 +1,206 @@
+/* Unit tests of the shared input checks: each passes what it should, and a
+ * value it refuses gets exactly one violation on the field, in its one
+ * wording. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <string.h>
+
+#include "cg/validate.h"
+
+/* n Chinese characters (three bytes each), n at most 300; the text lives
+ * until the next call. */
+static const char *chinese(size_t n)
+{
+    static char text[3 * 300 + 1];
+    text[0] = '\0';
+    for (size_t i = 0; i < n && i < 300; i++) {
+        strcat(text, "张");
+    }
+    return text;
+}
+
+/* Expect err to hold one violation, on field, worded exactly text. */
+static void expect_one(const cg_err *err, const char *field, const char *text)
+{
+    assert_int_equal(err->code, CG_INVALID_ARGUMENT);
+    assert_int_equal(err->nviolations, 1);
+    assert_string_equal(err->violations[0].field, field);
+    assert_string_equal(err->violations[0].description, text);
+}
+
+static void test_text_lengths_count_characters(void **state)
+{
+    (void)state;
+    cg_err err;
+    /* 200 Chinese characters are 600 bytes but 200 characters. */
+    cg_err_clear(&err);
+    assert_true(cg_check_text(&err, "subjects[0].name", chinese(200), 0, 200, CG_TEXT_REQUIRED));
+    assert_int_equal(err.nviolations, 0);
+    assert_false(cg_check_text(&err, "subjects[0].name", chinese(201), 0, 200, CG_TEXT_REQUIRED));
+    expect_one(&err, "subjects[0].name", "must be at most 200 characters");
+
+    cg_err_clear(&err);
+    assert_false(cg_check_text(&err, "content", "too short", 10, 5000, CG_TEXT_REQUIRED));
+    expect_one(&err, "content", "must be at least 10 characters");
+    cg_err_clear(&err);
+    assert_true(cg_check_text(&err, "content", "廉洁廉洁廉洁廉洁廉洁", 10, 5000, CG_TEXT_REQUIRED));
+}
+
+static void test_text_required_and_blank(void **state)
+{
+    (void)state;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_false(cg_check_text(&err, "summary", "", 0, 10, CG_TEXT_REQUIRED));
+    expect_one(&err, "summary", "is required");
+    cg_err_clear(&err);
+    assert_false(cg_check_text(&err, "summary", NULL, 0, 10, CG_TEXT_REQUIRED));
+    expect_one(&err, "summary", "is required");
+    cg_err_clear(&err);
+    assert_false(cg_check_text(&err, "summary", " \t\r\n", 0, 10, CG_TEXT_REQUIRED));
+    expect_one(&err, "summary", "must not be blank");
+    /* An optional field that is empty passes whatever its minimum. */
+    cg_err_clear(&err);
+    assert_true(cg_check_text(&err, "location", "", 5, 10, 0));
+    assert_true(cg_check_text(&err, "location", NULL, 5, 10, 0));
+    assert_int_equal(err.nviolations, 0);
+}
+
+static void test_text_utf8_and_control(void **state)
+{
+    (void)state;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_false(cg_check_text(&err, "name", "bad \xff", 0, 10, 0));
+    expect_one(&err, "name", "must be UTF-8 text");
+    cg_err_clear(&err);
+    assert_false(cg_check_text(&err, "name", "a\nb", 0, 10, 0));
+    expect_one(&err, "name", "must not contain control characters");
+    cg_err_clear(&err);
+    assert_false(cg_check_text(&err, "summary", "a\x1b[31mb", 0, 10, CG_TEXT_MULTILINE));
+    expect_one(&err, "summary", "must not contain control characters");
+    cg_err_clear(&err);
+    assert_false(cg_check_text(&err, "summary", "a\x7f", 0, 10, CG_TEXT_MULTILINE));
+    expect_one(&err, "summary", "must not contain control characters");
+    cg_err_clear(&err);
+    assert_true(cg_check_text(&err, "summary", "line 1\r\n\tline 2", 0, 20, CG_TEXT_MULTILINE));
+    assert_int_equal(err.nviolations, 0);
+}
+
+static void test_int_range(void **state)
+{
+    (void)state;
+    cg_err err;
+    const int64_t good[] = {1, 45, 90};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        cg_err_clear(&err);
+        assert_true(cg_check_int(&err, "days", good[i], 1, 90));
+        assert_int_equal(err.nviolations, 0);
+    }
+    const int64_t bad[] = {0, -1, 91, 200, INT32_MAX, INT64_MIN};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cg_err_clear(&err);
+        assert_false(cg_check_int(&err, "days", bad[i], 1, 90));
+        expect_one(&err, "days", "must be a whole number from 1 to 90");
+    }
+}
+
+static void test_digits(void **state)
+{
+    (void)state;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_true(cg_check_digits(&err, "receipt", "1234567890123456", 16));
+    assert_int_equal(err.nviolations, 0);
+    /* Too few, too many, letters, a sign, spaces, nothing: one wording. */
+    const char *bad[] = {"123456789012345",
+                         "12345678901234567",
+                         "12345678abcdefgh",
+                         "+234567890123456",
+                         "1234 5678 9012 3456",
+                         "",
+                         NULL};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cg_err_clear(&err);
+        assert_false(cg_check_digits(&err, "receipt", bad[i], 16));
+        expect_one(&err, "receipt", "must be exactly 16 digits");
+    }
+}
+
+static void test_one_of(void **state)
+{
+    (void)state;
+    static const char *const ways[] = {"shelve", "close", NULL};
+    cg_err err;
+    cg_err_clear(&err);
+    assert_true(cg_check_one_of(&err, "way", "close", ways, false));
+    assert_true(cg_check_one_of(&err, "way", "", ways, true));
+    assert_int_equal(err.nviolations, 0);
+    assert_false(cg_check_one_of(&err, "way", "Close", ways, false));
+    expect_one(&err, "way", "must be one of shelve, close");
+    cg_err_clear(&err);
+    assert_false(cg_check_one_of(&err, "way", "", ways, false));
+    expect_one(&err, "way", "must be one of shelve, close");
+}
+
+static void test_uuid_and_dates(void **state)
+{
+    (void)state;
+    cg_err err;
+    cg_err_clear(&err);
+    assert_true(cg_check_uuid(&err, "id", "0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f"));
+    assert_false(cg_check_uuid(&err, "id", "0b6f1c2e"));
+    expect_one(&err, "id", "must be a UUID");
+
+    cg_err_clear(&err);
+    assert_true(cg_check_date_range(&err, "filed_from", 0, "filed_to", 0));
+    assert_true(cg_check_date_range(&err, "filed_from", 1000, "filed_to", 0));
+    assert_true(cg_check_date_range(&err, "filed_from", 1000, "filed_to", 2000));
+    assert_int_equal(err.nviolations, 0);
+    assert_false(cg_check_date_range(&err, "filed_from", 2000, "filed_to", 2000));
+    expect_one(&err, "filed_to", "must be after filed_from");
+    cg_err_clear(&err);
+    assert_false(cg_check_date_range(&err, "filed_from", -1, "filed_to", 0));
+    expect_one(&err, "filed_to", "must be after filed_from");
+}
+
+static void test_page_size(void **state)
+{
+    (void)state;
+    cg_err err;
+    int size = 0;
+    cg_err_clear(&err);
+    assert_true(cg_check_page_size(&err, 0, &size));
+    assert_int_equal(size, CG_PAGE_SIZE_DEFAULT);
+    assert_true(cg_check_page_size(&err, CG_PAGE_SIZE_MAX, &size));
+    assert_int_equal(size, CG_PAGE_SIZE_MAX);
+    assert_true(cg_check_page_size(&err, 1, &size));
+    assert_int_equal(size, 1);
+    assert_int_equal(err.nviolations, 0);
+    const int64_t bad[] = {-1, CG_PAGE_SIZE_MAX + 1, INT32_MAX};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cg_err_clear(&err);
+        assert_false(cg_check_page_size(&err, bad[i], &size));
+        assert_int_equal(size, CG_PAGE_SIZE_DEFAULT);
+        expect_one(&err, "limit", "must be a whole number from 1 to 100");
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_text_lengths_count_characters),
+        cmocka_unit_test(test_text_required_and_blank),
+        cmocka_unit_test(test_text_utf8_and_control),
+        cmocka_unit_test(test_int_range),
+        cmocka_unit_test(test_digits),
+        cmocka_unit_test(test_one_of),
+        cmocka_unit_test(test_uuid_and_dates),
+        cmocka_unit_test(test_page_size),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
