@@ -982,12 +982,35 @@ static void decode_repeated(pbjson_decoder *d, const pbjson_field *f, ProtobufCM
     }
 }
 
-static bool settable_has(const char *const *settable, const char *key)
+/* Whether a client may give key at the top of a body, and which member it
+ * sets: NULL when it may not; key itself when it names the member with that
+ * JSON key; or the proto field name of an entry "key:field", a route's own
+ * key for a field (forward.h). */
+static const char *settable_field(const char *const *settable, const char *key)
 {
-    for (; settable != NULL && *settable != NULL; settable++)
+    size_t n = strlen(key);
+    for (; settable != NULL && *settable != NULL; settable++) {
         if (strcmp(*settable, key) == 0)
-            return true;
-    return false;
+            return key;
+        if (strncmp(*settable, key, n) == 0 && (*settable)[n] == ':')
+            return *settable + n + 1;
+    }
+    return NULL;
+}
+
+/* The index of the member of m that key names: by its JSON key, or, for an
+ * alias, by the proto name of a field of m itself (not of an inlined
+ * message); m->nmembers when none does. */
+static size_t member_index(const pbjson_msg *m, const char *key, const char *field)
+{
+    size_t k;
+    for (k = 0; k < m->nmembers; k++) {
+        const pbjson_member *mem = &m->members[k];
+        if (field == key ? strcmp(mem->key, key) == 0
+                         : mem->ninline == 0 && strcmp(mem->chain[0]->fd->name, field) == 0)
+            break;
+    }
+    return k;
 }
 
 /* The member of the same oneof as mem that the body already set, if any. */
@@ -1042,10 +1065,9 @@ static const pbjson_member *member_for(pbjson_decoder *d, const pbjson_msg *m, c
     if (!cg_utf8_valid(key, strlen(key))) {
         problem = "must be valid UTF-8 text";
     } else {
-        for (k = 0; k < m->nmembers; k++)
-            if (strcmp(m->members[k].key, key) == 0)
-                break;
-        if (k == m->nmembers || (top && !settable_has(settable, key)))
+        const char *field = top ? settable_field(settable, key) : key;
+        k = field != NULL ? member_index(m, key, field) : m->nmembers;
+        if (k == m->nmembers)
             problem = "is not a known field";
         else if (given[k] != 0)
             problem = "is given more than once";

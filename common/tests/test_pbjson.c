@@ -484,6 +484,30 @@ static void settable_allow_list(void **state)
     protobuf_c_message_free_unpacked(&m->base, NULL);
 }
 
+/* A route's own key for a field: "key:field" in the settable list. */
+static void settable_aliases(void **state)
+{
+    (void)state;
+    static const char *const aliases[] = {"unit:org_path", "when:received_at_ms", "summary", NULL};
+    Cleangrid__V1__CreateClueRequest *req = decode_ok(
+        &cleangrid__v1__create_clue_request__descriptor,
+        "{\"unit\":\"a.b\",\"when\":\"2026-12-06T00:00:00Z\",\"summary\":\"s\"}", aliases);
+    assert_string_equal(req->org_path, "a.b");
+    assert_int_equal(req->received_at_ms, 1796515200000LL);
+    assert_string_equal(req->summary, "s");
+    cg_err err;
+    cg_err_clear(&err);
+    /* The field's own key is not settable; a bad value names the alias. */
+    const char body[] = "{\"org_path\":\"x\",\"when\":5,\"unit\":\"a\",\"unit\":\"b\"}";
+    assert_int_equal(cg_pbjson_decode(codec, body, strlen(body), aliases, &req->base, &err),
+                     CG_INVALID_ARGUMENT);
+    assert_int_equal(err.nviolations, 3);
+    assert_true(cg_err_has_violation(&err, "org_path", "is not a known field"));
+    assert_true(cg_err_has_violation(&err, "when", NULL));
+    assert_true(cg_err_has_violation(&err, "unit", "is given more than once"));
+    protobuf_c_message_free_unpacked(&req->base, NULL);
+}
+
 static void every_problem_at_once(void **state)
 {
     (void)state;
@@ -931,6 +955,7 @@ int main(void)
         cmocka_unit_test(rule_forms),
         cmocka_unit_test(json_names),
         cmocka_unit_test(settable_allow_list),
+        cmocka_unit_test(settable_aliases),
         cmocka_unit_test(every_problem_at_once),
         cmocka_unit_test(null_means_not_given),
         cmocka_unit_test(text_must_be_utf8_without_nul),

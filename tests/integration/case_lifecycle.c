@@ -193,12 +193,17 @@ static void measures_and_report(void **state)
     cgt_response_free(r);
     cgt_response_free(case_act(insp_east, case_id, "start_investigation", 200));
 
-    /* Bad measures name each field (the gateway the shape, the service
-     * the kind); nothing is logged. */
+    /* Bad measures name each field: the gateway the shape (a date that is
+     * no date), then the service what the measure lacks, all of them at
+     * once; nothing is logged. */
     r = case_post(insp_east, case_id, "/measures",
                   "{\"kind\":\"talk\",\"date\":\"2026-13-40\",\"who\":\"\"}", 400);
-    static const char *const fields[] = {"\"date\"", "\"who\"", "\"summary\""};
-    for (size_t i = 0; i < 3; i++)
+    CGT_CHECK(strstr(r->body, "\"date\"") != NULL, "names date: %s", r->body);
+    cgt_response_free(r);
+    r = case_post(insp_east, case_id, "/measures",
+                  "{\"kind\":\"talk\",\"date\":\"2026-03-02\",\"who\":\"\"}", 400);
+    static const char *const fields[] = {"\"who\"", "\"summary\""};
+    for (size_t i = 0; i < 2; i++)
         CGT_CHECK(strstr(r->body, fields[i]) != NULL, "names %s: %s", fields[i], r->body);
     cgt_response_free(r);
     r = case_post(insp_east, case_id, "/measures",

@@ -136,8 +136,9 @@ static void extension_refused(const char *case_id, const char *days, char *out, 
 }
 
 /* The days are 1 to CG_CASE_EXTENSION_MAX_DAYS (90 by default): 91 and 200
- * are refused by that one rule, in the same words; 0 and a number past an
- * int32 too. */
+ * are refused by that one rule, in the same words, and 0 too. A number past
+ * what the message's int32 holds is refused by the JSON codec before the
+ * service sees it, naming days too. */
 static void extension_days_one_rule(void **state)
 {
     (void)state;
@@ -150,7 +151,7 @@ static void extension_days_one_rule(void **state)
     extension_refused(case_id, "0", other, sizeof other);
     CGT_CHECK_STR(d91, other, "0 days");
     extension_refused(case_id, "99999999999", other, sizeof other);
-    CGT_CHECK_STR(d91, other, "days past an int32");
+    CGT_CHECK(strstr(other, "whole number") != NULL, "days past an int32: %s", other);
 }
 
 /* Look up a receipt; must be refused naming receipt, whose description

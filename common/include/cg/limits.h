@@ -40,6 +40,8 @@
     /* Free text of a clue or case: a summary, a reason, a conclusion, a  */                      \
     /* note.                                                              */                      \
     X(CG_TEXT_MAX, 2000)                                                                           \
+    /* A case's investigation report (调查报告), the one long text.       */                      \
+    X(CG_CASE_REPORT_MAX, 20000)                                                                   \
     /* The one extension of a case's investigation: its days are 1 to     */                      \
     /* CG_CASE_EXTENSION_MAX_DAYS, a setting that may be at most this.    */                      \
     X(CG_EXTENSION_DAYS_CEILING, 365)

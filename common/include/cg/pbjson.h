@@ -139,7 +139,10 @@ ProtobufCMessage *cg_pbjson_message_new(const ProtobufCMessageDescriptor *desc);
  * set: members of the body replace them). The body must be a JSON object.
  *
  * settable: the JSON keys of the top-level members a client may give, NULL
- * terminated (NULL: none, so only "{}" or an empty body passes). Members of
+ * terminated (NULL: none, so only "{}" or an empty body passes). An entry
+ * "key:field" lets the body give the proto field `field` of the message
+ * itself under a key of the route's own ("into:other_clue_id"), read by the
+ * field's rule; violations then name the key. Members of
  * nested messages are all settable except hidden ones. A key that is not
  * settable gets "is not a known field", exactly like a key the message does
  * not have, so a client cannot tell server-filled fields from unknown ones.

@@ -11,7 +11,9 @@
 #include "cg/db.h"
 #include "cg/messaging.h"
 #include "cg/log.h"
+#include "cg/limits.h"
 #include "cg/util.h"
+#include "cg/validate.h"
 #include "dossier.h"
 
 /* $3 is the investigation report and $4 the reviewer when the move
@@ -26,8 +28,6 @@ static const char SQL_SET_STAGE[] =
 static const char SQL_ADD_MEASURE[] =
     "INSERT INTO case_measures (case_id, kind, taken_on, taken_by, summary, logged_by)"
     " VALUES ($1::uuid, $2, to_timestamp($3::bigint / 1000.0)::date, $4, $5, $6)";
-
-#define REPORT_MAX 20000
 
 /* The investigators' actions (docs/case-lifecycle.md): an inspector takes
  * them only as an investigator of the case; a lead may always. */
@@ -160,10 +160,7 @@ static cg_code case_action_fields(const Cleangrid__V1__CaseActionRequest *req, c
         cg_err_add_violation(err, "reviewer_id", "must be a UUID");
     }
     case_disposition_fields(req, err);
-    size_t n = strlen(req->report);
-    if (n > REPORT_MAX || !cg_utf8_valid(req->report, n)) {
-        cg_err_add_violation(err, "report", "must be valid UTF-8 of at most %d bytes", REPORT_MAX);
-    }
+    cg_check_text(err, "report", req->report, 0, CG_CASE_REPORT_MAX, CG_TEXT_MULTILINE);
     return err->code;
 }
 

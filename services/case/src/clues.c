@@ -831,6 +831,7 @@ void case_rpc_clue_action(cg_rpc_call *call, void *arg)
     /* The clue as it is now. After a recusal the actor no longer sees it,
      * and the reply carries none. */
     Cleangrid__V1__ClueActionReply reply = CLEANGRID__V1__CLUE_ACTION_REPLY__INIT;
+    reply.recused = strcmp(req->action, CASE_ACTION_RECUSE) == 0;
     if (case_repo_get(conn, &actor, req->clue_id, &res, &err) == CG_OK) {
         have_view = true;
         if (case_repo_clue_from_row(res, 0, &view, NULL, &err) != CG_OK) {

@@ -5,7 +5,13 @@
 
 #include "access.h"
 #include "cg/util.h"
+#include "cg/limits.h"
 #include "cg/validate.h"
+
+/* The most a recovered amount may be, in fen: 10^15 fen is 10 trillion
+ * yuan, far above any case, and exact in a double, so a JSON number holds
+ * it. */
+#define AMOUNT_FEN_MAX 1000000000000000LL
 
 /* The one table of allowed transitions (docs/case-lifecycle.md draws it).
  * A disposal is proposed by the handler from a stage where the clue is
@@ -192,8 +198,6 @@ bool case_stage_valid(const char *stage)
     return IN(stage, STAGES);
 }
 
-#define MEASURE_SUMMARY_MAX 4000
-
 /* The disposition items' lists (glossary: 党纪处分, 政务处分, 组织处理). */
 static const char *const PARTY_MEASURES[] = {"warning", "serious_warning", "removal_from_posts",
                                              "probation", "expulsion"};
@@ -236,16 +240,13 @@ cg_code case_item_check(const char *kind, const char *measure, const char *subje
                                            : "is required: one of the case's subjects");
     }
     bool gains = given(kind) && strcmp(kind, "illicit_gains") == 0;
-    if (gains ? amount_fen <= 0 : amount_fen != 0) {
-        cg_err_add_violation(err, "amount_fen",
-                             gains ? "must be an amount in fen greater than 0"
-                                   : "is only for illicit_gains");
-    }
-    size_t n = given(text) ? strlen(text) : 0;
-    if (rectification && (n == 0 || n > MEASURE_SUMMARY_MAX || !cg_utf8_valid(text, n))) {
-        cg_err_add_violation(err, "text", "must be the recommendation, at most %d bytes",
-                             MEASURE_SUMMARY_MAX);
-    }
+    if (gains && (amount_fen <= 0 || amount_fen > AMOUNT_FEN_MAX))
+        cg_err_add_violation(err, "amount_fen", "must be an amount in fen from 1 to %lld",
+                             AMOUNT_FEN_MAX);
+    else if (!gains && amount_fen != 0)
+        cg_err_add_violation(err, "amount_fen", "is only for illicit_gains");
+    if (rectification)
+        cg_check_text(err, "text", text, 1, CG_TEXT_MAX, CG_TEXT_REQUIRED | CG_TEXT_MULTILINE);
     if (rectification != given(org_path)) {
         cg_err_add_violation(err, "unit_code",
                              rectification ? "is required for a rectification recommendation"
@@ -268,12 +269,8 @@ cg_code case_measure_check(const char *kind, long long on_ms, const char *by, co
     if (on_ms <= 0) {
         cg_err_add_violation(err, "date", "must be a date YYYY-MM-DD");
     }
-    if (!given(by)) {
-        cg_err_add_violation(err, "who", "is required");
-    }
-    if (!given(summary) || strlen(summary) > MEASURE_SUMMARY_MAX) {
-        cg_err_add_violation(err, "summary", "is required, at most %d bytes", MEASURE_SUMMARY_MAX);
-    }
+    cg_check_text(err, "who", by, 1, CG_CLUE_FIELD_MAX, CG_TEXT_REQUIRED);
+    cg_check_text(err, "summary", summary, 1, CG_TEXT_MAX, CG_TEXT_REQUIRED | CG_TEXT_MULTILINE);
     return err->code;
 }
 

@@ -5,6 +5,7 @@
  * by the dispatcher from the same row; the service checks role and scope
  * again itself. */
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,16 @@ static bool fill_request(gw_request *req, const gw_rpc_route *rr, ProtobufCMessa
     size_t len = 0;
     bool answered = false;
 
+    if (rr->paged) {
+        Cleangrid__V1__PageRequest page = CLEANGRID__V1__PAGE_REQUEST__INIT;
+        char cursor[512], size[16];
+        /* It starts from a cleared error, so it goes first. */
+        if (gw_map_page(req->query, &page, cursor, sizeof(cursor), err) == CG_OK) {
+            snprintf(size, sizeof(size), "%d", (int)page.page_size);
+            cg_pbjson_set_text(codec, rpc, "page.page_size", size, "limit", err);
+            cg_pbjson_set_text(codec, rpc, "page.cursor", cursor, "cursor", err);
+        }
+    }
     if (rr->body != NULL) {
         if (req->body != NULL) {
             body = req->body;

@@ -62,6 +62,9 @@ typedef struct gw_rpc_route {
     /* The query parameters taken, ending with {NULL}; NULL: none. A
      * parameter not listed is ignored, as it always was. */
     const gw_query_param *query;
+    /* A list: ?limit= and ?cursor= fill the request's PageRequest "page"
+     * (gw_map_page: a whole number, whose range is the service's rule). */
+    bool paged;
     /* Fields the route sets after the body, ending with {NULL}; NULL: none. */
     const gw_fixed_field *fixed;
     gw_enrich_fn enrich; /* NULL: none */

@@ -252,15 +252,9 @@ void gw_route_healthz(gw_request *req);
 void gw_route_readyz(gw_request *req);
 void gw_route_submit_report(gw_request *req);
 void gw_route_report_status(gw_request *req);
-void gw_route_list_clues(gw_request *req);
-/* Issue 4 (routes_clues.c): register a clue, every step of its disposal
- * (the action is the path's last segment), and its dossier. */
+/* Hand-written routes of clues (routes_clues.c); the others that forward
+ * to the case service are rows (routes.c, forward.h). Register a clue: */
 void gw_route_create_clue(gw_request *req);
-void gw_route_clue_action(gw_request *req);
-/* Send the mapped clue action rpc (borrowed, as ctx) for clue_id to the
- * case service and answer with the clue, or {"recused": true}. */
-void gw_forward_clue_action(gw_request *req, Cleangrid__V1__ClueActionRequest *rpc,
-                            Cleangrid__V1__CallContext *ctx, const char *clue_id);
 /* PATCH /api/v1/clues/{id}: correct a clue's register (the edit action). */
 void gw_route_edit_clue(gw_request *req);
 /* Also GET /api/v1/cases/{id}/dossier and .../verify: a case's own file. */
@@ -270,28 +264,32 @@ void gw_route_clue_dossier_verify(gw_request *req);
 void gw_route_clue_statistics(gw_request *req);
 /* GET /api/v1/cases/statistics: the cases' counts for the dashboard. */
 void gw_route_case_statistics(gw_request *req);
-/* POST /api/v1/cases/{id}/actions: a case's next stage (立案后); and
- * POST /api/v1/cases/{id}/measures: an investigation measure logged. */
-void gw_route_case_action(gw_request *req);
-/* Issue 4 (routes_cases.c): GET /api/v1/cases, the case list; and the
- * steps that leave a case's stage: POST /api/v1/cases/{id}/investigators
- * (and /remove), /items (and /remove, /execute), /extension (and
- * /approve, /reject). */
-/* POST /api/v1/cases/{id}/recuse: a recusal on a case, declared on its clue. */
-void gw_route_recuse_case(gw_request *req);
-void gw_route_list_cases(gw_request *req);
-/* A GetCaseReply as the API's case (routes_clues.c); NULL without one. */
-cJSON *gw_case_reply_json(ProtobufCMessage *msg);
-void gw_route_case_step(gw_request *req);
 /* The account account_id as an assignee (a clue's handler, a case's
  * reviewer or investigator): an active inspector or inspection lead, its
  * person id and the path of its unit copied into person and scope. An
  * unknown account is INVALID_ARGUMENT on field (enrich.c). */
 cg_code gw_lookup_assignee(gw_app *app, const char *field, const char *account_id, char *person,
                            size_t person_size, char *scope, size_t scope_size, cg_err *err);
-/* Enrichers (enrich.c), named in the route table. The assignee of a clue:
- * its account's person id and unit path, for the case service's checks. */
+/* Enrichers (enrich.c), named in the route table (forward.h). An assignee
+ * (a clue's handler, a case's investigator): its account's person id and
+ * unit path, for the case service's checks. */
 cg_code gw_enrich_clue_handler(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
+cg_code gw_enrich_case_investigator(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
+/* A unit code the client gave, resolved into the org path the service
+ * reads: a disposition item's unit, or the unit_code of a list's filter or
+ * a new clue. */
+cg_code gw_enrich_case_item_unit(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
+cg_code gw_enrich_unit(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
+/* The clue and case lists: the unit resolved, and the last day of the
+ * received or filed range counted whole. */
+cg_code gw_enrich_clue_list(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
+cg_code gw_enrich_case_list(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
+/* A case's next stage: refuses a step that has a route of its own, and
+ * looks the reviewer up as an assignee. */
+cg_code gw_enrich_case_action(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
+/* A recusal from a case: the clue of the case in the path, found as the
+ * caller may see it. */
+cg_code gw_enrich_case_recusal(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
 /* Resolve an org unit code to its ltree path (routes_public.c): from the
  * org cache when it knows the code, else from the database. An unknown
  * code is INVALID_ARGUMENT on unit_code. */

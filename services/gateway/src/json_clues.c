@@ -53,20 +53,6 @@ static char *text_member(const cJSON *obj, const char *key, const char *field, b
     return (char *)s;
 }
 
-/* A string member whose length the gateway still bounds: the case stage
- * actions' report and measures and a disposition item's text, whose length
- * rules are not the case service's yet. */
-static char *bounded_member(const cJSON *obj, const char *key, bool required, size_t max,
-                            cg_err *err)
-{
-    char *s = text_member(obj, key, key, required, err);
-    unsigned flags = CG_TEXT_MULTILINE | (required ? CG_TEXT_REQUIRED : 0);
-    /* An absent or mistyped member has had its violation. */
-    if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(obj, key)))
-        return s;
-    return cg_check_text(err, key, s, 0, max, flags) ? s : "";
-}
-
 /* "YYYY-MM-DD" as Unix milliseconds at midnight UTC; 0 when malformed. */
 static int64_t date_ms(const char *s)
 {
@@ -275,132 +261,6 @@ cg_code gw_map_clue_filters(const char *query, Cleangrid__V1__ListCluesRequest *
     return err->code;
 }
 
-/* Path suffixes of the action routes and the actions they name. */
-static const struct {
-    const char *suffix;
-    const char *action;
-} action_paths[] = {
-    {"/disposal", "propose"},
-    {"/disposal/approve", "approve"},
-    {"/disposal/reject", "reject"},
-    {"/assign", "assign"},
-    {"/recuse", "recuse"},
-    {"/link", "link"},
-    {"/merge", "merge"},
-    {"/reopen", "reopen"},
-    {"/file", "file"},
-};
-
-const char *gw_clue_action_of_path(const char *path)
-{
-    size_t n = strlen(path);
-    for (size_t i = 0; i < sizeof action_paths / sizeof action_paths[0]; i++) {
-        size_t k = strlen(action_paths[i].suffix);
-        if (n > k && strcmp(path + n - k, action_paths[i].suffix) == 0) {
-            return action_paths[i].action;
-        }
-    }
-    return NULL;
-}
-
-cg_code gw_map_clue_action(const cJSON *body, const char *action,
-                           Cleangrid__V1__ClueActionRequest *out, cg_err *err)
-{
-    static const char *const propose[] = {"way", "reason", "conclusion", NULL};
-    static const char *const reason[] = {"reason", NULL};
-    static const char *const assign[] = {"handler_id", NULL};
-    static const char *const link[] = {"clue_id", NULL};
-    static const char *const merge[] = {"into", NULL};
-    static const char *const none[] = {NULL};
-    cg_err_clear(err);
-    if (!cJSON_IsObject(body)) {
-        return cg_err_set(err, CG_INVALID_ARGUMENT, "the request body must be a JSON object");
-    }
-    out->action = (char *)action;
-    if (strcmp(action, "propose") == 0) {
-        known_members(body, propose, "", err);
-        out->way = text_member(body, "way", "way", true, err);
-        out->reason = text_member(body, "reason", "reason", true, err);
-        out->conclusion = text_member(body, "conclusion", "conclusion", false, err);
-    } else if (strcmp(action, "reject") == 0 || strcmp(action, "recuse") == 0 ||
-               strcmp(action, "reopen") == 0) {
-        known_members(body, reason, "", err);
-        out->reason = text_member(body, "reason", "reason", true, err);
-    } else if (strcmp(action, "assign") == 0) {
-        known_members(body, assign, "", err);
-        out->handler_id = text_member(body, "handler_id", "handler_id", true, err);
-    } else if (strcmp(action, "link") == 0) {
-        known_members(body, link, "", err);
-        out->other_clue_id = text_member(body, "clue_id", "clue_id", true, err);
-    } else if (strcmp(action, "merge") == 0) {
-        known_members(body, merge, "", err);
-        out->other_clue_id = text_member(body, "into", "into", true, err);
-    } else {
-        known_members(body, none, "", err);
-    }
-    return err->code;
-}
-
-/* The paths of the case steps that leave the stage (issue 4), and the
- * actions they name. */
-static const struct {
-    const char *suffix;
-    const char *action;
-} case_step_paths[] = {
-    {"/investigators", "add_investigator"},
-    {"/investigators/remove", "remove_investigator"},
-    {"/items", "add_item"},
-    {"/items/remove", "remove_item"},
-    {"/items/execute", "execute_item"},
-    {"/extension", "request_extension"},
-    {"/extension/approve", "approve_extension"},
-    {"/extension/reject", "reject_extension"},
-};
-
-/* The path suffix of the step action, or NULL when it is none. */
-static const char *case_step_suffix(const char *action)
-{
-    for (size_t i = 0; i < sizeof case_step_paths / sizeof case_step_paths[0]; i++) {
-        if (strcmp(action, case_step_paths[i].action) == 0) {
-            return case_step_paths[i].suffix;
-        }
-    }
-    return NULL;
-}
-
-cg_code gw_map_case_action(const cJSON *body, bool measure, Cleangrid__V1__CaseActionRequest *out,
-                           cg_err *err)
-{
-    static const char *const action[] = {"action", "report", "reviewer_id", NULL};
-    static const char *const fields[] = {"kind", "date", "who", "summary", NULL};
-    cg_err_clear(err);
-    if (!cJSON_IsObject(body)) {
-        return cg_err_set(err, CG_INVALID_ARGUMENT, "the request body must be a JSON object");
-    }
-    if (!measure) {
-        known_members(body, action, "", err);
-        out->action = bounded_member(body, "action", true, 64, err);
-        const char *own = case_step_suffix(out->action);
-        if (own != NULL) {
-            /* Each step has its route, whose permission the dispatcher checks. */
-            cg_err_add_violation(err, "action", "has a route of its own: POST .../{id}%s", own);
-        }
-        out->report = bounded_member(body, "report", false, CG_TEXT_MAX, err);
-        out->reviewer_id = bounded_member(body, "reviewer_id", false, 36, err);
-        return err->code;
-    }
-    known_members(body, fields, "", err);
-    out->action = (char *)"log_measure";
-    out->measure_kind = bounded_member(body, "kind", true, 16, err);
-    out->measure_by = bounded_member(body, "who", true, CG_CLUE_FIELD_MAX, err);
-    out->measure_summary = bounded_member(body, "summary", true, CG_TEXT_MAX, err);
-    const char *date = text_member(body, "date", "date", true, err);
-    if (date[0] != '\0' && (out->measure_on_ms = date_ms(date)) == 0) {
-        cg_err_add_violation(err, "date", "must be a date YYYY-MM-DD");
-    }
-    return err->code;
-}
-
 /* --- answers ---------------------------------------------------------------- */
 
 static bool add_text(cJSON *obj, const char *key, const char *value)
@@ -496,19 +356,6 @@ cJSON *gw_json_case(const Cleangrid__V1__Case *k)
     return obj;
 }
 
-cJSON *gw_json_clue_action(const Cleangrid__V1__ClueActionReply *reply)
-{
-    if (reply->clue != NULL) {
-        return gw_json_clue(reply->clue);
-    }
-    cJSON *obj = cJSON_CreateObject();
-    if (obj != NULL && cJSON_AddTrueToObject(obj, "recused") == NULL) {
-        cJSON_Delete(obj);
-        obj = NULL;
-    }
-    return obj;
-}
-
 cJSON *gw_json_dossier(const Cleangrid__V1__ListDossierReply *reply)
 {
     cJSON *obj = cJSON_CreateObject();
@@ -562,126 +409,6 @@ cJSON *gw_json_dossier_verify(const Cleangrid__V1__VerifyDossierReply *reply)
 }
 
 /* --- issue 4: cases (案件): investigators, items, the extension, the list --- */
-
-const char *gw_case_step_of_path(const char *path)
-{
-    static const char prefix[] = "/api/v1/cases/";
-    if (strncmp(path, prefix, sizeof prefix - 1) != 0) {
-        return NULL;
-    }
-    const char *rest = strchr(path + sizeof prefix - 1, '/');
-    for (size_t i = 0; rest != NULL && i < sizeof case_step_paths / sizeof case_step_paths[0];
-         i++) {
-        if (strcmp(rest, case_step_paths[i].suffix) == 0) {
-            return case_step_paths[i].action;
-        }
-    }
-    return NULL;
-}
-
-/* An integer member key of obj (0 when absent or null), checked to lie in
- * 1..max. */
-static int64_t count_member(const cJSON *obj, const char *key, int64_t max, cg_err *err)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (item == NULL || cJSON_IsNull(item)) {
-        return 0;
-    }
-    double v = cJSON_IsNumber(item) ? item->valuedouble : -1;
-    if (v < 1 || v > (double)max || v != (double)(int64_t)v) {
-        cg_err_add_violation(err, key, "must be a whole number from 1 to %lld", (long long)max);
-        return 0;
-    }
-    return (int64_t)v;
-}
-
-/* An integer member key of obj (0 when absent or null) whose range is the
- * service's rule: only a whole number is checked here, and one beyond what
- * an int32 holds is clamped to its end, which no range of the API reaches,
- * so the service refuses it with the same words as any other number out of
- * its range. */
-static int32_t int32_member(const cJSON *obj, const char *key, cg_err *err)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (item == NULL || cJSON_IsNull(item)) {
-        return 0;
-    }
-    double v = cJSON_IsNumber(item) ? item->valuedouble : 0.5;
-    if (v < INT32_MIN || v > INT32_MAX) {
-        return v < 0 ? INT32_MIN : INT32_MAX;
-    }
-    if (v != (double)(int32_t)v) {
-        cg_err_add_violation(err, key, "must be a whole number");
-        return 0;
-    }
-    return (int32_t)v;
-}
-
-/* A date member key of obj into *ms; "" (none) leaves it 0. */
-static void date_member(const cJSON *obj, const char *key, bool required, int64_t *ms, cg_err *err)
-{
-    const char *date = text_member(obj, key, key, required, err);
-    if (date[0] != '\0' && (*ms = date_ms(date)) == 0) {
-        cg_err_add_violation(err, key, "must be a date YYYY-MM-DD");
-    }
-}
-
-/* The most a recovered amount may be, in fen: 10^15 fen is 10 trillion
- * yuan, far above any case, and exact in a double. */
-#define AMOUNT_FEN_MAX 1000000000000000LL
-
-cg_code gw_map_case_step(const cJSON *body, const char *action,
-                         Cleangrid__V1__CaseActionRequest *out, const char **unit_code, cg_err *err)
-{
-    static const char *const investigator[] = {"investigator_id", NULL};
-    static const char *const item[] = {"kind",       "text",      "measure",  "subject",
-                                       "amount_fen", "unit_code", "deadline", NULL};
-    static const char *const item_ref[] = {"item_id", NULL};
-    static const char *const execute[] = {"item_id", "date", "note", NULL};
-    static const char *const extension[] = {"days", "reason", NULL};
-    static const char *const reason[] = {"reason", NULL};
-    static const char *const none[] = {NULL};
-    cg_err_clear(err);
-    *unit_code = "";
-    if (!cJSON_IsObject(body)) {
-        return cg_err_set(err, CG_INVALID_ARGUMENT, "the request body must be a JSON object");
-    }
-    out->action = (char *)action;
-    if (strstr(action, "investigator") != NULL) {
-        known_members(body, investigator, "", err);
-        out->investigator_id = text_member(body, "investigator_id", "investigator_id", true, err);
-    } else if (strcmp(action, "add_item") == 0) {
-        known_members(body, item, "", err);
-        out->item_kind = text_member(body, "kind", "kind", true, err);
-        out->item_measure = text_member(body, "measure", "measure", false, err);
-        out->item_subject = text_member(body, "subject", "subject", false, err);
-        out->item_text = bounded_member(body, "text", false, CG_TEXT_MAX, err);
-        out->item_amount_fen = count_member(body, "amount_fen", AMOUNT_FEN_MAX, err);
-        *unit_code = text_member(body, "unit_code", "unit_code", false, err);
-        date_member(body, "deadline", false, &out->item_deadline_ms, err);
-    } else if (strcmp(action, "execute_item") == 0) {
-        known_members(body, execute, "", err);
-        out->item_id = text_member(body, "item_id", "item_id", true, err);
-        out->note = text_member(body, "note", "note", false, err);
-        date_member(body, "date", true, &out->executed_on_ms, err);
-    } else if (strcmp(action, "remove_item") == 0) {
-        known_members(body, item_ref, "", err);
-        out->item_id = text_member(body, "item_id", "item_id", true, err);
-    } else if (strcmp(action, "request_extension") == 0) {
-        known_members(body, extension, "", err);
-        out->extension_days = int32_member(body, "days", err);
-        out->reason = text_member(body, "reason", "reason", true, err);
-        if (cJSON_GetObjectItemCaseSensitive(body, "days") == NULL) {
-            cg_err_add_violation(err, "days", "is required");
-        }
-    } else if (strcmp(action, "reject_extension") == 0) {
-        known_members(body, reason, "", err);
-        out->reason = text_member(body, "reason", "reason", true, err);
-    } else {
-        known_members(body, none, "", err);
-    }
-    return err->code;
-}
 
 cg_code gw_map_case_filters(const char *query, Cleangrid__V1__ListCasesRequest *out,
                             gw_case_filter_buf *buf, const char **unit_code, cg_err *err)
@@ -771,20 +498,4 @@ bool gw_json_case_add_work(cJSON *obj, const Cleangrid__V1__Case *k)
            add_text(o, "reason", x->reason) && add_text(o, "requested_by", x->requested_by) &&
            add_opt(o, "decided_by", x->decided_by) &&
            add_opt(o, "decision_reason", x->decision_reason);
-}
-
-cJSON *gw_json_case_list(const Cleangrid__V1__ListCasesReply *reply)
-{
-    cJSON *obj = cJSON_CreateObject();
-    cJSON *items = obj ? cJSON_AddArrayToObject(obj, "items") : NULL;
-    bool ok = items != NULL;
-    for (size_t i = 0; ok && i < reply->n_cases; i++) {
-        cJSON *k = gw_json_case(reply->cases[i]);
-        ok = k != NULL && cJSON_AddItemToArray(items, k);
-    }
-    if (!ok || !gw_json_add_next_cursor(obj, reply->page)) {
-        cJSON_Delete(obj);
-        obj = NULL;
-    }
-    return obj;
 }

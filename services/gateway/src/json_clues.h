@@ -46,25 +46,6 @@ typedef struct gw_clue_edit {
 cg_code gw_map_clue_edit(const cJSON *body, Cleangrid__V1__ClueActionRequest *out,
                          gw_clue_edit *edit, cg_err *err);
 
-/* The ClueAction action of a POST /api/v1/clues/{id}/<...> path: the last
- * segment ("disposal" is propose), or NULL when it is none of them. */
-const char *gw_clue_action_of_path(const char *path);
-
-/* Map the body of a clue action (fields depend on action: way, reason,
- * conclusion for propose; reason for reject, recuse and reopen; handler_id
- * for assign; clue_id for link; into for merge; nothing for approve and
- * file) into
- * out, borrowing from body. */
-cg_code gw_map_clue_action(const cJSON *body, const char *action,
-                           Cleangrid__V1__ClueActionRequest *out, cg_err *err);
-
-/* Map the body of POST /api/v1/cases/{id}/actions ({"action", "report"})
- * or, when measure, of POST /api/v1/cases/{id}/measures ({"kind", "date",
- * "who", "summary"}: the action log_measure) into out, borrowing from
- * body. The case service checks the names and the rest. */
-cg_code gw_map_case_action(const cJSON *body, bool measure, Cleangrid__V1__CaseActionRequest *out,
-                           cg_err *err);
-
 /* Copies of the list filters from a query string, for a ListCluesRequest
  * that points into it. */
 typedef struct gw_clue_filter_buf {
@@ -94,10 +75,6 @@ bool gw_json_clue_add_register(cJSON *obj, const Cleangrid__V1__Clue *clue);
 /* A case (案件) as the API shows it. NULL when out of memory. */
 cJSON *gw_json_case(const Cleangrid__V1__Case *k);
 
-/* The answer of a clue action: the clue, or {"recused": true} when the
- * caller recused and no longer sees it. NULL when out of memory. */
-cJSON *gw_json_clue_action(const Cleangrid__V1__ClueActionReply *reply);
-
 /* The statistics' JSON: json_stats.h. */
 #include "json_stats.h"
 
@@ -106,23 +83,6 @@ cJSON *gw_json_dossier(const Cleangrid__V1__ListDossierReply *reply);
 cJSON *gw_json_dossier_verify(const Cleangrid__V1__VerifyDossierReply *reply);
 
 /* --- issue 4: cases (案件): investigators, items, the extension, the list --- */
-
-/* The CaseAction action of a POST /api/v1/cases/{id}/<...> path other
- * than /actions and /measures (investigators, investigators/remove, items,
- * items/remove, items/execute, extension, extension/approve,
- * extension/reject), or NULL when it is none of them. */
-const char *gw_case_step_of_path(const char *path);
-
-/* Map the body of such a step into out, borrowing from body:
- * investigator_id for the investigators; kind, measure, subject,
- * amount_fen, text, unit_code, deadline (YYYY-MM-DD) for an item, whose
- * unit code (borrowed, "" for none) goes into *unit_code for the caller to
- * resolve; item_id (and date, note to execute it); days and reason to
- * request the extension, reason to reject it. The case service checks the
- * values. */
-cg_code gw_map_case_step(const cJSON *body, const char *action,
-                         Cleangrid__V1__CaseActionRequest *out, const char **unit_code,
-                         cg_err *err);
 
 /* Copies of the case list's filters from a query string. */
 typedef struct gw_case_filter_buf {
@@ -141,9 +101,5 @@ cg_code gw_map_case_filters(const char *query, Cleangrid__V1__ListCasesRequest *
 /* Add a case's investigators, items, deadline and extension to obj.
  * False when out of memory. */
 bool gw_json_case_add_work(cJSON *obj, const Cleangrid__V1__Case *k);
-
-/* A page of cases: {"items": [...], "next_cursor"}. NULL when out of
- * memory. */
-cJSON *gw_json_case_list(const Cleangrid__V1__ListCasesReply *reply);
 
 #endif

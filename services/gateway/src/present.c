@@ -34,6 +34,16 @@ const cg_pbjson_rule gw_present_rules[] = {
     {"cleangrid.v1.ListCasesReply", "page", NULL, CG_PBJSON_INLINE},
     NULL_IF_EMPTY("cleangrid.v1.Page", "next_cursor"),
 
+    /* The lists' filters: days, the last one counted whole by the
+     * route's enricher. */
+    {"cleangrid.v1.ListCluesRequest", "received_from_ms", NULL, CG_PBJSON_DATE},
+    {"cleangrid.v1.ListCluesRequest", "received_to_ms", NULL, CG_PBJSON_DATE},
+    {"cleangrid.v1.ListCasesRequest", "filed_from_ms", NULL, CG_PBJSON_DATE},
+    {"cleangrid.v1.ListCasesRequest", "filed_to_ms", NULL, CG_PBJSON_DATE},
+    /* A disposition item as a case step gives it. */
+    {"cleangrid.v1.CaseActionRequest", "item_deadline_ms", NULL, CG_PBJSON_DATE},
+    {"cleangrid.v1.CaseActionRequest", "item_amount_fen", NULL, CG_PBJSON_FEN},
+
     /* A problem clue (问题线索): the register's optional fields are null
      * until set; the day it was received is a date. */
     {CLUE, "received_at_ms", "received_date", CG_PBJSON_DATE},

@@ -8,6 +8,7 @@
  * (`cg-gateway --access-matrix`), and a unit test fails while the two
  * differ. */
 #include "accounts.h"
+#include "cleangrid/v1/case_list.pb-c.h"
 #include "admin.h"
 #include "gateway.h"
 
@@ -18,6 +19,51 @@
            .body = (body_keys), .reply_field = "clue",                                             \
            .fixed = (const gw_fixed_field[]){{"action", (action_name)}, {NULL, NULL}},             \
            __VA_ARGS__)
+
+/* A recusal (回避) from a clue, or from a case, which is one from its clue
+ * (the enricher finds the clue of the case as the caller may see it). The
+ * whole reply: the clue when the caller still sees it, and recused. */
+#define RECUSAL(enricher)                                                                          \
+    GW_RPC("case", "ClueAction", clue_action, clue_action, .id_field = "clue_id",                  \
+           .body = GW_KEYS("reason"),                                                              \
+           .fixed = (const gw_fixed_field[]){{"action", "recuse"}, {NULL, NULL}},                  \
+           .enrich = (enricher))
+
+/* A step of a case after filing (立案后), under its own route and
+ * permission: the CaseAction named by the path, answered with the case. */
+#define CASE_STEP(action_name, body_keys, ...)                                                     \
+    GW_RPC("case", "CaseAction", case_action, get_case, .id_field = "case_id",                     \
+           .body = (body_keys), .reply_field = "record",                                           \
+           .fixed = (const gw_fixed_field[]){{"action", (action_name)}, {NULL, NULL}},             \
+           __VA_ARGS__)
+
+/* The filters of the clue list, its statistics' too. */
+static const gw_query_param CLUE_FILTERS[] = {
+    {"status", "status"},
+    {"source", "source"},
+    {"category", "category"},
+    {"handler_id", "handler_id"},
+    {"unit_code", "unit_code"},
+    {"received_from", "received_from_ms"},
+    {"received_to", "received_to_ms"},
+    {"q", "query"},
+    {"overdue", "overdue"},
+    {"sort", "sort"},
+    {NULL, NULL},
+};
+
+/* The filters of the case list. */
+static const gw_query_param CASE_FILTERS[] = {
+    {"stage", "stage"},
+    {"investigator_id", "investigator_id"},
+    {"unit_code", "unit_code"},
+    {"filed_from", "filed_from_ms"},
+    {"filed_to", "filed_to_ms"},
+    {"q", "query"},
+    {"overdue", "overdue"},
+    {"sort", "sort"},
+    {NULL, NULL},
+};
 
 const gw_route gw_routes[] = {
     {.method = "GET", .pattern = "/healthz", .perm = GW_PERM_PUBLIC, .handler = gw_route_healthz},
@@ -116,7 +162,8 @@ const gw_route gw_routes[] = {
     {.method = "GET",
      .pattern = "/api/v1/clues",
      .perm = GW_PERM_CLUE_READ,
-     .handler = gw_route_list_clues},
+     .rpc = GW_RPC("case", "ListClues", list_clues, list_clues, .paged = true,
+                   .query = CLUE_FILTERS, .enrich = gw_enrich_clue_list)},
     {.method = "GET",
      .pattern = "/api/v1/clues/{id}",
      .perm = GW_PERM_CLUE_READ,
@@ -147,15 +194,15 @@ const gw_route gw_routes[] = {
     {.method = "POST",
      .pattern = "/api/v1/clues/{id}/recuse",
      .perm = GW_PERM_CLUE_DISPOSE,
-     .handler = gw_route_clue_action},
+     .rpc = RECUSAL(NULL)},
     {.method = "POST",
      .pattern = "/api/v1/clues/{id}/link",
      .perm = GW_PERM_CLUE_DISPOSE,
-     .handler = gw_route_clue_action},
+     .rpc = CLUE_ACTION("link", GW_KEYS("clue_id:other_clue_id"))},
     {.method = "POST",
      .pattern = "/api/v1/clues/{id}/merge",
      .perm = GW_PERM_CLUE_DISPOSE,
-     .handler = gw_route_clue_action},
+     .rpc = CLUE_ACTION("merge", GW_KEYS("into:other_clue_id"))},
     {.method = "POST",
      .pattern = "/api/v1/clues/{id}/reopen",
      .perm = GW_PERM_CLUE_DISPOSE,
@@ -163,7 +210,7 @@ const gw_route gw_routes[] = {
     {.method = "POST",
      .pattern = "/api/v1/cases/{id}/recuse",
      .perm = GW_PERM_CLUE_DISPOSE,
-     .handler = gw_route_recuse_case},
+     .rpc = RECUSAL(gw_enrich_case_recusal)},
     {.method = "PATCH",
      .pattern = "/api/v1/clues/{id}",
      .perm = GW_PERM_CLUE_DISPOSE,
@@ -235,49 +282,58 @@ const gw_route gw_routes[] = {
     {.method = "POST",
      .pattern = "/api/v1/cases/{id}/actions",
      .perm = GW_PERM_CASE_ACT,
-     .handler = gw_route_case_action},
+     .rpc = GW_RPC("case", "CaseAction", case_action, get_case, .id_field = "case_id",
+                   .body = GW_KEYS("action", "report", "reviewer_id"), .reply_field = "record",
+                   .enrich = gw_enrich_case_action)},
     {.method = "POST",
      .pattern = "/api/v1/cases/{id}/measures",
      .perm = GW_PERM_CASE_ACT,
-     .handler = gw_route_case_action},
+     .rpc = CASE_STEP("log_measure", GW_KEYS("kind:measure_kind", "date:measure_on_ms",
+                                             "who:measure_by", "summary:measure_summary"))},
     /* Issue 4: the case list, investigators (调查组), disposition items and
      * the extension of the investigation deadline (routes_cases.c). */
     {.method = "GET",
      .pattern = "/api/v1/cases",
      .perm = GW_PERM_CLUE_READ,
-     .handler = gw_route_list_cases},
+     .rpc = GW_RPC("case", "ListCases", list_cases, list_cases, .paged = true,
+                   .query = CASE_FILTERS, .enrich = gw_enrich_case_list)},
     {.method = "POST",
      .pattern = "/api/v1/cases/{id}/investigators",
      .perm = GW_PERM_CASE_DECIDE,
-     .handler = gw_route_case_step},
+     .rpc = CASE_STEP("add_investigator", GW_KEYS("investigator_id"),
+                      .enrich = gw_enrich_case_investigator)},
     {.method = "POST",
      .pattern = "/api/v1/cases/{id}/investigators/remove",
      .perm = GW_PERM_CASE_DECIDE,
-     .handler = gw_route_case_step},
+     .rpc = CASE_STEP("remove_investigator", GW_KEYS("investigator_id"))},
     {.method = "POST",
      .pattern = "/api/v1/cases/{id}/items",
      .perm = GW_PERM_CASE_DECIDE,
-     .handler = gw_route_case_step},
+     .rpc = CASE_STEP("add_item",
+                      GW_KEYS("kind:item_kind", "text:item_text", "measure:item_measure",
+                              "subject:item_subject", "amount_fen:item_amount_fen",
+                              "unit_code:item_unit_code", "deadline:item_deadline_ms"),
+                      .enrich = gw_enrich_case_item_unit)},
     {.method = "POST",
      .pattern = "/api/v1/cases/{id}/items/remove",
      .perm = GW_PERM_CASE_DECIDE,
-     .handler = gw_route_case_step},
+     .rpc = CASE_STEP("remove_item", GW_KEYS("item_id"))},
     {.method = "POST",
      .pattern = "/api/v1/cases/{id}/items/execute",
      .perm = GW_PERM_CASE_ACT,
-     .handler = gw_route_case_step},
+     .rpc = CASE_STEP("execute_item", GW_KEYS("item_id", "date:executed_on_ms", "note"))},
     {.method = "POST",
      .pattern = "/api/v1/cases/{id}/extension",
      .perm = GW_PERM_CASE_ACT,
-     .handler = gw_route_case_step},
+     .rpc = CASE_STEP("request_extension", GW_KEYS("days:extension_days", "reason"))},
     {.method = "POST",
      .pattern = "/api/v1/cases/{id}/extension/approve",
      .perm = GW_PERM_CASE_DECIDE,
-     .handler = gw_route_case_step},
+     .rpc = CASE_STEP("approve_extension", GW_BODY_EMPTY)},
     {.method = "POST",
      .pattern = "/api/v1/cases/{id}/extension/reject",
      .perm = GW_PERM_CASE_DECIDE,
-     .handler = gw_route_case_step},
+     .rpc = CASE_STEP("reject_extension", GW_KEYS("reason"))},
     /* Issue 5: the people lookup of the web console's forms (people.c). */
     {.method = "GET",
      .pattern = "/api/v1/people",

@@ -9,11 +9,6 @@
 #include "gateway.h"
 #include "json_clues.h"
 
-static cJSON *list_reply_json(ProtobufCMessage *msg)
-{
-    return gw_json_clue_list((Cleangrid__V1__ListCluesReply *)msg);
-}
-
 /* The list filters of the query string into rpc, with the caller's
  * context; the unit code is resolved into org_path (512 bytes, which rpc
  * then points at). False when the request has been answered. page (may be
@@ -41,22 +36,6 @@ static bool list_filters(gw_request *req, Cleangrid__V1__ListCluesRequest *rpc,
     }
     rpc->org_path = org_path;
     return true;
-}
-
-void gw_route_list_clues(gw_request *req)
-{
-    Cleangrid__V1__ListCluesRequest rpc = CLEANGRID__V1__LIST_CLUES_REQUEST__INIT;
-    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
-    Cleangrid__V1__PageRequest page = CLEANGRID__V1__PAGE_REQUEST__INIT;
-    gw_clue_filter_buf filters;
-    char cursor[512], org_path[512];
-
-    if (!list_filters(req, &rpc, &ctx, &page, cursor, sizeof(cursor), &filters, org_path))
-        return;
-    rpc.ctx = &ctx;
-    rpc.page = &page;
-    gw_http_forward(req, "case", "ListClues", &rpc.base,
-                    &cleangrid__v1__list_clues_reply__descriptor, list_reply_json, 200);
 }
 
 static cJSON *stats_reply_json(ProtobufCMessage *msg)
@@ -144,9 +123,14 @@ static cJSON *create_reply_json(ProtobufCMessage *msg)
     return gw_json_clue(reply->clue);
 }
 
-static cJSON *action_reply_json(ProtobufCMessage *msg)
+static cJSON *edit_reply_json(ProtobufCMessage *msg)
 {
-    return gw_json_clue_action((Cleangrid__V1__ClueActionReply *)msg);
+    const Cleangrid__V1__ClueActionReply *reply = (Cleangrid__V1__ClueActionReply *)msg;
+    if (reply->clue == NULL) {
+        cg_log_error("case answered an edit without the clue");
+        return NULL;
+    }
+    return gw_json_clue(reply->clue);
 }
 
 static cJSON *dossier_reply_json(ProtobufCMessage *msg)
@@ -187,55 +171,6 @@ cleanup:
     cJSON_Delete(body);
 }
 
-void gw_route_clue_action(gw_request *req)
-{
-    cJSON *body = NULL;
-    Cleangrid__V1__ClueActionRequest rpc = CLEANGRID__V1__CLUE_ACTION_REQUEST__INIT;
-    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
-    char person[80] = "", scope[512] = "";
-    cg_err err;
-
-    cg_err_clear(&err);
-    /* The route table sends only the action paths here. */
-    const char *action = gw_clue_action_of_path(req->path);
-    if (action == NULL) {
-        cg_err_set(&err, CG_INTERNAL, "no clue action for %s", req->path);
-        gw_http_send_err(req, &err);
-        goto cleanup;
-    }
-    if (gw_http_read_json(req, &body) != CG_OK)
-        goto cleanup;
-    if (gw_map_clue_action(body, action, &rpc, &err) != CG_OK ||
-        gw_call_context(&ctx, req, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
-        goto cleanup;
-    }
-    if (!cg_uuid_valid(req->route_id))
-        cg_err_add_violation(&err, "id", "must be a UUID");
-    if (err.code == CG_OK && strcmp(action, "assign") == 0 && cg_uuid_valid(rpc.handler_id))
-        gw_lookup_assignee(req->app, "handler_id", rpc.handler_id, person, sizeof(person), scope,
-                           sizeof(scope), &err);
-    if (err.code != CG_OK) {
-        gw_http_send_err(req, &err);
-        goto cleanup;
-    }
-    rpc.handler_person_id = person;
-    rpc.handler_scope = scope;
-    gw_forward_clue_action(req, &rpc, &ctx, req->route_id);
-
-cleanup:
-    cJSON_Delete(body);
-}
-
-void gw_forward_clue_action(gw_request *req, Cleangrid__V1__ClueActionRequest *rpc,
-                            Cleangrid__V1__CallContext *ctx, const char *clue_id)
-{
-    rpc->ctx = ctx;
-    rpc->clue_id = (char *)clue_id;
-    gw_http_forward(req, "case", "ClueAction", &rpc->base,
-                    &cleangrid__v1__clue_action_reply__descriptor, action_reply_json, 200);
-}
-
 void gw_route_edit_clue(gw_request *req)
 {
     cJSON *body = NULL;
@@ -253,7 +188,10 @@ void gw_route_edit_clue(gw_request *req)
         gw_http_send_err(req, &err);
         goto cleanup;
     }
-    gw_forward_clue_action(req, &rpc, &ctx, req->route_id);
+    rpc.ctx = &ctx;
+    rpc.clue_id = req->route_id;
+    gw_http_forward(req, "case", "ClueAction", &rpc.base,
+                    &cleangrid__v1__clue_action_reply__descriptor, edit_reply_json, 200);
 
 cleanup:
     cJSON_Delete(body);
@@ -298,50 +236,4 @@ void gw_route_clue_dossier_verify(gw_request *req)
     rpc.file_id = req->route_id;
     gw_http_forward(req, "case", "VerifyDossier", &rpc.base,
                     &cleangrid__v1__verify_dossier_reply__descriptor, verify_reply_json, 200);
-}
-
-cJSON *gw_case_reply_json(ProtobufCMessage *msg)
-{
-    const Cleangrid__V1__GetCaseReply *reply = (Cleangrid__V1__GetCaseReply *)msg;
-    if (reply->record == NULL) {
-        cg_log_error("case answered without a case");
-        return NULL;
-    }
-    return gw_json_case(reply->record);
-}
-
-void gw_route_case_action(gw_request *req)
-{
-    cJSON *body = NULL;
-    Cleangrid__V1__CaseActionRequest rpc = CLEANGRID__V1__CASE_ACTION_REQUEST__INIT;
-    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
-    cg_err err;
-
-    cg_err_clear(&err);
-    if (gw_http_read_json(req, &body) != CG_OK)
-        goto cleanup;
-    /* One handler for both routes: the path says which body it is. */
-    size_t n = strlen(req->path);
-    bool measure = n >= 9 && strcmp(req->path + n - 9, "/measures") == 0;
-    if (gw_map_case_action(body, measure, &rpc, &err) == CG_OK && !cg_uuid_valid(req->route_id))
-        cg_err_add_violation(&err, "id", "must be a UUID");
-    /* The reviewer is looked up as an assignee is: an active inspector or
-     * lead, whose person id and unit the case service checks. */
-    char person[128] = "", scope[512] = "";
-    if (err.code == CG_OK && cg_uuid_valid(rpc.reviewer_id))
-        gw_lookup_assignee(req->app, "reviewer_id", rpc.reviewer_id, person, sizeof(person), scope,
-                           sizeof(scope), &err);
-    if (err.code != CG_OK || gw_call_context(&ctx, req, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
-        goto cleanup;
-    }
-    rpc.ctx = &ctx;
-    rpc.case_id = (char *)req->route_id;
-    rpc.reviewer_person_id = person;
-    rpc.reviewer_scope = scope;
-    gw_http_forward(req, "case", "CaseAction", &rpc.base,
-                    &cleangrid__v1__get_case_reply__descriptor, gw_case_reply_json, 200);
-
-cleanup:
-    cJSON_Delete(body);
 }

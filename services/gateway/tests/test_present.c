@@ -18,9 +18,10 @@
 
 /* The messages the forwarding routes and their tests name. */
 static const ProtobufCMessageDescriptor *const messages[] = {
-    &cleangrid__v1__get_clue_reply__descriptor,    &cleangrid__v1__get_case_reply__descriptor,
-    &cleangrid__v1__list_clues_reply__descriptor,  &cleangrid__v1__list_cases_reply__descriptor,
-    &cleangrid__v1__clue_action_reply__descriptor,
+    &cleangrid__v1__get_clue_reply__descriptor,     &cleangrid__v1__get_case_reply__descriptor,
+    &cleangrid__v1__list_clues_reply__descriptor,   &cleangrid__v1__list_cases_reply__descriptor,
+    &cleangrid__v1__clue_action_reply__descriptor,  &cleangrid__v1__list_clues_request__descriptor,
+    &cleangrid__v1__list_cases_request__descriptor, &cleangrid__v1__case_action_request__descriptor,
 };
 
 static cg_pbjson *codec_new(void)
