@@ -19,9 +19,13 @@ for direction in decode encode; do
     corpus=$RUN/corpus-$direction
     mkdir -p "$corpus" "$RUN/$direction"
     cp -n "$ROOT"/common/fuzz/corpus/$direction/* "$corpus"/
+    dict=()
+    if [ -f "$ROOT/common/fuzz/pbjson_$direction.dict" ]; then
+        dict=(-dict="$ROOT/common/fuzz/pbjson_$direction.dict")
+    fi
     echo "fuzz_pbjson_$direction: $SECONDS_EACH s"
     (cd "$RUN/$direction" &&
         "$BUILD/common/fuzz/fuzz_pbjson_$direction" -max_total_time="$SECONDS_EACH" \
-            -max_len=4096 -timeout=10 -print_final_stats=1 "$corpus")
+            -max_len=4096 -timeout=10 -print_final_stats=1 "${dict[@]}" "$corpus")
 done
 echo "corpora and any crash-* files: $RUN"

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,6 +401,19 @@ static void rule_forms(void **state)
     assert_one_violation("{\"due_at\":\"2026-12-06T24:00:00Z\"}", "due_at", "must be a time");
     assert_one_violation("{\"due_at\":\"0000-12-31T00:00:00Z\"}", "due_at", "must be a time");
     assert_one_violation("{\"due_at\":1796533856123}", "due_at", "must be a time");
+    assert_one_violation("{\"due_at\":\"2026-12-06T05:10:56.Z\"}", "due_at", "must be a time");
+    assert_one_violation("{\"due_at\":\"2026-12-06T05:10:56+0800\"}", "due_at", "must be a time");
+    assert_one_violation("{\"due_at\":\"2026-12-06T05:10:56+24:00\"}", "due_at", "must be a time");
+    assert_one_violation("{\"due_at\":\"2026-12-06T05:10:56+08:60\"}", "due_at", "must be a time");
+    assert_one_violation("{\"due_at\":\"2026-12-06T05:1a:56Z\"}", "due_at", "must be a time");
+    assert_one_violation("{\"due_at\":\"9999-12-31T23:59:59.999-00:01\"}", "due_at",
+                         "must be a time");
+    assert_one_violation("{\"born_on\":\"2026-1a-01\"}", "born_on", "must be a date YYYY-MM-DD");
+    /* Lower-case t and z, and digits past the millisecond cut off. */
+    m = decode_ok(&cgtest__all_types__descriptor,
+                  "{\"due_at\":\"2026-12-06t05:10:56.123999z\",\"plain_at_ms\":-1}", all_keys);
+    assert_true(m->due_at_ms == 1796533856123LL);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
     /* FEN: whole and not negative. */
     assert_one_violation("{\"price\":-1}", "price", "must be a whole number of fen");
     assert_one_violation("{\"price\":1.5}", "price", "must be a whole number of fen");
@@ -563,13 +577,17 @@ static void null_means_not_given(void **state)
     assert_int_equal(m->n_rs, 1);
     assert_int_equal(m->choice_case, CGTEST__ALL_TYPES__CHOICE_CHOICE_TEXT);
     /* Members of a body replace what the message held, strings freed. */
-    const char body2[] = "{\"text\":\"new\",\"rs\":[],\"choice_inner\":{\"name\":\"i\"}}";
+    const char body2[] =
+        "{\"text\":\"new\",\"rs\":[],\"choice_inner\":{\"name\":\"i\"},\"inner\":{\"name\":\"b\"}}";
     assert_int_equal(cg_pbjson_decode(codec, body2, strlen(body2), all_keys, &m->base, &err),
                      CG_OK);
     assert_string_equal(m->s, "new");
     assert_int_equal(m->n_rs, 0);
     assert_int_equal(m->choice_case, CGTEST__ALL_TYPES__CHOICE_CHOICE_INNER);
     assert_string_equal(m->choice_inner->name, "i");
+    /* A message given as an object replaces the one held, not merged. */
+    assert_string_equal(m->inner->name, "b");
+    assert_int_equal(m->inner->n, 0);
     /* null elements of an array are not values. */
     assert_one_violation("{\"rs\":[\"a\",null]}", "rs[1]", "must be a string");
     protobuf_c_message_free_unpacked(&m->base, NULL);
@@ -687,6 +705,29 @@ static void number_limits(void **state)
     assert_one_violation("{\"rdata\":[\"YQ==\",1]}", "rdata[1]", "must be base64");
     assert_one_violation("{\"rcolor\":[\"COLOR_RED\",\"RED\"]}", "rcolor[1]", "must be one of");
     assert_one_violation("{\"color\":1}", "color", "must be one of");
+    /* A long list of names is cut to what a violation holds. */
+    cg_err err;
+    cg_err_clear(&err);
+    Cleangrid__V1__Status *st = new_msg(&cleangrid__v1__status__descriptor);
+    const char body[] = "{\"code\":\"CODE_MAYBE\"}";
+    assert_int_equal(cg_pbjson_decode(codec, body, strlen(body),
+                                      (const char *const[]){"code", NULL}, &st->base, &err),
+                     CG_INVALID_ARGUMENT);
+    assert_true(
+        cg_err_has_violation(&err, "code", "must be one of CODE_OK, CODE_INVALID_ARGUMENT"));
+    assert_true(cg_err_has_violation(&err, "code", ", ..."));
+    protobuf_c_message_free_unpacked(&st->base, NULL);
+    /* What JSON cannot hold is written as null; -0 and float digits exactly. */
+    Cgtest__AllTypes odd = CGTEST__ALL_TYPES__INIT;
+    double rdb[] = {NAN, -INFINITY, -0.0, 0.1 + 0.2};
+    odd.fl = 0.1f;
+    odd.db = INFINITY;
+    odd.rdb = rdb;
+    odd.n_rdb = 4;
+    char *text = encode_text(&odd);
+    assert_non_null(strstr(text, "\"fl\":0.1,\"db\":null,"));
+    assert_non_null(strstr(text, "\"rdb\":[null,null,-0,0.30000000000000004]"));
+    free(text);
     assert_one_violation("{\"inner\":[]}", "inner", "must be an object");
     assert_one_violation("{\"inner\":{\"x\":1}}", "inner.x", "is not a known field");
     assert_one_violation("{\"b\":1}", "b", "must be true or false");
@@ -913,6 +954,7 @@ static void prepare_failures(void **state)
     assert_int_equal(cg_pbjson_prepare(c, &cgtest__loop__descriptor, &err), CG_OK);
     assert_int_equal(cg_pbjson_prepare(c, &cgtest__loop__descriptor, &err), CG_OK);
     cg_pbjson_free(c);
+    cg_pbjson_free(NULL);
 }
 
 static void unused_rules(void **state)
