@@ -134,14 +134,32 @@ cg_code gw_enrich_unit(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
 }
 
 /* A list's "to" day counts whole: the service's range ends before the
- * next day's midnight. */
-static void whole_last_day(ProtobufCMessage *rpc, const char *field)
+ * next day's midnight. path is dotted, like text_field's. */
+static void whole_last_day(ProtobufCMessage *rpc, const char *path)
 {
+    const char *dot = strchr(path, '.');
+    const char *name = dot != NULL ? dot + 1 : path;
+    ProtobufCMessage *msg = rpc;
+    if (dot != NULL) {
+        char parent[64];
+        size_t n = (size_t)(dot - path);
+        if (n >= sizeof(parent))
+            return;
+        memcpy(parent, path, n);
+        parent[n] = '\0';
+        const ProtobufCFieldDescriptor *pf =
+            protobuf_c_message_descriptor_get_field_by_name(rpc->descriptor, parent);
+        if (pf == NULL || pf->type != PROTOBUF_C_TYPE_MESSAGE)
+            return;
+        msg = *(ProtobufCMessage **)((char *)rpc + pf->offset);
+        if (msg == NULL)
+            return;
+    }
     const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field_by_name(rpc->descriptor, field);
+        protobuf_c_message_descriptor_get_field_by_name(msg->descriptor, name);
     if (f == NULL || f->type != PROTOBUF_C_TYPE_INT64)
         return;
-    int64_t *to = (int64_t *)((char *)rpc + f->offset);
+    int64_t *to = (int64_t *)((char *)msg + f->offset);
     if (*to > 0)
         *to += 24LL * 3600 * 1000;
 }
@@ -156,6 +174,26 @@ cg_code gw_enrich_case_list(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
 {
     whole_last_day(rpc, "filed_to_ms");
     return gw_enrich_unit(req, rpc, err);
+}
+
+cg_code gw_enrich_clue_stats(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
+{
+    whole_last_day(rpc, "filter.received_to_ms");
+    return unit(req, rpc, "filter.unit_code", "filter.org_path", err);
+}
+
+cg_code gw_enrich_case_stats(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
+{
+    whole_last_day(rpc, "filter.filed_to_ms");
+    return unit(req, rpc, "filter.unit_code", "filter.org_path", err);
+}
+
+cg_code gw_enrich_new_clue(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
+{
+    /* A clue concerns a unit; which one the client must say. */
+    if (text_field(rpc, "unit_code")[0] == '\0')
+        cg_err_add_violation(err, "unit_code", "is required");
+    return err->code != CG_OK ? err->code : gw_enrich_unit(req, rpc, err);
 }
 
 cg_code gw_enrich_case_action(gw_request *req, ProtobufCMessage *rpc, cg_err *err)

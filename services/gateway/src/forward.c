@@ -38,6 +38,39 @@ static ProtobufCMessage **ctx_slot(ProtobufCMessage *rpc)
     return (ProtobufCMessage **)((char *)rpc + f->offset);
 }
 
+/* The message the body and the query fill: rpc, or its message field
+ * rr->into, created when unset. NULL when out of memory or the row names
+ * no such field (a bug of the table, reported as INTERNAL). */
+static ProtobufCMessage *fill_target(const gw_rpc_route *rr, ProtobufCMessage *rpc, cg_err *err)
+{
+    if (rr->into == NULL)
+        return rpc;
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(rpc->descriptor, rr->into);
+    if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE || f->label == PROTOBUF_C_LABEL_REPEATED) {
+        cg_err_set(err, CG_INTERNAL, "%s has no message field %s", rpc->descriptor->name, rr->into);
+        return NULL;
+    }
+    ProtobufCMessage **slot = (ProtobufCMessage **)((char *)rpc + f->offset);
+    if (*slot == NULL)
+        *slot = cg_pbjson_message_new(f->descriptor);
+    if (*slot == NULL)
+        cg_err_set(err, CG_INTERNAL, "out of memory");
+    return *slot;
+}
+
+/* The keys of the JSON object body[0..len) appended to field of rpc: what
+ * an update was asked to change, a null included (it clears the field).
+ * The body has been decoded, so it parses. */
+static void note_body_keys(const cg_pbjson *codec, ProtobufCMessage *rpc, const char *field,
+                           const char *body, size_t len, cg_err *err)
+{
+    cJSON *doc = cJSON_ParseWithLength(body, len);
+    for (const cJSON *m = doc != NULL ? doc->child : NULL; m != NULL; m = m->next)
+        cg_pbjson_set_text(codec, rpc, field, m->string, m->string, err);
+    cJSON_Delete(doc);
+}
+
 /* Fill rpc from the path, the query, the body and the row's fixed fields.
  * Problems of the client's are violations in err; a body that is no JSON
  * object at all is an error without them. The body is read here unless the
@@ -47,6 +80,7 @@ static bool fill_request(gw_request *req, const gw_rpc_route *rr, ProtobufCMessa
                          cg_err *err)
 {
     const cg_pbjson *codec = req->app->codec;
+    ProtobufCMessage *target = NULL;
     char *body = NULL;
     size_t len = 0;
     bool answered = false;
@@ -61,6 +95,9 @@ static bool fill_request(gw_request *req, const gw_rpc_route *rr, ProtobufCMessa
             cg_pbjson_set_text(codec, rpc, "page.cursor", cursor, "cursor", err);
         }
     }
+    target = fill_target(rr, rpc, err);
+    if (target == NULL)
+        goto cleanup;
     if (rr->body != NULL) {
         if (req->body != NULL) {
             body = req->body;
@@ -69,9 +106,11 @@ static bool fill_request(gw_request *req, const gw_rpc_route *rr, ProtobufCMessa
             answered = true;
             goto cleanup;
         }
-        if (cg_pbjson_decode(codec, body, len, rr->body, rpc, err) != CG_OK &&
+        if (cg_pbjson_decode(codec, body, len, rr->body, target, err) != CG_OK &&
             err->nviolations == 0)
             goto cleanup; /* not a JSON object: nothing else is worth naming */
+        if (rr->body_keys_field != NULL && err->code == CG_OK)
+            note_body_keys(codec, rpc, rr->body_keys_field, body, len, err);
     }
     if (rr->id_field != NULL) {
         if (!cg_uuid_valid(req->route_id))
@@ -83,7 +122,7 @@ static bool fill_request(gw_request *req, const gw_rpc_route *rr, ProtobufCMessa
         char value[QUERY_VALUE_MAX];
         cg_code rc = gw_query_get(req->query, q->name, value, sizeof(value));
         if (rc == CG_OK && cg_utf8_valid(value, strlen(value)))
-            cg_pbjson_set_text(codec, rpc, q->field, value, q->name, err);
+            cg_pbjson_set_text(codec, target, q->field, value, q->name, err);
         else if (rc != CG_NOT_FOUND)
             cg_err_add_violation(err, q->name, "is too long or not UTF-8 text");
     }
@@ -104,6 +143,10 @@ static cg_code reply_json(const gw_request *req, const gw_rpc_route *rr,
                           const ProtobufCMessage *reply, cJSON **out, cg_err *err)
 {
     const cg_pbjson *codec = req->app->codec;
+    if (rr->present != NULL) {
+        *out = rr->present(reply);
+        return *out != NULL ? CG_OK : cg_err_set(err, CG_INTERNAL, "out of memory");
+    }
     if (rr->reply_field == NULL) {
         /* The Status has become the HTTP status; the rest is the answer. */
         cg_code rc = cg_pbjson_encode(codec, reply, out, err);

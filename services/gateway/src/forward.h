@@ -19,6 +19,8 @@
 #include <protobuf-c/protobuf-c.h>
 #include <stdbool.h>
 
+#include <cjson/cJSON.h>
+
 #include "cg/pbjson.h"
 #include "cg/status.h"
 
@@ -68,6 +70,18 @@ typedef struct gw_rpc_route {
     /* Fields the route sets after the body, ending with {NULL}; NULL: none. */
     const gw_fixed_field *fixed;
     gw_enrich_fn enrich; /* NULL: none */
+    /* The request's message field that the body and the query fill instead
+     * of the request itself (a statistics request's "filter", an edit's
+     * register fields); NULL: the request. */
+    const char *into;
+    /* A repeated string field of the request that gets the keys the body
+     * gave, for an update that changes only those (PATCH); NULL: none. */
+    const char *body_keys_field;
+    /* A hand-written presenter for the few answers the codec cannot show
+     * (a dossier entry's summary both as an object and as the exact text
+     * that was hashed; statistics as {key: count} objects); NULL: the codec
+     * with the presentation rules. */
+    cJSON *(*present)(const ProtobufCMessage *reply);
     /* The reply member that is the answer ("clue"); NULL: the whole reply
      * without its Status. An OK reply without it is the service's bug. */
     const char *reply_field;

@@ -9,7 +9,6 @@
  *   auth.c           login, sessions, bearer tokens, accounts
  *   routes_health.c  /healthz and /readyz
  *   routes_public.c  public reports (码上监督), no login
- *   routes_clues.c   problem clues (问题线索)
  *   routes_documents.c  documents of clues and the dossier export (电子档案)
  *   audit.c          the audit trail: records written as answers leave,
  *                    GET /api/v1/audit and /api/v1/audit/verify
@@ -252,18 +251,6 @@ void gw_route_healthz(gw_request *req);
 void gw_route_readyz(gw_request *req);
 void gw_route_submit_report(gw_request *req);
 void gw_route_report_status(gw_request *req);
-/* Hand-written routes of clues (routes_clues.c); the others that forward
- * to the case service are rows (routes.c, forward.h). Register a clue: */
-void gw_route_create_clue(gw_request *req);
-/* PATCH /api/v1/clues/{id}: correct a clue's register (the edit action). */
-void gw_route_edit_clue(gw_request *req);
-/* Also GET /api/v1/cases/{id}/dossier and .../verify: a case's own file. */
-void gw_route_clue_dossier(gw_request *req);
-void gw_route_clue_dossier_verify(gw_request *req);
-/* GET /api/v1/clues/statistics: counts for the dashboard. */
-void gw_route_clue_statistics(gw_request *req);
-/* GET /api/v1/cases/statistics: the cases' counts for the dashboard. */
-void gw_route_case_statistics(gw_request *req);
 /* The account account_id as an assignee (a clue's handler, a case's
  * reviewer or investigator): an active inspector or inspection lead, its
  * person id and the path of its unit copied into person and scope. An
@@ -284,6 +271,10 @@ cg_code gw_enrich_unit(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
  * received or filed range counted whole. */
 cg_code gw_enrich_clue_list(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
 cg_code gw_enrich_case_list(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
+/* The same for the statistics' filters, and a new clue's unit (required). */
+cg_code gw_enrich_clue_stats(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
+cg_code gw_enrich_case_stats(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
+cg_code gw_enrich_new_clue(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
 /* A case's next stage: refuses a step that has a route of its own, and
  * looks the reviewer up as an assignee. */
 cg_code gw_enrich_case_action(gw_request *req, ProtobufCMessage *rpc, cg_err *err);

@@ -132,9 +132,6 @@ void gw_json_delete_wiped(cJSON *doc);
 /* Add key as an RFC 3339 string, or null when ms is 0 (not given) or cannot
  * be formatted. Returns false when out of memory. */
 bool gw_json_add_time(cJSON *obj, const char *key, int64_t ms);
-/* Add "next_cursor" of a page (may be NULL) to obj: the cursor, or null on
- * the last page. False when out of memory. */
-bool gw_json_add_next_cursor(cJSON *obj, const Cleangrid__V1__Page *page);
 
 /* Add key as an array of the names in a comma-separated list ("a,b" gives
  * ["a", "b"]; "" gives []). Returns false when out of memory. */
@@ -144,8 +141,6 @@ bool gw_json_add_name_list(cJSON *obj, const char *key, const char *list);
  * (cJSON_Delete), or NULL when out of memory. */
 cJSON *gw_json_submit_reply(const Cleangrid__V1__SubmitReportReply *reply);
 cJSON *gw_json_report_status(const Cleangrid__V1__GetReportStatusReply *reply);
-cJSON *gw_json_clue(const Cleangrid__V1__Clue *clue);
-cJSON *gw_json_clue_list(const Cleangrid__V1__ListCluesReply *reply);
 
 /* The RFC 9457 problem document. type is derived from code_name
  * ("INVALID_ARGUMENT" -> "urn:cleangrid:problem:invalid-argument"); errors[]

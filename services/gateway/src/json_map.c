@@ -14,7 +14,6 @@
 #include "cg/limits.h"
 #include "cg/util.h"
 #include "gw_pure.h"
-#include "json_clues.h"
 
 #define DEFAULT_UNIT_CODE "hq"
 
@@ -423,43 +422,6 @@ cJSON *gw_json_report_status(const Cleangrid__V1__GetReportStatusReply *reply)
               gw_json_add_time(obj, "submitted_at", reply->submitted_at_ms) &&
               gw_json_add_time(obj, "updated_at", reply->updated_at_ms);
     return finish(obj, ok);
-}
-
-cJSON *gw_json_clue(const Cleangrid__V1__Clue *clue)
-{
-    cJSON *obj = cJSON_CreateObject();
-    bool ok = obj != NULL && add_str(obj, "id", clue->id) && add_str(obj, "source", clue->source) &&
-              add_str(obj, "source_ref", clue->source_ref) &&
-              add_str(obj, "category", clue->category) && add_str(obj, "content", clue->content) &&
-              add_str(obj, "location", clue->location) &&
-              add_str(obj, "accused_person", clue->accused_person) &&
-              add_str(obj, "accused_unit", clue->accused_unit) &&
-              cJSON_AddBoolToObject(obj, "anonymous", clue->anonymous) != NULL &&
-              add_str(obj, "org_path", clue->org_path) && add_str(obj, "status", clue->status) &&
-              gw_json_add_time(obj, "created_at", clue->created_at_ms) &&
-              gw_json_clue_add_register(obj, clue);
-    return finish(obj, ok);
-}
-
-cJSON *gw_json_clue_list(const Cleangrid__V1__ListCluesReply *reply)
-{
-    cJSON *obj = cJSON_CreateObject();
-    cJSON *items = obj ? cJSON_AddArrayToObject(obj, "items") : NULL;
-    bool ok = items != NULL;
-    for (size_t i = 0; ok && i < reply->n_clues; i++) {
-        cJSON *clue = gw_json_clue(reply->clues[i]);
-        ok = clue != NULL && cJSON_AddItemToArray(items, clue);
-    }
-    return finish(obj, ok && gw_json_add_next_cursor(obj, reply->page));
-}
-
-bool gw_json_add_next_cursor(cJSON *obj, const Cleangrid__V1__Page *page)
-{
-    /* An empty cursor means the last page, which the API says with null. */
-    const char *next = page != NULL ? page->next_cursor : NULL;
-    if (next != NULL && next[0] != '\0')
-        return add_str(obj, "next_cursor", next);
-    return cJSON_AddNullToObject(obj, "next_cursor") != NULL;
 }
 
 /* --- problems ------------------------------------------------------------- */

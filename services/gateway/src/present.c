@@ -40,6 +40,8 @@ const cg_pbjson_rule gw_present_rules[] = {
     {"cleangrid.v1.ListCluesRequest", "received_to_ms", NULL, CG_PBJSON_DATE},
     {"cleangrid.v1.ListCasesRequest", "filed_from_ms", NULL, CG_PBJSON_DATE},
     {"cleangrid.v1.ListCasesRequest", "filed_to_ms", NULL, CG_PBJSON_DATE},
+    /* A clue's register as a client gives it: the day it was received. */
+    {"cleangrid.v1.CreateClueRequest", "received_at_ms", "received_date", CG_PBJSON_DATE},
     /* A disposition item as a case step gives it. */
     {"cleangrid.v1.CaseActionRequest", "item_deadline_ms", NULL, CG_PBJSON_DATE},
     {"cleangrid.v1.CaseActionRequest", "item_amount_fen", NULL, CG_PBJSON_FEN},

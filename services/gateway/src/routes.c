@@ -9,6 +9,8 @@
  * differ. */
 #include "accounts.h"
 #include "cleangrid/v1/case_list.pb-c.h"
+#include "cleangrid/v1/case_stats.pb-c.h"
+#include "presenters.h"
 #include "admin.h"
 #include "gateway.h"
 
@@ -173,7 +175,10 @@ const gw_route gw_routes[] = {
     {.method = "POST",
      .pattern = "/api/v1/clues",
      .perm = GW_PERM_CLUE_WRITE,
-     .handler = gw_route_create_clue,
+     .rpc = GW_RPC("case", "CreateClue", create_clue, create_clue,
+                   .body = GW_KEYS("source", "source_ref", "source_link", "subjects", "categories",
+                                   "summary", "received_date", "unit_code"),
+                   .enrich = gw_enrich_new_clue, .reply_field = "clue", .status = 201),
      .idempotent = true},
     {.method = "POST",
      .pattern = "/api/v1/clues/{id}/disposal",
@@ -214,11 +219,18 @@ const gw_route gw_routes[] = {
     {.method = "PATCH",
      .pattern = "/api/v1/clues/{id}",
      .perm = GW_PERM_CLUE_DISPOSE,
-     .handler = gw_route_edit_clue},
+     .rpc = GW_RPC("case", "ClueAction", clue_action, clue_action, .id_field = "clue_id",
+                   .body =
+                       GW_KEYS("subjects", "categories", "summary", "received_date", "source_link"),
+                   .into = "edit", .body_keys_field = "edit_fields",
+                   .fixed = (const gw_fixed_field[]){{"action", "edit"}, {NULL, NULL}},
+                   .reply_field = "clue")},
     {.method = "GET",
      .pattern = "/api/v1/clues/statistics",
      .perm = GW_PERM_CLUE_READ,
-     .handler = gw_route_clue_statistics},
+     .rpc = GW_RPC("case", "ClueStatistics", clue_statistics, clue_statistics,
+                   .query = CLUE_FILTERS, .into = "filter", .enrich = gw_enrich_clue_stats,
+                   .present = gw_json_clue_statistics)},
     {.method = "POST",
      .pattern = "/api/v1/clues/{id}/file",
      .perm = GW_PERM_CLUE_APPROVE,
@@ -231,19 +243,27 @@ const gw_route gw_routes[] = {
     {.method = "GET",
      .pattern = "/api/v1/cases/{id}/dossier",
      .perm = GW_PERM_DOSSIER_READ,
-     .handler = gw_route_clue_dossier},
+     .rpc = GW_RPC("case", "ListDossier", list_dossier, list_dossier, .id_field = "file_id",
+                   .paged = true, .audit_action = "dossier.read", .audit_target = "case",
+                   .present = gw_json_dossier)},
     {.method = "GET",
      .pattern = "/api/v1/cases/{id}/dossier/verify",
      .perm = GW_PERM_DOSSIER_READ,
-     .handler = gw_route_clue_dossier_verify},
+     .rpc = GW_RPC("case", "VerifyDossier", verify_dossier, verify_dossier, .id_field = "file_id",
+                   .audit_action = "dossier.verify", .audit_target = "case",
+                   .present = gw_json_dossier_verify)},
     {.method = "GET",
      .pattern = "/api/v1/clues/{id}/dossier",
      .perm = GW_PERM_DOSSIER_READ,
-     .handler = gw_route_clue_dossier},
+     .rpc = GW_RPC("case", "ListDossier", list_dossier, list_dossier, .id_field = "file_id",
+                   .paged = true, .audit_action = "dossier.read", .audit_target = "clue",
+                   .present = gw_json_dossier)},
     {.method = "GET",
      .pattern = "/api/v1/clues/{id}/dossier/verify",
      .perm = GW_PERM_DOSSIER_READ,
-     .handler = gw_route_clue_dossier_verify},
+     .rpc = GW_RPC("case", "VerifyDossier", verify_dossier, verify_dossier, .id_field = "file_id",
+                   .audit_action = "dossier.verify", .audit_target = "clue",
+                   .present = gw_json_dossier_verify)},
     /* Documents and the dossier export (routes_documents.c). The upload
      * reads its own raw body, up to the case service's document limit. */
     {.method = "POST",
@@ -291,7 +311,7 @@ const gw_route gw_routes[] = {
      .rpc = CASE_STEP("log_measure", GW_KEYS("kind:measure_kind", "date:measure_on_ms",
                                              "who:measure_by", "summary:measure_summary"))},
     /* Issue 4: the case list, investigators (调查组), disposition items and
-     * the extension of the investigation deadline (routes_cases.c). */
+     * the extension of the investigation deadline. */
     {.method = "GET",
      .pattern = "/api/v1/cases",
      .perm = GW_PERM_CLUE_READ,
@@ -351,7 +371,9 @@ const gw_route gw_routes[] = {
     {.method = "GET",
      .pattern = "/api/v1/cases/statistics",
      .perm = GW_PERM_CLUE_READ,
-     .handler = gw_route_case_statistics},
+     .rpc = GW_RPC("case", "CaseStatistics", case_statistics, case_statistics,
+                   .query = CASE_FILTERS, .into = "filter", .enrich = gw_enrich_case_stats,
+                   .present = gw_json_case_statistics)},
 };
 
 const size_t gw_nroutes = sizeof(gw_routes) / sizeof(gw_routes[0]);

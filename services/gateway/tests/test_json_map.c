@@ -398,40 +398,6 @@ static void test_page(void **state)
 
 /* --- replies and problems ------------------------------------------------- */
 
-static void test_clue_json(void **state)
-{
-    (void)state;
-    Cleangrid__V1__Clue clue = CLEANGRID__V1__CLUE__INIT;
-    clue.id = "7b0c6a53-0000-4000-8000-000000000001";
-    clue.source = "public_report";
-    clue.category = "procurement";
-    clue.anonymous = true;
-    clue.org_path = "hq.east";
-    clue.created_at_ms = 1795654923456LL;
-    Cleangrid__V1__Clue *clues[] = {&clue};
-    Cleangrid__V1__Page page = CLEANGRID__V1__PAGE__INIT;
-    Cleangrid__V1__ListCluesReply reply = CLEANGRID__V1__LIST_CLUES_REPLY__INIT;
-    reply.n_clues = 1;
-    reply.clues = clues;
-    reply.page = &page;
-
-    cJSON *list = gw_json_clue_list(&reply);
-    assert_non_null(list);
-    assert_true(cJSON_IsNull(cJSON_GetObjectItem(list, "next_cursor")));
-    const cJSON *item = cJSON_GetArrayItem(cJSON_GetObjectItem(list, "items"), 0);
-    assert_string_equal(cJSON_GetObjectItem(item, "created_at")->valuestring,
-                        "2026-11-26T01:02:03.456Z");
-    assert_string_equal(cJSON_GetObjectItem(item, "org_path")->valuestring, "hq.east");
-    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(item, "anonymous")));
-    assert_string_equal(cJSON_GetObjectItem(item, "source_ref")->valuestring, "");
-    cJSON_Delete(list);
-
-    page.next_cursor = "next";
-    list = gw_json_clue_list(&reply);
-    assert_string_equal(cJSON_GetObjectItem(list, "next_cursor")->valuestring, "next");
-    cJSON_Delete(list);
-}
-
 static void test_submit_reply_json(void **state)
 {
     (void)state;
@@ -491,7 +457,6 @@ int main(void)
         cmocka_unit_test(test_report_status),
         cmocka_unit_test(test_login),
         cmocka_unit_test(test_page),
-        cmocka_unit_test(test_clue_json),
         cmocka_unit_test(test_submit_reply_json),
         cmocka_unit_test(test_problem_json),
     };

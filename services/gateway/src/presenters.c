@@ -1,4 +1,6 @@
-#include "json_stats.h"
+#include "presenters.h"
+
+#include "gw_pure.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -141,18 +143,91 @@ static int64_t overdue_of(Cleangrid__V1__StatCount *const *counts, size_t n)
     return 0;
 }
 
-cJSON *gw_json_clue_statistics(const Cleangrid__V1__ClueStatisticsReply *reply)
+cJSON *gw_json_clue_statistics(const ProtobufCMessage *msg)
 {
+    const Cleangrid__V1__ClueStatisticsReply *reply =
+        (const Cleangrid__V1__ClueStatisticsReply *)msg;
     static const char *const members[] = {"by_stage", "by_source",       "by_category", "by_unit",
                                           "by_month", "closed_by_month", NULL};
     return statistics(&CLUE_NAMES, members, reply->total,
                       overdue_of(reply->counts, reply->n_counts), reply->counts, reply->n_counts);
 }
 
-cJSON *gw_json_case_statistics(const Cleangrid__V1__CaseStatisticsReply *reply)
+cJSON *gw_json_case_statistics(const ProtobufCMessage *msg)
 {
+    const Cleangrid__V1__CaseStatisticsReply *reply =
+        (const Cleangrid__V1__CaseStatisticsReply *)msg;
     static const char *const members[] = {"by_stage", "by_unit", "by_month", "closed_by_month",
                                           NULL};
     return statistics(&CASE_NAMES, members, reply->total,
                       overdue_of(reply->counts, reply->n_counts), reply->counts, reply->n_counts);
 }
+
+/* A string member, or null when empty. */
+static bool add_opt(cJSON *obj, const char *key, const char *value)
+{
+    if (value == NULL || value[0] == '\0')
+        return cJSON_AddNullToObject(obj, key) != NULL;
+    return cJSON_AddStringToObject(obj, key, value) != NULL;
+}
+
+static bool add_text(cJSON *obj, const char *key, const char *value)
+{
+    return cJSON_AddStringToObject(obj, key, value ? value : "") != NULL;
+}
+
+cJSON *gw_json_dossier(const ProtobufCMessage *msg)
+{
+    const Cleangrid__V1__ListDossierReply *reply = (const Cleangrid__V1__ListDossierReply *)msg;
+    cJSON *obj = cJSON_CreateObject();
+    cJSON *items = obj ? cJSON_AddArrayToObject(obj, "items") : NULL;
+    bool ok = items != NULL;
+    for (size_t i = 0; ok && i < reply->n_entries; i++) {
+        const Cleangrid__V1__DossierEntry *e = reply->entries[i];
+        /* The summary is the service's JSON object; shown as the object,
+         * with its exact text beside it for those who recompute hashes. */
+        cJSON *o = cJSON_CreateObject();
+        cJSON *summary = cJSON_Parse(e->summary_json);
+        if (o == NULL || summary == NULL || !cJSON_AddItemToArray(items, o)) {
+            cJSON_Delete(o);
+            cJSON_Delete(summary);
+            ok = false;
+            break;
+        }
+        if (!cJSON_AddItemToObject(o, "summary", summary)) {
+            cJSON_Delete(summary);
+            ok = false;
+            break;
+        }
+        ok = cJSON_AddNumberToObject(o, "seq", (double)e->seq) != NULL &&
+             gw_json_add_time(o, "at", e->occurred_at_ms) &&
+             cJSON_AddNumberToObject(o, "at_ms", (double)e->occurred_at_ms) != NULL &&
+             add_text(o, "actor_id", e->actor_id) && add_text(o, "action", e->action) &&
+             add_text(o, "summary_text", e->summary_json) &&
+             add_text(o, "prev_hash", e->prev_hash) && add_text(o, "hash", e->hash);
+    }
+    const char *next = reply->page ? reply->page->next_cursor : NULL;
+    ok = ok && add_opt(obj, "next_cursor", next);
+    if (!ok) {
+        cJSON_Delete(obj);
+        obj = NULL;
+    }
+    return obj;
+}
+
+cJSON *gw_json_dossier_verify(const ProtobufCMessage *msg)
+{
+    const Cleangrid__V1__VerifyDossierReply *reply = (const Cleangrid__V1__VerifyDossierReply *)msg;
+    cJSON *obj = cJSON_CreateObject();
+    bool ok = obj != NULL && cJSON_AddBoolToObject(obj, "whole", reply->whole) != NULL &&
+              (reply->whole ? cJSON_AddNullToObject(obj, "first_bad_seq")
+                            : cJSON_AddNumberToObject(obj, "first_bad_seq",
+                                                      (double)reply->first_bad_seq)) != NULL;
+    if (!ok) {
+        cJSON_Delete(obj);
+        obj = NULL;
+    }
+    return obj;
+}
+
+/* --- issue 4: cases (案件): investigators, items, the extension, the list --- */

@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "json_stats.h"
+#include "presenters.h"
 
 /* The entry of figures in j for dimension and key, or NULL. */
 static const cJSON *find(const cJSON *j, const char *dimension, const char *key)
@@ -85,7 +85,7 @@ static void test_clue_figures(void **state)
     reply.total = 5;
     reply.counts = ptrs;
     reply.n_counts = sizeof c / sizeof c[0];
-    cJSON *j = gw_json_clue_statistics(&reply);
+    cJSON *j = gw_json_clue_statistics(&reply.base);
     assert_non_null(j);
     assert_int_equal(cJSON_GetObjectItem(j, "total")->valuedouble, 5);
     assert_int_equal(cJSON_GetObjectItem(j, "overdue")->valuedouble, 3);
@@ -119,7 +119,7 @@ static void test_empty_lists_present(void **state)
 {
     (void)state;
     Cleangrid__V1__ClueStatisticsReply reply = CLEANGRID__V1__CLUE_STATISTICS_REPLY__INIT;
-    cJSON *j = gw_json_clue_statistics(&reply);
+    cJSON *j = gw_json_clue_statistics(&reply.base);
     static const char *const members[] = {"by_stage", "by_source", "by_category",
                                           "by_unit",  "by_month",  "closed_by_month"};
     for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
@@ -147,7 +147,7 @@ static void test_case_figures(void **state)
     reply.total = 2;
     reply.counts = ptrs;
     reply.n_counts = 4;
-    cJSON *j = gw_json_case_statistics(&reply);
+    cJSON *j = gw_json_case_statistics(&reply.base);
     assert_int_equal(cJSON_GetObjectItem(j, "overdue")->valuedouble, 0);
     assert_string_equal(cJSON_GetObjectItem(j, "overdue_filter")->valuestring, "overdue=true");
     assert_null(cJSON_GetObjectItem(j, "by_source"));
@@ -158,9 +158,56 @@ static void test_case_figures(void **state)
     cJSON_Delete(j);
 }
 
+/* A dossier page (its summary as an object and as the hashed text) and a
+ * verify result. */
+static void test_dossier_answers(void **state)
+{
+    (void)state;
+    cJSON *j = NULL;
+    Cleangrid__V1__DossierEntry e = CLEANGRID__V1__DOSSIER_ENTRY__INIT;
+    e.seq = 7;
+    e.occurred_at_ms = 1764118923456;
+    e.actor_id = "system:case";
+    e.action = "clue.created";
+    e.summary_json = "{\"source\": \"public_report\"}";
+    e.prev_hash = "00";
+    e.hash = "ab";
+    Cleangrid__V1__DossierEntry *entries[] = {&e};
+    Cleangrid__V1__Page page = CLEANGRID__V1__PAGE__INIT;
+    page.next_cursor = "7";
+    Cleangrid__V1__ListDossierReply list = CLEANGRID__V1__LIST_DOSSIER_REPLY__INIT;
+    list.entries = entries;
+    list.n_entries = 1;
+    list.page = &page;
+    j = gw_json_dossier(&list.base);
+    assert_non_null(j);
+    const cJSON *item = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), 0);
+    assert_int_equal(cJSON_GetObjectItem(item, "seq")->valuedouble, 7);
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(item, "summary"), "source")->valuestring,
+        "public_report");
+    assert_string_equal(cJSON_GetObjectItem(item, "summary_text")->valuestring, e.summary_json);
+    assert_string_equal(cJSON_GetObjectItem(j, "next_cursor")->valuestring, "7");
+    cJSON_Delete(j);
+
+    Cleangrid__V1__VerifyDossierReply v = CLEANGRID__V1__VERIFY_DOSSIER_REPLY__INIT;
+    v.whole = false;
+    v.first_bad_seq = 3;
+    j = gw_json_dossier_verify(&v.base);
+    assert_false(cJSON_IsTrue(cJSON_GetObjectItem(j, "whole")));
+    assert_int_equal(cJSON_GetObjectItem(j, "first_bad_seq")->valuedouble, 3);
+    cJSON_Delete(j);
+    v.whole = true;
+    v.first_bad_seq = 0;
+    j = gw_json_dossier_verify(&v.base);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "first_bad_seq")));
+    cJSON_Delete(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dossier_answers),
         cmocka_unit_test(test_clue_figures),
         cmocka_unit_test(test_empty_lists_present),
         cmocka_unit_test(test_case_figures),
