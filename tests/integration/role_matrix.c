@@ -449,6 +449,12 @@ static cgt_response *call_report_status(const char *token, const char *user)
     return r;
 }
 
+static cgt_response *call_public_unit(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/public/units/east", token);
+}
+
 static cgt_response *call_list_clues(const char *token, const char *user)
 {
     (void)user;
@@ -1035,6 +1041,7 @@ static const struct {
     {"POST", "/api/v1/accounts/{id}/password", 200, call_reset_password},
     {"POST", "/api/v1/public/reports", 201, call_submit},
     {"POST", "/api/v1/public/reports/status", 200, call_report_status},
+    {"GET", "/api/v1/public/units/{id}", 200, call_public_unit},
     {"GET", "/api/v1/clues", 200, call_list_clues},
     {"GET", "/api/v1/clues/{id}", 200, call_get_clue},
     {"POST", "/api/v1/clues", 201, call_create_clue},

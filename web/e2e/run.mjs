@@ -36,6 +36,15 @@ function check(cond, message) {
   if (!cond) throw new Error(message);
 }
 
+// Where a person reads a name, no account id may show (docs/api.md "Names
+// beside ids"); the id stays in the element's tooltip.
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+async function checkNamed(locator, name, what) {
+  const text = await locator.textContent();
+  check(text.includes(name), `${what} is not shown by name (${name}): ${text}`);
+  check(!UUID.test(text), `${what} shows an id: ${text}`);
+}
+
 // Sign in through the login page and land on path.
 async function signIn(page, username, path) {
   await page.goto(`${base}/login?redirect=${encodeURIComponent(path)}`);
@@ -104,6 +113,9 @@ const tests = [
 
       await page.goto(`${base}/report?unit=east&channel=qr-e2e`);
       await page.getByTestId('report-form').waitFor();
+      // The QR code's unit by its name, from the public unit lookup.
+      const east = await page.evaluate(() => fetch('/api/v1/public/units/east').then((r) => r.json()));
+      await page.getByTestId('report-unit').filter({ hasText: east.name_zh }).waitFor();
       // The browser's language (zh-CN) decides without a stored choice.
       check((await page.locator('h1').textContent()).includes('举报'), 'the page is not in Chinese');
       check((await page.getByTestId('privacy').textContent()).length > 20, 'no identity note');
@@ -273,7 +285,12 @@ const tests = [
       await option.click();
       await page.getByTestId('step-submit').click();
       await page.getByTestId('step-form').waitFor({ state: 'detached' });
-      check((await page.getByTestId('clue-handler').textContent()).includes(me.id), 'the handler is not shown');
+      // The handler by name, the id in its tooltip; and so in the list.
+      await checkNamed(page.getByTestId('clue-handler'), me.display_name, 'the handler');
+      check((await page.getByTestId('clue-handler').locator('[title]').getAttribute('title')) === me.id, 'no id in the tooltip');
+      await page.goto(`${base}/clues?q=${shared.token}`);
+      await checkNamed(page.getByTestId('clue-row-handler').first(), me.display_name, "the list's handler");
+      await page.goto(`${base}${shared.clueUrl}`);
       await signOut(page);
 
       await signIn(page, 'inspector.east', shared.clueUrl);
@@ -329,6 +346,13 @@ const tests = [
       const actions = await page.getByTestId('dossier-entry').evaluateAll((els) => els.map((e) => e.dataset.action));
       for (const a of ['clue.created', 'clue.assigned', 'disposal.proposed', 'document.added', 'disposal.approved'])
         check(actions.includes(a), `no ${a} in the timeline: ${actions.join(', ')}`);
+      // The dossier names its actors: the inspector's steps carry the
+      // inspector's name beside the id, which the timeline shows.
+      const dossierUrl = `/api/v1${shared.clueUrl}/dossier?limit=100`;
+      const dossier = await page.evaluate((u) => fetch(u).then((r) => r.json()), dossierUrl);
+      const byInspector = dossier.items.filter((e) => e.actor_id === me.id);
+      check(byInspector.length >= 2, `the inspector's entries: ${byInspector.length}`);
+      for (const e of byInspector) check(e.actor_name === me.display_name, `entry ${e.seq} names ${e.actor_name}`);
       await page.getByTestId('chain-verified').waitFor();
       // A closed clue offers no further step, and the document downloads.
       check(!(await page.getByTestId('clue-steps').locator('[data-test=step-propose]').count()), 'propose on a closed clue');
@@ -545,7 +569,7 @@ const tests = [
         body: JSON.stringify({ username: 'inspector', password }),
       });
       check(r.ok, `login inspector: ${r.status}`);
-      const reviewer = (await r.json()).user.id;
+      const reviewer = (await r.json()).user;
       const post = (path, body) =>
         page.evaluate(
           async ([p, b]) => {
@@ -613,6 +637,9 @@ const tests = [
       await submitStep();
       await page.locator(`[data-test=investigator][data-id="${leadEast.id}"]`).waitFor();
       check((await page.getByTestId('investigator').count()) === 2, 'two investigators');
+      // Both by name, the handler first: no account id on the page's team.
+      await checkNamed(page.locator(`[data-test=investigator][data-id="${leadEast.id}"]`), leadEast.display_name, 'the lead investigator');
+      await checkNamed(page.getByTestId('investigator').first(), '华东纪检监察员', 'the first investigator');
       await page.screenshot({ path: join(shots, 'case-1-filed.png'), fullPage: true });
       await signOut(page);
 
@@ -652,6 +679,7 @@ const tests = [
       await openStep('approve_extension');
       await submitStep();
       await page.locator('[data-test=extension][data-state=approved]').waitFor();
+      await checkNamed(page.getByTestId('extension-requester'), '华东纪检监察员', 'the extension requester');
       await signOut(page);
 
       await signIn(page, 'inspector.east', caseUrl);
@@ -679,7 +707,7 @@ const tests = [
       await pick('reviewer_id', '纪检监察员', 'inspector');
       await submitStep();
       await stage('review');
-      check((await page.getByTestId('case-reviewer').textContent()).includes(reviewer), 'reviewer not shown');
+      await checkNamed(page.getByTestId('case-reviewer'), reviewer.display_name, 'the reviewer');
       check((await page.getByTestId('case-deadline').getAttribute('data-state')) === 'on_time', 'no review deadline');
       await openStep('add_item');
       await page.getByTestId('kind-party_discipline').click();
@@ -751,6 +779,7 @@ const tests = [
       const row = page.getByTestId('case-row').filter({ hasText: token });
       await row.waitFor();
       check((await page.getByTestId('case-row').count()) === 1, 'the list found more than the one case');
+      await checkNamed(page.getByTestId('case-table').locator('tbody tr').first(), '华东纪检监察员', "the list's investigators");
       await page.screenshot({ path: join(shots, 'case-list.png'), fullPage: true });
       await row.click();
       await waitUrl(page, new RegExp(`${caseUrl}$`));

@@ -70,6 +70,8 @@ describe('ReportPage', () => {
   });
 
   it('sends to the default unit after the gateway refused the QR code\'s unit', async () => {
+    // The unit lookup knows no such code: the page shows the code itself.
+    fetchMock.mockResolvedValueOnce(json(404, { status: 404, code: 'NOT_FOUND', detail: 'no such unit' }));
     fetchMock.mockResolvedValueOnce(
       json(400, { status: 400, errors: [{ field: 'unit_code', description: 'is not a known org unit' }] }),
     );
@@ -77,6 +79,8 @@ describe('ReportPage', () => {
       json(201, { report_id: 'r', receipt: '1234567890123456', status: 'received', submitted_at: 'x' }),
     );
     const w = await mountAt('/report?unit=nowhere');
+    await flushPromises();
+    expect(w.find('[data-test=report-unit]').text()).toContain('unit nowhere');
     await fillValid(w);
     await w.find('form').trigger('submit');
     await flushPromises();
@@ -84,20 +88,29 @@ describe('ReportPage', () => {
     expect(w.find('[data-test=receipt]').exists()).toBe(false);
     await w.find('form').trigger('submit');
     await flushPromises();
-    expect(JSON.parse(fetchMock.mock.calls[0][1].body).unit_code).toBe('nowhere');
-    expect(JSON.parse(fetchMock.mock.calls[1][1].body).unit_code).toBeUndefined();
+    expect(fetchMock.mock.calls[0][0]).toBe('/api/v1/public/units/nowhere');
+    expect(JSON.parse(fetchMock.mock.calls[1][1].body).unit_code).toBe('nowhere');
+    expect(JSON.parse(fetchMock.mock.calls[2][1].body).unit_code).toBeUndefined();
     expect(w.find('[data-test=receipt]').exists()).toBe(true);
   });
 
   it('sends the unit of the QR link with an Idempotency-Key, and shows the receipt once', async () => {
+    fetchMock.mockResolvedValueOnce(json(200, { code: 'east', name: 'East branch', name_zh: '华东分部' }));
     fetchMock.mockResolvedValueOnce(
       json(201, { report_id: 'r', receipt: '1234567890123456', status: 'received', submitted_at: 'x' }),
     );
     const w = await mountAt('/report?unit=east&channel=qr');
+    await flushPromises();
+    // The unit by its name in the page's language, not its code.
+    expect(w.find('[data-test=report-unit]').text()).toBe('This report goes to unit East branch.');
+    setLocale('zh-CN');
+    await flushPromises();
+    expect(w.find('[data-test=report-unit]').text()).toContain('华东分部');
+    setLocale('en');
     await fillValid(w);
     await w.find('form').trigger('submit');
     await flushPromises();
-    const [, init] = fetchMock.mock.calls[0];
+    const [, init] = fetchMock.mock.calls[1];
     expect(JSON.parse(init.body)).toMatchObject({ unit_code: 'east', anonymous: true, category: 'funds' });
     expect(init.headers['Idempotency-Key'].length).toBeGreaterThanOrEqual(32);
     expect(w.find('[data-test=receipt]').text()).toBe('1234 5678 9012 3456');

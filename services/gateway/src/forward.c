@@ -208,6 +208,8 @@ void gw_route_rpc(gw_request *req)
         gw_http_send_err(req, &err);
         goto cleanup;
     }
+    if (req->who != NULL)
+        gw_names_annotate(req->app, out);
     gw_http_send_json(req, rr->status != 0 ? rr->status : 200, out);
 
 cleanup:

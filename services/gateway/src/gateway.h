@@ -17,6 +17,9 @@
  *   seed.c           demo org tree and accounts
  *   session_cache.c  pure: live sessions kept briefly, keyed by token hash
  *   org_cache.c      pure: org unit code -> path, kept briefly
+ *   names.c          pure: which members hold account ids and org paths, and
+ *                    the walk that adds their names (names_lookup.c: the
+ *                    name caches and their query)
  *   json_map.c       pure JSON <-> protobuf mapping and validation
  *   access.c         pure: permissions, roles, route matching, docs/access.md
  *   audit_rules.c    pure: audit outcomes, action names, the audit query
@@ -38,6 +41,7 @@
 #include "gw_pure.h"
 #include "audit.h"
 #include "forward.h"
+#include "names.h"
 #include "org_cache.h"
 #include "session_cache.h"
 #include "web_session.h"
@@ -77,6 +81,8 @@ typedef struct gw_app {
     int http_port;
     gw_auth *auth;
     gw_org_cache *org_cache;
+    /* Account and unit names beside ids in answers: gw_names_create(). */
+    gw_names *names;
     /* Rate limits and client addresses: gw_limits_create(). */
     struct gw_limits *limits;
     gw_audit *audit; /* gw_audit_create() in main() */
@@ -251,6 +257,9 @@ void gw_route_healthz(gw_request *req);
 void gw_route_readyz(gw_request *req);
 void gw_route_submit_report(gw_request *req);
 void gw_route_report_status(gw_request *req);
+/* GET /api/v1/public/units/{id}: a unit's code and names, no login
+ * (routes_units_public.c). */
+void gw_route_public_unit(gw_request *req);
 /* The account account_id as an assignee (a clue's handler, a case's
  * reviewer or investigator): an active inspector or inspection lead, its
  * person id and the path of its unit copied into person and scope. An

@@ -281,6 +281,8 @@ void gw_http_forward(gw_request *req, const char *service, const char *method,
         goto cleanup;
     }
     out = to_json(reply);
+    if (req->who != NULL)
+        gw_names_annotate(req->app, out);
     gw_http_send_json(req, status, out);
 
 cleanup:

@@ -138,7 +138,8 @@ int main(int argc, char **argv)
          .min = 0,
          .max = GW_ORG_CACHE_MAX_TTL_MS,
          .target = &app.org_cache_ms,
-         .help = "how long an org unit's path is kept without asking the database (0: never)"},
+         .help = "how long an org unit's path, and the names put beside ids in answers, are kept "
+                 "without asking the database (0: never)"},
         {.name = "CG_LOGIN_MAX_FAILURES",
          .type = CG_CONFIG_INT,
          .default_value = "5",
@@ -214,6 +215,7 @@ int main(int argc, char **argv)
     if (gw_openapi_load(&app, &err) != CG_OK ||
         gw_codec_create(gw_routes, gw_nroutes, &app.codec, &err) != CG_OK ||
         gw_org_cache_create(&app.org_cache, ORG_CACHE_SLOTS, app.org_cache_ms, &err) != CG_OK ||
+        gw_names_create(&app.names, app.org_cache_ms, &err) != CG_OK ||
         gw_auth_create(&app.auth, &app, &err) != CG_OK ||
         gw_audit_create(&app.audit, &app, &err) != CG_OK || gw_http_start(&app, &err) != CG_OK) {
         cg_log_error("start failed: %s", err.message);
@@ -244,6 +246,8 @@ cleanup:
     app.audit = NULL;
     gw_org_cache_destroy(app.org_cache);
     app.org_cache = NULL;
+    gw_names_destroy(app.names);
+    app.names = NULL;
     cg_service_base_stop(&app.base);
     gw_openapi_free(&app);
     cg_pbjson_free(app.codec);

@@ -279,6 +279,7 @@ void gw_route_upload_document(gw_request *req)
         cJSON_Delete(out);
         out = NULL;
     }
+    gw_names_annotate(req->app, out);
     /* 200 for content that was already there under that name: nothing new. */
     gw_http_send_json(req, done->already_linked ? 200 : 201, out);
 

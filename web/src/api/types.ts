@@ -1,5 +1,17 @@
 /* The shapes of the gateway's answers that the console reads (docs/api.md). */
 
+/* An org unit's two names, as the public unit lookup and the statistics'
+ * unit_names give them. */
+export interface UnitNames {
+  name: string;
+  name_zh: string;
+}
+
+/* GET /api/v1/public/units/{code}: the unit a QR code names. */
+export interface PublicUnit extends UnitNames {
+  code: string;
+}
+
 export interface OrgUnit {
   code: string;
   name: string;
@@ -35,6 +47,10 @@ export interface Clue {
   accused_unit?: string;
   anonymous: boolean;
   org_path: string;
+  /* Names beside ids (docs/api.md): absent when the gateway could not look
+   * them up, null when no account or unit has the id or path. */
+  unit_name?: string | null;
+  unit_name_zh?: string | null;
   status: string;
   created_at: string;
   /* Issue 4: registration and disposal. */
@@ -43,6 +59,7 @@ export interface Clue {
   summary?: string;
   received_date?: string | null;
   handler_id?: string | null;
+  handler_name?: string | null;
   source_link?: string | null;
   merged_into?: string | null;
   linked_clue_ids?: string[];
@@ -67,8 +84,10 @@ export interface Disposal {
   conclusion: string | null;
   state: string; // pending, approved, rejected
   proposed_by: string;
+  proposed_by_name?: string | null;
   proposed_at: string;
   decided_by: string | null;
+  decided_by_name?: string | null;
   decided_at: string | null;
   decision_reason: string | null;
 }
@@ -77,18 +96,24 @@ export interface CaseRecord {
   id: string;
   clue_id: string;
   org_path: string;
+  unit_name?: string | null;
+  unit_name_zh?: string | null;
   stage: string;
   subjects: ClueSubject[];
   summary: string;
   filed_by: string;
+  filed_by_name?: string | null;
   filed_at: string;
   filing_disposal_id: string;
   /* After filing (立案后): the investigation, review and disposition. Older
    * gateways leave these out, hence optional. */
   report?: string;
   reviewer_id?: string;
+  reviewer_name?: string | null;
   measures?: number;
   investigators?: string[];
+  /* The investigators' names in the order of investigators. */
+  investigator_names?: (string | null)[];
   deadline?: string | null;
   deadline_state?: string | null;
   items?: DispositionItem[];
@@ -100,6 +125,8 @@ export interface DossierEntry {
   at: string;
   at_ms: number;
   actor_id: string;
+  /* null for a step with no account behind it: the console shows the system. */
+  actor_name?: string | null;
   action: string;
   summary: Record<string, unknown> | null;
   summary_text: string;
@@ -118,6 +145,7 @@ export interface DocumentInfo {
   content_type: string;
   name: string;
   added_by: string;
+  added_by_name?: string | null;
   added_at: string;
   already_linked?: boolean;
 }
@@ -172,6 +200,8 @@ export interface ClueStatistics {
   by_source: Record<string, number>;
   by_category: Record<string, number>;
   by_unit: Record<string, number>;
+  /* The units of by_unit by the same keys (null: no such unit). */
+  unit_names?: Record<string, UnitNames | null>;
   by_month: Record<string, number>;
 }
 
@@ -186,12 +216,16 @@ export interface DispositionItem {
   amount_fen: number | null;
   text: string | null;
   unit_path: string | null;
+  unit_name?: string | null;
+  unit_name_zh?: string | null;
   deadline: string | null; // YYYY-MM-DD
   added_by: string;
+  added_by_name?: string | null;
   executed: boolean;
   executed_on: string | null; // YYYY-MM-DD
   executed_note: string | null;
   executed_by: string | null;
+  executed_by_name?: string | null;
 }
 
 export interface CaseExtension {
@@ -199,6 +233,8 @@ export interface CaseExtension {
   days: number;
   reason: string;
   requested_by: string;
+  requested_by_name?: string | null;
   decided_by: string | null;
+  decided_by_name?: string | null;
   decision_reason: string | null;
 }

@@ -218,6 +218,14 @@ export default {
     none: 'Nobody in your unit matches',
     failed: 'The people list could not be read: {reason}',
   },
+  names: {
+    addedBy: 'added by',
+    proposedBy: 'proposed by',
+    decidedBy: 'decided by',
+    system: 'System',
+    youSuffix: ' (you)',
+    unknownAccount: 'Unknown account',
+  },
   dashboard: {
     title: 'Overview',
     total: 'Clues',

@@ -218,6 +218,14 @@ export default {
     none: '本单位没有符合的人员',
     failed: '无法读取人员名单：{reason}',
   },
+  names: {
+    addedBy: '添加人',
+    proposedBy: '提出人',
+    decidedBy: '决定人',
+    system: '系统',
+    youSuffix: '（本人）',
+    unknownAccount: '未知账号',
+  },
   dashboard: {
     title: '监督概览',
     total: '线索总数',
