@@ -84,5 +84,8 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['tests/**/*.test.ts'],
+    // Element Plus components import their CSS, which Node cannot load:
+    // inlined, Vite handles it, so an office component can be mounted.
+    server: { deps: { inline: ['element-plus'] } },
   },
 });
