@@ -357,7 +357,7 @@ export default {
     noEntries: 'No entries yet.',
     actorId: 'Actor id',
     hideReads: 'Hide reads',
-    readsHidden: '{n} reads of the dossier (查阅, export) hidden; their numbers are skipped',
+    readsHidden: '{n} reads and exports of the dossier hidden; their numbers are skipped',
     noneHidden: 'No reads to hide',
     chainDetails: 'Hash',
     hash: 'Hash',
