@@ -76,9 +76,16 @@ export default defineConfig({
   },
   server: {
     proxy: { '/api': process.env.CG_GATEWAY_URL ?? 'http://127.0.0.1:8080' },
+    // Under Vitest only: the dossier sentence test reads the case service's
+    // sources to find every action it writes; the dev server keeps serving
+    // web/ alone.
+    fs: process.env.VITEST ? { allow: ['.', '../services/case/src'] } : undefined,
   },
   test: {
     environment: 'jsdom',
     include: ['tests/**/*.test.ts'],
+    // Element Plus components import their CSS, which Node cannot load:
+    // inlined, Vite handles it, so an office component can be mounted.
+    server: { deps: { inline: ['element-plus'] } },
   },
 });

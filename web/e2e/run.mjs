@@ -354,6 +354,22 @@ const tests = [
       check(byInspector.length >= 2, `the inspector's entries: ${byInspector.length}`);
       for (const e of byInspector) check(e.actor_name === me.display_name, `entry ${e.seq} names ${e.actor_name}`);
       await page.getByTestId('chain-verified').waitFor();
+      // Entries read as sentences: the lead's assignment names the lead.
+      const lead = await page.evaluate(() => fetch('/api/v1/auth/me').then((r) => r.json()));
+      const assigned = await page.locator('[data-action="clue.assigned"] [data-test=dossier-sentence]').textContent();
+      check(assigned.startsWith(`${lead.display_name} assigned the clue to `), `assignment sentence: ${assigned}`);
+      // The lead is not the handler, so their looks were recorded as reads,
+      // which the timeline hides by default and counts; the switch shows them.
+      check(!actions.includes('dossier.read'), `reads shown by default: ${actions.join(', ')}`);
+      const hiddenReads = Number(await page.getByTestId('reads-hidden').getAttribute('data-hidden'));
+      check(hiddenReads > 0, 'no read of the lead counted as hidden');
+      await page.getByTestId('hide-reads').click();
+      await page.locator('[data-test=dossier-entry][data-action="dossier.read"]').first().waitFor();
+      const reads = await page.locator('[data-test=dossier-entry][data-action="dossier.read"]').count();
+      check(reads === hiddenReads, `${reads} reads shown, ${hiddenReads} said hidden`);
+      await page.screenshot({ path: join(shots, 'office-dossier-reads.png'), fullPage: true });
+      await page.getByTestId('hide-reads').click();
+      await page.locator('[data-test=dossier-entry][data-action="dossier.read"]').first().waitFor({ state: 'detached' });
       // A closed clue offers no further step, and the document downloads.
       check(!(await page.getByTestId('clue-steps').locator('[data-test=step-propose]').count()), 'propose on a closed clue');
       const href = await page.getByTestId('document-link').first().getAttribute('href');

@@ -53,7 +53,9 @@ describe('step form', () => {
       answer(400, { status: 400, title: 'Bad Request', detail: 'invalid', errors: [{ field: 'report', description: 'is required' }, { field: 'x', description: 'odd' }] }),
     );
     await step.send('/api/v1/cases/x', { path: '/actions', body: {} }, done);
-    expect(step.errors.value).toEqual({ report: 'is required', _: 'x: odd' });
+    expect(step.errors.value).toEqual({ report: 'is required' });
+    // The error on a field the form lacks is in the message, not lost.
+    expect(step.refusal.value).toBe('common.fixFields invalid (x: odd)');
     step.reset();
     expect(step.errors.value).toEqual({});
     expect(step.refusal.value).toBe('');

@@ -2,10 +2,11 @@
  * errors are checked first and nothing is sent while there are any; the
  * gateway's field errors land beside the fields; a refusal (409) shows the
  * service's reason in the form, as it names the stage the record is in and
- * what the step needs. */
+ * what the step needs, and so does any answer whose errors name no field
+ * of the form. */
 import { ref } from 'vue';
 import { ApiError, api } from '@/api/client';
-import { describeError, useMessage } from '@/lib/errors';
+import { describeError, problemReason, useMessage } from '@/lib/errors';
 import { apiFieldErrors, type Errors } from '@/lib/validate';
 
 type Translate = (key: string, named?: Record<string, unknown>) => string;
@@ -44,9 +45,17 @@ export function useStepForm(t: Translate, fields: readonly string[], refusedKey:
     try {
       done(await api<T>(`${base}${(req as StepRequest).path}`, { method: 'POST', body: (req as StepRequest).body }));
     } catch (e) {
-      if (e instanceof ApiError && Object.keys(e.fields).length) errors.value = apiFieldErrors(e.fields, fields);
+      if (e instanceof ApiError && Object.keys(e.fields).length) {
+        // Errors on fields the form lacks are said in the refusal below,
+        // with the answer's detail, rather than a second time apart.
+        const beside = apiFieldErrors(e.fields, fields);
+        delete beside._;
+        errors.value = beside;
+      }
       setRefusal(() =>
-        e instanceof ApiError && e.status === 409 && e.detail ? t(refusedKey, { reason: e.detail }) : describeError(e, t),
+        e instanceof ApiError && e.status === 409
+          ? t(refusedKey, { reason: problemReason(e, t) })
+          : describeError(e, t, fields),
       );
     } finally {
       busy.value = false;
