@@ -86,11 +86,18 @@ static void clue_names_its_handler(void **state)
 
     cJSON *clue = CGT_GET_CLUE(lead, id);
     check_clue_names(clue);
+    /* The list filtered by the subject's name, which ends in a token only
+     * this clue has, so it is on the first page however many clues the
+     * other tests registered. */
+    const char *name =
+        cgt_json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(clue, "subjects"), 0), "name");
+    char path[160];
+    snprintf(path, sizeof path, "/api/v1/clues?limit=100&q=%s", strrchr(name, ' ') + 1);
     cJSON_Delete(clue);
 
-    cJSON *page = get_object("/api/v1/clues?limit=100", lead);
+    cJSON *page = get_object(path, lead);
     const cJSON *item = cgt_find_where(cJSON_GetObjectItemCaseSensitive(page, "items"), "id", id);
-    CGT_CHECK(item != NULL, "the new clue is on the list's first page");
+    CGT_CHECK(item != NULL, "the new clue is listed under its subject's name");
     check_clue_names(item);
     cJSON_Delete(page);
 }
