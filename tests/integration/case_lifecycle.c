@@ -56,18 +56,8 @@ static void filed_case(char case_id[37])
 {
     char id[37];
     CGT_CREATE_CLUE(insp_east, "city_b", NULL, id);
-    cgt_response *r = cgt_clue_act(insp_east, id, "/disposal",
-                                   "{\"way\":\"propose_filing\",\"reason\":\"证据确凿\"}");
-    CGT_CHECK_STATUS(r, 200);
-    cgt_response_free(r);
-    r = cgt_clue_act(lead_east, id, "/disposal/approve", NULL);
-    CGT_CHECK_STATUS(r, 200);
-    cgt_response_free(r);
-    r = cgt_clue_act(lead_hq, id, "/file", NULL);
-    CGT_CHECK_STATUS(r, 200);
-    snprintf(case_id, 37, "%s", CGT_JSON_STR(r->json, "case_id"));
-    CGT_CHECK(cgt_is_uuid(case_id), "filing names the case: %s", r->body);
-    cgt_response_free(r);
+    CGT_FILE_CASE(insp_east, lead_east, lead_hq, id, case_id);
+    CGT_CHECK(cgt_is_uuid(case_id), "filing names the case: %s", case_id);
 }
 
 /* POST body to /api/v1/cases/<id><suffix> as token; fails unless the
