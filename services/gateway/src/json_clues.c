@@ -480,9 +480,9 @@ bool gw_json_clue_add_register(cJSON *obj, const Cleangrid__V1__Clue *clue)
 cJSON *gw_json_case(const Cleangrid__V1__Case *k)
 {
     cJSON *obj = cJSON_CreateObject();
-    bool ok = obj != NULL && add_text(obj, "id", k->id) && add_text(obj, "clue_id", k->clue_id) &&
-              add_text(obj, "org_path", k->org_path) && add_text(obj, "stage", k->stage) &&
-              add_subjects(obj, k->subjects, k->n_subjects) &&
+    bool ok = obj != NULL && add_text(obj, "id", k->id) && add_text(obj, "number", k->number) &&
+              add_text(obj, "clue_id", k->clue_id) && add_text(obj, "org_path", k->org_path) &&
+              add_text(obj, "stage", k->stage) && add_subjects(obj, k->subjects, k->n_subjects) &&
               add_text(obj, "summary", k->summary) && add_text(obj, "filed_by", k->filed_by) &&
               gw_json_add_time(obj, "filed_at", k->filed_at_ms) &&
               add_text(obj, "filing_disposal_id", k->filing_disposal_id) &&

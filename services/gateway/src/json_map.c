@@ -428,7 +428,8 @@ cJSON *gw_json_report_status(const Cleangrid__V1__GetReportStatusReply *reply)
 cJSON *gw_json_clue(const Cleangrid__V1__Clue *clue)
 {
     cJSON *obj = cJSON_CreateObject();
-    bool ok = obj != NULL && add_str(obj, "id", clue->id) && add_str(obj, "source", clue->source) &&
+    bool ok = obj != NULL && add_str(obj, "id", clue->id) && add_str(obj, "number", clue->number) &&
+              add_str(obj, "source", clue->source) &&
               add_str(obj, "source_ref", clue->source_ref) &&
               add_str(obj, "category", clue->category) && add_str(obj, "content", clue->content) &&
               add_str(obj, "location", clue->location) &&
