@@ -97,17 +97,29 @@ $$;
 -- bulk load parses a handful of prefixes rather than every number. A row
 -- that ON CONFLICT DO NOTHING skipped is not in it; the sequence it took
 -- stays a gap.
+--
+-- The running sequence is read only for those registers, in the
+-- materialized CTE, and compared with the counter in the join: this
+-- transaction has a setting for them alone. A condition that read the
+-- setting through the counter row's own columns would be pushed down to
+-- the scan of number_counters, and once the table has statistics the
+-- planner scans it whole, reading the setting of every register: one no
+-- transaction on this connection ever numbered in does not exist (42704),
+-- one an earlier transaction did is '' (22P02), and every insert fails.
 CREATE FUNCTION number_counters_catch_up() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    WITH r AS MATERIALIZED (
+        SELECT q.kind, q.unit, q.year,
+               current_setting(number_setting(q.kind, q.unit, q.year))::bigint AS seq
+          FROM (SELECT m[1] AS kind, m[3] AS unit, m[2]::integer AS year
+                  FROM (SELECT regexp_match(p.register, '^([A-Z]+)-([0-9]+)-(.+)-$') AS m
+                          FROM (SELECT DISTINCT rtrim(n.number, '0123456789') AS register
+                                  FROM new_rows n) p) x) q)
     UPDATE number_counters c
-       SET last = current_setting(number_setting(c.kind, c.unit, c.year))::bigint
-      FROM (SELECT m[1] AS kind, m[3] AS unit, m[2]::integer AS year
-              FROM (SELECT regexp_match(p.register, '^([A-Z]+)-([0-9]+)-(.+)-$') AS m
-                      FROM (SELECT DISTINCT rtrim(n.number, '0123456789') AS register
-                              FROM new_rows n) p) q) r
-     WHERE c.kind = r.kind AND c.unit = r.unit AND c.year = r.year
-       AND c.last < current_setting(number_setting(c.kind, c.unit, c.year))::bigint;
+       SET last = r.seq
+      FROM r
+     WHERE c.kind = r.kind AND c.unit = r.unit AND c.year = r.year AND c.last < r.seq;
     RETURN NULL;
 END
 $$;
