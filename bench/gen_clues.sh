@@ -84,6 +84,7 @@ COLS="source, source_ref, category, content, location, accused_person, accused_u
 
 START=$(date +%s.%N)
 psql_case -c "COPY ($GEN) TO STDOUT" | psql_case -c "COPY clues ($COLS) FROM STDIN"
+COPIED=$(date +%s.%N)
 
 # The disposal that brought each clue to its stage, and a case for each
 # filed clue, as the list's per-clue lookups find them in a working system.
@@ -109,5 +110,6 @@ psql_case -c "INSERT INTO cases (clue_id, filing_disposal_id, filed_by, filed_at
    WHERE c.source_ref LIKE 'bench-$BATCH-%' AND c.status = 'filed'"
 psql_case -c "ANALYZE clues; ANALYZE clue_disposals; ANALYZE cases"
 END=$(date +%s.%N)
-awk -v n="$N" -v s="$START" -v e="$END" -v t="$(psql_case -c 'SELECT count(*) FROM clues')" \
-    'BEGIN { printf "gen_clues: %d clues loaded in %.1f s (%d in all)\n", n, e - s, t }'
+awk -v n="$N" -v s="$START" -v c="$COPIED" -v e="$END" \
+    -v t="$(psql_case -c 'SELECT count(*) FROM clues')" 'BEGIN {
+    printf "gen_clues: %d clues loaded in %.1f s, their COPY %.1f s (%d in all)\n", n, e - s, c - s, t }'

@@ -854,6 +854,24 @@ cgt_response *cgt_clue_act(const char *token, const char *id, const char *suffix
     return cgt_post_raw(path, token, "application/json", body, strlen(body));
 }
 
+void cgt_file_case_req(const char *file, int line, const char *proposer, const char *approver,
+                       const char *filer, const char *id, char case_id[37])
+{
+    const char *steps[][3] = {
+        {proposer, "/disposal", "{\"way\":\"propose_filing\",\"reason\":\"证据确凿\"}"},
+        {approver, "/disposal/approve", NULL},
+        {filer, "/file", NULL},
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        cgt_response *r = cgt_clue_act(steps[i][0], id, steps[i][1], steps[i][2]);
+        cgt_check_status(file, line, r, 200);
+        if (i + 1 == sizeof steps / sizeof steps[0])
+            snprintf(case_id, 37, "%s",
+                     cgt_json_str_req(file, line, cgt_json_object(file, line, r), "case_id"));
+        cgt_response_free(r);
+    }
+}
+
 cgt_response *cgt_patch_clue(const char *token, const char *id, const char *json)
 {
     char path[256];
@@ -881,18 +899,7 @@ void cgt_filed_case_req(const char *file, int line, const char *handler, const c
 {
     char id[37];
     cgt_create_clue_req(file, line, handler, unit_code, NULL, id);
-    cgt_response *r = cgt_clue_act(handler, id, "/disposal",
-                                   "{\"way\":\"propose_filing\",\"reason\":\"证据确凿\"}");
-    cgt_check_status(file, line, r, 200);
-    cgt_response_free(r);
-    r = cgt_clue_act(approver, id, "/disposal/approve", NULL);
-    cgt_check_status(file, line, r, 200);
-    cgt_response_free(r);
-    r = cgt_clue_act(filer, id, "/file", NULL);
-    cgt_check_status(file, line, r, 200);
-    snprintf(case_id, 37, "%s",
-             cgt_json_str_req(file, line, cgt_json_object(file, line, r), "case_id"));
+    cgt_file_case_req(file, line, handler, approver, filer, id, case_id);
     if (!cgt_is_uuid(case_id))
-        cgt_fail_at(file, line, "failure", "filing names the case: %s", r->body);
-    cgt_response_free(r);
+        cgt_fail_at(file, line, "failure", "filing names the case: %s", case_id);
 }

@@ -258,6 +258,13 @@ cJSON *cgt_get_clue_req(const char *file, int line, const char *token, const cha
 /* POST json (NULL sends "{}") to /api/v1/clues/<id><suffix> as token, e.g.
  * suffix "/disposal" or "/merge". */
 cgt_response *cgt_clue_act(const char *token, const char *id, const char *suffix, const char *json);
+/* File a case (立案) from clue id: proposed for filing by proposer (its
+ * handler), approved by approver and filed by filer, each of which must
+ * answer 200; the case's id goes into case_id. Tokens are borrowed. */
+#define CGT_FILE_CASE(proposer, approver, filer, id, case_id)                                      \
+    cgt_file_case_req(__FILE__, __LINE__, (proposer), (approver), (filer), (id), (case_id))
+void cgt_file_case_req(const char *file, int line, const char *proposer, const char *approver,
+                       const char *filer, const char *id, char case_id[37]);
 /* PATCH json to /api/v1/clues/<id> as token: correct the clue's register. */
 cgt_response *cgt_patch_clue(const char *token, const char *id, const char *json);
 

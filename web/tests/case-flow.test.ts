@@ -36,6 +36,7 @@ const THIRD = '44444444-4444-4444-8444-444444444444';
 function kase(over: Partial<CaseRecord> = {}): CaseRecord {
   return {
     id: '33333333-3333-4333-8333-333333333333',
+    number: 'AJ-2026-east-00001',
     clue_id: '55555555-5555-4555-8555-555555555555',
     org_path: 'hq.east',
     stage: 'filed',

@@ -16,6 +16,7 @@ const OTHER = '22222222-2222-4222-8222-222222222222';
 function clue(over: Partial<Clue> = {}): Clue {
   return {
     id: '33333333-3333-4333-8333-333333333333',
+    number: 'XS-2026-east-00001',
     source: 'public_report',
     source_ref: 'r',
     category: 'procurement',

@@ -168,12 +168,15 @@ cg_code case_repo_get_case(PGconn *conn, const case_actor *actor, const char *id
 void case_case_view_free(case_case_view *v);
 
 /* The filters of a case list, checked by the caller; strings borrowed, ""
- * for not given. pattern is an ILIKE pattern as case_list_filter's. */
+ * for not given. pattern is an ILIKE pattern, number_kind and number a
+ * register number's, as case_list_filter's. */
 typedef struct case_case_filter {
     const char *stage, *org_path, *investigator_id;
     bool overdue, by_deadline;
     long long filed_from_ms, filed_to_ms;
     const char *pattern;
+    case_number_kind number_kind;
+    const char *number;
 } case_case_filter;
 
 /* The filters of a case list (or its statistics) in req, checked, into *f

@@ -35,7 +35,9 @@ cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const
                             .by_deadline = by_deadline,
                             .filed_from_ms = req->filed_from_ms,
                             .filed_to_ms = req->filed_to_ms,
-                            .pattern = lf->pattern};
+                            .pattern = lf->pattern,
+                            .number_kind = lf->number_kind,
+                            .number = lf->number};
     return CG_OK;
 }
 

@@ -30,7 +30,8 @@
     " k.ext_state, k.ext_days, k.ext_reason, k.ext_requested_by, k.ext_decided_by,"                \
     " k.ext_decision_reason,"                                                                      \
     " (extract(epoch FROM k.filed_at) * 1000000)::bigint,"                                         \
-    " (extract(epoch FROM coalesce(k.deadline_at, " DEADLINE_NONE ")) * 1000000)::bigint"
+    " (extract(epoch FROM coalesce(k.deadline_at, " DEADLINE_NONE ")) * 1000000)::bigint,"         \
+    " k.number"
 
 enum case_col {
     CC_ID,
@@ -55,6 +56,7 @@ enum case_col {
     CC_EXT_DECISION_REASON,
     CC_FILED_US,
     CC_DEADLINE_US,
+    CC_NUMBER,
 };
 
 static const char SQL_GET_CASE[] =
@@ -126,6 +128,7 @@ cg_code case_repo_case_from_row(const PGresult *res, int row, case_case_view *ou
     k->filed_by = (char *)cg_db_get(res, row, CC_FILED_BY);
     k->filed_at_ms = cg_db_get_ll(res, row, CC_FILED_MS);
     k->filing_disposal_id = (char *)cg_db_get(res, row, CC_FILING_DISPOSAL);
+    k->number = (char *)cg_db_get(res, row, CC_NUMBER);
     k->report = (char *)cg_db_get(res, row, CC_REPORT);
     k->reviewer_id = (char *)cg_db_get(res, row, CC_REVIEWER);
     k->measures = (int32_t)cg_db_get_ll(res, row, CC_MEASURES);
@@ -254,6 +257,14 @@ void case_repo_case_where(case_query *q, const case_case_filter *f)
     }
     if (f->pattern[0] != '\0') {
         case_query_cond(q, " AND clues.search_text ILIKE ", case_query_param(q, f->pattern),
+                        "::text");
+    }
+    /* A case's number finds the case, its clue's number the case filed
+     * from that clue. */
+    if (f->number_kind == CASE_NUMBER_CASE) {
+        case_query_cond(q, " AND lower(k.number) LIKE ", case_query_param(q, f->number), "::text");
+    } else if (f->number_kind == CASE_NUMBER_CLUE) {
+        case_query_cond(q, " AND lower(clues.number) LIKE ", case_query_param(q, f->number),
                         "::text");
     }
     if (f->filed_from_ms > 0) {

@@ -54,7 +54,7 @@ static const char SQL_FILE[] =
     " SELECT $1::uuid, d.id, $2 FROM clue_disposals d"
     " WHERE d.clue_id = $1::uuid AND d.state = 'approved' AND d.way = 'propose_filing'"
     " ORDER BY d.decided_at DESC LIMIT 1"
-    " RETURNING id::text, filing_disposal_id::text";
+    " RETURNING id::text, filing_disposal_id::text, number";
 /* Correct the register: each of $2 subjects, $4 categories, $6 summary,
  * $8 received date and $11 source link says whether that field changes.
  * A clue still in registered has a deadline counted from its receipt
@@ -269,7 +269,7 @@ void case_rpc_create_clue(cg_rpc_call *call, void *arg)
             CG_OK ||
         note(conn, view.clue.id, &actor, "clue.created",
              case_summary("source", c.source, "source_ref", c.source_ref, "org_path", c.org_path,
-                          "handler_id", c.handler_id, NULL),
+                          "handler_id", c.handler_id, "number", view.clue.number, NULL),
              &err) != CG_OK ||
         cg_db_commit(conn, &err) != CG_OK) {
         goto cleanup;
@@ -745,12 +745,12 @@ static cg_code do_file(const action_ctx *a, cg_err *err)
     if (rc == CG_OK) {
         rc = note(a->conn, case_id, a->actor, "case.filed",
                   case_summary("clue_id", a->req->clue_id, "filing_disposal_id",
-                               cg_db_get(res, 0, 1), NULL),
+                               cg_db_get(res, 0, 1), "number", cg_db_get(res, 0, 2), NULL),
                   err);
     }
     if (rc == CG_OK) {
         rc = note(a->conn, a->req->clue_id, a->actor, "case.filed",
-                  case_summary("case_id", case_id, NULL), err);
+                  case_summary("case_id", case_id, "case_number", cg_db_get(res, 0, 2), NULL), err);
     }
 
 cleanup:

@@ -1,6 +1,8 @@
 /* The ReportSubmitted consumer: every public report becomes a registered
  * clue (问题线索), announced with ClueCreated so intake can tell the
  * reporter it was forwarded. */
+#include <stdlib.h>
+
 #include "access.h"
 #include "case.h"
 #include "cg/log.h"
@@ -30,6 +32,7 @@ cg_code case_on_report_submitted(PGconn *conn, const char *subject, const char *
     PGresult *res = NULL;
     case_clue_view view;
     bool have_view = false;
+    char *summary = NULL;
     cg_code rc;
 
     ev = cleangrid__v1__report_submitted__unpack(NULL, len, data);
@@ -71,10 +74,13 @@ cg_code case_on_report_submitted(PGconn *conn, const char *subject, const char *
     if (rc != CG_OK) {
         goto cleanup;
     }
-    /* The dossier's first entry says where the clue came from, never what
-     * the reporter wrote: the report text stays in the clue itself. */
-    rc = case_dossier_append(conn, clue->id, CASE_ACTOR_SYSTEM, "clue.created",
-                             "{\"source\": \"" CASE_SOURCE_PUBLIC_REPORT "\"}", err);
+    /* The dossier's first entry says where the clue came from and the
+     * number it was registered under, never what the reporter wrote: the
+     * report text stays in the clue itself. */
+    summary = case_summary("source", CASE_SOURCE_PUBLIC_REPORT, "number", clue->number, NULL);
+    rc = summary == NULL
+             ? cg_err_set(err, CG_UNAVAILABLE, "out of memory")
+             : case_dossier_append(conn, clue->id, CASE_ACTOR_SYSTEM, "clue.created", summary, err);
     if (rc != CG_OK) {
         goto cleanup;
     }
@@ -86,6 +92,7 @@ cleanup:
     if (have_view) {
         case_clue_view_free(&view);
     }
+    free(summary);
     if (res != NULL) {
         PQclear(res);
     }

@@ -332,6 +332,12 @@ cg_code case_list_filter_check(const char *status, const char *source, const cha
         out->pattern[n++] = '%';
         out->pattern[n] = '\0';
     }
+    /* A register number read out on the phone is looked up as a number,
+     * through its own index, not as a substring of the text. */
+    out->number_kind = case_number_pattern(query, out->number, sizeof out->number);
+    if (out->number_kind != CASE_NUMBER_NONE) {
+        out->pattern[0] = '\0';
+    }
     return CG_OK;
 }
 

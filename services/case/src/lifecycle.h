@@ -12,6 +12,7 @@
 
 #include "cg/limits.h"
 #include "cg/status.h"
+#include "number.h"
 
 /* Stages of a clue (its status column). */
 #define CASE_STAGE_REGISTERED "registered"
@@ -157,12 +158,16 @@ bool case_stage_valid(const char *stage);
 
 /* The filters of a clue list, checked. Strings are borrowed ("" for not
  * given); pattern is the query as an ILIKE pattern ("%...%" with %, _ and
- * \ escaped), "" when there is no query. */
+ * \ escaped), "" when there is no query or when the query is a register
+ * number: then number_kind says whose and number is the LIKE pattern of the
+ * numbers it starts (number.h). */
 typedef struct case_list_filter {
     const char *status, *source, *category, *handler_id, *org_path;
     long long received_from_ms, received_to_ms;
     bool overdue; /* only clues past their deadline */
     char pattern[2 * 400 + 3];
+    case_number_kind number_kind;
+    char number[2 * 400 + 3];
 } case_list_filter;
 
 /* Check the list filters (NULL or "" means not given): known stage,

@@ -27,7 +27,7 @@
     " coalesce((SELECT k.id::text FROM cases k WHERE k.clue_id = clues.id), ''),"                  \
     " floor(extract(epoch FROM deadline_at) * 1000)::bigint,"                                      \
     " (extract(epoch FROM received_at) * 1000000)::bigint,"                                        \
-    " coalesce((extract(epoch FROM deadline_at) * 1000000)::bigint, 0)"
+    " coalesce((extract(epoch FROM deadline_at) * 1000000)::bigint, 0), number"
 
 enum clue_col {
     COL_ID,
@@ -56,6 +56,7 @@ enum clue_col {
     COL_DEADLINE_MS,
     COL_RECEIVED_US,
     COL_DEADLINE_US,
+    COL_NUMBER,
 };
 
 /* Who may see a clue besides its scope (case.h). */
@@ -138,6 +139,7 @@ cg_code case_repo_clue_from_row(const PGresult *res, int row, case_clue_view *ou
     c->source_link = (char *)cg_db_get(res, row, COL_SOURCE_LINK);
     c->merged_into = (char *)cg_db_get(res, row, COL_MERGED_INTO);
     c->case_id = (char *)cg_db_get(res, row, COL_CASE_ID);
+    c->number = (char *)cg_db_get(res, row, COL_NUMBER);
     c->deadline_at_ms = cg_db_get_ll(res, row, COL_DEADLINE_MS);
     c->deadline_state =
         (char *)case_deadline_state(c->deadline_at_ms, case_deadline_now_ms(), case_due_soon_days);
@@ -218,6 +220,14 @@ static void q_where(case_query *q, const case_list_filter *f)
     }
     if (f->pattern[0] != '\0') {
         case_query_cond(q, " AND search_text ILIKE ", case_query_param(q, f->pattern), "::text");
+    }
+    /* A clue's number finds the clue, a case's number the clue it was
+     * filed from. */
+    if (f->number_kind == CASE_NUMBER_CLUE) {
+        case_query_cond(q, " AND lower(number) LIKE ", case_query_param(q, f->number), "::text");
+    } else if (f->number_kind == CASE_NUMBER_CASE) {
+        case_query_cond(q, " AND id IN (SELECT k.clue_id FROM cases k WHERE lower(k.number) LIKE ",
+                        case_query_param(q, f->number), "::text)");
     }
     if (f->overdue) {
         case_query_text(q, " AND deadline_at < clock_timestamp()");

@@ -21,7 +21,7 @@
 /* What the API has always shown for the fixtures below, as the hand-written
  * mappers wrote it before the codec replaced them. */
 static const char CLUE_EMPTY[] =
-    "{\"id\":\"\",\"source\":\"\",\"source_ref\":\"\",\"category\":\"\","
+    "{\"number\":\"\",\"id\":\"\",\"source\":\"\",\"source_ref\":\"\",\"category\":\"\","
     "\"content\":\"\",\"location\":\"\",\"accused_person\":\"\","
     "\"accused_unit\":\"\",\"anonymous\":false,\"org_path\":\"\",\"status\":\"\","
     "\"created_at\":null,\"subjects\":[],\"categories\":[],\"summary\":\"\","
@@ -29,7 +29,7 @@ static const char CLUE_EMPTY[] =
     "\"merged_into\":null,\"linked_clue_ids\":[],\"disposal\":null,\"case_id\":null,"
     "\"deadline\":null,\"deadline_state\":null}";
 static const char CLUE_FULL[] =
-    "{\"id\":\"9d3c7a52-94f2-4f4c-9d0c-0a4b8b1f0c11\",\"source\":\"public_report\","
+    "{\"number\":\"\",\"id\":\"9d3c7a52-94f2-4f4c-9d0c-0a4b8b1f0c11\",\"source\":\"public_report\","
     "\"source_ref\":\"r-1\",\"category\":\"procurement\",\"content\":\"标书提前泄露\","
     "\"location\":\"city A\",\"accused_person\":\"王五\",\"accused_unit\":\"物资部\","
     "\"anonymous\":true,\"org_path\":\"hq.east.city_a\",\"status\":\"registered\","
@@ -51,13 +51,14 @@ static const char CLUE_FULL[] =
     "\"case_id\":\"66666666-94f2-4f4c-9d0c-0a4b8b1f0c11\","
     "\"deadline\":\"2026-12-21T00:00:00.000Z\",\"deadline_state\":\"due_soon\"}";
 static const char CASE_EMPTY[] =
-    "{\"id\":\"\",\"clue_id\":\"\",\"org_path\":\"\",\"stage\":\"\",\"subjects\":[],"
+    "{\"number\":\"\",\"id\":\"\",\"clue_id\":\"\",\"org_path\":\"\",\"stage\":\"\",\"subjects\":[]"
+    ","
     "\"summary\":\"\",\"filed_by\":\"\",\"filed_at\":null,"
     "\"filing_disposal_id\":\"\",\"report\":\"\",\"reviewer_id\":\"\",\"measures\":0,"
     "\"investigators\":[],\"deadline\":null,\"deadline_state\":null,\"items\":[],"
     "\"extension\":null}";
 static const char CASE_FULL[] =
-    "{\"id\":\"9d3c7a52-94f2-4f4c-9d0c-0a4b8b1f0c11\","
+    "{\"number\":\"\",\"id\":\"9d3c7a52-94f2-4f4c-9d0c-0a4b8b1f0c11\","
     "\"clue_id\":\"5b0e7a52-94f2-4f4c-9d0c-0a4b8b1f0c11\","
     "\"org_path\":\"hq.east.city_a\",\"stage\":\"review\","
     "\"subjects\":[{\"name\":\"王五\",\"person_id\":null,\"position\":null,"
@@ -88,7 +89,7 @@ static const char CASE_FULL[] =
     "\"decided_by\":\"88888888-94f2-4f4c-9d0c-0a4b8b1f0c11\","
     "\"decision_reason\":\"ok\"}}";
 static const char LIST_MORE[] =
-    "{\"items\":[{\"id\":\"9d3c7a52-94f2-4f4c-9d0c-0a4b8b1f0c11\",\"source\":\"\","
+    "{\"items\":[{\"number\":\"\",\"id\":\"9d3c7a52-94f2-4f4c-9d0c-0a4b8b1f0c11\",\"source\":\"\","
     "\"source_ref\":\"\",\"category\":\"\",\"content\":\"\",\"location\":\"\","
     "\"accused_person\":\"\",\"accused_unit\":\"\",\"anonymous\":false,"
     "\"org_path\":\"\",\"status\":\"\",\"created_at\":null,\"subjects\":[],"

@@ -38,6 +38,8 @@ export interface LoginAnswer {
 
 export interface Clue {
   id: string;
+  /* The register number (线索编号), XS-<year>-<unit code>-<sequence>. */
+  number: string;
   source: string;
   source_ref: string;
   category: string;
@@ -94,6 +96,8 @@ export interface Disposal {
 
 export interface CaseRecord {
   id: string;
+  /* The register number (案件编号), AJ-<year>-<unit code>-<sequence>. */
+  number: string;
   clue_id: string;
   org_path: string;
   unit_name?: string | null;

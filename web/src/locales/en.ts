@@ -67,6 +67,7 @@ export default {
     named: 'Named (identity kept by intake)',
     notFound: 'This clue does not exist, or it is outside your unit.',
     detail: 'Clue',
+    number: 'Clue number',
     open: 'Open',
   },
   status: {
@@ -256,7 +257,7 @@ export default {
     content_type: 'Type',
   },
   clueList: {
-    search: 'Search words',
+    search: 'Search words or a number',
     any: 'Any',
     handlerMe: 'Me',
     unit: 'Unit code',
@@ -521,7 +522,8 @@ export default {
     title: 'Cases',
     empty: 'No cases in your unit yet. A case appears here when a lead files one from a clue.',
     noMatch: 'No case matches these filters. Clear a filter.',
-    search: 'Summary or person',
+    search: 'Summary, person or number',
+    number: 'Case number',
     stage: 'Stage',
     any: 'Any',
     overdue: 'Overdue only',

@@ -67,6 +67,7 @@ export default {
     named: '实名（身份由受理部门保管）',
     notFound: '该线索不存在，或不在您的单位范围内。',
     detail: '线索',
+    number: '线索编号',
     open: '查看',
   },
   status: {
@@ -255,7 +256,7 @@ export default {
     content_type: '类型',
   },
   clueList: {
-    search: '搜索关键词',
+    search: '搜索关键词或编号',
     any: '全部',
     handlerMe: '我',
     unit: '单位代码',
@@ -520,7 +521,8 @@ export default {
     title: '案件',
     empty: '您的单位暂无案件。组长从线索立案后，案件会出现在这里。',
     noMatch: '没有符合筛选条件的案件，请清除筛选。',
-    search: '摘要或人员',
+    search: '摘要、人员或编号',
+    number: '案件编号',
     stage: '阶段',
     any: '全部',
     overdue: '仅超期',
