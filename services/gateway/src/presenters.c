@@ -230,4 +230,4 @@ cJSON *gw_json_dossier_verify(const ProtobufCMessage *msg)
     return obj;
 }
 
-/* --- issue 4: cases (案件): investigators, items, the extension, the list --- */
+/* --- cases (案件): investigators, items, the extension, the list --- */
