@@ -129,6 +129,12 @@ cg_code gw_map_page(const char *query, Cleangrid__V1__PageRequest *page, char *c
  * reporter's identity. NULL is fine. */
 void gw_json_delete_wiped(cJSON *doc);
 
+/* Add a string member, a NULL value as "". False when out of memory. */
+bool gw_json_add_str(cJSON *obj, const char *key, const char *value);
+/* obj when every member went in (ok), else NULL with obj freed: a builder
+ * adds its members with &&, so one failed allocation fails the whole. */
+cJSON *gw_json_finish(cJSON *obj, bool ok);
+
 /* Add key as an RFC 3339 string, or null when ms is 0 (not given) or cannot
  * be formatted. Returns false when out of memory. */
 bool gw_json_add_time(cJSON *obj, const char *key, int64_t ms);

@@ -289,36 +289,21 @@ cg_code gw_map_page(const char *query, Cleangrid__V1__PageRequest *page, char *c
 
 /* --- replies -------------------------------------------------------------- */
 
-static bool add_str(cJSON *obj, const char *key, const char *value)
-{
-    return cJSON_AddStringToObject(obj, key, value ? value : "") != NULL;
-}
-
-/* The tree when every member went in, else NULL (and the tree freed): each
- * builder below adds members with &&, so one failed allocation fails all. */
-static cJSON *finish(cJSON *obj, bool ok)
-{
-    if (!ok) {
-        cJSON_Delete(obj);
-        obj = NULL;
-    }
-    return obj;
-}
-
 cJSON *gw_json_submit_reply(const Cleangrid__V1__SubmitReportReply *reply)
 {
     cJSON *obj = cJSON_CreateObject();
-    bool ok = obj != NULL && add_str(obj, "report_id", reply->report_id) &&
-              add_str(obj, "receipt", reply->receipt) && add_str(obj, "status", "received") &&
+    bool ok = obj != NULL && gw_json_add_str(obj, "report_id", reply->report_id) &&
+              gw_json_add_str(obj, "receipt", reply->receipt) &&
+              gw_json_add_str(obj, "status", "received") &&
               gw_json_add_time(obj, "submitted_at", reply->submitted_at_ms);
-    return finish(obj, ok);
+    return gw_json_finish(obj, ok);
 }
 
 cJSON *gw_json_report_status(const Cleangrid__V1__GetReportStatusReply *reply)
 {
     cJSON *obj = cJSON_CreateObject();
-    bool ok = obj != NULL && add_str(obj, "status", reply->report_status) &&
+    bool ok = obj != NULL && gw_json_add_str(obj, "status", reply->report_status) &&
               gw_json_add_time(obj, "submitted_at", reply->submitted_at_ms) &&
               gw_json_add_time(obj, "updated_at", reply->updated_at_ms);
-    return finish(obj, ok);
+    return gw_json_finish(obj, ok);
 }

@@ -10,14 +10,12 @@
 #include "cg/util.h"
 #include "gw_pure.h"
 
-/* Add a string member; a NULL value reads as "". */
-static bool add_str(cJSON *obj, const char *key, const char *value)
+bool gw_json_add_str(cJSON *obj, const char *key, const char *value)
 {
     return cJSON_AddStringToObject(obj, key, value ? value : "") != NULL;
 }
 
-/* The tree when every member went in, else NULL (and the tree freed). */
-static cJSON *finish(cJSON *obj, bool ok)
+cJSON *gw_json_finish(cJSON *obj, bool ok)
 {
     if (!ok) {
         cJSON_Delete(obj);
@@ -145,20 +143,21 @@ cJSON *gw_json_problem(int status, const char *code_name, const char *detail, co
     type[n] = '\0';
 
     cJSON *obj = cJSON_CreateObject();
-    bool ok = obj != NULL && add_str(obj, "type", type) &&
-              add_str(obj, "title", gw_http_reason(status)) &&
-              cJSON_AddNumberToObject(obj, "status", status) != NULL &&
-              add_str(obj, "detail", detail) && add_str(obj, "instance", instance) &&
-              add_str(obj, "code", code_name) && add_str(obj, "request_id", request_id);
+    bool ok =
+        obj != NULL && gw_json_add_str(obj, "type", type) &&
+        gw_json_add_str(obj, "title", gw_http_reason(status)) &&
+        cJSON_AddNumberToObject(obj, "status", status) != NULL &&
+        gw_json_add_str(obj, "detail", detail) && gw_json_add_str(obj, "instance", instance) &&
+        gw_json_add_str(obj, "code", code_name) && gw_json_add_str(obj, "request_id", request_id);
     if (ok && err != NULL && err->nviolations > 0) {
         cJSON *errors = cJSON_AddArrayToObject(obj, "errors");
         ok = errors != NULL;
         for (size_t i = 0; ok && i < err->nviolations && i < CG_ERR_MAX_VIOLATIONS; i++) {
             cJSON *e = cJSON_CreateObject();
             ok = e != NULL && cJSON_AddItemToArray(errors, e) &&
-                 add_str(e, "field", err->violations[i].field) &&
-                 add_str(e, "description", err->violations[i].description);
+                 gw_json_add_str(e, "field", err->violations[i].field) &&
+                 gw_json_add_str(e, "description", err->violations[i].description);
         }
     }
-    return finish(obj, ok);
+    return gw_json_finish(obj, ok);
 }
