@@ -27,6 +27,8 @@ cleanup() {
     rm -rf "$STATE"
 }
 trap cleanup EXIT
+# A timeout that ends this test still stops what it started.
+trap 'exit 1' TERM
 export CG_NATS_PORT=auto CG_HTTP_LISTEN=127.0.0.1:0 CG_DEMO_PASSWORD=runsh-password-1
 # Wait until file $1 holds text $2, for at most $3 seconds.
 await_text() {
