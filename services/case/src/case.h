@@ -234,7 +234,7 @@ bool case_is_investigator(const case_locked_case *k, const char *user_id);
 /* --- rpc.c --------------------------------------------------------------- */
 
 extern const cg_rpc_method case_rpc_methods[];
-extern const size_t case_rpc_nmethods;
+extern const cg_rpc_table case_rpc_table;
 
 /* The common end of a handler: answer err as an error when it holds one
  * (on success the handler has answered), and give conn (NULL: none taken)

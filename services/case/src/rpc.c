@@ -209,4 +209,5 @@ const cg_rpc_method case_rpc_methods[] = {
     /* Documents and the dossier export (documents.c). */
     CASE_DOCUMENT_RPC_METHODS,
 };
-const size_t case_rpc_nmethods = sizeof case_rpc_methods / sizeof case_rpc_methods[0];
+const cg_rpc_table case_rpc_table = {
+    .methods = case_rpc_methods, .nmethods = sizeof case_rpc_methods / sizeof case_rpc_methods[0]};
