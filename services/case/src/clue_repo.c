@@ -1,4 +1,7 @@
-/* The clues table. Every statement is parameterized; values are cast in SQL. */
+/* The clues' repository: the clues table. Every statement is
+ * parameterized; values are cast in SQL. */
+#include "clue_repo.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,7 +9,6 @@
 #include "case.h"
 #include "cg/util.h"
 #include "deadlines.h"
-#include "stats_range.h"
 
 /* The columns every clue query returns, in the order of enum clue_col. The
  * repeated and nested parts come as JSON texts (clue_view.c parses them). */
@@ -107,6 +109,13 @@ static const char SQL_LOCK[] =
 /* The handler of a dossier's file: a clue's handler; for a case, the actor
  * ($4) when it is one of the case's investigators (the clue's handler or a
  * named one), else "". Either way under the clue's visibility. */
+/* Why the person ($2 user id, $3 person id) cannot handle the clue: a
+ * recusal, or being one of its subjects. */
+static const char SQL_ASSIGN_BARS[] =
+    "SELECT EXISTS (SELECT 1 FROM clue_recusals WHERE clue_id = $1::uuid AND (user_id = $2"
+    " OR ($3::text <> '' AND person_id = $3::text))),"
+    " EXISTS (SELECT 1 FROM clues WHERE id = $1::uuid AND $3::text <> ''"
+    " AND subjects @> jsonb_build_array(jsonb_build_object('person_id', $3::text)))";
 static const char SQL_FILE_HANDLER[] =
     "SELECT clues.handler_id FROM clues"
     " WHERE clues.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE
@@ -187,9 +196,7 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
     return cg_db_exec(conn, SQL_INSERT, (int)(sizeof params / sizeof params[0]), params, out, err);
 }
 
-/* The WHERE of the clues the actor sees that pass f: only the filters
- * that are set. */
-static void q_where(case_query *q, const case_list_filter *f)
+void case_clue_where(case_query *q, const case_list_filter *f)
 {
     case_query_text(q, " WHERE org_path <@ $1::ltree" CLUE_VISIBLE);
     if (f->org_path[0] != '\0') {
@@ -248,7 +255,7 @@ cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_fi
     }
     snprintf(limit_s, sizeof limit_s, "%d", limit);
     case_query_start(q, actor, limit_s, "SELECT " CLUE_COLUMNS " FROM clues");
-    q_where(q, f);
+    case_clue_where(q, f);
     /* The row comparison walks the order's index from the cursor on; the
      * cursor's microseconds become a timestamptz exactly (the product
      * stays far below 2^53, where double arithmetic is exact). */
@@ -282,120 +289,6 @@ cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_fi
 int64_t case_repo_sort_key_us(const PGresult *res, int row, case_sort sort)
 {
     return cg_db_get_ll(res, row, sort == CASE_SORT_DEADLINE ? COL_DEADLINE_US : COL_RECEIVED_US);
-}
-
-/* --- Statistics --------------------------------------------------------- */
-
-/* Append the time of parameter param (Unix ms; 0 for none: NULL). */
-static void q_time_ms(case_query *q, int param)
-{
-    char text[160];
-    snprintf(text, sizeof text,
-             "CASE WHEN $%d::bigint > 0 THEN 'epoch'::timestamptz + $%d::bigint"
-             " * interval '1 millisecond' END",
-             param, param);
-    case_query_text(q, text);
-}
-
-/* After base (id, stage, org_path, at: the date the months count by):
- * the CTE months, every month (UTC) from the range's first (or the
- * earliest item's) to its last (or this one), at most
- * CASE_STATS_MONTHS_MAX of them. */
-static void q_months(case_query *q, long long from_ms, long long to_ms)
-{
-    char back[80];
-    int from = case_query_number(q, from_ms), to = case_query_number(q, to_ms);
-    case_query_text(q, ", span AS (SELECT date_trunc('month', coalesce(");
-    q_time_ms(q, from);
-    case_query_text(q,
-                    ", (SELECT min(at) FROM base), clock_timestamp()) AT TIME ZONE 'UTC') AS first,"
-                    " date_trunc('month', coalesce(");
-    q_time_ms(q, to);
-    case_query_text(q,
-                    " - interval '1 millisecond', clock_timestamp()) AT TIME ZONE 'UTC') AS last)"
-                    ", months AS (SELECT m FROM span, generate_series(least(greatest(span.first,"
-                    " span.last - interval '");
-    snprintf(back, sizeof back, "%d months'", CASE_STATS_MONTHS_MAX - 1);
-    case_query_text(q, back);
-    case_query_text(q, "), span.last), span.last, interval '1 month') m)");
-}
-
-/* The figures clues and cases share, as rows (dimension, key, count,
- * average days) over base and months: by stage, by unit (the children of
- * $2, an item in $2 itself under $2), by month of `at`, closed per month
- * and the mean days of the finished stays in each stage, from the stage
- * history of the items in base. T is the history's item type. */
-#define STATS_COMMON(T)                                                                            \
-    " UNION ALL SELECT 'stage', stage, count(*), NULL FROM base GROUP BY stage"                    \
-    " UNION ALL SELECT 'unit', u, count(*), NULL FROM (SELECT subpath(org_path, 0,"                \
-    "   least(nlevel(org_path), nlevel($2::ltree) + 1))::text AS u FROM base) b GROUP BY u"        \
-    " UNION ALL SELECT 'month', to_char(months.m, 'YYYY-MM'), coalesce(c.n, 0), NULL FROM months"  \
-    "   LEFT JOIN (SELECT date_trunc('month', at AT TIME ZONE 'UTC') AS m, count(*) AS n"          \
-    "   FROM base GROUP BY 1) c ON c.m = months.m"                                                 \
-    " UNION ALL SELECT 'closed_month', to_char(months.m, 'YYYY-MM'), coalesce(c.n, 0), NULL"       \
-    "   FROM months LEFT JOIN (SELECT date_trunc('month', h.entered_at AT TIME ZONE 'UTC') AS m,"  \
-    "   count(*) AS n FROM stage_history h JOIN base ON base.id = h.item_id"                       \
-    "   WHERE h.item_type = '" T "' AND h.stage = '" CASE_STAGE_CLOSED "' GROUP BY 1) c"           \
-    "   ON c.m = months.m"                                                                         \
-    " UNION ALL SELECT 'stage_days', h.stage, count(*),"                                           \
-    "   avg(extract(epoch FROM h.left_at - h.entered_at) / 86400)::float8"                         \
-    "   FROM stage_history h JOIN base ON base.id = h.item_id"                                     \
-    "   WHERE h.item_type = '" T "' AND h.left_at IS NOT NULL GROUP BY h.stage"                    \
-    " ORDER BY 1, 2"
-
-cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_filter *f,
-                        PGresult **out, cg_err *err)
-{
-    case_query *q = malloc(sizeof *q);
-    if (q == NULL) {
-        return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
-    }
-    case_query_start(
-        q, actor, f->org_path[0] != '\0' ? f->org_path : actor->scope,
-        "WITH base AS MATERIALIZED (SELECT id, status AS stage, source, categories, org_path,"
-        " received_at AS at, deadline_at FROM clues");
-    q_where(q, f);
-    case_query_text(q, ")");
-    q_months(q, f->received_from_ms, f->received_to_ms);
-    case_query_text(
-        q, " SELECT 'total', '', count(*), NULL::float8 FROM base"
-           " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base"
-           "   WHERE deadline_at < clock_timestamp()"
-           " UNION ALL SELECT 'source', source, count(*), NULL FROM base GROUP BY source"
-           " UNION ALL SELECT 'category', c, count(*), NULL FROM base, unnest(categories) c"
-           "   GROUP BY c" STATS_COMMON("clue"));
-    cg_code rc = case_query_exec(conn, q, out, err);
-    free(q);
-    return rc;
-}
-
-cg_code case_repo_case_stats(PGconn *conn, const case_actor *actor, const case_case_filter *f,
-                             PGresult **out, cg_err *err)
-{
-    char now_ms[24];
-    case_query *q = malloc(sizeof *q);
-    if (q == NULL) {
-        return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
-    }
-    /* Overdue by the service's clock, as the case list's overdue filter. */
-    snprintf(now_ms, sizeof now_ms, "%lld", (long long)case_deadline_now_ms());
-    /* A case's scope, subjects and recusals are its clue's; the filters
-     * are the case list's. */
-    case_query_start(q, actor, f->org_path[0] != '\0' ? f->org_path : actor->scope,
-                     "WITH base AS MATERIALIZED (SELECT k.id, k.stage, clues.org_path,"
-                     " k.filed_at AS at");
-    case_query_cond(q, ", k.deadline_at < 'epoch'::timestamptz + ", case_query_param(q, now_ms),
-                    "::bigint * interval '1 millisecond' AS overdue");
-    case_repo_case_where(q, f);
-    case_query_text(q, ")");
-    q_months(q, f->filed_from_ms, f->filed_to_ms);
-    case_query_text(
-        q, " SELECT 'total', '', count(*), NULL::float8 FROM base"
-           " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base WHERE overdue" STATS_COMMON(
-               "case"));
-    cg_code rc = case_query_exec(conn, q, out, err);
-    free(q);
-    return rc;
 }
 
 cg_code case_repo_one_visible(PGconn *conn, const char *sql, const case_actor *actor,
@@ -450,4 +343,46 @@ cg_code case_repo_lock(PGconn *conn, const case_actor *actor, const char *id, ca
     out->reason = cg_db_get(*res, 0, 9);
     out->conclusion = cg_db_get(*res, 0, 10);
     return CG_OK;
+}
+
+cg_code case_person_barred(PGconn *conn, const char *clue_id, const char *user_id,
+                           const char *person_id, cg_err *err)
+{
+    PGresult *res = NULL;
+    const char *params[] = {clue_id, user_id, person_id};
+    cg_code rc = cg_db_exec(conn, SQL_ASSIGN_BARS, 3, params, &res, err);
+    if (rc == CG_OK &&
+        (strcmp(cg_db_get(res, 0, 0), "t") == 0 || strcmp(cg_db_get(res, 0, 1), "t") == 0)) {
+        rc = cg_err_set(err, CG_FAILED_PRECONDITION,
+                        "that person %s and cannot be assigned to it (回避)",
+                        strcmp(cg_db_get(res, 0, 0), "t") == 0 ? "declared a recusal on this clue"
+                                                               : "is a subject of this clue");
+    }
+    PQclear(res);
+    return rc;
+}
+
+cg_code case_clue_row_read(case_clue_row *out, PGresult *res, cg_err *err)
+{
+    out->res = res;
+    out->have_view = true;
+    return case_repo_clue_from_row(res, 0, &out->view, NULL, err);
+}
+
+cg_code case_clue_row_get(PGconn *conn, const case_actor *actor, const char *id, case_clue_row *out,
+                          cg_err *err)
+{
+    PGresult *res = NULL;
+    cg_code rc = case_repo_get(conn, actor, id, &res, err);
+    return rc == CG_OK ? case_clue_row_read(out, res, err) : rc;
+}
+
+void case_clue_row_free(case_clue_row *r)
+{
+    if (r->have_view) {
+        case_clue_view_free(&r->view);
+    }
+    PQclear(r->res);
+    r->res = NULL;
+    r->have_view = false;
 }
