@@ -127,6 +127,24 @@ static void several_roles_and_a_person(void **state)
     CGT_CHECK_PROBLEM(r, 400);
     CGT_CHECK(names_field(r, "person_id"), "the problem names person_id");
     cgt_response_free(r);
+    /* No account changes its own roles: the admin giving itself an
+     * inspector's role is refused and reads no clue after. */
+    cgt_response *me = cgt_get("/api/v1/auth/me", admin);
+    CGT_CHECK_STATUS(me, 200);
+    char self[128];
+    snprintf(self, sizeof self, "/api/v1/accounts/%s", CGT_JSON_STR(me->json, "id"));
+    cgt_response_free(me);
+    r = send_json("PATCH", self, "{\"roles\":[\"inspector\"]}");
+    CGT_CHECK_PROBLEM(r, 403);
+    CGT_CHECK(strstr(r->body, "own roles") != NULL, "says why: %s", r->body);
+    cgt_response_free(r);
+    me = cgt_get("/api/v1/auth/me", admin);
+    const cJSON *own = cJSON_GetObjectItemCaseSensitive(me->json, "roles");
+    CGT_CHECK(cJSON_GetArraySize(own) == 1 &&
+                  strcmp(cJSON_GetArrayItem(own, 0)->valuestring, "admin") == 0,
+              "the admin's roles are unchanged: %s", me->body);
+    cgt_response_free(me);
+    CGT_CHECK_INT(403, get_status("/api/v1/clues", admin), "and it reads no clue");
     /* null clears the link. */
     r = send_json("PATCH", path, "{\"person_id\":null}");
     CGT_CHECK_STATUS(r, 200);

@@ -180,6 +180,11 @@ void gw_route_update_account(gw_request *req)
     if (f[0].item != NULL)
         gw_roles_parse(f[0].item, "roles", roles, &err);
     read_person_id(&f[3], &person_id, &err);
+    /* Roles are granted by someone else: an administrator who could give
+     * itself an inspector's role could read clues at once, with nobody's
+     * say. */
+    if (err.code == CG_OK && f[0].item != NULL && strcmp(req->route_id, req->who->id) == 0)
+        cg_err_set(&err, CG_PERMISSION_DENIED, "no account changes its own roles");
     if (err.code != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
