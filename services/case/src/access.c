@@ -53,3 +53,9 @@ bool case_path_within(const char *path, const char *scope)
     size_t n = strlen(scope);
     return strncmp(path, scope, n) == 0 && (path[n] == '\0' || path[n] == '.');
 }
+
+void case_query_start(cg_query *q, const case_actor *actor, const char *second, const char *head)
+{
+    const char *lead[] = {actor->scope, second, actor->person_id, actor->user_id};
+    cg_query_start(q, lead, 4, head);
+}

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "cg/query.h"
 #include "cg/status.h"
 #include "cleangrid/v1/common.pb-c.h"
 
@@ -38,6 +39,12 @@ extern const char *const CASE_ROLES_APPROVE[]; /* clue.approve: approve, reject,
  * otherwise. */
 cg_code case_access_actor(const Cleangrid__V1__CallContext *ctx, const char *const *roles,
                           const char *what, case_actor *out, cg_err *err);
+
+/* Start q with the parameters the case's visibility condition reads
+ * (CASE_CLUE_VISIBLE in case.h): $1 the actor's scope, $2 second (the
+ * caller's: a limit, a root path), $3 the actor's person id, $4 its user id;
+ * then the text head. Strings are borrowed and must outlive q. */
+void case_query_start(cg_query *q, const case_actor *actor, const char *second, const char *head);
 
 /* True if the ltree path lies inside scope (equal to it or below it). Both
  * must be valid paths. */

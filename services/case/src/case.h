@@ -21,8 +21,8 @@
 #include "access.h"
 #include "clue_view.h"
 #include "lifecycle.h"
-#include "page.h"
-#include "query.h"
+#include "cg/page.h"
+#include "cg/query.h"
 
 #define CASE_DURABLE_REPORT_SUBMITTED "case-report-submitted"
 #define CASE_DURABLE_ORG_UNIT_MOVED "case-org-unit-moved"
@@ -87,12 +87,12 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
  * `after` (NULL for the first page; of the same order). *out is owned by
  * the caller. */
 cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_filter *f,
-                       case_sort sort, const case_cursor *after, int limit, PGresult **out,
+                       cg_sort sort, const cg_cursor *after, int limit, PGresult **out,
                        cg_err *err);
 
 /* The key of row (of case_repo_list's result) in order sort, for a cursor:
  * received_at, or deadline_at (0 for none), in Unix microseconds. */
-int64_t case_repo_sort_key_us(const PGresult *res, int row, case_sort sort);
+int64_t case_repo_sort_key_us(const PGresult *res, int row, cg_sort sort);
 
 /* Rows (dimension, key, count, average days or NULL) of the clues the
  * list with filters f would show: "total", "overdue", then by stage,
@@ -186,7 +186,7 @@ cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const
 
 /* Append to q (started with case_query_start) the WHERE of the cases the
  * actor sees that pass f: the cases joined to their clues as k and clues. */
-void case_repo_case_where(case_query *q, const case_case_filter *f);
+void case_repo_case_where(cg_query *q, const case_case_filter *f);
 
 /* The statistics' rows (as case_repo_stats()) for the cases the actor may
  * see that pass the case list's filters f, months by filing; "overdue" by
@@ -198,7 +198,7 @@ cg_code case_repo_case_stats(PGconn *conn, const case_actor *actor, const case_c
  * after `after` (NULL for the first page). *out is owned by the caller;
  * read its rows with case_repo_case_from_row(). */
 cg_code case_repo_list_cases(PGconn *conn, const case_actor *actor, const case_case_filter *f,
-                             const case_cursor *after, int limit, PGresult **out, cg_err *err);
+                             const cg_cursor *after, int limit, PGresult **out, cg_err *err);
 
 /* Fill *out from row of a case query (strings borrowed from res); *key_us
  * (may be NULL) gets the row's cursor key in the filed or (by_deadline)

@@ -46,7 +46,7 @@ void case_rpc_list_cases(cg_rpc_call *call, void *arg)
     cg_service_base *base = arg;
     case_actor actor;
     int size = 0, nviews = 0;
-    case_cursor after;
+    cg_cursor after;
     case_list_filter lf;
     case_case_filter f;
     bool has_cursor = false;
@@ -54,7 +54,7 @@ void case_rpc_list_cases(cg_rpc_call *call, void *arg)
     PGresult *res = NULL;
     case_case_view *views = NULL;
     Cleangrid__V1__Case **ptrs = NULL;
-    char next_cursor[CASE_CURSOR_SIZE] = "";
+    char next_cursor[CG_CURSOR_SIZE] = "";
     cg_err err;
     cg_err_clear(&err);
 
@@ -69,9 +69,8 @@ void case_rpc_list_cases(cg_rpc_call *call, void *arg)
     /* The filters and the page are checked together, so a client hears of
      * every bad parameter at once. */
     case_case_filter_check(req, &actor, &lf, &f, &err);
-    case_page_parse(req->page,
-                    strcmp(req->sort, "deadline") == 0 ? CASE_SORT_DEADLINE : CASE_SORT_DATE, &size,
-                    &after, &has_cursor, &err);
+    cg_page_parse(req->page, strcmp(req->sort, "deadline") == 0 ? CG_SORT_DEADLINE : CG_SORT_DATE,
+                  &size, &after, &has_cursor, &err);
     if (err.code != CG_OK) {
         goto cleanup;
     }
@@ -94,7 +93,7 @@ void case_rpc_list_cases(cg_rpc_call *call, void *arg)
         goto cleanup;
     }
     for (; nviews < want; nviews++) {
-        case_cursor last = {.sort = f.by_deadline ? CASE_SORT_DEADLINE : CASE_SORT_DATE};
+        cg_cursor last = {.sort = f.by_deadline ? CG_SORT_DEADLINE : CG_SORT_DATE};
         int n = nviews;
         if (case_repo_case_from_row(res, n, &views[n], f.by_deadline, &last.key_us, &err) !=
             CG_OK) {
@@ -104,7 +103,7 @@ void case_rpc_list_cases(cg_rpc_call *call, void *arg)
         ptrs[n] = &views[n].record;
         if (more && n == want - 1) {
             cg_strlcpy(last.id, views[n].record.id, sizeof last.id);
-            case_cursor_encode(&last, next_cursor);
+            cg_cursor_encode(&last, next_cursor);
         }
     }
     Cleangrid__V1__Page page = CLEANGRID__V1__PAGE__INIT;

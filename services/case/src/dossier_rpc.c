@@ -18,7 +18,7 @@
 static cg_code seq_cursor(const Cleangrid__V1__PageRequest *page, int *size, int64_t *after,
                           cg_err *err)
 {
-    *size = CASE_PAGE_SIZE_DEFAULT;
+    *size = CG_PAGE_SIZE_DEFAULT;
     *after = 0;
     if (page == NULL) {
         return CG_OK;
@@ -50,8 +50,8 @@ void case_rpc_list_dossier(cg_rpc_call *call, void *arg)
     int64_t after = 0;
     PGconn *conn = NULL;
     PGresult *res = NULL;
-    Cleangrid__V1__DossierEntry entries[CASE_PAGE_SIZE_MAX];
-    Cleangrid__V1__DossierEntry *entry_ptrs[CASE_PAGE_SIZE_MAX];
+    Cleangrid__V1__DossierEntry entries[CG_PAGE_SIZE_MAX];
+    Cleangrid__V1__DossierEntry *entry_ptrs[CG_PAGE_SIZE_MAX];
     char next_cursor[SEQ_CURSOR_MAX + 2] = "", from_s[24];
     cg_err err;
     cg_err_clear(&err);

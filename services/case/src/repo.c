@@ -189,48 +189,46 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
 
 /* The WHERE of the clues the actor sees that pass f: only the filters
  * that are set. */
-static void q_where(case_query *q, const case_list_filter *f)
+static void q_where(cg_query *q, const case_list_filter *f)
 {
-    case_query_text(q, " WHERE org_path <@ $1::ltree" CLUE_VISIBLE);
+    cg_query_text(q, " WHERE org_path <@ $1::ltree" CLUE_VISIBLE);
     if (f->org_path[0] != '\0') {
-        case_query_cond(q, " AND org_path <@ ", case_query_param(q, f->org_path), "::ltree");
+        cg_query_cond(q, " AND org_path <@ ", cg_query_param(q, f->org_path), "::ltree");
     }
     if (f->status[0] != '\0') {
-        case_query_cond(q, " AND status = ", case_query_param(q, f->status), "::text");
+        cg_query_cond(q, " AND status = ", cg_query_param(q, f->status), "::text");
     }
     if (f->source[0] != '\0') {
-        case_query_cond(q, " AND source = ", case_query_param(q, f->source), "::text");
+        cg_query_cond(q, " AND source = ", cg_query_param(q, f->source), "::text");
     }
     if (f->category[0] != '\0') {
-        case_query_cond(q, " AND categories @> ARRAY[", case_query_param(q, f->category),
-                        "::text]");
+        cg_query_cond(q, " AND categories @> ARRAY[", cg_query_param(q, f->category), "::text]");
     }
     if (f->handler_id[0] != '\0') {
-        case_query_cond(q, " AND handler_id = ", case_query_param(q, f->handler_id), "::text");
+        cg_query_cond(q, " AND handler_id = ", cg_query_param(q, f->handler_id), "::text");
     }
     if (f->received_from_ms > 0) {
-        case_query_cond(q, " AND received_at >= 'epoch'::timestamptz + ",
-                        case_query_number(q, f->received_from_ms),
-                        "::bigint * interval '1 millisecond'");
+        cg_query_cond(q, " AND received_at >= 'epoch'::timestamptz + ",
+                      cg_query_number(q, f->received_from_ms),
+                      "::bigint * interval '1 millisecond'");
     }
     if (f->received_to_ms > 0) {
-        case_query_cond(q, " AND received_at < 'epoch'::timestamptz + ",
-                        case_query_number(q, f->received_to_ms),
-                        "::bigint * interval '1 millisecond'");
+        cg_query_cond(q, " AND received_at < 'epoch'::timestamptz + ",
+                      cg_query_number(q, f->received_to_ms), "::bigint * interval '1 millisecond'");
     }
     if (f->pattern[0] != '\0') {
-        case_query_cond(q, " AND search_text ILIKE ", case_query_param(q, f->pattern), "::text");
+        cg_query_cond(q, " AND search_text ILIKE ", cg_query_param(q, f->pattern), "::text");
     }
     /* A clue's number finds the clue, a case's number the clue it was
      * filed from. */
     if (f->number_kind == CASE_NUMBER_CLUE) {
-        case_query_cond(q, " AND lower(number) LIKE ", case_query_param(q, f->number), "::text");
+        cg_query_cond(q, " AND lower(number) LIKE ", cg_query_param(q, f->number), "::text");
     } else if (f->number_kind == CASE_NUMBER_CASE) {
-        case_query_cond(q, " AND id IN (SELECT k.clue_id FROM cases k WHERE lower(k.number) LIKE ",
-                        case_query_param(q, f->number), "::text)");
+        cg_query_cond(q, " AND id IN (SELECT k.clue_id FROM cases k WHERE lower(k.number) LIKE ",
+                      cg_query_param(q, f->number), "::text)");
     }
     if (f->overdue) {
-        case_query_text(q, " AND deadline_at < clock_timestamp()");
+        cg_query_text(q, " AND deadline_at < clock_timestamp()");
     }
 }
 
@@ -238,11 +236,10 @@ static void q_where(case_query *q, const case_list_filter *f)
 #define ORDER_DEADLINE_KEY "coalesce(deadline_at, 'infinity'::timestamptz)"
 
 cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_filter *f,
-                       case_sort sort, const case_cursor *after, int limit, PGresult **out,
-                       cg_err *err)
+                       cg_sort sort, const cg_cursor *after, int limit, PGresult **out, cg_err *err)
 {
     char limit_s[16];
-    case_query *q = malloc(sizeof *q);
+    cg_query *q = malloc(sizeof *q);
     if (q == NULL) {
         return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
     }
@@ -252,72 +249,71 @@ cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_fi
     /* The row comparison walks the order's index from the cursor on; the
      * cursor's microseconds become a timestamptz exactly (the product
      * stays far below 2^53, where double arithmetic is exact). */
-    if (after != NULL && sort == CASE_SORT_DEADLINE) {
+    if (after != NULL && sort == CG_SORT_DEADLINE) {
         char cond[400];
-        int key = case_query_number(q, after->key_us), id = case_query_param(q, after->id);
+        int key = cg_query_number(q, after->key_us), id = cg_query_param(q, after->id);
         snprintf(cond, sizeof cond,
                  " AND (" ORDER_DEADLINE_KEY ", id) > (CASE WHEN $%d::bigint = 0"
                  " THEN 'infinity'::timestamptz"
                  " ELSE 'epoch'::timestamptz + $%d::bigint * interval '1 microsecond' END,"
                  " $%d::uuid)",
                  key, key, id);
-        case_query_text(q, cond);
+        cg_query_text(q, cond);
     } else if (after != NULL) {
         char cond[300];
-        int key = case_query_number(q, after->key_us), id = case_query_param(q, after->id);
+        int key = cg_query_number(q, after->key_us), id = cg_query_param(q, after->id);
         snprintf(cond, sizeof cond,
                  " AND (received_at, id) < ('epoch'::timestamptz + $%d::bigint"
                  " * interval '1 microsecond', $%d::uuid)",
                  key, id);
-        case_query_text(q, cond);
+        cg_query_text(q, cond);
     }
-    case_query_text(q, sort == CASE_SORT_DEADLINE ? " ORDER BY " ORDER_DEADLINE_KEY ", id"
-                                                  : " ORDER BY received_at DESC, id DESC");
-    case_query_text(q, " LIMIT $2::integer");
-    cg_code rc = case_query_exec(conn, q, out, err);
+    cg_query_text(q, sort == CG_SORT_DEADLINE ? " ORDER BY " ORDER_DEADLINE_KEY ", id"
+                                              : " ORDER BY received_at DESC, id DESC");
+    cg_query_text(q, " LIMIT $2::integer");
+    cg_code rc = cg_query_exec(conn, q, out, err);
     free(q);
     return rc;
 }
 
-int64_t case_repo_sort_key_us(const PGresult *res, int row, case_sort sort)
+int64_t case_repo_sort_key_us(const PGresult *res, int row, cg_sort sort)
 {
-    return cg_db_get_ll(res, row, sort == CASE_SORT_DEADLINE ? COL_DEADLINE_US : COL_RECEIVED_US);
+    return cg_db_get_ll(res, row, sort == CG_SORT_DEADLINE ? COL_DEADLINE_US : COL_RECEIVED_US);
 }
 
 /* --- Statistics --------------------------------------------------------- */
 
 /* Append the time of parameter param (Unix ms; 0 for none: NULL). */
-static void q_time_ms(case_query *q, int param)
+static void q_time_ms(cg_query *q, int param)
 {
     char text[160];
     snprintf(text, sizeof text,
              "CASE WHEN $%d::bigint > 0 THEN 'epoch'::timestamptz + $%d::bigint"
              " * interval '1 millisecond' END",
              param, param);
-    case_query_text(q, text);
+    cg_query_text(q, text);
 }
 
 /* After base (id, stage, org_path, at: the date the months count by):
  * the CTE months, every month (UTC) from the range's first (or the
  * earliest item's) to its last (or this one), at most
  * CASE_STATS_MONTHS_MAX of them. */
-static void q_months(case_query *q, long long from_ms, long long to_ms)
+static void q_months(cg_query *q, long long from_ms, long long to_ms)
 {
     char back[80];
-    int from = case_query_number(q, from_ms), to = case_query_number(q, to_ms);
-    case_query_text(q, ", span AS (SELECT date_trunc('month', coalesce(");
+    int from = cg_query_number(q, from_ms), to = cg_query_number(q, to_ms);
+    cg_query_text(q, ", span AS (SELECT date_trunc('month', coalesce(");
     q_time_ms(q, from);
-    case_query_text(q,
-                    ", (SELECT min(at) FROM base), clock_timestamp()) AT TIME ZONE 'UTC') AS first,"
-                    " date_trunc('month', coalesce(");
+    cg_query_text(q,
+                  ", (SELECT min(at) FROM base), clock_timestamp()) AT TIME ZONE 'UTC') AS first,"
+                  " date_trunc('month', coalesce(");
     q_time_ms(q, to);
-    case_query_text(q,
-                    " - interval '1 millisecond', clock_timestamp()) AT TIME ZONE 'UTC') AS last)"
-                    ", months AS (SELECT m FROM span, generate_series(least(greatest(span.first,"
-                    " span.last - interval '");
+    cg_query_text(q, " - interval '1 millisecond', clock_timestamp()) AT TIME ZONE 'UTC') AS last)"
+                     ", months AS (SELECT m FROM span, generate_series(least(greatest(span.first,"
+                     " span.last - interval '");
     snprintf(back, sizeof back, "%d months'", CASE_STATS_MONTHS_MAX - 1);
-    case_query_text(q, back);
-    case_query_text(q, "), span.last), span.last, interval '1 month') m)");
+    cg_query_text(q, back);
+    cg_query_text(q, "), span.last), span.last, interval '1 month') m)");
 }
 
 /* The figures clues and cases share, as rows (dimension, key, count,
@@ -346,7 +342,7 @@ static void q_months(case_query *q, long long from_ms, long long to_ms)
 cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_filter *f,
                         PGresult **out, cg_err *err)
 {
-    case_query *q = malloc(sizeof *q);
+    cg_query *q = malloc(sizeof *q);
     if (q == NULL) {
         return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
     }
@@ -355,16 +351,16 @@ cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_f
         "WITH base AS MATERIALIZED (SELECT id, status AS stage, source, categories, org_path,"
         " received_at AS at, deadline_at FROM clues");
     q_where(q, f);
-    case_query_text(q, ")");
+    cg_query_text(q, ")");
     q_months(q, f->received_from_ms, f->received_to_ms);
-    case_query_text(
-        q, " SELECT 'total', '', count(*), NULL::float8 FROM base"
-           " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base"
-           "   WHERE deadline_at < clock_timestamp()"
-           " UNION ALL SELECT 'source', source, count(*), NULL FROM base GROUP BY source"
-           " UNION ALL SELECT 'category', c, count(*), NULL FROM base, unnest(categories) c"
-           "   GROUP BY c" STATS_COMMON("clue"));
-    cg_code rc = case_query_exec(conn, q, out, err);
+    cg_query_text(q,
+                  " SELECT 'total', '', count(*), NULL::float8 FROM base"
+                  " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base"
+                  "   WHERE deadline_at < clock_timestamp()"
+                  " UNION ALL SELECT 'source', source, count(*), NULL FROM base GROUP BY source"
+                  " UNION ALL SELECT 'category', c, count(*), NULL FROM base, unnest(categories) c"
+                  "   GROUP BY c" STATS_COMMON("clue"));
+    cg_code rc = cg_query_exec(conn, q, out, err);
     free(q);
     return rc;
 }
@@ -373,7 +369,7 @@ cg_code case_repo_case_stats(PGconn *conn, const case_actor *actor, const case_c
                              PGresult **out, cg_err *err)
 {
     char now_ms[24];
-    case_query *q = malloc(sizeof *q);
+    cg_query *q = malloc(sizeof *q);
     if (q == NULL) {
         return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
     }
@@ -384,16 +380,16 @@ cg_code case_repo_case_stats(PGconn *conn, const case_actor *actor, const case_c
     case_query_start(q, actor, f->org_path[0] != '\0' ? f->org_path : actor->scope,
                      "WITH base AS MATERIALIZED (SELECT k.id, k.stage, clues.org_path,"
                      " k.filed_at AS at");
-    case_query_cond(q, ", k.deadline_at < 'epoch'::timestamptz + ", case_query_param(q, now_ms),
-                    "::bigint * interval '1 millisecond' AS overdue");
+    cg_query_cond(q, ", k.deadline_at < 'epoch'::timestamptz + ", cg_query_param(q, now_ms),
+                  "::bigint * interval '1 millisecond' AS overdue");
     case_repo_case_where(q, f);
-    case_query_text(q, ")");
+    cg_query_text(q, ")");
     q_months(q, f->filed_from_ms, f->filed_to_ms);
-    case_query_text(
+    cg_query_text(
         q, " SELECT 'total', '', count(*), NULL::float8 FROM base"
            " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base WHERE overdue" STATS_COMMON(
                "case"));
-    cg_code rc = case_query_exec(conn, q, out, err);
+    cg_code rc = cg_query_exec(conn, q, out, err);
     free(q);
     return rc;
 }

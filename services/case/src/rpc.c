@@ -12,16 +12,16 @@ static void list_clues(cg_rpc_call *call, void *arg)
     cg_service_base *base = arg;
     case_actor actor;
     int size = 0, n = 0, nviews = 0;
-    case_cursor after;
-    case_sort sort = CASE_SORT_DATE;
+    cg_cursor after;
+    cg_sort sort = CG_SORT_DATE;
     case_list_filter filter;
     bool has_cursor = false;
     PGconn *conn = NULL;
     PGresult *res = NULL;
     /* A page of views is too big for the RPC thread's stack. */
     case_clue_view *views = NULL;
-    Cleangrid__V1__Clue *clue_ptrs[CASE_PAGE_SIZE_MAX];
-    char next_cursor[CASE_CURSOR_SIZE] = "";
+    Cleangrid__V1__Clue *clue_ptrs[CG_PAGE_SIZE_MAX];
+    char next_cursor[CG_CURSOR_SIZE] = "";
     cg_err err;
     cg_err_clear(&err);
 
@@ -36,8 +36,8 @@ static void list_clues(cg_rpc_call *call, void *arg)
     }
     /* The page and the filters are checked together, so a client hears of
      * every bad parameter at once. */
-    case_sort_parse(req->sort, &sort, &err);
-    case_page_parse(req->page, sort, &size, &after, &has_cursor, &err);
+    cg_sort_parse(req->sort, "received", &sort, &err);
+    cg_page_parse(req->page, sort, &size, &after, &has_cursor, &err);
     case_list_filter_check(req->status, req->source, req->category, req->handler_id, req->org_path,
                            actor.scope, req->received_from_ms, req->received_to_ms, req->query,
                            &filter, &err);
@@ -69,9 +69,9 @@ static void list_clues(cg_rpc_call *call, void *arg)
         }
         clue_ptrs[n] = &views[n].clue;
         if (more && n == want - 1) {
-            case_cursor last = {.sort = sort, .key_us = case_repo_sort_key_us(res, n, sort)};
+            cg_cursor last = {.sort = sort, .key_us = case_repo_sort_key_us(res, n, sort)};
             cg_strlcpy(last.id, views[n].clue.id, sizeof last.id);
-            case_cursor_encode(&last, next_cursor);
+            cg_cursor_encode(&last, next_cursor);
         }
     }
 
