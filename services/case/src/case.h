@@ -86,9 +86,8 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
  * case_list_filter_check()), in order sort (page.h), strictly after
  * `after` (NULL for the first page; of the same order). *out is owned by
  * the caller. */
-cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_filter *f,
-                       cg_sort sort, const cg_cursor *after, int limit, PGresult **out,
-                       cg_err *err);
+cg_code case_repo_list(PGconn *conn, const cg_actor *actor, const case_list_filter *f, cg_sort sort,
+                       const cg_cursor *after, int limit, PGresult **out, cg_err *err);
 
 /* The key of row (of case_repo_list's result) in order sort, for a cursor:
  * received_at, or deadline_at (0 for none), in Unix microseconds. */
@@ -100,27 +99,27 @@ int64_t case_repo_sort_key_us(const PGresult *res, int row, cg_sort sort);
  * month (received; every month of the range, UTC), closed_month (entered
  * the closed stage) and stage_days (the mean days of the finished stays
  * in each stage, from the stage history). *out is owned by the caller. */
-cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_filter *f,
+cg_code case_repo_stats(PGconn *conn, const cg_actor *actor, const case_list_filter *f,
                         PGresult **out, cg_err *err);
 
 /* The clue id if the actor may see it. NOT_FOUND, with one message,
  * whether it does not exist, lies outside the scope, is about the actor
  * or the actor recused from it: a caller must not learn which. *out is
  * owned by the caller. */
-cg_code case_repo_get(PGconn *conn, const case_actor *actor, const char *id, PGresult **out,
+cg_code case_repo_get(PGconn *conn, const cg_actor *actor, const char *id, PGresult **out,
                       cg_err *err);
 
 /* Run sql with $1 the actor's scope, $2 id, $3 its person id, $4 its user
  * id; NOT_FOUND "clue not found" when it returns no row. *out is owned by
  * the caller. */
-cg_code case_repo_one_visible(PGconn *conn, const char *sql, const case_actor *actor,
-                              const char *id, PGresult **out, cg_err *err);
+cg_code case_repo_one_visible(PGconn *conn, const char *sql, const cg_actor *actor, const char *id,
+                              PGresult **out, cg_err *err);
 
 /* A dossier's file (a clue, or a case through its clue) if the actor may
  * see it; its handler's user id is copied into handler ("" for none; for a
  * case, the actor's own id when it is one of the investigators, else "").
  * NOT_FOUND "clue or case not found" otherwise. */
-cg_code case_repo_file_handler(PGconn *conn, const case_actor *actor, const char *file_id,
+cg_code case_repo_file_handler(PGconn *conn, const cg_actor *actor, const char *file_id,
                                char *handler, size_t handler_size, cg_err *err);
 
 /* A clue locked for a change (FOR UPDATE until the transaction ends). The
@@ -141,7 +140,7 @@ typedef struct case_locked {
 
 /* Lock clue id if the actor may see it (NOT_FOUND as case_repo_get()).
  * *res (owned by the caller) holds the strings of *out. */
-cg_code case_repo_lock(PGconn *conn, const case_actor *actor, const char *id, case_locked *out,
+cg_code case_repo_lock(PGconn *conn, const cg_actor *actor, const char *id, case_locked *out,
                        PGresult **res, cg_err *err);
 
 /* --- case_repo.c: cases (案件) ------------------------------------------------ */
@@ -163,8 +162,8 @@ typedef struct case_case_view {
 /* Case id with its items if the actor may see its clue (NOT_FOUND "case
  * not found" otherwise, with one message). *res (owned by the caller)
  * holds the strings of *out. */
-cg_code case_repo_get_case(PGconn *conn, const case_actor *actor, const char *id,
-                           case_case_view *out, PGresult **res, cg_err *err);
+cg_code case_repo_get_case(PGconn *conn, const cg_actor *actor, const char *id, case_case_view *out,
+                           PGresult **res, cg_err *err);
 void case_case_view_free(case_case_view *v);
 
 /* The filters of a case list, checked by the caller; strings borrowed, ""
@@ -181,7 +180,7 @@ typedef struct case_case_filter {
 
 /* The filters of a case list (or its statistics) in req, checked, into *f
  * (borrowing from req and lf): INVALID_ARGUMENT naming each bad one. */
-cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const case_actor *actor,
+cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const cg_actor *actor,
                                case_list_filter *lf, case_case_filter *f, cg_err *err);
 
 /* Append to q (started with case_query_start) the WHERE of the cases the
@@ -191,13 +190,13 @@ void case_repo_case_where(cg_query *q, const case_case_filter *f);
 /* The statistics' rows (as case_repo_stats()) for the cases the actor may
  * see that pass the case list's filters f, months by filing; "overdue" by
  * the service's clock. *out is owned by the caller. */
-cg_code case_repo_case_stats(PGconn *conn, const case_actor *actor, const case_case_filter *f,
+cg_code case_repo_case_stats(PGconn *conn, const cg_actor *actor, const case_case_filter *f,
                              PGresult **out, cg_err *err);
 
 /* Up to limit cases the actor may see passing f, in f's order, strictly
  * after `after` (NULL for the first page). *out is owned by the caller;
  * read its rows with case_repo_case_from_row(). */
-cg_code case_repo_list_cases(PGconn *conn, const case_actor *actor, const case_case_filter *f,
+cg_code case_repo_list_cases(PGconn *conn, const cg_actor *actor, const case_case_filter *f,
                              const cg_cursor *after, int limit, PGresult **out, cg_err *err);
 
 /* Fill *out from row of a case query (strings borrowed from res); *key_us
@@ -224,7 +223,7 @@ typedef struct case_locked_case {
     const char *subjects_json; /* the clue's subjects, a JSON array */
     const char *filed_by;
 } case_locked_case;
-cg_code case_repo_lock_case(PGconn *conn, const case_actor *actor, const char *id,
+cg_code case_repo_lock_case(PGconn *conn, const cg_actor *actor, const char *id,
                             case_locked_case *out, PGresult **res, cg_err *err);
 
 /* True when user_id is an investigator of the locked case: its clue's
@@ -243,8 +242,8 @@ void case_rpc_finish(cg_rpc_call *call, const cg_err *err, cg_service_base *base
 
 /* Answer the case id as the actor sees it (GetCaseReply), on conn. An
  * error is left in err for case_rpc_finish() to answer. */
-cg_code case_rpc_reply_case(cg_rpc_call *call, PGconn *conn, const case_actor *actor,
-                            const char *id, cg_err *err);
+cg_code case_rpc_reply_case(cg_rpc_call *call, PGconn *conn, const cg_actor *actor, const char *id,
+                            cg_err *err);
 
 /* --- clues.c and dossier_rpc.c ---------------------------------------------- */
 
@@ -265,7 +264,7 @@ cg_code case_person_barred(PGconn *conn, const char *clue_id, const char *user_i
 /* case_stages.c: cg.rpc.case.CaseAction, a case's stages after filing. */
 void case_rpc_case_action(cg_rpc_call *call, void *arg);
 /* Append a dossier entry with the summary text (owned; freed here). */
-cg_code case_note(PGconn *conn, const char *case_id, const case_actor *actor, const char *action,
+cg_code case_note(PGconn *conn, const char *case_id, const cg_actor *actor, const char *action,
                   char *summary, cg_err *err);
 
 /* --- case_disposition.c ---------------------------------------------------- */
@@ -278,13 +277,13 @@ void case_disposition_fields(const Cleangrid__V1__CaseActionRequest *req, cg_err
  * but log_measure) on the locked case k, inside the caller's transaction:
  * investigators, items, executed marks, the extension. producer names the
  * service for an event. */
-cg_code case_disposition_apply(PGconn *conn, const case_actor *actor,
+cg_code case_disposition_apply(PGconn *conn, const cg_actor *actor,
                                const Cleangrid__V1__CaseActionRequest *req,
                                const case_locked_case *k, cg_err *err);
 /* Announce the decided disposition of case_id, locked by the caller
  * (cg.evt.case.case.disposed), in the caller's transaction. */
 cg_code case_disposition_announce(PGconn *conn, const char *producer, const char *request_id,
-                                  const case_actor *actor, const char *case_id, cg_err *err);
+                                  const cg_actor *actor, const char *case_id, cg_err *err);
 /* cg.rpc.case.ListCases. */
 void case_rpc_list_cases(cg_rpc_call *call, void *arg);
 

@@ -8,7 +8,7 @@
 #include "cg/util.h"
 #include "cg/validate.h"
 
-cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const case_actor *actor,
+cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const cg_actor *actor,
                                case_list_filter *lf, case_case_filter *f, cg_err *err)
 {
     if (req->stage[0] != '\0' && !case_case_stage_valid(req->stage)) {
@@ -44,7 +44,7 @@ cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const
 void case_rpc_list_cases(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
-    case_actor actor;
+    cg_actor actor;
     int size = 0, nviews = 0;
     cg_cursor after;
     case_list_filter lf;
@@ -63,7 +63,7 @@ void case_rpc_list_cases(cg_rpc_call *call, void *arg)
     if (req == NULL) {
         return;
     }
-    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read cases", &actor, &err) != CG_OK) {
+    if (cg_actor_from_ctx(req->ctx, CASE_ROLES_READ, "read cases", &actor, &err) != CG_OK) {
         goto cleanup;
     }
     /* The filters and the page are checked together, so a client hears of

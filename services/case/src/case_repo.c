@@ -200,8 +200,8 @@ static cg_code load_items(PGconn *conn, case_case_view *v, cg_err *err)
     return CG_OK;
 }
 
-cg_code case_repo_get_case(PGconn *conn, const case_actor *actor, const char *id,
-                           case_case_view *out, PGresult **res, cg_err *err)
+cg_code case_repo_get_case(PGconn *conn, const cg_actor *actor, const char *id, case_case_view *out,
+                           PGresult **res, cg_err *err)
 {
     memset(out, 0, sizeof *out);
     cg_code rc = case_repo_one_visible(conn, SQL_GET_CASE, actor, id, res, err);
@@ -275,7 +275,7 @@ void case_repo_case_where(cg_query *q, const case_case_filter *f)
     }
 }
 
-cg_code case_repo_list_cases(PGconn *conn, const case_actor *actor, const case_case_filter *f,
+cg_code case_repo_list_cases(PGconn *conn, const cg_actor *actor, const case_case_filter *f,
                              const cg_cursor *after, int limit, PGresult **out, cg_err *err)
 {
     char limit_s[16];
@@ -307,7 +307,7 @@ cg_code case_repo_list_cases(PGconn *conn, const case_actor *actor, const case_c
     return rc;
 }
 
-cg_code case_repo_lock_case(PGconn *conn, const case_actor *actor, const char *id,
+cg_code case_repo_lock_case(PGconn *conn, const cg_actor *actor, const char *id,
                             case_locked_case *out, PGresult **res, cg_err *err)
 {
     cg_code rc = case_repo_one_visible(conn, SQL_LOCK_CASE, actor, id, res, err);

@@ -71,7 +71,7 @@ static const char *const *case_action_roles(const char *action)
     return NULL;
 }
 
-cg_code case_note(PGconn *conn, const char *case_id, const case_actor *actor, const char *action,
+cg_code case_note(PGconn *conn, const char *case_id, const cg_actor *actor, const char *action,
                   char *summary, cg_err *err)
 {
     cg_code rc = summary == NULL
@@ -82,7 +82,7 @@ cg_code case_note(PGconn *conn, const char *case_id, const case_actor *actor, co
 }
 
 /* Log an investigation measure on the locked case and note it. */
-static cg_code case_log_measure(PGconn *conn, const case_actor *actor,
+static cg_code case_log_measure(PGconn *conn, const cg_actor *actor,
                                 const Cleangrid__V1__CaseActionRequest *req, cg_err *err)
 {
     char on_s[24];
@@ -111,7 +111,7 @@ static cg_code case_reviewer_check(PGconn *conn, const case_locked_case *k,
                           "the reviewer is an investigator of this case: the review (审理) is "
                           "done by someone other than the investigators");
     }
-    if (req->reviewer_scope[0] != '\0' && !case_path_within(k->org_path, req->reviewer_scope)) {
+    if (req->reviewer_scope[0] != '\0' && !cg_path_within(k->org_path, req->reviewer_scope)) {
         return cg_err_set(err, CG_FAILED_PRECONDITION,
                           "the reviewer's unit (%s) does not cover the case's unit",
                           req->reviewer_scope);
@@ -123,7 +123,7 @@ static cg_code case_reviewer_check(PGconn *conn, const case_locked_case *k,
  * measure, investigators, items, the extension), or a move to t->to with
  * the report a submit_report carries and the new stage's deadline; either
  * way note it in the case's dossier. */
-static cg_code case_apply(PGconn *conn, const case_actor *actor,
+static cg_code case_apply(PGconn *conn, const cg_actor *actor,
                           const Cleangrid__V1__CaseActionRequest *req, const case_locked_case *k,
                           const case_transition *t, cg_err *err)
 {
@@ -167,7 +167,7 @@ static cg_code case_action_fields(const Cleangrid__V1__CaseActionRequest *req, c
 void case_rpc_case_action(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
-    case_actor actor;
+    cg_actor actor;
     PGconn *conn = NULL;
     PGresult *lock_res = NULL;
     cg_err err;
@@ -183,7 +183,7 @@ void case_rpc_case_action(cg_rpc_call *call, void *arg)
         cg_err_add_violation(&err, "action", "must be one of %s", CASE_ACTION_NAMES);
         goto cleanup;
     }
-    if (case_access_actor(req->ctx, roles, req->action, &actor, &err) != CG_OK ||
+    if (cg_actor_from_ctx(req->ctx, roles, req->action, &actor, &err) != CG_OK ||
         case_action_fields(req, &err) != CG_OK) {
         goto cleanup;
     }

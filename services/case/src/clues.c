@@ -91,7 +91,7 @@ static bool given(const char *s)
 }
 
 /* Append a dossier entry with the summary text (owned; freed here). */
-static cg_code note(PGconn *conn, const char *file_id, const case_actor *actor, const char *action,
+static cg_code note(PGconn *conn, const char *file_id, const cg_actor *actor, const char *action,
                     char *summary, cg_err *err)
 {
     cg_code rc = summary == NULL
@@ -138,7 +138,7 @@ static void subject_field(cg_err *err, size_t i, const char *key, const char *va
 
 /* The subjects: 1 to CASE_SUBJECTS_MAX, each with a name, added to the
  * JSON array out. *about_self is set when one of them is the actor. */
-static void check_subjects(Cleangrid__V1__ClueSubject **subjects, size_t n, const case_actor *actor,
+static void check_subjects(Cleangrid__V1__ClueSubject **subjects, size_t n, const cg_actor *actor,
                            cJSON *out, bool *about_self, cg_err *err)
 {
     if (n == 0 || n > CASE_SUBJECTS_MAX) {
@@ -185,7 +185,7 @@ static cg_code print_arrays(const cJSON *subjects, const cJSON *categories, char
 
 /* Check the request and build the subjects and categories as JSON texts
  * (owned by the caller, free()). All violations at once. */
-static cg_code check_new_clue(const Cleangrid__V1__CreateClueRequest *req, const case_actor *actor,
+static cg_code check_new_clue(const Cleangrid__V1__CreateClueRequest *req, const cg_actor *actor,
                               char **subjects_json, char **categories_json, cg_err *err)
 {
     cJSON *subjects = cJSON_CreateArray(), *categories = cJSON_CreateArray();
@@ -202,7 +202,7 @@ static cg_code check_new_clue(const Cleangrid__V1__CreateClueRequest *req, const
     check_categories(req->categories, req->n_categories, categories, err);
     check_subjects(req->subjects, req->n_subjects, actor, subjects, &about_self, err);
     check_received(req->received_at_ms, err);
-    if (!cg_ltree_path_valid(req->org_path) || !case_path_within(req->org_path, actor->scope)) {
+    if (!cg_ltree_path_valid(req->org_path) || !cg_path_within(req->org_path, actor->scope)) {
         cg_err_add_violation(err, "unit_code", "must name a unit inside your scope");
     }
     if (err->code == CG_OK && about_self) {
@@ -218,7 +218,7 @@ static cg_code check_new_clue(const Cleangrid__V1__CreateClueRequest *req, const
 void case_rpc_create_clue(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
-    case_actor actor;
+    cg_actor actor;
     PGconn *conn = NULL;
     PGresult *res = NULL;
     char *subjects_json = NULL, *categories_json = NULL;
@@ -233,7 +233,7 @@ void case_rpc_create_clue(cg_rpc_call *call, void *arg)
     if (req == NULL) {
         return;
     }
-    if (case_access_actor(req->ctx, CASE_ROLES_WRITE, "register clues", &actor, &err) != CG_OK ||
+    if (cg_actor_from_ctx(req->ctx, CASE_ROLES_WRITE, "register clues", &actor, &err) != CG_OK ||
         check_new_clue(req, &actor, &subjects_json, &categories_json, &err) != CG_OK) {
         goto cleanup;
     }
@@ -298,7 +298,7 @@ cleanup:
 typedef struct action_ctx {
     PGconn *conn;
     const char *producer; /* the service's name, for events */
-    const case_actor *actor;
+    const cg_actor *actor;
     const Cleangrid__V1__ClueActionRequest *req;
     const case_locked *clue;
     const case_transition *t;
@@ -562,7 +562,7 @@ static cg_code add_clue_disposed(const action_ctx *a, const char *stage, cg_err 
 static cg_code do_decide(const action_ctx *a, bool approve, cg_err *err)
 {
     const case_locked *c = a->clue;
-    const case_actor *actor = a->actor;
+    const cg_actor *actor = a->actor;
     if (strcmp(c->proposed_by, actor->user_id) == 0 ||
         (given(actor->person_id) && strcmp(c->proposed_by_person, actor->person_id) == 0)) {
         return cg_err_set(err, CG_PERMISSION_DENIED,
@@ -599,7 +599,7 @@ static cg_code do_assign(const action_ctx *a, cg_err *err)
 
     /* The gateway names the handler's unit; one that does not cover the
      * clue's would leave a handler who cannot see what they handle. */
-    if (given(req->handler_scope) && !case_path_within(a->clue->org_path, req->handler_scope)) {
+    if (given(req->handler_scope) && !cg_path_within(a->clue->org_path, req->handler_scope)) {
         rc = cg_err_set(err, CG_FAILED_PRECONDITION,
                         "the handler's unit (%s) does not cover the clue's unit",
                         req->handler_scope);
@@ -788,7 +788,7 @@ static cg_code do_action(const action_ctx *a, cg_err *err)
 void case_rpc_clue_action(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
-    case_actor actor;
+    cg_actor actor;
     case_locked locked;
     PGconn *conn = NULL;
     PGresult *lock_res = NULL, *res = NULL;
@@ -807,7 +807,7 @@ void case_rpc_clue_action(cg_rpc_call *call, void *arg)
         cg_err_add_violation(&err, "action", "is not a clue action");
         goto cleanup;
     }
-    if (case_access_actor(req->ctx, roles, req->action, &actor, &err) != CG_OK ||
+    if (cg_actor_from_ctx(req->ctx, roles, req->action, &actor, &err) != CG_OK ||
         check_action_fields(req, &err) != CG_OK) {
         goto cleanup;
     }

@@ -163,9 +163,9 @@ static const char *file_kind(const char *kind)
 static cg_code check_file(PGconn *conn, const Cleangrid__V1__CallContext *ctx, const char *kind,
                           const char *file_id, bool write, cg_err *err)
 {
-    case_actor actor;
+    cg_actor actor;
     PGresult *res = NULL;
-    cg_code rc = case_access_actor(ctx, write ? CASE_ROLES_DISPOSE : CASE_ROLES_READ,
+    cg_code rc = cg_actor_from_ctx(ctx, write ? CASE_ROLES_DISPOSE : CASE_ROLES_READ,
                                    write ? "add documents" : "read documents", &actor, err);
     if (rc != CG_OK)
         return rc;

@@ -44,7 +44,7 @@ static cg_code seq_cursor(const Cleangrid__V1__PageRequest *page, int *size, int
 void case_rpc_list_dossier(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
-    case_actor actor;
+    cg_actor actor;
     char handler[CG_UUID_LEN] = "";
     int size = 0, n = 0;
     int64_t after = 0;
@@ -61,7 +61,7 @@ void case_rpc_list_dossier(cg_rpc_call *call, void *arg)
     if (req == NULL) {
         return;
     }
-    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read dossiers", &actor, &err) != CG_OK) {
+    if (cg_actor_from_ctx(req->ctx, CASE_ROLES_READ, "read dossiers", &actor, &err) != CG_OK) {
         goto cleanup;
     }
     if (!cg_uuid_valid(req->file_id)) {
@@ -128,7 +128,7 @@ cleanup:
 void case_rpc_verify_dossier(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
-    case_actor actor;
+    cg_actor actor;
     PGconn *conn = NULL;
     char handler[CG_UUID_LEN];
     bool whole = false;
@@ -141,7 +141,7 @@ void case_rpc_verify_dossier(cg_rpc_call *call, void *arg)
     if (req == NULL) {
         return;
     }
-    if (case_access_actor(req->ctx, CASE_ROLES_READ, "verify dossiers", &actor, &err) != CG_OK) {
+    if (cg_actor_from_ctx(req->ctx, CASE_ROLES_READ, "verify dossiers", &actor, &err) != CG_OK) {
         goto cleanup;
     }
     if (!cg_uuid_valid(req->file_id)) {

@@ -235,8 +235,8 @@ static void q_where(cg_query *q, const case_list_filter *f)
 /* The date the order walks: received_at, or the deadline with none last. */
 #define ORDER_DEADLINE_KEY "coalesce(deadline_at, 'infinity'::timestamptz)"
 
-cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_filter *f,
-                       cg_sort sort, const cg_cursor *after, int limit, PGresult **out, cg_err *err)
+cg_code case_repo_list(PGconn *conn, const cg_actor *actor, const case_list_filter *f, cg_sort sort,
+                       const cg_cursor *after, int limit, PGresult **out, cg_err *err)
 {
     char limit_s[16];
     cg_query *q = malloc(sizeof *q);
@@ -339,7 +339,7 @@ static void q_months(cg_query *q, long long from_ms, long long to_ms)
     "   WHERE h.item_type = '" T "' AND h.left_at IS NOT NULL GROUP BY h.stage"                    \
     " ORDER BY 1, 2"
 
-cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_filter *f,
+cg_code case_repo_stats(PGconn *conn, const cg_actor *actor, const case_list_filter *f,
                         PGresult **out, cg_err *err)
 {
     cg_query *q = malloc(sizeof *q);
@@ -365,7 +365,7 @@ cg_code case_repo_stats(PGconn *conn, const case_actor *actor, const case_list_f
     return rc;
 }
 
-cg_code case_repo_case_stats(PGconn *conn, const case_actor *actor, const case_case_filter *f,
+cg_code case_repo_case_stats(PGconn *conn, const cg_actor *actor, const case_case_filter *f,
                              PGresult **out, cg_err *err)
 {
     char now_ms[24];
@@ -394,8 +394,8 @@ cg_code case_repo_case_stats(PGconn *conn, const case_actor *actor, const case_c
     return rc;
 }
 
-cg_code case_repo_one_visible(PGconn *conn, const char *sql, const case_actor *actor,
-                              const char *id, PGresult **out, cg_err *err)
+cg_code case_repo_one_visible(PGconn *conn, const char *sql, const cg_actor *actor, const char *id,
+                              PGresult **out, cg_err *err)
 {
     const char *params[] = {actor->scope, id, actor->person_id, actor->user_id};
     cg_code rc = cg_db_exec(conn, sql, 4, params, out, err);
@@ -407,13 +407,13 @@ cg_code case_repo_one_visible(PGconn *conn, const char *sql, const case_actor *a
     return rc;
 }
 
-cg_code case_repo_get(PGconn *conn, const case_actor *actor, const char *id, PGresult **out,
+cg_code case_repo_get(PGconn *conn, const cg_actor *actor, const char *id, PGresult **out,
                       cg_err *err)
 {
     return case_repo_one_visible(conn, SQL_GET, actor, id, out, err);
 }
 
-cg_code case_repo_file_handler(PGconn *conn, const case_actor *actor, const char *file_id,
+cg_code case_repo_file_handler(PGconn *conn, const cg_actor *actor, const char *file_id,
                                char *handler, size_t handler_size, cg_err *err)
 {
     PGresult *res = NULL;
@@ -427,7 +427,7 @@ cg_code case_repo_file_handler(PGconn *conn, const case_actor *actor, const char
     return rc;
 }
 
-cg_code case_repo_lock(PGconn *conn, const case_actor *actor, const char *id, case_locked *out,
+cg_code case_repo_lock(PGconn *conn, const cg_actor *actor, const char *id, case_locked *out,
                        PGresult **res, cg_err *err)
 {
     cg_code rc = case_repo_one_visible(conn, SQL_LOCK, actor, id, res, err);

@@ -10,7 +10,7 @@
 static void list_clues(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
-    case_actor actor;
+    cg_actor actor;
     int size = 0, n = 0, nviews = 0;
     cg_cursor after;
     cg_sort sort = CG_SORT_DATE;
@@ -31,7 +31,7 @@ static void list_clues(cg_rpc_call *call, void *arg)
         /* cg_rpc_decode has answered INVALID_ARGUMENT. */
         return;
     }
-    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read clues", &actor, &err) != CG_OK) {
+    if (cg_actor_from_ctx(req->ctx, CASE_ROLES_READ, "read clues", &actor, &err) != CG_OK) {
         goto cleanup;
     }
     /* The page and the filters are checked together, so a client hears of
@@ -97,7 +97,7 @@ cleanup:
 static void get_clue(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
-    case_actor actor;
+    cg_actor actor;
     PGconn *conn = NULL;
     PGresult *res = NULL;
     case_clue_view view;
@@ -110,7 +110,7 @@ static void get_clue(cg_rpc_call *call, void *arg)
     if (req == NULL) {
         return;
     }
-    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read clues", &actor, &err) != CG_OK) {
+    if (cg_actor_from_ctx(req->ctx, CASE_ROLES_READ, "read clues", &actor, &err) != CG_OK) {
         goto cleanup;
     }
     if (!cg_uuid_valid(req->id)) {
@@ -141,7 +141,7 @@ cleanup:
 void case_rpc_get_case(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
-    case_actor actor;
+    cg_actor actor;
     PGconn *conn = NULL;
     cg_err err;
     cg_err_clear(&err);
@@ -151,7 +151,7 @@ void case_rpc_get_case(cg_rpc_call *call, void *arg)
     if (req == NULL) {
         return;
     }
-    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read cases", &actor, &err) != CG_OK) {
+    if (cg_actor_from_ctx(req->ctx, CASE_ROLES_READ, "read cases", &actor, &err) != CG_OK) {
         goto cleanup;
     }
     if (!cg_uuid_valid(req->id)) {
@@ -168,8 +168,8 @@ cleanup:
     protobuf_c_message_free_unpacked(&req->base, NULL);
 }
 
-cg_code case_rpc_reply_case(cg_rpc_call *call, PGconn *conn, const case_actor *actor,
-                            const char *id, cg_err *err)
+cg_code case_rpc_reply_case(cg_rpc_call *call, PGconn *conn, const cg_actor *actor, const char *id,
+                            cg_err *err)
 {
     PGresult *res = NULL;
     case_case_view view;

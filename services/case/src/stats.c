@@ -55,7 +55,7 @@ static cg_code read_counts(const PGresult *res, stats_counts *out, cg_err *err)
 void case_rpc_clue_statistics(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
-    case_actor actor;
+    cg_actor actor;
     case_list_filter filter;
     PGconn *conn = NULL;
     PGresult *res = NULL;
@@ -71,7 +71,7 @@ void case_rpc_clue_statistics(cg_rpc_call *call, void *arg)
     }
     Cleangrid__V1__ListCluesRequest none = CLEANGRID__V1__LIST_CLUES_REQUEST__INIT;
     const Cleangrid__V1__ListCluesRequest *f = req->filter != NULL ? req->filter : &none;
-    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read clue statistics", &actor, &err) !=
+    if (cg_actor_from_ctx(req->ctx, CASE_ROLES_READ, "read clue statistics", &actor, &err) !=
             CG_OK ||
         case_list_filter_check(f->status, f->source, f->category, f->handler_id, f->org_path,
                                actor.scope, f->received_from_ms, f->received_to_ms, f->query,
@@ -103,7 +103,7 @@ cleanup:
 void case_rpc_case_statistics(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
-    case_actor actor;
+    cg_actor actor;
     case_list_filter lf;
     case_case_filter filter;
     PGconn *conn = NULL;
@@ -120,7 +120,7 @@ void case_rpc_case_statistics(cg_rpc_call *call, void *arg)
     }
     Cleangrid__V1__ListCasesRequest none = CLEANGRID__V1__LIST_CASES_REQUEST__INIT;
     const Cleangrid__V1__ListCasesRequest *f = req->filter != NULL ? req->filter : &none;
-    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read case statistics", &actor, &err) !=
+    if (cg_actor_from_ctx(req->ctx, CASE_ROLES_READ, "read case statistics", &actor, &err) !=
             CG_OK ||
         case_case_filter_check(f, &actor, &lf, &filter, &err) != CG_OK ||
         case_stats_range_check(f->filed_from_ms, f->filed_to_ms, "filed_from", &err) != CG_OK) {
