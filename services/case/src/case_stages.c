@@ -14,7 +14,7 @@
 #include "cg/limits.h"
 #include "cg/util.h"
 #include "cg/validate.h"
-#include "dossier.h"
+#include "files.h"
 
 /* $3 is the investigation report and $4 the reviewer when the move
  * carries one, "" otherwise; the new stage's deadline is $5 days from now,
@@ -74,9 +74,9 @@ static const char *const *case_action_roles(const char *action)
 cg_code case_note(PGconn *conn, const char *case_id, const cg_actor *actor, const char *action,
                   char *summary, cg_err *err)
 {
-    cg_code rc = summary == NULL
-                     ? cg_err_set(err, CG_UNAVAILABLE, "out of memory")
-                     : case_dossier_append(conn, case_id, actor->user_id, action, summary, err);
+    cg_code rc = summary == NULL ? cg_err_set(err, CG_UNAVAILABLE, "out of memory")
+                                 : cg_dossier_append(conn, &case_dossier, case_id, actor->user_id,
+                                                     action, summary, err);
     free(summary);
     return rc;
 }

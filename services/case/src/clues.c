@@ -12,7 +12,7 @@
 #include "cg/log.h"
 #include "cg/messaging.h"
 #include "cg/validate.h"
-#include "dossier.h"
+#include "files.h"
 #include "lifecycle.h"
 
 /* A required text of several lines: a summary, a reason. */
@@ -94,9 +94,9 @@ static bool given(const char *s)
 static cg_code note(PGconn *conn, const char *file_id, const cg_actor *actor, const char *action,
                     char *summary, cg_err *err)
 {
-    cg_code rc = summary == NULL
-                     ? cg_err_set(err, CG_UNAVAILABLE, "out of memory")
-                     : case_dossier_append(conn, file_id, actor->user_id, action, summary, err);
+    cg_code rc = summary == NULL ? cg_err_set(err, CG_UNAVAILABLE, "out of memory")
+                                 : cg_dossier_append(conn, &case_dossier, file_id, actor->user_id,
+                                                     action, summary, err);
     free(summary);
     return rc;
 }

@@ -16,7 +16,7 @@
 #include "cg/log.h"
 #include "cg/util.h"
 #include "cleangrid/v1/case_documents.pb-c.h"
-#include "dossier.h"
+#include "files.h"
 #include "dossier_archive.h"
 #include "sniff.h"
 
@@ -90,14 +90,6 @@ static const char SQL_READ_CHUNK[] =
     " FROM document_links l JOIN documents d USING (sha256)"
     " WHERE l.file_id = $1::uuid AND l.sha256 = decode($2, 'hex')"
     " ORDER BY l.added_at, l.id LIMIT 1";
-
-/* The same expression as the dossier's verify, so the milliseconds
- * exported are the ones hashed. */
-static const char SQL_EXPORT_ENTRIES[] =
-    "SELECT seq, (extract(epoch FROM occurred_at) * 1000)::bigint,"
-    " to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
-    " actor_id, action, summary::text, encode(prev_hash, 'hex'), encode(hash, 'hex')"
-    " FROM dossier_entries WHERE file_id = $1::uuid ORDER BY seq";
 
 static const char SQL_DOC_CONTENT[] =
     "SELECT content FROM documents WHERE sha256 = decode($1, 'hex')";
@@ -511,7 +503,8 @@ void case_rpc_commit_document_upload(cg_rpc_call *call, void *arg)
             cg_err_set(&err, CG_INTERNAL, "out of memory");
             goto cleanup;
         }
-        if (case_dossier_append(conn, file_id, actor, "document.added", summary, &err) != CG_OK)
+        if (cg_dossier_append(conn, &case_dossier, file_id, actor, "document.added", summary,
+                              &err) != CG_OK)
             goto cleanup;
     }
     if (cg_db_exec(conn, SQL_UPLOAD_DELETE, 2, up_params, NULL, &err) != CG_OK ||
@@ -775,7 +768,7 @@ static cg_code build_export(PGconn *conn, const char *file_id, const char *actor
     export_build b = {0};
     const char *params[] = {file_id};
 
-    rc = cg_db_exec(conn, SQL_EXPORT_ENTRIES, 1, params, &entries, err);
+    rc = cg_db_exec(conn, case_dossier.sql_export, 1, params, &entries, err);
     if (rc != CG_OK)
         goto cleanup;
     rc = cg_db_exec(conn, SQL_LIST, 1, params, &links, err);
@@ -839,7 +832,8 @@ void case_rpc_export_dossier(cg_rpc_call *call, void *arg)
     const char *actor = req->ctx->actor_user_id;
     /* The export is itself a read of the dossier and is recorded in it,
      * inside the same transaction, so the archive holds its own entry. */
-    if (case_dossier_append(conn, req->file_id, actor, "dossier.exported", "{}", &err) != CG_OK ||
+    if (cg_dossier_append(conn, &case_dossier, req->file_id, actor, "dossier.exported", "{}",
+                          &err) != CG_OK ||
         build_export(conn, req->file_id, actor, &archive, &len, &err) != CG_OK)
         goto cleanup;
     hex = hex_param(archive, len, &err);

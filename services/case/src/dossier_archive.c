@@ -1,5 +1,5 @@
 #include "dossier_archive.h"
-#include "dossier.h"
+#include "cg/dossier.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -219,9 +219,9 @@ cg_code case_manifest_entry_hash(const char *file_id, const cJSON *entry, uint8_
     const cJSON *seq = cJSON_GetObjectItemCaseSensitive(entry, "seq");
     const cJSON *ms = cJSON_GetObjectItemCaseSensitive(entry, "occurred_at_ms");
     const char *prev_hex = str_member(entry, "prev_hash");
-    uint8_t prev[CASE_DOSSIER_HASH_SIZE];
+    uint8_t prev[CG_DOSSIER_HASH_SIZE];
     size_t n = 0;
-    case_dossier_fields f = {
+    cg_dossier_fields f = {
         .file_id = file_id,
         .actor_id = str_member(entry, "actor_id"),
         .action = str_member(entry, "action"),
@@ -238,7 +238,7 @@ cg_code case_manifest_entry_hash(const char *file_id, const cJSON *entry, uint8_
     /* Both numbers are far below 2^53, where a JSON number is exact. */
     f.seq = (int64_t)seq->valuedouble;
     f.occurred_at_ms = (int64_t)ms->valuedouble;
-    case_dossier_hash(&f, out);
+    cg_dossier_hash(&f, out);
     return CG_OK;
 }
 

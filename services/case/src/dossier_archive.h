@@ -75,7 +75,7 @@ const case_archive_file *case_archive_find(const case_archive *a, const char *pa
 typedef cg_code (*case_entry_hash_fn)(const char *file_id, const cJSON *entry, uint8_t out[32],
                                       cg_err *err);
 
-/* The case service's entry hash (case_dossier_hash, docs/dossier.md) over a
+/* The case service's entry hash (cg_dossier_hash, docs/dossier.md) over a
  * manifest entry: a case_entry_hash_fn. */
 cg_code case_manifest_entry_hash(const char *file_id, const cJSON *entry, uint8_t out[32],
                                  cg_err *err);
