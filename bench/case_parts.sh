@@ -1,4 +1,4 @@
-# Parts 5 and 6 of bench/run.sh (issue 4), sourced by it: it provides the
+# Parts 5 and 6 of bench/run.sh, sourced by it: it provides the
 # stack ($URL, $TOKEN of the demo inspector at hq, sql, $SOCK), the wrk
 # helpers (wrk_field, require_success), part, $CLIENTS and $SECONDS_EACH.
 

@@ -11,7 +11,13 @@ export CG_HTTP_LISTEN=${CG_HTTP_LISTEN:-127.0.0.1:8080}
 export CG_DEMO_PASSWORD=${CG_DEMO_PASSWORD:-CleanGrid-demo-2026}
 STACK=$ROOT/scripts/stack.sh
 
+# Stop the stack and end the script. The signal traps call it with the
+# status to leave with (0 for Ctrl-C or a TERM); the EXIT trap keeps the
+# status the script was already leaving with. A handler that returned would
+# go back into the wait loop below and keep the terminal until a second
+# Ctrl-C.
 stop() {
+    local status=${1:-$?}
     trap - INT TERM EXIT
     # Stop everything even when stdout is gone (run.sh | tee, and tee got
     # the Ctrl-C first): a failed echo must not end the clean-up.
@@ -20,12 +26,27 @@ stop() {
     echo "stopping..."
     "$STACK" stop-all
     echo "stopped; data kept in $CG_STATE"
+    exit "$status"
 }
+
+# One run.sh per data folder. A second one would find PostgreSQL's data
+# directory in use, fail, and on its way out stop the first one's stack:
+# so it checks the lock before it touches anything and leaves the running
+# one alone. The lock is the open file descriptor 9, released when this
+# shell ends, however it ends.
+mkdir -p "$CG_STATE"
+exec 9>"$CG_STATE/run.lock"
+if ! flock -n 9; then
+    echo "run.sh: CleanGrid is already running on $CG_STATE (another ./scripts/run.sh holds it);" \
+        "stop that one first, or set CG_STATE to another folder" >&2
+    exit 1
+fi
 
 "$STACK" deps
 echo "building..."
 "$STACK" build
-trap stop INT TERM EXIT
+trap 'stop 0' INT TERM
+trap stop EXIT
 "$STACK" infra-start
 "$STACK" start-all
 "$STACK" seed

@@ -18,9 +18,13 @@
 struct cg_rpc_server {
     cg_nats *nats;
     char service[64];
+    const cg_rpc_row *rows;
+    size_t nrows;
     const cg_rpc_method *methods;
     size_t nmethods;
     void *arg;
+    cg_rpc_env env;
+    bool has_env;
     int nsubs;
     natsSubscription **subs;
     atomic_int inflight; /* handlers running now */
@@ -28,8 +32,18 @@ struct cg_rpc_server {
 
 static void publish_packed(cg_rpc_call *call, const ProtobufCMessage *msg)
 {
-    const char *reply_to = natsMsg_GetReply(call->msg);
+    /* One request, one answer: a second would reach a caller that has
+     * already moved on, or contradict the first. */
+    if (call->replied) {
+        cg_log_error("%s answered twice; the second answer was dropped", call->method);
+        return;
+    }
     call->replied = true;
+    if (call->sink != NULL) {
+        call->sink(msg, call->sink_arg);
+        return;
+    }
+    const char *reply_to = natsMsg_GetReply(call->msg);
     if (reply_to == NULL || reply_to[0] == '\0')
         return;
     size_t len = protobuf_c_message_get_packed_size(msg);
@@ -65,15 +79,22 @@ void cg_rpc_reply_error(cg_rpc_call *call, const cg_err *err)
     publish_packed(call, &reply.base);
 }
 
-ProtobufCMessage *cg_rpc_decode(cg_rpc_call *call, const ProtobufCMessageDescriptor *desc)
+ProtobufCMessage *cg_rpc_unpack(const cg_rpc_call *call, const ProtobufCMessageDescriptor *desc,
+                                cg_err *err)
 {
     ProtobufCMessage *msg = protobuf_c_message_unpack(desc, NULL, call->len, call->data);
-    if (msg == NULL) {
-        cg_err err;
-        cg_err_clear(&err);
-        cg_err_set(&err, CG_INVALID_ARGUMENT, "request is not a valid %s", desc->name);
+    if (msg == NULL)
+        cg_err_set(err, CG_INVALID_ARGUMENT, "request is not a valid %s", desc->name);
+    return msg;
+}
+
+ProtobufCMessage *cg_rpc_decode(cg_rpc_call *call, const ProtobufCMessageDescriptor *desc)
+{
+    cg_err err;
+    cg_err_clear(&err);
+    ProtobufCMessage *msg = cg_rpc_unpack(call, desc, &err);
+    if (msg == NULL)
         cg_rpc_reply_error(call, &err);
-    }
     return msg;
 }
 
@@ -111,12 +132,18 @@ static void on_request(natsConnection *nc, natsSubscription *sub, natsMsg *msg, 
         .len = (size_t)natsMsg_GetDataLength(msg),
         .request_id = rid,
     };
+    const cg_rpc_row *row = NULL;
     const cg_rpc_method *m = NULL;
+    for (size_t i = 0; i < server->nrows; i++)
+        if (strcmp(server->rows[i].name, call.method) == 0)
+            row = &server->rows[i];
     for (size_t i = 0; i < server->nmethods; i++)
         if (strcmp(server->methods[i].name, call.method) == 0)
             m = &server->methods[i];
 
-    if (m != NULL) {
+    if (row != NULL) {
+        cg_rpc_dispatch(row, &call, server->has_env ? &server->env : NULL, server->arg);
+    } else if (m != NULL) {
         m->handler(&call, server->arg);
     } else if (strcmp(call.method, PING_METHOD) == 0) {
         answer_ping(&call, server->service);
@@ -142,6 +169,14 @@ cg_code cg_rpc_server_start(cg_rpc_server **out, cg_nats *nats, const char *serv
                             const cg_rpc_method *methods, size_t nmethods, int workers, void *arg,
                             cg_err *err)
 {
+    cg_rpc_table table = {.methods = methods, .nmethods = nmethods};
+    return cg_rpc_server_serve(out, nats, service, &table, workers, NULL, arg, err);
+}
+
+cg_code cg_rpc_server_serve(cg_rpc_server **out, cg_nats *nats, const char *service,
+                            const cg_rpc_table *table, int workers, const cg_rpc_env *env,
+                            void *arg, cg_err *err)
+{
     cg_code rc = CG_OK;
     char subject[128];
     cg_rpc_server *server = calloc(1, sizeof(*server));
@@ -152,9 +187,15 @@ cg_code cg_rpc_server_start(cg_rpc_server **out, cg_nats *nats, const char *serv
     }
     server->nats = nats;
     cg_strlcpy(server->service, service, sizeof(server->service));
-    server->methods = methods;
-    server->nmethods = nmethods;
+    server->rows = table->rows;
+    server->nrows = table->nrows;
+    server->methods = table->methods;
+    server->nmethods = table->nmethods;
     server->arg = arg;
+    if (env != NULL) {
+        server->env = *env;
+        server->has_env = true;
+    }
     snprintf(subject, sizeof(subject), "cg.rpc.%s.*", service);
 
     /* Each subscription in the queue group gets its own delivery thread, so

@@ -129,11 +129,12 @@ cg_code cg_service_base_consume(cg_service_base *base, const char *durable, cons
     return rc;
 }
 
-cg_code cg_service_base_serve(cg_service_base *base, const cg_rpc_method *methods, size_t nmethods,
-                              void *arg, cg_err *err)
+cg_code cg_service_base_serve(cg_service_base *base, const cg_rpc_table *table, void *arg,
+                              cg_err *err)
 {
-    return cg_rpc_server_start(&base->rpc, base->nats, base->name, methods, nmethods,
-                               (int)base->rpc_workers, arg, err);
+    cg_rpc_env env = {.db = base->db, .relay = base->relay, .acquire_ms = CG_RPC_DB_ACQUIRE_MS};
+    return cg_rpc_server_serve(&base->rpc, base->nats, base->name, table, (int)base->rpc_workers,
+                               &env, arg, err);
 }
 
 void cg_service_base_stop(cg_service_base *base)

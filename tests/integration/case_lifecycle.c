@@ -1,4 +1,4 @@
-/* Issue 4, a case's stages after filing (立案后), through the API as the
+/* A case's stages after filing (立案后), through the API as the
  * demo users: a clue proposed for filing, approved and filed, then the
  * case's first move (start_investigation by its investigator) with its
  * dossier entry; investigation measures and the report; every move in
@@ -311,7 +311,7 @@ static void bad_actions(void **state)
     check_stage(lead_east, case_id, "filed");
 }
 
-/* --- issue 4: investigators, disposition items, closure, extension, list --- */
+/* --- investigators, disposition items, closure, extension, list --- */
 
 /* POST body to /api/v1/cases/<id><suffix> as token, want the status and,
  * for a 4xx, a detail or body holding says. */

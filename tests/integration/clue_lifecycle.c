@@ -1,4 +1,4 @@
-/* Issue 4 through the API, as the demo users: clues registered from other
+/* Clues through the API, as the demo users: registered from other
  * sources, each of the five disposal ways proposed by the handler and
  * approved by another inspection lead, rejection and re-proposal, every
  * invalid transition refused with 409 and the stage, scope (the west sees
@@ -488,7 +488,7 @@ static void recusal(void **state)
 }
 
 /* A subject of a clue never sees it, whatever their role: their person id
- * among the clue's subjects. Needs accounts linked to persons (issue 3);
+ * among the clue's subjects. Needs accounts linked to persons;
  * without one the check cannot be made and says so. */
 static void subject_never_sees(void **state)
 {

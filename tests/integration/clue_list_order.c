@@ -1,4 +1,4 @@
-/* Issue 4: the clue list's two orders and its cursor, through the API as
+/* The clue list's two orders and its cursor, through the API as
  * the demo east inspector. Received newest first (received_at DESC, id
  * DESC) and by deadline, nearest first and clues without one last
  * (deadline_at, id); paging with a small limit meets every clue exactly

@@ -1226,6 +1226,78 @@ static void raw_framing(void **state)
     free(many_headers);
 }
 
+/* What the gateway sends for req[0..len) on a new connection, read until it
+ * closes the connection or says nothing more for wait_s seconds; *closed
+ * tells which. Owned by the caller (free). */
+static char *read_all(const char *req, size_t len, int wait_s, bool *closed)
+{
+    size_t cap = 8192, got = 0;
+    char *out = calloc(1, cap + 1);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    CGT_CHECK(out != NULL && fd >= 0, "socket: %s", strerror(errno));
+    struct timeval tv = {.tv_sec = wait_s};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    CGT_CHECK(connect(fd, (struct sockaddr *)&gateway_addr, sizeof gateway_addr) == 0,
+              "connect: %s", strerror(errno));
+    CGT_CHECK(send(fd, req, len, MSG_NOSIGNAL) == (ssize_t)len, "send: %s", strerror(errno));
+    *closed = false;
+    while (got < cap) {
+        ssize_t n = recv(fd, out + got, cap - got, 0);
+        if (n == 0)
+            *closed = true;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    out[got] = '\0';
+    return out;
+}
+
+/* How many answers text holds: status lines at the start of a line. */
+static int answers_in(const char *text)
+{
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, "HTTP/1.1 ")) != NULL; p++)
+        n += p == text || p[-1] == '\n';
+    return n;
+}
+
+/* A head that could be read two ways (RFC 9112 6.1, 6.3) is answered 400
+ * and the connection closed, so the request hidden behind it is never run:
+ * each case carries a second request, GET /healthz, after its body, and
+ * must get one answer, a 400, and then the end of the connection. */
+static void ambiguous_framing(void **state)
+{
+    (void)state;
+#define SMUGGLED "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+#define REPORT_HEAD                                                                                \
+    "POST /api/v1/public/reports/status HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    static const struct {
+        const char *label, *bytes;
+    } cases[] = {
+        {"Content-Length and Transfer-Encoding",
+         REPORT_HEAD "Content-Length: 40\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" SMUGGLED},
+        {"two different Content-Lengths",
+         REPORT_HEAD "Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}" SMUGGLED},
+        {"Transfer-Encoding with a space before the colon",
+         REPORT_HEAD "Transfer-Encoding : chunked\r\nContent-Length: 2\r\n\r\n{}" SMUGGLED},
+        {"Content-Length with a sign", REPORT_HEAD "Content-Length: +2\r\n\r\n{}" SMUGGLED},
+        {"HTTP/1.1 without Host", "GET /healthz HTTP/1.1\r\n\r\n" SMUGGLED},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bool closed = false;
+        char *got = read_all(cases[i].bytes, strlen(cases[i].bytes), 5, &closed);
+        CGT_CHECK(strncmp(got, "HTTP/1.1 400", 12) == 0, "%s: answered %.60s", cases[i].label, got);
+        CGT_CHECK(answers_in(got) == 1, "%s: %d answers, the hidden request ran: %.300s",
+                  cases[i].label, answers_in(got), got);
+        CGT_CHECK(closed, "%s: the connection stayed open", cases[i].label);
+        free(got);
+    }
+#undef SMUGGLED
+#undef REPORT_HEAD
+}
+
 /* The end: the gateway still answers, every service is ready, and each
  * report that carried SQL metacharacters as text arrived as a clue. */
 static void still_ready(void **state)
@@ -1283,6 +1355,7 @@ int main(void)
         cmocka_unit_test(hostile_headers),
         cmocka_unit_test(sql_in_fields),
         cmocka_unit_test(raw_framing),
+        cmocka_unit_test(ambiguous_framing),
         cmocka_unit_test(still_ready),
     };
     int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -1,4 +1,4 @@
-/* The channel of a QR code's link (issue 5, docs/api.md "Public reports"):
+/* The channel of a QR code's link (docs/api.md "Public reports"):
  * a report that names one is stored with it; a report that names none is
  * stored with ''; a malformed channel is 400 naming "channel" and stores
  * nothing. The rows are read in intake's own database, since no API shows

@@ -493,7 +493,7 @@ static cgt_response *call_verify_audit(const char *token, const char *user)
     return cgt_get("/api/v1/audit/verify", token);
 }
 
-/* --- issue 4: the clue register and its steps -------------------------------
+/* --- the clue register and its steps -------------------------------
  * Each call works on fresh clues in city_a (inside hq and hq.east), made by
  * the caller when it may register clues (it then handles them) and by the
  * hq inspector otherwise, so an allowed call finds the clue in the stage its
@@ -816,7 +816,7 @@ static cgt_response *call_export_case_dossier(const char *token, const char *use
     return get_under(token, true, "/dossier/export");
 }
 
-/* --- issue 4: investigators, items, the extension, the case list ---------- */
+/* --- investigators, items, the extension, the case list ---------- */
 
 /* The account id of the user with token into out ("" when the token is
  * NULL or not a live session). */
@@ -1004,7 +1004,7 @@ static cgt_response *call_recuse_case(const char *token, const char *user)
     return cgt_post_raw(path, token, "application/json", body, strlen(body));
 }
 
-/* Issue 5: the people lookup. */
+/* The people lookup. */
 static cgt_response *call_list_people(const char *token, const char *user)
 {
     (void)user;
@@ -1074,7 +1074,7 @@ static const struct {
     {"GET", "/api/v1/cases/{id}/dossier/export", 200, call_export_case_dossier},
     {"POST", "/api/v1/cases/{id}/actions", 200, call_case_action},
     {"POST", "/api/v1/cases/{id}/measures", 200, call_case_measure},
-    /* Issue 4: the case list, investigators, items, the extension. */
+    /* The case list, investigators, items, the extension. */
     {"GET", "/api/v1/cases", 200, call_list_cases},
     {"POST", "/api/v1/cases/{id}/investigators", 200, call_add_investigator},
     {"POST", "/api/v1/cases/{id}/investigators/remove", 200, call_remove_investigator},
@@ -1085,7 +1085,7 @@ static const struct {
     {"POST", "/api/v1/cases/{id}/extension/approve", 200, call_approve_extension},
     {"POST", "/api/v1/cases/{id}/extension/reject", 200, call_reject_extension},
     {"POST", "/api/v1/cases/{id}/recuse", 200, call_recuse_case},
-    /* Issue 5: the people lookup. */
+    /* The people lookup. */
     {"GET", "/api/v1/people", 200, call_list_people},
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])

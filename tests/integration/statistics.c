@@ -1,4 +1,4 @@
-/* Issue 4: the dashboard's statistics through the API, as the demo east
+/* The dashboard's statistics through the API, as the demo east
  * inspector and leads. Clue figures under the list's filters, each with the
  * list filter that shows the same clues; the stage history's average days
  * per stage (a clue received ten days ago and closed now stayed about ten

@@ -764,7 +764,7 @@ void cgt_check_ready(const char *file, int line)
     cgt_response_free(r);
 }
 
-/* --- clues (issue 4) ------------------------------------------------------- */
+/* --- clues ------------------------------------------------------- */
 
 cJSON *cgt_clue_body(const char *unit_code, const char *person_id)
 {

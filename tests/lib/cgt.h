@@ -228,7 +228,7 @@ const cJSON *cgt_find_where(const cJSON *items, const char *key, const char *val
 cJSON *cgt_await_clue(const char *file, int line, const char *token, const char *key,
                       const char *value);
 
-/* --- clues (issue 4) ------------------------------------------------------- */
+/* --- clues ------------------------------------------------------- */
 
 /* A valid clue registration body: source letters_visits, one subject with
  * a fresh random name (and person_id when not NULL), category integrity,

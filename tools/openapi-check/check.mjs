@@ -2,8 +2,9 @@
 //
 // Run by ctest as gateway_unit_openapi_valid on docs/api/openapi.yaml;
 // `scripts/stack.sh deps` installs the validator (npm ci here). The route
-// table is checked against the document by gateway_unit_openapi_doc; this
-// checks that the document itself is valid OpenAPI 3.1.
+// table is checked against the document by gateway_unit_openapi_doc and
+// compare.mjs (gateway_unit_openapi_routes); this checks that the document
+// itself is valid OpenAPI 3.1.
 import { Validator } from "@seriousme/openapi-schema-validator";
 
 const file = process.argv[2];

@@ -145,7 +145,7 @@ const tests = [
       shared.receipt = await receipt.getAttribute('data-receipt');
       check(/^[0-9]{16}$/.test(shared.receipt ?? ''), `receipt ${shared.receipt}`);
       check(posted === 1, `${posted} reports sent`);
-      // The QR code's channel travels with the report (issue 5).
+      // The QR code's channel travels with the report.
       check(sentBody?.channel === 'qr-e2e' && sentBody?.unit_code === 'east', `sent ${JSON.stringify(sentBody)}`);
       check((await page.getByRole('alert').textContent()).length > 20, 'no warning beside the receipt');
       await page.screenshot({ path: join(shots, 'public-receipt.png'), fullPage: true });
@@ -247,7 +247,7 @@ const tests = [
     },
   },
   {
-    // Issue 4's workflow in the console: a lead assigns the clue of the
+    // The clue's workflow in the console: a lead assigns the clue of the
     // public report to the inspector, who proposes a disposal (the form
     // asks for a conclusion only with the ways that need one) and adds a
     // document; another account, the lead, approves; the dossier shows
@@ -427,7 +427,7 @@ const tests = [
     },
   },
   {
-    // Issue 5: the overview's figures open the clue list filtered to what
+    // The overview's figures open the clue list filtered to what
     // they count, and the list's own filters (status, overdue) go to the
     // API and into the URL.
     name: 'dashboard_and_list_filters',
@@ -560,7 +560,7 @@ const tests = [
     },
   },
   {
-    // Issue 5's case page (案件) from filing to closure: the east lead
+    // The case page (案件) from filing to closure: the east lead
     // joins the investigators through the people picker's "me"; the
     // inspector (the clue's handler, the first investigator) starts the
     // investigation, logs a measure and asks for the one extension, which

@@ -1,5 +1,5 @@
 // The JavaScript each entry page of the console loads before it shows
-// anything, gzipped, against the budgets of issue 5: the office shell at most
+// anything, gzipped, against the budgets of docs/performance.md: the office shell at most
 // 350 KB, the public report page at most 120 KB (KB = 1000 bytes).
 //
 //   node scripts/budget.mjs <build folder>     exit 1 when a page is over

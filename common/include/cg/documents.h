@@ -25,7 +25,7 @@
 
 #include "cg/actor.h"
 #include "cg/dossier.h"
-#include "cg/nats.h"
+#include "cg/rpc.h"
 #include "cg/service.h"
 #include "cg/status.h"
 

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cg/rpc.h"
 #include "cg/status.h"
 
 #define CG_STREAM_EVENTS "CG_EVENTS"
@@ -36,26 +37,6 @@ bool cg_nats_connected(const cg_nats *nats);
 
 /* --- RPC server ---------------------------------------------------------- */
 
-typedef struct cg_rpc_call {
-    cg_nats *nats;
-    natsMsg *msg;        /* borrowed; the server frees it after the handler */
-    const char *method;  /* the last subject token */
-    const uint8_t *data; /* request bytes */
-    size_t len;
-    const char *request_id; /* from the Cg-Request-Id header, or "" */
-    bool replied;
-} cg_rpc_call;
-
-/* A handler decodes the request itself and must answer exactly once with
- * cg_rpc_reply() or cg_rpc_reply_error(); the server answers INTERNAL if it
- * does not. arg is the pointer given to cg_rpc_server_start(). */
-typedef void (*cg_rpc_handler)(cg_rpc_call *call, void *arg);
-
-typedef struct cg_rpc_method {
-    const char *name; /* e.g. "GetClue" */
-    cg_rpc_handler handler;
-} cg_rpc_method;
-
 typedef struct cg_rpc_server cg_rpc_server;
 
 /* Subscribe to cg.rpc.<service>.* in queue group <service> with `workers`
@@ -65,20 +46,14 @@ typedef struct cg_rpc_server cg_rpc_server;
 cg_code cg_rpc_server_start(cg_rpc_server **out, cg_nats *nats, const char *service,
                             const cg_rpc_method *methods, size_t nmethods, int workers, void *arg,
                             cg_err *err);
+/* cg_rpc_server_start() for a table of rows and methods; the rows take
+ * their connections and wake their relay as env (copied; may be NULL)
+ * says. The table's arrays must outlive the server. */
+cg_code cg_rpc_server_serve(cg_rpc_server **out, cg_nats *nats, const char *service,
+                            const cg_rpc_table *table, int workers, const cg_rpc_env *env,
+                            void *arg, cg_err *err);
 /* Unsubscribe (drain) and wait for in-flight handlers; frees the server. */
 void cg_rpc_server_stop(cg_rpc_server *server);
-
-/* Pack reply (whose field 1 is a Status) and publish it to the caller. */
-void cg_rpc_reply(cg_rpc_call *call, const ProtobufCMessage *reply);
-/* Answer with an ErrorReply carrying err: any reply type decodes it. An
- * INTERNAL or UNAVAILABLE error (the service's fault, not the caller's) is
- * logged too; its message must not hold secrets. */
-void cg_rpc_reply_error(cg_rpc_call *call, const cg_err *err);
-
-/* Unpack call's request as desc; on failure answers INVALID_ARGUMENT itself
- * and returns NULL. The caller frees the message with
- * protobuf_c_message_free_unpacked(msg, NULL). */
-ProtobufCMessage *cg_rpc_decode(cg_rpc_call *call, const ProtobufCMessageDescriptor *desc);
 
 /* --- RPC client ---------------------------------------------------------- */
 

@@ -16,6 +16,7 @@
 #include "cg/db.h"
 #include "cg/messaging.h"
 #include "cg/nats.h"
+#include "cg/rpc.h"
 #include "cg/status.h"
 
 /* Install SIGINT/SIGTERM handlers that request a stop; ignore SIGPIPE. */
@@ -94,9 +95,13 @@ cg_code cg_service_base_start(cg_service_base *base, cg_err *err);
 cg_code cg_service_base_consume(cg_service_base *base, const char *durable, const char *subject,
                                 cg_event_handler handler, void *arg, cg_err *err);
 
-/* Start the RPC server on cg.rpc.<name>.* with base->rpc_workers workers. */
-cg_code cg_service_base_serve(cg_service_base *base, const cg_rpc_method *methods, size_t nmethods,
-                              void *arg, cg_err *err);
+/* Start the RPC server on cg.rpc.<name>.* with base->rpc_workers workers,
+ * serving table (borrowed; outlives the server). Rows that need a
+ * connection take it from base->db (waiting up to CG_RPC_DB_ACQUIRE_MS) and
+ * wake base->relay after each commit (cg/rpc.h); arg reaches every row as
+ * r->arg and every method as its arg. */
+cg_code cg_service_base_serve(cg_service_base *base, const cg_rpc_table *table, void *arg,
+                              cg_err *err);
 
 /* Stop the RPC server, the consumers and the relay, drain NATS, close the
  * database. Safe on a partly started base. */

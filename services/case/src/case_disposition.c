@@ -10,12 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "case_disposition.h"
+
 #include "case.h"
+#include "case_repo.h"
 #include "cg/db.h"
 #include "cg/messaging.h"
 #include "cg/util.h"
 #include "cg/validate.h"
 #include "cleangrid/v1/case_disposition.pb-c.h"
+#include "clue_repo.h"
+#include "note.h"
 
 static const char SQL_ADD_INVESTIGATOR[] =
     "INSERT INTO case_investigators (case_id, user_id, person_id, added_by)"

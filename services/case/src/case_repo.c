@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "case_repo.h"
+
 #include "case.h"
+#include "clue_repo.h"
 #include "cg/util.h"
 #include "deadlines.h"
 

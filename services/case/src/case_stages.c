@@ -6,7 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "case.h"
+#include "case_stages.h"
+
+#include "case_disposition.h"
+#include "case_read.h"
+#include "case_repo.h"
 #include "cg/context.h"
 #include "cg/db.h"
 #include "cg/messaging.h"
@@ -14,7 +18,9 @@
 #include "cg/limits.h"
 #include "cg/util.h"
 #include "cg/validate.h"
-#include "files.h"
+#include "clue_repo.h"
+#include "note.h"
+#include "rpc_frame.h"
 
 /* $3 is the investigation report and $4 the reviewer when the move
  * carries one, "" otherwise; the new stage's deadline is $5 days from now,
@@ -48,11 +54,15 @@ static bool case_investigators_action(const char *action)
  * start the investigation, write its report, ask for the extension and
  * mark items executed; a lead names investigators, opens the review,
  * decides the items and the disposition, decides the extension and closes
- * the case. NULL for an unknown action. */
-static const char *const *case_action_roles(const char *action)
+ * the case. */
+cg_code case_case_action_roles(const void *request, const char *const **roles, const char **doing,
+                               cg_err *err)
 {
+    const char *action = ((const Cleangrid__V1__CaseActionRequest *)request)->action;
+    *doing = action;
     if (case_investigators_action(action)) {
-        return CASE_ROLES_DISPOSE;
+        *roles = CASE_ROLES_DISPOSE;
+        return CG_OK;
     }
     static const char *const lead[] = {CASE_ACTION_REVIEW,
                                        CASE_ACTION_DECIDE,
@@ -65,20 +75,12 @@ static const char *const *case_action_roles(const char *action)
                                        CASE_ACTION_REJECT_EXTENSION};
     for (size_t i = 0; i < sizeof lead / sizeof lead[0]; i++) {
         if (strcmp(action, lead[i]) == 0) {
-            return CASE_ROLES_APPROVE;
+            *roles = CASE_ROLES_APPROVE;
+            return CG_OK;
         }
     }
-    return NULL;
-}
-
-cg_code case_note(PGconn *conn, const char *case_id, const cg_actor *actor, const char *action,
-                  char *summary, cg_err *err)
-{
-    cg_code rc = summary == NULL ? cg_err_set(err, CG_UNAVAILABLE, "out of memory")
-                                 : cg_dossier_append(conn, &case_dossier, case_id, actor->user_id,
-                                                     action, summary, err);
-    free(summary);
-    return rc;
+    cg_err_add_violation(err, "action", "must be one of %s", CASE_ACTION_NAMES);
+    return err->code;
 }
 
 /* Log an investigation measure on the locked case and note it. */
@@ -164,42 +166,48 @@ static cg_code case_action_fields(const Cleangrid__V1__CaseActionRequest *req, c
     return err->code;
 }
 
-void case_rpc_case_action(cg_rpc_call *call, void *arg)
-{
-    cg_service_base *base = arg;
+/* A CaseAction call: the actor, then the locked case and the case as it
+ * is after the action, which the reply points into. */
+typedef struct action_state {
     cg_actor actor;
-    PGconn *conn = NULL;
-    PGresult *lock_res = NULL;
-    cg_err err;
-    cg_err_clear(&err);
+    PGresult *lock_res;
+    case_case_answer answer;
+} action_state;
 
-    Cleangrid__V1__CaseActionRequest *req = (Cleangrid__V1__CaseActionRequest *)cg_rpc_decode(
-        call, &cleangrid__v1__case_action_request__descriptor);
-    if (req == NULL) {
-        return;
+static void action_cleanup(void *state, void *request)
+{
+    (void)request;
+    action_state *s = state;
+    PQclear(s->lock_res);
+    case_case_answer_free(&s->answer);
+}
+
+cg_code case_case_action_check(cg_rpc_req *r, const void *request, cg_err *err)
+{
+    action_state *s = cg_rpc_state(r, sizeof *s, action_cleanup, err);
+    if (s == NULL || case_rpc_actor(r, &s->actor, err) != CG_OK) {
+        return err->code;
     }
-    const char *const *roles = case_action_roles(req->action);
-    if (roles == NULL) {
-        cg_err_add_violation(&err, "action", "must be one of %s", CASE_ACTION_NAMES);
-        goto cleanup;
-    }
-    if (cg_actor_from_ctx(req->ctx, roles, req->action, &actor, &err) != CG_OK ||
-        case_action_fields(req, &err) != CG_OK) {
-        goto cleanup;
-    }
+    return case_action_fields(request, err);
+}
+
+cg_code case_case_action(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err)
+{
+    const Cleangrid__V1__CaseActionRequest *req = request;
+    const cg_service_base *base = r->arg;
+    action_state *s = r->state;
     case_locked_case k;
-    conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
-    if (conn == NULL || cg_db_begin(conn, &err) != CG_OK ||
-        case_repo_lock_case(conn, &actor, req->case_id, &k, &lock_res, &err) != CG_OK) {
-        goto cleanup;
+
+    if (case_repo_lock_case(conn, &s->actor, req->case_id, &k, &s->lock_res, err) != CG_OK) {
+        return err->code;
     }
     /* An inspector takes the investigators' actions only as one of them. */
     if (case_investigators_action(req->action) &&
         !cg_ctx_has_any_role(req->ctx, CASE_ROLES_APPROVE) &&
-        !case_is_investigator(&k, actor.user_id)) {
-        cg_err_set(&err, CG_PERMISSION_DENIED,
-                   "only an investigator of this case (or an inspection lead) may %s", req->action);
-        goto cleanup;
+        !case_is_investigator(&k, s->actor.user_id)) {
+        return cg_err_set(err, CG_PERMISSION_DENIED,
+                          "only an investigator of this case (or an inspection lead) may %s",
+                          req->action);
     }
     /* The clue's handler is the case's first investigator, the named ones
      * follow; the report comes with submit_report and the reviewer with
@@ -214,24 +222,14 @@ void case_rpc_case_action(cg_rpc_call *call, void *arg)
     const case_transition *t = NULL;
     bool review = strcmp(req->action, CASE_ACTION_REVIEW) == 0;
     bool decide = strcmp(req->action, CASE_ACTION_DECIDE) == 0;
-    if (case_case_step(k.stage, req->action, &facts, &t, &err) != CG_OK ||
-        (review && case_reviewer_check(conn, &k, req, &err) != CG_OK) ||
-        case_apply(conn, &actor, req, &k, t, &err) != CG_OK ||
-        (decide && case_disposition_announce(conn, base->name, req->ctx->request_id, &actor,
-                                             req->case_id, &err) != CG_OK) ||
-        cg_db_commit(conn, &err) != CG_OK) {
-        goto cleanup;
-    }
-    if (decide) {
-        /* The disposition's event is in the outbox; the relay sends it now. */
-        cg_outbox_relay_kick(base->relay);
+    if (case_case_step(k.stage, req->action, &facts, &t, err) != CG_OK ||
+        (review && case_reviewer_check(conn, &k, req, err) != CG_OK) ||
+        case_apply(conn, &s->actor, req, &k, t, err) != CG_OK ||
+        (decide && case_disposition_announce(conn, base->name, r->request_id, &s->actor,
+                                             req->case_id, err) != CG_OK)) {
+        return err->code;
     }
     cg_log_fields(CG_LOG_INFO, "case action", "case_id", req->case_id, "action", req->action, NULL);
     /* The case as it is now. */
-    case_rpc_reply_case(call, conn, &actor, req->case_id, &err);
-
-cleanup:
-    PQclear(lock_res);
-    case_rpc_finish(call, &err, base, conn);
-    protobuf_c_message_free_unpacked(&req->base, NULL);
+    return case_case_answer_read(conn, &s->actor, req->case_id, &s->answer, reply, err);
 }

@@ -31,7 +31,7 @@ static const perm_info perms[GW_PERM_COUNT] = {
                                 .meaning = "list and create accounts inside the caller's scope, "
                                            "change their role, name or unit, lock, unlock, "
                                            "disable them and reset their password"},
-    /* Issue 4: clues (问题线索) and their dossier (电子档案). */
+    /* Clues (问题线索) and their dossier (电子档案). */
     [GW_PERM_CLUE_WRITE] = {.name = "clue.write",
                             .meaning = "register problem clues from letters and visits, "
                                        "inspection tours, audit transfers and other sources"},
@@ -44,21 +44,21 @@ static const perm_info perms[GW_PERM_COUNT] = {
     [GW_PERM_DOSSIER_READ] = {.name = "dossier.read",
                               .meaning = "read a clue's electronic dossier (电子档案) and verify "
                                          "its hash chain; every read is recorded"},
-    /* Issue 4: documents of clues. */
+    /* Documents of clues. */
     [GW_PERM_DOCUMENT_ADD] = {.name = "document.add",
                               .meaning = "add documents to problem clues (问题线索) and cases "
                                          "(案件) inside the caller's scope"},
-    /* Issue 4: a case's stages after filing (立案后). */
+    /* A case's stages after filing (立案后). */
     [GW_PERM_CASE_ACT] = {.name = "case.act",
                           .meaning = "move a case (案件) through investigation, its report, "
                                      "review (审理), disposition and closure; the case service "
                                      "decides which role may take each step"},
-    /* Issue 4: investigators, disposition items, the extension. */
+    /* Investigators, disposition items, the extension. */
     [GW_PERM_CASE_DECIDE] = {.name = "case.decide",
                              .meaning = "name and remove a case's investigators (调查组), add and "
                                         "remove its disposition items in review (审理), approve "
                                         "or reject another's extension of its investigation"},
-    /* Issue 5: the people lookup of the web console's forms. */
+    /* The people lookup of the web console's forms. */
     [GW_PERM_PEOPLE_READ] = {.name = "people.read",
                              .meaning = "look up the active accounts of the caller's scope by "
                                         "role and name (id, name, roles, unit) to name a "

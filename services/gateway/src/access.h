@@ -33,18 +33,18 @@ typedef enum gw_perm {
     GW_PERM_AUDIT_READ,
     GW_PERM_UNITS_ADMIN,
     GW_PERM_ACCOUNTS_ADMIN,
-    /* Issue 4: clues and their dossier. */
+    /* Clues and their dossier. */
     GW_PERM_CLUE_WRITE,
     GW_PERM_CLUE_DISPOSE,
     GW_PERM_CLUE_APPROVE,
     GW_PERM_DOSSIER_READ,
-    /* Issue 4: documents of clues. */
+    /* Documents of clues. */
     GW_PERM_DOCUMENT_ADD,
-    /* Issue 4: a case's stages after filing. */
+    /* A case's stages after filing. */
     GW_PERM_CASE_ACT,
-    /* Issue 4: a lead's decisions on a case (investigators, items, extension). */
+    /* A lead's decisions on a case (investigators, items, extension). */
     GW_PERM_CASE_DECIDE,
-    /* Issue 5: the people lookup of the web console's forms. */
+    /* The people lookup of the web console's forms. */
     GW_PERM_PEOPLE_READ,
     GW_PERM_COUNT
 } gw_perm;

@@ -128,7 +128,7 @@ static const struct {
     {"POST", "/api/v1/auth/password", "auth.password_changed", "auth.password_change_failed", NULL},
     {"POST", "/api/v1/public/reports", "report.submitted", NULL, NULL},
     {"POST", "/api/v1/public/reports/status", "report.status_checked", NULL, NULL},
-    /* Issue 4: the clue register and the steps of a clue's disposal. */
+    /* The clue register and the steps of a clue's disposal. */
     {"POST", "/api/v1/clues", "clue.registered", NULL, "clue"},
     {"POST", "/api/v1/clues/{id}/disposal", "clue.disposal_proposed", NULL, "clue"},
     {"POST", "/api/v1/clues/{id}/disposal/approve", "clue.disposal_approved", NULL, "clue"},
@@ -141,7 +141,7 @@ static const struct {
     {"POST", "/api/v1/clues/{id}/file", "case.filed", NULL, "clue"},
     {"PATCH", "/api/v1/clues/{id}", "clue.changed", NULL, "clue"},
     {"POST", "/api/v1/cases/{id}/recuse", "case.recused", NULL, "case"},
-    /* Issue 4: a case's stages after filing. */
+    /* A case's stages after filing. */
     {"POST", "/api/v1/cases/{id}/actions", "case.stage_changed", NULL, "case"},
     {"POST", "/api/v1/cases/{id}/measures", "case.measure_logged", NULL, "case"},
 };

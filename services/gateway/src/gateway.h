@@ -2,30 +2,44 @@
  *
  * It answers JSON over HTTP (civetweb), authenticates accounts against its own
  * database (accounts, sessions, the org-unit tree) and turns each API call
- * into an RPC on NATS. Modules:
- *   http.c           server, dispatch (login and permission checks), problem+json,
- *                    request ids, access log
- *   routes.c         the route table: every route and the permission it needs
- *   auth.c           login, sessions, bearer tokens, accounts
- *   routes_health.c  /healthz and /readyz
- *   routes_public.c  public reports (码上监督), no login
- *   routes_documents.c  documents of clues and the dossier export (电子档案)
+ * into an RPC on NATS. Its modules, layer by layer (pure ones, in gw_core
+ * with unit tests, marked so):
+ *
+ * HTTP: the server and what every request goes through
+ *   http.c           server, dispatch (login and permission checks from the
+ *                    route's row), problem+json, request ids, access log
+ *   http_util.c      pure: request ids, media types, queries, times
+ *   json_util.c      pure: bodies parsed, problems, trees wiped
+ *   limits.c, ratelimit.c  rate limits and client addresses
+ *   idempotency.c, etag.c  Idempotency-Key replays, ETag and If-Match
  *   audit.c          the audit trail: records written as answers leave,
  *                    GET /api/v1/audit and /api/v1/audit/verify
- *   routes_openapi.c GET /api/v1/openapi.yaml, the OpenAPI document
- *   static.c         the web console's files (CG_WEB_ROOT) at /
- *   seed.c           demo org tree and accounts
- *   session_cache.c  pure: live sessions kept briefly, keyed by token hash
- *   org_cache.c      pure: org unit code -> path, kept briefly
+ *
+ * Routes: one table, and one path from HTTP to a service
+ *   routes.c         the route table: every route, its permission, and for a
+ *                    route that forwards to a service its gw_rpc_route row
+ *   access.c         pure: permissions, roles, route matching, docs/access.md
+ *   forward.c        the one handler of every forwarding row (forward.h)
+ *   present.c        pure: how the API shows the services' messages (the
+ *                    codec's rules)
+ *   presenters.c     pure: the few answers the codec cannot show
+ *   enrich.c         named steps that fill fields the gateway knows (units,
+ *                    assignees, a case's clue)
  *   names.c          pure: which members hold account ids and org paths, and
  *                    the walk that adds their names (names_lookup.c: the
  *                    name caches and their query)
- *   json_map.c       pure JSON <-> protobuf mapping and validation
- *   access.c         pure: permissions, roles, route matching, docs/access.md
- *   audit_rules.c    pure: audit outcomes, action names, the audit query
- *   openapi.c        pure: the OpenAPI document's paths against the route table
- *   http_util.c      pure helpers: request ids, media types, queries, times
- *   web_files.c      pure: which paths, types and caching the console's files get */
+ *   openapi.c        pure: the OpenAPI document's paths against the table
+ *
+ * Hand-written routes: what is truly different
+ *   auth.c, web_session.c, session_cache.c  login, cookies, sessions, tokens
+ *   accounts.c, admin*.c, unit_import.c, org_cache.c  accounts and org units
+ *   routes_public.c, json_map.c  public reports (码上监督) and their receipt
+ *   routes_units_public.c  a unit's name for the public report page
+ *   routes_documents.c  documents streamed in and out, the dossier export
+ *   people.c         the people lookup of the console's forms
+ *   routes_health.c, routes_openapi.c, static.c, web_files.c  health,
+ *                    the OpenAPI document, the console's files
+ *   seed.c           demo org tree and accounts */
 #ifndef GW_GATEWAY_H
 #define GW_GATEWAY_H
 

@@ -76,6 +76,17 @@ bool gw_media_type_is_json(const char *content_type);
  * (and writes "") for a time gmtime cannot represent in four-digit years. */
 bool gw_format_time_ms(int64_t ms, char out[GW_TIME_LEN]);
 
+/* Whether a request's head frames it unambiguously (RFC 9112 sections 3.2,
+ * 5.1, 6.1 and 6.3), given its header names and values (n of each,
+ * borrowed) and its HTTP version ("1.1"): no header name holding white
+ * space ("Transfer-Encoding :"), at most one Content-Length and that one
+ * only digits (not "+2"), not both Content-Length and Transfer-Encoding,
+ * and a Host on HTTP/1.1. False with the reason in detail (size bytes)
+ * otherwise: the request is answered 400 and the connection closed, so no
+ * byte after it is read as a request of its own. */
+bool gw_framing_ok(const char *const *names, const char *const *values, int n,
+                   const char *http_version, char *detail, size_t size);
+
 /* Look name up in a raw query string (may be NULL) and URL-decode its first
  * value into out. Returns CG_NOT_FOUND when absent, CG_INVALID_ARGUMENT when
  * the value does not fit out or decodes to a NUL, CG_OK otherwise. */
@@ -128,6 +139,12 @@ cg_code gw_map_page(const char *query, Cleangrid__V1__PageRequest *page, char *c
  * cJSON_Delete it. For trees that held a password, a token, a receipt or a
  * reporter's identity. NULL is fine. */
 void gw_json_delete_wiped(cJSON *doc);
+
+/* Add a string member, a NULL value as "". False when out of memory. */
+bool gw_json_add_str(cJSON *obj, const char *key, const char *value);
+/* obj when every member went in (ok), else NULL with obj freed: a builder
+ * adds its members with &&, so one failed allocation fails the whole. */
+cJSON *gw_json_finish(cJSON *obj, bool ok);
 
 /* Add key as an RFC 3339 string, or null when ms is 0 (not given) or cannot
  * be formatted. Returns false when out of memory. */

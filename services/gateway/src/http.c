@@ -480,6 +480,26 @@ static void access_log(const gw_request *req, struct timespec *start)
                   status, "duration_ms", duration, NULL);
 }
 
+/* Refuse a request whose head could be read two ways (gw_framing_ok): a
+ * proxy in front might read it one way and civetweb the other, and the
+ * bytes one of them takes for a body the other would run as a request of
+ * its own. False when the request has been answered (400, and closed). */
+static bool framed(gw_request *req, const struct mg_request_info *ri)
+{
+    const char *names[64], *values[64];
+    char detail[128];
+    int n = ri->num_headers < 64 ? ri->num_headers : 64;
+    for (int i = 0; i < n; i++) {
+        names[i] = ri->http_headers[i].name;
+        values[i] = ri->http_headers[i].value;
+    }
+    if (gw_framing_ok(names, values, n, ri->http_version, detail, sizeof(detail)))
+        return true;
+    req->must_close = true;
+    gw_http_send_problem(req, 400, "INVALID_ARGUMENT", detail, NULL, NULL);
+    return false;
+}
+
 static int on_request(struct mg_connection *conn)
 {
     const struct mg_request_info *ri = mg_get_request_info(conn);
@@ -496,7 +516,8 @@ static int on_request(struct mg_connection *conn)
     gw_request_id_pick(gw_http_header(&req, "X-Request-Id"), req.request_id);
     cg_log_set_request_id(req.request_id);
 
-    dispatch(&req);
+    if (framed(&req, ri))
+        dispatch(&req);
     if (req.status == 0) {
         /* A handler returned without answering: a bug, but the client still
          * gets an answer and the connection stays usable. */

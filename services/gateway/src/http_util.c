@@ -267,3 +267,42 @@ const char *gw_http_reason(int status)
         return "Error";
     }
 }
+
+bool gw_framing_ok(const char *const *names, const char *const *values, int n,
+                   const char *http_version, char *detail, size_t size)
+{
+    int lengths = 0, encodings = 0;
+    bool host = false;
+    for (int i = 0; i < n; i++) {
+        const char *name = names[i] != NULL ? names[i] : "";
+        const char *value = values[i] != NULL ? values[i] : "";
+        if (name[strcspn(name, " \t")] != '\0') {
+            snprintf(detail, size, "a header name holds white space");
+            return false;
+        }
+        if (strcasecmp(name, "Content-Length") == 0) {
+            lengths++;
+            if (value[0] == '\0' || value[strspn(value, "0123456789")] != '\0') {
+                snprintf(detail, size, "Content-Length must be digits only");
+                return false;
+            }
+        } else if (strcasecmp(name, "Transfer-Encoding") == 0) {
+            encodings++;
+        } else if (strcasecmp(name, "Host") == 0) {
+            host = true;
+        }
+    }
+    if (lengths > 1) {
+        snprintf(detail, size, "Content-Length is given more than once");
+        return false;
+    }
+    if (lengths > 0 && encodings > 0) {
+        snprintf(detail, size, "Content-Length and Transfer-Encoding are given together");
+        return false;
+    }
+    if (!host && http_version != NULL && strcmp(http_version, "1.1") == 0) {
+        snprintf(detail, size, "an HTTP/1.1 request must name its Host");
+        return false;
+    }
+    return true;
+}

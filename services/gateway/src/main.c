@@ -4,6 +4,7 @@
  *   cg-gateway --seed-demo     load the demo org tree and accounts, then exit
  *   cg-gateway --access-matrix print docs/access.md (who may call what), then exit
  *   cg-gateway --openapi-check FILE  exit 1 unless FILE documents exactly the routes
+ *   cg-gateway --routes-json   print what each route takes and answers (route_doc.h), then exit
  *
  * Configuration comes from CG_* environment variables only (see vars[]). */
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "gateway.h"
 #include "openapi.h"
 #include "revocation.h"
+#include "route_doc.h"
 #include "session_cache.h"
 
 /* Org units the cache holds at most (about 600 bytes each). */
@@ -22,7 +24,8 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: cg-gateway [--seed-demo | --access-matrix | --openapi-check FILE]\n"
+    fprintf(out, "usage: cg-gateway [--seed-demo | --access-matrix | --routes-json |\n"
+                 "                   --openapi-check FILE]\n"
                  "Configuration is read from CG_* environment variables.\n");
 }
 
@@ -71,6 +74,38 @@ static int print_access_matrix(void)
         return 1;
     }
     return 0;
+}
+
+/* `--routes-json`: what each route takes and answers, as JSON on stdout,
+ * for tools/openapi-check/compare.mjs. */
+static int print_routes_json(void)
+{
+    int status = 1;
+    cg_pbjson *codec = NULL;
+    cJSON *doc = NULL;
+    char *text = NULL;
+    cg_err err;
+
+    cg_err_clear(&err);
+    if (!routes_valid())
+        goto cleanup;
+    if (gw_codec_create(gw_routes, gw_nroutes, &codec, &err) != CG_OK ||
+        gw_route_doc_json(gw_routes, gw_nroutes, codec, &doc, &err) != CG_OK) {
+        fprintf(stderr, "cg-gateway: %s\n", err.message);
+        goto cleanup;
+    }
+    text = cJSON_Print(doc);
+    if (text == NULL || printf("%s\n", text) < 0 || fflush(stdout) != 0) {
+        fprintf(stderr, "cg-gateway: cannot write the routes\n");
+        goto cleanup;
+    }
+    status = 0;
+
+cleanup:
+    cJSON_free(text);
+    cJSON_Delete(doc);
+    cg_pbjson_free(codec);
+    return status;
 }
 
 int main(int argc, char **argv)
@@ -177,6 +212,8 @@ int main(int argc, char **argv)
             access_matrix = true;
         } else if (strcmp(argv[i], "--openapi-check") == 0 && i + 1 < argc) {
             return check_openapi(argv[i + 1]);
+        } else if (strcmp(argv[i], "--routes-json") == 0) {
+            return print_routes_json();
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;

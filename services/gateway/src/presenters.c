@@ -171,11 +171,6 @@ static bool add_opt(cJSON *obj, const char *key, const char *value)
     return cJSON_AddStringToObject(obj, key, value) != NULL;
 }
 
-static bool add_text(cJSON *obj, const char *key, const char *value)
-{
-    return cJSON_AddStringToObject(obj, key, value ? value : "") != NULL;
-}
-
 cJSON *gw_json_dossier(const ProtobufCMessage *msg)
 {
     const Cleangrid__V1__ListDossierReply *reply = (const Cleangrid__V1__ListDossierReply *)msg;
@@ -202,9 +197,10 @@ cJSON *gw_json_dossier(const ProtobufCMessage *msg)
         ok = cJSON_AddNumberToObject(o, "seq", (double)e->seq) != NULL &&
              gw_json_add_time(o, "at", e->occurred_at_ms) &&
              cJSON_AddNumberToObject(o, "at_ms", (double)e->occurred_at_ms) != NULL &&
-             add_text(o, "actor_id", e->actor_id) && add_text(o, "action", e->action) &&
-             add_text(o, "summary_text", e->summary_json) &&
-             add_text(o, "prev_hash", e->prev_hash) && add_text(o, "hash", e->hash);
+             gw_json_add_str(o, "actor_id", e->actor_id) &&
+             gw_json_add_str(o, "action", e->action) &&
+             gw_json_add_str(o, "summary_text", e->summary_json) &&
+             gw_json_add_str(o, "prev_hash", e->prev_hash) && gw_json_add_str(o, "hash", e->hash);
     }
     const char *next = reply->page ? reply->page->next_cursor : NULL;
     ok = ok && add_opt(obj, "next_cursor", next);
@@ -230,4 +226,4 @@ cJSON *gw_json_dossier_verify(const ProtobufCMessage *msg)
     return obj;
 }
 
-/* --- issue 4: cases (案件): investigators, items, the extension, the list --- */
+/* --- cases (案件): investigators, items, the extension, the list --- */

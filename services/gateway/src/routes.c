@@ -175,7 +175,7 @@ const gw_route gw_routes[] = {
      .perm = GW_PERM_CLUE_READ,
      .rpc = GW_RPC("case", "GetClue", get_clue, get_clue, .id_field = "id", .reply_field = "clue",
                    .audit_action = "clue.read", .audit_target = "clue", .etag = true)},
-    /* Issue 4: the clue register, disposal with approval, the dossier. */
+    /* The clue register, disposal with approval, the dossier. */
     {.method = "POST",
      .pattern = "/api/v1/clues",
      .perm = GW_PERM_CLUE_WRITE,
@@ -302,7 +302,7 @@ const gw_route gw_routes[] = {
      .pattern = "/api/v1/cases/{id}/dossier/export",
      .perm = GW_PERM_DOSSIER_READ,
      .handler = gw_route_export_dossier},
-    /* Issue 4: a case's stages after filing (立案后). */
+    /* A case's stages after filing (立案后). */
     {.method = "POST",
      .pattern = "/api/v1/cases/{id}/actions",
      .perm = GW_PERM_CASE_ACT,
@@ -314,7 +314,7 @@ const gw_route gw_routes[] = {
      .perm = GW_PERM_CASE_ACT,
      .rpc = CASE_STEP("log_measure", GW_KEYS("kind:measure_kind", "date:measure_on_ms",
                                              "who:measure_by", "summary:measure_summary"))},
-    /* Issue 4: the case list, investigators (调查组), disposition items and
+    /* The case list, investigators (调查组), disposition items and
      * the extension of the investigation deadline. */
     {.method = "GET",
      .pattern = "/api/v1/cases",
@@ -358,7 +358,7 @@ const gw_route gw_routes[] = {
      .pattern = "/api/v1/cases/{id}/extension/reject",
      .perm = GW_PERM_CASE_DECIDE,
      .rpc = CASE_STEP("reject_extension", GW_KEYS("reason"))},
-    /* Issue 5: the people lookup of the web console's forms (people.c). */
+    /* The people lookup of the web console's forms (people.c). */
     {.method = "GET",
      .pattern = "/api/v1/people",
      .perm = GW_PERM_PEOPLE_READ,
@@ -371,7 +371,7 @@ const gw_route gw_routes[] = {
      .pattern = "/api/v1/audit/verify",
      .perm = GW_PERM_AUDIT_READ,
      .handler = gw_route_verify_audit},
-    /* Issue 4: the cases' statistics for the dashboard, beside the clues'. */
+    /* The cases' statistics for the dashboard, beside the clues'. */
     {.method = "GET",
      .pattern = "/api/v1/cases/statistics",
      .perm = GW_PERM_CLUE_READ,

@@ -453,7 +453,7 @@ void gw_route_download_document(gw_request *req)
     char sha[crypto_hash_sha256_BYTES * 2 + 2];
     cg_err err;
 
-    /* Every download is recorded, found or not (issue 4: download is
+    /* Every download is recorded, found or not (download is
      * audited). */
     gw_audit_expect(req, "document.read", route_kind(req), req->route_id);
     cg_err_clear(&err);

@@ -162,16 +162,57 @@ static void test_reason(void **state)
     assert_string_equal(gw_http_reason(299), "Error");
 }
 
+/* Heads that frame a request one way only pass; each ambiguity is named. */
+static void test_framing(void **state)
+{
+    (void)state;
+    char why[128];
+    const char *ok_names[] = {"Host", "Content-Length"}, *ok_values[] = {"x", "2"};
+    assert_true(gw_framing_ok(ok_names, ok_values, 2, "1.1", why, sizeof why));
+    const char *chunked[] = {"Host", "Transfer-Encoding"}, *chunked_v[] = {"x", "chunked"};
+    assert_true(gw_framing_ok(chunked, chunked_v, 2, "1.1", why, sizeof why));
+    /* HTTP/1.0 may leave Host out. */
+    assert_true(gw_framing_ok(NULL, NULL, 0, "1.0", why, sizeof why));
+    static const struct {
+        const char *names[3], *values[3];
+        int n;
+        const char *version, *why;
+    } bad[] = {
+        {{"Host"}, {""}, 0, "1.1", "Host"},
+        {{"Host", "Content-Length", "content-length"}, {"x", "2", "2"}, 3, "1.1", "more than once"},
+        {{"Host", "Content-Length"}, {"x", "+2"}, 2, "1.1", "digits only"},
+        {{"Host", "Content-Length"}, {"x", ""}, 2, "1.1", "digits only"},
+        {{"Host", "Content-Length", "Transfer-Encoding"},
+         {"x", "2", "chunked"},
+         3,
+         "1.1",
+         "together"},
+        {{"Host", "Transfer-Encoding "}, {"x", "chunked"}, 2, "1.1", "white space"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        why[0] = '\0';
+        assert_false(
+            gw_framing_ok(bad[i].names, bad[i].values, bad[i].n, bad[i].version, why, sizeof why));
+        assert_non_null(strstr(why, bad[i].why));
+    }
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_request_id_accepted), cmocka_unit_test(test_request_id_refused),
-        cmocka_unit_test(test_request_id_pick),     cmocka_unit_test(test_media_type),
-        cmocka_unit_test(test_time_format),         cmocka_unit_test(test_json_add_time),
-        cmocka_unit_test(test_query_get),           cmocka_unit_test(test_bearer_token),
-        cmocka_unit_test(test_idempotency_key),     cmocka_unit_test(test_reason),
+        cmocka_unit_test(test_request_id_accepted),
+        cmocka_unit_test(test_request_id_refused),
+        cmocka_unit_test(test_request_id_pick),
+        cmocka_unit_test(test_media_type),
+        cmocka_unit_test(test_time_format),
+        cmocka_unit_test(test_json_add_time),
+        cmocka_unit_test(test_query_get),
+        cmocka_unit_test(test_bearer_token),
+        cmocka_unit_test(test_idempotency_key),
+        cmocka_unit_test(test_reason),
+        cmocka_unit_test(test_framing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

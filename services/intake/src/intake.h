@@ -2,7 +2,8 @@
  *
  * report.c  the reports table and the transaction that records a report and
  *           its ReportSubmitted event together;
- * rpc.c     cg.rpc.intake.SubmitReport and GetReportStatus;
+ * rpc.c     the method table: cg.rpc.intake.SubmitReport and GetReportStatus
+ *           as rows (cg/rpc.h), with what each does inside the frame;
  * events.c  the ClueCreated consumer that marks a report forwarded. */
 #ifndef INTAKE_H
 #define INTAKE_H
@@ -19,9 +20,6 @@
 #define INTAKE_DURABLE_ORG_UNIT_MOVED "intake-org-unit-moved"
 #define INTAKE_SUBJECT_CLUE_CREATED "cg.evt.case.clue.created"
 #define INTAKE_SUBJECT_REPORT_SUBMITTED "cg.evt.intake.report.submitted"
-
-/* How long a request waits for a free database connection. */
-#define INTAKE_DB_ACQUIRE_MS 5000
 
 typedef struct intake_app {
     cg_service_base *base; /* borrowed; outlives the app */
@@ -45,17 +43,27 @@ cg_code intake_app_init(intake_app *app, cg_service_base *base, cg_err *err);
 
 /* --- report.c ------------------------------------------------------------ */
 
+/* A report being submitted: its receipt and hash (drawn before the
+ * transaction), then its id and time (once recorded). The receipt exists
+ * in the clear only for the reply; whoever holds this wipes it. */
 typedef struct intake_submitted {
     char report_id[CG_UUID_LEN];
-    char receipt[INTAKE_RECEIPT_DIGITS + 1]; /* secret: wiped by the caller */
+    char receipt[INTAKE_RECEIPT_DIGITS + 1]; /* secret */
+    char hash[INTAKE_RECEIPT_HASH_SIZE];
     int64_t submitted_at_ms;
 } intake_submitted;
 
+/* Draw a fresh receipt into out and hash it (slow: argon2id); neither is
+ * ever logged. Needs no database. */
+cg_code intake_report_draw(const intake_app *app, intake_submitted *out, cg_err *err);
+
 /* Record a validated report and its ReportSubmitted event (without the
- * reporter's identity) in one transaction, with a fresh receipt whose lookup
- * key no other report uses, then wake the outbox relay. correlation_id is
- * borrowed. On failure out->receipt is wiped. */
-cg_code intake_report_submit(intake_app *app, const Cleangrid__V1__SubmitReportRequest *req,
+ * reporter's identity) inside the caller's transaction on conn, under the
+ * receipt drawn into out, drawing another while its lookup key is taken;
+ * fills out's id and time. correlation_id is borrowed. The caller commits
+ * and wakes the outbox relay. */
+cg_code intake_report_record(intake_app *app, PGconn *conn,
+                             const Cleangrid__V1__SubmitReportRequest *req,
                              const char *correlation_id, intake_submitted *out, cg_err *err);
 
 typedef struct intake_report_state {
@@ -77,8 +85,8 @@ cg_code intake_report_mark_forwarded(PGconn *conn, const char *report_id, const 
 
 /* --- rpc.c --------------------------------------------------------------- */
 
-extern const cg_rpc_method intake_rpc_methods[];
-extern const size_t intake_rpc_nmethods;
+/* The rows; each handler's arg (r->arg) is the intake_app. */
+extern const cg_rpc_table intake_rpc_table;
 
 /* --- events.c ------------------------------------------------------------ */
 

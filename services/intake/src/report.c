@@ -46,12 +46,10 @@ cg_code intake_app_init(intake_app *app, cg_service_base *base, cg_err *err)
     return rc;
 }
 
-/* A fresh receipt and its hash; neither is ever logged. */
-static cg_code new_receipt(const intake_app *app, char receipt[INTAKE_RECEIPT_DIGITS + 1],
-                           char hash[INTAKE_RECEIPT_HASH_SIZE], cg_err *err)
+cg_code intake_report_draw(const intake_app *app, intake_submitted *out, cg_err *err)
 {
-    intake_receipt_generate(receipt);
-    return intake_receipt_hash(receipt, &app->receipt, hash, err);
+    intake_receipt_generate(out->receipt);
+    return intake_receipt_hash(out->receipt, &app->receipt, out->hash, err);
 }
 
 /* Insert the report unless its lookup key is taken. *res (owned by the
@@ -112,33 +110,15 @@ static cg_code add_submitted_event(PGconn *conn, const char *producer,
     return cg_outbox_add(conn, &ev.base, err);
 }
 
-cg_code intake_report_submit(intake_app *app, const Cleangrid__V1__SubmitReportRequest *req,
+cg_code intake_report_record(intake_app *app, PGconn *conn,
+                             const Cleangrid__V1__SubmitReportRequest *req,
                              const char *correlation_id, intake_submitted *out, cg_err *err)
 {
-    char hash[INTAKE_RECEIPT_HASH_SIZE];
-    PGconn *conn = NULL;
     PGresult *res = NULL;
-    bool in_tx = false;
     cg_code rc;
 
-    /* Hash before taking a connection: argon2id is the slow part, and a
-     * connection held meanwhile would idle while other requests wait. */
-    rc = new_receipt(app, out->receipt, hash, err);
-    if (rc != CG_OK) {
-        goto cleanup;
-    }
-    conn = cg_db_acquire(app->base->db, INTAKE_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
-        goto cleanup;
-    }
-    rc = cg_db_begin(conn, err);
-    if (rc != CG_OK) {
-        goto cleanup;
-    }
-    in_tx = true;
     for (int attempt = 1;; attempt++) {
-        rc = insert_report(conn, req, out->receipt, hash, &res, err);
+        rc = insert_report(conn, req, out->receipt, out->hash, &res, err);
         if (rc != CG_OK) {
             goto cleanup;
         }
@@ -152,38 +132,17 @@ cg_code intake_report_submit(intake_app *app, const Cleangrid__V1__SubmitReportR
             goto cleanup;
         }
         cg_log_warn("receipt lookup key already in use; drawing another receipt");
-        rc = new_receipt(app, out->receipt, hash, err);
+        rc = intake_report_draw(app, out, err);
         if (rc != CG_OK) {
             goto cleanup;
         }
     }
     cg_strlcpy(out->report_id, cg_db_get(res, 0, 0), sizeof out->report_id);
     out->submitted_at_ms = cg_db_get_ll(res, 0, 1);
-
     rc = add_submitted_event(conn, app->base->name, req, out, correlation_id, err);
-    if (rc != CG_OK) {
-        goto cleanup;
-    }
-    rc = cg_db_commit(conn, err);
-    in_tx = false;
-    if (rc != CG_OK) {
-        goto cleanup;
-    }
-    cg_outbox_relay_kick(app->base->relay);
 
 cleanup:
-    if (res != NULL) {
-        PQclear(res);
-    }
-    if (in_tx) {
-        cg_db_rollback(conn);
-    }
-    if (conn != NULL) {
-        cg_db_release(app->base->db, conn);
-    }
-    if (rc != CG_OK) {
-        sodium_memzero(out->receipt, sizeof out->receipt);
-    }
+    PQclear(res);
     return rc;
 }
 
@@ -199,7 +158,7 @@ cg_code intake_report_find(intake_app *app, const char *receipt, intake_report_s
     cg_code rc;
 
     intake_receipt_lookup_key(receipt, lookup);
-    conn = cg_db_acquire(app->base->db, INTAKE_DB_ACQUIRE_MS, err);
+    conn = cg_db_acquire(app->base->db, CG_RPC_DB_ACQUIRE_MS, err);
     if (conn == NULL) {
         rc = err->code;
         goto cleanup;

@@ -1,4 +1,5 @@
-/* cg.rpc.intake.*: decode, check, call report.c, answer. */
+/* cg.rpc.intake.*: the method table, and what each method does between the
+ * frame common/ runs (cg/rpc.h): check, record or find, fill the reply. */
 #include <sodium.h>
 #include <string.h>
 
@@ -7,88 +8,98 @@
 #include "intake.h"
 #include "validate.h"
 
-/* The id that ties the event to the HTTP request that caused it: the
- * CallContext's, or the transport header's when the caller sent no context. */
-static const char *request_id_of(const cg_rpc_call *call, const Cleangrid__V1__CallContext *ctx)
+/* Everything a SubmitReport reply borrows; the dispatcher wipes it, receipt
+ * and hash included, after the answer. */
+typedef struct submit_state {
+    intake_submitted sub;
+} submit_state;
+
+/* Validate, then draw the receipt and hash it before the connection is
+ * taken: argon2id is the slow part, and a connection held meanwhile would
+ * idle while other requests wait. */
+static cg_code submit_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
-    if (ctx != NULL && ctx->request_id != NULL && ctx->request_id[0] != '\0') {
-        return ctx->request_id;
+    intake_app *app = r->arg;
+    submit_state *s = cg_rpc_state(r, sizeof *s, NULL, err);
+    if (s == NULL || intake_report_validate(request, err) != CG_OK) {
+        return err->code;
     }
-    return call->request_id;
+    return intake_report_draw(app, &s->sub, err);
 }
 
-static void submit_report(cg_rpc_call *call, void *arg)
+static cg_code submit_report(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                             cg_err *err)
 {
-    intake_app *app = arg;
-    intake_submitted sub = {0};
-    cg_err err;
-    cg_err_clear(&err);
+    const Cleangrid__V1__SubmitReportRequest *req = request;
+    Cleangrid__V1__SubmitReportReply *out = reply;
+    submit_state *s = r->state;
 
-    Cleangrid__V1__SubmitReportRequest *req = (Cleangrid__V1__SubmitReportRequest *)cg_rpc_decode(
-        call, &cleangrid__v1__submit_report_request__descriptor);
-    if (req == NULL) {
-        /* cg_rpc_decode has answered INVALID_ARGUMENT. */
-        return;
+    if (intake_report_record(r->arg, conn, req, r->request_id, &s->sub, err) != CG_OK) {
+        return err->code;
     }
-    if (intake_report_validate(req, &err) != CG_OK ||
-        intake_report_submit(app, req, request_id_of(call, req->ctx), &sub, &err) != CG_OK) {
-        cg_rpc_reply_error(call, &err);
-        goto cleanup;
-    }
-
     /* A reply with no Status means OK (see cg_err_from_pb). */
-    Cleangrid__V1__SubmitReportReply reply = CLEANGRID__V1__SUBMIT_REPORT_REPLY__INIT;
-    reply.report_id = sub.report_id;
-    reply.receipt = sub.receipt;
-    reply.submitted_at_ms = sub.submitted_at_ms;
-    cg_rpc_reply(call, &reply.base);
-    cg_log_fields(CG_LOG_INFO, "report submitted", "report_id", sub.report_id, "org_path",
+    out->report_id = s->sub.report_id;
+    out->receipt = s->sub.receipt;
+    out->submitted_at_ms = s->sub.submitted_at_ms;
+    cg_log_fields(CG_LOG_INFO, "report submitted", "report_id", s->sub.report_id, "org_path",
                   req->org_path, "anonymous", req->anonymous ? "true" : "false", NULL);
-
-cleanup:
-    /* The receipt exists in the clear only for this reply. */
-    sodium_memzero(sub.receipt, sizeof sub.receipt);
-    protobuf_c_message_free_unpacked(&req->base, NULL);
+    return CG_OK;
 }
 
-static void get_report_status(cg_rpc_call *call, void *arg)
+/* The request held a receipt; do not leave it in freed memory. */
+static void wipe_receipt(void *state, void *request)
 {
-    intake_app *app = arg;
-    intake_report_state state = {0};
-    cg_err err;
-    cg_err_clear(&err);
-
-    Cleangrid__V1__GetReportStatusRequest *req =
-        (Cleangrid__V1__GetReportStatusRequest *)cg_rpc_decode(
-            call, &cleangrid__v1__get_report_status_request__descriptor);
-    if (req == NULL) {
-        return;
-    }
-    if (!cg_check_digits(&err, "receipt", req->receipt, CG_RECEIPT_DIGITS)) {
-        cg_rpc_reply_error(call, &err);
-        goto cleanup;
-    }
-    if (intake_report_find(app, req->receipt, &state, &err) != CG_OK) {
-        cg_rpc_reply_error(call, &err);
-        goto cleanup;
-    }
-
-    Cleangrid__V1__GetReportStatusReply reply = CLEANGRID__V1__GET_REPORT_STATUS_REPLY__INIT;
-    reply.report_status = state.status;
-    reply.submitted_at_ms = state.submitted_at_ms;
-    reply.updated_at_ms = state.updated_at_ms;
-    cg_rpc_reply(call, &reply.base);
-
-cleanup:
-    /* The request held a receipt; do not leave it in freed memory. */
+    (void)state;
+    Cleangrid__V1__GetReportStatusRequest *req = request;
     if (req->receipt != NULL) {
         sodium_memzero(req->receipt, strlen(req->receipt));
     }
-    protobuf_c_message_free_unpacked(&req->base, NULL);
 }
 
-const cg_rpc_method intake_rpc_methods[] = {
-    {"SubmitReport", submit_report},
-    {"GetReportStatus", get_report_status},
+static cg_code status_check(cg_rpc_req *r, const void *request, cg_err *err)
+{
+    const Cleangrid__V1__GetReportStatusRequest *req = request;
+    if (cg_rpc_state(r, sizeof(intake_report_state), wipe_receipt, err) == NULL) {
+        return err->code;
+    }
+    cg_check_digits(err, "receipt", req->receipt, CG_RECEIPT_DIGITS);
+    return err->code;
+}
+
+/* No connection from the frame: intake_report_find() gives its own back
+ * before the slow verification of the receipt. */
+static cg_code get_report_status(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                 cg_err *err)
+{
+    (void)conn;
+    const Cleangrid__V1__GetReportStatusRequest *req = request;
+    Cleangrid__V1__GetReportStatusReply *out = reply;
+    intake_report_state *state = r->state;
+
+    if (intake_report_find(r->arg, req->receipt, state, err) != CG_OK) {
+        return err->code;
+    }
+    out->report_status = state->status;
+    out->submitted_at_ms = state->submitted_at_ms;
+    out->updated_at_ms = state->updated_at_ms;
+    return CG_OK;
+}
+
+/* Both are public: the reporter has no account, only the receipt. */
+static const cg_rpc_row rows[] = {
+    {.name = "SubmitReport",
+     .request = &cleangrid__v1__submit_report_request__descriptor,
+     .reply = &cleangrid__v1__submit_report_reply__descriptor,
+     .anyone = true,
+     .db = CG_RPC_DB_TX,
+     .check = submit_check,
+     .handler = submit_report},
+    {.name = "GetReportStatus",
+     .request = &cleangrid__v1__get_report_status_request__descriptor,
+     .reply = &cleangrid__v1__get_report_status_reply__descriptor,
+     .anyone = true,
+     .db = CG_RPC_DB_NONE,
+     .check = status_check,
+     .handler = get_report_status},
 };
-const size_t intake_rpc_nmethods = sizeof intake_rpc_methods / sizeof intake_rpc_methods[0];
+const cg_rpc_table intake_rpc_table = {.rows = rows, .nrows = sizeof rows / sizeof rows[0]};

@@ -230,7 +230,7 @@ static void test_org_path(void **state)
     }
 }
 
-/* Issue 5: the QR code's channel, a name of a short pattern or nothing. */
+/* The QR code's channel, a name of a short pattern or nothing. */
 static void test_channel(void **state)
 {
     (void)state;

@@ -23,7 +23,7 @@ export interface User {
   id: string;
   username: string;
   display_name: string;
-  /* One to four roles (issue 3); a gateway from before it sent role only. */
+  /* One to four roles; a gateway from before it sent role only. */
   roles?: string[];
   role?: string;
   person_id?: string | null;
@@ -55,7 +55,7 @@ export interface Clue {
   unit_name_zh?: string | null;
   status: string;
   created_at: string;
-  /* Issue 4: registration and disposal. */
+  /* Registration and disposal. */
   subjects?: ClueSubject[];
   categories?: string[];
   summary?: string;
@@ -166,7 +166,7 @@ export interface ReportRequest {
   accused_person?: string;
   accused_unit?: string;
   unit_code?: string;
-  /* Issue 5: the QR code's channel, kept with the report. */
+  /* The QR code's channel, kept with the report. */
   channel?: string;
   anonymous: boolean;
   reporter_name?: string;
@@ -186,7 +186,7 @@ export interface ReportStatus {
   updated_at: string;
 }
 
-/* GET /api/v1/people: an account of the caller's scope (issue 5). */
+/* GET /api/v1/people: an account of the caller's scope. */
 export interface Person {
   id: string;
   username: string;

@@ -2,7 +2,7 @@
  * (docs/access.md); this only hides navigation a role could not use. */
 import type { User } from '@/api/types';
 
-/* The user's roles: roles[] when the gateway sends it (issue 3), else the
+/* The user's roles: roles[] when the gateway sends it, else the
  * single role. Anything malformed counts as no role. */
 export function userRoles(user: Pick<User, 'role' | 'roles'> | null | undefined): string[] {
   if (!user) return [];

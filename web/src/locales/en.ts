@@ -537,7 +537,7 @@ export default {
     subjects: 'Persons concerned',
     deadline: 'Deadline',
   },
-  // Issue 5: the overview's case figures (GET /api/v1/cases/statistics).
+  // The overview's case figures (GET /api/v1/cases/statistics).
   dashboardCases: {
     total: 'Cases',
     overdue: 'Overdue cases',

@@ -536,7 +536,7 @@ export default {
     subjects: '被调查人',
     deadline: '期限',
   },
-  // Issue 5: the overview's case figures (GET /api/v1/cases/statistics).
+  // The overview's case figures (GET /api/v1/cases/statistics).
   dashboardCases: {
     total: '案件总数',
     overdue: '超期案件',

@@ -7,13 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clue_write.h"
+
 #include "case.h"
 #include "cg/context.h"
 #include "cg/log.h"
 #include "cg/messaging.h"
 #include "cg/validate.h"
-#include "files.h"
+#include "clue_repo.h"
 #include "lifecycle.h"
+#include "note.h"
+#include "rpc_frame.h"
 
 /* A required text of several lines: a summary, a reason. */
 #define CASE_FREE_TEXT (CG_TEXT_REQUIRED | CG_TEXT_MULTILINE)
@@ -35,13 +39,6 @@ static const char SQL_PROPOSE[] =
 static const char SQL_DECIDE[] =
     "UPDATE clue_disposals SET state = $2, decided_by = $3, decided_at = clock_timestamp(),"
     " decision_reason = $4 WHERE id = $1::uuid AND state = 'pending'";
-/* Why the person ($2 user id, $3 person id) cannot handle the clue: a
- * recusal, or being one of its subjects. */
-static const char SQL_ASSIGN_BARS[] =
-    "SELECT EXISTS (SELECT 1 FROM clue_recusals WHERE clue_id = $1::uuid AND (user_id = $2"
-    " OR ($3::text <> '' AND person_id = $3::text))),"
-    " EXISTS (SELECT 1 FROM clues WHERE id = $1::uuid AND $3::text <> ''"
-    " AND subjects @> jsonb_build_array(jsonb_build_object('person_id', $3::text)))";
 static const char SQL_RECUSE[] =
     "INSERT INTO clue_recusals (clue_id, user_id, person_id, reason) VALUES ($1::uuid, $2, $3, $4)"
     " ON CONFLICT (clue_id, user_id) DO NOTHING";
@@ -88,17 +85,6 @@ static const char SQL_MERGE[] =
 static bool given(const char *s)
 {
     return s != NULL && s[0] != '\0';
-}
-
-/* Append a dossier entry with the summary text (owned; freed here). */
-static cg_code note(PGconn *conn, const char *file_id, const cg_actor *actor, const char *action,
-                    char *summary, cg_err *err)
-{
-    cg_code rc = summary == NULL ? cg_err_set(err, CG_UNAVAILABLE, "out of memory")
-                                 : cg_dossier_append(conn, &case_dossier, file_id, actor->user_id,
-                                                     action, summary, err);
-    free(summary);
-    return rc;
 }
 
 /* --- CreateClue ------------------------------------------------------------ */
@@ -215,28 +201,41 @@ static cg_code check_new_clue(const Cleangrid__V1__CreateClueRequest *req, const
     return err->code;
 }
 
-void case_rpc_create_clue(cg_rpc_call *call, void *arg)
-{
-    cg_service_base *base = arg;
+/* A CreateClue call: the actor and the checked request, then the clue the
+ * reply points into. */
+typedef struct create_state {
     cg_actor actor;
-    PGconn *conn = NULL;
-    PGresult *res = NULL;
-    char *subjects_json = NULL, *categories_json = NULL;
-    case_clue_view view;
-    bool have_view = false;
-    char ref[CG_UUID_LEN];
-    cg_err err;
-    cg_err_clear(&err);
+    char *subjects_json, *categories_json; /* owned */
+    case_clue_row clue;
+} create_state;
 
-    Cleangrid__V1__CreateClueRequest *req = (Cleangrid__V1__CreateClueRequest *)cg_rpc_decode(
-        call, &cleangrid__v1__create_clue_request__descriptor);
-    if (req == NULL) {
-        return;
+static void create_cleanup(void *state, void *request)
+{
+    (void)request;
+    create_state *s = state;
+    free(s->subjects_json);
+    free(s->categories_json);
+    case_clue_row_free(&s->clue);
+}
+
+cg_code case_create_clue_check(cg_rpc_req *r, const void *request, cg_err *err)
+{
+    create_state *s = cg_rpc_state(r, sizeof *s, create_cleanup, err);
+    if (s == NULL || case_rpc_actor(r, &s->actor, err) != CG_OK) {
+        return err->code;
     }
-    if (cg_actor_from_ctx(req->ctx, CASE_ROLES_WRITE, "register clues", &actor, &err) != CG_OK ||
-        check_new_clue(req, &actor, &subjects_json, &categories_json, &err) != CG_OK) {
-        goto cleanup;
-    }
+    return check_new_clue(request, &s->actor, &s->subjects_json, &s->categories_json, err);
+}
+
+cg_code case_create_clue(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err)
+{
+    const Cleangrid__V1__CreateClueRequest *req = request;
+    Cleangrid__V1__CreateClueReply *out = reply;
+    const cg_service_base *base = r->arg;
+    create_state *s = r->state;
+    PGresult *res = NULL;
+    char ref[CG_UUID_LEN];
+
     /* An inspector or lead who registers a clue handles it until a lead
      * assigns someone else; an intake officer's clue waits for a handler. */
     case_new_clue c = {
@@ -246,50 +245,34 @@ void case_rpc_create_clue(cg_rpc_call *call, void *arg)
         .category = req->categories[0],
         .summary = req->summary,
         .org_path = req->org_path,
-        .subjects_json = subjects_json,
-        .categories_json = categories_json,
+        .subjects_json = s->subjects_json,
+        .categories_json = s->categories_json,
         .received_at_ms = req->received_at_ms,
-        .handler_id = cg_ctx_has_any_role(req->ctx, CASE_ROLES_DISPOSE) ? actor.user_id : "",
+        .handler_id = cg_ctx_has_any_role(req->ctx, CASE_ROLES_DISPOSE) ? s->actor.user_id : "",
     };
     if (!given(c.source_ref)) {
         cg_uuid_v4(ref);
         c.source_ref = ref;
     }
-    conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
-    if (conn == NULL || cg_db_begin(conn, &err) != CG_OK ||
-        case_repo_insert(conn, &c, &res, &err) != CG_OK) {
-        if (err.code == CG_ALREADY_EXISTS) {
-            cg_err_set(&err, CG_ALREADY_EXISTS, "a clue from this source_ref is registered");
+    if (case_repo_insert(conn, &c, &res, err) != CG_OK) {
+        if (err->code == CG_ALREADY_EXISTS) {
+            cg_err_set(err, CG_ALREADY_EXISTS, "a clue from this source_ref is registered");
         }
-        goto cleanup;
+        return err->code;
     }
-    have_view = true;
-    if (case_repo_clue_from_row(res, 0, &view, NULL, &err) != CG_OK ||
-        case_event_clue_created(conn, base->name, &view.clue, req->ctx->request_id, &err) !=
-            CG_OK ||
-        note(conn, view.clue.id, &actor, "clue.created",
-             case_summary("source", c.source, "source_ref", c.source_ref, "org_path", c.org_path,
-                          "handler_id", c.handler_id, "number", view.clue.number, NULL),
-             &err) != CG_OK ||
-        cg_db_commit(conn, &err) != CG_OK) {
-        goto cleanup;
+    const Cleangrid__V1__Clue *clue = &s->clue.view.clue;
+    if (case_clue_row_read(&s->clue, res, err) != CG_OK ||
+        case_event_clue_created(conn, base->name, clue, r->request_id, err) != CG_OK ||
+        case_note(conn, clue->id, &s->actor, "clue.created",
+                  case_summary("source", c.source, "source_ref", c.source_ref, "org_path",
+                               c.org_path, "handler_id", c.handler_id, "number", clue->number,
+                               NULL),
+                  err) != CG_OK) {
+        return err->code;
     }
-    cg_outbox_relay_kick(base->relay);
-    cg_log_fields(CG_LOG_INFO, "clue registered", "clue_id", view.clue.id, "source", c.source,
-                  NULL);
-    Cleangrid__V1__CreateClueReply reply = CLEANGRID__V1__CREATE_CLUE_REPLY__INIT;
-    reply.clue = &view.clue;
-    cg_rpc_reply(call, &reply.base);
-
-cleanup:
-    if (have_view) {
-        case_clue_view_free(&view);
-    }
-    PQclear(res);
-    case_rpc_finish(call, &err, base, conn);
-    free(subjects_json);
-    free(categories_json);
-    protobuf_c_message_free_unpacked(&req->base, NULL);
+    cg_log_fields(CG_LOG_INFO, "clue registered", "clue_id", clue->id, "source", c.source, NULL);
+    out->clue = &s->clue.view.clue;
+    return CG_OK;
 }
 
 /* --- ClueAction ------------------------------------------------------------ */
@@ -304,19 +287,24 @@ typedef struct action_ctx {
     const case_transition *t;
 } action_ctx;
 
-/* The roles an action needs, or NULL for an unknown action. */
-static const char *const *roles_for(const char *action)
+cg_code case_clue_action_roles(const void *request, const char *const **roles, const char **doing,
+                               cg_err *err)
 {
+    const char *action = ((const Cleangrid__V1__ClueActionRequest *)request)->action;
+    *doing = action;
     if (strcmp(action, CASE_ACTION_APPROVE) == 0 || strcmp(action, CASE_ACTION_REJECT) == 0 ||
         strcmp(action, CASE_ACTION_ASSIGN) == 0 || strcmp(action, CASE_ACTION_FILE) == 0) {
-        return CASE_ROLES_APPROVE;
+        *roles = CASE_ROLES_APPROVE;
+        return CG_OK;
     }
     if (strcmp(action, CASE_ACTION_PROPOSE) == 0 || strcmp(action, CASE_ACTION_RECUSE) == 0 ||
         strcmp(action, CASE_ACTION_EDIT) == 0 || strcmp(action, CASE_ACTION_LINK) == 0 ||
         strcmp(action, CASE_ACTION_MERGE) == 0 || strcmp(action, CASE_ACTION_REOPEN) == 0) {
-        return CASE_ROLES_DISPOSE;
+        *roles = CASE_ROLES_DISPOSE;
+        return CG_OK;
     }
-    return NULL;
+    cg_err_add_violation(err, "action", "is not a clue action");
+    return err->code;
 }
 
 /* --- edit: correcting the register ------------------------------------------ */
@@ -433,14 +421,14 @@ static cg_code do_edit(const action_ctx *a, cg_err *err)
             snprintf(names + used, sizeof names - used, "%s%s", used ? "," : "", EDIT_FIELDS[f]);
         }
     }
-    rc = note(a->conn, req->clue_id, a->actor, "clue.changed",
-              case_summary("fields", names, "subjects",
-                           changes[EDIT_SUBJECTS] ? subjects_json : NULL, "categories",
-                           changes[EDIT_CATEGORIES] ? categories_json : NULL, "summary",
-                           changes[EDIT_SUMMARY] ? e->summary : NULL, "received_at_ms",
-                           changes[EDIT_RECEIVED] ? received : NULL, "source_link",
-                           changes[EDIT_SOURCE_LINK] ? e->source_link : NULL, NULL),
-              err);
+    rc = case_note(a->conn, req->clue_id, a->actor, "clue.changed",
+                   case_summary("fields", names, "subjects",
+                                changes[EDIT_SUBJECTS] ? subjects_json : NULL, "categories",
+                                changes[EDIT_CATEGORIES] ? categories_json : NULL, "summary",
+                                changes[EDIT_SUMMARY] ? e->summary : NULL, "received_at_ms",
+                                changes[EDIT_RECEIVED] ? received : NULL, "source_link",
+                                changes[EDIT_SOURCE_LINK] ? e->source_link : NULL, NULL),
+                   err);
 
 cleanup:
     PQclear(res);
@@ -513,11 +501,11 @@ static cg_code do_propose(const action_ctx *a, cg_err *err)
     if (rc != CG_OK || (rc = set_status(a, a->t->to, false, err)) != CG_OK) {
         goto cleanup;
     }
-    rc = note(a->conn, req->clue_id, a->actor, "disposal.proposed",
-              case_summary("disposal_id", cg_db_get(res, 0, 0), "way", req->way, "reason",
-                           req->reason, "conclusion",
-                           given(req->conclusion) ? req->conclusion : NULL, NULL),
-              err);
+    rc = case_note(a->conn, req->clue_id, a->actor, "disposal.proposed",
+                   case_summary("disposal_id", cg_db_get(res, 0, 0), "way", req->way, "reason",
+                                req->reason, "conclusion",
+                                given(req->conclusion) ? req->conclusion : NULL, NULL),
+                   err);
 
 cleanup:
     PQclear(res);
@@ -581,11 +569,11 @@ static cg_code do_decide(const action_ctx *a, bool approve, cg_err *err)
         rc = add_clue_disposed(a, to, err);
     }
     if (rc == CG_OK) {
-        rc = note(a->conn, a->req->clue_id, actor,
-                  approve ? "disposal.approved" : "disposal.rejected",
-                  case_summary("disposal_id", c->pending_id, "way", c->pending_way, "stage", to,
-                               "reason", approve ? NULL : a->req->reason, NULL),
-                  err);
+        rc = case_note(a->conn, a->req->clue_id, actor,
+                       approve ? "disposal.approved" : "disposal.rejected",
+                       case_summary("disposal_id", c->pending_id, "way", c->pending_way, "stage",
+                                    to, "reason", approve ? NULL : a->req->reason, NULL),
+                       err);
     }
     return rc;
 }
@@ -611,30 +599,13 @@ static cg_code do_assign(const action_ctx *a, cg_err *err)
     }
     rc = cg_db_exec(a->conn, SQL_SET_HANDLER, 2, params, NULL, err);
     if (rc == CG_OK) {
-        rc = note(a->conn, req->clue_id, a->actor, "clue.assigned",
-                  case_summary("handler_id", req->handler_id, "previous_handler_id",
-                               a->clue->handler_id, NULL),
-                  err);
+        rc = case_note(a->conn, req->clue_id, a->actor, "clue.assigned",
+                       case_summary("handler_id", req->handler_id, "previous_handler_id",
+                                    a->clue->handler_id, NULL),
+                       err);
     }
 
 cleanup:
-    PQclear(res);
-    return rc;
-}
-
-cg_code case_person_barred(PGconn *conn, const char *clue_id, const char *user_id,
-                           const char *person_id, cg_err *err)
-{
-    PGresult *res = NULL;
-    const char *params[] = {clue_id, user_id, person_id};
-    cg_code rc = cg_db_exec(conn, SQL_ASSIGN_BARS, 3, params, &res, err);
-    if (rc == CG_OK &&
-        (strcmp(cg_db_get(res, 0, 0), "t") == 0 || strcmp(cg_db_get(res, 0, 1), "t") == 0)) {
-        rc = cg_err_set(err, CG_FAILED_PRECONDITION,
-                        "that person %s and cannot be assigned to it (回避)",
-                        strcmp(cg_db_get(res, 0, 0), "t") == 0 ? "declared a recusal on this clue"
-                                                               : "is a subject of this clue");
-    }
     PQclear(res);
     return rc;
 }
@@ -659,8 +630,9 @@ static cg_code do_recuse(const action_ctx *a, cg_err *err)
         rc = cg_db_exec(a->conn, SQL_RECUSE_INVESTIGATOR, 2, params, NULL, err);
     }
     if (rc == CG_OK) {
-        rc = note(a->conn, a->req->clue_id, a->actor, "clue.recused",
-                  case_summary("user_id", a->actor->user_id, "reason", a->req->reason, NULL), err);
+        rc = case_note(a->conn, a->req->clue_id, a->actor, "clue.recused",
+                       case_summary("user_id", a->actor->user_id, "reason", a->req->reason, NULL),
+                       err);
     }
     return rc;
 }
@@ -669,8 +641,8 @@ static cg_code do_reopen(const action_ctx *a, cg_err *err)
 {
     cg_code rc = set_status(a, a->t->to, true, err);
     if (rc == CG_OK) {
-        rc = note(a->conn, a->req->clue_id, a->actor, "clue.reopened",
-                  case_summary("reason", a->req->reason, NULL), err);
+        rc = case_note(a->conn, a->req->clue_id, a->actor, "clue.reopened",
+                       case_summary("reason", a->req->reason, NULL), err);
     }
     return rc;
 }
@@ -713,8 +685,8 @@ static cg_code do_pair(const action_ctx *a, bool merge, cg_err *err)
         const char *file = self ? id : other_id;
         const char *action = !merge ? "clue.linked" : self ? "clue.merged" : "clue.merge_received";
         const char *key = !merge ? "other_clue_id" : self ? "merged_into" : "merged_from";
-        rc = note(a->conn, file, a->actor, action, case_summary(key, self ? other_id : id, NULL),
-                  err);
+        rc = case_note(a->conn, file, a->actor, action,
+                       case_summary(key, self ? other_id : id, NULL), err);
     }
 
 cleanup:
@@ -743,14 +715,15 @@ static cg_code do_file(const action_ctx *a, cg_err *err)
     const char *case_id = cg_db_get(res, 0, 0);
     rc = set_status(a, a->t->to, true, err);
     if (rc == CG_OK) {
-        rc = note(a->conn, case_id, a->actor, "case.filed",
-                  case_summary("clue_id", a->req->clue_id, "filing_disposal_id",
-                               cg_db_get(res, 0, 1), "number", cg_db_get(res, 0, 2), NULL),
-                  err);
+        rc = case_note(a->conn, case_id, a->actor, "case.filed",
+                       case_summary("clue_id", a->req->clue_id, "filing_disposal_id",
+                                    cg_db_get(res, 0, 1), "number", cg_db_get(res, 0, 2), NULL),
+                       err);
     }
     if (rc == CG_OK) {
-        rc = note(a->conn, a->req->clue_id, a->actor, "case.filed",
-                  case_summary("case_id", case_id, "case_number", cg_db_get(res, 0, 2), NULL), err);
+        rc = case_note(a->conn, a->req->clue_id, a->actor, "case.filed",
+                       case_summary("case_id", case_id, "case_number", cg_db_get(res, 0, 2), NULL),
+                       err);
     }
 
 cleanup:
@@ -785,72 +758,61 @@ static cg_code do_action(const action_ctx *a, cg_err *err)
     return do_pair(a, strcmp(action, CASE_ACTION_MERGE) == 0, err);
 }
 
-void case_rpc_clue_action(cg_rpc_call *call, void *arg)
-{
-    cg_service_base *base = arg;
+/* A ClueAction call: the actor, then the locked clue and the clue as it
+ * is after the action, which the reply points into. */
+typedef struct action_state {
     cg_actor actor;
-    case_locked locked;
-    PGconn *conn = NULL;
-    PGresult *lock_res = NULL, *res = NULL;
-    case_clue_view view;
-    bool have_view = false;
-    cg_err err;
-    cg_err_clear(&err);
+    PGresult *lock_res;
+    case_clue_row clue;
+} action_state;
 
-    Cleangrid__V1__ClueActionRequest *req = (Cleangrid__V1__ClueActionRequest *)cg_rpc_decode(
-        call, &cleangrid__v1__clue_action_request__descriptor);
-    if (req == NULL) {
-        return;
+static void action_cleanup(void *state, void *request)
+{
+    (void)request;
+    action_state *s = state;
+    PQclear(s->lock_res);
+    case_clue_row_free(&s->clue);
+}
+
+cg_code case_clue_action_check(cg_rpc_req *r, const void *request, cg_err *err)
+{
+    action_state *s = cg_rpc_state(r, sizeof *s, action_cleanup, err);
+    if (s == NULL || case_rpc_actor(r, &s->actor, err) != CG_OK) {
+        return err->code;
     }
-    const char *const *roles = roles_for(req->action);
-    if (roles == NULL) {
-        cg_err_add_violation(&err, "action", "is not a clue action");
-        goto cleanup;
-    }
-    if (cg_actor_from_ctx(req->ctx, roles, req->action, &actor, &err) != CG_OK ||
-        check_action_fields(req, &err) != CG_OK) {
-        goto cleanup;
-    }
-    conn = cg_db_acquire(base->db, CASE_DB_ACQUIRE_MS, &err);
-    if (conn == NULL || cg_db_begin(conn, &err) != CG_OK ||
-        case_repo_lock(conn, &actor, req->clue_id, &locked, &lock_res, &err) != CG_OK) {
-        goto cleanup;
+    return check_action_fields(request, err);
+}
+
+cg_code case_clue_action(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err)
+{
+    const Cleangrid__V1__ClueActionRequest *req = request;
+    Cleangrid__V1__ClueActionReply *out = reply;
+    const cg_service_base *base = r->arg;
+    action_state *s = r->state;
+    case_locked locked;
+
+    if (case_repo_lock(conn, &s->actor, req->clue_id, &locked, &s->lock_res, err) != CG_OK) {
+        return err->code;
     }
     action_ctx a = {
-        .conn = conn, .producer = base->name, .actor = &actor, .req = req, .clue = &locked};
+        .conn = conn, .producer = base->name, .actor = &s->actor, .req = req, .clue = &locked};
     const char *way = strcmp(req->action, CASE_ACTION_PROPOSE) == 0 ? req->way : locked.pending_way;
-    if (case_lifecycle_step(locked.status, req->action, way, given(locked.handler_id), &a.t,
-                            &err) != CG_OK ||
-        do_action(&a, &err) != CG_OK || cg_db_commit(conn, &err) != CG_OK) {
-        goto cleanup;
+    if (case_lifecycle_step(locked.status, req->action, way, given(locked.handler_id), &a.t, err) !=
+            CG_OK ||
+        do_action(&a, err) != CG_OK) {
+        return err->code;
     }
-    /* An approval wrote an event; the relay sends it now. */
-    cg_outbox_relay_kick(base->relay);
     cg_log_fields(CG_LOG_INFO, "clue action", "clue_id", req->clue_id, "action", req->action, NULL);
 
     /* The clue as it is now. After a recusal the actor no longer sees it,
      * and the reply carries none. */
-    Cleangrid__V1__ClueActionReply reply = CLEANGRID__V1__CLUE_ACTION_REPLY__INIT;
-    reply.recused = strcmp(req->action, CASE_ACTION_RECUSE) == 0;
-    if (case_repo_get(conn, &actor, req->clue_id, &res, &err) == CG_OK) {
-        have_view = true;
-        if (case_repo_clue_from_row(res, 0, &view, NULL, &err) != CG_OK) {
-            goto cleanup;
-        }
-        reply.clue = &view.clue;
-    } else if (err.code == CG_NOT_FOUND) {
-        cg_err_clear(&err);
+    out->recused = strcmp(req->action, CASE_ACTION_RECUSE) == 0;
+    if (case_clue_row_get(conn, &s->actor, req->clue_id, &s->clue, err) == CG_OK) {
+        out->clue = &s->clue.view.clue;
+    } else if (err->code == CG_NOT_FOUND) {
+        cg_err_clear(err);
     } else {
-        goto cleanup;
+        return err->code;
     }
-    cg_rpc_reply(call, &reply.base);
-
-cleanup:
-    if (have_view) {
-        case_clue_view_free(&view);
-    }
-    PQclear(res);
-    PQclear(lock_res);
-    case_rpc_finish(call, &err, base, conn);
-    protobuf_c_message_free_unpacked(&req->base, NULL);
+    return CG_OK;
 }

@@ -1,4 +1,7 @@
-/* The clues table. Every statement is parameterized; values are cast in SQL. */
+/* The clues' repository: the clues table. Every statement is
+ * parameterized; values are cast in SQL. */
+#include "clue_repo.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,7 +9,6 @@
 #include "case.h"
 #include "cg/util.h"
 #include "deadlines.h"
-#include "stats_range.h"
 
 /* The columns every clue query returns, in the order of enum clue_col. The
  * repeated and nested parts come as JSON texts (clue_view.c parses them). */
@@ -107,6 +109,13 @@ static const char SQL_LOCK[] =
 /* The handler of a dossier's file: a clue's handler; for a case, the actor
  * ($4) when it is one of the case's investigators (the clue's handler or a
  * named one), else "". Either way under the clue's visibility. */
+/* Why the person ($2 user id, $3 person id) cannot handle the clue: a
+ * recusal, or being one of its subjects. */
+static const char SQL_ASSIGN_BARS[] =
+    "SELECT EXISTS (SELECT 1 FROM clue_recusals WHERE clue_id = $1::uuid AND (user_id = $2"
+    " OR ($3::text <> '' AND person_id = $3::text))),"
+    " EXISTS (SELECT 1 FROM clues WHERE id = $1::uuid AND $3::text <> ''"
+    " AND subjects @> jsonb_build_array(jsonb_build_object('person_id', $3::text)))";
 static const char SQL_FILE_HANDLER[] =
     "SELECT clues.handler_id FROM clues"
     " WHERE clues.id = $2::uuid AND clues.org_path <@ $1::ltree" CLUE_VISIBLE
@@ -187,9 +196,7 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
     return cg_db_exec(conn, SQL_INSERT, (int)(sizeof params / sizeof params[0]), params, out, err);
 }
 
-/* The WHERE of the clues the actor sees that pass f: only the filters
- * that are set. */
-static void q_where(cg_query *q, const case_list_filter *f)
+void case_clue_where(cg_query *q, const case_list_filter *f)
 {
     cg_query_text(q, " WHERE org_path <@ $1::ltree" CLUE_VISIBLE);
     if (f->org_path[0] != '\0') {
@@ -202,19 +209,21 @@ static void q_where(cg_query *q, const case_list_filter *f)
         cg_query_cond(q, " AND source = ", cg_query_param(q, f->source), "::text");
     }
     if (f->category[0] != '\0') {
-        cg_query_cond(q, " AND categories @> ARRAY[", cg_query_param(q, f->category), "::text]");
+        cg_query_cond(q, " AND categories @> ARRAY[", cg_query_param(q, f->category),
+                        "::text]");
     }
     if (f->handler_id[0] != '\0') {
         cg_query_cond(q, " AND handler_id = ", cg_query_param(q, f->handler_id), "::text");
     }
     if (f->received_from_ms > 0) {
         cg_query_cond(q, " AND received_at >= 'epoch'::timestamptz + ",
-                      cg_query_number(q, f->received_from_ms),
-                      "::bigint * interval '1 millisecond'");
+                        cg_query_number(q, f->received_from_ms),
+                        "::bigint * interval '1 millisecond'");
     }
     if (f->received_to_ms > 0) {
         cg_query_cond(q, " AND received_at < 'epoch'::timestamptz + ",
-                      cg_query_number(q, f->received_to_ms), "::bigint * interval '1 millisecond'");
+                        cg_query_number(q, f->received_to_ms),
+                        "::bigint * interval '1 millisecond'");
     }
     if (f->pattern[0] != '\0') {
         cg_query_cond(q, " AND search_text ILIKE ", cg_query_param(q, f->pattern), "::text");
@@ -225,7 +234,7 @@ static void q_where(cg_query *q, const case_list_filter *f)
         cg_query_cond(q, " AND lower(number) LIKE ", cg_query_param(q, f->number), "::text");
     } else if (f->number_kind == CASE_NUMBER_CASE) {
         cg_query_cond(q, " AND id IN (SELECT k.clue_id FROM cases k WHERE lower(k.number) LIKE ",
-                      cg_query_param(q, f->number), "::text)");
+                        cg_query_param(q, f->number), "::text)");
     }
     if (f->overdue) {
         cg_query_text(q, " AND deadline_at < clock_timestamp()");
@@ -235,8 +244,9 @@ static void q_where(cg_query *q, const case_list_filter *f)
 /* The date the order walks: received_at, or the deadline with none last. */
 #define ORDER_DEADLINE_KEY "coalesce(deadline_at, 'infinity'::timestamptz)"
 
-cg_code case_repo_list(PGconn *conn, const cg_actor *actor, const case_list_filter *f, cg_sort sort,
-                       const cg_cursor *after, int limit, PGresult **out, cg_err *err)
+cg_code case_repo_list(PGconn *conn, const cg_actor *actor, const case_list_filter *f,
+                       cg_sort sort, const cg_cursor *after, int limit, PGresult **out,
+                       cg_err *err)
 {
     char limit_s[16];
     cg_query *q = malloc(sizeof *q);
@@ -245,7 +255,7 @@ cg_code case_repo_list(PGconn *conn, const cg_actor *actor, const case_list_filt
     }
     snprintf(limit_s, sizeof limit_s, "%d", limit);
     case_query_start(q, actor, limit_s, "SELECT " CLUE_COLUMNS " FROM clues");
-    q_where(q, f);
+    case_clue_where(q, f);
     /* The row comparison walks the order's index from the cursor on; the
      * cursor's microseconds become a timestamptz exactly (the product
      * stays far below 2^53, where double arithmetic is exact). */
@@ -269,7 +279,7 @@ cg_code case_repo_list(PGconn *conn, const cg_actor *actor, const case_list_filt
         cg_query_text(q, cond);
     }
     cg_query_text(q, sort == CG_SORT_DEADLINE ? " ORDER BY " ORDER_DEADLINE_KEY ", id"
-                                              : " ORDER BY received_at DESC, id DESC");
+                                                  : " ORDER BY received_at DESC, id DESC");
     cg_query_text(q, " LIMIT $2::integer");
     cg_code rc = cg_query_exec(conn, q, out, err);
     free(q);
@@ -281,121 +291,8 @@ int64_t case_repo_sort_key_us(const PGresult *res, int row, cg_sort sort)
     return cg_db_get_ll(res, row, sort == CG_SORT_DEADLINE ? COL_DEADLINE_US : COL_RECEIVED_US);
 }
 
-/* --- Statistics --------------------------------------------------------- */
-
-/* Append the time of parameter param (Unix ms; 0 for none: NULL). */
-static void q_time_ms(cg_query *q, int param)
-{
-    char text[160];
-    snprintf(text, sizeof text,
-             "CASE WHEN $%d::bigint > 0 THEN 'epoch'::timestamptz + $%d::bigint"
-             " * interval '1 millisecond' END",
-             param, param);
-    cg_query_text(q, text);
-}
-
-/* After base (id, stage, org_path, at: the date the months count by):
- * the CTE months, every month (UTC) from the range's first (or the
- * earliest item's) to its last (or this one), at most
- * CASE_STATS_MONTHS_MAX of them. */
-static void q_months(cg_query *q, long long from_ms, long long to_ms)
-{
-    char back[80];
-    int from = cg_query_number(q, from_ms), to = cg_query_number(q, to_ms);
-    cg_query_text(q, ", span AS (SELECT date_trunc('month', coalesce(");
-    q_time_ms(q, from);
-    cg_query_text(q,
-                  ", (SELECT min(at) FROM base), clock_timestamp()) AT TIME ZONE 'UTC') AS first,"
-                  " date_trunc('month', coalesce(");
-    q_time_ms(q, to);
-    cg_query_text(q, " - interval '1 millisecond', clock_timestamp()) AT TIME ZONE 'UTC') AS last)"
-                     ", months AS (SELECT m FROM span, generate_series(least(greatest(span.first,"
-                     " span.last - interval '");
-    snprintf(back, sizeof back, "%d months'", CASE_STATS_MONTHS_MAX - 1);
-    cg_query_text(q, back);
-    cg_query_text(q, "), span.last), span.last, interval '1 month') m)");
-}
-
-/* The figures clues and cases share, as rows (dimension, key, count,
- * average days) over base and months: by stage, by unit (the children of
- * $2, an item in $2 itself under $2), by month of `at`, closed per month
- * and the mean days of the finished stays in each stage, from the stage
- * history of the items in base. T is the history's item type. */
-#define STATS_COMMON(T)                                                                            \
-    " UNION ALL SELECT 'stage', stage, count(*), NULL FROM base GROUP BY stage"                    \
-    " UNION ALL SELECT 'unit', u, count(*), NULL FROM (SELECT subpath(org_path, 0,"                \
-    "   least(nlevel(org_path), nlevel($2::ltree) + 1))::text AS u FROM base) b GROUP BY u"        \
-    " UNION ALL SELECT 'month', to_char(months.m, 'YYYY-MM'), coalesce(c.n, 0), NULL FROM months"  \
-    "   LEFT JOIN (SELECT date_trunc('month', at AT TIME ZONE 'UTC') AS m, count(*) AS n"          \
-    "   FROM base GROUP BY 1) c ON c.m = months.m"                                                 \
-    " UNION ALL SELECT 'closed_month', to_char(months.m, 'YYYY-MM'), coalesce(c.n, 0), NULL"       \
-    "   FROM months LEFT JOIN (SELECT date_trunc('month', h.entered_at AT TIME ZONE 'UTC') AS m,"  \
-    "   count(*) AS n FROM stage_history h JOIN base ON base.id = h.item_id"                       \
-    "   WHERE h.item_type = '" T "' AND h.stage = '" CASE_STAGE_CLOSED "' GROUP BY 1) c"           \
-    "   ON c.m = months.m"                                                                         \
-    " UNION ALL SELECT 'stage_days', h.stage, count(*),"                                           \
-    "   avg(extract(epoch FROM h.left_at - h.entered_at) / 86400)::float8"                         \
-    "   FROM stage_history h JOIN base ON base.id = h.item_id"                                     \
-    "   WHERE h.item_type = '" T "' AND h.left_at IS NOT NULL GROUP BY h.stage"                    \
-    " ORDER BY 1, 2"
-
-cg_code case_repo_stats(PGconn *conn, const cg_actor *actor, const case_list_filter *f,
-                        PGresult **out, cg_err *err)
-{
-    cg_query *q = malloc(sizeof *q);
-    if (q == NULL) {
-        return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
-    }
-    case_query_start(
-        q, actor, f->org_path[0] != '\0' ? f->org_path : actor->scope,
-        "WITH base AS MATERIALIZED (SELECT id, status AS stage, source, categories, org_path,"
-        " received_at AS at, deadline_at FROM clues");
-    q_where(q, f);
-    cg_query_text(q, ")");
-    q_months(q, f->received_from_ms, f->received_to_ms);
-    cg_query_text(q,
-                  " SELECT 'total', '', count(*), NULL::float8 FROM base"
-                  " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base"
-                  "   WHERE deadline_at < clock_timestamp()"
-                  " UNION ALL SELECT 'source', source, count(*), NULL FROM base GROUP BY source"
-                  " UNION ALL SELECT 'category', c, count(*), NULL FROM base, unnest(categories) c"
-                  "   GROUP BY c" STATS_COMMON("clue"));
-    cg_code rc = cg_query_exec(conn, q, out, err);
-    free(q);
-    return rc;
-}
-
-cg_code case_repo_case_stats(PGconn *conn, const cg_actor *actor, const case_case_filter *f,
-                             PGresult **out, cg_err *err)
-{
-    char now_ms[24];
-    cg_query *q = malloc(sizeof *q);
-    if (q == NULL) {
-        return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
-    }
-    /* Overdue by the service's clock, as the case list's overdue filter. */
-    snprintf(now_ms, sizeof now_ms, "%lld", (long long)case_deadline_now_ms());
-    /* A case's scope, subjects and recusals are its clue's; the filters
-     * are the case list's. */
-    case_query_start(q, actor, f->org_path[0] != '\0' ? f->org_path : actor->scope,
-                     "WITH base AS MATERIALIZED (SELECT k.id, k.stage, clues.org_path,"
-                     " k.filed_at AS at");
-    cg_query_cond(q, ", k.deadline_at < 'epoch'::timestamptz + ", cg_query_param(q, now_ms),
-                  "::bigint * interval '1 millisecond' AS overdue");
-    case_repo_case_where(q, f);
-    cg_query_text(q, ")");
-    q_months(q, f->filed_from_ms, f->filed_to_ms);
-    cg_query_text(
-        q, " SELECT 'total', '', count(*), NULL::float8 FROM base"
-           " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base WHERE overdue" STATS_COMMON(
-               "case"));
-    cg_code rc = cg_query_exec(conn, q, out, err);
-    free(q);
-    return rc;
-}
-
-cg_code case_repo_one_visible(PGconn *conn, const char *sql, const cg_actor *actor, const char *id,
-                              PGresult **out, cg_err *err)
+cg_code case_repo_one_visible(PGconn *conn, const char *sql, const cg_actor *actor,
+                              const char *id, PGresult **out, cg_err *err)
 {
     const char *params[] = {actor->scope, id, actor->person_id, actor->user_id};
     cg_code rc = cg_db_exec(conn, sql, 4, params, out, err);
@@ -446,4 +343,46 @@ cg_code case_repo_lock(PGconn *conn, const cg_actor *actor, const char *id, case
     out->reason = cg_db_get(*res, 0, 9);
     out->conclusion = cg_db_get(*res, 0, 10);
     return CG_OK;
+}
+
+cg_code case_person_barred(PGconn *conn, const char *clue_id, const char *user_id,
+                           const char *person_id, cg_err *err)
+{
+    PGresult *res = NULL;
+    const char *params[] = {clue_id, user_id, person_id};
+    cg_code rc = cg_db_exec(conn, SQL_ASSIGN_BARS, 3, params, &res, err);
+    if (rc == CG_OK &&
+        (strcmp(cg_db_get(res, 0, 0), "t") == 0 || strcmp(cg_db_get(res, 0, 1), "t") == 0)) {
+        rc = cg_err_set(err, CG_FAILED_PRECONDITION,
+                        "that person %s and cannot be assigned to it (回避)",
+                        strcmp(cg_db_get(res, 0, 0), "t") == 0 ? "declared a recusal on this clue"
+                                                               : "is a subject of this clue");
+    }
+    PQclear(res);
+    return rc;
+}
+
+cg_code case_clue_row_read(case_clue_row *out, PGresult *res, cg_err *err)
+{
+    out->res = res;
+    out->have_view = true;
+    return case_repo_clue_from_row(res, 0, &out->view, NULL, err);
+}
+
+cg_code case_clue_row_get(PGconn *conn, const cg_actor *actor, const char *id, case_clue_row *out,
+                          cg_err *err)
+{
+    PGresult *res = NULL;
+    cg_code rc = case_repo_get(conn, actor, id, &res, err);
+    return rc == CG_OK ? case_clue_row_read(out, res, err) : rc;
+}
+
+void case_clue_row_free(case_clue_row *r)
+{
+    if (r->have_view) {
+        case_clue_view_free(&r->view);
+    }
+    PQclear(r->res);
+    r->res = NULL;
+    r->have_view = false;
 }
