@@ -83,9 +83,8 @@ cg_code case_list_cases_check(cg_rpc_req *r, const void *request, cg_err *err)
     /* The filters and the page are checked together, so a client hears of
      * every bad parameter at once. */
     case_case_filter_check(req, &s->actor, &s->lf, &s->f, err);
-    cg_page_parse(req->page,
-                    strcmp(req->sort, "deadline") == 0 ? CG_SORT_DEADLINE : CG_SORT_DATE,
-                    &s->size, &s->after, &s->has_cursor, err);
+    cg_page_parse(req->page, strcmp(req->sort, "deadline") == 0 ? CG_SORT_DEADLINE : CG_SORT_DATE,
+                  &s->size, &s->after, &s->has_cursor, err);
     return err->code;
 }
 

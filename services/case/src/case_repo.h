@@ -34,8 +34,8 @@ typedef struct case_case_view {
 /* Case id with its items if the actor may see its clue (NOT_FOUND "case
  * not found" otherwise, with one message). *res (owned by the caller)
  * holds the strings of *out. */
-cg_code case_repo_get_case(PGconn *conn, const cg_actor *actor, const char *id,
-                           case_case_view *out, PGresult **res, cg_err *err);
+cg_code case_repo_get_case(PGconn *conn, const cg_actor *actor, const char *id, case_case_view *out,
+                           PGresult **res, cg_err *err);
 void case_case_view_free(case_case_view *v);
 
 /* The filters of a case list, checked by the caller; strings borrowed, ""

@@ -83,8 +83,7 @@ cg_code case_list_clues(cg_rpc_req *r, const void *request, PGconn *conn, void *
         }
         s->ptrs[n] = &s->views[n].clue;
         if (more && n == want - 1) {
-            cg_cursor last = {.sort = s->sort,
-                                .key_us = case_repo_sort_key_us(s->res, n, s->sort)};
+            cg_cursor last = {.sort = s->sort, .key_us = case_repo_sort_key_us(s->res, n, s->sort)};
             cg_strlcpy(last.id, s->views[n].clue.id, sizeof last.id);
             cg_cursor_encode(&last, s->next_cursor);
         }

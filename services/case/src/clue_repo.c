@@ -209,21 +209,19 @@ void case_clue_where(cg_query *q, const case_list_filter *f)
         cg_query_cond(q, " AND source = ", cg_query_param(q, f->source), "::text");
     }
     if (f->category[0] != '\0') {
-        cg_query_cond(q, " AND categories @> ARRAY[", cg_query_param(q, f->category),
-                        "::text]");
+        cg_query_cond(q, " AND categories @> ARRAY[", cg_query_param(q, f->category), "::text]");
     }
     if (f->handler_id[0] != '\0') {
         cg_query_cond(q, " AND handler_id = ", cg_query_param(q, f->handler_id), "::text");
     }
     if (f->received_from_ms > 0) {
         cg_query_cond(q, " AND received_at >= 'epoch'::timestamptz + ",
-                        cg_query_number(q, f->received_from_ms),
-                        "::bigint * interval '1 millisecond'");
+                      cg_query_number(q, f->received_from_ms),
+                      "::bigint * interval '1 millisecond'");
     }
     if (f->received_to_ms > 0) {
         cg_query_cond(q, " AND received_at < 'epoch'::timestamptz + ",
-                        cg_query_number(q, f->received_to_ms),
-                        "::bigint * interval '1 millisecond'");
+                      cg_query_number(q, f->received_to_ms), "::bigint * interval '1 millisecond'");
     }
     if (f->pattern[0] != '\0') {
         cg_query_cond(q, " AND search_text ILIKE ", cg_query_param(q, f->pattern), "::text");
@@ -234,7 +232,7 @@ void case_clue_where(cg_query *q, const case_list_filter *f)
         cg_query_cond(q, " AND lower(number) LIKE ", cg_query_param(q, f->number), "::text");
     } else if (f->number_kind == CASE_NUMBER_CASE) {
         cg_query_cond(q, " AND id IN (SELECT k.clue_id FROM cases k WHERE lower(k.number) LIKE ",
-                        cg_query_param(q, f->number), "::text)");
+                      cg_query_param(q, f->number), "::text)");
     }
     if (f->overdue) {
         cg_query_text(q, " AND deadline_at < clock_timestamp()");
@@ -244,9 +242,8 @@ void case_clue_where(cg_query *q, const case_list_filter *f)
 /* The date the order walks: received_at, or the deadline with none last. */
 #define ORDER_DEADLINE_KEY "coalesce(deadline_at, 'infinity'::timestamptz)"
 
-cg_code case_repo_list(PGconn *conn, const cg_actor *actor, const case_list_filter *f,
-                       cg_sort sort, const cg_cursor *after, int limit, PGresult **out,
-                       cg_err *err)
+cg_code case_repo_list(PGconn *conn, const cg_actor *actor, const case_list_filter *f, cg_sort sort,
+                       const cg_cursor *after, int limit, PGresult **out, cg_err *err)
 {
     char limit_s[16];
     cg_query *q = malloc(sizeof *q);
@@ -279,7 +276,7 @@ cg_code case_repo_list(PGconn *conn, const cg_actor *actor, const case_list_filt
         cg_query_text(q, cond);
     }
     cg_query_text(q, sort == CG_SORT_DEADLINE ? " ORDER BY " ORDER_DEADLINE_KEY ", id"
-                                                  : " ORDER BY received_at DESC, id DESC");
+                                              : " ORDER BY received_at DESC, id DESC");
     cg_query_text(q, " LIMIT $2::integer");
     cg_code rc = cg_query_exec(conn, q, out, err);
     free(q);
@@ -291,8 +288,8 @@ int64_t case_repo_sort_key_us(const PGresult *res, int row, cg_sort sort)
     return cg_db_get_ll(res, row, sort == CG_SORT_DEADLINE ? COL_DEADLINE_US : COL_RECEIVED_US);
 }
 
-cg_code case_repo_one_visible(PGconn *conn, const char *sql, const cg_actor *actor,
-                              const char *id, PGresult **out, cg_err *err)
+cg_code case_repo_one_visible(PGconn *conn, const char *sql, const cg_actor *actor, const char *id,
+                              PGresult **out, cg_err *err)
 {
     const char *params[] = {actor->scope, id, actor->person_id, actor->user_id};
     cg_code rc = cg_db_exec(conn, sql, 4, params, out, err);

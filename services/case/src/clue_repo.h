@@ -51,9 +51,8 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
  * case_list_filter_check()), in order sort (page.h), strictly after
  * `after` (NULL for the first page; of the same order). *out is owned by
  * the caller. */
-cg_code case_repo_list(PGconn *conn, const cg_actor *actor, const case_list_filter *f,
-                       cg_sort sort, const cg_cursor *after, int limit, PGresult **out,
-                       cg_err *err);
+cg_code case_repo_list(PGconn *conn, const cg_actor *actor, const case_list_filter *f, cg_sort sort,
+                       const cg_cursor *after, int limit, PGresult **out, cg_err *err);
 
 /* The key of row (of case_repo_list's result) in order sort, for a cursor:
  * received_at, or deadline_at (0 for none), in Unix microseconds. */
@@ -69,8 +68,8 @@ cg_code case_repo_get(PGconn *conn, const cg_actor *actor, const char *id, PGres
 /* Run sql with $1 the actor's scope, $2 id, $3 its person id, $4 its user
  * id; NOT_FOUND "clue not found" when it returns no row. *out is owned by
  * the caller. */
-cg_code case_repo_one_visible(PGconn *conn, const char *sql, const cg_actor *actor,
-                              const char *id, PGresult **out, cg_err *err);
+cg_code case_repo_one_visible(PGconn *conn, const char *sql, const cg_actor *actor, const char *id,
+                              PGresult **out, cg_err *err);
 
 /* A dossier's file (a clue, or a case through its clue) if the actor may
  * see it; its handler's user id is copied into handler ("" for none; for a

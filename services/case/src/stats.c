@@ -43,13 +43,12 @@ static void q_months(cg_query *q, long long from_ms, long long to_ms)
     cg_query_text(q, ", span AS (SELECT date_trunc('month', coalesce(");
     q_time_ms(q, from);
     cg_query_text(q,
-                    ", (SELECT min(at) FROM base), clock_timestamp()) AT TIME ZONE 'UTC') AS first,"
-                    " date_trunc('month', coalesce(");
+                  ", (SELECT min(at) FROM base), clock_timestamp()) AT TIME ZONE 'UTC') AS first,"
+                  " date_trunc('month', coalesce(");
     q_time_ms(q, to);
-    cg_query_text(q,
-                    " - interval '1 millisecond', clock_timestamp()) AT TIME ZONE 'UTC') AS last)"
-                    ", months AS (SELECT m FROM span, generate_series(least(greatest(span.first,"
-                    " span.last - interval '");
+    cg_query_text(q, " - interval '1 millisecond', clock_timestamp()) AT TIME ZONE 'UTC') AS last)"
+                     ", months AS (SELECT m FROM span, generate_series(least(greatest(span.first,"
+                     " span.last - interval '");
     snprintf(back, sizeof back, "%d months'", CASE_STATS_MONTHS_MAX - 1);
     cg_query_text(q, back);
     cg_query_text(q, "), span.last), span.last, interval '1 month') m)");
@@ -98,13 +97,13 @@ static cg_code stats_clues(PGconn *conn, const cg_actor *actor, const case_list_
     case_clue_where(q, f);
     cg_query_text(q, ")");
     q_months(q, f->received_from_ms, f->received_to_ms);
-    cg_query_text(
-        q, " SELECT 'total', '', count(*), NULL::float8 FROM base"
-           " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base"
-           "   WHERE deadline_at < clock_timestamp()"
-           " UNION ALL SELECT 'source', source, count(*), NULL FROM base GROUP BY source"
-           " UNION ALL SELECT 'category', c, count(*), NULL FROM base, unnest(categories) c"
-           "   GROUP BY c" STATS_COMMON("clue"));
+    cg_query_text(q,
+                  " SELECT 'total', '', count(*), NULL::float8 FROM base"
+                  " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base"
+                  "   WHERE deadline_at < clock_timestamp()"
+                  " UNION ALL SELECT 'source', source, count(*), NULL FROM base GROUP BY source"
+                  " UNION ALL SELECT 'category', c, count(*), NULL FROM base, unnest(categories) c"
+                  "   GROUP BY c" STATS_COMMON("clue"));
     cg_code rc = cg_query_exec(conn, q, out, err);
     free(q);
     return rc;
@@ -129,7 +128,7 @@ static cg_code stats_cases(PGconn *conn, const cg_actor *actor, const case_case_
                      "WITH base AS MATERIALIZED (SELECT k.id, k.stage, clues.org_path,"
                      " k.filed_at AS at");
     cg_query_cond(q, ", k.deadline_at < 'epoch'::timestamptz + ", cg_query_param(q, now_ms),
-                    "::bigint * interval '1 millisecond' AS overdue");
+                  "::bigint * interval '1 millisecond' AS overdue");
     case_repo_case_where(q, f);
     cg_query_text(q, ")");
     q_months(q, f->filed_from_ms, f->filed_to_ms);
