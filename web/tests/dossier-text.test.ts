@@ -15,8 +15,14 @@ import en from '@/locales/en';
 import zh from '@/locales/zh-CN';
 
 /* The case service's sources, read as text: every action it appends to a
- * dossier is a string literal such as "clue.assigned" in them. */
-const sources = import.meta.glob('../../services/case/src/*.c', { query: '?raw', import: 'default', eager: true }) as Record<
+ * dossier is a string literal such as "clue.assigned" in them, or in the
+ * shared documents module it serves its documents and exports with
+ * (document.added, dossier.exported). */
+const sources = import.meta.glob(['../../services/case/src/*.c', '../../common/src/documents.c'], {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+}) as Record<
   string,
   string
 >;

@@ -35,8 +35,8 @@
 #include "clue_repo.h"
 #include "clue_view.h"
 #include "lifecycle.h"
-#include "page.h"
-#include "query.h"
+#include "cg/page.h"
+#include "cg/query.h"
 #include "rpc_frame.h"
 
 #define CASE_DURABLE_REPORT_SUBMITTED "case-report-submitted"

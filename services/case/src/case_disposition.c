@@ -92,7 +92,7 @@ void case_disposition_fields(const Cleangrid__V1__CaseActionRequest *req, cg_err
 }
 
 /* Name an investigator: in scope, not a subject, not recused, not yet one. */
-static cg_code add_investigator(PGconn *conn, const case_actor *actor,
+static cg_code add_investigator(PGconn *conn, const cg_actor *actor,
                                 const Cleangrid__V1__CaseActionRequest *req,
                                 const case_locked_case *k, cg_err *err)
 {
@@ -101,7 +101,7 @@ static cg_code add_investigator(PGconn *conn, const case_actor *actor,
         return cg_err_set(err, CG_FAILED_PRECONDITION,
                           "the account is already an investigator of this case");
     }
-    if (!case_path_within(k->org_path, req->investigator_scope)) {
+    if (!cg_path_within(k->org_path, req->investigator_scope)) {
         return cg_err_set(err, CG_FAILED_PRECONDITION,
                           "the investigator's unit (%s) does not cover the case's unit",
                           req->investigator_scope);
@@ -122,7 +122,7 @@ cleanup:
     return rc;
 }
 
-static cg_code remove_investigator(PGconn *conn, const case_actor *actor,
+static cg_code remove_investigator(PGconn *conn, const cg_actor *actor,
                                    const Cleangrid__V1__CaseActionRequest *req,
                                    const case_locked_case *k, cg_err *err)
 {
@@ -171,14 +171,14 @@ static cg_code subject_of(const case_locked_case *k, const char *name, char *out
     return err->code;
 }
 
-static cg_code add_item(PGconn *conn, const case_actor *actor,
+static cg_code add_item(PGconn *conn, const cg_actor *actor,
                         const Cleangrid__V1__CaseActionRequest *req, const case_locked_case *k,
                         cg_err *err)
 {
     PGresult *res = NULL;
     char person[128] = "", amount[24], deadline[24];
     bool rectification = strcmp(req->item_kind, "rectification") == 0;
-    if (rectification && !case_path_within(req->item_org_path, k->org_path)) {
+    if (rectification && !cg_path_within(req->item_org_path, k->org_path)) {
         cg_err_add_violation(err, "unit_code", "must name a unit inside the case's unit (%s)",
                              k->org_path);
         return err->code;
@@ -204,7 +204,7 @@ static cg_code add_item(PGconn *conn, const case_actor *actor,
     return rc;
 }
 
-static cg_code remove_item(PGconn *conn, const case_actor *actor,
+static cg_code remove_item(PGconn *conn, const cg_actor *actor,
                            const Cleangrid__V1__CaseActionRequest *req, cg_err *err)
 {
     PGresult *res = NULL;
@@ -222,7 +222,7 @@ static cg_code remove_item(PGconn *conn, const case_actor *actor,
     return rc;
 }
 
-static cg_code execute_item(PGconn *conn, const case_actor *actor,
+static cg_code execute_item(PGconn *conn, const cg_actor *actor,
                             const Cleangrid__V1__CaseActionRequest *req, cg_err *err)
 {
     PGresult *res = NULL;
@@ -246,7 +246,7 @@ static cg_code execute_item(PGconn *conn, const case_actor *actor,
 }
 
 /* The one extension: requested by an investigator, once. */
-static cg_code request_extension(PGconn *conn, const case_actor *actor,
+static cg_code request_extension(PGconn *conn, const cg_actor *actor,
                                  const Cleangrid__V1__CaseActionRequest *req,
                                  const case_locked_case *k, cg_err *err)
 {
@@ -272,7 +272,7 @@ static cg_code request_extension(PGconn *conn, const case_actor *actor,
 }
 
 /* Approve or reject the pending request: a lead other than the requester. */
-static cg_code decide_extension(PGconn *conn, const case_actor *actor,
+static cg_code decide_extension(PGconn *conn, const cg_actor *actor,
                                 const Cleangrid__V1__CaseActionRequest *req,
                                 const case_locked_case *k, cg_err *err)
 {
@@ -298,7 +298,7 @@ static cg_code decide_extension(PGconn *conn, const case_actor *actor,
         case_summary("reason", req->reason[0] != '\0' ? req->reason : NULL, NULL), err);
 }
 
-cg_code case_disposition_apply(PGconn *conn, const case_actor *actor,
+cg_code case_disposition_apply(PGconn *conn, const cg_actor *actor,
                                const Cleangrid__V1__CaseActionRequest *req,
                                const case_locked_case *k, cg_err *err)
 {
@@ -327,7 +327,7 @@ cg_code case_disposition_apply(PGconn *conn, const case_actor *actor,
 }
 
 cg_code case_disposition_announce(PGconn *conn, const char *producer, const char *request_id,
-                                  const case_actor *actor, const char *case_id, cg_err *err)
+                                  const cg_actor *actor, const char *case_id, cg_err *err)
 {
     PGresult *res = NULL;
     case_case_view v;

@@ -18,12 +18,12 @@ void case_disposition_fields(const Cleangrid__V1__CaseActionRequest *req, cg_err
  * but log_measure) on the locked case k, inside the caller's transaction:
  * investigators, items, executed marks, the extension. producer names the
  * service for an event. */
-cg_code case_disposition_apply(PGconn *conn, const case_actor *actor,
+cg_code case_disposition_apply(PGconn *conn, const cg_actor *actor,
                                const Cleangrid__V1__CaseActionRequest *req,
                                const case_locked_case *k, cg_err *err);
 /* Announce the decided disposition of case_id, locked by the caller
  * (cg.evt.case.case.disposed), in the caller's transaction. */
 cg_code case_disposition_announce(PGconn *conn, const char *producer, const char *request_id,
-                                  const case_actor *actor, const char *case_id, cg_err *err);
+                                  const cg_actor *actor, const char *case_id, cg_err *err);
 
 #endif

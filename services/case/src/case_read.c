@@ -11,7 +11,7 @@
 #include "cg/validate.h"
 #include "rpc_frame.h"
 
-cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const case_actor *actor,
+cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const cg_actor *actor,
                                case_list_filter *lf, case_case_filter *f, cg_err *err)
 {
     if (req->stage[0] != '\0' && !case_case_stage_valid(req->stage)) {
@@ -47,17 +47,17 @@ cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const
 /* A ListCases call: the actor, filters and page checked, then the rows and
  * the views the reply points into. */
 typedef struct list_state {
-    case_actor actor;
+    cg_actor actor;
     case_list_filter lf;
     case_case_filter f;
     int size;
-    case_cursor after;
+    cg_cursor after;
     bool has_cursor;
     PGresult *res;
     case_case_view *views;
     int nviews;
     Cleangrid__V1__Case **ptrs;
-    char next_cursor[CASE_CURSOR_SIZE];
+    char next_cursor[CG_CURSOR_SIZE];
     Cleangrid__V1__Page page;
 } list_state;
 
@@ -83,9 +83,8 @@ cg_code case_list_cases_check(cg_rpc_req *r, const void *request, cg_err *err)
     /* The filters and the page are checked together, so a client hears of
      * every bad parameter at once. */
     case_case_filter_check(req, &s->actor, &s->lf, &s->f, err);
-    case_page_parse(req->page,
-                    strcmp(req->sort, "deadline") == 0 ? CASE_SORT_DEADLINE : CASE_SORT_DATE,
-                    &s->size, &s->after, &s->has_cursor, err);
+    cg_page_parse(req->page, strcmp(req->sort, "deadline") == 0 ? CG_SORT_DEADLINE : CG_SORT_DATE,
+                  &s->size, &s->after, &s->has_cursor, err);
     return err->code;
 }
 
@@ -109,7 +108,7 @@ cg_code case_list_cases(cg_rpc_req *r, const void *request, PGconn *conn, void *
         return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
     }
     for (int n = 0; n < want; n++) {
-        case_cursor last = {.sort = s->f.by_deadline ? CASE_SORT_DEADLINE : CASE_SORT_DATE};
+        cg_cursor last = {.sort = s->f.by_deadline ? CG_SORT_DEADLINE : CG_SORT_DATE};
         s->nviews = n + 1; /* its parts are freed after the answer, even on failure */
         if (case_repo_case_from_row(s->res, n, &s->views[n], s->f.by_deadline, &last.key_us, err) !=
             CG_OK) {
@@ -118,7 +117,7 @@ cg_code case_list_cases(cg_rpc_req *r, const void *request, PGconn *conn, void *
         s->ptrs[n] = &s->views[n].record;
         if (more && n == want - 1) {
             cg_strlcpy(last.id, s->views[n].record.id, sizeof last.id);
-            case_cursor_encode(&last, s->next_cursor);
+            cg_cursor_encode(&last, s->next_cursor);
         }
     }
     cleangrid__v1__page__init(&s->page);
@@ -129,7 +128,7 @@ cg_code case_list_cases(cg_rpc_req *r, const void *request, PGconn *conn, void *
     return CG_OK;
 }
 
-cg_code case_case_answer_read(PGconn *conn, const case_actor *actor, const char *id,
+cg_code case_case_answer_read(PGconn *conn, const cg_actor *actor, const char *id,
                               case_case_answer *a, Cleangrid__V1__GetCaseReply *reply, cg_err *err)
 {
     a->read = true;
@@ -152,7 +151,7 @@ void case_case_answer_free(case_case_answer *a)
 
 /* A GetCase call: the actor, then the case the reply points into. */
 typedef struct get_state {
-    case_actor actor;
+    cg_actor actor;
     case_case_answer answer;
 } get_state;
 

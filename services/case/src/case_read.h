@@ -12,7 +12,7 @@
 
 /* The filters of a case list (or its statistics) in req, checked, into *f
  * (borrowing from req and lf): INVALID_ARGUMENT naming each bad one. */
-cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const case_actor *actor,
+cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const cg_actor *actor,
                                case_list_filter *lf, case_case_filter *f, cg_err *err);
 
 cg_code case_list_cases_check(cg_rpc_req *r, const void *request, cg_err *err);
@@ -31,7 +31,7 @@ typedef struct case_case_answer {
 
 /* Read case id as the actor sees it into *a, and point reply's record at
  * it (NOT_FOUND "case not found" as case_repo_get_case()). */
-cg_code case_case_answer_read(PGconn *conn, const case_actor *actor, const char *id,
+cg_code case_case_answer_read(PGconn *conn, const cg_actor *actor, const char *id,
                               case_case_answer *a, Cleangrid__V1__GetCaseReply *reply, cg_err *err);
 void case_case_answer_free(case_case_answer *a);
 

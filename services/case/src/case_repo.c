@@ -203,8 +203,8 @@ static cg_code load_items(PGconn *conn, case_case_view *v, cg_err *err)
     return CG_OK;
 }
 
-cg_code case_repo_get_case(PGconn *conn, const case_actor *actor, const char *id,
-                           case_case_view *out, PGresult **res, cg_err *err)
+cg_code case_repo_get_case(PGconn *conn, const cg_actor *actor, const char *id, case_case_view *out,
+                           PGresult **res, cg_err *err)
 {
     memset(out, 0, sizeof *out);
     cg_code rc = case_repo_one_visible(conn, SQL_GET_CASE, actor, id, res, err);
@@ -233,60 +233,56 @@ void case_case_view_free(case_case_view *v)
     v->items_res = NULL;
 }
 
-void case_repo_case_where(case_query *q, const case_case_filter *f)
+void case_repo_case_where(cg_query *q, const case_case_filter *f)
 {
-    case_query_text(q, " FROM cases k JOIN clues ON clues.id = k.clue_id"
-                       " WHERE clues.org_path <@ $1::ltree" CASE_CLUE_VISIBLE);
+    cg_query_text(q, " FROM cases k JOIN clues ON clues.id = k.clue_id"
+                     " WHERE clues.org_path <@ $1::ltree" CASE_CLUE_VISIBLE);
     if (f->stage[0] != '\0') {
-        case_query_cond(q, " AND k.stage = ", case_query_param(q, f->stage), "::text");
+        cg_query_cond(q, " AND k.stage = ", cg_query_param(q, f->stage), "::text");
     }
     if (f->org_path[0] != '\0') {
-        case_query_cond(q, " AND clues.org_path <@ ", case_query_param(q, f->org_path), "::ltree");
+        cg_query_cond(q, " AND clues.org_path <@ ", cg_query_param(q, f->org_path), "::ltree");
     }
     if (f->investigator_id[0] != '\0') {
-        int id = case_query_param(q, f->investigator_id);
-        case_query_cond(q, " AND (clues.handler_id = ", id, "::text");
-        case_query_cond(q,
-                        " OR EXISTS (SELECT 1 FROM case_investigators i WHERE i.case_id = k.id"
-                        " AND i.user_id = ",
-                        id, "::text))");
+        int id = cg_query_param(q, f->investigator_id);
+        cg_query_cond(q, " AND (clues.handler_id = ", id, "::text");
+        cg_query_cond(q,
+                      " OR EXISTS (SELECT 1 FROM case_investigators i WHERE i.case_id = k.id"
+                      " AND i.user_id = ",
+                      id, "::text))");
     }
     if (f->overdue) {
         /* The service's clock, which the deadline_state shown beside it
          * follows too. */
-        case_query_cond(q, " AND k.deadline_at < 'epoch'::timestamptz + ",
-                        case_query_number(q, case_deadline_now_ms()),
-                        "::bigint * interval '1 millisecond'");
+        cg_query_cond(q, " AND k.deadline_at < 'epoch'::timestamptz + ",
+                      cg_query_number(q, case_deadline_now_ms()),
+                      "::bigint * interval '1 millisecond'");
     }
     if (f->pattern[0] != '\0') {
-        case_query_cond(q, " AND clues.search_text ILIKE ", case_query_param(q, f->pattern),
-                        "::text");
+        cg_query_cond(q, " AND clues.search_text ILIKE ", cg_query_param(q, f->pattern), "::text");
     }
     /* A case's number finds the case, its clue's number the case filed
      * from that clue. */
     if (f->number_kind == CASE_NUMBER_CASE) {
-        case_query_cond(q, " AND lower(k.number) LIKE ", case_query_param(q, f->number), "::text");
+        cg_query_cond(q, " AND lower(k.number) LIKE ", cg_query_param(q, f->number), "::text");
     } else if (f->number_kind == CASE_NUMBER_CLUE) {
-        case_query_cond(q, " AND lower(clues.number) LIKE ", case_query_param(q, f->number),
-                        "::text");
+        cg_query_cond(q, " AND lower(clues.number) LIKE ", cg_query_param(q, f->number), "::text");
     }
     if (f->filed_from_ms > 0) {
-        case_query_cond(q, " AND k.filed_at >= 'epoch'::timestamptz + ",
-                        case_query_number(q, f->filed_from_ms),
-                        "::bigint * interval '1 millisecond'");
+        cg_query_cond(q, " AND k.filed_at >= 'epoch'::timestamptz + ",
+                      cg_query_number(q, f->filed_from_ms), "::bigint * interval '1 millisecond'");
     }
     if (f->filed_to_ms > 0) {
-        case_query_cond(q, " AND k.filed_at < 'epoch'::timestamptz + ",
-                        case_query_number(q, f->filed_to_ms),
-                        "::bigint * interval '1 millisecond'");
+        cg_query_cond(q, " AND k.filed_at < 'epoch'::timestamptz + ",
+                      cg_query_number(q, f->filed_to_ms), "::bigint * interval '1 millisecond'");
     }
 }
 
-cg_code case_repo_list_cases(PGconn *conn, const case_actor *actor, const case_case_filter *f,
-                             const case_cursor *after, int limit, PGresult **out, cg_err *err)
+cg_code case_repo_list_cases(PGconn *conn, const cg_actor *actor, const case_case_filter *f,
+                             const cg_cursor *after, int limit, PGresult **out, cg_err *err)
 {
     char limit_s[16];
-    case_query *q = malloc(sizeof *q);
+    cg_query *q = malloc(sizeof *q);
     if (q == NULL) {
         return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
     }
@@ -297,24 +293,24 @@ cg_code case_repo_list_cases(PGconn *conn, const case_actor *actor, const case_c
      * order of the list (both orders end in the id). */
     const char *key = f->by_deadline ? "coalesce(k.deadline_at, " DEADLINE_NONE ")" : "k.filed_at";
     if (after != NULL) {
-        case_query_text(q, " AND (");
-        case_query_text(q, key);
-        case_query_cond(q,
-                        f->by_deadline ? ", k.id) > ('epoch'::timestamptz + "
-                                       : ", k.id) < ('epoch'::timestamptz + ",
-                        case_query_number(q, after->key_us), "::bigint * interval '1 microsecond'");
-        case_query_cond(q, ", ", case_query_param(q, after->id), "::uuid)");
+        cg_query_text(q, " AND (");
+        cg_query_text(q, key);
+        cg_query_cond(q,
+                      f->by_deadline ? ", k.id) > ('epoch'::timestamptz + "
+                                     : ", k.id) < ('epoch'::timestamptz + ",
+                      cg_query_number(q, after->key_us), "::bigint * interval '1 microsecond'");
+        cg_query_cond(q, ", ", cg_query_param(q, after->id), "::uuid)");
     }
-    case_query_text(q, " ORDER BY ");
-    case_query_text(q, key);
-    case_query_text(q, f->by_deadline ? " ASC, k.id ASC LIMIT $2::integer"
-                                      : " DESC, k.id DESC LIMIT $2::integer");
-    cg_code rc = case_query_exec(conn, q, out, err);
+    cg_query_text(q, " ORDER BY ");
+    cg_query_text(q, key);
+    cg_query_text(q, f->by_deadline ? " ASC, k.id ASC LIMIT $2::integer"
+                                    : " DESC, k.id DESC LIMIT $2::integer");
+    cg_code rc = cg_query_exec(conn, q, out, err);
     free(q);
     return rc;
 }
 
-cg_code case_repo_lock_case(PGconn *conn, const case_actor *actor, const char *id,
+cg_code case_repo_lock_case(PGconn *conn, const cg_actor *actor, const char *id,
                             case_locked_case *out, PGresult **res, cg_err *err)
 {
     cg_code rc = case_repo_one_visible(conn, SQL_LOCK_CASE, actor, id, res, err);

@@ -14,8 +14,8 @@
 #include "clue_view.h"
 #include "lifecycle.h"
 #include "number.h"
-#include "page.h"
-#include "query.h"
+#include "cg/page.h"
+#include "cg/query.h"
 
 /* A case as GetCase and ListCases answer it: record borrows its strings
  * from the query's result and from the parts below, which the view owns.
@@ -34,8 +34,8 @@ typedef struct case_case_view {
 /* Case id with its items if the actor may see its clue (NOT_FOUND "case
  * not found" otherwise, with one message). *res (owned by the caller)
  * holds the strings of *out. */
-cg_code case_repo_get_case(PGconn *conn, const case_actor *actor, const char *id,
-                           case_case_view *out, PGresult **res, cg_err *err);
+cg_code case_repo_get_case(PGconn *conn, const cg_actor *actor, const char *id, case_case_view *out,
+                           PGresult **res, cg_err *err);
 void case_case_view_free(case_case_view *v);
 
 /* The filters of a case list, checked by the caller; strings borrowed, ""
@@ -52,13 +52,13 @@ typedef struct case_case_filter {
 
 /* Append to q (started with case_query_start) the WHERE of the cases the
  * actor sees that pass f: the cases joined to their clues as k and clues. */
-void case_repo_case_where(case_query *q, const case_case_filter *f);
+void case_repo_case_where(cg_query *q, const case_case_filter *f);
 
 /* Up to limit cases the actor may see passing f, in f's order, strictly
  * after `after` (NULL for the first page). *out is owned by the caller;
  * read its rows with case_repo_case_from_row(). */
-cg_code case_repo_list_cases(PGconn *conn, const case_actor *actor, const case_case_filter *f,
-                             const case_cursor *after, int limit, PGresult **out, cg_err *err);
+cg_code case_repo_list_cases(PGconn *conn, const cg_actor *actor, const case_case_filter *f,
+                             const cg_cursor *after, int limit, PGresult **out, cg_err *err);
 
 /* Fill *out from row of a case query (strings borrowed from res); *key_us
  * (may be NULL) gets the row's cursor key in the filed or (by_deadline)
@@ -84,7 +84,7 @@ typedef struct case_locked_case {
     const char *subjects_json; /* the clue's subjects, a JSON array */
     const char *filed_by;
 } case_locked_case;
-cg_code case_repo_lock_case(PGconn *conn, const case_actor *actor, const char *id,
+cg_code case_repo_lock_case(PGconn *conn, const cg_actor *actor, const char *id,
                             case_locked_case *out, PGresult **res, cg_err *err);
 
 /* True when user_id is an investigator of the locked case: its clue's

@@ -84,7 +84,7 @@ cg_code case_case_action_roles(const void *request, const char *const **roles, c
 }
 
 /* Log an investigation measure on the locked case and note it. */
-static cg_code case_log_measure(PGconn *conn, const case_actor *actor,
+static cg_code case_log_measure(PGconn *conn, const cg_actor *actor,
                                 const Cleangrid__V1__CaseActionRequest *req, cg_err *err)
 {
     char on_s[24];
@@ -113,7 +113,7 @@ static cg_code case_reviewer_check(PGconn *conn, const case_locked_case *k,
                           "the reviewer is an investigator of this case: the review (审理) is "
                           "done by someone other than the investigators");
     }
-    if (req->reviewer_scope[0] != '\0' && !case_path_within(k->org_path, req->reviewer_scope)) {
+    if (req->reviewer_scope[0] != '\0' && !cg_path_within(k->org_path, req->reviewer_scope)) {
         return cg_err_set(err, CG_FAILED_PRECONDITION,
                           "the reviewer's unit (%s) does not cover the case's unit",
                           req->reviewer_scope);
@@ -125,7 +125,7 @@ static cg_code case_reviewer_check(PGconn *conn, const case_locked_case *k,
  * measure, investigators, items, the extension), or a move to t->to with
  * the report a submit_report carries and the new stage's deadline; either
  * way note it in the case's dossier. */
-static cg_code case_apply(PGconn *conn, const case_actor *actor,
+static cg_code case_apply(PGconn *conn, const cg_actor *actor,
                           const Cleangrid__V1__CaseActionRequest *req, const case_locked_case *k,
                           const case_transition *t, cg_err *err)
 {
@@ -169,7 +169,7 @@ static cg_code case_action_fields(const Cleangrid__V1__CaseActionRequest *req, c
 /* A CaseAction call: the actor, then the locked case and the case as it
  * is after the action, which the reply points into. */
 typedef struct action_state {
-    case_actor actor;
+    cg_actor actor;
     PGresult *lock_res;
     case_case_answer answer;
 } action_state;

@@ -13,18 +13,18 @@
 /* A ListClues call: the actor, filters and page checked, then the rows and
  * the views the reply points into. */
 typedef struct list_state {
-    case_actor actor;
-    case_sort sort;
+    cg_actor actor;
+    cg_sort sort;
     int size;
-    case_cursor after;
+    cg_cursor after;
     bool has_cursor;
     case_list_filter filter;
     PGresult *res;
     /* A page of views is too big for the RPC thread's stack. */
     case_clue_view *views;
     int nviews;
-    Cleangrid__V1__Clue *ptrs[CASE_PAGE_SIZE_MAX];
-    char next_cursor[CASE_CURSOR_SIZE];
+    Cleangrid__V1__Clue *ptrs[CG_PAGE_SIZE_MAX];
+    char next_cursor[CG_CURSOR_SIZE];
     Cleangrid__V1__Page page;
 } list_state;
 
@@ -48,9 +48,9 @@ cg_code case_list_clues_check(cg_rpc_req *r, const void *request, cg_err *err)
     }
     /* The page and the filters are checked together, so a client hears of
      * every bad parameter at once. */
-    s->sort = CASE_SORT_DATE;
-    case_sort_parse(req->sort, &s->sort, err);
-    case_page_parse(req->page, s->sort, &s->size, &s->after, &s->has_cursor, err);
+    s->sort = CG_SORT_DATE;
+    cg_sort_parse(req->sort, "received", &s->sort, err);
+    cg_page_parse(req->page, s->sort, &s->size, &s->after, &s->has_cursor, err);
     case_list_filter_check(req->status, req->source, req->category, req->handler_id, req->org_path,
                            s->actor.scope, req->received_from_ms, req->received_to_ms, req->query,
                            &s->filter, err);
@@ -83,10 +83,9 @@ cg_code case_list_clues(cg_rpc_req *r, const void *request, PGconn *conn, void *
         }
         s->ptrs[n] = &s->views[n].clue;
         if (more && n == want - 1) {
-            case_cursor last = {.sort = s->sort,
-                                .key_us = case_repo_sort_key_us(s->res, n, s->sort)};
+            cg_cursor last = {.sort = s->sort, .key_us = case_repo_sort_key_us(s->res, n, s->sort)};
             cg_strlcpy(last.id, s->views[n].clue.id, sizeof last.id);
-            case_cursor_encode(&last, s->next_cursor);
+            cg_cursor_encode(&last, s->next_cursor);
         }
     }
     /* A reply with no Status means OK (see cg_err_from_pb). */
@@ -100,7 +99,7 @@ cg_code case_list_clues(cg_rpc_req *r, const void *request, PGconn *conn, void *
 
 /* A GetClue call: the actor, then the clue the reply points into. */
 typedef struct get_state {
-    case_actor actor;
+    cg_actor actor;
     case_clue_row clue;
 } get_state;
 

@@ -196,60 +196,57 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
     return cg_db_exec(conn, SQL_INSERT, (int)(sizeof params / sizeof params[0]), params, out, err);
 }
 
-void case_clue_where(case_query *q, const case_list_filter *f)
+void case_clue_where(cg_query *q, const case_list_filter *f)
 {
-    case_query_text(q, " WHERE org_path <@ $1::ltree" CLUE_VISIBLE);
+    cg_query_text(q, " WHERE org_path <@ $1::ltree" CLUE_VISIBLE);
     if (f->org_path[0] != '\0') {
-        case_query_cond(q, " AND org_path <@ ", case_query_param(q, f->org_path), "::ltree");
+        cg_query_cond(q, " AND org_path <@ ", cg_query_param(q, f->org_path), "::ltree");
     }
     if (f->status[0] != '\0') {
-        case_query_cond(q, " AND status = ", case_query_param(q, f->status), "::text");
+        cg_query_cond(q, " AND status = ", cg_query_param(q, f->status), "::text");
     }
     if (f->source[0] != '\0') {
-        case_query_cond(q, " AND source = ", case_query_param(q, f->source), "::text");
+        cg_query_cond(q, " AND source = ", cg_query_param(q, f->source), "::text");
     }
     if (f->category[0] != '\0') {
-        case_query_cond(q, " AND categories @> ARRAY[", case_query_param(q, f->category),
-                        "::text]");
+        cg_query_cond(q, " AND categories @> ARRAY[", cg_query_param(q, f->category), "::text]");
     }
     if (f->handler_id[0] != '\0') {
-        case_query_cond(q, " AND handler_id = ", case_query_param(q, f->handler_id), "::text");
+        cg_query_cond(q, " AND handler_id = ", cg_query_param(q, f->handler_id), "::text");
     }
     if (f->received_from_ms > 0) {
-        case_query_cond(q, " AND received_at >= 'epoch'::timestamptz + ",
-                        case_query_number(q, f->received_from_ms),
-                        "::bigint * interval '1 millisecond'");
+        cg_query_cond(q, " AND received_at >= 'epoch'::timestamptz + ",
+                      cg_query_number(q, f->received_from_ms),
+                      "::bigint * interval '1 millisecond'");
     }
     if (f->received_to_ms > 0) {
-        case_query_cond(q, " AND received_at < 'epoch'::timestamptz + ",
-                        case_query_number(q, f->received_to_ms),
-                        "::bigint * interval '1 millisecond'");
+        cg_query_cond(q, " AND received_at < 'epoch'::timestamptz + ",
+                      cg_query_number(q, f->received_to_ms), "::bigint * interval '1 millisecond'");
     }
     if (f->pattern[0] != '\0') {
-        case_query_cond(q, " AND search_text ILIKE ", case_query_param(q, f->pattern), "::text");
+        cg_query_cond(q, " AND search_text ILIKE ", cg_query_param(q, f->pattern), "::text");
     }
     /* A clue's number finds the clue, a case's number the clue it was
      * filed from. */
     if (f->number_kind == CASE_NUMBER_CLUE) {
-        case_query_cond(q, " AND lower(number) LIKE ", case_query_param(q, f->number), "::text");
+        cg_query_cond(q, " AND lower(number) LIKE ", cg_query_param(q, f->number), "::text");
     } else if (f->number_kind == CASE_NUMBER_CASE) {
-        case_query_cond(q, " AND id IN (SELECT k.clue_id FROM cases k WHERE lower(k.number) LIKE ",
-                        case_query_param(q, f->number), "::text)");
+        cg_query_cond(q, " AND id IN (SELECT k.clue_id FROM cases k WHERE lower(k.number) LIKE ",
+                      cg_query_param(q, f->number), "::text)");
     }
     if (f->overdue) {
-        case_query_text(q, " AND deadline_at < clock_timestamp()");
+        cg_query_text(q, " AND deadline_at < clock_timestamp()");
     }
 }
 
 /* The date the order walks: received_at, or the deadline with none last. */
 #define ORDER_DEADLINE_KEY "coalesce(deadline_at, 'infinity'::timestamptz)"
 
-cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_filter *f,
-                       case_sort sort, const case_cursor *after, int limit, PGresult **out,
-                       cg_err *err)
+cg_code case_repo_list(PGconn *conn, const cg_actor *actor, const case_list_filter *f, cg_sort sort,
+                       const cg_cursor *after, int limit, PGresult **out, cg_err *err)
 {
     char limit_s[16];
-    case_query *q = malloc(sizeof *q);
+    cg_query *q = malloc(sizeof *q);
     if (q == NULL) {
         return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
     }
@@ -259,40 +256,40 @@ cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_fi
     /* The row comparison walks the order's index from the cursor on; the
      * cursor's microseconds become a timestamptz exactly (the product
      * stays far below 2^53, where double arithmetic is exact). */
-    if (after != NULL && sort == CASE_SORT_DEADLINE) {
+    if (after != NULL && sort == CG_SORT_DEADLINE) {
         char cond[400];
-        int key = case_query_number(q, after->key_us), id = case_query_param(q, after->id);
+        int key = cg_query_number(q, after->key_us), id = cg_query_param(q, after->id);
         snprintf(cond, sizeof cond,
                  " AND (" ORDER_DEADLINE_KEY ", id) > (CASE WHEN $%d::bigint = 0"
                  " THEN 'infinity'::timestamptz"
                  " ELSE 'epoch'::timestamptz + $%d::bigint * interval '1 microsecond' END,"
                  " $%d::uuid)",
                  key, key, id);
-        case_query_text(q, cond);
+        cg_query_text(q, cond);
     } else if (after != NULL) {
         char cond[300];
-        int key = case_query_number(q, after->key_us), id = case_query_param(q, after->id);
+        int key = cg_query_number(q, after->key_us), id = cg_query_param(q, after->id);
         snprintf(cond, sizeof cond,
                  " AND (received_at, id) < ('epoch'::timestamptz + $%d::bigint"
                  " * interval '1 microsecond', $%d::uuid)",
                  key, id);
-        case_query_text(q, cond);
+        cg_query_text(q, cond);
     }
-    case_query_text(q, sort == CASE_SORT_DEADLINE ? " ORDER BY " ORDER_DEADLINE_KEY ", id"
-                                                  : " ORDER BY received_at DESC, id DESC");
-    case_query_text(q, " LIMIT $2::integer");
-    cg_code rc = case_query_exec(conn, q, out, err);
+    cg_query_text(q, sort == CG_SORT_DEADLINE ? " ORDER BY " ORDER_DEADLINE_KEY ", id"
+                                              : " ORDER BY received_at DESC, id DESC");
+    cg_query_text(q, " LIMIT $2::integer");
+    cg_code rc = cg_query_exec(conn, q, out, err);
     free(q);
     return rc;
 }
 
-int64_t case_repo_sort_key_us(const PGresult *res, int row, case_sort sort)
+int64_t case_repo_sort_key_us(const PGresult *res, int row, cg_sort sort)
 {
-    return cg_db_get_ll(res, row, sort == CASE_SORT_DEADLINE ? COL_DEADLINE_US : COL_RECEIVED_US);
+    return cg_db_get_ll(res, row, sort == CG_SORT_DEADLINE ? COL_DEADLINE_US : COL_RECEIVED_US);
 }
 
-cg_code case_repo_one_visible(PGconn *conn, const char *sql, const case_actor *actor,
-                              const char *id, PGresult **out, cg_err *err)
+cg_code case_repo_one_visible(PGconn *conn, const char *sql, const cg_actor *actor, const char *id,
+                              PGresult **out, cg_err *err)
 {
     const char *params[] = {actor->scope, id, actor->person_id, actor->user_id};
     cg_code rc = cg_db_exec(conn, sql, 4, params, out, err);
@@ -304,13 +301,13 @@ cg_code case_repo_one_visible(PGconn *conn, const char *sql, const case_actor *a
     return rc;
 }
 
-cg_code case_repo_get(PGconn *conn, const case_actor *actor, const char *id, PGresult **out,
+cg_code case_repo_get(PGconn *conn, const cg_actor *actor, const char *id, PGresult **out,
                       cg_err *err)
 {
     return case_repo_one_visible(conn, SQL_GET, actor, id, out, err);
 }
 
-cg_code case_repo_file_handler(PGconn *conn, const case_actor *actor, const char *file_id,
+cg_code case_repo_file_handler(PGconn *conn, const cg_actor *actor, const char *file_id,
                                char *handler, size_t handler_size, cg_err *err)
 {
     PGresult *res = NULL;
@@ -324,7 +321,7 @@ cg_code case_repo_file_handler(PGconn *conn, const case_actor *actor, const char
     return rc;
 }
 
-cg_code case_repo_lock(PGconn *conn, const case_actor *actor, const char *id, case_locked *out,
+cg_code case_repo_lock(PGconn *conn, const cg_actor *actor, const char *id, case_locked *out,
                        PGresult **res, cg_err *err)
 {
     cg_code rc = case_repo_one_visible(conn, SQL_LOCK, actor, id, res, err);
@@ -369,7 +366,7 @@ cg_code case_clue_row_read(case_clue_row *out, PGresult *res, cg_err *err)
     return case_repo_clue_from_row(res, 0, &out->view, NULL, err);
 }
 
-cg_code case_clue_row_get(PGconn *conn, const case_actor *actor, const char *id, case_clue_row *out,
+cg_code case_clue_row_get(PGconn *conn, const cg_actor *actor, const char *id, case_clue_row *out,
                           cg_err *err)
 {
     PGresult *res = NULL;

@@ -13,8 +13,8 @@
 #include "cleangrid/v1/intake.pb-c.h"
 #include "clue_view.h"
 #include "lifecycle.h"
-#include "page.h"
-#include "query.h"
+#include "cg/page.h"
+#include "cg/query.h"
 
 /* Read row of a clue query into *out (its strings borrowed from res, which
  * must outlive it; free the view with case_clue_view_free() whatever the
@@ -51,32 +51,31 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
  * case_list_filter_check()), in order sort (page.h), strictly after
  * `after` (NULL for the first page; of the same order). *out is owned by
  * the caller. */
-cg_code case_repo_list(PGconn *conn, const case_actor *actor, const case_list_filter *f,
-                       case_sort sort, const case_cursor *after, int limit, PGresult **out,
-                       cg_err *err);
+cg_code case_repo_list(PGconn *conn, const cg_actor *actor, const case_list_filter *f, cg_sort sort,
+                       const cg_cursor *after, int limit, PGresult **out, cg_err *err);
 
 /* The key of row (of case_repo_list's result) in order sort, for a cursor:
  * received_at, or deadline_at (0 for none), in Unix microseconds. */
-int64_t case_repo_sort_key_us(const PGresult *res, int row, case_sort sort);
+int64_t case_repo_sort_key_us(const PGresult *res, int row, cg_sort sort);
 
 /* The clue id if the actor may see it. NOT_FOUND, with one message,
  * whether it does not exist, lies outside the scope, is about the actor
  * or the actor recused from it: a caller must not learn which. *out is
  * owned by the caller. */
-cg_code case_repo_get(PGconn *conn, const case_actor *actor, const char *id, PGresult **out,
+cg_code case_repo_get(PGconn *conn, const cg_actor *actor, const char *id, PGresult **out,
                       cg_err *err);
 
 /* Run sql with $1 the actor's scope, $2 id, $3 its person id, $4 its user
  * id; NOT_FOUND "clue not found" when it returns no row. *out is owned by
  * the caller. */
-cg_code case_repo_one_visible(PGconn *conn, const char *sql, const case_actor *actor,
-                              const char *id, PGresult **out, cg_err *err);
+cg_code case_repo_one_visible(PGconn *conn, const char *sql, const cg_actor *actor, const char *id,
+                              PGresult **out, cg_err *err);
 
 /* A dossier's file (a clue, or a case through its clue) if the actor may
  * see it; its handler's user id is copied into handler ("" for none; for a
  * case, the actor's own id when it is one of the investigators, else "").
  * NOT_FOUND "clue or case not found" otherwise. */
-cg_code case_repo_file_handler(PGconn *conn, const case_actor *actor, const char *file_id,
+cg_code case_repo_file_handler(PGconn *conn, const cg_actor *actor, const char *file_id,
                                char *handler, size_t handler_size, cg_err *err);
 
 /* A clue locked for a change (FOR UPDATE until the transaction ends). The
@@ -97,7 +96,7 @@ typedef struct case_locked {
 
 /* Lock clue id if the actor may see it (NOT_FOUND as case_repo_get()).
  * *res (owned by the caller) holds the strings of *out. */
-cg_code case_repo_lock(PGconn *conn, const case_actor *actor, const char *id, case_locked *out,
+cg_code case_repo_lock(PGconn *conn, const cg_actor *actor, const char *id, case_locked *out,
                        PGresult **res, cg_err *err);
 
 /* FAILED_PRECONDITION saying why when the person (user_id, person_id "" for
@@ -108,7 +107,7 @@ cg_code case_person_barred(PGconn *conn, const char *clue_id, const char *user_i
 
 /* Append to q (started with case_query_start, $1 the scope) the WHERE of
  * the clues the actor sees that pass f: only the filters that are set. */
-void case_clue_where(case_query *q, const case_list_filter *f);
+void case_clue_where(cg_query *q, const case_list_filter *f);
 
 /* One clue as a reply shows it: the row and the view that borrows from it.
  * Zeroed means empty; free with case_clue_row_free() whatever happened. */
@@ -123,7 +122,7 @@ typedef struct case_clue_row {
 cg_code case_clue_row_read(case_clue_row *out, PGresult *res, cg_err *err);
 
 /* Clue id as the actor sees it now (NOT_FOUND as case_repo_get()). */
-cg_code case_clue_row_get(PGconn *conn, const case_actor *actor, const char *id, case_clue_row *out,
+cg_code case_clue_row_get(PGconn *conn, const cg_actor *actor, const char *id, case_clue_row *out,
                           cg_err *err);
 
 void case_clue_row_free(case_clue_row *r);

@@ -124,7 +124,7 @@ static void subject_field(cg_err *err, size_t i, const char *key, const char *va
 
 /* The subjects: 1 to CASE_SUBJECTS_MAX, each with a name, added to the
  * JSON array out. *about_self is set when one of them is the actor. */
-static void check_subjects(Cleangrid__V1__ClueSubject **subjects, size_t n, const case_actor *actor,
+static void check_subjects(Cleangrid__V1__ClueSubject **subjects, size_t n, const cg_actor *actor,
                            cJSON *out, bool *about_self, cg_err *err)
 {
     if (n == 0 || n > CASE_SUBJECTS_MAX) {
@@ -171,7 +171,7 @@ static cg_code print_arrays(const cJSON *subjects, const cJSON *categories, char
 
 /* Check the request and build the subjects and categories as JSON texts
  * (owned by the caller, free()). All violations at once. */
-static cg_code check_new_clue(const Cleangrid__V1__CreateClueRequest *req, const case_actor *actor,
+static cg_code check_new_clue(const Cleangrid__V1__CreateClueRequest *req, const cg_actor *actor,
                               char **subjects_json, char **categories_json, cg_err *err)
 {
     cJSON *subjects = cJSON_CreateArray(), *categories = cJSON_CreateArray();
@@ -188,7 +188,7 @@ static cg_code check_new_clue(const Cleangrid__V1__CreateClueRequest *req, const
     check_categories(req->categories, req->n_categories, categories, err);
     check_subjects(req->subjects, req->n_subjects, actor, subjects, &about_self, err);
     check_received(req->received_at_ms, err);
-    if (!cg_ltree_path_valid(req->org_path) || !case_path_within(req->org_path, actor->scope)) {
+    if (!cg_ltree_path_valid(req->org_path) || !cg_path_within(req->org_path, actor->scope)) {
         cg_err_add_violation(err, "unit_code", "must name a unit inside your scope");
     }
     if (err->code == CG_OK && about_self) {
@@ -204,7 +204,7 @@ static cg_code check_new_clue(const Cleangrid__V1__CreateClueRequest *req, const
 /* A CreateClue call: the actor and the checked request, then the clue the
  * reply points into. */
 typedef struct create_state {
-    case_actor actor;
+    cg_actor actor;
     char *subjects_json, *categories_json; /* owned */
     case_clue_row clue;
 } create_state;
@@ -281,7 +281,7 @@ cg_code case_create_clue(cg_rpc_req *r, const void *request, PGconn *conn, void 
 typedef struct action_ctx {
     PGconn *conn;
     const char *producer; /* the service's name, for events */
-    const case_actor *actor;
+    const cg_actor *actor;
     const Cleangrid__V1__ClueActionRequest *req;
     const case_locked *clue;
     const case_transition *t;
@@ -550,7 +550,7 @@ static cg_code add_clue_disposed(const action_ctx *a, const char *stage, cg_err 
 static cg_code do_decide(const action_ctx *a, bool approve, cg_err *err)
 {
     const case_locked *c = a->clue;
-    const case_actor *actor = a->actor;
+    const cg_actor *actor = a->actor;
     if (strcmp(c->proposed_by, actor->user_id) == 0 ||
         (given(actor->person_id) && strcmp(c->proposed_by_person, actor->person_id) == 0)) {
         return cg_err_set(err, CG_PERMISSION_DENIED,
@@ -587,7 +587,7 @@ static cg_code do_assign(const action_ctx *a, cg_err *err)
 
     /* The gateway names the handler's unit; one that does not cover the
      * clue's would leave a handler who cannot see what they handle. */
-    if (given(req->handler_scope) && !case_path_within(a->clue->org_path, req->handler_scope)) {
+    if (given(req->handler_scope) && !cg_path_within(a->clue->org_path, req->handler_scope)) {
         rc = cg_err_set(err, CG_FAILED_PRECONDITION,
                         "the handler's unit (%s) does not cover the clue's unit",
                         req->handler_scope);
@@ -761,7 +761,7 @@ static cg_code do_action(const action_ctx *a, cg_err *err)
 /* A ClueAction call: the actor, then the locked clue and the clue as it
  * is after the action, which the reply points into. */
 typedef struct action_state {
-    case_actor actor;
+    cg_actor actor;
     PGresult *lock_res;
     case_clue_row clue;
 } action_state;

@@ -9,7 +9,7 @@
 #include "case.h"
 #include "cg/log.h"
 #include "cg/validate.h"
-#include "dossier.h"
+#include "files.h"
 
 /* The longest cursor: a seq, at most 18 digits. */
 #define SEQ_CURSOR_MAX 18
@@ -18,7 +18,7 @@
 static cg_code seq_cursor(const Cleangrid__V1__PageRequest *page, int *size, int64_t *after,
                           cg_err *err)
 {
-    *size = CASE_PAGE_SIZE_DEFAULT;
+    *size = CG_PAGE_SIZE_DEFAULT;
     *after = 0;
     if (page == NULL) {
         return CG_OK;
@@ -44,14 +44,14 @@ static cg_code seq_cursor(const Cleangrid__V1__PageRequest *page, int *size, int
 void case_rpc_list_dossier(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
-    case_actor actor;
+    cg_actor actor;
     char handler[CG_UUID_LEN] = "";
     int size = 0, n = 0;
     int64_t after = 0;
     PGconn *conn = NULL;
     PGresult *res = NULL;
-    Cleangrid__V1__DossierEntry entries[CASE_PAGE_SIZE_MAX];
-    Cleangrid__V1__DossierEntry *entry_ptrs[CASE_PAGE_SIZE_MAX];
+    Cleangrid__V1__DossierEntry entries[CG_PAGE_SIZE_MAX];
+    Cleangrid__V1__DossierEntry *entry_ptrs[CG_PAGE_SIZE_MAX];
     char next_cursor[SEQ_CURSOR_MAX + 2] = "", from_s[24];
     cg_err err;
     cg_err_clear(&err);
@@ -61,7 +61,7 @@ void case_rpc_list_dossier(cg_rpc_call *call, void *arg)
     if (req == NULL) {
         return;
     }
-    if (case_access_actor(req->ctx, CASE_ROLES_READ, "read dossiers", &actor, &err) != CG_OK) {
+    if (cg_actor_from_ctx(req->ctx, CASE_ROLES_READ, "read dossiers", &actor, &err) != CG_OK) {
         goto cleanup;
     }
     if (!cg_uuid_valid(req->file_id)) {
@@ -74,7 +74,8 @@ void case_rpc_list_dossier(cg_rpc_call *call, void *arg)
     if (conn == NULL || cg_db_begin(conn, &err) != CG_OK ||
         case_repo_file_handler(conn, &actor, req->file_id, handler, sizeof handler, &err) !=
             CG_OK ||
-        case_dossier_entries(conn, req->file_id, after, size + 1, &res, &err) != CG_OK) {
+        cg_dossier_entries(conn, &case_dossier, req->file_id, after, size + 1, &res, &err) !=
+            CG_OK) {
         goto cleanup;
     }
     /* 全程留痕: a read by someone other than the handler is itself a step
@@ -82,9 +83,10 @@ void case_rpc_list_dossier(cg_rpc_call *call, void *arg)
     if (strcmp(handler, actor.user_id) != 0) {
         snprintf(from_s, sizeof from_s, "%" PRId64, after);
         char *summary = case_summary("after_seq", from_s, NULL);
-        cg_code rc = summary == NULL ? cg_err_set(&err, CG_UNAVAILABLE, "out of memory")
-                                     : case_dossier_append(conn, req->file_id, actor.user_id,
-                                                           "dossier.read", summary, &err);
+        cg_code rc = summary == NULL
+                         ? cg_err_set(&err, CG_UNAVAILABLE, "out of memory")
+                         : cg_dossier_append(conn, &case_dossier, req->file_id, actor.user_id,
+                                             "dossier.read", summary, &err);
         free(summary);
         if (rc != CG_OK) {
             goto cleanup;
@@ -99,13 +101,13 @@ void case_rpc_list_dossier(cg_rpc_call *call, void *arg)
     for (int i = 0; i < n; i++) {
         Cleangrid__V1__DossierEntry *e = &entries[i];
         cleangrid__v1__dossier_entry__init(e);
-        e->seq = cg_db_get_ll(res, i, CASE_DOSSIER_COL_SEQ);
-        e->occurred_at_ms = cg_db_get_ll(res, i, CASE_DOSSIER_COL_AT_MS);
-        e->actor_id = (char *)cg_db_get(res, i, CASE_DOSSIER_COL_ACTOR);
-        e->action = (char *)cg_db_get(res, i, CASE_DOSSIER_COL_ACTION);
-        e->summary_json = (char *)cg_db_get(res, i, CASE_DOSSIER_COL_SUMMARY);
-        e->prev_hash = (char *)cg_db_get(res, i, CASE_DOSSIER_COL_PREV_HASH);
-        e->hash = (char *)cg_db_get(res, i, CASE_DOSSIER_COL_HASH);
+        e->seq = cg_db_get_ll(res, i, CG_DOSSIER_COL_SEQ);
+        e->occurred_at_ms = cg_db_get_ll(res, i, CG_DOSSIER_COL_AT_MS);
+        e->actor_id = (char *)cg_db_get(res, i, CG_DOSSIER_COL_ACTOR);
+        e->action = (char *)cg_db_get(res, i, CG_DOSSIER_COL_ACTION);
+        e->summary_json = (char *)cg_db_get(res, i, CG_DOSSIER_COL_SUMMARY);
+        e->prev_hash = (char *)cg_db_get(res, i, CG_DOSSIER_COL_PREV_HASH);
+        e->hash = (char *)cg_db_get(res, i, CG_DOSSIER_COL_HASH);
         entry_ptrs[i] = e;
     }
     if (rows > size) {
@@ -128,7 +130,7 @@ cleanup:
 void case_rpc_verify_dossier(cg_rpc_call *call, void *arg)
 {
     cg_service_base *base = arg;
-    case_actor actor;
+    cg_actor actor;
     PGconn *conn = NULL;
     char handler[CG_UUID_LEN];
     bool whole = false;
@@ -141,7 +143,7 @@ void case_rpc_verify_dossier(cg_rpc_call *call, void *arg)
     if (req == NULL) {
         return;
     }
-    if (case_access_actor(req->ctx, CASE_ROLES_READ, "verify dossiers", &actor, &err) != CG_OK) {
+    if (cg_actor_from_ctx(req->ctx, CASE_ROLES_READ, "verify dossiers", &actor, &err) != CG_OK) {
         goto cleanup;
     }
     if (!cg_uuid_valid(req->file_id)) {
@@ -152,7 +154,7 @@ void case_rpc_verify_dossier(cg_rpc_call *call, void *arg)
     if (conn == NULL ||
         case_repo_file_handler(conn, &actor, req->file_id, handler, sizeof handler, &err) !=
             CG_OK ||
-        case_dossier_verify(conn, req->file_id, &whole, &first_bad, &err) != CG_OK) {
+        cg_dossier_verify(conn, &case_dossier, req->file_id, &whole, &first_bad, &err) != CG_OK) {
         goto cleanup;
     }
     if (!whole) {

@@ -8,7 +8,7 @@
 #include "cg/log.h"
 #include "cg/util.h"
 #include "cg/messaging.h"
-#include "dossier.h"
+#include "files.h"
 
 cg_code case_event_clue_created(PGconn *conn, const char *producer, const Cleangrid__V1__Clue *clue,
                                 const char *correlation_id, cg_err *err)
@@ -78,9 +78,9 @@ cg_code case_on_report_submitted(PGconn *conn, const char *subject, const char *
      * number it was registered under, never what the reporter wrote: the
      * report text stays in the clue itself. */
     summary = case_summary("source", CASE_SOURCE_PUBLIC_REPORT, "number", clue->number, NULL);
-    rc = summary == NULL
-             ? cg_err_set(err, CG_UNAVAILABLE, "out of memory")
-             : case_dossier_append(conn, clue->id, CASE_ACTOR_SYSTEM, "clue.created", summary, err);
+    rc = summary == NULL ? cg_err_set(err, CG_UNAVAILABLE, "out of memory")
+                         : cg_dossier_append(conn, &case_dossier, clue->id, CASE_ACTOR_SYSTEM,
+                                             "clue.created", summary, err);
     if (rc != CG_OK) {
         goto cleanup;
     }

@@ -298,7 +298,7 @@ cg_code case_list_filter_check(const char *status, const char *source, const cha
     if (given(handler_id)) {
         cg_check_uuid(err, "handler_id", handler_id);
     }
-    if (given(org_path) && (!cg_ltree_path_valid(org_path) || !case_path_within(org_path, scope))) {
+    if (given(org_path) && (!cg_ltree_path_valid(org_path) || !cg_path_within(org_path, scope))) {
         cg_err_add_violation(err, "unit_code", "must name a unit inside your scope");
     }
     cg_check_date_range(err, "received_from", from_ms, "received_to", to_ms);

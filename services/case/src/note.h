@@ -9,7 +9,7 @@
 /* Append a dossier entry to file_id (a clue or a case) by the actor, inside
  * the caller's transaction. summary (from case_summary()) is owned and
  * freed here; NULL means it could not be built: UNAVAILABLE. */
-cg_code case_note(PGconn *conn, const char *file_id, const case_actor *actor, const char *action,
+cg_code case_note(PGconn *conn, const char *file_id, const cg_actor *actor, const char *action,
                   char *summary, cg_err *err);
 
 #endif

@@ -10,13 +10,13 @@ static const char *const ANY_ROLE[] = {"admin",          "inspector", "inspectio
                                        "intake_officer", "custodian", "unit_leader",
                                        "cadre",          "auditor",   NULL};
 
-cg_code case_rpc_actor(const cg_rpc_req *r, case_actor *out, cg_err *err)
+cg_code case_rpc_actor(const cg_rpc_req *r, cg_actor *out, cg_err *err)
 {
-    return case_access_actor(r->ctx, r->roles != NULL ? r->roles : ANY_ROLE,
+    return cg_actor_from_ctx(r->ctx, r->roles != NULL ? r->roles : ANY_ROLE,
                              r->doing != NULL ? r->doing : r->row->name, out, err);
 }
 
-cg_code case_rpc_actor_one(const cg_rpc_req *r, const char *id, case_actor *out, cg_err *err)
+cg_code case_rpc_actor_one(const cg_rpc_req *r, const char *id, cg_actor *out, cg_err *err)
 {
     if (case_rpc_actor(r, out, err) == CG_OK && !cg_uuid_valid(id)) {
         cg_err_add_violation(err, "id", "is not a UUID");

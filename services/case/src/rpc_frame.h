@@ -14,13 +14,13 @@
 #define CASE_DB_ACQUIRE_MS CG_RPC_DB_ACQUIRE_MS
 
 /* The actor of call r, whose roles the frame has checked: PERMISSION_DENIED
- * without a valid scope or user id (case_access_actor()). *out borrows
+ * without a valid scope or user id (cg_actor_from_ctx()). *out borrows
  * from the request. */
-cg_code case_rpc_actor(const cg_rpc_req *r, case_actor *out, cg_err *err);
+cg_code case_rpc_actor(const cg_rpc_req *r, cg_actor *out, cg_err *err);
 
 /* The actor of r as case_rpc_actor(), and id, the one record a read names,
  * checked as a UUID (INVALID_ARGUMENT on "id"). */
-cg_code case_rpc_actor_one(const cg_rpc_req *r, const char *id, case_actor *out, cg_err *err);
+cg_code case_rpc_actor_one(const cg_rpc_req *r, const char *id, cg_actor *out, cg_err *err);
 
 /* The end of a hand-written handler: answer err as an error when it holds
  * one (on success the handler has answered), and give conn (NULL: none

@@ -22,37 +22,36 @@
 #define STATS_MAX 512
 
 /* Append the time of parameter param (Unix ms; 0 for none: NULL). */
-static void q_time_ms(case_query *q, int param)
+static void q_time_ms(cg_query *q, int param)
 {
     char text[160];
     snprintf(text, sizeof text,
              "CASE WHEN $%d::bigint > 0 THEN 'epoch'::timestamptz + $%d::bigint"
              " * interval '1 millisecond' END",
              param, param);
-    case_query_text(q, text);
+    cg_query_text(q, text);
 }
 
 /* After base (id, stage, org_path, at: the date the months count by):
  * the CTE months, every month (UTC) from the range's first (or the
  * earliest item's) to its last (or this one), at most
  * CASE_STATS_MONTHS_MAX of them. */
-static void q_months(case_query *q, long long from_ms, long long to_ms)
+static void q_months(cg_query *q, long long from_ms, long long to_ms)
 {
     char back[80];
-    int from = case_query_number(q, from_ms), to = case_query_number(q, to_ms);
-    case_query_text(q, ", span AS (SELECT date_trunc('month', coalesce(");
+    int from = cg_query_number(q, from_ms), to = cg_query_number(q, to_ms);
+    cg_query_text(q, ", span AS (SELECT date_trunc('month', coalesce(");
     q_time_ms(q, from);
-    case_query_text(q,
-                    ", (SELECT min(at) FROM base), clock_timestamp()) AT TIME ZONE 'UTC') AS first,"
-                    " date_trunc('month', coalesce(");
+    cg_query_text(q,
+                  ", (SELECT min(at) FROM base), clock_timestamp()) AT TIME ZONE 'UTC') AS first,"
+                  " date_trunc('month', coalesce(");
     q_time_ms(q, to);
-    case_query_text(q,
-                    " - interval '1 millisecond', clock_timestamp()) AT TIME ZONE 'UTC') AS last)"
-                    ", months AS (SELECT m FROM span, generate_series(least(greatest(span.first,"
-                    " span.last - interval '");
+    cg_query_text(q, " - interval '1 millisecond', clock_timestamp()) AT TIME ZONE 'UTC') AS last)"
+                     ", months AS (SELECT m FROM span, generate_series(least(greatest(span.first,"
+                     " span.last - interval '");
     snprintf(back, sizeof back, "%d months'", CASE_STATS_MONTHS_MAX - 1);
-    case_query_text(q, back);
-    case_query_text(q, "), span.last), span.last, interval '1 month') m)");
+    cg_query_text(q, back);
+    cg_query_text(q, "), span.last), span.last, interval '1 month') m)");
 }
 
 /* The figures clues and cases share, as rows (dimension, key, count,
@@ -84,10 +83,10 @@ static void q_months(case_query *q, long long from_ms, long long to_ms)
  * month (received; every month of the range, UTC), closed_month (entered
  * the closed stage) and stage_days (the mean days of the finished stays
  * in each stage, from the stage history). *out is owned by the caller. */
-static cg_code stats_clues(PGconn *conn, const case_actor *actor, const case_list_filter *f,
+static cg_code stats_clues(PGconn *conn, const cg_actor *actor, const case_list_filter *f,
                            PGresult **out, cg_err *err)
 {
-    case_query *q = malloc(sizeof *q);
+    cg_query *q = malloc(sizeof *q);
     if (q == NULL) {
         return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
     }
@@ -96,16 +95,16 @@ static cg_code stats_clues(PGconn *conn, const case_actor *actor, const case_lis
         "WITH base AS MATERIALIZED (SELECT id, status AS stage, source, categories, org_path,"
         " received_at AS at, deadline_at FROM clues");
     case_clue_where(q, f);
-    case_query_text(q, ")");
+    cg_query_text(q, ")");
     q_months(q, f->received_from_ms, f->received_to_ms);
-    case_query_text(
-        q, " SELECT 'total', '', count(*), NULL::float8 FROM base"
-           " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base"
-           "   WHERE deadline_at < clock_timestamp()"
-           " UNION ALL SELECT 'source', source, count(*), NULL FROM base GROUP BY source"
-           " UNION ALL SELECT 'category', c, count(*), NULL FROM base, unnest(categories) c"
-           "   GROUP BY c" STATS_COMMON("clue"));
-    cg_code rc = case_query_exec(conn, q, out, err);
+    cg_query_text(q,
+                  " SELECT 'total', '', count(*), NULL::float8 FROM base"
+                  " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base"
+                  "   WHERE deadline_at < clock_timestamp()"
+                  " UNION ALL SELECT 'source', source, count(*), NULL FROM base GROUP BY source"
+                  " UNION ALL SELECT 'category', c, count(*), NULL FROM base, unnest(categories) c"
+                  "   GROUP BY c" STATS_COMMON("clue"));
+    cg_code rc = cg_query_exec(conn, q, out, err);
     free(q);
     return rc;
 }
@@ -113,11 +112,11 @@ static cg_code stats_clues(PGconn *conn, const case_actor *actor, const case_lis
 /* The same rows for the cases the actor may see that pass the case list's
  * filters f, months by filing; "overdue" by the service's clock. *out is
  * owned by the caller. */
-static cg_code stats_cases(PGconn *conn, const case_actor *actor, const case_case_filter *f,
+static cg_code stats_cases(PGconn *conn, const cg_actor *actor, const case_case_filter *f,
                            PGresult **out, cg_err *err)
 {
     char now_ms[24];
-    case_query *q = malloc(sizeof *q);
+    cg_query *q = malloc(sizeof *q);
     if (q == NULL) {
         return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
     }
@@ -128,16 +127,16 @@ static cg_code stats_cases(PGconn *conn, const case_actor *actor, const case_cas
     case_query_start(q, actor, f->org_path[0] != '\0' ? f->org_path : actor->scope,
                      "WITH base AS MATERIALIZED (SELECT k.id, k.stage, clues.org_path,"
                      " k.filed_at AS at");
-    case_query_cond(q, ", k.deadline_at < 'epoch'::timestamptz + ", case_query_param(q, now_ms),
-                    "::bigint * interval '1 millisecond' AS overdue");
+    cg_query_cond(q, ", k.deadline_at < 'epoch'::timestamptz + ", cg_query_param(q, now_ms),
+                  "::bigint * interval '1 millisecond' AS overdue");
     case_repo_case_where(q, f);
-    case_query_text(q, ")");
+    cg_query_text(q, ")");
     q_months(q, f->filed_from_ms, f->filed_to_ms);
-    case_query_text(
+    cg_query_text(
         q, " SELECT 'total', '', count(*), NULL::float8 FROM base"
            " UNION ALL SELECT 'overdue', '', count(*), NULL FROM base WHERE overdue" STATS_COMMON(
                "case"));
-    cg_code rc = case_query_exec(conn, q, out, err);
+    cg_code rc = cg_query_exec(conn, q, out, err);
     free(q);
     return rc;
 }
@@ -145,7 +144,7 @@ static cg_code stats_cases(PGconn *conn, const case_actor *actor, const case_cas
 /* A statistics call: the actor and the filters checked, then the rows and
  * the counts the reply points into. */
 typedef struct stats_state {
-    case_actor actor;
+    cg_actor actor;
     case_list_filter lf;
     case_case_filter cf;
     PGresult *res;

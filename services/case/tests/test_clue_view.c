@@ -73,11 +73,11 @@ static void test_summary(void **state)
 static void test_path_within(void **state)
 {
     (void)state;
-    assert_true(case_path_within("hq.east.city_a", "hq.east"));
-    assert_true(case_path_within("hq.east", "hq.east"));
-    assert_true(case_path_within("hq.west", "hq"));
-    assert_false(case_path_within("hq.eastern", "hq.east"));
-    assert_false(case_path_within("hq", "hq.east"));
+    assert_true(cg_path_within("hq.east.city_a", "hq.east"));
+    assert_true(cg_path_within("hq.east", "hq.east"));
+    assert_true(cg_path_within("hq.west", "hq"));
+    assert_false(cg_path_within("hq.eastern", "hq.east"));
+    assert_false(cg_path_within("hq", "hq.east"));
 }
 
 int main(void)

@@ -2,7 +2,7 @@
  * of `clients` threads holds its own connection to the case database and,
  * until `seconds` have passed, appends a dossier.read entry to a random
  * file of the list on standard input (one file id per line) in its own
- * transaction, through the service's own case_dossier_append(): the head
+ * transaction, through the service's own cg_dossier_append(): the head
  * row lock, the SHA-256 chain in C, the insert. bench/run.sh compares the
  * figure with pgbench running a single-row INSERT with the same clients.
  *
@@ -15,7 +15,7 @@
 
 #include "cg/db.h"
 #include "cg/util.h"
-#include "dossier.h"
+#include "files.h"
 
 #define MAX_FILES 100000
 
@@ -43,8 +43,8 @@ static void *run_worker(void *arg)
         const char *file = w->files[randombytes_uniform((uint32_t)w->nfiles)];
         cg_err_clear(&err);
         if (cg_db_begin(conn, &err) != CG_OK ||
-            case_dossier_append(conn, file, "bench-inspector", "dossier.read",
-                                "{\"after_seq\": \"0\"}", &err) != CG_OK ||
+            cg_dossier_append(conn, &case_dossier, file, "bench-inspector", "dossier.read",
+                              "{\"after_seq\": \"0\"}", &err) != CG_OK ||
             cg_db_commit(conn, &err) != CG_OK) {
             cg_db_rollback_if_open(conn);
             if (w->failed++ == 0)

@@ -71,8 +71,9 @@ function has(s: Summary, k: string): boolean {
 }
 
 /* The sentence of each action the case service writes (grep
- * case_dossier_append and note( in services/case/src). The unit test reads
- * this table and the service's sources, and fails when they differ. */
+ * cg_dossier_append and note( in services/case/src and
+ * common/src/documents.c). The unit test reads this table and those
+ * sources, and fails when they differ. */
 export const DOSSIER_ACTIONS: Readonly<Record<string, Rule>> = {
   'clue.created': {
     keys: ['created', 'createdHandler'],

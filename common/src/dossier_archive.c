@@ -1,5 +1,5 @@
-#include "dossier_archive.h"
-#include "dossier.h"
+#include "cg/dossier_archive.h"
+#include "cg/dossier.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -39,8 +39,8 @@ static la_ssize_t buf_write(struct archive *a, void *arg, const void *block, siz
     return (la_ssize_t)n;
 }
 
-cg_code case_archive_write(const case_archive_file *files, size_t n, int64_t mtime, uint8_t **out,
-                           size_t *out_len, cg_err *err)
+cg_code cg_archive_write(const cg_archive_file *files, size_t n, int64_t mtime, uint8_t **out,
+                         size_t *out_len, cg_err *err)
 {
     cg_code rc = CG_INTERNAL;
     struct archive *a = archive_write_new();
@@ -92,7 +92,7 @@ cleanup:
 
 /* --- reading --------------------------------------------------------------- */
 
-void case_archive_free(case_archive *a)
+void cg_archive_free(cg_archive *a)
 {
     for (size_t i = 0; i < a->n; i++) {
         free(a->files[i].path);
@@ -103,7 +103,7 @@ void case_archive_free(case_archive *a)
     a->n = 0;
 }
 
-const case_archive_file *case_archive_find(const case_archive *a, const char *path)
+const cg_archive_file *cg_archive_find(const cg_archive *a, const char *path)
 {
     for (size_t i = 0; i < a->n; i++)
         if (strcmp(a->files[i].path, path) == 0)
@@ -113,7 +113,7 @@ const case_archive_file *case_archive_find(const case_archive *a, const char *pa
 
 /* Read the data of the current entry (size bytes, already checked against
  * the limit) into f. */
-static cg_code read_entry(struct archive *a, const char *path, int64_t size, case_archive_file *f,
+static cg_code read_entry(struct archive *a, const char *path, int64_t size, cg_archive_file *f,
                           cg_err *err)
 {
     f->path = strdup(path);
@@ -129,8 +129,8 @@ static cg_code read_entry(struct archive *a, const char *path, int64_t size, cas
     return CG_OK;
 }
 
-cg_code case_archive_read(const uint8_t *data, size_t len, size_t max_file, size_t max_files,
-                          case_archive *out, cg_err *err)
+cg_code cg_archive_read(const uint8_t *data, size_t len, size_t max_file, size_t max_files,
+                        cg_archive *out, cg_err *err)
 {
     cg_code rc = CG_INVALID_ARGUMENT;
     struct archive *a = archive_read_new();
@@ -169,14 +169,14 @@ cg_code case_archive_read(const uint8_t *data, size_t len, size_t max_file, size
             rc = cg_err_set(err, CG_INVALID_ARGUMENT, "more than %zu files", max_files);
             goto cleanup;
         }
-        case_archive_file *grown = realloc(out->files, (out->n + 1) * sizeof *grown);
+        cg_archive_file *grown = realloc(out->files, (out->n + 1) * sizeof *grown);
         if (grown == NULL) {
             rc = cg_err_set(err, CG_INTERNAL, "out of memory");
             goto cleanup;
         }
         out->files = grown;
         memset(&out->files[out->n], 0, sizeof out->files[out->n]);
-        /* Counted first, so case_archive_free releases a half-read file. */
+        /* Counted first, so cg_archive_free releases a half-read file. */
         out->n++;
         rc = read_entry(a, path, size, &out->files[out->n - 1], err);
         if (rc != CG_OK)
@@ -188,16 +188,16 @@ cleanup:
     if (a != NULL)
         archive_read_free(a);
     if (rc != CG_OK)
-        case_archive_free(out);
+        cg_archive_free(out);
     return rc;
 }
 
 /* --- the offline check ------------------------------------------------------ */
 
-static void found(case_verify_result *r, int64_t seq, const char *fmt, ...)
+static void found(cg_dossier_verify_result *r, int64_t seq, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void found(case_verify_result *r, int64_t seq, const char *fmt, ...)
+static void found(cg_dossier_verify_result *r, int64_t seq, const char *fmt, ...)
 {
     va_list ap;
     r->ok = false;
@@ -213,15 +213,15 @@ static const char *str_member(const cJSON *obj, const char *name)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-cg_code case_manifest_entry_hash(const char *file_id, const cJSON *entry, uint8_t out[32],
-                                 cg_err *err)
+cg_code cg_dossier_manifest_entry_hash(const char *file_id, const cJSON *entry, uint8_t out[32],
+                                       cg_err *err)
 {
     const cJSON *seq = cJSON_GetObjectItemCaseSensitive(entry, "seq");
     const cJSON *ms = cJSON_GetObjectItemCaseSensitive(entry, "occurred_at_ms");
     const char *prev_hex = str_member(entry, "prev_hash");
-    uint8_t prev[CASE_DOSSIER_HASH_SIZE];
+    uint8_t prev[CG_DOSSIER_HASH_SIZE];
     size_t n = 0;
-    case_dossier_fields f = {
+    cg_dossier_fields f = {
         .file_id = file_id,
         .actor_id = str_member(entry, "actor_id"),
         .action = str_member(entry, "action"),
@@ -238,13 +238,14 @@ cg_code case_manifest_entry_hash(const char *file_id, const cJSON *entry, uint8_
     /* Both numbers are far below 2^53, where a JSON number is exact. */
     f.seq = (int64_t)seq->valuedouble;
     f.occurred_at_ms = (int64_t)ms->valuedouble;
-    case_dossier_hash(&f, out);
+    cg_dossier_hash(&f, out);
     return CG_OK;
 }
 
 /* Entries in order: seq, link to the one before, and the hash recomputed. */
-static void check_entries(const char *file_id, const cJSON *entries, case_entry_hash_fn hash_fn,
-                          const char *genesis_hex, case_verify_result *r)
+static void check_entries(const char *file_id, const cJSON *entries,
+                          cg_dossier_entry_hash_fn hash_fn, const char *genesis_hex,
+                          cg_dossier_verify_result *r)
 {
     char prev[2 * 32 + 1] = "";
     char seq_s[24];
@@ -297,9 +298,9 @@ static void check_entries(const char *file_id, const cJSON *entries, case_entry_
 
 /* Listed documents: present, with that SHA-256 and size. Then nothing
  * unlisted under documents/. */
-static void check_documents(const case_archive *a, const cJSON *docs, case_verify_result *r)
+static void check_documents(const cg_archive *a, const cJSON *docs, cg_dossier_verify_result *r)
 {
-    char path[sizeof CASE_DOCUMENTS_DIR + CASE_SHA256_HEX_LEN];
+    char path[sizeof CG_DOSSIER_DOCUMENTS_DIR + CG_SHA256_HEX_LEN];
     const cJSON *d;
 
     cJSON_ArrayForEach(d, docs)
@@ -310,13 +311,13 @@ static void check_documents(const case_archive *a, const cJSON *docs, case_verif
         uint8_t digest[32];
         char hex[2 * 32 + 1];
 
-        if (sha == NULL || strlen(sha) != CASE_SHA256_HEX_LEN || !cJSON_IsNumber(size)) {
+        if (sha == NULL || strlen(sha) != CG_SHA256_HEX_LEN || !cJSON_IsNumber(size)) {
             found(r, 0, "document %s (%s): the manifest lists it without a sha256 or size",
                   sha ? sha : "?", name ? name : "?");
             return;
         }
-        snprintf(path, sizeof path, "%s%s", CASE_DOCUMENTS_DIR, sha);
-        const case_archive_file *f = case_archive_find(a, path);
+        snprintf(path, sizeof path, "%s%s", CG_DOSSIER_DOCUMENTS_DIR, sha);
+        const cg_archive_file *f = cg_archive_find(a, path);
         if (f == NULL) {
             found(r, 0, "document %s (%s): missing from the archive", sha, name ? name : "?");
             return;
@@ -332,13 +333,13 @@ static void check_documents(const case_archive *a, const cJSON *docs, case_verif
     }
     for (size_t i = 0; i < a->n; i++) {
         const char *p = a->files[i].path;
-        if (strncmp(p, CASE_DOCUMENTS_DIR, strlen(CASE_DOCUMENTS_DIR)) != 0)
+        if (strncmp(p, CG_DOSSIER_DOCUMENTS_DIR, strlen(CG_DOSSIER_DOCUMENTS_DIR)) != 0)
             continue;
         bool listed = false;
         cJSON_ArrayForEach(d, docs)
         {
             const char *sha = str_member(d, "sha256");
-            listed |= sha != NULL && strcmp(sha, p + strlen(CASE_DOCUMENTS_DIR)) == 0;
+            listed |= sha != NULL && strcmp(sha, p + strlen(CG_DOSSIER_DOCUMENTS_DIR)) == 0;
         }
         if (!listed) {
             found(r, 0, "document %s: in the archive but not in the manifest", p);
@@ -347,28 +348,28 @@ static void check_documents(const case_archive *a, const cJSON *docs, case_verif
     }
 }
 
-cg_code case_dossier_verify_archive(const case_archive *a, case_entry_hash_fn hash_fn,
-                                    const char *genesis_hex, case_verify_result *result,
-                                    cg_err *err)
+cg_code cg_dossier_verify_archive(const cg_archive *a, cg_dossier_entry_hash_fn hash_fn,
+                                  const char *genesis_hex, cg_dossier_verify_result *result,
+                                  cg_err *err)
 {
     cg_code rc = CG_INVALID_ARGUMENT;
     cJSON *manifest = NULL;
-    const case_archive_file *mf = case_archive_find(a, CASE_MANIFEST_PATH);
+    const cg_archive_file *mf = cg_archive_find(a, CG_DOSSIER_MANIFEST_PATH);
 
     memset(result, 0, sizeof *result);
     result->ok = true;
     if (mf == NULL) {
-        cg_err_set(err, CG_INVALID_ARGUMENT, "the archive has no %s", CASE_MANIFEST_PATH);
+        cg_err_set(err, CG_INVALID_ARGUMENT, "the archive has no %s", CG_DOSSIER_MANIFEST_PATH);
         goto cleanup;
     }
     manifest = cJSON_ParseWithLength((const char *)mf->data, mf->len);
     const char *format = str_member(manifest, "format");
     const cJSON *entries = cJSON_GetObjectItemCaseSensitive(manifest, "entries");
     const cJSON *docs = cJSON_GetObjectItemCaseSensitive(manifest, "documents");
-    if (manifest == NULL || format == NULL || strcmp(format, CASE_MANIFEST_FORMAT) != 0 ||
+    if (manifest == NULL || format == NULL || strcmp(format, CG_DOSSIER_MANIFEST_FORMAT) != 0 ||
         !cJSON_IsArray(entries) || !cJSON_IsArray(docs)) {
-        cg_err_set(err, CG_INVALID_ARGUMENT, "%s is not a %s manifest", CASE_MANIFEST_PATH,
-                   CASE_MANIFEST_FORMAT);
+        cg_err_set(err, CG_INVALID_ARGUMENT, "%s is not a %s manifest", CG_DOSSIER_MANIFEST_PATH,
+                   CG_DOSSIER_MANIFEST_FORMAT);
         goto cleanup;
     }
     check_entries(str_member(manifest, "file_id"), entries, hash_fn, genesis_hex, result);

@@ -1,12 +1,12 @@
-#include "sniff.h"
+#include "cg/sniff.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <string.h>
 
-const char *const case_sniff_allowed[] = {
-    CASE_MIME_PDF,  CASE_MIME_PNG,  CASE_MIME_JPEG, CASE_MIME_GIF,  CASE_MIME_WEBP, CASE_MIME_TIFF,
-    CASE_MIME_DOCX, CASE_MIME_XLSX, CASE_MIME_PPTX, CASE_MIME_OLE2, CASE_MIME_OFD,  NULL,
+const char *const cg_sniff_allowed[] = {
+    CG_MIME_PDF,  CG_MIME_PNG,  CG_MIME_JPEG, CG_MIME_GIF,  CG_MIME_WEBP, CG_MIME_TIFF,
+    CG_MIME_DOCX, CG_MIME_XLSX, CG_MIME_PPTX, CG_MIME_OLE2, CG_MIME_OFD,  NULL,
 };
 
 /* A zip container is looked into at most this far: an office file names its
@@ -44,20 +44,20 @@ static const char *zip_kind(const uint8_t *data, size_t len)
         ofd |= strcmp(name, "OFD.xml") == 0;
     }
     if (content_types && word)
-        kind = CASE_MIME_DOCX;
+        kind = CG_MIME_DOCX;
     else if (content_types && xl)
-        kind = CASE_MIME_XLSX;
+        kind = CG_MIME_XLSX;
     else if (content_types && ppt)
-        kind = CASE_MIME_PPTX;
+        kind = CG_MIME_PPTX;
     else if (ofd)
-        kind = CASE_MIME_OFD;
+        kind = CG_MIME_OFD;
 
 cleanup:
     archive_read_free(a);
     return kind;
 }
 
-cg_code case_sniff_type(const uint8_t *data, size_t len, const char **mime, cg_err *err)
+cg_code cg_sniff_type(const uint8_t *data, size_t len, const char **mime, cg_err *err)
 {
     static const uint8_t png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     static const uint8_t jpeg[] = {0xff, 0xd8, 0xff};
@@ -71,19 +71,19 @@ cg_code case_sniff_type(const uint8_t *data, size_t len, const char **mime, cg_e
         return err->code;
     }
     if (starts_with(data, len, 0, "%PDF-", 5))
-        kind = CASE_MIME_PDF;
+        kind = CG_MIME_PDF;
     else if (starts_with(data, len, 0, png, sizeof png))
-        kind = CASE_MIME_PNG;
+        kind = CG_MIME_PNG;
     else if (starts_with(data, len, 0, jpeg, sizeof jpeg))
-        kind = CASE_MIME_JPEG;
+        kind = CG_MIME_JPEG;
     else if (starts_with(data, len, 0, "GIF87a", 6) || starts_with(data, len, 0, "GIF89a", 6))
-        kind = CASE_MIME_GIF;
+        kind = CG_MIME_GIF;
     else if (starts_with(data, len, 0, "RIFF", 4) && starts_with(data, len, 8, "WEBP", 4))
-        kind = CASE_MIME_WEBP;
+        kind = CG_MIME_WEBP;
     else if (starts_with(data, len, 0, "II*\0", 4) || starts_with(data, len, 0, "MM\0*", 4))
-        kind = CASE_MIME_TIFF;
+        kind = CG_MIME_TIFF;
     else if (starts_with(data, len, 0, ole2, sizeof ole2))
-        kind = CASE_MIME_OLE2;
+        kind = CG_MIME_OLE2;
     else if (starts_with(data, len, 0, zip, sizeof zip))
         kind = zip_kind(data, len);
     if (kind == NULL) {

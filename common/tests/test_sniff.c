@@ -10,14 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sniff.h"
+#include "cg/sniff.h"
 
 static const char *sniff(const void *data, size_t len)
 {
     const char *mime = NULL;
     cg_err err;
     cg_err_clear(&err);
-    if (case_sniff_type(data, len, &mime, &err) != CG_OK) {
+    if (cg_sniff_type(data, len, &mime, &err) != CG_OK) {
         assert_int_equal(err.code, CG_INVALID_ARGUMENT);
         assert_string_equal(err.violations[0].field, "content");
         assert_null(mime);
@@ -58,15 +58,15 @@ static void test_images_and_pdf(void **state)
     static const uint8_t png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13};
     static const uint8_t jpeg[] = {0xff, 0xd8, 0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F'};
     static const uint8_t ole2[] = {0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0};
-    assert_string_equal(sniff("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", 15), CASE_MIME_PDF);
-    assert_string_equal(sniff(png, sizeof png), CASE_MIME_PNG);
-    assert_string_equal(sniff(jpeg, sizeof jpeg), CASE_MIME_JPEG);
-    assert_string_equal(sniff("GIF89a\x01\x00", 8), CASE_MIME_GIF);
-    assert_string_equal(sniff("GIF87a\x01\x00", 8), CASE_MIME_GIF);
-    assert_string_equal(sniff("RIFF\x10\0\0\0WEBPVP8 ", 16), CASE_MIME_WEBP);
-    assert_string_equal(sniff("II*\0\x08\0\0\0", 8), CASE_MIME_TIFF);
-    assert_string_equal(sniff("MM\0*\0\0\0\x08", 8), CASE_MIME_TIFF);
-    assert_string_equal(sniff(ole2, sizeof ole2), CASE_MIME_OLE2);
+    assert_string_equal(sniff("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", 15), CG_MIME_PDF);
+    assert_string_equal(sniff(png, sizeof png), CG_MIME_PNG);
+    assert_string_equal(sniff(jpeg, sizeof jpeg), CG_MIME_JPEG);
+    assert_string_equal(sniff("GIF89a\x01\x00", 8), CG_MIME_GIF);
+    assert_string_equal(sniff("GIF87a\x01\x00", 8), CG_MIME_GIF);
+    assert_string_equal(sniff("RIFF\x10\0\0\0WEBPVP8 ", 16), CG_MIME_WEBP);
+    assert_string_equal(sniff("II*\0\x08\0\0\0", 8), CG_MIME_TIFF);
+    assert_string_equal(sniff("MM\0*\0\0\0\x08", 8), CG_MIME_TIFF);
+    assert_string_equal(sniff(ole2, sizeof ole2), CG_MIME_OLE2);
 }
 
 static void test_office_zips(void **state)
@@ -84,8 +84,8 @@ static void test_office_zips(void **state)
     struct {
         const char *const *names;
         const char *want;
-    } cases[] = {{docx, CASE_MIME_DOCX}, {xlsx, CASE_MIME_XLSX}, {pptx, CASE_MIME_PPTX},
-                 {ofd, CASE_MIME_OFD},   {plain, NULL},          {no_types, NULL}};
+    } cases[] = {{docx, CG_MIME_DOCX}, {xlsx, CG_MIME_XLSX}, {pptx, CG_MIME_PPTX},
+                 {ofd, CG_MIME_OFD},   {plain, NULL},        {no_types, NULL}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         size_t len = 0;
         uint8_t *zip = make_zip(cases[i].names, &len);
@@ -117,7 +117,7 @@ static void test_allowed_list(void **state)
 {
     (void)state;
     size_t n = 0;
-    while (case_sniff_allowed[n] != NULL)
+    while (cg_sniff_allowed[n] != NULL)
         n++;
     assert_int_equal(n, 11);
 }

@@ -1,5 +1,7 @@
-/* The dossier on the case database: append under the file's head row lock,
- * verify by recomputing every hash in C. */
+/* The dossier on a service's database (cg/dossier.h): append under the
+ * file's head row lock, verify by recomputing every hash in C. The
+ * statements come from the service's cg_dossier_tables, built at compile
+ * time by CG_DOSSIER_TABLES(). */
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -7,59 +9,26 @@
 
 #include "cg/db.h"
 #include "cg/util.h"
-#include "dossier.h"
+#include "cg/dossier.h"
 
-#define HASH_HEX_SIZE (2 * CASE_DOSSIER_HASH_SIZE + 1)
+#define HASH_HEX_SIZE (2 * CG_DOSSIER_HASH_SIZE + 1)
 /* Entries read per query while verifying: bounds memory on long files. */
 #define VERIFY_BATCH 500
 
-/* Lock the file's head (creating it at the first append) and read, in the
- * same round trip, what the new entry needs: the previous seq and hash, the
- * time in whole milliseconds, and the summary as PostgreSQL will print the
- * stored jsonb, which is the text the hash covers. The no-op update takes
- * the row lock that serializes appends to the file until the caller's
- * transaction ends. */
-static const char SQL_LOCK_HEAD[] =
-    "INSERT INTO dossier_heads AS h (file_id) VALUES ($1::uuid)"
-    " ON CONFLICT (file_id) DO UPDATE SET last_seq = h.last_seq"
-    " RETURNING h.last_seq, encode(h.last_hash, 'hex'),"
-    " (extract(epoch FROM clock_timestamp()) * 1000)::bigint, $2::jsonb::text,"
-    " jsonb_typeof($2::jsonb)";
-
-static const char SQL_APPEND[] =
-    "WITH e AS (INSERT INTO dossier_entries"
-    " (file_id, seq, occurred_at, actor_id, action, summary, prev_hash, hash)"
-    " VALUES ($1::uuid, $2::bigint, 'epoch'::timestamptz + $3::bigint * interval '1 millisecond',"
-    " $4, $5, $6::jsonb, decode($7, 'hex'), decode($8, 'hex')))"
-    " UPDATE dossier_heads SET last_seq = $2::bigint, last_hash = decode($8, 'hex')"
-    " WHERE file_id = $1::uuid";
-
-/* FOR SHARE: an append in progress is waited for, and no later append of
- * this file commits while verify reads it, so the entries read afterwards
- * (each query under its own READ COMMITTED snapshot) agree with the head. */
-static const char SQL_HEAD[] =
-    "SELECT last_seq, encode(last_hash, 'hex') FROM dossier_heads WHERE file_id = $1::uuid"
-    " FOR SHARE";
-
-static const char SQL_ENTRIES[] =
-    "SELECT seq, (extract(epoch FROM occurred_at) * 1000)::bigint, actor_id, action,"
-    " summary::text, encode(prev_hash, 'hex'), encode(hash, 'hex')"
-    " FROM dossier_entries WHERE file_id = $1::uuid AND seq > $2::bigint"
-    " ORDER BY seq LIMIT $3::integer";
-
-static bool from_hex(const char *hex, uint8_t out[CASE_DOSSIER_HASH_SIZE])
+static bool from_hex(const char *hex, uint8_t out[CG_DOSSIER_HASH_SIZE])
 {
     size_t n = 0;
-    return sodium_hex2bin(out, CASE_DOSSIER_HASH_SIZE, hex, strlen(hex), NULL, &n, NULL) == 0 &&
-           n == CASE_DOSSIER_HASH_SIZE;
+    return sodium_hex2bin(out, CG_DOSSIER_HASH_SIZE, hex, strlen(hex), NULL, &n, NULL) == 0 &&
+           n == CG_DOSSIER_HASH_SIZE;
 }
 
-cg_code case_dossier_append(PGconn *conn, const char *file_id, const char *actor_id,
-                            const char *action, const char *summary_json, cg_err *err)
+cg_code cg_dossier_append(PGconn *conn, const cg_dossier_tables *t, const char *file_id,
+                          const char *actor_id, const char *action, const char *summary_json,
+                          cg_err *err)
 {
     cg_code rc = CG_OK;
     PGresult *res = NULL;
-    uint8_t prev[CASE_DOSSIER_HASH_SIZE], hash[CASE_DOSSIER_HASH_SIZE];
+    uint8_t prev[CG_DOSSIER_HASH_SIZE], hash[CG_DOSSIER_HASH_SIZE];
     char prev_hex[HASH_HEX_SIZE], hash_hex[HASH_HEX_SIZE], seq_s[24], ms_s[24];
 
     if (!cg_uuid_valid(file_id) || actor_id == NULL || actor_id[0] == '\0' || action == NULL ||
@@ -69,7 +38,7 @@ cg_code case_dossier_append(PGconn *conn, const char *file_id, const char *actor
         goto cleanup;
     }
     const char *lock_params[] = {file_id, summary_json};
-    rc = cg_db_exec(conn, SQL_LOCK_HEAD, 2, lock_params, &res, err);
+    rc = cg_db_exec(conn, t->sql_lock_head, 2, lock_params, &res, err);
     if (rc != CG_OK) {
         goto cleanup;
     }
@@ -81,7 +50,7 @@ cg_code case_dossier_append(PGconn *conn, const char *file_id, const char *actor
         rc = cg_err_set(err, CG_INTERNAL, "dossier head of %s holds a malformed hash", file_id);
         goto cleanup;
     }
-    case_dossier_fields f = {
+    cg_dossier_fields f = {
         .file_id = file_id,
         .seq = cg_db_get_ll(res, 0, 0) + 1,
         .occurred_at_ms = cg_db_get_ll(res, 0, 2),
@@ -90,14 +59,14 @@ cg_code case_dossier_append(PGconn *conn, const char *file_id, const char *actor
         .summary_json = cg_db_get(res, 0, 3),
         .prev_hash = prev,
     };
-    case_dossier_hash(&f, hash);
+    cg_dossier_hash(&f, hash);
     sodium_bin2hex(prev_hex, sizeof prev_hex, prev, sizeof prev);
     sodium_bin2hex(hash_hex, sizeof hash_hex, hash, sizeof hash);
     snprintf(seq_s, sizeof seq_s, "%" PRId64, f.seq);
     snprintf(ms_s, sizeof ms_s, "%" PRId64, f.occurred_at_ms);
     const char *params[] = {file_id, seq_s,          ms_s,     actor_id,
                             action,  f.summary_json, prev_hex, hash_hex};
-    rc = cg_db_exec(conn, SQL_APPEND, 8, params, NULL, err);
+    rc = cg_db_exec(conn, t->sql_append, 8, params, NULL, err);
 
 cleanup:
     PQclear(res);
@@ -108,60 +77,60 @@ cleanup:
  * first broken entry, with *bad set; *expect_seq and prev advance past every
  * entry that holds. */
 static bool check_batch(const PGresult *res, const char *file_id, int64_t *expect_seq,
-                        uint8_t prev[CASE_DOSSIER_HASH_SIZE], int64_t *bad)
+                        uint8_t prev[CG_DOSSIER_HASH_SIZE], int64_t *bad)
 {
     for (int i = 0; i < PQntuples(res); i++) {
-        int64_t seq = cg_db_get_ll(res, i, CASE_DOSSIER_COL_SEQ);
-        uint8_t stored_prev[CASE_DOSSIER_HASH_SIZE], stored[CASE_DOSSIER_HASH_SIZE];
-        uint8_t computed[CASE_DOSSIER_HASH_SIZE];
+        int64_t seq = cg_db_get_ll(res, i, CG_DOSSIER_COL_SEQ);
+        uint8_t stored_prev[CG_DOSSIER_HASH_SIZE], stored[CG_DOSSIER_HASH_SIZE];
+        uint8_t computed[CG_DOSSIER_HASH_SIZE];
         if (seq != *expect_seq) {
             /* A gap: the entry that should be here is missing. */
             *bad = *expect_seq;
             return false;
         }
         *bad = seq;
-        if (!from_hex(cg_db_get(res, i, CASE_DOSSIER_COL_PREV_HASH), stored_prev) ||
-            !from_hex(cg_db_get(res, i, CASE_DOSSIER_COL_HASH), stored) ||
-            sodium_memcmp(stored_prev, prev, CASE_DOSSIER_HASH_SIZE) != 0) {
+        if (!from_hex(cg_db_get(res, i, CG_DOSSIER_COL_PREV_HASH), stored_prev) ||
+            !from_hex(cg_db_get(res, i, CG_DOSSIER_COL_HASH), stored) ||
+            sodium_memcmp(stored_prev, prev, CG_DOSSIER_HASH_SIZE) != 0) {
             return false;
         }
-        case_dossier_fields f = {
+        cg_dossier_fields f = {
             .file_id = file_id,
             .seq = seq,
-            .occurred_at_ms = cg_db_get_ll(res, i, CASE_DOSSIER_COL_AT_MS),
-            .actor_id = cg_db_get(res, i, CASE_DOSSIER_COL_ACTOR),
-            .action = cg_db_get(res, i, CASE_DOSSIER_COL_ACTION),
-            .summary_json = cg_db_get(res, i, CASE_DOSSIER_COL_SUMMARY),
+            .occurred_at_ms = cg_db_get_ll(res, i, CG_DOSSIER_COL_AT_MS),
+            .actor_id = cg_db_get(res, i, CG_DOSSIER_COL_ACTOR),
+            .action = cg_db_get(res, i, CG_DOSSIER_COL_ACTION),
+            .summary_json = cg_db_get(res, i, CG_DOSSIER_COL_SUMMARY),
             .prev_hash = prev,
         };
-        case_dossier_hash(&f, computed);
-        if (sodium_memcmp(computed, stored, CASE_DOSSIER_HASH_SIZE) != 0) {
+        cg_dossier_hash(&f, computed);
+        if (sodium_memcmp(computed, stored, CG_DOSSIER_HASH_SIZE) != 0) {
             return false;
         }
-        memcpy(prev, stored, CASE_DOSSIER_HASH_SIZE);
+        memcpy(prev, stored, CG_DOSSIER_HASH_SIZE);
         (*expect_seq)++;
     }
     return true;
 }
 
-cg_code case_dossier_entries(PGconn *conn, const char *file_id, int64_t after_seq, int limit,
-                             PGresult **out, cg_err *err)
+cg_code cg_dossier_entries(PGconn *conn, const cg_dossier_tables *t, const char *file_id,
+                           int64_t after_seq, int limit, PGresult **out, cg_err *err)
 {
     char after_s[24], limit_s[16];
     snprintf(after_s, sizeof after_s, "%" PRId64, after_seq);
     snprintf(limit_s, sizeof limit_s, "%d", limit);
     const char *params[] = {file_id, after_s, limit_s};
-    return cg_db_exec(conn, SQL_ENTRIES, 3, params, out, err);
+    return cg_db_exec(conn, t->sql_entries, 3, params, out, err);
 }
 
-cg_code case_dossier_verify(PGconn *conn, const char *file_id, bool *whole, int64_t *first_bad_seq,
-                            cg_err *err)
+cg_code cg_dossier_verify(PGconn *conn, const cg_dossier_tables *t, const char *file_id,
+                          bool *whole, int64_t *first_bad_seq, cg_err *err)
 {
     cg_code rc = CG_OK;
     PGresult *res = NULL;
     bool own_tx = false;
     int64_t expect_seq = 1, bad = 0, head_seq = 0;
-    uint8_t prev[CASE_DOSSIER_HASH_SIZE] = {0}, head_hash[CASE_DOSSIER_HASH_SIZE] = {0};
+    uint8_t prev[CG_DOSSIER_HASH_SIZE] = {0}, head_hash[CG_DOSSIER_HASH_SIZE] = {0};
     *whole = true;
     *first_bad_seq = 0;
     if (!cg_uuid_valid(file_id)) {
@@ -176,7 +145,7 @@ cg_code case_dossier_verify(PGconn *conn, const char *file_id, bool *whole, int6
         own_tx = true;
     }
     const char *head_params[] = {file_id};
-    rc = cg_db_exec(conn, SQL_HEAD, 1, head_params, &res, err);
+    rc = cg_db_exec(conn, t->sql_head, 1, head_params, &res, err);
     if (rc != CG_OK) {
         goto cleanup;
     }
@@ -190,7 +159,7 @@ cg_code case_dossier_verify(PGconn *conn, const char *file_id, bool *whole, int6
     for (;;) {
         PQclear(res);
         res = NULL;
-        rc = case_dossier_entries(conn, file_id, expect_seq - 1, VERIFY_BATCH, &res, err);
+        rc = cg_dossier_entries(conn, t, file_id, expect_seq - 1, VERIFY_BATCH, &res, err);
         if (rc != CG_OK) {
             goto cleanup;
         }
@@ -208,7 +177,7 @@ cg_code case_dossier_verify(PGconn *conn, const char *file_id, bool *whole, int6
     if (last_seq != head_seq) {
         *whole = false;
         *first_bad_seq = (last_seq < head_seq ? last_seq : head_seq) + 1;
-    } else if (sodium_memcmp(prev, head_hash, CASE_DOSSIER_HASH_SIZE) != 0) {
+    } else if (sodium_memcmp(prev, head_hash, CG_DOSSIER_HASH_SIZE) != 0) {
         *whole = false;
         *first_bad_seq = last_seq;
     }

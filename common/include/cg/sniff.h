@@ -5,8 +5,8 @@
  * type is read from the content's magic bytes, and only the types in the
  * explicit list below are accepted (docs/dossier.md). Pure: no database, no
  * NATS. */
-#ifndef CASE_SNIFF_H
-#define CASE_SNIFF_H
+#ifndef CG_SNIFF_H
+#define CG_SNIFF_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -14,27 +14,27 @@
 #include "cg/status.h"
 
 /* The media types a document may have; static strings. */
-#define CASE_MIME_PDF "application/pdf"
-#define CASE_MIME_PNG "image/png"
-#define CASE_MIME_JPEG "image/jpeg"
-#define CASE_MIME_GIF "image/gif"
-#define CASE_MIME_WEBP "image/webp"
-#define CASE_MIME_TIFF "image/tiff"
-#define CASE_MIME_DOCX "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-#define CASE_MIME_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#define CASE_MIME_PPTX "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+#define CG_MIME_PDF "application/pdf"
+#define CG_MIME_PNG "image/png"
+#define CG_MIME_JPEG "image/jpeg"
+#define CG_MIME_GIF "image/gif"
+#define CG_MIME_WEBP "image/webp"
+#define CG_MIME_TIFF "image/tiff"
+#define CG_MIME_DOCX "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#define CG_MIME_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define CG_MIME_PPTX "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 /* Legacy Word, Excel and PowerPoint files share one container (OLE2
  * compound file); which of them it holds is not told apart. */
-#define CASE_MIME_OLE2 "application/vnd.ms-office"
+#define CG_MIME_OLE2 "application/vnd.ms-office"
 /* Open Fixed-layout Document (GB/T 33190), the Chinese PDF counterpart. */
-#define CASE_MIME_OFD "application/ofd"
+#define CG_MIME_OFD "application/ofd"
 
 /* The type of the len bytes at data (borrowed). On CG_OK *mime is one of the
- * CASE_MIME_ strings (static storage). INVALID_ARGUMENT, with a violation on
+ * CG_MIME_ strings (static storage). INVALID_ARGUMENT, with a violation on
  * "content", when the content is empty or none of the accepted types. */
-cg_code case_sniff_type(const uint8_t *data, size_t len, const char **mime, cg_err *err);
+cg_code cg_sniff_type(const uint8_t *data, size_t len, const char **mime, cg_err *err);
 
 /* A NULL-terminated list of every accepted type, for docs and messages. */
-extern const char *const case_sniff_allowed[];
+extern const char *const cg_sniff_allowed[];
 
 #endif

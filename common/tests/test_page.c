@@ -1,4 +1,4 @@
-/* Unit tests of page sizes and the clue list cursor. */
+/* Unit tests of page sizes and the list cursor. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,16 +7,16 @@
 
 #include <string.h>
 
-#include "page.h"
+#include "cg/page.h"
 
 #define ID "0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f"
 
 static void expect_bad(const char *s)
 {
-    case_cursor c;
+    cg_cursor c;
     cg_err err;
     cg_err_clear(&err);
-    if (case_cursor_decode(s, &c, &err) != CG_INVALID_ARGUMENT) {
+    if (cg_cursor_decode(s, &c, &err) != CG_INVALID_ARGUMENT) {
         fail_msg("cursor \"%s\" was accepted", s);
     }
     assert_int_equal(err.code, CG_INVALID_ARGUMENT);
@@ -30,12 +30,12 @@ static void test_round_trip(void **state)
     (void)state;
     static const int64_t values[] = {0, 1, 9, 10, 1764118923456789, INT64_MAX};
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
-        case_cursor in = {.key_us = values[i], .id = ID}, out;
-        char text[CASE_CURSOR_SIZE];
+        cg_cursor in = {.key_us = values[i], .id = ID}, out;
+        char text[CG_CURSOR_SIZE];
         cg_err err;
         cg_err_clear(&err);
-        case_cursor_encode(&in, text);
-        assert_int_equal(case_cursor_decode(text, &out, &err), CG_OK);
+        cg_cursor_encode(&in, text);
+        assert_int_equal(cg_cursor_decode(text, &out, &err), CG_OK);
         assert_true(out.key_us == in.key_us);
         assert_string_equal(out.id, ID);
     }
@@ -44,17 +44,17 @@ static void test_round_trip(void **state)
 static void test_deadline_form(void **state)
 {
     (void)state;
-    case_cursor in = {.sort = CASE_SORT_DEADLINE, .key_us = 0, .id = ID}, out;
-    char text[CASE_CURSOR_SIZE];
+    cg_cursor in = {.sort = CG_SORT_DEADLINE, .key_us = 0, .id = ID}, out;
+    char text[CG_CURSOR_SIZE];
     cg_err err;
     cg_err_clear(&err);
-    case_cursor_encode(&in, text);
+    cg_cursor_encode(&in, text);
     assert_string_equal(text, "d0." ID);
     in.key_us = INT64_MAX;
-    case_cursor_encode(&in, text);
-    assert_int_equal(strlen(text) + 1, CASE_CURSOR_SIZE);
-    assert_int_equal(case_cursor_decode(text, &out, &err), CG_OK);
-    assert_true(out.sort == CASE_SORT_DEADLINE && out.key_us == INT64_MAX);
+    cg_cursor_encode(&in, text);
+    assert_int_equal(strlen(text) + 1, CG_CURSOR_SIZE);
+    assert_int_equal(cg_cursor_decode(text, &out, &err), CG_OK);
+    assert_true(out.sort == CG_SORT_DEADLINE && out.key_us == INT64_MAX);
     expect_bad("d");
     expect_bad("dd1." ID);
     expect_bad("D1." ID);
@@ -65,32 +65,33 @@ static void test_deadline_form(void **state)
 static void test_sort_names(void **state)
 {
     (void)state;
-    case_sort sort = CASE_SORT_DEADLINE;
+    cg_sort sort = CG_SORT_DEADLINE;
     cg_err err;
     cg_err_clear(&err);
-    assert_int_equal(case_sort_parse("", &sort, &err), CG_OK);
-    assert_true(sort == CASE_SORT_DATE);
-    assert_int_equal(case_sort_parse("deadline", &sort, &err), CG_OK);
-    assert_true(sort == CASE_SORT_DEADLINE);
-    assert_int_equal(case_sort_parse("received", &sort, &err), CG_OK);
-    assert_true(sort == CASE_SORT_DATE);
-    assert_int_equal(case_sort_parse("created", &sort, &err), CG_INVALID_ARGUMENT);
+    assert_int_equal(cg_sort_parse("", "received", &sort, &err), CG_OK);
+    assert_true(sort == CG_SORT_DATE);
+    assert_int_equal(cg_sort_parse("deadline", "received", &sort, &err), CG_OK);
+    assert_true(sort == CG_SORT_DEADLINE);
+    assert_int_equal(cg_sort_parse("received", "received", &sort, &err), CG_OK);
+    assert_true(sort == CG_SORT_DATE);
+    assert_int_equal(cg_sort_parse("created", "received", &sort, &err), CG_INVALID_ARGUMENT);
     assert_string_equal(err.violations[0].field, "sort");
+    assert_string_equal(err.violations[0].description, "must be received or deadline");
 }
 
 static void test_encoded_form(void **state)
 {
     (void)state;
-    case_cursor c = {.key_us = 1764118923456789, .id = ID};
-    char text[CASE_CURSOR_SIZE];
-    case_cursor_encode(&c, text);
+    cg_cursor c = {.key_us = 1764118923456789, .id = ID};
+    char text[CG_CURSOR_SIZE];
+    cg_cursor_encode(&c, text);
     assert_string_equal(text, "1764118923456789." ID);
 
     /* The largest cursor fits the buffer, with room for the deadline
      * order's letter. */
     c.key_us = INT64_MAX;
-    case_cursor_encode(&c, text);
-    assert_int_equal(strlen(text) + 2, CASE_CURSOR_SIZE);
+    cg_cursor_encode(&c, text);
+    assert_int_equal(strlen(text) + 2, CG_CURSOR_SIZE);
 }
 
 static void test_rejects(void **state)
@@ -125,12 +126,12 @@ static void test_rejects(void **state)
 static void test_accepts_limits(void **state)
 {
     (void)state;
-    case_cursor c;
+    cg_cursor c;
     cg_err err;
     cg_err_clear(&err);
-    assert_int_equal(case_cursor_decode("0." ID, &c, &err), CG_OK);
+    assert_int_equal(cg_cursor_decode("0." ID, &c, &err), CG_OK);
     assert_true(c.key_us == 0);
-    assert_int_equal(case_cursor_decode("9223372036854775807." ID, &c, &err), CG_OK);
+    assert_int_equal(cg_cursor_decode("9223372036854775807." ID, &c, &err), CG_OK);
     assert_true(c.key_us == INT64_MAX);
 }
 
@@ -139,17 +140,17 @@ static void test_page_defaults(void **state)
     (void)state;
     int size = -1;
     bool has_cursor = true;
-    case_cursor c;
+    cg_cursor c;
     cg_err err;
     cg_err_clear(&err);
 
-    assert_int_equal(case_page_parse(NULL, CASE_SORT_DATE, &size, &c, &has_cursor, &err), CG_OK);
-    assert_int_equal(size, CASE_PAGE_SIZE_DEFAULT);
+    assert_int_equal(cg_page_parse(NULL, CG_SORT_DATE, &size, &c, &has_cursor, &err), CG_OK);
+    assert_int_equal(size, CG_PAGE_SIZE_DEFAULT);
     assert_false(has_cursor);
 
     Cleangrid__V1__PageRequest page = CLEANGRID__V1__PAGE_REQUEST__INIT;
     has_cursor = true;
-    assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err), CG_OK);
+    assert_int_equal(cg_page_parse(&page, CG_SORT_DATE, &size, &c, &has_cursor, &err), CG_OK);
     assert_int_equal(size, 20);
     assert_false(has_cursor);
 }
@@ -160,22 +161,21 @@ static void test_page_sizes(void **state)
     Cleangrid__V1__PageRequest page = CLEANGRID__V1__PAGE_REQUEST__INIT;
     int size;
     bool has_cursor;
-    case_cursor c;
+    cg_cursor c;
     cg_err err;
 
     static const int32_t good[] = {1, 2, 50, 100};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         cg_err_clear(&err);
         page.page_size = good[i];
-        assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err),
-                         CG_OK);
+        assert_int_equal(cg_page_parse(&page, CG_SORT_DATE, &size, &c, &has_cursor, &err), CG_OK);
         assert_int_equal(size, good[i]);
     }
     static const int32_t bad[] = {-1, 101, 1000, INT32_MIN, INT32_MAX};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cg_err_clear(&err);
         page.page_size = bad[i];
-        assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err),
+        assert_int_equal(cg_page_parse(&page, CG_SORT_DATE, &size, &c, &has_cursor, &err),
                          CG_INVALID_ARGUMENT);
         assert_int_equal(err.nviolations, 1);
         assert_string_equal(err.violations[0].field, "limit");
@@ -188,13 +188,13 @@ static void test_page_cursor(void **state)
     Cleangrid__V1__PageRequest page = CLEANGRID__V1__PAGE_REQUEST__INIT;
     int size;
     bool has_cursor = false;
-    case_cursor c;
+    cg_cursor c;
     cg_err err;
     cg_err_clear(&err);
 
     page.page_size = 5;
     page.cursor = "42." ID;
-    assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err), CG_OK);
+    assert_int_equal(cg_page_parse(&page, CG_SORT_DATE, &size, &c, &has_cursor, &err), CG_OK);
     assert_true(has_cursor);
     assert_int_equal(size, 5);
     assert_true(c.key_us == 42);
@@ -203,20 +203,19 @@ static void test_page_cursor(void **state)
     /* A cursor of the other order does not continue this one. */
     page.cursor = "d42." ID;
     cg_err_clear(&err);
-    assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err),
+    assert_int_equal(cg_page_parse(&page, CG_SORT_DATE, &size, &c, &has_cursor, &err),
                      CG_INVALID_ARGUMENT);
     cg_err_clear(&err);
-    assert_int_equal(case_page_parse(&page, CASE_SORT_DEADLINE, &size, &c, &has_cursor, &err),
-                     CG_OK);
-    assert_true(c.sort == CASE_SORT_DEADLINE && c.key_us == 42);
+    assert_int_equal(cg_page_parse(&page, CG_SORT_DEADLINE, &size, &c, &has_cursor, &err), CG_OK);
+    assert_true(c.sort == CG_SORT_DEADLINE && c.key_us == 42);
     page.cursor = "42." ID;
     cg_err_clear(&err);
-    assert_int_equal(case_page_parse(&page, CASE_SORT_DEADLINE, &size, &c, &has_cursor, &err),
+    assert_int_equal(cg_page_parse(&page, CG_SORT_DEADLINE, &size, &c, &has_cursor, &err),
                      CG_INVALID_ARGUMENT);
 
     page.cursor = "not-a-cursor";
     cg_err_clear(&err);
-    assert_int_equal(case_page_parse(&page, CASE_SORT_DATE, &size, &c, &has_cursor, &err),
+    assert_int_equal(cg_page_parse(&page, CG_SORT_DATE, &size, &c, &has_cursor, &err),
                      CG_INVALID_ARGUMENT);
     assert_string_equal(err.message, "cursor is not valid");
 }
@@ -230,5 +229,5 @@ int main(void)
         cmocka_unit_test(test_page_cursor),   cmocka_unit_test(test_deadline_form),
         cmocka_unit_test(test_sort_names),
     };
-    return cmocka_run_group_tests_name("case_page", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("cg_page", tests, NULL, NULL);
 }

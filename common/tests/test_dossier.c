@@ -11,17 +11,17 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "dossier.h"
+#include "cg/dossier.h"
 
 #define FILE_ID "0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f"
 #define HASH1 "6bd2f296e7ecdeb95dd77cf3f94800179a5879faa91ecbb44c89159c99c8231e"
 #define HASH2 "0de7097af1926b847271bd9df5dbf5a7609365ae50b8ffc04293cac887bdd89a"
 
-static const uint8_t ZEROS[CASE_DOSSIER_HASH_SIZE];
+static const uint8_t ZEROS[CG_DOSSIER_HASH_SIZE];
 
-static case_dossier_fields first_entry(void)
+static cg_dossier_fields first_entry(void)
 {
-    case_dossier_fields f = {
+    cg_dossier_fields f = {
         .file_id = FILE_ID,
         .seq = 1,
         .occurred_at_ms = 1764118923456,
@@ -33,19 +33,19 @@ static case_dossier_fields first_entry(void)
     return f;
 }
 
-static void hex_of(const case_dossier_fields *f, char out[2 * CASE_DOSSIER_HASH_SIZE + 1])
+static void hex_of(const cg_dossier_fields *f, char out[2 * CG_DOSSIER_HASH_SIZE + 1])
 {
-    uint8_t h[CASE_DOSSIER_HASH_SIZE];
-    case_dossier_hash(f, h);
-    sodium_bin2hex(out, 2 * CASE_DOSSIER_HASH_SIZE + 1, h, sizeof h);
+    uint8_t h[CG_DOSSIER_HASH_SIZE];
+    cg_dossier_hash(f, h);
+    sodium_bin2hex(out, 2 * CG_DOSSIER_HASH_SIZE + 1, h, sizeof h);
 }
 
 static void test_layout(void **state)
 {
     (void)state;
-    case_dossier_fields f = first_entry();
+    cg_dossier_fields f = first_entry();
     uint8_t buf[512];
-    size_t n = case_dossier_encode(&f, buf, sizeof buf);
+    size_t n = cg_dossier_encode(&f, buf, sizeof buf);
     /* magic 20, file id 4+36, seq 8, time 8, actor 4+36, action 4+12,
      * summary 4+28, prev hash 32. */
     assert_int_equal(n, 196);
@@ -65,28 +65,28 @@ static void test_layout(void **state)
 static void test_small_buffer_untouched(void **state)
 {
     (void)state;
-    case_dossier_fields f = first_entry();
+    cg_dossier_fields f = first_entry();
     uint8_t buf[100];
     memset(buf, 0xAA, sizeof buf);
-    assert_int_equal(case_dossier_encode(&f, buf, sizeof buf), 196);
+    assert_int_equal(cg_dossier_encode(&f, buf, sizeof buf), 196);
     for (size_t i = 0; i < sizeof buf; i++) {
         assert_int_equal(buf[i], 0xAA);
     }
-    assert_int_equal(case_dossier_encode(&f, NULL, 0), 196);
+    assert_int_equal(cg_dossier_encode(&f, NULL, 0), 196);
 }
 
 static void test_known_hashes(void **state)
 {
     (void)state;
-    char hex[2 * CASE_DOSSIER_HASH_SIZE + 1];
-    case_dossier_fields f = first_entry();
+    char hex[2 * CG_DOSSIER_HASH_SIZE + 1];
+    cg_dossier_fields f = first_entry();
     hex_of(&f, hex);
     assert_string_equal(hex, HASH1);
 
     /* The second entry chains to the first, with non-ASCII summary text. */
-    uint8_t prev[CASE_DOSSIER_HASH_SIZE];
+    uint8_t prev[CG_DOSSIER_HASH_SIZE];
     assert_int_equal(sodium_hex2bin(prev, sizeof prev, HASH1, 64, NULL, NULL, NULL), 0);
-    case_dossier_fields g = {
+    cg_dossier_fields g = {
         .file_id = FILE_ID,
         .seq = 2,
         .occurred_at_ms = 1764118923999,
@@ -103,11 +103,11 @@ static void test_every_field_counts(void **state)
 {
     (void)state;
     char base[65], other[65];
-    case_dossier_fields f = first_entry();
+    cg_dossier_fields f = first_entry();
     hex_of(&f, base);
-    uint8_t one[CASE_DOSSIER_HASH_SIZE] = {1};
+    uint8_t one[CG_DOSSIER_HASH_SIZE] = {1};
 
-    case_dossier_fields g = f;
+    cg_dossier_fields g = f;
     g.seq = 2;
     hex_of(&g, other);
     assert_string_not_equal(base, other);
@@ -143,7 +143,7 @@ static void test_no_ambiguity(void **state)
 {
     (void)state;
     char a[65], b[65];
-    case_dossier_fields f = first_entry();
+    cg_dossier_fields f = first_entry();
     f.actor_id = "system:cas";
     f.action = "e.clue.created";
     hex_of(&f, a);
@@ -151,6 +151,26 @@ static void test_no_ambiguity(void **state)
     f.action = ".clue.created";
     hex_of(&f, b);
     assert_string_not_equal(a, b);
+}
+
+/* The statements name the service's own tables and no other. */
+static void test_tables(void **state)
+{
+    (void)state;
+    static const cg_dossier_tables t = CG_DOSSIER_TABLES("x_entries", "x_heads");
+    assert_string_equal(t.entries, "x_entries");
+    assert_string_equal(t.heads, "x_heads");
+    assert_non_null(strstr(t.sql_lock_head, "INSERT INTO x_heads AS h"));
+    assert_non_null(strstr(t.sql_append, "INSERT INTO x_entries ("));
+    assert_non_null(strstr(t.sql_append, "UPDATE x_heads SET"));
+    assert_non_null(strstr(t.sql_head, "FROM x_heads WHERE"));
+    assert_non_null(strstr(t.sql_entries, "FROM x_entries WHERE"));
+    assert_non_null(strstr(t.sql_export, "FROM x_entries WHERE"));
+    const char *const all[] = {t.sql_lock_head, t.sql_append, t.sql_head, t.sql_entries,
+                               t.sql_export};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        assert_null(strstr(all[i], "dossier_"));
+    }
 }
 
 int main(void)
@@ -161,7 +181,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layout),       cmocka_unit_test(test_small_buffer_untouched),
         cmocka_unit_test(test_known_hashes), cmocka_unit_test(test_every_field_counts),
-        cmocka_unit_test(test_no_ambiguity),
+        cmocka_unit_test(test_no_ambiguity), cmocka_unit_test(test_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,10 +21,10 @@
  * names is listed twice with one content in documents/.
  *
  * Pure: no database, no NATS. The entry hash is passed in as a function
- * (the case service's canonical encoding, docs/dossier.md), so this code
+ * (the dossier's canonical encoding, cg/dossier.h), so this code
  * and its tests do not depend on how it is computed. */
-#ifndef CASE_DOSSIER_ARCHIVE_H
-#define CASE_DOSSIER_ARCHIVE_H
+#ifndef CG_DOSSIER_ARCHIVE_H
+#define CG_DOSSIER_ARCHIVE_H
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
@@ -33,55 +33,55 @@
 
 #include "cg/status.h"
 
-#define CASE_MANIFEST_FORMAT "cleangrid-dossier/1"
-#define CASE_MANIFEST_PATH "manifest.json"
-#define CASE_DOCUMENTS_DIR "documents/"
-#define CASE_SHA256_HEX_LEN 64
+#define CG_DOSSIER_MANIFEST_FORMAT "cleangrid-dossier/1"
+#define CG_DOSSIER_MANIFEST_PATH "manifest.json"
+#define CG_DOSSIER_DOCUMENTS_DIR "documents/"
+#define CG_SHA256_HEX_LEN 64
 
 /* One file inside an archive. Strings and bytes are borrowed when writing;
- * when reading, owned by the case_archive that holds them. */
-typedef struct case_archive_file {
+ * when reading, owned by the cg_archive that holds them. */
+typedef struct cg_archive_file {
     char *path;
     uint8_t *data;
     size_t len;
-} case_archive_file;
+} cg_archive_file;
 
 /* Write n files into a tar archive in memory. mtime (Unix seconds) is given
  * to every file so that one export is reproducible. On CG_OK *out (owned by
  * the caller, free()) holds *out_len bytes. */
-cg_code case_archive_write(const case_archive_file *files, size_t n, int64_t mtime, uint8_t **out,
-                           size_t *out_len, cg_err *err);
+cg_code cg_archive_write(const cg_archive_file *files, size_t n, int64_t mtime, uint8_t **out,
+                         size_t *out_len, cg_err *err);
 
 /* The files of an archive read into memory; owned, freed with
- * case_archive_free(). */
-typedef struct case_archive {
-    case_archive_file *files;
+ * cg_archive_free(). */
+typedef struct cg_archive {
+    cg_archive_file *files;
     size_t n;
-} case_archive;
+} cg_archive;
 
 /* Read every regular file of the tar or zip archive at data (len bytes,
  * borrowed) into *out. A file larger than max_file bytes, or more than
  * max_files files, is refused (INVALID_ARGUMENT) rather than read. */
-cg_code case_archive_read(const uint8_t *data, size_t len, size_t max_file, size_t max_files,
-                          case_archive *out, cg_err *err);
-void case_archive_free(case_archive *a);
+cg_code cg_archive_read(const uint8_t *data, size_t len, size_t max_file, size_t max_files,
+                        cg_archive *out, cg_err *err);
+void cg_archive_free(cg_archive *a);
 /* The file at path, or NULL; borrowed from a. */
-const case_archive_file *case_archive_find(const case_archive *a, const char *path);
+const cg_archive_file *cg_archive_find(const cg_archive *a, const char *path);
 
 /* Computes the hash of one manifest entry of file file_id (borrowed cJSON
  * object with the members above) from its content and its prev_hash, as the
  * service did when it appended it. Returns CG_OK, or INVALID_ARGUMENT when
  * the entry lacks a member the encoding needs. */
-typedef cg_code (*case_entry_hash_fn)(const char *file_id, const cJSON *entry, uint8_t out[32],
-                                      cg_err *err);
+typedef cg_code (*cg_dossier_entry_hash_fn)(const char *file_id, const cJSON *entry,
+                                            uint8_t out[32], cg_err *err);
 
-/* The case service's entry hash (case_dossier_hash, docs/dossier.md) over a
- * manifest entry: a case_entry_hash_fn. */
-cg_code case_manifest_entry_hash(const char *file_id, const cJSON *entry, uint8_t out[32],
-                                 cg_err *err);
+/* The dossier's entry hash (cg_dossier_hash(), docs/dossier.md) over a
+ * manifest entry: a cg_dossier_entry_hash_fn. */
+cg_code cg_dossier_manifest_entry_hash(const char *file_id, const cJSON *entry, uint8_t out[32],
+                                       cg_err *err);
 
 /* What the offline check found. */
-typedef struct case_verify_result {
+typedef struct cg_dossier_verify_result {
     bool ok;
     /* The first thing that does not match, for a person: "entry 7: ..." or
      * "document <sha256> (name): ..."; "" when ok. */
@@ -93,9 +93,9 @@ typedef struct case_verify_result {
     int64_t nentries;
     size_t ndocuments;
     char last_hash[2 * 32 + 1];
-} case_verify_result;
+} cg_dossier_verify_result;
 
-/* Check an archive read with case_archive_read(): the manifest parses and
+/* Check an archive read with cg_archive_read(): the manifest parses and
  * has the format above; every entry's hash is what hash_fn computes, each
  * entry's prev_hash is the hash before it (the first one's is genesis_hex,
  * unless that is NULL), seqs run 1, 2, 3, ...; every listed document is in
@@ -104,8 +104,8 @@ typedef struct case_verify_result {
  * first mismatch is named in *result. Returns CG_OK when the check ran
  * (whatever it found) and INVALID_ARGUMENT when there is no manifest or it
  * is not JSON of that format. */
-cg_code case_dossier_verify_archive(const case_archive *a, case_entry_hash_fn hash_fn,
-                                    const char *genesis_hex, case_verify_result *result,
-                                    cg_err *err);
+cg_code cg_dossier_verify_archive(const cg_archive *a, cg_dossier_entry_hash_fn hash_fn,
+                                  const char *genesis_hex, cg_dossier_verify_result *result,
+                                  cg_err *err);
 
 #endif

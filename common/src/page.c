@@ -1,4 +1,5 @@
-#include "page.h"
+/* Keyset pagination (cg/page.h). */
+#include "cg/page.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -6,9 +7,9 @@
 
 #include "cg/validate.h"
 
-void case_cursor_encode(const case_cursor *c, char out[CASE_CURSOR_SIZE])
+void cg_cursor_encode(const cg_cursor *c, char out[CG_CURSOR_SIZE])
 {
-    snprintf(out, CASE_CURSOR_SIZE, "%s%" PRId64 ".%s", c->sort == CASE_SORT_DEADLINE ? "d" : "",
+    snprintf(out, CG_CURSOR_SIZE, "%s%" PRId64 ".%s", c->sort == CG_SORT_DEADLINE ? "d" : "",
              c->key_us, c->id);
 }
 
@@ -19,14 +20,14 @@ static cg_code bad_cursor(cg_err *err)
     return CG_INVALID_ARGUMENT;
 }
 
-cg_code case_cursor_decode(const char *s, case_cursor *out, cg_err *err)
+cg_code cg_cursor_decode(const char *s, cg_cursor *out, cg_err *err)
 {
     const char *p = s;
     int64_t us = 0;
-    case_sort sort = CASE_SORT_DATE;
+    cg_sort sort = CG_SORT_DATE;
 
     if (*p == 'd') {
-        sort = CASE_SORT_DEADLINE;
+        sort = CG_SORT_DEADLINE;
         p++;
     }
 
@@ -62,23 +63,23 @@ cg_code case_cursor_decode(const char *s, case_cursor *out, cg_err *err)
     return CG_OK;
 }
 
-cg_code case_sort_parse(const char *sort, case_sort *out, cg_err *err)
+cg_code cg_sort_parse(const char *sort, const char *date_name, cg_sort *out, cg_err *err)
 {
-    if (sort == NULL || sort[0] == '\0' || strcmp(sort, "received") == 0) {
-        *out = CASE_SORT_DATE;
+    if (sort == NULL || sort[0] == '\0' || strcmp(sort, date_name) == 0) {
+        *out = CG_SORT_DATE;
     } else if (strcmp(sort, "deadline") == 0) {
-        *out = CASE_SORT_DEADLINE;
+        *out = CG_SORT_DEADLINE;
     } else {
-        cg_err_add_violation(err, "sort", "must be received or deadline");
+        cg_err_add_violation(err, "sort", "must be %s or deadline", date_name);
         return CG_INVALID_ARGUMENT;
     }
     return CG_OK;
 }
 
-cg_code case_page_parse(const Cleangrid__V1__PageRequest *page, case_sort sort, int *size,
-                        case_cursor *cursor, bool *has_cursor, cg_err *err)
+cg_code cg_page_parse(const Cleangrid__V1__PageRequest *page, cg_sort sort, int *size,
+                      cg_cursor *cursor, bool *has_cursor, cg_err *err)
 {
-    *size = CASE_PAGE_SIZE_DEFAULT;
+    *size = CG_PAGE_SIZE_DEFAULT;
     *has_cursor = false;
     if (page == NULL) {
         return CG_OK;
@@ -87,7 +88,7 @@ cg_code case_page_parse(const Cleangrid__V1__PageRequest *page, case_sort sort, 
         return CG_INVALID_ARGUMENT;
     }
     if (page->cursor != NULL && page->cursor[0] != '\0') {
-        cg_code rc = case_cursor_decode(page->cursor, cursor, err);
+        cg_code rc = cg_cursor_decode(page->cursor, cursor, err);
         if (rc != CG_OK) {
             return rc;
         }

@@ -1,8 +1,9 @@
 /* cg-dossier-verify ARCHIVE: check an exported electronic dossier (电子档案)
  * offline, with no database and no network.
  *
- * It recomputes every entry's hash from the entry's content with the case
- * service's canonical encoding (docs/dossier.md), checks that each entry
+ * It recomputes every entry's hash from the entry's content with the
+ * dossier's canonical encoding (cg/dossier.h, docs/dossier.md), the same
+ * for every service's files, checks that each entry
  * links to the one before it, and checks every document's SHA-256 and size
  * against the manifest. It prints OK, or names the first entry or document
  * that does not match.
@@ -17,10 +18,11 @@
 #include <sodium.h>
 #include <sys/stat.h>
 
-#include "dossier_archive.h"
+#include "cg/dossier_archive.h"
 
-/* An archive holds documents of at most CG_CASE_DOCUMENT_MAX_BYTES (at most
- * 1 GiB, docs/configuration.md) and is read whole into memory. */
+/* An archive holds documents of at most a service's largest document (the
+ * case service's CG_CASE_DOCUMENT_MAX_BYTES is at most 1 GiB,
+ * docs/configuration.md) and is read whole into memory. */
 #define MAX_ARCHIVE ((size_t)8 << 30)
 #define MAX_FILE ((size_t)1 << 30)
 #define MAX_FILES 100000
@@ -67,8 +69,8 @@ int main(int argc, char **argv)
     int status = 2;
     uint8_t *data = NULL;
     size_t len = 0;
-    case_archive archive = {0};
-    case_verify_result result;
+    cg_archive archive = {0};
+    cg_dossier_verify_result result;
     cg_err err;
 
     if (argc != 2 || argv[1][0] == '-') {
@@ -84,9 +86,9 @@ int main(int argc, char **argv)
     cg_err_clear(&err);
     if (read_file(argv[1], &data, &len) != 0)
         goto cleanup;
-    if (case_archive_read(data, len, MAX_FILE, MAX_FILES, &archive, &err) != CG_OK ||
-        case_dossier_verify_archive(&archive, case_manifest_entry_hash, GENESIS, &result, &err) !=
-            CG_OK) {
+    if (cg_archive_read(data, len, MAX_FILE, MAX_FILES, &archive, &err) != CG_OK ||
+        cg_dossier_verify_archive(&archive, cg_dossier_manifest_entry_hash, GENESIS, &result,
+                                  &err) != CG_OK) {
         fprintf(stderr, "cg-dossier-verify: %s: %s\n", argv[1], err.message);
         goto cleanup;
     }
@@ -101,7 +103,7 @@ int main(int argc, char **argv)
     }
 
 cleanup:
-    case_archive_free(&archive);
+    cg_archive_free(&archive);
     free(data);
     return status;
 }

@@ -5,7 +5,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "dossier.h"
+#include "cg/dossier.h"
 
 /* Where encoded bytes go: into a buffer (as far as it reaches) or into a
  * running SHA-256, so encode and hash cannot disagree on the layout. */
@@ -44,20 +44,20 @@ static void put_str(sink *s, const char *str)
     put(s, str, n);
 }
 
-static void emit(sink *s, const case_dossier_fields *f)
+static void emit(sink *s, const cg_dossier_fields *f)
 {
-    static const uint8_t zeros[CASE_DOSSIER_HASH_SIZE];
-    put(s, CASE_DOSSIER_MAGIC, sizeof CASE_DOSSIER_MAGIC - 1);
+    static const uint8_t zeros[CG_DOSSIER_HASH_SIZE];
+    put(s, CG_DOSSIER_MAGIC, sizeof CG_DOSSIER_MAGIC - 1);
     put_str(s, f->file_id);
     put_be(s, (uint64_t)f->seq, 8);
     put_be(s, (uint64_t)f->occurred_at_ms, 8);
     put_str(s, f->actor_id);
     put_str(s, f->action);
     put_str(s, f->summary_json);
-    put(s, f->prev_hash != NULL ? f->prev_hash : zeros, CASE_DOSSIER_HASH_SIZE);
+    put(s, f->prev_hash != NULL ? f->prev_hash : zeros, CG_DOSSIER_HASH_SIZE);
 }
 
-size_t case_dossier_encode(const case_dossier_fields *f, uint8_t *out, size_t cap)
+size_t cg_dossier_encode(const cg_dossier_fields *f, uint8_t *out, size_t cap)
 {
     sink measure = {0};
     emit(&measure, f);
@@ -68,7 +68,7 @@ size_t case_dossier_encode(const case_dossier_fields *f, uint8_t *out, size_t ca
     return measure.len;
 }
 
-void case_dossier_hash(const case_dossier_fields *f, uint8_t out[CASE_DOSSIER_HASH_SIZE])
+void cg_dossier_hash(const cg_dossier_fields *f, uint8_t out[CG_DOSSIER_HASH_SIZE])
 {
     crypto_hash_sha256_state sha;
     sink s = {.sha = &sha};

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dossier_archive.h"
+#include "cg/dossier_archive.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -55,7 +55,7 @@ static cJSON *make_manifest(void)
     cJSON *docs = cJSON_AddArrayToObject(m, "documents");
     static const char *const actions[] = {"clue.created", "document.added", "dossier.read"};
     char prev[65] = GENESIS;
-    cJSON_AddStringToObject(m, "format", CASE_MANIFEST_FORMAT);
+    cJSON_AddStringToObject(m, "format", CG_DOSSIER_MANIFEST_FORMAT);
     cJSON_AddStringToObject(m, "file_id", "0b7a3a57-3c1e-4d7e-9a55-6f3d1e2c9b10");
     for (int i = 0; i < 3; i++) {
         cJSON *e = cJSON_CreateObject();
@@ -92,32 +92,32 @@ static cJSON *make_manifest(void)
 
 /* Write manifest m (and the documents, with doc_a's content given as a)
  * into an archive, read it back and check it. extra adds an unlisted file. */
-static case_verify_result roundtrip(cJSON *m, const char *a, bool extra)
+static cg_dossier_verify_result roundtrip(cJSON *m, const char *a, bool extra)
 {
     char *text = cJSON_PrintUnformatted(m);
     char pa[80], pb[80], ha[65], hb[65];
     sha_hex(doc_a, strlen(doc_a), ha);
     sha_hex(doc_b, strlen(doc_b), hb);
-    snprintf(pa, sizeof pa, CASE_DOCUMENTS_DIR "%s", ha);
-    snprintf(pb, sizeof pb, CASE_DOCUMENTS_DIR "%s", hb);
-    case_archive_file files[] = {
-        {CASE_MANIFEST_PATH, (uint8_t *)text, strlen(text)},
+    snprintf(pa, sizeof pa, CG_DOSSIER_DOCUMENTS_DIR "%s", ha);
+    snprintf(pb, sizeof pb, CG_DOSSIER_DOCUMENTS_DIR "%s", hb);
+    cg_archive_file files[] = {
+        {CG_DOSSIER_MANIFEST_PATH, (uint8_t *)text, strlen(text)},
         {pa, (uint8_t *)a, strlen(a)},
         {pb, (uint8_t *)doc_b, strlen(doc_b)},
-        {CASE_DOCUMENTS_DIR "1111", (uint8_t *)"x", 1},
+        {CG_DOSSIER_DOCUMENTS_DIR "1111", (uint8_t *)"x", 1},
     };
     uint8_t *tar = NULL;
     size_t len = 0;
-    case_archive read;
-    case_verify_result r;
+    cg_archive read;
+    cg_dossier_verify_result r;
     cg_err err;
     cg_err_clear(&err);
-    assert_int_equal(case_archive_write(files, extra ? 4 : 3, 1764126000, &tar, &len, &err), CG_OK);
-    assert_int_equal(case_archive_read(tar, len, 1 << 20, 100, &read, &err), CG_OK);
+    assert_int_equal(cg_archive_write(files, extra ? 4 : 3, 1764126000, &tar, &len, &err), CG_OK);
+    assert_int_equal(cg_archive_read(tar, len, 1 << 20, 100, &read, &err), CG_OK);
     assert_int_equal(read.n, extra ? 4 : 3);
-    assert_non_null(case_archive_find(&read, CASE_MANIFEST_PATH));
-    assert_int_equal(case_dossier_verify_archive(&read, fake_hash, GENESIS, &r, &err), CG_OK);
-    case_archive_free(&read);
+    assert_non_null(cg_archive_find(&read, CG_DOSSIER_MANIFEST_PATH));
+    assert_int_equal(cg_dossier_verify_archive(&read, fake_hash, GENESIS, &r, &err), CG_OK);
+    cg_archive_free(&read);
     free(tar);
     cJSON_free(text);
     cJSON_Delete(m);
@@ -127,7 +127,7 @@ static case_verify_result roundtrip(cJSON *m, const char *a, bool extra)
 static void test_whole_archive_passes(void **state)
 {
     (void)state;
-    case_verify_result r = roundtrip(make_manifest(), doc_a, false);
+    cg_dossier_verify_result r = roundtrip(make_manifest(), doc_a, false);
     assert_true(r.ok);
     assert_string_equal(r.what, "");
     assert_int_equal(r.nentries, 3);
@@ -141,7 +141,7 @@ static void test_changed_document_byte_named(void **state)
     char changed[sizeof doc_a];
     memcpy(changed, doc_a, sizeof doc_a);
     changed[10] ^= 1;
-    case_verify_result r = roundtrip(make_manifest(), changed, false);
+    cg_dossier_verify_result r = roundtrip(make_manifest(), changed, false);
     assert_false(r.ok);
     assert_int_equal(r.bad_seq, 0);
     assert_non_null(strstr(r.what, "report.pdf"));
@@ -154,7 +154,7 @@ static void test_changed_entry_named(void **state)
     cJSON *m = make_manifest();
     cJSON *e2 = cJSON_GetArrayItem(cJSON_GetObjectItem(m, "entries"), 1);
     cJSON_ReplaceItemInObject(e2, "action", cJSON_CreateString("document.removed"));
-    case_verify_result r = roundtrip(m, doc_a, false);
+    cg_dossier_verify_result r = roundtrip(m, doc_a, false);
     assert_false(r.ok);
     assert_int_equal(r.bad_seq, 2);
     assert_non_null(strstr(r.what, "entry 2:"));
@@ -175,7 +175,7 @@ static void test_broken_link_named(void **state)
     assert_int_equal(fake_hash(NULL, e3, h, &err), CG_OK);
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     cJSON_ReplaceItemInObject(e3, "hash", cJSON_CreateString(hex));
-    case_verify_result r = roundtrip(m, doc_a, false);
+    cg_dossier_verify_result r = roundtrip(m, doc_a, false);
     assert_false(r.ok);
     assert_int_equal(r.bad_seq, 3);
     assert_non_null(strstr(r.what, "prev_hash"));
@@ -186,7 +186,7 @@ static void test_removed_entry_named(void **state)
     (void)state;
     cJSON *m = make_manifest();
     cJSON_DeleteItemFromArray(cJSON_GetObjectItem(m, "entries"), 0);
-    case_verify_result r = roundtrip(m, doc_a, false);
+    cg_dossier_verify_result r = roundtrip(m, doc_a, false);
     assert_false(r.ok);
     assert_int_equal(r.bad_seq, 1);
 }
@@ -194,7 +194,7 @@ static void test_removed_entry_named(void **state)
 static void test_unlisted_and_missing_documents_named(void **state)
 {
     (void)state;
-    case_verify_result r = roundtrip(make_manifest(), doc_a, true);
+    cg_dossier_verify_result r = roundtrip(make_manifest(), doc_a, true);
     assert_false(r.ok);
     assert_non_null(strstr(r.what, "documents/1111"));
 
@@ -209,23 +209,23 @@ static void test_unlisted_and_missing_documents_named(void **state)
 static void test_not_an_archive(void **state)
 {
     (void)state;
-    case_archive read;
-    case_verify_result r;
+    cg_archive read;
+    cg_dossier_verify_result r;
     cg_err err;
     cg_err_clear(&err);
-    assert_int_equal(case_archive_read((const uint8_t *)"hello", 5, 100, 10, &read, &err),
+    assert_int_equal(cg_archive_read((const uint8_t *)"hello", 5, 100, 10, &read, &err),
                      CG_INVALID_ARGUMENT);
     /* An archive without a manifest cannot be checked at all. */
-    case_archive_file only = {CASE_DOCUMENTS_DIR "ab", (uint8_t *)"x", 1};
+    cg_archive_file only = {CG_DOSSIER_DOCUMENTS_DIR "ab", (uint8_t *)"x", 1};
     uint8_t *tar = NULL;
     size_t len = 0;
-    assert_int_equal(case_archive_write(&only, 1, 0, &tar, &len, &err), CG_OK);
-    assert_int_equal(case_archive_read(tar, len, 100, 10, &read, &err), CG_OK);
-    assert_int_equal(case_dossier_verify_archive(&read, fake_hash, NULL, &r, &err),
+    assert_int_equal(cg_archive_write(&only, 1, 0, &tar, &len, &err), CG_OK);
+    assert_int_equal(cg_archive_read(tar, len, 100, 10, &read, &err), CG_OK);
+    assert_int_equal(cg_dossier_verify_archive(&read, fake_hash, NULL, &r, &err),
                      CG_INVALID_ARGUMENT);
-    case_archive_free(&read);
+    cg_archive_free(&read);
     /* A file over the limit is refused before it is read. */
-    assert_int_equal(case_archive_read(tar, len, 0, 10, &read, &err), CG_INVALID_ARGUMENT);
+    assert_int_equal(cg_archive_read(tar, len, 0, 10, &read, &err), CG_INVALID_ARGUMENT);
     free(tar);
 }
 
@@ -245,20 +245,21 @@ static void test_manifest_entry_hash_matches_docs(void **state)
     cJSON_AddStringToObject(e, "summary", "{\"source\": \"letters_visits\"}");
     cJSON_AddStringToObject(e, "prev_hash", GENESIS);
     cg_err_clear(&err);
-    assert_int_equal(case_manifest_entry_hash("0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f", e, h, &err),
-                     CG_OK);
+    assert_int_equal(
+        cg_dossier_manifest_entry_hash("0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f", e, h, &err), CG_OK);
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     assert_string_equal(hex, "6bd2f296e7ecdeb95dd77cf3f94800179a5879faa91ecbb44c89159c99c8231e");
     cJSON_ReplaceItemInObject(e, "action", cJSON_CreateString("clue.changed"));
-    assert_int_equal(case_manifest_entry_hash("0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f", e, h, &err),
-                     CG_OK);
+    assert_int_equal(
+        cg_dossier_manifest_entry_hash("0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f", e, h, &err), CG_OK);
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     assert_string_not_equal(hex,
                             "6bd2f296e7ecdeb95dd77cf3f94800179a5879faa91ecbb44c89159c99c8231e");
     /* A summary given as an object, not the stored text, cannot be hashed. */
     cJSON_ReplaceItemInObject(e, "summary", cJSON_CreateObject());
-    assert_int_equal(case_manifest_entry_hash("0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f", e, h, &err),
-                     CG_INVALID_ARGUMENT);
+    assert_int_equal(
+        cg_dossier_manifest_entry_hash("0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f", e, h, &err),
+        CG_INVALID_ARGUMENT);
     cJSON_Delete(e);
 }
 
