@@ -3,8 +3,7 @@
  *
  * rpc.c            the method table: every cg.rpc.case.* method as a row
  *                  (cg/rpc.h) naming its roles, database need and handler;
- * rpc_frame.c      the actor every handler acts as, and the frame the
- *                  handlers not yet rows (documents.c, dossier_rpc.c) write;
+ * rpc_frame.c      the actor every handler acts as;
  * clue_read.c      ListClues and GetClue;
  * clue_write.c     CreateClue and ClueAction (disposal with approval,
  *                  assign, recuse, edit, link, merge, reopen, file);
@@ -70,8 +69,12 @@ extern const cg_rpc_table case_rpc_table;
 
 /* cg.rpc.case.ListDossier and VerifyDossier, which still write their own
  * frame; arg is the cg_service_base. */
-void case_rpc_list_dossier(cg_rpc_call *call, void *arg);
-void case_rpc_verify_dossier(cg_rpc_call *call, void *arg);
+cg_code case_list_dossier_check(cg_rpc_req *r, const void *request, cg_err *err);
+cg_code case_list_dossier(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                          cg_err *err);
+cg_code case_verify_dossier_check(cg_rpc_req *r, const void *request, cg_err *err);
+cg_code case_verify_dossier(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                            cg_err *err);
 
 /* --- events.c ------------------------------------------------------------ */
 

@@ -12,6 +12,24 @@
 #include "stats.h"
 
 static const cg_rpc_row rows[] = {
+    /* A read of the dossier by anyone but the handler is written into it,
+     * in the same transaction. */
+    {.name = "ListDossier",
+     .request = &cleangrid__v1__list_dossier_request__descriptor,
+     .reply = &cleangrid__v1__list_dossier_reply__descriptor,
+     .roles = CASE_ROLES_READ,
+     .doing = "read dossiers",
+     .db = CG_RPC_DB_TX,
+     .check = case_list_dossier_check,
+     .handler = case_list_dossier},
+    {.name = "VerifyDossier",
+     .request = &cleangrid__v1__verify_dossier_request__descriptor,
+     .reply = &cleangrid__v1__verify_dossier_reply__descriptor,
+     .roles = CASE_ROLES_READ,
+     .doing = "verify dossiers",
+     .db = CG_RPC_DB_CONN,
+     .check = case_verify_dossier_check,
+     .handler = case_verify_dossier},
     {.name = "ListClues",
      .request = &cleangrid__v1__list_clues_request__descriptor,
      .reply = &cleangrid__v1__list_clues_reply__descriptor,
@@ -85,11 +103,9 @@ static const cg_rpc_row rows[] = {
      .handler = case_case_statistics},
 };
 
-/* The methods that still write their own frame: the dossier's and the
- * documents' (dossier_rpc.c, documents.c). */
+/* The methods that still write their own frame: the documents'
+ * (common/src/documents.c). */
 static const cg_rpc_method methods[] = {
-    {"ListDossier", case_rpc_list_dossier},
-    {"VerifyDossier", case_rpc_verify_dossier},
     CASE_DOCUMENT_RPC_METHODS,
 };
 

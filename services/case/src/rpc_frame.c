@@ -23,13 +23,3 @@ cg_code case_rpc_actor_one(const cg_rpc_req *r, const char *id, cg_actor *out, c
     }
     return err->code;
 }
-
-void case_rpc_finish(cg_rpc_call *call, const cg_err *err, cg_service_base *base, PGconn *conn)
-{
-    if (err->code != CG_OK) {
-        cg_rpc_reply_error(call, err);
-    }
-    if (conn != NULL) {
-        cg_db_release(base->db, conn);
-    }
-}

@@ -1,7 +1,5 @@
 /* What the case service's handlers share beyond the frame of common/
- * (cg/rpc.h): the actor a call acts as, and, for the handlers not yet
- * declared as rows (documents.c, dossier_rpc.c), the end of the frame they
- * still write themselves. */
+ * (cg/rpc.h): the actor a call acts as. */
 #ifndef CASE_RPC_FRAME_H
 #define CASE_RPC_FRAME_H
 
@@ -21,10 +19,5 @@ cg_code case_rpc_actor(const cg_rpc_req *r, cg_actor *out, cg_err *err);
 /* The actor of r as case_rpc_actor(), and id, the one record a read names,
  * checked as a UUID (INVALID_ARGUMENT on "id"). */
 cg_code case_rpc_actor_one(const cg_rpc_req *r, const char *id, cg_actor *out, cg_err *err);
-
-/* The end of a hand-written handler: answer err as an error when it holds
- * one (on success the handler has answered), and give conn (NULL: none
- * taken) back to base's pool, which rolls back a transaction left open. */
-void case_rpc_finish(cg_rpc_call *call, const cg_err *err, cg_service_base *base, PGconn *conn);
 
 #endif
