@@ -441,6 +441,9 @@ static void assignment_rules(void **state)
     snprintf(body, sizeof body, "{\"handler_id\":\"%s\"}", who);
     r = act(lead_east, id, "/assign", body, 409);
     CGT_CHECK(strstr(r->body, "does not cover") != NULL, "nor someone from the west: %s", r->body);
+    /* Without telling an east lead which unit a west account belongs to. */
+    CGT_CHECK(strstr(r->body, "hq.west") == NULL, "the west account's unit is not named: %s",
+              r->body);
     cgt_response_free(r);
     user_id(auditor_east, who);
     snprintf(body, sizeof body, "{\"handler_id\":\"%s\"}", who);

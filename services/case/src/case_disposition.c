@@ -103,8 +103,7 @@ static cg_code add_investigator(PGconn *conn, const cg_actor *actor,
     }
     if (!cg_path_within(k->org_path, req->investigator_scope)) {
         return cg_err_set(err, CG_FAILED_PRECONDITION,
-                          "the investigator's unit (%s) does not cover the case's unit",
-                          req->investigator_scope);
+                          "the investigator's unit does not cover the case's unit");
     }
     cg_code rc = case_person_barred(conn, k->clue_id, req->investigator_id,
                                     req->investigator_person_id, err);

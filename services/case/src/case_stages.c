@@ -115,8 +115,7 @@ static cg_code case_reviewer_check(PGconn *conn, const case_locked_case *k,
     }
     if (req->reviewer_scope[0] != '\0' && !cg_path_within(k->org_path, req->reviewer_scope)) {
         return cg_err_set(err, CG_FAILED_PRECONDITION,
-                          "the reviewer's unit (%s) does not cover the case's unit",
-                          req->reviewer_scope);
+                          "the reviewer's unit does not cover the case's unit");
     }
     return case_person_barred(conn, k->clue_id, req->reviewer_id, req->reviewer_person_id, err);
 }

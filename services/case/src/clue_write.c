@@ -588,9 +588,10 @@ static cg_code do_assign(const action_ctx *a, cg_err *err)
     /* The gateway names the handler's unit; one that does not cover the
      * clue's would leave a handler who cannot see what they handle. */
     if (given(req->handler_scope) && !cg_path_within(a->clue->org_path, req->handler_scope)) {
+        /* The account's unit is not named: the caller may be a lead of
+         * another province, who has no business learning it. */
         rc = cg_err_set(err, CG_FAILED_PRECONDITION,
-                        "the handler's unit (%s) does not cover the clue's unit",
-                        req->handler_scope);
+                        "the handler's unit does not cover the clue's unit");
         goto cleanup;
     }
     rc = case_person_barred(a->conn, req->clue_id, req->handler_id, req->handler_person_id, err);
