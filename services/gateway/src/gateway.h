@@ -310,10 +310,9 @@ cg_code gw_enrich_case_recusal(gw_request *req, ProtobufCMessage *rpc, cg_err *e
 cg_code gw_resolve_unit(gw_app *app, const char *code, char *path, size_t path_size, cg_err *err);
 /* Documents and the dossier export of a clue or a case
  * (routes_documents.c), under /api/v1/clues/{id} and /api/v1/cases/{id}:
- * POST and GET .../documents, GET .../documents/content?sha256=...,
- * GET .../dossier/export. */
+ * POST .../documents, GET .../documents/content?sha256=..., GET
+ * .../dossier/export (the list of documents is a row). */
 void gw_route_upload_document(gw_request *req);
-void gw_route_list_documents(gw_request *req);
 void gw_route_download_document(gw_request *req);
 void gw_route_export_dossier(gw_request *req);
 /* GET /api/v1/audit and GET /api/v1/audit/verify (audit.c). */

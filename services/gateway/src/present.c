@@ -33,6 +33,7 @@ const cg_pbjson_rule gw_present_rules[] = {
     {"cleangrid.v1.ListCasesReply", "cases", "items", CG_PBJSON_AS_IS},
     {"cleangrid.v1.ListCasesReply", "page", NULL, CG_PBJSON_INLINE},
     NULL_IF_EMPTY("cleangrid.v1.Page", "next_cursor"),
+    {"cleangrid.v1.ListDocumentsReply", "documents", "items", CG_PBJSON_AS_IS},
 
     /* The lists' filters: days, the last one counted whole by the
      * route's enricher. */

@@ -8,6 +8,7 @@
  * (`cg-gateway --access-matrix`), and a unit test fails while the two
  * differ. */
 #include "accounts.h"
+#include "cleangrid/v1/case_documents.pb-c.h"
 #include "cleangrid/v1/case_list.pb-c.h"
 #include "cleangrid/v1/case_stats.pb-c.h"
 #include "presenters.h"
@@ -30,6 +31,11 @@
            .body = GW_KEYS("reason"),                                                              \
            .fixed = (const gw_fixed_field[]){{"action", "recuse"}, {NULL, NULL}},                  \
            .enrich = (enricher))
+
+/* The documents of a clue's or a case's file (kind: "clue" or "case"). */
+#define DOCUMENT_LIST(kind)                                                                        \
+    GW_RPC("case", "ListDocuments", list_documents, list_documents, .id_field = "file_id",         \
+           .fixed = (const gw_fixed_field[]){{"file_kind", (kind)}, {NULL, NULL}})
 
 /* A step of a case after filing (立案后), under its own route and
  * permission: the CaseAction named by the path, answered with the case. */
@@ -277,7 +283,7 @@ const gw_route gw_routes[] = {
     {.method = "GET",
      .pattern = "/api/v1/clues/{id}/documents",
      .perm = GW_PERM_CLUE_READ,
-     .handler = gw_route_list_documents},
+     .rpc = DOCUMENT_LIST("clue")},
     {.method = "GET",
      .pattern = "/api/v1/clues/{id}/documents/content",
      .perm = GW_PERM_CLUE_READ,
@@ -293,7 +299,7 @@ const gw_route gw_routes[] = {
     {.method = "GET",
      .pattern = "/api/v1/cases/{id}/documents",
      .perm = GW_PERM_CLUE_READ,
-     .handler = gw_route_list_documents},
+     .rpc = DOCUMENT_LIST("case")},
     {.method = "GET",
      .pattern = "/api/v1/cases/{id}/documents/content",
      .perm = GW_PERM_CLUE_READ,

@@ -295,42 +295,6 @@ cleanup:
 
 /* --- reading ---------------------------------------------------------------- */
 
-static cJSON *list_reply_json(ProtobufCMessage *msg)
-{
-    const Cleangrid__V1__ListDocumentsReply *reply = (Cleangrid__V1__ListDocumentsReply *)msg;
-    cJSON *obj = cJSON_CreateObject();
-    cJSON *items = obj != NULL ? cJSON_AddArrayToObject(obj, "items") : NULL;
-    for (size_t i = 0; items != NULL && i < reply->n_documents; i++) {
-        cJSON *d = document_json(reply->documents[i]);
-        if (d == NULL || !cJSON_AddItemToArray(items, d)) {
-            cJSON_Delete(d);
-            items = NULL;
-        }
-    }
-    if (items == NULL) {
-        cJSON_Delete(obj);
-        return NULL;
-    }
-    return obj;
-}
-
-void gw_route_list_documents(gw_request *req)
-{
-    Cleangrid__V1__ListDocumentsRequest rpc = CLEANGRID__V1__LIST_DOCUMENTS_REQUEST__INIT;
-    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
-    cg_err err;
-
-    if (clue_call(req, &ctx, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
-        return;
-    }
-    rpc.ctx = &ctx;
-    rpc.file_id = req->route_id;
-    rpc.file_kind = (char *)route_kind(req);
-    gw_http_forward(req, "case", "ListDocuments", &rpc.base,
-                    &cleangrid__v1__list_documents_reply__descriptor, list_reply_json, 200);
-}
-
 /* Reads the next chunk at offset into one RPC reply: the caller fills the
  * request, this returns the bytes and the whole size. */
 typedef cg_code (*chunk_fn)(gw_request *req, void *arg, int64_t offset, ProtobufCMessage **reply,

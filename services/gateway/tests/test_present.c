@@ -15,6 +15,7 @@
 #include "cg/pbjson.h"
 #include "cleangrid/v1/case.pb-c.h"
 #include "cleangrid/v1/case_disposition.pb-c.h"
+#include "cleangrid/v1/case_documents.pb-c.h"
 #include "cleangrid/v1/case_list.pb-c.h"
 #include "forward.h"
 
@@ -109,6 +110,7 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &cleangrid__v1__list_cases_request__descriptor,
     &cleangrid__v1__case_action_request__descriptor,
     &cleangrid__v1__create_clue_request__descriptor,
+    &cleangrid__v1__list_documents_reply__descriptor,
 };
 
 static cg_pbjson *codec_new(void)
