@@ -423,7 +423,7 @@ typedef struct route {
     const char *user;  /* the demo account whose token the cases send */
 } route;
 
-/* The demo accounts (services/gateway/src/seed.c) by role, in the order a
+/* The demo accounts (services/gateway/src/handlers/seed.c) by role, in the order a
  * route's caller is picked: the first role the matrix allows. Sending an
  * allowed account's token takes each case past the permission check into
  * the handler. Only ids that name no record are sent, so no case changes

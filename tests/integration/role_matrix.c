@@ -121,7 +121,7 @@ static size_t role_column(const char *role)
 
 /* --- the accounts --------------------------------------------------------- */
 
-/* Every demo account (services/gateway/src/seed.c) and its role. */
+/* Every demo account (services/gateway/src/handlers/seed.c) and its role. */
 static struct {
     const char *user;
     const char *role;

@@ -4,7 +4,7 @@
 //
 // Run by ctest as gateway_unit_openapi_routes on docs/api/openapi.yaml. It
 // asks the gateway what each route takes and answers (`cg-gateway
-// --routes-json`, services/gateway/src/route_doc.h) and fails, naming every
+// --routes-json`, services/gateway/src/routes/route_doc.h) and fails, naming every
 // difference at once, when the document
 //   - lacks an operation of the table or names one the table lacks;
 //   - states another permission in the operation's x-permission, or marks

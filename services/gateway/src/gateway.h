@@ -2,10 +2,10 @@
  *
  * It answers JSON over HTTP (civetweb), authenticates accounts against its own
  * database (accounts, sessions, the org-unit tree) and turns each API call
- * into an RPC on NATS. Its modules, layer by layer (pure ones, in gw_core
- * with unit tests, marked so):
+ * into an RPC on NATS. Its modules, layer by layer, one folder of src/ each
+ * (pure ones, in gw_core with unit tests, marked so):
  *
- * HTTP: the server and what every request goes through
+ * http/: the server and what every request goes through
  *   http.c           server, dispatch (login and permission checks from the
  *                    route's row), problem+json, request ids, access log
  *   http_util.c      pure: request ids, media types, queries, times
@@ -15,7 +15,7 @@
  *   audit.c          the audit trail: records written as answers leave,
  *                    GET /api/v1/audit and /api/v1/audit/verify
  *
- * Routes: one table, and one path from HTTP to a service
+ * routes/: one table, and one path from HTTP to a service
  *   routes.c         the route table: every route, its permission, and for a
  *                    route that forwards to a service its gw_rpc_route row
  *   access.c         pure: permissions, roles, route matching, docs/access.md
@@ -30,7 +30,7 @@
  *                    name caches and their query)
  *   openapi.c        pure: the OpenAPI document's paths against the table
  *
- * Hand-written routes: what is truly different
+ * handlers/: the hand-written routes, what is truly different
  *   auth.c, web_session.c, session_cache.c  login, cookies, sessions, tokens
  *   accounts.c, admin*.c, unit_import.c, org_cache.c  accounts and org units
  *   routes_public.c, json_map.c  public reports (码上监督) and their receipt
