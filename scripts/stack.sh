@@ -243,11 +243,12 @@ service_env() {
     if [ "$svc" = gateway ]; then
         echo "CG_HTTP_LISTEN=${CG_HTTP_LISTEN:-127.0.0.1:0}"
         echo "CG_HTTP_PORT_FILE=$CG_STATE/run/gateway.port"
-        # Rate limits and trusted proxies, when the caller set them
-        # (scripts/test.sh does).
+        # Rate limits, trusted proxies and the slow-client deadlines, when
+        # the caller set them (scripts/test.sh does).
         local v
         for v in CG_TRUSTED_PROXIES CG_RATE_EXEMPT CG_RATE_PUBLIC_PER_S CG_RATE_REPORTS_PER_HOUR \
-            CG_RATE_API_PER_S CG_RATE_API_BURST; do
+            CG_RATE_API_PER_S CG_RATE_API_BURST CG_HTTP_THREADS CG_HTTP_CONN_PER_ADDR \
+            CG_HTTP_HEAD_TIMEOUT_MS CG_HTTP_BODY_TIMEOUT_MS CG_HTTP_UPLOAD_TIMEOUT_MS; do
             if [ -n "${!v:-}" ]; then echo "$v=${!v}"; fi
         done
         echo "CG_OPENAPI_PATH=$ROOT/docs/api/openapi.yaml"
