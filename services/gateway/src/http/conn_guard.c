@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cg/log.h"
+#include "cg/ticker.h"
 #include "cg/util.h"
 #include "gateway.h"
 #include "ratelimit.h"
@@ -43,10 +44,7 @@ typedef struct guarded_conn {
 
 struct gw_conn_guard {
     pthread_mutex_t lock;
-    pthread_cond_t wake;
-    pthread_t watchdog;
-    bool watching;
-    bool stopping;
+    cg_ticker *watchdog;
     guarded_conn *conns;
     long per_addr; /* 0: no cap */
     long head_timeout_ms;
@@ -276,30 +274,19 @@ void gw_conn_guard_request_done(const struct mg_connection *conn)
  * the read blocked on it returns at once with what came, the handler sees
  * gw_conn_guard_body_late() and answers 408 on the write side, still
  * open. */
-static void *watch(void *arg)
+static void watch(void *arg)
 {
     gw_conn_guard *guard = arg;
     pthread_mutex_lock(&guard->lock);
-    while (!guard->stopping) {
-        int64_t now = now_ns();
-        for (guarded_conn *c = guard->conns; c != NULL; c = c->next) {
-            if (c->body_deadline_ns == 0 || now < c->body_deadline_ns)
-                continue;
-            c->body_deadline_ns = 0;
-            atomic_store(&c->late, true);
-            shutdown(c->fd, SHUT_RD);
-        }
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += WATCH_INTERVAL_MS * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&guard->wake, &guard->lock, &until);
+    int64_t now = now_ns();
+    for (guarded_conn *c = guard->conns; c != NULL; c = c->next) {
+        if (c->body_deadline_ns == 0 || now < c->body_deadline_ns)
+            continue;
+        c->body_deadline_ns = 0;
+        atomic_store(&c->late, true);
+        shutdown(c->fd, SHUT_RD);
     }
     pthread_mutex_unlock(&guard->lock);
-    return NULL;
 }
 
 cg_code gw_conn_guard_create(gw_app *app, gw_conn_guard **out, cg_err *err)
@@ -312,19 +299,15 @@ cg_code gw_conn_guard_create(gw_app *app, gw_conn_guard **out, cg_err *err)
         goto cleanup;
     }
     pthread_mutex_init(&guard->lock, NULL);
-    pthread_cond_init(&guard->wake, NULL);
     guard->per_addr = app->http_conn_per_addr;
     guard->head_timeout_ms = app->http_head_timeout_ms;
     guard->app = app;
-    if (pthread_create(&guard->watchdog, NULL, watch, guard) != 0) {
-        cg_err_set(err, CG_INTERNAL, "cannot start the connection watchdog");
+    rc = cg_ticker_start(WATCH_INTERVAL_MS, watch, guard, &guard->watchdog, err);
+    if (rc != CG_OK)
         goto cleanup;
-    }
-    guard->watching = true;
     atomic_store(&running, guard);
     *out = guard;
     guard = NULL;
-    rc = CG_OK;
 
 cleanup:
     gw_conn_guard_destroy(guard);
@@ -336,15 +319,8 @@ void gw_conn_guard_destroy(gw_conn_guard *guard)
     if (guard == NULL)
         return;
     atomic_store(&running, NULL);
-    if (guard->watching) {
-        pthread_mutex_lock(&guard->lock);
-        guard->stopping = true;
-        pthread_cond_signal(&guard->wake);
-        pthread_mutex_unlock(&guard->lock);
-        pthread_join(guard->watchdog, NULL);
-    }
+    cg_ticker_stop(guard->watchdog);
     /* civetweb has stopped: every connection was closed and unlinked. */
-    pthread_cond_destroy(&guard->wake);
     pthread_mutex_destroy(&guard->lock);
     free(guard);
 }
