@@ -129,6 +129,9 @@ typedef struct gw_request {
     const gw_route *route;              /* the route matched; borrowed from the table */
     char route_id[GW_ROUTE_ID_MAX + 1]; /* the {id} segment, or "" */
     char request_id[GW_REQUEST_ID_MAX + 1];
+    /* The gateway's own id for the request, whatever X-Request-Id said:
+     * recorded beside it in the audit trail. */
+    char own_request_id[GW_REQUEST_ID_MAX + 1];
     int status;         /* the status sent, for the access log; 0 until then */
     bool body_consumed; /* the request body was read, so keep-alive is safe */
     bool must_close;    /* close the connection after the answer */

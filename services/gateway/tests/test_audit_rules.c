@@ -67,6 +67,29 @@ static void test_canonical_matches_sql(void **state)
                         "\"a\\\"b\\\\c\\u0001\\né\", \"ok\", 200, \"r\", null]",
                         c);
     free(c);
+    /* A row with the gateway's own request id and a list's detail: all
+     * twelve values, as audit_canonical() of migration 0009 prints them. */
+    const char *listed[GW_AUDIT_NVALUES] = {
+        "AB2E0C64-0000-4000-8000-000000000001",
+        "li",
+        "inspector",
+        "clue.list",
+        NULL,
+        NULL,
+        "ok",
+        "200",
+        "client-1",
+        "hq.east",
+        "5f0c6e0e-1b2c-4d3e-8f40-123456789abc",
+        "{\"filter\":{\"q\":\"李 \\\"x\\\"\"},\"ids\":[\"a\"]}"};
+    c = gw_audit_canonical(7, "2026-11-26T03:45:01.123456Z", listed);
+    assert_string_equal(
+        "[7, \"2026-11-26T03:45:01.123456Z\", \"ab2e0c64-0000-4000-8000-000000000001\", "
+        "\"li\", \"inspector\", \"clue.list\", null, null, \"ok\", 200, \"client-1\", "
+        "\"hq.east\", \"5f0c6e0e-1b2c-4d3e-8f40-123456789abc\", "
+        "\"{\\\"filter\\\":{\\\"q\\\":\\\"李 \\\\\\\"x\\\\\\\"\\\"},\\\"ids\\\":[\\\"a\\\"]}\"]",
+        c);
+    free(c);
 }
 
 static void test_route_actions(void **state)

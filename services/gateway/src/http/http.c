@@ -147,6 +147,8 @@ cleanup:
 
 void gw_http_send_json(gw_request *req, int status, const cJSON *body)
 {
+    if (body != NULL && status < 400)
+        gw_audit_list_answer(req, body);
     char *text = body ? cJSON_PrintUnformatted(body) : NULL;
     char etag[GW_ETAG_LEN];
     if (text != NULL && req->etag && status == 200) {
@@ -528,6 +530,7 @@ static int on_request(struct mg_connection *conn)
         .query = ri->query_string,
     };
     gw_request_id_pick(gw_http_header(&req, "X-Request-Id"), req.request_id);
+    gw_request_id_pick(NULL, req.own_request_id);
     cg_log_set_request_id(req.request_id);
 
     if (framed(&req, ri)) {
@@ -542,6 +545,7 @@ static int on_request(struct mg_connection *conn)
         gw_http_send_problem(&req, 500, "INTERNAL", "internal error", NULL, NULL);
     }
     access_log(&req, &start);
+    gw_audit_release(&req);
     gw_conn_guard_request_done(conn);
     cg_log_set_request_id(NULL);
     return req.status;
@@ -589,6 +593,7 @@ static int on_http_error(struct mg_connection *conn, int status, const char *msg
         .path = ri && ri->local_uri ? ri->local_uri : "",
     };
     gw_request_id_pick(NULL, req.request_id);
+    cg_strlcpy(req.own_request_id, req.request_id, sizeof(req.own_request_id));
     cg_log_set_request_id(req.request_id);
     /* civetweb reports a head that missed request_timeout_ms as a
      * malformed message. */
