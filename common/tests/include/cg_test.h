@@ -1,0 +1,81 @@
+/* Helpers shared by the unit tests (cmocka): table-driven checks and the
+ * lookup of a field violation. Include it after <cmocka.h>.
+ *
+ * A table is a static array of rows, one row per case, checked by one loop
+ * that names the failing row:
+ *
+ *     static const cg_test_bool_row media_types[] = {
+ *         {"application/json", true},
+ *         {"text/plain", false},
+ *     };
+ *     CG_CHECK_BOOLS(gw_media_type_is_json, media_types);
+ *
+ * fails with `gw_media_type_is_json("text/plain") is true, want false`. */
+#ifndef CG_TEST_H
+#define CG_TEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "cg/status.h"
+
+/* The number of rows of a static array. */
+#define CG_NROWS(rows) (sizeof(rows) / sizeof((rows)[0]))
+
+/* A text given to a predicate and the answer it must give. */
+typedef struct cg_test_bool_row {
+    const char *in;
+    bool want;
+} cg_test_bool_row;
+
+/* A text given to a function and the text it must return (NULL: none). */
+typedef struct cg_test_str_row {
+    const char *in;
+    const char *want;
+} cg_test_str_row;
+
+/* A string as the failure messages show it: quoted, or NULL. */
+#define CG_TEST_SHOW(s) ((s) != NULL ? "\"" : ""), ((s) != NULL ? (s) : "NULL"), ((s) != NULL ? "\"" : "")
+
+static inline void cg_test_check_bools(const char *name, bool (*pred)(const char *),
+                                       const cg_test_bool_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (pred(rows[i].in) != rows[i].want)
+            fail_msg("%s(%s%s%s) is %s, want %s", name, CG_TEST_SHOW(rows[i].in),
+                     rows[i].want ? "false" : "true", rows[i].want ? "true" : "false");
+    }
+}
+
+static inline void cg_test_check_strings(const char *name, const char *(*fn)(const char *),
+                                         const cg_test_str_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *got = fn(rows[i].in);
+        bool same = got == NULL || rows[i].want == NULL ? got == rows[i].want
+                                                        : strcmp(got, rows[i].want) == 0;
+        if (!same)
+            fail_msg("%s(%s%s%s) is %s%s%s, want %s%s%s", name, CG_TEST_SHOW(rows[i].in),
+                     CG_TEST_SHOW(got), CG_TEST_SHOW(rows[i].want));
+    }
+}
+
+/* pred(row.in) == row.want for every row of the static array rows. */
+#define CG_CHECK_BOOLS(pred, rows) cg_test_check_bools(#pred, pred, rows, CG_NROWS(rows))
+
+/* fn(row.in) is the string row.want (or NULL where want is NULL) for every
+ * row of the static array rows. */
+#define CG_CHECK_STRINGS(fn, rows) cg_test_check_strings(#fn, fn, rows, CG_NROWS(rows))
+
+/* err has a violation of field whose description contains text. */
+static inline bool cg_test_has_violation(const cg_err *err, const char *field, const char *text)
+{
+    for (size_t i = 0; i < err->nviolations; i++)
+        if (strcmp(err->violations[i].field, field) == 0 &&
+            strstr(err->violations[i].description, text) != NULL)
+            return true;
+    return false;
+}
+
+#endif
