@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "cg/config.h"
 
 typedef struct fake_env {
@@ -115,15 +116,7 @@ static void choices_are_enforced(void **state)
     assert_int_equal(cg_config_load_from(vars, 4, fake_lookup, &env, &err), CG_INVALID_ARGUMENT);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(defaults_apply),
-        cmocka_unit_test(values_override_defaults),
-        cmocka_unit_test(missing_required_is_named),
-        cmocka_unit_test(bad_values_give_one_line_each),
-        cmocka_unit_test(out_of_bounds_is_rejected),
-        cmocka_unit_test(choices_are_enforced),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(defaults_apply), cmocka_unit_test(values_override_defaults),
+             cmocka_unit_test(missing_required_is_named),
+             cmocka_unit_test(bad_values_give_one_line_each),
+             cmocka_unit_test(out_of_bounds_is_rejected), cmocka_unit_test(choices_are_enforced))

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "cg/rpc.h"
 #include "cleangrid/v1/case.pb-c.h"
 
@@ -292,18 +293,12 @@ static void a_second_answer_is_dropped(void **state)
     assert_int_equal(answered_code(&a, NULL, 0), CG_OK);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(a_reader_gets_the_reply_once),
-        cmocka_unit_test(undecodable_bytes_are_invalid_argument),
-        cmocka_unit_test(a_missing_role_is_permission_denied),
-        cmocka_unit_test(roles_can_come_from_the_request),
-        cmocka_unit_test(public_and_authenticated_rows),
-        cmocka_unit_test(a_failed_check_never_reaches_the_handler),
-        cmocka_unit_test(a_handler_error_is_answered_once_and_cleaned_up),
-        cmocka_unit_test(a_row_that_needs_a_database_without_one_is_unavailable),
-        cmocka_unit_test(a_second_answer_is_dropped),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(a_reader_gets_the_reply_once),
+             cmocka_unit_test(undecodable_bytes_are_invalid_argument),
+             cmocka_unit_test(a_missing_role_is_permission_denied),
+             cmocka_unit_test(roles_can_come_from_the_request),
+             cmocka_unit_test(public_and_authenticated_rows),
+             cmocka_unit_test(a_failed_check_never_reaches_the_handler),
+             cmocka_unit_test(a_handler_error_is_answered_once_and_cleaned_up),
+             cmocka_unit_test(a_row_that_needs_a_database_without_one_is_unavailable),
+             cmocka_unit_test(a_second_answer_is_dropped))

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "cg/validate.h"
 
 /* n Chinese characters (three bytes each), n at most 300; the text lives
@@ -190,17 +191,8 @@ static void test_page_size(void **state)
     }
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_text_lengths_count_characters),
-        cmocka_unit_test(test_text_required_and_blank),
-        cmocka_unit_test(test_text_utf8_and_control),
-        cmocka_unit_test(test_int_range),
-        cmocka_unit_test(test_digits),
-        cmocka_unit_test(test_one_of),
-        cmocka_unit_test(test_uuid_and_dates),
-        cmocka_unit_test(test_page_size),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_text_lengths_count_characters),
+             cmocka_unit_test(test_text_required_and_blank),
+             cmocka_unit_test(test_text_utf8_and_control), cmocka_unit_test(test_int_range),
+             cmocka_unit_test(test_digits), cmocka_unit_test(test_one_of),
+             cmocka_unit_test(test_uuid_and_dates), cmocka_unit_test(test_page_size))

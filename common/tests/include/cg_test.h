@@ -4,11 +4,10 @@
  * A table is a static array of rows, one row per case, checked by one loop
  * that names the failing row:
  *
- *     static const cg_test_bool_row media_types[] = {
- *         {"application/json", true},
- *         {"text/plain", false},
- *     };
- *     CG_CHECK_BOOLS(gw_media_type_is_json, media_types);
+ *     static const char *const json[] = {"application/json", "Application/JSON"};
+ *     static const char *const not_json[] = {NULL, "", "text/plain"};
+ *     CG_CHECK_EACH(gw_media_type_is_json, json, true);
+ *     CG_CHECK_EACH(gw_media_type_is_json, not_json, false);
  *
  * fails with `gw_media_type_is_json("text/plain") is true, want false`. */
 #ifndef CG_TEST_H
@@ -23,12 +22,6 @@
 /* The number of rows of a static array. */
 #define CG_NROWS(rows) (sizeof(rows) / sizeof((rows)[0]))
 
-/* A text given to a predicate and the answer it must give. */
-typedef struct cg_test_bool_row {
-    const char *in;
-    bool want;
-} cg_test_bool_row;
-
 /* A text given to a function and the text it must return (NULL: none). */
 typedef struct cg_test_str_row {
     const char *in;
@@ -36,15 +29,16 @@ typedef struct cg_test_str_row {
 } cg_test_str_row;
 
 /* A string as the failure messages show it: quoted, or NULL. */
-#define CG_TEST_SHOW(s) ((s) != NULL ? "\"" : ""), ((s) != NULL ? (s) : "NULL"), ((s) != NULL ? "\"" : "")
+#define CG_TEST_SHOW(s)                                                                            \
+    ((s) != NULL ? "\"" : ""), ((s) != NULL ? (s) : "NULL"), ((s) != NULL ? "\"" : "")
 
-static inline void cg_test_check_bools(const char *name, bool (*pred)(const char *),
-                                       const cg_test_bool_row *rows, size_t n)
+static inline void cg_test_check_each(const char *name, bool (*pred)(const char *),
+                                      const char *const *inputs, size_t n, bool want)
 {
     for (size_t i = 0; i < n; i++) {
-        if (pred(rows[i].in) != rows[i].want)
-            fail_msg("%s(%s%s%s) is %s, want %s", name, CG_TEST_SHOW(rows[i].in),
-                     rows[i].want ? "false" : "true", rows[i].want ? "true" : "false");
+        if (pred(inputs[i]) != want)
+            fail_msg("%s(%s%s%s) is %s, want %s", name, CG_TEST_SHOW(inputs[i]),
+                     want ? "false" : "true", want ? "true" : "false");
     }
 }
 
@@ -61,8 +55,9 @@ static inline void cg_test_check_strings(const char *name, const char *(*fn)(con
     }
 }
 
-/* pred(row.in) == row.want for every row of the static array rows. */
-#define CG_CHECK_BOOLS(pred, rows) cg_test_check_bools(#pred, pred, rows, CG_NROWS(rows))
+/* pred(input) == want for every string of the static array inputs. */
+#define CG_CHECK_EACH(pred, inputs, want)                                                          \
+    cg_test_check_each(#pred, pred, inputs, CG_NROWS(inputs), want)
 
 /* fn(row.in) is the string row.want (or NULL where want is NULL) for every
  * row of the static array rows. */
@@ -77,5 +72,16 @@ static inline bool cg_test_has_violation(const cg_err *err, const char *field, c
             return true;
     return false;
 }
+
+/* The main() of a test file: runs the tests listed, in order, as one group.
+ *
+ *     CG_TEST_MAIN(cmocka_unit_test(test_parse), cmocka_unit_test(test_print))
+ */
+#define CG_TEST_MAIN(...)                                                                          \
+    int main(void)                                                                                 \
+    {                                                                                              \
+        const struct CMUnitTest tests[] = {__VA_ARGS__};                                           \
+        return cmocka_run_group_tests(tests, NULL, NULL);                                          \
+    }
 
 #endif

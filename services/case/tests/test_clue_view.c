@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "access.h"
 #include "clue_view.h"
 
@@ -80,13 +81,6 @@ static void test_path_within(void **state)
     assert_false(cg_path_within("hq", "hq.east"));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_all_parts),
-        cmocka_unit_test(test_no_disposal_and_bad_json),
-        cmocka_unit_test(test_summary),
-        cmocka_unit_test(test_path_within),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_parse_all_parts),
+             cmocka_unit_test(test_no_disposal_and_bad_json), cmocka_unit_test(test_summary),
+             cmocka_unit_test(test_path_within))

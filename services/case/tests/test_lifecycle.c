@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "lifecycle.h"
 
 static const case_transition *step_ok(const char *stage, const char *action, const char *way)
@@ -444,22 +445,10 @@ static void test_item_check(void **state)
     assert_int_equal(case_case_deadline_days(CASE_STAGE_CLOSED), 0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_each_way_approved),
-        cmocka_unit_test(test_refused_with_stage),
-        cmocka_unit_test(test_propose_needs_handler),
-        cmocka_unit_test(test_disposal_fields),
-        cmocka_unit_test(test_vocabularies),
-        cmocka_unit_test(test_list_filters),
-        cmocka_unit_test(test_deadlines),
-        cmocka_unit_test(test_doc_draws_the_table),
-        cmocka_unit_test(test_case_stages),
-        cmocka_unit_test(test_case_missing),
-        cmocka_unit_test(test_case_measures),
-        cmocka_unit_test(test_case_same_stage_actions),
-        cmocka_unit_test(test_item_check),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_each_way_approved), cmocka_unit_test(test_refused_with_stage),
+             cmocka_unit_test(test_propose_needs_handler), cmocka_unit_test(test_disposal_fields),
+             cmocka_unit_test(test_vocabularies), cmocka_unit_test(test_list_filters),
+             cmocka_unit_test(test_deadlines), cmocka_unit_test(test_doc_draws_the_table),
+             cmocka_unit_test(test_case_stages), cmocka_unit_test(test_case_missing),
+             cmocka_unit_test(test_case_measures), cmocka_unit_test(test_case_same_stage_actions),
+             cmocka_unit_test(test_item_check))

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "audit.h"
 
 static void test_outcome(void **state)
@@ -194,13 +195,8 @@ static void test_query_refusals(void **state)
     assert_int_equal(err.nviolations, 3);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_outcome),       cmocka_unit_test(test_canonical_matches_sql),
-        cmocka_unit_test(test_route_actions), cmocka_unit_test(test_only_auditor_reads_the_trail),
-        cmocka_unit_test(test_rfc3339),       cmocka_unit_test(test_query_defaults),
-        cmocka_unit_test(test_query_filters), cmocka_unit_test(test_query_refusals),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_outcome), cmocka_unit_test(test_canonical_matches_sql),
+             cmocka_unit_test(test_route_actions),
+             cmocka_unit_test(test_only_auditor_reads_the_trail), cmocka_unit_test(test_rfc3339),
+             cmocka_unit_test(test_query_defaults), cmocka_unit_test(test_query_filters),
+             cmocka_unit_test(test_query_refusals))

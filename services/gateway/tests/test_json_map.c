@@ -422,25 +422,14 @@ static void test_problem_json(void **state)
     cJSON_Delete(p);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_malformed),
-        cmocka_unit_test(test_report_anonymous_ok),
-        cmocka_unit_test(test_report_named_ok),
-        cmocka_unit_test(test_report_not_object),
-        cmocka_unit_test(test_report_missing_fields),
-        cmocka_unit_test(test_report_wrong_types),
-        cmocka_unit_test(test_report_unknown_and_duplicate),
-        cmocka_unit_test(test_report_reporter_values_pass),
-        cmocka_unit_test(test_report_lengths),
-        cmocka_unit_test(test_report_many_errors_capped),
-        cmocka_unit_test(test_delete_wiped),
-        cmocka_unit_test(test_report_status),
-        cmocka_unit_test(test_login),
-        cmocka_unit_test(test_page),
-        cmocka_unit_test(test_submit_reply_json),
-        cmocka_unit_test(test_problem_json),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_parse_malformed), cmocka_unit_test(test_report_anonymous_ok),
+             cmocka_unit_test(test_report_named_ok), cmocka_unit_test(test_report_not_object),
+             cmocka_unit_test(test_report_missing_fields),
+             cmocka_unit_test(test_report_wrong_types),
+             cmocka_unit_test(test_report_unknown_and_duplicate),
+             cmocka_unit_test(test_report_reporter_values_pass),
+             cmocka_unit_test(test_report_lengths),
+             cmocka_unit_test(test_report_many_errors_capped), cmocka_unit_test(test_delete_wiped),
+             cmocka_unit_test(test_report_status), cmocka_unit_test(test_login),
+             cmocka_unit_test(test_page), cmocka_unit_test(test_submit_reply_json),
+             cmocka_unit_test(test_problem_json))

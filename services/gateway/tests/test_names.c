@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "names.h"
 
 #define ANNA "0b6d6f7e-1a2b-4c3d-8e9f-000000000001"
@@ -273,16 +274,8 @@ static void unit_code_of_a_path(void **state)
     assert_false(gw_names_unit_code(NULL, code, sizeof(code)));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(collects_each_id_once_at_any_depth),
-        cmocka_unit_test(names_go_beside_ids),
-        cmocka_unit_test(a_dossier_and_its_summaries),
-        cmocka_unit_test(statistics_unit_keys),
-        cmocka_unit_test(names_not_looked_up_are_left_out),
-        cmocka_unit_test(every_row_does_its_part),
-        cmocka_unit_test(unit_code_of_a_path),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(collects_each_id_once_at_any_depth),
+             cmocka_unit_test(names_go_beside_ids), cmocka_unit_test(a_dossier_and_its_summaries),
+             cmocka_unit_test(statistics_unit_keys),
+             cmocka_unit_test(names_not_looked_up_are_left_out),
+             cmocka_unit_test(every_row_does_its_part), cmocka_unit_test(unit_code_of_a_path))

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "openapi.h"
 
 static void handler(struct gw_request *req)
@@ -161,15 +162,7 @@ static void test_malformed_documents_fail(void **state)
     assert_int_equal(gw_openapi_check("paths:\n", 7, routes, 0, &err), CG_OK);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reads_operations_by_layout),
-        cmocka_unit_test(test_matching_document_passes),
-        cmocka_unit_test(test_missing_route_fails),
-        cmocka_unit_test(test_unknown_route_fails),
-        cmocka_unit_test(test_twice_fails),
-        cmocka_unit_test(test_malformed_documents_fail),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_reads_operations_by_layout),
+             cmocka_unit_test(test_matching_document_passes),
+             cmocka_unit_test(test_missing_route_fails), cmocka_unit_test(test_unknown_route_fails),
+             cmocka_unit_test(test_twice_fails), cmocka_unit_test(test_malformed_documents_fail))

@@ -108,13 +108,5 @@ static void test_map_body(void **state)
     map("[]", CG_INVALID_ARGUMENT, "", "JSON object");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_policy),
-        cmocka_unit_test(test_not_the_current),
-        cmocka_unit_test(test_too_long),
-        cmocka_unit_test(test_map_body),
-    };
-    return cmocka_run_group_tests_name("password_policy", tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_policy), cmocka_unit_test(test_not_the_current),
+             cmocka_unit_test(test_too_long), cmocka_unit_test(test_map_body))

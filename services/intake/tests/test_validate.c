@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "validate.h"
 
 /* A valid anonymous report to start each case from. */
@@ -276,20 +277,9 @@ static void test_all_violations_reported(void **state)
     assert_int_equal(err.nviolations, 4);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid_reports),
-        cmocka_unit_test(test_category),
-        cmocka_unit_test(test_content_bounds),
-        cmocka_unit_test(test_optional_lengths),
-        cmocka_unit_test(test_anonymous_forbids_identity),
-        cmocka_unit_test(test_named_requires_name),
-        cmocka_unit_test(test_phone),
-        cmocka_unit_test(test_org_path),
-        cmocka_unit_test(test_channel),
-        cmocka_unit_test(test_invalid_utf8),
-        cmocka_unit_test(test_all_violations_reported),
-    };
-    return cmocka_run_group_tests_name("intake_validate", tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_valid_reports), cmocka_unit_test(test_category),
+             cmocka_unit_test(test_content_bounds), cmocka_unit_test(test_optional_lengths),
+             cmocka_unit_test(test_anonymous_forbids_identity),
+             cmocka_unit_test(test_named_requires_name), cmocka_unit_test(test_phone),
+             cmocka_unit_test(test_org_path), cmocka_unit_test(test_channel),
+             cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_all_violations_reported))
