@@ -117,11 +117,13 @@ static void test_disposal_fields(void **state)
 static void test_vocabularies(void **state)
 {
     (void)state;
-    assert_true(case_source_valid("letters_visits"));
-    assert_true(case_source_valid("own_work"));
-    assert_false(case_source_valid("rumour"));
-    assert_true(case_category_valid("duty_crime"));
-    assert_false(case_category_valid("Integrity"));
+    static const char *const sources[] = {"letters_visits", "own_work"};
+    static const char *const not_sources[] = {"rumour"};
+    CG_CHECK_EACH(case_source_valid, sources, true);
+    CG_CHECK_EACH(case_source_valid, not_sources, false);
+    static const char *const categories[] = {"duty_crime"}, *const not_categories[] = {"Integrity"};
+    CG_CHECK_EACH(case_category_valid, categories, true);
+    CG_CHECK_EACH(case_category_valid, not_categories, false);
     assert_false(case_disposal_way_valid(NULL));
 }
 

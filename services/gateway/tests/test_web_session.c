@@ -28,8 +28,8 @@ static bool has_cookie(const char *header)
 static void test_cookie(void **state)
 {
     (void)state;
-    const char *t = NULL;
     assert_int_equal(strlen(TOKEN), GW_TOKEN_LEN);
+    const char *t = NULL;
     assert_true(gw_cookie_token("cg_session=" TOKEN, &t));
     assert_memory_equal(t, TOKEN, GW_TOKEN_LEN);
     assert_true(gw_cookie_token("theme=dark; cg_session=" TOKEN "; lang=zh", &t));
