@@ -160,15 +160,6 @@ static void test_tables(void **state)
     }
 }
 
-int main(void)
-{
-    if (sodium_init() < 0) {
-        return 1;
-    }
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_layout),       cmocka_unit_test(test_small_buffer_untouched),
-        cmocka_unit_test(test_known_hashes), cmocka_unit_test(test_every_field_counts),
-        cmocka_unit_test(test_no_ambiguity), cmocka_unit_test(test_tables),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN_SODIUM(cmocka_unit_test(test_layout), cmocka_unit_test(test_small_buffer_untouched),
+                    cmocka_unit_test(test_known_hashes), cmocka_unit_test(test_every_field_counts),
+                    cmocka_unit_test(test_no_ambiguity), cmocka_unit_test(test_tables))

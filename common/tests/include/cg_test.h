@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "cg/status.h"
@@ -77,11 +78,25 @@ static inline bool cg_test_has_violation(const cg_err *err, const char *field, c
  *
  *     CG_TEST_MAIN(cmocka_unit_test(test_parse), cmocka_unit_test(test_print))
  */
-#define CG_TEST_MAIN(...)                                                                          \
+#define CG_TEST_MAIN(...) CG_TEST_MAIN_SETUP(NULL, __VA_ARGS__)
+
+/* The same for tests of code that needs libsodium initialised (random ids,
+ * hashes, hex): the group fails at once if it cannot be. */
+#define CG_TEST_MAIN_SODIUM(...) CG_TEST_MAIN_SETUP(cg_test_sodium_init, __VA_ARGS__)
+
+static inline int cg_test_sodium_init(void **state)
+{
+    (void)state;
+    return sodium_init() < 0 ? -1 : 0;
+}
+
+/* main() running the tests listed after setup, a cmocka group setup (NULL:
+ * none). */
+#define CG_TEST_MAIN_SETUP(setup, ...)                                                             \
     int main(void)                                                                                 \
     {                                                                                              \
         const struct CMUnitTest tests[] = {__VA_ARGS__};                                           \
-        return cmocka_run_group_tests(tests, NULL, NULL);                                          \
+        return cmocka_run_group_tests(tests, setup, NULL);                                         \
     }
 
 #endif

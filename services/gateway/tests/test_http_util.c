@@ -216,16 +216,8 @@ static void test_framing(void **state)
     }
 }
 
-int main(void)
-{
-    if (sodium_init() < 0)
-        return 1;
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_request_id),    cmocka_unit_test(test_request_id_pick),
-        cmocka_unit_test(test_media_type),    cmocka_unit_test(test_time_format),
-        cmocka_unit_test(test_json_add_time), cmocka_unit_test(test_query_get),
-        cmocka_unit_test(test_bearer_token),  cmocka_unit_test(test_idempotency_key),
-        cmocka_unit_test(test_reason),        cmocka_unit_test(test_framing),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN_SODIUM(cmocka_unit_test(test_request_id), cmocka_unit_test(test_request_id_pick),
+                    cmocka_unit_test(test_media_type), cmocka_unit_test(test_time_format),
+                    cmocka_unit_test(test_json_add_time), cmocka_unit_test(test_query_get),
+                    cmocka_unit_test(test_bearer_token), cmocka_unit_test(test_idempotency_key),
+                    cmocka_unit_test(test_reason), cmocka_unit_test(test_framing))

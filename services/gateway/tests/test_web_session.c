@@ -96,15 +96,5 @@ static void test_set_cookie(void **state)
     assert_non_null(strstr(line, "Max-Age=0"));
 }
 
-int main(void)
-{
-    if (sodium_init() < 0)
-        return 1;
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cookie),
-        cmocka_unit_test(test_csrf),
-        cmocka_unit_test(test_methods),
-        cmocka_unit_test(test_set_cookie),
-    };
-    return cmocka_run_group_tests_name("web_session", tests, NULL, NULL);
-}
+CG_TEST_MAIN_SODIUM(cmocka_unit_test(test_cookie), cmocka_unit_test(test_csrf),
+                    cmocka_unit_test(test_methods), cmocka_unit_test(test_set_cookie))
