@@ -216,15 +216,49 @@ cmd_pg_start() {
     if [ ! -f "$data/PG_VERSION" ]; then
         as_pg "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     fi
+    pg_auth_files "$data"
+
     # Unix socket only: no port to collide with other clusters on this machine.
     as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$CG_STATE/pg/postgres.log" -w -t 60 \
         -o "-c listen_addresses='' -c unix_socket_directories='$sock' -c max_connections=200" start >/dev/null
-    local db
-    for db in "${SERVICES[@]}"; do
-        if ! psql -h "$sock" -U postgres -d postgres -tAc "select 1 from pg_database where datname='cg_$db'" | grep -q 1; then
-            psql -h "$sock" -U postgres -d postgres -qc "create database cg_$db" >/dev/null
-        fi
-    done
+    local svc
+    for svc in "${SERVICES[@]}"; do pg_provision "$svc"; done
+}
+
+# Who may connect, rewritten at every start (so an older state folder made
+# with trust loses it): the superuser only through the Unix socket as the
+# operating-system user that runs this script (peer), every service with
+# its password. There is no TCP listener at all.
+pg_auth_files() {
+    local data=$1 me
+    me=$(id -un)
+    cat >"$data/pg_hba.conf" <<HBA
+# scripts/stack.sh writes this file at every start.
+local all postgres peer map=stack
+local all all scram-sha-256
+HBA
+    cat >"$data/pg_ident.conf" <<IDENT
+# scripts/stack.sh writes this file at every start.
+stack $me postgres
+stack postgres postgres
+IDENT
+    if [ "$(id -u)" = 0 ]; then chown postgres "$data/pg_hba.conf" "$data/pg_ident.conf"; fi
+}
+
+pg_password() { state_secret "pg-$1.password"; }
+
+# Service $1's database and its two roles, cg_<svc>_owner (migrations)
+# and cg_<svc> (the running service): deploy/pg-roles.sql says what each
+# may do. Idempotent.
+pg_provision() {
+    local svc=$1 sock=$CG_STATE/pg/sock db=cg_$1
+    local su=(psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -U postgres)
+    if ! "${su[@]}" -d postgres -tAc "select 1 from pg_database where datname='$db'" | grep -q 1; then
+        "${su[@]}" -d postgres -c "create database $db" >/dev/null
+    fi
+    "${su[@]}" -d "$db" -v owner="cg_${svc}_owner" -v runtime="cg_$svc" \
+        -v owner_password="$(pg_password "$svc-owner")" -v runtime_password="$(pg_password "$svc")" \
+        -f "$ROOT/deploy/pg-roles.sql" >/dev/null
 }
 
 cmd_pg_stop() {
@@ -233,13 +267,17 @@ cmd_pg_stop() {
     as_pg "$PG_BIN/pg_ctl" -D "$CG_STATE/pg/data" -m fast -w stop >/dev/null || true
 }
 
-db_url() { echo "host=$CG_STATE/pg/sock user=postgres dbname=cg_$1"; }
+db_url() { echo "host=$CG_STATE/pg/sock user=cg_$1 password=$(pg_password "$1") dbname=cg_$1"; }
+db_migrate_url() {
+    echo "host=$CG_STATE/pg/sock user=cg_$1_owner password=$(pg_password "$1-owner") dbname=cg_$1"
+}
 
 # The environment every service gets; `stack.sh env` prints it for tests.
 service_env() {
     local svc=$1
     echo "CG_NATS_URL=$(nats_url "$svc")"
     echo "CG_DB_URL=$(db_url "$svc")"
+    echo "CG_DB_MIGRATE_URL=$(db_migrate_url "$svc")"
     echo "CG_MIGRATIONS_DIR=$ROOT/services/$svc/migrations"
     echo "CG_LOG_LEVEL=${CG_LOG_LEVEL:-info}"
     if [ "$svc" = gateway ]; then

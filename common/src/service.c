@@ -94,6 +94,20 @@ cg_code cg_service_base_configure(cg_service_base *base, const cg_config_var *va
         }                                                                                          \
     } while (0)
 
+cg_code cg_service_base_migrate(cg_service_base *base, cg_err *err)
+{
+    cg_code rc;
+    cg_db *owner = NULL;
+    const char *url = base->db_migrate_url != NULL && base->db_migrate_url[0] != '\0'
+                          ? base->db_migrate_url
+                          : base->db_url;
+    RETRY_UNTIL_UP("database (migrations)", cg_db_open(&owner, url, 1, err));
+    if (rc == CG_OK)
+        rc = cg_db_migrate(owner, base->migrations_dir, err);
+    cg_db_close(owner);
+    return rc;
+}
+
 cg_code cg_service_base_start(cg_service_base *base, cg_err *err)
 {
     cg_code rc;
@@ -102,7 +116,7 @@ cg_code cg_service_base_start(cg_service_base *base, cg_err *err)
                                            base->db_options, err));
     if (rc != CG_OK)
         return rc;
-    if ((rc = cg_db_migrate(base->db, base->migrations_dir, err)) != CG_OK)
+    if ((rc = cg_service_base_migrate(base, err)) != CG_OK)
         return rc;
     RETRY_UNTIL_UP("NATS", cg_nats_connect(&base->nats, base->nats_url, base->name, err));
     if (rc != CG_OK)

@@ -40,6 +40,7 @@ typedef struct cg_service_base {
     /* Filled by cg_config_load() through CG_SERVICE_BASE_VARS. */
     char *nats_url;
     char *db_url;
+    char *db_migrate_url; /* "" when migrations run as db_url's role */
     char *migrations_dir;
     char *log_level;
     long db_pool_size;
@@ -55,6 +56,12 @@ typedef struct cg_service_base {
     size_t nconsumers;
 } cg_service_base;
 
+/* Apply base's migrations as the role of CG_DB_MIGRATE_URL (or CG_DB_URL
+ * when that is empty), on a connection of their own that is closed
+ * afterwards: the service then runs as a role that owns nothing. Retries
+ * while the database is not up. */
+cg_code cg_service_base_migrate(cg_service_base *base, cg_err *err);
+
 /* The configuration every service reads, to splice into its own table:
  *   static cg_config_var vars[] = { CG_SERVICE_BASE_VARS(base), {...own...} }; */
 // clang-format off
@@ -65,6 +72,10 @@ typedef struct cg_service_base {
     {.name = "CG_DB_URL", .type = CG_CONFIG_STRING, .secret = true,                    \
      .target = &(b).db_url,                                                            \
      .help = "libpq connection string of this service's own database"},                \
+    {.name = "CG_DB_MIGRATE_URL", .type = CG_CONFIG_STRING, .secret = true,            \
+     .default_value = "", .target = &(b).db_migrate_url,                                \
+     .help = "the same as the role that owns the database's objects, for migrations "   \
+             "(empty: CG_DB_URL)"},                                                     \
     {.name = "CG_MIGRATIONS_DIR", .type = CG_CONFIG_STRING, .target = &(b).migrations_dir, \
      .help = "folder of this service's *.sql migrations"},                             \
     {.name = "CG_LOG_LEVEL", .type = CG_CONFIG_STRING, .default_value = "info",        \

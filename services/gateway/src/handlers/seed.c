@@ -162,8 +162,8 @@ int gw_seed_main(gw_app *app)
         cg_log_error("configuration: CG_DEMO_PASSWORD: must not be empty");
         goto cleanup;
     }
-    if (cg_db_open(&db, app->base.db_url, 1, &err) != CG_OK ||
-        cg_db_migrate(db, app->base.migrations_dir, &err) != CG_OK ||
+    if (cg_service_base_migrate(&app->base, &err) != CG_OK ||
+        cg_db_open(&db, app->base.db_url, 1, &err) != CG_OK ||
         seed(db, password, &seeded, &err) != CG_OK) {
         cg_log_error("seeding demo data failed: %s", err.message);
         goto cleanup;
