@@ -265,7 +265,7 @@ cg_code cg_db_open_with_options(cg_db **out, const char *conninfo, int size,
     db->idle[db->nidle++] = first;
     db->created = 1;
     *out = db;
-    return CG_OK;
+    db = NULL;
 
 cleanup:
     cg_db_close(db);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cg/context.h"
 #include "cg/log.h"
 #include "cg/util.h"
 
@@ -41,19 +42,10 @@ void cg_event_meta_init(Cleangrid__V1__EventMeta *meta, char *event_id, const ch
     meta->correlation_id = (char *)(correlation_id ? correlation_id : "");
 }
 
-/* The EventMeta in field "meta" of any event message, or NULL. */
-static const Cleangrid__V1__EventMeta *event_meta(const ProtobufCMessage *msg)
-{
-    const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field_by_name(msg->descriptor, "meta");
-    if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE)
-        return NULL;
-    return *(const Cleangrid__V1__EventMeta *const *)((const char *)msg + f->offset);
-}
-
 cg_code cg_outbox_add(PGconn *conn, const ProtobufCMessage *event, cg_err *err)
 {
-    const Cleangrid__V1__EventMeta *meta = event_meta(event);
+    const Cleangrid__V1__EventMeta *meta = (const Cleangrid__V1__EventMeta *)cg_msg_field(
+        event, "meta", &cleangrid__v1__event_meta__descriptor);
     if (meta == NULL || !cg_uuid_valid(meta->event_id) || meta->type == NULL ||
         meta->type[0] == '\0')
         return cg_err_set(err, CG_INTERNAL, "event %s has no valid meta", event->descriptor->name);
@@ -281,24 +273,29 @@ cg_code cg_outbox_relay_start(cg_outbox_relay **out, cg_db *db, cg_nats *nats, i
     return CG_OK;
 }
 
-void cg_outbox_relay_kick(cg_outbox_relay *relay)
+/* Wake the relay's thread, to send now or, with stop, to end. */
+static void relay_wake(cg_outbox_relay *relay, bool stop)
 {
-    if (relay == NULL)
-        return;
     pthread_mutex_lock(&relay->lock);
-    relay->kicked = true;
+    if (stop)
+        relay->stopping = true;
+    else
+        relay->kicked = true;
     pthread_cond_signal(&relay->wake);
     pthread_mutex_unlock(&relay->lock);
+}
+
+void cg_outbox_relay_kick(cg_outbox_relay *relay)
+{
+    if (relay != NULL)
+        relay_wake(relay, false);
 }
 
 void cg_outbox_relay_stop(cg_outbox_relay *relay)
 {
     if (relay == NULL)
         return;
-    pthread_mutex_lock(&relay->lock);
-    relay->stopping = true;
-    pthread_cond_signal(&relay->wake);
-    pthread_mutex_unlock(&relay->lock);
+    relay_wake(relay, true);
     pthread_join(relay->thread, NULL);
     pthread_mutex_destroy(&relay->lock);
     pthread_cond_destroy(&relay->wake);
@@ -600,15 +597,15 @@ cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox
         goto cleanup;
     }
     cg_log_info("consuming %s as %s", filter_subject, durable);
+    *out = c;
+    c = NULL;
 
 cleanup:
-    if (rc != CG_OK) {
+    /* A consumer that did not start has no thread to stop. */
+    if (c != NULL)
         natsSubscription_Destroy(c->sub);
-        free(c);
-        return rc;
-    }
-    *out = c;
-    return CG_OK;
+    free(c);
+    return rc;
 }
 
 void cg_consumer_stop(cg_consumer *c)
