@@ -24,8 +24,7 @@ typedef struct list_state {
     case_clue_view *views;
     int nviews;
     Cleangrid__V1__Clue *ptrs[CG_PAGE_SIZE_MAX];
-    char next_cursor[CG_CURSOR_SIZE];
-    Cleangrid__V1__Page page;
+    cg_page_out page;
 } list_state;
 
 static void list_cleanup(void *state, void *request)
@@ -69,9 +68,8 @@ cg_code case_list_clues(cg_rpc_req *r, const void *request, PGconn *conn, void *
                        s->size + 1, &s->res, err) != CG_OK) {
         return err->code;
     }
-    int rows = PQntuples(s->res);
-    bool more = rows > s->size;
-    int want = more ? s->size : rows;
+    cg_page_out_init(&s->page, PQntuples(s->res), s->size);
+    int want = s->page.n;
     s->views = calloc((size_t)(want > 0 ? want : 1), sizeof *s->views);
     if (s->views == NULL) {
         return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
@@ -82,18 +80,16 @@ cg_code case_list_clues(cg_rpc_req *r, const void *request, PGconn *conn, void *
             return err->code;
         }
         s->ptrs[n] = &s->views[n].clue;
-        if (more && n == want - 1) {
+        if (n == want - 1) {
             cg_cursor last = {.sort = s->sort, .key_us = case_repo_sort_key_us(s->res, n, s->sort)};
             cg_strlcpy(last.id, s->views[n].clue.id, sizeof last.id);
-            cg_cursor_encode(&last, s->next_cursor);
+            cg_page_out_after(&s->page, &last);
         }
     }
     /* A reply with no Status means OK (see cg_err_from_pb). */
-    cleangrid__v1__page__init(&s->page);
-    s->page.next_cursor = s->next_cursor;
     out->n_clues = (size_t)want;
     out->clues = s->ptrs;
-    out->page = &s->page;
+    out->page = &s->page.page;
     return CG_OK;
 }
 
