@@ -65,8 +65,7 @@ cg_code gw_account_login_result(gw_app *app, const char *account_id, bool passwo
                       account_id, NULL);
 
 cleanup:
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     if (conn != NULL)
         cg_db_release(app->base.db, conn);
     return rc;
@@ -100,8 +99,7 @@ static cg_code load_password_hash(gw_request *req, char *stored, size_t size, cg
     rc = CG_OK;
 
 cleanup:
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     if (conn != NULL)
         cg_db_release(req->app->base.db, conn);
     return rc;
@@ -152,8 +150,7 @@ static cg_code store_password(gw_request *req, const char *new_hash,
     rc = cg_db_commit(conn, err);
 
 cleanup:
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     if (conn != NULL)
         cg_db_release(req->app->base.db, conn);
     return rc;

@@ -126,8 +126,7 @@ void gw_admin_send_one(gw_request *req, const char *sql, const char *id, gw_admi
 
 cleanup:
     cJSON_Delete(o);
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
 }
 
 bool gw_admin_lock_current(gw_request *req, PGconn *conn, const char *lock_sql,
@@ -167,27 +166,44 @@ bool gw_admin_lock_current(gw_request *req, PGconn *conn, const char *lock_sql,
 
 cleanup:
     cJSON_Delete(current);
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     return go_on;
+}
+
+PGconn *gw_admin_begin(gw_request *req)
+{
+    cg_err err;
+    cg_err_clear(&err);
+    PGconn *conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, &err);
+    if (conn != NULL && cg_db_begin(conn, &err) != CG_OK) {
+        cg_db_release(req->app->base.db, conn);
+        conn = NULL;
+    }
+    if (conn == NULL)
+        gw_http_send_err(req, &err);
+    return conn;
+}
+
+bool gw_admin_commit(gw_request *req, PGconn **conn)
+{
+    cg_err err;
+    cg_err_clear(&err);
+    if (cg_db_commit(*conn, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        return false;
+    }
+    cg_db_release(req->app->base.db, *conn);
+    *conn = NULL;
+    return true;
 }
 
 PGconn *gw_admin_begin_update(gw_request *req, const char *lock_sql, gw_admin_row_fn row_json,
                               const char *what)
 {
-    cg_err err;
-    cg_err_clear(&err);
-    PGconn *conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, &err);
-    if (conn == NULL || cg_db_begin(conn, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
-        goto fail;
-    }
-    if (!gw_admin_lock_current(req, conn, lock_sql, row_json, what))
-        goto fail;
-    return conn;
-
-fail:
-    if (conn != NULL)
+    PGconn *conn = gw_admin_begin(req);
+    if (conn != NULL && !gw_admin_lock_current(req, conn, lock_sql, row_json, what)) {
         cg_db_release(req->app->base.db, conn);
-    return NULL;
+        conn = NULL;
+    }
+    return conn;
 }

@@ -94,6 +94,17 @@ void gw_admin_send_one(struct gw_request *req, const char *sql, const char *id,
 bool gw_admin_lock_current(struct gw_request *req, PGconn *conn, const char *lock_sql,
                            gw_admin_row_fn row_json, const char *what);
 
+/* Take a pooled connection and begin a transaction on it. Returns the
+ * connection (give it back with cg_db_release(), which rolls back an open
+ * transaction), or NULL when the request has been answered with the
+ * error. */
+PGconn *gw_admin_begin(struct gw_request *req);
+
+/* Commit *conn's transaction and give the connection back (*conn is NULL
+ * then). True when committed; false when the request has been answered
+ * with the error, the connection still the caller's to release. */
+bool gw_admin_commit(struct gw_request *req, PGconn **conn);
+
 /* Start an update: take a pooled connection, begin, and lock and check the
  * record as gw_admin_lock_current() does. Returns the connection (give it
  * back with cg_db_release(), which rolls back an open transaction), or NULL

@@ -258,8 +258,7 @@ static cg_code lookup_session(gw_request *req, gw_principal *who, cg_err *err)
     rc = CG_OK;
 
 cleanup:
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     if (conn != NULL)
         cg_db_release(req->app->base.db, conn);
     return rc;
@@ -374,8 +373,7 @@ static cg_code check_password(gw_request *req, const char *username, const char 
 
 cleanup:
     sodium_memzero(stored, sizeof(stored));
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     if (conn != NULL)
         cg_db_release(req->app->base.db, conn);
     return rc;
@@ -431,8 +429,7 @@ static cg_code create_session(gw_request *req, const gw_principal *who,
 cleanup:
     sodium_memzero(key, sizeof(key));
     sodium_memzero(text, sizeof(text));
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     if (conn != NULL)
         cg_db_release(req->app->base.db, conn);
     return rc;

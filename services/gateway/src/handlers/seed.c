@@ -131,8 +131,7 @@ static cg_code seed(cg_db *db, const char *password, bool *seeded, cg_err *err)
 
 cleanup:
     sodium_memzero(hash, sizeof(hash));
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     if (conn != NULL)
         cg_db_release(db, conn); /* rolls back a transaction left open */
     return rc;
