@@ -346,6 +346,19 @@ PGconn *cg_db_acquire(cg_db *db, int timeout_ms, cg_err *err)
     return conn;
 }
 
+cg_code cg_db_take(cg_db *db, int timeout_ms, bool begin, PGconn **conn, cg_err *err)
+{
+    *conn = cg_db_acquire(db, timeout_ms, err);
+    if (*conn == NULL)
+        return err->code;
+    if (begin && cg_db_begin(*conn, err) != CG_OK) {
+        cg_db_release(db, *conn);
+        *conn = NULL;
+        return err->code;
+    }
+    return CG_OK;
+}
+
 void cg_db_release(cg_db *db, PGconn *conn)
 {
     if (conn == NULL)

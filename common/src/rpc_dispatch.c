@@ -34,10 +34,7 @@ static cg_code take_conn(const cg_rpc_row *m, const cg_rpc_env *env, PGconn **co
 {
     if (env == NULL || env->db == NULL)
         return cg_err_set(err, CG_UNAVAILABLE, "%s has no database", m->name);
-    *conn = cg_db_acquire(env->db, env->acquire_ms, err);
-    if (*conn == NULL)
-        return err->code;
-    return m->db == CG_RPC_DB_TX ? cg_db_begin(*conn, err) : CG_OK;
+    return cg_db_take(env->db, env->acquire_ms, m->db == CG_RPC_DB_TX, conn, err);
 }
 
 void *cg_rpc_state(cg_rpc_req *r, size_t size, void (*cleanup)(void *state, void *request),

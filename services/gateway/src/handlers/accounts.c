@@ -23,11 +23,9 @@ cg_code gw_account_login_result(gw_app *app, const char *account_id, bool passwo
     char lockout_s[24];
 
     *allowed = false;
-    conn = cg_db_acquire(app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
+    rc = cg_db_take(app->base.db, GW_DB_ACQUIRE_MS, false, &conn, err);
+    if (rc != CG_OK)
         goto cleanup;
-    }
     if (password_ok) {
         /* One statement both checks and resets, so a lock that landed after
          * the row was read is not undone by this login. */
@@ -80,11 +78,9 @@ static cg_code load_password_hash(gw_request *req, char *stored, size_t size, cg
     PGconn *conn = NULL;
     PGresult *res = NULL;
 
-    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
+    rc = cg_db_take(req->app->base.db, GW_DB_ACQUIRE_MS, false, &conn, err);
+    if (rc != CG_OK)
         goto cleanup;
-    }
     const char *params[] = {req->who->id};
     rc = cg_db_exec(conn,
                     "SELECT a.password_hash FROM accounts a WHERE a.id = $1::uuid"
@@ -118,12 +114,7 @@ static cg_code store_password(gw_request *req, const char *new_hash,
     char keep_text[2 + 2 * GW_SESSION_KEY_LEN + 1] = "\\x";
 
     sodium_bin2hex(keep_text + 2, sizeof(keep_text) - 2, keep, GW_SESSION_KEY_LEN);
-    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
-        goto cleanup;
-    }
-    rc = cg_db_begin(conn, err);
+    rc = cg_db_take(req->app->base.db, GW_DB_ACQUIRE_MS, true, &conn, err);
     if (rc != CG_OK)
         goto cleanup;
     const char *params[] = {req->who->id, new_hash};

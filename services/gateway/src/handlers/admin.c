@@ -172,14 +172,10 @@ cleanup:
 
 PGconn *gw_admin_begin(gw_request *req)
 {
+    PGconn *conn = NULL;
     cg_err err;
     cg_err_clear(&err);
-    PGconn *conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, &err);
-    if (conn != NULL && cg_db_begin(conn, &err) != CG_OK) {
-        cg_db_release(req->app->base.db, conn);
-        conn = NULL;
-    }
-    if (conn == NULL)
+    if (cg_db_take(req->app->base.db, GW_DB_ACQUIRE_MS, true, &conn, &err) != CG_OK)
         gw_http_send_err(req, &err);
     return conn;
 }

@@ -214,11 +214,9 @@ static cg_code lookup_session(gw_request *req, gw_principal *who, cg_err *err)
         goto cleanup;
     }
     hash_text(key, text);
-    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
+    rc = cg_db_take(req->app->base.db, GW_DB_ACQUIRE_MS, false, &conn, err);
+    if (rc != CG_OK)
         goto cleanup;
-    }
     /* What is left of the session comes from the database's clock, the one
      * that decides expiry, so a gateway clock that is off changes nothing. */
     char idle[24];
@@ -327,11 +325,9 @@ static cg_code check_password(gw_request *req, const char *username, const char 
     bool may_log_in = false;
     bool allowed = false;
 
-    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
+    rc = cg_db_take(req->app->base.db, GW_DB_ACQUIRE_MS, false, &conn, err);
+    if (rc != CG_OK)
         goto cleanup;
-    }
     const char *params[] = {username};
     rc = cg_db_exec(conn,
                     "SELECT " ACCOUNT_COLUMNS ", a.password_hash, " GW_ACCOUNT_MAY_LOG_IN
@@ -400,11 +396,9 @@ static cg_code create_session(gw_request *req, const gw_principal *who,
     hash_text(key, text);
     snprintf(ttl, sizeof(ttl), "%ld", req->app->session_max_s);
 
-    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
+    rc = cg_db_take(req->app->base.db, GW_DB_ACQUIRE_MS, false, &conn, err);
+    if (rc != CG_OK)
         goto cleanup;
-    }
     const char *params[] = {text, who->id, ttl};
     rc = cg_db_exec(conn,
                     "INSERT INTO sessions (token_hash, account_id, expires_at)"

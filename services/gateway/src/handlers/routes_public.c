@@ -25,11 +25,9 @@ cg_code gw_resolve_unit(gw_app *app, const char *code, char *path, size_t path_s
         rc = CG_OK;
         goto cleanup;
     }
-    conn = cg_db_acquire(app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
+    rc = cg_db_take(app->base.db, GW_DB_ACQUIRE_MS, false, &conn, err);
+    if (rc != CG_OK)
         goto cleanup;
-    }
     const char *params[] = {code};
     rc = cg_db_exec(conn, "SELECT path::text FROM org_units WHERE code = $1", 1, params, &res, err);
     if (rc != CG_OK)

@@ -22,11 +22,9 @@ cg_code gw_lookup_assignee(gw_app *app, const char *field, const char *account_i
     PGresult *res = NULL;
     const char *params[] = {account_id};
 
-    conn = cg_db_acquire(app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
+    rc = cg_db_take(app->base.db, GW_DB_ACQUIRE_MS, false, &conn, err);
+    if (rc != CG_OK)
         goto cleanup;
-    }
     rc = cg_db_exec(conn,
                     "SELECT coalesce(a.person_id, ''), u.path::text FROM accounts a"
                     " JOIN org_units u ON u.code = a.org_unit"

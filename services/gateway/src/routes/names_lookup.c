@@ -174,11 +174,9 @@ static cg_code resolve(gw_app *app, cJSON *accounts, cJSON *units, cg_err *err)
     }
     if (strcmp(ids, "{}") == 0 && strcmp(codes, "{}") == 0)
         goto cleanup; /* the caches knew every one */
-    conn = cg_db_acquire(app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
+    rc = cg_db_take(app->base.db, GW_DB_ACQUIRE_MS, false, &conn, err);
+    if (rc != CG_OK)
         goto cleanup;
-    }
     const char *params[] = {ids, codes};
     rc = cg_db_exec(conn, NAMES_SQL, 2, params, &res, err);
     if (rc != CG_OK)
