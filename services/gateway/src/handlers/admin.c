@@ -23,6 +23,14 @@ cg_code gw_admin_query(gw_request *req, const char *sql, int n, const char *cons
     return rc;
 }
 
+bool gw_admin_add_account(cJSON *o, const PGresult *res, int row)
+{
+    return cJSON_AddStringToObject(o, "id", cg_db_get(res, row, 0)) &&
+           cJSON_AddStringToObject(o, "username", cg_db_get(res, row, 1)) &&
+           cJSON_AddStringToObject(o, "display_name", cg_db_get(res, row, 2)) &&
+           gw_json_add_name_list(o, "roles", cg_db_get(res, row, 3));
+}
+
 bool gw_admin_read_fields(gw_request *req, cJSON **body, gw_body_field *fields, size_t n)
 {
     cg_err err;

@@ -56,6 +56,11 @@ void gw_route_list_people(struct gw_request *req);
  * the caller), or NULL when out of memory. */
 typedef cJSON *(*gw_admin_row_fn)(const PGresult *res, int row);
 
+/* Add to o what every view of an account shows first, from columns 0 to 3
+ * of row: its id, username, display name and roles. False when out of
+ * memory. */
+bool gw_admin_add_account(cJSON *o, const PGresult *res, int row);
+
 /* Run sql on a pooled connection; on CG_OK *res is the result (PQclear). */
 cg_code gw_admin_query(struct gw_request *req, const char *sql, int n, const char *const *params,
                        PGresult **res, cg_err *err);

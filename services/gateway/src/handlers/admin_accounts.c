@@ -26,10 +26,7 @@
 static cJSON *account_json(const PGresult *res, int row)
 {
     cJSON *o = cJSON_CreateObject();
-    bool ok = o != NULL && cJSON_AddStringToObject(o, "id", cg_db_get(res, row, 0)) &&
-              cJSON_AddStringToObject(o, "username", cg_db_get(res, row, 1)) &&
-              cJSON_AddStringToObject(o, "display_name", cg_db_get(res, row, 2)) &&
-              gw_json_add_name_list(o, "roles", cg_db_get(res, row, 3)) &&
+    bool ok = o != NULL && gw_admin_add_account(o, res, row) &&
               cJSON_AddStringToObject(o, "org_unit", cg_db_get(res, row, 4)) &&
               cJSON_AddStringToObject(o, "status", cg_db_get(res, row, 5)) &&
               gw_json_add_time(o, "locked_until", cg_db_get_ll(res, row, 6)) &&
