@@ -478,15 +478,26 @@ cleanup:
     return rc;
 }
 
+/* A call on an upload of the caller's own: PERMISSION_DENIED without a
+ * user id; else CG_OK, with a violation in err when upload_id is not a
+ * UUID, to which the caller adds its own. */
+static cg_code check_upload(const Cleangrid__V1__CallContext *ctx, const char *upload_id,
+                            cg_err *err)
+{
+    const char *actor = NULL;
+    if (actor_of(ctx, &actor, err) != CG_OK)
+        return err->code;
+    if (!cg_uuid_valid(upload_id))
+        cg_err_add_violation(err, "upload_id", "is not a UUID");
+    return CG_OK;
+}
+
 static cg_code check_commit(cg_rpc_req *r, const void *request, cg_err *err)
 {
     const Cleangrid__V1__CommitDocumentUploadRequest *req = request;
-    const char *actor = NULL;
     (void)r;
-    if (actor_of(req->ctx, &actor, err) != CG_OK)
+    if (check_upload(req->ctx, req->upload_id, err) != CG_OK)
         return err->code;
-    if (!cg_uuid_valid(req->upload_id))
-        cg_err_add_violation(err, "upload_id", "is not a UUID");
     if (!sha_hex_valid(req->sha256))
         cg_err_add_violation(err, "sha256", "must be 64 lower-case hex digits");
     if (req->size <= 0)
@@ -563,12 +574,8 @@ cleanup:
 static cg_code check_abort(cg_rpc_req *r, const void *request, cg_err *err)
 {
     const Cleangrid__V1__AbortDocumentUploadRequest *req = request;
-    const char *actor = NULL;
     (void)r;
-    if (actor_of(req->ctx, &actor, err) != CG_OK)
-        return err->code;
-    if (!cg_uuid_valid(req->upload_id))
-        cg_err_add_violation(err, "upload_id", "is not a UUID");
+    check_upload(req->ctx, req->upload_id, err);
     return err->code;
 }
 
