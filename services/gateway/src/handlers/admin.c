@@ -31,6 +31,24 @@ bool gw_admin_add_account(cJSON *o, const PGresult *res, int row)
            gw_json_add_name_list(o, "roles", cg_db_get(res, row, 3));
 }
 
+bool gw_admin_read_one(gw_request *req, PGconn *conn, const char *sql, const char *id,
+                       const char *what, PGresult **res)
+{
+    cg_err err;
+    cg_err_clear(&err);
+    const char *params[] = {id, req->who->org_path};
+    if ((conn != NULL ? cg_db_exec(conn, sql, 2, params, res, &err)
+                      : gw_admin_query(req, sql, 2, params, res, &err)) != CG_OK) {
+        gw_http_send_err(req, &err);
+        return false;
+    }
+    if (PQntuples(*res) != 1) {
+        gw_admin_send_not_found(req, what);
+        return false;
+    }
+    return true;
+}
+
 bool gw_admin_read_fields(gw_request *req, cJSON **body, gw_body_field *fields, size_t n)
 {
     cg_err err;
@@ -116,17 +134,8 @@ void gw_admin_send_one(gw_request *req, const char *sql, const char *id, gw_admi
 {
     PGresult *res = NULL;
     cJSON *o = NULL;
-    cg_err err;
-    cg_err_clear(&err);
-    const char *params[] = {id, req->who->org_path};
-    if (gw_admin_query(req, sql, 2, params, &res, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
+    if (!gw_admin_read_one(req, NULL, sql, id, what, &res))
         goto cleanup;
-    }
-    if (PQntuples(res) != 1) {
-        gw_admin_send_not_found(req, what);
-        goto cleanup;
-    }
     o = row_json(res, 0);
     /* The tag a later If-Match must hold; 201 answers carry none. */
     req->etag = true;
@@ -145,15 +154,8 @@ bool gw_admin_lock_current(gw_request *req, PGconn *conn, const char *lock_sql,
     bool go_on = false;
     cg_err err;
     cg_err_clear(&err);
-    const char *params[] = {req->route_id, req->who->org_path};
-    if (cg_db_exec(conn, lock_sql, 2, params, &res, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
+    if (!gw_admin_read_one(req, conn, lock_sql, req->route_id, what, &res))
         goto cleanup;
-    }
-    if (PQntuples(res) != 1) {
-        gw_admin_send_not_found(req, what);
-        goto cleanup;
-    }
     const char *if_match = gw_http_header(req, "If-Match");
     if (if_match != NULL) {
         current = row_json(res, 0);

@@ -65,6 +65,13 @@ bool gw_admin_add_account(cJSON *o, const PGresult *res, int row);
 cg_code gw_admin_query(struct gw_request *req, const char *sql, int n, const char *const *params,
                        PGresult **res, cg_err *err);
 
+/* Read the one record sql ($1 id, $2 the caller's scope) names, on conn
+ * or, when conn is NULL, on a pooled connection, into *res (PQclear,
+ * whatever is returned). True when it is there; false when the request has
+ * been answered: the error, or 404 "no such <what>". */
+bool gw_admin_read_one(struct gw_request *req, PGconn *conn, const char *sql, const char *id,
+                       const char *what, PGresult **res);
+
 /* Read the body into *body and its members into fields. On false the
  * request is answered and *body is NULL or still to be deleted. */
 bool gw_admin_read_fields(struct gw_request *req, cJSON **body, gw_body_field *fields, size_t n);

@@ -321,16 +321,10 @@ void gw_route_reset_password(gw_request *req)
 
     if (!account_id_ok(req) || !gw_admin_read_fields(req, &body, f, 1))
         goto cleanup;
-    const char *params[] = {req->route_id, req->who->org_path};
-    if (gw_admin_query(req, "SELECT a.username" ACCOUNT_IN_SCOPE("$2") " AND a.id = $1::uuid", 2,
-                       params, &res, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
+    if (!gw_admin_read_one(req, NULL,
+                           "SELECT a.username" ACCOUNT_IN_SCOPE("$2") " AND a.id = $1::uuid",
+                           req->route_id, "account", &res))
         goto cleanup;
-    }
-    if (PQntuples(res) != 1) {
-        gw_admin_send_not_found(req, "account");
-        goto cleanup;
-    }
     if (gw_password_policy_check(cg_db_get(res, 0, 0), NULL, f[0].value, "new_password", &err) !=
             CG_OK ||
         gw_auth_hash_password(f[0].value, hash, sizeof(hash), &err) != CG_OK) {
