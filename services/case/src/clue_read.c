@@ -41,8 +41,8 @@ static void list_cleanup(void *state, void *request)
 cg_code case_list_clues_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
     const Cleangrid__V1__ListCluesRequest *req = request;
-    list_state *s = cg_rpc_state(r, sizeof *s, list_cleanup, err);
-    if (s == NULL || case_rpc_actor(r, &s->actor, err) != CG_OK) {
+    list_state *s = case_rpc_state(r, sizeof *s, list_cleanup, NULL, err);
+    if (s == NULL) {
         return err->code;
     }
     /* The page and the filters are checked together, so a client hears of
@@ -108,8 +108,8 @@ static void get_cleanup(void *state, void *request)
 cg_code case_get_clue_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
     const Cleangrid__V1__GetClueRequest *req = request;
-    get_state *s = cg_rpc_state(r, sizeof *s, get_cleanup, err);
-    return s == NULL ? err->code : case_rpc_actor_one(r, req->id, &s->actor, err);
+    return case_rpc_state(r, sizeof(get_state), get_cleanup, req->id, err) != NULL ? CG_OK
+                                                                                   : err->code;
 }
 
 cg_code case_get_clue(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err)

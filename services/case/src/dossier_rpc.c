@@ -63,8 +63,8 @@ static void list_cleanup(void *state, void *request)
 cg_code case_list_dossier_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
     const Cleangrid__V1__ListDossierRequest *req = request;
-    list_state *s = cg_rpc_state(r, sizeof *s, list_cleanup, err);
-    if (s == NULL || case_rpc_actor_one(r, req->file_id, &s->actor, err) != CG_OK)
+    list_state *s = case_rpc_state(r, sizeof *s, list_cleanup, req->file_id, err);
+    if (s == NULL)
         return err->code;
     return seq_cursor(req->page, &s->size, &s->after, err);
 }
@@ -121,8 +121,7 @@ cg_code case_list_dossier(cg_rpc_req *r, const void *request, PGconn *conn, void
 cg_code case_verify_dossier_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
     const Cleangrid__V1__VerifyDossierRequest *req = request;
-    cg_actor *actor = cg_rpc_state(r, sizeof *actor, NULL, err);
-    return actor == NULL ? err->code : case_rpc_actor_one(r, req->file_id, actor, err);
+    return case_rpc_state(r, sizeof(cg_actor), NULL, req->file_id, err) != NULL ? CG_OK : err->code;
 }
 
 cg_code case_verify_dossier(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,

@@ -197,11 +197,7 @@ static cg_code read_counts(stats_state *s, int64_t *total, Cleangrid__V1__StatCo
 /* The caller's state with its actor. */
 static stats_state *stats_begin(cg_rpc_req *r, cg_err *err)
 {
-    stats_state *s = cg_rpc_state(r, sizeof *s, stats_cleanup, err);
-    if (s != NULL && case_rpc_actor(r, &s->actor, err) != CG_OK) {
-        return NULL;
-    }
-    return s;
+    return case_rpc_state(r, sizeof(stats_state), stats_cleanup, NULL, err);
 }
 
 cg_code case_clue_statistics_check(cg_rpc_req *r, const void *request, cg_err *err)
