@@ -243,7 +243,7 @@ static void bytes_free(uint8_t *out, size_t len)
 }
 
 /* Hex text of n bytes for a decode($n, 'hex') parameter; owned by the
- * caller, released with free_wiped(). */
+ * caller, released with cg_free_wiped(). */
 static char *hex_param(const uint8_t *data, size_t n, cg_err *err)
 {
     char *hex = malloc(2 * n + 1);
@@ -253,15 +253,6 @@ static char *hex_param(const uint8_t *data, size_t n, cg_err *err)
     }
     sodium_bin2hex(hex, 2 * n + 1, data, n);
     return hex;
-}
-
-/* Wipe n bytes at p (may be NULL) and free them: documents are evidence,
- * and no copy of one stays in freed memory. */
-static void free_wiped(void *p, size_t n)
-{
-    if (p != NULL)
-        sodium_memzero(p, n);
-    free(p);
 }
 
 /* A chunk length asked for: 0 means the largest. */
@@ -290,7 +281,7 @@ static void state_free(void *state, void *request)
     (void)request;
     free(s->ptrs);
     free(s->items);
-    free_wiped(s->hex, s->hex_size);
+    cg_free_wiped(s->hex, s->hex_size);
     bytes_free(s->data, s->len);
     PQclear(s->res);
 }
@@ -839,8 +830,8 @@ static cg_code export_dossier(cg_rpc_req *r, const void *request, PGconn *conn, 
     out->sha256 = s->sha;
 
 cleanup:
-    free_wiped(hex, 2 * len + 1);
-    free_wiped(archive, len);
+    cg_free_wiped(hex, 2 * len + 1);
+    cg_free_wiped(archive, len);
     return rc;
 }
 

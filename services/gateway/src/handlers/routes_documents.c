@@ -201,9 +201,7 @@ static cg_code send_body(gw_request *req, Cleangrid__V1__CallContext *ctx, const
 
 cleanup:
     /* Documents are evidence: no copy stays in freed memory. */
-    if (buf != NULL)
-        sodium_memzero(buf, CHUNK_MAX);
-    free(buf);
+    cg_free_wiped(buf, CHUNK_MAX);
     return rc;
 }
 
@@ -397,9 +395,7 @@ cleanup:
         protobuf_c_message_free_unpacked(*first, NULL);
         *first = NULL;
     }
-    if (buf != NULL)
-        sodium_memzero(buf, (size_t)have);
-    free(buf);
+    cg_free_wiped(buf, (size_t)have);
     return rc;
 }
 
@@ -440,9 +436,7 @@ static void send_download(gw_request *req, const download *d)
     gw_http_send_text(req, 200, head.type, (const char *)body, len);
 
 cleanup:
-    if (body != NULL)
-        sodium_memzero(body, len);
-    free(body);
+    cg_free_wiped(body, len);
     if (first != NULL)
         protobuf_c_message_free_unpacked(first, NULL);
 }
