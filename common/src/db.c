@@ -359,6 +359,17 @@ cg_code cg_db_take(cg_db *db, int timeout_ms, bool begin, PGconn **conn, cg_err 
     return CG_OK;
 }
 
+cg_code cg_db_query(cg_db *db, int timeout_ms, const char *sql, int nparams,
+                    const char *const *params, PGresult **out, cg_err *err)
+{
+    PGconn *conn = NULL;
+    cg_code rc = cg_db_take(db, timeout_ms, false, &conn, err);
+    if (rc == CG_OK)
+        rc = cg_db_exec(conn, sql, nparams, params, out, err);
+    cg_db_release(db, conn);
+    return rc;
+}
+
 void cg_db_release(cg_db *db, PGconn *conn)
 {
     if (conn == NULL)

@@ -17,24 +17,20 @@ cg_code gw_account_login_result(gw_app *app, const char *account_id, bool passwo
                                 bool *allowed, cg_err *err)
 {
     cg_code rc;
-    PGconn *conn = NULL;
     PGresult *res = NULL;
     char max_failures[24];
     char lockout_s[24];
 
     *allowed = false;
-    rc = cg_db_take(app->base.db, GW_DB_ACQUIRE_MS, false, &conn, err);
-    if (rc != CG_OK)
-        goto cleanup;
     if (password_ok) {
         /* One statement both checks and resets, so a lock that landed after
          * the row was read is not undone by this login. */
         const char *params[] = {account_id};
-        rc = cg_db_exec(conn,
-                        "UPDATE accounts a SET failed_logins = 0, status = 'active',"
-                        " locked_until = NULL WHERE a.id = $1::uuid AND " GW_ACCOUNT_MAY_LOG_IN
-                        " RETURNING 1",
-                        1, params, &res, err);
+        rc = cg_db_query(app->base.db, GW_DB_ACQUIRE_MS,
+                         "UPDATE accounts a SET failed_logins = 0, status = 'active',"
+                         " locked_until = NULL WHERE a.id = $1::uuid AND " GW_ACCOUNT_MAY_LOG_IN
+                         " RETURNING 1",
+                         1, params, &res, err);
         if (rc != CG_OK)
             goto cleanup;
         *allowed = PQntuples(res) == 1;
@@ -46,16 +42,16 @@ cg_code gw_account_login_result(gw_app *app, const char *account_id, bool passwo
     /* The count and the lock change in one statement on one row, so wrong
      * passwords sent in parallel still lock at exactly the limit. The
      * count starts again from zero once the lock has run out. */
-    rc = cg_db_exec(conn,
-                    "UPDATE accounts a SET"
-                    " failed_logins = CASE WHEN a.failed_logins + 1 >= $2::int THEN 0"
-                    "   ELSE a.failed_logins + 1 END,"
-                    " status = CASE WHEN a.failed_logins + 1 >= $2::int THEN 'locked'"
-                    "   ELSE 'active' END,"
-                    " locked_until = CASE WHEN a.failed_logins + 1 >= $2::int"
-                    "   THEN now() + make_interval(secs => $3::bigint) ELSE NULL END"
-                    " WHERE a.id = $1::uuid AND " GW_ACCOUNT_MAY_LOG_IN " RETURNING a.status",
-                    3, params, &res, err);
+    rc = cg_db_query(app->base.db, GW_DB_ACQUIRE_MS,
+                     "UPDATE accounts a SET"
+                     " failed_logins = CASE WHEN a.failed_logins + 1 >= $2::int THEN 0"
+                     "   ELSE a.failed_logins + 1 END,"
+                     " status = CASE WHEN a.failed_logins + 1 >= $2::int THEN 'locked'"
+                     "   ELSE 'active' END,"
+                     " locked_until = CASE WHEN a.failed_logins + 1 >= $2::int"
+                     "   THEN now() + make_interval(secs => $3::bigint) ELSE NULL END"
+                     " WHERE a.id = $1::uuid AND " GW_ACCOUNT_MAY_LOG_IN " RETURNING a.status",
+                     3, params, &res, err);
     if (rc != CG_OK)
         goto cleanup;
     if (PQntuples(res) == 1 && strcmp(cg_db_get(res, 0, 0), "locked") == 0)
@@ -64,8 +60,6 @@ cg_code gw_account_login_result(gw_app *app, const char *account_id, bool passwo
 
 cleanup:
     PQclear(res);
-    if (conn != NULL)
-        cg_db_release(app->base.db, conn);
     return rc;
 }
 
@@ -75,17 +69,13 @@ cleanup:
 static cg_code load_password_hash(gw_request *req, char *stored, size_t size, cg_err *err)
 {
     cg_code rc;
-    PGconn *conn = NULL;
     PGresult *res = NULL;
 
-    rc = cg_db_take(req->app->base.db, GW_DB_ACQUIRE_MS, false, &conn, err);
-    if (rc != CG_OK)
-        goto cleanup;
     const char *params[] = {req->who->id};
-    rc = cg_db_exec(conn,
-                    "SELECT a.password_hash FROM accounts a WHERE a.id = $1::uuid"
-                    " AND " GW_ACCOUNT_MAY_LOG_IN,
-                    1, params, &res, err);
+    rc = cg_db_query(req->app->base.db, GW_DB_ACQUIRE_MS,
+                     "SELECT a.password_hash FROM accounts a WHERE a.id = $1::uuid"
+                     " AND " GW_ACCOUNT_MAY_LOG_IN,
+                     1, params, &res, err);
     if (rc != CG_OK)
         goto cleanup;
     if (PQntuples(res) != 1 || !cg_strlcpy(stored, cg_db_get(res, 0, 0), size)) {
@@ -96,8 +86,6 @@ static cg_code load_password_hash(gw_request *req, char *stored, size_t size, cg
 
 cleanup:
     PQclear(res);
-    if (conn != NULL)
-        cg_db_release(req->app->base.db, conn);
     return rc;
 }
 

@@ -15,12 +15,7 @@
 cg_code gw_admin_query(gw_request *req, const char *sql, int n, const char *const *params,
                        PGresult **res, cg_err *err)
 {
-    PGconn *conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL)
-        return err->code;
-    cg_code rc = cg_db_exec(conn, sql, n, params, res, err);
-    cg_db_release(req->app->base.db, conn);
-    return rc;
+    return cg_db_query(req->app->base.db, GW_DB_ACQUIRE_MS, sql, n, params, res, err);
 }
 
 bool gw_admin_add_account(cJSON *o, const PGresult *res, int row)
