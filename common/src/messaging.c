@@ -255,22 +255,30 @@ static void *relay_main(void *arg)
 cg_code cg_outbox_relay_start(cg_outbox_relay **out, cg_db *db, cg_nats *nats, int poll_ms,
                               cg_err *err)
 {
+    cg_code rc = CG_OK;
     cg_outbox_relay *relay = calloc(1, sizeof(*relay));
     if (relay == NULL)
         return cg_err_set(err, CG_INTERNAL, "out of memory");
+    pthread_mutex_init(&relay->lock, NULL);
+    pthread_cond_init(&relay->wake, NULL);
     relay->db = db;
     relay->nats = nats;
     relay->poll_ms = poll_ms;
-    pthread_mutex_init(&relay->lock, NULL);
-    pthread_cond_init(&relay->wake, NULL);
     if (pthread_create(&relay->thread, NULL, relay_main, relay) != 0) {
-        pthread_mutex_destroy(&relay->lock);
-        pthread_cond_destroy(&relay->wake);
-        free(relay);
-        return cg_err_set(err, CG_INTERNAL, "cannot start the outbox relay thread");
+        rc = cg_err_set(err, CG_INTERNAL, "cannot start the outbox relay thread");
+        goto cleanup;
     }
     *out = relay;
-    return CG_OK;
+    relay = NULL;
+
+cleanup:
+    /* A relay that did not start has no thread to stop. */
+    if (relay != NULL) {
+        pthread_mutex_destroy(&relay->lock);
+        pthread_cond_destroy(&relay->wake);
+    }
+    free(relay);
+    return rc;
 }
 
 /* Wake the relay's thread, to send now or, with stop, to end. */
