@@ -21,6 +21,8 @@
 #   stack.sh stop-all             services, then NATS and PostgreSQL
 #   stack.sh env [NAME]           print the environment a service gets (its NATS password too)
 #   stack.sh nats-url [USER]      the NATS URL of a user (default tools: may do anything)
+#   stack.sh reporter-secret-key  the identity custodian's secret key (hex) of this
+#                                 state folder, which opens sealed reporter identities
 #
 # Settings (environment):
 #   CG_STATE   state folder (required): nats/, pg/, log/, run/
@@ -74,7 +76,7 @@ cmd_deps() {
     apt_install build-essential cmake pkg-config nats-server libnats-dev postgresql \
         postgresql-contrib libpq-dev libcivetweb-dev libcjson-dev libprotobuf-c-dev \
         protobuf-c-compiler libsodium-dev libcmocka-dev libcurl4-openssl-dev curl wrk \
-        clang-format docker-compose libarchive-dev
+        clang-format docker-compose libarchive-dev openssl
     # The web console's end-to-end tests drive chromium; the font makes the
     # Chinese pages of their screenshots legible.
     apt_install chromium fonts-wqy-microhei
@@ -243,11 +245,12 @@ service_env() {
     if [ "$svc" = gateway ]; then
         echo "CG_HTTP_LISTEN=${CG_HTTP_LISTEN:-127.0.0.1:0}"
         echo "CG_HTTP_PORT_FILE=$CG_STATE/run/gateway.port"
-        # Rate limits and trusted proxies, when the caller set them
-        # (scripts/test.sh does).
+        # Rate limits, trusted proxies and the slow-client deadlines, when
+        # the caller set them (scripts/test.sh does).
         local v
         for v in CG_TRUSTED_PROXIES CG_RATE_EXEMPT CG_RATE_PUBLIC_PER_S CG_RATE_REPORTS_PER_HOUR \
-            CG_RATE_API_PER_S CG_RATE_API_BURST; do
+            CG_RATE_API_PER_S CG_RATE_API_BURST CG_HTTP_THREADS CG_HTTP_CONN_PER_ADDR \
+            CG_HTTP_HEAD_TIMEOUT_MS CG_HTTP_BODY_TIMEOUT_MS CG_HTTP_UPLOAD_TIMEOUT_MS; do
             if [ -n "${!v:-}" ]; then echo "$v=${!v}"; fi
         done
         echo "CG_OPENAPI_PATH=$ROOT/docs/api/openapi.yaml"
@@ -269,6 +272,28 @@ service_env() {
 # that `stack.sh env` never prints it.
 receipt_key() { state_secret receipt.key; }
 
+# The identity custodian's X25519 key pair for this state folder: intake
+# gets the public half (CG_REPORTER_PUBLIC_KEY) and seals named reporters'
+# identities to it; the secret half (secrets/reporter-identity.pem) is the
+# custodian's, which no service reads. In production the custodian makes
+# the pair away from the platform (docs/operations.md).
+reporter_key_pem() {
+    local f=$CG_STATE/secrets/reporter-identity.pem
+    if [ ! -s "$f" ]; then
+        mkdir -p "$CG_STATE/secrets"
+        chmod 700 "$CG_STATE/secrets"
+        (umask 077 && openssl genpkey -algorithm X25519 -out "$f" 2>/dev/null)
+    fi
+    echo "$f"
+}
+# An X25519 key in DER ends with its 32 raw bytes.
+reporter_public_key() {
+    openssl pkey -in "$(reporter_key_pem)" -pubout -outform DER | tail -c 32 | od -An -tx1 | tr -d ' \n'
+}
+reporter_secret_key() {
+    openssl pkey -in "$(reporter_key_pem)" -outform DER | tail -c 32 | od -An -tx1 | tr -d ' \n'
+}
+
 # Start service $1; with a number $2, a further replica of it named $1-$2
 # (its own pid and log file), for tests of work shared between replicas. The
 # gateway has one replica: its port file is one.
@@ -280,7 +305,11 @@ cmd_svc_start() {
     [ "$svc" = gateway ] && rm -f "$CG_STATE/run/gateway.port"
     (
         while IFS= read -r kv; do export "${kv?}"; done < <(service_env "$svc")
-        if [ "$svc" = intake ]; then CG_RECEIPT_KEY=$(receipt_key); export CG_RECEIPT_KEY; fi
+        if [ "$svc" = intake ]; then
+            CG_RECEIPT_KEY=$(receipt_key)
+            CG_REPORTER_PUBLIC_KEY=$(reporter_public_key)
+            export CG_RECEIPT_KEY CG_REPORTER_PUBLIC_KEY
+        fi
         exec "$bin" >>"$CG_STATE/log/$name.log" 2>&1
     ) &
     echo $! >"$CG_STATE/run/$name.pid"
@@ -357,5 +386,6 @@ stop-all) cmd_stop_all ;;
 gateway-url) gateway_url ;;
 env) need_state; service_env "${1:-gateway}" ;;
 nats-url) need_state; nats_url "${1:-tools}" ;;
+reporter-secret-key) need_state; reporter_secret_key ;;
 *) die "unknown command '$cmd' (see the comment at the top of $0)" ;;
 esac

@@ -18,6 +18,11 @@ export CG_LOG_LEVEL=${CG_LOG_LEVEL:-info}
 # X-Forwarded-For and meets the default limits (docs/operations.md).
 export CG_TRUSTED_PROXIES=127.0.0.1
 export CG_RATE_EXEMPT=127.0.0.1
+# Deadlines of seconds for a request's head, body and upload, so
+# tests/integration/slow_clients.c sees each 408 without waiting minutes.
+export CG_HTTP_HEAD_TIMEOUT_MS=2000
+export CG_HTTP_BODY_TIMEOUT_MS=3000
+export CG_HTTP_UPLOAD_TIMEOUT_MS=6000
 # A lockout of seconds instead of 15 minutes, so the integration test can
 # see one end (tests/integration/accounts_password.c).
 export CG_LOGIN_LOCKOUT_S=3

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "cg_test.h"
 #include "cg/actor.h"
 
 /* A service's readers, as the case service's clue readers. */
@@ -127,12 +128,6 @@ static void test_path_within(void **state)
     assert_false(cg_path_within("hq2", "hq"));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_readers_allowed), cmocka_unit_test(test_other_roles_denied),
-        cmocka_unit_test(test_scope_required),  cmocka_unit_test(test_actor_from_ctx),
-        cmocka_unit_test(test_path_within),
-    };
-    return cmocka_run_group_tests_name("cg_actor", tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_readers_allowed), cmocka_unit_test(test_other_roles_denied),
+             cmocka_unit_test(test_scope_required), cmocka_unit_test(test_actor_from_ctx),
+             cmocka_unit_test(test_path_within))

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "cg/dossier_archive.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -135,6 +136,22 @@ static void test_whole_archive_passes(void **state)
     assert_int_equal(strlen(r.last_hash), 64);
 }
 
+/* r is a failure at entry seq (0: at no entry) whose message has says
+ * (NULL: not checked). */
+static void expect_failure(cg_dossier_verify_result r, int64_t seq, const char *says)
+{
+    assert_false(r.ok);
+    assert_int_equal(r.bad_seq, seq);
+    if (says != NULL && strstr(r.what, says) == NULL)
+        fail_msg("\"%s\" does not say \"%s\"", r.what, says);
+}
+
+/* Entry i (from 0) of manifest m. */
+static cJSON *entry_of(cJSON *m, int i)
+{
+    return cJSON_GetArrayItem(cJSON_GetObjectItem(m, "entries"), i);
+}
+
 static void test_changed_document_byte_named(void **state)
 {
     (void)state;
@@ -142,22 +159,16 @@ static void test_changed_document_byte_named(void **state)
     memcpy(changed, doc_a, sizeof doc_a);
     changed[10] ^= 1;
     cg_dossier_verify_result r = roundtrip(make_manifest(), changed, false);
-    assert_false(r.ok);
-    assert_int_equal(r.bad_seq, 0);
     assert_non_null(strstr(r.what, "report.pdf"));
-    assert_non_null(strstr(r.what, "does not match"));
+    expect_failure(r, 0, "does not match");
 }
 
 static void test_changed_entry_named(void **state)
 {
     (void)state;
     cJSON *m = make_manifest();
-    cJSON *e2 = cJSON_GetArrayItem(cJSON_GetObjectItem(m, "entries"), 1);
-    cJSON_ReplaceItemInObject(e2, "action", cJSON_CreateString("document.removed"));
-    cg_dossier_verify_result r = roundtrip(m, doc_a, false);
-    assert_false(r.ok);
-    assert_int_equal(r.bad_seq, 2);
-    assert_non_null(strstr(r.what, "entry 2:"));
+    cJSON_ReplaceItemInObject(entry_of(m, 1), "action", cJSON_CreateString("document.removed"));
+    expect_failure(roundtrip(m, doc_a, false), 2, "entry 2:");
 }
 
 static void test_broken_link_named(void **state)
@@ -166,7 +177,7 @@ static void test_broken_link_named(void **state)
     /* Entry 3 rehashed over a different prev_hash: its own hash matches, its
      * link does not. */
     cJSON *m = make_manifest();
-    cJSON *e3 = cJSON_GetArrayItem(cJSON_GetObjectItem(m, "entries"), 2);
+    cJSON *e3 = entry_of(m, 2);
     uint8_t h[32];
     char hex[65];
     cg_err err;
@@ -175,10 +186,7 @@ static void test_broken_link_named(void **state)
     assert_int_equal(fake_hash(NULL, e3, h, &err), CG_OK);
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     cJSON_ReplaceItemInObject(e3, "hash", cJSON_CreateString(hex));
-    cg_dossier_verify_result r = roundtrip(m, doc_a, false);
-    assert_false(r.ok);
-    assert_int_equal(r.bad_seq, 3);
-    assert_non_null(strstr(r.what, "prev_hash"));
+    expect_failure(roundtrip(m, doc_a, false), 3, "prev_hash");
 }
 
 static void test_removed_entry_named(void **state)
@@ -186,9 +194,7 @@ static void test_removed_entry_named(void **state)
     (void)state;
     cJSON *m = make_manifest();
     cJSON_DeleteItemFromArray(cJSON_GetObjectItem(m, "entries"), 0);
-    cg_dossier_verify_result r = roundtrip(m, doc_a, false);
-    assert_false(r.ok);
-    assert_int_equal(r.bad_seq, 1);
+    expect_failure(roundtrip(m, doc_a, false), 1, NULL);
 }
 
 static void test_unlisted_and_missing_documents_named(void **state)
@@ -263,19 +269,11 @@ static void test_manifest_entry_hash_matches_docs(void **state)
     cJSON_Delete(e);
 }
 
-int main(void)
-{
-    if (sodium_init() < 0)
-        return 1;
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_whole_archive_passes),
-        cmocka_unit_test(test_changed_document_byte_named),
-        cmocka_unit_test(test_changed_entry_named),
-        cmocka_unit_test(test_broken_link_named),
-        cmocka_unit_test(test_removed_entry_named),
-        cmocka_unit_test(test_unlisted_and_missing_documents_named),
-        cmocka_unit_test(test_not_an_archive),
-        cmocka_unit_test(test_manifest_entry_hash_matches_docs),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN_SODIUM(cmocka_unit_test(test_whole_archive_passes),
+                    cmocka_unit_test(test_changed_document_byte_named),
+                    cmocka_unit_test(test_changed_entry_named),
+                    cmocka_unit_test(test_broken_link_named),
+                    cmocka_unit_test(test_removed_entry_named),
+                    cmocka_unit_test(test_unlisted_and_missing_documents_named),
+                    cmocka_unit_test(test_not_an_archive),
+                    cmocka_unit_test(test_manifest_entry_hash_matches_docs))

@@ -96,25 +96,51 @@ static void subject_for(char *out, size_t size)
     snprintf(out, size, "cg.evt.ittest%s.clue.created", run_id);
 }
 
+/* A ClueCreated event and the parts it points at. */
+typedef struct clue_event {
+    Cleangrid__V1__ClueCreated ev;
+    Cleangrid__V1__EventMeta meta;
+    Cleangrid__V1__Clue clue;
+} clue_event;
+
+/* e as a new ClueCreated event on subject, its clue holding content; its
+ * id goes into event_id. */
+static void clue_event_init(clue_event *e, const char *subject, const char *content,
+                            char event_id[CG_UUID_LEN])
+{
+    cleangrid__v1__clue_created__init(&e->ev);
+    cleangrid__v1__clue__init(&e->clue);
+    cg_event_meta_init(&e->meta, event_id, subject, "ittest", "rid");
+    e->clue.content = (char *)content;
+    e->ev.meta = &e->meta;
+    e->ev.clue = &e->clue;
+}
+
 /* Write an event through the outbox in a transaction of our own. */
 static void add_through_outbox(const char *content, char event_id[CG_UUID_LEN])
 {
     char subject[96];
     cg_err err;
     subject_for(subject, sizeof(subject));
-    Cleangrid__V1__ClueCreated ev = CLEANGRID__V1__CLUE_CREATED__INIT;
-    Cleangrid__V1__EventMeta meta;
-    Cleangrid__V1__Clue clue = CLEANGRID__V1__CLUE__INIT;
-    cg_event_meta_init(&meta, event_id, subject, "ittest", "rid");
-    clue.content = (char *)content;
-    ev.meta = &meta;
-    ev.clue = &clue;
+    clue_event e;
+    clue_event_init(&e, subject, content, event_id);
     PGconn *conn = cg_db_acquire(db, 5000, &err);
     assert_non_null(conn);
     assert_int_equal(cg_db_begin(conn, &err), CG_OK);
-    assert_int_equal(cg_outbox_add(conn, &ev.base, &err), CG_OK);
+    assert_int_equal(cg_outbox_add(conn, &e.ev.base, &err), CG_OK);
     assert_int_equal(cg_db_commit(conn, &err), CG_OK);
     cg_db_release(db, conn);
+}
+
+/* A new ClueCreated event on subject, its clue holding content, packed
+ * into buf; its id goes into event_id. Returns the packed length. */
+static size_t pack_clue_created(const char *subject, const char *content,
+                                char event_id[CG_UUID_LEN], uint8_t buf[512])
+{
+    clue_event e;
+    clue_event_init(&e, subject, content, event_id);
+    assert_true(cleangrid__v1__clue_created__get_packed_size(&e.ev) <= 512);
+    return cleangrid__v1__clue_created__pack(&e.ev, buf);
 }
 
 /* A subject of its own for one test, so that a new durable does not also
@@ -320,15 +346,8 @@ static void database_outage_loses_no_event(void **state)
                                        subject, record_effect, NULL, &err),
                      CG_OK);
 
-    Cleangrid__V1__ClueCreated ev = CLEANGRID__V1__CLUE_CREATED__INIT;
-    Cleangrid__V1__EventMeta meta;
-    Cleangrid__V1__Clue clue = CLEANGRID__V1__CLUE__INIT;
-    cg_event_meta_init(&meta, event_id, subject, "ittest", "rid");
-    clue.content = (char *)"during-outage";
-    ev.meta = &meta;
-    ev.clue = &clue;
     uint8_t buf[512];
-    size_t len = cleangrid__v1__clue_created__pack(&ev, buf);
+    size_t len = pack_clue_created(subject, "during-outage", event_id, buf);
 
     snprintf(cmd, sizeof(cmd), "\"%s\" pg-stop", getenv("CG_STACK"));
     assert_int_equal(system(cmd), 0);
@@ -382,15 +401,8 @@ static void old_and_deleted_durables_are_repaired(void **state)
     assert_int_equal(max_deliver(durable), -1);
 
     assert_int_equal(js_DeleteConsumer(nats->js, CG_STREAM_EVENTS, durable, NULL, NULL), NATS_OK);
-    Cleangrid__V1__ClueCreated ev = CLEANGRID__V1__CLUE_CREATED__INIT;
-    Cleangrid__V1__EventMeta meta;
-    Cleangrid__V1__Clue clue = CLEANGRID__V1__CLUE__INIT;
-    cg_event_meta_init(&meta, event_id, subject, "ittest", "rid");
-    clue.content = (char *)"after-delete";
-    ev.meta = &meta;
-    ev.clue = &clue;
     uint8_t buf[512];
-    size_t len = cleangrid__v1__clue_created__pack(&ev, buf);
+    size_t len = pack_clue_created(subject, "after-delete", event_id, buf);
     publish_raw_to(subject, buf, (int)len, event_id);
     assert_int_equal(
         eventually_rows("SELECT count(*) FROM it_effects WHERE event_id = $1", event_id, 1), 1);

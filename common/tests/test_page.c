@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "cg_test.h"
 #include "cg/page.h"
 
 #define ID "0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f"
@@ -220,14 +221,8 @@ static void test_page_cursor(void **state)
     assert_string_equal(err.message, "cursor is not valid");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip),    cmocka_unit_test(test_encoded_form),
-        cmocka_unit_test(test_rejects),       cmocka_unit_test(test_accepts_limits),
-        cmocka_unit_test(test_page_defaults), cmocka_unit_test(test_page_sizes),
-        cmocka_unit_test(test_page_cursor),   cmocka_unit_test(test_deadline_form),
-        cmocka_unit_test(test_sort_names),
-    };
-    return cmocka_run_group_tests_name("cg_page", tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_round_trip), cmocka_unit_test(test_encoded_form),
+             cmocka_unit_test(test_rejects), cmocka_unit_test(test_accepts_limits),
+             cmocka_unit_test(test_page_defaults), cmocka_unit_test(test_page_sizes),
+             cmocka_unit_test(test_page_cursor), cmocka_unit_test(test_deadline_form),
+             cmocka_unit_test(test_sort_names))

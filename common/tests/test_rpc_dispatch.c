@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "cg/rpc.h"
 #include "cleangrid/v1/case.pb-c.h"
 
@@ -37,6 +38,16 @@ static int answered_code(const answers *a, char *message, size_t size)
         snprintf(message, size, "%s", e->status != NULL ? e->status->message : "");
     cleangrid__v1__error_reply__free_unpacked(e, NULL);
     return code;
+}
+
+/* a holds one answer, of code, with message (NULL: not checked). */
+static void expect_one_answer(const answers *a, int code, const char *message)
+{
+    char got[128];
+    assert_int_equal(a->n, 1);
+    assert_int_equal(answered_code(a, got, sizeof got), code);
+    if (message != NULL)
+        assert_string_equal(got, message);
 }
 
 static int handler_calls;
@@ -101,43 +112,19 @@ static cg_code roles_by_id(const void *request, const char *const **roles, const
     return CG_OK;
 }
 
-static const cg_rpc_row ROW_READ = {
-    .name = "GetClue",
-    .request = &cleangrid__v1__get_clue_request__descriptor,
-    .reply = &cleangrid__v1__get_clue_reply__descriptor,
-    .roles = READERS,
-    .doing = "read clues",
-    .check = refuse_bad_id,
-    .handler = echo,
-};
-static const cg_rpc_row ROW_PUBLIC = {
-    .name = "GetClue",
-    .request = &cleangrid__v1__get_clue_request__descriptor,
-    .reply = &cleangrid__v1__get_clue_reply__descriptor,
-    .anyone = true,
-    .handler = echo,
-};
-static const cg_rpc_row ROW_ANY_CALLER = {
-    .name = "GetClue",
-    .request = &cleangrid__v1__get_clue_request__descriptor,
-    .reply = &cleangrid__v1__get_clue_reply__descriptor,
-    .handler = echo,
-};
-static const cg_rpc_row ROW_BY_ACTION = {
-    .name = "GetClue",
-    .request = &cleangrid__v1__get_clue_request__descriptor,
-    .reply = &cleangrid__v1__get_clue_reply__descriptor,
-    .roles_of = roles_by_id,
-    .handler = echo,
-};
-static const cg_rpc_row ROW_WITH_DB = {
-    .name = "GetClue",
-    .request = &cleangrid__v1__get_clue_request__descriptor,
-    .reply = &cleangrid__v1__get_clue_reply__descriptor,
-    .anyone = true,
-    .db = CG_RPC_DB_TX,
-    .handler = echo,
-};
+/* A GetClue row answered by echo, with the members given. */
+#define GET_CLUE_ROW(...)                                                                          \
+    {                                                                                              \
+        .name = "GetClue", .request = &cleangrid__v1__get_clue_request__descriptor,                \
+        .reply = &cleangrid__v1__get_clue_reply__descriptor, .handler = echo, __VA_ARGS__          \
+    }
+
+static const cg_rpc_row ROW_READ =
+    GET_CLUE_ROW(.roles = READERS, .doing = "read clues", .check = refuse_bad_id);
+static const cg_rpc_row ROW_PUBLIC = GET_CLUE_ROW(.anyone = true);
+static const cg_rpc_row ROW_ANY_CALLER = GET_CLUE_ROW();
+static const cg_rpc_row ROW_BY_ACTION = GET_CLUE_ROW(.roles_of = roles_by_id);
+static const cg_rpc_row ROW_WITH_DB = GET_CLUE_ROW(.anyone = true, .db = CG_RPC_DB_TX);
 
 /* Dispatch a GetClueRequest for id from a caller with role (NULL: none,
  * and no user id) and return the answers. */
@@ -194,86 +181,72 @@ static void undecodable_bytes_are_invalid_argument(void **state)
         .method = "GetClue", .data = junk, .len = sizeof junk, .sink = sink, .sink_arg = &a};
     handler_calls = 0;
     cg_rpc_dispatch(&ROW_READ, &call, NULL, NULL);
-    char message[128];
-    assert_int_equal(a.n, 1);
-    assert_int_equal(answered_code(&a, message, sizeof message), CG_INVALID_ARGUMENT);
-    assert_string_equal(message, "request is not a valid cleangrid.v1.GetClueRequest");
+    expect_one_answer(&a, CG_INVALID_ARGUMENT,
+                      "request is not a valid cleangrid.v1.GetClueRequest");
     assert_int_equal(handler_calls, 0);
 }
 
-static void a_missing_role_is_permission_denied(void **state)
+/* Calls answered once and never handed to the handler: the row, the
+ * request's id, the caller's role (NULL: none), and the answer's code and
+ * message (NULL: not checked). */
+static const struct {
+    const cg_rpc_row *row;
+    const char *id, *role;
+    int code;
+    const char *message;
+} refused_calls[] = {
+    {&ROW_READ, "abc", "cadre", CG_PERMISSION_DENIED, "your role may not read clues"},
+    {&ROW_READ, "abc", NULL, CG_PERMISSION_DENIED, NULL},
+    /* Roles can come from the request. */
+    {&ROW_BY_ACTION, "lead", "inspector", CG_PERMISSION_DENIED, "your role may not lead"},
+    /* An unknown action is the caller's mistake, before any role. */
+    {&ROW_BY_ACTION, "", "inspection_lead", CG_INVALID_ARGUMENT, NULL},
+    /* A failed check never reaches the handler. */
+    {&ROW_READ, "bad", "admin", CG_INVALID_ARGUMENT, NULL},
+    /* A row that needs a database, without one. */
+    {&ROW_WITH_DB, "abc", NULL, CG_UNAVAILABLE, NULL},
+    /* A row for any caller, called by no one. */
+    {&ROW_ANY_CALLER, "abc", NULL, CG_UNAUTHENTICATED, NULL},
+};
+
+static void calls_refused_before_the_handler(void **state)
 {
     (void)state;
-    char message[128];
-    answers a = run(&ROW_READ, "abc", "cadre");
-    assert_int_equal(a.n, 1);
-    assert_int_equal(answered_code(&a, message, sizeof message), CG_PERMISSION_DENIED);
-    assert_string_equal(message, "your role may not read clues");
-    assert_int_equal(handler_calls, 0);
-
-    a = run(&ROW_READ, "abc", NULL);
-    assert_int_equal(answered_code(&a, NULL, 0), CG_PERMISSION_DENIED);
+    for (size_t i = 0; i < CG_NROWS(refused_calls); i++) {
+        answers a = run(refused_calls[i].row, refused_calls[i].id, refused_calls[i].role);
+        char got[128] = "";
+        int code = a.n > 0 ? answered_code(&a, got, sizeof got) : 0;
+        if (a.n != 1 || code != refused_calls[i].code ||
+            (refused_calls[i].message != NULL && strcmp(got, refused_calls[i].message) != 0) ||
+            handler_calls != 0)
+            fail_msg("id \"%s\", role %s: %d answers, code %d \"%s\", handler called %d times",
+                     refused_calls[i].id,
+                     refused_calls[i].role != NULL ? refused_calls[i].role : "none", a.n, code, got,
+                     handler_calls);
+    }
 }
 
-static void roles_can_come_from_the_request(void **state)
+static void calls_that_pass(void **state)
 {
     (void)state;
-    char message[128];
-    answers a = run(&ROW_BY_ACTION, "lead", "inspector");
-    assert_int_equal(answered_code(&a, message, sizeof message), CG_PERMISSION_DENIED);
-    assert_string_equal(message, "your role may not lead");
-    a = run(&ROW_BY_ACTION, "lead", "inspection_lead");
+    answers a = run(&ROW_BY_ACTION, "lead", "inspection_lead");
     assert_int_equal(answered_code(&a, NULL, 0), CG_OK);
     assert_int_equal(handler_calls, 1);
-    /* An unknown action is the caller's mistake, before any role. */
-    a = run(&ROW_BY_ACTION, "", "inspection_lead");
-    assert_int_equal(a.n, 1);
-    assert_int_equal(answered_code(&a, NULL, 0), CG_INVALID_ARGUMENT);
-    assert_int_equal(handler_calls, 0);
-}
-
-static void public_and_authenticated_rows(void **state)
-{
-    (void)state;
-    answers a = run(&ROW_PUBLIC, "abc", NULL);
+    a = run(&ROW_PUBLIC, "abc", NULL);
     assert_int_equal(answered_code(&a, NULL, 0), CG_OK);
-    a = run(&ROW_ANY_CALLER, "abc", NULL);
-    assert_int_equal(answered_code(&a, NULL, 0), CG_UNAUTHENTICATED);
     a = run(&ROW_ANY_CALLER, "abc", "cadre");
     assert_int_equal(answered_code(&a, NULL, 0), CG_OK);
-}
-
-static void a_failed_check_never_reaches_the_handler(void **state)
-{
-    (void)state;
-    answers a = run(&ROW_READ, "bad", "admin");
-    assert_int_equal(a.n, 1);
-    assert_int_equal(answered_code(&a, NULL, 0), CG_INVALID_ARGUMENT);
-    assert_int_equal(handler_calls, 0);
 }
 
 static void a_handler_error_is_answered_once_and_cleaned_up(void **state)
 {
     (void)state;
-    char message[128];
     answers a = run(&ROW_READ, "fail", "admin");
-    assert_int_equal(a.n, 1);
-    assert_int_equal(answered_code(&a, message, sizeof message), CG_FAILED_PRECONDITION);
-    assert_string_equal(message, "not now");
+    expect_one_answer(&a, CG_FAILED_PRECONDITION, "not now");
     assert_int_equal(cleanup_calls, 1);
     /* A code without a reason still gets one answer. */
     a = run(&ROW_READ, "silent", "admin");
-    assert_int_equal(a.n, 1);
-    assert_int_equal(answered_code(&a, NULL, 0), CG_INTERNAL);
-}
-
-static void a_row_that_needs_a_database_without_one_is_unavailable(void **state)
-{
-    (void)state;
-    answers a = run(&ROW_WITH_DB, "abc", NULL);
-    assert_int_equal(a.n, 1);
-    assert_int_equal(answered_code(&a, NULL, 0), CG_UNAVAILABLE);
-    assert_int_equal(handler_calls, 0);
+    expect_one_answer(&a, CG_INTERNAL, NULL);
 }
 
 static void a_second_answer_is_dropped(void **state)
@@ -288,22 +261,11 @@ static void a_second_answer_is_dropped(void **state)
     cg_rpc_reply(&call, &reply.base);
     cg_err_set(&err, CG_NOT_FOUND, "late");
     cg_rpc_reply_error(&call, &err);
-    assert_int_equal(a.n, 1);
-    assert_int_equal(answered_code(&a, NULL, 0), CG_OK);
+    expect_one_answer(&a, CG_OK, NULL);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(a_reader_gets_the_reply_once),
-        cmocka_unit_test(undecodable_bytes_are_invalid_argument),
-        cmocka_unit_test(a_missing_role_is_permission_denied),
-        cmocka_unit_test(roles_can_come_from_the_request),
-        cmocka_unit_test(public_and_authenticated_rows),
-        cmocka_unit_test(a_failed_check_never_reaches_the_handler),
-        cmocka_unit_test(a_handler_error_is_answered_once_and_cleaned_up),
-        cmocka_unit_test(a_row_that_needs_a_database_without_one_is_unavailable),
-        cmocka_unit_test(a_second_answer_is_dropped),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(a_reader_gets_the_reply_once),
+             cmocka_unit_test(undecodable_bytes_are_invalid_argument),
+             cmocka_unit_test(calls_refused_before_the_handler), cmocka_unit_test(calls_that_pass),
+             cmocka_unit_test(a_handler_error_is_answered_once_and_cleaned_up),
+             cmocka_unit_test(a_second_answer_is_dropped))

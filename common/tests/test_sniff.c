@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "cg/sniff.h"
 
 static const char *sniff(const void *data, size_t len)
@@ -122,13 +123,5 @@ static void test_allowed_list(void **state)
     assert_int_equal(n, 11);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_images_and_pdf),
-        cmocka_unit_test(test_office_zips),
-        cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_allowed_list),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_images_and_pdf), cmocka_unit_test(test_office_zips),
+             cmocka_unit_test(test_refused), cmocka_unit_test(test_allowed_list))

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "cg/status.h"
 
 static void http_mapping_follows_the_brief(void **state)
@@ -87,15 +88,9 @@ static void violations_are_found_by_field_and_text(void **state)
     assert_false(cg_err_has_violation(&err, "b", NULL));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(http_mapping_follows_the_brief),
-        cmocka_unit_test(codes_match_the_proto_enum),
-        cmocka_unit_test(violations_survive_the_wire),
-        cmocka_unit_test(a_new_error_drops_old_violations),
-        cmocka_unit_test(missing_status_means_ok),
-        cmocka_unit_test(violations_are_found_by_field_and_text),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(http_mapping_follows_the_brief),
+             cmocka_unit_test(codes_match_the_proto_enum),
+             cmocka_unit_test(violations_survive_the_wire),
+             cmocka_unit_test(a_new_error_drops_old_violations),
+             cmocka_unit_test(missing_status_means_ok),
+             cmocka_unit_test(violations_are_found_by_field_and_text))

@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "cg/util.h"
 
 static void uuids_are_valid_and_distinct(void **state)
@@ -95,17 +96,7 @@ static void urls_lose_their_credentials(void **state)
     assert_null(strstr(out, "secret"));
 }
 
-int main(void)
-{
-    if (sodium_init() < 0)
-        return 1;
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(uuids_are_valid_and_distinct),
-        cmocka_unit_test(digits_are_digits),
-        cmocka_unit_test(utf8_checks),
-        cmocka_unit_test(strlcpy_truncates),
-        cmocka_unit_test(ltree_paths),
-        cmocka_unit_test(urls_lose_their_credentials),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN_SODIUM(cmocka_unit_test(uuids_are_valid_and_distinct),
+                    cmocka_unit_test(digits_are_digits), cmocka_unit_test(utf8_checks),
+                    cmocka_unit_test(strlcpy_truncates), cmocka_unit_test(ltree_paths),
+                    cmocka_unit_test(urls_lose_their_credentials))

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "cg/validate.h"
 
 /* n Chinese characters (three bytes each), n at most 300; the text lives
@@ -32,63 +33,62 @@ static void expect_one(const cg_err *err, const char *field, const char *text)
     assert_string_equal(err->violations[0].description, text);
 }
 
+/* One call of cg_check_text, and its one violation (NULL: it passes). */
+typedef struct {
+    const char *field, *value;
+    size_t min, max;
+    unsigned flags;
+    const char *violation;
+} text_case;
+
+/* cg_check_text passes c with no violation, or refuses it with exactly
+ * c's violation. */
+static void check_text(const text_case *c)
+{
+    cg_err err;
+    cg_err_clear(&err);
+    bool ok = cg_check_text(&err, c->field, c->value, c->min, c->max, c->flags);
+    if (ok != (c->violation == NULL))
+        fail_msg("%s %s%s%s: %s", c->field, CG_TEST_SHOW(c->value), ok ? "passed" : "refused");
+    if (c->violation == NULL)
+        assert_int_equal(err.nviolations, 0);
+    else
+        expect_one(&err, c->field, c->violation);
+}
+
 static void test_text_lengths_count_characters(void **state)
 {
     (void)state;
-    cg_err err;
     /* 200 Chinese characters are 600 bytes but 200 characters. */
-    cg_err_clear(&err);
-    assert_true(cg_check_text(&err, "subjects[0].name", chinese(200), 0, 200, CG_TEXT_REQUIRED));
-    assert_int_equal(err.nviolations, 0);
-    assert_false(cg_check_text(&err, "subjects[0].name", chinese(201), 0, 200, CG_TEXT_REQUIRED));
-    expect_one(&err, "subjects[0].name", "must be at most 200 characters");
-
-    cg_err_clear(&err);
-    assert_false(cg_check_text(&err, "content", "too short", 10, 5000, CG_TEXT_REQUIRED));
-    expect_one(&err, "content", "must be at least 10 characters");
-    cg_err_clear(&err);
-    assert_true(cg_check_text(&err, "content", "廉洁廉洁廉洁廉洁廉洁", 10, 5000, CG_TEXT_REQUIRED));
+    check_text(&(text_case){"subjects[0].name", chinese(200), 0, 200, CG_TEXT_REQUIRED, NULL});
+    check_text(&(text_case){"subjects[0].name", chinese(201), 0, 200, CG_TEXT_REQUIRED,
+                            "must be at most 200 characters"});
 }
 
-static void test_text_required_and_blank(void **state)
-{
-    (void)state;
-    cg_err err;
-    cg_err_clear(&err);
-    assert_false(cg_check_text(&err, "summary", "", 0, 10, CG_TEXT_REQUIRED));
-    expect_one(&err, "summary", "is required");
-    cg_err_clear(&err);
-    assert_false(cg_check_text(&err, "summary", NULL, 0, 10, CG_TEXT_REQUIRED));
-    expect_one(&err, "summary", "is required");
-    cg_err_clear(&err);
-    assert_false(cg_check_text(&err, "summary", " \t\r\n", 0, 10, CG_TEXT_REQUIRED));
-    expect_one(&err, "summary", "must not be blank");
+static const text_case texts[] = {
+    {"content", "too short", 10, 5000, CG_TEXT_REQUIRED, "must be at least 10 characters"},
+    {"content", "廉洁廉洁廉洁廉洁廉洁", 10, 5000, CG_TEXT_REQUIRED, NULL},
+    /* Required and blank. */
+    {"summary", "", 0, 10, CG_TEXT_REQUIRED, "is required"},
+    {"summary", NULL, 0, 10, CG_TEXT_REQUIRED, "is required"},
+    {"summary", " \t\r\n", 0, 10, CG_TEXT_REQUIRED, "must not be blank"},
     /* An optional field that is empty passes whatever its minimum. */
-    cg_err_clear(&err);
-    assert_true(cg_check_text(&err, "location", "", 5, 10, 0));
-    assert_true(cg_check_text(&err, "location", NULL, 5, 10, 0));
-    assert_int_equal(err.nviolations, 0);
-}
+    {"location", "", 5, 10, 0, NULL},
+    {"location", NULL, 5, 10, 0, NULL},
+    /* UTF-8 only, and control characters only as line breaks and tabs of
+     * a multi-line text. */
+    {"name", "bad \xff", 0, 10, 0, "must be UTF-8 text"},
+    {"name", "a\nb", 0, 10, 0, "must not contain control characters"},
+    {"summary", "a\x1b[31mb", 0, 10, CG_TEXT_MULTILINE, "must not contain control characters"},
+    {"summary", "a\x7f", 0, 10, CG_TEXT_MULTILINE, "must not contain control characters"},
+    {"summary", "line 1\r\n\tline 2", 0, 20, CG_TEXT_MULTILINE, NULL},
+};
 
-static void test_text_utf8_and_control(void **state)
+static void test_texts(void **state)
 {
     (void)state;
-    cg_err err;
-    cg_err_clear(&err);
-    assert_false(cg_check_text(&err, "name", "bad \xff", 0, 10, 0));
-    expect_one(&err, "name", "must be UTF-8 text");
-    cg_err_clear(&err);
-    assert_false(cg_check_text(&err, "name", "a\nb", 0, 10, 0));
-    expect_one(&err, "name", "must not contain control characters");
-    cg_err_clear(&err);
-    assert_false(cg_check_text(&err, "summary", "a\x1b[31mb", 0, 10, CG_TEXT_MULTILINE));
-    expect_one(&err, "summary", "must not contain control characters");
-    cg_err_clear(&err);
-    assert_false(cg_check_text(&err, "summary", "a\x7f", 0, 10, CG_TEXT_MULTILINE));
-    expect_one(&err, "summary", "must not contain control characters");
-    cg_err_clear(&err);
-    assert_true(cg_check_text(&err, "summary", "line 1\r\n\tline 2", 0, 20, CG_TEXT_MULTILINE));
-    assert_int_equal(err.nviolations, 0);
+    for (size_t i = 0; i < CG_NROWS(texts); i++)
+        check_text(&texts[i]);
 }
 
 static void test_int_range(void **state)
@@ -190,17 +190,7 @@ static void test_page_size(void **state)
     }
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_text_lengths_count_characters),
-        cmocka_unit_test(test_text_required_and_blank),
-        cmocka_unit_test(test_text_utf8_and_control),
-        cmocka_unit_test(test_int_range),
-        cmocka_unit_test(test_digits),
-        cmocka_unit_test(test_one_of),
-        cmocka_unit_test(test_uuid_and_dates),
-        cmocka_unit_test(test_page_size),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_text_lengths_count_characters), cmocka_unit_test(test_texts),
+             cmocka_unit_test(test_int_range), cmocka_unit_test(test_digits),
+             cmocka_unit_test(test_one_of), cmocka_unit_test(test_uuid_and_dates),
+             cmocka_unit_test(test_page_size))

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "lifecycle.h"
 
 static const case_transition *step_ok(const char *stage, const char *action, const char *way)
@@ -116,11 +117,13 @@ static void test_disposal_fields(void **state)
 static void test_vocabularies(void **state)
 {
     (void)state;
-    assert_true(case_source_valid("letters_visits"));
-    assert_true(case_source_valid("own_work"));
-    assert_false(case_source_valid("rumour"));
-    assert_true(case_category_valid("duty_crime"));
-    assert_false(case_category_valid("Integrity"));
+    static const char *const sources[] = {"letters_visits", "own_work"};
+    static const char *const not_sources[] = {"rumour"};
+    CG_CHECK_EACH(case_source_valid, sources, true);
+    CG_CHECK_EACH(case_source_valid, not_sources, false);
+    static const char *const categories[] = {"duty_crime"}, *const not_categories[] = {"Integrity"};
+    CG_CHECK_EACH(case_category_valid, categories, true);
+    CG_CHECK_EACH(case_category_valid, not_categories, false);
     assert_false(case_disposal_way_valid(NULL));
 }
 
@@ -444,22 +447,10 @@ static void test_item_check(void **state)
     assert_int_equal(case_case_deadline_days(CASE_STAGE_CLOSED), 0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_each_way_approved),
-        cmocka_unit_test(test_refused_with_stage),
-        cmocka_unit_test(test_propose_needs_handler),
-        cmocka_unit_test(test_disposal_fields),
-        cmocka_unit_test(test_vocabularies),
-        cmocka_unit_test(test_list_filters),
-        cmocka_unit_test(test_deadlines),
-        cmocka_unit_test(test_doc_draws_the_table),
-        cmocka_unit_test(test_case_stages),
-        cmocka_unit_test(test_case_missing),
-        cmocka_unit_test(test_case_measures),
-        cmocka_unit_test(test_case_same_stage_actions),
-        cmocka_unit_test(test_item_check),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_each_way_approved), cmocka_unit_test(test_refused_with_stage),
+             cmocka_unit_test(test_propose_needs_handler), cmocka_unit_test(test_disposal_fields),
+             cmocka_unit_test(test_vocabularies), cmocka_unit_test(test_list_filters),
+             cmocka_unit_test(test_deadlines), cmocka_unit_test(test_doc_draws_the_table),
+             cmocka_unit_test(test_case_stages), cmocka_unit_test(test_case_missing),
+             cmocka_unit_test(test_case_measures), cmocka_unit_test(test_case_same_stage_actions),
+             cmocka_unit_test(test_item_check))

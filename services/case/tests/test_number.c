@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "cg_test.h"
 #include "lifecycle.h"
 #include "number.h"
 
@@ -67,12 +68,5 @@ static void test_list_filter(void **state)
     assert_string_equal(f.pattern, "%王建国%");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_numbers),
-        cmocka_unit_test(test_not_numbers),
-        cmocka_unit_test(test_list_filter),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_numbers), cmocka_unit_test(test_not_numbers),
+             cmocka_unit_test(test_list_filter))

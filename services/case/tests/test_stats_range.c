@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "cg_test.h"
 #include "stats_range.h"
 
 /* Midnight UTC of a date, in Unix ms (days from the civil calendar). */
@@ -55,11 +56,4 @@ static void test_limit(void **state)
     assert_string_equal(err.violations[0].field, "filed_from");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_months),
-        cmocka_unit_test(test_limit),
-    };
-    return cmocka_run_group_tests_name("case_stats_range", tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_months), cmocka_unit_test(test_limit))

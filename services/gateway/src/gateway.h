@@ -73,6 +73,11 @@ typedef struct gw_app {
     char *http_port_file;
     long http_threads;
     long http_max_body;
+    /* Slow clients (conn_guard.h). */
+    long http_conn_per_addr;     /* connections one address holds at once; 0: no cap */
+    long http_head_timeout_ms;   /* the whole request head */
+    long http_body_timeout_ms;   /* the whole body of a JSON request */
+    long http_upload_timeout_ms; /* the whole body of a document upload */
     long rpc_timeout_ms;
     long session_max_s;  /* absolute session lifetime */
     long session_idle_s; /* a session unused this long ends */
@@ -92,6 +97,7 @@ typedef struct gw_app {
 
     /* Owned; created by gw_http_start(), gw_auth_create() and main(). */
     struct mg_context *mg;
+    struct gw_conn_guard *conn_guard; /* gw_http_start() */
     int http_port;
     gw_auth *auth;
     gw_org_cache *org_cache;
@@ -123,6 +129,9 @@ typedef struct gw_request {
     const gw_route *route;              /* the route matched; borrowed from the table */
     char route_id[GW_ROUTE_ID_MAX + 1]; /* the {id} segment, or "" */
     char request_id[GW_REQUEST_ID_MAX + 1];
+    /* The gateway's own id for the request, whatever X-Request-Id said:
+     * recorded beside it in the audit trail. */
+    char own_request_id[GW_REQUEST_ID_MAX + 1];
     int status;         /* the status sent, for the access log; 0 until then */
     bool body_consumed; /* the request body was read, so keep-alive is safe */
     bool must_close;    /* close the connection after the answer */
@@ -174,6 +183,9 @@ void gw_http_send_replay(gw_request *req, int status, const char *content_type, 
  * On CG_OK *out (owned by the caller: wipe and free()) holds *len bytes and
  * a terminator. On failure the request has been answered (415, 413, 400). */
 cg_code gw_http_read_body(gw_request *req, char **out, size_t *len);
+/* Answer 408 for a body that missed its deadline of timeout_ms
+ * (gw_conn_guard_body_late()) and close the connection. */
+void gw_http_send_late_body(gw_request *req, long timeout_ms);
 /* The same without the media type check, for a handler that takes other
  * types than JSON and checks Content-Type itself. */
 cg_code gw_http_read_raw(gw_request *req, char **out, size_t *len);
@@ -209,6 +221,10 @@ void gw_http_forward(gw_request *req, const char *service, const char *method,
 
 /* The value of request header name, or NULL. Borrowed from civetweb. */
 const char *gw_http_header(const gw_request *req, const char *name);
+
+/* How long civetweb keeps an idle kept-alive connection, and with it a
+ * worker, waiting for the next request. */
+#define GW_KEEP_ALIVE_MS 1000
 
 /* How long a handler waits for a database connection before answering 503. */
 #define GW_DB_ACQUIRE_MS 2000
@@ -401,6 +417,10 @@ void gw_limits_destroy(gw_app *app);
  * needs a login). True when the request may go on; false when it was
  * answered 429 with Retry-After. */
 bool gw_limits_admit(gw_request *req, const gw_route *route);
+/* True if addr (the TCP peer's dotted IPv4 text) is one of
+ * CG_TRUSTED_PROXIES (many clients share its connections) or of
+ * CG_RATE_EXEMPT: no cap on its connections applies. */
+bool gw_limits_conn_exempt(const gw_limits *limits, const char *addr);
 
 /* --- idempotency.c ------------------------------------------------------- */
 

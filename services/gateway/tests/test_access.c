@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "access.h"
 #include "forward.h"
 
@@ -334,22 +335,12 @@ static void test_doc(void **state)
     free(text);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_roles_of_the_brief),
-        cmocka_unit_test(test_every_role_may_log_in_and_use_public_routes),
-        cmocka_unit_test(test_unknown_role_refused),
-        cmocka_unit_test(test_policy_of_the_brief),
-        cmocka_unit_test(test_perm_names),
-        cmocka_unit_test(test_principal_roles),
-        cmocka_unit_test(test_match),
-        cmocka_unit_test(test_find),
-        cmocka_unit_test(test_check_accepts_a_good_table),
-        cmocka_unit_test(test_check_refuses_a_route_without_permission),
-        cmocka_unit_test(test_check_refuses_duplicates),
-        cmocka_unit_test(test_check_refuses_bad_routes),
-        cmocka_unit_test(test_doc),
-    };
-    return cmocka_run_group_tests_name("gateway_access", tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_roles_of_the_brief),
+             cmocka_unit_test(test_every_role_may_log_in_and_use_public_routes),
+             cmocka_unit_test(test_unknown_role_refused),
+             cmocka_unit_test(test_policy_of_the_brief), cmocka_unit_test(test_perm_names),
+             cmocka_unit_test(test_principal_roles), cmocka_unit_test(test_match),
+             cmocka_unit_test(test_find), cmocka_unit_test(test_check_accepts_a_good_table),
+             cmocka_unit_test(test_check_refuses_a_route_without_permission),
+             cmocka_unit_test(test_check_refuses_duplicates),
+             cmocka_unit_test(test_check_refuses_bad_routes), cmocka_unit_test(test_doc))

@@ -9,17 +9,16 @@
 #include <string.h>
 
 #include "admin_rules.h"
+#include "cg_test.h"
 
 static void test_names(void **state)
 {
     (void)state;
-    assert_true(gw_username_valid("inspector.east"));
-    assert_true(gw_username_valid("a-b_c9"));
-    assert_false(gw_username_valid(""));
-    assert_false(gw_username_valid(".hidden"));
-    assert_false(gw_username_valid("Inspector"));
-    assert_false(gw_username_valid("has space"));
-    assert_false(gw_username_valid("x'; drop table accounts; --"));
+    static const char *const good_usernames[] = {"inspector.east", "a-b_c9"};
+    static const char *const bad_usernames[] = {"", ".hidden", "Inspector", "has space",
+                                                "x'; drop table accounts; --"};
+    CG_CHECK_EACH(gw_username_valid, good_usernames, true);
+    CG_CHECK_EACH(gw_username_valid, bad_usernames, false);
     char long_name[66];
     memset(long_name, 'a', 65);
     long_name[65] = '\0';
@@ -27,24 +26,15 @@ static void test_names(void **state)
     long_name[64] = '\0';
     assert_true(gw_username_valid(long_name));
 
-    assert_true(gw_unit_code_valid("city_a"));
-    assert_false(gw_unit_code_valid("city-a"));
-    assert_false(gw_unit_code_valid("hq.east"));
-    assert_false(gw_unit_code_valid(""));
+    static const char *const good_codes[] = {"city_a"};
+    static const char *const bad_codes[] = {"city-a", "hq.east", ""};
+    CG_CHECK_EACH(gw_unit_code_valid, good_codes, true);
+    CG_CHECK_EACH(gw_unit_code_valid, bad_codes, false);
 
-    assert_true(gw_role_known("inspection_lead"));
-    assert_true(gw_role_known("admin"));
-    assert_false(gw_role_known("root"));
-    assert_false(gw_role_known(NULL));
-}
-
-static bool has_violation(const cg_err *err, const char *field, const char *text)
-{
-    for (size_t i = 0; i < err->nviolations; i++)
-        if (strcmp(err->violations[i].field, field) == 0 &&
-            strstr(err->violations[i].description, text) != NULL)
-            return true;
-    return false;
+    static const char *const known_roles[] = {"inspection_lead", "admin"};
+    static const char *const unknown_roles[] = {"root", NULL};
+    CG_CHECK_EACH(gw_role_known, known_roles, true);
+    CG_CHECK_EACH(gw_role_known, unknown_roles, false);
 }
 
 static void test_body_fields(void **state)
@@ -61,9 +51,9 @@ static void test_body_fields(void **state)
 
     b = cJSON_Parse("{\"name\":1,\"extra\":\"x\"}");
     assert_int_equal(gw_body_fields(b, f, 2, &err), CG_INVALID_ARGUMENT);
-    assert_true(has_violation(&err, "code", "is required"));
-    assert_true(has_violation(&err, "name", "must be a string"));
-    assert_true(has_violation(&err, "extra", "is not a member"));
+    assert_true(cg_test_has_violation(&err, "code", "is required"));
+    assert_true(cg_test_has_violation(&err, "name", "must be a string"));
+    assert_true(cg_test_has_violation(&err, "extra", "is not a member"));
     assert_null(f[1].value);
     cJSON_Delete(b);
 
@@ -73,11 +63,11 @@ static void test_body_fields(void **state)
     cJSON_Delete(b);
     b = cJSON_Parse("{\"code\":\"abcde\"}");
     assert_int_equal(gw_body_fields(b, f, 2, &err), CG_INVALID_ARGUMENT);
-    assert_true(has_violation(&err, "code", "at most 4"));
+    assert_true(cg_test_has_violation(&err, "code", "at most 4"));
     cJSON_Delete(b);
     b = cJSON_Parse("{\"code\":\"\"}");
     assert_int_equal(gw_body_fields(b, f, 2, &err), CG_INVALID_ARGUMENT);
-    assert_true(has_violation(&err, "code", "must not be empty"));
+    assert_true(cg_test_has_violation(&err, "code", "must not be empty"));
     cJSON_Delete(b);
     b = cJSON_Parse("[1]");
     assert_int_equal(gw_body_fields(b, f, 2, &err), CG_INVALID_ARGUMENT);
@@ -99,32 +89,41 @@ static void test_roles(void **state)
 {
     (void)state;
     char out[GW_ROLES_LITERAL_MAX];
-    assert_int_equal(CG_OK, roles_of("[\"inspector\"]", out));
-    assert_string_equal("{inspector}", out);
-    assert_int_equal(CG_OK, roles_of("[\"inspector\", \"inspection_lead\", \"custodian\"]", out));
-    assert_string_equal("{inspector,inspection_lead,custodian}", out);
-    assert_int_equal(CG_OK, roles_of("[\"admin\"]", out));
-    assert_int_equal(CG_OK, roles_of("[\"auditor\"]", out));
-    /* Separation of duties: admin and auditor stand alone. */
-    assert_int_equal(CG_INVALID_ARGUMENT, roles_of("[\"admin\", \"inspector\"]", out));
-    assert_int_equal(CG_INVALID_ARGUMENT, roles_of("[\"cadre\", \"auditor\"]", out));
-    assert_int_equal(CG_INVALID_ARGUMENT, roles_of("[\"inspector\", \"inspector\"]", out));
-    assert_int_equal(CG_INVALID_ARGUMENT, roles_of("[]", out));
-    assert_int_equal(CG_INVALID_ARGUMENT, roles_of("[\"root\"]", out));
-    assert_int_equal(CG_INVALID_ARGUMENT, roles_of("[\"inspector\", 7]", out));
-    assert_int_equal(CG_INVALID_ARGUMENT, roles_of("\"inspector\"", out));
-    assert_int_equal(CG_INVALID_ARGUMENT,
-                     roles_of("[\"inspector\", \"inspection_lead\", \"custodian\", \"cadre\", "
-                              "\"unit_leader\"]",
-                              out));
-    /* A name that would break out of the array literal is not a role. */
-    assert_int_equal(CG_INVALID_ARGUMENT, roles_of("[\"inspector}\"]", out));
+    static const struct {
+        const char *json;
+        cg_code code;
+        const char *literal; /* NULL: not checked */
+    } lists[] = {
+        {"[\"inspector\"]", CG_OK, "{inspector}"},
+        {"[\"inspector\", \"inspection_lead\", \"custodian\"]", CG_OK,
+         "{inspector,inspection_lead,custodian}"},
+        {"[\"admin\"]", CG_OK, NULL},
+        {"[\"auditor\"]", CG_OK, NULL},
+        /* Separation of duties: admin and auditor stand alone. */
+        {"[\"admin\", \"inspector\"]", CG_INVALID_ARGUMENT, NULL},
+        {"[\"cadre\", \"auditor\"]", CG_INVALID_ARGUMENT, NULL},
+        {"[\"inspector\", \"inspector\"]", CG_INVALID_ARGUMENT, NULL},
+        {"[]", CG_INVALID_ARGUMENT, NULL},
+        {"[\"root\"]", CG_INVALID_ARGUMENT, NULL},
+        {"[\"inspector\", 7]", CG_INVALID_ARGUMENT, NULL},
+        {"\"inspector\"", CG_INVALID_ARGUMENT, NULL},
+        {"[\"inspector\", \"inspection_lead\", \"custodian\", \"cadre\", \"unit_leader\"]",
+         CG_INVALID_ARGUMENT, NULL},
+        /* A name that would break out of the array literal is not a role. */
+        {"[\"inspector}\"]", CG_INVALID_ARGUMENT, NULL},
+    };
+    for (size_t i = 0; i < CG_NROWS(lists); i++) {
+        cg_code code = roles_of(lists[i].json, out);
+        if (code != lists[i].code)
+            fail_msg("roles %s: code %d, want %d", lists[i].json, code, lists[i].code);
+        if (lists[i].literal != NULL && strcmp(out, lists[i].literal) != 0)
+            fail_msg("roles %s: \"%s\", want \"%s\"", lists[i].json, out, lists[i].literal);
+    }
 
-    assert_true(gw_person_id_valid("HR-cadre.east"));
-    assert_true(gw_person_id_valid("E1234567"));
-    assert_false(gw_person_id_valid(""));
-    assert_false(gw_person_id_valid("has space"));
-    assert_false(gw_person_id_valid("x'--"));
+    static const char *const good_person_ids[] = {"HR-cadre.east", "E1234567"};
+    static const char *const bad_person_ids[] = {"", "has space", "x'--"};
+    CG_CHECK_EACH(gw_person_id_valid, good_person_ids, true);
+    CG_CHECK_EACH(gw_person_id_valid, bad_person_ids, false);
 }
 
 static void test_field_kinds(void **state)
@@ -164,11 +163,12 @@ static void test_page(void **state)
     assert_int_equal(gw_admin_page("limit=5&cursor=hq.east", &limit, cursor, &err), CG_OK);
     assert_int_equal(limit, 5);
     assert_string_equal(cursor, "hq.east");
-    assert_int_equal(gw_admin_page("limit=0", &limit, cursor, &err), CG_INVALID_ARGUMENT);
-    assert_int_equal(gw_admin_page("limit=101", &limit, cursor, &err), CG_INVALID_ARGUMENT);
-    assert_int_equal(gw_admin_page("limit=5x", &limit, cursor, &err), CG_INVALID_ARGUMENT);
-    assert_int_equal(gw_admin_page("cursor=a%00b", &limit, cursor, &err), CG_INVALID_ARGUMENT);
-    assert_true(has_violation(&err, "cursor", "not a cursor"));
+    static const char *const bad[] = {"limit=0", "limit=101", "limit=5x", "cursor=a%00b"};
+    for (size_t i = 0; i < CG_NROWS(bad); i++) {
+        if (gw_admin_page(bad[i], &limit, cursor, &err) != CG_INVALID_ARGUMENT)
+            fail_msg("page \"%s\" was taken", bad[i]);
+    }
+    assert_true(cg_test_has_violation(&err, "cursor", "not a cursor"));
 }
 
 static void test_people_filters(void **state)
@@ -186,11 +186,11 @@ static void test_people_filters(void **state)
     assert_string_equal(role, "inspection_lead");
     assert_string_equal(q, "纪检");
     assert_int_equal(gw_people_filters("role=emperor", role, q, &err), CG_INVALID_ARGUMENT);
-    assert_true(has_violation(&err, "role", "one of the roles"));
+    assert_true(cg_test_has_violation(&err, "role", "one of the roles"));
     assert_string_equal(role, "");
     assert_int_equal(gw_people_filters("role=", role, q, &err), CG_INVALID_ARGUMENT);
     assert_int_equal(gw_people_filters("q=", role, q, &err), CG_INVALID_ARGUMENT);
-    assert_true(has_violation(&err, "q", "1 to 100"));
+    assert_true(cg_test_has_violation(&err, "q", "1 to 100"));
     assert_int_equal(gw_people_filters("q=%FF", role, q, &err), CG_INVALID_ARGUMENT);
     assert_int_equal(gw_people_filters("q=a%00b", role, q, &err), CG_INVALID_ARGUMENT);
     /* 100 characters pass, in Chinese too (300 bytes); 101 do not. */
@@ -202,12 +202,6 @@ static void test_people_filters(void **state)
     assert_int_equal(gw_people_filters(query, role, q, &err), CG_INVALID_ARGUMENT);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_names),       cmocka_unit_test(test_body_fields),
-        cmocka_unit_test(test_page),        cmocka_unit_test(test_roles),
-        cmocka_unit_test(test_field_kinds), cmocka_unit_test(test_people_filters),
-    };
-    return cmocka_run_group_tests_name("admin_rules", tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_names), cmocka_unit_test(test_body_fields),
+             cmocka_unit_test(test_page), cmocka_unit_test(test_roles),
+             cmocka_unit_test(test_field_kinds), cmocka_unit_test(test_people_filters))

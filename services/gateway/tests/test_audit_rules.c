@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "audit.h"
 
 static void test_outcome(void **state)
@@ -67,6 +68,29 @@ static void test_canonical_matches_sql(void **state)
                         "\"a\\\"b\\\\c\\u0001\\né\", \"ok\", 200, \"r\", null]",
                         c);
     free(c);
+    /* A row with the gateway's own request id and a list's detail: all
+     * twelve values, as audit_canonical() of migration 0009 prints them. */
+    const char *listed[GW_AUDIT_NVALUES] = {
+        "AB2E0C64-0000-4000-8000-000000000001",
+        "li",
+        "inspector",
+        "clue.list",
+        NULL,
+        NULL,
+        "ok",
+        "200",
+        "client-1",
+        "hq.east",
+        "5f0c6e0e-1b2c-4d3e-8f40-123456789abc",
+        "{\"filter\":{\"q\":\"李 \\\"x\\\"\"},\"ids\":[\"a\"]}"};
+    c = gw_audit_canonical(7, "2026-11-26T03:45:01.123456Z", listed);
+    assert_string_equal(
+        "[7, \"2026-11-26T03:45:01.123456Z\", \"ab2e0c64-0000-4000-8000-000000000001\", "
+        "\"li\", \"inspector\", \"clue.list\", null, null, \"ok\", 200, \"client-1\", "
+        "\"hq.east\", \"5f0c6e0e-1b2c-4d3e-8f40-123456789abc\", "
+        "\"{\\\"filter\\\":{\\\"q\\\":\\\"李 \\\\\\\"x\\\\\\\"\\\"},\\\"ids\\\":[\\\"a\\\"]}\"]",
+        c);
+    free(c);
 }
 
 static void test_route_actions(void **state)
@@ -113,18 +137,21 @@ static void test_only_auditor_reads_the_trail(void **state)
 static void test_rfc3339(void **state)
 {
     (void)state;
-    assert_true(gw_rfc3339_valid("2026-11-26T01:02:03Z"));
-    assert_true(gw_rfc3339_valid("2026-11-26T01:02:03.123Z"));
-    assert_true(gw_rfc3339_valid("2026-11-26t01:02:03.123456789+08:00"));
-    assert_true(gw_rfc3339_valid("2026-11-26T01:02:03-05:30"));
-    assert_false(gw_rfc3339_valid("2026-11-26T01:02:03"));       /* no zone */
-    assert_false(gw_rfc3339_valid("2026-11-26 01:02:03Z"));      /* no T */
-    assert_false(gw_rfc3339_valid("2026-13-26T01:02:03Z"));      /* month */
-    assert_false(gw_rfc3339_valid("2026-11-26T24:02:03Z"));      /* hour */
-    assert_false(gw_rfc3339_valid("2026-11-26T01:02:03.Z"));     /* empty fraction */
-    assert_false(gw_rfc3339_valid("2026-11-26T01:02:03Z'; --")); /* trailing text */
-    assert_false(gw_rfc3339_valid("2026-11-26T01:02:03+0800"));  /* zone without colon */
-    assert_false(gw_rfc3339_valid(""));
+    static const char *const times[] = {"2026-11-26T01:02:03Z", "2026-11-26T01:02:03.123Z",
+                                        "2026-11-26t01:02:03.123456789+08:00",
+                                        "2026-11-26T01:02:03-05:30"};
+    CG_CHECK_EACH(gw_rfc3339_valid, times, true);
+    static const char *const not_times[] = {
+        "2026-11-26T01:02:03",       /* no zone */
+        "2026-11-26 01:02:03Z",      /* no T */
+        "2026-13-26T01:02:03Z",      /* month */
+        "2026-11-26T24:02:03Z",      /* hour */
+        "2026-11-26T01:02:03.Z",     /* empty fraction */
+        "2026-11-26T01:02:03Z'; --", /* trailing text */
+        "2026-11-26T01:02:03+0800",  /* zone without colon */
+        "",
+    };
+    CG_CHECK_EACH(gw_rfc3339_valid, not_times, false);
 }
 
 static void test_query_defaults(void **state)
@@ -159,29 +186,34 @@ static void test_query_filters(void **state)
     assert_string_equal(q.to, "2026-11-27T00:00:00+08:00");
 }
 
+/* Whether gw_audit_query_parse takes the query string. */
+static bool query_parses(const char *query)
+{
+    gw_audit_query q;
+    cg_err err;
+    cg_err_clear(&err);
+    cg_code code = gw_audit_query_parse(query, &q, &err);
+    if (code != CG_OK && code != CG_INVALID_ARGUMENT)
+        fail_msg("%s: code %d", query, code);
+    return code == CG_OK;
+}
+
 /* Each bad parameter is its own violation, all reported at once. */
 static void test_query_refusals(void **state)
 {
     (void)state;
-    static const char *const bad[] = {
-        "limit=0",
-        "limit=101",
-        "limit=-1",
-        "limit=abc",
-        "limit=1000000",
-        "cursor=0",
-        "cursor=abc",
-        "cursor=-5",
-        "from=yesterday",
-        "to=2026-11-26",
-        "cursor=99999999999999999999",
-    };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        gw_audit_query q;
-        cg_err err;
-        cg_err_clear(&err);
-        assert_int_equal(gw_audit_query_parse(bad[i], &q, &err), CG_INVALID_ARGUMENT);
-    }
+    static const char *const bad[] = {"limit=0",
+                                      "limit=101",
+                                      "limit=-1",
+                                      "limit=abc",
+                                      "limit=1000000",
+                                      "cursor=0",
+                                      "cursor=abc",
+                                      "cursor=-5",
+                                      "from=yesterday",
+                                      "to=2026-11-26",
+                                      "cursor=99999999999999999999"};
+    CG_CHECK_EACH(query_parses, bad, false);
     gw_audit_query q;
     cg_err err;
     cg_err_clear(&err);
@@ -194,13 +226,8 @@ static void test_query_refusals(void **state)
     assert_int_equal(err.nviolations, 3);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_outcome),       cmocka_unit_test(test_canonical_matches_sql),
-        cmocka_unit_test(test_route_actions), cmocka_unit_test(test_only_auditor_reads_the_trail),
-        cmocka_unit_test(test_rfc3339),       cmocka_unit_test(test_query_defaults),
-        cmocka_unit_test(test_query_filters), cmocka_unit_test(test_query_refusals),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_outcome), cmocka_unit_test(test_canonical_matches_sql),
+             cmocka_unit_test(test_route_actions),
+             cmocka_unit_test(test_only_auditor_reads_the_trail), cmocka_unit_test(test_rfc3339),
+             cmocka_unit_test(test_query_defaults), cmocka_unit_test(test_query_filters),
+             cmocka_unit_test(test_query_refusals))

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "access.h"
 #include "org_cache.h"
 #include "session_cache.h"
@@ -290,21 +291,15 @@ static void test_org_disabled_and_oversize(void **state)
     gw_org_cache_destroy(cache);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_session_miss_then_hit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_session_expires_after_ttl, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_session_expires_with_session, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_session_evict, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_session_put_after_evict_dropped, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_session_evict_account, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_session_collision_replaces, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_session_disabled, setup_disabled, teardown),
-        cmocka_unit_test(test_session_bad_arguments),
-        cmocka_unit_test(test_org_hit_miss_expiry),
-        cmocka_unit_test(test_org_collision_replaces),
-        cmocka_unit_test(test_org_disabled_and_oversize),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test_setup_teardown(test_session_miss_then_hit, setup, teardown),
+             cmocka_unit_test_setup_teardown(test_session_expires_after_ttl, setup, teardown),
+             cmocka_unit_test_setup_teardown(test_session_expires_with_session, setup, teardown),
+             cmocka_unit_test_setup_teardown(test_session_evict, setup, teardown),
+             cmocka_unit_test_setup_teardown(test_session_put_after_evict_dropped, setup, teardown),
+             cmocka_unit_test_setup_teardown(test_session_evict_account, setup, teardown),
+             cmocka_unit_test_setup_teardown(test_session_collision_replaces, setup, teardown),
+             cmocka_unit_test_setup_teardown(test_session_disabled, setup_disabled, teardown),
+             cmocka_unit_test(test_session_bad_arguments),
+             cmocka_unit_test(test_org_hit_miss_expiry),
+             cmocka_unit_test(test_org_collision_replaces),
+             cmocka_unit_test(test_org_disabled_and_oversize))

@@ -10,34 +10,25 @@
 #include <string.h>
 
 #include "cg/util.h"
+#include "cg_test.h"
 #include "gw_pure.h"
 
-static void test_request_id_accepted(void **state)
+static void test_request_id(void **state)
 {
     (void)state;
-    char max[GW_REQUEST_ID_MAX + 1];
-    memset(max, 'a', GW_REQUEST_ID_MAX);
-    max[GW_REQUEST_ID_MAX] = '\0';
-    assert_true(gw_request_id_valid("a"));
-    assert_true(gw_request_id_valid("req-1.2_3"));
-    assert_true(gw_request_id_valid("4f1c0d2e-aaaa-4bbb-8ccc-123456789abc"));
-    assert_true(gw_request_id_valid(max));
-}
+    static const char *const good_ids[] = {"a", "req-1.2_3",
+                                           "4f1c0d2e-aaaa-4bbb-8ccc-123456789abc"};
+    static const char *const bad_ids[] = {NULL,      "",       "has space",   "new\nline",
+                                          "quote\"", "slash/", "\xe4\xb8\xad"};
+    CG_CHECK_EACH(gw_request_id_valid, good_ids, true);
+    CG_CHECK_EACH(gw_request_id_valid, bad_ids, false);
 
-static void test_request_id_refused(void **state)
-{
-    (void)state;
-    char over[GW_REQUEST_ID_MAX + 2];
-    memset(over, 'a', GW_REQUEST_ID_MAX + 1);
-    over[GW_REQUEST_ID_MAX + 1] = '\0';
-    assert_false(gw_request_id_valid(NULL));
-    assert_false(gw_request_id_valid(""));
-    assert_false(gw_request_id_valid(over));
-    assert_false(gw_request_id_valid("has space"));
-    assert_false(gw_request_id_valid("new\nline"));
-    assert_false(gw_request_id_valid("quote\""));
-    assert_false(gw_request_id_valid("slash/"));
-    assert_false(gw_request_id_valid("\xe4\xb8\xad"));
+    char max[GW_REQUEST_ID_MAX + 2];
+    memset(max, 'a', GW_REQUEST_ID_MAX + 1);
+    max[GW_REQUEST_ID_MAX + 1] = '\0';
+    assert_false(gw_request_id_valid(max));
+    max[GW_REQUEST_ID_MAX] = '\0';
+    assert_true(gw_request_id_valid(max));
 }
 
 static void test_request_id_pick(void **state)
@@ -55,39 +46,48 @@ static void test_request_id_pick(void **state)
 static void test_media_type(void **state)
 {
     (void)state;
-    assert_true(gw_media_type_is_json("application/json"));
-    assert_true(gw_media_type_is_json("Application/JSON"));
-    assert_true(gw_media_type_is_json("application/json; charset=utf-8"));
-    assert_true(gw_media_type_is_json("application/json;charset=UTF-8"));
-    assert_true(gw_media_type_is_json("application/json; charset=\"utf-8\""));
-    assert_true(gw_media_type_is_json("application/json ; foo=bar"));
-    assert_false(gw_media_type_is_json(NULL));
-    assert_false(gw_media_type_is_json(""));
-    assert_false(gw_media_type_is_json("text/plain"));
-    assert_false(gw_media_type_is_json("application/jsonx"));
-    assert_false(gw_media_type_is_json("application/json-patch+json"));
-    assert_false(gw_media_type_is_json("application/x-www-form-urlencoded"));
-    assert_false(gw_media_type_is_json("application/json; charset=latin1"));
+    static const char *const json[] = {"application/json",
+                                       "Application/JSON",
+                                       "application/json; charset=utf-8",
+                                       "application/json;charset=UTF-8",
+                                       "application/json; charset=\"utf-8\"",
+                                       "application/json ; foo=bar"};
+    static const char *const not_json[] = {NULL,
+                                           "",
+                                           "text/plain",
+                                           "application/jsonx",
+                                           "application/json-patch+json",
+                                           "application/x-www-form-urlencoded",
+                                           "application/json; charset=latin1"};
+    CG_CHECK_EACH(gw_media_type_is_json, json, true);
+    CG_CHECK_EACH(gw_media_type_is_json, not_json, false);
 }
 
 static void test_time_format(void **state)
 {
     (void)state;
-    char out[GW_TIME_LEN];
-    assert_true(gw_format_time_ms(1795654923456LL, out));
-    assert_string_equal(out, "2026-11-26T01:02:03.456Z");
-    assert_true(gw_format_time_ms(0, out));
-    assert_string_equal(out, "1970-01-01T00:00:00.000Z");
-    assert_true(gw_format_time_ms(1, out));
-    assert_string_equal(out, "1970-01-01T00:00:00.001Z");
-    assert_true(gw_format_time_ms(-1, out));
-    assert_string_equal(out, "1969-12-31T23:59:59.999Z");
-    assert_true(gw_format_time_ms(253402300799999LL, out));
-    assert_string_equal(out, "9999-12-31T23:59:59.999Z");
-    assert_false(gw_format_time_ms(253402300800000LL, out));
-    assert_string_equal(out, "");
-    assert_false(gw_format_time_ms(INT64_MAX, out));
-    assert_false(gw_format_time_ms(INT64_MIN, out));
+    static const struct {
+        int64_t ms;
+        bool ok;
+        const char *out; /* NULL: not checked */
+    } times[] = {
+        {1795654923456LL, true, "2026-11-26T01:02:03.456Z"},
+        {0, true, "1970-01-01T00:00:00.000Z"},
+        {1, true, "1970-01-01T00:00:00.001Z"},
+        {-1, true, "1969-12-31T23:59:59.999Z"},
+        {253402300799999LL, true, "9999-12-31T23:59:59.999Z"},
+        {253402300800000LL, false, ""},
+        {INT64_MAX, false, NULL},
+        {INT64_MIN, false, NULL},
+    };
+    for (size_t i = 0; i < CG_NROWS(times); i++) {
+        char out[GW_TIME_LEN];
+        if (gw_format_time_ms(times[i].ms, out) != times[i].ok)
+            fail_msg("gw_format_time_ms(%lld) is not %d", (long long)times[i].ms, times[i].ok);
+        if (times[i].out != NULL && strcmp(out, times[i].out) != 0)
+            fail_msg("gw_format_time_ms(%lld) wrote \"%s\", want \"%s\"", (long long)times[i].ms,
+                     out, times[i].out);
+    }
 }
 
 static void test_json_add_time(void **state)
@@ -104,53 +104,72 @@ static void test_json_add_time(void **state)
 static void test_query_get(void **state)
 {
     (void)state;
-    char out[16];
-    assert_int_equal(gw_query_get("limit=5&cursor=abc", "limit", out, sizeof(out)), CG_OK);
-    assert_string_equal(out, "5");
-    assert_int_equal(gw_query_get("limit=5&cursor=a%2Bb+c", "cursor", out, sizeof(out)), CG_OK);
-    assert_string_equal(out, "a+b c");
-    assert_int_equal(gw_query_get("xlimit=5", "limit", out, sizeof(out)), CG_NOT_FOUND);
-    assert_int_equal(gw_query_get(NULL, "limit", out, sizeof(out)), CG_NOT_FOUND);
-    assert_int_equal(gw_query_get("", "limit", out, sizeof(out)), CG_NOT_FOUND);
-    assert_int_equal(gw_query_get("limit", "limit", out, sizeof(out)), CG_OK);
-    assert_string_equal(out, "");
-    assert_int_equal(gw_query_get("limit=1&limit=2", "limit", out, sizeof(out)), CG_OK);
-    assert_string_equal(out, "1");
-    assert_int_equal(gw_query_get("a=%00", "a", out, sizeof(out)), CG_INVALID_ARGUMENT);
-    assert_int_equal(gw_query_get("a=%zz%4", "a", out, sizeof(out)), CG_OK);
-    assert_string_equal(out, "%zz%4");
-    assert_int_equal(gw_query_get("a=0123456789abcdef", "a", out, sizeof(out)),
-                     CG_INVALID_ARGUMENT);
+    static const struct {
+        const char *query, *name;
+        cg_code code;
+        const char *out; /* NULL: not checked */
+    } queries[] = {
+        {"limit=5&cursor=abc", "limit", CG_OK, "5"},
+        {"limit=5&cursor=a%2Bb+c", "cursor", CG_OK, "a+b c"},
+        {"xlimit=5", "limit", CG_NOT_FOUND, NULL},
+        {NULL, "limit", CG_NOT_FOUND, NULL},
+        {"", "limit", CG_NOT_FOUND, NULL},
+        {"limit", "limit", CG_OK, ""},
+        {"limit=1&limit=2", "limit", CG_OK, "1"},
+        {"a=%00", "a", CG_INVALID_ARGUMENT, NULL},
+        {"a=%zz%4", "a", CG_OK, "%zz%4"},
+        /* Longer than the buffer of 16 bytes. */
+        {"a=0123456789abcdef", "a", CG_INVALID_ARGUMENT, NULL},
+    };
+    for (size_t i = 0; i < CG_NROWS(queries); i++) {
+        char out[16];
+        cg_code code = gw_query_get(queries[i].query, queries[i].name, out, sizeof(out));
+        if (code != queries[i].code)
+            fail_msg("query %s%s%s, %s: code %d, want %d", CG_TEST_SHOW(queries[i].query),
+                     queries[i].name, code, queries[i].code);
+        if (queries[i].out != NULL && strcmp(out, queries[i].out) != 0)
+            fail_msg("query %s%s%s, %s: \"%s\", want \"%s\"", CG_TEST_SHOW(queries[i].query),
+                     queries[i].name, out, queries[i].out);
+    }
+}
+
+/* Whether gw_bearer_token finds a token in the header. */
+static bool has_token(const char *header)
+{
+    const char *token = NULL;
+    return gw_bearer_token(header, &token);
 }
 
 static void test_bearer_token(void **state)
 {
     (void)state;
     const char *token = NULL;
-    const char *good = "Bearer AAAAAAAAAABBBBBBBBBBCCCCCCCCCCDDDDDDDDDD-_0";
-    assert_true(gw_bearer_token(good, &token));
+    assert_true(gw_bearer_token("Bearer AAAAAAAAAABBBBBBBBBBCCCCCCCCCCDDDDDDDDDD-_0", &token));
     assert_int_equal(strlen(token), GW_TOKEN_LEN);
-    assert_true(gw_bearer_token("bearer  AAAAAAAAAABBBBBBBBBBCCCCCCCCCCDDDDDDDDDD-_0 ", &token));
-    assert_false(gw_bearer_token(NULL, &token));
-    assert_false(gw_bearer_token("", &token));
-    assert_false(gw_bearer_token("Bearer", &token));
-    assert_false(gw_bearer_token("Basic AAAAAAAAAABBBBBBBBBBCCCCCCCCCCDDDDDDDDDD-_0", &token));
-    assert_false(gw_bearer_token("Bearer AAAAAAAAAABBBBBBBBBBCCCCCCCCCCDDDDDDDDDD-_", &token));
-    assert_false(gw_bearer_token("Bearer AAAAAAAAAABBBBBBBBBBCCCCCCCCCCDDDDDDDDDD-_01", &token));
-    assert_false(gw_bearer_token("Bearer AAAAAAAAAABBBBBBBBBBCCCCCCCCCCDDDDDDDDDD+/0", &token));
-    assert_false(gw_bearer_token("BearerAAAAAAAAAABBBBBBBBBBCCCCCCCCCCDDDDDDDDDD-_0", &token));
+    assert_true(has_token("bearer  AAAAAAAAAABBBBBBBBBBCCCCCCCCCCDDDDDDDDDD-_0 "));
+    static const char *const refused[] = {
+        NULL,
+        "",
+        "Bearer",
+        "Basic AAAAAAAAAABBBBBBBBBBCCCCCCCCCCDDDDDDDDDD-_0",
+        "Bearer AAAAAAAAAABBBBBBBBBBCCCCCCCCCCDDDDDDDDDD-_",
+        "Bearer AAAAAAAAAABBBBBBBBBBCCCCCCCCCCDDDDDDDDDD-_01",
+        "Bearer AAAAAAAAAABBBBBBBBBBCCCCCCCCCCDDDDDDDDDD+/0",
+        "BearerAAAAAAAAAABBBBBBBBBBCCCCCCCCCCDDDDDDDDDD-_0",
+    };
+    CG_CHECK_EACH(has_token, refused, false);
 }
 
 static void test_idempotency_key(void **state)
 {
     (void)state;
+    static const char *const good_keys[] = {"retry-7f3a:1"};
+    static const char *const bad_keys[] = {NULL, "", "has space"};
+    CG_CHECK_EACH(gw_idempotency_key_valid, good_keys, true);
+    CG_CHECK_EACH(gw_idempotency_key_valid, bad_keys, false);
     char over[GW_IDEMPOTENCY_KEY_MAX + 2];
     memset(over, 'k', sizeof(over) - 1);
     over[sizeof(over) - 1] = '\0';
-    assert_true(gw_idempotency_key_valid("retry-7f3a:1"));
-    assert_false(gw_idempotency_key_valid(NULL));
-    assert_false(gw_idempotency_key_valid(""));
-    assert_false(gw_idempotency_key_valid("has space"));
     assert_false(gw_idempotency_key_valid(over));
 }
 
@@ -197,22 +216,8 @@ static void test_framing(void **state)
     }
 }
 
-int main(void)
-{
-    if (sodium_init() < 0)
-        return 1;
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_request_id_accepted),
-        cmocka_unit_test(test_request_id_refused),
-        cmocka_unit_test(test_request_id_pick),
-        cmocka_unit_test(test_media_type),
-        cmocka_unit_test(test_time_format),
-        cmocka_unit_test(test_json_add_time),
-        cmocka_unit_test(test_query_get),
-        cmocka_unit_test(test_bearer_token),
-        cmocka_unit_test(test_idempotency_key),
-        cmocka_unit_test(test_reason),
-        cmocka_unit_test(test_framing),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN_SODIUM(cmocka_unit_test(test_request_id), cmocka_unit_test(test_request_id_pick),
+                    cmocka_unit_test(test_media_type), cmocka_unit_test(test_time_format),
+                    cmocka_unit_test(test_json_add_time), cmocka_unit_test(test_query_get),
+                    cmocka_unit_test(test_bearer_token), cmocka_unit_test(test_idempotency_key),
+                    cmocka_unit_test(test_reason), cmocka_unit_test(test_framing))

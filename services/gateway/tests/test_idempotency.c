@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "idempotency.h"
 
 static void test_derive(void **state)
@@ -99,12 +100,5 @@ static void test_seal_open(void **state)
     free(sealed2);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_derive),
-        cmocka_unit_test(test_request_hash),
-        cmocka_unit_test(test_seal_open),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_derive), cmocka_unit_test(test_request_hash),
+             cmocka_unit_test(test_seal_open))

@@ -10,17 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "gw_pure.h"
-
-/* True if err has a violation on field whose description contains text. */
-static bool has_violation(const cg_err *err, const char *field, const char *text)
-{
-    for (size_t i = 0; i < err->nviolations; i++)
-        if (strcmp(err->violations[i].field, field) == 0 &&
-            strstr(err->violations[i].description, text) != NULL)
-            return true;
-    return false;
-}
 
 static cJSON *parse(const char *text)
 {
@@ -30,13 +21,22 @@ static cJSON *parse(const char *text)
     return doc;
 }
 
-/* Map text as a public report; returns the code, leaving err filled. */
-static cg_code map_report(const char *text, Cleangrid__V1__SubmitReportRequest *out,
-                          const char **unit, cg_err *err, cJSON **doc)
+/* A public report mapped from its JSON: the request, the unit code, the
+ * error and the parsed body (the caller deletes doc). */
+typedef struct {
+    Cleangrid__V1__SubmitReportRequest r;
+    const char *unit;
+    cg_err err;
+    cJSON *doc;
+} mapped_report;
+
+/* Map text as a public report into m; returns the code. */
+static cg_code map_report(const char *text, mapped_report *m)
 {
-    *doc = parse(text);
-    cleangrid__v1__submit_report_request__init(out);
-    return gw_map_submit_report(*doc, out, unit, err);
+    m->doc = parse(text);
+    m->unit = NULL;
+    cleangrid__v1__submit_report_request__init(&m->r);
+    return gw_map_submit_report(m->doc, &m->r, &m->unit, &m->err);
 }
 
 /* A string of n copies of the UTF-8 character c; the caller frees it. */
@@ -93,47 +93,41 @@ static void test_parse_malformed(void **state)
 static void test_report_anonymous_ok(void **state)
 {
     (void)state;
-    Cleangrid__V1__SubmitReportRequest r;
-    const char *unit = NULL;
-    cg_err err;
-    cJSON *doc;
+    mapped_report m;
     assert_int_equal(
         map_report("{\"category\":\"procurement\",\"content\":\"招标中存在围标串标问题\","
                    "\"location\":\"Plant 3\",\"accused_person\":\"Li\","
                    "\"accused_unit\":\"Materials\",\"anonymous\":true}",
-                   &r, &unit, &err, &doc),
+                   &m),
         CG_OK);
-    assert_string_equal(r.category, "procurement");
-    assert_string_equal(r.content, "招标中存在围标串标问题");
-    assert_string_equal(r.location, "Plant 3");
-    assert_string_equal(r.accused_person, "Li");
-    assert_string_equal(r.accused_unit, "Materials");
-    assert_true(r.anonymous);
-    assert_string_equal(r.reporter_name, "");
-    assert_string_equal(r.reporter_phone, "");
-    assert_string_equal(unit, "hq");
-    cJSON_Delete(doc);
+    assert_string_equal(m.r.category, "procurement");
+    assert_string_equal(m.r.content, "招标中存在围标串标问题");
+    assert_string_equal(m.r.location, "Plant 3");
+    assert_string_equal(m.r.accused_person, "Li");
+    assert_string_equal(m.r.accused_unit, "Materials");
+    assert_true(m.r.anonymous);
+    assert_string_equal(m.r.reporter_name, "");
+    assert_string_equal(m.r.reporter_phone, "");
+    assert_string_equal(m.unit, "hq");
+    cJSON_Delete(m.doc);
 }
 
 static void test_report_named_ok(void **state)
 {
     (void)state;
-    Cleangrid__V1__SubmitReportRequest r;
-    const char *unit = NULL;
-    cg_err err;
-    cJSON *doc;
+    mapped_report m;
     assert_int_equal(map_report("{\"category\":\"finance\",\"content\":\"0123456789\","
                                 "\"anonymous\":false,\"reporter_name\":\"张三\","
                                 "\"reporter_phone\":\"+86 138-0000\",\"unit_code\":\"city_a\","
                                 "\"location\":null}",
-                                &r, &unit, &err, &doc),
+                                &m),
                      CG_OK);
-    assert_false(r.anonymous);
-    assert_string_equal(r.reporter_name, "张三");
-    assert_string_equal(r.reporter_phone, "+86 138-0000");
-    assert_string_equal(unit, "city_a");
-    assert_string_equal(r.location, "");
-    cJSON_Delete(doc);
+    assert_false(m.r.anonymous);
+    assert_string_equal(m.r.reporter_name, "张三");
+    assert_string_equal(m.r.reporter_phone, "+86 138-0000");
+    assert_string_equal(m.unit, "city_a");
+    assert_string_equal(m.r.location, "");
+    cJSON_Delete(m.doc);
 }
 
 static void test_report_not_object(void **state)
@@ -141,13 +135,10 @@ static void test_report_not_object(void **state)
     (void)state;
     const char *bodies[] = {"[]", "\"text\"", "42", "null", "true"};
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
-        Cleangrid__V1__SubmitReportRequest r;
-        const char *unit = NULL;
-        cg_err err;
-        cJSON *doc;
-        assert_int_equal(map_report(bodies[i], &r, &unit, &err, &doc), CG_INVALID_ARGUMENT);
-        assert_non_null(strstr(err.message, "object"));
-        cJSON_Delete(doc);
+        mapped_report m;
+        assert_int_equal(map_report(bodies[i], &m), CG_INVALID_ARGUMENT);
+        assert_non_null(strstr(m.err.message, "object"));
+        cJSON_Delete(m.doc);
     }
 }
 
@@ -156,16 +147,13 @@ static void test_report_not_object(void **state)
  * there were. */
 static size_t expect_invalid(const char *json, const char *field, const char *text)
 {
-    Cleangrid__V1__SubmitReportRequest r;
-    const char *unit = NULL;
-    cg_err err;
-    cJSON *doc;
-    assert_int_equal(map_report(json, &r, &unit, &err, &doc), CG_INVALID_ARGUMENT);
-    assert_string_equal(err.message, "invalid request");
-    if (!has_violation(&err, field, text))
+    mapped_report m;
+    assert_int_equal(map_report(json, &m), CG_INVALID_ARGUMENT);
+    assert_string_equal(m.err.message, "invalid request");
+    if (!cg_test_has_violation(&m.err, field, text))
         fail_msg("%s: no violation on %s saying \"%s\"", json, field, text);
-    cJSON_Delete(doc);
-    return err.nviolations;
+    cJSON_Delete(m.doc);
+    return m.err.nviolations;
 }
 
 #define VALID_HEAD "{\"category\":\"c\",\"content\":\"0123456789\","
@@ -221,12 +209,9 @@ static void test_report_reporter_values_pass(void **state)
         VALID_HEAD "\"anonymous\":false,\"reporter_name\":\"W\",\"reporter_phone\":\"call 1\"}",
     };
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
-        Cleangrid__V1__SubmitReportRequest r;
-        const char *unit = NULL;
-        cg_err err;
-        cJSON *doc;
-        assert_int_equal(map_report(bodies[i], &r, &unit, &err, &doc), CG_OK);
-        cJSON_Delete(doc);
+        mapped_report m;
+        assert_int_equal(map_report(bodies[i], &m), CG_OK);
+        cJSON_Delete(m.doc);
     }
 }
 
@@ -251,12 +236,9 @@ static void check_length(const char *field, const char *c, size_t n, bool ok)
 {
     char *text = report_with(field, c, n);
     if (ok) {
-        Cleangrid__V1__SubmitReportRequest r;
-        const char *unit = NULL;
-        cg_err err;
-        cJSON *doc;
-        assert_int_equal(map_report(text, &r, &unit, &err, &doc), CG_OK);
-        cJSON_Delete(doc);
+        mapped_report m;
+        assert_int_equal(map_report(text, &m), CG_OK);
+        cJSON_Delete(m.doc);
     } else {
         expect_invalid(text, field, "characters");
     }
@@ -345,8 +327,8 @@ static void test_login(void **state)
 
     doc = parse("{\"username\":\"inspector\",\"pass\":\"secret\"}");
     assert_int_equal(gw_map_login(doc, &user, &pass, &err), CG_INVALID_ARGUMENT);
-    assert_true(has_violation(&err, "pass", "not a known field"));
-    assert_true(has_violation(&err, "password", "is required"));
+    assert_true(cg_test_has_violation(&err, "pass", "not a known field"));
+    assert_true(cg_test_has_violation(&err, "password", "is required"));
     cJSON_Delete(doc);
 }
 
@@ -386,14 +368,14 @@ static void test_page(void **state)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(gw_map_page(bad[i], &page, cursor, sizeof(cursor), &err),
                          CG_INVALID_ARGUMENT);
-        assert_true(has_violation(&err, "limit", "must be a whole number"));
+        assert_true(cg_test_has_violation(&err, "limit", "must be a whole number"));
     }
     char long_cursor[128] = "cursor=";
     memset(long_cursor + 7, 'c', 100);
     long_cursor[107] = '\0';
     assert_int_equal(gw_map_page(long_cursor, &page, cursor, sizeof(cursor), &err),
                      CG_INVALID_ARGUMENT);
-    assert_true(has_violation(&err, "cursor", "cursor"));
+    assert_true(cg_test_has_violation(&err, "cursor", "cursor"));
 }
 
 /* --- replies and problems ------------------------------------------------- */
@@ -440,25 +422,14 @@ static void test_problem_json(void **state)
     cJSON_Delete(p);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_malformed),
-        cmocka_unit_test(test_report_anonymous_ok),
-        cmocka_unit_test(test_report_named_ok),
-        cmocka_unit_test(test_report_not_object),
-        cmocka_unit_test(test_report_missing_fields),
-        cmocka_unit_test(test_report_wrong_types),
-        cmocka_unit_test(test_report_unknown_and_duplicate),
-        cmocka_unit_test(test_report_reporter_values_pass),
-        cmocka_unit_test(test_report_lengths),
-        cmocka_unit_test(test_report_many_errors_capped),
-        cmocka_unit_test(test_delete_wiped),
-        cmocka_unit_test(test_report_status),
-        cmocka_unit_test(test_login),
-        cmocka_unit_test(test_page),
-        cmocka_unit_test(test_submit_reply_json),
-        cmocka_unit_test(test_problem_json),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_parse_malformed), cmocka_unit_test(test_report_anonymous_ok),
+             cmocka_unit_test(test_report_named_ok), cmocka_unit_test(test_report_not_object),
+             cmocka_unit_test(test_report_missing_fields),
+             cmocka_unit_test(test_report_wrong_types),
+             cmocka_unit_test(test_report_unknown_and_duplicate),
+             cmocka_unit_test(test_report_reporter_values_pass),
+             cmocka_unit_test(test_report_lengths),
+             cmocka_unit_test(test_report_many_errors_capped), cmocka_unit_test(test_delete_wiped),
+             cmocka_unit_test(test_report_status), cmocka_unit_test(test_login),
+             cmocka_unit_test(test_page), cmocka_unit_test(test_submit_reply_json),
+             cmocka_unit_test(test_problem_json))

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "names.h"
 
 #define ANNA "0b6d6f7e-1a2b-4c3d-8e9f-000000000001"
@@ -41,12 +42,43 @@ static void assert_member(const cJSON *obj, const char *key, const char *expecte
     free(got);
 }
 
+/* A member an object must have, as printed compactly (NULL: it has none). */
+typedef struct {
+    const char *key, *json;
+} member;
+
+/* obj has each member of the static array members. */
+#define ASSERT_MEMBERS(obj, members)                                                               \
+    do {                                                                                           \
+        for (size_t m_ = 0; m_ < CG_NROWS(members); m_++)                                          \
+            assert_member(obj, members[m_].key, members[m_].json);                                 \
+    } while (0)
+
 /* The lookup's answer: Anna and Boris are accounts, GONE is not; hq.east's
  * unit is east. */
+#define FOUND_ACCOUNTS "{\"" ANNA "\": \"Anna\", \"" BORIS "\": \"Boris\", \"" GONE "\": null}"
+#define FOUND_UNITS "{\"east\": {\"name\": \"East\", \"name_zh\": \"华东\"}, \"ghost\": null}"
+
 static void found(cJSON **accounts, cJSON **units)
 {
-    *accounts = parse("{\"" ANNA "\": \"Anna\", \"" BORIS "\": \"Boris\", \"" GONE "\": null}");
-    *units = parse("{\"east\": {\"name\": \"East\", \"name_zh\": \"华东\"}, \"ghost\": null}");
+    *accounts = parse(FOUND_ACCOUNTS);
+    *units = parse(FOUND_UNITS);
+}
+
+/* The answer text with the names of the lookup's accounts and units beside
+ * its ids; the caller deletes it. */
+static cJSON *apply_names(const char *answer_text, const char *accounts_text,
+                          const char *units_text)
+{
+    cJSON *answer = parse(answer_text);
+    cJSON *accounts = parse(accounts_text);
+    cJSON *units = parse(units_text);
+    cg_err err;
+    cg_err_clear(&err);
+    assert_int_equal(gw_names_apply(answer, accounts, units, &err), CG_OK);
+    cJSON_Delete(accounts);
+    cJSON_Delete(units);
+    return answer;
 }
 
 static void collects_each_id_once_at_any_depth(void **state)
@@ -83,64 +115,55 @@ static void collects_each_id_once_at_any_depth(void **state)
 static void names_go_beside_ids(void **state)
 {
     (void)state;
-    cJSON *accounts, *units;
-    found(&accounts, &units);
     cJSON *answer =
-        parse("{\"id\": \"c1\", \"handler_id\": \"" ANNA "\", \"org_path\": \"hq.east\","
-              " \"reviewer_id\": \"\", \"filed_by\": \"" GONE "\","
-              " \"investigators\": [\"" BORIS "\", \"" ANNA "\", \"" GONE "\"],"
-              " \"extension\": {\"requested_by\": \"" BORIS "\", \"decided_by\": null},"
-              " \"items\": [{\"added_by\": \"" ANNA "\", \"executed_by\": null,"
-              " \"unit_path\": null}],"
-              " \"handler_name\": \"stale\"}");
-    cg_err err;
-    cg_err_clear(&err);
-
-    assert_int_equal(gw_names_apply(answer, accounts, units, &err), CG_OK);
-    assert_member(answer, "handler_name", "\"Anna\""); /* replaced, not repeated */
-    assert_int_equal(cJSON_GetArraySize(answer), 14);  /* 9 members and 5 names */
-    assert_member(answer, "unit_name", "\"East\"");
-    assert_member(answer, "unit_name_zh", "\"华东\"");
-    /* An empty id and a deleted account name nobody. */
-    assert_member(answer, "reviewer_name", "null");
-    assert_member(answer, "filed_by_name", "null");
-    /* A list of ids: their names in the same order. */
-    assert_member(answer, "investigator_names", "[\"Boris\",\"Anna\",null]");
-    const cJSON *ext = cJSON_GetObjectItemCaseSensitive(answer, "extension");
-    assert_member(ext, "requested_by_name", "\"Boris\"");
-    assert_member(ext, "decided_by_name", "null");
-    const cJSON *item = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(answer, "items"), 0);
-    assert_member(item, "added_by_name", "\"Anna\"");
-    assert_member(item, "executed_by_name", "null");
-    assert_member(item, "unit_name", "null");
-    assert_member(item, "unit_name_zh", "null");
-
+        apply_names("{\"id\": \"c1\", \"handler_id\": \"" ANNA "\", \"org_path\": \"hq.east\","
+                    " \"reviewer_id\": \"\", \"filed_by\": \"" GONE "\","
+                    " \"investigators\": [\"" BORIS "\", \"" ANNA "\", \"" GONE "\"],"
+                    " \"extension\": {\"requested_by\": \"" BORIS "\", \"decided_by\": null},"
+                    " \"items\": [{\"added_by\": \"" ANNA "\", \"executed_by\": null,"
+                    " \"unit_path\": null}],"
+                    " \"handler_name\": \"stale\"}",
+                    FOUND_ACCOUNTS, FOUND_UNITS);
+    static const member top[] = {
+        {"handler_name", "\"Anna\""}, /* replaced, not repeated */
+        {"unit_name", "\"East\""},
+        {"unit_name_zh", "\"华东\""},
+        /* An empty id and a deleted account name nobody. */
+        {"reviewer_name", "null"},
+        {"filed_by_name", "null"},
+        /* A list of ids: their names in the same order. */
+        {"investigator_names", "[\"Boris\",\"Anna\",null]"},
+    };
+    static const member extension[] = {{"requested_by_name", "\"Boris\""},
+                                       {"decided_by_name", "null"}};
+    static const member item[] = {{"added_by_name", "\"Anna\""},
+                                  {"executed_by_name", "null"},
+                                  {"unit_name", "null"},
+                                  {"unit_name_zh", "null"}};
+    ASSERT_MEMBERS(answer, top);
+    assert_int_equal(cJSON_GetArraySize(answer), 14); /* 9 members and 5 names */
+    ASSERT_MEMBERS(cJSON_GetObjectItemCaseSensitive(answer, "extension"), extension);
+    ASSERT_MEMBERS(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(answer, "items"), 0), item);
     cJSON_Delete(answer);
-    cJSON_Delete(accounts);
-    cJSON_Delete(units);
 }
 
 static void a_dossier_and_its_summaries(void **state)
 {
     (void)state;
-    cJSON *accounts, *units;
-    found(&accounts, &units);
-    cJSON *answer = parse("{\"items\": [{\"seq\": 1, \"actor_id\": \"" ANNA "\","
-                          " \"summary\": {\"handler_id\": \"" BORIS "\","
-                          " \"previous_handler_id\": \"" ANNA "\"}},"
-                          " {\"seq\": 2, \"actor_id\": \"\", \"summary\": null},"
-                          " {\"seq\": 3, \"actor_id\": \"case-deadlines\","
-                          " \"summary\": {\"user_id\": \"" BORIS "\"}}], \"next_cursor\": null}");
-    cg_err err;
-    cg_err_clear(&err);
-
-    assert_int_equal(gw_names_apply(answer, accounts, units, &err), CG_OK);
+    cJSON *answer = apply_names("{\"items\": [{\"seq\": 1, \"actor_id\": \"" ANNA "\","
+                                " \"summary\": {\"handler_id\": \"" BORIS "\","
+                                " \"previous_handler_id\": \"" ANNA "\"}},"
+                                " {\"seq\": 2, \"actor_id\": \"\", \"summary\": null},"
+                                " {\"seq\": 3, \"actor_id\": \"case-deadlines\","
+                                " \"summary\": {\"user_id\": \"" BORIS "\"}}],"
+                                " \"next_cursor\": null}",
+                                FOUND_ACCOUNTS, FOUND_UNITS);
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(answer, "items");
     const cJSON *first = cJSON_GetArrayItem(items, 0);
     assert_member(first, "actor_name", "\"Anna\"");
-    const cJSON *summary = cJSON_GetObjectItemCaseSensitive(first, "summary");
-    assert_member(summary, "handler_name", "\"Boris\"");
-    assert_member(summary, "previous_handler_name", "\"Anna\"");
+    static const member summary[] = {{"handler_name", "\"Boris\""},
+                                     {"previous_handler_name", "\"Anna\""}};
+    ASSERT_MEMBERS(cJSON_GetObjectItemCaseSensitive(first, "summary"), summary);
     /* A service's own step: no account, so the reader shows the system. */
     assert_member(cJSON_GetArrayItem(items, 1), "actor_name", "null");
     assert_member(cJSON_GetArrayItem(items, 2), "actor_name", "null");
@@ -148,28 +171,17 @@ static void a_dossier_and_its_summaries(void **state)
                   "user_name", "\"Boris\"");
     /* Nothing is added where no row matched. */
     assert_member(answer, "unit_name", NULL);
-
     cJSON_Delete(answer);
-    cJSON_Delete(accounts);
-    cJSON_Delete(units);
 }
 
 static void statistics_unit_keys(void **state)
 {
     (void)state;
-    cJSON *accounts, *units;
-    found(&accounts, &units);
-    cJSON *answer = parse("{\"total\": 3, \"by_unit\": {\"hq.east\": 2, \"hq.ghost\": 1}}");
-    cg_err err;
-    cg_err_clear(&err);
-
-    assert_int_equal(gw_names_apply(answer, accounts, units, &err), CG_OK);
+    cJSON *answer = apply_names("{\"total\": 3, \"by_unit\": {\"hq.east\": 2, \"hq.ghost\": 1}}",
+                                FOUND_ACCOUNTS, FOUND_UNITS);
     assert_member(answer, "unit_names",
                   "{\"hq.east\":{\"name\":\"East\",\"name_zh\":\"华东\"},\"hq.ghost\":null}");
-
     cJSON_Delete(answer);
-    cJSON_Delete(accounts);
-    cJSON_Delete(units);
 }
 
 /* When the lookup failed, an id it did not find is missing from the
@@ -177,26 +189,19 @@ static void statistics_unit_keys(void **state)
 static void names_not_looked_up_are_left_out(void **state)
 {
     (void)state;
-    cJSON *accounts = parse("{\"" ANNA "\": \"Anna\"}");
-    cJSON *units = cJSON_CreateObject();
-    cJSON *answer = parse("{\"handler_id\": \"" BORIS "\", \"filed_by\": \"" ANNA "\","
-                          " \"actor_id\": \"\", \"investigators\": [\"" ANNA "\", \"" BORIS "\"],"
-                          " \"org_path\": \"hq.east\", \"by_unit\": {\"hq.east\": 1}}");
-    cg_err err;
-    cg_err_clear(&err);
-
-    assert_int_equal(gw_names_apply(answer, accounts, units, &err), CG_OK);
-    assert_member(answer, "handler_name", NULL);
-    assert_member(answer, "filed_by_name", "\"Anna\"");
-    assert_member(answer, "actor_name", "null"); /* known to name nobody */
-    assert_member(answer, "investigator_names", NULL);
-    assert_member(answer, "unit_name", NULL);
-    assert_member(answer, "unit_name_zh", NULL);
-    assert_member(answer, "unit_names", NULL);
-
+    cJSON *answer =
+        apply_names("{\"handler_id\": \"" BORIS "\", \"filed_by\": \"" ANNA "\","
+                    " \"actor_id\": \"\", \"investigators\": [\"" ANNA "\", \"" BORIS "\"],"
+                    " \"org_path\": \"hq.east\", \"by_unit\": {\"hq.east\": 1}}",
+                    "{\"" ANNA "\": \"Anna\"}", "{}");
+    static const member members[] = {
+        {"handler_name", NULL},       {"filed_by_name", "\"Anna\""},
+        {"actor_name", "null"}, /* known to name nobody */
+        {"investigator_names", NULL}, {"unit_name", NULL},
+        {"unit_name_zh", NULL},       {"unit_names", NULL},
+    };
+    ASSERT_MEMBERS(answer, members);
     cJSON_Delete(answer);
-    cJSON_Delete(accounts);
-    cJSON_Delete(units);
 }
 
 /* The row that reads member key, or NULL. */
@@ -260,29 +265,24 @@ static void every_row_does_its_part(void **state)
     cJSON_Delete(wanted_units);
 }
 
+/* The code gw_names_unit_code finds in path, or NULL. */
+static const char *code_of(const char *path)
+{
+    static char code[65];
+    return gw_names_unit_code(path, code, sizeof(code)) ? code : NULL;
+}
+
 static void unit_code_of_a_path(void **state)
 {
     (void)state;
-    char code[65];
-    assert_true(gw_names_unit_code("hq.east.city_a", code, sizeof(code)));
-    assert_string_equal(code, "city_a");
-    assert_true(gw_names_unit_code("hq", code, sizeof(code)));
-    assert_string_equal(code, "hq");
-    assert_false(gw_names_unit_code("", code, sizeof(code)));
-    assert_false(gw_names_unit_code("hq..east", code, sizeof(code)));
-    assert_false(gw_names_unit_code(NULL, code, sizeof(code)));
+    static const cg_test_str_row codes[] = {
+        {"hq.east.city_a", "city_a"}, {"hq", "hq"}, {"", NULL}, {"hq..east", NULL}, {NULL, NULL},
+    };
+    CG_CHECK_STRINGS(code_of, codes);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(collects_each_id_once_at_any_depth),
-        cmocka_unit_test(names_go_beside_ids),
-        cmocka_unit_test(a_dossier_and_its_summaries),
-        cmocka_unit_test(statistics_unit_keys),
-        cmocka_unit_test(names_not_looked_up_are_left_out),
-        cmocka_unit_test(every_row_does_its_part),
-        cmocka_unit_test(unit_code_of_a_path),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(collects_each_id_once_at_any_depth),
+             cmocka_unit_test(names_go_beside_ids), cmocka_unit_test(a_dossier_and_its_summaries),
+             cmocka_unit_test(statistics_unit_keys),
+             cmocka_unit_test(names_not_looked_up_are_left_out),
+             cmocka_unit_test(every_row_does_its_part), cmocka_unit_test(unit_code_of_a_path))

@@ -10,63 +10,43 @@
 #include <string.h>
 
 #include "accounts.h"
+#include "cg_test.h"
 
-/* True if err has a violation of field whose description contains text. */
-static bool has_violation(const cg_err *err, const char *field, const char *text)
-{
-    for (size_t i = 0; i < err->nviolations; i++)
-        if (strcmp(err->violations[i].field, field) == 0 &&
-            strstr(err->violations[i].description, text) != NULL)
-            return true;
-    return false;
-}
-
-static void test_good_password(void **state)
-{
-    (void)state;
-    cg_err err;
-    assert_int_equal(gw_password_policy_check("inspector", "old-password-1", "a-much-better-one",
-                                              "new_password", &err),
-                     CG_OK);
-    assert_int_equal(err.nviolations, 0);
-}
-
-static void test_too_short(void **state)
-{
-    (void)state;
-    cg_err err;
-    assert_int_equal(
-        gw_password_policy_check("inspector", NULL, "elevenchars", "new_password", &err),
-        CG_INVALID_ARGUMENT);
-    assert_true(has_violation(&err, "new_password", "at least 12 characters"));
+/* What the policy says of a new password: OK, or INVALID_ARGUMENT with a
+ * violation of field new_password whose description contains violation. */
+static const struct {
+    const char *username, *current, *password;
+    const char *violation; /* NULL: the password passes */
+} policy[] = {
+    {"inspector", "old-password-1", "a-much-better-one", NULL},
+    {"inspector", NULL, "elevenchars", "at least 12 characters"},
     /* Exactly twelve is enough. */
-    assert_int_equal(
-        gw_password_policy_check("inspector", NULL, "twelve-chars", "new_password", &err), CG_OK);
-}
+    {"inspector", NULL, "twelve-chars", NULL},
+    /* Six Chinese characters are eighteen bytes but six characters; twelve
+     * of them pass. */
+    {"inspector", NULL, "纪检监察数字", "at least 12 characters"},
+    {"inspector", NULL, "纪检监察数字化监督平台好", NULL},
+    {"inspector.east", NULL, "Inspector.East", "must not be the username"},
+    {"inspector", "same-password-1", "same-password-1", "must differ from the current password"},
+};
 
-static void test_length_counts_characters(void **state)
+static void test_policy(void **state)
 {
     (void)state;
-    cg_err err;
-    /* Six Chinese characters are eighteen bytes but six characters. */
-    assert_int_equal(
-        gw_password_policy_check("inspector", NULL, "纪检监察数字", "new_password", &err),
-        CG_INVALID_ARGUMENT);
-    assert_true(has_violation(&err, "new_password", "at least 12 characters"));
-    /* Twelve of them pass. */
-    assert_int_equal(gw_password_policy_check("inspector", NULL, "纪检监察数字化监督平台好",
-                                              "new_password", &err),
-                     CG_OK);
-}
-
-static void test_not_the_username(void **state)
-{
-    (void)state;
-    cg_err err;
-    assert_int_equal(
-        gw_password_policy_check("inspector.east", NULL, "Inspector.East", "new_password", &err),
-        CG_INVALID_ARGUMENT);
-    assert_true(has_violation(&err, "new_password", "must not be the username"));
+    for (size_t i = 0; i < CG_NROWS(policy); i++) {
+        cg_err err;
+        cg_code want = policy[i].violation == NULL ? CG_OK : CG_INVALID_ARGUMENT;
+        cg_code got = gw_password_policy_check(policy[i].username, policy[i].current,
+                                               policy[i].password, "new_password", &err);
+        if (got != want)
+            fail_msg("password \"%s\" of %s: code %d, want %d", policy[i].password,
+                     policy[i].username, got, want);
+        if (want == CG_OK && err.nviolations != 0)
+            fail_msg("password \"%s\": %zu violations", policy[i].password, err.nviolations);
+        if (want != CG_OK && !cg_test_has_violation(&err, "new_password", policy[i].violation))
+            fail_msg("password \"%s\": no violation saying \"%s\"", policy[i].password,
+                     policy[i].violation);
+    }
 }
 
 static void test_not_the_current(void **state)
@@ -76,7 +56,6 @@ static void test_not_the_current(void **state)
     assert_int_equal(gw_password_policy_check("inspector", "same-password-1", "same-password-1",
                                               "new_password", &err),
                      CG_INVALID_ARGUMENT);
-    assert_true(has_violation(&err, "new_password", "must differ from the current password"));
     /* The message never repeats the password. */
     assert_null(strstr(err.message, "same-password-1"));
     assert_null(strstr(err.violations[0].description, "same-password-1"));
@@ -91,7 +70,7 @@ static void test_too_long(void **state)
     big[sizeof(big) - 1] = '\0';
     assert_int_equal(gw_password_policy_check("inspector", NULL, big, "password", &err),
                      CG_INVALID_ARGUMENT);
-    assert_true(has_violation(&err, "password", "at most"));
+    assert_true(cg_test_has_violation(&err, "password", "at most"));
     big[GW_PASSWORD_MAX_BYTES] = '\0';
     assert_int_equal(gw_password_policy_check("inspector", NULL, big, "password", &err), CG_OK);
 }
@@ -108,7 +87,7 @@ static void map(const char *json, cg_code expected, const char *field, const cha
         assert_string_equal(current, "old-password-1");
         assert_string_equal(new_password, "new-password-12");
     } else {
-        assert_true(has_violation(&err, field, text));
+        assert_true(cg_test_has_violation(&err, field, text));
     }
     cJSON_Delete(body);
 }
@@ -129,16 +108,5 @@ static void test_map_body(void **state)
     map("[]", CG_INVALID_ARGUMENT, "", "JSON object");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good_password),
-        cmocka_unit_test(test_too_short),
-        cmocka_unit_test(test_length_counts_characters),
-        cmocka_unit_test(test_not_the_username),
-        cmocka_unit_test(test_not_the_current),
-        cmocka_unit_test(test_too_long),
-        cmocka_unit_test(test_map_body),
-    };
-    return cmocka_run_group_tests_name("password_policy", tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_policy), cmocka_unit_test(test_not_the_current),
+             cmocka_unit_test(test_too_long), cmocka_unit_test(test_map_body))

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "cg/pbjson.h"
 #include "cleangrid/v1/case.pb-c.h"
 #include "cleangrid/v1/case_disposition.pb-c.h"
@@ -318,13 +319,5 @@ static void test_lists_as_they_were(void **state)
     cg_pbjson_free(codec);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_rule_is_used),
-        cmocka_unit_test(test_clue_as_it_was),
-        cmocka_unit_test(test_case_as_it_was),
-        cmocka_unit_test(test_lists_as_they_were),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_every_rule_is_used), cmocka_unit_test(test_clue_as_it_was),
+             cmocka_unit_test(test_case_as_it_was), cmocka_unit_test(test_lists_as_they_were))

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "cg_test.h"
 #include "presenters.h"
 
 /* The entry of figures in j for dimension and key, or NULL. */
@@ -204,13 +205,5 @@ static void test_dossier_answers(void **state)
     cJSON_Delete(j);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dossier_answers),
-        cmocka_unit_test(test_clue_figures),
-        cmocka_unit_test(test_empty_lists_present),
-        cmocka_unit_test(test_case_figures),
-    };
-    return cmocka_run_group_tests_name("gateway_json_stats", tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_dossier_answers), cmocka_unit_test(test_clue_figures),
+             cmocka_unit_test(test_empty_lists_present), cmocka_unit_test(test_case_figures))

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "etag.h"
 #include "ratelimit.h"
 
@@ -286,18 +287,8 @@ static void test_etag(void **state)
     assert_false(gw_etag_match_ok("garbage", a, true));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bucket_per_second),
-        cmocka_unit_test(test_bucket_per_hour),
-        cmocka_unit_test(test_bucket_burst),
-        cmocka_unit_test(test_off_and_bad),
-        cmocka_unit_test(test_flood_bounded),
-        cmocka_unit_test(test_cidr_parse),
-        cmocka_unit_test(test_cidr_contains),
-        cmocka_unit_test(test_client_addr),
-        cmocka_unit_test(test_etag),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_bucket_per_second), cmocka_unit_test(test_bucket_per_hour),
+             cmocka_unit_test(test_bucket_burst), cmocka_unit_test(test_off_and_bad),
+             cmocka_unit_test(test_flood_bounded), cmocka_unit_test(test_cidr_parse),
+             cmocka_unit_test(test_cidr_contains), cmocka_unit_test(test_client_addr),
+             cmocka_unit_test(test_etag))

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "cleangrid/v1/case.pb-c.h"
 #include "cleangrid/v1/case_list.pb-c.h"
 #include "forward.h"
@@ -203,13 +204,5 @@ static void test_unknown_body_key(void **state)
     describe(bad, 1, CG_INVALID_ARGUMENT);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_paged_list),
-        cmocka_unit_test(test_public_step),
-        cmocka_unit_test(test_names_hand_written),
-        cmocka_unit_test(test_unknown_body_key),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_paged_list), cmocka_unit_test(test_public_step),
+             cmocka_unit_test(test_names_hand_written), cmocka_unit_test(test_unknown_body_key))

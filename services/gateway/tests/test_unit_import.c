@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "unit_import.h"
 
 static cg_code parse(const char *text, bool csv, gw_unit_import *imp, cg_err *err)
@@ -124,13 +125,5 @@ static void test_rows_refused(void **state)
     assert_true(has_violation(&err, "units[0].name"));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_csv_quotes_bom_crlf),
-        cmocka_unit_test(test_csv_refused),
-        cmocka_unit_test(test_parents_first),
-        cmocka_unit_test(test_rows_refused),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_csv_quotes_bom_crlf), cmocka_unit_test(test_csv_refused),
+             cmocka_unit_test(test_parents_first), cmocka_unit_test(test_rows_refused))

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "web_files.h"
 
 static void test_plain_paths(void **state)
@@ -67,65 +68,90 @@ static void test_plain_paths(void **state)
 static void test_names_file(void **state)
 {
     (void)state;
-    assert_true(gw_web_names_file("/assets/x.js"));
-    assert_true(gw_web_names_file("/favicon.png"));
-    assert_false(gw_web_names_file("/clues/123"));
-    assert_false(gw_web_names_file("/v1.2/clues"));
-    assert_false(gw_web_names_file("/"));
+    static const char *const files[] = {"/assets/x.js", "/favicon.png"};
+    static const char *const not_files[] = {"/clues/123", "/v1.2/clues", "/"};
+    CG_CHECK_EACH(gw_web_names_file, files, true);
+    CG_CHECK_EACH(gw_web_names_file, not_files, false);
+}
+
+/* The media type gw_web_media_type gives name (NULL: not served). */
+static const char *type_of(const char *name)
+{
+    bool gz;
+    return gw_web_media_type(name, &gz);
+}
+
+/* Whether gw_web_media_type says name is worth compressing; it must say so
+ * whatever the flag held before. */
+static bool compressible(const char *name)
+{
+    bool from_false = false, from_true = true;
+    gw_web_media_type(name, &from_false);
+    gw_web_media_type(name, &from_true);
+    if (from_false != from_true)
+        fail_msg("%s: the compressible flag was left as it was", name);
+    return from_true;
 }
 
 static void test_media_types(void **state)
 {
     (void)state;
-    bool gz = false;
-    assert_string_equal("text/html; charset=utf-8", gw_web_media_type("index.html", &gz));
-    assert_true(gz);
-    assert_string_equal("text/javascript; charset=utf-8", gw_web_media_type("assets/a.js", &gz));
-    assert_string_equal("text/css; charset=utf-8", gw_web_media_type("assets/a.css", &gz));
-    assert_string_equal("image/svg+xml", gw_web_media_type("favicon.svg", &gz));
-    assert_string_equal("font/woff2", gw_web_media_type("assets/f.woff2", &gz));
-    assert_false(gz);
-    assert_string_equal("font/woff", gw_web_media_type("assets/f.woff", &gz));
-    gz = true;
-    assert_null(gw_web_media_type("CMakeCache.txt.bak", &gz));
-    assert_false(gz);
-    assert_null(gw_web_media_type("web.stamp", &gz));
-    assert_null(gw_web_media_type("noext", &gz));
-    assert_null(gw_web_media_type("a.js/b", &gz));
-    assert_null(gw_web_media_type("a.JS", &gz));
-    assert_null(gw_web_media_type("a.js.gz", &gz));
+    static const cg_test_str_row types[] = {
+        {"index.html", "text/html; charset=utf-8"},
+        {"assets/a.js", "text/javascript; charset=utf-8"},
+        {"assets/a.css", "text/css; charset=utf-8"},
+        {"favicon.svg", "image/svg+xml"},
+        {"assets/f.woff2", "font/woff2"},
+        {"assets/f.woff", "font/woff"},
+        {"CMakeCache.txt.bak", NULL},
+        {"web.stamp", NULL},
+        {"noext", NULL},
+        {"a.js/b", NULL},
+        {"a.JS", NULL},
+        {"a.js.gz", NULL},
+    };
+    CG_CHECK_STRINGS(type_of, types);
+    static const char *const compressed[] = {"index.html", "assets/a.js", "assets/a.css",
+                                             "favicon.svg"};
+    static const char *const sent_as_they_are[] = {
+        "assets/f.woff2", "assets/f.woff", "CMakeCache.txt.bak", "web.stamp", "noext", "a.js/b",
+        "a.JS",           "a.js.gz"};
+    CG_CHECK_EACH(compressible, compressed, true);
+    CG_CHECK_EACH(compressible, sent_as_they_are, false);
 }
 
 static void test_immutable(void **state)
 {
     (void)state;
-    assert_true(gw_web_immutable("assets/index-DOgBjm4V.js"));
-    assert_false(gw_web_immutable("index.html"));
-    assert_false(gw_web_immutable("favicon.svg"));
-    assert_false(gw_web_immutable("assetsx/a.js"));
+    static const char *const immutable[] = {"assets/index-DOgBjm4V.js"};
+    static const char *const revalidated[] = {"index.html", "favicon.svg", "assetsx/a.js"};
+    CG_CHECK_EACH(gw_web_immutable, immutable, true);
+    CG_CHECK_EACH(gw_web_immutable, revalidated, false);
+}
+
+static bool lists_gzip(const char *value)
+{
+    return gw_header_lists(value, "gzip");
+}
+
+static bool lists_html(const char *value)
+{
+    return gw_header_lists(value, "text/html");
 }
 
 static void test_header_lists(void **state)
 {
     (void)state;
-    assert_true(gw_header_lists("gzip", "gzip"));
-    assert_true(gw_header_lists("br, gzip;q=0.8", "gzip"));
-    assert_true(gw_header_lists("deflate,GZIP", "gzip"));
-    assert_true(gw_header_lists("text/html,application/xhtml+xml,*/*;q=0.8", "text/html"));
-    assert_false(gw_header_lists("x-gzip", "gzip"));
-    assert_false(gw_header_lists("gzipped", "gzip"));
-    assert_false(gw_header_lists("application/json", "text/html"));
-    assert_false(gw_header_lists("text/htmlx", "text/html"));
-    assert_false(gw_header_lists("", "gzip"));
-    assert_false(gw_header_lists(NULL, "gzip"));
+    static const char *const gzip[] = {"gzip", "br, gzip;q=0.8", "deflate,GZIP"};
+    static const char *const no_gzip[] = {"x-gzip", "gzipped", "", NULL};
+    static const char *const html[] = {"text/html,application/xhtml+xml,*/*;q=0.8"};
+    static const char *const no_html[] = {"application/json", "text/htmlx"};
+    CG_CHECK_EACH(lists_gzip, gzip, true);
+    CG_CHECK_EACH(lists_gzip, no_gzip, false);
+    CG_CHECK_EACH(lists_html, html, true);
+    CG_CHECK_EACH(lists_html, no_html, false);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plain_paths),  cmocka_unit_test(test_names_file),
-        cmocka_unit_test(test_media_types),  cmocka_unit_test(test_immutable),
-        cmocka_unit_test(test_header_lists),
-    };
-    return cmocka_run_group_tests_name("web_files", tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_plain_paths), cmocka_unit_test(test_names_file),
+             cmocka_unit_test(test_media_types), cmocka_unit_test(test_immutable),
+             cmocka_unit_test(test_header_lists))

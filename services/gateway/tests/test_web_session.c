@@ -13,25 +13,36 @@
 
 #include "gw_pure.h"
 #include "web_session.h"
+#include "cg_test.h"
 
 #define TOKEN "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde"
 #define OTHER "ZbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde"
 
+/* Whether gw_cookie_token finds the session cookie in the header. */
+static bool has_cookie(const char *header)
+{
+    const char *t = NULL;
+    return gw_cookie_token(header, &t);
+}
+
 static void test_cookie(void **state)
 {
     (void)state;
-    const char *t = NULL;
     assert_int_equal(strlen(TOKEN), GW_TOKEN_LEN);
+    const char *t = NULL;
     assert_true(gw_cookie_token("cg_session=" TOKEN, &t));
     assert_memory_equal(t, TOKEN, GW_TOKEN_LEN);
     assert_true(gw_cookie_token("theme=dark; cg_session=" TOKEN "; lang=zh", &t));
     assert_memory_equal(t, TOKEN, GW_TOKEN_LEN);
-    assert_false(gw_cookie_token(NULL, &t));
-    assert_false(gw_cookie_token("", &t));
-    assert_false(gw_cookie_token("cg_session=short", &t));
-    assert_false(gw_cookie_token("cg_session=" TOKEN "x", &t));
-    assert_false(gw_cookie_token("xcg_session=" TOKEN, &t));
-    assert_false(gw_cookie_token("cg_session=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/abcde", &t));
+    static const char *const refused[] = {
+        NULL,
+        "",
+        "cg_session=short",
+        "cg_session=" TOKEN "x",
+        "xcg_session=" TOKEN,
+        "cg_session=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/abcde",
+    };
+    CG_CHECK_EACH(has_cookie, refused, false);
 }
 
 static void test_csrf(void **state)
@@ -57,14 +68,10 @@ static void test_csrf(void **state)
 static void test_methods(void **state)
 {
     (void)state;
-    assert_false(gw_method_changes_state("GET"));
-    assert_false(gw_method_changes_state("HEAD"));
-    assert_false(gw_method_changes_state("OPTIONS"));
-    assert_true(gw_method_changes_state("POST"));
-    assert_true(gw_method_changes_state("PATCH"));
-    assert_true(gw_method_changes_state("DELETE"));
-    assert_true(gw_method_changes_state("get"));
-    assert_true(gw_method_changes_state(NULL));
+    static const char *const changing[] = {"POST", "PATCH", "DELETE", "get", NULL};
+    static const char *const reading[] = {"GET", "HEAD", "OPTIONS"};
+    CG_CHECK_EACH(gw_method_changes_state, changing, true);
+    CG_CHECK_EACH(gw_method_changes_state, reading, false);
 }
 
 static void test_set_cookie(void **state)
@@ -72,26 +79,22 @@ static void test_set_cookie(void **state)
     (void)state;
     char line[GW_COOKIE_HEADER_MAX];
     gw_session_cookie_header(TOKEN, line);
-    assert_non_null(strstr(line, "Set-Cookie: cg_session=" TOKEN ";"));
-    assert_non_null(strstr(line, "; HttpOnly"));
-    assert_non_null(strstr(line, "; SameSite=Strict"));
-    assert_non_null(strstr(line, "; Secure"));
-    assert_non_null(strstr(line, "; Path=/api/"));
+    static const char *const attributes[] = {
+        "Set-Cookie: cg_session=" TOKEN ";",
+        "; HttpOnly",
+        "; SameSite=Strict",
+        "; Secure",
+        "; Path=/api/",
+    };
+    for (size_t i = 0; i < CG_NROWS(attributes); i++) {
+        if (strstr(line, attributes[i]) == NULL)
+            fail_msg("no \"%s\" in %s", attributes[i], line);
+    }
     assert_int_equal(strcmp(line + strlen(line) - 2, "\r\n"), 0);
     gw_session_cookie_header(NULL, line);
     assert_non_null(strstr(line, "Set-Cookie: cg_session=;"));
     assert_non_null(strstr(line, "Max-Age=0"));
 }
 
-int main(void)
-{
-    if (sodium_init() < 0)
-        return 1;
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cookie),
-        cmocka_unit_test(test_csrf),
-        cmocka_unit_test(test_methods),
-        cmocka_unit_test(test_set_cookie),
-    };
-    return cmocka_run_group_tests_name("web_session", tests, NULL, NULL);
-}
+CG_TEST_MAIN_SODIUM(cmocka_unit_test(test_cookie), cmocka_unit_test(test_csrf),
+                    cmocka_unit_test(test_methods), cmocka_unit_test(test_set_cookie))

@@ -15,6 +15,7 @@
 #include "cg/service.h"
 #include "cg/util.h"
 #include "cleangrid/v1/intake.pb-c.h"
+#include "identity.h"
 #include "receipt.h"
 
 #define INTAKE_DURABLE_CLUE_CREATED "intake-clue-created"
@@ -26,12 +27,14 @@ typedef struct intake_app {
     cg_service_base *base; /* borrowed; outlives the app */
 
     /* Filled by cg_config_load(). */
-    char *receipt_key_hex; /* secret: 64 hex digits */
+    char *receipt_key_hex;  /* secret: 64 hex digits */
+    char *identity_key_hex; /* the custodian's public key: 64 hex digits */
     long receipt_opslimit;
     long receipt_memlimit_kib;
 
     /* Derived by intake_app_init(). */
     intake_receipt_params receipt;
+    intake_identity_key identity_key;
     /* The hash of a receipt nobody holds, verified when no row matches a
      * lookup key, so that "no such key" and "wrong receipt" take the same
      * time and a caller cannot learn which lookup keys exist. */
@@ -66,6 +69,11 @@ cg_code intake_report_draw(const intake_app *app, intake_submitted *out, cg_err 
 cg_code intake_report_record(intake_app *app, PGconn *conn,
                              const Cleangrid__V1__SubmitReportRequest *req,
                              const char *correlation_id, intake_submitted *out, cg_err *err);
+
+/* Seal every reporter identity still stored in the clear (rows written
+ * before identities were sealed), a page at a time; called once at start,
+ * after the migrations. */
+cg_code intake_report_seal_clear_identities(intake_app *app, cg_err *err);
 
 typedef struct intake_report_state {
     char status[16]; /* received | forwarded */

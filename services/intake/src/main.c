@@ -15,6 +15,11 @@ int main(void)
          .secret = true,
          .target = &app.receipt_key_hex,
          .help = "64 hex digits keying every receipt hash; losing it voids every receipt"},
+        {.name = "CG_REPORTER_PUBLIC_KEY",
+         .type = CG_CONFIG_STRING,
+         .target = &app.identity_key_hex,
+         .help = "64 hex digits: the identity custodian's X25519 public key, which named "
+                 "reporters' names and phones are sealed to"},
         /* The key does the heavy lifting against a stolen table (see
          * receipt.h), so argon2id runs at a cost the report path can afford:
          * about 1 ms a report on the reference machine (docs/performance.md). */
@@ -41,6 +46,7 @@ int main(void)
     }
     if (intake_app_init(&app, &base, &err) != CG_OK ||
         cg_service_base_start(&base, &err) != CG_OK ||
+        intake_report_seal_clear_identities(&app, &err) != CG_OK ||
         cg_service_base_consume(&base, INTAKE_DURABLE_CLUE_CREATED, INTAKE_SUBJECT_CLUE_CREATED,
                                 intake_on_clue_created, &app, &err) != CG_OK ||
         cg_service_base_consume(&base, INTAKE_DURABLE_ORG_UNIT_MOVED, CG_SUBJECT_ORG_UNIT_MOVED,

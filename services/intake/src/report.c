@@ -14,9 +14,9 @@
 
 static const char SQL_INSERT_REPORT[] =
     "INSERT INTO reports (receipt_lookup, receipt_hash, category, content, location,"
-    " accused_person, accused_unit, anonymous, reporter_name, reporter_phone, org_path,"
+    " accused_person, accused_unit, anonymous, reporter_sealed, reporter_key_id, org_path,"
     " channel)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::boolean, $9, $10, $11::ltree, $12)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::boolean, $9::bytea, $10, $11::ltree, $12)"
     " ON CONFLICT (receipt_lookup) DO NOTHING"
     " RETURNING id, floor(extract(epoch FROM submitted_at) * 1000)::bigint";
 
@@ -34,7 +34,8 @@ cg_code intake_app_init(intake_app *app, cg_service_base *base, cg_err *err)
     char decoy[INTAKE_RECEIPT_DIGITS + 1];
 
     app->base = base;
-    if (intake_receipt_key_parse(app->receipt_key_hex, &app->receipt, err) != CG_OK)
+    if (intake_receipt_key_parse(app->receipt_key_hex, &app->receipt, err) != CG_OK ||
+        intake_identity_key_parse(app->identity_key_hex, &app->identity_key, err) != CG_OK)
         return err->code;
     app->receipt.opslimit = (unsigned long long)app->receipt_opslimit;
     app->receipt.memlimit_bytes = (size_t)app->receipt_memlimit_kib * 1024u;
@@ -56,16 +57,27 @@ cg_code intake_report_draw(const intake_app *app, intake_submitted *out, cg_err 
  * caller) has one row (id, submitted_at ms) or none on a collision. Taking
  * the collision as "no row" rather than as a unique violation keeps the
  * transaction usable for the next try. */
-static cg_code insert_report(PGconn *conn, const Cleangrid__V1__SubmitReportRequest *req,
-                             const char *receipt, const char *hash, PGresult **res, cg_err *err)
+static cg_code insert_report(const intake_app *app, PGconn *conn,
+                             const Cleangrid__V1__SubmitReportRequest *req, const char *receipt,
+                             const char *hash, PGresult **res, cg_err *err)
 {
+    cg_code rc = CG_OK;
     char lookup[INTAKE_RECEIPT_LOOKUP_DIGITS + 1];
+    unsigned char *sealed = NULL;
+    size_t sealed_len = 0;
+    char *sealed_text = NULL;
+
     intake_receipt_lookup_key(receipt, lookup);
-    /* The identity columns are NULL, not empty, for an anonymous report (the
-     * table's check constraint insists) and the phone is NULL when not given. */
-    const char *name = req->anonymous ? NULL : req->reporter_name;
-    const char *phone =
-        req->anonymous || req->reporter_phone[0] == '\0' ? NULL : req->reporter_phone;
+    /* A named reporter's identity is sealed before it reaches the database;
+     * an anonymous report has none (the table's constraints insist). */
+    if (!req->anonymous) {
+        rc = intake_identity_seal(&app->identity_key, req->reporter_name, req->reporter_phone,
+                                  &sealed, &sealed_len, err);
+        if (rc == CG_OK && (sealed_text = intake_identity_bytea(sealed, sealed_len)) == NULL)
+            rc = cg_err_set(err, CG_INTERNAL, "out of memory");
+        if (rc != CG_OK)
+            goto cleanup;
+    }
     const char *params[] = {
         lookup,
         hash,
@@ -75,13 +87,76 @@ static cg_code insert_report(PGconn *conn, const Cleangrid__V1__SubmitReportRequ
         req->accused_person,
         req->accused_unit,
         req->anonymous ? "true" : "false",
-        name,
-        phone,
+        sealed_text,
+        sealed_text != NULL ? app->identity_key.id : NULL,
         req->org_path,
         req->channel != NULL ? req->channel : "",
     };
-    return cg_db_exec(conn, SQL_INSERT_REPORT, (int)(sizeof params / sizeof params[0]), params, res,
-                      err);
+    rc = cg_db_exec(conn, SQL_INSERT_REPORT, (int)(sizeof params / sizeof params[0]), params, res,
+                    err);
+
+cleanup:
+    free(sealed_text);
+    free(sealed);
+    return rc;
+}
+
+static const char SQL_CLEAR_IDENTITIES[] =
+    "SELECT id, reporter_name, reporter_phone FROM reports"
+    " WHERE reporter_name IS NOT NULL OR reporter_phone IS NOT NULL LIMIT 200";
+static const char SQL_SEAL_IDENTITY[] =
+    "UPDATE reports SET reporter_sealed = $2::bytea, reporter_key_id = $3,"
+    " reporter_name = NULL, reporter_phone = NULL WHERE id = $1::uuid";
+
+/* Seal the identities of one page of rows stored in the clear. *sealed
+ * gets how many. */
+static cg_code seal_page(intake_app *app, PGconn *conn, int *sealed, cg_err *err)
+{
+    PGresult *res = NULL;
+    unsigned char *box = NULL;
+    size_t box_len = 0;
+    char *text = NULL;
+    cg_code rc = cg_db_exec(conn, SQL_CLEAR_IDENTITIES, 0, NULL, &res, err);
+    *sealed = 0;
+    for (int i = 0; rc == CG_OK && i < PQntuples(res); i++) {
+        rc = intake_identity_seal(&app->identity_key, cg_db_get(res, i, 1),
+                                  PQgetisnull(res, i, 2) ? "" : cg_db_get(res, i, 2), &box,
+                                  &box_len, err);
+        if (rc == CG_OK && (text = intake_identity_bytea(box, box_len)) == NULL)
+            rc = cg_err_set(err, CG_INTERNAL, "out of memory");
+        const char *params[] = {cg_db_get(res, i, 0), text, app->identity_key.id};
+        if (rc == CG_OK)
+            rc = cg_db_exec(conn, SQL_SEAL_IDENTITY, 3, params, NULL, err);
+        free(text);
+        free(box);
+        text = NULL;
+        box = NULL;
+        if (rc == CG_OK)
+            (*sealed)++;
+    }
+    if (res != NULL)
+        PQclear(res);
+    return rc;
+}
+
+cg_code intake_report_seal_clear_identities(intake_app *app, cg_err *err)
+{
+    int total = 0, sealed = 0;
+    PGconn *conn = cg_db_acquire(app->base->db, CG_RPC_DB_ACQUIRE_MS, err);
+    cg_code rc = conn != NULL ? CG_OK : err->code;
+    do {
+        if (rc == CG_OK)
+            rc = seal_page(app, conn, &sealed, err);
+        total += sealed;
+    } while (rc == CG_OK && sealed > 0);
+    if (conn != NULL)
+        cg_db_release(app->base->db, conn);
+    if (rc == CG_OK && total > 0)
+        cg_log_fields(CG_LOG_WARN,
+                      "reporter identities stored in the clear were sealed; run "
+                      "VACUUM FULL reports to drop their old row versions",
+                      NULL);
+    return rc;
 }
 
 /* Add the ReportSubmitted event for a just-inserted report to the outbox.
@@ -118,7 +193,7 @@ cg_code intake_report_record(intake_app *app, PGconn *conn,
     cg_code rc;
 
     for (int attempt = 1;; attempt++) {
-        rc = insert_report(conn, req, out->receipt, out->hash, &res, err);
+        rc = insert_report(app, conn, req, out->receipt, out->hash, &res, err);
         if (rc != CG_OK) {
             goto cleanup;
         }

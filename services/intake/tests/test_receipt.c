@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "receipt.h"
 
 #define DRAWS 20000
@@ -199,14 +200,9 @@ static void test_key_parse(void **state)
     assert_int_equal(intake_receipt_key_parse(NULL, &p, &err), CG_INVALID_ARGUMENT);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_generate_format), cmocka_unit_test(test_generate_unique_and_spread),
-        cmocka_unit_test(test_format_valid),    cmocka_unit_test(test_lookup_key),
-        cmocka_unit_test(test_key_matters),     cmocka_unit_test(test_key_parse),
-        cmocka_unit_test(test_hash_verify),     cmocka_unit_test(test_hash_default_cost),
-        cmocka_unit_test(test_hash_rejects),
-    };
-    return cmocka_run_group_tests_name("intake_receipt", tests, setup, NULL);
-}
+CG_TEST_MAIN_SETUP(setup, cmocka_unit_test(test_generate_format),
+                   cmocka_unit_test(test_generate_unique_and_spread),
+                   cmocka_unit_test(test_format_valid), cmocka_unit_test(test_lookup_key),
+                   cmocka_unit_test(test_key_matters), cmocka_unit_test(test_key_parse),
+                   cmocka_unit_test(test_hash_verify), cmocka_unit_test(test_hash_default_cost),
+                   cmocka_unit_test(test_hash_rejects))

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg_test.h"
 #include "validate.h"
 
 /* A valid anonymous report to start each case from. */
@@ -47,24 +48,7 @@ static char *repeat(const char *unit, size_t n)
 /* True if err holds a violation for field. */
 static bool has_violation(const cg_err *err, const char *field)
 {
-    for (size_t i = 0; i < err->nviolations && i < CG_ERR_MAX_VIOLATIONS; i++) {
-        if (strcmp(err->violations[i].field, field) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Validate r and expect exactly one violation, on field. */
-static void expect_only(const Cleangrid__V1__SubmitReportRequest *r, const char *field)
-{
-    cg_err err;
-    assert_int_equal(intake_report_validate(r, &err), CG_INVALID_ARGUMENT);
-    assert_int_equal(err.code, CG_INVALID_ARGUMENT);
-    if (err.nviolations != 1 || !has_violation(&err, field)) {
-        fail_msg("expected one violation on %s, got %zu (first: %s)", field, err.nviolations,
-                 err.nviolations > 0 ? err.violations[0].field : "-");
-    }
+    return cg_test_has_violation(err, field, "");
 }
 
 static void expect_ok(const Cleangrid__V1__SubmitReportRequest *r)
@@ -92,172 +76,156 @@ static void test_valid_reports(void **state)
     expect_ok(&r);
 }
 
-static void test_category(void **state)
+/* r passes (ok), or has exactly one violation, on field; a failure says
+ * what was set, shown. */
+static void check_report(const Cleangrid__V1__SubmitReportRequest *r, const char *field, bool ok,
+                         const char *shown)
 {
-    (void)state;
-    Cleangrid__V1__SubmitReportRequest r = anonymous_report();
-    r.category = "";
-    expect_only(&r, "category");
-    r.category = "   ";
-    expect_only(&r, "category");
-    r.category = NULL;
-    expect_only(&r, "category");
-
-    /* Limits count characters, not bytes: 64 Chinese characters are 192
-     * bytes and still fit. */
-    char *s = repeat("采", 64);
-    r.category = s;
-    expect_ok(&r);
-    free(s);
-    s = repeat("a", 65);
-    r.category = s;
-    expect_only(&r, "category");
-    free(s);
+    cg_err err;
+    cg_code code = intake_report_validate(r, &err);
+    bool only_on_field = code == CG_INVALID_ARGUMENT && err.code == CG_INVALID_ARGUMENT &&
+                         err.nviolations == 1 && has_violation(&err, field);
+    if (ok ? code != CG_OK : !only_on_field)
+        fail_msg("%s %s: code %d, %zu violations (first: %s), want %s", field, shown, code,
+                 err.nviolations, err.nviolations > 0 ? err.violations[0].field : "-",
+                 ok ? "OK" : "one on it");
 }
 
-static void test_content_bounds(void **state)
+/* r with its string field at offset set to each value in turn: each one
+ * passes (ok), or each one is the only violation, on field. */
+static void check_values(Cleangrid__V1__SubmitReportRequest r, size_t offset, const char *field,
+                         const char *const *values, size_t n, bool ok)
 {
-    (void)state;
-    Cleangrid__V1__SubmitReportRequest r = anonymous_report();
-    char *s = repeat("x", 9);
-    r.content = s;
-    expect_only(&r, "content");
-    free(s);
-
-    s = repeat("举", 10);
-    r.content = s;
-    expect_ok(&r);
-    free(s);
-
-    s = repeat("举", 5000);
-    r.content = s;
-    expect_ok(&r);
-    free(s);
-
-    s = repeat("x", 5001);
-    r.content = s;
-    expect_only(&r, "content");
-    free(s);
+    char **value = (char **)((char *)&r + offset);
+    for (size_t i = 0; i < n; i++) {
+        *value = (char *)values[i];
+        check_report(&r, field, ok, values[i] != NULL ? values[i] : "NULL");
+    }
 }
 
-static void test_optional_lengths(void **state)
+/* Each of the values, set as the member field of report r, is the one
+ * violation, on field. */
+#define CHECK_BAD(r, field, values)                                                                \
+    check_values(r, offsetof(Cleangrid__V1__SubmitReportRequest, field), #field, values,           \
+                 CG_NROWS(values), false)
+
+static void test_blank_category(void **state)
 {
     (void)state;
-    Cleangrid__V1__SubmitReportRequest r = anonymous_report();
-    char *s200 = repeat("地", 200), *s201 = repeat("地", 201);
-    char *s100 = repeat("人", 100), *s101 = repeat("人", 101);
+    static const char *const blank[] = {"", "   ", NULL};
+    CHECK_BAD(anonymous_report(), category, blank);
+}
 
+/* The member of the request named name, for the table below. */
+#define FIELD(name) offsetof(Cleangrid__V1__SubmitReportRequest, name), #name
+
+/* The bounds of the free texts. Limits count characters, not bytes: 64
+ * Chinese characters are 192 bytes and still fit a category. */
+static const struct {
+    Cleangrid__V1__SubmitReportRequest (*report)(void);
+    size_t offset;
+    const char *field;
+    const char *unit; /* the field is n copies of it */
+    size_t n;
+    bool ok;
+} lengths[] = {
+    {anonymous_report, FIELD(category), "采", 64, true},
+    {anonymous_report, FIELD(category), "a", 65, false},
+    {anonymous_report, FIELD(content), "x", 9, false},
+    {anonymous_report, FIELD(content), "举", 10, true},
+    {anonymous_report, FIELD(content), "举", 5000, true},
+    {anonymous_report, FIELD(content), "x", 5001, false},
+    {anonymous_report, FIELD(location), "地", 201, false},
+    {anonymous_report, FIELD(accused_unit), "地", 201, false},
+    {anonymous_report, FIELD(accused_person), "人", 101, false},
+    {named_report, FIELD(reporter_name), "人", 100, true},
+    {named_report, FIELD(reporter_name), "人", 101, false},
+};
+
+static void test_lengths(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < CG_NROWS(lengths); i++) {
+        char *s = repeat(lengths[i].unit, lengths[i].n);
+        Cleangrid__V1__SubmitReportRequest r = lengths[i].report();
+        *(char **)((char *)&r + lengths[i].offset) = s;
+        char shown[64];
+        snprintf(shown, sizeof shown, "of %zu times %s", lengths[i].n, lengths[i].unit);
+        check_report(&r, lengths[i].field, lengths[i].ok, shown);
+        free(s);
+    }
+    /* All the optional texts at their longest at once. */
+    Cleangrid__V1__SubmitReportRequest r = anonymous_report();
+    char *s200 = repeat("地", 200), *s100 = repeat("人", 100);
     r.location = s200;
     r.accused_unit = s200;
     r.accused_person = s100;
     expect_ok(&r);
-
-    r = anonymous_report();
-    r.location = s201;
-    expect_only(&r, "location");
-    r = anonymous_report();
-    r.accused_unit = s201;
-    expect_only(&r, "accused_unit");
-    r = anonymous_report();
-    r.accused_person = s101;
-    expect_only(&r, "accused_person");
-
-    r = named_report();
-    r.reporter_name = s100;
-    expect_ok(&r);
-    r.reporter_name = s101;
-    expect_only(&r, "reporter_name");
-
     free(s200);
-    free(s201);
     free(s100);
-    free(s101);
 }
 
-static void test_anonymous_forbids_identity(void **state)
+/* An anonymous report names no one; a named one has a name. */
+static void test_identity(void **state)
 {
     (void)state;
-    Cleangrid__V1__SubmitReportRequest r = anonymous_report();
-    r.reporter_name = "张三";
-    expect_only(&r, "reporter_name");
-    r = anonymous_report();
-    r.reporter_phone = "13800000000";
-    expect_only(&r, "reporter_phone");
+    static const char *const name[] = {"张三"}, *const phone[] = {"13800000000"};
+    static const char *const blank[] = {"", " "};
+    CHECK_BAD(anonymous_report(), reporter_name, name);
+    CHECK_BAD(anonymous_report(), reporter_phone, phone);
+    CHECK_BAD(named_report(), reporter_name, blank);
 }
 
-static void test_named_requires_name(void **state)
+/* The fields with a pattern: the values that pass, and those refused, each
+ * as the one violation (each list ends at its first NULL). */
+static const struct {
+    Cleangrid__V1__SubmitReportRequest (*report)(void);
+    size_t offset;
+    const char *field;
+    const char *good[8], *bad[10];
+} patterns[] = {
+    {named_report,
+     FIELD(reporter_phone),
+     {"12345", "13800000000", "+86 138 0000 0000", "010-12345678", "12345678901234567890"},
+     {"1234", "123456789012345678901", "138-0000-000x", "(010) 1234567", "１３８００００００００",
+      "1234\t5678"}},
+    {anonymous_report,
+     FIELD(org_path),
+     {"hq", "hq.east", "hq.east.city_1", "HQ.East2"},
+     {"", ".hq", "hq.", "hq..east", "hq.east-1", "hq east", "hq.东", "hq;drop"}},
+    /* The QR code's channel, a name of a short pattern or nothing. */
+    {anonymous_report,
+     FIELD(channel),
+     {"", "qr-e2e", "poster_7", "0", "abcdefghijklmnopqrstuvwxyz012345"},
+     {"-qr", "_qr", "QR", "qr code", "qr.1", "渠道", "qr;--", "abcdefghijklmnopqrstuvwxyz0123456"}},
+};
+
+/* The number of values of a list that ends at its first NULL. */
+static size_t count(const char *const *values)
 {
-    (void)state;
-    Cleangrid__V1__SubmitReportRequest r = named_report();
-    r.reporter_name = "";
-    expect_only(&r, "reporter_name");
-    r.reporter_name = " ";
-    expect_only(&r, "reporter_name");
+    size_t n = 0;
+    while (values[n] != NULL)
+        n++;
+    return n;
 }
 
-static void test_phone(void **state)
+static void test_patterns(void **state)
 {
     (void)state;
-    static const char *const good[] = {"12345", "13800000000", "+86 138 0000 0000", "010-12345678",
-                                       "12345678901234567890"};
-    static const char *const bad[] = {"1234",          "123456789012345678901",  "138-0000-000x",
-                                      "(010) 1234567", "１３８００００００００", "1234\t5678"};
-    Cleangrid__V1__SubmitReportRequest r = named_report();
-    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
-        r.reporter_phone = (char *)good[i];
-        expect_ok(&r);
-    }
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        r.reporter_phone = (char *)bad[i];
-        expect_only(&r, "reporter_phone");
-    }
-}
-
-static void test_org_path(void **state)
-{
-    (void)state;
-    static const char *const good[] = {"hq", "hq.east", "hq.east.city_1", "HQ.East2"};
-    static const char *const bad[] = {"",          ".hq",     "hq.",   "hq..east",
-                                      "hq.east-1", "hq east", "hq.东", "hq;drop"};
-    Cleangrid__V1__SubmitReportRequest r = anonymous_report();
-    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
-        r.org_path = (char *)good[i];
-        expect_ok(&r);
-    }
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        r.org_path = (char *)bad[i];
-        expect_only(&r, "org_path");
-    }
-}
-
-/* The QR code's channel, a name of a short pattern or nothing. */
-static void test_channel(void **state)
-{
-    (void)state;
-    static const char *const good[] = {"", "qr-e2e", "poster_7", "0",
-                                       "abcdefghijklmnopqrstuvwxyz012345"};
-    static const char *const bad[] = {"-qr",  "_qr",  "QR",    "qr code",
-                                      "qr.1", "渠道", "qr;--", "abcdefghijklmnopqrstuvwxyz0123456"};
-    Cleangrid__V1__SubmitReportRequest r = anonymous_report();
-    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
-        r.channel = (char *)good[i];
-        expect_ok(&r);
-    }
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        r.channel = (char *)bad[i];
-        expect_only(&r, "channel");
+    for (size_t i = 0; i < CG_NROWS(patterns); i++) {
+        check_values(patterns[i].report(), patterns[i].offset, patterns[i].field, patterns[i].good,
+                     count(patterns[i].good), true);
+        check_values(patterns[i].report(), patterns[i].offset, patterns[i].field, patterns[i].bad,
+                     count(patterns[i].bad), false);
     }
 }
 
 static void test_invalid_utf8(void **state)
 {
     (void)state;
-    Cleangrid__V1__SubmitReportRequest r = anonymous_report();
-    r.content = "0123456789\xff\xfe";
-    expect_only(&r, "content");
-    r = anonymous_report();
-    r.location = "\xc3";
-    expect_only(&r, "location");
+    static const char *const content[] = {"0123456789\xff\xfe"}, *const location[] = {"\xc3"};
+    CHECK_BAD(anonymous_report(), content, content);
+    CHECK_BAD(anonymous_report(), location, location);
 }
 
 /* Every problem is reported at once, not only the first. */
@@ -276,20 +244,7 @@ static void test_all_violations_reported(void **state)
     assert_int_equal(err.nviolations, 4);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid_reports),
-        cmocka_unit_test(test_category),
-        cmocka_unit_test(test_content_bounds),
-        cmocka_unit_test(test_optional_lengths),
-        cmocka_unit_test(test_anonymous_forbids_identity),
-        cmocka_unit_test(test_named_requires_name),
-        cmocka_unit_test(test_phone),
-        cmocka_unit_test(test_org_path),
-        cmocka_unit_test(test_channel),
-        cmocka_unit_test(test_invalid_utf8),
-        cmocka_unit_test(test_all_violations_reported),
-    };
-    return cmocka_run_group_tests_name("intake_validate", tests, NULL, NULL);
-}
+CG_TEST_MAIN(cmocka_unit_test(test_valid_reports), cmocka_unit_test(test_blank_category),
+             cmocka_unit_test(test_lengths), cmocka_unit_test(test_identity),
+             cmocka_unit_test(test_patterns), cmocka_unit_test(test_invalid_utf8),
+             cmocka_unit_test(test_all_violations_reported))

@@ -16,6 +16,7 @@
 
 #include "accounts.h"
 #include "admin.h"
+#include "audit.h"
 #include "gateway.h"
 
 static cJSON *person_json(const PGresult *res, int row)
@@ -56,6 +57,15 @@ void gw_route_list_people(gw_request *req)
         gw_http_send_err(req, &err);
         return;
     }
+    /* The staff of a scope, with their roles: who could be looked up is
+     * worth knowing, so the lookup is recorded as a sensitive read. */
+    cJSON *filter = cJSON_CreateObject();
+    if (filter != NULL && role[0] != '\0')
+        cJSON_AddStringToObject(filter, "role", role);
+    if (filter != NULL && q[0] != '\0')
+        cJSON_AddStringToObject(filter, "q", q);
+    gw_audit_expect_list(req, "people.lookup", NULL, NULL, filter);
+    cJSON_Delete(filter);
     const char *extra[] = {role, q};
     gw_admin_send_list_with(req, PEOPLE_SQL, 1, person_json, extra, 2);
 }

@@ -22,6 +22,7 @@
 #include "cg/log.h"
 #include "cg/util.h"
 #include "cleangrid/v1/case_documents.pb-c.h"
+#include "conn_guard.h"
 #include "gateway.h"
 
 /* The longest name accepted in ?name=, in bytes (the case service's
@@ -164,9 +165,18 @@ static cg_code send_body(gw_request *req, Cleangrid__V1__CallContext *ctx, const
         gw_http_send_json(req, 500, NULL);
         goto cleanup;
     }
+    /* An upload may take longer than a JSON body, but not for ever. */
+    gw_conn_guard_body_begin(req, req->app->http_upload_timeout_ms);
     for (;;) {
         size_t n = 0;
-        if (!read_piece(req, buf, CHUNK_MAX, &n)) {
+        bool whole = read_piece(req, buf, CHUNK_MAX, &n);
+        /* A late body's read side was shut: what came is not the whole
+         * document, however it ends. */
+        if (gw_conn_guard_body_late(req)) {
+            gw_http_send_late_body(req, req->app->http_upload_timeout_ms);
+            goto cleanup;
+        }
+        if (!whole) {
             gw_http_send_problem(req, 400, "INVALID_ARGUMENT", "the request body was cut short",
                                  NULL, NULL);
             goto cleanup;
@@ -197,6 +207,7 @@ static cg_code send_body(gw_request *req, Cleangrid__V1__CallContext *ctx, const
         *size += (int64_t)n;
     }
     req->body_consumed = true;
+    gw_conn_guard_body_end(req);
     rc = CG_OK;
 
 cleanup:

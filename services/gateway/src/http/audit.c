@@ -87,13 +87,14 @@ struct gw_audit {
 };
 
 static const char append_sql[] =
-    "SELECT audit_append($1::uuid, $2, $3, $4, $5, $6, $7, $8::integer, $9, $10::ltree)";
+    "SELECT audit_append($1::uuid, $2, $3, $4, $5, $6, $7, $8::integer, $9, $10::ltree, $11,"
+    " $12)";
 
 /* Append one job's row on conn with audit_append(), in a transaction of
  * its own. */
 static cg_code append_one(PGconn *conn, const audit_job *job, cg_err *err)
 {
-    return cg_db_exec(conn, append_sql, 10, job->params, NULL, err);
+    return cg_db_exec(conn, append_sql, AUDIT_NPARAMS, job->params, NULL, err);
 }
 
 static const char lock_head_sql[] = "SELECT last_id, last_hash, at FROM audit_lock_head()";
@@ -455,11 +456,75 @@ void gw_audit_expect(gw_request *req, const char *action, const char *target_typ
                      const char *target_id)
 {
     gw_audit_pending *p = &req->audit;
+    gw_audit_release(req);
     p->armed = true;
     p->action = action;
     p->fail_action = NULL;
     p->target_type = target_type;
     cg_strlcpy(p->target_id, target_id ? target_id : "", sizeof(p->target_id));
+}
+
+void gw_audit_expect_list(gw_request *req, const char *action, const char *target_type,
+                          const char *target_id, const cJSON *filter)
+{
+    gw_audit_expect(req, action, target_type, target_id);
+    cJSON_Delete(req->audit.list_filter);
+    req->audit.list_filter = filter != NULL ? cJSON_Duplicate(filter, true) : cJSON_CreateObject();
+    /* Until the answer names its items, a refusal or failure records the
+     * filter alone. */
+    free(req->audit.detail);
+    req->audit.detail = NULL;
+    cJSON *detail = cJSON_CreateObject();
+    if (detail != NULL && req->audit.list_filter != NULL &&
+        cJSON_AddItemReferenceToObject(detail, "filter", req->audit.list_filter))
+        req->audit.detail = cJSON_PrintUnformatted(detail);
+    cJSON_Delete(detail);
+}
+
+/* The id an answer's item is known by. */
+static const char *item_id(const cJSON *item)
+{
+    const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"));
+    return id != NULL ? id : cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "sha256"));
+}
+
+void gw_audit_list_answer(gw_request *req, const cJSON *answer)
+{
+    gw_audit_pending *p = &req->audit;
+    if (!p->armed || p->list_filter == NULL)
+        return;
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(answer, "items");
+    cJSON *detail = cJSON_CreateObject();
+    cJSON *ids = cJSON_CreateArray();
+    bool ok = detail != NULL && ids != NULL &&
+              cJSON_AddItemReferenceToObject(detail, "filter", p->list_filter);
+    const cJSON *item;
+    cJSON_ArrayForEach(item, items)
+    {
+        const char *id = item_id(item);
+        cJSON *s = id != NULL ? cJSON_CreateString(id) : NULL;
+        ok = ok && s != NULL && cJSON_AddItemToArray(ids, s);
+        if (!ok)
+            cJSON_Delete(s);
+    }
+    if (ok && cJSON_AddItemToObject(detail, "ids", ids)) {
+        ids = NULL;
+        char *text = cJSON_PrintUnformatted(detail);
+        if (text != NULL) {
+            free(p->detail);
+            p->detail = text;
+        }
+    }
+    cJSON_Delete(ids);
+    cJSON_Delete(detail);
+}
+
+void gw_audit_release(gw_request *req)
+{
+    free(req->audit.detail);
+    req->audit.detail = NULL;
+    cJSON_Delete(req->audit.list_filter);
+    req->audit.list_filter = NULL;
 }
 
 void gw_audit_set_actor(gw_request *req, const gw_principal *who)
@@ -506,6 +571,8 @@ static cg_code append(gw_request *req, int status, cg_err *err)
         status_text,
         req->request_id,
         who != NULL && who->org_path[0] != '\0' ? who->org_path : NULL,
+        req->own_request_id,
+        p->detail,
     };
     _Static_assert(sizeof(params) == sizeof(job.params), "one parameter per column");
     memcpy(job.params, params, sizeof(params));
@@ -539,7 +606,7 @@ bool gw_audit_before_answer(gw_request *req, int status)
 #define LIST_COLUMNS                                                                               \
     "id, (extract(epoch FROM at) * 1000)::bigint, actor_id::text, actor_username, actor_role,"     \
     " action, target_type, target_id, outcome, http_status, request_id, org_path::text,"           \
-    " prev_hash, hash"
+    " prev_hash, hash, gateway_request_id, detail"
 
 /* Add key as the string in column col, or null when the field is NULL. */
 static bool add_nullable(cJSON *obj, const char *key, const PGresult *res, int row, int col)
@@ -547,6 +614,16 @@ static bool add_nullable(cJSON *obj, const char *key, const PGresult *res, int r
     if (PQgetisnull(res, row, col))
         return cJSON_AddNullToObject(obj, key) != NULL;
     return cJSON_AddStringToObject(obj, key, cg_db_get(res, row, col)) != NULL;
+}
+
+/* The detail column as the JSON it holds, or null. */
+static bool add_detail(cJSON *obj, const PGresult *res, int row, int col)
+{
+    cJSON *detail =
+        PQgetisnull(res, row, col) ? cJSON_CreateNull() : cJSON_Parse(cg_db_get(res, row, col));
+    if (detail == NULL)
+        detail = cJSON_CreateNull();
+    return detail != NULL && cJSON_AddItemToObject(obj, "detail", detail);
 }
 
 static cJSON *row_json(const PGresult *res, int row)
@@ -579,7 +656,8 @@ static cJSON *row_json(const PGresult *res, int row)
          cJSON_AddNumberToObject(o, "status", (double)cg_db_get_ll(res, row, 9)) != NULL &&
          cJSON_AddStringToObject(o, "request_id", cg_db_get(res, row, 10)) != NULL &&
          cJSON_AddStringToObject(o, "prev_hash", cg_db_get(res, row, 12)) != NULL &&
-         cJSON_AddStringToObject(o, "hash", cg_db_get(res, row, 13)) != NULL;
+         cJSON_AddStringToObject(o, "hash", cg_db_get(res, row, 13)) != NULL &&
+         add_nullable(o, "gateway_request_id", res, row, 14) && add_detail(o, res, row, 15);
     cJSON_Delete(actor);
     cJSON_Delete(target);
     if (!ok) {
@@ -680,7 +758,7 @@ static const char verify_sql[] =
     "  prev_hash IS DISTINCT FROM coalesce(lag(hash) OVER (ORDER BY id), repeat('0', 64))"
     "  OR hash IS DISTINCT FROM audit_hash(prev_hash, audit_canonical(id, at, actor_id,"
     "   actor_username, actor_role, action, target_type, target_id, outcome, http_status,"
-    "   request_id, org_path)) AS bad"
+    "   request_id, org_path, gateway_request_id, detail)) AS bad"
     " FROM audit_log)"
     " SELECT (SELECT count(*) FROM chain),"
     "  (SELECT min(id) FROM chain WHERE bad),"

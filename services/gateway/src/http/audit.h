@@ -27,6 +27,7 @@
 typedef struct gw_audit gw_audit;
 struct gw_request;
 struct gw_app;
+struct cJSON;
 
 /* The record a request has armed. Lives inside gw_request; zero means none. */
 typedef struct gw_audit_pending {
@@ -39,6 +40,12 @@ typedef struct gw_audit_pending {
      * dispatcher); has_actor false means req->who, or nobody. */
     bool has_actor;
     gw_principal actor;
+    /* What the read returned (JSON text, owned, freed when the request
+     * ends), or NULL. */
+    char *detail;
+    /* A list's filter (owned), when the record is a list's: the answer's
+     * ids are added to it when it is sent (gw_audit_list_answer). */
+    struct cJSON *list_filter;
 } gw_audit_pending;
 
 /* Open the audit writer: its own small pool of database connections, so a
@@ -59,6 +66,20 @@ void gw_audit_flush(gw_audit *audit);
  * answer goes out. Sensitive reads call this from their handler. */
 void gw_audit_expect(struct gw_request *req, const char *action, const char *target_type,
                      const char *target_id);
+/* Arm the record of a list of sensitive content, like gw_audit_expect():
+ * filter (a JSON object of the parameters given; copied, NULL for none)
+ * and, once the answer is sent, the id of every item it returned go into
+ * the record's detail as {"filter": {...}, "ids": [...]}. One record a
+ * call, however many items. */
+void gw_audit_expect_list(struct gw_request *req, const char *action, const char *target_type,
+                          const char *target_id, const struct cJSON *filter);
+/* Called by the sender with a successful JSON answer: when the armed
+ * record is a list's, note the ids of answer's "items" (each item's "id",
+ * or its "sha256" for a document). Without memory the record keeps the
+ * filter alone. */
+void gw_audit_list_answer(struct gw_request *req, const struct cJSON *answer);
+/* Free what the armed record owns; the request is over. */
+void gw_audit_release(struct gw_request *req);
 /* Record who (copied) as the actor instead of req->who: a login, whose
  * caller has no session yet, and a failed login of a known account. */
 void gw_audit_set_actor(struct gw_request *req, const gw_principal *who);
@@ -83,13 +104,18 @@ const char *gw_audit_outcome(int status);
 
 /* The values of one row, in the order of audit_append()'s parameters:
  * actor id, actor username, actor roles, action, target type, target id,
- * outcome, HTTP status (decimal text), request id, org path. NULL is SQL
- * NULL. */
-#define GW_AUDIT_NVALUES 10
+ * outcome, HTTP status (decimal text), request id (the client's when it
+ * sent a usable one), org path, the gateway's own request id, detail (JSON
+ * text: what a sensitive read returned). NULL is SQL NULL. */
+#define GW_AUDIT_NVALUES 12
+/* The values a row written before the last two columns existed has. */
+#define GW_AUDIT_NVALUES_BASE 10
 
 /* The canonical serialization of a row, byte for byte what the SQL function
- * audit_canonical() (migrations 0003_audit.sql and 0007) returns for it:
- * json_build_array(id, time, the ten values)::text, with PostgreSQL's JSON
+ * audit_canonical() (migrations 0003_audit.sql, 0007 and 0009) returns for
+ * it: json_build_array(id, time, the values)::text, the first ten values
+ * only when the last two are both NULL (rows written before they existed),
+ * all twelve otherwise, with PostgreSQL's JSON
  * escaping, ", " between elements, the status as a number, and the actor id
  * in lower case as uuid::text prints it. at is the time as that function
  * formats it ("2026-11-26T03:45:01.123456Z"). Returns a new string

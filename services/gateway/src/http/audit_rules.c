@@ -77,7 +77,10 @@ char *gw_audit_canonical(long long id, const char *at, const char *const values[
         return NULL;
     char *out = text + sprintf(text, "[%lld, ", id);
     out = json_string(out, at);
-    for (int i = 0; i < GW_AUDIT_NVALUES; i++) {
+    int nvalues = values[GW_AUDIT_NVALUES_BASE] == NULL && values[GW_AUDIT_NVALUES_BASE + 1] == NULL
+                      ? GW_AUDIT_NVALUES_BASE
+                      : GW_AUDIT_NVALUES;
+    for (int i = 0; i < nvalues; i++) {
         out = put(out, ", ");
         if (values[i] == NULL) {
             out = put(out, "null");

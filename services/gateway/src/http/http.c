@@ -21,6 +21,7 @@
 #include "cg/log.h"
 #include "cg/nats.h"
 #include "cg/util.h"
+#include "conn_guard.h"
 #include "etag.h"
 #include "gateway.h"
 
@@ -146,6 +147,8 @@ cleanup:
 
 void gw_http_send_json(gw_request *req, int status, const cJSON *body)
 {
+    if (body != NULL && status < 400)
+        gw_audit_list_answer(req, body);
     char *text = body ? cJSON_PrintUnformatted(body) : NULL;
     char etag[GW_ETAG_LEN];
     if (text != NULL && req->etag && status == 200) {
@@ -298,6 +301,14 @@ const char *gw_http_header(const gw_request *req, const char *name)
 
 /* --- bodies ---------------------------------------------------------------- */
 
+void gw_http_send_late_body(gw_request *req, long timeout_ms)
+{
+    char detail[96];
+    snprintf(detail, sizeof(detail), "the request body did not arrive within %ld ms", timeout_ms);
+    req->must_close = true;
+    gw_http_send_problem(req, 408, "DEADLINE_EXCEEDED", detail, NULL, NULL);
+}
+
 cg_code gw_http_read_body(gw_request *req, char **out, size_t *out_len)
 {
     *out = NULL;
@@ -336,6 +347,10 @@ cg_code gw_http_read_raw(gw_request *req, char **out, size_t *out_len)
      * to learn whether it is over. */
     for (;;) {
         int n = mg_read(req->conn, buf + len, max + 1 - len);
+        if (gw_conn_guard_body_late(req)) {
+            gw_http_send_late_body(req, req->app->http_body_timeout_ms);
+            goto cleanup;
+        }
         if (n < 0) {
             gw_http_send_problem(req, 400, "INVALID_ARGUMENT", "the request body was cut short",
                                  NULL, NULL);
@@ -350,6 +365,7 @@ cg_code gw_http_read_raw(gw_request *req, char **out, size_t *out_len)
         }
     }
     req->body_consumed = true;
+    gw_conn_guard_body_end(req);
     buf[len] = '\0';
     *out = buf;
     *out_len = len;
@@ -514,10 +530,14 @@ static int on_request(struct mg_connection *conn)
         .query = ri->query_string,
     };
     gw_request_id_pick(gw_http_header(&req, "X-Request-Id"), req.request_id);
+    gw_request_id_pick(NULL, req.own_request_id);
     cg_log_set_request_id(req.request_id);
 
-    if (framed(&req, ri))
+    if (framed(&req, ri)) {
+        if (ri->content_length > 0 || gw_http_header(&req, "Transfer-Encoding") != NULL)
+            gw_conn_guard_body_begin(&req, req.app->http_body_timeout_ms);
         dispatch(&req);
+    }
     if (req.status == 0) {
         /* A handler returned without answering: a bug, but the client still
          * gets an answer and the connection stays usable. */
@@ -525,6 +545,8 @@ static int on_request(struct mg_connection *conn)
         gw_http_send_problem(&req, 500, "INTERNAL", "internal error", NULL, NULL);
     }
     access_log(&req, &start);
+    gw_audit_release(&req);
+    gw_conn_guard_request_done(conn);
     cg_log_set_request_id(NULL);
     return req.status;
 }
@@ -571,7 +593,14 @@ static int on_http_error(struct mg_connection *conn, int status, const char *msg
         .path = ri && ri->local_uri ? ri->local_uri : "",
     };
     gw_request_id_pick(NULL, req.request_id);
+    cg_strlcpy(req.own_request_id, req.request_id, sizeof(req.own_request_id));
     cg_log_set_request_id(req.request_id);
+    /* civetweb reports a head that missed request_timeout_ms as a
+     * malformed message. */
+    if (status == 400 && gw_conn_guard_head_late(conn)) {
+        status = 408;
+        msg = "the request head did not arrive in time";
+    }
     if (status == 400 && unknown_method(req.method)) {
         status = 405;
         msg = "this method is not served here";
@@ -585,6 +614,7 @@ static int on_http_error(struct mg_connection *conn, int status, const char *msg
     }
     const char *code_name = status == 404   ? "NOT_FOUND"
                             : status == 405 ? "METHOD_NOT_ALLOWED"
+                            : status == 408 ? "DEADLINE_EXCEEDED"
                             : status == 411 ? "LENGTH_REQUIRED"
                             : status == 413 ? "CONTENT_TOO_LARGE"
                             : status == 503 ? "UNAVAILABLE"
@@ -678,7 +708,11 @@ cg_code gw_http_start(gw_app *app, cg_err *err)
     char host[128];
     char address[160];
 
+    char head_timeout[16];
+    char keep_alive_ms[16];
     snprintf(threads, sizeof(threads), "%ld", app->http_threads);
+    snprintf(head_timeout, sizeof(head_timeout), "%ld", app->http_head_timeout_ms);
+    snprintf(keep_alive_ms, sizeof(keep_alive_ms), "%d", GW_KEEP_ALIVE_MS);
     const char *options[] = {
         "listening_ports",
         app->http_listen,
@@ -689,9 +723,12 @@ cg_code gw_http_start(gw_app *app, cg_err *err)
         /* Without it a response written in two parts waits on delayed ACK. */
         "tcp_nodelay",
         "1",
-        /* A client that trickles its request is cut off, not waited on. */
+        /* civetweb counts it from the request's first byte, so it bounds
+         * the whole head; bodies have their own deadline (conn_guard.h). */
         "request_timeout_ms",
-        "30000",
+        head_timeout,
+        "keep_alive_timeout_ms",
+        keep_alive_ms,
         NULL,
     };
     struct mg_callbacks callbacks;
@@ -699,6 +736,9 @@ cg_code gw_http_start(gw_app *app, cg_err *err)
     callbacks.begin_request = on_request;
     callbacks.http_error = on_http_error;
     callbacks.log_message = on_log_message;
+    /* Not connection_closed: civetweb forgets the connection's data before
+     * calling that one, and closes the socket the guard watches. */
+    callbacks.connection_close = gw_conn_guard_closed;
     struct mg_init_data init = {
         .callbacks = &callbacks,
         .user_data = app,
@@ -711,6 +751,10 @@ cg_code gw_http_start(gw_app *app, cg_err *err)
     };
 
     mg_init_library(0);
+    rc = gw_conn_guard_create(app, &app->conn_guard, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    rc = CG_UNAVAILABLE;
     app->mg = mg_start2(&init, &error);
     if (app->mg == NULL) {
         cg_err_set(err, CG_UNAVAILABLE, "cannot serve HTTP on %s: %s", app->http_listen,
@@ -734,10 +778,13 @@ cg_code gw_http_start(gw_app *app, cg_err *err)
     rc = CG_OK;
 
 cleanup:
-    if (rc != CG_OK && app->mg != NULL)
+    if (rc != CG_OK && app->mg != NULL) {
         gw_http_stop(app);
-    else if (rc != CG_OK)
+    } else if (rc != CG_OK) {
+        gw_conn_guard_destroy(app->conn_guard);
+        app->conn_guard = NULL;
         mg_exit_library();
+    }
     return rc;
 }
 
@@ -747,6 +794,8 @@ void gw_http_stop(gw_app *app)
         return;
     mg_stop(app->mg);
     app->mg = NULL;
+    gw_conn_guard_destroy(app->conn_guard);
+    app->conn_guard = NULL;
     mg_exit_library();
     cg_log_info("http stopped");
 }

@@ -42,6 +42,12 @@ static void limits_free(gw_limits *limits)
     free(limits);
 }
 
+bool gw_limits_conn_exempt(const gw_limits *limits, const char *addr)
+{
+    return limits != NULL && (gw_cidr_list_contains(limits->trusted, limits->ntrusted, addr) ||
+                              gw_cidr_list_contains(limits->exempt, limits->nexempt, addr));
+}
+
 cg_code gw_limits_create(gw_app *app, cg_err *err)
 {
     cg_code rc = CG_INTERNAL;

@@ -167,6 +167,22 @@ static cg_code reply_json(const gw_request *req, const gw_rpc_route *rr,
     return cg_pbjson_encode(codec, part, out, err);
 }
 
+/* Arm the record of a list read with the query parameters given, as the
+ * client gave them (a bad value is recorded as such; the call then fails
+ * and is recorded as failed). */
+static void expect_list(gw_request *req, const gw_rpc_route *rr)
+{
+    cJSON *filter = cJSON_CreateObject();
+    for (const gw_query_param *q = rr->query; filter != NULL && q != NULL && q->name != NULL; q++) {
+        char value[QUERY_VALUE_MAX];
+        if (gw_query_get(req->query, q->name, value, sizeof(value)) == CG_OK &&
+            cg_utf8_valid(value, strlen(value)))
+            cJSON_AddStringToObject(filter, q->name, value);
+    }
+    gw_audit_expect_list(req, rr->audit_action, rr->audit_target, req->route_id, filter);
+    cJSON_Delete(filter);
+}
+
 void gw_route_rpc(gw_request *req)
 {
     const gw_rpc_route *rr = req->route->rpc;
@@ -180,7 +196,9 @@ void gw_route_rpc(gw_request *req)
     cg_err_clear(&err);
     /* Every attempt at a sensitive read is recorded, found or not: probing
      * for ids is worth seeing too. */
-    if (rr->audit_action != NULL)
+    if (rr->audit_action != NULL && rr->audit_list)
+        expect_list(req, rr);
+    else if (rr->audit_action != NULL)
         gw_audit_expect(req, rr->audit_action, rr->audit_target, req->route_id);
     rpc = cg_pbjson_message_new(rr->request);
     if (rpc == NULL) {

@@ -90,6 +90,9 @@ typedef struct gw_rpc_route {
      * recorded for every attempt, found or not. NULL: not audited here. */
     const char *audit_action;
     const char *audit_target;
+    /* The read is a list: its record names the filter given and the ids
+     * of the items returned (gw_audit_expect_list). */
+    bool audit_list;
     bool etag; /* a read of one record: ETag and If-None-Match */
 } gw_rpc_route;
 

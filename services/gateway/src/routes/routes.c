@@ -35,7 +35,8 @@
 /* The documents of a clue's or a case's file (kind: "clue" or "case"). */
 #define DOCUMENT_LIST(kind)                                                                        \
     GW_RPC("case", "ListDocuments", list_documents, list_documents, .id_field = "file_id",         \
-           .fixed = (const gw_fixed_field[]){{"file_kind", (kind)}, {NULL, NULL}})
+           .fixed = (const gw_fixed_field[]){{"file_kind", (kind)}, {NULL, NULL}},                 \
+           .audit_action = "document.list", .audit_target = (kind), .audit_list = true)
 
 /* A step of a case after filing (立案后), under its own route and
  * permission: the CaseAction named by the path, answered with the case. */
@@ -174,8 +175,9 @@ const gw_route gw_routes[] = {
     {.method = "GET",
      .pattern = "/api/v1/clues",
      .perm = GW_PERM_CLUE_READ,
-     .rpc = GW_RPC("case", "ListClues", list_clues, list_clues, .paged = true,
-                   .query = CLUE_FILTERS, .enrich = gw_enrich_clue_list)},
+     .rpc =
+         GW_RPC("case", "ListClues", list_clues, list_clues, .paged = true, .query = CLUE_FILTERS,
+                .enrich = gw_enrich_clue_list, .audit_action = "clue.list", .audit_list = true)},
     {.method = "GET",
      .pattern = "/api/v1/clues/{id}",
      .perm = GW_PERM_CLUE_READ,
@@ -240,7 +242,8 @@ const gw_route gw_routes[] = {
      .perm = GW_PERM_CLUE_READ,
      .rpc = GW_RPC("case", "ClueStatistics", clue_statistics, clue_statistics,
                    .query = CLUE_FILTERS, .into = "filter", .enrich = gw_enrich_clue_stats,
-                   .present = gw_json_clue_statistics)},
+                   .present = gw_json_clue_statistics, .audit_action = "clue.statistics",
+                   .audit_list = true)},
     {.method = "POST",
      .pattern = "/api/v1/clues/{id}/file",
      .perm = GW_PERM_CLUE_APPROVE,
@@ -325,8 +328,9 @@ const gw_route gw_routes[] = {
     {.method = "GET",
      .pattern = "/api/v1/cases",
      .perm = GW_PERM_CLUE_READ,
-     .rpc = GW_RPC("case", "ListCases", list_cases, list_cases, .paged = true,
-                   .query = CASE_FILTERS, .enrich = gw_enrich_case_list)},
+     .rpc =
+         GW_RPC("case", "ListCases", list_cases, list_cases, .paged = true, .query = CASE_FILTERS,
+                .enrich = gw_enrich_case_list, .audit_action = "case.list", .audit_list = true)},
     {.method = "POST",
      .pattern = "/api/v1/cases/{id}/investigators",
      .perm = GW_PERM_CASE_DECIDE,
@@ -383,7 +387,8 @@ const gw_route gw_routes[] = {
      .perm = GW_PERM_CLUE_READ,
      .rpc = GW_RPC("case", "CaseStatistics", case_statistics, case_statistics,
                    .query = CASE_FILTERS, .into = "filter", .enrich = gw_enrich_case_stats,
-                   .present = gw_json_case_statistics)},
+                   .present = gw_json_case_statistics, .audit_action = "case.statistics",
+                   .audit_list = true)},
 };
 
 const size_t gw_nroutes = sizeof(gw_routes) / sizeof(gw_routes[0]);

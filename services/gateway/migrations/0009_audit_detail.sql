@@ -1,0 +1,96 @@
+-- Two more columns in the audit trail, both under the chain's hash:
+--   gateway_request_id: the id the gateway gave the request itself. The
+--     request_id column keeps the client's X-Request-Id when it sent a
+--     usable one (so a client can find its own calls), which says nothing
+--     a client could not have chosen; this one it could not.
+--   detail: what a sensitive read returned, as JSON text: a list's filter
+--     and the ids of the records it returned, so a read of a hundred clues
+--     is recorded as surely as a read of one.
+-- A row written before this migration has both NULL, and its canonical
+-- serialization is the twelve-element array it was hashed with; a row with
+-- either set appends both, so every hash already in the chain stays valid.
+ALTER TABLE audit_log ADD COLUMN gateway_request_id text,
+                      ADD COLUMN detail text;
+
+CREATE FUNCTION audit_canonical(id bigint, at timestamptz, actor_id uuid,
+                                actor_username text, actor_role text, action text,
+                                target_type text, target_id text, outcome text,
+                                http_status integer, request_id text, org_path ltree,
+                                gateway_request_id text, detail text)
+    RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN gateway_request_id IS NULL AND detail IS NULL THEN
+               json_build_array(id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                                actor_id::text, actor_username, actor_role, action, target_type,
+                                target_id, outcome, http_status, request_id, org_path::text)::text
+           ELSE
+               json_build_array(id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                                actor_id::text, actor_username, actor_role, action, target_type,
+                                target_id, outcome, http_status, request_id, org_path::text,
+                                gateway_request_id, detail)::text
+           END
+$$;
+
+-- audit_append() with the two new values: the writer's fallback when a
+-- batch is refused, one row at a time.
+CREATE FUNCTION audit_append(p_actor_id uuid, p_actor_username text, p_actor_role text,
+                             p_action text, p_target_type text, p_target_id text,
+                             p_outcome text, p_http_status integer, p_request_id text,
+                             p_org_path ltree, p_gateway_request_id text, p_detail text)
+    RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = public, pg_temp AS $$
+DECLARE
+    v_prev text;
+    v_id   bigint;
+    v_at   timestamptz;
+    v_hash text;
+BEGIN
+    SELECT last_hash INTO STRICT v_prev FROM audit_head WHERE singleton FOR UPDATE;
+    v_id := nextval(pg_get_serial_sequence('audit_log', 'id'));
+    v_at := clock_timestamp();
+    v_hash := audit_hash(v_prev, audit_canonical(v_id, v_at, p_actor_id, p_actor_username,
+                                                 p_actor_role, p_action, p_target_type,
+                                                 p_target_id, p_outcome, p_http_status,
+                                                 p_request_id, p_org_path,
+                                                 p_gateway_request_id, p_detail));
+    INSERT INTO audit_log (id, at, actor_id, actor_username, actor_role, action, target_type,
+                           target_id, outcome, http_status, request_id, org_path,
+                           gateway_request_id, detail, prev_hash, hash)
+    VALUES (v_id, v_at, p_actor_id, p_actor_username, p_actor_role, p_action, p_target_type,
+            p_target_id, p_outcome, p_http_status, p_request_id, p_org_path,
+            p_gateway_request_id, p_detail, v_prev, v_hash);
+    UPDATE audit_head SET last_id = v_id, last_hash = v_hash, nrows = nrows + 1
+     WHERE singleton;
+    RETURN v_id;
+END
+$$;
+
+-- audit_append_hashed() reading rows of the twelve values and the hash.
+CREATE OR REPLACE FUNCTION audit_append_hashed(p_at timestamptz, p_rows jsonb)
+    RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = public, pg_temp AS $$
+DECLARE
+    v_head audit_head%ROWTYPE;
+    v_n    integer := jsonb_array_length(p_rows);
+BEGIN
+    SELECT * INTO STRICT v_head FROM audit_head WHERE singleton FOR UPDATE;
+    IF v_n = 0 THEN
+        RETURN v_head.last_id;
+    END IF;
+    INSERT INTO audit_log (id, at, actor_id, actor_username, actor_role, action, target_type,
+                           target_id, outcome, http_status, request_id, org_path,
+                           gateway_request_id, detail, prev_hash, hash)
+    SELECT v_head.last_id + e.i, p_at, (e.r->>0)::uuid, e.r->>1, e.r->>2, e.r->>3, e.r->>4,
+           e.r->>5, e.r->>6, (e.r->>7)::integer, e.r->>8, (e.r->>9)::ltree, e.r->>10, e.r->>11,
+           coalesce(lag(e.r->>12) OVER (ORDER BY e.i), v_head.last_hash), e.r->>12
+      FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS e(r, i);
+    UPDATE audit_head SET last_id = v_head.last_id + v_n,
+                          last_hash = p_rows->(v_n - 1)->>12,
+                          nrows = nrows + v_n
+     WHERE singleton;
+    PERFORM setval(pg_get_serial_sequence('audit_log', 'id'), v_head.last_id + v_n);
+    RETURN v_head.last_id + v_n;
+END
+$$;
+
+REVOKE EXECUTE ON FUNCTION audit_append(uuid, text, text, text, text, text, text, integer, text,
+                                        ltree, text, text) FROM PUBLIC;
