@@ -12,9 +12,13 @@
 
 #include "cg/context.h"
 #include "cg/log.h"
+#include "cg/ticker.h"
 #include "cg/util.h"
 
 #define RELAY_BATCH 128
+/* How soon the relay tries again after a batch that failed (NATS or the
+ * database away), whatever its poll interval. */
+#define RELAY_RETRY_MS 1000
 #define CONSUMER_BATCH 16
 /* A message whose handler keeps failing while the database is up is
  * dead-lettered after this many deliveries. JetStream itself redelivers
@@ -80,11 +84,16 @@ struct cg_outbox_relay {
     cg_db *db;
     cg_nats *nats;
     int poll_ms;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    bool kicked;
-    bool stopping;
+    /* Runs relay_tick() at once, on a kick and every RELAY_TICK_MS or
+     * poll_ms, whichever is shorter. */
+    cg_ticker *ticker;
+    atomic_uint kicks;    /* cg_outbox_relay_kick() calls so far */
+    atomic_bool stopping; /* ends the drain of a backlog at a stop */
+    /* The tick's own (the ticker never runs two at once): the monotonic ms
+     * before which it sends nothing unless kicked, poll_ms after a batch
+     * and RELAY_RETRY_MS after one that failed, and the kicks it saw. */
+    int64_t next_ms;
+    unsigned seen_kicks;
 };
 
 typedef enum publish_outcome {
@@ -219,94 +228,57 @@ cleanup:
     return claimed;
 }
 
-static bool relay_stopping(cg_outbox_relay *relay)
-{
-    pthread_mutex_lock(&relay->lock);
-    bool stopping = relay->stopping;
-    pthread_mutex_unlock(&relay->lock);
-    return stopping;
-}
-
-static void *relay_main(void *arg)
+static void relay_tick(void *arg)
 {
     cg_outbox_relay *relay = arg;
-    pthread_mutex_lock(&relay->lock);
-    while (!relay->stopping) {
-        relay->kicked = false;
-        pthread_mutex_unlock(&relay->lock);
-        int n;
-        /* Keep going while full batches come back, so a backlog drains at
-         * full speed rather than one batch per poll. */
-        while ((n = relay_batch(relay)) == RELAY_BATCH && !relay_stopping(relay))
-            ;
-        int wait_ms = n < 0 ? 1000 : relay->poll_ms;
-        pthread_mutex_lock(&relay->lock);
-        if (relay->kicked || relay->stopping)
-            continue;
-        struct timespec deadline = cg_deadline_after_ms(wait_ms);
-        while (!relay->kicked && !relay->stopping)
-            if (pthread_cond_timedwait(&relay->wake, &relay->lock, &deadline) != 0)
-                break;
-    }
-    pthread_mutex_unlock(&relay->lock);
-    return NULL;
+    unsigned kicks = atomic_load(&relay->kicks);
+    if (kicks == relay->seen_kicks && cg_mono_ms() < relay->next_ms)
+        return;
+    relay->seen_kicks = kicks;
+    int n;
+    /* Keep going while full batches come back, so a backlog drains at
+     * full speed rather than one batch per poll. */
+    while ((n = relay_batch(relay)) == RELAY_BATCH && !atomic_load(&relay->stopping))
+        ;
+    relay->next_ms = cg_mono_ms() + (n < 0 ? RELAY_RETRY_MS : relay->poll_ms);
 }
 
 cg_code cg_outbox_relay_start(cg_outbox_relay **out, cg_db *db, cg_nats *nats, int poll_ms,
                               cg_err *err)
 {
-    cg_code rc = CG_OK;
+    cg_code rc;
     cg_outbox_relay *relay = calloc(1, sizeof(*relay));
     if (relay == NULL)
         return cg_err_set(err, CG_INTERNAL, "out of memory");
-    pthread_mutex_init(&relay->lock, NULL);
-    pthread_cond_init(&relay->wake, NULL);
     relay->db = db;
     relay->nats = nats;
     relay->poll_ms = poll_ms;
-    if (pthread_create(&relay->thread, NULL, relay_main, relay) != 0) {
-        rc = cg_err_set(err, CG_INTERNAL, "cannot start the outbox relay thread");
-        goto cleanup;
-    }
-    *out = relay;
-    relay = NULL;
-
-cleanup:
-    /* A relay that did not start has no thread to stop. */
-    if (relay != NULL) {
-        pthread_mutex_destroy(&relay->lock);
-        pthread_cond_destroy(&relay->wake);
+    atomic_init(&relay->kicks, 0);
+    atomic_init(&relay->stopping, false);
+    rc = cg_ticker_start(poll_ms < RELAY_RETRY_MS ? poll_ms : RELAY_RETRY_MS, relay_tick, relay,
+                         &relay->ticker, err);
+    if (rc == CG_OK) {
+        *out = relay;
+        relay = NULL;
     }
     free(relay);
     return rc;
 }
 
-/* Wake the relay's thread, to send now or, with stop, to end. */
-static void relay_wake(cg_outbox_relay *relay, bool stop)
-{
-    pthread_mutex_lock(&relay->lock);
-    if (stop)
-        relay->stopping = true;
-    else
-        relay->kicked = true;
-    pthread_cond_signal(&relay->wake);
-    pthread_mutex_unlock(&relay->lock);
-}
-
 void cg_outbox_relay_kick(cg_outbox_relay *relay)
 {
-    if (relay != NULL)
-        relay_wake(relay, false);
+    if (relay == NULL)
+        return;
+    atomic_fetch_add(&relay->kicks, 1);
+    cg_ticker_wake(relay->ticker);
 }
 
 void cg_outbox_relay_stop(cg_outbox_relay *relay)
 {
     if (relay == NULL)
         return;
-    relay_wake(relay, true);
-    pthread_join(relay->thread, NULL);
-    pthread_mutex_destroy(&relay->lock);
-    pthread_cond_destroy(&relay->wake);
+    atomic_store(&relay->stopping, true);
+    cg_ticker_stop(relay->ticker);
     free(relay);
 }
 
