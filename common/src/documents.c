@@ -434,7 +434,6 @@ static cg_code check_content(PGconn *conn, const Cleangrid__V1__CommitDocumentUp
     cg_code rc;
     uint8_t *content = NULL;
     size_t len = 0;
-    uint8_t digest[crypto_hash_sha256_BYTES];
     char hex[SHA_HEX_SIZE];
 
     rc = bytes_from_row(upload, 0, 3, &content, &len, err);
@@ -445,8 +444,7 @@ static cg_code check_content(PGconn *conn, const Cleangrid__V1__CommitDocumentUp
                         "the upload holds %zu bytes, the sender counted %" PRId64, len, req->size);
         goto cleanup;
     }
-    crypto_hash_sha256(digest, content, len);
-    sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+    cg_sha256_hex(content, len, hex);
     if (strcmp(hex, req->sha256) != 0) {
         rc = cg_err_set(err, CG_FAILED_PRECONDITION,
                         "the upload's SHA-256 is not the one the sender computed");
@@ -799,7 +797,6 @@ static cg_code export_dossier(cg_rpc_req *r, const void *request, PGconn *conn, 
     uint8_t *archive = NULL;
     size_t len = 0;
     char *hex = NULL;
-    uint8_t digest[crypto_hash_sha256_BYTES];
     doc_state *s = state_of(r, err);
 
     if (s == NULL) {
@@ -823,8 +820,7 @@ static cg_code export_dossier(cg_rpc_req *r, const void *request, PGconn *conn, 
     if ((rc = cg_db_exec(conn, SQL_SWEEP_EXPORTS, 0, NULL, NULL, err)) != CG_OK ||
         (rc = cg_db_exec(conn, SQL_EXPORT_INSERT, 3, params, &s->res, err)) != CG_OK)
         goto cleanup;
-    crypto_hash_sha256(digest, archive, len);
-    sodium_bin2hex(s->sha, sizeof s->sha, digest, sizeof digest);
+    cg_sha256_hex(archive, len, s->sha);
     out->export_id = (char *)cg_db_get(s->res, 0, 0);
     out->size = (int64_t)len;
     out->sha256 = s->sha;
