@@ -104,14 +104,15 @@ static const char SQL_EXPORT_DELETE[] = "DELETE FROM dossier_exports WHERE id = 
 
 /* --- checks ------------------------------------------------------------------ */
 
-static bool sha_hex_valid(const char *s)
+/* A SHA-256 a request names: 64 lower-case hex digits, else a violation
+ * on "sha256". */
+static void check_sha(const char *s, cg_err *err)
 {
-    if (s == NULL || strlen(s) != CG_SHA256_HEX_LEN)
-        return false;
-    for (const char *p = s; *p != '\0'; p++)
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-            return false;
-    return true;
+    bool valid = s != NULL && strlen(s) == CG_SHA256_HEX_LEN;
+    for (const char *p = s; valid && *p != '\0'; p++)
+        valid = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f');
+    if (!valid)
+        cg_err_add_violation(err, "sha256", "must be 64 lower-case hex digits");
 }
 
 /* A name is shown to people and written into exports: UTF-8 text of 1 to
@@ -325,12 +326,11 @@ static cg_code check_begin(cg_rpc_req *r, const void *request, cg_err *err)
     return err->code;
 }
 
-static cg_code begin_upload(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
-                            cg_err *err)
+static cg_code begin_upload(const cg_documents *docs, cg_rpc_req *r, const void *request,
+                            PGconn *conn, void *reply, cg_err *err)
 {
     const Cleangrid__V1__BeginDocumentUploadRequest *req = request;
     Cleangrid__V1__BeginDocumentUploadReply *out = reply;
-    const cg_documents *docs = docs_of(r);
     const char *kind = file_kind(docs, req->file_kind);
     doc_state *s = state_of(r, err);
     if (s == NULL || check_file(docs, conn, req->ctx, kind, req->file_id, true, err) != CG_OK)
@@ -386,7 +386,8 @@ static cg_code check_put(cg_rpc_req *r, const void *request, cg_err *err)
     return s->hex != NULL ? CG_OK : err->code;
 }
 
-static cg_code put_chunk(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err)
+static cg_code put_chunk(const cg_documents *docs, cg_rpc_req *r, const void *request, PGconn *conn,
+                         void *reply, cg_err *err)
 {
     const Cleangrid__V1__PutDocumentChunkRequest *req = request;
     Cleangrid__V1__PutDocumentChunkReply *out = reply;
@@ -397,12 +398,12 @@ static cg_code put_chunk(cg_rpc_req *r, const void *request, PGconn *conn, void 
         return err->code;
     snprintf(off_s, sizeof off_s, "%" PRId64, req->offset);
     snprintf(len_s, sizeof len_s, "%zu", req->data.len);
-    snprintf(max_s, sizeof max_s, "%ld", *docs_of(r)->max_bytes);
+    snprintf(max_s, sizeof max_s, "%ld", *docs->max_bytes);
     const char *params[] = {req->upload_id, actor, off_s, len_s, s->hex, max_s};
     if (cg_db_exec(conn, SQL_PUT, 6, params, &s->res, err) != CG_OK)
         return err->code;
     if (PQntuples(s->res) == 0)
-        return explain_put(docs_of(r), conn, req->upload_id, actor, req->offset, err);
+        return explain_put(docs, conn, req->upload_id, actor, req->offset, err);
     out->received = cg_db_get_ll(s->res, 0, 0);
     return CG_OK;
 }
@@ -487,19 +488,17 @@ static cg_code check_commit(cg_rpc_req *r, const void *request, cg_err *err)
     (void)r;
     if (check_upload(req->ctx, req->upload_id, err) != CG_OK)
         return err->code;
-    if (!sha_hex_valid(req->sha256))
-        cg_err_add_violation(err, "sha256", "must be 64 lower-case hex digits");
+    check_sha(req->sha256, err);
     if (req->size <= 0)
         cg_err_add_violation(err, "size", "must be positive");
     return err->code;
 }
 
-static cg_code commit_upload(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
-                             cg_err *err)
+static cg_code commit_upload(const cg_documents *docs, cg_rpc_req *r, const void *request,
+                             PGconn *conn, void *reply, cg_err *err)
 {
     const Cleangrid__V1__CommitDocumentUploadRequest *req = request;
     Cleangrid__V1__CommitDocumentUploadReply *out = reply;
-    const cg_documents *docs = docs_of(r);
     const char *actor = req->ctx->actor_user_id; /* checked by check_commit() */
     cg_code rc;
     PGresult *upload = NULL, *link = NULL;
@@ -568,10 +567,11 @@ static cg_code check_abort(cg_rpc_req *r, const void *request, cg_err *err)
     return err->code;
 }
 
-static cg_code abort_upload(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
-                            cg_err *err)
+static cg_code abort_upload(const cg_documents *docs, cg_rpc_req *r, const void *request,
+                            PGconn *conn, void *reply, cg_err *err)
 {
     const Cleangrid__V1__AbortDocumentUploadRequest *req = request;
+    (void)docs;
     (void)r;
     (void)reply;
     const char *params[] = {req->upload_id, req->ctx->actor_user_id};
@@ -580,14 +580,14 @@ static cg_code abort_upload(cg_rpc_req *r, const void *request, PGconn *conn, vo
 
 /* --- reading ------------------------------------------------------------------- */
 
-static cg_code list_documents(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
-                              cg_err *err)
+static cg_code list_documents(const cg_documents *docs, cg_rpc_req *r, const void *request,
+                              PGconn *conn, void *reply, cg_err *err)
 {
     const Cleangrid__V1__ListDocumentsRequest *req = request;
     Cleangrid__V1__ListDocumentsReply *out = reply;
     doc_state *s = state_of(r, err);
     if (s == NULL ||
-        check_read_file(docs_of(r), conn, req->ctx, req->file_kind, req->file_id, err) != CG_OK)
+        check_read_file(docs, conn, req->ctx, req->file_kind, req->file_id, err) != CG_OK)
         return err->code;
     const char *params[] = {req->file_id};
     if (cg_db_exec(conn, SQL_LIST, 1, params, &s->res, err) != CG_OK)
@@ -610,22 +610,21 @@ static cg_code check_read(cg_rpc_req *r, const void *request, cg_err *err)
 {
     const Cleangrid__V1__ReadDocumentChunkRequest *req = request;
     (void)r;
-    if (!sha_hex_valid(req->sha256))
-        cg_err_add_violation(err, "sha256", "must be 64 lower-case hex digits");
+    check_sha(req->sha256, err);
     if (req->offset < 0)
         cg_err_add_violation(err, "offset", "must not be negative");
     return err->code;
 }
 
-static cg_code read_chunk(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
-                          cg_err *err)
+static cg_code read_chunk(const cg_documents *docs, cg_rpc_req *r, const void *request,
+                          PGconn *conn, void *reply, cg_err *err)
 {
     const Cleangrid__V1__ReadDocumentChunkRequest *req = request;
     Cleangrid__V1__ReadDocumentChunkReply *out = reply;
     char off_s[24], len_s[24];
     doc_state *s = state_of(r, err);
     if (s == NULL ||
-        check_read_file(docs_of(r), conn, req->ctx, req->file_kind, req->file_id, err) != CG_OK)
+        check_read_file(docs, conn, req->ctx, req->file_kind, req->file_id, err) != CG_OK)
         return err->code;
     chunk_params(req->offset, req->length, off_s, len_s);
     const char *params[] = {req->file_id, req->sha256, off_s, len_s};
@@ -787,12 +786,11 @@ cleanup:
 
 /* The export is itself a read of the dossier and is recorded in it, inside
  * the frame's transaction, so the archive holds its own entry. */
-static cg_code export_dossier(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
-                              cg_err *err)
+static cg_code export_dossier(const cg_documents *docs, cg_rpc_req *r, const void *request,
+                              PGconn *conn, void *reply, cg_err *err)
 {
     const Cleangrid__V1__ExportDossierRequest *req = request;
     Cleangrid__V1__ExportDossierReply *out = reply;
-    const cg_documents *docs = docs_of(r);
     cg_code rc;
     uint8_t *archive = NULL;
     size_t len = 0;
@@ -839,12 +837,13 @@ static cg_code check_read_export(cg_rpc_req *r, const void *request, cg_err *err
     return check_owned(req->ctx, "export_id", req->export_id, req->offset, &actor, err);
 }
 
-static cg_code read_export(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
-                           cg_err *err)
+static cg_code read_export(const cg_documents *docs, cg_rpc_req *r, const void *request,
+                           PGconn *conn, void *reply, cg_err *err)
 {
     const Cleangrid__V1__ReadExportChunkRequest *req = request;
     Cleangrid__V1__ReadExportChunkReply *out = reply;
     char off_s[24], len_s[24];
+    (void)docs;
     doc_state *s = state_of(r, err);
     if (s == NULL)
         return err->code;
@@ -869,11 +868,13 @@ static cg_code read_export(cg_rpc_req *r, const void *request, PGconn *conn, voi
 
 /* --- the rows' functions ------------------------------------------------------- */
 
-/* Each method's check (NULL for none) and handler, by its request's type. */
+/* Each method's check (NULL for none) and handler, by its request's type;
+ * a handler is a row's with the service's documents given. */
 typedef struct documents_method {
     const ProtobufCMessageDescriptor *request;
     cg_rpc_check_fn check;
-    cg_rpc_handler_fn handler;
+    cg_code (*handler)(const cg_documents *docs, cg_rpc_req *r, const void *request, PGconn *conn,
+                       void *reply, cg_err *err);
 } documents_method;
 
 static const documents_method METHODS[] = {
@@ -909,5 +910,5 @@ cg_code cg_documents_handle(cg_rpc_req *r, const void *request, PGconn *conn, vo
                             cg_err *err)
 {
     const documents_method *m = method_of(r, err);
-    return m != NULL ? m->handler(r, request, conn, reply, err) : err->code;
+    return m != NULL ? m->handler(docs_of(r), r, request, conn, reply, err) : err->code;
 }
