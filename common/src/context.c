@@ -1,4 +1,5 @@
-/* Reading the CallContext that every RPC request carries. */
+/* Reading the CallContext that every RPC request carries, and the other
+ * fields common.proto puts into every message of a kind. */
 #include "cg/context.h"
 
 #include <string.h>
@@ -26,4 +27,14 @@ const char *cg_ctx_scope(const Cleangrid__V1__CallContext *ctx)
     if (ctx == NULL || ctx->org_scope_path == NULL || ctx->org_scope_path[0] == '\0')
         return NULL;
     return ctx->org_scope_path;
+}
+
+const ProtobufCMessage *cg_msg_field(const ProtobufCMessage *msg, const char *name,
+                                     const ProtobufCMessageDescriptor *desc)
+{
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(msg->descriptor, name);
+    if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE || f->descriptor != desc)
+        return NULL;
+    return *(const ProtobufCMessage *const *)((const char *)msg + f->offset);
 }

@@ -265,7 +265,7 @@ cg_code cg_db_open_with_options(cg_db **out, const char *conninfo, int size,
     db->idle[db->nidle++] = first;
     db->created = 1;
     *out = db;
-    return CG_OK;
+    db = NULL;
 
 cleanup:
     cg_db_close(db);
@@ -344,6 +344,30 @@ PGconn *cg_db_acquire(cg_db *db, int timeout_ms, cg_err *err)
         cg_log_info("database connection re-established");
     }
     return conn;
+}
+
+cg_code cg_db_take(cg_db *db, int timeout_ms, bool begin, PGconn **conn, cg_err *err)
+{
+    *conn = cg_db_acquire(db, timeout_ms, err);
+    if (*conn == NULL)
+        return err->code;
+    if (begin && cg_db_begin(*conn, err) != CG_OK) {
+        cg_db_release(db, *conn);
+        *conn = NULL;
+        return err->code;
+    }
+    return CG_OK;
+}
+
+cg_code cg_db_query(cg_db *db, int timeout_ms, const char *sql, int nparams,
+                    const char *const *params, PGresult **out, cg_err *err)
+{
+    PGconn *conn = NULL;
+    cg_code rc = cg_db_take(db, timeout_ms, false, &conn, err);
+    if (rc == CG_OK)
+        rc = cg_db_exec(conn, sql, nparams, params, out, err);
+    cg_db_release(db, conn);
+    return rc;
 }
 
 void cg_db_release(cg_db *db, PGconn *conn)

@@ -104,14 +104,15 @@ static const char SQL_EXPORT_DELETE[] = "DELETE FROM dossier_exports WHERE id = 
 
 /* --- checks ------------------------------------------------------------------ */
 
-static bool sha_hex_valid(const char *s)
+/* A SHA-256 a request names: 64 lower-case hex digits, else a violation
+ * on "sha256". */
+static void check_sha(const char *s, cg_err *err)
 {
-    if (s == NULL || strlen(s) != CG_SHA256_HEX_LEN)
-        return false;
-    for (const char *p = s; *p != '\0'; p++)
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-            return false;
-    return true;
+    bool valid = s != NULL && strlen(s) == CG_SHA256_HEX_LEN;
+    for (const char *p = s; valid && *p != '\0'; p++)
+        valid = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f');
+    if (!valid)
+        cg_err_add_violation(err, "sha256", "must be 64 lower-case hex digits");
 }
 
 /* A name is shown to people and written into exports: UTF-8 text of 1 to
@@ -243,7 +244,7 @@ static void bytes_free(uint8_t *out, size_t len)
 }
 
 /* Hex text of n bytes for a decode($n, 'hex') parameter; owned by the
- * caller, released with free_wiped(). */
+ * caller, released with cg_free_wiped(). */
 static char *hex_param(const uint8_t *data, size_t n, cg_err *err)
 {
     char *hex = malloc(2 * n + 1);
@@ -255,83 +256,108 @@ static char *hex_param(const uint8_t *data, size_t n, cg_err *err)
     return hex;
 }
 
-/* Wipe n bytes at p (may be NULL) and free them: documents are evidence,
- * and no copy of one stays in freed memory. */
-static void free_wiped(void *p, size_t n)
+/* A chunk length asked for: 0 means the largest. */
+static int64_t chunk_length(int64_t asked)
 {
-    if (p != NULL)
-        sodium_memzero(p, n);
-    free(p);
+    return asked <= 0 || asked > CG_DOCUMENT_CHUNK_MAX ? CG_DOCUMENT_CHUNK_MAX : asked;
 }
 
-/* The end of every handler: answer err unless a reply went out, give the
- * connection back (NULL when none was taken) and free the request. */
-static void finish_call(cg_rpc_call *call, const cg_err *err, const cg_documents *docs,
-                        PGconn *conn, ProtobufCMessage *req)
+/* What a reply borrows until the frame has sent it: one shape for every
+ * method, in the call's state (cg_rpc_state()), freed by state_free(). */
+typedef struct doc_state {
+    PGresult *res; /* the row the reply's strings point into */
+    uint8_t *data; /* bytes_from_row(), len bytes */
+    size_t len;
+    char *hex; /* hex_param(), hex_size bytes */
+    size_t hex_size;
+    Cleangrid__V1__Document doc;
+    Cleangrid__V1__Document *items;
+    Cleangrid__V1__Document **ptrs;
+    char sha[SHA_HEX_SIZE];
+} doc_state;
+
+static void state_free(void *state, void *request)
 {
-    if (err->code != CG_OK)
-        cg_rpc_reply_error(call, err);
-    if (conn != NULL)
-        cg_db_release(docs->base->db, conn);
-    protobuf_c_message_free_unpacked(req, NULL);
+    doc_state *s = state;
+    (void)request;
+    free(s->ptrs);
+    free(s->items);
+    cg_free_wiped(s->hex, s->hex_size);
+    bytes_free(s->data, s->len);
+    PQclear(s->res);
+}
+
+static doc_state *state_of(cg_rpc_req *r, cg_err *err)
+{
+    return cg_rpc_state(r, sizeof(doc_state), state_free, err);
+}
+
+/* The service's documents, which its rows carry. */
+static const cg_documents *docs_of(const cg_rpc_req *r)
+{
+    return r->row->data;
+}
+
+/* A read of a file's documents: the caller reads the file. */
+static cg_code check_read_file(const cg_documents *docs, PGconn *conn,
+                               const Cleangrid__V1__CallContext *ctx, const char *kind,
+                               const char *file_id, cg_err *err)
+{
+    return check_file(docs, conn, ctx, file_kind(docs, kind), file_id, false, err);
+}
+
+/* An offset and a chunk length asked for, as text for SQL parameters. */
+static void chunk_params(int64_t offset, int64_t length, char off_s[24], char len_s[24])
+{
+    snprintf(off_s, 24, "%" PRId64, offset);
+    snprintf(len_s, 24, "%" PRId64, chunk_length(length));
 }
 
 /* --- upload ------------------------------------------------------------------ */
 
-static void begin_document_upload(cg_rpc_call *call, const cg_documents *docs)
+static cg_code check_begin(cg_rpc_req *r, const void *request, cg_err *err)
 {
-    PGconn *conn = NULL;
-    PGresult *res = NULL;
-    cg_err err;
-    cg_err_clear(&err);
-
-    Cleangrid__V1__BeginDocumentUploadRequest *req =
-        (Cleangrid__V1__BeginDocumentUploadRequest *)cg_rpc_decode(
-            call, &cleangrid__v1__begin_document_upload_request__descriptor);
-    if (req == NULL)
-        return;
-    check_name(req->name, &err);
+    const Cleangrid__V1__BeginDocumentUploadRequest *req = request;
+    check_name(req->name, err);
     if (req->size < 0)
-        cg_err_add_violation(&err, "size", "must not be negative");
-    else if (req->size > *docs->max_bytes)
-        too_large(docs, &err);
-    if (err.code != CG_OK)
-        goto cleanup;
-    conn = cg_db_acquire(docs->base->db, docs->acquire_ms, &err);
+        cg_err_add_violation(err, "size", "must not be negative");
+    else if (req->size > *docs_of(r)->max_bytes)
+        too_large(docs_of(r), err);
+    return err->code;
+}
+
+static cg_code begin_upload(const cg_documents *docs, cg_rpc_req *r, const void *request,
+                            PGconn *conn, void *reply, cg_err *err)
+{
+    const Cleangrid__V1__BeginDocumentUploadRequest *req = request;
+    Cleangrid__V1__BeginDocumentUploadReply *out = reply;
     const char *kind = file_kind(docs, req->file_kind);
-    if (conn == NULL || check_file(docs, conn, req->ctx, kind, req->file_id, true, &err) != CG_OK)
-        goto cleanup;
+    doc_state *s = state_of(r, err);
+    if (s == NULL || check_file(docs, conn, req->ctx, kind, req->file_id, true, err) != CG_OK)
+        return err->code;
     /* Uploads abandoned by a client that went away are cleaned here, by
      * whichever replica takes the next one. */
-    if (cg_db_exec(conn, SQL_SWEEP_UPLOADS, 0, NULL, NULL, &err) != CG_OK)
-        goto cleanup;
     const char *params[] = {req->file_id, req->name, req->ctx->actor_user_id, kind};
-    if (cg_db_exec(conn, SQL_BEGIN, 4, params, &res, &err) != CG_OK)
-        goto cleanup;
-
-    Cleangrid__V1__BeginDocumentUploadReply reply =
-        CLEANGRID__V1__BEGIN_DOCUMENT_UPLOAD_REPLY__INIT;
-    reply.upload_id = (char *)cg_db_get(res, 0, 0);
-    reply.max_bytes = *docs->max_bytes;
-    reply.chunk_max = CG_DOCUMENT_CHUNK_MAX;
-    cg_rpc_reply(call, &reply.base);
-    cg_log_fields(CG_LOG_INFO, "document upload begun", "upload_id", reply.upload_id, "file_id",
+    if (cg_db_exec(conn, SQL_SWEEP_UPLOADS, 0, NULL, NULL, err) != CG_OK ||
+        cg_db_exec(conn, SQL_BEGIN, 4, params, &s->res, err) != CG_OK)
+        return err->code;
+    out->upload_id = (char *)cg_db_get(s->res, 0, 0);
+    out->max_bytes = *docs->max_bytes;
+    out->chunk_max = CG_DOCUMENT_CHUNK_MAX;
+    cg_log_fields(CG_LOG_INFO, "document upload begun", "upload_id", out->upload_id, "file_id",
                   req->file_id, NULL);
-
-cleanup:
-    PQclear(res);
-    finish_call(call, &err, docs, conn, &req->base);
+    return CG_OK;
 }
 
 /* Why a chunk did not land: no such upload of this caller, a chunk out of
  * order, or one that takes the document past the limit. */
-static void explain_put(const cg_documents *docs, PGconn *conn, const char *upload_id,
-                        const char *actor, int64_t offset, cg_err *err)
+static cg_code explain_put(const cg_documents *docs, PGconn *conn, const char *upload_id,
+                           const char *actor, int64_t offset, cg_err *err)
 {
     PGresult *res = NULL;
     const char *params[] = {upload_id, actor};
     if (cg_db_exec(conn, SQL_UPLOAD_STATE, 2, params, &res, err) != CG_OK)
-        return;
+        return err->code;
     if (PQntuples(res) == 0)
         cg_err_set(err, CG_NOT_FOUND, "upload not found");
     else if (cg_db_get_ll(res, 0, 0) != offset)
@@ -340,53 +366,46 @@ static void explain_put(const cg_documents *docs, PGconn *conn, const char *uplo
     else
         too_large(docs, err);
     PQclear(res);
+    return err->code;
 }
 
-static void put_document_chunk(cg_rpc_call *call, const cg_documents *docs)
+/* The chunk is turned into hex for SQL here, before a connection is taken. */
+static cg_code check_put(cg_rpc_req *r, const void *request, cg_err *err)
 {
-    PGconn *conn = NULL;
-    PGresult *res = NULL;
-    char *hex = NULL;
+    const Cleangrid__V1__PutDocumentChunkRequest *req = request;
     const char *actor = NULL;
-    char off_s[24], len_s[24], max_s[24];
-    cg_err err;
-    cg_err_clear(&err);
-
-    Cleangrid__V1__PutDocumentChunkRequest *req =
-        (Cleangrid__V1__PutDocumentChunkRequest *)cg_rpc_decode(
-            call, &cleangrid__v1__put_document_chunk_request__descriptor);
-    if (req == NULL)
-        return;
-    if (check_owned(req->ctx, "upload_id", req->upload_id, req->offset, &actor, &err) != CG_OK)
-        goto cleanup;
+    if (check_owned(req->ctx, "upload_id", req->upload_id, req->offset, &actor, err) != CG_OK)
+        return err->code;
     if (req->data.len == 0 || req->data.len > CG_DOCUMENT_CHUNK_MAX)
-        cg_err_add_violation(&err, "data", "must be 1 to %d bytes", CG_DOCUMENT_CHUNK_MAX);
-    if (err.code != CG_OK)
-        goto cleanup;
-    hex = hex_param(req->data.data, req->data.len, &err);
-    if (hex == NULL)
-        goto cleanup;
+        cg_err_add_violation(err, "data", "must be 1 to %d bytes", CG_DOCUMENT_CHUNK_MAX);
+    doc_state *s = err->code == CG_OK ? state_of(r, err) : NULL;
+    if (s == NULL)
+        return err->code;
+    s->hex_size = 2 * req->data.len + 1;
+    s->hex = hex_param(req->data.data, req->data.len, err);
+    return s->hex != NULL ? CG_OK : err->code;
+}
+
+static cg_code put_chunk(const cg_documents *docs, cg_rpc_req *r, const void *request, PGconn *conn,
+                         void *reply, cg_err *err)
+{
+    const Cleangrid__V1__PutDocumentChunkRequest *req = request;
+    Cleangrid__V1__PutDocumentChunkReply *out = reply;
+    const char *actor = req->ctx->actor_user_id; /* checked by check_put() */
+    char off_s[24], len_s[24], max_s[24];
+    doc_state *s = state_of(r, err);
+    if (s == NULL)
+        return err->code;
     snprintf(off_s, sizeof off_s, "%" PRId64, req->offset);
     snprintf(len_s, sizeof len_s, "%zu", req->data.len);
     snprintf(max_s, sizeof max_s, "%ld", *docs->max_bytes);
-    conn = cg_db_acquire(docs->base->db, docs->acquire_ms, &err);
-    if (conn == NULL)
-        goto cleanup;
-    const char *params[] = {req->upload_id, actor, off_s, len_s, hex, max_s};
-    if (cg_db_exec(conn, SQL_PUT, 6, params, &res, &err) != CG_OK)
-        goto cleanup;
-    if (PQntuples(res) == 0) {
-        explain_put(docs, conn, req->upload_id, actor, req->offset, &err);
-        goto cleanup;
-    }
-    Cleangrid__V1__PutDocumentChunkReply reply = CLEANGRID__V1__PUT_DOCUMENT_CHUNK_REPLY__INIT;
-    reply.received = cg_db_get_ll(res, 0, 0);
-    cg_rpc_reply(call, &reply.base);
-
-cleanup:
-    PQclear(res);
-    free_wiped(hex, 2 * req->data.len + 1);
-    finish_call(call, &err, docs, conn, &req->base);
+    const char *params[] = {req->upload_id, actor, off_s, len_s, s->hex, max_s};
+    if (cg_db_exec(conn, SQL_PUT, 6, params, &s->res, err) != CG_OK)
+        return err->code;
+    if (PQntuples(s->res) == 0)
+        return explain_put(docs, conn, req->upload_id, actor, req->offset, err);
+    out->received = cg_db_get_ll(s->res, 0, 0);
+    return CG_OK;
 }
 
 /* The dossier summary of an added document: a JSON object text owned by the
@@ -407,7 +426,8 @@ static char *added_summary(const char *sha, const char *name, int64_t size, cons
 /* Inside the commit's transaction: the content read from the staging
  * chunks checked against what the sender counted and typed from its bytes.
  * On success *mime is the type. A refused type drops the upload (there is
- * nothing to retry) and answers INVALID_ARGUMENT on "content". */
+ * nothing to retry), committing the frame's transaction, and answers
+ * INVALID_ARGUMENT on "content". */
 static cg_code check_content(PGconn *conn, const Cleangrid__V1__CommitDocumentUploadRequest *req,
                              const PGresult *upload, const char *actor, const char **mime,
                              cg_err *err)
@@ -415,7 +435,6 @@ static cg_code check_content(PGconn *conn, const Cleangrid__V1__CommitDocumentUp
     cg_code rc;
     uint8_t *content = NULL;
     size_t len = 0;
-    uint8_t digest[crypto_hash_sha256_BYTES];
     char hex[SHA_HEX_SIZE];
 
     rc = bytes_from_row(upload, 0, 3, &content, &len, err);
@@ -426,14 +445,15 @@ static cg_code check_content(PGconn *conn, const Cleangrid__V1__CommitDocumentUp
                         "the upload holds %zu bytes, the sender counted %" PRId64, len, req->size);
         goto cleanup;
     }
-    crypto_hash_sha256(digest, content, len);
-    sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+    cg_sha256_hex(content, len, hex);
     if (strcmp(hex, req->sha256) != 0) {
         rc = cg_err_set(err, CG_FAILED_PRECONDITION,
                         "the upload's SHA-256 is not the one the sender computed");
         goto cleanup;
     }
     rc = cg_sniff_type(content, len, mime, err);
+    /* The one commit inside a row's handler: the frame rolls back on the
+     * error answered, and the drop must stay. */
     if (rc != CG_OK) {
         cg_err drop;
         cg_err_clear(&drop);
@@ -448,218 +468,177 @@ cleanup:
     return rc;
 }
 
-static void commit_document_upload(cg_rpc_call *call, const cg_documents *docs)
+/* A call on an upload of the caller's own: PERMISSION_DENIED without a
+ * user id; else CG_OK, with a violation in err when upload_id is not a
+ * UUID, to which the caller adds its own. */
+static cg_code check_upload(const Cleangrid__V1__CallContext *ctx, const char *upload_id,
+                            cg_err *err)
 {
-    PGconn *conn = NULL;
-    PGresult *upload = NULL, *link = NULL, *doc = NULL;
     const char *actor = NULL;
+    if (actor_of(ctx, &actor, err) != CG_OK)
+        return err->code;
+    if (!cg_uuid_valid(upload_id))
+        cg_err_add_violation(err, "upload_id", "is not a UUID");
+    return CG_OK;
+}
+
+static cg_code check_commit(cg_rpc_req *r, const void *request, cg_err *err)
+{
+    const Cleangrid__V1__CommitDocumentUploadRequest *req = request;
+    (void)r;
+    if (check_upload(req->ctx, req->upload_id, err) != CG_OK)
+        return err->code;
+    check_sha(req->sha256, err);
+    if (req->size <= 0)
+        cg_err_add_violation(err, "size", "must be positive");
+    return err->code;
+}
+
+static cg_code commit_upload(const cg_documents *docs, cg_rpc_req *r, const void *request,
+                             PGconn *conn, void *reply, cg_err *err)
+{
+    const Cleangrid__V1__CommitDocumentUploadRequest *req = request;
+    Cleangrid__V1__CommitDocumentUploadReply *out = reply;
+    const char *actor = req->ctx->actor_user_id; /* checked by check_commit() */
+    cg_code rc;
+    PGresult *upload = NULL, *link = NULL;
     const char *mime = NULL;
     char *summary = NULL;
     char size_s[24];
-    cg_err err;
-    cg_err_clear(&err);
+    doc_state *s = state_of(r, err);
 
-    Cleangrid__V1__CommitDocumentUploadRequest *req =
-        (Cleangrid__V1__CommitDocumentUploadRequest *)cg_rpc_decode(
-            call, &cleangrid__v1__commit_document_upload_request__descriptor);
-    if (req == NULL)
-        return;
-    if (actor_of(req->ctx, &actor, &err) != CG_OK)
+    if (s == NULL) {
+        rc = err->code;
         goto cleanup;
-    if (!cg_uuid_valid(req->upload_id))
-        cg_err_add_violation(&err, "upload_id", "is not a UUID");
-    if (!sha_hex_valid(req->sha256))
-        cg_err_add_violation(&err, "sha256", "must be 64 lower-case hex digits");
-    if (req->size <= 0)
-        cg_err_add_violation(&err, "size", "must be positive");
-    if (err.code != CG_OK)
-        goto cleanup;
-    conn = cg_db_acquire(docs->base->db, docs->acquire_ms, &err);
-    if (conn == NULL || cg_db_begin(conn, &err) != CG_OK)
-        goto cleanup;
+    }
     const char *up_params[] = {req->upload_id, actor};
-    if (cg_db_exec(conn, SQL_COMMIT_READ, 2, up_params, &upload, &err) != CG_OK)
+    rc = cg_db_exec(conn, SQL_COMMIT_READ, 2, up_params, &upload, err);
+    if (rc != CG_OK)
         goto cleanup;
     if (PQntuples(upload) == 0) {
-        cg_err_set(&err, CG_NOT_FOUND, "upload not found");
+        rc = cg_err_set(err, CG_NOT_FOUND, "upload not found");
         goto cleanup;
     }
     const char *file_id = cg_db_get(upload, 0, 0);
     const char *name = cg_db_get(upload, 0, 1);
     /* Checked again: the file may have left the caller's scope meanwhile. */
-    if (check_file(docs, conn, req->ctx, file_kind(docs, cg_db_get(upload, 0, 4)), file_id, true,
-                   &err) != CG_OK ||
-        check_content(conn, req, upload, actor, &mime, &err) != CG_OK)
+    if ((rc = check_file(docs, conn, req->ctx, file_kind(docs, cg_db_get(upload, 0, 4)), file_id,
+                         true, err)) != CG_OK ||
+        (rc = check_content(conn, req, upload, actor, &mime, err)) != CG_OK)
         goto cleanup;
     snprintf(size_s, sizeof size_s, "%" PRId64, req->size);
     const char *doc_params[] = {req->sha256, size_s, mime, req->upload_id};
     const char *link_params[] = {file_id, req->sha256, name, actor};
-    if (cg_db_exec(conn, SQL_DOC_INSERT, 4, doc_params, NULL, &err) != CG_OK ||
-        cg_db_exec(conn, SQL_LINK_INSERT, 4, link_params, &link, &err) != CG_OK)
+    if ((rc = cg_db_exec(conn, SQL_DOC_INSERT, 4, doc_params, NULL, err)) != CG_OK ||
+        (rc = cg_db_exec(conn, SQL_LINK_INSERT, 4, link_params, &link, err)) != CG_OK)
         goto cleanup;
     bool already = PQntuples(link) == 0;
     if (!already) {
         summary = added_summary(req->sha256, name, req->size, mime);
         if (summary == NULL) {
-            cg_err_set(&err, CG_INTERNAL, "out of memory");
+            rc = cg_err_set(err, CG_INTERNAL, "out of memory");
             goto cleanup;
         }
-        if (cg_dossier_append(conn, docs->dossier, file_id, actor, "document.added", summary,
-                              &err) != CG_OK)
+        rc = cg_dossier_append(conn, docs->dossier, file_id, actor, "document.added", summary, err);
+        if (rc != CG_OK)
             goto cleanup;
     }
-    if (cg_db_exec(conn, SQL_UPLOAD_DELETE, 2, up_params, NULL, &err) != CG_OK ||
-        cg_db_exec(conn, SQL_LINK_GET, 3, link_params, &doc, &err) != CG_OK ||
-        cg_db_commit(conn, &err) != CG_OK)
+    if ((rc = cg_db_exec(conn, SQL_UPLOAD_DELETE, 2, up_params, NULL, err)) != CG_OK ||
+        (rc = cg_db_exec(conn, SQL_LINK_GET, 3, link_params, &s->res, err)) != CG_OK)
         goto cleanup;
-
-    Cleangrid__V1__Document d;
-    document_from_row(doc, 0, &d);
-    Cleangrid__V1__CommitDocumentUploadReply reply =
-        CLEANGRID__V1__COMMIT_DOCUMENT_UPLOAD_REPLY__INIT;
-    reply.document = &d;
-    reply.already_linked = already;
-    cg_rpc_reply(call, &reply.base);
+    document_from_row(s->res, 0, &s->doc);
+    out->document = &s->doc;
+    out->already_linked = already;
     cg_log_fields(CG_LOG_INFO, "document added", "file_id", file_id, "sha256", req->sha256,
                   "content_type", mime, NULL);
 
 cleanup:
     cJSON_free(summary);
-    PQclear(doc);
     PQclear(link);
     PQclear(upload);
-    finish_call(call, &err, docs, conn, &req->base);
+    return rc;
 }
 
-static void abort_document_upload(cg_rpc_call *call, const cg_documents *docs)
+static cg_code check_abort(cg_rpc_req *r, const void *request, cg_err *err)
 {
-    PGconn *conn = NULL;
-    const char *actor = NULL;
-    cg_err err;
-    cg_err_clear(&err);
+    const Cleangrid__V1__AbortDocumentUploadRequest *req = request;
+    (void)r;
+    check_upload(req->ctx, req->upload_id, err);
+    return err->code;
+}
 
-    Cleangrid__V1__AbortDocumentUploadRequest *req =
-        (Cleangrid__V1__AbortDocumentUploadRequest *)cg_rpc_decode(
-            call, &cleangrid__v1__abort_document_upload_request__descriptor);
-    if (req == NULL)
-        return;
-    if (actor_of(req->ctx, &actor, &err) != CG_OK)
-        goto cleanup;
-    if (!cg_uuid_valid(req->upload_id)) {
-        cg_err_add_violation(&err, "upload_id", "is not a UUID");
-        goto cleanup;
-    }
-    conn = cg_db_acquire(docs->base->db, docs->acquire_ms, &err);
-    const char *params[] = {req->upload_id, actor};
-    if (conn == NULL || cg_db_exec(conn, SQL_UPLOAD_DELETE, 2, params, NULL, &err) != CG_OK)
-        goto cleanup;
-    Cleangrid__V1__AbortDocumentUploadReply reply =
-        CLEANGRID__V1__ABORT_DOCUMENT_UPLOAD_REPLY__INIT;
-    cg_rpc_reply(call, &reply.base);
-
-cleanup:
-    finish_call(call, &err, docs, conn, &req->base);
+static cg_code abort_upload(const cg_documents *docs, cg_rpc_req *r, const void *request,
+                            PGconn *conn, void *reply, cg_err *err)
+{
+    const Cleangrid__V1__AbortDocumentUploadRequest *req = request;
+    (void)docs;
+    (void)r;
+    (void)reply;
+    const char *params[] = {req->upload_id, req->ctx->actor_user_id};
+    return cg_db_exec(conn, SQL_UPLOAD_DELETE, 2, params, NULL, err);
 }
 
 /* --- reading ------------------------------------------------------------------- */
 
-static void list_documents(cg_rpc_call *call, const cg_documents *docs)
+static cg_code list_documents(const cg_documents *docs, cg_rpc_req *r, const void *request,
+                              PGconn *conn, void *reply, cg_err *err)
 {
-    PGconn *conn = NULL;
-    PGresult *res = NULL;
-    Cleangrid__V1__Document *items = NULL;
-    Cleangrid__V1__Document **ptrs = NULL;
-    cg_err err;
-    cg_err_clear(&err);
-
-    Cleangrid__V1__ListDocumentsRequest *req = (Cleangrid__V1__ListDocumentsRequest *)cg_rpc_decode(
-        call, &cleangrid__v1__list_documents_request__descriptor);
-    if (req == NULL)
-        return;
-    conn = cg_db_acquire(docs->base->db, docs->acquire_ms, &err);
-    if (conn == NULL || check_file(docs, conn, req->ctx, file_kind(docs, req->file_kind),
-                                   req->file_id, false, &err) != CG_OK)
-        goto cleanup;
+    const Cleangrid__V1__ListDocumentsRequest *req = request;
+    Cleangrid__V1__ListDocumentsReply *out = reply;
+    doc_state *s = state_of(r, err);
+    if (s == NULL ||
+        check_read_file(docs, conn, req->ctx, req->file_kind, req->file_id, err) != CG_OK)
+        return err->code;
     const char *params[] = {req->file_id};
-    if (cg_db_exec(conn, SQL_LIST, 1, params, &res, &err) != CG_OK)
-        goto cleanup;
-    size_t n = (size_t)PQntuples(res);
-    items = calloc(n + 1, sizeof *items);
-    ptrs = calloc(n + 1, sizeof *ptrs);
-    if (items == NULL || ptrs == NULL) {
-        cg_err_set(&err, CG_INTERNAL, "out of memory");
-        goto cleanup;
-    }
+    if (cg_db_exec(conn, SQL_LIST, 1, params, &s->res, err) != CG_OK)
+        return err->code;
+    size_t n = (size_t)PQntuples(s->res);
+    s->items = calloc(n + 1, sizeof *s->items);
+    s->ptrs = calloc(n + 1, sizeof *s->ptrs);
+    if (s->items == NULL || s->ptrs == NULL)
+        return cg_err_set(err, CG_INTERNAL, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        document_from_row(res, (int)i, &items[i]);
-        ptrs[i] = &items[i];
+        document_from_row(s->res, (int)i, &s->items[i]);
+        s->ptrs[i] = &s->items[i];
     }
-    Cleangrid__V1__ListDocumentsReply reply = CLEANGRID__V1__LIST_DOCUMENTS_REPLY__INIT;
-    reply.n_documents = n;
-    reply.documents = ptrs;
-    cg_rpc_reply(call, &reply.base);
-
-cleanup:
-    free(ptrs);
-    free(items);
-    PQclear(res);
-    finish_call(call, &err, docs, conn, &req->base);
+    out->n_documents = n;
+    out->documents = s->ptrs;
+    return CG_OK;
 }
 
-/* A chunk length asked for: 0 means the largest. */
-static int64_t chunk_length(int64_t asked)
+static cg_code check_read(cg_rpc_req *r, const void *request, cg_err *err)
 {
-    return asked <= 0 || asked > CG_DOCUMENT_CHUNK_MAX ? CG_DOCUMENT_CHUNK_MAX : asked;
-}
-
-static void read_document_chunk(cg_rpc_call *call, const cg_documents *docs)
-{
-    PGconn *conn = NULL;
-    PGresult *res = NULL;
-    uint8_t *data = NULL;
-    size_t len = 0;
-    char off_s[24], len_s[24];
-    cg_err err;
-    cg_err_clear(&err);
-
-    Cleangrid__V1__ReadDocumentChunkRequest *req =
-        (Cleangrid__V1__ReadDocumentChunkRequest *)cg_rpc_decode(
-            call, &cleangrid__v1__read_document_chunk_request__descriptor);
-    if (req == NULL)
-        return;
-    if (!sha_hex_valid(req->sha256))
-        cg_err_add_violation(&err, "sha256", "must be 64 lower-case hex digits");
+    const Cleangrid__V1__ReadDocumentChunkRequest *req = request;
+    (void)r;
+    check_sha(req->sha256, err);
     if (req->offset < 0)
-        cg_err_add_violation(&err, "offset", "must not be negative");
-    if (err.code != CG_OK)
-        goto cleanup;
-    snprintf(off_s, sizeof off_s, "%" PRId64, req->offset);
-    snprintf(len_s, sizeof len_s, "%" PRId64, chunk_length(req->length));
-    conn = cg_db_acquire(docs->base->db, docs->acquire_ms, &err);
-    if (conn == NULL || check_file(docs, conn, req->ctx, file_kind(docs, req->file_kind),
-                                   req->file_id, false, &err) != CG_OK)
-        goto cleanup;
-    const char *params[] = {req->file_id, req->sha256, off_s, len_s};
-    if (cg_db_exec(conn, SQL_READ_CHUNK, 4, params, &res, &err) != CG_OK)
-        goto cleanup;
-    if (PQntuples(res) == 0) {
-        cg_err_set(&err, CG_NOT_FOUND, "document not found");
-        goto cleanup;
-    }
-    if (bytes_from_row(res, 0, COL_NEXT, &data, &len, &err) != CG_OK)
-        goto cleanup;
-    Cleangrid__V1__Document d;
-    document_from_row(res, 0, &d);
-    Cleangrid__V1__ReadDocumentChunkReply reply = CLEANGRID__V1__READ_DOCUMENT_CHUNK_REPLY__INIT;
-    reply.document = &d;
-    reply.data.data = data;
-    reply.data.len = len;
-    cg_rpc_reply(call, &reply.base);
+        cg_err_add_violation(err, "offset", "must not be negative");
+    return err->code;
+}
 
-cleanup:
-    bytes_free(data, len);
-    PQclear(res);
-    finish_call(call, &err, docs, conn, &req->base);
+static cg_code read_chunk(const cg_documents *docs, cg_rpc_req *r, const void *request,
+                          PGconn *conn, void *reply, cg_err *err)
+{
+    const Cleangrid__V1__ReadDocumentChunkRequest *req = request;
+    Cleangrid__V1__ReadDocumentChunkReply *out = reply;
+    char off_s[24], len_s[24];
+    doc_state *s = state_of(r, err);
+    if (s == NULL ||
+        check_read_file(docs, conn, req->ctx, req->file_kind, req->file_id, err) != CG_OK)
+        return err->code;
+    chunk_params(req->offset, req->length, off_s, len_s);
+    const char *params[] = {req->file_id, req->sha256, off_s, len_s};
+    if (cg_db_exec(conn, SQL_READ_CHUNK, 4, params, &s->res, err) != CG_OK)
+        return err->code;
+    if (PQntuples(s->res) == 0)
+        return cg_err_set(err, CG_NOT_FOUND, "document not found");
+    if (bytes_from_row(s->res, 0, COL_NEXT, &s->data, &s->len, err) != CG_OK)
+        return err->code;
+    document_from_row(s->res, 0, &s->doc);
+    out->document = &s->doc;
+    out->data.data = s->data;
+    out->data.len = s->len;
+    return CG_OK;
 }
 
 /* --- export -------------------------------------------------------------------- */
@@ -805,135 +784,131 @@ cleanup:
     return rc;
 }
 
-static void export_dossier(cg_rpc_call *call, const cg_documents *docs)
+/* The export is itself a read of the dossier and is recorded in it, inside
+ * the frame's transaction, so the archive holds its own entry. */
+static cg_code export_dossier(const cg_documents *docs, cg_rpc_req *r, const void *request,
+                              PGconn *conn, void *reply, cg_err *err)
 {
-    PGconn *conn = NULL;
-    PGresult *res = NULL;
+    const Cleangrid__V1__ExportDossierRequest *req = request;
+    Cleangrid__V1__ExportDossierReply *out = reply;
+    cg_code rc;
     uint8_t *archive = NULL;
     size_t len = 0;
     char *hex = NULL;
-    uint8_t digest[crypto_hash_sha256_BYTES];
-    char sha[SHA_HEX_SIZE];
-    cg_err err;
-    cg_err_clear(&err);
+    doc_state *s = state_of(r, err);
 
-    Cleangrid__V1__ExportDossierRequest *req = (Cleangrid__V1__ExportDossierRequest *)cg_rpc_decode(
-        call, &cleangrid__v1__export_dossier_request__descriptor);
-    if (req == NULL)
-        return;
-    conn = cg_db_acquire(docs->base->db, docs->acquire_ms, &err);
-    if (conn == NULL ||
-        check_file(docs, conn, req->ctx, file_kind(docs, req->file_kind), req->file_id, false,
-                   &err) != CG_OK ||
-        cg_db_begin(conn, &err) != CG_OK)
+    if (s == NULL) {
+        rc = err->code;
+        goto cleanup;
+    }
+    rc = check_read_file(docs, conn, req->ctx, req->file_kind, req->file_id, err);
+    if (rc != CG_OK)
         goto cleanup;
     const char *actor = req->ctx->actor_user_id;
-    /* The export is itself a read of the dossier and is recorded in it,
-     * inside the same transaction, so the archive holds its own entry. */
-    if (cg_dossier_append(conn, docs->dossier, req->file_id, actor, "dossier.exported", "{}",
-                          &err) != CG_OK ||
-        build_export(conn, docs->dossier, req->file_id, actor, &archive, &len, &err) != CG_OK)
+    if ((rc = cg_dossier_append(conn, docs->dossier, req->file_id, actor, "dossier.exported", "{}",
+                                err)) != CG_OK ||
+        (rc = build_export(conn, docs->dossier, req->file_id, actor, &archive, &len, err)) != CG_OK)
         goto cleanup;
-    hex = hex_param(archive, len, &err);
-    if (hex == NULL)
-        goto cleanup;
-    const char *params[] = {req->file_id, actor, hex};
-    if (cg_db_exec(conn, SQL_SWEEP_EXPORTS, 0, NULL, NULL, &err) != CG_OK ||
-        cg_db_exec(conn, SQL_EXPORT_INSERT, 3, params, &res, &err) != CG_OK ||
-        cg_db_commit(conn, &err) != CG_OK)
-        goto cleanup;
-    crypto_hash_sha256(digest, archive, len);
-    sodium_bin2hex(sha, sizeof sha, digest, sizeof digest);
-    Cleangrid__V1__ExportDossierReply reply = CLEANGRID__V1__EXPORT_DOSSIER_REPLY__INIT;
-    reply.export_id = (char *)cg_db_get(res, 0, 0);
-    reply.size = (int64_t)len;
-    reply.sha256 = sha;
-    cg_rpc_reply(call, &reply.base);
-
-cleanup:
-    free_wiped(hex, 2 * len + 1);
-    free_wiped(archive, len);
-    PQclear(res);
-    finish_call(call, &err, docs, conn, &req->base);
-}
-
-static void read_export_chunk(cg_rpc_call *call, const cg_documents *docs)
-{
-    PGconn *conn = NULL;
-    PGresult *res = NULL;
-    uint8_t *data = NULL;
-    size_t len = 0;
-    const char *actor = NULL;
-    char off_s[24], len_s[24];
-    cg_err err;
-    cg_err_clear(&err);
-
-    Cleangrid__V1__ReadExportChunkRequest *req =
-        (Cleangrid__V1__ReadExportChunkRequest *)cg_rpc_decode(
-            call, &cleangrid__v1__read_export_chunk_request__descriptor);
-    if (req == NULL)
-        return;
-    if (check_owned(req->ctx, "export_id", req->export_id, req->offset, &actor, &err) != CG_OK)
-        goto cleanup;
-    snprintf(off_s, sizeof off_s, "%" PRId64, req->offset);
-    snprintf(len_s, sizeof len_s, "%" PRId64, chunk_length(req->length));
-    conn = cg_db_acquire(docs->base->db, docs->acquire_ms, &err);
-    const char *params[] = {req->export_id, actor, off_s, len_s};
-    if (conn == NULL || cg_db_exec(conn, SQL_EXPORT_READ, 4, params, &res, &err) != CG_OK)
-        goto cleanup;
-    if (PQntuples(res) == 0) {
-        cg_err_set(&err, CG_NOT_FOUND, "export not found; an export is kept for 15 minutes");
+    hex = hex_param(archive, len, err);
+    if (hex == NULL) {
+        rc = err->code;
         goto cleanup;
     }
-    if (bytes_from_row(res, 0, 1, &data, &len, &err) != CG_OK)
+    const char *params[] = {req->file_id, actor, hex};
+    if ((rc = cg_db_exec(conn, SQL_SWEEP_EXPORTS, 0, NULL, NULL, err)) != CG_OK ||
+        (rc = cg_db_exec(conn, SQL_EXPORT_INSERT, 3, params, &s->res, err)) != CG_OK)
         goto cleanup;
-    int64_t size = cg_db_get_ll(res, 0, 0);
-    /* Read to its end, the export has served its purpose. */
-    if (req->offset + (int64_t)len >= size &&
-        cg_db_exec(conn, SQL_EXPORT_DELETE, 1, params, NULL, &err) != CG_OK)
-        goto cleanup;
-    Cleangrid__V1__ReadExportChunkReply reply = CLEANGRID__V1__READ_EXPORT_CHUNK_REPLY__INIT;
-    reply.data.data = data;
-    reply.data.len = len;
-    reply.size = size;
-    cg_rpc_reply(call, &reply.base);
+    cg_sha256_hex(archive, len, s->sha);
+    out->export_id = (char *)cg_db_get(s->res, 0, 0);
+    out->size = (int64_t)len;
+    out->sha256 = s->sha;
 
 cleanup:
-    bytes_free(data, len);
-    PQclear(res);
-    finish_call(call, &err, docs, conn, &req->base);
+    cg_free_wiped(hex, 2 * len + 1);
+    cg_free_wiped(archive, len);
+    return rc;
 }
 
-/* --- dispatch ------------------------------------------------------------------ */
+static cg_code check_read_export(cg_rpc_req *r, const void *request, cg_err *err)
+{
+    const Cleangrid__V1__ReadExportChunkRequest *req = request;
+    const char *actor = NULL;
+    (void)r;
+    return check_owned(req->ctx, "export_id", req->export_id, req->offset, &actor, err);
+}
 
+static cg_code read_export(const cg_documents *docs, cg_rpc_req *r, const void *request,
+                           PGconn *conn, void *reply, cg_err *err)
+{
+    const Cleangrid__V1__ReadExportChunkRequest *req = request;
+    Cleangrid__V1__ReadExportChunkReply *out = reply;
+    char off_s[24], len_s[24];
+    (void)docs;
+    doc_state *s = state_of(r, err);
+    if (s == NULL)
+        return err->code;
+    chunk_params(req->offset, req->length, off_s, len_s);
+    const char *params[] = {req->export_id, req->ctx->actor_user_id, off_s, len_s};
+    if (cg_db_exec(conn, SQL_EXPORT_READ, 4, params, &s->res, err) != CG_OK)
+        return err->code;
+    if (PQntuples(s->res) == 0)
+        return cg_err_set(err, CG_NOT_FOUND, "export not found; an export is kept for 15 minutes");
+    if (bytes_from_row(s->res, 0, 1, &s->data, &s->len, err) != CG_OK)
+        return err->code;
+    int64_t size = cg_db_get_ll(s->res, 0, 0);
+    /* Read to its end, the export has served its purpose. */
+    if (req->offset + (int64_t)s->len >= size &&
+        cg_db_exec(conn, SQL_EXPORT_DELETE, 1, params, NULL, err) != CG_OK)
+        return err->code;
+    out->data.data = s->data;
+    out->data.len = s->len;
+    out->size = size;
+    return CG_OK;
+}
+
+/* --- the rows' functions ------------------------------------------------------- */
+
+/* Each method's check (NULL for none) and handler, by its request's type;
+ * a handler is a row's with the service's documents given. */
 typedef struct documents_method {
-    const char *name;
-    void (*handler)(cg_rpc_call *call, const cg_documents *docs);
+    const ProtobufCMessageDescriptor *request;
+    cg_rpc_check_fn check;
+    cg_code (*handler)(const cg_documents *docs, cg_rpc_req *r, const void *request, PGconn *conn,
+                       void *reply, cg_err *err);
 } documents_method;
 
-/* The methods of CG_DOCUMENTS_RPC_METHODS, in the same order. */
 static const documents_method METHODS[] = {
-    {"BeginDocumentUpload", begin_document_upload},
-    {"PutDocumentChunk", put_document_chunk},
-    {"CommitDocumentUpload", commit_document_upload},
-    {"AbortDocumentUpload", abort_document_upload},
-    {"ListDocuments", list_documents},
-    {"ReadDocumentChunk", read_document_chunk},
-    {"ExportDossier", export_dossier},
-    {"ReadExportChunk", read_export_chunk},
+    {&cleangrid__v1__begin_document_upload_request__descriptor, check_begin, begin_upload},
+    {&cleangrid__v1__put_document_chunk_request__descriptor, check_put, put_chunk},
+    {&cleangrid__v1__commit_document_upload_request__descriptor, check_commit, commit_upload},
+    {&cleangrid__v1__abort_document_upload_request__descriptor, check_abort, abort_upload},
+    {&cleangrid__v1__list_documents_request__descriptor, NULL, list_documents},
+    {&cleangrid__v1__read_document_chunk_request__descriptor, check_read, read_chunk},
+    {&cleangrid__v1__export_dossier_request__descriptor, NULL, export_dossier},
+    {&cleangrid__v1__read_export_chunk_request__descriptor, check_read_export, read_export},
 };
 
-void cg_documents_rpc(cg_rpc_call *call, const cg_documents *docs)
+static const documents_method *method_of(const cg_rpc_req *r, cg_err *err)
 {
-    for (size_t i = 0; i < sizeof METHODS / sizeof METHODS[0]; i++) {
-        if (strcmp(call->method, METHODS[i].name) == 0) {
-            METHODS[i].handler(call, docs);
-            return;
-        }
-    }
-    /* Only a method table that routes another method here gets this. */
-    cg_err err;
-    cg_err_clear(&err);
-    cg_err_set(&err, CG_INTERNAL, "%s is not a documents method", call->method);
-    cg_rpc_reply_error(call, &err);
+    for (size_t i = 0; i < sizeof METHODS / sizeof METHODS[0]; i++)
+        if (METHODS[i].request == r->row->request)
+            return &METHODS[i];
+    /* Only a row that names another request here gets this. */
+    cg_err_set(err, CG_INTERNAL, "%s is not a documents method", r->row->name);
+    return NULL;
+}
+
+cg_code cg_documents_check(cg_rpc_req *r, const void *request, cg_err *err)
+{
+    const documents_method *m = method_of(r, err);
+    if (m == NULL)
+        return err->code;
+    return m->check != NULL ? m->check(r, request, err) : CG_OK;
+}
+
+cg_code cg_documents_handle(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                            cg_err *err)
+{
+    const documents_method *m = method_of(r, err);
+    return m != NULL ? m->handler(docs_of(r), r, request, conn, reply, err) : err->code;
 }

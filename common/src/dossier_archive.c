@@ -11,6 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+void cg_sha256_hex(const uint8_t *data, size_t len, char out[CG_SHA256_HEX_LEN + 1])
+{
+    uint8_t digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, data, len);
+    sodium_bin2hex(out, CG_SHA256_HEX_LEN + 1, digest, sizeof digest);
+}
+
 /* --- writing --------------------------------------------------------------- */
 
 /* The archive grows in memory; libarchive calls this for each block. */
@@ -308,8 +315,7 @@ static void check_documents(const cg_archive *a, const cJSON *docs, cg_dossier_v
         const char *sha = str_member(d, "sha256");
         const char *name = str_member(d, "name");
         const cJSON *size = cJSON_GetObjectItemCaseSensitive(d, "size");
-        uint8_t digest[32];
-        char hex[2 * 32 + 1];
+        char hex[CG_SHA256_HEX_LEN + 1];
 
         if (sha == NULL || strlen(sha) != CG_SHA256_HEX_LEN || !cJSON_IsNumber(size)) {
             found(r, 0, "document %s (%s): the manifest lists it without a sha256 or size",
@@ -322,8 +328,7 @@ static void check_documents(const cg_archive *a, const cJSON *docs, cg_dossier_v
             found(r, 0, "document %s (%s): missing from the archive", sha, name ? name : "?");
             return;
         }
-        crypto_hash_sha256(digest, f->data, f->len);
-        sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+        cg_sha256_hex(f->data, f->len, hex);
         if (strcmp(hex, sha) != 0 || (double)f->len != size->valuedouble) {
             found(r, 0, "document %s (%s): its content does not match its SHA-256 or size", sha,
                   name ? name : "?");

@@ -10,10 +10,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "cg/context.h"
 #include "cg/log.h"
+#include "cg/ticker.h"
 #include "cg/util.h"
 
 #define RELAY_BATCH 128
+/* How soon the relay tries again after a batch that failed (NATS or the
+ * database away), whatever its poll interval. */
+#define RELAY_RETRY_MS 1000
 #define CONSUMER_BATCH 16
 /* A message whose handler keeps failing while the database is up is
  * dead-lettered after this many deliveries. JetStream itself redelivers
@@ -41,19 +46,10 @@ void cg_event_meta_init(Cleangrid__V1__EventMeta *meta, char *event_id, const ch
     meta->correlation_id = (char *)(correlation_id ? correlation_id : "");
 }
 
-/* The EventMeta in field "meta" of any event message, or NULL. */
-static const Cleangrid__V1__EventMeta *event_meta(const ProtobufCMessage *msg)
-{
-    const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field_by_name(msg->descriptor, "meta");
-    if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE)
-        return NULL;
-    return *(const Cleangrid__V1__EventMeta *const *)((const char *)msg + f->offset);
-}
-
 cg_code cg_outbox_add(PGconn *conn, const ProtobufCMessage *event, cg_err *err)
 {
-    const Cleangrid__V1__EventMeta *meta = event_meta(event);
+    const Cleangrid__V1__EventMeta *meta = (const Cleangrid__V1__EventMeta *)cg_msg_field(
+        event, "meta", &cleangrid__v1__event_meta__descriptor);
     if (meta == NULL || !cg_uuid_valid(meta->event_id) || meta->type == NULL ||
         meta->type[0] == '\0')
         return cg_err_set(err, CG_INTERNAL, "event %s has no valid meta", event->descriptor->name);
@@ -88,11 +84,16 @@ struct cg_outbox_relay {
     cg_db *db;
     cg_nats *nats;
     int poll_ms;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    bool kicked;
-    bool stopping;
+    /* Runs relay_tick() at once, on a kick and every RELAY_TICK_MS or
+     * poll_ms, whichever is shorter. */
+    cg_ticker *ticker;
+    atomic_uint kicks;    /* cg_outbox_relay_kick() calls so far */
+    atomic_bool stopping; /* ends the drain of a backlog at a stop */
+    /* The tick's own (the ticker never runs two at once): the monotonic ms
+     * before which it sends nothing unless kicked, poll_ms after a batch
+     * and RELAY_RETRY_MS after one that failed, and the kicks it saw. */
+    int64_t next_ms;
+    unsigned seen_kicks;
 };
 
 typedef enum publish_outcome {
@@ -227,81 +228,57 @@ cleanup:
     return claimed;
 }
 
-static bool relay_stopping(cg_outbox_relay *relay)
-{
-    pthread_mutex_lock(&relay->lock);
-    bool stopping = relay->stopping;
-    pthread_mutex_unlock(&relay->lock);
-    return stopping;
-}
-
-static void *relay_main(void *arg)
+static void relay_tick(void *arg)
 {
     cg_outbox_relay *relay = arg;
-    pthread_mutex_lock(&relay->lock);
-    while (!relay->stopping) {
-        relay->kicked = false;
-        pthread_mutex_unlock(&relay->lock);
-        int n;
-        /* Keep going while full batches come back, so a backlog drains at
-         * full speed rather than one batch per poll. */
-        while ((n = relay_batch(relay)) == RELAY_BATCH && !relay_stopping(relay))
-            ;
-        int wait_ms = n < 0 ? 1000 : relay->poll_ms;
-        pthread_mutex_lock(&relay->lock);
-        if (relay->kicked || relay->stopping)
-            continue;
-        struct timespec deadline = cg_deadline_after_ms(wait_ms);
-        while (!relay->kicked && !relay->stopping)
-            if (pthread_cond_timedwait(&relay->wake, &relay->lock, &deadline) != 0)
-                break;
-    }
-    pthread_mutex_unlock(&relay->lock);
-    return NULL;
+    unsigned kicks = atomic_load(&relay->kicks);
+    if (kicks == relay->seen_kicks && cg_mono_ms() < relay->next_ms)
+        return;
+    relay->seen_kicks = kicks;
+    int n;
+    /* Keep going while full batches come back, so a backlog drains at
+     * full speed rather than one batch per poll. */
+    while ((n = relay_batch(relay)) == RELAY_BATCH && !atomic_load(&relay->stopping))
+        ;
+    relay->next_ms = cg_mono_ms() + (n < 0 ? RELAY_RETRY_MS : relay->poll_ms);
 }
 
 cg_code cg_outbox_relay_start(cg_outbox_relay **out, cg_db *db, cg_nats *nats, int poll_ms,
                               cg_err *err)
 {
+    cg_code rc;
     cg_outbox_relay *relay = calloc(1, sizeof(*relay));
     if (relay == NULL)
         return cg_err_set(err, CG_INTERNAL, "out of memory");
     relay->db = db;
     relay->nats = nats;
     relay->poll_ms = poll_ms;
-    pthread_mutex_init(&relay->lock, NULL);
-    pthread_cond_init(&relay->wake, NULL);
-    if (pthread_create(&relay->thread, NULL, relay_main, relay) != 0) {
-        pthread_mutex_destroy(&relay->lock);
-        pthread_cond_destroy(&relay->wake);
-        free(relay);
-        return cg_err_set(err, CG_INTERNAL, "cannot start the outbox relay thread");
+    atomic_init(&relay->kicks, 0);
+    atomic_init(&relay->stopping, false);
+    rc = cg_ticker_start(poll_ms < RELAY_RETRY_MS ? poll_ms : RELAY_RETRY_MS, relay_tick, relay,
+                         &relay->ticker, err);
+    if (rc == CG_OK) {
+        *out = relay;
+        relay = NULL;
     }
-    *out = relay;
-    return CG_OK;
+    free(relay);
+    return rc;
 }
 
 void cg_outbox_relay_kick(cg_outbox_relay *relay)
 {
     if (relay == NULL)
         return;
-    pthread_mutex_lock(&relay->lock);
-    relay->kicked = true;
-    pthread_cond_signal(&relay->wake);
-    pthread_mutex_unlock(&relay->lock);
+    atomic_fetch_add(&relay->kicks, 1);
+    cg_ticker_wake(relay->ticker);
 }
 
 void cg_outbox_relay_stop(cg_outbox_relay *relay)
 {
     if (relay == NULL)
         return;
-    pthread_mutex_lock(&relay->lock);
-    relay->stopping = true;
-    pthread_cond_signal(&relay->wake);
-    pthread_mutex_unlock(&relay->lock);
-    pthread_join(relay->thread, NULL);
-    pthread_mutex_destroy(&relay->lock);
-    pthread_cond_destroy(&relay->wake);
+    atomic_store(&relay->stopping, true);
+    cg_ticker_stop(relay->ticker);
     free(relay);
 }
 
@@ -600,15 +577,15 @@ cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox
         goto cleanup;
     }
     cg_log_info("consuming %s as %s", filter_subject, durable);
+    *out = c;
+    c = NULL;
 
 cleanup:
-    if (rc != CG_OK) {
+    /* A consumer that did not start has no thread to stop. */
+    if (c != NULL)
         natsSubscription_Destroy(c->sub);
-        free(c);
-        return rc;
-    }
-    *out = c;
-    return CG_OK;
+    free(c);
+    return rc;
 }
 
 void cg_consumer_stop(cg_consumer *c)

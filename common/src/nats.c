@@ -64,15 +64,13 @@ cg_code cg_nats_connect(cg_nats **out, const char *url, const char *name, cg_err
         rc = cg_err_set(err, CG_INTERNAL, "JetStream context: %s", natsStatus_GetText(s));
         goto cleanup;
     }
+    *out = n;
+    n = NULL;
 
 cleanup:
     natsOptions_Destroy(opts);
-    if (rc != CG_OK) {
-        cg_nats_close(n);
-        return rc;
-    }
-    *out = n;
-    return CG_OK;
+    cg_nats_close(n); /* what a failed connect took */
+    return rc;
 }
 
 void cg_nats_close(cg_nats *n)

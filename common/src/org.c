@@ -5,10 +5,13 @@
 #include "cg/util.h"
 #include "cleangrid/v1/org.pb-c.h"
 
-cg_code cg_org_moved_apply(PGconn *conn, const uint8_t *data, size_t len,
-                           const char *const *statements, size_t n, cg_err *err)
+cg_code cg_org_on_unit_moved(PGconn *conn, const char *subject, const char *event_id,
+                             const uint8_t *data, size_t len, void *arg, cg_err *err)
 {
+    const cg_org_moves *moves = arg;
     cg_code rc = CG_OK;
+    (void)subject;
+    (void)event_id;
     Cleangrid__V1__OrgUnitMoved *ev = cleangrid__v1__org_unit_moved__unpack(NULL, len, data);
 
     if (ev == NULL) {
@@ -22,8 +25,8 @@ cg_code cg_org_moved_apply(PGconn *conn, const uint8_t *data, size_t len,
         goto cleanup;
     }
     const char *params[] = {ev->old_path, ev->new_path};
-    for (size_t i = 0; i < n && rc == CG_OK; i++)
-        rc = cg_db_exec(conn, statements[i], 2, params, NULL, err);
+    for (size_t i = 0; i < moves->n && rc == CG_OK; i++)
+        rc = cg_db_exec(conn, moves->statements[i], 2, params, NULL, err);
 
 cleanup:
     if (ev != NULL)

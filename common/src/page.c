@@ -100,3 +100,18 @@ cg_code cg_page_parse(const Cleangrid__V1__PageRequest *page, cg_sort sort, int 
     }
     return CG_OK;
 }
+
+void cg_page_out_init(cg_page_out *p, int rows, int size)
+{
+    p->more = rows > size;
+    p->n = p->more ? size : rows;
+    p->next_cursor[0] = '\0';
+    cleangrid__v1__page__init(&p->page);
+    p->page.next_cursor = p->next_cursor;
+}
+
+void cg_page_out_after(cg_page_out *p, const cg_cursor *last)
+{
+    if (p->more)
+        cg_cursor_encode(last, p->next_cursor);
+}

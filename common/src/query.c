@@ -44,6 +44,22 @@ void cg_query_cond(cg_query *q, const char *before, int param, const char *after
     cg_query_text(q, after);
 }
 
+/* One bound of cg_query_time_range(): " AND <col><op> <ms as timestamptz>". */
+static void time_bound(cg_query *q, const char *col, const char *op, long long ms)
+{
+    cg_query_text(q, " AND ");
+    cg_query_text(q, col);
+    cg_query_cond(q, op, cg_query_number(q, ms), "::bigint * interval '1 millisecond'");
+}
+
+void cg_query_time_range(cg_query *q, const char *col, long long from_ms, long long to_ms)
+{
+    if (from_ms > 0)
+        time_bound(q, col, " >= 'epoch'::timestamptz + ", from_ms);
+    if (to_ms > 0)
+        time_bound(q, col, " < 'epoch'::timestamptz + ", to_ms);
+}
+
 /* Run the statement built in q. */
 cg_code cg_query_exec(PGconn *conn, cg_query *q, PGresult **out, cg_err *err)
 {

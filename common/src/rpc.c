@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg/context.h"
 #include "cg/log.h"
 #include "cg/util.h"
 
@@ -182,8 +183,8 @@ cg_code cg_rpc_server_serve(cg_rpc_server **out, cg_nats *nats, const char *serv
     cg_rpc_server *server = calloc(1, sizeof(*server));
     if (server == NULL ||
         (server->subs = calloc((size_t)workers, sizeof(natsSubscription *))) == NULL) {
-        free(server);
-        return cg_err_set(err, CG_INTERNAL, "out of memory");
+        rc = cg_err_set(err, CG_INTERNAL, "out of memory");
+        goto cleanup;
     }
     server->nats = nats;
     cg_strlcpy(server->service, service, sizeof(server->service));
@@ -213,14 +214,12 @@ cg_code cg_rpc_server_serve(cg_rpc_server **out, cg_nats *nats, const char *serv
         server->nsubs++;
     }
     cg_log_info("serving %s with %d workers", subject, workers);
+    *out = server;
+    server = NULL;
 
 cleanup:
-    if (rc != CG_OK) {
-        cg_rpc_server_stop(server);
-        return rc;
-    }
-    *out = server;
-    return CG_OK;
+    cg_rpc_server_stop(server); /* what a failed start took */
+    return rc;
 }
 
 void cg_rpc_server_stop(cg_rpc_server *server)
@@ -244,16 +243,6 @@ void cg_rpc_server_stop(cg_rpc_server *server)
         natsSubscription_Destroy(server->subs[i]);
     free(server->subs);
     free(server);
-}
-
-/* The Status in field "status" of any reply message, or NULL. */
-static const Cleangrid__V1__Status *reply_status(const ProtobufCMessage *msg)
-{
-    const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field_by_name(msg->descriptor, "status");
-    if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE)
-        return NULL;
-    return *(const Cleangrid__V1__Status *const *)((const char *)msg + f->offset);
 }
 
 cg_code cg_rpc_call_method(cg_nats *nats, const char *service, const char *method,
@@ -308,7 +297,8 @@ cg_code cg_rpc_call_method(cg_nats *nats, const char *service, const char *metho
         rc = cg_err_set(err, CG_INTERNAL, "the %s service sent an undecodable reply", service);
         goto cleanup;
     }
-    rc = cg_err_from_pb(err, reply_status(decoded));
+    rc = cg_err_from_pb(err, (const Cleangrid__V1__Status *)cg_msg_field(
+                                 decoded, "status", &cleangrid__v1__status__descriptor));
     if (rc == CG_OK) {
         *reply = decoded;
         decoded = NULL;

@@ -12,17 +12,6 @@
 #include "cg/log.h"
 #include "cg/messaging.h"
 
-/* The CallContext in field "ctx" of any request, or NULL. */
-static const Cleangrid__V1__CallContext *context_of(const ProtobufCMessage *msg)
-{
-    const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field_by_name(msg->descriptor, "ctx");
-    if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE ||
-        f->descriptor != &cleangrid__v1__call_context__descriptor)
-        return NULL;
-    return *(const Cleangrid__V1__CallContext *const *)((const char *)msg + f->offset);
-}
-
 /* Whether the caller may call the method, as the row and the request say. */
 static cg_code check_caller(const cg_rpc_req *r, cg_err *err)
 {
@@ -45,10 +34,7 @@ static cg_code take_conn(const cg_rpc_row *m, const cg_rpc_env *env, PGconn **co
 {
     if (env == NULL || env->db == NULL)
         return cg_err_set(err, CG_UNAVAILABLE, "%s has no database", m->name);
-    *conn = cg_db_acquire(env->db, env->acquire_ms, err);
-    if (*conn == NULL)
-        return err->code;
-    return m->db == CG_RPC_DB_TX ? cg_db_begin(*conn, err) : CG_OK;
+    return cg_db_take(env->db, env->acquire_ms, m->db == CG_RPC_DB_TX, conn, err);
 }
 
 void *cg_rpc_state(cg_rpc_req *r, size_t size, void (*cleanup)(void *state, void *request),
@@ -92,7 +78,8 @@ void cg_rpc_dispatch(const cg_rpc_row *m, cg_rpc_call *call, const cg_rpc_env *e
         rc = err.code;
         goto cleanup;
     }
-    r.ctx = context_of(request);
+    r.ctx = (const Cleangrid__V1__CallContext *)cg_msg_field(
+        request, "ctx", &cleangrid__v1__call_context__descriptor);
     if (r.ctx != NULL && r.ctx->request_id != NULL && r.ctx->request_id[0] != '\0')
         r.request_id = r.ctx->request_id;
     if (m->roles_of != NULL && (rc = m->roles_of(request, &r.roles, &r.doing, &err)) != CG_OK)

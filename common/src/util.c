@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -179,4 +180,11 @@ void cg_url_redact(const char *url, char *out, size_t size)
             out[o++] = ',';
     }
     out[o < size ? o : size - 1] = '\0';
+}
+
+void cg_free_wiped(void *p, size_t n)
+{
+    if (p != NULL)
+        sodium_memzero(p, n);
+    free(p);
 }

@@ -31,6 +31,15 @@ void cg_db_close(cg_db *db);
  * NULL with err set (UNAVAILABLE) when none can be had or the server is
  * down. The caller gives it back with cg_db_release(). */
 PGconn *cg_db_acquire(cg_db *db, int timeout_ms, cg_err *err);
+/* cg_db_acquire() into *conn and, when begin, cg_db_begin() on it: the
+ * start of most work on the database. On failure *conn is NULL and nothing
+ * is left taken. */
+cg_code cg_db_take(cg_db *db, int timeout_ms, bool begin, PGconn **conn, cg_err *err);
+/* Run sql (one statement, as cg_db_exec()) on a connection taken from db
+ * for it, waiting up to timeout_ms, and given back at once: the whole of
+ * the work when it is a single read or write. *out as cg_db_exec()'s. */
+cg_code cg_db_query(cg_db *db, int timeout_ms, const char *sql, int nparams,
+                    const char *const *params, PGresult **out, cg_err *err);
 /* Give a connection back. A connection left inside a transaction is rolled
  * back first, so an error path never leaks a half-done transaction. */
 void cg_db_release(cg_db *db, PGconn *conn);

@@ -26,8 +26,8 @@
 #include "cg/actor.h"
 #include "cg/dossier.h"
 #include "cg/rpc.h"
-#include "cg/service.h"
 #include "cg/status.h"
+#include "cleangrid/v1/case_documents.pb-c.h"
 
 /* The largest chunk a PutDocumentChunk, ReadDocumentChunk or
  * ReadExportChunk carries: half of NATS's 1 MiB message, leaving room for
@@ -41,37 +41,52 @@
 typedef cg_code (*cg_documents_find_fn)(PGconn *conn, const cg_actor *actor, const char *kind,
                                         const char *file_id, cg_err *err);
 
-/* A service's documents: what the handlers need to know of it. Every
- * pointer is borrowed and must outlive the call it is passed to; the
- * strings, lists and tables are the service's static ones. */
+/* A service's documents: what the rows' functions need to know of it. A
+ * static object of the service's (the rows carry its address); every pointer
+ * is borrowed and static. */
 typedef struct cg_documents {
-    cg_service_base *base;            /* its database pool */
     const cg_dossier_tables *dossier; /* where document.added and exports go */
     const char *const *kinds;         /* NULL-terminated; "" asks for kinds[0] */
     const char *const *roles_read;    /* read, list, export (NULL-terminated) */
     const char *const *roles_add;     /* add documents (NULL-terminated) */
     cg_documents_find_fn find;        /* which files exist for the caller */
     const long *max_bytes;            /* the largest document, the service's setting */
-    int acquire_ms;                   /* how long a call waits for a connection */
 } cg_documents;
 
-/* Serve call, one of the methods of CG_DOCUMENTS_RPC_METHODS (chosen by
- * call->method), for the files of docs (borrowed). Answers exactly once. */
-void cg_documents_rpc(cg_rpc_call *call, const cg_documents *docs);
+/* The functions of every documents row: the rows are the service's (they
+ * carry its cg_documents as .data), the work is common's, so each row names
+ * these two and the request's type picks the method's own check and
+ * handler in common/src/documents.c. A row whose request is no documents
+ * method's fails INTERNAL. */
+cg_code cg_documents_check(cg_rpc_req *r, const void *request, cg_err *err);
+cg_code cg_documents_handle(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                            cg_err *err);
 
-/* The rows of a service's cg_rpc_method table, each served by handler, a
- * cg_rpc_handler of the service's that calls cg_documents_rpc() with its
- * cg_documents. */
+/* One row of CG_DOCUMENTS_RPC_ROWS: the method, the prefix of its messages'
+ * names, what it needs of the database (NONE, CONN, TX) and the service's
+ * documents. Each method checks its caller itself, per file (the roles of
+ * reading or of adding, and the service's find) or per upload and export
+ * (its owner), so the frame admits anyone and those checks answer. */
+#define CG_DOCUMENTS_ROW(method, type, need, docs)                                                 \
+    {                                                                                              \
+        .name = #method, .request = &cleangrid__v1__##type##_request__descriptor,                  \
+        .reply = &cleangrid__v1__##type##_reply__descriptor, .anyone = true,                       \
+        .db = CG_RPC_DB_##need, .check = cg_documents_check, .handler = cg_documents_handle,       \
+        .data = docs                                                                               \
+    }
+
+/* The rows of a service's cg_rpc_row table for the methods of
+ * case_documents.proto, serving the files of docs (a static cg_documents). */
 // clang-format off
-#define CG_DOCUMENTS_RPC_METHODS(handler)                                                          \
-    {"BeginDocumentUpload", handler},                                                              \
-    {"PutDocumentChunk", handler},                                                                 \
-    {"CommitDocumentUpload", handler},                                                             \
-    {"AbortDocumentUpload", handler},                                                              \
-    {"ListDocuments", handler},                                                                    \
-    {"ReadDocumentChunk", handler},                                                                \
-    {"ExportDossier", handler},                                                                    \
-    {"ReadExportChunk", handler}
+#define CG_DOCUMENTS_RPC_ROWS(docs)                                                                \
+    CG_DOCUMENTS_ROW(BeginDocumentUpload, begin_document_upload, CONN, docs),                      \
+    CG_DOCUMENTS_ROW(PutDocumentChunk, put_document_chunk, CONN, docs),                            \
+    CG_DOCUMENTS_ROW(CommitDocumentUpload, commit_document_upload, TX, docs),                      \
+    CG_DOCUMENTS_ROW(AbortDocumentUpload, abort_document_upload, CONN, docs),                      \
+    CG_DOCUMENTS_ROW(ListDocuments, list_documents, CONN, docs),                                   \
+    CG_DOCUMENTS_ROW(ReadDocumentChunk, read_document_chunk, CONN, docs),                          \
+    CG_DOCUMENTS_ROW(ExportDossier, export_dossier, TX, docs),                                     \
+    CG_DOCUMENTS_ROW(ReadExportChunk, read_export_chunk, CONN, docs)
 // clang-format on
 
 #endif

@@ -38,6 +38,10 @@
 #define CG_DOSSIER_DOCUMENTS_DIR "documents/"
 #define CG_SHA256_HEX_LEN 64
 
+/* The SHA-256 of the len bytes at data in lower-case hex, into out: how an
+ * archive names a document and how a sender's count is checked. */
+void cg_sha256_hex(const uint8_t *data, size_t len, char out[CG_SHA256_HEX_LEN + 1]);
+
 /* One file inside an archive. Strings and bytes are borrowed when writing;
  * when reading, owned by the cg_archive that holds them. */
 typedef struct cg_archive_file {

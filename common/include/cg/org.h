@@ -23,17 +23,24 @@
     "CASE WHEN " col " = $1::ltree THEN $2::ltree"                                                 \
     " ELSE $2::ltree || subpath(" col ", nlevel($1::ltree)) END"
 
-/* Decode an OrgUnitMoved event of len bytes, check both paths, and run each
- * of statements[0..n) inside the caller's open transaction on conn with $1
- * the old path and $2 the new one. A statement moves the records of one
- * table, for example:
+/* The tables a service moves: statements[0..n), each run with $1 the old
+ * path and $2 the new one, moving the records of one table, for example
  *
  *   UPDATE clues SET org_path = CG_ORG_PATH_MOVED_SQL("org_path")
  *    WHERE org_path <@ $1::ltree
  *
- * An event that does not decode or carries a bad path is
- * INVALID_ARGUMENT (dead-lettered by the consumer). */
-cg_code cg_org_moved_apply(PGconn *conn, const uint8_t *data, size_t len,
-                           const char *const *statements, size_t n, cg_err *err);
+ * A service's static data; the strings are borrowed. */
+typedef struct cg_org_moves {
+    const char *const *statements;
+    size_t n;
+} cg_org_moves;
+
+/* The consumer of CG_SUBJECT_ORG_UNIT_MOVED (a cg_event_handler of
+ * cg/messaging.h), with arg the service's cg_org_moves (borrowed): decode
+ * the OrgUnitMoved event of len bytes, check both paths, and run the
+ * statements inside the transaction open on conn. An event that does not
+ * decode or carries a bad path is INVALID_ARGUMENT (dead-lettered). */
+cg_code cg_org_on_unit_moved(PGconn *conn, const char *subject, const char *event_id,
+                             const uint8_t *data, size_t len, void *arg, cg_err *err);
 
 #endif

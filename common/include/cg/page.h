@@ -66,4 +66,20 @@ cg_code cg_sort_parse(const char *sort, const char *date_name, cg_sort *out, cg_
 cg_code cg_page_parse(const Cleangrid__V1__PageRequest *page, cg_sort sort, int *size,
                       cg_cursor *cursor, bool *has_cursor, cg_err *err);
 
+/* The page a list answers. Its query asks for one row more than the page
+ * holds, and that row, when it comes, tells there is a next page. page
+ * goes into the reply: it borrows next_cursor, "" on the last page. */
+typedef struct cg_page_out {
+    int n;     /* how many of the rows read the page shows */
+    bool more; /* whether a next page follows */
+    char next_cursor[CG_CURSOR_SIZE];
+    Cleangrid__V1__Page page;
+} cg_page_out;
+
+/* Start p for rows read by a query that asked for size + 1. */
+void cg_page_out_init(cg_page_out *p, int rows, int size);
+/* Name last, the page's last record, as where the next page starts, if
+ * one follows. */
+void cg_page_out_after(cg_page_out *p, const cg_cursor *last);
+
 #endif

@@ -46,6 +46,10 @@ int cg_query_param(cg_query *q, const char *value);
 int cg_query_number(cg_query *q, long long value);
 /* Append before, then parameter number param as "$n", then after. */
 void cg_query_cond(cg_query *q, const char *before, int param, const char *after);
+/* Append " AND <col> >= <from>" and " AND <col> < <to>", each only when
+ * given (above 0): times in Unix milliseconds, passed as parameters and
+ * compared as timestamptz. col is a compile-time constant. */
+void cg_query_time_range(cg_query *q, const char *col, long long from_ms, long long to_ms);
 /* Run the statement built in q (prepared once per connection). */
 cg_code cg_query_exec(PGconn *conn, cg_query *q, PGresult **out, cg_err *err);
 

@@ -135,6 +135,10 @@ struct cg_rpc_row {
     cg_rpc_db_need db;
     cg_rpc_check_fn check; /* may be NULL */
     cg_rpc_handler_fn handler;
+    /* What a handler that several services share needs to know of the one
+     * it serves (cg/documents.h's rows carry their cg_documents), read as
+     * r->row->data; NULL for a service's own rows. Borrowed, static. */
+    const void *data;
 };
 
 /* The call's state: size bytes, zeroed, allocated by the first call and

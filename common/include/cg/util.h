@@ -28,6 +28,11 @@ void cg_random_digits(char *out, size_t n);
 /* Copy at most size-1 bytes and terminate; returns false if truncated. */
 bool cg_strlcpy(char *dst, const char *src, size_t size);
 
+/* Wipe the n bytes at p (malloc'd, may be NULL) and free them: for memory
+ * that held a secret or evidence (a password, a document), so no copy is
+ * left in freed memory. */
+void cg_free_wiped(void *p, size_t n);
+
 /* True if s is valid UTF-8 with no NUL; len bytes. */
 bool cg_utf8_valid(const char *s, size_t len);
 

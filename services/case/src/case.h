@@ -24,6 +24,7 @@
 
 #include <stdint.h>
 
+#include "cg/org.h"
 #include "cg/rpc.h"
 #include "cg/service.h"
 #include "cleangrid/v1/case.pb-c.h"
@@ -90,9 +91,8 @@ cg_code case_on_report_submitted(PGconn *conn, const char *subject, const char *
 
 /* --- org_moves.c ---------------------------------------------------------- */
 
-/* Consumer of cg.evt.gateway.org_unit.moved: every clue under the moved
- * unit takes its new path. */
-cg_code case_on_org_unit_moved(PGconn *conn, const char *subject, const char *event_id,
-                               const uint8_t *data, size_t len, void *arg, cg_err *err);
+/* What the consumer of cg.evt.gateway.org_unit.moved (cg_org_on_unit_moved)
+ * moves: every clue under the moved unit takes its new path. */
+extern const cg_org_moves case_org_moves;
 
 #endif

@@ -57,8 +57,7 @@ typedef struct list_state {
     case_case_view *views;
     int nviews;
     Cleangrid__V1__Case **ptrs;
-    char next_cursor[CG_CURSOR_SIZE];
-    Cleangrid__V1__Page page;
+    cg_page_out page;
 } list_state;
 
 static void list_cleanup(void *state, void *request)
@@ -76,8 +75,8 @@ static void list_cleanup(void *state, void *request)
 cg_code case_list_cases_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
     const Cleangrid__V1__ListCasesRequest *req = request;
-    list_state *s = cg_rpc_state(r, sizeof *s, list_cleanup, err);
-    if (s == NULL || case_rpc_actor(r, &s->actor, err) != CG_OK) {
+    list_state *s = case_rpc_state(r, sizeof *s, list_cleanup, NULL, err);
+    if (s == NULL) {
         return err->code;
     }
     /* The filters and the page are checked together, so a client hears of
@@ -99,9 +98,8 @@ cg_code case_list_cases(cg_rpc_req *r, const void *request, PGconn *conn, void *
                              &s->res, err) != CG_OK) {
         return err->code;
     }
-    int rows = PQntuples(s->res);
-    bool more = rows > s->size;
-    int want = more ? s->size : rows;
+    cg_page_out_init(&s->page, PQntuples(s->res), s->size);
+    int want = s->page.n;
     s->views = calloc((size_t)(want > 0 ? want : 1), sizeof *s->views);
     s->ptrs = calloc((size_t)(want > 0 ? want : 1), sizeof *s->ptrs);
     if (s->views == NULL || s->ptrs == NULL) {
@@ -115,16 +113,14 @@ cg_code case_list_cases(cg_rpc_req *r, const void *request, PGconn *conn, void *
             return err->code;
         }
         s->ptrs[n] = &s->views[n].record;
-        if (more && n == want - 1) {
+        if (n == want - 1) {
             cg_strlcpy(last.id, s->views[n].record.id, sizeof last.id);
-            cg_cursor_encode(&last, s->next_cursor);
+            cg_page_out_after(&s->page, &last);
         }
     }
-    cleangrid__v1__page__init(&s->page);
-    s->page.next_cursor = s->next_cursor;
     out->n_cases = (size_t)want;
     out->cases = s->ptrs;
-    out->page = &s->page;
+    out->page = &s->page.page;
     return CG_OK;
 }
 
@@ -164,8 +160,8 @@ static void get_cleanup(void *state, void *request)
 cg_code case_get_case_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
     const Cleangrid__V1__GetCaseRequest *req = request;
-    get_state *s = cg_rpc_state(r, sizeof *s, get_cleanup, err);
-    return s == NULL ? err->code : case_rpc_actor_one(r, req->id, &s->actor, err);
+    return case_rpc_state(r, sizeof(get_state), get_cleanup, req->id, err) != NULL ? CG_OK
+                                                                                   : err->code;
 }
 
 cg_code case_get_case(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err)

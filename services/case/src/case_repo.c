@@ -254,9 +254,7 @@ void case_repo_case_where(cg_query *q, const case_case_filter *f)
     if (f->overdue) {
         /* The service's clock, which the deadline_state shown beside it
          * follows too. */
-        cg_query_cond(q, " AND k.deadline_at < 'epoch'::timestamptz + ",
-                      cg_query_number(q, case_deadline_now_ms()),
-                      "::bigint * interval '1 millisecond'");
+        cg_query_time_range(q, "k.deadline_at", 0, case_deadline_now_ms());
     }
     if (f->pattern[0] != '\0') {
         cg_query_cond(q, " AND clues.search_text ILIKE ", cg_query_param(q, f->pattern), "::text");
@@ -268,14 +266,7 @@ void case_repo_case_where(cg_query *q, const case_case_filter *f)
     } else if (f->number_kind == CASE_NUMBER_CLUE) {
         cg_query_cond(q, " AND lower(clues.number) LIKE ", cg_query_param(q, f->number), "::text");
     }
-    if (f->filed_from_ms > 0) {
-        cg_query_cond(q, " AND k.filed_at >= 'epoch'::timestamptz + ",
-                      cg_query_number(q, f->filed_from_ms), "::bigint * interval '1 millisecond'");
-    }
-    if (f->filed_to_ms > 0) {
-        cg_query_cond(q, " AND k.filed_at < 'epoch'::timestamptz + ",
-                      cg_query_number(q, f->filed_to_ms), "::bigint * interval '1 millisecond'");
-    }
+    cg_query_time_range(q, "k.filed_at", f->filed_from_ms, f->filed_to_ms);
 }
 
 cg_code case_repo_list_cases(PGconn *conn, const cg_actor *actor, const case_case_filter *f,

@@ -183,8 +183,8 @@ static void action_cleanup(void *state, void *request)
 
 cg_code case_case_action_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
-    action_state *s = cg_rpc_state(r, sizeof *s, action_cleanup, err);
-    if (s == NULL || case_rpc_actor(r, &s->actor, err) != CG_OK) {
+    action_state *s = case_rpc_state(r, sizeof *s, action_cleanup, NULL, err);
+    if (s == NULL) {
         return err->code;
     }
     return case_action_fields(request, err);

@@ -24,8 +24,7 @@ typedef struct list_state {
     case_clue_view *views;
     int nviews;
     Cleangrid__V1__Clue *ptrs[CG_PAGE_SIZE_MAX];
-    char next_cursor[CG_CURSOR_SIZE];
-    Cleangrid__V1__Page page;
+    cg_page_out page;
 } list_state;
 
 static void list_cleanup(void *state, void *request)
@@ -42,8 +41,8 @@ static void list_cleanup(void *state, void *request)
 cg_code case_list_clues_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
     const Cleangrid__V1__ListCluesRequest *req = request;
-    list_state *s = cg_rpc_state(r, sizeof *s, list_cleanup, err);
-    if (s == NULL || case_rpc_actor(r, &s->actor, err) != CG_OK) {
+    list_state *s = case_rpc_state(r, sizeof *s, list_cleanup, NULL, err);
+    if (s == NULL) {
         return err->code;
     }
     /* The page and the filters are checked together, so a client hears of
@@ -69,9 +68,8 @@ cg_code case_list_clues(cg_rpc_req *r, const void *request, PGconn *conn, void *
                        s->size + 1, &s->res, err) != CG_OK) {
         return err->code;
     }
-    int rows = PQntuples(s->res);
-    bool more = rows > s->size;
-    int want = more ? s->size : rows;
+    cg_page_out_init(&s->page, PQntuples(s->res), s->size);
+    int want = s->page.n;
     s->views = calloc((size_t)(want > 0 ? want : 1), sizeof *s->views);
     if (s->views == NULL) {
         return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
@@ -82,18 +80,16 @@ cg_code case_list_clues(cg_rpc_req *r, const void *request, PGconn *conn, void *
             return err->code;
         }
         s->ptrs[n] = &s->views[n].clue;
-        if (more && n == want - 1) {
+        if (n == want - 1) {
             cg_cursor last = {.sort = s->sort, .key_us = case_repo_sort_key_us(s->res, n, s->sort)};
             cg_strlcpy(last.id, s->views[n].clue.id, sizeof last.id);
-            cg_cursor_encode(&last, s->next_cursor);
+            cg_page_out_after(&s->page, &last);
         }
     }
     /* A reply with no Status means OK (see cg_err_from_pb). */
-    cleangrid__v1__page__init(&s->page);
-    s->page.next_cursor = s->next_cursor;
     out->n_clues = (size_t)want;
     out->clues = s->ptrs;
-    out->page = &s->page;
+    out->page = &s->page.page;
     return CG_OK;
 }
 
@@ -112,8 +108,8 @@ static void get_cleanup(void *state, void *request)
 cg_code case_get_clue_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
     const Cleangrid__V1__GetClueRequest *req = request;
-    get_state *s = cg_rpc_state(r, sizeof *s, get_cleanup, err);
-    return s == NULL ? err->code : case_rpc_actor_one(r, req->id, &s->actor, err);
+    return case_rpc_state(r, sizeof(get_state), get_cleanup, req->id, err) != NULL ? CG_OK
+                                                                                   : err->code;
 }
 
 cg_code case_get_clue(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err)

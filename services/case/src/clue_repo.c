@@ -214,15 +214,7 @@ void case_clue_where(cg_query *q, const case_list_filter *f)
     if (f->handler_id[0] != '\0') {
         cg_query_cond(q, " AND handler_id = ", cg_query_param(q, f->handler_id), "::text");
     }
-    if (f->received_from_ms > 0) {
-        cg_query_cond(q, " AND received_at >= 'epoch'::timestamptz + ",
-                      cg_query_number(q, f->received_from_ms),
-                      "::bigint * interval '1 millisecond'");
-    }
-    if (f->received_to_ms > 0) {
-        cg_query_cond(q, " AND received_at < 'epoch'::timestamptz + ",
-                      cg_query_number(q, f->received_to_ms), "::bigint * interval '1 millisecond'");
-    }
+    cg_query_time_range(q, "received_at", f->received_from_ms, f->received_to_ms);
     if (f->pattern[0] != '\0') {
         cg_query_cond(q, " AND search_text ILIKE ", cg_query_param(q, f->pattern), "::text");
     }

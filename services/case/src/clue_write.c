@@ -220,8 +220,8 @@ static void create_cleanup(void *state, void *request)
 
 cg_code case_create_clue_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
-    create_state *s = cg_rpc_state(r, sizeof *s, create_cleanup, err);
-    if (s == NULL || case_rpc_actor(r, &s->actor, err) != CG_OK) {
+    create_state *s = case_rpc_state(r, sizeof *s, create_cleanup, NULL, err);
+    if (s == NULL) {
         return err->code;
     }
     return check_new_clue(request, &s->actor, &s->subjects_json, &s->categories_json, err);
@@ -777,8 +777,8 @@ static void action_cleanup(void *state, void *request)
 
 cg_code case_clue_action_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
-    action_state *s = cg_rpc_state(r, sizeof *s, action_cleanup, err);
-    if (s == NULL || case_rpc_actor(r, &s->actor, err) != CG_OK) {
+    action_state *s = case_rpc_state(r, sizeof *s, action_cleanup, NULL, err);
+    if (s == NULL) {
         return err->code;
     }
     return check_action_fields(request, err);

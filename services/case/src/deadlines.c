@@ -8,7 +8,6 @@
  * ticking at the same moment, inserts nothing and so adds no event. */
 #include "deadlines.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 
 #include "cg/log.h"
 #include "cg/messaging.h"
+#include "cg/ticker.h"
 #include "cg/util.h"
 #include "cleangrid/v1/case_deadlines.pb-c.h"
 #include "lifecycle.h"
@@ -60,10 +60,7 @@ static const char SQL_NOTICE[] =
 
 struct case_scheduler {
     cg_service_base *base;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    bool stopping;
+    cg_ticker *ticker; /* runs scheduler_tick() every case_deadline_tick_ms */
 };
 
 int64_t case_deadline_now_ms(void)
@@ -164,32 +161,20 @@ cleanup:
     return rc;
 }
 
-static void *scheduler_main(void *arg)
+/* One run of the scheduler's ticker. */
+static void scheduler_tick(void *arg)
 {
     case_scheduler *s = arg;
-    pthread_mutex_lock(&s->lock);
-    while (!s->stopping) {
-        pthread_mutex_unlock(&s->lock);
-        cg_err err;
-        cg_err_clear(&err);
-        int added = 0;
-        if (tick(s, &added, &err) != CG_OK) {
-            /* Nothing was committed; the next tick tries again. */
-            cg_log_warn("deadline scheduler: %s", err.message);
-        } else if (added > 0) {
-            cg_log_info("deadline scheduler: %d notice(s) announced", added);
-            cg_outbox_relay_kick(s->base->relay);
-        }
-        pthread_mutex_lock(&s->lock);
-        struct timespec until = cg_deadline_after_ms(case_deadline_tick_ms);
-        while (!s->stopping) {
-            if (pthread_cond_timedwait(&s->wake, &s->lock, &until) != 0) {
-                break;
-            }
-        }
+    cg_err err;
+    cg_err_clear(&err);
+    int added = 0;
+    if (tick(s, &added, &err) != CG_OK) {
+        /* Nothing was committed; the next tick tries again. */
+        cg_log_warn("deadline scheduler: %s", err.message);
+    } else if (added > 0) {
+        cg_log_info("deadline scheduler: %d notice(s) announced", added);
+        cg_outbox_relay_kick(s->base->relay);
     }
-    pthread_mutex_unlock(&s->lock);
-    return NULL;
 }
 
 cg_code case_scheduler_start(case_scheduler **out, cg_service_base *base, cg_err *err)
@@ -204,16 +189,13 @@ cg_code case_scheduler_start(case_scheduler **out, cg_service_base *base, cg_err
         return cg_err_set(err, CG_INTERNAL, "out of memory");
     }
     s->base = base;
-    pthread_mutex_init(&s->lock, NULL);
-    pthread_cond_init(&s->wake, NULL);
-    if (pthread_create(&s->thread, NULL, scheduler_main, s) != 0) {
-        pthread_mutex_destroy(&s->lock);
-        pthread_cond_destroy(&s->wake);
-        free(s);
-        return cg_err_set(err, CG_INTERNAL, "cannot start the deadline scheduler thread");
+    cg_code rc = cg_ticker_start(case_deadline_tick_ms, scheduler_tick, s, &s->ticker, err);
+    if (rc == CG_OK) {
+        *out = s;
+        s = NULL;
     }
-    *out = s;
-    return CG_OK;
+    free(s);
+    return rc;
 }
 
 void case_scheduler_stop(case_scheduler *s)
@@ -221,12 +203,6 @@ void case_scheduler_stop(case_scheduler *s)
     if (s == NULL) {
         return;
     }
-    pthread_mutex_lock(&s->lock);
-    s->stopping = true;
-    pthread_cond_signal(&s->wake);
-    pthread_mutex_unlock(&s->lock);
-    pthread_join(s->thread, NULL);
-    pthread_mutex_destroy(&s->lock);
-    pthread_cond_destroy(&s->wake);
+    cg_ticker_stop(s->ticker);
     free(s);
 }

@@ -32,17 +32,11 @@ static cg_code find_file(PGconn *conn, const cg_actor *actor, const char *kind, 
     return rc;
 }
 
-void case_rpc_documents(cg_rpc_call *call, void *arg)
-{
-    const cg_documents docs = {
-        .base = arg,
-        .dossier = &case_dossier,
-        .kinds = KINDS,
-        .roles_read = CASE_ROLES_READ,
-        .roles_add = CASE_ROLES_DISPOSE,
-        .find = find_file,
-        .max_bytes = &case_document_max_bytes,
-        .acquire_ms = CASE_DB_ACQUIRE_MS,
-    };
-    cg_documents_rpc(call, &docs);
-}
+const cg_documents case_documents = {
+    .dossier = &case_dossier,
+    .kinds = KINDS,
+    .roles_read = CASE_ROLES_READ,
+    .roles_add = CASE_ROLES_DISPOSE,
+    .find = find_file,
+    .max_bytes = &case_document_max_bytes,
+};

@@ -19,10 +19,10 @@ extern long case_document_max_bytes;
         .help = "the largest document a clue or case takes, in bytes (default 20 MiB)"             \
     }
 
-/* Every documents method, for the service's cg_rpc_method table (rpc.c);
- * arg is the service's cg_service_base. */
-void case_rpc_documents(cg_rpc_call *call, void *arg);
+/* The clues' and cases' documents, which the documents rows of the
+ * service's table serve (rpc.c). Static. */
+extern const cg_documents case_documents;
 
-#define CASE_DOCUMENT_RPC_METHODS CG_DOCUMENTS_RPC_METHODS(case_rpc_documents)
+#define CASE_DOCUMENT_RPC_ROWS CG_DOCUMENTS_RPC_ROWS(&case_documents)
 
 #endif

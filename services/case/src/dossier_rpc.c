@@ -51,8 +51,7 @@ typedef struct list_state {
     PGresult *res;
     Cleangrid__V1__DossierEntry entries[CG_PAGE_SIZE_MAX];
     Cleangrid__V1__DossierEntry *entry_ptrs[CG_PAGE_SIZE_MAX];
-    Cleangrid__V1__Page page;
-    char next_cursor[SEQ_CURSOR_MAX + 2];
+    cg_page_out page; /* its next_cursor a seq (seq_cursor()) */
 } list_state;
 
 static void list_cleanup(void *state, void *request)
@@ -64,8 +63,8 @@ static void list_cleanup(void *state, void *request)
 cg_code case_list_dossier_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
     const Cleangrid__V1__ListDossierRequest *req = request;
-    list_state *s = cg_rpc_state(r, sizeof *s, list_cleanup, err);
-    if (s == NULL || case_rpc_actor_one(r, req->file_id, &s->actor, err) != CG_OK)
+    list_state *s = case_rpc_state(r, sizeof *s, list_cleanup, req->file_id, err);
+    if (s == NULL)
         return err->code;
     return seq_cursor(req->page, &s->size, &s->after, err);
 }
@@ -96,8 +95,8 @@ cg_code case_list_dossier(cg_rpc_req *r, const void *request, PGconn *conn, void
         if (rc != CG_OK)
             return rc;
     }
-    int rows = PQntuples(s->res);
-    int n = rows > s->size ? s->size : rows;
+    cg_page_out_init(&s->page, PQntuples(s->res), s->size);
+    int n = s->page.n;
     for (int i = 0; i < n; i++) {
         Cleangrid__V1__DossierEntry *e = &s->entries[i];
         cleangrid__v1__dossier_entry__init(e);
@@ -110,21 +109,19 @@ cg_code case_list_dossier(cg_rpc_req *r, const void *request, PGconn *conn, void
         e->hash = (char *)cg_db_get(s->res, i, CG_DOSSIER_COL_HASH);
         s->entry_ptrs[i] = e;
     }
-    if (rows > s->size)
-        snprintf(s->next_cursor, sizeof s->next_cursor, "%" PRId64, s->entries[n - 1].seq);
-    cleangrid__v1__page__init(&s->page);
-    s->page.next_cursor = s->next_cursor;
+    if (s->page.more)
+        snprintf(s->page.next_cursor, sizeof s->page.next_cursor, "%" PRId64,
+                 s->entries[n - 1].seq);
     out->n_entries = (size_t)n;
     out->entries = s->entry_ptrs;
-    out->page = &s->page;
+    out->page = &s->page.page;
     return CG_OK;
 }
 
 cg_code case_verify_dossier_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
     const Cleangrid__V1__VerifyDossierRequest *req = request;
-    cg_actor *actor = cg_rpc_state(r, sizeof *actor, NULL, err);
-    return actor == NULL ? err->code : case_rpc_actor_one(r, req->file_id, actor, err);
+    return case_rpc_state(r, sizeof(cg_actor), NULL, req->file_id, err) != NULL ? CG_OK : err->code;
 }
 
 cg_code case_verify_dossier(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,

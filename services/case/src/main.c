@@ -50,7 +50,7 @@ int main(void)
         cg_service_base_consume(&base, CASE_DURABLE_REPORT_SUBMITTED, CASE_SUBJECT_REPORT_SUBMITTED,
                                 case_on_report_submitted, &base, &err) != CG_OK ||
         cg_service_base_consume(&base, CASE_DURABLE_ORG_UNIT_MOVED, CG_SUBJECT_ORG_UNIT_MOVED,
-                                case_on_org_unit_moved, &base, &err) != CG_OK ||
+                                cg_org_on_unit_moved, (void *)&case_org_moves, &err) != CG_OK ||
         cg_service_base_serve(&base, &case_rpc_table, &base, &err) != CG_OK ||
         case_scheduler_start(&scheduler, &base, &err) != CG_OK) {
         cg_log_error("case could not start: %s", err.message);

@@ -1,17 +1,9 @@
 /* The case service follows moves in the org tree: every clue under a moved
  * unit takes the unit's new path, so scope checks keep finding it. */
 #include "case.h"
-#include "cg/org.h"
 
 static const char *const moves[] = {
     "UPDATE clues SET org_path = " CG_ORG_PATH_MOVED_SQL("org_path") " WHERE org_path <@ $1::ltree",
 };
 
-cg_code case_on_org_unit_moved(PGconn *conn, const char *subject, const char *event_id,
-                               const uint8_t *data, size_t len, void *arg, cg_err *err)
-{
-    (void)subject;
-    (void)event_id;
-    (void)arg;
-    return cg_org_moved_apply(conn, data, len, moves, sizeof moves / sizeof moves[0], err);
-}
+const cg_org_moves case_org_moves = {moves, sizeof moves / sizeof moves[0]};

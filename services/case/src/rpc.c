@@ -101,17 +101,11 @@ static const cg_rpc_row rows[] = {
      .db = CG_RPC_DB_CONN,
      .check = case_case_statistics_check,
      .handler = case_case_statistics},
-};
-
-/* The methods that still write their own frame: the documents'
- * (common/src/documents.c). */
-static const cg_rpc_method methods[] = {
-    CASE_DOCUMENT_RPC_METHODS,
+    /* The documents of clues and cases (common/src/documents.c). */
+    CASE_DOCUMENT_RPC_ROWS,
 };
 
 const cg_rpc_table case_rpc_table = {
     .rows = rows,
     .nrows = sizeof rows / sizeof rows[0],
-    .methods = methods,
-    .nmethods = sizeof methods / sizeof methods[0],
 };

@@ -1,5 +1,4 @@
-/* The actor of a call, and the end of the frame the handlers not yet
- * declared as rows still write. */
+/* The actor of a call, and the call's state that holds it. */
 #include "rpc_frame.h"
 
 #include "cg/util.h"
@@ -22,4 +21,14 @@ cg_code case_rpc_actor_one(const cg_rpc_req *r, const char *id, cg_actor *out, c
         cg_err_add_violation(err, "id", "is not a UUID");
     }
     return err->code;
+}
+
+void *case_rpc_state(cg_rpc_req *r, size_t size, void (*cleanup)(void *state, void *request),
+                     const char *id, cg_err *err)
+{
+    cg_actor *actor = cg_rpc_state(r, size, cleanup, err);
+    if (actor == NULL)
+        return NULL;
+    cg_code rc = id != NULL ? case_rpc_actor_one(r, id, actor, err) : case_rpc_actor(r, actor, err);
+    return rc == CG_OK ? actor : NULL;
 }

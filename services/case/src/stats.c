@@ -147,6 +147,7 @@ typedef struct stats_state {
     cg_actor actor;
     case_list_filter lf;
     case_case_filter cf;
+    bool cases; /* the cases' figures (cf), else the clues' (lf) */
     PGresult *res;
     Cleangrid__V1__StatCount *items;
     Cleangrid__V1__StatCount **ptrs;
@@ -197,11 +198,7 @@ static cg_code read_counts(stats_state *s, int64_t *total, Cleangrid__V1__StatCo
 /* The caller's state with its actor. */
 static stats_state *stats_begin(cg_rpc_req *r, cg_err *err)
 {
-    stats_state *s = cg_rpc_state(r, sizeof *s, stats_cleanup, err);
-    if (s != NULL && case_rpc_actor(r, &s->actor, err) != CG_OK) {
-        return NULL;
-    }
-    return s;
+    return case_rpc_state(r, sizeof(stats_state), stats_cleanup, NULL, err);
 }
 
 cg_code case_clue_statistics_check(cg_rpc_req *r, const void *request, cg_err *err)
@@ -222,16 +219,23 @@ cg_code case_clue_statistics_check(cg_rpc_req *r, const void *request, cg_err *e
     return CG_OK;
 }
 
+/* The figures the call's check asked for, into the reply's total and
+ * counts. */
+static cg_code stats_answer(cg_rpc_req *r, PGconn *conn, int64_t *total,
+                            Cleangrid__V1__StatCount ***counts, size_t *ncounts, cg_err *err)
+{
+    stats_state *s = r->state;
+    cg_code rc = s->cases ? stats_cases(conn, &s->actor, &s->cf, &s->res, err)
+                          : stats_clues(conn, &s->actor, &s->lf, &s->res, err);
+    return rc == CG_OK ? read_counts(s, total, counts, ncounts, err) : rc;
+}
+
 cg_code case_clue_statistics(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
                              cg_err *err)
 {
-    (void)request;
-    stats_state *s = r->state;
     Cleangrid__V1__ClueStatisticsReply *out = reply;
-    if (stats_clues(conn, &s->actor, &s->lf, &s->res, err) != CG_OK) {
-        return err->code;
-    }
-    return read_counts(s, &out->total, &out->counts, &out->n_counts, err);
+    (void)request;
+    return stats_answer(r, conn, &out->total, &out->counts, &out->n_counts, err);
 }
 
 cg_code case_case_statistics_check(cg_rpc_req *r, const void *request, cg_err *err)
@@ -243,17 +247,14 @@ cg_code case_case_statistics_check(cg_rpc_req *r, const void *request, cg_err *e
     if (s == NULL || case_case_filter_check(f, &s->actor, &s->lf, &s->cf, err) != CG_OK) {
         return err->code;
     }
+    s->cases = true;
     return case_stats_range_check(f->filed_from_ms, f->filed_to_ms, "filed_from", err);
 }
 
 cg_code case_case_statistics(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
                              cg_err *err)
 {
-    (void)request;
-    stats_state *s = r->state;
     Cleangrid__V1__CaseStatisticsReply *out = reply;
-    if (stats_cases(conn, &s->actor, &s->cf, &s->res, err) != CG_OK) {
-        return err->code;
-    }
-    return read_counts(s, &out->total, &out->counts, &out->n_counts, err);
+    (void)request;
+    return stats_answer(r, conn, &out->total, &out->counts, &out->n_counts, err);
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cg/org.h"
 #include "cg/service.h"
 #include "cg/util.h"
 #include "cleangrid/v1/intake.pb-c.h"
@@ -102,9 +103,9 @@ extern const cg_rpc_table intake_rpc_table;
 cg_code intake_on_clue_created(PGconn *conn, const char *subject, const char *event_id,
                                const uint8_t *data, size_t len, void *arg, cg_err *err);
 
-/* Consumer of cg.evt.gateway.org_unit.moved (org_moves.c): every report
- * under the moved unit takes its new path. */
-cg_code intake_on_org_unit_moved(PGconn *conn, const char *subject, const char *event_id,
-                                 const uint8_t *data, size_t len, void *arg, cg_err *err);
+/* What the consumer of cg.evt.gateway.org_unit.moved (cg_org_on_unit_moved)
+ * moves (org_moves.c): every report under the moved unit takes its new
+ * path. */
+extern const cg_org_moves intake_org_moves;
 
 #endif

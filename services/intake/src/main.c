@@ -50,7 +50,7 @@ int main(void)
         cg_service_base_consume(&base, INTAKE_DURABLE_CLUE_CREATED, INTAKE_SUBJECT_CLUE_CREATED,
                                 intake_on_clue_created, &app, &err) != CG_OK ||
         cg_service_base_consume(&base, INTAKE_DURABLE_ORG_UNIT_MOVED, CG_SUBJECT_ORG_UNIT_MOVED,
-                                intake_on_org_unit_moved, &app, &err) != CG_OK ||
+                                cg_org_on_unit_moved, (void *)&intake_org_moves, &err) != CG_OK ||
         cg_service_base_serve(&base, &intake_rpc_table, &app, &err) != CG_OK) {
         cg_log_error("intake could not start: %s", err.message);
         cg_service_base_stop(&base);

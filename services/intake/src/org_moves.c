@@ -1,6 +1,5 @@
 /* The intake service follows moves in the org tree: every report under a
  * moved unit takes the unit's new path. */
-#include "cg/org.h"
 #include "intake.h"
 
 static const char *const moves[] = {
@@ -8,11 +7,4 @@ static const char *const moves[] = {
         "org_path") " WHERE org_path <@ $1::ltree",
 };
 
-cg_code intake_on_org_unit_moved(PGconn *conn, const char *subject, const char *event_id,
-                                 const uint8_t *data, size_t len, void *arg, cg_err *err)
-{
-    (void)subject;
-    (void)event_id;
-    (void)arg;
-    return cg_org_moved_apply(conn, data, len, moves, sizeof moves / sizeof moves[0], err);
-}
+const cg_org_moves intake_org_moves = {moves, sizeof moves / sizeof moves[0]};

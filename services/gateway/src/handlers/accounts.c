@@ -17,26 +17,20 @@ cg_code gw_account_login_result(gw_app *app, const char *account_id, bool passwo
                                 bool *allowed, cg_err *err)
 {
     cg_code rc;
-    PGconn *conn = NULL;
     PGresult *res = NULL;
     char max_failures[24];
     char lockout_s[24];
 
     *allowed = false;
-    conn = cg_db_acquire(app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
-        goto cleanup;
-    }
     if (password_ok) {
         /* One statement both checks and resets, so a lock that landed after
          * the row was read is not undone by this login. */
         const char *params[] = {account_id};
-        rc = cg_db_exec(conn,
-                        "UPDATE accounts a SET failed_logins = 0, status = 'active',"
-                        " locked_until = NULL WHERE a.id = $1::uuid AND " GW_ACCOUNT_MAY_LOG_IN
-                        " RETURNING 1",
-                        1, params, &res, err);
+        rc = cg_db_query(app->base.db, GW_DB_ACQUIRE_MS,
+                         "UPDATE accounts a SET failed_logins = 0, status = 'active',"
+                         " locked_until = NULL WHERE a.id = $1::uuid AND " GW_ACCOUNT_MAY_LOG_IN
+                         " RETURNING 1",
+                         1, params, &res, err);
         if (rc != CG_OK)
             goto cleanup;
         *allowed = PQntuples(res) == 1;
@@ -48,16 +42,16 @@ cg_code gw_account_login_result(gw_app *app, const char *account_id, bool passwo
     /* The count and the lock change in one statement on one row, so wrong
      * passwords sent in parallel still lock at exactly the limit. The
      * count starts again from zero once the lock has run out. */
-    rc = cg_db_exec(conn,
-                    "UPDATE accounts a SET"
-                    " failed_logins = CASE WHEN a.failed_logins + 1 >= $2::int THEN 0"
-                    "   ELSE a.failed_logins + 1 END,"
-                    " status = CASE WHEN a.failed_logins + 1 >= $2::int THEN 'locked'"
-                    "   ELSE 'active' END,"
-                    " locked_until = CASE WHEN a.failed_logins + 1 >= $2::int"
-                    "   THEN now() + make_interval(secs => $3::bigint) ELSE NULL END"
-                    " WHERE a.id = $1::uuid AND " GW_ACCOUNT_MAY_LOG_IN " RETURNING a.status",
-                    3, params, &res, err);
+    rc = cg_db_query(app->base.db, GW_DB_ACQUIRE_MS,
+                     "UPDATE accounts a SET"
+                     " failed_logins = CASE WHEN a.failed_logins + 1 >= $2::int THEN 0"
+                     "   ELSE a.failed_logins + 1 END,"
+                     " status = CASE WHEN a.failed_logins + 1 >= $2::int THEN 'locked'"
+                     "   ELSE 'active' END,"
+                     " locked_until = CASE WHEN a.failed_logins + 1 >= $2::int"
+                     "   THEN now() + make_interval(secs => $3::bigint) ELSE NULL END"
+                     " WHERE a.id = $1::uuid AND " GW_ACCOUNT_MAY_LOG_IN " RETURNING a.status",
+                     3, params, &res, err);
     if (rc != CG_OK)
         goto cleanup;
     if (PQntuples(res) == 1 && strcmp(cg_db_get(res, 0, 0), "locked") == 0)
@@ -65,10 +59,7 @@ cg_code gw_account_login_result(gw_app *app, const char *account_id, bool passwo
                       account_id, NULL);
 
 cleanup:
-    if (res != NULL)
-        PQclear(res);
-    if (conn != NULL)
-        cg_db_release(app->base.db, conn);
+    PQclear(res);
     return rc;
 }
 
@@ -78,19 +69,13 @@ cleanup:
 static cg_code load_password_hash(gw_request *req, char *stored, size_t size, cg_err *err)
 {
     cg_code rc;
-    PGconn *conn = NULL;
     PGresult *res = NULL;
 
-    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
-        goto cleanup;
-    }
     const char *params[] = {req->who->id};
-    rc = cg_db_exec(conn,
-                    "SELECT a.password_hash FROM accounts a WHERE a.id = $1::uuid"
-                    " AND " GW_ACCOUNT_MAY_LOG_IN,
-                    1, params, &res, err);
+    rc = cg_db_query(req->app->base.db, GW_DB_ACQUIRE_MS,
+                     "SELECT a.password_hash FROM accounts a WHERE a.id = $1::uuid"
+                     " AND " GW_ACCOUNT_MAY_LOG_IN,
+                     1, params, &res, err);
     if (rc != CG_OK)
         goto cleanup;
     if (PQntuples(res) != 1 || !cg_strlcpy(stored, cg_db_get(res, 0, 0), size)) {
@@ -100,10 +85,7 @@ static cg_code load_password_hash(gw_request *req, char *stored, size_t size, cg
     rc = CG_OK;
 
 cleanup:
-    if (res != NULL)
-        PQclear(res);
-    if (conn != NULL)
-        cg_db_release(req->app->base.db, conn);
+    PQclear(res);
     return rc;
 }
 
@@ -120,12 +102,7 @@ static cg_code store_password(gw_request *req, const char *new_hash,
     char keep_text[2 + 2 * GW_SESSION_KEY_LEN + 1] = "\\x";
 
     sodium_bin2hex(keep_text + 2, sizeof(keep_text) - 2, keep, GW_SESSION_KEY_LEN);
-    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
-        goto cleanup;
-    }
-    rc = cg_db_begin(conn, err);
+    rc = cg_db_take(req->app->base.db, GW_DB_ACQUIRE_MS, true, &conn, err);
     if (rc != CG_OK)
         goto cleanup;
     const char *params[] = {req->who->id, new_hash};
@@ -152,8 +129,7 @@ static cg_code store_password(gw_request *req, const char *new_hash,
     rc = cg_db_commit(conn, err);
 
 cleanup:
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     if (conn != NULL)
         cg_db_release(req->app->base.db, conn);
     return rc;

@@ -15,12 +15,33 @@
 cg_code gw_admin_query(gw_request *req, const char *sql, int n, const char *const *params,
                        PGresult **res, cg_err *err)
 {
-    PGconn *conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL)
-        return err->code;
-    cg_code rc = cg_db_exec(conn, sql, n, params, res, err);
-    cg_db_release(req->app->base.db, conn);
-    return rc;
+    return cg_db_query(req->app->base.db, GW_DB_ACQUIRE_MS, sql, n, params, res, err);
+}
+
+bool gw_admin_add_account(cJSON *o, const PGresult *res, int row)
+{
+    return cJSON_AddStringToObject(o, "id", cg_db_get(res, row, 0)) &&
+           cJSON_AddStringToObject(o, "username", cg_db_get(res, row, 1)) &&
+           cJSON_AddStringToObject(o, "display_name", cg_db_get(res, row, 2)) &&
+           gw_json_add_name_list(o, "roles", cg_db_get(res, row, 3));
+}
+
+bool gw_admin_read_one(gw_request *req, PGconn *conn, const char *sql, const char *id,
+                       const char *what, PGresult **res)
+{
+    cg_err err;
+    cg_err_clear(&err);
+    const char *params[] = {id, req->who->org_path};
+    if ((conn != NULL ? cg_db_exec(conn, sql, 2, params, res, &err)
+                      : gw_admin_query(req, sql, 2, params, res, &err)) != CG_OK) {
+        gw_http_send_err(req, &err);
+        return false;
+    }
+    if (PQntuples(*res) != 1) {
+        gw_admin_send_not_found(req, what);
+        return false;
+    }
+    return true;
 }
 
 bool gw_admin_read_fields(gw_request *req, cJSON **body, gw_body_field *fields, size_t n)
@@ -108,17 +129,8 @@ void gw_admin_send_one(gw_request *req, const char *sql, const char *id, gw_admi
 {
     PGresult *res = NULL;
     cJSON *o = NULL;
-    cg_err err;
-    cg_err_clear(&err);
-    const char *params[] = {id, req->who->org_path};
-    if (gw_admin_query(req, sql, 2, params, &res, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
+    if (!gw_admin_read_one(req, NULL, sql, id, what, &res))
         goto cleanup;
-    }
-    if (PQntuples(res) != 1) {
-        gw_admin_send_not_found(req, what);
-        goto cleanup;
-    }
     o = row_json(res, 0);
     /* The tag a later If-Match must hold; 201 answers carry none. */
     req->etag = true;
@@ -126,8 +138,7 @@ void gw_admin_send_one(gw_request *req, const char *sql, const char *id, gw_admi
 
 cleanup:
     cJSON_Delete(o);
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
 }
 
 bool gw_admin_lock_current(gw_request *req, PGconn *conn, const char *lock_sql,
@@ -138,15 +149,8 @@ bool gw_admin_lock_current(gw_request *req, PGconn *conn, const char *lock_sql,
     bool go_on = false;
     cg_err err;
     cg_err_clear(&err);
-    const char *params[] = {req->route_id, req->who->org_path};
-    if (cg_db_exec(conn, lock_sql, 2, params, &res, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
+    if (!gw_admin_read_one(req, conn, lock_sql, req->route_id, what, &res))
         goto cleanup;
-    }
-    if (PQntuples(res) != 1) {
-        gw_admin_send_not_found(req, what);
-        goto cleanup;
-    }
     const char *if_match = gw_http_header(req, "If-Match");
     if (if_match != NULL) {
         current = row_json(res, 0);
@@ -167,27 +171,40 @@ bool gw_admin_lock_current(gw_request *req, PGconn *conn, const char *lock_sql,
 
 cleanup:
     cJSON_Delete(current);
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     return go_on;
+}
+
+PGconn *gw_admin_begin(gw_request *req)
+{
+    PGconn *conn = NULL;
+    cg_err err;
+    cg_err_clear(&err);
+    if (cg_db_take(req->app->base.db, GW_DB_ACQUIRE_MS, true, &conn, &err) != CG_OK)
+        gw_http_send_err(req, &err);
+    return conn;
+}
+
+bool gw_admin_commit(gw_request *req, PGconn **conn)
+{
+    cg_err err;
+    cg_err_clear(&err);
+    if (cg_db_commit(*conn, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        return false;
+    }
+    cg_db_release(req->app->base.db, *conn);
+    *conn = NULL;
+    return true;
 }
 
 PGconn *gw_admin_begin_update(gw_request *req, const char *lock_sql, gw_admin_row_fn row_json,
                               const char *what)
 {
-    cg_err err;
-    cg_err_clear(&err);
-    PGconn *conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, &err);
-    if (conn == NULL || cg_db_begin(conn, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
-        goto fail;
-    }
-    if (!gw_admin_lock_current(req, conn, lock_sql, row_json, what))
-        goto fail;
-    return conn;
-
-fail:
-    if (conn != NULL)
+    PGconn *conn = gw_admin_begin(req);
+    if (conn != NULL && !gw_admin_lock_current(req, conn, lock_sql, row_json, what)) {
         cg_db_release(req->app->base.db, conn);
-    return NULL;
+        conn = NULL;
+    }
+    return conn;
 }

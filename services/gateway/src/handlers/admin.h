@@ -56,9 +56,21 @@ void gw_route_list_people(struct gw_request *req);
  * the caller), or NULL when out of memory. */
 typedef cJSON *(*gw_admin_row_fn)(const PGresult *res, int row);
 
+/* Add to o what every view of an account shows first, from columns 0 to 3
+ * of row: its id, username, display name and roles. False when out of
+ * memory. */
+bool gw_admin_add_account(cJSON *o, const PGresult *res, int row);
+
 /* Run sql on a pooled connection; on CG_OK *res is the result (PQclear). */
 cg_code gw_admin_query(struct gw_request *req, const char *sql, int n, const char *const *params,
                        PGresult **res, cg_err *err);
+
+/* Read the one record sql ($1 id, $2 the caller's scope) names, on conn
+ * or, when conn is NULL, on a pooled connection, into *res (PQclear,
+ * whatever is returned). True when it is there; false when the request has
+ * been answered: the error, or 404 "no such <what>". */
+bool gw_admin_read_one(struct gw_request *req, PGconn *conn, const char *sql, const char *id,
+                       const char *what, PGresult **res);
 
 /* Read the body into *body and its members into fields. On false the
  * request is answered and *body is NULL or still to be deleted. */
@@ -93,6 +105,17 @@ void gw_admin_send_one(struct gw_request *req, const char *sql, const char *id,
  * caller's copy is stale, or the error. */
 bool gw_admin_lock_current(struct gw_request *req, PGconn *conn, const char *lock_sql,
                            gw_admin_row_fn row_json, const char *what);
+
+/* Take a pooled connection and begin a transaction on it. Returns the
+ * connection (give it back with cg_db_release(), which rolls back an open
+ * transaction), or NULL when the request has been answered with the
+ * error. */
+PGconn *gw_admin_begin(struct gw_request *req);
+
+/* Commit *conn's transaction and give the connection back (*conn is NULL
+ * then). True when committed; false when the request has been answered
+ * with the error, the connection still the caller's to release. */
+bool gw_admin_commit(struct gw_request *req, PGconn **conn);
 
 /* Start an update: take a pooled connection, begin, and lock and check the
  * record as gw_admin_lock_current() does. Returns the connection (give it

@@ -26,10 +26,7 @@
 static cJSON *account_json(const PGresult *res, int row)
 {
     cJSON *o = cJSON_CreateObject();
-    bool ok = o != NULL && cJSON_AddStringToObject(o, "id", cg_db_get(res, row, 0)) &&
-              cJSON_AddStringToObject(o, "username", cg_db_get(res, row, 1)) &&
-              cJSON_AddStringToObject(o, "display_name", cg_db_get(res, row, 2)) &&
-              gw_json_add_name_list(o, "roles", cg_db_get(res, row, 3)) &&
+    bool ok = o != NULL && gw_admin_add_account(o, res, row) &&
               cJSON_AddStringToObject(o, "org_unit", cg_db_get(res, row, 4)) &&
               cJSON_AddStringToObject(o, "status", cg_db_get(res, row, 5)) &&
               gw_json_add_time(o, "locked_until", cg_db_get_ll(res, row, 6)) &&
@@ -80,13 +77,22 @@ static void send_write_error(gw_request *req, cg_err *err)
     gw_http_send_err(req, err);
 }
 
-/* Answer a write that matched no unit it may use. */
-static void send_bad_unit(gw_request *req)
+/* Whether a write of an account (rc, returning its row in res) wrote it;
+ * if not it answers: a failure as send_write_error() does, no row as a
+ * unit the caller may not use. */
+static bool account_written(gw_request *req, cg_code rc, const PGresult *res, cg_err *err)
 {
-    cg_err err;
-    cg_err_clear(&err);
-    cg_err_add_violation(&err, "org_unit", "is not an active org unit inside your scope");
-    gw_http_send_err(req, &err);
+    if (rc != CG_OK) {
+        send_write_error(req, err);
+        return false;
+    }
+    if (PQntuples(res) != 1) {
+        cg_err_clear(err);
+        cg_err_add_violation(err, "org_unit", "is not an active org unit inside your scope");
+        gw_http_send_err(req, err);
+        return false;
+    }
+    return true;
 }
 
 void gw_route_create_account(gw_request *req)
@@ -125,28 +131,22 @@ void gw_route_create_account(gw_request *req)
                             f[3].value, req->who->org_path, person_id};
     /* A retired unit, or one outside the caller's scope, takes no new
      * accounts. */
-    if (gw_admin_query(
-            req,
-            "INSERT INTO accounts (username, display_name, password_hash, roles,"
-            " org_unit, person_id)"
-            " SELECT $1, $2, $3, $4::text[], o.code, $7 FROM org_units o WHERE o.code = $5"
-            " AND o.retired_at IS NULL AND o.path <@ $6::ltree RETURNING id::text",
-            7, params, &res, &err) != CG_OK) {
-        send_write_error(req, &err);
+    cg_code rc = gw_admin_query(
+        req,
+        "INSERT INTO accounts (username, display_name, password_hash, roles,"
+        " org_unit, person_id)"
+        " SELECT $1, $2, $3, $4::text[], o.code, $7 FROM org_units o WHERE o.code = $5"
+        " AND o.retired_at IS NULL AND o.path <@ $6::ltree RETURNING id::text",
+        7, params, &res, &err);
+    if (!account_written(req, rc, res, &err))
         goto cleanup;
-    }
-    if (PQntuples(res) != 1) {
-        send_bad_unit(req);
-        goto cleanup;
-    }
     cg_log_fields(CG_LOG_INFO, "account created", "user_id", cg_db_get(res, 0, 0), "roles", roles,
                   NULL);
     send_account(req, cg_db_get(res, 0, 0), 201);
 
 cleanup:
     sodium_memzero(hash, sizeof(hash));
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     gw_json_delete_wiped(body);
 }
 
@@ -198,35 +198,24 @@ void gw_route_update_account(gw_request *req)
     /* A new unit must be active and inside the caller's scope; when none
      * is given the account's own (n) stands in for it. person_id changes
      * only when the member was sent ($7), so null clears it. */
-    if (cg_db_exec(conn,
+    cg_code rc =
+        cg_db_exec(conn,
                    "UPDATE accounts a SET roles = coalesce($2::text[], a.roles),"
                    " display_name = coalesce($3, a.display_name), org_unit = n.code,"
                    " person_id = CASE WHEN $7::bool THEN $6 ELSE a.person_id END"
                    " FROM org_units n WHERE a.id = $1::uuid AND n.code = coalesce($4, a.org_unit)"
                    " AND n.path <@ $5::ltree AND ($4 IS NULL OR n.retired_at IS NULL)"
                    " RETURNING a.id",
-                   7, params, &res, &err) != CG_OK) {
-        send_write_error(req, &err);
+                   7, params, &res, &err);
+    /* No row: the account exists (it was locked above), the unit is wrong. */
+    if (!account_written(req, rc, res, &err) || !gw_admin_commit(req, &conn))
         goto cleanup;
-    }
-    if (PQntuples(res) != 1) {
-        /* The account exists (it was locked above): the unit is wrong. */
-        send_bad_unit(req);
-        goto cleanup;
-    }
-    if (cg_db_commit(conn, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
-        goto cleanup;
-    }
-    cg_db_release(req->app->base.db, conn);
-    conn = NULL;
     /* Cached sessions hold the old roles and scope. */
     gw_revoke_account(req->app, req->route_id);
     send_account(req, req->route_id, 200);
 
 cleanup:
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     if (conn != NULL)
         cg_db_release(req->app->base.db, conn);
     cJSON_Delete(body);
@@ -260,11 +249,9 @@ static void account_act(gw_request *req, const char *sql, const char *extra, boo
         gw_http_send_err(req, &err);
         goto cleanup;
     }
-    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, &err);
-    if (conn == NULL || cg_db_begin(conn, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
+    conn = gw_admin_begin(req);
+    if (conn == NULL)
         goto cleanup;
-    }
     const char *params[] = {req->route_id, req->who->org_path, extra};
     if (cg_db_exec(conn, sql, extra ? 3 : 2, params, &res, &err) != CG_OK) {
         gw_http_send_err(req, &err);
@@ -281,19 +268,14 @@ static void account_act(gw_request *req, const char *sql, const char *extra, boo
         gw_http_send_err(req, &err);
         goto cleanup;
     }
-    if (cg_db_commit(conn, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
+    if (!gw_admin_commit(req, &conn))
         goto cleanup;
-    }
-    cg_db_release(req->app->base.db, conn);
-    conn = NULL;
     gw_revoke_account(req->app, req->route_id);
     cg_log_fields(CG_LOG_INFO, what, "user_id", req->route_id, NULL);
     send_account(req, req->route_id, 200);
 
 cleanup:
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     if (conn != NULL)
         cg_db_release(req->app->base.db, conn);
 }
@@ -339,16 +321,10 @@ void gw_route_reset_password(gw_request *req)
 
     if (!account_id_ok(req) || !gw_admin_read_fields(req, &body, f, 1))
         goto cleanup;
-    const char *params[] = {req->route_id, req->who->org_path};
-    if (gw_admin_query(req, "SELECT a.username" ACCOUNT_IN_SCOPE("$2") " AND a.id = $1::uuid", 2,
-                       params, &res, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
+    if (!gw_admin_read_one(req, NULL,
+                           "SELECT a.username" ACCOUNT_IN_SCOPE("$2") " AND a.id = $1::uuid",
+                           req->route_id, "account", &res))
         goto cleanup;
-    }
-    if (PQntuples(res) != 1) {
-        gw_admin_send_not_found(req, "account");
-        goto cleanup;
-    }
     if (gw_password_policy_check(cg_db_get(res, 0, 0), NULL, f[0].value, "new_password", &err) !=
             CG_OK ||
         gw_auth_hash_password(f[0].value, hash, sizeof(hash), &err) != CG_OK) {
@@ -363,7 +339,6 @@ void gw_route_reset_password(gw_request *req)
 
 cleanup:
     sodium_memzero(hash, sizeof(hash));
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     gw_json_delete_wiped(body);
 }

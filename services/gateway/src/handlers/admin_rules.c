@@ -11,28 +11,31 @@
 #include "cg/validate.h"
 #include "gw_pure.h"
 
-bool gw_username_valid(const char *s)
+/* Whether s is 1 to 64 characters, each a lower-case ASCII letter, a digit
+ * or one of extra, or, with upper, an upper-case one: the alphabets of the
+ * API's names. */
+static bool name_valid(const char *s, bool upper, const char *extra)
 {
     size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > 64 || s[0] == '.' || s[0] == '-' || s[0] == '_')
+    if (n == 0 || n > 64)
         return false;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (upper && c >= 'A' && c <= 'Z') ||
+              strchr(extra, c) != NULL))
             return false;
     }
     return true;
 }
 
+bool gw_username_valid(const char *s)
+{
+    return name_valid(s, false, "._-") && s[0] != '.' && s[0] != '-' && s[0] != '_';
+}
+
 bool gw_unit_code_valid(const char *s)
 {
-    size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > 64)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-            return false;
-    return true;
+    return name_valid(s, false, "_");
 }
 
 bool gw_role_known(const char *s)
@@ -45,14 +48,7 @@ bool gw_role_known(const char *s)
 
 bool gw_person_id_valid(const char *s)
 {
-    size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > 64)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-              (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
-            return false;
-    return true;
+    return name_valid(s, true, "._-");
 }
 
 cg_code gw_roles_parse(const cJSON *roles, const char *field, char out[GW_ROLES_LITERAL_MAX],

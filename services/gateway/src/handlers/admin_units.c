@@ -112,8 +112,7 @@ void gw_route_create_unit(gw_request *req)
     send_unit(req, f[0].value, 201);
 
 cleanup:
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     cJSON_Delete(body);
 }
 
@@ -135,13 +134,12 @@ void gw_route_rename_unit(gw_request *req)
     if (cg_db_exec(conn,
                    "UPDATE org_units u SET name = coalesce($2, u.name),"
                    " name_zh = coalesce($3, u.name_zh) WHERE u.code = $1",
-                   3, params, NULL, &err) != CG_OK ||
-        cg_db_commit(conn, &err) != CG_OK) {
+                   3, params, NULL, &err) != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
     }
-    cg_db_release(req->app->base.db, conn);
-    conn = NULL;
+    if (!gw_admin_commit(req, &conn))
+        goto cleanup;
     send_unit(req, req->route_id, 200);
 
 cleanup:
@@ -220,13 +218,12 @@ void gw_route_move_unit(gw_request *req)
                    2, params, NULL, &err) != CG_OK ||
         cg_db_exec(conn, "SELECT path::text FROM org_units WHERE code = $1", 1, params, &res,
                    &err) != CG_OK ||
-        add_moved_event(req, conn, old_path, cg_db_get(res, 0, 0), &err) != CG_OK ||
-        cg_db_commit(conn, &err) != CG_OK) {
+        add_moved_event(req, conn, old_path, cg_db_get(res, 0, 0), &err) != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
     }
-    cg_db_release(req->app->base.db, conn);
-    conn = NULL;
+    if (!gw_admin_commit(req, &conn))
+        goto cleanup;
     cg_outbox_relay_kick(req->app->base.relay);
     /* Every cached session in the subtree holds the old scope. */
     gw_revoke_scopes(req->app);
@@ -234,8 +231,7 @@ void gw_route_move_unit(gw_request *req)
     send_unit(req, req->route_id, 200);
 
 cleanup:
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     if (conn != NULL)
         cg_db_release(req->app->base.db, conn);
     cJSON_Delete(body);
@@ -326,8 +322,7 @@ static cg_code import_row(gw_request *req, PGconn *conn, const gw_unit_row *r, i
     *outcome = 0;
 
 cleanup:
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     return rc;
 }
 
@@ -362,11 +357,9 @@ void gw_route_import_units(gw_request *req)
         gw_http_send_err(req, &err);
         goto cleanup;
     }
-    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, &err);
-    if (conn == NULL || cg_db_begin(conn, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
+    conn = gw_admin_begin(req);
+    if (conn == NULL)
         goto cleanup;
-    }
     /* All or nothing: one transaction, and any problem rolls it all back,
      * so a file is fixed and sent again rather than half applied. */
     for (size_t i = 0; i < imp.nrows; i++) {
@@ -375,12 +368,12 @@ void gw_route_import_units(gw_request *req)
             break;
         counts[outcome]++;
     }
-    if (err.code != CG_OK || cg_db_commit(conn, &err) != CG_OK) {
+    if (err.code != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
     }
-    cg_db_release(req->app->base.db, conn);
-    conn = NULL;
+    if (!gw_admin_commit(req, &conn))
+        goto cleanup;
     cg_log_fields(CG_LOG_INFO, "org units imported", "format", csv ? "csv" : "json", NULL);
     out = cJSON_CreateObject();
     if (out != NULL && (cJSON_AddNumberToObject(out, "created", counts[0]) == NULL ||

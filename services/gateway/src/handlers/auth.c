@@ -202,7 +202,6 @@ static cg_code lookup_session(gw_request *req, gw_principal *who, cg_err *err)
     uint8_t key[GW_SESSION_KEY_LEN];
     char text[TOKEN_HASH_TEXT];
     uint64_t epoch = 0;
-    PGconn *conn = NULL;
     PGresult *res = NULL;
 
     rc = gw_auth_request_key(req, key, err);
@@ -214,11 +213,6 @@ static cg_code lookup_session(gw_request *req, gw_principal *who, cg_err *err)
         goto cleanup;
     }
     hash_text(key, text);
-    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
-        goto cleanup;
-    }
     /* What is left of the session comes from the database's clock, the one
      * that decides expiry, so a gateway clock that is off changes nothing. */
     char idle[24];
@@ -228,22 +222,22 @@ static cg_code lookup_session(gw_request *req, gw_principal *who, cg_err *err)
      * last_seen_at, whichever comes first. The idle clock moves forward in
      * the same statement, but only when it is more than a minute behind:
      * a busy session costs one write a minute, not one per request. */
-    rc = cg_db_exec(conn,
-                    "WITH live AS (SELECT " ACCOUNT_COLUMNS ","
-                    " (extract(epoch FROM least(s.expires_at, s.last_seen_at"
-                    "   + make_interval(secs => $2::bigint)) - now()) * 1000)::bigint"
-                    " FROM sessions s"
-                    " JOIN accounts a ON a.id = s.account_id"
-                    " JOIN org_units o ON o.code = a.org_unit"
-                    " WHERE s.token_hash = $1::bytea AND s.revoked_at IS NULL"
-                    " AND s.expires_at > now()"
-                    " AND s.last_seen_at > now() - make_interval(secs => $2::bigint)"
-                    " AND " GW_ACCOUNT_SESSIONS_LIVE "),"
-                    " touched AS (UPDATE sessions SET last_seen_at = now()"
-                    " WHERE token_hash = $1::bytea AND last_seen_at < now() - interval '1 minute'"
-                    " AND EXISTS (SELECT 1 FROM live))"
-                    " SELECT * FROM live",
-                    2, params, &res, err);
+    rc = cg_db_query(req->app->base.db, GW_DB_ACQUIRE_MS,
+                     "WITH live AS (SELECT " ACCOUNT_COLUMNS ","
+                     " (extract(epoch FROM least(s.expires_at, s.last_seen_at"
+                     "   + make_interval(secs => $2::bigint)) - now()) * 1000)::bigint"
+                     " FROM sessions s"
+                     " JOIN accounts a ON a.id = s.account_id"
+                     " JOIN org_units o ON o.code = a.org_unit"
+                     " WHERE s.token_hash = $1::bytea AND s.revoked_at IS NULL"
+                     " AND s.expires_at > now()"
+                     " AND s.last_seen_at > now() - make_interval(secs => $2::bigint)"
+                     " AND " GW_ACCOUNT_SESSIONS_LIVE "),"
+                     " touched AS (UPDATE sessions SET last_seen_at = now()"
+                     " WHERE token_hash = $1::bytea AND last_seen_at < now() - interval '1 minute'"
+                     " AND EXISTS (SELECT 1 FROM live))"
+                     " SELECT * FROM live",
+                     2, params, &res, err);
     if (rc != CG_OK)
         goto cleanup;
     if (PQntuples(res) != 1) {
@@ -258,10 +252,7 @@ static cg_code lookup_session(gw_request *req, gw_principal *who, cg_err *err)
     rc = CG_OK;
 
 cleanup:
-    if (res != NULL)
-        PQclear(res);
-    if (conn != NULL)
-        cg_db_release(req->app->base.db, conn);
+    PQclear(res);
     return rc;
 }
 
@@ -321,24 +312,20 @@ static cg_code check_password(gw_request *req, const char *username, const char 
 {
     cg_code rc = CG_UNAUTHENTICATED;
     gw_auth *auth = req->app->auth;
-    PGconn *conn = NULL;
     PGresult *res = NULL;
     char stored[crypto_pwhash_STRBYTES] = "";
     bool found = false;
     bool may_log_in = false;
     bool allowed = false;
 
-    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
-        goto cleanup;
-    }
     const char *params[] = {username};
-    rc = cg_db_exec(conn,
-                    "SELECT " ACCOUNT_COLUMNS ", a.password_hash, " GW_ACCOUNT_MAY_LOG_IN
-                    " FROM accounts a"
-                    " JOIN org_units o ON o.code = a.org_unit WHERE a.username = $1",
-                    1, params, &res, err);
+    /* Hashing takes tens of milliseconds: the connection is given back
+     * before it. */
+    rc = cg_db_query(req->app->base.db, GW_DB_ACQUIRE_MS,
+                     "SELECT " ACCOUNT_COLUMNS ", a.password_hash, " GW_ACCOUNT_MAY_LOG_IN
+                     " FROM accounts a"
+                     " JOIN org_units o ON o.code = a.org_unit WHERE a.username = $1",
+                     1, params, &res, err);
     if (rc != CG_OK)
         goto cleanup;
     if (PQntuples(res) == 1) {
@@ -349,9 +336,6 @@ static cg_code check_password(gw_request *req, const char *username, const char 
     }
     PQclear(res);
     res = NULL;
-    /* Hashing takes tens of milliseconds: give the connection back first. */
-    cg_db_release(req->app->base.db, conn);
-    conn = NULL;
 
     if (!hash_slot_take(auth)) {
         rc = cg_err_set(err, CG_UNAVAILABLE, "too many logins at once; try again");
@@ -374,10 +358,7 @@ static cg_code check_password(gw_request *req, const char *username, const char 
 
 cleanup:
     sodium_memzero(stored, sizeof(stored));
-    if (res != NULL)
-        PQclear(res);
-    if (conn != NULL)
-        cg_db_release(req->app->base.db, conn);
+    PQclear(res);
     return rc;
 }
 
@@ -402,11 +383,9 @@ static cg_code create_session(gw_request *req, const gw_principal *who,
     hash_text(key, text);
     snprintf(ttl, sizeof(ttl), "%ld", req->app->session_max_s);
 
-    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
+    rc = cg_db_take(req->app->base.db, GW_DB_ACQUIRE_MS, false, &conn, err);
+    if (rc != CG_OK)
         goto cleanup;
-    }
     const char *params[] = {text, who->id, ttl};
     rc = cg_db_exec(conn,
                     "INSERT INTO sessions (token_hash, account_id, expires_at)"
@@ -431,8 +410,7 @@ static cg_code create_session(gw_request *req, const gw_principal *who,
 cleanup:
     sodium_memzero(key, sizeof(key));
     sodium_memzero(text, sizeof(text));
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     if (conn != NULL)
         cg_db_release(req->app->base.db, conn);
     return rc;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cg/util.h"
+#include "slots.h"
 
 typedef struct org_slot {
     bool used;
@@ -18,50 +19,19 @@ typedef struct org_slot {
 } org_slot;
 
 struct gw_org_cache {
-    pthread_mutex_t lock;
-    int64_t ttl_ms; /* 0: disabled */
-    size_t nslots;
-    org_slot *slots;
+    gw_slots t; /* of org_slot; the first member (gw_slots_new()) */
 };
 
 cg_code gw_org_cache_create(gw_org_cache **out, size_t nslots, int64_t ttl_ms, cg_err *err)
 {
-    cg_code rc = CG_INTERNAL;
-    gw_org_cache *cache = NULL;
-
-    *out = NULL;
-    if (ttl_ms < 0 || ttl_ms > GW_ORG_CACHE_MAX_TTL_MS || (ttl_ms > 0 && nslots == 0)) {
-        rc = cg_err_set(err, CG_INVALID_ARGUMENT, "org cache: ttl %lld ms with %zu slots",
-                        (long long)ttl_ms, nslots);
-        goto cleanup;
-    }
-    cache = calloc(1, sizeof(*cache));
-    if (cache == NULL ||
-        (ttl_ms > 0 && (cache->slots = calloc(nslots, sizeof(org_slot))) == NULL)) {
-        cg_err_set(err, CG_INTERNAL, "out of memory for the org cache");
-        goto cleanup;
-    }
-    cache->ttl_ms = ttl_ms;
-    cache->nslots = ttl_ms > 0 ? nslots : 0;
-    pthread_mutex_init(&cache->lock, NULL);
-    *out = cache;
-    cache = NULL;
-    rc = CG_OK;
-
-cleanup:
-    if (cache != NULL)
-        free(cache->slots);
-    free(cache);
-    return rc;
+    *out = gw_slots_new(sizeof(gw_org_cache), "org cache", nslots, sizeof(org_slot), ttl_ms,
+                        GW_ORG_CACHE_MAX_TTL_MS, err);
+    return *out != NULL ? CG_OK : err->code;
 }
 
 void gw_org_cache_destroy(gw_org_cache *cache)
 {
-    if (cache == NULL)
-        return;
-    pthread_mutex_destroy(&cache->lock);
-    free(cache->slots);
-    free(cache);
+    gw_slots_destroy(cache);
 }
 
 /* The slot code maps to. Called with nslots > 0. */
@@ -70,7 +40,7 @@ static org_slot *slot_for(const gw_org_cache *cache, const char *code)
     uint64_t h = 14695981039346656037ULL;
     for (const unsigned char *p = (const unsigned char *)code; *p != '\0'; p++)
         h = (h ^ *p) * 1099511628211ULL;
-    return &cache->slots[h % cache->nslots];
+    return gw_slots_at(&cache->t, h % cache->t.nslots);
 }
 
 bool gw_org_cache_get(gw_org_cache *cache, const char *code, int64_t now_ms, char *path,
@@ -78,9 +48,9 @@ bool gw_org_cache_get(gw_org_cache *cache, const char *code, int64_t now_ms, cha
 {
     bool hit = false;
 
-    if (cache->nslots == 0 || strlen(code) > GW_ORG_CODE_MAX)
+    if (cache->t.nslots == 0 || strlen(code) > GW_ORG_CODE_MAX)
         return false;
-    pthread_mutex_lock(&cache->lock);
+    pthread_mutex_lock(&cache->t.lock);
     org_slot *s = slot_for(cache, code);
     if (s->used && strcmp(s->code, code) == 0) {
         if (now_ms < s->valid_until_ms)
@@ -88,28 +58,25 @@ bool gw_org_cache_get(gw_org_cache *cache, const char *code, int64_t now_ms, cha
         else
             s->used = false;
     }
-    pthread_mutex_unlock(&cache->lock);
+    pthread_mutex_unlock(&cache->t.lock);
     return hit;
 }
 
 void gw_org_cache_put(gw_org_cache *cache, const char *code, const char *path, int64_t now_ms)
 {
-    if (cache->nslots == 0 || strlen(code) > GW_ORG_CODE_MAX || strlen(path) > GW_ORG_PATH_MAX)
+    if (cache->t.nslots == 0 || strlen(code) > GW_ORG_CODE_MAX || strlen(path) > GW_ORG_PATH_MAX)
         return;
-    pthread_mutex_lock(&cache->lock);
+    pthread_mutex_lock(&cache->t.lock);
     org_slot *s = slot_for(cache, code);
     s->used = true;
-    s->valid_until_ms = now_ms + cache->ttl_ms;
+    s->valid_until_ms = now_ms + cache->t.ttl_ms;
     cg_strlcpy(s->code, code, sizeof(s->code));
     cg_strlcpy(s->path, path, sizeof(s->path));
-    pthread_mutex_unlock(&cache->lock);
+    pthread_mutex_unlock(&cache->t.lock);
 }
 
 void gw_org_cache_clear(gw_org_cache *cache)
 {
-    if (cache == NULL || cache->nslots == 0)
-        return;
-    pthread_mutex_lock(&cache->lock);
-    memset(cache->slots, 0, cache->nslots * sizeof(*cache->slots));
-    pthread_mutex_unlock(&cache->lock);
+    if (cache != NULL)
+        gw_slots_clear(&cache->t);
 }

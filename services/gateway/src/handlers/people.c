@@ -23,10 +23,7 @@ static cJSON *person_json(const PGresult *res, int row)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON *unit = o != NULL ? cJSON_AddObjectToObject(o, "unit") : NULL;
-    bool ok = unit != NULL && cJSON_AddStringToObject(o, "id", cg_db_get(res, row, 0)) &&
-              cJSON_AddStringToObject(o, "username", cg_db_get(res, row, 1)) &&
-              cJSON_AddStringToObject(o, "display_name", cg_db_get(res, row, 2)) &&
-              gw_json_add_name_list(o, "roles", cg_db_get(res, row, 3)) &&
+    bool ok = unit != NULL && gw_admin_add_account(o, res, row) &&
               cJSON_AddStringToObject(unit, "code", cg_db_get(res, row, 4)) &&
               cJSON_AddStringToObject(unit, "name", cg_db_get(res, row, 5)) &&
               cJSON_AddStringToObject(unit, "name_zh", cg_db_get(res, row, 6)) &&

@@ -1,36 +1,28 @@
 /* The revocation message (revocation.h): parse and format. Pure. */
 #include "revocation.h"
 
+#include <ctype.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "cg/util.h"
 
 #define TOKEN_PREFIX "token "
 #define ACCOUNT_PREFIX "account "
 #define SCOPES_MSG "scopes"
 #define UUID_TEXT_LEN (CG_UUID_LEN - 1)
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* True if s (UUID_TEXT_LEN bytes) is 8-4-4-4-12 hex digits; out receives
- * it in lowercase with a terminator. */
+/* True if s (UUID_TEXT_LEN bytes) is a UUID (cg_uuid_valid()); out
+ * receives it in lowercase with a terminator. */
 static bool uuid_text(const char *s, char out[CG_UUID_LEN])
 {
-    for (size_t i = 0; i < UUID_TEXT_LEN; i++) {
-        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? s[i] != '-' : hex_value(s[i]) < 0)
-            return false;
-        out[i] = (char)(s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 'a' : s[i]);
-    }
+    memcpy(out, s, UUID_TEXT_LEN);
     out[UUID_TEXT_LEN] = '\0';
+    if (!cg_uuid_valid(out))
+        return false;
+    for (size_t i = 0; i < UUID_TEXT_LEN; i++)
+        out[i] = (char)tolower((unsigned char)out[i]);
     return true;
 }
 
@@ -42,13 +34,14 @@ bool gw_revocation_parse(const char *data, size_t len, gw_revocation *out)
     memset(out, 0, sizeof(*out));
     if (data == NULL)
         return false;
+    size_t n = 0;
     if (len == tp + 2 * GW_SESSION_KEY_LEN && memcmp(data, TOKEN_PREFIX, tp) == 0) {
-        for (size_t i = 0; i < GW_SESSION_KEY_LEN; i++) {
-            int hi = hex_value(data[tp + 2 * i]);
-            int lo = hex_value(data[tp + 2 * i + 1]);
-            if (hi < 0 || lo < 0)
-                return false;
-            out->key[i] = (uint8_t)(hi << 4 | lo);
+        /* Every byte of the text must be a hex digit (no hex_end given). */
+        if (sodium_hex2bin(out->key, GW_SESSION_KEY_LEN, data + tp, 2 * GW_SESSION_KEY_LEN, NULL,
+                           &n, NULL) != 0 ||
+            n != GW_SESSION_KEY_LEN) {
+            memset(out, 0, sizeof(*out));
+            return false;
         }
         out->kind = GW_REVOKE_TOKEN;
         return true;

@@ -212,9 +212,7 @@ static cg_code send_body(gw_request *req, Cleangrid__V1__CallContext *ctx, const
 
 cleanup:
     /* Documents are evidence: no copy stays in freed memory. */
-    if (buf != NULL)
-        sodium_memzero(buf, CHUNK_MAX);
-    free(buf);
+    cg_free_wiped(buf, CHUNK_MAX);
     return rc;
 }
 
@@ -306,30 +304,71 @@ cleanup:
 
 /* --- reading ---------------------------------------------------------------- */
 
-/* Reads the next chunk at offset into one RPC reply: the caller fills the
- * request, this returns the bytes and the whole size. */
-typedef cg_code (*chunk_fn)(gw_request *req, void *arg, int64_t offset, ProtobufCMessage **reply,
-                            ProtobufCBinaryData *data, int64_t *total, cg_err *err);
+/* One chunk of a download as its RPC reply gives it; every pointer is
+ * borrowed from the reply. */
+typedef struct chunk {
+    ProtobufCBinaryData data;
+    int64_t total;    /* the whole download's size */
+    const char *type; /* its media type */
+    const char *name; /* the file name to offer, or NULL for none */
+} chunk;
+
+/* A download read chunk by chunk: the method, its request, the type of
+ * its reply and what a reply says. All borrowed. */
+typedef struct download {
+    const char *method;
+    /* Every field set but "offset" and "length", which each call sets. */
+    ProtobufCMessage *request;
+    const ProtobufCMessageDescriptor *reply;
+    /* Fill *c from reply (borrowing from it), or fail INTERNAL on a reply
+     * that breaks the contract. */
+    cg_code (*read)(const ProtobufCMessage *reply, chunk *c, cg_err *err);
+    const char *name; /* the file name to offer; NULL: the one read gives */
+} download;
+
+/* The request's int64 field (one every chunk request has). */
+static void set_int64(ProtobufCMessage *msg, const char *field, int64_t value)
+{
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(msg->descriptor, field);
+    *(int64_t *)((char *)msg + f->offset) = value;
+}
+
+/* The chunk of d at offset into *reply (owned by the caller) and *c. */
+static cg_code read_chunk(gw_request *req, const download *d, int64_t offset,
+                          ProtobufCMessage **reply, chunk *c, cg_err *err)
+{
+    set_int64(d->request, "offset", offset);
+    set_int64(d->request, "length", CHUNK_MAX);
+    cg_code rc = call_case(req, d->method, d->request, d->reply, reply, err);
+    if (rc == CG_OK)
+        rc = d->read(*reply, c, err);
+    if (rc == CG_OK && d->name != NULL)
+        c->name = d->name;
+    return rc;
+}
 
 /* Assemble a whole download chunk by chunk; *out (owned by the caller,
  * free()) holds *len bytes. *first (owned by the caller) is the first
- * reply, for what it says besides the bytes. */
-static cg_code assemble(gw_request *req, chunk_fn fn, void *arg, ProtobufCMessage **first,
+ * reply, and *head what it says besides the bytes (borrowed from it). */
+static cg_code assemble(gw_request *req, const download *d, ProtobufCMessage **first, chunk *head,
                         uint8_t **out, size_t *len, cg_err *err)
 {
     cg_code rc;
     uint8_t *buf = NULL;
     int64_t total = 0, have = 0;
     ProtobufCMessage *reply = NULL;
-    ProtobufCBinaryData data = {0, NULL};
+    chunk c = {{0, NULL}, 0, NULL, NULL};
 
     *first = NULL;
     *out = NULL;
     do {
-        rc = fn(req, arg, have, &reply, &data, &total, err);
+        rc = read_chunk(req, d, have, &reply, &c, err);
         if (rc != CG_OK)
             goto cleanup;
+        ProtobufCBinaryData data = c.data;
         if (buf == NULL) {
+            total = c.total;
             if (total < 0 || total > ASSEMBLE_MAX) {
                 rc = cg_err_set(err, CG_INTERNAL, "a download of %lld bytes is too large to send",
                                 (long long)total);
@@ -349,9 +388,10 @@ static cg_code assemble(gw_request *req, chunk_fn fn, void *arg, ProtobufCMessag
         }
         memcpy(buf + have, data.data, data.len);
         have += (int64_t)data.len;
-        if (*first == NULL)
+        if (*first == NULL) {
             *first = reply;
-        else
+            *head = c;
+        } else
             protobuf_c_message_free_unpacked(reply, NULL);
         reply = NULL;
     } while (have < total);
@@ -366,41 +406,8 @@ cleanup:
         protobuf_c_message_free_unpacked(*first, NULL);
         *first = NULL;
     }
-    if (buf != NULL)
-        sodium_memzero(buf, (size_t)have);
-    free(buf);
+    cg_free_wiped(buf, (size_t)have);
     return rc;
-}
-
-typedef struct doc_arg {
-    const char *file_kind;
-    Cleangrid__V1__CallContext *ctx;
-    const char *file_id;
-    const char *sha256;
-} doc_arg;
-
-static cg_code document_chunk(gw_request *req, void *arg, int64_t offset, ProtobufCMessage **reply,
-                              ProtobufCBinaryData *data, int64_t *total, cg_err *err)
-{
-    doc_arg *a = arg;
-    Cleangrid__V1__ReadDocumentChunkRequest rpc = CLEANGRID__V1__READ_DOCUMENT_CHUNK_REQUEST__INIT;
-    rpc.ctx = a->ctx;
-    rpc.file_id = (char *)a->file_id;
-    rpc.file_kind = (char *)a->file_kind;
-    rpc.sha256 = (char *)a->sha256;
-    rpc.offset = offset;
-    rpc.length = CHUNK_MAX;
-    cg_code rc = call_case(req, "ReadDocumentChunk", &rpc.base,
-                           &cleangrid__v1__read_document_chunk_reply__descriptor, reply, err);
-    if (rc != CG_OK)
-        return rc;
-    const Cleangrid__V1__ReadDocumentChunkReply *r =
-        (Cleangrid__V1__ReadDocumentChunkReply *)*reply;
-    if (r->document == NULL)
-        return cg_err_set(err, CG_INTERNAL, "case answered ReadDocumentChunk without a document");
-    *data = r->data;
-    *total = r->document->size;
-    return CG_OK;
 }
 
 /* A Content-Disposition naming the file when its name is short and plain
@@ -419,12 +426,45 @@ static void disposition(gw_request *req, const char *name)
                    sizeof req->extra_headers);
 }
 
+/* Answer the download d (borrowed): its bytes as the type it says,
+ * offered under the name it gives, if any; or the error. Downloads are
+ * evidence: no copy stays in freed memory. */
+static void send_download(gw_request *req, const download *d)
+{
+    ProtobufCMessage *first = NULL;
+    chunk head = {{0, NULL}, 0, NULL, NULL};
+    uint8_t *body = NULL;
+    size_t len = 0;
+    cg_err err;
+
+    cg_err_clear(&err);
+    if (assemble(req, d, &first, &head, &body, &len, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    if (head.name != NULL)
+        disposition(req, head.name);
+    gw_http_send_text(req, 200, head.type, (const char *)body, len);
+
+cleanup:
+    cg_free_wiped(body, len);
+    if (first != NULL)
+        protobuf_c_message_free_unpacked(first, NULL);
+}
+
+static cg_code document_read(const ProtobufCMessage *reply, chunk *c, cg_err *err)
+{
+    const Cleangrid__V1__ReadDocumentChunkReply *r =
+        (const Cleangrid__V1__ReadDocumentChunkReply *)reply;
+    if (r->document == NULL)
+        return cg_err_set(err, CG_INTERNAL, "case answered ReadDocumentChunk without a document");
+    *c = (chunk){r->data, r->document->size, r->document->content_type, r->document->name};
+    return CG_OK;
+}
+
 void gw_route_download_document(gw_request *req)
 {
     Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
-    ProtobufCMessage *first = NULL;
-    uint8_t *body = NULL;
-    size_t len = 0;
     char sha[crypto_hash_sha256_BYTES * 2 + 2];
     cg_err err;
 
@@ -441,47 +481,24 @@ void gw_route_download_document(gw_request *req)
                              "required");
     if (err.code != CG_OK || gw_call_context(&ctx, req, &err) != CG_OK) {
         gw_http_send_err(req, &err);
-        goto cleanup;
+        return;
     }
-    doc_arg arg = {
-        .file_kind = route_kind(req), .ctx = &ctx, .file_id = req->route_id, .sha256 = sha};
-    if (assemble(req, document_chunk, &arg, &first, &body, &len, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
-        goto cleanup;
-    }
-    const Cleangrid__V1__Document *d = ((Cleangrid__V1__ReadDocumentChunkReply *)first)->document;
-    disposition(req, d->name);
-    gw_http_send_text(req, 200, d->content_type, (const char *)body, len);
-
-cleanup:
-    if (body != NULL)
-        sodium_memzero(body, len);
-    free(body);
-    if (first != NULL)
-        protobuf_c_message_free_unpacked(first, NULL);
+    Cleangrid__V1__ReadDocumentChunkRequest rpc = CLEANGRID__V1__READ_DOCUMENT_CHUNK_REQUEST__INIT;
+    rpc.ctx = &ctx;
+    rpc.file_id = req->route_id;
+    rpc.file_kind = (char *)route_kind(req);
+    rpc.sha256 = sha;
+    const download d = {"ReadDocumentChunk", &rpc.base,
+                        &cleangrid__v1__read_document_chunk_reply__descriptor, document_read, NULL};
+    send_download(req, &d);
 }
 
-typedef struct export_arg {
-    Cleangrid__V1__CallContext *ctx;
-    const char *export_id;
-} export_arg;
-
-static cg_code export_chunk(gw_request *req, void *arg, int64_t offset, ProtobufCMessage **reply,
-                            ProtobufCBinaryData *data, int64_t *total, cg_err *err)
+static cg_code export_read(const ProtobufCMessage *reply, chunk *c, cg_err *err)
 {
-    export_arg *a = arg;
-    Cleangrid__V1__ReadExportChunkRequest rpc = CLEANGRID__V1__READ_EXPORT_CHUNK_REQUEST__INIT;
-    rpc.ctx = a->ctx;
-    rpc.export_id = (char *)a->export_id;
-    rpc.offset = offset;
-    rpc.length = CHUNK_MAX;
-    cg_code rc = call_case(req, "ReadExportChunk", &rpc.base,
-                           &cleangrid__v1__read_export_chunk_reply__descriptor, reply, err);
-    if (rc != CG_OK)
-        return rc;
-    const Cleangrid__V1__ReadExportChunkReply *r = (Cleangrid__V1__ReadExportChunkReply *)*reply;
-    *data = r->data;
-    *total = r->size;
+    const Cleangrid__V1__ReadExportChunkReply *r =
+        (const Cleangrid__V1__ReadExportChunkReply *)reply;
+    (void)err;
+    *c = (chunk){r->data, r->size, "application/x-tar", NULL};
     return CG_OK;
 }
 
@@ -489,9 +506,6 @@ void gw_route_export_dossier(gw_request *req)
 {
     Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
     Cleangrid__V1__ExportDossierReply *exported = NULL;
-    ProtobufCMessage *first = NULL;
-    uint8_t *body = NULL;
-    size_t len = 0;
     cg_err err;
 
     gw_audit_expect(req, "dossier.export", route_kind(req), req->route_id);
@@ -508,21 +522,16 @@ void gw_route_export_dossier(gw_request *req)
         gw_http_send_err(req, &err);
         goto cleanup;
     }
-    export_arg arg = {.ctx = &ctx, .export_id = exported->export_id};
-    if (assemble(req, export_chunk, &arg, &first, &body, &len, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
-        goto cleanup;
-    }
-    snprintf(req->extra_headers, sizeof req->extra_headers,
-             "Content-Disposition: attachment; filename=\"dossier-%.36s.tar\"\r\n", req->route_id);
-    gw_http_send_text(req, 200, "application/x-tar", (const char *)body, len);
+    char name[64];
+    snprintf(name, sizeof name, "dossier-%.36s.tar", req->route_id);
+    Cleangrid__V1__ReadExportChunkRequest read = CLEANGRID__V1__READ_EXPORT_CHUNK_REQUEST__INIT;
+    read.ctx = &ctx;
+    read.export_id = exported->export_id;
+    const download d = {"ReadExportChunk", &read.base,
+                        &cleangrid__v1__read_export_chunk_reply__descriptor, export_read, name};
+    send_download(req, &d);
 
 cleanup:
-    if (body != NULL)
-        sodium_memzero(body, len);
-    free(body);
-    if (first != NULL)
-        protobuf_c_message_free_unpacked(first, NULL);
     if (exported != NULL)
         protobuf_c_message_free_unpacked(&exported->base, NULL);
 }

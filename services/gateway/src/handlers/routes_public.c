@@ -17,7 +17,6 @@
 cg_code gw_resolve_unit(gw_app *app, const char *code, char *path, size_t path_size, cg_err *err)
 {
     cg_code rc = CG_INTERNAL;
-    PGconn *conn = NULL;
     PGresult *res = NULL;
     int64_t asked_ms = cg_mono_ms();
 
@@ -25,13 +24,9 @@ cg_code gw_resolve_unit(gw_app *app, const char *code, char *path, size_t path_s
         rc = CG_OK;
         goto cleanup;
     }
-    conn = cg_db_acquire(app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
-        goto cleanup;
-    }
     const char *params[] = {code};
-    rc = cg_db_exec(conn, "SELECT path::text FROM org_units WHERE code = $1", 1, params, &res, err);
+    rc = cg_db_query(app->base.db, GW_DB_ACQUIRE_MS,
+                     "SELECT path::text FROM org_units WHERE code = $1", 1, params, &res, err);
     if (rc != CG_OK)
         goto cleanup;
     if (PQntuples(res) != 1) {
@@ -48,8 +43,6 @@ cg_code gw_resolve_unit(gw_app *app, const char *code, char *path, size_t path_s
 
 cleanup:
     PQclear(res);
-    if (conn != NULL)
-        cg_db_release(app->base.db, conn);
     return rc;
 }
 

@@ -74,12 +74,7 @@ static cg_code seed(cg_db *db, const char *password, bool *seeded, cg_err *err)
     char hash[crypto_pwhash_STRBYTES];
 
     *seeded = false;
-    conn = cg_db_acquire(db, 10000, err);
-    if (conn == NULL) {
-        rc = err->code;
-        goto cleanup;
-    }
-    rc = cg_db_begin(conn, err);
+    rc = cg_db_take(db, 10000, true, &conn, err);
     if (rc != CG_OK)
         goto cleanup;
     /* Two seeds started together queue here; the second then finds the
@@ -131,8 +126,7 @@ static cg_code seed(cg_db *db, const char *password, bool *seeded, cg_err *err)
 
 cleanup:
     sodium_memzero(hash, sizeof(hash));
-    if (res != NULL)
-        PQclear(res);
+    PQclear(res);
     if (conn != NULL)
         cg_db_release(db, conn); /* rolls back a transaction left open */
     return rc;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "slots.h"
+
 typedef struct slot {
     bool used;
     uint8_t key[GW_SESSION_KEY_LEN];
@@ -16,56 +18,20 @@ typedef struct slot {
 } slot;
 
 struct gw_session_cache {
-    pthread_mutex_t lock;
-    int64_t ttl_ms; /* 0: disabled */
-    size_t nslots;
-    slot *slots;
+    gw_slots t;     /* of slot; the first member (gw_slots_new()) */
     uint64_t epoch; /* evictions so far */
 };
 
 cg_code gw_session_cache_create(gw_session_cache **out, size_t nslots, int64_t ttl_ms, cg_err *err)
 {
-    cg_code rc = CG_INTERNAL;
-    gw_session_cache *cache = NULL;
-
-    *out = NULL;
-    if (ttl_ms < 0 || ttl_ms > GW_SESSION_CACHE_MAX_TTL_MS || (ttl_ms > 0 && nslots == 0)) {
-        rc = cg_err_set(err, CG_INVALID_ARGUMENT, "session cache: ttl %lld ms with %zu slots",
-                        (long long)ttl_ms, nslots);
-        goto cleanup;
-    }
-    cache = calloc(1, sizeof(*cache));
-    if (cache == NULL) {
-        cg_err_set(err, CG_INTERNAL, "out of memory");
-        goto cleanup;
-    }
-    cache->ttl_ms = ttl_ms;
-    if (ttl_ms > 0) {
-        /* calloc: pages nobody has written yet take no resident memory. */
-        cache->slots = calloc(nslots, sizeof(slot));
-        if (cache->slots == NULL) {
-            cg_err_set(err, CG_INTERNAL, "out of memory for %zu session cache slots", nslots);
-            goto cleanup;
-        }
-        cache->nslots = nslots;
-    }
-    pthread_mutex_init(&cache->lock, NULL);
-    *out = cache;
-    cache = NULL;
-    rc = CG_OK;
-
-cleanup:
-    free(cache);
-    return rc;
+    *out = gw_slots_new(sizeof(gw_session_cache), "session cache", nslots, sizeof(slot), ttl_ms,
+                        GW_SESSION_CACHE_MAX_TTL_MS, err);
+    return *out != NULL ? CG_OK : err->code;
 }
 
 void gw_session_cache_destroy(gw_session_cache *cache)
 {
-    if (cache == NULL)
-        return;
-    pthread_mutex_destroy(&cache->lock);
-    free(cache->slots);
-    free(cache);
+    gw_slots_destroy(cache);
 }
 
 /* The slot key maps to. Called with the lock held and nslots > 0. */
@@ -73,7 +39,7 @@ static slot *slot_for(const gw_session_cache *cache, const uint8_t key[GW_SESSIO
 {
     uint64_t h;
     memcpy(&h, key, sizeof(h));
-    return &cache->slots[h % cache->nslots];
+    return gw_slots_at(&cache->t, h % cache->t.nslots);
 }
 
 bool gw_session_cache_get(gw_session_cache *cache, const uint8_t key[GW_SESSION_KEY_LEN],
@@ -81,11 +47,11 @@ bool gw_session_cache_get(gw_session_cache *cache, const uint8_t key[GW_SESSION_
 {
     bool hit = false;
 
-    if (cache->nslots == 0) {
+    if (cache->t.nslots == 0) {
         *epoch = 0;
         return false;
     }
-    pthread_mutex_lock(&cache->lock);
+    pthread_mutex_lock(&cache->t.lock);
     slot *s = slot_for(cache, key);
     if (s->used && memcmp(s->key, key, GW_SESSION_KEY_LEN) == 0) {
         if (now_ms < s->valid_until_ms) {
@@ -96,7 +62,7 @@ bool gw_session_cache_get(gw_session_cache *cache, const uint8_t key[GW_SESSION_
         }
     }
     *epoch = cache->epoch;
-    pthread_mutex_unlock(&cache->lock);
+    pthread_mutex_unlock(&cache->t.lock);
     return hit;
 }
 
@@ -104,10 +70,10 @@ void gw_session_cache_put(gw_session_cache *cache, const uint8_t key[GW_SESSION_
                           const gw_principal *who, int64_t now_ms, int64_t session_left_ms,
                           uint64_t epoch)
 {
-    if (cache->nslots == 0 || session_left_ms <= 0)
+    if (cache->t.nslots == 0 || session_left_ms <= 0)
         return;
-    int64_t life = session_left_ms < cache->ttl_ms ? session_left_ms : cache->ttl_ms;
-    pthread_mutex_lock(&cache->lock);
+    int64_t life = session_left_ms < cache->t.ttl_ms ? session_left_ms : cache->t.ttl_ms;
+    pthread_mutex_lock(&cache->t.lock);
     if (epoch == cache->epoch) {
         slot *s = slot_for(cache, key);
         s->used = true;
@@ -115,41 +81,41 @@ void gw_session_cache_put(gw_session_cache *cache, const uint8_t key[GW_SESSION_
         s->valid_until_ms = now_ms + life;
         s->who = *who;
     }
-    pthread_mutex_unlock(&cache->lock);
+    pthread_mutex_unlock(&cache->t.lock);
 }
 
 void gw_session_cache_evict(gw_session_cache *cache, const uint8_t key[GW_SESSION_KEY_LEN])
 {
-    if (cache->nslots == 0)
+    if (cache->t.nslots == 0)
         return;
-    pthread_mutex_lock(&cache->lock);
+    pthread_mutex_lock(&cache->t.lock);
     slot *s = slot_for(cache, key);
     if (s->used && memcmp(s->key, key, GW_SESSION_KEY_LEN) == 0)
         memset(s, 0, sizeof(*s));
     cache->epoch++;
-    pthread_mutex_unlock(&cache->lock);
+    pthread_mutex_unlock(&cache->t.lock);
 }
 
 void gw_session_cache_evict_account(gw_session_cache *cache, const char *account_id)
 {
-    if (cache->nslots == 0)
+    if (cache->t.nslots == 0)
         return;
-    pthread_mutex_lock(&cache->lock);
-    for (size_t i = 0; i < cache->nslots; i++) {
-        slot *s = &cache->slots[i];
+    pthread_mutex_lock(&cache->t.lock);
+    for (size_t i = 0; i < cache->t.nslots; i++) {
+        slot *s = gw_slots_at(&cache->t, i);
         if (s->used && strcmp(s->who.id, account_id) == 0)
             memset(s, 0, sizeof(*s));
     }
     cache->epoch++;
-    pthread_mutex_unlock(&cache->lock);
+    pthread_mutex_unlock(&cache->t.lock);
 }
 
 void gw_session_cache_evict_all(gw_session_cache *cache)
 {
-    if (cache->nslots == 0)
+    if (cache->t.nslots == 0)
         return;
-    pthread_mutex_lock(&cache->lock);
-    memset(cache->slots, 0, cache->nslots * sizeof(*cache->slots));
+    pthread_mutex_lock(&cache->t.lock);
+    memset(cache->t.slots, 0, cache->t.nslots * cache->t.size);
     cache->epoch++;
-    pthread_mutex_unlock(&cache->lock);
+    pthread_mutex_unlock(&cache->t.lock);
 }

@@ -18,21 +18,15 @@ cg_code gw_lookup_assignee(gw_app *app, const char *field, const char *account_i
                            size_t person_size, char *scope, size_t scope_size, cg_err *err)
 {
     cg_code rc;
-    PGconn *conn = NULL;
     PGresult *res = NULL;
     const char *params[] = {account_id};
 
-    conn = cg_db_acquire(app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
-        goto cleanup;
-    }
-    rc = cg_db_exec(conn,
-                    "SELECT coalesce(a.person_id, ''), u.path::text FROM accounts a"
-                    " JOIN org_units u ON u.code = a.org_unit"
-                    " WHERE a.id = $1::uuid AND a.status <> 'disabled'"
-                    " AND a.roles && ARRAY['inspector', 'inspection_lead']::text[]",
-                    1, params, &res, err);
+    rc = cg_db_query(app->base.db, GW_DB_ACQUIRE_MS,
+                     "SELECT coalesce(a.person_id, ''), u.path::text FROM accounts a"
+                     " JOIN org_units u ON u.code = a.org_unit"
+                     " WHERE a.id = $1::uuid AND a.status <> 'disabled'"
+                     " AND a.roles && ARRAY['inspector', 'inspection_lead']::text[]",
+                     1, params, &res, err);
     if (rc != CG_OK)
         goto cleanup;
     if (PQntuples(res) != 1) {
@@ -45,8 +39,6 @@ cg_code gw_lookup_assignee(gw_app *app, const char *field, const char *account_i
 
 cleanup:
     PQclear(res);
-    if (conn != NULL)
-        cg_db_release(app->base.db, conn);
     return rc;
 }
 

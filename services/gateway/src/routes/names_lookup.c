@@ -162,7 +162,6 @@ static void take_row(gw_names *names, const PGresult *res, int row, cJSON *accou
 static cg_code resolve(gw_app *app, cJSON *accounts, cJSON *units, cg_err *err)
 {
     cg_code rc = CG_OK;
-    PGconn *conn = NULL;
     PGresult *res = NULL;
     int64_t asked_ms = cg_mono_ms();
     char *ids = from_cache(app->names, accounts, false, asked_ms);
@@ -174,13 +173,8 @@ static cg_code resolve(gw_app *app, cJSON *accounts, cJSON *units, cg_err *err)
     }
     if (strcmp(ids, "{}") == 0 && strcmp(codes, "{}") == 0)
         goto cleanup; /* the caches knew every one */
-    conn = cg_db_acquire(app->base.db, GW_DB_ACQUIRE_MS, err);
-    if (conn == NULL) {
-        rc = err->code;
-        goto cleanup;
-    }
     const char *params[] = {ids, codes};
-    rc = cg_db_exec(conn, NAMES_SQL, 2, params, &res, err);
+    rc = cg_db_query(app->base.db, GW_DB_ACQUIRE_MS, NAMES_SQL, 2, params, &res, err);
     if (rc != CG_OK)
         goto cleanup;
     for (int i = 0; i < PQntuples(res); i++)
@@ -192,8 +186,6 @@ cleanup:
         drop_unknown(units);
     }
     PQclear(res);
-    if (conn != NULL)
-        cg_db_release(app->base.db, conn);
     free(ids);
     free(codes);
     return rc;
