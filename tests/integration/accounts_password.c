@@ -145,6 +145,20 @@ static void password_change(void **state)
     check_violation(change_password(asking, password, "CADRE.EAST"), "new_password");
     check_violation(change_password(asking, password, password), "new_password");
     check_violation(change_password(asking, WRONG, NEW_PASSWORD), "current_password");
+    /* Guessable passwords are refused whatever their length. */
+    check_violation(change_password(asking, password, "password1234"), "new_password");
+    check_violation(change_password(asking, password, "aaaaaaaaaaaa"), "new_password");
+    check_violation(change_password(asking, password, "WinnieThePooh"), "new_password");
+    /* A NUL would cut the new password short: the body is refused whole. */
+    char nul_body[256];
+    int nul_len = snprintf(nul_body, sizeof nul_body,
+                           "{\"current_password\":\"%s\",\"new_password\":\"%s\\u0000x\"}",
+                           password, NEW_PASSWORD);
+    r = cgt_post_raw("/api/v1/auth/password", asking, "application/json", nul_body,
+                     (size_t)nul_len);
+    CGT_CHECK_PROBLEM(r, 400);
+    CGT_CHECK(strstr(r->body, "u0000") != NULL, "the refusal names the NUL: %s", r->body);
+    cgt_response_free(r);
     r = cgt_post_raw("/api/v1/auth/password", asking, "application/json", "{\"new_password\":1}",
                      18);
     CGT_CHECK_PROBLEM(r, 400);

@@ -9,6 +9,8 @@
 -- A row written before this migration has both NULL, and its canonical
 -- serialization is the twelve-element array it was hashed with; a row with
 -- either set appends both, so every hash already in the chain stays valid.
+-- (audit_append() and audit_append_batch(), which hash in SQL, write both
+-- NULL; the gateway appends through audit_append_hashed() alone.)
 ALTER TABLE audit_log ADD COLUMN gateway_request_id text,
                       ADD COLUMN detail text;
 
@@ -28,40 +30,6 @@ CREATE FUNCTION audit_canonical(id bigint, at timestamptz, actor_id uuid,
                                 target_id, outcome, http_status, request_id, org_path::text,
                                 gateway_request_id, detail)::text
            END
-$$;
-
--- audit_append() with the two new values: the writer's fallback when a
--- batch is refused, one row at a time.
-CREATE FUNCTION audit_append(p_actor_id uuid, p_actor_username text, p_actor_role text,
-                             p_action text, p_target_type text, p_target_id text,
-                             p_outcome text, p_http_status integer, p_request_id text,
-                             p_org_path ltree, p_gateway_request_id text, p_detail text)
-    RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = public, pg_temp AS $$
-DECLARE
-    v_prev text;
-    v_id   bigint;
-    v_at   timestamptz;
-    v_hash text;
-BEGIN
-    SELECT last_hash INTO STRICT v_prev FROM audit_head WHERE singleton FOR UPDATE;
-    v_id := nextval(pg_get_serial_sequence('audit_log', 'id'));
-    v_at := clock_timestamp();
-    v_hash := audit_hash(v_prev, audit_canonical(v_id, v_at, p_actor_id, p_actor_username,
-                                                 p_actor_role, p_action, p_target_type,
-                                                 p_target_id, p_outcome, p_http_status,
-                                                 p_request_id, p_org_path,
-                                                 p_gateway_request_id, p_detail));
-    INSERT INTO audit_log (id, at, actor_id, actor_username, actor_role, action, target_type,
-                           target_id, outcome, http_status, request_id, org_path,
-                           gateway_request_id, detail, prev_hash, hash)
-    VALUES (v_id, v_at, p_actor_id, p_actor_username, p_actor_role, p_action, p_target_type,
-            p_target_id, p_outcome, p_http_status, p_request_id, p_org_path,
-            p_gateway_request_id, p_detail, v_prev, v_hash);
-    UPDATE audit_head SET last_id = v_id, last_hash = v_hash, nrows = nrows + 1
-     WHERE singleton;
-    RETURN v_id;
-END
 $$;
 
 -- audit_append_hashed() reading rows of the twelve values and the hash.
@@ -91,6 +59,3 @@ BEGIN
     RETURN v_head.last_id + v_n;
 END
 $$;
-
-REVOKE EXECUTE ON FUNCTION audit_append(uuid, text, text, text, text, text, text, integer, text,
-                                        ltree, text, text) FROM PUBLIC;

@@ -92,6 +92,7 @@ typedef struct gw_app {
     long rate_api_burst;
     long login_max_failures; /* wrong passwords in a row that lock an account */
     long login_lockout_s;    /* how long that lock lasts */
+    char *password_deny_list; /* CG_PASSWORD_DENY_LIST */
     char *openapi_path;
     char *web_root; /* the web console's build; "" serves none (static.c) */
 

@@ -13,6 +13,7 @@
 #include "cg/config.h"
 #include "cg/log.h"
 #include "cg/nats.h"
+#include "accounts.h"
 #include "gateway.h"
 #include "openapi.h"
 #include "revocation.h"
@@ -218,6 +219,12 @@ int main(int argc, char **argv)
          .max = 86400,
          .target = &app.login_lockout_s,
          .help = "how long an account stays locked after too many wrong passwords"},
+        {.name = "CG_PASSWORD_DENY_LIST",
+         .type = CG_CONFIG_STRING,
+         .default_value = GW_PASSWORD_DENY_LIST_DEFAULT,
+         .target = &app.password_deny_list,
+         .help = "file of common passwords (one a line) that no new password may be, nor be "
+                 "built on"},
         {.name = "CG_OPENAPI_PATH",
          .type = CG_CONFIG_STRING,
          .default_value = GW_OPENAPI_DEFAULT_PATH,
@@ -263,7 +270,8 @@ int main(int argc, char **argv)
     if (!routes_valid())
         return 1;
     cg_err_clear(&err);
-    if (gw_limits_create(&app, &err) != CG_OK) {
+    if (gw_limits_create(&app, &err) != CG_OK ||
+        gw_password_policy_load(app.password_deny_list, &err) != CG_OK) {
         cg_log_error("configuration: %s", err.message);
         return 1;
     }

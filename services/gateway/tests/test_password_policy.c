@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "accounts.h"
@@ -28,6 +29,16 @@ static const struct {
     {"inspector", NULL, "纪检监察数字化监督平台好", NULL},
     {"inspector.east", NULL, "Inspector.East", "must not be the username"},
     {"inspector", "same-password-1", "same-password-1", "must differ from the current password"},
+    /* Guessable: a dictionary word or a common password with digits and
+     * symbols around it, too few different characters, a control
+     * character. */
+    {"inspector", NULL, "WinnieThePooh", "one of the most common passwords"},
+    {"inspector", NULL, "password1234", "digits or symbols around it"},
+    {"inspector", NULL, "Inspector2024!", "digits or symbols around it"},
+    {"inspector", NULL, "qwertyuiop12", "digits or symbols around it"},
+    {"inspector", NULL, "aaaaaaaaaaaa", "too easy to guess"},
+    {"inspector", NULL, "tab\tin-the-password", "control characters"},
+    {"inspector", NULL, "correct horse battery staple", NULL},
 };
 
 static void test_policy(void **state)
@@ -66,7 +77,9 @@ static void test_too_long(void **state)
     (void)state;
     cg_err err;
     char big[GW_PASSWORD_MAX_BYTES + 2];
-    memset(big, 'x', sizeof(big) - 1);
+    /* Varied, so that only its length can be wrong with it. */
+    for (size_t i = 0; i < sizeof(big) - 1; i++)
+        big[i] = (char)('!' + (i * 7) % 90);
     big[sizeof(big) - 1] = '\0';
     assert_int_equal(gw_password_policy_check("inspector", NULL, big, "password", &err),
                      CG_INVALID_ARGUMENT);
@@ -108,5 +121,19 @@ static void test_map_body(void **state)
     map("[]", CG_INVALID_ARGUMENT, "", "JSON object");
 }
 
-CG_TEST_MAIN(cmocka_unit_test(test_policy), cmocka_unit_test(test_not_the_current),
-             cmocka_unit_test(test_too_long), cmocka_unit_test(test_map_body))
+/* The policy as the gateway runs it: the list of common passwords of
+ * Debian's john-data and cracklib's dictionary. */
+static int load_policy(void **state)
+{
+    (void)state;
+    cg_err err;
+    if (gw_password_policy_load(GW_PASSWORD_DENY_LIST_DEFAULT, &err) != CG_OK) {
+        fprintf(stderr, "%s\n", err.message);
+        return -1;
+    }
+    return 0;
+}
+
+CG_TEST_MAIN_SETUP(load_policy, cmocka_unit_test(test_policy),
+                   cmocka_unit_test(test_not_the_current), cmocka_unit_test(test_too_long),
+                   cmocka_unit_test(test_map_body))

@@ -24,12 +24,27 @@
  * JSON parser has checked every request body). */
 size_t gw_utf8_chars(const char *s);
 
+/* Where the list of common passwords is read from unless
+ * CG_PASSWORD_DENY_LIST says otherwise: John the Ripper's list of the most
+ * common passwords (Debian's john-data, 3,559 of them). */
+#define GW_PASSWORD_DENY_LIST_DEFAULT "/usr/share/john/password.lst"
+
+/* Read the list of common passwords (one a line; "#!comment" lines are
+ * skipped) that new passwords are checked against, and check that
+ * cracklib's dictionary is installed. Called once at start, before any
+ * check; INVALID_ARGUMENT naming the file when either cannot be read, so a
+ * gateway never runs with a policy weaker than the one it promises. */
+cg_code gw_password_policy_load(const char *deny_list_path, cg_err *err);
+
 /* Check new_password for the account username whose password is now
  * current (may be NULL when there is none, as for an administrator's reset):
  * at least GW_PASSWORD_MIN_CHARS characters, at most GW_PASSWORD_MAX_BYTES
- * bytes, not the username (in any letter case) and not the current
- * password. Every reason is a violation of field in err
- * (INVALID_ARGUMENT); the password itself never appears in the message. */
+ * bytes, no control character, not the username (in any letter case), not
+ * the current password, not one of the common passwords, not a dictionary
+ * word or a common password with digits or symbols around it
+ * ("password1234"), and nothing cracklib finds too simple ("aaaaaaaaaaaa").
+ * Every reason is a violation of field in err (INVALID_ARGUMENT); the
+ * password itself never appears in the message. Thread-safe. */
 cg_code gw_password_policy_check(const char *username, const char *current,
                                  const char *new_password, const char *field, cg_err *err);
 

@@ -46,7 +46,7 @@
 #define AUDIT_BATCH_MAX 256
 /* Most read records queued without their requests waiting. */
 #define AUDIT_DETACHED_MAX 512
-/* The ten values of a row, as audit_append() takes them. */
+/* The values of a row (GW_AUDIT_NVALUES, audit.h). */
 #define AUDIT_NPARAMS GW_AUDIT_NVALUES
 /* How long the writer waits before trying again rows that failed. */
 #define AUDIT_RETRY_MS 250
@@ -85,17 +85,6 @@ struct gw_audit {
     uint64_t queued_seq; /* jobs ever queued */
     uint64_t done_seq;   /* jobs ever finished, in queue order */
 };
-
-static const char append_sql[] =
-    "SELECT audit_append($1::uuid, $2, $3, $4, $5, $6, $7, $8::integer, $9, $10::ltree, $11,"
-    " $12)";
-
-/* Append one job's row on conn with audit_append(), in a transaction of
- * its own. */
-static cg_code append_one(PGconn *conn, const audit_job *job, cg_err *err)
-{
-    return cg_db_exec(conn, append_sql, AUDIT_NPARAMS, job->params, NULL, err);
-}
 
 static const char lock_head_sql[] = "SELECT last_id, last_hash, at FROM audit_lock_head()";
 static const char append_hashed_sql[] = "SELECT audit_append_hashed($1::timestamptz, $2::jsonb)";
@@ -185,7 +174,7 @@ cleanup:
 /* Append n jobs in one transaction (append_hashed): one lock of the head,
  * one statement, one flush. When that fails on a connection that still
  * works, one of the rows was refused (the batch is all or nothing): append
- * each on its own then with audit_append(), so one bad row fails only its
+ * each on its own then (a batch of one), so one bad row fails only its
  * own request. */
 static void append_batch(gw_audit *audit, audit_job **jobs, int n)
 {
@@ -217,7 +206,7 @@ static void append_batch(gw_audit *audit, audit_job **jobs, int n)
     } else if (conn != NULL && PQstatus(conn) == CONNECTION_OK) {
         for (int i = 0; i < n; i++) {
             cg_err_clear(&err);
-            jobs[i]->rc = append_one(conn, jobs[i], &err);
+            jobs[i]->rc = append_hashed(conn, &jobs[i], 1, jobs[i]->read_only, &err);
             if (jobs[i]->rc != CG_OK)
                 cg_log_fields(CG_LOG_ERROR, "audit record not written", "action",
                               jobs[i]->params[3], "reason", err.message, NULL);

@@ -102,7 +102,7 @@ bool gw_audit_before_answer(struct gw_request *req, int status);
 /* "ok" for status < 400, "refused" for 401 and 403, "failed" otherwise. */
 const char *gw_audit_outcome(int status);
 
-/* The values of one row, in the order of audit_append()'s parameters:
+/* The values of one row, in the order of the audit_log columns:
  * actor id, actor username, actor roles, action, target type, target id,
  * outcome, HTTP status (decimal text), request id (the client's when it
  * sent a usable one), org path, the gateway's own request id, detail (JSON
