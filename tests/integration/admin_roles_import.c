@@ -70,6 +70,37 @@ static long get_status(const char *path, const char *token)
     return status;
 }
 
+/* The audit row of the role change of account id names the roles and
+ * unit before and after. */
+static void check_role_change_audited(const char *id)
+{
+    char *auditor = CGT_LOGIN("auditor");
+    cgt_response *r = cgt_get("/api/v1/audit?action=account.changed&limit=50", auditor);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *row = NULL, *item;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(r->json, "items"))
+    {
+        const char *target = cgt_json_str(cJSON_GetObjectItemCaseSensitive(item, "target"), "id");
+        if (target != NULL && strcmp(target, id) == 0)
+            row = item;
+    }
+    CGT_CHECK(row != NULL, "an account.changed row for %s: %.400s", id, r->body);
+    char *text = cgt_json_print(row);
+    const cJSON *detail = cJSON_GetObjectItemCaseSensitive(row, "detail");
+    const cJSON *before = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(detail, "before"), "roles");
+    const cJSON *after = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(detail, "after"), "roles");
+    CGT_CHECK(cJSON_GetArraySize(before) == 2 && cJSON_GetArraySize(after) == 1 &&
+                  strcmp(cJSON_GetArrayItem(after, 0)->valuestring, "auditor") == 0,
+              "roles before (inspector, custodian) and after (auditor): %s", text);
+    CGT_CHECK_STR(
+        "east", cgt_json_str(cJSON_GetObjectItemCaseSensitive(detail, "after"), "org_unit"), text);
+    free(text);
+    cgt_response_free(r);
+    cgt_logout(auditor);
+}
+
 static void several_roles_and_a_person(void **state)
 {
     (void)state;
@@ -103,6 +134,7 @@ static void several_roles_and_a_person(void **state)
     cgt_response_free(r);
     CGT_CHECK_INT(200, get_status("/api/v1/audit?limit=1", token), "now an auditor");
     cgt_logout(token);
+    check_role_change_audited(path + strlen("/api/v1/accounts/"));
 
     /* Separation of duties, duplicates and unknown roles are refused. */
     char other[40];

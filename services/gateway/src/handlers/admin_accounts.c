@@ -12,6 +12,7 @@
 
 #include "accounts.h"
 #include "admin.h"
+#include "audit.h"
 #include "cg/log.h"
 #include "gateway.h"
 #include "revocation.h"
@@ -95,6 +96,27 @@ static bool account_written(gw_request *req, cg_code rc, const PGresult *res, cg
     return true;
 }
 
+/* Add {"roles": [...], "org_unit": ...} from columns col (roles, comma
+ * separated) and col + 1 of row 0 to detail under key. */
+static bool add_grant(cJSON *detail, const char *key, const PGresult *res, int col)
+{
+    cJSON *grant = cJSON_AddObjectToObject(detail, key);
+    return grant != NULL && gw_json_add_name_list(grant, "roles", cg_db_get(res, 0, col)) &&
+           cJSON_AddStringToObject(grant, "org_unit", cg_db_get(res, 0, col + 1)) != NULL;
+}
+
+/* Record in the request's audit row the roles and unit an account had
+ * (columns before, -1 for a new account) and has now (columns after):
+ * who was given what, and by whom, stays in the trail. */
+static void note_roles(gw_request *req, const PGresult *res, int before, int after)
+{
+    cJSON *detail = cJSON_CreateObject();
+    if (detail != NULL && (before < 0 || add_grant(detail, "before", res, before)) &&
+        add_grant(detail, "after", res, after))
+        gw_audit_note(req, detail);
+    cJSON_Delete(detail);
+}
+
 void gw_route_create_account(gw_request *req)
 {
     cJSON *body = NULL;
@@ -136,10 +158,12 @@ void gw_route_create_account(gw_request *req)
         "INSERT INTO accounts (username, display_name, password_hash, roles,"
         " org_unit, person_id)"
         " SELECT $1, $2, $3, $4::text[], o.code, $7 FROM org_units o WHERE o.code = $5"
-        " AND o.retired_at IS NULL AND o.path <@ $6::ltree RETURNING id::text",
+        " AND o.retired_at IS NULL AND o.path <@ $6::ltree"
+        " RETURNING id::text, array_to_string(roles, ','), org_unit",
         7, params, &res, &err);
     if (!account_written(req, rc, res, &err))
         goto cleanup;
+    note_roles(req, res, -1, 1);
     cg_log_fields(CG_LOG_INFO, "account created", "user_id", cg_db_get(res, 0, 0), "roles", roles,
                   NULL);
     send_account(req, cg_db_get(res, 0, 0), 201);
@@ -198,18 +222,23 @@ void gw_route_update_account(gw_request *req)
     /* A new unit must be active and inside the caller's scope; when none
      * is given the account's own (n) stands in for it. person_id changes
      * only when the member was sent ($7), so null clears it. */
-    cg_code rc =
-        cg_db_exec(conn,
-                   "UPDATE accounts a SET roles = coalesce($2::text[], a.roles),"
-                   " display_name = coalesce($3, a.display_name), org_unit = n.code,"
-                   " person_id = CASE WHEN $7::bool THEN $6 ELSE a.person_id END"
-                   " FROM org_units n WHERE a.id = $1::uuid AND n.code = coalesce($4, a.org_unit)"
-                   " AND n.path <@ $5::ltree AND ($4 IS NULL OR n.retired_at IS NULL)"
-                   " RETURNING a.id",
-                   7, params, &res, &err);
+    /* The row as it was (the statement's snapshot, taken before the
+     * update) goes into the audit record beside the row as it is now. */
+    cg_code rc = cg_db_exec(conn,
+                            "WITH was AS (SELECT roles, org_unit FROM accounts WHERE id = $1::uuid)"
+                            " UPDATE accounts a SET roles = coalesce($2::text[], a.roles),"
+                            " display_name = coalesce($3, a.display_name), org_unit = n.code,"
+                            " person_id = CASE WHEN $7::bool THEN $6 ELSE a.person_id END"
+                            " FROM org_units n, was WHERE a.id = $1::uuid"
+                            " AND n.code = coalesce($4, a.org_unit)"
+                            " AND n.path <@ $5::ltree AND ($4 IS NULL OR n.retired_at IS NULL)"
+                            " RETURNING a.id, array_to_string(was.roles, ','), was.org_unit,"
+                            " array_to_string(a.roles, ','), a.org_unit",
+                            7, params, &res, &err);
     /* No row: the account exists (it was locked above), the unit is wrong. */
     if (!account_written(req, rc, res, &err) || !gw_admin_commit(req, &conn))
         goto cleanup;
+    note_roles(req, res, 1, 3);
     /* Cached sessions hold the old roles and scope. */
     gw_revoke_account(req->app, req->route_id);
     send_account(req, req->route_id, 200);

@@ -470,6 +470,12 @@ void gw_audit_expect_list(gw_request *req, const char *action, const char *targe
     cJSON_Delete(detail);
 }
 
+void gw_audit_note(gw_request *req, const cJSON *detail)
+{
+    free(req->audit.detail);
+    req->audit.detail = cJSON_PrintUnformatted(detail);
+}
+
 /* The id an answer's item is known by. */
 static const char *item_id(const cJSON *item)
 {

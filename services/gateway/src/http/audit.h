@@ -73,6 +73,10 @@ void gw_audit_expect(struct gw_request *req, const char *action, const char *tar
  * call, however many items. */
 void gw_audit_expect_list(struct gw_request *req, const char *action, const char *target_type,
                           const char *target_id, const struct cJSON *filter);
+/* Put detail (a JSON object, printed; the caller keeps its tree) into the
+ * armed record: what a change changed, {"before": ..., "after": ...}.
+ * Without memory the record goes without it. */
+void gw_audit_note(struct gw_request *req, const struct cJSON *detail);
 /* Called by the sender with a successful JSON answer: when the armed
  * record is a list's, note the ids of answer's "items" (each item's "id",
  * or its "sha256" for a document). Without memory the record keeps the

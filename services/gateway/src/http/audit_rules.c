@@ -143,6 +143,9 @@ static const struct {
     {"POST", "/api/v1/clues/{id}/reopen", "clue.reopened", NULL, "clue"},
     {"POST", "/api/v1/clues/{id}/file", "case.filed", NULL, "clue"},
     {"PATCH", "/api/v1/clues/{id}", "clue.changed", NULL, "clue"},
+    /* Accounts: a role or unit change records what it was before. */
+    {"POST", "/api/v1/accounts", "account.created", NULL, "account"},
+    {"PATCH", "/api/v1/accounts/{id}", "account.changed", NULL, "account"},
     {"POST", "/api/v1/cases/{id}/recuse", "case.recused", NULL, "case"},
     /* A case's stages after filing. */
     {"POST", "/api/v1/cases/{id}/actions", "case.stage_changed", NULL, "case"},
