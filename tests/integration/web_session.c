@@ -16,7 +16,7 @@ static cgt_response *with_cookie(const char *method, const char *path, const cha
                                  const char *csrf, const char *json)
 {
     char cookie[128], csrf_line[128];
-    snprintf(cookie, sizeof cookie, "Cookie: theme=dark; cg_session=%s", token);
+    snprintf(cookie, sizeof cookie, "Cookie: theme=dark; __Host-cg_session=%s", token);
     snprintf(csrf_line, sizeof csrf_line, "X-CSRF-Token: %s", csrf ? csrf : "");
     const char *headers[] = {cookie, "Content-Type: application/json", csrf ? csrf_line : NULL,
                              NULL};
@@ -37,11 +37,12 @@ static void cookie_and_csrf(void **state)
     char set_cookie[512];
     cgt_header(r, "Set-Cookie", set_cookie, sizeof set_cookie);
     char expected[128];
-    snprintf(expected, sizeof expected, "cg_session=%s;", token);
+    snprintf(expected, sizeof expected, "__Host-cg_session=%s;", token);
     CGT_CHECK(strstr(set_cookie, expected) != NULL, "Set-Cookie carries the token: %s", set_cookie);
     CGT_CHECK(strstr(set_cookie, "HttpOnly") && strstr(set_cookie, "SameSite=Strict") &&
-                  strstr(set_cookie, "Secure"),
-              "cookie attributes: %s", set_cookie);
+                  strstr(set_cookie, "Secure") && strstr(set_cookie, "Path=/;") &&
+                  strstr(set_cookie, "Domain") == NULL,
+              "cookie attributes (__Host-: Secure, Path=/, no Domain): %s", set_cookie);
     CGT_CHECK(strcmp(csrf, token) != 0 && strlen(csrf) == 43, "a CSRF token of its own");
     cgt_response_free(r);
 
@@ -68,6 +69,21 @@ static void cookie_and_csrf(void **state)
     CGT_CHECK_PROBLEM(r, 400);
     cgt_response_free(r);
 
+    /* A second session cookie beside it (one a sibling domain may have
+     * planted) makes neither count; nor does the name without its
+     * prefix. */
+    char two[256];
+    snprintf(two, sizeof two, "Cookie: __Host-cg_session=%s; __Host-cg_session=%s", token,
+             "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    const char *two_headers[] = {two, NULL};
+    r = cgt_request("GET", "/api/v1/auth/me", two_headers, NULL, 0);
+    CGT_CHECK_PROBLEM(r, 401);
+    cgt_response_free(r);
+    snprintf(two, sizeof two, "Cookie: cg_session=%s", token);
+    r = cgt_request("GET", "/api/v1/auth/me", two_headers, NULL, 0);
+    CGT_CHECK_PROBLEM(r, 401);
+    cgt_response_free(r);
+
     /* A forged cookie is not a session. */
     r = with_cookie("GET", "/api/v1/auth/me", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL,
                     NULL);
@@ -81,7 +97,7 @@ static void cookie_and_csrf(void **state)
     r = with_cookie("POST", "/api/v1/auth/logout", token, csrf, NULL);
     CGT_CHECK_STATUS(r, 204);
     cgt_header(r, "Set-Cookie", set_cookie, sizeof set_cookie);
-    CGT_CHECK(strstr(set_cookie, "cg_session=;") && strstr(set_cookie, "Max-Age=0"),
+    CGT_CHECK(strstr(set_cookie, "__Host-cg_session=;") && strstr(set_cookie, "Max-Age=0"),
               "logout clears the cookie: %s", set_cookie);
     cgt_response_free(r);
     r = with_cookie("GET", "/api/v1/auth/me", token, NULL, NULL);

@@ -30,17 +30,24 @@ static void test_cookie(void **state)
     (void)state;
     assert_int_equal(strlen(TOKEN), GW_TOKEN_LEN);
     const char *t = NULL;
-    assert_true(gw_cookie_token("cg_session=" TOKEN, &t));
+    assert_true(gw_cookie_token("__Host-cg_session=" TOKEN, &t));
     assert_memory_equal(t, TOKEN, GW_TOKEN_LEN);
-    assert_true(gw_cookie_token("theme=dark; cg_session=" TOKEN "; lang=zh", &t));
+    assert_true(gw_cookie_token("theme=dark; __Host-cg_session=" TOKEN "; lang=zh", &t));
     assert_memory_equal(t, TOKEN, GW_TOKEN_LEN);
     static const char *const refused[] = {
         NULL,
         "",
-        "cg_session=short",
-        "cg_session=" TOKEN "x",
-        "xcg_session=" TOKEN,
-        "cg_session=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/abcde",
+        "__Host-cg_session=short",
+        "__Host-cg_session=" TOKEN "x",
+        "x__Host-cg_session=" TOKEN,
+        "__Host-cg_session=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/abcde",
+        /* Without the prefix: a cookie any sibling domain could have set. */
+        "cg_session=" TOKEN,
+        /* Two of them, in either order, even when one is malformed: which
+         * one the browser meant cannot be told. */
+        "__Host-cg_session=" TOKEN "; __Host-cg_session=" OTHER,
+        "__Host-cg_session=bad; __Host-cg_session=" TOKEN,
+        "__Host-cg_session=" TOKEN "; __Host-cg_session=" TOKEN,
     };
     CG_CHECK_EACH(has_cookie, refused, false);
 }
@@ -80,11 +87,11 @@ static void test_set_cookie(void **state)
     char line[GW_COOKIE_HEADER_MAX];
     gw_session_cookie_header(TOKEN, line);
     static const char *const attributes[] = {
-        "Set-Cookie: cg_session=" TOKEN ";",
+        "Set-Cookie: __Host-cg_session=" TOKEN ";",
         "; HttpOnly",
         "; SameSite=Strict",
         "; Secure",
-        "; Path=/api/",
+        "; Path=/;",
     };
     for (size_t i = 0; i < CG_NROWS(attributes); i++) {
         if (strstr(line, attributes[i]) == NULL)
@@ -92,7 +99,7 @@ static void test_set_cookie(void **state)
     }
     assert_int_equal(strcmp(line + strlen(line) - 2, "\r\n"), 0);
     gw_session_cookie_header(NULL, line);
-    assert_non_null(strstr(line, "Set-Cookie: cg_session=;"));
+    assert_non_null(strstr(line, "Set-Cookie: __Host-cg_session=;"));
     assert_non_null(strstr(line, "Max-Age=0"));
 }
 

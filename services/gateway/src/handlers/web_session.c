@@ -7,7 +7,7 @@
 
 #include "gw_pure.h"
 
-#define COOKIE_ATTRIBUTES "; Path=/api/; HttpOnly; SameSite=Strict; Secure"
+#define COOKIE_ATTRIBUTES "; Path=/; HttpOnly; SameSite=Strict; Secure"
 
 static bool is_base64url(char c)
 {
@@ -18,25 +18,28 @@ static bool is_base64url(char c)
 bool gw_cookie_token(const char *header, const char **token)
 {
     const size_t name_len = sizeof(GW_SESSION_COOKIE) - 1;
+    const char *found = NULL;
+    int pairs = 0;
     const char *p = header;
     while (p != NULL && *p != '\0') {
         while (*p == ' ' || *p == ';')
             p++;
         size_t pair = strcspn(p, ";");
-        if (pair == name_len + 1 + GW_TOKEN_LEN && memcmp(p, GW_SESSION_COOKIE, name_len) == 0 &&
-            p[name_len] == '=') {
+        if (pair > name_len && memcmp(p, GW_SESSION_COOKIE, name_len) == 0 && p[name_len] == '=') {
+            pairs++;
             const char *v = p + name_len + 1;
-            bool ok = true;
+            bool ok = pair == name_len + 1 + GW_TOKEN_LEN;
             for (size_t i = 0; i < GW_TOKEN_LEN && ok; i++)
                 ok = is_base64url(v[i]);
-            if (ok) {
-                *token = v;
-                return true;
-            }
+            if (ok)
+                found = v;
         }
         p += pair;
     }
-    return false;
+    if (pairs != 1 || found == NULL)
+        return false;
+    *token = found;
+    return true;
 }
 
 void gw_csrf_token(const char *token, char out[GW_CSRF_LEN + 1])

@@ -24,17 +24,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define GW_SESSION_COOKIE "cg_session"
+/* The __Host- prefix makes a browser take the cookie only from this very
+ * host over a secure origin, with Path=/ and no Domain: no sibling or
+ * parent domain can set one that shadows it. */
+#define GW_SESSION_COOKIE "__Host-cg_session"
 /* 32 bytes as unpadded base64url, like the session token. */
 #define GW_CSRF_LEN 43
 #define GW_CSRF_HEADER "X-CSRF-Token"
 /* The header lines login and logout add, with their terminating CRLF. */
 #define GW_COOKIE_HEADER_MAX 160
 
-/* Find the session cookie in a Cookie header value (may be NULL): a
- * "cg_session" pair whose value is exactly GW_TOKEN_LEN base64url
- * characters. On true *token points into header (not terminated: the
- * caller uses GW_TOKEN_LEN bytes). */
+/* Find the session cookie in a Cookie header value (may be NULL): the one
+ * GW_SESSION_COOKIE pair, whose value is exactly GW_TOKEN_LEN base64url
+ * characters. Two such pairs are no session at all: which one the browser
+ * meant cannot be told, and one of them may have been planted. On true
+ * *token points into header (not terminated: the caller uses GW_TOKEN_LEN
+ * bytes). */
 bool gw_cookie_token(const char *header, const char **token);
 
 /* The CSRF token of a session token (GW_TOKEN_LEN bytes), into out. */
