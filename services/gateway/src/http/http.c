@@ -580,21 +580,30 @@ static bool unknown_method(const char *m)
  * over max_request_size) itself; this makes those answers problem+json with
  * a request id too, and always closes the connection, whose state is
  * unknown. */
+/* A request no route will see (civetweb refused it, or has no way to hand
+ * it on): answered here, and the connection closed, whose state is
+ * unknown. */
+static gw_request unrouted(struct mg_connection *conn, const struct mg_request_info *ri)
+{
+    gw_request req = {
+        .conn = conn,
+        .app = mg_get_user_data(mg_get_context(conn)),
+        .method = ri ? ri->request_method : NULL,
+        .path = ri && ri->local_uri ? ri->local_uri : "",
+        .must_close = true,
+    };
+    gw_request_id_pick(NULL, req.request_id);
+    cg_strlcpy(req.own_request_id, req.request_id, sizeof(req.own_request_id));
+    cg_log_set_request_id(req.request_id);
+    return req;
+}
+
 static int on_http_error(struct mg_connection *conn, int status, const char *msg)
 {
     const struct mg_request_info *ri = mg_get_request_info(conn);
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
-
-    gw_request req = {
-        .conn = conn,
-        .app = ri ? ri->user_data : NULL,
-        .method = ri ? ri->request_method : NULL,
-        .path = ri && ri->local_uri ? ri->local_uri : "",
-    };
-    gw_request_id_pick(NULL, req.request_id);
-    cg_strlcpy(req.own_request_id, req.request_id, sizeof(req.own_request_id));
-    cg_log_set_request_id(req.request_id);
+    gw_request req = unrouted(conn, ri);
     /* civetweb reports a head that missed request_timeout_ms as a
      * malformed message. */
     if (status == 400 && gw_conn_guard_head_late(conn)) {
@@ -625,11 +634,56 @@ static int on_http_error(struct mg_connection *conn, int status, const char *msg
     char detail[128];
     cg_strlcpy(detail, msg && msg[0] ? msg : gw_http_reason(status), sizeof(detail));
     detail[strcspn(detail, "\r\n")] = '\0';
-    req.must_close = true;
     gw_http_send_problem(&req, status, code_name, detail, NULL, NULL);
     access_log(&req, &start);
     cg_log_set_request_id(NULL);
     return 0;
+}
+
+/* The methods some route serves, for OPTIONS *. */
+#define SERVED_METHODS "GET, HEAD, POST, PATCH, DELETE, OPTIONS"
+
+/* civetweb reads a request line in asterisk form ("OPTIONS *") or in
+ * absolute form for another host or port, then neither answers nor calls
+ * a handler: it closes the connection (RFC 9112 3.2 says a server answers
+ * both). What it left unanswered is answered here, as the connection
+ * closes: OPTIONS * with the methods served, anything else 400. */
+static void answer_unrouted(struct mg_connection *conn)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    if (ri == NULL || ri->request_uri == NULL || ri->local_uri != NULL ||
+        ri->request_method == NULL)
+        return;
+    bool asterisk = strcmp(ri->request_uri, "*") == 0;
+    bool absolute = strncasecmp(ri->request_uri, "http://", 7) == 0 ||
+                    strncasecmp(ri->request_uri, "https://", 8) == 0;
+    if (!asterisk && !absolute)
+        return; /* civetweb answered it (an invalid target is its 400) */
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    gw_request req = unrouted(conn, ri);
+    req.path = ri->request_uri;
+    if (asterisk && strcmp(ri->request_method, "OPTIONS") == 0) {
+        cg_strlcpy(req.extra_headers, "Allow: " SERVED_METHODS "\r\n", sizeof(req.extra_headers));
+        gw_http_send_empty(&req, 204);
+    } else if (asterisk) {
+        gw_http_send_problem(&req, 400, "INVALID_ARGUMENT", "only OPTIONS takes the target *", NULL,
+                             NULL);
+    } else {
+        gw_http_send_problem(&req, 400, "INVALID_ARGUMENT",
+                             "the target names another host or port; this gateway is no proxy",
+                             NULL, NULL);
+    }
+    access_log(&req, &start);
+    cg_log_set_request_id(NULL);
+}
+
+static void on_connection_close(const struct mg_connection *conn)
+{
+    /* civetweb passes the connection it is closing as const; its write
+     * side is still open, and writing the answer is what it failed to do. */
+    answer_unrouted((struct mg_connection *)conn);
+    gw_conn_guard_closed(conn);
 }
 
 /* civetweb's own diagnostics go into our log instead of its stderr lines. */
@@ -729,6 +783,11 @@ cg_code gw_http_start(gw_app *app, cg_err *err)
         head_timeout,
         "keep_alive_timeout_ms",
         keep_alive_ms,
+        /* An absolute-form target for this server's own port is served
+         * like its path (RFC 9112 3.2.2), whatever host it names: the
+         * gateway serves one site. */
+        "enable_auth_domain_check",
+        "no",
         NULL,
     };
     struct mg_callbacks callbacks;
@@ -738,7 +797,7 @@ cg_code gw_http_start(gw_app *app, cg_err *err)
     callbacks.log_message = on_log_message;
     /* Not connection_closed: civetweb forgets the connection's data before
      * calling that one, and closes the socket the guard watches. */
-    callbacks.connection_close = gw_conn_guard_closed;
+    callbacks.connection_close = on_connection_close;
     struct mg_init_data init = {
         .callbacks = &callbacks,
         .user_data = app,
