@@ -115,6 +115,73 @@ static void public_requests_per_address(void **state)
     cgt_response_free(r);
 }
 
+/* How many calls of /api/v1/public/reports/status, each with the
+ * X-Forwarded-For lines of xff_for(i) (NULL-terminated), pass before the
+ * first 429; -1 when none came in 30. */
+typedef void (*xff_fn)(int i, const char *lines[3]);
+
+static int calls_until_refused(xff_fn xff_for)
+{
+    for (int i = 0; i < 30; i++) {
+        const char *lines[3] = {NULL, NULL, NULL};
+        xff_for(i, lines);
+        const char *headers[5] = {"Content-Type: application/json", lines[0], lines[1], NULL, NULL};
+        cgt_response *r = cgt_request("POST", "/api/v1/public/reports/status", headers, "{}", 2);
+        long status = r->status;
+        cgt_response_free(r);
+        if (status == 429)
+            return i;
+        CGT_CHECK_INT(400, status, "a call before the limit");
+    }
+    return -1;
+}
+
+static char garbage_line[64], v6_line[96], v6_net[8], two_lines[2][64];
+
+/* A different piece of garbage each time: one client all the same. */
+static void garbage(int i, const char *lines[3])
+{
+    snprintf(garbage_line, sizeof garbage_line, "X-Forwarded-For: not-an-address-%d", i);
+    lines[0] = garbage_line;
+}
+
+/* A different address each time, all in one /64. */
+static void same_64(int i, const char *lines[3])
+{
+    snprintf(v6_line, sizeof v6_line, "X-Forwarded-For: 2001:db8:%s::%x", v6_net, i + 1);
+    lines[0] = v6_line;
+}
+
+/* The client's address in a second X-Forwarded-For line, after a forged
+ * first one that changes each time. */
+static void second_line(int i, const char *lines[3])
+{
+    snprintf(two_lines[1], sizeof two_lines[1], "X-Forwarded-For: 10.%d.0.1", i);
+    lines[0] = two_lines[1];
+    lines[1] = two_lines[0];
+}
+
+/* Every X-Forwarded-For line counts, as one list: the address the trusted
+ * proxy saw is the right-most entry of the last line. An entry that is no
+ * address is one client of its own (not the proxy, which the suite exempts
+ * from limits, nor a bucket per request), and an IPv6 client counts by its
+ * /64. Each of these is refused after the limit of one address. */
+static void forwarded_for_forms(void **state)
+{
+    (void)state;
+    client c;
+    new_client(&c);
+    snprintf(two_lines[0], sizeof two_lines[0], "X-Forwarded-For: %s", c.addr);
+    int n = calls_until_refused(garbage);
+    CGT_CHECK(n >= 5 && n <= 10, "garbage entries: refused after %d calls", n);
+    n = calls_until_refused(second_line);
+    CGT_CHECK(n >= 5 && n <= 10, "two lines: refused after %d calls", n);
+    /* A /64 of this run's own. */
+    cgt_random_digits(v6_net, 4);
+    n = calls_until_refused(same_64);
+    CGT_CHECK(n >= 5 && n <= 10, "one /64: refused after %d calls", n);
+}
+
 /* 10 reports an hour per address: ten are accepted, the eleventh is 429
  * with a Retry-After of minutes, and the address may still follow up its
  * reports (a different limit). Calls are spaced so the per-second limit
@@ -199,6 +266,7 @@ int main(void)
     cgt_init("rate_limit", CGT_NEED_GATEWAY);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(public_requests_per_address),
+        cmocka_unit_test(forwarded_for_forms),
         cmocka_unit_test(reports_per_hour),
         cmocka_unit_test(api_per_account),
         cmocka_unit_test(addresses_never_logged),

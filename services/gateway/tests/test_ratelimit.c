@@ -209,7 +209,19 @@ static void check_client(const char *peer, const char *xff, const char *trusted,
     cg_err err;
     cg_err_clear(&err);
     assert_int_equal(gw_cidr_list_parse(trusted, list, 8, &n, &err), CG_OK);
-    gw_client_addr(peer, xff, list, n, out);
+    /* "a | b" stands for two X-Forwarded-For lines. */
+    const char *lines[4];
+    size_t nlines = 0;
+    char copy[512];
+    if (xff != NULL) {
+        snprintf(copy, sizeof copy, "%s", xff);
+        for (char *save = NULL, *line = strtok_r(copy, "|", &save); line != NULL && nlines < 4;
+             line = strtok_r(NULL, "|", &save))
+            lines[nlines++] = line;
+        if (nlines == 0)
+            lines[nlines++] = ""; /* one empty line */
+    }
+    gw_client_addr(peer, lines, nlines, list, n, out);
     if (strcmp(out, expected) != 0)
         fail_msg("peer %s, X-Forwarded-For '%s', trusted '%s': expected %s, got %s", peer,
                  xff ? xff : "(none)", trusted, expected, out);
@@ -232,18 +244,29 @@ static void test_client_addr(void **state)
     check_client("10.0.0.2", "198.51.100.77, 10.0.0.9", "10.0.0.0/8", "198.51.100.77");
     /* Every entry trusted: the left-most is the nearest thing to a client. */
     check_client("10.0.0.2", "10.0.0.5, 10.0.0.9", "10.0.0.0/8", "10.0.0.5");
-    /* IPv6 clients (a proxy that speaks IPv6 outside) are kept as text. */
-    check_client("127.0.0.1", "2001:db8::1", "127.0.0.1", "2001:db8::1");
-    /* Garbage, empty or over-long entries stop the walk at the last trusted
-     * address: they never become a key of their own. */
-    check_client("127.0.0.1", "<script>", "127.0.0.1", "127.0.0.1");
-    check_client("127.0.0.1", "", "127.0.0.1", "127.0.0.1");
-    check_client("127.0.0.1", "203.0.113.5,", "127.0.0.1", "127.0.0.1");
-    check_client("127.0.0.1", "203.0.113.5, , 10.0.0.3", "127.0.0.1,10.0.0.0/8", "10.0.0.3");
+    /* IPv6 clients (a proxy that speaks IPv6 outside) count by their /64:
+     * one subscriber holds a whole /64. */
+    check_client("127.0.0.1", "2001:db8::1", "127.0.0.1", "2001:db8::/64");
+    check_client("127.0.0.1", "2001:db8:1:2:aaaa:bbbb:cccc:dddd", "127.0.0.1", "2001:db8:1:2::/64");
+    check_client("127.0.0.1", "2001:DB8:1:2::ffff", "127.0.0.1", "2001:db8:1:2::/64");
+    /* Garbage, empty or over-long entries are one client of their own, never
+     * the proxy (often exempt from limits) and never a key per request. */
+    check_client("127.0.0.1", "<script>", "127.0.0.1", GW_ADDR_UNPARSABLE);
+    check_client("127.0.0.1", "", "127.0.0.1", GW_ADDR_UNPARSABLE);
+    check_client("127.0.0.1", "203.0.113.5,", "127.0.0.1", GW_ADDR_UNPARSABLE);
+    check_client("127.0.0.1", "1.2.3.4.5", "127.0.0.1", GW_ADDR_UNPARSABLE);
+    check_client("127.0.0.1", "203.0.113.5, , 10.0.0.3", "127.0.0.1,10.0.0.0/8",
+                 GW_ADDR_UNPARSABLE);
+    check_client("127.0.0.1", "203.0.113.5, junk, 10.0.0.3", "127.0.0.1,10.0.0.0/8",
+                 GW_ADDR_UNPARSABLE);
     char longer[200];
     memset(longer, '1', sizeof longer - 1);
     longer[sizeof longer - 1] = '\0';
-    check_client("127.0.0.1", longer, "127.0.0.1", "127.0.0.1");
+    check_client("127.0.0.1", longer, "127.0.0.1", GW_ADDR_UNPARSABLE);
+    /* Several lines are one list: the last line holds its right end. */
+    check_client("127.0.0.1", "203.0.113.5 | 198.51.100.7", "127.0.0.1", "198.51.100.7");
+    check_client("10.0.0.2", "198.51.100.77 | 10.0.0.9", "10.0.0.0/8", "198.51.100.77");
+    check_client("10.0.0.2", "10.0.0.5 | 10.0.0.9", "10.0.0.0/8", "10.0.0.5");
 }
 
 /* --- entity tags ------------------------------------------------------------ */

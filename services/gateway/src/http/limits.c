@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cg/log.h"
 #include "cg/util.h"
@@ -113,6 +114,18 @@ static void refuse(gw_request *req, const char *name, const char *detail, long r
     cJSON_Delete(extra);
 }
 
+/* The values of every X-Forwarded-For line of the request, in order, into
+ * lines (at most max, borrowed from civetweb); how many. */
+static size_t forwarded_for(const gw_request *req, const char **lines, size_t max)
+{
+    const struct mg_request_info *ri = mg_get_request_info(req->conn);
+    size_t n = 0;
+    for (int i = 0; i < ri->num_headers && n < max; i++)
+        if (strcasecmp(ri->http_headers[i].name, "X-Forwarded-For") == 0)
+            lines[n++] = ri->http_headers[i].value;
+    return n;
+}
+
 bool gw_limits_admit(gw_request *req, const gw_route *route)
 {
     gw_limits *limits = req->app->limits;
@@ -124,8 +137,9 @@ bool gw_limits_admit(gw_request *req, const gw_route *route)
     if (limits == NULL)
         return true;
     const struct mg_request_info *ri = mg_get_request_info(req->conn);
-    gw_client_addr(ri->remote_addr, gw_http_header(req, "X-Forwarded-For"), limits->trusted,
-                   limits->ntrusted, addr);
+    const char *xff[64];
+    size_t nxff = forwarded_for(req, xff, sizeof(xff) / sizeof(xff[0]));
+    gw_client_addr(ri->remote_addr, xff, nxff, limits->trusted, limits->ntrusted, addr);
     if (gw_cidr_list_contains(limits->exempt, limits->nexempt, addr))
         goto cleanup;
     if (route->perm == GW_PERM_PUBLIC) {

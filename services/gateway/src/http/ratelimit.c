@@ -242,45 +242,66 @@ bool gw_cidr_list_contains(const gw_cidr *list, size_t n, const char *addr)
     return false;
 }
 
-/* True if the n bytes at s can be an address (IPv4 or IPv6 text): short, and
- * only hex digits, dots and colons. */
-static bool addr_text_ok(const char *s, size_t n)
+/* The key of the address text s[0..n) into out: IPv4 as it is written,
+ * IPv6 as its /64 network; false when it is neither. */
+static bool addr_key(const char *s, size_t n, char out[GW_ADDR_MAX])
 {
-    if (n == 0 || n >= GW_ADDR_MAX)
+    char text[INET6_ADDRSTRLEN];
+    struct in_addr v4;
+    struct in6_addr v6;
+    if (n == 0 || n >= sizeof(text))
         return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-              c == '.' || c == ':'))
-            return false;
-    }
+    memcpy(text, s, n);
+    text[n] = '\0';
+    if (inet_pton(AF_INET, text, &v4) == 1)
+        return inet_ntop(AF_INET, &v4, out, GW_ADDR_MAX) != NULL;
+    if (inet_pton(AF_INET6, text, &v6) != 1)
+        return false;
+    memset(v6.s6_addr + 8, 0, 8);
+    if (inet_ntop(AF_INET6, &v6, out, GW_ADDR_MAX - 4) == NULL)
+        return false;
+    strcat(out, "/64");
     return true;
 }
 
-void gw_client_addr(const char *peer, const char *xff, const gw_cidr *trusted, size_t n,
-                    char out[GW_ADDR_MAX])
+/* Walk the entries of line from the right into out: true to go on to the
+ * line before (every entry was a trusted proxy), false when out is the
+ * answer. */
+static bool walk_line(const char *line, const gw_cidr *trusted, size_t n, char out[GW_ADDR_MAX])
 {
-    cg_strlcpy(out, peer != NULL ? peer : "", GW_ADDR_MAX);
-    if (xff == NULL || !gw_cidr_list_contains(trusted, n, out))
-        return;
-    /* Walk from the right: each entry was added by the hop to its right,
-     * which is trusted as long as we keep walking. */
-    size_t end = strlen(xff);
+    /* Each entry was added by the hop to its right, which is trusted as
+     * long as we keep walking. */
+    size_t end = strlen(line);
     for (;;) {
         size_t start = end;
-        while (start > 0 && xff[start - 1] != ',')
+        while (start > 0 && line[start - 1] != ',')
             start--;
         size_t a = start, b = end;
-        while (a < b && is_space(xff[a]))
+        while (a < b && is_space(line[a]))
             a++;
-        while (b > a && is_space(xff[b - 1]))
+        while (b > a && is_space(line[b - 1]))
             b--;
-        if (!addr_text_ok(xff + a, b - a))
-            return;
-        memcpy(out, xff + a, b - a);
-        out[b - a] = '\0';
-        if (!gw_cidr_list_contains(trusted, n, out) || start == 0)
-            return;
+        if (!addr_key(line + a, b - a, out)) {
+            cg_strlcpy(out, GW_ADDR_UNPARSABLE, GW_ADDR_MAX);
+            return false;
+        }
+        if (!gw_cidr_list_contains(trusted, n, out))
+            return false;
+        if (start == 0)
+            return true;
         end = start - 1;
     }
+}
+
+void gw_client_addr(const char *peer, const char *const *xff, size_t nxff, const gw_cidr *trusted,
+                    size_t n, char out[GW_ADDR_MAX])
+{
+    cg_strlcpy(out, peer != NULL ? peer : "", GW_ADDR_MAX);
+    if (!gw_cidr_list_contains(trusted, n, out))
+        return;
+    /* The last line holds the right end of the list. When every entry is a
+     * trusted proxy, the left-most one stays in out. */
+    for (size_t i = nxff; i > 0; i--)
+        if (!walk_line(xff[i - 1], trusted, n, out))
+            return;
 }

@@ -60,9 +60,13 @@ typedef struct gw_cidr {
     int prefix;
 } gw_cidr;
 
-/* The longest client address text kept; longer X-Forwarded-For entries are
- * refused as an address and the proxy's own address is used instead. */
+/* The longest client address text kept: an IPv6 network and its "/64". */
 #define GW_ADDR_MAX 64
+/* The one client key of every X-Forwarded-For entry that is not an
+ * address: such clients share a single rate-limit bucket, so garbage in the
+ * header can neither pose as the proxy (often exempt) nor make a fresh
+ * bucket per request. */
+#define GW_ADDR_UNPARSABLE "unparsable"
 
 /* Parse a comma-separated list of IPv4 addresses and CIDR networks
  * ("10.0.0.1, 192.168.0.0/16"; spaces around entries allowed, an empty
@@ -76,14 +80,17 @@ cg_code gw_cidr_list_parse(const char *text, gw_cidr *out, size_t max, size_t *n
  * that is not dotted IPv4 text lies in none. */
 bool gw_cidr_list_contains(const gw_cidr *list, size_t n, const char *addr);
 
-/* The client's address: peer (the TCP peer's address) when it is not one of
- * the n trusted proxies or xff (the X-Forwarded-For header, may be NULL) is
- * absent; otherwise the right-most entry of xff that is not a trusted proxy,
- * or the left-most entry when all are. An entry that is empty or longer than
- * GW_ADDR_MAX - 1 ends the walk and the address last trusted is used, so a
- * forged header can never make the answer an arbitrary string. Writes out
- * (GW_ADDR_MAX bytes). */
-void gw_client_addr(const char *peer, const char *xff, const gw_cidr *trusted, size_t n,
-                    char out[GW_ADDR_MAX]);
+/* The client's address, as the key its rate limits are counted under:
+ * peer (the TCP peer's address) when it is not one of the n trusted
+ * proxies or there is no X-Forwarded-For line (xff, nxff: the values of
+ * every line, in order, which together are one list); otherwise the
+ * right-most entry of that list that is not a trusted proxy, or the
+ * left-most entry when all are. An entry that is not an IPv4
+ * or IPv6 address (empty, garbage, too long) is GW_ADDR_UNPARSABLE, a client
+ * of its own. An IPv6 client is keyed by its /64 network ("2001:db8:1:2::/64"),
+ * since one subscriber holds a whole /64 and could otherwise take a fresh
+ * address, and bucket, per request. Writes out (GW_ADDR_MAX bytes). */
+void gw_client_addr(const char *peer, const char *const *xff, size_t nxff, const gw_cidr *trusted,
+                    size_t n, char out[GW_ADDR_MAX]);
 
 #endif
