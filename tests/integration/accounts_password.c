@@ -44,6 +44,45 @@ static char *refusal_shape(const cgt_response *r)
     return out;
 }
 
+/* POST a login as from client address addr (an X-Forwarded-For entry the
+ * suite's trusted proxy, 127.0.0.1, passes on); the status. */
+static long login_from(const char *addr, const char *username, const char *password)
+{
+    char xff[96], body[256];
+    snprintf(xff, sizeof xff, "X-Forwarded-For: %s", addr);
+    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", username, password);
+    const char *headers[] = {"Content-Type: application/json", xff, NULL};
+    cgt_response *r = cgt_request("POST", "/api/v1/auth/login", headers, body, strlen(body));
+    long status = r->status;
+    if (status == 200)
+        cgt_logout(strdup(cgt_json_str(r->json, "token")));
+    cgt_response_free(r);
+    /* Under the public limit of five a second per address. */
+    cgt_sleep_ms(250);
+    return status;
+}
+
+/* Wrong passwords from one address lock that address out of the account,
+ * not the account's owner: anyone who knows a username could otherwise
+ * lock its owner out. */
+static void lockout_per_address(void **state)
+{
+    (void)state;
+    const char *password = cgt_demo_password();
+    char run[8], guesser[32], owner[32];
+    cgt_random_digits(run, 3);
+    snprintf(guesser, sizeof guesser, "198.18.%d.1", atoi(run) % 250 + 1);
+    snprintf(owner, sizeof owner, "198.18.%d.2", atoi(run) % 250 + 1);
+    for (int i = 0; i < 5; i++)
+        CGT_CHECK_INT(401, login_from(guesser, "unitlead.east", WRONG), "a guess");
+    CGT_CHECK_INT(401, login_from(guesser, "unitlead.east", password),
+                  "the guessing address is locked out, right password or not");
+    CGT_CHECK_INT(200, login_from(owner, "unitlead.east", password),
+                  "the owner, from another address, logs in");
+    CGT_CHECK_INT(401, login_from(guesser, "unitlead.east", password),
+                  "and the guessing address is still locked out");
+}
+
 static cgt_response *change_password(const char *token, const char *current, const char *next)
 {
     cJSON *body = cJSON_CreateObject();
@@ -198,6 +237,7 @@ int main(void)
 {
     cgt_init("accounts_password", CGT_NEED_GATEWAY);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(lockout_per_address),
         cmocka_unit_test(lockout),
         cmocka_unit_test(password_change),
     };

@@ -90,9 +90,10 @@ typedef struct gw_app {
     long rate_reports_per_hour;
     long rate_api_per_s;
     long rate_api_burst;
-    long login_max_failures; /* wrong passwords in a row that lock an account */
-    long login_lockout_s;    /* how long that lock lasts */
-    char *password_deny_list; /* CG_PASSWORD_DENY_LIST */
+    long login_max_failures; /* wrong passwords in a row from one address that lock it out */
+    long login_max_failures_account; /* the same from anywhere, locking the account */
+    long login_lockout_s;            /* how long either lock lasts */
+    char *password_deny_list;        /* CG_PASSWORD_DENY_LIST */
     char *openapi_path;
     char *web_root; /* the web console's build; "" serves none (static.c) */
 
@@ -418,6 +419,10 @@ void gw_limits_destroy(gw_app *app);
  * needs a login). True when the request may go on; false when it was
  * answered 429 with Retry-After. */
 bool gw_limits_admit(gw_request *req, const gw_route *route);
+/* The client of req as its limits count it (gw_client_addr(): the address,
+ * its /64, or GW_ADDR_UNPARSABLE) into out (GW_ADDR_MAX bytes). Never
+ * stored or logged. */
+void gw_limits_client(const gw_request *req, char *out);
 /* True if addr (the TCP peer's dotted IPv4 text) is one of
  * CG_TRUSTED_PROXIES (many clients share its connections) or of
  * CG_RATE_EXEMPT: no cap on its connections applies. */

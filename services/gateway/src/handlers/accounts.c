@@ -36,7 +36,7 @@ cg_code gw_account_login_result(gw_app *app, const char *account_id, bool passwo
         *allowed = PQntuples(res) == 1;
         goto cleanup;
     }
-    snprintf(max_failures, sizeof(max_failures), "%ld", app->login_max_failures);
+    snprintf(max_failures, sizeof(max_failures), "%ld", app->login_max_failures_account);
     snprintf(lockout_s, sizeof(lockout_s), "%ld", app->login_lockout_s);
     const char *params[] = {account_id, max_failures, lockout_s};
     /* The count and the lock change in one statement on one row, so wrong

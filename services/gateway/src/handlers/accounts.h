@@ -73,9 +73,10 @@ struct gw_request;
     "(a.status = 'active' OR (a.status = 'locked' AND a.locked_until IS NOT NULL))"
 
 /* Record the outcome of a password check for account_id, whose row said it
- * may log in. A wrong password counts toward the lockout: the
- * CG_LOGIN_MAX_FAILURES-th in a row locks the account for
- * CG_LOGIN_LOCKOUT_S. A right one resets the count and sets *allowed only
+ * may log in. A wrong password counts toward the account's own lockout: the
+ * CG_LOGIN_MAX_FAILURES_ACCOUNT-th in a row, from whatever addresses, locks
+ * the account for CG_LOGIN_LOCKOUT_S (the lock of one address is
+ * login_guard.h's). A right one resets the count and sets *allowed only
  * if the account may still log in now (a lock or a disable that came in
  * while the password was being hashed wins). Nothing here is answered to
  * the client; the caller gives every refusal the same 401. */

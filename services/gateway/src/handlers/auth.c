@@ -16,6 +16,8 @@
 #include "cg/util.h"
 #include "accounts.h"
 #include "gateway.h"
+#include "login_guard.h"
+#include "ratelimit.h"
 #include "revocation.h"
 #include "session_cache.h"
 #include "web_session.h"
@@ -30,10 +32,13 @@
  * used). Past that, sessions share slots and the later one wins; the other
  * is looked up in the database again. */
 #define SESSION_CACHE_SLOTS 1024
+/* Account and address pairs with wrong passwords remembered at once. */
+#define LOGIN_GUARD_SLOTS 4096
 
 struct gw_auth {
     gw_app *app;
     gw_session_cache *sessions;
+    gw_login_guard *guard; /* wrong passwords per account and address */
     sem_t hash_slots;
     /* Verified against when the username is unknown, so a wrong username
      * takes as long as a wrong password and does not reveal which it was. */
@@ -101,6 +106,9 @@ cg_code gw_auth_create(gw_auth **out, gw_app *app, cg_err *err)
     }
     sem_ready = true;
     rc = gw_session_cache_create(&auth->sessions, SESSION_CACHE_SLOTS, app->session_cache_ms, err);
+    if (rc == CG_OK)
+        rc = gw_login_guard_create(&auth->guard, LOGIN_GUARD_SLOTS, app->login_max_failures,
+                                   (int64_t)app->login_lockout_s * 1000, err);
     if (rc != CG_OK)
         goto cleanup;
     /* A password nobody knows: the dummy hash must never verify. */
@@ -127,6 +135,7 @@ void gw_auth_destroy(gw_auth *auth)
         return;
     sem_destroy(&auth->hash_slots);
     gw_session_cache_destroy(auth->sessions);
+    gw_login_guard_destroy(auth->guard);
     free(auth);
 }
 
@@ -317,6 +326,7 @@ static cg_code check_password(gw_request *req, const char *username, const char 
     bool found = false;
     bool may_log_in = false;
     bool allowed = false;
+    char client[GW_ADDR_MAX];
 
     const char *params[] = {username};
     /* Hashing takes tens of milliseconds: the connection is given back
@@ -337,6 +347,10 @@ static cg_code check_password(gw_request *req, const char *username, const char 
     PQclear(res);
     res = NULL;
 
+    /* An address locked out of this account is refused like a wrong
+     * password, after the same hashing. */
+    gw_limits_client(req, client);
+    bool shut_out = found && gw_login_guard_locked(auth->guard, who->id, client, cg_mono_ms());
     if (!hash_slot_take(auth)) {
         rc = cg_err_set(err, CG_UNAVAILABLE, "too many logins at once; try again");
         goto cleanup;
@@ -345,10 +359,18 @@ static cg_code check_password(gw_request *req, const char *username, const char 
     bool match = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
     sem_post(&auth->hash_slots);
 
-    if (found && may_log_in) {
+    if (found && may_log_in && !shut_out) {
         rc = gw_account_login_result(req->app, who->id, match, &allowed, err);
         if (rc != CG_OK)
             goto cleanup;
+        if (!match && gw_login_guard_failed(auth->guard, who->id, client, cg_mono_ms()))
+            /* The account id only: the address is never logged. */
+            cg_log_fields(CG_LOG_WARN,
+                          "one address locked out of an account after repeated wrong "
+                          "passwords",
+                          "user_id", who->id, NULL);
+        else if (allowed)
+            gw_login_guard_succeeded(auth->guard, who->id, client);
     }
     if (!allowed) {
         rc = cg_err_set(err, CG_UNAUTHENTICATED, "wrong username or password");
@@ -358,6 +380,7 @@ static cg_code check_password(gw_request *req, const char *username, const char 
 
 cleanup:
     sodium_memzero(stored, sizeof(stored));
+    sodium_memzero(client, sizeof(client));
     PQclear(res);
     return rc;
 }

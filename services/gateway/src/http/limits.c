@@ -126,6 +126,16 @@ static size_t forwarded_for(const gw_request *req, const char **lines, size_t ma
     return n;
 }
 
+void gw_limits_client(const gw_request *req, char *out)
+{
+    const gw_limits *limits = req->app->limits;
+    const struct mg_request_info *ri = mg_get_request_info(req->conn);
+    const char *xff[64];
+    size_t nxff = forwarded_for(req, xff, sizeof(xff) / sizeof(xff[0]));
+    gw_client_addr(ri->remote_addr, xff, nxff, limits != NULL ? limits->trusted : NULL,
+                   limits != NULL ? limits->ntrusted : 0, out);
+}
+
 bool gw_limits_admit(gw_request *req, const gw_route *route)
 {
     gw_limits *limits = req->app->limits;
@@ -136,10 +146,7 @@ bool gw_limits_admit(gw_request *req, const gw_route *route)
 
     if (limits == NULL)
         return true;
-    const struct mg_request_info *ri = mg_get_request_info(req->conn);
-    const char *xff[64];
-    size_t nxff = forwarded_for(req, xff, sizeof(xff) / sizeof(xff[0]));
-    gw_client_addr(ri->remote_addr, xff, nxff, limits->trusted, limits->ntrusted, addr);
+    gw_limits_client(req, addr);
     if (gw_cidr_list_contains(limits->exempt, limits->nexempt, addr))
         goto cleanup;
     if (route->perm == GW_PERM_PUBLIC) {
