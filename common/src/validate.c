@@ -19,10 +19,7 @@ static bool blank(const char *s)
     return s[strspn(s, " \t\r\n")] == '\0';
 }
 
-/* True if s holds a C0 control character or DEL, other than a line break or
- * tab when multiline. Such characters are invisible in the console and in
- * the dossier, so a name or summary could say more than anyone sees. */
-static bool has_control(const char *s, bool multiline)
+bool cg_text_has_control(const char *s, bool multiline)
 {
     for (const unsigned char *c = (const unsigned char *)s; *c != '\0'; c++) {
         bool control = *c < 0x20 || *c == 0x7f;
@@ -52,7 +49,7 @@ bool cg_check_text(cg_err *err, const char *field, const char *value, size_t min
         cg_err_add_violation(err, field, "must not be blank");
         return false;
     }
-    if (has_control(value, (flags & CG_TEXT_MULTILINE) != 0)) {
+    if (cg_text_has_control(value, (flags & CG_TEXT_MULTILINE) != 0)) {
         cg_err_add_violation(err, field, "must not contain control characters");
         return false;
     }

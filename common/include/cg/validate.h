@@ -21,6 +21,12 @@
 #include "cg/limits.h"
 #include "cg/status.h"
 
+/* True if s holds a C0 control character or DEL, other than a line break or
+ * tab when multiline. Such characters are invisible in the console and in
+ * the dossier, so a name or summary could say more than anyone sees; no
+ * stored text and no password may hold one. */
+bool cg_text_has_control(const char *s, bool multiline);
+
 /* Flags of cg_check_text. */
 enum {
     /* The field must be given, and not blank (white space alone). */

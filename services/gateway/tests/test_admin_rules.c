@@ -72,6 +72,12 @@ static void test_body_fields(void **state)
     b = cJSON_Parse("[1]");
     assert_int_equal(gw_body_fields(b, f, 2, &err), CG_INVALID_ARGUMENT);
     cJSON_Delete(b);
+    /* A control character is invisible where the text is shown. */
+    b = cJSON_Parse("{\"code\":\"ab\\u0007\",\"name\":\"East\\tUnit\"}");
+    assert_int_equal(gw_body_fields(b, f, 2, &err), CG_INVALID_ARGUMENT);
+    assert_true(cg_test_has_violation(&err, "code", "control characters"));
+    assert_true(cg_test_has_violation(&err, "name", "control characters"));
+    cJSON_Delete(b);
 }
 
 /* Parse a JSON array text and run gw_roles_parse on it. */

@@ -126,6 +126,8 @@ cg_code gw_body_fields(const cJSON *body, gw_body_field *fields, size_t n, cg_er
             cg_err_add_violation(err, f->name, "must not be empty");
         } else if (f->max_chars > 0 && gw_utf8_chars(m->valuestring) > f->max_chars) {
             cg_err_add_violation(err, f->name, "must be at most %zu characters", f->max_chars);
+        } else if (cg_text_has_control(m->valuestring, false)) {
+            cg_err_add_violation(err, f->name, "must not contain control characters");
         } else {
             f->value = m->valuestring;
         }

@@ -2,6 +2,7 @@
  * no database, so the unit tests run it as it is. */
 #include "accounts.h"
 #include "cg/util.h"
+#include "cg/validate.h"
 
 #include <ctype.h>
 #include <stddef.h> /* crack.h uses size_t without it */
@@ -108,14 +109,6 @@ static bool common_at_heart(const char *pw)
     return why != NULL && strstr(why, "dictionary word") != NULL;
 }
 
-static bool has_control(const char *s)
-{
-    for (const unsigned char *c = (const unsigned char *)s; *c != '\0'; c++)
-        if (*c < 0x20 || *c == 0x7f)
-            return true;
-    return false;
-}
-
 /* Every byte that is not a continuation byte starts a code point. */
 size_t gw_utf8_chars(const char *s)
 {
@@ -138,7 +131,7 @@ cg_code gw_password_policy_check(const char *username, const char *current,
         cg_err_add_violation(err, field, "must be at most %d bytes", GW_PASSWORD_MAX_BYTES);
     else if (gw_utf8_chars(new_password) < GW_PASSWORD_MIN_CHARS)
         cg_err_add_violation(err, field, "must be at least %d characters", GW_PASSWORD_MIN_CHARS);
-    if (has_control(new_password))
+    if (cg_text_has_control(new_password, false))
         cg_err_add_violation(err, field, "must not contain control characters");
     if (username != NULL && strcasecmp(username, new_password) == 0)
         cg_err_add_violation(err, field, "must not be the username");
