@@ -102,6 +102,34 @@ typedef enum publish_outcome {
     UNREACHABLE, /* no answer: NATS or JetStream is away, stop the batch */
 } publish_outcome;
 
+/* The answers of a server that refuses this very message: JetStream's own
+ * errors (jerr), no stream taking the subject (no responder for a subject
+ * none of our streams keeps), a subject, size or permission it will not
+ * take. The row would fail the same way again, so
+ * only these count toward parking it. Everything else (a timeout, an I/O
+ * error, a connection closed or reconnecting, even on a connection that
+ * still reads as connected) says nothing about the row: it waits for the
+ * reconnect, however often that happens. */
+static const natsStatus server_refusals[] = {
+    NATS_NO_RESPONDERS, NATS_INVALID_SUBJECT, NATS_INVALID_ARG,
+    NATS_MAX_PAYLOAD,   NATS_NOT_PERMITTED,
+};
+
+static bool refused_by_server(natsStatus s, jsErrCode jerr, const char *subject)
+{
+    /* No responder for a subject a stream of ours keeps: JetStream is away
+     * (a server shutting down stops it before the connection closes). The
+     * client reports it with JSNotEnabledErr, so this comes first. */
+    if (s == NATS_NO_RESPONDERS && cg_nats_subject_streamed(subject))
+        return false;
+    if (jerr != 0)
+        return true;
+    for (size_t i = 0; i < sizeof(server_refusals) / sizeof(server_refusals[0]); i++)
+        if (s == server_refusals[i])
+            return true;
+    return false;
+}
+
 /* Publish one claimed row. why (size whysz) says what went wrong. */
 static publish_outcome publish_row(cg_outbox_relay *relay, const char *event_id,
                                    const char *subject, const char *payload_text, char *why,
@@ -127,11 +155,7 @@ static publish_outcome publish_row(cg_outbox_relay *relay, const char *event_id,
         s = js_PublishMsg(&ack, relay->nats->js, msg, &opts, &jerr);
     if (s != NATS_OK) {
         snprintf(why, whysz, "%s (%d)", natsStatus_GetText(s), (int)jerr);
-        /* A timeout or a lost connection says nothing about the row. No
-         * responders (no stream takes the subject), a JetStream error or a
-         * payload NATS refuses does: the row would fail the same way again. */
-        outcome = (s == NATS_TIMEOUT || !cg_nats_connected(relay->nats)) && jerr == 0 ? UNREACHABLE
-                                                                                      : REFUSED;
+        outcome = refused_by_server(s, jerr, subject) ? REFUSED : UNREACHABLE;
     }
     jsPubAck_Destroy(ack);
     natsMsg_Destroy(msg);

@@ -124,10 +124,31 @@ static cg_code ensure_stream(cg_nats *n, const char *name, const char *subject, 
                       natsStatus_GetText(s), (int)jerr);
 }
 
+/* The streams every service relies on, each with its one subject pattern,
+ * whose last token is ">". */
+static const struct {
+    const char *name;
+    const char *subjects;
+} streams[] = {
+    {CG_STREAM_EVENTS, "cg.evt.>"},
+    {CG_STREAM_ENTERPRISE, "ent.>"},
+};
+
 cg_code cg_nats_ensure_streams(cg_nats *n, cg_err *err)
 {
-    cg_code rc = ensure_stream(n, CG_STREAM_EVENTS, "cg.evt.>", err);
-    if (rc == CG_OK)
-        rc = ensure_stream(n, CG_STREAM_ENTERPRISE, "ent.>", err);
+    cg_code rc = CG_OK;
+    for (size_t i = 0; rc == CG_OK && i < sizeof(streams) / sizeof(streams[0]); i++)
+        rc = ensure_stream(n, streams[i].name, streams[i].subjects, err);
     return rc;
+}
+
+bool cg_nats_subject_streamed(const char *subject)
+{
+    for (size_t i = 0; subject != NULL && i < sizeof(streams) / sizeof(streams[0]); i++) {
+        /* "cg.evt.>" takes "cg.evt." and at least one token more. */
+        size_t prefix = strlen(streams[i].subjects) - 1;
+        if (strncmp(subject, streams[i].subjects, prefix) == 0 && subject[prefix] != '\0')
+            return true;
+    }
+    return false;
 }

@@ -10,10 +10,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <sodium.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cg/db.h"
@@ -155,8 +161,13 @@ static void publish_raw_to(const char *subject, const void *data, int len, const
 {
     jsPubOptions opts;
     jsPubAck *ack = NULL;
+    char id[96];
+    /* The run's id in the Nats-Msg-Id: JetStream drops a second message
+     * with the same id for two minutes, so a run right after another would
+     * lose its own. */
+    snprintf(id, sizeof id, "%s-%s", msg_id, run_id);
     jsPubOptions_Init(&opts);
-    opts.MsgId = msg_id;
+    opts.MsgId = id;
     assert_int_equal(js_Publish(&ack, nats->js, subject, data, len, &opts, NULL), NATS_OK);
     jsPubAck_Destroy(ack);
 }
@@ -467,6 +478,219 @@ static void refused_outbox_row_does_not_block(void **state)
     cg_outbox_relay_stop(relay);
 }
 
+/* --- a NATS connection that keeps breaking ---------------------------------- */
+
+/* A TCP proxy in front of the stack's nats-server that cuts every
+ * connection through it whenever the test says so, mid-message or not: a
+ * relay publishing through it meets I/O errors on a connection that may
+ * still read as connected, then reconnects. */
+typedef struct flaky_proxy {
+    int listen_fd;
+    int port;
+    struct sockaddr_in upstream;
+    atomic_int generation; /* bumped to cut every connection */
+    atomic_bool stopping;
+    atomic_int open; /* connections being pumped */
+    pthread_t acceptor;
+} flaky_proxy;
+
+typedef struct pumped {
+    flaky_proxy *proxy;
+    int client, server;
+} pumped;
+
+/* Copy bytes both ways until either side closes or a cut is asked for. */
+static void *pump(void *arg)
+{
+    pumped *p = arg;
+    int gen = atomic_load(&p->proxy->generation);
+    char buf[16384];
+    while (!atomic_load(&p->proxy->stopping) && atomic_load(&p->proxy->generation) == gen) {
+        struct pollfd fds[2] = {{.fd = p->client, .events = POLLIN},
+                                {.fd = p->server, .events = POLLIN}};
+        if (poll(fds, 2, 10) < 0)
+            break;
+        bool done = false;
+        for (int i = 0; i < 2 && !done; i++) {
+            if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+                continue;
+            ssize_t n = recv(fds[i].fd, buf, sizeof buf, 0);
+            done = n <= 0 || send(fds[1 - i].fd, buf, (size_t)n, MSG_NOSIGNAL) != n;
+        }
+        if (done)
+            break;
+    }
+    /* A reset, not a goodbye: what a broken network looks like. */
+    struct linger hard = {.l_onoff = 1, .l_linger = 0};
+    setsockopt(p->client, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+    close(p->client);
+    close(p->server);
+    atomic_fetch_sub(&p->proxy->open, 1);
+    free(p);
+    return NULL;
+}
+
+static void *accept_loop(void *arg)
+{
+    flaky_proxy *proxy = arg;
+    while (!atomic_load(&proxy->stopping)) {
+        struct pollfd pfd = {.fd = proxy->listen_fd, .events = POLLIN};
+        if (poll(&pfd, 1, 50) <= 0)
+            continue;
+        int client = accept(proxy->listen_fd, NULL, NULL);
+        if (client < 0)
+            continue;
+        int server = socket(AF_INET, SOCK_STREAM, 0);
+        pumped *p = malloc(sizeof *p);
+        if (p == NULL || server < 0 ||
+            connect(server, (struct sockaddr *)&proxy->upstream, sizeof proxy->upstream) != 0) {
+            close(client);
+            if (server >= 0)
+                close(server);
+            free(p);
+            continue;
+        }
+        *p = (pumped){.proxy = proxy, .client = client, .server = server};
+        atomic_fetch_add(&proxy->open, 1);
+        pthread_t t;
+        if (pthread_create(&t, NULL, pump, p) == 0)
+            pthread_detach(t);
+    }
+    return NULL;
+}
+
+/* Start the proxy in front of the nats-server of url; *proxied_url gets
+ * url with the proxy's address in place of the server's. */
+static void flaky_proxy_start(flaky_proxy *proxy, const char *url, char *proxied_url, size_t size)
+{
+    const char *at = strrchr(url, '@');
+    const char *host = at != NULL ? at + 1 : url + strlen("nats://");
+    char host_text[64];
+    int port = 0;
+    assert_int_equal(sscanf(host, "%63[^:]:%d", host_text, &port), 2);
+    memset(proxy, 0, sizeof *proxy);
+    proxy->upstream.sin_family = AF_INET;
+    proxy->upstream.sin_port = htons((uint16_t)port);
+    assert_int_equal(inet_pton(AF_INET, host_text, &proxy->upstream.sin_addr), 1);
+    proxy->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in me = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof me;
+    assert_int_equal(bind(proxy->listen_fd, (struct sockaddr *)&me, sizeof me), 0);
+    assert_int_equal(listen(proxy->listen_fd, 16), 0);
+    assert_int_equal(getsockname(proxy->listen_fd, (struct sockaddr *)&me, &len), 0);
+    proxy->port = ntohs(me.sin_port);
+    snprintf(proxied_url, size, "%.*s127.0.0.1:%d", (int)(host - url), url, proxy->port);
+    assert_int_equal(pthread_create(&proxy->acceptor, NULL, accept_loop, proxy), 0);
+}
+
+static void flaky_proxy_stop(flaky_proxy *proxy)
+{
+    atomic_store(&proxy->stopping, true);
+    pthread_join(proxy->acceptor, NULL);
+    close(proxy->listen_fd);
+    while (atomic_load(&proxy->open) > 0)
+        usleep(10 * 1000);
+}
+
+/* Rows published while their connection breaks again and again are all
+ * published in the end, and none counts an attempt: a broken connection
+ * is no refusal of the row, whatever the connection's state read at the
+ * moment (so no row is ever parked for it). */
+static void cut_connections_park_nothing(void **state)
+{
+    (void)state;
+    enum { ROWS = 400 };
+    cg_err err;
+    flaky_proxy proxy;
+    char url[512], subject[96];
+    cg_nats *through = NULL;
+    cg_outbox_relay *relay = NULL;
+
+    flaky_proxy_start(&proxy, getenv("CG_NATS_URL"), url, sizeof url);
+    assert_int_equal(cg_nats_connect(&through, url, "ittest-flaky", &err), CG_OK);
+    snprintf(subject, sizeof subject, "cg.evt.ittestcut%s.clue.created", run_id);
+    PGconn *conn = cg_db_acquire(db, 5000, &err);
+    assert_non_null(conn);
+    assert_int_equal(cg_db_begin(conn, &err), CG_OK);
+    /* Large messages: a cut then often lands in the middle of a write. */
+    static char content[16 * 1024];
+    memset(content, 'x', sizeof content - 1);
+    for (int i = 0; i < ROWS; i++) {
+        char event_id[CG_UUID_LEN];
+        clue_event e;
+        clue_event_init(&e, subject, content, event_id);
+        assert_int_equal(cg_outbox_add(conn, &e.ev.base, &err), CG_OK);
+    }
+    assert_int_equal(cg_db_commit(conn, &err), CG_OK);
+    cg_db_release(db, conn);
+
+    assert_int_equal(cg_outbox_relay_start(&relay, db, through, 10, &err), CG_OK);
+    /* Cut every 5 ms for four seconds, while the relay works through the
+     * rows. */
+    int cuts = 0;
+    for (int64_t until = cg_mono_ms() + 4000; cg_mono_ms() < until; cuts++) {
+        cg_outbox_relay_kick(relay);
+        usleep(5 * 1000);
+        atomic_fetch_add(&proxy.generation, 1);
+    }
+    long long sent = eventually_rows(
+        "SELECT count(*) FROM cg_outbox WHERE subject = $1 AND sent_at IS NOT NULL", subject, ROWS);
+    long long counted =
+        count_rows("SELECT count(*) FROM cg_outbox WHERE subject = $1 AND attempts > 0", subject);
+    fprintf(stderr, "%d cuts: %lld of %d rows published, %lld counted an attempt\n", cuts, sent,
+            ROWS, counted);
+    assert_int_equal(sent, ROWS);
+    assert_int_equal(counted, 0);
+    cg_outbox_relay_stop(relay);
+    cg_nats_close(through);
+    flaky_proxy_stop(&proxy);
+}
+
+/* A publish that finds no responder while the connection is up, for a
+ * subject one of our streams keeps, means JetStream is away (a server that
+ * shuts down stops JetStream before it closes the connections): the rows
+ * wait for it and count no attempt. Shown with CG_ENTERPRISE, which no
+ * service uses yet, deleted and made again. */
+static void jetstream_away_parks_nothing(void **state)
+{
+    (void)state;
+    enum { ROWS = 20 };
+    cg_err err;
+    char subject[96];
+    cg_outbox_relay *relay = NULL;
+    jsErrCode jerr = 0;
+
+    snprintf(subject, sizeof subject, "ent.ittest%s.row.added", run_id);
+    assert_int_equal(js_DeleteStream(nats->js, CG_STREAM_ENTERPRISE, NULL, &jerr), NATS_OK);
+    PGconn *conn = cg_db_acquire(db, 5000, &err);
+    assert_non_null(conn);
+    assert_int_equal(cg_db_begin(conn, &err), CG_OK);
+    for (int i = 0; i < ROWS; i++) {
+        char event_id[CG_UUID_LEN];
+        clue_event e;
+        clue_event_init(&e, subject, "while JetStream is away", event_id);
+        assert_int_equal(cg_outbox_add(conn, &e.ev.base, &err), CG_OK);
+    }
+    assert_int_equal(cg_db_commit(conn, &err), CG_OK);
+    cg_db_release(db, conn);
+
+    assert_int_equal(cg_outbox_relay_start(&relay, db, nats, 10, &err), CG_OK);
+    /* Long enough for the old rule to have parked them: ten refusals. */
+    for (int i = 0; i < 30; i++) {
+        cg_outbox_relay_kick(relay);
+        usleep(50 * 1000);
+    }
+    long long counted =
+        count_rows("SELECT count(*) FROM cg_outbox WHERE subject = $1 AND attempts > 0", subject);
+    assert_int_equal(cg_nats_ensure_streams(nats, &err), CG_OK);
+    cg_outbox_relay_kick(relay);
+    long long sent = eventually_rows(
+        "SELECT count(*) FROM cg_outbox WHERE subject = $1 AND sent_at IS NOT NULL", subject, ROWS);
+    cg_outbox_relay_stop(relay);
+    assert_int_equal(counted, 0);
+    assert_int_equal(sent, ROWS);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -512,6 +736,8 @@ int main(void)
         cmocka_unit_test(old_and_deleted_durables_are_repaired),
         cmocka_unit_test(unusable_event_id_is_dead_lettered),
         cmocka_unit_test(refused_outbox_row_does_not_block),
+        cmocka_unit_test(cut_connections_park_nothing),
+        cmocka_unit_test(jetstream_away_parks_nothing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -35,6 +35,12 @@ cg_code cg_nats_ensure_streams(cg_nats *nats, cg_err *err);
 
 bool cg_nats_connected(const cg_nats *nats);
 
+/* True if subject is one of the streams' subjects above: JetStream keeps
+ * it whenever JetStream is up. A publish to it that finds no responder
+ * therefore means JetStream is away (restarting, say), not that the
+ * subject has no stream. */
+bool cg_nats_subject_streamed(const char *subject);
+
 /* --- RPC server ---------------------------------------------------------- */
 
 typedef struct cg_rpc_server cg_rpc_server;
