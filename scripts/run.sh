@@ -14,8 +14,9 @@ STACK=$ROOT/scripts/stack.sh
 # Stop the stack and end the script. The signal traps call it with the
 # status to leave with (0 for Ctrl-C or a TERM); the EXIT trap keeps the
 # status the script was already leaving with. A handler that returned would
-# go back into the wait loop below and keep the terminal until a second
+# go back into the wait below and keep the terminal until a second
 # Ctrl-C.
+SUPERVISOR=
 stop() {
     local status=${1:-$?}
     trap - INT TERM EXIT
@@ -23,6 +24,11 @@ stop() {
     # the Ctrl-C first): a failed echo must not end the clean-up.
     trap '' PIPE
     set +e
+    # The supervisor first, or it would start again what stop-all stops.
+    if [ -n "$SUPERVISOR" ]; then
+        kill "$SUPERVISOR" 2>/dev/null
+        wait "$SUPERVISOR" 2>/dev/null
+    fi
     echo "stopping..."
     "$STACK" stop-all
     echo "stopped; data kept in $CG_STATE"
@@ -70,5 +76,9 @@ Demo accounts (demo only; every password: $CG_DEMO_PASSWORD):
   auditor           auditor            auditor.east             auditor.west
 Press Ctrl-C to stop.
 MSG
-# Sleep in short steps so the trap runs promptly on Ctrl-C.
-while true; do sleep 1; done
+# A service that exits unexpectedly is started again (stack.sh supervise).
+# In the background with wait, so a Ctrl-C or a SIGTERM reaches stop() at
+# once.
+"$STACK" supervise &
+SUPERVISOR=$!
+wait "$SUPERVISOR"

@@ -19,6 +19,8 @@
 #   stack.sh seed                 demo org tree and accounts into an empty system
 #   stack.sh wait-ready [secs]    poll the gateway's /readyz
 #   stack.sh stop-all             services, then NATS and PostgreSQL
+#   stack.sh supervise            restart services that exit unexpectedly, with a
+#                                 back-off, until killed (scripts/run.sh runs it)
 #   stack.sh env [NAME]           print the environment a service gets (its NATS password too)
 #   stack.sh nats-url [USER]      the NATS URL of a user (default tools: may do anything)
 #   stack.sh reporter-secret-key  the identity custodian's secret key (hex) of this
@@ -190,6 +192,10 @@ stop_pid_file() {
     local f=$1 pid
     [ -f "$f" ] || return 0
     pid=$(cat "$f")
+    # Out of the supervisor's sight first: a service being stopped is not
+    # one that exited unexpectedly.
+    mv -f "$f" "$f.stopping"
+    f=$f.stopping
     if kill -0 "$pid" 2>/dev/null; then
         kill -TERM "$pid" 2>/dev/null || true
         local i
@@ -377,6 +383,38 @@ cmd_wait_ready() {
     die "the platform did not become ready in ${secs}s; logs are in $CG_STATE/log"
 }
 
+# Restart every service of this state folder that exits while it should
+# run (its pid file is there, its process is not), with a back-off: at once,
+# then 1 s, doubling up to 30 s, back to at once after a minute up. Each
+# restart is a line on stdout and in log/supervisor.log. Runs until killed;
+# scripts/run.sh runs it beside the stack it started.
+cmd_supervise() {
+    need_state
+    local -A delay=() due=() since=()
+    local svc pid now line
+    while true; do
+        now=$(date +%s)
+        for svc in "${SERVICES[@]}"; do
+            pid=$(cat "$CG_STATE/run/$svc.pid" 2>/dev/null) || continue
+            if kill -0 "$pid" 2>/dev/null; then
+                [ $((now - ${since[$svc]:-0})) -lt 60 ] || delay[$svc]=0
+                continue
+            fi
+            [ "$now" -ge "${due[$svc]:-0}" ] || continue
+            line="$(date -u +%FT%TZ) supervisor: $svc exited unexpectedly; restarting it"
+            echo "$line" | tee -a "$CG_STATE/log/supervisor.log"
+            cmd_svc_start "$svc" ||
+                echo "$(date -u +%FT%TZ) supervisor: $svc did not start" | tee -a "$CG_STATE/log/supervisor.log"
+            since[$svc]=$now
+            local d=${delay[$svc]:-0}
+            due[$svc]=$((now + d))
+            d=$((d == 0 ? 1 : d * 2))
+            delay[$svc]=$((d > 30 ? 30 : d))
+        done
+        sleep 1
+    done
+}
+
 cmd_start_all() {
     local svc
     for svc in "${SERVICES[@]}"; do cmd_svc_start "$svc"; done
@@ -421,6 +459,7 @@ start-all) cmd_start_all ;;
 seed) cmd_seed ;;
 wait-ready) cmd_wait_ready "${1:-30}" ;;
 stop-all) cmd_stop_all ;;
+supervise) cmd_supervise ;;
 gateway-url) gateway_url ;;
 env) need_state; service_env "${1:-gateway}" ;;
 nats-url) need_state; nats_url "${1:-tools}" ;;

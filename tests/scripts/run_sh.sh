@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # ./scripts/run.sh as a person uses it, on a data folder of its own: it
-# starts the platform and says where; a second run.sh on the same folder
-# refuses at once and leaves the first one running; Ctrl-C (SIGINT) stops
-# everything and ends the script, with no second Ctrl-C needed.
+# starts the platform and says where; a service killed under it is started
+# again by itself; a second run.sh on the same folder refuses at once and
+# leaves the first one running; Ctrl-C (SIGINT) stops everything and ends
+# the script, with no second Ctrl-C needed.
 # Needs the build that scripts/test.sh made (CG_BUILD); skipped without it.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -46,6 +47,17 @@ await_text "$STATE/first.out" "CleanGrid is running at" 240 || fail "the first r
 URL=$(sed -n 's/^CleanGrid is running at \(http[^ ]*\).*/\1/p' "$STATE/first.out")
 [ -n "$URL" ] || fail "no address printed"
 curl -fsS "$URL/healthz" >/dev/null || fail "the gateway does not answer at $URL"
+
+# A service killed under run.sh comes back by itself, and says so.
+kill -KILL "$(cat "$STATE/run/intake.pid")" || fail "no intake to kill"
+await_text "$STATE/first.out" "supervisor: intake exited unexpectedly; restarting it" 10 ||
+    fail "nobody restarted the killed intake within 10 s"
+ready=
+for ((i = 0; i < 300; i++)); do
+    curl -fsS "$URL/readyz" >/dev/null 2>&1 && ready=yes && break
+    sleep 0.1
+done
+[ -n "$ready" ] || fail "the platform was not ready again 30 s after intake was restarted"
 
 # A second run.sh on the same folder: refused at once, the first untouched.
 start=$(date +%s)
