@@ -20,6 +20,10 @@
  * database away), whatever its poll interval. */
 #define RELAY_RETRY_MS 1000
 #define CONSUMER_BATCH 16
+/* How long JetStream waits for a fetched message's ack before it hands the
+ * message to another consumer: what a crashed consumer costs. Work that
+ * takes longer keeps its messages with in-progress acks (consumer_main). */
+#define CONSUMER_ACK_WAIT_MS 5000
 /* A message whose handler keeps failing while the database is up is
  * dead-lettered after this many deliveries. JetStream itself redelivers
  * without limit: a database outage must never use up a message's tries,
@@ -493,7 +497,7 @@ static cg_code ensure_consumer(cg_consumer *c, cg_err *err)
     cfg.Durable = c->durable;
     cfg.FilterSubject = c->filter;
     cfg.AckPolicy = js_AckExplicit;
-    cfg.AckWait = 30LL * 1000 * 1000 * 1000;
+    cfg.AckWait = (int64_t)CONSUMER_ACK_WAIT_MS * 1000 * 1000;
     cfg.MaxDeliver = -1;
     natsStatus s = js_UpdateConsumer(&ci, c->nats->js, c->stream, &cfg, NULL, &jerr);
     if (s != NATS_OK) {
@@ -547,7 +551,16 @@ static void *consumer_main(void *arg)
                 check_durable(c);
         }
         bool database_up = true;
+        int64_t marked_ms = cg_mono_ms();
         for (int i = 0; i < list.Count; i++) {
+            /* The rest of the batch waits its turn: past half the ack wait,
+             * tell JetStream they are being worked on, or a slow batch
+             * would have them handed to another consumer meanwhile. */
+            if (cg_mono_ms() - marked_ms > CONSUMER_ACK_WAIT_MS / 2) {
+                for (int j = i; j < list.Count; j++)
+                    natsMsg_InProgress(list.Msgs[j], NULL);
+                marked_ms = cg_mono_ms();
+            }
             if (database_up)
                 database_up = handle_message(c, list.Msgs[i]);
             else

@@ -691,6 +691,60 @@ static void jetstream_away_parks_nothing(void **state)
     assert_int_equal(sent, ROWS);
 }
 
+/* A consumer that dies holding fetched messages costs seconds, not the
+ * old 30: JetStream hands them to the next consumer of the durable once
+ * the ack wait (5 s) has run out. */
+static void crashed_consumer_redelivers_quickly(void **state)
+{
+    (void)state;
+    cg_err err;
+    char subject[96], durable[64], event_id[CG_UUID_LEN];
+    cg_consumer *consumer = NULL;
+    cg_outbox_relay *relay = NULL;
+    natsSubscription *sub = NULL;
+    natsMsgList list = {0};
+    jsErrCode jerr = 0;
+    jsSubOptions so;
+
+    subject_named(subject, sizeof subject, "crash");
+    snprintf(durable, sizeof durable, "ittest-crash-%s", run_id);
+    assert_int_equal(cg_outbox_relay_start(&relay, db, nats, 20, &err), CG_OK);
+    /* The durable as the services make it. */
+    assert_int_equal(cg_consumer_start(&consumer, db, nats, relay, CG_STREAM_EVENTS, durable,
+                                       subject, record_effect, NULL, &err),
+                     CG_OK);
+    cg_consumer_stop(consumer);
+    consumer = NULL;
+
+    /* A consumer fetches the event and dies without a word. */
+    clue_event e;
+    clue_event_init(&e, subject, "fetched by one that died", event_id);
+    uint8_t buf[512];
+    size_t len = cleangrid__v1__clue_created__pack(&e.ev, buf);
+    publish_raw_to(subject, buf, (int)len, event_id);
+    jsSubOptions_Init(&so);
+    so.Stream = CG_STREAM_EVENTS;
+    so.Consumer = durable;
+    assert_int_equal(js_PullSubscribe(&sub, nats->js, subject, durable, NULL, &so, &jerr), NATS_OK);
+    assert_int_equal(natsSubscription_Fetch(&list, sub, 1, 5000, NULL), NATS_OK);
+    assert_int_equal(list.Count, 1);
+    natsMsgList_Destroy(&list);
+    int64_t died_ms = cg_mono_ms();
+    natsSubscription_Destroy(sub);
+
+    /* The next one gets it within the ack wait and a little. */
+    assert_int_equal(cg_consumer_start(&consumer, db, nats, relay, CG_STREAM_EVENTS, durable,
+                                       subject, record_effect, NULL, &err),
+                     CG_OK);
+    assert_int_equal(
+        eventually_rows("SELECT count(*) FROM it_effects WHERE event_id = $1", event_id, 1), 1);
+    int64_t took_ms = cg_mono_ms() - died_ms;
+    fprintf(stderr, "redelivered %lld ms after the consumer died\n", (long long)took_ms);
+    assert_true(took_ms < 8000);
+    cg_consumer_stop(consumer);
+    cg_outbox_relay_stop(relay);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -738,6 +792,7 @@ int main(void)
         cmocka_unit_test(refused_outbox_row_does_not_block),
         cmocka_unit_test(cut_connections_park_nothing),
         cmocka_unit_test(jetstream_away_parks_nothing),
+        cmocka_unit_test(crashed_consumer_redelivers_quickly),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
