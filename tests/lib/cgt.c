@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The time a single HTTP exchange may take. Generous, because a slow answer
  * is reported by the test that cares about latency, and a hung gateway must
@@ -881,17 +882,36 @@ cgt_response *cgt_patch_clue(const char *token, const char *id, const char *json
                        strlen(json));
 }
 
-int cgt_psql(const char *dbname, const char *sql)
+/* psql as the superuser on dbname with how (e.g. "-c") and arg, the
+ * latter in double quotes for the shell. */
+static int run_psql(const char *dbname, const char *how, const char *arg)
 {
     const char *state = getenv("CG_STATE");
     CGT_CHECK(state != NULL, "CG_STATE is not set");
     char cmd[4096];
     snprintf(cmd, sizeof cmd,
              "psql -X -q -v ON_ERROR_STOP=1 'host=%s/pg/sock user=postgres dbname=%s' "
-             "-c \"%s\" >/dev/null 2>&1",
-             state, dbname, sql);
+             "%s \"%s\" >/dev/null 2>&1",
+             state, dbname, how, arg);
     int rc = system(cmd);
     return rc == -1 ? -1 : WEXITSTATUS(rc);
+}
+
+int cgt_psql(const char *dbname, const char *sql)
+{
+    return run_psql(dbname, "-c", sql);
+}
+
+int cgt_psql_script(const char *dbname, const char *sql)
+{
+    char path[] = "/tmp/cgt-psql-XXXXXX";
+    int fd = mkstemp(path);
+    CGT_CHECK(fd >= 0, "mkstemp: %s", strerror(errno));
+    FILE *f = fdopen(fd, "w");
+    CGT_CHECK(f != NULL && fputs(sql, f) >= 0 && fclose(f) == 0, "writing %s", path);
+    int rc = run_psql(dbname, "-1 -f", path);
+    unlink(path);
+    return rc;
 }
 
 void cgt_filed_case_req(const char *file, int line, const char *handler, const char *approver,

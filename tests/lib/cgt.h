@@ -281,6 +281,9 @@ void cgt_filed_case_req(const char *file, int line, const char *handler, const c
  * through psql, output discarded; returns psql's exit status (0 when every
  * statement succeeded, -1 when it could not run). Needs CG_STATE. */
 int cgt_psql(const char *dbname, const char *sql);
+/* The same for a script: sql is written to a file and run with psql -f
+ * in one transaction, so it may hold any character ($$ bodies, quotes). */
+int cgt_psql_script(const char *dbname, const char *sql);
 
 /* GET /readyz. */
 cgt_response *cgt_readyz(void);
