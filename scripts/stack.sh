@@ -305,7 +305,7 @@ service_env() {
         # set them (scripts/test.sh does).
         local d
         for d in CG_CASE_DEADLINE_TICK_MS CG_CASE_TEST_CLOCK CG_CASE_DUE_SOON_DAYS \
-            CG_CASE_DISPOSAL_DAYS CG_CASE_PRELIMINARY_DAYS; do
+            CG_CASE_DISPOSAL_DAYS CG_CASE_PRELIMINARY_DAYS CG_DOSSIER_ANCHOR_S; do
             if [ -n "${!d:-}" ]; then echo "$d=${!d}"; fi
         done
     fi
@@ -319,6 +319,8 @@ receipt_key() { state_secret receipt.key; }
 # service_env the same way: the database never sees it, and losing it
 # leaves the rows it keyed uncheckable.
 audit_key() { state_secret audit.key; }
+# The dossier's HMAC key (the case service's CG_DOSSIER_KEY), the same way.
+dossier_key() { state_secret dossier.key; }
 
 # The identity custodian's X25519 key pair for this state folder: intake
 # gets the public half (CG_REPORTER_PUBLIC_KEY) and seals named reporters'
@@ -361,6 +363,10 @@ cmd_svc_start() {
         if [ "$svc" = gateway ]; then
             CG_AUDIT_KEY=$(audit_key)
             export CG_AUDIT_KEY
+        fi
+        if [ "$svc" = case ]; then
+            CG_DOSSIER_KEY=$(dossier_key)
+            export CG_DOSSIER_KEY
         fi
         exec "$bin" >>"$CG_STATE/log/$name.log" 2>&1
     ) &

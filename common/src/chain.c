@@ -166,7 +166,7 @@ bool cg_chain_walk_row(cg_chain_walk *w, long long id, const char *prev_hash, co
         return false;
     /* Rows appended through a sequence (before the writer numbered them
      * from the head) may skip ids; keyed rows never do. */
-    if ((w->keyed || key_id != NULL) && id != w->last_id + 1)
+    if ((w->contiguous || w->keyed || key_id != NULL) && id != w->last_id + 1)
         return walk_break(w, w->last_id + 1,
                           id > w->last_id + 1
                               ? "rows are missing: the ids of the chain are not contiguous here"

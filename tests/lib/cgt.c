@@ -882,6 +882,36 @@ cgt_response *cgt_patch_clue(const char *token, const char *id, const char *json
                        strlen(json));
 }
 
+long long cgt_dossier_last_seq(const char *token, const char *kind, const char *id)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/api/v1/%s/%s/dossier?limit=100", kind, id);
+    cgt_response *r = cgt_get(path, token);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *items = cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "items");
+    const cJSON *last = cJSON_GetArrayItem(items, cJSON_GetArraySize(items) - 1);
+    long long seq = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(last, "seq"));
+    cgt_response_free(r);
+    return seq;
+}
+
+bool cgt_dossier_verify(const char *token, const char *kind, const char *id, long long *first_bad)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/api/v1/%s/%s/dossier/verify", kind, id);
+    cgt_response *r = cgt_get(path, token);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *o = CGT_JSON_OBJECT(r);
+    const cJSON *whole = cJSON_GetObjectItem(o, "whole");
+    const cJSON *bad = cJSON_GetObjectItem(o, "first_bad_seq");
+    CGT_CHECK(cJSON_IsBool(whole), "verify says whole: %s", r->body);
+    bool w = cJSON_IsTrue(whole);
+    *first_bad = cJSON_IsNumber(bad) ? (long long)bad->valuedouble : 0;
+    CGT_CHECK(w == cJSON_IsNull(bad), "first_bad_seq is null exactly when whole: %s", r->body);
+    cgt_response_free(r);
+    return w;
+}
+
 /* psql as the superuser on dbname with how (e.g. "-c") and arg, the
  * latter in double quotes for the shell. */
 static int run_psql(const char *dbname, const char *how, const char *arg)

@@ -114,6 +114,9 @@ typedef struct cg_chain_walk {
     long long last_id; /* the id of the last row fed, 0 before the first */
     char prev_hash[CG_CHAIN_HASH_LEN];
     bool keyed; /* a keyed row was fed: no unkeyed row may follow */
+    /* Set after start by a chain whose ids never skip, keyed or not (the
+     * dossier's seqs). */
+    bool contiguous;
     long long rows;
     const cg_anchor *anchors; /* borrowed, sorted by id */
     size_t nanchors, next_anchor;
@@ -134,7 +137,8 @@ void cg_chain_walk_resume(cg_chain_walk *w, long long after_id, const char *afte
  * in this order: ids contiguous once the chain is keyed (before that,
  * rising: a sequence skipped ids of rolled-back appends), the link to the
  * row before, no unkeyed row after a keyed one, the key known, the hash,
- * and the anchors of this id. Returns false once the walk is broken. */
+ * and the anchors of this id (contiguous: ids may never skip). Returns
+ * false once the walk is broken. */
 bool cg_chain_walk_row(cg_chain_walk *w, long long id, const char *prev_hash, const char *hash,
                        const char *key_id, const char *expected);
 /* The end of the chain: the head row's last id, hash and row count (a
