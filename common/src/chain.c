@@ -39,8 +39,9 @@ cg_code cg_chain_keyring_load(cg_chain_keyring *ring, const char *var, const cha
         if (ring->nkeys > CG_CHAIN_KEYS_MAX || !add_key(ring, p, len)) {
             cg_chain_keyring_wipe(ring);
             return cg_err_set(err, CG_INVALID_ARGUMENT,
-                              "%s_OLD: at most %d keys of %d hex digits, separated by commas", var,
-                              CG_CHAIN_KEYS_MAX, 2 * CG_CHAIN_KEY_BYTES);
+                              "%s, the old keys: at most %d keys of %d hex digits, separated by "
+                              "commas",
+                              var, CG_CHAIN_KEYS_MAX, 2 * CG_CHAIN_KEY_BYTES);
         }
         p += len + (p[len] == ',');
     }
