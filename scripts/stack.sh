@@ -130,12 +130,17 @@ state_secret() {
 # gateway may send RPCs, so no other process can call a service with a
 # CallContext of its choosing. docs/operations.md ("NATS") explains each.
 NATS_USERS=(gateway intake case tools)
+# The anchors of the hash chains (stream CG_ANCHORS) deny deleting and
+# purging messages; no service may delete, purge or reconfigure the stream
+# itself either, so a thief with a service's credentials cannot remove them.
+ANCHOR_DENY='"$JS.API.STREAM.DELETE.CG_ANCHORS", "$JS.API.STREAM.PURGE.CG_ANCHORS", "$JS.API.STREAM.UPDATE.CG_ANCHORS", "$JS.API.STREAM.MSG.DELETE.CG_ANCHORS"'
 nats_permissions() {
     local common='"$JS.API.>", "$JS.ACK.>", "_INBOX.>"'
     case $1 in
-    gateway) echo "publish: [\"cg.rpc.>\", \"cg.gw.>\", \"cg.evt.gateway.>\", $common], subscribe: [\"_INBOX.>\", \"cg.gw.>\"]" ;;
+    gateway) echo "publish: {allow: [\"cg.rpc.>\", \"cg.gw.>\", \"cg.evt.gateway.>\", \"cg.anchor.gateway.>\", $common], deny: [$ANCHOR_DENY]}, subscribe: [\"_INBOX.>\", \"cg.gw.>\"]" ;;
     tools) echo 'publish: [">"], subscribe: [">"]' ;;
-    *) echo "publish: [\"cg.evt.$1.>\", $common], subscribe: [\"cg.rpc.$1.>\", \"_INBOX.>\"]" ;;
+    case) echo "publish: {allow: [\"cg.evt.case.>\", \"cg.anchor.case.>\", $common], deny: [$ANCHOR_DENY]}, subscribe: [\"cg.rpc.case.>\", \"_INBOX.>\"]" ;;
+    *) echo "publish: {allow: [\"cg.evt.$1.>\", $common], deny: [$ANCHOR_DENY]}, subscribe: [\"cg.rpc.$1.>\", \"_INBOX.>\"]" ;;
     esac
 }
 
@@ -294,7 +299,8 @@ service_env() {
         local v
         for v in CG_TRUSTED_PROXIES CG_RATE_EXEMPT CG_RATE_PUBLIC_PER_S CG_RATE_REPORTS_PER_HOUR \
             CG_RATE_API_PER_S CG_RATE_API_BURST CG_HTTP_THREADS CG_HTTP_CONN_PER_ADDR \
-            CG_HTTP_HEAD_TIMEOUT_MS CG_HTTP_BODY_TIMEOUT_MS CG_HTTP_UPLOAD_TIMEOUT_MS; do
+            CG_HTTP_HEAD_TIMEOUT_MS CG_HTTP_BODY_TIMEOUT_MS CG_HTTP_UPLOAD_TIMEOUT_MS \
+            CG_AUDIT_ANCHOR_S; do
             if [ -n "${!v:-}" ]; then echo "$v=${!v}"; fi
         done
         echo "CG_OPENAPI_PATH=$ROOT/docs/api/openapi.yaml"
@@ -305,7 +311,7 @@ service_env() {
         # set them (scripts/test.sh does).
         local d
         for d in CG_CASE_DEADLINE_TICK_MS CG_CASE_TEST_CLOCK CG_CASE_DUE_SOON_DAYS \
-            CG_CASE_DISPOSAL_DAYS CG_CASE_PRELIMINARY_DAYS; do
+            CG_CASE_DISPOSAL_DAYS CG_CASE_PRELIMINARY_DAYS CG_DOSSIER_ANCHOR_S; do
             if [ -n "${!d:-}" ]; then echo "$d=${!d}"; fi
         done
     fi
@@ -315,6 +321,12 @@ service_env() {
 # losing it voids every receipt already given out. Kept out of service_env so
 # that `stack.sh env` never prints it.
 receipt_key() { state_secret receipt.key; }
+# The audit chain's HMAC key (the gateway's CG_AUDIT_KEY), kept out of
+# service_env the same way: the database never sees it, and losing it
+# leaves the rows it keyed uncheckable.
+audit_key() { state_secret audit.key; }
+# The dossier's HMAC key (the case service's CG_DOSSIER_KEY), the same way.
+dossier_key() { state_secret dossier.key; }
 
 # The identity custodian's X25519 key pair for this state folder: intake
 # gets the public half (CG_REPORTER_PUBLIC_KEY) and seals named reporters'
@@ -353,6 +365,14 @@ cmd_svc_start() {
             CG_RECEIPT_KEY=$(receipt_key)
             CG_REPORTER_PUBLIC_KEY=$(reporter_public_key)
             export CG_RECEIPT_KEY CG_REPORTER_PUBLIC_KEY
+        fi
+        if [ "$svc" = gateway ]; then
+            CG_AUDIT_KEY=$(audit_key)
+            export CG_AUDIT_KEY
+        fi
+        if [ "$svc" = case ]; then
+            CG_DOSSIER_KEY=$(dossier_key)
+            export CG_DOSSIER_KEY
         fi
         exec "$bin" >>"$CG_STATE/log/$name.log" 2>&1
     ) &
@@ -425,6 +445,8 @@ cmd_seed() {
     need_state
     (
         while IFS= read -r kv; do export "${kv?}"; done < <(service_env gateway)
+        CG_AUDIT_KEY=$(audit_key)
+        export CG_AUDIT_KEY
         exec "$CG_BUILD/services/gateway/cg-gateway" --seed-demo
     )
 }

@@ -23,6 +23,10 @@ export CG_RATE_EXEMPT=127.0.0.1
 export CG_HTTP_HEAD_TIMEOUT_MS=2000
 export CG_HTTP_BODY_TIMEOUT_MS=3000
 export CG_HTTP_UPLOAD_TIMEOUT_MS=6000
+# The audit chain's and the dossier's heads are anchored every second, not
+# every minute, so tests/integration/chain_anchors.c sees anchors at once.
+export CG_AUDIT_ANCHOR_S=1
+export CG_DOSSIER_ANCHOR_S=1
 # A lockout of seconds instead of 15 minutes, so the integration test can
 # see one end (tests/integration/accounts_password.c).
 export CG_LOGIN_LOCKOUT_S=3

@@ -677,7 +677,11 @@ static cg_code add_entries(cJSON *manifest, const PGresult *res, cg_err *err)
             cJSON_AddStringToObject(e, "action", cg_db_get(res, i, 4)) == NULL ||
             cJSON_AddStringToObject(e, "summary", cg_db_get(res, i, 5)) == NULL ||
             cJSON_AddStringToObject(e, "prev_hash", cg_db_get(res, i, 6)) == NULL ||
-            cJSON_AddStringToObject(e, "hash", cg_db_get(res, i, 7)) == NULL) {
+            cJSON_AddStringToObject(e, "hash", cg_db_get(res, i, 7)) == NULL ||
+            /* The key an entry was hashed with: an offline check given
+             * that key recomputes its HMAC (docs/dossier.md). */
+            (!PQgetisnull(res, i, 8) &&
+             cJSON_AddStringToObject(e, "key_id", cg_db_get(res, i, 8)) == NULL)) {
             cJSON_Delete(e);
             return cg_err_set(err, CG_INTERNAL, "out of memory");
         }

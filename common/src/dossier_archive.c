@@ -220,8 +220,8 @@ static const char *str_member(const cJSON *obj, const char *name)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-cg_code cg_dossier_manifest_entry_hash(const char *file_id, const cJSON *entry, uint8_t out[32],
-                                       cg_err *err)
+cg_code cg_dossier_manifest_entry_hash(const char *file_id, const cJSON *entry,
+                                       const cg_chain_key *key, uint8_t out[32], cg_err *err)
 {
     const cJSON *seq = cJSON_GetObjectItemCaseSensitive(entry, "seq");
     const cJSON *ms = cJSON_GetObjectItemCaseSensitive(entry, "occurred_at_ms");
@@ -245,15 +245,16 @@ cg_code cg_dossier_manifest_entry_hash(const char *file_id, const cJSON *entry, 
     /* Both numbers are far below 2^53, where a JSON number is exact. */
     f.seq = (int64_t)seq->valuedouble;
     f.occurred_at_ms = (int64_t)ms->valuedouble;
-    cg_dossier_hash(&f, out);
+    cg_dossier_hash_keyed(key, &f, out);
     return CG_OK;
 }
 
 /* Entries in order: seq, link to the one before, and the hash recomputed. */
 static void check_entries(const char *file_id, const cJSON *entries,
                           cg_dossier_entry_hash_fn hash_fn, const char *genesis_hex,
-                          cg_dossier_verify_result *r)
+                          const cg_chain_keyring *keys, cg_dossier_verify_result *r)
 {
+    bool keyed = false;
     char prev[2 * 32 + 1] = "";
     char seq_s[24];
     int64_t expect = 1;
@@ -285,12 +286,27 @@ static void check_entries(const char *file_id, const cJSON *entries,
                   "its prev_hash is not the hash of the entry before it");
             return;
         }
-        cg_err_clear(&herr);
-        if (hash_fn(file_id, e, computed, &herr) != CG_OK) {
-            found(r, expect, "entry %s: cannot be hashed: %s", seq_s, herr.message);
+        const char *key_id = str_member(e, "key_id");
+        const cg_chain_key *key = keys != NULL ? cg_chain_keyring_find(keys, key_id) : NULL;
+        if (key_id == NULL && keyed) {
+            found(r, expect, "entry %s: %s", seq_s,
+                  "unkeyed after a keyed entry: the chain was recomputed without the key");
             return;
         }
-        sodium_bin2hex(computed_hex, sizeof computed_hex, computed, sizeof computed);
+        keyed = key_id != NULL;
+        cg_err_clear(&herr);
+        if (key_id != NULL && key == NULL) {
+            /* Without the key a keyed hash cannot be recomputed: taken as
+             * stored, and said so. */
+            if (r->unchecked++ == 0)
+                snprintf(r->unchecked_key_id, sizeof r->unchecked_key_id, "%s", key_id);
+            snprintf(computed_hex, sizeof computed_hex, "%s", hash);
+        } else if (hash_fn(file_id, e, key, computed, &herr) != CG_OK) {
+            found(r, expect, "entry %s: cannot be hashed: %s", seq_s, herr.message);
+            return;
+        } else {
+            sodium_bin2hex(computed_hex, sizeof computed_hex, computed, sizeof computed);
+        }
         if (strcmp(hash, computed_hex) != 0) {
             found(r, expect, "entry %s: %s", seq_s,
                   "its hash does not match its content (time, actor, action or summary changed)");
@@ -354,8 +370,8 @@ static void check_documents(const cg_archive *a, const cJSON *docs, cg_dossier_v
 }
 
 cg_code cg_dossier_verify_archive(const cg_archive *a, cg_dossier_entry_hash_fn hash_fn,
-                                  const char *genesis_hex, cg_dossier_verify_result *result,
-                                  cg_err *err)
+                                  const char *genesis_hex, const cg_chain_keyring *keys,
+                                  cg_dossier_verify_result *result, cg_err *err)
 {
     cg_code rc = CG_INVALID_ARGUMENT;
     cJSON *manifest = NULL;
@@ -377,7 +393,7 @@ cg_code cg_dossier_verify_archive(const cg_archive *a, cg_dossier_entry_hash_fn 
                    CG_DOSSIER_MANIFEST_FORMAT);
         goto cleanup;
     }
-    check_entries(str_member(manifest, "file_id"), entries, hash_fn, genesis_hex, result);
+    check_entries(str_member(manifest, "file_id"), entries, hash_fn, genesis_hex, keys, result);
     if (result->ok)
         check_documents(a, docs, result);
     rc = CG_OK;

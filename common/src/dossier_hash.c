@@ -14,12 +14,15 @@ typedef struct sink {
     size_t cap;
     size_t len;
     crypto_hash_sha256_state *sha;
+    crypto_auth_hmacsha256_state *mac;
 } sink;
 
 static void put(sink *s, const void *p, size_t n)
 {
     if (s->sha != NULL) {
         crypto_hash_sha256_update(s->sha, p, n);
+    } else if (s->mac != NULL) {
+        crypto_auth_hmacsha256_update(s->mac, p, n);
     } else if (s->buf != NULL && s->len + n <= s->cap) {
         memcpy(s->buf + s->len, p, n);
     }
@@ -70,9 +73,24 @@ size_t cg_dossier_encode(const cg_dossier_fields *f, uint8_t *out, size_t cap)
 
 void cg_dossier_hash(const cg_dossier_fields *f, uint8_t out[CG_DOSSIER_HASH_SIZE])
 {
-    crypto_hash_sha256_state sha;
-    sink s = {.sha = &sha};
-    crypto_hash_sha256_init(&sha);
+    cg_dossier_hash_keyed(NULL, f, out);
+}
+
+void cg_dossier_hash_keyed(const cg_chain_key *key, const cg_dossier_fields *f,
+                           uint8_t out[CG_DOSSIER_HASH_SIZE])
+{
+    if (key == NULL) {
+        crypto_hash_sha256_state sha;
+        sink s = {.sha = &sha};
+        crypto_hash_sha256_init(&sha);
+        emit(&s, f);
+        crypto_hash_sha256_final(&sha, out);
+        return;
+    }
+    crypto_auth_hmacsha256_state mac;
+    sink s = {.mac = &mac};
+    crypto_auth_hmacsha256_init(&mac, key->key, CG_CHAIN_KEY_BYTES);
     emit(&s, f);
-    crypto_hash_sha256_final(&sha, out);
+    crypto_auth_hmacsha256_final(&mac, out);
+    sodium_memzero(&mac, sizeof(mac));
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg/chain.h"
 #include "cg/log.h"
 #include "cg/util.h"
 
@@ -98,7 +99,10 @@ bool cg_nats_connected(const cg_nats *n)
            natsConnection_Status(n->conn) == NATS_CONN_STATUS_CONNECTED;
 }
 
-static cg_code ensure_stream(cg_nats *n, const char *name, const char *subject, cg_err *err)
+/* keep_all: a stream of evidence (the chains' anchors), whose messages no
+ * client may delete or purge. */
+static cg_code ensure_stream(cg_nats *n, const char *name, const char *subject, bool keep_all,
+                             cg_err *err)
 {
     jsStreamConfig cfg;
     jsStreamInfo *si = NULL;
@@ -110,6 +114,8 @@ static cg_code ensure_stream(cg_nats *n, const char *name, const char *subject, 
     cfg.Subjects = subjects;
     cfg.SubjectsLen = 1;
     cfg.Storage = js_FileStorage;
+    cfg.DenyDelete = keep_all;
+    cfg.DenyPurge = keep_all;
     natsStatus s = js_AddStream(&si, n->js, &cfg, NULL, &jerr);
     jsStreamInfo_Destroy(si);
     if (s == NATS_OK)
@@ -129,16 +135,18 @@ static cg_code ensure_stream(cg_nats *n, const char *name, const char *subject, 
 static const struct {
     const char *name;
     const char *subjects;
+    bool keep_all;
 } streams[] = {
-    {CG_STREAM_EVENTS, "cg.evt.>"},
-    {CG_STREAM_ENTERPRISE, "ent.>"},
+    {CG_STREAM_EVENTS, "cg.evt.>", false},
+    {CG_STREAM_ENTERPRISE, "ent.>", false},
+    {CG_STREAM_ANCHORS, CG_ANCHOR_SUBJECTS, true},
 };
 
 cg_code cg_nats_ensure_streams(cg_nats *n, cg_err *err)
 {
     cg_code rc = CG_OK;
     for (size_t i = 0; rc == CG_OK && i < sizeof(streams) / sizeof(streams[0]); i++)
-        rc = ensure_stream(n, streams[i].name, streams[i].subjects, err);
+        rc = ensure_stream(n, streams[i].name, streams[i].subjects, streams[i].keep_all, err);
     return rc;
 }
 

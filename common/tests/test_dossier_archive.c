@@ -18,9 +18,11 @@
 
 /* A stand-in for the service's encoding: SHA-256 over prev_hash, seq,
  * action and summary. The check only needs some function of the entry. */
-static cg_code fake_hash(const char *file_id, const cJSON *e, uint8_t out[32], cg_err *err)
+static cg_code fake_hash(const char *file_id, const cJSON *e, const cg_chain_key *key,
+                         uint8_t out[32], cg_err *err)
 {
     (void)file_id;
+    (void)key;
     const cJSON *prev = cJSON_GetObjectItemCaseSensitive(e, "prev_hash");
     const cJSON *seq = cJSON_GetObjectItemCaseSensitive(e, "seq");
     const cJSON *action = cJSON_GetObjectItemCaseSensitive(e, "action");
@@ -70,7 +72,7 @@ static cJSON *make_manifest(void)
         cJSON_AddItemToObject(e, "summary", cJSON_CreateObject());
         cJSON_AddStringToObject(e, "prev_hash", prev);
         cg_err_clear(&err);
-        assert_int_equal(fake_hash(NULL, e, h, &err), CG_OK);
+        assert_int_equal(fake_hash(NULL, e, NULL, h, &err), CG_OK);
         sodium_bin2hex(hex, sizeof hex, h, sizeof h);
         cJSON_AddStringToObject(e, "hash", hex);
         memcpy(prev, hex, sizeof prev);
@@ -92,8 +94,10 @@ static cJSON *make_manifest(void)
 }
 
 /* Write manifest m (and the documents, with doc_a's content given as a)
- * into an archive, read it back and check it. extra adds an unlisted file. */
-static cg_dossier_verify_result roundtrip(cJSON *m, const char *a, bool extra)
+ * into an archive, read it back and check it with keys (NULL: none). extra
+ * adds an unlisted file. */
+static cg_dossier_verify_result roundtrip_keyed(cJSON *m, const char *a, bool extra,
+                                                const cg_chain_keyring *keys)
 {
     char *text = cJSON_PrintUnformatted(m);
     char pa[80], pb[80], ha[65], hb[65];
@@ -117,12 +121,60 @@ static cg_dossier_verify_result roundtrip(cJSON *m, const char *a, bool extra)
     assert_int_equal(cg_archive_read(tar, len, 1 << 20, 100, &read, &err), CG_OK);
     assert_int_equal(read.n, extra ? 4 : 3);
     assert_non_null(cg_archive_find(&read, CG_DOSSIER_MANIFEST_PATH));
-    assert_int_equal(cg_dossier_verify_archive(&read, fake_hash, GENESIS, &r, &err), CG_OK);
+    assert_int_equal(cg_dossier_verify_archive(&read, fake_hash, GENESIS, keys, &r, &err), CG_OK);
     cg_archive_free(&read);
     free(tar);
     cJSON_free(text);
     cJSON_Delete(m);
     return r;
+}
+
+static cg_dossier_verify_result roundtrip(cJSON *m, const char *a, bool extra)
+{
+    return roundtrip_keyed(m, a, extra, NULL);
+}
+
+/* Name the entries from seq first_keyed on as keyed with the key of the
+ * bytes 0..31 (whose id is 630dcd2966c43366). */
+static cJSON *keyed_from(cJSON *m, int first_keyed)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(m, "entries"))
+    {
+        if ((int)cJSON_GetObjectItemCaseSensitive(e, "seq")->valuedouble >= first_keyed)
+            cJSON_AddStringToObject((cJSON *)e, "key_id", "630dcd2966c43366");
+    }
+    return m;
+}
+
+/* Keyed entries: checked with their key when it is given, counted as not
+ * checked without it, and an unkeyed entry after a keyed one is refused. */
+static void test_keyed_entries(void **state)
+{
+    (void)state;
+    cg_chain_keyring ring;
+    cg_err err;
+    assert_int_equal(cg_chain_keyring_load(&ring, "K",
+                                           "000102030405060708090a0b0c0d0e0f"
+                                           "101112131415161718191a1b1c1d1e1f",
+                                           NULL, &err),
+                     CG_OK);
+    cg_dossier_verify_result r = roundtrip(keyed_from(make_manifest(), 2), doc_a, false);
+    assert_true(r.ok);
+    assert_int_equal(r.unchecked, 2);
+    assert_string_equal(r.unchecked_key_id, "630dcd2966c43366");
+    r = roundtrip_keyed(keyed_from(make_manifest(), 2), doc_a, false, &ring);
+    assert_true(r.ok);
+    assert_int_equal(r.unchecked, 0);
+    /* Entry 2 keyed, entry 3 not: a downgrade. */
+    cJSON *m = make_manifest();
+    cJSON *second = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(m, "entries"), 1);
+    cJSON_AddStringToObject(second, "key_id", "630dcd2966c43366");
+    r = roundtrip_keyed(m, doc_a, false, &ring);
+    assert_false(r.ok);
+    assert_int_equal(r.bad_seq, 3);
+    assert_non_null(strstr(r.what, "unkeyed"));
+    cg_chain_keyring_wipe(&ring);
 }
 
 static void test_whole_archive_passes(void **state)
@@ -183,7 +235,7 @@ static void test_broken_link_named(void **state)
     cg_err err;
     cJSON_ReplaceItemInObject(e3, "prev_hash", cJSON_CreateString(GENESIS));
     cg_err_clear(&err);
-    assert_int_equal(fake_hash(NULL, e3, h, &err), CG_OK);
+    assert_int_equal(fake_hash(NULL, e3, NULL, h, &err), CG_OK);
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     cJSON_ReplaceItemInObject(e3, "hash", cJSON_CreateString(hex));
     expect_failure(roundtrip(m, doc_a, false), 3, "prev_hash");
@@ -227,7 +279,7 @@ static void test_not_an_archive(void **state)
     size_t len = 0;
     assert_int_equal(cg_archive_write(&only, 1, 0, &tar, &len, &err), CG_OK);
     assert_int_equal(cg_archive_read(tar, len, 100, 10, &read, &err), CG_OK);
-    assert_int_equal(cg_dossier_verify_archive(&read, fake_hash, NULL, &r, &err),
+    assert_int_equal(cg_dossier_verify_archive(&read, fake_hash, NULL, NULL, &r, &err),
                      CG_INVALID_ARGUMENT);
     cg_archive_free(&read);
     /* A file over the limit is refused before it is read. */
@@ -252,19 +304,35 @@ static void test_manifest_entry_hash_matches_docs(void **state)
     cJSON_AddStringToObject(e, "prev_hash", GENESIS);
     cg_err_clear(&err);
     assert_int_equal(
-        cg_dossier_manifest_entry_hash("0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f", e, h, &err), CG_OK);
+        cg_dossier_manifest_entry_hash("0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f", e, NULL, h, &err),
+        CG_OK);
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     assert_string_equal(hex, "6bd2f296e7ecdeb95dd77cf3f94800179a5879faa91ecbb44c89159c99c8231e");
+    /* Keyed: HMAC-SHA256 over the same bytes, keyed by the bytes 0..31
+     * (Python's hmac.new(bytes(range(32)), encoding, hashlib.sha256)). */
+    cg_chain_keyring ring;
+    assert_int_equal(cg_chain_keyring_load(&ring, "K",
+                                           "000102030405060708090a0b0c0d0e0f"
+                                           "101112131415161718191a1b1c1d1e1f",
+                                           NULL, &err),
+                     CG_OK);
+    assert_int_equal(cg_dossier_manifest_entry_hash("0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f", e,
+                                                    &ring.keys[0], h, &err),
+                     CG_OK);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    assert_string_equal(hex, "11f7687e48ee007ab0304cc02f6e17260b48874034c327c483a183bcbd72d04e");
+    cg_chain_keyring_wipe(&ring);
     cJSON_ReplaceItemInObject(e, "action", cJSON_CreateString("clue.changed"));
     assert_int_equal(
-        cg_dossier_manifest_entry_hash("0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f", e, h, &err), CG_OK);
+        cg_dossier_manifest_entry_hash("0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f", e, NULL, h, &err),
+        CG_OK);
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     assert_string_not_equal(hex,
                             "6bd2f296e7ecdeb95dd77cf3f94800179a5879faa91ecbb44c89159c99c8231e");
     /* A summary given as an object, not the stored text, cannot be hashed. */
     cJSON_ReplaceItemInObject(e, "summary", cJSON_CreateObject());
     assert_int_equal(
-        cg_dossier_manifest_entry_hash("0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f", e, h, &err),
+        cg_dossier_manifest_entry_hash("0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f", e, NULL, h, &err),
         CG_INVALID_ARGUMENT);
     cJSON_Delete(e);
 }
@@ -276,4 +344,5 @@ CG_TEST_MAIN_SODIUM(cmocka_unit_test(test_whole_archive_passes),
                     cmocka_unit_test(test_removed_entry_named),
                     cmocka_unit_test(test_unlisted_and_missing_documents_named),
                     cmocka_unit_test(test_not_an_archive),
-                    cmocka_unit_test(test_manifest_entry_hash_matches_docs))
+                    cmocka_unit_test(test_manifest_entry_hash_matches_docs),
+                    cmocka_unit_test(test_keyed_entries))

@@ -440,15 +440,7 @@ static void item_of(const cJSON *k, const char *kind, char out[37])
 /* The seq of the last entry of the case's dossier as token reads it. */
 static long long last_seq(const char *token, const char *case_id)
 {
-    char path[160];
-    snprintf(path, sizeof path, "/api/v1/cases/%s/dossier?limit=100", case_id);
-    cgt_response *r = cgt_get(path, token);
-    CGT_CHECK_STATUS(r, 200);
-    const cJSON *items = cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "items");
-    const cJSON *last = cJSON_GetArrayItem(items, cJSON_GetArraySize(items) - 1);
-    long long seq = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(last, "seq"));
-    cgt_response_free(r);
-    return seq;
+    return cgt_dossier_last_seq(token, "cases", case_id);
 }
 
 /* A case from filing to closure: investigators, measure, report, review by

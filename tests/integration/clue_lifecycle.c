@@ -122,19 +122,10 @@ static cJSON *dossier(const char *token, const char *id)
 /* GET .../dossier/verify: *first_bad gets first_bad_seq (0 when null). */
 static bool verify(const char *token, const char *id, long *first_bad)
 {
-    char path[160];
-    snprintf(path, sizeof path, "/api/v1/clues/%s/dossier/verify", id);
-    cgt_response *r = cgt_get(path, token);
-    CGT_CHECK_STATUS(r, 200);
-    const cJSON *o = CGT_JSON_OBJECT(r);
-    const cJSON *whole = cJSON_GetObjectItem(o, "whole");
-    const cJSON *bad = cJSON_GetObjectItem(o, "first_bad_seq");
-    CGT_CHECK(cJSON_IsBool(whole), "verify says whole: %s", r->body);
-    bool w = cJSON_IsTrue(whole);
-    *first_bad = cJSON_IsNumber(bad) ? (long)bad->valuedouble : 0;
-    CGT_CHECK(w == cJSON_IsNull(bad), "first_bad_seq is null exactly when whole: %s", r->body);
-    cgt_response_free(r);
-    return w;
+    long long bad = 0;
+    bool whole = cgt_dossier_verify(token, "clues", id, &bad);
+    *first_bad = (long)bad;
+    return whole;
 }
 
 /* The user id of the account behind token. */

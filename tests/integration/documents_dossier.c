@@ -270,12 +270,15 @@ static void write_temp(char path[64], const char *data, size_t len)
     close(fd);
 }
 
-/* Run the verifier on data; its exit status, its output into out. */
-static int verify(const char *data, size_t len, char *out, size_t outsz)
+/* Run the verifier on data, given the stack's dossier key when with_key
+ * (the entries are keyed: docs/dossier.md); its exit status, its output
+ * into out. */
+static int verify_with(const char *data, size_t len, bool with_key, char *out, size_t outsz)
 {
-    char path[64], cmd[256];
+    char path[64], key[512], cmd[1024];
     write_temp(path, data, len);
-    snprintf(cmd, sizeof cmd, "'%s' '%s' 2>&1", CGT_DOSSIER_VERIFY, path);
+    snprintf(key, sizeof key, "--key-file '%s/secrets/dossier.key'", getenv("CG_STATE"));
+    snprintf(cmd, sizeof cmd, "'%s' %s '%s' 2>&1", CGT_DOSSIER_VERIFY, with_key ? key : "", path);
     FILE *p = popen(cmd, "r");
     CGT_CHECK(p != NULL, "run %s", cmd);
     size_t n = fread(out, 1, outsz - 1, p);
@@ -284,6 +287,11 @@ static int verify(const char *data, size_t len, char *out, size_t outsz)
     unlink(path);
     printf("cg-dossier-verify: %s", out);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int verify(const char *data, size_t len, char *out, size_t outsz)
+{
+    return verify_with(data, len, true, out, outsz);
 }
 
 /* Where needle (n bytes) starts in hay, or -1. */
@@ -378,6 +386,11 @@ static void export_verifies_offline(void **state)
     char out[1024];
     CGT_CHECK_INT(0, verify(r->body, r->body_len, out, sizeof out), "exit of a whole archive");
     CGT_CHECK(strncmp(out, "OK", 2) == 0, "the verifier says OK, got %s", out);
+    /* Without the key the keyed entries cannot be checked, and it says so. */
+    CGT_CHECK_INT(3, verify_with(r->body, r->body_len, false, out, sizeof out),
+                  "exit of an archive whose keyed entries were not checked");
+    CGT_CHECK(strncmp(out, "UNCHECKED", 9) == 0, "the verifier says UNCHECKED, got %s", out);
+    CGT_CHECK_INT(0, verify(r->body, r->body_len, out, sizeof out), "exit of a whole archive");
     /* The last hash it prints is the live dossier's at that entry. */
     const char *h = strstr(out, "with hash ");
     CGT_CHECK(h != NULL, "the verifier prints the last hash: %s", out);

@@ -1,7 +1,8 @@
 /* NATS is not open to anyone who can reach it: a client without a password
  * is refused, and each service's user may only do its own part. Above all,
  * only the gateway may send RPCs, so nothing else can call a service with a
- * CallContext of its own making (docs/operations.md, "NATS").
+ * CallContext of its own making (docs/operations.md, "NATS"); and nobody
+ * removes the anchors of the hash chains.
  *
  * The passwords are the ones scripts/stack.sh made in the stack's state
  * folder (secrets/nats-<user>), as an operator would have them. */
@@ -116,6 +117,54 @@ static void only_the_gateway_calls_services(void **state)
     CGT_CHECK_READY();
 }
 
+/* A JetStream API request as the connected user: the reply's text (owned by
+ * the caller, free()), or NULL when none came (refused by the server). */
+static char *js_api(natsConnection *nc, const char *subject, const char *body)
+{
+    natsMsg *reply = NULL;
+    if (natsConnection_RequestString(&reply, nc, subject, body, 1500) != NATS_OK)
+        return NULL;
+    char *text = strndup(natsMsg_GetData(reply), (size_t)natsMsg_GetDataLength(reply));
+    natsMsg_Destroy(reply);
+    return text;
+}
+
+/* The anchors of the hash chains (stream CG_ANCHORS) stay: no service's
+ * user may delete, purge or reconfigure the stream, nor delete one of its
+ * messages, nor anchor another service's chain; and the stream itself
+ * refuses to delete or purge messages even for the all-powerful tools
+ * user (docs/operations.md, "Audit trail"). */
+static void anchors_cannot_be_removed(void **state)
+{
+    (void)state;
+    natsConnection *gw = NULL, *tools = NULL;
+    static const char *const denied[] = {
+        "$JS.API.STREAM.DELETE.CG_ANCHORS", "$JS.API.STREAM.PURGE.CG_ANCHORS",
+        "$JS.API.STREAM.UPDATE.CG_ANCHORS", "$JS.API.STREAM.MSG.DELETE.CG_ANCHORS"};
+    CGT_CHECK(connect_as("gateway", &gw) == NATS_OK, "the gateway's user connects");
+    for (size_t i = 0; i < sizeof denied / sizeof denied[0]; i++) {
+        char *reply = js_api(gw, denied[i], "{\"seq\":1}");
+        CGT_CHECK(reply == NULL, "the gateway may not send %s (got %s)", denied[i], reply);
+        CGT_CHECK(last_error_is_permission(gw), "%s: a permissions violation", denied[i]);
+    }
+    natsConnection_PublishString(gw, "cg.anchor.case.dossier", "{}");
+    natsConnection_FlushTimeout(gw, 1000);
+    cgt_sleep_ms(200);
+    CGT_CHECK(last_error_is_permission(gw), "the gateway may not anchor the case's chains");
+
+    CGT_CHECK(connect_as("tools", &tools) == NATS_OK, "the tools user connects");
+    char *purge = js_api(tools, "$JS.API.STREAM.PURGE.CG_ANCHORS", "{}");
+    char *del = js_api(tools, "$JS.API.STREAM.MSG.DELETE.CG_ANCHORS", "{\"seq\":1}");
+    CGT_CHECK(purge != NULL && strstr(purge, "\"error\"") != NULL, "the stream refuses a purge: %s",
+              purge);
+    CGT_CHECK(del != NULL && strstr(del, "\"error\"") != NULL,
+              "the stream refuses to delete a message: %s", del);
+    free(purge);
+    free(del);
+    natsConnection_Destroy(tools);
+    natsConnection_Destroy(gw);
+}
+
 int main(void)
 {
     cgt_init("nats_auth", CGT_NEED_STACK | CGT_NEED_NATS);
@@ -123,6 +172,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(anonymous_refused),
         cmocka_unit_test(only_the_gateway_calls_services),
+        cmocka_unit_test(anchors_cannot_be_removed),
     };
     int failed = cmocka_run_group_tests_name("nats_auth", tests, NULL, NULL);
     nats_Close();

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The time a single HTTP exchange may take. Generous, because a slow answer
  * is reported by the test that cares about latency, and a hung gateway must
@@ -881,17 +882,66 @@ cgt_response *cgt_patch_clue(const char *token, const char *id, const char *json
                        strlen(json));
 }
 
-int cgt_psql(const char *dbname, const char *sql)
+long long cgt_dossier_last_seq(const char *token, const char *kind, const char *id)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/api/v1/%s/%s/dossier?limit=100", kind, id);
+    cgt_response *r = cgt_get(path, token);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *items = cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "items");
+    const cJSON *last = cJSON_GetArrayItem(items, cJSON_GetArraySize(items) - 1);
+    long long seq = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(last, "seq"));
+    cgt_response_free(r);
+    return seq;
+}
+
+bool cgt_dossier_verify(const char *token, const char *kind, const char *id, long long *first_bad)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/api/v1/%s/%s/dossier/verify", kind, id);
+    cgt_response *r = cgt_get(path, token);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *o = CGT_JSON_OBJECT(r);
+    const cJSON *whole = cJSON_GetObjectItem(o, "whole");
+    const cJSON *bad = cJSON_GetObjectItem(o, "first_bad_seq");
+    CGT_CHECK(cJSON_IsBool(whole), "verify says whole: %s", r->body);
+    bool w = cJSON_IsTrue(whole);
+    *first_bad = cJSON_IsNumber(bad) ? (long long)bad->valuedouble : 0;
+    CGT_CHECK(w == cJSON_IsNull(bad), "first_bad_seq is null exactly when whole: %s", r->body);
+    cgt_response_free(r);
+    return w;
+}
+
+/* psql as the superuser on dbname with how (e.g. "-c") and arg, the
+ * latter in double quotes for the shell. */
+static int run_psql(const char *dbname, const char *how, const char *arg)
 {
     const char *state = getenv("CG_STATE");
     CGT_CHECK(state != NULL, "CG_STATE is not set");
     char cmd[4096];
     snprintf(cmd, sizeof cmd,
              "psql -X -q -v ON_ERROR_STOP=1 'host=%s/pg/sock user=postgres dbname=%s' "
-             "-c \"%s\" >/dev/null 2>&1",
-             state, dbname, sql);
+             "%s \"%s\" >/dev/null 2>&1",
+             state, dbname, how, arg);
     int rc = system(cmd);
     return rc == -1 ? -1 : WEXITSTATUS(rc);
+}
+
+int cgt_psql(const char *dbname, const char *sql)
+{
+    return run_psql(dbname, "-c", sql);
+}
+
+int cgt_psql_script(const char *dbname, const char *sql)
+{
+    char path[] = "/tmp/cgt-psql-XXXXXX";
+    int fd = mkstemp(path);
+    CGT_CHECK(fd >= 0, "mkstemp: %s", strerror(errno));
+    FILE *f = fdopen(fd, "w");
+    CGT_CHECK(f != NULL && fputs(sql, f) >= 0 && fclose(f) == 0, "writing %s", path);
+    int rc = run_psql(dbname, "-1 -f", path);
+    unlink(path);
+    return rc;
 }
 
 void cgt_filed_case_req(const char *file, int line, const char *handler, const char *approver,

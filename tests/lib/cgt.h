@@ -277,10 +277,23 @@ cgt_response *cgt_patch_clue(const char *token, const char *id, const char *json
 void cgt_filed_case_req(const char *file, int line, const char *handler, const char *approver,
                         const char *filer, const char *unit_code, char case_id[37]);
 
+/* --- dossiers ---------------------------------------------------- */
+
+/* The seq of the last entry of a file's dossier as token reads it (kind
+ * "clues" or "cases"; 0 for none). */
+long long cgt_dossier_last_seq(const char *token, const char *kind, const char *id);
+/* GET /api/v1/<kind>/<id>/dossier/verify as token, which must answer 200:
+ * whole, and *first_bad gets first_bad_seq (0 when null, which it must be
+ * exactly when whole). */
+bool cgt_dossier_verify(const char *token, const char *kind, const char *id, long long *first_bad);
+
 /* Run sql as the superuser on the stack's database dbname (e.g. cg_case)
  * through psql, output discarded; returns psql's exit status (0 when every
  * statement succeeded, -1 when it could not run). Needs CG_STATE. */
 int cgt_psql(const char *dbname, const char *sql);
+/* The same for a script: sql is written to a file and run with psql -f
+ * in one transaction, so it may hold any character ($$ bodies, quotes). */
+int cgt_psql_script(const char *dbname, const char *sql);
 
 /* GET /readyz. */
 cgt_response *cgt_readyz(void);

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cg/chain.h"
+#include "cg/db.h"
 #include "cg/status.h"
 
 #define CG_DOSSIER_HASH_SIZE 32
@@ -43,8 +45,14 @@ typedef struct cg_dossier_fields {
  * return value is still the length needed. */
 size_t cg_dossier_encode(const cg_dossier_fields *f, uint8_t *out, size_t cap);
 
-/* SHA-256 over the canonical encoding of f into out. Needs no allocation. */
+/* SHA-256 over the canonical encoding of f into out: the hash of an entry
+ * written before the dossier was keyed. Needs no allocation. */
 void cg_dossier_hash(const cg_dossier_fields *f, uint8_t out[CG_DOSSIER_HASH_SIZE]);
+/* HMAC-SHA256 keyed by key (borrowed) over the same encoding: the hash of a
+ * keyed entry, whose key_id names key; cg_dossier_hash() when key is
+ * NULL. */
+void cg_dossier_hash_keyed(const cg_chain_key *key, const cg_dossier_fields *f,
+                           uint8_t out[CG_DOSSIER_HASH_SIZE]);
 
 /* A service's dossier tables and the statements on them. Build it with
  * CG_DOSSIER_TABLES(), never by hand: the macro pastes the two names, which
@@ -60,6 +68,8 @@ typedef struct cg_dossier_tables {
     const char *sql_head;
     const char *sql_entries;
     const char *sql_export;
+    const char *sql_changed;
+    const char *sql_entry_hash;
 } cg_dossier_tables;
 
 /* The cg_dossier_tables of the entries table ENTRIES_ and the heads table
@@ -81,7 +91,12 @@ typedef struct cg_dossier_tables {
  *
  * sql_export reads every entry of a file with the time also as RFC 3339
  * text, by the same expression as sql_entries, so the milliseconds
- * exported are the ones hashed. */
+ * exported are the ones hashed.
+ *
+ * sql_changed reads the heads that moved after a mark (each append takes a
+ * new one from the heads' sequence), for the anchorer; sql_entry_hash one
+ * entry's hash and key id, to check that an anchored entry is still as
+ * anchored. */
 #define CG_DOSSIER_TABLES(ENTRIES_, HEADS_)                                                        \
     {                                                                                              \
         .entries = ENTRIES_, .heads = HEADS_,                                                      \
@@ -92,24 +107,28 @@ typedef struct cg_dossier_tables {
                          " $2::jsonb::text, jsonb_typeof($2::jsonb)",                              \
         .sql_append =                                                                              \
             "WITH e AS (INSERT INTO " ENTRIES_                                                     \
-            " (file_id, seq, occurred_at, actor_id, action, summary, prev_hash, hash)"             \
-            " VALUES ($1::uuid, $2::bigint,"                                                       \
+            " (file_id, seq, occurred_at, actor_id, action, summary, prev_hash, hash"              \
+            " , key_id) VALUES ($1::uuid, $2::bigint,"                                             \
             " 'epoch'::timestamptz + $3::bigint * interval '1 millisecond',"                       \
-            " $4, $5, $6::jsonb, decode($7, 'hex'), decode($8, 'hex')))"                           \
-            " UPDATE " HEADS_ " SET last_seq = $2::bigint, last_hash = decode($8, 'hex')"          \
-            " WHERE file_id = $1::uuid",                                                           \
+            " $4, $5, $6::jsonb, decode($7, 'hex'), decode($8, 'hex'), $9))"                       \
+            " UPDATE " HEADS_ " SET last_seq = $2::bigint, last_hash = decode($8, 'hex'),"         \
+            " changed = nextval('" HEADS_ "_changed_seq') WHERE file_id = $1::uuid",               \
         .sql_head = "SELECT last_seq, encode(last_hash, 'hex') FROM " HEADS_                       \
                     " WHERE file_id = $1::uuid FOR SHARE",                                         \
         .sql_entries = "SELECT seq, (extract(epoch FROM occurred_at) * 1000)::bigint, actor_id,"   \
-                       " action, summary::text, encode(prev_hash, 'hex'), encode(hash, 'hex')"     \
-                       " FROM " ENTRIES_ " WHERE file_id = $1::uuid AND seq > $2::bigint"          \
+                       " action, summary::text, encode(prev_hash, 'hex'), encode(hash, 'hex'),"    \
+                       " key_id FROM " ENTRIES_ " WHERE file_id = $1::uuid AND seq > $2::bigint"   \
                        " ORDER BY seq LIMIT $3::integer",                                          \
         .sql_export = "SELECT seq, (extract(epoch FROM occurred_at) * 1000)::bigint,"              \
                       " to_char(occurred_at AT TIME ZONE 'UTC',"                                   \
                       " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"                                     \
                       " actor_id, action, summary::text, encode(prev_hash, 'hex'),"                \
-                      " encode(hash, 'hex') FROM " ENTRIES_ " WHERE file_id = $1::uuid"            \
+                      " encode(hash, 'hex'), key_id FROM " ENTRIES_ " WHERE file_id = $1::uuid"    \
                       " ORDER BY seq",                                                             \
+        .sql_changed = "SELECT file_id::text, changed FROM " HEADS_                                \
+                       " WHERE changed > $1::bigint ORDER BY changed LIMIT $2::integer",           \
+        .sql_entry_hash = "SELECT encode(hash, 'hex'), key_id FROM " ENTRIES_                      \
+                          " WHERE file_id = $1::uuid AND seq = $2::bigint",                        \
     }
 
 /* Appends one entry to the dossier (tables t, borrowed) of the file
@@ -137,6 +156,7 @@ enum cg_dossier_col {
     CG_DOSSIER_COL_SUMMARY,   /* summary::text, the text the hash covers */
     CG_DOSSIER_COL_PREV_HASH, /* hex */
     CG_DOSSIER_COL_HASH,      /* hex */
+    CG_DOSSIER_COL_KEY_ID,    /* NULL for an entry written before keying */
 };
 
 /* Up to limit entries of file_id with seq > after_seq, in seq order, from
@@ -144,17 +164,46 @@ enum cg_dossier_col {
 cg_code cg_dossier_entries(PGconn *conn, const cg_dossier_tables *t, const char *file_id,
                            int64_t after_seq, int limit, PGresult **out, cg_err *err);
 
-/* Checks the chain of file_id in the tables t (borrowed): *whole true if every entry's hash
- * matches; otherwise *first_bad_seq is the first broken entry.
+/* The keys entries are hashed with from now on (keys->keys[0]) and checked
+ * with (any of them), for this process: borrowed, and must outlive every
+ * append and verify. Set once at start, before serving; without it entries
+ * are appended unkeyed, which verify refuses after keyed ones. */
+void cg_dossier_use_keys(const cg_chain_keyring *keys);
+
+/* The subject file_id's anchors are published on: prefix (e.g.
+ * CG_ANCHOR_DOSSIER), a dot, the file id. out holds at least 128 bytes. */
+void cg_dossier_anchor_subject(const char *prefix, const char *file_id, char *out, size_t size);
+
+/* Checks the chain of file_id in the tables t (borrowed): *whole true if
+ * every entry holds; otherwise *first_bad_seq is the first broken entry and
+ * *reason (static text) says why.
  *
- * An entry is broken when its hash does not match its content, its
- * prev_hash is not the previous entry's hash, or it is missing (a gap: the
- * missing seq is named). The last entry must also match the head row kept
+ * An entry is broken when its hash does not match its content (recomputed
+ * with the key its key_id names, among cg_dossier_use_keys()'s), its
+ * prev_hash is not the previous entry's hash, it is missing (a gap: the
+ * missing seq is named), it is unkeyed after a keyed one, its key is not
+ * configured, or it differs from one of the n anchors (sorted by seq, as
+ * cg_anchor_fetch_all() gives them; borrowed; an anchor past the last entry
+ * is a break at its seq). The last entry must also match the head row kept
  * by append, so entries removed from or added at the end are found. A file
  * with no entries is whole. Verify holds the head row FOR SHARE until the
  * transaction ends (its own one when conn is not in a transaction), so
  * concurrent appends do not make the head and the entries disagree. */
 cg_code cg_dossier_verify(PGconn *conn, const cg_dossier_tables *t, const char *file_id,
-                          bool *whole, int64_t *first_bad_seq, cg_err *err);
+                          const cg_anchor *anchors, size_t n, bool *whole, int64_t *first_bad_seq,
+                          const char **reason, cg_err *err);
+
+/* The anchorer of a service's dossier: every interval_ms it finds the
+ * files whose heads moved (sql_changed), checks each one's entries since
+ * its newest anchor, and anchors its head on prefix.<file id> (stream
+ * CG_ANCHORS); a file that no longer extends its anchor is logged as an
+ * error and never anchored over. db, nats and t are borrowed and must
+ * outlive it; *out is owned by the caller and stopped with
+ * cg_dossier_anchorer_stop(). */
+typedef struct cg_dossier_anchorer cg_dossier_anchorer;
+cg_code cg_dossier_anchorer_start(cg_db *db, struct cg_nats *nats, const cg_dossier_tables *t,
+                                  const char *prefix, long interval_ms, cg_dossier_anchorer **out,
+                                  cg_err *err);
+void cg_dossier_anchorer_stop(cg_dossier_anchorer *a);
 
 #endif

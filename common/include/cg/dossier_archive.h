@@ -12,7 +12,8 @@
  *    "entries": [{"seq": 1, "occurred_at_ms": 1764118923456,
  *                 "occurred_at": "<RFC 3339, for people>", "actor_id": "...",
  *                 "action": "...", "summary": "<text>",
- *                 "prev_hash": "<hex>", "hash": "<hex>"}, ...],
+ *                 "prev_hash": "<hex>", "hash": "<hex>",
+ *                 "key_id": "<16 hex, keyed entries only>"}, ...],
  *    "documents": [{"sha256": "<hex>", "size": n, "type": "<media type>",
  *                   "name": "...", "added_by": "...", "added_at": "..."}, ...]}
  * Entries are in seq order. An entry's summary is a string: the JSON text
@@ -31,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cg/chain.h"
 #include "cg/status.h"
 
 #define CG_DOSSIER_MANIFEST_FORMAT "cleangrid-dossier/1"
@@ -74,15 +76,16 @@ const cg_archive_file *cg_archive_find(const cg_archive *a, const char *path);
 
 /* Computes the hash of one manifest entry of file file_id (borrowed cJSON
  * object with the members above) from its content and its prev_hash, as the
- * service did when it appended it. Returns CG_OK, or INVALID_ARGUMENT when
+ * service did when it appended it: keyed by key (borrowed) when the entry
+ * names one, plain when key is NULL. Returns CG_OK, or INVALID_ARGUMENT when
  * the entry lacks a member the encoding needs. */
 typedef cg_code (*cg_dossier_entry_hash_fn)(const char *file_id, const cJSON *entry,
-                                            uint8_t out[32], cg_err *err);
+                                            const cg_chain_key *key, uint8_t out[32], cg_err *err);
 
-/* The dossier's entry hash (cg_dossier_hash(), docs/dossier.md) over a
- * manifest entry: a cg_dossier_entry_hash_fn. */
-cg_code cg_dossier_manifest_entry_hash(const char *file_id, const cJSON *entry, uint8_t out[32],
-                                       cg_err *err);
+/* The dossier's entry hash (cg_dossier_hash_keyed(), docs/dossier.md) over
+ * a manifest entry: a cg_dossier_entry_hash_fn. */
+cg_code cg_dossier_manifest_entry_hash(const char *file_id, const cJSON *entry,
+                                       const cg_chain_key *key, uint8_t out[32], cg_err *err);
 
 /* What the offline check found. */
 typedef struct cg_dossier_verify_result {
@@ -97,19 +100,27 @@ typedef struct cg_dossier_verify_result {
     int64_t nentries;
     size_t ndocuments;
     char last_hash[2 * 32 + 1];
+    /* Keyed entries whose key was not given, so whose hash was taken as
+     * stored (their links, seqs and order were still checked), and the key
+     * id of the first of them. */
+    int64_t unchecked;
+    char unchecked_key_id[CG_CHAIN_KEY_ID_LEN];
 } cg_dossier_verify_result;
 
 /* Check an archive read with cg_archive_read(): the manifest parses and
  * has the format above; every entry's hash is what hash_fn computes, each
  * entry's prev_hash is the hash before it (the first one's is genesis_hex,
- * unless that is NULL), seqs run 1, 2, 3, ...; every listed document is in
+ * unless that is NULL), seqs run 1, 2, 3, ..., no unkeyed entry follows a
+ * keyed one, and a keyed entry's hash is recomputed with the key of keys
+ * (borrowed, NULL for none) its key_id names, or counted in unchecked when
+ * keys holds no such key; every listed document is in
  * documents/ with that SHA-256 and size, and documents/ holds nothing
  * unlisted. Entries are checked before documents, each in order, and the
  * first mismatch is named in *result. Returns CG_OK when the check ran
  * (whatever it found) and INVALID_ARGUMENT when there is no manifest or it
  * is not JSON of that format. */
 cg_code cg_dossier_verify_archive(const cg_archive *a, cg_dossier_entry_hash_fn hash_fn,
-                                  const char *genesis_hex, cg_dossier_verify_result *result,
-                                  cg_err *err);
+                                  const char *genesis_hex, const cg_chain_keyring *keys,
+                                  cg_dossier_verify_result *result, cg_err *err);
 
 #endif

@@ -29,8 +29,9 @@ cg_code cg_nats_connect(cg_nats **out, const char *url, const char *name, cg_err
 /* Drain subscriptions (in-flight handlers finish), then close and free. */
 void cg_nats_close(cg_nats *nats);
 
-/* Create or confirm the streams CG_EVENTS (cg.evt.>) and CG_ENTERPRISE
- * (ent.>), file storage. Safe at every start: an identical config is OK. */
+/* Create or confirm the streams CG_EVENTS (cg.evt.>), CG_ENTERPRISE
+ * (ent.>) and CG_ANCHORS (cg.anchor.>, denying delete and purge: cg/chain.h),
+ * file storage. Safe at every start: an identical config is OK. */
 cg_code cg_nats_ensure_streams(cg_nats *nats, cg_err *err);
 
 bool cg_nats_connected(const cg_nats *nats);

@@ -8,6 +8,7 @@
 
 #include "case.h"
 #include "cg/log.h"
+#include "cg/service.h"
 #include "cg/validate.h"
 #include "files.h"
 #include "rpc_frame.h"
@@ -129,19 +130,33 @@ cg_code case_verify_dossier(cg_rpc_req *r, const void *request, PGconn *conn, vo
 {
     const Cleangrid__V1__VerifyDossierRequest *req = request;
     Cleangrid__V1__VerifyDossierReply *out = reply;
-    char handler[CG_UUID_LEN];
+    char handler[CG_UUID_LEN], subject[160];
     bool whole = false;
     int64_t first_bad = 0;
-
-    if (case_repo_file_handler(conn, r->state, req->file_id, handler, sizeof handler, err) !=
-            CG_OK ||
-        cg_dossier_verify(conn, &case_dossier, req->file_id, &whole, &first_bad, err) != CG_OK)
-        return err->code;
+    const char *reason = NULL;
+    cg_anchor *anchors = NULL;
+    size_t nanchors = 0;
+    cg_code rc = case_repo_file_handler(conn, r->state, req->file_id, handler, sizeof handler, err);
+    /* The anchors first: each names an entry committed before it was
+     * published, so the entries read afterwards hold it. Without them a
+     * rewrite made with the key would pass: no answer rather than a weaker
+     * one. */
+    if (rc == CG_OK) {
+        cg_dossier_anchor_subject(CG_ANCHOR_DOSSIER, req->file_id, subject, sizeof subject);
+        const cg_service_base *base = r->arg;
+        rc = cg_anchor_fetch_all(base->nats, subject, &anchors, &nanchors, err);
+    }
+    if (rc == CG_OK)
+        rc = cg_dossier_verify(conn, &case_dossier, req->file_id, anchors, nanchors, &whole,
+                               &first_bad, &reason, err);
+    free(anchors);
+    if (rc != CG_OK)
+        return rc;
     if (!whole) {
         char seq_s[24];
         snprintf(seq_s, sizeof seq_s, "%" PRId64, first_bad);
         cg_log_fields(CG_LOG_WARN, "dossier chain broken", "file_id", req->file_id, "seq", seq_s,
-                      NULL);
+                      "reason", reason, NULL);
     }
     out->whole = whole;
     out->first_bad_seq = first_bad;

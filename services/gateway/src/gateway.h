@@ -96,6 +96,11 @@ typedef struct gw_app {
     char *password_deny_list;        /* CG_PASSWORD_DENY_LIST */
     char *openapi_path;
     char *web_root; /* the web console's build; "" serves none (static.c) */
+    /* The audit chain (audit_chain.c): its keys in hex and how often its
+     * head is anchored. */
+    char *audit_key;
+    char *audit_key_old;
+    long audit_anchor_s;
 
     /* Owned; created by gw_http_start(), gw_auth_create() and main(). */
     struct mg_context *mg;
@@ -107,7 +112,8 @@ typedef struct gw_app {
     gw_names *names;
     /* Rate limits and client addresses: gw_limits_create(). */
     struct gw_limits *limits;
-    gw_audit *audit; /* gw_audit_create() in main() */
+    gw_audit *audit;             /* gw_audit_create() in main() */
+    gw_audit_chain *audit_chain; /* gw_audit_chain_create() in main(), before audit */
     /* The JSON codec with the API's presentation rules, every forwarding
      * route's messages prepared (gw_codec_create() in main()). */
     cg_pbjson *codec;

@@ -245,6 +245,28 @@ int main(int argc, char **argv)
          .default_value = GW_WEB_DEFAULT_ROOT,
          .target = &app.web_root,
          .help = "the web console's build, served at / (empty: none)"},
+        {.name = "CG_AUDIT_KEY",
+         .type = CG_CONFIG_STRING,
+         .default_value = NULL,
+         .secret = true,
+         .target = &app.audit_key,
+         .help = "the audit chain's HMAC-SHA256 key, 64 hex digits, never stored in the "
+                 "database (e.g. `openssl rand -hex 32`)"},
+        {.name = "CG_AUDIT_KEY_OLD",
+         .type = CG_CONFIG_STRING,
+         .default_value = "",
+         .secret = true,
+         .target = &app.audit_key_old,
+         .help = "former audit keys, comma-separated, that only check the rows written with "
+                 "them (key rotation)"},
+        {.name = "CG_AUDIT_ANCHOR_S",
+         .type = CG_CONFIG_INT,
+         .default_value = "60",
+         .min = 1,
+         .max = 86400,
+         .target = &app.audit_anchor_s,
+         .help = "how often the audit chain's head, when it moved, is anchored on JetStream "
+                 "(stream CG_ANCHORS)"},
     };
     bool seed_demo = false;
     bool access_matrix = false;
@@ -301,6 +323,7 @@ int main(int argc, char **argv)
         gw_org_cache_create(&app.org_cache, ORG_CACHE_SLOTS, app.org_cache_ms, &err) != CG_OK ||
         gw_names_create(&app.names, app.org_cache_ms, &err) != CG_OK ||
         gw_auth_create(&app.auth, &app, &err) != CG_OK ||
+        gw_audit_chain_create(&app.audit_chain, &app, &err) != CG_OK ||
         gw_audit_create(&app.audit, &app, &err) != CG_OK || gw_http_start(&app, &err) != CG_OK) {
         cg_log_error("start failed: %s", err.message);
         goto cleanup;
@@ -328,6 +351,8 @@ cleanup:
     app.auth = NULL;
     gw_audit_destroy(app.audit);
     app.audit = NULL;
+    gw_audit_chain_destroy(app.audit_chain);
+    app.audit_chain = NULL;
     gw_org_cache_destroy(app.org_cache);
     app.org_cache = NULL;
     gw_names_destroy(app.names);

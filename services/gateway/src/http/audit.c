@@ -1,6 +1,7 @@
 /* The audit trail: arming a request's record, writing it when the answer
  * goes out, and the two auditor routes (GET /api/v1/audit and
- * GET /api/v1/audit/verify). audit.h says what is recorded and why. */
+ * GET /api/v1/audit/verify, in audit_chain.c). audit.h says what is
+ * recorded and why. */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cg/chain.h"
 #include "cg/db.h"
 #include "cg/log.h"
 #include "cg/util.h"
@@ -71,6 +73,7 @@ typedef struct audit_job {
 struct gw_audit {
     /* One connection, used only by the writer thread. */
     cg_db *db;
+    const cg_chain_key *key; /* borrowed from the app's audit chain */
     pthread_t thread;
     bool thread_started;
     pthread_mutex_t lock;
@@ -96,12 +99,12 @@ static const char append_hashed_sql[] = "SELECT audit_append_hashed($1::timestam
  * wait for the flush. */
 static const char reads_only_sql[] = "SELECT set_config('synchronous_commit', 'off', true)";
 
-/* The rows of n jobs as audit_append_hashed() reads them: the ten values
- * and the hash of each, chained from prev_hash (65 bytes, updated to the
- * last row's hash) and numbered from first_id. Owned by the caller
- * (cJSON_free); NULL when out of memory. */
-static char *hashed_rows_json(audit_job **jobs, int n, long long first_id, const char *at,
-                              char prev_hash[65])
+/* The rows of n jobs as audit_append_hashed() reads them: the twelve
+ * values, the hash and the key id of each, hashed with key, chained from
+ * prev_hash (65 bytes, updated to the last row's hash) and numbered from
+ * first_id. Owned by the caller (cJSON_free); NULL when out of memory. */
+static char *hashed_rows_json(audit_job **jobs, int n, const cg_chain_key *key, long long first_id,
+                              const char *at, char prev_hash[65])
 {
     char *text = NULL;
     cJSON *rows = cJSON_CreateArray();
@@ -116,11 +119,13 @@ static char *hashed_rows_json(audit_job **jobs, int n, long long first_id, const
             free(canonical);
             break;
         }
-        gw_audit_hash(prev_hash, canonical, hash);
+        cg_chain_hash(key, prev_hash, canonical, hash);
         free(canonical);
         memcpy(prev_hash, hash, sizeof(hash));
-        for (int k = 0; ok && k <= AUDIT_NPARAMS; k++) {
-            const char *v = k < AUDIT_NPARAMS ? jobs[i]->params[k] : hash;
+        for (int k = 0; ok && k <= AUDIT_NPARAMS + 1; k++) {
+            const char *v = k < AUDIT_NPARAMS    ? jobs[i]->params[k]
+                            : k == AUDIT_NPARAMS ? hash
+                                                 : key->id;
             cJSON *item = v != NULL ? cJSON_CreateString(v) : cJSON_CreateNull();
             ok = item != NULL && cJSON_AddItemToArray(row, item);
             if (!ok)
@@ -135,7 +140,8 @@ static char *hashed_rows_json(audit_job **jobs, int n, long long first_id, const
 
 /* Append n jobs in one transaction on conn: lock the head, hash the rows
  * here, insert them with one statement, commit. */
-static cg_code append_hashed(PGconn *conn, audit_job **jobs, int n, bool all_reads, cg_err *err)
+static cg_code append_hashed(PGconn *conn, const cg_chain_key *key, audit_job **jobs, int n,
+                             bool all_reads, cg_err *err)
 {
     PGresult *head = NULL;
     char *json = NULL;
@@ -152,7 +158,7 @@ static cg_code append_hashed(PGconn *conn, audit_job **jobs, int n, bool all_rea
         rc = cg_err_set(err, CG_INTERNAL, "the audit head is not as expected");
         goto cleanup;
     }
-    json = hashed_rows_json(jobs, n, cg_db_get_ll(head, 0, 0) + 1, at, prev_hash);
+    json = hashed_rows_json(jobs, n, key, cg_db_get_ll(head, 0, 0) + 1, at, prev_hash);
     if (json == NULL) {
         rc = cg_err_set(err, CG_INTERNAL, "out of memory");
         goto cleanup;
@@ -194,7 +200,7 @@ static void append_batch(gw_audit *audit, audit_job **jobs, int n)
             rc = err.code;
             break;
         }
-        rc = append_hashed(conn, jobs, n, all_reads, &err);
+        rc = append_hashed(conn, audit->key, jobs, n, all_reads, &err);
         if (rc == CG_OK || PQstatus(conn) == CONNECTION_OK)
             break;
         cg_db_release(audit->db, conn);
@@ -206,7 +212,7 @@ static void append_batch(gw_audit *audit, audit_job **jobs, int n)
     } else if (conn != NULL && PQstatus(conn) == CONNECTION_OK) {
         for (int i = 0; i < n; i++) {
             cg_err_clear(&err);
-            jobs[i]->rc = append_hashed(conn, &jobs[i], 1, jobs[i]->read_only, &err);
+            jobs[i]->rc = append_hashed(conn, audit->key, &jobs[i], 1, jobs[i]->read_only, &err);
             if (jobs[i]->rc != CG_OK)
                 cg_log_fields(CG_LOG_ERROR, "audit record not written", "action",
                               jobs[i]->params[3], "reason", err.message, NULL);
@@ -403,6 +409,7 @@ cg_code gw_audit_create(gw_audit **out, gw_app *app, cg_err *err)
         goto cleanup;
     }
     audit->healthy = true;
+    audit->key = gw_audit_chain_key(app->audit_chain);
     pthread_mutex_init(&audit->lock, NULL);
     pthread_cond_init(&audit->work, NULL);
     pthread_cond_init(&audit->finished, NULL);
@@ -731,90 +738,6 @@ void gw_route_list_audit(gw_request *req)
         ok = cJSON_AddStringToObject(out, "next_cursor", cg_db_get(res, n - 1, 0)) != NULL;
     else if (ok)
         ok = cJSON_AddNullToObject(out, "next_cursor") != NULL;
-    gw_http_send_json(req, 200, ok ? out : NULL);
-
-cleanup:
-    cJSON_Delete(out);
-    if (res != NULL)
-        PQclear(res);
-    if (conn != NULL)
-        cg_db_release(req->app->base.db, conn);
-}
-
-/* --- GET /api/v1/audit/verify ----------------------------------------------- */
-
-/* Recompute every row's hash in id order with the same functions that wrote
- * it, and check each row's prev_hash against the row before it; the head row
- * catches rows removed from the end. One statement, so one snapshot: rows
- * appended meanwhile are simply not part of this check. */
-static const char verify_sql[] =
-    "WITH chain AS ("
-    " SELECT id, hash,"
-    "  prev_hash IS DISTINCT FROM coalesce(lag(hash) OVER (ORDER BY id), repeat('0', 64))"
-    "  OR hash IS DISTINCT FROM audit_hash(prev_hash, audit_canonical(id, at, actor_id,"
-    "   actor_username, actor_role, action, target_type, target_id, outcome, http_status,"
-    "   request_id, org_path, gateway_request_id, detail)) AS bad"
-    " FROM audit_log)"
-    " SELECT (SELECT count(*) FROM chain),"
-    "  (SELECT min(id) FROM chain WHERE bad),"
-    "  (SELECT max(id) FROM chain),"
-    "  h.last_id, h.nrows,"
-    "  h.last_hash = coalesce((SELECT hash FROM chain ORDER BY id DESC LIMIT 1), repeat('0', 64))"
-    " FROM audit_head h";
-
-void gw_route_verify_audit(gw_request *req)
-{
-    PGconn *conn = NULL;
-    PGresult *res = NULL;
-    cJSON *out = NULL;
-    cg_err err;
-
-    /* Reads answered before this request are in the trail it reads. */
-    gw_audit_flush(req->app->audit);
-
-    cg_err_clear(&err);
-    conn = cg_db_acquire(req->app->base.db, GW_DB_ACQUIRE_MS, &err);
-    if (conn == NULL) {
-        gw_http_send_err(req, &err);
-        goto cleanup;
-    }
-    if (cg_db_exec(conn, verify_sql, 0, NULL, &res, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
-        goto cleanup;
-    }
-    if (PQntuples(res) != 1) {
-        cg_err_set(&err, CG_INTERNAL, "the audit head row is missing");
-        gw_http_send_err(req, &err);
-        goto cleanup;
-    }
-    long long rows = cg_db_get_ll(res, 0, 0);
-    bool row_bad = !PQgetisnull(res, 0, 1);
-    long long last_id = cg_db_get_ll(res, 0, 2);
-    long long head_id = cg_db_get_ll(res, 0, 3);
-    long long head_rows = cg_db_get_ll(res, 0, 4);
-    bool head_ok =
-        strcmp(cg_db_get(res, 0, 5), "t") == 0 && head_id == last_id && head_rows == rows;
-
-    out = cJSON_CreateObject();
-    bool ok = out != NULL && cJSON_AddBoolToObject(out, "intact", !row_bad && head_ok) != NULL &&
-              cJSON_AddNumberToObject(out, "rows", (double)rows) != NULL;
-    if (ok && row_bad) {
-        ok = cJSON_AddNumberToObject(out, "first_bad_id", (double)cg_db_get_ll(res, 0, 1)) &&
-             cJSON_AddStringToObject(out, "reason",
-                                     "this row's content or its link to the row before it no "
-                                     "longer matches its hash") != NULL;
-    } else if (ok && !head_ok) {
-        /* Every row is whole, but rows are missing from the end. */
-        ok = cJSON_AddNumberToObject(out, "first_bad_id", (double)head_id) &&
-             cJSON_AddStringToObject(out, "reason",
-                                     "rows are missing from the end of the chain; the newest "
-                                     "row written was this one") != NULL;
-    }
-    if (!row_bad && !head_ok)
-        cg_log_warn("audit chain verify: rows missing from the end");
-    else if (row_bad)
-        cg_log_fields(CG_LOG_WARN, "audit chain verify: broken", "first_bad_id",
-                      cg_db_get(res, 0, 1), NULL);
     gw_http_send_json(req, 200, ok ? out : NULL);
 
 cleanup:

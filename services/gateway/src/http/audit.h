@@ -5,9 +5,12 @@
  * when the answer is sent (http.c calls gw_audit_before_answer), with the
  * status that answer carries, so the row says what the client was told.
  * Rows are appended by one writer thread per process, in batches, through
- * the database function audit_append_batch() (migrations/0003a), which
- * chains them with SHA-256 in one order; the hash is computed in SQL and
- * nowhere else. The requesting thread waits until its row is committed.
+ * the database function audit_append_hashed() (migrations/0008, 0010),
+ * chained in one order under the head's lock; the writer computes each
+ * row's hash, HMAC-SHA256 keyed by CG_AUDIT_KEY (cg/chain.h), which the
+ * database never sees. The requesting thread waits until its row is
+ * committed. The chain's keys, its anchors outside the database and verify
+ * are in audit_chain.c.
  *
  * Never recorded: passwords, tokens, receipts, report text, a reporter's
  * identity, client addresses. The pure functions at the end are in
@@ -28,6 +31,7 @@ typedef struct gw_audit gw_audit;
 struct gw_request;
 struct gw_app;
 struct cJSON;
+typedef struct gw_audit_chain gw_audit_chain;
 
 /* The record a request has armed. Lives inside gw_request; zero means none. */
 typedef struct gw_audit_pending {
@@ -59,6 +63,17 @@ void gw_audit_destroy(gw_audit *audit);
  * and the auditor's routes call this first so they see them. NULL is
  * fine. */
 void gw_audit_flush(gw_audit *audit);
+
+/* The chain's keys (CG_AUDIT_KEY and CG_AUDIT_KEY_OLD, refused when
+ * malformed) and, when app has NATS, the anchorer: every
+ * CG_AUDIT_ANCHOR_S it checks the rows written since the newest anchor and
+ * anchors the new head (audit_chain.c). *out is owned by the caller and
+ * freed with gw_audit_chain_destroy(), which stops the anchorer and wipes
+ * the keys. app is borrowed and must outlive it. */
+cg_code gw_audit_chain_create(gw_audit_chain **out, struct gw_app *app, cg_err *err);
+void gw_audit_chain_destroy(gw_audit_chain *chain);
+/* The key new rows are hashed with; borrowed from chain. */
+const struct cg_chain_key *gw_audit_chain_key(const gw_audit_chain *chain);
 
 /* Arm the request's record: action and target_type are static strings (a
  * NULL target_type means no target), target_id is copied (NULL or "" for
@@ -123,13 +138,14 @@ const char *gw_audit_outcome(int status);
  * escaping, ", " between elements, the status as a number, and the actor id
  * in lower case as uuid::text prints it. at is the time as that function
  * formats it ("2026-11-26T03:45:01.123456Z"). Returns a new string
- * (free()), or NULL when out of memory. verify recomputes hashes with the
- * SQL function, so any difference between the two shows as a broken chain;
- * the unit test holds outputs of the SQL function. */
+ * (free()), or NULL when out of memory. The writer and verify both hash
+ * this; the unit test holds outputs of the SQL function, which hashed the
+ * rows written before the chain was keyed. */
 char *gw_audit_canonical(long long id, const char *at, const char *const values[GW_AUDIT_NVALUES]);
 
-/* The row hash, as audit_hash() computes it: SHA-256 in lower-case hex over
- * prev_hash, a newline and canonical. out holds 65 bytes. */
+/* The unkeyed row hash, as audit_hash() computes it: SHA-256 in lower-case
+ * hex over prev_hash, a newline and canonical (cg_chain_hash() without a
+ * key). out holds 65 bytes. */
 void gw_audit_hash(const char *prev_hash, const char *canonical, char out[65]);
 
 /* The action name of a state-changing route and, in *fail_action, the name

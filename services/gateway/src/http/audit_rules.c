@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "cg/chain.h"
 #include "cg/validate.h"
 
 const char *gw_audit_outcome(int status)
@@ -106,14 +107,7 @@ char *gw_audit_canonical(long long id, const char *at, const char *const values[
 
 void gw_audit_hash(const char *prev_hash, const char *canonical, char out[65])
 {
-    crypto_hash_sha256_state st;
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, (const unsigned char *)prev_hash, strlen(prev_hash));
-    crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
-    crypto_hash_sha256_update(&st, (const unsigned char *)canonical, strlen(canonical));
-    crypto_hash_sha256_final(&st, digest);
-    sodium_bin2hex(out, 65, digest, sizeof(digest));
+    cg_chain_hash(NULL, prev_hash, canonical, out);
 }
 
 /* The names of the state-changing routes that have one. A route added
