@@ -181,6 +181,24 @@ static void named_by_name_then_confirmed(void **state)
     check_sees(a.token, id, false, "the confirmed subject");
     check_sees(insp_east, id, true, "another inspector after the confirmation");
 
+    /* An edit that takes the person id away holds the name again. */
+    char edit[256];
+    snprintf(edit, sizeof edit, "{\"subjects\":[{\"name\":\"%s\"}]}", accused);
+    r = cgt_patch_clue(lead_east, id, edit);
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK_INT(1, cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r->json, "held_names")),
+                  "the name held again after the edit");
+    cgt_response_free(r);
+    check_sees(a.token, id, false, "the person after the edit");
+    snprintf(edit, sizeof edit, "{\"subjects\":[{\"name\":\"%s\",\"person_id\":\"%s\"}]}", accused,
+             person);
+    r = cgt_patch_clue(lead_east, id, edit);
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    r = cgt_clue_act(lead_east, id, "/subjects/confirm", body);
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+
     /* A decided name is decided. */
     r = cgt_clue_act(lead_east, id, "/subjects/clear", body);
     CGT_CHECK_PROBLEM(r, 400); /* account_id is no key of clear */

@@ -169,11 +169,19 @@ cg_code case_repo_clue_from_row(const PGresult *res, int row, case_clue_view *ou
     return case_clue_view_held(out, cg_db_get(res, row, COL_HELD), err);
 }
 
-/* Hold back each name of $2 (a JSON array of keys) on clue $1; a name
- * held before, whatever was decided about it, stays as it is. */
-static const char SQL_HOLD[] = "INSERT INTO clue_name_holds (clue_id, name_key)"
-                               " SELECT $1::uuid, k FROM jsonb_array_elements_text($2::jsonb) k"
-                               " ON CONFLICT (clue_id, name_key) DO NOTHING";
+/* Hold back each name of $2 (a JSON array of keys) on clue $1. A name
+ * cleared before stays cleared; one confirmed before waits for a lead
+ * again once no subject carries the person id it was confirmed as (an
+ * edit took it away), since nothing else would keep the clue from that
+ * person now. */
+static const char SQL_HOLD[] =
+    "INSERT INTO clue_name_holds (clue_id, name_key)"
+    " SELECT $1::uuid, k FROM jsonb_array_elements_text($2::jsonb) k"
+    " ON CONFLICT (clue_id, name_key) DO UPDATE SET state = 'pending', person_id = '',"
+    " decided_by = '', decided_at = NULL, held_at = clock_timestamp()"
+    " WHERE clue_name_holds.state = 'confirmed' AND NOT EXISTS (SELECT 1 FROM clues"
+    " WHERE clues.id = $1::uuid AND clues.subjects @> jsonb_build_array(jsonb_build_object("
+    " 'person_id', clue_name_holds.person_id)))";
 
 cg_code case_repo_hold_names(PGconn *conn, const char *clue_id, const char *subjects_json,
                              cg_err *err)
@@ -222,7 +230,7 @@ cg_code case_repo_decide_name(PGconn *conn, const char *clue_id, const char *key
     cg_code rc = cg_db_exec(conn, SQL_DECIDE_NAME, 5, params, &res, err);
     if (rc == CG_OK && strcmp(PQcmdTuples(res), "1") != 0) {
         rc = cg_err_set(err, CG_FAILED_PRECONDITION,
-                        "no name of this clue like that waits for a decision (held_names)");
+                        "this clue holds back no such name (see held_names)");
     }
     PQclear(res);
     return rc;

@@ -108,7 +108,8 @@ cg_code case_person_barred(PGconn *conn, const char *clue_id, const char *user_i
 /* Hold back from the accounts they may name the names that the subjects
  * in subjects_json (the clue's, as stored; borrowed) give without a person
  * id (case_hold_keys()), on clue_id, inside the caller's transaction on
- * conn. Names held before keep their state. */
+ * conn. A name cleared before stays cleared; one confirmed before waits
+ * again once no subject carries the person id it was confirmed as. */
 cg_code case_repo_hold_names(PGconn *conn, const char *clue_id, const char *subjects_json,
                              cg_err *err);
 
