@@ -110,16 +110,16 @@ static void person_ids_in_any_spelling(void **state)
     account a;
     make_account(&a, name, lower);
 
+    CGT_CREATE_CLUE(lead_east, "city_a", upper, id);
+    check_sees(a.token, id, false, "the subject, by an id in another case");
+    check_sees(insp_east, id, true, "another inspector");
+
     /* The account's id is stored canonical. */
     cgt_response *r = cgt_get("/api/v1/auth/me", a.token);
     CGT_CHECK_STATUS(r, 200);
     CGT_CHECK(strncmp(cgt_json_str(r->json, "person_id"), "SEC-SUBJ-1-", 11) == 0,
               "person_id stored in upper case: %s", cgt_json_str(r->json, "person_id"));
     cgt_response_free(r);
-
-    CGT_CREATE_CLUE(lead_east, "city_a", upper, id);
-    check_sees(a.token, id, false, "the subject, by an id in another case");
-    check_sees(insp_east, id, true, "another inspector");
 
     /* Nor can that person register a clue about themselves in any case. */
     r = cgt_post_clue(a.token, "city_a", upper);
@@ -145,15 +145,14 @@ static void named_by_name_then_confirmed(void **state)
     cJSON *clue = report_naming(accused);
     char id[37];
     snprintf(id, sizeof id, "%s", CGT_JSON_STR(clue, "id"));
+    check_sees(a.token, id, false, "the account the report names");
+    check_sees(insp_east, id, true, "another inspector");
     const cJSON *held = cJSON_GetObjectItemCaseSensitive(clue, "held_names");
     CGT_CHECK_INT(1, cJSON_GetArraySize(held), "held_names");
     char key[64];
     snprintf(key, sizeof key, "heldperson%s", tok);
     CGT_CHECK_STR(key, cJSON_GetStringValue(cJSON_GetArrayItem(held, 0)), "the held name's key");
     cJSON_Delete(clue);
-
-    check_sees(a.token, id, false, "the account the report names");
-    check_sees(insp_east, id, true, "another inspector");
 
     /* Only a lead decides, and only about a name the clue holds. */
     snprintf(body, sizeof body, "{\"name\":\"%s\",\"account_id\":\"%s\"}", name, a.id);
@@ -227,10 +226,10 @@ static void named_by_name_then_cleared(void **state)
     cJSON *clue = report_naming(accused);
     char id[37];
     snprintf(id, sizeof id, "%s", CGT_JSON_STR(clue, "id"));
+    check_sees(a.token, id, false, "the account of that name");
     CGT_CHECK_INT(2, cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(clue, "held_names")),
                   "both names held");
     cJSON_Delete(clue);
-    check_sees(a.token, id, false, "the account of that name");
 
     /* No person id: the subject rule could not keep it from them. */
     snprintf(body, sizeof body, "{\"name\":\"%s\",\"account_id\":\"%s\"}", name, a.id);
