@@ -64,6 +64,19 @@ static void check_sees(const char *token, const char *id, bool sees, const char 
     CGT_CHECK_INT(sees ? 200 : 404, get_status(token, id), who);
 }
 
+/* How many clues token counts in its statistics whose summary or subject
+ * names tag. */
+static int counted(const char *token, const char *tag)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/clues/statistics?q=%s", tag);
+    cgt_response *r = cgt_get(path, token);
+    CGT_CHECK_STATUS(r, 200);
+    int n = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(r->json, "total"));
+    cgt_response_free(r);
+    return n;
+}
+
 /* A public report naming accused, in city_a; the clue it became as
  * inspector.east sees it (the caller deletes it). */
 static cJSON *report_naming(const char *accused)
@@ -147,6 +160,8 @@ static void named_by_name_then_confirmed(void **state)
     snprintf(id, sizeof id, "%s", CGT_JSON_STR(clue, "id"));
     check_sees(a.token, id, false, "the account the report names");
     check_sees(insp_east, id, true, "another inspector");
+    CGT_CHECK_INT(0, counted(a.token, tok), "the account named counts it");
+    CGT_CHECK_INT(1, counted(insp_east, tok), "another inspector counts it");
     const cJSON *held = cJSON_GetObjectItemCaseSensitive(clue, "held_names");
     CGT_CHECK_INT(1, cJSON_GetArraySize(held), "held_names");
     char key[64];
@@ -246,6 +261,19 @@ static void named_by_name_then_cleared(void **state)
     cgt_response_free(r);
     check_sees(a.token, id, true, "the namesake after the clearance");
     check_sees(insp_east, id, true, "another inspector");
+    CGT_CHECK_INT(1, counted(a.token, tok), "the namesake counts it after the clearance");
+
+    /* A clue registered with a subject of that name is held the same way. */
+    cJSON *b = cgt_clue_body("city_a", NULL);
+    cJSON *subject = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(b, "subjects"), 0);
+    cJSON_ReplaceItemInObjectCaseSensitive(subject, "name", cJSON_CreateString(name));
+    r = cgt_post_json("/api/v1/clues", lead_east, b);
+    cJSON_Delete(b);
+    CGT_CHECK_STATUS(r, 201);
+    snprintf(id, sizeof id, "%s", CGT_JSON_STR(r->json, "id"));
+    cgt_response_free(r);
+    check_sees(a.token, id, false, "the account a registered clue names");
+    check_sees(insp_east, id, true, "another inspector, of the registered clue");
     cgt_logout(a.token);
 }
 
