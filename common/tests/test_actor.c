@@ -105,14 +105,14 @@ static void test_actor_from_ctx(void **state)
     ctx.actor_person_id = "P-0001";
     assert_int_equal(cg_actor_from_ctx(&ctx, READERS, "read clues", &actor, &err), CG_OK);
     assert_string_equal(actor.person_id, "P-0001");
-    assert_string_equal(actor.name_key, "");
+    assert_string_equal(actor.name_keys, "[]");
 
     /* Whatever form the caller sends, the actor carries the canonical one. */
     ctx.actor_person_id = " sec-subj-1\t";
     ctx.actor_name = "Wang Wu";
     assert_int_equal(cg_actor_from_ctx(&ctx, READERS, "read clues", &actor, &err), CG_OK);
     assert_string_equal(actor.person_id, "SEC-SUBJ-1");
-    assert_string_equal(actor.name_key, "wangwu");
+    assert_string_equal(actor.name_keys, "[\"wangwu\"]");
 
     /* An id too long to compare whole is refused, never compared in part. */
     char long_id[CG_PERSON_ID_SIZE + 1];

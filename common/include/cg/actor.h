@@ -20,14 +20,14 @@
 /* Who is acting, as the SQL of reads and writes needs it. scope and
  * user_id are borrowed from the CallContext; person_id is the actor's
  * person id in its canonical form (cg/person.h), "" when the account is
- * linked to no person, and name_key the key of its display name, "" for
- * none. Both are copies, so every comparison sees one form whatever the
- * caller sent. */
+ * linked to no person, and name_keys the keys of its display name
+ * (cg_name_keys_json()), "[]" for none. Both are copies, so every
+ * comparison sees one form whatever the caller sent. */
 typedef struct cg_actor {
     const char *scope;
     const char *user_id;
     char person_id[CG_PERSON_ID_SIZE];
-    char name_key[CG_NAME_KEY_SIZE];
+    char name_keys[CG_NAME_KEYS_JSON_SIZE];
 } cg_actor;
 
 /* Check that ctx (borrowed, may be NULL) carries one of roles (a

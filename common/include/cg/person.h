@@ -39,12 +39,28 @@ bool cg_person_id_canon(const char *in, char *out, size_t size);
  * dots. False, with out set to "", when it does not fit. */
 bool cg_name_key(const char *in, char *out, size_t size);
 
-/* Split a free-text accusation naming one or more people ("王五、赵六",
- * "Wang Wu; Li Si") into the keys of its names: at most max keys, each
- * written into keys[i] (CG_NAME_KEY_SIZE bytes, owned by the caller),
- * without repeats and without empty ones. Names are separated by the
- * enumeration comma (、), commas, semicolons, slashes (ASCII and
- * full-width) and line breaks. Returns the number of keys written. */
+/* Most keys one name gives (cg_name_keys_of()) that the actor's name is
+ * matched by. */
+#define CG_NAME_KEYS_MAX 16
+/* Room for the keys of an account's display name as a JSON array. */
+#define CG_NAME_KEYS_JSON_SIZE 2048
+
+/* The keys of the people a free text names ("王五、赵六", "Wang Wu; Li
+ * Si", "王五（处长）", "华东纪检监察员 王五"), each written into keys[i]
+ * (CG_NAME_KEY_SIZE bytes; at most max; owned by the caller), without
+ * repeats and without empty ones. Names are separated by the enumeration
+ * comma (、), commas, semicolons, slashes, brackets (ASCII and full-width)
+ * and line breaks; each gives its whole key and, when it is several words,
+ * the key of each word of two characters or more written without Latin
+ * letters or digits (a Chinese name beside a title), never of a Latin word
+ * alone (a surname many share).
+ * Returns the number of keys written. */
 size_t cg_name_keys_of(const char *text, char (*keys)[CG_NAME_KEY_SIZE], size_t max);
+
+/* The keys of name (borrowed, NULL reads as "") as a JSON array of strings
+ * written into out (size bytes, owned by the caller): "[]" for none. False,
+ * with out set to "", when they do not fit or the name gives
+ * CG_NAME_KEYS_MAX keys or more. */
+bool cg_name_keys_json(const char *name, char *out, size_t size);
 
 #endif

@@ -414,7 +414,7 @@ int64_t case_repo_sort_key_us(const PGresult *res, int row, cg_sort sort)
 cg_code case_repo_one_visible(PGconn *conn, const char *sql, const cg_actor *actor, const char *id,
                               PGresult **out, cg_err *err)
 {
-    const char *params[] = {actor->scope, id, actor->person_id, actor->user_id, actor->name_key};
+    const char *params[] = {actor->scope, id, actor->person_id, actor->user_id, actor->name_keys};
     cg_code rc = cg_db_exec(conn, sql, 5, params, out, err);
     if (rc == CG_OK && PQntuples(*out) == 0) {
         PQclear(*out);

@@ -66,7 +66,7 @@ cg_code case_repo_get(PGconn *conn, const cg_actor *actor, const char *id, PGres
                       cg_err *err);
 
 /* Run sql with $1 the actor's scope, $2 id, $3 its person id, $4 its user
- * id, $5 the key of its display name (CASE_CLUE_VISIBLE); NOT_FOUND "clue not found" when it
+ * id, $5 the keys of its display name (CASE_CLUE_VISIBLE); NOT_FOUND "clue not found" when it
  * returns no row. *out is owned by the caller. */
 cg_code case_repo_one_visible(PGconn *conn, const char *sql, const cg_actor *actor, const char *id,
                               PGresult **out, cg_err *err);
