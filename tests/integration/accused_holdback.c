@@ -78,8 +78,8 @@ static int counted(const char *token, const char *tag)
 }
 
 /* A public report naming accused, in city_a; the clue it became as
- * inspector.east sees it (the caller deletes it). */
-static cJSON *report_naming(const char *accused)
+ * inspector.east sees it (the caller deletes it), its id into id. */
+static cJSON *report_naming(const char *accused, char id[37])
 {
     cgt_report rep;
     cJSON *b = cgt_report_body("holdback", "city_a");
@@ -87,7 +87,18 @@ static cJSON *report_naming(const char *accused)
     cJSON_AddStringToObject(b, "accused_person", accused);
     CGT_SUBMIT(b, &rep);
     cJSON_Delete(b);
-    return CGT_AWAIT_CLUE(insp_east, "content", rep.content);
+    cJSON *clue = CGT_AWAIT_CLUE(insp_east, "content", rep.content);
+    snprintf(id, 37, "%s", CGT_JSON_STR(clue, "id"));
+    return clue;
+}
+
+/* A fresh account a named name (linked to person, or NULL) and a report
+ * naming accused: the clue, as report_naming(). */
+static cJSON *account_named_in_report(account *a, const char *name, const char *person,
+                                      const char *accused, char id[37])
+{
+    make_account(a, name, person);
+    return report_naming(accused, id);
 }
 
 static int group_setup(void **state)
@@ -153,11 +164,8 @@ static void named_by_name_then_confirmed(void **state)
     snprintf(accused, sizeof accused, "  held  PERSON %s", tok);
     snprintf(person, sizeof person, "hold-%s", tok);
     account a;
-    make_account(&a, name, person);
-
-    cJSON *clue = report_naming(accused);
     char id[37];
-    snprintf(id, sizeof id, "%s", CGT_JSON_STR(clue, "id"));
+    cJSON *clue = account_named_in_report(&a, name, person, accused, id);
     check_sees(a.token, id, false, "the account the report names");
     check_sees(insp_east, id, true, "another inspector");
     CGT_CHECK_INT(0, counted(a.token, tok), "the account named counts it");
@@ -229,18 +237,13 @@ static void named_by_name_then_confirmed(void **state)
 static void named_by_name_then_cleared(void **state)
 {
     (void)state;
-    char tok[9], name[64], body[256];
+    char tok[9], name[64], body[256], accused[128], id[37];
     cgt_token_hex(tok, 8);
     snprintf(name, sizeof name, "Name Sake %s", tok);
-    account a;
-    make_account(&a, name, NULL);
-
     /* Two people named in one accusation: each name is held. */
-    char accused[128];
     snprintf(accused, sizeof accused, "Someone Unknown %s、name sake %s", tok, tok);
-    cJSON *clue = report_naming(accused);
-    char id[37];
-    snprintf(id, sizeof id, "%s", CGT_JSON_STR(clue, "id"));
+    account a;
+    cJSON *clue = account_named_in_report(&a, name, NULL, accused, id);
     check_sees(a.token, id, false, "the account of that name");
     CGT_CHECK_INT(2, cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(clue, "held_names")),
                   "both names held");
@@ -277,6 +280,38 @@ static void named_by_name_then_cleared(void **state)
     cgt_logout(a.token);
 }
 
+/* A Chinese name unique to this run: tok's hex digits as characters from
+ * U+4E00 on, three bytes each. */
+static void cjk_name(const char *tok, char *out, size_t size)
+{
+    size_t o = 0;
+    for (const char *c = tok; *c != '\0' && o + 4 < size; c++) {
+        unsigned cp = 0x4E00 + (unsigned)(*c <= '9' ? *c - '0' : *c - 'a' + 10);
+        out[o++] = (char)(0xE0 | (cp >> 12));
+        out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[o++] = (char)(0x80 | (cp & 0x3F));
+    }
+    out[o] = '\0';
+}
+
+/* An account whose display name puts a title before the name is held back
+ * from by a report that puts the title after it, in brackets. */
+static void chinese_name_beside_title(void **state)
+{
+    (void)state;
+    char tok[7], who[64], name[96], accused[96];
+    cgt_token_hex(tok, 6);
+    cjk_name(tok, who, sizeof who);
+    snprintf(name, sizeof name, "华东纪检员 %s", who);
+    snprintf(accused, sizeof accused, "%s（物资部科长）", who);
+    account a;
+    char id[37];
+    cJSON_Delete(account_named_in_report(&a, name, NULL, accused, id));
+    check_sees(a.token, id, false, "the account the report names beside a title");
+    check_sees(insp_east, id, true, "another inspector");
+    cgt_logout(a.token);
+}
+
 int main(void)
 {
     cgt_init("accused_holdback", CGT_NEED_STACK);
@@ -284,6 +319,7 @@ int main(void)
         cmocka_unit_test(person_ids_in_any_spelling),
         cmocka_unit_test(named_by_name_then_confirmed),
         cmocka_unit_test(named_by_name_then_cleared),
+        cmocka_unit_test(chinese_name_beside_title),
     };
     int failed =
         cmocka_run_group_tests_name("accused_holdback", tests, group_setup, group_teardown);
