@@ -32,7 +32,11 @@ cg_code cg_actor_from_ctx(const Cleangrid__V1__CallContext *ctx, const char *con
     }
     out->scope = s;
     out->user_id = ctx->actor_user_id;
-    out->person_id = ctx->actor_person_id != NULL ? ctx->actor_person_id : "";
+    if (!cg_person_id_canon(ctx->actor_person_id, out->person_id, sizeof out->person_id) ||
+        !cg_name_keys_json(ctx->actor_name, out->name_keys, sizeof out->name_keys)) {
+        return cg_err_set(err, CG_PERMISSION_DENIED,
+                          "the caller's person id or name is too long to compare");
+    }
     return CG_OK;
 }
 

@@ -5,7 +5,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
 #include <string.h>
 
 #include "cg_test.h"
@@ -106,6 +105,24 @@ static void test_actor_from_ctx(void **state)
     ctx.actor_person_id = "P-0001";
     assert_int_equal(cg_actor_from_ctx(&ctx, READERS, "read clues", &actor, &err), CG_OK);
     assert_string_equal(actor.person_id, "P-0001");
+    assert_string_equal(actor.name_keys, "[]");
+
+    /* Whatever form the caller sends, the actor carries the canonical one. */
+    ctx.actor_person_id = " sec-subj-1\t";
+    ctx.actor_name = "Wang Wu";
+    assert_int_equal(cg_actor_from_ctx(&ctx, READERS, "read clues", &actor, &err), CG_OK);
+    assert_string_equal(actor.person_id, "SEC-SUBJ-1");
+    assert_string_equal(actor.name_keys, "[\"wangwu\"]");
+
+    /* An id too long to compare whole is refused, never compared in part. */
+    char long_id[CG_PERSON_ID_SIZE + 1];
+    memset(long_id, 'x', sizeof long_id - 1);
+    long_id[sizeof long_id - 1] = '\0';
+    ctx.actor_person_id = long_id;
+    cg_err_clear(&err);
+    assert_int_equal(cg_actor_from_ctx(&ctx, READERS, "read clues", &actor, &err),
+                     CG_PERMISSION_DENIED);
+    ctx.actor_person_id = "P-0001";
 
     char *other[] = {"cadre"};
     ctx.roles = other;

@@ -562,6 +562,42 @@ static cgt_response *call_assign(const char *token, const char *user)
     return cgt_clue_act(token, id, "/assign", body);
 }
 
+/* A clue that holds back its subject's name, registered by the inspector
+ * (whose account id goes into account) and the name's key into name. */
+static void held_clue(char id[37], char name[128], char account[37])
+{
+    cgt_response *r = cgt_post_clue(token_of("inspector"), "city_a", NULL);
+    CGT_CHECK_STATUS(r, 201);
+    snprintf(id, 37, "%s", CGT_JSON_STR(r->json, "id"));
+    snprintf(account, 37, "%s", CGT_JSON_STR(r->json, "handler_id"));
+    cgt_response_free(r);
+    /* The reply of a registration shows the clue as inserted: read it for
+     * the names it holds. */
+    cJSON *clue = CGT_GET_CLUE(token_of("lead"), id);
+    const cJSON *held = cJSON_GetObjectItemCaseSensitive(clue, "held_names");
+    const char *key = cJSON_GetStringValue(cJSON_GetArrayItem(held, 0));
+    snprintf(name, 128, "%s", key != NULL ? key : "");
+    cJSON_Delete(clue);
+}
+
+static cgt_response *call_confirm_subject(const char *token, const char *user)
+{
+    (void)user;
+    char id[37], name[128], account[37], body[300];
+    held_clue(id, name, account);
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"account_id\":\"%s\"}", name, account);
+    return cgt_clue_act(token, id, "/subjects/confirm", body);
+}
+
+static cgt_response *call_clear_subject(const char *token, const char *user)
+{
+    (void)user;
+    char id[37], name[128], account[37], body[200];
+    held_clue(id, name, account);
+    snprintf(body, sizeof body, "{\"name\":\"%s\"}", name);
+    return cgt_clue_act(token, id, "/subjects/clear", body);
+}
+
 static cgt_response *call_recuse(const char *token, const char *user)
 {
     (void)user;
@@ -1049,6 +1085,8 @@ static const struct {
     {"POST", "/api/v1/clues/{id}/disposal/approve", 200, call_approve},
     {"POST", "/api/v1/clues/{id}/disposal/reject", 200, call_reject},
     {"POST", "/api/v1/clues/{id}/assign", 200, call_assign},
+    {"POST", "/api/v1/clues/{id}/subjects/confirm", 200, call_confirm_subject},
+    {"POST", "/api/v1/clues/{id}/subjects/clear", 200, call_clear_subject},
     {"POST", "/api/v1/clues/{id}/recuse", 200, call_recuse},
     {"POST", "/api/v1/clues/{id}/link", 200, call_link},
     {"POST", "/api/v1/clues/{id}/merge", 200, call_merge},

@@ -13,23 +13,29 @@
 
 #include <stdbool.h>
 
+#include "cg/person.h"
 #include "cg/status.h"
 #include "cleangrid/v1/common.pb-c.h"
 
-/* Who is acting, as the SQL of reads and writes needs it. Every string is
- * borrowed from the CallContext; person_id is "" when the account is linked
- * to no person. */
+/* Who is acting, as the SQL of reads and writes needs it. scope and
+ * user_id are borrowed from the CallContext; person_id is the actor's
+ * person id in its canonical form (cg/person.h), "" when the account is
+ * linked to no person, and name_keys the keys of its display name
+ * (cg_name_keys_json()), "[]" for none. Both are copies, so every
+ * comparison sees one form whatever the caller sent. */
 typedef struct cg_actor {
     const char *scope;
     const char *user_id;
-    const char *person_id;
+    char person_id[CG_PERSON_ID_SIZE];
+    char name_keys[CG_NAME_KEYS_JSON_SIZE];
 } cg_actor;
 
 /* Check that ctx (borrowed, may be NULL) carries one of roles (a
  * NULL-terminated list), a valid scope path and a user id (a UUID), and
  * fill *out from it. PERMISSION_DENIED "your role may not <what>" for a
  * role not in the list, and a message of its own for a missing scope or
- * user id. */
+ * user id, or a person id or display name too long to compare (refused
+ * rather than compared in part). */
 cg_code cg_actor_from_ctx(const Cleangrid__V1__CallContext *ctx, const char *const *roles,
                           const char *what, cg_actor *out, cg_err *err);
 

@@ -14,6 +14,6 @@ const char *const CASE_ROLES_APPROVE[] = {"inspection_lead", NULL};
 
 void case_query_start(cg_query *q, const cg_actor *actor, const char *second, const char *head)
 {
-    const char *lead[] = {actor->scope, second, actor->person_id, actor->user_id};
-    cg_query_start(q, lead, 4, head);
+    const char *lead[] = {actor->scope, second, actor->person_id, actor->user_id, actor->name_keys};
+    cg_query_start(q, lead, 5, head);
 }

@@ -18,7 +18,8 @@ extern const char *const CASE_ROLES_APPROVE[]; /* clue.approve: approve, reject,
 
 /* Start q with the parameters the case's visibility condition reads
  * (CASE_CLUE_VISIBLE in case.h): $1 the actor's scope, $2 second (the
- * caller's: a limit, a root path), $3 the actor's person id, $4 its user id;
+ * caller's: a limit, a root path), $3 the actor's person id, $4 its user id,
+ * $5 the keys of its display name (a JSON array);
  * then the text head. Strings are borrowed and must outlive q. */
 void case_query_start(cg_query *q, const cg_actor *actor, const char *second, const char *head);
 

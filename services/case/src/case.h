@@ -50,14 +50,22 @@
 #define CASE_ACTOR_SYSTEM "system:case"
 
 /* Who may see a clue (and so its case) besides its scope: not a subject of
- * it (their person id among its subjects) and not someone who declared a
- * recusal on it. $3 is the actor's person id ('' for none), $4 the actor's
- * user id; `clues` is the clue's row. */
+ * it (their person id among its subjects), not someone who declared a
+ * recusal on it, and not someone the clue may name by name only while an
+ * officer has not decided whether it does (a pending row of
+ * clue_name_holds with the key of their display name). $3 is the actor's
+ * canonical person id ('' for none), $4 the actor's user id, $5 the keys
+ * of the actor's display name (a JSON array of strings, cg_name_keys_json());
+ * `clues` is the clue's row. Every statement that uses it takes its parameters from
+ * case_query_start() or case_repo_one_visible(). */
 #define CASE_CLUE_VISIBLE                                                                          \
     " AND NOT ($3::text <> '' AND clues.subjects @> jsonb_build_array(jsonb_build_object("         \
     "'person_id', $3::text)))"                                                                     \
     " AND NOT EXISTS (SELECT 1 FROM clue_recusals r WHERE r.clue_id = clues.id"                    \
-    " AND r.user_id = $4::text)"
+    " AND r.user_id = $4::text)"                                                                   \
+    " AND NOT EXISTS (SELECT 1 FROM clue_name_holds h WHERE h.clue_id = clues.id"                  \
+    " AND h.state = 'pending'"                                                                     \
+    " AND h.name_key = ANY (ARRAY(SELECT jsonb_array_elements_text($5::jsonb))))"
 
 #define CASE_SUBJECT_CASE_DISPOSED "cg.evt.case.case.disposed"
 

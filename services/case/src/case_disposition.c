@@ -107,8 +107,11 @@ static cg_code add_investigator(PGconn *conn, const cg_actor *actor,
     }
     cg_code rc = case_person_barred(conn, k->clue_id, req->investigator_id,
                                     req->investigator_person_id, err);
-    const char *params[] = {req->case_id, req->investigator_id, req->investigator_person_id,
-                            actor->user_id};
+    char person[CG_PERSON_ID_SIZE] = "";
+    if (rc == CG_OK && !cg_person_id_canon(req->investigator_person_id, person, sizeof person)) {
+        rc = cg_err_set(err, CG_INVALID_ARGUMENT, "the investigator's person id is too long");
+    }
+    const char *params[] = {req->case_id, req->investigator_id, person, actor->user_id};
     if (rc != CG_OK ||
         (rc = cg_db_exec(conn, SQL_ADD_INVESTIGATOR, 4, params, &res, err)) != CG_OK) {
         goto cleanup;

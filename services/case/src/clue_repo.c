@@ -2,13 +2,16 @@
  * parameterized; values are cast in SQL. */
 #include "clue_repo.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "case.h"
+#include "cg/log.h"
 #include "cg/util.h"
 #include "deadlines.h"
+#include "holds.h"
 
 /* The columns every clue query returns, in the order of enum clue_col. The
  * repeated and nested parts come as JSON texts (clue_view.c parses them). */
@@ -29,7 +32,9 @@
     " coalesce((SELECT k.id::text FROM cases k WHERE k.clue_id = clues.id), ''),"                  \
     " floor(extract(epoch FROM deadline_at) * 1000)::bigint,"                                      \
     " (extract(epoch FROM received_at) * 1000000)::bigint,"                                        \
-    " coalesce((extract(epoch FROM deadline_at) * 1000000)::bigint, 0), number"
+    " coalesce((extract(epoch FROM deadline_at) * 1000000)::bigint, 0), number,"                   \
+    " (SELECT coalesce(json_agg(h.name_key ORDER BY h.held_at, h.name_key), '[]')"                 \
+    "   FROM clue_name_holds h WHERE h.clue_id = clues.id AND h.state = 'pending')::text"
 
 enum clue_col {
     COL_ID,
@@ -59,6 +64,7 @@ enum clue_col {
     COL_RECEIVED_US,
     COL_DEADLINE_US,
     COL_NUMBER,
+    COL_HELD,
 };
 
 /* Who may see a clue besides its scope (case.h). */
@@ -155,9 +161,127 @@ cg_code case_repo_clue_from_row(const PGresult *res, int row, case_clue_view *ou
     if (created_us != NULL) {
         *created_us = cg_db_get_ll(res, row, COL_CREATED_US);
     }
-    return case_clue_view_parse(out, cg_db_get(res, row, COL_SUBJECTS),
-                                cg_db_get(res, row, COL_CATEGORIES), cg_db_get(res, row, COL_LINKS),
-                                cg_db_get(res, row, COL_DISPOSAL), err);
+    if (case_clue_view_parse(out, cg_db_get(res, row, COL_SUBJECTS),
+                             cg_db_get(res, row, COL_CATEGORIES), cg_db_get(res, row, COL_LINKS),
+                             cg_db_get(res, row, COL_DISPOSAL), err) != CG_OK) {
+        return err->code;
+    }
+    return case_clue_view_held(out, cg_db_get(res, row, COL_HELD), err);
+}
+
+/* Hold back each name of $2 (a JSON array of keys) on clue $1. A name
+ * cleared before stays cleared; one confirmed before waits for a lead
+ * again once no subject carries the person id it was confirmed as (an
+ * edit took it away), since nothing else would keep the clue from that
+ * person now. */
+static const char SQL_HOLD[] =
+    "INSERT INTO clue_name_holds (clue_id, name_key)"
+    " SELECT $1::uuid, k FROM jsonb_array_elements_text($2::jsonb) k"
+    " ON CONFLICT (clue_id, name_key) DO UPDATE SET state = 'pending', person_id = '',"
+    " decided_by = '', decided_at = NULL, held_at = clock_timestamp()"
+    " WHERE clue_name_holds.state = 'confirmed' AND NOT EXISTS (SELECT 1 FROM clues"
+    " WHERE clues.id = $1::uuid AND clues.subjects @> jsonb_build_array(jsonb_build_object("
+    " 'person_id', clue_name_holds.person_id)))";
+
+cg_code case_repo_hold_names(PGconn *conn, const char *clue_id, const char *subjects_json,
+                             cg_err *err)
+{
+    cg_code rc = CG_OK;
+    char(*keys)[CG_NAME_KEY_SIZE] = malloc(CASE_HOLDS_MAX * sizeof *keys);
+    cJSON *array = cJSON_CreateArray();
+    char *text = NULL;
+
+    if (keys == NULL || array == NULL) {
+        rc = cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+        goto cleanup;
+    }
+    size_t n = case_hold_keys(subjects_json, keys, CASE_HOLDS_MAX);
+    for (size_t i = 0; i < n; i++) {
+        cJSON_AddItemToArray(array, cJSON_CreateString(keys[i]));
+    }
+    if (n == 0) {
+        goto cleanup;
+    }
+    text = cJSON_PrintUnformatted(array);
+    if (text == NULL || cJSON_GetArraySize(array) != (int)n) {
+        rc = cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+        goto cleanup;
+    }
+    const char *params[] = {clue_id, text};
+    rc = cg_db_exec(conn, SQL_HOLD, 2, params, NULL, err);
+
+cleanup:
+    free(text);
+    cJSON_Delete(array);
+    free(keys);
+    return rc;
+}
+
+static const char SQL_DECIDE_NAME[] =
+    "UPDATE clue_name_holds SET state = $3, person_id = $4, decided_by = $5,"
+    " decided_at = clock_timestamp()"
+    " WHERE clue_id = $1::uuid AND name_key = $2 AND state = 'pending'";
+
+cg_code case_repo_decide_name(PGconn *conn, const char *clue_id, const char *key, const char *state,
+                              const char *person_id, const char *decided_by, cg_err *err)
+{
+    PGresult *res = NULL;
+    const char *params[] = {clue_id, key, state, person_id, decided_by};
+    cg_code rc = cg_db_exec(conn, SQL_DECIDE_NAME, 5, params, &res, err);
+    if (rc == CG_OK && strcmp(PQcmdTuples(res), "1") != 0) {
+        rc = cg_err_set(err, CG_FAILED_PRECONDITION,
+                        "this clue holds back no such name (see held_names)");
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* Clues registered before names were held: any with a subject named
+ * without a person id and no hold row yet. */
+static const char SQL_UNHELD[] =
+    "SELECT c.id::text, c.subjects::text FROM clues c"
+    " WHERE NOT EXISTS (SELECT 1 FROM clue_name_holds h WHERE h.clue_id = c.id)"
+    " AND EXISTS (SELECT 1 FROM jsonb_array_elements(c.subjects) s"
+    "   WHERE coalesce(s ->> 'name', '') <> '' AND coalesce(s ->> 'person_id', '') = '')";
+
+cg_code case_repo_hold_backfill(cg_db *db, cg_err *err)
+{
+    cg_code rc;
+    PGconn *conn = NULL;
+    PGresult *res = NULL;
+
+    conn = cg_db_acquire(db, 5000, err);
+    if (conn == NULL) {
+        rc = err->code;
+        goto cleanup;
+    }
+    rc = cg_db_exec(conn, SQL_UNHELD, 0, NULL, &res, err);
+    for (int i = 0; rc == CG_OK && i < PQntuples(res); i++) {
+        rc = case_repo_hold_names(conn, cg_db_get(res, i, 0), cg_db_get(res, i, 1), err);
+    }
+    if (rc == CG_OK && PQntuples(res) > 0) {
+        char n[16];
+        snprintf(n, sizeof n, "%d", PQntuples(res));
+        cg_log_fields(CG_LOG_INFO, "names held back on clues registered before", "clues", n, NULL);
+    }
+
+cleanup:
+    PQclear(res);
+    if (conn != NULL) {
+        cg_db_release(db, conn);
+    }
+    return rc;
+}
+
+/* The names the clue just inserted (res, a clue row or none) gives
+ * without a person id, held back before anyone can read it. */
+static cg_code hold_inserted(PGconn *conn, const PGresult *res, cg_err *err)
+{
+    if (PQntuples(res) == 0) {
+        return CG_OK;
+    }
+    return case_repo_hold_names(conn, cg_db_get(res, 0, COL_ID), cg_db_get(res, 0, COL_SUBJECTS),
+                                err);
 }
 
 cg_code case_repo_insert_from_report(PGconn *conn, const Cleangrid__V1__ReportSubmitted *ev,
@@ -179,8 +303,11 @@ cg_code case_repo_insert_from_report(PGconn *conn, const Cleangrid__V1__ReportSu
         received_s,
         days_s,
     };
-    return cg_db_exec(conn, SQL_INSERT_FROM_REPORT, (int)(sizeof params / sizeof params[0]), params,
-                      out, err);
+    if (cg_db_exec(conn, SQL_INSERT_FROM_REPORT, (int)(sizeof params / sizeof params[0]), params,
+                   out, err) != CG_OK) {
+        return err->code;
+    }
+    return hold_inserted(conn, *out, err);
 }
 
 cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, cg_err *err)
@@ -193,7 +320,11 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
         c->summary, c->org_path,   c->subjects_json, c->categories_json,
         received_s, c->handler_id, days_s,
     };
-    return cg_db_exec(conn, SQL_INSERT, (int)(sizeof params / sizeof params[0]), params, out, err);
+    if (cg_db_exec(conn, SQL_INSERT, (int)(sizeof params / sizeof params[0]), params, out, err) !=
+        CG_OK) {
+        return err->code;
+    }
+    return hold_inserted(conn, *out, err);
 }
 
 void case_clue_where(cg_query *q, const case_list_filter *f)
@@ -283,8 +414,8 @@ int64_t case_repo_sort_key_us(const PGresult *res, int row, cg_sort sort)
 cg_code case_repo_one_visible(PGconn *conn, const char *sql, const cg_actor *actor, const char *id,
                               PGresult **out, cg_err *err)
 {
-    const char *params[] = {actor->scope, id, actor->person_id, actor->user_id};
-    cg_code rc = cg_db_exec(conn, sql, 4, params, out, err);
+    const char *params[] = {actor->scope, id, actor->person_id, actor->user_id, actor->name_keys};
+    cg_code rc = cg_db_exec(conn, sql, 5, params, out, err);
     if (rc == CG_OK && PQntuples(*out) == 0) {
         PQclear(*out);
         *out = NULL;
@@ -338,7 +469,11 @@ cg_code case_person_barred(PGconn *conn, const char *clue_id, const char *user_i
                            const char *person_id, cg_err *err)
 {
     PGresult *res = NULL;
-    const char *params[] = {clue_id, user_id, person_id};
+    char canon[CG_PERSON_ID_SIZE];
+    if (!cg_person_id_canon(person_id, canon, sizeof canon)) {
+        return cg_err_set(err, CG_INVALID_ARGUMENT, "the person id is too long");
+    }
+    const char *params[] = {clue_id, user_id, canon};
     cg_code rc = cg_db_exec(conn, SQL_ASSIGN_BARS, 3, params, &res, err);
     if (rc == CG_OK &&
         (strcmp(cg_db_get(res, 0, 0), "t") == 0 || strcmp(cg_db_get(res, 0, 1), "t") == 0)) {

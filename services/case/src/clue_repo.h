@@ -66,8 +66,8 @@ cg_code case_repo_get(PGconn *conn, const cg_actor *actor, const char *id, PGres
                       cg_err *err);
 
 /* Run sql with $1 the actor's scope, $2 id, $3 its person id, $4 its user
- * id; NOT_FOUND "clue not found" when it returns no row. *out is owned by
- * the caller. */
+ * id, $5 the keys of its display name (CASE_CLUE_VISIBLE); NOT_FOUND "clue not found" when it
+ * returns no row. *out is owned by the caller. */
 cg_code case_repo_one_visible(PGconn *conn, const char *sql, const cg_actor *actor, const char *id,
                               PGresult **out, cg_err *err);
 
@@ -104,6 +104,25 @@ cg_code case_repo_lock(PGconn *conn, const cg_actor *actor, const char *id, case
  * they cannot handle or review it. */
 cg_code case_person_barred(PGconn *conn, const char *clue_id, const char *user_id,
                            const char *person_id, cg_err *err);
+
+/* Hold back from the accounts they may name the names that the subjects
+ * in subjects_json (the clue's, as stored; borrowed) give without a person
+ * id (case_hold_keys()), on clue_id, inside the caller's transaction on
+ * conn. A name cleared before stays cleared; one confirmed before waits
+ * again once no subject carries the person id it was confirmed as. */
+cg_code case_repo_hold_names(PGconn *conn, const char *clue_id, const char *subjects_json,
+                             cg_err *err);
+
+/* Hold back the names of every clue registered before names were held
+ * (none of its names has a row yet), each on its own, on a connection of
+ * db. Run once at start, before the service reads or serves. */
+cg_code case_repo_hold_backfill(cg_db *db, cg_err *err);
+
+/* Decide the pending name key of clue_id: state "confirmed" (person_id the
+ * person it names, canonical) or "cleared", decided by user decided_by.
+ * FAILED_PRECONDITION when no such name waits for a decision. */
+cg_code case_repo_decide_name(PGconn *conn, const char *clue_id, const char *key, const char *state,
+                              const char *person_id, const char *decided_by, cg_err *err);
 
 /* Append to q (started with case_query_start, $1 the scope) the WHERE of
  * the clues the actor sees that pass f: only the filters that are set. */

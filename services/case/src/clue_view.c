@@ -92,6 +92,16 @@ cg_code case_clue_view_parse(case_clue_view *v, const char *subjects, const char
     return CG_OK;
 }
 
+cg_code case_clue_view_held(case_clue_view *v, const char *held, cg_err *err)
+{
+    if (parse(v, 4, held, err) != CG_OK) {
+        return err->code;
+    }
+    v->clue.n_held_names = strings_of(v->json[4], v->held, CASE_HOLDS_MAX);
+    v->clue.held_names = v->held;
+    return CG_OK;
+}
+
 void case_clue_view_free(case_clue_view *v)
 {
     for (size_t i = 0; i < sizeof v->json / sizeof v->json[0]; i++) {

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "cg/limits.h"
+#include "holds.h"
 #include "cg/status.h"
 #include "cleangrid/v1/case.pb-c.h"
 
@@ -22,11 +23,12 @@ typedef struct case_clue_view {
      * the trees below, so it lives until both are freed, and is never
      * freed with protobuf_c_message_free_unpacked(). */
     Cleangrid__V1__Clue clue;
-    cJSON *json[4]; /* owned: subjects, categories, links, disposal */
+    cJSON *json[5]; /* owned: subjects, categories, links, disposal, held names */
     Cleangrid__V1__ClueSubject subjects[CASE_SUBJECTS_MAX];
     Cleangrid__V1__ClueSubject *subject_ptrs[CASE_SUBJECTS_MAX];
     char *categories[CASE_CATEGORIES_MAX];
     char *links[CASE_LINKS_MAX];
+    char *held[CASE_HOLDS_MAX];
     Cleangrid__V1__ClueDisposal disposal;
 } case_clue_view;
 
@@ -39,6 +41,10 @@ typedef struct case_clue_view {
 cg_code case_clue_view_parse(case_clue_view *v, const char *subjects, const char *categories,
                              const char *links, const char *disposal, cg_err *err);
 void case_clue_view_free(case_clue_view *v);
+
+/* Fill v->clue's held_names from held, a JSON array of strings ("" for
+ * none), after case_clue_view_parse(). INTERNAL when it does not parse. */
+cg_code case_clue_view_held(case_clue_view *v, const char *held, cg_err *err);
 
 /* A dossier summary: a JSON object of the string pairs key, value, ...,
  * NULL (a NULL value is left out). The text is owned by the caller

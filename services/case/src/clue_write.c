@@ -136,11 +136,14 @@ static void check_subjects(Cleangrid__V1__ClueSubject **subjects, size_t n, cons
         subject_field(err, i, "person_id", s->person_id, CASE_PERSON_ID_MAX, 0);
         subject_field(err, i, "position", s->position, CG_CLUE_FIELD_MAX, 0);
         subject_field(err, i, "org_unit", s->org_unit, CG_CLUE_FIELD_MAX, 0);
-        *about_self = *about_self || (given(actor->person_id) && given(s->person_id) &&
-                                      strcmp(actor->person_id, s->person_id) == 0);
+        /* Stored and compared in the one canonical form (cg/person.h). */
+        char person[CG_PERSON_ID_SIZE] = "";
+        cg_person_id_canon(s->person_id, person, sizeof person);
+        *about_self = *about_self || (given(actor->person_id) && given(person) &&
+                                      strcmp(actor->person_id, person) == 0);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "name", s->name);
-        cJSON_AddStringToObject(o, "person_id", s->person_id);
+        cJSON_AddStringToObject(o, "person_id", person);
         cJSON_AddStringToObject(o, "position", s->position);
         cJSON_AddStringToObject(o, "org_unit", s->org_unit);
         cJSON_AddItemToArray(out, o);
@@ -293,7 +296,9 @@ cg_code case_clue_action_roles(const void *request, const char *const **roles, c
     const char *action = ((const Cleangrid__V1__ClueActionRequest *)request)->action;
     *doing = action;
     if (strcmp(action, CASE_ACTION_APPROVE) == 0 || strcmp(action, CASE_ACTION_REJECT) == 0 ||
-        strcmp(action, CASE_ACTION_ASSIGN) == 0 || strcmp(action, CASE_ACTION_FILE) == 0) {
+        strcmp(action, CASE_ACTION_ASSIGN) == 0 || strcmp(action, CASE_ACTION_FILE) == 0 ||
+        strcmp(action, CASE_ACTION_CONFIRM_SUBJECT) == 0 ||
+        strcmp(action, CASE_ACTION_CLEAR_SUBJECT) == 0) {
         *roles = CASE_ROLES_APPROVE;
         return CG_OK;
     }
@@ -415,6 +420,12 @@ static cg_code do_edit(const action_ctx *a, cg_err *err)
                         "changed");
         goto cleanup;
     }
+    /* A subject now named without a person id is held back like one
+     * registered so. */
+    if (changes[EDIT_SUBJECTS] &&
+        (rc = case_repo_hold_names(a->conn, req->clue_id, subjects_json, err)) != CG_OK) {
+        goto cleanup;
+    }
     for (int f = 0; f < EDIT_NFIELDS; f++) {
         if (changes[f]) {
             size_t used = strlen(names);
@@ -459,6 +470,15 @@ static cg_code check_action_fields(const Cleangrid__V1__ClueActionRequest *req, 
         }
         if (given(req->handler_scope) && !cg_ltree_path_valid(req->handler_scope)) {
             cg_err_add_violation(err, "handler_scope", "must be an org path");
+        }
+    } else if (strcmp(a, CASE_ACTION_CONFIRM_SUBJECT) == 0 ||
+               strcmp(a, CASE_ACTION_CLEAR_SUBJECT) == 0) {
+        cg_check_text(err, "name", req->subject_name, 0, CG_CLUE_SUBJECT_NAME_MAX,
+                      CG_TEXT_REQUIRED);
+        if (strcmp(a, CASE_ACTION_CONFIRM_SUBJECT) == 0 &&
+            !cg_uuid_valid(req->subject_account_id)) {
+            cg_err_add_violation(err, "account_id",
+                                 "must be the user id (UUID) of the account the name names");
         }
     } else if (strcmp(a, CASE_ACTION_EDIT) == 0) {
         bool changes[EDIT_NFIELDS];
@@ -732,6 +752,111 @@ cleanup:
     return rc;
 }
 
+/* --- confirm_subject, clear_subject: a name held back ----------------------- */
+
+static const char SQL_SET_SUBJECTS[] = "UPDATE clues SET subjects = $2::jsonb WHERE id = $1::uuid";
+
+/* The clue's subjects (subjects_json) with the person id given to the
+ * subject whose whole name has key; when the name is one of several in a
+ * subject ("王五、赵六"), a subject of its own with that name. Owned by
+ * the caller (free()); NULL when out of memory. */
+static char *subjects_confirmed(const char *subjects_json, const char *key, const char *name,
+                                const char *person_id)
+{
+    cJSON *subjects = cJSON_Parse(subjects_json);
+    cJSON *s = NULL;
+    char *text = NULL;
+    bool named = false;
+    char *k = malloc(CG_NAME_KEY_SIZE);
+
+    if (!cJSON_IsArray(subjects) || k == NULL) {
+        goto cleanup;
+    }
+    cJSON_ArrayForEach(s, subjects)
+    {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "name"));
+        const char *p = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "person_id"));
+        if (n != NULL && (p == NULL || p[0] == '\0') && cg_name_key(n, k, CG_NAME_KEY_SIZE) &&
+            strcmp(k, key) == 0) {
+            cJSON_DeleteItemFromObjectCaseSensitive(s, "person_id");
+            cJSON_AddStringToObject(s, "person_id", person_id);
+            named = true;
+        }
+    }
+    if (!named) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", name);
+        cJSON_AddStringToObject(o, "person_id", person_id);
+        cJSON_AddStringToObject(o, "position", "");
+        cJSON_AddStringToObject(o, "org_unit", "");
+        cJSON_AddItemToArray(subjects, o);
+    }
+    text = cJSON_PrintUnformatted(subjects);
+
+cleanup:
+    free(k);
+    cJSON_Delete(subjects);
+    return text;
+}
+
+/* An officer decides a name the clue holds back: confirm gives the
+ * subject the person id of the account it names, so the subject rule
+ * keeps the clue from that person from now on; clear says it names nobody
+ * with an account here, and the clue is shown again. */
+static cg_code do_subject(const action_ctx *a, bool confirm, cg_err *err)
+{
+    cg_code rc;
+    const Cleangrid__V1__ClueActionRequest *req = a->req;
+    char *key = malloc(CG_NAME_KEY_SIZE), *subjects = NULL;
+    char person[CG_PERSON_ID_SIZE] = "";
+
+    if (key == NULL) {
+        rc = cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+        goto cleanup;
+    }
+    if (!cg_name_key(req->subject_name, key, CG_NAME_KEY_SIZE) || key[0] == '\0') {
+        cg_err_add_violation(err, "name", "must be a name the clue holds back (held_names)");
+        rc = err->code;
+        goto cleanup;
+    }
+    /* Without a person id the subject rule could not keep the clue from
+     * that person: the account must be linked first. */
+    if (confirm &&
+        (!cg_person_id_canon(req->subject_person_id, person, sizeof person) || person[0] == '\0')) {
+        rc = cg_err_set(err, CG_FAILED_PRECONDITION,
+                        "the account is linked to no person id; link it (PATCH "
+                        "/api/v1/accounts/{id}) before confirming");
+        goto cleanup;
+    }
+    rc = case_repo_decide_name(a->conn, req->clue_id, key, confirm ? "confirmed" : "cleared",
+                               person, a->actor->user_id, err);
+    if (rc != CG_OK) {
+        goto cleanup;
+    }
+    if (confirm) {
+        subjects = subjects_confirmed(a->clue->subjects_json, key, req->subject_name, person);
+        if (subjects == NULL) {
+            rc = cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+            goto cleanup;
+        }
+        const char *params[] = {req->clue_id, subjects};
+        rc = cg_db_exec(a->conn, SQL_SET_SUBJECTS, 2, params, NULL, err);
+        if (rc != CG_OK) {
+            goto cleanup;
+        }
+    }
+    rc = case_note(a->conn, req->clue_id, a->actor,
+                   confirm ? "subject.confirmed" : "subject.cleared",
+                   case_summary("name", key, "account_id", confirm ? req->subject_account_id : NULL,
+                                "person_id", confirm ? person : NULL, NULL),
+                   err);
+
+cleanup:
+    free(subjects);
+    free(key);
+    return rc;
+}
+
 static cg_code do_action(const action_ctx *a, cg_err *err)
 {
     const char *action = a->req->action;
@@ -752,6 +877,10 @@ static cg_code do_action(const action_ctx *a, cg_err *err)
     }
     if (strcmp(action, CASE_ACTION_FILE) == 0) {
         return do_file(a, err);
+    }
+    if (strcmp(action, CASE_ACTION_CONFIRM_SUBJECT) == 0 ||
+        strcmp(action, CASE_ACTION_CLEAR_SUBJECT) == 0) {
+        return do_subject(a, strcmp(action, CASE_ACTION_CONFIRM_SUBJECT) == 0, err);
     }
     if (strcmp(action, CASE_ACTION_EDIT) == 0) {
         return do_edit(a, err);

@@ -93,6 +93,8 @@ const case_transition case_transitions[] = {
     {CASE_STAGE_SHELVED, CASE_ACTION_EDIT, NULL, CASE_STAGE_SAME, false, false},
     {"*", CASE_ACTION_RECUSE, NULL, CASE_STAGE_SAME, false, false},
     {"*", CASE_ACTION_LINK, NULL, CASE_STAGE_SAME, false, false},
+    {"*", CASE_ACTION_CONFIRM_SUBJECT, NULL, CASE_STAGE_SAME, false, false},
+    {"*", CASE_ACTION_CLEAR_SUBJECT, NULL, CASE_STAGE_SAME, false, false},
     /* A case after filing (立案): investigation (调查) with its measures,
      * the investigation report, review (审理) by someone who did not
      * investigate, the disposition decided, and closure once every
@@ -124,9 +126,10 @@ const case_transition case_transitions[] = {
 const size_t case_ntransitions = sizeof case_transitions / sizeof case_transitions[0];
 
 static const char *const ACTIONS[] = {
-    CASE_ACTION_PROPOSE, CASE_ACTION_APPROVE, CASE_ACTION_REJECT, CASE_ACTION_ASSIGN,
-    CASE_ACTION_RECUSE,  CASE_ACTION_LINK,    CASE_ACTION_MERGE,  CASE_ACTION_REOPEN,
-    CASE_ACTION_FILE,    CASE_ACTION_EDIT,
+    CASE_ACTION_PROPOSE, CASE_ACTION_APPROVE,         CASE_ACTION_REJECT,
+    CASE_ACTION_ASSIGN,  CASE_ACTION_RECUSE,          CASE_ACTION_LINK,
+    CASE_ACTION_MERGE,   CASE_ACTION_REOPEN,          CASE_ACTION_FILE,
+    CASE_ACTION_EDIT,    CASE_ACTION_CONFIRM_SUBJECT, CASE_ACTION_CLEAR_SUBJECT,
 };
 
 static const char *const CASE_ACTIONS[] = {

@@ -50,6 +50,11 @@
 /* Correct a clue's register (subjects, categories, summary, received date,
  * source link) while it is open and no proposal waits. */
 #define CASE_ACTION_EDIT "edit"
+/* Decide a name the clue holds back from the accounts it may name:
+ * confirm it names an account's person (the subject takes its person id)
+ * or clear it (it names nobody with an account in scope). */
+#define CASE_ACTION_CONFIRM_SUBJECT "confirm_subject"
+#define CASE_ACTION_CLEAR_SUBJECT "clear_subject"
 
 /* Actions on a case (CaseActionRequest.action). */
 #define CASE_ACTION_INVESTIGATE "start_investigation"

@@ -85,7 +85,10 @@ int main(void)
     snprintf(db_options, sizeof db_options,
              "-c statement_timeout=%ld -c plan_cache_mode=force_custom_plan", statement_timeout_ms);
     base.db_options = db_options;
+    /* Clues registered before names were held are held before anything is
+     * read or served. */
     if (cg_service_base_start(&base, &err) != CG_OK ||
+        case_repo_hold_backfill(base.db, &err) != CG_OK ||
         cg_service_base_consume(&base, CASE_DURABLE_REPORT_SUBMITTED, CASE_SUBJECT_REPORT_SUBMITTED,
                                 case_on_report_submitted, &base, &err) != CG_OK ||
         cg_service_base_consume(&base, CASE_DURABLE_ORG_UNIT_MOVED, CG_SUBJECT_ORG_UNIT_MOVED,

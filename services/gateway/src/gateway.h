@@ -309,6 +309,9 @@ cg_code gw_lookup_assignee(gw_app *app, const char *field, const char *account_i
  * unit path, for the case service's checks. */
 cg_code gw_enrich_clue_handler(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
 cg_code gw_enrich_case_investigator(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
+/* The account a clue's held-back name names (subject_account_id, inside
+ * the caller's scope): its person id into subject_person_id. */
+cg_code gw_enrich_clue_subject(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
 /* A unit code the client gave, resolved into the org path the service
  * reads: a disposition item's unit, or the unit_code of a list's filter or
  * a new clue. */

@@ -29,7 +29,7 @@ static const char CLUE_EMPTY[] =
     "\"created_at\":null,\"subjects\":[],\"categories\":[],\"summary\":\"\","
     "\"received_date\":null,\"handler_id\":null,\"source_link\":null,"
     "\"merged_into\":null,\"linked_clue_ids\":[],\"disposal\":null,\"case_id\":null,"
-    "\"deadline\":null,\"deadline_state\":null}";
+    "\"deadline\":null,\"deadline_state\":null,\"held_names\":[]}";
 static const char CLUE_FULL[] =
     "{\"number\":\"\",\"id\":\"9d3c7a52-94f2-4f4c-9d0c-0a4b8b1f0c11\",\"source\":\"public_report\","
     "\"source_ref\":\"r-1\",\"category\":\"procurement\",\"content\":\"标书提前泄露\","
@@ -51,7 +51,8 @@ static const char CLUE_FULL[] =
     "\"decided_by\":\"55555555-94f2-4f4c-9d0c-0a4b8b1f0c11\","
     "\"decided_at\":\"2026-11-21T00:00:00.000Z\",\"decision_reason\":\"fine\"},"
     "\"case_id\":\"66666666-94f2-4f4c-9d0c-0a4b8b1f0c11\","
-    "\"deadline\":\"2026-12-21T00:00:00.000Z\",\"deadline_state\":\"due_soon\"}";
+    "\"deadline\":\"2026-12-21T00:00:00.000Z\",\"deadline_state\":\"due_soon\","
+    "\"held_names\":[]}";
 static const char CASE_EMPTY[] =
     "{\"number\":\"\",\"id\":\"\",\"clue_id\":\"\",\"org_path\":\"\",\"stage\":\"\",\"subjects\":[]"
     ","
@@ -97,7 +98,8 @@ static const char LIST_MORE[] =
     "\"org_path\":\"\",\"status\":\"\",\"created_at\":null,\"subjects\":[],"
     "\"categories\":[],\"summary\":\"\",\"received_date\":null,\"handler_id\":null,"
     "\"source_link\":null,\"merged_into\":null,\"linked_clue_ids\":[],"
-    "\"disposal\":null,\"case_id\":null,\"deadline\":null,\"deadline_state\":null}],"
+    "\"disposal\":null,\"case_id\":null,\"deadline\":null,\"deadline_state\":null,"
+    "\"held_names\":[]}],"
     "\"next_cursor\":\"abc\"}";
 
 /* The messages the forwarding routes and their tests name. */

@@ -14,6 +14,7 @@
 #include "admin.h"
 #include "audit.h"
 #include "cg/log.h"
+#include "cg/person.h"
 #include "gateway.h"
 #include "revocation.h"
 
@@ -57,14 +58,22 @@ void gw_route_list_accounts(gw_request *req)
         1, account_json);
 }
 
-/* Read the person_id member (may be absent or null) into *person_id;
- * a malformed one is a violation. */
-static void read_person_id(const gw_body_field *f, const char **person_id, cg_err *err)
+/* Read the person_id member (may be absent or null) into *person_id, in
+ * its canonical form (cg/person.h) written into canon, so that no two
+ * accounts hold one person under two spellings and the services compare
+ * it as stored; a malformed one is a violation. */
+static void read_person_id(const gw_body_field *f, char canon[CG_PERSON_ID_SIZE],
+                           const char **person_id, cg_err *err)
 {
-    *person_id = f->value;
-    if (f->value != NULL && !gw_person_id_valid(f->value))
+    *person_id = NULL;
+    if (f->value == NULL)
+        return;
+    if (!cg_person_id_canon(f->value, canon, CG_PERSON_ID_SIZE) || !gw_person_id_valid(canon)) {
         cg_err_add_violation(err, "person_id",
                              "must be 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'");
+        return;
+    }
+    *person_id = canon;
 }
 
 /* Answer a failed write of an account: a unique violation says what must
@@ -124,6 +133,7 @@ void gw_route_create_account(gw_request *req)
     char hash[crypto_pwhash_STRBYTES] = "";
     char roles[GW_ROLES_LITERAL_MAX];
     const char *person_id = NULL;
+    char person_canon[CG_PERSON_ID_SIZE];
     cg_err err;
     cg_err_clear(&err);
     gw_body_field f[] = {
@@ -142,7 +152,7 @@ void gw_route_create_account(gw_request *req)
                              "must be 1 to 64 of a-z, 0-9, '.', '_' and '-', starting with a "
                              "letter or digit");
     gw_roles_parse(f[2].item, "roles", roles, &err);
-    read_person_id(&f[5], &person_id, &err);
+    read_person_id(&f[5], person_canon, &person_id, &err);
     if (err.code == CG_OK)
         gw_password_policy_check(f[0].value, NULL, f[4].value, "password", &err);
     if (err.code != CG_OK || gw_auth_hash_password(f[4].value, hash, sizeof(hash), &err) != CG_OK) {
@@ -190,6 +200,7 @@ void gw_route_update_account(gw_request *req)
     PGconn *conn = NULL;
     char roles[GW_ROLES_LITERAL_MAX] = "";
     const char *person_id = NULL;
+    char person_canon[CG_PERSON_ID_SIZE];
     cg_err err;
     cg_err_clear(&err);
     gw_body_field f[] = {
@@ -203,7 +214,7 @@ void gw_route_update_account(gw_request *req)
     cg_err_clear(&err);
     if (f[0].item != NULL)
         gw_roles_parse(f[0].item, "roles", roles, &err);
-    read_person_id(&f[3], &person_id, &err);
+    read_person_id(&f[3], person_canon, &person_id, &err);
     /* Roles are granted by someone else: an administrator who could give
      * itself an inspector's role could read clues at once, with nobody's
      * say. */

@@ -295,6 +295,7 @@ cg_code gw_call_context(Cleangrid__V1__CallContext *ctx, gw_request *req, cg_err
         ctx->n_roles = (size_t)who->nroles;
         ctx->org_scope_path = (char *)who->org_path;
         ctx->actor_person_id = (char *)who->person_id;
+        ctx->actor_name = (char *)who->display_name;
     }
     const char *key = gw_http_header(req, "Idempotency-Key");
     if (key != NULL) {

@@ -112,10 +112,11 @@ static cg_code seed(cg_db *db, const char *password, bool *seeded, cg_err *err)
         if (rc != CG_OK)
             goto cleanup;
         const char *params[] = {a->username, a->display_name, hash, a->role, a->org_unit};
-        rc = cg_db_exec(conn,
-                        "INSERT INTO accounts (username, display_name, password_hash, roles,"
-                        " org_unit, person_id) VALUES ($1, $2, $3, ARRAY[$4], $5, 'HR-' || $1)",
-                        5, params, NULL, err);
+        rc = cg_db_exec(
+            conn,
+            "INSERT INTO accounts (username, display_name, password_hash, roles,"
+            " org_unit, person_id) VALUES ($1, $2, $3, ARRAY[$4], $5, upper('HR-' || $1))",
+            5, params, NULL, err);
         if (rc != CG_OK)
             goto cleanup;
     }

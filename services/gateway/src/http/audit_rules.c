@@ -131,6 +131,8 @@ static const struct {
     {"POST", "/api/v1/clues/{id}/disposal/approve", "clue.disposal_approved", NULL, "clue"},
     {"POST", "/api/v1/clues/{id}/disposal/reject", "clue.disposal_rejected", NULL, "clue"},
     {"POST", "/api/v1/clues/{id}/assign", "clue.assigned", NULL, "clue"},
+    {"POST", "/api/v1/clues/{id}/subjects/confirm", "clue.subject_confirmed", NULL, "clue"},
+    {"POST", "/api/v1/clues/{id}/subjects/clear", "clue.subject_cleared", NULL, "clue"},
     {"POST", "/api/v1/clues/{id}/recuse", "clue.recused", NULL, "clue"},
     {"POST", "/api/v1/clues/{id}/link", "clue.linked", NULL, "clue"},
     {"POST", "/api/v1/clues/{id}/merge", "clue.merged", NULL, "clue"},

@@ -40,7 +40,8 @@ static const perm_info perms[GW_PERM_COUNT] = {
                                          "link, merge and reopen clues, declare a recusal (回避)"},
     [GW_PERM_CLUE_APPROVE] = {.name = "clue.approve",
                               .meaning = "approve or reject another's disposal proposal, "
-                                         "assign a clue's handler, file a case (立案)"},
+                                         "assign a clue's handler, file a case (立案), confirm "
+                                         "or clear a name a clue holds back"},
     [GW_PERM_DOSSIER_READ] = {.name = "dossier.read",
                               .meaning = "read a clue's electronic dossier (电子档案) and verify "
                                          "its hash chain; every read is recorded"},

@@ -109,6 +109,38 @@ cg_code gw_enrich_clue_handler(gw_request *req, ProtobufCMessage *rpc, cg_err *e
     return assignee(req, rpc, "handler_id", "handler_person_id", "handler_scope", err);
 }
 
+/* The account a clue's held-back name is confirmed to name: its person
+ * id, whatever its role or status, when the account lies inside the
+ * caller's scope; the case service refuses a confirmation without one. */
+cg_code gw_enrich_clue_subject(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
+{
+    cg_code rc;
+    PGresult *res = NULL;
+    const char *id = text_field(rpc, "subject_account_id");
+    const char *params[] = {id, req->who->org_path};
+
+    if (!cg_uuid_valid(id))
+        return CG_OK;
+    rc = cg_db_query(req->app->base.db, GW_DB_ACQUIRE_MS,
+                     "SELECT coalesce(a.person_id, '') FROM accounts a"
+                     " JOIN org_units u ON u.code = a.org_unit"
+                     " WHERE a.id = $1::uuid AND u.path <@ $2::ltree",
+                     2, params, &res, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    if (PQntuples(res) != 1) {
+        cg_err_add_violation(err, "account_id", "is not an account inside your scope");
+        rc = err->code;
+        goto cleanup;
+    }
+    rc = cg_pbjson_set_text(req->app->codec, rpc, "subject_person_id", cg_db_get(res, 0, 0),
+                            "account_id", err);
+
+cleanup:
+    PQclear(res);
+    return rc;
+}
+
 cg_code gw_enrich_case_investigator(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
 {
     return assignee(req, rpc, "investigator_id", "investigator_person_id", "investigator_scope",
