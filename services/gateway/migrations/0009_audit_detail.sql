@@ -10,7 +10,8 @@
 -- serialization is the twelve-element array it was hashed with; a row with
 -- either set appends both, so every hash already in the chain stays valid.
 -- (audit_append() and audit_append_batch(), which hash in SQL, write both
--- NULL; the gateway appends through audit_append_hashed() alone.)
+-- NULL; the gateway appends through audit_append_hashed() alone, which
+-- 0010_audit_keyed.sql makes write them.)
 ALTER TABLE audit_log ADD COLUMN gateway_request_id text,
                       ADD COLUMN detail text;
 
@@ -30,32 +31,4 @@ CREATE FUNCTION audit_canonical(id bigint, at timestamptz, actor_id uuid,
                                 target_id, outcome, http_status, request_id, org_path::text,
                                 gateway_request_id, detail)::text
            END
-$$;
-
--- audit_append_hashed() reading rows of the twelve values and the hash.
-CREATE OR REPLACE FUNCTION audit_append_hashed(p_at timestamptz, p_rows jsonb)
-    RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = public, pg_temp AS $$
-DECLARE
-    v_head audit_head%ROWTYPE;
-    v_n    integer := jsonb_array_length(p_rows);
-BEGIN
-    SELECT * INTO STRICT v_head FROM audit_head WHERE singleton FOR UPDATE;
-    IF v_n = 0 THEN
-        RETURN v_head.last_id;
-    END IF;
-    INSERT INTO audit_log (id, at, actor_id, actor_username, actor_role, action, target_type,
-                           target_id, outcome, http_status, request_id, org_path,
-                           gateway_request_id, detail, prev_hash, hash)
-    SELECT v_head.last_id + e.i, p_at, (e.r->>0)::uuid, e.r->>1, e.r->>2, e.r->>3, e.r->>4,
-           e.r->>5, e.r->>6, (e.r->>7)::integer, e.r->>8, (e.r->>9)::ltree, e.r->>10, e.r->>11,
-           coalesce(lag(e.r->>12) OVER (ORDER BY e.i), v_head.last_hash), e.r->>12
-      FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS e(r, i);
-    UPDATE audit_head SET last_id = v_head.last_id + v_n,
-                          last_hash = p_rows->(v_n - 1)->>12,
-                          nrows = nrows + v_n
-     WHERE singleton;
-    PERFORM setval(pg_get_serial_sequence('audit_log', 'id'), v_head.last_id + v_n);
-    RETURN v_head.last_id + v_n;
-END
 $$;
