@@ -12,18 +12,11 @@
 #include "cleangrid/v1/case.pb-c.h"
 #include "cleangrid/v1/common.pb-c.h"
 #include "pbjson_test.pb-c.h"
+#include "../tests/pbjson_rules.h"
 
 /* Every show form except HIDDEN, which drops a field on purpose and would
  * make every round trip fail. */
-static const cg_pbjson_rule fuzz_rules[] = {
-    {"cgtest.AllTypes", "s", "text", CG_PBJSON_AS_IS},
-    {"cgtest.AllTypes", "note", NULL, CG_PBJSON_NULL_IF_EMPTY},
-    {"cgtest.AllTypes", "flat", NULL, CG_PBJSON_INLINE},
-    {"cgtest.AllTypes", "price_fen", "price", CG_PBJSON_FEN},
-    {"cgtest.AllTypes", "plain_at_ms", NULL, CG_PBJSON_AS_IS},
-    {"cleangrid.v1.ListCluesReply", "page", NULL, CG_PBJSON_INLINE},
-    {"cleangrid.v1.CaseActionRequest", "item_amount_fen", NULL, CG_PBJSON_FEN},
-};
+static const cg_pbjson_rule fuzz_rules[] = {CG_PBJSON_SHOWN_TEST_RULES};
 
 static const ProtobufCMessageDescriptor *const fuzz_types[] = {
     &cgtest__all_types__descriptor,

@@ -15,19 +15,15 @@
 #include "cleangrid/v1/case.pb-c.h"
 #include "cleangrid/v1/common.pb-c.h"
 #include "pbjson_test.pb-c.h"
+#include "pbjson_rules.h"
 
+/* The shown rules the fuzzers use too, and the HIDDEN ones. */
 static const cg_pbjson_rule rules[] = {
-    {"cgtest.AllTypes", "s", "text", CG_PBJSON_AS_IS},
-    {"cgtest.AllTypes", "note", NULL, CG_PBJSON_NULL_IF_EMPTY},
+    CG_PBJSON_SHOWN_TEST_RULES,
     {"cgtest.AllTypes", "secret", NULL, CG_PBJSON_HIDDEN},
-    {"cgtest.AllTypes", "flat", NULL, CG_PBJSON_INLINE},
-    {"cgtest.AllTypes", "price_fen", "price", CG_PBJSON_FEN},
-    {"cgtest.AllTypes", "plain_at_ms", NULL, CG_PBJSON_AS_IS},
     {"cleangrid.v1.ListCluesReply", "status", NULL, CG_PBJSON_HIDDEN},
-    {"cleangrid.v1.ListCluesReply", "page", NULL, CG_PBJSON_INLINE},
     {"cleangrid.v1.CreateClueRequest", "ctx", NULL, CG_PBJSON_HIDDEN},
     {"cleangrid.v1.CaseActionRequest", "ctx", NULL, CG_PBJSON_HIDDEN},
-    {"cleangrid.v1.CaseActionRequest", "item_amount_fen", NULL, CG_PBJSON_FEN},
 };
 
 /* Every top-level key of AllTypes a body may give. */
@@ -904,29 +900,23 @@ static void prepare_failures(void **state)
     (void)state;
     static const struct {
         cg_pbjson_rule rule;
-        const ProtobufCMessageDescriptor *desc;
+        const ProtobufCMessageDescriptor *desc; /* NULL: cgtest.AllTypes */
         const char *problem;
     } cases[] = {
         {{"cgtest.Inner", "nope", NULL, CG_PBJSON_AS_IS},
-         &cgtest__all_types__descriptor,
+         NULL,
          "cgtest.Inner.nope names a field the message does not have"},
-        {{"cgtest.AllTypes", "i32", NULL, CG_PBJSON_INLINE},
-         &cgtest__all_types__descriptor,
-         "INLINE needs a message field"},
-        {{"cgtest.AllTypes", "s", NULL, CG_PBJSON_TIME},
-         &cgtest__all_types__descriptor,
-         "TIME, DATE and FEN need an int64"},
+        {{"cgtest.AllTypes", "i32", NULL, CG_PBJSON_INLINE}, NULL, "INLINE needs a message field"},
+        {{"cgtest.AllTypes", "s", NULL, CG_PBJSON_TIME}, NULL, "TIME, DATE and FEN need an int64"},
         {{"cgtest.AllTypes", "rs", NULL, CG_PBJSON_NULL_IF_EMPTY},
-         &cgtest__all_types__descriptor,
+         NULL,
          "NULL_IF_EMPTY needs a string"},
-        {{"cgtest.AllTypes", "choice_inner", NULL, CG_PBJSON_INLINE},
-         &cgtest__all_types__descriptor,
-         "outside any oneof"},
+        {{"cgtest.AllTypes", "choice_inner", NULL, CG_PBJSON_INLINE}, NULL, "outside any oneof"},
         {{"cgtest.Clash", "flat", NULL, CG_PBJSON_INLINE},
          &cgtest__clash__descriptor,
          "two fields share the JSON key \"name\""},
         {{"cgtest.AllTypes", "b", "i32", CG_PBJSON_AS_IS},
-         &cgtest__all_types__descriptor,
+         NULL,
          "two fields share the JSON key \"i32\""},
         {{"cgtest.Loop", "next", NULL, CG_PBJSON_INLINE},
          &cgtest__loop__descriptor,
@@ -937,7 +927,9 @@ static void prepare_failures(void **state)
         cg_err_clear(&err);
         cg_pbjson *c = cg_pbjson_new(&cases[i].rule, 1);
         assert_non_null(c);
-        assert_int_equal(cg_pbjson_prepare(c, cases[i].desc, &err), CG_INVALID_ARGUMENT);
+        const ProtobufCMessageDescriptor *desc =
+            cases[i].desc != NULL ? cases[i].desc : &cgtest__all_types__descriptor;
+        assert_int_equal(cg_pbjson_prepare(c, desc, &err), CG_INVALID_ARGUMENT);
         if (strstr(err.message, cases[i].problem) == NULL)
             fail_msg("case %zu: %s", i, err.message);
         /* A failed preparation leaves nothing prepared. */

@@ -390,6 +390,12 @@ static void test_case_same_stage_actions(void **state)
     assert_non_null(strstr(err.message, "filed, investigation"));
 }
 
+/* s, or "" for a field a row leaves out. */
+static const char *or_empty(const char *s)
+{
+    return s != NULL ? s : "";
+}
+
 /* A disposition item's fields, each kind with what it needs. */
 static void test_item_check(void **state)
 {
@@ -401,31 +407,44 @@ static void test_item_check(void **state)
         long long deadline;
         const char *bad; /* the field named, NULL for a good item */
     } items[] = {
-        {"party_discipline", "serious_warning", "张三", 0, "", "", 0, NULL},
-        {"government_sanction", "major_demerit", "张三", 0, "", "", 0, NULL},
-        {"organizational_handling", "admonishment", "张三", 0, "", "", 0, NULL},
-        {"transfer_judicial", "", "张三", 0, "", "", 0, NULL},
-        {"illicit_gains", "", "张三", 150000, "", "", 0, NULL},
-        {"rectification", "", "", 0, "完善制度", "hq.east", 1767139200000LL, NULL},
-        {"party_discipline", "demerit", "张三", 0, "", "", 0, "measure"},
-        {"government_sanction", "probation", "张三", 0, "", "", 0, "measure"},
-        {"organizational_handling", "", "张三", 0, "", "", 0, "measure"},
-        {"transfer_judicial", "warning", "张三", 0, "", "", 0, "measure"},
-        {"party_discipline", "warning", "", 0, "", "", 0, "subject"},
-        {"illicit_gains", "", "张三", 0, "", "", 0, "amount_fen"},
-        {"transfer_judicial", "", "张三", 5, "", "", 0, "amount_fen"},
-        {"rectification", "", "张三", 0, "x", "hq", 1, "subject"},
-        {"rectification", "", "", 0, "", "hq", 1, "text"},
-        {"rectification", "", "", 0, "x", "", 1, "unit_code"},
-        {"rectification", "", "", 0, "x", "hq", 0, "deadline"},
-        {"warning", "", "张三", 0, "", "", 0, "kind"},
+        /* a field left out is "" or 0 */
+        {.kind = "party_discipline", .measure = "serious_warning", .subject = "张三"},
+        {.kind = "government_sanction", .measure = "major_demerit", .subject = "张三"},
+        {.kind = "organizational_handling", .measure = "admonishment", .subject = "张三"},
+        {.kind = "transfer_judicial", .subject = "张三"},
+        {.kind = "illicit_gains", .subject = "张三", .amount = 150000},
+        {.kind = "rectification",
+         .text = "完善制度",
+         .path = "hq.east",
+         .deadline = 1767139200000LL},
+        {.kind = "party_discipline", .measure = "demerit", .subject = "张三", .bad = "measure"},
+        {.kind = "government_sanction",
+         .measure = "probation",
+         .subject = "张三",
+         .bad = "measure"},
+        {.kind = "organizational_handling", .subject = "张三", .bad = "measure"},
+        {.kind = "transfer_judicial", .measure = "warning", .subject = "张三", .bad = "measure"},
+        {.kind = "party_discipline", .measure = "warning", .bad = "subject"},
+        {.kind = "illicit_gains", .subject = "张三", .bad = "amount_fen"},
+        {.kind = "transfer_judicial", .subject = "张三", .amount = 5, .bad = "amount_fen"},
+        {.kind = "rectification",
+         .subject = "张三",
+         .text = "x",
+         .path = "hq",
+         .deadline = 1,
+         .bad = "subject"},
+        {.kind = "rectification", .path = "hq", .deadline = 1, .bad = "text"},
+        {.kind = "rectification", .text = "x", .deadline = 1, .bad = "unit_code"},
+        {.kind = "rectification", .text = "x", .path = "hq", .bad = "deadline"},
+        {.kind = "warning", .subject = "张三", .bad = "kind"},
     };
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         cg_err err;
         cg_err_clear(&err);
         cg_code rc =
-            case_item_check(items[i].kind, items[i].measure, items[i].subject, items[i].amount,
-                            items[i].text, items[i].path, items[i].deadline, &err);
+            case_item_check(or_empty(items[i].kind), or_empty(items[i].measure),
+                            or_empty(items[i].subject), items[i].amount, or_empty(items[i].text),
+                            or_empty(items[i].path), items[i].deadline, &err);
         if (items[i].bad == NULL) {
             assert_int_equal(rc, CG_OK);
             continue;

@@ -49,35 +49,40 @@ static void test_body_fields(void **state)
     assert_string_equal(f[1].value, "东部");
     cJSON_Delete(b);
 
-    b = cJSON_Parse("{\"name\":1,\"extra\":\"x\"}");
-    assert_int_equal(gw_body_fields(b, f, 2, &err), CG_INVALID_ARGUMENT);
-    assert_true(cg_test_has_violation(&err, "code", "is required"));
-    assert_true(cg_test_has_violation(&err, "name", "must be a string"));
-    assert_true(cg_test_has_violation(&err, "extra", "is not a member"));
-    assert_null(f[1].value);
-    cJSON_Delete(b);
-
-    /* Length in characters: four Chinese characters fit four. */
-    b = cJSON_Parse("{\"code\":\"纪检监察\"}");
-    assert_int_equal(gw_body_fields(b, f, 2, &err), CG_OK);
-    cJSON_Delete(b);
-    b = cJSON_Parse("{\"code\":\"abcde\"}");
-    assert_int_equal(gw_body_fields(b, f, 2, &err), CG_INVALID_ARGUMENT);
-    assert_true(cg_test_has_violation(&err, "code", "at most 4"));
-    cJSON_Delete(b);
-    b = cJSON_Parse("{\"code\":\"\"}");
-    assert_int_equal(gw_body_fields(b, f, 2, &err), CG_INVALID_ARGUMENT);
-    assert_true(cg_test_has_violation(&err, "code", "must not be empty"));
-    cJSON_Delete(b);
-    b = cJSON_Parse("[1]");
-    assert_int_equal(gw_body_fields(b, f, 2, &err), CG_INVALID_ARGUMENT);
-    cJSON_Delete(b);
-    /* A control character is invisible where the text is shown. */
-    b = cJSON_Parse("{\"code\":\"ab\\u0007\",\"name\":\"East\\tUnit\"}");
-    assert_int_equal(gw_body_fields(b, f, 2, &err), CG_INVALID_ARGUMENT);
-    assert_true(cg_test_has_violation(&err, "code", "control characters"));
-    assert_true(cg_test_has_violation(&err, "name", "control characters"));
-    cJSON_Delete(b);
+    /* Each row: a body, the code it gets, and (for a refusal) one violation
+     * it must carry; a body with several violations has a row for each.
+     * unset names a field whose value must stay NULL. */
+    static const struct {
+        const char *json;
+        cg_code want;
+        const char *field, *text, *unset;
+    } rows[] = {
+        {"{\"name\":1,\"extra\":\"x\"}", CG_INVALID_ARGUMENT, "code", "is required", NULL},
+        {"{\"name\":1,\"extra\":\"x\"}", CG_INVALID_ARGUMENT, "name", "must be a string", "name"},
+        {"{\"name\":1,\"extra\":\"x\"}", CG_INVALID_ARGUMENT, "extra", "is not a member", NULL},
+        /* Length in characters: four Chinese characters fit four. */
+        {"{\"code\":\"纪检监察\"}", CG_OK, NULL, NULL, NULL},
+        {"{\"code\":\"abcde\"}", CG_INVALID_ARGUMENT, "code", "at most 4", NULL},
+        {"{\"code\":\"\"}", CG_INVALID_ARGUMENT, "code", "must not be empty", NULL},
+        {"[1]", CG_INVALID_ARGUMENT, NULL, NULL, NULL},
+        /* A control character is invisible where the text is shown. */
+        {"{\"code\":\"ab\\u0007\",\"name\":\"East\\tUnit\"}", CG_INVALID_ARGUMENT, "code",
+         "control characters", NULL},
+        {"{\"code\":\"ab\\u0007\",\"name\":\"East\\tUnit\"}", CG_INVALID_ARGUMENT, "name",
+         "control characters", NULL},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        b = cJSON_Parse(rows[i].json);
+        if (gw_body_fields(b, f, 2, &err) != rows[i].want)
+            fail_msg("%s: not code %d", rows[i].json, rows[i].want);
+        if (rows[i].field != NULL && !cg_test_has_violation(&err, rows[i].field, rows[i].text))
+            fail_msg("%s: no violation %s %s", rows[i].json, rows[i].field, rows[i].text);
+        for (size_t k = 0; rows[i].unset != NULL && k < 2; k++) {
+            if (strcmp(f[k].name, rows[i].unset) == 0)
+                assert_null(f[k].value);
+        }
+        cJSON_Delete(b);
+    }
 }
 
 /* Parse a JSON array text and run gw_roles_parse on it. */

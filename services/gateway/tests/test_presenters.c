@@ -64,6 +64,17 @@ static Cleangrid__V1__StatCount count(const char *dimension, const char *key, in
     return c;
 }
 
+/* A reply's counts (counts, n_counts): the n counts of c, through ptrs. */
+static void set_counts(Cleangrid__V1__StatCount ***counts, size_t *n_counts,
+                       Cleangrid__V1__StatCount **ptrs, Cleangrid__V1__StatCount *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        ptrs[i] = &c[i];
+    }
+    *counts = ptrs;
+    *n_counts = n;
+}
+
 static void test_clue_figures(void **state)
 {
     (void)state;
@@ -78,14 +89,10 @@ static void test_clue_figures(void **state)
         count("closed_month", "2026-11", 1, 0),
         count("stage_days", "registered", 3, 12.345),
     };
-    Cleangrid__V1__StatCount *ptrs[sizeof c / sizeof c[0]];
-    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
-        ptrs[i] = &c[i];
-    }
+    Cleangrid__V1__StatCount *ptrs[CG_NROWS(c)];
     Cleangrid__V1__ClueStatisticsReply reply = CLEANGRID__V1__CLUE_STATISTICS_REPLY__INIT;
     reply.total = 5;
-    reply.counts = ptrs;
-    reply.n_counts = sizeof c / sizeof c[0];
+    set_counts(&reply.counts, &reply.n_counts, ptrs, c, CG_NROWS(c));
     cJSON *j = gw_json_clue_statistics(&reply.base);
     assert_non_null(j);
     assert_int_equal(cJSON_GetObjectItem(j, "total")->valuedouble, 5);
@@ -138,16 +145,12 @@ static void test_case_figures(void **state)
 {
     (void)state;
     Cleangrid__V1__StatCount c[] = {
-        count("overdue", "", 0, 0),
-        count("stage", "investigation", 2, 0),
-        count("month", "2026-01", 2, 0),
-        count("stage_days", "filed", 2, 1.25),
-    };
-    Cleangrid__V1__StatCount *ptrs[] = {&c[0], &c[1], &c[2], &c[3]};
+        count("overdue", "", 0, 0), count("stage", "investigation", 2, 0),
+        count("month", "2026-01", 2, 0), count("stage_days", "filed", 2, 1.25)};
+    Cleangrid__V1__StatCount *ptrs[CG_NROWS(c)];
     Cleangrid__V1__CaseStatisticsReply reply = CLEANGRID__V1__CASE_STATISTICS_REPLY__INIT;
     reply.total = 2;
-    reply.counts = ptrs;
-    reply.n_counts = 4;
+    set_counts(&reply.counts, &reply.n_counts, ptrs, c, CG_NROWS(c));
     cJSON *j = gw_json_case_statistics(&reply.base);
     assert_int_equal(cJSON_GetObjectItem(j, "overdue")->valuedouble, 0);
     assert_string_equal(cJSON_GetObjectItem(j, "overdue_filter")->valuestring, "overdue=true");
@@ -165,14 +168,16 @@ static void test_dossier_answers(void **state)
 {
     (void)state;
     cJSON *j = NULL;
-    Cleangrid__V1__DossierEntry e = CLEANGRID__V1__DOSSIER_ENTRY__INIT;
-    e.seq = 7;
-    e.occurred_at_ms = 1764118923456;
-    e.actor_id = "system:case";
-    e.action = "clue.created";
-    e.summary_json = "{\"source\": \"public_report\"}";
-    e.prev_hash = "00";
-    e.hash = "ab";
+    Cleangrid__V1__DossierEntry e = {
+        .base = PROTOBUF_C_MESSAGE_INIT(&cleangrid__v1__dossier_entry__descriptor),
+        .seq = 7,
+        .occurred_at_ms = 1764118923456,
+        .actor_id = "system:case",
+        .action = "clue.created",
+        .summary_json = "{\"source\": \"public_report\"}",
+        .prev_hash = "00",
+        .hash = "ab",
+    };
     Cleangrid__V1__DossierEntry *entries[] = {&e};
     Cleangrid__V1__Page page = CLEANGRID__V1__PAGE__INIT;
     page.next_cursor = "7";
