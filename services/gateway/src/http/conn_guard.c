@@ -291,27 +291,24 @@ static void watch(void *arg)
 
 cg_code gw_conn_guard_create(gw_app *app, gw_conn_guard **out, cg_err *err)
 {
-    cg_code rc = CG_INTERNAL;
     gw_conn_guard *guard = calloc(1, sizeof(*guard));
     *out = NULL;
-    if (guard == NULL) {
-        cg_err_set(err, CG_INTERNAL, "out of memory");
-        goto cleanup;
-    }
+    if (guard == NULL)
+        return cg_err_set(err, CG_INTERNAL, "out of memory");
     pthread_mutex_init(&guard->lock, NULL);
     guard->per_addr = app->http_conn_per_addr;
     guard->head_timeout_ms = app->http_head_timeout_ms;
     guard->app = app;
-    rc = cg_ticker_start(WATCH_INTERVAL_MS, watch, guard, &guard->watchdog, err);
-    if (rc != CG_OK)
-        goto cleanup;
+    /* The watchdog is all that can fail, and nothing else is held yet. */
+    cg_code rc = cg_ticker_start(WATCH_INTERVAL_MS, watch, guard, &guard->watchdog, err);
+    if (rc != CG_OK) {
+        pthread_mutex_destroy(&guard->lock);
+        free(guard);
+        return rc;
+    }
     atomic_store(&running, guard);
     *out = guard;
-    guard = NULL;
-
-cleanup:
-    gw_conn_guard_destroy(guard);
-    return rc;
+    return CG_OK;
 }
 
 void gw_conn_guard_destroy(gw_conn_guard *guard)
