@@ -16,12 +16,15 @@
 #      same server: at the store (cg-bench-dossier: the case service's own
 #      append, each in its own transaction), and through the whole API (a
 #      clue's dossier read by someone other than its handler appends
-#      dossier.read), with the server CPU per append split by process.
+#      dossier.read), with the server CPU per append split by process;
+#   7. PostgreSQL's recovery after kill -9 under write load, with Debian's
+#      default checkpoint settings and with scripts/stack.sh's
+#      (bench/pg_recovery.sh, which also runs alone).
 # Settings: BENCH_READ_CLIENTS, the client counts of part 1 (default "4 16":
 # twice the cores, and well past saturation, where the p99 is mostly time
 # spent waiting for a core); BENCH_CLIENTS, those of part 2 (default 16);
 # BENCH_SECONDS (default 10); BENCH_PARTS, which of parts 1 to 3 to run
-# (default "1 2 3"; part 4 always runs; 5 and 6 on request, 5 loads for a
+# (default "1 2 3"; part 4 always runs; 5, 6 and 7 on request, 5 loads for a
 # minute or more); BENCH_CLUES_SMALL and BENCH_CLUES_LARGE, the two sizes of
 # part 5 (default 10000 and 1000000); BENCH_LIST_CLIENTS, its client count
 # (default 4).
@@ -179,4 +182,9 @@ for svc in gateway intake case; do
     awk -v s="$svc" -v i="${IDLE[$svc]}" -v a="$(rss_kib "$svc")" 'BEGIN {
         printf "RESULT rss %-8s idle=%.1f after=%.1f (target idle <= 16)\n", s, i / 1024, a / 1024 }'
 done
+# Part 7 needs no platform: clusters of its own (bench/pg_recovery.sh).
+if part 7; then
+    "$ROOT/bench/pg_recovery.sh"
+fi
+
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"

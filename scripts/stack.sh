@@ -37,6 +37,11 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CG_BUILD=${CG_BUILD:-$ROOT/build}
 SERVICES=(case intake gateway)
 PG_BIN=/usr/lib/postgresql/15/bin
+# Checkpoints often enough that a crashed PostgreSQL replays little: at
+# most about max_wal_size of log, whatever the load (the defaults, 1 GB and
+# 5 min, let 600 MB pile up under the reports' load, 25 s of replay).
+# bench/pg_recovery.sh measures both (docs/performance.md).
+PG_RECOVERY_OPTS="-c max_wal_size=128MB -c checkpoint_timeout=60s -c checkpoint_completion_target=0.5"
 
 die() { echo "stack: $*" >&2; exit 1; }
 need_state() { [ -n "${CG_STATE:-}" ] || die "CG_STATE is not set"; mkdir -p "$CG_STATE"/{log,run}; }
@@ -224,6 +229,17 @@ cmd_pg_start() {
         runuser -u postgres -- test -x "$CG_STATE/pg" ||
             die "the postgres user cannot reach $CG_STATE/pg; put the checkout (or CG_STATE) where other users can enter"
     fi
+    # A server killed hard leaves its lock file; where no init reaps
+    # orphans (a container), its pid even stays taken by a zombie, which
+    # PostgreSQL would take for a live server and refuse to start.
+    if [ -f "$data/postmaster.pid" ]; then
+        local old state
+        old=$(head -1 "$data/postmaster.pid")
+        state=$(awk '{print $3}' "/proc/$old/stat" 2>/dev/null || true)
+        if [ -z "$state" ] || [ "$state" = Z ]; then
+            rm -f "$data/postmaster.pid" "$sock"/.s.PGSQL.*.lock
+        fi
+    fi
     if [ ! -f "$data/PG_VERSION" ]; then
         as_pg "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     fi
@@ -231,7 +247,7 @@ cmd_pg_start() {
 
     # Unix socket only: no port to collide with other clusters on this machine.
     as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$CG_STATE/pg/postgres.log" -w -t 60 \
-        -o "-c listen_addresses='' -c unix_socket_directories='$sock' -c max_connections=200" start >/dev/null
+        -o "-c listen_addresses='' -c unix_socket_directories='$sock' -c max_connections=200 $PG_RECOVERY_OPTS" start >/dev/null
     local svc
     for svc in "${SERVICES[@]}"; do pg_provision "$svc"; done
 }
