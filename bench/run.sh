@@ -19,12 +19,15 @@
 #      dossier.read), with the server CPU per append split by process;
 #   7. PostgreSQL's recovery after kill -9 under write load, with Debian's
 #      default checkpoint settings and with scripts/stack.sh's
-#      (bench/pg_recovery.sh, which also runs alone).
+#      (bench/pg_recovery.sh, which also runs alone);
+#   8. the worst delay from a public report to its clue with the case
+#      service killed mid-stream and started again, beside the same stream's
+#      worst without a crash (bench/crash_delay.sh).
 # Settings: BENCH_READ_CLIENTS, the client counts of part 1 (default "4 16":
 # twice the cores, and well past saturation, where the p99 is mostly time
 # spent waiting for a core); BENCH_CLIENTS, those of part 2 (default 16);
 # BENCH_SECONDS (default 10); BENCH_PARTS, which of parts 1 to 3 to run
-# (default "1 2 3"; part 4 always runs; 5, 6 and 7 on request, 5 loads for a
+# (default "1 2 3"; part 4 always runs; 5 to 8 on request, 5 loads for a
 # minute or more); BENCH_CLUES_SMALL and BENCH_CLUES_LARGE, the two sizes of
 # part 5 (default 10000 and 1000000); BENCH_LIST_CLIENTS, its client count
 # (default 4).
@@ -182,6 +185,10 @@ for svc in gateway intake case; do
     awk -v s="$svc" -v i="${IDLE[$svc]}" -v a="$(rss_kib "$svc")" 'BEGIN {
         printf "RESULT rss %-8s idle=%.1f after=%.1f (target idle <= 16)\n", s, i / 1024, a / 1024 }'
 done
+if part 8; then
+    . "$ROOT/bench/crash_delay.sh"
+fi
+
 # Part 7 needs no platform: clusters of its own (bench/pg_recovery.sh).
 if part 7; then
     "$ROOT/bench/pg_recovery.sh"
