@@ -65,12 +65,28 @@ static const char messaging_schema_2[] =
     "ALTER TABLE cg_inbox DROP CONSTRAINT IF EXISTS cg_inbox_pkey;\n"
     "ALTER TABLE cg_inbox ADD PRIMARY KEY (consumer, event_id);\n";
 
+/* Idempotency-Key in the service that creates (cg/idempotency.h): per
+ * (caller, key), a keyed digest, the digest of the first request and its
+ * reply sealed under a key only the client's Idempotency-Key gives, written
+ * in the transaction of the record it answers. Neither the key nor the
+ * reply is here in clear. */
+static const char idempotency_schema[] =
+    "CREATE TABLE IF NOT EXISTS cg_idempotency (\n"
+    "  key_hash bytea PRIMARY KEY CHECK (octet_length(key_hash) = 32),\n"
+    "  request_hash bytea NOT NULL CHECK (octet_length(request_hash) = 32),\n"
+    "  reply bytea,\n"
+    "  created_at timestamptz NOT NULL DEFAULT now(),\n"
+    "  expires_at timestamptz NOT NULL\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS cg_idempotency_expires ON cg_idempotency (expires_at);\n";
+
 static const struct {
     const char *version;
     const char *sql;
 } common_migrations[] = {
     {"common/0001_messaging", messaging_schema},
     {"common/0002_outbox_attempts_inbox_consumer", messaging_schema_2},
+    {"common/0003_idempotency", idempotency_schema},
 };
 
 /* The advisory lock key all replicas of a service take while migrating. */

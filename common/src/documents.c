@@ -3,6 +3,7 @@
  * text (decode/encode in SQL, PQunescapeBytea in C), since the shared
  * cg_db_exec passes text parameters only. */
 #include "cg/documents.h"
+#include "cg/idempotency.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
@@ -556,6 +557,33 @@ cleanup:
     cJSON_free(summary);
     PQclear(link);
     PQclear(upload);
+    return rc;
+}
+
+static const char SQL_COMMIT_ASKS[] = "SELECT file_kind, file_id, name FROM document_uploads"
+                                      " WHERE id = $1::uuid AND uploader_id = $2";
+
+cg_code cg_documents_commit_request(cg_rpc_req *r, const void *request, PGconn *conn,
+                                    uint8_t out[32], cg_err *err)
+{
+    const Cleangrid__V1__CommitDocumentUploadRequest *req = request;
+    PGresult *res = NULL;
+    char size_s[24];
+    const char *params[] = {req->upload_id, req->ctx->actor_user_id}; /* check_commit() */
+    cg_code rc = cg_db_exec(conn, SQL_COMMIT_ASKS, 2, params, &res, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    if (PQntuples(res) == 0) {
+        rc = cg_err_set(err, CG_NOT_FOUND, "upload not found");
+        goto cleanup;
+    }
+    snprintf(size_s, sizeof size_s, "%" PRId64, req->size);
+    const char *parts[] = {cg_db_get(res, 0, 0), cg_db_get(res, 0, 1), cg_db_get(res, 0, 2), size_s,
+                           req->sha256};
+    cg_idem_parts_hash(r->row->name, parts, sizeof parts / sizeof parts[0], out);
+
+cleanup:
+    PQclear(res);
     return rc;
 }
 

@@ -9,8 +9,10 @@
 
 #include "cg/context.h"
 #include "cg/db.h"
+#include "cg/idempotency.h"
 #include "cg/log.h"
 #include "cg/messaging.h"
+#include "cg/util.h"
 
 /* Whether the caller may call the method, as the row and the request say. */
 static cg_code check_caller(const cg_rpc_req *r, cg_err *err)
@@ -57,12 +59,67 @@ void *cg_rpc_state(cg_rpc_req *r, size_t size, void (*cleanup)(void *state, void
     return r->state;
 }
 
+/* With an Idempotency-Key on an idempotent row: claim the key inside the
+ * transaction, or find the first reply (*replay, owned by the caller, freed
+ * with protobuf_c_message_free_unpacked()). */
+static cg_code idem_begin(cg_rpc_req *r, const void *request, PGconn *conn, const cg_rpc_env *env,
+                          cg_idem *idem, ProtobufCMessage **replay, cg_err *err)
+{
+    const cg_rpc_row *m = r->row;
+    uint8_t rh[CG_IDEM_DIGEST_LEN];
+    char *plain = NULL;
+    size_t plain_len = 0;
+    cg_code rc;
+
+    if (m->db != CG_RPC_DB_TX || env == NULL || env->idem_secret == NULL) {
+        rc = cg_err_set(err, CG_INTERNAL, "%s is idempotent without a transaction or a secret",
+                        m->name);
+        goto cleanup;
+    }
+    rc = m->idem_request != NULL ? m->idem_request(r, request, conn, rh, err)
+                                 : cg_idem_request_hash(m->name, request, rh, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    rc = cg_idem_begin(idem, conn, env->idem_secret, r->ctx, rh, &plain, &plain_len, err);
+    if (rc != CG_OK || idem->claimed)
+        goto cleanup;
+    *replay = protobuf_c_message_unpack(m->reply, NULL, plain_len, (const uint8_t *)plain);
+    if (*replay == NULL)
+        rc = cg_err_set(err, CG_INTERNAL, "the stored reply of %s does not decode", m->name);
+    else
+        cg_log_fields(CG_LOG_INFO, "idempotent repeat answered with the first reply", "method",
+                      m->name, NULL);
+
+cleanup:
+    /* The reply may hold a receipt. */
+    if (plain != NULL)
+        cg_free_wiped(plain, plain_len);
+    return rc;
+}
+
+/* Wipe the top-level strings of a replayed reply (a receipt) before it is
+ * freed. */
+static void wipe_strings(ProtobufCMessage *msg)
+{
+    const ProtobufCMessageDescriptor *d = msg->descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if (f->type != PROTOBUF_C_TYPE_STRING || f->label == PROTOBUF_C_LABEL_REPEATED)
+            continue;
+        char *str = *(char **)((char *)msg + f->offset);
+        if (str != NULL && str != (char *)f->default_value)
+            sodium_memzero(str, strlen(str));
+    }
+}
+
 void cg_rpc_dispatch(const cg_rpc_row *m, cg_rpc_call *call, const cg_rpc_env *env, void *arg)
 {
     cg_code rc = CG_OK;
     ProtobufCMessage *request = NULL;
     ProtobufCMessage *reply = NULL;
+    ProtobufCMessage *replay = NULL;
     PGconn *conn = NULL;
+    cg_idem idem = {0};
     cg_err err;
     cg_rpc_req r = {
         .row = m,
@@ -96,7 +153,14 @@ void cg_rpc_dispatch(const cg_rpc_row *m, cg_rpc_call *call, const cg_rpc_env *e
         goto cleanup;
     }
     protobuf_c_message_init(m->reply, reply);
-    rc = m->handler(&r, request, conn, reply, &err);
+    if (m->idempotent && r.ctx != NULL && r.ctx->idempotency_key != NULL &&
+        r.ctx->idempotency_key[0] != '\0' &&
+        (rc = idem_begin(&r, request, conn, env, &idem, &replay, &err)) != CG_OK)
+        goto cleanup;
+    if (replay == NULL)
+        rc = m->handler(&r, request, conn, reply, &err);
+    if (rc == CG_OK && idem.claimed)
+        rc = cg_idem_keep(&idem, conn, reply, &err);
     if (rc == CG_OK && m->db == CG_RPC_DB_TX) {
         rc = cg_db_commit(conn, &err);
         if (rc == CG_OK && env->relay != NULL)
@@ -113,9 +177,14 @@ cleanup:
     if (conn != NULL)
         cg_db_release(env->db, conn);
     if (rc == CG_OK)
-        cg_rpc_reply(call, reply);
+        cg_rpc_reply(call, replay != NULL ? replay : reply);
     else
         cg_rpc_reply_error(call, &err);
+    cg_idem_end(&idem);
+    if (replay != NULL) {
+        wipe_strings(replay);
+        protobuf_c_message_free_unpacked(replay, NULL);
+    }
     if (r.state_cleanup != NULL)
         r.state_cleanup(r.state, request);
     if (r.state != NULL) {

@@ -146,7 +146,10 @@ cg_code cg_service_base_consume(cg_service_base *base, const char *durable, cons
 cg_code cg_service_base_serve(cg_service_base *base, const cg_rpc_table *table, void *arg,
                               cg_err *err)
 {
-    cg_rpc_env env = {.db = base->db, .relay = base->relay, .acquire_ms = CG_RPC_DB_ACQUIRE_MS};
+    cg_rpc_env env = {.db = base->db,
+                      .relay = base->relay,
+                      .acquire_ms = CG_RPC_DB_ACQUIRE_MS,
+                      .idem_secret = base->has_idem_secret ? base->idem_secret : NULL};
     return cg_rpc_server_serve(&base->rpc, base->nats, base->name, table, (int)base->rpc_workers,
                                &env, arg, err);
 }
@@ -166,5 +169,7 @@ void cg_service_base_stop(cg_service_base *base)
     base->nats = NULL;
     cg_db_close(base->db);
     base->db = NULL;
+    sodium_memzero(base->idem_secret, sizeof base->idem_secret);
+    base->has_idem_secret = false;
     cg_log_info("%s stopped", base->name);
 }

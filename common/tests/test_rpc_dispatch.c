@@ -125,6 +125,11 @@ static const cg_rpc_row ROW_PUBLIC = GET_CLUE_ROW(.anyone = true);
 static const cg_rpc_row ROW_ANY_CALLER = GET_CLUE_ROW();
 static const cg_rpc_row ROW_BY_ACTION = GET_CLUE_ROW(.roles_of = roles_by_id);
 static const cg_rpc_row ROW_WITH_DB = GET_CLUE_ROW(.anyone = true, .db = CG_RPC_DB_TX);
+/* Idempotent, but with neither a transaction nor a secret to keep a key. */
+static const cg_rpc_row ROW_IDEM_BROKEN = GET_CLUE_ROW(.anyone = true, .idempotent = true);
+
+/* The Idempotency-Key run() sends; NULL for none. */
+static const char *run_key;
 
 /* Dispatch a GetClueRequest for id from a caller with role (NULL: none,
  * and no user id) and return the answers. */
@@ -141,6 +146,7 @@ static answers run(const cg_rpc_row *row, const char *id, const char *role)
         ctx.n_roles = 1;
     }
     ctx.request_id = (char *)"req-1";
+    ctx.idempotency_key = (char *)(run_key != NULL ? run_key : "");
     req.ctx = &ctx;
     req.id = (char *)id;
     size_t len = cleangrid__v1__get_clue_request__pack(&req, buf);
@@ -249,6 +255,22 @@ static void a_handler_error_is_answered_once_and_cleaned_up(void **state)
     expect_one_answer(&a, CG_INTERNAL, NULL);
 }
 
+/* A key reaches an idempotent row's handler only through a transaction
+ * that keeps it: refused rather than run twice. Without a key the row
+ * runs as any other. */
+static void a_key_never_runs_unkept(void **state)
+{
+    (void)state;
+    run_key = "4f1c0a6e-5b7d-4e2a-9c3b-0d8e7f6a5b4c";
+    answers a = run(&ROW_IDEM_BROKEN, "abc", NULL);
+    run_key = NULL;
+    expect_one_answer(&a, CG_INTERNAL, NULL);
+    assert_int_equal(handler_calls, 0);
+    a = run(&ROW_IDEM_BROKEN, "abc", NULL);
+    assert_int_equal(answered_code(&a, NULL, 0), CG_OK);
+    assert_int_equal(handler_calls, 1);
+}
+
 static void a_second_answer_is_dropped(void **state)
 {
     (void)state;
@@ -268,4 +290,5 @@ CG_TEST_MAIN(cmocka_unit_test(a_reader_gets_the_reply_once),
              cmocka_unit_test(undecodable_bytes_are_invalid_argument),
              cmocka_unit_test(calls_refused_before_the_handler), cmocka_unit_test(calls_that_pass),
              cmocka_unit_test(a_handler_error_is_answered_once_and_cleaned_up),
+             cmocka_unit_test(a_key_never_runs_unkept),
              cmocka_unit_test(a_second_answer_is_dropped))

@@ -88,22 +88,22 @@ static void replay_and_conflict(void **state)
     CGT_CHECK(status != NULL, "the replayed receipt is a working receipt");
     free(status);
 
-    /* Nothing in the gateway's database holds the receipt in clear. */
-    const char *st = getenv("CG_STATE");
-    if (st != NULL) {
-        char cmd[1024], out[64] = "";
-        snprintf(cmd, sizeof cmd,
-                 "psql -h '%s/pg/sock' -U postgres -d cg_gateway -XAtc \"SELECT count(*) FROM"
-                 " idempotency_keys WHERE position(convert_to('%s', 'UTF8') IN answer) > 0 OR"
-                 " position(convert_to('%s', 'UTF8') IN key_hash) > 0\" 2>&1",
-                 st, receipt, key);
-        FILE *p = popen(cmd, "r");
-        CGT_CHECK(p != NULL, "cannot run psql");
-        if (fgets(out, sizeof out, p) == NULL)
-            out[0] = '\0';
-        pclose(p);
-        out[strcspn(out, "\n")] = '\0';
-        CGT_CHECK_STR("0", out, "rows holding the receipt or the key in clear");
+    /* Nothing in the gateway's database, nor in intake's record of the
+     * key, holds the receipt or the key in clear. */
+    if (getenv("CG_STATE") != NULL) {
+        char sql[512];
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM idempotency_keys WHERE position(convert_to('%s', 'UTF8')"
+                 " IN answer) > 0 OR position(convert_to('%s', 'UTF8') IN key_hash) > 0",
+                 receipt, key);
+        CGT_CHECK_INT(0, cgt_psql_number("cg_gateway", sql),
+                      "gateway rows holding the receipt or the key in clear");
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM cg_idempotency WHERE position(convert_to('%s', 'UTF8')"
+                 " IN reply) > 0 OR position(convert_to('%s', 'UTF8') IN key_hash) > 0",
+                 receipt, key);
+        CGT_CHECK_INT(0, cgt_psql_number("cg_intake", sql),
+                      "intake rows holding the receipt or the key in clear");
     }
 
     free(other);

@@ -914,15 +914,22 @@ bool cgt_dossier_verify(const char *token, const char *kind, const char *id, lon
 
 /* psql as the superuser on dbname with how (e.g. "-c") and arg, the
  * latter in double quotes for the shell. */
-static int run_psql(const char *dbname, const char *how, const char *arg)
+/* psql's command line for dbname on the stack's socket, into cmd. */
+static void psql_command(char *cmd, size_t n, const char *dbname, const char *how, const char *arg,
+                         const char *tail)
 {
     const char *state = getenv("CG_STATE");
     CGT_CHECK(state != NULL, "CG_STATE is not set");
+    snprintf(cmd, n,
+             "psql -X -q -At -v ON_ERROR_STOP=1 'host=%s/pg/sock user=postgres dbname=%s' "
+             "%s \"%s\"%s",
+             state, dbname, how, arg, tail);
+}
+
+static int run_psql(const char *dbname, const char *how, const char *arg)
+{
     char cmd[4096];
-    snprintf(cmd, sizeof cmd,
-             "psql -X -q -v ON_ERROR_STOP=1 'host=%s/pg/sock user=postgres dbname=%s' "
-             "%s \"%s\" >/dev/null 2>&1",
-             state, dbname, how, arg);
+    psql_command(cmd, sizeof cmd, dbname, how, arg, " >/dev/null 2>&1");
     int rc = system(cmd);
     return rc == -1 ? -1 : WEXITSTATUS(rc);
 }
@@ -930,6 +937,27 @@ static int run_psql(const char *dbname, const char *how, const char *arg)
 int cgt_psql(const char *dbname, const char *sql)
 {
     return run_psql(dbname, "-c", sql);
+}
+
+long long cgt_psql_number(const char *dbname, const char *sql)
+{
+    char cmd[4096], out[64] = "";
+    psql_command(cmd, sizeof cmd, dbname, "-c", sql, " 2>/dev/null");
+    FILE *p = popen(cmd, "r");
+    CGT_CHECK(p != NULL, "cannot run psql");
+    if (fgets(out, sizeof out, p) == NULL)
+        out[0] = '\0';
+    int rc = pclose(p);
+    if (rc != 0 || out[0] < '0' || out[0] > '9')
+        return -1;
+    return strtoll(out, NULL, 10);
+}
+
+void cgt_psql_background(const char *dbname, const char *sql)
+{
+    char cmd[4096];
+    psql_command(cmd, sizeof cmd, dbname, "-c", sql, " >/dev/null 2>&1 &");
+    CGT_CHECK(system(cmd) == 0, "cannot start psql");
 }
 
 int cgt_psql_script(const char *dbname, const char *sql)

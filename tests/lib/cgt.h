@@ -287,10 +287,29 @@ long long cgt_dossier_last_seq(const char *token, const char *kind, const char *
  * exactly when whole). */
 bool cgt_dossier_verify(const char *token, const char *kind, const char *id, long long *first_bad);
 
+/* main() of an integration test: the suite's name (a string), what it
+ * needs of the stack (cgt_init()) and its cmocka_unit_test()s. */
+#define CGT_MAIN(suite, needs, ...)                                                                \
+    int main(void)                                                                                 \
+    {                                                                                              \
+        cgt_init(suite, needs);                                                                    \
+        const struct CMUnitTest tests[] = {__VA_ARGS__};                                           \
+        int failed = cmocka_run_group_tests_name(suite, tests, NULL, NULL);                        \
+        cgt_cleanup();                                                                             \
+        return failed ? 1 : 0;                                                                     \
+    }
+
 /* Run sql as the superuser on the stack's database dbname (e.g. cg_case)
  * through psql, output discarded; returns psql's exit status (0 when every
  * statement succeeded, -1 when it could not run). Needs CG_STATE. */
 int cgt_psql(const char *dbname, const char *sql);
+/* The first column of sql's first row as a whole number (a count), as the
+ * superuser on dbname; -1 when the query fails or answers no number. sql
+ * holds no double quote. */
+long long cgt_psql_number(const char *dbname, const char *sql);
+/* Run sql as the superuser on dbname in a psql started in the background
+ * and return at once (a transaction that holds a lock a while). */
+void cgt_psql_background(const char *dbname, const char *sql);
 /* The same for a script: sql is written to a file and run with psql -f
  * in one transaction, so it may hold any character ($$ bodies, quotes). */
 int cgt_psql_script(const char *dbname, const char *sql);

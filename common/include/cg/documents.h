@@ -75,13 +75,29 @@ cg_code cg_documents_handle(cg_rpc_req *r, const void *request, PGconn *conn, vo
         .data = docs                                                                               \
     }
 
+/* The digest of what a CommitDocumentUpload asks (cg_rpc_row.idem_request):
+ * the file, the name, the size and the SHA-256, read through its upload.
+ * The upload id is left out: a retry uploads again under a new one. */
+cg_code cg_documents_commit_request(cg_rpc_req *r, const void *request, PGconn *conn,
+                                    uint8_t out[32], cg_err *err);
+
+/* A documents row that adds a document: with an Idempotency-Key a retry
+ * gets the first answer (cg/idempotency.h). */
+#define CG_DOCUMENTS_ROW_ADDS(method, type, docs)                                                  \
+    {                                                                                              \
+        .name = #method, .request = &cleangrid__v1__##type##_request__descriptor,                  \
+        .reply = &cleangrid__v1__##type##_reply__descriptor, .anyone = true, .db = CG_RPC_DB_TX,   \
+        .check = cg_documents_check, .handler = cg_documents_handle, .idempotent = true,           \
+        .idem_request = cg_documents_commit_request, .data = docs                                  \
+    }
+
 /* The rows of a service's cg_rpc_row table for the methods of
  * case_documents.proto, serving the files of docs (a static cg_documents). */
 // clang-format off
 #define CG_DOCUMENTS_RPC_ROWS(docs)                                                                \
     CG_DOCUMENTS_ROW(BeginDocumentUpload, begin_document_upload, CONN, docs),                      \
     CG_DOCUMENTS_ROW(PutDocumentChunk, put_document_chunk, CONN, docs),                            \
-    CG_DOCUMENTS_ROW(CommitDocumentUpload, commit_document_upload, TX, docs),                      \
+    CG_DOCUMENTS_ROW_ADDS(CommitDocumentUpload, commit_document_upload, docs),                     \
     CG_DOCUMENTS_ROW(AbortDocumentUpload, abort_document_upload, CONN, docs),                      \
     CG_DOCUMENTS_ROW(ListDocuments, list_documents, CONN, docs),                                   \
     CG_DOCUMENTS_ROW(ReadDocumentChunk, read_document_chunk, CONN, docs),                          \

@@ -19,8 +19,10 @@
  *     request never waits for the pool;
  *  5. take a pooled connection (CG_RPC_DB_CONN, CG_RPC_DB_TX) and begin a
  *     transaction (CG_RPC_DB_TX): UNAVAILABLE when none is free in time;
- *  6. call the handler with the request, the connection and the reply to
- *     fill;
+ *  6. for an idempotent row with an Idempotency-Key, claim the key in the
+ *     transaction: a repeat gets the first reply instead of the handler's
+ *     run (cg/idempotency.h); call the handler with the request, the
+ *     connection and the reply to fill, and keep its reply under the key;
  *  7. commit the transaction and wake the outbox relay (the handler may
  *     have written events), or roll back when anything failed, and give
  *     the connection back;
@@ -116,6 +118,12 @@ typedef cg_code (*cg_rpc_check_fn)(cg_rpc_req *r, const void *request, cg_err *e
  * (cg_rpc_state()) or in the request. */
 typedef cg_code (*cg_rpc_handler_fn)(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
                                      cg_err *err);
+/* The digest of what a request asks, for a row whose request names an
+ * attempt rather than what is asked (an upload id, which a retry replaces):
+ * read what the attempt stands for on conn (inside the transaction) and
+ * digest it with cg_idem_parts_hash() (cg/idempotency.h) into out. */
+typedef cg_code (*cg_rpc_idem_request_fn)(cg_rpc_req *r, const void *request, PGconn *conn,
+                                          uint8_t out[32], cg_err *err);
 
 /* A row of a service's method table. Rows are static data: name the
  * columns (designated initialisers), and leave out what a method does not
@@ -135,6 +143,13 @@ struct cg_rpc_row {
     cg_rpc_db_need db;
     cg_rpc_check_fn check; /* may be NULL */
     cg_rpc_handler_fn handler;
+    /* A method that creates a record: with an Idempotency-Key in the
+     * CallContext it runs once per caller and key, and a repeat gets the
+     * first reply (cg/idempotency.h). Needs CG_RPC_DB_TX. idem_request
+     * digests what a request asks when its packed bytes (less the context)
+     * do not; NULL for those bytes. */
+    bool idempotent;
+    cg_rpc_idem_request_fn idem_request;
     /* What a handler that several services share needs to know of the one
      * it serves (cg/documents.h's rows carry their cg_documents), read as
      * r->row->data; NULL for a service's own rows. Borrowed, static. */
@@ -167,6 +182,10 @@ typedef struct cg_rpc_env {
     cg_db *db;              /* NULL: a row that needs a connection fails UNAVAILABLE */
     cg_outbox_relay *relay; /* woken after each commit; may be NULL */
     int acquire_ms;         /* how long to wait for a free connection */
+    /* The service's idempotency secret (cg_idem_secret()), 32 bytes; NULL
+     * when it has none, and then a key sent to an idempotent row is
+     * refused INTERNAL rather than ignored. */
+    const uint8_t *idem_secret;
 } cg_rpc_env;
 
 /* Run row m's frame for call (see the top of this file). env may be NULL

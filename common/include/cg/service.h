@@ -11,6 +11,7 @@
 #define CG_SERVICE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "cg/config.h"
 #include "cg/db.h"
@@ -46,6 +47,11 @@ typedef struct cg_service_base {
     long db_pool_size;
     long rpc_workers;
     long outbox_poll_ms;
+
+    /* The idempotency secret of the service's idempotent rows
+     * (cg_idem_secret() of one of its own secrets), set before serve. */
+    uint8_t idem_secret[32];
+    bool has_idem_secret;
 
     /* Owned; created by cg_service_base_start, freed by cg_service_base_stop. */
     cg_db *db;

@@ -4,6 +4,7 @@
 #include "case.h"
 #include "cg/chain.h"
 #include "cg/dossier.h"
+#include "cg/idempotency.h"
 #include "cg/log.h"
 #include "cg/org.h"
 #include "cg/service.h"
@@ -78,6 +79,12 @@ int main(void)
     }
     /* Before anything can append: every entry from now on is keyed. */
     cg_dossier_use_keys(&keys);
+    /* The records of Idempotency-Keys (cg/idempotency.h) are keyed by a
+     * secret derived from the current dossier key, which the database
+     * never holds; a rotation forgets them, so a retry sent across it runs
+     * again (docs/operations.md, "Idempotency keys"). */
+    cg_idem_secret(keys.keys[0].key, sizeof keys.keys[0].key, base.idem_secret);
+    base.has_idem_secret = true;
     /* Custom plans too: a list's statement is prepared once per connection
      * and a generic plan guesses every filter's selectivity alike, where
      * the values tell whether an index walk in list order or an index of

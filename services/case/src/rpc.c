@@ -53,7 +53,8 @@ static const cg_rpc_row rows[] = {
      .doing = "register clues",
      .db = CG_RPC_DB_TX,
      .check = case_create_clue_check,
-     .handler = case_create_clue},
+     .handler = case_create_clue,
+     .idempotent = true},
     /* Each clue action needs its own roles, named from the request. */
     {.name = "ClueAction",
      .request = &cleangrid__v1__clue_action_request__descriptor,

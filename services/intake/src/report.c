@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "cg/idempotency.h"
 #include "cg/log.h"
 #include "cg/messaging.h"
 #include "intake.h"
@@ -37,6 +38,12 @@ cg_code intake_app_init(intake_app *app, cg_service_base *base, cg_err *err)
     if (intake_receipt_key_parse(app->receipt_key_hex, &app->receipt, err) != CG_OK ||
         intake_identity_key_parse(app->identity_key_hex, &app->identity_key, err) != CG_OK)
         return err->code;
+    /* A repeated report is answered from cg_idempotency with its first
+     * receipt, sealed under a key derived from this secret and the client's
+     * Idempotency-Key together (cg/idempotency.h): a stolen database does
+     * not give the receipt back, nor does CG_RECEIPT_KEY alone. */
+    cg_idem_secret(app->receipt.key, sizeof app->receipt.key, base->idem_secret);
+    base->has_idem_secret = true;
     app->receipt.opslimit = (unsigned long long)app->receipt_opslimit;
     app->receipt.memlimit_bytes = (size_t)app->receipt_memlimit_kib * 1024u;
     /* Hashing here also proves the configured cost works before the service

@@ -93,7 +93,10 @@ static const cg_rpc_row rows[] = {
      .anyone = true,
      .db = CG_RPC_DB_TX,
      .check = submit_check,
-     .handler = submit_report},
+     .handler = submit_report,
+     /* A retry with the same Idempotency-Key gets the same report and the
+      * same receipt, whatever answer the first attempt lost on the way. */
+     .idempotent = true},
     {.name = "GetReportStatus",
      .request = &cleangrid__v1__get_report_status_request__descriptor,
      .reply = &cleangrid__v1__get_report_status_reply__descriptor,

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cg/idempotency.h"
 #include "cg/log.h"
 #include "cg/nats.h"
 #include "cg/util.h"
@@ -265,6 +266,12 @@ void gw_http_send_err(gw_request *req, const cg_err *err)
         detail = "internal error";
     } else if (err->code == CG_UNAVAILABLE) {
         cg_log_warn("unavailable: %s", err->message);
+    } else if (err->code == CG_FAILED_PRECONDITION &&
+               cg_err_has_violation(err, CG_IDEM_FIELD, NULL)) {
+        /* The service's record of the key, which decides once the
+         * gateway's own is gone: the same answer as the gateway's. */
+        gw_http_send_problem(req, 422, "IDEMPOTENCY_KEY_REUSED", CG_IDEM_REUSED, NULL, NULL);
+        return;
     }
     gw_http_send_problem(req, status, cg_code_name(err->code), detail, err, NULL);
 }

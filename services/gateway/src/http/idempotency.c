@@ -7,7 +7,11 @@
  * 409. The handler then runs without a database connection held; its answer
  * is sealed into the row, which becomes 'done', before the answer leaves,
  * so a repeat sent the moment the client has it already finds it. A server
- * error (5xx) is not kept: the row is removed, so a retry runs again. A row
+ * error (5xx) is not kept: the row is removed, so a retry reaches the
+ * service again with the same key, and the service's own record of it
+ * (cg/idempotency.h) answers the first result when the first attempt
+ * committed after all (a timeout, an audit row that could not be written).
+ * This table is the fast path; the service's decides. A row
  * left pending by a process that died is taken over once it is older than
  * the RPC timeout plus a margin. */
 #include <sodium.h>
@@ -16,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg/idempotency.h"
 #include "cg/log.h"
 #include "cg/util.h"
 #include "gateway.h"
@@ -124,8 +129,7 @@ static void answer_repeat(gw_request *req, PGconn *conn, const char *id, const c
         goto cleanup;
     }
     if (PQntuples(res) == 1 && strcmp(cg_db_get(res, 0, 0), "t") != 0) {
-        gw_http_send_problem(req, 422, "IDEMPOTENCY_KEY_REUSED",
-                             "this Idempotency-Key was used with another request", NULL, NULL);
+        gw_http_send_problem(req, 422, "IDEMPOTENCY_KEY_REUSED", CG_IDEM_REUSED, NULL, NULL);
         goto cleanup;
     }
     if (PQntuples(res) != 1 || strcmp(cg_db_get(res, 0, 1), "done") != 0) {
@@ -141,7 +145,7 @@ static void answer_repeat(gw_request *req, PGconn *conn, const char *id, const c
     sealed = malloc(hex_len / 2 + 1);
     if (sealed == NULL ||
         sodium_hex2bin(sealed, hex_len / 2 + 1, hex, hex_len, NULL, &sealed_len, NULL) != 0 ||
-        gw_idem_open(enc_key, sealed, sealed_len, &plain, &plain_len, &err) != CG_OK) {
+        cg_idem_open(enc_key, sealed, sealed_len, &plain, &plain_len, &err) != CG_OK) {
         if (err.code == CG_OK)
             cg_err_set(&err, CG_INTERNAL, "stored answer cannot be read");
         gw_http_send_err(req, &err);
@@ -182,7 +186,7 @@ static void finish(gw_capture *cap, int status, const char *content_type, const 
                    &err);
         goto cleanup;
     }
-    if (gw_idem_seal(cap->enc_key, body, len, &sealed, &sealed_len, &err) != CG_OK)
+    if (cg_idem_seal(cap->enc_key, body, len, &sealed, &sealed_len, &err) != CG_OK)
         goto cleanup;
     hex = malloc(2 * sealed_len + 3);
     if (hex == NULL) {

@@ -41,15 +41,7 @@ void gw_idem_derive(const char *scope, const char *key, uint8_t id[GW_IDEM_DIGES
 void gw_idem_request_hash(const char *method, const char *path, const void *body, size_t len,
                           uint8_t out[GW_IDEM_DIGEST_LEN]);
 
-/* Encrypt len bytes of plain under enc_key. On CG_OK *out (owned by the
- * caller, free()) holds the nonce and the ciphertext, *out_len bytes. */
-cg_code gw_idem_seal(const uint8_t enc_key[GW_IDEM_DIGEST_LEN], const void *plain, size_t len,
-                     uint8_t **out, size_t *out_len, cg_err *err);
-
-/* Decrypt what gw_idem_seal() made. On CG_OK *out (owned by the caller,
- * free(); NUL-terminated for convenience) holds *out_len bytes. INTERNAL
- * when it does not decrypt (another key, or a changed row). */
-cg_code gw_idem_open(const uint8_t enc_key[GW_IDEM_DIGEST_LEN], const uint8_t *sealed, size_t len,
-                     char **out, size_t *out_len, cg_err *err);
+/* Answers are sealed and opened with cg_idem_seal() and cg_idem_open()
+ * (cg/idempotency.h), as the services seal their replies. */
 
 #endif
