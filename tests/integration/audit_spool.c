@@ -31,6 +31,12 @@ static bool gateway_stopped;
 static int restore(void **state)
 {
     (void)state;
+    if (getenv("CG_AUDIT_SPOOL_MAX_MB") != NULL) {
+        /* Back to the default bound. */
+        unsetenv("CG_AUDIT_SPOOL_MAX_MB");
+        if (!gateway_stopped && cgt_stack("svc-stop gateway") == 0)
+            gateway_stopped = true;
+    }
     if (revoked && cgt_psql("cg_gateway", grant_sql) == 0)
         revoked = false;
     if (gateway_stopped && cgt_stack("svc-start gateway") == 0)
@@ -61,8 +67,9 @@ static void rid_of(char out[64], const char *step, int i)
 
 static cgt_response *post_as(const char *path, const char *rid, const char *body)
 {
-    char id[128];
-    snprintf(id, sizeof id, "X-Request-Id: %s", rid);
+    /* Request ids are rid_of()'s, well under 64 bytes. */
+    char id[sizeof("X-Request-Id: ") + 64];
+    snprintf(id, sizeof id, "X-Request-Id: %.63s", rid);
     const char *headers[] = {"Content-Type: application/json", id, NULL};
     return cgt_request("POST", path, headers, body, strlen(body));
 }
@@ -78,15 +85,21 @@ static long login_as(const char *username, const char *rid)
     return status;
 }
 
-static long report_as(const char *rid)
+static cgt_response *report_post(const char *rid)
 {
     cJSON *body = cgt_report_body("audit spool", "city_a");
     char *text = cJSON_PrintUnformatted(body);
     cgt_response *r = post_as("/api/v1/public/reports", rid, text);
-    long status = r->status;
-    cgt_response_free(r);
     free(text);
     cJSON_Delete(body);
+    return r;
+}
+
+static long report_as(const char *rid)
+{
+    cgt_response *r = report_post(rid);
+    long status = r->status;
+    cgt_response_free(r);
     return status;
 }
 
@@ -276,12 +289,107 @@ static void the_trail_takes_rows_again(void **state)
     cgt_logout(auditor);
 }
 
+/* A line of about 1 MiB (its detail padded) with gateway request id rid:
+ * enough to fill a spool bounded by CG_AUDIT_SPOOL_MAX_MB=1. */
+static char *fill_line(const char *rid)
+{
+    size_t pad = 1024 * 1024 + 1;
+    char *line = malloc(pad + 512);
+    CGT_CHECK(line != NULL, "out of memory");
+    int n = snprintf(line, 512,
+                     "{\"v\":1,\"values\":[null,null,null,\"test.spool_fill\",null,null,\"ok\","
+                     "\"200\",\"%s\",null,\"%s\",\"{\\\"pad\\\":\\\"",
+                     rid, rid);
+    memset(line + n, 'x', pad);
+    strcpy(line + n + pad, "\\\"}\"]}\n");
+    return line;
+}
+
+static long problem_of(cgt_response *r, const char *expected_detail)
+{
+    long status = r->status;
+    if (expected_detail != NULL)
+        CGT_CHECK(strstr(r->body, expected_detail) != NULL, "%ld: %.300s", status, r->body);
+    cgt_response_free(r);
+    return status;
+}
+
+/* Submit a report: true when it is accepted (201); a refusal must say
+ * that nothing was done. */
+static bool report_accepted(void *arg)
+{
+    int *tries = arg;
+    char rid[64];
+    rid_of(rid, "after-full", (*tries)++);
+    cgt_response *r = report_post(rid);
+    bool accepted = r->status == 201;
+    if (!accepted)
+        problem_of(r, "nothing was done");
+    else
+        cgt_response_free(r);
+    return accepted;
+}
+
+/* A spool that is full (past CG_AUDIT_SPOOL_MAX_MB) while the trail refuses
+ * rows drops nothing: the request whose record found it full is answered
+ * 503, later changes are refused before they run ("nothing was done"),
+ * reads when answered; once the trail takes rows again, the spool is
+ * written and requests are answered as usual. */
+static void a_full_spool_refuses_rather_than_drops(void **state)
+{
+    (void)state;
+    char rid[64], fill_rid[64], body[256];
+    char *inspector = CGT_LOGIN("inspector.east");
+    stop_gateway();
+    CGT_CHECK_INT(0, (int)cgt_audit_spool_bytes(), "the spool is empty before it is filled");
+    CGT_CHECK_INT(0, cgt_psql("cg_gateway", revoke_sql), "revoking the writer's function");
+    revoked = true;
+    rid_of(fill_rid, "fill", 0);
+    char *line = fill_line(fill_rid);
+    put_spool_back(line);
+    free(line);
+    setenv("CG_AUDIT_SPOOL_MAX_MB", "1", 1);
+    start_gateway();
+
+    rid_of(rid, "full", 0);
+    CGT_CHECK_INT(503, report_as(rid), "the report whose record finds the spool full");
+    /* From now on before they run. */
+    rid_of(rid, "full", 1);
+    snprintf(body, sizeof body, "{\"username\":\"auditor\",\"password\":\"%s\"}",
+             cgt_demo_password());
+    CGT_CHECK_INT(503, problem_of(post_as("/api/v1/auth/login", rid, body), "nothing was done"),
+                  "a login while the spool is full");
+    cgt_response *r = cgt_get("/api/v1/clues?limit=1", inspector);
+    CGT_CHECK_INT(503, problem_of(r, "audit trail"), "a read while the spool is full");
+
+    CGT_CHECK_INT(0, cgt_psql("cg_gateway", grant_sql), "giving the function back");
+    revoked = false;
+    CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, spool_empty, NULL),
+              "the full spool is written once the trail takes rows");
+    /* The writer takes in that the spool has room just after it empties
+     * it: until then a change is still refused before it runs. */
+    int tries = 0;
+    CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, report_accepted, &tries),
+              "a report once the trail takes rows again");
+    char *auditor = CGT_LOGIN("auditor");
+    r = cgt_get("/api/v1/audit?action=test.spool_fill&limit=5", auditor);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(CGT_JSON_OBJECT(r), "items");
+    CGT_CHECK_INT(1, cgt_count_where(items, "gateway_request_id", fill_rid),
+                  "the record that filled the spool is in the trail once");
+    cgt_response_free(r);
+    check_chain(auditor);
+    cgt_logout(auditor);
+    cgt_logout(inspector);
+}
+
 int main(void)
 {
     cgt_init("audit_spool", CGT_NEED_STACK);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(records_wait_in_the_spool, restore),
         cmocka_unit_test_teardown(the_trail_takes_rows_again, restore),
+        cmocka_unit_test_teardown(a_full_spool_refuses_rather_than_drops, restore),
     };
     int failed = cmocka_run_group_tests_name("audit_spool", tests, NULL, NULL);
     cgt_cleanup();

@@ -129,6 +129,8 @@ static void remove_dir(const char *dir)
     char path[128];
     snprintf(path, sizeof path, "%s/spool/" GW_AUDIT_SPOOL_FILE, dir);
     unlink(path);
+    snprintf(path, sizeof path, "%s/spool/" GW_AUDIT_SPOOL_REJECTED, dir);
+    unlink(path);
     snprintf(path, sizeof path, "%s/spool", dir);
     rmdir(path);
     rmdir(dir);
@@ -227,6 +229,44 @@ static void test_file_partial_line(void **state)
     remove_dir(dir);
 }
 
+/* A line that does not parse (nothing but the gateway writes the file, so
+ * a disk's fault) comes back marked bad, with its text, between the others;
+ * set aside, it lands in audit.rejected as it was. */
+static void test_file_bad_line_set_aside(void **state)
+{
+    (void)state;
+    char dir[64], sub[80], path[128], kept[64] = "";
+    gw_audit_spooled recs[4];
+    long long next = 0;
+    int n = 0;
+    cg_err err;
+    temp_dir(dir, sub);
+    gw_audit_spool *spool = open_spool(sub, 0);
+    append_record(spool, 0);
+    cg_err_clear(&err);
+    assert_int_equal(gw_audit_spool_append(spool, "not json\n", 9, &err), CG_OK);
+    append_record(spool, 1);
+    cg_err_clear(&err);
+    assert_int_equal(gw_audit_spool_read(spool, 0, recs, 4, &n, &next, &err), CG_OK);
+    assert_int_equal(n, 3);
+    assert_false(recs[0].bad);
+    assert_true(recs[1].bad);
+    assert_string_equal(recs[1].line, "not json");
+    assert_null(recs[1].values[10]);
+    assert_string_equal(recs[2].values[10], "gw-1");
+    assert_int_equal(gw_audit_spool_reject(spool, recs[1].line, &err), CG_OK);
+    for (int i = 0; i < n; i++)
+        gw_audit_spooled_clear(&recs[i]);
+    snprintf(path, sizeof path, "%s/" GW_AUDIT_SPOOL_REJECTED, sub);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(kept, sizeof kept, f));
+    fclose(f);
+    assert_string_equal(kept, "not json\n");
+    gw_audit_spool_close(spool);
+    remove_dir(dir);
+}
+
 /* A full spool refuses the record (RESOURCE_EXHAUSTED) and keeps every one
  * it holds: nothing is dropped to make room. */
 static void test_file_bound(void **state)
@@ -269,5 +309,6 @@ static void test_file_bad_folder(void **state)
 
 CG_TEST_MAIN(cmocka_unit_test(test_line_round_trip), cmocka_unit_test(test_line_nulls),
              cmocka_unit_test(test_line_refusals), cmocka_unit_test(test_file_append_read_clear),
-             cmocka_unit_test(test_file_partial_line), cmocka_unit_test(test_file_bound),
+             cmocka_unit_test(test_file_partial_line),
+             cmocka_unit_test(test_file_bad_line_set_aside), cmocka_unit_test(test_file_bound),
              cmocka_unit_test(test_file_bad_folder))

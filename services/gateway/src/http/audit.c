@@ -119,6 +119,7 @@ struct gw_audit {
     uint64_t outage_spooled; /* records spooled since it began */
     uint64_t replayed;       /* records replayed since it began */
     uint64_t refused;        /* records neither written nor spooled */
+    uint64_t set_aside;      /* spooled records the trail refused, in audit.rejected */
     /* The spool could not take the last records (disk full) and has not
      * had room since: with the trail unhealthy too, state-changing
      * requests are refused before they run (gw_audit_can_record). Written
@@ -303,12 +304,23 @@ static PGconn *append_on_connection(gw_audit *audit, audit_job **jobs, int n, bo
     return conn;
 }
 
+/* True when a record that failed with code may be written on a later try
+ * (the database was down, failing or refusing this role, not the row), so
+ * it is spooled; a record the database refused as data would be refused
+ * again. */
+static bool spoolable(cg_code code)
+{
+    return code != CG_OK && code != CG_INVALID_ARGUMENT && code != CG_FAILED_PRECONDITION &&
+           code != CG_ALREADY_EXISTS;
+}
+
 /* Append n jobs in one transaction (append_hashed): one lock of the head,
- * one statement, one flush. When that fails on a connection that still
- * works, one of the rows may have been refused (the batch is all or
- * nothing): append each on its own then (a batch of one), so one bad row
- * fails only its own request. Each job's rc says how it went; err gets
- * the reason of the last failure. */
+ * one statement, one flush. When the database refuses the batch as data on
+ * a connection that still works, one of the rows was refused (the batch is
+ * all or nothing): append each on its own then (a batch of one), so one
+ * bad row fails only its own request. Any other failure (the role refused,
+ * the database failing) is every row's, and they are spooled. Each job's rc says how it went; err
+ * gets the reason of the last failure. */
 static void append_batch(gw_audit *audit, audit_job **jobs, int n, cg_err *err)
 {
     cg_code rc;
@@ -320,7 +332,7 @@ static void append_batch(gw_audit *audit, audit_job **jobs, int n, cg_err *err)
     if (rc == CG_OK) {
         for (int i = 0; i < n; i++)
             jobs[i]->rc = CG_OK;
-    } else if (conn != NULL) {
+    } else if (conn != NULL && !spoolable(rc)) {
         for (int i = 0; i < n; i++) {
             cg_err one;
             cg_err_clear(&one);
@@ -337,14 +349,48 @@ static void append_batch(gw_audit *audit, audit_job **jobs, int n, cg_err *err)
         cg_db_release(audit->db, conn);
 }
 
-/* True when a record that failed with code may be written on a later try
- * (the database was down, failing or refusing this role, not the row), so
- * it is spooled; a record the database refused as data would be refused
- * again. */
-static bool spoolable(cg_code code)
+/* Set aside (gw_audit_spool_reject) the lines of recs that did not
+ * parse. */
+static cg_code set_aside(gw_audit *audit, const gw_audit_spooled *recs, int n, cg_err *err)
 {
-    return code != CG_OK && code != CG_INVALID_ARGUMENT && code != CG_FAILED_PRECONDITION &&
-           code != CG_ALREADY_EXISTS;
+    cg_code rc = CG_OK;
+    for (int i = 0; rc == CG_OK && i < n; i++) {
+        if (!recs[i].bad)
+            continue;
+        rc = gw_audit_spool_reject(audit->spool, recs[i].line, err);
+        audit->set_aside++;
+        cg_log_fields(CG_LOG_ERROR, "audit spool line set aside: it does not parse", "file",
+                      GW_AUDIT_SPOOL_REJECTED, NULL);
+    }
+    return rc;
+}
+
+/* A replayed batch the trail refused as data (a constraint): each record on
+ * its own, in order, on conn, so only the one it refuses is set aside
+ * (with the lines that did not parse) and the rest are written. Returns
+ * CG_OK when every record is written or set aside. */
+static cg_code replay_one_by_one(gw_audit *audit, PGconn *conn, const gw_audit_spooled *recs,
+                                 audit_job *jobs, int n, cg_err *err)
+{
+    cg_code rc = CG_OK;
+    for (int i = 0; rc == CG_OK && i < n; i++) {
+        audit_job *one = &jobs[i];
+        cg_err row_err;
+        cg_err_clear(&row_err);
+        if (!recs[i].bad)
+            rc = append_hashed(conn, audit->key, &one, 1, false, true, &row_err);
+        if (recs[i].bad || (rc != CG_OK && !spoolable(rc))) {
+            rc = gw_audit_spool_reject(audit->spool, recs[i].line, err);
+            audit->set_aside++;
+            cg_log_fields(CG_LOG_ERROR, "audit spool record set aside: the trail refuses it",
+                          "file", GW_AUDIT_SPOOL_REJECTED, "gateway_request_id", jobs[i].params[10],
+                          "reason", recs[i].bad ? "the line does not parse" : row_err.message,
+                          NULL);
+        } else if (rc != CG_OK) {
+            *err = row_err;
+        }
+    }
+    return rc;
 }
 
 /* Write the spool's records to the trail, oldest first, AUDIT_BATCH_MAX to
@@ -372,13 +418,19 @@ static bool replay_spool(gw_audit *audit, cg_err *err)
         }
         if (rc != CG_OK)
             return false;
+        int njobs = 0;
         for (int i = 0; i < n; i++) {
             memset(&jobs[i], 0, sizeof(jobs[i]));
             for (int k = 0; k < AUDIT_NPARAMS; k++)
                 jobs[i].params[k] = recs[i].values[k];
-            ptrs[i] = &jobs[i];
+            if (!recs[i].bad)
+                ptrs[njobs++] = &jobs[i];
         }
-        PGconn *conn = append_on_connection(audit, ptrs, n, false, true, &rc, err);
+        PGconn *conn = append_on_connection(audit, ptrs, njobs, false, true, &rc, err);
+        if (conn != NULL && rc == CG_OK)
+            rc = set_aside(audit, recs, n, err);
+        else if (conn != NULL && !spoolable(rc))
+            rc = replay_one_by_one(audit, conn, recs, jobs, n, err);
         if (conn != NULL)
             cg_db_release(audit->db, conn);
         for (int i = 0; i < n; i++)
@@ -455,14 +507,24 @@ static long long replay_wait_ms(const gw_audit *audit)
     return left > 0 ? left : 0;
 }
 
+/* spool_failed is read by request threads (gw_audit_can_record), so it is
+ * written under the lock. */
+static void set_spool_failed(gw_audit *audit, bool failed)
+{
+    pthread_mutex_lock(&audit->lock);
+    audit->spool_failed = failed;
+    pthread_mutex_unlock(&audit->lock);
+}
+
 /* One round of the writer, without the lock: the spool first (its records
  * are older than the batch's), then the batch, spooling what the trail
- * did not take. Returns whether the trail took everything; the outage's
- * single log lines are written here. */
+ * did not take. Returns whether every record went to the trail and the
+ * spool is empty (the trail is healthy); the outage's single log lines are
+ * written here. */
 static bool write_round(gw_audit *audit, audit_job **batch, int n)
 {
     cg_err err;
-    char num[2][24];
+    char num[3][24];
     bool trail_ok = true;
     bool was_down = audit->outage;
 
@@ -485,11 +547,17 @@ static bool write_round(gw_audit *audit, audit_job **batch, int n)
         batch[i]->rc = CG_UNAVAILABLE;
     if (n > 0 && trail_ok)
         append_batch(audit, batch, n, &err);
-    for (int i = 0; i < n; i++)
-        trail_ok &= batch[i]->rc == CG_OK;
+    /* A row the database refuses as data fails its own request, as it
+     * would again; only a trail that refuses rows starts an outage. */
+    bool all_written = trail_ok;
+    for (int i = 0; i < n; i++) {
+        trail_ok &= !spoolable(batch[i]->rc);
+        all_written &= batch[i]->rc == CG_OK;
+    }
     if (!trail_ok && !audit->outage) {
         audit->outage = true;
         audit->replayed = 0;
+        audit->set_aside = 0;
         audit->outage_spooled = 0;
         audit->next_replay_ms = (long long)cg_now_ms() + AUDIT_RETRY_MS;
         cg_log_fields(CG_LOG_WARN,
@@ -502,7 +570,7 @@ static bool write_round(gw_audit *audit, audit_job **batch, int n)
     audit->outage_spooled += (uint64_t)spooled;
     int lost = 0;
     for (int i = 0; i < n; i++)
-        lost += batch[i]->rc != CG_OK;
+        lost += spoolable(batch[i]->rc);
     if (lost > 0) {
         audit->refused += (uint64_t)lost;
         if (!audit->spool_failed)
@@ -511,21 +579,22 @@ static bool write_round(gw_audit *audit, audit_job **batch, int n)
                           "one are refused until there is room",
                           "reason", spool_err.message[0] != '\0' ? spool_err.message : err.message,
                           NULL);
-        audit->spool_failed = true;
-    } else if (spooled > 0 || (audit->spool_failed &&
-                               gw_audit_spool_has_room(audit->spool, AUDIT_SPOOL_ROOM))) {
+        set_spool_failed(audit, true);
+    } else if (spooled > 0 ||
+               (audit->spool_failed && gw_audit_spool_has_room(audit->spool, AUDIT_SPOOL_ROOM))) {
         if (audit->spool_failed)
             cg_log_fields(CG_LOG_INFO, "audit spool takes records again", "refused_records",
                           count_text(audit->refused, num[0]), NULL);
-        audit->spool_failed = false;
+        set_spool_failed(audit, false);
         audit->refused = 0;
     }
     if (trail_ok)
         audit->retry_ms = AUDIT_RETRY_MS;
     if (trail_ok && was_down && gw_audit_spool_size(audit->spool) == 0) {
-        cg_log_fields(CG_LOG_INFO, "audit trail writable again: every spooled record written",
+        cg_log_fields(CG_LOG_INFO, "audit trail writable again: the spool is written",
                       "spooled_records", count_text(audit->outage_spooled, num[0]),
-                      "replayed_records", count_text(audit->replayed, num[1]), NULL);
+                      "replayed_records", count_text(audit->replayed, num[1]), "set_aside_records",
+                      count_text(audit->set_aside, num[2]), NULL);
         audit->outage = false;
     }
     /* Neither an empty spool nor a full one is tried again before
@@ -534,7 +603,7 @@ static bool write_round(gw_audit *audit, audit_job **batch, int n)
     if ((gw_audit_spool_size(audit->spool) > 0 || audit->spool_failed) &&
         audit->next_replay_ms <= now)
         audit->next_replay_ms = now + AUDIT_RETRY_MS;
-    return trail_ok && gw_audit_spool_size(audit->spool) == 0;
+    return all_written && gw_audit_spool_size(audit->spool) == 0;
 }
 
 static void *writer_main(void *arg)

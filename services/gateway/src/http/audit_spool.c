@@ -81,6 +81,9 @@ void gw_audit_spooled_clear(gw_audit_spooled *rec)
         free(rec->values[k]);
         rec->values[k] = NULL;
     }
+    free(rec->line);
+    rec->line = NULL;
+    rec->bad = false;
 }
 
 cg_code gw_audit_spool_parse(const char *line, gw_audit_spooled *out, cg_err *err)
@@ -262,10 +265,16 @@ cg_code gw_audit_spool_read(gw_audit_spool *spool, long long offset, gw_audit_sp
             goto cleanup;
         }
         line[len - 1] = '\0';
-        rc = gw_audit_spool_parse(line, &recs[*n], err);
-        if (rc != CG_OK)
-            goto cleanup;
+        cg_err parse_err;
+        cg_err_clear(&parse_err);
+        if (gw_audit_spool_parse(line, &recs[*n], &parse_err) != CG_OK)
+            recs[*n].bad = true;
+        recs[*n].line = strdup(line);
         (*n)++;
+        if (recs[*n - 1].line == NULL) {
+            rc = cg_err_set(err, CG_INTERNAL, "out of memory");
+            goto cleanup;
+        }
         *next += (long long)len;
     }
 
@@ -281,6 +290,31 @@ cleanup:
         fclose(f);
     if (fd >= 0)
         close(fd);
+    return rc;
+}
+
+cg_code gw_audit_spool_reject(gw_audit_spool *spool, const char *line, cg_err *err)
+{
+    cg_code rc = CG_OK;
+    size_t dir_len = strlen(spool->path) - strlen(GW_AUDIT_SPOOL_FILE);
+    size_t size = dir_len + sizeof(GW_AUDIT_SPOOL_REJECTED);
+    char *path = malloc(size);
+    int fd = -1;
+    if (path == NULL) {
+        rc = cg_err_set(err, CG_INTERNAL, "out of memory");
+        goto cleanup;
+    }
+    snprintf(path, size, "%.*s%s", (int)dir_len, spool->path, GW_AUDIT_SPOOL_REJECTED);
+    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    size_t len = strlen(line);
+    if (fd < 0 || write(fd, line, len) != (ssize_t)len || write(fd, "\n", 1) != 1 ||
+        fsync(fd) != 0 || fsync(spool->dir_fd) != 0)
+        rc = cg_err_set(err, CG_UNAVAILABLE, "cannot write %s: %s", path, strerror(errno));
+
+cleanup:
+    if (fd >= 0)
+        close(fd);
+    free(path);
     return rc;
 }
 

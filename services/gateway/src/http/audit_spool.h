@@ -9,7 +9,8 @@
  * answered; the row's own time is when it reaches the trail). Replay skips
  * records whose gateway_request_id is already in the trail, so a crash
  * between a replay's commit and the spool's truncation writes nothing
- * twice.
+ * twice. A record the trail refuses as data, or a line that does not
+ * parse, is set aside in audit.rejected rather than stopping the rest.
  *
  * No database, no server: in gw_core, with a unit test. Not thread-safe:
  * one thread (the audit writer) uses a spool. */
@@ -23,8 +24,9 @@
 #include "cg/status.h"
 #include "audit.h"
 
-/* The file's name inside the spool folder. */
+/* The files' names inside the spool folder. */
 #define GW_AUDIT_SPOOL_FILE "audit.spool"
+#define GW_AUDIT_SPOOL_REJECTED "audit.rejected"
 
 /* One line of the spool for values (GW_AUDIT_NVALUES, borrowed), answered
  * at answered_ms (Unix milliseconds), ending in a newline. The detail
@@ -36,6 +38,11 @@ char *gw_audit_spool_line(const char *const values[GW_AUDIT_NVALUES], long long 
 /* A record read back from the spool. */
 typedef struct gw_audit_spooled {
     char *values[GW_AUDIT_NVALUES]; /* owned; NULL is SQL NULL */
+    /* The line as read, without its newline (owned; NULL from
+     * gw_audit_spool_parse()), and whether it failed to parse (values all
+     * NULL then): such a line is set aside, never dropped. */
+    char *line;
+    bool bad;
 } gw_audit_spooled;
 
 /* Parse one line (without or with its newline) into *out, which is owned
@@ -64,10 +71,15 @@ long long gw_audit_spool_size(const gw_audit_spool *spool);
 cg_code gw_audit_spool_append(gw_audit_spool *spool, const char *text, size_t len, cg_err *err);
 /* Read up to max records from byte offset into recs (max entries, owned by
  * the caller, each released with gw_audit_spooled_clear()); *n gets how
- * many, *next the offset after the last. A line that does not parse is
- * INVALID_ARGUMENT (nothing else writes the file). */
+ * many, *next the offset after the last. A line that does not parse comes
+ * back with bad set, for the caller to set aside. */
 cg_code gw_audit_spool_read(gw_audit_spool *spool, long long offset, gw_audit_spooled *recs,
                             int max, int *n, long long *next, cg_err *err);
+/* Set line (a record's text, without its newline) aside in
+ * <dir>/audit.rejected, fsync'd: a record the trail refuses as data (or a
+ * line that does not parse) would otherwise stop every record behind it.
+ * Kept there for the operator (docs/operations.md), never dropped. */
+cg_code gw_audit_spool_reject(gw_audit_spool *spool, const char *line, cg_err *err);
 /* Empty the spool (everything in it was committed to the trail) and
  * fsync. */
 cg_code gw_audit_spool_clear(gw_audit_spool *spool, cg_err *err);
