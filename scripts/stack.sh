@@ -44,7 +44,7 @@ PG_BIN=/usr/lib/postgresql/15/bin
 PG_RECOVERY_OPTS="-c max_wal_size=128MB -c checkpoint_timeout=60s -c checkpoint_completion_target=0.5"
 
 die() { echo "stack: $*" >&2; exit 1; }
-need_state() { [ -n "${CG_STATE:-}" ] || die "CG_STATE is not set"; mkdir -p "$CG_STATE"/{log,run}; }
+need_state() { [ -n "${CG_STATE:-}" ] || die "CG_STATE is not set"; mkdir -p "$CG_STATE"/{log,run,spool}; }
 
 # Run a command as the PostgreSQL owner: initdb refuses root.
 as_pg() {
@@ -316,9 +316,12 @@ service_env() {
         for v in CG_TRUSTED_PROXIES CG_RATE_EXEMPT CG_RATE_PUBLIC_PER_S CG_RATE_REPORTS_PER_HOUR \
             CG_RATE_API_PER_S CG_RATE_API_BURST CG_HTTP_THREADS CG_HTTP_CONN_PER_ADDR \
             CG_HTTP_HEAD_TIMEOUT_MS CG_HTTP_BODY_TIMEOUT_MS CG_HTTP_UPLOAD_TIMEOUT_MS \
-            CG_AUDIT_ANCHOR_S; do
+            CG_AUDIT_ANCHOR_S CG_AUDIT_SPOOL_MAX_MB; do
             if [ -n "${!v:-}" ]; then echo "$v=${!v}"; fi
         done
+        # Audit records wait here, fsync'd, while the trail cannot take them
+        # (the gateway creates the folder; it outlives restarts).
+        echo "CG_AUDIT_SPOOL_DIR=$CG_STATE/spool/gateway"
         echo "CG_OPENAPI_PATH=$ROOT/docs/api/openapi.yaml"
         echo "CG_WEB_ROOT=$CG_BUILD/web"
     fi
@@ -374,6 +377,12 @@ cmd_svc_start() {
     local svc=$1 name=$1${2:+-$2} bin=$CG_BUILD/services/$1/cg-$1
     [ -x "$bin" ] || die "no binary $bin; run the build first"
     [ "$svc" = gateway ] && [ -n "${2:-}" ] && die "the gateway runs one replica here"
+    # A restarted gateway keeps the port it had, so the URL the tests were
+    # given (gateway-url) still reaches it.
+    local listen=""
+    if [ "$svc" = gateway ] && [ -z "${CG_HTTP_LISTEN:-}" ] && [ -s "$CG_STATE/run/gateway.port" ]; then
+        listen="127.0.0.1:$(cat "$CG_STATE/run/gateway.port")"
+    fi
     [ "$svc" = gateway ] && rm -f "$CG_STATE/run/gateway.port"
     (
         while IFS= read -r kv; do export "${kv?}"; done < <(service_env "$svc")
@@ -385,6 +394,7 @@ cmd_svc_start() {
         if [ "$svc" = gateway ]; then
             CG_AUDIT_KEY=$(audit_key)
             export CG_AUDIT_KEY
+            if [ -n "$listen" ]; then export CG_HTTP_LISTEN=$listen; fi
         fi
         if [ "$svc" = case ]; then
             CG_DOSSIER_KEY=$(dossier_key)

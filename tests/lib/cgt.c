@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -932,6 +933,21 @@ static int run_psql(const char *dbname, const char *how, const char *arg)
     psql_command(cmd, sizeof cmd, dbname, how, arg, " >/dev/null 2>&1");
     int rc = system(cmd);
     return rc == -1 ? -1 : WEXITSTATUS(rc);
+}
+
+void cgt_audit_spool_path(char *out, size_t size)
+{
+    const char *state = getenv("CG_STATE");
+    CGT_CHECK(state != NULL, "CG_STATE is not set");
+    snprintf(out, size, "%s/spool/gateway/audit.spool", state);
+}
+
+long long cgt_audit_spool_bytes(void)
+{
+    char path[512];
+    struct stat st;
+    cgt_audit_spool_path(path, sizeof path);
+    return stat(path, &st) == 0 ? (long long)st.st_size : 0;
 }
 
 int cgt_psql(const char *dbname, const char *sql)

@@ -314,6 +314,13 @@ void cgt_psql_background(const char *dbname, const char *sql);
  * in one transaction, so it may hold any character ($$ bodies, quotes). */
 int cgt_psql_script(const char *dbname, const char *sql);
 
+/* The gateway's audit spool file ($CG_STATE/spool/gateway/audit.spool, as
+ * scripts/stack.sh configures it) into out; fails the test without
+ * CG_STATE. */
+void cgt_audit_spool_path(char *out, size_t size);
+/* Its size in bytes: 0 when empty or missing. */
+long long cgt_audit_spool_bytes(void);
+
 /* GET /readyz. */
 cgt_response *cgt_readyz(void);
 /* Fail unless /readyz answers 200 with status "ready". */

@@ -101,6 +101,9 @@ typedef struct gw_app {
     char *audit_key;
     char *audit_key_old;
     long audit_anchor_s;
+    /* The audit spool's folder and bound (audit_spool.h). */
+    char *audit_spool_dir;
+    long audit_spool_max_mb;
 
     /* Owned; created by gw_http_start(), gw_auth_create() and main(). */
     struct mg_context *mg;

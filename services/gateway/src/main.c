@@ -267,6 +267,20 @@ int main(int argc, char **argv)
          .target = &app.audit_anchor_s,
          .help = "how often the audit chain's head, when it moved, is anchored on JetStream "
                  "(stream CG_ANCHORS)"},
+        {.name = "CG_AUDIT_SPOOL_DIR",
+         .type = CG_CONFIG_STRING,
+         .default_value = "/var/spool/cleangrid/gateway",
+         .target = &app.audit_spool_dir,
+         .help = "the gateway's own folder where audit records wait, fsync'd, while the trail "
+                 "cannot take them (created when missing; its parent must exist)"},
+        {.name = "CG_AUDIT_SPOOL_MAX_MB",
+         .type = CG_CONFIG_INT,
+         .default_value = "1024",
+         .min = 1,
+         .max = 1048576,
+         .target = &app.audit_spool_max_mb,
+         .help = "most the audit spool holds; past it (or with its disk full) requests that need "
+                 "a record are refused"},
     };
     bool seed_demo = false;
     bool access_matrix = false;

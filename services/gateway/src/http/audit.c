@@ -14,6 +14,7 @@
 #include "cg/log.h"
 #include "cg/util.h"
 #include "audit.h"
+#include "audit_spool.h"
 #include "gateway.h"
 
 /* Appends serialize on the chain's head row, and each commit waits for its
@@ -23,8 +24,18 @@
  * flush, however many rows.
  *
  * A request that changed something (or tried to) waits until its row is
- * committed, so that record is never only in memory when the answer
- * leaves; when the row cannot be written, the request answers 503.
+ * committed, or spooled, so that record is never only in memory when the
+ * answer leaves. The spool (audit_spool.h): when the trail does not take
+ * rows (its database down, the writer's role refused), the writer appends
+ * the records to a file of the gateway's own and fsyncs it before their
+ * requests answer, as they would have been answered; it replays the file
+ * in order as soon as the trail takes rows again (and at start), and
+ * empties it only after the replay committed. An answer whose change
+ * already happened is never turned into an error for want of its record.
+ * Only when a record can be neither written nor spooled (the spool's disk
+ * full) does its request answer 503; from then on, until the trail or the
+ * spool takes records again, state-changing requests are refused before
+ * they run (gw_audit_can_record), not after.
  *
  * A read of a sensitive record (a clue, a dossier) does not wait while the
  * trail is healthy: its record is copied into the writer's queue and the
@@ -36,8 +47,9 @@
  * reads_only_sql). Three rules keep reads from going unrecorded
  * otherwise:
  *   - when a batch fails, the trail counts as unhealthy and every read
- *     waits for its own row again, answering 503 when it cannot be
- *     written, until a batch succeeds;
+ *     waits for its own row (or its spooled line) again, answering 503
+ *     when it can be neither written nor spooled, until the trail takes
+ *     rows and the spool is empty;
  *   - when AUDIT_DETACHED_MAX reads are queued, the next ones wait for
  *     room, which bounds what a crash can lose;
  *   - the auditor's routes and a stopping gateway first wait until every
@@ -50,8 +62,15 @@
 #define AUDIT_DETACHED_MAX 512
 /* The values of a row (GW_AUDIT_NVALUES, audit.h). */
 #define AUDIT_NPARAMS GW_AUDIT_NVALUES
-/* How long the writer waits before trying again rows that failed. */
+/* How long the writer waits before trying again rows that failed; while
+ * the trail keeps refusing them, each wait doubles up to AUDIT_RETRY_MAX_MS,
+ * so a long outage costs a few failed queries a minute, not four a second. */
 #define AUDIT_RETRY_MS 250
+#define AUDIT_RETRY_MAX_MS 4000
+/* Room the spool must have before a full one counts as taking records
+ * again: a few records' worth, so the next request does not find it full
+ * at once. */
+#define AUDIT_SPOOL_ROOM 16384
 /* How long the auditor's routes wait for queued records to be written. */
 #define AUDIT_FLUSH_MS 5000
 
@@ -87,6 +106,25 @@ struct gw_audit {
     int ndetached;       /* detached jobs queued or being written */
     uint64_t queued_seq; /* jobs ever queued */
     uint64_t done_seq;   /* jobs ever finished, in queue order */
+    /* The spool (audit_spool.h) and what only the writer thread reads and
+     * writes, without the lock: where the replay has committed up to, and
+     * when it tries next (cg_now_ms()). */
+    gw_audit_spool *spool;
+    long long spool_offset;
+    long long next_replay_ms;
+    long long retry_ms; /* the wait after the next failed replay */
+    /* One outage, logged once when it starts and once when it ends, with
+     * the counts (writer thread only). */
+    bool outage;
+    uint64_t outage_spooled; /* records spooled since it began */
+    uint64_t replayed;       /* records replayed since it began */
+    uint64_t refused;        /* records neither written nor spooled */
+    uint64_t set_aside;      /* spooled records the trail refused, in audit.rejected */
+    /* The spool could not take the last records (disk full) and has not
+     * had room since: with the trail unhealthy too, state-changing
+     * requests are refused before they run (gw_audit_can_record). Written
+     * by the writer under the lock. */
+    bool spool_failed;
 };
 
 static const char lock_head_sql[] = "SELECT last_id, last_hash, at FROM audit_lock_head()";
@@ -138,14 +176,65 @@ static char *hashed_rows_json(audit_job **jobs, int n, const cg_chain_key *key, 
     return text;
 }
 
+/* Of n jobs, those whose gateway request id is already in the trail: a
+ * replay after a crash that came between its commit and the spool's
+ * truncation. kept (n entries) gets the others, *nkept how many. */
+static cg_code skip_written(PGconn *conn, audit_job **jobs, int n, audit_job **kept, int *nkept,
+                            cg_err *err)
+{
+    cg_code rc = CG_OK;
+    PGresult *res = NULL;
+    char *ids_text = NULL;
+    cJSON *ids = cJSON_CreateArray();
+    bool ok = ids != NULL;
+
+    *nkept = 0;
+    for (int i = 0; ok && i < n; i++) {
+        const char *id = jobs[i]->params[10];
+        cJSON *s = id != NULL ? cJSON_CreateString(id) : cJSON_CreateNull();
+        ok = s != NULL && cJSON_AddItemToArray(ids, s);
+        if (!ok)
+            cJSON_Delete(s);
+    }
+    ids_text = ok ? cJSON_PrintUnformatted(ids) : NULL;
+    if (ids_text == NULL) {
+        rc = cg_err_set(err, CG_INTERNAL, "out of memory");
+        goto cleanup;
+    }
+    const char *params[] = {ids_text};
+    rc = cg_db_exec(conn,
+                    "SELECT DISTINCT e FROM jsonb_array_elements_text($1::jsonb) AS e"
+                    " WHERE EXISTS (SELECT 1 FROM audit_log WHERE gateway_request_id = e)",
+                    1, params, &res, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    for (int i = 0; i < n; i++) {
+        bool written = false;
+        for (int r = 0; !written && jobs[i]->params[10] != NULL && r < PQntuples(res); r++)
+            written = strcmp(cg_db_get(res, r, 0), jobs[i]->params[10]) == 0;
+        if (!written)
+            kept[(*nkept)++] = jobs[i];
+    }
+
+cleanup:
+    if (res != NULL)
+        PQclear(res);
+    cJSON_free(ids_text);
+    cJSON_Delete(ids);
+    return rc;
+}
+
 /* Append n jobs in one transaction on conn: lock the head, hash the rows
- * here, insert them with one statement, commit. */
+ * here, insert them with one statement, commit. With replay, jobs whose
+ * gateway request id the trail already holds are left out (skip_written),
+ * under the head's lock, so a spooled record is written once. */
 static cg_code append_hashed(PGconn *conn, const cg_chain_key *key, audit_job **jobs, int n,
-                             bool all_reads, cg_err *err)
+                             bool all_reads, bool replay, cg_err *err)
 {
     PGresult *head = NULL;
     char *json = NULL;
     char prev_hash[65], at[40];
+    audit_job *kept[AUDIT_BATCH_MAX];
     cg_code rc = cg_db_begin(conn, err);
     if (rc == CG_OK && all_reads)
         rc = cg_db_exec(conn, reads_only_sql, 0, NULL, NULL, err);
@@ -158,13 +247,21 @@ static cg_code append_hashed(PGconn *conn, const cg_chain_key *key, audit_job **
         rc = cg_err_set(err, CG_INTERNAL, "the audit head is not as expected");
         goto cleanup;
     }
-    json = hashed_rows_json(jobs, n, key, cg_db_get_ll(head, 0, 0) + 1, at, prev_hash);
-    if (json == NULL) {
-        rc = cg_err_set(err, CG_INTERNAL, "out of memory");
-        goto cleanup;
+    if (replay) {
+        rc = skip_written(conn, jobs, n, kept, &n, err);
+        if (rc != CG_OK)
+            goto cleanup;
+        jobs = kept;
     }
-    const char *params[] = {at, json};
-    rc = cg_db_exec(conn, append_hashed_sql, 2, params, NULL, err);
+    if (n > 0) {
+        json = hashed_rows_json(jobs, n, key, cg_db_get_ll(head, 0, 0) + 1, at, prev_hash);
+        if (json == NULL) {
+            rc = cg_err_set(err, CG_INTERNAL, "out of memory");
+            goto cleanup;
+        }
+        const char *params[] = {at, json};
+        rc = cg_db_exec(conn, append_hashed_sql, 2, params, NULL, err);
+    }
     if (rc == CG_OK)
         rc = cg_db_commit(conn, err);
 
@@ -177,62 +274,336 @@ cleanup:
     return rc;
 }
 
-/* Append n jobs in one transaction (append_hashed): one lock of the head,
- * one statement, one flush. When that fails on a connection that still
- * works, one of the rows was refused (the batch is all or nothing): append
- * each on its own then (a batch of one), so one bad row fails only its
- * own request. */
-static void append_batch(gw_audit *audit, audit_job **jobs, int n)
+/* Append n jobs in one transaction, on the writer's connection. A
+ * connection that a database restart broke fails its first query and is
+ * reset when next taken: one more try then writes the rows. Returns the
+ * connection when it still works (the caller releases it), NULL
+ * otherwise; *rc gets the outcome. */
+static PGconn *append_on_connection(gw_audit *audit, audit_job **jobs, int n, bool all_reads,
+                                    bool replay, cg_code *rc, cg_err *err)
 {
-    cg_err err;
     PGconn *conn = NULL;
-    cg_code rc = CG_INTERNAL;
-    bool all_reads = true;
-    for (int i = 0; i < n; i++)
-        all_reads &= jobs[i]->read_only;
-
-    /* A connection that a database restart broke fails its first query and
-     * is reset when next taken: one more try then writes the rows. */
+    *rc = CG_UNAVAILABLE;
     for (int attempt = 0; attempt < 2; attempt++) {
-        cg_err_clear(&err);
-        conn = cg_db_acquire(audit->db, GW_DB_ACQUIRE_MS, &err);
+        cg_err_clear(err);
+        conn = cg_db_acquire(audit->db, GW_DB_ACQUIRE_MS, err);
         if (conn == NULL) {
-            rc = err.code;
+            *rc = err->code;
             break;
         }
-        rc = append_hashed(conn, audit->key, jobs, n, all_reads, &err);
-        if (rc == CG_OK || PQstatus(conn) == CONNECTION_OK)
+        *rc = append_hashed(conn, audit->key, jobs, n, all_reads, replay, err);
+        if (*rc == CG_OK || PQstatus(conn) == CONNECTION_OK)
             break;
         cg_db_release(audit->db, conn);
         conn = NULL;
     }
+    if (conn != NULL && PQstatus(conn) != CONNECTION_OK) {
+        cg_db_release(audit->db, conn);
+        conn = NULL;
+    }
+    return conn;
+}
+
+/* True when a record that failed with code may be written on a later try
+ * (the database was down, failing or refusing this role, not the row), so
+ * it is spooled; a record the database refused as data would be refused
+ * again. */
+static bool spoolable(cg_code code)
+{
+    return code != CG_OK && code != CG_INVALID_ARGUMENT && code != CG_FAILED_PRECONDITION &&
+           code != CG_ALREADY_EXISTS;
+}
+
+/* Append n jobs in one transaction (append_hashed): one lock of the head,
+ * one statement, one flush. When the database refuses the batch as data on
+ * a connection that still works, one of the rows was refused (the batch is
+ * all or nothing): append each on its own then (a batch of one), so one
+ * bad row fails only its own request. Any other failure (the role refused,
+ * the database failing) is every row's, and they are spooled. Each job's rc says how it went; err
+ * gets the reason of the last failure. */
+static void append_batch(gw_audit *audit, audit_job **jobs, int n, cg_err *err)
+{
+    cg_code rc;
+    bool all_reads = true;
+    for (int i = 0; i < n; i++)
+        all_reads &= jobs[i]->read_only;
+
+    PGconn *conn = append_on_connection(audit, jobs, n, all_reads, false, &rc, err);
     if (rc == CG_OK) {
         for (int i = 0; i < n; i++)
             jobs[i]->rc = CG_OK;
-    } else if (conn != NULL && PQstatus(conn) == CONNECTION_OK) {
+    } else if (conn != NULL && !spoolable(rc)) {
         for (int i = 0; i < n; i++) {
-            cg_err_clear(&err);
-            jobs[i]->rc = append_hashed(conn, audit->key, &jobs[i], 1, jobs[i]->read_only, &err);
+            cg_err one;
+            cg_err_clear(&one);
+            jobs[i]->rc =
+                append_hashed(conn, audit->key, &jobs[i], 1, jobs[i]->read_only, false, &one);
             if (jobs[i]->rc != CG_OK)
-                cg_log_fields(CG_LOG_ERROR, "audit record not written", "action",
-                              jobs[i]->params[3], "reason", err.message, NULL);
+                *err = one;
         }
     } else {
-        cg_log_fields(CG_LOG_ERROR, "audit records not written", "reason", err.message, NULL);
         for (int i = 0; i < n; i++)
-            jobs[i]->rc = rc == CG_OK ? CG_UNAVAILABLE : rc;
+            jobs[i]->rc = rc;
     }
     if (conn != NULL)
         cg_db_release(audit->db, conn);
 }
 
-/* True when a read's record that failed with code may be written on a
- * later try: the database was down or failing, not refusing the row. A
- * stopping gateway tries no more. */
-static bool retryable(const gw_audit *audit, cg_code code)
+/* Set aside (gw_audit_spool_reject) the lines of recs that did not
+ * parse. */
+static cg_code set_aside(gw_audit *audit, const gw_audit_spooled *recs, int n, cg_err *err)
 {
-    return !audit->stopping && code != CG_INVALID_ARGUMENT && code != CG_FAILED_PRECONDITION &&
-           code != CG_ALREADY_EXISTS;
+    cg_code rc = CG_OK;
+    for (int i = 0; rc == CG_OK && i < n; i++) {
+        if (!recs[i].bad)
+            continue;
+        rc = gw_audit_spool_reject(audit->spool, recs[i].line, err);
+        audit->set_aside++;
+        cg_log_fields(CG_LOG_ERROR, "audit spool line set aside: it does not parse", "file",
+                      GW_AUDIT_SPOOL_REJECTED, NULL);
+    }
+    return rc;
+}
+
+/* A replayed batch the trail refused as data (a constraint): each record on
+ * its own, in order, on conn, so only the one it refuses is set aside
+ * (with the lines that did not parse) and the rest are written. Returns
+ * CG_OK when every record is written or set aside. */
+static cg_code replay_one_by_one(gw_audit *audit, PGconn *conn, const gw_audit_spooled *recs,
+                                 audit_job *jobs, int n, cg_err *err)
+{
+    cg_code rc = CG_OK;
+    for (int i = 0; rc == CG_OK && i < n; i++) {
+        audit_job *one = &jobs[i];
+        cg_err row_err;
+        cg_err_clear(&row_err);
+        if (!recs[i].bad)
+            rc = append_hashed(conn, audit->key, &one, 1, false, true, &row_err);
+        if (recs[i].bad || (rc != CG_OK && !spoolable(rc))) {
+            rc = gw_audit_spool_reject(audit->spool, recs[i].line, err);
+            audit->set_aside++;
+            cg_log_fields(CG_LOG_ERROR, "audit spool record set aside: the trail refuses it",
+                          "file", GW_AUDIT_SPOOL_REJECTED, "gateway_request_id", jobs[i].params[10],
+                          "reason", recs[i].bad ? "the line does not parse" : row_err.message,
+                          NULL);
+        } else if (rc != CG_OK) {
+            *err = row_err;
+        }
+    }
+    return rc;
+}
+
+/* Write the spool's records to the trail, oldest first, AUDIT_BATCH_MAX to
+ * a transaction, and empty it once all are committed. Only the writer
+ * thread calls this (without the lock): it alone touches the spool. True
+ * when the spool is empty afterwards; false with err when the trail still
+ * refuses rows. */
+static bool replay_spool(gw_audit *audit, cg_err *err)
+{
+    gw_audit_spooled recs[AUDIT_BATCH_MAX];
+    audit_job jobs[AUDIT_BATCH_MAX];
+    audit_job *ptrs[AUDIT_BATCH_MAX];
+
+    while (gw_audit_spool_size(audit->spool) > 0) {
+        int n = 0;
+        long long next = 0;
+        cg_code rc = gw_audit_spool_read(audit->spool, audit->spool_offset, recs, AUDIT_BATCH_MAX,
+                                         &n, &next, err);
+        if (rc == CG_OK && n == 0) {
+            /* Everything up to here is committed. */
+            rc = gw_audit_spool_clear(audit->spool, err);
+            if (rc == CG_OK)
+                audit->spool_offset = 0;
+            return rc == CG_OK;
+        }
+        if (rc != CG_OK)
+            return false;
+        int njobs = 0;
+        for (int i = 0; i < n; i++) {
+            memset(&jobs[i], 0, sizeof(jobs[i]));
+            for (int k = 0; k < AUDIT_NPARAMS; k++)
+                jobs[i].params[k] = recs[i].values[k];
+            if (!recs[i].bad)
+                ptrs[njobs++] = &jobs[i];
+        }
+        PGconn *conn = append_on_connection(audit, ptrs, njobs, false, true, &rc, err);
+        if (conn != NULL && rc == CG_OK)
+            rc = set_aside(audit, recs, n, err);
+        else if (conn != NULL && !spoolable(rc))
+            rc = replay_one_by_one(audit, conn, recs, jobs, n, err);
+        if (conn != NULL)
+            cg_db_release(audit->db, conn);
+        for (int i = 0; i < n; i++)
+            gw_audit_spooled_clear(&recs[i]);
+        if (rc != CG_OK)
+            return false;
+        /* A crash from here on replays this batch again, and
+         * skip_written leaves it out then. */
+        audit->spool_offset = next;
+        audit->replayed += (uint64_t)n;
+    }
+    return true;
+}
+
+/* Spool the jobs that failed with a spoolable code, in order, with one
+ * fsync; each spooled job's rc becomes CG_OK, since its record is kept.
+ * Writer thread only, without the lock. When the spool cannot take them
+ * (disk full) their rc stays and err says why. Returns how many were
+ * spooled. */
+static int spool_jobs(gw_audit *audit, audit_job **jobs, int n, cg_err *err)
+{
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    int count = 0;
+    cg_code rc = CG_OK;
+    long long now = (long long)cg_now_ms();
+
+    for (int i = 0; i < n && rc == CG_OK; i++) {
+        if (!spoolable(jobs[i]->rc))
+            continue;
+        char *line = gw_audit_spool_line(jobs[i]->params, now);
+        size_t add = line != NULL ? strlen(line) : 0;
+        if (line != NULL && len + add + 1 > cap) {
+            size_t want = (len + add + 1) * 2;
+            char *grown = realloc(text, want);
+            if (grown != NULL) {
+                text = grown;
+                cap = want;
+            }
+        }
+        if (line == NULL || len + add + 1 > cap) {
+            rc = cg_err_set(err, CG_RESOURCE_EXHAUSTED, "out of memory");
+        } else {
+            memcpy(text + len, line, add);
+            len += add;
+            count++;
+        }
+        free(line);
+    }
+    if (rc == CG_OK && count > 0)
+        rc = gw_audit_spool_append(audit->spool, text, len, err);
+    free(text);
+    if (rc != CG_OK || count == 0)
+        return 0;
+    for (int i = 0; i < n; i++)
+        if (spoolable(jobs[i]->rc))
+            jobs[i]->rc = CG_OK;
+    return count;
+}
+
+/* v in decimal, in buf. */
+static const char *count_text(uint64_t v, char buf[24])
+{
+    snprintf(buf, 24, "%llu", (unsigned long long)v);
+    return buf;
+}
+
+/* Milliseconds the writer may sleep before it must try the spool again. */
+static long long replay_wait_ms(const gw_audit *audit)
+{
+    if (gw_audit_spool_size(audit->spool) == 0 && !audit->spool_failed)
+        return -1;
+    long long left = audit->next_replay_ms - (long long)cg_now_ms();
+    return left > 0 ? left : 0;
+}
+
+/* spool_failed is read by request threads (gw_audit_can_record), so it is
+ * written under the lock. */
+static void set_spool_failed(gw_audit *audit, bool failed)
+{
+    pthread_mutex_lock(&audit->lock);
+    audit->spool_failed = failed;
+    pthread_mutex_unlock(&audit->lock);
+}
+
+/* One round of the writer, without the lock: the spool first (its records
+ * are older than the batch's), then the batch, spooling what the trail
+ * did not take. Returns whether every record went to the trail and the
+ * spool is empty (the trail is healthy); the outage's single log lines are
+ * written here. */
+static bool write_round(gw_audit *audit, audit_job **batch, int n)
+{
+    cg_err err;
+    char num[3][24];
+    bool trail_ok = true;
+    bool was_down = audit->outage;
+
+    cg_err_clear(&err);
+    if (gw_audit_spool_size(audit->spool) > 0) {
+        /* While the trail refuses rows, a new try at most every
+         * AUDIT_RETRY_MS; in between records go straight to the spool,
+         * behind the ones already there. */
+        trail_ok = false;
+        if ((long long)cg_now_ms() >= audit->next_replay_ms) {
+            trail_ok = replay_spool(audit, &err);
+            if (!trail_ok) {
+                audit->next_replay_ms = (long long)cg_now_ms() + audit->retry_ms;
+                audit->retry_ms = audit->retry_ms * 2 < AUDIT_RETRY_MAX_MS ? audit->retry_ms * 2
+                                                                           : AUDIT_RETRY_MAX_MS;
+            }
+        }
+    }
+    for (int i = 0; i < n; i++)
+        batch[i]->rc = CG_UNAVAILABLE;
+    if (n > 0 && trail_ok)
+        append_batch(audit, batch, n, &err);
+    /* A row the database refuses as data fails its own request, as it
+     * would again; only a trail that refuses rows starts an outage. */
+    bool all_written = trail_ok;
+    for (int i = 0; i < n; i++) {
+        trail_ok &= !spoolable(batch[i]->rc);
+        all_written &= batch[i]->rc == CG_OK;
+    }
+    if (!trail_ok && !audit->outage) {
+        audit->outage = true;
+        audit->replayed = 0;
+        audit->set_aside = 0;
+        audit->outage_spooled = 0;
+        audit->next_replay_ms = (long long)cg_now_ms() + AUDIT_RETRY_MS;
+        cg_log_fields(CG_LOG_WARN,
+                      "audit trail not writable: records are spooled until it takes them again",
+                      "reason", err.message[0] != '\0' ? err.message : "unknown", NULL);
+    }
+    cg_err spool_err;
+    cg_err_clear(&spool_err);
+    int spooled = n > 0 ? spool_jobs(audit, batch, n, &spool_err) : 0;
+    audit->outage_spooled += (uint64_t)spooled;
+    int lost = 0;
+    for (int i = 0; i < n; i++)
+        lost += spoolable(batch[i]->rc);
+    if (lost > 0) {
+        audit->refused += (uint64_t)lost;
+        if (!audit->spool_failed)
+            cg_log_fields(CG_LOG_ERROR,
+                          "audit records can be neither written nor spooled: requests that need "
+                          "one are refused until there is room",
+                          "reason", spool_err.message[0] != '\0' ? spool_err.message : err.message,
+                          NULL);
+        set_spool_failed(audit, true);
+    } else if (spooled > 0 ||
+               (audit->spool_failed && gw_audit_spool_has_room(audit->spool, AUDIT_SPOOL_ROOM))) {
+        if (audit->spool_failed)
+            cg_log_fields(CG_LOG_INFO, "audit spool takes records again", "refused_records",
+                          count_text(audit->refused, num[0]), NULL);
+        set_spool_failed(audit, false);
+        audit->refused = 0;
+    }
+    if (trail_ok)
+        audit->retry_ms = AUDIT_RETRY_MS;
+    if (trail_ok && was_down && gw_audit_spool_size(audit->spool) == 0) {
+        cg_log_fields(CG_LOG_INFO, "audit trail writable again: the spool is written",
+                      "spooled_records", count_text(audit->outage_spooled, num[0]),
+                      "replayed_records", count_text(audit->replayed, num[1]), "set_aside_records",
+                      count_text(audit->set_aside, num[2]), NULL);
+        audit->outage = false;
+    }
+    /* Neither an empty spool nor a full one is tried again before
+     * AUDIT_RETRY_MS. */
+    long long now = (long long)cg_now_ms();
+    if ((gw_audit_spool_size(audit->spool) > 0 || audit->spool_failed) &&
+        audit->next_replay_ms <= now)
+        audit->next_replay_ms = now + AUDIT_RETRY_MS;
+    return all_written && gw_audit_spool_size(audit->spool) == 0;
 }
 
 static void *writer_main(void *arg)
@@ -242,10 +613,19 @@ static void *writer_main(void *arg)
 
     pthread_mutex_lock(&audit->lock);
     for (;;) {
-        while (audit->first == NULL && !audit->stopping)
-            pthread_cond_wait(&audit->work, &audit->lock);
-        /* Stopping, but jobs queued before the stop are still written. */
-        if (audit->first == NULL)
+        long long wait_ms = replay_wait_ms(audit);
+        if (audit->first == NULL && !audit->stopping && wait_ms != 0) {
+            if (wait_ms < 0) {
+                pthread_cond_wait(&audit->work, &audit->lock);
+            } else {
+                struct timespec until = cg_deadline_after_ms((int)wait_ms);
+                pthread_cond_timedwait(&audit->work, &audit->lock, &until);
+            }
+            continue;
+        }
+        /* Stopping, but jobs queued before the stop are still written (or
+         * spooled); the spool's own records wait for the next start. */
+        if (audit->first == NULL && audit->stopping)
             break;
         int n = 0;
         while (audit->first != NULL && n < AUDIT_BATCH_MAX) {
@@ -256,19 +636,18 @@ static void *writer_main(void *arg)
             audit->last = NULL;
         pthread_mutex_unlock(&audit->lock);
 
-        append_batch(audit, batch, n);
+        bool ok = write_round(audit, batch, n);
 
         pthread_mutex_lock(&audit->lock);
-        bool ok = true;
         audit_job *retry_first = NULL, *retry_last = NULL;
         for (int i = 0; i < n; i++) {
             audit_job *job = batch[i];
-            ok &= job->rc == CG_OK;
             if (!job->detached) {
                 job->done = true;
                 audit->done_seq++;
-            } else if (job->rc == CG_OK || !retryable(audit, job->rc)) {
-                /* Refused by the database, or the gateway is stopping. */
+            } else if (job->rc == CG_OK || audit->stopping || !spoolable(job->rc)) {
+                /* Written or spooled; or refused by the database, or
+                 * neither written nor spooled while the gateway stops. */
                 if (job->rc != CG_OK)
                     cg_log_fields(CG_LOG_ERROR, "read record not written", "action", job->params[3],
                                   "request_id", job->params[8], "code", cg_code_name(job->rc),
@@ -277,8 +656,9 @@ static void *writer_main(void *arg)
                 audit->done_seq++;
                 free(job);
             } else {
-                /* Nobody waits for it, so it waits here: back to the head
-                 * of the queue, in order, for the next try. */
+                /* Neither written nor spooled, and nobody waits for it:
+                 * back to the head of the queue, in order, for the next
+                 * try. */
                 job->next = NULL;
                 if (retry_last != NULL)
                     retry_last->next = job;
@@ -296,7 +676,8 @@ static void *writer_main(void *arg)
         audit->healthy = ok;
         pthread_cond_broadcast(&audit->finished);
         if (retry_first != NULL) {
-            /* The database is failing: give it a moment, unless stopping. */
+            /* Neither the trail nor the spool takes records: give them a
+             * moment, unless stopping. */
             struct timespec until = cg_deadline_after_ms(AUDIT_RETRY_MS);
             if (!audit->stopping)
                 pthread_cond_timedwait(&audit->work, &audit->lock, &until);
@@ -409,6 +790,7 @@ cg_code gw_audit_create(gw_audit **out, gw_app *app, cg_err *err)
         goto cleanup;
     }
     audit->healthy = true;
+    audit->retry_ms = AUDIT_RETRY_MS;
     audit->key = gw_audit_chain_key(app->audit_chain);
     pthread_mutex_init(&audit->lock, NULL);
     pthread_cond_init(&audit->work, NULL);
@@ -416,6 +798,21 @@ cg_code gw_audit_create(gw_audit **out, gw_app *app, cg_err *err)
     rc = cg_db_open(&audit->db, app->base.db_url, 1, err);
     if (rc != CG_OK)
         goto cleanup;
+    /* Without its spool the gateway does not start: an outage of the trail
+     * would otherwise fail requests that already took effect. */
+    rc = gw_audit_spool_open(&audit->spool, app->audit_spool_dir,
+                             app->audit_spool_max_mb * 1024LL * 1024LL, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    if (gw_audit_spool_size(audit->spool) > 0) {
+        char bytes[24];
+        snprintf(bytes, sizeof(bytes), "%lld", gw_audit_spool_size(audit->spool));
+        cg_log_fields(CG_LOG_WARN, "audit spool holds records from before: writing them first",
+                      "bytes", bytes, NULL);
+        audit->healthy = false;
+        /* Its end is logged like an outage's. */
+        audit->outage = true;
+    }
     if (pthread_create(&audit->thread, NULL, writer_main, audit) != 0) {
         rc = cg_err_set(err, CG_INTERNAL, "cannot start the audit writer thread");
         goto cleanup;
@@ -442,6 +839,7 @@ void gw_audit_destroy(gw_audit *audit)
     }
     if (audit->db != NULL)
         cg_db_close(audit->db);
+    gw_audit_spool_close(audit->spool);
     pthread_cond_destroy(&audit->finished);
     pthread_cond_destroy(&audit->work);
     pthread_mutex_destroy(&audit->lock);
@@ -597,9 +995,21 @@ bool gw_audit_before_answer(gw_request *req, int status)
     cg_err_clear(&err);
     if (append(req, status, &err) == CG_OK)
         return true;
-    cg_log_fields(CG_LOG_ERROR, "audit record not written", "action", req->audit.action, "reason",
-                  err.message, NULL);
+    /* The writer logs the outage once, with its counts; one line a request
+     * would bury it. */
+    cg_log_fields(CG_LOG_DEBUG, "audit record neither written nor spooled", "action",
+                  req->audit.action, "reason", err.message, NULL);
     return status >= 400;
+}
+
+bool gw_audit_can_record(gw_audit *audit)
+{
+    if (audit == NULL)
+        return false;
+    pthread_mutex_lock(&audit->lock);
+    bool can = audit->healthy || !audit->spool_failed;
+    pthread_mutex_unlock(&audit->lock);
+    return can;
 }
 
 /* --- GET /api/v1/audit ------------------------------------------------------ */

@@ -109,12 +109,21 @@ void gw_audit_set_actor(struct gw_request *req, const gw_principal *who);
 void gw_audit_expect_route(struct gw_request *req, const gw_route *r);
 
 /* Called by the sender right before an answer with status is written.
- * Writes the armed record, if any, and disarms it. Returns false when the
- * record could not be written for an answer that reports success (< 400):
- * the sender then answers 503 instead, since an unrecorded change or
- * sensitive read must not pass silently. A failed record for a refused or
- * failed request (>= 400) is logged and the answer goes out unchanged. */
+ * Writes the armed record, if any, and disarms it: committed to the trail,
+ * or, when the trail does not take rows, appended to the spool and
+ * fsync'd (audit_spool.h), to be written when it does; either way the
+ * answer goes out as it is. Returns false only when the record could be
+ * neither written nor spooled (the spool's disk full) for an answer that
+ * reports success (< 400): the sender then answers 503 instead, since an
+ * unrecorded change or sensitive read must not pass silently. For a
+ * refused or failed request (>= 400) the answer goes out unchanged. */
 bool gw_audit_before_answer(struct gw_request *req, int status);
+
+/* False while records can be neither written nor spooled (the trail down
+ * and the spool's disk full): the dispatcher then refuses a state-changing
+ * request (503) before its handler runs, rather than after it took
+ * effect. NULL (no trail) is false. */
+bool gw_audit_can_record(gw_audit *audit);
 
 /* --- pure rules (audit_rules.c) ------------------------------------------ */
 

@@ -82,10 +82,10 @@ static void send_raw(gw_request *req, int status, const char *content_type, cons
 {
     char head[1024];
     char *out = NULL;
-    /* The request's audit record is written before its answer leaves, with
-     * the status of that answer. A success that cannot be recorded is
-     * answered 503 instead (audit.h); the armed record is gone by then, so
-     * the 503 does not come back here. */
+    /* The request's audit record is written (or spooled) before its answer
+     * leaves, with the status of that answer. A success whose record can be
+     * neither is answered 503 instead (audit.h); the armed record is gone by
+     * then, so the 503 does not come back here. */
     if (!gw_audit_before_answer(req, status)) {
         gw_http_send_problem(req, 503, "UNAVAILABLE",
                              "the audit trail cannot be written; try again later", NULL, NULL);
@@ -480,7 +480,16 @@ static void dispatch(gw_request *req)
     req->route = r;
     if (gw_limits_admit(req, r)) {
         gw_audit_expect_route(req, r);
-        gw_idempotency_run(req, r);
+        /* A change whose record could be neither written nor spooled would
+         * be refused after it took effect: refuse it before, while that is
+         * still possible. Reads are refused when answered (audit.h). */
+        if (req->audit.armed && !gw_audit_can_record(req->app->audit))
+            gw_http_send_problem(req, 503, "UNAVAILABLE",
+                                 "the audit trail cannot be written; nothing was done; try again "
+                                 "later",
+                                 NULL, NULL);
+        else
+            gw_idempotency_run(req, r);
     }
     req->who = NULL; /* who lives on this stack frame */
 }
