@@ -183,11 +183,12 @@ cg_code gw_audit_spool_open(gw_audit_spool **out, const char *dir, long long max
         goto cleanup;
     }
     spool->size = (long long)st.st_size;
+    /* A line a crash cut short: its answer never left. */
     rc = drop_partial_line(spool, err);
-    if (rc != CG_OK)
-        goto cleanup;
-    *out = spool;
-    spool = NULL;
+    if (rc == CG_OK) {
+        *out = spool;
+        spool = NULL;
+    }
 
 cleanup:
     gw_audit_spool_close(spool);

@@ -32,26 +32,20 @@ struct gw_names {
 
 cg_code gw_names_create(gw_names **out, int64_t ttl_ms, cg_err *err)
 {
-    cg_code rc;
     gw_names *names = calloc(1, sizeof(*names));
-
     *out = NULL;
-    if (names == NULL) {
-        rc = cg_err_set(err, CG_INTERNAL, "out of memory for the name caches");
-        goto cleanup;
-    }
-    rc = gw_org_cache_create(&names->accounts, ACCOUNT_SLOTS, ttl_ms, err);
+    if (names == NULL)
+        return cg_err_set(err, CG_INTERNAL, "out of memory for the name caches");
+    cg_code rc = gw_org_cache_create(&names->accounts, ACCOUNT_SLOTS, ttl_ms, err);
     if (rc == CG_OK)
         rc = gw_org_cache_create(&names->units, UNIT_SLOTS, ttl_ms, err);
     if (rc == CG_OK)
         rc = gw_org_cache_create(&names->units_zh, UNIT_SLOTS, ttl_ms, err);
-    if (rc != CG_OK)
-        goto cleanup;
-    *out = names;
-    names = NULL;
-
-cleanup:
-    gw_names_destroy(names);
+    /* On failure the caches made so far go with it. */
+    if (rc == CG_OK)
+        *out = names;
+    else
+        gw_names_destroy(names);
     return rc;
 }
 
