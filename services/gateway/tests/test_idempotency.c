@@ -41,17 +41,23 @@ static void test_request_hash(void **state)
 {
     (void)state;
     uint8_t a[GW_IDEM_DIGEST_LEN], b[GW_IDEM_DIGEST_LEN];
-    gw_idem_request_hash("POST", "/api/v1/public/reports", "{\"a\":1}", 7, a);
-    gw_idem_request_hash("POST", "/api/v1/public/reports", "{\"a\":1}", 7, b);
+    gw_idem_request_hash("public", "key-1", "POST", "/api/v1/public/reports", "{\"a\":1}", 7, a);
+    gw_idem_request_hash("public", "key-1", "POST", "/api/v1/public/reports", "{\"a\":1}", 7, b);
     assert_memory_equal(a, b, GW_IDEM_DIGEST_LEN);
     /* One byte more (even whitespace) is another request. */
-    gw_idem_request_hash("POST", "/api/v1/public/reports", "{\"a\":1} ", 8, b);
+    gw_idem_request_hash("public", "key-1", "POST", "/api/v1/public/reports", "{\"a\":1} ", 8, b);
     assert_memory_not_equal(a, b, GW_IDEM_DIGEST_LEN);
-    gw_idem_request_hash("POST", "/api/v1/public/reportz", "{\"a\":1}", 7, b);
+    gw_idem_request_hash("public", "key-1", "POST", "/api/v1/public/reportz", "{\"a\":1}", 7, b);
     assert_memory_not_equal(a, b, GW_IDEM_DIGEST_LEN);
-    gw_idem_request_hash("PUT", "/api/v1/public/reports", "{\"a\":1}", 7, b);
+    gw_idem_request_hash("public", "key-1", "PUT", "/api/v1/public/reports", "{\"a\":1}", 7, b);
     assert_memory_not_equal(a, b, GW_IDEM_DIGEST_LEN);
-    gw_idem_request_hash("POST", "/api/v1/public/reports", NULL, 0, b);
+    gw_idem_request_hash("public", "key-1", "POST", "/api/v1/public/reports", NULL, 0, b);
+    assert_memory_not_equal(a, b, GW_IDEM_DIGEST_LEN);
+    /* Another client key, or another scope, keys another digest: the table
+     * lets nobody test a guessed body without the client's key. */
+    gw_idem_request_hash("public", "key-2", "POST", "/api/v1/public/reports", "{\"a\":1}", 7, b);
+    assert_memory_not_equal(a, b, GW_IDEM_DIGEST_LEN);
+    gw_idem_request_hash("account:x", "key-1", "POST", "/api/v1/public/reports", "{\"a\":1}", 7, b);
     assert_memory_not_equal(a, b, GW_IDEM_DIGEST_LEN);
 }
 

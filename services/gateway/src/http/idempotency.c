@@ -242,7 +242,7 @@ void gw_idempotency_run(gw_request *req, const gw_route *route)
     snprintf(scope, sizeof(scope), "%s%s", req->who ? "account:" : "public",
              req->who ? req->who->id : "");
     gw_idem_derive(scope, key, id, cap.enc_key);
-    gw_idem_request_hash(req->method, req->path, body, len, rh);
+    gw_idem_request_hash(scope, key, req->method, req->path, body, len, rh);
     digest_text(id, cap.id_text);
     digest_text(rh, rh_text);
 

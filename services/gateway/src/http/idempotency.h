@@ -37,9 +37,13 @@
 void gw_idem_derive(const char *scope, const char *key, uint8_t id[GW_IDEM_DIGEST_LEN],
                     uint8_t enc_key[GW_IDEM_DIGEST_LEN]);
 
-/* The digest of a request: method, path and the body's exact bytes. */
-void gw_idem_request_hash(const char *method, const char *path, const void *body, size_t len,
-                          uint8_t out[GW_IDEM_DIGEST_LEN]);
+/* The digest of a request: method, path and the body's exact bytes, keyed
+ * by a value derived from scope and the client's key. A body holds a named
+ * reporter's name and phone, so the stored digest must not let anyone who
+ * reads the table test guesses of it: without the client's key, which is
+ * never stored, nobody can. */
+void gw_idem_request_hash(const char *scope, const char *key, const char *method, const char *path,
+                          const void *body, size_t len, uint8_t out[GW_IDEM_DIGEST_LEN]);
 
 /* Answers are sealed and opened with cg_idem_seal() and cg_idem_open()
  * (cg/idempotency.h), as the services seal their replies. */
