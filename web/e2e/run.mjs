@@ -560,6 +560,68 @@ const tests = [
     },
   },
   {
+    // A subject named without a person id waits for a lead: cleared as
+    // nobody here, or confirmed as the account it names (which then never
+    // sees the clue, by its person id).
+    name: 'held_names_decided_by_a_lead',
+    options: { ...DESKTOP, locale: 'en-US' },
+    async run(page) {
+      const token = `${shared.token}-h`;
+      const login = async (username) => {
+        const r = await fetch(`${base}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ username, password }),
+        });
+        check(r.ok, `login ${username}: ${r.status}`);
+        return (await r.json()).token;
+      };
+      const call = async (bearer, method, path, body) => {
+        const r = await fetch(`${base}${path}`, {
+          method,
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${bearer}` },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        check(r.ok, `${method} ${path}: ${r.status} ${await r.clone().text()}`);
+        return r.json();
+      };
+      // cadre.east gets a person id of this run, so a name can be confirmed
+      // as that person.
+      const admin = await login('admin');
+      const found = await call(admin, 'GET', '/api/v1/people?role=cadre&q=cadre.east');
+      const cadre = found.items.find((p) => p.username === 'cadre.east');
+      check(cadre, 'no cadre.east in the people lookup');
+      await call(admin, 'PATCH', `/api/v1/accounts/${cadre.id}`, { person_id: `E2E-${token}` });
+      const inspector = await login('inspector.east');
+      const [cleared, confirmed] = [`甲某${token.slice(-4)}`, `乙某${token.slice(-4)}`];
+      const clue = await call(inspector, 'POST', '/api/v1/clues', {
+        source: 'letters_visits',
+        subjects: [{ name: cleared }, { name: confirmed }],
+        categories: ['work'],
+        summary: `姓名待确认的来信 ${token}`,
+        received_date: new Date().toISOString().slice(0, 10),
+        unit_code: 'east',
+      });
+      check(clue.held_names?.includes(cleared) && clue.held_names?.includes(confirmed), `names not held: ${clue.held_names}`);
+
+      await signIn(page, 'lead.east', `/clues/${clue.id}`);
+      const held = (n) => page.locator(`[data-test=held-name][data-name="${n}"]`);
+      await held(cleared).waitFor();
+      await held(cleared).getByTestId('held-clear').click();
+      await held(cleared).waitFor({ state: 'detached' });
+      await pickPerson(page, `hold-${confirmed}`, 'cadre', 'cadre.east');
+      await held(confirmed).getByTestId('held-confirm').click();
+      await held(confirmed).waitFor({ state: 'detached' });
+      await page.screenshot({ path: join(shots, 'office-held-names.png'), fullPage: true });
+      const after = await call(inspector, 'GET', `/api/v1/clues/${clue.id}`);
+      check(!after.held_names?.length, `names still held: ${after.held_names}`);
+      check(
+        after.subjects.some((s) => s.name === confirmed && s.person_id === `E2E-${token}`.toUpperCase()),
+        `the confirmed subject has no person id: ${JSON.stringify(after.subjects)}`,
+      );
+    },
+  },
+  {
     // The case page (案件) from filing to closure: the east lead
     // joins the investigators through the people picker's "me"; the
     // inspector (the clue's handler, the first investigator) starts the

@@ -30,7 +30,7 @@ const sources = import.meta.glob(['../../services/case/src/*.c', '../../common/s
 function serviceActions(): string[] {
   const found = new Set<string>();
   for (const text of Object.values(sources))
-    for (const m of text.matchAll(/"((?:clue|case|disposal|document|dossier)\.[a-z_]+)"/g))
+    for (const m of text.matchAll(/"((?:clue|case|disposal|document|dossier|subject)\.[a-z_]+)"/g))
       if (!m[1].endsWith('.h') && !m[1].endsWith('.c')) found.add(m[1]);
   return [...found].sort();
 }
@@ -84,6 +84,8 @@ const SAMPLES: Record<string, Record<string, unknown>[]> = {
   ],
   'clue.assigned': [{ handler_id: OTHER, previous_handler_id: '' }, { handler_id: OTHER, previous_handler_id: ACTOR }],
   'clue.recused': [{ user_id: ACTOR, reason: 'my brother-in-law' }],
+  'subject.cleared': [{ name: '王五' }],
+  'subject.confirmed': [{ name: '王五', account_id: ACTOR, person_id: 'HR-001' }],
   'clue.reopened': [{ reason: 'new evidence' }],
   'clue.linked': [{ other_clue_id: CLUE }],
   'clue.merged': [{ merged_into: CLUE }],

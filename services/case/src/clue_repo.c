@@ -273,15 +273,26 @@ cleanup:
     return rc;
 }
 
-/* The names the clue just inserted (res, a clue row or none) gives
- * without a person id, held back before anyone can read it. */
-static cg_code hold_inserted(PGconn *conn, const PGresult *res, cg_err *err)
+static const char SQL_REREAD[] = "SELECT " CLUE_COLUMNS " FROM clues WHERE id = $1::uuid";
+
+/* The names the clue just inserted (*res, a clue row or none) gives
+ * without a person id, held back before anyone can read it; then *res is
+ * the row read again, so the answer shows them held (the insert's own
+ * RETURNING saw no holds yet). */
+static cg_code hold_inserted(PGconn *conn, PGresult **res, cg_err *err)
 {
-    if (PQntuples(res) == 0) {
+    PGresult *again = NULL;
+    if (PQntuples(*res) == 0) {
         return CG_OK;
     }
-    return case_repo_hold_names(conn, cg_db_get(res, 0, COL_ID), cg_db_get(res, 0, COL_SUBJECTS),
-                                err);
+    const char *params[] = {cg_db_get(*res, 0, COL_ID)};
+    if (case_repo_hold_names(conn, params[0], cg_db_get(*res, 0, COL_SUBJECTS), err) != CG_OK ||
+        cg_db_exec(conn, SQL_REREAD, 1, params, &again, err) != CG_OK) {
+        return err->code;
+    }
+    PQclear(*res);
+    *res = again;
+    return CG_OK;
 }
 
 cg_code case_repo_insert_from_report(PGconn *conn, const Cleangrid__V1__ReportSubmitted *ev,
@@ -307,7 +318,7 @@ cg_code case_repo_insert_from_report(PGconn *conn, const Cleangrid__V1__ReportSu
                    out, err) != CG_OK) {
         return err->code;
     }
-    return hold_inserted(conn, *out, err);
+    return hold_inserted(conn, out, err);
 }
 
 cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, cg_err *err)
@@ -324,7 +335,7 @@ cg_code case_repo_insert(PGconn *conn, const case_new_clue *c, PGresult **out, c
         CG_OK) {
         return err->code;
     }
-    return hold_inserted(conn, *out, err);
+    return hold_inserted(conn, out, err);
 }
 
 void case_clue_where(cg_query *q, const case_list_filter *f)

@@ -57,6 +57,10 @@ export interface Clue {
   created_at: string;
   /* Registration and disposal. */
   subjects?: ClueSubject[];
+  /* Subject names that may name an account here and wait for an inspection
+   * lead to confirm (the person it is) or clear (nobody here): until then
+   * the clue is hidden from any account the name may name. */
+  held_names?: string[];
   categories?: string[];
   summary?: string;
   received_date?: string | null;

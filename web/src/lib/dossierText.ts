@@ -106,6 +106,12 @@ export const DOSSIER_ACTIONS: Readonly<Record<string, Rule>> = {
   },
   'clue.recused': { keys: ['recused'], sentence: () => ['recused', {}], details: ['reason'] },
   'clue.reopened': { keys: ['reopened'], sentence: () => ['reopened', {}], details: ['reason'] },
+  'subject.cleared': { keys: ['subjectCleared'], sentence: (s) => ['subjectCleared', { name: str(s.name) }] },
+  'subject.confirmed': {
+    keys: ['subjectConfirmed'],
+    sentence: (s, w) => ['subjectConfirmed', { name: str(s.name), person: w.person(s.account_id) }],
+    details: ['person_id'],
+  },
   'clue.linked': {
     keys: ['linked'],
     sentence: (s, w) => ['linked', { clue: w.shortId(s.other_clue_id) }],
