@@ -12,8 +12,13 @@
  * (cg/idempotency.h) answers the first result when the first attempt
  * committed after all (a timeout, an audit row that could not be written).
  * This table is the fast path; the service's decides. A row
- * left pending by a process that died is taken over once it is older than
- * the RPC timeout plus a margin. */
+ * left pending by a process that died, or by a 5xx whose clean-up the
+ * database refused, is taken over once it is older than the RPC timeout
+ * plus a margin. */
+
+/* The margin over the RPC timeout after which a pending claim is stale:
+ * time for a handler's own database work and its audit record. */
+#define STALE_MARGIN_S 5
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -89,7 +94,12 @@ static cg_code claim(gw_request *req, PGconn *conn, const char *id, const char *
     char stale_s[24];
     /* A pending row older than any request can run belonged to a process
      * that died: take it over. */
-    snprintf(stale_s, sizeof(stale_s), "%ld", req->app->rpc_timeout_ms / 1000 + 30);
+    /* Short: a claim a failed request could not remove (the database was
+     * down when it answered 5xx) would otherwise answer "still running" to
+     * every retry for long after nothing runs. Taking over a claim whose
+     * request does still run is safe: the service's own record of the key
+     * lets only one of them create the record. */
+    snprintf(stale_s, sizeof(stale_s), "%ld", req->app->rpc_timeout_ms / 1000 + STALE_MARGIN_S);
     const char *params[] = {id, rh, stale_s};
     cg_code rc = cg_db_exec(
         conn,
