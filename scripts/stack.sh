@@ -47,6 +47,15 @@ die() { echo "stack: $*" >&2; exit 1; }
 need_state() { [ -n "${CG_STATE:-}" ] || die "CG_STATE is not set"; mkdir -p "$CG_STATE"/{log,run,spool}; }
 
 # Run a command as the PostgreSQL owner: initdb refuses root.
+# True while process $1 runs. A zombie does not: where no init reaps
+# orphans at once (a container), a killed process lingers as one, and
+# kill -0 would call it alive.
+alive() {
+    local state
+    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ -n "$state" ] && [ "$state" != Z ]
+}
+
 as_pg() {
     if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
@@ -233,10 +242,7 @@ cmd_pg_start() {
     # orphans (a container), its pid even stays taken by a zombie, which
     # PostgreSQL would take for a live server and refuse to start.
     if [ -f "$data/postmaster.pid" ]; then
-        local old state
-        old=$(head -1 "$data/postmaster.pid")
-        state=$(awk '{print $3}' "/proc/$old/stat" 2>/dev/null || true)
-        if [ -z "$state" ] || [ "$state" = Z ]; then
+        if ! alive "$(head -1 "$data/postmaster.pid")"; then
             rm -f "$data/postmaster.pid" "$sock"/.s.PGSQL.*.lock
         fi
     fi
@@ -442,7 +448,7 @@ cmd_supervise() {
         now=$(date +%s)
         for svc in "${SERVICES[@]}"; do
             pid=$(cat "$CG_STATE/run/$svc.pid" 2>/dev/null) || continue
-            if kill -0 "$pid" 2>/dev/null; then
+            if alive "$pid"; then
                 [ $((now - ${since[$svc]:-0})) -lt 60 ] || delay[$svc]=0
                 continue
             fi
