@@ -127,6 +127,7 @@ void cg_rpc_dispatch(const cg_rpc_row *m, cg_rpc_call *call, const cg_rpc_env *e
         .roles = m->roles,
         .doing = m->doing,
         .arg = arg,
+        .nats = call->nats,
     };
 
     cg_err_clear(&err);

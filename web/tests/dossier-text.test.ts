@@ -16,16 +16,16 @@ import zh from '@/locales/zh-CN';
 
 /* The case service's sources, read as text: every action it appends to a
  * dossier is a string literal such as "clue.assigned" in them, or in the
- * shared documents module it serves its documents and exports with
- * (document.added, dossier.exported). */
-const sources = import.meta.glob(['../../services/case/src/*.c', '../../common/src/documents.c'], {
-  query: '?raw',
-  import: 'default',
-  eager: true,
-}) as Record<
-  string,
-  string
->;
+ * shared modules it serves its documents and exports (document.added,
+ * dossier.exported) and its dossier's reads (dossier.read) with. */
+const sources = import.meta.glob(
+  ['../../services/case/src/*.c', '../../common/src/documents.c', '../../common/src/dossier_rpc.c'],
+  {
+    query: '?raw',
+    import: 'default',
+    eager: true,
+  },
+) as Record<string, string>;
 
 function serviceActions(): string[] {
   const found = new Set<string>();

@@ -96,6 +96,10 @@ typedef struct cg_rpc_req {
     const char *const *roles; /* the roles that were checked; NULL: any caller */
     const char *doing;        /* what the roles allow, for messages */
     void *arg;                /* the service's, given to cg_service_base_serve() */
+    /* The connection the call came in on (the call's), for a handler that
+     * reads from NATS itself, as VerifyDossier reads a file's anchors; NULL
+     * when the dispatcher runs without a server (tests). */
+    cg_nats *nats;
     /* The call's state (cg_rpc_state()), NULL until one is asked for. */
     void *state;
     size_t state_size;

@@ -14,7 +14,6 @@
  * case_repo.c      the cases' repository (the cases table);
  * stats.c          ClueStatistics and CaseStatistics, with their statements;
  * note.c           the dossier entry every action appends;
- * dossier_rpc.c    ListDossier and VerifyDossier;
  * events.c         the ReportSubmitted consumer that registers a clue for
  *                  each public report and announces it with ClueCreated.
  *
@@ -73,17 +72,6 @@
 
 /* Every method of cg.rpc.case.*, for cg_service_base_serve(). */
 extern const cg_rpc_table case_rpc_table;
-
-/* --- dossier_rpc.c ---------------------------------------------------------- */
-
-/* cg.rpc.case.ListDossier and VerifyDossier, which still write their own
- * frame; arg is the cg_service_base. */
-cg_code case_list_dossier_check(cg_rpc_req *r, const void *request, cg_err *err);
-cg_code case_list_dossier(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
-                          cg_err *err);
-cg_code case_verify_dossier_check(cg_rpc_req *r, const void *request, cg_err *err);
-cg_code case_verify_dossier(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
-                            cg_err *err);
 
 /* --- events.c ------------------------------------------------------------ */
 

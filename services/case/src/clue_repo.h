@@ -74,7 +74,9 @@ cg_code case_repo_one_visible(PGconn *conn, const char *sql, const cg_actor *act
 /* A dossier's file (a clue, or a case through its clue) if the actor may
  * see it; its handler's user id is copied into handler ("" for none; for a
  * case, the actor's own id when it is one of the investigators, else "").
- * NOT_FOUND "clue or case not found" otherwise. */
+ * NOT_FOUND "clue or case not found" otherwise. The find function of the
+ * service's cg_dossier_files (cg/dossier_rpc.h): the handler is the owner
+ * whose reads of the dossier are not recorded in it. */
 cg_code case_repo_file_handler(PGconn *conn, const cg_actor *actor, const char *file_id,
                                char *handler, size_t handler_size, cg_err *err);
 

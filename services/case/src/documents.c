@@ -1,10 +1,12 @@
-/* The case service's files in the shared documents store (documents.h). */
+/* The case service's files in the shared documents store and dossier RPCs
+ * (documents.h). */
 #include "documents.h"
 
 #include <string.h>
 
 #include "access.h"
 #include "case.h"
+#include "cg/chain.h"
 #include "files.h"
 
 long case_document_max_bytes = 20L * 1024 * 1024;
@@ -39,4 +41,12 @@ const cg_documents case_documents = {
     .roles_add = CASE_ROLES_DISPOSE,
     .find = find_file,
     .max_bytes = &case_document_max_bytes,
+};
+
+const cg_dossier_files case_dossier_files = {
+    .tables = &case_dossier,
+    .anchor_prefix = CG_ANCHOR_DOSSIER,
+    .roles_read = CASE_ROLES_READ,
+    .doing = "read dossiers",
+    .find = case_repo_file_handler,
 };

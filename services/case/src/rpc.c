@@ -12,24 +12,10 @@
 #include "stats.h"
 
 static const cg_rpc_row rows[] = {
-    /* A read of the dossier by anyone but the handler is written into it,
-     * in the same transaction. */
-    {.name = "ListDossier",
-     .request = &cleangrid__v1__list_dossier_request__descriptor,
-     .reply = &cleangrid__v1__list_dossier_reply__descriptor,
-     .roles = CASE_ROLES_READ,
-     .doing = "read dossiers",
-     .db = CG_RPC_DB_TX,
-     .check = case_list_dossier_check,
-     .handler = case_list_dossier},
-    {.name = "VerifyDossier",
-     .request = &cleangrid__v1__verify_dossier_request__descriptor,
-     .reply = &cleangrid__v1__verify_dossier_reply__descriptor,
-     .roles = CASE_ROLES_READ,
-     .doing = "verify dossiers",
-     .db = CG_RPC_DB_CONN,
-     .check = case_verify_dossier_check,
-     .handler = case_verify_dossier},
+    /* The dossiers of clues and cases (common/src/dossier_rpc.c): a read by
+     * anyone but the clue's handler is written into the dossier, in the
+     * same transaction. */
+    CG_DOSSIER_RPC_ROWS(&case_dossier_files),
     {.name = "ListClues",
      .request = &cleangrid__v1__list_clues_request__descriptor,
      .reply = &cleangrid__v1__list_clues_reply__descriptor,

@@ -71,8 +71,8 @@ function has(s: Summary, k: string): boolean {
 }
 
 /* The sentence of each action the case service writes (grep
- * cg_dossier_append and note( in services/case/src and
- * common/src/documents.c). The unit test reads this table and those
+ * cg_dossier_append and note( in services/case/src, common/src/documents.c
+ * and common/src/dossier_rpc.c). The unit test reads this table and those
  * sources, and fails when they differ. */
 export const DOSSIER_ACTIONS: Readonly<Record<string, Rule>> = {
   'clue.created': {

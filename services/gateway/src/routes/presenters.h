@@ -10,8 +10,8 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 
-#include "cleangrid/v1/case.pb-c.h"
 #include "cleangrid/v1/case_stats.pb-c.h"
+#include "cleangrid/v1/dossier.pb-c.h"
 
 /* ClueStatistics' reply. NULL when out of memory. */
 cJSON *gw_json_clue_statistics(const ProtobufCMessage *msg);

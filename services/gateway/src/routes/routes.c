@@ -11,6 +11,7 @@
 #include "cleangrid/v1/case_documents.pb-c.h"
 #include "cleangrid/v1/case_list.pb-c.h"
 #include "cleangrid/v1/case_stats.pb-c.h"
+#include "cleangrid/v1/dossier.pb-c.h"
 #include "presenters.h"
 #include "admin.h"
 #include "gateway.h"
