@@ -92,7 +92,8 @@ cmd_deps() {
     apt_install build-essential cmake pkg-config nats-server libnats-dev postgresql \
         postgresql-contrib libpq-dev libcivetweb-dev libcjson-dev libprotobuf-c-dev \
         protobuf-c-compiler libsodium-dev libcmocka-dev libcurl4-openssl-dev curl wrk \
-        clang-format docker-compose libarchive-dev openssl libcrack2-dev cracklib-runtime john-data
+        clang-format docker-compose libarchive-dev openssl libcrack2-dev cracklib-runtime john-data \
+        libcsv-dev libxlsxwriter-dev
     # The web console's end-to-end tests drive chromium; the font makes the
     # Chinese pages of their screenshots legible.
     apt_install chromium fonts-wqy-microhei

@@ -71,6 +71,27 @@ static void test_csv_refused(void **state)
     assert_true(has_violation(&err, "line 2"));
     const char bad_utf8[] = "code,name,name_zh,parent\nx,\xff,b,hq\n";
     assert_null(gw_csv_to_json(bad_utf8, sizeof(bad_utf8) - 1, &err));
+    assert_true(has_violation(&err, "line 2"));
+    const char *no_parent = "code,name,name_zh\nx,a,b\n";
+    assert_null(gw_csv_to_json(no_parent, strlen(no_parent), &err));
+    assert_true(cg_err_has_violation(&err, "line 1.parent", "上级单位代码"));
+}
+
+static void test_csv_chinese_headers(void **state)
+{
+    (void)state;
+    cg_err err;
+    /* The office's column names, and a column of notes the import ignores. */
+    const char *text = "上级单位代码,备注,单位代码,英文名称,中文名称\n"
+                       "hq,new,north, North Co. ,北方公司\n";
+    cJSON *rows = gw_csv_to_json(text, strlen(text), &err);
+    assert_non_null(rows);
+    cJSON *row = cJSON_GetArrayItem(rows, 0);
+    assert_string_equal("north", cJSON_GetStringValue(cJSON_GetObjectItem(row, "code")));
+    assert_string_equal("North Co.", cJSON_GetStringValue(cJSON_GetObjectItem(row, "name")));
+    assert_string_equal("hq", cJSON_GetStringValue(cJSON_GetObjectItem(row, "parent")));
+    assert_null(cJSON_GetObjectItem(row, "备注"));
+    cJSON_Delete(rows);
 }
 
 static void test_parents_first(void **state)
@@ -126,4 +147,5 @@ static void test_rows_refused(void **state)
 }
 
 CG_TEST_MAIN(cmocka_unit_test(test_csv_quotes_bom_crlf), cmocka_unit_test(test_csv_refused),
-             cmocka_unit_test(test_parents_first), cmocka_unit_test(test_rows_refused))
+             cmocka_unit_test(test_csv_chinese_headers), cmocka_unit_test(test_parents_first),
+             cmocka_unit_test(test_rows_refused))

@@ -8,123 +8,59 @@
 
 #include "accounts.h"
 #include "admin_rules.h"
-#include "cg/util.h"
+#include "cg/csv.h"
 #include "gw_pure.h"
 
-/* The longest CSV field kept; longer ones fail the row's checks anyway. */
-#define CSV_FIELD_MAX 1024
-#define CSV_MAX_COLUMNS 16
-
-/* One CSV field at *pos; advances past it and its separator. *end_of_record
- * says a line break or the end followed. False on a stray quote. */
-static bool csv_field(const char *text, size_t len, size_t *pos, char *out, size_t out_size,
-                      bool *end_of_record)
-{
-    size_t i = *pos, n = 0;
-    bool quoted = i < len && text[i] == '"';
-    if (quoted)
-        i++;
-    for (; i < len; i++) {
-        char c = text[i];
-        if (quoted && c == '"') {
-            if (i + 1 < len && text[i + 1] == '"') {
-                i++;
-            } else {
-                quoted = false;
-                /* After the closing quote only a separator may follow. */
-                if (i + 1 < len && text[i + 1] != ',' && text[i + 1] != '\r' && text[i + 1] != '\n')
-                    return false;
-                continue;
-            }
-        } else if (!quoted && (c == ',' || c == '\r' || c == '\n')) {
-            break;
-        } else if (!quoted && c == '"') {
-            return false;
-        }
-        if (n + 1 < out_size)
-            out[n++] = c;
-    }
-    if (quoted)
-        return false; /* the text ended inside quotes */
-    out[n] = '\0';
-    *end_of_record = i >= len || text[i] != ',';
-    if (i < len && text[i] == '\r')
-        i++;
-    if (i < len && (text[i] == ',' || text[i] == '\n'))
-        i++;
-    *pos = i;
-    return true;
-}
+/* The columns of a CSV import: the JSON keys, or the office's Chinese
+ * names. */
+static const char *const code_aliases[] = {"单位代码", NULL};
+static const char *const name_aliases[] = {"英文名称", NULL};
+static const char *const name_zh_aliases[] = {"中文名称", "单位名称", NULL};
+static const char *const parent_aliases[] = {"上级单位代码", NULL};
+static const cg_csv_column unit_columns[] = {
+    {.key = "code", .aliases = code_aliases, .required = true},
+    {.key = "name", .aliases = name_aliases, .required = true},
+    {.key = "name_zh", .aliases = name_zh_aliases, .required = true},
+    {.key = "parent", .aliases = parent_aliases, .required = true},
+};
 
 cJSON *gw_csv_to_json(const char *text, size_t len, cg_err *err)
 {
-    char header[CSV_MAX_COLUMNS][32];
-    char field[CSV_FIELD_MAX];
-    int ncols = 0;
-    size_t pos = 0;
-    int line = 1;
+    /* One row more than a file may hold, so that the count check of
+     * gw_unit_import_parse() words the limit as it does for JSON, while
+     * the reader still stops a larger file early. */
+    const cg_csv_spec spec = {.columns = unit_columns,
+                              .ncolumns = sizeof(unit_columns) / sizeof(unit_columns[0]),
+                              .max_rows = GW_IMPORT_MAX_UNITS + 1};
+    cg_csv_problems problems;
+    cg_csv *csv = NULL;
     cJSON *rows = NULL;
 
+    cg_csv_problems_init(&problems);
     cg_err_clear(err);
-    if (!cg_utf8_valid(text, len)) {
-        cg_err_add_violation(err, "", "the file is not UTF-8 text");
-        goto fail;
-    }
-    if (memchr(text, '\0', len) != NULL) {
-        cg_err_add_violation(err, "", "the file holds a NUL byte");
-        goto fail;
-    }
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        pos = 3;
-    for (bool end = false; !end;) {
-        if (!csv_field(text, len, &pos, field, sizeof(field), &end)) {
-            cg_err_add_violation(err, "line 1", "has a stray quote");
-            goto fail;
-        }
-        if (ncols == CSV_MAX_COLUMNS) {
-            cg_err_add_violation(err, "line 1", "has more than %d columns", CSV_MAX_COLUMNS);
-            goto fail;
-        }
-        cg_strlcpy(header[ncols++], field, sizeof(header[0]));
-    }
+    if (cg_csv_parse(text, len, &spec, &csv, &problems, err) != CG_OK ||
+        cg_csv_problems_to_err(&problems, err) != CG_OK)
+        goto cleanup;
     rows = cJSON_CreateArray();
-    if (rows == NULL)
-        goto oom;
-    while (pos < len) {
+    bool ok = rows != NULL;
+    for (size_t i = 0; ok && i < cg_csv_nrows(csv); i++) {
         cJSON *row = cJSON_CreateObject();
-        int col = 0;
-        char where[24];
-        line++;
-        snprintf(where, sizeof(where), "line %d", line);
-        if (row == NULL || !cJSON_AddItemToArray(rows, row) ||
-            cJSON_AddNumberToObject(row, "line", line) == NULL)
-            goto oom;
-        for (bool end = false; !end; col++) {
-            if (!csv_field(text, len, &pos, field, sizeof(field), &end)) {
-                cg_err_add_violation(err, where, "has a stray quote");
-                goto fail;
-            }
-            if (col < ncols && cJSON_AddStringToObject(row, header[col], field) == NULL)
-                goto oom;
-        }
-        /* A blank line (often the last) is not a row. */
-        if (col == 1 && ncols > 1 &&
-            cJSON_GetStringValue(cJSON_GetObjectItem(row, header[0]))[0] == '\0') {
-            cJSON_DeleteItemFromArray(rows, cJSON_GetArraySize(rows) - 1);
-            continue;
-        }
-        if (col != ncols)
-            cg_err_add_violation(err, where, "has %d fields; the header has %d", col, ncols);
+        ok = row != NULL && cJSON_AddItemToArray(rows, row) &&
+             cJSON_AddNumberToObject(row, "line", (double)cg_csv_line(csv, i)) != NULL;
+        for (size_t c = 0; ok && c < spec.ncolumns; c++)
+            ok = cJSON_AddStringToObject(row, unit_columns[c].key,
+                                         cg_csv_get(csv, i, unit_columns[c].key)) != NULL;
     }
-    if (err->code != CG_OK)
-        goto fail;
-    return rows;
+    if (!ok) {
+        cJSON_Delete(rows);
+        rows = NULL;
+        cg_err_set(err, CG_INTERNAL, "out of memory");
+    }
 
-oom:
-    cg_err_set(err, CG_INTERNAL, "out of memory");
-fail:
-    cJSON_Delete(rows);
-    return NULL;
+cleanup:
+    cg_csv_free(csv);
+    cg_csv_problems_free(&problems);
+    return rows;
 }
 
 /* A string member of 1..max characters, or a violation. */

@@ -46,10 +46,12 @@ cg_code gw_unit_import_parse(const char *text, size_t len, bool csv, gw_unit_imp
                              cg_err *err);
 void gw_unit_import_free(gw_unit_import *imp);
 
-/* Parse CSV (RFC 4180: quoted fields may hold commas, quotes doubled, line
- * breaks; CRLF or LF; an optional UTF-8 byte order mark, as spreadsheets
- * write) into a JSON array of objects keyed by the header's names, each
- * with a "line" number. Returns NULL and sets err when the text is not
+/* Read CSV with cg/csv.h (RFC 4180; CRLF or LF; an optional UTF-8 byte
+ * order mark, as spreadsheets write; a header naming the columns code,
+ * name, name_zh and parent, or 单位代码, 英文名称, 中文名称 and 上级单位代码,
+ * in any order; other columns ignored) into a JSON array of objects with
+ * those four keys and the row's "line". Returns NULL and sets err, every
+ * problem a violation ("line 3", "line 1.parent"), when the text is not
  * such CSV. Owned by the caller. */
 cJSON *gw_csv_to_json(const char *text, size_t len, cg_err *err);
 
