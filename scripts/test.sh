@@ -35,6 +35,7 @@ export CG_LOGIN_LOCKOUT_S=3
 # and see the notices within a second.
 export CG_CASE_DEADLINE_TICK_MS=200
 export CG_CASE_TEST_CLOCK=1
+export CG_RECTIFY_TEST_CLOCK=1
 STACK=$ROOT/scripts/stack.sh
 
 cleanup() {

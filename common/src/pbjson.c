@@ -986,9 +986,13 @@ static void decode_repeated(pbjson_decoder *d, const pbjson_field *f, ProtobufCM
  * sets: NULL when it may not; key itself when it names the member with that
  * JSON key; or the proto field name of an entry "key:field", a route's own
  * key for a field (forward.h). */
+const char *const cg_pbjson_all_keys[] = {NULL};
+
 static const char *settable_field(const char *const *settable, const char *key)
 {
     size_t n = strlen(key);
+    if (settable == CG_PBJSON_ALL_KEYS)
+        return key;
     for (; settable != NULL && *settable != NULL; settable++) {
         if (strcmp(*settable, key) == 0)
             return key;

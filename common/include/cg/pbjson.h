@@ -160,6 +160,10 @@ ProtobufCMessage *cg_pbjson_message_new(const ProtobufCMessageDescriptor *desc);
  * may hold some of the body's fields, and is still the caller's to free. A
  * repeated field is replaced whole, and only when all of its elements are
  * good; a message given as an object replaces the one *msg held. */
+/* settable for JSON a service wrote itself (a row its SQL built, never a
+ * client's body): every key of the message may be given. */
+#define CG_PBJSON_ALL_KEYS ((const char *const *)cg_pbjson_all_keys)
+extern const char *const cg_pbjson_all_keys[];
 cg_code cg_pbjson_decode(const cg_pbjson *codec, const char *json, size_t len,
                          const char *const *settable, ProtobufCMessage *msg, cg_err *err);
 

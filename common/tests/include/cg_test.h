@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -72,6 +73,59 @@ static inline bool cg_test_has_violation(const cg_err *err, const char *field, c
             strstr(err->violations[i].description, text) != NULL)
             return true;
     return false;
+}
+
+/* A state diagram in the docs and a transition table in code must agree:
+ * the arrows "from --> to : label" of a document's ```mermaid blocks
+ * ([*] ones left out), read into arrows (at most CG_TEST_ARROWS_MAX), and
+ * the check that two lists of arrows hold the same ones. */
+#define CG_TEST_ARROWS_MAX 64
+#define CG_TEST_ARROW_LEN 128
+
+static inline size_t cg_test_doc_arrows(const char *path,
+                                        char arrows[CG_TEST_ARROWS_MAX][CG_TEST_ARROW_LEN])
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        fail_msg("cannot read %s", path);
+    char line[256];
+    size_t n = 0;
+    bool in_block = false;
+    while (fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strncmp(line, "```", 3) == 0) {
+            in_block = strcmp(line, "```mermaid") == 0;
+            continue;
+        }
+        const char *p = line + strspn(line, " ");
+        if (!in_block || strstr(p, " --> ") == NULL || strstr(p, "[*]") != NULL)
+            continue;
+        if (n == CG_TEST_ARROWS_MAX)
+            fail_msg("%s draws more than %d arrows", path, CG_TEST_ARROWS_MAX);
+        snprintf(arrows[n++], CG_TEST_ARROW_LEN, "%s", p);
+    }
+    fclose(f);
+    return n;
+}
+
+static inline bool cg_test_arrows_hold(char arrows[][CG_TEST_ARROW_LEN], size_t n, const char *a)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(arrows[i], a) == 0)
+            return true;
+    return false;
+}
+
+/* Every arrow of the table is drawn in doc, and doc draws no other. */
+static inline void cg_test_same_arrows(const char *doc_name, char doc[][CG_TEST_ARROW_LEN],
+                                       size_t nd, char table[][CG_TEST_ARROW_LEN], size_t nt)
+{
+    for (size_t i = 0; i < nt; i++)
+        if (!cg_test_arrows_hold(doc, nd, table[i]))
+            fail_msg("%s lacks the arrow \"%s\"", doc_name, table[i]);
+    for (size_t i = 0; i < nd; i++)
+        if (!cg_test_arrows_hold(table, nt, doc[i]))
+            fail_msg("%s draws \"%s\", which the table does not allow", doc_name, doc[i]);
 }
 
 /* The main() of a test file: runs the tests listed, in order, as one group.

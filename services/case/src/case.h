@@ -3,7 +3,6 @@
  *
  * rpc.c            the method table: every cg.rpc.case.* method as a row
  *                  (cg/rpc.h) naming its roles, database need and handler;
- * rpc_frame.c      the actor every handler acts as;
  * clue_read.c      ListClues and GetClue;
  * clue_write.c     CreateClue and ClueAction (disposal with approval,
  *                  assign, recuse, edit, link, merge, reopen, file);
@@ -36,7 +35,8 @@
 #include "lifecycle.h"
 #include "cg/page.h"
 #include "cg/query.h"
-#include "rpc_frame.h"
+#include "access.h"
+#include "cg/rpc_actor.h"
 
 #define CASE_DURABLE_REPORT_SUBMITTED "case-report-submitted"
 #define CASE_DURABLE_ORG_UNIT_MOVED "case-org-unit-moved"

@@ -9,7 +9,7 @@
 
 #include "cg/util.h"
 #include "cg/validate.h"
-#include "rpc_frame.h"
+#include "cg/rpc_actor.h"
 
 cg_code case_case_filter_check(const Cleangrid__V1__ListCasesRequest *req, const cg_actor *actor,
                                case_list_filter *lf, case_case_filter *f, cg_err *err)
@@ -75,7 +75,7 @@ static void list_cleanup(void *state, void *request)
 cg_code case_list_cases_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
     const Cleangrid__V1__ListCasesRequest *req = request;
-    list_state *s = case_rpc_state(r, sizeof *s, list_cleanup, NULL, err);
+    list_state *s = cg_rpc_actor_state(r, sizeof *s, list_cleanup, NULL, err);
     if (s == NULL) {
         return err->code;
     }
@@ -160,8 +160,8 @@ static void get_cleanup(void *state, void *request)
 cg_code case_get_case_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
     const Cleangrid__V1__GetCaseRequest *req = request;
-    return case_rpc_state(r, sizeof(get_state), get_cleanup, req->id, err) != NULL ? CG_OK
-                                                                                   : err->code;
+    return cg_rpc_actor_state(r, sizeof(get_state), get_cleanup, req->id, err) != NULL ? CG_OK
+                                                                                       : err->code;
 }
 
 cg_code case_get_case(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err)

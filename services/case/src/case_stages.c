@@ -20,7 +20,8 @@
 #include "cg/validate.h"
 #include "clue_repo.h"
 #include "note.h"
-#include "rpc_frame.h"
+#include "cg/rpc_actor.h"
+#include "cg/service.h"
 
 /* $3 is the investigation report and $4 the reviewer when the move
  * carries one, "" otherwise; the new stage's deadline is $5 days from now,
@@ -183,7 +184,7 @@ static void action_cleanup(void *state, void *request)
 
 cg_code case_case_action_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
-    action_state *s = case_rpc_state(r, sizeof *s, action_cleanup, NULL, err);
+    action_state *s = cg_rpc_actor_state(r, sizeof *s, action_cleanup, NULL, err);
     if (s == NULL) {
         return err->code;
     }

@@ -8,7 +8,7 @@
 
 #include "cg/util.h"
 #include "clue_repo.h"
-#include "rpc_frame.h"
+#include "cg/rpc_actor.h"
 
 /* A ListClues call: the actor, filters and page checked, then the rows and
  * the views the reply points into. */
@@ -41,7 +41,7 @@ static void list_cleanup(void *state, void *request)
 cg_code case_list_clues_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
     const Cleangrid__V1__ListCluesRequest *req = request;
-    list_state *s = case_rpc_state(r, sizeof *s, list_cleanup, NULL, err);
+    list_state *s = cg_rpc_actor_state(r, sizeof *s, list_cleanup, NULL, err);
     if (s == NULL) {
         return err->code;
     }
@@ -108,8 +108,8 @@ static void get_cleanup(void *state, void *request)
 cg_code case_get_clue_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
     const Cleangrid__V1__GetClueRequest *req = request;
-    return case_rpc_state(r, sizeof(get_state), get_cleanup, req->id, err) != NULL ? CG_OK
-                                                                                   : err->code;
+    return cg_rpc_actor_state(r, sizeof(get_state), get_cleanup, req->id, err) != NULL ? CG_OK
+                                                                                       : err->code;
 }
 
 cg_code case_get_clue(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err)

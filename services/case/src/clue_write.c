@@ -17,7 +17,7 @@
 #include "clue_repo.h"
 #include "lifecycle.h"
 #include "note.h"
-#include "rpc_frame.h"
+#include "cg/rpc_actor.h"
 
 /* A required text of several lines: a summary, a reason. */
 #define CASE_FREE_TEXT (CG_TEXT_REQUIRED | CG_TEXT_MULTILINE)
@@ -223,7 +223,7 @@ static void create_cleanup(void *state, void *request)
 
 cg_code case_create_clue_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
-    create_state *s = case_rpc_state(r, sizeof *s, create_cleanup, NULL, err);
+    create_state *s = cg_rpc_actor_state(r, sizeof *s, create_cleanup, NULL, err);
     if (s == NULL) {
         return err->code;
     }
@@ -906,7 +906,7 @@ static void action_cleanup(void *state, void *request)
 
 cg_code case_clue_action_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
-    action_state *s = case_rpc_state(r, sizeof *s, action_cleanup, NULL, err);
+    action_state *s = cg_rpc_actor_state(r, sizeof *s, action_cleanup, NULL, err);
     if (s == NULL) {
         return err->code;
     }

@@ -13,7 +13,7 @@
 #include "case_repo.h"
 #include "clue_repo.h"
 #include "deadlines.h"
-#include "rpc_frame.h"
+#include "cg/rpc_actor.h"
 #include "stats_range.h"
 
 /* At most this many counts in a reply: the stages, sources and categories,
@@ -198,7 +198,7 @@ static cg_code read_counts(stats_state *s, int64_t *total, Cleangrid__V1__StatCo
 /* The caller's state with its actor. */
 static stats_state *stats_begin(cg_rpc_req *r, cg_err *err)
 {
-    return case_rpc_state(r, sizeof(stats_state), stats_cleanup, NULL, err);
+    return cg_rpc_actor_state(r, sizeof(stats_state), stats_cleanup, NULL, err);
 }
 
 cg_code case_clue_statistics_check(cg_rpc_req *r, const void *request, cg_err *err)

@@ -268,35 +268,8 @@ static void test_case_measures(void **state)
 
 /* --- the diagram ---------------------------------------------------------- */
 
-#define MAX_ARROWS 64
-
-/* The arrows "from --> to : label" of the mermaid block, [*] ones left out. */
-static size_t doc_arrows(char arrows[MAX_ARROWS][128])
-{
-    FILE *f = fopen(CASE_LIFECYCLE_DOC, "r");
-    assert_non_null(f);
-    char line[256];
-    size_t n = 0;
-    bool in_block = false;
-    while (fgets(line, sizeof line, f) != NULL) {
-        line[strcspn(line, "\n")] = '\0';
-        if (strncmp(line, "```", 3) == 0) {
-            in_block = strcmp(line, "```mermaid") == 0;
-            continue;
-        }
-        const char *p = line + strspn(line, " ");
-        if (!in_block || strstr(p, " --> ") == NULL || strstr(p, "[*]") != NULL) {
-            continue;
-        }
-        assert_true(n < MAX_ARROWS);
-        snprintf(arrows[n++], 128, "%s", p);
-    }
-    fclose(f);
-    return n;
-}
-
 /* The arrows the table means. */
-static size_t table_arrows(char arrows[MAX_ARROWS][128])
+static size_t table_arrows(char arrows[CG_TEST_ARROWS_MAX][CG_TEST_ARROW_LEN])
 {
     size_t n = 0;
     for (size_t i = 0; i < case_ntransitions; i++) {
@@ -308,45 +281,27 @@ static size_t table_arrows(char arrows[MAX_ARROWS][128])
             /* Back to every stage a proposal starts from. */
             for (size_t j = 0; j < case_ntransitions; j++) {
                 if (strcmp(case_transitions[j].action, CASE_ACTION_PROPOSE) == 0) {
-                    assert_true(n < MAX_ARROWS);
-                    snprintf(arrows[n++], 128, "%s --> %s : %s", t->from, case_transitions[j].from,
-                             t->action);
+                    assert_true(n < CG_TEST_ARROWS_MAX);
+                    snprintf(arrows[n++], CG_TEST_ARROW_LEN, "%s --> %s : %s", t->from,
+                             case_transitions[j].from, t->action);
                 }
             }
             continue;
         }
-        assert_true(n < MAX_ARROWS);
-        snprintf(arrows[n++], 128, "%s --> %s : %s%s%s", t->from, t->to, t->action,
+        assert_true(n < CG_TEST_ARROWS_MAX);
+        snprintf(arrows[n++], CG_TEST_ARROW_LEN, "%s --> %s : %s%s%s", t->from, t->to, t->action,
                  t->way ? " " : "", t->way ? t->way : "");
     }
     return n;
 }
 
-static bool contains(char arrows[MAX_ARROWS][128], size_t n, const char *a)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(arrows[i], a) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static void test_doc_draws_the_table(void **state)
 {
     (void)state;
-    static char doc[MAX_ARROWS][128], table[MAX_ARROWS][128];
-    size_t nd = doc_arrows(doc), nt = table_arrows(table);
-    for (size_t i = 0; i < nt; i++) {
-        if (!contains(doc, nd, table[i])) {
-            fail_msg("docs/case-lifecycle.md lacks the arrow \"%s\"", table[i]);
-        }
-    }
-    for (size_t i = 0; i < nd; i++) {
-        if (!contains(table, nt, doc[i])) {
-            fail_msg("docs/case-lifecycle.md draws \"%s\", which the table does not allow", doc[i]);
-        }
-    }
+    static char doc[CG_TEST_ARROWS_MAX][CG_TEST_ARROW_LEN],
+        table[CG_TEST_ARROWS_MAX][CG_TEST_ARROW_LEN];
+    size_t nd = cg_test_doc_arrows(CASE_LIFECYCLE_DOC, doc), nt = table_arrows(table);
+    cg_test_same_arrows("docs/case-lifecycle.md", doc, nd, table, nt);
 }
 
 /* The actions that leave a case's stage: allowed only in their stages,

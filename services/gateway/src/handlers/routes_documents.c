@@ -40,22 +40,50 @@
  * CG_RPC_TIMEOUT_MS; every other call moves at most one chunk. */
 #define SLOW_CALL_FACTOR 4
 
-/* Call case.<method> with rpc (borrowed); *reply is owned by the caller. */
+/* The files whose documents these routes move, by the path's prefix: the
+ * service that keeps them, the kind of file the service calls it and the
+ * audit record's target type (static strings). */
+static const struct {
+    const char *prefix;
+    const char *service;
+    const char *kind;
+    const char *audit_target;
+} files[] = {
+    {"/api/v1/cases/", "case", "case", "case"},
+    {"/api/v1/clues/", "case", "clue", "clue"},
+    {"/api/v1/rectify/tasks/", "rectify", "task", "rectify_task"},
+};
+
+/* The row of files[] of the route's path; every route of this file has one. */
+static size_t file_row(const gw_request *req)
+{
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        if (strncmp(req->path, files[i].prefix, strlen(files[i].prefix)) == 0)
+            return i;
+    return 1;
+}
+
+/* Call <service>.<method> with rpc (borrowed); *reply is owned by the caller. */
 static cg_code call_case(gw_request *req, const char *method, const ProtobufCMessage *rpc,
                          const ProtobufCMessageDescriptor *desc, ProtobufCMessage **reply,
                          cg_err *err)
 {
     bool slow = strcmp(method, "CommitDocumentUpload") == 0 || strcmp(method, "ExportDossier") == 0;
-    return cg_rpc_call_method(req->app->base.nats, "case", method, req->request_id, rpc, desc,
+    return cg_rpc_call_method(req->app->base.nats, files[file_row(req)].service, method,
+                              req->request_id, rpc, desc,
                               req->app->rpc_timeout_ms * (slow ? SLOW_CALL_FACTOR : 1), reply, err);
 }
 
-/* The kind of file a route is about, from its path: "case" under
- * /api/v1/cases/, "clue" under /api/v1/clues/ (static strings, also the
- * audit record's target type). */
+/* The kind of file a route is about, as its service names it. */
 static const char *route_kind(const gw_request *req)
 {
-    return strncmp(req->path, "/api/v1/cases/", 14) == 0 ? "case" : "clue";
+    return files[file_row(req)].kind;
+}
+
+/* The audit record's target type of a route's file. */
+static const char *route_target(const gw_request *req)
+{
+    return files[file_row(req)].audit_target;
 }
 
 /* Start err and ctx for a call about the clue {id}: INVALID_ARGUMENT when
@@ -230,7 +258,7 @@ void gw_route_upload_document(gw_request *req)
     cJSON *out = NULL;
     cg_err err;
 
-    gw_audit_expect(req, "document.add", route_kind(req), req->route_id);
+    gw_audit_expect(req, "document.add", route_target(req), req->route_id);
     cg_err_clear(&err);
     if (!cg_uuid_valid(req->route_id))
         cg_err_add_violation(&err, "id", "must be a UUID");
@@ -470,7 +498,7 @@ void gw_route_download_document(gw_request *req)
 
     /* Every download is recorded, found or not (download is
      * audited). */
-    gw_audit_expect(req, "document.read", route_kind(req), req->route_id);
+    gw_audit_expect(req, "document.read", route_target(req), req->route_id);
     cg_err_clear(&err);
     if (!cg_uuid_valid(req->route_id))
         cg_err_add_violation(&err, "id", "must be a UUID");
@@ -508,7 +536,7 @@ void gw_route_export_dossier(gw_request *req)
     Cleangrid__V1__ExportDossierReply *exported = NULL;
     cg_err err;
 
-    gw_audit_expect(req, "dossier.export", route_kind(req), req->route_id);
+    gw_audit_expect(req, "dossier.export", route_target(req), req->route_id);
     if (clue_call(req, &ctx, &err) != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;

@@ -146,6 +146,20 @@ static const struct {
     /* A case's stages after filing. */
     {"POST", "/api/v1/cases/{id}/actions", "case.stage_changed", NULL, "case"},
     {"POST", "/api/v1/cases/{id}/measures", "case.measure_logged", NULL, "case"},
+    /* Rectification (整改). */
+    {"POST", "/api/v1/rectify/batches", "rectify.batch_created", NULL, "rectify_batch"},
+    {"POST", "/api/v1/rectify/batches/{id}/problems", "rectify.problem_added", NULL,
+     "rectify_batch"},
+    {"POST", "/api/v1/rectify/batches/{id}/responsibilities", "rectify.responsibility_added", NULL,
+     "rectify_batch"},
+    {"POST", "/api/v1/rectify/problems/{id}/tasks", "rectify.task_added", NULL, "rectify_problem"},
+    {"POST", "/api/v1/rectify/tasks/{id}/plan", "rectify.task_planned", NULL, "rectify_task"},
+    {"POST", "/api/v1/rectify/tasks/{id}/evidence", "rectify.evidence_added", NULL, "rectify_task"},
+    {"POST", "/api/v1/rectify/tasks/{id}/closure-request", "rectify.closure_requested", NULL,
+     "rectify_task"},
+    {"POST", "/api/v1/rectify/tasks/{id}/verify", "rectify.task_accepted", NULL, "rectify_task"},
+    {"POST", "/api/v1/rectify/tasks/{id}/reject", "rectify.task_rejected", NULL, "rectify_task"},
+    {"POST", "/api/v1/rectify/tasks/{id}/close", "rectify.task_closed", NULL, "rectify_task"},
 };
 
 const char *gw_audit_route_action(const char *method, const char *pattern, const char **fail_action,

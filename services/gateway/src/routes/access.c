@@ -64,6 +64,21 @@ static const perm_info perms[GW_PERM_COUNT] = {
                              .meaning = "look up the active accounts of the caller's scope by "
                                         "role and name (id, name, roles, unit) to name a "
                                         "handler or reviewer"},
+    /* Rectification (整改). */
+    [GW_PERM_RECTIFY_READ] = {.name = "rectify.read",
+                              .meaning = "read rectification batches (整改批次), their three lists "
+                                         "and the ledger (整改台账) inside the caller's scope, "
+                                         "a task's evidence and electronic file"},
+    [GW_PERM_RECTIFY_MANAGE] = {.name = "rectify.manage",
+                                .meaning = "register rectification batches and their problems, "
+                                           "tasks and responsibilities"},
+    [GW_PERM_RECTIFY_ACT] = {.name = "rectify.act",
+                             .meaning = "plan a task of the caller's unit, add its evidence and "
+                                        "request its closure (申请销号)"},
+    [GW_PERM_RECTIFY_VERIFY] = {.name = "rectify.verify",
+                                .meaning = "accept or reject a task's rectification (验收) as one "
+                                           "of its parties, and close it off (销号); the "
+                                           "rectification service decides which role may close"},
 };
 
 /* The roles of the brief. The auditor reads everything in its scope, so it
@@ -80,24 +95,28 @@ const gw_role gw_roles[] = {
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
                GW_GRANT(GW_PERM_CLUE_DISPOSE) | GW_GRANT(GW_PERM_DOSSIER_READ) |
                GW_GRANT(GW_PERM_DOCUMENT_ADD) | GW_GRANT(GW_PERM_CASE_ACT) |
-               GW_GRANT(GW_PERM_PEOPLE_READ)},
+               GW_GRANT(GW_PERM_PEOPLE_READ) | GW_GRANT(GW_PERM_RECTIFY_READ) |
+               GW_GRANT(GW_PERM_RECTIFY_MANAGE) | GW_GRANT(GW_PERM_RECTIFY_VERIFY)},
     {.name = "inspection_lead",
      .duties = "what an inspector does, and approves",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
                GW_GRANT(GW_PERM_CLUE_DISPOSE) | GW_GRANT(GW_PERM_CLUE_APPROVE) |
                GW_GRANT(GW_PERM_DOSSIER_READ) | GW_GRANT(GW_PERM_DOCUMENT_ADD) |
                GW_GRANT(GW_PERM_CASE_ACT) | GW_GRANT(GW_PERM_CASE_DECIDE) |
-               GW_GRANT(GW_PERM_PEOPLE_READ)},
+               GW_GRANT(GW_PERM_PEOPLE_READ) | GW_GRANT(GW_PERM_RECTIFY_READ) |
+               GW_GRANT(GW_PERM_RECTIFY_MANAGE) | GW_GRANT(GW_PERM_RECTIFY_VERIFY)},
     {.name = "intake_officer",
      .duties = "triages public reports and registers clues from letters and visits",
      .grants = GW_GRANT(GW_PERM_CLUE_WRITE)},
     {.name = "custodian", .duties = "grants access to a reporter's identity", .grants = 0},
-    {.name = "unit_leader", .duties = "rectification (整改) of its own unit", .grants = 0},
+    {.name = "unit_leader",
+     .duties = "rectification (整改) of its own unit",
+     .grants = GW_GRANT(GW_PERM_RECTIFY_READ) | GW_GRANT(GW_PERM_RECTIFY_ACT)},
     {.name = "cadre", .duties = "its own integrity file (廉政档案)", .grants = 0},
     {.name = "auditor",
      .duties = "reads everything inside its scope and the audit trail; changes nothing",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_AUDIT_READ) |
-               GW_GRANT(GW_PERM_DOSSIER_READ)},
+               GW_GRANT(GW_PERM_DOSSIER_READ) | GW_GRANT(GW_PERM_RECTIFY_READ)},
 };
 
 const size_t gw_nroles = sizeof(gw_roles) / sizeof(gw_roles[0]);

@@ -46,6 +46,11 @@ typedef enum gw_perm {
     GW_PERM_CASE_DECIDE,
     /* The people lookup of the web console's forms. */
     GW_PERM_PEOPLE_READ,
+    /* Rectification (整改). */
+    GW_PERM_RECTIFY_READ,
+    GW_PERM_RECTIFY_MANAGE,
+    GW_PERM_RECTIFY_ACT,
+    GW_PERM_RECTIFY_VERIFY,
     GW_PERM_COUNT
 } gw_perm;
 

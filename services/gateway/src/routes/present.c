@@ -34,6 +34,10 @@ const cg_pbjson_rule gw_present_rules[] = {
     {"cleangrid.v1.ListCasesReply", "page", NULL, CG_PBJSON_INLINE},
     NULL_IF_EMPTY("cleangrid.v1.Page", "next_cursor"),
     {"cleangrid.v1.ListDocumentsReply", "documents", "items", CG_PBJSON_AS_IS},
+    {"cleangrid.v1.ListBatchesReply", "batches", "items", CG_PBJSON_AS_IS},
+    {"cleangrid.v1.ListBatchesReply", "page", NULL, CG_PBJSON_INLINE},
+    {"cleangrid.v1.ListTasksReply", "tasks", "items", CG_PBJSON_AS_IS},
+    {"cleangrid.v1.ListTasksReply", "page", NULL, CG_PBJSON_INLINE},
 
     /* The lists' filters: days, the last one counted whole by the
      * route's enricher. */
@@ -41,6 +45,8 @@ const cg_pbjson_rule gw_present_rules[] = {
     {"cleangrid.v1.ListCluesRequest", "received_to_ms", NULL, CG_PBJSON_DATE},
     {"cleangrid.v1.ListCasesRequest", "filed_from_ms", NULL, CG_PBJSON_DATE},
     {"cleangrid.v1.ListCasesRequest", "filed_to_ms", NULL, CG_PBJSON_DATE},
+    {"cleangrid.v1.ListTasksRequest", "deadline_from_ms", NULL, CG_PBJSON_DATE},
+    {"cleangrid.v1.ListTasksRequest", "deadline_to_ms", NULL, CG_PBJSON_DATE},
     /* A clue's register as a client gives it: the day it was received. */
     {"cleangrid.v1.CreateClueRequest", "received_at_ms", "received_date", CG_PBJSON_DATE},
     /* A disposition item as a case step gives it. */
@@ -79,6 +85,16 @@ const cg_pbjson_rule gw_present_rules[] = {
     NULL_IF_EMPTY(ITEM, "executed_by"),
     NULL_IF_EMPTY(EXTENSION, "decided_by"),
     NULL_IF_EMPTY(EXTENSION, "decision_reason"),
+
+    /* Rectification (整改): a task's optional texts are null until set, its
+     * evidence names the measure it proves. */
+    NULL_IF_EMPTY("cleangrid.v1.RectifyTask", "requested_by"),
+    NULL_IF_EMPTY("cleangrid.v1.RectifyTask", "rejection_reason"),
+    NULL_IF_EMPTY("cleangrid.v1.RectifyTask", "deadline_state"),
+    NULL_IF_EMPTY("cleangrid.v1.RectifyTask", "case_id"),
+    NULL_IF_EMPTY("cleangrid.v1.RectifyTask", "first_responsible"),
+    {"cleangrid.v1.RectifyEvidence", "measure_seq", "measure", CG_PBJSON_AS_IS},
+    NULL_IF_EMPTY("cleangrid.v1.RectifyResponsibility", "problem_id"),
 };
 
 const size_t gw_npresent_rules = sizeof(gw_present_rules) / sizeof(gw_present_rules[0]);

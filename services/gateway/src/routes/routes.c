@@ -12,6 +12,7 @@
 #include "cleangrid/v1/case_list.pb-c.h"
 #include "cleangrid/v1/case_stats.pb-c.h"
 #include "cleangrid/v1/dossier.pb-c.h"
+#include "cleangrid/v1/rectify.pb-c.h"
 #include "presenters.h"
 #include "admin.h"
 #include "gateway.h"
@@ -46,6 +47,34 @@
            .body = (body_keys), .reply_field = "record",                                           \
            .fixed = (const gw_fixed_field[]){{"action", (action_name)}, {NULL, NULL}},             \
            __VA_ARGS__)
+
+/* A step of a rectification task: the TaskAction named by the path,
+ * answered with the task as it is after the step. */
+#define TASK_STEP(action_name, body_keys)                                                          \
+    GW_RPC("rectify", "TaskAction", task_action, task, .id_field = "task_id", .body = (body_keys), \
+           .reply_field = "task",                                                                  \
+           .fixed = (const gw_fixed_field[]){{"action", (action_name)}, {NULL, NULL}})
+
+/* The ledger's filters (整改台账). */
+static const gw_query_param TASK_FILTERS[] = {
+    {"stage", "stage"},
+    {"source", "source"},
+    {"unit_code", "unit_code"},
+    {"batch_id", "batch_id"},
+    {"overdue", "overdue"},
+    {"relapsed", "relapsed"},
+    {"q", "query"},
+    {"deadline_from", "deadline_from_ms"},
+    {"deadline_to", "deadline_to_ms"},
+    {"sort", "sort"},
+    {NULL, NULL},
+};
+
+static const gw_query_param BATCH_FILTERS[] = {
+    {"source", "source"},
+    {"unit_code", "unit_code"},
+    {NULL, NULL},
+};
 
 /* The filters of the clue list, its statistics' too. */
 static const gw_query_param CLUE_FILTERS[] = {
@@ -400,6 +429,119 @@ const gw_route gw_routes[] = {
                    .query = CASE_FILTERS, .into = "filter", .enrich = gw_enrich_case_stats,
                    .present = gw_json_case_statistics, .audit_action = "case.statistics",
                    .audit_list = true)},
+    /* Rectification (整改): batches, their three lists, the ledger and a
+     * task's way to a verified closure (docs/rectification.md). */
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/batches",
+     .perm = GW_PERM_RECTIFY_READ,
+     .rpc = GW_RPC("rectify", "ListBatches", list_batches, list_batches, .paged = true,
+                   .query = BATCH_FILTERS, .enrich = gw_enrich_unit,
+                   .audit_action = "rectify.batch_list", .audit_list = true)},
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/batches",
+     .perm = GW_PERM_RECTIFY_MANAGE,
+     .rpc = GW_RPC(
+         "rectify", "CreateBatch", create_batch, batch,
+         .body = GW_KEYS("source", "source_ref", "title", "unit_code", "feedback_on", "oversight"),
+         .enrich = gw_enrich_unit, .reply_field = "batch", .status = 201),
+     .idempotent = true},
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/batches/{id}",
+     .perm = GW_PERM_RECTIFY_READ,
+     .rpc = GW_RPC("rectify", "GetBatch", get_batch, batch, .id_field = "id",
+                   .audit_action = "rectify.batch_read", .audit_target = "rectify_batch")},
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/batches/{id}/problems",
+     .perm = GW_PERM_RECTIFY_MANAGE,
+     .rpc = GW_RPC("rectify", "AddProblem", add_problem, problem, .id_field = "batch_id",
+                   .body = GW_KEYS("description", "category", "severity", "basis"),
+                   .reply_field = "problem", .status = 201),
+     .idempotent = true},
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/batches/{id}/responsibilities",
+     .perm = GW_PERM_RECTIFY_MANAGE,
+     .rpc =
+         GW_RPC("rectify", "AddResponsibility", add_responsibility, responsibility,
+                .id_field = "batch_id", .body = GW_KEYS("problem_id", "person", "position", "duty"),
+                .reply_field = "responsibility", .status = 201),
+     .idempotent = true},
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/problems/{id}/tasks",
+     .perm = GW_PERM_RECTIFY_MANAGE,
+     .rpc =
+         GW_RPC("rectify", "AddTask", add_task, task, .id_field = "problem_id",
+                .body = GW_KEYS("text", "unit_code", "leader", "first_responsible", "deadline_on"),
+                .enrich = gw_enrich_unit, .reply_field = "task", .status = 201),
+     .idempotent = true},
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/tasks",
+     .perm = GW_PERM_RECTIFY_READ,
+     .rpc = GW_RPC("rectify", "ListTasks", list_tasks, list_tasks, .paged = true,
+                   .query = TASK_FILTERS, .enrich = gw_enrich_task_list,
+                   .audit_action = "rectify.task_list", .audit_list = true)},
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/tasks/{id}",
+     .perm = GW_PERM_RECTIFY_READ,
+     .rpc =
+         GW_RPC("rectify", "GetTask", get_task, task, .id_field = "id", .reply_field = "task",
+                .audit_action = "rectify.task_read", .audit_target = "rectify_task", .etag = true)},
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/tasks/{id}/plan",
+     .perm = GW_PERM_RECTIFY_ACT,
+     .rpc = TASK_STEP("plan", GW_KEYS("measures"))},
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/tasks/{id}/evidence",
+     .perm = GW_PERM_RECTIFY_ACT,
+     .rpc = TASK_STEP("add_evidence",
+                      GW_KEYS("measure:measure_seq", "sha256", "effective_on", "description"))},
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/tasks/{id}/closure-request",
+     .perm = GW_PERM_RECTIFY_ACT,
+     .rpc = TASK_STEP("request_closure", GW_BODY_EMPTY)},
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/tasks/{id}/verify",
+     .perm = GW_PERM_RECTIFY_VERIFY,
+     .rpc = TASK_STEP("verify", GW_KEYS("party"))},
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/tasks/{id}/reject",
+     .perm = GW_PERM_RECTIFY_VERIFY,
+     .rpc = TASK_STEP("reject", GW_KEYS("party", "reason"))},
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/tasks/{id}/close",
+     .perm = GW_PERM_RECTIFY_VERIFY,
+     .rpc = TASK_STEP("close", GW_BODY_EMPTY)},
+    /* The task's file: its documents (the evidence) and its dossier. */
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/tasks/{id}/documents",
+     .perm = GW_PERM_RECTIFY_ACT,
+     .handler = gw_route_upload_document},
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/tasks/{id}/documents",
+     .perm = GW_PERM_RECTIFY_READ,
+     .rpc = GW_RPC(
+         "rectify", "ListDocuments", list_documents, list_documents, .id_field = "file_id",
+         .fixed = (const gw_fixed_field[]){{"file_kind", "task"}, {NULL, NULL}},
+         .audit_action = "document.list", .audit_target = "rectify_task", .audit_list = true)},
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/tasks/{id}/documents/content",
+     .perm = GW_PERM_RECTIFY_READ,
+     .handler = gw_route_download_document},
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/tasks/{id}/dossier",
+     .perm = GW_PERM_RECTIFY_READ,
+     .rpc = GW_RPC("rectify", "ListDossier", list_dossier, list_dossier, .id_field = "file_id",
+                   .paged = true, .audit_action = "dossier.read", .audit_target = "rectify_task",
+                   .present = gw_json_dossier)},
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/tasks/{id}/dossier/verify",
+     .perm = GW_PERM_RECTIFY_READ,
+     .rpc = GW_RPC("rectify", "VerifyDossier", verify_dossier, verify_dossier,
+                   .id_field = "file_id", .audit_action = "dossier.verify",
+                   .audit_target = "rectify_task", .present = gw_json_dossier_verify)},
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/tasks/{id}/dossier/export",
+     .perm = GW_PERM_RECTIFY_READ,
+     .handler = gw_route_export_dossier},
 };
 
 const size_t gw_nroutes = sizeof(gw_routes) / sizeof(gw_routes[0]);

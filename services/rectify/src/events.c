@@ -1,0 +1,49 @@
+/* Each step of a task, written twice in its transaction: an entry of the
+ * task's hash-chained file, and an event for the bus. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cg/messaging.h"
+#include "cg/util.h"
+#include "rectify.h"
+
+cg_code rectify_record_step(cg_rpc_req *r, PGconn *conn, const char *task_id,
+                            const char *dossier_action, const char *event_verb,
+                            const char *summary_json, cg_err *err)
+{
+    const rectify_call *c = r->state;
+    PGresult *res = NULL;
+    char subject[96], event_id[CG_UUID_LEN];
+    Cleangrid__V1__EventMeta meta = CLEANGRID__V1__EVENT_META__INIT;
+    Cleangrid__V1__RectifyTaskEvent ev = CLEANGRID__V1__RECTIFY_TASK_EVENT__INIT;
+
+    cg_code rc = cg_dossier_append(conn, &rectify_dossier, task_id, c->actor.user_id,
+                                   dossier_action, summary_json, err);
+    if (rc != CG_OK)
+        return rc;
+    rc = cg_db_exec(conn,
+                    "SELECT batch_id::text, source, stage, org_path::text,"
+                    " (extract(epoch FROM deadline_on) * 1000)::bigint, case_id, rejection_reason"
+                    " FROM tasks WHERE id = $1::uuid",
+                    1, &task_id, &res, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    snprintf(subject, sizeof subject, "%s%s", RECTIFY_SUBJECT_TASK_PREFIX, event_verb);
+    cg_event_meta_init(&meta, event_id, subject, "rectify", r->request_id);
+    /* Borrowed strings: packed into the outbox row, never freed here. */
+    ev.meta = &meta;
+    ev.task_id = (char *)task_id;
+    ev.batch_id = (char *)cg_db_get(res, 0, 0);
+    ev.source = (char *)cg_db_get(res, 0, 1);
+    ev.stage = (char *)cg_db_get(res, 0, 2);
+    ev.org_path = (char *)cg_db_get(res, 0, 3);
+    ev.deadline_on_ms = cg_db_get_ll(res, 0, 4);
+    ev.case_id = (char *)cg_db_get(res, 0, 5);
+    ev.reason = strcmp(event_verb, "rejected") == 0 ? (char *)cg_db_get(res, 0, 6) : "";
+    ev.actor_id = (char *)c->actor.user_id;
+    rc = cg_outbox_add(conn, &ev.base, err);
+
+cleanup:
+    PQclear(res);
+    return rc;
+}

@@ -1,0 +1,102 @@
+/* cg-rectify: rectification (整改) from a finding to a verified closure.
+ * What the service's modules share: the subjects of its events, the
+ * service's own state, and the handlers its method table (rpc.c) names. */
+#ifndef RECTIFY_H
+#define RECTIFY_H
+
+#include "cg/db_json.h"
+#include "cg/documents.h"
+#include "cg/dossier.h"
+#include "cg/dossier_rpc.h"
+#include "cg/page.h"
+#include "cg/pbjson.h"
+#include "cg/rpc_actor.h"
+#include "cg/rpc.h"
+#include "cg/service.h"
+#include "cleangrid/v1/rectify.pb-c.h"
+
+/* Events cg.evt.rectify.task.<verb> (docs/events.md). */
+#define RECTIFY_SUBJECT_TASK_PREFIX "cg.evt.rectify.task."
+
+/* The service: its base and the codec that reads the rows its SQL builds
+ * as messages (cg/db_json.h). Built once at start, read-only after. */
+typedef struct rectify_app {
+    cg_service_base base;
+    cg_pbjson *codec;
+    bool test_clock;
+} rectify_app;
+
+/* The dossier of each task (file kind "task"), and its documents. */
+extern const cg_dossier_tables rectify_dossier;
+extern const cg_documents rectify_documents;
+extern const cg_dossier_files rectify_files;
+extern long rectify_document_max_bytes;
+
+/* The method table (rpc.c). */
+extern const cg_rpc_table rectify_rpc_table;
+
+/* Prepare app->codec for every message the service reads from rows. */
+cg_code rectify_codec_init(rectify_app *app, cg_err *err);
+
+/* What every call of the service holds until its answer is sent: the
+ * actor, the messages read for the reply, the arrays the reply points
+ * with, and a list's page. Freed after the answer (rectify_check()). */
+#define RECTIFY_CALL_LISTS 4
+typedef struct rectify_call {
+    cg_actor actor; /* first: cg_rpc_actor_state() fills it */
+    cg_db_json_list lists[RECTIFY_CALL_LISTS];
+    size_t nlists;
+    void *arrays[RECTIFY_CALL_LISTS];
+    size_t narrays;
+    cg_page_out page;
+} rectify_call;
+
+/* The check of every row: the call's state with the actor of the call. */
+cg_code rectify_check(cg_rpc_req *r, const void *request, cg_err *err);
+
+/* Read the rows of sql (one JSON object each) as messages of desc into a
+ * list the call keeps (call.c); *out borrows it. */
+cg_code rectify_read(cg_rpc_req *r, PGconn *conn, const ProtobufCMessageDescriptor *desc,
+                     const char *sql, int nparams, const char *const *params, cg_db_json_list **out,
+                     cg_err *err);
+
+/* The messages of list as the reply's array of pointers: list's own array,
+ * which the list keeps. */
+#define RECTIFY_ITEMS(type, list) ((type **)(void *)(list)->msgs)
+
+/* Batches and their three lists (batch.c). */
+cg_code rectify_create_batch(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                             cg_err *err);
+cg_code rectify_get_batch(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                          cg_err *err);
+cg_code rectify_list_batches(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                             cg_err *err);
+cg_code rectify_add_problem(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                            cg_err *err);
+cg_code rectify_add_responsibility(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                   cg_err *err);
+cg_code rectify_add_task(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                         cg_err *err);
+
+/* Tasks: reads (task_read.c) and steps (task_action.c). */
+cg_code rectify_get_task(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                         cg_err *err);
+cg_code rectify_list_tasks(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                           cg_err *err);
+cg_code rectify_task_action_roles(const void *request, const char *const **roles,
+                                  const char **doing, cg_err *err);
+cg_code rectify_task_action(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                            cg_err *err);
+
+/* The task taskid as the caller sees it, into reply's task: NOT_FOUND
+ * outside the caller's scope. The message is kept in the call's state. */
+cg_code rectify_task_reply(cg_rpc_req *r, PGconn *conn, const char *task_id,
+                           Cleangrid__V1__TaskReply *reply, cg_err *err);
+
+/* Append a step to the task's dossier and its event to the outbox, in the
+ * caller's transaction (events.c). summary_json is a JSON object. */
+cg_code rectify_record_step(cg_rpc_req *r, PGconn *conn, const char *task_id,
+                            const char *dossier_action, const char *event_verb,
+                            const char *summary_json, cg_err *err);
+
+#endif
