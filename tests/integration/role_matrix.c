@@ -1047,6 +1047,212 @@ static cgt_response *call_list_people(const char *token, const char *user)
     return cgt_get("/api/v1/people?role=inspector&limit=5", token);
 }
 
+/* --- rectification (整改) ---------------------------------------------- */
+
+/* The province of a demo account's unit: 1 for west, 0 otherwise (hq and
+ * east see east's city_a). */
+static int province_of(const char *user)
+{
+    return user != NULL && strstr(user, ".west") != NULL ? 1 : 0;
+}
+
+/* A task in the caller's province at stage, kept for the next call until
+ * a call changes it (use_task()). */
+static char task_cache[2][CGT_TASK_CLOSED + 1][37];
+
+static const char *task_for(const char *user, cgt_task_stage stage)
+{
+    char *id = task_cache[province_of(user)][stage];
+    if (id[0] == '\0')
+        CGT_RECTIFY_TASK(province_of(user) ? "city_c" : "city_a", stage, id);
+    return id;
+}
+
+/* A step as token on the task of stage; a step that succeeded used the
+ * task up, so the next caller gets a fresh one. */
+static cgt_response *task_step(const char *token, const char *user, cgt_task_stage stage,
+                               const char *suffix, const char *body)
+{
+    char id[37];
+    snprintf(id, sizeof id, "%s", task_for(user, stage));
+    cgt_response *r = cgt_rectify_step(token, id, suffix, body);
+    if (r->status >= 200 && r->status < 300)
+        task_cache[province_of(user)][stage][0] = '\0';
+    return r;
+}
+
+/* GET /api/v1/rectify/tasks/<a closed task of the province><suffix>. */
+static cgt_response *get_task_under(const char *token, const char *user, const char *suffix)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/rectify/tasks/%s%s", task_for(user, CGT_TASK_CLOSED),
+             suffix);
+    return cgt_get(path, token);
+}
+
+/* A field of the province's closed task, as the hq lead reads it, into out. */
+static void task_field(const char *user, const char *field, char *out, size_t size)
+{
+    cJSON *task = CGT_GET_TASK(token_of("lead"), task_for(user, CGT_TASK_CLOSED));
+    if (strcmp(field, "sha256") == 0)
+        snprintf(
+            out, size, "%s",
+            cgt_json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(task, "evidence"), 0), "sha256"));
+    else
+        snprintf(out, size, "%s", cgt_json_str(task, field));
+    cJSON_Delete(task);
+}
+
+static cgt_response *call_list_batches(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/rectify/batches?limit=5", token);
+}
+
+static cgt_response *call_create_batch(const char *token, const char *user)
+{
+    char body[256], ref[17];
+    cgt_token_hex(ref, 16);
+    snprintf(body, sizeof body,
+             "{\"source\":\"audit\",\"source_ref\":\"rm-%s\",\"title\":\"role matrix\","
+             "\"unit_code\":\"%s\",\"feedback_on\":\"2026-11-01\"}",
+             ref, province_of(user) ? "city_c" : "city_a");
+    return cgt_post_raw("/api/v1/rectify/batches", token, "application/json", body, strlen(body));
+}
+
+/* POST body to /api/v1/rectify/<kind>s/<the closed task's kind>/<suffix>. */
+static cgt_response *post_under_task(const char *token, const char *user, const char *field,
+                                     const char *collection, const char *suffix, const char *body)
+{
+    char id[37], path[192];
+    task_field(user, field, id, sizeof id);
+    snprintf(path, sizeof path, "/api/v1/rectify/%s/%s%s", collection, id, suffix);
+    return cgt_post_raw(path, token, "application/json", body, strlen(body));
+}
+
+static cgt_response *call_get_batch(const char *token, const char *user)
+{
+    char id[37], path[128];
+    task_field(user, "batch_id", id, sizeof id);
+    snprintf(path, sizeof path, "/api/v1/rectify/batches/%s", id);
+    return cgt_get(path, token);
+}
+
+static cgt_response *call_add_problem(const char *token, const char *user)
+{
+    return post_under_task(token, user, "batch_id", "batches", "/problems",
+                           "{\"description\":\"role matrix problem\"}");
+}
+
+static cgt_response *call_add_responsibility(const char *token, const char *user)
+{
+    return post_under_task(token, user, "batch_id", "batches", "/responsibilities",
+                           "{\"person\":\"rm\",\"duty\":\"主体责任\"}");
+}
+
+static cgt_response *call_add_task(const char *token, const char *user)
+{
+    char body[128];
+    snprintf(body, sizeof body, "{\"text\":\"rm\",\"unit_code\":\"%s\",\"leader\":\"rm\"}",
+             province_of(user) ? "city_c" : "city_a");
+    return post_under_task(token, user, "problem_id", "problems", "/tasks", body);
+}
+
+static cgt_response *call_list_tasks(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/rectify/tasks?limit=5&sort=deadline", token);
+}
+
+static cgt_response *call_get_task(const char *token, const char *user)
+{
+    return get_task_under(token, user, "");
+}
+
+static cgt_response *call_plan_task(const char *token, const char *user)
+{
+    return task_step(token, user, CGT_TASK_ASSIGNED, "/plan",
+                     "{\"measures\":[{\"text\":\"rm\",\"milestone_on\":\"2026-12-01\"}]}");
+}
+
+static cgt_response *call_add_task_document(const char *token, const char *user)
+{
+    static const char pdf[] = "%PDF-1.4\n% role matrix task\n1 0 obj<<>>endobj\n%%EOF\n";
+    char path[192];
+    snprintf(path, sizeof path, "/api/v1/rectify/tasks/%s/documents?name=rm-%s.pdf",
+             task_for(user, CGT_TASK_IN_PROGRESS), user ? user : "nobody");
+    return cgt_post_raw(path, token, "application/pdf", pdf, sizeof pdf - 1);
+}
+
+static cgt_response *call_add_evidence(const char *token, const char *user)
+{
+    char body[256], path[192], pdf[128], mark[17];
+    const char *id = task_for(user, CGT_TASK_IN_PROGRESS);
+    /* A document of its own, added by the unit's leader, for each call. */
+    cgt_token_hex(mark, 16);
+    int n = snprintf(pdf, sizeof pdf, "%%PDF-1.4\n%% rm %s\n1 0 obj<<>>endobj\n%%%%EOF\n", mark);
+    snprintf(path, sizeof path, "/api/v1/rectify/tasks/%s/documents?name=rm.pdf", id);
+    cgt_response *added =
+        cgt_post_raw(path, token_of(province_of(user) ? "unitlead.west" : "unitlead.east"),
+                     "application/pdf", pdf, (size_t)n);
+    CGT_CHECK_STATUS(added, 201);
+    snprintf(body, sizeof body,
+             "{\"measure\":1,\"sha256\":\"%s\",\"effective_on\":\"2026-11-01\","
+             "\"description\":\"rm\"}",
+             CGT_JSON_STR(CGT_JSON_OBJECT(added), "sha256"));
+    cgt_response_free(added);
+    return task_step(token, user, CGT_TASK_IN_PROGRESS, "/evidence", body);
+}
+
+static cgt_response *call_request_closure(const char *token, const char *user)
+{
+    return task_step(token, user, CGT_TASK_IN_PROGRESS, "/closure-request", "{}");
+}
+
+static cgt_response *call_verify_task(const char *token, const char *user)
+{
+    return task_step(token, user, CGT_TASK_CLOSURE_REQUESTED, "/verify", "{\"party\":\"office\"}");
+}
+
+static cgt_response *call_reject_task(const char *token, const char *user)
+{
+    return task_step(token, user, CGT_TASK_CLOSURE_REQUESTED, "/reject",
+                     "{\"party\":\"office\",\"reason\":\"rm\"}");
+}
+
+static cgt_response *call_close_task(const char *token, const char *user)
+{
+    return task_step(token, user, CGT_TASK_VERIFIED, "/close", "{}");
+}
+
+static cgt_response *call_list_task_documents(const char *token, const char *user)
+{
+    return get_task_under(token, user, "/documents");
+}
+
+static cgt_response *call_download_task_document(const char *token, const char *user)
+{
+    char sha[72], suffix[128];
+    task_field(user, "sha256", sha, sizeof sha);
+    snprintf(suffix, sizeof suffix, "/documents/content?sha256=%s", sha);
+    return get_task_under(token, user, suffix);
+}
+
+static cgt_response *call_task_dossier(const char *token, const char *user)
+{
+    return get_task_under(token, user, "/dossier");
+}
+
+static cgt_response *call_verify_task_dossier(const char *token, const char *user)
+{
+    return get_task_under(token, user, "/dossier/verify");
+}
+
+static cgt_response *call_export_task_dossier(const char *token, const char *user)
+{
+    return get_task_under(token, user, "/dossier/export");
+}
+
 static const struct {
     const char *method;
     const char *pattern;
@@ -1125,6 +1331,27 @@ static const struct {
     {"POST", "/api/v1/cases/{id}/recuse", 200, call_recuse_case},
     /* The people lookup. */
     {"GET", "/api/v1/people", 200, call_list_people},
+    /* Rectification (整改). */
+    {"GET", "/api/v1/rectify/batches", 200, call_list_batches},
+    {"POST", "/api/v1/rectify/batches", 201, call_create_batch},
+    {"GET", "/api/v1/rectify/batches/{id}", 200, call_get_batch},
+    {"POST", "/api/v1/rectify/batches/{id}/problems", 201, call_add_problem},
+    {"POST", "/api/v1/rectify/batches/{id}/responsibilities", 201, call_add_responsibility},
+    {"POST", "/api/v1/rectify/problems/{id}/tasks", 201, call_add_task},
+    {"GET", "/api/v1/rectify/tasks", 200, call_list_tasks},
+    {"GET", "/api/v1/rectify/tasks/{id}", 200, call_get_task},
+    {"POST", "/api/v1/rectify/tasks/{id}/plan", 200, call_plan_task},
+    {"POST", "/api/v1/rectify/tasks/{id}/evidence", 200, call_add_evidence},
+    {"POST", "/api/v1/rectify/tasks/{id}/closure-request", 200, call_request_closure},
+    {"POST", "/api/v1/rectify/tasks/{id}/verify", 200, call_verify_task},
+    {"POST", "/api/v1/rectify/tasks/{id}/reject", 200, call_reject_task},
+    {"POST", "/api/v1/rectify/tasks/{id}/close", 200, call_close_task},
+    {"POST", "/api/v1/rectify/tasks/{id}/documents", 201, call_add_task_document},
+    {"GET", "/api/v1/rectify/tasks/{id}/documents", 200, call_list_task_documents},
+    {"GET", "/api/v1/rectify/tasks/{id}/documents/content", 200, call_download_task_document},
+    {"GET", "/api/v1/rectify/tasks/{id}/dossier", 200, call_task_dossier},
+    {"GET", "/api/v1/rectify/tasks/{id}/dossier/verify", 200, call_verify_task_dossier},
+    {"GET", "/api/v1/rectify/tasks/{id}/dossier/export", 200, call_export_task_dossier},
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 

@@ -997,3 +997,98 @@ void cgt_filed_case_req(const char *file, int line, const char *handler, const c
     if (!cgt_is_uuid(case_id))
         cgt_fail_at(file, line, "failure", "filing names the case: %s", case_id);
 }
+
+/* --- rectification (整改) ------------------------------------------------ */
+
+cgt_response *cgt_rectify_step(const char *token, const char *id, const char *suffix,
+                               const char *body)
+{
+    char path[192];
+    snprintf(path, sizeof path, "/api/v1/rectify/tasks/%s%s", id, suffix);
+    return cgt_post_raw(path, token, "application/json", body, strlen(body));
+}
+
+cJSON *cgt_get_task_req(const char *file, int line, const char *token, const char *id)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/rectify/tasks/%s", id);
+    cgt_response *r = cgt_get(path, token);
+    cgt_check_status(file, line, r, 200);
+    cJSON *task = cJSON_Duplicate(cgt_json_object(file, line, r), 1);
+    cgt_response_free(r);
+    return task;
+}
+
+/* POST body to path as token, which must answer want; the answer's "id"
+ * into id (when not NULL). */
+static void rectify_post(const char *file, int line, const char *token, const char *path,
+                         const char *body, long want, char id[37])
+{
+    cgt_response *r = cgt_post_raw(path, token, "application/json", body, strlen(body));
+    cgt_check_status(file, line, r, want);
+    if (id != NULL)
+        snprintf(id, 37, "%s", cgt_json_str_req(file, line, cgt_json_object(file, line, r), "id"));
+    cgt_response_free(r);
+}
+
+void cgt_rectify_task_req(const char *file, int line, const char *unit_code, cgt_task_stage stage,
+                          char id[37])
+{
+    const char *leader = strcmp(unit_code, "city_c") == 0 ? "unitlead.west" : "unitlead.east";
+    char *lead = cgt_login_req(file, line, "lead");
+    char *unit = cgt_login_req(file, line, leader);
+    char *inspector = cgt_login_req(file, line, "inspector");
+    char batch[37], problem[37], ref[40], body[512], path[192];
+
+    cgt_token_hex(ref, 16);
+    snprintf(body, sizeof body,
+             "{\"source\":\"inspection_tour\",\"source_ref\":\"cgt-%s\",\"title\":\"cgt fixture\","
+             "\"unit_code\":\"%s\",\"feedback_on\":\"2026-11-02\"}",
+             ref, unit_code);
+    rectify_post(file, line, lead, "/api/v1/rectify/batches", body, 201, batch);
+    snprintf(path, sizeof path, "/api/v1/rectify/batches/%s/problems", batch);
+    rectify_post(file, line, lead, path, "{\"description\":\"cgt fixture problem\"}", 201, problem);
+    snprintf(path, sizeof path, "/api/v1/rectify/problems/%s/tasks", problem);
+    snprintf(body, sizeof body,
+             "{\"text\":\"cgt fixture task\",\"unit_code\":\"%s\",\"leader\":\"cgt leader\"}",
+             unit_code);
+    rectify_post(file, line, lead, path, body, 201, id);
+    if (stage >= CGT_TASK_IN_PROGRESS) {
+        snprintf(path, sizeof path, "/api/v1/rectify/tasks/%s/plan", id);
+        rectify_post(file, line, unit, path,
+                     "{\"measures\":[{\"text\":\"cgt measure\",\"milestone_on\":\"2026-12-01\"}]}",
+                     200, NULL);
+        /* A PDF of its own, so the fixture's content is new each time. */
+        char pdf[160], sha[72];
+        int n =
+            snprintf(pdf, sizeof pdf, "%%PDF-1.4\n%% cgt %s\n1 0 obj<<>>endobj\n%%%%EOF\n", ref);
+        snprintf(path, sizeof path, "/api/v1/rectify/tasks/%s/documents?name=evidence.pdf", id);
+        cgt_response *r = cgt_post_raw(path, unit, "application/pdf", pdf, (size_t)n);
+        cgt_check_status(file, line, r, 201);
+        snprintf(sha, sizeof sha, "%s",
+                 cgt_json_str_req(file, line, cgt_json_object(file, line, r), "sha256"));
+        cgt_response_free(r);
+        snprintf(path, sizeof path, "/api/v1/rectify/tasks/%s/evidence", id);
+        snprintf(body, sizeof body,
+                 "{\"measure\":1,\"sha256\":\"%s\",\"effective_on\":\"2026-11-20\","
+                 "\"description\":\"cgt evidence\"}",
+                 sha);
+        rectify_post(file, line, unit, path, body, 200, NULL);
+    }
+    if (stage >= CGT_TASK_CLOSURE_REQUESTED) {
+        snprintf(path, sizeof path, "/api/v1/rectify/tasks/%s/closure-request", id);
+        rectify_post(file, line, unit, path, "{}", 200, NULL);
+    }
+    if (stage >= CGT_TASK_VERIFIED) {
+        snprintf(path, sizeof path, "/api/v1/rectify/tasks/%s/verify", id);
+        rectify_post(file, line, inspector, path, "{\"party\":\"office\"}", 200, NULL);
+        rectify_post(file, line, lead, path, "{\"party\":\"inspection_group\"}", 200, NULL);
+    }
+    if (stage >= CGT_TASK_CLOSED) {
+        snprintf(path, sizeof path, "/api/v1/rectify/tasks/%s/close", id);
+        rectify_post(file, line, lead, path, "{}", 200, NULL);
+    }
+    cgt_logout(lead);
+    cgt_logout(unit);
+    cgt_logout(inspector);
+}

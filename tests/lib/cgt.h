@@ -287,6 +287,35 @@ long long cgt_dossier_last_seq(const char *token, const char *kind, const char *
  * exactly when whole). */
 bool cgt_dossier_verify(const char *token, const char *kind, const char *id, long long *first_bad);
 
+/* --- rectification (整改) ------------------------------------------------ */
+
+/* The stages of a rectification task a fixture can stand at, in order. */
+typedef enum cgt_task_stage {
+    CGT_TASK_ASSIGNED,
+    CGT_TASK_IN_PROGRESS, /* planned, one measure, with evidence */
+    CGT_TASK_CLOSURE_REQUESTED,
+    CGT_TASK_VERIFIED,
+    CGT_TASK_CLOSED,
+} cgt_task_stage;
+
+/* A rectification task for unit_code (a city of east or west) at stage,
+ * made by the demo accounts: lead (hq) registers a batch (an inspection
+ * tour with two parties), a problem and the task; unitlead.<province>
+ * plans one measure, adds a document as its evidence and asks for
+ * closure; inspector (hq) accepts for the office, lead for the inspection
+ * group and closes it off. Its id into id. */
+#define CGT_RECTIFY_TASK(unit_code, stage, id)                                                     \
+    cgt_rectify_task_req(__FILE__, __LINE__, (unit_code), (stage), (id))
+void cgt_rectify_task_req(const char *file, int line, const char *unit_code, cgt_task_stage stage,
+                          char id[37]);
+/* POST body (JSON text) to /api/v1/rectify/tasks/<id><suffix> as token. */
+cgt_response *cgt_rectify_step(const char *token, const char *id, const char *suffix,
+                               const char *body);
+/* GET /api/v1/rectify/tasks/<id> as token, which must answer 200: the task
+ * (cJSON_Delete). */
+#define CGT_GET_TASK(token, id) cgt_get_task_req(__FILE__, __LINE__, (token), (id))
+cJSON *cgt_get_task_req(const char *file, int line, const char *token, const char *id);
+
 /* main() of an integration test: the suite's name (a string), what it
  * needs of the stack (cgt_init()) and its cmocka_unit_test()s. */
 #define CGT_MAIN(suite, needs, ...)                                                                \

@@ -77,8 +77,10 @@ static const perm_info perms[GW_PERM_COUNT] = {
                                         "request its closure (申请销号)"},
     [GW_PERM_RECTIFY_VERIFY] = {.name = "rectify.verify",
                                 .meaning = "accept or reject a task's rectification (验收) as one "
-                                           "of its parties, and close it off (销号); the "
-                                           "rectification service decides which role may close"},
+                                           "of its parties; never of the responsible unit's own "
+                                           "people nor the one who asked"},
+    [GW_PERM_RECTIFY_CLOSE] = {.name = "rectify.close",
+                               .meaning = "close off (销号) a task every party has accepted"},
 };
 
 /* The roles of the brief. The auditor reads everything in its scope, so it
@@ -104,7 +106,8 @@ const gw_role gw_roles[] = {
                GW_GRANT(GW_PERM_DOSSIER_READ) | GW_GRANT(GW_PERM_DOCUMENT_ADD) |
                GW_GRANT(GW_PERM_CASE_ACT) | GW_GRANT(GW_PERM_CASE_DECIDE) |
                GW_GRANT(GW_PERM_PEOPLE_READ) | GW_GRANT(GW_PERM_RECTIFY_READ) |
-               GW_GRANT(GW_PERM_RECTIFY_MANAGE) | GW_GRANT(GW_PERM_RECTIFY_VERIFY)},
+               GW_GRANT(GW_PERM_RECTIFY_MANAGE) | GW_GRANT(GW_PERM_RECTIFY_VERIFY) |
+               GW_GRANT(GW_PERM_RECTIFY_CLOSE)},
     {.name = "intake_officer",
      .duties = "triages public reports and registers clues from letters and visits",
      .grants = GW_GRANT(GW_PERM_CLUE_WRITE)},

@@ -51,6 +51,7 @@ typedef enum gw_perm {
     GW_PERM_RECTIFY_MANAGE,
     GW_PERM_RECTIFY_ACT,
     GW_PERM_RECTIFY_VERIFY,
+    GW_PERM_RECTIFY_CLOSE,
     GW_PERM_COUNT
 } gw_perm;
 

@@ -508,7 +508,7 @@ const gw_route gw_routes[] = {
      .rpc = TASK_STEP("reject", GW_KEYS("party", "reason"))},
     {.method = "POST",
      .pattern = "/api/v1/rectify/tasks/{id}/close",
-     .perm = GW_PERM_RECTIFY_VERIFY,
+     .perm = GW_PERM_RECTIFY_CLOSE,
      .rpc = TASK_STEP("close", GW_BODY_EMPTY)},
     /* The task's file: its documents (the evidence) and its dossier. */
     {.method = "POST",
