@@ -343,7 +343,7 @@ service_env() {
     fi
     if [ "$svc" = rectify ]; then
         local r
-        for r in CG_RECTIFY_TEST_CLOCK CG_DOSSIER_ANCHOR_S; do
+        for r in CG_RECTIFY_TEST_CLOCK CG_RECTIFY_LADDER_TICK_MS CG_DOSSIER_ANCHOR_S; do
             if [ -n "${!r:-}" ]; then echo "$r=${!r}"; fi
         done
     fi

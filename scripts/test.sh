@@ -36,6 +36,7 @@ export CG_LOGIN_LOCKOUT_S=3
 export CG_CASE_DEADLINE_TICK_MS=200
 export CG_CASE_TEST_CLOCK=1
 export CG_RECTIFY_TEST_CLOCK=1
+export CG_RECTIFY_LADDER_TICK_MS=200
 STACK=$ROOT/scripts/stack.sh
 
 cleanup() {

@@ -44,6 +44,11 @@
 #define CASE_SUBJECT_CLUE_CREATED "cg.evt.case.clue.created"
 #define CASE_SUBJECT_CLUE_DISPOSED "cg.evt.case.clue.disposed"
 #define CASE_SOURCE_PUBLIC_REPORT "public_report"
+/* A clue the rectification service proposed: a task whose final deadline
+ * passed (its escalation ladder's last rung). */
+#define CASE_SOURCE_RECTIFICATION "rectification"
+#define CASE_DURABLE_ACCOUNTABILITY "case-rectify-accountability"
+#define CASE_SUBJECT_ACCOUNTABILITY "cg.evt.rectify.task.accountability_proposed"
 /* The dossier's actor for what the service does on its own (a clue
  * registered from an event). */
 #define CASE_ACTOR_SYSTEM "system:case"
@@ -82,6 +87,11 @@ cg_code case_event_clue_created(PGconn *conn, const char *producer, const Cleang
 
 /* cg_event_handler for cg.evt.intake.report.submitted; arg is the
  * cg_service_base. */
+/* The accountability proposal of a rectification task becomes a clue
+ * (source rectification, its source_ref the task), exactly once
+ * (rectify_events.c). arg is the service's base. */
+cg_code case_on_accountability_proposed(PGconn *conn, const char *subject, const char *event_id,
+                                        const uint8_t *data, size_t len, void *arg, cg_err *err);
 cg_code case_on_report_submitted(PGconn *conn, const char *subject, const char *event_id,
                                  const uint8_t *data, size_t len, void *arg, cg_err *err);
 

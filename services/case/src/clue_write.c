@@ -180,7 +180,8 @@ static cg_code check_new_clue(const Cleangrid__V1__CreateClueRequest *req, const
     cJSON *subjects = cJSON_CreateArray(), *categories = cJSON_CreateArray();
     bool about_self = false;
 
-    if (!case_source_valid(req->source) || strcmp(req->source, CASE_SOURCE_PUBLIC_REPORT) == 0) {
+    if (!case_source_valid(req->source) || strcmp(req->source, CASE_SOURCE_PUBLIC_REPORT) == 0 ||
+        strcmp(req->source, CASE_SOURCE_RECTIFICATION) == 0) {
         cg_err_add_violation(err, "source",
                              "must be one of letters_visits, inspection_tour, audit_transfer, "
                              "risk_alert, superior_referral, own_work");

@@ -9,6 +9,8 @@
 #include "cg/util.h"
 #include "cg/messaging.h"
 #include "files.h"
+#include "cleangrid/v1/rectify.pb-c.h"
+#include "clue_repo.h"
 
 cg_code case_event_clue_created(PGconn *conn, const char *producer, const Cleangrid__V1__Clue *clue,
                                 const char *correlation_id, cg_err *err)
@@ -23,6 +25,43 @@ cg_code case_event_clue_created(PGconn *conn, const char *producer, const Cleang
     return cg_outbox_add(conn, &ev.base, err);
 }
 
+/* A clue just inserted (row 0 of res, inside the consumer's transaction)
+ * announced with ClueCreated, and its dossier's first entry, which says
+ * where it came from and the number it was registered under, never what a
+ * reporter wrote: the report text stays in the clue itself. */
+static cg_code clue_registered(PGconn *conn, const char *producer, const PGresult *res,
+                               const char *correlation_id, const char *source, cg_err *err)
+{
+    case_clue_view view;
+    char *summary = NULL;
+    cg_code rc = case_repo_clue_from_row(res, 0, &view, NULL, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    const Cleangrid__V1__Clue *clue = &view.clue;
+    rc = case_event_clue_created(conn, producer, clue, correlation_id, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    summary = case_summary("source", source, "number", clue->number, NULL);
+    rc = summary == NULL ? cg_err_set(err, CG_UNAVAILABLE, "out of memory")
+                         : cg_dossier_append(conn, &case_dossier, clue->id, CASE_ACTOR_SYSTEM,
+                                             "clue.created", summary, err);
+    /* The consumer kicks the relay after it commits this transaction. */
+    if (rc == CG_OK)
+        cg_log_fields(CG_LOG_INFO, "clue registered", "clue_id", clue->id, "source", source,
+                      "org_path", clue->org_path, NULL);
+
+cleanup:
+    case_clue_view_free(&view);
+    free(summary);
+    return rc;
+}
+
+/* The event's correlation id, else its own id. */
+static const char *correlation_of(const Cleangrid__V1__EventMeta *meta, const char *event_id)
+{
+    return meta != NULL && meta->correlation_id[0] != '\0' ? meta->correlation_id : event_id;
+}
+
 cg_code case_on_report_submitted(PGconn *conn, const char *subject, const char *event_id,
                                  const uint8_t *data, size_t len, void *arg, cg_err *err)
 {
@@ -30,9 +69,6 @@ cg_code case_on_report_submitted(PGconn *conn, const char *subject, const char *
     cg_service_base *base = arg;
     Cleangrid__V1__ReportSubmitted *ev = NULL;
     PGresult *res = NULL;
-    case_clue_view view;
-    bool have_view = false;
-    char *summary = NULL;
     cg_code rc;
 
     ev = cleangrid__v1__report_submitted__unpack(NULL, len, data);
@@ -61,43 +97,88 @@ cg_code case_on_report_submitted(PGconn *conn, const char *subject, const char *
                       "report_id", ev->report_id, NULL);
         goto cleanup;
     }
-    have_view = true;
-    rc = case_repo_clue_from_row(res, 0, &view, NULL, err);
-    if (rc != CG_OK) {
-        goto cleanup;
-    }
-    const Cleangrid__V1__Clue *clue = &view.clue;
-    const char *correlation_id = ev->meta != NULL && ev->meta->correlation_id[0] != '\0'
-                                     ? ev->meta->correlation_id
-                                     : event_id;
-    rc = case_event_clue_created(conn, base->name, clue, correlation_id, err);
-    if (rc != CG_OK) {
-        goto cleanup;
-    }
-    /* The dossier's first entry says where the clue came from and the
-     * number it was registered under, never what the reporter wrote: the
-     * report text stays in the clue itself. */
-    summary = case_summary("source", CASE_SOURCE_PUBLIC_REPORT, "number", clue->number, NULL);
-    rc = summary == NULL ? cg_err_set(err, CG_UNAVAILABLE, "out of memory")
-                         : cg_dossier_append(conn, &case_dossier, clue->id, CASE_ACTOR_SYSTEM,
-                                             "clue.created", summary, err);
-    if (rc != CG_OK) {
-        goto cleanup;
-    }
-    /* The consumer kicks the relay after it commits this transaction. */
-    cg_log_fields(CG_LOG_INFO, "clue registered", "clue_id", clue->id, "report_id", ev->report_id,
-                  "org_path", clue->org_path, NULL);
+    rc = clue_registered(conn, base->name, res, correlation_of(ev->meta, event_id),
+                         CASE_SOURCE_PUBLIC_REPORT, err);
 
 cleanup:
-    if (have_view) {
-        case_clue_view_free(&view);
-    }
-    free(summary);
-    if (res != NULL) {
-        PQclear(res);
-    }
+    PQclear(res);
     if (ev != NULL) {
         cleangrid__v1__report_submitted__free_unpacked(ev, NULL);
     }
+    return rc;
+}
+
+cg_code case_on_accountability_proposed(PGconn *conn, const char *subject, const char *event_id,
+                                        const uint8_t *data, size_t len, void *arg, cg_err *err)
+{
+    (void)subject;
+    cg_service_base *base = arg;
+    PGresult *res = NULL;
+    char summary[CG_TEXT_MAX];
+    char *subjects = NULL;
+    cg_code rc = CG_OK;
+    Cleangrid__V1__RectifyTaskEvent *ev =
+        cleangrid__v1__rectify_task_event__unpack(NULL, len, data);
+
+    if (ev == NULL || !cg_uuid_valid(ev->task_id) || !cg_ltree_path_valid(ev->org_path)) {
+        rc = cg_err_set(err, CG_INVALID_ARGUMENT,
+                        "event %s is not a rectification task's event with a task and a unit",
+                        event_id);
+        goto cleanup;
+    }
+    /* What the office reads on the clue: the task, its problem and the
+     * deadlines that passed; the responsible leader as its subject. */
+    snprintf(summary, sizeof summary,
+             "整改任务逾期未完成，督办最终期限已过 (a rectification task passed its final "
+             "deadline). 问题 Problem: %.600s 整改任务 Task: %.600s",
+             ev->problem, ev->text);
+    cJSON *list = cJSON_CreateArray();
+    if (list != NULL && ev->leader[0] != '\0') {
+        cJSON *one = cJSON_CreateObject();
+        if (one == NULL || !cJSON_AddItemToArray(list, one) ||
+            cJSON_AddStringToObject(one, "name", ev->leader) == NULL ||
+            cJSON_AddStringToObject(one, "person_id", "") == NULL ||
+            cJSON_AddStringToObject(one, "position", "") == NULL ||
+            cJSON_AddStringToObject(one, "org_unit", "") == NULL) {
+            cJSON_Delete(list);
+            list = NULL;
+        }
+    }
+    subjects = list != NULL ? cJSON_PrintUnformatted(list) : NULL;
+    cJSON_Delete(list);
+    if (subjects == NULL) {
+        rc = cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+        goto cleanup;
+    }
+    case_new_clue c = {
+        .source = CASE_SOURCE_RECTIFICATION,
+        .source_ref = ev->task_id,
+        .source_link = "",
+        .category = "work",
+        .summary = summary,
+        .org_path = ev->org_path,
+        .subjects_json = subjects,
+        .categories_json = "[\"work\"]",
+        .received_at_ms = ev->meta != NULL ? ev->meta->occurred_at_ms : 0,
+        .handler_id = "",
+    };
+    rc = case_repo_insert(conn, &c, &res, err);
+    if (rc == CG_ALREADY_EXISTS) {
+        /* The same proposal under another event id: one clue a task. */
+        cg_err_clear(err);
+        rc = CG_OK;
+        cg_log_fields(CG_LOG_INFO, "accountability clue already registered", "task_id", ev->task_id,
+                      NULL);
+        goto cleanup;
+    }
+    if (rc == CG_OK)
+        rc = clue_registered(conn, base->name, res, correlation_of(ev->meta, event_id),
+                             CASE_SOURCE_RECTIFICATION, err);
+
+cleanup:
+    PQclear(res);
+    free(subjects);
+    if (ev != NULL)
+        cleangrid__v1__rectify_task_event__free_unpacked(ev, NULL);
     return rc;
 }

@@ -12,24 +12,35 @@ cg_code rectify_record_step(cg_rpc_req *r, PGconn *conn, const char *task_id,
                             const char *summary_json, cg_err *err)
 {
     const rectify_call *c = r->state;
+    return rectify_record(conn, task_id, c->actor.user_id, r->request_id, dossier_action,
+                          event_verb, summary_json, err);
+}
+
+cg_code rectify_record(PGconn *conn, const char *task_id, const char *actor_id,
+                       const char *correlation_id, const char *dossier_action,
+                       const char *event_verb, const char *summary_json, cg_err *err)
+{
     PGresult *res = NULL;
     char subject[96], event_id[CG_UUID_LEN];
     Cleangrid__V1__EventMeta meta = CLEANGRID__V1__EVENT_META__INIT;
     Cleangrid__V1__RectifyTaskEvent ev = CLEANGRID__V1__RECTIFY_TASK_EVENT__INIT;
 
-    cg_code rc = cg_dossier_append(conn, &rectify_dossier, task_id, c->actor.user_id,
-                                   dossier_action, summary_json, err);
+    cg_code rc = cg_dossier_append(conn, &rectify_dossier, task_id, actor_id, dossier_action,
+                                   summary_json, err);
     if (rc != CG_OK)
         return rc;
     rc = cg_db_exec(conn,
-                    "SELECT batch_id::text, source, stage, org_path::text,"
-                    " (extract(epoch FROM deadline_on) * 1000)::bigint, case_id, rejection_reason"
-                    " FROM tasks WHERE id = $1::uuid",
+                    "SELECT t.batch_id::text, t.source, t.stage, t.org_path::text,"
+                    " (extract(epoch FROM t.deadline_on) * 1000)::bigint, t.case_id,"
+                    " t.rejection_reason, t.text, t.leader,"
+                    " coalesce((extract(epoch FROM t.final_deadline_on) * 1000)::bigint, 0),"
+                    " p.description FROM tasks t JOIN problems p ON p.id = t.problem_id"
+                    " WHERE t.id = $1::uuid",
                     1, &task_id, &res, err);
     if (rc != CG_OK)
         goto cleanup;
     snprintf(subject, sizeof subject, "%s%s", RECTIFY_SUBJECT_TASK_PREFIX, event_verb);
-    cg_event_meta_init(&meta, event_id, subject, "rectify", r->request_id);
+    cg_event_meta_init(&meta, event_id, subject, "rectify", correlation_id);
     /* Borrowed strings: packed into the outbox row, never freed here. */
     ev.meta = &meta;
     ev.task_id = (char *)task_id;
@@ -40,7 +51,11 @@ cg_code rectify_record_step(cg_rpc_req *r, PGconn *conn, const char *task_id,
     ev.deadline_on_ms = cg_db_get_ll(res, 0, 4);
     ev.case_id = (char *)cg_db_get(res, 0, 5);
     ev.reason = strcmp(event_verb, "rejected") == 0 ? (char *)cg_db_get(res, 0, 6) : "";
-    ev.actor_id = (char *)c->actor.user_id;
+    ev.text = (char *)cg_db_get(res, 0, 7);
+    ev.leader = (char *)cg_db_get(res, 0, 8);
+    ev.final_deadline_on_ms = cg_db_get_ll(res, 0, 9);
+    ev.problem = (char *)cg_db_get(res, 0, 10);
+    ev.actor_id = (char *)actor_id;
     rc = cg_outbox_add(conn, &ev.base, err);
 
 cleanup:

@@ -14,6 +14,7 @@ int main(void)
     static const cg_config_var vars[] = {
         CG_SERVICE_BASE_VARS(app.base),
         CG_DOSSIER_VARS(files),
+        RECTIFY_LADDER_VARS,
         {.name = "CG_RECTIFY_DOCUMENT_MAX_BYTES",
          .type = CG_CONFIG_INT,
          .default_value = "20971520",
@@ -27,6 +28,7 @@ int main(void)
          .target = &app.test_clock,
          .help = "tests only: add service_clock.offset_s to the service's clock"},
     };
+    rectify_ladder *ladder = NULL;
     cg_err err;
     cg_err_clear(&err);
 
@@ -43,16 +45,25 @@ int main(void)
     app.base.db_options = db_options;
     if (rectify_codec_init(&app, &err) != CG_OK ||
         cg_service_base_start(&app.base, &err) != CG_OK ||
+        cg_service_base_consume(&app.base, RECTIFY_DURABLE_CASE_DISPOSED,
+                                RECTIFY_SUBJECT_CASE_DISPOSED, rectify_on_case_disposed, &app,
+                                &err) != CG_OK ||
+        cg_service_base_consume(&app.base, RECTIFY_DURABLE_CLUE_CREATED,
+                                RECTIFY_SUBJECT_CLUE_CREATED, rectify_on_clue_created, &app,
+                                &err) != CG_OK ||
         cg_service_base_serve(&app.base, &rectify_rpc_table, &app, &err) != CG_OK ||
+        rectify_ladder_start(&app, &ladder, &err) != CG_OK ||
         cg_dossier_settings_start(&files, &app.base, &rectify_dossier, CG_ANCHOR_TASK_FILE, &err) !=
             CG_OK) {
         cg_log_error("rectify could not start: %s", err.message);
+        rectify_ladder_stop(ladder);
         cg_dossier_settings_stop(&files, &app.base);
         cg_pbjson_free(app.codec);
         return 1;
     }
     cg_log_info("rectify ready");
     cg_service_wait();
+    rectify_ladder_stop(ladder);
     cg_dossier_settings_stop(&files, &app.base);
     cg_pbjson_free(app.codec);
     return 0;

@@ -99,4 +99,48 @@ cg_code rectify_record_step(cg_rpc_req *r, PGconn *conn, const char *task_id,
                             const char *dossier_action, const char *event_verb,
                             const char *summary_json, cg_err *err);
 
+/* rectify_record_step() for work no caller asked for (the scheduler, a
+ * consumer): actor_id names the system, correlation_id the event or tick
+ * that caused it. */
+cg_code rectify_record(PGconn *conn, const char *task_id, const char *actor_id,
+                       const char *correlation_id, const char *dossier_action,
+                       const char *event_verb, const char *summary_json, cg_err *err);
+
+/* Who the service's own steps are recorded as. */
+#define RECTIFY_ACTOR_SYSTEM "system:rectify"
+
+/* The escalation ladder's scheduler (ladder.c); its settings, read at start. */
+extern long rectify_ladder_tick_ms;
+extern long rectify_remind_days;
+extern long rectify_final_days;
+// clang-format off
+#define RECTIFY_LADDER_VARS                                                            \
+    {.name = "CG_RECTIFY_LADDER_TICK_MS", .type = CG_CONFIG_INT, .default_value = "60000", \
+     .min = 50, .max = 86400000, .target = &rectify_ladder_tick_ms,                    \
+     .help = "how often the escalation ladder looks for tasks due a step"},            \
+    {.name = "CG_RECTIFY_REMIND_DAYS", .type = CG_CONFIG_INT, .default_value = "7",    \
+     .min = 1, .max = 90, .target = &rectify_remind_days,                              \
+     .help = "days before a task's deadline its unit is reminded"},                    \
+    {.name = "CG_RECTIFY_FINAL_DAYS", .type = CG_CONFIG_INT, .default_value = "15",    \
+     .min = 1, .max = 180, .target = &rectify_final_days,                              \
+     .help = "days the overdue warning (督办) gives as the final deadline"}
+// clang-format on
+typedef struct rectify_ladder rectify_ladder;
+/* Start the scheduler on app's database and relay; *out is the caller's,
+ * stopped with rectify_ladder_stop() before the base. */
+cg_code rectify_ladder_start(rectify_app *app, rectify_ladder **out, cg_err *err);
+void rectify_ladder_stop(rectify_ladder *l);
+
+/* Consumers (inbox.c): a case's rectification recommendations become
+ * tasks; a clue registered from an accountability proposal is linked
+ * back to its task. */
+#define RECTIFY_DURABLE_CASE_DISPOSED "rectify-case-disposed"
+#define RECTIFY_SUBJECT_CASE_DISPOSED "cg.evt.case.case.disposed"
+#define RECTIFY_DURABLE_CLUE_CREATED "rectify-clue-created"
+#define RECTIFY_SUBJECT_CLUE_CREATED "cg.evt.case.clue.created"
+cg_code rectify_on_case_disposed(PGconn *conn, const char *subject, const char *event_id,
+                                 const uint8_t *data, size_t len, void *arg, cg_err *err);
+cg_code rectify_on_clue_created(PGconn *conn, const char *subject, const char *event_id,
+                                const uint8_t *data, size_t len, void *arg, cg_err *err);
+
 #endif

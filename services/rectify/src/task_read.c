@@ -45,13 +45,20 @@ static void add_filters(cg_query *q, const Cleangrid__V1__ListTasksRequest *req)
         cg_query_cond(q, " AND t.org_path <@ ", cg_query_param(q, req->org_path), "::ltree");
     if (req->batch_id[0] != '\0')
         cg_query_cond(q, " AND t.batch_id = ", cg_query_param(q, req->batch_id), "::uuid");
+    if (req->case_id[0] != '\0')
+        cg_query_cond(q, " AND t.case_id = ", cg_query_param(q, req->case_id), "");
     if (req->overdue)
         cg_query_text(q, " AND t.stage <> 'closed' AND t.deadline_on < rectify_today()");
     if (req->relapsed)
         cg_query_text(q, " AND t.relapse_count > 0");
-    if (req->query[0] != '\0')
-        cg_query_cond(q, " AND strpos(lower(t.text), lower(", cg_query_param(q, req->query),
-                      ")) > 0");
+    if (req->query[0] != '\0') {
+        int n = cg_query_param(q, req->query);
+        cg_query_cond(q, " AND (strpos(lower(t.text), lower(", n, ")) > 0");
+        cg_query_cond(q,
+                      " OR EXISTS (SELECT 1 FROM problems p WHERE p.id = t.problem_id"
+                      " AND strpos(lower(p.description), lower(",
+                      n, ")) > 0))");
+    }
     if (req->deadline_from_ms > 0)
         cg_query_cond(q, " AND t.deadline_on >= (to_timestamp(",
                       cg_query_number(q, req->deadline_from_ms),
@@ -73,6 +80,8 @@ static cg_code check_filters(const Cleangrid__V1__ListTasksRequest *req, cg_err 
         cg_err_add_violation(err, "unit_code", "is not a unit");
     if (req->batch_id[0] != '\0')
         cg_check_uuid(err, "batch_id", req->batch_id);
+    if (req->case_id[0] != '\0')
+        cg_check_uuid(err, "case_id", req->case_id);
     cg_check_date_range(err, "deadline_from", req->deadline_from_ms, "deadline_to",
                         req->deadline_to_ms);
     return err->code;

@@ -92,6 +92,7 @@ const cg_pbjson_rule gw_present_rules[] = {
     NULL_IF_EMPTY("cleangrid.v1.RectifyTask", "rejection_reason"),
     NULL_IF_EMPTY("cleangrid.v1.RectifyTask", "deadline_state"),
     NULL_IF_EMPTY("cleangrid.v1.RectifyTask", "case_id"),
+    NULL_IF_EMPTY("cleangrid.v1.RectifyTask", "accountability_clue_id"),
     NULL_IF_EMPTY("cleangrid.v1.RectifyTask", "first_responsible"),
     {"cleangrid.v1.RectifyEvidence", "measure_seq", "measure", CG_PBJSON_AS_IS},
     NULL_IF_EMPTY("cleangrid.v1.RectifyResponsibility", "problem_id"),

@@ -61,6 +61,7 @@ static const gw_query_param TASK_FILTERS[] = {
     {"source", "source"},
     {"unit_code", "unit_code"},
     {"batch_id", "batch_id"},
+    {"case_id", "case_id"},
     {"overdue", "overdue"},
     {"relapsed", "relapsed"},
     {"q", "query"},
