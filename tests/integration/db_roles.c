@@ -63,6 +63,9 @@ static const refusal refusals[] = {
     {"case", "DROP TABLE clues", "must be owner"},
     {"intake", "ALTER TABLE reports DROP CONSTRAINT reports_identity_never_clear", "must be owner"},
     {"intake", "SET session_replication_role = replica", "permission denied"},
+    {"rectify", "DELETE FROM dossier_entries", "append-only"},
+    {"rectify", "ALTER TABLE dossier_entries DISABLE TRIGGER ALL", "must be owner"},
+    {"rectify", "DROP TABLE tasks", "must be owner"},
 };
 
 static void service_roles_cannot_undo_the_triggers(void **state)
@@ -96,7 +99,7 @@ static void roles_stay_in_their_database(void **state)
 {
     (void)state;
     char why[1024];
-    static const char *const services[] = {"gateway", "case", "intake"};
+    static const char *const services[] = {"gateway", "case", "intake", "rectify"};
     for (size_t i = 0; i < 3; i++)
         for (size_t k = 0; k < 3; k++) {
             if (i == k)
@@ -125,7 +128,7 @@ static void owner_roles_own_everything(void **state)
 {
     (void)state;
     char why[1024], sql[1024];
-    static const char *const services[] = {"gateway", "case", "intake"};
+    static const char *const services[] = {"gateway", "case", "intake", "rectify"};
     for (size_t i = 0; i < 3; i++) {
         char db[32];
         snprintf(db, sizeof db, "cg_%s", services[i]);

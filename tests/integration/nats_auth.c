@@ -88,6 +88,7 @@ static void only_the_gateway_calls_services(void **state)
     CGT_CHECK(connect_as("gateway", &gw) == NATS_OK, "the gateway's user connects");
     CGT_CHECK_INT(NATS_OK, ping(gw, "case"), "the gateway pings case");
     CGT_CHECK_INT(NATS_OK, ping(gw, "intake"), "the gateway pings intake");
+    CGT_CHECK_INT(NATS_OK, ping(gw, "rectify"), "the gateway pings rectify");
 
     CGT_CHECK(connect_as("intake", &intake) == NATS_OK, "intake's user connects");
     CGT_CHECK(ping(intake, "case") != NATS_OK, "intake may not call case");
@@ -103,6 +104,11 @@ static void only_the_gateway_calls_services(void **state)
     natsSubscription_NextMsg(&m, sub, 300);
     natsMsg_Destroy(m);
     CGT_CHECK(last_error_is_permission(kase), "case may not subscribe to intake's RPCs");
+    natsConnection *rect = NULL;
+    CGT_CHECK(connect_as("rectify", &rect) == NATS_OK, "rectify's user connects");
+    CGT_CHECK(ping(rect, "case") != NATS_OK, "rectify may not call case");
+    CGT_CHECK(last_error_is_permission(rect), "the server says why: a permissions violation");
+    natsConnection_Destroy(rect);
     /* Nor publish another service's events. */
     natsConnection_PublishString(kase, "cg.evt.intake.report.submitted", "forged");
     natsConnection_FlushTimeout(kase, 1000);

@@ -161,9 +161,9 @@ static const char *const WAYS[] = {"talk_inquiry", "preliminary_verification", "
 
 /* public_report and rectification come only from the events of intake and
  * of the rectification service, never from the API. */
-static const char *const SOURCES[] = {"public_report",     "letters_visits", "inspection_tour",
-                                      "audit_transfer",    "risk_alert",     "superior_referral",
-                                      "own_work",          "rectification"};
+static const char *const SOURCES[] = {"public_report",  "letters_visits", "inspection_tour",
+                                      "audit_transfer", "risk_alert",     "superior_referral",
+                                      "own_work",       "rectification"};
 
 static const char *const CATEGORIES[] = {"political", "organizational", "integrity", "mass",
                                          "work",      "life",           "duty_crime"};

@@ -14,6 +14,7 @@
 
 #include "cg_test.h"
 #include "cg/pbjson.h"
+#include "cleangrid/v1/rectify.pb-c.h"
 #include "cleangrid/v1/case.pb-c.h"
 #include "cleangrid/v1/case_disposition.pb-c.h"
 #include "cleangrid/v1/case_documents.pb-c.h"
@@ -114,6 +115,11 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &cleangrid__v1__case_action_request__descriptor,
     &cleangrid__v1__create_clue_request__descriptor,
     &cleangrid__v1__list_documents_reply__descriptor,
+    &cleangrid__v1__list_batches_reply__descriptor,
+    &cleangrid__v1__list_tasks_reply__descriptor,
+    &cleangrid__v1__list_tasks_request__descriptor,
+    &cleangrid__v1__batch_reply__descriptor,
+    &cleangrid__v1__task_reply__descriptor,
 };
 
 static cg_pbjson *codec_new(void)
