@@ -409,9 +409,143 @@ static void bad_registrations(void **state)
                  404, NULL);
 }
 
+/* The ids of a JSON array of strings, sorted, as one comma-separated text. */
+static void sorted_ids(const cJSON *array, char *out, size_t size)
+{
+    char ids[16][37];
+    int n = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, array)
+    {
+        if (n < 16)
+            snprintf(ids[n++], 37, "%s", cJSON_GetStringValue(e));
+    }
+    qsort(ids, (size_t)n, 37, (int (*)(const void *, const void *))strcmp);
+    out[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, "%s%s", i ? "," : "", ids[i]);
+    }
+}
+
+/* Re-checks (回头看): a draw chooses by its seed, reproducibly; what a
+ * re-check finds is recorded by the office, never the unit; a relapse
+ * reopens the task and counts in the figures. */
+static void rechecks_and_relapse(void **state)
+{
+    (void)state;
+    char ids[4][37], seed[17], sql[768], want[1024], got[1024], body[256];
+    for (int i = 0; i < 4; i++)
+        CGT_RECTIFY_TASK("city_b", CGT_TASK_CLOSED, ids[i]);
+    cgt_token_hex(seed, 16);
+    /* What the draw must choose: half of city_b's closed tasks not drawn
+     * before, in the order of md5(seed || id). */
+    snprintf(sql, sizeof sql,
+             "SELECT string_agg(id::text, ',' ORDER BY id::text) FROM (SELECT id FROM tasks"
+             " WHERE stage = 'closed' AND recheck_state = '' AND org_path <@ 'hq.east.city_b'"
+             " ORDER BY md5('%s' || id::text), id LIMIT (SELECT ceil(count(*) * 50 / 100.0)"
+             " FROM tasks WHERE stage = 'closed' AND recheck_state = ''"
+             " AND org_path <@ 'hq.east.city_b')) s",
+             seed);
+    CGT_CHECK(cgt_psql_text("cg_rectify", sql, want, sizeof want) == 0, "the expected draw");
+
+    snprintf(body, sizeof body, "{\"unit_code\":\"city_b\",\"share_percent\":50,\"seed\":\"%s\"}",
+             seed);
+    step_answers(cgt_post_raw("/api/v1/rectify/rechecks", tokens[UNIT_EAST], "application/json",
+                              body, strlen(body)),
+                 403, NULL);
+    step_answers(cgt_post_raw("/api/v1/rectify/rechecks", tokens[LEAD], "application/json",
+                              "{\"unit_code\":\"city_b\",\"share_percent\":101}",
+                              strlen("{\"unit_code\":\"city_b\",\"share_percent\":101}")),
+                 400, "share_percent");
+    cgt_response *r = cgt_post_raw("/api/v1/rectify/rechecks", tokens[LEAD], "application/json",
+                                   body, strlen(body));
+    CGT_CHECK_STATUS(r, 201);
+    const cJSON *draw = CGT_JSON_OBJECT(r);
+    CGT_CHECK_STR(seed, cgt_json_str(draw, "seed"), "the seed recorded");
+    sorted_ids(cJSON_GetObjectItem(draw, "task_ids"), got, sizeof got);
+    CGT_CHECK_STR(want, got, "the tasks the seed chooses");
+    CGT_CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(draw, "population")) >= 4,
+              "the population counted: %s", r->body);
+    cgt_response_free(r);
+
+    /* One drawn task and one not. */
+    char drawn[40] = "", undrawn[40] = "";
+    for (int i = 0; i < 4; i++) {
+        if (strstr(got, ids[i]) != NULL && drawn[0] == '\0')
+            memcpy(drawn, ids[i], 37);
+        else if (strstr(got, ids[i]) == NULL && undrawn[0] == '\0')
+            memcpy(undrawn, ids[i], 37);
+    }
+    CGT_CHECK(drawn[0] != '\0', "one of the four was drawn: %s", got);
+    cJSON *task = CGT_GET_TASK(tokens[LEAD], drawn);
+    CGT_CHECK_STR("pending", cgt_json_str(task, "recheck_state"), "a drawn task waits");
+    cJSON_Delete(task);
+    if (undrawn[0] != '\0')
+        step_answers(
+            cgt_rectify_step(tokens[INSPECTOR], undrawn, "/recheck", "{\"finding\":\"仍有效\"}"),
+            409, "not drawn for a re-check");
+
+    char *own = unit_inspector("city_b", NULL);
+    step_answers(cgt_rectify_step(own, drawn, "/recheck", "{\"finding\":\"ok\"}"), 409,
+                 "may not be by the responsible unit");
+    cgt_logout(own);
+    step_answers(cgt_rectify_step(tokens[INSPECTOR], drawn, "/recheck", "{}"), 400, "finding");
+    step_answers(cgt_rectify_step(tokens[INSPECTOR], drawn, "/recheck",
+                                  "{\"finding\":\"台账持续公开，整改有效\"}"),
+                 200, "\"held\"");
+    stage_is(drawn, "closed");
+
+    /* The problem is back: the task reopens, keeping its history. */
+    step_answers(cgt_rectify_step(tokens[LEAD], drawn, "/relapse",
+                                  "{\"finding\":\"x\",\"deadline_on\":\"2001-01-01\"}"),
+                 400, "deadline_on");
+    step_answers(
+        cgt_rectify_step(tokens[LEAD], drawn, "/relapse", "{\"finding\":\"采购又未公开招标\"}"),
+        200, "\"in_progress\"");
+    task = CGT_GET_TASK(tokens[UNIT_EAST], drawn);
+    CGT_CHECK(cJSON_IsTrue(cJSON_GetObjectItem(task, "relapsed")), "the task is relapsed");
+    CGT_CHECK_STR("relapsed", cgt_json_str(task, "recheck_state"), "its re-check");
+    CGT_CHECK(cJSON_IsNull(cJSON_GetObjectItem(task, "closed_at")), "no longer closed");
+    CGT_CHECK_INT(1, cJSON_GetArraySize(cJSON_GetObjectItem(task, "evidence")),
+                  "the evidence kept");
+    cJSON_Delete(task);
+    CGT_CHECK(ledger_lists(tokens[LEAD], drawn), "the ledger lists it");
+    r = cgt_get("/api/v1/rectify/tasks?relapsed=true&unit_code=city_b&limit=100", tokens[LEAD]);
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK(strstr(r->body, drawn) != NULL, "the relapsed filter finds it");
+    cgt_response_free(r);
+
+    /* The figures: city_b's counts match the tasks, by stage too. */
+    r = cgt_get("/api/v1/rectify/statistics?unit_code=city_b", tokens[AUDITOR]);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *all = cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "all");
+    long long closed =
+        cgt_psql_number("cg_rectify", "SELECT count(*) FROM tasks WHERE stage = 'closed'"
+                                      " AND org_path <@ 'hq.east.city_b'");
+    long long relapsed =
+        cgt_psql_number("cg_rectify", "SELECT count(*) FROM tasks WHERE relapse_count > 0"
+                                      " AND org_path <@ 'hq.east.city_b'");
+    CGT_CHECK_INT(closed, (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(all, "closed")),
+                  "closed tasks of city_b");
+    CGT_CHECK_INT(relapsed, (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(all, "relapsed")),
+                  "relapsed tasks of city_b");
+    CGT_CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(all, "average_days_to_close")) >= 0,
+              "an average");
+    CGT_CHECK(strstr(r->body, "\"key\":\"in_progress\"") != NULL, "by stage: %s", r->body);
+    CGT_CHECK(strstr(r->body, "\"key\":\"hq.east.city_b\"") != NULL, "by unit: %s", r->body);
+    cgt_response_free(r);
+    r = cgt_get("/api/v1/rectify/statistics?unit_code=city_b", tokens[UNIT_WEST]);
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK(strstr(r->body, "\"total\":0") != NULL || strstr(r->body, "\"all\":null") != NULL,
+              "the west sees none of city_b's: %s", r->body);
+    cgt_response_free(r);
+}
+
 CGT_MAIN("rectify_lifecycle", 0,
          cmocka_unit_test_setup_teardown(task_to_verified_closure, group_setup, group_teardown),
          cmocka_unit_test_setup_teardown(wrong_steps_change_nothing, group_setup, group_teardown),
          cmocka_unit_test_setup_teardown(verifiers_are_outsiders, group_setup, group_teardown),
          cmocka_unit_test_setup_teardown(provinces_apart, group_setup, group_teardown),
-         cmocka_unit_test_setup_teardown(bad_registrations, group_setup, group_teardown))
+         cmocka_unit_test_setup_teardown(bad_registrations, group_setup, group_teardown),
+         cmocka_unit_test_setup_teardown(rechecks_and_relapse, group_setup, group_teardown))

@@ -1225,6 +1225,48 @@ static cgt_response *call_close_task(const char *token, const char *user)
     return task_step(token, user, CGT_TASK_VERIFIED, "/close", "{}");
 }
 
+/* The province's closed task drawn for a re-check (by the hq lead), once. */
+static void drawn_for_recheck(const char *user)
+{
+    char batch[37], body[128];
+    cJSON *task = CGT_GET_TASK(token_of("lead"), task_for(user, CGT_TASK_CLOSED));
+    bool drawn = cgt_json_str(task, "recheck_state") != NULL;
+    snprintf(batch, sizeof batch, "%s", cgt_json_str(task, "batch_id"));
+    cJSON_Delete(task);
+    if (drawn)
+        return;
+    snprintf(body, sizeof body, "{\"batch_id\":\"%s\",\"share_percent\":100}", batch);
+    cgt_response *r = cgt_post_raw("/api/v1/rectify/rechecks", token_of("lead"), "application/json",
+                                   body, strlen(body));
+    CGT_CHECK_STATUS(r, 201);
+    cgt_response_free(r);
+}
+
+static cgt_response *call_recheck_task(const char *token, const char *user)
+{
+    drawn_for_recheck(user);
+    return task_step(token, user, CGT_TASK_CLOSED, "/recheck", "{\"finding\":\"rm\"}");
+}
+
+static cgt_response *call_relapse_task(const char *token, const char *user)
+{
+    return task_step(token, user, CGT_TASK_CLOSED, "/relapse", "{\"finding\":\"rm\"}");
+}
+
+static cgt_response *call_draw_rechecks(const char *token, const char *user)
+{
+    char body[96];
+    snprintf(body, sizeof body, "{\"unit_code\":\"%s\",\"share_percent\":10}",
+             province_of(user) ? "city_c" : "city_a");
+    return cgt_post_raw("/api/v1/rectify/rechecks", token, "application/json", body, strlen(body));
+}
+
+static cgt_response *call_rectify_statistics(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/rectify/statistics?stage=closed", token);
+}
+
 static cgt_response *call_list_task_documents(const char *token, const char *user)
 {
     return get_task_under(token, user, "/documents");
@@ -1346,6 +1388,10 @@ static const struct {
     {"POST", "/api/v1/rectify/tasks/{id}/verify", 200, call_verify_task},
     {"POST", "/api/v1/rectify/tasks/{id}/reject", 200, call_reject_task},
     {"POST", "/api/v1/rectify/tasks/{id}/close", 200, call_close_task},
+    {"POST", "/api/v1/rectify/tasks/{id}/recheck", 200, call_recheck_task},
+    {"POST", "/api/v1/rectify/tasks/{id}/relapse", 200, call_relapse_task},
+    {"POST", "/api/v1/rectify/rechecks", 201, call_draw_rechecks},
+    {"GET", "/api/v1/rectify/statistics", 200, call_rectify_statistics},
     {"POST", "/api/v1/rectify/tasks/{id}/documents", 201, call_add_task_document},
     {"GET", "/api/v1/rectify/tasks/{id}/documents", 200, call_list_task_documents},
     {"GET", "/api/v1/rectify/tasks/{id}/documents/content", 200, call_download_task_document},

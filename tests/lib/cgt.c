@@ -955,16 +955,22 @@ int cgt_psql(const char *dbname, const char *sql)
     return run_psql(dbname, "-c", sql);
 }
 
-long long cgt_psql_number(const char *dbname, const char *sql)
+int cgt_psql_text(const char *dbname, const char *sql, char *out, size_t size)
 {
-    char cmd[4096], out[64] = "";
+    char cmd[4096];
     psql_command(cmd, sizeof cmd, dbname, "-c", sql, " 2>/dev/null");
     FILE *p = popen(cmd, "r");
     CGT_CHECK(p != NULL, "cannot run psql");
-    if (fgets(out, sizeof out, p) == NULL)
+    if (fgets(out, (int)size, p) == NULL)
         out[0] = '\0';
-    int rc = pclose(p);
-    if (rc != 0 || out[0] < '0' || out[0] > '9')
+    out[strcspn(out, "\n")] = '\0';
+    return pclose(p);
+}
+
+long long cgt_psql_number(const char *dbname, const char *sql)
+{
+    char out[64];
+    if (cgt_psql_text(dbname, sql, out, sizeof out) != 0 || out[0] < '0' || out[0] > '9')
         return -1;
     return strtoll(out, NULL, 10);
 }

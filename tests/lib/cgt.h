@@ -336,6 +336,10 @@ int cgt_psql(const char *dbname, const char *sql);
  * superuser on dbname; -1 when the query fails or answers no number. sql
  * holds no double quote. */
 long long cgt_psql_number(const char *dbname, const char *sql);
+/* The first column of sql's first row as text into out (size bytes, "" for
+ * none), as the superuser on dbname; psql's exit status. sql holds no
+ * double quote. */
+int cgt_psql_text(const char *dbname, const char *sql, char *out, size_t size);
 /* Run sql as the superuser on dbname in a psql started in the background
  * and return at once (a transaction that holds a lock a while). */
 void cgt_psql_background(const char *dbname, const char *sql);

@@ -326,6 +326,7 @@ cg_code gw_enrich_clue_list(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
 cg_code gw_enrich_case_list(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
 /* The ledger of rectification tasks: its last deadline day counted whole. */
 cg_code gw_enrich_task_list(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
+cg_code gw_enrich_task_stats(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
 /* The same for the statistics' filters, and a new clue's unit (required). */
 cg_code gw_enrich_clue_stats(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
 cg_code gw_enrich_case_stats(gw_request *req, ProtobufCMessage *rpc, cg_err *err);

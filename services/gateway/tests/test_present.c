@@ -120,6 +120,8 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &cleangrid__v1__list_tasks_request__descriptor,
     &cleangrid__v1__batch_reply__descriptor,
     &cleangrid__v1__task_reply__descriptor,
+    &cleangrid__v1__draw_rechecks_reply__descriptor,
+    &cleangrid__v1__rectify_statistics_reply__descriptor,
 };
 
 static cg_pbjson *codec_new(void)

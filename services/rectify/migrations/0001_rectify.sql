@@ -94,6 +94,19 @@ CREATE TABLE tasks (
     relapse_count integer NOT NULL DEFAULT 0,
     case_id text NOT NULL DEFAULT '',
     source_ref text NOT NULL DEFAULT '',
+    -- The escalation ladder (src/ladder.c): 0 no rung yet, 1 reminded
+    -- before the deadline, 2 warned as overdue with a final deadline (督办),
+    -- 3 proposed for accountability (a clue in the case service, whose id
+    -- comes back as accountability_clue_id).
+    ladder_step integer NOT NULL DEFAULT 0 CHECK (ladder_step BETWEEN 0 AND 3),
+    final_deadline_on date,
+    accountability_clue_id text NOT NULL DEFAULT '',
+    -- Re-check (回头看) after closure: '' not drawn, pending, held (the fix
+    -- holds) or relapsed (the problem came back and the task reopened).
+    recheck_state text NOT NULL DEFAULT ''
+        CHECK (recheck_state IN ('', 'pending', 'held', 'relapsed')),
+    recheck_due_on date,
+    recheck_draw_id uuid,
     created_by text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp()),
     updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -107,6 +120,35 @@ CREATE INDEX tasks_stage_idx ON tasks (stage, deadline_on);
 -- A recommendation of a case becomes one task, however often its event
 -- arrives.
 CREATE UNIQUE INDEX tasks_source_ref_idx ON tasks (source_ref) WHERE source_ref <> '';
+-- The ladder's look: open tasks by deadline.
+CREATE INDEX tasks_ladder_idx ON tasks (deadline_on) WHERE ladder_step < 3
+    AND stage IN ('assigned', 'in_progress');
+CREATE INDEX tasks_case_idx ON tasks (case_id) WHERE case_id <> '';
+CREATE INDEX tasks_recheck_idx ON tasks (recheck_state, recheck_due_on) WHERE recheck_state <> '';
+
+-- Problem categories whose closed tasks are always re-checked; the office
+-- adds rows (a category as the problems name it).
+CREATE TABLE recheck_categories (
+    category text PRIMARY KEY CHECK (category <> '')
+);
+
+-- A draw of closed tasks to re-check: from which unit's subtree (or
+-- batch), the share and the seed that chose them, so the same seed over
+-- the same tasks chooses the same ones and anyone can check the choice.
+CREATE TABLE recheck_draws (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    org_path ltree NOT NULL,
+    batch_id uuid REFERENCES batches (id),
+    share_percent integer NOT NULL CHECK (share_percent BETWEEN 1 AND 100),
+    seed text NOT NULL CHECK (seed <> ''),
+    due_on date NOT NULL,
+    population integer NOT NULL,
+    by_category integer NOT NULL,
+    by_share integer NOT NULL,
+    drawn_by text NOT NULL,
+    drawn_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp())
+);
+ALTER TABLE tasks ADD FOREIGN KEY (recheck_draw_id) REFERENCES recheck_draws (id);
 
 -- The unit's plan: its measures, each with a milestone. A new plan
 -- replaces the measures that have no evidence yet; the evidence keeps the
@@ -179,7 +221,8 @@ $$;
 
 -- A task as the RectifyTask message in JSON (rectify.proto), read by the
 -- service's codec: one place that says how a row becomes the message. The
--- ledger's rows leave out what only the task's own page shows (full).
+-- ledger's rows leave out what only the task's own page shows (whole). A
+-- verified task waits only for the office to close it off: no deadline state.
 CREATE FUNCTION task_json(t tasks, whole boolean) RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT jsonb_strip_nulls(jsonb_build_object(
         'id', t.id, 'batch_id', t.batch_id, 'problem_id', t.problem_id, 'source', t.source,
@@ -190,10 +233,16 @@ CREATE FUNCTION task_json(t tasks, whole boolean) RETURNS jsonb LANGUAGE sql STA
         'relapse_count', t.relapse_count, 'created_at', json_time(t.created_at),
         'updated_at', json_time(t.updated_at), 'closed_at', json_time(t.closed_at),
         'case_id', t.case_id, 'problem_description', p.description, 'batch_title', b.title,
-        'deadline_state', CASE WHEN t.stage = 'closed' THEN NULL
+        'deadline_state', CASE WHEN t.stage IN ('verified', 'closed') THEN NULL
                                WHEN rectify_today() > t.deadline_on THEN 'overdue'
                                WHEN t.deadline_on - rectify_today() <= 7 THEN 'due_soon'
                                ELSE 'on_time' END,
+        'ladder', to_jsonb((ARRAY['reminded', 'overdue_warned',
+                                  'accountability_proposed'])[1:t.ladder_step]),
+        'final_deadline_on', json_day(t.final_deadline_on),
+        'accountability_clue_id', t.accountability_clue_id,
+        'recheck_state', t.recheck_state, 'recheck_due_on', json_day(t.recheck_due_on),
+        'recheck_draw_id', t.recheck_draw_id,
         'parties_required', to_jsonb(t.parties),
         'parties_pending', CASE WHEN t.stage = 'closure_requested' THEN to_jsonb(ARRAY(
             SELECT u.party FROM unnest(t.parties) AS u(party)
@@ -247,4 +296,14 @@ CREATE FUNCTION responsibility_json(r responsibilities) RETURNS jsonb LANGUAGE s
     SELECT jsonb_build_object(
         'id', r.id, 'batch_id', r.batch_id, 'problem_id', coalesce(r.problem_id::text, ''),
         'person', r.person, 'position', r.position, 'duty', r.duty)
+$$;
+
+CREATE FUNCTION recheck_draw_json(d recheck_draws) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_strip_nulls(jsonb_build_object(
+        'id', d.id, 'org_path', d.org_path::text, 'batch_id', d.batch_id,
+        'share_percent', d.share_percent, 'seed', d.seed, 'due_on', json_day(d.due_on),
+        'drawn_by', d.drawn_by, 'drawn_at', json_time(d.drawn_at), 'population', d.population,
+        'by_category', d.by_category, 'by_share', d.by_share,
+        'task_ids', (SELECT coalesce(jsonb_agg(t.id ORDER BY t.id), '[]'::jsonb) FROM tasks t
+                      WHERE t.recheck_draw_id = d.id)))
 $$;

@@ -50,7 +50,9 @@ cg_code rectify_record(PGconn *conn, const char *task_id, const char *actor_id,
     ev.org_path = (char *)cg_db_get(res, 0, 3);
     ev.deadline_on_ms = cg_db_get_ll(res, 0, 4);
     ev.case_id = (char *)cg_db_get(res, 0, 5);
-    ev.reason = strcmp(event_verb, "rejected") == 0 ? (char *)cg_db_get(res, 0, 6) : "";
+    ev.reason = strcmp(event_verb, "rejected") == 0 || strcmp(event_verb, "relapsed") == 0
+                    ? (char *)cg_db_get(res, 0, 6)
+                    : "";
     ev.text = (char *)cg_db_get(res, 0, 7);
     ev.leader = (char *)cg_db_get(res, 0, 8);
     ev.final_deadline_on_ms = cg_db_get_ll(res, 0, 9);

@@ -32,6 +32,13 @@ const rectify_step rectify_steps[] = {
      RECTIFY_ROLES_OFFICE, "verify rectification", "rejected", "task.rejected"},
     {RECTIFY_ACTION_CLOSE, RECTIFY_STAGE_VERIFIED, RECTIFY_STAGE_CLOSED, RECTIFY_ROLES_LEAD,
      "close tasks off", "closed", "task.closed"},
+    /* After closure the office re-checks: the task stays closed when the
+     * fix holds, and reopens, keeping its history, when the problem is
+     * back. */
+    {RECTIFY_ACTION_RECHECK, RECTIFY_STAGE_CLOSED, RECTIFY_STAGE_SAME, RECTIFY_ROLES_OFFICE,
+     "re-check rectification", "rechecked", "task.rechecked"},
+    {RECTIFY_ACTION_RELAPSE, RECTIFY_STAGE_CLOSED, RECTIFY_STAGE_IN_PROGRESS, RECTIFY_ROLES_OFFICE,
+     "re-check rectification", "relapsed", "task.relapsed"},
 };
 const size_t rectify_nsteps = sizeof rectify_steps / sizeof rectify_steps[0];
 
@@ -72,7 +79,7 @@ cg_code rectify_step_find(const char *action, const char *stage, const rectify_s
     if (!known) {
         cg_err_add_violation(err, "action",
                              "must be one of plan, add_evidence, request_closure, verify, reject, "
-                             "close");
+                             "close, recheck, relapse");
         return err->code;
     }
     return cg_err_set(err, CG_FAILED_PRECONDITION, "the task is %s; %s needs a task that is %s",
@@ -91,7 +98,7 @@ cg_code rectify_action_roles(const char *action, const char *const **roles, cons
     }
     cg_err_add_violation(err, "action",
                          "must be one of plan, add_evidence, request_closure, verify, reject, "
-                         "close");
+                         "close, recheck, relapse");
     return err->code;
 }
 

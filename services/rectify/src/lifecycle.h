@@ -32,6 +32,10 @@
 #define RECTIFY_ACTION_VERIFY "verify"
 #define RECTIFY_ACTION_REJECT "reject"
 #define RECTIFY_ACTION_CLOSE "close"
+/* Re-check (回头看) of a closed task: the fix holds, or the problem is
+ * back and the task reopens (整改反弹). */
+#define RECTIFY_ACTION_RECHECK "recheck"
+#define RECTIFY_ACTION_RELAPSE "relapse"
 
 /* Who takes a step: the responsible unit's leaders, or the office
  * (inspectors and leads), or its leads only. */

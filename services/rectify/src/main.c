@@ -3,6 +3,7 @@
 
 #include "cg/dossier_settings.h"
 #include "cg/log.h"
+#include "cg/org.h"
 #include "cg/service.h"
 #include "rectify.h"
 
@@ -15,6 +16,7 @@ int main(void)
         CG_SERVICE_BASE_VARS(app.base),
         CG_DOSSIER_VARS(files),
         RECTIFY_LADDER_VARS,
+        RECTIFY_RECHECK_VARS,
         {.name = "CG_RECTIFY_DOCUMENT_MAX_BYTES",
          .type = CG_CONFIG_INT,
          .default_value = "20971520",
@@ -48,6 +50,9 @@ int main(void)
         cg_service_base_consume(&app.base, RECTIFY_DURABLE_CASE_DISPOSED,
                                 RECTIFY_SUBJECT_CASE_DISPOSED, rectify_on_case_disposed, &app,
                                 &err) != CG_OK ||
+        cg_service_base_consume(&app.base, RECTIFY_DURABLE_ORG_UNIT_MOVED,
+                                CG_SUBJECT_ORG_UNIT_MOVED, cg_org_on_unit_moved,
+                                (void *)&rectify_org_moves, &err) != CG_OK ||
         cg_service_base_consume(&app.base, RECTIFY_DURABLE_CLUE_CREATED,
                                 RECTIFY_SUBJECT_CLUE_CREATED, rectify_on_clue_created, &app,
                                 &err) != CG_OK ||

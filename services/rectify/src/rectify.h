@@ -10,6 +10,7 @@
 #include "cg/dossier_rpc.h"
 #include "cg/page.h"
 #include "cg/pbjson.h"
+#include "cg/query.h"
 #include "cg/rpc_actor.h"
 #include "cg/rpc.h"
 #include "cg/service.h"
@@ -88,6 +89,30 @@ cg_code rectify_task_action_roles(const void *request, const char *const **roles
 cg_code rectify_task_action(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
                             cg_err *err);
 
+/* The ledger's filters (task_read.c), for the list and the statistics:
+ * the check, all violations at once, and the conditions of those given,
+ * on tasks as t. */
+cg_code rectify_task_filters_check(const Cleangrid__V1__ListTasksRequest *req, cg_err *err);
+
+void rectify_task_filters(cg_query *q, const Cleangrid__V1__ListTasksRequest *req);
+
+/* Re-checks (recheck.c) and the overview's figures (stats.c). */
+extern long rectify_recheck_percent;
+extern long rectify_recheck_days;
+// clang-format off
+#define RECTIFY_RECHECK_VARS                                                           \
+    {.name = "CG_RECTIFY_RECHECK_PERCENT", .type = CG_CONFIG_INT, .default_value = "10", \
+     .min = 1, .max = 100, .target = &rectify_recheck_percent,                         \
+     .help = "the share of closed tasks a re-check draw takes when it names none"},    \
+    {.name = "CG_RECTIFY_RECHECK_DAYS", .type = CG_CONFIG_INT, .default_value = "90",  \
+     .min = 1, .max = 730, .target = &rectify_recheck_days,                            \
+     .help = "days a drawn re-check is due in when the draw names no day"}
+// clang-format on
+cg_code rectify_draw_rechecks(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                              cg_err *err);
+cg_code rectify_statistics(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                           cg_err *err);
+
 /* The task taskid as the caller sees it, into reply's task: NOT_FOUND
  * outside the caller's scope. The message is kept in the call's state. */
 cg_code rectify_task_reply(cg_rpc_req *r, PGconn *conn, const char *task_id,
@@ -134,6 +159,10 @@ void rectify_ladder_stop(rectify_ladder *l);
 /* Consumers (inbox.c): a case's rectification recommendations become
  * tasks; a clue registered from an accountability proposal is linked
  * back to its task. */
+#define RECTIFY_DURABLE_ORG_UNIT_MOVED "rectify-org-unit-moved"
+/* What the consumer of cg.evt.gateway.org_unit.moved moves (org_moves.c). */
+struct cg_org_moves;
+extern const struct cg_org_moves rectify_org_moves;
 #define RECTIFY_DURABLE_CASE_DISPOSED "rectify-case-disposed"
 #define RECTIFY_SUBJECT_CASE_DISPOSED "cg.evt.case.case.disposed"
 #define RECTIFY_DURABLE_CLUE_CREATED "rectify-clue-created"

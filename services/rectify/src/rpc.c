@@ -29,6 +29,10 @@ static const cg_rpc_row rows[] = {
         rectify_get_task),
     ROW(ListTasks, list_tasks_request, list_tasks_reply, RECTIFY_ROLES_READ, "read rectification",
         CONN, rectify_list_tasks),
+    ROW(DrawRechecks, draw_rechecks_request, draw_rechecks_reply, RECTIFY_ROLES_OFFICE,
+        "draw re-checks", TX, rectify_draw_rechecks, .idempotent = true),
+    ROW(RectifyStatistics, rectify_statistics_request, rectify_statistics_reply, RECTIFY_ROLES_READ,
+        "read rectification", CONN, rectify_statistics),
     /* Each step needs its own roles, named from the request. */
     ROW(TaskAction, task_action_request, task_reply, NULL, NULL, TX, rectify_task_action,
         .roles_of = rectify_task_action_roles),
@@ -47,6 +51,8 @@ cg_code rectify_codec_init(rectify_app *app, cg_err *err)
         &cleangrid__v1__rectify_problem__descriptor,
         &cleangrid__v1__rectify_task__descriptor,
         &cleangrid__v1__rectify_responsibility__descriptor,
+        &cleangrid__v1__recheck_draw__descriptor,
+        &cleangrid__v1__rectify_count__descriptor,
     };
     /* No rules: the rows are written in the codec's default shape (times
      * as RFC 3339 under *_at, days under *_on). */

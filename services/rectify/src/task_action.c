@@ -26,6 +26,7 @@ typedef struct task_row {
     int round;
     int pending; /* parties still to accept this round */
     char deadline[16];
+    char recheck_state[16];
 } task_row;
 
 cg_code rectify_task_action_roles(const void *request, const char *const **roles,
@@ -42,8 +43,9 @@ static cg_code lock_task(PGconn *conn, const cg_actor *actor, const char *task_i
     const char *params[] = {actor->scope, task_id};
     cg_code rc =
         cg_db_exec(conn,
-                   "SELECT stage, org_path::text, requested_by, round, json_day(deadline_on)"
-                   " FROM tasks WHERE id = $2::uuid AND org_path <@ $1::ltree FOR UPDATE",
+                   "SELECT stage, org_path::text, requested_by, round, json_day(deadline_on),"
+                   " recheck_state FROM tasks WHERE id = $2::uuid AND org_path <@ $1::ltree"
+                   " FOR UPDATE",
                    2, params, &res, err);
     if (rc == CG_OK && PQntuples(res) == 0)
         rc = cg_err_set(err, CG_NOT_FOUND, "task not found");
@@ -53,6 +55,7 @@ static cg_code lock_task(PGconn *conn, const cg_actor *actor, const char *task_i
         cg_strlcpy(t->requested_by, cg_db_get(res, 0, 2), sizeof t->requested_by);
         t->round = (int)cg_db_get_ll(res, 0, 3);
         cg_strlcpy(t->deadline, cg_db_get(res, 0, 4), sizeof t->deadline);
+        cg_strlcpy(t->recheck_state, cg_db_get(res, 0, 5), sizeof t->recheck_state);
     }
     PQclear(res);
     return rc;
@@ -341,6 +344,73 @@ static cg_code do_close(PGconn *conn, const cg_actor *actor, const char *task_id
                       &task_id, NULL, err);
 }
 
+/* A re-check is the office's and never the unit's own people's, as an
+ * acceptance is; its finding is required. */
+static cg_code check_rechecker(const cg_actor *actor, const Cleangrid__V1__TaskActionRequest *req,
+                               const task_row *t, cg_err *err)
+{
+    /* The API calls the finding "finding" (the request's reason). */
+    if (!cg_check_text(err, "finding", req->reason, 1, 2000, CG_TEXT_REQUIRED | CG_TEXT_MULTILINE))
+        return err->code;
+    if (cg_path_within(actor->scope, t->org_path))
+        return cg_err_set(err, CG_FAILED_PRECONDITION,
+                          "a re-check may not be by the responsible unit (%s); ask the office",
+                          t->org_path);
+    return CG_OK;
+}
+
+static cg_code do_recheck(PGconn *conn, const cg_actor *actor, const char *task_id,
+                          const Cleangrid__V1__TaskActionRequest *req, task_row *t, cJSON *summary,
+                          cg_err *err)
+{
+    if (check_rechecker(actor, req, t, err) != CG_OK)
+        return err->code;
+    if (strcmp(t->recheck_state, "pending") != 0)
+        return cg_err_set(err, CG_FAILED_PRECONDITION,
+                          "the task is not drawn for a re-check; draw it first (or report a "
+                          "relapse)");
+    if (cJSON_AddStringToObject(summary, "finding", req->reason) == NULL)
+        return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+    return cg_db_exec(conn, "UPDATE tasks SET recheck_state = 'held' WHERE id = $1::uuid", 1,
+                      &task_id, NULL, err);
+}
+
+/* The problem is back: the task reopens with its history, a new deadline
+ * (a month on unless given) and the ladder from its first rung. */
+static cg_code do_relapse(PGconn *conn, const cg_actor *actor, const char *task_id,
+                          const Cleangrid__V1__TaskActionRequest *req, task_row *t, cJSON *summary,
+                          cg_err *err)
+{
+    PGresult *res = NULL;
+    char deadline[24];
+    if (check_rechecker(actor, req, t, err) != CG_OK)
+        return err->code;
+    snprintf(deadline, sizeof deadline, "%lld", (long long)req->deadline_on_ms);
+    const char *params[] = {task_id, req->reason, deadline};
+    cg_code rc = cg_db_exec(
+        conn,
+        "UPDATE tasks SET relapse_count = relapse_count + 1, recheck_state = 'relapsed',"
+        " rejection_reason = $2, closed_at = NULL, ladder_step = 0, final_deadline_on = NULL,"
+        " deadline_on = CASE WHEN $3::bigint > 0 THEN (to_timestamp($3::bigint / 1000.0)"
+        " AT TIME ZONE 'UTC')::date ELSE rectify_today() + 30 END"
+        " WHERE id = $1::uuid AND ($3::bigint = 0 OR (to_timestamp($3::bigint / 1000.0)"
+        " AT TIME ZONE 'UTC')::date > rectify_today())"
+        " RETURNING json_day(deadline_on), relapse_count",
+        3, params, &res, err);
+    if (rc == CG_OK && PQntuples(res) == 0) {
+        cg_err_add_violation(err, "deadline_on", "must be a day after today");
+        rc = err->code;
+    }
+    if (rc == CG_OK &&
+        (cJSON_AddStringToObject(summary, "finding", req->reason) == NULL ||
+         cJSON_AddStringToObject(summary, "deadline_on", cg_db_get(res, 0, 0)) == NULL ||
+         cJSON_AddNumberToObject(summary, "relapse_count", (double)cg_db_get_ll(res, 0, 1)) ==
+             NULL))
+        rc = cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+    PQclear(res);
+    return rc;
+}
+
 /* Each action's own work, beside the transition table's row for it. */
 static const struct {
     const char *action;
@@ -352,6 +422,8 @@ static const struct {
     {RECTIFY_ACTION_VERIFY, do_verify},
     {RECTIFY_ACTION_REJECT, do_reject},
     {RECTIFY_ACTION_CLOSE, do_close},
+    {RECTIFY_ACTION_RECHECK, do_recheck},
+    {RECTIFY_ACTION_RELAPSE, do_relapse},
 };
 
 static step_fn find_fn(const char *action)

@@ -34,8 +34,7 @@ cg_code rectify_get_task(cg_rpc_req *r, const void *request, PGconn *conn, void 
     return rectify_task_reply(r, conn, req->id, reply, err);
 }
 
-/* The ledger's filters, each only when given (cg/query.h). */
-static void add_filters(cg_query *q, const Cleangrid__V1__ListTasksRequest *req)
+void rectify_task_filters(cg_query *q, const Cleangrid__V1__ListTasksRequest *req)
 {
     if (req->stage[0] != '\0')
         cg_query_cond(q, " AND t.stage = ", cg_query_param(q, req->stage), "");
@@ -51,6 +50,8 @@ static void add_filters(cg_query *q, const Cleangrid__V1__ListTasksRequest *req)
         cg_query_text(q, " AND t.stage <> 'closed' AND t.deadline_on < rectify_today()");
     if (req->relapsed)
         cg_query_text(q, " AND t.relapse_count > 0");
+    if (req->recheck[0] != '\0')
+        cg_query_cond(q, " AND t.recheck_state = ", cg_query_param(q, req->recheck), "");
     if (req->query[0] != '\0') {
         int n = cg_query_param(q, req->query);
         cg_query_cond(q, " AND (strpos(lower(t.text), lower(", n, ")) > 0");
@@ -69,10 +70,12 @@ static void add_filters(cg_query *q, const Cleangrid__V1__ListTasksRequest *req)
                       "::bigint / 1000.0) AT TIME ZONE 'UTC')::date");
 }
 
-static cg_code check_filters(const Cleangrid__V1__ListTasksRequest *req, cg_err *err)
+cg_code rectify_task_filters_check(const Cleangrid__V1__ListTasksRequest *req, cg_err *err)
 {
     static const char *const stages[] = {"assigned", "in_progress", "closure_requested",
                                          "verified", "closed",      NULL};
+    static const char *const rechecks[] = {"pending", "held", "relapsed", NULL};
+    cg_check_one_of(err, "recheck", req->recheck, rechecks, true);
     cg_check_one_of(err, "stage", req->stage, stages, true);
     cg_check_text(err, "source", req->source, 0, 40, 0);
     cg_check_text(err, "q", req->query, 0, 100, 0);
@@ -103,7 +106,7 @@ cg_code rectify_list_tasks(cg_rpc_req *r, const void *request, PGconn *conn, voi
 
     if (cg_sort_parse(req->sort, "created", &sort, err) != CG_OK ||
         cg_page_parse(req->page, sort, &size, &cursor, &has_cursor, err) != CG_OK ||
-        check_filters(req, err) != CG_OK)
+        rectify_task_filters_check(req, err) != CG_OK)
         return err->code;
     q = calloc(1, sizeof *q);
     if (q == NULL)
@@ -111,7 +114,7 @@ cg_code rectify_list_tasks(cg_rpc_req *r, const void *request, PGconn *conn, voi
     const char *lead[] = {c->actor.scope};
     cg_query_start(q, lead, 1,
                    "SELECT task_json(t, false) FROM tasks t WHERE t.org_path <@ $1::ltree");
-    add_filters(q, req);
+    rectify_task_filters(q, req);
     if (has_cursor && sort == CG_SORT_DATE) {
         cg_query_cond(q, " AND (t.created_at, t.id) < ('epoch'::timestamptz + ",
                       cg_query_number(q, cursor.key_us), " * interval '1 microsecond', ");

@@ -160,6 +160,9 @@ static const struct {
     {"POST", "/api/v1/rectify/tasks/{id}/verify", "rectify.task_accepted", NULL, "rectify_task"},
     {"POST", "/api/v1/rectify/tasks/{id}/reject", "rectify.task_rejected", NULL, "rectify_task"},
     {"POST", "/api/v1/rectify/tasks/{id}/close", "rectify.task_closed", NULL, "rectify_task"},
+    {"POST", "/api/v1/rectify/tasks/{id}/recheck", "rectify.task_rechecked", NULL, "rectify_task"},
+    {"POST", "/api/v1/rectify/tasks/{id}/relapse", "rectify.task_relapsed", NULL, "rectify_task"},
+    {"POST", "/api/v1/rectify/rechecks", "rectify.rechecks_drawn", NULL, "rectify_draw"},
 };
 
 const char *gw_audit_route_action(const char *method, const char *pattern, const char **fail_action,

@@ -77,8 +77,10 @@ static const perm_info perms[GW_PERM_COUNT] = {
                                         "request its closure (申请销号)"},
     [GW_PERM_RECTIFY_VERIFY] = {.name = "rectify.verify",
                                 .meaning = "accept or reject a task's rectification (验收) as one "
-                                           "of its parties; never of the responsible unit's own "
-                                           "people nor the one who asked"},
+                                           "of its parties, draw closed tasks for re-checks "
+                                           "(回头看) and record what a re-check found; never of "
+                                           "the responsible unit's own people nor the one who "
+                                           "asked"},
     [GW_PERM_RECTIFY_CLOSE] = {.name = "rectify.close",
                                .meaning = "close off (销号) a task every party has accepted"},
 };

@@ -206,6 +206,12 @@ cg_code gw_enrich_task_list(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
     return gw_enrich_unit(req, rpc, err);
 }
 
+cg_code gw_enrich_task_stats(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
+{
+    whole_last_day(rpc, "filter.deadline_to_ms");
+    return unit(req, rpc, "filter.unit_code", "filter.org_path", err);
+}
+
 cg_code gw_enrich_clue_stats(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
 {
     whole_last_day(rpc, "filter.received_to_ms");

@@ -1,0 +1,15 @@
+/* The rectification service follows moves in the org tree: every record
+ * under a moved unit takes the unit's new path, so scope keeps finding it. */
+#include "cg/org.h"
+#include "rectify.h"
+
+#define MOVE(table)                                                                                \
+    "UPDATE " table                                                                                \
+    " SET org_path = " CG_ORG_PATH_MOVED_SQL("org_path") " WHERE org_path <@ $1::ltree"
+
+static const char *const moves[] = {
+    MOVE("batches"), MOVE("problems"),      MOVE("responsibilities"),
+    MOVE("tasks"),   MOVE("recheck_draws"),
+};
+
+const cg_org_moves rectify_org_moves = {moves, sizeof moves / sizeof moves[0]};
