@@ -33,6 +33,8 @@
  * handlers/: the hand-written routes, what is truly different
  *   auth.c, web_session.c, session_cache.c  login, cookies, sessions, tokens
  *   accounts.c, admin*.c, unit_import.c, org_cache.c  accounts and org units
+ *   rectify_import.c, rectify_lists.c  a rectification batch's lists imported
+ *                    from CSV (the file read, pure; the route)
  *   routes_public.c, json_map.c  public reports (码上监督) and their receipt
  *   routes_units_public.c  a unit's name for the public report page
  *   routes_documents.c  documents streamed in and out, the dossier export
@@ -347,6 +349,9 @@ cg_code gw_resolve_unit(gw_app *app, const char *code, char *path, size_t path_s
 void gw_route_upload_document(gw_request *req);
 void gw_route_download_document(gw_request *req);
 void gw_route_export_dossier(gw_request *req);
+/* POST /api/v1/rectify/batches/{id}/import: a batch's problem and task
+ * lists from a CSV file (rectify_lists.c). */
+void gw_route_import_rectify(gw_request *req);
 /* GET /api/v1/audit and GET /api/v1/audit/verify (audit.c). */
 void gw_route_list_audit(gw_request *req);
 void gw_route_verify_audit(gw_request *req);

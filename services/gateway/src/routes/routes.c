@@ -466,6 +466,10 @@ const gw_route gw_routes[] = {
                 .reply_field = "responsibility", .status = 201),
      .idempotent = true},
     {.method = "POST",
+     .pattern = "/api/v1/rectify/batches/{id}/import",
+     .perm = GW_PERM_RECTIFY_MANAGE,
+     .handler = gw_route_import_rectify},
+    {.method = "POST",
      .pattern = "/api/v1/rectify/problems/{id}/tasks",
      .perm = GW_PERM_RECTIFY_MANAGE,
      .rpc =
