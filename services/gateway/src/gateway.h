@@ -20,6 +20,8 @@
  *                    route that forwards to a service its gw_rpc_route row
  *   access.c         pure: permissions, roles, route matching, docs/access.md
  *   forward.c        the one handler of every forwarding row (forward.h)
+ *   export.c         a list downloaded whole as XLSX or CSV, paged through its
+ *                    row's method (export.h)
  *   present.c        pure: how the API shows the services' messages (the
  *                    codec's rules)
  *   presenters.c     pure: the few answers the codec cannot show
@@ -56,6 +58,7 @@
 #include "access.h"
 #include "gw_pure.h"
 #include "audit.h"
+#include "export.h"
 #include "forward.h"
 #include "names.h"
 #include "org_cache.h"
@@ -106,6 +109,8 @@ typedef struct gw_app {
     /* The audit spool's folder and bound (audit_spool.h). */
     char *audit_spool_dir;
     long audit_spool_max_mb;
+    /* Where an export's file is built (export.c). */
+    char *export_dir;
 
     /* Owned; created by gw_http_start(), gw_auth_create() and main(). */
     struct mg_context *mg;
@@ -205,6 +210,20 @@ cg_code gw_http_read_raw(gw_request *req, char **out, size_t *len);
 /* Send len bytes of body (borrowed) with the given Content-Type. */
 void gw_http_send_text(gw_request *req, int status, const char *content_type, const char *body,
                        size_t len);
+
+/* Reads the next bytes of a body being streamed into buf (up to size);
+ * *got 0 at its end. */
+typedef cg_code (*gw_body_reader)(void *arg, void *buf, size_t size, size_t *got, cg_err *err);
+/* The pieces a streamed body is written in. */
+#define GW_STREAM_CHUNK (64 * 1024)
+/* Send a body of len bytes that read(arg, ...) gives piece by piece (a
+ * download built in a file), with the given Content-Type and
+ * req->extra_headers (a Content-Disposition), in constant memory. The audit
+ * record is written before the head, as for every answer. A body that
+ * cannot be read to its end closes the connection, so the client sees it
+ * cut short. */
+void gw_http_send_stream(gw_request *req, int status, const char *content_type, size_t len,
+                         gw_body_reader read, void *arg);
 
 /* If-Match (the header's value) against the tag of current as
  * gw_http_send_json() would send it: true when the update may go on. */
