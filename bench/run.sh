@@ -22,7 +22,12 @@
 #      (bench/pg_recovery.sh, which also runs alone);
 #   8. the worst delay from a public report to its clue with the case
 #      service killed mid-stream and started again, beside the same stream's
-#      worst without a crash (bench/crash_delay.sh).
+#      worst without a crash (bench/crash_delay.sh);
+#   9. the rectification ledger's XLSX export at 10,000 and at 100,000
+#      tasks: its time beside a walk of the same rows through the JSON
+#      ledger, and the gateway's peak resident memory during each export,
+#      whose ratio must stay near 1 (bench/rectify_export.sh, which also
+#      runs alone against a running stack).
 # Settings: BENCH_READ_CLIENTS, the client counts of part 1 (default "4 16":
 # twice the cores, and well past saturation, where the p99 is mostly time
 # spent waiting for a core); BENCH_CLIENTS, those of part 2 (default 16);
@@ -187,6 +192,9 @@ for svc in gateway intake case; do
 done
 if part 8; then
     . "$ROOT/bench/crash_delay.sh"
+fi
+if part 9; then
+    "$ROOT/bench/rectify_export.sh"
 fi
 
 # Part 7 needs no platform: clusters of its own (bench/pg_recovery.sh).

@@ -1267,6 +1267,26 @@ static cgt_response *call_rectify_statistics(const char *token, const char *user
     return cgt_get("/api/v1/rectify/statistics?stage=closed", token);
 }
 
+/* A new batch of the province, by the hq lead, and one row of lists
+ * imported into it: problem 1 each time. */
+static cgt_response *call_import_lists(const char *token, const char *user)
+{
+    char batch[37], csv[256];
+    const char *unit = province_of(user) ? "city_c" : "city_a";
+    CGT_CREATE_BATCH(token_of("lead"), unit, "2026-11-01", batch);
+    snprintf(csv, sizeof csv,
+             "problem_no,problem,task,unit_code,leader\r\n1,role matrix problem,role matrix "
+             "task,%s,rm\r\n",
+             unit);
+    return cgt_import_batch(token, batch, csv);
+}
+
+static cgt_response *call_export_ledger(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/rectify/tasks/export?format=csv&stage=closed&unit_code=city_b", token);
+}
+
 static cgt_response *call_list_task_documents(const char *token, const char *user)
 {
     return get_task_under(token, user, "/documents");
@@ -1392,6 +1412,8 @@ static const struct {
     {"POST", "/api/v1/rectify/tasks/{id}/relapse", 200, call_relapse_task},
     {"POST", "/api/v1/rectify/rechecks", 201, call_draw_rechecks},
     {"GET", "/api/v1/rectify/statistics", 200, call_rectify_statistics},
+    {"POST", "/api/v1/rectify/batches/{id}/import", 201, call_import_lists},
+    {"GET", "/api/v1/rectify/tasks/export", 200, call_export_ledger},
     {"POST", "/api/v1/rectify/tasks/{id}/documents", 201, call_add_task_document},
     {"GET", "/api/v1/rectify/tasks/{id}/documents", 200, call_list_task_documents},
     {"GET", "/api/v1/rectify/tasks/{id}/documents/content", 200, call_download_task_document},

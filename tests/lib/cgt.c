@@ -1098,3 +1098,26 @@ void cgt_rectify_task_req(const char *file, int line, const char *unit_code, cgt
     cgt_logout(unit);
     cgt_logout(inspector);
 }
+
+void cgt_create_batch_req(const char *file, int line, const char *token, const char *unit_code,
+                          const char *feedback_on, char id[37])
+{
+    char ref[24], body[512];
+    cgt_token_hex(ref, 16);
+    snprintf(body, sizeof body,
+             "{\"source\":\"inspection\",\"source_ref\":\"T-%s\",\"title\":\"巡察反馈 %s\","
+             "\"unit_code\":\"%s\",\"feedback_on\":\"%s\"}",
+             ref, ref, unit_code, feedback_on);
+    cgt_response *r =
+        cgt_post_raw("/api/v1/rectify/batches", token, "application/json", body, strlen(body));
+    cgt_check_status(file, line, r, 201);
+    snprintf(id, 37, "%s", cgt_json_str_req(file, line, cgt_json_object(file, line, r), "id"));
+    cgt_response_free(r);
+}
+
+cgt_response *cgt_import_batch(const char *token, const char *id, const char *csv)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/rectify/batches/%s/import", id);
+    return cgt_post_raw(path, token, "text/csv", csv, strlen(csv));
+}

@@ -354,6 +354,18 @@ void cgt_audit_spool_path(char *out, size_t size);
 /* Its size in bytes: 0 when empty or missing. */
 long long cgt_audit_spool_bytes(void);
 
+/* --- rectification ----------------------------------------------- */
+
+/* Register a rectification batch (整改批次) of source inspection at
+ * unit_code as token, fed back on feedback_on (YYYY-MM-DD), with a fresh
+ * source_ref; must answer 201; its id goes into id. */
+#define CGT_CREATE_BATCH(token, unit_code, feedback_on, id)                                        \
+    cgt_create_batch_req(__FILE__, __LINE__, (token), (unit_code), (feedback_on), (id))
+void cgt_create_batch_req(const char *file, int line, const char *token, const char *unit_code,
+                          const char *feedback_on, char id[37]);
+/* POST csv (text/csv) to /api/v1/rectify/batches/<id>/import as token. */
+cgt_response *cgt_import_batch(const char *token, const char *id, const char *csv);
+
 /* GET /readyz. */
 cgt_response *cgt_readyz(void);
 /* Fail unless /readyz answers 200 with status "ready". */

@@ -44,7 +44,10 @@
     X(CG_CASE_REPORT_MAX, 20000)                                                                   \
     /* The one extension of a case's investigation: its days are 1 to     */                      \
     /* CG_CASE_EXTENSION_MAX_DAYS, a setting that may be at most this.    */                      \
-    X(CG_EXTENSION_DAYS_CEILING, 365)
+    X(CG_EXTENSION_DAYS_CEILING, 365)                                                              \
+    /* The task rows one import file of a rectification batch may hold   */                      \
+    /* (整改, problems and tasks together).                               */                      \
+    X(CG_RECTIFY_IMPORT_ROWS_MAX, 2000)
 // clang-format on
 
 #define CG_LIMIT_ENUM_ROW(name, value) name = (value),

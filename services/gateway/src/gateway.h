@@ -20,6 +20,8 @@
  *                    route that forwards to a service its gw_rpc_route row
  *   access.c         pure: permissions, roles, route matching, docs/access.md
  *   forward.c        the one handler of every forwarding row (forward.h)
+ *   export.c         a list downloaded whole as XLSX or CSV, paged through its
+ *                    row's method (export.h)
  *   present.c        pure: how the API shows the services' messages (the
  *                    codec's rules)
  *   presenters.c     pure: the few answers the codec cannot show
@@ -33,6 +35,8 @@
  * handlers/: the hand-written routes, what is truly different
  *   auth.c, web_session.c, session_cache.c  login, cookies, sessions, tokens
  *   accounts.c, admin*.c, unit_import.c, org_cache.c  accounts and org units
+ *   rectify_import.c, rectify_lists.c  a rectification batch's lists imported
+ *                    from CSV (the file read, pure; the route)
  *   routes_public.c, json_map.c  public reports (码上监督) and their receipt
  *   routes_units_public.c  a unit's name for the public report page
  *   routes_documents.c  documents streamed in and out, the dossier export
@@ -54,6 +58,7 @@
 #include "access.h"
 #include "gw_pure.h"
 #include "audit.h"
+#include "export.h"
 #include "forward.h"
 #include "names.h"
 #include "org_cache.h"
@@ -104,6 +109,8 @@ typedef struct gw_app {
     /* The audit spool's folder and bound (audit_spool.h). */
     char *audit_spool_dir;
     long audit_spool_max_mb;
+    /* Where an export's file is built (export.c). */
+    char *export_dir;
 
     /* Owned; created by gw_http_start(), gw_auth_create() and main(). */
     struct mg_context *mg;
@@ -203,6 +210,20 @@ cg_code gw_http_read_raw(gw_request *req, char **out, size_t *len);
 /* Send len bytes of body (borrowed) with the given Content-Type. */
 void gw_http_send_text(gw_request *req, int status, const char *content_type, const char *body,
                        size_t len);
+
+/* Reads the next bytes of a body being streamed into buf (up to size);
+ * *got 0 at its end. */
+typedef cg_code (*gw_body_reader)(void *arg, void *buf, size_t size, size_t *got, cg_err *err);
+/* The pieces a streamed body is written in. */
+#define GW_STREAM_CHUNK (64 * 1024)
+/* Send a body of len bytes that read(arg, ...) gives piece by piece (a
+ * download built in a file), with the given Content-Type and
+ * req->extra_headers (a Content-Disposition), in constant memory. The audit
+ * record is written before the head, as for every answer. A body that
+ * cannot be read to its end closes the connection, so the client sees it
+ * cut short. */
+void gw_http_send_stream(gw_request *req, int status, const char *content_type, size_t len,
+                         gw_body_reader read, void *arg);
 
 /* If-Match (the header's value) against the tag of current as
  * gw_http_send_json() would send it: true when the update may go on. */
@@ -348,6 +369,9 @@ cg_code gw_resolve_unit(gw_app *app, const char *code, char *path, size_t path_s
 void gw_route_upload_document(gw_request *req);
 void gw_route_download_document(gw_request *req);
 void gw_route_export_dossier(gw_request *req);
+/* POST /api/v1/rectify/batches/{id}/import: a batch's problem and task
+ * lists from a CSV file (rectify_lists.c). */
+void gw_route_import_rectify(gw_request *req);
 /* GET /api/v1/audit and GET /api/v1/audit/verify (audit.c). */
 void gw_route_list_audit(gw_request *req);
 void gw_route_verify_audit(gw_request *req);

@@ -72,6 +72,10 @@ bool gw_idempotency_key_valid(const char *s);
  * encoding JSON has. */
 bool gw_media_type_is_json(const char *content_type);
 
+/* True if content_type (may be NULL) is text/csv, in any case, with any
+ * parameters: what an import of a spreadsheet's table is sent as. */
+bool gw_media_type_is_csv(const char *content_type);
+
 /* Format Unix milliseconds as RFC 3339 UTC with milliseconds. Returns false
  * (and writes "") for a time gmtime cannot represent in four-digit years. */
 bool gw_format_time_ms(int64_t ms, char out[GW_TIME_LEN]);

@@ -273,6 +273,12 @@ int main(int argc, char **argv)
          .target = &app.audit_spool_dir,
          .help = "the gateway's own folder where audit records wait, fsync'd, while the trail "
                  "cannot take them (created when missing; its parent must exist)"},
+        {.name = "CG_EXPORT_DIR",
+         .type = CG_CONFIG_STRING,
+         .default_value = "/tmp",
+         .target = &app.export_dir,
+         .help = "the folder where a list's export (XLSX, CSV) is built before it is sent, "
+                 "then removed"},
         {.name = "CG_AUDIT_SPOOL_MAX_MB",
          .type = CG_CONFIG_INT,
          .default_value = "1024",

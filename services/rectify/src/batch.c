@@ -259,26 +259,16 @@ cg_code rectify_add_responsibility(cg_rpc_req *r, const void *request, PGconn *c
     return CG_OK;
 }
 
-cg_code rectify_add_task(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err)
+cg_code rectify_insert_task(cg_rpc_req *r, PGconn *conn, const rectify_new_task *t,
+                            char task_id[CG_UUID_LEN], cg_err *err)
 {
-    const Cleangrid__V1__AddTaskRequest *req = request;
-    Cleangrid__V1__TaskReply *out = reply;
     rectify_call *c = r->state;
     PGresult *res = NULL;
     char deadline[24], summary[256];
 
-    cg_check_uuid(err, "problem_id", req->problem_id);
-    cg_check_text(err, "text", req->text, 1, 4000, CG_TEXT_REQUIRED | CG_TEXT_MULTILINE);
-    cg_check_text(err, "leader", req->leader, 1, 100, CG_TEXT_REQUIRED);
-    cg_check_text(err, "first_responsible", req->first_responsible, 0, 100, 0);
-    if (req->deadline_on_ms < 0)
-        cg_err_add_violation(err, "deadline_on", "is not a day");
-    check_unit(err, &c->actor, req->org_path);
-    if (err->code != CG_OK)
-        return err->code;
-    snprintf(deadline, sizeof deadline, "%lld", (long long)req->deadline_on_ms);
-    const char *params[] = {c->actor.scope, req->problem_id,        req->text, req->org_path,
-                            req->leader,    req->first_responsible, deadline,  c->actor.user_id};
+    snprintf(deadline, sizeof deadline, "%lld", (long long)t->deadline_on_ms);
+    const char *params[] = {c->actor.scope, t->problem_id,        t->text,  t->org_path,
+                            t->leader,      t->first_responsible, deadline, c->actor.user_id};
     /* Without a deadline of its own the task is due when the batch's
      * source says the unit reports: two months after the feedback unless
      * the source's row says otherwise. The responsible unit is the
@@ -303,7 +293,7 @@ cg_code rectify_add_task(cg_rpc_req *r, const void *request, PGconn *conn, void 
         res = NULL;
         /* Which of the two it was: no such problem for the caller, or a
          * unit outside the inspected one. */
-        const char *p2[] = {c->actor.scope, req->problem_id};
+        const char *p2[] = {c->actor.scope, t->problem_id};
         rc = cg_db_exec(conn,
                         "SELECT 1 FROM problems p JOIN batches b ON b.id = p.batch_id"
                         " WHERE p.id = $2::uuid AND b.org_path <@ $1::ltree",
@@ -311,20 +301,44 @@ cg_code rectify_add_task(cg_rpc_req *r, const void *request, PGconn *conn, void 
         if (rc == CG_OK && PQntuples(res) == 0)
             rc = cg_err_set(err, CG_NOT_FOUND, "problem not found");
         else if (rc == CG_OK) {
-            cg_err_add_violation(err, "unit_code",
+            cg_err_add_violation(err, t->unit_field,
                                  "is not the inspected unit of the batch or a unit below it");
             rc = err->code;
         }
         goto cleanup;
     }
-    char task_id[CG_UUID_LEN];
-    cg_strlcpy(task_id, cg_db_get(res, 0, 0), sizeof task_id);
+    cg_strlcpy(task_id, cg_db_get(res, 0, 0), CG_UUID_LEN);
     snprintf(summary, sizeof summary, "{\"deadline_on\": \"%s\"}", cg_db_get(res, 0, 1));
     rc = rectify_record_step(r, conn, task_id, "task.assigned", "assigned", summary, err);
-    if (rc == CG_OK)
-        rc = rectify_task_reply(r, conn, task_id, out, err);
 
 cleanup:
     PQclear(res);
     return rc;
+}
+
+cg_code rectify_add_task(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err)
+{
+    const Cleangrid__V1__AddTaskRequest *req = request;
+    rectify_call *c = r->state;
+    char task_id[CG_UUID_LEN];
+
+    cg_check_uuid(err, "problem_id", req->problem_id);
+    cg_check_text(err, "text", req->text, 1, 4000, CG_TEXT_REQUIRED | CG_TEXT_MULTILINE);
+    cg_check_text(err, "leader", req->leader, 1, 100, CG_TEXT_REQUIRED);
+    cg_check_text(err, "first_responsible", req->first_responsible, 0, 100, 0);
+    if (req->deadline_on_ms < 0)
+        cg_err_add_violation(err, "deadline_on", "is not a day");
+    check_unit(err, &c->actor, req->org_path);
+    if (err->code != CG_OK)
+        return err->code;
+    const rectify_new_task t = {.problem_id = req->problem_id,
+                                .text = req->text,
+                                .org_path = req->org_path,
+                                .leader = req->leader,
+                                .first_responsible = req->first_responsible,
+                                .deadline_on_ms = req->deadline_on_ms,
+                                .unit_field = "unit_code"};
+    if (rectify_insert_task(r, conn, &t, task_id, err) != CG_OK)
+        return err->code;
+    return rectify_task_reply(r, conn, task_id, reply, err);
 }

@@ -15,6 +15,7 @@
 #include "cg/rpc.h"
 #include "cg/service.h"
 #include "cleangrid/v1/rectify.pb-c.h"
+#include "cleangrid/v1/rectify_io.pb-c.h"
 
 /* Events cg.evt.rectify.task.<verb> (docs/events.md). */
 #define RECTIFY_SUBJECT_TASK_PREFIX "cg.evt.rectify.task."
@@ -78,6 +79,31 @@ cg_code rectify_add_responsibility(cg_rpc_req *r, const void *request, PGconn *c
                                    cg_err *err);
 cg_code rectify_add_task(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
                          cg_err *err);
+
+/* A task to add to a problem's task list, as rectify_add_task() and an
+ * import (import.c) give it. Strings are borrowed for the call. */
+typedef struct rectify_new_task {
+    const char *problem_id;
+    const char *text;
+    const char *org_path; /* the responsible unit, inside the caller's scope */
+    const char *leader;
+    const char *first_responsible;
+    int64_t deadline_on_ms; /* 0: the batch's feedback day plus the source's period */
+    /* The field a violation names when the unit is not the batch's
+     * inspected unit or one below it: "unit_code", "line 7.unit_code". */
+    const char *unit_field;
+} rectify_new_task;
+
+/* Insert t, checked already, into the caller's transaction with its
+ * "task.assigned" dossier entry and event; its id into task_id. NOT_FOUND
+ * when the problem is not one the caller sees, INVALID_ARGUMENT (on
+ * t->unit_field) for a unit outside the batch's (batch.c). */
+cg_code rectify_insert_task(cg_rpc_req *r, PGconn *conn, const rectify_new_task *t,
+                            char task_id[CG_UUID_LEN], cg_err *err);
+
+/* Problems and tasks added from an import file (import.c). */
+cg_code rectify_import_batch_lists(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                   cg_err *err);
 
 /* Tasks: reads (task_read.c) and steps (task_action.c). */
 cg_code rectify_get_task(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,

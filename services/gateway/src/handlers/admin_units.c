@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "admin.h"
 #include "cg/log.h"
@@ -326,14 +325,6 @@ cleanup:
     return rc;
 }
 
-/* True when the request's Content-Type is text/csv (any parameters). */
-static bool is_csv(gw_request *req)
-{
-    const char *ct = gw_http_header(req, "Content-Type");
-    return ct != NULL && strncasecmp(ct, "text/csv", 8) == 0 &&
-           (ct[8] == '\0' || ct[8] == ';' || ct[8] == ' ');
-}
-
 void gw_route_import_units(gw_request *req)
 {
     char *text = NULL;
@@ -345,7 +336,7 @@ void gw_route_import_units(gw_request *req)
     cg_err err;
     cg_err_clear(&err);
 
-    bool csv = is_csv(req);
+    bool csv = gw_media_type_is_csv(gw_http_header(req, "Content-Type"));
     if (!csv && !gw_media_type_is_json(gw_http_header(req, "Content-Type"))) {
         gw_http_send_problem(req, 415, "UNSUPPORTED_MEDIA_TYPE",
                              "an import is application/json or text/csv", NULL, NULL);

@@ -152,6 +152,8 @@ static const struct {
      "rectify_batch"},
     {"POST", "/api/v1/rectify/batches/{id}/responsibilities", "rectify.responsibility_added", NULL,
      "rectify_batch"},
+    {"POST", "/api/v1/rectify/batches/{id}/import", "rectify.lists_imported", NULL,
+     "rectify_batch"},
     {"POST", "/api/v1/rectify/problems/{id}/tasks", "rectify.task_added", NULL, "rectify_problem"},
     {"POST", "/api/v1/rectify/tasks/{id}/plan", "rectify.task_planned", NULL, "rectify_task"},
     {"POST", "/api/v1/rectify/tasks/{id}/evidence", "rectify.evidence_added", NULL, "rectify_task"},

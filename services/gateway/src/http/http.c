@@ -75,13 +75,17 @@ static const char oom_problem[] = "{\"type\":\"urn:cleangrid:problem:internal\",
     "X-Frame-Options: DENY\r\n"                                                                    \
     "Referrer-Policy: no-referrer\r\n"
 
-/* Write the whole response: status line, headers and body (may be NULL) in
- * one mg_write. Records the status for the access log. */
-static void send_raw(gw_request *req, int status, const char *content_type, const char *body,
-                     size_t body_len, const char *allow)
+/* Begin an answer of status: write (or spool) the request's audit record
+ * with that status, decide keep-alive, and format the status line and
+ * headers, for a body of body_len bytes, into head (GW_HEAD_MAX bytes).
+ * Returns the head's length, or 0 when nothing is left to send: the record
+ * could be kept nowhere (503 answered instead, audit.h) or the head did not
+ * fit. *with_body says whether the body follows the head (not for HEAD,
+ * 204 or 304). Records the status for the access log. */
+#define GW_HEAD_MAX 1024
+static size_t begin_answer(gw_request *req, int status, const char *content_type, size_t body_len,
+                           const char *allow, char *head, bool *with_body)
 {
-    char head[1024];
-    char *out = NULL;
     /* The request's audit record is written (or spooled) before its answer
      * leaves, with the status of that answer. A success whose record can be
      * neither is answered 503 instead (audit.h); the armed record is gone by
@@ -89,15 +93,13 @@ static void send_raw(gw_request *req, int status, const char *content_type, cons
     if (!gw_audit_before_answer(req, status)) {
         gw_http_send_problem(req, 503, "UNAVAILABLE",
                              "the audit trail cannot be written; try again later", NULL, NULL);
-        return;
+        return 0;
     }
     bool keep = keep_alive(req, status);
-    if (req->capture != NULL)
-        gw_capture_answer(req->capture, status, content_type, body, body_len);
     /* 204 and 304 never have a body (RFC 9110). */
     bool no_body = status == 204 || status == 304;
-    bool with_body = !no_body && !(req->method != NULL && strcmp(req->method, "HEAD") == 0);
-    int n = snprintf(head, sizeof(head),
+    *with_body = !no_body && !(req->method != NULL && strcmp(req->method, "HEAD") == 0);
+    int n = snprintf(head, GW_HEAD_MAX,
                      "HTTP/1.1 %d %s\r\n"
                      "X-Request-Id: %s\r\n%sConnection: %s\r\n"
                      "%s%s%s"
@@ -107,34 +109,48 @@ static void send_raw(gw_request *req, int status, const char *content_type, cons
                      keep ? "keep-alive" : "close", allow ? "Allow: " : "", allow ? allow : "",
                      allow ? "\r\n" : "", status == 401 ? "WWW-Authenticate: Bearer\r\n" : "",
                      req->extra_headers);
-    if (!no_body && n > 0 && (size_t)n < sizeof(head))
-        n += snprintf(head + n, sizeof(head) - (size_t)n,
+    if (!no_body && n > 0 && (size_t)n < GW_HEAD_MAX)
+        n += snprintf(head + n, GW_HEAD_MAX - (size_t)n,
                       "Content-Type: %s\r\nContent-Length: %zu\r\n",
                       content_type ? content_type : "application/json", body_len);
-    if (n < 0 || (size_t)n + 2 >= sizeof(head)) {
+    if (n < 0 || (size_t)n + 2 >= GW_HEAD_MAX) {
         /* Cannot happen with the fixed header set above; fail safe anyway. */
         mg_disable_connection_keep_alive(req->conn);
         req->status = 500;
-        goto cleanup;
+        return 0;
     }
     memcpy(head + n, "\r\n", 2);
     n += 2;
-
     if (!keep)
         mg_disable_connection_keep_alive(req->conn);
     req->status = status;
+    return (size_t)n;
+}
 
-    size_t total = (size_t)n + (with_body ? body_len : 0);
+/* Write the whole response: status line, headers and body (may be NULL) in
+ * one mg_write. */
+static void send_raw(gw_request *req, int status, const char *content_type, const char *body,
+                     size_t body_len, const char *allow)
+{
+    char head[GW_HEAD_MAX];
+    char *out = NULL;
+    bool with_body = false;
+    size_t n = begin_answer(req, status, content_type, body_len, allow, head, &with_body);
+    size_t total = n + (with_body ? body_len : 0);
+    if (n == 0)
+        return;
+    if (req->capture != NULL)
+        gw_capture_answer(req->capture, status, content_type, body, body_len);
     out = malloc(total);
     if (out == NULL) {
         /* Without memory, two writes still give a correct answer. */
-        mg_write(req->conn, head, (size_t)n);
+        mg_write(req->conn, head, n);
         if (with_body && body_len > 0)
             mg_write(req->conn, body, body_len);
         goto cleanup;
     }
-    memcpy(out, head, (size_t)n);
-    if (total > (size_t)n)
+    memcpy(out, head, n);
+    if (total > n)
         memcpy(out + n, body, body_len);
     if (mg_write(req->conn, out, total) < 0)
         cg_log_debug("the client went away before the answer was written");
@@ -144,6 +160,45 @@ cleanup:
     if (out != NULL)
         sodium_memzero(out, total);
     free(out);
+}
+
+void gw_http_send_stream(gw_request *req, int status, const char *content_type, size_t len,
+                         gw_body_reader read, void *arg)
+{
+    char head[GW_HEAD_MAX];
+    bool with_body = false;
+    size_t n = begin_answer(req, status, content_type, len, NULL, head, &with_body);
+    char *buf = NULL;
+    size_t sent = 0;
+    cg_err err;
+    cg_err_clear(&err);
+
+    if (n == 0)
+        goto cleanup;
+    if (mg_write(req->conn, head, n) < 0 || !with_body)
+        goto cleanup;
+    buf = malloc(GW_STREAM_CHUNK);
+    while (buf != NULL && sent < len) {
+        size_t got = 0;
+        if (read(arg, buf, GW_STREAM_CHUNK, &got, &err) != CG_OK || got == 0)
+            break;
+        if (mg_write(req->conn, buf, got) < 0) {
+            cg_log_debug("the client went away before the download was written");
+            goto cleanup;
+        }
+        sent += got;
+    }
+    if (sent < len) {
+        /* The head promised len bytes: only a closed connection tells the
+         * client that the rest will not come. */
+        cg_log_fields(CG_LOG_WARN, "a download was cut short", "reason",
+                      buf == NULL ? "out of memory" : err.message, NULL);
+        mg_disable_connection_keep_alive(req->conn);
+        req->must_close = true;
+    }
+
+cleanup:
+    free(buf);
 }
 
 void gw_http_send_json(gw_request *req, int status, const cJSON *body)

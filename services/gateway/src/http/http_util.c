@@ -73,6 +73,16 @@ static bool charset_is_utf8(const char *v, size_t n)
            (n == 4 && strncasecmp(v, "utf8", 4) == 0);
 }
 
+bool gw_media_type_is_csv(const char *content_type)
+{
+    static const char csv[] = "text/csv";
+    const char *p = content_type != NULL ? skip_space(content_type) : NULL;
+    if (p == NULL || strncasecmp(p, csv, sizeof(csv) - 1) != 0)
+        return false;
+    p = skip_space(p + sizeof(csv) - 1);
+    return *p == '\0' || *p == ';';
+}
+
 bool gw_media_type_is_json(const char *content_type)
 {
     static const char json[] = "application/json";

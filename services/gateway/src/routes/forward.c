@@ -21,7 +21,9 @@
 void gw_route_call(gw_request *req, const gw_route *r)
 {
     req->route = r;
-    if (r->rpc != NULL)
+    if (r->rpc != NULL && r->rpc->export != NULL)
+        gw_route_export(req);
+    else if (r->rpc != NULL)
         gw_route_rpc(req);
     else
         r->handler(req);
@@ -167,10 +169,7 @@ static cg_code reply_json(const gw_request *req, const gw_rpc_route *rr,
     return cg_pbjson_encode(codec, part, out, err);
 }
 
-/* Arm the record of a list read with the query parameters given, as the
- * client gave them (a bad value is recorded as such; the call then fails
- * and is recorded as failed). */
-static void expect_list(gw_request *req, const gw_rpc_route *rr)
+cJSON *gw_route_filter(gw_request *req, const gw_rpc_route *rr)
 {
     cJSON *filter = cJSON_CreateObject();
     for (const gw_query_param *q = rr->query; filter != NULL && q != NULL && q->name != NULL; q++) {
@@ -179,49 +178,82 @@ static void expect_list(gw_request *req, const gw_rpc_route *rr)
             cg_utf8_valid(value, strlen(value)))
             cJSON_AddStringToObject(filter, q->name, value);
     }
-    gw_audit_expect_list(req, rr->audit_action, rr->audit_target, req->route_id, filter);
-    cJSON_Delete(filter);
+    return filter;
+}
+
+bool gw_route_request(gw_request *req, ProtobufCMessage **out)
+{
+    const gw_rpc_route *rr = req->route->rpc;
+    ProtobufCMessage *rpc = cg_pbjson_message_new(rr->request);
+    cg_err err;
+
+    cg_err_clear(&err);
+    *out = NULL;
+    if (rpc == NULL) {
+        cg_err_set(&err, CG_INTERNAL, "out of memory");
+        gw_http_send_err(req, &err);
+        return false;
+    }
+    if (!fill_request(req, rr, rpc, &err)) {
+        protobuf_c_message_free_unpacked(rpc, NULL);
+        return false;
+    }
+    if (err.code == CG_OK && rr->enrich != NULL)
+        rr->enrich(req, rpc, &err);
+    if (err.code != CG_OK) {
+        gw_http_send_err(req, &err);
+        protobuf_c_message_free_unpacked(rpc, NULL);
+        return false;
+    }
+    *out = rpc;
+    return true;
+}
+
+cg_code gw_route_call_service(gw_request *req, ProtobufCMessage *rpc, ProtobufCMessage **reply,
+                              cg_err *err)
+{
+    const gw_rpc_route *rr = req->route->rpc;
+    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
+    ProtobufCMessage **slot = ctx_slot(rpc);
+
+    *reply = NULL;
+    if (gw_call_context(&ctx, req, err) != CG_OK)
+        return err->code;
+    /* The context borrows the session's strings; it is taken out again
+     * before the message is freed. */
+    if (slot != NULL)
+        *slot = &ctx.base;
+    cg_code rc = cg_rpc_call_method(req->app->base.nats, rr->service, rr->method, req->request_id,
+                                    rpc, rr->reply, req->app->rpc_timeout_ms, reply, err);
+    if (slot != NULL)
+        *slot = NULL;
+    return rc;
 }
 
 void gw_route_rpc(gw_request *req)
 {
     const gw_rpc_route *rr = req->route->rpc;
-    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
     ProtobufCMessage *rpc = NULL;
-    ProtobufCMessage **slot = NULL;
     ProtobufCMessage *reply = NULL;
     cJSON *out = NULL;
     cg_err err;
 
     cg_err_clear(&err);
     /* Every attempt at a sensitive read is recorded, found or not: probing
-     * for ids is worth seeing too. */
-    if (rr->audit_action != NULL && rr->audit_list)
-        expect_list(req, rr);
-    else if (rr->audit_action != NULL)
+     * for ids is worth seeing too. A list's record names the filter given
+     * (a bad value is recorded as such; the call then fails and is
+     * recorded as failed). */
+    if (rr->audit_action != NULL && rr->audit_list) {
+        cJSON *filter = gw_route_filter(req, rr);
+        gw_audit_expect_list(req, rr->audit_action, rr->audit_target, req->route_id, filter);
+        cJSON_Delete(filter);
+    } else if (rr->audit_action != NULL) {
         gw_audit_expect(req, rr->audit_action, rr->audit_target, req->route_id);
-    rpc = cg_pbjson_message_new(rr->request);
-    if (rpc == NULL) {
-        cg_err_set(&err, CG_INTERNAL, "out of memory");
-        gw_http_send_err(req, &err);
-        goto cleanup;
     }
-    if (!fill_request(req, rr, rpc, &err))
+    if (!gw_route_request(req, &rpc))
         goto cleanup;
-    if (err.code == CG_OK && rr->enrich != NULL)
-        rr->enrich(req, rpc, &err);
-    if (err.code != CG_OK || gw_call_context(&ctx, req, &err) != CG_OK) {
-        gw_http_send_err(req, &err);
-        goto cleanup;
-    }
-    /* The context borrows the session's strings; it is taken out again
-     * before the message is freed. */
-    slot = ctx_slot(rpc);
-    if (slot != NULL)
-        *slot = &ctx.base;
     req->etag = rr->etag;
-    if (cg_rpc_call_method(req->app->base.nats, rr->service, rr->method, req->request_id, rpc,
-                           rr->reply, req->app->rpc_timeout_ms, &reply, &err) != CG_OK ||
+    if (gw_route_call_service(req, rpc, &reply, &err) != CG_OK ||
         reply_json(req, rr, reply, &out, &err) != CG_OK) {
         gw_http_send_err(req, &err);
         goto cleanup;
@@ -231,8 +263,6 @@ void gw_route_rpc(gw_request *req)
     gw_http_send_json(req, rr->status != 0 ? rr->status : 200, out);
 
 cleanup:
-    if (slot != NULL)
-        *slot = NULL;
     gw_json_delete_wiped(out);
     if (reply != NULL)
         protobuf_c_message_free_unpacked(reply, NULL);

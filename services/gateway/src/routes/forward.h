@@ -94,6 +94,10 @@ typedef struct gw_rpc_route {
      * of the items returned (gw_audit_expect_list). */
     bool audit_list;
     bool etag; /* a read of one record: ETag and If-None-Match */
+    /* A list downloaded whole as a spreadsheet (export.h): the route pages
+     * through the method and streams its items into a file, as the table
+     * describes them; NULL: a JSON answer. */
+    const struct gw_export *export;
 } gw_rpc_route;
 
 /* Declare a forwarding route calling service's method with the request
@@ -109,6 +113,26 @@ typedef struct gw_rpc_route {
 
 /* The handler of every route with a gw_rpc_route. */
 void gw_route_rpc(struct gw_request *req);
+
+/* The parts of gw_route_rpc() that an export (export.c) shares, for req's
+ * row:
+ * - gw_route_request(): the request message from the path, the query, the
+ *   body, the fixed fields and the enricher into *out (owned by the
+ *   caller, protobuf_c_message_free_unpacked()); false, with the request
+ *   answered and *out NULL, when something was wrong with it;
+ * - gw_route_call_service(): call the row's method with rpc on behalf of
+ *   req (its CallContext set for the call only); on CG_OK *reply is owned
+ *   by the caller;
+ * - gw_route_filter(): the row's query parameters the request gave, as a
+ *   JSON object for a list's audit record (owned by the caller; NULL
+ *   without memory). */
+bool gw_route_request(struct gw_request *req, ProtobufCMessage **out);
+cg_code gw_route_call_service(struct gw_request *req, ProtobufCMessage *rpc,
+                              ProtobufCMessage **reply, cg_err *err);
+cJSON *gw_route_filter(struct gw_request *req, const gw_rpc_route *rr);
+
+/* The handler of a route whose row has an export (export.c). */
+void gw_route_export(struct gw_request *req);
 
 /* Run route r (borrowed, from the table) for req: its handler, or
  * gw_route_rpc() for a forwarding route. */

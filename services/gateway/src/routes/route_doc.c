@@ -208,10 +208,14 @@ static bool query_json(const gw_rpc_route *rr, cJSON *route)
     if (rr->paged && (!cJSON_AddItemToArray(names, cJSON_CreateString("limit")) ||
                       !cJSON_AddItemToArray(names, cJSON_CreateString("cursor"))))
         return false;
+    /* An export pages the list itself and answers a file in the format. */
+    if (rr->export != NULL && !cJSON_AddItemToArray(names, cJSON_CreateString("format")))
+        return false;
     return true;
 }
 
-/* "reply": the answer's top-level keys, or hand_written. */
+/* "reply": the answer's top-level keys, or hand_written (a presenter's
+ * JSON, or an export's file). */
 static cg_code reply_json(const gw_route *r, const cg_pbjson *codec, cJSON *route, cg_err *err)
 {
     const gw_rpc_route *rr = r->rpc;
@@ -219,9 +223,10 @@ static cg_code reply_json(const gw_route *r, const cg_pbjson *codec, cJSON *rout
     cJSON *keys = reply != NULL ? cJSON_AddArrayToObject(reply, "keys") : NULL;
     bool names = r->perm != GW_PERM_PUBLIC;
 
-    if (keys == NULL || cJSON_AddBoolToObject(reply, "hand_written", rr->present != NULL) == NULL)
+    bool hand_written = rr->present != NULL || rr->export != NULL;
+    if (keys == NULL || cJSON_AddBoolToObject(reply, "hand_written", hand_written) == NULL)
         return cg_err_set(err, CG_INTERNAL, "out of memory");
-    if (rr->present != NULL)
+    if (hand_written)
         return CG_OK;
     if (rr->reply_field == NULL)
         /* The Status has become the HTTP status; the rest is the answer. */

@@ -72,6 +72,51 @@ static const gw_query_param TASK_FILTERS[] = {
     {NULL, NULL},
 };
 
+/* The ledger's export (整改台账): a task a row, stages, sources and
+ * deadline states by their Chinese names (docs/rectification.md). */
+static const gw_export_label SOURCE_LABELS[] = {
+    {"inspection_tour", "巡视"},
+    {"inspection", "巡察"},
+    {"audit", "审计"},
+    {"supervision", "监督检查"},
+    {"case_recommendation", "案件整改建议"},
+    {"risk_alert", "风险预警"},
+    {NULL, NULL},
+};
+static const gw_export_label STAGE_LABELS[] = {
+    {"assigned", "待认领"}, {"in_progress", "整改中"}, {"closure_requested", "申请销号"},
+    {"verified", "验收"},   {"closed", "已销号"},      {NULL, NULL},
+};
+static const gw_export_label DEADLINE_LABELS[] = {
+    {"on_time", "正常"},
+    {"due_soon", "临期"},
+    {"overdue", "逾期"},
+    {NULL, NULL},
+};
+static const gw_export_column TASK_COLUMNS[] = {
+    {"序号", NULL, GW_EXPORT_ROW, NULL, 6},
+    {"批次", "batch_title", GW_EXPORT_TEXT, NULL, 24},
+    {"来源", "source", GW_EXPORT_LABEL, SOURCE_LABELS, 10},
+    {"问题", "problem_description", GW_EXPORT_TEXT, NULL, 40},
+    {"整改任务", "text", GW_EXPORT_TEXT, NULL, 40},
+    {"责任单位", "unit_name_zh", GW_EXPORT_TEXT, NULL, 20},
+    {"责任领导", "leader", GW_EXPORT_TEXT, NULL, 10},
+    {"第一责任人", "first_responsible", GW_EXPORT_TEXT, NULL, 10},
+    {"整改期限", "deadline_on", GW_EXPORT_DATE, NULL, 12},
+    {"状态", "stage", GW_EXPORT_LABEL, STAGE_LABELS, 10},
+    {"期限状态", "deadline_state", GW_EXPORT_LABEL, DEADLINE_LABELS, 10},
+    {"销号日期", "closed_at", GW_EXPORT_DATE, NULL, 12},
+    {"反弹次数", "relapse_count", GW_EXPORT_TEXT, NULL, 8},
+};
+static const gw_export TASK_EXPORT = {
+    .file_name = "rectify-tasks",
+    .sheet_name = "整改台账",
+    .items = "items",
+    .next_cursor = "next_cursor",
+    .columns = TASK_COLUMNS,
+    .ncolumns = sizeof(TASK_COLUMNS) / sizeof(TASK_COLUMNS[0]),
+};
+
 static const gw_query_param BATCH_FILTERS[] = {
     {"source", "source"},
     {"unit_code", "unit_code"},
@@ -468,6 +513,10 @@ const gw_route gw_routes[] = {
                 .reply_field = "responsibility", .status = 201),
      .idempotent = true},
     {.method = "POST",
+     .pattern = "/api/v1/rectify/batches/{id}/import",
+     .perm = GW_PERM_RECTIFY_MANAGE,
+     .handler = gw_route_import_rectify},
+    {.method = "POST",
      .pattern = "/api/v1/rectify/problems/{id}/tasks",
      .perm = GW_PERM_RECTIFY_MANAGE,
      .rpc =
@@ -481,6 +530,12 @@ const gw_route gw_routes[] = {
      .rpc = GW_RPC("rectify", "ListTasks", list_tasks, list_tasks, .paged = true,
                    .query = TASK_FILTERS, .enrich = gw_enrich_task_list,
                    .audit_action = "rectify.task_list", .audit_list = true)},
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/tasks/export",
+     .perm = GW_PERM_RECTIFY_READ,
+     .rpc = GW_RPC("rectify", "ListTasks", list_tasks, list_tasks, .query = TASK_FILTERS,
+                   .enrich = gw_enrich_task_list, .audit_action = "rectify.task_export",
+                   .audit_list = true, .export = &TASK_EXPORT)},
     {.method = "GET",
      .pattern = "/api/v1/rectify/tasks/{id}",
      .perm = GW_PERM_RECTIFY_READ,
