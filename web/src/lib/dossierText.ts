@@ -223,6 +223,11 @@ export const DOSSIER_ACTIONS: Readonly<Record<string, Rule>> = {
   'dossier.exported': { keys: ['exported'], sentence: () => ['exported', {}] },
 };
 
+/* Where a document of the file at base (/api/v1/clues/{id}, ...) downloads. */
+export function documentHref(base: string, sha256: string): string {
+  return `${base}/documents/content?sha256=${encodeURIComponent(sha256)}`;
+}
+
 /* Entries that record someone reading the file rather than changing it:
  * every look at the timeline by anyone but the handler adds one, and an
  * export is a read of the whole file. */
