@@ -196,6 +196,14 @@ export default {
     case_extension_requested: 'Extension requested',
     case_extension_approved: 'Extension approved',
     case_extension_rejected: 'Extension rejected',
+    task_assigned: 'Task assigned',
+    task_planned: 'Plan made',
+    task_replanned: 'Plan revised',
+    task_evidence_added: 'Evidence added',
+    task_closure_requested: 'Closure requested',
+    task_accepted: 'Accepted',
+    task_rejected: 'Rejected',
+    task_closed: 'Closed off',
   },
   /* Dossier entries as sentences (src/lib/dossierText.ts): {actor} is who
    * acted; the other parameters come from the entry's summary. */
@@ -239,6 +247,15 @@ export default {
     read: '{actor} read the dossier',
     readFrom: '{actor} read the dossier from entry {from} on',
     exported: '{actor} exported the whole dossier',
+    taskAssigned: '{actor} assigned the rectification task, due {deadline}',
+    taskPlanned: '{actor} planned the rectification: {n} measures',
+    taskReplanned: '{actor} revised the plan: {n} measures',
+    taskEvidence: '{actor} added evidence for measure {measure}',
+    taskClosureRequested: '{actor} requested closure (round {round})',
+    taskAccepted: '{actor} accepted the rectification for {party} (round {round})',
+    taskVerified: '{actor} accepted the rectification for {party}, the last party (round {round}): verified',
+    taskRejected: '{actor} rejected the rectification for {party} (round {round})',
+    taskClosed: '{actor} closed the task off (销号)',
   },
   /* Names of summary fields, for the lines under a sentence. */
   dossierField: {

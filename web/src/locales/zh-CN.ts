@@ -196,6 +196,14 @@ export default {
     case_extension_requested: '申请延期',
     case_extension_approved: '批准延期',
     case_extension_rejected: '驳回延期',
+    task_assigned: '下达任务',
+    task_planned: '制定方案',
+    task_replanned: '修改方案',
+    task_evidence_added: '添加佐证',
+    task_closure_requested: '申请销号',
+    task_accepted: '验收通过',
+    task_rejected: '验收不通过',
+    task_closed: '销号',
   },
   /* 档案记录的句子（src/lib/dossierText.ts）：{actor} 为操作人，其余参数取自记录摘要。 */
   dossierText: {
@@ -238,6 +246,15 @@ export default {
     read: '{actor} 查阅了档案',
     readFrom: '{actor} 查阅了档案（自第 {from} 条起）',
     exported: '{actor} 导出了整份档案',
+    taskAssigned: '{actor} 下达整改任务，期限 {deadline}',
+    taskPlanned: '{actor} 制定整改方案：{n} 项措施',
+    taskReplanned: '{actor} 修改整改方案：{n} 项措施',
+    taskEvidence: '{actor} 为措施 {measure} 添加佐证材料',
+    taskClosureRequested: '{actor} 申请销号（第 {round} 轮）',
+    taskAccepted: '{actor} 代表{party}验收通过（第 {round} 轮）',
+    taskVerified: '{actor} 代表{party}验收通过，各方均已通过（第 {round} 轮）',
+    taskRejected: '{actor} 代表{party}验收不通过（第 {round} 轮）',
+    taskClosed: '{actor} 将任务销号',
   },
   /* 摘要字段名，用于句子下方的明细。 */
   dossierField: {
