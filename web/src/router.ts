@@ -41,6 +41,38 @@ export const routes: RouteRecordRaw[] = [
         meta: { nav: 'cases' },
       },
       { path: 'cases', name: 'cases', component: () => import('@/office/CaseList.vue'), meta: { nav: 'cases' } },
+      /* Rectification (整改): the unit leader's workbench, the batches and
+       * their three lists, the ledger and a task. */
+      {
+        path: 'rectify',
+        name: 'rectify-workbench',
+        component: () => import('@/office/RectifyWorkbench.vue'),
+        meta: { nav: 'rectify-workbench' },
+      },
+      {
+        path: 'rectify/batches',
+        name: 'rectify-batches',
+        component: () => import('@/office/RectifyBatches.vue'),
+        meta: { nav: 'rectify-batches' },
+      },
+      {
+        path: 'rectify/batches/:id',
+        name: 'rectify-batch',
+        component: () => import('@/office/RectifyBatch.vue'),
+        meta: { nav: 'rectify-batches' },
+      },
+      {
+        path: 'rectify/tasks',
+        name: 'rectify-tasks',
+        component: () => import('@/office/RectifyLedger.vue'),
+        meta: { nav: 'rectify-tasks' },
+      },
+      {
+        path: 'rectify/tasks/:id',
+        name: 'rectify-task',
+        component: () => import('@/office/RectifyTask.vue'),
+        meta: { nav: 'rectify-tasks' },
+      },
     ],
   },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('@/public/NotFound.vue'), meta: { public: true } },

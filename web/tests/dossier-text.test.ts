@@ -14,12 +14,18 @@ import {
 import en from '@/locales/en';
 import zh from '@/locales/zh-CN';
 
-/* The case service's sources, read as text: every action it appends to a
- * dossier is a string literal such as "clue.assigned" in them, or in the
+/* The case service's and the rectification service's sources, read as
+ * text: every action they append to a dossier is a string literal such as
+ * "clue.assigned" or "task.planned" in them, or in the
  * shared modules it serves its documents and exports (document.added,
  * dossier.exported) and its dossier's reads (dossier.read) with. */
 const sources = import.meta.glob(
-  ['../../services/case/src/*.c', '../../common/src/documents.c', '../../common/src/dossier_rpc.c'],
+  [
+    '../../services/case/src/*.c',
+    '../../services/rectify/src/*.c',
+    '../../common/src/documents.c',
+    '../../common/src/dossier_rpc.c',
+  ],
   {
     query: '?raw',
     import: 'default',
@@ -30,7 +36,7 @@ const sources = import.meta.glob(
 function serviceActions(): string[] {
   const found = new Set<string>();
   for (const text of Object.values(sources))
-    for (const m of text.matchAll(/"((?:clue|case|disposal|document|dossier|subject)\.[a-z_]+)"/g))
+    for (const m of text.matchAll(/"((?:clue|case|disposal|document|dossier|subject|task)\.[a-z_]+)"/g))
       if (!m[1].endsWith('.h') && !m[1].endsWith('.c')) found.add(m[1]);
   return [...found].sort();
 }
@@ -116,6 +122,17 @@ const SAMPLES: Record<string, Record<string, unknown>[]> = {
   'document.added': [{ sha256: 'b'.repeat(64), name: 'tender.pdf', size: 2048, content_type: 'application/pdf' }],
   'dossier.read': [{ after_seq: '0' }, { after_seq: '100' }],
   'dossier.exported': [{}],
+  'task.assigned': [{ deadline_on: '2027-01-01' }],
+  'task.planned': [{ from: 'assigned', to: 'in_progress', measures: 2 }],
+  'task.replanned': [{ from: 'in_progress', to: 'in_progress', measures: 3 }],
+  'task.evidence_added': [{ from: 'in_progress', to: 'in_progress', sha256: 'b'.repeat(64), measure: 1 }],
+  'task.closure_requested': [{ from: 'in_progress', to: 'closure_requested', round: 1 }],
+  'task.accepted': [
+    { from: 'closure_requested', to: 'closure_requested', party: 'office', round: 1 },
+    { from: 'closure_requested', to: 'verified', party: 'inspection_group', round: 1 },
+  ],
+  'task.rejected': [{ from: 'closure_requested', to: 'in_progress', party: 'office', round: 1, reason: 'no minutes' }],
+  'task.closed': [{ from: 'verified', to: 'closed' }],
 };
 
 /* A translator that records what it was asked, for the parameter check. */

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { useSession } from '@/stores/session';
 import { csrfToken } from '@/api/client';
-import { homeRoute, navFor, userRoles } from '@/lib/roles';
+import { canManageRectify, homeRoute, navFor, userRoles } from '@/lib/roles';
 
 const user = {
   id: 'u1',
@@ -89,10 +89,20 @@ describe('roles', () => {
   });
 
   it('shows clues, cases and the overview to clue readers only', () => {
-    expect(navFor(['inspector']).map((i) => i.name)).toEqual(['clues', 'dashboard', 'cases']);
+    const office = ['clues', 'dashboard', 'cases', 'rectify-batches', 'rectify-tasks'];
+    expect(navFor(['inspector']).map((i) => i.name)).toEqual(office);
     expect(navFor(['admin'])).toEqual([]);
-    expect(navFor(['cadre', 'auditor']).map((i) => i.name)).toEqual(['clues', 'dashboard', 'cases']);
+    expect(navFor(['cadre', 'auditor']).map((i) => i.name)).toEqual(office);
     expect(homeRoute(['auditor'])).toBe('clues');
     expect(homeRoute(['cadre'])).toBe('welcome');
+  });
+
+  it("lands a unit leader on its unit's rectification, with the ledger and no office page", () => {
+    expect(navFor(['unit_leader']).map((i) => i.name)).toEqual(['rectify-workbench', 'rectify-tasks']);
+    expect(homeRoute(['unit_leader'])).toBe('rectify-workbench');
+    expect(canManageRectify(['unit_leader'])).toBe(false);
+    expect(canManageRectify(['auditor'])).toBe(false);
+    expect(canManageRectify(['inspector'])).toBe(true);
+    expect(canManageRectify(['inspection_lead'])).toBe(true);
   });
 });

@@ -246,3 +246,116 @@ export interface CaseExtension {
   decided_by_name?: string | null;
   decision_reason: string | null;
 }
+
+/* --- rectification (整改, docs/rectification.md) --- */
+
+/* A batch (整改批次): what one source found in one unit. */
+export interface RectifyBatch {
+  id: string;
+  source: string;
+  source_ref: string;
+  title: string;
+  org_path: string;
+  unit_name?: string | null;
+  unit_name_zh?: string | null;
+  feedback_on: string | null; // YYYY-MM-DD
+  oversight: string;
+  created_by: string;
+  created_at: string;
+  problem_count: number;
+  task_count: number;
+  closed_count: number;
+}
+
+/* A line of the problem list (问题清单). */
+export interface RectifyProblem {
+  id: string;
+  batch_id: string;
+  seq: number;
+  description: string;
+  category: string;
+  severity: string; // general | serious | major
+  basis: string;
+  created_at: string;
+}
+
+/* A line of the responsibility list (责任清单); problem_id "" or null for
+ * the whole batch. */
+export interface RectifyResponsibility {
+  id: string;
+  batch_id: string;
+  problem_id: string | null;
+  person: string;
+  position: string;
+  duty: string;
+}
+
+export interface RectifyMeasure {
+  seq: number;
+  text: string;
+  milestone_on: string | null;
+  evidence_count: number;
+}
+
+export interface RectifyEvidence {
+  id: string;
+  measure: number;
+  sha256: string;
+  effective_on: string | null;
+  description: string;
+  added_by: string;
+  added_by_name?: string | null;
+  added_at: string;
+}
+
+export interface RectifyVerification {
+  round: number;
+  party: string;
+  verifier_id: string;
+  verifier_name?: string | null;
+  verdict: string; // accepted | rejected
+  reason: string;
+  verified_at: string;
+}
+
+/* A task (整改任务) of the task list and the ledger. */
+export interface RectifyTask {
+  id: string;
+  batch_id: string;
+  problem_id: string;
+  source: string;
+  text: string;
+  org_path: string;
+  unit_name?: string | null;
+  unit_name_zh?: string | null;
+  leader: string;
+  first_responsible: string;
+  deadline_on: string | null;
+  stage: string;
+  measures: RectifyMeasure[];
+  evidence: RectifyEvidence[];
+  verifications: RectifyVerification[];
+  parties_required: string[];
+  parties_pending: string[];
+  round: number;
+  requested_by: string | null;
+  requested_by_name?: string | null;
+  rejection_reason: string | null;
+  relapsed: boolean;
+  relapse_count: number;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  deadline_state: string | null; // on_time | due_soon | overdue; null once closed
+  problem_description: string;
+  batch_title: string;
+  case_id: string | null;
+}
+
+/* GET /api/v1/rectify/batches/{id}: the batch with its three lists. */
+export interface RectifyBatchFile {
+  batch: RectifyBatch;
+  problems: RectifyProblem[];
+  tasks: RectifyTask[];
+  responsibilities: RectifyResponsibility[];
+}

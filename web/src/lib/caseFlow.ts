@@ -132,14 +132,17 @@ export function isDate(v: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 }
 
-function text(e: Errors, field: string, v: string, required: boolean, max = TEXT_MAX): void {
+/* A free-text field: required or not, at most max characters. Shared by
+ * the rectification forms (src/lib/rectify.ts). */
+export function checkText(e: Errors, field: string, v: string, required: boolean, max = TEXT_MAX): void {
   const s = v.trim();
   if (!s) {
     if (required) e[field] = 'validate.required';
   } else if (chars(s) > max) e[field] = 'validate.tooLong';
 }
 
-function date(e: Errors, field: string, v: string): void {
+/* A required calendar day. */
+export function checkDate(e: Errors, field: string, v: string): void {
   if (!v) e[field] = 'validate.required';
   else if (!isDate(v)) e[field] = 'caseFlow.dateInvalid';
 }
@@ -156,9 +159,9 @@ export interface MeasureForm {
 export function validateMeasure(f: MeasureForm): Errors {
   const e: Errors = {};
   if (!(MEASURE_KINDS as readonly string[]).includes(f.kind)) e.kind = 'validate.required';
-  date(e, 'date', f.date);
-  text(e, 'who', f.who, true, 200);
-  text(e, 'summary', f.summary, true);
+  checkDate(e, 'date', f.date);
+  checkText(e, 'who', f.who, true, 200);
+  checkText(e, 'summary', f.summary, true);
   return e;
 }
 
@@ -168,7 +171,7 @@ export function measureBody(f: MeasureForm): MeasureForm {
 
 export function validateReport(report: string): Errors {
   const e: Errors = {};
-  text(e, 'report', report, true);
+  checkText(e, 'report', report, true);
   return e;
 }
 
@@ -197,7 +200,7 @@ export function validateExtension(days: string, reason: string): Errors {
   const d = days.trim();
   if (!d) e.days = 'validate.required';
   else if (!/^[0-9]+$/.test(d) || Number(d) < 1 || Number(d) > EXTENSION_DAYS_MAX) e.days = 'caseFlow.daysRange';
-  text(e, 'reason', reason, true);
+  checkText(e, 'reason', reason, true);
   return e;
 }
 
@@ -208,8 +211,8 @@ export interface ExecuteForm {
 
 export function validateExecute(f: ExecuteForm): Errors {
   const e: Errors = {};
-  date(e, 'date', f.date);
-  text(e, 'note', f.note, false);
+  checkDate(e, 'date', f.date);
+  checkText(e, 'note', f.note, false);
   return e;
 }
 
@@ -303,13 +306,13 @@ export function validateItem(f: ItemForm, subjects: readonly string[]): Errors {
     if (!f.amount.trim()) e.amount_fen = 'validate.required';
     else if (yuanToFen(f.amount) === null) e.amount_fen = 'caseFlow.amountInvalid';
   }
-  if (fields.includes('text')) text(e, 'text', f.text, true);
+  if (fields.includes('text')) checkText(e, 'text', f.text, true);
   if (fields.includes('unit_code')) {
     const u = f.unit_code.trim();
     if (!u) e.unit_code = 'validate.required';
     else if (!UNIT_CODE.test(u)) e.unit_code = 'caseFlow.unitCodeInvalid';
   }
-  if (fields.includes('deadline')) date(e, 'deadline', f.deadline);
+  if (fields.includes('deadline')) checkDate(e, 'deadline', f.deadline);
   return e;
 }
 

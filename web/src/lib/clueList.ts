@@ -134,8 +134,9 @@ export function receivedDay(c: Pick<Clue, 'received_date' | 'created_at'>): stri
 }
 
 /* The class of a clue's row: its stage's deadline passed or near
- * (deadline_state from the case service, docs/case-lifecycle.md). */
-export function deadlineClass(c: Pick<Clue, 'deadline_state'>): string {
+ * (deadline_state from the case service, docs/case-lifecycle.md); a
+ * rectification task's row too (docs/rectification.md). */
+export function deadlineClass(c: { deadline_state?: string | null }): string {
   if (c.deadline_state === 'overdue') return 'row-overdue';
   if (c.deadline_state === 'due_soon') return 'row-due-soon';
   return '';

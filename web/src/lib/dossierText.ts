@@ -72,7 +72,8 @@ function has(s: Summary, k: string): boolean {
 
 /* The sentence of each action the case service writes (grep
  * cg_dossier_append and note( in services/case/src, common/src/documents.c
- * and common/src/dossier_rpc.c). The unit test reads this table and those
+ * and common/src/dossier_rpc.c), and the rectification service's task.*
+ * (services/rectify/src). The unit test reads this table and those
  * sources, and fails when they differ. */
 export const DOSSIER_ACTIONS: Readonly<Record<string, Rule>> = {
   'clue.created': {
@@ -221,7 +222,34 @@ export const DOSSIER_ACTIONS: Readonly<Record<string, Rule>> = {
     },
   },
   'dossier.exported': { keys: ['exported'], sentence: () => ['exported', {}] },
+  // A rectification task's file (services/rectify, docs/rectification.md).
+  'task.assigned': { keys: ['taskAssigned'], sentence: (s) => ['taskAssigned', { deadline: str(s.deadline_on) || '-' }] },
+  'task.planned': { keys: ['taskPlanned'], sentence: (s) => ['taskPlanned', { n: str(s.measures) || '0' }] },
+  'task.replanned': { keys: ['taskReplanned'], sentence: (s) => ['taskReplanned', { n: str(s.measures) || '0' }] },
+  'task.evidence_added': {
+    keys: ['taskEvidence'],
+    sentence: (s) => ['taskEvidence', { measure: str(s.measure) || '-' }],
+  },
+  'task.closure_requested': {
+    keys: ['taskClosureRequested'],
+    sentence: (s) => ['taskClosureRequested', { round: str(s.round) || '1' }],
+  },
+  'task.accepted': {
+    keys: ['taskAccepted', 'taskVerified'],
+    sentence: (s, w) => [s.to === 'verified' ? 'taskVerified' : 'taskAccepted', { party: w.label('party', s.party), round: str(s.round) || '1' }],
+  },
+  'task.rejected': {
+    keys: ['taskRejected'],
+    sentence: (s, w) => ['taskRejected', { party: w.label('party', s.party), round: str(s.round) || '1' }],
+    details: ['reason'],
+  },
+  'task.closed': { keys: ['taskClosed'], sentence: () => ['taskClosed', {}] },
 };
+
+/* Where a document of the file at base (/api/v1/clues/{id}, ...) downloads. */
+export function documentHref(base: string, sha256: string): string {
+  return `${base}/documents/content?sha256=${encodeURIComponent(sha256)}`;
+}
 
 /* Entries that record someone reading the file rather than changing it:
  * every look at the timeline by anyone but the handler adds one, and an

@@ -19,12 +19,31 @@ export interface NavItem {
 /* Roles with the permission clue.read (docs/access.md). */
 export const CLUE_READERS = ['inspector', 'inspection_lead', 'auditor'] as const;
 
+/* Roles with rectify.read; of them, those that register batches and
+ * verify (rectify.manage, rectify.verify), those who read the office's
+ * pages (the auditor too, read-only), and the unit's leader (rectify.act). */
+export const RECTIFY_READERS = ['inspector', 'inspection_lead', 'auditor', 'unit_leader'] as const;
+export const RECTIFY_MANAGERS = ['inspector', 'inspection_lead'] as const;
+export const RECTIFY_OFFICE_READERS = ['inspector', 'inspection_lead', 'auditor'] as const;
+export const RECTIFY_UNIT = ['unit_leader'] as const;
+
+/* Whether the user may register batches and their lists. */
+export function canManageRectify(roles: readonly string[]): boolean {
+  return RECTIFY_MANAGERS.some((r) => roles.includes(r));
+}
+
 export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'clues', label: 'nav.clues', roles: CLUE_READERS },
   // The overview reads the clue statistics, which clue.read allows.
   { name: 'dashboard', label: 'nav.dashboard', roles: CLUE_READERS },
   // Cases (案件) are read with clue.read too (docs/access.md).
   { name: 'cases', label: 'caseList.nav', roles: CLUE_READERS },
+  // Rectification (整改, docs/rectification.md): the unit leader lands on
+  // the workbench of its unit's tasks; the office keeps the batches; every
+  // role with rectify.read reads the ledger.
+  { name: 'rectify-workbench', label: 'rectify.navWorkbench', roles: RECTIFY_UNIT },
+  { name: 'rectify-batches', label: 'rectify.navBatches', roles: RECTIFY_OFFICE_READERS },
+  { name: 'rectify-tasks', label: 'rectify.navLedger', roles: RECTIFY_READERS },
 ];
 
 export function navFor(roles: readonly string[]): NavItem[] {
