@@ -36,7 +36,7 @@ const sources = import.meta.glob(
 function serviceActions(): string[] {
   const found = new Set<string>();
   for (const text of Object.values(sources))
-    for (const m of text.matchAll(/"((?:clue|case|disposal|document|dossier|subject|task)\.[a-z_]+)"/g))
+    for (const m of text.matchAll(/"((?:clue|case|disposal|document|dossier|subject|task|ladder)\.[a-z_]+)"/g))
       if (!m[1].endsWith('.h') && !m[1].endsWith('.c')) found.add(m[1]);
   return [...found].sort();
 }
@@ -133,6 +133,13 @@ const SAMPLES: Record<string, Record<string, unknown>[]> = {
   ],
   'task.rejected': [{ from: 'closure_requested', to: 'in_progress', party: 'office', round: 1, reason: 'no minutes' }],
   'task.closed': [{ from: 'verified', to: 'closed' }],
+  'task.recheck_drawn': [{ draw_id: 'd', due_on: '2027-03-01', for: 'share' }],
+  'task.rechecked': [{ from: 'closed', to: 'closed', finding: 'holds' }],
+  'task.relapsed': [{ from: 'closed', to: 'in_progress', finding: 'back', deadline_on: '2027-02-01', relapse_count: 1 }],
+  'ladder.reminded': [{ deadline_on: '2027-01-01', final_deadline_on: '' }],
+  'ladder.overdue_warned': [{ deadline_on: '2027-01-01', final_deadline_on: '2027-01-16' }],
+  'ladder.accountability_proposed': [{ deadline_on: '2027-01-01', final_deadline_on: '2027-01-16' }],
+  'ladder.clue_registered': [{ clue_id: 'c' }],
 };
 
 /* A translator that records what it was asked, for the parameter check. */

@@ -244,6 +244,30 @@ export const DOSSIER_ACTIONS: Readonly<Record<string, Rule>> = {
     details: ['reason'],
   },
   'task.closed': { keys: ['taskClosed'], sentence: () => ['taskClosed', {}] },
+  'task.recheck_drawn': {
+    keys: ['taskRecheckDrawn'],
+    sentence: (s) => ['taskRecheckDrawn', { due: str(s.due_on) || '-' }],
+  },
+  'task.rechecked': { keys: ['taskRechecked'], sentence: () => ['taskRechecked', {}], details: ['finding'] },
+  'task.relapsed': {
+    keys: ['taskRelapsed'],
+    sentence: (s) => ['taskRelapsed', { deadline: str(s.deadline_on) || '-' }],
+    details: ['finding'],
+  },
+  // The escalation ladder's rungs, written by the service itself.
+  'ladder.reminded': {
+    keys: ['ladderReminded'],
+    sentence: (s) => ['ladderReminded', { deadline: str(s.deadline_on) || '-' }],
+  },
+  'ladder.overdue_warned': {
+    keys: ['ladderOverdueWarned'],
+    sentence: (s) => ['ladderOverdueWarned', { final: str(s.final_deadline_on) || '-' }],
+  },
+  'ladder.accountability_proposed': {
+    keys: ['ladderAccountabilityProposed'],
+    sentence: () => ['ladderAccountabilityProposed', {}],
+  },
+  'ladder.clue_registered': { keys: ['ladderClueRegistered'], sentence: () => ['ladderClueRegistered', {}] },
 };
 
 /* Where a document of the file at base (/api/v1/clues/{id}, ...) downloads. */

@@ -256,6 +256,13 @@ export default {
     taskVerified: '{actor} accepted the rectification for {party}, the last party (round {round}): verified',
     taskRejected: '{actor} rejected the rectification for {party} (round {round})',
     taskClosed: '{actor} closed the task off (销号)',
+    taskRecheckDrawn: '{actor} drew the task for a re-check (回头看), due {due}',
+    taskRechecked: '{actor} re-checked the task: the fix holds',
+    taskRelapsed: '{actor} found the problem back (整改反弹): the task reopened, due {deadline}',
+    ladderReminded: 'The unit was reminded: the deadline is {deadline}',
+    ladderOverdueWarned: 'Overdue warning (督办): final deadline {final}',
+    ladderAccountabilityProposed: 'The final deadline passed: accountability proposed to the case service',
+    ladderClueRegistered: 'The accountability proposal was registered as a clue',
   },
   /* Names of summary fields, for the lines under a sentence. */
   dossierField: {

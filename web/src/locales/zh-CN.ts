@@ -255,6 +255,13 @@ export default {
     taskVerified: '{actor} 代表{party}验收通过，各方均已通过（第 {round} 轮）',
     taskRejected: '{actor} 代表{party}验收不通过（第 {round} 轮）',
     taskClosed: '{actor} 将任务销号',
+    taskRecheckDrawn: '{actor} 抽取本任务回头看，限 {due} 前完成',
+    taskRechecked: '{actor} 回头看：整改成效巩固',
+    taskRelapsed: '{actor} 回头看发现问题反弹，任务重新整改，期限 {deadline}',
+    ladderReminded: '到期提醒：整改期限 {deadline}',
+    ladderOverdueWarned: '逾期督办：最终期限 {final}',
+    ladderAccountabilityProposed: '最终期限已过，已提出问责建议',
+    ladderClueRegistered: '问责建议已登记为问题线索',
   },
   /* 摘要字段名，用于句子下方的明细。 */
   dossierField: {
