@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,6 +269,41 @@ cg_code cg_sheet_add_row(cg_sheet *sheet, const cg_cell *cells, size_t ncells, c
     return rc;
 }
 
+/* The stack workbook_close() runs on. Its zip packager (minizip's
+ * zipOpen3) keeps a structure of more than 64 KB on the stack and copies
+ * it, which overruns the small stacks of server threads (civetweb's
+ * workers crash on it), so the book is closed on a thread of its own. */
+#define CLOSE_STACK_BYTES (1024 * 1024)
+
+typedef struct book_close {
+    lxw_workbook *book;
+    lxw_error result;
+} book_close;
+
+static void *close_book(void *arg)
+{
+    book_close *c = arg;
+    c->result = workbook_close(c->book); /* frees it, even on failure */
+    return NULL;
+}
+
+/* workbook_close() of book on a thread with CLOSE_STACK_BYTES of stack. */
+static lxw_error close_book_on_thread(lxw_workbook *book)
+{
+    book_close c = {.book = book, .result = LXW_ERROR_CREATING_TMPFILE};
+    pthread_attr_t attr;
+    pthread_t thread;
+    bool started = pthread_attr_init(&attr) == 0 &&
+                   pthread_attr_setstacksize(&attr, CLOSE_STACK_BYTES) == 0 &&
+                   pthread_create(&thread, &attr, close_book, &c) == 0;
+    pthread_attr_destroy(&attr);
+    if (started)
+        pthread_join(thread, NULL);
+    else
+        close_book(&c); /* no thread to be had: the caller's stack may do */
+    return c.result;
+}
+
 cg_code cg_sheet_close(cg_sheet *sheet, cg_err *err)
 {
     struct stat st;
@@ -282,7 +318,7 @@ cg_code cg_sheet_close(cg_sheet *sheet, cg_err *err)
             return cg_err_set(err, CG_UNAVAILABLE, "cannot write %s: %s", sheet->path,
                               strerror(errno));
     } else {
-        lxw_error e = workbook_close(sheet->book); /* frees it, even on failure */
+        lxw_error e = close_book_on_thread(sheet->book);
         sheet->book = NULL;
         if (e != LXW_NO_ERROR)
             return xlsx_error(e, err);

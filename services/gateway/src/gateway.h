@@ -347,6 +347,9 @@ cg_code gw_resolve_unit(gw_app *app, const char *code, char *path, size_t path_s
 void gw_route_upload_document(gw_request *req);
 void gw_route_download_document(gw_request *req);
 void gw_route_export_dossier(gw_request *req);
+/* GET /api/v1/rectify/duty-lists/export: the assessment table of the
+ * responsibility lists as XLSX or CSV (duty_export.c). */
+void gw_route_duty_export(gw_request *req);
 /* GET /api/v1/audit and GET /api/v1/audit/verify (audit.c). */
 void gw_route_list_audit(gw_request *req);
 void gw_route_verify_audit(gw_request *req);

@@ -160,6 +160,16 @@ static const struct {
     {"POST", "/api/v1/rectify/tasks/{id}/verify", "rectify.task_accepted", NULL, "rectify_task"},
     {"POST", "/api/v1/rectify/tasks/{id}/reject", "rectify.task_rejected", NULL, "rectify_task"},
     {"POST", "/api/v1/rectify/tasks/{id}/close", "rectify.task_closed", NULL, "rectify_task"},
+    /* The responsibility lists (责任清单) and their assessment (纪实考核). */
+    {"POST", "/api/v1/rectify/duty-lists", "rectify.duty_list_set", NULL, "rectify_duty_list"},
+    {"POST", "/api/v1/rectify/duty-lists/{id}/records", "rectify.duty_work_recorded", NULL,
+     "rectify_duty_list"},
+    {"POST", "/api/v1/rectify/duty-lists/{id}/confirm", "rectify.duty_work_confirmed", NULL,
+     "rectify_duty_list"},
+    {"POST", "/api/v1/rectify/duty-lists/{id}/refuse", "rectify.duty_work_refused", NULL,
+     "rectify_duty_list"},
+    {"POST", "/api/v1/rectify/duty-lists/{id}/scores", "rectify.duty_item_scored", NULL,
+     "rectify_duty_list"},
 };
 
 const char *gw_audit_route_action(const char *method, const char *pattern, const char **fail_action,
