@@ -75,30 +75,6 @@ static void stage_is(const char *id, const char *want)
     cJSON_Delete(task);
 }
 
-/* The dossier of the task, as the lead reads it: its actions in order
- * into out (comma-separated), and it verifies whole. */
-static void dossier_actions(const char *id, char *out, size_t size)
-{
-    char path[160];
-    snprintf(path, sizeof path, "/api/v1/rectify/tasks/%s/dossier?limit=100", id);
-    cgt_response *r = cgt_get(path, tokens[LEAD]);
-    CGT_CHECK_STATUS(r, 200);
-    out[0] = '\0';
-    const cJSON *e;
-    cJSON_ArrayForEach(e, cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "items"))
-    {
-        size_t used = strlen(out);
-        snprintf(out + used, size - used, "%s%s", used ? "," : "", cgt_json_str(e, "action"));
-    }
-    cgt_response_free(r);
-    snprintf(path, sizeof path, "/api/v1/rectify/tasks/%s/dossier/verify", id);
-    r = cgt_get(path, tokens[LEAD]);
-    CGT_CHECK_STATUS(r, 200);
-    CGT_CHECK(cJSON_IsTrue(cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "whole")),
-              "the task's file verifies whole: %s", r->body);
-    cgt_response_free(r);
-}
-
 /* Upload a small PDF of its own to the task as token: its sha256 into sha. */
 static void upload(const char *token, const char *id, char sha[72])
 {
@@ -176,7 +152,7 @@ static void task_to_verified_closure(void **state)
               "a closed task has no deadline state");
     cJSON_Delete(task);
 
-    dossier_actions(id, actions, sizeof actions);
+    cgt_dossier_actions(tokens[LEAD], "rectify/tasks", id, actions, sizeof actions);
     /* The lead's own reads of the file are steps of it too (全程留痕). */
     const char *want = "task.assigned,task.planned,document.added,task.evidence_added,"
                        "task.evidence_added,"

@@ -1315,6 +1315,220 @@ static cgt_response *call_export_task_dossier(const char *token, const char *use
     return get_task_under(token, user, "/dossier/export");
 }
 
+/* --- responsibility lists (责任清单) ------------------------------------ */
+
+/* The year of the lists the samples act on: long past, so its items are
+ * scored; SetDutyList's sample revises a list of the year before, which is
+ * never scored. */
+#define DUTY_YEAR 2021
+#define DUTY_SET_YEAR 2020
+#define DUTY_ITEMS 50
+
+static char duty_list[37];
+static char duty_sha[72];
+
+/* A fresh PDF added to the list's file as token: its sha256 into sha. */
+static cgt_response *add_duty_document(const char *token, char sha[72])
+{
+    char pdf[128], path[192], mark[17];
+    cgt_token_hex(mark, 16);
+    int n =
+        snprintf(pdf, sizeof pdf, "%%PDF-1.4\n%% rm duty %s\n1 0 obj<<>>endobj\n%%%%EOF\n", mark);
+    snprintf(path, sizeof path, "/api/v1/rectify/duty-lists/%s/documents?name=rm-duty.pdf",
+             duty_list);
+    cgt_response *r = cgt_post_raw(path, token, "application/pdf", pdf, (size_t)n);
+    if (sha != NULL && r->status == 201)
+        snprintf(sha, 72, "%s", CGT_JSON_STR(CGT_JSON_OBJECT(r), "sha256"));
+    return r;
+}
+
+/* city_a's list of DUTY_YEAR with DUTY_ITEMS items and a document, set by
+ * the lead once per run (or found, when an earlier run scored it). */
+static const char *duty_fixture(void)
+{
+    if (duty_list[0] != '\0')
+        return duty_list;
+    char body[8192];
+    int n =
+        snprintf(body, sizeof body, "{\"unit_code\":\"city_a\",\"year\":%d,\"items\":[", DUTY_YEAR);
+    for (int i = 0; i < DUTY_ITEMS; i++)
+        n += snprintf(body + n, sizeof body - (size_t)n,
+                      "%s{\"text\":\"rm %d\",\"leader\":\"rm\",\"standard\":\"rm\"}", i ? "," : "",
+                      i + 1);
+    snprintf(body + n, sizeof body - (size_t)n, "]}");
+    cgt_response *r = cgt_post_raw("/api/v1/rectify/duty-lists", token_of("lead"),
+                                   "application/json", body, strlen(body));
+    if (r->status != 200) {
+        cgt_response_free(r);
+        char path[96];
+        snprintf(path, sizeof path, "/api/v1/rectify/duty-lists?year=%d&unit_code=city_a",
+                 DUTY_YEAR);
+        r = cgt_get(path, token_of("lead"));
+        CGT_CHECK_STATUS(r, 200);
+        const cJSON *first =
+            cJSON_GetArrayItem(cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "items"), 0);
+        snprintf(duty_list, sizeof duty_list, "%s", cgt_json_str(first, "id"));
+    } else {
+        snprintf(duty_list, sizeof duty_list, "%s", CGT_JSON_STR(CGT_JSON_OBJECT(r), "id"));
+    }
+    cgt_response_free(r);
+    r = add_duty_document(token_of("unitlead.east"), duty_sha);
+    CGT_CHECK_STATUS(r, 201);
+    cgt_response_free(r);
+    return duty_list;
+}
+
+/* POST body to /api/v1/rectify/duty-lists/<the fixture><suffix> as token. */
+static cgt_response *duty_post(const char *token, const char *suffix, const char *body)
+{
+    char path[192];
+    snprintf(path, sizeof path, "/api/v1/rectify/duty-lists/%s%s", duty_fixture(), suffix);
+    return cgt_post_raw(path, token, "application/json", body, strlen(body));
+}
+
+static cgt_response *duty_get(const char *token, const char *suffix)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/rectify/duty-lists/%s%s", duty_fixture(), suffix);
+    return cgt_get(path, token);
+}
+
+/* A body recording work for item 1 with the fixture's document. */
+static void duty_record_body(char *out, size_t size)
+{
+    duty_fixture();
+    snprintf(out, size, "{\"item\":1,\"note\":\"rm\",\"done_on\":\"%d-06-01\",\"sha256\":\"%s\"}",
+             DUTY_YEAR, duty_sha);
+}
+
+/* A new record of work by east's unit leader: its id into id. */
+static void duty_new_record(char id[37])
+{
+    char body[256];
+    duty_record_body(body, sizeof body);
+    cgt_response *r = duty_post(token_of("unitlead.east"), "/records", body);
+    CGT_CHECK_STATUS(r, 201);
+    const cJSON *item = cJSON_GetArrayItem(cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "items"), 0);
+    const cJSON *records = cJSON_GetObjectItem(item, "records");
+    snprintf(id, 37, "%s",
+             cgt_json_str(cJSON_GetArrayItem(records, cJSON_GetArraySize(records) - 1), "id"));
+    cgt_response_free(r);
+}
+
+static cgt_response *call_list_duty_lists(const char *token, const char *user)
+{
+    (void)user;
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/rectify/duty-lists?year=%d", DUTY_YEAR);
+    return cgt_get(path, token);
+}
+
+static cgt_response *call_set_duty_list(const char *token, const char *user)
+{
+    (void)user;
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"unit_code\":\"city_a\",\"year\":%d,\"items\":[{\"text\":\"rm\",\"leader\":"
+             "\"rm\",\"standard\":\"rm\"}]}",
+             DUTY_SET_YEAR);
+    return cgt_post_raw("/api/v1/rectify/duty-lists", token, "application/json", body,
+                        strlen(body));
+}
+
+static cgt_response *call_export_duty_lists(const char *token, const char *user)
+{
+    (void)user;
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/rectify/duty-lists/export?year=%d", DUTY_YEAR);
+    return cgt_get(path, token);
+}
+
+static cgt_response *call_get_duty_list(const char *token, const char *user)
+{
+    (void)user;
+    return duty_get(token, "");
+}
+
+static cgt_response *call_record_duty_work(const char *token, const char *user)
+{
+    (void)user;
+    char body[256];
+    duty_record_body(body, sizeof body);
+    return duty_post(token, "/records", body);
+}
+
+static cgt_response *call_confirm_duty_work(const char *token, const char *user)
+{
+    (void)user;
+    char id[37], body[96];
+    duty_new_record(id);
+    snprintf(body, sizeof body, "{\"record_id\":\"%s\"}", id);
+    return duty_post(token, "/confirm", body);
+}
+
+static cgt_response *call_refuse_duty_work(const char *token, const char *user)
+{
+    (void)user;
+    char id[37], body[128];
+    duty_new_record(id);
+    snprintf(body, sizeof body, "{\"record_id\":\"%s\",\"reason\":\"rm\"}", id);
+    return duty_post(token, "/refuse", body);
+}
+
+/* Scores the last item not scored yet. */
+static cgt_response *call_score_duty_item(const char *token, const char *user)
+{
+    (void)user;
+    cgt_response *r = duty_get(token_of("lead"), "");
+    CGT_CHECK_STATUS(r, 200);
+    int seq = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "items"))
+    {
+        if (!cJSON_IsString(cJSON_GetObjectItem(it, "outcome")))
+            seq = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(it, "seq"));
+    }
+    cgt_response_free(r);
+    CGT_CHECK(seq > 1, "the fixture list has an item left to score");
+    char body[96];
+    snprintf(body, sizeof body, "{\"item\":%d,\"outcome\":\"done\",\"score\":80}", seq);
+    return duty_post(token, "/scores", body);
+}
+
+static cgt_response *call_add_duty_document(const char *token, const char *user)
+{
+    (void)user;
+    duty_fixture();
+    return add_duty_document(token, NULL);
+}
+
+static cgt_response *call_list_duty_documents(const char *token, const char *user)
+{
+    (void)user;
+    return duty_get(token, "/documents");
+}
+
+static cgt_response *call_download_duty_document(const char *token, const char *user)
+{
+    (void)user;
+    char suffix[128];
+    duty_fixture();
+    snprintf(suffix, sizeof suffix, "/documents/content?sha256=%s", duty_sha);
+    return duty_get(token, suffix);
+}
+
+static cgt_response *call_duty_dossier(const char *token, const char *user)
+{
+    (void)user;
+    return duty_get(token, "/dossier");
+}
+
+static cgt_response *call_verify_duty_dossier(const char *token, const char *user)
+{
+    (void)user;
+    return duty_get(token, "/dossier/verify");
+}
+
 static const struct {
     const char *method;
     const char *pattern;
@@ -1420,6 +1634,19 @@ static const struct {
     {"GET", "/api/v1/rectify/tasks/{id}/dossier", 200, call_task_dossier},
     {"GET", "/api/v1/rectify/tasks/{id}/dossier/verify", 200, call_verify_task_dossier},
     {"GET", "/api/v1/rectify/tasks/{id}/dossier/export", 200, call_export_task_dossier},
+    {"GET", "/api/v1/rectify/duty-lists", 200, call_list_duty_lists},
+    {"POST", "/api/v1/rectify/duty-lists", 200, call_set_duty_list},
+    {"GET", "/api/v1/rectify/duty-lists/export", 200, call_export_duty_lists},
+    {"GET", "/api/v1/rectify/duty-lists/{id}", 200, call_get_duty_list},
+    {"POST", "/api/v1/rectify/duty-lists/{id}/records", 201, call_record_duty_work},
+    {"POST", "/api/v1/rectify/duty-lists/{id}/confirm", 200, call_confirm_duty_work},
+    {"POST", "/api/v1/rectify/duty-lists/{id}/refuse", 200, call_refuse_duty_work},
+    {"POST", "/api/v1/rectify/duty-lists/{id}/scores", 200, call_score_duty_item},
+    {"POST", "/api/v1/rectify/duty-lists/{id}/documents", 201, call_add_duty_document},
+    {"GET", "/api/v1/rectify/duty-lists/{id}/documents", 200, call_list_duty_documents},
+    {"GET", "/api/v1/rectify/duty-lists/{id}/documents/content", 200, call_download_duty_document},
+    {"GET", "/api/v1/rectify/duty-lists/{id}/dossier", 200, call_duty_dossier},
+    {"GET", "/api/v1/rectify/duty-lists/{id}/dossier/verify", 200, call_verify_duty_dossier},
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 

@@ -913,6 +913,26 @@ bool cgt_dossier_verify(const char *token, const char *kind, const char *id, lon
     return w;
 }
 
+void cgt_dossier_actions(const char *token, const char *kind, const char *id, char *out,
+                         size_t size)
+{
+    char path[160];
+    long long first_bad = 0;
+    snprintf(path, sizeof path, "/api/v1/%s/%s/dossier?limit=100", kind, id);
+    cgt_response *r = cgt_get(path, token);
+    CGT_CHECK_STATUS(r, 200);
+    out[0] = '\0';
+    const cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "items"))
+    {
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, "%s%s", used ? "," : "", cgt_json_str(e, "action"));
+    }
+    cgt_response_free(r);
+    CGT_CHECK(cgt_dossier_verify(token, kind, id, &first_bad),
+              "the file verifies whole; first bad entry %lld", first_bad);
+}
+
 /* psql as the superuser on dbname with how (e.g. "-c") and arg, the
  * latter in double quotes for the shell. */
 /* psql's command line for dbname on the stack's socket, into cmd. */

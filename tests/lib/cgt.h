@@ -286,6 +286,11 @@ long long cgt_dossier_last_seq(const char *token, const char *kind, const char *
  * whole, and *first_bad gets first_bad_seq (0 when null, which it must be
  * exactly when whole). */
 bool cgt_dossier_verify(const char *token, const char *kind, const char *id, long long *first_bad);
+/* The actions of a file's dossier as token reads it (kind as above, e.g.
+ * "rectify/tasks"), oldest first and comma-separated, into out (size
+ * bytes); the file's chain must verify whole. */
+void cgt_dossier_actions(const char *token, const char *kind, const char *id, char *out,
+                         size_t size);
 
 /* --- rectification (整改) ------------------------------------------------ */
 

@@ -372,6 +372,9 @@ void gw_route_export_dossier(gw_request *req);
 /* POST /api/v1/rectify/batches/{id}/import: a batch's problem and task
  * lists from a CSV file (rectify_lists.c). */
 void gw_route_import_rectify(gw_request *req);
+/* GET /api/v1/rectify/duty-lists/export: the assessment table of the
+ * responsibility lists as XLSX or CSV (duty_export.c). */
+void gw_route_duty_export(gw_request *req);
 /* GET /api/v1/audit and GET /api/v1/audit/verify (audit.c). */
 void gw_route_list_audit(gw_request *req);
 void gw_route_verify_audit(gw_request *req);

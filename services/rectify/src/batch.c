@@ -34,7 +34,7 @@ static cg_code unknown_source(PGconn *conn, cg_err *err)
     return err->code;
 }
 
-static bool check_unit(cg_err *err, const cg_actor *actor, const char *org_path)
+bool rectify_check_unit(cg_err *err, const cg_actor *actor, const char *org_path)
 {
     if (org_path == NULL || org_path[0] == '\0') {
         cg_err_add_violation(err, "unit_code", "is required");
@@ -66,7 +66,7 @@ cg_code rectify_create_batch(cg_rpc_req *r, const void *request, PGconn *conn, v
     cg_check_text(err, "source", req->source, 1, 40, CG_TEXT_REQUIRED);
     if (req->feedback_on_ms <= 0)
         cg_err_add_violation(err, "feedback_on", "is required: the day the findings were fed back");
-    check_unit(err, &c->actor, req->org_path);
+    rectify_check_unit(err, &c->actor, req->org_path);
     if (err->code != CG_OK)
         return err->code;
     snprintf(feedback, sizeof feedback, "%lld", (long long)req->feedback_on_ms);
@@ -328,7 +328,7 @@ cg_code rectify_add_task(cg_rpc_req *r, const void *request, PGconn *conn, void 
     cg_check_text(err, "first_responsible", req->first_responsible, 0, 100, 0);
     if (req->deadline_on_ms < 0)
         cg_err_add_violation(err, "deadline_on", "is not a day");
-    check_unit(err, &c->actor, req->org_path);
+    rectify_check_unit(err, &c->actor, req->org_path);
     if (err->code != CG_OK)
         return err->code;
     const rectify_new_task t = {.problem_id = req->problem_id,

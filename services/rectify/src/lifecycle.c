@@ -2,6 +2,8 @@
  * it. */
 #include "lifecycle.h"
 
+#include "cg/actor.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -109,4 +111,13 @@ const char *rectify_step_target(const rectify_step *step, const char *from, size
     if (strcmp(step->to, RECTIFY_STAGE_ACCEPTED) == 0)
         return parties_pending == 0 ? RECTIFY_STAGE_VERIFIED : from;
     return step->to;
+}
+
+cg_code rectify_check_outsider(const char *scope, const char *org_path, cg_err *err)
+{
+    if (cg_path_within(scope, org_path))
+        return cg_err_set(err, CG_FAILED_PRECONDITION,
+                          "a verifier may not be of the responsible unit (%s); ask the office",
+                          org_path);
+    return CG_OK;
 }

@@ -77,6 +77,12 @@ cg_code rectify_action_roles(const char *action, const char *const **roles, cons
  * for an acceptance RECTIFY_STAGE_VERIFIED when no party is left pending. */
 const char *rectify_step_target(const rectify_step *step, const char *from, size_t parties_pending);
 
+/* The independence of a verifier (验收), of a task's closure or of a
+ * responsibility list's work: the actor's scope (borrowed) must not be the
+ * unit at org_path or lie below it. FAILED_PRECONDITION naming the unit
+ * otherwise. */
+cg_code rectify_check_outsider(const char *scope, const char *org_path, cg_err *err);
+
 /* True if stage names one of the five stages. */
 bool rectify_stage_valid(const char *stage);
 

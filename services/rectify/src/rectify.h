@@ -16,9 +16,12 @@
 #include "cg/service.h"
 #include "cleangrid/v1/rectify.pb-c.h"
 #include "cleangrid/v1/rectify_io.pb-c.h"
+#include "cleangrid/v1/rectify_duty.pb-c.h"
 
-/* Events cg.evt.rectify.task.<verb> (docs/events.md). */
+/* Events cg.evt.rectify.task.<verb> and cg.evt.rectify.duty.<verb>
+ * (docs/events.md). */
 #define RECTIFY_SUBJECT_TASK_PREFIX "cg.evt.rectify.task."
+#define RECTIFY_SUBJECT_DUTY_PREFIX "cg.evt.rectify.duty."
 
 /* The service: its base and the codec that reads the rows its SQL builds
  * as messages (cg/db_json.h). Built once at start, read-only after. */
@@ -28,7 +31,8 @@ typedef struct rectify_app {
     bool test_clock;
 } rectify_app;
 
-/* The dossier of each task (file kind "task"), and its documents. */
+/* The dossier of each task (file kind "task") and of each responsibility
+ * list (file kind "duty"), and their documents. */
 extern const cg_dossier_tables rectify_dossier;
 extern const cg_documents rectify_documents;
 extern const cg_dossier_files rectify_files;
@@ -65,6 +69,11 @@ cg_code rectify_read(cg_rpc_req *r, PGconn *conn, const ProtobufCMessageDescript
 /* The messages of list as the reply's array of pointers: list's own array,
  * which the list keeps. */
 #define RECTIFY_ITEMS(type, list) ((type **)(void *)(list)->msgs)
+
+/* The unit a record concerns (org_path, from the client's unit_code): given,
+ * a unit, inside the actor's scope (borrowed); a violation on "unit_code"
+ * otherwise (batch.c). */
+bool rectify_check_unit(cg_err *err, const cg_actor *actor, const char *org_path);
 
 /* Batches and their three lists (batch.c). */
 cg_code rectify_create_batch(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
@@ -156,6 +165,41 @@ cg_code rectify_record_step(cg_rpc_req *r, PGconn *conn, const char *task_id,
 cg_code rectify_record(PGconn *conn, const char *task_id, const char *actor_id,
                        const char *correlation_id, const char *dossier_action,
                        const char *event_verb, const char *summary_json, cg_err *err);
+
+/* The responsibility lists (责任清单) and their assessment (纪实考核),
+ * duty.c. */
+cg_code rectify_set_duty_list(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                              cg_err *err);
+cg_code rectify_get_duty_list(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                              cg_err *err);
+cg_code rectify_list_duty_lists(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                cg_err *err);
+cg_code rectify_record_duty_work(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                 cg_err *err);
+cg_code rectify_verify_duty_work(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                 cg_err *err);
+cg_code rectify_score_duty_item(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                cg_err *err);
+
+/* A step of a responsibility list as its dossier entry and its event
+ * cg.evt.rectify.duty.<event_verb> say it. Every pointer is borrowed for
+ * the call; record_id, outcome and reason may be NULL. */
+typedef struct rectify_duty_step {
+    const char *list_id;
+    const char *dossier_action; /* "duty.scored" */
+    const char *event_verb;     /* "scored" */
+    int item_seq;               /* 0: the list as a whole */
+    const char *record_id;
+    const char *outcome;
+    int score;
+    const char *reason;
+} rectify_duty_step;
+
+/* Append step to the list's dossier and its event to the outbox, in the
+ * caller's transaction, as the call's actor (events.c). summary_json is a
+ * JSON object. */
+cg_code rectify_duty_record(cg_rpc_req *r, PGconn *conn, const rectify_duty_step *step,
+                            const char *summary_json, cg_err *err);
 
 /* Who the service's own steps are recorded as. */
 #define RECTIFY_ACTOR_SYSTEM "system:rectify"

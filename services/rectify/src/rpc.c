@@ -39,7 +39,21 @@ static const cg_rpc_row rows[] = {
     /* Each step needs its own roles, named from the request. */
     ROW(TaskAction, task_action_request, task_reply, NULL, NULL, TX, rectify_task_action,
         .roles_of = rectify_task_action_roles),
-    /* A task's file: its documents, the evidence (common/src/documents.c),
+    /* The responsibility lists (责任清单) and their assessment (纪实考核). */
+    ROW(SetDutyList, set_duty_list_request, duty_list_reply, RECTIFY_ROLES_MANAGE,
+        "set responsibility lists", TX, rectify_set_duty_list, .idempotent = true),
+    ROW(GetDutyList, get_duty_list_request, duty_list_reply, RECTIFY_ROLES_READ,
+        "read responsibility lists", CONN, rectify_get_duty_list),
+    ROW(ListDutyLists, list_duty_lists_request, list_duty_lists_reply, RECTIFY_ROLES_READ,
+        "read responsibility lists", CONN, rectify_list_duty_lists),
+    ROW(RecordDutyWork, record_duty_work_request, duty_list_reply, RECTIFY_ROLES_UNIT,
+        "record work against a responsibility list", TX, rectify_record_duty_work,
+        .idempotent = true),
+    ROW(VerifyDutyWork, verify_duty_work_request, duty_list_reply, RECTIFY_ROLES_OFFICE,
+        "verify recorded work", TX, rectify_verify_duty_work, .idempotent = true),
+    ROW(ScoreDutyItem, score_duty_item_request, duty_list_reply, RECTIFY_ROLES_OFFICE,
+        "score responsibility lists", TX, rectify_score_duty_item, .idempotent = true),
+    /* A task's or a list's file: its documents, the evidence (common/src/documents.c),
      * and its dossier (common/src/dossier_rpc.c). */
     CG_DOCUMENTS_RPC_ROWS(&rectify_documents),
     CG_DOSSIER_RPC_ROWS(&rectify_files),
@@ -56,6 +70,7 @@ cg_code rectify_codec_init(rectify_app *app, cg_err *err)
         &cleangrid__v1__rectify_responsibility__descriptor,
         &cleangrid__v1__recheck_draw__descriptor,
         &cleangrid__v1__rectify_count__descriptor,
+        &cleangrid__v1__duty_list__descriptor,
     };
     /* No rules: the rows are written in the codec's default shape (times
      * as RFC 3339 under *_at, days under *_on). */

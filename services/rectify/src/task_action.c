@@ -242,10 +242,8 @@ static cg_code check_verifier(PGconn *conn, const cg_actor *actor, const char *t
 
     if (!cg_check_text(err, "party", req->party, 1, 40, CG_TEXT_REQUIRED))
         return err->code;
-    if (cg_path_within(actor->scope, t->org_path))
-        return cg_err_set(err, CG_FAILED_PRECONDITION,
-                          "a verifier may not be of the responsible unit (%s); ask the office",
-                          t->org_path);
+    if (rectify_check_outsider(actor->scope, t->org_path, err) != CG_OK)
+        return err->code;
     if (strcmp(actor->user_id, t->requested_by) == 0)
         return cg_err_set(err, CG_FAILED_PRECONDITION,
                           "the one who requested closure may not verify it");

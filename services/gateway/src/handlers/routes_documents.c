@@ -52,6 +52,7 @@ static const struct {
     {"/api/v1/cases/", "case", "case", "case"},
     {"/api/v1/clues/", "case", "clue", "clue"},
     {"/api/v1/rectify/tasks/", "rectify", "task", "rectify_task"},
+    {"/api/v1/rectify/duty-lists/", "rectify", "duty", "rectify_duty_list"},
 };
 
 /* The row of files[] of the route's path; every route of this file has one. */

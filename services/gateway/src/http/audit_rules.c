@@ -165,6 +165,16 @@ static const struct {
     {"POST", "/api/v1/rectify/tasks/{id}/recheck", "rectify.task_rechecked", NULL, "rectify_task"},
     {"POST", "/api/v1/rectify/tasks/{id}/relapse", "rectify.task_relapsed", NULL, "rectify_task"},
     {"POST", "/api/v1/rectify/rechecks", "rectify.rechecks_drawn", NULL, "rectify_draw"},
+    /* The responsibility lists (责任清单) and their assessment (纪实考核). */
+    {"POST", "/api/v1/rectify/duty-lists", "rectify.duty_list_set", NULL, "rectify_duty_list"},
+    {"POST", "/api/v1/rectify/duty-lists/{id}/records", "rectify.duty_work_recorded", NULL,
+     "rectify_duty_list"},
+    {"POST", "/api/v1/rectify/duty-lists/{id}/confirm", "rectify.duty_work_confirmed", NULL,
+     "rectify_duty_list"},
+    {"POST", "/api/v1/rectify/duty-lists/{id}/refuse", "rectify.duty_work_refused", NULL,
+     "rectify_duty_list"},
+    {"POST", "/api/v1/rectify/duty-lists/{id}/scores", "rectify.duty_item_scored", NULL,
+     "rectify_duty_list"},
 };
 
 const char *gw_audit_route_action(const char *method, const char *pattern, const char **fail_action,

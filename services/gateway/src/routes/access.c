@@ -83,6 +83,18 @@ static const perm_info perms[GW_PERM_COUNT] = {
                                            "asked"},
     [GW_PERM_RECTIFY_CLOSE] = {.name = "rectify.close",
                                .meaning = "close off (销号) a task every party has accepted"},
+    /* The responsibility lists (责任清单) and their assessment (纪实考核). */
+    [GW_PERM_DUTY_READ] = {.name = "duty.read",
+                           .meaning = "read the yearly responsibility lists (主体责任清单) inside "
+                                      "the caller's scope, their records of work, scores and "
+                                      "files, the assessment table (纪实考核) and its export"},
+    [GW_PERM_DUTY_MANAGE] = {.name = "duty.manage",
+                             .meaning = "set a unit's responsibility list for a year, confirm "
+                                        "or refuse its recorded work and score its items; never "
+                                        "for the caller's own unit"},
+    [GW_PERM_DUTY_RECORD] = {.name = "duty.record",
+                             .meaning = "record work against the lists of the caller's unit "
+                                        "(纪实) and add its evidence"},
 };
 
 /* The roles of the brief. The auditor reads everything in its scope, so it
@@ -100,7 +112,8 @@ const gw_role gw_roles[] = {
                GW_GRANT(GW_PERM_CLUE_DISPOSE) | GW_GRANT(GW_PERM_DOSSIER_READ) |
                GW_GRANT(GW_PERM_DOCUMENT_ADD) | GW_GRANT(GW_PERM_CASE_ACT) |
                GW_GRANT(GW_PERM_PEOPLE_READ) | GW_GRANT(GW_PERM_RECTIFY_READ) |
-               GW_GRANT(GW_PERM_RECTIFY_MANAGE) | GW_GRANT(GW_PERM_RECTIFY_VERIFY)},
+               GW_GRANT(GW_PERM_RECTIFY_MANAGE) | GW_GRANT(GW_PERM_RECTIFY_VERIFY) |
+               GW_GRANT(GW_PERM_DUTY_READ) | GW_GRANT(GW_PERM_DUTY_MANAGE)},
     {.name = "inspection_lead",
      .duties = "what an inspector does, and approves",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
@@ -109,19 +122,22 @@ const gw_role gw_roles[] = {
                GW_GRANT(GW_PERM_CASE_ACT) | GW_GRANT(GW_PERM_CASE_DECIDE) |
                GW_GRANT(GW_PERM_PEOPLE_READ) | GW_GRANT(GW_PERM_RECTIFY_READ) |
                GW_GRANT(GW_PERM_RECTIFY_MANAGE) | GW_GRANT(GW_PERM_RECTIFY_VERIFY) |
-               GW_GRANT(GW_PERM_RECTIFY_CLOSE)},
+               GW_GRANT(GW_PERM_RECTIFY_CLOSE) | GW_GRANT(GW_PERM_DUTY_READ) |
+               GW_GRANT(GW_PERM_DUTY_MANAGE)},
     {.name = "intake_officer",
      .duties = "triages public reports and registers clues from letters and visits",
      .grants = GW_GRANT(GW_PERM_CLUE_WRITE)},
     {.name = "custodian", .duties = "grants access to a reporter's identity", .grants = 0},
     {.name = "unit_leader",
-     .duties = "rectification (整改) of its own unit",
-     .grants = GW_GRANT(GW_PERM_RECTIFY_READ) | GW_GRANT(GW_PERM_RECTIFY_ACT)},
+     .duties = "rectification (整改) and the responsibility lists of its own unit",
+     .grants = GW_GRANT(GW_PERM_RECTIFY_READ) | GW_GRANT(GW_PERM_RECTIFY_ACT) |
+               GW_GRANT(GW_PERM_DUTY_READ) | GW_GRANT(GW_PERM_DUTY_RECORD)},
     {.name = "cadre", .duties = "its own integrity file (廉政档案)", .grants = 0},
     {.name = "auditor",
      .duties = "reads everything inside its scope and the audit trail; changes nothing",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_AUDIT_READ) |
-               GW_GRANT(GW_PERM_DOSSIER_READ) | GW_GRANT(GW_PERM_RECTIFY_READ)},
+               GW_GRANT(GW_PERM_DOSSIER_READ) | GW_GRANT(GW_PERM_RECTIFY_READ) |
+               GW_GRANT(GW_PERM_DUTY_READ)},
 };
 
 const size_t gw_nroles = sizeof(gw_roles) / sizeof(gw_roles[0]);

@@ -52,6 +52,10 @@ typedef enum gw_perm {
     GW_PERM_RECTIFY_ACT,
     GW_PERM_RECTIFY_VERIFY,
     GW_PERM_RECTIFY_CLOSE,
+    /* The responsibility lists (责任清单) and their assessment (纪实考核). */
+    GW_PERM_DUTY_READ,
+    GW_PERM_DUTY_MANAGE,
+    GW_PERM_DUTY_RECORD,
     GW_PERM_COUNT
 } gw_perm;
 

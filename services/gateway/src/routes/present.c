@@ -99,6 +99,16 @@ const cg_pbjson_rule gw_present_rules[] = {
     NULL_IF_EMPTY("cleangrid.v1.RectifyTask", "first_responsible"),
     {"cleangrid.v1.RectifyEvidence", "measure_seq", "measure", CG_PBJSON_AS_IS},
     NULL_IF_EMPTY("cleangrid.v1.RectifyResponsibility", "problem_id"),
+
+    /* The responsibility lists (责任清单): the assessment table under
+     * "items"; an item's score and a record's verdict are null until given;
+     * a record names its item as a body does. */
+    {"cleangrid.v1.ListDutyListsReply", "lists", "items", CG_PBJSON_AS_IS},
+    NULL_IF_EMPTY("cleangrid.v1.DutyItem", "outcome"),
+    NULL_IF_EMPTY("cleangrid.v1.DutyItem", "scored_by"),
+    {"cleangrid.v1.DutyRecord", "item_seq", "item", CG_PBJSON_AS_IS},
+    NULL_IF_EMPTY("cleangrid.v1.DutyRecord", "verifier_id"),
+    NULL_IF_EMPTY("cleangrid.v1.DutyRecord", "reason"),
 };
 
 const size_t gw_npresent_rules = sizeof(gw_present_rules) / sizeof(gw_present_rules[0]);

@@ -13,6 +13,7 @@
 #include "cleangrid/v1/case_stats.pb-c.h"
 #include "cleangrid/v1/dossier.pb-c.h"
 #include "cleangrid/v1/rectify.pb-c.h"
+#include "cleangrid/v1/rectify_duty.pb-c.h"
 #include "presenters.h"
 #include "admin.h"
 #include "gateway.h"
@@ -116,6 +117,18 @@ static const gw_export TASK_EXPORT = {
     .columns = TASK_COLUMNS,
     .ncolumns = sizeof(TASK_COLUMNS) / sizeof(TASK_COLUMNS[0]),
 };
+/* The assessment table's filters (纪实考核). */
+static const gw_query_param DUTY_FILTERS[] = {
+    {"year", "year"},
+    {"unit_code", "unit_code"},
+    {NULL, NULL},
+};
+
+/* A record of work confirmed or refused by the office. */
+#define DUTY_VERDICT(verdict, body_keys)                                                           \
+    GW_RPC("rectify", "VerifyDutyWork", verify_duty_work, duty_list, .id_field = "list_id",        \
+           .body = (body_keys), .reply_field = "list",                                             \
+           .fixed = (const gw_fixed_field[]){{"verdict", (verdict)}, {NULL, NULL}})
 
 static const gw_query_param BATCH_FILTERS[] = {
     {"source", "source"},
@@ -621,6 +634,85 @@ const gw_route gw_routes[] = {
      .pattern = "/api/v1/rectify/tasks/{id}/dossier/export",
      .perm = GW_PERM_RECTIFY_READ,
      .handler = gw_route_export_dossier},
+    /* The yearly responsibility lists (主体责任清单) and their documentary
+     * assessment (纪实考核): set by the office, recorded by the unit,
+     * confirmed and scored by the office (docs/rectification.md). */
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/duty-lists",
+     .perm = GW_PERM_DUTY_READ,
+     .rpc = GW_RPC("rectify", "ListDutyLists", list_duty_lists, list_duty_lists,
+                   .query = DUTY_FILTERS, .enrich = gw_enrich_unit,
+                   .audit_action = "rectify.duty_list_list", .audit_list = true)},
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/duty-lists",
+     .perm = GW_PERM_DUTY_MANAGE,
+     .rpc = GW_RPC("rectify", "SetDutyList", set_duty_list, duty_list,
+                   .body = GW_KEYS("unit_code", "year", "items"), .enrich = gw_enrich_unit,
+                   .reply_field = "list"),
+     .idempotent = true},
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/duty-lists/export",
+     .perm = GW_PERM_DUTY_READ,
+     .handler = gw_route_duty_export},
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/duty-lists/{id}",
+     .perm = GW_PERM_DUTY_READ,
+     .rpc = GW_RPC("rectify", "GetDutyList", get_duty_list, duty_list, .id_field = "id",
+                   .reply_field = "list", .audit_action = "rectify.duty_list_read",
+                   .audit_target = "rectify_duty_list", .etag = true)},
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/duty-lists/{id}/records",
+     .perm = GW_PERM_DUTY_RECORD,
+     .rpc = GW_RPC("rectify", "RecordDutyWork", record_duty_work, duty_list, .id_field = "list_id",
+                   .body = GW_KEYS("item:item_seq", "note", "done_on", "sha256"),
+                   .reply_field = "list", .status = 201),
+     .idempotent = true},
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/duty-lists/{id}/confirm",
+     .perm = GW_PERM_DUTY_MANAGE,
+     .rpc = DUTY_VERDICT("confirmed", GW_KEYS("record_id")),
+     .idempotent = true},
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/duty-lists/{id}/refuse",
+     .perm = GW_PERM_DUTY_MANAGE,
+     .rpc = DUTY_VERDICT("refused", GW_KEYS("record_id", "reason")),
+     .idempotent = true},
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/duty-lists/{id}/scores",
+     .perm = GW_PERM_DUTY_MANAGE,
+     .rpc = GW_RPC("rectify", "ScoreDutyItem", score_duty_item, duty_list, .id_field = "list_id",
+                   .body = GW_KEYS("item:item_seq", "outcome", "score", "note"),
+                   .body_keys_field = "body_keys", .reply_field = "list"),
+     .idempotent = true},
+    /* A list's file: the documents its records of work name, and its
+     * dossier. */
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/duty-lists/{id}/documents",
+     .perm = GW_PERM_DUTY_RECORD,
+     .handler = gw_route_upload_document},
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/duty-lists/{id}/documents",
+     .perm = GW_PERM_DUTY_READ,
+     .rpc = GW_RPC(
+         "rectify", "ListDocuments", list_documents, list_documents, .id_field = "file_id",
+         .fixed = (const gw_fixed_field[]){{"file_kind", "duty"}, {NULL, NULL}},
+         .audit_action = "document.list", .audit_target = "rectify_duty_list", .audit_list = true)},
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/duty-lists/{id}/documents/content",
+     .perm = GW_PERM_DUTY_READ,
+     .handler = gw_route_download_document},
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/duty-lists/{id}/dossier",
+     .perm = GW_PERM_DUTY_READ,
+     .rpc = GW_RPC("rectify", "ListDossier", list_dossier, list_dossier, .id_field = "file_id",
+                   .paged = true, .audit_action = "dossier.read",
+                   .audit_target = "rectify_duty_list", .present = gw_json_dossier)},
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/duty-lists/{id}/dossier/verify",
+     .perm = GW_PERM_DUTY_READ,
+     .rpc = GW_RPC("rectify", "VerifyDossier", verify_dossier, verify_dossier,
+                   .id_field = "file_id", .audit_action = "dossier.verify",
+                   .audit_target = "rectify_duty_list", .present = gw_json_dossier_verify)},
 };
 
 const size_t gw_nroutes = sizeof(gw_routes) / sizeof(gw_routes[0]);
