@@ -518,10 +518,59 @@ static void rechecks_and_relapse(void **state)
     cgt_response_free(r);
 }
 
+/* A cadre sees in the ledger only the tasks naming it responsible, and
+ * nothing else of rectification. */
+static void cadre_sees_its_own_tasks(void **state)
+{
+    (void)state;
+    char other[37], problem[37], me[37], mine[37], path[160], body[256];
+    char *cadre = CGT_LOGIN("cadre.east");
+    CGT_RECTIFY_TASK("city_a", CGT_TASK_ASSIGNED, other);
+    cJSON *task = CGT_GET_TASK(tokens[LEAD], other);
+    snprintf(problem, sizeof problem, "%s", cgt_json_str(task, "problem_id"));
+    cJSON_Delete(task);
+    cgt_response *r = cgt_get("/api/v1/auth/me", cadre);
+    CGT_CHECK_STATUS(r, 200);
+    snprintf(me, sizeof me, "%s", CGT_JSON_STR(CGT_JSON_OBJECT(r), "id"));
+    cgt_response_free(r);
+
+    snprintf(path, sizeof path, "/api/v1/rectify/problems/%s/tasks", problem);
+    step_answers(cgt_post_raw(path, tokens[LEAD], "application/json",
+                              "{\"text\":\"x\",\"unit_code\":\"city_a\",\"leader\":\"x\","
+                              "\"leader_account_id\":\"not-an-id\"}",
+                              strlen("{\"text\":\"x\",\"unit_code\":\"city_a\",\"leader\":\"x\","
+                                     "\"leader_account_id\":\"not-an-id\"}")),
+                 400, "leader_account_id");
+    snprintf(body, sizeof body,
+             "{\"text\":\"整改采购台账\",\"unit_code\":\"city_a\",\"leader\":\"华东干部\","
+             "\"leader_account_id\":\"%s\"}",
+             me);
+    r = cgt_post_raw(path, tokens[LEAD], "application/json", body, strlen(body));
+    CGT_CHECK_STATUS(r, 201);
+    snprintf(mine, sizeof mine, "%s", CGT_JSON_STR(CGT_JSON_OBJECT(r), "id"));
+    cgt_response_free(r);
+
+    CGT_CHECK(ledger_lists(cadre, mine), "the cadre's ledger lists its task");
+    CGT_CHECK(!ledger_lists(cadre, other), "and not another's");
+    cJSON_Delete(CGT_GET_TASK(cadre, mine));
+    snprintf(path, sizeof path, "/api/v1/rectify/tasks/%s", other);
+    step_answers(cgt_get(path, cadre), 404, NULL);
+    step_answers(cgt_get("/api/v1/rectify/batches", cadre), 403, NULL);
+    step_answers(cgt_get("/api/v1/rectify/statistics", cadre), 403, NULL);
+    snprintf(path, sizeof path, "/api/v1/rectify/tasks/%s/dossier", mine);
+    step_answers(cgt_get(path, cadre), 403, NULL);
+    step_answers(cgt_rectify_step(cadre, mine, "/plan",
+                                  "{\"measures\":[{\"text\":\"x\",\"milestone_on\":"
+                                  "\"2026-12-10\"}]}"),
+                 403, NULL);
+    cgt_logout(cadre);
+}
+
 CGT_MAIN("rectify_lifecycle", 0,
          cmocka_unit_test_setup_teardown(task_to_verified_closure, group_setup, group_teardown),
          cmocka_unit_test_setup_teardown(wrong_steps_change_nothing, group_setup, group_teardown),
          cmocka_unit_test_setup_teardown(verifiers_are_outsiders, group_setup, group_teardown),
          cmocka_unit_test_setup_teardown(provinces_apart, group_setup, group_teardown),
          cmocka_unit_test_setup_teardown(bad_registrations, group_setup, group_teardown),
-         cmocka_unit_test_setup_teardown(rechecks_and_relapse, group_setup, group_teardown))
+         cmocka_unit_test_setup_teardown(rechecks_and_relapse, group_setup, group_teardown),
+         cmocka_unit_test_setup_teardown(cadre_sees_its_own_tasks, group_setup, group_teardown))

@@ -1164,9 +1164,33 @@ static cgt_response *call_list_tasks(const char *token, const char *user)
     return cgt_get("/api/v1/rectify/tasks?limit=5&sort=deadline", token);
 }
 
+/* A cadre reads only the tasks naming it responsible: for one, a task of
+ * the province's problem led by the caller's own account (made once per
+ * account by the hq lead); for everyone else the province's closed task. */
 static cgt_response *call_get_task(const char *token, const char *user)
 {
-    return get_task_under(token, user, "");
+    static char led[2][37], led_by[2][37];
+    if (user == NULL || strncmp(user, "cadre", 5) != 0)
+        return get_task_under(token, user, "");
+    int p = province_of(user);
+    char me[37], problem[37], path[192], body[256];
+    account_of(token, me);
+    if (strcmp(led_by[p], me) != 0) {
+        task_field(user, "problem_id", problem, sizeof problem);
+        snprintf(path, sizeof path, "/api/v1/rectify/problems/%s/tasks", problem);
+        snprintf(body, sizeof body,
+                 "{\"text\":\"rm\",\"unit_code\":\"%s\",\"leader\":\"rm\","
+                 "\"leader_account_id\":\"%s\"}",
+                 p ? "city_c" : "city_a", me);
+        cgt_response *r =
+            cgt_post_raw(path, token_of("lead"), "application/json", body, strlen(body));
+        CGT_CHECK_STATUS(r, 201);
+        snprintf(led[p], sizeof led[p], "%s", CGT_JSON_STR(CGT_JSON_OBJECT(r), "id"));
+        snprintf(led_by[p], sizeof led_by[p], "%s", me);
+        cgt_response_free(r);
+    }
+    snprintf(path, sizeof path, "/api/v1/rectify/tasks/%s", led[p]);
+    return cgt_get(path, token);
 }
 
 static cgt_response *call_plan_task(const char *token, const char *user)

@@ -348,6 +348,9 @@ cg_code gw_enrich_case_list(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
 /* The ledger of rectification tasks: its last deadline day counted whole. */
 cg_code gw_enrich_task_list(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
 cg_code gw_enrich_task_stats(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
+/* A new task: its unit resolved, and the responsible leader's account (when
+ * given) looked up for its person id. */
+cg_code gw_enrich_new_task(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
 /* The same for the statistics' filters, and a new clue's unit (required). */
 cg_code gw_enrich_clue_stats(gw_request *req, ProtobufCMessage *rpc, cg_err *err);
 cg_code gw_enrich_case_stats(gw_request *req, ProtobufCMessage *rpc, cg_err *err);

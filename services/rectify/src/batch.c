@@ -267,8 +267,10 @@ cg_code rectify_insert_task(cg_rpc_req *r, PGconn *conn, const rectify_new_task 
     char deadline[24], summary[256];
 
     snprintf(deadline, sizeof deadline, "%lld", (long long)t->deadline_on_ms);
-    const char *params[] = {c->actor.scope, t->problem_id,        t->text,  t->org_path,
-                            t->leader,      t->first_responsible, deadline, c->actor.user_id};
+    const char *params[] = {
+        c->actor.scope, t->problem_id,    t->text,
+        t->org_path,    t->leader,        t->first_responsible,
+        deadline,       c->actor.user_id, t->leader_person_id != NULL ? t->leader_person_id : ""};
     /* Without a deadline of its own the task is due when the batch's
      * source says the unit reports: two months after the feedback unless
      * the source's row says otherwise. The responsible unit is the
@@ -280,12 +282,13 @@ cg_code rectify_insert_task(cg_rpc_req *r, PGconn *conn, const rectify_new_task 
         " FROM problems p JOIN batches b ON b.id = p.batch_id JOIN sources s ON s.name = b.source"
         " WHERE p.id = $2::uuid AND b.org_path <@ $1::ltree)"
         " INSERT INTO tasks (batch_id, problem_id, source, text, org_path, leader,"
-        " first_responsible, deadline_on, created_by) SELECT p.batch_id, p.id, p.source, $3,"
+        " first_responsible, deadline_on, created_by, leader_person_id)"
+        " SELECT p.batch_id, p.id, p.source, $3,"
         " $4::ltree, $5, $6, CASE WHEN $7::bigint > 0 THEN " SQL_DAY(
             "$7") " ELSE"
-                  " p.default_deadline::date END, $8 FROM p WHERE $4::ltree <@ p.batch_path"
+                  " p.default_deadline::date END, $8, $9 FROM p WHERE $4::ltree <@ p.batch_path"
                   " RETURNING id::text, json_day(deadline_on)",
-        8, params, &res, err);
+        9, params, &res, err);
     if (rc != CG_OK)
         goto cleanup;
     if (PQntuples(res) == 0) {
@@ -328,6 +331,9 @@ cg_code rectify_add_task(cg_rpc_req *r, const void *request, PGconn *conn, void 
     cg_check_text(err, "first_responsible", req->first_responsible, 0, 100, 0);
     if (req->deadline_on_ms < 0)
         cg_err_add_violation(err, "deadline_on", "is not a day");
+    if (req->leader_account_id[0] != '\0' && req->leader_person_id[0] == '\0')
+        cg_err_add_violation(err, "leader_account_id",
+                             "names an account linked to no person; a cadre's account has one");
     rectify_check_unit(err, &c->actor, req->org_path);
     if (err->code != CG_OK)
         return err->code;
@@ -337,6 +343,7 @@ cg_code rectify_add_task(cg_rpc_req *r, const void *request, PGconn *conn, void 
                                 .leader = req->leader,
                                 .first_responsible = req->first_responsible,
                                 .deadline_on_ms = req->deadline_on_ms,
+                                .leader_person_id = req->leader_person_id,
                                 .unit_field = "unit_code"};
     if (rectify_insert_task(r, conn, &t, task_id, err) != CG_OK)
         return err->code;

@@ -1,6 +1,9 @@
 /* The state every call of the service holds, and the reads into it. */
 #include <stdlib.h>
 
+#include "cg/context.h"
+#include "cg/util.h"
+#include "lifecycle.h"
 #include "rectify.h"
 
 static void call_cleanup(void *state, void *request)
@@ -16,8 +19,13 @@ static void call_cleanup(void *state, void *request)
 cg_code rectify_check(cg_rpc_req *r, const void *request, cg_err *err)
 {
     (void)request;
-    return cg_rpc_actor_state(r, sizeof(rectify_call), call_cleanup, NULL, err) != NULL ? CG_OK
-                                                                                        : err->code;
+    rectify_call *c = cg_rpc_actor_state(r, sizeof(rectify_call), call_cleanup, NULL, err);
+    if (c == NULL)
+        return err->code;
+    if (!cg_ctx_has_any_role(r->ctx, RECTIFY_ROLES_READ))
+        cg_strlcpy(c->person_only, c->actor.person_id[0] != '\0' ? c->actor.person_id : "-",
+                   sizeof c->person_only);
+    return CG_OK;
 }
 
 cg_code rectify_read(cg_rpc_req *r, PGconn *conn, const ProtobufCMessageDescriptor *desc,

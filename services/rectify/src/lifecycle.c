@@ -14,6 +14,10 @@ const char *const RECTIFY_ROLES_LEAD[] = {"inspection_lead", NULL};
  * tasks, which its scope makes so. */
 const char *const RECTIFY_ROLES_READ[] = {"inspector", "inspection_lead", "auditor", "unit_leader",
                                           NULL};
+/* The ledger and a task: a cadre too, but only the tasks naming it
+ * responsible (rectify_check). */
+const char *const RECTIFY_ROLES_TASKS_READ[] = {"inspector",   "inspection_lead", "auditor",
+                                                "unit_leader", "cadre",           NULL};
 const char *const RECTIFY_ROLES_MANAGE[] = {"inspector", "inspection_lead", NULL};
 
 /* The unit plans, proves and asks; the office verifies or sends the task

@@ -45,6 +45,7 @@ extern const char *const RECTIFY_ROLES_LEAD[];
 /* Who reads tasks and batches, and who registers them. */
 extern const char *const RECTIFY_ROLES_READ[];
 extern const char *const RECTIFY_ROLES_MANAGE[];
+extern const char *const RECTIFY_ROLES_TASKS_READ[];
 
 /* One allowed step: action in stage from leads to stage to. */
 typedef struct rectify_step {

@@ -50,7 +50,13 @@ cg_code rectify_draw_rechecks(cg_rpc_req *r, const void *request, PGconn *conn, 
     char share[16], due[24], days[16], seed[CG_UUID_LEN], summary[256];
     const char *path = req->org_path[0] != '\0' ? req->org_path : c->actor.scope;
 
-    if (!cg_ltree_path_valid(path) || !cg_path_within(path, c->actor.scope))
+    /* A draw says what it draws from: a unit's subtree or a batch, never
+     * everything by default. */
+    if (req->org_path[0] == '\0' && req->batch_id[0] == '\0')
+        cg_err_add_violation(err, "unit_code",
+                             "is required: the unit whose closed tasks are "
+                             "drawn (or give batch_id)");
+    else if (!cg_ltree_path_valid(path) || !cg_path_within(path, c->actor.scope))
         cg_err_add_violation(err, "unit_code", "must name a unit inside your scope");
     if (req->batch_id[0] != '\0')
         cg_check_uuid(err, "batch_id", req->batch_id);

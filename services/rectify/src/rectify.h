@@ -55,6 +55,10 @@ typedef struct rectify_call {
     void *arrays[RECTIFY_CALL_LISTS];
     size_t narrays;
     cg_page_out page;
+    /* A cadre, who holds no other role that reads rectification, sees only
+     * the tasks naming it responsible: its person id here ("-", matching
+     * none, when its account has none); "" for everyone else. */
+    char person_only[CG_PERSON_ID_SIZE + 1];
 } rectify_call;
 
 /* The check of every row: the call's state with the actor of the call. */
@@ -97,7 +101,8 @@ typedef struct rectify_new_task {
     const char *org_path; /* the responsible unit, inside the caller's scope */
     const char *leader;
     const char *first_responsible;
-    int64_t deadline_on_ms; /* 0: the batch's feedback day plus the source's period */
+    int64_t deadline_on_ms;       /* 0: the batch's feedback day plus the source's period */
+    const char *leader_person_id; /* the leader's person id, "" for none */
     /* The field a violation names when the unit is not the batch's
      * inspected unit or one below it: "unit_code", "line 7.unit_code". */
     const char *unit_field;
@@ -129,7 +134,8 @@ cg_code rectify_task_action(cg_rpc_req *r, const void *request, PGconn *conn, vo
  * on tasks as t. */
 cg_code rectify_task_filters_check(const Cleangrid__V1__ListTasksRequest *req, cg_err *err);
 
-void rectify_task_filters(cg_query *q, const Cleangrid__V1__ListTasksRequest *req);
+void rectify_task_filters(cg_query *q, const Cleangrid__V1__ListTasksRequest *req,
+                          const char *person_only);
 
 /* Re-checks (recheck.c) and the overview's figures (stats.c). */
 extern long rectify_recheck_percent;

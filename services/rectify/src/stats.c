@@ -52,7 +52,7 @@ cg_code rectify_statistics(cg_rpc_req *r, const void *request, PGconn *conn, voi
         cg_query_text(q, GROUP_KEYS[g]);
         cg_query_text(q, " AS k, t.* FROM tasks t WHERE t.org_path <@ $1::ltree"
                          " AND t.org_path <@ $2::ltree");
-        rectify_task_filters(q, f);
+        rectify_task_filters(q, f, c->person_only);
         cg_query_text(q, ") x GROUP BY k ORDER BY k");
         rc = q->overflow ? cg_err_set(err, CG_INTERNAL, "statistics statement too long")
                          : rectify_read(r, conn, &cleangrid__v1__rectify_count__descriptor, q->sql,

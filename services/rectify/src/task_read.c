@@ -13,12 +13,12 @@ cg_code rectify_task_reply(cg_rpc_req *r, PGconn *conn, const char *task_id,
 {
     rectify_call *c = r->state;
     cg_db_json_list *task = NULL;
-    const char *params[] = {c->actor.scope, task_id};
+    const char *params[] = {c->actor.scope, task_id, c->person_only};
 
     if (rectify_read(r, conn, &cleangrid__v1__rectify_task__descriptor,
                      "SELECT task_json(t, true) FROM tasks t WHERE t.id = $2::uuid"
-                     " AND t.org_path <@ $1::ltree",
-                     2, params, &task, err) != CG_OK)
+                     " AND t.org_path <@ $1::ltree AND ($3 = '' OR t.leader_person_id = $3)",
+                     3, params, &task, err) != CG_OK)
         return err->code;
     if (task->n == 0)
         return cg_err_set(err, CG_NOT_FOUND, "task not found");
@@ -34,8 +34,11 @@ cg_code rectify_get_task(cg_rpc_req *r, const void *request, PGconn *conn, void 
     return rectify_task_reply(r, conn, req->id, reply, err);
 }
 
-void rectify_task_filters(cg_query *q, const Cleangrid__V1__ListTasksRequest *req)
+void rectify_task_filters(cg_query *q, const Cleangrid__V1__ListTasksRequest *req,
+                          const char *person_only)
 {
+    if (person_only[0] != '\0')
+        cg_query_cond(q, " AND t.leader_person_id = ", cg_query_param(q, person_only), "");
     if (req->stage[0] != '\0')
         cg_query_cond(q, " AND t.stage = ", cg_query_param(q, req->stage), "");
     if (req->source[0] != '\0')
@@ -114,7 +117,7 @@ cg_code rectify_list_tasks(cg_rpc_req *r, const void *request, PGconn *conn, voi
     const char *lead[] = {c->actor.scope};
     cg_query_start(q, lead, 1,
                    "SELECT task_json(t, false) FROM tasks t WHERE t.org_path <@ $1::ltree");
-    rectify_task_filters(q, req);
+    rectify_task_filters(q, req, c->person_only);
     if (has_cursor && sort == CG_SORT_DATE) {
         cg_query_cond(q, " AND (t.created_at, t.id) < ('epoch'::timestamptz + ",
                       cg_query_number(q, cursor.key_us), " * interval '1 microsecond', ");

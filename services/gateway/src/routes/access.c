@@ -81,6 +81,10 @@ static const perm_info perms[GW_PERM_COUNT] = {
                                            "(回头看) and record what a re-check found; never of "
                                            "the responsible unit's own people nor the one who "
                                            "asked"},
+    [GW_PERM_RECTIFY_TASKS] = {.name = "ledger.read",
+                               .meaning =
+                                   "read the ledger (整改台账) and a task inside the caller's "
+                                   "scope; a cadre only the tasks naming it responsible"},
     [GW_PERM_RECTIFY_CLOSE] = {.name = "rectify.close",
                                .meaning = "close off (销号) a task every party has accepted"},
     /* The responsibility lists (责任清单) and their assessment (纪实考核). */
@@ -112,8 +116,9 @@ const gw_role gw_roles[] = {
                GW_GRANT(GW_PERM_CLUE_DISPOSE) | GW_GRANT(GW_PERM_DOSSIER_READ) |
                GW_GRANT(GW_PERM_DOCUMENT_ADD) | GW_GRANT(GW_PERM_CASE_ACT) |
                GW_GRANT(GW_PERM_PEOPLE_READ) | GW_GRANT(GW_PERM_RECTIFY_READ) |
-               GW_GRANT(GW_PERM_RECTIFY_MANAGE) | GW_GRANT(GW_PERM_RECTIFY_VERIFY) |
-               GW_GRANT(GW_PERM_DUTY_READ) | GW_GRANT(GW_PERM_DUTY_MANAGE)},
+               GW_GRANT(GW_PERM_RECTIFY_TASKS) | GW_GRANT(GW_PERM_RECTIFY_MANAGE) |
+               GW_GRANT(GW_PERM_RECTIFY_VERIFY) | GW_GRANT(GW_PERM_DUTY_READ) |
+               GW_GRANT(GW_PERM_DUTY_MANAGE)},
     {.name = "inspection_lead",
      .duties = "what an inspector does, and approves",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
@@ -121,22 +126,26 @@ const gw_role gw_roles[] = {
                GW_GRANT(GW_PERM_DOSSIER_READ) | GW_GRANT(GW_PERM_DOCUMENT_ADD) |
                GW_GRANT(GW_PERM_CASE_ACT) | GW_GRANT(GW_PERM_CASE_DECIDE) |
                GW_GRANT(GW_PERM_PEOPLE_READ) | GW_GRANT(GW_PERM_RECTIFY_READ) |
-               GW_GRANT(GW_PERM_RECTIFY_MANAGE) | GW_GRANT(GW_PERM_RECTIFY_VERIFY) |
-               GW_GRANT(GW_PERM_RECTIFY_CLOSE) | GW_GRANT(GW_PERM_DUTY_READ) |
-               GW_GRANT(GW_PERM_DUTY_MANAGE)},
+               GW_GRANT(GW_PERM_RECTIFY_TASKS) | GW_GRANT(GW_PERM_RECTIFY_MANAGE) |
+               GW_GRANT(GW_PERM_RECTIFY_VERIFY) | GW_GRANT(GW_PERM_RECTIFY_CLOSE) |
+               GW_GRANT(GW_PERM_DUTY_READ) | GW_GRANT(GW_PERM_DUTY_MANAGE)},
     {.name = "intake_officer",
      .duties = "triages public reports and registers clues from letters and visits",
      .grants = GW_GRANT(GW_PERM_CLUE_WRITE)},
     {.name = "custodian", .duties = "grants access to a reporter's identity", .grants = 0},
     {.name = "unit_leader",
      .duties = "rectification (整改) and the responsibility lists of its own unit",
-     .grants = GW_GRANT(GW_PERM_RECTIFY_READ) | GW_GRANT(GW_PERM_RECTIFY_ACT) |
-               GW_GRANT(GW_PERM_DUTY_READ) | GW_GRANT(GW_PERM_DUTY_RECORD)},
-    {.name = "cadre", .duties = "its own integrity file (廉政档案)", .grants = 0},
+     .grants = GW_GRANT(GW_PERM_RECTIFY_READ) | GW_GRANT(GW_PERM_RECTIFY_TASKS) |
+               GW_GRANT(GW_PERM_RECTIFY_ACT) | GW_GRANT(GW_PERM_DUTY_READ) |
+               GW_GRANT(GW_PERM_DUTY_RECORD)},
+    {.name = "cadre",
+     .duties = "its own integrity file (廉政档案); the rectification tasks naming it responsible",
+     .grants = GW_GRANT(GW_PERM_RECTIFY_TASKS)},
     {.name = "auditor",
      .duties = "reads everything inside its scope and the audit trail; changes nothing",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_AUDIT_READ) |
                GW_GRANT(GW_PERM_DOSSIER_READ) | GW_GRANT(GW_PERM_RECTIFY_READ) |
+               GW_GRANT(GW_PERM_RECTIFY_TASKS) | GW_GRANT(GW_PERM_RECTIFY_TASKS) |
                GW_GRANT(GW_PERM_DUTY_READ)},
 };
 

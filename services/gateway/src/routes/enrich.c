@@ -112,15 +112,23 @@ cg_code gw_enrich_clue_handler(gw_request *req, ProtobufCMessage *rpc, cg_err *e
 /* The account a clue's held-back name is confirmed to name: its person
  * id, whatever its role or status, when the account lies inside the
  * caller's scope; the case service refuses a confirmation without one. */
-cg_code gw_enrich_clue_subject(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
+/* The account in id_field (a UUID; nothing when none is given), whatever
+ * its role or status, when it lies inside the caller's scope: its person id
+ * into person_field. Violations name key, the body's name for the field. */
+static cg_code account_person(gw_request *req, ProtobufCMessage *rpc, const char *id_field,
+                              const char *person_field, const char *key, cg_err *err)
 {
     cg_code rc;
     PGresult *res = NULL;
-    const char *id = text_field(rpc, "subject_account_id");
+    const char *id = text_field(rpc, id_field);
     const char *params[] = {id, req->who->org_path};
 
-    if (!cg_uuid_valid(id))
+    if (id[0] == '\0')
         return CG_OK;
+    if (!cg_uuid_valid(id)) {
+        cg_err_add_violation(err, key, "is not an account id");
+        return err->code;
+    }
     rc = cg_db_query(req->app->base.db, GW_DB_ACQUIRE_MS,
                      "SELECT coalesce(a.person_id, '') FROM accounts a"
                      " JOIN org_units u ON u.code = a.org_unit"
@@ -129,16 +137,23 @@ cg_code gw_enrich_clue_subject(gw_request *req, ProtobufCMessage *rpc, cg_err *e
     if (rc != CG_OK)
         goto cleanup;
     if (PQntuples(res) != 1) {
-        cg_err_add_violation(err, "account_id", "is not an account inside your scope");
+        cg_err_add_violation(err, key, "is not an account inside your scope");
         rc = err->code;
         goto cleanup;
     }
-    rc = cg_pbjson_set_text(req->app->codec, rpc, "subject_person_id", cg_db_get(res, 0, 0),
-                            "account_id", err);
+    rc = cg_pbjson_set_text(req->app->codec, rpc, person_field, cg_db_get(res, 0, 0), key, err);
 
 cleanup:
     PQclear(res);
     return rc;
+}
+
+cg_code gw_enrich_clue_subject(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
+{
+    /* Not a UUID: the case service names the missing account itself. */
+    if (!cg_uuid_valid(text_field(rpc, "subject_account_id")))
+        return CG_OK;
+    return account_person(req, rpc, "subject_account_id", "subject_person_id", "account_id", err);
 }
 
 cg_code gw_enrich_case_investigator(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
@@ -203,6 +218,14 @@ cg_code gw_enrich_case_list(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
 cg_code gw_enrich_task_list(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
 {
     whole_last_day(rpc, "deadline_to_ms");
+    return gw_enrich_unit(req, rpc, err);
+}
+
+cg_code gw_enrich_new_task(gw_request *req, ProtobufCMessage *rpc, cg_err *err)
+{
+    if (account_person(req, rpc, "leader_account_id", "leader_person_id", "leader_account_id",
+                       err) != CG_OK)
+        return err->code;
     return gw_enrich_unit(req, rpc, err);
 }
 
