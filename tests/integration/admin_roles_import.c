@@ -391,6 +391,11 @@ static void move_reaches_records_and_sessions(void **state)
     snprintf(path, sizeof path, "/api/v1/clues/%s", cgt_json_str(clue, "id"));
     cJSON_Delete(clue);
     CGT_CHECK_INT(404, get_status(path, west), "west does not see east's clue");
+    /* And a rectification task of the unit. */
+    char task_id[37], task[128];
+    CGT_RECTIFY_TASK(unit, CGT_TASK_ASSIGNED, task_id);
+    snprintf(task, sizeof task, "/api/v1/rectify/tasks/%s", task_id);
+    CGT_CHECK_INT(404, get_status(task, west), "west does not see east's task");
 
     /* A person working in the unit, logged in before the move. */
     unique("mv.", user, sizeof user);
@@ -421,6 +426,12 @@ static void move_reaches_records_and_sessions(void **state)
     CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, clue_answers, &from_east),
               "east's inspector no longer sees it");
     CGT_CHECK_INT(200, get_status(path, mover), "the unit's inspector still sees it");
+    /* So does the rectification service: the task is west's now. */
+    clue_probe task_west = {west, task, 200}, task_east = {east, task, 404};
+    CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, clue_answers, &task_west),
+              "west's inspector sees the moved task");
+    CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, clue_answers, &task_east),
+              "east's inspector no longer sees it");
     cgt_logout(mover);
     cgt_logout(east);
     cgt_logout(west);

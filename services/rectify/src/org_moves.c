@@ -9,7 +9,7 @@
 
 static const char *const moves[] = {
     MOVE("batches"), MOVE("problems"),      MOVE("responsibilities"),
-    MOVE("tasks"),   MOVE("recheck_draws"),
+    MOVE("tasks"),   MOVE("recheck_draws"), MOVE("duty_lists"),
 };
 
 const cg_org_moves rectify_org_moves = {moves, sizeof moves / sizeof moves[0]};
