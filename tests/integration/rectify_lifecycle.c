@@ -566,6 +566,80 @@ static void cadre_sees_its_own_tasks(void **state)
     cgt_logout(cadre);
 }
 
+/* The rules that are data: a source's report period and parties changed by
+ * a lead apply to what comes next; bad rules are refused, nothing kept. */
+static void rules_are_data(void **state)
+{
+    (void)state;
+    static const char *const bad[][2] = {
+        {"{\"name\":\"supervision\",\"report_months\":2,\"parties\":[]}", "parties"},
+        {"{\"name\":\"supervision\",\"report_months\":2,\"parties\":[\"Office\"]}", "parties"},
+        {"{\"name\":\"supervision\",\"report_months\":0,\"parties\":[\"office\"]}",
+         "report_months"},
+        {"{\"name\":\"supervision\",\"report_months\":2,\"parties\":[\"office\",\"office\"]}",
+         "twice"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        step_answers(cgt_post_raw("/api/v1/rectify/settings/sources", tokens[LEAD],
+                                  "application/json", bad[i][0], strlen(bad[i][0])),
+                     400, bad[i][1]);
+    const char *gossip = "{\"name\":\"gossip\",\"report_months\":2,\"parties\":[\"office\"]}";
+    step_answers(cgt_post_raw("/api/v1/rectify/settings/sources", tokens[LEAD], "application/json",
+                              gossip, strlen(gossip)),
+                 404, NULL);
+    const char *three = "{\"name\":\"audit\",\"report_months\":3,"
+                        "\"parties\":[\"office\",\"oversight_department\"]}";
+    step_answers(cgt_post_raw("/api/v1/rectify/settings/sources", tokens[INSPECTOR],
+                              "application/json", three, strlen(three)),
+                 403, NULL);
+
+    /* A task of an audit's batch added after the change takes the new
+     * period. */
+    char after[37], body[256], batch[37], problem[37], path[160];
+    cgt_response *r = cgt_post_raw("/api/v1/rectify/settings/sources", tokens[LEAD],
+                                   "application/json", three, strlen(three));
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK(strstr(r->body, "oversight_department") != NULL, "the new rule: %s", r->body);
+    cgt_response_free(r);
+    snprintf(body, sizeof body,
+             "{\"source\":\"audit\",\"title\":\"审计整改\",\"unit_code\":\"city_a\","
+             "\"feedback_on\":\"2026-11-01\"}");
+    r = cgt_post_raw("/api/v1/rectify/batches", tokens[LEAD], "application/json", body,
+                     strlen(body));
+    CGT_CHECK_STATUS(r, 201);
+    snprintf(batch, sizeof batch, "%s", CGT_JSON_STR(CGT_JSON_OBJECT(r), "id"));
+    cgt_response_free(r);
+    snprintf(path, sizeof path, "/api/v1/rectify/batches/%s/problems", batch);
+    r = cgt_post_raw(path, tokens[LEAD], "application/json", "{\"description\":\"账实不符\"}",
+                     strlen("{\"description\":\"账实不符\"}"));
+    CGT_CHECK_STATUS(r, 201);
+    snprintf(problem, sizeof problem, "%s", CGT_JSON_STR(CGT_JSON_OBJECT(r), "id"));
+    cgt_response_free(r);
+    snprintf(path, sizeof path, "/api/v1/rectify/problems/%s/tasks", problem);
+    r = cgt_post_raw(path, tokens[LEAD], "application/json",
+                     "{\"text\":\"盘点\",\"unit_code\":\"city_a\",\"leader\":\"x\"}",
+                     strlen("{\"text\":\"盘点\",\"unit_code\":\"city_a\",\"leader\":\"x\"}"));
+    CGT_CHECK_STATUS(r, 201);
+    snprintf(after, sizeof after, "%s", CGT_JSON_STR(CGT_JSON_OBJECT(r), "id"));
+    /* Three months from the feedback, the new report period. */
+    CGT_CHECK_STR("2027-02-01", CGT_JSON_STR(CGT_JSON_OBJECT(r), "deadline_on"),
+                  "the deadline from the new period");
+    cgt_response_free(r);
+    cJSON *task = CGT_GET_TASK(tokens[LEAD], after);
+    CGT_CHECK_STR("audit", cgt_json_str(task, "source"), "an audit's task");
+    cJSON_Delete(task);
+
+    /* Back as they were, for the other tests. */
+    const char *back = "{\"name\":\"audit\",\"report_months\":2,\"parties\":[\"office\"]}";
+    step_answers(cgt_post_raw("/api/v1/rectify/settings/sources", tokens[LEAD], "application/json",
+                              back, strlen(back)),
+                 200, NULL);
+    r = cgt_get("/api/v1/rectify/settings", tokens[AUDITOR]);
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK(strstr(r->body, "oversight_department") == NULL, "restored: %s", r->body);
+    cgt_response_free(r);
+}
+
 CGT_MAIN("rectify_lifecycle", 0,
          cmocka_unit_test_setup_teardown(task_to_verified_closure, group_setup, group_teardown),
          cmocka_unit_test_setup_teardown(wrong_steps_change_nothing, group_setup, group_teardown),
@@ -573,4 +647,5 @@ CGT_MAIN("rectify_lifecycle", 0,
          cmocka_unit_test_setup_teardown(provinces_apart, group_setup, group_teardown),
          cmocka_unit_test_setup_teardown(bad_registrations, group_setup, group_teardown),
          cmocka_unit_test_setup_teardown(rechecks_and_relapse, group_setup, group_teardown),
-         cmocka_unit_test_setup_teardown(cadre_sees_its_own_tasks, group_setup, group_teardown))
+         cmocka_unit_test_setup_teardown(cadre_sees_its_own_tasks, group_setup, group_teardown),
+         cmocka_unit_test_setup_teardown(rules_are_data, group_setup, group_teardown))

@@ -1311,6 +1311,30 @@ static cgt_response *call_export_ledger(const char *token, const char *user)
     return cgt_get("/api/v1/rectify/tasks/export?format=csv&stage=closed&unit_code=city_b", token);
 }
 
+static cgt_response *call_rectify_settings(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/rectify/settings", token);
+}
+
+/* The rules as they were: an audit's two months and one party. */
+static cgt_response *call_set_source_rule(const char *token, const char *user)
+{
+    (void)user;
+    static const char body[] = "{\"name\":\"audit\",\"report_months\":2,"
+                               "\"parties\":[\"office\"]}";
+    return cgt_post_raw("/api/v1/rectify/settings/sources", token, "application/json", body,
+                        strlen(body));
+}
+
+static cgt_response *call_set_recheck_categories(const char *token, const char *user)
+{
+    (void)user;
+    static const char body[] = "{\"categories\":[]}";
+    return cgt_post_raw("/api/v1/rectify/settings/recheck-categories", token, "application/json",
+                        body, strlen(body));
+}
+
 static cgt_response *call_list_task_documents(const char *token, const char *user)
 {
     return get_task_under(token, user, "/documents");
@@ -1650,6 +1674,9 @@ static const struct {
     {"POST", "/api/v1/rectify/tasks/{id}/relapse", 200, call_relapse_task},
     {"POST", "/api/v1/rectify/rechecks", 201, call_draw_rechecks},
     {"GET", "/api/v1/rectify/statistics", 200, call_rectify_statistics},
+    {"GET", "/api/v1/rectify/settings", 200, call_rectify_settings},
+    {"POST", "/api/v1/rectify/settings/sources", 200, call_set_source_rule},
+    {"POST", "/api/v1/rectify/settings/recheck-categories", 200, call_set_recheck_categories},
     {"POST", "/api/v1/rectify/batches/{id}/import", 201, call_import_lists},
     {"GET", "/api/v1/rectify/tasks/export", 200, call_export_ledger},
     {"POST", "/api/v1/rectify/tasks/{id}/documents", 201, call_add_task_document},

@@ -122,6 +122,7 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &cleangrid__v1__batch_reply__descriptor,
     &cleangrid__v1__task_reply__descriptor,
     &cleangrid__v1__draw_rechecks_reply__descriptor,
+    &cleangrid__v1__settings_reply__descriptor,
     &cleangrid__v1__rectify_statistics_reply__descriptor,
     &cleangrid__v1__duty_list_reply__descriptor,
     &cleangrid__v1__list_duty_lists_reply__descriptor,

@@ -14,6 +14,7 @@ static void call_cleanup(void *state, void *request)
         cg_db_json_list_free(&c->lists[i]);
     for (size_t i = 0; i < c->narrays; i++)
         free(c->arrays[i]);
+    PQclear(c->kept);
 }
 
 cg_code rectify_check(cg_rpc_req *r, const void *request, cg_err *err)

@@ -59,6 +59,9 @@ typedef struct rectify_call {
      * the tasks naming it responsible: its person id here ("-", matching
      * none, when its account has none); "" for everyone else. */
     char person_only[CG_PERSON_ID_SIZE + 1];
+    /* A result whose strings the reply borrows, and the array of them. */
+    PGresult *kept;
+    char *texts[64];
 } rectify_call;
 
 /* The check of every row: the call's state with the actor of the call. */
@@ -153,6 +156,14 @@ cg_code rectify_draw_rechecks(cg_rpc_req *r, const void *request, PGconn *conn, 
                               cg_err *err);
 cg_code rectify_statistics(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
                            cg_err *err);
+
+/* The rules that are data: sources and re-check categories (settings.c). */
+cg_code rectify_get_settings(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                             cg_err *err);
+cg_code rectify_set_source_rule(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                cg_err *err);
+cg_code rectify_set_recheck_categories(cg_rpc_req *r, const void *request, PGconn *conn,
+                                       void *reply, cg_err *err);
 
 /* The task taskid as the caller sees it, into reply's task: NOT_FOUND
  * outside the caller's scope. The message is kept in the call's state. */

@@ -36,6 +36,12 @@ static const cg_rpc_row rows[] = {
         "draw re-checks", TX, rectify_draw_rechecks, .idempotent = true),
     ROW(RectifyStatistics, rectify_statistics_request, rectify_statistics_reply, RECTIFY_ROLES_READ,
         "read rectification", CONN, rectify_statistics),
+    ROW(GetSettings, get_settings_request, settings_reply, RECTIFY_ROLES_READ, "read rectification",
+        CONN, rectify_get_settings),
+    ROW(SetSourceRule, set_source_rule_request, settings_reply, RECTIFY_ROLES_LEAD,
+        "change rectification's rules", TX, rectify_set_source_rule),
+    ROW(SetRecheckCategories, set_recheck_categories_request, settings_reply, RECTIFY_ROLES_LEAD,
+        "change rectification's rules", TX, rectify_set_recheck_categories),
     /* Each step needs its own roles, named from the request. */
     ROW(TaskAction, task_action_request, task_reply, NULL, NULL, TX, rectify_task_action,
         .roles_of = rectify_task_action_roles),
@@ -70,6 +76,7 @@ cg_code rectify_codec_init(rectify_app *app, cg_err *err)
         &cleangrid__v1__rectify_responsibility__descriptor,
         &cleangrid__v1__recheck_draw__descriptor,
         &cleangrid__v1__rectify_count__descriptor,
+        &cleangrid__v1__rectify_source_rule__descriptor,
         &cleangrid__v1__duty_list__descriptor,
     };
     /* No rules: the rows are written in the codec's default shape (times

@@ -165,6 +165,9 @@ static const struct {
     {"POST", "/api/v1/rectify/tasks/{id}/recheck", "rectify.task_rechecked", NULL, "rectify_task"},
     {"POST", "/api/v1/rectify/tasks/{id}/relapse", "rectify.task_relapsed", NULL, "rectify_task"},
     {"POST", "/api/v1/rectify/rechecks", "rectify.rechecks_drawn", NULL, "rectify_draw"},
+    {"POST", "/api/v1/rectify/settings/sources", "rectify.source_rule_changed", NULL, NULL},
+    {"POST", "/api/v1/rectify/settings/recheck-categories", "rectify.recheck_categories_changed",
+     NULL, NULL},
     /* The responsibility lists (责任清单) and their assessment (纪实考核). */
     {"POST", "/api/v1/rectify/duty-lists", "rectify.duty_list_set", NULL, "rectify_duty_list"},
     {"POST", "/api/v1/rectify/duty-lists/{id}/records", "rectify.duty_work_recorded", NULL,

@@ -85,6 +85,10 @@ static const perm_info perms[GW_PERM_COUNT] = {
                                .meaning =
                                    "read the ledger (整改台账) and a task inside the caller's "
                                    "scope; a cadre only the tasks naming it responsible"},
+    [GW_PERM_RECTIFY_SETTINGS] = {.name = "rectify.settings",
+                                  .meaning = "change rectification's rules: each source's report "
+                                             "period and the parties whose acceptance closes a "
+                                             "task, and the problem categories always re-checked"},
     [GW_PERM_RECTIFY_CLOSE] = {.name = "rectify.close",
                                .meaning = "close off (销号) a task every party has accepted"},
     /* The responsibility lists (责任清单) and their assessment (纪实考核). */
@@ -128,7 +132,8 @@ const gw_role gw_roles[] = {
                GW_GRANT(GW_PERM_PEOPLE_READ) | GW_GRANT(GW_PERM_RECTIFY_READ) |
                GW_GRANT(GW_PERM_RECTIFY_TASKS) | GW_GRANT(GW_PERM_RECTIFY_MANAGE) |
                GW_GRANT(GW_PERM_RECTIFY_VERIFY) | GW_GRANT(GW_PERM_RECTIFY_CLOSE) |
-               GW_GRANT(GW_PERM_DUTY_READ) | GW_GRANT(GW_PERM_DUTY_MANAGE)},
+               GW_GRANT(GW_PERM_RECTIFY_SETTINGS) | GW_GRANT(GW_PERM_DUTY_READ) |
+               GW_GRANT(GW_PERM_DUTY_MANAGE)},
     {.name = "intake_officer",
      .duties = "triages public reports and registers clues from letters and visits",
      .grants = GW_GRANT(GW_PERM_CLUE_WRITE)},

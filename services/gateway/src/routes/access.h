@@ -53,6 +53,7 @@ typedef enum gw_perm {
     GW_PERM_RECTIFY_VERIFY,
     GW_PERM_RECTIFY_CLOSE,
     GW_PERM_RECTIFY_TASKS,
+    GW_PERM_RECTIFY_SETTINGS,
     /* The responsibility lists (责任清单) and their assessment (纪实考核). */
     GW_PERM_DUTY_READ,
     GW_PERM_DUTY_MANAGE,

@@ -580,6 +580,22 @@ const gw_route gw_routes[] = {
      .pattern = "/api/v1/rectify/tasks/{id}/close",
      .perm = GW_PERM_RECTIFY_CLOSE,
      .rpc = TASK_STEP("close", GW_BODY_EMPTY)},
+    /* Rectification's rules that are data: the sources and the categories
+     * always re-checked. */
+    {.method = "GET",
+     .pattern = "/api/v1/rectify/settings",
+     .perm = GW_PERM_RECTIFY_READ,
+     .rpc = GW_RPC("rectify", "GetSettings", get_settings, settings)},
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/settings/sources",
+     .perm = GW_PERM_RECTIFY_SETTINGS,
+     .rpc = GW_RPC("rectify", "SetSourceRule", set_source_rule, settings,
+                   .body = GW_KEYS("name", "report_months", "parties"))},
+    {.method = "POST",
+     .pattern = "/api/v1/rectify/settings/recheck-categories",
+     .perm = GW_PERM_RECTIFY_SETTINGS,
+     .rpc = GW_RPC("rectify", "SetRecheckCategories", set_recheck_categories, settings,
+                   .body = GW_KEYS("categories"), .body_keys_field = "body_keys")},
     /* Re-checks (回头看) after closure, and the overview's figures. */
     {.method = "POST",
      .pattern = "/api/v1/rectify/tasks/{id}/recheck",
