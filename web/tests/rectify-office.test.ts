@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@/api/client';
 import type { DutyItem, DutyRecord, RectifyTask } from '@/api/types';
 import {
@@ -285,5 +285,35 @@ describe('labels', () => {
       for (const s of ['recorded', 'confirmed', 'refused']) expect(m.dutyRecordState[s]).toBeTruthy();
       expect(m.source.rectification).toBeTruthy();
     }
+  });
+});
+
+describe('messages', () => {
+  it('compiles every message of both languages (a "|" or "@" in a text breaks vue-i18n)', async () => {
+    const { createI18n } = await import('vue-i18n');
+    // The development build reports a message that does not compile on the
+    // console rather than throwing, as the production build does.
+    const said: string[] = [];
+    const spies = (['warn', 'error'] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void said.push(args.map(String).join(' '))),
+    );
+    const leaves = (o: Record<string, unknown>, pre = ''): string[] =>
+      Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? leaves(v as Record<string, unknown>, `${pre}${k}.`) : [`${pre}${k}`]));
+    for (const [locale, messages] of Object.entries({ en, 'zh-CN': zh })) {
+      const errors: string[] = [];
+      // Typed loosely: the messages' own type is too deep for the compiler here.
+      const make = createI18n as unknown as (o: object) => { global: { t: (key: string, named: object) => string } };
+      const i18n = make({ legacy: false, locale, messages: { [locale]: messages }, missingWarn: false, fallbackWarn: false });
+      for (const key of leaves(messages as Record<string, unknown>)) {
+        try {
+          i18n.global.t(key, {});
+        } catch (e) {
+          errors.push(`${locale} ${key}: ${String(e)}`);
+        }
+      }
+      expect(errors).toEqual([]);
+    }
+    spies.forEach((s) => s.mockRestore());
+    expect(said.filter((m) => /compil|SyntaxError/i.test(m))).toEqual([]);
   });
 });

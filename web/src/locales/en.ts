@@ -718,6 +718,7 @@ export default {
     accountability_proposed: 'Accountability proposed (问责建议)',
   },
   recheck: {
+    relapsedNote: 'The problem came back after closure (整改反弹): {reason}',
     title: 'Re-checks (回头看)',
     state: 'Re-check',
     dueOn: 'due {day}',
@@ -730,7 +731,7 @@ export default {
     shareInvalid: 'A whole number from 0 to 100.',
     filter: 'Re-check',
     drawTitle: 'Draw closed tasks for re-checks',
-    drawHint: 'Every closed task of a category marked for re-checks, and this share of the others, in the order of md5(seed || task id): the same seed over the same tasks draws the same ones.',
+    drawHint: 'Every closed task of a category marked for re-checks, and this share of the others, in the order of the MD5 of the seed joined to the task id: the same seed over the same tasks draws the same ones.',
     unit: 'Unit code',
     batch: 'Batch id (optional)',
     share: 'Share of the others (%)',

@@ -717,6 +717,7 @@ export default {
     accountability_proposed: '已提出问责建议',
   },
   recheck: {
+    relapsedNote: '销号后问题反弹：{reason}',
     title: '回头看',
     state: '回头看',
     dueOn: '{day}前完成',
@@ -729,7 +730,7 @@ export default {
     shareInvalid: '0 到 100 的整数。',
     filter: '回头看',
     drawTitle: '抽取已销号任务进行回头看',
-    drawHint: '标记为须回头看的问题类别的已销号任务全部抽取，其余按比例抽取，顺序为 md5(种子 || 任务编号)：同一种子对同一批任务抽取结果相同。',
+    drawHint: '标记为须回头看的问题类别的已销号任务全部抽取，其余按比例抽取，按种子与任务编号拼接后的 MD5 排序：同一种子对同一批任务抽取结果相同。',
     unit: '单位代码',
     batch: '批次编号（可选）',
     share: '其余任务抽取比例（%）',
