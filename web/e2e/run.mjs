@@ -11,6 +11,7 @@ import { chromium, selectors } from 'playwright-core';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 
 const base = process.env.CG_GATEWAY_URL;
 const password = process.env.CG_DEMO_PASSWORD;
@@ -101,6 +102,105 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 // A day n days from today, YYYY-MM-DD (UTC, as the services count days).
 function day(n) {
   return new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+}
+
+// fetch, once more after a network failure: Node keeps connections alive
+// between calls, and one the gateway closed while a test ran in the
+// browser fails the next call with "fetch failed".
+async function fetchOnceMore(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch {
+    return fetch(url, init);
+  }
+}
+
+// Fixtures through the API, as a bearer token (no cookie, no CSRF token).
+async function apiLogin(username) {
+  const r = await fetchOnceMore(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  check(r.ok, `login ${username}: ${r.status}`);
+  return (await r.json()).token;
+}
+
+// body: an object sent as JSON, or a Buffer sent raw with contentType.
+async function apiCall(bearer, method, path, body, contentType = 'application/json') {
+  const raw = Buffer.isBuffer(body);
+  const r = await fetchOnceMore(`${base}${path}`, {
+    method,
+    headers: { 'Content-Type': raw ? contentType : 'application/json', Authorization: `Bearer ${bearer}` },
+    body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
+  });
+  check(r.ok, `${method} ${path}: ${r.status} ${await r.clone().text()}`);
+  return r.json();
+}
+
+// A batch of east with one problem and one task for city_a, as hq's lead
+// registers them; returns the batch and the task.
+async function rectifyFixture(token, deadline = day(40)) {
+  const lead = await apiLogin('lead');
+  const batch = await apiCall(lead, 'POST', '/api/v1/rectify/batches', {
+    source: 'inspection',
+    source_ref: `XC-${token}`,
+    title: `巡察反馈 ${token}`,
+    unit_code: 'east',
+    feedback_on: day(-3),
+  });
+  const problem = await apiCall(lead, 'POST', `/api/v1/rectify/batches/${batch.id}/problems`, {
+    description: `公务用车管理不规范 ${token}`,
+    severity: 'general',
+  });
+  const task = await apiCall(lead, 'POST', `/api/v1/rectify/problems/${problem.id}/tasks`, {
+    text: `规范公务用车审批 ${token}`,
+    unit_code: 'city_a',
+    leader: '赵副总经理',
+    deadline_on: deadline,
+  });
+  return { lead, batch, task };
+}
+
+// The task of rectifyFixture() walked to closure through the API: the
+// unit's leader plans, proves and asks; the office accepts and closes off.
+async function closedTaskFixture(token) {
+  const { lead, batch, task } = await rectifyFixture(token);
+  const unit = await apiLogin('unitlead.east');
+  const t = `/api/v1/rectify/tasks/${task.id}`;
+  await apiCall(unit, 'POST', `${t}/plan`, { measures: [{ text: '修订审批办法', milestone_on: day(5) }] });
+  const doc = await apiCall(unit, 'POST', `${t}/documents?name=${encodeURIComponent('用车办法.pdf')}`, PDF, 'application/pdf');
+  await apiCall(unit, 'POST', `${t}/evidence`, { measure: 1, sha256: doc.sha256, effective_on: day(0), description: '办法已印发' });
+  await apiCall(unit, 'POST', `${t}/closure-request`, {});
+  await apiCall(await apiLogin('inspector'), 'POST', `${t}/verify`, { party: 'office' });
+  await apiCall(lead, 'POST', `${t}/verify`, { party: 'inspection_group' });
+  await apiCall(lead, 'POST', `${t}/close`, {});
+  return { lead, batch, task };
+}
+
+// The rectification service's clock moved by days (the test clock of
+// scripts/test.sh, CG_RECTIFY_TEST_CLOCK=1), as tests/integration/rectify_loops.c moves it.
+function rectifyClock(days) {
+  check(process.env.CG_STATE, 'CG_STATE is not set: the test moves the rectify clock with psql');
+  execFileSync('psql', [
+    '-X',
+    '-q',
+    '-v',
+    'ON_ERROR_STOP=1',
+    `host=${process.env.CG_STATE}/pg/sock user=postgres dbname=cg_rectify`,
+    '-c',
+    `UPDATE service_clock SET offset_s = ${Number(days) * 86400}`,
+  ]);
+}
+
+// Polls until fn() answers something truthy (each try a second apart).
+async function eventually(fn, what, tries = 30) {
+  for (let i = 0; i < tries; i++) {
+    const v = await fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`never: ${what}`);
 }
 
 // What the tests share: the report made on the phone is the clue the
@@ -577,34 +677,16 @@ const tests = [
     options: { ...DESKTOP, locale: 'en-US' },
     async run(page) {
       const token = `${shared.token}-h`;
-      const login = async (username) => {
-        const r = await fetch(`${base}/api/v1/auth/login`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ username, password }),
-        });
-        check(r.ok, `login ${username}: ${r.status}`);
-        return (await r.json()).token;
-      };
-      const call = async (bearer, method, path, body) => {
-        const r = await fetch(`${base}${path}`, {
-          method,
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${bearer}` },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        check(r.ok, `${method} ${path}: ${r.status} ${await r.clone().text()}`);
-        return r.json();
-      };
       // cadre.east gets a person id of this run, so a name can be confirmed
       // as that person.
-      const admin = await login('admin');
-      const found = await call(admin, 'GET', '/api/v1/people?role=cadre&q=cadre.east');
+      const admin = await apiLogin('admin');
+      const found = await apiCall(admin, 'GET', '/api/v1/people?role=cadre&q=cadre.east');
       const cadre = found.items.find((p) => p.username === 'cadre.east');
       check(cadre, 'no cadre.east in the people lookup');
-      await call(admin, 'PATCH', `/api/v1/accounts/${cadre.id}`, { person_id: `E2E-${token}` });
-      const inspector = await login('inspector.east');
+      await apiCall(admin, 'PATCH', `/api/v1/accounts/${cadre.id}`, { person_id: `E2E-${token}` });
+      const inspector = await apiLogin('inspector.east');
       const [cleared, confirmed] = [`甲某${token.slice(-4)}`, `乙某${token.slice(-4)}`];
-      const clue = await call(inspector, 'POST', '/api/v1/clues', {
+      const clue = await apiCall(inspector, 'POST', '/api/v1/clues', {
         source: 'letters_visits',
         subjects: [{ name: cleared }, { name: confirmed }],
         categories: ['work'],
@@ -623,7 +705,7 @@ const tests = [
       await held(confirmed).getByTestId('held-confirm').click();
       await held(confirmed).waitFor({ state: 'detached' });
       await page.screenshot({ path: join(shots, 'office-held-names.png'), fullPage: true });
-      const after = await call(inspector, 'GET', `/api/v1/clues/${clue.id}`);
+      const after = await apiCall(inspector, 'GET', `/api/v1/clues/${clue.id}`);
       check(!after.held_names?.length, `names still held: ${after.held_names}`);
       check(
         after.subjects.some((s) => s.name === confirmed && s.person_id === `E2E-${token}`.toUpperCase()),
@@ -1056,6 +1138,155 @@ const tests = [
       await page.screenshot({ path: join(shots, 'rectify-5-ledger.png'), fullPage: true });
       await page.goto(`${base}${batchUrl}`);
       await page.locator('[data-test=task-row][data-stage=closed]').waitFor();
+    },
+  },
+  {
+    // A closed task (walked to closure through the API) drawn for a re-check
+    // on the re-check page, then found relapsed (整改反弹) from the task
+    // page: it reopens in progress, counted relapsed, and the ledger's
+    // relapsed filter lists it, as does its CSV export.
+    name: 'rectification_relapse',
+    options: { ...DESKTOP, locale: 'zh-CN' },
+    async run(page) {
+      const token = `e2e-${randomBytes(6).toString('hex')}`;
+      const { batch, task } = await closedTaskFixture(token);
+      await signIn(page, 'lead', '/rectify/rechecks');
+      await page.locator('input[name=unit_code]').fill('city_a');
+      await page.locator('input[name=batch_id]').fill(batch.id);
+      await page.locator('input[name=share_percent]').fill('100');
+      await page.locator('input[name=seed]').fill(token);
+      await page.getByTestId('draw-submit').click();
+      const result = page.getByTestId('draw-result');
+      await result.waitFor();
+      check(Number(await result.getAttribute('data-drawn')) === 1, `drawn ${await result.getAttribute('data-drawn')}`);
+      check((await page.getByTestId('draw-seed').textContent()) === token, 'the seed is not shown');
+      await page.locator('[data-test=task-row-recheck][data-state=pending]').first().waitFor();
+      await page.getByTestId('task-row').filter({ hasText: token }).waitFor();
+      await page.screenshot({ path: join(shots, 'rectify-6-rechecks.png'), fullPage: true });
+
+      await page.getByTestId('task-row').filter({ hasText: token }).click();
+      await waitUrl(page, new RegExp(`/rectify/tasks/${task.id}$`));
+      await page.locator('[data-test=task-recheck][data-state=pending]').waitFor();
+      check((await page.getByTestId('task-recheck-due').count()) === 1, 'no re-check due day');
+      await page.getByTestId('step-relapse').click();
+      // An empty finding is refused in place and nothing is sent.
+      let relapses = 0;
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().endsWith('/relapse')) relapses++;
+      });
+      await page.getByTestId('step-submit').click();
+      await page.locator('.el-form-item__error').first().waitFor();
+      check(relapses === 0, 'an empty finding was sent');
+      await page.locator('textarea[name=finding]').fill('回头看发现仍有未经审批用车');
+      await page.locator('input[name=deadline_on]').fill(day(30));
+      await page.getByTestId('step-submit').click();
+      await page.locator('[data-test=task-stage][data-stage=in_progress]').waitFor();
+      check(relapses === 1, `${relapses} relapses sent`);
+      await page.locator('[data-test=task-recheck][data-state=relapsed]').waitFor();
+      check((await page.getByTestId('task-relapse-count').getAttribute('data-count')) === '1', 'relapse count not 1');
+      check(!(await page.getByTestId('step-relapse').count()), 'a relapse offered on an open task');
+      await page.locator('[data-test=dossier-entry][data-action="task.relapsed"]').waitFor();
+      await page.screenshot({ path: join(shots, 'rectify-7-relapsed.png'), fullPage: true });
+
+      // The ledger: the relapsed box writes the URL and the row says relapsed.
+      await page.goto(`${base}/rectify/tasks?q=${token}`);
+      await page.getByTestId('task-row').filter({ hasText: token }).waitFor();
+      await page.getByTestId('filter-relapsed').click();
+      await waitUrl(page, /relapsed=true/);
+      const row = page.locator('tr', { has: page.getByTestId('task-row').filter({ hasText: token }) });
+      await row.getByTestId('task-row-relapsed').waitFor();
+      check((await page.getByTestId('task-row').count()) === 1, 'the relapsed ledger lists more than the task');
+      const href = await page.getByTestId('export-csv').getAttribute('href');
+      check(href.includes('relapsed=true') && href.includes('format=csv'), `export link ${href}`);
+      const csv = await page.evaluate((h) => fetch(h).then((r) => r.text()), href);
+      check(csv.includes(token) && csv.includes('整改中'), `the export does not list the task in progress: ${csv.slice(0, 300)}`);
+      await page.screenshot({ path: join(shots, 'rectify-8-ledger-relapsed.png'), fullPage: true });
+    },
+  },
+  {
+    // A task whose deadline passes climbs the escalation ladder with the
+    // test clock (tests/integration/rectify_loops.c): reminded, warned as
+    // overdue with a final deadline, and past that proposed for
+    // accountability, which the case service registers as a clue.
+    name: 'rectification_ladder_to_clue',
+    options: { ...DESKTOP, locale: 'zh-CN' },
+    async run(page) {
+      const token = `e2e-${randomBytes(6).toString('hex')}`;
+      const { lead, task } = await rectifyFixture(token, day(2));
+      const get = () => apiCall(lead, 'GET', `/api/v1/rectify/tasks/${task.id}`);
+      try {
+        await eventually(async () => (await get()).ladder?.includes('reminded'), 'reminded');
+        rectifyClock(3);
+        const warned = await eventually(async () => {
+          const t = await get();
+          return t.ladder?.includes('overdue_warned') && t;
+        }, 'warned as overdue');
+        check(warned.final_deadline_on > warned.deadline_on, `final deadline ${warned.final_deadline_on}`);
+        // Past the final deadline (15 days after the deadline).
+        rectifyClock(3 + 16);
+        await eventually(async () => (await get()).accountability_clue_id, 'the clue linked to the task');
+      } finally {
+        rectifyClock(0);
+      }
+      await signIn(page, 'lead', `/rectify/tasks/${task.id}`);
+      for (const rung of ['reminded', 'overdue_warned', 'accountability_proposed'])
+        await page.locator(`[data-test=ladder-rung][data-rung=${rung}][data-reached=true]`).waitFor();
+      check((await page.getByTestId('ladder-final').textContent()).includes('最终期限'), 'no final deadline shown');
+      await page.screenshot({ path: join(shots, 'rectify-9-ladder.png'), fullPage: true });
+      await page.getByTestId('ladder-clue').click();
+      await waitUrl(page, /\/clues\/[0-9a-f-]{36}$/);
+      await page.locator('[data-test=clue-source][data-source=rectification]').filter({ hasText: '整改问责' }).waitFor();
+      check((await page.getByTestId('clue-detail').textContent()).includes(token), 'the clue does not name the task');
+      await page.screenshot({ path: join(shots, 'rectify-10-clue.png'), fullPage: true });
+    },
+  },
+  {
+    // A batch's lists from a CSV file: a file with a unit outside the
+    // batch's inspected unit is refused whole, its line named; the file put
+    // right is imported and the lists show it.
+    name: 'rectification_csv_import',
+    options: { ...DESKTOP, locale: 'zh-CN' },
+    async run(page) {
+      const token = `e2e-${randomBytes(6).toString('hex')}`;
+      const lead = await apiLogin('lead');
+      const batch = await apiCall(lead, 'POST', '/api/v1/rectify/batches', {
+        source: 'audit',
+        source_ref: `SJ-${token}`,
+        title: `审计整改 ${token}`,
+        unit_code: 'east',
+        feedback_on: day(-1),
+      });
+      const header = '问题序号,问题描述,问题类别,严重程度,整改任务,责任单位代码,责任领导,整改期限';
+      const rows = (unit) => [
+        `1,差旅费报销超标准 ${token},财务,一般,清退超标准费用,city_a,钱副总经理,${day(30)}`,
+        `1,差旅费报销超标准 ${token},财务,一般,修订差旅管理办法,${unit},钱副总经理,`,
+        `2,"未按规定""三重一大""决策",决策,较重,完善决策程序 ${token},east,孙总经理,${day(45)}`,
+      ];
+      const csv = (unit) => Buffer.from(`\ufeff${[header, ...rows(unit)].join('\r\n')}\r\n`);
+      await signIn(page, 'lead', `/rectify/batches/${batch.id}`);
+      await page.getByTestId('open-import').click();
+      await page.getByTestId('import').waitFor();
+      check((await page.getByTestId('import').textContent()).includes('责任单位代码'), 'no help of the columns');
+      const download = page.waitForEvent('download');
+      await page.getByTestId('import-template').click();
+      const template = await download;
+      check(template.suggestedFilename().endsWith('.csv'), `template ${template.suggestedFilename()}`);
+
+      await page.getByTestId('import-input').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: csv('west') });
+      await page.locator('[data-test=import-note][data-failed=true]').waitFor();
+      await page.locator('[data-test=import-error-line][data-line="3"]').waitFor();
+      check((await page.getByTestId('import-errors').textContent()).includes('west'), 'the error does not name the unit');
+      check((await page.getByTestId('problem-row').count()) === 0, 'a refused file added problems');
+      await page.screenshot({ path: join(shots, 'rectify-11-import-refused.png'), fullPage: true });
+
+      await page.getByTestId('import-input').setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: csv('city_a') });
+      await page.locator('[data-test=import-note][data-failed=false]').waitFor();
+      check((await page.getByTestId('import-errors').count()) === 0, 'errors still shown');
+      await page.getByTestId('problem-row').filter({ hasText: '三重一大' }).waitFor();
+      check((await page.getByTestId('problem-row').count()) === 2, 'two problems expected');
+      await page.getByTestId('task-row').filter({ hasText: token }).first().waitFor();
+      check((await page.getByTestId('task-row').count()) === 3, 'three tasks expected');
+      await page.screenshot({ path: join(shots, 'rectify-12-imported.png'), fullPage: true });
     },
   },
 ];

@@ -68,6 +68,30 @@ export const routes: RouteRecordRaw[] = [
         meta: { nav: 'rectify-tasks' },
       },
       {
+        path: 'rectify/rechecks',
+        name: 'rectify-rechecks',
+        component: () => import('@/office/RectifyRechecks.vue'),
+        meta: { nav: 'rectify-rechecks' },
+      },
+      {
+        path: 'rectify/overview',
+        name: 'rectify-overview',
+        component: () => import('@/office/RectifyOverview.vue'),
+        meta: { nav: 'rectify-overview' },
+      },
+      {
+        path: 'rectify/duty',
+        name: 'rectify-duty',
+        component: () => import('@/office/DutyLists.vue'),
+        meta: { nav: 'rectify-duty' },
+      },
+      {
+        path: 'rectify/duty/:id',
+        name: 'rectify-duty-list',
+        component: () => import('@/office/DutyList.vue'),
+        meta: { nav: 'rectify-duty' },
+      },
+      {
         path: 'rectify/tasks/:id',
         name: 'rectify-task',
         component: () => import('@/office/RectifyTask.vue'),

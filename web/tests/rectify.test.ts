@@ -129,10 +129,11 @@ describe('which steps a role sees in which stage', () => {
     expect(partiesFor({ ...after, round: 2 }, INSPECTOR)).toEqual(['inspection_group']);
   });
 
-  it('lets a lead close off a verified task, and nobody act on a closed one', () => {
+  it('lets a lead close off a verified task, and only the office re-check a closed one', () => {
     expect(actions(task({ stage: 'verified' }), LEAD)).toEqual(['close']);
     expect(actions(task({ stage: 'verified' }), INSPECTOR)).toEqual([]);
-    for (const a of [INSPECTOR, LEAD, AUDITOR, UNIT_LEADER]) expect(actions(task({ stage: 'closed' }), a)).toEqual([]);
+    for (const a of [INSPECTOR, LEAD]) expect(actions(task({ stage: 'closed' }), a)).toEqual(['relapse']);
+    for (const a of [AUDITOR, UNIT_LEADER]) expect(actions(task({ stage: 'closed' }), a)).toEqual([]);
   });
 
   it('lets the unit upload while the work is open', () => {

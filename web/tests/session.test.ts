@@ -89,7 +89,16 @@ describe('roles', () => {
   });
 
   it('shows clues, cases and the overview to clue readers only', () => {
-    const office = ['clues', 'dashboard', 'cases', 'rectify-batches', 'rectify-tasks'];
+    const office = [
+      'clues',
+      'dashboard',
+      'cases',
+      'rectify-batches',
+      'rectify-tasks',
+      'rectify-rechecks',
+      'rectify-overview',
+      'rectify-duty',
+    ];
     expect(navFor(['inspector']).map((i) => i.name)).toEqual(office);
     expect(navFor(['admin'])).toEqual([]);
     expect(navFor(['cadre', 'auditor']).map((i) => i.name)).toEqual(office);
@@ -98,7 +107,12 @@ describe('roles', () => {
   });
 
   it("lands a unit leader on its unit's rectification, with the ledger and no office page", () => {
-    expect(navFor(['unit_leader']).map((i) => i.name)).toEqual(['rectify-workbench', 'rectify-tasks']);
+    expect(navFor(['unit_leader']).map((i) => i.name)).toEqual([
+      'rectify-workbench',
+      'rectify-tasks',
+      'rectify-overview',
+      'rectify-duty',
+    ]);
     expect(homeRoute(['unit_leader'])).toBe('rectify-workbench');
     expect(canManageRectify(['unit_leader'])).toBe(false);
     expect(canManageRectify(['auditor'])).toBe(false);

@@ -10,6 +10,10 @@
 export interface FieldError {
   field: string;
   description: string;
+  /* A file's import names the physical line (1 the header, 0 the whole
+   * file) and the column as the file spells it. */
+  line?: number;
+  column?: string;
 }
 
 export interface Problem {
@@ -28,6 +32,8 @@ export class ApiError extends Error {
   readonly code: string;
   readonly detail: string;
   readonly fields: Record<string, string>;
+  /* Every error of the answer, in its order, as sent. */
+  readonly errors: FieldError[];
   readonly retryAfter: number | null;
   readonly requestId: string | null;
 
@@ -38,6 +44,7 @@ export class ApiError extends Error {
     this.code = problem?.code ?? (status === 0 ? 'NETWORK' : 'UNKNOWN');
     this.detail = problem?.detail ?? '';
     this.fields = {};
+    this.errors = Array.isArray(problem?.errors) ? problem.errors : [];
     for (const e of problem?.errors ?? []) {
       // The first description of a field is the one shown beside it.
       if (!(e.field in this.fields)) this.fields[e.field] = e.description;

@@ -350,6 +350,114 @@ export interface RectifyTask {
   problem_description: string;
   batch_title: string;
   case_id: string | null;
+  /* The escalation ladder (督办): the rungs climbed, in order; the final
+   * deadline the overdue warning set; the clue accountability became. */
+  ladder?: string[];
+  final_deadline_on?: string | null;
+  accountability_clue_id?: string | null;
+  /* The re-check (回头看): pending, held or relapsed; null when never drawn. */
+  recheck_state?: string | null;
+  recheck_due_on?: string | null;
+  recheck_draw_id?: string | null;
+}
+
+/* POST /api/v1/rectify/rechecks: the draw as recorded. */
+export interface RecheckDraw {
+  id: string;
+  org_path: string;
+  unit_name?: string | null;
+  unit_name_zh?: string | null;
+  batch_id: string | null;
+  share_percent: number;
+  seed: string;
+  due_on: string;
+  drawn_by: string;
+  drawn_at: string;
+  population: number;
+  by_category: number;
+  by_share: number;
+  task_ids: string[];
+}
+
+/* The figures of one group of tasks (RectifyCount). */
+export interface RectifyCount {
+  key: string;
+  total: number;
+  on_time: number;
+  overdue: number;
+  closed: number;
+  relapsed: number;
+  average_days_to_close: number;
+}
+
+/* GET /api/v1/rectify/statistics. */
+export interface RectifyStatistics {
+  all: RectifyCount;
+  by_unit: RectifyCount[];
+  by_source: RectifyCount[];
+  by_stage: RectifyCount[];
+  unit_names?: Record<string, { name: string; name_zh: string } | null>;
+}
+
+/* POST /api/v1/rectify/batches/{id}/import: what the import added. */
+export interface RectifyImportAnswer {
+  problems: number;
+  tasks: number;
+  ignored_columns?: string[];
+}
+
+/* Responsibility lists (责任清单) and their assessment (纪实考核). */
+export interface DutyRecord {
+  id: string;
+  item: number;
+  note: string;
+  done_on: string | null;
+  sha256: string;
+  recorded_by: string;
+  recorded_by_name?: string | null;
+  recorded_at: string | null;
+  state: string; // recorded | confirmed | refused
+  verifier_id: string | null;
+  verifier_name?: string | null;
+  verified_at: string | null;
+  reason: string | null;
+}
+
+export interface DutyItem {
+  seq: number;
+  text: string;
+  leader: string;
+  from_month: number;
+  to_month: number;
+  standard: string;
+  outcome: string | null; // done | partly | not_done
+  score: number;
+  score_note: string;
+  scored_by: string | null;
+  scored_at: string | null;
+  record_count: number;
+  confirmed_count: number;
+  records?: DutyRecord[];
+}
+
+export interface DutyList {
+  id: string;
+  org_path: string;
+  unit_code: string;
+  unit_name?: string | null;
+  unit_name_zh?: string | null;
+  year: number;
+  created_by: string;
+  created_at: string | null;
+  updated_at: string | null;
+  items?: DutyItem[];
+  item_count: number;
+  scored_count: number;
+  score_total: number;
+  score_average: number;
+  done_count: number;
+  partly_count: number;
+  not_done_count: number;
 }
 
 /* GET /api/v1/rectify/batches/{id}: the batch with its three lists. */

@@ -34,10 +34,19 @@ export function taskStageIndex(stage: string): number {
 
 /* --- who may do what ------------------------------------------------------- */
 
-export type TaskAction = 'plan' | 'add_evidence' | 'request_closure' | 'verify' | 'reject' | 'close';
+export type TaskAction = 'plan' | 'add_evidence' | 'request_closure' | 'verify' | 'reject' | 'close' | 'recheck' | 'relapse';
 
 /* The order the task page offers the steps in. */
-export const TASK_STEP_ORDER: readonly TaskAction[] = ['plan', 'add_evidence', 'request_closure', 'verify', 'reject', 'close'];
+export const TASK_STEP_ORDER: readonly TaskAction[] = [
+  'plan',
+  'add_evidence',
+  'request_closure',
+  'verify',
+  'reject',
+  'close',
+  'recheck',
+  'relapse',
+];
 
 export interface RectifyActor {
   id: string;
@@ -50,7 +59,10 @@ export function within(path: string, scope: string): boolean {
   return !!scope && (path === scope || path.startsWith(`${scope}.`));
 }
 
-type TaskFacts = Pick<RectifyTask, 'stage' | 'org_path' | 'measures' | 'parties_pending' | 'requested_by' | 'verifications' | 'round'>;
+type TaskFacts = Pick<
+  RectifyTask,
+  'stage' | 'org_path' | 'measures' | 'parties_pending' | 'requested_by' | 'verifications' | 'round' | 'recheck_state'
+>;
 
 export const OFFICE_ROLES = ['inspector', 'inspection_lead'] as const;
 
@@ -97,6 +109,13 @@ export function taskActions(t: TaskFacts, actor: RectifyActor): Set<TaskAction> 
       break;
     case 'verified':
       if (actor.roles.includes('inspection_lead')) out.add('close');
+      break;
+    case 'closed':
+      // The office's re-check (回头看), never by the unit's own people: a
+      // relapse of any closed task, the fix holding only of a drawn one.
+      if (!isOffice(actor) || within(actor.unitPath, t.org_path)) break;
+      if (t.recheck_state === 'pending') out.add('recheck');
+      out.add('relapse');
       break;
     default:
       break;
@@ -321,11 +340,29 @@ export interface LedgerFilters {
   from: string; // deadline on or after, YYYY-MM-DD
   to: string; // deadline on or before
   sort: '' | 'deadline'; // '' is the API's default: newest first
+  recheck: string; // the re-check queue (pending) and its results (held, relapsed)
+  case_id: string; // the tasks a case's recommendations became
 }
 
+export const RECHECK_STATES = ['pending', 'held', 'relapsed'] as const;
+
 export function emptyLedgerFilters(): LedgerFilters {
-  return { stage: '', source: '', unit: '', overdue: false, relapsed: false, q: '', from: '', to: '', sort: '' };
+  return {
+    stage: '',
+    source: '',
+    unit: '',
+    overdue: false,
+    relapsed: false,
+    q: '',
+    from: '',
+    to: '',
+    sort: '',
+    recheck: '',
+    case_id: '',
+  };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function oneOf(v: unknown, list: readonly string[]): string {
   return typeof v === 'string' && list.includes(v) ? v : '';
@@ -349,25 +386,42 @@ export function ledgerFiltersFromQuery(query: Record<string, unknown>): LedgerFi
   if (typeof query.to === 'string' && isDate(query.to)) f.to = query.to;
   if (f.from && f.to && f.to < f.from) f.to = '';
   if (query.sort === 'deadline') f.sort = 'deadline';
+  f.recheck = oneOf(query.recheck, RECHECK_STATES);
+  if (typeof query.case_id === 'string' && UUID.test(query.case_id)) f.case_id = query.case_id.toLowerCase();
   return f;
 }
 
 /* The query for the URL: only what is set. */
 export function ledgerFiltersToQuery(f: LedgerFilters): Record<string, string> {
   const q: Record<string, string> = {};
-  for (const k of ['stage', 'source', 'unit', 'q', 'from', 'to', 'sort'] as const) if (f[k].trim()) q[k] = f[k].trim();
+  for (const k of ['stage', 'source', 'unit', 'q', 'from', 'to', 'sort', 'recheck', 'case_id'] as const)
+    if (f[k].trim()) q[k] = f[k].trim();
   if (f.overdue) q.overdue = 'true';
   if (f.relapsed) q.relapsed = 'true';
   return q;
 }
 
-/* The API's query: the filters under the API's own names, a page size and
- * the cursor to go on from. */
-export function ledgerQuery(f: LedgerFilters, limit: number, cursor: string | null): string {
+/* The filters under the API's own names (the ledger, its export and the
+ * overview's figures take the same ones). */
+export function ledgerParams(f: LedgerFilters): URLSearchParams {
   const names: Record<string, string> = { unit: 'unit_code', from: 'deadline_from', to: 'deadline_to' };
   const q = new URLSearchParams();
   const clean = ledgerFiltersFromQuery(ledgerFiltersToQuery(f));
   for (const [k, v] of Object.entries(ledgerFiltersToQuery(clean))) q.set(names[k] ?? k, v);
+  return q;
+}
+
+/* The ledger as a file (XLSX or CSV) with the filters shown. */
+export function ledgerExportHref(f: LedgerFilters, format: 'xlsx' | 'csv'): string {
+  const q = ledgerParams(f);
+  q.set('format', format);
+  return `/api/v1/rectify/tasks/export?${q}`;
+}
+
+/* The API's query: the filters under the API's own names, a page size and
+ * the cursor to go on from. */
+export function ledgerQuery(f: LedgerFilters, limit: number, cursor: string | null): string {
+  const q = ledgerParams(f);
   q.set('limit', String(limit));
   if (cursor) q.set('cursor', cursor);
   return q.toString();

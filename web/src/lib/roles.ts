@@ -44,6 +44,12 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'rectify-workbench', label: 'rectify.navWorkbench', roles: RECTIFY_UNIT },
   { name: 'rectify-batches', label: 'rectify.navBatches', roles: RECTIFY_OFFICE_READERS },
   { name: 'rectify-tasks', label: 'rectify.navLedger', roles: RECTIFY_READERS },
+  // The re-check queue and its draw (回头看): the office's (the auditor reads).
+  { name: 'rectify-rechecks', label: 'rectify.navRechecks', roles: RECTIFY_OFFICE_READERS },
+  // The figures read with rectify.read, the lists with duty.read: every
+  // rectification reader (a unit leader sees its own unit's).
+  { name: 'rectify-overview', label: 'rectify.navOverview', roles: RECTIFY_READERS },
+  { name: 'rectify-duty', label: 'rectify.navDuty', roles: RECTIFY_READERS },
 ];
 
 export function navFor(roles: readonly string[]): NavItem[] {
