@@ -36,7 +36,7 @@ const sources = import.meta.glob(
 function serviceActions(): string[] {
   const found = new Set<string>();
   for (const text of Object.values(sources))
-    for (const m of text.matchAll(/"((?:clue|case|disposal|document|dossier|subject|task|ladder)\.[a-z_]+)"/g))
+    for (const m of text.matchAll(/"((?:clue|case|disposal|document|dossier|subject|task|ladder|duty)\.[a-z_]+)"/g))
       if (!m[1].endsWith('.h') && !m[1].endsWith('.c')) found.add(m[1]);
   return [...found].sort();
 }
@@ -140,6 +140,12 @@ const SAMPLES: Record<string, Record<string, unknown>[]> = {
   'ladder.overdue_warned': [{ deadline_on: '2027-01-01', final_deadline_on: '2027-01-16' }],
   'ladder.accountability_proposed': [{ deadline_on: '2027-01-01', final_deadline_on: '2027-01-16' }],
   'ladder.clue_registered': [{ clue_id: 'c' }],
+  'duty.list_set': [{ year: 2026, items: 3, revised: false }],
+  'duty.list_revised': [{ year: 2026, items: 4, revised: true }],
+  'duty.work_recorded': [{ item: 1, record_id: 'r', sha256: 'a'.repeat(64) }],
+  'duty.work_confirmed': [{ item: 1, record_id: 'r' }],
+  'duty.work_refused': [{ item: 1, record_id: 'r', reason: 'no minutes' }],
+  'duty.scored': [{ item: 2, outcome: 'partly', score: 70 }],
 };
 
 /* A translator that records what it was asked, for the parameter check. */

@@ -268,6 +268,32 @@ export const DOSSIER_ACTIONS: Readonly<Record<string, Rule>> = {
     sentence: () => ['ladderAccountabilityProposed', {}],
   },
   'ladder.clue_registered': { keys: ['ladderClueRegistered'], sentence: () => ['ladderClueRegistered', {}] },
+  // A responsibility list's file (纪实考核, docs/rectification.md).
+  'duty.list_set': {
+    keys: ['dutyListSet'],
+    sentence: (s) => ['dutyListSet', { year: str(s.year) || '-', n: str(s.items) || '0' }],
+  },
+  'duty.list_revised': {
+    keys: ['dutyListRevised'],
+    sentence: (s) => ['dutyListRevised', { year: str(s.year) || '-', n: str(s.items) || '0' }],
+  },
+  'duty.work_recorded': {
+    keys: ['dutyWorkRecorded'],
+    sentence: (s) => ['dutyWorkRecorded', { item: str(s.item) || '-' }],
+  },
+  'duty.work_confirmed': {
+    keys: ['dutyWorkConfirmed'],
+    sentence: (s) => ['dutyWorkConfirmed', { item: str(s.item) || '-' }],
+  },
+  'duty.work_refused': {
+    keys: ['dutyWorkRefused'],
+    sentence: (s) => ['dutyWorkRefused', { item: str(s.item) || '-' }],
+    details: ['reason'],
+  },
+  'duty.scored': {
+    keys: ['dutyScored'],
+    sentence: (s) => ['dutyScored', { item: str(s.item) || '-', score: str(s.score) || '0' }],
+  },
 };
 
 /* Where a document of the file at base (/api/v1/clues/{id}, ...) downloads. */

@@ -205,6 +205,19 @@ export default {
     task_accepted: 'Accepted',
     task_rejected: 'Rejected',
     task_closed: 'Closed off',
+    task_recheck_drawn: 'Drawn for a re-check',
+    task_rechecked: 'Re-checked',
+    task_relapsed: 'Relapsed',
+    ladder_reminded: 'Reminded',
+    ladder_overdue_warned: 'Overdue warning',
+    ladder_accountability_proposed: 'Accountability proposed',
+    ladder_clue_registered: 'Clue registered',
+    duty_list_set: 'List set',
+    duty_list_revised: 'List revised',
+    duty_work_recorded: 'Work recorded',
+    duty_work_confirmed: 'Work confirmed',
+    duty_work_refused: 'Work refused',
+    duty_scored: 'Scored',
   },
   /* Dossier entries as sentences (src/lib/dossierText.ts): {actor} is who
    * acted; the other parameters come from the entry's summary. */
@@ -264,6 +277,12 @@ export default {
     ladderOverdueWarned: 'Overdue warning (督办): final deadline {final}',
     ladderAccountabilityProposed: 'The final deadline passed: accountability proposed to the case service',
     ladderClueRegistered: 'The accountability proposal was registered as a clue',
+    dutyListSet: '{actor} set the responsibility list of {year} ({n} items)',
+    dutyListRevised: '{actor} revised the responsibility list of {year} ({n} items)',
+    dutyWorkRecorded: '{actor} recorded work against item {item} (纪实)',
+    dutyWorkConfirmed: '{actor} confirmed the work recorded against item {item}',
+    dutyWorkRefused: '{actor} refused the work recorded against item {item}',
+    dutyScored: '{actor} scored item {item}: {score}',
   },
   /* Names of summary fields, for the lines under a sentence. */
   dossierField: {
@@ -282,6 +301,7 @@ export default {
     text: 'Recommendation',
     note: 'Note',
     content_type: 'Type',
+    finding: 'Finding',
   },
   clueList: {
     search: 'Search words or a number',

@@ -205,6 +205,19 @@ export default {
     task_accepted: '验收通过',
     task_rejected: '验收不通过',
     task_closed: '销号',
+    task_recheck_drawn: '抽取回头看',
+    task_rechecked: '回头看',
+    task_relapsed: '整改反弹',
+    ladder_reminded: '到期提醒',
+    ladder_overdue_warned: '逾期督办',
+    ladder_accountability_proposed: '提出问责',
+    ladder_clue_registered: '登记问责线索',
+    duty_list_set: '设定清单',
+    duty_list_revised: '修订清单',
+    duty_work_recorded: '记录纪实',
+    duty_work_confirmed: '确认纪实',
+    duty_work_refused: '退回纪实',
+    duty_scored: '评分',
   },
   /* 档案记录的句子（src/lib/dossierText.ts）：{actor} 为操作人，其余参数取自记录摘要。 */
   dossierText: {
@@ -263,6 +276,12 @@ export default {
     ladderOverdueWarned: '逾期督办：最终期限 {final}',
     ladderAccountabilityProposed: '最终期限已过，已提出问责建议',
     ladderClueRegistered: '问责建议已登记为问题线索',
+    dutyListSet: '{actor} 设定 {year} 年度责任清单（{n} 项）',
+    dutyListRevised: '{actor} 修订 {year} 年度责任清单（{n} 项）',
+    dutyWorkRecorded: '{actor} 对第 {item} 项记录履责纪实',
+    dutyWorkConfirmed: '{actor} 确认第 {item} 项的履责纪实',
+    dutyWorkRefused: '{actor} 退回第 {item} 项的履责纪实',
+    dutyScored: '{actor} 为第 {item} 项评分：{score}',
   },
   /* 摘要字段名，用于句子下方的明细。 */
   dossierField: {
@@ -281,6 +300,7 @@ export default {
     text: '建议内容',
     note: '备注',
     content_type: '类型',
+    finding: '回头看结论',
   },
   clueList: {
     search: '搜索关键词或编号',
