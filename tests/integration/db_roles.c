@@ -63,7 +63,7 @@ static const refusal refusals[] = {
     {"case", "DROP TABLE clues", "must be owner"},
     {"intake", "ALTER TABLE reports DROP CONSTRAINT reports_identity_never_clear", "must be owner"},
     {"intake", "SET session_replication_role = replica", "permission denied"},
-    {"rectify", "DELETE FROM dossier_entries", "append-only"},
+    {"rectify", "TRUNCATE dossier_entries", "permission denied"},
     {"rectify", "ALTER TABLE dossier_entries DISABLE TRIGGER ALL", "must be owner"},
     {"rectify", "DROP TABLE tasks", "must be owner"},
 };
