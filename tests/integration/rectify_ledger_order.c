@@ -49,9 +49,9 @@ static void overdue_pages_in_order(void **state)
 
     CGT_CREATE_BATCH(lead, "west", "2026-01-10", batch);
     snprintf(path, sizeof path, "/api/v1/rectify/batches/%s/problems", batch);
-    cgt_response *r = cgt_post_raw(path, lead, "application/json",
-                                   "{\"description\":\"加油卡未与车辆绑定\"}",
-                                   strlen("{\"description\":\"加油卡未与车辆绑定\"}"));
+    cgt_response *r =
+        cgt_post_raw(path, lead, "application/json", "{\"description\":\"加油卡未与车辆绑定\"}",
+                     strlen("{\"description\":\"加油卡未与车辆绑定\"}"));
     CGT_CHECK_STATUS(r, 201);
     snprintf(problem, sizeof problem, "%s", CGT_JSON_STR(CGT_JSON_OBJECT(r), "id"));
     cgt_response_free(r);
