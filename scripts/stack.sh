@@ -16,7 +16,9 @@
 #                                 NAME-N (its own pid and log file)
 #   stack.sh replica-stop NAME N  stop that replica
 #   stack.sh start-all            every service, then wait until /readyz says ready
-#   stack.sh seed                 demo org tree and accounts into an empty system
+#   stack.sh seed                 demo org tree and accounts into an empty system, then
+#                                 demo rectification data when there is none (needs the
+#                                 gateway running; CG_DEMO_RECTIFY=off skips it)
 #   stack.sh wait-ready [secs]    poll the gateway's /readyz
 #   stack.sh stop-all             services, then NATS and PostgreSQL
 #   stack.sh supervise            restart services that exit unexpectedly, with a
@@ -494,6 +496,14 @@ cmd_seed() {
         export CG_AUDIT_KEY
         exec "$CG_BUILD/services/gateway/cg-gateway" --seed-demo
     )
+    # The demo rectification batches and a responsibility list, through the
+    # API as the demo accounts (scripts/demo-rectify.mjs), when no batch
+    # exists yet. CG_DEMO_RECTIFY=off leaves them out (scripts/test.sh: the
+    # suite's tests make their own).
+    if [ "${CG_DEMO_RECTIFY:-on}" != off ]; then
+        command -v node >/dev/null || die "node is needed for the demo data; stack.sh deps installs it"
+        node "$ROOT/scripts/demo-rectify.mjs" "$(gateway_url)"
+    fi
 }
 
 cmd_stop_all() {

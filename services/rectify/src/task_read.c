@@ -49,8 +49,10 @@ void rectify_task_filters(cg_query *q, const Cleangrid__V1__ListTasksRequest *re
         cg_query_cond(q, " AND t.batch_id = ", cg_query_param(q, req->batch_id), "::uuid");
     if (req->case_id[0] != '\0')
         cg_query_cond(q, " AND t.case_id = ", cg_query_param(q, req->case_id), "");
+    /* Today once per statement (an InitPlan), not once per row walked:
+     * rectify_today() reads the test clock's setting each time it runs. */
     if (req->overdue)
-        cg_query_text(q, " AND t.stage <> 'closed' AND t.deadline_on < rectify_today()");
+        cg_query_text(q, " AND t.stage <> 'closed' AND t.deadline_on < (SELECT rectify_today())");
     if (req->relapsed)
         cg_query_text(q, " AND t.relapse_count > 0");
     if (req->recheck[0] != '\0')
@@ -114,23 +116,58 @@ cg_code rectify_list_tasks(cg_rpc_req *r, const void *request, PGconn *conn, voi
     q = calloc(1, sizeof *q);
     if (q == NULL)
         return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+    /* The overdue tasks newest first (a unit's overdue list) are found
+     * through tasks_open_knn_idx (0007_ledger_overdue.sql) in the list's
+     * order, so a page costs the same however many tasks are open and not
+     * yet due: a walk of tasks_created_idx steps over every one of those
+     * created after the page, and there are more of them the more tasks
+     * come in (docs/performance.md). The index gives creation order
+     * without the id that breaks ties, so the statement takes the first
+     * page of that order (k), then the tasks of the filter created in the
+     * same millisecond as its last, and orders the two by (created_at,
+     * id): the same rows in the same order as the plain statement. */
+    bool knn = req->overdue && sort == CG_SORT_DATE;
     const char *lead[] = {c->actor.scope};
     cg_query_start(q, lead, 1,
-                   "SELECT task_json(t, false) FROM tasks t WHERE t.org_path <@ $1::ltree");
+                   knn ? "WITH k AS MATERIALIZED (SELECT t.id, t.created_at FROM tasks t WHERE "
+                       : "SELECT task_json(t, false) FROM tasks t WHERE ");
+    size_t where_from = q->len;
+    cg_query_text(q, "t.org_path <@ $1::ltree");
     rectify_task_filters(q, req, c->person_only);
     if (has_cursor && sort == CG_SORT_DATE) {
-        cg_query_cond(q, " AND (t.created_at, t.id) < ('epoch'::timestamptz + ",
-                      cg_query_number(q, cursor.key_us), " * interval '1 microsecond', ");
+        int key = cg_query_number(q, cursor.key_us);
+        cg_query_cond(q, " AND (t.created_at, t.id) < ('epoch'::timestamptz + ", key,
+                      " * interval '1 microsecond', ");
         cg_query_cond(q, "", cg_query_param(q, cursor.id), "::uuid)");
+        /* The same bound on its own, which the GiST index can take. */
+        if (knn)
+            cg_query_cond(q, " AND t.created_at <= 'epoch'::timestamptz + ", key,
+                          " * interval '1 microsecond'");
     } else if (has_cursor) {
-        cg_query_cond(q, " AND (t.deadline_on, t.id) > (('epoch'::timestamptz + ",
+        /* A row of the day and the id (the day's expression in its own
+         * parentheses: without them every page after the first of a list
+         * by deadline was a syntax error). */
+        cg_query_cond(q, " AND (t.deadline_on, t.id) > (((('epoch'::timestamptz + ",
                       cg_query_number(q, cursor.key_us),
-                      " * interval '1 microsecond') AT TIME ZONE 'UTC')::date, ");
+                      " * interval '1 microsecond') AT TIME ZONE 'UTC')::date), ");
         cg_query_cond(q, "", cg_query_param(q, cursor.id), "::uuid)");
+    }
+    int limit = cg_query_number(q, size + 1);
+    if (knn && !q->overflow) {
+        /* The filter's text once more, with the same parameters. */
+        char where[CG_QUERY_SQL_MAX];
+        size_t n = q->len - where_from;
+        memcpy(where, q->sql + where_from, n);
+        where[n] = '\0';
+        cg_query_cond(q, " ORDER BY t.created_at <-> '9999-12-31'::timestamptz LIMIT ", limit,
+                      ") SELECT task_json(t, false) FROM tasks t WHERE t.id IN (SELECT k.id FROM k"
+                      " UNION ALL SELECT t.id FROM tasks t WHERE ");
+        cg_query_text(q, where);
+        cg_query_text(q, " AND t.created_at = (SELECT min(k.created_at) FROM k))");
     }
     cg_query_text(q, sort == CG_SORT_DATE ? " ORDER BY t.created_at DESC, t.id DESC LIMIT "
                                           : " ORDER BY t.deadline_on, t.id LIMIT ");
-    cg_query_cond(q, "", cg_query_number(q, size + 1), "");
+    cg_query_cond(q, "", limit, "");
     rc = q->overflow ? cg_err_set(err, CG_INTERNAL, "list statement too long")
                      : rectify_read(r, conn, &cleangrid__v1__rectify_task__descriptor, q->sql, q->n,
                                     q->params, &tasks, err);
