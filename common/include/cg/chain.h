@@ -76,6 +76,7 @@ void cg_chain_hash(const cg_chain_key *key, const char *prev_hash, const char *c
 #define CG_ANCHOR_AUDIT "cg.anchor.gateway.audit"
 #define CG_ANCHOR_DOSSIER "cg.anchor.case.dossier"
 #define CG_ANCHOR_TASK_FILE "cg.anchor.rectify.task"
+#define CG_ANCHOR_INTEGRITY_FILE "cg.anchor.integrity.file"
 
 /* A chain's head as it was anchored: its last id and that row's hash, the
  * key id it was written with ("" for an unkeyed row), and when. */

@@ -47,7 +47,9 @@
     X(CG_EXTENSION_DAYS_CEILING, 365)                                                              \
     /* The task rows one import file of a rectification batch may hold   */                      \
     /* (整改, problems and tasks together).                               */                      \
-    X(CG_RECTIFY_IMPORT_ROWS_MAX, 2000)
+    X(CG_RECTIFY_IMPORT_ROWS_MAX, 2000)                                                            \
+    /* The cadres one import file of integrity files may hold.           */                      \
+    X(CG_INTEGRITY_IMPORT_ROWS_MAX, 5000)
 // clang-format on
 
 #define CG_LIMIT_ENUM_ROW(name, value) name = (value),

@@ -29,7 +29,7 @@ static void test_roles_of_the_brief(void **state)
     (void)state;
     static const char *const brief[] = {"admin",          "inspector", "inspection_lead",
                                         "intake_officer", "custodian", "unit_leader",
-                                        "cadre",          "auditor"};
+                                        "cadre",          "auditor",   "hr"};
     assert_int_equal(gw_nroles, sizeof(brief) / sizeof(brief[0]));
     for (size_t i = 0; i < gw_nroles; i++) {
         assert_string_equal(gw_roles[i].name, brief[i]);
@@ -324,11 +324,11 @@ static void test_doc(void **state)
     /* Columns in the role table's order, a row per route. */
     assert_non_null(strstr(text, "| method | path | permission | admin | inspector | "
                                  "inspection_lead | intake_officer | custodian | unit_leader | "
-                                 "cadre | auditor |\n"));
+                                 "cadre | auditor | hr |\n"));
     assert_non_null(strstr(text, "| GET | `/a/{id}` | `clue.read` | no | yes | yes | no | no | "
-                                 "no | no | yes |\n"));
+                                 "no | no | yes | no |\n"));
     assert_non_null(strstr(text, "| GET | `/a/b` | `public` | yes | yes | yes | yes | yes | yes "
-                                 "| yes | yes |\n"));
+                                 "| yes | yes | yes |\n"));
     assert_non_null(strstr(text, "| `clue.read` | "));
     assert_non_null(strstr(text, "| `auditor` | "));
     assert_null(strstr(text, "DELETE"));

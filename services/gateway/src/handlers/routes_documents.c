@@ -53,6 +53,7 @@ static const struct {
     {"/api/v1/clues/", "case", "clue", "clue"},
     {"/api/v1/rectify/tasks/", "rectify", "task", "rectify_task"},
     {"/api/v1/rectify/duty-lists/", "rectify", "duty", "rectify_duty_list"},
+    {"/api/v1/integrity/cadres/", "integrity", "file", "integrity_file"},
 };
 
 /* The row of files[] of the route's path; every route of this file has one. */

@@ -10,7 +10,7 @@
  * seconds even when both services hang. */
 #define PING_TIMEOUT_MS 1000
 
-static const char *const ready_services[] = {"intake", "case", "rectify"};
+static const char *const ready_services[] = {"intake", "case", "rectify", "integrity"};
 #define NREADY (sizeof(ready_services) / sizeof(ready_services[0]))
 
 void gw_route_healthz(gw_request *req)

@@ -59,6 +59,9 @@ static const demo_account demo_accounts[] = {
     {"unitlead.west", "西部单位负责人 West Unit Leader", "unit_leader", "west"},
     {"cadre.west", "西部干部 West Cadre", "cadre", "west"},
     {"auditor.west", "西部审计员 West Auditor", "auditor", "west"},
+    /* The organization and HR department (组织人事) of each province. */
+    {"hr.east", "华东组织人事 East HR", "hr", "east"},
+    {"hr.west", "西部组织人事 West HR", "hr", "west"},
 };
 
 #define NUNITS (sizeof(demo_units) / sizeof(demo_units[0]))

@@ -100,6 +100,21 @@ static const perm_info perms[GW_PERM_COUNT] = {
                              .meaning = "set a unit's responsibility list for a year, confirm "
                                         "or refuse its recorded work and score its items; never "
                                         "for the caller's own unit"},
+    /* Integrity files (廉政档案). */
+    [GW_PERM_INTEGRITY_READ] = {.name = "integrity.read",
+                                .meaning = "read the integrity files (廉政档案) of the cadres "
+                                           "inside the caller's scope, their history and dossier; "
+                                           "every read is audited"},
+    [GW_PERM_INTEGRITY_MANAGE] = {.name = "integrity.manage",
+                                  .meaning = "register cadres (by hand or CSV), their relatives "
+                                             "and the records of their files' sections, inside "
+                                             "the caller's scope"},
+    [GW_PERM_INTEGRITY_SETTINGS] = {.name = "integrity.settings",
+                                    .meaning = "change the influence period (处分影响期) of each "
+                                               "kind of sanction"},
+    [GW_PERM_INTEGRITY_OWN] = {.name = "integrity.own",
+                               .meaning = "read the caller's own integrity file, without the "
+                                          "office's internal notes"},
     [GW_PERM_DUTY_RECORD] = {.name = "duty.record",
                              .meaning = "record work against the lists of the caller's unit "
                                         "(纪实) and add its evidence"},
@@ -122,7 +137,8 @@ const gw_role gw_roles[] = {
                GW_GRANT(GW_PERM_PEOPLE_READ) | GW_GRANT(GW_PERM_RECTIFY_READ) |
                GW_GRANT(GW_PERM_RECTIFY_TASKS) | GW_GRANT(GW_PERM_RECTIFY_MANAGE) |
                GW_GRANT(GW_PERM_RECTIFY_VERIFY) | GW_GRANT(GW_PERM_DUTY_READ) |
-               GW_GRANT(GW_PERM_DUTY_MANAGE)},
+               GW_GRANT(GW_PERM_DUTY_MANAGE) | GW_GRANT(GW_PERM_INTEGRITY_READ) |
+               GW_GRANT(GW_PERM_INTEGRITY_MANAGE)},
     {.name = "inspection_lead",
      .duties = "what an inspector does, and approves",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
@@ -133,7 +149,8 @@ const gw_role gw_roles[] = {
                GW_GRANT(GW_PERM_RECTIFY_TASKS) | GW_GRANT(GW_PERM_RECTIFY_MANAGE) |
                GW_GRANT(GW_PERM_RECTIFY_VERIFY) | GW_GRANT(GW_PERM_RECTIFY_CLOSE) |
                GW_GRANT(GW_PERM_RECTIFY_SETTINGS) | GW_GRANT(GW_PERM_DUTY_READ) |
-               GW_GRANT(GW_PERM_DUTY_MANAGE)},
+               GW_GRANT(GW_PERM_DUTY_MANAGE) | GW_GRANT(GW_PERM_INTEGRITY_READ) |
+               GW_GRANT(GW_PERM_INTEGRITY_MANAGE) | GW_GRANT(GW_PERM_INTEGRITY_SETTINGS)},
     {.name = "intake_officer",
      .duties = "triages public reports and registers clues from letters and visits",
      .grants = GW_GRANT(GW_PERM_CLUE_WRITE)},
@@ -145,13 +162,18 @@ const gw_role gw_roles[] = {
                GW_GRANT(GW_PERM_DUTY_RECORD)},
     {.name = "cadre",
      .duties = "its own integrity file (廉政档案); the rectification tasks naming it responsible",
-     .grants = GW_GRANT(GW_PERM_RECTIFY_TASKS)},
+     .grants = GW_GRANT(GW_PERM_RECTIFY_TASKS) | GW_GRANT(GW_PERM_INTEGRITY_OWN)},
     {.name = "auditor",
      .duties = "reads everything inside its scope and the audit trail; changes nothing",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_AUDIT_READ) |
                GW_GRANT(GW_PERM_DOSSIER_READ) | GW_GRANT(GW_PERM_RECTIFY_READ) |
                GW_GRANT(GW_PERM_RECTIFY_TASKS) | GW_GRANT(GW_PERM_RECTIFY_TASKS) |
                GW_GRANT(GW_PERM_DUTY_READ)},
+    {.name = "hr",
+     .duties = "the organization and HR department (组织人事): asks for integrity opinions on "
+               "promotion candidates and sees only the answers and the reminders addressed to it; "
+               "never a file",
+     .grants = 0},
 };
 
 const size_t gw_nroles = sizeof(gw_roles) / sizeof(gw_roles[0]);

@@ -58,6 +58,11 @@ typedef enum gw_perm {
     GW_PERM_DUTY_READ,
     GW_PERM_DUTY_MANAGE,
     GW_PERM_DUTY_RECORD,
+    /* Integrity files (廉政档案). */
+    GW_PERM_INTEGRITY_READ,
+    GW_PERM_INTEGRITY_MANAGE,
+    GW_PERM_INTEGRITY_SETTINGS,
+    GW_PERM_INTEGRITY_OWN,
     GW_PERM_COUNT
 } gw_perm;
 
@@ -79,7 +84,7 @@ typedef struct gw_role {
     uint32_t grants;    /* GW_GRANT() of each permission it holds */
 } gw_role;
 
-/* The eight roles, in the order docs/access.md shows them. */
+/* The nine roles, in the order docs/access.md shows them. */
 extern const gw_role gw_roles[];
 extern const size_t gw_nroles;
 

@@ -12,6 +12,7 @@
 #include "cleangrid/v1/case_list.pb-c.h"
 #include "cleangrid/v1/case_stats.pb-c.h"
 #include "cleangrid/v1/dossier.pb-c.h"
+#include "cleangrid/v1/integrity.pb-c.h"
 #include "cleangrid/v1/rectify.pb-c.h"
 #include "cleangrid/v1/rectify_duty.pb-c.h"
 #include "presenters.h"
@@ -135,6 +136,22 @@ static const gw_query_param BATCH_FILTERS[] = {
     {"unit_code", "unit_code"},
     {NULL, NULL},
 };
+
+/* The filters of the people list of integrity files. */
+static const gw_query_param CADRE_FILTERS[] = {
+    {"unit_code", "unit_code"},
+    {"key_position", "key_position"},
+    {"q", "q"},
+    {"sanction", "sanction"},
+    {NULL, NULL},
+};
+
+/* The fields of a cadre, new or changed. */
+#define CADRE_KEYS                                                                                 \
+    GW_KEYS("person_id", "name", "unit_code", "position", "grade", "key_position", "key_since_on")
+
+/* The fields of a relative, new or changed. */
+#define RELATIVE_KEYS GW_KEYS("name", "relation", "employer", "position", "person_id", "businesses")
 
 /* The filters of the clue list, its statistics' too. */
 static const gw_query_param CLUE_FILTERS[] = {
@@ -729,6 +746,109 @@ const gw_route gw_routes[] = {
      .rpc = GW_RPC("rectify", "VerifyDossier", verify_dossier, verify_dossier,
                    .id_field = "file_id", .audit_action = "dossier.verify",
                    .audit_target = "rectify_duty_list", .present = gw_json_dossier_verify)},
+    /* Integrity files (廉政档案): cadres, their relatives and the records of
+     * their files' sections (docs/integrity.md). Every read is audited. */
+    {.method = "GET",
+     .pattern = "/api/v1/integrity/cadres",
+     .perm = GW_PERM_INTEGRITY_READ,
+     .rpc = GW_RPC("integrity", "ListCadres", list_cadres, list_cadres, .paged = true,
+                   .query = CADRE_FILTERS, .enrich = gw_enrich_unit,
+                   .audit_action = "integrity.cadre_list", .audit_list = true)},
+    {.method = "POST",
+     .pattern = "/api/v1/integrity/cadres",
+     .perm = GW_PERM_INTEGRITY_MANAGE,
+     .rpc = GW_RPC("integrity", "CreateCadre", create_cadre, cadre_file, .body = CADRE_KEYS,
+                   .enrich = gw_enrich_unit, .status = 201),
+     .idempotent = true},
+    {.method = "GET",
+     .pattern = "/api/v1/integrity/cadres/{id}",
+     .perm = GW_PERM_INTEGRITY_READ,
+     .rpc = GW_RPC("integrity", "GetCadreFile", get_cadre_file, cadre_file, .id_field = "id",
+                   .audit_action = "integrity.file_read", .audit_target = "integrity_file")},
+    {.method = "PATCH",
+     .pattern = "/api/v1/integrity/cadres/{id}",
+     .perm = GW_PERM_INTEGRITY_MANAGE,
+     .rpc = GW_RPC(
+         "integrity", "UpdateCadre", update_cadre, cadre_file, .id_field = "id",
+         .body = GW_KEYS("name", "unit_code", "position", "grade", "key_position", "key_since_on"),
+         .enrich = gw_enrich_unit),
+     .idempotent = true},
+    {.method = "GET",
+     .pattern = "/api/v1/integrity/cadres/{id}/history",
+     .perm = GW_PERM_INTEGRITY_READ,
+     .rpc = GW_RPC("integrity", "GetFileHistory", get_file_history, file_history, .id_field = "id",
+                   .audit_action = "integrity.history_read", .audit_target = "integrity_file")},
+    {.method = "POST",
+     .pattern = "/api/v1/integrity/cadres/{id}/relatives",
+     .perm = GW_PERM_INTEGRITY_MANAGE,
+     .rpc = GW_RPC("integrity", "SetRelative", set_relative, cadre_file, .id_field = "cadre_id",
+                   .body = RELATIVE_KEYS, .status = 201),
+     .idempotent = true},
+    {.method = "PUT",
+     .pattern = "/api/v1/integrity/relatives/{id}",
+     .perm = GW_PERM_INTEGRITY_MANAGE,
+     .rpc = GW_RPC("integrity", "SetRelative", set_relative, cadre_file, .id_field = "relative_id",
+                   .body = RELATIVE_KEYS),
+     .idempotent = true},
+    {.method = "POST",
+     .pattern = "/api/v1/integrity/relatives/{id}/remove",
+     .perm = GW_PERM_INTEGRITY_MANAGE,
+     .rpc = GW_RPC("integrity", "RemoveRelative", remove_relative, cadre_file,
+                   .id_field = "relative_id", .body = GW_KEYS("reason")),
+     .idempotent = true},
+    {.method = "POST",
+     .pattern = "/api/v1/integrity/cadres/{id}/records",
+     .perm = GW_PERM_INTEGRITY_MANAGE,
+     .rpc = GW_RPC("integrity", "AddRecord", add_record, cadre_file, .id_field = "cadre_id",
+                   .body = GW_KEYS("section", "title", "detail", "happened_on", "kind", "measure",
+                                   "value_fen", "internal"),
+                   .status = 201),
+     .idempotent = true},
+    {.method = "GET",
+     .pattern = "/api/v1/integrity/me",
+     .perm = GW_PERM_INTEGRITY_OWN,
+     .rpc = GW_RPC("integrity", "GetOwnFile", get_own_file, cadre_file,
+                   .audit_action = "integrity.own_file_read", .audit_target = "integrity_file")},
+    {.method = "GET",
+     .pattern = "/api/v1/integrity/settings",
+     .perm = GW_PERM_INTEGRITY_READ,
+     .rpc = GW_RPC("integrity", "GetSettings", get_integrity_settings, integrity_settings)},
+    {.method = "POST",
+     .pattern = "/api/v1/integrity/settings/influence-periods",
+     .perm = GW_PERM_INTEGRITY_SETTINGS,
+     .rpc = GW_RPC("integrity", "SetInfluencePeriod", set_influence_period, integrity_settings,
+                   .body = GW_KEYS("kind", "measure", "months"))},
+    {.method = "POST",
+     .pattern = "/api/v1/integrity/cadres/{id}/documents",
+     .perm = GW_PERM_INTEGRITY_MANAGE,
+     .handler = gw_route_upload_document},
+    {.method = "GET",
+     .pattern = "/api/v1/integrity/cadres/{id}/documents",
+     .perm = GW_PERM_INTEGRITY_READ,
+     .rpc = GW_RPC(
+         "integrity", "ListDocuments", list_documents, list_documents, .id_field = "file_id",
+         .fixed = (const gw_fixed_field[]){{"file_kind", "file"}, {NULL, NULL}},
+         .audit_action = "document.list", .audit_target = "integrity_file", .audit_list = true)},
+    {.method = "GET",
+     .pattern = "/api/v1/integrity/cadres/{id}/documents/content",
+     .perm = GW_PERM_INTEGRITY_READ,
+     .handler = gw_route_download_document},
+    {.method = "GET",
+     .pattern = "/api/v1/integrity/cadres/{id}/dossier",
+     .perm = GW_PERM_INTEGRITY_READ,
+     .rpc = GW_RPC("integrity", "ListDossier", list_dossier, list_dossier, .id_field = "file_id",
+                   .paged = true, .audit_action = "dossier.read", .audit_target = "integrity_file",
+                   .present = gw_json_dossier)},
+    {.method = "GET",
+     .pattern = "/api/v1/integrity/cadres/{id}/dossier/verify",
+     .perm = GW_PERM_INTEGRITY_READ,
+     .rpc = GW_RPC("integrity", "VerifyDossier", verify_dossier, verify_dossier,
+                   .id_field = "file_id", .audit_action = "dossier.verify",
+                   .audit_target = "integrity_file", .present = gw_json_dossier_verify)},
+    {.method = "GET",
+     .pattern = "/api/v1/integrity/cadres/{id}/dossier/export",
+     .perm = GW_PERM_INTEGRITY_READ,
+     .handler = gw_route_export_dossier},
 };
 
 const size_t gw_nroutes = sizeof(gw_routes) / sizeof(gw_routes[0]);

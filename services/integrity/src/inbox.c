@@ -1,0 +1,158 @@
+/* What the integrity service takes from the case service's events: the
+ * sanctions of a disposed case and the conclusions of clues closed after a
+ * talk or a verification become records of their subjects' files, exactly
+ * once. Each handler runs in the transaction that also records the event
+ * in the inbox (cg/messaging.h), and every record carries a unique
+ * reference to what it is of, so a replay under a new event id changes
+ * nothing either. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cg/log.h"
+#include "cg/util.h"
+#include "cleangrid/v1/case.pb-c.h"
+#include "cleangrid/v1/case_disposition.pb-c.h"
+#include "integrity.h"
+
+/* The disposition kinds that are discipline records of a person. */
+static const char *const SANCTION_KINDS[] = {"party_discipline", "government_sanction",
+                                             "organizational_handling"};
+
+/* The ways of disposing of a clue that end it with a conclusion about its
+ * subjects, and whether the subject reads the conclusion in their file (a
+ * talk is held with them; a verification's closure is the office's). */
+static const struct {
+    const char *way;
+    const char *title;
+    bool internal;
+} CONCLUSIONS[] = {
+    {"talk_inquiry", "谈话函询了结 / closed after a talk or inquiry", false},
+    {"close", "初核了结 / closed after verification", true},
+};
+
+static bool sanction_kind(const char *kind)
+{
+    for (size_t i = 0; i < sizeof SANCTION_KINDS / sizeof SANCTION_KINDS[0]; i++)
+        if (strcmp(kind, SANCTION_KINDS[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Insert one record from an event unless its source_ref has one already,
+ * and, when the person has a file, add it to the file's dossier. */
+static cg_code event_record(PGconn *conn, const char *event_id, const char *const fields[10],
+                            cg_err *err)
+{
+    PGresult *res = NULL;
+    cg_code rc = cg_db_exec(
+        conn,
+        "WITH x AS (INSERT INTO records (person_id, section, title, detail, happened_on, kind,"
+        " measure, influence_until_on, source, source_ref, internal, org_path, recorded_by)"
+        " SELECT $1, $2, $3, $4, d.on_day, $5, $6, influence_until($5, $6, d.on_day), 'case', $7,"
+        " $8::boolean, $9::ltree, '" INTEGRITY_ACTOR_SYSTEM "'"
+        " FROM (SELECT (to_timestamp($10::bigint / 1000.0) AT TIME ZONE 'UTC')::date AS on_day) d"
+        " ON CONFLICT (source_ref) WHERE source_ref <> '' DO NOTHING RETURNING *)"
+        " SELECT c.id::text, x.id::text, jsonb_build_object('section', x.section, 'title',"
+        " x.title, 'kind', x.kind, 'measure', x.measure, 'influence_until_on',"
+        " json_day(x.influence_until_on), 'source_ref', x.source_ref)::text, x.section"
+        " FROM x JOIN cadres c ON c.person_id = x.person_id",
+        10, fields, &res, err);
+    if (rc == CG_OK && PQntuples(res) == 1)
+        rc = integrity_record(conn, cg_db_get(res, 0, 0), INTEGRITY_ACTOR_SYSTEM, event_id,
+                              "record.added", "record_added", cg_db_get(res, 0, 3),
+                              cg_db_get(res, 0, 1), cg_db_get(res, 0, 2), err);
+    PQclear(res);
+    return rc;
+}
+
+static int64_t event_day(const Cleangrid__V1__EventMeta *meta)
+{
+    int64_t at = meta != NULL && meta->occurred_at_ms > 0 ? meta->occurred_at_ms : cg_now_ms();
+    return at - at % 86400000;
+}
+
+cg_code integrity_on_case_disposed(PGconn *conn, const char *subject, const char *event_id,
+                                   const uint8_t *data, size_t len, void *arg, cg_err *err)
+{
+    (void)subject, (void)arg;
+    cg_code rc = CG_OK;
+    size_t taken = 0;
+    Cleangrid__V1__CaseDisposed *ev = cleangrid__v1__case_disposed__unpack(NULL, len, data);
+
+    /* Checked here, not left to the database, so a bad event is dead-
+     * lettered rather than retried. */
+    if (ev == NULL || !cg_uuid_valid(ev->case_id) || !cg_ltree_path_valid(ev->org_path)) {
+        rc = cg_err_set(err, CG_INVALID_ARGUMENT,
+                        "event %s is not a CaseDisposed with a case id and a unit", event_id);
+        goto cleanup;
+    }
+    char day[24];
+    snprintf(day, sizeof day, "%lld", (long long)event_day(ev->meta));
+    for (size_t i = 0; rc == CG_OK && i < ev->n_items; i++) {
+        const Cleangrid__V1__DispositionItem *item = ev->items[i];
+        char person[CG_PERSON_ID_SIZE], ref[128], title[160], detail[160];
+        if (!sanction_kind(item->kind) ||
+            !cg_person_id_canon(item->subject_person_id, person, sizeof person) ||
+            person[0] == '\0' || !cg_uuid_valid(item->id))
+            continue;
+        snprintf(ref, sizeof ref, "case:%s:%s", ev->case_id, item->id);
+        snprintf(title, sizeof title, "%s: %s", item->kind, item->measure);
+        snprintf(detail, sizeof detail, "case %s", ev->case_id);
+        const char *fields[10] = {person,        "discipline", title, detail,       item->kind,
+                                  item->measure, ref,          "f",   ev->org_path, day};
+        rc = event_record(conn, event_id, fields, err);
+        taken++;
+    }
+    if (rc == CG_OK && taken > 0)
+        cg_log_fields(CG_LOG_INFO, "case sanctions recorded", "case_id", ev->case_id, NULL);
+
+cleanup:
+    if (ev != NULL)
+        cleangrid__v1__case_disposed__free_unpacked(ev, NULL);
+    return rc;
+}
+
+cg_code integrity_on_clue_disposed(PGconn *conn, const char *subject, const char *event_id,
+                                   const uint8_t *data, size_t len, void *arg, cg_err *err)
+{
+    (void)subject, (void)arg;
+    cg_code rc = CG_OK;
+    Cleangrid__V1__ClueDisposed *ev = cleangrid__v1__clue_disposed__unpack(NULL, len, data);
+
+    if (ev == NULL || !cg_uuid_valid(ev->clue_id) || !cg_ltree_path_valid(ev->org_path)) {
+        rc = cg_err_set(err, CG_INVALID_ARGUMENT,
+                        "event %s is not a ClueDisposed with a clue id and a unit", event_id);
+        goto cleanup;
+    }
+    size_t w = 0;
+    while (w < sizeof CONCLUSIONS / sizeof CONCLUSIONS[0] &&
+           strcmp(CONCLUSIONS[w].way, ev->way) != 0)
+        w++;
+    if (w == sizeof CONCLUSIONS / sizeof CONCLUSIONS[0])
+        goto cleanup;
+    char day[24];
+    snprintf(day, sizeof day, "%lld", (long long)event_day(ev->meta));
+    for (size_t i = 0; rc == CG_OK && i < ev->n_subjects; i++) {
+        char person[CG_PERSON_ID_SIZE], ref[200];
+        if (!cg_person_id_canon(ev->subjects[i]->person_id, person, sizeof person) ||
+            person[0] == '\0')
+            continue;
+        snprintf(ref, sizeof ref, "clue:%s:%s:%s", ev->clue_id, ev->disposal_id, person);
+        const char *fields[10] = {person,
+                                  "clue_conclusion",
+                                  CONCLUSIONS[w].title,
+                                  ev->conclusion[0] != '\0' ? ev->conclusion : ev->reason,
+                                  "",
+                                  "",
+                                  ref,
+                                  CONCLUSIONS[w].internal ? "t" : "f",
+                                  ev->org_path,
+                                  day};
+        rc = event_record(conn, event_id, fields, err);
+    }
+
+cleanup:
+    if (ev != NULL)
+        cleangrid__v1__clue_disposed__free_unpacked(ev, NULL);
+    return rc;
+}

@@ -1,0 +1,155 @@
+/* cg-integrity: integrity files (廉政档案). What the service's modules
+ * share: the subjects of its events, the service's own state, the roles of
+ * its rows and the handlers its method table (rpc.c) names. */
+#ifndef INTEGRITY_H
+#define INTEGRITY_H
+
+#include "cg/db_json.h"
+#include "cg/documents.h"
+#include "cg/dossier.h"
+#include "cg/dossier_rpc.h"
+#include "cg/org.h"
+#include "cg/page.h"
+#include "cg/pbjson.h"
+#include "cg/person.h"
+#include "cg/rpc.h"
+#include "cg/rpc_actor.h"
+#include "cg/service.h"
+#include "cleangrid/v1/integrity.pb-c.h"
+
+/* Events cg.evt.integrity.file.<verb> (docs/events.md). */
+#define INTEGRITY_SUBJECT_FILE_PREFIX "cg.evt.integrity.file."
+
+/* What it consumes from the case service, and its durable consumers. */
+#define INTEGRITY_SUBJECT_CASE_DISPOSED "cg.evt.case.case.disposed"
+#define INTEGRITY_SUBJECT_CLUE_DISPOSED "cg.evt.case.clue.disposed"
+#define INTEGRITY_DURABLE_CASE_DISPOSED "integrity-case-disposed"
+#define INTEGRITY_DURABLE_CLUE_DISPOSED "integrity-clue-disposed"
+#define INTEGRITY_DURABLE_ORG_UNIT_MOVED "integrity-org-unit-moved"
+
+/* The actor of work no caller asked for (a consumer). */
+#define INTEGRITY_ACTOR_SYSTEM "system:integrity"
+
+/* Who does what (rpc.c): the office reads and keeps the files of its
+ * scope; an inspection lead changes the rules; a cadre reads its own. */
+extern const char *const INTEGRITY_ROLES_OFFICE[];
+extern const char *const INTEGRITY_ROLES_LEAD[];
+extern const char *const INTEGRITY_ROLES_OWN[];
+
+/* The service: its base and the codec that reads the rows its SQL builds
+ * as messages (cg/db_json.h). Built once at start, read-only after. */
+typedef struct integrity_app {
+    cg_service_base base;
+    cg_pbjson *codec;
+    bool test_clock;
+} integrity_app;
+
+/* The dossier of each cadre's file (file kind "file"). */
+extern const cg_dossier_tables integrity_dossier;
+extern const cg_dossier_files integrity_files;
+extern const cg_documents integrity_documents;
+extern long integrity_document_max_bytes;
+
+extern const cg_rpc_table integrity_rpc_table;
+
+/* Prepare app->codec for every message the service reads from rows. */
+cg_code integrity_codec_init(integrity_app *app, cg_err *err);
+
+/* What every call holds until its answer is sent: the actor, the messages
+ * read for the reply and a list's page. Freed after the answer. */
+#define INTEGRITY_CALL_LISTS 4
+typedef struct integrity_call {
+    cg_actor actor; /* first: cg_rpc_actor_state() fills it */
+    cg_db_json_list lists[INTEGRITY_CALL_LISTS];
+    size_t nlists;
+    cg_page_out page;
+} integrity_call;
+
+/* The check of every row: the call's state with the actor of the call. */
+cg_code integrity_check(cg_rpc_req *r, const void *request, cg_err *err);
+
+/* Read the rows of sql (one JSON object each) as messages of desc into a
+ * list the call keeps; *out borrows it. */
+cg_code integrity_read(cg_rpc_req *r, PGconn *conn, const ProtobufCMessageDescriptor *desc,
+                       const char *sql, int nparams, const char *const *params,
+                       cg_db_json_list **out, cg_err *err);
+
+#define INTEGRITY_ITEMS(type, list) ((type **)(void *)(list)->msgs)
+
+/* The service's today (its clock, which tests move) as Unix ms at
+ * midnight UTC (words.c). */
+cg_code integrity_today_ms(PGconn *conn, int64_t *out, cg_err *err);
+
+/* Whether value names a row of the word table table (key_positions,
+ * relations, sections: a constant, never input), else a violation on
+ * field listing the words. An empty value passes when optional (words.c). */
+cg_code integrity_check_word(PGconn *conn, cg_err *err, const char *table, const char *field,
+                             const char *value, bool optional);
+
+/* Cadres and their files (cadre.c). */
+cg_code integrity_create_cadre(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                               cg_err *err);
+cg_code integrity_update_cadre(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                               cg_err *err);
+cg_code integrity_get_cadre_file(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                 cg_err *err);
+cg_code integrity_get_own_file(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                               cg_err *err);
+cg_code integrity_list_cadres(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                              cg_err *err);
+cg_code integrity_import_cadres(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                cg_err *err);
+cg_code integrity_get_file_history(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                   cg_err *err);
+
+/* The file of cadre_id as the office sees it into reply (the cadre, its
+ * relatives and records): NOT_FOUND outside the caller's scope (cadre.c). */
+cg_code integrity_file_reply(cg_rpc_req *r, PGconn *conn, const char *cadre_id,
+                             Cleangrid__V1__CadreFileReply *reply, cg_err *err);
+
+/* The cadre cadre_id inside the caller's scope, locked for the
+ * transaction: its person id into person_id; NOT_FOUND otherwise. */
+cg_code integrity_lock_cadre(cg_rpc_req *r, PGconn *conn, const char *cadre_id,
+                             char person_id[CG_PERSON_ID_SIZE], cg_err *err);
+
+/* Relatives (relatives.c), the office's records (records.c) and recusal's
+ * question (relatives.c). */
+cg_code integrity_set_relative(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                               cg_err *err);
+cg_code integrity_remove_relative(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                  cg_err *err);
+cg_code integrity_relative_conflicts(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                     cg_err *err);
+cg_code integrity_add_record(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                             cg_err *err);
+
+/* The influence periods (settings.c). */
+cg_code integrity_get_settings(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                               cg_err *err);
+cg_code integrity_set_influence_period(cg_rpc_req *r, const void *request, PGconn *conn,
+                                       void *reply, cg_err *err);
+
+/* Append a change of cadre_id's file to its dossier and its event to the
+ * outbox, in the caller's transaction (events.c). summary_json is a JSON
+ * object; section and entity_id may be "". */
+cg_code integrity_record(PGconn *conn, const char *cadre_id, const char *actor_id,
+                         const char *correlation_id, const char *dossier_action,
+                         const char *event_verb, const char *section, const char *entity_id,
+                         const char *summary_json, cg_err *err);
+
+/* integrity_record() for the caller of r. */
+cg_code integrity_record_step(cg_rpc_req *r, PGconn *conn, const char *cadre_id,
+                              const char *dossier_action, const char *event_verb,
+                              const char *section, const char *entity_id, const char *summary_json,
+                              cg_err *err);
+
+/* The case service's events (inbox.c). */
+cg_code integrity_on_case_disposed(PGconn *conn, const char *subject, const char *event_id,
+                                   const uint8_t *data, size_t len, void *arg, cg_err *err);
+cg_code integrity_on_clue_disposed(PGconn *conn, const char *subject, const char *event_id,
+                                   const uint8_t *data, size_t len, void *arg, cg_err *err);
+
+/* The tables whose org paths follow a moved unit (org_moves.c). */
+extern const cg_org_moves integrity_org_moves;
+
+#endif

@@ -1,0 +1,13 @@
+/* The integrity service follows moves in the org tree: every file and
+ * record under a moved unit takes the unit's new path, so scope keeps
+ * finding it. */
+#include "cg/org.h"
+#include "integrity.h"
+
+#define MOVE(table)                                                                                \
+    "UPDATE " table                                                                                \
+    " SET org_path = " CG_ORG_PATH_MOVED_SQL("org_path") " WHERE org_path <@ $1::ltree"
+
+static const char *const moves[] = {MOVE("cadres")};
+
+const cg_org_moves integrity_org_moves = {moves, sizeof moves / sizeof moves[0]};

@@ -1,0 +1,74 @@
+/* cg.rpc.integrity.*: the method table. Each row names the method's
+ * messages, who may call it, what it needs of the database and the
+ * function that does its work (cg/rpc.h); the frame around it is common/'s. */
+#include "integrity.h"
+
+const char *const INTEGRITY_ROLES_OFFICE[] = {"inspector", "inspection_lead", NULL};
+const char *const INTEGRITY_ROLES_LEAD[] = {"inspection_lead", NULL};
+const char *const INTEGRITY_ROLES_OWN[] = {"cadre", NULL};
+
+/* A row of the service: every one checks its actor first. */
+#define ROW(method, req, rep, who, what, need, fn, ...)                                            \
+    {                                                                                              \
+        .name = #method, .request = &cleangrid__v1__##req##__descriptor,                           \
+        .reply = &cleangrid__v1__##rep##__descriptor, .roles = (who), .doing = (what),             \
+        .db = CG_RPC_DB_##need, .check = integrity_check, .handler = (fn), __VA_ARGS__             \
+    }
+
+static const cg_rpc_row rows[] = {
+    ROW(CreateCadre, create_cadre_request, cadre_file_reply, INTEGRITY_ROLES_OFFICE,
+        "keep integrity files", TX, integrity_create_cadre, .idempotent = true),
+    ROW(UpdateCadre, update_cadre_request, cadre_file_reply, INTEGRITY_ROLES_OFFICE,
+        "keep integrity files", TX, integrity_update_cadre, .idempotent = true),
+    ROW(ImportCadres, import_cadres_request, import_cadres_reply, INTEGRITY_ROLES_OFFICE,
+        "keep integrity files", TX, integrity_import_cadres, .idempotent = true),
+    ROW(GetCadreFile, get_cadre_file_request, cadre_file_reply, INTEGRITY_ROLES_OFFICE,
+        "read integrity files", CONN, integrity_get_cadre_file),
+    ROW(GetOwnFile, get_own_file_request, cadre_file_reply, INTEGRITY_ROLES_OWN,
+        "read their own integrity file", CONN, integrity_get_own_file),
+    ROW(ListCadres, list_cadres_request, list_cadres_reply, INTEGRITY_ROLES_OFFICE,
+        "read integrity files", CONN, integrity_list_cadres),
+    ROW(GetFileHistory, get_file_history_request, file_history_reply, INTEGRITY_ROLES_OFFICE,
+        "read integrity files", CONN, integrity_get_file_history),
+    ROW(SetRelative, set_relative_request, cadre_file_reply, INTEGRITY_ROLES_OFFICE,
+        "keep integrity files", TX, integrity_set_relative, .idempotent = true),
+    ROW(RemoveRelative, remove_relative_request, cadre_file_reply, INTEGRITY_ROLES_OFFICE,
+        "keep integrity files", TX, integrity_remove_relative, .idempotent = true),
+    ROW(AddRecord, add_record_request, cadre_file_reply, INTEGRITY_ROLES_OFFICE,
+        "keep integrity files", TX, integrity_add_record, .idempotent = true),
+    /* The case service's question before it names someone to a clue or a
+     * case, on behalf of the office member naming them. */
+    ROW(RelativeConflicts, relative_conflicts_request, relative_conflicts_reply,
+        INTEGRITY_ROLES_OFFICE, "assign clues and cases", CONN, integrity_relative_conflicts),
+    ROW(GetSettings, get_integrity_settings_request, integrity_settings_reply,
+        INTEGRITY_ROLES_OFFICE, "read integrity files", CONN, integrity_get_settings),
+    ROW(SetInfluencePeriod, set_influence_period_request, integrity_settings_reply,
+        INTEGRITY_ROLES_LEAD, "change the influence periods", TX, integrity_set_influence_period),
+    /* The file's documents and exports (common/src/documents.c) and its
+     * dossier (common/src/dossier_rpc.c). */
+    CG_DOCUMENTS_RPC_ROWS(&integrity_documents),
+    CG_DOSSIER_RPC_ROWS(&integrity_files),
+};
+
+const cg_rpc_table integrity_rpc_table = {.rows = rows, .nrows = sizeof rows / sizeof rows[0]};
+
+cg_code integrity_codec_init(integrity_app *app, cg_err *err)
+{
+    static const ProtobufCMessageDescriptor *const read[] = {
+        &cleangrid__v1__cadre__descriptor,
+        &cleangrid__v1__relative__descriptor,
+        &cleangrid__v1__file_record__descriptor,
+        &cleangrid__v1__file_version__descriptor,
+        &cleangrid__v1__influence_period__descriptor,
+        &cleangrid__v1__relative_conflict__descriptor,
+    };
+    /* No rules: the rows are written in the codec's default shape (times
+     * as RFC 3339 under *_at, days under *_on). */
+    app->codec = cg_pbjson_new(NULL, 0);
+    if (app->codec == NULL)
+        return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+    for (size_t i = 0; i < sizeof read / sizeof read[0]; i++)
+        if (cg_pbjson_prepare(app->codec, read[i], err) != CG_OK)
+            return err->code;
+    return CG_OK;
+}

@@ -1,0 +1,42 @@
+/* The integrity service's rules of input, as pure functions: the unified
+ * social credit code, a person id, a day that may not lie ahead, and the
+ * fields of a cadre and of a relative. Each adds its violations to err
+ * under the API's field names, prefixed (a CSV row's "line 7."), and says
+ * whether the value passed. No database, no NATS: unit-tested on their own
+ * (tests/test_rules.c). */
+#ifndef INTEGRITY_RULES_H
+#define INTEGRITY_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cg/status.h"
+#include "cleangrid/v1/integrity.pb-c.h"
+
+/* Whether code is a unified social credit code (统一社会信用代码, GB
+ * 32100-2015): 18 characters of 0-9 and the upper-case letters but I, O,
+ * S, V and Z, whose last is the check character of the first 17. */
+bool integrity_credit_code_valid(const char *code);
+
+/* The field of a violation: prefix and name into buf ("line 7.name"). */
+const char *integrity_field(char *buf, size_t size, const char *prefix, const char *name);
+
+/* A person id as accounts carry them: 1 to 64 of [A-Za-z0-9._-]. */
+bool integrity_check_person_id(cg_err *err, const char *field, const char *value, bool required);
+
+/* A day (Unix ms at midnight UTC): given when required, and not after
+ * today_ms (the service's today). */
+bool integrity_check_past_day(cg_err *err, const char *field, int64_t day_ms, int64_t today_ms,
+                              bool required);
+
+/* The fields of a new cadre (the key position's word is the database's to
+ * check). */
+bool integrity_check_cadre(cg_err *err, const char *prefix,
+                           const Cleangrid__V1__CreateCadreRequest *c, int64_t today_ms);
+
+/* The fields of a relative and their businesses (the relation's word is
+ * the database's to check). */
+bool integrity_check_relative(cg_err *err, const Cleangrid__V1__SetRelativeRequest *r);
+
+#endif
