@@ -402,7 +402,7 @@ static void check_ready_between(const char *after)
 
 /* --- the routes, from docs/access.md ----------------------------------------- */
 
-#define MAX_ROUTES 128
+#define MAX_ROUTES 256
 
 typedef struct route {
     char method[16];

@@ -18,7 +18,7 @@
 
 /* --- the expected matrix, from docs/access.md -------------------------- */
 
-#define MAX_ROUTES 128
+#define MAX_ROUTES 256
 #define MAX_ROLES 16
 
 typedef struct doc_route {
@@ -136,6 +136,7 @@ static struct {
     {"unitlead.east", "unit_leader", NULL},
     {"cadre.east", "cadre", NULL},
     {"auditor", "auditor", NULL},
+    {"hr.east", "hr", NULL},
 };
 #define NACCOUNTS (sizeof accounts / sizeof accounts[0])
 
@@ -1363,6 +1364,210 @@ static cgt_response *call_export_task_dossier(const char *token, const char *use
     return get_task_under(token, user, "/dossier/export");
 }
 
+/* --- integrity files (廉政档案) ------------------------------------------ */
+
+/* A cadre's file of city_a, which hq and east read, with a relative and a
+ * document, made by the hq lead once per run. */
+static char cadre_file[37];
+static char cadre_relative[37];
+static char cadre_sha[72];
+
+static cgt_response *add_cadre_document(const char *token, char sha[72])
+{
+    char pdf[128], path[192], mark[17];
+    cgt_token_hex(mark, 16);
+    int n =
+        snprintf(pdf, sizeof pdf, "%%PDF-1.4\n%% rm cadre %s\n1 0 obj<<>>endobj\n%%%%EOF\n", mark);
+    snprintf(path, sizeof path, "/api/v1/integrity/cadres/%s/documents?name=rm-audit.pdf",
+             cadre_file);
+    cgt_response *r = cgt_post_raw(path, token, "application/pdf", pdf, (size_t)n);
+    if (sha != NULL && r->status == 201)
+        snprintf(sha, 72, "%s", CGT_JSON_STR(CGT_JSON_OBJECT(r), "sha256"));
+    return r;
+}
+
+/* A new relative of the fixture's file, as the hq lead adds it; its id
+ * into id. */
+static void new_relative(char id[37])
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/integrity/cadres/%s/relatives", cadre_file);
+    cgt_response *r = cgt_send_json("POST", path, token_of("lead"),
+                                    "{\"name\":\"rm 亲属\",\"relation\":\"sibling\"}");
+    CGT_CHECK_STATUS(r, 201);
+    const cJSON *all = cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "relatives");
+    snprintf(id, 37, "%s",
+             cgt_json_str(cJSON_GetArrayItem(all, cJSON_GetArraySize(all) - 1), "id"));
+    cgt_response_free(r);
+}
+
+static const char *cadre_fixture(void)
+{
+    if (cadre_file[0] != '\0')
+        return cadre_file;
+    char person[40];
+    cgt_person_id("RM", person);
+    CGT_CREATE_CADRE(token_of("lead"), person, "city_a", cadre_file);
+    new_relative(cadre_relative);
+    cgt_response *r = add_cadre_document(token_of("lead"), cadre_sha);
+    CGT_CHECK_STATUS(r, 201);
+    cgt_response_free(r);
+    /* The demo cadre of the east has a file to read as its own. */
+    cgt_response_free(cgt_send_json("POST", "/api/v1/integrity/cadres", token_of("lead"),
+                                    "{\"person_id\":\"HR-CADRE.EAST\",\"name\":\"华东干部\","
+                                    "\"unit_code\":\"city_a\"}"));
+    return cadre_file;
+}
+
+static cgt_response *cadre_get(const char *token, const char *suffix)
+{
+    char path[192];
+    snprintf(path, sizeof path, "/api/v1/integrity/cadres/%s%s", cadre_fixture(), suffix);
+    return cgt_get(path, token);
+}
+
+static cgt_response *cadre_send(const char *token, const char *method, const char *suffix,
+                                const char *body)
+{
+    char path[192];
+    snprintf(path, sizeof path, "/api/v1/integrity/cadres/%s%s", cadre_fixture(), suffix);
+    return cgt_send_json(method, path, token, body);
+}
+
+static cgt_response *call_list_cadres(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/integrity/cadres?limit=5&key_position=any", token);
+}
+
+static cgt_response *call_create_cadre(const char *token, const char *user)
+{
+    (void)user;
+    char person[40], body[256];
+    cgt_person_id("RM", person);
+    snprintf(body, sizeof body,
+             "{\"person_id\":\"%s\",\"name\":\"rm 干部\",\"unit_code\":\"city_a\"}", person);
+    return cgt_send_json("POST", "/api/v1/integrity/cadres", token, body);
+}
+
+static cgt_response *call_get_cadre(const char *token, const char *user)
+{
+    (void)user;
+    return cadre_get(token, "");
+}
+
+static cgt_response *call_update_cadre(const char *token, const char *user)
+{
+    (void)user;
+    char mark[9], body[96];
+    cgt_token_hex(mark, 8);
+    snprintf(body, sizeof body, "{\"position\":\"rm %s\"}", mark);
+    return cadre_send(token, "PATCH", "", body);
+}
+
+static cgt_response *call_cadre_history(const char *token, const char *user)
+{
+    (void)user;
+    return cadre_get(token, "/history");
+}
+
+static cgt_response *call_add_relative(const char *token, const char *user)
+{
+    (void)user;
+    return cadre_send(token, "POST", "/relatives", "{\"name\":\"rm 子女\",\"relation\":\"child\"}");
+}
+
+static cgt_response *call_set_relative(const char *token, const char *user)
+{
+    (void)user;
+    char path[128];
+    cadre_fixture();
+    snprintf(path, sizeof path, "/api/v1/integrity/relatives/%s", cadre_relative);
+    return cgt_send_json("PUT", path, token,
+                         "{\"name\":\"rm 亲属\",\"relation\":\"sibling\",\"employer\":\"rm\"}");
+}
+
+/* Each removal takes a relative of its own: one removed is gone. */
+static cgt_response *call_remove_relative(const char *token, const char *user)
+{
+    (void)user;
+    char id[37], path[128];
+    cadre_fixture();
+    new_relative(id);
+    snprintf(path, sizeof path, "/api/v1/integrity/relatives/%s/remove", id);
+    return cgt_send_json("POST", path, token, "{\"reason\":\"rm\"}");
+}
+
+static cgt_response *call_add_record(const char *token, const char *user)
+{
+    (void)user;
+    return cadre_send(token, "POST", "/records",
+                      "{\"section\":\"talk\",\"title\":\"rm 谈话\",\"happened_on\":"
+                      "\"2026-01-05\"}");
+}
+
+static cgt_response *call_own_file(const char *token, const char *user)
+{
+    (void)user;
+    cadre_fixture();
+    return cgt_get("/api/v1/integrity/me", token);
+}
+
+static cgt_response *call_integrity_settings(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/integrity/settings", token);
+}
+
+/* Sets a period to its default: the other tests see no change. */
+static cgt_response *call_set_influence_period(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_send_json("POST", "/api/v1/integrity/settings/influence-periods", token,
+                         "{\"kind\":\"government_sanction\",\"measure\":\"warning\","
+                         "\"months\":6}");
+}
+
+static cgt_response *call_add_cadre_document(const char *token, const char *user)
+{
+    (void)user;
+    cadre_fixture();
+    return add_cadre_document(token, NULL);
+}
+
+static cgt_response *call_list_cadre_documents(const char *token, const char *user)
+{
+    (void)user;
+    return cadre_get(token, "/documents");
+}
+
+static cgt_response *call_download_cadre_document(const char *token, const char *user)
+{
+    (void)user;
+    char suffix[128];
+    cadre_fixture();
+    snprintf(suffix, sizeof suffix, "/documents/content?sha256=%s", cadre_sha);
+    return cadre_get(token, suffix);
+}
+
+static cgt_response *call_cadre_dossier(const char *token, const char *user)
+{
+    (void)user;
+    return cadre_get(token, "/dossier");
+}
+
+static cgt_response *call_verify_cadre_dossier(const char *token, const char *user)
+{
+    (void)user;
+    return cadre_get(token, "/dossier/verify");
+}
+
+static cgt_response *call_export_cadre_dossier(const char *token, const char *user)
+{
+    (void)user;
+    return cadre_get(token, "/dossier/export");
+}
+
 /* --- responsibility lists (责任清单) ------------------------------------ */
 
 /* The year of the lists the samples act on: long past, so its items are
@@ -1698,6 +1903,24 @@ static const struct {
     {"GET", "/api/v1/rectify/duty-lists/{id}/documents/content", 200, call_download_duty_document},
     {"GET", "/api/v1/rectify/duty-lists/{id}/dossier", 200, call_duty_dossier},
     {"GET", "/api/v1/rectify/duty-lists/{id}/dossier/verify", 200, call_verify_duty_dossier},
+    {"GET", "/api/v1/integrity/cadres", 200, call_list_cadres},
+    {"POST", "/api/v1/integrity/cadres", 201, call_create_cadre},
+    {"GET", "/api/v1/integrity/cadres/{id}", 200, call_get_cadre},
+    {"PATCH", "/api/v1/integrity/cadres/{id}", 200, call_update_cadre},
+    {"GET", "/api/v1/integrity/cadres/{id}/history", 200, call_cadre_history},
+    {"POST", "/api/v1/integrity/cadres/{id}/relatives", 201, call_add_relative},
+    {"PUT", "/api/v1/integrity/relatives/{id}", 200, call_set_relative},
+    {"POST", "/api/v1/integrity/relatives/{id}/remove", 200, call_remove_relative},
+    {"POST", "/api/v1/integrity/cadres/{id}/records", 201, call_add_record},
+    {"GET", "/api/v1/integrity/me", 200, call_own_file},
+    {"GET", "/api/v1/integrity/settings", 200, call_integrity_settings},
+    {"POST", "/api/v1/integrity/settings/influence-periods", 200, call_set_influence_period},
+    {"POST", "/api/v1/integrity/cadres/{id}/documents", 201, call_add_cadre_document},
+    {"GET", "/api/v1/integrity/cadres/{id}/documents", 200, call_list_cadre_documents},
+    {"GET", "/api/v1/integrity/cadres/{id}/documents/content", 200, call_download_cadre_document},
+    {"GET", "/api/v1/integrity/cadres/{id}/dossier", 200, call_cadre_dossier},
+    {"GET", "/api/v1/integrity/cadres/{id}/dossier/verify", 200, call_verify_cadre_dossier},
+    {"GET", "/api/v1/integrity/cadres/{id}/dossier/export", 200, call_export_cadre_dossier},
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 

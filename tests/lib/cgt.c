@@ -315,6 +315,14 @@ cgt_response *cgt_post_raw(const char *path, const char *token, const char *cont
     return cgt_request("POST", path, cgt_make_headers(&h, content_type, true, token), body, len);
 }
 
+cgt_response *cgt_send_json(const char *method, const char *path, const char *token,
+                            const char *json)
+{
+    cgt_headers h;
+    return cgt_request(method, path, cgt_make_headers(&h, "application/json", true, token), json,
+                       strlen(json));
+}
+
 cgt_response *cgt_post_json(const char *path, const char *token, const cJSON *body)
 {
     char *text = body ? cJSON_PrintUnformatted(body) : NULL;
@@ -1140,4 +1148,43 @@ cgt_response *cgt_import_batch(const char *token, const char *id, const char *cs
     char path[128];
     snprintf(path, sizeof path, "/api/v1/rectify/batches/%s/import", id);
     return cgt_post_raw(path, token, "text/csv", csv, strlen(csv));
+}
+
+/* --- integrity files (廉政档案) ------------------------------------------- */
+
+void cgt_create_cadre_req(const char *file, int line, const char *token, const char *person_id,
+                          const char *unit_code, char id[37])
+{
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"person_id\":\"%s\",\"name\":\"cgt 干部 %s\",\"unit_code\":\"%s\","
+             "\"position\":\"物资部主任\",\"grade\":\"正科\",\"key_position\":\"materials\","
+             "\"key_since_on\":\"2024-03-01\"}",
+             person_id, person_id, unit_code);
+    cgt_response *r = cgt_send_json("POST", "/api/v1/integrity/cadres", token, body);
+    cgt_check_status(file, line, r, 201);
+    const cJSON *cadre = cJSON_GetObjectItem(cgt_json_object(file, line, r), "cadre");
+    snprintf(id, 37, "%s", cgt_json_str_req(file, line, cadre, "id"));
+    cgt_response_free(r);
+}
+
+cJSON *cgt_get_cadre_file_req(const char *file, int line, const char *token, const char *id)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/integrity/cadres/%s", id);
+    cgt_response *r = cgt_get(path, token);
+    cgt_check_status(file, line, r, 200);
+    cJSON *out = cJSON_Duplicate(cgt_json_object(file, line, r), 1);
+    cgt_response_free(r);
+    return out;
+}
+
+void cgt_person_id(const char *prefix, char out[40])
+{
+    char tok[13];
+    cgt_token_hex(tok, 12);
+    snprintf(out, 40, "%s-%s", prefix, tok);
+    for (char *p = out; *p != '\0'; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
 }

@@ -96,6 +96,9 @@ const char *cgt_header(const cgt_response *r, const char *name, char *out, size_
 cgt_response *cgt_get(const char *path, const char *token);
 /* POST a JSON document (application/json) with an optional bearer token. */
 cgt_response *cgt_post_json(const char *path, const char *token, const cJSON *body);
+/* Send json (a JSON text) with method as token. */
+cgt_response *cgt_send_json(const char *method, const char *path, const char *token,
+                            const char *json);
 /* POST bytes with the given Content-Type (NULL sends none). */
 cgt_response *cgt_post_raw(const char *path, const char *token, const char *content_type,
                            const char *body, size_t len);
@@ -320,6 +323,23 @@ cgt_response *cgt_rectify_step(const char *token, const char *id, const char *su
  * (cJSON_Delete). */
 #define CGT_GET_TASK(token, id) cgt_get_task_req(__FILE__, __LINE__, (token), (id))
 cJSON *cgt_get_task_req(const char *file, int line, const char *token, const char *id);
+
+/* --- integrity files (廉政档案) ------------------------------------------- */
+
+/* Register a cadre in a key position (materials) of unit_code as token;
+ * its file's id into id. Must answer 201. */
+#define CGT_CREATE_CADRE(token, person_id, unit_code, id)                                          \
+    cgt_create_cadre_req(__FILE__, __LINE__, (token), (person_id), (unit_code), (id))
+void cgt_create_cadre_req(const char *file, int line, const char *token, const char *person_id,
+                          const char *unit_code, char id[37]);
+
+/* The file id as token reads it (200 or the test fails); the caller
+ * deletes it. */
+#define CGT_GET_CADRE_FILE(token, id) cgt_get_cadre_file_req(__FILE__, __LINE__, (token), (id))
+cJSON *cgt_get_cadre_file_req(const char *file, int line, const char *token, const char *id);
+
+/* A fresh person id, upper case, "<prefix>-<12 hex digits>". */
+void cgt_person_id(const char *prefix, char out[40]);
 
 /* main() of an integration test: the suite's name (a string), what it
  * needs of the stack (cgt_init()) and its cmocka_unit_test()s. */

@@ -44,6 +44,7 @@ export default {
     unit_leader: 'Unit leader',
     cadre: 'Cadre',
     auditor: 'Auditor',
+    hr: 'Organization & HR',
   },
   nav: { clues: 'Clues', dashboard: 'Overview' },
   welcome: {

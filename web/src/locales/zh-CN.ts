@@ -44,6 +44,7 @@ export default {
     unit_leader: '单位负责人',
     cadre: '干部',
     auditor: '审计员',
+    hr: '组织人事',
   },
   nav: { clues: '问题线索', dashboard: '监督概览' },
   welcome: {

@@ -38,6 +38,8 @@ const cg_pbjson_rule gw_present_rules[] = {
     {"cleangrid.v1.ListBatchesReply", "page", NULL, CG_PBJSON_INLINE},
     {"cleangrid.v1.ListTasksReply", "tasks", "items", CG_PBJSON_AS_IS},
     {"cleangrid.v1.ListTasksReply", "page", NULL, CG_PBJSON_INLINE},
+    {"cleangrid.v1.ListCadresReply", "cadres", "items", CG_PBJSON_AS_IS},
+    {"cleangrid.v1.ListCadresReply", "page", NULL, CG_PBJSON_INLINE},
 
     /* The lists' filters: days, the last one counted whole by the
      * route's enricher. */
