@@ -14,6 +14,7 @@
 
 #include "cg_test.h"
 #include "cg/pbjson.h"
+#include "cleangrid/v1/integrity.pb-c.h"
 #include "cleangrid/v1/rectify.pb-c.h"
 #include "cleangrid/v1/rectify_duty.pb-c.h"
 #include "cleangrid/v1/case.pb-c.h"
@@ -126,6 +127,8 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &cleangrid__v1__rectify_statistics_reply__descriptor,
     &cleangrid__v1__duty_list_reply__descriptor,
     &cleangrid__v1__list_duty_lists_reply__descriptor,
+    &cleangrid__v1__list_cadres_reply__descriptor,
+    &cleangrid__v1__cadre_file_reply__descriptor,
 };
 
 static cg_pbjson *codec_new(void)
