@@ -355,7 +355,7 @@ service_env() {
     fi
     if [ "$svc" = integrity ]; then
         local g
-        for g in CG_INTEGRITY_TEST_CLOCK CG_DOSSIER_ANCHOR_S; do
+        for g in CG_INTEGRITY_TEST_CLOCK CG_INTEGRITY_REMINDER_TICK_MS CG_DOSSIER_ANCHOR_S; do
             if [ -n "${!g:-}" ]; then echo "$g=${!g}"; fi
         done
     fi

@@ -37,6 +37,10 @@ export CG_CASE_DEADLINE_TICK_MS=200
 export CG_CASE_TEST_CLOCK=1
 export CG_RECTIFY_TEST_CLOCK=1
 export CG_RECTIFY_LADDER_TICK_MS=200
+# The integrity service follows its test clock too, and looks for report
+# reminders due every 200 ms (tests/integration/integrity_reports.c).
+export CG_INTEGRITY_TEST_CLOCK=1
+export CG_INTEGRITY_REMINDER_TICK_MS=200
 # No demo rectification batches in the suite's stack: its tests make their
 # own, count them, move the clock, and set city_a's responsibility lists
 # (tests/scripts/demo_rectify.sh loads the demo data on a stack of its own).

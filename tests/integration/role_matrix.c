@@ -1568,6 +1568,103 @@ static cgt_response *call_export_cadre_dossier(const char *token, const char *us
     return cadre_get(token, "/dossier/export");
 }
 
+/* The report rounds the samples open: each a year of its own for the
+ * east, from 2000 on (the reports test uses later years of city_a and
+ * city_b); the fixture round is east's of 2100. */
+static int next_round_year = 2000;
+static char round_fixture_id[37];
+
+static const char *round_fixture(void)
+{
+    if (round_fixture_id[0] != '\0')
+        return round_fixture_id;
+    cgt_response *r =
+        cgt_send_json("POST", "/api/v1/integrity/rounds", token_of("lead"),
+                      "{\"year\":2100,\"unit_code\":\"east\",\"due_on\":\"2101-01-31\"}");
+    if (r->status != 201) {
+        cgt_response_free(r);
+        r = cgt_get("/api/v1/integrity/rounds?year=2100", token_of("lead"));
+        CGT_CHECK_STATUS(r, 200);
+        snprintf(round_fixture_id, sizeof round_fixture_id, "%s",
+                 cgt_json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "rounds"), 0), "id"));
+    } else {
+        snprintf(round_fixture_id, sizeof round_fixture_id, "%s", CGT_JSON_STR(r->json, "id"));
+    }
+    cgt_response_free(r);
+    return round_fixture_id;
+}
+
+static cgt_response *call_report_form(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/integrity/report-form", token);
+}
+
+static cgt_response *call_own_report_form(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/integrity/me/report-form", token);
+}
+
+static cgt_response *call_list_rounds(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/integrity/rounds", token);
+}
+
+static cgt_response *call_open_round(const char *token, const char *user)
+{
+    (void)user;
+    char body[128];
+    snprintf(body, sizeof body, "{\"year\":%d,\"unit_code\":\"east\",\"due_on\":\"%d-01-31\"}",
+             next_round_year, next_round_year + 1);
+    cgt_response *r = cgt_send_json("POST", "/api/v1/integrity/rounds", token, body);
+    if (r->status == 201)
+        next_round_year++;
+    return r;
+}
+
+static cgt_response *call_round_cadres(const char *token, const char *user)
+{
+    (void)user;
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/integrity/rounds/%s/cadres", round_fixture());
+    return cgt_get(path, token);
+}
+
+static cgt_response *call_cadre_reports(const char *token, const char *user)
+{
+    (void)user;
+    return cadre_get(token, "/reports");
+}
+
+static cgt_response *call_own_report(const char *token, const char *user)
+{
+    (void)user;
+    cadre_fixture();
+    return cgt_get("/api/v1/integrity/me/report?year=2099", token);
+}
+
+static cgt_response *call_save_own_report(const char *token, const char *user)
+{
+    (void)user;
+    cadre_fixture();
+    char *body = cgt_full_report(2099, "90");
+    cgt_response *r = cgt_send_json("PUT", "/api/v1/integrity/me/report", token, body);
+    free(body);
+    return r;
+}
+
+/* A submission needs a saved report: the caller saves one (a correction
+ * once the year's first is in) and submits it with a reason. */
+static cgt_response *call_submit_own_report(const char *token, const char *user)
+{
+    (void)user;
+    cgt_response_free(call_save_own_report(token, user));
+    return cgt_send_json("POST", "/api/v1/integrity/me/report/submit", token,
+                         "{\"year\":2099,\"correction_reason\":\"rm\"}");
+}
+
 /* --- responsibility lists (责任清单) ------------------------------------ */
 
 /* The year of the lists the samples act on: long past, so its items are
@@ -1921,6 +2018,15 @@ static const struct {
     {"GET", "/api/v1/integrity/cadres/{id}/dossier", 200, call_cadre_dossier},
     {"GET", "/api/v1/integrity/cadres/{id}/dossier/verify", 200, call_verify_cadre_dossier},
     {"GET", "/api/v1/integrity/cadres/{id}/dossier/export", 200, call_export_cadre_dossier},
+    {"GET", "/api/v1/integrity/report-form", 200, call_report_form},
+    {"GET", "/api/v1/integrity/me/report-form", 200, call_own_report_form},
+    {"GET", "/api/v1/integrity/rounds", 200, call_list_rounds},
+    {"POST", "/api/v1/integrity/rounds", 201, call_open_round},
+    {"GET", "/api/v1/integrity/rounds/{id}/cadres", 200, call_round_cadres},
+    {"GET", "/api/v1/integrity/cadres/{id}/reports", 200, call_cadre_reports},
+    {"GET", "/api/v1/integrity/me/report", 200, call_own_report},
+    {"PUT", "/api/v1/integrity/me/report", 200, call_save_own_report},
+    {"POST", "/api/v1/integrity/me/report/submit", 200, call_submit_own_report},
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 

@@ -1188,3 +1188,38 @@ void cgt_person_id(const char *prefix, char out[40])
         if (*p >= 'a' && *p <= 'z')
             *p = (char)(*p - 'a' + 'A');
 }
+
+/* The form's items, each answered none but the housing (a flat of area)
+ * and the salary, for year. Owned by the caller. */
+char *cgt_full_report(int year, const char *area)
+{
+    static const char *const items[] = {
+        "marriage",        "passports",      "trips_abroad",       "hmt_permits",
+        "hmt_trips",       "emigration",     "children_marriages", "family_employment",
+        "family_criminal", "salary",         "outside_income",     "housing",
+        "securities",      "company_stakes", "businesses"};
+    size_t size = 4096, n = 0;
+    char *out = malloc(size);
+    CGT_CHECK(out != NULL, "out of memory");
+    n += (size_t)snprintf(out + n, size - n, "{\"year\":%d,\"items\":[", year);
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        const char *sep = i > 0 ? "," : "";
+        if (strcmp(items[i], "housing") == 0)
+            n += (size_t)snprintf(out + n, size - n,
+                                  "%s{\"item\":\"housing\",\"entries\":[{\"fields\":["
+                                  "{\"name\":\"owner\",\"value\":\"本人\"},{\"name\":\"address\","
+                                  "\"value\":\"A市幸福路1号\"},{\"name\":\"area_m2\",\"value\":"
+                                  "\"%s\"}]}]}",
+                                  sep, area);
+        else if (strcmp(items[i], "salary") == 0)
+            n += (size_t)snprintf(out + n, size - n,
+                                  "%s{\"item\":\"salary\",\"entries\":[{\"fields\":[{\"name\":"
+                                  "\"annual_yuan\",\"value\":\"260000\"}]}]}",
+                                  sep);
+        else
+            n += (size_t)snprintf(out + n, size - n, "%s{\"item\":\"%s\",\"none\":true}", sep,
+                                  items[i]);
+    }
+    snprintf(out + n, size - n, "]}");
+    return out;
+}

@@ -338,6 +338,12 @@ void cgt_create_cadre_req(const char *file, int line, const char *token, const c
 #define CGT_GET_CADRE_FILE(token, id) cgt_get_cadre_file_req(__FILE__, __LINE__, (token), (id))
 cJSON *cgt_get_cadre_file_req(const char *file, int line, const char *token, const char *id);
 
+/* A whole personal matters report of year as the JSON body of PUT
+ * /api/v1/integrity/me/report: every item of the form answered none but
+ * the housing (one flat of area square metres) and the salary. Owned by
+ * the caller (free()). */
+char *cgt_full_report(int year, const char *area);
+
 /* A fresh person id, upper case, "<prefix>-<12 hex digits>". */
 void cgt_person_id(const char *prefix, char out[40]);
 

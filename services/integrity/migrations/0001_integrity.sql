@@ -109,7 +109,9 @@ CREATE TABLE records (
     kind text NOT NULL DEFAULT '',
     measure text NOT NULL DEFAULT '',
     influence_until_on date,
-    source text NOT NULL DEFAULT 'office' CHECK (source IN ('office', 'case')),
+    -- office: entered by the office; case: from the case service's events;
+    -- system: written by the service itself (a report's reminders).
+    source text NOT NULL DEFAULT 'office' CHECK (source IN ('office', 'case', 'system')),
     -- What a record from an event is of: the case's item and subject, or
     -- the clue's disposal and subject. An event delivered twice, or
     -- replayed under a new id, never makes a second record.

@@ -57,7 +57,7 @@ cg_code integrity_codec_init(integrity_app *app, cg_err *err);
 
 /* What every call holds until its answer is sent: the actor, the messages
  * read for the reply and a list's page. Freed after the answer. */
-#define INTEGRITY_CALL_LISTS 4
+#define INTEGRITY_CALL_LISTS 12
 typedef struct integrity_call {
     cg_actor actor; /* first: cg_rpc_actor_state() fills it */
     cg_db_json_list lists[INTEGRITY_CALL_LISTS];
@@ -122,6 +122,31 @@ cg_code integrity_relative_conflicts(cg_rpc_req *r, const void *request, PGconn 
                                      cg_err *err);
 cg_code integrity_add_record(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
                              cg_err *err);
+
+/* The yearly personal matters report (reports.c). */
+cg_code integrity_get_report_form(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                  cg_err *err);
+cg_code integrity_open_report_round(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                    cg_err *err);
+cg_code integrity_list_report_rounds(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                     cg_err *err);
+cg_code integrity_list_round_cadres(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                    cg_err *err);
+cg_code integrity_get_own_report(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                 cg_err *err);
+cg_code integrity_save_own_report(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                  cg_err *err);
+cg_code integrity_submit_own_report(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                    cg_err *err);
+cg_code integrity_list_cadre_reports(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                     cg_err *err);
+
+/* The reminders of the report rounds (reminders.c): a ticker in every
+ * replica, each reminder claimed once. */
+extern long integrity_reminder_tick_ms;
+typedef struct integrity_reminders integrity_reminders;
+cg_code integrity_reminders_start(integrity_app *app, integrity_reminders **out, cg_err *err);
+void integrity_reminders_stop(integrity_reminders *reminders);
 
 /* The influence periods (settings.c). */
 cg_code integrity_get_settings(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,

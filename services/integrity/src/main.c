@@ -22,12 +22,20 @@ int main(void)
          .max = 1073741824,
          .target = &integrity_document_max_bytes,
          .help = "the largest document of an integrity file, in bytes (default 20 MiB)"},
+        {.name = "CG_INTEGRITY_REMINDER_TICK_MS",
+         .type = CG_CONFIG_INT,
+         .default_value = "60000",
+         .min = 50,
+         .max = 86400000,
+         .target = &integrity_reminder_tick_ms,
+         .help = "how often each replica looks for report reminders due, in ms"},
         {.name = "CG_INTEGRITY_TEST_CLOCK",
          .type = CG_CONFIG_BOOL,
          .default_value = "0",
          .target = &app.test_clock,
          .help = "tests only: add service_clock.offset_s to the service's clock"},
     };
+    integrity_reminders *reminders = NULL;
     cg_err err;
     cg_err_clear(&err);
 
@@ -56,15 +64,18 @@ int main(void)
                                 CG_SUBJECT_ORG_UNIT_MOVED, cg_org_on_unit_moved,
                                 (void *)&integrity_org_moves, &err) != CG_OK ||
         cg_service_base_serve(&app.base, &integrity_rpc_table, &app, &err) != CG_OK ||
+        integrity_reminders_start(&app, &reminders, &err) != CG_OK ||
         cg_dossier_settings_start(&files, &app.base, &integrity_dossier, CG_ANCHOR_INTEGRITY_FILE,
                                   &err) != CG_OK) {
         cg_log_error("integrity could not start: %s", err.message);
+        integrity_reminders_stop(reminders);
         cg_dossier_settings_stop(&files, &app.base);
         cg_pbjson_free(app.codec);
         return 1;
     }
     cg_log_info("integrity ready");
     cg_service_wait();
+    integrity_reminders_stop(reminders);
     cg_dossier_settings_stop(&files, &app.base);
     cg_pbjson_free(app.codec);
     return 0;

@@ -6,6 +6,8 @@
 const char *const INTEGRITY_ROLES_OFFICE[] = {"inspector", "inspection_lead", NULL};
 const char *const INTEGRITY_ROLES_LEAD[] = {"inspection_lead", NULL};
 const char *const INTEGRITY_ROLES_OWN[] = {"cadre", NULL};
+/* The form is the cadres' to fill in and the office's to read. */
+static const char *const INTEGRITY_ROLES_FORM[] = {"inspector", "inspection_lead", "cadre", NULL};
 
 /* A row of the service: every one checks its actor first. */
 #define ROW(method, req, rep, who, what, need, fn, ...)                                            \
@@ -44,6 +46,24 @@ static const cg_rpc_row rows[] = {
         INTEGRITY_ROLES_OFFICE, "read integrity files", CONN, integrity_get_settings),
     ROW(SetInfluencePeriod, set_influence_period_request, integrity_settings_reply,
         INTEGRITY_ROLES_LEAD, "change the influence periods", TX, integrity_set_influence_period),
+    /* The yearly personal matters report (个人有关事项报告): the office's
+     * rounds and reading, the cadre's own report. */
+    ROW(GetReportForm, get_report_form_request, report_form_reply, INTEGRITY_ROLES_FORM,
+        "read the report form", CONN, integrity_get_report_form),
+    ROW(OpenReportRound, open_report_round_request, report_round_reply, INTEGRITY_ROLES_OFFICE,
+        "open report rounds", TX, integrity_open_report_round, .idempotent = true),
+    ROW(ListReportRounds, list_report_rounds_request, list_report_rounds_reply,
+        INTEGRITY_ROLES_OFFICE, "read integrity files", CONN, integrity_list_report_rounds),
+    ROW(ListRoundCadres, list_round_cadres_request, list_round_cadres_reply, INTEGRITY_ROLES_OFFICE,
+        "read integrity files", CONN, integrity_list_round_cadres),
+    ROW(ListCadreReports, list_cadre_reports_request, list_cadre_reports_reply,
+        INTEGRITY_ROLES_OFFICE, "read integrity files", CONN, integrity_list_cadre_reports),
+    ROW(GetOwnReport, get_own_report_request, own_report_reply, INTEGRITY_ROLES_OWN,
+        "report their personal matters", CONN, integrity_get_own_report),
+    ROW(SaveOwnReport, save_own_report_request, own_report_reply, INTEGRITY_ROLES_OWN,
+        "report their personal matters", TX, integrity_save_own_report),
+    ROW(SubmitOwnReport, submit_own_report_request, own_report_reply, INTEGRITY_ROLES_OWN,
+        "report their personal matters", TX, integrity_submit_own_report, .idempotent = true),
     /* The file's documents and exports (common/src/documents.c) and its
      * dossier (common/src/dossier_rpc.c). */
     CG_DOCUMENTS_RPC_ROWS(&integrity_documents),
@@ -61,6 +81,11 @@ cg_code integrity_codec_init(integrity_app *app, cg_err *err)
         &cleangrid__v1__file_version__descriptor,
         &cleangrid__v1__influence_period__descriptor,
         &cleangrid__v1__relative_conflict__descriptor,
+        &cleangrid__v1__report_form__descriptor,
+        &cleangrid__v1__report_round__descriptor,
+        &cleangrid__v1__round_cadre__descriptor,
+        &cleangrid__v1__personal_report__descriptor,
+        &cleangrid__v1__report_answers__descriptor,
     };
     /* No rules: the rows are written in the codec's default shape (times
      * as RFC 3339 under *_at, days under *_on). */

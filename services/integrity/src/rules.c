@@ -2,6 +2,7 @@
 #include "rules.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cg/validate.h"
@@ -121,6 +122,144 @@ bool integrity_check_relative(cg_err *err, const Cleangrid__V1__SetRelativeReque
         snprintf(f, sizeof f, "businesses[%zu].share_percent", i);
         if (!(b->share_percent >= 0 && b->share_percent <= 100))
             cg_err_add_violation(err, f, "must be from 0 to 100");
+    }
+    return err->nviolations == before;
+}
+
+bool integrity_day_valid(const char *s)
+{
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return !(m == 2 && d == 29 && !leap);
+}
+
+bool integrity_number_valid(const char *s)
+{
+    size_t n = s != NULL ? strlen(s) : 0, digits = 0;
+    bool point = false;
+    if (n == 0 || n > 15)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            digits++;
+        } else if (s[i] == '.' && !point && digits > 0 && i + 1 < n) {
+            point = true;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+static const Cleangrid__V1__ReportFormItem *form_item(const Cleangrid__V1__ReportForm *form,
+                                                      const char *name)
+{
+    for (size_t i = 0; name != NULL && i < form->n_items; i++)
+        if (strcmp(form->items[i]->name, name) == 0)
+            return form->items[i];
+    return NULL;
+}
+
+static const Cleangrid__V1__ReportFormField *form_field(const Cleangrid__V1__ReportFormItem *item,
+                                                        const char *name)
+{
+    for (size_t i = 0; name != NULL && i < item->n_fields; i++)
+        if (strcmp(item->fields[i]->name, name) == 0)
+            return item->fields[i];
+    return NULL;
+}
+
+/* A value of field f at field name path: its type's rules. */
+static void check_value(cg_err *err, const char *path, const Cleangrid__V1__ReportFormField *f,
+                        const char *value, const char *const *relations)
+{
+    if (!cg_check_text(err, path, value, 0, 200, 0) || value[0] == '\0')
+        return;
+    if (strcmp(f->type, "day") == 0 && !integrity_day_valid(value))
+        cg_err_add_violation(err, path, "must be a day written YYYY-MM-DD");
+    else if (strcmp(f->type, "number") == 0 && !integrity_number_valid(value))
+        cg_err_add_violation(err, path, "must be a number, not negative, such as 96.5");
+    else if (strcmp(f->type, "relation") == 0)
+        cg_check_one_of(err, path, value, relations, false);
+    else if (strcmp(f->type, "credit_code") == 0 && !integrity_credit_code_valid(value))
+        cg_err_add_violation(err, path, "is not a unified social credit code");
+}
+
+static void check_entry(cg_err *err, size_t i, size_t j, const Cleangrid__V1__ReportFormItem *item,
+                        const Cleangrid__V1__ReportEntry *entry, const char *const *relations,
+                        bool complete)
+{
+    char path[96];
+    for (size_t k = 0; k < entry->n_fields; k++) {
+        const Cleangrid__V1__ReportField *v = entry->fields[k];
+        snprintf(path, sizeof path, "items[%zu].entries[%zu].%s", i, j, v->name);
+        const Cleangrid__V1__ReportFormField *f = form_field(item, v->name);
+        if (f == NULL) {
+            snprintf(path, sizeof path, "items[%zu].entries[%zu]", i, j);
+            cg_err_add_violation(err, path, "has a field %.40s that %s has not", v->name,
+                                 item->name);
+            continue;
+        }
+        for (size_t l = 0; l < k; l++)
+            if (strcmp(entry->fields[l]->name, v->name) == 0)
+                cg_err_add_violation(err, path, "is given twice");
+        check_value(err, path, f, v->value, relations);
+    }
+    for (size_t k = 0; complete && k < item->n_fields; k++) {
+        const Cleangrid__V1__ReportFormField *f = item->fields[k];
+        bool given = false;
+        for (size_t l = 0; l < entry->n_fields; l++)
+            given = given ||
+                    (strcmp(entry->fields[l]->name, f->name) == 0 && entry->fields[l]->value[0]);
+        if (f->required && !given) {
+            snprintf(path, sizeof path, "items[%zu].entries[%zu].%s", i, j, f->name);
+            cg_err_add_violation(err, path, "is required");
+        }
+    }
+}
+
+bool integrity_check_answers(cg_err *err, const Cleangrid__V1__ReportForm *form,
+                             const char *const *relations,
+                             Cleangrid__V1__ReportItemAnswer *const *items, size_t n, bool complete)
+{
+    char path[64];
+    size_t before = err->nviolations;
+    for (size_t i = 0; i < n; i++) {
+        const Cleangrid__V1__ReportItemAnswer *a = items[i];
+        const Cleangrid__V1__ReportFormItem *item = form_item(form, a->item);
+        snprintf(path, sizeof path, "items[%zu].item", i);
+        if (item == NULL) {
+            cg_err_add_violation(err, path, "is no item of the form");
+            continue;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(items[j]->item, a->item) == 0)
+                cg_err_add_violation(err, path, "answers %s a second time", a->item);
+        snprintf(path, sizeof path, "items[%zu].entries", i);
+        if (a->none && a->n_entries > 0)
+            cg_err_add_violation(err, path, "must be empty for an item answered none");
+        if (a->n_entries > 50)
+            cg_err_add_violation(err, path, "holds at most 50 entries");
+        if (complete && !a->none && a->n_entries == 0)
+            cg_err_add_violation(err, path, "must hold an entry, or the item be answered none");
+        for (size_t j = 0; j < a->n_entries && j < 50; j++)
+            check_entry(err, i, j, item, a->entries[j], relations, complete);
+    }
+    for (size_t k = 0; complete && k < form->n_items; k++) {
+        bool answered = false;
+        for (size_t i = 0; i < n; i++)
+            answered = answered || strcmp(items[i]->item, form->items[k]->name) == 0;
+        if (!answered)
+            cg_err_add_violation(err, "items", "must answer %s (%s), with entries or none",
+                                 form->items[k]->name, form->items[k]->label_zh);
     }
     return err->nviolations == before;
 }

@@ -39,4 +39,23 @@ bool integrity_check_cadre(cg_err *err, const char *prefix,
  * the database's to check). */
 bool integrity_check_relative(cg_err *err, const Cleangrid__V1__SetRelativeRequest *r);
 
+/* Whether s is a day written YYYY-MM-DD that the calendar has. */
+bool integrity_day_valid(const char *s);
+
+/* Whether s is a number a report may hold: digits, at most one decimal
+ * point with digits after it, at most 15 characters; never negative. */
+bool integrity_number_valid(const char *s);
+
+/* The answers of a report (n items) against its form and the relation
+ * names (NULL-terminated): known items, each once, known fields, each once
+ * per entry, values of the field's type, at most 50 entries of at most 200
+ * characters each; an item answered "none" has no entries. complete (a
+ * report being submitted): every item of the form answered, and every
+ * required field of every entry given. Violations name
+ * "items[i].entries[j].<field>". */
+bool integrity_check_answers(cg_err *err, const Cleangrid__V1__ReportForm *form,
+                             const char *const *relations,
+                             Cleangrid__V1__ReportItemAnswer *const *items, size_t n,
+                             bool complete);
+
 #endif
