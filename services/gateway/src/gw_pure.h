@@ -80,6 +80,13 @@ bool gw_media_type_is_csv(const char *content_type);
  * (and writes "") for a time gmtime cannot represent in four-digit years. */
 bool gw_format_time_ms(int64_t ms, char out[GW_TIME_LEN]);
 
+/* Whether the path of a request target as the client sent it (raw, up to
+ * its query) holds a dot segment: "." or "..", written plainly or with
+ * %2e. civetweb resolves them before the routes see the path, so
+ * /api/v1/a/../b would reach the route /api/v1/b; no path of the API or of
+ * the console has one, so such a request is refused instead. */
+bool gw_path_has_dot_segment(const char *raw);
+
 /* Whether a request's head frames it unambiguously (RFC 9112 sections 3.2,
  * 5.1, 6.1 and 6.3), given its header names and values (n of each,
  * borrowed) and its HTTP version ("1.1"): no header name holding white

@@ -13,6 +13,21 @@
 #include "cg_test.h"
 #include "gw_pure.h"
 
+static void test_dot_segments(void **state)
+{
+    (void)state;
+    assert_true(gw_path_has_dot_segment("/api/v1/integrity/rounds/../cadres"));
+    assert_true(gw_path_has_dot_segment("/api/v1/a/./b"));
+    assert_true(gw_path_has_dot_segment("/api/v1/a/%2e%2E/b"));
+    assert_true(gw_path_has_dot_segment("/api/v1/a/.."));
+    assert_true(gw_path_has_dot_segment("/api/v1/a/..\\b"));
+    assert_false(gw_path_has_dot_segment("/assets/index-3f2a.js"));
+    assert_false(gw_path_has_dot_segment("/api/v1/a/...b"));
+    assert_false(gw_path_has_dot_segment("/api/v1/clues?x=/../y"));
+    assert_false(gw_path_has_dot_segment("/"));
+    assert_false(gw_path_has_dot_segment(NULL));
+}
+
 static void test_request_id(void **state)
 {
     (void)state;
@@ -220,4 +235,5 @@ CG_TEST_MAIN_SODIUM(cmocka_unit_test(test_request_id), cmocka_unit_test(test_req
                     cmocka_unit_test(test_media_type), cmocka_unit_test(test_time_format),
                     cmocka_unit_test(test_json_add_time), cmocka_unit_test(test_query_get),
                     cmocka_unit_test(test_bearer_token), cmocka_unit_test(test_idempotency_key),
-                    cmocka_unit_test(test_reason), cmocka_unit_test(test_framing))
+                    cmocka_unit_test(test_reason), cmocka_unit_test(test_framing),
+                    cmocka_unit_test(test_dot_segments))

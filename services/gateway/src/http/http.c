@@ -580,6 +580,12 @@ static bool framed(gw_request *req, const struct mg_request_info *ri)
         names[i] = ri->http_headers[i].name;
         values[i] = ri->http_headers[i].value;
     }
+    if (gw_path_has_dot_segment(ri->request_uri)) {
+        gw_http_send_problem(req, 400, "INVALID_ARGUMENT",
+                             "the path holds a dot segment (. or ..), which no resource has", NULL,
+                             NULL);
+        return false;
+    }
     if (gw_framing_ok(names, values, n, ri->http_version, detail, sizeof(detail)))
         return true;
     req->must_close = true;

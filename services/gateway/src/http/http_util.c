@@ -278,6 +278,32 @@ const char *gw_http_reason(int status)
     }
 }
 
+bool gw_path_has_dot_segment(const char *raw)
+{
+    const char *p = raw != NULL ? raw : "";
+    while (*p != '\0' && *p != '?' && *p != '#') {
+        if (*p == '/' || *p == '\\') {
+            p++;
+            continue;
+        }
+        /* One segment: count its characters and its dots, %2e as a dot. */
+        size_t chars = 0, dots = 0;
+        while (*p != '\0' && *p != '?' && *p != '#' && *p != '/' && *p != '\\') {
+            if (p[0] == '%' && p[1] == '2' && (p[2] == 'e' || p[2] == 'E')) {
+                dots++;
+                p += 3;
+            } else {
+                dots += *p == '.';
+                p++;
+            }
+            chars++;
+        }
+        if (chars > 0 && chars <= 2 && dots == chars)
+            return true;
+    }
+    return false;
+}
+
 bool gw_framing_ok(const char *const *names, const char *const *values, int n,
                    const char *http_version, char *detail, size_t size)
 {
