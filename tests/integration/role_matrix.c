@@ -1616,6 +1616,12 @@ static cgt_response *call_open_round(const char *token, const char *user)
 {
     (void)user;
     char body[128];
+    /* After the east's latest round below the fixture's (a developer's
+     * stack keeps the rounds of earlier runs). */
+    if (next_round_year == 2000)
+        next_round_year = (int)cgt_psql_number(
+            "cg_integrity", "SELECT coalesce(max(year), 1999) + 1 FROM report_rounds"
+                            " WHERE org_path = 'hq.east' AND year < 2100");
     snprintf(body, sizeof body, "{\"year\":%d,\"unit_code\":\"east\",\"due_on\":\"%d-01-31\"}",
              next_round_year, next_round_year + 1);
     cgt_response *r = cgt_send_json("POST", "/api/v1/integrity/rounds", token, body);
@@ -1663,6 +1669,138 @@ static cgt_response *call_submit_own_report(const char *token, const char *user)
     cgt_response_free(call_save_own_report(token, user));
     return cgt_send_json("POST", "/api/v1/integrity/me/report/submit", token,
                          "{\"year\":2099,\"correction_reason\":\"rm\"}");
+}
+
+/* Verification (查核): a draw of the fixture's file for a year of its own,
+ * made by the hq lead once per run; every decide or conclude sample then
+ * needs a comparison of its own, which a fresh verification gives. */
+static int next_verify_year = 2000;
+
+/* A verification of cadre.east's file for a year of its own, compared,
+ * with one finding: its id and its finding's into vid and fid (fid NULL:
+ * drawn, not compared). cadre.east submits the year's report first, as a
+ * comparison needs one. */
+static void compared_verification(char vid[37], char fid[37])
+{
+    char body[512], path[160], own_id[37];
+    /* A year cadre.east has not reported, below those the reports test
+     * uses (a developer's stack keeps the years of earlier runs). */
+    if (next_verify_year == 2000)
+        next_verify_year = (int)cgt_psql_number(
+            "cg_integrity", "SELECT coalesce(max(r.year), 2000) + 1 FROM reports r JOIN cadres c"
+                            " ON c.id = r.cadre_id WHERE c.person_id = 'HR-CADRE.EAST'"
+                            " AND r.year < 2040");
+    int year = next_verify_year++;
+    cadre_fixture();
+    cgt_response *r = cgt_get("/api/v1/integrity/cadres?q=HR-CADRE.EAST", token_of("lead"));
+    CGT_CHECK_STATUS(r, 200);
+    snprintf(own_id, sizeof own_id, "%s",
+             cgt_json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "items"), 0), "id"));
+    cgt_response_free(r);
+    char *report = cgt_full_report(year, "90");
+    cgt_response_free(
+        cgt_send_json("PUT", "/api/v1/integrity/me/report", token_of("cadre.east"), report));
+    free(report);
+    snprintf(body, sizeof body, "{\"year\":%d,\"correction_reason\":\"rm\"}", year);
+    r = cgt_send_json("POST", "/api/v1/integrity/me/report/submit", token_of("cadre.east"), body);
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    snprintf(body, sizeof body,
+             "{\"year\":%d,\"item\":\"salary\",\"fields\":[{\"name\":\"annual_yuan\","
+             "\"value\":\"1\"}]}",
+             year);
+    snprintf(path, sizeof path, "/api/v1/integrity/cadres/%s/references", own_id);
+    r = cgt_send_json("POST", path, token_of("lead"), body);
+    CGT_CHECK_STATUS(r, 201);
+    cgt_response_free(r);
+    snprintf(body, sizeof body,
+             "{\"year\":%d,\"unit_code\":\"city_a\",\"share_percent\":1,\"key_cadres\":[{"
+             "\"cadre_id\":\"%s\",\"reason\":\"reserve_cadre\"}]}",
+             year, own_id);
+    r = cgt_send_json("POST", "/api/v1/integrity/verification-draws", token_of("lead"), body);
+    CGT_CHECK_STATUS(r, 201);
+    cgt_response_free(r);
+    snprintf(path, sizeof path, "/api/v1/integrity/verifications?year=%d", year);
+    r = cgt_get(path, token_of("lead"));
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *v =
+        cgt_find_where(cJSON_GetObjectItem(r->json, "verifications"), "cadre_id", own_id);
+    CGT_CHECK(v != NULL, "cadre.east's verification of %d", year);
+    snprintf(vid, 37, "%s", cgt_json_str(v, "id"));
+    cgt_response_free(r);
+    if (fid == NULL)
+        return;
+    snprintf(path, sizeof path, "/api/v1/integrity/verifications/%s/compare", vid);
+    r = cgt_send_json("POST", path, token_of("lead"), "{}");
+    CGT_CHECK_STATUS(r, 200);
+    snprintf(fid, 37, "%s",
+             cgt_json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "findings"), 0), "id"));
+    cgt_response_free(r);
+}
+
+static cgt_response *call_draw_verifications(const char *token, const char *user)
+{
+    (void)user;
+    char body[128];
+    /* A year no other test verifies in: a draw of its own is all this is. */
+    snprintf(body, sizeof body, "{\"year\":%d,\"unit_code\":\"city_a\",\"share_percent\":1}", 2095);
+    return cgt_send_json("POST", "/api/v1/integrity/verification-draws", token, body);
+}
+
+static cgt_response *call_add_reference(const char *token, const char *user)
+{
+    (void)user;
+    return cadre_send(token, "POST", "/references",
+                      "{\"year\":2001,\"item\":\"housing\",\"fields\":[{\"name\":\"owner\","
+                      "\"value\":\"rm\"},{\"name\":\"address\",\"value\":\"rm\"},{\"name\":"
+                      "\"area_m2\",\"value\":\"1\"}]}");
+}
+
+static cgt_response *call_list_verifications(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/integrity/verifications?state=compared", token);
+}
+
+static char verification_fixture[37];
+
+static cgt_response *call_get_verification(const char *token, const char *user)
+{
+    (void)user;
+    char path[128];
+    if (verification_fixture[0] == '\0')
+        compared_verification(verification_fixture, NULL);
+    snprintf(path, sizeof path, "/api/v1/integrity/verifications/%s", verification_fixture);
+    return cgt_get(path, token);
+}
+
+static cgt_response *call_compare_verification(const char *token, const char *user)
+{
+    (void)user;
+    char vid[37], path[128];
+    compared_verification(vid, NULL);
+    snprintf(path, sizeof path, "/api/v1/integrity/verifications/%s/compare", vid);
+    return cgt_send_json("POST", path, token, "{}");
+}
+
+static cgt_response *call_decide_finding(const char *token, const char *user)
+{
+    (void)user;
+    char vid[37], fid[37], path[128];
+    compared_verification(vid, fid);
+    snprintf(path, sizeof path, "/api/v1/integrity/findings/%s/decide", fid);
+    return cgt_send_json("POST", path, token, "{\"verdict\":\"confirmed\"}");
+}
+
+static cgt_response *call_conclude_verification(const char *token, const char *user)
+{
+    (void)user;
+    char vid[37], fid[37], path[128];
+    compared_verification(vid, fid);
+    snprintf(path, sizeof path, "/api/v1/integrity/findings/%s/decide", fid);
+    cgt_response_free(cgt_send_json("POST", path, token_of("lead"), "{\"verdict\":\"confirmed\"}"));
+    snprintf(path, sizeof path, "/api/v1/integrity/verifications/%s/conclude", vid);
+    return cgt_send_json("POST", path, token, "{}");
 }
 
 /* --- responsibility lists (责任清单) ------------------------------------ */
@@ -2027,6 +2165,13 @@ static const struct {
     {"GET", "/api/v1/integrity/me/report", 200, call_own_report},
     {"PUT", "/api/v1/integrity/me/report", 200, call_save_own_report},
     {"POST", "/api/v1/integrity/me/report/submit", 200, call_submit_own_report},
+    {"POST", "/api/v1/integrity/verification-draws", 201, call_draw_verifications},
+    {"POST", "/api/v1/integrity/cadres/{id}/references", 201, call_add_reference},
+    {"GET", "/api/v1/integrity/verifications", 200, call_list_verifications},
+    {"GET", "/api/v1/integrity/verifications/{id}", 200, call_get_verification},
+    {"POST", "/api/v1/integrity/verifications/{id}/compare", 200, call_compare_verification},
+    {"POST", "/api/v1/integrity/findings/{id}/decide", 200, call_decide_finding},
+    {"POST", "/api/v1/integrity/verifications/{id}/conclude", 200, call_conclude_verification},
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 

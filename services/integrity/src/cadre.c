@@ -155,11 +155,12 @@ cg_code integrity_lock_cadre(cg_rpc_req *r, PGconn *conn, const char *cadre_id,
     PGresult *res = NULL;
     if (!cg_check_uuid(err, "cadre_id", cadre_id))
         return err->code;
-    const char *params[] = {c->actor.scope, cadre_id};
+    /* No one keeps their own file: the office member's own is not found. */
+    const char *params[] = {c->actor.scope, cadre_id, c->actor.person_id};
     cg_code rc = cg_db_exec(conn,
                             "SELECT person_id FROM cadres WHERE id = $2::uuid"
-                            " AND org_path <@ $1::ltree FOR UPDATE",
-                            2, params, &res, err);
+                            " AND org_path <@ $1::ltree AND person_id <> $3 FOR UPDATE",
+                            3, params, &res, err);
     if (rc == CG_OK && PQntuples(res) == 0)
         rc = cg_err_set(err, CG_NOT_FOUND, "file not found");
     if (rc == CG_OK)
@@ -183,7 +184,8 @@ cg_code integrity_update_cadre(cg_rpc_req *r, const void *request, PGconn *conn,
         return err->code;
     /* A change names only what changes: the fields given, each under the
      * rules of a new cadre's; key_position "none" ends the key position. */
-    cg_check_text(err, "name", req->name, 0, 100, 0);
+    if (req->name[0] != '\0')
+        cg_check_text(err, "name", req->name, 1, 100, CG_TEXT_REQUIRED);
     cg_check_text(err, "position", req->position, 0, 200, 0);
     cg_check_text(err, "grade", req->grade, 0, 40, 0);
     integrity_check_past_day(err, "key_since_on", req->key_since_on_ms, today, false);
@@ -192,7 +194,8 @@ cg_code integrity_update_cadre(cg_rpc_req *r, const void *request, PGconn *conn,
     if (!clear_key && integrity_check_word(conn, err, "key_positions", "key_position",
                                            req->key_position, true) != CG_OK)
         return err->code;
-    if (clear_key && req->key_since_on_ms != 0)
+    /* The day a key position began is the position's: given with it. */
+    if ((clear_key || req->key_position[0] == '\0') && req->key_since_on_ms != 0)
         cg_err_add_violation(err, "key_since_on", "is given only with a key_position");
     if (err->code != CG_OK)
         return err->code;
@@ -242,8 +245,9 @@ static cg_code read_file(cg_rpc_req *r, PGconn *conn, const char *where, const c
     cg_db_json_list *cadre, *relatives, *records;
     char sql[320];
     snprintf(sql, sizeof sql, "SELECT cadre_json(c, true) FROM cadres c WHERE %s", where);
-    const char *params[] = {c->actor.scope, key};
-    if (integrity_read(r, conn, &cleangrid__v1__cadre__descriptor, sql, 2, params, &cadre, err) !=
+    /* $3: the office reads no file of its own member's. */
+    const char *params[] = {c->actor.scope, key, with_internal ? c->actor.person_id : ""};
+    if (integrity_read(r, conn, &cleangrid__v1__cadre__descriptor, sql, 3, params, &cadre, err) !=
         CG_OK)
         return err->code;
     if (cadre->n == 0)
@@ -271,8 +275,8 @@ static cg_code read_file(cg_rpc_req *r, PGconn *conn, const char *where, const c
 cg_code integrity_file_reply(cg_rpc_req *r, PGconn *conn, const char *cadre_id,
                              Cleangrid__V1__CadreFileReply *reply, cg_err *err)
 {
-    return read_file(r, conn, "c.id = $2::uuid AND c.org_path <@ $1::ltree", cadre_id, true, reply,
-                     err);
+    return read_file(r, conn, "c.id = $2::uuid AND c.org_path <@ $1::ltree AND c.person_id <> $3",
+                     cadre_id, true, reply, err);
 }
 
 cg_code integrity_get_cadre_file(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
@@ -295,8 +299,8 @@ cg_code integrity_get_own_file(cg_rpc_req *r, const void *request, PGconn *conn,
     if (c->actor.person_id[0] == '\0')
         return cg_err_set(err, CG_NOT_FOUND,
                           "your account is linked to no person, so it has no integrity file");
-    return read_file(r, conn, "$1::text IS NOT NULL AND c.person_id = $2", c->actor.person_id,
-                     false, reply, err);
+    return read_file(r, conn, "$1::text IS NOT NULL AND c.person_id = $2 AND $3 = ''",
+                     c->actor.person_id, false, reply, err);
 }
 
 cg_code integrity_get_file_history(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
@@ -308,12 +312,13 @@ cg_code integrity_get_file_history(cg_rpc_req *r, const void *request, PGconn *c
     cg_db_json_list *versions = NULL;
     if (!cg_check_uuid(err, "id", req->id))
         return err->code;
-    const char *params[] = {c->actor.scope, req->id};
+    const char *params[] = {c->actor.scope, req->id, c->actor.person_id};
     if (integrity_read(r, conn, &cleangrid__v1__file_version__descriptor,
                        "SELECT version_json(v) FROM cadres c JOIN versions v"
                        " ON v.person_id = c.person_id WHERE c.id = $2::uuid"
-                       " AND c.org_path <@ $1::ltree ORDER BY v.changed_at, v.entity, v.version",
-                       2, params, &versions, err) != CG_OK)
+                       " AND c.org_path <@ $1::ltree AND c.person_id <> $3"
+                       " ORDER BY v.changed_at, v.entity, v.version",
+                       3, params, &versions, err) != CG_OK)
         return err->code;
     if (versions->n == 0)
         return cg_err_set(err, CG_NOT_FOUND, "file not found");
@@ -349,9 +354,10 @@ cg_code integrity_list_cadres(cg_rpc_req *r, const void *request, PGconn *conn, 
     cg_query *q = calloc(1, sizeof *q);
     if (q == NULL)
         return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
-    const char *lead[] = {c->actor.scope};
-    cg_query_start(q, lead, 1,
-                   "SELECT cadre_json(c, false) FROM cadres c WHERE c.org_path <@ $1::ltree");
+    const char *lead[] = {c->actor.scope, c->actor.person_id};
+    cg_query_start(q, lead, 2,
+                   "SELECT cadre_json(c, false) FROM cadres c WHERE c.org_path <@ $1::ltree"
+                   " AND c.person_id <> $2");
     if (req->org_path[0] != '\0')
         cg_query_cond(q, " AND c.org_path <@ ", cg_query_param(q, req->org_path), "::ltree");
     if (strcmp(req->key_position, "any") == 0)

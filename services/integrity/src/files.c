@@ -18,10 +18,12 @@ static cg_code find_file(PGconn *conn, const cg_actor *actor, const char *file_i
     PGresult *res = NULL;
     if (owner_size > 0)
         owner[0] = '\0';
-    const char *params[] = {actor->scope, file_id};
-    cg_code rc =
-        cg_db_exec(conn, "SELECT 1 FROM cadres WHERE id = $2::uuid AND org_path <@ $1::ltree", 2,
-                   params, &res, err);
+    /* No one reads their own file's dossier through the office's rights. */
+    const char *params[] = {actor->scope, file_id, actor->person_id};
+    cg_code rc = cg_db_exec(conn,
+                            "SELECT 1 FROM cadres WHERE id = $2::uuid AND org_path <@ $1::ltree"
+                            " AND person_id <> $3",
+                            3, params, &res, err);
     if (rc == CG_OK && PQntuples(res) == 0)
         rc = cg_err_set(err, CG_NOT_FOUND, "file not found");
     PQclear(res);

@@ -141,6 +141,33 @@ cg_code integrity_submit_own_report(cg_rpc_req *r, const void *request, PGconn *
 cg_code integrity_list_cadre_reports(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
                                      cg_err *err);
 
+/* The form as the database holds it, read into the call (reports.c). */
+cg_code integrity_read_form(cg_rpc_req *r, PGconn *conn, Cleangrid__V1__ReportForm **out,
+                            cg_err *err);
+
+/* Check n answers against the form and the relations (rules.h); complete
+ * for a submission. INVALID_ARGUMENT with every violation (reports.c). */
+cg_code integrity_check_items(cg_rpc_req *r, PGconn *conn,
+                              Cleangrid__V1__ReportItemAnswer *const *items, size_t n,
+                              bool complete, cg_err *err);
+
+/* Verification (查核, verification.c). */
+extern long integrity_verify_percent;
+cg_code integrity_draw_verifications(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                     cg_err *err);
+cg_code integrity_add_reference_record(cg_rpc_req *r, const void *request, PGconn *conn,
+                                       void *reply, cg_err *err);
+cg_code integrity_list_verifications(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                     cg_err *err);
+cg_code integrity_get_verification(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                   cg_err *err);
+cg_code integrity_compare_verification(cg_rpc_req *r, const void *request, PGconn *conn,
+                                       void *reply, cg_err *err);
+cg_code integrity_decide_finding(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                 cg_err *err);
+cg_code integrity_conclude_verification(cg_rpc_req *r, const void *request, PGconn *conn,
+                                        void *reply, cg_err *err);
+
 /* The reminders of the report rounds (reminders.c): a ticker in every
  * replica, each reminder claimed once. */
 extern long integrity_reminder_tick_ms;

@@ -1,6 +1,7 @@
-/* The integrity service follows moves in the org tree: every file and
- * record under a moved unit takes the unit's new path, so scope keeps
- * finding it. */
+/* The integrity service follows moves in the org tree: every file under a
+ * moved unit takes the unit's new path, so scope keeps finding it. A
+ * record keeps the unit it was recorded in: records are never changed, and
+ * a file's scope is its cadre's unit, not its records'. */
 #include "cg/org.h"
 #include "integrity.h"
 

@@ -22,7 +22,8 @@
     "SELECT rr.* FROM report_rounds rr JOIN cadres c ON c.org_path <@ rr.org_path"                 \
     " WHERE c.id = $1::uuid AND rr.year = $2::int ORDER BY nlevel(rr.org_path) DESC LIMIT 1"
 
-static cg_code read_form(cg_rpc_req *r, PGconn *conn, Cleangrid__V1__ReportForm **out, cg_err *err)
+cg_code integrity_read_form(cg_rpc_req *r, PGconn *conn, Cleangrid__V1__ReportForm **out,
+                            cg_err *err)
 {
     cg_db_json_list *form = NULL;
     if (integrity_read(r, conn, &cleangrid__v1__report_form__descriptor,
@@ -39,7 +40,7 @@ cg_code integrity_get_report_form(cg_rpc_req *r, const void *request, PGconn *co
 {
     (void)request;
     Cleangrid__V1__ReportFormReply *out = reply;
-    return read_form(r, conn, &out->form, err);
+    return integrity_read_form(r, conn, &out->form, err);
 }
 
 /* A round of the caller's scope as the message, by the statement's
@@ -243,15 +244,14 @@ static cg_code relation_names(PGconn *conn, PGresult **res, const char **names, 
     return CG_OK;
 }
 
-/* Check items against the form (complete for a submission). */
-static cg_code check_items(cg_rpc_req *r, PGconn *conn,
-                           Cleangrid__V1__ReportItemAnswer *const *items, size_t n, bool complete,
-                           cg_err *err)
+cg_code integrity_check_items(cg_rpc_req *r, PGconn *conn,
+                              Cleangrid__V1__ReportItemAnswer *const *items, size_t n,
+                              bool complete, cg_err *err)
 {
     Cleangrid__V1__ReportForm *form = NULL;
     PGresult *res = NULL;
     const char *relations[16];
-    cg_code rc = read_form(r, conn, &form, err);
+    cg_code rc = integrity_read_form(r, conn, &form, err);
     if (rc == CG_OK)
         rc = relation_names(conn, &res, relations, sizeof relations / sizeof relations[0], err);
     if (rc == CG_OK && !integrity_check_answers(err, form, relations, items, n, complete))
@@ -271,7 +271,7 @@ cg_code integrity_save_own_report(cg_rpc_req *r, const void *request, PGconn *co
     cg_code rc;
 
     if (!check_year(err, req->year) ||
-        check_items(r, conn, req->items, req->n_items, false, err) != CG_OK ||
+        integrity_check_items(r, conn, req->items, req->n_items, false, err) != CG_OK ||
         own_cadre(r, conn, true, cadre_id, err) != CG_OK)
         return err->code;
     Cleangrid__V1__ReportAnswers wrap = CLEANGRID__V1__REPORT_ANSWERS__INIT;
@@ -339,7 +339,7 @@ cg_code integrity_submit_own_report(cg_rpc_req *r, const void *request, PGconn *
         cg_err_add_violation(err, "correction_reason", "is required for a correction");
         return err->code;
     }
-    if (check_items(r, conn, draft->items, draft->n_items, true, err) != CG_OK)
+    if (integrity_check_items(r, conn, draft->items, draft->n_items, true, err) != CG_OK)
         return err->code;
     snprintf(year, sizeof year, "%d", (int)req->year);
     /* Late: the first version submitted after its round's due day. */
@@ -386,11 +386,11 @@ cg_code integrity_list_cadre_reports(cg_rpc_req *r, const void *request, PGconn 
     cg_db_json_list *reports = NULL, *cadre = NULL;
     if (!cg_check_uuid(err, "cadre_id", req->cadre_id))
         return err->code;
-    const char *params[] = {c->actor.scope, req->cadre_id};
+    const char *params[] = {c->actor.scope, req->cadre_id, c->actor.person_id};
     if (integrity_read(r, conn, &cleangrid__v1__cadre__descriptor,
                        "SELECT cadre_json(c, false) FROM cadres c WHERE c.id = $2::uuid"
-                       " AND c.org_path <@ $1::ltree",
-                       2, params, &cadre, err) != CG_OK)
+                       " AND c.org_path <@ $1::ltree AND c.person_id <> $3",
+                       3, params, &cadre, err) != CG_OK)
         return err->code;
     if (cadre->n == 0)
         return cg_err_set(err, CG_NOT_FOUND, "file not found");

@@ -64,6 +64,23 @@ static const cg_rpc_row rows[] = {
         "report their personal matters", TX, integrity_save_own_report),
     ROW(SubmitOwnReport, submit_own_report_request, own_report_reply, INTEGRITY_ROLES_OWN,
         "report their personal matters", TX, integrity_submit_own_report, .idempotent = true),
+    /* Verification (查核): draws, reference records, comparison, verdicts. */
+    ROW(DrawVerifications, draw_verifications_request, draw_verifications_reply,
+        INTEGRITY_ROLES_OFFICE, "draw verifications", TX, integrity_draw_verifications,
+        .idempotent = true),
+    ROW(AddReferenceRecord, add_reference_record_request, reference_record_reply,
+        INTEGRITY_ROLES_OFFICE, "keep integrity files", TX, integrity_add_reference_record,
+        .idempotent = true),
+    ROW(ListVerifications, list_verifications_request, list_verifications_reply,
+        INTEGRITY_ROLES_OFFICE, "read integrity files", CONN, integrity_list_verifications),
+    ROW(GetVerification, verification_request, verification_reply, INTEGRITY_ROLES_OFFICE,
+        "read integrity files", CONN, integrity_get_verification),
+    ROW(CompareVerification, verification_request, verification_reply, INTEGRITY_ROLES_OFFICE,
+        "verify reports", TX, integrity_compare_verification),
+    ROW(DecideFinding, decide_finding_request, verification_reply, INTEGRITY_ROLES_OFFICE,
+        "verify reports", TX, integrity_decide_finding, .idempotent = true),
+    ROW(ConcludeVerification, verification_request, verification_reply, INTEGRITY_ROLES_OFFICE,
+        "verify reports", TX, integrity_conclude_verification, .idempotent = true),
     /* The file's documents and exports (common/src/documents.c) and its
      * dossier (common/src/dossier_rpc.c). */
     CG_DOCUMENTS_RPC_ROWS(&integrity_documents),
@@ -86,6 +103,10 @@ cg_code integrity_codec_init(integrity_app *app, cg_err *err)
         &cleangrid__v1__round_cadre__descriptor,
         &cleangrid__v1__personal_report__descriptor,
         &cleangrid__v1__report_answers__descriptor,
+        &cleangrid__v1__verification__descriptor,
+        &cleangrid__v1__verification_draw__descriptor,
+        &cleangrid__v1__reference_record__descriptor,
+        &cleangrid__v1__report_entry__descriptor,
     };
     /* No rules: the rows are written in the codec's default shape (times
      * as RFC 3339 under *_at, days under *_on). */

@@ -146,6 +146,12 @@ static const gw_query_param CADRE_FILTERS[] = {
     {NULL, NULL},
 };
 
+/* The filters of the verifications' list. */
+static const gw_query_param VERIFICATION_FILTERS[] = {
+    {"year", "year"},           {"state", "state"}, {"result", "result"},
+    {"unit_code", "unit_code"}, {NULL, NULL},
+};
+
 /* The fields of a cadre, new or changed. */
 #define CADRE_KEYS                                                                                 \
     GW_KEYS("person_id", "name", "unit_code", "position", "grade", "key_position", "key_since_on")
@@ -872,6 +878,52 @@ const gw_route gw_routes[] = {
      .perm = GW_PERM_INTEGRITY_OWN,
      .rpc = GW_RPC("integrity", "SubmitOwnReport", submit_own_report, own_report,
                    .body = GW_KEYS("year", "correction_reason")),
+     .idempotent = true},
+    /* Verification (查核): draws, reference records, the comparison and
+     * the verifier's verdicts. */
+    {.method = "POST",
+     .pattern = "/api/v1/integrity/verification-draws",
+     .perm = GW_PERM_INTEGRITY_MANAGE,
+     .rpc = GW_RPC("integrity", "DrawVerifications", draw_verifications, draw_verifications,
+                   .body = GW_KEYS("year", "unit_code", "share_percent", "seed", "key_cadres"),
+                   .enrich = gw_enrich_unit, .reply_field = "draw", .status = 201),
+     .idempotent = true},
+    {.method = "POST",
+     .pattern = "/api/v1/integrity/cadres/{id}/references",
+     .perm = GW_PERM_INTEGRITY_MANAGE,
+     .rpc = GW_RPC("integrity", "AddReferenceRecord", add_reference_record, reference_record,
+                   .id_field = "cadre_id", .body = GW_KEYS("year", "item", "fields", "note"),
+                   .reply_field = "record", .status = 201),
+     .idempotent = true},
+    {.method = "GET",
+     .pattern = "/api/v1/integrity/verifications",
+     .perm = GW_PERM_INTEGRITY_READ,
+     .rpc = GW_RPC("integrity", "ListVerifications", list_verifications, list_verifications,
+                   .query = VERIFICATION_FILTERS, .enrich = gw_enrich_unit,
+                   .audit_action = "integrity.verification_list", .audit_list = true)},
+    {.method = "GET",
+     .pattern = "/api/v1/integrity/verifications/{id}",
+     .perm = GW_PERM_INTEGRITY_READ,
+     .rpc = GW_RPC("integrity", "GetVerification", verification, verification, .id_field = "id",
+                   .reply_field = "verification", .audit_action = "integrity.verification_read",
+                   .audit_target = "integrity_verification")},
+    {.method = "POST",
+     .pattern = "/api/v1/integrity/verifications/{id}/compare",
+     .perm = GW_PERM_INTEGRITY_MANAGE,
+     .rpc = GW_RPC("integrity", "CompareVerification", verification, verification, .id_field = "id",
+                   .reply_field = "verification")},
+    {.method = "POST",
+     .pattern = "/api/v1/integrity/findings/{id}/decide",
+     .perm = GW_PERM_INTEGRITY_MANAGE,
+     .rpc = GW_RPC("integrity", "DecideFinding", decide_finding, verification,
+                   .id_field = "finding_id", .body = GW_KEYS("verdict", "kind", "reason"),
+                   .reply_field = "verification"),
+     .idempotent = true},
+    {.method = "POST",
+     .pattern = "/api/v1/integrity/verifications/{id}/conclude",
+     .perm = GW_PERM_INTEGRITY_MANAGE,
+     .rpc = GW_RPC("integrity", "ConcludeVerification", verification, verification,
+                   .id_field = "id", .reply_field = "verification"),
      .idempotent = true},
     {.method = "POST",
      .pattern = "/api/v1/integrity/cadres/{id}/documents",
