@@ -1803,6 +1803,71 @@ static cgt_response *call_conclude_verification(const char *token, const char *u
     return cgt_send_json("POST", path, token, "{}");
 }
 
+/* Opinions (廉洁意见回复): a request hr.east makes about the fixture's
+ * cadre; the id of its request and of its one opinion into the two. */
+static void opinion_request(char request_id[37], char opinion_id[37])
+{
+    char body[160];
+    cadre_fixture();
+    cJSON *file = CGT_GET_CADRE_FILE(token_of("lead"), cadre_file);
+    snprintf(body, sizeof body, "{\"purpose\":\"promotion\",\"person_ids\":[\"%s\"]}",
+             cgt_json_str(cJSON_GetObjectItem(file, "cadre"), "person_id"));
+    cJSON_Delete(file);
+    cgt_response *r =
+        cgt_send_json("POST", "/api/v1/integrity/opinion-requests", token_of("hr.east"), body);
+    CGT_CHECK_STATUS(r, 201);
+    snprintf(request_id, 37, "%s", CGT_JSON_STR(r->json, "id"));
+    snprintf(opinion_id, 37, "%s",
+             cgt_json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "opinions"), 0), "id"));
+    cgt_response_free(r);
+}
+
+static char opinion_request_fixture[37], opinion_fixture[37];
+
+static cgt_response *call_request_opinions(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_send_json("POST", "/api/v1/integrity/opinion-requests", token,
+                         "{\"purpose\":\"promotion\",\"person_ids\":[\"HR-CADRE.EAST\"]}");
+}
+
+static cgt_response *call_list_opinion_requests(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/integrity/opinion-requests", token);
+}
+
+static cgt_response *call_get_opinion_request(const char *token, const char *user)
+{
+    (void)user;
+    char path[128];
+    if (opinion_request_fixture[0] == '\0')
+        opinion_request(opinion_request_fixture, opinion_fixture);
+    snprintf(path, sizeof path, "/api/v1/integrity/opinion-requests/%s", opinion_request_fixture);
+    return cgt_get(path, token);
+}
+
+static cgt_response *call_edit_opinion(const char *token, const char *user)
+{
+    (void)user;
+    char path[128];
+    if (opinion_request_fixture[0] == '\0')
+        opinion_request(opinion_request_fixture, opinion_fixture);
+    snprintf(path, sizeof path, "/api/v1/integrity/opinions/%s", opinion_fixture);
+    return cgt_send_json("PATCH", path, token,
+                         "{\"conclusion\":\"no_objection\",\"text\":\"rm 无不同意见\"}");
+}
+
+/* Each signature takes an opinion of its own: a signed one is fixed. */
+static cgt_response *call_sign_opinion(const char *token, const char *user)
+{
+    (void)user;
+    char request_id[37], opinion_id[37], path[128];
+    opinion_request(request_id, opinion_id);
+    snprintf(path, sizeof path, "/api/v1/integrity/opinions/%s/sign", opinion_id);
+    return cgt_send_json("POST", path, token, "{}");
+}
+
 /* --- responsibility lists (责任清单) ------------------------------------ */
 
 /* The year of the lists the samples act on: long past, so its items are
@@ -2172,6 +2237,11 @@ static const struct {
     {"POST", "/api/v1/integrity/verifications/{id}/compare", 200, call_compare_verification},
     {"POST", "/api/v1/integrity/findings/{id}/decide", 200, call_decide_finding},
     {"POST", "/api/v1/integrity/verifications/{id}/conclude", 200, call_conclude_verification},
+    {"POST", "/api/v1/integrity/opinion-requests", 201, call_request_opinions},
+    {"GET", "/api/v1/integrity/opinion-requests", 200, call_list_opinion_requests},
+    {"GET", "/api/v1/integrity/opinion-requests/{id}", 200, call_get_opinion_request},
+    {"PATCH", "/api/v1/integrity/opinions/{id}", 200, call_edit_opinion},
+    {"POST", "/api/v1/integrity/opinions/{id}/sign", 200, call_sign_opinion},
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 

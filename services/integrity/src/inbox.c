@@ -65,6 +65,17 @@ static cg_code event_record(PGconn *conn, const char *event_id, const char *cons
     return rc;
 }
 
+/* The clue clue_id (a case's too) is over: its subjects' matters close. */
+static cg_code close_matters(PGconn *conn, const char *clue_id, cg_err *err)
+{
+    if (!cg_uuid_valid(clue_id))
+        return CG_OK;
+    return cg_db_exec(conn,
+                      "UPDATE open_matters SET closed_at = clock_timestamp()"
+                      " WHERE clue_id = $1::uuid AND closed_at IS NULL",
+                      1, &clue_id, NULL, err);
+}
+
 static int64_t event_day(const Cleangrid__V1__EventMeta *meta)
 {
     int64_t at = meta != NULL && meta->occurred_at_ms > 0 ? meta->occurred_at_ms : cg_now_ms();
@@ -88,6 +99,7 @@ cg_code integrity_on_case_disposed(PGconn *conn, const char *subject, const char
     }
     char day[24];
     snprintf(day, sizeof day, "%lld", (long long)event_day(ev->meta));
+    rc = close_matters(conn, ev->clue_id, err);
     for (size_t i = 0; rc == CG_OK && i < ev->n_items; i++) {
         const Cleangrid__V1__DispositionItem *item = ev->items[i];
         char person[CG_PERSON_ID_SIZE], ref[128], title[160], detail[160];
@@ -124,11 +136,15 @@ cg_code integrity_on_clue_disposed(PGconn *conn, const char *subject, const char
                         "event %s is not a ClueDisposed with a clue id and a unit", event_id);
         goto cleanup;
     }
+    /* A clue closed or merged is no longer open about its subjects; one
+     * talked about or verified stays open until it is closed. */
+    if (strcmp(ev->stage, "closed") == 0 || strcmp(ev->stage, "merged") == 0)
+        rc = close_matters(conn, ev->clue_id, err);
     size_t w = 0;
-    while (w < sizeof CONCLUSIONS / sizeof CONCLUSIONS[0] &&
+    while (rc == CG_OK && w < sizeof CONCLUSIONS / sizeof CONCLUSIONS[0] &&
            strcmp(CONCLUSIONS[w].way, ev->way) != 0)
         w++;
-    if (w == sizeof CONCLUSIONS / sizeof CONCLUSIONS[0])
+    if (rc != CG_OK || w == sizeof CONCLUSIONS / sizeof CONCLUSIONS[0])
         goto cleanup;
     char day[24];
     snprintf(day, sizeof day, "%lld", (long long)event_day(ev->meta));
@@ -154,5 +170,38 @@ cg_code integrity_on_clue_disposed(PGconn *conn, const char *subject, const char
 cleanup:
     if (ev != NULL)
         cleangrid__v1__clue_disposed__free_unpacked(ev, NULL);
+    return rc;
+}
+
+cg_code integrity_on_clue_created(PGconn *conn, const char *subject, const char *event_id,
+                                  const uint8_t *data, size_t len, void *arg, cg_err *err)
+{
+    (void)subject, (void)arg;
+    cg_code rc = CG_OK;
+    Cleangrid__V1__ClueCreated *ev = cleangrid__v1__clue_created__unpack(NULL, len, data);
+
+    if (ev == NULL || ev->clue == NULL || !cg_uuid_valid(ev->clue->id) ||
+        !cg_ltree_path_valid(ev->clue->org_path)) {
+        rc = cg_err_set(err, CG_INVALID_ARGUMENT,
+                        "event %s is not a ClueCreated with a clue id and a unit", event_id);
+        goto cleanup;
+    }
+    /* The subjects named by person id: the clue is open about each until
+     * it is closed (a promotion opinion cannot conclude meanwhile). */
+    for (size_t i = 0; rc == CG_OK && i < ev->clue->n_subjects; i++) {
+        char person[CG_PERSON_ID_SIZE];
+        if (!cg_person_id_canon(ev->clue->subjects[i]->person_id, person, sizeof person) ||
+            person[0] == '\0')
+            continue;
+        const char *params[] = {ev->clue->id, person, ev->clue->org_path};
+        rc = cg_db_exec(conn,
+                        "INSERT INTO open_matters (clue_id, person_id, org_path)"
+                        " VALUES ($1::uuid, $2, $3::ltree) ON CONFLICT DO NOTHING",
+                        3, params, NULL, err);
+    }
+
+cleanup:
+    if (ev != NULL)
+        cleangrid__v1__clue_created__free_unpacked(ev, NULL);
     return rc;
 }

@@ -26,6 +26,8 @@
 #define INTEGRITY_DURABLE_CASE_DISPOSED "integrity-case-disposed"
 #define INTEGRITY_DURABLE_CLUE_DISPOSED "integrity-clue-disposed"
 #define INTEGRITY_DURABLE_ORG_UNIT_MOVED "integrity-org-unit-moved"
+#define INTEGRITY_SUBJECT_CLUE_CREATED "cg.evt.case.clue.created"
+#define INTEGRITY_DURABLE_CLUE_CREATED "integrity-clue-created"
 
 /* The actor of work no caller asked for (a consumer). */
 #define INTEGRITY_ACTOR_SYSTEM "system:integrity"
@@ -35,6 +37,7 @@
 extern const char *const INTEGRITY_ROLES_OFFICE[];
 extern const char *const INTEGRITY_ROLES_LEAD[];
 extern const char *const INTEGRITY_ROLES_OWN[];
+extern const char *const INTEGRITY_ROLES_OPINION_ASK[];
 
 /* The service: its base and the codec that reads the rows its SQL builds
  * as messages (cg/db_json.h). Built once at start, read-only after. */
@@ -168,6 +171,18 @@ cg_code integrity_decide_finding(cg_rpc_req *r, const void *request, PGconn *con
 cg_code integrity_conclude_verification(cg_rpc_req *r, const void *request, PGconn *conn,
                                         void *reply, cg_err *err);
 
+/* The integrity opinion for a promotion (opinions.c). */
+cg_code integrity_request_opinions(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                   cg_err *err);
+cg_code integrity_list_opinion_requests(cg_rpc_req *r, const void *request, PGconn *conn,
+                                        void *reply, cg_err *err);
+cg_code integrity_get_opinion_request(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                                      cg_err *err);
+cg_code integrity_edit_opinion(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                               cg_err *err);
+cg_code integrity_sign_opinion(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                               cg_err *err);
+
 /* The reminders of the report rounds (reminders.c): a ticker in every
  * replica, each reminder claimed once. */
 extern long integrity_reminder_tick_ms;
@@ -200,6 +215,8 @@ cg_code integrity_on_case_disposed(PGconn *conn, const char *subject, const char
                                    const uint8_t *data, size_t len, void *arg, cg_err *err);
 cg_code integrity_on_clue_disposed(PGconn *conn, const char *subject, const char *event_id,
                                    const uint8_t *data, size_t len, void *arg, cg_err *err);
+cg_code integrity_on_clue_created(PGconn *conn, const char *subject, const char *event_id,
+                                  const uint8_t *data, size_t len, void *arg, cg_err *err);
 
 /* The tables whose org paths follow a moved unit (org_moves.c). */
 extern const cg_org_moves integrity_org_moves;

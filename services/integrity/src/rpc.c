@@ -6,6 +6,8 @@
 const char *const INTEGRITY_ROLES_OFFICE[] = {"inspector", "inspection_lead", NULL};
 const char *const INTEGRITY_ROLES_LEAD[] = {"inspection_lead", NULL};
 const char *const INTEGRITY_ROLES_OWN[] = {"cadre", NULL};
+/* HR (组织人事) asks for opinions, or the office asks for it. */
+const char *const INTEGRITY_ROLES_OPINION_ASK[] = {"hr", "inspector", "inspection_lead", NULL};
 /* The form is the cadres' to fill in and the office's to read. */
 static const char *const INTEGRITY_ROLES_FORM[] = {"inspector", "inspection_lead", "cadre", NULL};
 
@@ -81,6 +83,21 @@ static const cg_rpc_row rows[] = {
         "verify reports", TX, integrity_decide_finding, .idempotent = true),
     ROW(ConcludeVerification, verification_request, verification_reply, INTEGRITY_ROLES_OFFICE,
         "verify reports", TX, integrity_conclude_verification, .idempotent = true),
+    /* The integrity opinion for a promotion (廉洁意见回复): asked by HR or
+     * the office, signed by an inspection lead. */
+    ROW(RequestOpinions, request_opinions_request, opinion_request_reply,
+        INTEGRITY_ROLES_OPINION_ASK, "ask for integrity opinions", TX, integrity_request_opinions,
+        .idempotent = true),
+    ROW(ListOpinionRequests, list_opinion_requests_request, list_opinion_requests_reply,
+        INTEGRITY_ROLES_OPINION_ASK, "read integrity opinions", CONN,
+        integrity_list_opinion_requests),
+    ROW(GetOpinionRequest, get_opinion_request_request, opinion_request_reply,
+        INTEGRITY_ROLES_OPINION_ASK, "read integrity opinions", CONN,
+        integrity_get_opinion_request),
+    ROW(EditOpinion, edit_opinion_request, opinion_reply, INTEGRITY_ROLES_LEAD,
+        "edit integrity opinions", TX, integrity_edit_opinion, .idempotent = true),
+    ROW(SignOpinion, sign_opinion_request, opinion_reply, INTEGRITY_ROLES_LEAD,
+        "sign integrity opinions", TX, integrity_sign_opinion, .idempotent = true),
     /* The file's documents and exports (common/src/documents.c) and its
      * dossier (common/src/dossier_rpc.c). */
     CG_DOCUMENTS_RPC_ROWS(&integrity_documents),
@@ -107,6 +124,8 @@ cg_code integrity_codec_init(integrity_app *app, cg_err *err)
         &cleangrid__v1__verification_draw__descriptor,
         &cleangrid__v1__reference_record__descriptor,
         &cleangrid__v1__report_entry__descriptor,
+        &cleangrid__v1__opinion__descriptor,
+        &cleangrid__v1__opinion_request__descriptor,
     };
     /* No rules: the rows are written in the codec's default shape (times
      * as RFC 3339 under *_at, days under *_on). */

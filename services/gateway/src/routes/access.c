@@ -115,6 +115,14 @@ static const perm_info perms[GW_PERM_COUNT] = {
     [GW_PERM_INTEGRITY_OWN] = {.name = "integrity.own",
                                .meaning = "read the caller's own integrity file, without the "
                                           "office's internal notes"},
+    [GW_PERM_OPINION_REQUEST] = {.name = "opinion.request",
+                                 .meaning = "ask for the integrity opinions (廉洁意见回复) on "
+                                            "candidates and read the answers: HR reads the "
+                                            "signed opinions only, the office the proposals and "
+                                            "what they rest on"},
+    [GW_PERM_OPINION_SIGN] = {.name = "opinion.sign",
+                              .meaning = "edit and sign an integrity opinion (谁签字谁负责), "
+                                         "never on the signer's own file"},
     [GW_PERM_DUTY_RECORD] = {.name = "duty.record",
                              .meaning = "record work against the lists of the caller's unit "
                                         "(纪实) and add its evidence"},
@@ -138,7 +146,7 @@ const gw_role gw_roles[] = {
                GW_GRANT(GW_PERM_RECTIFY_TASKS) | GW_GRANT(GW_PERM_RECTIFY_MANAGE) |
                GW_GRANT(GW_PERM_RECTIFY_VERIFY) | GW_GRANT(GW_PERM_DUTY_READ) |
                GW_GRANT(GW_PERM_DUTY_MANAGE) | GW_GRANT(GW_PERM_INTEGRITY_READ) |
-               GW_GRANT(GW_PERM_INTEGRITY_MANAGE)},
+               GW_GRANT(GW_PERM_INTEGRITY_MANAGE) | GW_GRANT(GW_PERM_OPINION_REQUEST)},
     {.name = "inspection_lead",
      .duties = "what an inspector does, and approves",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
@@ -150,7 +158,8 @@ const gw_role gw_roles[] = {
                GW_GRANT(GW_PERM_RECTIFY_VERIFY) | GW_GRANT(GW_PERM_RECTIFY_CLOSE) |
                GW_GRANT(GW_PERM_RECTIFY_SETTINGS) | GW_GRANT(GW_PERM_DUTY_READ) |
                GW_GRANT(GW_PERM_DUTY_MANAGE) | GW_GRANT(GW_PERM_INTEGRITY_READ) |
-               GW_GRANT(GW_PERM_INTEGRITY_MANAGE) | GW_GRANT(GW_PERM_INTEGRITY_SETTINGS)},
+               GW_GRANT(GW_PERM_INTEGRITY_MANAGE) | GW_GRANT(GW_PERM_INTEGRITY_SETTINGS) |
+               GW_GRANT(GW_PERM_OPINION_REQUEST) | GW_GRANT(GW_PERM_OPINION_SIGN)},
     {.name = "intake_officer",
      .duties = "triages public reports and registers clues from letters and visits",
      .grants = GW_GRANT(GW_PERM_CLUE_WRITE)},
@@ -173,7 +182,7 @@ const gw_role gw_roles[] = {
      .duties = "the organization and HR department (组织人事): asks for integrity opinions on "
                "promotion candidates and sees only the answers and the reminders addressed to it; "
                "never a file",
-     .grants = 0},
+     .grants = GW_GRANT(GW_PERM_OPINION_REQUEST)},
 };
 
 const size_t gw_nroles = sizeof(gw_roles) / sizeof(gw_roles[0]);

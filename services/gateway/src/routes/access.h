@@ -63,6 +63,9 @@ typedef enum gw_perm {
     GW_PERM_INTEGRITY_MANAGE,
     GW_PERM_INTEGRITY_SETTINGS,
     GW_PERM_INTEGRITY_OWN,
+    /* The integrity opinion for a promotion (廉洁意见回复). */
+    GW_PERM_OPINION_REQUEST,
+    GW_PERM_OPINION_SIGN,
     GW_PERM_COUNT
 } gw_perm;
 
