@@ -34,7 +34,7 @@ static const struct {
 };
 #define NACCOUNTS (sizeof ACCOUNTS / sizeof ACCOUNTS[0])
 /* The cadre whose file names the relatives: its person id. */
-static char cadre[48];
+static char cadre[40];
 /* Whether a test left the integrity service stopped or frozen (its pid),
  * for the teardown. */
 static bool integrity_down;
@@ -83,19 +83,9 @@ static int group_setup(void **state)
 
     /* A cadre of city A whose file names the east inspector as spouse and
      * the east lead as sibling (demo accounts carry HR-<USERNAME>). */
-    char tok[13], body[256];
-    /* Digits: the canonical form of the id is the id itself. */
-    cgt_random_digits(tok, 12);
-    snprintf(cadre, sizeof cadre, "HR-RECUSAL-%s", tok);
-    snprintf(body, sizeof body,
-             "{\"person_id\":\"%s\",\"name\":\"回避测试 %s\",\"unit_code\":\"city_a\","
-             "\"position\":\"物资部主任\"}",
-             cadre, tok);
-    cgt_response *r = CGT_POST(lead_hq, "/api/v1/integrity/cadres", body, 201);
     char file_id[37];
-    snprintf(file_id, sizeof file_id, "%s",
-             CGT_JSON_STR(cJSON_GetObjectItem(CGT_JSON_OBJECT(r), "cadre"), "id"));
-    cgt_response_free(r);
+    cgt_person_id("HR-RECUSAL", cadre);
+    CGT_CREATE_CADRE(lead_hq, cadre, "city_a", file_id);
     add_relative(file_id, "spouse", "HR-INSPECTOR.EAST");
     add_relative(file_id, "sibling", "hr-lead.east");
     return 0;
