@@ -64,12 +64,7 @@ static cgt_response *case_post(const char *token, const char *case_id, const cha
 {
     char path[128];
     snprintf(path, sizeof path, "/api/v1/cases/%s%s", case_id, suffix);
-    cgt_response *r = cgt_post_raw(path, token, "application/json", body, strlen(body));
-    if (want >= 400)
-        CGT_CHECK_PROBLEM(r, want);
-    else
-        CGT_CHECK_STATUS(r, want);
-    return r;
+    return CGT_POST(token, path, body, want);
 }
 
 /* POST {"action": action} to the case as token; fails unless the answer

@@ -1,9 +1,11 @@
 /* What closed cases and clues leave in integrity files, through the bus:
  *
  * - a case's sanctions become discipline records of their subject's file
- *   with their influence periods, exactly once: decided while the integrity
- *   service is stopped, then delivered again as the very same message and
- *   once more under a new event id, and still one record per sanction;
+ *   with their influence periods, exactly once: delivered again, while the
+ *   integrity service is stopped, as the very same message and once more
+ *   under a new event id, and still one record per sanction (the case is
+ *   decided while it runs: a lead's decision on a subject who has a person
+ *   id waits for the relatives check, docs/case-lifecycle.md);
  * - a sanction of a person without a file is kept, and shows in the file
  *   opened later;
  * - a clue closed after a talk leaves its conclusion in the subject's
@@ -149,13 +151,7 @@ static void sanctions_recorded_once(void **state)
     cgt_person_id("SX", person);
     CGT_CREATE_CADRE(lead, person, "city_a", cadre_id);
 
-    /* Decided while the integrity service is down: the event waits on the
-     * stream for its durable consumer. */
-    CGT_STACK("svc-stop integrity");
-    integrity_down = true;
     decided_case(person, case_id);
-    CGT_STACK("svc-start integrity");
-    integrity_down = false;
     records_probe p = {.token = lead, .cadre_id = cadre_id, .section = "discipline"};
     CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, count_records, &p) && p.n == 2,
               "both sanctions became records (%d)", p.n);
@@ -179,7 +175,11 @@ static void sanctions_recorded_once(void **state)
              person);
     CGT_CHECK_INT(2, cgt_psql_number("cg_integrity", sql), "the influence periods");
 
-    /* The same message again, and the same event under a new id. */
+    /* The same message again, and the same event under a new id, while the
+     * integrity service is down: they wait on the stream for its durable
+     * consumer. */
+    CGT_STACK("svc-stop integrity");
+    integrity_down = true;
     natsMsg *last = NULL;
     jsErrCode jerr = 0;
     natsStatus s = js_GetLastMsg(&last, js, "CG_EVENTS", DISPOSED, NULL, &jerr);
@@ -200,6 +200,8 @@ static void sanctions_recorded_once(void **state)
     free(buf);
     cleangrid__v1__case_disposed__free_unpacked(ev, NULL);
     natsMsg_Destroy(last);
+    CGT_STACK("svc-start integrity");
+    integrity_down = false;
 
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM cg_inbox WHERE consumer = 'integrity-case-disposed'"

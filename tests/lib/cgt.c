@@ -367,6 +367,17 @@ void cgt_check_problem(const char *file, int line, const cgt_response *r, long e
                     CGT_BODY_PREVIEW, r->body);
 }
 
+cgt_response *cgt_post_req(const char *file, int line, const char *token, const char *path,
+                           const char *body, long expected)
+{
+    cgt_response *r = cgt_post_raw(path, token, "application/json", body, strlen(body));
+    if (expected >= 400)
+        cgt_check_problem(file, line, r, expected);
+    else
+        cgt_check_status(file, line, r, expected);
+    return r;
+}
+
 /* --- JSON ---------------------------------------------------------------- */
 
 const char *cgt_json_str(const cJSON *obj, const char *key)

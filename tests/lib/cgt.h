@@ -114,6 +114,14 @@ void cgt_check_status(const char *file, int line, const cgt_response *r, long ex
 #define CGT_CHECK_PROBLEM(r, expected) cgt_check_problem(__FILE__, __LINE__, (r), (expected))
 void cgt_check_problem(const char *file, int line, const cgt_response *r, long expected);
 
+/* POST body (JSON text) to path as token and fail unless the answer is
+ * expected: a problem (CGT_CHECK_PROBLEM) from 400 on, that status below.
+ * The caller frees the answer. */
+#define CGT_POST(token, path, body, expected)                                                      \
+    cgt_post_req(__FILE__, __LINE__, (token), (path), (body), (expected))
+cgt_response *cgt_post_req(const char *file, int line, const char *token, const char *path,
+                           const char *body, long expected);
+
 /* Fail unless the body is a JSON object; returns it (owned by r). */
 #define CGT_JSON_OBJECT(r) cgt_json_object(__FILE__, __LINE__, (r))
 const cJSON *cgt_json_object(const char *file, int line, const cgt_response *r);

@@ -13,6 +13,8 @@
  * case_repo.c      the cases' repository (the cases table);
  * stats.c          ClueStatistics and CaseStatistics, with their statements;
  * note.c           the dossier entry every action appends;
+ * recusal.c        recusal for relatives: the ids asked about, the refusals;
+ * relatives.c      the question to the integrity service on relatives;
  * events.c         the ReportSubmitted consumer that registers a clue for
  *                  each public report and announces it with ClueCreated.
  *

@@ -91,10 +91,11 @@ void case_disposition_fields(const Cleangrid__V1__CaseActionRequest *req, cg_err
     }
 }
 
-/* Name an investigator: in scope, not a subject, not recused, not yet one. */
+/* Name an investigator: in scope, not a subject, not recused, no declared
+ * relative of a subject, not yet one. */
 static cg_code add_investigator(PGconn *conn, const cg_actor *actor,
                                 const Cleangrid__V1__CaseActionRequest *req,
-                                const case_locked_case *k, cg_err *err)
+                                const case_locked_case *k, case_relatives *kin, cg_err *err)
 {
     PGresult *res = NULL;
     if (case_is_investigator(k, req->investigator_id)) {
@@ -107,6 +108,10 @@ static cg_code add_investigator(PGconn *conn, const cg_actor *actor,
     }
     cg_code rc = case_person_barred(conn, k->clue_id, req->investigator_id,
                                     req->investigator_person_id, err);
+    if (rc == CG_OK) {
+        rc = case_relatives_check(kin, k->subjects_json, req->investigator_person_id,
+                                  CASE_AS_INVESTIGATOR, false, "case", err);
+    }
     char person[CG_PERSON_ID_SIZE] = "";
     if (rc == CG_OK && !cg_person_id_canon(req->investigator_person_id, person, sizeof person)) {
         rc = cg_err_set(err, CG_INVALID_ARGUMENT, "the investigator's person id is too long");
@@ -302,10 +307,10 @@ static cg_code decide_extension(PGconn *conn, const cg_actor *actor,
 
 cg_code case_disposition_apply(PGconn *conn, const cg_actor *actor,
                                const Cleangrid__V1__CaseActionRequest *req,
-                               const case_locked_case *k, cg_err *err)
+                               const case_locked_case *k, case_relatives *kin, cg_err *err)
 {
     if (is(req, CASE_ACTION_ADD_INVESTIGATOR)) {
-        return add_investigator(conn, actor, req, k, err);
+        return add_investigator(conn, actor, req, k, kin, err);
     }
     if (is(req, CASE_ACTION_REMOVE_INVESTIGATOR)) {
         return remove_investigator(conn, actor, req, k, err);

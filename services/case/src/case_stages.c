@@ -20,6 +20,7 @@
 #include "cg/validate.h"
 #include "clue_repo.h"
 #include "note.h"
+#include "relatives.h"
 #include "cg/rpc_actor.h"
 #include "cg/service.h"
 
@@ -104,10 +105,12 @@ static cg_code case_log_measure(PGconn *conn, const cg_actor *actor,
 
 /* The reviewer (审理人员) of a review: someone other than the
  * investigators, whose unit covers the case, who is not one of its
- * subjects and has not declared a recusal on its clue. FAILED_PRECONDITION
- * saying which otherwise. */
+ * subjects, has not declared a recusal on its clue and is no declared
+ * relative of a subject. FAILED_PRECONDITION saying which otherwise;
+ * UNAVAILABLE while relatives cannot be checked. */
 static cg_code case_reviewer_check(PGconn *conn, const case_locked_case *k,
-                                   const Cleangrid__V1__CaseActionRequest *req, cg_err *err)
+                                   const Cleangrid__V1__CaseActionRequest *req, case_relatives *kin,
+                                   cg_err *err)
 {
     if (case_is_investigator(k, req->reviewer_id)) {
         return cg_err_set(err, CG_FAILED_PRECONDITION,
@@ -118,7 +121,32 @@ static cg_code case_reviewer_check(PGconn *conn, const case_locked_case *k,
         return cg_err_set(err, CG_FAILED_PRECONDITION,
                           "the reviewer's unit does not cover the case's unit");
     }
-    return case_person_barred(conn, k->clue_id, req->reviewer_id, req->reviewer_person_id, err);
+    if (case_person_barred(conn, k->clue_id, req->reviewer_id, req->reviewer_person_id, err) !=
+        CG_OK) {
+        return err->code;
+    }
+    return case_relatives_check(kin, k->subjects_json, req->reviewer_person_id, CASE_AS_REVIEWER,
+                                false, "case", err);
+}
+
+/* The actor, checked for relatives of the case's subjects when it acts
+ * with a lead's authority: a step that needs the lead's role (the roles
+ * the frame checked for the action, case_case_action_roles()) decides the
+ * case's course, and a lead who takes an investigators' action without
+ * being an investigator acts as one without having been named. */
+static cg_code case_actor_check(const cg_rpc_req *r, const Cleangrid__V1__CaseActionRequest *req,
+                                const case_locked_case *k, const cg_actor *actor,
+                                case_relatives *kin, cg_err *err)
+{
+    if (r->roles == CASE_ROLES_APPROVE) {
+        return case_relatives_check(kin, k->subjects_json, actor->person_id, CASE_AS_DECIDER, true,
+                                    "case", err);
+    }
+    if (case_investigators_action(req->action) && !case_is_investigator(k, actor->user_id)) {
+        return case_relatives_check(kin, k->subjects_json, actor->person_id, CASE_AS_INVESTIGATOR,
+                                    true, "case", err);
+    }
+    return CG_OK;
 }
 
 /* Carry out t on the locked case: an action that leaves the stage (a
@@ -127,12 +155,12 @@ static cg_code case_reviewer_check(PGconn *conn, const case_locked_case *k,
  * way note it in the case's dossier. */
 static cg_code case_apply(PGconn *conn, const cg_actor *actor,
                           const Cleangrid__V1__CaseActionRequest *req, const case_locked_case *k,
-                          const case_transition *t, cg_err *err)
+                          const case_transition *t, case_relatives *kin, cg_err *err)
 {
     if (strcmp(t->to, CASE_STAGE_SAME) == 0) {
         return strcmp(t->action, CASE_ACTION_LOG_MEASURE) == 0
                    ? case_log_measure(conn, actor, req, err)
-                   : case_disposition_apply(conn, actor, req, k, err);
+                   : case_disposition_apply(conn, actor, req, k, kin, err);
     }
     char days[16];
     snprintf(days, sizeof days, "%ld", case_case_deadline_days(t->to));
@@ -220,11 +248,13 @@ cg_code case_case_action(cg_rpc_req *r, const void *request, PGconn *conn, void 
                              .items = k.items,
                              .unexecuted_item = k.unexecuted[0] != '\0' ? k.unexecuted : NULL};
     const case_transition *t = NULL;
+    case_relatives kin = {.r = r};
     bool review = strcmp(req->action, CASE_ACTION_REVIEW) == 0;
     bool decide = strcmp(req->action, CASE_ACTION_DECIDE) == 0;
     if (case_case_step(k.stage, req->action, &facts, &t, err) != CG_OK ||
-        (review && case_reviewer_check(conn, &k, req, err) != CG_OK) ||
-        case_apply(conn, &s->actor, req, &k, t, err) != CG_OK ||
+        case_actor_check(r, req, &k, &s->actor, &kin, err) != CG_OK ||
+        (review && case_reviewer_check(conn, &k, req, &kin, err) != CG_OK) ||
+        case_apply(conn, &s->actor, req, &k, t, &kin, err) != CG_OK ||
         (decide && case_disposition_announce(conn, base->name, r->request_id, &s->actor,
                                              req->case_id, err) != CG_OK)) {
         return err->code;

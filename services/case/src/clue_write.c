@@ -17,6 +17,7 @@
 #include "clue_repo.h"
 #include "lifecycle.h"
 #include "note.h"
+#include "relatives.h"
 #include "cg/rpc_actor.h"
 
 /* A required text of several lines: a summary, a reason. */
@@ -241,7 +242,17 @@ cg_code case_create_clue(cg_rpc_req *r, const void *request, PGconn *conn, void 
     char ref[CG_UUID_LEN];
 
     /* An inspector or lead who registers a clue handles it until a lead
-     * assigns someone else; an intake officer's clue waits for a handler. */
+     * assigns someone else; an intake officer's clue waits for a handler.
+     * The registrant is named its handler only when no relation to a
+     * subject is declared; checked here rather than before the
+     * transaction, so a retry with the same Idempotency-Key still gets the
+     * first answer. */
+    bool handles = cg_ctx_has_any_role(req->ctx, CASE_ROLES_DISPOSE);
+    case_relatives kin = {.r = r};
+    if (handles && case_relatives_check(&kin, s->subjects_json, s->actor.person_id, CASE_AS_HANDLER,
+                                        true, "clue", err) != CG_OK) {
+        return err->code;
+    }
     case_new_clue c = {
         .source = req->source,
         .source_ref = req->source_ref,
@@ -252,7 +263,7 @@ cg_code case_create_clue(cg_rpc_req *r, const void *request, PGconn *conn, void 
         .subjects_json = s->subjects_json,
         .categories_json = s->categories_json,
         .received_at_ms = req->received_at_ms,
-        .handler_id = cg_ctx_has_any_role(req->ctx, CASE_ROLES_DISPOSE) ? s->actor.user_id : "",
+        .handler_id = handles ? s->actor.user_id : "",
     };
     if (!given(c.source_ref)) {
         cg_uuid_v4(ref);
@@ -289,6 +300,7 @@ typedef struct action_ctx {
     const Cleangrid__V1__ClueActionRequest *req;
     const case_locked *clue;
     const case_transition *t;
+    case_relatives *kin; /* the step's questions on relatives */
 } action_ctx;
 
 cg_code case_clue_action_roles(const void *request, const char *const **roles, const char **doing,
@@ -616,6 +628,10 @@ static cg_code do_assign(const action_ctx *a, cg_err *err)
         goto cleanup;
     }
     rc = case_person_barred(a->conn, req->clue_id, req->handler_id, req->handler_person_id, err);
+    if (rc == CG_OK) {
+        rc = case_relatives_check(a->kin, a->clue->subjects_json, req->handler_person_id,
+                                  CASE_AS_HANDLER, false, "clue", err);
+    }
     if (rc != CG_OK) {
         goto cleanup;
     }
@@ -858,6 +874,24 @@ cleanup:
     return rc;
 }
 
+/* A step that needs the lead's role (the roles the frame checked for the
+ * action, case_clue_action_roles()) decides something about the clue:
+ * whether a disposal takes effect, who handles it, its filing, a name held
+ * back; so does a lead's correction of a clue it does not handle (its
+ * subjects among others), which only a lead may make. The lead is checked
+ * for relatives of the clue's subjects before it does. */
+static cg_code check_decider(const action_ctx *a, const cg_rpc_req *r, cg_err *err)
+{
+    bool lead_edit = strcmp(a->req->action, CASE_ACTION_EDIT) == 0 &&
+                     strcmp(a->clue->handler_id, a->actor->user_id) != 0 &&
+                     cg_ctx_has_any_role(a->req->ctx, CASE_ROLES_APPROVE);
+    if (r->roles != CASE_ROLES_APPROVE && !lead_edit) {
+        return CG_OK;
+    }
+    return case_relatives_check(a->kin, a->clue->subjects_json, a->actor->person_id,
+                                CASE_AS_DECIDER, true, "clue", err);
+}
+
 static cg_code do_action(const action_ctx *a, cg_err *err)
 {
     const char *action = a->req->action;
@@ -925,12 +959,17 @@ cg_code case_clue_action(cg_rpc_req *r, const void *request, PGconn *conn, void 
     if (case_repo_lock(conn, &s->actor, req->clue_id, &locked, &s->lock_res, err) != CG_OK) {
         return err->code;
     }
-    action_ctx a = {
-        .conn = conn, .producer = base->name, .actor = &s->actor, .req = req, .clue = &locked};
+    case_relatives kin = {.r = r};
+    action_ctx a = {.conn = conn,
+                    .producer = base->name,
+                    .actor = &s->actor,
+                    .req = req,
+                    .clue = &locked,
+                    .kin = &kin};
     const char *way = strcmp(req->action, CASE_ACTION_PROPOSE) == 0 ? req->way : locked.pending_way;
     if (case_lifecycle_step(locked.status, req->action, way, given(locked.handler_id), &a.t, err) !=
             CG_OK ||
-        do_action(&a, err) != CG_OK) {
+        check_decider(&a, r, err) != CG_OK || do_action(&a, err) != CG_OK) {
         return err->code;
     }
     cg_log_fields(CG_LOG_INFO, "clue action", "clue_id", req->clue_id, "action", req->action, NULL);

@@ -10,6 +10,7 @@
 #include "deadlines.h"
 #include "documents.h"
 #include "files.h"
+#include "relatives.h"
 
 /* How long one statement may run. Below the gateway's CG_RPC_TIMEOUT_MS
  * (5000 by default), so PostgreSQL stops work nobody waits for any more
@@ -30,6 +31,7 @@ int main(void)
         CASE_DEADLINE_VARS,
         CASE_SCHEDULER_VARS,
         CASE_CASE_DEADLINE_VARS,
+        CASE_RELATIVES_VARS,
         {.name = "CG_CASE_STATEMENT_TIMEOUT_MS",
          .type = CG_CONFIG_INT,
          .default_value = "4500",
