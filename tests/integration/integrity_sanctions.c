@@ -163,6 +163,8 @@ static void sanctions_recorded_once(void **state)
     const cJSON *x;
     cJSON_ArrayForEach(x, cJSON_GetObjectItem(file, "records"))
     {
+        if (strcmp(cgt_json_str(x, "section"), "discipline") != 0)
+            continue; /* a round's reminder, say */
         CGT_CHECK_STR("case", cgt_json_str(x, "source"), "from the case service");
         CGT_CHECK(strstr(cgt_json_str(x, "source_ref"), case_id) != NULL, "names its case");
         CGT_CHECK(cJSON_IsTrue(cJSON_GetObjectItem(x, "in_effect")), "in effect");

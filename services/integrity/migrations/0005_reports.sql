@@ -119,6 +119,8 @@ INSERT INTO report_fields (item, name, seq, type, required, label_zh, label_en) 
 
 -- A yearly round: the cadres of a unit's subtree report for a year by its
 -- due day; reminders go out remind_days before it and once it has passed.
+-- A cadre whose file was opened after the due day was no cadre of the
+-- round (in_round()).
 CREATE TABLE report_rounds (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     year integer NOT NULL CHECK (year BETWEEN 2000 AND 2100),
@@ -130,6 +132,10 @@ CREATE TABLE report_rounds (
     UNIQUE (year, org_path)
 );
 CREATE INDEX report_rounds_org_path_idx ON report_rounds USING gist (org_path);
+
+CREATE FUNCTION in_round(c cadres, rr report_rounds) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT c.org_path <@ rr.org_path AND (c.created_at AT TIME ZONE 'UTC')::date <= rr.due_on
+$$;
 
 -- A cadre's report of a year, one row per version. answers holds the
 -- form's items in the PersonalReport message's shape: [{item, none,
@@ -216,7 +222,8 @@ CREATE FUNCTION round_json(rr report_rounds) RETURNS jsonb LANGUAGE sql STABLE A
         'overdue', count(*) FILTER (WHERE s.state = 'overdue'),
         'drafts', count(*) FILTER (WHERE s.state = 'draft'),
         'not_started', count(*) FILTER (WHERE s.state = 'not_started'))
-      FROM (SELECT round_state(c, rr) AS state FROM cadres c WHERE c.org_path <@ rr.org_path) s
+      FROM (SELECT round_state(c, rr) AS state FROM cadres c
+             WHERE c.org_path <@ rr.org_path AND in_round(c, rr)) s
 $$;
 
 -- The form as the ReportForm message reads it.

@@ -85,7 +85,7 @@ CREATE FUNCTION opinion_basis(c cadres) RETURNS jsonb LANGUAGE sql STABLE AS $$
         'verification_under_way', EXISTS (SELECT 1 FROM verifications v WHERE v.cadre_id = c.id
                                              AND v.state <> 'concluded'),
         'overdue_report_years', (SELECT coalesce(jsonb_agg(DISTINCT rr.year), '[]'::jsonb)
-                                   FROM report_rounds rr WHERE c.org_path <@ rr.org_path
+                                   FROM report_rounds rr WHERE in_round(c, rr)
                                     AND integrity_today() > rr.due_on
                                     AND NOT EXISTS (SELECT 1 FROM reports r
                                                      WHERE r.cadre_id = c.id AND r.year = rr.year

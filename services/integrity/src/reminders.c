@@ -22,7 +22,7 @@ static const char SQL_REMIND[] =
     "WITH due AS (SELECT rr.id AS round_id, c.id AS cadre_id, c.person_id, c.org_path, rr.year,"
     " rr.due_on, CASE WHEN integrity_today() > rr.due_on THEN 'overdue' ELSE 'due_soon' END"
     " AS kind FROM report_rounds rr JOIN cadres c ON c.org_path <@ rr.org_path"
-    " WHERE integrity_today() >= rr.due_on - rr.remind_days"
+    " WHERE integrity_today() >= rr.due_on - rr.remind_days AND in_round(c, rr)"
     " AND NOT EXISTS (SELECT 1 FROM report_rounds d WHERE d.year = rr.year"
     " AND c.org_path <@ d.org_path AND nlevel(d.org_path) > nlevel(rr.org_path))"
     " AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.cadre_id = c.id AND r.year = rr.year"

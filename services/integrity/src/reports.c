@@ -139,7 +139,8 @@ cg_code integrity_list_round_cadres(cg_rpc_req *r, const void *request, PGconn *
                        "SELECT jsonb_build_object('cadre_id', s.id, 'person_id', s.person_id,"
                        " 'name', s.name, 'org_path', s.org_path::text, 'state', s.state)"
                        " FROM (SELECT c.*, round_state(c, rr) AS state FROM report_rounds rr"
-                       " JOIN cadres c ON c.org_path <@ rr.org_path WHERE rr.id = $2::uuid) s"
+                       " JOIN cadres c ON c.org_path <@ rr.org_path AND in_round(c, rr)"
+                       " WHERE rr.id = $2::uuid) s"
                        " WHERE s.org_path <@ $1::ltree AND ($3 = '' OR s.state = $3)"
                        " ORDER BY s.org_path, s.name, s.id LIMIT 5000",
                        3, params, &cadres, err) != CG_OK)
