@@ -97,6 +97,19 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('@/office/RectifyTask.vue'),
         meta: { nav: 'rectify-tasks' },
       },
+      /* Integrity files (廉政档案): the cadre's own file and yearly report. */
+      {
+        path: 'integrity/me',
+        name: 'integrity-mine',
+        component: () => import('@/office/IntegrityMine.vue'),
+        meta: { nav: 'integrity-mine' },
+      },
+      {
+        path: 'integrity/me/report',
+        name: 'integrity-my-report',
+        component: () => import('@/office/IntegrityMyReport.vue'),
+        meta: { nav: 'integrity-my-report' },
+      },
     ],
   },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('@/public/NotFound.vue'), meta: { public: true } },

@@ -101,9 +101,13 @@ describe('roles', () => {
     ];
     expect(navFor(['inspector']).map((i) => i.name)).toEqual(office);
     expect(navFor(['admin'])).toEqual([]);
-    expect(navFor(['cadre', 'auditor']).map((i) => i.name)).toEqual(office);
+    expect(navFor(['cadre', 'auditor']).map((i) => i.name)).toEqual([...office, 'integrity-mine', 'integrity-my-report']);
     expect(homeRoute(['auditor'])).toBe('clues');
-    expect(homeRoute(['cadre'])).toBe('welcome');
+  });
+
+  it('lands a cadre on its own integrity file, with its yearly report and nothing of the office', () => {
+    expect(navFor(['cadre']).map((i) => i.name)).toEqual(['integrity-mine', 'integrity-my-report']);
+    expect(homeRoute(['cadre'])).toBe('integrity-mine');
   });
 
   it("lands a unit leader on its unit's rectification, with the ledger and no office page", () => {

@@ -467,3 +467,299 @@ export interface RectifyBatchFile {
   tasks: RectifyTask[];
   responsibilities: RectifyResponsibility[];
 }
+
+/* --- integrity files (廉政档案, docs/integrity.md) --- */
+
+/* A cadre (干部) and the header of their integrity file. */
+export interface Cadre {
+  id: string;
+  person_id: string;
+  name: string;
+  org_path: string;
+  unit_name?: string | null;
+  unit_name_zh?: string | null;
+  position: string;
+  grade: string;
+  key_position: string; // '' when the cadre holds none
+  key_since_on: string | null;
+  version: number;
+  created_at: string | null;
+  updated_at: string | null;
+  relative_count: number;
+  record_count: number;
+  sanctions_in_effect: number;
+}
+
+/* A company a relative owns or runs (经商办企业). */
+export interface RelativeBusiness {
+  company: string;
+  credit_code: string;
+  role: string;
+  share_percent: number;
+}
+
+export interface Relative {
+  id: string;
+  cadre_id: string;
+  name: string;
+  relation: string;
+  employer: string;
+  position: string;
+  person_id: string;
+  businesses: RelativeBusiness[];
+  version: number;
+  updated_at: string | null;
+}
+
+/* A record of one of the file's sections. */
+export interface FileRecord {
+  id: string;
+  cadre_id: string;
+  person_id: string;
+  section: string;
+  title: string;
+  detail: string;
+  happened_on: string | null;
+  kind: string;
+  measure: string;
+  influence_until_on: string | null;
+  in_effect: boolean;
+  source: string; // office | case
+  source_ref: string;
+  value_fen: number;
+  internal: boolean;
+  recorded_by: string;
+  recorded_by_name?: string | null;
+  recorded_at: string | null;
+  org_path: string;
+  unit_name?: string | null;
+  unit_name_zh?: string | null;
+}
+
+/* GET /api/v1/integrity/cadres/{id} and /me. */
+export interface CadreFile {
+  cadre: Cadre;
+  relatives: Relative[];
+  records: FileRecord[];
+}
+
+/* One version of a part of a file (its history). */
+export interface FileVersion {
+  entity: string; // cadre | relative | record
+  entity_id: string;
+  version: number;
+  data_json: string;
+  changed_by: string;
+  changed_by_name?: string | null;
+  changed_at: string | null;
+  change: string; // created | updated | removed
+}
+
+export interface ReportField {
+  name: string;
+  value: string;
+}
+
+export interface ReportEntry {
+  fields: ReportField[];
+}
+
+export interface ReportItemAnswer {
+  item: string;
+  none: boolean;
+  entries: ReportEntry[];
+}
+
+/* The yearly personal matters report (个人有关事项报告). */
+export interface PersonalReport {
+  id: string; // '' for a report not saved yet
+  cadre_id: string;
+  year: number;
+  version: number;
+  state: string; // new | draft | submitted
+  items: ReportItemAnswer[];
+  corrects_id: string;
+  correction_reason: string;
+  prefilled_from_year: number;
+  submitted_at: string | null;
+  submitted_by: string;
+  submitted_by_name?: string | null;
+  late: boolean;
+  created_at: string | null;
+  updated_at: string | null;
+}
+
+export interface ReportFormField {
+  name: string;
+  type: string; // text | day | number | relation | credit_code
+  required: boolean;
+  label_zh: string;
+  label_en: string;
+}
+
+export interface ReportFormItem {
+  name: string;
+  part: string; // family | property
+  label_zh: string;
+  label_en: string;
+  key_field: string;
+  amount_field: string;
+  fields: ReportFormField[];
+}
+
+export interface ReportForm {
+  items: ReportFormItem[];
+}
+
+/* A yearly round and how many of its cadres stand where. */
+export interface ReportRound {
+  id: string;
+  year: number;
+  org_path: string;
+  unit_name?: string | null;
+  unit_name_zh?: string | null;
+  due_on: string | null;
+  remind_days: number;
+  opened_by: string;
+  opened_by_name?: string | null;
+  opened_at: string | null;
+  cadres: number;
+  submitted: number;
+  late: number;
+  overdue: number;
+  drafts: number;
+  not_started: number;
+}
+
+export interface RoundCadre {
+  cadre_id: string;
+  person_id: string;
+  name: string;
+  org_path: string;
+  unit_name?: string | null;
+  unit_name_zh?: string | null;
+  state: string; // submitted | late | overdue | draft | not_started
+}
+
+/* GET /api/v1/integrity/me/report: the report, its round, the reminders. */
+export interface OwnReport {
+  report: PersonalReport;
+  round: ReportRound | null;
+  reminders: FileRecord[];
+}
+
+export interface ReferenceRecord {
+  id: string;
+  cadre_id: string;
+  item: string;
+  fields: ReportField[];
+  source: string;
+  note: string;
+  entered_by: string;
+  entered_by_name?: string | null;
+  entered_at: string | null;
+  year: number;
+}
+
+export interface VerificationFinding {
+  id: string;
+  item: string;
+  key: string;
+  kind: string; // consistent | omission | concealment
+  explanation: string;
+  reported: ReportEntry | null;
+  reference: ReportEntry | null;
+  verdict: string; // '' | confirmed | overridden
+  final_kind: string;
+  verdict_reason: string;
+  decided_by: string;
+  decided_by_name?: string | null;
+  decided_at: string | null;
+}
+
+/* A verification (查核) of one cadre's report of a year. */
+export interface Verification {
+  id: string;
+  cadre_id: string;
+  person_id: string;
+  name: string;
+  org_path: string;
+  unit_name?: string | null;
+  unit_name_zh?: string | null;
+  year: number;
+  draw_id: string;
+  reason: string; // random | key
+  key_reason: string;
+  state: string; // drawn | compared | concluded
+  report_id: string;
+  result: string;
+  concluded_by: string;
+  concluded_by_name?: string | null;
+  concluded_at: string | null;
+  created_at: string | null;
+  findings: VerificationFinding[];
+  references: ReferenceRecord[];
+}
+
+export interface VerificationDraw {
+  id: string;
+  year: number;
+  org_path: string;
+  unit_name?: string | null;
+  unit_name_zh?: string | null;
+  share_percent: number;
+  seed: string;
+  population: number;
+  by_share: number;
+  by_key: number;
+  drawn_by: string;
+  drawn_at: string | null;
+  cadre_ids: string[];
+}
+
+/* What stands for a candidate, as the office reads it. */
+export interface OpinionBasis {
+  sanctions_in_effect: FileRecord[];
+  open_clue_ids: string[];
+  verification_result: string;
+  verification_year: number;
+  verification_under_way: boolean;
+  overdue_report_years: number[];
+  no_file: boolean;
+}
+
+/* An integrity opinion (廉洁意见回复) on one candidate. HR reads a signed
+ * opinion's conclusion and words, and nothing of what it rests on. */
+export interface Opinion {
+  id: string;
+  request_id: string;
+  cadre_id: string;
+  person_id: string;
+  name: string;
+  proposed: string;
+  proposed_reason: string;
+  basis: OpinionBasis | null;
+  conclusion: string;
+  text: string;
+  state: string; // proposed | signed
+  signed_by: string;
+  signed_by_name?: string | null;
+  signed_at: string | null;
+  edited_by: string;
+  edited_by_name?: string | null;
+}
+
+export interface OpinionRequest {
+  id: string;
+  org_path: string;
+  unit_name?: string | null;
+  unit_name_zh?: string | null;
+  purpose: string;
+  note: string;
+  requested_by: string;
+  requested_by_name?: string | null;
+  created_at: string | null;
+  candidates: number;
+  signed: number;
+  opinions: Opinion[];
+}

@@ -32,6 +32,10 @@ export function canManageRectify(roles: readonly string[]): boolean {
   return RECTIFY_MANAGERS.some((r) => roles.includes(r));
 }
 
+/* The integrity files (廉政档案, docs/integrity.md): the cadre reads its
+ * own file and fills in its yearly report (integrity.own). */
+export const INTEGRITY_OWN = ['cadre'] as const;
+
 export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'clues', label: 'nav.clues', roles: CLUE_READERS },
   // The overview reads the clue statistics, which clue.read allows.
@@ -50,6 +54,9 @@ export const NAV_ITEMS: readonly NavItem[] = [
   // rectification reader (a unit leader sees its own unit's).
   { name: 'rectify-overview', label: 'rectify.navOverview', roles: RECTIFY_READERS },
   { name: 'rectify-duty', label: 'rectify.navDuty', roles: RECTIFY_READERS },
+  // The cadre lands on its own file; its report is one click away.
+  { name: 'integrity-mine', label: 'nav.integrityMine', roles: INTEGRITY_OWN },
+  { name: 'integrity-my-report', label: 'nav.integrityMyReport', roles: INTEGRITY_OWN },
 ];
 
 export function navFor(roles: readonly string[]): NavItem[] {

@@ -11,10 +11,12 @@ import { apiFieldErrors, type Errors } from '@/lib/validate';
 
 type Translate = (key: string, named?: Record<string, unknown>) => string;
 
-/* A step's request: the path below the record, and its body. */
+/* A step's request: the path below the record, its body, and the method
+ * when it is not POST (a PUT that replaces a part, a PATCH that edits). */
 export interface StepRequest {
   path: string;
   body: unknown;
+  method?: 'POST' | 'PUT' | 'PATCH';
 }
 
 /* A step request, or the form's errors when the check found any. */
@@ -34,7 +36,8 @@ export function useStepForm(t: Translate, fields: readonly string[], refusedKey:
     setRefusal(null);
   }
 
-  /* POSTs the step to base + path; the answer goes to done. */
+  /* Sends the step to base + path (POST unless it names another method);
+   * the answer goes to done. */
   async function send<T>(base: string, req: StepRequest | Errors, done: (answer: T) => void): Promise<void> {
     if (!('path' in req)) {
       errors.value = req as Errors;
@@ -43,7 +46,8 @@ export function useStepForm(t: Translate, fields: readonly string[], refusedKey:
     reset();
     busy.value = true;
     try {
-      done(await api<T>(`${base}${(req as StepRequest).path}`, { method: 'POST', body: (req as StepRequest).body }));
+      const step = req as StepRequest;
+      done(await api<T>(`${base}${step.path}`, { method: step.method ?? 'POST', body: step.body }));
     } catch (e) {
       if (e instanceof ApiError && Object.keys(e.fields).length) {
         // Errors on fields the form lacks are said in the refusal below,

@@ -46,7 +46,12 @@ export default {
     auditor: 'Auditor',
     hr: 'Organization & HR',
   },
-  nav: { clues: 'Clues', dashboard: 'Overview' },
+  nav: {
+    clues: 'Clues',
+    dashboard: 'Overview',
+    integrityMine: 'My integrity file',
+    integrityMyReport: 'My yearly report',
+  },
   welcome: {
     title: 'Welcome, {name}',
     body: 'The pages for your role are not in the console yet. What you can do today is listed in the menu.',

@@ -46,7 +46,12 @@ export default {
     auditor: '审计员',
     hr: '组织人事',
   },
-  nav: { clues: '问题线索', dashboard: '监督概览' },
+  nav: {
+    clues: '问题线索',
+    dashboard: '监督概览',
+    integrityMine: '我的廉政档案',
+    integrityMyReport: '个人有关事项报告',
+  },
   welcome: {
     title: '欢迎，{name}',
     body: '您所属角色的页面尚未上线。目前可用的功能见菜单。',

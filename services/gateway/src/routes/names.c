@@ -26,6 +26,18 @@ const gw_name_key gw_name_keys[] = {
     {"executed_by", GW_NAME_ACCOUNT, "executed_by_name", NULL},
     {"actor_id", GW_NAME_ACCOUNT, "actor_name", NULL},
     {"user_id", GW_NAME_ACCOUNT, "user_name", NULL},
+    /* The integrity files' own (docs/integrity.md): who opened a round,
+     * drew or concluded a verification, entered a reference record or a
+     * record, changed a part of a file, submitted a report and edited an
+     * opinion. A record the service wrote itself names no account. */
+    {"opened_by", GW_NAME_ACCOUNT, "opened_by_name", NULL},
+    {"drawn_by", GW_NAME_ACCOUNT, "drawn_by_name", NULL},
+    {"concluded_by", GW_NAME_ACCOUNT, "concluded_by_name", NULL},
+    {"entered_by", GW_NAME_ACCOUNT, "entered_by_name", NULL},
+    {"recorded_by", GW_NAME_ACCOUNT, "recorded_by_name", NULL},
+    {"changed_by", GW_NAME_ACCOUNT, "changed_by_name", NULL},
+    {"submitted_by", GW_NAME_ACCOUNT, "submitted_by_name", NULL},
+    {"edited_by", GW_NAME_ACCOUNT, "edited_by_name", NULL},
     {"investigators", GW_NAME_ACCOUNTS, "investigator_names", NULL},
     {"org_path", GW_NAME_UNIT, "unit_name", "unit_name_zh"},
     {"unit_path", GW_NAME_UNIT, "unit_name", "unit_name_zh"},
