@@ -76,10 +76,13 @@ export default defineConfig({
   },
   server: {
     proxy: { '/api': process.env.CG_GATEWAY_URL ?? 'http://127.0.0.1:8080' },
-    // Under Vitest only: the dossier sentence test reads the case and
-    // rectification services' sources, and the shared documents module it serves documents with, to
-    // find every action it writes; the dev server keeps serving web/ alone.
-    fs: process.env.VITEST ? { allow: ['.', '../services/case/src', '../services/rectify/src', '../common/src'] } : undefined,
+    // Under Vitest only: the dossier sentence test reads the case,
+    // rectification and integrity services' sources, and the shared
+    // documents module they serve documents with, to find every action
+    // they write; the dev server keeps serving web/ alone.
+    fs: process.env.VITEST
+      ? { allow: ['.', '../services/case/src', '../services/rectify/src', '../services/integrity/src', '../common/src'] }
+      : undefined,
   },
   test: {
     environment: 'jsdom',

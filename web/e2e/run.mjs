@@ -262,6 +262,39 @@ async function submittedReportYear() {
   return year;
 }
 
+// A case of city_a about the person with person id `person`, taken
+// through the API from its clue to the disposition decided in review with
+// a party warning and a government demerit for that subject, as
+// tests/integration/integrity_sanctions.c decides its case (a lead's
+// decision on a subject with a person id waits for the relatives check).
+async function decidedCase(person, token) {
+  const insp = await apiLogin('inspector.east');
+  const lead = await apiLogin('lead.east');
+  const hq = await apiLogin('lead');
+  const clue = await apiCall(insp, 'POST', '/api/v1/clues', {
+    source: 'letters_visits',
+    subjects: [{ name: `受处分人 ${token}`, person_id: person, position: '物资部主任' }],
+    categories: ['integrity'],
+    summary: `招标前收受供应商礼品 ${token}`,
+    received_date: day(0),
+    unit_code: 'city_a',
+  });
+  await apiCall(insp, 'POST', `/api/v1/clues/${clue.id}/disposal`, { way: 'propose_filing', reason: '证据确凿' });
+  await apiCall(lead, 'POST', `/api/v1/clues/${clue.id}/disposal/approve`, {});
+  const filed = await apiCall(lead, 'POST', `/api/v1/clues/${clue.id}/file`, {});
+  const c = `/api/v1/cases/${filed.case_id}`;
+  await apiCall(insp, 'POST', `${c}/actions`, { action: 'start_investigation' });
+  await apiCall(insp, 'POST', `${c}/measures`, { kind: 'talk', date: day(0), who: '调查组', summary: '谈话' });
+  await apiCall(insp, 'POST', `${c}/actions`, { action: 'submit_report', report: '属实' });
+  const reviewer = await apiCall(lead, 'GET', '/api/v1/auth/me');
+  await apiCall(hq, 'POST', `${c}/actions`, { action: 'start_review', reviewer_id: reviewer.id });
+  const subject = (await apiCall(hq, 'GET', c)).subjects[0].name;
+  await apiCall(hq, 'POST', `${c}/items`, { kind: 'party_discipline', measure: 'warning', subject });
+  await apiCall(hq, 'POST', `${c}/items`, { kind: 'government_sanction', measure: 'demerit', subject });
+  await apiCall(hq, 'POST', `${c}/actions`, { action: 'decide_disposition' });
+  return filed.case_id;
+}
+
 // What the tests share: the report made on the phone is the clue the
 // inspector looks for.
 const shared = { token: `e2e-${randomBytes(6).toString('hex')}`, receipt: null, clueUrl: null, reportYear: null };
@@ -1427,6 +1460,86 @@ const tests = [
       await page.locator('[data-test=report-view-item][data-item=company_stakes][data-answer=none]').waitFor();
       await page.screenshot({ path: join(shots, 'integrity-3-report-submitted.png'), fullPage: true });
       shared.reportYear = year;
+    },
+  },
+  {
+    // A case's sanctions reach the file (处分记入廉政档案): lead.east opens
+    // a file in the console (an empty form refused in place, nothing sent)
+    // and adds the cadre's spouse with a company (a wrong credit code
+    // refused beside it); a case about that person is decided in review
+    // through the API with a party warning and a government demerit; the
+    // file, found in the people list, shows both discipline records from
+    // the case once the integrity service took the case's event, each in
+    // its influence period, the header counting them, and the file's
+    // dossier says the system added them.
+    name: 'integrity_case_sanction_in_file',
+    options: { ...DESKTOP, locale: 'zh-CN' },
+    async run(page) {
+      const token = randomBytes(5).toString('hex').toUpperCase();
+      const person = `E2E-S${token}`;
+      await signIn(page, 'lead.east', '/integrity/cadres');
+      let posts = 0;
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().includes('/api/v1/integrity/')) posts++;
+      });
+      await page.getByTestId('new-cadre').click();
+      await page.getByTestId('step-submit').click();
+      await page.locator('.el-form-item__error').first().waitFor();
+      check(posts === 0, 'an empty file was sent');
+      await page.locator('[data-test=cadre-form] input[name=person_id]').fill(person);
+      await page.locator('[data-test=cadre-form] input[name=name]').fill(`受处分干部${token.slice(-4)}`);
+      await page.locator('[data-test=cadre-form] input[name=unit_code]').fill('city_a');
+      await page.locator('[data-test=cadre-form] input[name=position]').fill('物资部主任');
+      await page.getByTestId('step-submit').click();
+      await waitUrl(page, /\/integrity\/cadres\/[0-9a-f-]{36}$/);
+      await page.locator(`[data-test=cadre-header][data-person="${person}"]`).waitFor();
+      check(posts === 1, `${posts} files sent`);
+      await page.getByTestId('add-relative').click();
+      await page.locator('[data-test=step-form] input[name=name]').fill('李某');
+      await page.getByTestId('relative-relation').click();
+      await page.locator('[data-test=relation-spouse]:visible').click();
+      await page.getByTestId('add-business').click();
+      await page.locator('input[name="businesses[0].company"]').fill('华东物资贸易有限公司');
+      await page.locator('input[name="businesses[0].credit_code"]').fill('91350100M000100Y44');
+      await page.getByTestId('business-role-0').click();
+      await page.locator('[data-test=role-shareholder]:visible').click();
+      await page.locator('input[name="businesses[0].share_percent"]').fill('30');
+      await page.getByTestId('step-submit').click();
+      await page.locator('.el-form-item__error').filter({ hasText: '统一社会信用代码' }).waitFor();
+      check(posts === 1, 'a relative with a wrong credit code was sent');
+      await page.locator('input[name="businesses[0].credit_code"]').fill('91350100m000100y43');
+      await page.getByTestId('step-submit').click();
+      await page.locator('[data-test=business][data-code="91350100M000100Y43"]').waitFor();
+      check(posts === 2, `${posts} calls sent`);
+
+      await decidedCase(person, token);
+      await page.goto(`${base}/integrity/cadres`);
+      await page.locator('input[name=q]').fill(person);
+      await page.getByTestId('cadre-apply').click();
+      await waitUrl(page, new RegExp(`/integrity/cadres\\?q=${person}$`));
+      await page.locator(`[data-test=cadre-row][data-person="${person}"]`).click();
+      await waitUrl(page, /\/integrity\/cadres\/[0-9a-f-]{36}$/);
+      const record = (kind) => page.locator(`[data-test=record-row][data-section=discipline][data-kind=${kind}]`);
+      const deadline = Date.now() + 30000;
+      while (!(await record('government_sanction').count()) || !(await record('party_discipline').count())) {
+        check(Date.now() < deadline, 'the case\'s sanctions are not in the file after 30 s');
+        await page.waitForTimeout(1000);
+        await page.reload();
+        await page.getByTestId('cadre-header').waitFor();
+      }
+      const discipline = page.locator('[data-test=record-section][data-section=discipline]');
+      check((await discipline.getByTestId('in-effect').count()) === 2, 'the sanctions are not both in effect');
+      const text = await discipline.textContent();
+      check(text.includes('记过') && text.includes('警告') && text.includes('案件处分'), `the discipline section: ${text}`);
+      check((await page.getByTestId('sanctions-in-effect').textContent()).includes('2'), 'the header does not count two sanctions');
+      check((await discipline.getByTestId('record-origin').count()) === 2, 'the records do not link to their case');
+      await page.screenshot({ path: join(shots, 'integrity-4-sanction.png'), fullPage: true });
+      await page.locator('.el-tabs__item', { hasText: '电子档案' }).click();
+      await page.getByTestId('chain-verified').waitFor();
+      const added = page.locator('[data-test=dossier-entry][data-action="record.added"]');
+      await added.first().waitFor();
+      check((await added.count()) === 2, `${await added.count()} record.added entries`);
+      check((await added.first().getByTestId('dossier-sentence').textContent()).startsWith('系统'), 'the records are not the system\'s');
     },
   },
 ];

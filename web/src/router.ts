@@ -104,6 +104,31 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('@/office/IntegrityMine.vue'),
         meta: { nav: 'integrity-mine' },
       },
+      /* The office's: the people and their files, the report rounds. */
+      {
+        path: 'integrity/cadres',
+        name: 'integrity-cadres',
+        component: () => import('@/office/IntegrityCadres.vue'),
+        meta: { nav: 'integrity-cadres' },
+      },
+      {
+        path: 'integrity/cadres/:id',
+        name: 'integrity-cadre',
+        component: () => import('@/office/IntegrityCadre.vue'),
+        meta: { nav: 'integrity-cadres' },
+      },
+      {
+        path: 'integrity/rounds',
+        name: 'integrity-rounds',
+        component: () => import('@/office/IntegrityRounds.vue'),
+        meta: { nav: 'integrity-rounds' },
+      },
+      {
+        path: 'integrity/rounds/:id',
+        name: 'integrity-round',
+        component: () => import('@/office/IntegrityRound.vue'),
+        meta: { nav: 'integrity-rounds' },
+      },
       {
         path: 'integrity/me/report',
         name: 'integrity-my-report',

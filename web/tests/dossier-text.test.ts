@@ -14,15 +14,16 @@ import {
 import en from '@/locales/en';
 import zh from '@/locales/zh-CN';
 
-/* The case service's and the rectification service's sources, read as
+/* The case, rectification and integrity services' sources, read as
  * text: every action they append to a dossier is a string literal such as
- * "clue.assigned" or "task.planned" in them, or in the
+ * "clue.assigned", "task.planned" or "record.added" in them, or in the
  * shared modules it serves its documents and exports (document.added,
  * dossier.exported) and its dossier's reads (dossier.read) with. */
 const sources = import.meta.glob(
   [
     '../../services/case/src/*.c',
     '../../services/rectify/src/*.c',
+    '../../services/integrity/src/*.c',
     '../../common/src/documents.c',
     '../../common/src/dossier_rpc.c',
   ],
@@ -36,7 +37,7 @@ const sources = import.meta.glob(
 function serviceActions(): string[] {
   const found = new Set<string>();
   for (const text of Object.values(sources))
-    for (const m of text.matchAll(/"((?:clue|case|disposal|document|dossier|subject|task|ladder|duty)\.[a-z_]+)"/g))
+    for (const m of text.matchAll(/"((?:clue|case|disposal|document|dossier|subject|task|ladder|duty|file|relative|record|report|verification|opinion)\.[a-z_]+)"/g))
       if (!m[1].endsWith('.h') && !m[1].endsWith('.c')) found.add(m[1]);
   return [...found].sort();
 }
@@ -146,6 +147,26 @@ const SAMPLES: Record<string, Record<string, unknown>[]> = {
   'duty.work_confirmed': [{ item: 1, record_id: 'r' }],
   'duty.work_refused': [{ item: 1, record_id: 'r', reason: 'no minutes' }],
   'duty.scored': [{ item: 2, outcome: 'partly', score: 70 }],
+  'file.created': [
+    { person_id: 'HR-1', name: '王某', org_path: 'hq.east.city_a', records: 0 },
+    { person_id: 'HR-1', name: '王某', org_path: 'hq.east.city_a', records: 2 },
+  ],
+  'file.updated': [{ version: 2, name: '王某', org_path: 'hq.east', position: '主任', grade: '正科', key_position: null, key_since_on: null }],
+  'relative.added': [{ name: '李某', relation: 'spouse', businesses: 1, version: 1 }],
+  'relative.updated': [{ name: '李某', relation: 'spouse', businesses: 0, version: 2 }],
+  'relative.removed': [{ name: '李某', relation: 'spouse', reason: 'divorced' }],
+  'record.added': [
+    { section: 'talk', title: '任前廉政谈话', happened_on: '2026-03-01', kind: '', measure: '', internal: false },
+    { section: 'discipline', title: '党纪处分: warning', kind: 'party_discipline', measure: 'warning', influence_until_on: '2027-11-30', source_ref: 'case:x:y' },
+    { reminder: 'reminder:round:due_soon' },
+  ],
+  'report.submitted': [
+    { year: 2026, version: 1, late: false, report_id: CLUE },
+    { year: 2026, version: 1, late: true, report_id: CLUE },
+  ],
+  'report.corrected': [{ year: 2026, version: 2, late: false, report_id: CLUE }],
+  'verification.concluded': [{ verification_id: CLUE, year: 2026, result: 'concealment' }],
+  'opinion.signed': [{ opinion_id: CLUE, request_id: CLUE, conclusion: 'objection' }],
 };
 
 /* A translator that records what it was asked, for the parameter check. */

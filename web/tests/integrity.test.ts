@@ -1,7 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n } from 'vue-i18n';
 import {
+  cadreBody,
+  cadreFiltersFromQuery,
+  cadreFiltersToQuery,
+  cadreListQuery,
   creditCodeValid,
+  emptyCadreForm,
+  emptyRecordForm,
+  emptyRelativeForm,
+  emptyRoundForm,
+  recordBody,
+  recordOrigin,
+  recordsBySection,
+  relativeBody,
+  relativeForm,
+  roundBody,
+  validateCadre,
+  validateRecord,
+  validateRelative,
+  validateRemoval,
+  validateRound,
+  versionLines,
   draftFromItems,
   fieldValueError,
   isCorrection,
@@ -255,6 +275,174 @@ describe('the report form', () => {
     expect(reportYear('2101', now)).toBe(2026);
     expect(reportYear('20x5', now)).toBe(2026);
     expect(reportYear(undefined, now)).toBe(2026);
+  });
+});
+
+const TODAY = '2026-12-06';
+
+describe("the office's forms of a file", () => {
+  it('opens a file with a person id, a name and a unit, a key position only with its day', () => {
+    expect(validateCadre(emptyCadreForm(), TODAY)).toEqual({
+      person_id: 'validate.required',
+      name: 'validate.required',
+      unit_code: 'validate.required',
+    });
+    const f = { ...emptyCadreForm(), person_id: 'HR 1', name: '王某', unit_code: 'City-A', key_since_on: '2027-01-01' };
+    expect(validateCadre(f, TODAY)).toEqual({
+      person_id: 'integrity.personIdInvalid',
+      unit_code: 'caseFlow.unitCodeInvalid',
+      key_since_on: 'rectify.inFuture',
+    });
+    expect(validateCadre({ ...f, person_id: 'HR-1', unit_code: 'city_a', key_since_on: '2024-03-01' }, TODAY)).toEqual({
+      key_since_on: 'integrity.sinceNeedsKey',
+    });
+    const good = { ...f, person_id: ' HR-1 ', unit_code: 'city_a', key_position: 'materials', key_since_on: '2024-03-01' };
+    expect(validateCadre(good, TODAY)).toEqual({});
+    expect(cadreBody(good)).toEqual({
+      person_id: 'HR-1',
+      name: '王某',
+      unit_code: 'city_a',
+      key_position: 'materials',
+      key_since_on: '2024-03-01',
+    });
+  });
+
+  it("checks a relative and each company's credit code, role and share, and never the cadre's own id", () => {
+    const f = {
+      ...emptyRelativeForm(),
+      name: '李某',
+      relation: 'spouse',
+      person_id: 'hr-1',
+      businesses: [
+        { company: '', credit_code: GOOD_CODE.replace('43', '44'), role: '', share_percent: '101' },
+        { company: '华东物资贸易有限公司', credit_code: GOOD_CODE.toLowerCase(), role: 'shareholder', share_percent: '30' },
+      ],
+    };
+    expect(validateRelative(f, 'HR-1')).toEqual({
+      person_id: 'integrity.ownPersonId',
+      'businesses[0].company': 'validate.required',
+      'businesses[0].credit_code': 'integrity.creditCodeInvalid',
+      'businesses[0].role': 'validate.required',
+      'businesses[0].share_percent': 'integrity.shareInvalid',
+    });
+    const good = { ...f, person_id: '', businesses: [f.businesses[1]] };
+    expect(validateRelative(good, 'HR-1')).toEqual({});
+    expect(relativeBody(good)).toEqual({
+      name: '李某',
+      relation: 'spouse',
+      employer: '',
+      position: '',
+      person_id: '',
+      businesses: [{ company: '华东物资贸易有限公司', credit_code: GOOD_CODE, role: 'shareholder', share_percent: 30 }],
+    });
+    expect(validateRelative({ ...good, businesses: Array.from({ length: 21 }, () => good.businesses[0]) }).businesses).toBe(
+      'integrity.tooManyBusinesses',
+    );
+    // A relative on the file gives its whole next version.
+    expect(relativeForm({ ...relativeBody(good), businesses: [{ ...relativeBody(good).businesses[0], share_percent: 12.5 }] }).businesses[0].share_percent).toBe(
+      '12.5',
+    );
+    expect(validateRemoval('')).toEqual({ reason: 'validate.required' });
+  });
+
+  it("sends a record's own fields only: a discipline record's kind and measure, a gift's value in fen", () => {
+    expect(validateRecord(emptyRecordForm(), TODAY)).toEqual({
+      section: 'validate.required',
+      title: 'validate.required',
+      happened_on: 'validate.required',
+    });
+    const d = { ...emptyRecordForm(), section: 'discipline', title: '记过处分', happened_on: TODAY, kind: 'government_sanction', measure: 'serious_warning' };
+    expect(validateRecord(d, TODAY)).toEqual({ measure: 'validate.required' });
+    expect(validateRecord({ ...d, kind: '' }, TODAY)).toEqual({ kind: 'validate.required' });
+    expect(validateRecord({ ...d, happened_on: '2026-12-07' }, TODAY).happened_on).toBe('rectify.inFuture');
+    const good = { ...d, measure: 'demerit', value_yuan: '100' };
+    expect(recordBody(good)).toEqual({
+      section: 'discipline',
+      title: '记过处分',
+      happened_on: TODAY,
+      kind: 'government_sanction',
+      measure: 'demerit',
+      internal: false,
+    });
+    const gift = { ...emptyRecordForm(), section: 'gift', title: '上交礼品', happened_on: TODAY, kind: 'party_discipline', value_yuan: '1,280.5', internal: true };
+    expect(validateRecord(gift, TODAY)).toEqual({});
+    expect(recordBody(gift)).toEqual({ section: 'gift', title: '上交礼品', happened_on: TODAY, value_fen: 128050, internal: true });
+    expect(validateRecord({ ...gift, value_yuan: 'lots' }, TODAY)).toEqual({ value_fen: 'caseFlow.amountInvalid' });
+  });
+
+  it('opens a round for a year, a unit and a due day, reminders 1 to 90 days ahead', () => {
+    expect(validateRound({ ...emptyRoundForm(2026), remind_days: '0', year: '1999' })).toEqual({
+      year: 'integrity.yearInvalid',
+      unit_code: 'validate.required',
+      due_on: 'validate.required',
+      remind_days: 'integrity.remindInvalid',
+    });
+    const good = { ...emptyRoundForm(2026), unit_code: 'city_b', due_on: '2027-03-31' };
+    expect(validateRound(good)).toEqual({});
+    expect(roundBody(good)).toEqual({ year: 2026, unit_code: 'city_b', due_on: '2027-03-31', remind_days: 14 });
+    expect(roundBody({ ...good, remind_days: '' })).toEqual({ year: 2026, unit_code: 'city_b', due_on: '2027-03-31' });
+  });
+});
+
+describe('the people list and the file', () => {
+  it("keeps the filters in the URL, drops malformed ones, and asks the API under its own names", () => {
+    const f = cadreFiltersFromQuery({ unit: 'city_a', key: 'any', q: ' 王 ', sanction: 'in_effect' });
+    expect(f).toEqual({ unit: 'city_a', key: 'any', q: '王', sanction: true });
+    expect(cadreFiltersToQuery(f)).toEqual({ unit: 'city_a', key: 'any', q: '王', sanction: 'in_effect' });
+    expect(cadreListQuery(f, 20, 'c1')).toBe('unit_code=city_a&key_position=any&q=%E7%8E%8B&sanction=in_effect&limit=20&cursor=c1');
+    expect(cadreFiltersFromQuery({ unit: 'City A', key: 'chef', q: 'x'.repeat(101), sanction: 'yes' })).toEqual({
+      unit: '',
+      key: '',
+      q: '',
+      sanction: false,
+    });
+  });
+
+  it('lists records by section in the order of the sections, newest first', () => {
+    const r = (section: string, happened_on: string) => ({ section, happened_on, recorded_at: null });
+    const by = recordsBySection([r('talk', '2025-01-01'), r('discipline', '2024-01-01'), r('talk', '2026-01-01'), r('novel', '2026-01-01')]);
+    expect(by.map((s) => [s.section, s.records.map((x) => x.happened_on)])).toEqual([
+      ['discipline', ['2024-01-01']],
+      ['talk', ['2026-01-01', '2025-01-01']],
+      ['novel', ['2026-01-01']],
+    ]);
+  });
+
+  it("reads a version's part in words, without ids, times or its author, businesses one a line", () => {
+    const word = (g: string, c: string) => `${g}:${c}`;
+    const lines = versionLines(
+      JSON.stringify({
+        id: 'x',
+        cadre_id: 'y',
+        name: '李某',
+        relation: 'spouse',
+        employer: '',
+        version: 2,
+        updated_at: 'now',
+        recorded_by: '3f1d9a5e-0000-4000-8000-000000000001',
+        internal: false,
+        businesses: [{ company: 'A', credit_code: GOOD_CODE, role: 'shareholder', share_percent: 30 }],
+      }),
+      word,
+    );
+    expect(lines).toEqual([
+      { key: 'name', value: '李某' },
+      { key: 'relation', value: 'relation:spouse' },
+      { key: 'businesses', value: `A ${GOOD_CODE} businessRole:shareholder 30%` },
+    ]);
+    expect(versionLines(JSON.stringify({ kind: 'government_sanction', measure: 'demerit' }), word)).toEqual([
+      { key: 'kind', value: 'itemKind:government_sanction' },
+      { key: 'measure', value: 'itemMeasure.government_sanction:demerit' },
+    ]);
+    expect(versionLines('not json')).toEqual([{ key: '', value: 'not json' }]);
+  });
+
+  it("names the case or clue a record came from by its source", () => {
+    const id = 'A5729836-a748-4589-b417-ce952c9f2f19';
+    expect(recordOrigin(`case:${id}:9a8b7c6d-0000-4000-8000-000000000003`)).toEqual({ kind: 'case', id: id.toLowerCase() });
+    expect(recordOrigin(`clue:${id}:x:HR-1`)).toEqual({ kind: 'clue', id: id.toLowerCase() });
+    expect(recordOrigin('reminder:r:due_soon')).toBeNull();
+    expect(recordOrigin('')).toBeNull();
   });
 });
 

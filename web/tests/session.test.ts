@@ -99,8 +99,11 @@ describe('roles', () => {
       'rectify-overview',
       'rectify-duty',
     ];
-    expect(navFor(['inspector']).map((i) => i.name)).toEqual(office);
+    const integrity = ['integrity-cadres', 'integrity-rounds'];
+    expect(navFor(['inspector']).map((i) => i.name)).toEqual([...office, ...integrity]);
+    expect(navFor(['inspection_lead']).map((i) => i.name)).toEqual([...office, ...integrity]);
     expect(navFor(['admin'])).toEqual([]);
+    // The auditor reads no integrity file (docs/access.md).
     expect(navFor(['cadre', 'auditor']).map((i) => i.name)).toEqual([...office, 'integrity-mine', 'integrity-my-report']);
     expect(homeRoute(['auditor'])).toBe('clues');
   });

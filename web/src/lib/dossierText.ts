@@ -72,8 +72,9 @@ function has(s: Summary, k: string): boolean {
 
 /* The sentence of each action the case service writes (grep
  * cg_dossier_append and note( in services/case/src, common/src/documents.c
- * and common/src/dossier_rpc.c), and the rectification service's task.*
- * (services/rectify/src). The unit test reads this table and those
+ * and common/src/dossier_rpc.c), the rectification service's task.*
+ * (services/rectify/src) and the integrity service's file steps
+ * (services/integrity/src). The unit test reads this table and those
  * sources, and fails when they differ. */
 export const DOSSIER_ACTIONS: Readonly<Record<string, Rule>> = {
   'clue.created': {
@@ -293,6 +294,61 @@ export const DOSSIER_ACTIONS: Readonly<Record<string, Rule>> = {
   'duty.scored': {
     keys: ['dutyScored'],
     sentence: (s) => ['dutyScored', { item: str(s.item) || '-', score: str(s.score) || '0' }],
+  },
+  // An integrity file (廉政档案, services/integrity, docs/integrity.md).
+  // Its words (a relation, a section, a result) are the integrity pages'
+  // own texts, which are loaded wherever such a file is shown.
+  'file.created': {
+    keys: ['fileCreated', 'fileCreatedRecords'],
+    sentence: (s) =>
+      Number(s.records) > 0
+        ? ['fileCreatedRecords', { name: str(s.name), n: str(s.records) }]
+        : ['fileCreated', { name: str(s.name) }],
+    details: ['person_id', 'org_path'],
+  },
+  'file.updated': {
+    keys: ['fileUpdated'],
+    sentence: (s) => ['fileUpdated', { version: str(s.version) || '-' }],
+    details: ['name', 'org_path', 'position', 'grade', 'key_position', 'key_since_on'],
+  },
+  'relative.added': {
+    keys: ['relativeAdded'],
+    sentence: (s, w) => ['relativeAdded', { name: str(s.name), relation: w.label('relation', s.relation) }],
+  },
+  'relative.updated': {
+    keys: ['relativeUpdated'],
+    sentence: (s, w) => ['relativeUpdated', { name: str(s.name), relation: w.label('relation', s.relation), version: str(s.version) || '-' }],
+  },
+  'relative.removed': {
+    keys: ['relativeRemoved'],
+    sentence: (s, w) => ['relativeRemoved', { name: str(s.name), relation: w.label('relation', s.relation) }],
+    details: ['reason'],
+  },
+  // A record entered by the office, a sanction from a case's decision, or
+  // a round's reminder (whose summary names the reminder alone).
+  'record.added': {
+    keys: ['recordAdded', 'reminderRecorded'],
+    sentence: (s, w) =>
+      has(s, 'reminder') && !has(s, 'section')
+        ? ['reminderRecorded', {}]
+        : ['recordAdded', { section: w.label('section', s.section), title: str(s.title) }],
+    details: ['happened_on', 'measure', 'influence_until_on'],
+  },
+  'report.submitted': {
+    keys: ['reportSubmitted', 'reportSubmittedLate'],
+    sentence: (s) => [s.late === true || s.late === 'true' ? 'reportSubmittedLate' : 'reportSubmitted', { year: str(s.year) || '-' }],
+  },
+  'report.corrected': {
+    keys: ['reportCorrected'],
+    sentence: (s) => ['reportCorrected', { year: str(s.year) || '-', version: str(s.version) || '-' }],
+  },
+  'verification.concluded': {
+    keys: ['verificationConcluded'],
+    sentence: (s, w) => ['verificationConcluded', { year: str(s.year) || '-', result: w.label('findingKind', s.result) }],
+  },
+  'opinion.signed': {
+    keys: ['opinionSigned'],
+    sentence: (s, w) => ['opinionSigned', { conclusion: w.label('opinionConclusion', s.conclusion) }],
   },
 };
 

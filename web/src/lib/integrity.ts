@@ -917,9 +917,29 @@ export function recordsBySection<T extends { section: string; happened_on: strin
     }));
 }
 
+/* Members of a version that say nothing a person looks for: ids, the
+ * version itself (shown beside it), the times and the author, which the
+ * history shows by name beside each version. */
+const VERSION_NOISE = ['id', 'cadre_id', 'version', 'created_at', 'updated_at', 'recorded_at', 'recorded_by', 'updated_by'];
+
+/* The label group of a version's member that holds a word of the
+ * service's tables, so it reads in the page's language. */
+const VERSION_WORDS: Record<string, string> = {
+  key_position: 'keyPosition',
+  relation: 'relation',
+  section: 'section',
+  source: 'recordSource',
+  kind: 'itemKind',
+};
+
+type Word = (group: string, code: string) => string;
+
 /* A version's data (the part as it was, in the API's JSON) as the lines a
- * person reads: each member that holds something, nested values as JSON. */
-export function versionLines(dataJson: string): { key: string; value: string }[] {
+ * person reads: each member that holds something (a false flag or a zero
+ * holds nothing), the service's words through word(group, code), a
+ * discipline record's measure by its kind, a relative's businesses one a
+ * line, other nested values as JSON. */
+export function versionLines(dataJson: string, word: Word = (_g, c) => c): { key: string; value: string }[] {
   let data: unknown;
   try {
     data = JSON.parse(dataJson);
@@ -927,9 +947,31 @@ export function versionLines(dataJson: string): { key: string; value: string }[]
     return dataJson ? [{ key: '', value: dataJson }] : [];
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) return [{ key: '', value: String(dataJson) }];
-  return Object.entries(data as Record<string, unknown>)
-    .filter(([k, v]) => v !== null && v !== '' && !(Array.isArray(v) && !v.length) && !['id', 'cadre_id', 'version'].includes(k))
-    .map(([key, v]) => ({ key, value: typeof v === 'string' ? v : JSON.stringify(v) }));
+  const d = data as Record<string, unknown>;
+  return Object.entries(d)
+    .filter(([k, v]) => v !== null && v !== '' && v !== false && v !== 0 && !(Array.isArray(v) && !v.length) && !VERSION_NOISE.includes(k))
+    .map(([key, v]) => {
+      if (key === 'businesses' && Array.isArray(v))
+        return {
+          key,
+          value: v
+            .map((b: Record<string, unknown>) =>
+              [b.company, b.credit_code, word('businessRole', String(b.role ?? '')), `${Number(b.share_percent ?? 0)}%`].join(' '),
+            )
+            .join('\n'),
+        };
+      if (typeof v === 'string' && VERSION_WORDS[key]) return { key, value: word(VERSION_WORDS[key], v) };
+      if (key === 'measure' && typeof v === 'string' && typeof d.kind === 'string') return { key, value: word(`itemMeasure.${d.kind}`, v) };
+      return { key, value: typeof v === 'string' ? v : JSON.stringify(v) };
+    });
+}
+
+/* Where a record from the case service came from: the case of a sanction
+ * (source_ref case:<case id>:<item id>) or the clue of a conclusion
+ * (clue:<clue id>:<disposal id>:<person id>); null for any other record. */
+export function recordOrigin(sourceRef: string): { kind: 'case' | 'clue'; id: string } | null {
+  const m = /^(case|clue):([0-9a-f-]{36})(?::|$)/i.exec(sourceRef ?? '');
+  return m && UUID.test(m[2]) ? { kind: m[1] as 'case' | 'clue', id: m[2].toLowerCase() } : null;
 }
 
 /* Who a record or a version names as its author: an account id (named by

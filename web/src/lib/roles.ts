@@ -33,8 +33,11 @@ export function canManageRectify(roles: readonly string[]): boolean {
 }
 
 /* The integrity files (廉政档案, docs/integrity.md): the cadre reads its
- * own file and fills in its yearly report (integrity.own). */
+ * own file and fills in its yearly report (integrity.own); the office
+ * keeps the files, the rounds, the verifications and the opinions
+ * (integrity.read, integrity.manage). */
 export const INTEGRITY_OWN = ['cadre'] as const;
+export const INTEGRITY_OFFICE = ['inspector', 'inspection_lead'] as const;
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'clues', label: 'nav.clues', roles: CLUE_READERS },
@@ -54,6 +57,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   // rectification reader (a unit leader sees its own unit's).
   { name: 'rectify-overview', label: 'rectify.navOverview', roles: RECTIFY_READERS },
   { name: 'rectify-duty', label: 'rectify.navDuty', roles: RECTIFY_READERS },
+  { name: 'integrity-cadres', label: 'nav.integrityCadres', roles: INTEGRITY_OFFICE },
+  { name: 'integrity-rounds', label: 'nav.integrityRounds', roles: INTEGRITY_OFFICE },
   // The cadre lands on its own file; its report is one click away.
   { name: 'integrity-mine', label: 'nav.integrityMine', roles: INTEGRITY_OWN },
   { name: 'integrity-my-report', label: 'nav.integrityMyReport', roles: INTEGRITY_OWN },
