@@ -1542,6 +1542,82 @@ const tests = [
       check((await added.first().getByTestId('dossier-sentence').textContent()).startsWith('系统'), 'the records are not the system\'s');
     },
   },
+  {
+    // A verification (查核) finds a concealed company: lead.east draws the
+    // year of the demo cadre's submitted report with its file picked as a
+    // key case (a promotion candidate), opens the verification, has a
+    // reference record with a wrong credit code refused in place with
+    // nothing sent, records the spouse's stake in a company as the company
+    // register shows it, compares (the report answered the item "none":
+    // a concealment, 瞒报, the reported side "not reported"), confirms all
+    // and concludes; the result is concealment and the file says so.
+    name: 'integrity_verification_finds_concealment',
+    options: { ...DESKTOP, locale: 'zh-CN' },
+    async run(page) {
+      const year = await submittedReportYear();
+      const token = `e2e-${randomBytes(4).toString('hex')}`;
+      await signIn(page, 'lead.east', '/integrity/verifications');
+      await page.getByTestId('new-draw').click();
+      const draw = page.getByTestId('draw-form');
+      await draw.locator('input[name=year]').fill(String(year));
+      await draw.locator('input[name=unit_code]').fill('city_a');
+      await draw.locator('input[name=share_percent]').fill('1');
+      await draw.locator('input[name=seed]').fill(token);
+      await page.getByTestId('add-key-cadre').click();
+      await page.getByTestId('key-cadre-0').click();
+      await page.keyboard.type('HR-CADRE.EAST');
+      await page.locator('[data-test="key-option-HR-CADRE.EAST"]:visible').click();
+      await page.getByTestId('step-submit').click();
+      const result = page.getByTestId('draw-result');
+      await result.waitFor();
+      check((await result.getAttribute('data-by-key')) === '1', `key cases drawn: ${await result.getAttribute('data-by-key')}`);
+      check((await page.getByTestId('draw-seed').textContent()) === token, 'the seed is not shown');
+      await waitUrl(page, new RegExp(`/integrity/verifications\\?year=${year}$`));
+      await page.screenshot({ path: join(shots, 'integrity-5-draw.png'), fullPage: true });
+      await page.locator('[data-test=verification-row][data-person="HR-CADRE.EAST"]').click();
+      await waitUrl(page, /\/integrity\/verifications\/[0-9a-f-]{36}$/);
+      await page.locator('[data-test=verification][data-state=drawn]').waitFor();
+      check(!(await page.getByTestId('compare').count()), 'a comparison offered with nothing to compare with');
+
+      let posts = 0;
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().includes('/api/v1/integrity/')) posts++;
+      });
+      await page.getByTestId('add-reference').click();
+      await page.getByTestId('reference-item').click();
+      await page.locator('[data-test=reference-item-company_stakes]:visible').click();
+      await page.locator('input[name="ref.holder"]').fill('配偶');
+      await page.locator('input[name="ref.company"]').fill('华东物资贸易有限公司');
+      await page.locator('input[name="ref.credit_code"]').fill('91350100M000100Y44');
+      await page.locator('input[name="ref.share_percent"]').fill('30');
+      await page.locator('[data-test=step-form] input[name=note]').fill('企业信用信息公示系统');
+      await page.getByTestId('step-submit').click();
+      await page.locator('.el-form-item__error').filter({ hasText: '统一社会信用代码' }).waitFor();
+      check(posts === 0, 'a reference record with a wrong credit code was sent');
+      await page.locator('input[name="ref.credit_code"]').fill('91350100M000100Y43');
+      await page.getByTestId('step-submit').click();
+      await page.locator('[data-test=reference-row][data-item=company_stakes]').waitFor();
+
+      await page.getByTestId('compare').click();
+      const finding = page.locator('[data-test=finding][data-item=company_stakes]');
+      await finding.waitFor();
+      check((await finding.getAttribute('data-kind')) === 'concealment', `the company is ${await finding.getAttribute('data-kind')}`);
+      const side = await finding.getByTestId('side-by-side').textContent();
+      check(side.includes('未报告') && side.includes('91350100M000100Y43'), `side by side: ${side}`);
+      await page.screenshot({ path: join(shots, 'integrity-6-findings.png'), fullPage: true });
+      check(!(await page.getByTestId('conclude').count()), 'a conclusion offered before the verdicts');
+      await page.getByTestId('confirm-all').click();
+      await page.locator('[data-test=finding][data-verdict=""]').first().waitFor({ state: 'detached' });
+      await page.getByTestId('conclude').click();
+      await page.locator('[data-test=verification][data-state=concluded][data-result=concealment]').waitFor();
+      check((await page.getByTestId('verification-result').textContent()).includes('瞒报'), 'the result is not 瞒报');
+      await page.screenshot({ path: join(shots, 'integrity-7-concluded.png'), fullPage: true });
+      await page.getByTestId('verification-file').click();
+      await waitUrl(page, /\/integrity\/cadres\/[0-9a-f-]{36}$/);
+      const records = page.locator('[data-test=record-section][data-section=verification]');
+      await records.filter({ hasText: `${year}年度` }).filter({ hasText: '瞒报' }).waitFor();
+    },
+  },
 ];
 
 selectors.setTestIdAttribute('data-test');

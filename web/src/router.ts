@@ -104,7 +104,8 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('@/office/IntegrityMine.vue'),
         meta: { nav: 'integrity-mine' },
       },
-      /* The office's: the people and their files, the report rounds. */
+      /* The office's: the people and their files, the report rounds, the
+       * verifications. */
       {
         path: 'integrity/cadres',
         name: 'integrity-cadres',
@@ -128,6 +129,18 @@ export const routes: RouteRecordRaw[] = [
         name: 'integrity-round',
         component: () => import('@/office/IntegrityRound.vue'),
         meta: { nav: 'integrity-rounds' },
+      },
+      {
+        path: 'integrity/verifications',
+        name: 'integrity-verifications',
+        component: () => import('@/office/IntegrityVerifications.vue'),
+        meta: { nav: 'integrity-verifications' },
+      },
+      {
+        path: 'integrity/verifications/:id',
+        name: 'integrity-verification',
+        component: () => import('@/office/IntegrityVerification.vue'),
+        meta: { nav: 'integrity-verifications' },
       },
       {
         path: 'integrity/me/report',

@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n } from 'vue-i18n';
 import {
+  canCompare,
+  canConclude,
+  drawBody,
+  emptyDrawForm,
+  emptyReferenceForm,
+  emptyVerificationFilters,
+  findingExplanation,
+  referenceBody,
+  validateDraw,
+  validateReference,
+  validateVerdict,
+  verdictBody,
+  verificationFiltersFromQuery,
+  verificationFiltersToQuery,
+  verificationListQuery,
   cadreBody,
   cadreFiltersFromQuery,
   cadreFiltersToQuery,
@@ -443,6 +458,111 @@ describe('the people list and the file', () => {
     expect(recordOrigin(`clue:${id}:x:HR-1`)).toEqual({ kind: 'clue', id: id.toLowerCase() });
     expect(recordOrigin('reminder:r:due_soon')).toBeNull();
     expect(recordOrigin('')).toBeNull();
+  });
+});
+
+const CADRE_ID = '0b6f1c2e-8f7a-4c3e-9d21-5a4b3c2d1e0f';
+
+describe('verification (查核)', () => {
+  it('draws a year of a unit with a share 1 to 100, a seed and each key case once with its reason', () => {
+    const f = { ...emptyDrawForm(2026), unit_code: 'city_a', share_percent: '0', seed: 'x'.repeat(65) };
+    f.key_cadres = [
+      { cadre_id: 'nope', reason: 'promotion_candidate' },
+      { cadre_id: CADRE_ID, reason: 'friend' },
+      { cadre_id: CADRE_ID, reason: 'reserve_cadre' },
+    ];
+    expect(validateDraw(f)).toEqual({
+      share_percent: 'recheck.shareInvalid',
+      seed: 'validate.tooLong',
+      'key_cadres[0].cadre_id': 'validate.required',
+      'key_cadres[1].reason': 'validate.required',
+      'key_cadres[2].cadre_id': 'integrity.keyTwice',
+    });
+    const good = { ...f, share_percent: '10', seed: ' s1 ', key_cadres: [{ cadre_id: CADRE_ID, reason: 'promotion_candidate' }] };
+    expect(validateDraw(good)).toEqual({});
+    expect(drawBody(good)).toEqual({
+      year: 2026,
+      unit_code: 'city_a',
+      share_percent: 10,
+      seed: 's1',
+      key_cadres: [{ cadre_id: CADRE_ID, reason: 'promotion_candidate' }],
+    });
+    // No share and no seed: the service's default share and a fresh seed.
+    expect(drawBody({ ...good, share_percent: '', seed: '' })).toEqual({
+      year: 2026,
+      unit_code: 'city_a',
+      key_cadres: [{ cadre_id: CADRE_ID, reason: 'promotion_candidate' }],
+    });
+  });
+
+  it("takes a reference record as one complete entry of an item, its credit code checked", () => {
+    expect(validateReference(FORM, emptyReferenceForm())).toEqual({ item: 'validate.required' });
+    const f = { item: 'company_stakes', fields: { holder: 'spouse', company: '', credit_code: '91350100M000100Y44' }, note: '' };
+    expect(validateReference(FORM, f)).toEqual({
+      'fields.company': 'validate.required',
+      'fields.credit_code': 'integrity.creditCodeInvalid',
+      'fields.share_percent': 'validate.required',
+    });
+    const good = { ...f, fields: { ...f.fields, company: '华东物资贸易有限公司', credit_code: GOOD_CODE.toLowerCase(), share_percent: '30' }, note: ' 企业信用信息公示系统 ' };
+    expect(validateReference(FORM, good)).toEqual({});
+    expect(referenceBody(FORM, good, 2026)).toEqual({
+      year: 2026,
+      item: 'company_stakes',
+      fields: [
+        { name: 'holder', value: 'spouse' },
+        { name: 'company', value: '华东物资贸易有限公司' },
+        { name: 'credit_code', value: GOOD_CODE },
+        { name: 'share_percent', value: '30' },
+      ],
+      note: '企业信用信息公示系统',
+    });
+  });
+
+  it('confirms a finding as it is, or overrides its kind with a reason, the kind sent with an override only', () => {
+    expect(validateVerdict({ verdict: 'overridden', kind: '', reason: '' })).toEqual({ kind: 'validate.required', reason: 'validate.required' });
+    expect(validateVerdict({ verdict: 'maybe', kind: '', reason: '' })).toEqual({ verdict: 'validate.required' });
+    expect(verdictBody({ verdict: 'confirmed', kind: 'omission', reason: '' })).toEqual({ verdict: 'confirmed' });
+    expect(verdictBody({ verdict: 'overridden', kind: 'consistent', reason: ' 含公摊 ' })).toEqual({
+      verdict: 'overridden',
+      kind: 'consistent',
+      reason: '含公摊',
+    });
+  });
+
+  it('compares while no verdict fixes the comparison and there is a record, and concludes once every finding has one', () => {
+    const f = (verdict: string) => ({ verdict }) as never;
+    const ref = [{}] as never[];
+    expect(canCompare({ state: 'drawn', findings: [], references: [] })).toBe(false);
+    expect(canCompare({ state: 'drawn', findings: [], references: ref })).toBe(true);
+    expect(canCompare({ state: 'compared', findings: [f('')], references: ref })).toBe(true);
+    expect(canCompare({ state: 'compared', findings: [f('confirmed'), f('')], references: ref })).toBe(false);
+    expect(canCompare({ state: 'concluded', findings: [], references: ref })).toBe(false);
+    expect(canConclude({ state: 'compared', findings: [f('confirmed'), f('')] })).toBe(false);
+    expect(canConclude({ state: 'compared', findings: [f('confirmed'), f('overridden')] })).toBe(true);
+    expect(canConclude({ state: 'compared', findings: [] })).toBe(true);
+    expect(canConclude({ state: 'drawn', findings: [] })).toBe(false);
+  });
+
+  it("says a finding in the page's words: what was not reported, or the figure below the register's", () => {
+    const housing = FORM.items[1];
+    const entry = (area: string) => ({ fields: [{ name: 'address', value: 'A市幸福路1号' }, { name: 'area_m2', value: area }] });
+    expect(findingExplanation({ kind: 'omission', key: 'A市幸福路1号', reported: entry('80'), reference: entry('96.5') }, housing, 'zh-CN')).toEqual([
+      'omission',
+      { key: 'A市幸福路1号', field: '建筑面积', told: '80', shown: '96.5' },
+    ]);
+    expect(findingExplanation({ kind: 'concealment', key: GOOD_CODE, reported: null, reference: entry('1') }, FORM.items[2], 'en')).toEqual([
+      'concealed',
+      { key: GOOD_CODE },
+    ]);
+    expect(findingExplanation({ kind: 'concealment', key: '', reported: null, reference: entry('1') }, null, 'en')[0]).toBe('concealedEntry');
+    expect(findingExplanation({ kind: 'consistent', key: '', reported: entry('1'), reference: entry('1') }, housing, 'en')[0]).toBe('consistent');
+  });
+
+  it("keeps the list's filters in the URL and asks under the API's names", () => {
+    const f = verificationFiltersFromQuery({ year: '2026', state: 'concluded', result: 'concealment', unit: 'city_a' });
+    expect(verificationFiltersToQuery(f)).toEqual({ year: '2026', state: 'concluded', result: 'concealment', unit: 'city_a' });
+    expect(verificationListQuery(f)).toBe('year=2026&state=concluded&result=concealment&unit_code=city_a');
+    expect(verificationFiltersFromQuery({ year: '26', state: 'lost', result: 'lie', unit: 'A' })).toEqual(emptyVerificationFilters());
   });
 });
 

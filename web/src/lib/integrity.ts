@@ -18,6 +18,7 @@ import type {
   ReportItemAnswer,
   ReportRound,
   Verification,
+  VerificationFinding,
 } from '@/api/types';
 import { LIMITS } from '@/lib/limits.generated';
 import { chars, type Errors } from '@/lib/validate';
@@ -636,6 +637,33 @@ export function verdictBody(f: VerdictForm): { verdict: string; kind?: string; r
   if (f.verdict === 'overridden') body.kind = f.kind;
   if (f.reason.trim()) body.reason = f.reason.trim();
   return body;
+}
+
+/* A finding said in the page's language rather than in the service's
+ * English explanation: what was not reported, or the figure reported
+ * below the register's (the item's amount field), or that both agree.
+ * The i18n key under integrity.explain and its parameters. */
+export function findingExplanation(
+  f: Pick<VerificationFinding, 'kind' | 'key' | 'reported' | 'reference'>,
+  item: Pick<ReportFormItem, 'amount_field' | 'fields'> | null,
+  locale: string,
+): [key: string, params: Record<string, string>] {
+  const value = (e: { fields: { name: string; value: string }[] } | null | undefined, name: string) =>
+    e?.fields?.find((x) => x.name === name)?.value ?? '';
+  if (f.kind === 'concealment') return [f.reported ? 'concealedKey' : f.key ? 'concealed' : 'concealedEntry', { key: f.key }];
+  if (f.kind === 'omission' && item?.amount_field) {
+    const field = item.fields.find((x) => x.name === item.amount_field);
+    return [
+      'omission',
+      {
+        key: f.key,
+        field: field ? formLabel(field, locale) : item.amount_field,
+        told: value(f.reported, item.amount_field) || '0',
+        shown: value(f.reference, item.amount_field),
+      },
+    ];
+  }
+  return [f.kind === 'omission' ? 'omitted' : 'consistent', { key: f.key }];
 }
 
 /* Whether a verification may be concluded: compared, and every finding

@@ -51,6 +51,7 @@ export default {
     dashboard: 'Overview',
     integrityCadres: 'Integrity files',
     integrityRounds: 'Report rounds',
+    integrityVerifications: 'Report verification',
     integrityMine: 'My integrity file',
     integrityMyReport: 'My yearly report',
   },

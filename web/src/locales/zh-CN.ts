@@ -51,6 +51,7 @@ export default {
     dashboard: '监督概览',
     integrityCadres: '廉政档案',
     integrityRounds: '事项报告批次',
+    integrityVerifications: '事项报告查核',
     integrityMine: '我的廉政档案',
     integrityMyReport: '个人有关事项报告',
   },
