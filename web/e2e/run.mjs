@@ -1618,6 +1618,91 @@ const tests = [
       await records.filter({ hasText: `${year}年度` }).filter({ hasText: '瞒报' }).waitFor();
     },
   },
+  {
+    // The integrity opinion for a promotion (廉洁意见回复), signed with an
+    // objection: a candidate's file with a demerit decided today (through
+    // the API); hr.east lands on the opinion requests, has an empty
+    // request refused in place with nothing sent, asks about the candidate
+    // (the person id typed in small letters) and reads no proposal, no
+    // grounds, only that the answer awaits the office; lead.east opens the
+    // request, reads the proposed objection and the sanction it rests on,
+    // has empty words refused, words it and signs; hr.east reads the signed
+    // objection with its words and who signed, and prints the letter.
+    name: 'integrity_opinion_signed_with_objection',
+    options: { ...DESKTOP, locale: 'zh-CN' },
+    async run(page) {
+      const token = randomBytes(5).toString('hex').toUpperCase();
+      const person = `E2E-O${token}`;
+      const name = `拟提拔干部${token.slice(-4)}`;
+      const lead = await apiLogin('lead.east');
+      const { cadre } = await apiCall(lead, 'POST', '/api/v1/integrity/cadres', { person_id: person, name, unit_code: 'city_a', position: '物资部副主任' });
+      await apiCall(lead, 'POST', `/api/v1/integrity/cadres/${cadre.id}/records`, {
+        section: 'discipline',
+        title: '记过处分',
+        happened_on: day(0),
+        kind: 'government_sanction',
+        measure: 'demerit',
+      });
+
+      await page.goto(`${base}/login`);
+      await page.locator('input[name=username]').fill('hr.east');
+      await page.locator('input[name=password]').fill(password);
+      await page.getByTestId('login-submit').click();
+      await waitUrl(page, /\/integrity\/opinions$/);
+      const menu = await page.locator('.el-menu-item').allTextContents();
+      check(menu.length === 1 && menu[0].includes('廉洁意见回复'), `HR's menu: ${menu.join(', ')}`);
+      let posts = 0;
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().endsWith('/api/v1/integrity/opinion-requests')) posts++;
+      });
+      await page.getByTestId('new-opinion-request').click();
+      await page.getByTestId('step-submit').click();
+      await page.locator('.el-form-item__error').first().waitFor();
+      check(posts === 0, 'an empty request was sent');
+      await page.locator('textarea[name=person_ids]').fill(person.toLowerCase());
+      await page.locator('textarea[name=note]').fill(`干部选拔 ${token}`);
+      await page.getByTestId('step-submit').click();
+      await waitUrl(page, /\/integrity\/opinions\/[0-9a-f-]{36}$/);
+      const requestUrl = new URL(page.url()).pathname;
+      const opinion = page.locator(`[data-test=opinion][data-person="${person}"]`);
+      await opinion.locator('[data-test=opinion-awaiting]').waitFor();
+      check((await opinion.getAttribute('data-state')) === 'proposed', 'the opinion is not awaiting its signature');
+      check(!(await opinion.getByTestId('opinion-proposal').count()) && !(await opinion.getByTestId('opinion-basis').count()), 'HR reads the proposal');
+      check(!(await opinion.getByTestId('sign-opinion').count()), 'HR is offered to sign');
+      check(posts === 1, `${posts} requests sent`);
+      await page.screenshot({ path: join(shots, 'integrity-8-hr-request.png'), fullPage: true });
+      await signOut(page);
+
+      await signIn(page, 'lead.east', requestUrl);
+      await opinion.locator('[data-test=opinion-proposal][data-proposed=objection]').waitFor();
+      check((await opinion.getByTestId('basis-sanction').textContent()).includes('记过'), 'the grounds do not name the demerit');
+      check((await opinion.getAttribute('data-conclusion')) === 'objection', 'the opinion to sign is not the objection');
+      await opinion.getByTestId('edit-opinion').click();
+      await opinion.locator('textarea[name=text]').fill('');
+      await opinion.getByTestId('save-sign-opinion').click();
+      await opinion.locator('.el-form-item__error').first().waitFor();
+      const words = `该同志受记过处分，尚在处分影响期内，有不同意见。${token}`;
+      await opinion.locator('textarea[name=text]').fill(words);
+      await opinion.getByTestId('save-sign-opinion').click();
+      await page.locator(`[data-test=opinion][data-person="${person}"][data-state=signed]`).waitFor();
+      await page.screenshot({ path: join(shots, 'integrity-9-signed.png'), fullPage: true });
+      await signOut(page);
+
+      await signIn(page, 'hr.east', requestUrl);
+      const signed = page.locator(`[data-test=opinion][data-person="${person}"][data-state=signed]`);
+      await signed.waitFor();
+      check((await signed.getByTestId('opinion-conclusion').textContent()).includes('有不同意见'), 'HR does not read the objection');
+      check((await signed.getByTestId('opinion-text').textContent()) === words, 'HR does not read the signed words');
+      await checkNamed(signed.getByTestId('opinion-signed'), '华东纪检组长', 'the signer');
+      check(!(await signed.getByTestId('opinion-basis').count()), 'HR reads the grounds');
+      const letter = await signed.getByTestId('opinion-print').getAttribute('href');
+      await page.goto(`${base}${letter}`);
+      await page.locator('[data-test=letter-conclusion][data-conclusion=objection]').waitFor();
+      check((await page.getByTestId('letter-name').textContent()) === name, 'the letter does not name the candidate');
+      check((await page.getByTestId('letter-text').textContent()) === words, 'the letter does not hold the signed words');
+      await page.screenshot({ path: join(shots, 'integrity-10-letter.png'), fullPage: true });
+    },
+  },
 ];
 
 selectors.setTestIdAttribute('data-test');

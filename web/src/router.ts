@@ -142,6 +142,19 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('@/office/IntegrityVerification.vue'),
         meta: { nav: 'integrity-verifications' },
       },
+      /* The integrity opinions (廉洁意见回复): the office's and HR's. */
+      {
+        path: 'integrity/opinions',
+        name: 'integrity-opinions',
+        component: () => import('@/office/IntegrityOpinions.vue'),
+        meta: { nav: 'integrity-opinions' },
+      },
+      {
+        path: 'integrity/opinions/:id',
+        name: 'integrity-opinion-request',
+        component: () => import('@/office/IntegrityOpinionRequest.vue'),
+        meta: { nav: 'integrity-opinions' },
+      },
       {
         path: 'integrity/me/report',
         name: 'integrity-my-report',
@@ -149,6 +162,15 @@ export const routes: RouteRecordRaw[] = [
         meta: { nav: 'integrity-my-report' },
       },
     ],
+  },
+  /* A signed opinion as a letter to print: outside the shell, its menu
+   * has no place on paper; the guard still asks for the session and the
+   * role that reads opinions. */
+  {
+    path: '/integrity/opinions/:id/print/:opinion',
+    name: 'integrity-opinion-print',
+    component: () => import('@/office/IntegrityOpinionPrint.vue'),
+    meta: { nav: 'integrity-opinions' },
   },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('@/public/NotFound.vue'), meta: { public: true } },
 ];

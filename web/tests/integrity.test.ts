@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n } from 'vue-i18n';
 import {
+  emptyOpinionRequestForm,
+  filterRequests,
+  opinionFilterFromQuery,
+  opinionRequestBody,
+  personIds,
+  validateOpinion,
+  validateOpinionRequest,
   canCompare,
   canConclude,
   drawBody,
@@ -563,6 +570,38 @@ describe('verification (查核)', () => {
     expect(verificationFiltersToQuery(f)).toEqual({ year: '2026', state: 'concluded', result: 'concealment', unit: 'city_a' });
     expect(verificationListQuery(f)).toBe('year=2026&state=concluded&result=concealment&unit_code=city_a');
     expect(verificationFiltersFromQuery({ year: '26', state: 'lost', result: 'lie', unit: 'A' })).toEqual(emptyVerificationFilters());
+  });
+});
+
+describe('the integrity opinions (廉洁意见回复)', () => {
+  it('asks about person ids typed any way, each once, in capitals', () => {
+    expect(personIds(' hr-1, HR-2，hr-1\nE2E-x 、 ')).toEqual(['HR-1', 'HR-2', 'E2E-X']);
+    expect(validateOpinionRequest(emptyOpinionRequestForm())).toEqual({ person_ids: 'validate.required' });
+    expect(validateOpinionRequest({ purpose: 'coronation', note: '', person_ids: 'HR/1' })).toEqual({
+      purpose: 'validate.required',
+      person_ids: 'integrity.personIdsInvalid',
+    });
+    const many = Array.from({ length: 1001 }, (_, i) => `HR-${i}`).join(' ');
+    expect(validateOpinionRequest({ purpose: 'promotion', note: '', person_ids: many })).toEqual({ person_ids: 'integrity.tooManyCandidates' });
+    const good = { purpose: 'promotion', note: ' 第四季度干部选拔 ', person_ids: 'hr-1 hr-2' };
+    expect(validateOpinionRequest(good)).toEqual({});
+    expect(opinionRequestBody(good)).toEqual({ purpose: 'promotion', note: '第四季度干部选拔', person_ids: ['HR-1', 'HR-2'] });
+    expect(opinionRequestBody({ ...good, note: '' })).toEqual({ purpose: 'promotion', person_ids: ['HR-1', 'HR-2'] });
+  });
+
+  it('signs a conclusion of the three with words', () => {
+    expect(validateOpinion({ conclusion: 'maybe', text: ' ' })).toEqual({ conclusion: 'validate.required', text: 'validate.required' });
+    expect(validateOpinion({ conclusion: 'objection', text: '有不同意见。' })).toEqual({});
+  });
+
+  it('shows the requests with an opinion to sign, or one signed', () => {
+    const r = (signed: number, candidates: number) => ({ signed, candidates }) as never;
+    const list = [r(0, 2), r(1, 2), r(2, 2)];
+    expect(filterRequests(list, 'pending')).toEqual([list[0], list[1]]);
+    expect(filterRequests(list, 'signed')).toEqual([list[1], list[2]]);
+    expect(filterRequests(list, '')).toEqual(list);
+    expect(opinionFilterFromQuery({ has: 'signed' })).toBe('signed');
+    expect(opinionFilterFromQuery({ has: 'all' })).toBe('');
   });
 });
 

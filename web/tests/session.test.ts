@@ -99,13 +99,18 @@ describe('roles', () => {
       'rectify-overview',
       'rectify-duty',
     ];
-    const integrity = ['integrity-cadres', 'integrity-rounds', 'integrity-verifications'];
+    const integrity = ['integrity-cadres', 'integrity-rounds', 'integrity-verifications', 'integrity-opinions'];
     expect(navFor(['inspector']).map((i) => i.name)).toEqual([...office, ...integrity]);
     expect(navFor(['inspection_lead']).map((i) => i.name)).toEqual([...office, ...integrity]);
     expect(navFor(['admin'])).toEqual([]);
     // The auditor reads no integrity file (docs/access.md).
     expect(navFor(['cadre', 'auditor']).map((i) => i.name)).toEqual([...office, 'integrity-mine', 'integrity-my-report']);
     expect(homeRoute(['auditor'])).toBe('clues');
+  });
+
+  it('lands HR on the integrity opinions, its one page', () => {
+    expect(navFor(['hr']).map((i) => i.name)).toEqual(['integrity-opinions']);
+    expect(homeRoute(['hr'])).toBe('integrity-opinions');
   });
 
   it('lands a cadre on its own integrity file, with its yearly report and nothing of the office', () => {

@@ -38,6 +38,10 @@ export function canManageRectify(roles: readonly string[]): boolean {
  * (integrity.read, integrity.manage). */
 export const INTEGRITY_OWN = ['cadre'] as const;
 export const INTEGRITY_OFFICE = ['inspector', 'inspection_lead'] as const;
+/* The integrity opinions (廉洁意见回复) are asked for and read with
+ * opinion.request: the office, and HR (组织人事), which sees nothing else
+ * and so lands on them. */
+export const OPINION_READERS = ['inspector', 'inspection_lead', 'hr'] as const;
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'clues', label: 'nav.clues', roles: CLUE_READERS },
@@ -60,6 +64,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'integrity-cadres', label: 'nav.integrityCadres', roles: INTEGRITY_OFFICE },
   { name: 'integrity-rounds', label: 'nav.integrityRounds', roles: INTEGRITY_OFFICE },
   { name: 'integrity-verifications', label: 'nav.integrityVerifications', roles: INTEGRITY_OFFICE },
+  { name: 'integrity-opinions', label: 'nav.integrityOpinions', roles: OPINION_READERS },
   // The cadre lands on its own file; its report is one click away.
   { name: 'integrity-mine', label: 'nav.integrityMine', roles: INTEGRITY_OWN },
   { name: 'integrity-my-report', label: 'nav.integrityMyReport', roles: INTEGRITY_OWN },

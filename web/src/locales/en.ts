@@ -52,6 +52,7 @@ export default {
     integrityCadres: 'Integrity files',
     integrityRounds: 'Report rounds',
     integrityVerifications: 'Report verification',
+    integrityOpinions: 'Integrity opinions',
     integrityMine: 'My integrity file',
     integrityMyReport: 'My yearly report',
   },

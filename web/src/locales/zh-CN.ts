@@ -52,6 +52,7 @@ export default {
     integrityCadres: '廉政档案',
     integrityRounds: '事项报告批次',
     integrityVerifications: '事项报告查核',
+    integrityOpinions: '廉洁意见回复',
     integrityMine: '我的廉政档案',
     integrityMyReport: '个人有关事项报告',
   },
