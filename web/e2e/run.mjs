@@ -1616,6 +1616,18 @@ const tests = [
       await waitUrl(page, /\/integrity\/cadres\/[0-9a-f-]{36}$/);
       const records = page.locator('[data-test=record-section][data-section=verification]');
       await records.filter({ hasText: `${year}年度` }).filter({ hasText: '瞒报' }).waitFor();
+
+      // The year's figures count it, and the figure opens the verifications
+      // of the year with that result, as many as it counts.
+      await page.goto(`${base}/integrity/overview?year=${year}`);
+      const figure = page.getByTestId('figure-result-concealment');
+      await figure.waitFor();
+      const counted = Number(await figure.getAttribute('data-count'));
+      check(counted >= 1, `the concealment figure counts ${counted}`);
+      await figure.click();
+      await waitUrl(page, new RegExp(`/integrity/verifications\\?year=${year}&result=concealment$`));
+      await page.locator('[data-test=verification-row][data-person="HR-CADRE.EAST"]').waitFor();
+      check((await page.getByTestId('verification-row').count()) === counted, 'the list does not hold what the figure counts');
     },
   },
   {

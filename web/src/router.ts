@@ -142,6 +142,12 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('@/office/IntegrityVerification.vue'),
         meta: { nav: 'integrity-verifications' },
       },
+      {
+        path: 'integrity/overview',
+        name: 'integrity-overview',
+        component: () => import('@/office/IntegrityOverview.vue'),
+        meta: { nav: 'integrity-overview' },
+      },
       /* The integrity opinions (廉洁意见回复): the office's and HR's. */
       {
         path: 'integrity/opinions',

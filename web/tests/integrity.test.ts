@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n } from 'vue-i18n';
 import {
+  opinionFigureTarget,
+  opinionFigures,
+  reportFigureTarget,
+  reportFigures,
+  roundFigureTarget,
+  topRounds,
+  verificationFigureTarget,
+  verificationFigures,
   emptyOpinionRequestForm,
   filterRequests,
   opinionFilterFromQuery,
@@ -602,6 +610,37 @@ describe('the integrity opinions (廉洁意见回复)', () => {
     expect(filterRequests(list, '')).toEqual(list);
     expect(opinionFilterFromQuery({ has: 'signed' })).toBe('signed');
     expect(opinionFilterFromQuery({ has: 'all' })).toBe('');
+  });
+});
+
+describe('the integrity figures', () => {
+  const round = (id: string, org_path: string, n: number, year = 2026) =>
+    ({ id, year, org_path, cadres: n * 5, submitted: n, late: n, overdue: n, drafts: n, not_started: n }) as never;
+
+  it("adds up the year's rounds not inside another, each round's own figures opening its list", () => {
+    const rounds = [round('e', 'hq.east', 2), round('a', 'hq.east.city_a', 1), round('w', 'hq.west', 3), round('old', 'hq.east', 7, 2025)];
+    expect(topRounds(rounds).map((r: { id: string }) => r.id)).toEqual(['e', 'w', 'old']);
+    expect(reportFigures(rounds.slice(0, 3))).toEqual({ cadres: 25, submitted: 5, late: 5, overdue: 5, drafts: 5, not_started: 5 });
+    expect(roundFigureTarget({ id: 'a' }, 'overdue')).toEqual({ name: 'integrity-round', params: { id: 'a' }, query: { state: 'overdue' } });
+    // One round holds the year: its list; several: the year's rounds.
+    expect(reportFigureTarget([rounds[0], rounds[1]], 'late', 2026)).toEqual({ name: 'integrity-round', params: { id: 'e' }, query: { state: 'late' } });
+    expect(reportFigureTarget(rounds.slice(0, 3), 'late', 2026)).toEqual({ name: 'integrity-rounds', query: { year: '2026' } });
+  });
+
+  it('counts the verifications by state and result, each opening the list of the year filtered to it', () => {
+    const v = (state: string, result: string) => ({ state, result });
+    expect(verificationFigures([v('drawn', ''), v('concluded', 'concealment'), v('concluded', 'consistent'), v('compared', '')])).toEqual({
+      total: 4,
+      by_state: { drawn: 1, compared: 1, concluded: 2 },
+      by_result: { consistent: 1, omission: 0, concealment: 1 },
+    });
+    expect(verificationFigureTarget(2026, 'result', 'concealment')).toEqual({ name: 'integrity-verifications', query: { year: '2026', result: 'concealment' } });
+    expect(verificationFigureTarget(2026, '', '')).toEqual({ name: 'integrity-verifications', query: { year: '2026' } });
+  });
+
+  it('counts the opinions asked, signed and awaiting a signature', () => {
+    expect(opinionFigures([{ candidates: 4, signed: 1 }, { candidates: 1, signed: 1 }])).toEqual({ requests: 2, candidates: 5, signed: 2, pending: 3 });
+    expect(opinionFigureTarget('pending')).toEqual({ name: 'integrity-opinions', query: { has: 'pending' } });
   });
 });
 

@@ -99,7 +99,7 @@ describe('roles', () => {
       'rectify-overview',
       'rectify-duty',
     ];
-    const integrity = ['integrity-cadres', 'integrity-rounds', 'integrity-verifications', 'integrity-opinions'];
+    const integrity = ['integrity-cadres', 'integrity-rounds', 'integrity-verifications', 'integrity-opinions', 'integrity-overview'];
     expect(navFor(['inspector']).map((i) => i.name)).toEqual([...office, ...integrity]);
     expect(navFor(['inspection_lead']).map((i) => i.name)).toEqual([...office, ...integrity]);
     expect(navFor(['admin'])).toEqual([]);

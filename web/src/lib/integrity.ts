@@ -912,6 +912,14 @@ export function roundFigureTarget(round: Pick<ReportRound, 'id'>, state: string)
   return { name: 'integrity-round', params: { id: round.id }, query: state ? { state } : {} };
 }
 
+/* What a year's report figure opens: the one round's cadres in that
+ * state when one round holds them all, else the year's rounds, each with
+ * its own figures to open. */
+export function reportFigureTarget(rounds: readonly ReportRound[], state: string, year: number): FigureTarget {
+  const top = topRounds(rounds);
+  return top.length === 1 ? roundFigureTarget(top[0], state) : { name: 'integrity-rounds', query: { year: String(year) } };
+}
+
 export function verificationFigureTarget(year: number, by: 'state' | 'result' | '', value: string): FigureTarget {
   const query: Record<string, string> = { year: String(year) };
   if (by && value) query[by] = value;

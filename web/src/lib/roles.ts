@@ -65,6 +65,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'integrity-rounds', label: 'nav.integrityRounds', roles: INTEGRITY_OFFICE },
   { name: 'integrity-verifications', label: 'nav.integrityVerifications', roles: INTEGRITY_OFFICE },
   { name: 'integrity-opinions', label: 'nav.integrityOpinions', roles: OPINION_READERS },
+  { name: 'integrity-overview', label: 'nav.integrityOverview', roles: INTEGRITY_OFFICE },
   // The cadre lands on its own file; its report is one click away.
   { name: 'integrity-mine', label: 'nav.integrityMine', roles: INTEGRITY_OWN },
   { name: 'integrity-my-report', label: 'nav.integrityMyReport', roles: INTEGRITY_OWN },

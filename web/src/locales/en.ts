@@ -53,6 +53,7 @@ export default {
     integrityRounds: 'Report rounds',
     integrityVerifications: 'Report verification',
     integrityOpinions: 'Integrity opinions',
+    integrityOverview: 'Integrity figures',
     integrityMine: 'My integrity file',
     integrityMyReport: 'My yearly report',
   },

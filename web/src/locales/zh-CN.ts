@@ -53,6 +53,7 @@ export default {
     integrityRounds: '事项报告批次',
     integrityVerifications: '事项报告查核',
     integrityOpinions: '廉洁意见回复',
+    integrityOverview: '廉政档案统计',
     integrityMine: '我的廉政档案',
     integrityMyReport: '个人有关事项报告',
   },
