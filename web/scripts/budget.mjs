@@ -46,6 +46,18 @@ const pages = [
     components: ['src/office/ShellLayout.vue', 'src/office/CaseList.vue'],
     budget: 350_000,
   },
+  // Where a cadre and HR land: the shell with the integrity page's lazy
+  // chunk, which carries the integrity pages' texts (merged on load).
+  {
+    name: 'cadre integrity file (/integrity/me, signed in)',
+    components: ['src/office/ShellLayout.vue', 'src/office/IntegrityMine.vue'],
+    budget: 350_000,
+  },
+  {
+    name: 'HR opinion requests (/integrity/opinions, signed in)',
+    components: ['src/office/ShellLayout.vue', 'src/office/IntegrityOpinions.vue'],
+    budget: 350_000,
+  },
   { name: 'public report page (/report)', components: ['src/public/ReportPage.vue'], budget: 120_000 },
   { name: 'public follow-up (/report/follow-up)', components: ['src/public/FollowUpPage.vue'], budget: 120_000 },
 ];
