@@ -703,9 +703,23 @@ const tests = [
       await page.getByTestId('filter-status').click();
       const choice = page.locator(`[data-test=status-${top.key}]`);
       const stageName = (await choice.textContent()).trim();
+      // The rows of the unfiltered list stay shown until the filtered one
+      // arrives: wait for its answer, and for the rows to be its own.
+      const filtered = page.waitForResponse((r) => {
+        const u = new URL(r.url());
+        return u.pathname === '/api/v1/clues' && u.searchParams.get('status') === top.key;
+      });
       await choice.click();
       await waitUrl(page, new RegExp(`^/clues\\?status=${top.key}$`));
-      await page.getByTestId('clue-row').first().waitFor();
+      await filtered;
+      await page.waitForFunction(
+        (key) => {
+          const rows = [...document.querySelectorAll('[data-test=clue-row]')];
+          return rows.length > 0 && rows.every((e) => e.dataset.status === key);
+        },
+        top.key,
+        { timeout: 15000 },
+      );
       const rows = await page.getByTestId('clue-row').evaluateAll((els) => els.map((e) => e.dataset.status));
       check(rows.length === Math.min(top.count, 20) && rows.every((s) => s === top.key), `${top.key} rows: ${rows}, figure ${top.count}`);
       const last = listCalls[listCalls.length - 1];
