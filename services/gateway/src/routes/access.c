@@ -106,15 +106,18 @@ static const perm_info perms[GW_PERM_COUNT] = {
                                            "inside the caller's scope, their history and dossier; "
                                            "every read is audited"},
     [GW_PERM_INTEGRITY_MANAGE] = {.name = "integrity.manage",
-                                  .meaning = "register cadres (by hand or CSV), their relatives "
-                                             "and the records of their files' sections, inside "
-                                             "the caller's scope"},
+                                  .meaning = "register cadres, their relatives and the records "
+                                             "of their files' sections, open report rounds and "
+                                             "verify reports (draws, reference records, "
+                                             "verdicts), inside the caller's scope; never the "
+                                             "caller's own file"},
     [GW_PERM_INTEGRITY_SETTINGS] = {.name = "integrity.settings",
                                     .meaning = "change the influence period (处分影响期) of each "
                                                "kind of sanction"},
     [GW_PERM_INTEGRITY_OWN] = {.name = "integrity.own",
                                .meaning = "read the caller's own integrity file, without the "
-                                          "office's internal notes"},
+                                          "office's internal notes, and fill in and submit its "
+                                          "own yearly personal matters report"},
     [GW_PERM_OPINION_REQUEST] = {.name = "opinion.request",
                                  .meaning = "ask for the integrity opinions (廉洁意见回复) on "
                                             "candidates and read the answers: HR reads the "

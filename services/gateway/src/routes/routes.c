@@ -866,8 +866,10 @@ const gw_route gw_routes[] = {
     {.method = "GET",
      .pattern = "/api/v1/integrity/me/report",
      .perm = GW_PERM_INTEGRITY_OWN,
-     .rpc = GW_RPC("integrity", "GetOwnReport", get_own_report, own_report,
-                   .query = (const gw_query_param[]){{"year", "year"}, {NULL, NULL}})},
+     .rpc =
+         GW_RPC("integrity", "GetOwnReport", get_own_report, own_report,
+                .query = (const gw_query_param[]){{"year", "year"}, {NULL, NULL}},
+                .audit_action = "integrity.own_report_read", .audit_target = "integrity_report")},
     {.method = "PUT",
      .pattern = "/api/v1/integrity/me/report",
      .perm = GW_PERM_INTEGRITY_OWN,
