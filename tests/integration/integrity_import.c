@@ -152,7 +152,10 @@ static void test_import_good_file(void **state)
     char actions[256];
     cgt_dossier_actions(lead, "integrity/cadres", cgt_json_str(c, "id"), actions, sizeof actions);
     cJSON_Delete(c);
-    CGT_CHECK_STR("file.created", actions, "the new file's dossier");
+    /* (A round of city_b due soon may have reminded the cadre already.) */
+    CGT_CHECK(strncmp(actions, "file.created", 12) == 0 &&
+                  (actions[12] == '\0' || actions[12] == ','),
+              "the new file's dossier begins with file.created: %s", actions);
 
     /* The same file again: every person has a file now, each named. */
     r = check_refused(inspector, csv, 2, "工号", "has a file already");
