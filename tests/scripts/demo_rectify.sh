@@ -19,6 +19,9 @@ STATE=$(mktemp -d /tmp/cg-demo-rectify.XXXXXX)
 chmod 755 "$STATE"
 export CG_STATE=$STATE CG_NATS_PORT=auto CG_HTTP_LISTEN=127.0.0.1:0
 export CG_DEMO_PASSWORD=demo-rectify-password-1 CG_DEMO_RECTIFY=on
+# This test is about the rectification demo only (demo_integrity.sh loads
+# the integrity demo).
+export CG_DEMO_INTEGRITY=off
 # The gateway's own rate limits, as run.sh has them (test.sh exempts the
 # loopback address for the suite's stack).
 unset CG_RATE_EXEMPT CG_TRUSTED_PROXIES
