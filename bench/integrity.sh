@@ -39,11 +39,7 @@ PSQL=(psql -h "$CG_STATE/pg/sock" -U postgres -d cg_integrity -qAtX -v ON_ERROR_
 WORK=$(mktemp -d /tmp/cg-bench-integrity.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-login() {
-    curl -sf "$URL/api/v1/auth/login" -H 'Content-Type: application/json' \
-        -d "{\"username\":\"$1\",\"password\":\"$PASSWORD\"}" | json '["token"]'
-}
+. "$ROOT/bench/lib.sh"
 declare -A TOKEN
 USERS=(lead.east lead)
 for u in "${USERS[@]}" hr.east; do TOKEN[$u]=$(login "$u"); done
@@ -99,9 +95,6 @@ SQL
         -c "VACUUM ANALYZE relatives" -c "VACUUM ANALYZE open_matters"
 }
 
-# wrk prints latencies as 850.00us, 1.20ms or 1.05s; turn them into ms.
-to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.2f", n }'; }
-
 query_of() {
     local q=${QUERY[$1]} cursor
     if [ "$1" = page2 ]; then
@@ -115,23 +108,14 @@ query_of() {
 # Filter $2 as user $3 at size $1: one request that must list cadres, then
 # wrk; its p50 into $WORK/p50_$1_$3_$2.
 measure() {
-    local n=$1 f=$2 u=$3 q out items bad p50 p99
+    local n=$1 f=$2 u=$3 q items p50 p99 requests
     q=$(query_of "$f" "$u")
     items=$(curl -sf "$URL/api/v1/integrity/cadres?$q" -H "Authorization: Bearer ${TOKEN[$u]}" |
         json '["items"].__len__()')
     [ "$items" -gt 0 ] || { echo "INVALID: $f as $u listed no cadre; no figure reported" >&2; exit 1; }
-    out=$(wrk -t1 -c1 -d"${SECS}s" --latency -H "Authorization: Bearer ${TOKEN[$u]}" \
-        "$URL/api/v1/integrity/cadres?$q")
-    bad=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
-    if [ -n "$bad" ] && [ "$bad" != 0 ]; then
-        echo "INVALID: $bad answers of $f as $u were not 2xx; no figure reported" >&2
-        exit 1
-    fi
-    p50=$(to_ms "$(echo "$out" | awk '$1 == "50%" {print $2}')")
-    p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" {print $2}')")
+    read -r p50 p99 requests < <(wrk_get "$SECS" "${TOKEN[$u]}" "$URL/api/v1/integrity/cadres?$q" "$f as $u") || exit 1
     echo "$p50" >"$WORK/p50_${n}_${u}_$f"
-    echo "RESULT integrity_people cadres=$n user=$u filter=$f p50_ms=$p50 p99_ms=$p99" \
-        "requests=$(echo "$out" | awk '/requests in/ {print $1}')"
+    echo "RESULT integrity_people cadres=$n user=$u filter=$f p50_ms=$p50 p99_ms=$p99 requests=$requests"
 }
 
 echo "== 11. integrity files: the people list at $SMALL and $LARGE cadres, opinions on $CANDIDATES candidates"

@@ -73,6 +73,23 @@ static void test_promotion_opinions(void **state)
     CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, clue_open, named),
               "the clue is known open about its subject");
 
+    /* An office member asking about themselves gets no file of their own:
+     * lead.east's file exists (opened by the headquarters lead), and its
+     * opinion says there is none to read. */
+    char *hq = CGT_LOGIN("lead");
+    cgt_response_free(cgt_send_json("POST", "/api/v1/integrity/cadres", hq,
+                                    "{\"person_id\":\"HR-LEAD.EAST\",\"name\":\"华东纪检组长\","
+                                    "\"unit_code\":\"east\"}"));
+    cgt_logout(hq);
+    r = cgt_send_json("POST", "/api/v1/integrity/opinion-requests", lead,
+                      "{\"purpose\":\"promotion\",\"person_ids\":[\"HR-LEAD.EAST\"]}");
+    CGT_CHECK_STATUS(r, 201);
+    const cJSON *self = opinion_of(r->json, "HR-LEAD.EAST");
+    CGT_CHECK(self != NULL &&
+                  cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(self, "basis"), "no_file")),
+              "no one reads their own file through an opinion: %.300s", r->body);
+    cgt_response_free(r);
+
     /* Bad requests store nothing. */
     long long before = cgt_psql_number("cg_integrity", "SELECT count(*) FROM opinion_requests");
     const char *bad[] = {

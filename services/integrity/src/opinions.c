@@ -85,7 +85,7 @@ cg_code integrity_request_opinions(cg_rpc_req *r, const void *request, PGconn *c
     /* One statement for every candidate: the basis of each file in scope
      * (none for a candidate without one), the proposal and its words. */
     const char *params[] = {c->actor.scope, req->purpose, req->note, c->actor.user_id,
-                            name,           by_hr,        ids};
+                            name,           by_hr,        ids,       c->actor.person_id};
     cg_code rc = cg_db_exec(
         conn,
         "WITH rq AS (INSERT INTO opinion_requests (org_path, purpose, note, requested_by,"
@@ -97,13 +97,13 @@ cg_code integrity_request_opinions(cg_rpc_req *r, const void *request, PGconn *c
         " 'verification_result', '', 'verification_year', 0, 'verification_under_way', false,"
         " 'overdue_report_years', '[]'::jsonb, 'no_file', true) ELSE opinion_basis(c) END AS basis"
         " FROM cand LEFT JOIN cadres c ON c.person_id = cand.pid AND c.org_path <@ $1::ltree"
-        " AND c.person_id <> $4)"
+        " AND c.person_id <> $8)"
         " INSERT INTO opinions (request_id, seq, cadre_id, person_id, proposed, proposed_reason,"
         " basis, conclusion, text) SELECT rq.id, row_number() OVER (ORDER BY b.ord), b.cadre_id,"
         " b.pid, p.proposed, p.reason, b.basis, p.proposed,"
         " opinion_default_text(p.proposed, p.public_reason)"
         " FROM rq, b, LATERAL opinion_proposal(b.basis) p RETURNING request_id::text",
-        7, params, &res, err);
+        8, params, &res, err);
     free(ids);
     char id[CG_UUID_LEN] = "";
     if (rc == CG_OK && PQntuples(res) > 0)
