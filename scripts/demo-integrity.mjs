@@ -19,7 +19,7 @@
 // second run adds nothing). Dates are relative to today, so the demo looks
 // the same whenever it is loaded. It needs Node.js 18 or later (fetch) and
 // nothing from npm.
-import { randomUUID } from 'node:crypto';
+import { ApiError, demoClient } from './demo-api.mjs';
 
 const base = (process.argv[2] || process.env.CG_GATEWAY_URL || '').replace(/\/$/, '');
 const password = process.env.CG_DEMO_PASSWORD || '';
@@ -28,7 +28,6 @@ if (!base || !password) {
   process.exit(2);
 }
 
-class ApiError extends Error {}
 
 // --- days -----------------------------------------------------------------
 
@@ -92,73 +91,7 @@ function creditCode(kind, region, body) {
 
 // --- HTTP -----------------------------------------------------------------
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// One JSON request. A create carries an Idempotency-Key, kept across its
-// retries, so a retry after a lost answer is not a second file, record or
-// round. 429 (the gateway's rate limit: a request it did not run) is
-// retried after Retry-After; so is a 503 of a create, which the key makes
-// safe. Anything else that is not 2xx throws with the gateway's reason.
-async function api(token, method, path, body, { create = false } = {}) {
-  const headers = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (create) headers['Idempotency-Key'] = `demo-integrity-${randomUUID()}`;
-  let payload;
-  if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    payload = JSON.stringify(body);
-  }
-  for (let attempt = 1; ; attempt++) {
-    let res;
-    try {
-      res = await fetch(base + path, { method, headers, body: payload });
-    } catch (e) {
-      if (create && attempt < 5) {
-        await sleep(500 * attempt);
-        continue;
-      }
-      throw new ApiError(`${method} ${path}: ${e.cause?.message || e.message}`);
-    }
-    const text = await res.text();
-    const retryable = res.status === 429 || (create && (res.status === 503 || res.status === 409));
-    if (retryable && attempt < 20) {
-      const after = Number(res.headers.get('retry-after')) || 1;
-      // A 409 of a create is only the key still in use; any other is final.
-      if (res.status !== 409 || text.includes('IDEMPOTENCY_KEY_IN_USE')) {
-        await sleep(after * 1000);
-        continue;
-      }
-    }
-    if (!res.ok) {
-      let why = text.slice(0, 400);
-      try {
-        const p = JSON.parse(text);
-        why = [p.detail, ...(p.errors || []).map((e) => `${e.field}: ${e.description}`)]
-          .filter(Boolean)
-          .join('; ');
-      } catch {
-        /* not problem+json: the body as it came */
-      }
-      throw new ApiError(`${method} ${path} answered ${res.status}: ${why}`);
-    }
-    return text ? JSON.parse(text) : {};
-  }
-}
-
-const tokens = {};
-async function login(username) {
-  if (!tokens[username]) {
-    const r = await api(null, 'POST', '/api/v1/auth/login', { username, password });
-    tokens[username] = r.token;
-  }
-  return tokens[username];
-}
-const as = (username) => ({
-  get: async (path) => api(await login(username), 'GET', path),
-  put: async (path, body) => api(await login(username), 'PUT', path, body),
-  post: async (path, body) => api(await login(username), 'POST', path, body),
-  create: async (path, body) => api(await login(username), 'POST', path, body, { create: true }),
-});
+const as = demoClient(base, password, 'demo-integrity');
 
 // --- the files ------------------------------------------------------------
 //
@@ -726,9 +659,7 @@ async function main() {
       `${counts.draws} draws of ${lastYear} (${counts.verifications} verifications, ` +
       `${counts.references} reference records) and 1 opinion request`,
   );
-  for (const token of Object.values(tokens)) {
-    await api(token, 'POST', '/api/v1/auth/logout').catch(() => {});
-  }
+  await as.logoutAll();
 }
 
 main().catch((e) => {
