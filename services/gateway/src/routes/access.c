@@ -182,9 +182,8 @@ const gw_role gw_roles[] = {
                GW_GRANT(GW_PERM_RECTIFY_TASKS) | GW_GRANT(GW_PERM_RECTIFY_TASKS) |
                GW_GRANT(GW_PERM_DUTY_READ)},
     {.name = "hr",
-     .duties = "the organization and HR department (组织人事): asks for integrity opinions on "
-               "promotion candidates and sees only the answers and the reminders addressed to it; "
-               "never a file",
+     .duties = "the organization and HR department (组织人事): asks for the integrity opinions "
+               "on promotion candidates and reads the signed answers; never a file",
      .grants = GW_GRANT(GW_PERM_OPINION_REQUEST)},
 };
 
