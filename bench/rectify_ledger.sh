@@ -41,11 +41,7 @@ PSQL=(psql -h "$CG_STATE/pg/sock" -U postgres -d cg_rectify -qAtX -v ON_ERROR_ST
 WORK=$(mktemp -d /tmp/cg-bench-ledger.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-login() {
-    curl -sf "$URL/api/v1/auth/login" -H 'Content-Type: application/json' \
-        -d "{\"username\":\"$1\",\"password\":\"$PASSWORD\"}" | json '["token"]'
-}
+. "$ROOT/bench/lib.sh"
 declare -A TOKEN
 USERS=(unitlead.east lead)
 for u in "${USERS[@]}"; do TOKEN[$u]=$(login "$u"); done
@@ -163,9 +159,6 @@ SQL
     "${PSQL[@]}" -c "VACUUM ANALYZE tasks" -c "ANALYZE problems" -c "ANALYZE batches"
 }
 
-# wrk prints latencies as 850.00us, 1.20ms or 1.05s; turn them into ms.
-to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.2f", n }'; }
-
 # The query of filter $1 as user $2: page2 gets the first page's cursor.
 query_of() {
     local q=${QUERY[$1]} cursor
@@ -180,23 +173,14 @@ query_of() {
 # Filter $2 as user $3 at size $1: one request that must list tasks, then
 # wrk; its p50 into $WORK/p50_$1_$3_$2.
 measure() {
-    local n=$1 f=$2 u=$3 q out items bad p50 p99
+    local n=$1 f=$2 u=$3 q items p50 p99 requests
     q=$(query_of "$f" "$u")
     items=$(curl -sf "$URL/api/v1/rectify/tasks?$q" -H "Authorization: Bearer ${TOKEN[$u]}" |
         json '["items"].__len__()')
     [ "$items" -gt 0 ] || { echo "INVALID: $f as $u listed no task; no figure reported" >&2; exit 1; }
-    out=$(wrk -t1 -c1 -d"${SECS}s" --latency -H "Authorization: Bearer ${TOKEN[$u]}" \
-        "$URL/api/v1/rectify/tasks?$q")
-    bad=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
-    if [ -n "$bad" ] && [ "$bad" != 0 ]; then
-        echo "INVALID: $bad answers of $f as $u were not 2xx; no figure reported" >&2
-        exit 1
-    fi
-    p50=$(to_ms "$(echo "$out" | awk '$1 == "50%" {print $2}')")
-    p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" {print $2}')")
+    read -r p50 p99 requests < <(wrk_get "$SECS" "${TOKEN[$u]}" "$URL/api/v1/rectify/tasks?$q" "$f as $u") || exit 1
     echo "$p50" >"$WORK/p50_${n}_${u}_$f"
-    echo "RESULT rectify_ledger tasks=$n user=$u filter=$f p50_ms=$p50 p99_ms=$p99" \
-        "requests=$(echo "$out" | awk '/requests in/ {print $1}')"
+    echo "RESULT rectify_ledger tasks=$n user=$u filter=$f p50_ms=$p50 p99_ms=$p99 requests=$requests"
 }
 
 measure_all() {

@@ -32,12 +32,17 @@
 #      filters at 100,000 and at 1,000,000 tasks, as a unit leader and as
 #      the headquarters lead: the p50 at each size and their ratio, which
 #      must stay at most 1.5 (bench/rectify_ledger.sh, which also runs alone
-#      against a running stack).
+#      against a running stack);
+#  11. integrity files: the people list (GET /api/v1/integrity/cadres) with
+#      typical filters at 10,000 and at 100,000 cadres, p50 ratio at most
+#      1.5, and the opinions on 500 promotion candidates asked at once
+#      against 500 single file reads in the same run (bench/integrity.sh,
+#      which also runs alone against a running stack).
 # Settings: BENCH_READ_CLIENTS, the client counts of part 1 (default "4 16":
 # twice the cores, and well past saturation, where the p99 is mostly time
 # spent waiting for a core); BENCH_CLIENTS, those of part 2 (default 16);
 # BENCH_SECONDS (default 10); BENCH_PARTS, which of parts 1 to 3 to run
-# (default "1 2 3"; part 4 always runs; 5 to 10 on request, 5 and 10 load
+# (default "1 2 3"; part 4 always runs; 5 to 11 on request, 5, 10 and 11 load
 # for a minute or more); BENCH_CLUES_SMALL and BENCH_CLUES_LARGE, the two sizes of
 # part 5 (default 10000 and 1000000); BENCH_LIST_CLIENTS, its client count
 # (default 4).
@@ -203,6 +208,9 @@ if part 9; then
 fi
 if part 10; then
     "$ROOT/bench/rectify_ledger.sh"
+fi
+if part 11; then
+    "$ROOT/bench/integrity.sh"
 fi
 
 # Part 7 needs no platform: clusters of its own (bench/pg_recovery.sh).

@@ -18,7 +18,7 @@
 // to today, so the demo looks the same whenever it is loaded. It needs
 // Node.js 18 or later (fetch), which scripts/stack.sh deps installs for
 // web/ anyway, and nothing from npm.
-import { randomUUID } from 'node:crypto';
+import { ApiError, demoClient } from './demo-api.mjs';
 
 const base = (process.argv[2] || process.env.CG_GATEWAY_URL || '').replace(/\/$/, '');
 const password = process.env.CG_DEMO_PASSWORD || '';
@@ -27,7 +27,6 @@ if (!base || !password) {
   process.exit(2);
 }
 
-class ApiError extends Error {}
 
 // --- days -----------------------------------------------------------------
 
@@ -43,78 +42,7 @@ const year = new Date(todayMs).getUTCFullYear();
 
 // --- HTTP -----------------------------------------------------------------
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// One request; JSON in and out unless `raw` (a Buffer) and `type` are
-// given. A create carries an Idempotency-Key, kept across its retries, so
-// a retry after a lost answer is not a second record. 429 (the gateway's
-// rate limit: a request it did not run) is retried after Retry-After; so
-// is a 503 of a create, which the key makes safe. Anything else that is
-// not 2xx throws with the gateway's own reason.
-async function api(token, method, path, body, { raw, type, create = false } = {}) {
-  const headers = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (create) headers['Idempotency-Key'] = `demo-rectify-${randomUUID()}`;
-  let payload;
-  if (raw !== undefined) {
-    headers['Content-Type'] = type;
-    payload = raw;
-  } else if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    payload = JSON.stringify(body);
-  }
-  for (let attempt = 1; ; attempt++) {
-    let res;
-    try {
-      res = await fetch(base + path, { method, headers, body: payload });
-    } catch (e) {
-      if (create && attempt < 5) {
-        await sleep(500 * attempt);
-        continue;
-      }
-      throw new ApiError(`${method} ${path}: ${e.cause?.message || e.message}`);
-    }
-    const text = await res.text();
-    const retryable = res.status === 429 || (create && (res.status === 503 || res.status === 409));
-    if (retryable && attempt < 20) {
-      const after = Number(res.headers.get('retry-after')) || 1;
-      // A 409 of a create is only the key still in use; any other is final.
-      if (res.status !== 409 || text.includes('IDEMPOTENCY_KEY_IN_USE')) {
-        await sleep(after * 1000);
-        continue;
-      }
-    }
-    if (!res.ok) {
-      let why = text.slice(0, 400);
-      try {
-        const p = JSON.parse(text);
-        why = [p.detail, ...(p.errors || []).map((e) => `${e.field}: ${e.description}`)]
-          .filter(Boolean)
-          .join('; ');
-      } catch {
-        /* not problem+json: the body as it came */
-      }
-      throw new ApiError(`${method} ${path} answered ${res.status}: ${why}`);
-    }
-    return text ? JSON.parse(text) : {};
-  }
-}
-
-const tokens = {};
-async function login(username) {
-  if (!tokens[username]) {
-    const r = await api(null, 'POST', '/api/v1/auth/login', { username, password });
-    tokens[username] = r.token;
-  }
-  return tokens[username];
-}
-const as = (username) => ({
-  get: async (path) => api(await login(username), 'GET', path),
-  post: async (path, body) => api(await login(username), 'POST', path, body),
-  create: async (path, body) => api(await login(username), 'POST', path, body, { create: true }),
-  upload: async (path, raw, type) =>
-    api(await login(username), 'POST', path, undefined, { raw, type, create: true }),
-});
+const as = demoClient(base, password, 'demo-rectify');
 
 // A small PDF of its own: the document a piece of evidence or a record of
 // work points at (the service reads its type from the content).
@@ -574,9 +502,7 @@ async function main() {
       `${counts.tasks} tasks, ${counts.responsibilities} responsibilities, ${counts.steps} steps)` +
       (duty ? `, and city_a's responsibility list for ${year}` : ''),
   );
-  for (const token of Object.values(tokens)) {
-    await api(token, 'POST', '/api/v1/auth/logout').catch(() => {});
-  }
+  await as.logoutAll();
 }
 
 main().catch((e) => {

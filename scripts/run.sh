@@ -74,6 +74,7 @@ Demo accounts (demo only; every password: $CG_DEMO_PASSWORD):
   unit_leader       -                  unitlead.east            unitlead.west
   cadre             -                  cadre.east               cadre.west
   auditor           auditor            auditor.east             auditor.west
+  hr                -                  hr.east                  hr.west
 Press Ctrl-C to stop.
 MSG
 # A service that exits unexpectedly is started again (stack.sh supervise).

@@ -17,8 +17,10 @@
 #   stack.sh replica-stop NAME N  stop that replica
 #   stack.sh start-all            every service, then wait until /readyz says ready
 #   stack.sh seed                 demo org tree and accounts into an empty system, then
-#                                 demo rectification data when there is none (needs the
-#                                 gateway running; CG_DEMO_RECTIFY=off skips it)
+#                                 demo rectification data when there is none and demo
+#                                 integrity files when the demo cadres have none (needs
+#                                 the gateway running; CG_DEMO_RECTIFY=off and
+#                                 CG_DEMO_INTEGRITY=off skip them)
 #   stack.sh wait-ready [secs]    poll the gateway's /readyz
 #   stack.sh stop-all             services, then NATS and PostgreSQL
 #   stack.sh supervise            restart services that exit unexpectedly, with a
@@ -518,6 +520,16 @@ cmd_seed() {
     if [ "${CG_DEMO_RECTIFY:-on}" != off ]; then
         command -v node >/dev/null || die "node is needed for the demo data; stack.sh deps installs it"
         node "$ROOT/scripts/demo-rectify.mjs" "$(gateway_url)"
+    fi
+    # The demo integrity files, last year's reports and verifications, this
+    # year's rounds and an opinion request, through the API as the demo
+    # accounts (scripts/demo-integrity.mjs), when cadre.east and cadre.west
+    # have no file yet. CG_DEMO_INTEGRITY=off leaves them out (scripts/test.sh:
+    # the suite's tests open those files themselves and count rounds,
+    # reminders and verifications).
+    if [ "${CG_DEMO_INTEGRITY:-on}" != off ]; then
+        command -v node >/dev/null || die "node is needed for the demo data; stack.sh deps installs it"
+        node "$ROOT/scripts/demo-integrity.mjs" "$(gateway_url)"
     fi
 }
 

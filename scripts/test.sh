@@ -45,6 +45,10 @@ export CG_INTEGRITY_REMINDER_TICK_MS=200
 # own, count them, move the clock, and set city_a's responsibility lists
 # (tests/scripts/demo_rectify.sh loads the demo data on a stack of its own).
 export CG_DEMO_RECTIFY=off
+# No demo integrity files either: the suite's tests open cadre.east's file
+# themselves and count the rounds, reminders and verifications they make
+# (tests/scripts/demo_integrity.sh loads that demo on a stack of its own).
+export CG_DEMO_INTEGRITY=off
 STACK=$ROOT/scripts/stack.sh
 
 cleanup() {

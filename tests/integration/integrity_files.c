@@ -10,6 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef CGT_DOSSIER_VERIFY
+#error "CGT_DOSSIER_VERIFY must name the cg-dossier-verify binary"
+#endif
 
 #define GOOD_CODE "91350100M000100Y43"
 #define BAD_CODE "91350100M000100Y44"
@@ -169,6 +175,28 @@ static void test_file_keeps_every_version(void **state)
     long long first_bad = 0;
     CGT_CHECK(cgt_dossier_verify(lead, "integrity/cadres", id, &first_bad),
               "the file's chain verifies");
+
+    /* Exported, the file verifies offline with the same verifier as a
+     * case's, given the integrity files' own key. */
+    snprintf(path, sizeof path, "/api/v1/integrity/cadres/%s/dossier/export", id);
+    r = cgt_get(path, lead);
+    CGT_CHECK_STATUS(r, 200);
+    char archive[64] = "/tmp/cgt-integrity-XXXXXX", cmd[512], out[512] = "";
+    int fd = mkstemp(archive);
+    CGT_CHECK(fd >= 0 && write(fd, r->body, r->body_len) == (ssize_t)r->body_len,
+              "write the archive");
+    close(fd);
+    cgt_response_free(r);
+    snprintf(cmd, sizeof cmd, "'%s' --key-file '%s/secrets/integrity-dossier.key' '%s' 2>&1",
+             CGT_DOSSIER_VERIFY, getenv("CG_STATE"), archive);
+    FILE *p = popen(cmd, "r");
+    CGT_CHECK(p != NULL, "run %s", cmd);
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    unlink(archive);
+    CGT_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0 && strncmp(out, "OK", 2) == 0,
+              "the exported file verifies offline: %s", out);
 }
 
 static void test_bad_input_stores_nothing(void **state)

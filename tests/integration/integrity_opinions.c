@@ -73,6 +73,31 @@ static void test_promotion_opinions(void **state)
     CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, clue_open, named),
               "the clue is known open about its subject");
 
+    /* An office member asking about themselves gets no file of their own:
+     * lead.east's file exists (opened by the headquarters lead), and its
+     * opinion says there is none to read. */
+    char *hq = CGT_LOGIN("lead");
+    cgt_response_free(cgt_send_json("POST", "/api/v1/integrity/cadres", hq,
+                                    "{\"person_id\":\"HR-LEAD.EAST\",\"name\":\"华东纪检组长\","
+                                    "\"unit_code\":\"east\"}"));
+    cgt_logout(hq);
+    r = cgt_send_json("POST", "/api/v1/integrity/opinion-requests", lead,
+                      "{\"purpose\":\"promotion\",\"person_ids\":[\"HR-LEAD.EAST\"]}");
+    CGT_CHECK_STATUS(r, 201);
+    const cJSON *self = opinion_of(r->json, "HR-LEAD.EAST");
+    CGT_CHECK(self != NULL, "the asker's own opinion is listed");
+    /* ...read as HR reads it: nothing of what it rests on... */
+    CGT_CHECK(cJSON_IsNull(cJSON_GetObjectItem(self, "basis")) &&
+                  strcmp(cgt_json_str(self, "proposed"), "") == 0,
+              "no one reads the grounds of their own opinion: %.300s", r->body);
+    /* ...and made without the asker's file. */
+    char own_sql[200];
+    snprintf(own_sql, sizeof own_sql,
+             "SELECT count(*) FROM opinions WHERE id = '%s' AND (basis->>'no_file')::boolean",
+             cgt_json_str(self, "id"));
+    CGT_CHECK_INT(1, cgt_psql_number("cg_integrity", own_sql), "no file read for the asker");
+    cgt_response_free(r);
+
     /* Bad requests store nothing. */
     long long before = cgt_psql_number("cg_integrity", "SELECT count(*) FROM opinion_requests");
     const char *bad[] = {

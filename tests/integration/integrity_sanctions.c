@@ -11,15 +11,12 @@
  * - a clue closed after a talk leaves its conclusion in the subject's
  *   file. */
 #include "cgt.h"
+#include "cgt_events.h"
 
 #include <nats/nats.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "cleangrid/v1/case_disposition.pb-c.h"
-
-#define DISPOSED "cg.evt.case.case.disposed"
 
 static natsConnection *nc;
 static jsCtx *js;
@@ -129,20 +126,6 @@ static bool count_records(void *arg)
     return p->n > 0;
 }
 
-static void republish(const void *data, int len)
-{
-    char msg_id[37];
-    cgt_uuid(msg_id);
-    jsPubOptions o;
-    jsPubOptions_Init(&o);
-    o.MsgId = msg_id;
-    jsPubAck *pa = NULL;
-    jsErrCode jerr = 0;
-    natsStatus s = js_Publish(&pa, js, DISPOSED, data, len, &o, &jerr);
-    CGT_CHECK(s == NATS_OK, "publish %s: %s (%d)", DISPOSED, natsStatus_GetText(s), (int)jerr);
-    jsPubAck_Destroy(pa);
-}
-
 static void sanctions_recorded_once(void **state)
 {
     (void)state;
@@ -182,26 +165,8 @@ static void sanctions_recorded_once(void **state)
      * consumer. */
     CGT_STACK("svc-stop integrity");
     integrity_down = true;
-    natsMsg *last = NULL;
-    jsErrCode jerr = 0;
-    natsStatus s = js_GetLastMsg(&last, js, "CG_EVENTS", DISPOSED, NULL, &jerr);
-    CGT_CHECK(s == NATS_OK, "the last disposed event: %s", natsStatus_GetText(s));
-    Cleangrid__V1__CaseDisposed *ev = cleangrid__v1__case_disposed__unpack(
-        NULL, (size_t)natsMsg_GetDataLength(last), (const uint8_t *)natsMsg_GetData(last));
-    CGT_CHECK(ev != NULL && strcmp(ev->case_id, case_id) == 0, "the last event is the case's");
-    republish(natsMsg_GetData(last), natsMsg_GetDataLength(last));
     char new_id[37];
-    cgt_uuid(new_id);
-    ev->meta->event_id = new_id;
-    size_t len = cleangrid__v1__case_disposed__get_packed_size(ev);
-    uint8_t *buf = malloc(len);
-    CGT_CHECK(buf != NULL, "out of memory");
-    cleangrid__v1__case_disposed__pack(ev, buf);
-    ev->meta->event_id = NULL;
-    republish(buf, (int)len);
-    free(buf);
-    cleangrid__v1__case_disposed__free_unpacked(ev, NULL);
-    natsMsg_Destroy(last);
+    cgt_replay_case_disposed(js, case_id, new_id);
     CGT_STACK("svc-start integrity");
     integrity_down = false;
 
@@ -212,11 +177,13 @@ static void sanctions_recorded_once(void **state)
     for (int i = 0; i < 100 && cgt_psql_number("cg_integrity", sql) != 1; i++)
         cgt_sleep_ms(100);
     CGT_CHECK_INT(1, cgt_psql_number("cg_integrity", sql), "the event under a new id was taken");
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM records WHERE person_id = '%s'", person);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM records WHERE person_id = '%s' AND section = 'discipline'",
+             person);
     CGT_CHECK_INT(2, cgt_psql_number("cg_integrity", sql), "still one record per sanction");
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM dossier_entries WHERE file_id = '%s'"
-             " AND action = 'record.added'",
+             " AND action = 'record.added' AND summary->>'section' = 'discipline'",
              cadre_id);
     CGT_CHECK_INT(2, cgt_psql_number("cg_integrity", sql), "one dossier entry per sanction");
     cgt_logout(lead);

@@ -10,15 +10,12 @@
  *   and the proposal becomes one clue in the case service (source
  *   rectification), whose id comes back to the task. */
 #include "cgt.h"
+#include "cgt_events.h"
 
 #include <nats/nats.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "cleangrid/v1/case_disposition.pb-c.h"
-
-#define DISPOSED "cg.evt.case.case.disposed"
 
 static natsConnection *nc;
 static jsCtx *js;
@@ -132,20 +129,6 @@ static bool count_tasks(void *arg)
 
 /* Publish data on the disposed subject with a Nats-Msg-Id of its own, as
  * a relay that crashed before marking its row sent would. */
-static void republish(const void *data, int len)
-{
-    char msg_id[37];
-    cgt_uuid(msg_id);
-    jsPubOptions o;
-    jsPubOptions_Init(&o);
-    o.MsgId = msg_id;
-    jsPubAck *pa = NULL;
-    jsErrCode jerr = 0;
-    natsStatus s = js_Publish(&pa, js, DISPOSED, data, len, &o, &jerr);
-    CGT_CHECK(s == NATS_OK, "publish %s: %s (%d)", DISPOSED, natsStatus_GetText(s), (int)jerr);
-    jsPubAck_Destroy(pa);
-}
-
 static void recommendation_becomes_one_task(void **state)
 {
     (void)state;
@@ -173,26 +156,8 @@ static void recommendation_becomes_one_task(void **state)
     cJSON_Delete(task);
 
     /* The same message again, and the same event under a new id. */
-    natsMsg *last = NULL;
-    jsErrCode jerr = 0;
-    natsStatus s = js_GetLastMsg(&last, js, "CG_EVENTS", DISPOSED, NULL, &jerr);
-    CGT_CHECK(s == NATS_OK, "the last disposed event: %s", natsStatus_GetText(s));
-    Cleangrid__V1__CaseDisposed *ev = cleangrid__v1__case_disposed__unpack(
-        NULL, (size_t)natsMsg_GetDataLength(last), (const uint8_t *)natsMsg_GetData(last));
-    CGT_CHECK(ev != NULL && strcmp(ev->case_id, case_id) == 0, "the last event is the case's");
-    republish(natsMsg_GetData(last), natsMsg_GetDataLength(last));
     char new_id[37];
-    cgt_uuid(new_id);
-    ev->meta->event_id = new_id;
-    size_t len = cleangrid__v1__case_disposed__get_packed_size(ev);
-    uint8_t *buf = malloc(len);
-    CGT_CHECK(buf != NULL, "out of memory");
-    cleangrid__v1__case_disposed__pack(ev, buf);
-    ev->meta->event_id = NULL;
-    republish(buf, (int)len);
-    free(buf);
-    cleangrid__v1__case_disposed__free_unpacked(ev, NULL);
-    natsMsg_Destroy(last);
+    cgt_replay_case_disposed(js, case_id, new_id);
 
     /* Both taken (the consumer's inbox holds the new id), and still one
      * task, one problem, one batch. */

@@ -1450,6 +1450,16 @@ static cgt_response *call_create_cadre(const char *token, const char *user)
     return cgt_send_json("POST", "/api/v1/integrity/cadres", token, body);
 }
 
+/* A file of one new cadre imported. */
+static cgt_response *call_import_cadres(const char *token, const char *user)
+{
+    (void)user;
+    char person[40], csv[256];
+    cgt_person_id("RM", person);
+    snprintf(csv, sizeof csv, "person_id,name,unit_code\r\n%s,rm 导入干部,city_a\r\n", person);
+    return cgt_post_raw("/api/v1/integrity/cadres/import", token, "text/csv", csv, strlen(csv));
+}
+
 static cgt_response *call_get_cadre(const char *token, const char *user)
 {
     (void)user;
@@ -2205,6 +2215,7 @@ static const struct {
     {"GET", "/api/v1/rectify/duty-lists/{id}/dossier/verify", 200, call_verify_duty_dossier},
     {"GET", "/api/v1/integrity/cadres", 200, call_list_cadres},
     {"POST", "/api/v1/integrity/cadres", 201, call_create_cadre},
+    {"POST", "/api/v1/integrity/cadres/import", 201, call_import_cadres},
     {"GET", "/api/v1/integrity/cadres/{id}", 200, call_get_cadre},
     {"PATCH", "/api/v1/integrity/cadres/{id}", 200, call_update_cadre},
     {"GET", "/api/v1/integrity/cadres/{id}/history", 200, call_cadre_history},

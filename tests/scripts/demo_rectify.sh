@@ -19,6 +19,9 @@ STATE=$(mktemp -d /tmp/cg-demo-rectify.XXXXXX)
 chmod 755 "$STATE"
 export CG_STATE=$STATE CG_NATS_PORT=auto CG_HTTP_LISTEN=127.0.0.1:0
 export CG_DEMO_PASSWORD=demo-rectify-password-1 CG_DEMO_RECTIFY=on
+# This test is about the rectification demo only (demo_integrity.sh loads
+# the integrity demo).
+export CG_DEMO_INTEGRITY=off
 # The gateway's own rate limits, as run.sh has them (test.sh exempts the
 # loopback address for the suite's stack).
 unset CG_RATE_EXEMPT CG_TRUSTED_PROXIES
@@ -56,33 +59,15 @@ counts() {
 }
 
 # The checks through the API, as the demo accounts.
-python3 - "$URL" "$CG_DEMO_PASSWORD" <<'EOF' || fail "the demo data is not what it should be"
-import json, sys, time, urllib.error, urllib.request
+python3 - "$URL" "$CG_DEMO_PASSWORD" "$ROOT/tests/scripts" <<'EOF' || fail "the demo data is not what it should be"
+import json, sys, time
+
+sys.path.insert(0, sys.argv[3])
+from demo_api import Demo
 
 url, password = sys.argv[1:3]
-failures = []
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print("demo_rectify: FAILED:", what, file=sys.stderr)
-
-def call(token, path, body=None):
-    for _ in range(20):
-        req = urllib.request.Request(url + path, data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
-        if token:
-            req.add_header("Authorization", "Bearer " + token)
-        try:
-            return json.load(urllib.request.urlopen(req))
-        except urllib.error.HTTPError as e:
-            if e.code != 429:
-                raise SystemExit(f"{path}: {e.code} {e.read()[:300]!r}")
-            time.sleep(int(e.headers.get("Retry-After", "1")))
-    raise SystemExit(f"{path}: rate limited throughout")
-
-def login(user):
-    return call(None, "/api/v1/auth/login", {"username": user, "password": password})["token"]
+demo = Demo(url, password, "demo_rectify")
+failures, check, call, login = demo.failures, demo.check, demo.call, demo.login
 
 lead, east, west = login("lead"), login("unitlead.east"), login("unitlead.west")
 batches = call(lead, "/api/v1/rectify/batches?limit=100")["items"]

@@ -35,8 +35,10 @@
  * handlers/: the hand-written routes, what is truly different
  *   auth.c, web_session.c, session_cache.c  login, cookies, sessions, tokens
  *   accounts.c, admin*.c, unit_import.c, org_cache.c  accounts and org units
- *   rectify_import.c, rectify_lists.c  a rectification batch's lists imported
- *                    from CSV (the file read, pure; the route)
+ *   csv_import.c, rectify_import.c, cadre_import.c, imports.c  CSV files
+ *                    imported: a rectification batch's lists, cadres for
+ *                    their integrity files (the files read, pure; the
+ *                    routes)
  *   routes_public.c, json_map.c  public reports (码上监督) and their receipt
  *   routes_units_public.c  a unit's name for the public report page
  *   routes_documents.c  documents streamed in and out, the dossier export
@@ -373,8 +375,11 @@ void gw_route_upload_document(gw_request *req);
 void gw_route_download_document(gw_request *req);
 void gw_route_export_dossier(gw_request *req);
 /* POST /api/v1/rectify/batches/{id}/import: a batch's problem and task
- * lists from a CSV file (rectify_lists.c). */
+ * lists from a CSV file (imports.c). */
 void gw_route_import_rectify(gw_request *req);
+/* POST /api/v1/integrity/cadres/import: cadres, one integrity file each,
+ * from a CSV file (imports.c). */
+void gw_route_import_cadres(gw_request *req);
 /* GET /api/v1/rectify/duty-lists/export: the assessment table of the
  * responsibility lists as XLSX or CSV (duty_export.c). */
 void gw_route_duty_export(gw_request *req);

@@ -195,20 +195,23 @@ CREATE FUNCTION report_json(r reports) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $
         'updated_at', json_time(r.updated_at)))
 $$;
 
--- Where a cadre stands in a round: submitted (on time or late), a draft,
--- nothing yet, and overdue once the due day has passed without a
--- submitted report.
-CREATE FUNCTION round_state(c cadres, rr report_rounds) RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT CASE
-        WHEN EXISTS (SELECT 1 FROM reports r WHERE r.cadre_id = c.id AND r.year = rr.year
-                        AND r.state = 'submitted') THEN
-            CASE WHEN (SELECT bool_and(r.late) FROM reports r WHERE r.cadre_id = c.id
-                          AND r.year = rr.year AND r.state = 'submitted' AND r.version = 1)
-                 THEN 'late' ELSE 'submitted' END
-        WHEN integrity_today() > rr.due_on THEN 'overdue'
-        WHEN EXISTS (SELECT 1 FROM reports r WHERE r.cadre_id = c.id AND r.year = rr.year)
-            THEN 'draft'
-        ELSE 'not_started' END
+-- Where each cadre of a round stands: submitted (on time or late, as its
+-- first version was), a draft, nothing yet, and overdue once the due day
+-- has passed without a submitted report. One pass over the round's cadres
+-- and the year's reports, however many cadres there are.
+CREATE FUNCTION round_states(rr report_rounds)
+    RETURNS TABLE (cadre_id uuid, state text) LANGUAGE sql STABLE AS $$
+    SELECT c.id,
+           CASE WHEN y.submitted THEN CASE WHEN y.late THEN 'late' ELSE 'submitted' END
+                WHEN integrity_today() > rr.due_on THEN 'overdue'
+                WHEN y.cadre_id IS NOT NULL THEN 'draft'
+                ELSE 'not_started' END
+      FROM cadres c
+      LEFT JOIN (SELECT r.cadre_id, bool_or(r.state = 'submitted') AS submitted,
+                        bool_or(r.late AND r.version = 1) AS late
+                   FROM reports r WHERE r.year = rr.year GROUP BY r.cadre_id) y
+        ON y.cadre_id = c.id
+     WHERE c.org_path <@ rr.org_path AND (c.created_at AT TIME ZONE 'UTC')::date <= rr.due_on
 $$;
 
 -- A round with its counts of the cadres of its subtree in each state.
@@ -222,8 +225,7 @@ CREATE FUNCTION round_json(rr report_rounds) RETURNS jsonb LANGUAGE sql STABLE A
         'overdue', count(*) FILTER (WHERE s.state = 'overdue'),
         'drafts', count(*) FILTER (WHERE s.state = 'draft'),
         'not_started', count(*) FILTER (WHERE s.state = 'not_started'))
-      FROM (SELECT round_state(c, rr) AS state FROM cadres c
-             WHERE c.org_path <@ rr.org_path AND in_round(c, rr)) s
+      FROM round_states(rr) s
 $$;
 
 -- The form as the ReportForm message reads it.

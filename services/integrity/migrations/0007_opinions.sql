@@ -123,6 +123,7 @@ CREATE FUNCTION opinion_proposal(b jsonb, OUT proposed text, OUT reason text,
                CASE WHEN jsonb_array_length(b->'overdue_report_years') > 0
                     THEN '个人有关事项报告逾期未报' END), ''), '未发现影响使用的廉洁问题'),
            coalesce(nullif(concat_ws('；',
+               CASE WHEN (b->>'no_file')::boolean THEN '无廉政档案' END,
                CASE WHEN jsonb_array_length(b->'sanctions_in_effect') > 0
                     THEN '处分影响期内（' || (SELECT string_agg(s->>'title', '、')
                                               FROM jsonb_array_elements(b->'sanctions_in_effect') s)
@@ -133,13 +134,15 @@ CREATE FUNCTION opinion_proposal(b jsonb, OUT proposed text, OUT reason text,
 $$;
 
 -- The words an opinion starts with, by its conclusion: the grounds of an
--- objection, nothing of a clue.
+-- objection, nothing of a clue; a candidate without a file is said to have
+-- none rather than to be looked into.
 CREATE FUNCTION opinion_default_text(conclusion text, public_reason text) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE conclusion
         WHEN 'no_objection' THEN '经审核，未发现影响该同志使用的廉洁问题，无不同意见。'
         WHEN 'objection' THEN '经审核，该同志' || public_reason || '，有不同意见。'
-        ELSE '该同志有关情况正在核查中，暂不能出具意见。' END
+        ELSE CASE WHEN public_reason <> '' THEN '该同志' || public_reason || '，暂不能出具意见。'
+                  ELSE '该同志有关情况正在核查中，暂不能出具意见。' END END
 $$;
 
 -- An opinion; office: with the proposal and its basis (the office's view).
@@ -160,7 +163,8 @@ CREATE FUNCTION opinion_json(o opinions, office boolean) RETURNS jsonb LANGUAGE 
         'signed_at', json_time(o.signed_at)))
 $$;
 
-CREATE FUNCTION opinion_request_json(q opinion_requests, office boolean, whole boolean)
+-- me: the reader's person id, whose own opinion it reads as HR does.
+CREATE FUNCTION opinion_request_json(q opinion_requests, office boolean, whole boolean, me text)
     RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT jsonb_strip_nulls(jsonb_build_object(
         'id', q.id, 'org_path', q.org_path::text, 'purpose', q.purpose, 'note', q.note,
@@ -169,7 +173,8 @@ CREATE FUNCTION opinion_request_json(q opinion_requests, office boolean, whole b
         'candidates', (SELECT count(*) FROM opinions o WHERE o.request_id = q.id),
         'signed', (SELECT count(*) FROM opinions o WHERE o.request_id = q.id
                                                     AND o.state = 'signed'),
-        'opinions', CASE WHEN whole THEN (SELECT coalesce(jsonb_agg(opinion_json(o, office)
+        'opinions', CASE WHEN whole THEN (SELECT coalesce(jsonb_agg(opinion_json(o, office
+                                                                                 AND o.person_id <> me)
                                                                     ORDER BY o.seq), '[]'::jsonb)
                                             FROM opinions o WHERE o.request_id = q.id) END))
 $$;

@@ -95,14 +95,70 @@ cg_code integrity_create_cadre(cg_rpc_req *r, const void *request, PGconn *conn,
     return integrity_file_reply(r, conn, id, reply, err);
 }
 
+/* The checks of row i of an import, each violation named "line N.<field>":
+ * the cadre's fields, unit and key position, a person id given on an earlier
+ * line as well, and a person who has a file already (looked up here, so
+ * that every such row is named, and named by a check that writes nothing).
+ * The violations are added to err and counted in *found; an error of the
+ * database's is returned. */
+static cg_code check_import_row(cg_rpc_req *r, PGconn *conn,
+                                const Cleangrid__V1__ImportCadresRequest *req, size_t i,
+                                int64_t today, size_t *found, cg_err *err)
+{
+    const integrity_call *c = r->state;
+    const Cleangrid__V1__ImportCadreRow *row = req->rows[i];
+    PGresult *res = NULL;
+    char prefix[32], field[48], person[CG_PERSON_ID_SIZE];
+    const char *params[] = {person};
+    cg_code rc = CG_OK;
+    /* The row's violations are gathered apart, so that they are counted
+     * even past the few err keeps. */
+    cg_err mine;
+    cg_err_clear(&mine);
+
+    snprintf(prefix, sizeof prefix, "line %d.", (int)row->line);
+    integrity_field(field, sizeof field, prefix, "person_id");
+    if (row->cadre == NULL) {
+        cg_err_add_violation(&mine, prefix, "is empty");
+        goto cleanup;
+    }
+    rc = check_new_cadre(conn, &mine, &c->actor, prefix, row->cadre, today);
+    if (rc != CG_OK)
+        goto cleanup;
+    for (size_t j = 0; j < i; j++) {
+        if (req->rows[j]->cadre != NULL &&
+            strcasecmp(req->rows[j]->cadre->person_id, row->cadre->person_id) == 0) {
+            cg_err_add_violation(&mine, field, "is on line %d as well", (int)req->rows[j]->line);
+            break;
+        }
+    }
+    if (cg_err_has_violation(&mine, field, NULL))
+        goto cleanup;
+    cg_person_id_canon(row->cadre->person_id, person, sizeof person);
+    rc = cg_db_exec(conn, "SELECT 1 FROM cadres WHERE person_id = $1", 1, params, &res, &mine);
+    if (rc == CG_OK && PQntuples(res) > 0)
+        cg_err_add_violation(&mine, field, "has a file already");
+
+cleanup:
+    PQclear(res);
+    if (rc != CG_OK) {
+        *err = mine;
+        return rc;
+    }
+    *found += mine.nviolations;
+    for (size_t k = 0; k < mine.nviolations; k++)
+        cg_err_add_violation(err, mine.violations[k].field, "%s", mine.violations[k].description);
+    return CG_OK;
+}
+
 cg_code integrity_import_cadres(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
                                 cg_err *err)
 {
     const Cleangrid__V1__ImportCadresRequest *req = request;
     Cleangrid__V1__ImportCadresReply *out = reply;
-    integrity_call *c = r->state;
-    char prefix[32], id[CG_UUID_LEN];
+    char id[CG_UUID_LEN];
     int64_t today = 0;
+    size_t found = 0;
 
     if (req->n_rows == 0)
         return cg_err_set(err, CG_INVALID_ARGUMENT, "the file holds no cadre");
@@ -113,27 +169,23 @@ cg_code integrity_import_cadres(cg_rpc_req *r, const void *request, PGconn *conn
         return err->code;
     /* Every row is checked before any is written: all or nothing, and
      * every problem named at once. */
-    for (size_t i = 0; i < req->n_rows; i++) {
-        const Cleangrid__V1__ImportCadreRow *row = req->rows[i];
-        snprintf(prefix, sizeof prefix, "line %d.", (int)row->line);
-        if (row->cadre == NULL) {
-            cg_err_add_violation(err, prefix, "is empty");
-            continue;
-        }
-        if (check_new_cadre(conn, err, &c->actor, prefix, row->cadre, today) != CG_OK &&
-            err->nviolations == 0)
+    for (size_t i = 0; i < req->n_rows; i++)
+        if (check_import_row(r, conn, req, i, today, &found, err) != CG_OK)
             return err->code;
-        for (size_t j = 0; j < i; j++)
-            if (req->rows[j]->cadre != NULL &&
-                strcasecmp(req->rows[j]->cadre->person_id, row->cadre->person_id) == 0)
-                cg_err_add_violation(err,
-                                     integrity_field(prefix, sizeof prefix, prefix, "person_id"),
-                                     "is on line %d as well", (int)req->rows[j]->line);
-    }
-    if (err->code != CG_OK)
+    if (err->code != CG_OK) {
+        /* The gateway reads the total from this message (its
+         * handlers/csv_import.c) to count the problems left unnamed. */
+        if (found > err->nviolations)
+            snprintf(err->message, sizeof err->message,
+                     "the rows have %zu problems; the first %zu are named", found,
+                     err->nviolations);
         return err->code;
+    }
+    if (req->check_only)
+        return CG_OK;
     for (size_t i = 0; i < req->n_rows; i++) {
         if (insert_cadre(r, conn, req->rows[i]->cadre, id, err) != CG_OK) {
+            /* A file opened since the check, by another call. */
             if (err->code == CG_ALREADY_EXISTS) {
                 char field[48];
                 snprintf(field, sizeof field, "line %d.person_id", (int)req->rows[i]->line);

@@ -65,16 +65,36 @@ static cg_code event_record(PGconn *conn, const char *event_id, const char *cons
     return rc;
 }
 
-/* The clue clue_id (a case's too) is over: its subjects' matters close. */
-static cg_code close_matters(PGconn *conn, const char *clue_id, cg_err *err)
+/* The clue clue_id (a case's too) is over: its subjects' matters close.
+ * The subjects the event names (n person ids, as given) are written closed
+ * as well, so a closing that arrives before the clue's creation is not
+ * reopened by it. */
+static cg_code close_matters(PGconn *conn, const char *clue_id, const char *org_path,
+                             const char *const *given, size_t n, cg_err *err)
 {
     if (!cg_uuid_valid(clue_id))
         return CG_OK;
-    return cg_db_exec(conn,
-                      "UPDATE open_matters SET closed_at = clock_timestamp()"
-                      " WHERE clue_id = $1::uuid AND closed_at IS NULL",
-                      1, &clue_id, NULL, err);
+    cg_code rc = cg_db_exec(conn,
+                            "UPDATE open_matters SET closed_at = clock_timestamp()"
+                            " WHERE clue_id = $1::uuid AND closed_at IS NULL",
+                            1, &clue_id, NULL, err);
+    for (size_t i = 0; rc == CG_OK && i < n; i++) {
+        char person[CG_PERSON_ID_SIZE];
+        if (!cg_person_id_canon(given[i], person, sizeof person) || person[0] == '\0')
+            continue;
+        const char *params[] = {clue_id, person, org_path};
+        rc = cg_db_exec(conn,
+                        "INSERT INTO open_matters (clue_id, person_id, org_path, closed_at)"
+                        " VALUES ($1::uuid, $2, $3::ltree, clock_timestamp())"
+                        " ON CONFLICT (clue_id, person_id) DO UPDATE"
+                        " SET closed_at = coalesce(open_matters.closed_at, clock_timestamp())",
+                        3, params, NULL, err);
+    }
+    return rc;
 }
+
+/* The most subjects of one clue whose matters an event closes. */
+#define SUBJECTS_MAX 64
 
 static int64_t event_day(const Cleangrid__V1__EventMeta *meta)
 {
@@ -99,7 +119,11 @@ cg_code integrity_on_case_disposed(PGconn *conn, const char *subject, const char
     }
     char day[24];
     snprintf(day, sizeof day, "%lld", (long long)event_day(ev->meta));
-    rc = close_matters(conn, ev->clue_id, err);
+    const char *given[SUBJECTS_MAX];
+    size_t n = 0;
+    for (size_t i = 0; i < ev->n_subjects && n < SUBJECTS_MAX; i++)
+        given[n++] = ev->subjects[i]->person_id;
+    rc = close_matters(conn, ev->clue_id, ev->org_path, given, n, err);
     for (size_t i = 0; rc == CG_OK && i < ev->n_items; i++) {
         const Cleangrid__V1__DispositionItem *item = ev->items[i];
         char person[CG_PERSON_ID_SIZE], ref[128], title[160], detail[160];
@@ -138,8 +162,13 @@ cg_code integrity_on_clue_disposed(PGconn *conn, const char *subject, const char
     }
     /* A clue closed or merged is no longer open about its subjects; one
      * talked about or verified stays open until it is closed. */
-    if (strcmp(ev->stage, "closed") == 0 || strcmp(ev->stage, "merged") == 0)
-        rc = close_matters(conn, ev->clue_id, err);
+    if (strcmp(ev->stage, "closed") == 0 || strcmp(ev->stage, "merged") == 0) {
+        const char *given[SUBJECTS_MAX];
+        size_t n = 0;
+        for (size_t i = 0; i < ev->n_subjects && n < SUBJECTS_MAX; i++)
+            given[n++] = ev->subjects[i]->person_id;
+        rc = close_matters(conn, ev->clue_id, ev->org_path, given, n, err);
+    }
     size_t w = 0;
     while (rc == CG_OK && w < sizeof CONCLUSIONS / sizeof CONCLUSIONS[0] &&
            strcmp(CONCLUSIONS[w].way, ev->way) != 0)

@@ -33,12 +33,13 @@ static cg_code read_request(cg_rpc_req *r, PGconn *conn, const char *id,
     cg_db_json_list *list = NULL;
     const char *full = full_view(r);
     /* HR reads the requests HR made in its scope; the office every one. */
-    const char *params[] = {c->actor.scope, id, full};
-    if (integrity_read(r, conn, &cleangrid__v1__opinion_request__descriptor,
-                       "SELECT opinion_request_json(q, $3::boolean, true) FROM opinion_requests q"
-                       " WHERE q.id = $2::uuid AND q.org_path <@ $1::ltree"
-                       " AND ($3::boolean OR q.by_hr)",
-                       3, params, &list, err) != CG_OK)
+    const char *params[] = {c->actor.scope, id, full, c->actor.person_id};
+    if (integrity_read(
+            r, conn, &cleangrid__v1__opinion_request__descriptor,
+            "SELECT opinion_request_json(q, $3::boolean, true, $4) FROM opinion_requests q"
+            " WHERE q.id = $2::uuid AND q.org_path <@ $1::ltree"
+            " AND ($3::boolean OR q.by_hr)",
+            4, params, &list, err) != CG_OK)
         return err->code;
     if (list->n == 0)
         return cg_err_set(err, CG_NOT_FOUND, "opinion request not found");
@@ -85,7 +86,7 @@ cg_code integrity_request_opinions(cg_rpc_req *r, const void *request, PGconn *c
     /* One statement for every candidate: the basis of each file in scope
      * (none for a candidate without one), the proposal and its words. */
     const char *params[] = {c->actor.scope, req->purpose, req->note, c->actor.user_id,
-                            name,           by_hr,        ids};
+                            name,           by_hr,        ids,       c->actor.person_id};
     cg_code rc = cg_db_exec(
         conn,
         "WITH rq AS (INSERT INTO opinion_requests (org_path, purpose, note, requested_by,"
@@ -97,13 +98,13 @@ cg_code integrity_request_opinions(cg_rpc_req *r, const void *request, PGconn *c
         " 'verification_result', '', 'verification_year', 0, 'verification_under_way', false,"
         " 'overdue_report_years', '[]'::jsonb, 'no_file', true) ELSE opinion_basis(c) END AS basis"
         " FROM cand LEFT JOIN cadres c ON c.person_id = cand.pid AND c.org_path <@ $1::ltree"
-        " AND c.person_id <> $4)"
+        " AND c.person_id <> $8)"
         " INSERT INTO opinions (request_id, seq, cadre_id, person_id, proposed, proposed_reason,"
         " basis, conclusion, text) SELECT rq.id, row_number() OVER (ORDER BY b.ord), b.cadre_id,"
         " b.pid, p.proposed, p.reason, b.basis, p.proposed,"
         " opinion_default_text(p.proposed, p.public_reason)"
         " FROM rq, b, LATERAL opinion_proposal(b.basis) p RETURNING request_id::text",
-        7, params, &res, err);
+        8, params, &res, err);
     free(ids);
     char id[CG_UUID_LEN] = "";
     if (rc == CG_OK && PQntuples(res) > 0)
@@ -125,11 +126,12 @@ cg_code integrity_list_opinion_requests(cg_rpc_req *r, const void *request, PGco
     integrity_call *c = r->state;
     cg_db_json_list *list = NULL;
     const char *params[] = {c->actor.scope, full_view(r)};
-    if (integrity_read(r, conn, &cleangrid__v1__opinion_request__descriptor,
-                       "SELECT opinion_request_json(q, $2::boolean, false) FROM opinion_requests q"
-                       " WHERE q.org_path <@ $1::ltree AND ($2::boolean OR q.by_hr)"
-                       " ORDER BY q.created_at DESC, q.id DESC LIMIT 200",
-                       2, params, &list, err) != CG_OK)
+    if (integrity_read(
+            r, conn, &cleangrid__v1__opinion_request__descriptor,
+            "SELECT opinion_request_json(q, $2::boolean, false, '') FROM opinion_requests q"
+            " WHERE q.org_path <@ $1::ltree AND ($2::boolean OR q.by_hr)"
+            " ORDER BY q.created_at DESC, q.id DESC LIMIT 200",
+            2, params, &list, err) != CG_OK)
         return err->code;
     out->n_requests = list->n;
     out->requests = INTEGRITY_ITEMS(Cleangrid__V1__OpinionRequest, list);
@@ -182,12 +184,18 @@ cg_code integrity_edit_opinion(cg_rpc_req *r, const void *request, PGconn *conn,
         return err->code;
     if (strcmp(o->state, "signed") == 0)
         return cg_err_set(err, CG_FAILED_PRECONDITION, "the opinion is signed and never changes");
+    PGresult *res = NULL;
     const char *params[] = {req->opinion_id, req->conclusion, req->text, c->actor.user_id};
-    if (cg_db_exec(conn,
-                   "UPDATE opinions SET conclusion = $2, text = $3, edited_by = $4"
-                   " WHERE id = $1::uuid AND state = 'proposed'",
-                   4, params, NULL, err) != CG_OK)
-        return err->code;
+    cg_code rc = cg_db_exec(conn,
+                            "UPDATE opinions SET conclusion = $2, text = $3, edited_by = $4"
+                            " WHERE id = $1::uuid AND state = 'proposed' RETURNING id",
+                            4, params, &res, err);
+    /* Signed meanwhile: the edit changed nothing, and says so. */
+    if (rc == CG_OK && PQntuples(res) == 0)
+        rc = cg_err_set(err, CG_FAILED_PRECONDITION, "the opinion is signed and never changes");
+    PQclear(res);
+    if (rc != CG_OK)
+        return rc;
     return read_opinion(r, conn, req->opinion_id, &out->opinion, err);
 }
 
@@ -208,19 +216,30 @@ cg_code integrity_sign_opinion(cg_rpc_req *r, const void *request, PGconn *conn,
         return cg_err_set(err, CG_FAILED_PRECONDITION, "the opinion is signed already");
     const char *name = r->ctx != NULL && r->ctx->actor_name != NULL ? r->ctx->actor_name : "";
     const char *params[] = {req->opinion_id, c->actor.user_id, name};
-    /* Signed, fixed, and kept in the candidate's file as the office's. */
-    cg_code rc = cg_db_exec(
-        conn,
-        "WITH o AS (UPDATE opinions SET state = 'signed', signed_by = $2, signed_by_name = $3,"
-        " signed_at = date_trunc('milliseconds', clock_timestamp()) WHERE id = $1::uuid"
-        " AND state = 'proposed' RETURNING *)"
-        " INSERT INTO records (person_id, section, title, detail, happened_on, source, source_ref,"
-        " internal, org_path, recorded_by) SELECT c.person_id, 'opinion', CASE o.conclusion"
-        " WHEN 'no_objection' THEN '廉洁意见回复：无不同意见' WHEN 'objection' THEN"
-        " '廉洁意见回复：有不同意见' ELSE '廉洁意见回复：暂不能出具意见' END, o.text,"
-        " integrity_today(), 'office', 'opinion:' || o.id, true, c.org_path, $2"
-        " FROM o JOIN cadres c ON c.id = o.cadre_id RETURNING id::text",
-        3, params, &res, err);
+    /* Signed once: of two signers at the same moment, the second finds it
+     * signed. */
+    cg_code rc = cg_db_exec(conn,
+                            "UPDATE opinions SET state = 'signed', signed_by = $2,"
+                            " signed_by_name = $3, signed_at = date_trunc('milliseconds',"
+                            " clock_timestamp()) WHERE id = $1::uuid AND state = 'proposed'"
+                            " RETURNING id",
+                            3, params, &res, err);
+    if (rc == CG_OK && PQntuples(res) == 0)
+        rc = cg_err_set(err, CG_FAILED_PRECONDITION, "the opinion is signed already");
+    PQclear(res);
+    res = NULL;
+    /* Fixed, and kept in the candidate's file as the office's. */
+    if (rc == CG_OK)
+        rc = cg_db_exec(
+            conn,
+            "INSERT INTO records (person_id, section, title, detail, happened_on, source,"
+            " source_ref, internal, org_path, recorded_by) SELECT c.person_id, 'opinion', CASE"
+            " o.conclusion WHEN 'no_objection' THEN '廉洁意见回复：无不同意见' WHEN 'objection'"
+            " THEN '廉洁意见回复：有不同意见' ELSE '廉洁意见回复：暂不能出具意见' END, o.text,"
+            " integrity_today(), 'office', 'opinion:' || o.id, true, c.org_path, $2"
+            " FROM opinions o JOIN cadres c ON c.id = o.cadre_id WHERE o.id = $1::uuid"
+            " RETURNING id::text",
+            2, params, &res, err);
     if (rc == CG_OK && o->cadre_id[0] != '\0' && PQntuples(res) == 1) {
         snprintf(summary, sizeof summary,
                  "{\"opinion_id\": \"%s\", \"request_id\": \"%s\", \"conclusion\": \"%s\"}", o->id,

@@ -135,15 +135,15 @@ cg_code integrity_list_round_cadres(cg_rpc_req *r, const void *request, PGconn *
         return err->code;
     if (round == NULL)
         return cg_err_set(err, CG_NOT_FOUND, "round not found");
-    if (integrity_read(r, conn, &cleangrid__v1__round_cadre__descriptor,
-                       "SELECT jsonb_build_object('cadre_id', s.id, 'person_id', s.person_id,"
-                       " 'name', s.name, 'org_path', s.org_path::text, 'state', s.state)"
-                       " FROM (SELECT c.*, round_state(c, rr) AS state FROM report_rounds rr"
-                       " JOIN cadres c ON c.org_path <@ rr.org_path AND in_round(c, rr)"
-                       " WHERE rr.id = $2::uuid) s"
-                       " WHERE s.org_path <@ $1::ltree AND ($3 = '' OR s.state = $3)"
-                       " ORDER BY s.org_path, s.name, s.id LIMIT 5000",
-                       3, params, &cadres, err) != CG_OK)
+    if (integrity_read(
+            r, conn, &cleangrid__v1__round_cadre__descriptor,
+            "SELECT jsonb_build_object('cadre_id', c.id, 'person_id', c.person_id,"
+            " 'name', c.name, 'org_path', c.org_path::text, 'state', s.state)"
+            " FROM report_rounds rr, round_states(rr) s JOIN cadres c ON c.id = s.cadre_id"
+            " WHERE rr.id = $2::uuid AND c.org_path <@ $1::ltree"
+            " AND ($3 = '' OR s.state = $3)"
+            " ORDER BY c.org_path, c.name, c.id LIMIT 5000",
+            3, params, &cadres, err) != CG_OK)
         return err->code;
     out->n_cadres = cadres->n;
     out->cadres = INTEGRITY_ITEMS(Cleangrid__V1__RoundCadre, cadres);

@@ -118,6 +118,8 @@ cg_code integrity_draw_verifications(cg_rpc_req *r, const void *request, PGconn 
             " k AS (SELECT u.id::uuid AS id, u.reason FROM unnest($6::text[], $7::text[]) AS"
             " u(id, reason) JOIN cadres c ON c.id = u.id::uuid WHERE c.org_path <@ $2::ltree),"
             " s AS (SELECT p.id FROM pop p WHERE p.id NOT IN (SELECT id FROM k)"
+            " AND NOT EXISTS (SELECT 1 FROM verifications v WHERE v.cadre_id = p.id"
+            " AND v.year = $1::int)"
             " ORDER BY md5($4 || p.id::text) LIMIT ceil((SELECT count(*) FROM pop) * $3::int"
             " / 100.0)),"
             " ins AS (INSERT INTO verifications (draw_id, cadre_id, year, reason, key_reason)"

@@ -181,6 +181,7 @@ static const struct {
     /* Integrity files (廉政档案): every change and every opinion asked or
      * given. */
     {"POST", "/api/v1/integrity/cadres", "integrity.cadre_created", NULL, "integrity_file"},
+    {"POST", "/api/v1/integrity/cadres/import", "integrity.cadres_imported", NULL, NULL},
     {"PATCH", "/api/v1/integrity/cadres/{id}", "integrity.cadre_changed", NULL, "integrity_file"},
     {"POST", "/api/v1/integrity/cadres/{id}/relatives", "integrity.relative_added", NULL,
      "integrity_file"},

@@ -106,15 +106,18 @@ static const perm_info perms[GW_PERM_COUNT] = {
                                            "inside the caller's scope, their history and dossier; "
                                            "every read is audited"},
     [GW_PERM_INTEGRITY_MANAGE] = {.name = "integrity.manage",
-                                  .meaning = "register cadres (by hand or CSV), their relatives "
-                                             "and the records of their files' sections, inside "
-                                             "the caller's scope"},
+                                  .meaning = "register cadres, their relatives and the records "
+                                             "of their files' sections, open report rounds and "
+                                             "verify reports (draws, reference records, "
+                                             "verdicts), inside the caller's scope; never the "
+                                             "caller's own file"},
     [GW_PERM_INTEGRITY_SETTINGS] = {.name = "integrity.settings",
                                     .meaning = "change the influence period (处分影响期) of each "
                                                "kind of sanction"},
     [GW_PERM_INTEGRITY_OWN] = {.name = "integrity.own",
                                .meaning = "read the caller's own integrity file, without the "
-                                          "office's internal notes"},
+                                          "office's internal notes, and fill in and submit its "
+                                          "own yearly personal matters report"},
     [GW_PERM_OPINION_REQUEST] = {.name = "opinion.request",
                                  .meaning = "ask for the integrity opinions (廉洁意见回复) on "
                                             "candidates and read the answers: HR reads the "
@@ -179,9 +182,8 @@ const gw_role gw_roles[] = {
                GW_GRANT(GW_PERM_RECTIFY_TASKS) | GW_GRANT(GW_PERM_RECTIFY_TASKS) |
                GW_GRANT(GW_PERM_DUTY_READ)},
     {.name = "hr",
-     .duties = "the organization and HR department (组织人事): asks for integrity opinions on "
-               "promotion candidates and sees only the answers and the reminders addressed to it; "
-               "never a file",
+     .duties = "the organization and HR department (组织人事): asks for the integrity opinions "
+               "on promotion candidates and reads the signed answers; never a file",
      .grants = GW_GRANT(GW_PERM_OPINION_REQUEST)},
 };
 
