@@ -30,7 +30,7 @@ export default {
     verification: 'Report verification',
     opinion: 'Integrity opinions',
   },
-  recordSource: { office: 'Entered by the office', case: 'From a case' },
+  recordSource: { office: 'Entered by the office', case: 'From a case', system: 'Sent by the system' },
   reportState: { new: 'Not started', draft: 'Draft', submitted: 'Submitted' },
   reportPart: { family: 'Family', property: 'Property' },
   fileEntity: { cadre: 'The cadre', relative: 'Relative', record: 'Record' },

@@ -29,7 +29,7 @@ export default {
     verification: '个人事项查核',
     opinion: '廉洁意见回复',
   },
-  recordSource: { office: '纪检机构录入', case: '案件处分' },
+  recordSource: { office: '纪检机构录入', case: '案件处分', system: '系统提醒' },
   reportState: { new: '未填报', draft: '草稿', submitted: '已报告' },
   reportPart: { family: '家庭情况', property: '财产情况' },
   fileEntity: { cadre: '干部', relative: '家庭成员', record: '记录' },
