@@ -65,36 +65,14 @@ static cJSON *find_cadre(const char *token, const char *person_id)
     return cadre;
 }
 
-/* The error of r at line in column (the header as the file spells it)
- * whose description holds text, or NULL. */
-static const cJSON *error_at(const cgt_response *r, int line, const char *column, const char *text)
-{
-    const cJSON *e;
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r->json, "errors"))
-    {
-        const cJSON *l = cJSON_GetObjectItemCaseSensitive(e, "line");
-        const char *c = cgt_json_str(e, "column");
-        const char *d = cgt_json_str(e, "description");
-        if (cJSON_IsNumber(l) && (int)l->valuedouble == line && c != NULL &&
-            strcmp(c, column) == 0 && d != NULL && strstr(d, text) != NULL)
-            return e;
-    }
-    return NULL;
-}
-
 /* Import csv as token, which must be refused with an error at line in
  * column whose description holds text, opening no file. The answer (the
  * caller frees it) for more checks. */
 static cgt_response *check_refused(const char *token, const char *csv, int line, const char *column,
                                    const char *text)
 {
-    long long before = cadre_count();
-    cgt_response *r = import(token, csv);
-    CGT_CHECK_PROBLEM(r, 400);
-    CGT_CHECK(error_at(r, line, column, text) != NULL,
-              "an error at line %d, column %s, saying \"%s\": %s", line, column, text, r->body);
-    CGT_CHECK_INT(before, cadre_count(), "integrity files after a refused import");
-    return r;
+    return CGT_IMPORT_REFUSED(IMPORT_PATH, token, csv, line, column, text, "cg_integrity",
+                              "SELECT count(*) FROM cadres");
 }
 
 static void refused(const char *token, const char *csv, int line, const char *column,
@@ -159,8 +137,10 @@ static void test_import_good_file(void **state)
 
     /* The same file again: every person has a file now, each named. */
     r = check_refused(inspector, csv, 2, "工号", "has a file already");
-    CGT_CHECK(error_at(r, 3, "工号", "has a file already") != NULL, "line 3: %s", r->body);
-    CGT_CHECK(error_at(r, 4, "工号", "has a file already") != NULL, "line 4: %s", r->body);
+    CGT_CHECK(cgt_import_error_at(r, 3, "工号", "has a file already") != NULL, "line 3: %s",
+              r->body);
+    CGT_CHECK(cgt_import_error_at(r, 4, "工号", "has a file already") != NULL, "line 4: %s",
+              r->body);
     cgt_response_free(r);
 }
 
@@ -209,9 +189,12 @@ static void test_import_bad_files(void **state)
                     ",赵六,,nowhere,,IMP-NOWHERE,,\r\n",
              p1, had, p2);
     cgt_response *r = check_refused(lead, csv, 2, "关键岗位起始日期", "must be a date");
-    CGT_CHECK(error_at(r, 3, "工号", "has a file already") != NULL, "line 3: %s", r->body);
-    CGT_CHECK(error_at(r, 4, "单位", "outside your scope") != NULL, "line 4: %s", r->body);
-    CGT_CHECK(error_at(r, 5, "单位", "is not a known org unit") != NULL, "line 5: %s", r->body);
+    CGT_CHECK(cgt_import_error_at(r, 3, "工号", "has a file already") != NULL, "line 3: %s",
+              r->body);
+    CGT_CHECK(cgt_import_error_at(r, 4, "单位", "outside your scope") != NULL, "line 4: %s",
+              r->body);
+    CGT_CHECK(cgt_import_error_at(r, 5, "单位", "is not a known org unit") != NULL, "line 5: %s",
+              r->body);
     CGT_CHECK_INT(4, cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r->json, "errors")),
                   "one error a problem");
     CGT_CHECK(strstr(cgt_json_str(r->json, "detail"), "4 problems") != NULL, "the detail: %s",
@@ -241,20 +224,9 @@ static void test_import_who(void **state)
     cgt_person_id("IMP", p);
     snprintf(csv, sizeof csv, "person_id,name,unit_code\r\n%s,导入 周七,city_a\r\n", p);
     char *cadre = CGT_LOGIN("cadre.east");
-    long long before = cadre_count();
-    cgt_response *r = import(cadre, csv);
-    CGT_CHECK_PROBLEM(r, 403);
-    cgt_response_free(r);
+    CGT_IMPORT_WHO(IMPORT_PATH, cadre, lead, csv, "integrity.cadres_imported", "cg_integrity",
+                   "SELECT count(*) FROM cadres");
     cgt_logout(cadre);
-    CGT_CHECK_INT(before, cadre_count(), "integrity files after a refused import");
-
-    const char *audited =
-        "SELECT count(*) FROM audit_log WHERE action = 'integrity.cadres_imported'";
-    long long records = cgt_psql_number("cg_gateway", audited);
-    r = import(lead, csv);
-    CGT_CHECK_STATUS(r, 201);
-    cgt_response_free(r);
-    CGT_CHECK_INT(records + 1, cgt_psql_number("cg_gateway", audited), "the import's record");
 }
 
 int main(void)

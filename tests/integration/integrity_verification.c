@@ -22,22 +22,8 @@ static int setup(void **state)
     (void)state;
     lead = CGT_LOGIN("lead.east");
     cadre = CGT_LOGIN("cadre.east");
-    cgt_response_free(cgt_send_json("POST", "/api/v1/integrity/cadres", lead,
-                                    "{\"person_id\":\"HR-CADRE.EAST\",\"name\":\"华东干部\","
-                                    "\"unit_code\":\"city_a\"}"));
-    cgt_response *r = cgt_get("/api/v1/integrity/cadres?q=HR-CADRE.EAST", lead);
-    CGT_CHECK_STATUS(r, 200);
-    snprintf(cadre_id, sizeof cadre_id, "%s",
-             cgt_json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "items"), 0), "id"));
-    cgt_response_free(r);
-    /* A year the demo cadre has not reported yet (a developer's stack
-     * keeps the years of earlier runs): after the latest below 2040, the
-     * years the reports test leaves alone. */
-    year = (int)cgt_psql_number(
-        "cg_integrity", "SELECT coalesce(max(r.year), 2000) + 1 FROM reports r JOIN cadres c"
-                        " ON c.id = r.cadre_id WHERE c.person_id = 'HR-CADRE.EAST'"
-                        " AND r.year < 2040");
-    CGT_CHECK(year > 2000 && year < 2040, "a free year (%d)", year);
+    CGT_DEMO_CADRE_FILE(lead, cadre_id);
+    year = cgt_unreported_year();
     return 0;
 }
 
@@ -113,15 +99,7 @@ static void test_concealed_company_found(void **state)
     char path[160], body[640];
 
     /* The cadre reports one flat of 80 m², no company stakes. */
-    char *full = cgt_full_report(year, "80");
-    cgt_response *r = cgt_send_json("PUT", "/api/v1/integrity/me/report", cadre, full);
-    CGT_CHECK_STATUS(r, 200);
-    cgt_response_free(r);
-    free(full);
-    snprintf(body, sizeof body, "{\"year\":%d}", year);
-    r = cgt_send_json("POST", "/api/v1/integrity/me/report/submit", cadre, body);
-    CGT_CHECK_STATUS(r, 200);
-    cgt_response_free(r);
+    CGT_SUBMIT_FULL_REPORT(cadre, year, "80");
 
     /* The registers: the flat at 96.5 m², the spouse's stake in a company,
      * the salary as reported. A bad code is refused. */
@@ -158,16 +136,11 @@ static void test_concealed_company_found(void **state)
     CGT_CHECK(cJSON_GetObjectItem(draw, "by_key")->valueint == 1, "one key case");
     CGT_CHECK_INT(10, cJSON_GetObjectItem(draw, "share_percent")->valueint, "the default share");
     cJSON_Delete(draw);
-    snprintf(path, sizeof path, "/api/v1/integrity/verifications?year=%d&unit_code=city_a", year);
-    r = cgt_get(path, lead);
-    CGT_CHECK_STATUS(r, 200);
-    const cJSON *mine =
-        cgt_find_where(cJSON_GetObjectItem(r->json, "verifications"), "cadre_id", cadre_id);
-    CGT_CHECK(mine != NULL, "the key case is drawn");
+    cJSON *mine = CGT_VERIFICATION_OF(lead, year, "city_a", cadre_id);
     CGT_CHECK_STR("key", cgt_json_str(mine, "reason"), "as a key case");
     char vid[37];
     snprintf(vid, sizeof vid, "%s", cgt_json_str(mine, "id"));
-    cgt_response_free(r);
+    cJSON_Delete(mine);
 
     /* Nothing to conclude before the comparison; then three findings. */
     snprintf(path, sizeof path, "/api/v1/integrity/verifications/%s/conclude", vid);

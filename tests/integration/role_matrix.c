@@ -1401,13 +1401,15 @@ static void new_relative(char id[37])
     cgt_response_free(r);
 }
 
+/* The person of the fixture's file. */
+static char cadre_person[40];
+
 static const char *cadre_fixture(void)
 {
     if (cadre_file[0] != '\0')
         return cadre_file;
-    char person[40];
-    cgt_person_id("RM", person);
-    CGT_CREATE_CADRE(token_of("lead"), person, "city_a", cadre_file);
+    cgt_person_id("RM", cadre_person);
+    CGT_CREATE_CADRE(token_of("lead"), cadre_person, "city_a", cadre_file);
     new_relative(cadre_relative);
     cgt_response *r = add_cadre_document(token_of("lead"), cadre_sha);
     CGT_CHECK_STATUS(r, 201);
@@ -1696,10 +1698,7 @@ static void compared_verification(char vid[37], char fid[37])
     /* A year cadre.east has not reported, below those the reports test
      * uses (a developer's stack keeps the years of earlier runs). */
     if (next_verify_year == 2000)
-        next_verify_year = (int)cgt_psql_number(
-            "cg_integrity", "SELECT coalesce(max(r.year), 2000) + 1 FROM reports r JOIN cadres c"
-                            " ON c.id = r.cadre_id WHERE c.person_id = 'HR-CADRE.EAST'"
-                            " AND r.year < 2040");
+        next_verify_year = cgt_unreported_year();
     int year = next_verify_year++;
     cadre_fixture();
     cgt_response *r = cgt_get("/api/v1/integrity/cadres?q=HR-CADRE.EAST", token_of("lead"));
@@ -1764,6 +1763,18 @@ static cgt_response *call_add_reference(const char *token, const char *user)
                       "{\"year\":2001,\"item\":\"housing\",\"fields\":[{\"name\":\"owner\","
                       "\"value\":\"rm\"},{\"name\":\"address\",\"value\":\"rm\"},{\"name\":"
                       "\"area_m2\",\"value\":\"1\"}]}");
+}
+
+/* A file of one reference record of the fixture's cadre imported. */
+static cgt_response *call_import_references(const char *token, const char *user)
+{
+    (void)user;
+    char csv[256];
+    cadre_fixture();
+    snprintf(csv, sizeof csv,
+             "person_id,year,item,owner,address,area_m2\r\n%s,2001,housing,rm,rm,1\r\n",
+             cadre_person);
+    return cgt_post_raw("/api/v1/integrity/references/import", token, "text/csv", csv, strlen(csv));
 }
 
 static cgt_response *call_list_verifications(const char *token, const char *user)
@@ -2243,6 +2254,7 @@ static const struct {
     {"POST", "/api/v1/integrity/me/report/submit", 200, call_submit_own_report},
     {"POST", "/api/v1/integrity/verification-draws", 201, call_draw_verifications},
     {"POST", "/api/v1/integrity/cadres/{id}/references", 201, call_add_reference},
+    {"POST", "/api/v1/integrity/references/import", 201, call_import_references},
     {"GET", "/api/v1/integrity/verifications", 200, call_list_verifications},
     {"GET", "/api/v1/integrity/verifications/{id}", 200, call_get_verification},
     {"POST", "/api/v1/integrity/verifications/{id}/compare", 200, call_compare_verification},

@@ -352,6 +352,62 @@ cJSON *cgt_get_cadre_file_req(const char *file, int line, const char *token, con
  * the caller (free()). */
 char *cgt_full_report(int year, const char *area);
 
+/* The demo cadre of the east's file (person HR-CADRE.EAST, whose account
+ * is cadre.east), opened as token when there is none yet: its id into
+ * id. */
+#define CGT_DEMO_CADRE_FILE(token, id) cgt_demo_cadre_file_req(__FILE__, __LINE__, (token), (id))
+void cgt_demo_cadre_file_req(const char *file, int line, const char *token, char id[37]);
+
+/* A year the demo cadre of the east has not reported yet (a developer's
+ * stack keeps the years of earlier runs): after the latest below 2040, the
+ * years the reports test leaves alone. */
+int cgt_unreported_year(void);
+
+/* --- imports of CSV files ------------------------------------------------ */
+
+/* The error of r (an import's problem+json answer) at line in column (the
+ * header as the file spells it) whose description holds text, or NULL.
+ * Borrowed from r. */
+const cJSON *cgt_import_error_at(const cgt_response *r, int line, const char *column,
+                                 const char *text);
+
+/* POST csv (text/csv) to path as token, which must be refused, 400 with an
+ * error at eline in column whose description holds text, while the number
+ * count_sql reads from dbname stays as it was: nothing was stored. The
+ * answer, for more checks; the caller frees it. */
+#define CGT_IMPORT_REFUSED(path, token, csv, eline, column, text, dbname, count_sql)               \
+    cgt_import_refused_req(__FILE__, __LINE__, (path), (token), (csv), (eline), (column), (text),  \
+                           (dbname), (count_sql))
+cgt_response *cgt_import_refused_req(const char *file, int line, const char *path,
+                                     const char *token, const char *csv, int eline,
+                                     const char *column, const char *text, const char *dbname,
+                                     const char *count_sql);
+
+/* Who imports: csv POSTed to path as denied must answer 403 and leave the
+ * number count_sql reads from dbname as it was; as allowed, 201 and one
+ * more audit record of action. */
+#define CGT_IMPORT_WHO(path, denied, allowed, csv, action, dbname, count_sql)                      \
+    cgt_import_who_req(__FILE__, __LINE__, (path), (denied), (allowed), (csv), (action), (dbname), \
+                       (count_sql))
+void cgt_import_who_req(const char *file, int line, const char *path, const char *denied,
+                        const char *allowed, const char *csv, const char *action,
+                        const char *dbname, const char *count_sql);
+
+/* Save cgt_full_report(year, area) as the draft of token's cadre and
+ * submit it; both must answer 200. */
+#define CGT_SUBMIT_FULL_REPORT(token, year, area)                                                  \
+    cgt_submit_full_report_req(__FILE__, __LINE__, (token), (year), (area))
+void cgt_submit_full_report_req(const char *file, int line, const char *token, int year,
+                                const char *area);
+
+/* The verification of cadre_id's report of year, as the list of
+ * unit_code's verifications shows it to token (the test fails when there
+ * is none). The caller deletes it. */
+#define CGT_VERIFICATION_OF(token, year, unit_code, cadre_id)                                      \
+    cgt_verification_of_req(__FILE__, __LINE__, (token), (year), (unit_code), (cadre_id))
+cJSON *cgt_verification_of_req(const char *file, int line, const char *token, int year,
+                               const char *unit_code, const char *cadre_id);
+
 /* A fresh person id, upper case, "<prefix>-<12 hex digits>". */
 void cgt_person_id(const char *prefix, char out[40]);
 

@@ -35,10 +35,10 @@
  * handlers/: the hand-written routes, what is truly different
  *   auth.c, web_session.c, session_cache.c  login, cookies, sessions, tokens
  *   accounts.c, admin*.c, unit_import.c, org_cache.c  accounts and org units
- *   csv_import.c, rectify_import.c, cadre_import.c, imports.c  CSV files
- *                    imported: a rectification batch's lists, cadres for
- *                    their integrity files (the files read, pure; the
- *                    routes)
+ *   csv_import.c, rectify_import.c, cadre_import.c, reference_import.c,
+ *   imports.c        CSV files imported: a rectification batch's lists,
+ *                    cadres for their integrity files, reference records
+ *                    for verification (the files read, pure; the routes)
  *   routes_public.c, json_map.c  public reports (码上监督) and their receipt
  *   routes_units_public.c  a unit's name for the public report page
  *   routes_documents.c  documents streamed in and out, the dossier export
@@ -380,6 +380,9 @@ void gw_route_import_rectify(gw_request *req);
 /* POST /api/v1/integrity/cadres/import: cadres, one integrity file each,
  * from a CSV file (imports.c). */
 void gw_route_import_cadres(gw_request *req);
+/* POST /api/v1/integrity/references/import: reference records for
+ * verification from a CSV file (imports.c). */
+void gw_route_import_references(gw_request *req);
 /* GET /api/v1/rectify/duty-lists/export: the assessment table of the
  * responsibility lists as XLSX or CSV (duty_export.c). */
 void gw_route_duty_export(gw_request *req);

@@ -1,7 +1,8 @@
 /* Unit tests of the import files: the reader every import shares
- * (csv_import.c) and the two tables read with it, cadres for their
- * integrity files (cadre_import.c) and a rectification batch's lists
- * (rectify_import.c). */
+ * (csv_import.c) and the tables read with it, cadres for their integrity
+ * files (cadre_import.c), reference records for verification, a table
+ * built from the report form (reference_import.c), and a rectification
+ * batch's lists (rectify_import.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include "cleangrid/v1/integrity.pb-c.h"
 #include "cleangrid/v1/rectify_io.pb-c.h"
 #include "rectify_import.h"
+#include "reference_import.h"
 
 #define BOM "\xEF\xBB\xBF"
 
@@ -295,8 +297,206 @@ static void test_rectify_file(void **state)
     gw_csv_import_free(&imp);
 }
 
+/* A part of the report form: housing, company stakes and businesses (both
+ * with a credit code labelled 统一社会信用代码, and a holder labelled
+ * differently), securities (whose name is labelled 名称, as a business's
+ * company is) and outside income (whose source is labelled 来源, the
+ * note's header). */
+#define FORM_FIELD(n, t, r, l)                                                                     \
+    {                                                                                              \
+        .base = PROTOBUF_C_MESSAGE_INIT(&cleangrid__v1__report_form_field__descriptor),            \
+        .name = (n), .type = (t), .required = (r), .label_zh = (l), .label_en = ""                 \
+    }
+static Cleangrid__V1__ReportFormField housing_fields[] = {
+    FORM_FIELD("owner", "text", true, "产权人"), FORM_FIELD("address", "text", true, "地址"),
+    FORM_FIELD("area_m2", "number", true, "建筑面积(平方米)"),
+    FORM_FIELD("acquired_on", "day", false, "取得日期")};
+static Cleangrid__V1__ReportFormField stake_fields[] = {
+    FORM_FIELD("holder", "text", true, "出资人"), FORM_FIELD("company", "text", true, "企业名称"),
+    FORM_FIELD("credit_code", "credit_code", true, "统一社会信用代码"),
+    FORM_FIELD("share_percent", "number", true, "出资比例(%)")};
+static Cleangrid__V1__ReportFormField business_fields[] = {
+    FORM_FIELD("holder", "text", true, "经营人"), FORM_FIELD("company", "text", true, "名称"),
+    FORM_FIELD("credit_code", "credit_code", true, "统一社会信用代码")};
+static Cleangrid__V1__ReportFormField security_fields[] = {
+    FORM_FIELD("name", "text", true, "名称")};
+static Cleangrid__V1__ReportFormField income_fields[] = {
+    FORM_FIELD("source", "text", true, "来源")};
+
+/* The form of those items (the messages point into the arrays above). */
+static Cleangrid__V1__ReportForm *test_form(void)
+{
+    static Cleangrid__V1__ReportFormField *hf[4], *sf[4], *bf[3], *qf[1], *of[1];
+    static Cleangrid__V1__ReportFormItem items[5];
+    static Cleangrid__V1__ReportFormItem *ip[5];
+    static Cleangrid__V1__ReportForm form = CLEANGRID__V1__REPORT_FORM__INIT;
+    struct {
+        const char *name, *label;
+        Cleangrid__V1__ReportFormField *fields, **ptrs;
+        size_t n;
+    } spec[] = {
+        {"housing", "房产情况", housing_fields, hf, 4},
+        {"company_stakes", "配偶子女投资非上市公司、企业", stake_fields, sf, 4},
+        {"businesses", "配偶子女注册个体工商户、个人独资企业或合伙企业", business_fields, bf, 3},
+        {"securities", "股票、基金、投资型保险", security_fields, qf, 1},
+        {"outside_income", "劳务所得", income_fields, of, 1}};
+    for (size_t i = 0; i < 5; i++) {
+        cleangrid__v1__report_form_item__init(&items[i]);
+        items[i].name = (char *)spec[i].name;
+        items[i].label_zh = (char *)spec[i].label;
+        items[i].n_fields = spec[i].n;
+        items[i].fields = spec[i].ptrs;
+        for (size_t j = 0; j < spec[i].n; j++)
+            spec[i].ptrs[j] = &spec[i].fields[j];
+        ip[i] = &items[i];
+    }
+    form.n_items = 5;
+    form.items = ip;
+    return &form;
+}
+
+/* The file of reference records test_form() makes. */
+static void open_test_file(gw_reference_file *file)
+{
+    cg_err err;
+    cg_err_clear(&err);
+    assert_int_equal(CG_OK, gw_reference_file_open(test_form(), file, &err));
+}
+
+/* Row i of a file of reference records. */
+static const Cleangrid__V1__ImportReferenceRow *reference(const gw_csv_import *imp, size_t i)
+{
+    return (const void *)imp->messages[i];
+}
+
+/* The value of the field name of row, or NULL when the row has none. */
+static const char *field_value(const Cleangrid__V1__ImportReferenceRow *row, const char *name)
+{
+    for (size_t i = 0; i < row->n_fields; i++)
+        if (strcmp(row->fields[i]->name, name) == 0)
+            return row->fields[i]->value;
+    return NULL;
+}
+
+/* The columns a form makes: one a field name, headed by the name or a
+ * label that names that field alone. */
+static void test_references_columns(void **state)
+{
+    (void)state;
+    gw_reference_file file;
+    open_test_file(&file);
+    /* person_id, year, item, note, then owner, address, area_m2,
+     * acquired_on, holder, company, credit_code, share_percent, name,
+     * source. */
+    assert_int_equal(14, file.spec.ncolumns);
+    assert_int_equal(4, file.max_fields);
+    const cg_csv_column *c = &file.columns[4 + 6];
+    assert_string_equal("credit_code", c->key);
+    assert_string_equal("统一社会信用代码", c->aliases[0]);
+    assert_null(c->aliases[1]);
+    c = &file.columns[4 + 4];
+    assert_string_equal("holder", c->key);
+    assert_string_equal("出资人", c->aliases[0]);
+    assert_string_equal("经营人", c->aliases[1]);
+    assert_null(c->aliases[2]);
+    /* 名称 names two fields; 来源 heads the note. */
+    c = &file.columns[4 + 5];
+    assert_string_equal("company", c->key);
+    assert_string_equal("企业名称", c->aliases[0]);
+    assert_null(c->aliases[1]);
+    assert_string_equal("name", file.columns[12].key);
+    assert_null(file.columns[12].aliases[0]);
+    assert_string_equal("source", file.columns[13].key);
+    assert_null(file.columns[13].aliases[0]);
+    assert_string_equal("housing", gw_reference_item(test_form(), "房产情况"));
+    assert_string_equal("housing", gw_reference_item(test_form(), "housing"));
+    assert_string_equal("股权", gw_reference_item(test_form(), "股权"));
+    gw_reference_file_free(&file);
+}
+
+/* A file as Excel saves it: Chinese headers, two items, the item by its
+ * label or its name, a day as Excel writes it, empty cells left out. */
+static void test_references_good_file(void **state)
+{
+    (void)state;
+    gw_reference_file file;
+    gw_csv_import imp;
+    cg_err err;
+    open_test_file(&file);
+    const char *text =
+        BOM "工号,年度,事项,来源,产权人,地址,建筑面积(平方米),取得日期,企业名称,统一社会信用代码,"
+            "出资比例(%),出资人,名称,其他\r\n"
+            "hr-1,2025,房产情况,不动产登记查询,本人,A市幸福路1号,96.5,2024/3/1,,,,,,x\r\n"
+            "HR-1,2025,company_stakes,,,,,,华东物资贸易有限公司,91350100M000100Y43,30,配偶,,\r\n";
+    assert_int_equal(CG_OK, parse(text, &file.spec, &imp, &err));
+    assert_int_equal(0, cg_csv_problems_total(&imp.problems));
+    assert_int_equal(2, imp.nrows);
+    const Cleangrid__V1__ImportReferenceRow *row = reference(&imp, 0);
+    assert_ptr_equal(&cleangrid__v1__import_reference_row__descriptor, row->base.descriptor);
+    assert_int_equal(2, row->line);
+    assert_string_equal("hr-1", row->person_id);
+    assert_int_equal(2025, row->year);
+    assert_string_equal("housing", row->item);
+    assert_string_equal("不动产登记查询", row->note);
+    assert_int_equal(4, row->n_fields);
+    assert_string_equal("本人", field_value(row, "owner"));
+    assert_string_equal("96.5", field_value(row, "area_m2"));
+    assert_string_equal("2024-03-01", field_value(row, "acquired_on"));
+    row = reference(&imp, 1);
+    assert_string_equal("company_stakes", row->item);
+    assert_string_equal("", row->note);
+    assert_int_equal(4, row->n_fields);
+    assert_string_equal("91350100M000100Y43", field_value(row, "credit_code"));
+    assert_string_equal("配偶", field_value(row, "holder"));
+    assert_null(field_value(row, "address"));
+    /* 名称 names no one column, 其他 none at all. */
+    size_t nunknown = 0;
+    const char *const *unknown = cg_csv_unknown_columns(imp.csv, &nunknown);
+    assert_int_equal(2, nunknown);
+    assert_string_equal("名称", unknown[0]);
+    assert_string_equal("其他", unknown[1]);
+    gw_csv_import_free(&imp);
+    gw_reference_file_free(&file);
+}
+
+/* A field the row's item has not, given a value, is a problem of its cell;
+ * a year that is no number too; an item that is none goes to the service
+ * as it is, without fields; a required column missing refuses the file. */
+static void test_references_bad_cells(void **state)
+{
+    (void)state;
+    gw_reference_file file;
+    gw_csv_import imp;
+    cg_err err;
+    open_test_file(&file);
+    assert_int_equal(CG_OK, parse("person_id,year,item,address,统一社会信用代码,出资人\n"
+                                  "HR-1,2025,housing,A市幸福路1号,91350100M000100Y43,\n"
+                                  "HR-1,二〇二五,股权,,91350100M000100Y43,配偶\n",
+                                  &file.spec, &imp, &err));
+    const cg_csv_problem *p = problem_at(&imp, 2, "credit_code");
+    assert_non_null(p);
+    assert_string_equal("统一社会信用代码", p->column);
+    assert_non_null(strstr(p->message, "is no field of housing"));
+    assert_non_null(problem_at(&imp, 3, "year"));
+    assert_int_equal(2, cg_csv_problems_total(&imp.problems));
+    assert_int_equal(1, reference(&imp, 0)->n_fields);
+    assert_string_equal("股权", reference(&imp, 1)->item);
+    assert_int_equal(0, reference(&imp, 1)->n_fields);
+    gw_csv_import_free(&imp);
+
+    assert_int_equal(CG_INVALID_ARGUMENT,
+                     parse(BOM "工号,年度,地址\r\nHR-1,2025,A市\r\n", &file.spec, &imp, &err));
+    p = problem_at(&imp, 1, "item");
+    assert_non_null(p);
+    assert_string_equal("事项", p->column);
+    gw_csv_import_free(&imp);
+    gw_reference_file_free(&file);
+}
+
 CG_TEST_MAIN(cmocka_unit_test(test_day), cmocka_unit_test(test_words),
              cmocka_unit_test(test_cadres_good_file), cmocka_unit_test(test_cadres_english_headers),
              cmocka_unit_test(test_cadres_missing_column), cmocka_unit_test(test_cadres_bad_cells),
              cmocka_unit_test(test_no_rows), cmocka_unit_test(test_service_violations),
-             cmocka_unit_test(test_rectify_file))
+             cmocka_unit_test(test_rectify_file), cmocka_unit_test(test_references_columns),
+             cmocka_unit_test(test_references_good_file),
+             cmocka_unit_test(test_references_bad_cells))

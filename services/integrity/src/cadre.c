@@ -145,9 +145,7 @@ cleanup:
         *err = mine;
         return rc;
     }
-    *found += mine.nviolations;
-    for (size_t k = 0; k < mine.nviolations; k++)
-        cg_err_add_violation(err, mine.violations[k].field, "%s", mine.violations[k].description);
+    integrity_add_row_violations(err, &mine, found);
     return CG_OK;
 }
 
@@ -160,29 +158,16 @@ cg_code integrity_import_cadres(cg_rpc_req *r, const void *request, PGconn *conn
     int64_t today = 0;
     size_t found = 0;
 
-    if (req->n_rows == 0)
-        return cg_err_set(err, CG_INVALID_ARGUMENT, "the file holds no cadre");
-    if (req->n_rows > CG_INTEGRITY_IMPORT_ROWS_MAX)
-        return cg_err_set(err, CG_INVALID_ARGUMENT, "the file holds more than %d cadres",
-                          CG_INTEGRITY_IMPORT_ROWS_MAX);
-    if (integrity_today_ms(conn, &today, err) != CG_OK)
+    if (integrity_check_row_count(err, req->n_rows, "cadres") != CG_OK ||
+        integrity_today_ms(conn, &today, err) != CG_OK)
         return err->code;
     /* Every row is checked before any is written: all or nothing, and
      * every problem named at once. */
     for (size_t i = 0; i < req->n_rows; i++)
         if (check_import_row(r, conn, req, i, today, &found, err) != CG_OK)
             return err->code;
-    if (err->code != CG_OK) {
-        /* The gateway reads the total from this message (its
-         * handlers/csv_import.c) to count the problems left unnamed. */
-        if (found > err->nviolations)
-            snprintf(err->message, sizeof err->message,
-                     "the rows have %zu problems; the first %zu are named", found,
-                     err->nviolations);
+    if (integrity_rows_checked(err, found) != CG_OK || req->check_only)
         return err->code;
-    }
-    if (req->check_only)
-        return CG_OK;
     for (size_t i = 0; i < req->n_rows; i++) {
         if (insert_cadre(r, conn, req->rows[i]->cadre, id, err) != CG_OK) {
             /* A file opened since the check, by another call. */
@@ -200,25 +185,46 @@ cg_code integrity_import_cadres(cg_rpc_req *r, const void *request, PGconn *conn
     return CG_OK;
 }
 
-cg_code integrity_lock_cadre(cg_rpc_req *r, PGconn *conn, const char *cadre_id,
-                             char person_id[CG_PERSON_ID_SIZE], cg_err *err)
+/* The file the statement sql finds by $2 ($1 the caller's scope, $3 the
+ * caller's person id), locked for the transaction: its id into id and its
+ * person id into person_id; NOT_FOUND when there is none. */
+static cg_code lock_file(cg_rpc_req *r, PGconn *conn, const char *sql, const char *key,
+                         char id[CG_UUID_LEN], char person_id[CG_PERSON_ID_SIZE], cg_err *err)
 {
     const integrity_call *c = r->state;
     PGresult *res = NULL;
-    if (!cg_check_uuid(err, "cadre_id", cadre_id))
-        return err->code;
-    /* No one keeps their own file: the office member's own is not found. */
-    const char *params[] = {c->actor.scope, cadre_id, c->actor.person_id};
-    cg_code rc = cg_db_exec(conn,
-                            "SELECT person_id FROM cadres WHERE id = $2::uuid"
-                            " AND org_path <@ $1::ltree AND person_id <> $3 FOR UPDATE",
-                            3, params, &res, err);
+    const char *params[] = {c->actor.scope, key, c->actor.person_id};
+    cg_code rc = cg_db_exec(conn, sql, 3, params, &res, err);
     if (rc == CG_OK && PQntuples(res) == 0)
         rc = cg_err_set(err, CG_NOT_FOUND, "file not found");
-    if (rc == CG_OK)
-        cg_strlcpy(person_id, cg_db_get(res, 0, 0), CG_PERSON_ID_SIZE);
+    if (rc == CG_OK) {
+        cg_strlcpy(id, cg_db_get(res, 0, 0), CG_UUID_LEN);
+        cg_strlcpy(person_id, cg_db_get(res, 0, 1), CG_PERSON_ID_SIZE);
+    }
     PQclear(res);
     return rc;
+}
+
+/* A file inside the caller's scope, found by the condition where on $2. No
+ * one keeps their own file: the office member's own is not found. */
+#define SQL_LOCK_FILE(where)                                                                       \
+    "SELECT id::text, person_id FROM cadres WHERE " where " AND org_path <@ $1::ltree"             \
+    " AND person_id <> $3 FOR UPDATE"
+
+cg_code integrity_lock_cadre(cg_rpc_req *r, PGconn *conn, const char *cadre_id,
+                             char person_id[CG_PERSON_ID_SIZE], cg_err *err)
+{
+    char id[CG_UUID_LEN];
+    if (!cg_check_uuid(err, "cadre_id", cadre_id))
+        return err->code;
+    return lock_file(r, conn, SQL_LOCK_FILE("id = $2::uuid"), cadre_id, id, person_id, err);
+}
+
+cg_code integrity_lock_person(cg_rpc_req *r, PGconn *conn, const char *person_id,
+                              char cadre_id[CG_UUID_LEN], cg_err *err)
+{
+    char person[CG_PERSON_ID_SIZE];
+    return lock_file(r, conn, SQL_LOCK_FILE("person_id = $2"), person_id, cadre_id, person, err);
 }
 
 cg_code integrity_update_cadre(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules.h"
+
 static const char *value_of(const Cleangrid__V1__ReportEntry *e, const char *name)
 {
     for (size_t i = 0; e != NULL && name != NULL && name[0] != '\0' && i < e->n_fields; i++)
@@ -41,15 +43,6 @@ static bool same_key(const char *a, const char *b)
     return ca == cb;
 }
 
-static const Cleangrid__V1__ReportFormItem *form_item(const Cleangrid__V1__ReportForm *form,
-                                                      const char *name)
-{
-    for (size_t i = 0; i < form->n_items; i++)
-        if (strcmp(form->items[i]->name, name) == 0)
-            return form->items[i];
-    return NULL;
-}
-
 static const Cleangrid__V1__ReportItemAnswer *answer_of(const Cleangrid__V1__PersonalReport *report,
                                                         const char *item)
 {
@@ -80,7 +73,7 @@ size_t integrity_compare(const Cleangrid__V1__ReportForm *form,
     size_t n = 0;
     for (size_t r = 0; r < nrefs && n < max; r++) {
         const Cleangrid__V1__ReferenceRecord *ref = refs[r];
-        const Cleangrid__V1__ReportFormItem *item = form_item(form, ref->item);
+        const Cleangrid__V1__ReportFormItem *item = integrity_form_item(form, ref->item);
         if (item == NULL)
             continue;
         integrity_finding *f = &out[n++];

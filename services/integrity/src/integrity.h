@@ -115,6 +115,11 @@ cg_code integrity_file_reply(cg_rpc_req *r, PGconn *conn, const char *cadre_id,
 cg_code integrity_lock_cadre(cg_rpc_req *r, PGconn *conn, const char *cadre_id,
                              char person_id[CG_PERSON_ID_SIZE], cg_err *err);
 
+/* The same for the file of person_id (canonical): its id into cadre_id;
+ * NOT_FOUND when the person has no file, or none the caller may keep. */
+cg_code integrity_lock_person(cg_rpc_req *r, PGconn *conn, const char *person_id,
+                              char cadre_id[CG_UUID_LEN], cg_err *err);
+
 /* Relatives (relatives.c), the office's records (records.c) and recusal's
  * question (relatives.c). */
 cg_code integrity_set_relative(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
@@ -148,6 +153,15 @@ cg_code integrity_list_cadre_reports(cg_rpc_req *r, const void *request, PGconn 
 cg_code integrity_read_form(cg_rpc_req *r, PGconn *conn, Cleangrid__V1__ReportForm **out,
                             cg_err *err);
 
+/* The form and the relation names that entries are checked against
+ * (rules.h): the form read into the call, the names a NULL-terminated
+ * array into relations (room for size) borrowing from *res, which the
+ * caller clears whatever is returned (reports.c). */
+#define INTEGRITY_RELATIONS_MAX 16
+cg_code integrity_read_entry_rules(cg_rpc_req *r, PGconn *conn, Cleangrid__V1__ReportForm **form,
+                                   PGresult **res, const char **relations, size_t size,
+                                   cg_err *err);
+
 /* Check n answers against the form and the relations (rules.h); complete
  * for a submission. INVALID_ARGUMENT with every violation (reports.c). */
 cg_code integrity_check_items(cg_rpc_req *r, PGconn *conn,
@@ -160,6 +174,8 @@ cg_code integrity_draw_verifications(cg_rpc_req *r, const void *request, PGconn 
                                      cg_err *err);
 cg_code integrity_add_reference_record(cg_rpc_req *r, const void *request, PGconn *conn,
                                        void *reply, cg_err *err);
+cg_code integrity_import_reference_records(cg_rpc_req *r, const void *request, PGconn *conn,
+                                           void *reply, cg_err *err);
 cg_code integrity_list_verifications(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
                                      cg_err *err);
 cg_code integrity_get_verification(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,

@@ -245,16 +245,23 @@ static cg_code relation_names(PGconn *conn, PGresult **res, const char **names, 
     return CG_OK;
 }
 
+cg_code integrity_read_entry_rules(cg_rpc_req *r, PGconn *conn, Cleangrid__V1__ReportForm **form,
+                                   PGresult **res, const char **relations, size_t size, cg_err *err)
+{
+    if (integrity_read_form(r, conn, form, err) != CG_OK)
+        return err->code;
+    return relation_names(conn, res, relations, size, err);
+}
+
 cg_code integrity_check_items(cg_rpc_req *r, PGconn *conn,
                               Cleangrid__V1__ReportItemAnswer *const *items, size_t n,
                               bool complete, cg_err *err)
 {
     Cleangrid__V1__ReportForm *form = NULL;
     PGresult *res = NULL;
-    const char *relations[16];
-    cg_code rc = integrity_read_form(r, conn, &form, err);
-    if (rc == CG_OK)
-        rc = relation_names(conn, &res, relations, sizeof relations / sizeof relations[0], err);
+    const char *relations[INTEGRITY_RELATIONS_MAX];
+    cg_code rc = integrity_read_entry_rules(r, conn, &form, &res, relations,
+                                            sizeof relations / sizeof relations[0], err);
     if (rc == CG_OK && !integrity_check_answers(err, form, relations, items, n, complete))
         rc = err->code;
     PQclear(res);

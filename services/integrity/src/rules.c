@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg/limits.h"
 #include "cg/validate.h"
 
 /* The 31 characters of a credit code, in the order of their values. */
@@ -38,6 +39,31 @@ const char *integrity_field(char *buf, size_t size, const char *prefix, const ch
 {
     snprintf(buf, size, "%s%s", prefix != NULL ? prefix : "", name);
     return buf;
+}
+
+cg_code integrity_check_row_count(cg_err *err, size_t n, const char *what)
+{
+    if (n == 0)
+        return cg_err_set(err, CG_INVALID_ARGUMENT, "the file holds no %s", what);
+    if (n > CG_INTEGRITY_IMPORT_ROWS_MAX)
+        return cg_err_set(err, CG_INVALID_ARGUMENT, "the file holds more than %d %s",
+                          CG_INTEGRITY_IMPORT_ROWS_MAX, what);
+    return CG_OK;
+}
+
+void integrity_add_row_violations(cg_err *err, const cg_err *row, size_t *found)
+{
+    *found += row->nviolations;
+    for (size_t k = 0; k < row->nviolations; k++)
+        cg_err_add_violation(err, row->violations[k].field, "%s", row->violations[k].description);
+}
+
+cg_code integrity_rows_checked(cg_err *err, size_t found)
+{
+    if (err->code != CG_OK && found > err->nviolations)
+        snprintf(err->message, sizeof err->message,
+                 "the rows have %zu problems; the first %zu are named", found, err->nviolations);
+    return err->code;
 }
 
 bool integrity_check_person_id(cg_err *err, const char *field, const char *value, bool required)
@@ -159,8 +185,8 @@ bool integrity_number_valid(const char *s)
     return true;
 }
 
-static const Cleangrid__V1__ReportFormItem *form_item(const Cleangrid__V1__ReportForm *form,
-                                                      const char *name)
+const Cleangrid__V1__ReportFormItem *integrity_form_item(const Cleangrid__V1__ReportForm *form,
+                                                         const char *name)
 {
     for (size_t i = 0; name != NULL && i < form->n_items; i++)
         if (strcmp(form->items[i]->name, name) == 0)
@@ -193,19 +219,19 @@ static void check_value(cg_err *err, const char *path, const Cleangrid__V1__Repo
         cg_err_add_violation(err, path, "is not a unified social credit code");
 }
 
-static void check_entry(cg_err *err, size_t i, size_t j, const Cleangrid__V1__ReportFormItem *item,
-                        const Cleangrid__V1__ReportEntry *entry, const char *const *relations,
-                        bool complete)
+bool integrity_check_entry(cg_err *err, const char *prefix,
+                           const Cleangrid__V1__ReportFormItem *item,
+                           const Cleangrid__V1__ReportEntry *entry, const char *const *relations,
+                           bool complete)
 {
     char path[96];
+    size_t before = err->nviolations;
     for (size_t k = 0; k < entry->n_fields; k++) {
         const Cleangrid__V1__ReportField *v = entry->fields[k];
-        snprintf(path, sizeof path, "items[%zu].entries[%zu].%s", i, j, v->name);
+        integrity_field(path, sizeof path, prefix, v->name);
         const Cleangrid__V1__ReportFormField *f = form_field(item, v->name);
         if (f == NULL) {
-            snprintf(path, sizeof path, "items[%zu].entries[%zu]", i, j);
-            cg_err_add_violation(err, path, "has a field %.40s that %s has not", v->name,
-                                 item->name);
+            cg_err_add_violation(err, path, "is no field of %s (%s)", item->name, item->label_zh);
             continue;
         }
         for (size_t l = 0; l < k; l++)
@@ -219,11 +245,11 @@ static void check_entry(cg_err *err, size_t i, size_t j, const Cleangrid__V1__Re
         for (size_t l = 0; l < entry->n_fields; l++)
             given = given ||
                     (strcmp(entry->fields[l]->name, f->name) == 0 && entry->fields[l]->value[0]);
-        if (f->required && !given) {
-            snprintf(path, sizeof path, "items[%zu].entries[%zu].%s", i, j, f->name);
-            cg_err_add_violation(err, path, "is required");
-        }
+        if (f->required && !given)
+            cg_err_add_violation(err, integrity_field(path, sizeof path, prefix, f->name),
+                                 "is required");
     }
+    return err->nviolations == before;
 }
 
 bool integrity_check_answers(cg_err *err, const Cleangrid__V1__ReportForm *form,
@@ -234,7 +260,7 @@ bool integrity_check_answers(cg_err *err, const Cleangrid__V1__ReportForm *form,
     size_t before = err->nviolations;
     for (size_t i = 0; i < n; i++) {
         const Cleangrid__V1__ReportItemAnswer *a = items[i];
-        const Cleangrid__V1__ReportFormItem *item = form_item(form, a->item);
+        const Cleangrid__V1__ReportFormItem *item = integrity_form_item(form, a->item);
         snprintf(path, sizeof path, "items[%zu].item", i);
         if (item == NULL) {
             cg_err_add_violation(err, path, "is no item of the form");
@@ -250,8 +276,11 @@ bool integrity_check_answers(cg_err *err, const Cleangrid__V1__ReportForm *form,
             cg_err_add_violation(err, path, "holds at most 50 entries");
         if (complete && !a->none && a->n_entries == 0)
             cg_err_add_violation(err, path, "must hold an entry, or the item be answered none");
-        for (size_t j = 0; j < a->n_entries && j < 50; j++)
-            check_entry(err, i, j, item, a->entries[j], relations, complete);
+        for (size_t j = 0; j < a->n_entries && j < 50; j++) {
+            char prefix[48];
+            snprintf(prefix, sizeof prefix, "items[%zu].entries[%zu].", i, j);
+            integrity_check_entry(err, prefix, item, a->entries[j], relations, complete);
+        }
     }
     for (size_t k = 0; complete && k < form->n_items; k++) {
         bool answered = false;

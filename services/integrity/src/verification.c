@@ -144,23 +144,73 @@ cg_code integrity_draw_verifications(cg_rpc_req *r, const void *request, PGconn 
     return CG_OK;
 }
 
+/* The INSERT of a reference record ($1 cadre id, $2 item, $3 fields as a
+ * JSON array, $4 note, $5 who entered it, $6 year, $7 source), returning
+ * its row. */
+#define SQL_INSERT_REFERENCE                                                                       \
+    "INSERT INTO reference_records (cadre_id, item, fields, note, entered_by, year, source)"       \
+    " VALUES ($1::uuid, $2, $3::jsonb, $4, $5, $6::int, $7) RETURNING *"
+
+/* Store entry (checked) as a reference record of cadre_id's, from source;
+ * with record, the record as the API shows it is read into the call and
+ * *record borrows it. */
+static cg_code insert_reference(cg_rpc_req *r, PGconn *conn, const char *cadre_id, int32_t year,
+                                const char *item, const Cleangrid__V1__ReportEntry *entry,
+                                const char *note, const char *source, cg_db_json_list **record,
+                                cg_err *err)
+{
+    const integrity_app *app = r->arg;
+    const integrity_call *c = r->state;
+    cJSON *tree = NULL;
+    char *fields = NULL;
+    char y[16];
+
+    cg_code rc = cg_pbjson_encode(app->codec, &entry->base, &tree, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    /* The entry is checked: it has fields, so the list is there. */
+    const cJSON *list = cJSON_GetObjectItem(tree, "fields");
+    fields = list != NULL ? cJSON_PrintUnformatted(list) : NULL;
+    if (fields == NULL) {
+        rc = cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+        goto cleanup;
+    }
+    snprintf(y, sizeof y, "%d", (int)year);
+    const char *params[] = {cadre_id, item, fields, note, c->actor.user_id, y, source};
+    if (record != NULL)
+        rc = integrity_read(r, conn, &cleangrid__v1__reference_record__descriptor,
+                            "WITH x AS (" SQL_INSERT_REFERENCE
+                            ") SELECT reference_json(x::reference_records) FROM x",
+                            7, params, record, err);
+    else
+        rc = cg_db_exec(conn, SQL_INSERT_REFERENCE, 7, params, NULL, err);
+
+cleanup:
+    cJSON_Delete(tree);
+    cJSON_free(fields);
+    return rc;
+}
+
+/* The entry whose fields are fields (n of them, borrowed). */
+static Cleangrid__V1__ReportEntry entry_of(Cleangrid__V1__ReportField **fields, size_t n)
+{
+    Cleangrid__V1__ReportEntry entry = CLEANGRID__V1__REPORT_ENTRY__INIT;
+    entry.n_fields = n;
+    entry.fields = fields;
+    return entry;
+}
+
 cg_code integrity_add_reference_record(cg_rpc_req *r, const void *request, PGconn *conn,
                                        void *reply, cg_err *err)
 {
     const Cleangrid__V1__AddReferenceRecordRequest *req = request;
     Cleangrid__V1__ReferenceRecordReply *out = reply;
-    const integrity_app *app = r->arg;
-    integrity_call *c = r->state;
     char person[CG_PERSON_ID_SIZE];
     cg_db_json_list *record = NULL;
-    cJSON *tree = NULL;
-    char *fields = NULL;
 
     /* The record's fields under the rules of the item's entries, as the
      * report's would be, complete. */
-    Cleangrid__V1__ReportEntry entry = CLEANGRID__V1__REPORT_ENTRY__INIT;
-    entry.n_fields = req->n_fields;
-    entry.fields = req->fields;
+    Cleangrid__V1__ReportEntry entry = entry_of(req->fields, req->n_fields);
     Cleangrid__V1__ReportEntry *entries[] = {&entry};
     Cleangrid__V1__ReportItemAnswer answer = CLEANGRID__V1__REPORT_ITEM_ANSWER__INIT;
     answer.item = req->item;
@@ -175,31 +225,100 @@ cg_code integrity_add_reference_record(cg_rpc_req *r, const void *request, PGcon
         cg_err_add_violation(err, "fields", "must hold the entry's fields");
         return err->code;
     }
-    if (integrity_lock_cadre(r, conn, req->cadre_id, person, err) != CG_OK)
+    if (integrity_lock_cadre(r, conn, req->cadre_id, person, err) != CG_OK ||
+        insert_reference(r, conn, req->cadre_id, req->year, req->item, &entry, req->note, "office",
+                         &record, err) != CG_OK)
         return err->code;
-    cg_code rc = cg_pbjson_encode(app->codec, &entry.base, &tree, err);
+    out->record = (Cleangrid__V1__ReferenceRecord *)record->msgs[0];
+    return CG_OK;
+}
+
+/* The checks of an imported row, each violation named "line N.<column>":
+ * a person whose file the caller keeps (its id into cadre_id), a year, a
+ * note, an item of the form and a complete entry of it. The violations
+ * are added to err and counted in *found; an error of the database's is
+ * returned. */
+static cg_code check_reference_row(cg_rpc_req *r, PGconn *conn,
+                                   const Cleangrid__V1__ReportForm *form,
+                                   const char *const *relations,
+                                   const Cleangrid__V1__ImportReferenceRow *row,
+                                   char cadre_id[CG_UUID_LEN], size_t *found, cg_err *err)
+{
+    char prefix[32], f[64], person[CG_PERSON_ID_SIZE];
+    cg_err mine, lookup;
+    cg_err_clear(&mine);
+    cg_err_clear(&lookup);
+
+    snprintf(prefix, sizeof prefix, "line %d.", (int)row->line);
+    cg_check_int(&mine, integrity_field(f, sizeof f, prefix, "year"), row->year, 2000, 2100);
+    cg_check_text(&mine, integrity_field(f, sizeof f, prefix, "note"), row->note, 0, 500, 0);
+    const Cleangrid__V1__ReportFormItem *item = integrity_form_item(form, row->item);
+    if (item == NULL) {
+        cg_err_add_violation(&mine, integrity_field(f, sizeof f, prefix, "item"),
+                             row->item[0] != '\0' ? "is no item of the form" : "is required");
+    } else {
+        Cleangrid__V1__ReportEntry entry = entry_of(row->fields, row->n_fields);
+        integrity_check_entry(&mine, prefix, item, &entry, relations, true);
+    }
+    if (integrity_check_person_id(&mine, integrity_field(f, sizeof f, prefix, "person_id"),
+                                  row->person_id, true)) {
+        cg_person_id_canon(row->person_id, person, sizeof person);
+        cg_code rc = integrity_lock_person(r, conn, person, cadre_id, &lookup);
+        if (rc == CG_NOT_FOUND) {
+            cg_err_add_violation(&mine, f, "has no integrity file that you keep");
+        } else if (rc != CG_OK) {
+            *err = lookup;
+            return rc;
+        }
+    }
+    integrity_add_row_violations(err, &mine, found);
+    return CG_OK;
+}
+
+cg_code integrity_import_reference_records(cg_rpc_req *r, const void *request, PGconn *conn,
+                                           void *reply, cg_err *err)
+{
+    const Cleangrid__V1__ImportReferenceRecordsRequest *req = request;
+    Cleangrid__V1__ImportReferenceRecordsReply *out = reply;
+    Cleangrid__V1__ReportForm *form = NULL;
+    PGresult *res = NULL;
+    const char *relations[INTEGRITY_RELATIONS_MAX];
+    char(*ids)[CG_UUID_LEN] = NULL;
+    size_t found = 0;
+
+    if (integrity_check_row_count(err, req->n_rows, "reference records") != CG_OK)
+        return err->code;
+    cg_code rc = integrity_read_entry_rules(r, conn, &form, &res, relations,
+                                            sizeof relations / sizeof relations[0], err);
     if (rc != CG_OK)
         goto cleanup;
-    const cJSON *list = cJSON_GetObjectItem(tree, "fields");
-    fields = list != NULL ? cJSON_PrintUnformatted(list) : NULL;
-    if (fields == NULL) {
+    ids = calloc(req->n_rows, sizeof *ids);
+    if (ids == NULL) {
         rc = cg_err_set(err, CG_UNAVAILABLE, "out of memory");
         goto cleanup;
     }
-    char year[16];
-    snprintf(year, sizeof year, "%d", (int)req->year);
-    const char *params[] = {req->cadre_id, req->item, fields, req->note, c->actor.user_id, year};
-    rc = integrity_read(r, conn, &cleangrid__v1__reference_record__descriptor,
-                        "WITH x AS (INSERT INTO reference_records (cadre_id, item, fields, note,"
-                        " entered_by, year) VALUES ($1::uuid, $2, $3::jsonb, $4, $5, $6::int)"
-                        " RETURNING *) SELECT reference_json(x::reference_records) FROM x",
-                        6, params, &record, err);
-    if (rc == CG_OK)
-        out->record = (Cleangrid__V1__ReferenceRecord *)record->msgs[0];
+    /* Every row is checked before any is stored: all or nothing, and every
+     * problem named at once. */
+    for (size_t i = 0; rc == CG_OK && i < req->n_rows; i++)
+        rc = check_reference_row(r, conn, form, relations, req->rows[i], ids[i], &found, err);
+    if (rc != CG_OK || integrity_rows_checked(err, found) != CG_OK || req->check_only) {
+        rc = err->code;
+        goto cleanup;
+    }
+    for (size_t i = 0; rc == CG_OK && i < req->n_rows; i++) {
+        const Cleangrid__V1__ImportReferenceRow *row = req->rows[i];
+        Cleangrid__V1__ReportEntry entry = entry_of(row->fields, row->n_fields);
+        rc = insert_reference(r, conn, ids[i], row->year, row->item, &entry, row->note, "import",
+                              NULL, err);
+    }
+    if (rc == CG_OK) {
+        out->created = (int32_t)req->n_rows;
+        cg_log_fields(CG_LOG_INFO, "reference records imported", NULL);
+    }
 
 cleanup:
-    cJSON_Delete(tree);
-    cJSON_free(fields);
+    PQclear(res);
+    free(ids);
     return rc;
 }
 

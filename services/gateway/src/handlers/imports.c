@@ -4,9 +4,12 @@
  *        lists (docs/rectification.md), cg.rpc.rectify.ImportBatchLists
  *   POST /api/v1/integrity/cadres/import      cadres, one integrity file
  *        (廉政档案) each (docs/integrity.md), cg.rpc.integrity.ImportCadres
+ *   POST /api/v1/integrity/references/import  reference records for
+ *        verification (查核), cg.rpc.integrity.ImportReferenceRecords
  *
  * Each is the same walk: the file is read as its table describes it
- * (csv_import.h: rectify_import.c, cadre_import.c), its unit codes resolved
+ * (csv_import.h: rectify_import.c, cadre_import.c, reference_import.c; the
+ * last built from the report form the service holds), its unit codes resolved
  * to org paths, and its rows sent to the service, which checks what only it
  * knows and writes them in one transaction. The problems of both are
  * answered together, each by its line and column. */
@@ -22,6 +25,7 @@
 #include "cleangrid/v1/rectify_io.pb-c.h"
 #include "gateway.h"
 #include "rectify_import.h"
+#include "reference_import.h"
 
 /* An import route: its file, and the method its rows are sent to. The
  * request has the CallContext "ctx", the rows in the repeated message field
@@ -29,7 +33,13 @@
  * "check_only"; the reply is its Status and counts (int32 fields), which
  * are the answer. Static. */
 typedef struct import_route {
+    /* The file's table; NULL when open builds it for each import. */
     const gw_csv_import_spec *file;
+    /* For a table that is the service's data (the report form's fields):
+     * build it into *spec for req, keeping what it borrows in *state,
+     * which close frees (also when open fails). */
+    cg_code (*open)(gw_request *req, void **state, const gw_csv_import_spec **spec, cg_err *err);
+    void (*close)(void *state);
     const char *service;
     const char *method;
     const ProtobufCMessageDescriptor *request;
@@ -54,6 +64,62 @@ static const import_route integrity_cadres = {
     .method = "ImportCadres",
     .request = &cleangrid__v1__import_cadres_request__descriptor,
     .reply = &cleangrid__v1__import_cadres_reply__descriptor,
+};
+
+/* What a file of reference records borrows: the form it was built from. */
+typedef struct reference_state {
+    Cleangrid__V1__ReportFormReply *reply; /* owned */
+    gw_reference_file file;
+} reference_state;
+
+static void close_references(void *state)
+{
+    reference_state *s = state;
+    if (s == NULL)
+        return;
+    gw_reference_file_free(&s->file);
+    if (s->reply != NULL)
+        protobuf_c_message_free_unpacked(&s->reply->base, NULL);
+    free(s);
+}
+
+/* The table of reference records, from the form the integrity service
+ * holds now, read as the caller. */
+static cg_code open_references(gw_request *req, void **state, const gw_csv_import_spec **spec,
+                               cg_err *err)
+{
+    Cleangrid__V1__CallContext ctx = CLEANGRID__V1__CALL_CONTEXT__INIT;
+    Cleangrid__V1__GetReportFormRequest rpc = CLEANGRID__V1__GET_REPORT_FORM_REQUEST__INIT;
+    ProtobufCMessage *reply = NULL;
+    reference_state *s = calloc(1, sizeof(*s));
+    *state = s;
+    if (s == NULL)
+        return cg_err_set(err, CG_INTERNAL, "out of memory");
+    if (gw_call_context(&ctx, req, err) != CG_OK)
+        return err->code;
+    /* Reading the form is no step of the import the key stands for. */
+    ctx.idempotency_key = (char *)"";
+    rpc.ctx = &ctx;
+    if (cg_rpc_call_method(req->app->base.nats, "integrity", "GetReportForm", req->request_id,
+                           &rpc.base, &cleangrid__v1__report_form_reply__descriptor,
+                           req->app->rpc_timeout_ms, &reply, err) != CG_OK)
+        return err->code;
+    s->reply = (Cleangrid__V1__ReportFormReply *)reply;
+    if (s->reply->form == NULL)
+        return cg_err_set(err, CG_INTERNAL, "the integrity service answered no report form");
+    if (gw_reference_file_open(s->reply->form, &s->file, err) != CG_OK)
+        return err->code;
+    *spec = &s->file.spec;
+    return CG_OK;
+}
+
+static const import_route integrity_references = {
+    .open = open_references,
+    .close = close_references,
+    .service = "integrity",
+    .method = "ImportReferenceRecords",
+    .request = &cleangrid__v1__import_reference_records_request__descriptor,
+    .reply = &cleangrid__v1__import_reference_records_reply__descriptor,
 };
 
 /* The field of desc called name, when it has that type and is repeated
@@ -225,6 +291,8 @@ static void run_import(gw_request *req, const import_route *route)
     char *text = NULL;
     size_t len = 0;
     gw_csv_import imp = {0};
+    const gw_csv_import_spec *file = route->file;
+    void *state = NULL;
     cJSON *out = NULL;
     cg_err err;
     cg_err_clear(&err);
@@ -241,7 +309,11 @@ static void run_import(gw_request *req, const import_route *route)
     }
     if (gw_http_read_raw(req, &text, &len) != CG_OK)
         goto cleanup;
-    cg_code rc = gw_csv_import_parse(text, len, route->file, &imp, &err);
+    if (route->open != NULL && route->open(req, &state, &file, &err) != CG_OK) {
+        gw_http_send_err(req, &err);
+        goto cleanup;
+    }
+    cg_code rc = gw_csv_import_parse(text, len, file, &imp, &err);
     if (rc == CG_INVALID_ARGUMENT) {
         send_problems(req, &imp);
         goto cleanup;
@@ -264,6 +336,8 @@ static void run_import(gw_request *req, const import_route *route)
 cleanup:
     cJSON_Delete(out);
     gw_csv_import_free(&imp);
+    if (route->close != NULL)
+        route->close(state);
     /* The file names people: wiped as every request body is. */
     if (text != NULL)
         sodium_memzero(text, len);
@@ -278,4 +352,9 @@ void gw_route_import_rectify(gw_request *req)
 void gw_route_import_cadres(gw_request *req)
 {
     run_import(req, &integrity_cadres);
+}
+
+void gw_route_import_references(gw_request *req)
+{
+    run_import(req, &integrity_references);
 }

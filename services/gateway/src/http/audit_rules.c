@@ -197,6 +197,7 @@ static const struct {
     {"PUT", "/api/v1/integrity/me/report", "integrity.report_saved", NULL, NULL},
     {"POST", "/api/v1/integrity/me/report/submit", "integrity.report_submitted", NULL, NULL},
     {"POST", "/api/v1/integrity/verification-draws", "integrity.verifications_drawn", NULL, NULL},
+    {"POST", "/api/v1/integrity/references/import", "integrity.references_imported", NULL, NULL},
     {"POST", "/api/v1/integrity/cadres/{id}/references", "integrity.reference_added", NULL,
      "integrity_file"},
     {"POST", "/api/v1/integrity/verifications/{id}/compare", "integrity.verification_compared",
