@@ -639,6 +639,16 @@ static bool time_text_parse(const char *s, int64_t *ms)
     return true;
 }
 
+bool cg_pbjson_time_parse(const char *text, int64_t *ms)
+{
+    return text != NULL && time_text_parse(text, ms);
+}
+
+bool cg_pbjson_time_format(int64_t ms, char out[CG_PBJSON_TIME_LEN])
+{
+    return time_format(ms, false, out, CG_PBJSON_TIME_LEN);
+}
+
 /* --- reading one value ------------------------------------------------------------ */
 
 typedef struct pbjson_range {

@@ -191,4 +191,12 @@ cg_code cg_pbjson_set_text(const cg_pbjson *codec, ProtobufCMessage *msg, const 
 cg_code cg_pbjson_encode(const cg_pbjson *codec, const ProtobufCMessage *msg, cJSON **out,
                          cg_err *err);
 
+/* The time text of CG_PBJSON_TIME, for callers outside a message (headers,
+ * command lines): parse an RFC 3339 time with a zone to Unix milliseconds
+ * (false when it is not one, or outside years 0001 to 9999), and write ms
+ * as "2026-12-06T05:10:56.123Z" (false when out of that range). */
+#define CG_PBJSON_TIME_LEN 32
+bool cg_pbjson_time_parse(const char *text, int64_t *ms);
+bool cg_pbjson_time_format(int64_t ms, char out[CG_PBJSON_TIME_LEN]);
+
 #endif

@@ -1,0 +1,62 @@
+/* The enterprise events' contract as data: every subject of the stream
+ * CG_ENTERPRISE with the protobuf message it carries (package
+ * cleangrid.enterprise.v1, proto/cleangrid/enterprise/v1/), and the
+ * CloudEvents attributes that travel beside it as NATS headers.
+ *
+ * The publisher (cg-publish), the risk service and the AsyncAPI check all
+ * read this one table, so a subject exists in all of them or in none. */
+#ifndef CG_ENTERPRISE_H
+#define CG_ENTERPRISE_H
+
+#include <nats/nats.h>
+#include <protobuf-c/protobuf-c.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cg/status.h"
+
+/* The CloudEvents headers of the NATS protocol binding (binary mode). */
+#define CG_CE_ID "ce-id"
+#define CG_CE_SOURCE "ce-source"
+#define CG_CE_TYPE "ce-type"
+#define CG_CE_TIME "ce-time"
+#define CG_CE_SPECVERSION "ce-specversion"
+#define CG_CE_DATACONTENTTYPE "ce-datacontenttype"
+#define CG_CE_SPEC "1.0"
+#define CG_CE_PROTOBUF "application/protobuf"
+/* Longest ce-id and ce-source accepted: the inbox keeps ids as text. */
+#define CG_CE_ID_MAX 128
+#define CG_CE_SOURCE_MAX 128
+
+typedef struct cg_enterprise_event {
+    const char *subject; /* ent.<system>.<entity>.<verb>; also the ce-type */
+    const ProtobufCMessageDescriptor *message;
+    const char *summary; /* one line, for --list and the AsyncAPI check */
+} cg_enterprise_event;
+
+extern const cg_enterprise_event cg_enterprise_events[];
+extern const size_t cg_enterprise_nevents;
+
+/* The row of subject, or NULL when the contract has no such subject. */
+const cg_enterprise_event *cg_enterprise_find(const char *subject);
+
+/* The attributes of one event as read from its headers. Strings are
+ * borrowed from the message they were read from. */
+typedef struct cg_cloud_event {
+    const char *id;
+    const char *source;
+    const char *type;
+    const char *subject;
+    int64_t time_ms; /* ce-time; 0 when absent */
+    const uint8_t *data;
+    size_t len;
+} cg_cloud_event;
+
+/* Read the attributes of msg (a JetStream message of CG_ENTERPRISE) into
+ * *ev, borrowing from msg, and check them: an id and a source of 1 to 128
+ * printable characters, spec version 1.0, a type equal to the subject, a
+ * time in RFC 3339 when there is one. CG_INVALID_ARGUMENT naming the first
+ * problem otherwise: such a message can never be read. */
+cg_code cg_cloud_event_read(natsMsg *msg, cg_cloud_event *ev, cg_err *err);
+
+#endif
