@@ -59,6 +59,21 @@ const cg_enterprise_event *cg_enterprise_find(const char *subject)
     return NULL;
 }
 
+cg_code cg_enterprise_codec(cg_pbjson **out, cg_err *err)
+{
+    cg_pbjson *codec = cg_pbjson_new(NULL, 0);
+    if (codec == NULL)
+        return cg_err_set(err, CG_INTERNAL, "out of memory");
+    for (size_t i = 0; i < cg_enterprise_nevents; i++) {
+        if (cg_pbjson_prepare(codec, cg_enterprise_events[i].message, err) != CG_OK) {
+            cg_pbjson_free(codec);
+            return err->code;
+        }
+    }
+    *out = codec;
+    return CG_OK;
+}
+
 /* 1..max characters, printable, valid UTF-8: ids are stored as text. */
 static bool usable_text(const char *s, size_t max)
 {

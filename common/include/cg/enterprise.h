@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cg/pbjson.h"
 #include "cg/status.h"
 
 /* The CloudEvents headers of the NATS protocol binding (binary mode). */
@@ -39,6 +40,11 @@ extern const size_t cg_enterprise_nevents;
 
 /* The row of subject, or NULL when the contract has no such subject. */
 const cg_enterprise_event *cg_enterprise_find(const char *subject);
+
+/* A JSON codec prepared for every message of the contract (the form
+ * cg-publish reads and the risk service shows), with the default mapping of
+ * cg/pbjson.h. *out is the caller's, freed with cg_pbjson_free(). */
+cg_code cg_enterprise_codec(cg_pbjson **out, cg_err *err);
 
 /* The attributes of one event as read from its headers. Strings are
  * borrowed from the message they were read from. */
