@@ -10,7 +10,7 @@
 #   stack.sh web-build            only the web console (scripts/web-budget.sh)
 #   stack.sh infra-start          start nats-server and PostgreSQL, create databases
 #   stack.sh nats-start|nats-stop|nats-restart
-#   stack.sh svc-start NAME       start one service (gateway, intake, case, rectify, integrity)
+#   stack.sh svc-start NAME       start one service (gateway, intake, case, rectify, integrity, risk)
 #   stack.sh svc-stop NAME        SIGTERM and wait for a clean exit
 #   stack.sh replica-start NAME N another replica of a service (case), run as
 #                                 NAME-N (its own pid and log file)
@@ -39,7 +39,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CG_BUILD=${CG_BUILD:-$ROOT/build}
-SERVICES=(case intake rectify integrity gateway)
+SERVICES=(case intake rectify integrity risk gateway)
 PG_BIN=/usr/lib/postgresql/15/bin
 # Checkpoints often enough that a crashed PostgreSQL replays little: at
 # most about max_wal_size of log, whatever the load (the defaults, 1 GB and
@@ -148,7 +148,7 @@ state_secret() {
 # "tools" (tests, the benchmark, an operator) allowed everything. Only the
 # gateway may send RPCs, so no other process can call a service with a
 # CallContext of its choosing. docs/operations.md ("NATS") explains each.
-NATS_USERS=(gateway intake case rectify integrity tools)
+NATS_USERS=(gateway intake case rectify integrity risk publisher tools)
 # The anchors of the hash chains (stream CG_ANCHORS) deny deleting and
 # purging messages; no service may delete, purge or reconfigure the stream
 # itself either, so a thief with a service's credentials cannot remove them.
@@ -162,6 +162,10 @@ nats_permissions() {
     # whether a person it is about to name is a declared relative of a
     # subject (recusal); no other RPC.
     case) echo "publish: {allow: [\"cg.evt.$1.>\", \"cg.anchor.$1.>\", \"cg.rpc.integrity.RelativeConflicts\", $common], deny: [$ANCHOR_DENY]}, subscribe: [\"cg.rpc.$1.>\", \"_INBOX.>\"]" ;;
+    # The enterprise's systems (cg-publish): their own stream's subjects
+    # and the replies of JetStream's acknowledgements, nothing else; no
+    # JetStream API, so they cannot read, delete or purge a stream.
+    publisher) echo 'publish: ["ent.>"], subscribe: ["_INBOX.>"]' ;;
     rectify | integrity) echo "publish: {allow: [\"cg.evt.$1.>\", \"cg.anchor.$1.>\", $common], deny: [$ANCHOR_DENY]}, subscribe: [\"cg.rpc.$1.>\", \"_INBOX.>\"]" ;;
     *) echo "publish: {allow: [\"cg.evt.$1.>\", $common], deny: [$ANCHOR_DENY]}, subscribe: [\"cg.rpc.$1.>\", \"_INBOX.>\"]" ;;
     esac
@@ -376,6 +380,9 @@ audit_key() { state_secret audit.key; }
 dossier_key() { state_secret dossier.key; }
 task_file_key() { state_secret rectify-dossier.key; }
 integrity_file_key() { state_secret integrity-dossier.key; }
+# The key of the hash the risk service keeps in place of identity numbers;
+# losing it means new register extracts no longer match the stored ones.
+risk_person_key() { state_secret risk-person.key; }
 
 # The identity custodian's X25519 key pair for this state folder: intake
 # gets the public half (CG_REPORTER_PUBLIC_KEY) and seals named reporters'
@@ -437,6 +444,10 @@ cmd_svc_start() {
         if [ "$svc" = integrity ]; then
             CG_DOSSIER_KEY=$(integrity_file_key)
             export CG_DOSSIER_KEY
+        fi
+        if [ "$svc" = risk ]; then
+            CG_RISK_PERSON_KEY=$(risk_person_key)
+            export CG_RISK_PERSON_KEY
         fi
         exec "$bin" >>"$CG_STATE/log/$name.log" 2>&1
     ) &
@@ -536,7 +547,7 @@ cmd_seed() {
 cmd_stop_all() {
     need_state
     local svc
-    for svc in gateway intake case rectify integrity; do cmd_svc_stop "$svc"; done
+    for svc in gateway intake case rectify integrity risk; do cmd_svc_stop "$svc"; done
     local f
     for f in "$CG_STATE"/run/*-[0-9]*.pid; do stop_pid_file "$f"; done
     cmd_nats_stop

@@ -80,6 +80,11 @@ static const char idempotency_schema[] =
     ");\n"
     "CREATE INDEX IF NOT EXISTS cg_idempotency_expires ON cg_idempotency (expires_at);\n";
 
+/* A dead letter keeps the message's headers: a CloudEvent's attributes
+ * (cg/enterprise.h) travel there, not in the payload. */
+static const char dead_letter_headers_schema[] =
+    "ALTER TABLE cg_dead_letter ADD COLUMN IF NOT EXISTS headers text;\n";
+
 static const struct {
     const char *version;
     const char *sql;
@@ -87,6 +92,7 @@ static const struct {
     {"common/0001_messaging", messaging_schema},
     {"common/0002_outbox_attempts_inbox_consumer", messaging_schema_2},
     {"common/0003_idempotency", idempotency_schema},
+    {"common/0004_dead_letter_headers", dead_letter_headers_schema},
 };
 
 /* The advisory lock key all replicas of a service take while migrating. */

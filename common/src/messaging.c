@@ -319,7 +319,8 @@ struct cg_consumer {
     char stream[64];
     char durable[64];
     char filter[128];
-    cg_event_handler handler;
+    cg_event_handler handler;             /* events with an EventMeta, or */
+    cg_cloud_event_handler cloud_handler; /* CloudEvents: one of the two */
     void *arg;
     natsSubscription *sub;
     pthread_t thread;
@@ -333,6 +334,38 @@ typedef enum disposition {
     DEAD,  /* can never succeed: record it, then term */
 } disposition;
 
+/* The message's headers as "name: value" lines (NULL when it has none or
+ * memory is short), kept with a dead letter: a CloudEvent's attributes
+ * are there, not in the payload. Values that are not valid UTF-8 are left
+ * out, since the column is text. */
+static char *header_text(natsMsg *msg)
+{
+    const char **keys = NULL;
+    int count = 0;
+    char *out = NULL;
+    size_t len = 0, cap = 0;
+    if (natsMsgHeader_Keys(msg, &keys, &count) != NATS_OK)
+        return NULL;
+    for (int i = 0; i < count; i++) {
+        const char *value = NULL;
+        if (natsMsgHeader_Get(msg, keys[i], &value) != NATS_OK || value == NULL ||
+            !cg_utf8_valid(keys[i], strlen(keys[i])) || !cg_utf8_valid(value, strlen(value)))
+            continue;
+        size_t need = strlen(keys[i]) + strlen(value) + 4;
+        if (len + need > cap) {
+            size_t ncap = (len + need) * 2;
+            char *grown = realloc(out, ncap);
+            if (grown == NULL)
+                break;
+            out = grown;
+            cap = ncap;
+        }
+        len += (size_t)snprintf(out + len, cap - len, "%s: %s\n", keys[i], value);
+    }
+    free((void *)keys);
+    return out;
+}
+
 /* Record a message that can never succeed. False when the record could not
  * be written: the caller must then retry the message rather than term it,
  * or it would vanish without a trace. event_id may be NULL. */
@@ -342,24 +375,28 @@ static bool dead_letter(cg_consumer *c, PGconn *conn, natsMsg *msg, const char *
     cg_err err;
     int len = natsMsg_GetDataLength(msg);
     char *hex = malloc((size_t)len * 2 + 3);
+    char *headers = header_text(msg);
     char n[16];
     bool ok = false;
     if (hex == NULL)
-        return false;
+        goto cleanup;
     hex[0] = '\\';
     hex[1] = 'x';
     sodium_bin2hex(hex + 2, (size_t)len * 2 + 1, (const unsigned char *)natsMsg_GetData(msg),
                    (size_t)len);
     snprintf(n, sizeof(n), "%d", deliveries);
-    const char *params[] = {c->durable, natsMsg_GetSubject(msg), event_id, hex, reason, n};
+    const char *params[] = {c->durable, natsMsg_GetSubject(msg), event_id, hex, reason, n, headers};
     if (cg_db_exec(conn,
                    "INSERT INTO cg_dead_letter (consumer, subject, event_id, payload, reason,"
-                   " deliveries) VALUES ($1, $2, $3, $4, $5, $6)",
-                   6, params, NULL, &err) == CG_OK) {
+                   " deliveries, headers) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                   7, params, NULL, &err) == CG_OK) {
         cg_log_fields(CG_LOG_WARN, "event dead-lettered", "consumer", c->durable, "subject",
                       natsMsg_GetSubject(msg), "event_id", event_id, "reason", reason, NULL);
         ok = true;
     }
+
+cleanup:
+    free(headers);
     free(hex);
     return ok;
 }
@@ -385,7 +422,7 @@ static bool read_event_id(natsMsg *msg, char out[EVENT_ID_MAX + 1])
 /* Run the handler for msg inside a transaction that also records the event
  * in the inbox, and say what should become of the message. */
 static disposition process(cg_consumer *c, PGconn *conn, natsMsg *msg, const char *event_id,
-                           cg_err *err)
+                           const cg_cloud_event *ev, cg_err *err)
 {
     PGresult *res = NULL;
     disposition d = RETRY;
@@ -402,7 +439,9 @@ static disposition process(cg_consumer *c, PGconn *conn, natsMsg *msg, const cha
         d = ACK;
         goto cleanup;
     }
-    if (rc == CG_OK)
+    if (rc == CG_OK && c->cloud_handler != NULL)
+        rc = c->cloud_handler(conn, ev, c->arg, err);
+    else if (rc == CG_OK)
         rc = c->handler(conn, natsMsg_GetSubject(msg), event_id,
                         (const uint8_t *)natsMsg_GetData(msg), (size_t)natsMsg_GetDataLength(msg),
                         c->arg, err);
@@ -438,7 +477,18 @@ static bool handle_message(cg_consumer *c, natsMsg *msg)
         deliveries = (int)md->NumDelivered;
         jsMsgMetaData_Destroy(md);
     }
-    bool has_id = read_event_id(msg, event_id);
+    cg_cloud_event ev;
+    cg_err why;
+    cg_err_clear(&why);
+    bool has_id;
+    if (c->cloud_handler != NULL) {
+        has_id = cg_cloud_event_read(msg, &ev, &why) == CG_OK;
+        cg_strlcpy(event_id, has_id ? ev.id : "", sizeof(event_id));
+    } else {
+        has_id = read_event_id(msg, event_id);
+        if (!has_id)
+            cg_err_set(&why, CG_INVALID_ARGUMENT, "not an event: no EventMeta with a usable id");
+    }
     PGconn *conn = cg_db_acquire(c->db, DB_WAIT_MS, &err);
     if (conn == NULL) {
         cg_log_warn("event on %s waits for the database: %s", natsMsg_GetSubject(msg), err.message);
@@ -446,12 +496,12 @@ static bool handle_message(cg_consumer *c, natsMsg *msg)
         goto cleanup;
     }
     if (!has_id) {
-        cg_err_set(&err, CG_INVALID_ARGUMENT, "not an event: no EventMeta with a usable id");
+        err = why;
         d = DEAD;
         goto cleanup;
     }
     cg_log_set_request_id(event_id);
-    d = process(c, conn, msg, event_id, &err);
+    d = process(c, conn, msg, event_id, &ev, &err);
     /* UNAVAILABLE means the database (or something else we depend on) is
      * down, not that the message is bad: retry it for as long as it takes. */
     if (d == RETRY && err.code != CG_UNAVAILABLE && deliveries >= CONSUMER_MAX_ATTEMPTS)
@@ -575,9 +625,11 @@ static void *consumer_main(void *arg)
     return NULL;
 }
 
-cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox_relay *relay,
-                          const char *stream, const char *durable, const char *filter_subject,
-                          cg_event_handler handler, void *arg, cg_err *err)
+/* The body of both starts: exactly one of handler and cloud_handler. */
+static cg_code consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox_relay *relay,
+                              const char *stream, const char *durable, const char *filter_subject,
+                              cg_event_handler handler, cg_cloud_event_handler cloud_handler,
+                              void *arg, cg_err *err)
 {
     jsErrCode jerr = 0;
     jsSubOptions so;
@@ -589,6 +641,7 @@ cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox
     c->nats = nats;
     c->relay = relay;
     c->handler = handler;
+    c->cloud_handler = cloud_handler;
     c->arg = arg;
     /* Cut names could make two consumers share one durable. */
     if (!cg_strlcpy(c->stream, stream, sizeof(c->stream)) ||
@@ -623,6 +676,23 @@ cleanup:
         natsSubscription_Destroy(c->sub);
     free(c);
     return rc;
+}
+
+cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox_relay *relay,
+                          const char *stream, const char *durable, const char *filter_subject,
+                          cg_event_handler handler, void *arg, cg_err *err)
+{
+    return consumer_start(out, db, nats, relay, stream, durable, filter_subject, handler, NULL, arg,
+                          err);
+}
+
+cg_code cg_consumer_start_cloud(cg_consumer **out, cg_db *db, cg_nats *nats,
+                                cg_outbox_relay *relay, const char *stream, const char *durable,
+                                const char *filter_subject, cg_cloud_event_handler handler,
+                                void *arg, cg_err *err)
+{
+    return consumer_start(out, db, nats, relay, stream, durable, filter_subject, NULL, handler, arg,
+                          err);
 }
 
 void cg_consumer_stop(cg_consumer *c)

@@ -143,6 +143,20 @@ cg_code cg_service_base_consume(cg_service_base *base, const char *durable, cons
     return rc;
 }
 
+cg_code cg_service_base_consume_cloud(cg_service_base *base, const char *durable,
+                                      const char *subject, cg_cloud_event_handler handler,
+                                      void *arg, cg_err *err)
+{
+    if (base->nconsumers == CG_SERVICE_MAX_CONSUMERS)
+        return cg_err_set(err, CG_INTERNAL, "too many consumers");
+    cg_code rc = cg_consumer_start_cloud(&base->consumers[base->nconsumers], base->db, base->nats,
+                                         base->relay, CG_STREAM_ENTERPRISE, durable, subject,
+                                         handler, arg, err);
+    if (rc == CG_OK)
+        base->nconsumers++;
+    return rc;
+}
+
 cg_code cg_service_base_serve(cg_service_base *base, const cg_rpc_table *table, void *arg,
                               cg_err *err)
 {

@@ -9,6 +9,7 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "cg/db.h"
+#include "cg/enterprise.h"
 #include "cg/nats.h"
 #include "cg/status.h"
 
@@ -59,6 +60,22 @@ typedef struct cg_consumer cg_consumer;
 cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox_relay *relay,
                           const char *stream, const char *durable, const char *filter_subject,
                           cg_event_handler handler, void *arg, cg_err *err);
+/* A handler of CloudEvents (the stream CG_ENTERPRISE, cg/enterprise.h): the
+ * same transaction and return codes as cg_event_handler, with the event's
+ * attributes read from its headers. Its id (ce-id) is what the inbox
+ * records; its data is the payload, borrowed for the call. */
+typedef cg_code (*cg_cloud_event_handler)(PGconn *conn, const cg_cloud_event *event, void *arg,
+                                          cg_err *err);
+
+/* cg_consumer_start() for CloudEvents. A message whose headers are not a
+ * CloudEvent (no ce-id, a ce-type other than its subject, ...) is
+ * dead-lettered at once with the reason, its headers kept beside its
+ * payload. */
+cg_code cg_consumer_start_cloud(cg_consumer **out, cg_db *db, cg_nats *nats,
+                                cg_outbox_relay *relay, const char *stream, const char *durable,
+                                const char *filter_subject, cg_cloud_event_handler handler,
+                                void *arg, cg_err *err);
+
 /* Stop after the message in hand is finished; frees the consumer. */
 void cg_consumer_stop(cg_consumer *consumer);
 

@@ -112,6 +112,11 @@ cg_code cg_service_base_start(cg_service_base *base, cg_err *err);
 cg_code cg_service_base_consume(cg_service_base *base, const char *durable, const char *subject,
                                 cg_event_handler handler, void *arg, cg_err *err);
 
+/* The same on CG_ENTERPRISE, for CloudEvents (cg_consumer_start_cloud). */
+cg_code cg_service_base_consume_cloud(cg_service_base *base, const char *durable,
+                                      const char *subject, cg_cloud_event_handler handler,
+                                      void *arg, cg_err *err);
+
 /* Start the RPC server on cg.rpc.<name>.* with base->rpc_workers workers,
  * serving table (borrowed; outlives the server). Rows that need a
  * connection take it from base->db (waiting up to CG_RPC_DB_ACQUIRE_MS) and

@@ -1,0 +1,142 @@
+/* The enterprise stream's consumer: each event kept once as a fact.
+ *
+ * The message is decoded by the contract's table (cg/enterprise.h),
+ * written as JSON, and handed to risk_ingest() (migrations/0001_facts.sql),
+ * which knows from rows what each subject's business key is and whom it
+ * concerns. Fields the service does not know are dropped by the decoder; a
+ * subject it does not take is acknowledged and kept nowhere. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cg/db.h"
+#include "cg/enterprise.h"
+#include "cg/log.h"
+#include "cg/util.h"
+#include "risk.h"
+
+#define IDENTITY_FIELD "id_number"
+
+cg_code risk_app_init(risk_app *app, cg_err *err)
+{
+    size_t len = 0;
+    const char *hex = app->person_key_hex != NULL ? app->person_key_hex : "";
+    if (strlen(hex) != 2 * sizeof(app->person_key) ||
+        sodium_hex2bin(app->person_key, sizeof(app->person_key), hex, strlen(hex), NULL, &len,
+                       NULL) != 0 ||
+        len != sizeof(app->person_key))
+        return cg_err_set(err, CG_INVALID_ARGUMENT, "CG_RISK_PERSON_KEY must be 64 hex digits");
+    return cg_enterprise_codec(&app->codec, err);
+}
+
+void risk_app_free(risk_app *app)
+{
+    cg_pbjson_free(app->codec);
+    app->codec = NULL;
+    sodium_memzero(app->person_key, sizeof(app->person_key));
+}
+
+/* The keyed hash of an identity number, as "hmac:<64 hex>": the same number
+ * always gives the same text, so register entries still match each other,
+ * but the number cannot be read back without the key. The check character
+ * is compared in upper case, as it is printed on the card. */
+static char *identity_hash(const risk_app *app, const char *number)
+{
+    crypto_auth_hmacsha256_state st;
+    uint8_t mac[crypto_auth_hmacsha256_BYTES];
+    char *out = malloc(5 + 2 * sizeof(mac) + 1);
+    if (out == NULL)
+        return NULL;
+    crypto_auth_hmacsha256_init(&st, app->person_key, sizeof(app->person_key));
+    for (const char *p = number; *p != '\0'; p++) {
+        uint8_t c = (uint8_t)toupper((unsigned char)*p);
+        crypto_auth_hmacsha256_update(&st, &c, 1);
+    }
+    crypto_auth_hmacsha256_final(&st, mac);
+    memcpy(out, "hmac:", 5);
+    sodium_bin2hex(out + 5, 2 * sizeof(mac) + 1, mac, sizeof(mac));
+    return out;
+}
+
+/* Replace every non-empty string field named id_number in msg and the
+ * messages it holds by its keyed hash. The strings belong to the unpacked
+ * message (protobuf-c's default allocator, malloc), so each old one is
+ * freed and the new one is freed with the message. */
+static cg_code hash_identities(const risk_app *app, ProtobufCMessage *msg, cg_err *err)
+{
+    const ProtobufCMessageDescriptor *desc = msg->descriptor;
+    for (unsigned i = 0; i < desc->n_fields; i++) {
+        const ProtobufCFieldDescriptor *fd = &desc->fields[i];
+        char *base = (char *)msg + fd->offset;
+        bool repeated = fd->label == PROTOBUF_C_LABEL_REPEATED;
+        size_t count = repeated ? *(size_t *)((char *)msg + fd->quantifier_offset) : 1;
+        void *items = repeated ? *(void **)base : (void *)base;
+        for (size_t j = 0; j < count; j++) {
+            if (fd->type == PROTOBUF_C_TYPE_MESSAGE) {
+                ProtobufCMessage *sub = ((ProtobufCMessage **)items)[j];
+                if (sub != NULL && hash_identities(app, sub, err) != CG_OK)
+                    return err->code;
+            } else if (fd->type == PROTOBUF_C_TYPE_STRING &&
+                       strcmp(fd->name, IDENTITY_FIELD) == 0) {
+                char **slot = &((char **)items)[j];
+                if (*slot == NULL || (*slot)[0] == '\0' ||
+                    *slot == (char *)protobuf_c_empty_string)
+                    continue;
+                char *hashed = identity_hash(app, *slot);
+                if (hashed == NULL)
+                    return cg_err_set(err, CG_INTERNAL, "out of memory");
+                free(*slot);
+                *slot = hashed;
+            }
+        }
+    }
+    return CG_OK;
+}
+
+cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void *arg,
+                                 cg_err *err)
+{
+    risk_app *app = arg;
+    ProtobufCMessage *msg = NULL;
+    cJSON *json = NULL;
+    char *text = NULL;
+    PGresult *res = NULL;
+    cg_code rc = CG_OK;
+
+    const cg_enterprise_event *row = cg_enterprise_find(event->subject);
+    if (row == NULL) {
+        cg_log_debug("%s is not a subject of the contract; nothing kept", event->subject);
+        goto cleanup;
+    }
+    msg = protobuf_c_message_unpack(row->message, NULL, event->len, event->data);
+    if (msg == NULL) {
+        rc = cg_err_set(err, CG_INVALID_ARGUMENT, "the payload is not a %s", row->message->name);
+        goto cleanup;
+    }
+    if ((rc = hash_identities(app, msg, err)) != CG_OK ||
+        (rc = cg_pbjson_encode(app->codec, msg, &json, err)) != CG_OK)
+        goto cleanup;
+    if ((text = cJSON_PrintUnformatted(json)) == NULL) {
+        rc = cg_err_set(err, CG_INTERNAL, "out of memory");
+        goto cleanup;
+    }
+    char at[32];
+    snprintf(at, sizeof(at), "%lld",
+             (long long)(event->time_ms != 0 ? event->time_ms : cg_now_ms()));
+    const char *params[] = {event->subject, event->id, event->source, at, text};
+    rc = cg_db_exec(conn,
+                    "SELECT fact_id, problem FROM risk_ingest($1, $2, $3,"
+                    " to_timestamp($4::bigint / 1000.0), $5::jsonb)",
+                    5, params, &res, err);
+    if (rc == CG_OK && !PQgetisnull(res, 0, 1))
+        rc = cg_err_set(err, CG_INVALID_ARGUMENT, "%s", PQgetvalue(res, 0, 1));
+
+cleanup:
+    PQclear(res);
+    free(text);
+    cJSON_Delete(json);
+    if (msg != NULL)
+        protobuf_c_message_free_unpacked(msg, NULL);
+    return rc;
+}

@@ -1,0 +1,36 @@
+/* cg-risk: risk scoring and early warning (廉洁风险预警). */
+#include "cg/log.h"
+#include "cg/service.h"
+#include "risk.h"
+
+int main(void)
+{
+    static risk_app app = {.base = {.name = "risk"}};
+    static const cg_config_var vars[] = {
+        CG_SERVICE_BASE_VARS(app.base),
+        {.name = "CG_RISK_PERSON_KEY",
+         .type = CG_CONFIG_STRING,
+         .secret = true,
+         .target = &app.person_key_hex,
+         .help = "64 hex digits keying the hash kept in place of every identity number"},
+    };
+    cg_err err;
+    cg_err_clear(&err);
+
+    if (cg_service_base_configure(&app.base, vars, sizeof vars / sizeof vars[0]) != CG_OK)
+        return 1;
+    if (risk_app_init(&app, &err) != CG_OK || cg_service_base_start(&app.base, &err) != CG_OK ||
+        cg_service_base_consume_cloud(&app.base, RISK_DURABLE_ENTERPRISE, RISK_SUBJECT_ENTERPRISE,
+                                      risk_on_enterprise_event, &app, &err) != CG_OK ||
+        cg_service_base_serve(&app.base, &risk_rpc_table, &app, &err) != CG_OK) {
+        cg_log_error("risk could not start: %s", err.message);
+        cg_service_base_stop(&app.base);
+        risk_app_free(&app);
+        return 1;
+    }
+    cg_log_info("risk ready");
+    cg_service_wait();
+    cg_service_base_stop(&app.base);
+    risk_app_free(&app);
+    return 0;
+}

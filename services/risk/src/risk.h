@@ -1,0 +1,44 @@
+/* The risk service (廉洁风险预警): what main() wires together.
+ *
+ * ingest.c  the consumer of the enterprise stream CG_ENTERPRISE: each
+ *           event's message kept once as a fact, with the people, units
+ *           and suppliers it concerns (migrations/0001_facts.sql);
+ * rpc.c     the method table. */
+#ifndef RISK_H
+#define RISK_H
+
+#include <sodium.h>
+#include <stdint.h>
+
+#include "cg/messaging.h"
+#include "cg/pbjson.h"
+#include "cg/service.h"
+
+/* One durable for the whole stream: every subject the service takes is a
+ * row of its event_kinds table, so a new subject needs no new consumer. */
+#define RISK_DURABLE_ENTERPRISE "risk-enterprise"
+#define RISK_SUBJECT_ENTERPRISE "ent.>"
+
+typedef struct risk_app {
+    cg_service_base base;
+    /* Filled by cg_config_load(): 64 hex digits keying the hash that
+     * replaces every identity number before it is stored. */
+    char *person_key_hex;
+    uint8_t person_key[crypto_auth_hmacsha256_KEYBYTES];
+    /* The JSON form of the enterprise messages (cg_enterprise_codec). */
+    cg_pbjson *codec;
+} risk_app;
+
+/* Read the key and prepare the codec; app->codec is freed by
+ * risk_app_free(). */
+cg_code risk_app_init(risk_app *app, cg_err *err);
+void risk_app_free(risk_app *app);
+
+/* The consumer of CG_ENTERPRISE (cg_cloud_event_handler); arg is the
+ * risk_app. */
+cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void *arg,
+                                 cg_err *err);
+
+extern const cg_rpc_table risk_rpc_table;
+
+#endif
