@@ -178,7 +178,7 @@ function compareMessage(where, name, schema) {
       continue;
     }
     const formats = [...collect(elem, "format")].filter((x) => TIME_FORMATS.includes(x));
-    const want = f.format ?? null;
+    const want = f.format || null;
     if (formats.length > 1 || (formats[0] ?? null) !== want)
       problems.push(
         `${elemAt}: ${what} has ${want ? `format "${want}"` : "no time format"}, the document has ${
