@@ -83,7 +83,7 @@ apt_install() {
 node_deps() {
     command -v npm >/dev/null || apt_install nodejs npm
     local dir
-    for dir in "$ROOT/tools/openapi-check" "$ROOT/web"; do
+    for dir in "$ROOT/tools/openapi-check" "$ROOT/tools/asyncapi-check" "$ROOT/web"; do
         if [ -f "$dir/node_modules/.package-lock.json" ] &&
             [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
             continue
