@@ -104,11 +104,12 @@ cg_code cg_cloud_event_read(natsMsg *msg, cg_cloud_event *ev, cg_err *err)
     const char *spec = header(msg, CG_CE_SPECVERSION);
     const char *time = header(msg, CG_CE_TIME);
     if (!usable_text(ev->id, CG_CE_ID_MAX))
-        return cg_err_set(err, CG_INVALID_ARGUMENT, "header %s must be 1 to %d printable characters",
-                          CG_CE_ID, CG_CE_ID_MAX);
+        return cg_err_set(err, CG_INVALID_ARGUMENT,
+                          "header %s must be 1 to %d printable characters", CG_CE_ID, CG_CE_ID_MAX);
     if (!usable_text(ev->source, CG_CE_SOURCE_MAX))
-        return cg_err_set(err, CG_INVALID_ARGUMENT, "header %s must be 1 to %d printable characters",
-                          CG_CE_SOURCE, CG_CE_SOURCE_MAX);
+        return cg_err_set(err, CG_INVALID_ARGUMENT,
+                          "header %s must be 1 to %d printable characters", CG_CE_SOURCE,
+                          CG_CE_SOURCE_MAX);
     if (spec == NULL || strcmp(spec, CG_CE_SPEC) != 0)
         return cg_err_set(err, CG_INVALID_ARGUMENT, "header %s must be %s", CG_CE_SPECVERSION,
                           CG_CE_SPEC);
@@ -117,6 +118,7 @@ cg_code cg_cloud_event_read(natsMsg *msg, cg_cloud_event *ev, cg_err *err)
                           ev->subject);
     if (time != NULL && !cg_pbjson_time_parse(time, &ev->time_ms))
         return cg_err_set(err, CG_INVALID_ARGUMENT,
-                          "header %s must be an RFC 3339 time like 2026-03-01T08:00:00Z", CG_CE_TIME);
+                          "header %s must be an RFC 3339 time like 2026-03-01T08:00:00Z",
+                          CG_CE_TIME);
     return CG_OK;
 }

@@ -686,10 +686,9 @@ cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox
                           err);
 }
 
-cg_code cg_consumer_start_cloud(cg_consumer **out, cg_db *db, cg_nats *nats,
-                                cg_outbox_relay *relay, const char *stream, const char *durable,
-                                const char *filter_subject, cg_cloud_event_handler handler,
-                                void *arg, cg_err *err)
+cg_code cg_consumer_start_cloud(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox_relay *relay,
+                                const char *stream, const char *durable, const char *filter_subject,
+                                cg_cloud_event_handler handler, void *arg, cg_err *err)
 {
     return consumer_start(out, db, nats, relay, stream, durable, filter_subject, NULL, handler, arg,
                           err);

@@ -120,7 +120,8 @@ static void describe_message(cJSON *messages, const cg_pbjson *codec,
         cJSON_AddNumberToObject(f, "number", fd->id);
         cJSON_AddStringToObject(f, "type", is_time ? "string" : json_type(fd));
         if (is_time)
-            cJSON_AddStringToObject(f, "format", ends_with(fd->name, "_at_ms") ? "date-time" : "date");
+            cJSON_AddStringToObject(f, "format",
+                                    ends_with(fd->name, "_at_ms") ? "date-time" : "date");
         cJSON_AddBoolToObject(f, "repeated", fd->label == PROTOBUF_C_LABEL_REPEATED);
         if (fd->type == PROTOBUF_C_TYPE_MESSAGE) {
             const ProtobufCMessageDescriptor *sub = fd->descriptor;
@@ -205,8 +206,8 @@ static void report(const char *where, const cg_err *err)
 
 /* Check one line and, when it is good, add it to out. False (with the
  * problems printed) when it is not. */
-static bool read_line(const char *where, const char *line, const options *o,
-                      const cg_pbjson *codec, events *out)
+static bool read_line(const char *where, const char *line, const options *o, const cg_pbjson *codec,
+                      events *out)
 {
     cg_err err;
     cJSON *root = NULL;
@@ -476,14 +477,19 @@ cleanup:
 
 int main(int argc, char **argv)
 {
-    static const struct option long_options[] = {
-        {"server", required_argument, NULL, 's'},   {"source", required_argument, NULL, 'S'},
-        {"dry-run", no_argument, NULL, 'n'},        {"retries", required_argument, NULL, 'r'},
-        {"timeout-ms", required_argument, NULL, 't'}, {"max-pending", required_argument, NULL, 'p'},
-        {"rate", required_argument, NULL, 'R'},       {"list", no_argument, NULL, 'l'},           {"list-json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
-    options o = {.server = getenv("CG_NATS_URL"), .retries = 10, .timeout_ms = 5000,
-                 .max_pending = 4096};
+    static const struct option long_options[] = {{"server", required_argument, NULL, 's'},
+                                                 {"source", required_argument, NULL, 'S'},
+                                                 {"dry-run", no_argument, NULL, 'n'},
+                                                 {"retries", required_argument, NULL, 'r'},
+                                                 {"timeout-ms", required_argument, NULL, 't'},
+                                                 {"max-pending", required_argument, NULL, 'p'},
+                                                 {"rate", required_argument, NULL, 'R'},
+                                                 {"list", no_argument, NULL, 'l'},
+                                                 {"list-json", no_argument, NULL, 'j'},
+                                                 {"help", no_argument, NULL, 'h'},
+                                                 {NULL, 0, NULL, 0}};
+    options o = {
+        .server = getenv("CG_NATS_URL"), .retries = 10, .timeout_ms = 5000, .max_pending = 4096};
     events evs = {0};
     cg_pbjson *codec = NULL;
     cg_err err;
@@ -492,17 +498,39 @@ int main(int argc, char **argv)
 
     while ((opt = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
         switch (opt) {
-        case 's': o.server = optarg; break;
-        case 'S': o.source = optarg; break;
-        case 'n': o.dry_run = true; break;
-        case 'r': o.retries = atoi(optarg); break;
-        case 't': o.timeout_ms = atoll(optarg); break;
-        case 'p': o.max_pending = atoll(optarg); break;
-        case 'R': o.rate = atof(optarg); break;
-        case 'l': list = 1; break;
-        case 'j': list = 2; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 's':
+            o.server = optarg;
+            break;
+        case 'S':
+            o.source = optarg;
+            break;
+        case 'n':
+            o.dry_run = true;
+            break;
+        case 'r':
+            o.retries = atoi(optarg);
+            break;
+        case 't':
+            o.timeout_ms = atoll(optarg);
+            break;
+        case 'p':
+            o.max_pending = atoll(optarg);
+            break;
+        case 'R':
+            o.rate = atof(optarg);
+            break;
+        case 'l':
+            list = 1;
+            break;
+        case 'j':
+            list = 2;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (o.retries < 1 || o.timeout_ms < 1 || o.max_pending < 1 || o.rate < 0) {

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "cleangrid/enterprise/v1/procurement.pb-c.h"
@@ -77,7 +78,7 @@ static bool count_reached(void *arg)
 #define AWAIT_COUNT(sql_, want_)                                                                   \
     do {                                                                                           \
         wait_count w_ = {(sql_), (want_)};                                                         \
-        CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, count_reached, &w_),               \
+        CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, count_reached, &w_),                \
                   "%s: wanted %lld, have %lld", (sql_), (long long)(want_),                        \
                   cgt_psql_number("cg_risk", (sql_)));                                             \
     } while (0)
@@ -134,8 +135,7 @@ static void facts_kept_once(void **state)
     snprintf(replay_id, sizeof replay_id, "%s-a1-replayed", run);
     award_line(a, sizeof a, replay_id, "A1", 100000);
     CGT_CHECK_INT(0, publish(a, NULL), "cg-publish exit status, replay");
-    snprintf(cond, sizeof cond,
-             "SELECT count(*) FROM cg_inbox WHERE event_id = '%s'", replay_id);
+    snprintf(cond, sizeof cond, "SELECT count(*) FROM cg_inbox WHERE event_id = '%s'", replay_id);
     AWAIT_COUNT(cond, 1);
     CGT_CHECK_INT(2, cgt_psql_number("cg_risk", sql), "facts after the copies and the replay");
 }
@@ -194,10 +194,11 @@ static void unreadable_events_dead_lettered(void **state)
     publish_raw("ent.procurement.award.made", "\x0f\xff\xff", 3, id, true);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM cg_dead_letter WHERE event_id = '%s'", id);
     AWAIT_COUNT(sql, 1);
-    snprintf(sql, sizeof sql,
-             "SELECT reason || ' / ' || replace(coalesce(headers, ''), chr(10), ' ') FROM cg_dead_letter"
-             " WHERE event_id = '%s'",
-             id);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT reason || ' / ' || replace(coalesce(headers, ''), chr(10), ' ') FROM cg_dead_letter"
+        " WHERE event_id = '%s'",
+        id);
     cgt_psql_text("cg_risk", sql, reason, sizeof reason);
     CGT_CHECK(strstr(reason, "payload is not a cleangrid.enterprise.v1.AwardMade") != NULL,
               "the reason names the message: %s", reason);
@@ -254,9 +255,10 @@ static void unknown_fields_ignored(void **state)
     len += sizeof extra;
     snprintf(id, sizeof id, "%s-future", run);
     publish_raw("ent.procurement.award.made", buf, len, id, true);
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM facts WHERE event_id = '%s' AND (data->>'price_fen')::int = 5000",
-             id);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT count(*) FROM facts WHERE event_id = '%s' AND (data->>'price_fen')::int = 5000",
+        id);
     AWAIT_COUNT(sql, 1);
 }
 
@@ -293,8 +295,7 @@ static void identity_numbers_hashed(void **state)
              " WHERE subject = 'ent.register.company.extracted' AND business_key LIKE '%%%s%%'",
              run);
     cgt_psql_text("cg_risk", sql, hashed, sizeof hashed);
-    CGT_CHECK(strncmp(hashed, "hmac:", 5) == 0 && strlen(hashed) == 69, "a keyed hash: %s",
-              hashed);
+    CGT_CHECK(strncmp(hashed, "hmac:", 5) == 0 && strlen(hashed) == 69, "a keyed hash: %s", hashed);
     /* The same person in three places (lower-case check character in one):
      * one hash. */
     snprintf(sql, sizeof sql,
@@ -336,13 +337,15 @@ static void nats_restart_loses_nothing(void **state)
     char pid[32] = "";
     CGT_CHECK(p != NULL && fgets(pid, sizeof pid, p) != NULL, "start the publisher");
     pclose(p);
-    /* A second into the three the stream takes. */
+    /* A second into the three the stream takes, and the publisher still
+     * at work. */
     cgt_sleep_ms(1000);
+    CGT_CHECK(kill((pid_t)atol(pid), 0) == 0, "the publisher finished before NATS restarted");
     CGT_STACK("nats-restart");
     snprintf(cmd, sizeof cmd, "while kill -0 %ld 2>/dev/null; do sleep 0.2; done", atol(pid));
     CGT_CHECK(system(cmd) == 0, "wait for the publisher");
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM facts WHERE data->>'award_id' LIKE 'R___-%s'", run);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM facts WHERE data->>'award_id' LIKE 'R___-%s'",
+             run);
     AWAIT_COUNT(sql, EVENTS);
     unlink(path);
 }

@@ -71,10 +71,9 @@ typedef cg_code (*cg_cloud_event_handler)(PGconn *conn, const cg_cloud_event *ev
  * CloudEvent (no ce-id, a ce-type other than its subject, ...) is
  * dead-lettered at once with the reason, its headers kept beside its
  * payload. */
-cg_code cg_consumer_start_cloud(cg_consumer **out, cg_db *db, cg_nats *nats,
-                                cg_outbox_relay *relay, const char *stream, const char *durable,
-                                const char *filter_subject, cg_cloud_event_handler handler,
-                                void *arg, cg_err *err);
+cg_code cg_consumer_start_cloud(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox_relay *relay,
+                                const char *stream, const char *durable, const char *filter_subject,
+                                cg_cloud_event_handler handler, void *arg, cg_err *err);
 
 /* Stop after the message in hand is finished; frees the consumer. */
 void cg_consumer_stop(cg_consumer *consumer);

@@ -80,8 +80,7 @@ static cg_code hash_identities(const risk_app *app, ProtobufCMessage *msg, cg_er
             } else if (fd->type == PROTOBUF_C_TYPE_STRING &&
                        strcmp(fd->name, IDENTITY_FIELD) == 0) {
                 char **slot = &((char **)items)[j];
-                if (*slot == NULL || (*slot)[0] == '\0' ||
-                    *slot == (char *)protobuf_c_empty_string)
+                if (*slot == NULL || (*slot)[0] == '\0' || *slot == (char *)protobuf_c_empty_string)
                     continue;
                 char *hashed = identity_hash(app, *slot);
                 if (hashed == NULL)
@@ -94,8 +93,7 @@ static cg_code hash_identities(const risk_app *app, ProtobufCMessage *msg, cg_er
     return CG_OK;
 }
 
-cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void *arg,
-                                 cg_err *err)
+cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void *arg, cg_err *err)
 {
     risk_app *app = arg;
     ProtobufCMessage *msg = NULL;

@@ -36,8 +36,7 @@ void risk_app_free(risk_app *app);
 
 /* The consumer of CG_ENTERPRISE (cg_cloud_event_handler); arg is the
  * risk_app. */
-cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void *arg,
-                                 cg_err *err);
+cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void *arg, cg_err *err);
 
 extern const cg_rpc_table risk_rpc_table;
 
