@@ -124,7 +124,7 @@ cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void
              (long long)(event->time_ms != 0 ? event->time_ms : cg_now_ms()));
     const char *params[] = {event->subject, event->id, event->source, at, text};
     rc = cg_db_exec(conn,
-                    "SELECT fact_id, problem FROM risk_ingest($1, $2, $3,"
+                    "SELECT fact_id, problem FROM risk_take_event($1, $2, $3,"
                     " to_timestamp($4::bigint / 1000.0), $5::jsonb)",
                     5, params, &res, err);
     if (rc == CG_OK && !PQgetisnull(res, 0, 1))
