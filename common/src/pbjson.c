@@ -146,6 +146,8 @@ static const char *show_misfit(const ProtobufCFieldDescriptor *fd, cg_pbjson_sho
     case CG_PBJSON_NULL_IF_EMPTY:
         return fd->type == PROTOBUF_C_TYPE_STRING && !repeated ? NULL
                                                                : "NULL_IF_EMPTY needs a string";
+    case CG_PBJSON_JSON:
+        return fd->type == PROTOBUF_C_TYPE_STRING && !repeated ? NULL : "JSON needs a string";
     case CG_PBJSON_TIME:
     case CG_PBJSON_DATE:
     case CG_PBJSON_FEN:
@@ -917,6 +919,11 @@ static bool decode_value(pbjson_decoder *d, const pbjson_field *f, const cJSON *
         v->b = cJSON_IsTrue(item);
         return true;
     }
+    if (f->show == CG_PBJSON_JSON) {
+        v->s = cJSON_IsNull(item) ? strdup("") : cJSON_PrintUnformatted(item);
+        d->oom |= v->s == NULL;
+        return v->s != NULL;
+    }
     if (f->show == CG_PBJSON_NULL_IF_EMPTY && cJSON_IsNull(item)) {
         v->s = strdup("");
         d->oom |= v->s == NULL;
@@ -1112,7 +1119,8 @@ static void decode_object(pbjson_decoder *d, const pbjson_msg *m, ProtobufCMessa
             const pbjson_member *rival = NULL;
             given[k] = 1;
             /* null means "not given", except where it is how "" is shown. */
-            if (!cJSON_IsNull(item) || mem->chain[mem->ninline]->show == CG_PBJSON_NULL_IF_EMPTY)
+            cg_pbjson_show show = mem->chain[mem->ninline]->show;
+            if (!cJSON_IsNull(item) || show == CG_PBJSON_NULL_IF_EMPTY || show == CG_PBJSON_JSON)
                 rival = oneof_rival(m, given, mem);
             else
                 mem = NULL;
@@ -1420,6 +1428,10 @@ static cJSON *encode_value(const pbjson_field *f, const void *slot)
     }
     case PROTOBUF_C_TYPE_STRING: {
         const char *s = v.s != NULL ? v.s : "";
+        if (f->show == CG_PBJSON_JSON) {
+            cJSON *parsed = s[0] != '\0' ? cJSON_Parse(s) : NULL;
+            return parsed != NULL ? parsed : cJSON_CreateNull();
+        }
         if (f->show == CG_PBJSON_NULL_IF_EMPTY && s[0] == '\0')
             return cJSON_CreateNull();
         return cJSON_CreateString(s);

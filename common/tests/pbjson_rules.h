@@ -14,6 +14,7 @@
     {"cgtest.AllTypes", "flat", NULL, CG_PBJSON_INLINE},                       \
     {"cgtest.AllTypes", "price_fen", "price", CG_PBJSON_FEN},                  \
     {"cgtest.AllTypes", "plain_at_ms", NULL, CG_PBJSON_AS_IS},                 \
+    {"cgtest.AllTypes", "raw", NULL, CG_PBJSON_JSON},                          \
     {"cleangrid.v1.ListCluesReply", "page", NULL, CG_PBJSON_INLINE},           \
     {"cleangrid.v1.CaseActionRequest", "item_amount_fen", NULL, CG_PBJSON_FEN}
 /* clang-format on */

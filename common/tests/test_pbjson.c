@@ -61,6 +61,7 @@ static const char *const all_keys[] = {"text",
                                        "choice_number",
                                        "choice_inner",
                                        "plain_at_ms",
+                                       "raw",
                                        NULL};
 
 static cg_pbjson *codec;
@@ -270,7 +271,7 @@ static void every_type_encodes(void **state)
         "{\"name\":\"\",\"n\":0}],\"rcolor\":[\"COLOR_RED\",\"COLOR_UNSPECIFIED\"],"
         "\"rdata\":[\"\",\"YQ==\"],\"rdb\":[0.5,1e+300],\"rb\":[false,true],\"choice_number\":0,"
         "\"due_at\":\"2026-12-06T05:10:56.123Z\",\"born_on\":\"2026-03-01\",\"price\":12345,"
-        "\"note\":\"hi\",\"name\":\"flat name\",\"n\":9,\"plain_at_ms\":5}");
+        "\"note\":\"hi\",\"name\":\"flat name\",\"n\":9,\"plain_at_ms\":5,\"raw\":null}");
     free(text);
     protobuf_c_message_free_unpacked(&m->base, NULL);
 }
@@ -287,7 +288,7 @@ static void unset_fields_encode_as_defaults(void **state)
                         "\"inner\":null,\"rs\":[],\"ri64\":[],\"rinner\":[],\"rcolor\":[],"
                         "\"rdata\":[],\"rdb\":[],\"rb\":[],\"due_at\":null,\"born_on\":null,"
                         "\"price\":null,\"note\":null,\"name\":null,\"n\":null,"
-                        "\"plain_at_ms\":0}");
+                        "\"plain_at_ms\":0,\"raw\":null}");
     free(text);
     /* A value the .proto does not name is written as its number. */
     m.color = 42;
@@ -420,6 +421,22 @@ static void rule_forms(void **state)
     assert_int_equal(cg_pbjson_decode(codec, "{\"note\":null}", 13, all_keys, &m->base, &err),
                      CG_OK);
     assert_string_equal(m->note, "");
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    /* JSON: any value kept as its compact text, written back as the value;
+     * null means "", and "" is written as null. */
+    m = decode_ok(&cgtest__all_types__descriptor, "{\"raw\":{\"a\": [1, \"x\"], \"b\":null}}",
+                  all_keys);
+    assert_string_equal(m->raw, "{\"a\":[1,\"x\"],\"b\":null}");
+    text = encode_text(m);
+    assert_non_null(strstr(text, "\"raw\":{\"a\":[1,\"x\"],\"b\":null}"));
+    free(text);
+    cg_err_clear(&err);
+    assert_int_equal(cg_pbjson_decode(codec, "{\"raw\":null}", 12, all_keys, &m->base, &err),
+                     CG_OK);
+    assert_string_equal(m->raw, "");
+    text = encode_text(m);
+    assert_non_null(strstr(text, "\"raw\":null"));
+    free(text);
     protobuf_c_message_free_unpacked(&m->base, NULL);
     /* HIDDEN and the proto names of renamed fields are not keys. */
     assert_one_violation("{\"secret\":\"x\"}", "secret", "is not a known field");

@@ -82,6 +82,13 @@ typedef enum cg_pbjson_show {
      * null, so that reading the object back leaves it unset; a body that
      * gives one of them creates it. */
     CG_PBJSON_INLINE,
+    /* A string holding JSON text, written as the JSON value it holds (an
+     * object, an array, ...) and read from any JSON value, which is kept
+     * as its compact text: for data whose shape is the data's own, such as
+     * the inputs that made a risk indicator fire. "" is written as null;
+     * null in a body means "". The text a service puts in it must be JSON
+     * (otherwise it is written as null). */
+    CG_PBJSON_JSON,
     /* Never written, never read: fields the API does not show, such as a
      * reply's Status or a request's CallContext. A body that names it gets
      * "is not a known field". */

@@ -6,6 +6,7 @@
 
 #include "cg/db_json.h"
 #include "cg/documents.h"
+#include "cg/json_call.h"
 #include "cg/dossier.h"
 #include "cg/dossier_rpc.h"
 #include "cg/org.h"
@@ -59,17 +60,9 @@ extern const cg_rpc_table integrity_rpc_table;
 cg_code integrity_codec_init(integrity_app *app, cg_err *err);
 
 /* What every call holds until its answer is sent: the actor, the messages
- * read for the reply and a list's page. Freed after the answer. */
-#define INTEGRITY_CALL_LISTS 12
-typedef struct integrity_call {
-    cg_actor actor; /* first: cg_rpc_actor_state() fills it */
-    cg_db_json_list lists[INTEGRITY_CALL_LISTS];
-    size_t nlists;
-    cg_page_out page;
-} integrity_call;
-
-/* The check of every row: the call's state with the actor of the call. */
-cg_code integrity_check(cg_rpc_req *r, const void *request, cg_err *err);
+ * read for the reply and a list's page (cg/json_call.h); every row's check
+ * gives the call one. */
+typedef cg_json_call integrity_call;
 
 /* Read the rows of sql (one JSON object each) as messages of desc into a
  * list the call keeps; *out borrows it. */
@@ -77,7 +70,7 @@ cg_code integrity_read(cg_rpc_req *r, PGconn *conn, const ProtobufCMessageDescri
                        const char *sql, int nparams, const char *const *params,
                        cg_db_json_list **out, cg_err *err);
 
-#define INTEGRITY_ITEMS(type, list) ((type **)(void *)(list)->msgs)
+#define INTEGRITY_ITEMS(type, list) CG_JSON_ITEMS(type, list)
 
 /* The service's today (its clock, which tests move) as Unix ms at
  * midnight UTC (words.c). */

@@ -14,6 +14,8 @@ CREATE TABLE event_kinds (
     key_paths jsonpath[] NOT NULL CHECK (cardinality(key_paths) > 0)
 );
 
+-- path leads to the party's reference (a PersonRef, UnitRef or
+-- CompanyRef of the contract), whose id and name are kept.
 CREATE TABLE party_paths (
     subject text NOT NULL REFERENCES event_kinds,
     role text NOT NULL CHECK (role ~ '^[a-z_]{1,32}$'),
@@ -21,6 +23,13 @@ CREATE TABLE party_paths (
     path jsonpath NOT NULL,
     PRIMARY KEY (subject, role)
 );
+
+-- The member of a reference that holds its id, by kind of party.
+CREATE FUNCTION risk_party_id(kind text, ref jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT ref->>(CASE kind WHEN 'person' THEN 'person_id' WHEN 'unit' THEN 'unit_code'
+                            ELSE 'credit_code' END)
+$$;
 
 INSERT INTO event_kinds (subject, key_paths) VALUES
     ('ent.hr.person.appointed', '{$.person.person_id, $.unit.unit_code, $.position, $.effective_on}'),
@@ -41,44 +50,44 @@ INSERT INTO event_kinds (subject, key_paths) VALUES
     ('ent.register.household.extracted', '{$.person.person_id, $.extracted_on}');
 
 INSERT INTO party_paths (subject, role, party_kind, path) VALUES
-    ('ent.hr.person.appointed', 'person', 'person', '$.person.person_id'),
-    ('ent.hr.person.appointed', 'unit', 'unit', '$.unit.unit_code'),
-    ('ent.hr.person.transferred', 'person', 'person', '$.person.person_id'),
-    ('ent.hr.person.transferred', 'from_unit', 'unit', '$.from_unit.unit_code'),
-    ('ent.hr.person.transferred', 'to_unit', 'unit', '$.to_unit.unit_code'),
-    ('ent.hr.person.removed', 'person', 'person', '$.person.person_id'),
-    ('ent.hr.person.removed', 'unit', 'unit', '$.unit.unit_code'),
-    ('ent.hr.appraisal.recorded', 'person', 'person', '$.person.person_id'),
-    ('ent.hr.appraisal.recorded', 'unit', 'unit', '$.unit.unit_code'),
-    ('ent.hr.adverse_action.taken', 'person', 'person', '$.person.person_id'),
-    ('ent.hr.adverse_action.taken', 'unit', 'unit', '$.unit.unit_code'),
-    ('ent.procurement.tender.published', 'buyer', 'unit', '$.buyer.unit_code'),
-    ('ent.procurement.tender.published', 'officer', 'person', '$.officer.person_id'),
-    ('ent.procurement.bid.submitted', 'bidder', 'supplier', '$.supplier.credit_code'),
-    ('ent.procurement.award.made', 'buyer', 'unit', '$.buyer.unit_code'),
-    ('ent.procurement.award.made', 'winner', 'supplier', '$.winner.credit_code'),
-    ('ent.procurement.award.made', 'bidder', 'supplier', '$.bids[*].supplier.credit_code'),
-    ('ent.procurement.award.made', 'approver', 'person', '$.approver.person_id'),
-    ('ent.procurement.contract.signed', 'buyer', 'unit', '$.buyer.unit_code'),
-    ('ent.procurement.contract.signed', 'supplier', 'supplier', '$.supplier.credit_code'),
-    ('ent.procurement.contract.signed', 'signer', 'person', '$.signer.person_id'),
-    ('ent.procurement.contract.changed', 'buyer', 'unit', '$.buyer.unit_code'),
-    ('ent.procurement.contract.changed', 'supplier', 'supplier', '$.supplier.credit_code'),
-    ('ent.procurement.contract.changed', 'approver', 'person', '$.approver.person_id'),
-    ('ent.finance.payment.made', 'payer', 'unit', '$.payer.unit_code'),
-    ('ent.finance.payment.made', 'payee', 'supplier', '$.payee.credit_code'),
-    ('ent.finance.payment.made', 'approver', 'person', '$.approver.person_id'),
-    ('ent.finance.expense.claimed', 'unit', 'unit', '$.unit.unit_code'),
-    ('ent.finance.expense.claimed', 'claimant', 'person', '$.claimant.person_id'),
-    ('ent.finance.expense.claimed', 'approver', 'person', '$.approver.person_id'),
-    ('ent.finance.supplier_account.changed', 'supplier', 'supplier', '$.supplier.credit_code'),
-    ('ent.finance.supplier_account.changed', 'unit', 'unit', '$.unit.unit_code'),
-    ('ent.finance.supplier_account.changed', 'changed_by', 'person', '$.changed_by.person_id'),
-    ('ent.projects.change_order.issued', 'unit', 'unit', '$.unit.unit_code'),
-    ('ent.projects.change_order.issued', 'contractor', 'supplier', '$.contractor.credit_code'),
-    ('ent.projects.change_order.issued', 'approver', 'person', '$.approver.person_id'),
-    ('ent.register.company.extracted', 'company', 'supplier', '$.company.credit_code'),
-    ('ent.register.household.extracted', 'person', 'person', '$.person.person_id');
+    ('ent.hr.person.appointed', 'person', 'person', '$.person'),
+    ('ent.hr.person.appointed', 'unit', 'unit', '$.unit'),
+    ('ent.hr.person.transferred', 'person', 'person', '$.person'),
+    ('ent.hr.person.transferred', 'from_unit', 'unit', '$.from_unit'),
+    ('ent.hr.person.transferred', 'to_unit', 'unit', '$.to_unit'),
+    ('ent.hr.person.removed', 'person', 'person', '$.person'),
+    ('ent.hr.person.removed', 'unit', 'unit', '$.unit'),
+    ('ent.hr.appraisal.recorded', 'person', 'person', '$.person'),
+    ('ent.hr.appraisal.recorded', 'unit', 'unit', '$.unit'),
+    ('ent.hr.adverse_action.taken', 'person', 'person', '$.person'),
+    ('ent.hr.adverse_action.taken', 'unit', 'unit', '$.unit'),
+    ('ent.procurement.tender.published', 'buyer', 'unit', '$.buyer'),
+    ('ent.procurement.tender.published', 'officer', 'person', '$.officer'),
+    ('ent.procurement.bid.submitted', 'bidder', 'supplier', '$.supplier'),
+    ('ent.procurement.award.made', 'buyer', 'unit', '$.buyer'),
+    ('ent.procurement.award.made', 'winner', 'supplier', '$.winner'),
+    ('ent.procurement.award.made', 'bidder', 'supplier', '$.bids[*].supplier'),
+    ('ent.procurement.award.made', 'approver', 'person', '$.approver'),
+    ('ent.procurement.contract.signed', 'buyer', 'unit', '$.buyer'),
+    ('ent.procurement.contract.signed', 'supplier', 'supplier', '$.supplier'),
+    ('ent.procurement.contract.signed', 'signer', 'person', '$.signer'),
+    ('ent.procurement.contract.changed', 'buyer', 'unit', '$.buyer'),
+    ('ent.procurement.contract.changed', 'supplier', 'supplier', '$.supplier'),
+    ('ent.procurement.contract.changed', 'approver', 'person', '$.approver'),
+    ('ent.finance.payment.made', 'payer', 'unit', '$.payer'),
+    ('ent.finance.payment.made', 'payee', 'supplier', '$.payee'),
+    ('ent.finance.payment.made', 'approver', 'person', '$.approver'),
+    ('ent.finance.expense.claimed', 'unit', 'unit', '$.unit'),
+    ('ent.finance.expense.claimed', 'claimant', 'person', '$.claimant'),
+    ('ent.finance.expense.claimed', 'approver', 'person', '$.approver'),
+    ('ent.finance.supplier_account.changed', 'supplier', 'supplier', '$.supplier'),
+    ('ent.finance.supplier_account.changed', 'unit', 'unit', '$.unit'),
+    ('ent.finance.supplier_account.changed', 'changed_by', 'person', '$.changed_by'),
+    ('ent.projects.change_order.issued', 'unit', 'unit', '$.unit'),
+    ('ent.projects.change_order.issued', 'contractor', 'supplier', '$.contractor'),
+    ('ent.projects.change_order.issued', 'approver', 'person', '$.approver'),
+    ('ent.register.company.extracted', 'company', 'supplier', '$.company'),
+    ('ent.register.household.extracted', 'person', 'person', '$.person');
 
 -- One row per event kept. event_id is the CloudEvent's ce-id; data never
 -- holds an identity number, only its keyed hash (the service replaces
@@ -101,6 +110,8 @@ CREATE TABLE fact_parties (
     role text NOT NULL,
     party_kind text NOT NULL,
     party_id text NOT NULL,
+    -- The party's name as this event gives it ('' when it gives none).
+    name text NOT NULL DEFAULT '',
     occurred_at timestamptz NOT NULL,
     PRIMARY KEY (fact_id, role, party_id)
 );
@@ -150,8 +161,11 @@ BEGIN
     IF fact_id IS NULL THEN
         RETURN;
     END IF;
-    INSERT INTO fact_parties (fact_id, role, party_kind, party_id, occurred_at)
-    SELECT DISTINCT fact_id, pp.role, pp.party_kind, v #>> '{}', p_occurred_at
+    INSERT INTO fact_parties (fact_id, role, party_kind, party_id, name, occurred_at)
+    SELECT DISTINCT ON (pp.role, risk_party_id(pp.party_kind, v))
+           fact_id, pp.role, pp.party_kind, risk_party_id(pp.party_kind, v),
+           coalesce(v->>'name', ''), p_occurred_at
       FROM party_paths pp, jsonb_path_query(p_data, pp.path) v
-     WHERE pp.subject = p_subject AND coalesce(v #>> '{}', '') <> '';
+     WHERE pp.subject = p_subject AND jsonb_typeof(v) = 'object'
+       AND coalesce(risk_party_id(pp.party_kind, v), '') <> '';
 END $$;

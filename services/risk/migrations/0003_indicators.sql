@@ -24,7 +24,8 @@ CREATE TABLE indicators (
     heavy boolean NOT NULL DEFAULT false,
     params jsonb NOT NULL,
     defaults jsonb NOT NULL,
-    -- For each parameter: {"min": .., "max": .., "unit": "..", "en": "..", "zh": ".."}.
+    -- For each parameter: {"min": .., "max": .., "unit": "..", "en": "..",
+    -- "zh": ".."} for a number, {"choices": [..], ...} for a list of words.
     param_rules jsonb NOT NULL,
     enabled boolean NOT NULL DEFAULT true,
     updated_at timestamptz NOT NULL DEFAULT now(),
@@ -104,7 +105,7 @@ INSERT INTO indicators (code, area, name_zh, name_en, basis, weight, window_days
 ('single_bid', 'procurement', '仅一家投标', 'Single bid',
  '《招标投标法》第二十八条：投标人少于三个的，招标人应当依法重新招标. Open Contracting red flag "single bid received" (cardinal-rs).',
  0.4, 365, false, '{"methods": ["open", "invited"]}', '{"methods": ["open", "invited"]}',
- '{"methods": {"en": "tender methods it applies to", "zh": "适用的采购方式"}}'),
+ '{"methods": {"choices": ["open", "invited", "competitive_negotiation", "inquiry", "single_source"], "en": "tender methods it applies to", "zh": "适用的采购方式"}}'),
 ('short_bid_period', 'procurement', '投标期过短', 'Short bid period',
  '《招标投标法》第二十四条（自招标文件发出至投标截止最短不得少于二十日）. cardinal-rs defaults: 15 days, 10 for emergencies, 25 for international tenders.',
  0.3, 365, false, '{"min_days": 15, "emergency_days": 10, "international_days": 25}',

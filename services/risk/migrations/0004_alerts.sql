@@ -52,8 +52,11 @@ CREATE TABLE alerts (
     -- reminder's text).
     handled_by text NOT NULL DEFAULT '',
     note text NOT NULL DEFAULT '',
-    -- The clue it became (the case service's id), once it did.
-    clue_id text NOT NULL DEFAULT ''
+    -- The clue it became (the case service's id), once it did, and what
+    -- became of the clue (the case service's events): closed without a
+    -- case, a case filed, a sanction.
+    clue_id text NOT NULL DEFAULT '',
+    outcome text NOT NULL DEFAULT '' CHECK (outcome IN ('', 'closed', 'case_filed', 'sanctioned'))
 );
 CREATE UNIQUE INDEX alerts_one_open ON alerts (entity_kind, entity_id)
     WHERE status IN ('new', 'acknowledged');

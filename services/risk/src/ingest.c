@@ -27,7 +27,9 @@ cg_code risk_app_init(risk_app *app, cg_err *err)
                        NULL) != 0 ||
         len != sizeof(app->person_key))
         return cg_err_set(err, CG_INVALID_ARGUMENT, "CG_RISK_PERSON_KEY must be 64 hex digits");
-    return cg_enterprise_codec(&app->codec, err);
+    if (cg_enterprise_codec(&app->codec, err) != CG_OK)
+        return err->code;
+    return risk_codec_prepare(app->codec, err);
 }
 
 void risk_app_free(risk_app *app)

@@ -3,6 +3,8 @@
  * ingest.c  the consumer of the enterprise stream CG_ENTERPRISE: each
  *           event's message kept once as a fact, with the people, units
  *           and suppliers it concerns (migrations/0001_facts.sql);
+ * api.c     the reads and actions of the API, over the SQL of
+ *           migrations/0005_reads.sql, cut to the caller's scope;
  * rpc.c     the method table. */
 #ifndef RISK_H
 #define RISK_H
@@ -39,5 +41,24 @@ void risk_app_free(risk_app *app);
 cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void *arg, cg_err *err);
 
 extern const cg_rpc_table risk_rpc_table;
+
+/* Prepare codec for the messages the API reads from rows (rpc.c). */
+cg_code risk_codec_prepare(cg_pbjson *codec, cg_err *err);
+
+/* The methods (api.c): cg_rpc_handler_fn each. */
+cg_code risk_list_indicators(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                             cg_err *err);
+cg_code risk_update_indicator(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                              cg_err *err);
+cg_code risk_list_alerts(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                         cg_err *err);
+cg_code risk_get_alert(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err);
+cg_code risk_act_on_alert(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                          cg_err *err);
+cg_code risk_get_entity(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                        cg_err *err);
+cg_code risk_list_scores(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
+                         cg_err *err);
+cg_code risk_overview(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err);
 
 #endif

@@ -126,6 +126,16 @@ static const perm_info perms[GW_PERM_COUNT] = {
     [GW_PERM_OPINION_SIGN] = {.name = "opinion.sign",
                               .meaning = "edit and sign an integrity opinion (谁签字谁负责), "
                                          "never on the signer's own file"},
+    [GW_PERM_RISK_READ] = {.name = "risk.read",
+                           .meaning = "read the risk indicators, scores, alerts and the facts "
+                                      "behind them (廉洁风险预警) inside the caller's scope; "
+                                      "every read of an alert or an entity is audited"},
+    [GW_PERM_RISK_ACT] = {.name = "risk.act",
+                          .meaning = "acknowledge an alert, dismiss it with a reason, send the "
+                                     "cadre an integrity risk reminder or turn it into a clue"},
+    [GW_PERM_RISK_SETTINGS] = {.name = "risk.settings",
+                               .meaning = "change an indicator's weight, window, parameters and "
+                                          "whether it runs, with a reason; each change is kept"},
     [GW_PERM_DUTY_RECORD] = {.name = "duty.record",
                              .meaning = "record work against the lists of the caller's unit "
                                         "(纪实) and add its evidence"},
@@ -139,7 +149,7 @@ const gw_role gw_roles[] = {
     {.name = "admin",
      .duties = "accounts, org units and configuration; no case content",
      .grants = GW_GRANT(GW_PERM_UNITS_ADMIN) | GW_GRANT(GW_PERM_ACCOUNTS_ADMIN) |
-               GW_GRANT(GW_PERM_PEOPLE_READ)},
+               GW_GRANT(GW_PERM_PEOPLE_READ) | GW_GRANT(GW_PERM_RISK_SETTINGS)},
     {.name = "inspector",
      .duties = "problem clues and cases inside its unit's subtree",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
@@ -149,7 +159,8 @@ const gw_role gw_roles[] = {
                GW_GRANT(GW_PERM_RECTIFY_TASKS) | GW_GRANT(GW_PERM_RECTIFY_MANAGE) |
                GW_GRANT(GW_PERM_RECTIFY_VERIFY) | GW_GRANT(GW_PERM_DUTY_READ) |
                GW_GRANT(GW_PERM_DUTY_MANAGE) | GW_GRANT(GW_PERM_INTEGRITY_READ) |
-               GW_GRANT(GW_PERM_INTEGRITY_MANAGE) | GW_GRANT(GW_PERM_OPINION_REQUEST)},
+               GW_GRANT(GW_PERM_INTEGRITY_MANAGE) | GW_GRANT(GW_PERM_OPINION_REQUEST) |
+               GW_GRANT(GW_PERM_RISK_READ) | GW_GRANT(GW_PERM_RISK_ACT)},
     {.name = "inspection_lead",
      .duties = "what an inspector does, and approves",
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_CLUE_WRITE) |
@@ -162,7 +173,8 @@ const gw_role gw_roles[] = {
                GW_GRANT(GW_PERM_RECTIFY_SETTINGS) | GW_GRANT(GW_PERM_DUTY_READ) |
                GW_GRANT(GW_PERM_DUTY_MANAGE) | GW_GRANT(GW_PERM_INTEGRITY_READ) |
                GW_GRANT(GW_PERM_INTEGRITY_MANAGE) | GW_GRANT(GW_PERM_INTEGRITY_SETTINGS) |
-               GW_GRANT(GW_PERM_OPINION_REQUEST) | GW_GRANT(GW_PERM_OPINION_SIGN)},
+               GW_GRANT(GW_PERM_OPINION_REQUEST) | GW_GRANT(GW_PERM_OPINION_SIGN) |
+               GW_GRANT(GW_PERM_RISK_READ) | GW_GRANT(GW_PERM_RISK_ACT)},
     {.name = "intake_officer",
      .duties = "triages public reports and registers clues from letters and visits",
      .grants = GW_GRANT(GW_PERM_CLUE_WRITE)},
@@ -180,7 +192,7 @@ const gw_role gw_roles[] = {
      .grants = GW_GRANT(GW_PERM_CLUE_READ) | GW_GRANT(GW_PERM_AUDIT_READ) |
                GW_GRANT(GW_PERM_DOSSIER_READ) | GW_GRANT(GW_PERM_RECTIFY_READ) |
                GW_GRANT(GW_PERM_RECTIFY_TASKS) | GW_GRANT(GW_PERM_RECTIFY_TASKS) |
-               GW_GRANT(GW_PERM_DUTY_READ)},
+               GW_GRANT(GW_PERM_DUTY_READ) | GW_GRANT(GW_PERM_RISK_READ)},
     {.name = "hr",
      .duties = "the organization and HR department (组织人事): asks for the integrity opinions "
                "on promotion candidates and reads the signed answers; never a file",

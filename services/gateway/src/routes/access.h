@@ -66,12 +66,16 @@ typedef enum gw_perm {
     /* The integrity opinion for a promotion (廉洁意见回复). */
     GW_PERM_OPINION_REQUEST,
     GW_PERM_OPINION_SIGN,
+    /* Risk scoring and early warning (廉洁风险预警). */
+    GW_PERM_RISK_READ,
+    GW_PERM_RISK_ACT,
+    GW_PERM_RISK_SETTINGS,
     GW_PERM_COUNT
 } gw_perm;
 
 /* A role's grants are a bit set over gw_perm. */
-#define GW_GRANT(perm) (UINT32_C(1) << (perm))
-_Static_assert(GW_PERM_COUNT <= 32, "gw_role.grants holds one bit per permission");
+#define GW_GRANT(perm) (UINT64_C(1) << (perm))
+_Static_assert(GW_PERM_COUNT <= 64, "gw_role.grants holds one bit per permission");
 
 /* The permission's name as docs/access.md and the logs show it
  * ("clue.read"); "unset" or "unknown" for values that are not one. Static
@@ -84,7 +88,7 @@ const char *gw_perm_meaning(gw_perm perm);
 typedef struct gw_role {
     const char *name;   /* as stored in accounts.roles */
     const char *duties; /* one line for docs/access.md */
-    uint32_t grants;    /* GW_GRANT() of each permission it holds */
+    uint64_t grants;    /* GW_GRANT() of each permission it holds */
 } gw_role;
 
 /* The nine roles, in the order docs/access.md shows them. */
