@@ -166,6 +166,10 @@ nats_permissions() {
     # and the replies of JetStream's acknowledgements, nothing else; no
     # JetStream API, so they cannot read, delete or purge a stream.
     publisher) echo 'publish: ["ent.>"], subscribe: ["_INBOX.>"]' ;;
+    # The risk service asks the gateway for the org-unit tree (code and
+    # path of every unit), as enterprise events name units only by code;
+    # no RPC.
+    risk) echo "publish: {allow: [\"cg.evt.$1.>\", \"cg.gw.org.units\", $common], deny: [$ANCHOR_DENY]}, subscribe: [\"cg.rpc.$1.>\", \"_INBOX.>\"]" ;;
     rectify | integrity) echo "publish: {allow: [\"cg.evt.$1.>\", \"cg.anchor.$1.>\", $common], deny: [$ANCHOR_DENY]}, subscribe: [\"cg.rpc.$1.>\", \"_INBOX.>\"]" ;;
     *) echo "publish: {allow: [\"cg.evt.$1.>\", $common], deny: [$ANCHOR_DENY]}, subscribe: [\"cg.rpc.$1.>\", \"_INBOX.>\"]" ;;
     esac

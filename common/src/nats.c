@@ -99,6 +99,34 @@ bool cg_nats_connected(const cg_nats *n)
            natsConnection_Status(n->conn) == NATS_CONN_STATUS_CONNECTED;
 }
 
+cg_code cg_nats_subscribe(cg_nats *n, const char *subject, const char *queue,
+                          natsMsgHandler handler, void *closure, natsSubscription **out,
+                          cg_err *err)
+{
+    natsStatus s =
+        queue != NULL
+            ? natsConnection_QueueSubscribe(out, n->conn, subject, queue, handler, closure)
+            : natsConnection_Subscribe(out, n->conn, subject, handler, closure);
+    if (s != NATS_OK) {
+        *out = NULL;
+        return cg_err_set(err, CG_UNAVAILABLE, "cannot subscribe to %s: %s", subject,
+                          natsStatus_GetText(s));
+    }
+    return CG_OK;
+}
+
+void cg_nats_unsubscribe(natsSubscription **sub)
+{
+    if (*sub == NULL)
+        return;
+    /* Drain: a message being handled finishes before what its handler uses
+     * goes. */
+    if (natsSubscription_Drain(*sub) == NATS_OK)
+        natsSubscription_WaitForDrainCompletion(*sub, 5000);
+    natsSubscription_Destroy(*sub);
+    *sub = NULL;
+}
+
 /* keep_all: a stream of evidence (the chains' anchors), whose messages no
  * client may delete or purge. */
 static cg_code ensure_stream(cg_nats *n, const char *name, const char *subject, bool keep_all,

@@ -245,13 +245,12 @@ void cg_rpc_server_stop(cg_rpc_server *server)
     free(server);
 }
 
-cg_code cg_rpc_call_method(cg_nats *nats, const char *service, const char *method,
-                           const char *request_id, const ProtobufCMessage *req,
-                           const ProtobufCMessageDescriptor *reply_desc, int64_t timeout_ms,
-                           ProtobufCMessage **reply, cg_err *err)
+cg_code cg_rpc_call_subject(cg_nats *nats, const char *subject, const char *who,
+                            const char *request_id, const ProtobufCMessage *req,
+                            const ProtobufCMessageDescriptor *reply_desc, int64_t timeout_ms,
+                            ProtobufCMessage **reply, cg_err *err)
 {
     cg_code rc = CG_OK;
-    char subject[128];
     natsMsg *msg = NULL;
     natsMsg *answer = NULL;
     ProtobufCMessage *decoded = NULL;
@@ -264,7 +263,6 @@ cg_code cg_rpc_call_method(cg_nats *nats, const char *service, const char *metho
      * would wait out the whole deadline for an answer that cannot come. */
     if (!cg_nats_connected(nats))
         return cg_err_set(err, CG_UNAVAILABLE, "the message bus is unavailable; try again shortly");
-    snprintf(subject, sizeof(subject), "cg.rpc.%s.%s", service, method);
     size_t len = protobuf_c_message_get_packed_size(req);
     if (len > sizeof(stack_buf) && (buf = malloc(len)) == NULL)
         return cg_err_set(err, CG_INTERNAL, "out of memory");
@@ -279,22 +277,21 @@ cg_code cg_rpc_call_method(cg_nats *nats, const char *service, const char *metho
     }
     s = natsConnection_RequestMsg(&answer, nats->conn, msg, timeout_ms);
     if (s == NATS_NO_RESPONDERS) {
-        rc = cg_err_set(err, CG_UNAVAILABLE, "the %s service is not available", service);
+        rc = cg_err_set(err, CG_UNAVAILABLE, "%s is not available", who);
         goto cleanup;
     }
     if (s == NATS_TIMEOUT) {
-        rc = cg_err_set(err, CG_UNAVAILABLE, "the %s service did not answer in time", service);
+        rc = cg_err_set(err, CG_UNAVAILABLE, "%s did not answer in time", who);
         goto cleanup;
     }
     if (s != NATS_OK) {
-        rc = cg_err_set(err, CG_UNAVAILABLE, "cannot reach the %s service: %s", service,
-                        natsStatus_GetText(s));
+        rc = cg_err_set(err, CG_UNAVAILABLE, "cannot reach %s: %s", who, natsStatus_GetText(s));
         goto cleanup;
     }
     decoded = protobuf_c_message_unpack(reply_desc, NULL, (size_t)natsMsg_GetDataLength(answer),
                                         (const uint8_t *)natsMsg_GetData(answer));
     if (decoded == NULL) {
-        rc = cg_err_set(err, CG_INTERNAL, "the %s service sent an undecodable reply", service);
+        rc = cg_err_set(err, CG_INTERNAL, "%s sent an undecodable reply", who);
         goto cleanup;
     }
     rc = cg_err_from_pb(err, (const Cleangrid__V1__Status *)cg_msg_field(
@@ -312,6 +309,18 @@ cleanup:
     if (buf != stack_buf)
         free(buf);
     return rc;
+}
+
+cg_code cg_rpc_call_method(cg_nats *nats, const char *service, const char *method,
+                           const char *request_id, const ProtobufCMessage *req,
+                           const ProtobufCMessageDescriptor *reply_desc, int64_t timeout_ms,
+                           ProtobufCMessage **reply, cg_err *err)
+{
+    char subject[128], who[96];
+    snprintf(subject, sizeof(subject), "cg.rpc.%s.%s", service, method);
+    snprintf(who, sizeof(who), "the %s service", service);
+    return cg_rpc_call_subject(nats, subject, who, request_id, req, reply_desc, timeout_ms, reply,
+                               err);
 }
 
 cg_code cg_rpc_ping(cg_nats *nats, const char *service, int64_t timeout_ms, cg_err *err)

@@ -123,6 +123,57 @@ static void only_the_gateway_calls_services(void **state)
     CGT_CHECK_READY();
 }
 
+/* Publish on subject as a fresh connection of user: true when the server
+ * refused it as a permissions violation. */
+static bool publish_refused(const char *user, const char *subject)
+{
+    natsConnection *nc = NULL;
+    CGT_CHECK(connect_as(user, &nc) == NATS_OK, "%s's user connects", user);
+    natsConnection_PublishString(nc, subject, "probe");
+    natsConnection_FlushTimeout(nc, 1000);
+    cgt_sleep_ms(200);
+    bool refused = last_error_is_permission(nc);
+    natsConnection_Destroy(nc);
+    return refused;
+}
+
+/* The risk service asks the gateway's org directory and nothing else of
+ * it, calls no service; the enterprise's systems may only publish their
+ * own stream's subjects. */
+static void risk_and_publisher_rights(void **state)
+{
+    (void)state;
+    natsConnection *risk = NULL;
+    natsMsg *reply = NULL;
+    CGT_CHECK(connect_as("risk", &risk) == NATS_OK, "risk's user connects");
+    /* An empty body is an empty OrgUnitsRequest. */
+    natsStatus s = natsConnection_Request(&reply, risk, "cg.gw.org.units", "", 0, 1500);
+    CGT_CHECK_INT(NATS_OK, s, "risk asks the gateway's org directory");
+    CGT_CHECK(natsMsg_GetDataLength(reply) > 0, "the gateway answers with the tree");
+    natsMsg_Destroy(reply);
+    CGT_CHECK(ping(risk, "case") != NATS_OK, "risk may not call case");
+    CGT_CHECK(last_error_is_permission(risk), "the server says why: a permissions violation");
+    natsConnection_Destroy(risk);
+    CGT_CHECK(!publish_refused("risk", "cg.evt.risk.nats_auth.probed"),
+              "risk may publish its own events");
+    CGT_CHECK(publish_refused("risk", "cg.rpc.case.GetClue"), "risk may not call case's methods");
+    CGT_CHECK(publish_refused("risk", "cg.gw.session.revoked"),
+              "risk may not revoke sessions in the gateway");
+    CGT_CHECK(publish_refused("risk", "cg.evt.case.clue.created"),
+              "risk may not publish case's events");
+
+    static const char *const not_publisher[] = {
+        "cg.gw.org.units",
+        "cg.rpc.risk.Ping",
+        "cg.evt.risk.alert.raised",
+        "cg.gw.session.revoked",
+        "$JS.API.STREAM.INFO.CG_ENTERPRISE",
+    };
+    for (size_t i = 0; i < sizeof not_publisher / sizeof not_publisher[0]; i++)
+        CGT_CHECK(publish_refused("publisher", not_publisher[i]),
+                  "the publisher may not publish %s", not_publisher[i]);
+}
+
 /* A JetStream API request as the connected user: the reply's text (owned by
  * the caller, free()), or NULL when none came (refused by the server). */
 static char *js_api(natsConnection *nc, const char *subject, const char *body)
@@ -179,6 +230,7 @@ int main(void)
         cmocka_unit_test(anonymous_refused),
         cmocka_unit_test(only_the_gateway_calls_services),
         cmocka_unit_test(anchors_cannot_be_removed),
+        cmocka_unit_test(risk_and_publisher_rights),
     };
     int failed = cmocka_run_group_tests_name("nats_auth", tests, NULL, NULL);
     nats_Close();

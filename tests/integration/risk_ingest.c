@@ -28,32 +28,10 @@
  * facts of an earlier one. */
 static char run[17];
 
-static void publisher_url(char *out, size_t size)
-{
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "'%s' nats-url publisher", getenv("CG_STACK"));
-    FILE *p = popen(cmd, "r");
-    CGT_CHECK(p != NULL && fgets(out, (int)size, p) != NULL, "no NATS URL for publisher");
-    pclose(p);
-    out[strcspn(out, "\n")] = '\0';
-}
-
-/* Run cg-publish as the publisher on the lines; its exit status. The
- * output goes to path.out for the checks that read it. */
+/* Run cg-publish as the publisher on the lines; its exit status. */
 static int publish(const char *lines, const char *extra_args)
 {
-    char path[] = "/tmp/cgt-risk-XXXXXX", url[512], cmd[2048];
-    int fd = mkstemp(path);
-    CGT_CHECK(fd >= 0, "temporary file");
-    CGT_CHECK(write(fd, lines, strlen(lines)) == (ssize_t)strlen(lines), "write events");
-    close(fd);
-    publisher_url(url, sizeof url);
-    snprintf(cmd, sizeof cmd, "CG_NATS_URL='%s' '%s' %s '%s' 2>&1", url, CGT_PUBLISH,
-             extra_args ? extra_args : "", path);
-    fprintf(stderr, "[publish] %s\n", CGT_PUBLISH);
-    int st = system(cmd);
-    unlink(path);
-    return st == -1 || !WIFEXITED(st) ? -1 : WEXITSTATUS(st);
+    return cgt_publish_enterprise(CGT_PUBLISH, lines, extra_args);
 }
 
 static long long facts_where(const char *cond)
@@ -328,7 +306,7 @@ static void nats_restart_loses_nothing(void **state)
     CGT_CHECK(fd >= 0 && write(fd, lines, used) == (ssize_t)used, "write events");
     close(fd);
     free(lines);
-    publisher_url(url, sizeof url);
+    cgt_publisher_url(url, sizeof url);
     snprintf(cmd, sizeof cmd,
              "(for i in 1 2 3; do CG_NATS_URL='%s' '%s' --rate 100 '%s' && exit 0;"
              " sleep 1; done; exit 1) > /tmp/cgt-risk-restart.log 2>&1 & echo $!",
@@ -355,7 +333,7 @@ static void publisher_only_publishes_enterprise_subjects(void **state)
     (void)state;
     char url[512];
     natsConnection *nc = NULL;
-    publisher_url(url, sizeof url);
+    cgt_publisher_url(url, sizeof url);
     CGT_CHECK(natsConnection_ConnectTo(&nc, url) == NATS_OK, "connect as publisher");
     /* A permission violation closes nothing but is reported to the
      * connection; a request on a denied subject gets no responder. */

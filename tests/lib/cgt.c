@@ -554,6 +554,32 @@ void cgt_stack_req(const char *file, int line, const char *args)
         cgt_fail_at(file, line, "stack command", "\"$CG_STACK %s\" exited %d", args, rc);
 }
 
+void cgt_publisher_url(char *out, size_t size)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "'%s' nats-url publisher", getenv("CG_STACK"));
+    FILE *p = popen(cmd, "r");
+    CGT_CHECK(p != NULL && fgets(out, (int)size, p) != NULL, "no NATS URL for publisher");
+    pclose(p);
+    out[strcspn(out, "\n")] = '\0';
+}
+
+int cgt_publish_enterprise(const char *bin, const char *lines, const char *extra_args)
+{
+    char path[] = "/tmp/cgt-publish-XXXXXX", url[512], cmd[2048];
+    int fd = mkstemp(path);
+    CGT_CHECK(fd >= 0, "temporary file");
+    CGT_CHECK(write(fd, lines, strlen(lines)) == (ssize_t)strlen(lines), "write events");
+    close(fd);
+    cgt_publisher_url(url, sizeof url);
+    snprintf(cmd, sizeof cmd, "CG_NATS_URL='%s' '%s' %s '%s' 2>&1", url, bin,
+             extra_args ? extra_args : "", path);
+    fprintf(stderr, "[publish] %s\n", bin);
+    int st = system(cmd);
+    unlink(path);
+    return st == -1 || !WIFEXITED(st) ? -1 : WEXITSTATUS(st);
+}
+
 /* --- API helpers --------------------------------------------------------- */
 
 long cgt_try_login(const char *username, const char *password, char **token_out)

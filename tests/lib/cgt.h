@@ -183,6 +183,14 @@ int cgt_stack(const char *args);
 #define CGT_STACK(args) cgt_stack_req(__FILE__, __LINE__, (args))
 void cgt_stack_req(const char *file, int line, const char *args);
 
+/* The NATS URL of the enterprise systems' user "publisher" (its password
+ * in it), from "$CG_STACK nats-url publisher", into out. */
+void cgt_publisher_url(char *out, size_t size);
+/* Run the cg-publish binary at bin as the publisher on lines (its input
+ * file's JSON lines) with extra_args (NULL: none) before the file; its
+ * exit status, or -1 when it could not run. */
+int cgt_publish_enterprise(const char *bin, const char *lines, const char *extra_args);
+
 /* --- API helpers --------------------------------------------------------- */
 
 /* Log in as username with password; returns the HTTP status, and on 200

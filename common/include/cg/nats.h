@@ -36,6 +36,17 @@ cg_code cg_nats_ensure_streams(cg_nats *nats, cg_err *err);
 
 bool cg_nats_connected(const cg_nats *nats);
 
+/* A core NATS subscription calling handler(closure) for each message of
+ * subject, in queue group queue (NULL: every subscriber gets every
+ * message). *out is owned by the caller and ended with
+ * cg_nats_unsubscribe(); NULL on failure (UNAVAILABLE). */
+cg_code cg_nats_subscribe(cg_nats *nats, const char *subject, const char *queue,
+                          natsMsgHandler handler, void *closure, natsSubscription **out,
+                          cg_err *err);
+/* Drain *sub, waiting up to 5 s for a message being handled, destroy it
+ * and set it to NULL; nothing when *sub is NULL. */
+void cg_nats_unsubscribe(natsSubscription **sub);
+
 /* True if subject is one of the streams' subjects above: JetStream keeps
  * it whenever JetStream is up. A publish to it that finds no responder
  * therefore means JetStream is away (restarting, say), not that the
@@ -73,6 +84,15 @@ cg_code cg_rpc_call_method(cg_nats *nats, const char *service, const char *metho
                            const char *request_id, const ProtobufCMessage *req,
                            const ProtobufCMessageDescriptor *reply_desc, int64_t timeout_ms,
                            ProtobufCMessage **reply, cg_err *err);
+
+/* cg_rpc_call_method() on any subject (a question that is not a service's
+ * method, such as the gateway's org directory, cg/org_directory.h); who
+ * names the answerer in err's messages ("the gateway"). Both strings are
+ * borrowed for the call. */
+cg_code cg_rpc_call_subject(cg_nats *nats, const char *subject, const char *who,
+                            const char *request_id, const ProtobufCMessage *req,
+                            const ProtobufCMessageDescriptor *reply_desc, int64_t timeout_ms,
+                            ProtobufCMessage **reply, cg_err *err);
 
 /* Ping a service; CG_OK when it answered. */
 cg_code cg_rpc_ping(cg_nats *nats, const char *service, int64_t timeout_ms, cg_err *err);

@@ -16,6 +16,7 @@
 #include "accounts.h"
 #include "gateway.h"
 #include "openapi.h"
+#include "org_directory.h"
 #include "revocation.h"
 #include "route_doc.h"
 #include "session_cache.h"
@@ -351,7 +352,7 @@ int main(int argc, char **argv)
     /* Right after HTTP starts: a revocation published in that instant is
      * missed, and its session dropped from the cache within
      * CG_SESSION_CACHE_MS as it would be without the broadcast. */
-    if (gw_revocation_start(&app, &err) != CG_OK) {
+    if (gw_revocation_start(&app, &err) != CG_OK || gw_org_directory_start(&app, &err) != CG_OK) {
         cg_log_error("start failed: %s", err.message);
         goto cleanup;
     }
@@ -366,6 +367,8 @@ cleanup:
     gw_http_stop(&app);
     /* Before the session cache it evicts from goes. */
     gw_revocation_stop(&app);
+    /* Before the database it reads closes. */
+    gw_org_directory_stop(&app);
     gw_limits_destroy(&app);
     gw_auth_destroy(app.auth);
     app.auth = NULL;

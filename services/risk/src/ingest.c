@@ -121,6 +121,7 @@ cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void
         rc = cg_err_set(err, CG_INTERNAL, "out of memory");
         goto cleanup;
     }
+    risk_units_learn(app, conn, json);
     char at[32];
     snprintf(at, sizeof(at), "%lld",
              (long long)(event->time_ms != 0 ? event->time_ms : cg_now_ms()));

@@ -19,17 +19,24 @@ int main(void)
 
     if (cg_service_base_configure(&app.base, vars, sizeof vars / sizeof vars[0]) != CG_OK)
         return 1;
+    /* The directory is copied before the consumers start, so the first
+     * events find the units the gateway knows. */
     if (risk_app_init(&app, &err) != CG_OK || cg_service_base_start(&app.base, &err) != CG_OK ||
+        risk_units_start(&app, &err) != CG_OK ||
+        cg_service_base_consume(&app.base, RISK_DURABLE_ORG_UNIT_MOVED, CG_SUBJECT_ORG_UNIT_MOVED,
+                                cg_org_on_unit_moved, (void *)&risk_org_moves, &err) != CG_OK ||
         cg_service_base_consume_cloud(&app.base, RISK_DURABLE_ENTERPRISE, RISK_SUBJECT_ENTERPRISE,
                                       risk_on_enterprise_event, &app, &err) != CG_OK ||
         cg_service_base_serve(&app.base, &risk_rpc_table, &app, &err) != CG_OK) {
         cg_log_error("risk could not start: %s", err.message);
+        risk_units_stop(&app);
         cg_service_base_stop(&app.base);
         risk_app_free(&app);
         return 1;
     }
     cg_log_info("risk ready");
     cg_service_wait();
+    risk_units_stop(&app);
     cg_service_base_stop(&app.base);
     risk_app_free(&app);
     return 0;

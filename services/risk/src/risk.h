@@ -5,21 +5,29 @@
  *           and suppliers it concerns (migrations/0001_facts.sql);
  * api.c     the reads and actions of the API, over the SQL of
  *           migrations/0005_reads.sql, cut to the caller's scope;
+ * units.c   the copy of the gateway's org directory, which turns the unit
+ *           codes of events into org paths (migrations/0002_units.sql);
+ * org_moves.c  the copy following units moved in the gateway;
  * rpc.c     the method table. */
 #ifndef RISK_H
 #define RISK_H
 
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "cg/messaging.h"
+#include "cg/org.h"
 #include "cg/pbjson.h"
 #include "cg/service.h"
+#include "cg/ticker.h"
+#include "units.h"
 
 /* One durable for the whole stream: every subject the service takes is a
  * row of its event_kinds table, so a new subject needs no new consumer. */
 #define RISK_DURABLE_ENTERPRISE "risk-enterprise"
 #define RISK_SUBJECT_ENTERPRISE "ent.>"
+#define RISK_DURABLE_ORG_UNIT_MOVED "risk-org-unit-moved"
 
 typedef struct risk_app {
     cg_service_base base;
@@ -29,6 +37,12 @@ typedef struct risk_app {
     uint8_t person_key[crypto_auth_hmacsha256_KEYBYTES];
     /* The JSON form of the enterprise messages (cg_enterprise_codec). */
     cg_pbjson *codec;
+    /* units.c: the start's copy of the org directory, retried until it
+     * succeeds once (owned; NULL when the first try succeeded), whether
+     * one did, and when the consumer last asked (Unix ms). */
+    cg_ticker *units_retry;
+    atomic_bool units_copied;
+    _Atomic int64_t units_asked_ms;
 } risk_app;
 
 /* Read the key and prepare the codec; app->codec is freed by
@@ -39,6 +53,9 @@ void risk_app_free(risk_app *app);
 /* The consumer of CG_ENTERPRISE (cg_cloud_event_handler); arg is the
  * risk_app. */
 cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void *arg, cg_err *err);
+
+/* The tables whose org paths follow a moved unit (org_moves.c). */
+extern const cg_org_moves risk_org_moves;
 
 extern const cg_rpc_table risk_rpc_table;
 

@@ -132,7 +132,7 @@ void gw_csv_import_add_violations(gw_csv_import *imp, const cg_err *service)
         const cg_violation *v = &service->violations[i];
         unsigned long line = 0;
         int used = 0;
-        char key[48] = "";
+        char key[sizeof v->field] = "";
         if (sscanf(v->field, "line %lu%n", &line, &used) == 1 && v->field[used] == '.')
             snprintf(key, sizeof(key), "%s", v->field + used + 1);
         else if (line == 0 && v->field[0] != '\0')

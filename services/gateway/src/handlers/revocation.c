@@ -32,27 +32,16 @@ static void on_revocation(natsConnection *nc, natsSubscription *sub, natsMsg *ms
 
 cg_code gw_revocation_start(gw_app *app, cg_err *err)
 {
-    natsStatus s = natsConnection_Subscribe(&revocation_sub, app->base.nats->conn,
-                                            GW_REVOCATION_SUBJECT, on_revocation, app);
-    if (s != NATS_OK) {
-        revocation_sub = NULL;
-        return cg_err_set(err, CG_UNAVAILABLE, "cannot subscribe to %s: %s", GW_REVOCATION_SUBJECT,
-                          natsStatus_GetText(s));
-    }
-    return CG_OK;
+    return cg_nats_subscribe(app->base.nats, GW_REVOCATION_SUBJECT, NULL, on_revocation, app,
+                             &revocation_sub, err);
 }
 
 void gw_revocation_stop(gw_app *app)
 {
     (void)app;
-    if (revocation_sub == NULL)
-        return;
-    /* Drain: a message being handled finishes before the cache it evicts
+    /* Drained: a message being handled finishes before the cache it evicts
      * from is destroyed. */
-    if (natsSubscription_Drain(revocation_sub) == NATS_OK)
-        natsSubscription_WaitForDrainCompletion(revocation_sub, 5000);
-    natsSubscription_Destroy(revocation_sub);
-    revocation_sub = NULL;
+    cg_nats_unsubscribe(&revocation_sub);
 }
 
 static void publish(gw_app *app, const gw_revocation *rev)
