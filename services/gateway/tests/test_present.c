@@ -15,6 +15,7 @@
 #include "cg_test.h"
 #include "cg/pbjson.h"
 #include "cleangrid/v1/integrity.pb-c.h"
+#include "cleangrid/v1/risk.pb-c.h"
 #include "cleangrid/v1/rectify.pb-c.h"
 #include "cleangrid/v1/rectify_duty.pb-c.h"
 #include "cleangrid/v1/case.pb-c.h"
@@ -129,6 +130,11 @@ static const ProtobufCMessageDescriptor *const messages[] = {
     &cleangrid__v1__list_duty_lists_reply__descriptor,
     &cleangrid__v1__list_cadres_reply__descriptor,
     &cleangrid__v1__cadre_file_reply__descriptor,
+    &cleangrid__v1__list_risk_indicators_reply__descriptor,
+    &cleangrid__v1__update_risk_indicator_request__descriptor,
+    &cleangrid__v1__list_risk_alerts_reply__descriptor,
+    &cleangrid__v1__risk_alert_reply__descriptor,
+    &cleangrid__v1__list_risk_scores_reply__descriptor,
 };
 
 static cg_pbjson *codec_new(void)

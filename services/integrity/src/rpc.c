@@ -16,7 +16,7 @@ static const char *const INTEGRITY_ROLES_FORM[] = {"inspector", "inspection_lead
     {                                                                                              \
         .name = #method, .request = &cleangrid__v1__##req##__descriptor,                           \
         .reply = &cleangrid__v1__##rep##__descriptor, .roles = (who), .doing = (what),             \
-        .db = CG_RPC_DB_##need, .check = cg_json_call_check, .handler = (fn), __VA_ARGS__             \
+        .db = CG_RPC_DB_##need, .check = cg_json_call_check, .handler = (fn), __VA_ARGS__          \
     }
 
 static const cg_rpc_row rows[] = {

@@ -11,9 +11,8 @@
 
 static const char *const ENTITY_KINDS[] = {"person", "unit", "supplier", NULL};
 static const char *const BANDS[] = {"low", "medium", "high", NULL};
-static const char *const ALERT_STATES[] = {"open",      "new",      "acknowledged",
-                                           "dismissed", "reminded", "escalated",
-                                           NULL};
+static const char *const ALERT_STATES[] = {
+    "open", "new", "acknowledged", "dismissed", "reminded", "escalated", NULL};
 
 /* At most this many rows in a list: the newest alerts, the highest
  * scores. */
@@ -72,8 +71,9 @@ cg_code risk_update_indicator(cg_rpc_req *r, const void *request, PGconn *conn, 
         return err->code;
     snprintf(weight, sizeof weight, "%.2f", req->weight);
     snprintf(window, sizeof window, "%d", (int)req->window_days);
-    const char *params[] = {req->code,    weight, window, req->params_json, req->enabled ? "t" : "f",
-                            req->reason,  c->actor.user_id};
+    const char *params[] = {
+        req->code,   weight,          window, req->params_json, req->enabled ? "t" : "f",
+        req->reason, c->actor.user_id};
     /* The parameters are checked against the indicator's own rules in SQL,
      * where they live; each problem comes back as "field: problem". */
     cg_code rc = cg_db_exec(conn,
@@ -99,8 +99,7 @@ cg_code risk_update_indicator(cg_rpc_req *r, const void *request, PGconn *conn, 
                     (ProtobufCMessage **)&out->indicator, err);
 }
 
-cg_code risk_list_alerts(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
-                         cg_err *err)
+cg_code risk_list_alerts(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err)
 {
     const Cleangrid__V1__ListRiskAlertsRequest *req = request;
     Cleangrid__V1__ListRiskAlertsReply *out = reply;
@@ -193,8 +192,7 @@ cg_code risk_act_on_alert(cg_rpc_req *r, const void *request, PGconn *conn, void
     return one_alert(r, conn, req->id, &out->alert, err);
 }
 
-cg_code risk_get_entity(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
-                        cg_err *err)
+cg_code risk_get_entity(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err)
 {
     const Cleangrid__V1__GetRiskEntityRequest *req = request;
     Cleangrid__V1__RiskEntityReply *out = reply;
@@ -209,8 +207,7 @@ cg_code risk_get_entity(cg_rpc_req *r, const void *request, PGconn *conn, void *
                     (ProtobufCMessage **)&out->entity, err);
 }
 
-cg_code risk_list_scores(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
-                         cg_err *err)
+cg_code risk_list_scores(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err)
 {
     const Cleangrid__V1__ListRiskScoresRequest *req = request;
     Cleangrid__V1__ListRiskScoresReply *out = reply;

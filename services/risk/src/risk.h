@@ -72,8 +72,7 @@ cg_code risk_list_alerts(cg_rpc_req *r, const void *request, PGconn *conn, void 
 cg_code risk_get_alert(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err);
 cg_code risk_act_on_alert(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
                           cg_err *err);
-cg_code risk_get_entity(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
-                        cg_err *err);
+cg_code risk_get_entity(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err);
 cg_code risk_list_scores(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
                          cg_err *err);
 cg_code risk_overview(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err);

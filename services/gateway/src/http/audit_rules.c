@@ -211,6 +211,10 @@ static const struct {
      "integrity_opinion"},
     {"POST", "/api/v1/integrity/opinions/{id}/sign", "integrity.opinion_signed", NULL,
      "integrity_opinion"},
+    /* Risk: what the office did with an alert, and every change of an
+     * indicator's settings. */
+    {"POST", "/api/v1/risk/alerts/{id}/act", "risk.alert_acted", NULL, "risk_alert"},
+    {"PUT", "/api/v1/risk/indicators/{id}", "risk.indicator_changed", NULL, "risk_indicator"},
 };
 
 const char *gw_audit_route_action(const char *method, const char *pattern, const char **fail_action,

@@ -115,7 +115,7 @@ static bool fill_request(gw_request *req, const gw_rpc_route *rr, ProtobufCMessa
             note_body_keys(codec, rpc, rr->body_keys_field, body, len, err);
     }
     if (rr->id_field != NULL) {
-        if (!cg_uuid_valid(req->route_id))
+        if (!rr->id_by_type && !cg_uuid_valid(req->route_id))
             cg_err_add_violation(err, "id", "must be a UUID");
         else
             cg_pbjson_set_text(codec, rpc, rr->id_field, req->route_id, "id", err);

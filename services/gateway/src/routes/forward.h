@@ -58,6 +58,10 @@ typedef struct gw_rpc_route {
     /* The request field the path's {id} fills, checked as a UUID; NULL
      * when the pattern has no {id}. */
     const char *id_field;
+    /* The {id} is not a UUID but read by its field's type: a number (a
+     * risk alert's id), a code (an indicator's), a person id or a credit
+     * code (a risk entity's). */
+    bool id_by_type;
     /* The JSON keys a body may set, NULL terminated; NULL: the route reads
      * no body (a GET), GW_BODY_EMPTY: a body with no members. */
     const char *const *body;

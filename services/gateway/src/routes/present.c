@@ -26,6 +26,18 @@
     }
 
 const cg_pbjson_rule gw_present_rules[] = {
+    /* Risk: JSON the data's own shape (an indicator's parameters, the
+     * inputs of a hit, an enterprise event's message), shown as JSON. */
+    {"cleangrid.v1.RiskIndicator", "params_json", "params", CG_PBJSON_JSON},
+    {"cleangrid.v1.RiskIndicator", "defaults_json", "defaults", CG_PBJSON_JSON},
+    {"cleangrid.v1.RiskIndicator", "param_rules_json", "param_rules", CG_PBJSON_JSON},
+    {"cleangrid.v1.UpdateRiskIndicatorRequest", "params_json", "params", CG_PBJSON_JSON},
+    {"cleangrid.v1.RiskHit", "inputs_json", "inputs", CG_PBJSON_JSON},
+    {"cleangrid.v1.RiskFact", "data_json", "data", CG_PBJSON_JSON},
+    {"cleangrid.v1.ListRiskAlertsReply", "alerts", "items", CG_PBJSON_AS_IS},
+    {"cleangrid.v1.ListRiskScoresReply", "scores", "items", CG_PBJSON_AS_IS},
+    {"cleangrid.v1.ListRiskIndicatorsReply", "indicators", "items", CG_PBJSON_AS_IS},
+
     /* Lists: the records under "items", the cursor beside them, null on the
      * last page. */
     {"cleangrid.v1.ListCluesReply", "clues", "items", CG_PBJSON_AS_IS},

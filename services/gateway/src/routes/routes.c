@@ -15,6 +15,7 @@
 #include "cleangrid/v1/integrity.pb-c.h"
 #include "cleangrid/v1/rectify.pb-c.h"
 #include "cleangrid/v1/rectify_duty.pb-c.h"
+#include "cleangrid/v1/risk.pb-c.h"
 #include "presenters.h"
 #include "admin.h"
 #include "gateway.h"
@@ -150,6 +151,18 @@ static const gw_query_param CADRE_FILTERS[] = {
 static const gw_query_param VERIFICATION_FILTERS[] = {
     {"year", "year"},           {"state", "state"}, {"result", "result"},
     {"unit_code", "unit_code"}, {NULL, NULL},
+};
+
+/* The filters of the risk alerts' list and of the scores'. */
+static const gw_query_param RISK_ALERT_FILTERS[] = {
+    {"status", "status"},           {"band", "band"},           {"indicator", "indicator"},
+    {"entity_kind", "entity_kind"}, {"unit_code", "unit_code"}, {NULL, NULL},
+};
+static const gw_query_param RISK_SCORE_FILTERS[] = {
+    {"kind", "kind"},
+    {"band", "band"},
+    {"unit_code", "unit_code"},
+    {NULL, NULL},
 };
 
 /* The fields of a cadre, new or changed. */
@@ -1000,6 +1013,61 @@ const gw_route gw_routes[] = {
      .pattern = "/api/v1/integrity/cadres/{id}/dossier/export",
      .perm = GW_PERM_INTEGRITY_READ,
      .handler = gw_route_export_dossier},
+    /* Risk scoring and early warning (廉洁风险预警): indicators with their
+     * precision, scores, alerts and the facts behind them; the service cuts
+     * every read to the caller's scope. */
+    {.method = "GET",
+     .pattern = "/api/v1/risk/indicators",
+     .perm = GW_PERM_RISK_READ,
+     .rpc = GW_RPC("risk", "ListRiskIndicators", list_risk_indicators, list_risk_indicators)},
+    {.method = "GET",
+     .pattern = "/api/v1/risk/indicator-settings",
+     .perm = GW_PERM_RISK_SETTINGS,
+     .rpc = GW_RPC("risk", "ListIndicatorSettings", list_risk_indicators, list_risk_indicators)},
+    {.method = "PUT",
+     .pattern = "/api/v1/risk/indicators/{id}",
+     .perm = GW_PERM_RISK_SETTINGS,
+     .rpc = GW_RPC("risk", "UpdateRiskIndicator", update_risk_indicator, risk_indicator,
+                   .id_field = "code", .id_by_type = true,
+                   .body = GW_KEYS("weight", "window_days", "params", "enabled", "reason"),
+                   .reply_field = "indicator")},
+    {.method = "GET",
+     .pattern = "/api/v1/risk/overview",
+     .perm = GW_PERM_RISK_READ,
+     .rpc = GW_RPC("risk", "GetRiskOverview", risk_overview, risk_overview,
+                   .query = (const gw_query_param[]){{"months", "months"}, {NULL, NULL}})},
+    {.method = "GET",
+     .pattern = "/api/v1/risk/alerts",
+     .perm = GW_PERM_RISK_READ,
+     .rpc = GW_RPC("risk", "ListRiskAlerts", list_risk_alerts, list_risk_alerts,
+                   .query = RISK_ALERT_FILTERS, .enrich = gw_enrich_unit,
+                   .audit_action = "risk.alert_list", .audit_list = true)},
+    {.method = "GET",
+     .pattern = "/api/v1/risk/alerts/{id}",
+     .perm = GW_PERM_RISK_READ,
+     .rpc = GW_RPC("risk", "GetRiskAlert", get_risk_alert, risk_alert, .id_field = "id",
+                   .id_by_type = true, .reply_field = "alert", .audit_action = "risk.alert_read",
+                   .audit_target = "risk_alert")},
+    {.method = "POST",
+     .pattern = "/api/v1/risk/alerts/{id}/act",
+     .perm = GW_PERM_RISK_ACT,
+     .rpc =
+         GW_RPC("risk", "ActOnRiskAlert", risk_alert_action, risk_alert, .id_field = "id",
+                .id_by_type = true, .body = GW_KEYS("action", "reason"), .reply_field = "alert")},
+    {.method = "GET",
+     .pattern = "/api/v1/risk/scores",
+     .perm = GW_PERM_RISK_READ,
+     .rpc = GW_RPC("risk", "ListRiskScores", list_risk_scores, list_risk_scores,
+                   .query = RISK_SCORE_FILTERS, .enrich = gw_enrich_unit,
+                   .audit_action = "risk.score_list", .audit_list = true)},
+    {.method = "GET",
+     .pattern = "/api/v1/risk/entities/{id}",
+     .perm = GW_PERM_RISK_READ,
+     .rpc = GW_RPC("risk", "GetRiskEntity", get_risk_entity, risk_entity, .id_field = "id",
+                   .id_by_type = true,
+                   .query = (const gw_query_param[]){{"kind", "kind"}, {NULL, NULL}},
+                   .reply_field = "entity", .audit_action = "risk.entity_read",
+                   .audit_target = "risk_entity")},
 };
 
 const size_t gw_nroutes = sizeof(gw_routes) / sizeof(gw_routes[0]);
