@@ -274,14 +274,14 @@ LANGUAGE sql STABLE AS $$
                               'price_fen', (f.data->>'price_fen')::bigint,
                               'estimated_value_fen', (f.data->>'estimated_value_fen')::bigint,
                               'ratio', round((f.data->>'price_fen')::numeric
-                                             / (f.data->>'estimated_value_fen')::numeric, 4),
+                                             / nullif((f.data->>'estimated_value_fen')::numeric, 0), 4),
                               'max_ratio', p->'max_ratio'),
            ARRAY[f.id],
            risk_entity('unit', f.data->'buyer'->>'unit_code')
              || risk_entity('supplier', f.data->'winner'->>'credit_code')
      WHERE (f.data->>'estimated_value_fen')::bigint > 0
        AND (f.data->>'price_fen')::bigint > 0
-       AND (f.data->>'price_fen')::numeric / (f.data->>'estimated_value_fen')::numeric
+       AND (f.data->>'price_fen')::numeric / nullif((f.data->>'estimated_value_fen')::numeric, 0)
            < (p->>'max_ratio')::numeric
 $$;
 
@@ -310,14 +310,14 @@ LANGUAGE sql STABLE AS $$
                      extract(year FROM f.occurred_at)),
            f.occurred_at, f.data->'buyer'->>'unit_code',
            jsonb_build_object('awards', n, 'total_fen', total, 'supplier_fen', mine,
-                              'supplier_awards', mine_n, 'share', round(mine / total, 4),
+                              'supplier_awards', mine_n, 'share', round(mine / nullif(total, 0), 4),
                               'limit', p->'share', 'days', p->'days'),
            ids,
            risk_entity('unit', f.data->'buyer'->>'unit_code')
              || risk_entity('supplier', f.data->'winner'->>'credit_code')
       FROM totals
      WHERE n >= (p->>'min_awards')::integer AND total > 0
-       AND mine / total > (p->>'share')::numeric
+       AND mine / nullif(total, 0) > (p->>'share')::numeric
 $$;
 
 -- Contracts of one unit with one supplier in the same kind of purchase,

@@ -82,14 +82,25 @@ CREATE TABLE alert_history (
 CREATE TRIGGER alert_history_immutable BEFORE UPDATE OR DELETE ON alert_history
     FOR EACH ROW EXECUTE FUNCTION facts_immutable();
 
+-- An indicator that failed on a fact, for the operators (docs/risk.md):
+-- the fact was kept, the indicator skipped for it.
+CREATE TABLE indicator_failures (
+    id bigserial PRIMARY KEY,
+    indicator text NOT NULL,
+    fact_id bigint NOT NULL,
+    sqlstate text NOT NULL,
+    message text NOT NULL,
+    at timestamptz NOT NULL DEFAULT now()
+);
+
 CREATE FUNCTION risk_band_rank(band text) RETURNS integer
 LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE band WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END
 $$;
 
--- Raise an alert on an entity for a hit, or add the hit to the open alert
--- it has (whose band and score follow the entity's). Answers the alert's
--- id.
+-- Raise an alert on an entity for a hit, with every hit in its window, or
+-- add the hit to the open alert it has (whose band and score follow the
+-- entity's). Answers the alert's id.
 CREATE FUNCTION risk_raise(p_kind text, p_id text, p_unit text, p_reason text, p_hit bigint)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
@@ -107,6 +118,14 @@ BEGIN
         RETURNING id INTO a_id;
         INSERT INTO alert_history (alert_id, actor, action, to_state, note)
         VALUES (a_id, 'risk', 'raise', 'new', p_reason);
+        -- A new alert shows every hit its score is made of, not only the
+        -- one that tipped it.
+        INSERT INTO alert_hits (alert_id, hit_id)
+        SELECT a_id, h.id FROM hit_entities e JOIN hits h ON h.id = e.hit_id
+          JOIN indicators i ON i.code = h.indicator
+         WHERE e.entity_kind = p_kind AND e.entity_id = p_id
+           AND h.fired_at > now() - make_interval(days => i.window_days)
+        ON CONFLICT DO NOTHING;
     ELSE
         UPDATE alerts SET band = coalesce(s.band, band), score = coalesce(s.score, score),
                           updated_at = now()
@@ -133,6 +152,9 @@ BEGIN
     SELECT * INTO f FROM facts WHERE id = p_fact_id;
     FOR ind IN SELECT i.* FROM indicators i JOIN indicator_subjects s ON s.indicator = i.code
                 WHERE s.subject = f.subject AND i.enabled ORDER BY i.code LOOP
+      -- An indicator that fails on a fact (data it did not foresee) is
+      -- recorded and skipped: the fact is kept and the others still run.
+      BEGIN
         FOR c IN EXECUTE format('SELECT * FROM %I($1, $2)', 'ind_' || ind.code)
                  USING f, ind.params LOOP
             INSERT INTO hits (indicator, hit_key, fired_at, unit_code, inputs, fact_ids)
@@ -159,6 +181,10 @@ BEGIN
                 END IF;
             END LOOP;
         END LOOP;
+      EXCEPTION WHEN OTHERS THEN
+        INSERT INTO indicator_failures (indicator, fact_id, sqlstate, message)
+        VALUES (ind.code, f.id, SQLSTATE, SQLERRM);
+      END;
     END LOOP;
     RETURN new_hits;
 END $$;

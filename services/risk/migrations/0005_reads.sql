@@ -107,7 +107,7 @@ LANGUAGE sql STABLE AS $$
                    WHERE f.id IN (SELECT unnest(h.fact_ids) FROM alert_hits ah
                                     JOIN hits h ON h.id = ah.hit_id WHERE ah.alert_id = a.id)),
         'history', (SELECT coalesce(jsonb_agg(jsonb_build_object(
-                               'at', risk_time_json(s.at), 'actor', s.actor, 'action', s.action,
+                               'done_at', risk_time_json(s.at), 'actor', s.actor, 'action', s.action,
                                'from_state', coalesce(s.from_state, ''), 'to_state', s.to_state,
                                'note', s.note) ORDER BY s.id), '[]')
                       FROM alert_history s WHERE s.alert_id = a.id),
@@ -243,7 +243,7 @@ CREATE FUNCTION risk_update_indicator(p_code text, p_weight numeric, p_window in
 RETURNS TABLE (field text, problem text) LANGUAGE plpgsql AS $$
 DECLARE
     i indicators;
-    params jsonb;
+    new_params jsonb;
 BEGIN
     SELECT * INTO i FROM indicators WHERE code = p_code FOR UPDATE;
     IF NOT FOUND THEN
@@ -251,19 +251,19 @@ BEGIN
         RETURN;
     END IF;
     BEGIN
-        params := p_params::jsonb;
+        new_params := p_params::jsonb;
     EXCEPTION WHEN invalid_text_representation THEN
-        params := NULL;
+        new_params := NULL;
     END;
-    IF params IS NULL OR jsonb_typeof(params) <> 'object' THEN
+    IF new_params IS NULL OR jsonb_typeof(new_params) <> 'object' THEN
         RETURN QUERY SELECT 'params'::text, 'must be an object of the indicator''s parameters'::text;
         RETURN;
     END IF;
-    RETURN QUERY SELECT * FROM risk_params_problems(p_code, params);
+    RETURN QUERY SELECT * FROM risk_params_problems(p_code, new_params);
     IF FOUND THEN
         RETURN;
     END IF;
-    UPDATE indicators SET weight = p_weight, window_days = p_window, params = params,
+    UPDATE indicators SET weight = p_weight, window_days = p_window, params = new_params,
                           enabled = p_enabled, updated_at = now(), updated_by = p_actor
      WHERE code = p_code;
     INSERT INTO indicator_changes (indicator, changed_by, reason, before, after)
@@ -271,5 +271,5 @@ BEGIN
            jsonb_build_object('weight', i.weight, 'window_days', i.window_days,
                               'params', i.params, 'enabled', i.enabled),
            jsonb_build_object('weight', p_weight, 'window_days', p_window,
-                              'params', params, 'enabled', p_enabled);
+                              'params', new_params, 'enabled', p_enabled);
 END $$;

@@ -63,7 +63,7 @@ cg_code risk_update_indicator(cg_rpc_req *r, const void *request, PGconn *conn, 
     cg_json_call *c = r->state;
     PGresult *res = NULL;
     char weight[32], window[16];
-    cg_check_text(err, "reason", req->reason, 1, 500, false);
+    cg_check_text(err, "reason", req->reason, 1, 500, CG_TEXT_REQUIRED | CG_TEXT_MULTILINE);
     cg_check_int(err, "window_days", req->window_days, 1, 3650);
     if (!(req->weight >= 0 && req->weight <= 10))
         cg_err_add_violation(err, "weight", "must be from 0 to 10");
@@ -108,7 +108,7 @@ cg_code risk_list_alerts(cg_rpc_req *r, const void *request, PGconn *conn, void 
     cg_check_one_of(err, "status", req->status, ALERT_STATES, true);
     cg_check_one_of(err, "band", req->band, BANDS, true);
     cg_check_one_of(err, "entity_kind", req->entity_kind, ENTITY_KINDS, true);
-    cg_check_text(err, "indicator", req->indicator, 0, 40, false);
+    cg_check_text(err, "indicator", req->indicator, 0, 40, 0);
     if (req->org_path[0] != '\0' && !cg_ltree_path_valid(req->org_path))
         cg_err_add_violation(err, "unit_code", "is not a unit");
     if (err->code != CG_OK)
@@ -163,7 +163,7 @@ cg_code risk_act_on_alert(cg_rpc_req *r, const void *request, PGconn *conn, void
     PGresult *res = NULL;
     char id[32];
     cg_check_int(err, "id", req->id, 1, INT64_MAX);
-    cg_check_text(err, "reason", req->reason, 0, 2000, false);
+    cg_check_text(err, "reason", req->reason, 0, 2000, CG_TEXT_MULTILINE);
     if (err->code != CG_OK)
         return err->code;
     /* Out of scope reads as absent, before anything changes. */
@@ -198,7 +198,7 @@ cg_code risk_get_entity(cg_rpc_req *r, const void *request, PGconn *conn, void *
     Cleangrid__V1__RiskEntityReply *out = reply;
     cg_json_call *c = r->state;
     cg_check_one_of(err, "kind", req->kind, ENTITY_KINDS, false);
-    cg_check_text(err, "id", req->id, 1, 128, false);
+    cg_check_text(err, "id", req->id, 1, 128, CG_TEXT_REQUIRED);
     if (err->code != CG_OK)
         return err->code;
     const char *params[] = {req->kind, req->id, c->actor.scope};

@@ -1,0 +1,458 @@
+/* Risk through the API, from events published as enterprise systems do
+ * (cg-publish as the NATS user "publisher"):
+ *
+ * - an award with a single bid far under its estimate raises an alert on
+ *   its supplier whose explanation names its inputs (one bid, the method,
+ *   the price against the estimate) and the facts behind them;
+ * - the alert is seen inside its scope only, read by inspectors, leads and
+ *   auditors, acted on by inspectors and leads only;
+ * - its actions follow the table of transitions: a reason to dismiss, a
+ *   reminder only to a person, nothing after it is closed;
+ * - a heavy indicator (a claimant approving their own claim) raises an
+ *   alert by itself;
+ * - a person's, unit's or supplier's page, the scores and the overview;
+ * - an indicator's settings changed by an administrator within its rules,
+ *   and the change applied to what arrives next. */
+#include "cgt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char run[13];
+static char *lead, *lead_east, *lead_west, *inspector_east, *auditor, *admin, *hr, *cadre;
+
+static void publish(const char *lines)
+{
+    CGT_CHECK_INT(0, cgt_publish_enterprise(CGT_PUBLISH, lines, NULL), "cg-publish exit status");
+}
+
+/* An award of an open tender by city_a to supplier, with the given bids
+ * (price per bid, in fen) and estimate. */
+static void publish_award(const char *award, const char *supplier, long estimate, int nbids,
+                          const long *prices)
+{
+    char bids[1024] = "", line[3072];
+    size_t used = 0;
+    for (int i = 0; i < nbids; i++)
+        used += (size_t)snprintf(bids + used, sizeof bids - used,
+                                 "%s{\"supplier\":{\"credit_code\":\"%s%s\",\"name\":\"B%d\"},"
+                                 "\"price_fen\":%ld}",
+                                 i ? "," : "", i == 0 ? "" : "X", supplier, i, prices[i]);
+    snprintf(line, sizeof line,
+             "{\"subject\":\"ent.procurement.award.made\",\"source\":\"erp.east\","
+             "\"data\":{\"tender_id\":\"T-%s\",\"award_id\":\"%s\",\"buyer\":{\"unit_code\":"
+             "\"city_a\"},\"category\":\"services.design\",\"method\":\"open\","
+             "\"estimated_value_fen\":%ld,\"winner\":{\"credit_code\":\"%s\",\"name\":"
+             "\"测试设计院\"},\"price_fen\":%ld,\"bids\":[%s],"
+             "\"awarded_at\":\"2026-11-20T08:00:00Z\"}}\n",
+             award, award, estimate, supplier, prices[0], bids);
+    publish(line);
+}
+
+typedef struct find_alert {
+    const char *token;
+    const char *kind;
+    const char *entity;
+    char id[32];
+} find_alert;
+
+static bool alert_found(void *arg)
+{
+    find_alert *f = arg;
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/risk/alerts?entity_kind=%s", f->kind);
+    cgt_response *r = cgt_get(path, f->token);
+    bool found = false;
+    const cJSON *item;
+    const cJSON *items = r->status == 200 ? cJSON_GetObjectItem(r->json, "items") : NULL;
+    cJSON_ArrayForEach(item, items)
+    {
+        const char *id = cgt_json_str(cJSON_GetObjectItem(item, "entity"), "id");
+        if (id != NULL && strcmp(id, f->entity) == 0) {
+            snprintf(f->id, sizeof f->id, "%lld",
+                     (long long)cJSON_GetObjectItem(item, "id")->valuedouble);
+            found = true;
+        }
+    }
+    cgt_response_free(r);
+    return found;
+}
+
+/* The id of the alert on entity, waiting until it is raised. */
+static void await_alert(const char *kind, const char *entity, char id[32])
+{
+    find_alert f = {.token = lead, .kind = kind, .entity = entity};
+    CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, alert_found, &f),
+              "no alert on %s %s", kind, entity);
+    snprintf(id, 32, "%s", f.id);
+}
+
+static cgt_response *get_alert(const char *token, const char *id)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/risk/alerts/%s", id);
+    return cgt_get(path, token);
+}
+
+static cgt_response *act(const char *token, const char *id, const char *action,
+                         const char *reason)
+{
+    char path[128], body[512];
+    snprintf(path, sizeof path, "/api/v1/risk/alerts/%s/act", id);
+    snprintf(body, sizeof body, "{\"action\":\"%s\",\"reason\":\"%s\"}", action, reason);
+    return cgt_send_json("POST", path, token, body);
+}
+
+/* The hit of indicator among the alert's hits. */
+static const cJSON *hit_of(const cJSON *alert, const char *indicator)
+{
+    return cgt_find_where(cJSON_GetObjectItem(alert, "hits"), "indicator", indicator);
+}
+
+static double number_at(const cJSON *obj, const char *key)
+{
+    const cJSON *n = cJSON_GetObjectItem(obj, key);
+    CGT_CHECK(cJSON_IsNumber(n), "%s is not a number", key);
+    return n->valuedouble;
+}
+
+static bool has_string(const cJSON *array, const char *s)
+{
+    const cJSON *item;
+    cJSON_ArrayForEach(item, array)
+    {
+        if (cJSON_IsString(item) && strcmp(item->valuestring, s) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void alert_explained_and_scoped(void **state)
+{
+    (void)state;
+    char supplier[64], award[64], id[32];
+    snprintf(supplier, sizeof supplier, "91320100S%s", run);
+    snprintf(award, sizeof award, "A-%s", run);
+    /* One bid, at 40 % of the estimate: single_bid (0.4) and heavy_discount
+     * (0.3) on the supplier, 0.7, "medium". */
+    publish_award(award, supplier, 1000000, 1, (const long[]){400000});
+    await_alert("supplier", supplier, id);
+
+    cgt_response *r = get_alert(inspector_east, id);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *alert = CGT_JSON_OBJECT(r);
+    CGT_CHECK_STR("band_rose", cgt_json_str(alert, "reason"), "reason");
+    CGT_CHECK_STR("medium", cgt_json_str(alert, "band"), "band");
+    CGT_CHECK_STR("new", cgt_json_str(alert, "status"), "status");
+    CGT_CHECK_STR("测试设计院", cgt_json_str(cJSON_GetObjectItem(alert, "entity"), "name"),
+                  "the supplier's name from the award");
+    const cJSON *single = hit_of(alert, "single_bid"), *discount = hit_of(alert, "heavy_discount");
+    CGT_CHECK(single != NULL && discount != NULL, "both hits explain the alert: %s", r->body);
+    const cJSON *inputs = cJSON_GetObjectItem(single, "inputs");
+    CGT_CHECK_INT(1, (long long)number_at(inputs, "bids"), "single_bid's input: the bids");
+    CGT_CHECK_STR("open", cgt_json_str(inputs, "method"), "single_bid's input: the method");
+    inputs = cJSON_GetObjectItem(discount, "inputs");
+    CGT_CHECK(number_at(inputs, "ratio") == 0.4, "heavy_discount's ratio");
+    CGT_CHECK_INT(400000, (long long)number_at(inputs, "price_fen"), "the winning price");
+    CGT_CHECK_INT(1000000, (long long)number_at(inputs, "estimated_value_fen"), "the estimate");
+    CGT_CHECK(number_at(cJSON_GetObjectItem(inputs, "params"), "max_ratio") == 0.5,
+              "the parameters used are kept with the hit");
+    const cJSON *fact = cgt_find_where(cJSON_GetObjectItem(alert, "facts"), "subject",
+                                       "ent.procurement.award.made");
+    CGT_CHECK(fact != NULL, "the award is among the facts: %s", r->body);
+    CGT_CHECK_STR(award, cgt_json_str(cJSON_GetObjectItem(fact, "data"), "award_id"),
+                  "the fact is the award as published");
+    CGT_CHECK(has_string(cJSON_GetObjectItem(alert, "actions"), "acknowledge") &&
+                  !has_string(cJSON_GetObjectItem(alert, "actions"), "remind"),
+              "a supplier's new alert may be acknowledged, not reminded");
+    cgt_response_free(r);
+
+    /* city_a is in hq and hq.east, not in hq.west. */
+    r = get_alert(lead_east, id);
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    r = get_alert(lead_west, id);
+    CGT_CHECK_PROBLEM(r, 404);
+    cgt_response_free(r);
+    find_alert west = {.token = lead_west, .kind = "supplier", .entity = supplier};
+    CGT_CHECK(!alert_found(&west), "the west lead's list holds the east's alert");
+    r = get_alert(auditor, id);
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    r = get_alert(hr, id);
+    CGT_CHECK_PROBLEM(r, 403);
+    cgt_response_free(r);
+    r = get_alert(cadre, id);
+    CGT_CHECK_PROBLEM(r, 403);
+    cgt_response_free(r);
+    r = act(auditor, id, "acknowledge", "");
+    CGT_CHECK_PROBLEM(r, 403);
+    cgt_response_free(r);
+    r = act(lead_west, id, "acknowledge", "");
+    CGT_CHECK_PROBLEM(r, 404);
+    cgt_response_free(r);
+
+    /* The supplier's page: its score and both hits with their inputs. */
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/risk/entities/%s?kind=supplier", supplier);
+    r = cgt_get(path, lead);
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK(number_at(r->json, "score") == 0.7, "the score is the weights' sum: %s", r->body);
+    CGT_CHECK_STR("medium", cgt_json_str(r->json, "band"), "the band");
+    CGT_CHECK_INT(2, cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "hits")), "its hits");
+    cgt_response_free(r);
+    r = cgt_get(path, lead_west);
+    CGT_CHECK_PROBLEM(r, 404);
+    cgt_response_free(r);
+    snprintf(path, sizeof path, "/api/v1/risk/entities/%s?kind=company", supplier);
+    r = cgt_get(path, lead);
+    CGT_CHECK_PROBLEM(r, 400);
+    cgt_response_free(r);
+
+    /* Among the scores. */
+    r = cgt_get("/api/v1/risk/scores?kind=supplier&band=medium", lead_east);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *item, *mine = NULL;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItem(r->json, "items"))
+    {
+        if (strcmp(cgt_json_str(cJSON_GetObjectItem(item, "entity"), "id"), supplier) == 0)
+            mine = item;
+    }
+    CGT_CHECK(mine != NULL, "the supplier is among the medium scores");
+    CGT_CHECK_INT(2, (long long)number_at(mine, "hits_in_window"), "hits in the window");
+    cgt_response_free(r);
+}
+
+static void alert_actions_follow_the_table(void **state)
+{
+    (void)state;
+    char supplier[64], award[64], id[32];
+    snprintf(supplier, sizeof supplier, "91320100T%s", run);
+    snprintf(award, sizeof award, "B-%s", run);
+    publish_award(award, supplier, 1000000, 1, (const long[]){450000});
+    await_alert("supplier", supplier, id);
+
+    cgt_response *r = act(inspector_east, id, "acknowledge", "");
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK_STR("acknowledged", cgt_json_str(r->json, "status"), "after acknowledge");
+    cgt_response_free(r);
+    r = act(inspector_east, id, "remind", "请注意");
+    CGT_CHECK_PROBLEM(r, 409);
+    CGT_CHECK(strstr(r->body, "a reminder goes to a person") != NULL, "why: %s", r->body);
+    cgt_response_free(r);
+    r = act(inspector_east, id, "dismiss", "");
+    CGT_CHECK_PROBLEM(r, 400);
+    CGT_CHECK(strstr(r->body, "\"reason\"") != NULL, "names the reason: %s", r->body);
+    cgt_response_free(r);
+    r = act(inspector_east, id, "forget", "");
+    CGT_CHECK_PROBLEM(r, 400);
+    CGT_CHECK(strstr(r->body, "acknowledge, dismiss, escalate, remind") != NULL,
+              "names the actions: %s", r->body);
+    cgt_response_free(r);
+    r = act(lead, id, "dismiss", "the tender was an emergency repair, approved by the board");
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK_STR("dismissed", cgt_json_str(r->json, "status"), "after dismiss");
+    CGT_CHECK_INT(0, cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "actions")),
+                  "nothing is left to do");
+    const cJSON *history = cJSON_GetObjectItem(r->json, "history");
+    CGT_CHECK_INT(3, cJSON_GetArraySize(history), "raise, acknowledge, dismiss");
+    CGT_CHECK_STR("the tender was an emergency repair, approved by the board",
+                  cgt_json_str(cJSON_GetArrayItem(history, 2), "note"), "the reason is kept");
+    cgt_response_free(r);
+    r = act(lead, id, "acknowledge", "");
+    CGT_CHECK_PROBLEM(r, 409);
+    cgt_response_free(r);
+
+    /* Bad ids. */
+    r = get_alert(lead, "abc");
+    CGT_CHECK_PROBLEM(r, 400);
+    cgt_response_free(r);
+    r = get_alert(lead, "999999999");
+    CGT_CHECK_PROBLEM(r, 404);
+    cgt_response_free(r);
+    r = cgt_get("/api/v1/risk/alerts?band=purple", lead);
+    CGT_CHECK_PROBLEM(r, 400);
+    cgt_response_free(r);
+}
+
+static void heavy_indicator_alerts_alone(void **state)
+{
+    (void)state;
+    char person[64], line[1024], id[32];
+    snprintf(person, sizeof person, "P-R%s", run);
+    snprintf(line, sizeof line,
+             "{\"subject\":\"ent.finance.expense.claimed\",\"source\":\"fin.east\","
+             "\"data\":{\"claim_id\":\"C-%s\",\"unit\":{\"unit_code\":\"city_a\"},"
+             "\"claimant\":{\"person_id\":\"%s\",\"name\":\"赵六\"},\"approver\":"
+             "{\"person_id\":\"%s\"},\"amount_fen\":488000,\"claimed_on\":\"2026-11-21\"}}\n",
+             run, person, person);
+    publish(line);
+    await_alert("person", person, id);
+    cgt_response *r = get_alert(lead, id);
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK_STR("heavy_indicator", cgt_json_str(r->json, "reason"), "reason");
+    CGT_CHECK(has_string(cJSON_GetObjectItem(r->json, "actions"), "remind"),
+              "a person's alert may be sent as a reminder: %s", r->body);
+    const cJSON *hit = hit_of(r->json, "self_approval");
+    CGT_CHECK(hit != NULL, "the self-approval hit: %s", r->body);
+    CGT_CHECK_STR(person,
+                  cgt_json_str(cJSON_GetObjectItem(cJSON_GetObjectItem(hit, "inputs"), "approver"),
+                               "person_id"),
+                  "the approver among the inputs");
+    cgt_response_free(r);
+    r = act(lead, id, "remind", "请严格执行报销审批制度，不得自批自报。");
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK_STR("reminded", cgt_json_str(r->json, "status"), "after remind");
+    cgt_response_free(r);
+}
+
+static cgt_response *put_indicator(const char *token, const char *code, const char *body)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/risk/indicators/%s", code);
+    return cgt_send_json("PUT", path, token, body);
+}
+
+static void settings_checked_and_applied(void **state)
+{
+    (void)state;
+    cgt_response *r = cgt_get("/api/v1/risk/indicators", inspector_east);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *items = cJSON_GetObjectItem(r->json, "items");
+    CGT_CHECK(cJSON_GetArraySize(items) >= 9, "the indicators: %s", r->body);
+    const cJSON *item;
+    cJSON_ArrayForEach(item, items)
+    {
+        CGT_CHECK(strlen(cgt_json_str(item, "basis")) > 10, "%s rests on a rule",
+                  cgt_json_str(item, "code"));
+        CGT_CHECK(cJSON_IsObject(cJSON_GetObjectItem(item, "params")), "%s has parameters",
+                  cgt_json_str(item, "code"));
+    }
+    cgt_response_free(r);
+
+    const char *good = "{\"weight\":0.3,\"window_days\":365,\"enabled\":true,"
+                       "\"params\":{\"max_ratio\":0.6},\"reason\":\"framework agreements\"}";
+    r = put_indicator(inspector_east, "heavy_discount", good);
+    CGT_CHECK_PROBLEM(r, 403);
+    cgt_response_free(r);
+    r = cgt_get("/api/v1/risk/indicators", admin);
+    CGT_CHECK_PROBLEM(r, 403);
+    cgt_response_free(r);
+    r = cgt_get("/api/v1/risk/indicator-settings", admin);
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    r = put_indicator(admin, "heavy_discount",
+                      "{\"weight\":0.3,\"window_days\":365,\"enabled\":true,"
+                      "\"params\":{\"max_ratio\":2},\"reason\":\"x\"}");
+    CGT_CHECK_PROBLEM(r, 400);
+    CGT_CHECK(strstr(r->body, "params.max_ratio") != NULL, "names the parameter: %s", r->body);
+    cgt_response_free(r);
+    r = put_indicator(admin, "heavy_discount",
+                      "{\"weight\":0.3,\"window_days\":365,\"enabled\":true,"
+                      "\"params\":{\"max_ratio\":0.6,\"min\":1},\"reason\":\"x\"}");
+    CGT_CHECK_PROBLEM(r, 400);
+    CGT_CHECK(strstr(r->body, "params.min") != NULL, "names the unknown one: %s", r->body);
+    cgt_response_free(r);
+    r = put_indicator(admin, "heavy_discount",
+                      "{\"weight\":0.3,\"window_days\":365,\"enabled\":true,"
+                      "\"params\":{\"max_ratio\":0.6},\"reason\":\"\"}");
+    CGT_CHECK_PROBLEM(r, 400);
+    cgt_response_free(r);
+    r = put_indicator(admin, "no_such_thing", good);
+    CGT_CHECK_PROBLEM(r, 404);
+    cgt_response_free(r);
+
+    r = put_indicator(admin, "heavy_discount", good);
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK(number_at(cJSON_GetObjectItem(r->json, "params"), "max_ratio") == 0.6,
+              "the new parameter: %s", r->body);
+    cgt_response_free(r);
+    /* Three bids, at 55 % of the estimate: only the new setting fires. */
+    char supplier[64], award[64], path[256];
+    snprintf(supplier, sizeof supplier, "91320100U%s", run);
+    snprintf(award, sizeof award, "C-%s", run);
+    publish_award(award, supplier, 1000000, 3, (const long[]){550000, 600000, 650000});
+    snprintf(path, sizeof path, "/api/v1/risk/entities/%s?kind=supplier", supplier);
+    bool fired = false;
+    for (int i = 0; i < CGT_DEADLINE_MS / CGT_POLL_MS && !fired; i++) {
+        r = cgt_get(path, lead);
+        fired = r->status == 200;
+        if (fired) {
+            const cJSON *hit = cgt_find_where(cJSON_GetObjectItem(r->json, "hits"), "indicator",
+                                              "heavy_discount");
+            CGT_CHECK(hit != NULL, "heavy_discount fired: %s", r->body);
+            CGT_CHECK(number_at(cJSON_GetObjectItem(cJSON_GetObjectItem(hit, "inputs"), "params"),
+                                "max_ratio") == 0.6,
+                      "with the new parameter");
+        }
+        cgt_response_free(r);
+        if (!fired)
+            cgt_sleep_ms(CGT_POLL_MS);
+    }
+    /* Back to the default for the tests that follow. */
+    r = put_indicator(admin, "heavy_discount",
+                      "{\"weight\":0.3,\"window_days\":365,\"enabled\":true,"
+                      "\"params\":{\"max_ratio\":0.5},\"reason\":\"back to the default\"}");
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    CGT_CHECK(fired, "no hit on %s after the change", supplier);
+}
+
+static void overview_counts(void **state)
+{
+    (void)state;
+    cgt_response *r = cgt_get("/api/v1/risk/overview", lead);
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK(cgt_find_where(cJSON_GetObjectItem(r->json, "units"), "key", "city_a") != NULL,
+              "city_a among the units: %s", r->body);
+    CGT_CHECK_INT(12, cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "trend")), "a year of months");
+    CGT_CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "alerts_by_indicator")) > 0,
+              "open alerts by indicator");
+    cgt_response_free(r);
+    r = cgt_get("/api/v1/risk/overview?months=99", lead);
+    CGT_CHECK_PROBLEM(r, 400);
+    cgt_response_free(r);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    lead = CGT_LOGIN("lead");
+    lead_east = CGT_LOGIN("lead.east");
+    lead_west = CGT_LOGIN("lead.west");
+    inspector_east = CGT_LOGIN("inspector.east");
+    auditor = CGT_LOGIN("auditor");
+    admin = CGT_LOGIN("admin");
+    hr = CGT_LOGIN("hr.east");
+    cadre = CGT_LOGIN("cadre.east");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char **tokens[] = {&lead, &lead_east, &lead_west, &inspector_east,
+                       &auditor, &admin, &hr, &cadre};
+    for (size_t i = 0; i < sizeof tokens / sizeof tokens[0]; i++) {
+        cgt_logout(*tokens[i]);
+        *tokens[i] = NULL;
+    }
+    return 0;
+}
+
+int main(void)
+{
+    cgt_init("risk_alerts", CGT_NEED_STACK);
+    cgt_token_hex(run, sizeof run);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(alert_explained_and_scoped),
+        cmocka_unit_test(alert_actions_follow_the_table),
+        cmocka_unit_test(heavy_indicator_alerts_alone),
+        cmocka_unit_test(settings_checked_and_applied),
+        cmocka_unit_test(overview_counts),
+    };
+    int failed = cmocka_run_group_tests_name("risk_alerts", tests, setup, teardown);
+    cgt_cleanup();
+    return failed ? 1 : 0;
+}
