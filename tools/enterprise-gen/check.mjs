@@ -6,6 +6,12 @@
 // near misses fire (none should), and how many hits nobody planted.
 //
 //   node tools/enterprise-gen/check.mjs --stream events.jsonl --manifest manifest.json [--strict]
+//        [--demo scripts/demo-integrity.mjs]
+//
+// It also checks that the stream is sorted by time, its ids unique, every
+// unified social credit code and identity number valid; and with --demo,
+// that the demo cadres, relatives and companies of world.mjs are the ones
+// that script loads (same names, ids, days and credit codes).
 //
 // Exits 1 when a planted case does not fire, a near miss fires, or (a
 // --clean stream) anything fires; with --strict also when an unplanted hit
@@ -15,16 +21,17 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import {
-  BENFORD, DAY_MS, RULES, addYears, declaredAt, groupOf, parseDay, provinceOf, quantile8, thresholdOf,
+  BENFORD, DAY_MS, DEMO_CADRES, DEMO_COMPANIES, RULES, addYears, creditCode, declaredAt, groupOf, idNumberValid,
+  parseDay, provinceOf, quantile8, thresholdOf,
 } from './world.mjs';
 
 function usage(msg) {
   if (msg) console.error(`check.mjs: ${msg}`);
-  console.error('usage: node tools/enterprise-gen/check.mjs --stream FILE --manifest FILE [--now YYYY-MM-DD] [--clean] [--strict]');
+  console.error('usage: node tools/enterprise-gen/check.mjs --stream FILE --manifest FILE [--now YYYY-MM-DD] [--clean] [--strict] [--demo FILE]');
   process.exit(2);
 }
 
-const o = { stream: null, manifest: null, now: null, clean: false, strict: false };
+const o = { stream: null, manifest: null, now: null, clean: false, strict: false, demo: null };
 {
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
@@ -35,6 +42,7 @@ const o = { stream: null, manifest: null, now: null, clean: false, strict: false
     else if (a === '--now') o.now = value();
     else if (a === '--clean') o.clean = true;
     else if (a === '--strict') o.strict = true;
+    else if (a === '--demo') o.demo = value();
     else usage(`unknown argument ${a}`);
   }
   if (!o.stream) usage('--stream is needed');
@@ -60,6 +68,32 @@ const registers = new Map(); // credit code -> [{name, id_number}]
 let lines = 0;
 let lastTime = '';
 const problems = [];
+const ids = new Set();
+const codeOk = (c) => typeof c === 'string' && c.length === 18 && creditCode(c.slice(0, 2), c.slice(2, 8), c.slice(8, 16)) === c;
+// Every credit_code and id_number anywhere in the event's data.
+function validate(x, where) {
+  if (Array.isArray(x)) {
+    for (const y of x) validate(y, where);
+  } else if (x && typeof x === 'object') {
+    for (const [k, v] of Object.entries(x)) {
+      if (k === 'credit_code' && !codeOk(v)) problems.push(`${where}: credit code ${v} is not valid`);
+      else if (k === 'id_number' && !idNumberValid(v)) problems.push(`${where}: identity number ${v} is not valid`);
+      else validate(v, where);
+    }
+  }
+}
+if (o.demo) {
+  const text = readFileSync(o.demo, 'utf8').replace(/\s+/g, ' ');
+  const need = [];
+  for (const c of Object.values(DEMO_COMPANIES)) {
+    need.push(`'${c.name}'`, `creditCode('${c.code.slice(0, 2)}', '${c.code.slice(2, 8)}', '${c.code.slice(8, 16)}')`);
+  }
+  for (const c of DEMO_CADRES) {
+    need.push(`'${c.person_id}'`, `name: '${c.name}'`, `position: '${c.position}'`, `key_since_on: '${c.key_since_on}'`);
+    for (const r of c.relatives) need.push(`name: '${r.name}', relation: '${r.relation}'`);
+  }
+  for (const n of need) if (!text.includes(n)) problems.push(`${o.demo} does not say ${n} (world.mjs does)`);
+}
 
 const rl = createInterface({ input: createReadStream(o.stream), crlfDelay: Infinity });
 for await (const line of rl) {
@@ -68,6 +102,9 @@ for await (const line of rl) {
   const e = JSON.parse(line);
   if (e.time < lastTime) problems.push(`line ${lines}: not sorted by time`);
   lastTime = e.time;
+  if (ids.has(e.id)) problems.push(`line ${lines}: id ${e.id} again`);
+  ids.add(e.id);
+  validate(e.data, `line ${lines}`);
   const d = e.data;
   switch (e.subject) {
     case 'ent.procurement.tender.published':

@@ -51,8 +51,8 @@ function parseOptions(argv) {
     else usage(`unknown argument ${a}`);
   }
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) usage('--seed must be an integer from 0 to 4294967295');
-  if (!Number.isInteger(o.events) || o.events < 3000 || o.events > 100_000_000) usage('--events must be from 3000 to 100000000');
-  if (!Number.isInteger(o.days) || o.days < 120 || o.days > 1460) usage('--days must be from 120 to 1460');
+  if (!Number.isInteger(o.events) || o.events < 4500 || o.events > 100_000_000) usage('--events must be from 4500 to 100000000');
+  if (!Number.isInteger(o.days) || o.days < 180 || o.days > 1460) usage('--days must be from 180 to 1460');
   for (const c of o.only || []) if (!CODES.includes(c)) usage(`--only: no indicator ${c}`);
   if (o.clean && o.only) usage('--clean and --only exclude each other');
   const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
@@ -340,7 +340,10 @@ function generate(o) {
 
   // --- the suppliers --------------------------------------------------------
 
-  const tendersTotal = Math.round((o.events * 0.6) / 10.5);
+  // A tender makes about 8.9 events; the registers, HR and the planted
+  // cases and near misses take about 1,000 whatever the volume (600 in a
+  // clean stream).
+  const tendersTotal = Math.round((o.events * 0.7 - (o.clean ? 600 : 1000)) / 8.9);
   // A category with bids enough for 12 suppliers of 20 bids or more each
   // is a rich one: its suppliers' win ratios are compared (win_ratio). In
   // a thin one no supplier bids more than 4 times (so none is compared);
@@ -420,6 +423,7 @@ function generate(o) {
     list.push({ day, v });
     splitState.set(k, list);
   }
+  // Whether c may win this award by the guards (a losing bid harms no rule).
   function eligible(c, unitCode, t, estimate, small, signDay, category) {
     const s = shareAt(unitCode, t);
     const x = s.by.get(c.code);
@@ -485,21 +489,23 @@ function generate(o) {
         pool.push(c);
       }
     }
-    let others = rng.sample(pool, Math.min(pool.length, (want - forced.length) * 2 + 6));
-    others = others.filter((c) => eligible(c, u.code, t0, estimate, small, signDay, cat));
+    // Who may win: not the planted loser, and within the guards.
+    const mayWin = (c) => c !== spec.loser && eligible(c, u.code, t0, estimate, small, signDay, cat);
+    const canWin = (c) => mayWin(c) && (thin.has(cat) || capped(c));
+    let others = rng.sample(pool, Math.min(pool.length, want - forced.length + 6));
     // A single bidder is the one the pool can best afford to win.
-    if (want === 1 && forced.length === 0) others = [pickWinner(others.slice(0, 8))];
+    if (want === 1 && forced.length === 0) others = [pickWinner(others.filter(mayWin)) || others[0]];
     others = others.slice(0, want - forced.length);
-    // When no bidder could win within its category's cap, one more that
+    // When no bidder could win (within its cap and the guards), one that
     // can joins (there is always a supplier with few wins).
-    if (!spec.winner && !thin.has(cat) && !others.concat(forced).some((c) => c !== spec.loser && capped(c))) {
-      const extra = pool.filter((c) => !others.includes(c) && capped(c) && eligible(c, u.code, t0, estimate, small, signDay, cat));
+    if (!spec.winner && !others.concat(forced).some(canWin)) {
+      const extra = pool.filter((c) => !others.includes(c) && canWin(c));
       if (extra.length) others[want === 1 && forced.length === 0 ? 0 : others.length] = rng.pick(extra);
     }
     const bidders = [...forced, ...others];
     let winner = spec.winner;
     if (!winner) {
-      winner = pickWinner(bidders.filter((c) => c !== spec.loser));
+      winner = pickWinner(bidders.filter(mayWin)) || pickWinner(bidders.filter((c) => c !== spec.loser));
     }
     // Prices (whole yuan): the winner at 70-95 % of the estimate, the
     // runner-up a gap above, the others spread up to 3-15 % above the winner.
@@ -870,8 +876,8 @@ function generate(o) {
       });
     });
   }
+  minPeers['east|materials.cable'] = 30;
   plan(at(0.55), (day) => {
-    minPeers['east|materials.cable'] = 30;
     const r = tender(normalSpec(day, 'city_b', 'materials.cable', { gap: 0.019 }));
     missOf('close_prices', r.tenderId, { unit_code: 'city_b' }, tenderIds(r), { ratio: (r.prices[1] - r.prices[0]) / r.prices[0] }, 'above the fence');
   });
@@ -1296,6 +1302,7 @@ function generate(o) {
     const expected = tendersTotal * CATEGORY[cat].weight * share * 0.85;
     for (let i = 0; i < need - expected; i++) extra.push([Math.floor(((i + 0.5) * (days - 60)) / (need - expected)), prov, cat]);
   }
+  extra.sort((x, y) => x[0] - y[0]);
 
   function normalTender(day, unit, cat) {
     const c = CATEGORY[cat];
