@@ -21,7 +21,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import {
-  BENFORD, DAY_MS, DEMO_CADRES, DEMO_COMPANIES, RULES, addYears, creditCode, declaredAt, groupOf, idNumberValid,
+  BENFORD, CODES, DAY_MS, DEMO_CADRES, DEMO_COMPANIES, RULES, addYears, creditCode, declaredAt, groupOf, idNumberValid,
   parseDay, provinceOf, quantile8, thresholdOf,
 } from './world.mjs';
 
@@ -390,11 +390,6 @@ for (const a of awards) {
 
 // --- the report --------------------------------------------------------------------
 
-const CODES = [
-  'single_bid', 'short_bid_period', 'close_prices', 'win_ratio', 'identical_bids', 'heavy_discount',
-  'supplier_share', 'split_purchase', 'self_approval', 'benford', 'account_change_payment', 'rotation',
-  'conflict_declared', 'conflict_undeclared',
-];
 let failed = problems.length > 0;
 for (const p of problems.slice(0, 5)) console.log(`problem: ${p}`);
 console.log(`${lines} events, ${awards.length} awards, ${claims.length} claims; ${clean ? 'clean' : 'planted'} stream, now ${new Date(nowMs).toISOString().slice(0, 10)}`);

@@ -11,16 +11,10 @@
 //        [--manifest FILE] > events.jsonl
 import { writeFileSync } from 'node:fs';
 import {
-  BENFORD, CATEGORIES, CATEGORY, CODE_CHARS, DAY_MS, DEMO_CADRES, DEMO_COMPANIES, PHI, RESERVED_NAMES, RULES,
+  BENFORD, CATEGORIES, CATEGORY, CODES, CODE_CHARS, DAY_MS, DEMO_CADRES, DEMO_COMPANIES, PHI, RESERVED_NAMES, RULES,
   Rng, UNIT, UNITS, YUAN, addYears, creditCode, frac, groupOf, idNumber, isoDay, isoTime, parseDay,
   thresholdOf,
 } from './world.mjs';
-
-export const CODES = [
-  'single_bid', 'short_bid_period', 'close_prices', 'win_ratio', 'identical_bids', 'heavy_discount',
-  'supplier_share', 'split_purchase', 'self_approval', 'benford', 'account_change_payment', 'rotation',
-  'conflict_declared', 'conflict_undeclared',
-];
 
 // --- options -----------------------------------------------------------------
 
@@ -601,10 +595,8 @@ function generate(o) {
     // Payments: an advance of 30 % and the rest on delivery.
     const finance = units[u.code].finance;
     const advance = Math.round((winPrice * 0.3) / YUAN) * YUAN;
-    if (!spec.noPayments) {
-      payment(workTime(signDay + rng.int(10, 20) * DAY_MS), u.code, winner, advance, contractId, finance);
-      payment(workTime(signDay + rng.int(60, 150) * DAY_MS), u.code, winner, winPrice - advance, contractId, finance);
-    }
+    payment(workTime(signDay + rng.int(10, 20) * DAY_MS), u.code, winner, advance, contractId, finance);
+    payment(workTime(signDay + rng.int(60, 150) * DAY_MS), u.code, winner, winPrice - advance, contractId, finance);
     // Works change: a change order (签证) or two, and the contract's new amount.
     if (groupOf(cat) === 'works' && rng.chance(0.3)) {
       let amount = winPrice;

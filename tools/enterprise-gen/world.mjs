@@ -144,6 +144,13 @@ export const RULES = {
   rotationYears: 5,
 };
 
+// The indicators' codes, in the order the checker reports them.
+export const CODES = [
+  'single_bid', 'short_bid_period', 'close_prices', 'win_ratio', 'identical_bids', 'heavy_discount',
+  'supplier_share', 'split_purchase', 'self_approval', 'benford', 'account_change_payment', 'rotation',
+  'conflict_declared', 'conflict_undeclared',
+];
+
 export const BENFORD = Array.from({ length: 10 }, (_, d) => (d === 0 ? 0 : Math.log10(1 + 1 / d)));
 
 // The p-quantile of sorted values by Hyndman and Fan's type 8 (the
