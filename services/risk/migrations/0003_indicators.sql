@@ -121,19 +121,19 @@ INSERT INTO indicators (code, area, name_zh, name_en, basis, weight, window_days
 ('supplier_share', 'procurement', '单一供应商份额过高', 'One supplier''s share of a unit''s awards',
  'Open Contracting red flag "high market share of a supplier": a unit''s awarded value going mostly to one supplier.',
  0.4, 365, false, '{"share": 0.5, "min_awards": 5, "days": 365}', '{"share": 0.5, "min_awards": 5, "days": 365}',
- '{"share": {"min": 0.1, "max": 1, "unit": "ratio", "en": "share of the awarded value above", "zh": "中标金额占比超过"}, "min_awards": {"min": 2, "max": 1000, "unit": "awards", "en": "awards of the unit at least", "zh": "单位中标次数至少"}, "days": {"min": 30, "max": 1095, "unit": "days", "en": "window", "zh": "统计期"}}'),
+ '{"share": {"min": 0.1, "max": 1, "unit": "ratio", "en": "share of the awarded value above", "zh": "中标金额占比超过"}, "min_awards": {"min": 2, "max": 1000, "unit": "awards", "en": "the supplier''s awards from the unit at least", "zh": "该供应商中标次数至少"}, "days": {"min": 30, "max": 1095, "unit": "days", "en": "window", "zh": "统计期"}}'),
 ('split_purchase', 'procurement', '化整为零规避招标', 'Purchase split to stay under the tender threshold',
  '《招标投标法》第四条：任何单位和个人不得将依法必须进行招标的项目化整为零或者以其他任何方式规避招标. Thresholds of 《必须招标的工程项目规定》（国家发展改革委令第16号）: goods 2,000,000 yuan, services 1,000,000, works 4,000,000.',
- 0.8, 365, true, '{"days": 30, "goods_fen": 200000000, "services_fen": 100000000, "works_fen": 400000000}',
- '{"days": 30, "goods_fen": 200000000, "services_fen": 100000000, "works_fen": 400000000}',
- '{"days": {"min": 1, "max": 365, "unit": "days", "en": "window", "zh": "统计期"}, "goods_fen": {"min": 1, "max": 100000000000, "unit": "fen", "en": "threshold for goods (materials.*)", "zh": "货物招标限额"}, "services_fen": {"min": 1, "max": 100000000000, "unit": "fen", "en": "threshold for services (services.*)", "zh": "服务招标限额"}, "works_fen": {"min": 1, "max": 100000000000, "unit": "fen", "en": "threshold for works (works.*)", "zh": "工程招标限额"}}'),
+ 0.8, 365, true, '{"days": 30, "methods": ["inquiry", "single_source"], "goods_fen": 200000000, "services_fen": 100000000, "works_fen": 400000000}',
+ '{"days": 30, "methods": ["inquiry", "single_source"], "goods_fen": 200000000, "services_fen": 100000000, "works_fen": 400000000}',
+ '{"methods": {"choices": ["open", "invited", "competitive_negotiation", "inquiry", "single_source"], "en": "tender methods that count (a contract without a tender always counts)", "zh": "计入的采购方式（无招标的合同均计入）"}, "days": {"min": 1, "max": 365, "unit": "days", "en": "window", "zh": "统计期"}, "goods_fen": {"min": 1, "max": 100000000000, "unit": "fen", "en": "threshold for goods (materials.*)", "zh": "货物招标限额"}, "services_fen": {"min": 1, "max": 100000000000, "unit": "fen", "en": "threshold for services (services.*)", "zh": "服务招标限额"}, "works_fen": {"min": 1, "max": 100000000000, "unit": "fen", "en": "threshold for works (works.*)", "zh": "工程招标限额"}}'),
 ('self_approval', 'finance', '自批自报', 'Claimant approved their own claim',
  '《企业内部控制基本规范》第二十九条：不相容职务分离控制（经办与审批分离）.',
  0.8, 365, true, '{}', '{}', '{}'),
 ('benford', 'finance', '报销金额首位数字偏离本福特定律', 'First digits of a claimant''s claims far from Benford''s law',
  'Nigrini, Benford''s Law (2012): first-digit mean absolute deviation above 0.015 is nonconforming (0.006 close, 0.012 acceptable, 0.015 marginal); needs enough values.',
- 0.4, 365, false, '{"mad_limit": 0.015, "min_count": 50}', '{"mad_limit": 0.015, "min_count": 50}',
- '{"mad_limit": {"min": 0.001, "max": 0.1, "unit": "MAD", "en": "mean absolute deviation above", "zh": "平均绝对偏差超过"}, "min_count": {"min": 10, "max": 10000, "unit": "claims", "en": "claims in a year at least", "zh": "年度报销笔数至少"}}'),
+ 0.4, 365, false, '{"mad_limit": 0.015, "min_count": 50, "days": 365}', '{"mad_limit": 0.015, "min_count": 50, "days": 365}',
+ '{"days": {"min": 30, "max": 1095, "unit": "days", "en": "claims of the window", "zh": "统计期"}, "mad_limit": {"min": 0.001, "max": 0.1, "unit": "MAD", "en": "mean absolute deviation above", "zh": "平均绝对偏差超过"}, "min_count": {"min": 10, "max": 10000, "unit": "claims", "en": "claims in the window at least", "zh": "统计期内报销笔数至少"}}'),
 ('account_change_payment', 'finance', '变更收款账户后大额付款', 'Large payment shortly after a supplier''s bank account changed',
  'Payment diversion ("business e-mail compromise") red flag: a large payment into a supplier account changed shortly before.',
  0.8, 365, true, '{"days": 30, "min_amount_fen": 100000000}', '{"days": 30, "min_amount_fen": 100000000}',
@@ -287,7 +287,8 @@ $$;
 
 -- The awards of the buying unit in the window before this one, through
 -- the unit's parties (an indexed range), and the winner's share of their
--- value. Fires once per unit, supplier and year of the award.
+-- value, once the winner has had enough of them. Fires once per unit,
+-- supplier and year of the award.
 CREATE FUNCTION ind_supplier_share(f facts, p jsonb) RETURNS SETOF hit_candidate
 LANGUAGE sql STABLE AS $$
     WITH awards AS (
@@ -316,12 +317,24 @@ LANGUAGE sql STABLE AS $$
            risk_entity('unit', f.data->'buyer'->>'unit_code')
              || risk_entity('supplier', f.data->'winner'->>'credit_code')
       FROM totals
-     WHERE n >= (p->>'min_awards')::integer AND total > 0
+     WHERE mine_n >= (p->>'min_awards')::integer AND total > 0
        AND mine / nullif(total, 0) > (p->>'share')::numeric
 $$;
 
+-- Whether a contract was bought by one of methods: its tender's method
+-- (from the tender's own event), or no tender at all.
+CREATE FUNCTION risk_contract_method_in(c facts, methods jsonb) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(c.data->>'tender_id', '') = ''
+        OR EXISTS (SELECT 1 FROM facts t
+                    WHERE t.subject = 'ent.procurement.tender.published'
+                      AND t.business_key = c.data->>'tender_id'
+                      AND methods ? (t.data->>'method'))
+$$;
+
 -- Contracts of one unit with one supplier in the same kind of purchase,
--- each under the tender threshold of its kind, within the window before
+-- bought without an open tender (inquiry, single source, or no tender),
+-- each under the tender threshold of its kind, within the window up to
 -- this one: their sum passing the threshold means the purchase was split.
 CREATE FUNCTION ind_split_purchase(f facts, p jsonb) RETURNS SETOF hit_candidate
 LANGUAGE sql STABLE AS $$
@@ -336,9 +349,10 @@ LANGUAGE sql STABLE AS $$
           FROM kind, fact_parties u JOIN facts c ON c.id = u.fact_id
          WHERE u.party_kind = 'unit' AND u.role = 'buyer'
            AND u.party_id = f.data->'buyer'->>'unit_code'
-           AND u.occurred_at > f.occurred_at - make_interval(days => (p->>'days')::integer)
+           AND u.occurred_at >= f.occurred_at - make_interval(days => (p->>'days')::integer)
            AND u.occurred_at <= f.occurred_at
            AND c.subject = 'ent.procurement.contract.signed'
+           AND risk_contract_method_in(c, p->'methods')
            AND c.data->'supplier'->>'credit_code' = f.data->'supplier'->>'credit_code'
            AND split_part(c.data->>'category', '.', 1) = kind.k
            AND (c.data->>'amount_fen')::bigint < kind.threshold
@@ -357,8 +371,9 @@ LANGUAGE sql STABLE AS $$
       FROM contracts c, kind
      WHERE kind.threshold IS NOT NULL
        AND (f.data->>'amount_fen')::bigint < kind.threshold
+       AND risk_contract_method_in(f, p->'methods')
      GROUP BY kind.k, kind.threshold
-    HAVING count(*) > 1 AND sum(c.amount) >= kind.threshold
+    HAVING count(*) > 1 AND sum(c.amount) > kind.threshold
 $$;
 
 CREATE FUNCTION ind_self_approval(f facts, p jsonb) RETURNS SETOF hit_candidate
@@ -374,7 +389,7 @@ LANGUAGE sql STABLE AS $$
        AND f.data->'claimant'->>'person_id' = f.data->'approver'->>'person_id'
 $$;
 
--- The claimant's claims of the calendar year of this one; once there are
+-- The claimant's claims in the window up to this one; once there are
 -- enough, their first digits against Benford's law. Fires once per
 -- claimant and year.
 CREATE FUNCTION ind_benford(f facts, p jsonb) RETURNS SETOF hit_candidate
@@ -384,8 +399,8 @@ LANGUAGE sql STABLE AS $$
           FROM fact_parties u JOIN facts c ON c.id = u.fact_id
          WHERE u.party_kind = 'person' AND u.role = 'claimant'
            AND u.party_id = f.data->'claimant'->>'person_id'
-           AND u.occurred_at >= date_trunc('year', f.occurred_at)
-           AND u.occurred_at < date_trunc('year', f.occurred_at) + interval '1 year'
+           AND u.occurred_at > f.occurred_at - make_interval(days => (p->>'days')::integer)
+           AND u.occurred_at <= f.occurred_at
     ), m AS (
         SELECT count(*) AS n, risk_benford_mad(array_agg(amount)) AS mad,
                array_agg(id ORDER BY id) AS ids,
@@ -398,7 +413,7 @@ LANGUAGE sql STABLE AS $$
            f.occurred_at, f.data->'unit'->>'unit_code',
            jsonb_build_object('claims', n, 'mad', round(mad::numeric, 5),
                               'mad_limit', p->'mad_limit', 'first_digits', digits,
-                              'year', extract(year FROM f.occurred_at)),
+                              'days', p->'days'),
            ids,
            risk_entity('person', f.data->'claimant'->>'person_id')
              || risk_entity('unit', f.data->'unit'->>'unit_code')
@@ -426,7 +441,7 @@ LANGUAGE sql STABLE AS $$
        AND s.party_kind = 'supplier' AND s.role = 'supplier'
        AND s.party_id = f.data->'payee'->>'credit_code'
        AND s.occurred_at <= f.occurred_at
-       AND s.occurred_at > f.occurred_at - make_interval(days => (p->>'days')::integer)
+       AND s.occurred_at >= f.occurred_at - make_interval(days => (p->>'days')::integer)
        AND c.subject = 'ent.finance.supplier_account.changed'
        AND c.data->>'new_account' = f.data->>'bank_account'
      ORDER BY c.occurred_at DESC

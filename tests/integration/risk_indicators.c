@@ -1,0 +1,223 @@
+/* Each indicator of the risk service on a generated stream of enterprise
+ * events (tools/enterprise-gen), published as enterprise systems do:
+ *
+ * - every case the generator planted for an indicator fires it, on the
+ *   events the generator names;
+ * - nothing else fires it: no unplanted hit, none on the near misses the
+ *   generator placed just inside the rules;
+ * - a clean stream (no planted case) fires nothing.
+ *
+ * The streams lie years before the other tests' events (their --now), so
+ * that no window of an indicator reaches from one to the other. The
+ * indicators the service does not compute yet are skipped by name: the
+ * list below is what is checked. */
+#include "cgt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The indicators the service computes as each fact arrives. */
+static const char *const CHECKED[] = {"single_bid",     "short_bid_period", "identical_bids",
+                                      "heavy_discount", "supplier_share",   "split_purchase",
+                                      "self_approval",  "benford",          "account_change_payment",
+                                      NULL};
+
+static bool checked(const char *code)
+{
+    for (size_t i = 0; CHECKED[i] != NULL; i++)
+        if (strcmp(CHECKED[i], code) == 0)
+            return true;
+    return false;
+}
+
+/* Generate a stream with args into stream_path (JSON lines) and its
+ * manifest into manifest_path; the number of events. */
+static long generate(const char *args, const char *stream_path, const char *manifest_path)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "node '%s' %s --manifest '%s' > '%s'", CGT_ENTERPRISE_GEN, args,
+             manifest_path, stream_path);
+    CGT_CHECK(system(cmd) == 0, "the generator failed: %s", cmd);
+    FILE *f = fopen(stream_path, "r");
+    CGT_CHECK(f != NULL, "no stream");
+    long n = 0;
+    for (int c; (c = fgetc(f)) != EOF;)
+        n += c == '\n';
+    fclose(f);
+    return n;
+}
+
+static cJSON *read_json(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    CGT_CHECK(f != NULL, "cannot read %s", path);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    rewind(f);
+    char *text = malloc((size_t)size + 1);
+    CGT_CHECK(text != NULL && fread(text, 1, (size_t)size, f) == (size_t)size, "read %s", path);
+    text[size] = '\0';
+    fclose(f);
+    cJSON *json = cJSON_Parse(text);
+    free(text);
+    CGT_CHECK(json != NULL, "%s is not JSON", path);
+    return json;
+}
+
+/* Publish the stream's lines with cg-publish as the publisher. */
+static void publish_file(const char *path)
+{
+    char url[512], cmd[2048];
+    cgt_publisher_url(url, sizeof url);
+    snprintf(cmd, sizeof cmd, "CG_NATS_URL='%s' '%s' '%s'", url, CGT_PUBLISH, path);
+    CGT_CHECK(system(cmd) == 0, "cg-publish failed on %s", path);
+}
+
+typedef struct wait_count {
+    char sql[512];
+    long long want;
+} wait_count;
+
+static bool count_reached(void *arg)
+{
+    wait_count *w = arg;
+    return cgt_psql_number("cg_risk", w->sql) >= w->want;
+}
+
+/* Wait until the inbox holds every event of the stream (ids start with
+ * prefix) and their evaluation is done (it is, in the same transaction). */
+static void await_stream(const char *prefix, long events)
+{
+    wait_count w = {.want = events};
+    snprintf(w.sql, sizeof w.sql, "SELECT count(*) FROM cg_inbox WHERE event_id LIKE '%s%%'",
+             prefix);
+    CGT_CHECK(cgt_eventually(120000, 250, count_reached, &w), "%s: %lld of %ld events taken",
+              prefix, cgt_psql_number("cg_risk", w.sql), events);
+}
+
+/* The id prefix the generator gives every event of a stream ("eg-<hash>-"). */
+static void stream_prefix(const char *path, char out[64])
+{
+    FILE *f = fopen(path, "r");
+    char line[4096];
+    CGT_CHECK(f != NULL && fgets(line, sizeof line, f) != NULL, "empty stream %s", path);
+    fclose(f);
+    cJSON *first = cJSON_Parse(line);
+    const char *id = cgt_json_str(first, "id");
+    CGT_CHECK(id != NULL, "the generator's events carry ids");
+    const char *dash = strrchr(id, '-');
+    snprintf(out, 64, "%.*s", (int)(dash - id + 1), id);
+    cJSON_Delete(first);
+}
+
+/* The hits of indicator code whose facts include one of the events. */
+static long long hits_on_events(const char *code, const cJSON *event_ids)
+{
+    char list[4096] = "";
+    size_t used = 0;
+    const cJSON *id;
+    cJSON_ArrayForEach(id, event_ids)
+    {
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s'%s'", used ? "," : "",
+                                 id->valuestring);
+    }
+    char sql[5000];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM hits h WHERE h.indicator = '%s' AND EXISTS (SELECT 1 FROM"
+             " facts f WHERE f.id = ANY (h.fact_ids) AND f.event_id IN (%s))",
+             code, list);
+    return cgt_psql_number("cg_risk", sql);
+}
+
+/* The hits of an indicator on the facts of the stream with prefix. */
+static long long hits_in_stream(const char *code, const char *prefix)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM hits h WHERE h.indicator = '%s' AND EXISTS (SELECT 1 FROM"
+             " facts f WHERE f.id = ANY (h.fact_ids) AND f.event_id LIKE '%s%%')",
+             code, prefix);
+    return cgt_psql_number("cg_risk", sql);
+}
+
+static void planted_cases_fire_and_nothing_else(void **state)
+{
+    (void)state;
+    char stream[] = "/tmp/cgt-risk-planted-XXXXXX", manifest[64], prefix[64];
+    int fd = mkstemp(stream);
+    CGT_CHECK(fd >= 0, "temporary file");
+    close(fd);
+    snprintf(manifest, sizeof manifest, "%s.json", stream);
+    long events = generate("--seed 11 --now 2019-06-30", stream, manifest);
+    stream_prefix(stream, prefix);
+    publish_file(stream);
+    await_stream(prefix, events);
+
+    cJSON *m = read_json(manifest);
+    long long planted[32] = {0};
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(m, "cases"))
+    {
+        const char *code = cgt_json_str(c, "code");
+        if (!checked(code))
+            continue;
+        CGT_CHECK(hits_on_events(code, cJSON_GetObjectItem(c, "event_ids")) > 0,
+                  "the planted %s case %s did not fire", code, cgt_json_str(c, "key"));
+        for (size_t i = 0; CHECKED[i] != NULL; i++)
+            planted[i] += strcmp(CHECKED[i], code) == 0;
+    }
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(m, "near_misses"))
+    {
+        const char *code = cgt_json_str(c, "code");
+        if (!checked(code))
+            continue;
+        CGT_CHECK(hits_on_events(code, cJSON_GetObjectItem(c, "event_ids")) == 0,
+                  "the near miss %s %s fired", code, cgt_json_str(c, "key"));
+    }
+    /* No more hits than planted cases: one hit each, nothing unplanted. */
+    for (size_t i = 0; CHECKED[i] != NULL; i++) {
+        long long hits = hits_in_stream(CHECKED[i], prefix);
+        fprintf(stderr, "%-24s planted %lld, hits %lld\n", CHECKED[i], planted[i], hits);
+        CGT_CHECK(planted[i] > 0, "the generator planted no %s case", CHECKED[i]);
+        CGT_CHECK(hits == planted[i], "%s: %lld hits for %lld planted cases", CHECKED[i], hits,
+                  planted[i]);
+    }
+    cJSON_Delete(m);
+    unlink(stream);
+    unlink(manifest);
+}
+
+static void clean_stream_fires_nothing(void **state)
+{
+    (void)state;
+    char stream[] = "/tmp/cgt-risk-clean-XXXXXX", manifest[64], prefix[64];
+    int fd = mkstemp(stream);
+    CGT_CHECK(fd >= 0, "temporary file");
+    close(fd);
+    snprintf(manifest, sizeof manifest, "%s.json", stream);
+    long events = generate("--seed 12 --now 2016-06-30 --clean", stream, manifest);
+    stream_prefix(stream, prefix);
+    publish_file(stream);
+    await_stream(prefix, events);
+    for (size_t i = 0; CHECKED[i] != NULL; i++)
+        CGT_CHECK(hits_in_stream(CHECKED[i], prefix) == 0, "%s fired on clean data", CHECKED[i]);
+    CGT_CHECK_INT(0,
+                  cgt_psql_number("cg_risk", "SELECT count(*) FROM indicator_failures"),
+                  "no indicator failed on a fact");
+    unlink(stream);
+    unlink(manifest);
+}
+
+int main(void)
+{
+    cgt_init("risk_indicators", CGT_NEED_STACK);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(planted_cases_fire_and_nothing_else),
+        cmocka_unit_test(clean_stream_fires_nothing),
+    };
+    int failed = cmocka_run_group_tests_name("risk_indicators", tests, NULL, NULL);
+    cgt_cleanup();
+    return failed ? 1 : 0;
+}
