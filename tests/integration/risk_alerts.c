@@ -83,8 +83,8 @@ static bool alert_found(void *arg)
 static void await_alert(const char *kind, const char *entity, char id[32])
 {
     find_alert f = {.token = lead, .kind = kind, .entity = entity};
-    CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, alert_found, &f),
-              "no alert on %s %s", kind, entity);
+    CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, alert_found, &f), "no alert on %s %s",
+              kind, entity);
     snprintf(id, 32, "%s", f.id);
 }
 
@@ -95,8 +95,7 @@ static cgt_response *get_alert(const char *token, const char *id)
     return cgt_get(path, token);
 }
 
-static cgt_response *act(const char *token, const char *id, const char *action,
-                         const char *reason)
+static cgt_response *act(const char *token, const char *id, const char *action, const char *reason)
 {
     char path[128], body[512];
     snprintf(path, sizeof path, "/api/v1/risk/alerts/%s/act", id);
@@ -359,6 +358,12 @@ static void settings_checked_and_applied(void **state)
                       "\"params\":{\"max_ratio\":0.6},\"reason\":\"\"}");
     CGT_CHECK_PROBLEM(r, 400);
     cgt_response_free(r);
+    r = put_indicator(admin, "heavy_discount",
+                      "{\"weight\":0.3,\"window_days\":365,\"params\":{\"max_ratio\":0.6},"
+                      "\"reason\":\"x\"}");
+    CGT_CHECK_PROBLEM(r, 400);
+    CGT_CHECK(strstr(r->body, "\"enabled\"") != NULL, "a setting left out: %s", r->body);
+    cgt_response_free(r);
     r = put_indicator(admin, "no_such_thing", good);
     CGT_CHECK_PROBLEM(r, 404);
     cgt_response_free(r);
@@ -379,8 +384,8 @@ static void settings_checked_and_applied(void **state)
         r = cgt_get(path, lead);
         fired = r->status == 200;
         if (fired) {
-            const cJSON *hit = cgt_find_where(cJSON_GetObjectItem(r->json, "hits"), "indicator",
-                                              "heavy_discount");
+            const cJSON *hit =
+                cgt_find_where(cJSON_GetObjectItem(r->json, "hits"), "indicator", "heavy_discount");
             CGT_CHECK(hit != NULL, "heavy_discount fired: %s", r->body);
             CGT_CHECK(number_at(cJSON_GetObjectItem(cJSON_GetObjectItem(hit, "inputs"), "params"),
                                 "max_ratio") == 0.6,
@@ -406,7 +411,8 @@ static void overview_counts(void **state)
     CGT_CHECK_STATUS(r, 200);
     CGT_CHECK(cgt_find_where(cJSON_GetObjectItem(r->json, "units"), "key", "city_a") != NULL,
               "city_a among the units: %s", r->body);
-    CGT_CHECK_INT(12, cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "trend")), "a year of months");
+    CGT_CHECK_INT(12, cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "trend")),
+                  "a year of months");
     CGT_CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "alerts_by_indicator")) > 0,
               "open alerts by indicator");
     cgt_response_free(r);
@@ -432,8 +438,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char **tokens[] = {&lead, &lead_east, &lead_west, &inspector_east,
-                       &auditor, &admin, &hr, &cadre};
+    char **tokens[] = {&lead,    &lead_east, &lead_west, &inspector_east,
+                       &auditor, &admin,     &hr,        &cadre};
     for (size_t i = 0; i < sizeof tokens / sizeof tokens[0]; i++) {
         cgt_logout(*tokens[i]);
         *tokens[i] = NULL;
@@ -444,7 +450,7 @@ static int teardown(void **state)
 int main(void)
 {
     cgt_init("risk_alerts", CGT_NEED_STACK);
-    cgt_token_hex(run, sizeof run);
+    cgt_token_hex(run, sizeof run - 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(alert_explained_and_scoped),
         cmocka_unit_test(alert_actions_follow_the_table),

@@ -19,9 +19,15 @@
 #include <unistd.h>
 
 /* The indicators the service computes as each fact arrives. */
-static const char *const CHECKED[] = {"single_bid",     "short_bid_period", "identical_bids",
-                                      "heavy_discount", "supplier_share",   "split_purchase",
-                                      "self_approval",  "benford",          "account_change_payment",
+static const char *const CHECKED[] = {"single_bid",
+                                      "short_bid_period",
+                                      "identical_bids",
+                                      "heavy_discount",
+                                      "supplier_share",
+                                      "split_purchase",
+                                      "self_approval",
+                                      "benford",
+                                      "account_change_payment",
                                       NULL};
 
 static bool checked(const char *code)
@@ -203,8 +209,7 @@ static void clean_stream_fires_nothing(void **state)
     await_stream(prefix, events);
     for (size_t i = 0; CHECKED[i] != NULL; i++)
         CGT_CHECK(hits_in_stream(CHECKED[i], prefix) == 0, "%s fired on clean data", CHECKED[i]);
-    CGT_CHECK_INT(0,
-                  cgt_psql_number("cg_risk", "SELECT count(*) FROM indicator_failures"),
+    CGT_CHECK_INT(0, cgt_psql_number("cg_risk", "SELECT count(*) FROM indicator_failures"),
                   "no indicator failed on a fact");
     unlink(stream);
     unlink(manifest);

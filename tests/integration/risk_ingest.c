@@ -350,7 +350,7 @@ static void publisher_only_publishes_enterprise_subjects(void **state)
 int main(void)
 {
     cgt_init("risk_ingest", CGT_NEED_STACK | CGT_NEED_NATS);
-    cgt_token_hex(run, sizeof run);
+    cgt_token_hex(run, sizeof run - 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(facts_kept_once),
         cmocka_unit_test(kept_while_stopped),

@@ -2103,6 +2103,131 @@ static cgt_response *call_verify_duty_dossier(const char *token, const char *use
     return duty_get(token, "/dossier/verify");
 }
 
+/* --- risk: alerts raised by events published as enterprise systems do ------ */
+
+/* The id of the newest alert on entity (of kind), as the hq lead sees it,
+ * waiting for it to be raised. */
+static void risk_alert_of(const char *kind, const char *entity, char id[32])
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/risk/alerts?entity_kind=%s", kind);
+    for (int i = 0; i < CGT_DEADLINE_MS / CGT_POLL_MS; i++) {
+        cgt_response *r = cgt_get(path, token_of("lead"));
+        const cJSON *item;
+        id[0] = '\0';
+        cJSON_ArrayForEach(item, cJSON_GetObjectItem(r->json, "items"))
+        {
+            const char *eid = cgt_json_str(cJSON_GetObjectItem(item, "entity"), "id");
+            if (id[0] == '\0' && eid != NULL && strcmp(eid, entity) == 0)
+                snprintf(id, 32, "%.0f", cJSON_GetObjectItem(item, "id")->valuedouble);
+        }
+        cgt_response_free(r);
+        if (id[0] != '\0')
+            return;
+        cgt_sleep_ms(CGT_POLL_MS);
+    }
+    CGT_FAIL("no risk alert on %s %s", kind, entity);
+}
+
+static char risk_supplier[40], risk_alert_fixture[32];
+
+/* A supplier of city_a (inside hq and hq.east) with an alert: an award
+ * with a single bid at 40 % of its estimate. */
+static void risk_fixture(void)
+{
+    char line[1024], tag[13];
+    if (risk_alert_fixture[0] != '\0')
+        return;
+    cgt_token_hex(tag, sizeof tag - 1);
+    snprintf(risk_supplier, sizeof risk_supplier, "91320100RM%s", tag);
+    snprintf(line, sizeof line,
+             "{\"subject\":\"ent.procurement.award.made\",\"source\":\"erp.east\","
+             "\"data\":{\"tender_id\":\"RM-%s\",\"award_id\":\"RM-%s\",\"buyer\":"
+             "{\"unit_code\":\"city_a\"},\"method\":\"open\",\"estimated_value_fen\":1000000,"
+             "\"winner\":{\"credit_code\":\"%s\"},\"price_fen\":400000,\"bids\":[{\"supplier\":"
+             "{\"credit_code\":\"%s\"},\"price_fen\":400000}]}}\n",
+             tag, tag, risk_supplier, risk_supplier);
+    CGT_CHECK_INT(0, cgt_publish_enterprise(CGT_PUBLISH, line, NULL), "cg-publish");
+    risk_alert_of("supplier", risk_supplier, risk_alert_fixture);
+}
+
+static cgt_response *call_list_risk_indicators(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/risk/indicators", token);
+}
+
+static cgt_response *call_risk_indicator_settings(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/risk/indicator-settings", token);
+}
+
+static cgt_response *call_update_risk_indicator(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_send_json("PUT", "/api/v1/risk/indicators/single_bid", token,
+                         "{\"weight\":0.4,\"window_days\":365,\"enabled\":true,"
+                         "\"params\":{\"methods\":[\"open\",\"invited\"]},"
+                         "\"reason\":\"role matrix: the defaults again\"}");
+}
+
+static cgt_response *call_risk_overview(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/risk/overview", token);
+}
+
+static cgt_response *call_list_risk_alerts(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/risk/alerts?status=open", token);
+}
+
+static cgt_response *call_get_risk_alert(const char *token, const char *user)
+{
+    (void)user;
+    char path[96];
+    risk_fixture();
+    snprintf(path, sizeof path, "/api/v1/risk/alerts/%s", risk_alert_fixture);
+    return cgt_get(path, token);
+}
+
+/* Each call acknowledges an alert of its own: a person of city_a who
+ * approved their own claim. */
+static cgt_response *call_act_on_risk_alert(const char *token, const char *user)
+{
+    (void)user;
+    char tag[13], person[32], line[1024], id[32], path[96];
+    cgt_token_hex(tag, sizeof tag - 1);
+    snprintf(person, sizeof person, "P-RM%s", tag);
+    snprintf(line, sizeof line,
+             "{\"subject\":\"ent.finance.expense.claimed\",\"source\":\"fin.east\","
+             "\"data\":{\"claim_id\":\"RM-%s\",\"unit\":{\"unit_code\":\"city_a\"},"
+             "\"claimant\":{\"person_id\":\"%s\"},\"approver\":{\"person_id\":\"%s\"},"
+             "\"amount_fen\":10000}}\n",
+             tag, person, person);
+    CGT_CHECK_INT(0, cgt_publish_enterprise(CGT_PUBLISH, line, NULL), "cg-publish");
+    risk_alert_of("person", person, id);
+    snprintf(path, sizeof path, "/api/v1/risk/alerts/%s/act", id);
+    return cgt_send_json("POST", path, token, "{\"action\":\"acknowledge\"}");
+}
+
+static cgt_response *call_list_risk_scores(const char *token, const char *user)
+{
+    (void)user;
+    return cgt_get("/api/v1/risk/scores", token);
+}
+
+static cgt_response *call_get_risk_entity(const char *token, const char *user)
+{
+    (void)user;
+    char path[128];
+    risk_fixture();
+    snprintf(path, sizeof path, "/api/v1/risk/entities/%s?kind=supplier", risk_supplier);
+    return cgt_get(path, token);
+}
+
 static const struct {
     const char *method;
     const char *pattern;
@@ -2243,6 +2368,15 @@ static const struct {
     {"GET", "/api/v1/integrity/cadres/{id}/dossier", 200, call_cadre_dossier},
     {"GET", "/api/v1/integrity/cadres/{id}/dossier/verify", 200, call_verify_cadre_dossier},
     {"GET", "/api/v1/integrity/cadres/{id}/dossier/export", 200, call_export_cadre_dossier},
+    {"GET", "/api/v1/risk/indicators", 200, call_list_risk_indicators},
+    {"GET", "/api/v1/risk/indicator-settings", 200, call_risk_indicator_settings},
+    {"PUT", "/api/v1/risk/indicators/{id}", 200, call_update_risk_indicator},
+    {"GET", "/api/v1/risk/overview", 200, call_risk_overview},
+    {"GET", "/api/v1/risk/alerts", 200, call_list_risk_alerts},
+    {"GET", "/api/v1/risk/alerts/{id}", 200, call_get_risk_alert},
+    {"POST", "/api/v1/risk/alerts/{id}/act", 200, call_act_on_risk_alert},
+    {"GET", "/api/v1/risk/scores", 200, call_list_risk_scores},
+    {"GET", "/api/v1/risk/entities/{id}", 200, call_get_risk_entity},
     {"GET", "/api/v1/integrity/report-form", 200, call_report_form},
     {"GET", "/api/v1/integrity/me/report-form", 200, call_own_report_form},
     {"GET", "/api/v1/integrity/rounds", 200, call_list_rounds},

@@ -81,9 +81,10 @@ CREATE TRIGGER hits_immutable BEFORE UPDATE OR DELETE ON hits
 CREATE TRIGGER hit_entities_immutable BEFORE UPDATE OR DELETE ON hit_entities
     FOR EACH ROW EXECUTE FUNCTION facts_immutable();
 
--- The current score of each entity that has ever had a hit. Kept up to
--- date as hits arrive (and as windows pass, by the service's ticker), so
--- that a rise of its band is seen when it happens.
+-- The score of each entity that has ever had a hit, as of its last hit, so
+-- that a rise of its band is seen when it happens. A hit leaving its window
+-- lowers the stored score only at the entity's next hit; risk_score_of()
+-- is exact at any time.
 CREATE TABLE scores (
     entity_kind text NOT NULL,
     entity_id text NOT NULL,

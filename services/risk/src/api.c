@@ -63,6 +63,14 @@ cg_code risk_update_indicator(cg_rpc_req *r, const void *request, PGconn *conn, 
     cg_json_call *c = r->state;
     PGresult *res = NULL;
     char weight[32], window[16];
+    static const char *const settings[] = {"weight", "window_days", "params", "enabled"};
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        bool given = false;
+        for (size_t k = 0; k < req->n_given; k++)
+            given = given || strcmp(req->given[k], settings[i]) == 0;
+        if (!given)
+            cg_err_add_violation(err, settings[i], "is required: the settings are given whole");
+    }
     cg_check_text(err, "reason", req->reason, 1, 500, CG_TEXT_REQUIRED | CG_TEXT_MULTILINE);
     cg_check_int(err, "window_days", req->window_days, 1, 3650);
     if (!(req->weight >= 0 && req->weight <= 10))

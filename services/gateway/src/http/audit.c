@@ -881,11 +881,29 @@ void gw_audit_note(gw_request *req, const cJSON *detail)
     req->audit.detail = cJSON_PrintUnformatted(detail);
 }
 
-/* The id an answer's item is known by. */
-static const char *item_id(const cJSON *item)
+/* The id an answer's item is known by, into out: its "id" (text, or a
+ * whole number such as a risk alert's), its "sha256", or for an item about
+ * an entity (a risk score) "<kind>:<id>" of its "entity". NULL when it has
+ * none. */
+static const char *item_id(const cJSON *item, char *out, size_t size)
 {
-    const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"));
-    return id != NULL ? id : cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "sha256"));
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
+    const cJSON *entity = cJSON_GetObjectItemCaseSensitive(item, "entity");
+    if (cJSON_IsString(id))
+        return id->valuestring;
+    if (cJSON_IsNumber(id)) {
+        snprintf(out, size, "%.0f", id->valuedouble);
+        return out;
+    }
+    if (cJSON_IsObject(entity)) {
+        const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(entity, "kind"));
+        const char *eid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(entity, "id"));
+        if (kind != NULL && eid != NULL) {
+            snprintf(out, size, "%s:%s", kind, eid);
+            return out;
+        }
+    }
+    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "sha256"));
 }
 
 void gw_audit_list_answer(gw_request *req, const cJSON *answer)
@@ -901,7 +919,8 @@ void gw_audit_list_answer(gw_request *req, const cJSON *answer)
     const cJSON *item;
     cJSON_ArrayForEach(item, items)
     {
-        const char *id = item_id(item);
+        char buf[256];
+        const char *id = item_id(item, buf, sizeof buf);
         cJSON *s = id != NULL ? cJSON_CreateString(id) : NULL;
         ok = ok && s != NULL && cJSON_AddItemToArray(ids, s);
         if (!ok)

@@ -1030,7 +1030,7 @@ const gw_route gw_routes[] = {
      .rpc = GW_RPC("risk", "UpdateRiskIndicator", update_risk_indicator, risk_indicator,
                    .id_field = "code", .id_by_type = true,
                    .body = GW_KEYS("weight", "window_days", "params", "enabled", "reason"),
-                   .reply_field = "indicator")},
+                   .body_keys_field = "given", .reply_field = "indicator")},
     {.method = "GET",
      .pattern = "/api/v1/risk/overview",
      .perm = GW_PERM_RISK_READ,
