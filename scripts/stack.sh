@@ -18,9 +18,11 @@
 #   stack.sh start-all            every service, then wait until /readyz says ready
 #   stack.sh seed                 demo org tree and accounts into an empty system, then
 #                                 demo rectification data when there is none and demo
-#                                 integrity files when the demo cadres have none (needs
-#                                 the gateway running; CG_DEMO_RECTIFY=off and
-#                                 CG_DEMO_INTEGRITY=off skip them)
+#                                 integrity files when the demo cadres have none and a
+#                                 generated year of enterprise events when the risk
+#                                 service has no fact (needs the gateway running;
+#                                 CG_DEMO_RECTIFY=off, CG_DEMO_INTEGRITY=off and
+#                                 CG_DEMO_RISK=off skip them)
 #   stack.sh wait-ready [secs]    poll the gateway's /readyz
 #   stack.sh stop-all             services, then NATS and PostgreSQL
 #   stack.sh supervise            restart services that exit unexpectedly, with a
@@ -545,6 +547,25 @@ cmd_seed() {
     if [ "${CG_DEMO_INTEGRITY:-on}" != off ]; then
         command -v node >/dev/null || die "node is needed for the demo data; stack.sh deps installs it"
         node "$ROOT/scripts/demo-integrity.mjs" "$(gateway_url)"
+    fi
+    # A year of the enterprise's events for both provinces, with a few
+    # planted red flags (tools/enterprise-gen), published as the enterprise
+    # systems publish (cg-publish, user "publisher") when the risk service
+    # holds no fact yet, so that its pages show scores and alerts.
+    # CG_DEMO_RISK=off leaves them out (scripts/test.sh: the suite's tests
+    # publish their own).
+    if [ "${CG_DEMO_RISK:-on}" != off ]; then
+        command -v node >/dev/null || die "node is needed for the demo data; stack.sh deps installs it"
+        local facts
+        facts=$(as_pg psql -h "$CG_STATE/pg/sock" -d cg_risk -qAtX -c "SELECT count(*) FROM facts" 2>/dev/null || echo 0)
+        if [ "${facts:-0}" = 0 ]; then
+            local stream=$CG_STATE/demo-enterprise.jsonl
+            node "$ROOT/tools/enterprise-gen/gen.mjs" --seed 2026 >"$stream"
+            CG_NATS_URL=$(nats_url publisher) "$CG_BUILD/common/cg-publish" "$stream" ||
+                die "the demo enterprise events were not published"
+            echo "demo-risk: published $(wc -l <"$stream") enterprise events"
+            rm -f "$stream"
+        fi
     fi
 }
 

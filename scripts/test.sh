@@ -49,6 +49,10 @@ export CG_DEMO_RECTIFY=off
 # themselves and count the rounds, reminders and verifications they make
 # (tests/scripts/demo_integrity.sh loads that demo on a stack of its own).
 export CG_DEMO_INTEGRITY=off
+# The risk demo is a generated year of enterprise events; the suite's risk
+# tests publish their own (tests/scripts/demo_risk.sh loads the demo on a
+# stack of its own).
+export CG_DEMO_RISK=off
 STACK=$ROOT/scripts/stack.sh
 
 cleanup() {

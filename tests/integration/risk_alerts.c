@@ -306,6 +306,135 @@ static void heavy_indicator_alerts_alone(void **state)
     cgt_response_free(r);
 }
 
+/* The account's user id and person id. */
+static void me(const char *token, char id[37], char person[64])
+{
+    cgt_response *r = cgt_get("/api/v1/auth/me", token);
+    CGT_CHECK_STATUS(r, 200);
+    snprintf(id, 37, "%s", CGT_JSON_STR(r->json, "id"));
+    if (person != NULL)
+        snprintf(person, 64, "%s", cgt_json_str(r->json, "person_id"));
+    cgt_response_free(r);
+}
+
+typedef struct alert_field {
+    const char *id;
+    const char *key;
+    char value[64];
+} alert_field;
+
+static bool alert_field_set(void *arg)
+{
+    alert_field *f = arg;
+    cgt_response *r = get_alert(lead, f->id);
+    const char *v = r->status == 200 ? cgt_json_str(r->json, f->key) : NULL;
+    snprintf(f->value, sizeof f->value, "%s", v != NULL ? v : "");
+    cgt_response_free(r);
+    return f->value[0] != '\0';
+}
+
+/* An escalated alert becomes one clue in the case service (source
+ * risk_alert, the alert's id its reference), linked both ways; the clue
+ * filed as a case counts for the indicator's precision. */
+static void escalated_alert_becomes_one_clue(void **state)
+{
+    (void)state;
+    char supplier[64], award[64], id[32], inspector_id[37], case_id[37], body[128];
+    snprintf(supplier, sizeof supplier, "91320100V%s", run);
+    snprintf(award, sizeof award, "E-%s", run);
+    publish_award(award, supplier, 1000000, 1, (const long[]){420000});
+    await_alert("supplier", supplier, id);
+    cgt_response *r = act(inspector_east, id, "escalate", "");
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK_STR("escalated", cgt_json_str(r->json, "status"), "after escalate");
+    cgt_response_free(r);
+    r = act(lead, id, "escalate", "");
+    CGT_CHECK_PROBLEM(r, 409);
+    cgt_response_free(r);
+
+    cJSON *clue = CGT_AWAIT_CLUE(lead_east, "source_ref", id);
+    CGT_CHECK_STR("risk_alert", cgt_json_str(clue, "source"), "the clue's source");
+    CGT_CHECK(strstr(cgt_json_str(clue, "summary"), "Single bid") != NULL,
+              "the summary names the indicator: %s", cgt_json_str(clue, "summary"));
+    char clue_id[37];
+    snprintf(clue_id, sizeof clue_id, "%s", CGT_JSON_STR(clue, "id"));
+    cJSON_Delete(clue);
+    alert_field link = {.id = id, .key = "clue_id"};
+    CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, alert_field_set, &link),
+              "the alert never learnt its clue");
+    CGT_CHECK_STR(clue_id, link.value, "the alert names its clue");
+
+    /* One clue, however often: the same alert's clue is not registered
+     * twice (the case service's unique source reference). */
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM clues WHERE source = 'risk_alert' AND source_ref = '%s'", id);
+    CGT_CHECK_INT(1, cgt_psql_number("cg_case", sql), "one clue for the alert");
+
+    /* Filed as a case: the single-bid indicator's precision counts it. */
+    me(inspector_east, inspector_id, NULL);
+    snprintf(body, sizeof body, "{\"handler_id\":\"%s\"}", inspector_id);
+    r = cgt_clue_act(lead_east, clue_id, "/assign", body);
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    CGT_FILE_CASE(inspector_east, lead_east, lead_east, clue_id, case_id);
+    bool counted = false;
+    for (int i = 0; i < CGT_DEADLINE_MS / CGT_POLL_MS && !counted; i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM alerts WHERE id = %s AND outcome = 'case_filed'", id);
+        counted = cgt_psql_number("cg_risk", sql) == 1;
+        if (!counted)
+            cgt_sleep_ms(CGT_POLL_MS);
+    }
+    CGT_CHECK(counted, "the filing never reached the alert");
+    r = cgt_get("/api/v1/risk/indicators", lead);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *single =
+        cgt_find_where(cJSON_GetObjectItem(r->json, "items"), "code", "single_bid");
+    CGT_CHECK(number_at(single, "clues") >= 1 && number_at(single, "confirmed") >= 1 &&
+                  number_at(single, "precision") > 0,
+              "single_bid's precision counts the case: %s", r->body);
+    cgt_response_free(r);
+}
+
+/* A reminder reaches the cadre's own integrity file, in the reminder
+ * section, with the office's text and nothing of what the alert rests on. */
+static void reminder_reaches_the_cadres_file(void **state)
+{
+    (void)state;
+    char cadre_id[37], person[64], line[1024], id[32];
+    me(cadre, cadre_id, person);
+    CGT_CHECK(person[0] != '\0', "cadre.east has a person id");
+    snprintf(line, sizeof line,
+             "{\"subject\":\"ent.finance.expense.claimed\",\"source\":\"fin.east\","
+             "\"data\":{\"claim_id\":\"RC-%s\",\"unit\":{\"unit_code\":\"city_a\"},"
+             "\"claimant\":{\"person_id\":\"%s\"},\"approver\":{\"person_id\":\"%s\"},"
+             "\"amount_fen\":388000}}\n",
+             run, person, person);
+    publish(line);
+    /* The cadre may have an open alert already (a rerun): its new hit joins
+     * it. */
+    await_alert("person", person, id);
+    char text[128];
+    snprintf(text, sizeof text, "请严格执行报销审批制度 %s", run);
+    cgt_response *r = act(lead_east, id, "remind", text);
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    bool found = false;
+    for (int i = 0; i < CGT_DEADLINE_MS / CGT_POLL_MS && !found; i++) {
+        r = cgt_get("/api/v1/integrity/me", cadre);
+        CGT_CHECK_STATUS(r, 200);
+        found = strstr(r->body, text) != NULL;
+        if (found)
+            CGT_CHECK(strstr(r->body, "self_approval") == NULL && strstr(r->body, "RC-") == NULL,
+                      "the cadre reads the reminder, not the alert: %s", r->body);
+        cgt_response_free(r);
+        if (!found)
+            cgt_sleep_ms(CGT_POLL_MS);
+    }
+    CGT_CHECK(found, "the reminder never reached the cadre's file");
+}
+
 static cgt_response *put_indicator(const char *token, const char *code, const char *body)
 {
     char path[128];
@@ -455,6 +584,8 @@ int main(void)
         cmocka_unit_test(alert_explained_and_scoped),
         cmocka_unit_test(alert_actions_follow_the_table),
         cmocka_unit_test(heavy_indicator_alerts_alone),
+        cmocka_unit_test(escalated_alert_becomes_one_clue),
+        cmocka_unit_test(reminder_reaches_the_cadres_file),
         cmocka_unit_test(settings_checked_and_applied),
         cmocka_unit_test(overview_counts),
     };

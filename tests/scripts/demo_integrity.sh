@@ -17,37 +17,16 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 [ -n "${CG_BUILD:-}" ] && [ -n "${CG_STACK:-}" ] || exit 77
 command -v node >/dev/null || exit 77
 
-STATE=$(mktemp -d /tmp/cg-demo-integrity.XXXXXX)
-chmod 755 "$STATE"
-export CG_STATE=$STATE CG_NATS_PORT=auto CG_HTTP_LISTEN=127.0.0.1:0
 export CG_DEMO_PASSWORD=demo-integrity-password-1 CG_DEMO_INTEGRITY=on
 # This test is about the integrity demo only (demo_rectify.sh loads the
 # rectification demo).
-export CG_DEMO_RECTIFY=off
-# The gateway's own rate limits, as run.sh has them (test.sh exempts the
-# loopback address for the suite's stack).
-unset CG_RATE_EXEMPT CG_TRUSTED_PROXIES
+export CG_DEMO_RECTIFY=off CG_DEMO_RISK=off
 # The demo's dates are real ones: the service's today is the database's.
 unset CG_INTEGRITY_TEST_CLOCK
 # The reminders are looked for often here; run.sh's default is once a minute.
 export CG_INTEGRITY_REMINDER_TICK_MS=500
-STACK=$ROOT/scripts/stack.sh
-fail() {
-    echo "demo_integrity: $*" >&2
-    tail -n 5 "$STATE"/log/integrity.log "$STATE"/log/gateway.log >&2 2>/dev/null
-    exit 1
-}
-cleanup() {
-    "$STACK" stop-all >/dev/null 2>&1
-    rm -rf "$STATE"
-}
-trap cleanup EXIT
-trap 'exit 1' TERM
-
-"$STACK" infra-start >/dev/null || fail "the infrastructure did not start"
-"$STACK" start-all >/dev/null || fail "the services did not start"
-URL=$("$STACK" gateway-url)
-"$STACK" seed >"$STATE/seed1.out" 2>&1 || fail "the first seed failed: $(cat "$STATE/seed1.out")"
+source "$ROOT/tests/scripts/demo_stack.sh"
+demo_stack_start integrity integrity
 grep -q "demo-integrity: loaded 10 integrity files" "$STATE/seed1.out" ||
     fail "the first seed did not load the demo files: $(cat "$STATE/seed1.out")"
 

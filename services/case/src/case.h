@@ -49,6 +49,10 @@
 /* A clue the rectification service proposed: a task whose final deadline
  * passed (its escalation ladder's last rung). */
 #define CASE_SOURCE_RECTIFICATION "rectification"
+/* A risk alert the office escalated (cg.evt.risk.alert.escalated). */
+#define CASE_SOURCE_RISK_ALERT "risk_alert"
+#define CASE_DURABLE_RISK_ALERT_ESCALATED "case-risk-alert-escalated"
+#define CASE_SUBJECT_RISK_ALERT_ESCALATED "cg.evt.risk.alert.escalated"
 #define CASE_DURABLE_ACCOUNTABILITY "case-rectify-accountability"
 #define CASE_SUBJECT_ACCOUNTABILITY "cg.evt.rectify.task.accountability_proposed"
 /* The dossier's actor for what the service does on its own (a clue
@@ -94,6 +98,12 @@ cg_code case_event_clue_created(PGconn *conn, const char *producer, const Cleang
  * (rectify_events.c). arg is the service's base. */
 cg_code case_on_accountability_proposed(PGconn *conn, const char *subject, const char *event_id,
                                         const uint8_t *data, size_t len, void *arg, cg_err *err);
+/* cg_event_handler for cg.evt.risk.alert.escalated; arg is the
+ * cg_service_base: registers the alert as a clue (source risk_alert, its id
+ * the source_ref), once. */
+cg_code case_on_risk_alert_escalated(PGconn *conn, const char *subject, const char *event_id,
+                                     const uint8_t *data, size_t len, void *arg, cg_err *err);
+
 cg_code case_on_report_submitted(PGconn *conn, const char *subject, const char *event_id,
                                  const uint8_t *data, size_t len, void *arg, cg_err *err);
 

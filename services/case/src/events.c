@@ -2,6 +2,7 @@
  * clue (问题线索), announced with ClueCreated so intake can tell the
  * reporter it was forwarded. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "access.h"
 #include "case.h"
@@ -10,6 +11,7 @@
 #include "cg/messaging.h"
 #include "files.h"
 #include "cleangrid/v1/rectify.pb-c.h"
+#include "cleangrid/v1/risk.pb-c.h"
 #include "clue_repo.h"
 
 cg_code case_event_clue_created(PGconn *conn, const char *producer, const Cleangrid__V1__Clue *clue,
@@ -108,12 +110,31 @@ cleanup:
     return rc;
 }
 
+/* Register the clue c that another service's event asks for, once: the
+ * same request under another event id finds its (source, source_ref)
+ * taken and adds nothing. */
+static cg_code register_clue(PGconn *conn, cg_service_base *base, const case_new_clue *c,
+                             const char *correlation_id, cg_err *err)
+{
+    PGresult *res = NULL;
+    cg_code rc = case_repo_insert(conn, c, &res, err);
+    if (rc == CG_ALREADY_EXISTS) {
+        cg_err_clear(err);
+        rc = CG_OK;
+        cg_log_fields(CG_LOG_INFO, "clue already registered", "source", c->source, "source_ref",
+                      c->source_ref, NULL);
+    } else if (rc == CG_OK) {
+        rc = clue_registered(conn, base->name, res, correlation_id, c->source, err);
+    }
+    PQclear(res);
+    return rc;
+}
+
 cg_code case_on_accountability_proposed(PGconn *conn, const char *subject, const char *event_id,
                                         const uint8_t *data, size_t len, void *arg, cg_err *err)
 {
     (void)subject;
     cg_service_base *base = arg;
-    PGresult *res = NULL;
     char summary[CG_TEXT_MAX];
     char *subjects = NULL;
     cg_code rc = CG_OK;
@@ -162,23 +183,76 @@ cg_code case_on_accountability_proposed(PGconn *conn, const char *subject, const
         .received_at_ms = ev->meta != NULL ? ev->meta->occurred_at_ms : 0,
         .handler_id = "",
     };
-    rc = case_repo_insert(conn, &c, &res, err);
-    if (rc == CG_ALREADY_EXISTS) {
-        /* The same proposal under another event id: one clue a task. */
-        cg_err_clear(err);
-        rc = CG_OK;
-        cg_log_fields(CG_LOG_INFO, "accountability clue already registered", "task_id", ev->task_id,
-                      NULL);
-        goto cleanup;
-    }
-    if (rc == CG_OK)
-        rc = clue_registered(conn, base->name, res, correlation_of(ev->meta, event_id),
-                             CASE_SOURCE_RECTIFICATION, err);
+    rc = register_clue(conn, base, &c, correlation_of(ev->meta, event_id), err);
 
 cleanup:
-    PQclear(res);
     free(subjects);
     if (ev != NULL)
         cleangrid__v1__rectify_task_event__free_unpacked(ev, NULL);
+    return rc;
+}
+
+/* The subjects of a risk alert's clue: the person it is about, when it is
+ * about a person; none for a unit or a supplier (the summary names them). A
+ * JSON array owned by the caller (free), NULL when memory is short. */
+static char *alert_subjects(const Cleangrid__V1__RiskAlertEvent *ev)
+{
+    cJSON *list = cJSON_CreateArray();
+    char *text = NULL;
+    if (list != NULL && strcmp(ev->entity_kind, "person") == 0) {
+        cJSON *one = cJSON_CreateObject();
+        if (one == NULL || !cJSON_AddItemToArray(list, one) ||
+            cJSON_AddStringToObject(one, "name",
+                                    ev->entity_name[0] ? ev->entity_name : ev->entity_id) == NULL ||
+            cJSON_AddStringToObject(one, "person_id", ev->entity_id) == NULL ||
+            cJSON_AddStringToObject(one, "position", "") == NULL ||
+            cJSON_AddStringToObject(one, "org_unit", "") == NULL)
+            goto cleanup;
+    }
+    text = list != NULL ? cJSON_PrintUnformatted(list) : NULL;
+
+cleanup:
+    cJSON_Delete(list);
+    return text;
+}
+
+cg_code case_on_risk_alert_escalated(PGconn *conn, const char *subject, const char *event_id,
+                                     const uint8_t *data, size_t len, void *arg, cg_err *err)
+{
+    (void)subject;
+    cg_service_base *base = arg;
+    char source_ref[32], *subjects = NULL;
+    cg_code rc = CG_OK;
+    Cleangrid__V1__RiskAlertEvent *ev = cleangrid__v1__risk_alert_event__unpack(NULL, len, data);
+
+    if (ev == NULL || ev->alert_id <= 0 || !cg_ltree_path_valid(ev->org_path) ||
+        ev->summary[0] == '\0') {
+        rc = cg_err_set(err, CG_INVALID_ARGUMENT,
+                        "event %s is not a risk alert with an id, a unit and a summary", event_id);
+        goto cleanup;
+    }
+    if ((subjects = alert_subjects(ev)) == NULL) {
+        rc = cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+        goto cleanup;
+    }
+    snprintf(source_ref, sizeof source_ref, "%lld", (long long)ev->alert_id);
+    case_new_clue c = {
+        .source = CASE_SOURCE_RISK_ALERT,
+        .source_ref = source_ref,
+        .source_link = "",
+        .category = "integrity",
+        .summary = ev->summary,
+        .org_path = ev->org_path,
+        .subjects_json = subjects,
+        .categories_json = "[\"integrity\"]",
+        .received_at_ms = ev->meta != NULL ? ev->meta->occurred_at_ms : 0,
+        .handler_id = "",
+    };
+    rc = register_clue(conn, base, &c, correlation_of(ev->meta, event_id), err);
+
+cleanup:
+    free(subjects);
+    if (ev != NULL)
+        cleangrid__v1__risk_alert_event__free_unpacked(ev, NULL);
     return rc;
 }

@@ -69,6 +69,9 @@ int main(void)
                                 case_on_report_submitted, &base, &err) != CG_OK ||
         cg_service_base_consume(&base, CASE_DURABLE_ACCOUNTABILITY, CASE_SUBJECT_ACCOUNTABILITY,
                                 case_on_accountability_proposed, &base, &err) != CG_OK ||
+        cg_service_base_consume(&base, CASE_DURABLE_RISK_ALERT_ESCALATED,
+                                CASE_SUBJECT_RISK_ALERT_ESCALATED, case_on_risk_alert_escalated,
+                                &base, &err) != CG_OK ||
         cg_service_base_consume(&base, CASE_DURABLE_ORG_UNIT_MOVED, CG_SUBJECT_ORG_UNIT_MOVED,
                                 cg_org_on_unit_moved, (void *)&case_org_moves, &err) != CG_OK ||
         cg_service_base_serve(&base, &case_rpc_table, &base, &err) != CG_OK ||

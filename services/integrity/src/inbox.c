@@ -12,6 +12,7 @@
 #include "cg/util.h"
 #include "cleangrid/v1/case.pb-c.h"
 #include "cleangrid/v1/case_disposition.pb-c.h"
+#include "cleangrid/v1/risk.pb-c.h"
 #include "integrity.h"
 
 /* The disposition kinds that are discipline records of a person. */
@@ -39,8 +40,10 @@ static bool sanction_kind(const char *kind)
 }
 
 /* Insert one record from an event unless its source_ref has one already,
- * and, when the person has a file, add it to the file's dossier. */
-static cg_code event_record(PGconn *conn, const char *event_id, const char *const fields[10],
+ * and, when the person has a file, add it to the file's dossier. fields:
+ * person, section, title, detail, kind, measure, source_ref, internal,
+ * org path, the day (Unix ms), and the record's source (case, system). */
+static cg_code event_record(PGconn *conn, const char *event_id, const char *const fields[11],
                             cg_err *err)
 {
     PGresult *res = NULL;
@@ -48,7 +51,7 @@ static cg_code event_record(PGconn *conn, const char *event_id, const char *cons
         conn,
         "WITH x AS (INSERT INTO records (person_id, section, title, detail, happened_on, kind,"
         " measure, influence_until_on, source, source_ref, internal, org_path, recorded_by)"
-        " SELECT $1, $2, $3, $4, d.on_day, $5, $6, influence_until($5, $6, d.on_day), 'case', $7,"
+        " SELECT $1, $2, $3, $4, d.on_day, $5, $6, influence_until($5, $6, d.on_day), $11, $7,"
         " $8::boolean, $9::ltree, '" INTEGRITY_ACTOR_SYSTEM "'"
         " FROM (SELECT (to_timestamp($10::bigint / 1000.0) AT TIME ZONE 'UTC')::date AS on_day) d"
         " ON CONFLICT (source_ref) WHERE source_ref <> '' DO NOTHING RETURNING *)"
@@ -56,7 +59,7 @@ static cg_code event_record(PGconn *conn, const char *event_id, const char *cons
         " x.title, 'kind', x.kind, 'measure', x.measure, 'influence_until_on',"
         " json_day(x.influence_until_on), 'source_ref', x.source_ref)::text, x.section"
         " FROM x JOIN cadres c ON c.person_id = x.person_id",
-        10, fields, &res, err);
+        11, fields, &res, err);
     if (rc == CG_OK && PQntuples(res) == 1)
         rc = integrity_record(conn, cg_db_get(res, 0, 0), INTEGRITY_ACTOR_SYSTEM, event_id,
                               "record.added", "record_added", cg_db_get(res, 0, 3),
@@ -134,8 +137,9 @@ cg_code integrity_on_case_disposed(PGconn *conn, const char *subject, const char
         snprintf(ref, sizeof ref, "case:%s:%s", ev->case_id, item->id);
         snprintf(title, sizeof title, "%s: %s", item->kind, item->measure);
         snprintf(detail, sizeof detail, "case %s", ev->case_id);
-        const char *fields[10] = {person,        "discipline", title, detail,       item->kind,
-                                  item->measure, ref,          "f",   ev->org_path, day};
+        const char *fields[11] = {person,       "discipline",  title, detail,
+                                  item->kind,   item->measure, ref,   "f",
+                                  ev->org_path, day,           "case"};
         rc = event_record(conn, event_id, fields, err);
         taken++;
     }
@@ -183,7 +187,7 @@ cg_code integrity_on_clue_disposed(PGconn *conn, const char *subject, const char
             person[0] == '\0')
             continue;
         snprintf(ref, sizeof ref, "clue:%s:%s:%s", ev->clue_id, ev->disposal_id, person);
-        const char *fields[10] = {person,
+        const char *fields[11] = {person,
                                   "clue_conclusion",
                                   CONCLUSIONS[w].title,
                                   ev->conclusion[0] != '\0' ? ev->conclusion : ev->reason,
@@ -192,7 +196,8 @@ cg_code integrity_on_clue_disposed(PGconn *conn, const char *subject, const char
                                   ref,
                                   CONCLUSIONS[w].internal ? "t" : "f",
                                   ev->org_path,
-                                  day};
+                                  day,
+                                  "case"};
         rc = event_record(conn, event_id, fields, err);
     }
 
@@ -232,5 +237,36 @@ cg_code integrity_on_clue_created(PGconn *conn, const char *subject, const char 
 cleanup:
     if (ev != NULL)
         cleangrid__v1__clue_created__free_unpacked(ev, NULL);
+    return rc;
+}
+
+cg_code integrity_on_risk_reminder(PGconn *conn, const char *subject, const char *event_id,
+                                   const uint8_t *data, size_t len, void *arg, cg_err *err)
+{
+    (void)subject, (void)arg;
+    cg_code rc = CG_OK;
+    char person[CG_PERSON_ID_SIZE], ref[64], day[24];
+    Cleangrid__V1__RiskAlertEvent *ev = cleangrid__v1__risk_alert_event__unpack(NULL, len, data);
+
+    if (ev == NULL || ev->alert_id <= 0 || strcmp(ev->entity_kind, "person") != 0 ||
+        !cg_person_id_canon(ev->entity_id, person, sizeof person) || person[0] == '\0' ||
+        !cg_ltree_path_valid(ev->org_path) || ev->note[0] == '\0') {
+        rc = cg_err_set(err, CG_INVALID_ARGUMENT,
+                        "event %s is not a reminder to a person with a unit and a text", event_id);
+        goto cleanup;
+    }
+    /* The cadre reads the reminder's text as the office wrote it; what the
+     * alert rests on stays with the office. */
+    snprintf(ref, sizeof ref, "risk:alert:%lld", (long long)ev->alert_id);
+    snprintf(day, sizeof day, "%lld", (long long)event_day(ev->meta));
+    const char *fields[11] = {person,   "reminder", "廉洁风险提示 Integrity risk reminder",
+                              ev->note, "",         "",
+                              ref,      "f",        ev->org_path,
+                              day,      "system"};
+    rc = event_record(conn, event_id, fields, err);
+
+cleanup:
+    if (ev != NULL)
+        cleangrid__v1__risk_alert_event__free_unpacked(ev, NULL);
     return rc;
 }

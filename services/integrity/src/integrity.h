@@ -29,6 +29,10 @@
 #define INTEGRITY_DURABLE_ORG_UNIT_MOVED "integrity-org-unit-moved"
 #define INTEGRITY_SUBJECT_CLUE_CREATED "cg.evt.case.clue.created"
 #define INTEGRITY_DURABLE_CLUE_CREATED "integrity-clue-created"
+/* An integrity risk reminder (廉洁风险提示) the office sent from a risk
+ * alert: kept in the person's file, section reminder. */
+#define INTEGRITY_SUBJECT_RISK_REMINDED "cg.evt.risk.alert.reminded"
+#define INTEGRITY_DURABLE_RISK_REMINDED "integrity-risk-reminded"
 
 /* The actor of work no caller asked for (a consumer). */
 #define INTEGRITY_ACTOR_SYSTEM "system:integrity"
@@ -223,6 +227,11 @@ cg_code integrity_record_step(cg_rpc_req *r, PGconn *conn, const char *cadre_id,
 cg_code integrity_on_case_disposed(PGconn *conn, const char *subject, const char *event_id,
                                    const uint8_t *data, size_t len, void *arg, cg_err *err);
 cg_code integrity_on_clue_disposed(PGconn *conn, const char *subject, const char *event_id,
+                                   const uint8_t *data, size_t len, void *arg, cg_err *err);
+/* The consumer of cg.evt.risk.alert.reminded: the reminder's text as a
+ * record of section reminder of the person's file (kept by person id until
+ * a file exists), once per alert. */
+cg_code integrity_on_risk_reminder(PGconn *conn, const char *subject, const char *event_id,
                                    const uint8_t *data, size_t len, void *arg, cg_err *err);
 cg_code integrity_on_clue_created(PGconn *conn, const char *subject, const char *event_id,
                                   const uint8_t *data, size_t len, void *arg, cg_err *err);

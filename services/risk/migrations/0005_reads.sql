@@ -181,6 +181,11 @@ BEGIN
         problem := 'a reminder goes to a person; this alert is about a ' || a.entity_kind;
         RETURN;
     END IF;
+    IF p_action IN ('escalate', 'remind') AND risk_unit_path(a.unit_code) IS NULL THEN
+        problem := format('the alert''s unit %s is not in the org tree, so it cannot be sent on',
+                          coalesce(nullif(a.unit_code, ''), '(none)'));
+        RETURN;
+    END IF;
     UPDATE alerts SET status = t.to_state, handled_by = p_actor, updated_at = now(),
                       note = CASE WHEN btrim(p_reason) <> '' THEN p_reason ELSE note END
      WHERE id = p_id;
@@ -273,3 +278,26 @@ BEGIN
            jsonb_build_object('weight', p_weight, 'window_days', p_window,
                               'params', new_params, 'enabled', p_enabled);
 END $$;
+
+-- What an escalated or reminded alert's event carries: its entity, the
+-- path of its unit (NULL while the unit is unknown) and a summary of its
+-- hits in the office's words.
+CREATE FUNCTION risk_alert_event_json(p_id bigint) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'alert_id', a.id, 'entity_kind', a.entity_kind, 'entity_id', a.entity_id,
+        'entity_name', risk_entity_name(a.entity_kind, a.entity_id),
+        'unit_code', a.unit_code, 'org_path', coalesce(risk_unit_path(a.unit_code)::text, ''),
+        'band', a.band, 'score', a.score, 'note', a.note, 'actor_user_id', a.handled_by,
+        'indicators', (SELECT coalesce(jsonb_agg(DISTINCT h.indicator), '[]')
+                         FROM alert_hits ah JOIN hits h ON h.id = ah.hit_id WHERE ah.alert_id = a.id),
+        'summary', left(format('风险预警 Risk alert #%s (%s %s, %s, score %s): ', a.id,
+                               a.entity_kind, a.entity_id, a.band, a.score)
+                        || (SELECT string_agg(format('%s %s (%s) %s', i.name_zh, i.name_en,
+                                                     h.hit_key, h.inputs - 'params'),
+                                              '; ' ORDER BY h.fired_at)
+                              FROM alert_hits ah JOIN hits h ON h.id = ah.hit_id
+                              JOIN indicators i ON i.code = h.indicator
+                             WHERE ah.alert_id = a.id), 1800))
+      FROM alerts a WHERE a.id = p_id
+$$;

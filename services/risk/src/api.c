@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cg/json_call.h"
+#include "cg/messaging.h"
+#include "cg/util.h"
 #include "cg/validate.h"
 #include "cleangrid/v1/risk.pb-c.h"
 #include "risk.h"
@@ -162,6 +164,29 @@ cg_code risk_get_alert(cg_rpc_req *r, const void *request, PGconn *conn, void *r
     return one_alert(r, conn, req->id, &out->alert, err);
 }
 
+/* Announce what became of alert id on subject, through the outbox in the
+ * transaction of the change: the case service registers an escalated
+ * alert as a clue, the integrity service keeps a reminder in the person's
+ * file. */
+static cg_code announce(cg_rpc_req *r, PGconn *conn, int64_t id, const char *subject, cg_err *err)
+{
+    char text[32], event_id[CG_UUID_LEN];
+    Cleangrid__V1__RiskAlertEvent *ev = NULL;
+    Cleangrid__V1__EventMeta meta = CLEANGRID__V1__EVENT_META__INIT;
+    snprintf(text, sizeof text, "%lld", (long long)id);
+    const char *params[] = {text};
+    if (read_one(r, conn, &cleangrid__v1__risk_alert_event__descriptor, "alert",
+                 "SELECT risk_alert_event_json($1::bigint)", 1, params, (ProtobufCMessage **)&ev,
+                 err) != CG_OK)
+        return err->code;
+    cg_event_meta_init(&meta, event_id, subject, "risk", r->request_id);
+    ev->meta = &meta;
+    cg_code rc = cg_outbox_add(conn, &ev->base, err);
+    /* The message belongs to the call's list; the meta is this frame's. */
+    ev->meta = NULL;
+    return rc;
+}
+
 cg_code risk_act_on_alert(cg_rpc_req *r, const void *request, PGconn *conn, void *reply,
                           cg_err *err)
 {
@@ -179,8 +204,10 @@ cg_code risk_act_on_alert(cg_rpc_req *r, const void *request, PGconn *conn, void
         return err->code;
     snprintf(id, sizeof id, "%lld", (long long)req->id);
     const char *params[] = {id, req->action, req->reason, c->actor.user_id};
-    cg_code rc = cg_db_exec(conn, "SELECT problem FROM risk_alert_act($1::bigint, $2, $3, $4)", 4,
-                            params, &res, err);
+    cg_code rc = cg_db_exec(conn,
+                            "SELECT problem, coalesce(to_state, '') FROM"
+                            " risk_alert_act($1::bigint, $2, $3, $4)",
+                            4, params, &res, err);
     if (rc == CG_OK && PQgetvalue(res, 0, 0)[0] != '\0') {
         const char *problem = PQgetvalue(res, 0, 0);
         /* "field: problem" is the request's fault in one field; anything
@@ -194,6 +221,11 @@ cg_code risk_act_on_alert(cg_rpc_req *r, const void *request, PGconn *conn, void
             rc = cg_err_set(err, CG_FAILED_PRECONDITION, "%s", problem);
         }
     }
+    const char *to_state = rc == CG_OK ? PQgetvalue(res, 0, 1) : "";
+    if (rc == CG_OK && strcmp(to_state, "escalated") == 0)
+        rc = announce(r, conn, req->id, RISK_SUBJECT_ALERT_ESCALATED, err);
+    else if (rc == CG_OK && strcmp(to_state, "reminded") == 0)
+        rc = announce(r, conn, req->id, RISK_SUBJECT_ALERT_REMINDED, err);
     PQclear(res);
     if (rc != CG_OK)
         return rc;

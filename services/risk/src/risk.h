@@ -8,6 +8,7 @@
  * units.c   the copy of the gateway's org directory, which turns the unit
  *           codes of events into org paths (migrations/0002_units.sql);
  * org_moves.c  the copy following units moved in the gateway;
+ * outcomes.c  the clues escalated alerts became, and what became of them;
  * rpc.c     the method table. */
 #ifndef RISK_H
 #define RISK_H
@@ -27,6 +28,21 @@
  * row of its event_kinds table, so a new subject needs no new consumer. */
 #define RISK_DURABLE_ENTERPRISE "risk-enterprise"
 #define RISK_SUBJECT_ENTERPRISE "ent.>"
+
+/* What the office decided on an alert, for the services that act on it
+ * (RiskAlertEvent, proto/cleangrid/v1/risk.proto). */
+#define RISK_SUBJECT_ALERT_ESCALATED "cg.evt.risk.alert.escalated"
+#define RISK_SUBJECT_ALERT_REMINDED "cg.evt.risk.alert.reminded"
+
+/* What became of escalated alerts (outcomes.c): the clues of source
+ * risk_alert, and what the office decided on them. */
+#define RISK_CLUE_SOURCE "risk_alert"
+#define RISK_DURABLE_CLUE_CREATED "risk-clue-created"
+#define RISK_DURABLE_CLUE_DISPOSED "risk-clue-disposed"
+#define RISK_DURABLE_CASE_DISPOSED "risk-case-disposed"
+#define RISK_SUBJECT_CLUE_CREATED "cg.evt.case.clue.created"
+#define RISK_SUBJECT_CLUE_DISPOSED "cg.evt.case.clue.disposed"
+#define RISK_SUBJECT_CASE_DISPOSED "cg.evt.case.case.disposed"
 #define RISK_DURABLE_ORG_UNIT_MOVED "risk-org-unit-moved"
 
 typedef struct risk_app {
@@ -56,6 +72,14 @@ cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void
 
 /* The tables whose org paths follow a moved unit (org_moves.c). */
 extern const cg_org_moves risk_org_moves;
+
+/* The consumers of outcomes.c (cg_event_handler each; arg unused). */
+cg_code risk_on_clue_created(PGconn *conn, const char *subject, const char *event_id,
+                             const uint8_t *data, size_t len, void *arg, cg_err *err);
+cg_code risk_on_clue_disposed(PGconn *conn, const char *subject, const char *event_id,
+                              const uint8_t *data, size_t len, void *arg, cg_err *err);
+cg_code risk_on_case_disposed(PGconn *conn, const char *subject, const char *event_id,
+                              const uint8_t *data, size_t len, void *arg, cg_err *err);
 
 extern const cg_rpc_table risk_rpc_table;
 

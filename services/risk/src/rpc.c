@@ -47,7 +47,7 @@ cg_code risk_codec_prepare(cg_pbjson *codec, cg_err *err)
     static const ProtobufCMessageDescriptor *const read[] = {
         &cleangrid__v1__risk_indicator__descriptor, &cleangrid__v1__risk_alert__descriptor,
         &cleangrid__v1__risk_entity__descriptor,    &cleangrid__v1__risk_score__descriptor,
-        &cleangrid__v1__risk_count__descriptor,
+        &cleangrid__v1__risk_count__descriptor,     &cleangrid__v1__risk_alert_event__descriptor,
     };
     for (size_t i = 0; i < sizeof read / sizeof read[0]; i++)
         if (cg_pbjson_prepare(codec, read[i], err) != CG_OK)
