@@ -37,12 +37,18 @@
 #      typical filters at 10,000 and at 100,000 cadres, p50 ratio at most
 #      1.5, and the opinions on 500 promotion candidates asked at once
 #      against 500 single file reads in the same run (bench/integrity.sh,
-#      which also runs alone against a running stack).
+#      which also runs alone against a running stack);
+#  12. the risk service: enterprise events ingested end to end per second
+#      (published with cg-publish, kept as facts, every indicator run,
+#      scores and alerts updated) against pgbench inserting one equivalent
+#      row per transaction, the lag from publish to score at half that
+#      rate, p50 and p99, and the service's resident memory after
+#      (bench/risk.sh, which also runs alone against a running stack).
 # Settings: BENCH_READ_CLIENTS, the client counts of part 1 (default "4 16":
 # twice the cores, and well past saturation, where the p99 is mostly time
 # spent waiting for a core); BENCH_CLIENTS, those of part 2 (default 16);
 # BENCH_SECONDS (default 10); BENCH_PARTS, which of parts 1 to 3 to run
-# (default "1 2 3"; part 4 always runs; 5 to 11 on request, 5, 10 and 11 load
+# (default "1 2 3"; part 4 always runs; 5 to 12 on request, 5, 10 and 11 load
 # for a minute or more); BENCH_CLUES_SMALL and BENCH_CLUES_LARGE, the two sizes of
 # part 5 (default 10000 and 1000000); BENCH_LIST_CLIENTS, its client count
 # (default 4).
@@ -58,6 +64,9 @@ chmod 755 "$CG_STATE"
 export CG_BUILD=${CG_BUILD:-$ROOT/build-bench}
 export CG_BUILD_TYPE=Release
 export CG_DEMO_PASSWORD=bench-password-1
+# No generated enterprise events: the risk service would still be taking
+# them while other parts measure, and part 12 publishes its own.
+export CG_DEMO_RISK=off
 export CG_LOG_LEVEL=warn
 # The load comes from loopback; rate limits guard against abuse, which is
 # not what is measured here, so loopback is exempt as in scripts/test.sh.
@@ -208,6 +217,9 @@ if part 9; then
 fi
 if part 10; then
     "$ROOT/bench/rectify_ledger.sh"
+fi
+if part 12; then
+    "$ROOT/bench/risk.sh"
 fi
 if part 11; then
     "$ROOT/bench/integrity.sh"

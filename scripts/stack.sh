@@ -371,6 +371,9 @@ service_env() {
             if [ -n "${!g:-}" ]; then echo "$g=${!g}"; fi
         done
     fi
+    if [ "$svc" = risk ] && [ -n "${CG_RISK_RESCORE_TICK_MS:-}" ]; then
+        echo "CG_RISK_RESCORE_TICK_MS=$CG_RISK_RESCORE_TICK_MS"
+    fi
 }
 
 # The key of every receipt hash: made once per state folder and kept, because

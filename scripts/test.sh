@@ -53,6 +53,9 @@ export CG_DEMO_INTEGRITY=off
 # tests publish their own (tests/scripts/demo_risk.sh loads the demo on a
 # stack of its own).
 export CG_DEMO_RISK=off
+# Stored risk scores are brought down as hits leave their windows within a
+# fifth of a second (run.sh: once a minute).
+export CG_RISK_RESCORE_TICK_MS=200
 STACK=$ROOT/scripts/stack.sh
 
 cleanup() {

@@ -48,6 +48,7 @@ typedef struct options {
     int64_t timeout_ms;
     int64_t max_pending;
     double rate; /* events a second; 0: as fast as JetStream takes them */
+    bool stamp;  /* ce-time: the moment each event is sent, not the line's */
 } options;
 
 /* What the acknowledgements said, counted from nats.c's threads. */
@@ -55,23 +56,25 @@ static atomic_long stored, duplicates, failed_once;
 
 static void usage(FILE *to)
 {
-    fprintf(to,
-            "usage: cg-publish [options] [FILE...]   (no FILE, or -: standard input)\n"
-            "       cg-publish --list | --list-json\n"
-            "Publish enterprise events, one JSON object per line:\n"
-            "  {\"subject\": \"ent.procurement.award.made\", \"id\": \"...\", \"source\": "
-            "\"erp.east\",\n"
-            "   \"time\": \"2026-03-01T08:00:00Z\", \"data\": {...}}\n"
-            "Every line is checked first; one bad line and nothing is sent.\n"
-            "  --server URL      NATS URL (default $CG_NATS_URL, else nats://127.0.0.1:4222)\n"
-            "  --source NAME     ce-source of lines that give none\n"
-            "  --dry-run         check the lines, send nothing\n"
-            "  --retries N       sends of an event that fails before giving up (default 10)\n"
-            "  --timeout-ms N    wait for each acknowledgement (default 5000)\n"
-            "  --max-pending N   publishes awaiting acknowledgement at once (default 4096)\n"
-            "  --rate N          send N events a second, evenly (default: as fast as possible)\n"
-            "  --list            the subjects of the contract\n"
-            "  --list-json       the contract as JSON: subjects, messages and their fields\n");
+    fprintf(
+        to,
+        "usage: cg-publish [options] [FILE...]   (no FILE, or -: standard input)\n"
+        "       cg-publish --list | --list-json\n"
+        "Publish enterprise events, one JSON object per line:\n"
+        "  {\"subject\": \"ent.procurement.award.made\", \"id\": \"...\", \"source\": "
+        "\"erp.east\",\n"
+        "   \"time\": \"2026-03-01T08:00:00Z\", \"data\": {...}}\n"
+        "Every line is checked first; one bad line and nothing is sent.\n"
+        "  --server URL      NATS URL (default $CG_NATS_URL, else nats://127.0.0.1:4222)\n"
+        "  --source NAME     ce-source of lines that give none\n"
+        "  --dry-run         check the lines, send nothing\n"
+        "  --retries N       sends of an event that fails before giving up (default 10)\n"
+        "  --timeout-ms N    wait for each acknowledgement (default 5000)\n"
+        "  --max-pending N   publishes awaiting acknowledgement at once (default 4096)\n"
+        "  --rate N          send N events a second, evenly (default: as fast as possible)\n"
+        "  --stamp           ce-time is when each event is sent (to measure the lag to a score)\n"
+        "  --list            the subjects of the contract\n"
+        "  --list-json       the contract as JSON: subjects, messages and their fields\n");
 }
 
 /* --- the contract as JSON -------------------------------------------------------- */
@@ -339,16 +342,19 @@ static long read_file(FILE *f, const char *name, const options *o, const cg_pbjs
 
 /* --- sending ------------------------------------------------------------------------ */
 
-static natsMsg *event_msg(const event *e)
+static natsMsg *event_msg(const event *e, bool stamp)
 {
     natsMsg *m = NULL;
+    char now[CG_PBJSON_TIME_LEN];
+    if (stamp)
+        cg_pbjson_time_format(cg_now_ms(), now);
     if (natsMsg_Create(&m, e->row->subject, NULL, (const char *)e->data, (int)e->len) != NATS_OK)
         return NULL;
     if (natsMsgHeader_Set(m, "Nats-Msg-Id", e->id) != NATS_OK ||
         natsMsgHeader_Set(m, CG_CE_ID, e->id) != NATS_OK ||
         natsMsgHeader_Set(m, CG_CE_SOURCE, e->source) != NATS_OK ||
         natsMsgHeader_Set(m, CG_CE_TYPE, e->row->subject) != NATS_OK ||
-        natsMsgHeader_Set(m, CG_CE_TIME, e->time) != NATS_OK ||
+        natsMsgHeader_Set(m, CG_CE_TIME, stamp ? now : e->time) != NATS_OK ||
         natsMsgHeader_Set(m, CG_CE_SPECVERSION, CG_CE_SPEC) != NATS_OK ||
         natsMsgHeader_Set(m, CG_CE_DATACONTENTTYPE, CG_CE_PROTOBUF) != NATS_OK) {
         natsMsg_Destroy(m);
@@ -445,11 +451,11 @@ static int publish(const options *o, const events *evs)
             if (due > now)
                 nats_Sleep(due - now);
         }
-        natsMsg *m = event_msg(&evs->items[i]);
+        natsMsg *m = event_msg(&evs->items[i], o->stamp);
         if (m == NULL || js_PublishMsgAsync(js, &m, NULL) != NATS_OK) {
             /* Not sent at all: the synchronous pass below takes it. */
             natsMsg_Destroy(m);
-            if ((m = event_msg(&evs->items[i])) == NULL || !send_with_retries(js, m, o))
+            if ((m = event_msg(&evs->items[i], o->stamp)) == NULL || !send_with_retries(js, m, o))
                 unsent++;
             natsMsg_Destroy(m);
         }
@@ -484,6 +490,7 @@ int main(int argc, char **argv)
                                                  {"timeout-ms", required_argument, NULL, 't'},
                                                  {"max-pending", required_argument, NULL, 'p'},
                                                  {"rate", required_argument, NULL, 'R'},
+                                                 {"stamp", no_argument, NULL, 'T'},
                                                  {"list", no_argument, NULL, 'l'},
                                                  {"list-json", no_argument, NULL, 'j'},
                                                  {"help", no_argument, NULL, 'h'},

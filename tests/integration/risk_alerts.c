@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static char run[13];
 static char *lead, *lead_east, *lead_west, *inspector_east, *auditor, *admin, *hr, *cadre;
@@ -533,6 +534,58 @@ static void settings_checked_and_applied(void **state)
     CGT_CHECK(fired, "no hit on %s after the change", supplier);
 }
 
+/* A hit leaving its window lowers the stored score without a new hit: the
+ * service's ticker (CG_RISK_RESCORE_TICK_MS, 200 ms in the suite). */
+static void scores_fall_as_windows_pass(void **state)
+{
+    (void)state;
+    char person[64], line[1024], path[128];
+    snprintf(person, sizeof person, "P-W%s", run);
+    /* A self-approved claim of ten days ago: 0.8 for 365 days. */
+    cgt_response *r = NULL;
+    time_t ten_days_ago = time(NULL) - 10 * 86400;
+    struct tm tm;
+    char when[32];
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&ten_days_ago, &tm));
+    snprintf(line, sizeof line,
+             "{\"subject\":\"ent.finance.expense.claimed\",\"source\":\"fin.east\","
+             "\"time\":\"%s\",\"data\":{\"claim_id\":\"W-%s\",\"unit\":{\"unit_code\":"
+             "\"city_a\"},\"claimant\":{\"person_id\":\"%s\"},\"approver\":{\"person_id\":"
+             "\"%s\"},\"amount_fen\":120000}}\n",
+             when, run, person, person);
+    publish(line);
+    char id[32];
+    await_alert("person", person, id);
+    snprintf(path, sizeof path, "/api/v1/risk/entities/%s?kind=person", person);
+    r = cgt_get(path, lead);
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK(number_at(r->json, "score") == 0.8, "the hit counts: %s", r->body);
+    cgt_response_free(r);
+
+    /* The window shrinks to five days: the hit is out of it, and the
+     * stored score follows without any new event. */
+    r = put_indicator(admin, "self_approval",
+                      "{\"weight\":0.8,\"window_days\":5,\"enabled\":true,\"params\":{},"
+                      "\"reason\":\"a test of windows\"}");
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    bool fell = false;
+    for (int i = 0; i < CGT_DEADLINE_MS / CGT_POLL_MS && !fell; i++) {
+        r = cgt_get(path, lead);
+        fell = r->status == 200 && number_at(r->json, "score") == 0 &&
+               strcmp(cgt_json_str(r->json, "band"), "low") == 0;
+        cgt_response_free(r);
+        if (!fell)
+            cgt_sleep_ms(CGT_POLL_MS);
+    }
+    r = put_indicator(admin, "self_approval",
+                      "{\"weight\":0.8,\"window_days\":365,\"enabled\":true,\"params\":{},"
+                      "\"reason\":\"back to the default\"}");
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    CGT_CHECK(fell, "the stored score of %s did not fall when its hit left the window", person);
+}
+
 static void overview_counts(void **state)
 {
     (void)state;
@@ -587,6 +640,7 @@ int main(void)
         cmocka_unit_test(escalated_alert_becomes_one_clue),
         cmocka_unit_test(reminder_reaches_the_cadres_file),
         cmocka_unit_test(settings_checked_and_applied),
+        cmocka_unit_test(scores_fall_as_windows_pass),
         cmocka_unit_test(overview_counts),
     };
     int failed = cmocka_run_group_tests_name("risk_alerts", tests, setup, teardown);

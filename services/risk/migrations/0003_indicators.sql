@@ -81,10 +81,10 @@ CREATE TRIGGER hits_immutable BEFORE UPDATE OR DELETE ON hits
 CREATE TRIGGER hit_entities_immutable BEFORE UPDATE OR DELETE ON hit_entities
     FOR EACH ROW EXECUTE FUNCTION facts_immutable();
 
--- The score of each entity that has ever had a hit, as of its last hit, so
--- that a rise of its band is seen when it happens. A hit leaving its window
--- lowers the stored score only at the entity's next hit; risk_score_of()
--- is exact at any time.
+-- The score of each entity that has ever had a hit, written at each hit so
+-- that a rise of its band is seen when it happens, and brought down by the
+-- service's ticker as hits leave their windows (0006_rescore.sql);
+-- risk_score_of() is exact at any time.
 CREATE TABLE scores (
     entity_kind text NOT NULL,
     entity_id text NOT NULL,

@@ -13,7 +13,15 @@ int main(void)
          .secret = true,
          .target = &app.person_key_hex,
          .help = "64 hex digits keying the hash kept in place of every identity number"},
+        {.name = "CG_RISK_RESCORE_TICK_MS",
+         .type = CG_CONFIG_INT,
+         .default_value = "60000",
+         .min = 50,
+         .max = 86400000,
+         .target = &risk_rescore_tick_ms,
+         .help = "how often each replica lowers the scores whose hits left their windows, in ms"},
     };
+    risk_rescorer *rescorer = NULL;
     cg_err err;
     cg_err_clear(&err);
 
@@ -33,7 +41,8 @@ int main(void)
                                 risk_on_clue_disposed, &app, &err) != CG_OK ||
         cg_service_base_consume(&app.base, RISK_DURABLE_CASE_DISPOSED, RISK_SUBJECT_CASE_DISPOSED,
                                 risk_on_case_disposed, &app, &err) != CG_OK ||
-        cg_service_base_serve(&app.base, &risk_rpc_table, &app, &err) != CG_OK) {
+        cg_service_base_serve(&app.base, &risk_rpc_table, &app, &err) != CG_OK ||
+        risk_rescorer_start(&app, &rescorer, &err) != CG_OK) {
         cg_log_error("risk could not start: %s", err.message);
         risk_units_stop(&app);
         cg_service_base_stop(&app.base);
@@ -42,6 +51,7 @@ int main(void)
     }
     cg_log_info("risk ready");
     cg_service_wait();
+    risk_rescorer_stop(rescorer);
     risk_units_stop(&app);
     cg_service_base_stop(&app.base);
     risk_app_free(&app);

@@ -9,6 +9,7 @@
  *           codes of events into org paths (migrations/0002_units.sql);
  * org_moves.c  the copy following units moved in the gateway;
  * outcomes.c  the clues escalated alerts became, and what became of them;
+ * rescore.c the ticker lowering stored scores as hits leave their windows;
  * rpc.c     the method table. */
 #ifndef RISK_H
 #define RISK_H
@@ -80,6 +81,13 @@ cg_code risk_on_clue_disposed(PGconn *conn, const char *subject, const char *eve
                               const uint8_t *data, size_t len, void *arg, cg_err *err);
 cg_code risk_on_case_disposed(PGconn *conn, const char *subject, const char *event_id,
                               const uint8_t *data, size_t len, void *arg, cg_err *err);
+
+/* The ticker lowering stored scores as hits leave their windows
+ * (rescore.c), every risk_rescore_tick_ms (CG_RISK_RESCORE_TICK_MS). */
+typedef struct risk_rescorer risk_rescorer;
+extern long risk_rescore_tick_ms;
+cg_code risk_rescorer_start(risk_app *app, risk_rescorer **out, cg_err *err);
+void risk_rescorer_stop(risk_rescorer *rescorer); /* NULL is fine */
 
 extern const cg_rpc_table risk_rpc_table;
 

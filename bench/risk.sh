@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The risk service's ingestion, against a running stack (CG_STATE as for
+# scripts/stack.sh; bench/run.sh runs it as part 12 on its own stack).
+# Three figures:
+#
+# - events ingested end to end per second: a generated stream
+#   (tools/enterprise-gen) published with cg-publish as the enterprise
+#   systems publish, each event kept as a fact and evaluated by every
+#   indicator of its subject (scores and alerts updated) in the consumer's
+#   transaction, from the first publish until the inbox holds the last;
+#   against pgbench inserting one equivalent row (the fact's columns and
+#   its JSON) per transaction into the same database, one client, as the
+#   consumer is one. One event per transaction is what the consumer does
+#   today; the target of batching (2) is printed as not measured.
+# - the lag from publish to an updated score at half that rate: the
+#   stream sent again (new ids) at half the measured rate with ce-time
+#   stamped when each event is sent; the lag of a fact is when its
+#   transaction started minus that stamp, p50 and p99 over the stream.
+# - the risk service's resident memory after it.
+#
+# Prints
+#   RESULT risk_ingest events=N seconds=S events_per_s=R pgbench_tps=T ratio=X (target >= 0.8)
+#   RESULT risk_ingest_batched not measured: the consumer takes one event per transaction (target >= 2)
+#   RESULT risk_lag rate=R events=N p50_ms=... p99_ms=...
+#   RESULT risk_rss facts=F rss_mib=M
+# Settings: BENCH_RISK_EVENTS (about 20000), BENCH_RISK_PGBENCH_SECONDS (10).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STACK=$ROOT/scripts/stack.sh
+EVENTS=${BENCH_RISK_EVENTS:-20000}
+PGSECS=${BENCH_RISK_PGBENCH_SECONDS:-10}
+: "${CG_STATE:?run it against a stack: CG_STATE as for scripts/stack.sh}"
+: "${CG_BUILD:?the build of the stack: CG_BUILD as for scripts/stack.sh}"
+command -v pgbench >/dev/null || PATH=$PATH:/usr/lib/postgresql/15/bin
+PSQL=(psql -h "$CG_STATE/pg/sock" -U postgres -d cg_risk -qAtX -v ON_ERROR_STOP=1)
+WORK=$(mktemp -d /tmp/cg-bench-risk.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+PUBLISHER=$("$STACK" nats-url publisher)
+now_ms() { date +%s%3N; }
+
+echo "== 12. risk: enterprise events ingested end to end, the lag at half the rate, memory"
+# Two streams of the same world, ids of their own (the generator's ids
+# carry its options): one for the rate, one for the lag.
+node "$ROOT/tools/enterprise-gen/gen.mjs" --seed 12 --events "$EVENTS" >"$WORK/rate.jsonl"
+node "$ROOT/tools/enterprise-gen/gen.mjs" --seed 13 --events "$EVENTS" >"$WORK/lag.jsonl"
+n=$(wc -l <"$WORK/rate.jsonl")
+n_lag=$(wc -l <"$WORK/lag.jsonl")
+prefix() { head -1 "$1" | python3 -c "import json,sys; i=json.load(sys.stdin)['id']; print(i[:i.rindex('-') + 1])"; }
+taken() { "${PSQL[@]}" -c "SELECT count(*) FROM cg_inbox WHERE event_id LIKE '$1%'"; }
+
+# The rate: publish everything, wait for the last to be taken.
+p=$(prefix "$WORK/rate.jsonl")
+start=$(now_ms)
+CG_NATS_URL=$PUBLISHER "$CG_BUILD/common/cg-publish" "$WORK/rate.jsonl" 2>"$WORK/publish.err" ||
+    { cat "$WORK/publish.err" >&2; exit 1; }
+until [ "$(taken "$p")" -ge "$n" ]; do
+    [ $(($(now_ms) - start)) -lt 1800000 ] || { echo "INVALID: the events were not all taken in 30 minutes" >&2; exit 1; }
+    sleep 0.2
+done
+elapsed_ms=$(($(now_ms) - start))
+[ "$("${PSQL[@]}" -c "SELECT count(*) FROM cg_dead_letter WHERE event_id LIKE '$p%'")" = 0 ] ||
+    { echo "INVALID: events of the stream were dead-lettered; no figure reported" >&2; exit 1; }
+
+# The baseline: one equivalent row per transaction, one client, the same
+# database, a JSON payload of the stream's average size.
+avg=$(awk '{ s += length($0) } END { printf "%d", s / NR }' "$WORK/rate.jsonl")
+"${PSQL[@]}" -c "DROP TABLE IF EXISTS bench_facts; CREATE TABLE bench_facts (id bigserial PRIMARY KEY,
+    event_id text NOT NULL UNIQUE, subject text NOT NULL, business_key text NOT NULL, source text NOT NULL,
+    occurred_at timestamptz NOT NULL, received_at timestamptz NOT NULL DEFAULT now(), data jsonb NOT NULL,
+    UNIQUE (subject, business_key))"
+cat >"$WORK/insert.sql" <<EOF
+INSERT INTO bench_facts (event_id, subject, business_key, source, occurred_at, data)
+VALUES (md5(random()::text || clock_timestamp()::text), 'ent.procurement.award.made',
+        md5(random()::text), 'erp.east', now(), jsonb_build_object('pad', repeat('x', $avg)));
+EOF
+tps=$(cd / && pgbench -h "$CG_STATE/pg/sock" -U postgres -n -c 1 -j 1 -T "$PGSECS" -f "$WORK/insert.sql" cg_risk 2>/dev/null |
+    awk '/^tps/ { printf "%.1f", $3 }')
+"${PSQL[@]}" -c "DROP TABLE bench_facts"
+awk -v n="$n" -v ms="$elapsed_ms" -v tps="$tps" 'BEGIN {
+    r = n / (ms / 1000); printf "RESULT risk_ingest events=%d seconds=%.1f events_per_s=%.1f pgbench_tps=%s ratio=%.2f (target >= 0.8)\n",
+    n, ms / 1000, r, tps, (tps > 0 ? r / tps : 0) }'
+echo "RESULT risk_ingest_batched not measured: the consumer takes one event per transaction (target >= 2)"
+
+# The lag at half the rate.
+rate=$(awk -v n="$n" -v ms="$elapsed_ms" 'BEGIN { printf "%.1f", n / (ms / 1000) / 2 }')
+p=$(prefix "$WORK/lag.jsonl")
+CG_NATS_URL=$PUBLISHER "$CG_BUILD/common/cg-publish" --stamp --rate "$rate" "$WORK/lag.jsonl" 2>"$WORK/publish.err" ||
+    { cat "$WORK/publish.err" >&2; exit 1; }
+until [ "$(taken "$p")" -ge "$n_lag" ]; do sleep 0.2; done
+"${PSQL[@]}" -c "SELECT 'RESULT risk_lag rate=$rate events=' || count(*)
+        || ' p50_ms=' || round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM received_at - occurred_at)) * 1000)::numeric, 1)
+        || ' p99_ms=' || round((percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM received_at - occurred_at)) * 1000)::numeric, 1)
+    FROM facts WHERE event_id LIKE '$p%'"
+
+facts=$("${PSQL[@]}" -c "SELECT count(*) FROM facts")
+rss=$(awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$(cat "$CG_STATE/run/risk.pid")/status")
+echo "RESULT risk_rss facts=$facts rss_mib=$rss"
