@@ -526,6 +526,9 @@ int main(int argc, char **argv)
         case 'R':
             o.rate = atof(optarg);
             break;
+        case 'T':
+            o.stamp = true;
+            break;
         case 'l':
             list = 1;
             break;
