@@ -126,6 +126,10 @@ function generate(o) {
     h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
   }
   const idPrefix = `eg-${h.toString(16).padStart(8, '0')}`;
+  // The documents' own numbers (tenders, payments, claims) carry it too,
+  // shorter: two streams never number the same tender or claim, so one
+  // stream's events are never taken for replays of another's.
+  const docTag = h.toString(16).padStart(8, '0').slice(0, 4).toUpperCase();
   const counts = {};
   const emitted = new Set(); // the ids of planted and near-miss events, once written
   const watched = new Set();
@@ -464,7 +468,7 @@ function generate(o) {
     const year = new Date(t0).getUTCFullYear();
     const prov = u.province.toUpperCase();
     tenderSeq[prov] = (tenderSeq[prov] || 0) + 1;
-    const tenderId = `ZB-${prov}-${year}-${String(tenderSeq[prov]).padStart(6, '0')}`;
+    const tenderId = `ZB-${prov}-${year}-${docTag}${String(tenderSeq[prov]).padStart(6, '0')}`;
     const method = spec.method;
     const estimate = spec.estimate;
     const deadline = t0 + spec.periodDays * DAY_MS;
@@ -644,7 +648,7 @@ function generate(o) {
   // rule's clear margin); a planted one (exact) goes as it is.
   let paymentSeq = 0;
   function payment(t, unitCode, c, amount, contractId, approver, exact = null) {
-    const id = `FK-${UNIT[unitCode].province.toUpperCase()}-${String(++paymentSeq).padStart(7, '0')}`;
+    const id = `FK-${UNIT[unitCode].province.toUpperCase()}-${docTag}${String(++paymentSeq).padStart(7, '0')}`;
     const run = (at) => {
       if (!exact && amount >= RULES.accountChangePaymentFen && at - c.changedAt <= 32 * DAY_MS) {
         later(workTime(dayOf(c.changedAt) + 33 * DAY_MS), run);
@@ -1020,7 +1024,7 @@ function generate(o) {
   function claim(t, p, approver, amountFen, category) {
     const u = UNIT[p.unit];
     const claimedOn = dayOf(t) - rng.int(1, 10) * DAY_MS;
-    const id = `BX-${u.province.toUpperCase()}-${String(++claimSeq).padStart(7, '0')}`;
+    const id = `BX-${u.province.toUpperCase()}-${docTag}${String(++claimSeq).padStart(7, '0')}`;
     lastClaimId = id;
     return ev(t, 'ent.finance.expense.claimed', `finance.${u.province}`, {
       claim_id: id,

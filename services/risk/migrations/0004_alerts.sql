@@ -191,11 +191,14 @@ END $$;
 
 -- Keep one event and evaluate it: risk_ingest() then risk_evaluate() in one
 -- round trip. Answers the fact's id (NULL when nothing was kept), the
--- problem that makes the event unreadable (NULL when none) and the new
--- hits.
+-- problem that makes the event unreadable (NULL when none), the new hits,
+-- and whether the event names a unit code the copy of the org tree does
+-- not hold (the service then copies the gateway's directory again; the
+-- fact is kept all the same, its unit's path read when it is shown).
 CREATE FUNCTION risk_take_event(p_subject text, p_event_id text, p_source text,
                                 p_occurred_at timestamptz, p_data jsonb,
-                                OUT fact_id bigint, OUT problem text, OUT hit_ids bigint[])
+                                OUT fact_id bigint, OUT problem text, OUT hit_ids bigint[],
+                                OUT unknown_unit boolean)
 LANGUAGE plpgsql AS $$
 BEGIN
     SELECT i.fact_id, i.problem INTO fact_id, problem
@@ -203,4 +206,7 @@ BEGIN
     IF fact_id IS NOT NULL THEN
         hit_ids := risk_evaluate(fact_id);
     END IF;
+    unknown_unit := EXISTS (SELECT 1 FROM jsonb_path_query(p_data, 'strict $.**.unit_code') v
+                             WHERE coalesce(v #>> '{}', '') <> ''
+                               AND NOT EXISTS (SELECT 1 FROM units u WHERE u.code = v #>> '{}'));
 END $$;

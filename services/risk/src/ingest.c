@@ -121,17 +121,18 @@ cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void
         rc = cg_err_set(err, CG_INTERNAL, "out of memory");
         goto cleanup;
     }
-    risk_units_learn(app, conn, json);
     char at[32];
     snprintf(at, sizeof(at), "%lld",
              (long long)(event->time_ms != 0 ? event->time_ms : cg_now_ms()));
     const char *params[] = {event->subject, event->id, event->source, at, text};
     rc = cg_db_exec(conn,
-                    "SELECT fact_id, problem FROM risk_take_event($1, $2, $3,"
+                    "SELECT fact_id, problem, unknown_unit FROM risk_take_event($1, $2, $3,"
                     " to_timestamp($4::bigint / 1000.0), $5::jsonb)",
                     5, params, &res, err);
     if (rc == CG_OK && !PQgetisnull(res, 0, 1))
         rc = cg_err_set(err, CG_INVALID_ARGUMENT, "%s", PQgetvalue(res, 0, 1));
+    else if (rc == CG_OK && strcmp(PQgetvalue(res, 0, 2), "t") == 0)
+        risk_units_ask(app);
 
 cleanup:
     PQclear(res);

@@ -12,8 +12,6 @@
 #include "cg/util.h"
 #include "risk.h"
 
-#define UNIT_CODE_FIELD "unit_code"
-
 /* A row of the directory, unless the unit's path was written since the
  * question was asked ($4, Unix ms): a move consumed in between
  * (org_moves.c stamps refreshed_at) is newer than the answer. */
@@ -105,39 +103,8 @@ void risk_units_stop(risk_app *app)
     app->units_retry = NULL;
 }
 
-/* True when data or what it holds names a valid unit code that units does
- * not hold. A failed read counts as known: asking would not help it. */
-static bool names_unknown(PGconn *conn, const cJSON *data)
+void risk_units_ask(risk_app *app)
 {
-    const cJSON *item = NULL;
-    cJSON_ArrayForEach(item, data)
-    {
-        if (cJSON_IsObject(item) || cJSON_IsArray(item)) {
-            if (names_unknown(conn, item))
-                return true;
-            continue;
-        }
-        if (item->string == NULL || strcmp(item->string, UNIT_CODE_FIELD) != 0 ||
-            !cJSON_IsString(item) || !code_valid(item->valuestring))
-            continue;
-        PGresult *res = NULL;
-        cg_err err;
-        cg_err_clear(&err);
-        const char *params[] = {item->valuestring};
-        bool unknown = cg_db_exec(conn, "SELECT 1 FROM units WHERE code = $1", 1, params, &res,
-                                  &err) == CG_OK &&
-                       PQntuples(res) == 0;
-        PQclear(res);
-        if (unknown)
-            return true;
-    }
-    return false;
-}
-
-void risk_units_learn(risk_app *app, PGconn *conn, const cJSON *data)
-{
-    if (!names_unknown(conn, data))
-        return;
     /* One asker per gap: whoever swaps the time in asks, the others go on
      * without waiting. */
     int64_t now = cg_now_ms();

@@ -9,7 +9,6 @@
 #ifndef RISK_UNITS_H
 #define RISK_UNITS_H
 
-#include <cjson/cJSON.h>
 #include <libpq-fe.h>
 
 #include "cg/status.h"
@@ -39,13 +38,11 @@ cg_code risk_units_start(struct risk_app *app, cg_err *err);
  * cg_service_base_stop(), whose database and NATS it uses. */
 void risk_units_stop(struct risk_app *app);
 
-/* In the enterprise consumer, before the fact is kept: when data (the
- * event's message as JSON, borrowed) names in a unit_code a unit that
- * units does not hold, copy the directory again, at most once per
- * RISK_UNITS_ASK_GAP_MS and waiting RISK_UNITS_FETCH_MS at most. Never
- * fails: the fact is kept all the same, and its unit's path is known once
- * a later copy holds the code (risk_unit_path()). conn is the consumer's
- * (borrowed), only read. */
-void risk_units_learn(struct risk_app *app, PGconn *conn, const cJSON *data);
+/* In the enterprise consumer, when an event named a unit code the copy
+ * does not hold (risk_take_event() says so): copy the directory again, at
+ * most once per RISK_UNITS_ASK_GAP_MS and waiting RISK_UNITS_FETCH_MS at
+ * most. Never fails: the fact is kept all the same, and its unit's path is
+ * known once a later copy holds the code (risk_unit_path()). */
+void risk_units_ask(struct risk_app *app);
 
 #endif
