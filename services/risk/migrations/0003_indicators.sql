@@ -94,9 +94,14 @@ CREATE TABLE scores (
     -- supplier's most recent buyer.
     unit_code text NOT NULL DEFAULT '',
     updated_at timestamptz NOT NULL DEFAULT now(),
+    -- When the score changes next without a new hit: the earliest moment
+    -- one of its hits leaves its window (NULL: none is in one). The ticker
+    -- looks only at the rows whose moment has come.
+    next_change_at timestamptz,
     PRIMARY KEY (entity_kind, entity_id)
 );
 CREATE INDEX scores_rank ON scores (entity_kind, score DESC);
+CREATE INDEX scores_next_change ON scores (next_change_at) WHERE next_change_at IS NOT NULL;
 
 -- Rows of the indicators and their defaults. Weights: 0.3 to 0.4 for an
 -- ordinary indicator, so that two reach "medium" and four "high"; 0.8 for
@@ -458,13 +463,24 @@ LANGUAGE sql STABLE AS $$
       FROM score_bands b
 $$;
 
--- The score of one entity now: the weights of the indicators whose hits
--- on it are still in their windows.
+-- The score of one entity now: the weights of the indicators that run
+-- whose hits on it are still in their windows (a disabled indicator's hits
+-- stay, and count again when it is enabled).
 CREATE FUNCTION risk_score_of(p_kind text, p_id text) RETURNS numeric
 LANGUAGE sql STABLE AS $$
     SELECT coalesce(sum(i.weight), 0)
       FROM hit_entities e JOIN hits h ON h.id = e.hit_id JOIN indicators i ON i.code = h.indicator
-     WHERE e.entity_kind = p_kind AND e.entity_id = p_id
+     WHERE e.entity_kind = p_kind AND e.entity_id = p_id AND i.enabled
+       AND h.fired_at > now() - make_interval(days => i.window_days)
+$$;
+
+-- The earliest moment one of the entity's hits leaves its window (NULL
+-- when none is in one).
+CREATE FUNCTION risk_next_change_of(p_kind text, p_id text) RETURNS timestamptz
+LANGUAGE sql STABLE AS $$
+    SELECT min(h.fired_at + make_interval(days => i.window_days))
+      FROM hit_entities e JOIN hits h ON h.id = e.hit_id JOIN indicators i ON i.code = h.indicator
+     WHERE e.entity_kind = p_kind AND e.entity_id = p_id AND i.enabled
        AND h.fired_at > now() - make_interval(days => i.window_days)
 $$;
 
@@ -478,11 +494,13 @@ BEGIN
        FOR UPDATE;
     new_score := risk_score_of(p_kind, p_id);
     new_band := risk_band(new_score);
-    INSERT INTO scores (entity_kind, entity_id, score, band, unit_code, updated_at)
+    INSERT INTO scores (entity_kind, entity_id, score, band, unit_code, updated_at, next_change_at)
     VALUES (p_kind, p_id, new_score, new_band,
-            CASE WHEN p_kind = 'unit' THEN p_id ELSE coalesce(p_unit, '') END, now())
+            CASE WHEN p_kind = 'unit' THEN p_id ELSE coalesce(p_unit, '') END, now(),
+            risk_next_change_of(p_kind, p_id))
     ON CONFLICT (entity_kind, entity_id) DO UPDATE
        SET score = excluded.score, band = excluded.band, updated_at = excluded.updated_at,
+           next_change_at = excluded.next_change_at,
            unit_code = CASE WHEN excluded.unit_code <> '' THEN excluded.unit_code
                             ELSE scores.unit_code END;
 END $$;

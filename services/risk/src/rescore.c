@@ -42,7 +42,7 @@ static void rescore_tick(void *arg)
             break;
     }
     if (changed > 0)
-        cg_log_info("%ld scores lowered as hits left their windows", changed);
+        cg_log_info("%ld scores brought up to date (hits left their windows)", changed);
     cg_db_release(m->app->base.db, conn);
 }
 
