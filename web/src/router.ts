@@ -167,6 +167,44 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('@/office/IntegrityMyReport.vue'),
         meta: { nav: 'integrity-my-report' },
       },
+      /* Risk alerts (廉洁风险预警): the alerts, an alert, an entity, the
+       * overview, the indicators and the admin's settings. */
+      {
+        path: 'risk',
+        name: 'risk-overview',
+        component: () => import('@/office/RiskOverview.vue'),
+        meta: { nav: 'risk-overview' },
+      },
+      {
+        path: 'risk/alerts',
+        name: 'risk-alerts',
+        component: () => import('@/office/RiskAlerts.vue'),
+        meta: { nav: 'risk-alerts' },
+      },
+      {
+        path: 'risk/alerts/:id',
+        name: 'risk-alert',
+        component: () => import('@/office/RiskAlert.vue'),
+        meta: { nav: 'risk-alerts' },
+      },
+      {
+        path: 'risk/entities/:kind/:id',
+        name: 'risk-entity',
+        component: () => import('@/office/RiskEntity.vue'),
+        meta: { nav: 'risk-alerts' },
+      },
+      {
+        path: 'risk/indicators',
+        name: 'risk-indicators',
+        component: () => import('@/office/RiskIndicators.vue'),
+        meta: { nav: 'risk-indicators' },
+      },
+      {
+        path: 'risk/indicator-settings',
+        name: 'risk-settings',
+        component: () => import('@/office/RiskIndicatorSettings.vue'),
+        meta: { nav: 'risk-settings' },
+      },
     ],
   },
   /* A signed opinion as a letter to print: outside the shell, its menu

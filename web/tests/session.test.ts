@@ -100,11 +100,13 @@ describe('roles', () => {
       'rectify-duty',
     ];
     const integrity = ['integrity-cadres', 'integrity-rounds', 'integrity-verifications', 'integrity-opinions', 'integrity-overview'];
-    expect(navFor(['inspector']).map((i) => i.name)).toEqual([...office, ...integrity]);
-    expect(navFor(['inspection_lead']).map((i) => i.name)).toEqual([...office, ...integrity]);
-    expect(navFor(['admin'])).toEqual([]);
-    // The auditor reads no integrity file (docs/access.md).
-    expect(navFor(['cadre', 'auditor']).map((i) => i.name)).toEqual([...office, 'integrity-mine', 'integrity-my-report']);
+    const risk = ['risk-alerts', 'risk-overview', 'risk-indicators'];
+    expect(navFor(['inspector']).map((i) => i.name)).toEqual([...office, ...integrity, ...risk]);
+    expect(navFor(['inspection_lead']).map((i) => i.name)).toEqual([...office, ...integrity, ...risk]);
+    // The admin reads no alert: only the indicators' settings (risk.settings).
+    expect(navFor(['admin']).map((i) => i.name)).toEqual(['risk-settings']);
+    // The auditor reads no integrity file (docs/access.md), but the risk alerts.
+    expect(navFor(['cadre', 'auditor']).map((i) => i.name)).toEqual([...office, 'integrity-mine', 'integrity-my-report', ...risk]);
     expect(homeRoute(['auditor'])).toBe('clues');
   });
 

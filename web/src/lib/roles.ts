@@ -43,6 +43,13 @@ export const INTEGRITY_OFFICE = ['inspector', 'inspection_lead'] as const;
  * and so lands on them. */
 export const OPINION_READERS = ['inspector', 'inspection_lead', 'hr'] as const;
 
+/* The risk alerts (廉洁风险预警, docs/risk.md): read with risk.read (the
+ * office and the auditor), acted on with risk.act (the office); the
+ * indicators' settings are the admin's (risk.settings), who reads no
+ * alert. */
+export const RISK_READERS = ['inspector', 'inspection_lead', 'auditor'] as const;
+export const RISK_SETTINGS = ['admin'] as const;
+
 export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'clues', label: 'nav.clues', roles: CLUE_READERS },
   // The overview reads the clue statistics, which clue.read allows.
@@ -69,6 +76,10 @@ export const NAV_ITEMS: readonly NavItem[] = [
   // The cadre lands on its own file; its report is one click away.
   { name: 'integrity-mine', label: 'nav.integrityMine', roles: INTEGRITY_OWN },
   { name: 'integrity-my-report', label: 'nav.integrityMyReport', roles: INTEGRITY_OWN },
+  { name: 'risk-alerts', label: 'nav.riskAlerts', roles: RISK_READERS },
+  { name: 'risk-overview', label: 'nav.riskOverview', roles: RISK_READERS },
+  { name: 'risk-indicators', label: 'nav.riskIndicators', roles: RISK_READERS },
+  { name: 'risk-settings', label: 'nav.riskSettings', roles: RISK_SETTINGS },
 ];
 
 export function navFor(roles: readonly string[]): NavItem[] {

@@ -56,6 +56,10 @@ export default {
     integrityOverview: 'Integrity figures',
     integrityMine: 'My integrity file',
     integrityMyReport: 'My yearly report',
+    riskOverview: 'Risk overview',
+    riskAlerts: 'Risk alerts',
+    riskIndicators: 'Risk indicators',
+    riskSettings: 'Indicator settings',
   },
   welcome: {
     title: 'Welcome, {name}',

@@ -56,6 +56,10 @@ export default {
     integrityOverview: '廉政档案统计',
     integrityMine: '我的廉政档案',
     integrityMyReport: '个人有关事项报告',
+    riskOverview: '风险预警概览',
+    riskAlerts: '风险预警',
+    riskIndicators: '风险指标',
+    riskSettings: '指标设置',
   },
   welcome: {
     title: '欢迎，{name}',

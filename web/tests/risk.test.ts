@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { createI18n } from 'vue-i18n';
+import {
+  actionReasonError,
+  alertFiltersFromQuery,
+  alertFiltersToQuery,
+  alertListQuery,
+  bandType,
+  fenToYuan,
+  inputRows,
+  overviewQuery,
+  settingsBody,
+  settingsForm,
+  validateSettings,
+  visibleActions,
+  type RiskIndicator,
+} from '@/lib/risk';
+import en from '@/locales/risk-en';
+import zh from '@/locales/risk-zh-CN';
+import mainEn from '@/locales/en';
+import integrityEn from '@/locales/integrity-en';
+
+function keys(o: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) =>
+    v && typeof v === 'object' ? keys(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
+}
+
+describe('fen to yuan', () => {
+  it('writes two decimals and thousands separators without float rounding', () => {
+    expect(fenToYuan(12300000)).toBe('123,000.00');
+    expect(fenToYuan(5)).toBe('0.05');
+    expect(fenToYuan(100000000001)).toBe('1,000,000,000.01');
+    expect(fenToYuan(-250)).toBe('-2.50');
+    expect(fenToYuan(0)).toBe('0.00');
+  });
+});
+
+describe('a hit’s inputs', () => {
+  it('open nested objects into dotted rows, amounts in yuan, empty params left out', () => {
+    const rows = inputRows({
+      tender_id: 'T-1',
+      bids: 1,
+      price_fen: 4100000,
+      amounts_fen: [90000000, 80000000],
+      winner: { credit_code: '9135', name: '闽电' },
+      identical: [{ price_fen: 1, suppliers: ['a', 'b'] }],
+      emergency: false,
+      params: {},
+    });
+    expect(rows).toEqual([
+      { key: 'tender_id', value: 'T-1', yuan: false },
+      { key: 'bids', value: '1', yuan: false },
+      { key: 'price_fen', value: '41,000.00', yuan: true },
+      { key: 'amounts_fen', value: '900,000.00, 800,000.00', yuan: true },
+      { key: 'winner.credit_code', value: '9135', yuan: false },
+      { key: 'winner.name', value: '闽电', yuan: false },
+      { key: 'identical', value: '[{"price_fen":1,"suppliers":["a","b"]}]', yuan: false },
+      { key: 'emergency', value: 'false', yuan: false },
+    ]);
+    expect(inputRows({ params: { methods: ['open', 'invited'], min_amount_fen: 100000000 } })).toEqual([
+      { key: 'params.methods', value: 'open, invited', yuan: false },
+      { key: 'params.min_amount_fen', value: '1,000,000.00', yuan: true },
+    ]);
+    expect(inputRows(null)).toEqual([]);
+  });
+});
+
+describe('the actions shown', () => {
+  const person = { kind: 'person', id: 'P-1' };
+  const unit = { kind: 'unit', id: 'city_a' };
+  it('are the alert’s own, for the roles with risk.act only, remind for a person only', () => {
+    const all = ['acknowledge', 'dismiss', 'remind', 'escalate'];
+    expect(visibleActions({ actions: all, entity: person }, ['inspector'])).toEqual(all);
+    expect(visibleActions({ actions: all, entity: unit }, ['inspection_lead'])).toEqual(['acknowledge', 'dismiss', 'escalate']);
+    expect(visibleActions({ actions: all, entity: person }, ['auditor'])).toEqual([]);
+    expect(visibleActions({ actions: ['escalate', 'bogus'], entity: person }, ['inspector'])).toEqual(['escalate']);
+    expect(visibleActions({ actions: undefined, entity: person }, ['inspector'])).toEqual([]);
+  });
+  it('ask a reason to dismiss and to remind, of at most 2000 characters', () => {
+    expect(actionReasonError('dismiss', '  ')).toBe('validate.required');
+    expect(actionReasonError('remind', '')).toBe('validate.required');
+    expect(actionReasonError('acknowledge', '')).toBe('');
+    expect(actionReasonError('escalate', 'x'.repeat(2001))).toBe('validate.tooLong');
+    expect(actionReasonError('dismiss', 'a false alarm')).toBe('');
+  });
+  it('colour the bands', () => {
+    expect(bandType('high')).toBe('danger');
+    expect(bandType('medium')).toBe('warning');
+    expect(bandType('low')).toBe('info');
+  });
+});
+
+describe('the alert list’s filters', () => {
+  it('default to open, drop malformed values and send the API’s names', () => {
+    const f = alertFiltersFromQuery({ band: 'huge', indicator: 'single_bid', entity_kind: 'unit', unit_code: 'city a', status: 'x' });
+    expect(f).toEqual({ status: 'open', band: '', indicator: 'single_bid', entity_kind: 'unit', unit_code: '' });
+    expect(alertFiltersToQuery(f)).toEqual({ indicator: 'single_bid', entity_kind: 'unit' });
+    expect(alertListQuery(f)).toBe('status=open&indicator=single_bid&entity_kind=unit');
+    const all = alertFiltersFromQuery({ status: 'all', band: 'high' });
+    expect(alertFiltersToQuery(all)).toEqual({ status: 'all', band: 'high' });
+    expect(alertListQuery(all)).toBe('band=high');
+  });
+  it('are what an overview figure opens', () => {
+    expect(overviewQuery('units', { key: 'city_a', score: 1 })).toEqual({ unit_code: 'city_a' });
+    expect(overviewQuery('band', { key: 'high', count: 2 })).toEqual({ band: 'high' });
+    expect(overviewQuery('indicator', { key: 'single_bid', band: 'medium', count: 2 })).toEqual({ indicator: 'single_bid', band: 'medium' });
+  });
+});
+
+describe('the indicator settings', () => {
+  const ind = {
+    code: 'split_purchase',
+    weight: 0.8,
+    window_days: 365,
+    enabled: true,
+    params: { days: 30, methods: ['inquiry'], goods_fen: 200000000 },
+    defaults: { days: 30, methods: ['inquiry'], goods_fen: 200000000 },
+    param_rules: {
+      days: { min: 1, max: 365 },
+      methods: { choices: ['open', 'inquiry', 'single_source'] },
+      goods_fen: { min: 1, max: 100000000000 },
+    },
+  } as unknown as RiskIndicator;
+  it('fill the form from the indicator and send the whole settings', () => {
+    const f = settingsForm(ind);
+    expect(f.params).toEqual({ days: '30', methods: ['inquiry'], goods_fen: '200000000' });
+    f.reason = ' tighter ';
+    expect(validateSettings(f, ind.param_rules)).toEqual({});
+    expect(settingsBody(f)).toEqual({
+      weight: 0.8,
+      window_days: 365,
+      params: { days: 30, methods: ['inquiry'], goods_fen: 200000000 },
+      enabled: true,
+      reason: 'tighter',
+    });
+  });
+  it('check each field as the API names it', () => {
+    const f = settingsForm(ind);
+    f.weight = '11';
+    f.window_days = '1.5';
+    f.params.days = '400';
+    f.params.goods_fen = 'x';
+    f.params.methods = ['open', 'lottery'];
+    expect(validateSettings(f, ind.param_rules)).toEqual({
+      weight: 'risk.weightRange',
+      window_days: 'risk.windowRange',
+      'params.days': 'risk.outOfRange',
+      'params.goods_fen': 'risk.numberRequired',
+      'params.methods': 'risk.badChoice',
+      reason: 'validate.required',
+    });
+  });
+});
+
+describe('the risk texts', () => {
+  it('have the same keys in both languages, none of them a key of the main or integrity texts', () => {
+    expect(keys(en).sort()).toEqual(keys(zh).sort());
+    const other = new Set([...keys(mainEn), ...keys(integrityEn)]);
+    expect(keys(en).filter((k) => other.has(k))).toEqual([]);
+  });
+  it('compile in vue-i18n and name every key the rules answer', () => {
+    for (const [locale, messages] of [
+      ['en', en],
+      ['zh-CN', zh],
+    ] as const) {
+      const i18n = createI18n({ legacy: false, locale, messages: { [locale]: messages } });
+      for (const k of keys(messages)) expect(i18n.global.t(k, { n: 1, id: 1, name: 'x', status: 's', reason: 'r', min: 1, max: 2, yuan: '1.00' })).not.toBe(k);
+    }
+    for (const k of ['risk.weightRange', 'risk.windowRange', 'risk.outOfRange', 'risk.numberRequired', 'risk.badChoice']) expect(keys(en)).toContain(k);
+  });
+});
