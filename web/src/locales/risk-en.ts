@@ -83,7 +83,7 @@ export default {
     refused: 'The alert service refused: {reason}',
     clue: 'Clue',
     openClue: 'Open the clue {id}',
-    noClueYet: 'The risk service does not create the clue yet; register it on the clue list.',
+    noClueYet: 'The case service is registering the clue; reload in a moment.',
     entityPage: 'The entity’s page',
     entityAlerts: 'Its alerts',
     entityHits: 'Its hits, newest first',

@@ -81,7 +81,7 @@ export default {
     refused: '预警服务拒绝了此操作：{reason}',
     clue: '线索',
     openClue: '打开线索 {id}',
-    noClueYet: '风险服务暂不自动生成线索，请在线索列表登记。',
+    noClueYet: '办案服务正在登记线索，请稍后刷新。',
     entityPage: '对象页面',
     entityAlerts: '相关预警',
     entityHits: '命中记录（最新在前）',
