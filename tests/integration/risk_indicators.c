@@ -16,19 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The indicators the service computes as each fact arrives. */
-static const char *const CHECKED[] = {"single_bid",
-                                      "short_bid_period",
-                                      "identical_bids",
-                                      "heavy_discount",
-                                      "supplier_share",
-                                      "split_purchase",
-                                      "self_approval",
-                                      "benford",
-                                      "account_change_payment",
-                                      NULL};
+static const char *const CHECKED[] = {
+    "single_bid",     "short_bid_period", "identical_bids",
+    "heavy_discount", "supplier_share",   "split_purchase",
+    "self_approval",  "benford",          "account_change_payment",
+    "close_prices",   "win_ratio",        NULL};
 
 static bool checked(const char *code)
 {
@@ -195,6 +191,120 @@ static void planted_cases_fire_and_nothing_else(void **state)
     unlink(manifest);
 }
 
+/* Keep the lines of the stream in path whose subject starts with prefix;
+ * the number kept. */
+static long keep_subjects(const char *path, const char *prefix)
+{
+    char tmp[128], want[96], line[65536];
+    snprintf(tmp, sizeof tmp, "%s.kept", path);
+    snprintf(want, sizeof want, "\"subject\":\"%s", prefix);
+    FILE *in = fopen(path, "r"), *out = fopen(tmp, "w");
+    CGT_CHECK(in != NULL && out != NULL, "cannot filter %s", path);
+    long n = 0;
+    while (fgets(line, sizeof line, in) != NULL) {
+        if (strstr(line, want) == NULL)
+            continue;
+        fputs(line, out);
+        n++;
+    }
+    fclose(in);
+    fclose(out);
+    CGT_CHECK(rename(tmp, path) == 0, "rename %s", tmp);
+    return n;
+}
+
+static long long rotation_hits_of(const char *person_id)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM hits WHERE indicator = 'rotation'"
+             " AND inputs->>'person_id' = '%s'",
+             person_id);
+    return cgt_psql_number("cg_risk", sql);
+}
+
+static cgt_response *put_rotation_years(const char *token, int years)
+{
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"weight\":0.4,\"window_days\":365,\"enabled\":true,"
+             "\"params\":{\"years\":%d},\"reason\":\"a test of the rotation limit\"}",
+             years);
+    return cgt_send_json("PUT", "/api/v1/risk/indicators/rotation", token, body);
+}
+
+/* Rotation is measured today, not at the stream's end: the stream ends
+ * today, and only its HR events are published (the rest would mix with
+ * the other tests' events of this year). Each planted key post fires, the
+ * near misses do not; then a shorter limit set by an administrator makes
+ * the post of five years less ten days fire with no new event, found by
+ * the service's ticker. Runs first: the older streams name the same
+ * people. */
+static void key_posts_past_the_rotation_limit(void **state)
+{
+    (void)state;
+    char stream[] = "/tmp/cgt-risk-rotation-XXXXXX", manifest[64], prefix[64], args[128];
+    int fd = mkstemp(stream);
+    CGT_CHECK(fd >= 0, "temporary file");
+    close(fd);
+    snprintf(manifest, sizeof manifest, "%s.json", stream);
+    time_t now = time(NULL);
+    struct tm day;
+    gmtime_r(&now, &day);
+    strftime(args, sizeof args, "--seed 13 --only rotation --now %Y-%m-%d", &day);
+    generate(args, stream, manifest);
+    stream_prefix(stream, prefix);
+    long events = keep_subjects(stream, "ent.hr.person.");
+    publish_file(stream);
+    await_stream(prefix, events);
+
+    cJSON *m = read_json(manifest);
+    long long planted = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(m, "cases"))
+    {
+        if (strcmp(cgt_json_str(c, "code"), "rotation") != 0)
+            continue;
+        CGT_CHECK(hits_on_events("rotation", cJSON_GetObjectItem(c, "event_ids")) == 1,
+                  "the planted rotation case %s did not fire", cgt_json_str(c, "key"));
+        planted++;
+    }
+    const char *close_call = NULL;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(m, "near_misses"))
+    {
+        if (strcmp(cgt_json_str(c, "code"), "rotation") != 0)
+            continue;
+        CGT_CHECK(hits_on_events("rotation", cJSON_GetObjectItem(c, "event_ids")) == 0,
+                  "the near miss %s (%s) fired", cgt_json_str(c, "key"), cgt_json_str(c, "why"));
+        if (strcmp(cgt_json_str(c, "why"), "five years less ten days") == 0)
+            close_call = cgt_json_str(cJSON_GetObjectItem(c, "entity"), "person_id");
+    }
+    long long hits = hits_in_stream("rotation", prefix);
+    fprintf(stderr, "%-24s planted %lld, hits %lld\n", "rotation", planted, hits);
+    CGT_CHECK(planted > 0 && hits == planted, "rotation: %lld hits for %lld planted cases", hits,
+              planted);
+    CGT_CHECK(close_call != NULL, "the generator placed no post of five years less ten days");
+
+    char *admin = CGT_LOGIN("admin");
+    cgt_response *r = put_rotation_years(admin, 4);
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    bool fired = false;
+    for (int i = 0; i < CGT_DEADLINE_MS / CGT_POLL_MS && !fired; i++) {
+        fired = rotation_hits_of(close_call) > 0;
+        if (!fired)
+            cgt_sleep_ms(CGT_POLL_MS);
+    }
+    r = put_rotation_years(admin, 5);
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    CGT_CHECK(fired, "with a limit of four years, %s's post did not fire", close_call);
+    free(admin);
+    cJSON_Delete(m);
+    unlink(stream);
+    unlink(manifest);
+}
+
 static void clean_stream_fires_nothing(void **state)
 {
     (void)state;
@@ -219,6 +329,7 @@ int main(void)
 {
     cgt_init("risk_indicators", CGT_NEED_STACK);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(key_posts_past_the_rotation_limit),
         cmocka_unit_test(planted_cases_fire_and_nothing_else),
         cmocka_unit_test(clean_stream_fires_nothing),
     };

@@ -1140,7 +1140,7 @@ function generate(o) {
 
   // rotation: a key position held more than 5 years: the demo cadres whose
   // key_since_on is that old, and a generated one per province; near
-  // misses: 5 years less 10 days, and 7 years then transferred this year.
+  // misses: 5 years less 10 days, and one transferred before its five years.
   // Without the indicator, the demo's long holders are rotated early in
   // the period (to a post that is not a key one).
   const rotationLimit = addYears(nowMs, -RULES.rotationYears);
@@ -1166,10 +1166,13 @@ function generate(o) {
   }
   rotationWatch.push([keyHolder('city_a', '招标管理中心主任', 'procurement', addYears(nowMs, -5) + 10 * DAY_MS), nearMisses, 'five years less ten days']);
   {
-    const p = keyHolder('west', '资金管理中心主任', 'finance', addYears(nowMs, -7));
+    // Transferred before the five years are up (they would be 100 days
+    // before --now): no moment of the period sees the post past the limit,
+    // so an evaluation as the events come fires no more than one at the end.
+    const p = keyHolder('west', '资金管理中心主任', 'finance', addYears(nowMs, -5) + 100 * DAY_MS);
     plan(at(0.4), (day) => {
       const id = transfer(p, day, 'city_c', `${UNIT.city_c.name}资金管理中心主任`, 'finance');
-      missOf('rotation', `person:${p.person_id}`, { person_id: p.person_id }, [id], { transferred_on: isoDay(day) }, 'seven years, then transferred');
+      missOf('rotation', `person:${p.person_id}`, { person_id: p.person_id }, [id], { transferred_on: isoDay(day) }, 'transferred before five years');
     });
   }
 

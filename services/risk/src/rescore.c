@@ -1,6 +1,7 @@
 /* The ticker that lowers stored scores as hits leave their windows
- * (migrations/0006_rescore.sql): each replica runs it, the rows are
- * claimed with SKIP LOCKED. */
+ * (migrations/0006_rescore.sql) and keeps the hits that time alone brings
+ * (0008_rotation.sql): each replica runs it, the rows are claimed with
+ * SKIP LOCKED or kept once whoever finds them first. */
 #include <stdlib.h>
 
 #include "cg/db.h"
@@ -43,6 +44,18 @@ static void rescore_tick(void *arg)
     }
     if (changed > 0)
         cg_log_info("%ld scores brought up to date (hits left their windows)", changed);
+    /* Hits that time alone brings (a key post held past the rotation
+     * limit), a batch per tick. */
+    PGresult *res = NULL;
+    if (cg_db_exec(conn, "SELECT risk_sweep_due(" RESCORE_BATCH ")", 0, NULL, &res, &err) !=
+        CG_OK) {
+        cg_log_warn("sweeping the rules of time failed: %s", err.message);
+    } else {
+        long found = atol(PQgetvalue(res, 0, 0));
+        if (found > 0)
+            cg_log_info("%ld hits found as time passed (key posts past the rotation limit)", found);
+    }
+    PQclear(res);
     cg_db_release(m->app->base.db, conn);
 }
 
