@@ -22,7 +22,7 @@ export default {
     escalate: 'Turn into a clue',
   },
   riskReason: { band_rose: 'The band rose', heavy_indicator: 'A heavy indicator fired' },
-  riskArea: { procurement: 'Procurement', finance: 'Finance', hr: 'Human resources' },
+  riskArea: { procurement: 'Procurement', finance: 'Finance', people: 'People in key posts' },
   risk: {
     alertsTitle: 'Risk alerts',
     alertTitle: 'Risk alert {id}',

@@ -20,7 +20,7 @@ export default {
     escalate: '转为线索',
   },
   riskReason: { band_rose: '风险等级上升', heavy_indicator: '触发重点指标' },
-  riskArea: { procurement: '采购', finance: '财务', hr: '人事' },
+  riskArea: { procurement: '采购', finance: '财务', people: '重点岗位人员' },
   risk: {
     alertsTitle: '风险预警',
     alertTitle: '风险预警 {id}',
