@@ -169,10 +169,13 @@ nats_permissions() {
     # JetStream API, so they cannot read, delete or purge a stream.
     publisher) echo 'publish: ["ent.>"], subscribe: ["_INBOX.>"]' ;;
     # The risk service asks the gateway for the org-unit tree (code and
-    # path of every unit), as enterprise events name units only by code;
-    # no RPC.
-    risk) echo "publish: {allow: [\"cg.evt.$1.>\", \"cg.gw.org.units\", $common], deny: [$ANCHOR_DENY]}, subscribe: [\"cg.rpc.$1.>\", \"_INBOX.>\"]" ;;
-    rectify | integrity) echo "publish: {allow: [\"cg.evt.$1.>\", \"cg.anchor.$1.>\", $common], deny: [$ANCHOR_DENY]}, subscribe: [\"cg.rpc.$1.>\", \"_INBOX.>\"]" ;;
+    # path of every unit), as enterprise events name units only by code,
+    # and the integrity service for the relatives the files declare
+    # (conflicts of interest); no RPC.
+    risk) echo "publish: {allow: [\"cg.evt.$1.>\", \"cg.gw.org.units\", \"cg.integrity.relatives.declared\", $common], deny: [$ANCHOR_DENY]}, subscribe: [\"cg.rpc.$1.>\", \"_INBOX.>\"]" ;;
+    # The integrity service answers the directory of declared relatives.
+    integrity) echo "publish: {allow: [\"cg.evt.$1.>\", \"cg.anchor.$1.>\", $common], deny: [$ANCHOR_DENY]}, subscribe: [\"cg.rpc.$1.>\", \"cg.integrity.relatives.declared\", \"_INBOX.>\"]" ;;
+    rectify) echo "publish: {allow: [\"cg.evt.$1.>\", \"cg.anchor.$1.>\", $common], deny: [$ANCHOR_DENY]}, subscribe: [\"cg.rpc.$1.>\", \"_INBOX.>\"]" ;;
     *) echo "publish: {allow: [\"cg.evt.$1.>\", $common], deny: [$ANCHOR_DENY]}, subscribe: [\"cg.rpc.$1.>\", \"_INBOX.>\"]" ;;
     esac
 }
@@ -370,6 +373,9 @@ service_env() {
         for g in CG_INTEGRITY_TEST_CLOCK CG_INTEGRITY_REMINDER_TICK_MS CG_DOSSIER_ANCHOR_S; do
             if [ -n "${!g:-}" ]; then echo "$g=${!g}"; fi
         done
+    fi
+    if [ "$svc" = risk ] && [ -n "${CG_RISK_RELATIVES_TICK_MS:-}" ]; then
+        echo "CG_RISK_RELATIVES_TICK_MS=$CG_RISK_RELATIVES_TICK_MS"
     fi
     if [ "$svc" = risk ] && [ -n "${CG_RISK_RESCORE_TICK_MS:-}" ]; then
         echo "CG_RISK_RESCORE_TICK_MS=$CG_RISK_RESCORE_TICK_MS"

@@ -56,6 +56,7 @@ export CG_DEMO_RISK=off
 # Stored risk scores are brought down as hits leave their windows within a
 # fifth of a second (run.sh: once a minute).
 export CG_RISK_RESCORE_TICK_MS=200
+export CG_RISK_RELATIVES_TICK_MS=1000
 STACK=$ROOT/scripts/stack.sh
 
 cleanup() {

@@ -137,9 +137,9 @@ static bool publish_refused(const char *user, const char *subject)
     return refused;
 }
 
-/* The risk service asks the gateway's org directory and nothing else of
- * it, calls no service; the enterprise's systems may only publish their
- * own stream's subjects. */
+/* The risk service asks the gateway's org directory and the integrity
+ * service's directory of declared relatives, calls no service; the enterprise's systems may only
+ * publish their own stream's subjects. */
 static void risk_and_publisher_rights(void **state)
 {
     (void)state;
@@ -150,6 +150,12 @@ static void risk_and_publisher_rights(void **state)
     natsStatus s = natsConnection_Request(&reply, risk, "cg.gw.org.units", "", 0, 1500);
     CGT_CHECK_INT(NATS_OK, s, "risk asks the gateway's org directory");
     CGT_CHECK(natsMsg_GetDataLength(reply) > 0, "the gateway answers with the tree");
+    natsMsg_Destroy(reply);
+    reply = NULL;
+    /* An empty body is a request of limit 0, which the directory refuses:
+     * an answer, so the question got through. */
+    s = natsConnection_Request(&reply, risk, "cg.integrity.relatives.declared", "", 0, 1500);
+    CGT_CHECK_INT(NATS_OK, s, "risk asks the integrity service's directory of declared relatives");
     natsMsg_Destroy(reply);
     CGT_CHECK(ping(risk, "case") != NATS_OK, "risk may not call case");
     CGT_CHECK(last_error_is_permission(risk), "the server says why: a permissions violation");
@@ -163,11 +169,9 @@ static void risk_and_publisher_rights(void **state)
               "risk may not publish case's events");
 
     static const char *const not_publisher[] = {
-        "cg.gw.org.units",
-        "cg.rpc.risk.Ping",
-        "cg.evt.risk.alert.raised",
-        "cg.gw.session.revoked",
-        "$JS.API.STREAM.INFO.CG_ENTERPRISE",
+        "cg.gw.org.units",       "cg.integrity.relatives.declared",
+        "cg.rpc.risk.Ping",      "cg.evt.risk.alert.raised",
+        "cg.gw.session.revoked", "$JS.API.STREAM.INFO.CG_ENTERPRISE",
     };
     for (size_t i = 0; i < sizeof not_publisher / sizeof not_publisher[0]; i++)
         CGT_CHECK(publish_refused("publisher", not_publisher[i]),

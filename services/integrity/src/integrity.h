@@ -60,6 +60,11 @@ extern long integrity_document_max_bytes;
 
 extern const cg_rpc_table integrity_rpc_table;
 
+/* Answer the directory of declared relatives (directory.c,
+ * cg/relatives_directory.h) until integrity_directory_stop(). */
+cg_code integrity_directory_start(integrity_app *app, cg_err *err);
+void integrity_directory_stop(void);
+
 /* Prepare app->codec for every message the service reads from rows. */
 cg_code integrity_codec_init(integrity_app *app, cg_err *err);
 

@@ -77,10 +77,12 @@ int main(void)
                                 CG_SUBJECT_ORG_UNIT_MOVED, cg_org_on_unit_moved,
                                 (void *)&integrity_org_moves, &err) != CG_OK ||
         cg_service_base_serve(&app.base, &integrity_rpc_table, &app, &err) != CG_OK ||
+        integrity_directory_start(&app, &err) != CG_OK ||
         integrity_reminders_start(&app, &reminders, &err) != CG_OK ||
         cg_dossier_settings_start(&files, &app.base, &integrity_dossier, CG_ANCHOR_INTEGRITY_FILE,
                                   &err) != CG_OK) {
         cg_log_error("integrity could not start: %s", err.message);
+        integrity_directory_stop();
         integrity_reminders_stop(reminders);
         cg_dossier_settings_stop(&files, &app.base);
         cg_pbjson_free(app.codec);
@@ -88,6 +90,7 @@ int main(void)
     }
     cg_log_info("integrity ready");
     cg_service_wait();
+    integrity_directory_stop();
     integrity_reminders_stop(reminders);
     cg_dossier_settings_stop(&files, &app.base);
     cg_pbjson_free(app.codec);

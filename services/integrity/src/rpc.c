@@ -129,6 +129,7 @@ cg_code integrity_codec_init(integrity_app *app, cg_err *err)
         &cleangrid__v1__report_entry__descriptor,
         &cleangrid__v1__opinion__descriptor,
         &cleangrid__v1__opinion_request__descriptor,
+        &cleangrid__v1__declared_relatives_reply__descriptor,
     };
     /* No rules: the rows are written in the codec's default shape (times
      * as RFC 3339 under *_at, days under *_on). */

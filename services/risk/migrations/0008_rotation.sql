@@ -24,20 +24,28 @@ CREATE TABLE key_posts (
 );
 CREATE INDEX key_posts_since ON key_posts (since);
 
-CREATE FUNCTION risk_track_post(p_person text) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-    f facts;
-    key text;
-BEGIN
-    SELECT x.* INTO f
+-- The person's HR event (appointment, transfer or removal) that took
+-- effect last, the latest told of when two took effect the same day; no
+-- row when HR never told of the person.
+CREATE FUNCTION risk_latest_post_fact(p_person text) RETURNS SETOF facts
+LANGUAGE sql STABLE AS $$
+    SELECT x.*
       FROM fact_parties p JOIN facts x ON x.id = p.fact_id
      WHERE p.party_kind = 'person' AND p.role = 'person' AND p.party_id = p_person
        AND x.subject IN ('ent.hr.person.appointed', 'ent.hr.person.transferred',
                          'ent.hr.person.removed')
        AND x.data->>'effective_on' ~ '^\d{4}-\d{2}-\d{2}$'
      ORDER BY (x.data->>'effective_on')::date DESC, x.occurred_at DESC, x.id DESC
-     LIMIT 1;
+     LIMIT 1
+$$;
+
+CREATE FUNCTION risk_track_post(p_person text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    f facts;
+    key text;
+BEGIN
+    SELECT * INTO f FROM risk_latest_post_fact(p_person);
     key := CASE f.subject WHEN 'ent.hr.person.appointed' THEN f.data->>'key_position'
                           WHEN 'ent.hr.person.transferred' THEN f.data->>'to_key_position' END;
     IF f.id IS NULL OR coalesce(key, '') = '' THEN

@@ -20,8 +20,16 @@ int main(void)
          .max = 86400000,
          .target = &risk_rescore_tick_ms,
          .help = "how often each replica lowers the scores whose hits left their windows, in ms"},
+        {.name = "CG_RISK_RELATIVES_TICK_MS",
+         .type = CG_CONFIG_INT,
+         .default_value = "300000",
+         .min = 50,
+         .max = 86400000,
+         .target = &risk_relatives_tick_ms,
+         .help = "how often each replica copies the relatives the integrity files declare, in ms"},
     };
     risk_rescorer *rescorer = NULL;
+    risk_relatives *relatives = NULL;
     cg_err err;
     cg_err_clear(&err);
 
@@ -31,6 +39,7 @@ int main(void)
      * events find the units the gateway knows. */
     if (risk_app_init(&app, &err) != CG_OK || cg_service_base_start(&app.base, &err) != CG_OK ||
         risk_units_start(&app, &err) != CG_OK ||
+        risk_relatives_start(&app, &relatives, &err) != CG_OK ||
         cg_service_base_consume(&app.base, RISK_DURABLE_ORG_UNIT_MOVED, CG_SUBJECT_ORG_UNIT_MOVED,
                                 cg_org_on_unit_moved, (void *)&risk_org_moves, &err) != CG_OK ||
         cg_service_base_consume_cloud(&app.base, RISK_DURABLE_ENTERPRISE, RISK_SUBJECT_ENTERPRISE,
@@ -44,6 +53,8 @@ int main(void)
         cg_service_base_serve(&app.base, &risk_rpc_table, &app, &err) != CG_OK ||
         risk_rescorer_start(&app, &rescorer, &err) != CG_OK) {
         cg_log_error("risk could not start: %s", err.message);
+        risk_rescorer_stop(rescorer);
+        risk_relatives_stop(relatives);
         risk_units_stop(&app);
         cg_service_base_stop(&app.base);
         risk_app_free(&app);
@@ -52,6 +63,7 @@ int main(void)
     cg_log_info("risk ready");
     cg_service_wait();
     risk_rescorer_stop(rescorer);
+    risk_relatives_stop(relatives);
     risk_units_stop(&app);
     cg_service_base_stop(&app.base);
     risk_app_free(&app);

@@ -89,6 +89,17 @@ extern long risk_rescore_tick_ms;
 cg_code risk_rescorer_start(risk_app *app, risk_rescorer **out, cg_err *err);
 void risk_rescorer_stop(risk_rescorer *rescorer); /* NULL is fine */
 
+/* The copy of the integrity service's declared relatives (relatives.c):
+ * copied now and every risk_relatives_tick_ms. The copy is replaced
+ * whole in one transaction; UNAVAILABLE when integrity does not answer,
+ * and the old copy stays. */
+typedef struct risk_relatives risk_relatives;
+extern long risk_relatives_tick_ms;
+cg_code risk_relatives_refresh(risk_app *app, cg_err *err);
+/* Fails only when the background thread cannot start. */
+cg_code risk_relatives_start(risk_app *app, risk_relatives **out, cg_err *err);
+void risk_relatives_stop(risk_relatives *relatives); /* NULL is fine */
+
 extern const cg_rpc_table risk_rpc_table;
 
 /* Prepare codec for the messages the API reads from rows (rpc.c). */
