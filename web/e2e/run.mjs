@@ -8,7 +8,8 @@
 //
 // CG_E2E_ONLY=name,name runs only the tests named (while working on one).
 import { chromium, selectors } from 'playwright-core';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -208,6 +209,61 @@ async function eventually(fn, what, tries = 30) {
     await new Promise((r) => setTimeout(r, 1000));
   }
   throw new Error(`never: ${what}`);
+}
+
+// Enterprise events published onto the stack's stream as the enterprise's
+// own systems would (docs/enterprise-events.md): JSON lines through
+// cg-publish as the NATS user publisher, as tests/lib/cgt.c does. It needs
+// the stack's CG_STATE (scripts/test.sh exports it, with CG_BUILD and
+// CG_STACK) to ask stack.sh for that user's URL.
+function publishEvents(events) {
+  check(process.env.CG_STATE, 'CG_STATE is not set: the test publishes enterprise events through the stack');
+  const stack = process.env.CG_STACK || resolve('../scripts/stack.sh');
+  const bin = [
+    process.env.CG_BUILD && join(process.env.CG_BUILD, 'common', 'cg-publish'),
+    resolve('../build-test/common/cg-publish'),
+    resolve('../build/common/cg-publish'),
+  ].find((f) => f && existsSync(f));
+  check(bin, 'no cg-publish: build the tree (CG_BUILD names it)');
+  const url = execFileSync(stack, ['nats-url', 'publisher'], { encoding: 'utf8' }).trim();
+  const file = join(tmpdir(), `cg-e2e-events-${randomBytes(6).toString('hex')}.jsonl`);
+  writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  try {
+    execFileSync(bin, [file], { env: { ...process.env, CG_NATS_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+// An expense claim of city_a or city_b (ent.finance.expense.claimed), made
+// days ago; the claimant approving it is the heavy indicator
+// self_approval, which raises an alert on its own (docs/risk.md).
+function expenseClaim(token, n, { unit, claimant, approver, amountFen, daysAgo }) {
+  const on = day(-daysAgo);
+  return {
+    subject: 'ent.finance.expense.claimed',
+    id: `e2e-${token}-${n}`,
+    source: 'fin.east',
+    time: `${on}T09:00:00Z`,
+    data: {
+      claim_id: `BX-E2E-${token}-${n}`,
+      unit: { unit_code: unit },
+      claimant,
+      approver,
+      amount_fen: amountFen,
+      category: 'travel',
+      claimed_on: on,
+      approved_at: `${on}T09:00:00Z`,
+    },
+  };
+}
+
+// The open alert about a person, once the risk service raised it.
+async function personAlert(token, person) {
+  return eventually(async () => {
+    const { items } = await apiCall(token, 'GET', '/api/v1/risk/alerts?entity_kind=person');
+    return items.find((a) => a.entity.id === person);
+  }, `an alert about ${person}`);
 }
 
 // The demo cadre's integrity file (HR-CADRE.EAST in city_a, as the
@@ -1745,6 +1801,175 @@ const tests = [
       check((await page.getByTestId('letter-name').textContent()) === name, 'the letter does not name the candidate');
       check((await page.getByTestId('letter-text').textContent()) === words, 'the letter does not hold the signed words');
       await page.screenshot({ path: join(shots, 'integrity-10-letter.png'), fullPage: true });
+    },
+  },
+  {
+    // Generated enterprise events raise a risk alert whose explanation
+    // names its inputs, and the alert becomes a clue: a claim its claimant
+    // approved (self_approval, heavy) and a clean one by the same person
+    // are published through cg-publish; lead.east finds the alert in the
+    // list (its unit by name), reads the hit's inputs (claimant, approver,
+    // the amount in yuan), has the escalation's dialog and sends it; the
+    // alert then links to the clue the case service registered, which
+    // opens with source 风险预警 and names the person. Every id is new in
+    // each run, so a second run on the same stack passes too.
+    name: 'risk_alert_explained_and_escalated',
+    options: { ...DESKTOP, locale: 'zh-CN' },
+    async run(page) {
+      const token = randomBytes(5).toString('hex').toUpperCase();
+      const person = `E2E-R${token}`;
+      const name = `报销人${token.slice(-4)}`;
+      const amountFen = 300000 + (parseInt(token.slice(0, 4), 16) % 100000) * 7;
+      const yuan = `${Math.floor(amountFen / 100).toLocaleString('en-US')}.${String(amountFen % 100).padStart(2, '0')}`;
+      publishEvents([
+        expenseClaim(token, 1, { unit: 'city_a', claimant: { person_id: person, name }, approver: { person_id: `E2E-A${token}`, name: '审批人' }, amountFen: 12000, daysAgo: 4 }),
+        expenseClaim(token, 2, { unit: 'city_a', claimant: { person_id: person, name }, approver: { person_id: person, name }, amountFen, daysAgo: 2 }),
+      ]);
+      const lead = await apiLogin('lead.east');
+      const raised = await personAlert(lead, person);
+      check(raised.indicators.length === 1 && raised.indicators[0] === 'self_approval', `the alert's indicators: ${raised.indicators}`);
+
+      await signIn(page, 'lead.east', '/risk/alerts');
+      const row = page.locator(`[data-test=risk-alert-row][data-entity="${person}"]`);
+      await row.waitFor();
+      check((await row.textContent()).includes(name), 'the alert is not listed by the person’s name');
+      const tr = page.locator('.el-table__row').filter({ has: row });
+      await tr.locator('[data-test=risk-unit][data-unit=city_a]').filter({ hasText: 'A市供电公司' }).waitFor();
+      await page.screenshot({ path: join(shots, 'risk-1-alerts.png'), fullPage: true });
+      await row.click();
+      await waitUrl(page, new RegExp(`^/risk/alerts/${raised.id}$`));
+      await page.locator(`[data-test=risk-alert][data-id="${raised.id}"][data-status=new]`).waitFor();
+      await page.locator('[data-test=risk-alert] [data-test=risk-unit][data-unit=city_a]').filter({ hasText: 'A市供电公司' }).waitFor();
+
+      // The explanation: the hit and what made it fire.
+      const hits = page.locator('[data-test=risk-hit]');
+      check((await hits.count()) === 1, `${await hits.count()} hits explained`);
+      const hit = page.locator('[data-test=risk-hit][data-indicator=self_approval]');
+      check((await hit.textContent()).includes('自批自报'), 'the hit is not named by its indicator');
+      const input = (key) => hit.locator(`[data-input="${key}"]`).textContent();
+      check((await input('claimant.person_id')) === person, `claimant ${await input('claimant.person_id')}`);
+      check((await input('approver.person_id')) === person, `approver ${await input('approver.person_id')}`);
+      check((await input('claimant.name')) === name, `claimant's name ${await input('claimant.name')}`);
+      check((await input('amount_fen')) === yuan, `amount ${await input('amount_fen')}, not ${yuan}`);
+      check((await hit.textContent()).includes(`BX-E2E-${token}-2`), 'the hit does not name its claim');
+      const facts = await page.getByTestId('risk-fact').count();
+      check(facts === 1, `${facts} facts behind the alert`);
+      await page.screenshot({ path: join(shots, 'risk-2-explained.png'), fullPage: true });
+
+      // Escalated through its dialog, it links to its clue once registered.
+      await page.getByTestId('risk-action-escalate').click();
+      const dialog = page.locator('.el-dialog').filter({ has: page.getByTestId('risk-action-submit') });
+      await dialog.waitFor();
+      await dialog.locator('textarea[name=reason]').fill(`自批自报，转为问题线索 ${token}`);
+      await page.getByTestId('risk-action-submit').click();
+      await page.locator(`[data-test=risk-alert][data-id="${raised.id}"][data-status=escalated]`).waitFor();
+      await dialog.waitFor({ state: 'hidden' });
+      check(!(await page.locator('[data-test=risk-actions] button').count()), 'actions offered on an escalated alert');
+      const link = page.getByTestId('risk-clue-link');
+      await link.waitFor({ timeout: 30000 });
+      const history = await page.getByTestId('risk-history').textContent();
+      check(history.includes(token), 'the history does not hold the escalation’s reason');
+      const times = await page.locator('[data-test=risk-history] .el-table__row td:first-child').allTextContents();
+      check(times.length === 2 && times.every((t) => /\d{4}\/\d{2}\/\d{2}/.test(t)), `the history's times: ${times}`);
+      await page.screenshot({ path: join(shots, 'risk-3-escalated.png'), fullPage: true });
+      const clueHref = await link.getAttribute('href');
+      check(/^\/clues\/[0-9a-f-]{36}$/.test(clueHref), `the clue link ${clueHref}`);
+      await link.click();
+      await waitUrl(page, /^\/clues\/[0-9a-f-]{36}$/);
+      await page.locator('[data-test=clue-source][data-source=risk_alert]').filter({ hasText: '风险预警' }).waitFor();
+      check((await page.getByTestId('clue-detail').textContent()).includes(person), 'the clue does not name the person');
+      await page.screenshot({ path: join(shots, 'risk-4-clue.png'), fullPage: true });
+      const after = await apiCall(lead, 'GET', `/api/v1/risk/alerts/${raised.id}`);
+      check(after.status === 'escalated' && `/clues/${after.clue_id}` === clueHref, `the alert's clue ${after.clue_id}`);
+    },
+  },
+  {
+    // The risk overview's heat map of the org tree and the pages it
+    // opens: a claim its claimant approved in city_b gives that unit a
+    // score; lead.east reads the units by name under the heat map (city_b
+    // as City B Power Supply Co., no code), a click on the heat map opens
+    // the alerts of the unit clicked, and city_b's figure the alerts of
+    // city_b, among them this run's with its unit by name; the person's
+    // page shows the score and the hit, city_b's page the unit by name;
+    // the indicators page counts self_approval's hits, alerts and clues
+    // as the API does, and its precision.
+    name: 'risk_heat_map_entity_and_indicators',
+    options: { ...DESKTOP, locale: 'en-US' },
+    async run(page) {
+      const token = randomBytes(5).toString('hex').toUpperCase();
+      const person = `E2E-H${token}`;
+      publishEvents([
+        expenseClaim(token, 1, { unit: 'city_b', claimant: { person_id: person, name: `Claimant ${token}` }, approver: { person_id: person }, amountFen: 256000, daysAgo: 3 }),
+      ]);
+      const lead = await apiLogin('lead.east');
+      const raised = await personAlert(lead, person);
+      const overview = await apiCall(lead, 'GET', '/api/v1/risk/overview');
+      const keys = new Set(['east', ...overview.units.map((u) => u.key)]);
+      check(keys.has('city_b'), `the overview's units: ${[...keys]}`);
+
+      await signIn(page, 'lead.east', '/risk');
+      await page.locator('[data-test=risk-heat-map] canvas').waitFor();
+      await page.locator('[data-test=risk-units] .el-loading-mask').waitFor({ state: 'detached' }).catch(() => {});
+      const cityB = page.locator('[data-test=risk-units] [data-test=risk-figure][data-key=city_b]');
+      await cityB.locator('[data-test=risk-unit-name]').filter({ hasText: 'City B Power Supply Co.' }).waitFor();
+      const names = await page.locator('[data-test=risk-units] [data-test=risk-unit-name]').allTextContents();
+      check(names.length === overview.units.length, `${names.length} units listed, ${overview.units.length} scored`);
+      check(!names.some((n) => /^[a-z0-9_]+$/.test(n.trim())), `units shown by code: ${names.join(', ')}`);
+      await page.screenshot({ path: join(shots, 'risk-5-heat-map.png'), fullPage: true });
+
+      // A click inside the heat map opens the alerts of the unit clicked.
+      const box = await page.locator('[data-test=risk-heat-map] canvas').boundingBox();
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      await waitUrl(page, /^\/risk\/alerts\?unit_code=[a-z0-9_]+$/);
+      const clicked = new URL(page.url()).searchParams.get('unit_code');
+      check(keys.has(clicked), `the heat map opened ${clicked}, not one of ${[...keys]}`);
+      await page.locator(`[data-test=risk-unit-filter] [data-test=risk-unit][data-unit=${clicked}]`).waitFor();
+      check(!/^[a-z0-9_]+$/.test((await page.locator('[data-test=risk-unit-filter] [data-test=risk-unit]').textContent()).trim()), 'the filtered unit is shown by code');
+
+      // city_b's figure opens city_b's alerts, this run's among them.
+      await page.goto(`${base}/risk`);
+      await cityB.click();
+      await waitUrl(page, /^\/risk\/alerts\?unit_code=city_b$/);
+      const row = page.locator(`[data-test=risk-alert-row][data-entity="${person}"]`);
+      await row.waitFor();
+      const tr = page.locator('.el-table__row').filter({ has: row });
+      await tr.locator('[data-test=risk-unit][data-unit=city_b]').filter({ hasText: 'City B Power Supply Co.' }).waitFor();
+      const units = await page.locator('[data-test=risk-alert-table] [data-test=risk-unit]').evaluateAll((els) => els.map((e) => e.dataset.unit));
+      check(units.length > 0 && units.every((u) => u === 'city_b'), `units listed under city_b: ${units}`);
+      await page.screenshot({ path: join(shots, 'risk-6-unit-alerts.png'), fullPage: true });
+
+      // The person's page: the score and the hit.
+      await row.click();
+      await waitUrl(page, new RegExp(`^/risk/alerts/${raised.id}$`));
+      await page.getByTestId('risk-entity-link').click();
+      await waitUrl(page, new RegExp(`^/risk/entities/person/${person}$`));
+      await page.locator(`[data-test=risk-entity][data-kind=person][data-id="${person}"]`).waitFor();
+      check((await page.getByTestId('risk-score').textContent()).trim() === '0.8', `the person's score ${await page.getByTestId('risk-score').textContent()}`);
+      await page.locator('[data-test=risk-entity-hits] [data-test=risk-hit][data-indicator=self_approval]').waitFor();
+      await page.locator('[data-test=risk-entity] [data-test=risk-unit][data-unit=city_b]').filter({ hasText: 'City B Power Supply Co.' }).waitFor();
+      await page.locator(`[data-test=risk-entity-alerts] [data-test=risk-alert-row][data-id="${raised.id}"]`).waitFor();
+      await page.screenshot({ path: join(shots, 'risk-7-person.png'), fullPage: true });
+
+      // city_b's own page names it.
+      await page.goto(`${base}/risk/entities/unit/city_b`);
+      await page.locator('[data-test=risk-entity][data-kind=unit][data-id=city_b]').waitFor();
+      await page.locator('h1').filter({ hasText: 'City B Power Supply Co.' }).waitFor();
+
+      // The indicators page counts as the API does.
+      const { items } = await apiCall(lead, 'GET', '/api/v1/risk/indicators');
+      const self = items.find((i) => i.code === 'self_approval');
+      check(self && self.hits >= 1 && self.alerts >= 1, `self_approval counts ${JSON.stringify(self)}`);
+      await page.goto(`${base}/risk/indicators`);
+      const counts = page.locator('[data-test=risk-counts][data-code=self_approval]');
+      await counts.waitFor();
+      for (const k of ['hits', 'alerts', 'clues', 'confirmed']) {
+        const shown = Number(await counts.getAttribute(`data-${k}`));
+        check(shown >= self[k], `self_approval's ${k}: ${shown} shown, ${self[k]} counted before`);
+      }
+      const precision = (await page.locator('[data-test=risk-precision][data-code=self_approval]').textContent()).trim();
+      const clues = Number(await counts.getAttribute('data-clues'));
+      check(clues ? /^\d+(\.\d)?%$/.test(precision) : precision === '—', `precision ${precision} of ${clues} clues`);
+      await page.screenshot({ path: join(shots, 'risk-8-indicators.png'), fullPage: true });
     },
   },
 ];

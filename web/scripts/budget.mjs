@@ -27,10 +27,19 @@ const pages = [
   },
   { name: 'office login (/login)', components: ['src/office/LoginPage.vue'], budget: 350_000 },
   // The dashboard with its charts: the shell, the page and ECharts, which
-  // only this page's lazy chunk may carry (checked below).
+  // only the lazy chunks of this page and the risk overview may carry
+  // (checked below).
   {
     name: 'office dashboard (/dashboard, signed in)',
     components: ['src/office/ShellLayout.vue', 'src/office/DashboardPage.vue'],
+    budget: 350_000,
+    charts: true,
+  },
+  // The risk overview with its heat map of the org tree (ECharts' treemap):
+  // the other page whose lazy chunks may carry ECharts.
+  {
+    name: 'office risk overview (/risk, signed in)',
+    components: ['src/office/ShellLayout.vue', 'src/office/RiskOverview.vue'],
     budget: 350_000,
     charts: true,
   },
@@ -95,7 +104,7 @@ for (const page of pages) {
   const charting = js.filter(hasCharts);
   if (!page.charts && charting.length) {
     over++;
-    console.log(`OVER ${page.name}: loads ECharts at start (${charting.join(', ')}); it belongs in the dashboard's lazy chunk`);
+    console.log(`OVER ${page.name}: loads ECharts at start (${charting.join(', ')}); it belongs in the overviews' lazy chunk`);
   } else if (page.charts && !charting.length) {
     over++;
     console.log(`FAIL ${page.name}: no ECharts found, so the check above proves nothing`);

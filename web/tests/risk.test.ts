@@ -5,15 +5,20 @@ import {
   alertFiltersFromQuery,
   alertFiltersToQuery,
   alertListQuery,
+  BAND_COLOURS,
   bandType,
+  entityLabel,
   fenToYuan,
   inputRows,
   overviewQuery,
+  riskUnitLabel,
+  unitTree,
   settingsBody,
   settingsForm,
   validateSettings,
   visibleActions,
   type RiskIndicator,
+  type RiskUnitInfo,
 } from '@/lib/risk';
 import en from '@/locales/risk-en';
 import zh from '@/locales/risk-zh-CN';
@@ -105,6 +110,106 @@ describe('the alert list’s filters', () => {
     expect(overviewQuery('units', { key: 'city_a', score: 1 })).toEqual({ unit_code: 'city_a' });
     expect(overviewQuery('band', { key: 'high', count: 2 })).toEqual({ band: 'high' });
     expect(overviewQuery('indicator', { key: 'single_bid', band: 'medium', count: 2 })).toEqual({ indicator: 'single_bid', band: 'medium' });
+  });
+});
+
+describe('units by name', () => {
+  const known = new Map<string, RiskUnitInfo>([
+    ['east', { code: 'east', name: 'East Province Electric Power Co.', name_zh: '华东省电力公司', path: 'hq.east' }],
+    ['city_a', { code: 'city_a', name: 'City A Power Supply Co.', name_zh: 'A市供电公司' }],
+  ]);
+
+  it('name a unit in the reader’s language, and by its code while no name is known', () => {
+    expect(riskUnitLabel('city_a', known, 'zh-CN')).toBe('A市供电公司');
+    expect(riskUnitLabel('city_a', known, 'en')).toBe('City A Power Supply Co.');
+    expect(riskUnitLabel('city_b', known, 'en')).toBe('city_b');
+  });
+
+  it('name an entity by the name its events gave, a unit without one by the org tree, else by its id', () => {
+    expect(entityLabel({ kind: 'person', id: 'P-1', name: '赵六' }, known, 'en')).toBe('赵六');
+    expect(entityLabel({ kind: 'person', id: 'P-1', name: '' }, known, 'en')).toBe('P-1');
+    expect(entityLabel({ kind: 'unit', id: 'city_a', name: '' }, known, 'zh-CN')).toBe('A市供电公司');
+    expect(entityLabel({ kind: 'supplier', id: '91330100MA27A1B2C5' }, known, 'en')).toBe('91330100MA27A1B2C5');
+  });
+});
+
+describe('the org tree’s heat map', () => {
+  const label = (code: string) => code.toUpperCase();
+
+  it('nests units by path under the reader’s unit, leaving out what lies above it', () => {
+    const known = new Map<string, RiskUnitInfo>([
+      ['east', { code: 'east', path: 'hq.east' }],
+      ['city_a', { code: 'city_a', path: 'hq.east.city_a' }],
+      ['grid_x', { code: 'grid_x', path: 'hq.east.city_a.grid_x' }],
+    ]);
+    const tree = unitTree(
+      [
+        { key: 'city_a', band: 'high', score: 1.6 },
+        { key: 'grid_x', band: 'medium', score: 0.8 },
+      ],
+      known,
+      'east',
+      label,
+    );
+    expect(tree).toEqual([
+      {
+        code: 'east',
+        name: 'EAST',
+        children: [
+          {
+            code: 'city_a',
+            name: 'CITY_A',
+            children: [
+              { code: 'city_a', name: 'CITY_A', value: 1.6, band: 'high' },
+              { code: 'grid_x', name: 'GRID_X', value: 0.8, band: 'medium' },
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('gives a unit with a score of its own a cell beside the units under it', () => {
+    const known = new Map<string, RiskUnitInfo>([['east', { code: 'east', path: 'hq.east' }]]);
+    const tree = unitTree(
+      [
+        { key: 'east', band: 'low', score: 0.4 },
+        { key: 'city_b', band: 'medium', score: 0.8 },
+      ],
+      known,
+      'east',
+      label,
+    );
+    expect(tree).toHaveLength(1);
+    expect(tree[0].code).toBe('east');
+    expect(tree[0].value).toBeUndefined();
+    expect(tree[0].children).toEqual([
+      { code: 'east', name: 'EAST', value: 0.4, band: 'low' },
+      { code: 'city_b', name: 'CITY_B', value: 0.8, band: 'medium' },
+    ]);
+  });
+
+  it('puts a unit whose path is not known directly under the root, and leaves out units without a score', () => {
+    const known = new Map<string, RiskUnitInfo>([['hq', { code: 'hq', path: 'hq' }]]);
+    const tree = unitTree(
+      [
+        { key: 'city_c', band: 'high', score: 2 },
+        { key: 'west', band: 'low', score: 0 },
+        { key: 'east', score: undefined },
+      ],
+      known,
+      'hq',
+      label,
+    );
+    expect(tree).toEqual([{ code: 'hq', name: 'HQ', children: [{ code: 'city_c', name: 'CITY_C', value: 2, band: 'high' }] }]);
+    expect(unitTree([], known, 'hq', label)).toEqual([]);
+    expect(unitTree(undefined, known, 'hq', label)).toEqual([]);
+  });
+
+  it('works without a known root, and colours every band', () => {
+    const tree = unitTree([{ key: 'city_a', band: 'medium', score: 0.8 }], new Map(), '', label);
+    expect(tree).toEqual([{ code: 'city_a', name: 'CITY_A', value: 0.8, band: 'medium' }]);
+    for (const b of ['low', 'medium', 'high']) expect(BAND_COLOURS[b]).toMatch(/^#[0-9a-f]{6}$/);
   });
 });
 

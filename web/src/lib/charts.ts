@@ -1,7 +1,9 @@
 /* ECharts for the dashboard, and only what it draws: the core, bar, line
  * and pie charts, a grid, the tooltip and the canvas renderer. Imported by
  * the dashboard page alone, so it lands in that page's lazy chunk and the
- * office shell's initial JavaScript does not carry it (web_budget). */
+ * office shell's initial JavaScript does not carry it (web_budget). The
+ * risk overview's treemap is src/lib/treemap.ts's, so the dashboard does
+ * not carry that either. */
 import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
 import { BarChart, LineChart, PieChart, type BarSeriesOption, type LineSeriesOption, type PieSeriesOption } from 'echarts/charts';
 import { GridComponent, TooltipComponent, type GridComponentOption, type TooltipComponentOption } from 'echarts/components';

@@ -1,9 +1,11 @@
 /* The risk pages' rules (廉洁风险预警, docs/risk.md): the alert list's
  * filters in the URL, a hit's inputs as rows of a table (amounts in fen
  * read as yuan), the actions a role is shown, the indicator settings form
- * and its check. Pure, so tests/risk.test.ts checks them. */
+ * and its check, units and entities by name and the org tree's heat map.
+ * Pure, so tests/risk.test.ts checks them. */
 import type { LocationQuery } from 'vue-router';
 import type { Errors } from '@/lib/validate';
+import { unitLabel } from '@/lib/names';
 
 export interface RiskEntityRef {
   kind: string;
@@ -37,7 +39,7 @@ export interface RiskFact {
 }
 
 export interface RiskHistoryEntry {
-  at: string;
+  done_at: string; // when the step was taken (the service's done_at)
   actor: string;
   action: string;
   from_state: string;
@@ -366,3 +368,92 @@ export function settingsBody(f: SettingsForm): Record<string, unknown> {
 export function settingsFields(f: SettingsForm): string[] {
   return ['weight', 'window_days', 'enabled', 'reason', ...Object.keys(f.params).map((p) => `params.${p}`)];
 }
+
+/* A unit as the risk pages know it. The risk service names units by code
+ * only (the enterprise's events do), so the names come from the gateway's
+ * unit lookup and the org path is known only for the reader's own unit
+ * (src/lib/riskUnits.ts). */
+export interface RiskUnitInfo {
+  code: string;
+  name?: string;
+  name_zh?: string;
+  path?: string;
+}
+
+/* A unit's text: its name in the reader's language, else its code. */
+export function riskUnitLabel(code: string, known: ReadonlyMap<string, RiskUnitInfo>, locale: string): string {
+  return unitLabel(code, known.get(code), locale);
+}
+
+/* An entity's text: the name the events gave it; a unit without one by
+ * its name in the org tree; else its id. */
+export function entityLabel(e: RiskEntityRef, known: ReadonlyMap<string, RiskUnitInfo>, locale: string): string {
+  if (e.name) return e.name;
+  if (e.kind === 'unit') return riskUnitLabel(e.id, known, locale);
+  return e.id;
+}
+
+/* A cell of the org tree's heat map: a unit (the alert list of its
+ * subtree opens from it), its text, and either its own score and band (a
+ * leaf) or the units under it. */
+export interface UnitCell {
+  code: string;
+  name: string;
+  value?: number;
+  band?: string;
+  children?: UnitCell[];
+}
+
+interface UnitNode {
+  code: string;
+  own?: RiskFigure;
+  children: Map<string, UnitNode>;
+}
+
+/* The org tree's heat map from the overview's units: each unit with a
+ * score above 0 a cell sized by it and coloured by its band, nested under
+ * its ancestors by org path, starting from the reader's own unit (root).
+ * A unit whose path is not known stands directly under the root; a unit
+ * with a score of its own and units under it has a cell of its own among
+ * theirs, so its score is not lost in theirs. */
+export function unitTree(
+  units: readonly RiskFigure[] | undefined,
+  known: ReadonlyMap<string, RiskUnitInfo>,
+  root: string,
+  label: (code: string) => string,
+): UnitCell[] {
+  const rootPath = known.get(root)?.path || root;
+  const above = rootPath ? rootPath.split('.').slice(0, -1) : [];
+  const top = new Map<string, UnitNode>();
+  for (const f of units ?? []) {
+    if (!f.key || !((f.score ?? 0) > 0)) continue;
+    // Without a root (no session yet) a unit of unknown path stands alone.
+    const path = known.get(f.key)?.path || (!root ? f.key : f.key === root ? rootPath : `${rootPath}.${f.key}`);
+    let labels = path.split('.');
+    // The tree starts at the reader's unit: what lies above it is left out.
+    if (above.length && labels.slice(0, above.length).join('.') === above.join('.')) labels = labels.slice(above.length);
+    let level = top;
+    let node: UnitNode | undefined;
+    for (const code of labels) {
+      node = level.get(code);
+      if (!node) {
+        node = { code, children: new Map() };
+        level.set(code, node);
+      }
+      level = node.children;
+    }
+    if (node) node.own = f;
+  }
+  const cell = (n: UnitNode): UnitCell => {
+    const name = label(n.code);
+    const leaf = (f: RiskFigure): UnitCell => ({ code: n.code, name, value: f.score ?? 0, band: f.band || undefined });
+    if (!n.children.size) return leaf(n.own!);
+    const children = [...n.children.values()].map(cell);
+    return { code: n.code, name, children: n.own ? [leaf(n.own), ...children] : children };
+  };
+  return [...top.values()].map(cell);
+}
+
+/* The colour of a band in the heat map and the bars (Element Plus'
+ * danger, warning and info). */
+export const BAND_COLOURS: Readonly<Record<string, string>> = { high: '#f56c6c', medium: '#e6a23c', low: '#909399' };
