@@ -165,6 +165,46 @@ static bool relative_copied(void *arg)
     return cgt_psql_number("cg_risk", c->sql) > 0;
 }
 
+/* The integrity file of person_id as lead reads it, opened in unit_code
+ * when the person has none (a second opening answers 409); the caller
+ * deletes it. */
+static cJSON *file_of(const char *lead, const char *person_id, const char *unit_code)
+{
+    char body[256], path[160], id[37];
+    snprintf(body, sizeof body, "{\"person_id\":\"%s\",\"name\":\"干部 %s\",\"unit_code\":\"%s\"}",
+             person_id, person_id, unit_code);
+    cgt_response *r = cgt_send_json("POST", "/api/v1/integrity/cadres", lead, body);
+    CGT_CHECK(r->status == 201 || r->status == 409, "a file for %s: %ld %s", person_id, r->status,
+              r->body);
+    cgt_response_free(r);
+    snprintf(path, sizeof path, "/api/v1/integrity/cadres?q=%s", person_id);
+    r = cgt_get(path, lead);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "items"), 0);
+    CGT_CHECK(first != NULL, "the file of %s", person_id);
+    snprintf(id, sizeof id, "%s", cgt_json_str(first, "id"));
+    cgt_response_free(r);
+    return CGT_GET_CADRE_FILE(lead, id);
+}
+
+/* Whether the file of person_id holds the internal concealment record of
+ * relative that the risk service's finding made. */
+static bool concealment_recorded(const char *lead, const char *person_id, const char *unit_code,
+                                 const char *relative)
+{
+    cJSON *file = file_of(lead, person_id, unit_code);
+    bool found = false;
+    const cJSON *rec;
+    cJSON_ArrayForEach(rec, cJSON_GetObjectItem(file, "records"))
+    {
+        found |= strcmp(cgt_json_str(rec, "section"), "concealment") == 0 &&
+                 cJSON_IsTrue(cJSON_GetObjectItem(rec, "internal")) &&
+                 strstr(cgt_json_str(rec, "detail"), relative) != NULL;
+    }
+    cJSON_Delete(file);
+    return found;
+}
+
 /* The relatives the planted conflict_declared cases rest on, declared in
  * the cadres' integrity files as the office would (a file opened when the
  * cadre has none, the relative added with the business), and waited for in
@@ -181,23 +221,9 @@ static void declare_planted_relatives(const cJSON *manifest)
         const cJSON *want = cJSON_GetObjectItem(c, "expected");
         const cJSON *entity = cJSON_GetObjectItem(c, "entity");
         const char *cadre = cgt_json_str(want, "cadre"), *relative = cgt_json_str(want, "relative");
-        char body[1024], path[160];
-        snprintf(body, sizeof body,
-                 "{\"person_id\":\"%s\",\"name\":\"干部 %s\",\"unit_code\":\"%s\"}", cadre, cadre,
-                 cgt_json_str(entity, "unit_code"));
-        cgt_response *r = cgt_send_json("POST", "/api/v1/integrity/cadres", lead, body);
-        CGT_CHECK(r->status == 201 || r->status == 409, "a file for %s: %ld %s", cadre, r->status,
-                  r->body);
-        cgt_response_free(r);
-        snprintf(path, sizeof path, "/api/v1/integrity/cadres?q=%s", cadre);
-        r = cgt_get(path, lead);
-        CGT_CHECK_STATUS(r, 200);
-        const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "items"), 0);
-        CGT_CHECK(first != NULL, "the file of %s", cadre);
-        char id[37];
-        snprintf(id, sizeof id, "%s", cgt_json_str(first, "id"));
-        cgt_response_free(r);
-        cJSON *file = CGT_GET_CADRE_FILE(lead, id);
+        char body[1024], path[160], id[37];
+        cJSON *file = file_of(lead, cadre, cgt_json_str(entity, "unit_code"));
+        snprintf(id, sizeof id, "%s", cgt_json_str(cJSON_GetObjectItem(file, "cadre"), "id"));
         bool declared = false;
         const cJSON *rel;
         cJSON_ArrayForEach(rel, cJSON_GetObjectItem(file, "relatives"))
@@ -213,7 +239,7 @@ static void declare_planted_relatives(const cJSON *manifest)
                      relative, cgt_json_str(want, "relation"), cgt_json_str(want, "company"),
                      cgt_json_str(entity, "credit_code"));
             snprintf(path, sizeof path, "/api/v1/integrity/cadres/%s/relatives", id);
-            r = cgt_send_json("POST", path, lead, body);
+            cgt_response *r = cgt_send_json("POST", path, lead, body);
             CGT_CHECK_STATUS(r, 201);
             cgt_response_free(r);
         }
@@ -263,6 +289,27 @@ static void planted_cases_fire_and_nothing_else(void **state)
         CGT_CHECK(hits_on_events(code, cJSON_GetObjectItem(c, "event_ids")) == 0,
                   "the near miss %s %s fired", code, cgt_json_str(c, "key"));
     }
+    /* Each undeclared relative is a concealment finding in the cadre's
+     * integrity file (opened here when there is none: the records of a
+     * person wait for their file). */
+    char *lead = CGT_LOGIN("lead");
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(m, "cases"))
+    {
+        if (strcmp(cgt_json_str(c, "code"), "conflict_undeclared") != 0)
+            continue;
+        const cJSON *want = cJSON_GetObjectItem(c, "expected");
+        const char *cadre = cgt_json_str(want, "cadre"), *relative = cgt_json_str(want, "relative");
+        bool recorded = false;
+        for (int i = 0; i < CGT_DEADLINE_MS / 500 && !recorded; i++) {
+            recorded = concealment_recorded(
+                lead, cadre, cgt_json_str(cJSON_GetObjectItem(c, "entity"), "unit_code"), relative);
+            if (!recorded)
+                cgt_sleep_ms(500);
+        }
+        CGT_CHECK(recorded, "no concealment finding about %s's relative %s in the file", cadre,
+                  relative);
+    }
+    free(lead);
     /* No more hits than planted cases: one hit each, nothing unplanted. */
     for (size_t i = 0; CHECKED[i] != NULL; i++) {
         long long hits = hits_in_stream(CHECKED[i], prefix);

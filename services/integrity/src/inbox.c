@@ -7,6 +7,7 @@
  * nothing either. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cg/log.h"
 #include "cg/util.h"
@@ -268,5 +269,68 @@ cg_code integrity_on_risk_reminder(PGconn *conn, const char *subject, const char
 cleanup:
     if (ev != NULL)
         cleangrid__v1__risk_alert_event__free_unpacked(ev, NULL);
+    return rc;
+}
+
+/* The day of the award a finding is about (Unix ms at midnight UTC), or
+ * the event's when it names none. */
+static int64_t award_day(const Cleangrid__V1__RiskConcealmentFound *ev)
+{
+    struct tm tm = {0};
+    char rest;
+    if (sscanf(ev->awarded_on, "%4d-%2d-%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &rest) != 3)
+        return event_day(ev->meta);
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return (int64_t)timegm(&tm) * 1000;
+}
+
+cg_code integrity_on_risk_concealment(PGconn *conn, const char *subject, const char *event_id,
+                                      const uint8_t *data, size_t len, void *arg, cg_err *err)
+{
+    (void)subject, (void)arg;
+    cg_code rc = CG_OK;
+    char person[CG_PERSON_ID_SIZE], ref[96], day[24], detail[1024];
+    Cleangrid__V1__RiskConcealmentFound *ev =
+        cleangrid__v1__risk_concealment_found__unpack(NULL, len, data);
+
+    if (ev == NULL || ev->hit_id <= 0 ||
+        !cg_person_id_canon(ev->cadre_person_id, person, sizeof person) || person[0] == '\0' ||
+        !cg_ltree_path_valid(ev->org_path) || ev->relative_name[0] == '\0') {
+        rc = cg_err_set(err, CG_INVALID_ARGUMENT,
+                        "event %s is not a concealment finding about a cadre, a relative and a "
+                        "unit",
+                        event_id);
+        goto cleanup;
+    }
+    /* One record per hit and relative, so a replay under a new event id
+     * adds nothing. Internal: the office looks into it before the cadre
+     * is asked. */
+    snprintf(ref, sizeof ref, "risk:concealment:%lld:%s", (long long)ev->hit_id, ev->relative_name);
+    snprintf(detail, sizeof detail,
+             "登记信息显示 %s（%s）为 %s（统一社会信用代码 %s）的%s，该单位向其授标（%s），"
+             "廉政档案未申报。 The registers show %s (%s) as %s of %s (%s), awarded by the "
+             "cadre's unit (%s); the integrity file does not declare them.",
+             ev->relative_name, ev->relation, ev->company_name, ev->credit_code,
+             strcmp(ev->register_role, "legal_representative") == 0 ? "法定代表人" : "股东",
+             ev->award_id, ev->relative_name, ev->relation, ev->register_role, ev->company_name,
+             ev->credit_code, ev->award_id);
+    snprintf(day, sizeof day, "%lld", (long long)award_day(ev));
+    const char *fields[11] = {person,
+                              "concealment",
+                              "疑似隐瞒不报亲属经商 Relative's business not declared",
+                              detail,
+                              "",
+                              "",
+                              ref,
+                              "t",
+                              ev->org_path,
+                              day,
+                              "system"};
+    rc = event_record(conn, event_id, fields, err);
+
+cleanup:
+    if (ev != NULL)
+        cleangrid__v1__risk_concealment_found__free_unpacked(ev, NULL);
     return rc;
 }

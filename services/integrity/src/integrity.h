@@ -33,6 +33,11 @@
  * alert: kept in the person's file, section reminder. */
 #define INTEGRITY_SUBJECT_RISK_REMINDED "cg.evt.risk.alert.reminded"
 #define INTEGRITY_DURABLE_RISK_REMINDED "integrity-risk-reminded"
+/* A relative the registers show and the cadre's file does not declare
+ * (隐瞒不报), found by the risk service: an internal record of the file,
+ * section concealment. */
+#define INTEGRITY_SUBJECT_RISK_CONCEALMENT "cg.evt.risk.concealment.found"
+#define INTEGRITY_DURABLE_RISK_CONCEALMENT "integrity-risk-concealment"
 
 /* The actor of work no caller asked for (a consumer). */
 #define INTEGRITY_ACTOR_SYSTEM "system:integrity"
@@ -238,6 +243,8 @@ cg_code integrity_on_clue_disposed(PGconn *conn, const char *subject, const char
  * a file exists), once per alert. */
 cg_code integrity_on_risk_reminder(PGconn *conn, const char *subject, const char *event_id,
                                    const uint8_t *data, size_t len, void *arg, cg_err *err);
+cg_code integrity_on_risk_concealment(PGconn *conn, const char *subject, const char *event_id,
+                                      const uint8_t *data, size_t len, void *arg, cg_err *err);
 cg_code integrity_on_clue_created(PGconn *conn, const char *subject, const char *event_id,
                                   const uint8_t *data, size_t len, void *arg, cg_err *err);
 

@@ -73,6 +73,9 @@ int main(void)
         cg_service_base_consume(&app.base, INTEGRITY_DURABLE_RISK_REMINDED,
                                 INTEGRITY_SUBJECT_RISK_REMINDED, integrity_on_risk_reminder, &app,
                                 &err) != CG_OK ||
+        cg_service_base_consume(&app.base, INTEGRITY_DURABLE_RISK_CONCEALMENT,
+                                INTEGRITY_SUBJECT_RISK_CONCEALMENT, integrity_on_risk_concealment,
+                                &app, &err) != CG_OK ||
         cg_service_base_consume(&app.base, INTEGRITY_DURABLE_ORG_UNIT_MOVED,
                                 CG_SUBJECT_ORG_UNIT_MOVED, cg_org_on_unit_moved,
                                 (void *)&integrity_org_moves, &err) != CG_OK ||

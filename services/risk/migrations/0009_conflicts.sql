@@ -182,3 +182,23 @@ LANGUAGE sql STABLE AS $$
       FROM found
     HAVING count(*) > 0
 $$;
+
+-- The concealment findings of new hits (cleangrid.v1.RiskConcealmentFound
+-- as JSON, without meta): one per cadre and relative of each
+-- conflict_undeclared hit among p_hit_ids. The service sends them through
+-- its outbox in the transaction that keeps the hit.
+CREATE FUNCTION risk_concealments_json(p_hit_ids bigint[]) RETURNS SETOF jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'hit_id', h.id, 'cadre_person_id', r->>'cadre_person_id', 'relative_name', r->>'relative',
+        'relation', r->>'relation', 'register_role', r->>'register_role',
+        'share_basis_points', coalesce((r->>'share_basis_points')::integer, 0),
+        'company_name', coalesce(h.inputs->'winner'->>'name', ''),
+        'credit_code', coalesce(h.inputs->'winner'->>'credit_code', ''),
+        'award_id', h.inputs->>'award_id', 'unit_code', h.unit_code,
+        'org_path', coalesce(risk_unit_path(h.unit_code)::text, ''),
+        'awarded_on', to_char(h.fired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'))
+      FROM hits h, jsonb_array_elements(h.inputs->'relatives') r
+     WHERE h.id = ANY (p_hit_ids) AND h.indicator = 'conflict_undeclared'
+     ORDER BY h.id, r->>'cadre_person_id', r->>'relative'
+$$;

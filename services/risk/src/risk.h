@@ -34,6 +34,8 @@
  * (RiskAlertEvent, proto/cleangrid/v1/risk.proto). */
 #define RISK_SUBJECT_ALERT_ESCALATED "cg.evt.risk.alert.escalated"
 #define RISK_SUBJECT_ALERT_REMINDED "cg.evt.risk.alert.reminded"
+/* A relative the registers show and the cadre's file does not declare. */
+#define RISK_SUBJECT_CONCEALMENT_FOUND "cg.evt.risk.concealment.found"
 
 /* What became of escalated alerts (outcomes.c): the clues of source
  * risk_alert, and what the office decided on them. */

@@ -45,9 +45,13 @@ const cg_rpc_table risk_rpc_table = {.rows = rows, .nrows = sizeof rows / sizeof
 cg_code risk_codec_prepare(cg_pbjson *codec, cg_err *err)
 {
     static const ProtobufCMessageDescriptor *const read[] = {
-        &cleangrid__v1__risk_indicator__descriptor, &cleangrid__v1__risk_alert__descriptor,
-        &cleangrid__v1__risk_entity__descriptor,    &cleangrid__v1__risk_score__descriptor,
-        &cleangrid__v1__risk_count__descriptor,     &cleangrid__v1__risk_alert_event__descriptor,
+        &cleangrid__v1__risk_indicator__descriptor,
+        &cleangrid__v1__risk_alert__descriptor,
+        &cleangrid__v1__risk_entity__descriptor,
+        &cleangrid__v1__risk_score__descriptor,
+        &cleangrid__v1__risk_count__descriptor,
+        &cleangrid__v1__risk_alert_event__descriptor,
+        &cleangrid__v1__risk_concealment_found__descriptor,
     };
     for (size_t i = 0; i < sizeof read / sizeof read[0]; i++)
         if (cg_pbjson_prepare(codec, read[i], err) != CG_OK)

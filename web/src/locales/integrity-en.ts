@@ -29,6 +29,7 @@ export default {
     gift: 'Gifts handed in',
     verification: 'Report verification',
     opinion: 'Integrity opinions',
+    concealment: 'Undeclared relatives found in the registers',
   },
   recordSource: { office: 'Entered by the office', case: 'From a case', system: 'Sent by the system' },
   reportState: { new: 'Not started', draft: 'Draft', submitted: 'Submitted' },

@@ -28,6 +28,7 @@ export default {
     gift: '礼品登记',
     verification: '个人事项查核',
     opinion: '廉洁意见回复',
+    concealment: '疑似隐瞒不报',
   },
   recordSource: { office: '纪检机构录入', case: '案件处分', system: '系统提醒' },
   reportState: { new: '未填报', draft: '草稿', submitted: '已报告' },
