@@ -335,6 +335,7 @@ service_env() {
     echo "CG_DB_MIGRATE_URL=$(db_migrate_url "$svc")"
     echo "CG_MIGRATIONS_DIR=$ROOT/services/$svc/migrations"
     echo "CG_LOG_LEVEL=${CG_LOG_LEVEL:-info}"
+    if [ -n "${CG_CONSUMER_BATCH:-}" ]; then echo "CG_CONSUMER_BATCH=$CG_CONSUMER_BATCH"; fi
     if [ "$svc" = gateway ]; then
         echo "CG_HTTP_LISTEN=${CG_HTTP_LISTEN:-127.0.0.1:0}"
         echo "CG_HTTP_PORT_FILE=$CG_STATE/run/gateway.port"

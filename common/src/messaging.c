@@ -19,7 +19,6 @@
 /* How soon the relay tries again after a batch that failed (NATS or the
  * database away), whatever its poll interval. */
 #define RELAY_RETRY_MS 1000
-#define CONSUMER_BATCH 16
 /* How long JetStream waits for a fetched message's ack before it hands the
  * message to another consumer: what a crashed consumer costs. Work that
  * takes longer keeps its messages with in-progress acks (consumer_main). */
@@ -312,6 +311,8 @@ void cg_outbox_relay_stop(cg_outbox_relay *relay)
 
 /* --- consumer ----------------------------------------------------------------- */
 
+long cg_consumer_batch = 64;
+
 struct cg_consumer {
     cg_db *db;
     cg_nats *nats;
@@ -419,119 +420,192 @@ static bool read_event_id(natsMsg *msg, char out[EVENT_ID_MAX + 1])
     return ok;
 }
 
-/* Run the handler for msg inside a transaction that also records the event
- * in the inbox, and say what should become of the message. */
-static disposition process(cg_consumer *c, PGconn *conn, natsMsg *msg, const char *event_id,
-                           const cg_cloud_event *ev, cg_err *err)
+/* One fetched message on its way through a batch. */
+typedef struct pending {
+    natsMsg *msg;
+    char event_id[EVENT_ID_MAX + 1];
+    bool has_id;
+    cg_cloud_event ev; /* a CloudEvent's attributes, borrowed from msg */
+    int deliveries;
+    disposition d;
+    bool committed; /* its effects wait for the batch's commit */
+    cg_err err;     /* why, when not ACK */
+} pending;
+
+/* Read what the batch needs of msg before any transaction: its event id
+ * (from the CloudEvent headers or the EventMeta) and its deliveries. A
+ * message without a usable id can never succeed. */
+static void read_pending(cg_consumer *c, natsMsg *msg, pending *p)
+{
+    jsMsgMetaData *md = NULL;
+    memset(p, 0, sizeof *p);
+    p->msg = msg;
+    p->deliveries = 1;
+    p->d = RETRY;
+    cg_err_clear(&p->err);
+    if (natsMsg_GetMetaData(&md, msg) == NATS_OK) {
+        p->deliveries = (int)md->NumDelivered;
+        jsMsgMetaData_Destroy(md);
+    }
+    if (c->cloud_handler != NULL) {
+        p->has_id = cg_cloud_event_read(msg, &p->ev, &p->err) == CG_OK;
+        cg_strlcpy(p->event_id, p->has_id ? p->ev.id : "", sizeof(p->event_id));
+    } else {
+        p->has_id = read_event_id(msg, p->event_id);
+        if (!p->has_id)
+            cg_err_set(&p->err, CG_INVALID_ARGUMENT, "not an event: no EventMeta with a usable id");
+    }
+    if (!p->has_id)
+        p->d = DEAD;
+}
+
+/* Run the handler for one message of the open batch transaction, behind a
+ * savepoint, so that a message that fails leaves the others' work in
+ * place. False when the transaction itself is lost (the connection broke):
+ * the batch is then over, and nothing in it is acknowledged. */
+static bool process(cg_consumer *c, PGconn *conn, pending *p)
 {
     PGresult *res = NULL;
-    disposition d = RETRY;
-    const char *params[] = {c->durable, event_id, natsMsg_GetSubject(msg)};
-    cg_code rc = cg_db_begin(conn, err);
-    if (rc == CG_OK)
-        rc = cg_db_exec(conn,
-                        "INSERT INTO cg_inbox (consumer, event_id, subject) VALUES ($1, $2, $3)"
-                        " ON CONFLICT (consumer, event_id) DO NOTHING",
-                        3, params, &res, err);
+    cg_err *err = &p->err;
+    const char *params[] = {c->durable, p->event_id, natsMsg_GetSubject(p->msg)};
+    cg_log_set_request_id(p->event_id);
+    cg_code rc = cg_db_exec(conn, "SAVEPOINT cg_event", 0, NULL, NULL, err);
+    if (rc != CG_OK)
+        goto cleanup;
+    rc = cg_db_exec(conn,
+                    "INSERT INTO cg_inbox (consumer, event_id, subject) VALUES ($1, $2, $3)"
+                    " ON CONFLICT (consumer, event_id) DO NOTHING",
+                    3, params, &res, err);
     if (rc == CG_OK && strcmp(PQcmdTuples(res), "0") == 0) {
         /* Seen before: the effect is already committed. */
-        cg_log_debug("duplicate event %s ignored", event_id);
-        d = ACK;
+        cg_log_debug("duplicate event %s ignored", p->event_id);
+        p->d = ACK;
+    } else if (rc == CG_OK && c->cloud_handler != NULL) {
+        rc = c->cloud_handler(conn, &p->ev, c->arg, err);
+    } else if (rc == CG_OK) {
+        rc = c->handler(conn, natsMsg_GetSubject(p->msg), p->event_id,
+                        (const uint8_t *)natsMsg_GetData(p->msg),
+                        (size_t)natsMsg_GetDataLength(p->msg), c->arg, err);
+    }
+    if (rc == CG_OK) {
+        p->committed = p->d != ACK;
+        p->d = ACK;
+        rc = cg_db_exec(conn, "RELEASE SAVEPOINT cg_event", 0, NULL, NULL, err);
         goto cleanup;
     }
-    if (rc == CG_OK && c->cloud_handler != NULL)
-        rc = c->cloud_handler(conn, ev, c->arg, err);
-    else if (rc == CG_OK)
-        rc = c->handler(conn, natsMsg_GetSubject(msg), event_id,
-                        (const uint8_t *)natsMsg_GetData(msg), (size_t)natsMsg_GetDataLength(msg),
-                        c->arg, err);
-    if (rc == CG_OK)
-        rc = cg_db_commit(conn, err);
-    if (rc == CG_OK)
-        d = ACK;
-    else if (rc == CG_INVALID_ARGUMENT || rc == CG_FAILED_PRECONDITION)
-        d = DEAD;
+    if (rc == CG_INVALID_ARGUMENT || rc == CG_FAILED_PRECONDITION)
+        p->d = DEAD;
     else if (rc == CG_UNAVAILABLE)
         err->code = CG_UNAVAILABLE; /* never counts towards dead-lettering */
+    cg_err undo;
+    cg_err_clear(&undo);
+    rc = cg_db_exec(conn, "ROLLBACK TO SAVEPOINT cg_event", 0, NULL, NULL, &undo);
 
 cleanup:
     PQclear(res);
-    cg_db_rollback_if_open(conn);
-    return d;
+    cg_log_set_request_id(NULL);
+    /* Whatever this message did, the batch goes on while its transaction
+     * does: a failed rollback to the savepoint leaves it aborted. */
+    return PQtransactionStatus(conn) == PQTRANS_INTRANS;
 }
 
-/* Handle one message. Returns false when the database could not be reached,
- * so the caller can hand the rest of the batch back at once instead of
- * waiting for a connection once per message. */
-static bool handle_message(cg_consumer *c, natsMsg *msg)
+/* Settle one message once its batch is over: ack what is done, record and
+ * term what can never succeed, hand back the rest with a growing delay. */
+static void settle(cg_consumer *c, PGconn *conn, pending *p, bool database_up)
 {
-    cg_err err;
-    char event_id[EVENT_ID_MAX + 1];
-    jsMsgMetaData *md = NULL;
-    int deliveries = 1;
-    disposition d = RETRY;
-    bool database_up = true;
-
-    cg_err_clear(&err);
-    if (natsMsg_GetMetaData(&md, msg) == NATS_OK) {
-        deliveries = (int)md->NumDelivered;
-        jsMsgMetaData_Destroy(md);
-    }
-    cg_cloud_event ev;
-    cg_err why;
-    cg_err_clear(&why);
-    bool has_id;
-    if (c->cloud_handler != NULL) {
-        has_id = cg_cloud_event_read(msg, &ev, &why) == CG_OK;
-        cg_strlcpy(event_id, has_id ? ev.id : "", sizeof(event_id));
-    } else {
-        has_id = read_event_id(msg, event_id);
-        if (!has_id)
-            cg_err_set(&why, CG_INVALID_ARGUMENT, "not an event: no EventMeta with a usable id");
-    }
-    PGconn *conn = cg_db_acquire(c->db, DB_WAIT_MS, &err);
-    if (conn == NULL) {
-        cg_log_warn("event on %s waits for the database: %s", natsMsg_GetSubject(msg), err.message);
-        database_up = false;
-        goto cleanup;
-    }
-    if (!has_id) {
-        err = why;
-        d = DEAD;
-        goto cleanup;
-    }
-    cg_log_set_request_id(event_id);
-    d = process(c, conn, msg, event_id, &ev, &err);
+    disposition d = p->d;
     /* UNAVAILABLE means the database (or something else we depend on) is
      * down, not that the message is bad: retry it for as long as it takes. */
-    if (d == RETRY && err.code != CG_UNAVAILABLE && deliveries >= CONSUMER_MAX_ATTEMPTS)
+    if (d == RETRY && p->err.code != CG_UNAVAILABLE && p->deliveries >= CONSUMER_MAX_ATTEMPTS)
         d = DEAD;
-
-cleanup:
-    if (d == DEAD && !dead_letter(c, conn, msg, has_id ? event_id : NULL, err.message, deliveries))
+    if (d == DEAD && (conn == NULL || !dead_letter(c, conn, p->msg, p->has_id ? p->event_id : NULL,
+                                                   p->err.message, p->deliveries)))
         d = RETRY;
     if (d == ACK) {
         /* Ack only after commit: a crash in between means a redelivery,
          * which the inbox turns into a no-op. */
-        natsMsg_Ack(msg, NULL);
-        cg_outbox_relay_kick(c->relay);
+        natsMsg_Ack(p->msg, NULL);
     } else if (d == DEAD) {
-        natsMsg_Term(msg, NULL);
+        natsMsg_Term(p->msg, NULL);
     } else {
         /* Back off: 0.5 s, 1 s, 2 s, ... up to 30 s; 1 s while the database
          * is away. */
-        int64_t delay = 500LL << (deliveries - 1 < 6 ? deliveries - 1 : 6);
+        int64_t delay = 500LL << (p->deliveries - 1 < 6 ? p->deliveries - 1 : 6);
         if (delay > 30000)
             delay = 30000;
         if (!database_up)
             delay = 1000;
         else
-            cg_log_warn("event %s failed (%s); retrying in %lld ms", event_id, err.message,
+            cg_log_warn("event %s failed (%s); retrying in %lld ms", p->event_id, p->err.message,
                         (long long)delay);
-        natsMsg_NakWithDelay(msg, delay, NULL);
+        natsMsg_NakWithDelay(p->msg, delay, NULL);
     }
+}
+
+/* Handle a fetched batch in one transaction: each message behind its own
+ * savepoint with its inbox row, one commit for all of them (a commit's
+ * flush is most of what one small event costs), then each acknowledged,
+ * dead-lettered or handed back. Returns false when the database could not
+ * be reached. */
+static bool handle_batch(cg_consumer *c, natsMsg **msgs, int n)
+{
+    pending *batch = calloc((size_t)n, sizeof *batch);
+    cg_err err;
+    cg_err_clear(&err);
+    if (batch == NULL) {
+        for (int i = 0; i < n; i++)
+            natsMsg_NakWithDelay(msgs[i], 1000, NULL);
+        return true;
+    }
+    for (int i = 0; i < n; i++)
+        read_pending(c, msgs[i], &batch[i]);
+    PGconn *conn = cg_db_acquire(c->db, DB_WAIT_MS, &err);
+    bool database_up = conn != NULL;
+    if (!database_up) {
+        cg_log_warn("%d event(s) on %s wait for the database: %s", n, c->filter, err.message);
+        for (int i = 0; i < n; i++)
+            batch[i].d = batch[i].has_id ? RETRY : DEAD;
+    } else if (cg_db_begin(conn, &err) != CG_OK) {
+        for (int i = 0; i < n; i++)
+            if (batch[i].has_id)
+                batch[i].err = err;
+    } else {
+        bool intact = true;
+        int64_t marked_ms = cg_mono_ms();
+        for (int i = 0; i < n && intact; i++) {
+            /* The rest of the batch waits its turn: past half the ack wait,
+             * tell JetStream they are being worked on, or a slow batch
+             * would have them handed to another consumer meanwhile. */
+            if (cg_mono_ms() - marked_ms > CONSUMER_ACK_WAIT_MS / 2) {
+                for (int j = i; j < n; j++)
+                    natsMsg_InProgress(msgs[j], NULL);
+                marked_ms = cg_mono_ms();
+            }
+            if (batch[i].has_id)
+                intact = process(c, conn, &batch[i]);
+        }
+        if (intact)
+            intact = cg_db_commit(conn, &err) == CG_OK;
+        if (!intact) {
+            /* Nothing of the batch is kept: whatever waited for the commit
+             * goes back, to be done again. */
+            for (int i = 0; i < n; i++)
+                if (batch[i].committed || (batch[i].has_id && batch[i].d == ACK)) {
+                    batch[i].d = RETRY;
+                    batch[i].err = err;
+                }
+        }
+        cg_db_rollback_if_open(conn);
+    }
+    bool kicked = false;
+    for (int i = 0; i < n; i++) {
+        settle(c, conn, &batch[i], database_up);
+        kicked |= batch[i].d == ACK && batch[i].committed;
+    }
+    if (kicked)
+        cg_outbox_relay_kick(c->relay);
     cg_db_release(c->db, conn);
-    cg_log_set_request_id(NULL);
+    free(batch);
     return database_up;
 }
 
@@ -587,7 +661,7 @@ static void *consumer_main(void *arg)
     int failures = 0, idle = 0;
     while (!atomic_load(&c->stopping)) {
         natsMsgList list = {0};
-        natsStatus s = natsSubscription_Fetch(&list, c->sub, CONSUMER_BATCH, 1000, NULL);
+        natsStatus s = natsSubscription_Fetch(&list, c->sub, (int)cg_consumer_batch, 1000, NULL);
         if (s != NATS_OK && s != NATS_TIMEOUT) {
             /* Disconnected, most likely, and nats.c reconnects on its own. */
             if (failures++ % 20 == 0)
@@ -600,21 +674,8 @@ static void *consumer_main(void *arg)
             if (s == NATS_TIMEOUT && ++idle % 5 == 0)
                 check_durable(c);
         }
-        bool database_up = true;
-        int64_t marked_ms = cg_mono_ms();
+        bool database_up = list.Count == 0 || handle_batch(c, list.Msgs, list.Count);
         for (int i = 0; i < list.Count; i++) {
-            /* The rest of the batch waits its turn: past half the ack wait,
-             * tell JetStream they are being worked on, or a slow batch
-             * would have them handed to another consumer meanwhile. */
-            if (cg_mono_ms() - marked_ms > CONSUMER_ACK_WAIT_MS / 2) {
-                for (int j = i; j < list.Count; j++)
-                    natsMsg_InProgress(list.Msgs[j], NULL);
-                marked_ms = cg_mono_ms();
-            }
-            if (database_up)
-                database_up = handle_message(c, list.Msgs[i]);
-            else
-                natsMsg_NakWithDelay(list.Msgs[i], 1000, NULL);
             natsMsg_Destroy(list.Msgs[i]);
             list.Msgs[i] = NULL;
         }

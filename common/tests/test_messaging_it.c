@@ -83,6 +83,13 @@ static cg_code record_effect(PGconn *conn, const char *subject, const char *even
     cg_code rc = CG_OK;
     if (strcmp(ev->clue->content, "poison") == 0) {
         rc = cg_err_set(err, CG_INVALID_ARGUMENT, "poison content");
+    } else if (strcmp(ev->clue->content, "poison after writing") == 0) {
+        /* The work done before the failure must be undone with it. */
+        const char *params[] = {event_id, ev->clue->content};
+        rc = cg_db_exec(conn, "INSERT INTO it_effects (event_id, content) VALUES ($1, $2)", 2,
+                        params, NULL, err);
+        if (rc == CG_OK)
+            rc = cg_err_set(err, CG_INVALID_ARGUMENT, "poison after writing");
     } else if (atomic_load(&transient_failures_left) > 0) {
         atomic_fetch_sub(&transient_failures_left, 1);
         rc = cg_err_set(err, CG_UNAVAILABLE, "simulated outage");
@@ -177,6 +184,43 @@ static void publish_raw(const void *data, int len, const char *msg_id)
     char subject[96];
     subject_for(subject, sizeof(subject));
     publish_raw_to(subject, data, len, msg_id);
+}
+
+/* Events fetched together go through one transaction, each behind its
+ * own savepoint: the one that fails after writing is undone alone and
+ * dead-lettered, the others before and after it are kept, once each. */
+static void a_failed_event_in_a_batch_is_undone_alone(void **state)
+{
+    (void)state;
+    cg_err err;
+    cg_consumer *consumer = NULL;
+    char subject[96], durable[64], ids[5][CG_UUID_LEN], msg_id[32];
+    static const char *const contents[] = {"batch one", "batch two", "poison after writing",
+                                           "batch four", "batch five"};
+    uint8_t buf[512];
+    subject_named(subject, sizeof subject, "batch");
+    snprintf(durable, sizeof durable, "ittest-batch-%s", run_id);
+    /* Published before the consumer starts, so that its first fetch takes
+     * them all. */
+    for (int i = 0; i < 5; i++) {
+        size_t len = pack_clue_created(subject, contents[i], ids[i], buf);
+        snprintf(msg_id, sizeof msg_id, "batch-%d", i);
+        publish_raw_to(subject, buf, (int)len, msg_id);
+    }
+    assert_int_equal(cg_consumer_start(&consumer, db, nats, NULL, CG_STREAM_EVENTS, durable,
+                                       subject, record_effect, NULL, &err),
+                     CG_OK);
+    assert_int_equal(
+        eventually_rows("SELECT count(*) FROM cg_dead_letter WHERE consumer = $1", durable, 1), 1);
+    for (int i = 0; i < 5; i++) {
+        long long want = i == 2 ? 0 : 1;
+        assert_int_equal(
+            eventually_rows("SELECT count(*) FROM it_effects WHERE event_id = $1", ids[i], want),
+            want);
+        assert_int_equal(count_rows("SELECT count(*) FROM cg_inbox WHERE event_id = $1", ids[i]),
+                         want);
+    }
+    cg_consumer_stop(consumer);
 }
 
 static void outbox_relays_once_and_duplicates_change_nothing(void **state)
@@ -785,6 +829,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rpc_round_trips),
         cmocka_unit_test(outbox_relays_once_and_duplicates_change_nothing),
+        cmocka_unit_test(a_failed_event_in_a_batch_is_undone_alone),
         cmocka_unit_test(database_restart_is_survived),
         cmocka_unit_test(database_outage_loses_no_event),
         cmocka_unit_test(old_and_deleted_durables_are_repaired),

@@ -53,10 +53,20 @@ typedef cg_code (*cg_event_handler)(PGconn *conn, const char *subject, const cha
 
 typedef struct cg_consumer cg_consumer;
 
+/* The most messages a consumer fetches and takes through one transaction
+ * (CG_CONSUMER_BATCH, 64 by default; 1 is a transaction per event). Set
+ * before the first consumer starts. */
+extern long cg_consumer_batch;
+
 /* Start a thread fetching from a durable pull consumer `durable` on stream
- * for filter_subject, calling handler for each message. When relay is not
- * NULL it is kicked after every commit, so events the handler wrote to the
- * outbox leave at once rather than at the relay's next poll. */
+ * for filter_subject, calling handler for each message. A fetched batch
+ * (up to cg_consumer_batch messages) goes through one transaction: each message behind a
+ * savepoint with its inbox row, so one that fails is undone alone and
+ * retried or dead-lettered by its code, and one commit keeps the others;
+ * nothing is acknowledged before that commit. A handler therefore sees
+ * the uncommitted work of the messages before it in the batch. When relay
+ * is not NULL it is kicked after every commit, so events the handler wrote
+ * to the outbox leave at once rather than at the relay's next poll. */
 cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox_relay *relay,
                           const char *stream, const char *durable, const char *filter_subject,
                           cg_event_handler handler, void *arg, cg_err *err);

@@ -95,7 +95,10 @@ cg_code cg_service_base_migrate(cg_service_base *base, cg_err *err);
      .help = "RPC requests handled at once per process"},                              \
     {.name = "CG_OUTBOX_POLL_MS", .type = CG_CONFIG_INT, .default_value = "500",       \
      .min = 10, .max = 60000, .target = &(b).outbox_poll_ms,                           \
-     .help = "how often the outbox relay looks for unsent events"}
+     .help = "how often the outbox relay looks for unsent events"},                    \
+    {.name = "CG_CONSUMER_BATCH", .type = CG_CONFIG_INT, .default_value = "64",        \
+     .min = 1, .max = 256, .target = &cg_consumer_batch,                               \
+     .help = "events a consumer takes through one transaction at most"}
 // clang-format on
 
 /* Load vars (which include CG_SERVICE_BASE_VARS), init logging and libsodium,

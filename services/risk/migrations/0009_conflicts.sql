@@ -161,15 +161,20 @@ $$;
 -- name, as the files give no identity numbers).
 CREATE FUNCTION ind_conflict_undeclared(f facts, p jsonb) RETURNS SETOF hit_candidate
 LANGUAGE sql STABLE AS $$
-    WITH found AS (
+    -- The matches by identity number first, and only then each match's
+    -- cadre's post: the planner would otherwise read the post of every
+    -- household member before joining (45 ms an award at 40,000 facts).
+    WITH matched AS MATERIALIZED (
         SELECT DISTINCT h.cadre_person_id, h.name, h.relation, c.role, c.share_basis_points,
                c.fact_id AS register_fact, h.fact_id AS household_fact
           FROM risk_company_people(f.data->'winner'->>'credit_code') c
           JOIN household_members h ON h.id_number = c.id_number
          WHERE coalesce(c.id_number, '') <> ''
-           AND risk_person_unit(h.cadre_person_id) = f.data->'buyer'->>'unit_code'
+    ), found AS (
+        SELECT m.* FROM matched m
+         WHERE risk_person_unit(m.cadre_person_id) = f.data->'buyer'->>'unit_code'
            AND NOT EXISTS (SELECT 1 FROM declared_relatives d
-                            WHERE d.cadre_person_id = h.cadre_person_id AND d.name = h.name)
+                            WHERE d.cadre_person_id = m.cadre_person_id AND d.name = m.name)
     )
     SELECT (risk_conflict_hit(f,
                jsonb_agg(jsonb_build_object('cadre_person_id', cadre_person_id, 'relative', name,
