@@ -125,10 +125,13 @@ describe('units by name', () => {
     expect(riskUnitLabel('city_b', known, 'en')).toBe('city_b');
   });
 
-  it('name an entity by the name its events gave, a unit without one by the org tree, else by its id', () => {
+  it('name a unit by the org tree in the reader’s language, other entities by the name their events gave, else by the id', () => {
     expect(entityLabel({ kind: 'person', id: 'P-1', name: '赵六' }, known, 'en')).toBe('赵六');
     expect(entityLabel({ kind: 'person', id: 'P-1', name: '' }, known, 'en')).toBe('P-1');
     expect(entityLabel({ kind: 'unit', id: 'city_a', name: '' }, known, 'zh-CN')).toBe('A市供电公司');
+    // The events name units in Chinese; an English reader reads the org tree's name.
+    expect(entityLabel({ kind: 'unit', id: 'city_a', name: 'A市供电公司' }, known, 'en')).toBe('City A Power Supply Co.');
+    expect(entityLabel({ kind: 'unit', id: 'city_b', name: 'B市供电公司' }, known, 'en')).toBe('B市供电公司');
     expect(entityLabel({ kind: 'supplier', id: '91330100MA27A1B2C5' }, known, 'en')).toBe('91330100MA27A1B2C5');
   });
 });

@@ -385,9 +385,11 @@ export function riskUnitLabel(code: string, known: ReadonlyMap<string, RiskUnitI
   return unitLabel(code, known.get(code), locale);
 }
 
-/* An entity's text: the name the events gave it; a unit without one by
- * its name in the org tree; else its id. */
+/* An entity's text: a unit the org tree names by that name, in the
+ * reader's language (the enterprise's events name it in theirs); else the
+ * name the events gave it; a unit without one by its code; else its id. */
 export function entityLabel(e: RiskEntityRef, known: ReadonlyMap<string, RiskUnitInfo>, locale: string): string {
+  if (e.kind === 'unit' && known.has(e.id)) return riskUnitLabel(e.id, known, locale);
   if (e.name) return e.name;
   if (e.kind === 'unit') return riskUnitLabel(e.id, known, locale);
   return e.id;
