@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The risk service's ingestion, against a running stack (CG_STATE as for
 # scripts/stack.sh; bench/run.sh runs it as part 12 on its own stack).
-# Three figures:
+# The figures:
 #
 # - events ingested end to end per second: a generated stream
 #   (tools/enterprise-gen) published with cg-publish as the enterprise
@@ -10,20 +10,26 @@
 #   transaction, from the first publish until the inbox holds the last;
 #   against pgbench inserting one equivalent row (the fact's columns and
 #   its JSON) per transaction into the same database, one client, as the
-#   consumer is one. One event per transaction is what the consumer does
-#   today; the target of batching (2) is printed as not measured.
-# - the lag from publish to an updated score at half that rate: the
-#   stream sent again (new ids) at half the measured rate with ce-time
-#   stamped when each event is sent; the lag of a fact is when its
-#   transaction started minus that stamp, p50 and p99 over the stream.
-# - the risk service's resident memory after it.
+#   consumer is one. Twice: with the service restarted with
+#   CG_CONSUMER_BATCH=1 (a transaction per event), and as it runs by
+#   default (a fetched batch of up to 64 per transaction), each with a
+#   stream of its own.
+# - the lag from publish to an updated score at half the batched rate: a
+#   third stream sent at that rate with ce-time stamped when each event is
+#   sent; the lag of a fact is when its transaction started minus that
+#   stamp, p50 and p99 over the stream.
+# - the risk service's resident memory after them, and again once the
+#   database holds BENCH_RISK_FACTS facts and a fourth stream went through.
 #
 # Prints
 #   RESULT risk_ingest events=N seconds=S events_per_s=R pgbench_tps=T ratio=X (one event per transaction; target >= 0.8)
 #   RESULT risk_ingest_batched events=N seconds=S events_per_s=R pgbench_tps=T ratio=X (batches of up to 64; target >= 2)
 #   RESULT risk_lag rate=R events=N p50_ms=... p99_ms=...
 #   RESULT risk_rss facts=F rss_mib=M
-# Settings: BENCH_RISK_EVENTS (about 20000), BENCH_RISK_PGBENCH_SECONDS (10).
+#   RESULT risk_large facts=F events=N seconds=S events_per_s=R rss_mib=M
+#     (a stream taken once the database holds BENCH_RISK_FACTS facts)
+# Settings: BENCH_RISK_EVENTS (about 20000), BENCH_RISK_PGBENCH_SECONDS (10),
+# BENCH_RISK_FACTS (1000000).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STACK=$ROOT/scripts/stack.sh
@@ -121,3 +127,34 @@ until [ "$(taken "$p")" -ge "$n_lag" ]; do sleep 0.2; done
 facts=$("${PSQL[@]}" -c "SELECT count(*) FROM facts")
 rss=$(awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$(cat "$CG_STATE/run/risk.pid")/status")
 echo "RESULT risk_rss facts=$facts rss_mib=$rss"
+
+# Memory at BENCH_RISK_FACTS stored facts (1,000,000 by default): the
+# facts so far are copied in the database until there are that many (each
+# round of copies under ids of its own and moved back two years more than
+# the last, so that no indicator's window reaches them from the new
+# events), then one more stream goes through the service, and its rate and
+# resident memory are read after it.
+target=${BENCH_RISK_FACTS:-1000000}
+k=1
+while [ "$("${PSQL[@]}" -c "SELECT count(*) FROM facts")" -lt "$target" ]; do
+    have=$("${PSQL[@]}" -c "SELECT count(*) FROM facts")
+    "${PSQL[@]}" -c "WITH src AS (SELECT * FROM facts WHERE event_id NOT LIKE 'bulk-%' ORDER BY id LIMIT $((target - have))),
+        ins AS (INSERT INTO facts (event_id, subject, business_key, source, occurred_at, received_at, data)
+                SELECT 'bulk-$k-' || event_id, subject, 'bulk-$k-' || business_key, source,
+                       occurred_at - interval '$((2 * k)) years', received_at, data FROM src
+                RETURNING id, event_id)
+        INSERT INTO fact_parties (fact_id, role, party_kind, party_id, name, occurred_at)
+        SELECT ins.id, p.role, p.party_kind, p.party_id, p.name, p.occurred_at - interval '$((2 * k)) years'
+          FROM ins JOIN facts s ON s.event_id = substr(ins.event_id, length('bulk-$k-') + 1)
+          JOIN fact_parties p ON p.fact_id = s.id" >/dev/null
+    k=$((k + 1))
+done
+"${PSQL[@]}" -c "VACUUM ANALYZE" >/dev/null
+node "$ROOT/tools/enterprise-gen/gen.mjs" --seed 15 --events "$EVENTS" >"$WORK/large.jsonl"
+n_large=$(wc -l <"$WORK/large.jsonl")
+large_ms=$(ingest "$WORK/large.jsonl")
+facts=$("${PSQL[@]}" -c "SELECT count(*) FROM facts")
+rss=$(awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$(cat "$CG_STATE/run/risk.pid")/status")
+awk -v n="$n_large" -v ms="$large_ms" -v facts="$facts" -v rss="$rss" 'BEGIN {
+    printf "RESULT risk_large facts=%d events=%d seconds=%.1f events_per_s=%.1f rss_mib=%s\n",
+    facts, n, ms / 1000, n / (ms / 1000), rss }'
