@@ -1871,6 +1871,9 @@ const tests = [
       check(history.includes(token), 'the history does not hold the escalation’s reason');
       const times = await page.locator('[data-test=risk-history] .el-table__row td:first-child').allTextContents();
       check(times.length === 2 && times.every((t) => /\d{4}\/\d{2}\/\d{2}/.test(t)), `the history's times: ${times}`);
+      // Who acted, by name: the service raised it, the lead escalated it.
+      check(!UUID.test(history), `an account id in the history: ${history}`);
+      check(history.includes('华东纪检组长'), `the history does not name the lead: ${history}`);
       await page.screenshot({ path: join(shots, 'risk-3-escalated.png'), fullPage: true });
       const clueHref = await link.getAttribute('href');
       check(/^\/clues\/[0-9a-f-]{36}$/.test(clueHref), `the clue link ${clueHref}`);

@@ -147,6 +147,22 @@ static void names_go_beside_ids(void **state)
     cJSON_Delete(answer);
 }
 
+/* A risk alert's history: an officer's step named, the service's own
+ * raise not. */
+static void a_risk_alert_history(void **state)
+{
+    (void)state;
+    cJSON *answer = apply_names("{\"alert\": {\"id\": 7, \"history\": ["
+                                "{\"action\": \"raise\", \"actor\": \"risk\"},"
+                                " {\"action\": \"escalate\", \"actor\": \"" ANNA "\"}]}}",
+                                FOUND_ACCOUNTS, FOUND_UNITS);
+    const cJSON *history = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(answer, "alert"), "history");
+    assert_member(cJSON_GetArrayItem(history, 0), "actor_name", "null");
+    assert_member(cJSON_GetArrayItem(history, 1), "actor_name", "\"Anna\"");
+    cJSON_Delete(answer);
+}
+
 static void a_dossier_and_its_summaries(void **state)
 {
     (void)state;
@@ -283,6 +299,6 @@ static void unit_code_of_a_path(void **state)
 
 CG_TEST_MAIN(cmocka_unit_test(collects_each_id_once_at_any_depth),
              cmocka_unit_test(names_go_beside_ids), cmocka_unit_test(a_dossier_and_its_summaries),
-             cmocka_unit_test(statistics_unit_keys),
+             cmocka_unit_test(a_risk_alert_history), cmocka_unit_test(statistics_unit_keys),
              cmocka_unit_test(names_not_looked_up_are_left_out),
              cmocka_unit_test(every_row_does_its_part), cmocka_unit_test(unit_code_of_a_path))

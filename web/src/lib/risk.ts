@@ -41,6 +41,7 @@ export interface RiskFact {
 export interface RiskHistoryEntry {
   done_at: string; // when the step was taken (the service's done_at)
   actor: string;
+  actor_name?: string | null; // the gateway's name of an officer's account
   action: string;
   from_state: string;
   to_state: string;

@@ -38,6 +38,9 @@ const gw_name_key gw_name_keys[] = {
     {"changed_by", GW_NAME_ACCOUNT, "changed_by_name", NULL},
     {"submitted_by", GW_NAME_ACCOUNT, "submitted_by_name", NULL},
     {"edited_by", GW_NAME_ACCOUNT, "edited_by_name", NULL},
+    /* A risk alert's history (docs/risk.md): who acted on it; the
+     * service's own raise names no account ("risk"). */
+    {"actor", GW_NAME_ACCOUNT, "actor_name", NULL},
     {"investigators", GW_NAME_ACCOUNTS, "investigator_names", NULL},
     {"org_path", GW_NAME_UNIT, "unit_name", "unit_name_zh"},
     {"unit_path", GW_NAME_UNIT, "unit_name", "unit_name_zh"},
