@@ -125,6 +125,40 @@ static void stream_prefix(const char *path, char out[64])
     cJSON_Delete(first);
 }
 
+/* A generated stream in a temporary file, with its manifest (the planted
+ * cases and near misses) beside it. */
+typedef struct generated {
+    char stream[64];
+    char manifest[72];
+    char prefix[64];
+    long events;
+} generated;
+
+/* Generate a stream with args into a new file named after tag. */
+static void generate_stream(generated *g, const char *tag, const char *args)
+{
+    snprintf(g->stream, sizeof g->stream, "/tmp/cgt-risk-%s-XXXXXX", tag);
+    int fd = mkstemp(g->stream);
+    CGT_CHECK(fd >= 0, "temporary file");
+    close(fd);
+    snprintf(g->manifest, sizeof g->manifest, "%s.json", g->stream);
+    g->events = generate(args, g->stream, g->manifest);
+    stream_prefix(g->stream, g->prefix);
+}
+
+/* Publish the stream and wait until the service has taken all of it. */
+static void send_stream(const generated *g)
+{
+    publish_file(g->stream);
+    await_stream(g->prefix, g->events);
+}
+
+static void remove_stream(const generated *g)
+{
+    unlink(g->stream);
+    unlink(g->manifest);
+}
+
 /* The hits of indicator code whose facts include one of the events. */
 static long long hits_on_events(const char *code, const cJSON *event_ids)
 {
@@ -257,17 +291,11 @@ static void declare_planted_relatives(const cJSON *manifest)
 static void planted_cases_fire_and_nothing_else(void **state)
 {
     (void)state;
-    char stream[] = "/tmp/cgt-risk-planted-XXXXXX", manifest[64], prefix[64];
-    int fd = mkstemp(stream);
-    CGT_CHECK(fd >= 0, "temporary file");
-    close(fd);
-    snprintf(manifest, sizeof manifest, "%s.json", stream);
-    long events = generate("--seed 11 --now 2019-06-30", stream, manifest);
-    stream_prefix(stream, prefix);
-    cJSON *m = read_json(manifest);
+    generated g;
+    generate_stream(&g, "planted", "--seed 11 --now 2019-06-30");
+    cJSON *m = read_json(g.manifest);
     declare_planted_relatives(m);
-    publish_file(stream);
-    await_stream(prefix, events);
+    send_stream(&g);
 
     long long planted[32] = {0};
     const cJSON *c;
@@ -312,15 +340,14 @@ static void planted_cases_fire_and_nothing_else(void **state)
     free(lead);
     /* No more hits than planted cases: one hit each, nothing unplanted. */
     for (size_t i = 0; CHECKED[i] != NULL; i++) {
-        long long hits = hits_in_stream(CHECKED[i], prefix);
+        long long hits = hits_in_stream(CHECKED[i], g.prefix);
         fprintf(stderr, "%-24s planted %lld, hits %lld\n", CHECKED[i], planted[i], hits);
         CGT_CHECK(planted[i] > 0, "the generator planted no %s case", CHECKED[i]);
         CGT_CHECK(hits == planted[i], "%s: %lld hits for %lld planted cases", CHECKED[i], hits,
                   planted[i]);
     }
     cJSON_Delete(m);
-    unlink(stream);
-    unlink(manifest);
+    remove_stream(&g);
 }
 
 /* Keep the lines of the stream in path whose subject starts with prefix;
@@ -375,22 +402,17 @@ static cgt_response *put_rotation_years(const char *token, int years)
 static void key_posts_past_the_rotation_limit(void **state)
 {
     (void)state;
-    char stream[] = "/tmp/cgt-risk-rotation-XXXXXX", manifest[64], prefix[64], args[128];
-    int fd = mkstemp(stream);
-    CGT_CHECK(fd >= 0, "temporary file");
-    close(fd);
-    snprintf(manifest, sizeof manifest, "%s.json", stream);
+    char args[128];
+    generated g;
     time_t now = time(NULL);
     struct tm day;
     gmtime_r(&now, &day);
     strftime(args, sizeof args, "--seed 13 --only rotation --now %Y-%m-%d", &day);
-    generate(args, stream, manifest);
-    stream_prefix(stream, prefix);
-    long events = keep_subjects(stream, "ent.hr.person.");
-    publish_file(stream);
-    await_stream(prefix, events);
+    generate_stream(&g, "rotation", args);
+    g.events = keep_subjects(g.stream, "ent.hr.person.");
+    send_stream(&g);
 
-    cJSON *m = read_json(manifest);
+    cJSON *m = read_json(g.manifest);
     long long planted = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, cJSON_GetObjectItem(m, "cases"))
@@ -411,7 +433,7 @@ static void key_posts_past_the_rotation_limit(void **state)
         if (strcmp(cgt_json_str(c, "why"), "five years less ten days") == 0)
             close_call = cgt_json_str(cJSON_GetObjectItem(c, "entity"), "person_id");
     }
-    long long hits = hits_in_stream("rotation", prefix);
+    long long hits = hits_in_stream("rotation", g.prefix);
     fprintf(stderr, "%-24s planted %lld, hits %lld\n", "rotation", planted, hits);
     CGT_CHECK(planted > 0 && hits == planted, "rotation: %lld hits for %lld planted cases", hits,
               planted);
@@ -433,28 +455,84 @@ static void key_posts_past_the_rotation_limit(void **state)
     CGT_CHECK(fired, "with a limit of four years, %s's post did not fire", close_call);
     free(admin);
     cJSON_Delete(m);
-    unlink(stream);
-    unlink(manifest);
+    remove_stream(&g);
 }
 
 static void clean_stream_fires_nothing(void **state)
 {
     (void)state;
-    char stream[] = "/tmp/cgt-risk-clean-XXXXXX", manifest[64], prefix[64];
-    int fd = mkstemp(stream);
-    CGT_CHECK(fd >= 0, "temporary file");
-    close(fd);
-    snprintf(manifest, sizeof manifest, "%s.json", stream);
-    long events = generate("--seed 12 --now 2016-06-30 --clean", stream, manifest);
-    stream_prefix(stream, prefix);
-    publish_file(stream);
-    await_stream(prefix, events);
+    generated g;
+    generate_stream(&g, "clean", "--seed 12 --now 2016-06-30 --clean");
+    send_stream(&g);
     for (size_t i = 0; CHECKED[i] != NULL; i++)
-        CGT_CHECK(hits_in_stream(CHECKED[i], prefix) == 0, "%s fired on clean data", CHECKED[i]);
+        CGT_CHECK(hits_in_stream(CHECKED[i], g.prefix) == 0, "%s fired on clean data", CHECKED[i]);
     CGT_CHECK_INT(0, cgt_psql_number("cg_risk", "SELECT count(*) FROM indicator_failures"),
                   "no indicator failed on a fact");
-    unlink(stream);
-    unlink(manifest);
+    remove_stream(&g);
+}
+
+/* An indicator that fails on a fact is recorded and skipped, and the
+ * fact's other indicators still keep their hits. No indicator of the
+ * service fails on the generator's data, so one is added here whose
+ * function refuses every award, and taken away again after. */
+static void a_failing_indicator_is_recorded_and_the_others_run(void **state)
+{
+    (void)state;
+    CGT_CHECK(cgt_psql_script("cg_risk",
+                              "CREATE FUNCTION ind_failing_test(f facts, p jsonb)"
+                              " RETURNS SETOF hit_candidate LANGUAGE plpgsql AS $$ BEGIN"
+                              " RAISE EXCEPTION 'refused on purpose'; END $$;"
+                              "INSERT INTO indicators (code, area, name_zh, name_en, basis, weight,"
+                              " window_days, params, defaults, param_rules) VALUES ('failing_test',"
+                              " 'procurement', '测试', 'Test', 'none', 1, 30, '{}', '{}', '{}');"
+                              "INSERT INTO indicator_subjects (indicator, subject)"
+                              " VALUES ('failing_test', 'ent.procurement.award.made');") == 0,
+              "the failing indicator could not be added");
+    generated g;
+    generate_stream(&g, "failing", "--seed 17 --now 2015-06-30 --only single_bid,heavy_discount");
+    send_stream(&g);
+
+    cJSON *m = read_json(g.manifest);
+    long long planted = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(m, "cases"))
+    {
+        const char *code = cgt_json_str(c, "code");
+        if (strcmp(code, "single_bid") != 0 && strcmp(code, "heavy_discount") != 0)
+            continue;
+        CGT_CHECK(hits_on_events(code, cJSON_GetObjectItem(c, "event_ids")) > 0,
+                  "beside a failing indicator, the planted %s case %s did not fire", code,
+                  cgt_json_str(c, "key"));
+        planted++;
+    }
+    CGT_CHECK(planted > 0, "the generator planted no single_bid or heavy_discount case");
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM facts WHERE subject = 'ent.procurement.award.made'"
+             " AND event_id LIKE '%s%%'",
+             g.prefix);
+    long long awards = cgt_psql_number("cg_risk", sql);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM indicator_failures x JOIN facts f ON f.id = x.fact_id"
+             " WHERE x.indicator = 'failing_test' AND x.message = 'refused on purpose'"
+             " AND f.event_id LIKE '%s%%'",
+             g.prefix);
+    CGT_CHECK(awards > 0, "the stream has no award");
+    CGT_CHECK_INT(awards, cgt_psql_number("cg_risk", sql),
+                  "each award's failure of the failing indicator recorded once");
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM indicator_failures x JOIN facts f ON f.id = x.fact_id"
+             " WHERE x.indicator <> 'failing_test' AND f.event_id LIKE '%s%%'",
+             g.prefix);
+    CGT_CHECK_INT(0, cgt_psql_number("cg_risk", sql), "no other indicator failed");
+    CGT_CHECK(cgt_psql_script("cg_risk",
+                              "DELETE FROM indicator_subjects WHERE indicator = 'failing_test';"
+                              "DELETE FROM indicator_failures WHERE indicator = 'failing_test';"
+                              "DELETE FROM indicators WHERE code = 'failing_test';"
+                              "DROP FUNCTION ind_failing_test(facts, jsonb);") == 0,
+              "the failing indicator could not be taken away");
+    cJSON_Delete(m);
+    remove_stream(&g);
 }
 
 int main(void)
@@ -464,6 +542,7 @@ int main(void)
         cmocka_unit_test(key_posts_past_the_rotation_limit),
         cmocka_unit_test(planted_cases_fire_and_nothing_else),
         cmocka_unit_test(clean_stream_fires_nothing),
+        cmocka_unit_test(a_failing_indicator_is_recorded_and_the_others_run),
     };
     int failed = cmocka_run_group_tests_name("risk_indicators", tests, NULL, NULL);
     cgt_cleanup();
