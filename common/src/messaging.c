@@ -1,5 +1,11 @@
 /* The transactional outbox, its relay to JetStream, and durable pull
- * consumers with an idempotent inbox. See messaging.h for the guarantees. */
+ * consumers with an idempotent inbox. See messaging.h for the guarantees.
+ *
+ * The relay claims a batch of rows and publishes them all with nats.c's
+ * asynchronous JetStream publish before it waits, once, for the answers:
+ * a round trip per batch rather than one per row. Its ack handler writes
+ * each answer into the batch's row (found by Nats-Msg-Id, the event id);
+ * only acknowledged rows are marked sent, in the claim's transaction. */
 #include "cg/messaging.h"
 
 #include <pthread.h>
@@ -19,6 +25,12 @@
 /* How soon the relay tries again after a batch that failed (NATS or the
  * database away), whatever its poll interval. */
 #define RELAY_RETRY_MS 1000
+/* How long the relay waits for JetStream to answer a published batch; a
+ * row still unanswered then stays unsent, as if NATS were away. */
+#define RELAY_ACK_WAIT_MS 5000
+/* The header JetStream dedupes on; nats.c sets it from jsPubOptions.MsgId
+ * but does not export its name. */
+#define MSG_ID_HEADER "Nats-Msg-Id"
 /* How long JetStream waits for a fetched message's ack before it hands the
  * message to another consumer: what a crashed consumer costs. Work that
  * takes longer keeps its messages with in-progress acks (consumer_main). */
@@ -83,9 +95,31 @@ cleanup:
 
 /* --- outbox relay ----------------------------------------------------------- */
 
+typedef enum publish_outcome {
+    PUBLISHED,   /* JetStream acknowledged it: mark it sent */
+    REFUSED,     /* NATS answered and said no: this row's own problem */
+    UNREACHABLE, /* no answer: NATS or JetStream is away, back off */
+} publish_outcome;
+
+/* One claimed row on its way through a batch. */
+typedef struct outbox_row {
+    const char *id, *event_id, *subject; /* borrowed from the claim's result */
+    /* UNREACHABLE until an answer says otherwise, so that a row never sent
+     * or never answered stays unsent. The relay's thread writes it before
+     * the row is sent or when sending it failed; the ack handler writes it
+     * when JetStream answers. Never both: a message whose send failed is
+     * the caller's again and gets no answer. */
+    publish_outcome outcome;
+    char why[160]; /* what went wrong, when not PUBLISHED */
+} outbox_row;
+
 struct cg_outbox_relay {
     cg_db *db;
     cg_nats *nats;
+    /* The relay's own JetStream context on the nats connection: the ack
+     * handler and the limit of async publishes in flight are the
+     * context's, given when it is made. */
+    jsCtx *js;
     int poll_ms;
     /* Runs relay_tick() at once, on a kick and every RELAY_TICK_MS or
      * poll_ms, whichever is shorter. */
@@ -97,13 +131,13 @@ struct cg_outbox_relay {
      * and RELAY_RETRY_MS after one that failed, and the kicks it saw. */
     int64_t next_ms;
     unsigned seen_kicks;
+    /* The rows of the batch being published, for the ack handler; NULL
+     * between batches. Set before the batch's first send and cleared once
+     * no answer can come any more; the context's lock, taken by every send
+     * and every answer, orders these writes before the handler's reads. */
+    outbox_row *rows;
+    int nrows;
 };
-
-typedef enum publish_outcome {
-    PUBLISHED,
-    REFUSED,     /* NATS answered and said no: this row's own problem */
-    UNREACHABLE, /* no answer: NATS or JetStream is away, stop the batch */
-} publish_outcome;
 
 /* The answers of a server that refuses this very message: JetStream's own
  * errors (jerr), no stream taking the subject (no responder for a subject
@@ -122,7 +156,8 @@ static bool refused_by_server(natsStatus s, jsErrCode jerr, const char *subject)
 {
     /* No responder for a subject a stream of ours keeps: JetStream is away
      * (a server shutting down stops it before the connection closes). The
-     * client reports it with JSNotEnabledErr, so this comes first. */
+     * synchronous client reports it with JSNotEnabledErr, the asynchronous
+     * one with no code, so this comes first. */
     if (s == NATS_NO_RESPONDERS && cg_nats_subject_streamed(subject))
         return false;
     if (jerr != 0)
@@ -133,37 +168,114 @@ static bool refused_by_server(natsStatus s, jsErrCode jerr, const char *subject)
     return false;
 }
 
-/* Publish one claimed row. why (size whysz) says what went wrong. */
-static publish_outcome publish_row(cg_outbox_relay *relay, const char *event_id,
-                                   const char *subject, const char *payload_text, char *why,
-                                   size_t whysz)
+/* Record that row failed with s and jerr (text: what NATS said). */
+static void row_failed(outbox_row *row, natsStatus s, jsErrCode jerr, const char *text)
+{
+    snprintf(row->why, sizeof(row->why), "%s (%d)", text, (int)jerr);
+    row->outcome = refused_by_server(s, jerr, row->subject) ? REFUSED : UNREACHABLE;
+}
+
+/* The ack handler of the relay's context, called on the context's reply
+ * thread with JetStream's answer to one message of the batch: an ack (pa)
+ * or an error (pae: a JetStream error, or no responders). The
+ * message's Nats-Msg-Id, its row's event id, says which row it is. The
+ * handler owns msg (nats.c hands it over) and destroys it; pa and pae are
+ * the library's, valid for the call. */
+static void on_publish_answer(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae,
+                              void *closure)
+{
+    cg_outbox_relay *relay = closure;
+    const char *event_id = NULL;
+    (void)js;
+    if (relay->rows != NULL && natsMsgHeader_Get(msg, MSG_ID_HEADER, &event_id) == NATS_OK) {
+        for (int i = 0; i < relay->nrows; i++) {
+            outbox_row *row = &relay->rows[i];
+            if (strcmp(row->event_id, event_id) != 0)
+                continue;
+            if (pa != NULL)
+                row->outcome = PUBLISHED;
+            else if (pae != NULL)
+                row_failed(row, pae->Err, pae->ErrCode,
+                           pae->ErrText != NULL ? pae->ErrText : natsStatus_GetText(pae->Err));
+            break;
+        }
+    }
+    natsMsg_Destroy(msg);
+}
+
+/* Send one claimed row without waiting for its answer, which comes to
+ * on_publish_answer(). On failure the row's outcome says why; the message
+ * is this function's until nats.c takes it, and destroyed here otherwise. */
+static natsStatus send_row(cg_outbox_relay *relay, outbox_row *row, const char *payload_text)
 {
     size_t len = 0;
     unsigned char *payload = PQunescapeBytea((const unsigned char *)payload_text, &len);
     natsMsg *msg = NULL;
-    jsPubAck *ack = NULL;
-    jsErrCode jerr = 0;
     jsPubOptions opts;
-    publish_outcome outcome = PUBLISHED;
     natsStatus s = NATS_NO_MEMORY;
 
     jsPubOptions_Init(&opts);
-    opts.MaxWait = 5000;
     /* The event id as Nats-Msg-Id lets JetStream drop a second publish of
-     * the same row (a crash between publish and marking it sent). */
-    opts.MsgId = event_id;
+     * the same row (a crash between publish and marking it sent, or an
+     * answer that came too late), and tells the ack handler the row. */
+    opts.MsgId = row->event_id;
     if (payload != NULL)
-        s = natsMsg_Create(&msg, subject, NULL, (const char *)payload, (int)len);
+        s = natsMsg_Create(&msg, row->subject, NULL, (const char *)payload, (int)len);
+    /* On success nats.c owns msg and sets it to NULL. */
     if (s == NATS_OK)
-        s = js_PublishMsg(&ack, relay->nats->js, msg, &opts, &jerr);
-    if (s != NATS_OK) {
-        snprintf(why, whysz, "%s (%d)", natsStatus_GetText(s), (int)jerr);
-        outcome = refused_by_server(s, jerr, subject) ? REFUSED : UNREACHABLE;
-    }
-    jsPubAck_Destroy(ack);
+        s = js_PublishMsgAsync(relay->js, &msg, &opts);
+    if (s != NATS_OK)
+        row_failed(row, s, 0, natsStatus_GetText(s));
     natsMsg_Destroy(msg);
     PQfreemem(payload);
-    return outcome;
+    return s;
+}
+
+/* Wait until no answer to the batch can come any more: all answered, or
+ * RELAY_ACK_WAIT_MS gone by, after which the messages still unanswered
+ * are taken back from nats.c and destroyed (their rows stay UNREACHABLE,
+ * and an answer that comes later is dropped). Taking them back does not
+ * wait for an answer being handled at that moment, so wait again: such an
+ * answer is already in the handler, which takes no lock, and the wait
+ * ends as soon as it returns. */
+static void await_answers(cg_outbox_relay *relay)
+{
+    jsPubOptions opts;
+    jsPubOptions_Init(&opts);
+    opts.MaxWait = RELAY_ACK_WAIT_MS;
+    while (js_PublishAsyncComplete(relay->js, &opts) != NATS_OK) {
+        natsMsgList unanswered = {0};
+        if (js_PublishAsyncGetPendingList(&unanswered, relay->js) == NATS_OK)
+            natsMsgList_Destroy(&unanswered);
+    }
+}
+
+/* Send every row of the batch, then wait for the answers. On return each
+ * row's outcome is final and the ack handler runs no more for this batch.
+ * Once NATS is found away the rest of the batch is not sent: it would fail
+ * the same way, and the relay backs off. */
+static void publish_batch(cg_outbox_relay *relay, PGresult *res, outbox_row *rows, int n)
+{
+    relay->rows = rows;
+    relay->nrows = n;
+    for (int i = 0; i < n; i++) {
+        /* While the connection is away nats.c would take the sends into its
+         * reconnect buffer (up to 8 MiB, a batch a second) and write them
+         * all at the reconnect, long after their rows gave up waiting; a
+         * connection cut again during that write can leave nats.c 3.4's
+         * reconnect waiting for good. So a row is sent only while
+         * connected. */
+        if (!cg_nats_connected(relay->nats)) {
+            cg_strlcpy(rows[i].why, "NATS is not connected", sizeof(rows[i].why));
+            break;
+        }
+        if (send_row(relay, &rows[i], cg_db_get(res, i, 3)) != NATS_OK &&
+            rows[i].outcome == UNREACHABLE)
+            break;
+    }
+    await_answers(relay);
+    relay->rows = NULL;
+    relay->nrows = 0;
 }
 
 /* Count a refused row's attempt; at OUTBOX_MAX_ATTEMPTS it is parked: the
@@ -193,8 +305,14 @@ static int relay_batch(cg_outbox_relay *relay)
 {
     cg_err err;
     PGresult *res = NULL;
-    int claimed = -1, published = 0;
+    int claimed = -1, published = 0, unreachable = 0;
     char *ids = NULL;
+    outbox_row *rows = NULL;
+    const outbox_row *first_unreachable = NULL;
+    /* While NATS is away (the connection logs that itself) there is nothing
+     * to claim rows for: they could not be sent (publish_batch). */
+    if (!cg_nats_connected(relay->nats))
+        return -1;
     PGconn *conn = cg_db_acquire(relay->db, DB_WAIT_MS, &err);
     if (conn == NULL)
         return -1;
@@ -211,34 +329,38 @@ static int relay_batch(cg_outbox_relay *relay)
                    " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
                    2, params, &res, &err) != CG_OK)
         goto cleanup;
-    int rows = PQntuples(res);
-    ids = malloc((size_t)rows * 21 + 3);
-    if (ids == NULL)
+    int n = PQntuples(res);
+    ids = malloc((size_t)n * 21 + 3);
+    rows = calloc((size_t)n + 1, sizeof(*rows)); /* + 1: an empty claim is no failure */
+    if (ids == NULL || rows == NULL)
         goto cleanup;
+    for (int i = 0; i < n; i++) {
+        rows[i].id = cg_db_get(res, i, 0);
+        rows[i].event_id = cg_db_get(res, i, 1);
+        rows[i].subject = cg_db_get(res, i, 2);
+        rows[i].outcome = UNREACHABLE;
+        cg_strlcpy(rows[i].why, "not acknowledged", sizeof(rows[i].why));
+    }
+    publish_batch(relay, res, rows, n);
     size_t used = 0;
-    bool unreachable = false;
     ids[used++] = '{';
-    for (int i = 0; i < rows && !unreachable; i++) {
-        char why[160];
-        const char *id = cg_db_get(res, i, 0), *subject = cg_db_get(res, i, 2);
-        switch (publish_row(relay, cg_db_get(res, i, 1), subject, cg_db_get(res, i, 3), why,
-                            sizeof(why))) {
-        case PUBLISHED:
-            used += (size_t)sprintf(ids + used, "%s%s", published ? "," : "", id);
+    for (int i = 0; i < n; i++) {
+        const outbox_row *row = &rows[i];
+        if (row->outcome == PUBLISHED) {
+            used += (size_t)sprintf(ids + used, "%s%s", published ? "," : "", row->id);
             published++;
-            break;
-        case REFUSED:
-            if (refuse_row(conn, id, subject, why, &err) != CG_OK)
+        } else if (row->outcome == REFUSED) {
+            if (refuse_row(conn, row->id, row->subject, row->why, &err) != CG_OK)
                 goto cleanup;
-            break;
-        case UNREACHABLE:
-            cg_log_warn("outbox publish of %s failed: %s; retrying", subject, why);
-            unreachable = true;
-            break;
+        } else if (unreachable++ == 0) {
+            first_unreachable = row;
         }
     }
     ids[used++] = '}';
     ids[used] = '\0';
+    if (first_unreachable != NULL)
+        cg_log_warn("outbox publish of %s failed: %s; %d row(s) of the batch wait for a retry",
+                    first_unreachable->subject, first_unreachable->why, unreachable);
     const char *mark[] = {ids};
     if (published > 0 &&
         cg_db_exec(conn, "UPDATE cg_outbox SET sent_at = now() WHERE id = ANY($1::bigint[])", 1,
@@ -246,11 +368,12 @@ static int relay_batch(cg_outbox_relay *relay)
         goto cleanup;
     if (cg_db_commit(conn, &err) != CG_OK)
         goto cleanup;
-    claimed = unreachable ? -1 : rows;
+    claimed = unreachable > 0 ? -1 : n;
 
 cleanup:
     PQclear(res);
     free(ids);
+    free(rows);
     cg_db_release(relay->db, conn); /* rolls back whatever is still open */
     return claimed;
 }
@@ -273,7 +396,8 @@ static void relay_tick(void *arg)
 cg_code cg_outbox_relay_start(cg_outbox_relay **out, cg_db *db, cg_nats *nats, int poll_ms,
                               cg_err *err)
 {
-    cg_code rc;
+    cg_code rc = CG_OK;
+    jsOptions jo;
     cg_outbox_relay *relay = calloc(1, sizeof(*relay));
     if (relay == NULL)
         return cg_err_set(err, CG_INTERNAL, "out of memory");
@@ -282,12 +406,29 @@ cg_code cg_outbox_relay_start(cg_outbox_relay **out, cg_db *db, cg_nats *nats, i
     relay->poll_ms = poll_ms;
     atomic_init(&relay->kicks, 0);
     atomic_init(&relay->stopping, false);
+    /* Made before the ticker, whose first tick runs at once. A batch is at
+     * most RELAY_BATCH messages and all are answered or taken back before
+     * the next, so the limit never stalls a send; it bounds what nats.c
+     * holds should that ever change. */
+    jsOptions_Init(&jo);
+    jo.PublishAsync.MaxPending = RELAY_BATCH;
+    jo.PublishAsync.AckHandler = on_publish_answer;
+    jo.PublishAsync.AckHandlerClosure = relay;
+    natsStatus s = natsConnection_JetStream(&relay->js, nats->conn, &jo);
+    if (s != NATS_OK) {
+        rc = cg_err_set(err, CG_INTERNAL, "relay's JetStream context: %s", natsStatus_GetText(s));
+        goto cleanup;
+    }
     rc = cg_ticker_start(poll_ms < RELAY_RETRY_MS ? poll_ms : RELAY_RETRY_MS, relay_tick, relay,
                          &relay->ticker, err);
     if (rc == CG_OK) {
         *out = relay;
         relay = NULL;
     }
+
+cleanup:
+    if (relay != NULL)
+        jsCtx_Destroy(relay->js);
     free(relay);
     return rc;
 }
@@ -306,6 +447,8 @@ void cg_outbox_relay_stop(cg_outbox_relay *relay)
         return;
     atomic_store(&relay->stopping, true);
     cg_ticker_stop(relay->ticker);
+    /* After the last batch: nothing of the relay's is in flight. */
+    jsCtx_Destroy(relay->js);
     free(relay);
 }
 

@@ -145,6 +145,43 @@ static void add_through_outbox(const char *content, char event_id[CG_UUID_LEN])
     cg_db_release(db, conn);
 }
 
+/* Write n events on subject, each its clue holding content, through the
+ * outbox in one transaction of our own. */
+static void add_many_through_outbox(const char *subject, const char *content, int n)
+{
+    cg_err err;
+    PGconn *conn = cg_db_acquire(db, 5000, &err);
+    assert_non_null(conn);
+    assert_int_equal(cg_db_begin(conn, &err), CG_OK);
+    for (int i = 0; i < n; i++) {
+        char event_id[CG_UUID_LEN];
+        clue_event e;
+        clue_event_init(&e, subject, content, event_id);
+        assert_int_equal(cg_outbox_add(conn, &e.ev.base, &err), CG_OK);
+    }
+    assert_int_equal(cg_db_commit(conn, &err), CG_OK);
+    cg_db_release(db, conn);
+}
+
+/* Write an outbox row as no producer would: a payload of size bytes, all
+ * zero, on any subject. Its id goes into event_id. */
+static void add_raw_row(const char *subject, long long size, char event_id[CG_UUID_LEN])
+{
+    cg_err err;
+    char size_text[24];
+    cg_uuid_v4(event_id);
+    snprintf(size_text, sizeof size_text, "%lld", size);
+    const char *params[] = {event_id, subject, size_text};
+    PGconn *conn = cg_db_acquire(db, 5000, &err);
+    assert_non_null(conn);
+    assert_int_equal(cg_db_exec(conn,
+                                "INSERT INTO cg_outbox (event_id, subject, payload)"
+                                " VALUES ($1::uuid, $2, decode(repeat('00', $3::integer), 'hex'))",
+                                3, params, NULL, &err),
+                     CG_OK);
+    cg_db_release(db, conn);
+}
+
 /* A new ClueCreated event on subject, its clue holding content, packed
  * into buf; its id goes into event_id. Returns the packed length. */
 static size_t pack_clue_created(const char *subject, const char *content,
@@ -497,15 +534,7 @@ static void refused_outbox_row_does_not_block(void **state)
     cg_err err;
     cg_outbox_relay *relay = NULL;
     char bad_id[CG_UUID_LEN], good_id[CG_UUID_LEN];
-    cg_uuid_v4(bad_id);
-    PGconn *conn = cg_db_acquire(db, 5000, &err);
-    const char *params[] = {bad_id};
-    assert_int_equal(cg_db_exec(conn,
-                                "INSERT INTO cg_outbox (event_id, subject, payload)"
-                                " VALUES ($1::uuid, 'nostream.ittest', '\\x00')",
-                                1, params, NULL, &err),
-                     CG_OK);
-    cg_db_release(db, conn);
+    add_raw_row("nostream.ittest", 1, bad_id);
 
     assert_int_equal(cg_outbox_relay_start(&relay, db, nats, 50, &err), CG_OK);
     add_through_outbox("behind-a-bad-row", good_id);
@@ -520,6 +549,141 @@ static void refused_outbox_row_does_not_block(void **state)
                                      bad_id, 1),
                      1);
     cg_outbox_relay_stop(relay);
+}
+
+/* The Nats-Msg-Id of every message CG_EVENTS keeps on subject, read
+ * through a consumer of its own, as an SQL array literal ("{id,id}",
+ * owned by the caller); *count gets how many messages there were, so a
+ * message stored twice counts twice. */
+static char *stream_msg_ids(const char *subject, int *count)
+{
+    static int readers;
+    char durable[64];
+    natsSubscription *sub = NULL;
+    jsSubOptions so;
+    jsErrCode jerr = 0;
+    size_t used = 0, cap = 64;
+    char *ids = malloc(cap);
+    assert_non_null(ids);
+    ids[used++] = '{';
+    *count = 0;
+    snprintf(durable, sizeof durable, "ittest-reader-%s-%d", run_id, ++readers);
+    jsSubOptions_Init(&so);
+    so.Stream = CG_STREAM_EVENTS;
+    assert_int_equal(js_PullSubscribe(&sub, nats->js, subject, durable, NULL, &so, &jerr), NATS_OK);
+    for (;;) {
+        natsMsgList list = {0};
+        /* Until a fetch finds nothing more within its second. */
+        if (natsSubscription_Fetch(&list, sub, 256, 1000, NULL) != NATS_OK || list.Count == 0) {
+            natsMsgList_Destroy(&list);
+            break;
+        }
+        for (int i = 0; i < list.Count; i++) {
+            const char *id = "";
+            natsMsgHeader_Get(list.Msgs[i], "Nats-Msg-Id", &id);
+            if (used + strlen(id) + 3 > cap) {
+                cap = (used + strlen(id) + 3) * 2;
+                ids = realloc(ids, cap);
+                assert_non_null(ids);
+            }
+            used += (size_t)sprintf(ids + used, "%s%s", *count > 0 ? "," : "", id);
+            (*count)++;
+            natsMsg_Ack(list.Msgs[i], NULL);
+        }
+        natsMsgList_Destroy(&list);
+    }
+    ids[used++] = '}';
+    ids[used] = '\0';
+    natsSubscription_Destroy(sub);
+    js_DeleteConsumer(nats->js, CG_STREAM_EVENTS, durable, NULL, NULL);
+    return ids;
+}
+
+/* Run a relay polling every poll_ms until want rows on subject are sent or
+ * 40 s pass; returns how many were. */
+static long long relay_until_sent(const char *subject, long long want, int poll_ms)
+{
+    cg_err err;
+    cg_outbox_relay *relay = NULL;
+    assert_int_equal(cg_outbox_relay_start(&relay, db, nats, poll_ms, &err), CG_OK);
+    long long sent = eventually_rows(
+        "SELECT count(*) FROM cg_outbox WHERE subject = $1 AND sent_at IS NOT NULL", subject, want);
+    cg_outbox_relay_stop(relay);
+    return sent;
+}
+
+/* CG_EVENTS must hold want messages on subject, each the only copy of a
+ * sent outbox row. */
+static void assert_stored_once(const char *subject, int want)
+{
+    int stored = 0;
+    char *ids = stream_msg_ids(subject, &stored);
+    assert_int_equal(stored, want);
+    /* As many distinct sent rows as messages: none was stored twice. */
+    assert_int_equal(count_rows("SELECT count(*) FROM cg_outbox WHERE event_id = ANY($1::uuid[])"
+                                " AND sent_at IS NOT NULL",
+                                ids),
+                     want);
+    free(ids);
+}
+
+/* More rows than one claim takes (128) leave in several asynchronous
+ * batches: every row is marked sent with no attempt counted, and the
+ * stream holds each of them exactly once and nothing else. */
+static void async_batches_publish_every_row_once(void **state)
+{
+    (void)state;
+    enum { ROWS = 300 };
+    char subject[96];
+    subject_named(subject, sizeof subject, "many");
+    add_many_through_outbox(subject, "one of many", ROWS);
+    int64_t start_ms = cg_mono_ms();
+    assert_int_equal(relay_until_sent(subject, ROWS, 50), ROWS);
+    fprintf(stderr, "%d rows relayed in %lld ms\n", ROWS, (long long)(cg_mono_ms() - start_ms));
+    assert_int_equal(
+        count_rows("SELECT count(*) FROM cg_outbox WHERE subject = $1 AND attempts > 0", subject),
+        0);
+    assert_stored_once(subject, ROWS);
+}
+
+/* A batch in which the server refuses two rows, one answered with no
+ * responders (no stream takes its subject) and one refused as it is sent
+ * (larger than NATS takes): those two count an attempt and stay unsent,
+ * and every other row of the same batch is marked sent in the same
+ * transaction (one sent_at) and stored once. */
+static void refused_rows_leave_their_batch_sent(void **state)
+{
+    (void)state;
+    enum { GOOD = 20 };
+    char subject[96], nostream[96], unstreamed_id[CG_UUID_LEN], too_big_id[CG_UUID_LEN];
+    char refused[2 * CG_UUID_LEN + 4];
+    subject_named(subject, sizeof subject, "mixed");
+    snprintf(nostream, sizeof nostream, "nostream.ittest%s.mixed", run_id);
+    add_many_through_outbox(subject, "before the refused rows", GOOD / 2);
+    add_raw_row(nostream, 1, unstreamed_id);
+    add_raw_row(subject, natsConnection_GetMaxPayload(nats->conn) + 1, too_big_id);
+    add_many_through_outbox(subject, "after the refused rows", GOOD / 2);
+    snprintf(refused, sizeof refused, "{%s,%s}", unstreamed_id, too_big_id);
+
+    /* A poll far longer than the test and no kick: the first tick's batch
+     * is the only one. */
+    assert_int_equal(relay_until_sent(subject, GOOD, 600000), GOOD);
+    assert_int_equal(count_rows("SELECT count(DISTINCT sent_at) FROM cg_outbox WHERE subject = $1"
+                                " AND sent_at IS NOT NULL",
+                                subject),
+                     1);
+    assert_int_equal(count_rows("SELECT count(*) FROM cg_outbox WHERE event_id = ANY($1::uuid[])"
+                                " AND sent_at IS NULL AND attempts = 1 AND last_error <> ''",
+                                refused),
+                     2);
+    assert_stored_once(subject, GOOD);
+    /* Parked now, so that the relays of the tests after this one pass
+     * them by. */
+    assert_int_equal(count_rows("WITH parked AS (UPDATE cg_outbox SET attempts = 10"
+                                " WHERE event_id = ANY($1::uuid[]) RETURNING 1)"
+                                " SELECT count(*) FROM parked",
+                                refused),
+                     2);
 }
 
 /* --- a NATS connection that keeps breaking ---------------------------------- */
@@ -653,20 +817,10 @@ static void cut_connections_park_nothing(void **state)
     flaky_proxy_start(&proxy, getenv("CG_NATS_URL"), url, sizeof url);
     assert_int_equal(cg_nats_connect(&through, url, "ittest-flaky", &err), CG_OK);
     snprintf(subject, sizeof subject, "cg.evt.ittestcut%s.clue.created", run_id);
-    PGconn *conn = cg_db_acquire(db, 5000, &err);
-    assert_non_null(conn);
-    assert_int_equal(cg_db_begin(conn, &err), CG_OK);
     /* Large messages: a cut then often lands in the middle of a write. */
     static char content[16 * 1024];
     memset(content, 'x', sizeof content - 1);
-    for (int i = 0; i < ROWS; i++) {
-        char event_id[CG_UUID_LEN];
-        clue_event e;
-        clue_event_init(&e, subject, content, event_id);
-        assert_int_equal(cg_outbox_add(conn, &e.ev.base, &err), CG_OK);
-    }
-    assert_int_equal(cg_db_commit(conn, &err), CG_OK);
-    cg_db_release(db, conn);
+    add_many_through_outbox(subject, content, ROWS);
 
     assert_int_equal(cg_outbox_relay_start(&relay, db, through, 10, &err), CG_OK);
     /* Cut every 5 ms for four seconds, while the relay works through the
@@ -706,17 +860,7 @@ static void jetstream_away_parks_nothing(void **state)
 
     snprintf(subject, sizeof subject, "ent.ittest%s.row.added", run_id);
     assert_int_equal(js_DeleteStream(nats->js, CG_STREAM_ENTERPRISE, NULL, &jerr), NATS_OK);
-    PGconn *conn = cg_db_acquire(db, 5000, &err);
-    assert_non_null(conn);
-    assert_int_equal(cg_db_begin(conn, &err), CG_OK);
-    for (int i = 0; i < ROWS; i++) {
-        char event_id[CG_UUID_LEN];
-        clue_event e;
-        clue_event_init(&e, subject, "while JetStream is away", event_id);
-        assert_int_equal(cg_outbox_add(conn, &e.ev.base, &err), CG_OK);
-    }
-    assert_int_equal(cg_db_commit(conn, &err), CG_OK);
-    cg_db_release(db, conn);
+    add_many_through_outbox(subject, "while JetStream is away", ROWS);
 
     assert_int_equal(cg_outbox_relay_start(&relay, db, nats, 10, &err), CG_OK);
     /* Long enough for the old rule to have parked them: ten refusals. */
@@ -835,6 +979,8 @@ int main(void)
         cmocka_unit_test(old_and_deleted_durables_are_repaired),
         cmocka_unit_test(unusable_event_id_is_dead_lettered),
         cmocka_unit_test(refused_outbox_row_does_not_block),
+        cmocka_unit_test(async_batches_publish_every_row_once),
+        cmocka_unit_test(refused_rows_leave_their_batch_sent),
         cmocka_unit_test(cut_connections_park_nothing),
         cmocka_unit_test(jetstream_away_parks_nothing),
         cmocka_unit_test(crashed_consumer_redelivers_quickly),

@@ -30,12 +30,17 @@ typedef struct cg_outbox_relay cg_outbox_relay;
  * Nats-Msg-Id = event id, then marks them sent. Rows are claimed with
  * FOR UPDATE SKIP LOCKED, so replicas share the work without sending a row
  * twice, and JetStream's dedupe window covers a crash between publish and
- * mark. It polls every poll_ms and at once after cg_outbox_relay_kick(). */
+ * mark. A claimed batch is published asynchronously, all rows before one
+ * wait for the acknowledgements, on a JetStream context of the relay's own
+ * on nats's connection; only acknowledged rows are marked sent. It polls
+ * every poll_ms and at once after cg_outbox_relay_kick(). nats must
+ * outlive the relay. */
 cg_code cg_outbox_relay_start(cg_outbox_relay **out, cg_db *db, cg_nats *nats, int poll_ms,
                               cg_err *err);
 /* Wake the relay now (after a commit that added outbox rows). */
 void cg_outbox_relay_kick(cg_outbox_relay *relay);
-/* Stop after the current batch; frees the relay. */
+/* Stop after the current batch (its acknowledgements waited for, up to
+ * 5 s); frees the relay and its JetStream context. */
 void cg_outbox_relay_stop(cg_outbox_relay *relay);
 
 /* An event handler runs inside a transaction on conn that also records the
