@@ -5,9 +5,15 @@
  * asynchronous JetStream publish before it waits, once, for the answers:
  * a round trip per batch rather than one per row. Its ack handler writes
  * each answer into the batch's row (found by Nats-Msg-Id, the event id);
- * only acknowledged rows are marked sent, in the claim's transaction. */
+ * only acknowledged rows are marked sent, in the claim's transaction.
+ *
+ * A consumer takes a fetched batch through one transaction: its inbox rows
+ * in one statement, each new event's handler, one commit. Only when a
+ * handler fails is the batch undone and taken again one event at a time,
+ * each behind a savepoint, so that the failure stays that event's. */
 #include "cg/messaging.h"
 
+#include <cjson/cJSON.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -602,6 +608,28 @@ static void read_pending(cg_consumer *c, natsMsg *msg, pending *p)
         p->d = DEAD;
 }
 
+/* Run the service's handler for one message in the open transaction. */
+static cg_code run_handler(cg_consumer *c, PGconn *conn, pending *p)
+{
+    if (c->cloud_handler != NULL)
+        return c->cloud_handler(conn, &p->ev, c->arg, &p->err);
+    return c->handler(conn, natsMsg_GetSubject(p->msg), p->event_id,
+                      (const uint8_t *)natsMsg_GetData(p->msg),
+                      (size_t)natsMsg_GetDataLength(p->msg), c->arg, &p->err);
+}
+
+/* The rest of the batch waits its turn: past half the ack wait, tell
+ * JetStream the messages from i on are being worked on, or a slow batch
+ * would have them handed to another consumer meanwhile. */
+static void mark_in_progress(pending *batch, int i, int n, int64_t *marked_ms)
+{
+    if (cg_mono_ms() - *marked_ms <= CONSUMER_ACK_WAIT_MS / 2)
+        return;
+    for (int j = i; j < n; j++)
+        natsMsg_InProgress(batch[j].msg, NULL);
+    *marked_ms = cg_mono_ms();
+}
+
 /* Run the handler for one message of the open batch transaction, behind a
  * savepoint, so that a message that fails leaves the others' work in
  * place. False when the transaction itself is lost (the connection broke):
@@ -623,12 +651,8 @@ static bool process(cg_consumer *c, PGconn *conn, pending *p)
         /* Seen before: the effect is already committed. */
         cg_log_debug("duplicate event %s ignored", p->event_id);
         p->d = ACK;
-    } else if (rc == CG_OK && c->cloud_handler != NULL) {
-        rc = c->cloud_handler(conn, &p->ev, c->arg, err);
     } else if (rc == CG_OK) {
-        rc = c->handler(conn, natsMsg_GetSubject(p->msg), p->event_id,
-                        (const uint8_t *)natsMsg_GetData(p->msg),
-                        (size_t)natsMsg_GetDataLength(p->msg), c->arg, err);
+        rc = run_handler(c, conn, p);
     }
     if (rc == CG_OK) {
         p->committed = p->d != ACK;
@@ -650,6 +674,101 @@ cleanup:
     /* Whatever this message did, the batch goes on while its transaction
      * does: a failed rollback to the savepoint leaves it aborted. */
     return PQtransactionStatus(conn) == PQTRANS_INTRANS;
+}
+
+/* How a batch fared when taken at once. */
+typedef enum batch_outcome {
+    BATCH_DONE,       /* every event handled, and committed */
+    BATCH_ONE_BY_ONE, /* an event failed: all undone, to be taken one by one */
+    BATCH_LOST,       /* the transaction or its commit was lost */
+} batch_outcome;
+
+/* The batch's inbox rows in one statement: each message's (event id,
+ * subject) as a JSON array, so that no id needs quoting by hand. Answers
+ * the ids new to the inbox in res (the caller's to clear). */
+static cg_code claim_inbox_rows(cg_consumer *c, PGconn *conn, const pending *batch, int n,
+                                PGresult **res, cg_err *err)
+{
+    cJSON *rows = cJSON_CreateArray();
+    char *text = NULL;
+    bool built = rows != NULL;
+    for (int i = 0; built && i < n; i++) {
+        if (!batch[i].has_id)
+            continue;
+        cJSON *row = cJSON_CreateArray();
+        built = row != NULL && cJSON_AddItemToArray(rows, row) &&
+                cJSON_AddItemToArray(row, cJSON_CreateString(batch[i].event_id)) &&
+                cJSON_AddItemToArray(row, cJSON_CreateString(natsMsg_GetSubject(batch[i].msg)));
+    }
+    cg_code rc;
+    if (!built || (text = cJSON_PrintUnformatted(rows)) == NULL) {
+        rc = cg_err_set(err, CG_UNAVAILABLE, "out of memory");
+        goto cleanup;
+    }
+    const char *params[] = {c->durable, text};
+    rc = cg_db_exec(conn,
+                    "INSERT INTO cg_inbox (consumer, event_id, subject)"
+                    " SELECT $1, r->>0, r->>1 FROM jsonb_array_elements($2::jsonb) r"
+                    " ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id",
+                    2, params, res, err);
+
+cleanup:
+    free(text);
+    cJSON_Delete(rows);
+    return rc;
+}
+
+/* Whether id is among the new inbox rows in res, taking it: a second
+ * message of the batch with the same id is then a duplicate. */
+static bool take_new_id(PGresult *res, bool *taken, const char *id)
+{
+    for (int i = 0; i < PQntuples(res); i++)
+        if (!taken[i] && strcmp(PQgetvalue(res, i, 0), id) == 0) {
+            taken[i] = true;
+            return true;
+        }
+    return false;
+}
+
+/* Take the whole batch in the open transaction without a savepoint per
+ * event: its inbox rows in one statement, then each new event's handler,
+ * then the commit. A savepoint and its release cost two round trips an
+ * event and a subtransaction; events that fail are rare, and when one
+ * does the batch is undone and taken again one by one (process()), where
+ * each failure stays its own. */
+static batch_outcome take_at_once(cg_consumer *c, PGconn *conn, pending *batch, int n, cg_err *err)
+{
+    PGresult *res = NULL;
+    bool *taken = NULL;
+    batch_outcome outcome = BATCH_ONE_BY_ONE;
+    if (claim_inbox_rows(c, conn, batch, n, &res, err) != CG_OK ||
+        (taken = calloc((size_t)PQntuples(res) + 1, sizeof *taken)) == NULL)
+        goto cleanup;
+    int64_t marked_ms = cg_mono_ms();
+    for (int i = 0; i < n; i++) {
+        pending *p = &batch[i];
+        if (!p->has_id)
+            continue;
+        mark_in_progress(batch, i, n, &marked_ms);
+        if (!take_new_id(res, taken, p->event_id)) {
+            cg_log_debug("duplicate event %s ignored", p->event_id);
+            p->d = ACK;
+            continue;
+        }
+        cg_log_set_request_id(p->event_id);
+        cg_code rc = run_handler(c, conn, p);
+        cg_log_set_request_id(NULL);
+        if (rc != CG_OK)
+            goto cleanup;
+        p->d = ACK;
+        p->committed = true;
+    }
+    outcome = cg_db_commit(conn, err) == CG_OK ? BATCH_DONE : BATCH_LOST;
+
+cleanup:
+    free(taken);
+    PQclear(res);
+    return outcome;
 }
 
 /* Settle one message once its batch is over: ack what is done, record and
@@ -713,22 +832,24 @@ static bool handle_batch(cg_consumer *c, natsMsg **msgs, int n)
             if (batch[i].has_id)
                 batch[i].err = err;
     } else {
-        bool intact = true;
-        int64_t marked_ms = cg_mono_ms();
-        for (int i = 0; i < n && intact; i++) {
-            /* The rest of the batch waits its turn: past half the ack wait,
-             * tell JetStream they are being worked on, or a slow batch
-             * would have them handed to another consumer meanwhile. */
-            if (cg_mono_ms() - marked_ms > CONSUMER_ACK_WAIT_MS / 2) {
-                for (int j = i; j < n; j++)
-                    natsMsg_InProgress(msgs[j], NULL);
-                marked_ms = cg_mono_ms();
+        batch_outcome outcome = take_at_once(c, conn, batch, n, &err);
+        bool intact = outcome == BATCH_DONE;
+        if (outcome == BATCH_ONE_BY_ONE) {
+            /* Undo it all and start again, each event behind its savepoint;
+             * what the failed attempt set on the messages is forgotten. */
+            cg_db_rollback_if_open(conn);
+            for (int i = 0; i < n; i++)
+                read_pending(c, msgs[i], &batch[i]);
+            intact = cg_db_begin(conn, &err) == CG_OK;
+            int64_t marked_ms = cg_mono_ms();
+            for (int i = 0; i < n && intact; i++) {
+                mark_in_progress(batch, i, n, &marked_ms);
+                if (batch[i].has_id)
+                    intact = process(c, conn, &batch[i]);
             }
-            if (batch[i].has_id)
-                intact = process(c, conn, &batch[i]);
+            if (intact)
+                intact = cg_db_commit(conn, &err) == CG_OK;
         }
-        if (intact)
-            intact = cg_db_commit(conn, &err) == CG_OK;
         if (!intact) {
             /* Nothing of the batch is kept: whatever waited for the commit
              * goes back, to be done again. */

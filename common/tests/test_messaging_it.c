@@ -260,6 +260,50 @@ static void a_failed_event_in_a_batch_is_undone_alone(void **state)
     cg_consumer_stop(consumer);
 }
 
+/* A batch taken at once still counts each event once: the same event three
+ * times in one fetch (JetStream kept them apart under other Nats-Msg-Ids),
+ * beside an event the inbox already holds. */
+static void duplicates_within_a_batch_count_once(void **state)
+{
+    (void)state;
+    cg_err err;
+    cg_consumer *consumer = NULL;
+    char subject[96], durable[64], twice[CG_UUID_LEN], single[CG_UUID_LEN], msg_id[32];
+    uint8_t buf[512], other[512];
+    subject_named(subject, sizeof subject, "dups");
+    snprintf(durable, sizeof durable, "ittest-dups-%s", run_id);
+    size_t len = pack_clue_created(subject, "sent three times", twice, buf);
+    size_t other_len = pack_clue_created(subject, "sent once", single, other);
+    publish_raw_to(subject, other, (int)other_len, "dups-single");
+    assert_int_equal(cg_consumer_start(&consumer, db, nats, NULL, CG_STREAM_EVENTS, durable,
+                                       subject, record_effect, NULL, &err),
+                     CG_OK);
+    assert_int_equal(
+        eventually_rows("SELECT count(*) FROM it_effects WHERE event_id = $1", single, 1), 1);
+    cg_consumer_stop(consumer);
+    /* Published while no consumer runs, so that the next fetch takes them
+     * all: the event already taken, and the new one three times. */
+    publish_raw_to(subject, other, (int)other_len, "dups-single-again");
+    for (int i = 0; i < 3; i++) {
+        snprintf(msg_id, sizeof msg_id, "dups-%d", i);
+        publish_raw_to(subject, buf, (int)len, msg_id);
+    }
+    consumer = NULL;
+    assert_int_equal(cg_consumer_start(&consumer, db, nats, NULL, CG_STREAM_EVENTS, durable,
+                                       subject, record_effect, NULL, &err),
+                     CG_OK);
+    assert_int_equal(
+        eventually_rows("SELECT count(*) FROM it_effects WHERE event_id = $1", twice, 1), 1);
+    /* Give a second copy time to show, had it been taken. */
+    usleep(500 * 1000);
+    assert_int_equal(count_rows("SELECT count(*) FROM it_effects WHERE event_id = $1", twice), 1);
+    assert_int_equal(count_rows("SELECT count(*) FROM it_effects WHERE event_id = $1", single), 1);
+    assert_int_equal(count_rows("SELECT count(*) FROM cg_inbox WHERE event_id = $1", twice), 1);
+    assert_int_equal(count_rows("SELECT count(*) FROM cg_dead_letter WHERE consumer = $1", durable),
+                     0);
+    cg_consumer_stop(consumer);
+}
+
 static void outbox_relays_once_and_duplicates_change_nothing(void **state)
 {
     (void)state;
@@ -974,6 +1018,7 @@ int main(void)
         cmocka_unit_test(rpc_round_trips),
         cmocka_unit_test(outbox_relays_once_and_duplicates_change_nothing),
         cmocka_unit_test(a_failed_event_in_a_batch_is_undone_alone),
+        cmocka_unit_test(duplicates_within_a_batch_count_once),
         cmocka_unit_test(database_restart_is_survived),
         cmocka_unit_test(database_outage_loses_no_event),
         cmocka_unit_test(old_and_deleted_durables_are_repaired),
