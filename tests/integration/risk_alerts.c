@@ -11,6 +11,8 @@
  * - a heavy indicator (a claimant approving their own claim) raises an
  *   alert by itself;
  * - a person's, unit's or supplier's page, the scores and the overview;
+ * - every unit they name by code carries its org path and the gateway's
+ *   names, an unknown one an empty path and no name;
  * - an indicator's settings changed by an administrator within its rules,
  *   and the change applied to what arrives next. */
 #include "cgt.h"
@@ -33,13 +35,20 @@ static void publish(const char *lines)
 static void publish_award(const char *award, const char *supplier, long estimate, int nbids,
                           const long *prices)
 {
-    char bids[1024] = "", line[3072];
+    char bids[1024] = "", line[3072], name[32];
     size_t used = 0;
-    for (int i = 0; i < nbids; i++)
+    for (int i = 0; i < nbids; i++) {
+        /* The first bid is the winner's, under the winner's name: a party
+         * named two ways in one event has no one name to show. */
+        if (i == 0)
+            snprintf(name, sizeof name, "%s", "测试设计院");
+        else
+            snprintf(name, sizeof name, "B%d", i);
         used += (size_t)snprintf(bids + used, sizeof bids - used,
-                                 "%s{\"supplier\":{\"credit_code\":\"%s%s\",\"name\":\"B%d\"},"
+                                 "%s{\"supplier\":{\"credit_code\":\"%s%s\",\"name\":\"%s\"},"
                                  "\"price_fen\":%ld}",
-                                 i ? "," : "", i == 0 ? "" : "X", supplier, i, prices[i]);
+                                 i ? "," : "", i == 0 ? "" : "X", supplier, name, prices[i]);
+    }
     snprintf(line, sizeof line,
              "{\"subject\":\"ent.procurement.award.made\",\"source\":\"erp.east\","
              "\"data\":{\"tender_id\":\"T-%s\",\"award_id\":\"%s\",\"buyer\":{\"unit_code\":"
@@ -603,6 +612,128 @@ static void overview_counts(void **state)
     cgt_response_free(r);
 }
 
+/* A unit as the gateway's org tree has it: its path and two names. */
+typedef struct tree_unit {
+    char path[256];
+    char name[256];
+    char name_zh[256];
+} tree_unit;
+
+static void tree_unit_of(const char *code, tree_unit *u)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/org-units/%s", code);
+    cgt_response *r = cgt_get(path, admin);
+    CGT_CHECK_STATUS(r, 200);
+    snprintf(u->path, sizeof u->path, "%s", CGT_JSON_STR(r->json, "path"));
+    snprintf(u->name, sizeof u->name, "%s", CGT_JSON_STR(r->json, "name"));
+    snprintf(u->name_zh, sizeof u->name_zh, "%s", CGT_JSON_STR(r->json, "name_zh"));
+    cgt_response_free(r);
+}
+
+/* obj names its unit by the unit's path with the gateway's two names
+ * beside it; with u NULL (a code the org tree does not hold), by an empty
+ * path and both names null. */
+static void check_unit_named(const cJSON *obj, const tree_unit *u, const char *what)
+{
+    CGT_CHECK(obj != NULL, "%s is in the answer", what);
+    CGT_CHECK_STR(u != NULL ? u->path : "", cgt_json_str(obj, "unit_path"), what);
+    if (u == NULL) {
+        CGT_CHECK(cJSON_IsNull(cJSON_GetObjectItem(obj, "unit_name")) &&
+                      cJSON_IsNull(cJSON_GetObjectItem(obj, "unit_name_zh")),
+                  "%s: an unknown unit is named null", what);
+        return;
+    }
+    CGT_CHECK_STR(u->name, cgt_json_str(obj, "unit_name"), what);
+    CGT_CHECK_STR(u->name_zh, cgt_json_str(obj, "unit_name_zh"), what);
+}
+
+/* The item of items about entity id (an alert's or a score's). */
+static const cJSON *item_about(const cJSON *items, const char *id)
+{
+    const cJSON *item;
+    cJSON_ArrayForEach(item, items)
+    {
+        const char *its = cgt_json_str(cJSON_GetObjectItem(item, "entity"), "id");
+        if (its != NULL && strcmp(its, id) == 0)
+            return item;
+    }
+    return NULL;
+}
+
+/* Every unit an answer names by its code carries its org path, and the
+ * gateway names it beside: an alert in the list and alone, its hit and
+ * the unit the hit counts against, the score list, the unit's page and
+ * the overview's units. A code the org tree does not hold has an empty
+ * path and no name, and is seen from the top of the tree. */
+static void units_named_beside_their_codes(void **state)
+{
+    (void)state;
+    char person[64], stranger[64], claim[64], unknown[32], id[32], path[256];
+    tree_unit city_a;
+    tree_unit_of("city_a", &city_a);
+    snprintf(person, sizeof person, "P-N%s", run);
+    snprintf(claim, sizeof claim, "N-%s", run);
+    cgt_publish_self_approval(CGT_PUBLISH, claim, "city_a", person);
+    await_alert("person", person, id);
+
+    cgt_response *r = get_alert(lead_east, id);
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK_STR("city_a", cgt_json_str(r->json, "unit_code"), "the alert's unit");
+    check_unit_named(r->json, &city_a, "the alert");
+    const cJSON *hit = hit_of(r->json, "self_approval");
+    check_unit_named(hit, &city_a, "the alert's hit");
+    const cJSON *entities = cJSON_GetObjectItem(hit, "entities");
+    check_unit_named(cgt_find_where(entities, "id", "city_a"), &city_a, "the hit's unit entity");
+    check_unit_named(cgt_find_where(entities, "id", person), NULL, "the hit's person entity");
+    cgt_response_free(r);
+
+    r = cgt_get("/api/v1/risk/alerts?entity_kind=person", lead_east);
+    CGT_CHECK_STATUS(r, 200);
+    check_unit_named(item_about(cJSON_GetObjectItem(r->json, "items"), person), &city_a,
+                     "the alert in the list");
+    cgt_response_free(r);
+    r = cgt_get("/api/v1/risk/scores?kind=person", lead_east);
+    CGT_CHECK_STATUS(r, 200);
+    check_unit_named(item_about(cJSON_GetObjectItem(r->json, "items"), person), &city_a,
+                     "the person's score");
+    cgt_response_free(r);
+    r = cgt_get("/api/v1/risk/entities/city_a?kind=unit", lead_east);
+    CGT_CHECK_STATUS(r, 200);
+    check_unit_named(r->json, &city_a, "the unit's page");
+    check_unit_named(cJSON_GetObjectItem(r->json, "entity"), &city_a, "the unit's page's entity");
+    cgt_response_free(r);
+    r = cgt_get("/api/v1/risk/overview", lead_east);
+    CGT_CHECK_STATUS(r, 200);
+    check_unit_named(cgt_find_where(cJSON_GetObjectItem(r->json, "units"), "key", "city_a"),
+                     &city_a, "city_a in the overview");
+    cgt_response_free(r);
+
+    /* A unit no org tree holds. */
+    snprintf(unknown, sizeof unknown, "rk_n_%s", run);
+    snprintf(stranger, sizeof stranger, "P-M%s", run);
+    snprintf(claim, sizeof claim, "M-%s", run);
+    cgt_publish_self_approval(CGT_PUBLISH, claim, unknown, stranger);
+    await_alert("person", stranger, id);
+    r = get_alert(lead, id);
+    CGT_CHECK_STATUS(r, 200);
+    CGT_CHECK_STR(unknown, cgt_json_str(r->json, "unit_code"), "the unknown unit's code");
+    check_unit_named(r->json, NULL, "the alert of an unknown unit");
+    check_unit_named(hit_of(r->json, "self_approval"), NULL, "its hit");
+    cgt_response_free(r);
+    snprintf(path, sizeof path, "/api/v1/risk/entities/%s?kind=unit", unknown);
+    r = cgt_get(path, lead);
+    CGT_CHECK_STATUS(r, 200);
+    check_unit_named(r->json, NULL, "the unknown unit's page");
+    check_unit_named(cJSON_GetObjectItem(r->json, "entity"), NULL, "the unknown unit entity");
+    cgt_response_free(r);
+    r = cgt_get("/api/v1/risk/overview", lead);
+    CGT_CHECK_STATUS(r, 200);
+    check_unit_named(cgt_find_where(cJSON_GetObjectItem(r->json, "units"), "key", unknown), NULL,
+                     "the unknown unit in the overview");
+    cgt_response_free(r);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -642,6 +773,7 @@ int main(void)
         cmocka_unit_test(settings_checked_and_applied),
         cmocka_unit_test(scores_fall_as_windows_pass),
         cmocka_unit_test(overview_counts),
+        cmocka_unit_test(units_named_beside_their_codes),
     };
     int failed = cmocka_run_group_tests_name("risk_alerts", tests, setup, teardown);
     cgt_cleanup();

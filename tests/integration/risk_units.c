@@ -6,7 +6,8 @@
  *   the demo tree's units among them;
  * - a unit created through the API and then named by an enterprise event
  *   is copied from the gateway's directory when the event arrives;
- * - a unit moved through the API moves in the copy, its subtree with it;
+ * - a unit moved through the API moves in the copy, its subtree with it,
+ *   and the risk answers naming it give its new path and its names;
  * - with the gateway stopped, the service still keeps the facts. */
 #include "cgt.h"
 
@@ -14,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *admin;
+static char *admin, *lead;
 /* A tag unique to this run, in every id and code. */
 static char run[11];
 static bool gateway_stopped;
@@ -139,12 +140,52 @@ static void copy_matches_gateway(void **state)
     CGT_CHECK_INT(rows, held, "every unit risk holds is one of the gateway's");
 }
 
+/* The alert about person as the lead reads it in the list: the unit path
+ * wanted, and the path and unit name it gives. */
+typedef struct alert_unit {
+    const char *person;
+    const char *path;
+    char have[256];
+    char name[256];
+} alert_unit;
+
+/* Whether the alert gives the path wanted. */
+static bool alert_unit_reached(void *arg)
+{
+    alert_unit *a = arg;
+    cgt_response *r = cgt_get("/api/v1/risk/alerts?entity_kind=person", lead);
+    const cJSON *item;
+    const cJSON *items = r->status == 200 ? cJSON_GetObjectItem(r->json, "items") : NULL;
+    a->have[0] = a->name[0] = '\0';
+    cJSON_ArrayForEach(item, items)
+    {
+        const char *id = cgt_json_str(cJSON_GetObjectItem(item, "entity"), "id");
+        const char *path = cgt_json_str(item, "unit_path");
+        const char *name = cgt_json_str(item, "unit_name");
+        if (id == NULL || strcmp(id, a->person) != 0)
+            continue;
+        snprintf(a->have, sizeof a->have, "%s", path != NULL ? path : "");
+        snprintf(a->name, sizeof a->name, "%s", name != NULL ? name : "");
+    }
+    cgt_response_free(r);
+    return strcmp(a->have, a->path) == 0;
+}
+
+#define AWAIT_ALERT_UNIT(person_, path_)                                                           \
+    do {                                                                                           \
+        alert_unit a_ = {.person = (person_), .path = (path_)};                                    \
+        CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, alert_unit_reached, &a_),           \
+                  "the alert's unit path: wanted '%s', have '%s'", (path_), a_.have);              \
+        CGT_CHECK_STR("Risk unit", a_.name, "the alert's unit by the gateway's name");             \
+    } while (0)
+
 /* A unit created after the copy is learnt from the first event naming it,
- * and follows its parent's move. */
+ * and follows its parent's move; the risk answers give its path at the
+ * read, so an alert raised in it shows it where it is now, by its name. */
 static void created_then_moved(void **state)
 {
     (void)state;
-    char parent[32], child[32], want[128], path[128], have[512];
+    char parent[32], child[32], want[128], path[128], have[512], person[64], claim[64];
     snprintf(parent, sizeof parent, "rk_p_%s", run);
     snprintf(child, sizeof child, "rk_c_%s", run);
     create_unit(parent, "east");
@@ -156,6 +197,10 @@ static void created_then_moved(void **state)
     snprintf(want, sizeof want, "hq.east.%s.%s", parent, child);
     AWAIT_PATH(child, want);
     await_fact(1);
+    snprintf(person, sizeof person, "P-M-%s", run);
+    snprintf(claim, sizeof claim, "RM-%s", run);
+    cgt_publish_self_approval(CGT_PUBLISH, claim, child, person);
+    AWAIT_ALERT_UNIT(person, want);
 
     snprintf(path, sizeof path, "/api/v1/org-units/%s/move", parent);
     cJSON *body = cJSON_Parse("{\"parent\":\"west\"}");
@@ -165,8 +210,31 @@ static void created_then_moved(void **state)
     cJSON_Delete(body);
     snprintf(want, sizeof want, "hq.west.%s.%s", parent, child);
     AWAIT_PATH(child, want);
+    AWAIT_ALERT_UNIT(person, want);
     snprintf(want, sizeof want, "hq.west.%s", parent);
     AWAIT_PATH(parent, want);
+}
+
+/* An event naming a unit the copy does not hold, within the gap after an
+ * earlier question, is not forgotten: the question waits for the gap and
+ * is then asked, so the unit is known without another event naming it. */
+static void unit_named_within_the_gap_is_learnt(void **state)
+{
+    (void)state;
+    char unknown[32], late[32], want[128], have[512];
+    snprintf(unknown, sizeof unknown, "rk_u_%s", run);
+    snprintf(late, sizeof late, "rk_l_%s", run);
+    /* A code no one knows: the service asks the gateway, and the gap
+     * starts. */
+    appoint(unknown, 5);
+    await_fact(5);
+    create_unit(late, "east");
+    appoint(late, 6);
+    await_fact(6);
+    snprintf(want, sizeof want, "hq.east.%s", late);
+    AWAIT_PATH(late, want);
+    risk_path(unknown, have, sizeof have);
+    CGT_CHECK_STR("", have, "a code the gateway does not know stays unknown");
 }
 
 /* The gateway is not needed to keep facts, for a unit the copy holds or
@@ -192,6 +260,7 @@ static int setup(void **state)
     (void)state;
     cgt_token_hex(run, 10);
     admin = CGT_LOGIN("admin");
+    lead = CGT_LOGIN("lead");
     return 0;
 }
 
@@ -204,7 +273,8 @@ static int teardown(void **state)
         cgt_stack("wait-ready");
     }
     cgt_logout(admin);
-    admin = NULL;
+    cgt_logout(lead);
+    admin = lead = NULL;
     return 0;
 }
 
@@ -214,6 +284,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(copy_matches_gateway),
         cmocka_unit_test(created_then_moved),
+        cmocka_unit_test(unit_named_within_the_gap_is_learnt),
         cmocka_unit_test(kept_without_gateway),
     };
     int failed = cmocka_run_group_tests_name("risk_units", tests, setup, teardown);

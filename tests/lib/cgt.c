@@ -580,6 +580,19 @@ int cgt_publish_enterprise(const char *bin, const char *lines, const char *extra
     return st == -1 || !WIFEXITED(st) ? -1 : WEXITSTATUS(st);
 }
 
+void cgt_publish_self_approval(const char *bin, const char *claim, const char *code,
+                               const char *person)
+{
+    char line[1024];
+    snprintf(line, sizeof line,
+             "{\"subject\":\"ent.finance.expense.claimed\",\"source\":\"fin.east\","
+             "\"data\":{\"claim_id\":\"%s\",\"unit\":{\"unit_code\":\"%s\"},"
+             "\"claimant\":{\"person_id\":\"%s\"},\"approver\":{\"person_id\":\"%s\"},"
+             "\"amount_fen\":268000}}\n",
+             claim, code, person, person);
+    CGT_CHECK_INT(0, cgt_publish_enterprise(bin, line, NULL), "cg-publish exit status");
+}
+
 /* --- API helpers --------------------------------------------------------- */
 
 long cgt_try_login(const char *username, const char *password, char **token_out)

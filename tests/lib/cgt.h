@@ -190,6 +190,12 @@ void cgt_publisher_url(char *out, size_t size);
  * file's JSON lines) with extra_args (NULL: none) before the file; its
  * exit status, or -1 when it could not run. */
 int cgt_publish_enterprise(const char *bin, const char *lines, const char *extra_args);
+/* Publish through the cg-publish at bin an expense claim of id claim in
+ * unit code that person approved themself: self_approval, a heavy
+ * indicator, which raises an alert on person by itself (docs/risk.md).
+ * Fails the test unless cg-publish succeeded. */
+void cgt_publish_self_approval(const char *bin, const char *claim, const char *code,
+                               const char *person);
 
 /* --- API helpers --------------------------------------------------------- */
 

@@ -1829,6 +1829,11 @@ const tests = [
       const raised = await personAlert(lead, person);
       check(raised.indicators.length === 1 && raised.indicators[0] === 'self_approval', `the alert's indicators: ${raised.indicators}`);
 
+      // Units are named by what the risk answers carry: no unit lookup.
+      let lookups = 0;
+      page.on('request', (r) => {
+        if (r.url().includes('/api/v1/public/units/')) lookups++;
+      });
       await signIn(page, 'lead.east', '/risk/alerts');
       const row = page.locator(`[data-test=risk-alert-row][data-entity="${person}"]`);
       await row.waitFor();
@@ -1884,6 +1889,8 @@ const tests = [
       await page.screenshot({ path: join(shots, 'risk-4-clue.png'), fullPage: true });
       const after = await apiCall(lead, 'GET', `/api/v1/risk/alerts/${raised.id}`);
       check(after.status === 'escalated' && `/clues/${after.clue_id}` === clueHref, `the alert's clue ${after.clue_id}`);
+      check(after.unit_path === 'hq.east.city_a' && after.unit_name_zh === 'A市供电公司', `the alert's unit ${after.unit_path} ${after.unit_name_zh}`);
+      check(lookups === 0, `${lookups} unit lookups on the risk pages`);
     },
   },
   {
@@ -1909,7 +1916,13 @@ const tests = [
       const overview = await apiCall(lead, 'GET', '/api/v1/risk/overview');
       const keys = new Set(['east', ...overview.units.map((u) => u.key)]);
       check(keys.has('city_b'), `the overview's units: ${[...keys]}`);
+      const b = overview.units.find((u) => u.key === 'city_b');
+      check(b.unit_path === 'hq.east.city_b' && b.unit_name === 'City B Power Supply Co.', `city_b in the overview: ${JSON.stringify(b)}`);
 
+      let lookups = 0;
+      page.on('request', (r) => {
+        if (r.url().includes('/api/v1/public/units/')) lookups++;
+      });
       await signIn(page, 'lead.east', '/risk');
       await page.locator('[data-test=risk-heat-map] canvas').waitFor();
       await page.locator('[data-test=risk-units] .el-loading-mask').waitFor({ state: 'detached' }).catch(() => {});
@@ -1957,6 +1970,7 @@ const tests = [
       await page.goto(`${base}/risk/entities/unit/city_b`);
       await page.locator('[data-test=risk-entity][data-kind=unit][data-id=city_b]').waitFor();
       await page.locator('h1').filter({ hasText: 'City B Power Supply Co.' }).waitFor();
+      check(lookups === 0, `${lookups} unit lookups on the risk pages`);
 
       // The indicators page counts as the API does.
       const { items } = await apiCall(lead, 'GET', '/api/v1/risk/indicators');

@@ -12,14 +12,16 @@ import {
   inputRows,
   overviewQuery,
   riskUnitLabel,
+  unitInfo,
+  unitsIn,
   unitTree,
   settingsBody,
   settingsForm,
   validateSettings,
   visibleActions,
   type RiskIndicator,
-  type RiskUnitInfo,
 } from '@/lib/risk';
+import { knowOwnUnit, knownUnits, learnUnits } from '@/lib/riskUnits';
 import en from '@/locales/risk-en';
 import zh from '@/locales/risk-zh-CN';
 import mainEn from '@/locales/en';
@@ -114,73 +116,115 @@ describe('the alert list’s filters', () => {
 });
 
 describe('units by name', () => {
-  const known = new Map<string, RiskUnitInfo>([
-    ['east', { code: 'east', name: 'East Province Electric Power Co.', name_zh: '华东省电力公司', path: 'hq.east' }],
-    ['city_a', { code: 'city_a', name: 'City A Power Supply Co.', name_zh: 'A市供电公司' }],
-  ]);
+  const cityA = { unit_path: 'hq.east.city_a', unit_name: 'City A Power Supply Co.', unit_name_zh: 'A市供电公司' };
+
+  it('take the names an answer carries beside a unit’s path, and none for an unknown unit or names not looked up', () => {
+    expect(unitInfo('city_a', cityA)).toEqual({ code: 'city_a', path: 'hq.east.city_a', name: 'City A Power Supply Co.', name_zh: 'A市供电公司' });
+    // The risk service does not know the code: an empty path, names null.
+    expect(unitInfo('nowhere', { unit_path: '', unit_name: null, unit_name_zh: null })).toBeUndefined();
+    // The gateway could not look names up: they are missing.
+    expect(unitInfo('city_a', { unit_path: 'hq.east.city_a' })).toBeUndefined();
+    expect(unitInfo('city_a', null)).toBeUndefined();
+    expect(unitInfo('east', { unit_path: 'hq.east', unit_name_zh: '华东省电力公司' })).toEqual({ code: 'east', path: 'hq.east', name: undefined, name_zh: '华东省电力公司' });
+  });
 
   it('name a unit in the reader’s language, and by its code while no name is known', () => {
-    expect(riskUnitLabel('city_a', known, 'zh-CN')).toBe('A市供电公司');
-    expect(riskUnitLabel('city_a', known, 'en')).toBe('City A Power Supply Co.');
-    expect(riskUnitLabel('city_b', known, 'en')).toBe('city_b');
+    const a = unitInfo('city_a', cityA);
+    expect(riskUnitLabel('city_a', a, 'zh-CN')).toBe('A市供电公司');
+    expect(riskUnitLabel('city_a', a, 'en')).toBe('City A Power Supply Co.');
+    expect(riskUnitLabel('city_b', undefined, 'en')).toBe('city_b');
   });
 
   it('name a unit by the org tree in the reader’s language, other entities by the name their events gave, else by the id', () => {
-    expect(entityLabel({ kind: 'person', id: 'P-1', name: '赵六' }, known, 'en')).toBe('赵六');
-    expect(entityLabel({ kind: 'person', id: 'P-1', name: '' }, known, 'en')).toBe('P-1');
-    expect(entityLabel({ kind: 'unit', id: 'city_a', name: '' }, known, 'zh-CN')).toBe('A市供电公司');
+    const none = { unit_path: '', unit_name: null, unit_name_zh: null };
+    expect(entityLabel({ kind: 'person', id: 'P-1', name: '赵六', ...none }, 'en')).toBe('赵六');
+    expect(entityLabel({ kind: 'person', id: 'P-1', name: '' }, 'en')).toBe('P-1');
+    expect(entityLabel({ kind: 'unit', id: 'city_a', name: '', ...cityA }, 'zh-CN')).toBe('A市供电公司');
     // The events name units in Chinese; an English reader reads the org tree's name.
-    expect(entityLabel({ kind: 'unit', id: 'city_a', name: 'A市供电公司' }, known, 'en')).toBe('City A Power Supply Co.');
-    expect(entityLabel({ kind: 'unit', id: 'city_b', name: 'B市供电公司' }, known, 'en')).toBe('B市供电公司');
-    expect(entityLabel({ kind: 'supplier', id: '91330100MA27A1B2C5' }, known, 'en')).toBe('91330100MA27A1B2C5');
+    expect(entityLabel({ kind: 'unit', id: 'city_a', name: 'A市供电公司', ...cityA }, 'en')).toBe('City A Power Supply Co.');
+    // A unit the org tree does not hold: the events' name, else its code.
+    expect(entityLabel({ kind: 'unit', id: 'city_x', name: 'X市供电公司', ...none }, 'en')).toBe('X市供电公司');
+    expect(entityLabel({ kind: 'unit', id: 'city_x', name: '', ...none }, 'en')).toBe('city_x');
+    expect(entityLabel({ kind: 'supplier', id: '91330100MA27A1B2C5' }, 'en')).toBe('91330100MA27A1B2C5');
+  });
+
+  it('gather every unit an answer names by path, at any depth, by its code', () => {
+    const alert = {
+      id: 7,
+      entity: { kind: 'person', id: 'P-1', unit_path: '', unit_name: null, unit_name_zh: null },
+      unit_code: 'city_a',
+      ...cityA,
+      hits: [
+        {
+          unit_code: 'city_a',
+          ...cityA,
+          inputs: { peer_group: { unit_path: 'hq.east', unit_name: 'East Province Electric Power Co.', unit_name_zh: '华东省电力公司' } },
+          entities: [{ kind: 'unit', id: 'city_a', ...cityA }],
+        },
+      ],
+    };
+    const found = unitsIn(alert);
+    expect(new Map(found.map((u) => [u.code, u.path]))).toEqual(
+      new Map([
+        ['city_a', 'hq.east.city_a'],
+        ['east', 'hq.east'],
+      ]),
+    );
+    expect(found.find((u) => u.code === 'east')?.name_zh).toBe('华东省电力公司');
+    expect(unitsIn([{ unit_path: 'hq.west' }, null, 'hq', { unit_path: 7, unit_name: 'x' }])).toEqual([]);
+  });
+});
+
+describe('the units the risk pages met', () => {
+  it('are learnt from the answers and the reader’s session, and keep a code never met as it is', () => {
+    learnUnits({ units: [{ key: 'city_c', unit_path: 'hq.west.city_c', unit_name: 'City C Power Supply Co.', unit_name_zh: 'C市供电公司' }] });
+    knowOwnUnit({ code: 'west', name: 'West Province Electric Power Co.', name_zh: '西部省电力公司', path: 'hq.west' });
+    expect(riskUnitLabel('city_c', knownUnits.get('city_c'), 'zh-CN')).toBe('C市供电公司');
+    expect(riskUnitLabel('west', knownUnits.get('west'), 'en')).toBe('West Province Electric Power Co.');
+    expect(knownUnits.get('west')?.path).toBe('hq.west');
+    expect(riskUnitLabel('grid_q', knownUnits.get('grid_q'), 'en')).toBe('grid_q');
   });
 });
 
 describe('the org tree’s heat map', () => {
   const label = (code: string) => code.toUpperCase();
 
-  it('nests units by path under the reader’s unit, leaving out what lies above it', () => {
-    const known = new Map<string, RiskUnitInfo>([
-      ['east', { code: 'east', path: 'hq.east' }],
-      ['city_a', { code: 'city_a', path: 'hq.east.city_a' }],
-      ['grid_x', { code: 'grid_x', path: 'hq.east.city_a.grid_x' }],
-    ]);
-    const tree = unitTree(
-      [
-        { key: 'city_a', band: 'high', score: 1.6 },
-        { key: 'grid_x', band: 'medium', score: 0.8 },
+  it('nests units by the path each carries from the reader’s unit down, ancestors without a score of their own included', () => {
+    const units = [
+      { key: 'city_a', band: 'high', score: 1.6, unit_path: 'hq.east.city_a' },
+      { key: 'grid_x', band: 'medium', score: 0.8, unit_path: 'hq.east.city_a.grid_x' },
+    ];
+    const cityA = {
+      code: 'city_a',
+      name: 'CITY_A',
+      children: [
+        { code: 'city_a', name: 'CITY_A', value: 1.6, band: 'high' },
+        { code: 'grid_x', name: 'GRID_X', value: 0.8, band: 'medium' },
       ],
-      known,
-      'east',
-      label,
-    );
-    expect(tree).toEqual([
+    };
+    // A province's reader: what lies above the province is left out.
+    expect(unitTree(units, 'hq.east', label)).toEqual([{ code: 'east', name: 'EAST', children: [cityA] }]);
+    // A reader at the top: the provinces inside headquarters, their units inside them.
+    const all = [...units, { key: 'city_c', band: 'low', score: 0.3, unit_path: 'hq.west.city_c' }];
+    expect(unitTree(all, 'hq', label)).toEqual([
       {
-        code: 'east',
-        name: 'EAST',
+        code: 'hq',
+        name: 'HQ',
         children: [
-          {
-            code: 'city_a',
-            name: 'CITY_A',
-            children: [
-              { code: 'city_a', name: 'CITY_A', value: 1.6, band: 'high' },
-              { code: 'grid_x', name: 'GRID_X', value: 0.8, band: 'medium' },
-            ],
-          },
+          { code: 'east', name: 'EAST', children: [cityA] },
+          { code: 'west', name: 'WEST', children: [{ code: 'city_c', name: 'CITY_C', value: 0.3, band: 'low' }] },
         ],
       },
     ]);
   });
 
   it('gives a unit with a score of its own a cell beside the units under it', () => {
-    const known = new Map<string, RiskUnitInfo>([['east', { code: 'east', path: 'hq.east' }]]);
     const tree = unitTree(
       [
-        { key: 'east', band: 'low', score: 0.4 },
-        { key: 'city_b', band: 'medium', score: 0.8 },
+        { key: 'east', band: 'low', score: 0.4, unit_path: 'hq.east' },
+        { key: 'city_b', band: 'medium', score: 0.8, unit_path: 'hq.east.city_b' },
       ],
-      known,
-      'east',
+      'hq.east',
       label,
     );
     expect(tree).toHaveLength(1);
@@ -193,25 +237,33 @@ describe('the org tree’s heat map', () => {
   });
 
   it('puts a unit whose path is not known directly under the root, and leaves out units without a score', () => {
-    const known = new Map<string, RiskUnitInfo>([['hq', { code: 'hq', path: 'hq' }]]);
     const tree = unitTree(
       [
-        { key: 'city_c', band: 'high', score: 2 },
-        { key: 'west', band: 'low', score: 0 },
-        { key: 'east', score: undefined },
+        { key: 'city_q', band: 'high', score: 2, unit_path: '' },
+        { key: 'west', band: 'low', score: 0, unit_path: 'hq.west' },
+        { key: 'east', score: undefined, unit_path: 'hq.east' },
       ],
-      known,
       'hq',
       label,
     );
-    expect(tree).toEqual([{ code: 'hq', name: 'HQ', children: [{ code: 'city_c', name: 'CITY_C', value: 2, band: 'high' }] }]);
-    expect(unitTree([], known, 'hq', label)).toEqual([]);
-    expect(unitTree(undefined, known, 'hq', label)).toEqual([]);
+    expect(tree).toEqual([{ code: 'hq', name: 'HQ', children: [{ code: 'city_q', name: 'CITY_Q', value: 2, band: 'high' }] }]);
+    expect(unitTree([], 'hq', label)).toEqual([]);
+    expect(unitTree(undefined, 'hq', label)).toEqual([]);
   });
 
-  it('works without a known root, and colours every band', () => {
-    const tree = unitTree([{ key: 'city_a', band: 'medium', score: 0.8 }], new Map(), '', label);
-    expect(tree).toEqual([{ code: 'city_a', name: 'CITY_A', value: 0.8, band: 'medium' }]);
+  it('works without a root, by full path or alone, and colours every band', () => {
+    const tree = unitTree(
+      [
+        { key: 'city_a', band: 'medium', score: 0.8, unit_path: 'hq.east.city_a' },
+        { key: 'city_q', band: 'low', score: 0.3 },
+      ],
+      '',
+      label,
+    );
+    expect(tree).toEqual([
+      { code: 'hq', name: 'HQ', children: [{ code: 'east', name: 'EAST', children: [{ code: 'city_a', name: 'CITY_A', value: 0.8, band: 'medium' }] }] },
+      { code: 'city_q', name: 'CITY_Q', value: 0.3, band: 'low' },
+    ]);
     for (const b of ['low', 'medium', 'high']) expect(BAND_COLOURS[b]).toMatch(/^#[0-9a-f]{6}$/);
   });
 });

@@ -163,6 +163,46 @@ static void a_risk_alert_history(void **state)
     cJSON_Delete(answer);
 }
 
+/* The risk answers name units by path at every depth: an entity's page
+ * (its own unit, the entity, its hits with whom they count against and
+ * their inputs' peer group, its alerts) and the overview's units; a path
+ * the risk service does not know ('') names no unit. */
+static void risk_units_at_every_depth(void **state)
+{
+    (void)state;
+    cJSON *answer = apply_names(
+        "{\"entity\": {\"kind\": \"unit\", \"id\": \"east\", \"unit_path\": \"hq.east\"},"
+        " \"unit_code\": \"east\", \"unit_path\": \"hq.east\","
+        " \"hits\": [{\"unit_code\": \"east\", \"unit_path\": \"hq.east\","
+        " \"inputs\": {\"peer_group\": {\"unit_path\": \"hq.east\"}},"
+        " \"entities\": [{\"kind\": \"person\", \"id\": \"P-1\", \"unit_path\": \"\"},"
+        " {\"kind\": \"unit\", \"id\": \"east\", \"unit_path\": \"hq.east\"}]}],"
+        " \"alerts\": [{\"unit_code\": \"ghost\", \"unit_path\": \"hq.ghost\"},"
+        " {\"unit_code\": \"nowhere\", \"unit_path\": \"\"}],"
+        " \"units\": [{\"key\": \"east\", \"unit_path\": \"hq.east\"},"
+        " {\"key\": \"nowhere\", \"unit_path\": \"\"}]}",
+        FOUND_ACCOUNTS, FOUND_UNITS);
+    static const member east[] = {{"unit_name", "\"East\""}, {"unit_name_zh", "\"华东\""}};
+    static const member none[] = {{"unit_name", "null"}, {"unit_name_zh", "null"}};
+    const cJSON *hit = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(answer, "hits"), 0);
+    const cJSON *entities = cJSON_GetObjectItemCaseSensitive(hit, "entities");
+    const cJSON *alerts = cJSON_GetObjectItemCaseSensitive(answer, "alerts");
+    const cJSON *units = cJSON_GetObjectItemCaseSensitive(answer, "units");
+    ASSERT_MEMBERS(answer, east);
+    ASSERT_MEMBERS(cJSON_GetObjectItemCaseSensitive(answer, "entity"), east);
+    ASSERT_MEMBERS(hit, east);
+    ASSERT_MEMBERS(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(hit, "inputs"),
+                                                    "peer_group"),
+                   east);
+    ASSERT_MEMBERS(cJSON_GetArrayItem(entities, 0), none);
+    ASSERT_MEMBERS(cJSON_GetArrayItem(entities, 1), east);
+    ASSERT_MEMBERS(cJSON_GetArrayItem(alerts, 0), none);
+    ASSERT_MEMBERS(cJSON_GetArrayItem(alerts, 1), none);
+    ASSERT_MEMBERS(cJSON_GetArrayItem(units, 0), east);
+    ASSERT_MEMBERS(cJSON_GetArrayItem(units, 1), none);
+    cJSON_Delete(answer);
+}
+
 static void a_dossier_and_its_summaries(void **state)
 {
     (void)state;
@@ -299,6 +339,7 @@ static void unit_code_of_a_path(void **state)
 
 CG_TEST_MAIN(cmocka_unit_test(collects_each_id_once_at_any_depth),
              cmocka_unit_test(names_go_beside_ids), cmocka_unit_test(a_dossier_and_its_summaries),
-             cmocka_unit_test(a_risk_alert_history), cmocka_unit_test(statistics_unit_keys),
+             cmocka_unit_test(a_risk_alert_history), cmocka_unit_test(risk_units_at_every_depth),
+             cmocka_unit_test(statistics_unit_keys),
              cmocka_unit_test(names_not_looked_up_are_left_out),
              cmocka_unit_test(every_row_does_its_part), cmocka_unit_test(unit_code_of_a_path))

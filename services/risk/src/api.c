@@ -1,5 +1,6 @@
 /* The reads and actions of cg.rpc.risk.*: each a statement over the SQL of
- * migrations/0005_reads.sql, whose rows are the reply's messages
+ * migrations/0005_reads.sql (the unit paths beside the codes of
+ * 0011_unit_paths.sql), whose rows are the reply's messages
  * (cg/db_json.h), cut to the caller's scope inside the statement. */
 #include <stdio.h>
 #include <string.h>
@@ -273,7 +274,8 @@ cg_code risk_list_scores(cg_rpc_req *r, const void *request, PGconn *conn, void 
     return CG_OK;
 }
 
-/* The overview's four lists, each a statement of RiskCount rows. */
+/* The overview's four lists, each a statement of RiskCount rows (the
+ * units' RiskUnitCount). */
 cg_code risk_overview(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err)
 {
     const Cleangrid__V1__RiskOverviewRequest *req = request;
@@ -286,9 +288,12 @@ cg_code risk_overview(cg_rpc_req *r, const void *request, PGconn *conn, void *re
     snprintf(months, sizeof months, "%d", req->months > 0 ? (int)req->months : 12);
     const char *scope[] = {c->actor.scope};
     const char *scope_months[] = {c->actor.scope, months};
-    if (read_rows(r, conn, &cleangrid__v1__risk_count__descriptor,
+    /* Each unit with its path, by which the console nests the heat map and
+     * the gateway names the unit. */
+    if (read_rows(r, conn, &cleangrid__v1__risk_unit_count__descriptor,
                   "SELECT jsonb_build_object('key', s.entity_id, 'band', s.band,"
-                  " 'score', s.score, 'count', 1) FROM scores s"
+                  " 'score', s.score, 'count', 1,"
+                  " 'unit_path', risk_unit_path_text(s.entity_id)) FROM scores s"
                   " WHERE s.entity_kind = 'unit' AND risk_in_scope(s.entity_id, $1::ltree)"
                   " ORDER BY s.score DESC, s.entity_id",
                   1, scope, &units, err) != CG_OK ||
@@ -317,7 +322,7 @@ cg_code risk_overview(cg_rpc_req *r, const void *request, PGconn *conn, void *re
                   2, scope_months, &trend, err) != CG_OK)
         return err->code;
     out->n_units = units->n;
-    out->units = CG_JSON_ITEMS(Cleangrid__V1__RiskCount, units);
+    out->units = CG_JSON_ITEMS(Cleangrid__V1__RiskUnitCount, units);
     out->n_alerts_by_indicator = by_indicator->n;
     out->alerts_by_indicator = CG_JSON_ITEMS(Cleangrid__V1__RiskCount, by_indicator);
     out->n_alerts_by_band = by_band->n;

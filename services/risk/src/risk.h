@@ -56,12 +56,14 @@ typedef struct risk_app {
     uint8_t person_key[crypto_auth_hmacsha256_KEYBYTES];
     /* The JSON form of the enterprise messages (cg_enterprise_codec). */
     cg_pbjson *codec;
-    /* units.c: the start's copy of the org directory, retried until it
-     * succeeds once (owned; NULL when the first try succeeded), whether
-     * one did, and when the consumer last asked (Unix ms). */
+    /* units.c: the background thread that retries the start's copy of
+     * the org directory until it succeeds once, then asks the questions
+     * put off (owned); whether a copy succeeded, when the consumer last
+     * asked (Unix ms), and whether a question waits for the gap to pass. */
     cg_ticker *units_retry;
     atomic_bool units_copied;
     _Atomic int64_t units_asked_ms;
+    atomic_bool units_wanted;
 } risk_app;
 
 /* Read the key and prepare the codec; app->codec is freed by

@@ -50,6 +50,7 @@ cg_code risk_codec_prepare(cg_pbjson *codec, cg_err *err)
         &cleangrid__v1__risk_entity__descriptor,
         &cleangrid__v1__risk_score__descriptor,
         &cleangrid__v1__risk_count__descriptor,
+        &cleangrid__v1__risk_unit_count__descriptor,
         &cleangrid__v1__risk_alert_event__descriptor,
         &cleangrid__v1__risk_concealment_found__descriptor,
     };

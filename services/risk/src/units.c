@@ -82,8 +82,14 @@ static void retry_tick(void *arg)
     risk_app *app = arg;
     cg_err err;
     cg_err_clear(&err);
-    if (atomic_load(&app->units_copied))
+    if (atomic_load(&app->units_copied)) {
+        /* A question that came within the gap of the one before waited for
+         * the gap to pass: its unit would otherwise stay unknown until
+         * another event named an unknown code. */
+        if (atomic_load(&app->units_wanted))
+            risk_units_ask(app);
         return;
+    }
     if (risk_units_refresh(app, &err) != CG_OK)
         cg_log_warn("org units not copied yet (%s); trying again every %d ms", err.message,
                     RISK_UNITS_RETRY_MS);
@@ -92,8 +98,6 @@ static void retry_tick(void *arg)
 cg_code risk_units_start(risk_app *app, cg_err *err)
 {
     retry_tick(app);
-    if (atomic_load(&app->units_copied))
-        return CG_OK;
     return cg_ticker_start(RISK_UNITS_RETRY_MS, retry_tick, app, &app->units_retry, err);
 }
 
@@ -110,8 +114,11 @@ void risk_units_ask(risk_app *app)
     int64_t now = cg_now_ms();
     int64_t last = atomic_load(&app->units_asked_ms);
     if (now - last < RISK_UNITS_ASK_GAP_MS ||
-        !atomic_compare_exchange_strong(&app->units_asked_ms, &last, now))
+        !atomic_compare_exchange_strong(&app->units_asked_ms, &last, now)) {
+        atomic_store(&app->units_wanted, true);
         return;
+    }
+    atomic_store(&app->units_wanted, false);
     cg_err err;
     cg_err_clear(&err);
     if (risk_units_refresh(app, &err) != CG_OK)

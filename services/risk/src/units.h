@@ -31,8 +31,9 @@ cg_code risk_units_refresh(struct risk_app *app, cg_err *err);
 
 /* After cg_service_base_start(): copy the directory now, or, when that
  * fails or finds no unit yet, every RISK_UNITS_RETRY_MS in the background
- * until it copies one. Fails only when the background thread cannot
- * start. */
+ * until it copies one; after that the same background thread asks the
+ * questions risk_units_ask() had to put off. Fails only when the
+ * background thread cannot start. */
 cg_code risk_units_start(struct risk_app *app, cg_err *err);
 /* Stop the background copy; safe when never started. Call before
  * cg_service_base_stop(), whose database and NATS it uses. */
@@ -41,8 +42,10 @@ void risk_units_stop(struct risk_app *app);
 /* In the enterprise consumer, when an event named a unit code the copy
  * does not hold (risk_take_event() says so): copy the directory again, at
  * most once per RISK_UNITS_ASK_GAP_MS and waiting RISK_UNITS_FETCH_MS at
- * most. Never fails: the fact is kept all the same, and its unit's path is
- * known once a later copy holds the code (risk_unit_path()). */
+ * most. A question within the gap is put off, not dropped: the background
+ * thread asks it once the gap has passed. Never fails: the fact is kept
+ * all the same, and its unit's path is known once a later copy holds the
+ * code (risk_unit_path()). */
 void risk_units_ask(struct risk_app *app);
 
 #endif

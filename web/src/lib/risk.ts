@@ -1,19 +1,33 @@
 /* The risk pages' rules (廉洁风险预警, docs/risk.md): the alert list's
  * filters in the URL, a hit's inputs as rows of a table (amounts in fen
  * read as yuan), the actions a role is shown, the indicator settings form
- * and its check, units and entities by name and the org tree's heat map.
+ * and its check, units and entities by the names the answers carry and
+ * the org tree's heat map.
  * Pure, so tests/risk.test.ts checks them. */
 import type { LocationQuery } from 'vue-router';
 import type { Errors } from '@/lib/validate';
 import { unitLabel } from '@/lib/names';
 
-export interface RiskEntityRef {
+/* What the risk answers carry beside a unit's code: its org path in the
+ * risk service's copy of the tree ('' while the service does not know the
+ * code), and the two names the gateway puts beside a path (docs/api.md
+ * "Names beside ids"): null when no unit has the path, missing when the
+ * gateway could not look them up. */
+export interface RiskUnitNamed {
+  unit_path?: string;
+  unit_name?: string | null;
+  unit_name_zh?: string | null;
+}
+
+/* Whom a hit, a score or an alert is about; a unit with its path and
+ * names, a person or a supplier with an empty path. */
+export interface RiskEntityRef extends RiskUnitNamed {
   kind: string;
   id: string;
   name?: string;
 }
 
-export interface RiskHit {
+export interface RiskHit extends RiskUnitNamed {
   id: number;
   indicator: string;
   indicator_name_zh?: string;
@@ -48,7 +62,7 @@ export interface RiskHistoryEntry {
   note: string;
 }
 
-export interface RiskAlert {
+export interface RiskAlert extends RiskUnitNamed {
   id: number;
   entity: RiskEntityRef;
   unit_code: string;
@@ -107,14 +121,17 @@ export interface RiskFigure {
   score?: number;
 }
 
+/* A unit of the overview: its code as the key, with its path and names. */
+export interface RiskUnitFigure extends RiskFigure, RiskUnitNamed {}
+
 export interface RiskOverview {
-  units: RiskFigure[];
+  units: RiskUnitFigure[];
   alerts_by_indicator: RiskFigure[];
   alerts_by_band: RiskFigure[];
   trend: RiskFigure[];
 }
 
-export interface RiskEntityPage {
+export interface RiskEntityPage extends RiskUnitNamed {
   entity: RiskEntityRef;
   score: number;
   band: string;
@@ -370,10 +387,8 @@ export function settingsFields(f: SettingsForm): string[] {
   return ['weight', 'window_days', 'enabled', 'reason', ...Object.keys(f.params).map((p) => `params.${p}`)];
 }
 
-/* A unit as the risk pages know it. The risk service names units by code
- * only (the enterprise's events do), so the names come from the gateway's
- * unit lookup and the org path is known only for the reader's own unit
- * (src/lib/riskUnits.ts). */
+/* A unit as the risk pages know it: its code, and the path and names an
+ * answer carried beside it. */
 export interface RiskUnitInfo {
   code: string;
   name?: string;
@@ -381,19 +396,55 @@ export interface RiskUnitInfo {
   path?: string;
 }
 
-/* A unit's text: its name in the reader's language, else its code. */
-export function riskUnitLabel(code: string, known: ReadonlyMap<string, RiskUnitInfo>, locale: string): string {
-  return unitLabel(code, known.get(code), locale);
+/* The unit an answer names beside code, as the pages keep it; undefined
+ * when the answer carries no name for it (a unit the risk service does not
+ * know, or names the gateway could not look up). */
+export function unitInfo(code: string, named: RiskUnitNamed | null | undefined): RiskUnitInfo | undefined {
+  if (!named?.unit_name && !named?.unit_name_zh) return undefined;
+  return {
+    code,
+    name: named.unit_name ?? undefined,
+    name_zh: named.unit_name_zh ?? undefined,
+    path: named.unit_path || undefined,
+  };
 }
 
-/* An entity's text: a unit the org tree names by that name, in the
+/* Every unit an answer names by path, at any depth (an alert, its hits,
+ * whom they count against, a peer group among their inputs, the overview's
+ * units): each object with a path and a name beside it, under the path's
+ * last label, which is the unit's code. The names are always the
+ * gateway's, which puts its own beside every path it answers. */
+export function unitsIn(answer: unknown): RiskUnitInfo[] {
+  const found: RiskUnitInfo[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+      return;
+    }
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    if (typeof o.unit_path === 'string' && o.unit_path) {
+      const unit = unitInfo(o.unit_path.split('.').pop() ?? '', o as RiskUnitNamed);
+      if (unit?.code) found.push(unit);
+    }
+    Object.values(o).forEach(walk);
+  };
+  walk(answer);
+  return found;
+}
+
+/* A unit's text: its name in the reader's language, else its code. */
+export function riskUnitLabel(code: string, unit: RiskUnitInfo | undefined, locale: string): string {
+  return unitLabel(code, unit, locale);
+}
+
+/* An entity's text: a unit by the name the org tree gives it, in the
  * reader's language (the enterprise's events name it in theirs); else the
- * name the events gave it; a unit without one by its code; else its id. */
-export function entityLabel(e: RiskEntityRef, known: ReadonlyMap<string, RiskUnitInfo>, locale: string): string {
-  if (e.kind === 'unit' && known.has(e.id)) return riskUnitLabel(e.id, known, locale);
-  if (e.name) return e.name;
-  if (e.kind === 'unit') return riskUnitLabel(e.id, known, locale);
-  return e.id;
+ * name the events gave it; else its id (a unit's code). */
+export function entityLabel(e: RiskEntityRef, locale: string): string {
+  const unit = e.kind === 'unit' ? unitInfo(e.id, e) : undefined;
+  if (unit) return riskUnitLabel(e.id, unit, locale);
+  return e.name || e.id;
 }
 
 /* A cell of the org tree's heat map: a unit (the alert list of its
@@ -415,25 +466,25 @@ interface UnitNode {
 
 /* The org tree's heat map from the overview's units: each unit with a
  * score above 0 a cell sized by it and coloured by its band, nested under
- * its ancestors by org path, starting from the reader's own unit (root).
- * A unit whose path is not known stands directly under the root; a unit
- * with a score of its own and units under it has a cell of its own among
- * theirs, so its score is not lost in theirs. */
+ * its ancestors by its org path (unit_path), starting from the reader's
+ * own unit (root, its path): what lies above it is left out. An ancestor
+ * without a score of its own is a cell of the units under it, named by
+ * label. A unit whose path the risk service does not know (seen from the
+ * top of the tree only) stands directly under the root; a unit with a
+ * score of its own and units under it has a cell of its own among theirs,
+ * so its score is not lost in theirs. */
 export function unitTree(
-  units: readonly RiskFigure[] | undefined,
-  known: ReadonlyMap<string, RiskUnitInfo>,
+  units: readonly RiskUnitFigure[] | undefined,
   root: string,
   label: (code: string) => string,
 ): UnitCell[] {
-  const rootPath = known.get(root)?.path || root;
-  const above = rootPath ? rootPath.split('.').slice(0, -1) : [];
+  const above = root ? root.split('.').slice(0, -1) : [];
   const top = new Map<string, UnitNode>();
   for (const f of units ?? []) {
     if (!f.key || !((f.score ?? 0) > 0)) continue;
     // Without a root (no session yet) a unit of unknown path stands alone.
-    const path = known.get(f.key)?.path || (!root ? f.key : f.key === root ? rootPath : `${rootPath}.${f.key}`);
+    const path = f.unit_path || (root ? `${root}.${f.key}` : f.key);
     let labels = path.split('.');
-    // The tree starts at the reader's unit: what lies above it is left out.
     if (above.length && labels.slice(0, above.length).join('.') === above.join('.')) labels = labels.slice(above.length);
     let level = top;
     let node: UnitNode | undefined;
