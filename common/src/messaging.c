@@ -67,6 +67,11 @@ void cg_event_meta_init(Cleangrid__V1__EventMeta *meta, char *event_id, const ch
     meta->correlation_id = (char *)(correlation_id ? correlation_id : "");
 }
 
+/* The outbox rows this thread has written so far: a consumer kicks the
+ * relay after a commit only when its handlers wrote some, or every event
+ * taken one by one would cost the relay's claim a transaction of its own. */
+static _Thread_local unsigned long outbox_rows_written;
+
 cg_code cg_outbox_add(PGconn *conn, const ProtobufCMessage *event, cg_err *err)
 {
     const Cleangrid__V1__EventMeta *meta = (const Cleangrid__V1__EventMeta *)cg_msg_field(
@@ -92,6 +97,8 @@ cg_code cg_outbox_add(PGconn *conn, const ProtobufCMessage *event, cg_err *err)
     const char *params[] = {meta->event_id, meta->type, hex};
     rc = cg_db_exec(conn, "INSERT INTO cg_outbox (event_id, subject, payload) VALUES ($1, $2, $3)",
                     3, params, NULL, err);
+    if (rc == CG_OK)
+        outbox_rows_written++;
 
 cleanup:
     free(bin);
@@ -465,7 +472,7 @@ long cg_consumer_batch = 64;
 struct cg_consumer {
     cg_db *db;
     cg_nats *nats;
-    cg_outbox_relay *relay; /* kicked after each commit; may be NULL */
+    cg_outbox_relay *relay; /* kicked after a commit that wrote to the outbox; may be NULL */
     char stream[64];
     char durable[64];
     char filter[128];
@@ -812,6 +819,7 @@ static void settle(cg_consumer *c, PGconn *conn, pending *p, bool database_up)
 static bool handle_batch(cg_consumer *c, natsMsg **msgs, int n)
 {
     pending *batch = calloc((size_t)n, sizeof *batch);
+    unsigned long outbox_rows_before = outbox_rows_written;
     cg_err err;
     cg_err_clear(&err);
     if (batch == NULL) {
@@ -861,12 +869,12 @@ static bool handle_batch(cg_consumer *c, natsMsg **msgs, int n)
         }
         cg_db_rollback_if_open(conn);
     }
-    bool kicked = false;
+    bool committed = false;
     for (int i = 0; i < n; i++) {
         settle(c, conn, &batch[i], database_up);
-        kicked |= batch[i].d == ACK && batch[i].committed;
+        committed |= batch[i].d == ACK && batch[i].committed;
     }
-    if (kicked)
+    if (committed && outbox_rows_written != outbox_rows_before)
         cg_outbox_relay_kick(c->relay);
     cg_db_release(c->db, conn);
     free(batch);

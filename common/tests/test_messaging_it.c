@@ -304,6 +304,65 @@ static void duplicates_within_a_batch_count_once(void **state)
     cg_consumer_stop(consumer);
 }
 
+/* A handler that keeps its effect and writes a follow-up event through the
+ * outbox (its id into the row of it_effects' content, for the test). */
+static cg_code forward_effect(PGconn *conn, const char *subject, const char *event_id,
+                              const uint8_t *data, size_t len, void *arg, cg_err *err)
+{
+    char follow_up[96], follow_up_id[CG_UUID_LEN];
+    cg_code rc = record_effect(conn, subject, event_id, data, len, arg, err);
+    if (rc != CG_OK)
+        return rc;
+    subject_named(follow_up, sizeof follow_up, "forwarded");
+    clue_event e;
+    clue_event_init(&e, follow_up, "forwarded", follow_up_id);
+    rc = cg_outbox_add(conn, &e.ev.base, err);
+    const char *params[] = {follow_up_id, event_id};
+    if (rc == CG_OK)
+        rc = cg_db_exec(conn, "INSERT INTO it_effects (event_id, content) VALUES ($1, $2)", 2,
+                        params, NULL, err);
+    return rc;
+}
+
+/* An event a handler writes leaves at once: the consumer wakes the relay
+ * after the commit that wrote it, long before the relay's own poll. */
+static void handler_events_leave_at_once(void **state)
+{
+    (void)state;
+    cg_err err;
+    cg_outbox_relay *relay = NULL;
+    cg_consumer *consumer = NULL;
+    char subject[96], durable[64], ids[1][CG_UUID_LEN], follow_up[CG_UUID_LEN];
+    uint8_t buf[512];
+    subject_named(subject, sizeof subject, "forwarding");
+    snprintf(durable, sizeof durable, "ittest-forward-%s", run_id);
+    /* A poll of a minute: only a kick sends the follow-up in time. */
+    assert_int_equal(cg_outbox_relay_start(&relay, db, nats, 60000, &err), CG_OK);
+    assert_int_equal(cg_consumer_start(&consumer, db, nats, relay, CG_STREAM_EVENTS, durable,
+                                       subject, forward_effect, NULL, &err),
+                     CG_OK);
+    size_t len = pack_clue_created(subject, "to be forwarded", ids[0], buf);
+    publish_raw_to(subject, buf, (int)len, "forward-0");
+    assert_int_equal(
+        eventually_rows("SELECT count(*) FROM it_effects WHERE content = $1", ids[0], 1), 1);
+    PGconn *conn = cg_db_acquire(db, 5000, &err);
+    assert_non_null(conn);
+    PGresult *res = NULL;
+    const char *params[] = {ids[0]};
+    assert_int_equal(cg_db_exec(conn, "SELECT event_id FROM it_effects WHERE content = $1", 1,
+                                params, &res, &err),
+                     CG_OK);
+    snprintf(follow_up, sizeof follow_up, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    cg_db_release(db, conn);
+    assert_int_equal(eventually_rows("SELECT count(*) FROM cg_outbox WHERE event_id = $1::uuid"
+                                     " AND sent_at IS NOT NULL",
+                                     follow_up, 1),
+                     1);
+    cg_consumer_stop(consumer);
+    cg_outbox_relay_stop(relay);
+}
+
 static void outbox_relays_once_and_duplicates_change_nothing(void **state)
 {
     (void)state;
@@ -1019,6 +1078,7 @@ int main(void)
         cmocka_unit_test(outbox_relays_once_and_duplicates_change_nothing),
         cmocka_unit_test(a_failed_event_in_a_batch_is_undone_alone),
         cmocka_unit_test(duplicates_within_a_batch_count_once),
+        cmocka_unit_test(handler_events_leave_at_once),
         cmocka_unit_test(database_restart_is_survived),
         cmocka_unit_test(database_outage_loses_no_event),
         cmocka_unit_test(old_and_deleted_durables_are_repaired),

@@ -70,8 +70,9 @@ extern long cg_consumer_batch;
  * retried or dead-lettered by its code, and one commit keeps the others;
  * nothing is acknowledged before that commit. A handler therefore sees
  * the uncommitted work of the messages before it in the batch. When relay
- * is not NULL it is kicked after every commit, so events the handler wrote
- * to the outbox leave at once rather than at the relay's next poll. */
+ * is not NULL it is kicked after a commit in which the handlers wrote to
+ * the outbox (cg_outbox_add() on the consumer's thread), so those events
+ * leave at once rather than at the relay's next poll. */
 cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox_relay *relay,
                           const char *stream, const char *durable, const char *filter_subject,
                           cg_event_handler handler, void *arg, cg_err *err);
