@@ -661,6 +661,10 @@ static bool process(cg_consumer *c, PGconn *conn, pending *p)
     } else if (rc == CG_OK) {
         rc = run_handler(c, conn, p);
     }
+    /* A handler that said yes over a failed statement would otherwise
+     * take the whole batch down with it, at every delivery. */
+    if (rc == CG_OK && PQtransactionStatus(conn) != PQTRANS_INTRANS)
+        rc = cg_err_set(err, CG_INTERNAL, "the handler left its transaction aborted");
     if (rc == CG_OK) {
         p->committed = p->d != ACK;
         p->d = ACK;
@@ -765,7 +769,10 @@ static batch_outcome take_at_once(cg_consumer *c, PGconn *conn, pending *batch, 
         cg_log_set_request_id(p->event_id);
         cg_code rc = run_handler(c, conn, p);
         cg_log_set_request_id(NULL);
-        if (rc != CG_OK)
+        /* A handler that said yes over a failed statement leaves the
+         * transaction aborted: one by one, its savepoint keeps that its
+         * own. */
+        if (rc != CG_OK || PQtransactionStatus(conn) != PQTRANS_INTRANS)
             goto cleanup;
         p->d = ACK;
         p->committed = true;

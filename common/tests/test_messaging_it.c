@@ -90,6 +90,10 @@ static cg_code record_effect(PGconn *conn, const char *subject, const char *even
                         params, NULL, err);
         if (rc == CG_OK)
             rc = cg_err_set(err, CG_INVALID_ARGUMENT, "poison after writing");
+    } else if (strcmp(ev->clue->content, "swallowed failure") == 0) {
+        /* A handler's bug: a statement fails and the handler says yes. */
+        cg_err ignored;
+        (void)cg_db_exec(conn, "SELECT 1 / 0", 0, NULL, NULL, &ignored);
     } else if (atomic_load(&transient_failures_left) > 0) {
         atomic_fetch_sub(&transient_failures_left, 1);
         rc = cg_err_set(err, CG_UNAVAILABLE, "simulated outage");
@@ -257,6 +261,35 @@ static void a_failed_event_in_a_batch_is_undone_alone(void **state)
         assert_int_equal(count_rows("SELECT count(*) FROM cg_inbox WHERE event_id = $1", ids[i]),
                          want);
     }
+    cg_consumer_stop(consumer);
+}
+
+/* A handler that says yes over a failed statement leaves its transaction
+ * aborted; the other events of its batch are kept all the same, and it is
+ * handed back to be tried again. */
+static void a_handler_that_hides_a_failure_holds_up_no_other(void **state)
+{
+    (void)state;
+    cg_err err;
+    cg_consumer *consumer = NULL;
+    char subject[96], durable[64], ids[3][CG_UUID_LEN], msg_id[32];
+    static const char *const contents[] = {"before the hidden failure", "swallowed failure",
+                                           "after the hidden failure"};
+    uint8_t buf[512];
+    subject_named(subject, sizeof subject, "hidden");
+    snprintf(durable, sizeof durable, "ittest-hidden-%s", run_id);
+    for (int i = 0; i < 3; i++) {
+        size_t len = pack_clue_created(subject, contents[i], ids[i], buf);
+        snprintf(msg_id, sizeof msg_id, "hidden-%d", i);
+        publish_raw_to(subject, buf, (int)len, msg_id);
+    }
+    assert_int_equal(cg_consumer_start(&consumer, db, nats, NULL, CG_STREAM_EVENTS, durable,
+                                       subject, record_effect, NULL, &err),
+                     CG_OK);
+    for (int i = 0; i < 3; i += 2)
+        assert_int_equal(
+            eventually_rows("SELECT count(*) FROM it_effects WHERE event_id = $1", ids[i], 1), 1);
+    assert_int_equal(count_rows("SELECT count(*) FROM cg_inbox WHERE event_id = $1", ids[1]), 0);
     cg_consumer_stop(consumer);
 }
 
@@ -1077,6 +1110,7 @@ int main(void)
         cmocka_unit_test(rpc_round_trips),
         cmocka_unit_test(outbox_relays_once_and_duplicates_change_nothing),
         cmocka_unit_test(a_failed_event_in_a_batch_is_undone_alone),
+        cmocka_unit_test(a_handler_that_hides_a_failure_holds_up_no_other),
         cmocka_unit_test(duplicates_within_a_batch_count_once),
         cmocka_unit_test(handler_events_leave_at_once),
         cmocka_unit_test(database_restart_is_survived),
