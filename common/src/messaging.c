@@ -46,6 +46,9 @@
  * without limit: a database outage must never use up a message's tries,
  * or the message would be dropped with nowhere to record it. */
 #define CONSUMER_MAX_ATTEMPTS 10
+/* The fewest messages a consumer asks JetStream for at once, however few
+ * it takes through one transaction (cg_consumer_batch). */
+#define CONSUMER_FETCH_MIN 64
 /* An outbox row NATS refuses this often is parked (docs/operations.md). */
 #define OUTBOX_MAX_ATTEMPTS 10
 /* Event ids are UUIDs from our producers; enterprise systems may send other
@@ -934,13 +937,41 @@ static void check_durable(cg_consumer *c)
         cg_log_warn("%s", err.message);
 }
 
+/* Take the fetched messages in transactions of up to cg_consumer_batch.
+ * Those waiting for a later transaction are marked in progress past half
+ * the ack wait, as within one; once the database is found away, the rest
+ * go back at once. Returns false when the database could not be reached. */
+static bool handle_fetched(cg_consumer *c, natsMsg **msgs, int count)
+{
+    int64_t marked_ms = cg_mono_ms();
+    int per = (int)cg_consumer_batch;
+    for (int at = 0; at < count; at += per) {
+        int n = count - at < per ? count - at : per;
+        if (at > 0 && cg_mono_ms() - marked_ms > CONSUMER_ACK_WAIT_MS / 2) {
+            for (int j = at; j < count; j++)
+                natsMsg_InProgress(msgs[j], NULL);
+            marked_ms = cg_mono_ms();
+        }
+        if (!handle_batch(c, msgs + at, n)) {
+            for (int j = at + n; j < count; j++)
+                natsMsg_NakWithDelay(msgs[j], 1000, NULL);
+            return false;
+        }
+    }
+    return true;
+}
+
 static void *consumer_main(void *arg)
 {
     cg_consumer *c = arg;
     int failures = 0, idle = 0;
+    /* A transaction per event still fetches ahead: a fetch is a round trip
+     * to JetStream of its own. */
+    int fetch =
+        cg_consumer_batch < CONSUMER_FETCH_MIN ? CONSUMER_FETCH_MIN : (int)cg_consumer_batch;
     while (!atomic_load(&c->stopping)) {
         natsMsgList list = {0};
-        natsStatus s = natsSubscription_Fetch(&list, c->sub, (int)cg_consumer_batch, 1000, NULL);
+        natsStatus s = natsSubscription_Fetch(&list, c->sub, fetch, 1000, NULL);
         if (s != NATS_OK && s != NATS_TIMEOUT) {
             /* Disconnected, most likely, and nats.c reconnects on its own. */
             if (failures++ % 20 == 0)
@@ -953,7 +984,7 @@ static void *consumer_main(void *arg)
             if (s == NATS_TIMEOUT && ++idle % 5 == 0)
                 check_durable(c);
         }
-        bool database_up = list.Count == 0 || handle_batch(c, list.Msgs, list.Count);
+        bool database_up = list.Count == 0 || handle_fetched(c, list.Msgs, list.Count);
         for (int i = 0; i < list.Count; i++) {
             natsMsg_Destroy(list.Msgs[i]);
             list.Msgs[i] = NULL;
