@@ -227,34 +227,45 @@ static void publish_raw(const void *data, int len, const char *msg_id)
     publish_raw_to(subject, data, len, msg_id);
 }
 
-/* Events fetched together go through one transaction, each behind its
- * own savepoint: the one that fails after writing is undone alone and
- * dead-lettered, the others before and after it are kept, once each. */
-static void a_failed_event_in_a_batch_is_undone_alone(void **state)
+/* Publish n ClueCreated events on subject, the i-th holding contents[i],
+ * their ids into ids, each under a Nats-Msg-Id of kind and its number. */
+static void publish_clues(const char *subject, const char *kind, const char *const *contents, int n,
+                          char ids[][CG_UUID_LEN])
 {
-    (void)state;
-    cg_err err;
-    cg_consumer *consumer = NULL;
-    char subject[96], durable[64], ids[5][CG_UUID_LEN], msg_id[32];
-    static const char *const contents[] = {"batch one", "batch two", "poison after writing",
-                                           "batch four", "batch five"};
     uint8_t buf[512];
-    subject_named(subject, sizeof subject, "batch");
-    snprintf(durable, sizeof durable, "ittest-batch-%s", run_id);
-    /* Published before the consumer starts, so that its first fetch takes
-     * them all. */
-    for (int i = 0; i < 5; i++) {
+    char msg_id[48];
+    for (int i = 0; i < n; i++) {
         size_t len = pack_clue_created(subject, contents[i], ids[i], buf);
-        snprintf(msg_id, sizeof msg_id, "batch-%d", i);
+        snprintf(msg_id, sizeof msg_id, "%s-%d", kind, i);
         publish_raw_to(subject, buf, (int)len, msg_id);
     }
+}
+
+/* n events published before the consumer starts, so that its first fetch
+ * takes them all, taken in transactions of up to batch: the one at poison
+ * writes and then fails. It is undone and dead-lettered alone; every other
+ * is kept once. */
+static void one_fails_in_a_fetch(const char *kind, long batch, int n, int poison)
+{
+    cg_err err;
+    cg_consumer *consumer = NULL;
+    char subject[96], durable[64], ids[8][CG_UUID_LEN];
+    const char *contents[8];
+    assert_true(n <= 8);
+    for (int i = 0; i < n; i++)
+        contents[i] = i == poison ? "poison after writing" : "one of the fetch";
+    subject_named(subject, sizeof subject, kind);
+    snprintf(durable, sizeof durable, "ittest-%s-%s", kind, run_id);
+    publish_clues(subject, kind, contents, n, ids);
+    long before = cg_consumer_batch;
+    cg_consumer_batch = batch;
     assert_int_equal(cg_consumer_start(&consumer, db, nats, NULL, CG_STREAM_EVENTS, durable,
                                        subject, record_effect, NULL, &err),
                      CG_OK);
     assert_int_equal(
         eventually_rows("SELECT count(*) FROM cg_dead_letter WHERE consumer = $1", durable, 1), 1);
-    for (int i = 0; i < 5; i++) {
-        long long want = i == 2 ? 0 : 1;
+    for (int i = 0; i < n; i++) {
+        long long want = i == poison ? 0 : 1;
         assert_int_equal(
             eventually_rows("SELECT count(*) FROM it_effects WHERE event_id = $1", ids[i], want),
             want);
@@ -262,6 +273,21 @@ static void a_failed_event_in_a_batch_is_undone_alone(void **state)
                          want);
     }
     cg_consumer_stop(consumer);
+    cg_consumer_batch = before;
+}
+
+static void a_failed_event_in_a_batch_is_undone_alone(void **state)
+{
+    (void)state;
+    one_fails_in_a_fetch("batch", 64, 5, 2);
+}
+
+/* With a transaction per event (CG_CONSUMER_BATCH=1) the consumer still
+ * fetches many at once, and takes them one by one. */
+static void one_event_per_transaction_takes_every_fetched_event(void **state)
+{
+    (void)state;
+    one_fails_in_a_fetch("single", 1, 7, 3);
 }
 
 /* A handler that says yes over a failed statement leaves its transaction
@@ -272,17 +298,12 @@ static void a_handler_that_hides_a_failure_holds_up_no_other(void **state)
     (void)state;
     cg_err err;
     cg_consumer *consumer = NULL;
-    char subject[96], durable[64], ids[3][CG_UUID_LEN], msg_id[32];
+    char subject[96], durable[64], ids[3][CG_UUID_LEN];
     static const char *const contents[] = {"before the hidden failure", "swallowed failure",
                                            "after the hidden failure"};
-    uint8_t buf[512];
     subject_named(subject, sizeof subject, "hidden");
     snprintf(durable, sizeof durable, "ittest-hidden-%s", run_id);
-    for (int i = 0; i < 3; i++) {
-        size_t len = pack_clue_created(subject, contents[i], ids[i], buf);
-        snprintf(msg_id, sizeof msg_id, "hidden-%d", i);
-        publish_raw_to(subject, buf, (int)len, msg_id);
-    }
+    publish_clues(subject, "hidden", contents, 3, ids);
     assert_int_equal(cg_consumer_start(&consumer, db, nats, NULL, CG_STREAM_EVENTS, durable,
                                        subject, record_effect, NULL, &err),
                      CG_OK);
@@ -1111,6 +1132,7 @@ int main(void)
         cmocka_unit_test(outbox_relays_once_and_duplicates_change_nothing),
         cmocka_unit_test(a_failed_event_in_a_batch_is_undone_alone),
         cmocka_unit_test(a_handler_that_hides_a_failure_holds_up_no_other),
+        cmocka_unit_test(one_event_per_transaction_takes_every_fetched_event),
         cmocka_unit_test(duplicates_within_a_batch_count_once),
         cmocka_unit_test(handler_events_leave_at_once),
         cmocka_unit_test(database_restart_is_survived),
