@@ -138,6 +138,10 @@ static void test_promotion_opinions(void **state)
     CGT_CHECK(strstr(r->body, clue_id) == NULL, "HR reads nothing of the clue");
     cgt_response_free(r);
 
+    /* HR's list of its requests is audited, each request named. */
+    cgt_check_list_read(hr, "/api/v1/integrity/opinion-requests", "requests", "id", request_id,
+                        "integrity.opinion_list", NULL);
+
     /* The office reads the proposals and their grounds. */
     snprintf(path, sizeof path, "/api/v1/integrity/opinion-requests/%s", request_id);
     r = cgt_get(path, lead);
@@ -241,11 +245,121 @@ static void test_promotion_opinions(void **state)
     CGT_CHECK(cgt_psql_number("cg_gateway", sql) >= 2, "each reading of the answers is audited");
 }
 
+typedef struct matter_probe {
+    const char *person, *clue_id;
+    int open; /* rows wanted open */
+} matter_probe;
+
+static bool matters_are(void *arg)
+{
+    const matter_probe *p = arg;
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM open_matters WHERE person_id = '%s' AND clue_id = '%s'"
+             " AND closed_at IS NULL",
+             p->person, p->clue_id);
+    return cgt_psql_number("cg_integrity", sql) == p->open;
+}
+
+#define CHECK_MATTERS(person, clue, n, what)                                                       \
+    CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, matters_are,                            \
+                             &(matter_probe){(person), (clue), (n)}),                              \
+              what)
+
+/* The office's proposal for person, asked now: into proposed, and whether
+ * its basis names clue_id among the open clues. */
+static bool proposal_for(const char *person, const char *clue_id, char *proposed, size_t size)
+{
+    char body[160], path[128];
+    snprintf(body, sizeof body, "{\"purpose\":\"promotion\",\"person_ids\":[\"%s\"]}", person);
+    cgt_response *r = cgt_send_json("POST", "/api/v1/integrity/opinion-requests", lead, body);
+    CGT_CHECK_STATUS(r, 201);
+    snprintf(path, sizeof path, "/api/v1/integrity/opinion-requests/%s",
+             CGT_JSON_STR(r->json, "id"));
+    cgt_response_free(r);
+    r = cgt_get(path, lead);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *o = opinion_of(r->json, person);
+    CGT_CHECK(o != NULL, "the opinion on %s: %.300s", person, r->body);
+    snprintf(proposed, size, "%s", cgt_json_str(o, "proposed"));
+    char *ids =
+        cgt_json_print(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "basis"), "open_clue_ids"));
+    bool named = clue_id != NULL && ids != NULL && strstr(ids, clue_id) != NULL;
+    free(ids);
+    cgt_response_free(r);
+    return named;
+}
+
+/* method path as token with body, which must answer 200. */
+static void send_ok(const char *method, const char *token, const char *path, const char *body)
+{
+    cgt_response *r = cgt_send_json(method, path, token, body);
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+}
+
+/* Who a clue is about follows its register's corrections, and a merged
+ * clue's matter goes on in the clue it was merged into: a candidate stays
+ * "cannot conclude yet" until the survivor is closed. */
+static void test_corrected_and_merged_clues(void **state)
+{
+    (void)state;
+    char first[40], second[40], other[40], second_id[37], a[37], b[37];
+    char path[128], body[512], proposed[32];
+    cgt_person_id("OM", first);
+    cgt_person_id("OM", second);
+    cgt_person_id("OM", other);
+    CGT_CREATE_CADRE(lead, second, "city_a", second_id);
+    char *insp = CGT_LOGIN("inspector.east");
+    CGT_CREATE_CLUE(insp, "city_a", first, a);
+    CGT_CREATE_CLUE(insp, "city_a", other, b);
+    CHECK_MATTERS(first, a, 1, "the clue is open about its subject");
+    CGT_CHECK(!proposal_for(second, NULL, proposed, sizeof proposed) &&
+                  strcmp(proposed, "no_objection") == 0,
+              "nothing stands in the second person's way yet: %s", proposed);
+
+    /* A correction names the second person beside the first, then the
+     * second alone. */
+    snprintf(path, sizeof path, "/api/v1/clues/%s", a);
+    snprintf(body, sizeof body,
+             "{\"subjects\":[{\"name\":\"甲某\",\"person_id\":\"%s\"},{\"name\":\"乙某\","
+             "\"person_id\":\"%s\"}]}",
+             first, second);
+    send_ok("PATCH", lead, path, body);
+    CHECK_MATTERS(second, a, 1, "a subject added by a correction is followed");
+    snprintf(body, sizeof body, "{\"subjects\":[{\"name\":\"乙某\",\"person_id\":\"%s\"}]}",
+             second);
+    send_ok("PATCH", lead, path, body);
+    CHECK_MATTERS(first, a, 0, "a subject the correction took off is no longer under the clue");
+    CHECK_MATTERS(second, a, 1, "the remaining subject still is");
+
+    /* Merged into the other clue: the survivor carries the matter. */
+    snprintf(path, sizeof path, "/api/v1/clues/%s/merge", a);
+    snprintf(body, sizeof body, "{\"into\":\"%s\"}", b);
+    send_ok("POST", insp, path, body);
+    CHECK_MATTERS(second, b, 1, "the survivor is open about the merged clue's subject");
+    CHECK_MATTERS(second, a, 0, "the merged clue no longer is");
+    CGT_CHECK(proposal_for(second, b, proposed, sizeof proposed), "the survivor is named");
+    CGT_CHECK_STR("cannot_conclude", proposed, "a merged clue still stands in the way");
+
+    /* The survivor is closed: nothing stands any more. */
+    snprintf(path, sizeof path, "/api/v1/clues/%s/disposal", b);
+    send_ok("POST", insp, path,
+            "{\"way\":\"close\",\"reason\":\"查无实据\",\"conclusion\":\"予以了结\"}");
+    snprintf(path, sizeof path, "/api/v1/clues/%s/disposal/approve", b);
+    send_ok("POST", lead, path, "{}");
+    CHECK_MATTERS(second, b, 0, "closed with the survivor");
+    proposal_for(second, NULL, proposed, sizeof proposed);
+    CGT_CHECK_STR("no_objection", proposed, "nothing stands once the survivor is closed");
+    cgt_logout(insp);
+}
+
 int main(void)
 {
     cgt_init("integrity_opinions", CGT_NEED_GATEWAY);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_promotion_opinions),
+        cmocka_unit_test(test_corrected_and_merged_clues),
     };
     int failed = cmocka_run_group_tests_name("integrity_opinions", tests, setup, teardown);
     cgt_cleanup();

@@ -141,6 +141,10 @@ static void test_concealed_company_found(void **state)
     char vid[37];
     snprintf(vid, sizeof vid, "%s", cgt_json_str(mine, "id"));
     cJSON_Delete(mine);
+    /* The list's read is audited with every verification it named. */
+    snprintf(path, sizeof path, "/api/v1/integrity/verifications?year=%d&unit_code=city_a", year);
+    cgt_check_list_read(lead, path, "verifications", "id", vid, "integrity.verification_list",
+                        NULL);
 
     /* Nothing to conclude before the comparison; then three findings. */
     snprintf(path, sizeof path, "/api/v1/integrity/verifications/%s/conclude", vid);

@@ -1072,6 +1072,57 @@ int cgt_psql_script(const char *dbname, const char *sql)
     return rc;
 }
 
+typedef struct audit_probe {
+    const char *action;
+    const char *target_id;
+    int want; /* ids in the row */
+    char ids[4096];
+} audit_probe;
+
+/* The newest row of the probe's action has as many ids as wanted: the
+ * spool may write it an instant after the answer. */
+static bool list_row_written(void *arg)
+{
+    audit_probe *p = arg;
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT coalesce((SELECT (detail::jsonb -> 'ids')::text FROM audit_log"
+             " WHERE action = '%s' AND ('%s' = '' OR target_id = '%s')"
+             " ORDER BY id DESC LIMIT 1), '')",
+             p->action, p->target_id ? p->target_id : "", p->target_id ? p->target_id : "");
+    if (cgt_psql_text("cg_gateway", sql, p->ids, sizeof p->ids) != 0 || p->ids[0] != '[')
+        return false;
+    cJSON *ids = cJSON_Parse(p->ids);
+    bool written = cJSON_GetArraySize(ids) == p->want;
+    cJSON_Delete(ids);
+    return written;
+}
+
+void cgt_check_list_audited(const char *action, const char *target_id, const cJSON *items,
+                            const char *key)
+{
+    audit_probe p = {.action = action, .target_id = target_id, .want = cJSON_GetArraySize(items)};
+    CGT_CHECK(cgt_eventually(CGT_DEADLINE_MS, CGT_POLL_MS, list_row_written, &p),
+              "%s: no audit row naming %d ids (last seen: %s)", action, p.want, p.ids);
+    cJSON *ids = cJSON_Parse(p.ids);
+    for (int i = 0; i < p.want; i++)
+        CGT_CHECK_STR(cgt_json_str(cJSON_GetArrayItem(items, i), key),
+                      cJSON_GetStringValue(cJSON_GetArrayItem(ids, i)), p.ids);
+    cJSON_Delete(ids);
+}
+
+void cgt_check_list_read(const char *token, const char *path, const char *member, const char *key,
+                         const char *id, const char *action, const char *target_id)
+{
+    cgt_response *r = cgt_get(path, token);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(CGT_JSON_OBJECT(r), member);
+    CGT_CHECK(id != NULL ? cgt_find_where(items, key, id) != NULL : cJSON_GetArraySize(items) > 0,
+              "GET %s lists %s: %.300s", path, id != NULL ? id : "something", r->body);
+    cgt_check_list_audited(action, target_id, items, key);
+    cgt_response_free(r);
+}
+
 void cgt_filed_case_req(const char *file, int line, const char *handler, const char *approver,
                         const char *filer, const char *unit_code, char case_id[37])
 {

@@ -456,6 +456,17 @@ void cgt_psql_background(const char *dbname, const char *sql);
  * in one transaction, so it may hold any character ($$ bodies, quotes). */
 int cgt_psql_script(const char *dbname, const char *sql);
 
+/* Check that the newest audit row of action (and of target_id, unless
+ * NULL) names, as the ids of the list it records, exactly the key of each
+ * of items (an answer's array), in order; it waits for the row a while. */
+void cgt_check_list_audited(const char *action, const char *target_id, const cJSON *items,
+                            const char *key);
+/* GET path as token, which must answer 200 with an array member whose
+ * items include one with key equal to id (NULL: any items); then
+ * cgt_check_list_audited(action, target_id) over that array. */
+void cgt_check_list_read(const char *token, const char *path, const char *member, const char *key,
+                         const char *id, const char *action, const char *target_id);
+
 /* The gateway's audit spool file ($CG_STATE/spool/gateway/audit.spool, as
  * scripts/stack.sh configures it) into out; fails the test without
  * CG_STATE. */

@@ -45,6 +45,7 @@
 #define CASE_SUBJECT_REPORT_SUBMITTED "cg.evt.intake.report.submitted"
 #define CASE_SUBJECT_CLUE_CREATED "cg.evt.case.clue.created"
 #define CASE_SUBJECT_CLUE_DISPOSED "cg.evt.case.clue.disposed"
+#define CASE_SUBJECT_CLUE_CHANGED "cg.evt.case.clue.changed"
 #define CASE_SOURCE_PUBLIC_REPORT "public_report"
 /* A clue the rectification service proposed: a task whose final deadline
  * passed (its escalation ladder's last rung). */

@@ -325,6 +325,37 @@ cg_code case_clue_action_roles(const void *request, const char *const **roles, c
     return err->code;
 }
 
+/* Announce that who the locked clue is about changed without a disposal:
+ * change "corrected" with its subjects now (subjects_json), or "merged"
+ * into merged_into with its own. In the transaction that makes it so. */
+static cg_code add_clue_changed(const action_ctx *a, const char *change, const char *stage,
+                                const char *subjects_json, const char *merged_into, cg_err *err)
+{
+    char event_id[CG_UUID_LEN];
+    case_clue_view subjects;
+    Cleangrid__V1__EventMeta meta = CLEANGRID__V1__EVENT_META__INIT;
+    Cleangrid__V1__ClueChanged ev = CLEANGRID__V1__CLUE_CHANGED__INIT;
+
+    cleangrid__v1__clue__init(&subjects.clue);
+    cg_code rc = case_clue_view_parse(&subjects, subjects_json, "[]", "[]", "", err);
+    if (rc == CG_OK) {
+        cg_event_meta_init(&meta, event_id, CASE_SUBJECT_CLUE_CHANGED, a->producer,
+                           a->req->ctx->request_id);
+        ev.meta = &meta;
+        /* Borrowed strings: packed into the outbox row, never freed here. */
+        ev.clue_id = a->req->clue_id;
+        ev.change = (char *)change;
+        ev.stage = (char *)stage;
+        ev.org_path = (char *)a->clue->org_path;
+        ev.subjects = subjects.clue.subjects;
+        ev.n_subjects = subjects.clue.n_subjects;
+        ev.merged_into = merged_into != NULL ? (char *)merged_into : "";
+        rc = cg_outbox_add(a->conn, &ev.base, err);
+    }
+    case_clue_view_free(&subjects);
+    return rc;
+}
+
 /* --- edit: correcting the register ------------------------------------------ */
 
 static const char *const EDIT_FIELDS[] = {"subjects", "categories", "summary", "received_date",
@@ -436,7 +467,9 @@ static cg_code do_edit(const action_ctx *a, cg_err *err)
     /* A subject now named without a person id is held back like one
      * registered so. */
     if (changes[EDIT_SUBJECTS] &&
-        (rc = case_repo_hold_names(a->conn, req->clue_id, subjects_json, err)) != CG_OK) {
+        ((rc = case_repo_hold_names(a->conn, req->clue_id, subjects_json, err)) != CG_OK ||
+         (rc = add_clue_changed(a, "corrected", a->clue->status, subjects_json, NULL, err)) !=
+             CG_OK)) {
         goto cleanup;
     }
     for (int f = 0; f < EDIT_NFIELDS; f++) {
@@ -717,6 +750,12 @@ static cg_code do_pair(const action_ctx *a, bool merge, cg_err *err)
     if (rc == CG_OK && merge) {
         rc = cg_db_exec(a->conn, SQL_MERGE, 2, params, NULL, err);
     }
+    /* The survivor carries the merged clue's matter: whoever the merged one
+     * was about stays under an open clue until the survivor closes. */
+    if (rc == CG_OK && merge) {
+        rc =
+            add_clue_changed(a, "merged", CASE_STAGE_MERGED, a->clue->subjects_json, other_id, err);
+    }
     bool first = strcmp(id, other_id) < 0;
     for (int i = 0; rc == CG_OK && i < 2; i++) {
         bool self = (i == 0) == first;
@@ -858,6 +897,9 @@ static cg_code do_subject(const action_ctx *a, bool confirm, cg_err *err)
         }
         const char *params[] = {req->clue_id, subjects};
         rc = cg_db_exec(a->conn, SQL_SET_SUBJECTS, 2, params, NULL, err);
+        if (rc == CG_OK) {
+            rc = add_clue_changed(a, "corrected", a->clue->status, subjects, NULL, err);
+        }
         if (rc != CG_OK) {
             goto cleanup;
         }

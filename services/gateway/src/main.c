@@ -33,12 +33,14 @@ static void usage(FILE *out)
 
 /* Refuse a route table with a route that declares no permission, a bad
  * pattern or a route declared twice: better no gateway than one that
- * serves a route nobody decided the access of. */
+ * serves a route nobody decided the access of, or that reads a list of
+ * sensitive records without recording which. */
 static bool routes_valid(void)
 {
     cg_err err;
     cg_err_clear(&err);
-    if (gw_route_table_check(gw_routes, gw_nroutes, &err) == CG_OK)
+    if (gw_route_table_check(gw_routes, gw_nroutes, &err) == CG_OK &&
+        gw_route_audit_check(gw_routes, gw_nroutes, &err) == CG_OK)
         return true;
     cg_log_error("route table refused, not starting: %s", err.message);
     return false;

@@ -153,8 +153,8 @@ cleanup:
     return rc;
 }
 
-cg_code integrity_on_clue_disposed(PGconn *conn, const char *subject, const char *event_id,
-                                   const uint8_t *data, size_t len, void *arg, cg_err *err)
+static cg_code on_clue_disposed(PGconn *conn, const char *subject, const char *event_id,
+                                const uint8_t *data, size_t len, void *arg, cg_err *err)
 {
     (void)subject, (void)arg;
     cg_code rc = CG_OK;
@@ -208,8 +208,8 @@ cleanup:
     return rc;
 }
 
-cg_code integrity_on_clue_created(PGconn *conn, const char *subject, const char *event_id,
-                                  const uint8_t *data, size_t len, void *arg, cg_err *err)
+static cg_code on_clue_created(PGconn *conn, const char *subject, const char *event_id,
+                               const uint8_t *data, size_t len, void *arg, cg_err *err)
 {
     (void)subject, (void)arg;
     cg_code rc = CG_OK;
@@ -238,6 +238,83 @@ cg_code integrity_on_clue_created(PGconn *conn, const char *subject, const char 
 cleanup:
     if (ev != NULL)
         cleangrid__v1__clue_created__free_unpacked(ev, NULL);
+    return rc;
+}
+
+/* The person ids of ev's subjects in canonical form, as a PostgreSQL text
+ * array literal into out ("{}" when none). */
+static void subject_array(Cleangrid__V1__ClueSubject *const *subjects, size_t n, char *out,
+                          size_t size)
+{
+    size_t used = (size_t)snprintf(out, size, "{");
+    for (size_t i = 0; i < n && used < size; i++) {
+        char person[CG_PERSON_ID_SIZE];
+        /* A canonical person id holds no quote, comma or brace. */
+        if (!cg_person_id_canon(subjects[i]->person_id, person, sizeof person) || person[0] == '\0')
+            continue;
+        used += (size_t)snprintf(out + used, size - used, "%s\"%s\"", used > 1 ? "," : "", person);
+    }
+    if (used < size)
+        snprintf(out + used, size - used, "}");
+}
+
+/* A clue's matter moves to the clue it was merged into: each row still open
+ * becomes the survivor's, unless the survivor is already open about that
+ * person; then what stays behind closes. Two statements: one statement's
+ * parts see the same snapshot and must not both change a row. */
+static const char SQL_MATTERS_MOVED[] =
+    "UPDATE open_matters m SET clue_id = $2::uuid"
+    " WHERE m.clue_id = $1::uuid AND m.closed_at IS NULL"
+    " AND NOT EXISTS (SELECT 1 FROM open_matters s"
+    "                 WHERE s.clue_id = $2::uuid AND s.person_id = m.person_id)";
+static const char SQL_MATTERS_LEFT[] = "UPDATE open_matters SET closed_at = clock_timestamp()"
+                                       " WHERE clue_id = $1::uuid AND closed_at IS NULL";
+
+/* A register correction of a clue still open: it is open about the
+ * subjects it names now ($3, canonical person ids), again for one a
+ * correction had taken off, and no longer about the others. */
+static const char SQL_MATTERS_CORRECTED[] =
+    "WITH gone AS ("
+    " UPDATE open_matters SET closed_at = clock_timestamp()"
+    " WHERE clue_id = $1::uuid AND closed_at IS NULL AND NOT person_id = ANY ($3::text[]))"
+    " INSERT INTO open_matters (clue_id, person_id, org_path)"
+    " SELECT $1::uuid, p, $2::ltree FROM unnest($3::text[]) p"
+    " ON CONFLICT (clue_id, person_id) DO UPDATE SET closed_at = NULL";
+
+static cg_code on_clue_changed(PGconn *conn, const char *subject, const char *event_id,
+                               const uint8_t *data, size_t len, void *arg, cg_err *err)
+{
+    (void)subject, (void)arg;
+    cg_code rc = CG_OK;
+    char persons[SUBJECTS_MAX * (CG_PERSON_ID_SIZE + 3) + 3];
+    Cleangrid__V1__ClueChanged *ev = cleangrid__v1__clue_changed__unpack(NULL, len, data);
+
+    if (ev == NULL || !cg_uuid_valid(ev->clue_id) || !cg_ltree_path_valid(ev->org_path) ||
+        (strcmp(ev->change, "merged") == 0 && !cg_uuid_valid(ev->merged_into))) {
+        rc = cg_err_set(err, CG_INVALID_ARGUMENT,
+                        "event %s is not a ClueChanged with a clue id, a unit and, merged, the "
+                        "surviving clue",
+                        event_id);
+        goto cleanup;
+    }
+    if (strcmp(ev->change, "merged") == 0) {
+        const char *params[] = {ev->clue_id, ev->merged_into};
+        rc = cg_db_exec(conn, SQL_MATTERS_MOVED, 2, params, NULL, err);
+        if (rc == CG_OK)
+            rc = cg_db_exec(conn, SQL_MATTERS_LEFT, 1, params, NULL, err);
+    } else if (strcmp(ev->change, "corrected") == 0 && strcmp(ev->stage, "closed") != 0 &&
+               strcmp(ev->stage, "merged") != 0) {
+        subject_array(ev->subjects, ev->n_subjects < SUBJECTS_MAX ? ev->n_subjects : SUBJECTS_MAX,
+                      persons, sizeof persons);
+        const char *params[] = {ev->clue_id, ev->org_path, persons};
+        rc = cg_db_exec(conn, SQL_MATTERS_CORRECTED, 3, params, NULL, err);
+    }
+    /* Another change, or a correction of a clue already over: nothing
+     * opens or closes. */
+
+cleanup:
+    if (ev != NULL)
+        cleangrid__v1__clue_changed__free_unpacked(ev, NULL);
     return rc;
 }
 
@@ -333,4 +410,27 @@ cleanup:
     if (ev != NULL)
         cleangrid__v1__risk_concealment_found__free_unpacked(ev, NULL);
     return rc;
+}
+
+/* What each of the case service's clue events does here. One consumer takes
+ * them all, in the order the case service wrote them, so a correction or a
+ * merge is never applied before the creation it follows or after the
+ * closing that ends it. */
+static const struct clue_event {
+    const char *subject;
+    cg_event_handler handler;
+} CLUE_EVENTS[] = {
+    {INTEGRITY_SUBJECT_CLUE_CREATED, on_clue_created},
+    {INTEGRITY_SUBJECT_CLUE_CHANGED, on_clue_changed},
+    {INTEGRITY_SUBJECT_CLUE_DISPOSED, on_clue_disposed},
+};
+
+cg_code integrity_on_clue_event(PGconn *conn, const char *subject, const char *event_id,
+                                const uint8_t *data, size_t len, void *arg, cg_err *err)
+{
+    for (size_t i = 0; i < sizeof CLUE_EVENTS / sizeof CLUE_EVENTS[0]; i++)
+        if (strcmp(subject, CLUE_EVENTS[i].subject) == 0)
+            return CLUE_EVENTS[i].handler(conn, subject, event_id, data, len, arg, err);
+    /* A clue event this service has no use for. */
+    return CG_OK;
 }

@@ -23,12 +23,14 @@
 
 /* What it consumes from the case service, and its durable consumers. */
 #define INTEGRITY_SUBJECT_CASE_DISPOSED "cg.evt.case.case.disposed"
-#define INTEGRITY_SUBJECT_CLUE_DISPOSED "cg.evt.case.clue.disposed"
 #define INTEGRITY_DURABLE_CASE_DISPOSED "integrity-case-disposed"
-#define INTEGRITY_DURABLE_CLUE_DISPOSED "integrity-clue-disposed"
 #define INTEGRITY_DURABLE_ORG_UNIT_MOVED "integrity-org-unit-moved"
+/* The clue events, all through one consumer (in order). */
+#define INTEGRITY_SUBJECT_CLUE_EVENTS "cg.evt.case.clue.>"
+#define INTEGRITY_DURABLE_CLUE_EVENTS "integrity-clue-events"
 #define INTEGRITY_SUBJECT_CLUE_CREATED "cg.evt.case.clue.created"
-#define INTEGRITY_DURABLE_CLUE_CREATED "integrity-clue-created"
+#define INTEGRITY_SUBJECT_CLUE_CHANGED "cg.evt.case.clue.changed"
+#define INTEGRITY_SUBJECT_CLUE_DISPOSED "cg.evt.case.clue.disposed"
 /* An integrity risk reminder (廉洁风险提示) the office sent from a risk
  * alert: kept in the person's file, section reminder. */
 #define INTEGRITY_SUBJECT_RISK_REMINDED "cg.evt.risk.alert.reminded"
@@ -236,8 +238,11 @@ cg_code integrity_record_step(cg_rpc_req *r, PGconn *conn, const char *cadre_id,
 /* The case service's events (inbox.c). */
 cg_code integrity_on_case_disposed(PGconn *conn, const char *subject, const char *event_id,
                                    const uint8_t *data, size_t len, void *arg, cg_err *err);
-cg_code integrity_on_clue_disposed(PGconn *conn, const char *subject, const char *event_id,
-                                   const uint8_t *data, size_t len, void *arg, cg_err *err);
+/* The consumer of every cg.evt.case.clue.* event: which clues are open about
+ * whom (created, changed, disposed), and a disposal's conclusion as a record
+ * of each subject's file. */
+cg_code integrity_on_clue_event(PGconn *conn, const char *subject, const char *event_id,
+                                const uint8_t *data, size_t len, void *arg, cg_err *err);
 /* The consumer of cg.evt.risk.alert.reminded: the reminder's text as a
  * record of section reminder of the person's file (kept by person id until
  * a file exists), once per alert. */
@@ -245,8 +250,6 @@ cg_code integrity_on_risk_reminder(PGconn *conn, const char *subject, const char
                                    const uint8_t *data, size_t len, void *arg, cg_err *err);
 cg_code integrity_on_risk_concealment(PGconn *conn, const char *subject, const char *event_id,
                                       const uint8_t *data, size_t len, void *arg, cg_err *err);
-cg_code integrity_on_clue_created(PGconn *conn, const char *subject, const char *event_id,
-                                  const uint8_t *data, size_t len, void *arg, cg_err *err);
 
 /* The tables whose org paths follow a moved unit (org_moves.c). */
 extern const cg_org_moves integrity_org_moves;

@@ -64,11 +64,8 @@ int main(void)
         cg_service_base_consume(&app.base, INTEGRITY_DURABLE_CASE_DISPOSED,
                                 INTEGRITY_SUBJECT_CASE_DISPOSED, integrity_on_case_disposed, &app,
                                 &err) != CG_OK ||
-        cg_service_base_consume(&app.base, INTEGRITY_DURABLE_CLUE_DISPOSED,
-                                INTEGRITY_SUBJECT_CLUE_DISPOSED, integrity_on_clue_disposed, &app,
-                                &err) != CG_OK ||
-        cg_service_base_consume(&app.base, INTEGRITY_DURABLE_CLUE_CREATED,
-                                INTEGRITY_SUBJECT_CLUE_CREATED, integrity_on_clue_created, &app,
+        cg_service_base_consume(&app.base, INTEGRITY_DURABLE_CLUE_EVENTS,
+                                INTEGRITY_SUBJECT_CLUE_EVENTS, integrity_on_clue_event, &app,
                                 &err) != CG_OK ||
         cg_service_base_consume(&app.base, INTEGRITY_DURABLE_RISK_REMINDED,
                                 INTEGRITY_SUBJECT_RISK_REMINDED, integrity_on_risk_reminder, &app,

@@ -885,9 +885,9 @@ void gw_audit_note(gw_request *req, const cJSON *detail)
  * whole number such as a risk alert's), its "sha256", or for an item about
  * an entity (a risk score) "<kind>:<id>" of its "entity". NULL when it has
  * none. */
-static const char *item_id(const cJSON *item, char *out, size_t size)
+static const char *item_id(const cJSON *item, const char *key, char *out, size_t size)
 {
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, key != NULL ? key : "id");
     const cJSON *entity = cJSON_GetObjectItemCaseSensitive(item, "entity");
     if (cJSON_IsString(id))
         return id->valuestring;
@@ -911,7 +911,8 @@ void gw_audit_list_answer(gw_request *req, const cJSON *answer)
     gw_audit_pending *p = &req->audit;
     if (!p->armed || p->list_filter == NULL)
         return;
-    const cJSON *items = cJSON_GetObjectItemCaseSensitive(answer, "items");
+    const cJSON *items =
+        cJSON_GetObjectItemCaseSensitive(answer, p->list_member != NULL ? p->list_member : "items");
     cJSON *detail = cJSON_CreateObject();
     cJSON *ids = cJSON_CreateArray();
     bool ok = detail != NULL && ids != NULL &&
@@ -920,7 +921,7 @@ void gw_audit_list_answer(gw_request *req, const cJSON *answer)
     cJSON_ArrayForEach(item, items)
     {
         char buf[256];
-        const char *id = item_id(item, buf, sizeof buf);
+        const char *id = item_id(item, p->list_key, buf, sizeof buf);
         cJSON *s = id != NULL ? cJSON_CreateString(id) : NULL;
         ok = ok && s != NULL && cJSON_AddItemToArray(ids, s);
         if (!ok)
@@ -936,6 +937,12 @@ void gw_audit_list_answer(gw_request *req, const cJSON *answer)
     }
     cJSON_Delete(ids);
     cJSON_Delete(detail);
+}
+
+void gw_audit_list_items(gw_request *req, const char *member, const char *key)
+{
+    req->audit.list_member = member;
+    req->audit.list_key = key;
 }
 
 void gw_audit_release(gw_request *req)

@@ -50,6 +50,11 @@ typedef struct gw_audit_pending {
     /* A list's filter (owned), when the record is a list's: the answer's
      * ids are added to it when it is sent (gw_audit_list_answer). */
     struct cJSON *list_filter;
+    /* The answer's member that lists the items and the key each item is
+     * known by (static, set by gw_audit_list_items); NULL: "items", and
+     * each item's "id", "entity" or "sha256". */
+    const char *list_member;
+    const char *list_key;
 } gw_audit_pending;
 
 /* Open the audit writer: its own small pool of database connections, so a
@@ -97,6 +102,10 @@ void gw_audit_note(struct gw_request *req, const struct cJSON *detail);
  * or its "sha256" for a document). Without memory the record keeps the
  * filter alone. */
 void gw_audit_list_answer(struct gw_request *req, const struct cJSON *answer);
+/* For a list whose answer does not call its items "items": member names
+ * the answer's array, key (NULL: as for "items") the field each of its
+ * items is known by. Both static. */
+void gw_audit_list_items(struct gw_request *req, const char *member, const char *key);
 /* Free what the armed record owns; the request is over. */
 void gw_audit_release(struct gw_request *req);
 /* Record who (copied) as the actor instead of req->who: a login, whose

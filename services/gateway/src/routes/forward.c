@@ -230,6 +230,57 @@ cg_code gw_route_call_service(gw_request *req, ProtobufCMessage *rpc, ProtobufCM
     return rc;
 }
 
+/* The JSON key of reply's field f, as the presentation rules name it. */
+static const char *json_key(const ProtobufCMessageDescriptor *reply,
+                            const ProtobufCFieldDescriptor *f)
+{
+    for (size_t i = 0; i < gw_npresent_rules; i++) {
+        const cg_pbjson_rule *rule = &gw_present_rules[i];
+        if (rule->json_name != NULL && strcmp(rule->message, reply->name) == 0 &&
+            strcmp(rule->field, f->name) == 0)
+            return rule->json_name;
+    }
+    return f->name;
+}
+
+/* A message is a record, not a count, when it carries an id: "id" or a
+ * field named "..._id". */
+static bool is_record(const ProtobufCMessageDescriptor *m)
+{
+    for (unsigned k = 0; k < m->n_fields; k++) {
+        size_t len = strlen(m->fields[k].name);
+        if (strcmp(m->fields[k].name, "id") == 0 ||
+            (len > 3 && strcmp(m->fields[k].name + len - 3, "_id") == 0))
+            return true;
+    }
+    return false;
+}
+
+cg_code gw_route_audit_check(const gw_route *routes, size_t n, cg_err *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        const gw_rpc_route *rr = routes[i].rpc;
+        if (rr == NULL || !rr->audit_list || rr->present != NULL || rr->reply_field != NULL)
+            continue;
+        const char *member = rr->audit_items != NULL ? rr->audit_items : "items";
+        bool lists_records = false, named = false;
+        for (unsigned k = 0; k < rr->reply->n_fields; k++) {
+            const ProtobufCFieldDescriptor *f = &rr->reply->fields[k];
+            if (f->label != PROTOBUF_C_LABEL_REPEATED || f->type != PROTOBUF_C_TYPE_MESSAGE ||
+                !is_record(f->descriptor))
+                continue;
+            lists_records = true;
+            named = named || strcmp(json_key(rr->reply, f), member) == 0;
+        }
+        if (lists_records && !named)
+            return cg_err_set(err, CG_INVALID_ARGUMENT,
+                              "route %zu (%s %s): its audit would name no ids: the answer has no "
+                              "list of records \"%s\" (set audit_items)",
+                              i, routes[i].method, routes[i].pattern, member);
+    }
+    return CG_OK;
+}
+
 void gw_route_rpc(gw_request *req)
 {
     const gw_rpc_route *rr = req->route->rpc;
@@ -246,6 +297,7 @@ void gw_route_rpc(gw_request *req)
     if (rr->audit_action != NULL && rr->audit_list) {
         cJSON *filter = gw_route_filter(req, rr);
         gw_audit_expect_list(req, rr->audit_action, rr->audit_target, req->route_id, filter);
+        gw_audit_list_items(req, rr->audit_items, rr->audit_item_key);
         cJSON_Delete(filter);
     } else if (rr->audit_action != NULL) {
         gw_audit_expect(req, rr->audit_action, rr->audit_target, req->route_id);

@@ -97,6 +97,11 @@ typedef struct gw_rpc_route {
     /* The read is a list: its record names the filter given and the ids
      * of the items returned (gw_audit_expect_list). */
     bool audit_list;
+    /* The answer's member listing what was read, when it is not "items"
+     * ("cadres"), and the key its items are known by when it is not "id"
+     * ("cadre_id"); NULL: the default. */
+    const char *audit_items;
+    const char *audit_item_key;
     bool etag; /* a read of one record: ETag and If-None-Match */
     /* A list downloaded whole as a spreadsheet (export.h): the route pages
      * through the method and streams its items into a file, as the table
@@ -134,6 +139,14 @@ bool gw_route_request(struct gw_request *req, ProtobufCMessage **out);
 cg_code gw_route_call_service(struct gw_request *req, ProtobufCMessage *rpc,
                               ProtobufCMessage **reply, cg_err *err);
 cJSON *gw_route_filter(struct gw_request *req, const gw_rpc_route *rr);
+
+/* Refuse a table in which a list read as sensitive (audit_list) would be
+ * recorded without the ids it returned: its answer lists records (messages
+ * with an "id" or a "..._id" field) but none under the key the audit reads
+ * ("items", or the row's audit_items). A statistics answer, whose lists are
+ * counts, records its filter alone. */
+struct gw_route;
+cg_code gw_route_audit_check(const struct gw_route *routes, size_t n, cg_err *err);
 
 /* The handler of a route whose row has an export (export.c). */
 void gw_route_export(struct gw_request *req);
