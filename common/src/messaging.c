@@ -1049,6 +1049,16 @@ cleanup:
     return rc;
 }
 
+cg_code cg_event_dispatch(const cg_event_route *routes, size_t n, PGconn *conn, const char *subject,
+                          const char *event_id, const uint8_t *data, size_t len, void *arg,
+                          cg_err *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(subject, routes[i].subject) == 0)
+            return routes[i].handler(conn, subject, event_id, data, len, arg, err);
+    return CG_OK;
+}
+
 cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox_relay *relay,
                           const char *stream, const char *durable, const char *filter_subject,
                           cg_event_handler handler, void *arg, cg_err *err)

@@ -56,6 +56,21 @@ void cg_outbox_relay_stop(cg_outbox_relay *relay);
 typedef cg_code (*cg_event_handler)(PGconn *conn, const char *subject, const char *event_id,
                                     const uint8_t *data, size_t len, void *arg, cg_err *err);
 
+/* One row of a consumer's table of subjects: the handler of one subject,
+ * for a consumer whose filter takes several (cg.evt.case.clue.>) so that
+ * it takes them in the order they were written. */
+typedef struct cg_event_route {
+    const char *subject;
+    cg_event_handler handler;
+} cg_event_route;
+
+/* Call the handler of subject's row of routes[0..n) with the rest of the
+ * arguments; an event of no row is one the consumer has no use for:
+ * CG_OK, acknowledged and ignored. */
+cg_code cg_event_dispatch(const cg_event_route *routes, size_t n, PGconn *conn, const char *subject,
+                          const char *event_id, const uint8_t *data, size_t len, void *arg,
+                          cg_err *err);
+
 typedef struct cg_consumer cg_consumer;
 
 /* The most messages a consumer fetches and takes through one transaction

@@ -325,11 +325,12 @@ cg_code case_clue_action_roles(const void *request, const char *const **roles, c
     return err->code;
 }
 
-/* Announce that who the locked clue is about changed without a disposal:
- * change "corrected" with its subjects now (subjects_json), or "merged"
- * into merged_into with its own. In the transaction that makes it so. */
+/* Announce that the locked clue, or who it is about, changed without a
+ * disposal: change "corrected" with its subjects now (subjects_json),
+ * "merged" into other_id, or "filed" as the case other_id. In the
+ * transaction that makes it so. */
 static cg_code add_clue_changed(const action_ctx *a, const char *change, const char *stage,
-                                const char *subjects_json, const char *merged_into, cg_err *err)
+                                const char *subjects_json, const char *other_id, cg_err *err)
 {
     char event_id[CG_UUID_LEN];
     case_clue_view subjects;
@@ -349,7 +350,9 @@ static cg_code add_clue_changed(const action_ctx *a, const char *change, const c
         ev.org_path = (char *)a->clue->org_path;
         ev.subjects = subjects.clue.subjects;
         ev.n_subjects = subjects.clue.n_subjects;
-        ev.merged_into = merged_into != NULL ? (char *)merged_into : "";
+        bool filed = strcmp(change, "filed") == 0;
+        ev.merged_into = other_id != NULL && !filed ? (char *)other_id : "";
+        ev.case_id = other_id != NULL && filed ? (char *)other_id : "";
         rc = cg_outbox_add(a->conn, &ev.base, err);
     }
     case_clue_view_free(&subjects);
@@ -791,6 +794,9 @@ static cg_code do_file(const action_ctx *a, cg_err *err)
     }
     const char *case_id = cg_db_get(res, 0, 0);
     rc = set_status(a, a->t->to, true, err);
+    if (rc == CG_OK) {
+        rc = add_clue_changed(a, "filed", a->t->to, a->clue->subjects_json, case_id, err);
+    }
     if (rc == CG_OK) {
         rc = case_note(a->conn, case_id, a->actor, "case.filed",
                        case_summary("clue_id", a->req->clue_id, "filing_disposal_id",

@@ -416,10 +416,7 @@ cleanup:
  * them all, in the order the case service wrote them, so a correction or a
  * merge is never applied before the creation it follows or after the
  * closing that ends it. */
-static const struct clue_event {
-    const char *subject;
-    cg_event_handler handler;
-} CLUE_EVENTS[] = {
+static const cg_event_route CLUE_EVENTS[] = {
     {INTEGRITY_SUBJECT_CLUE_CREATED, on_clue_created},
     {INTEGRITY_SUBJECT_CLUE_CHANGED, on_clue_changed},
     {INTEGRITY_SUBJECT_CLUE_DISPOSED, on_clue_disposed},
@@ -428,9 +425,6 @@ static const struct clue_event {
 cg_code integrity_on_clue_event(PGconn *conn, const char *subject, const char *event_id,
                                 const uint8_t *data, size_t len, void *arg, cg_err *err)
 {
-    for (size_t i = 0; i < sizeof CLUE_EVENTS / sizeof CLUE_EVENTS[0]; i++)
-        if (strcmp(subject, CLUE_EVENTS[i].subject) == 0)
-            return CLUE_EVENTS[i].handler(conn, subject, event_id, data, len, arg, err);
-    /* A clue event this service has no use for. */
-    return CG_OK;
+    return cg_event_dispatch(CLUE_EVENTS, sizeof CLUE_EVENTS / sizeof CLUE_EVENTS[0], conn, subject,
+                             event_id, data, len, arg, err);
 }

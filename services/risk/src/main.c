@@ -44,10 +44,8 @@ int main(void)
                                 cg_org_on_unit_moved, (void *)&risk_org_moves, &err) != CG_OK ||
         cg_service_base_consume_cloud(&app.base, RISK_DURABLE_ENTERPRISE, RISK_SUBJECT_ENTERPRISE,
                                       risk_on_enterprise_event, &app, &err) != CG_OK ||
-        cg_service_base_consume(&app.base, RISK_DURABLE_CLUE_CREATED, RISK_SUBJECT_CLUE_CREATED,
-                                risk_on_clue_created, &app, &err) != CG_OK ||
-        cg_service_base_consume(&app.base, RISK_DURABLE_CLUE_DISPOSED, RISK_SUBJECT_CLUE_DISPOSED,
-                                risk_on_clue_disposed, &app, &err) != CG_OK ||
+        cg_service_base_consume(&app.base, RISK_DURABLE_CLUE_EVENTS, RISK_SUBJECT_CLUE_EVENTS,
+                                risk_on_clue_event, &app, &err) != CG_OK ||
         cg_service_base_consume(&app.base, RISK_DURABLE_CASE_DISPOSED, RISK_SUBJECT_CASE_DISPOSED,
                                 risk_on_case_disposed, &app, &err) != CG_OK ||
         cg_service_base_serve(&app.base, &risk_rpc_table, &app, &err) != CG_OK ||

@@ -40,10 +40,12 @@
 /* What became of escalated alerts (outcomes.c): the clues of source
  * risk_alert, and what the office decided on them. */
 #define RISK_CLUE_SOURCE "risk_alert"
-#define RISK_DURABLE_CLUE_CREATED "risk-clue-created"
-#define RISK_DURABLE_CLUE_DISPOSED "risk-clue-disposed"
+/* Every clue event through one consumer, in the order they were written. */
+#define RISK_DURABLE_CLUE_EVENTS "risk-clue-events"
+#define RISK_SUBJECT_CLUE_EVENTS "cg.evt.case.clue.>"
 #define RISK_DURABLE_CASE_DISPOSED "risk-case-disposed"
 #define RISK_SUBJECT_CLUE_CREATED "cg.evt.case.clue.created"
+#define RISK_SUBJECT_CLUE_CHANGED "cg.evt.case.clue.changed"
 #define RISK_SUBJECT_CLUE_DISPOSED "cg.evt.case.clue.disposed"
 #define RISK_SUBJECT_CASE_DISPOSED "cg.evt.case.case.disposed"
 #define RISK_DURABLE_ORG_UNIT_MOVED "risk-org-unit-moved"
@@ -78,11 +80,10 @@ cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void
 /* The tables whose org paths follow a moved unit (org_moves.c). */
 extern const cg_org_moves risk_org_moves;
 
-/* The consumers of outcomes.c (cg_event_handler each; arg unused). */
-cg_code risk_on_clue_created(PGconn *conn, const char *subject, const char *event_id,
-                             const uint8_t *data, size_t len, void *arg, cg_err *err);
-cg_code risk_on_clue_disposed(PGconn *conn, const char *subject, const char *event_id,
-                              const uint8_t *data, size_t len, void *arg, cg_err *err);
+/* The consumers of outcomes.c (cg_event_handler each; arg unused): every
+ * clue event (created, changed, disposed), and a case's disposition. */
+cg_code risk_on_clue_event(PGconn *conn, const char *subject, const char *event_id,
+                           const uint8_t *data, size_t len, void *arg, cg_err *err);
 cg_code risk_on_case_disposed(PGconn *conn, const char *subject, const char *event_id,
                               const uint8_t *data, size_t len, void *arg, cg_err *err);
 
