@@ -127,13 +127,14 @@ cg_code risk_list_alerts(cg_rpc_req *r, const void *request, PGconn *conn, void 
     const char *params[] = {c->actor.scope, req->status,      req->band,
                             req->indicator, req->entity_kind, req->org_path};
     if (read_rows(r, conn, &cleangrid__v1__risk_alert__descriptor,
-                  "SELECT risk_alert_json(a, false) FROM alerts a"
+                  "SELECT risk_alert_json(a, false, $1::ltree) FROM alerts a"
                   " WHERE risk_in_scope(a.unit_code, $1::ltree)"
                   " AND ($2 = '' OR a.status = $2"
                   "      OR ($2 = 'open' AND a.status IN ('new', 'acknowledged')))"
                   " AND ($3 = '' OR a.band = $3) AND ($5 = '' OR a.entity_kind = $5)"
                   " AND ($4 = '' OR EXISTS (SELECT 1 FROM alert_hits ah JOIN hits h"
-                  "      ON h.id = ah.hit_id WHERE ah.alert_id = a.id AND h.indicator = $4))"
+                  "      ON h.id = ah.hit_id WHERE ah.alert_id = a.id AND h.indicator = $4"
+                  "      AND risk_in_scope(h.unit_code, $1::ltree)))"
                   " AND risk_in_filter(a.unit_code, $6)"
                   " ORDER BY a.id DESC LIMIT " LIST_MAX,
                   6, params, &list, err) != CG_OK)
@@ -151,7 +152,7 @@ static cg_code one_alert(cg_rpc_req *r, PGconn *conn, int64_t id, Cleangrid__V1_
     snprintf(text, sizeof text, "%lld", (long long)id);
     const char *params[] = {text, c->actor.scope};
     return read_one(r, conn, &cleangrid__v1__risk_alert__descriptor, "alert",
-                    "SELECT risk_alert_json(a, true) FROM alerts a"
+                    "SELECT risk_alert_json(a, true, $2::ltree) FROM alerts a"
                     " WHERE a.id = $1::bigint AND risk_in_scope(a.unit_code, $2::ltree)",
                     2, params, (ProtobufCMessage **)out, err);
 }
@@ -262,12 +263,10 @@ cg_code risk_list_scores(cg_rpc_req *r, const void *request, PGconn *conn, void 
         return err->code;
     const char *params[] = {c->actor.scope, req->kind, req->band, req->org_path};
     if (read_rows(r, conn, &cleangrid__v1__risk_score__descriptor,
-                  "SELECT risk_score_json(s) FROM scores s"
-                  " WHERE risk_in_scope(s.unit_code, $1::ltree)"
-                  " AND ($2 = '' OR s.entity_kind = $2) AND ($3 = '' OR s.band = $3)"
-                  " AND risk_in_filter(s.unit_code, $4) AND s.score > 0"
-                  " ORDER BY s.score DESC, s.entity_kind, s.entity_id LIMIT " LIST_MAX,
-                  4, params, &list, err) != CG_OK)
+                  /* Each entity by the part of its score that fired in the
+                   * caller's scope and the filter (0012_scoped_scores.sql). */
+                  "SELECT risk_scores_json($1::ltree, $2, $3, $4, " LIST_MAX ")", 4, params, &list,
+                  err) != CG_OK)
         return err->code;
     out->n_scores = list->n;
     out->scores = CG_JSON_ITEMS(Cleangrid__V1__RiskScore, list);
