@@ -347,6 +347,19 @@ static void scores_read_within_scope(void **state)
     snprintf(east_award, sizeof east_award, "QE-%s", run);
     CGT_CHECK(strstr(r->body, east_award) == NULL, "nothing of the east's award: %s", r->body);
     cgt_response_free(r);
+
+    /* Escalated by the west lead, it becomes a clue in the west that
+     * names what the west found and nothing of the east's. */
+    r = act(lead_west, id, "escalate", "");
+    CGT_CHECK_STATUS(r, 200);
+    cgt_response_free(r);
+    cJSON *clue = CGT_AWAIT_CLUE(lead_west, "source_ref", id);
+    const char *summary = cgt_json_str(clue, "summary");
+    snprintf(award, sizeof award, "QW-%s", run);
+    CGT_CHECK(summary != NULL && strstr(summary, award) != NULL &&
+                  strstr(summary, east_award) == NULL,
+              "the clue's summary holds the west's hit alone: %s", summary ? summary : "(none)");
+    cJSON_Delete(clue);
 }
 
 static void alert_actions_follow_the_table(void **state)

@@ -127,6 +127,34 @@ LANGUAGE sql STABLE AS $$
      WHERE EXISTS (SELECT 1 FROM mine)
 $$;
 
+-- What an escalated or reminded alert's event carries, from the hits the
+-- acting officer may see (p_scope): a clue registered from an alert of one
+-- province carries nothing another province found, unless the
+-- headquarters, which saw it all, escalated it.
+CREATE FUNCTION risk_alert_event_json(p_id bigint, p_scope ltree) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    WITH seen AS (
+        SELECT h.* FROM alert_hits ah JOIN hits h ON h.id = ah.hit_id
+         WHERE ah.alert_id = p_id AND risk_in_scope(h.unit_code, p_scope)
+    )
+    SELECT jsonb_build_object(
+        'alert_id', a.id, 'entity_kind', a.entity_kind, 'entity_id', a.entity_id,
+        'entity_name', risk_entity_name(a.entity_kind, a.entity_id),
+        'unit_code', a.unit_code, 'org_path', coalesce(risk_unit_path(a.unit_code)::text, ''),
+        'band', v->>'band', 'score', (v->>'score')::numeric, 'note', a.note,
+        'actor_user_id', a.handled_by,
+        'indicators', (SELECT coalesce(jsonb_agg(DISTINCT h.indicator), '[]') FROM seen h),
+        'summary', left(format('风险预警 Risk alert #%s (%s %s, %s, score %s): ', a.id,
+                               a.entity_kind, a.entity_id, v->>'band', v->>'score')
+                        || (SELECT string_agg(format('%s %s (%s) %s', i.name_zh, i.name_en,
+                                                     h.hit_key, h.inputs - 'params'),
+                                              '; ' ORDER BY h.fired_at)
+                              FROM seen h JOIN indicators i ON i.code = h.indicator), 1800))
+      FROM alerts a, risk_alert_json(a, false, p_scope) v
+     WHERE a.id = p_id
+$$;
+
 -- The readers above replace the unscoped ones, which nothing calls any more.
 DROP FUNCTION risk_alert_json(alerts, boolean);
 DROP FUNCTION risk_score_json(scores);
+DROP FUNCTION risk_alert_event_json(bigint);

@@ -176,10 +176,11 @@ static cg_code announce(cg_rpc_req *r, PGconn *conn, int64_t id, const char *sub
     Cleangrid__V1__RiskAlertEvent *ev = NULL;
     Cleangrid__V1__EventMeta meta = CLEANGRID__V1__EVENT_META__INIT;
     snprintf(text, sizeof text, "%lld", (long long)id);
-    const char *params[] = {text};
+    cg_json_call *c = r->state;
+    const char *params[] = {text, c->actor.scope};
     if (read_one(r, conn, &cleangrid__v1__risk_alert_event__descriptor, "alert",
-                 "SELECT risk_alert_event_json($1::bigint)", 1, params, (ProtobufCMessage **)&ev,
-                 err) != CG_OK)
+                 "SELECT risk_alert_event_json($1::bigint, $2::ltree)", 2, params,
+                 (ProtobufCMessage **)&ev, err) != CG_OK)
         return err->code;
     cg_event_meta_init(&meta, event_id, subject, "risk", r->request_id);
     ev->meta = &meta;
@@ -302,6 +303,7 @@ cg_code risk_overview(cg_rpc_req *r, const void *request, PGconn *conn, void *re
                   " JOIN alert_hits ah ON ah.alert_id = a.id JOIN hits h ON h.id = ah.hit_id"
                   " WHERE a.status IN ('new', 'acknowledged')"
                   " AND risk_in_scope(a.unit_code, $1::ltree)"
+                  " AND risk_in_scope(h.unit_code, $1::ltree)"
                   " GROUP BY h.indicator, a.band ORDER BY h.indicator, a.band",
                   1, scope, &by_indicator, err) != CG_OK ||
         read_rows(r, conn, &cleangrid__v1__risk_count__descriptor,
