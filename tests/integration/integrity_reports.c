@@ -300,6 +300,8 @@ static void test_late_report(void **state)
              yesterday);
     cgt_response *r = cgt_send_json("POST", "/api/v1/integrity/rounds", lead, body);
     CGT_CHECK_STATUS(r, 201);
+    char round_id[37];
+    snprintf(round_id, sizeof round_id, "%s", CGT_JSON_STR(r->json, "id"));
     cgt_response_free(r);
     char *full = cgt_full_report(year, "80");
     cJSON_Delete(own("PUT", "/api/v1/integrity/me/report", full, 200));
@@ -307,6 +309,11 @@ static void test_late_report(void **state)
     snprintf(body, sizeof body, "{\"year\":%d}", year);
     cJSON *report = own("POST", "/api/v1/integrity/me/report/submit", body, 200);
     CGT_CHECK(cJSON_IsTrue(cJSON_GetObjectItem(report, "late")), "submitted after its due day");
+    /* The file was opened after the due day (today), yet the cadre
+     * reported for the round's year: one of the round, counted late. */
+    char state_now[32];
+    round_state(round_id, cgt_json_str(report, "cadre_id"), state_now, sizeof state_now);
+    CGT_CHECK_STR("late", state_now, "the late report is the round's");
     cJSON_Delete(report);
 }
 

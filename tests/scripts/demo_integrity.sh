@@ -93,6 +93,11 @@ for province, lead in leads.items():
               f"{province}: this year's round due ahead over the five files: {rounds[year]}")
     if year - 1 in rounds:
         check(rounds[year - 1]["due_on"] < today, f"{province}: last year's round is past its due day")
+        # Files opened today with last year's report submitted: the round
+        # counts the cadre who reported.
+        check(rounds[year - 1]["cadres"] >= 1
+              and rounds[year - 1]["submitted"] + rounds[year - 1]["late"] >= 1,
+              f"{province}: last year's round counts the cadre who reported: {rounds[year - 1]}")
 
     # The cadre's own file, last year's report and this year's.
     me = call(cadres[province], "/api/v1/integrity/me")
