@@ -343,6 +343,30 @@ static void scores_read_within_scope(void **state)
                   cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "hits")) == 1 &&
                   cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "facts")) == 1,
               "the west lead reads the west's part: %s", r->body);
+    /* Listed by the band each reader is shown. */
+    const struct {
+        char **token;
+        const char *band;
+        bool listed;
+    } by_band[] = {{&lead_west, "low", true},
+                   {&lead_west, "medium", false},
+                   {&lead, "medium", true},
+                   {&lead, "low", false}};
+    for (size_t i = 0; i < sizeof by_band / sizeof by_band[0]; i++) {
+        snprintf(path, sizeof path, "/api/v1/risk/alerts?entity_kind=supplier&band=%s",
+                 by_band[i].band);
+        cgt_response *l = cgt_get(path, *by_band[i].token);
+        CGT_CHECK_STATUS(l, 200);
+        bool listed = false;
+        const cJSON *it;
+        cJSON_ArrayForEach(it, cJSON_GetObjectItem(l->json, "items"))
+        {
+            listed = listed || (long long)number_at(it, "id") == atoll(id);
+        }
+        CGT_CHECK(listed == by_band[i].listed, "band filter %zu (%s): %s", i, by_band[i].band,
+                  l->body);
+        cgt_response_free(l);
+    }
     char east_award[64];
     snprintf(east_award, sizeof east_award, "QE-%s", run);
     CGT_CHECK(strstr(r->body, east_award) == NULL, "nothing of the east's award: %s", r->body);

@@ -61,24 +61,29 @@ $$;
 -- inside their scope, the facts of those hits, and the indicators among
 -- them; its score and band are the alert's own when every hit is in scope,
 -- else the weights of the hits in scope and their band.
+CREATE FUNCTION risk_alert_seen(a alerts, p_scope ltree, OUT score numeric, OUT band text)
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN w.whole THEN a.score ELSE w.score END,
+           CASE WHEN w.whole THEN a.band ELSE risk_band(w.score) END
+      FROM (SELECT bool_and(risk_in_scope(h.unit_code, p_scope)) IS NOT FALSE AS whole,
+                   coalesce(sum(i.weight) FILTER (WHERE i.enabled
+                                                   AND risk_in_scope(h.unit_code, p_scope)), 0)
+                       AS score
+              FROM alert_hits ah JOIN hits h ON h.id = ah.hit_id
+              JOIN indicators i ON i.code = h.indicator
+             WHERE ah.alert_id = a.id) w
+$$;
+
 CREATE FUNCTION risk_alert_json(a alerts, detail boolean, p_scope ltree) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     WITH seen AS (
         SELECT h.* FROM alert_hits ah JOIN hits h ON h.id = ah.hit_id
          WHERE ah.alert_id = a.id AND risk_in_scope(h.unit_code, p_scope)
-    ), part AS (
-        SELECT NOT EXISTS (SELECT 1 FROM alert_hits ah JOIN hits h ON h.id = ah.hit_id
-                            WHERE ah.alert_id = a.id AND NOT risk_in_scope(h.unit_code, p_scope))
-                   AS whole,
-               (SELECT coalesce(sum(i.weight) FILTER (WHERE i.enabled), 0)
-                  FROM seen h JOIN indicators i ON i.code = h.indicator) AS score
     )
     SELECT jsonb_build_object(
         'id', a.id, 'entity', risk_entity_ref_json(a.entity_kind, a.entity_id),
         'unit_code', a.unit_code, 'unit_path', risk_unit_path_text(a.unit_code),
-        'reason', a.reason,
-        'band', CASE WHEN part.whole THEN a.band ELSE risk_band(part.score) END,
-        'score', CASE WHEN part.whole THEN a.score ELSE part.score END,
+        'reason', a.reason, 'band', part.band, 'score', part.score,
         'status', a.status, 'created_at', risk_time_json(a.created_at),
         'updated_at', risk_time_json(a.updated_at), 'handled_by', a.handled_by, 'note', a.note,
         'clue_id', a.clue_id,
@@ -97,7 +102,7 @@ LANGUAGE sql STABLE AS $$
                       FROM alert_transitions t
                      WHERE t.from_state = a.status
                        AND (t.action <> 'remind' OR a.entity_kind = 'person'))) END
-      FROM part
+      FROM risk_alert_seen(a, p_scope) part
 $$;
 
 -- An entity's page: its score from the hits inside the caller's scope,
