@@ -381,6 +381,9 @@ service_env() {
     if [ "$svc" = risk ] && [ -n "${CG_RISK_RESCORE_TICK_MS:-}" ]; then
         echo "CG_RISK_RESCORE_TICK_MS=$CG_RISK_RESCORE_TICK_MS"
     fi
+    if [ "$svc" = risk ] && [ -n "${CG_RISK_SCORER_BATCH:-}" ]; then
+        echo "CG_RISK_SCORER_BATCH=$CG_RISK_SCORER_BATCH"
+    fi
 }
 
 # The key of every receipt hash: made once per state folder and kept, because

@@ -100,14 +100,19 @@ static bool count_reached(void *arg)
 }
 
 /* Wait until the inbox holds every event of the stream (ids start with
- * prefix) and their evaluation is done (it is, in the same transaction). */
+ * prefix) and the scorer has run the indicators of each fact kept: an
+ * event the consumer took counts once its fact left the scoring queue. */
 static void await_stream(const char *prefix, long events)
 {
     wait_count w = {.want = events};
-    snprintf(w.sql, sizeof w.sql, "SELECT count(*) FROM cg_inbox WHERE event_id LIKE '%s%%'",
+    snprintf(w.sql, sizeof w.sql,
+             "SELECT count(*) FROM cg_inbox i WHERE i.event_id LIKE '%s%%'"
+             " AND NOT EXISTS (SELECT 1 FROM facts f JOIN fact_scoring s ON s.fact_id = f.id"
+             " WHERE f.event_id = i.event_id AND s.scored_at IS NULL)",
              prefix);
-    CGT_CHECK(cgt_eventually(120000, 250, count_reached, &w), "%s: %lld of %ld events taken",
-              prefix, cgt_psql_number("cg_risk", w.sql), events);
+    CGT_CHECK(cgt_eventually(120000, 250, count_reached, &w),
+              "%s: %lld of %ld events taken and scored", prefix, cgt_psql_number("cg_risk", w.sql),
+              events);
 }
 
 /* The id prefix the generator gives every event of a stream ("eg-<hash>-"). */

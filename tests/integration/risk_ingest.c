@@ -88,6 +88,14 @@ static void facts_kept_once(void **state)
     snprintf(sql, sizeof sql, "SELECT count(*) FROM facts WHERE data->>'tender_id' LIKE 'T-%s-%%'",
              run);
     AWAIT_COUNT(sql, 2);
+    /* The scorer runs each fact's indicators once, after the consumer kept
+     * it. */
+    char scored[512];
+    snprintf(scored, sizeof scored,
+             "SELECT count(*) FROM fact_scoring s JOIN facts f ON f.id = s.fact_id"
+             " WHERE f.data->>'tender_id' LIKE 'T-%s-%%' AND s.scored_at IS NOT NULL",
+             run);
+    AWAIT_COUNT(scored, 2);
 
     /* Whom the award concerns: the buying unit, the winner, both bidders
      * (the winner once as winner and once as bidder) and the approver. */
@@ -116,6 +124,11 @@ static void facts_kept_once(void **state)
     snprintf(cond, sizeof cond, "SELECT count(*) FROM cg_inbox WHERE event_id = '%s'", replay_id);
     AWAIT_COUNT(cond, 1);
     CGT_CHECK_INT(2, cgt_psql_number("cg_risk", sql), "facts after the copies and the replay");
+    snprintf(cond, sizeof cond,
+             "SELECT count(*) FROM fact_scoring s JOIN facts f ON f.id = s.fact_id"
+             " WHERE f.data->>'tender_id' LIKE 'T-%s-%%'",
+             run);
+    CGT_CHECK_INT(2, cgt_psql_number("cg_risk", cond), "facts queued for scoring");
 }
 
 static void kept_while_stopped(void **state)
@@ -127,10 +140,24 @@ static void kept_while_stopped(void **state)
     int rc = publish(a, NULL);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM facts WHERE data->>'award_id' = 'S1-%s'", run);
     long long before = cgt_psql_number("cg_risk", sql);
+    /* A fact left waiting for its indicators when the service stopped (as
+     * by a crash between the two stages) is scored when it starts again,
+     * with no notification to say so. */
+    char waiting[512];
+    snprintf(waiting, sizeof waiting,
+             "UPDATE fact_scoring SET scored_at = NULL WHERE fact_id IN"
+             " (SELECT id FROM facts WHERE data->>'award_id' = 'A1-%s')",
+             run);
+    CGT_CHECK_INT(0, cgt_psql_script("cg_risk", waiting), "leave a fact waiting");
     CGT_STACK("svc-start risk");
     CGT_CHECK_INT(0, rc, "cg-publish exit status while risk is stopped");
     CGT_CHECK_INT(0, before, "nothing kept while the service is stopped");
     AWAIT_COUNT(sql, 1);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM fact_scoring s JOIN facts f ON f.id = s.fact_id"
+             " WHERE f.data->>'award_id' IN ('S1-%s', 'A1-%s') AND s.scored_at IS NOT NULL",
+             run, run);
+    AWAIT_COUNT(sql, 2);
 }
 
 /* Publish raw bytes with the given headers as the tools user. */

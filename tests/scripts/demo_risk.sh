@@ -23,7 +23,9 @@ published=$(sed -n 's/^demo-risk: published \([0-9]*\) enterprise events$/\1/p' 
 
 PSQL=(psql -h "$STATE/pg/sock" -U postgres -d cg_risk -qAtX)
 for _ in $(seq 1 240); do
-    taken=$("${PSQL[@]}" -c "SELECT count(*) FROM cg_inbox WHERE consumer = 'risk-enterprise'")
+    # Taken, and the indicators of every fact kept run by the scorer.
+    taken=$("${PSQL[@]}" -c "SELECT count(*) FROM cg_inbox WHERE consumer = 'risk-enterprise'
+        AND NOT EXISTS (SELECT 1 FROM fact_scoring WHERE scored_at IS NULL)")
     [ "$taken" = "$published" ] && break
     sleep 0.5
 done

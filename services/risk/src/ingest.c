@@ -1,10 +1,13 @@
 /* The enterprise stream's consumer: each event kept once as a fact.
  *
  * The message is decoded by the contract's table (cg/enterprise.h),
- * written as JSON, and handed to risk_ingest() (migrations/0001_facts.sql),
- * which knows from rows what each subject's business key is and whom it
- * concerns. Fields the service does not know are dropped by the decoder; a
- * subject it does not take is acknowledged and kept nowhere. */
+ * written as JSON, and handed to risk_keep_event()
+ * (migrations/0014_scoring_stage.sql), which keeps it through
+ * risk_ingest() (0001_facts.sql), knowing from rows what each subject's
+ * business key is and whom it concerns, and queues it for the scorer
+ * (scorer.c), which runs its indicators. Fields the service does not know
+ * are dropped by the decoder; a subject it does not take is acknowledged
+ * and kept nowhere. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +18,6 @@
 #include "cg/log.h"
 #include "cg/messaging.h"
 #include "cg/util.h"
-#include "cleangrid/v1/risk.pb-c.h"
 #include "risk.h"
 
 #define IDENTITY_FIELD "id_number"
@@ -97,40 +99,6 @@ static cg_code hash_identities(const risk_app *app, ProtobufCMessage *msg, cg_er
     return CG_OK;
 }
 
-/* The concealment findings among the new hits hit_ids (a SQL array's
- * text), each through the outbox in the event's transaction: the
- * integrity service keeps them in the cadres' files. */
-static cg_code send_concealments(const risk_app *app, PGconn *conn, const char *hit_ids,
-                                 const char *correlation_id, cg_err *err)
-{
-    PGresult *res = NULL;
-    cg_code rc = cg_db_exec(conn, "SELECT risk_concealments_json($1::bigint[])::text", 1, &hit_ids,
-                            &res, err);
-    for (int i = 0; rc == CG_OK && i < PQntuples(res); i++) {
-        char event_id[CG_UUID_LEN];
-        Cleangrid__V1__EventMeta meta = CLEANGRID__V1__EVENT_META__INIT;
-        ProtobufCMessage *msg =
-            cg_pbjson_message_new(&cleangrid__v1__risk_concealment_found__descriptor);
-        if (msg == NULL) {
-            rc = cg_err_set(err, CG_UNAVAILABLE, "out of memory");
-            break;
-        }
-        const char *json = PQgetvalue(res, i, 0);
-        rc = cg_pbjson_decode(app->codec, json, strlen(json), CG_PBJSON_ALL_KEYS, msg, err);
-        if (rc == CG_OK) {
-            cg_event_meta_init(&meta, event_id, RISK_SUBJECT_CONCEALMENT_FOUND, "risk",
-                               correlation_id);
-            ((Cleangrid__V1__RiskConcealmentFound *)msg)->meta = &meta;
-            rc = cg_outbox_add(conn, msg, err);
-            /* The meta is this frame's, not the message's to free. */
-            ((Cleangrid__V1__RiskConcealmentFound *)msg)->meta = NULL;
-        }
-        protobuf_c_message_free_unpacked(msg, NULL);
-    }
-    PQclear(res);
-    return rc;
-}
-
 cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void *arg, cg_err *err)
 {
     risk_app *app = arg;
@@ -162,16 +130,14 @@ cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void
              (long long)(event->time_ms != 0 ? event->time_ms : cg_now_ms()));
     const char *params[] = {event->subject, event->id, event->source, at, text};
     rc = cg_db_exec(conn,
-                    "SELECT fact_id, problem, unknown_unit, coalesce(hit_ids, '{}')::text"
-                    " FROM risk_take_event($1, $2, $3, to_timestamp($4::bigint / 1000.0),"
+                    "SELECT fact_id, problem, unknown_unit"
+                    " FROM risk_keep_event($1, $2, $3, to_timestamp($4::bigint / 1000.0),"
                     " $5::jsonb)",
                     5, params, &res, err);
     if (rc == CG_OK && !PQgetisnull(res, 0, 1))
         rc = cg_err_set(err, CG_INVALID_ARGUMENT, "%s", PQgetvalue(res, 0, 1));
     else if (rc == CG_OK && strcmp(PQgetvalue(res, 0, 2), "t") == 0)
         risk_units_ask(app);
-    if (rc == CG_OK && strcmp(PQgetvalue(res, 0, 3), "{}") != 0)
-        rc = send_concealments(app, conn, PQgetvalue(res, 0, 3), event->id, err);
 
 cleanup:
     PQclear(res);

@@ -20,6 +20,13 @@ int main(void)
          .max = 86400000,
          .target = &risk_rescore_tick_ms,
          .help = "how often each replica lowers the scores whose hits left their windows, in ms"},
+        {.name = "CG_RISK_SCORER_BATCH",
+         .type = CG_CONFIG_INT,
+         .default_value = "16",
+         .min = 1,
+         .max = 256,
+         .target = &risk_scorer_batch,
+         .help = "facts the scorer evaluates per transaction at most (1: a transaction per fact)"},
         {.name = "CG_RISK_RELATIVES_TICK_MS",
          .type = CG_CONFIG_INT,
          .default_value = "300000",
@@ -29,6 +36,7 @@ int main(void)
          .help = "how often each replica copies the relatives the integrity files declare, in ms"},
     };
     risk_rescorer *rescorer = NULL;
+    risk_scorer *scorer = NULL;
     risk_relatives *relatives = NULL;
     cg_err err;
     cg_err_clear(&err);
@@ -40,6 +48,7 @@ int main(void)
     if (risk_app_init(&app, &err) != CG_OK || cg_service_base_start(&app.base, &err) != CG_OK ||
         risk_units_start(&app, &err) != CG_OK ||
         risk_relatives_start(&app, &relatives, &err) != CG_OK ||
+        risk_scorer_start(&app, &scorer, &err) != CG_OK ||
         cg_service_base_consume(&app.base, RISK_DURABLE_ORG_UNIT_MOVED, CG_SUBJECT_ORG_UNIT_MOVED,
                                 cg_org_on_unit_moved, (void *)&risk_org_moves, &err) != CG_OK ||
         cg_service_base_consume_cloud(&app.base, RISK_DURABLE_ENTERPRISE, RISK_SUBJECT_ENTERPRISE,
@@ -52,6 +61,7 @@ int main(void)
         risk_rescorer_start(&app, &rescorer, &err) != CG_OK) {
         cg_log_error("risk could not start: %s", err.message);
         risk_rescorer_stop(rescorer);
+        risk_scorer_stop(scorer);
         risk_relatives_stop(relatives);
         risk_units_stop(&app);
         cg_service_base_stop(&app.base);
@@ -61,6 +71,7 @@ int main(void)
     cg_log_info("risk ready");
     cg_service_wait();
     risk_rescorer_stop(rescorer);
+    risk_scorer_stop(scorer);
     risk_relatives_stop(relatives);
     risk_units_stop(&app);
     cg_service_base_stop(&app.base);

@@ -2,7 +2,11 @@
  *
  * ingest.c  the consumer of the enterprise stream CG_ENTERPRISE: each
  *           event's message kept once as a fact, with the people, units
- *           and suppliers it concerns (migrations/0001_facts.sql);
+ *           and suppliers it concerns (migrations/0001_facts.sql), and
+ *           queued for the scorer;
+ * scorer.c  the scoring stage: the queued facts' indicators run, scores
+ *           and alerts updated, in transactions of its own
+ *           (migrations/0014_scoring_stage.sql);
  * api.c     the reads and actions of the API, over the SQL of
  *           migrations/0005_reads.sql, cut to the caller's scope;
  * units.c   the copy of the gateway's org directory, which turns the unit
@@ -86,6 +90,14 @@ cg_code risk_on_clue_event(PGconn *conn, const char *subject, const char *event_
                            const uint8_t *data, size_t len, void *arg, cg_err *err);
 cg_code risk_on_case_disposed(PGconn *conn, const char *subject, const char *event_id,
                               const uint8_t *data, size_t len, void *arg, cg_err *err);
+
+/* The scoring stage (scorer.c): a thread evaluating the facts the
+ * consumer queued, up to risk_scorer_batch per transaction
+ * (CG_RISK_SCORER_BATCH), from when it starts until it is stopped. */
+typedef struct risk_scorer risk_scorer;
+extern long risk_scorer_batch;
+cg_code risk_scorer_start(risk_app *app, risk_scorer **out, cg_err *err);
+void risk_scorer_stop(risk_scorer *scorer); /* NULL is fine */
 
 /* The ticker lowering stored scores as hits leave their windows
  * (rescore.c), every risk_rescore_tick_ms (CG_RISK_RESCORE_TICK_MS). */
