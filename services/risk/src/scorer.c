@@ -135,6 +135,13 @@ static bool drain_notifications(PGconn *conn)
  * or a stop is asked for. False when the connection failed. */
 static bool await_notification(risk_scorer *s, PGconn *conn)
 {
+    /* Notifications libpq read while the last batch ran are no longer on
+     * the socket: without this, the facts they announce would wait for
+     * the idle poll. */
+    if (drain_notifications(conn)) {
+        sleep_ms(GATHER_MS);
+        return true;
+    }
     for (long waited = 0; waited < IDLE_POLL_MS && !atomic_load(&s->stopping);
          waited += STOP_CHECK_MS) {
         struct pollfd pfd = {.fd = PQsocket(conn), .events = POLLIN};
