@@ -622,7 +622,7 @@ static void read_pending(cg_consumer *c, natsMsg *msg, pending *p)
 static cg_code run_handler(cg_consumer *c, PGconn *conn, pending *p)
 {
     if (c->cloud_handler != NULL)
-        return c->cloud_handler(conn, &p->ev, c->arg, &p->err);
+        return c->cloud_handler(conn, &p->ev, 1, c->arg, &p->err);
     return c->handler(conn, natsMsg_GetSubject(p->msg), p->event_id,
                       (const uint8_t *)natsMsg_GetData(p->msg),
                       (size_t)natsMsg_GetDataLength(p->msg), c->arg, &p->err);
@@ -745,18 +745,22 @@ static bool take_new_id(PGresult *res, bool *taken, const char *id)
 }
 
 /* Take the whole batch in the open transaction without a savepoint per
- * event: its inbox rows in one statement, then each new event's handler,
- * then the commit. A savepoint and its release cost two round trips an
- * event and a subtransaction; events that fail are rare, and when one
- * does the batch is undone and taken again one by one (process()), where
- * each failure stays its own. */
+ * event: its inbox rows in one statement, then each new event's handler
+ * (or, for CloudEvents, the handler once with all of them), then the
+ * commit. A savepoint and its release cost two round trips an event and a
+ * subtransaction; events that fail are rare, and when one does the batch
+ * is undone and taken again one by one (process()), where each failure
+ * stays its own. */
 static batch_outcome take_at_once(cg_consumer *c, PGconn *conn, pending *batch, int n, cg_err *err)
 {
     PGresult *res = NULL;
     bool *taken = NULL;
+    cg_cloud_event *events = NULL; /* the new CloudEvents, for one call */
+    size_t nevents = 0;
     batch_outcome outcome = BATCH_ONE_BY_ONE;
     if (claim_inbox_rows(c, conn, batch, n, &res, err) != CG_OK ||
-        (taken = calloc((size_t)PQntuples(res) + 1, sizeof *taken)) == NULL)
+        (taken = calloc((size_t)PQntuples(res) + 1, sizeof *taken)) == NULL ||
+        (c->cloud_handler != NULL && (events = malloc((size_t)n * sizeof *events)) == NULL))
         goto cleanup;
     int64_t marked_ms = cg_mono_ms();
     for (int i = 0; i < n; i++) {
@@ -769,6 +773,11 @@ static batch_outcome take_at_once(cg_consumer *c, PGconn *conn, pending *batch, 
             p->d = ACK;
             continue;
         }
+        p->committed = true;
+        if (events != NULL) {
+            events[nevents++] = p->ev;
+            continue;
+        }
         cg_log_set_request_id(p->event_id);
         cg_code rc = run_handler(c, conn, p);
         cg_log_set_request_id(NULL);
@@ -777,12 +786,17 @@ static batch_outcome take_at_once(cg_consumer *c, PGconn *conn, pending *batch, 
          * own. */
         if (rc != CG_OK || PQtransactionStatus(conn) != PQTRANS_INTRANS)
             goto cleanup;
-        p->d = ACK;
-        p->committed = true;
     }
+    if (nevents > 0 && (c->cloud_handler(conn, events, nevents, c->arg, err) != CG_OK ||
+                        PQtransactionStatus(conn) != PQTRANS_INTRANS))
+        goto cleanup;
+    for (int i = 0; i < n; i++)
+        if (batch[i].committed)
+            batch[i].d = ACK;
     outcome = cg_db_commit(conn, err) == CG_OK ? BATCH_DONE : BATCH_LOST;
 
 cleanup:
+    free(events);
     free(taken);
     PQclear(res);
     return outcome;

@@ -8,6 +8,9 @@
  * - an event that can never be read (a payload that is not its message, no
  *   ce-id, no business key) lands in the dead letters with its reason and
  *   its headers, and the events behind it are kept;
+ * - a fetched batch kept at once: replays inside it kept once, facts in
+ *   the order published, and an event that can never be kept taken out of
+ *   it alone;
  * - fields the service does not know are ignored;
  * - identity numbers are kept only as a keyed hash, which still matches
  *   across extracts;
@@ -189,6 +192,29 @@ static void publish_raw(const char *subject, const void *data, size_t len, const
     natsConnection_Destroy(nc);
 }
 
+/* Publish an award without its award id (its business key) as ce-id id. */
+static void publish_award_without_key(const char *id)
+{
+    Cleangrid__Enterprise__V1__AwardMade award = CLEANGRID__ENTERPRISE__V1__AWARD_MADE__INIT;
+    char tender[96];
+    snprintf(tender, sizeof tender, "T-%s", id);
+    award.tender_id = tender;
+    award.price_fen = 1000;
+    uint8_t buf[256];
+    size_t len = cleangrid__enterprise__v1__award_made__pack(&award, buf);
+    publish_raw("ent.procurement.award.made", buf, len, id, true);
+}
+
+static void await_no_key_dead_letter(const char *id)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM cg_dead_letter WHERE event_id = '%s'"
+             " AND reason = 'ent.procurement.award.made needs award_id in its data'",
+             id);
+    AWAIT_COUNT(sql, 1);
+}
+
 static void unreadable_events_dead_lettered(void **state)
 {
     (void)state;
@@ -219,26 +245,69 @@ static void unreadable_events_dead_lettered(void **state)
     AWAIT_COUNT(sql, 1);
 
     /* An award without its award id cannot be kept or told apart. */
-    Cleangrid__Enterprise__V1__AwardMade award = CLEANGRID__ENTERPRISE__V1__AWARD_MADE__INIT;
-    char tender[64];
-    snprintf(tender, sizeof tender, "T-%s-nokey", run);
-    award.tender_id = tender;
-    award.price_fen = 1000;
-    uint8_t buf[256];
-    size_t len = cleangrid__enterprise__v1__award_made__pack(&award, buf);
     snprintf(id, sizeof id, "%s-nokey", run);
-    publish_raw("ent.procurement.award.made", buf, len, id, true);
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM cg_dead_letter WHERE event_id = '%s'"
-             " AND reason = 'ent.procurement.award.made needs award_id in its data'",
-             id);
-    AWAIT_COUNT(sql, 1);
+    publish_award_without_key(id);
+    await_no_key_dead_letter(id);
 
     /* And the stream flows on behind them. */
     award_line(a, sizeof a, NULL, "D1", 400000);
     CGT_CHECK_INT(0, publish(a, NULL), "cg-publish exit status after the dead letters");
     snprintf(sql, sizeof sql, "SELECT count(*) FROM facts WHERE data->>'award_id' = 'D1-%s'", run);
     AWAIT_COUNT(sql, 1);
+}
+
+/* Events that wait while the service is stopped arrive in one fetched
+ * batch, which is kept in one statement: a replay of an earlier event of
+ * the same batch under a new id adds nothing, and the facts are numbered
+ * in the order published. An event of the batch that can never be kept
+ * undoes the batch, which is then taken one event at a time: that event
+ * alone is dead-lettered, the others are kept once. */
+static void batch_kept_at_once(void **state)
+{
+    (void)state;
+    char a[2048], b[2048], c[2048], lines[6400], id[64], replay_id[64], sql[640];
+    snprintf(id, sizeof id, "%s-b1", run);
+    snprintf(replay_id, sizeof replay_id, "%s-b1-replayed", run);
+    award_line(a, sizeof a, id, "B1", 510000);
+    award_line(b, sizeof b, replay_id, "B1", 510000);
+    award_line(c, sizeof c, NULL, "B2", 520000);
+    snprintf(lines, sizeof lines, "%s%s%s", a, b, c);
+    CGT_STACK("svc-stop risk");
+    int rc = publish(lines, NULL);
+    CGT_STACK("svc-start risk");
+    CGT_CHECK_INT(0, rc, "cg-publish exit status while risk is stopped");
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM cg_inbox WHERE event_id = '%s'", replay_id);
+    AWAIT_COUNT(sql, 1);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM facts WHERE data->>'award_id' IN ('B1-%s', 'B2-%s')", run, run);
+    AWAIT_COUNT(sql, 2);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM facts f1, facts f2 WHERE f1.data->>'award_id' = 'B1-%s'"
+             " AND f2.data->>'award_id' = 'B2-%s' AND f1.id < f2.id AND f1.event_id = '%s'",
+             run, run, id);
+    CGT_CHECK_INT(1, cgt_psql_number("cg_risk", sql), "B1 kept first, under its first id");
+
+    char bad[64];
+    snprintf(bad, sizeof bad, "%s-nokey-amid", run);
+    award_line(a, sizeof a, NULL, "C1", 530000);
+    award_line(c, sizeof c, NULL, "C2", 540000);
+    CGT_STACK("svc-stop risk");
+    rc = publish(a, NULL);
+    publish_award_without_key(bad);
+    int rc2 = publish(c, NULL);
+    CGT_STACK("svc-start risk");
+    CGT_CHECK_INT(0, rc, "cg-publish exit status, first");
+    CGT_CHECK_INT(0, rc2, "cg-publish exit status, last");
+    await_no_key_dead_letter(bad);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM facts WHERE data->>'award_id' IN ('C1-%s', 'C2-%s')", run, run);
+    AWAIT_COUNT(sql, 2);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM fact_scoring s JOIN facts f ON f.id = s.fact_id"
+             " WHERE f.data->>'award_id' IN ('B1-%s', 'B2-%s', 'C1-%s', 'C2-%s')"
+             " AND s.scored_at IS NOT NULL",
+             run, run, run, run);
+    AWAIT_COUNT(sql, 4);
 }
 
 static void unknown_fields_ignored(void **state)
@@ -382,6 +451,7 @@ int main(void)
         cmocka_unit_test(facts_kept_once),
         cmocka_unit_test(kept_while_stopped),
         cmocka_unit_test(unreadable_events_dead_lettered),
+        cmocka_unit_test(batch_kept_at_once),
         cmocka_unit_test(unknown_fields_ignored),
         cmocka_unit_test(identity_numbers_hashed),
         cmocka_unit_test(nats_restart_loses_nothing),

@@ -91,12 +91,20 @@ extern long cg_consumer_batch;
 cg_code cg_consumer_start(cg_consumer **out, cg_db *db, cg_nats *nats, cg_outbox_relay *relay,
                           const char *stream, const char *durable, const char *filter_subject,
                           cg_event_handler handler, void *arg, cg_err *err);
-/* A handler of CloudEvents (the stream CG_ENTERPRISE, cg/enterprise.h): the
- * same transaction and return codes as cg_event_handler, with the event's
- * attributes read from its headers. Its id (ce-id) is what the inbox
- * records; its data is the payload, borrowed for the call. */
-typedef cg_code (*cg_cloud_event_handler)(PGconn *conn, const cg_cloud_event *event, void *arg,
-                                          cg_err *err);
+/* A handler of CloudEvents (the stream CG_ENTERPRISE, cg/enterprise.h),
+ * each event's attributes read from its headers: its id (ce-id) is what
+ * the inbox records, its data is the payload, borrowed for the call. It
+ * takes events[0..n) in the open transaction, all at once, so that a store
+ * of facts can keep a fetched batch in one statement. The events are the
+ * batch's new ones (duplicates are left out), in the order fetched.
+ *
+ * Return codes are those of cg_event_handler. When a call with n > 1
+ * fails, whatever the reason, the consumer undoes the batch and calls the
+ * handler again with each event alone, behind its savepoint: the code of
+ * that call decides the event's fate, so a handler need not say which
+ * event of a batch failed. */
+typedef cg_code (*cg_cloud_event_handler)(PGconn *conn, const cg_cloud_event *events, size_t n,
+                                          void *arg, cg_err *err);
 
 /* cg_consumer_start() for CloudEvents. A message whose headers are not a
  * CloudEvent (no ce-id, a ce-type other than its subject, ...) is

@@ -1,11 +1,12 @@
 /* The enterprise stream's consumer: each event kept once as a fact.
  *
- * The message is decoded by the contract's table (cg/enterprise.h),
- * written as JSON, and handed to risk_keep_event()
- * (migrations/0014_scoring_stage.sql), which keeps it through
- * risk_ingest() (0001_facts.sql), knowing from rows what each subject's
- * business key is and whom it concerns, and queues it for the scorer
- * (scorer.c), which runs its indicators. Fields the service does not know
+ * Each message of a fetched batch is decoded by the contract's table
+ * (cg/enterprise.h) and written as JSON, and the batch is handed to
+ * risk_keep_events() (migrations/0015_keeping_in_sets.sql) in one
+ * statement, which keeps every event, knowing from rows what each
+ * subject's business key is and whom it concerns (0001_facts.sql), and
+ * queues the new facts for the scorer (scorer.c), which runs their
+ * indicators. Fields the service does not know
  * are dropped by the decoder; a subject it does not take is acknowledged
  * and kept nowhere. */
 #include <ctype.h>
@@ -99,13 +100,16 @@ static cg_code hash_identities(const risk_app *app, ProtobufCMessage *msg, cg_er
     return CG_OK;
 }
 
-cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void *arg, cg_err *err)
+/* Append one event to batch as {subject, event_id, source, time_ms, data}
+ * (the element risk_keep_events() reads): its payload decoded by the
+ * contract's table, identity numbers replaced by their keyed hash, and
+ * written as JSON. A subject the contract does not know adds nothing. */
+static cg_code append_event(const risk_app *app, const cg_cloud_event *event, cJSON *batch,
+                            cg_err *err)
 {
-    risk_app *app = arg;
     ProtobufCMessage *msg = NULL;
-    cJSON *json = NULL;
-    char *text = NULL;
-    PGresult *res = NULL;
+    cJSON *data = NULL;
+    cJSON *item = NULL;
     cg_code rc = CG_OK;
 
     const cg_enterprise_event *row = cg_enterprise_find(event->subject);
@@ -119,31 +123,72 @@ cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void
         goto cleanup;
     }
     if ((rc = hash_identities(app, msg, err)) != CG_OK ||
-        (rc = cg_pbjson_encode(app->codec, msg, &json, err)) != CG_OK)
+        (rc = cg_pbjson_encode(app->codec, msg, &data, err)) != CG_OK)
         goto cleanup;
-    if ((text = cJSON_PrintUnformatted(json)) == NULL) {
+    double time_ms = (double)(event->time_ms != 0 ? event->time_ms : cg_now_ms());
+    if ((item = cJSON_CreateObject()) == NULL ||
+        cJSON_AddStringToObject(item, "subject", event->subject) == NULL ||
+        cJSON_AddStringToObject(item, "event_id", event->id) == NULL ||
+        cJSON_AddStringToObject(item, "source", event->source) == NULL ||
+        cJSON_AddNumberToObject(item, "time_ms", time_ms) == NULL ||
+        !cJSON_AddItemToObject(item, "data", data)) {
         rc = cg_err_set(err, CG_INTERNAL, "out of memory");
         goto cleanup;
     }
-    char at[32];
-    snprintf(at, sizeof(at), "%lld",
-             (long long)(event->time_ms != 0 ? event->time_ms : cg_now_ms()));
-    const char *params[] = {event->subject, event->id, event->source, at, text};
-    rc = cg_db_exec(conn,
-                    "SELECT fact_id, problem, unknown_unit"
-                    " FROM risk_keep_event($1, $2, $3, to_timestamp($4::bigint / 1000.0),"
-                    " $5::jsonb)",
-                    5, params, &res, err);
-    if (rc == CG_OK && !PQgetisnull(res, 0, 1))
-        rc = cg_err_set(err, CG_INVALID_ARGUMENT, "%s", PQgetvalue(res, 0, 1));
-    else if (rc == CG_OK && strcmp(PQgetvalue(res, 0, 2), "t") == 0)
+    data = NULL; /* item's now */
+    if (!cJSON_AddItemToArray(batch, item)) {
+        rc = cg_err_set(err, CG_INTERNAL, "out of memory");
+        goto cleanup;
+    }
+    item = NULL; /* batch's now */
+
+cleanup:
+    cJSON_Delete(item);
+    cJSON_Delete(data);
+    if (msg != NULL)
+        protobuf_c_message_free_unpacked(msg, NULL);
+    return rc;
+}
+
+cg_code risk_on_enterprise_events(PGconn *conn, const cg_cloud_event *events, size_t n, void *arg,
+                                  cg_err *err)
+{
+    risk_app *app = arg;
+    cJSON *batch = cJSON_CreateArray();
+    char *text = NULL;
+    PGresult *res = NULL;
+    cg_code rc = CG_OK;
+
+    if (batch == NULL) {
+        rc = cg_err_set(err, CG_INTERNAL, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((rc = append_event(app, &events[i], batch, err)) != CG_OK)
+            goto cleanup;
+    if (cJSON_GetArraySize(batch) == 0)
+        goto cleanup;
+    if ((text = cJSON_PrintUnformatted(batch)) == NULL) {
+        rc = cg_err_set(err, CG_INTERNAL, "out of memory");
+        goto cleanup;
+    }
+    const char *params[] = {text};
+    rc = cg_db_exec(conn, "SELECT problem, unknown_unit FROM risk_keep_events($1::jsonb)", 1,
+                    params, &res, err);
+    bool unknown_unit = false;
+    for (int i = 0; rc == CG_OK && i < PQntuples(res); i++) {
+        /* Alone, the event is dead-lettered with this sentence; in a batch,
+         * the consumer takes each event alone to find which one it was. */
+        if (!PQgetisnull(res, i, 0))
+            rc = cg_err_set(err, CG_INVALID_ARGUMENT, "%s", PQgetvalue(res, i, 0));
+        unknown_unit |= strcmp(PQgetvalue(res, i, 1), "t") == 0;
+    }
+    if (rc == CG_OK && unknown_unit)
         risk_units_ask(app);
 
 cleanup:
     PQclear(res);
     free(text);
-    cJSON_Delete(json);
-    if (msg != NULL)
-        protobuf_c_message_free_unpacked(msg, NULL);
+    cJSON_Delete(batch);
     return rc;
 }

@@ -52,7 +52,7 @@ int main(void)
         cg_service_base_consume(&app.base, RISK_DURABLE_ORG_UNIT_MOVED, CG_SUBJECT_ORG_UNIT_MOVED,
                                 cg_org_on_unit_moved, (void *)&risk_org_moves, &err) != CG_OK ||
         cg_service_base_consume_cloud(&app.base, RISK_DURABLE_ENTERPRISE, RISK_SUBJECT_ENTERPRISE,
-                                      risk_on_enterprise_event, &app, &err) != CG_OK ||
+                                      risk_on_enterprise_events, &app, &err) != CG_OK ||
         cg_service_base_consume(&app.base, RISK_DURABLE_CLUE_EVENTS, RISK_SUBJECT_CLUE_EVENTS,
                                 risk_on_clue_event, &app, &err) != CG_OK ||
         cg_service_base_consume(&app.base, RISK_DURABLE_CASE_DISPOSED, RISK_SUBJECT_CASE_DISPOSED,

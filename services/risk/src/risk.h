@@ -77,9 +77,10 @@ typedef struct risk_app {
 cg_code risk_app_init(risk_app *app, cg_err *err);
 void risk_app_free(risk_app *app);
 
-/* The consumer of CG_ENTERPRISE (cg_cloud_event_handler); arg is the
- * risk_app. */
-cg_code risk_on_enterprise_event(PGconn *conn, const cg_cloud_event *event, void *arg, cg_err *err);
+/* The consumer of CG_ENTERPRISE (cg_cloud_event_handler): keeps
+ * events[0..n) in one statement. arg is the risk_app. */
+cg_code risk_on_enterprise_events(PGconn *conn, const cg_cloud_event *events, size_t n, void *arg,
+                                  cg_err *err);
 
 /* The tables whose org paths follow a moved unit (org_moves.c). */
 extern const cg_org_moves risk_org_moves;

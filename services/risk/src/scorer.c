@@ -3,7 +3,7 @@
  * updates scores and alerts, in transactions of its own.
  *
  * The consumer's transaction keeps an event and queues its fact; the
- * notification risk_keep_event() sends reaches this thread when that
+ * notification risk_keep_events() sends reaches this thread when that
  * transaction commits, so a score follows its event within milliseconds,
  * on a PostgreSQL backend of its own. Without a notification (facts queued
  * by another replica that stopped, or before this thread listened) the
