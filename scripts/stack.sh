@@ -375,14 +375,11 @@ service_env() {
             if [ -n "${!g:-}" ]; then echo "$g=${!g}"; fi
         done
     fi
-    if [ "$svc" = risk ] && [ -n "${CG_RISK_RELATIVES_TICK_MS:-}" ]; then
-        echo "CG_RISK_RELATIVES_TICK_MS=$CG_RISK_RELATIVES_TICK_MS"
-    fi
-    if [ "$svc" = risk ] && [ -n "${CG_RISK_RESCORE_TICK_MS:-}" ]; then
-        echo "CG_RISK_RESCORE_TICK_MS=$CG_RISK_RESCORE_TICK_MS"
-    fi
-    if [ "$svc" = risk ] && [ -n "${CG_RISK_SCORER_BATCH:-}" ]; then
-        echo "CG_RISK_SCORER_BATCH=$CG_RISK_SCORER_BATCH"
+    if [ "$svc" = risk ]; then
+        for g in CG_RISK_RELATIVES_TICK_MS CG_RISK_RESCORE_TICK_MS CG_RISK_SCORER_BATCH \
+            CG_RISK_SCORERS; do
+            if [ -n "${!g:-}" ]; then echo "$g=${!g}"; fi
+        done
     fi
 }
 

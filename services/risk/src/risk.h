@@ -97,6 +97,10 @@ cg_code risk_on_case_disposed(PGconn *conn, const char *subject, const char *eve
  * (CG_RISK_SCORER_BATCH), from when it starts until it is stopped. */
 typedef struct risk_scorer risk_scorer;
 extern long risk_scorer_batch;
+/* Threads of the scoring stage in a replica (CG_RISK_SCORERS): one
+ * listens, the others help with a backlog. */
+#define RISK_SCORERS_MAX 8
+extern long risk_scorers;
 cg_code risk_scorer_start(risk_app *app, risk_scorer **out, cg_err *err);
 void risk_scorer_stop(risk_scorer *scorer); /* NULL is fine */
 

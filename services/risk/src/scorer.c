@@ -8,7 +8,14 @@
  * on a PostgreSQL backend of its own. Without a notification (facts queued
  * by another replica that stopped, or before this thread listened) the
  * queue is still read every IDLE_POLL_MS. Replicas share the queue: each
- * takes the rows no other holds. */
+ * takes the rows no other holds.
+ *
+ * One thread listens. When it finds a backlog (a batch came back full) it
+ * wakes the others of its replica (CG_RISK_SCORERS in all), which take
+ * batches beside it until the queue runs short, each on a connection of
+ * its own, and then wait to be woken again. A stream of single events,
+ * which never builds a backlog, costs one scorer's round trips, not one
+ * per thread. */
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -36,11 +43,17 @@
 #define GATHER_MS 5
 
 long risk_scorer_batch = 16;
+long risk_scorers = 2;
 
 struct risk_scorer {
     risk_app *app;
-    pthread_t thread;
+    pthread_t threads[RISK_SCORERS_MAX];
+    int nthreads;
     atomic_bool stopping;
+    /* Raised by the listener when it finds a backlog, for the helpers. */
+    pthread_mutex_t lock;
+    pthread_cond_t woken;
+    unsigned long backlogs; /* how many times it was raised, under lock */
 };
 
 /* The concealment findings among the new hits hit_ids (a SQL array's
@@ -167,7 +180,72 @@ static bool await_notification(risk_scorer *s, PGconn *conn)
     return true;
 }
 
-/* The thread: a connection of the pool held while it listens, the queue
+/* Tell the helpers a backlog is waiting. */
+static void wake_helpers(risk_scorer *s)
+{
+    if (s->nthreads < 2)
+        return;
+    pthread_mutex_lock(&s->lock);
+    s->backlogs++;
+    pthread_cond_broadcast(&s->woken);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* Wait until the listener finds a backlog or a stop is asked for; whether
+ * there is work. seen is the backlog count last acted on. */
+static bool await_backlog(risk_scorer *s, unsigned long *seen)
+{
+    bool work = false;
+    pthread_mutex_lock(&s->lock);
+    while (!work && !atomic_load(&s->stopping)) {
+        if (s->backlogs != *seen) {
+            *seen = s->backlogs;
+            work = true;
+            break;
+        }
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += STOP_CHECK_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&s->woken, &s->lock, &until);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return work;
+}
+
+/* A helper: woken on a backlog, it takes batches on a connection of the
+ * pool until one comes back short, then gives the connection back. */
+static void *run_helper(void *arg)
+{
+    risk_scorer *s = arg;
+    unsigned long seen = 0;
+    while (await_backlog(s, &seen)) {
+        cg_err err;
+        cg_err_clear(&err);
+        PGconn *conn = cg_db_acquire(s->app->base.db, 1000, &err);
+        if (conn == NULL)
+            continue; /* the listener drains the queue meanwhile */
+        long scored = risk_scorer_batch, batches = 0;
+        while (scored == risk_scorer_batch && !atomic_load(&s->stopping)) {
+            batches++;
+            scored = 0;
+            if (score_batch(s, conn, &scored, &err) != CG_OK) {
+                /* The listener tries again; a helper waits for the next
+                 * backlog. */
+                cg_log_warn("a scorer's batch failed: %s", err.message);
+                break;
+            }
+        }
+        cg_log_debug("a scorer helped with a backlog: %ld batch(es)", batches);
+        cg_db_release(s->app->base.db, conn);
+    }
+    return NULL;
+}
+
+/* The listener: a connection of the pool held while it listens, the queue
  * drained whenever a notification or the idle poll says so. */
 static void *run(void *arg)
 {
@@ -194,6 +272,8 @@ static void *run(void *arg)
             /* A full batch may have left more behind it. */
             if (scored < risk_scorer_batch)
                 healthy = await_notification(s, conn);
+            else
+                wake_helpers(s);
         }
         if (!healthy)
             cg_log_warn("the scorer's connection failed: %s", PQerrorMessage(conn));
@@ -211,9 +291,17 @@ cg_code risk_scorer_start(risk_app *app, risk_scorer **out, cg_err *err)
         return cg_err_set(err, CG_UNAVAILABLE, "out of memory");
     s->app = app;
     atomic_init(&s->stopping, false);
-    if (pthread_create(&s->thread, NULL, run, s) != 0) {
-        free(s);
-        return cg_err_set(err, CG_INTERNAL, "cannot start the scorer's thread");
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->woken, NULL);
+    int want = (int)(risk_scorers < 1                  ? 1
+                     : risk_scorers > RISK_SCORERS_MAX ? RISK_SCORERS_MAX
+                                                       : risk_scorers);
+    for (int i = 0; i < want; i++) {
+        if (pthread_create(&s->threads[i], NULL, i == 0 ? run : run_helper, s) != 0) {
+            risk_scorer_stop(s);
+            return cg_err_set(err, CG_INTERNAL, "cannot start the scorer's threads");
+        }
+        s->nthreads++;
     }
     *out = s;
     return CG_OK;
@@ -224,6 +312,12 @@ void risk_scorer_stop(risk_scorer *s)
     if (s == NULL)
         return;
     atomic_store(&s->stopping, true);
-    pthread_join(s->thread, NULL);
+    pthread_mutex_lock(&s->lock);
+    pthread_cond_broadcast(&s->woken);
+    pthread_mutex_unlock(&s->lock);
+    for (int i = 0; i < s->nthreads; i++)
+        pthread_join(s->threads[i], NULL);
+    pthread_cond_destroy(&s->woken);
+    pthread_mutex_destroy(&s->lock);
     free(s);
 }
