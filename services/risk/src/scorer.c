@@ -48,7 +48,8 @@ long risk_scorers = 2;
 struct risk_scorer {
     risk_app *app;
     pthread_t threads[RISK_SCORERS_MAX];
-    int nthreads;
+    int wanted;   /* threads to run, set before the first starts */
+    int nthreads; /* threads started, to join */
     atomic_bool stopping;
     /* Raised by the listener when it finds a backlog, for the helpers. */
     pthread_mutex_t lock;
@@ -183,7 +184,7 @@ static bool await_notification(risk_scorer *s, PGconn *conn)
 /* Tell the helpers a backlog is waiting. */
 static void wake_helpers(risk_scorer *s)
 {
-    if (s->nthreads < 2)
+    if (s->wanted < 2)
         return;
     pthread_mutex_lock(&s->lock);
     s->backlogs++;
@@ -293,10 +294,10 @@ cg_code risk_scorer_start(risk_app *app, risk_scorer **out, cg_err *err)
     atomic_init(&s->stopping, false);
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->woken, NULL);
-    int want = (int)(risk_scorers < 1                  ? 1
-                     : risk_scorers > RISK_SCORERS_MAX ? RISK_SCORERS_MAX
-                                                       : risk_scorers);
-    for (int i = 0; i < want; i++) {
+    s->wanted = (int)(risk_scorers < 1                  ? 1
+                      : risk_scorers > RISK_SCORERS_MAX ? RISK_SCORERS_MAX
+                                                        : risk_scorers);
+    for (int i = 0; i < s->wanted; i++) {
         if (pthread_create(&s->threads[i], NULL, i == 0 ? run : run_helper, s) != 0) {
             risk_scorer_stop(s);
             return cg_err_set(err, CG_INTERNAL, "cannot start the scorer's threads");
