@@ -110,6 +110,9 @@ static const struct {
 #define STMT_CACHE_SIZE 64
 
 typedef struct stmt_cache {
+    /* cg_db_begin() was called on an idle connection and its BEGIN waits
+     * to go with the next statement. */
+    bool begin_pending;
     int n;
     struct {
         uint64_t hash;
@@ -139,8 +142,10 @@ static int stmt_cache_event(PGEventId id, void *info, void *pass)
     }
     case PGEVT_CONNRESET: {
         stmt_cache *cache = PQinstanceData(((PGEventConnReset *)info)->conn, stmt_cache_event);
-        if (cache != NULL)
+        if (cache != NULL) {
             stmt_cache_clear(cache);
+            cache->begin_pending = false;
+        }
         return 1;
     }
     case PGEVT_CONNDESTROY: {
@@ -446,36 +451,128 @@ static cg_code exec_result(PGconn *conn, PGresult *res, PGresult **out, cg_err *
     return code;
 }
 
+/* Take whatever the server answers to the query whose results come next:
+ * its first result (the caller's, NULL when none came), the rest
+ * cleared. */
+static PGresult *take_query_result(PGconn *conn)
+{
+    PGresult *first = PQgetResult(conn), *more;
+    while (first != NULL && (more = PQgetResult(conn)) != NULL)
+        PQclear(more);
+    return first;
+}
+
+/* Send the pending BEGIN and the statement in one pipeline and answer the
+ * statement's result, or BEGIN's when BEGIN failed (the statement was then
+ * never run). Without pipeline mode (a connection in a state that refuses
+ * it) they go one after the other, as before. */
+static PGresult *exec_with_begin(PGconn *conn, const char *name, const char *sql, int nparams,
+                                 const char *const *params)
+{
+    if (PQenterPipelineMode(conn) != 1) {
+        PGresult *begun = PQexec(conn, "BEGIN");
+        if (PQresultStatus(begun) != PGRES_COMMAND_OK)
+            return begun;
+        PQclear(begun);
+        return name != NULL ? PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0)
+                            : PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    }
+    PGresult *begun = NULL, *res = NULL;
+    bool sent =
+        PQsendQueryParams(conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) == 1 &&
+        (name != NULL ? PQsendQueryPrepared(conn, name, nparams, params, NULL, NULL, 0)
+                      : PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0)) == 1 &&
+        PQpipelineSync(conn) == 1;
+    if (sent) {
+        begun = take_query_result(conn);
+        res = take_query_result(conn);
+        /* The sync's own result ends the pipeline. */
+        PGresult *sync = PQgetResult(conn);
+        PQclear(sync);
+    }
+    /* Refused only while results are owed, which a broken connection
+     * leaves behind: the pool resets such a connection when it is next
+     * taken. */
+    PQexitPipelineMode(conn);
+    if (PQresultStatus(begun) != PGRES_COMMAND_OK) {
+        PQclear(res);
+        return begun;
+    }
+    PQclear(begun);
+    return res;
+}
+
+/* Take the pending BEGIN off conn: true when there was one. */
+static bool take_pending_begin(PGconn *conn)
+{
+    stmt_cache *cache = PQinstanceData(conn, stmt_cache_event);
+    if (cache == NULL || !cache->begin_pending)
+        return false;
+    cache->begin_pending = false;
+    return true;
+}
+
 cg_code cg_db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
                    PGresult **out, cg_err *err)
 {
     if (out != NULL)
         *out = NULL;
+    /* Taken before preparing: a statement prepared on first use is
+     * prepared outside the transaction, which is harmless. */
+    bool begin = take_pending_begin(conn);
     const char *name = prepared_name(conn, sql, nparams);
-    PGresult *res = name != NULL ? PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0)
-                                 : PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    PGresult *res;
+    if (begin)
+        res = exec_with_begin(conn, name, sql, nparams, params);
+    else if (name != NULL)
+        res = PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
+    else
+        res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
     return exec_result(conn, res, out, err);
 }
 
 cg_code cg_db_begin(PGconn *conn, cg_err *err)
 {
+    stmt_cache *cache = PQinstanceData(conn, stmt_cache_event);
+    /* A transaction costs a round trip less when its BEGIN travels with
+     * its first statement; on the consumer's path of one event per
+     * transaction that was one round trip in four. */
+    if (cache != NULL && PQstatus(conn) == CONNECTION_OK &&
+        PQtransactionStatus(conn) == PQTRANS_IDLE) {
+        cache->begin_pending = true;
+        return CG_OK;
+    }
     return cg_db_exec(conn, "BEGIN", 0, NULL, NULL, err);
+}
+
+bool cg_db_in_transaction(PGconn *conn)
+{
+    stmt_cache *cache = PQinstanceData(conn, stmt_cache_event);
+    return PQtransactionStatus(conn) != PQTRANS_IDLE || (cache != NULL && cache->begin_pending);
 }
 
 cg_code cg_db_commit(PGconn *conn, cg_err *err)
 {
+    /* Nothing was sent: there is nothing to commit. */
+    if (take_pending_begin(conn))
+        return CG_OK;
     return cg_db_exec(conn, "COMMIT", 0, NULL, NULL, err);
 }
 
 void cg_db_rollback_if_open(PGconn *conn)
 {
-    if (conn != NULL && PQstatus(conn) == CONNECTION_OK &&
-        PQtransactionStatus(conn) != PQTRANS_IDLE)
+    if (conn == NULL)
+        return;
+    if (take_pending_begin(conn))
+        return;
+    if (PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) != PQTRANS_IDLE)
         cg_db_rollback(conn);
 }
 
 void cg_db_rollback(PGconn *conn)
 {
+    if (take_pending_begin(conn))
+        return;
     PGresult *res = PQexec(conn, "ROLLBACK");
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
         cg_log_warn("rollback failed: %s", PQerrorMessage(conn));

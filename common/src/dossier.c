@@ -189,7 +189,7 @@ cg_code cg_dossier_verify(PGconn *conn, const cg_dossier_tables *t, const char *
         rc = cg_err_set(err, CG_INVALID_ARGUMENT, "a dossier file id must be a UUID");
         goto cleanup;
     }
-    if (PQtransactionStatus(conn) == PQTRANS_IDLE) {
+    if (!cg_db_in_transaction(conn)) {
         rc = cg_db_begin(conn, err);
         if (rc != CG_OK)
             goto cleanup;

@@ -53,7 +53,16 @@ void cg_db_release(cg_db *db, PGconn *conn);
 cg_code cg_db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
                    PGresult **out, cg_err *err);
 
+/* Start a transaction. On an idle connection the BEGIN is not sent at
+ * once: it goes to the server together with the transaction's first
+ * statement, in one round trip (libpq's pipeline mode), so an error it
+ * could raise (a broken connection) is that statement's. Ask
+ * cg_db_in_transaction(), not PQtransactionStatus(), whether a transaction
+ * is open. */
 cg_code cg_db_begin(PGconn *conn, cg_err *err);
+/* Whether conn is inside a transaction (open or failed), counting one
+ * begun whose BEGIN waits for its first statement. */
+bool cg_db_in_transaction(PGconn *conn);
 cg_code cg_db_commit(PGconn *conn, cg_err *err);
 /* Never fails in a way the caller can act on; errors are logged. */
 void cg_db_rollback(PGconn *conn);
