@@ -257,7 +257,7 @@ static bool entity_has_hits(void *arg)
 
 /* The supplier's score in the scores list as token reads it: its score,
  * or -1 when it is not listed. */
-static double listed_score(const char *token, const char *supplier, int *hits)
+static double listed_score(const char *token, const char *supplier, int *hits, char unit[64])
 {
     cgt_response *r = cgt_get("/api/v1/risk/scores?kind=supplier", token);
     CGT_CHECK_STATUS(r, 200);
@@ -268,10 +268,34 @@ static double listed_score(const char *token, const char *supplier, int *hits)
         if (strcmp(cgt_json_str(cJSON_GetObjectItem(item, "entity"), "id"), supplier) == 0) {
             score = number_at(item, "score");
             *hits = (int)number_at(item, "hits_in_window");
+            snprintf(unit, 64, "%s", cgt_json_str(item, "unit_code"));
         }
     }
     cgt_response_free(r);
     return score;
+}
+
+/* The overview's open alerts by band are the alert list's, band by band,
+ * for the same reader: each alert in the band that reader is shown. */
+static void overview_bands_match_the_list(const char *token, const char *who)
+{
+    static const char *const bands[] = {"low", "medium", "high"};
+    cgt_response *o = cgt_get("/api/v1/risk/overview", token);
+    CGT_CHECK_STATUS(o, 200);
+    for (size_t i = 0; i < sizeof bands / sizeof bands[0]; i++) {
+        const cJSON *row =
+            cgt_find_where(cJSON_GetObjectItem(o->json, "alerts_by_band"), "key", bands[i]);
+        char path[128];
+        snprintf(path, sizeof path, "/api/v1/risk/alerts?status=open&band=%s", bands[i]);
+        cgt_response *l = cgt_get(path, token);
+        CGT_CHECK_STATUS(l, 200);
+        long long listed = cJSON_GetArraySize(cJSON_GetObjectItem(l->json, "items"));
+        long long counted = row != NULL ? (long long)number_at(row, "count") : 0;
+        CGT_CHECK(listed == counted, "%s: %lld open %s alerts listed, %lld in the overview", who,
+                  listed, bands[i], counted);
+        cgt_response_free(l);
+    }
+    cgt_response_free(o);
 }
 
 /* A supplier that sold to both provinces: each province's lead reads the
@@ -292,13 +316,17 @@ static void scores_read_within_scope(void **state)
                              &(entity_probe){.path = path, .hits = 2}),
               "both awards' hits");
 
+    /* Each province's lead is shown the unit of its own hit, never the
+     * other province's (NULL: whichever hit was the latest). */
     const struct {
         char **token;
         double score;
         int hits;
         const char *band;
-    } readers[] = {
-        {&lead, 0.8, 2, "medium"}, {&lead_east, 0.4, 1, "low"}, {&lead_west, 0.4, 1, "low"}};
+        const char *unit;
+    } readers[] = {{&lead, 0.8, 2, "medium", NULL},
+                   {&lead_east, 0.4, 1, "low", "city_a"},
+                   {&lead_west, 0.4, 1, "low", "city_c"}};
     for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
         cgt_response *r = cgt_get(path, *readers[i].token);
         CGT_CHECK_STATUS(r, 200);
@@ -307,11 +335,16 @@ static void scores_read_within_scope(void **state)
         CGT_CHECK_STR(readers[i].band, cgt_json_str(r->json, "band"), r->body);
         CGT_CHECK_INT(readers[i].hits, cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "hits")),
                       r->body);
+        if (readers[i].unit != NULL)
+            CGT_CHECK_STR(readers[i].unit, cgt_json_str(r->json, "unit_code"), r->body);
         cgt_response_free(r);
         int hits = 0;
-        CGT_CHECK(listed_score(*readers[i].token, supplier, &hits) == readers[i].score,
+        char unit[64] = "";
+        CGT_CHECK(listed_score(*readers[i].token, supplier, &hits, unit) == readers[i].score,
                   "reader %zu: listed with the score in scope", i);
         CGT_CHECK_INT(readers[i].hits, hits, "the hits in scope");
+        if (readers[i].unit != NULL)
+            CGT_CHECK_STR(readers[i].unit, unit, "the unit listed");
     }
     /* The unit filter narrows the same way. */
     cgt_response *r = cgt_get("/api/v1/risk/scores?kind=supplier&unit_code=city_c", lead);
@@ -367,6 +400,8 @@ static void scores_read_within_scope(void **state)
                   l->body);
         cgt_response_free(l);
     }
+    overview_bands_match_the_list(lead_west, "the west lead");
+    overview_bands_match_the_list(lead, "the headquarters");
     char east_award[64];
     snprintf(east_award, sizeof east_award, "QE-%s", run);
     CGT_CHECK(strstr(r->body, east_award) == NULL, "nothing of the east's award: %s", r->body);
@@ -406,6 +441,12 @@ static void alert_actions_follow_the_table(void **state)
     r = act(inspector_east, id, "dismiss", "");
     CGT_CHECK_PROBLEM(r, 400);
     CGT_CHECK(strstr(r->body, "\"reason\"") != NULL, "names the reason: %s", r->body);
+    cgt_response_free(r);
+    /* White space of any kind is no reason either (the JSON escapes of a
+     * line break and a tab). */
+    r = act(inspector_east, id, "dismiss", "\\n\\t ");
+    CGT_CHECK_PROBLEM(r, 400);
+    CGT_CHECK(strstr(r->body, "\"reason\"") != NULL, "a blank reason is refused: %s", r->body);
     cgt_response_free(r);
     r = act(inspector_east, id, "forget", "");
     CGT_CHECK_PROBLEM(r, 400);
@@ -507,7 +548,22 @@ static void escalated_alert_becomes_one_clue(void **state)
     snprintf(award, sizeof award, "E-%s", run);
     publish_award(award, supplier, 1000000, 1, (const long[]){420000});
     await_alert("supplier", supplier, id);
-    cgt_response *r = act(inspector_east, id, "escalate", "");
+    /* A clue of this source comes only from the escalation: one registered
+     * by hand under the alert's number would otherwise take the alert's
+     * place in the case service, and the alert would link to it. */
+    char hand[512];
+    snprintf(hand, sizeof hand,
+             "{\"source\":\"risk_alert\",\"source_ref\":\"%s\",\"subjects\":[{\"name\":"
+             "\"张三\"}],\"categories\":[\"integrity\"],\"summary\":\"by hand\","
+             "\"received_date\":\"2026-12-01\",\"unit_code\":\"city_a\"}",
+             id);
+    cgt_response *r = CGT_POST(inspector_east, "/api/v1/clues", hand, 400);
+    const cJSON *errors = cJSON_GetObjectItemCaseSensitive(CGT_JSON_OBJECT(r), "errors");
+    CGT_CHECK(cJSON_GetArraySize(errors) == 1 &&
+                  strcmp(cgt_json_str(cJSON_GetArrayItem(errors, 0), "field"), "source") == 0,
+              "a risk_alert clue by hand is refused naming source: %s", r->body);
+    cgt_response_free(r);
+    r = act(inspector_east, id, "escalate", "");
     CGT_CHECK_STATUS(r, 200);
     CGT_CHECK_STR("escalated", cgt_json_str(r->json, "status"), "after escalate");
     cgt_response_free(r);
@@ -681,6 +737,32 @@ static void settings_checked_and_applied(void **state)
     CGT_CHECK_PROBLEM(r, 400);
     CGT_CHECK(strstr(r->body, "\"enabled\"") != NULL, "a setting left out: %s", r->body);
     cgt_response_free(r);
+    /* null is no setting given: it would otherwise read as weight 0 or
+     * "off". */
+    r = put_indicator(admin, "heavy_discount",
+                      "{\"weight\":null,\"window_days\":365,\"enabled\":null,"
+                      "\"params\":{\"max_ratio\":0.6},\"reason\":\"x\"}");
+    CGT_CHECK_PROBLEM(r, 400);
+    CGT_CHECK(strstr(r->body, "\"weight\"") != NULL && strstr(r->body, "\"enabled\"") != NULL,
+              "the null settings are named: %s", r->body);
+    cgt_response_free(r);
+    /* Counts and days are whole: a fraction would make every later
+     * evaluation of the indicator fail. */
+    r = put_indicator(admin, "supplier_share",
+                      "{\"weight\":0.4,\"window_days\":365,\"enabled\":true,"
+                      "\"params\":{\"share\":0.5,\"min_awards\":5.5,\"days\":365},"
+                      "\"reason\":\"x\"}");
+    CGT_CHECK_PROBLEM(r, 400);
+    CGT_CHECK(strstr(r->body, "params.min_awards") != NULL && strstr(r->body, "whole") != NULL,
+              "names the fraction: %s", r->body);
+    cgt_response_free(r);
+    /* The settings hold for the whole group: a province's administrator
+     * may not change them for the other provinces. */
+    char *admin_east = CGT_LOGIN("admin.east");
+    r = put_indicator(admin_east, "heavy_discount", good);
+    CGT_CHECK_PROBLEM(r, 403);
+    cgt_response_free(r);
+    free(admin_east);
     r = put_indicator(admin, "no_such_thing", good);
     CGT_CHECK_PROBLEM(r, 404);
     cgt_response_free(r);

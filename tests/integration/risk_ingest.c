@@ -139,6 +139,13 @@ static void kept_while_stopped(void **state)
     (void)state;
     char a[2048], sql[512];
     CGT_STACK("svc-stop risk");
+    /* The gateway is not ready without the service: its risk pages could
+     * not be served. */
+    cgt_response *ready = cgt_readyz();
+    CGT_CHECK_PROBLEM(ready, 503);
+    CGT_CHECK_STR("unavailable", cgt_json_str(cJSON_GetObjectItem(ready->json, "checks"), "risk"),
+                  "/readyz names the risk service");
+    cgt_response_free(ready);
     award_line(a, sizeof a, NULL, "S1", 300000);
     int rc = publish(a, NULL);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM facts WHERE data->>'award_id' = 'S1-%s'", run);

@@ -277,9 +277,9 @@ describe('the indicator settings', () => {
     params: { days: 30, methods: ['inquiry'], goods_fen: 200000000 },
     defaults: { days: 30, methods: ['inquiry'], goods_fen: 200000000 },
     param_rules: {
-      days: { min: 1, max: 365 },
+      days: { min: 1, max: 365, whole: true },
       methods: { choices: ['open', 'inquiry', 'single_source'] },
-      goods_fen: { min: 1, max: 100000000000 },
+      goods_fen: { min: 1, max: 100000000000, whole: true },
     },
   } as unknown as RiskIndicator;
   it('fill the form from the indicator and send the whole settings', () => {
@@ -310,6 +310,12 @@ describe('the indicator settings', () => {
       'params.methods': 'risk.badChoice',
       reason: 'validate.required',
     });
+  });
+  it('refuse a fraction where the rule wants a whole number', () => {
+    const f = settingsForm(ind);
+    f.reason = 'x';
+    f.params.days = '30.5';
+    expect(validateSettings(f, ind.param_rules)).toEqual({ 'params.days': 'risk.wholeRequired' });
   });
 });
 

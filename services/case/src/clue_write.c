@@ -181,11 +181,19 @@ static cg_code check_new_clue(const Cleangrid__V1__CreateClueRequest *req, const
     cJSON *subjects = cJSON_CreateArray(), *categories = cJSON_CreateArray();
     bool about_self = false;
 
+    /* Three sources are the services' own: a public report, a
+     * rectification task past its last deadline and an escalated risk
+     * alert each become a clue through their event, exactly once. A clue
+     * registered by hand under one of them would take that place: the
+     * event's clue would then find its reference taken, and the alert or
+     * task would point at a clue its own unit may not even see. */
     if (!case_source_valid(req->source) || strcmp(req->source, CASE_SOURCE_PUBLIC_REPORT) == 0 ||
-        strcmp(req->source, CASE_SOURCE_RECTIFICATION) == 0) {
+        strcmp(req->source, CASE_SOURCE_RECTIFICATION) == 0 ||
+        strcmp(req->source, CASE_SOURCE_RISK_ALERT) == 0) {
         cg_err_add_violation(err, "source",
                              "must be one of letters_visits, inspection_tour, audit_transfer, "
-                             "risk_alert, superior_referral, own_work");
+                             "superior_referral, own_work (a risk alert becomes a clue when "
+                             "escalated on its page)");
     }
     cg_check_text(err, "source_ref", req->source_ref, 0, CG_CLUE_FIELD_MAX, 0);
     cg_check_text(err, "source_link", req->source_link, 0, CG_CLUE_SOURCE_LINK_MAX, 0);

@@ -87,6 +87,15 @@ bool gw_format_time_ms(int64_t ms, char out[GW_TIME_LEN]);
  * the console has one, so such a request is refused instead. */
 bool gw_path_has_dot_segment(const char *raw);
 
+/* Decode the percent escapes of a request's path as the client sent it
+ * (raw, without its query) into out (size bytes, NUL-terminated). False,
+ * with out undefined, when the path cannot name a resource: an escape that
+ * is not % and two hex digits, %00 (a C string would end there, and
+ * /api/v1/risk/alerts/1%00x would reach alert 1), bytes that are not
+ * UTF-8 once decoded, or no room. '+' stays '+': it is a space only in a
+ * query. */
+bool gw_path_decode(const char *raw, char *out, size_t size);
+
 /* Whether a request's head frames it unambiguously (RFC 9112 sections 3.2,
  * 5.1, 6.1 and 6.3), given its header names and values (n of each,
  * borrowed) and its HTTP version ("1.1"): no header name holding white

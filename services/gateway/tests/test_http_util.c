@@ -28,6 +28,27 @@ static void test_dot_segments(void **state)
     assert_false(gw_path_has_dot_segment(NULL));
 }
 
+static void test_path_decode(void **state)
+{
+    (void)state;
+    char out[64];
+    assert_true(gw_path_decode("/api/v1/risk/alerts/100", out, sizeof out));
+    assert_string_equal("/api/v1/risk/alerts/100", out);
+    assert_true(gw_path_decode("/api/v1/a%20b/%E4%B8%ad+c", out, sizeof out));
+    assert_string_equal("/api/v1/a b/\xe4\xb8\xad+c", out);
+    /* A NUL would cut the path short: refused, not decoded. */
+    assert_false(gw_path_decode("/api/v1/risk/alerts/1%00zzz", out, sizeof out));
+    assert_false(gw_path_decode("/healthz%00", out, sizeof out));
+    /* Not UTF-8 once decoded, an escape cut short or not hex. */
+    assert_false(gw_path_decode("/api/v1/%ff%fe", out, sizeof out));
+    assert_false(gw_path_decode("/api/v1/%C0%AE", out, sizeof out));
+    assert_false(gw_path_decode("/api/v1/%4", out, sizeof out));
+    assert_false(gw_path_decode("/api/v1/%zz", out, sizeof out));
+    /* No room. */
+    assert_false(gw_path_decode("/api/v1/risk/alerts/100", out, 8));
+    assert_false(gw_path_decode(NULL, out, sizeof out));
+}
+
 static void test_request_id(void **state)
 {
     (void)state;
@@ -236,4 +257,4 @@ CG_TEST_MAIN_SODIUM(cmocka_unit_test(test_request_id), cmocka_unit_test(test_req
                     cmocka_unit_test(test_json_add_time), cmocka_unit_test(test_query_get),
                     cmocka_unit_test(test_bearer_token), cmocka_unit_test(test_idempotency_key),
                     cmocka_unit_test(test_reason), cmocka_unit_test(test_framing),
-                    cmocka_unit_test(test_dot_segments))
+                    cmocka_unit_test(test_path_decode), cmocka_unit_test(test_dot_segments))

@@ -67,12 +67,21 @@ cg_code risk_update_indicator(cg_rpc_req *r, const void *request, PGconn *conn, 
     PGresult *res = NULL;
     char weight[32], window[16];
     static const char *const settings[] = {"weight", "window_days", "params", "enabled"};
+    /* An indicator's settings hold for every unit of the group, so only an
+     * administrator of the whole group (a scope at the top of the tree)
+     * changes them; a province's administrator would change them for the
+     * other provinces too. */
+    if (strchr(c->actor.scope, '.') != NULL)
+        return cg_err_set(err, CG_PERMISSION_DENIED,
+                          "indicator settings hold for the whole group: only an administrator "
+                          "whose scope is the whole group changes them");
     for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
         bool given = false;
         for (size_t k = 0; k < req->n_given; k++)
             given = given || strcmp(req->given[k], settings[i]) == 0;
         if (!given)
-            cg_err_add_violation(err, settings[i], "is required: the settings are given whole");
+            cg_err_add_violation(err, settings[i],
+                                 "is required and may not be null: the settings are given whole");
     }
     cg_check_text(err, "reason", req->reason, 1, 500, CG_TEXT_REQUIRED | CG_TEXT_MULTILINE);
     cg_check_int(err, "window_days", req->window_days, 1, 3650);
@@ -200,7 +209,11 @@ cg_code risk_act_on_alert(cg_rpc_req *r, const void *request, PGconn *conn, void
     PGresult *res = NULL;
     char id[32];
     cg_check_int(err, "id", req->id, 1, INT64_MAX);
-    cg_check_text(err, "reason", req->reason, 0, 2000, CG_TEXT_MULTILINE);
+    /* Whether the action needs a reason is the alert table's rule (in
+     * SQL); a reason given, though, is never white space alone, whatever
+     * kind of white space. */
+    cg_check_text(err, "reason", req->reason, 0, 2000,
+                  CG_TEXT_MULTILINE | (req->reason[0] != '\0' ? CG_TEXT_REQUIRED : 0));
     if (err->code != CG_OK)
         return err->code;
     /* Out of scope reads as absent, before anything changes. */
@@ -299,19 +312,25 @@ cg_code risk_overview(cg_rpc_req *r, const void *request, PGconn *conn, void *re
                   " ORDER BY s.score DESC, s.entity_id",
                   1, scope, &units, err) != CG_OK ||
         read_rows(r, conn, &cleangrid__v1__risk_count__descriptor,
-                  "SELECT jsonb_build_object('key', h.indicator, 'band', a.band,"
+                  "SELECT jsonb_build_object('key', h.indicator, 'band', seen.band,"
                   " 'count', count(DISTINCT a.id)) FROM alerts a"
+                  " CROSS JOIN LATERAL risk_alert_seen(a, $1::ltree) seen"
                   " JOIN alert_hits ah ON ah.alert_id = a.id JOIN hits h ON h.id = ah.hit_id"
                   " WHERE a.status IN ('new', 'acknowledged')"
                   " AND risk_in_scope(a.unit_code, $1::ltree)"
                   " AND risk_in_scope(h.unit_code, $1::ltree)"
-                  " GROUP BY h.indicator, a.band ORDER BY h.indicator, a.band",
+                  " GROUP BY h.indicator, seen.band ORDER BY h.indicator, seen.band",
                   1, scope, &by_indicator, err) != CG_OK ||
+        /* Each alert in the band its reader sees it in, as the alert list
+         * shows it: an alert whose hits are partly in another province
+         * counts in the band of the hits in scope. */
         read_rows(r, conn, &cleangrid__v1__risk_count__descriptor,
-                  "SELECT jsonb_build_object('key', a.band, 'band', a.band, 'count', count(*))"
-                  " FROM alerts a WHERE a.status IN ('new', 'acknowledged')"
-                  " AND risk_in_scope(a.unit_code, $1::ltree) GROUP BY a.band"
-                  " ORDER BY risk_band_rank(a.band) DESC",
+                  "SELECT jsonb_build_object('key', seen.band, 'band', seen.band,"
+                  " 'count', count(*)) FROM alerts a"
+                  " CROSS JOIN LATERAL risk_alert_seen(a, $1::ltree) seen"
+                  " WHERE a.status IN ('new', 'acknowledged')"
+                  " AND risk_in_scope(a.unit_code, $1::ltree) GROUP BY seen.band"
+                  " ORDER BY risk_band_rank(seen.band) DESC",
                   1, scope, &by_band, err) != CG_OK ||
         read_rows(r, conn, &cleangrid__v1__risk_count__descriptor,
                   "SELECT jsonb_build_object('key', to_char(m, 'YYYY-MM'), 'band', '',"

@@ -41,11 +41,14 @@ static cg_code on_clue_created(PGconn *conn, const char *subject, const char *ev
     char *end = NULL;
     long long alert = strtoll(ev->clue->source_ref, &end, 10);
     if (end == ev->clue->source_ref || *end != '\0' || alert <= 0)
-        goto cleanup; /* registered by hand with a reference of its own */
+        goto cleanup; /* not one of this service's alerts */
+    /* Only an escalated alert became a clue; a clue of this source that
+     * names an alert never escalated (one registered by hand, before the
+     * case service refused that) is not its clue. */
     const char *params[] = {ev->clue->source_ref, ev->clue->id};
     rc = cg_db_exec(conn,
                     "UPDATE alerts SET clue_id = $2, updated_at = now()"
-                    " WHERE id = $1::bigint AND clue_id = ''",
+                    " WHERE id = $1::bigint AND clue_id = '' AND status = 'escalated'",
                     2, params, NULL, err);
 
 cleanup:

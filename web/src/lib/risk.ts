@@ -85,6 +85,8 @@ export interface RiskAlert extends RiskUnitNamed {
 export interface RiskParamRule {
   min?: number;
   max?: number;
+  /* A count, days, years, a level or an amount in fen: no fraction. */
+  whole?: boolean;
   unit?: string;
   choices?: string[];
   en?: string;
@@ -361,6 +363,7 @@ export function validateSettings(f: SettingsForm, rules: Record<string, RiskPara
     }
     const n = num(v);
     if (n === null) e[`params.${name}`] = 'risk.numberRequired';
+    else if (rule.whole && !Number.isInteger(n)) e[`params.${name}`] = 'risk.wholeRequired';
     else if ((rule.min !== undefined && n < rule.min) || (rule.max !== undefined && n > rule.max)) e[`params.${name}`] = 'risk.outOfRange';
   }
   const r = f.reason.trim();

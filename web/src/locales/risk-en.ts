@@ -123,6 +123,7 @@ export default {
     weightRange: 'A number from 0 to 10.',
     windowRange: 'A whole number of days from 1 to 3650.',
     numberRequired: 'A number.',
+    wholeRequired: 'A whole number, without a fraction.',
     outOfRange: 'Out of the allowed range.',
     badChoice: 'Pick from the list.',
     range: 'From {min} to {max}',

@@ -121,6 +121,7 @@ export default {
     weightRange: '0 到 10 之间的数。',
     windowRange: '1 到 3650 之间的整数天数。',
     numberRequired: '请填写数字。',
+    wholeRequired: '须为整数。',
     outOfRange: '超出允许范围。',
     badChoice: '请从列表中选择。',
     range: '{min} 至 {max}',

@@ -6,11 +6,11 @@
 #include "cg/nats.h"
 #include "gateway.h"
 
-/* Each ping waits at most this long, so /readyz answers within about two
- * seconds even when both services hang. */
+/* Each ping waits at most this long, so /readyz answers within about a
+ * second for each service that hangs. */
 #define PING_TIMEOUT_MS 1000
 
-static const char *const ready_services[] = {"intake", "case", "rectify", "integrity"};
+static const char *const ready_services[] = {"intake", "case", "rectify", "integrity", "risk"};
 #define NREADY (sizeof(ready_services) / sizeof(ready_services[0]))
 
 void gw_route_healthz(gw_request *req)

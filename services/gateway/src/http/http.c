@@ -599,18 +599,32 @@ static int on_request(struct mg_connection *conn)
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
 
+    /* civetweb leaves the path as sent (decode_url off): decoded here, so
+     * that a path that cannot name a resource is refused before any route
+     * reads an id from it or the audit trail keeps it as text. */
+    const char *raw = ri->local_uri ? ri->local_uri : "";
+    size_t size = strlen(raw) + 1;
+    char *path = malloc(size);
+    bool decoded = path != NULL && gw_path_decode(raw, path, size);
     gw_request req = {
         .conn = conn,
         .app = ri->user_data,
         .method = ri->request_method ? ri->request_method : "",
-        .path = ri->local_uri ? ri->local_uri : "",
+        .path = decoded ? path : "",
         .query = ri->query_string,
     };
     gw_request_id_pick(gw_http_header(&req, "X-Request-Id"), req.request_id);
     gw_request_id_pick(NULL, req.own_request_id);
     cg_log_set_request_id(req.request_id);
 
-    if (framed(&req, ri)) {
+    if (path == NULL)
+        gw_http_send_problem(&req, 503, "UNAVAILABLE", "out of memory", NULL, NULL);
+    else if (!decoded)
+        gw_http_send_problem(&req, 400, "INVALID_ARGUMENT",
+                             "the path holds a malformed escape, %00 or bytes that are not UTF-8, "
+                             "which no resource has",
+                             NULL, NULL);
+    else if (framed(&req, ri)) {
         if (ri->content_length > 0 || gw_http_header(&req, "Transfer-Encoding") != NULL)
             gw_conn_guard_body_begin(&req, req.app->http_body_timeout_ms);
         dispatch(&req);
@@ -625,6 +639,7 @@ static int on_request(struct mg_connection *conn)
     gw_audit_release(&req);
     gw_conn_guard_request_done(conn);
     cg_log_set_request_id(NULL);
+    free(path);
     return req.status;
 }
 
@@ -864,6 +879,10 @@ cg_code gw_http_start(gw_app *app, cg_err *err)
          * like its path (RFC 9112 3.2.2), whatever host it names: the
          * gateway serves one site. */
         "enable_auth_domain_check",
+        "no",
+        /* The gateway decodes the path itself (gw_path_decode): civetweb's
+         * decoding ends the path at a %00 and lets any byte through. */
+        "decode_url",
         "no",
         NULL,
     };

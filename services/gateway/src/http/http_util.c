@@ -304,6 +304,28 @@ bool gw_path_has_dot_segment(const char *raw)
     return false;
 }
 
+bool gw_path_decode(const char *raw, char *out, size_t size)
+{
+    size_t n = 0;
+    if (raw == NULL || size == 0)
+        return false;
+    for (const char *p = raw; *p != '\0'; p++) {
+        int byte = (unsigned char)*p;
+        if (*p == '%') {
+            int hi = hex_value(p[1]), lo = hi < 0 ? -1 : hex_value(p[2]);
+            if (lo < 0)
+                return false;
+            byte = hi * 16 + lo;
+            p += 2;
+        }
+        if (byte == 0 || n + 1 >= size)
+            return false;
+        out[n++] = (char)byte;
+    }
+    out[n] = '\0';
+    return cg_utf8_valid(out, n);
+}
+
 bool gw_framing_ok(const char *const *names, const char *const *values, int n,
                    const char *http_version, char *detail, size_t size)
 {

@@ -62,14 +62,15 @@ static ProtobufCMessage *fill_target(const gw_rpc_route *rr, ProtobufCMessage *r
 }
 
 /* The keys of the JSON object body[0..len) appended to field of rpc: what
- * an update was asked to change, a null included (it clears the field).
- * The body has been decoded, so it parses. */
+ * an update was asked to change, a null included (it clears the field)
+ * unless with_values. The body has been decoded, so it parses. */
 static void note_body_keys(const cg_pbjson *codec, ProtobufCMessage *rpc, const char *field,
-                           const char *body, size_t len, cg_err *err)
+                           bool with_values, const char *body, size_t len, cg_err *err)
 {
     cJSON *doc = cJSON_ParseWithLength(body, len);
     for (const cJSON *m = doc != NULL ? doc->child : NULL; m != NULL; m = m->next)
-        cg_pbjson_set_text(codec, rpc, field, m->string, m->string, err);
+        if (!with_values || !cJSON_IsNull(m))
+            cg_pbjson_set_text(codec, rpc, field, m->string, m->string, err);
     cJSON_Delete(doc);
 }
 
@@ -112,7 +113,8 @@ static bool fill_request(gw_request *req, const gw_rpc_route *rr, ProtobufCMessa
             err->nviolations == 0)
             goto cleanup; /* not a JSON object: nothing else is worth naming */
         if (rr->body_keys_field != NULL && err->code == CG_OK)
-            note_body_keys(codec, rpc, rr->body_keys_field, body, len, err);
+            note_body_keys(codec, rpc, rr->body_keys_field, rr->body_keys_with_values, body, len,
+                           err);
     }
     if (rr->id_field != NULL) {
         if (!rr->id_by_type && !cg_uuid_valid(req->route_id))

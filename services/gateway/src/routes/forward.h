@@ -79,8 +79,12 @@ typedef struct gw_rpc_route {
      * register fields); NULL: the request. */
     const char *into;
     /* A repeated string field of the request that gets the keys the body
-     * gave, for an update that changes only those (PATCH); NULL: none. */
+     * gave, for an update that changes only those (PATCH); NULL: none. A
+     * key given as null is among them (it clears the field) unless
+     * body_keys_with_values, for an update given whole, where null would
+     * otherwise pass for a setting given (and read as 0 or false). */
     const char *body_keys_field;
+    bool body_keys_with_values;
     /* A hand-written presenter for the few answers the codec cannot show
      * (a dossier entry's summary both as an object and as the exact text
      * that was hashed; statistics as {key: count} objects); NULL: the codec
