@@ -878,6 +878,12 @@ static void overview_counts(void **state)
     r = cgt_get("/api/v1/risk/overview?months=99", lead);
     CGT_CHECK_PROBLEM(r, 400);
     cgt_response_free(r);
+    /* A filter given twice is refused rather than one value guessed. */
+    r = cgt_get("/api/v1/risk/alerts?status=dismissed&status=new", lead);
+    CGT_CHECK_PROBLEM(r, 400);
+    CGT_CHECK(strstr(r->body, "\"status\"") != NULL && strstr(r->body, "more than once") != NULL,
+              "names the filter given twice: %s", r->body);
+    cgt_response_free(r);
 }
 
 /* A unit as the gateway's org tree has it: its path and two names. */

@@ -112,6 +112,9 @@ bool gw_framing_ok(const char *const *names, const char *const *values, int n,
  * the value does not fit out or decodes to a NUL, CG_OK otherwise. */
 cg_code gw_query_get(const char *query, const char *name, char *out, size_t out_size);
 
+/* How many times name is given in a raw query string (may be NULL). */
+size_t gw_query_count(const char *query, const char *name);
+
 /* Find the token in an Authorization header value (may be NULL): the scheme
  * "Bearer" in any case, one or more spaces, then exactly GW_TOKEN_LEN
  * base64url characters. On true *token points into header. */

@@ -176,6 +176,15 @@ static bool has_token(const char *header)
     return gw_bearer_token(header, &token);
 }
 
+static void test_query_count(void **state)
+{
+    (void)state;
+    assert_int_equal(2, gw_query_count("status=dismissed&status=new", "status"));
+    assert_int_equal(1, gw_query_count("band=low&xstatus=new&status", "status"));
+    assert_int_equal(0, gw_query_count("statuses=new", "status"));
+    assert_int_equal(0, gw_query_count(NULL, "status"));
+}
+
 static void test_bearer_token(void **state)
 {
     (void)state;
@@ -255,6 +264,7 @@ static void test_framing(void **state)
 CG_TEST_MAIN_SODIUM(cmocka_unit_test(test_request_id), cmocka_unit_test(test_request_id_pick),
                     cmocka_unit_test(test_media_type), cmocka_unit_test(test_time_format),
                     cmocka_unit_test(test_json_add_time), cmocka_unit_test(test_query_get),
-                    cmocka_unit_test(test_bearer_token), cmocka_unit_test(test_idempotency_key),
-                    cmocka_unit_test(test_reason), cmocka_unit_test(test_framing),
-                    cmocka_unit_test(test_path_decode), cmocka_unit_test(test_dot_segments))
+                    cmocka_unit_test(test_query_count), cmocka_unit_test(test_bearer_token),
+                    cmocka_unit_test(test_idempotency_key), cmocka_unit_test(test_reason),
+                    cmocka_unit_test(test_framing), cmocka_unit_test(test_path_decode),
+                    cmocka_unit_test(test_dot_segments))

@@ -199,6 +199,21 @@ cg_code gw_query_get(const char *query, const char *name, char *out, size_t out_
     return CG_NOT_FOUND;
 }
 
+size_t gw_query_count(const char *query, const char *name)
+{
+    size_t count = 0, name_len = strlen(name);
+    for (const char *p = query != NULL ? query : ""; *p != '\0';) {
+        size_t n = strcspn(p, "&");
+        const char *eq = memchr(p, '=', n);
+        size_t key_len = eq ? (size_t)(eq - p) : n;
+        count += key_len == name_len && memcmp(p, name, name_len) == 0;
+        p += n;
+        if (*p == '&')
+            p++;
+    }
+    return count;
+}
+
 static bool is_base64url_char(char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||

@@ -125,7 +125,11 @@ static bool fill_request(gw_request *req, const gw_rpc_route *rr, ProtobufCMessa
     for (const gw_query_param *q = rr->query; q != NULL && q->name != NULL; q++) {
         char value[QUERY_VALUE_MAX];
         cg_code rc = gw_query_get(req->query, q->name, value, sizeof(value));
-        if (rc == CG_OK && cg_utf8_valid(value, strlen(value)))
+        /* Which of two values a filter takes would be a guess, as with a
+         * body's member given twice. */
+        if (rc == CG_OK && gw_query_count(req->query, q->name) > 1)
+            cg_err_add_violation(err, q->name, "is given more than once");
+        else if (rc == CG_OK && cg_utf8_valid(value, strlen(value)))
             cg_pbjson_set_text(codec, target, q->field, value, q->name, err);
         else if (rc != CG_NOT_FOUND)
             cg_err_add_violation(err, q->name, "is too long or not UTF-8 text");
