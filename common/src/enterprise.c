@@ -74,16 +74,32 @@ cg_code cg_enterprise_codec(cg_pbjson **out, cg_err *err)
     return CG_OK;
 }
 
-/* 1..max characters, printable, valid UTF-8: ids are stored as text. */
-static bool usable_text(const char *s, size_t max)
+/* Whether value is a header line the NATS client read in place of an
+ * empty value: a header name (RFC 9110 token characters), a colon, then
+ * white space or nothing. "urn:uuid:..." and "https://..." are not: a
+ * character other than white space follows their colon. */
+static bool looks_like_header_line(const char *value)
+{
+    size_t name = strspn(value, "!#$%&'*+-.^_`|~0123456789"
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+    return name > 0 && value[name] == ':' &&
+           (value[name + 1] == '\0' || value[name + 1] == ' ' || value[name + 1] == '\t');
+}
+
+bool cg_cloud_event_text_ok(const char *s, size_t max)
 {
     size_t len = s != NULL ? strlen(s) : 0;
-    if (len == 0 || len > max || !cg_utf8_valid(s, len))
+    if (len == 0 || !cg_utf8_valid(s, len) || cg_utf8_length(s) > max || looks_like_header_line(s))
         return false;
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
             return false;
     return true;
+}
+
+bool cg_cloud_event_time_ok(int64_t time_ms, int64_t now_ms)
+{
+    return time_ms >= CG_CE_TIME_EARLIEST_MS && time_ms <= now_ms + CG_CE_TIME_AHEAD_MS;
 }
 
 static const char *header(natsMsg *msg, const char *name)
@@ -103,10 +119,17 @@ cg_code cg_cloud_event_read(natsMsg *msg, cg_cloud_event *ev, cg_err *err)
     ev->len = (size_t)natsMsg_GetDataLength(msg);
     const char *spec = header(msg, CG_CE_SPECVERSION);
     const char *time = header(msg, CG_CE_TIME);
-    if (!usable_text(ev->id, CG_CE_ID_MAX))
+    const char *const names[] = {CG_CE_ID, CG_CE_SOURCE, CG_CE_TYPE, CG_CE_SPECVERSION, CG_CE_TIME};
+    const char *const values[] = {ev->id, ev->source, ev->type, spec, time};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (values[i] != NULL && looks_like_header_line(values[i]))
+            return cg_err_set(err, CG_INVALID_ARGUMENT,
+                              "header %s is empty (its value reads as the next header line)",
+                              names[i]);
+    if (!cg_cloud_event_text_ok(ev->id, CG_CE_ID_MAX))
         return cg_err_set(err, CG_INVALID_ARGUMENT,
                           "header %s must be 1 to %d printable characters", CG_CE_ID, CG_CE_ID_MAX);
-    if (!usable_text(ev->source, CG_CE_SOURCE_MAX))
+    if (!cg_cloud_event_text_ok(ev->source, CG_CE_SOURCE_MAX))
         return cg_err_set(err, CG_INVALID_ARGUMENT,
                           "header %s must be 1 to %d printable characters", CG_CE_SOURCE,
                           CG_CE_SOURCE_MAX);
@@ -120,5 +143,9 @@ cg_code cg_cloud_event_read(natsMsg *msg, cg_cloud_event *ev, cg_err *err)
         return cg_err_set(err, CG_INVALID_ARGUMENT,
                           "header %s must be an RFC 3339 time like 2026-03-01T08:00:00Z",
                           CG_CE_TIME);
+    if (time != NULL && !cg_cloud_event_time_ok(ev->time_ms, cg_now_ms()))
+        return cg_err_set(err, CG_INVALID_ARGUMENT,
+                          "header %s must be from 1990-01-01 to a day past now, not %s", CG_CE_TIME,
+                          time);
     return CG_OK;
 }

@@ -536,7 +536,11 @@ static bool dead_letter(cg_consumer *c, PGconn *conn, natsMsg *msg, const char *
     int len = natsMsg_GetDataLength(msg);
     char *hex = malloc((size_t)len * 2 + 3);
     char *headers = header_text(msg);
-    char n[16];
+    char n[16], subject_buf[1024];
+    /* A publisher may send any bytes; a dead letter whose subject the
+     * database refused would leave the message to be retried forever. */
+    const char *subject =
+        cg_utf8_or_escaped(natsMsg_GetSubject(msg), subject_buf, sizeof subject_buf);
     bool ok = false;
     if (hex == NULL)
         goto cleanup;
@@ -545,13 +549,13 @@ static bool dead_letter(cg_consumer *c, PGconn *conn, natsMsg *msg, const char *
     sodium_bin2hex(hex + 2, (size_t)len * 2 + 1, (const unsigned char *)natsMsg_GetData(msg),
                    (size_t)len);
     snprintf(n, sizeof(n), "%d", deliveries);
-    const char *params[] = {c->durable, natsMsg_GetSubject(msg), event_id, hex, reason, n, headers};
+    const char *params[] = {c->durable, subject, event_id, hex, reason, n, headers};
     if (cg_db_exec(conn,
                    "INSERT INTO cg_dead_letter (consumer, subject, event_id, payload, reason,"
                    " deliveries, headers) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                    7, params, NULL, &err) == CG_OK) {
         cg_log_fields(CG_LOG_WARN, "event dead-lettered", "consumer", c->durable, "subject",
-                      natsMsg_GetSubject(msg), "event_id", event_id, "reason", reason, NULL);
+                      subject, "event_id", event_id, "reason", reason, NULL);
         ok = true;
     }
 
@@ -605,6 +609,14 @@ static void read_pending(cg_consumer *c, natsMsg *msg, pending *p)
     if (natsMsg_GetMetaData(&md, msg) == NATS_OK) {
         p->deliveries = (int)md->NumDelivered;
         jsMsgMetaData_Destroy(md);
+    }
+    const char *subject = natsMsg_GetSubject(msg);
+    if (subject == NULL || !cg_utf8_valid(subject, strlen(subject))) {
+        /* Every table keeps the subject as text: no statement could take
+         * this message, so it is dead-lettered at once. */
+        cg_err_set(&p->err, CG_INVALID_ARGUMENT, "the subject is not UTF-8");
+        p->d = DEAD;
+        return;
     }
     if (c->cloud_handler != NULL) {
         p->has_id = cg_cloud_event_read(msg, &p->ev, &p->err) == CG_OK;

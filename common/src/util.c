@@ -84,6 +84,24 @@ bool cg_strlcpy(char *dst, const char *src, size_t size)
     return true;
 }
 
+const char *cg_utf8_or_escaped(const char *s, char *buf, size_t size)
+{
+    if (s == NULL)
+        return "";
+    if (cg_utf8_valid(s, strlen(s)))
+        return s;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0' && n + 4 <= size; p++) {
+        if (*p > 0x20 && *p < 0x7f && *p != '%')
+            buf[n++] = (char)*p;
+        else
+            n += (size_t)snprintf(buf + n, size - n, "%%%02X", *p);
+    }
+    if (size > 0)
+        buf[n] = '\0';
+    return buf;
+}
+
 bool cg_utf8_valid(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;

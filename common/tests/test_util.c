@@ -96,7 +96,22 @@ static void urls_lose_their_credentials(void **state)
     assert_null(strstr(out, "secret"));
 }
 
-CG_TEST_MAIN_SODIUM(cmocka_unit_test(uuids_are_valid_and_distinct),
+static void test_utf8_or_escaped(void **state)
+{
+    (void)state;
+    char buf[32];
+    assert_string_equal("ent.finance.claimed", cg_utf8_or_escaped("ent.finance.claimed", buf, 32));
+    assert_string_equal("中文", cg_utf8_or_escaped("中文", buf, sizeof buf));
+    assert_string_equal("ent.fin%FFance%20100%25", cg_utf8_or_escaped("ent.fin\xff"
+                                                                      "ance 100%",
+                                                                      buf, sizeof buf));
+    assert_string_equal("", cg_utf8_or_escaped(NULL, buf, sizeof buf));
+    /* Cut at a whole escape. */
+    assert_string_equal("ab%FF", cg_utf8_or_escaped("ab\xff\xfe", buf, 8));
+}
+
+CG_TEST_MAIN_SODIUM(cmocka_unit_test(test_utf8_or_escaped),
+                    cmocka_unit_test(uuids_are_valid_and_distinct),
                     cmocka_unit_test(digits_are_digits), cmocka_unit_test(utf8_checks),
                     cmocka_unit_test(strlcpy_truncates), cmocka_unit_test(ltree_paths),
                     cmocka_unit_test(urls_lose_their_credentials))

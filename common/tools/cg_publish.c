@@ -252,18 +252,24 @@ static bool read_line(const char *where, const char *line, const options *o, con
     }
     if (source == NULL)
         source = o->source;
-    if (source == NULL || source[0] == '\0' || strlen(source) > CG_CE_SOURCE_MAX) {
-        fprintf(stderr, "%s: source: give one of 1 to %d characters (or --source)\n", where,
-                CG_CE_SOURCE_MAX);
+    /* The reader's rules (cg_cloud_event_read()): what it would refuse is
+     * refused here, before anything is sent. */
+    if (!cg_cloud_event_text_ok(source, CG_CE_SOURCE_MAX)) {
+        fprintf(stderr, "%s: source: give one of 1 to %d printable characters (or --source)\n",
+                where, CG_CE_SOURCE_MAX);
         goto cleanup;
     }
-    if (id != NULL && (id[0] == '\0' || strlen(id) > CG_CE_ID_MAX)) {
-        fprintf(stderr, "%s: id: must be 1 to %d characters\n", where, CG_CE_ID_MAX);
+    if (id != NULL && !cg_cloud_event_text_ok(id, CG_CE_ID_MAX)) {
+        fprintf(stderr, "%s: id: must be 1 to %d printable characters\n", where, CG_CE_ID_MAX);
         goto cleanup;
     }
     int64_t time_ms = cg_now_ms();
     if (time != NULL && !cg_pbjson_time_parse(time, &time_ms)) {
         fprintf(stderr, "%s: time: must be an RFC 3339 time like 2026-03-01T08:00:00Z\n", where);
+        goto cleanup;
+    }
+    if (!cg_cloud_event_time_ok(time_ms, cg_now_ms())) {
+        fprintf(stderr, "%s: time: must be from 1990-01-01 to a day past now\n", where);
         goto cleanup;
     }
     cg_pbjson_time_format(time_ms, e.time);

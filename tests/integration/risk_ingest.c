@@ -25,6 +25,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "cleangrid/enterprise/v1/finance.pb-c.h"
 #include "cleangrid/enterprise/v1/procurement.pb-c.h"
 
 /* A tag unique to this run, in every id, so that a run never meets the
@@ -132,6 +133,23 @@ static void facts_kept_once(void **state)
              " WHERE f.data->>'tender_id' LIKE 'T-%s-%%'",
              run);
     CGT_CHECK_INT(2, cgt_psql_number("cg_risk", cond), "facts queued for scoring");
+
+    /* The same award id with other data (another price) under a new id is
+     * no retry: dropped, it would hide what it says. It goes to the dead
+     * letters naming the fact it conflicts with, and the fact stays. */
+    char conflict_id[64], dead[512];
+    snprintf(conflict_id, sizeof conflict_id, "%s-a1-changed", run);
+    award_line(a, sizeof a, conflict_id, "A1", 150000);
+    CGT_CHECK_INT(0, publish(a, NULL), "cg-publish exit status, conflicting replay");
+    snprintf(dead, sizeof dead,
+             "SELECT count(*) FROM cg_dead_letter WHERE event_id = '%s'"
+             " AND reason LIKE 'ent.procurement.award.made A1-%s is fact %% already (event %s"
+             " from erp.east) with other data%%'",
+             conflict_id, run, id);
+    AWAIT_COUNT(dead, 1);
+    CGT_CHECK_INT(2, cgt_psql_number("cg_risk", sql), "facts after the conflicting replay");
+    snprintf(cond, sizeof cond, "event_id = '%s' AND (data->>'price_fen')::int = 100000", id);
+    CGT_CHECK_INT(1, facts_where(cond), "the fact is the first event's");
 }
 
 static void kept_while_stopped(void **state)
@@ -170,9 +188,10 @@ static void kept_while_stopped(void **state)
     AWAIT_COUNT(sql, 2);
 }
 
-/* Publish raw bytes with the given headers as the tools user. */
-static void publish_raw(const char *subject, const void *data, size_t len, const char *ce_id,
-                        bool with_type)
+/* Publish raw bytes as the tools user with the CloudEvents headers of ce_id
+ * (none when NULL), a ce-type when with_type, and ce-time time. */
+static void publish_raw_at(const char *subject, const void *data, size_t len, const char *ce_id,
+                           bool with_type, const char *time)
 {
     natsConnection *nc = NULL;
     jsCtx *js = NULL;
@@ -190,13 +209,29 @@ static void publish_raw(const char *subject, const void *data, size_t len, const
     if (with_type)
         natsMsgHeader_Set(m, "ce-type", subject);
     natsMsgHeader_Set(m, "ce-specversion", "1.0");
-    natsMsgHeader_Set(m, "ce-time", "2026-03-02T08:00:00Z");
+    natsMsgHeader_Set(m, "ce-time", time);
     natsStatus s = js_PublishMsg(&pa, js, m, NULL, &jerr);
     CGT_CHECK(s == NATS_OK, "publish %s: %s (%d)", subject, natsStatus_GetText(s), (int)jerr);
     jsPubAck_Destroy(pa);
     natsMsg_Destroy(m);
     jsCtx_Destroy(js);
     natsConnection_Destroy(nc);
+}
+
+static void publish_raw(const char *subject, const void *data, size_t len, const char *ce_id,
+                        bool with_type)
+{
+    publish_raw_at(subject, data, len, ce_id, with_type, "2026-03-02T08:00:00Z");
+}
+
+/* An expense claim's payload with claim id claim, in buf; answers its
+ * length. */
+static size_t claim_payload(const char *claim, uint8_t *buf)
+{
+    Cleangrid__Enterprise__V1__ExpenseClaimed c = CLEANGRID__ENTERPRISE__V1__EXPENSE_CLAIMED__INIT;
+    c.claim_id = (char *)claim;
+    c.amount_fen = 120000;
+    return cleangrid__enterprise__v1__expense_claimed__pack(&c, buf);
 }
 
 /* Publish an award without its award id (its business key) as ce-id id. */
@@ -255,6 +290,79 @@ static void unreadable_events_dead_lettered(void **state)
     snprintf(id, sizeof id, "%s-nokey", run);
     publish_award_without_key(id);
     await_no_key_dead_letter(id);
+
+    /* A subject no contract defines: kept as a dead letter, to be
+     * published again once the service knows it, never dropped. */
+    snprintf(id, sizeof id, "%s-unknown-subject", run);
+    publish_raw("ent.procurement.award.reconsidered", "", 0, id, true);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM cg_dead_letter WHERE event_id = '%s'"
+             " AND reason LIKE 'ent.procurement.award.reconsidered is not a subject%%'",
+             id);
+    AWAIT_COUNT(sql, 1);
+
+    /* A subject that is not UTF-8 cannot be kept anywhere as text: it is
+     * dead-lettered at once with its bytes written %XX, not retried for
+     * ever. */
+    uint8_t claim[128];
+    snprintf(id, sizeof id, "%s-bad-subject", run);
+    publish_raw("ent.fin\xff"
+                "ance.expense.claimed",
+                claim, claim_payload(id, claim), id, true);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM cg_dead_letter WHERE subject = 'ent.fin%%FFance.expense.claimed'"
+             " AND reason = 'the subject is not UTF-8' AND headers LIKE '%%ce-id: %s%%'",
+             id);
+    AWAIT_COUNT(sql, 1);
+
+    /* A ce-time in year 9999 would keep its hits in their windows for
+     * thousands of years; one before 1990 is no record's time. */
+    static const char *const bad_times[] = {"9999-01-01T00:00:00Z", "1970-01-01T00:00:00Z"};
+    for (size_t i = 0; i < sizeof bad_times / sizeof bad_times[0]; i++) {
+        char claim_id[64];
+        snprintf(claim_id, sizeof claim_id, "%s-time-%zu", run, i);
+        publish_raw_at("ent.finance.expense.claimed", claim, claim_payload(claim_id, claim),
+                       claim_id, true, bad_times[i]);
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM cg_dead_letter WHERE headers LIKE '%%ce-id: %s%%'"
+                 " AND reason LIKE 'header ce-time must be from 1990-01-01%%'",
+                 claim_id);
+        AWAIT_COUNT(sql, 1);
+    }
+
+    /* An empty ce-id: nats.c reads the next header line in its place, so
+     * two such events would share an id and the second pass for a repeat.
+     * Refused instead, whichever line follows. */
+    for (int i = 0; i < 2; i++) {
+        char claim_id[64];
+        snprintf(claim_id, sizeof claim_id, "%s-empty-id-%d", run, i);
+        natsConnection *nc = NULL;
+        jsCtx *js = NULL;
+        natsMsg *m = NULL;
+        jsPubAck *pa = NULL;
+        CGT_CHECK(natsConnection_ConnectTo(&nc, cgt_nats_url()) == NATS_OK, "connect");
+        CGT_CHECK(natsConnection_JetStream(&js, nc, NULL) == NATS_OK, "JetStream");
+        CGT_CHECK(natsMsg_Create(&m, "ent.finance.expense.claimed", NULL, (const char *)claim,
+                                 (int)claim_payload(claim_id, claim)) == NATS_OK,
+                  "message");
+        natsMsgHeader_Set(m, "ce-id", "");
+        natsMsgHeader_Set(m, "ce-source", "test.raw");
+        natsMsgHeader_Set(m, "ce-type", "ent.finance.expense.claimed");
+        natsMsgHeader_Set(m, "ce-specversion", "1.0");
+        natsMsgHeader_Set(m, "x-claim", claim_id);
+        CGT_CHECK(js_PublishMsg(&pa, js, m, NULL, NULL) == NATS_OK, "publish");
+        jsPubAck_Destroy(pa);
+        natsMsg_Destroy(m);
+        jsCtx_Destroy(js);
+        natsConnection_Destroy(nc);
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM cg_dead_letter WHERE headers LIKE '%%x-claim: %s%%'",
+                 claim_id);
+        AWAIT_COUNT(sql, 1);
+    }
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM facts WHERE data->>'claim_id' LIKE '%s-empty-id-%%'", run);
+    CGT_CHECK_INT(0, cgt_psql_number("cg_risk", sql), "nothing kept under a borrowed id");
 
     /* And the stream flows on behind them. */
     award_line(a, sizeof a, NULL, "D1", 400000);

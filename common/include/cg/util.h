@@ -49,4 +49,10 @@ void cg_url_redact(const char *url, char *out, size_t size);
 /* Number of Unicode code points in a valid UTF-8 string. */
 size_t cg_utf8_length(const char *s);
 
+/* s (NULL reads as "") as text: s itself when it is valid UTF-8, else a
+ * copy in buf (size bytes, cut at a whole escape) with every byte other
+ * than '!' to '~' (so space too), and '%', written %XX. For bytes from outside (a path, a
+ * subject) that must go where only UTF-8 text may: JSON, a text column. */
+const char *cg_utf8_or_escaped(const char *s, char *buf, size_t size);
+
 #endif

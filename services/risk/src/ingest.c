@@ -7,8 +7,9 @@
  * subject's business key is and whom it concerns (0001_facts.sql), and
  * queues the new facts for the scorer (scorer.c), which runs their
  * indicators. Fields the service does not know
- * are dropped by the decoder; a subject it does not take is acknowledged
- * and kept nowhere. */
+ * are dropped by the decoder; a subject no contract of this version
+ * defines is dead-lettered with that reason, to be published again once
+ * the service knows it. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,10 +101,40 @@ static cg_code hash_identities(const risk_app *app, ProtobufCMessage *msg, cg_er
     return CG_OK;
 }
 
+/* The name of the first string field of msg, or of a message it holds,
+ * that is not UTF-8, copied into field; false when every one is. The
+ * facts are kept as JSON, which PostgreSQL refuses with such bytes, and
+ * the refusal would name no field. */
+static bool text_not_utf8(const ProtobufCMessage *msg, char *field, size_t size)
+{
+    const ProtobufCMessageDescriptor *desc = msg->descriptor;
+    for (unsigned i = 0; i < desc->n_fields; i++) {
+        const ProtobufCFieldDescriptor *fd = &desc->fields[i];
+        const char *base = (const char *)msg + fd->offset;
+        bool repeated = fd->label == PROTOBUF_C_LABEL_REPEATED;
+        size_t count = repeated ? *(const size_t *)((const char *)msg + fd->quantifier_offset) : 1;
+        const void *items = repeated ? *(void *const *)base : (const void *)base;
+        for (size_t j = 0; j < count; j++) {
+            if (fd->type == PROTOBUF_C_TYPE_MESSAGE) {
+                const ProtobufCMessage *sub = ((ProtobufCMessage *const *)items)[j];
+                if (sub != NULL && text_not_utf8(sub, field, size))
+                    return true;
+            } else if (fd->type == PROTOBUF_C_TYPE_STRING) {
+                const char *text = ((char *const *)items)[j];
+                if (text != NULL && !cg_utf8_valid(text, strlen(text))) {
+                    cg_strlcpy(field, fd->name, size);
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
 /* Append one event to batch as {subject, event_id, source, time_ms, data}
  * (the element risk_keep_events() reads): its payload decoded by the
  * contract's table, identity numbers replaced by their keyed hash, and
- * written as JSON. A subject the contract does not know adds nothing. */
+ * written as JSON. */
 static cg_code append_event(const risk_app *app, const cg_cloud_event *event, cJSON *batch,
                             cg_err *err)
 {
@@ -111,15 +142,25 @@ static cg_code append_event(const risk_app *app, const cg_cloud_event *event, cJ
     cJSON *data = NULL;
     cJSON *item = NULL;
     cg_code rc = CG_OK;
+    char field[64];
 
+    /* Acknowledged and kept nowhere, it would be lost for good; dead
+     * letters keep it, to be published again once the service knows its
+     * subject (a contract's later version, a service not upgraded yet). */
     const cg_enterprise_event *row = cg_enterprise_find(event->subject);
     if (row == NULL) {
-        cg_log_debug("%s is not a subject of the contract; nothing kept", event->subject);
+        rc = cg_err_set(err, CG_INVALID_ARGUMENT,
+                        "%s is not a subject of this service's contract (cg-publish --list)",
+                        event->subject);
         goto cleanup;
     }
     msg = protobuf_c_message_unpack(row->message, NULL, event->len, event->data);
     if (msg == NULL) {
         rc = cg_err_set(err, CG_INVALID_ARGUMENT, "the payload is not a %s", row->message->name);
+        goto cleanup;
+    }
+    if (text_not_utf8(msg, field, sizeof field)) {
+        rc = cg_err_set(err, CG_INVALID_ARGUMENT, "the payload's %s is not UTF-8 text", field);
         goto cleanup;
     }
     if ((rc = hash_identities(app, msg, err)) != CG_OK ||

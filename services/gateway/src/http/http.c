@@ -254,27 +254,6 @@ void gw_http_send_text(gw_request *req, int status, const char *content_type, co
     send_raw(req, status, content_type, body, len, NULL);
 }
 
-/* The problem's "instance": the request's path, which JSON text can carry
- * only as UTF-8. A decoded path may hold any byte (GET /api/v1/%ff%fe), so
- * when it is not valid UTF-8 its bytes outside printable ASCII (and '%') are
- * percent-encoded again into buf (size bytes, cut at a whole escape). */
-static const char *problem_instance(const char *path, char *buf, size_t size)
-{
-    if (path == NULL)
-        return "";
-    if (cg_utf8_valid(path, strlen(path)))
-        return path;
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)path; *p != '\0' && n + 4 <= size; p++) {
-        if (*p > 0x20 && *p < 0x7f && *p != '%')
-            buf[n++] = (char)*p;
-        else
-            n += (size_t)snprintf(buf + n, size - n, "%%%02X", *p);
-    }
-    buf[n] = '\0';
-    return buf;
-}
-
 /* A problem with an Allow header (405) or without (allow NULL). */
 static void send_problem_allow(gw_request *req, int status, const char *code_name,
                                const char *detail, const cg_err *err, const cJSON *extra,
@@ -283,7 +262,7 @@ static void send_problem_allow(gw_request *req, int status, const char *code_nam
     char *text = NULL;
     char instance[1024];
     cJSON *doc = gw_json_problem(status, code_name, detail,
-                                 problem_instance(req->path, instance, sizeof(instance)),
+                                 cg_utf8_or_escaped(req->path, instance, sizeof(instance)),
                                  req->request_id, err);
     if (doc == NULL)
         goto cleanup;
