@@ -20,8 +20,6 @@
 
 #include "cg/util.h"
 
-/* The largest integer a JSON number (an IEEE double) holds exactly. */
-#define PBJSON_INT_MAX 9007199254740991LL
 /* How many INLINE fields may lead to a member: more means a cycle. */
 #define PBJSON_MAX_INLINE 4
 #define PBJSON_MS_PER_DAY 86400000LL
@@ -670,9 +668,9 @@ static pbjson_range int_range(ProtobufCType type)
         return (pbjson_range){0, UINT32_MAX};
     case PROTOBUF_C_TYPE_UINT64:
     case PROTOBUF_C_TYPE_FIXED64:
-        return (pbjson_range){0, (double)PBJSON_INT_MAX};
+        return (pbjson_range){0, (double)CG_PBJSON_INT_MAX};
     default:
-        return (pbjson_range){-(double)PBJSON_INT_MAX, (double)PBJSON_INT_MAX};
+        return (pbjson_range){-(double)CG_PBJSON_INT_MAX, (double)CG_PBJSON_INT_MAX};
     }
 }
 
@@ -753,8 +751,9 @@ static bool number_value(const pbjson_field *f, double n, const char *where, pbj
 {
     ProtobufCType type = f->fd->type;
     if (f->show == CG_PBJSON_FEN) {
-        if (!(n >= 0 && n <= (double)PBJSON_INT_MAX && n == floor(n))) {
-            violation(err, where, "must be a whole number of fen from 0 to %lld", PBJSON_INT_MAX);
+        if (!(n >= 0 && n <= (double)CG_PBJSON_INT_MAX && n == floor(n))) {
+            violation(err, where, "must be a whole number of fen from 0 to %lld",
+                      CG_PBJSON_INT_MAX);
             return false;
         }
         v->i64 = (int64_t)n;
@@ -931,7 +930,7 @@ static bool decode_value(pbjson_decoder *d, const pbjson_field *f, const cJSON *
     }
     if (is_integer(fd->type) && f->show != CG_PBJSON_TIME && f->show != CG_PBJSON_DATE) {
         if (!cJSON_IsNumber(item)) {
-            pbjson_range r = f->show == CG_PBJSON_FEN ? (pbjson_range){0, (double)PBJSON_INT_MAX}
+            pbjson_range r = f->show == CG_PBJSON_FEN ? (pbjson_range){0, (double)CG_PBJSON_INT_MAX}
                                                       : int_range(fd->type);
             violation(d->err, d->path, "must be a whole number from %.0f to %.0f", r.min, r.max);
             return false;
@@ -1268,7 +1267,7 @@ static bool scalar_text_value(const pbjson_field *f, const char *text, const cha
                  strspn(body, whole ? "0123456789" : "0123456789.eE+-") == strlen(body);
     if (!plain) {
         if (whole) {
-            pbjson_range r = f->show == CG_PBJSON_FEN ? (pbjson_range){0, (double)PBJSON_INT_MAX}
+            pbjson_range r = f->show == CG_PBJSON_FEN ? (pbjson_range){0, (double)CG_PBJSON_INT_MAX}
                                                       : int_range(type);
             violation(err, param, "must be a whole number from %.0f to %.0f", r.min, r.max);
         } else {

@@ -56,6 +56,9 @@
  * object as 1. Deeper bodies are refused before cJSON parses them, since
  * cJSON parses and frees recursively on threads with small stacks. */
 #define CG_PBJSON_MAX_DEPTH 16
+/* The largest integer a JSON number (an IEEE double) holds exactly: the
+ * range of every integer the API reads or shows. */
+#define CG_PBJSON_INT_MAX 9007199254740991LL
 
 typedef enum cg_pbjson_show {
     /* By the field's type, as in the table above. */

@@ -171,7 +171,7 @@ cg_code risk_get_alert(cg_rpc_req *r, const void *request, PGconn *conn, void *r
 {
     const Cleangrid__V1__GetRiskAlertRequest *req = request;
     Cleangrid__V1__RiskAlertReply *out = reply;
-    if (!cg_check_int(err, "id", req->id, 1, INT64_MAX))
+    if (!cg_check_int(err, "id", req->id, 1, CG_PBJSON_INT_MAX))
         return err->code;
     return one_alert(r, conn, req->id, &out->alert, err);
 }
@@ -208,7 +208,7 @@ cg_code risk_act_on_alert(cg_rpc_req *r, const void *request, PGconn *conn, void
     cg_json_call *c = r->state;
     PGresult *res = NULL;
     char id[32];
-    cg_check_int(err, "id", req->id, 1, INT64_MAX);
+    cg_check_int(err, "id", req->id, 1, CG_PBJSON_INT_MAX);
     /* Whether the action needs a reason is the alert table's rule (in
      * SQL); a reason given, though, is never white space alone, whatever
      * kind of white space. */
