@@ -569,6 +569,27 @@ cmd_seed() {
         local facts
         facts=$(as_pg psql -h "$CG_STATE/pg/sock" -d cg_risk -qAtX -c "SELECT count(*) FROM facts" 2>/dev/null || echo 0)
         if [ "${facts:-0}" = 0 ]; then
+            # The stream's planted conflicts are judged against the risk
+            # service's copy of the declared relatives, taken when it
+            # starts and every few minutes: the demo files just loaded
+            # must be in it first, or a declared relative would be found
+            # undeclared (and a concealment finding sent for it). A
+            # restart takes the copy now.
+            local want have i
+            want=$(as_pg psql -h "$CG_STATE/pg/sock" -d cg_integrity -qAtX \
+                -c "SELECT count(*) FROM relatives WHERE NOT removed" 2>/dev/null || echo 0)
+            if [ "${want:-0}" != 0 ]; then
+                cmd_svc_stop risk
+                cmd_svc_start risk
+                for i in $(seq 1 300); do
+                    have=$(as_pg psql -h "$CG_STATE/pg/sock" -d cg_risk -qAtX \
+                        -c "SELECT count(*) FROM declared_relatives" 2>/dev/null || echo 0)
+                    [ "${have:-0}" -ge "$want" ] && break
+                    sleep 0.1
+                done
+                [ "${have:-0}" -ge "$want" ] ||
+                    die "the risk service did not copy the demo's declared relatives ($have of $want)"
+            fi
             local stream=$CG_STATE/demo-enterprise.jsonl
             node "$ROOT/tools/enterprise-gen/gen.mjs" --seed 2026 >"$stream"
             CG_NATS_URL=$(nats_url publisher) "$CG_BUILD/common/cg-publish" "$stream" ||

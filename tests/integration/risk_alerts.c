@@ -275,6 +275,17 @@ static double listed_score(const char *token, const char *supplier, int *hits, c
     return score;
 }
 
+/* The hits the indicators list counts for code, as token reads it. */
+static long long indicator_hits(const char *token, const char *code)
+{
+    cgt_response *r = cgt_get("/api/v1/risk/indicators", token);
+    CGT_CHECK_STATUS(r, 200);
+    const cJSON *row = cgt_find_where(cJSON_GetObjectItem(r->json, "items"), "code", code);
+    long long hits = row != NULL ? (long long)number_at(row, "hits") : -1;
+    cgt_response_free(r);
+    return hits;
+}
+
 /* The overview's open alerts by band are the alert list's, band by band,
  * for the same reader: each alert in the band that reader is shown. */
 static void overview_bands_match_the_list(const char *token, const char *who)
@@ -402,6 +413,19 @@ static void scores_read_within_scope(void **state)
     }
     overview_bands_match_the_list(lead_west, "the west lead");
     overview_bands_match_the_list(lead, "the headquarters");
+    /* The indicators' counts are those of the reader's scope too: the west
+     * lead counts the west's single-bid hits, not the east's. */
+    long long west_hits =
+        cgt_psql_number("cg_risk", "SELECT count(*) FROM hits WHERE indicator = 'single_bid'"
+                                   " AND risk_in_scope(unit_code, 'hq.west')");
+    long long all_hits =
+        cgt_psql_number("cg_risk", "SELECT count(*) FROM hits WHERE indicator = 'single_bid'");
+    CGT_CHECK(west_hits > 0 && west_hits < all_hits, "hits in both provinces: %lld of %lld",
+              west_hits, all_hits);
+    CGT_CHECK_INT(west_hits, indicator_hits(lead_west, "single_bid"),
+                  "the west lead's count of single-bid hits");
+    CGT_CHECK_INT(all_hits, indicator_hits(lead, "single_bid"),
+                  "the headquarters' count of single-bid hits");
     char east_award[64];
     snprintf(east_award, sizeof east_award, "QE-%s", run);
     CGT_CHECK(strstr(r->body, east_award) == NULL, "nothing of the east's award: %s", r->body);

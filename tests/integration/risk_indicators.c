@@ -12,6 +12,8 @@
  * indicators the service does not compute yet are skipped by name: the
  * list below is what is checked. */
 #include "cgt.h"
+#include "cgt_events.h"
+#include "cleangrid/v1/risk.pb-c.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,6 +343,52 @@ static void planted_cases_fire_and_nothing_else(void **state)
         }
         CGT_CHECK(recorded, "no concealment finding about %s's relative %s in the file", cadre,
                   relative);
+    }
+    /* A finding the risk service judged from a copy of the declarations
+     * older than the file: the relative declared since then is not
+     * recorded as concealed (the file is the integrity service's). */
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(m, "cases"))
+    {
+        if (strcmp(cgt_json_str(c, "code"), "conflict_declared") != 0)
+            continue;
+        const cJSON *want = cJSON_GetObjectItem(c, "expected");
+        Cleangrid__V1__EventMeta meta = CLEANGRID__V1__EVENT_META__INIT;
+        Cleangrid__V1__RiskConcealmentFound f = CLEANGRID__V1__RISK_CONCEALMENT_FOUND__INIT;
+        char event_id[37], sql[512];
+        cgt_uuid(event_id);
+        meta.event_id = event_id;
+        meta.type = "cg.evt.risk.concealment.found";
+        meta.producer = "risk";
+        f.meta = &meta;
+        f.hit_id = 900000000 + (int64_t)(time(NULL) % 100000);
+        f.cadre_person_id = (char *)cgt_json_str(want, "cadre");
+        f.relative_name = (char *)cgt_json_str(want, "relative");
+        f.relation = (char *)cgt_json_str(want, "relation");
+        f.register_role = "shareholder";
+        f.company_name = (char *)cgt_json_str(want, "company");
+        f.credit_code = (char *)cgt_json_str(cJSON_GetObjectItem(c, "entity"), "credit_code");
+        f.unit_code = (char *)cgt_json_str(cJSON_GetObjectItem(c, "entity"), "unit_code");
+        f.org_path = "hq";
+        uint8_t buf[2048];
+        size_t len = cleangrid__v1__risk_concealment_found__pack(&f, buf);
+        natsConnection *nc = NULL;
+        jsCtx *js = NULL;
+        CGT_CHECK(natsConnection_ConnectTo(&nc, cgt_nats_url()) == NATS_OK, "connect");
+        CGT_CHECK(natsConnection_JetStream(&js, nc, NULL) == NATS_OK, "JetStream");
+        cgt_republish(js, "cg.evt.risk.concealment.found", buf, (int)len);
+        jsCtx_Destroy(js);
+        natsConnection_Destroy(nc);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM cg_inbox WHERE event_id = '%s'", event_id);
+        for (int i = 0;
+             i < CGT_DEADLINE_MS / CGT_POLL_MS && cgt_psql_number("cg_integrity", sql) == 0; i++)
+            cgt_sleep_ms(CGT_POLL_MS);
+        CGT_CHECK_INT(1, cgt_psql_number("cg_integrity", sql), "the finding was taken");
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM records WHERE source_ref = 'risk:concealment:%lld:%s'",
+                 (long long)f.hit_id, f.relative_name);
+        CGT_CHECK_INT(0, cgt_psql_number("cg_integrity", sql),
+                      "a declared relative is not recorded as concealed");
+        break;
     }
     free(lead);
     /* No more hits than planted cases: one hit each, nothing unplanted. */

@@ -143,7 +143,9 @@ static void history_fallback(void **state)
 
     /* A browser reloading one of the console's pages gets the console. */
     static const char *const pages[] = {"/login", "/clues/0b6b2a8e-1b1c-4c1e-9d7f-2a3b4c5d6e7f",
-                                        "/report", "/report/follow-up"};
+                                        "/report", "/report/follow-up",
+                                        /* A dot in an id is no file name. */
+                                        "/risk/entities/person/HR-CADRE.EAST"};
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
         cgt_response *r = cgt_request("GET", pages[i], accept_html, NULL, 0);
         CGT_CHECK_STATUS(r, 200);

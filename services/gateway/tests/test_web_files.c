@@ -69,7 +69,8 @@ static void test_names_file(void **state)
 {
     (void)state;
     static const char *const files[] = {"/assets/x.js", "/favicon.png"};
-    static const char *const not_files[] = {"/clues/123", "/v1.2/clues", "/"};
+    static const char *const not_files[] = {"/clues/123", "/v1.2/clues", "/",
+                                            "/risk/entities/person/HR-CADRE.EAST"};
     CG_CHECK_EACH(gw_web_names_file, files, true);
     CG_CHECK_EACH(gw_web_names_file, not_files, false);
 }

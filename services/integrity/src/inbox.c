@@ -380,6 +380,29 @@ cg_code integrity_on_risk_concealment(PGconn *conn, const char *subject, const c
                         event_id);
         goto cleanup;
     }
+    /* The file is this service's: the risk service judged from its copy of
+     * the declarations, which may be minutes old. A relative the file
+     * declares by that name, or whose declared business is that company,
+     * was not concealed, and a record saying so could never be taken
+     * back. */
+    PGresult *declared = NULL;
+    const char *check[] = {person, ev->relative_name, ev->credit_code};
+    rc = cg_db_exec(conn,
+                    "SELECT 1 FROM relatives r JOIN cadres c ON c.id = r.cadre_id"
+                    " WHERE c.person_id = $1 AND NOT r.removed AND (r.name = $2"
+                    " OR ($3 <> '' AND r.businesses @> jsonb_build_array("
+                    " jsonb_build_object('credit_code', $3))))",
+                    3, check, &declared, err);
+    bool already_declared = rc == CG_OK && PQntuples(declared) > 0;
+    PQclear(declared);
+    if (rc != CG_OK)
+        goto cleanup;
+    if (already_declared) {
+        cg_log_fields(CG_LOG_INFO,
+                      "concealment finding not recorded: the file declares the relative",
+                      "event_id", event_id, "person_id", person, NULL);
+        goto cleanup;
+    }
     /* One record per hit and relative, so a replay under a new event id
      * adds nothing. Internal: the office looks into it before the cadre
      * is asked. */

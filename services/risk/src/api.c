@@ -48,10 +48,15 @@ cg_code risk_list_indicators(cg_rpc_req *r, const void *request, PGconn *conn, v
 {
     (void)request;
     Cleangrid__V1__ListRiskIndicatorsReply *out = reply;
+    cg_json_call *c = r->state;
     cg_db_json_list *list = NULL;
+    const char *scope[] = {c->actor.scope};
+    /* Each indicator's counts are those of the hits and alerts in the
+     * reader's scope (migrations/0021_scoped_indicator_counts.sql). */
     if (read_rows(r, conn, &cleangrid__v1__risk_indicator__descriptor,
-                  "SELECT risk_indicator_json(i) FROM indicators i ORDER BY i.area, i.code", 0,
-                  NULL, &list, err) != CG_OK)
+                  "SELECT risk_indicator_json(i, $1::ltree) FROM indicators i"
+                  " ORDER BY i.area, i.code",
+                  1, scope, &list, err) != CG_OK)
         return err->code;
     out->n_indicators = list->n;
     out->indicators = CG_JSON_ITEMS(Cleangrid__V1__RiskIndicator, list);
@@ -113,10 +118,10 @@ cg_code risk_update_indicator(cg_rpc_req *r, const void *request, PGconn *conn, 
     PQclear(res);
     if (rc != CG_OK)
         return rc;
-    const char *one[] = {req->code};
+    const char *one[] = {req->code, c->actor.scope};
     return read_one(r, conn, &cleangrid__v1__risk_indicator__descriptor, "indicator",
-                    "SELECT risk_indicator_json(i) FROM indicators i WHERE i.code = $1", 1, one,
-                    (ProtobufCMessage **)&out->indicator, err);
+                    "SELECT risk_indicator_json(i, $2::ltree) FROM indicators i WHERE i.code = $1",
+                    2, one, (ProtobufCMessage **)&out->indicator, err);
 }
 
 cg_code risk_list_alerts(cg_rpc_req *r, const void *request, PGconn *conn, void *reply, cg_err *err)

@@ -47,7 +47,8 @@ bool gw_web_path_plain(const char *path)
 bool gw_web_names_file(const char *path)
 {
     const char *last = strrchr(path, '/');
-    return strchr(last != NULL ? last : path, '.') != NULL;
+    bool compressible;
+    return gw_web_media_type(last != NULL ? last + 1 : path, &compressible) != NULL;
 }
 
 const char *gw_web_media_type(const char *name, bool *compressible)

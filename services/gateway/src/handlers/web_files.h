@@ -16,8 +16,10 @@
  * no slash is doubled, and it does not end in '/' unless it is "/". */
 bool gw_web_path_plain(const char *path);
 
-/* True if the last segment of path has an extension: a file asked for by
- * name, which gets a 404 when missing rather than the console's page. */
+/* True if the last segment of path ends in the extension of a type the
+ * console's files have (gw_web_media_type): a file asked for by name, which
+ * gets a 404 when missing rather than the console's page. Any other dot is
+ * part of a page's address: an entity id such as HR-CADRE.EAST. */
 bool gw_web_names_file(const char *path);
 
 /* The Content-Type of a file by its name's extension, or NULL when the
