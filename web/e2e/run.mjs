@@ -1882,6 +1882,8 @@ const tests = [
       await page.screenshot({ path: join(shots, 'risk-3-escalated.png'), fullPage: true });
       const clueHref = await link.getAttribute('href');
       check(/^\/clues\/[0-9a-f-]{36}$/.test(clueHref), `the clue link ${clueHref}`);
+      // Named by its register number, as the office knows a clue.
+      await link.filter({ hasText: /XS-\d{4}-city_a-\d{5}/ }).waitFor();
       await link.click();
       await waitUrl(page, /^\/clues\/[0-9a-f-]{36}$/);
       await page.locator('[data-test=clue-source][data-source=risk_alert]').filter({ hasText: '风险预警' }).waitFor();
